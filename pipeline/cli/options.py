@@ -1,0 +1,132 @@
+"""Options shared by every command, and the mapping of our exceptions to exit codes."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from pipeline.config import Config, load_config
+from pipeline.errors import EXIT_UNEXPECTED, ConfigError, ContentError, Problem, PublishError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def content_options(func: F) -> F:
+    """``--content`` and ``--config``: every command that reads content takes both."""
+    func = click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=Path("publish.toml"),
+        show_default=True,
+        help="Site configuration file.",
+    )(func)
+    func = click.option(
+        "--content",
+        "content_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Content folder  [default: content/ beside the config file]",
+    )(func)
+    return func
+
+
+def out_option(func: F) -> F:
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("feeds"),
+        show_default=True,
+        help="Output folder.",
+    )(func)
+
+
+def cache_option(func: F) -> F:
+    return click.option(
+        "--cache-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Cache folder  [default: $PUBLISH_CACHE_DIR or .publish-cache/]",
+    )(func)
+
+
+def format_option(*choices: str) -> Callable[[F], F]:
+    def deco(func: F) -> F:
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(choices),
+            default=choices[0],
+            show_default=True,
+            help="Output format on stdout.",
+        )(func)
+
+    return deco
+
+
+def quiet_option(func: F) -> F:
+    return click.option("--quiet", "-q", is_flag=True, help="No progress or warnings on stderr.")(
+        func
+    )
+
+
+def resolve_cache_dir(cache_dir: Path | None) -> Path:
+    if cache_dir is not None:
+        return cache_dir
+    env = os.environ.get("PUBLISH_CACHE_DIR")
+    return Path(env) if env else Path(".publish-cache")
+
+
+def open_config(config_path: Path, content_dir: Path | None) -> tuple[Config, Path]:
+    """Load the configuration and decide the content folder (default: beside the config)."""
+    cfg = load_config(config_path, required=config_path != Path("publish.toml"))
+    if content_dir is None:
+        content_dir = cfg.root / "content"
+    if not content_dir.is_dir():
+        raise ConfigError([Problem(str(content_dir), 1, "--content", "content folder not found")])
+    return cfg, content_dir
+
+
+def warn(message: str, quiet: bool = False) -> None:
+    if not quiet:
+        click.echo(message, err=True)
+
+
+def handle_errors(func: F) -> F:
+    """Turn our exceptions into messages and exit codes; never a traceback for a user mistake."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (ContentError, ConfigError) as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            kind = "content" if isinstance(exc, ContentError) else "configuration"
+            n = len(exc.problems)
+            click.echo(f"{n} {kind} error{'s' if n != 1 else ''}; nothing written.", err=True)
+            sys.exit(exc.exit_code)
+        except PublishError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # an unexpected error: say so plainly, exit 1
+            from pipeline.secrets import redact
+
+            click.echo(f"unexpected error: {redact(f'{type(exc).__name__}: {exc}')}", err=True)
+            if os.environ.get("PUBLISH_DEBUG"):
+                raise
+            sys.exit(EXIT_UNEXPECTED)
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,336 @@
+"""The typed schema of ``publish.toml`` and its loader.
+
+Each section is a dataclass whose fields carry docstrings; unknown keys and wrong types are
+reported all at once, each naming the file, the line and the key (exit code 3).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+import types
+import typing
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ConfigError, Problem
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str = "Untitled community"
+    """Shown as the title of every feed."""
+    base_url: str = "https://example.org/"
+    """Absolute URL of the community's site; permalinks and feed URLs hang off it."""
+    feeds_url: str = ""
+    """Absolute URL where ``feeds/`` is served; defaults to ``base_url``."""
+    description: str = ""
+    language: str = "en"
+    timezone: str = "UTC"
+    """IANA zone for dates written without an offset."""
+    author: str = ""
+    email: str = ""
+    permalink: str = "/{section}/{slug}/"
+    """Pattern of item URLs; placeholders {section} {slug} {year} {month} {day} {id}."""
+    pages: bool = True
+    """Write a readable HTML page per item at its permalink (for sites with no other site)."""
+    websub_hub: str = ""
+    """WebSub hub URL advertised with rel="hub" when set."""
+    image: str = ""
+    license: str = ""
+
+
+@dataclass(frozen=True)
+class ContentConfig:
+    flavour: str = "auto"
+    """``auto`` (GitBook when SUMMARY.md exists), ``plain`` or ``gitbook``."""
+    slug_style: str = "github"
+    """Heading-id style: ``github`` (default) or ``gitbook``."""
+    max_file_bytes: int = 2_000_000
+    """Files larger than this are refused (a guard against hostile input)."""
+    dates_file: str = "dates.yml"
+    """GitBook mode: YAML map page -> date kept by editors (relative to the content root)."""
+    id_ledger: str = ".publish-ids.json"
+    """Committed map of file -> id for items without an ``id`` key (relative to content root)."""
+    redirects: dict[str, str] = field(default_factory=dict)
+    """Old absolute paths of the site -> content file (for old slugs)."""
+
+
+@dataclass(frozen=True)
+class FeedsConfig:
+    sections: list[str] = field(default_factory=lambda: ["essays", "updates", "episodes"])
+    """Sections that get their own RSS/Atom/JSON feeds."""
+    tags: list[str] = field(default_factory=list)
+    """Tags that get their own feeds; ``["*"]`` for every tag."""
+    limit: int = 0
+    """Items per feed document; 0 keeps every item. Older items go to RFC 5005 archives."""
+
+
+@dataclass(frozen=True)
+class PersonConfig:
+    name: str = ""
+    role: str = "host"
+    group: str = "cast"
+    href: str = ""
+    img: str = ""
+
+
+@dataclass(frozen=True)
+class PodcastConfig:
+    title: str = ""
+    description: str = ""
+    language: str = ""
+    image: str = ""
+    """Cover art: a path under the content root or an absolute URL (JPEG/PNG, 1400-3000 px)."""
+    category: str = ""
+    subcategory: str = ""
+    explicit: bool = False
+    author: str = ""
+    owner_name: str = ""
+    owner_email: str = ""
+    type: str = "episodic"
+    copyright: str = ""
+    new_feed_url: str = ""
+    block: bool = False
+    complete: bool = False
+    guid: str = ""
+    """podcast:guid, pinned once computed (UUIDv5 of the feed URL without scheme)."""
+    locked: bool = True
+    funding_url: str = ""
+    funding_text: str = ""
+    license: str = ""
+    license_url: str = ""
+    medium: str = "podcast"
+    podroll: list[str] = field(default_factory=list)
+    """feedGuids of podcasts we recommend."""
+    txt: list[str] = field(default_factory=list)
+    update_frequency: str = ""
+    """RFC 5545 RRULE, e.g. ``FREQ=MONTHLY``."""
+    update_frequency_text: str = ""
+    persons: list[PersonConfig] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NewsletterConfig:
+    backend: str = "outbox"
+    """``outbox`` (no account), ``smtp``, ``buttondown`` or ``listmonk``."""
+    list_name: str = "digest"
+    from_address: str = "newsletter@example.org"
+    list_address: str = ""
+    """SMTP: send to this list address; else to each line of ``subscribers_file``."""
+    subscribers_file: str = ""
+    subject: str = "{site}: {first_title}{more}"
+    preheader: str = "{count} new from {site}"
+    unsubscribe_url: str = ""
+    unsubscribe_mailto: str = ""
+    templates: str = "templates/newsletter"
+    """Folder (relative to this file) with digest.html.j2 / digest.txt.j2 overriding the default."""
+    ledger: str = "newsletter/sent.jsonl"
+    outbox: str = "outbox"
+    max_items: int = 20
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_tls: str = "none"
+    """``none``, ``starttls`` or ``ssl``."""
+    smtp_user: str = ""
+    api_url: str = ""
+    """Base URL of the service's API (Buttondown default https API, listmonk required)."""
+    listmonk_lists: list[int] = field(default_factory=list)
+    schedule: str = "0 8 * * 1"
+    """Cron line of the scheduled digest workflow (weekly by default)."""
+
+
+@dataclass(frozen=True)
+class HostConfig:
+    pattern: str = ""
+    """Regex matched against the URL's host."""
+    accept: list[int] = field(default_factory=list)
+    concurrency: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
+    """Header values may name environment variables as ``$NAME``."""
+
+
+@dataclass(frozen=True)
+class LinksConfig:
+    timeout: float = 20.0
+    retries: int = 2
+    max_concurrency: int = 64
+    per_host: int = 8
+    max_redirects: int = 10
+    cache_max_age: int = 86400
+    """Seconds a successful external result stays fresh."""
+    retry_after_cap: float = 30.0
+    exclude: list[str] = field(default_factory=list)
+    hosts: list[HostConfig] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Config:
+    site: SiteConfig = field(default_factory=SiteConfig)
+    content: ContentConfig = field(default_factory=ContentConfig)
+    feeds: FeedsConfig = field(default_factory=FeedsConfig)
+    podcast: PodcastConfig = field(default_factory=PodcastConfig)
+    newsletter: NewsletterConfig = field(default_factory=NewsletterConfig)
+    links: LinksConfig = field(default_factory=LinksConfig)
+    path: Path | None = None
+    """The file this was read from; relative paths inside it resolve against its folder."""
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    @property
+    def feeds_base(self) -> str:
+        url = self.site.feeds_url or self.site.base_url
+        return url if url.endswith("/") else url + "/"
+
+
+def _key_line(text: str, section: str, key: str) -> int:
+    """Best-effort line of ``key`` under ``[section]`` (tomllib gives no positions)."""
+    current = ""
+    for n, line in enumerate(text.splitlines(), 1):
+        s = line.strip()
+        m = re.match(r"^\[+\s*([^\]]+?)\s*\]+", s)
+        if m:
+            current = m.group(1)
+            if not key and current == section:
+                return n
+            continue
+        if current == section and re.match(rf"^\"?{re.escape(key)}\"?\s*=", s):
+            return n
+    return 1
+
+
+def _type_name(tp: Any) -> str:
+    origin = typing.get_origin(tp)
+    if origin is list:
+        return f"a list of {_type_name(typing.get_args(tp)[0])}"
+    if origin is dict:
+        return "a table"
+    if dataclasses.is_dataclass(tp):
+        return "a table"
+    return {str: "a string", int: "an integer", float: "a number", bool: "true or false"}.get(
+        tp, str(tp)
+    )
+
+
+def _convert(value: Any, tp: Any, where: str, add: typing.Callable[[str, str], None]) -> Any:
+    origin = typing.get_origin(tp)
+    if origin in (types.UnionType, typing.Union):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _convert(value, args[0], where, add)
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        if not isinstance(value, dict):
+            add(where, f"expected a table, got {type(value).__name__}")
+            return tp()
+        return _build(tp, value, where, add)
+    if origin is list:
+        if not isinstance(value, list):
+            add(where, f"expected {_type_name(tp)}, got {type(value).__name__}")
+            return []
+        (inner,) = typing.get_args(tp)
+        return [_convert(v, inner, f"{where}[{i}]", add) for i, v in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            add(where, "expected a table of strings")
+            return {}
+        return dict(value)
+    if tp is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if tp is int and isinstance(value, bool):
+        add(where, f"expected {_type_name(tp)}, got a boolean")
+        return 0
+    if isinstance(tp, type) and not isinstance(value, tp):
+        add(where, f"expected {_type_name(tp)}, got {type(value).__name__}")
+        return tp()
+    return value
+
+
+def _build(cls: Any, data: dict[str, Any], where: str, add: typing.Callable[[str, str], None]) -> Any:
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls) if f.name != "path"}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{where}.{key}" if where else key
+        if key not in known:
+            add(name, f"unknown key (known: {', '.join(sorted(known))})")
+            continue
+        kwargs[key] = _convert(value, hints[key], name, add)
+    return cls(**kwargs)
+
+
+def load_config(path: Path, *, required: bool = False) -> Config:
+    """Read and validate ``publish.toml``; a missing optional file gives the defaults."""
+    display = str(path)
+    if not path.exists():
+        if required:
+            raise ConfigError([Problem(display, 1, "file", "configuration file not found")])
+        return Config(path=path.resolve())
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError as exc:
+        raise ConfigError([Problem(display, 1, "file", f"not UTF-8 text: {exc.reason}")]) from None
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        line = int(m.group(1)) if m else 1
+        raise ConfigError([Problem(display, line, "toml", f"syntax error: {exc}")]) from None
+
+    problems: list[Problem] = []
+
+    def add(where: str, message: str) -> None:
+        section, _, key = where.partition(".")
+        key = re.sub(r"\[\d+\].*", "", key.split(".")[0])
+        line = _key_line(text, section, key) if key else _key_line(text, section, "")
+        problems.append(Problem(display, line, where, message))
+
+    cfg = _build(Config, data, "", add)
+    problems.extend(_check(cfg, display, text))
+    if problems:
+        raise ConfigError(problems)
+    return dataclasses.replace(cfg, path=path.resolve())
+
+
+def _check(cfg: Config, display: str, text: str) -> list[Problem]:
+    """Value checks that types alone cannot express."""
+    out: list[Problem] = []
+
+    def bad(section: str, key: str, message: str) -> None:
+        out.append(Problem(display, _key_line(text, section, key), f"{section}.{key}", message))
+
+    if not re.match(r"^https?://[^/\s]+", cfg.site.base_url):
+        bad("site", "base_url", f"expected an absolute http(s) URL, got {cfg.site.base_url!r}")
+    if cfg.site.feeds_url and not re.match(r"^https?://[^/\s]+", cfg.site.feeds_url):
+        bad("site", "feeds_url", "expected an absolute http(s) URL")
+    try:
+        zoneinfo.ZoneInfo(cfg.site.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        bad("site", "timezone", f"unknown IANA time zone {cfg.site.timezone!r}")
+    if "{slug}" not in cfg.site.permalink and "{id}" not in cfg.site.permalink:
+        bad("site", "permalink", "pattern must contain {slug} or {id}")
+    if cfg.content.flavour not in ("auto", "plain", "gitbook"):
+        bad("content", "flavour", "expected one of auto, plain, gitbook")
+    if cfg.content.slug_style not in ("github", "gitbook"):
+        bad("content", "slug_style", "expected github or gitbook")
+    if cfg.feeds.limit < 0:
+        bad("feeds", "limit", "expected 0 (no limit) or a positive integer")
+    if cfg.newsletter.backend not in ("outbox", "smtp", "buttondown", "listmonk"):
+        bad("newsletter", "backend", "expected one of outbox, smtp, buttondown, listmonk")
+    if cfg.newsletter.smtp_tls not in ("none", "starttls", "ssl"):
+        bad("newsletter", "smtp_tls", "expected none, starttls or ssl")
+    if cfg.podcast.type not in ("episodic", "serial"):
+        bad("podcast", "type", "expected episodic or serial")
+    for h in cfg.links.hosts:
+        try:
+            re.compile(h.pattern)
+        except re.error as exc:
+            bad("links", "hosts", f"pattern {h.pattern!r} is not a regex: {exc}")
+    for pattern in cfg.links.exclude:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            bad("links", "exclude", f"{pattern!r} is not a regex: {exc}")
+    return out

@@ -1,0 +1,60 @@
+"""Problems found in content or configuration, and the exceptions that carry them.
+
+Every problem names the file, the line and the field, so editors can jump straight to it.
+The exit codes are a contract documented in the README and in ``publish --help``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_UNEXPECTED = 1
+EXIT_CONTENT = 2
+EXIT_CONFIG = 3
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One error or warning about a file: ``path:line: field: message``."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+
+
+class PublishError(Exception):
+    """Base for every error the CLI maps to an exit code instead of a traceback."""
+
+    exit_code = EXIT_UNEXPECTED
+
+
+class ContentError(PublishError):
+    """One or more problems in the content; nothing was written."""
+
+    exit_code = EXIT_CONTENT
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: Sequence[Problem] = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ConfigError(PublishError):
+    """The configuration file is missing, malformed, or has unknown keys or wrong types."""
+
+    exit_code = EXIT_CONFIG
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: Sequence[Problem] = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class LockedError(PublishError):
+    """Another publish process holds the output lock."""
+
+    exit_code = EXIT_UNEXPECTED

@@ -1,0 +1,192 @@
+"""The typed records that flow between stages.
+
+Every stage takes and returns these frozen dataclasses: no shared mutable context.
+Dates are always timezone-aware; URLs in rendered HTML are always absolute.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+FEED_KINDS = ("essay", "episode", "update", "event")
+"""Kinds of content that appear in feeds; anything else is a page."""
+
+SECTION_OF_KIND = {"essay": "essays", "episode": "episodes", "update": "updates", "event": "events"}
+KIND_OF_SECTION = {v: k for k, v in SECTION_OF_KIND.items()}
+
+_GUID_NAMESPACE = uuid.UUID("4b0f3a64-5d0e-5a44-9c57-7075626c6973")
+
+
+def guid_for(item_id: str) -> str:
+    """The feed GUID/Atom id of an item: a ``urn:uuid:`` IRI valid in RSS, Atom and JSON Feed.
+
+    A UUID id is used as it is; any other id string is mapped through UUIDv5, so the GUID
+    depends on the id alone and never on the title, date, body or file name.
+    """
+    try:
+        value = uuid.UUID(item_id)
+    except ValueError:
+        value = uuid.uuid5(_GUID_NAMESPACE, item_id)
+    return f"urn:uuid:{value}"
+
+
+@dataclass(frozen=True)
+class Media:
+    """A file an item points at: podcast audio, a transcript, chapters, an image."""
+
+    url: str
+    """Absolute URL where subscribers fetch it."""
+    mime_type: str
+    length: int = 0
+    """Size in bytes (0 when unknown)."""
+    duration: float | None = None
+    """Seconds, for audio and video."""
+    source: str | None = None
+    """Path relative to the content root when the file is local, else None."""
+
+
+@dataclass(frozen=True)
+class Person:
+    """A Podcasting 2.0 ``podcast:person``."""
+
+    name: str
+    role: str = "host"
+    group: str = "cast"
+    href: str | None = None
+    img: str | None = None
+
+
+@dataclass(frozen=True)
+class Soundbite:
+    """A Podcasting 2.0 ``podcast:soundbite``: a quotable moment of an episode."""
+
+    start: float
+    duration: float
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Episode:
+    """The podcast part of an item of kind ``episode``."""
+
+    audio: Media
+    number: int | None = None
+    season: int | None = None
+    episode_type: str = "full"
+    explicit: bool | None = None
+    transcript: Media | None = None
+    chapters: Media | None = None
+    persons: tuple[Person, ...] = ()
+    location: str | None = None
+    soundbites: tuple[Soundbite, ...] = ()
+
+
+@dataclass(frozen=True)
+class Event:
+    """The calendar part of an item of kind ``event``."""
+
+    starts: datetime
+    ends: datetime | None
+    timezone: str
+    """IANA zone name the times were written in (for VTIMEZONE/TZID)."""
+    all_day: bool = False
+    location: str | None = None
+    url: str | None = None
+    sequence: int = 0
+
+
+@dataclass(frozen=True)
+class Item:
+    """One Markdown file of the content tree, validated (and, after rendering, with HTML)."""
+
+    id: str
+    """Stable identifier; the GUID derives from it alone (see :func:`guid_for`)."""
+    kind: str
+    """``essay``, ``episode``, ``update``, ``event`` or ``page``."""
+    section: str
+    """Folder-derived section (``essays`` ...); GitBook sections come from SUMMARY.md."""
+    source: str
+    """Path relative to the content root, POSIX separators."""
+    title: str
+    slug: str
+    url: str
+    """Absolute permalink."""
+    date: datetime | None
+    updated: datetime | None = None
+    description: str | None = None
+    authors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    image: str | None = None
+    """Absolute URL of the item's image."""
+    body: str = ""
+    """Markdown body (front matter removed)."""
+    html: str = ""
+    """Rendered body with absolute URLs; empty until the render stage has run."""
+    episode: Episode | None = None
+    event: Event | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    """Front-matter keys the model does not know, kept for templates."""
+    order: int = 0
+    """Position in a table of contents (GitBook SUMMARY.md), 0 when none."""
+
+    @property
+    def guid(self) -> str:
+        return guid_for(self.id)
+
+    @property
+    def is_feed_item(self) -> bool:
+        return self.kind in FEED_KINDS
+
+
+@dataclass(frozen=True)
+class Site:
+    """The loaded content tree: every item (drafts included) and non-fatal warnings."""
+
+    items: tuple[Item, ...]
+    warnings: tuple[Any, ...] = ()
+
+    def published(self, now: datetime) -> tuple[Item, ...]:
+        """Feed items that are neither drafts nor scheduled after ``now``, newest first."""
+        live = [
+            i
+            for i in self.items
+            if i.is_feed_item and not i.draft and i.date is not None and i.date <= now
+        ]
+        return tuple(sorted(live, key=lambda i: (i.date, i.guid), reverse=True))
+
+    def pages(self) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if not i.is_feed_item and not i.draft)
+
+
+@dataclass(frozen=True)
+class LinkRef:
+    """A link, image or embed found in a source file, before any checking.
+
+    ``url`` is the target as the author meant it (angle brackets removed, ``\\_`` escapes
+    undone, entities decoded), not yet made absolute.
+    """
+
+    source: str
+    """Path of the file relative to the content root."""
+    line: int
+    """1-based line in the file (front matter included)."""
+    url: str
+    text: str
+    kind: str = "link"
+    """``link``, ``image``, ``html`` (href/src in raw HTML), ``embed`` or ``toc``."""
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    """What the link checker needs of a Markdown file: its links and its anchor ids."""
+
+    source: str
+    links: tuple[LinkRef, ...]
+    anchors: frozenset[str]
+    headings: tuple[str, ...] = ()
+    """Heading texts in order, for suggestions."""
