@@ -1,0 +1,90 @@
+"""Writing outputs atomically: a temp dot-file in the same folder, fsync, then rename.
+
+A build killed at any moment leaves each previous file byte-identical or fully replaced.
+A file whose bytes did not change is not rewritten, so its mtime (and HTTP caching) holds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+from pipeline.errors import LockedError
+
+TMP_PREFIX = ".publish-"
+TMP_SUFFIX = ".tmp"
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Atomically write ``data`` to ``path`` unless it already holds those bytes."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f"{TMP_PREFIX}{path.name}.{os.getpid()}{TMP_SUFFIX}"
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return True
+
+
+def copy_if_changed(src: Path, dest: Path) -> bool:
+    """Copy a media file atomically unless ``dest`` already has the same size and mtime."""
+    try:
+        s, d = src.stat(), dest.stat()
+        if s.st_size == d.st_size and int(s.st_mtime) <= int(d.st_mtime):
+            return False
+    except FileNotFoundError:
+        pass
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.parent / f"{TMP_PREFIX}{dest.name}.{os.getpid()}{TMP_SUFFIX}"
+    try:
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dest)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return True
+
+
+def remove_strays(out_dir: Path) -> int:
+    """Delete temp files left by a build that was killed; returns how many."""
+    n = 0
+    if not out_dir.is_dir():
+        return 0
+    for p in out_dir.rglob(f"{TMP_PREFIX}*{TMP_SUFFIX}"):
+        with contextlib.suppress(FileNotFoundError):
+            p.unlink()
+            n += 1
+    return n
+
+
+@contextlib.contextmanager
+def exclusive_lock(out_dir: Path) -> Iterator[None]:
+    """Hold ``out_dir/.publish.lock`` for the build; a second build fails with a clear message."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lock_path = out_dir / ".publish.lock"
+    fh = open(lock_path, "a+")  # noqa: SIM115 - held open for the lock's lifetime
+    try:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LockedError(
+                f"another publish process is writing {out_dir} (lock {lock_path}); "
+                "wait for it to finish and run again"
+            ) from None
+        yield
+    finally:
+        fh.close()

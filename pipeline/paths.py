@@ -1,0 +1,57 @@
+"""Resolving paths and URLs that content names, safely.
+
+Content may only reach files inside the content root: ``../../etc/passwd``, absolute paths
+and symlinks pointing out are refused before anything is read or copied.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import unicodedata
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+
+
+class OutsideRoot(ValueError):
+    """A path that would leave the content root."""
+
+
+def is_external(target: str) -> bool:
+    """True for URLs with a scheme or a network location (``https:``, ``mailto:``, ``//h``)."""
+    parts = urlsplit(target)
+    return bool(parts.scheme) or target.startswith("//")
+
+
+def resolve_inside(root: Path, base: str, target: str) -> tuple[str, Path]:
+    """Resolve ``target`` (a relative link from the file ``base``) inside ``root``.
+
+    Returns the path relative to the root (POSIX) and the absolute path. Raises
+    :class:`OutsideRoot` when the target escapes the root, including through a symlink.
+    """
+    path_part = unquote(urlsplit(target).path) if "%" in target else target.split("#")[0]
+    path_part = path_part.split("?")[0]
+    if path_part.startswith("/") or (len(path_part) > 1 and path_part[1] == ":"):
+        raise OutsideRoot(f"absolute path {path_part!r} is not allowed; use a relative path")
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(base), path_part))
+    if joined == ".." or joined.startswith("../"):
+        raise OutsideRoot(f"{target!r} points outside the content root")
+    rel = "" if joined == "." else joined
+    absolute = root / rel
+    real_root = root.resolve()
+    try:
+        real = absolute.resolve()
+    except OSError as exc:  # symlink loops
+        raise OutsideRoot(f"{target!r} cannot be resolved: {exc}") from None
+    if real != real_root and real_root not in real.parents:
+        raise OutsideRoot(f"{target!r} resolves outside the content root (symlink?)")
+    return rel, absolute
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def asset_url(item_url: str, asset_rel: str) -> str:
+    """URL of a local file an item uses: it is copied next to the item's page."""
+    base = item_url if item_url.endswith("/") else item_url.rsplit("/", 1)[0] + "/"
+    return base + quote(posixpath.basename(asset_rel))
