@@ -141,6 +141,12 @@ class NewsletterConfig:
     listmonk_lists: list[int] = field(default_factory=list)
     schedule: str = "0 8 * * 1"
     """Cron line of the scheduled digest workflow (weekly by default)."""
+    api_timeout: float = 30.0
+    """Seconds to wait for each answer of the newsletter service's API."""
+    api_retries: int = 4
+    """Retries after a 5xx, 429, timeout or dropped connection before giving up."""
+    api_backoff: float = 2.0
+    """Seconds before the first retry, doubled each time (a 429's Retry-After wins)."""
 
 
 @dataclass(frozen=True)
@@ -165,6 +171,12 @@ class LinksConfig:
     retry_after_cap: float = 30.0
     exclude: list[str] = field(default_factory=list)
     hosts: list[HostConfig] = field(default_factory=list)
+    backoff: float = 1.0
+    """Seconds before the first retry of a 5xx or timeout; doubles on each further retry."""
+    max_body_bytes: int = 2_000_000
+    """Bytes of a page read at most, and only when a ``#fragment`` must be found in it."""
+    max_header_bytes: int = 65536
+    """Longest response header line accepted; a larger header is reported, not read."""
 
 
 @dataclass(frozen=True)
@@ -321,6 +333,12 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
         bad("newsletter", "backend", "expected one of outbox, smtp, buttondown, listmonk")
     if cfg.newsletter.smtp_tls not in ("none", "starttls", "ssl"):
         bad("newsletter", "smtp_tls", "expected none, starttls or ssl")
+    if cfg.newsletter.api_timeout <= 0:
+        bad("newsletter", "api_timeout", "expected a positive number of seconds")
+    if cfg.newsletter.api_retries < 0:
+        bad("newsletter", "api_retries", "expected 0 or a positive integer")
+    if cfg.newsletter.api_backoff < 0:
+        bad("newsletter", "api_backoff", "expected 0 or a positive number of seconds")
     if cfg.podcast.type not in ("episodic", "serial"):
         bad("podcast", "type", "expected episodic or serial")
     for h in cfg.links.hosts:

@@ -133,6 +133,12 @@ class Item:
     """Front-matter keys the model does not know, kept for templates."""
     order: int = 0
     """Position in a table of contents (GitBook SUMMARY.md), 0 when none."""
+    assets: tuple[str, ...] = ()
+    """Local files (relative to the content root) the item uses; copied beside its page."""
+    body_line: int = 1
+    """Line of the file where ``body`` starts (after the front matter)."""
+    aliases: tuple[str, ...] = ()
+    """Old URLs (site paths) of this item, from ``aliases``: the link checker maps them."""
 
     @property
     def guid(self) -> str:

@@ -31,5 +31,17 @@ def _register() -> None:
     for cmd in (build.build, build.validate, build.new):
         main.add_command(cmd)
 
+    from pipeline.cli import links
+
+    main.add_command(links.links)
+
+    from pipeline.cli import digest
+
+    main.add_command(digest.digest)
+
+    from pipeline.cli import lint_feed
+
+    main.add_command(lint_feed.lint_feed_command)
+
 
 _register()

@@ -1,0 +1,218 @@
+"""``publish build``: validate and render everything first, then write every output.
+
+Nothing is written unless the whole site validates (and the podcast feed passes its own
+linter). Each file is written atomically and only when its bytes change; files a previous
+build wrote that are no longer produced are removed, using a manifest in the output folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.config import Config
+from pipeline.errors import ContentError, Problem
+from pipeline.loader import load_site
+from pipeline.model import Item, Site
+from pipeline.output import copy_if_changed, exclusive_lock, remove_strays, write_if_changed
+from pipeline.pages import page_path, render_page
+from pipeline.paths import OutsideRoot, resolve_inside
+from pipeline.site import render_items
+from pipeline.syndication.atom import render_atom
+from pipeline.syndication.common import FeedSpec, pages_of, plan_feeds
+from pipeline.syndication.directory import FeedLink, render_index, render_opml
+from pipeline.syndication.ical import render_ics
+from pipeline.syndication.jsonfeed import render_json
+from pipeline.syndication.rss import render_rss
+
+MANIFEST = ".publish-manifest.json"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    items: int
+    pages: int
+    feeds: int
+    written: tuple[str, ...]
+    unchanged: int
+    removed: tuple[str, ...]
+    warnings: tuple[Problem, ...]
+
+
+Output = tuple[str, Callable[[], bytes]]
+
+
+def _feed_outputs(cfg: Config, spec: FeedSpec) -> Iterator[tuple[str, Callable[[], bytes], str]]:
+    """(path, producer, kind) for the three formats of one feed, with RFC 5005 archives."""
+    base = cfg.feeds_base
+    chunks = pages_of(spec.items, cfg.feeds.limit)
+    n_arch = len(chunks) - 1
+
+    def name(fmt: str, page: int) -> str:
+        return spec.path(fmt if page == 0 else f"archive/{page}/{fmt}")
+
+    for page, items in enumerate(chunks):
+        is_archive = page > 0
+        # archives are numbered from the oldest (1) up; the current document links the newest
+        prev_page = (n_arch if page == 0 else page - 1) if n_arch else 0
+        next_page = page + 1 if is_archive and page < n_arch else 0
+        for fmt, kind in (("rss.xml", "rss"), ("atom.xml", "atom"), ("feed.json", "json")):
+            self_url = base + name(fmt, page)
+            prev = base + name(fmt, prev_page) if prev_page else None
+            nxt = base + name(fmt, next_page) if next_page else None
+            cur = base + name(fmt, 0) if n_arch else None
+
+            def make(fmt: str = fmt, items: tuple[Item, ...] = items, self_url: str = self_url,
+                     prev: str | None = prev, nxt: str | None = nxt, cur: str | None = cur,
+                     is_archive: bool = is_archive) -> bytes:
+                if fmt == "rss.xml":
+                    return render_rss(cfg, spec.title, spec.purpose, items, self_url,
+                                      prev_archive=prev, next_archive=nxt, current=cur,
+                                      is_archive=is_archive)
+                if fmt == "atom.xml":
+                    return render_atom(cfg, spec.title, spec.purpose, items, self_url,
+                                       prev_archive=prev, next_archive=nxt, current=cur,
+                                       is_archive=is_archive)
+                return render_json(cfg, spec.title, spec.purpose, items, self_url, next_url=prev)
+
+            yield name(fmt, page), make, kind
+
+
+def plan_outputs(cfg: Config, content_dir: Path, site: Site, now: dt.datetime) -> tuple[
+        list[Output], list[FeedLink], list[tuple[Path, str]]]:
+    """Every output file (produced lazily, so memory holds one at a time) and every copy."""
+    items = site.published(now)
+    outputs: list[Output] = []
+    links: list[FeedLink] = []
+    for spec in plan_feeds(cfg, items):
+        if not spec.items and spec.key:
+            continue
+        for path, make, kind in _feed_outputs(cfg, spec):
+            outputs.append((path, make))
+            if "/archive/" not in f"/{path}":
+                links.append(FeedLink(f"{spec.title} ({kind.upper()})", spec.purpose,
+                                      cfg.feeds_base + path, kind))
+    events = [i for i in items if i.event is not None]
+    if events:
+        outputs.append(("events.ics", lambda: render_ics(cfg, events)))
+        links.append(FeedLink(f"{cfg.site.title}: events", "Events, for your calendar app",
+                              cfg.feeds_base + "events.ics", "ics"))
+    episodes = [i for i in items if i.episode is not None]
+    if episodes:
+        from pipeline.podcast.feed import render_podcast_feed
+
+        data = render_podcast_feed(episodes, cfg)
+        _lint_podcast(data)
+        outputs.append(("podcast.xml", lambda: data))
+        links.insert(0, FeedLink(cfg.podcast.title or f"{cfg.site.title} podcast",
+                                 "The podcast, for podcast apps", cfg.feeds_base + "podcast.xml",
+                                 "podcast"))
+    copies: list[tuple[Path, str]] = []
+    home: Item | None = None
+    if cfg.site.pages:
+        for item in (*items, *site.pages()):
+            rel = page_path(cfg, item.url)
+            if rel is None:
+                continue
+            if rel == "index.html":  # the home page also carries the feed directory
+                home = item
+            else:
+                outputs.append((rel, lambda item=item: render_page(cfg, item)))
+            folder = rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
+            for asset in _assets_of(item):
+                src = _safe(content_dir, asset)
+                if src is not None:
+                    copies.append((src, folder + asset.rsplit("/", 1)[-1]))
+    else:
+        for item in items:
+            for asset in _assets_of(item):
+                src = _safe(content_dir, asset)
+                if src is not None:
+                    copies.append((src, "assets/" + asset))
+    outputs.append(("index.html", lambda: render_index(cfg, links, home)))
+    outputs.append(("feeds.opml", lambda: render_opml(cfg, links)))
+    return outputs, links, copies
+
+
+def _assets_of(item: Item) -> list[str]:
+    found = list(item.assets)
+    if item.episode:
+        for media in (item.episode.audio, item.episode.transcript, item.episode.chapters):
+            if media is not None and media.source:
+                found.append(media.source)
+    return found
+
+
+def _safe(root: Path, rel: str) -> Path | None:
+    try:
+        _, path = resolve_inside(root, "", rel)
+    except OutsideRoot:
+        return None
+    return path if path.is_file() else None
+
+
+def _lint_podcast(data: bytes) -> None:
+    try:  # TODO(lead): remove once pipeline.podcast.lint lands
+        from pipeline.podcast.lint import lint_feed
+    except ImportError:
+        return
+
+    hard = [r for r in lint_feed(data, podcast=True) if r.severity == "error"]
+    if hard:
+        raise ContentError(
+            Problem("podcast.xml", 1, r.rule, f"feed refused by the linter: {r.message}")
+            for r in hard
+        )
+
+
+def build(cfg: Config, content_dir: Path, out_dir: Path, *, now: dt.datetime,
+          cache_dir: Path | None = None, strict: bool = False) -> BuildResult:
+    """Validate, render and write every output into ``out_dir``.
+
+    Everything that can fail on content fails before the output folder is touched; the
+    write phase holds a lock so two builds never interleave their files.
+    """
+    site = load_site(cfg, content_dir, strict=strict)
+    rendered = render_items(cfg, site.items, cache_dir)
+    site = Site(tuple(rendered), site.warnings)
+    outputs, links, copies = plan_outputs(cfg, content_dir, site, now)
+    with exclusive_lock(out_dir):
+        remove_strays(out_dir)
+        written: list[str] = []
+        unchanged = 0
+        produced: set[str] = set()
+        for rel, make in outputs:
+            produced.add(rel)
+            if write_if_changed(out_dir / rel, make()):
+                written.append(rel)
+            else:
+                unchanged += 1
+        for src, rel in copies:
+            produced.add(rel)
+            if copy_if_changed(src, out_dir / rel):
+                written.append(rel)
+        removed = _remove_stale(out_dir, produced)
+    load_site(cfg, content_dir, write_ledger=True)  # record ids of new files once all went well
+    return BuildResult(items=len(site.published(now)), pages=len(site.pages()),
+                       feeds=len(links), written=tuple(written), unchanged=unchanged,
+                       removed=removed, warnings=site.warnings)
+
+
+def _remove_stale(out_dir: Path, produced: set[str]) -> tuple[str, ...]:
+    manifest = out_dir / MANIFEST
+    try:
+        previous = set(json.loads(manifest.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        previous = set()
+    removed = []
+    for rel in sorted(previous - produced):
+        target = out_dir / rel
+        if ".." in Path(rel).parts or not target.is_file():
+            continue
+        target.unlink()
+        removed.append(rel)
+    write_if_changed(manifest, (json.dumps(sorted(produced), indent=0) + "\n").encode())
+    return tuple(removed)

@@ -1,0 +1,129 @@
+"""``publish build``, ``publish validate`` and ``publish new``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from pathlib import Path
+
+import click
+
+from pipeline.cli.options import (
+    cache_option,
+    content_options,
+    format_option,
+    handle_errors,
+    open_config,
+    out_option,
+    quiet_option,
+    resolve_cache_dir,
+    warn,
+)
+
+
+def report_warnings(warnings: tuple[object, ...], quiet: bool) -> None:
+    """Print warnings merged by message, each line still naming every file concerned."""
+    from collections import defaultdict
+
+    groups: dict[str, list[str]] = defaultdict(list)
+    for w in warnings:
+        field, message = getattr(w, "field", ""), getattr(w, "message", str(w))
+        groups[f"{field}: {message}"].append(f"{getattr(w, 'path', '?')}:{getattr(w, 'line', 1)}")
+    for text, where in sorted(groups.items()):
+        if len(where) == 1:
+            warn(f"warning: {where[0]}: {text}", quiet)
+        else:
+            warn(f"warning: {text} ({len(where)} places: {', '.join(where)})", quiet)
+
+
+@click.command()
+@content_options
+@out_option
+@cache_option
+@click.option("--strict", is_flag=True, help="Treat missing ids and warnings as errors.")
+@format_option("text", "json")
+@quiet_option
+@handle_errors
+def build(config_path: Path, content_dir: Path | None, out_dir: Path, cache_dir: Path | None,
+          strict: bool, fmt: str, quiet: bool) -> None:
+    """Validate the content and write every feed and page into --out.
+
+    \b
+    Example:
+      publish build --content content --out feeds
+    """
+    from pipeline.build import build as run_build
+    from pipeline.errors import ContentError
+
+    started = time.perf_counter()
+    cfg, content = open_config(config_path, content_dir)
+    result = run_build(cfg, content, out_dir, now=dt.datetime.now(dt.UTC),
+                       cache_dir=resolve_cache_dir(cache_dir), strict=strict)
+    report_warnings(result.warnings, quiet)
+    if strict and result.warnings:
+        raise ContentError(result.warnings)  # type: ignore[arg-type]
+    if fmt == "json":
+        click.echo(json.dumps({"items": result.items, "pages": result.pages,
+                               "feeds": result.feeds, "written": list(result.written),
+                               "unchanged": result.unchanged, "removed": list(result.removed),
+                               "warnings": [str(w) for w in result.warnings]}, indent=1))
+    elapsed = time.perf_counter() - started
+    n_warn = len(result.warnings)
+    click.echo(
+        f"Built {result.feeds} feeds from {result.items} items and {result.pages} pages "
+        f"({len(result.written)} files written, {result.unchanged} unchanged), "
+        f"{n_warn} warning{'s' if n_warn != 1 else ''} in {elapsed:.1f} s",
+        err=True,
+    )
+
+
+@click.command()
+@content_options
+@click.option("--strict", is_flag=True, help="Treat missing ids and warnings as errors.")
+@format_option("text", "json")
+@quiet_option
+@handle_errors
+def validate(config_path: Path, content_dir: Path | None, strict: bool, fmt: str,
+             quiet: bool) -> None:
+    """Check configuration and content without writing anything (fast, for pull requests).
+
+    \b
+    Example:
+      publish validate --strict
+    """
+    from pipeline.errors import ContentError
+    from pipeline.loader import load_site
+
+    started = time.perf_counter()
+    cfg, content = open_config(config_path, content_dir)
+    site = load_site(cfg, content, strict=strict)
+    report_warnings(site.warnings, quiet)
+    if strict and site.warnings:
+        raise ContentError(site.warnings)
+    now = dt.datetime.now(dt.UTC)
+    live = site.published(now)
+    if fmt == "json":
+        click.echo(json.dumps({"items": len(live), "files": len(site.items),
+                               "warnings": [str(w) for w in site.warnings]}))
+    click.echo(f"Valid: {len(site.items)} files, {len(live)} published items, "
+               f"{len(site.warnings)} warnings in {time.perf_counter() - started:.1f} s", err=True)
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(["essay", "episode", "update", "event"]))
+@click.argument("title")
+@content_options
+@handle_errors
+def new(kind: str, title: str, config_path: Path, content_dir: Path | None) -> None:
+    """Write a new item with complete front matter (id, today's date) and print its path.
+
+    \b
+    Example:
+      publish new essay "Leadership as hospitality"
+    """
+    from pipeline.scaffold import new_item
+
+    cfg, content = open_config(config_path, content_dir)
+    path = new_item(cfg, content, kind, title, today=dt.datetime.now(dt.UTC))
+    click.echo(str(path))

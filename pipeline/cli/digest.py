@@ -1,0 +1,180 @@
+"""``publish digest``: preview, test or send the newsletter digest of what is new."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import click
+
+from pipeline.cli.options import (
+    content_options,
+    format_option,
+    handle_errors,
+    open_config,
+    quiet_option,
+    resolve_cache_dir,
+    warn,
+)
+from pipeline.secrets import redact
+
+
+def build_time() -> datetime:
+    """Now, or ``SOURCE_DATE_EPOCH`` when set (reproducible previews and tests)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)
+
+
+@click.command("digest")
+@content_options
+@click.option("--send", is_flag=True, help="Deliver through the configured backend.")
+@click.option(
+    "--test-to",
+    "test_to",
+    multiple=True,
+    metavar="ADDRESS",
+    help="Send a test copy to ADDRESS only (repeatable); nothing is recorded as sent.",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Take every item dated on or after DATE, whatever the ledger says (catch-up).",
+)
+@click.option(
+    "--items",
+    "item_ids",
+    multiple=True,
+    metavar="ID",
+    help="Take exactly these item ids (repeatable or comma-separated).",
+)
+@format_option("text", "json")
+@quiet_option
+@handle_errors
+def digest(
+    config_path: Path,
+    content_dir: Path | None,
+    send: bool,
+    test_to: tuple[str, ...],
+    since: datetime | None,
+    item_ids: tuple[str, ...],
+    fmt: str,
+    quiet: bool,
+) -> None:
+    """Compose the newsletter digest of items new since the last one.
+
+    Without flags, writes a preview (.eml .html .txt .json named by the digest key) to the
+    outbox and sends nothing. --send delivers it exactly once through the [newsletter]
+    backend and records it in the ledger (newsletter/sent.jsonl); re-running sends nothing.
+    Secrets come from BUTTONDOWN_API_KEY, LISTMONK_USER + LISTMONK_TOKEN, SMTP_PASSWORD.
+
+    \b
+    Example:
+      publish digest                        # preview in outbox/
+      publish digest --test-to me@example.org
+      publish digest --send --format json   # in CI, after each merge
+    """
+    if send and test_to:
+        raise click.UsageError("--send and --test-to are exclusive: test first, then send")
+    started = time.monotonic()
+    from pipeline.newsletter import run_digest
+    from pipeline.site import prepare
+
+    cfg, content = open_config(config_path, content_dir)
+    now = build_time()
+    site = prepare(cfg, content, cache_dir=resolve_cache_dir(None))
+    since_at = None
+    if since is not None:
+        day = date(since.year, since.month, since.day)
+        since_at = datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(cfg.site.timezone))
+    ids = tuple(i.strip() for raw in item_ids for i in raw.split(",") if i.strip())
+    run = run_digest(
+        cfg,
+        site.published(now),
+        now,
+        send=send,
+        test_to=test_to,
+        since=since_at,
+        item_ids=ids,
+        progress=lambda message: warn(message, quiet),
+    )
+    for message in run.warnings:
+        warn(f"warning: {message}", quiet)
+    report = _report(run, cfg.root)
+    if fmt == "json":
+        click.echo(redact(json.dumps(report, indent=2, ensure_ascii=False)))
+    else:
+        click.echo(redact(_text(report)))
+    n = len(run.warnings)
+    warn(
+        f"Digest: {run.action}, {len(run.items)} item{'s' if len(run.items) != 1 else ''}, "
+        f"{n} warning{'s' if n != 1 else ''} in {time.monotonic() - started:.1f} s",
+        quiet,
+    )
+
+
+def _report(run: Any, root: Path) -> dict[str, Any]:
+    def shown(path: Path) -> str:
+        try:
+            return str(path.relative_to(root))
+        except ValueError:
+            return str(path)
+
+    digest = run.digest
+    return {
+        "action": run.action,
+        "backend": run.backend,
+        "key": digest.key if digest else None,
+        "subject": digest.subject if digest else None,
+        "preheader": digest.preheader if digest else None,
+        "items": [
+            {
+                "id": i.id,
+                "title": i.title,
+                "url": i.url,
+                "date": i.date.isoformat() if i.date else None,
+                "source": i.source,
+            }
+            for i in run.items
+        ],
+        "paths": [shown(p) for p in run.paths],
+        "remote_id": run.remote_id or None,
+        "test_to": list(run.test_to),
+        "healed": list(run.healed),
+        "warnings": list(run.warnings),
+    }
+
+
+def _text(report: dict[str, Any]) -> str:
+    lines = []
+    for key in report["healed"]:
+        lines.append(f"Finished earlier digest {key}.")
+    if report["action"] == "nothing":
+        lines.append("Nothing new since the last digest; nothing to send.")
+        return "\n".join(lines)
+    lines.append(f"Digest {report['key']}")
+    lines.append(f"  Subject: {report['subject']}")
+    lines.append(f"  Items ({len(report['items'])}):")
+    for item in report["items"]:
+        lines.append(f"    {(item['date'] or '')[:10]}  {item['title']}  ({item['source']})")
+    if report["paths"]:
+        lines.append("  Preview:")
+        lines.extend(f"    {p}" for p in report["paths"])
+    action = report["action"]
+    remote = f" (id {report['remote_id']})" if report["remote_id"] else ""
+    if action == "preview":
+        lines.append("Preview only; nothing sent. Run with --send to deliver.")
+    elif action == "test-sent":
+        lines.append(f"Test copy sent to {', '.join(report['test_to'])} via {report['backend']}.")
+    elif action == "sent":
+        lines.append(f"Sent through {report['backend']}{remote}.")
+    elif action == "already-sent":
+        lines.append(f"Already sent through {report['backend']}{remote}; nothing sent.")
+    return "\n".join(lines)

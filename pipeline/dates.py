@@ -1,0 +1,33 @@
+"""Reading front-matter dates: ``YYYY-MM-DD`` or ISO 8601; naive values take the site zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+
+def to_datetime(value: object, tz: ZoneInfo) -> dt.datetime:
+    """An aware datetime from a YAML value; raises ValueError with what was expected."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"expected a date like 2024-05-01 or 2024-05-01T18:00:00+02:00, got {value!r}")
+    if isinstance(value, dt.datetime):
+        result = value
+    elif isinstance(value, dt.date):
+        result = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"
+        try:
+            result = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(
+                f"expected a date like 2024-05-01 or 2024-05-01T18:00:00+02:00, got {value!r}"
+            ) from None
+    else:
+        raise ValueError(f"expected a date like 2024-05-01, got {type(value).__name__} {value!r}")
+    if result.tzinfo is None:
+        result = result.replace(tzinfo=tz)
+    if not 1970 <= result.year <= 9000:
+        raise ValueError(f"date {value!r} is out of range (1970-9000)")
+    return result

@@ -1,0 +1,398 @@
+"""Stage 1: find every Markdown file, parse and validate its front matter, build Items.
+
+All problems in all files are collected and raised together (``ContentError``), each as
+``path:line: field: message``. Unknown keys are kept and warned about, never fatal.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from pipeline.config import Config
+from pipeline.dates import to_datetime
+from pipeline.errors import ContentError, Problem
+from pipeline.frontmatter import FrontMatterError, Parsed, decode, split
+from pipeline.ids import IdLedger
+from pipeline.model import KIND_OF_SECTION, SECTION_OF_KIND, Event, Item, Site
+from pipeline.render.slugs import github_slug
+
+ALIASES = {"summary": "description", "lastmod": "updated", "categories": "tags",
+           "author": "authors", "keywords": "tags"}
+"""Hugo/Jekyll spellings accepted for our keys."""
+
+COMMON_KEYS = {"title", "date", "updated", "description", "authors", "tags", "draft", "id",
+               "slug", "image", "kind", "aliases", "layout", "weight"}
+EPISODE_KEYS = {"audio", "episode", "season", "episode_type", "explicit", "transcript",
+                "chapters", "persons", "location", "soundbites", "length", "type", "duration"}
+EVENT_KEYS = {"starts", "ends", "location", "url", "sequence", "timezone", "all_day"}
+KINDS = {*SECTION_OF_KIND, "page"}
+_SLUG = re.compile(r"^[\w][\w.-]*$")
+_H1 = re.compile(r"^[ ]{0,3}#[ \t]+(.+?)[ \t#]*$", re.M)
+SKIP_DIRS = {"node_modules", "_book", "templates", "newsletter"}
+
+
+@dataclass(frozen=True)
+class RawDoc:
+    """A Markdown file read and split, before validation."""
+
+    source: str
+    parsed: Parsed
+
+
+def iter_markdown(root: Path) -> Iterator[Path]:
+    """Markdown files under ``root`` in a stable order, skipping dot-folders and symlinks out."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
+        for name in sorted(filenames):
+            if name.lower().endswith((".md", ".markdown")) and not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def relpath(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def read_doc(root: Path, path: Path, max_bytes: int) -> RawDoc:
+    """Read one file; raises FrontMatterError with a line for every kind of bad input."""
+    source = relpath(root, path)
+    if path.is_symlink():
+        real, real_root = path.resolve(), root.resolve()
+        if real_root not in real.parents:
+            raise FrontMatterError(1, "file", "symlink points outside the content root; refused")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise FrontMatterError(1, "file", f"file is {size} bytes, over the limit of {max_bytes}")
+    raw = path.read_bytes()
+    try:
+        text = decode(raw)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise FrontMatterError(line, "file", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at "
+                               f"offset {exc.start}); save the file as UTF-8") from None
+    except ValueError as exc:
+        raise FrontMatterError(1, "file", str(exc)) from None
+    if not text.strip():
+        raise FrontMatterError(1, "file", "empty file; expected front matter and a Markdown body")
+    text = unicodedata.normalize("NFC", text)
+    return RawDoc(source, split(text))
+
+
+def kind_for(source: str, meta: Mapping[str, Any]) -> str:
+    kind = meta.get("kind")
+    if isinstance(kind, str) and kind in KINDS:
+        return kind
+    top = source.split("/", 1)[0] if "/" in source else ""
+    return KIND_OF_SECTION.get(top, "page")
+
+
+def permalink(cfg: Config, kind: str, section: str, slug: str, source: str, item_id: str,
+              date: Any) -> str:
+    """Absolute URL of an item from ``[site] permalink``; pages follow their folder."""
+    base = cfg.site.base_url.rstrip("/")
+    if kind == "page":
+        folder = posixpath.dirname(source)
+        stem = posixpath.splitext(posixpath.basename(source))[0]
+        parts = [folder] if folder else []
+        if stem.lower() not in ("readme", "index"):
+            parts.append(slug)
+        path = "/".join(quote(p) for p in parts)
+        return f"{base}/{path}/" if path else f"{base}/"
+    values = {"section": section, "slug": slug, "id": item_id,
+              "year": f"{date.year:04d}" if date else "0000",
+              "month": f"{date.month:02d}" if date else "00",
+              "day": f"{date.day:02d}" if date else "00"}
+    path = cfg.site.permalink.format(**values)
+    return base + "/" + quote(path.lstrip("/"))
+
+
+class _Checker:
+    """Collects problems and warnings for one file."""
+
+    def __init__(self, doc: RawDoc, problems: list[Problem], warnings: list[Problem]) -> None:
+        self.doc = doc
+        self.problems = problems
+        self.warnings = warnings
+
+    def line(self, key: str) -> int:
+        return self.doc.parsed.lines.get(key, 1)
+
+    def error(self, key: str, message: str, line: int | None = None) -> None:
+        self.problems.append(Problem(self.doc.source, line or self.line(key), key, message))
+
+    def warn(self, key: str, message: str) -> None:
+        self.warnings.append(Problem(self.doc.source, self.line(key), key, message))
+
+    def string(self, meta: Mapping[str, Any], key: str) -> str | None:
+        value = meta.get(key)
+        if value is None:
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str):
+            self.error(key, f"expected text, got {type(value).__name__}")
+            return None
+        return value
+
+    def string_list(self, meta: Mapping[str, Any], key: str, *, allow_str: bool) -> list[str]:
+        value = meta.get(key)
+        if value is None:
+            return []
+        if isinstance(value, str) and allow_str:
+            return [value]
+        if not isinstance(value, list):
+            self.error(key, f"expected a list like [a, b], got {type(value).__name__} {value!r}"[:200])
+            return []
+        out = []
+        for v in value:
+            if isinstance(v, (str, int, float)) and not isinstance(v, bool):
+                out.append(str(v))
+            else:
+                self.error(key, f"expected a list of text values, found {type(v).__name__}")
+        return out
+
+
+def normalise_keys(chk: _Checker, meta: dict[str, Any]) -> dict[str, Any]:
+    """Map Hugo/Jekyll spellings onto ours, merging list-valued ones."""
+    out: dict[str, Any] = {}
+    lines = chk.doc.parsed.lines
+    for key, value in meta.items():
+        target = ALIASES.get(key, key)
+        if target in out and target in ("tags", "authors"):
+            first = out[target] if isinstance(out[target], list) else [out[target]]
+            more = value if isinstance(value, list) else [value]
+            out[target] = first + more
+        elif target in out:
+            chk.warn(key, f"duplicates '{target}'; the first value is used")
+        else:
+            out[target] = value
+            if target != key and target not in lines:
+                lines[target] = lines[key]
+    return out
+
+
+def load_site(cfg: Config, content_dir: Path, *, write_ledger: bool = False,
+              strict: bool = False) -> Site:
+    """Load and validate every Markdown file under ``content_dir`` (drafts included)."""
+    root = content_dir
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    tz = ZoneInfo(cfg.site.timezone)
+    docs: list[RawDoc] = []
+    for path in iter_markdown(root):
+        try:
+            docs.append(read_doc(root, path, cfg.content.max_file_bytes))
+        except FrontMatterError as exc:
+            problems.append(Problem(relpath(root, path), exc.line, exc.field, exc.message))
+        except OSError as exc:
+            problems.append(Problem(relpath(root, path), 1, "file", f"cannot read: {exc.strerror}"))
+
+    gitbook = _gitbook_mode(cfg, root)
+    ledger_path = root / cfg.content.id_ledger
+    try:
+        ledger = IdLedger(ledger_path)
+    except ValueError as exc:
+        raise ContentError([Problem(str(ledger_path), 1, "id ledger", str(exc))]) from None
+    existing = {d.source for d in docs}
+
+    prelim: list[tuple[RawDoc, _Checker, dict[str, Any], str, str, str]] = []
+    for doc in docs:
+        chk = _Checker(doc, problems, warnings)
+        meta = normalise_keys(chk, dict(doc.parsed.meta))
+        kind = kind_for(doc.source, meta)
+        if "kind" in meta and meta["kind"] not in KINDS:
+            chk.error("kind", f"expected one of {', '.join(sorted(KINDS))}, got {meta['kind']!r}")
+        section = SECTION_OF_KIND.get(kind, posixpath.dirname(doc.source) or "pages")
+        stem = posixpath.splitext(posixpath.basename(doc.source))[0]
+        slug = chk.string(meta, "slug") or github_slug(stem.replace("_", "-")) or "page"
+        if "slug" in meta and not _SLUG.match(slug):
+            chk.error("slug", f"expected letters, digits, '-', '_' or '.', got {slug!r}")
+        prelim.append((doc, chk, meta, kind, section, slug))
+
+    items: list[Item] = []
+    for doc, chk, meta, kind, section, slug in prelim:
+        item = _build_item(cfg, root, doc, chk, meta, kind, section, slug, tz, ledger, existing,
+                           strict)
+        if item is not None:
+            items.append(item)
+
+    _check_unique(items, docs, problems)
+    if gitbook:
+        from pipeline.gitbook import apply_summary
+
+        items, more = apply_summary(cfg, root, items, tz)
+        warnings.extend(more)
+    if problems:
+        raise ContentError(_shown(root, p) for p in problems)
+    if write_ledger:
+        ledger.save()
+    return Site(tuple(items), tuple(_merge([_shown(root, w) for w in warnings])))
+
+
+def _shown(root: Path, problem: Problem) -> Problem:
+    """Name the file as the user would type it: relative to the working folder when inside."""
+    path = root / problem.path
+    try:
+        shown = os.path.relpath(path)
+    except ValueError:
+        shown = str(path)
+    if shown.startswith(".."):
+        shown = str(path)
+    return Problem(shown, problem.line, problem.field, problem.message)
+
+
+def _gitbook_mode(cfg: Config, root: Path) -> bool:
+    if cfg.content.flavour == "gitbook":
+        return True
+    return cfg.content.flavour == "auto" and (root / "SUMMARY.md").is_file()
+
+
+def _merge(warnings: list[Problem]) -> list[Problem]:
+    return sorted(set(warnings))
+
+
+def _check_unique(items: list[Item], docs: list[RawDoc], problems: list[Problem]) -> None:
+    lines = {d.source: d.parsed.lines for d in docs}
+    by_id: dict[str, list[Item]] = defaultdict(list)
+    by_url: dict[str, list[Item]] = defaultdict(list)
+    for item in items:
+        by_id[item.id].append(item)
+        by_url[item.url].append(item)
+    for group, field_name, what in ((by_id, "id", "id"), (by_url, "slug", "permalink")):
+        for key, same in group.items():
+            if len(same) < 2:
+                continue
+            names = ", ".join(i.source for i in same)
+            for i in same:
+                line = lines.get(i.source, {}).get(field_name, 1)
+                problems.append(Problem(i.source, line, field_name,
+                                        f"duplicate {what} {key!r} (shared by {names})"))
+
+
+def _build_item(cfg: Config, root: Path, doc: RawDoc, chk: _Checker, meta: dict[str, Any],
+                kind: str, section: str, slug: str, tz: ZoneInfo, ledger: IdLedger,
+                existing: set[str], strict: bool) -> Item | None:
+    parsed = doc.parsed
+    body = parsed.body
+    is_feed = kind != "page"
+    n_before = len(chk.problems)
+
+    title = chk.string(meta, "title")
+    if title is None and "title" not in meta:
+        m = _H1.search(body)
+        if m:
+            title = m.group(1).strip()
+            if not body[: m.start()].strip():  # the H1 is the page title: do not repeat it
+                body = body[: m.start()] + body[m.end() :]
+    if not title or not title.strip():
+        chk.error("title", "missing: add a 'title:' key or a first '# Heading' line"
+                  if "title" not in meta else "expected a non-empty title")
+        title = ""
+    title = " ".join(title.split())
+
+    date = updated = None
+    if "date" in meta:
+        try:
+            date = to_datetime(meta["date"], tz)
+        except ValueError as exc:
+            chk.error("date", str(exc))
+    elif is_feed:
+        chk.error("date", "missing: feed items need 'date: YYYY-MM-DD' (or ISO 8601 with offset)")
+    if "updated" in meta:
+        try:
+            updated = to_datetime(meta["updated"], tz)
+        except ValueError as exc:
+            chk.error("updated", str(exc))
+
+    description = chk.string(meta, "description")
+    authors = chk.string_list(meta, "authors", allow_str=True)
+    tags = chk.string_list(meta, "tags", allow_str=False)
+    aliases = chk.string_list(meta, "aliases", allow_str=True)
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):
+        chk.error("draft", f"expected true or false, got {draft!r}")
+        draft = False
+    image = chk.string(meta, "image")
+
+    item_id = chk.string(meta, "id")
+    if "id" in meta and (item_id is None or not item_id.strip()):
+        chk.error("id", "expected a non-empty identifier (publish new writes a UUID)")
+    if item_id is None:
+        if strict and is_feed:
+            chk.error("id", "missing: --strict requires an 'id' key on every feed item")
+        item_id = ledger.assign(doc.source, title, slug, existing)
+    item_id = item_id.strip()
+
+    if is_feed and not body.strip() and kind in ("essay", "update"):
+        chk.error("body", "empty: the file has front matter but no text",
+                  line=parsed.body_line)
+
+    known = COMMON_KEYS | (EPISODE_KEYS if kind == "episode" else set()) | (
+        EVENT_KEYS if kind == "event" else set())
+    extra = {k: v for k, v in meta.items() if k not in known}
+    for key in extra:
+        chk.warn(key, "unknown key kept (not used by publish)")
+
+    url = permalink(cfg, kind, section, slug, doc.source, item_id, date)
+    event = _event(chk, meta, tz, cfg) if kind == "event" else None
+    episode = None
+    if kind == "episode":
+        from pipeline.podcast.episode import parse_episode
+
+        episode, more = parse_episode(meta, parsed.lines, source=doc.source, content_root=root,
+                                      item_url=url, body=body, config=cfg)
+        chk.problems.extend(more)
+    if len(chk.problems) > n_before:
+        return None
+    return Item(id=item_id, kind=kind, section=section, source=doc.source, title=title,
+                slug=slug, url=url, date=date, updated=updated, description=description,
+                authors=tuple(authors), tags=tuple(tags), draft=draft, image=image, body=body,
+                extra=extra, aliases=tuple(aliases), episode=episode, event=event,
+                body_line=parsed.body_line)
+
+
+def _event(chk: _Checker, meta: Mapping[str, Any], tz: ZoneInfo, cfg: Config) -> Event | None:
+    zone_name = cfg.site.timezone
+    if "timezone" in meta:
+        zone_name = str(meta["timezone"])
+        try:
+            tz = ZoneInfo(zone_name)
+        except (KeyError, ValueError):
+            chk.error("timezone", f"unknown IANA time zone {zone_name!r}")
+            return None
+        except Exception:  # ZoneInfoNotFoundError and path errors from hostile names
+            chk.error("timezone", f"unknown IANA time zone {zone_name!r}")
+            return None
+    if "starts" not in meta:
+        chk.error("starts", "missing: events need 'starts: 2025-06-01T18:00'")
+        return None
+    try:
+        starts = to_datetime(meta["starts"], tz)
+        ends = to_datetime(meta["ends"], tz) if meta.get("ends") is not None else None
+    except ValueError as exc:
+        chk.error("starts" if "ends" not in meta else "ends", str(exc))
+        return None
+    if ends is not None and ends < starts:
+        chk.error("ends", "is before 'starts'")
+        return None
+    sequence = meta.get("sequence", 0)
+    if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 0:
+        chk.error("sequence", f"expected a whole number >= 0, got {sequence!r}")
+        return None
+    all_day = not hasattr(meta["starts"], "hour") and not (
+        isinstance(meta["starts"], str) and "T" in meta["starts"])
+    location = chk.string(meta, "location")
+    url = chk.string(meta, "url")
+    if url and not re.match(r"^https?://", url):
+        chk.error("url", f"expected an absolute http(s) URL, got {url!r}")
+    return Event(starts=starts, ends=ends, timezone=zone_name, all_day=all_day,
+                 location=location, url=url, sequence=sequence)

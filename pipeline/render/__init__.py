@@ -1,0 +1,1 @@
+"""Rendering Markdown (with GitBook's constructs) to HTML whose URLs are all absolute."""

@@ -1,0 +1,233 @@
+"""GitBook's template tags as markdown-it rules: ``{% hint %}``, ``{% embed %}``, ``{% file %}``,
+``{% tabs %}``, ``{% content-ref %}``, ``{% code %}`` and friends.
+
+Block tags become tokens whose children are parsed as Markdown (line maps stay true, so the
+link checker's ``path:line`` stays right). An unknown tag is dropped: raw ``{% ... %}`` never
+reaches an output.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+TAG = re.compile(r"\{%\s*([A-Za-z][\w-]*)((?:[^%]|%(?!\}))*)%\}")
+_ARGS = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+
+CONTAINERS = {"hint", "tabs", "tab", "code", "content-ref", "embed", "file", "stepper", "step",
+              "columns", "column", "swagger", "openapi", "api-method", "updates", "update"}
+"""Tags that may wrap content up to a matching ``{% endNAME %}``."""
+
+HINT_LABELS = {"info": "Note", "warning": "Warning", "danger": "Important", "success": "Tip"}
+
+
+def parse_args(text: str) -> dict[str, str]:
+    return {m.group(1): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
+            for m in _ARGS.finditer(text)}
+
+
+def youtube_id(url: str) -> str | None:
+    """The video id of a YouTube URL, from the URL alone (no network at build time)."""
+    parts = urlsplit(url)
+    host = parts.netloc.lower().removeprefix("www.").removeprefix("m.")
+    if host == "youtu.be":
+        vid = parts.path.strip("/").split("/")[0]
+    elif host in ("youtube.com", "youtube-nocookie.com", "music.youtube.com"):
+        if parts.path == "/watch":
+            vid = parse_qs(parts.query).get("v", [""])[0]
+        elif parts.path.startswith(("/embed/", "/shorts/", "/live/", "/v/")):
+            vid = parts.path.split("/")[2]
+        else:
+            return None
+    else:
+        return None
+    return vid if re.fullmatch(r"[\w-]{6,20}", vid or "") else None
+
+
+def _line(state: StateBlock, n: int) -> str:
+    return state.src[state.bMarks[n] + state.tShift[n] : state.eMarks[n]]
+
+
+def _whole_tag(text: str) -> re.Match[str] | None:
+    m = TAG.match(text.strip())
+    return m if m and m.end() == len(text.strip()) else None
+
+
+def _find_end(state: StateBlock, start: int, end: int, name: str) -> int | None:
+    depth = 0
+    for n in range(start + 1, end):
+        m = _whole_tag(_line(state, n))
+        if not m:
+            continue
+        if m.group(1) == name:
+            depth += 1
+        elif m.group(1) == "end" + name:
+            if depth == 0:
+                return n
+            depth -= 1
+    return None
+
+
+def gitbook_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    if state.sCount[start] - state.blkIndent >= 4:
+        return False
+    m = _whole_tag(_line(state, start))
+    if not m:
+        return False
+    name, args = m.group(1), parse_args(m.group(2))
+    if silent:
+        return True
+    close = _find_end(state, start, end, name) if name in CONTAINERS else None
+    if close is None:
+        if name.startswith("end"):
+            state.line = start + 1  # a stray end tag: drop it
+            return True
+        token = state.push("gitbook_tag", "", 0)
+        token.meta = {"name": name, "args": args}
+        token.map = [start, start + 1]
+        token.block = True
+        state.line = start + 1
+        return True
+    old_parent, old_max = state.parentType, state.lineMax
+    state.parentType = "gitbook"  # type: ignore[assignment]
+    state.lineMax = close
+    token = state.push("gitbook_open", "", 1)
+    token.meta = {"name": name, "args": args}
+    token.map = [start, close + 1]
+    token.block = True
+    state.md.block.tokenize(state, start + 1, close)
+    token = state.push("gitbook_close", "", -1)
+    token.meta = {"name": name, "args": args}
+    token.block = True
+    state.parentType, state.lineMax = old_parent, old_max
+    state.line = close + 1
+    return True
+
+
+def split_inline_tags(state: StateCore) -> None:
+    """Turn ``{% ... %}`` inside text runs into ``gitbook_tag`` tokens (a core rule: the inline
+    text rule would otherwise swallow the braces)."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children or "{%" not in block.content:
+            continue
+        out: list[Token] = []
+        for child in block.children:
+            if child.type != "text" or "{%" not in child.content:
+                out.append(child)
+                continue
+            pos = 0
+            for m in TAG.finditer(child.content):
+                if m.start() > pos:
+                    out.append(_text(child.content[pos : m.start()]))
+                tag = Token("gitbook_tag", "", 0)
+                tag.meta = {"name": m.group(1), "args": parse_args(m.group(2))}
+                out.append(tag)
+                pos = m.end()
+            if pos < len(child.content):
+                out.append(_text(child.content[pos:]))
+        block.children = out
+
+
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def embed_html(url: str, caption: str = "") -> str:
+    """A link card: YouTube gets a thumbnail built from the video id, others a plain card."""
+    host = urlsplit(url).netloc.removeprefix("www.") or url
+    label = caption or host
+    vid = youtube_id(url)
+    if vid:
+        thumb = f"https://img.youtube.com/vi/{vid}/hqdefault.jpg"
+        return (
+            f'<figure class="embed embed-video"><a href="{_esc(url)}">'
+            f'<img src="{thumb}" alt="{_esc(caption or "Video on YouTube")}" width="480" '
+            f'height="360"></a><figcaption><a href="{_esc(url)}">▶ {_esc(label)}</a>'
+            "</figcaption></figure>\n"
+        )
+    return (
+        f'<figure class="embed"><figcaption><a href="{_esc(url)}">{_esc(label)}</a>'
+        f" <small>({_esc(url)})</small></figcaption></figure>\n"
+    )
+
+
+def render_tag(
+    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    meta: dict[str, Any] = tokens[idx].meta
+    name, args = meta["name"], meta["args"]
+    rewrite = env.get("rewrite_url")
+    block = tokens[idx].block
+    if name == "embed" and args.get("url"):
+        url = rewrite(args["url"], "link") if rewrite else args["url"]
+        if not block:
+            return f'<a class="embed" href="{_esc(url)}">{_esc(args.get("caption") or url)}</a>'
+        return embed_html(url, args.get("caption", ""))
+    if name == "file" and args.get("src"):
+        url = rewrite(args["src"], "file") if rewrite else args["src"]
+        label = args.get("caption") or url.rsplit("/", 1)[-1]
+        link = f'<a class="file" href="{_esc(url)}">📎 {_esc(label)}</a>'
+        return f"<p>{link}</p>\n" if block else link
+    return ""
+
+
+def render_open(
+    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    meta: dict[str, Any] = tokens[idx].meta
+    name, args = meta["name"], meta["args"]
+    rewrite = env.get("rewrite_url")
+    if name == "hint":
+        style = re.sub(r"[^\w-]", "", args.get("style", "info")) or "info"
+        label = HINT_LABELS.get(style, style.title())
+        return (
+            f'<blockquote class="hint hint-{style}" data-hint="{style}">'
+            f'<p class="hint-label"><strong>{_esc(label)}</strong></p>\n'
+        )
+    if name == "tab":
+        return f'<section class="tab"><h4>{_esc(args.get("title", ""))}</h4>\n'
+    if name == "embed" and args.get("url"):
+        url = rewrite(args["url"], "link") if rewrite else args["url"]
+        return embed_html(url, args.get("caption", "")) + '<div class="embed-caption">\n'
+    if name == "file" and args.get("src"):
+        url = rewrite(args["src"], "file") if rewrite else args["src"]
+        return f'<div class="file"><p><a href="{_esc(url)}">📎 {_esc(url.rsplit("/", 1)[-1])}</a></p>\n'
+    if name == "code" and args.get("title"):
+        return f'<div class="code-block"><p class="code-title">{_esc(args["title"])}</p>\n'
+    return f'<div class="gitbook-{_esc(name)}">\n'
+
+
+def render_close(
+    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    name = tokens[idx].meta["name"]
+    if name == "hint":
+        return "</blockquote>\n"
+    if name == "tab":
+        return "</section>\n"
+    return "</div>\n"
+
+
+def gitbook_plugin(md: MarkdownIt) -> None:
+    md.block.ruler.before("fence", "gitbook", gitbook_block,
+                          {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.core.ruler.after("inline", "gitbook_inline", split_inline_tags)
+    md.add_render_rule("gitbook_tag", render_tag)
+    md.add_render_rule("gitbook_open", render_open)
+    md.add_render_rule("gitbook_close", render_close)

@@ -1,0 +1,249 @@
+"""Markdown to HTML with markdown-it-py, GitBook's tags, heading ids and absolute URLs.
+
+Links are rewritten at the token level while parsing (no HTML re-parse per post): ``.md``
+targets become the target page's permalink, local files become the URL they are copied to,
+everything relative becomes absolute. The same pass records every link with its exact line,
+which is what the link checker reads (:func:`scan`).
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+from urllib.parse import quote, unquote, urljoin, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from pipeline.model import LinkRef, SourceDoc
+from pipeline.paths import asset_url, is_external
+from pipeline.render.gitbook import TAG, gitbook_plugin, parse_args
+from pipeline.render.slugs import Slugger
+
+RENDERER_VERSION = "1"
+"""Bump when output HTML changes for the same input: it keys the render cache."""
+
+_HTML_URL = re.compile(r"""(?i)\b(href|src|poster)\s*=\s*(["'])(.*?)\2""")
+_HTML_ANCHOR = re.compile(r"""(?i)<[a-z][^>]*?\b(?:id|name)\s*=\s*["']([^"']+)["']""")
+_ACTIVE = re.compile(
+    r"(?is)<(script|iframe|object|embed|style)\b.*?(</\1\s*>|$)|<(script|iframe|object|embed)\b[^>]*>"
+)
+_ON_ATTR = re.compile(r"""(?i)\s+on[a-z]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""")
+_EXPLICIT_ID = re.compile(r"\s*\{#([\w\-:.]+)\}\s*$")
+
+
+@dataclass
+class PageContext:
+    """Where a document lives, so its relative URLs can be made absolute."""
+
+    source: str
+    """Path of the Markdown file relative to the content root."""
+    url: str
+    """Absolute URL of the document's page."""
+    url_of: Mapping[str, str] = field(default_factory=dict)
+    """Every document's path -> its absolute URL (to turn ``.md`` links into permalinks)."""
+    site_url: str = ""
+    asset_base: str | None = None
+    """URL prefix for copied local files; None puts them next to the page."""
+    slug_style: str = "github"
+    line_offset: int = 0
+    """Lines of the file before the body (front matter), for ``path:line``."""
+    assets: list[str] = field(default_factory=list)
+    """Local files the document uses (relative to the content root), filled while rendering."""
+    links: list[LinkRef] = field(default_factory=list)
+    anchors: set[str] = field(default_factory=set)
+    headings: list[str] = field(default_factory=list)
+
+    def resolve(self, target: str, kind: str) -> str:
+        """Absolute URL for a link or image target written in this document."""
+        target = target.strip()
+        if not target:
+            return self.url
+        if target.startswith("#"):
+            return self.url + target
+        if is_external(target):
+            scheme = urlsplit(target).scheme.lower()
+            return "#" if scheme in ("javascript", "vbscript", "data") and kind != "image" else target
+        if target.startswith("/"):
+            return urljoin(self.site_url or self.url, target)
+        path, _, frag = target.partition("#")
+        path = path.split("?")[0]
+        rel = posixpath.normpath(posixpath.join(posixpath.dirname(self.source), unquote(path)))
+        suffix = f"#{frag}" if frag else ""
+        if rel == ".." or rel.startswith("../"):
+            return urljoin(self.url, quote(path, safe="/%:@")) + suffix
+        rel = "" if rel == "." else rel
+        for candidate in (rel, f"{rel}/README.md", f"{rel}/index.md", f"{rel}.md"):
+            found = self.url_of.get(candidate.lstrip("/"))
+            if found:
+                return found + suffix
+        if rel.endswith(".md") or path.endswith("/") or not posixpath.splitext(rel)[1]:
+            return urljoin(self.url, quote(path, safe="/%:@")) + suffix
+        if rel not in self.assets:
+            self.assets.append(rel)
+        if self.asset_base is not None:
+            return self.asset_base + quote(rel)
+        return asset_url(self.url, rel)
+
+
+def _inline_text(token: Token) -> str:
+    return "".join(
+        c.content for c in token.children or [] if c.type in ("text", "code_inline", "html_inline")
+    )
+
+
+def _heading_ids(state: StateCore) -> None:
+    ctx: PageContext | None = state.env.get("page")
+    if ctx is None:
+        return
+    slugger = Slugger(ctx.slug_style)
+    tokens = state.tokens
+    for i, tok in enumerate(tokens):
+        if tok.type != "heading_open":
+            continue
+        inline = tokens[i + 1]
+        explicit = None
+        kids = inline.children or []
+        if kids and kids[-1].type == "text":
+            m = _EXPLICIT_ID.search(kids[-1].content)
+            if m:
+                explicit = m.group(1)
+                kids[-1].content = kids[-1].content[: m.start()]
+        text = _inline_text(inline).strip()
+        if explicit:
+            slugger.reserve(explicit)
+            anchor = explicit
+        else:
+            anchor = slugger(text)
+        tok.attrSet("id", anchor)
+        ctx.anchors.add(anchor)
+        ctx.headings.append(text)
+
+
+def _rewrite_html(ctx: PageContext, content: str, line: int) -> str:
+    content = _ACTIVE.sub("", content)
+    content = _ON_ATTR.sub("", content)
+    for m in _HTML_ANCHOR.finditer(content):
+        ctx.anchors.add(m.group(1))
+
+    def sub(m: re.Match[str]) -> str:
+        raw = html.unescape(m.group(3))
+        kind = "image" if m.group(1).lower() in ("src", "poster") else "link"
+        at = line + content.count("\n", 0, m.start())
+        ctx.links.append(LinkRef(ctx.source, at, _author_form(raw), "", "html"))
+        return f'{m.group(1)}={m.group(2)}{html.escape(ctx.resolve(raw, kind), quote=True)}{m.group(2)}'
+
+    return _HTML_URL.sub(sub, content)
+
+
+def _author_form(href: str) -> str:
+    """The target as the author wrote it: percent-decoding only for local paths."""
+    return href if is_external(href) else unquote(href)
+
+
+def _rewrite_links(state: StateCore) -> None:
+    ctx: PageContext | None = state.env.get("page")
+    if ctx is None:
+        return
+    base = ctx.line_offset + 1
+    for tok in state.tokens:
+        if tok.type == "html_block":
+            tok.content = _rewrite_html(ctx, tok.content, base + (tok.map[0] if tok.map else 0))
+            continue
+        if tok.type == "gitbook_open" or tok.type == "gitbook_tag":
+            _note_tag(ctx, tok, base + (tok.map[0] if tok.map else 0))
+            continue
+        if tok.type != "inline" or not tok.children:
+            continue
+        line = base + (tok.map[0] if tok.map else 0)
+        kids = tok.children
+        last = kids[-1]
+        if last.type == "text" and last.content.endswith("\\"):
+            last.content = last.content[:-1]  # GitBook's trailing backslash line end
+        for j, child in enumerate(kids):
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "link_open":
+                href = str(child.attrs.get("href", ""))
+                text = _link_text(kids, j)
+                kind = "autolink" if child.markup == "autolink" else "link"
+                ctx.links.append(LinkRef(ctx.source, line, _author_form(href), text, kind))
+                child.attrSet("href", ctx.resolve(_author_form(href), "link"))
+            elif child.type == "image":
+                src = str(child.attrs.get("src", ""))
+                alt = "".join(c.content for c in child.children or [])
+                ctx.links.append(LinkRef(ctx.source, line, _author_form(src), alt, "image"))
+                child.attrSet("src", ctx.resolve(_author_form(src), "image"))
+            elif child.type == "html_inline":
+                child.content = _rewrite_html(ctx, child.content, line)
+            elif child.type == "gitbook_tag":
+                _note_tag(ctx, child, line)
+            elif child.type == "text" and "\n" in child.content:
+                line += child.content.count("\n")
+
+
+def _note_tag(ctx: PageContext, tok: Token, line: int) -> None:
+    args = tok.meta.get("args", {})
+    for key in ("url", "src"):
+        if args.get(key):
+            kind = "embed" if key == "url" else "link"
+            ctx.links.append(LinkRef(ctx.source, line, _author_form(args[key]), "", kind))
+
+
+def _link_text(kids: list[Token], start: int) -> str:
+    out: list[str] = []
+    depth = 0
+    for child in kids[start + 1 :]:
+        if child.type == "link_open":
+            depth += 1
+        elif child.type == "link_close":
+            if depth == 0:
+                break
+            depth -= 1
+        elif child.type in ("text", "code_inline"):
+            out.append(child.content)
+    return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def engine() -> MarkdownIt:
+    """The one markdown-it instance: CommonMark + tables + strikethrough + GitBook tags."""
+    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    gitbook_plugin(md)
+    md.core.ruler.push("heading_ids", _heading_ids)
+    md.core.ruler.push("rewrite_links", _rewrite_links)
+    return md
+
+
+def render(body: str, ctx: PageContext) -> str:
+    """Render a Markdown body; ``ctx`` collects its assets, links and anchors."""
+    env: dict[str, Any] = {"page": ctx, "rewrite_url": ctx.resolve}
+    out = engine().render(body, env)
+    if "{%" in out:  # a tag inside code spans stays; anything else is a leftover
+        out = _strip_leftover_tags(out)
+    return out
+
+
+def _strip_leftover_tags(out: str) -> str:
+    parts = re.split(r"(<code[^>]*>.*?</code>)", out, flags=re.S)
+    return "".join(p if p.startswith("<code") else TAG.sub("", p) for p in parts)
+
+
+def scan(text: str, source: str, *, slug_style: str = "github", line_offset: int = 0,
+         url: str = "https://localhost/", url_of: Mapping[str, str] | None = None) -> SourceDoc:
+    """Links (with exact lines) and anchor ids of a Markdown body, without rendering HTML."""
+    ctx = PageContext(source=source, url=url, url_of=url_of or {}, slug_style=slug_style,
+                      line_offset=line_offset)
+    engine().parse(text, {"page": ctx, "rewrite_url": ctx.resolve})
+    return SourceDoc(source, tuple(ctx.links), frozenset(ctx.anchors), tuple(ctx.headings))
+
+
+UrlRewriter = Callable[[str, str], str]
+__all__ = ["RENDERER_VERSION", "PageContext", "parse_args", "render", "scan"]

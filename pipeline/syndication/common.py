@@ -1,0 +1,103 @@
+"""What every feed format shares: the feed plan, text hygiene, summaries and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.config import Config
+from pipeline.model import Item
+from pipeline.render.slugs import github_slug
+
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_TAGS = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+SUMMARY_CHARS = 300
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def clean(text: str) -> str:
+    """NFC text with XML-illegal characters removed (they make feeds unparseable)."""
+    return _ILLEGAL_XML.sub("", unicodedata.normalize("NFC", text))
+
+
+def plain(html_text: str) -> str:
+    """Visible text of an HTML fragment, whitespace collapsed."""
+    return _SPACE.sub(" ", html.unescape(_TAGS.sub(" ", html_text))).strip()
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut at a word boundary within ``limit`` characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def summary(item: Item) -> str:
+    """The item's description, or the start of its text."""
+    if item.description:
+        return clean(" ".join(item.description.split()))
+    return clean(truncate(plain(item.html), SUMMARY_CHARS))
+
+
+def newest(items: Sequence[Item]) -> dt.datetime:
+    """The date a feed was last updated: its newest item's, never the clock's."""
+    dates = [d for i in items for d in (i.updated, i.date) if d is not None]
+    return max(dates) if dates else EPOCH
+
+
+def rfc3339(value: dt.datetime) -> str:
+    return value.isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """One feed to write in every format: a name, a title and its items (newest first)."""
+
+    key: str
+    """Folder under the output ("" for the site feed, ``essays``, ``tags/x``)."""
+    title: str
+    purpose: str
+    items: tuple[Item, ...]
+
+    def path(self, filename: str) -> str:
+        return f"{self.key}/{filename}" if self.key else filename
+
+
+def plan_feeds(cfg: Config, items: Sequence[Item]) -> list[FeedSpec]:
+    """The site feed, one per configured section, one per configured tag."""
+    site = cfg.site.title
+    specs = [FeedSpec("", site, "Everything: essays, episodes, updates and events", tuple(items))]
+    for section in cfg.feeds.sections:
+        chosen = tuple(i for i in items if i.section == section)
+        specs.append(FeedSpec(section, f"{site}: {section.title()}",
+                              f"Only {section}", chosen))
+    wanted = cfg.feeds.tags
+    all_tags = sorted({t for i in items for t in i.tags})
+    tags = all_tags if "*" in wanted else [t for t in wanted if t in all_tags]
+    for tag in tags:
+        slug = github_slug(tag) or "tag"
+        chosen = tuple(i for i in items if tag in i.tags)
+        specs.append(FeedSpec(f"tags/{slug}", f"{site}: #{tag}", f"Items tagged “{tag}”", chosen))
+    return specs
+
+
+def pages_of(items: Sequence[Item], limit: int) -> list[tuple[Item, ...]]:
+    """RFC 5005 archiving: the current document (newest ``limit``) then older pages.
+
+    Archive pages are cut from the oldest item up, so a page's items stay put as new items
+    arrive. Returns [current, archive-1 (oldest), archive-2, ...].
+    """
+    if limit <= 0 or len(items) <= limit:
+        return [tuple(items)]
+    current, older = tuple(items[:limit]), list(reversed(items[limit:]))
+    archives = [tuple(reversed(older[i : i + limit])) for i in range(0, len(older), limit)]
+    return [current, *archives]

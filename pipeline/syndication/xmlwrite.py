@@ -1,0 +1,37 @@
+"""A tiny, deterministic XML writer: escaped text, attributes in the order given."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape, quoteattr
+
+from pipeline.syndication.common import clean
+
+
+def attrs(pairs: dict[str, str | int | None]) -> str:
+    return "".join(f" {k}={quoteattr(clean(str(v)))}" for k, v in pairs.items() if v is not None)
+
+
+def el(name: str, text: str | None, **attributes: str | int | None) -> str:
+    """``<name attrs>text</name>``, or nothing when text is None."""
+    if text is None:
+        return ""
+    return f"<{name}{attrs(_names(attributes))}>{escape(clean(text))}</{name}>"
+
+
+def empty(name: str, **attributes: str | int | None) -> str:
+    return f"<{name}{attrs(_names(attributes))}/>"
+
+
+def cdata(text: str) -> str:
+    return "<![CDATA[" + clean(text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def _names(attributes: dict[str, str | int | None]) -> dict[str, str | int | None]:
+    """Python-safe keyword names to XML names: ``xml_lang`` -> ``xml:lang``, ``_`` -> ``-``."""
+    out: dict[str, str | int | None] = {}
+    for k, v in attributes.items():
+        name = k.rstrip("_")
+        if name.startswith("xml_"):
+            name = "xml:" + name[4:]
+        out[name] = v
+    return out

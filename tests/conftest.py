@@ -1,0 +1,43 @@
+"""Shared fixtures: an isolated environment, the CLI runner, and copies of content trees."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.secrets import SECRET_ENV_VARS
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No real API keys, no real home, no cache shared between tests."""
+    for name in SECRET_ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("PUBLISH_CACHE_DIR", raising=False)
+    monkeypatch.delenv("PUBLISH_DEBUG", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[Path]:
+    """A copy of the bundled example site (publish.toml + content/) in a temp folder."""
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    shutil.copy(REPO / "publish.toml", tmp_path / "publish.toml")
+    yield tmp_path
+
+
+def copy_fixture(name: str, dest: Path) -> Path:
+    shutil.copytree(FIXTURES / name, dest / name)
+    return dest / name

@@ -1,0 +1,50 @@
+"""publish.toml: a typed schema; unknown keys and wrong types exit 3 naming file, line and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pipeline.cli import main
+
+
+def test_config_errors_all_reported(tmp_path: Path, runner: CliRunner) -> None:
+    (tmp_path / "content").mkdir()
+    cfg = tmp_path / "publish.toml"
+    cfg.write_text('[site]\ntitle = 3\nbase_url = "nope"\ncolour = "red"\n'
+                   '[site.extra]\n[feeds]\nlimit = "ten"\n[bogus]\nx = 1\n'
+                   '[content]\ntimezone = "x"\n')
+    result = runner.invoke(main, ["validate", "--config", str(cfg)])
+    assert result.exit_code == 3, result.output
+    err = result.stderr
+    assert f"{cfg}:2: site.title: expected a string, got int" in err
+    assert f"{cfg}:3: site.base_url: expected an absolute http(s) URL" in err
+    assert f"{cfg}:4: site.colour: unknown key" in err
+    assert f"{cfg}:7: feeds.limit: expected an integer, got str" in err
+    assert "bogus: unknown key" in err
+    assert "content.timezone: unknown key" in err
+
+
+def test_toml_syntax_error_has_line(tmp_path: Path, runner: CliRunner) -> None:
+    (tmp_path / "content").mkdir()
+    cfg = tmp_path / "publish.toml"
+    cfg.write_text('[site]\ntitle = "ok"\nbase_url = \n')
+    result = runner.invoke(main, ["validate", "--config", str(cfg)])
+    assert result.exit_code == 3
+    assert f"{cfg}:3: toml: syntax error" in result.stderr
+
+
+def test_missing_explicit_config_is_an_error(tmp_path: Path, runner: CliRunner) -> None:
+    result = runner.invoke(main, ["validate", "--config", str(tmp_path / "nope.toml")])
+    assert result.exit_code == 3
+    assert "configuration file not found" in result.stderr
+
+
+def test_bad_timezone(tmp_path: Path, runner: CliRunner) -> None:
+    (tmp_path / "content").mkdir()
+    cfg = tmp_path / "publish.toml"
+    cfg.write_text('[site]\ntimezone = "Mars/Olympus"\n')
+    result = runner.invoke(main, ["validate", "--config", str(cfg)])
+    assert result.exit_code == 3
+    assert "site.timezone: unknown IANA time zone 'Mars/Olympus'" in result.stderr

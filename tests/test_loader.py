@@ -1,0 +1,110 @@
+"""Content validation: every mistake in every file, each as path:line: field: message."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from tests.conftest import FIXTURES
+
+EXPECTED = [
+    "essays/bad-date.md:3: date: expected a date like 2024-05-01",
+    "essays/bad-kind.md:5: kind: expected one of",
+    "essays/draft-bad.md:5: draft: expected true or false, got 'maybe'",
+    "essays/dup-id-a.md:4: id: duplicate id 'same-id'",
+    "essays/dup-id-b.md:4: id: duplicate id 'same-id'",
+    "essays/empty.md:1: file: empty file",
+    "essays/no-date.md:1: date: missing",
+    "essays/no-title.md:1: title: missing",
+    "essays/only-front-matter.md:6: body: empty",
+    "essays/slug-one.md:5: slug: duplicate permalink",
+    "essays/slug-two.md:5: slug: duplicate permalink",
+    "essays/tags-string.md:5: tags: expected a list",
+    "essays/unsafe.md:5: front matter: unsafe or unknown YAML tag refused",
+    "essays/yaml-error.md:5: front matter: YAML syntax error",
+    "events/no-start.md:1: starts: missing",
+    "updates/latin1.md:2: file: not UTF-8 text",
+]
+
+
+def test_every_mistake_reported_and_nothing_written(tmp_path: Path, runner: CliRunner) -> None:
+    tree = tmp_path / "broken"
+    shutil.copytree(FIXTURES / "broken", tree)
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", "--config", str(tree / "publish.toml"),
+                                  "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    lines = [ln for ln in result.stderr.splitlines() if ".md:" in ln]
+    for expected in EXPECTED:
+        assert any(expected in ln for ln in lines), f"missing: {expected}\n{result.stderr}"
+    assert len(lines) == len(EXPECTED)
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_output_folder_untouched_when_content_breaks(site: Path, runner: CliRunner) -> None:
+    out = site / "feeds"
+    args = ["build", "--config", str(site / "publish.toml"), "--out", str(out)]
+    assert runner.invoke(main, args).exit_code == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (site / "content/essays/why-we-gather.md").write_text("---\ntitle: [\n---\nx\n")
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2
+    assert "why-we-gather.md:2: front matter: YAML syntax error" in result.stderr
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_unknown_keys_warned_not_fatal_and_aliases_accepted(tmp_path: Path,
+                                                           runner: CliRunner) -> None:
+    content = tmp_path / "content" / "essays"
+    content.mkdir(parents=True)
+    (content / "a.md").write_text(
+        "---\ntitle: A\ndate: 2024-01-01\nid: x1\nsummary: From Hugo\ncategories: [one]\n"
+        "lastmod: 2024-02-01\nmood: sunny\n---\n\nBody.\n"
+    )
+    (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://e.org/"\n')
+    result = runner.invoke(main, ["build", "--config", str(tmp_path / "publish.toml"),
+                                  "--out", str(tmp_path / "out"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "a.md:8: mood: unknown key kept" in result.stderr
+    feed = (tmp_path / "out" / "feed.json").read_text()
+    assert '"summary": "From Hugo"' in feed
+    assert '"tags": [\n    "one"' in feed or '"one"' in feed
+    assert '"date_modified": "2024-02-01T00:00:00+00:00"' in feed
+
+
+def test_title_from_first_h1_and_not_repeated(tmp_path: Path, runner: CliRunner) -> None:
+    (tmp_path / "content" / "essays").mkdir(parents=True)
+    (tmp_path / "content/essays/h.md").write_text(
+        "---\ndate: 2024-01-01\nid: h1\n---\n\n# From the heading\n\nText.\n")
+    (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://e.org/"\n')
+    result = runner.invoke(main, ["build", "--config", str(tmp_path / "publish.toml"),
+                                  "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    rss = (tmp_path / "out/rss.xml").read_text()
+    assert "<title>From the heading</title>" in rss
+    assert "<h1" not in rss
+
+
+def test_bom_crlf_and_nfc_are_handled(tmp_path: Path, runner: CliRunner) -> None:
+    (tmp_path / "content" / "essays").mkdir(parents=True)
+    raw = "\ufeff---\r\ntitle: Cafe\u0301\r\ndate: 2024-01-01\r\nid: b1\r\n---\r\n\r\nText.\r\n"
+    (tmp_path / "content/essays/b.md").write_bytes(raw.encode())
+    (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://e.org/"\n')
+    result = runner.invoke(main, ["build", "--config", str(tmp_path / "publish.toml"),
+                                  "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "<title>Caf\u00e9</title>" in (tmp_path / "out/rss.xml").read_text()
+
+
+def test_binary_file_refused_clearly(tmp_path: Path, runner: CliRunner) -> None:
+    (tmp_path / "content" / "essays").mkdir(parents=True)
+    (tmp_path / "content/essays/x.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://e.org/"\n')
+    result = runner.invoke(main, ["validate", "--config", str(tmp_path / "publish.toml")])
+    assert result.exit_code == 2
+    assert "x.md:1: file: binary file" in result.stderr
