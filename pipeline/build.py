@@ -65,24 +65,47 @@ def _feed_outputs(cfg: Config, spec: FeedSpec) -> Iterator[tuple[str, Callable[[
             nxt = base + name(fmt, next_page) if next_page else None
             cur = base + name(fmt, 0) if n_arch else None
 
-            def make(fmt: str = fmt, items: tuple[Item, ...] = items, self_url: str = self_url,
-                     prev: str | None = prev, nxt: str | None = nxt, cur: str | None = cur,
-                     is_archive: bool = is_archive) -> bytes:
+            def make(
+                fmt: str = fmt,
+                items: tuple[Item, ...] = items,
+                self_url: str = self_url,
+                prev: str | None = prev,
+                nxt: str | None = nxt,
+                cur: str | None = cur,
+                is_archive: bool = is_archive,
+            ) -> bytes:
                 if fmt == "rss.xml":
-                    return render_rss(cfg, spec.title, spec.purpose, items, self_url,
-                                      prev_archive=prev, next_archive=nxt, current=cur,
-                                      is_archive=is_archive)
+                    return render_rss(
+                        cfg,
+                        spec.title,
+                        spec.purpose,
+                        items,
+                        self_url,
+                        prev_archive=prev,
+                        next_archive=nxt,
+                        current=cur,
+                        is_archive=is_archive,
+                    )
                 if fmt == "atom.xml":
-                    return render_atom(cfg, spec.title, spec.purpose, items, self_url,
-                                       prev_archive=prev, next_archive=nxt, current=cur,
-                                       is_archive=is_archive)
+                    return render_atom(
+                        cfg,
+                        spec.title,
+                        spec.purpose,
+                        items,
+                        self_url,
+                        prev_archive=prev,
+                        next_archive=nxt,
+                        current=cur,
+                        is_archive=is_archive,
+                    )
                 return render_json(cfg, spec.title, spec.purpose, items, self_url, next_url=prev)
 
             yield name(fmt, page), make, kind
 
 
-def plan_outputs(cfg: Config, content_dir: Path, site: Site, now: dt.datetime) -> tuple[
-        list[Output], list[FeedLink], list[tuple[Path, str]]]:
+def plan_outputs(
+    cfg: Config, content_dir: Path, site: Site, now: dt.datetime
+) -> tuple[list[Output], list[FeedLink], list[tuple[Path, str]]]:
     """Every output file (produced lazily, so memory holds one at a time) and every copy."""
     items = site.published(now)
     outputs: list[Output] = []
@@ -93,13 +116,22 @@ def plan_outputs(cfg: Config, content_dir: Path, site: Site, now: dt.datetime) -
         for path, make, kind in _feed_outputs(cfg, spec):
             outputs.append((path, make))
             if "/archive/" not in f"/{path}":
-                links.append(FeedLink(f"{spec.title} ({kind.upper()})", spec.purpose,
-                                      cfg.feeds_base + path, kind))
+                links.append(
+                    FeedLink(
+                        f"{spec.title} ({kind.upper()})", spec.purpose, cfg.feeds_base + path, kind
+                    )
+                )
     events = [i for i in items if i.event is not None]
     if events:
         outputs.append(("events.ics", lambda: render_ics(cfg, events)))
-        links.append(FeedLink(f"{cfg.site.title}: events", "Events, for your calendar app",
-                              cfg.feeds_base + "events.ics", "ics"))
+        links.append(
+            FeedLink(
+                f"{cfg.site.title}: events",
+                "Events, for your calendar app",
+                cfg.feeds_base + "events.ics",
+                "ics",
+            )
+        )
     episodes = [i for i in items if i.episode is not None]
     if episodes:
         from pipeline.podcast.feed import render_podcast_feed
@@ -107,9 +139,15 @@ def plan_outputs(cfg: Config, content_dir: Path, site: Site, now: dt.datetime) -
         data = render_podcast_feed(episodes, cfg)
         _lint_podcast(data)
         outputs.append(("podcast.xml", lambda: data))
-        links.insert(0, FeedLink(cfg.podcast.title or f"{cfg.site.title} podcast",
-                                 "The podcast, for podcast apps", cfg.feeds_base + "podcast.xml",
-                                 "podcast"))
+        links.insert(
+            0,
+            FeedLink(
+                cfg.podcast.title or f"{cfg.site.title} podcast",
+                "The podcast, for podcast apps",
+                cfg.feeds_base + "podcast.xml",
+                "podcast",
+            ),
+        )
     copies: list[tuple[Path, str]] = []
     home: Item | None = None
     if cfg.site.pages:
@@ -120,7 +158,7 @@ def plan_outputs(cfg: Config, content_dir: Path, site: Site, now: dt.datetime) -
             if rel == "index.html":  # the home page also carries the feed directory
                 home = item
             else:
-                outputs.append((rel, lambda item=item: render_page(cfg, item)))
+                outputs.append((rel, _page_maker(cfg, item)))
             folder = rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
             for asset in _assets_of(item):
                 src = _safe(content_dir, asset)
@@ -135,6 +173,10 @@ def plan_outputs(cfg: Config, content_dir: Path, site: Site, now: dt.datetime) -
     outputs.append(("index.html", lambda: render_index(cfg, links, home)))
     outputs.append(("feeds.opml", lambda: render_opml(cfg, links)))
     return outputs, links, copies
+
+
+def _page_maker(cfg: Config, item: Item) -> Callable[[], bytes]:
+    return lambda: render_page(cfg, item)
 
 
 def _assets_of(item: Item) -> list[str]:
@@ -168,8 +210,15 @@ def _lint_podcast(data: bytes) -> None:
         )
 
 
-def build(cfg: Config, content_dir: Path, out_dir: Path, *, now: dt.datetime,
-          cache_dir: Path | None = None, strict: bool = False) -> BuildResult:
+def build(
+    cfg: Config,
+    content_dir: Path,
+    out_dir: Path,
+    *,
+    now: dt.datetime,
+    cache_dir: Path | None = None,
+    strict: bool = False,
+) -> BuildResult:
     """Validate, render and write every output into ``out_dir``.
 
     Everything that can fail on content fails before the output folder is touched; the
@@ -196,9 +245,15 @@ def build(cfg: Config, content_dir: Path, out_dir: Path, *, now: dt.datetime,
                 written.append(rel)
         removed = _remove_stale(out_dir, produced)
     load_site(cfg, content_dir, write_ledger=True)  # record ids of new files once all went well
-    return BuildResult(items=len(site.published(now)), pages=len(site.pages()),
-                       feeds=len(links), written=tuple(written), unchanged=unchanged,
-                       removed=removed, warnings=site.warnings)
+    return BuildResult(
+        items=len(site.published(now)),
+        pages=len(site.pages()),
+        feeds=len(links),
+        written=tuple(written),
+        unchanged=unchanged,
+        removed=removed,
+        warnings=site.warnings,
+    )
 
 
 def _remove_stale(out_dir: Path, produced: set[str]) -> tuple[str, ...]:

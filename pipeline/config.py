@@ -261,7 +261,9 @@ def _convert(value: Any, tp: Any, where: str, add: typing.Callable[[str, str], N
     return value
 
 
-def _build(cls: Any, data: dict[str, Any], where: str, add: typing.Callable[[str, str], None]) -> Any:
+def _build(
+    cls: Any, data: dict[str, Any], where: str, add: typing.Callable[[str, str], None]
+) -> Any:
     hints = typing.get_type_hints(cls)
     known = {f.name for f in dataclasses.fields(cls) if f.name != "path"}
     kwargs: dict[str, Any] = {}
@@ -303,7 +305,8 @@ def load_config(path: Path, *, required: bool = False) -> Config:
     problems.extend(_check(cfg, display, text))
     if problems:
         raise ConfigError(problems)
-    return dataclasses.replace(cfg, path=path.resolve())
+    loaded: Config = dataclasses.replace(cfg, path=path.resolve())
+    return loaded
 
 
 def _check(cfg: Config, display: str, text: str) -> list[Problem]:
@@ -341,6 +344,10 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
         bad("newsletter", "api_backoff", "expected 0 or a positive number of seconds")
     if cfg.podcast.type not in ("episodic", "serial"):
         bad("podcast", "type", "expected episodic or serial")
+    from pipeline.podcast.show import config_problems  # category list, emails, UUIDs, URLs
+
+    for key, message in config_problems(cfg.podcast):
+        bad("podcast", key, message)
     for h in cfg.links.hosts:
         try:
             re.compile(h.pattern)

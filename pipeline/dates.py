@@ -9,11 +9,13 @@ from zoneinfo import ZoneInfo
 def to_datetime(value: object, tz: ZoneInfo) -> dt.datetime:
     """An aware datetime from a YAML value; raises ValueError with what was expected."""
     if isinstance(value, bool) or value is None:
-        raise ValueError(f"expected a date like 2024-05-01 or 2024-05-01T18:00:00+02:00, got {value!r}")
+        raise ValueError(
+            f"expected a date like 2024-05-01 or 2024-05-01T18:00:00+02:00, got {value!r}"
+        )
     if isinstance(value, dt.datetime):
         result = value
     elif isinstance(value, dt.date):
-        result = dt.datetime(value.year, value.month, value.day)
+        result = dt.datetime(value.year, value.month, value.day, tzinfo=tz)
     elif isinstance(value, str):
         text = value.strip()
         if text.endswith("Z"):

@@ -125,7 +125,9 @@ def _load_yaml(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[st
             problem = f"unsafe or unknown YAML tag refused ({problem})"
         raise FrontMatterError(line, "front matter", problem) from None
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-        raise FrontMatterError(first_line, "front matter", f"cannot read YAML value: {exc}") from None
+        raise FrontMatterError(
+            first_line, "front matter", f"cannot read YAML value: {exc}"
+        ) from None
     lines: dict[str, int] = {}
     for key_node, _ in node.value:
         if isinstance(key_node, yaml.ScalarNode):

@@ -34,20 +34,27 @@ class IdLedger:
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
                 for source, e in data.get("items", {}).items():
-                    self.entries[source] = LedgerEntry(str(e["id"]), e.get("title", ""),
-                                                       e.get("slug", ""))
+                    self.entries[source] = LedgerEntry(
+                        str(e["id"]), e.get("title", ""), e.get("slug", "")
+                    )
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
-                raise ValueError(f"id ledger {path} is not valid JSON of the expected shape: {exc}") from None
+                raise ValueError(
+                    f"id ledger {path} is not valid JSON of the expected shape: {exc}"
+                ) from None
         self._claimed: set[str] = set()
 
     def assign(self, source: str, title: str, slug: str, existing: set[str]) -> str:
         """The id for ``source``: its ledger entry, a renamed file's entry, or a new one."""
         entry = self.entries.get(source)
         if entry is None:
-            orphans = [(s, e) for s, e in self.entries.items()
-                       if s not in existing and e.id not in self._claimed]
+            orphans = [
+                (s, e)
+                for s, e in self.entries.items()
+                if s not in existing and e.id not in self._claimed
+            ]
             match = [p for p in orphans if p[1].title == title] or [
-                p for p in orphans if p[1].slug == slug]
+                p for p in orphans if p[1].slug == slug
+            ]
             if len(match) == 1:
                 old, entry = match[0]
                 del self.entries[old]
@@ -66,4 +73,6 @@ class IdLedger:
                 for s, e in sorted(self.entries.items())
             },
         }
-        return write_if_changed(self.path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())
+        return write_if_changed(
+            self.path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode()
+        )

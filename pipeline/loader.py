@@ -26,14 +26,46 @@ from pipeline.ids import IdLedger
 from pipeline.model import KIND_OF_SECTION, SECTION_OF_KIND, Event, Item, Site
 from pipeline.render.slugs import github_slug
 
-ALIASES = {"summary": "description", "lastmod": "updated", "categories": "tags",
-           "author": "authors", "keywords": "tags"}
+ALIASES = {
+    "summary": "description",
+    "lastmod": "updated",
+    "categories": "tags",
+    "author": "authors",
+    "keywords": "tags",
+}
 """Hugo/Jekyll spellings accepted for our keys."""
 
-COMMON_KEYS = {"title", "date", "updated", "description", "authors", "tags", "draft", "id",
-               "slug", "image", "kind", "aliases", "layout", "weight"}
-EPISODE_KEYS = {"audio", "episode", "season", "episode_type", "explicit", "transcript",
-                "chapters", "persons", "location", "soundbites", "length", "type", "duration"}
+COMMON_KEYS = {
+    "title",
+    "date",
+    "updated",
+    "description",
+    "authors",
+    "tags",
+    "draft",
+    "id",
+    "slug",
+    "image",
+    "kind",
+    "aliases",
+    "layout",
+    "weight",
+}
+EPISODE_KEYS = {
+    "audio",
+    "episode",
+    "season",
+    "episode_type",
+    "explicit",
+    "transcript",
+    "chapters",
+    "persons",
+    "location",
+    "soundbites",
+    "length",
+    "type",
+    "duration",
+}
 EVENT_KEYS = {"starts", "ends", "location", "url", "sequence", "timezone", "all_day"}
 KINDS = {*SECTION_OF_KIND, "page"}
 _SLUG = re.compile(r"^[\w][\w.-]*$")
@@ -77,8 +109,12 @@ def read_doc(root: Path, path: Path, max_bytes: int) -> RawDoc:
         text = decode(raw)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise FrontMatterError(line, "file", f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at "
-                               f"offset {exc.start}); save the file as UTF-8") from None
+        raise FrontMatterError(
+            line,
+            "file",
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at "
+            f"offset {exc.start}); save the file as UTF-8",
+        ) from None
     except ValueError as exc:
         raise FrontMatterError(1, "file", str(exc)) from None
     if not text.strip():
@@ -87,16 +123,20 @@ def read_doc(root: Path, path: Path, max_bytes: int) -> RawDoc:
     return RawDoc(source, split(text))
 
 
-def kind_for(source: str, meta: Mapping[str, Any]) -> str:
+def kind_for(source: str, meta: Mapping[str, Any], gitbook: bool = False) -> str:
+    """The ``kind`` key, else the top folder; in GitBook mode SUMMARY.md decides instead."""
     kind = meta.get("kind")
     if isinstance(kind, str) and kind in KINDS:
         return kind
+    if gitbook:
+        return "page"
     top = source.split("/", 1)[0] if "/" in source else ""
     return KIND_OF_SECTION.get(top, "page")
 
 
-def permalink(cfg: Config, kind: str, section: str, slug: str, source: str, item_id: str,
-              date: Any) -> str:
+def permalink(
+    cfg: Config, kind: str, section: str, slug: str, source: str, item_id: str, date: Any
+) -> str:
     """Absolute URL of an item from ``[site] permalink``; pages follow their folder."""
     base = cfg.site.base_url.rstrip("/")
     if kind == "page":
@@ -107,10 +147,14 @@ def permalink(cfg: Config, kind: str, section: str, slug: str, source: str, item
             parts.append(slug)
         path = "/".join(quote(p) for p in parts)
         return f"{base}/{path}/" if path else f"{base}/"
-    values = {"section": section, "slug": slug, "id": item_id,
-              "year": f"{date.year:04d}" if date else "0000",
-              "month": f"{date.month:02d}" if date else "00",
-              "day": f"{date.day:02d}" if date else "00"}
+    values = {
+        "section": section,
+        "slug": slug,
+        "id": item_id,
+        "year": f"{date.year:04d}" if date else "0000",
+        "month": f"{date.month:02d}" if date else "00",
+        "day": f"{date.day:02d}" if date else "00",
+    }
     path = cfg.site.permalink.format(**values)
     return base + "/" + quote(path.lstrip("/"))
 
@@ -150,7 +194,9 @@ class _Checker:
         if isinstance(value, str) and allow_str:
             return [value]
         if not isinstance(value, list):
-            self.error(key, f"expected a list like [a, b], got {type(value).__name__} {value!r}"[:200])
+            self.error(
+                key, f"expected a list like [a, b], got {type(value).__name__} {value!r}"[:200]
+            )
             return []
         out = []
         for v in value:
@@ -180,14 +226,16 @@ def normalise_keys(chk: _Checker, meta: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def load_site(cfg: Config, content_dir: Path, *, write_ledger: bool = False,
-              strict: bool = False) -> Site:
+def load_site(
+    cfg: Config, content_dir: Path, *, write_ledger: bool = False, strict: bool = False
+) -> Site:
     """Load and validate every Markdown file under ``content_dir`` (drafts included)."""
     root = content_dir
     problems: list[Problem] = []
     warnings: list[Problem] = []
     tz = ZoneInfo(cfg.site.timezone)
     docs: list[RawDoc] = []
+    gitbook = _gitbook_mode(cfg, root)
     for path in iter_markdown(root):
         try:
             docs.append(read_doc(root, path, cfg.content.max_file_bytes))
@@ -196,7 +244,6 @@ def load_site(cfg: Config, content_dir: Path, *, write_ledger: bool = False,
         except OSError as exc:
             problems.append(Problem(relpath(root, path), 1, "file", f"cannot read: {exc.strerror}"))
 
-    gitbook = _gitbook_mode(cfg, root)
     ledger_path = root / cfg.content.id_ledger
     try:
         ledger = IdLedger(ledger_path)
@@ -208,7 +255,7 @@ def load_site(cfg: Config, content_dir: Path, *, write_ledger: bool = False,
     for doc in docs:
         chk = _Checker(doc, problems, warnings)
         meta = normalise_keys(chk, dict(doc.parsed.meta))
-        kind = kind_for(doc.source, meta)
+        kind = kind_for(doc.source, meta, gitbook)
         if "kind" in meta and meta["kind"] not in KINDS:
             chk.error("kind", f"expected one of {', '.join(sorted(KINDS))}, got {meta['kind']!r}")
         section = SECTION_OF_KIND.get(kind, posixpath.dirname(doc.source) or "pages")
@@ -220,8 +267,9 @@ def load_site(cfg: Config, content_dir: Path, *, write_ledger: bool = False,
 
     items: list[Item] = []
     for doc, chk, meta, kind, section, slug in prelim:
-        item = _build_item(cfg, root, doc, chk, meta, kind, section, slug, tz, ledger, existing,
-                           strict)
+        item = _build_item(
+            cfg, root, doc, chk, meta, kind, section, slug, tz, ledger, existing, strict
+        )
         if item is not None:
             items.append(item)
 
@@ -274,13 +322,27 @@ def _check_unique(items: list[Item], docs: list[RawDoc], problems: list[Problem]
             names = ", ".join(i.source for i in same)
             for i in same:
                 line = lines.get(i.source, {}).get(field_name, 1)
-                problems.append(Problem(i.source, line, field_name,
-                                        f"duplicate {what} {key!r} (shared by {names})"))
+                problems.append(
+                    Problem(
+                        i.source, line, field_name, f"duplicate {what} {key!r} (shared by {names})"
+                    )
+                )
 
 
-def _build_item(cfg: Config, root: Path, doc: RawDoc, chk: _Checker, meta: dict[str, Any],
-                kind: str, section: str, slug: str, tz: ZoneInfo, ledger: IdLedger,
-                existing: set[str], strict: bool) -> Item | None:
+def _build_item(
+    cfg: Config,
+    root: Path,
+    doc: RawDoc,
+    chk: _Checker,
+    meta: dict[str, Any],
+    kind: str,
+    section: str,
+    slug: str,
+    tz: ZoneInfo,
+    ledger: IdLedger,
+    existing: set[str],
+    strict: bool,
+) -> Item | None:
     parsed = doc.parsed
     body = parsed.body
     is_feed = kind != "page"
@@ -294,8 +356,12 @@ def _build_item(cfg: Config, root: Path, doc: RawDoc, chk: _Checker, meta: dict[
             if not body[: m.start()].strip():  # the H1 is the page title: do not repeat it
                 body = body[: m.start()] + body[m.end() :]
     if not title or not title.strip():
-        chk.error("title", "missing: add a 'title:' key or a first '# Heading' line"
-                  if "title" not in meta else "expected a non-empty title")
+        chk.error(
+            "title",
+            "missing: add a 'title:' key or a first '# Heading' line"
+            if "title" not in meta
+            else "expected a non-empty title",
+        )
         title = ""
     title = " ".join(title.split())
 
@@ -333,11 +399,13 @@ def _build_item(cfg: Config, root: Path, doc: RawDoc, chk: _Checker, meta: dict[
     item_id = item_id.strip()
 
     if is_feed and not body.strip() and kind in ("essay", "update"):
-        chk.error("body", "empty: the file has front matter but no text",
-                  line=parsed.body_line)
+        chk.error("body", "empty: the file has front matter but no text", line=parsed.body_line)
 
-    known = COMMON_KEYS | (EPISODE_KEYS if kind == "episode" else set()) | (
-        EVENT_KEYS if kind == "event" else set())
+    known = (
+        COMMON_KEYS
+        | (EPISODE_KEYS if kind == "episode" else set())
+        | (EVENT_KEYS if kind == "event" else set())
+    )
     extra = {k: v for k, v in meta.items() if k not in known}
     for key in extra:
         chk.warn(key, "unknown key kept (not used by publish)")
@@ -348,16 +416,40 @@ def _build_item(cfg: Config, root: Path, doc: RawDoc, chk: _Checker, meta: dict[
     if kind == "episode":
         from pipeline.podcast.episode import parse_episode
 
-        episode, more = parse_episode(meta, parsed.lines, source=doc.source, content_root=root,
-                                      item_url=url, body=body, config=cfg)
+        episode, more = parse_episode(
+            meta,
+            parsed.lines,
+            source=doc.source,
+            content_root=root,
+            item_url=url,
+            body=body,
+            config=cfg,
+        )
         chk.problems.extend(more)
     if len(chk.problems) > n_before:
         return None
-    return Item(id=item_id, kind=kind, section=section, source=doc.source, title=title,
-                slug=slug, url=url, date=date, updated=updated, description=description,
-                authors=tuple(authors), tags=tuple(tags), draft=draft, image=image, body=body,
-                extra=extra, aliases=tuple(aliases), episode=episode, event=event,
-                body_line=parsed.body_line)
+    return Item(
+        id=item_id,
+        kind=kind,
+        section=section,
+        source=doc.source,
+        title=title,
+        slug=slug,
+        url=url,
+        date=date,
+        updated=updated,
+        description=description,
+        authors=tuple(authors),
+        tags=tuple(tags),
+        draft=draft,
+        image=image,
+        body=body,
+        extra=extra,
+        aliases=tuple(aliases),
+        episode=episode,
+        event=event,
+        body_line=parsed.body_line,
+    )
 
 
 def _event(chk: _Checker, meta: Mapping[str, Any], tz: ZoneInfo, cfg: Config) -> Event | None:
@@ -389,10 +481,18 @@ def _event(chk: _Checker, meta: Mapping[str, Any], tz: ZoneInfo, cfg: Config) ->
         chk.error("sequence", f"expected a whole number >= 0, got {sequence!r}")
         return None
     all_day = not hasattr(meta["starts"], "hour") and not (
-        isinstance(meta["starts"], str) and "T" in meta["starts"])
+        isinstance(meta["starts"], str) and "T" in meta["starts"]
+    )
     location = chk.string(meta, "location")
     url = chk.string(meta, "url")
     if url and not re.match(r"^https?://", url):
         chk.error("url", f"expected an absolute http(s) URL, got {url!r}")
-    return Event(starts=starts, ends=ends, timezone=zone_name, all_day=all_day,
-                 location=location, url=url, sequence=sequence)
+    return Event(
+        starts=starts,
+        ends=ends,
+        timezone=zone_name,
+        all_day=all_day,
+        location=location,
+        url=url,
+        sequence=sequence,
+    )

@@ -63,15 +63,16 @@ def render_page(cfg: Config, item: Item) -> bytes:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(item.title)} · {e(cfg.site.title)}</title>
 <link rel="canonical" href="{e(item.url)}">
-<link rel="alternate" type="application/rss+xml" title="{e(cfg.site.title)}" href="{e(cfg.feeds_base)}rss.xml">
-<meta name="description" content="{e(item.description or '')}">
+<link rel="alternate" type="application/rss+xml" title="{e(cfg.site.title)}"
+ href="{e(cfg.feeds_base)}rss.xml">
+<meta name="description" content="{e(item.description or "")}">
 <style>{_STYLE}</style>
 </head>
 <body>
 <p><a href="{e(cfg.site.base_url)}">{e(cfg.site.title)}</a></p>
 <article>
 <h1>{e(item.title)}</h1>
-<p class="meta">{e(' · '.join(meta))}{tags}</p>
+<p class="meta">{e(" · ".join(meta))}{tags}</p>
 {event}{audio}{item.html}
 </article>
 </body>

@@ -33,11 +33,24 @@ def new_item(cfg: Config, content_dir: Path, kind: str, title: str, *, today: dt
         "draft": True,
     }
     if kind == "episode":
-        meta.update({"audio": f"media/{slug}.mp3", "episode": 1, "season": 1,
-                     "episode_type": "full", "explicit": False})
+        meta.update(
+            {
+                "audio": f"media/{slug}.mp3",
+                "episode": 1,
+                "season": 1,
+                "episode_type": "full",
+                "explicit": False,
+            }
+        )
     if kind == "event":
-        meta.update({"starts": f"{local.date().isoformat()}T18:00", "ends":
-                     f"{local.date().isoformat()}T20:00", "location": "Online", "url": ""})
+        meta.update(
+            {
+                "starts": f"{local.date().isoformat()}T18:00",
+                "ends": f"{local.date().isoformat()}T20:00",
+                "location": "Online",
+                "url": "",
+            }
+        )
         del meta["url"]
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True)
     folder.mkdir(parents=True, exist_ok=True)

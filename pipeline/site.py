@@ -76,8 +76,12 @@ class RenderCache:
             ):
                 try:
                     d = json.loads(value)
-                    out[key] = Rendered(d["html"], tuple(d["assets"]), d["image"],
-                                        tuple((a, b) for a, b in d["deps"]))
+                    out[key] = Rendered(
+                        d["html"],
+                        tuple(d["assets"]),
+                        d["image"],
+                        tuple((a, b) for a, b in d["deps"]),
+                    )
                 except (ValueError, KeyError, TypeError):
                     continue
         return out
@@ -97,20 +101,27 @@ class RenderCache:
 _WORKER_STATE: dict[str, object] = {}
 
 
-def _init_worker(url_of: Mapping[str, str], site_url: str, asset_base: str | None,
-                 slug_style: str) -> None:
-    _WORKER_STATE.update(url_of=url_of, site_url=site_url, asset_base=asset_base,
-                         slug_style=slug_style)
+def _init_worker(
+    url_of: Mapping[str, str], site_url: str, asset_base: str | None, slug_style: str
+) -> None:
+    _WORKER_STATE.update(
+        url_of=url_of, site_url=site_url, asset_base=asset_base, slug_style=slug_style
+    )
 
 
 def _render_job(job: _Job) -> tuple[str, Rendered]:
     url_of = _WORKER_STATE["url_of"]
     assert isinstance(url_of, dict)
     asset_base = _WORKER_STATE["asset_base"]
-    ctx = PageContext(source=job.source, url=job.url, url_of=url_of,
-                      site_url=str(_WORKER_STATE["site_url"]),
-                      asset_base=asset_base if isinstance(asset_base, str) else None,
-                      slug_style=str(_WORKER_STATE["slug_style"]), line_offset=job.line_offset)
+    ctx = PageContext(
+        source=job.source,
+        url=job.url,
+        url_of=url_of,
+        site_url=str(_WORKER_STATE["site_url"]),
+        asset_base=asset_base if isinstance(asset_base, str) else None,
+        slug_style=str(_WORKER_STATE["slug_style"]),
+        line_offset=job.line_offset,
+    )
     tracked = _TrackingMap(url_of)
     ctx.url_of = tracked
     html = render(job.body, ctx)
@@ -146,8 +157,13 @@ def _asset_base(cfg: Config) -> str | None:
     return None if cfg.site.pages else cfg.feeds_base + "assets/"
 
 
-def render_items(cfg: Config, items: Sequence[Item], cache_dir: Path | None,
-                 url_of: Mapping[str, str] | None = None, workers: int | None = None) -> list[Item]:
+def render_items(
+    cfg: Config,
+    items: Sequence[Item],
+    cache_dir: Path | None,
+    url_of: Mapping[str, str] | None = None,
+    workers: int | None = None,
+) -> list[Item]:
     """Fill ``html``, ``assets`` and ``image`` of every item, from the cache where possible."""
     if url_of is None:
         url_of = {i.source: i.url for i in items}
@@ -165,15 +181,16 @@ def render_items(cfg: Config, items: Sequence[Item], cache_dir: Path | None,
     cache = RenderCache(cache_dir)
     try:
         hits = cache.get_many([j.key for j in jobs])
-        fresh = {k: r for k, r in hits.items()
-                 if all(url_of.get(a, "") == b for a, b in r.deps)}
+        fresh = {k: r for k, r in hits.items() if all(url_of.get(a, "") == b for a, b in r.deps)}
         todo = [j for j in jobs if j.key not in fresh]
         done: dict[str, Rendered] = dict(fresh)
         n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         if len(todo) >= PARALLEL_THRESHOLD and n_workers > 1:
-            with ProcessPoolExecutor(n_workers, initializer=_init_worker,
-                                     initargs=(url_of, site_url, asset_base,
-                                               cfg.content.slug_style)) as pool:
+            with ProcessPoolExecutor(
+                n_workers,
+                initializer=_init_worker,
+                initargs=(url_of, site_url, asset_base, cfg.content.slug_style),
+            ) as pool:
                 results = list(pool.map(_render_job, todo, chunksize=64))
         else:
             _init_worker(url_of, site_url, asset_base, cfg.content.slug_style)
@@ -194,8 +211,14 @@ def _offset(item: Item) -> int:
     return item.body_line - 1
 
 
-def prepare(config: Config, content_dir: Path, *, cache_dir: Path | None = None,
-            write_ledger: bool = False, strict: bool = False) -> Site:
+def prepare(
+    config: Config,
+    content_dir: Path,
+    *,
+    cache_dir: Path | None = None,
+    write_ledger: bool = False,
+    strict: bool = False,
+) -> Site:
     """Load, validate and render every item; raises ContentError listing every problem."""
     site = load_site(config, content_dir, write_ledger=write_ledger, strict=strict)
     rendered = render_items(config, site.items, cache_dir)
@@ -212,9 +235,16 @@ def scan_sources(config: Config, content_dir: Path) -> list[SourceDoc]:
     for path in iter_markdown(content_dir):
         try:
             doc = read_doc(content_dir, path, config.content.max_file_bytes)
-        except Exception:  # noqa: BLE001 - reported by validation, not by the link scan
+        except Exception:
             out.append(SourceDoc(relpath(content_dir, path), (), frozenset()))
             continue
-        out.append(scan(doc.parsed.body, doc.source, slug_style=config.content.slug_style,
-                        line_offset=doc.parsed.body_line - 1, url_of=url_of))
+        out.append(
+            scan(
+                doc.parsed.body,
+                doc.source,
+                slug_style=config.content.slug_style,
+                line_offset=doc.parsed.body_line - 1,
+                url_of=url_of,
+            )
+        )
     return out

@@ -12,9 +12,11 @@ from pipeline.cli import main
 def test_config_errors_all_reported(tmp_path: Path, runner: CliRunner) -> None:
     (tmp_path / "content").mkdir()
     cfg = tmp_path / "publish.toml"
-    cfg.write_text('[site]\ntitle = 3\nbase_url = "nope"\ncolour = "red"\n'
-                   '[site.extra]\n[feeds]\nlimit = "ten"\n[bogus]\nx = 1\n'
-                   '[content]\ntimezone = "x"\n')
+    cfg.write_text(
+        '[site]\ntitle = 3\nbase_url = "nope"\ncolour = "red"\n'
+        '[site.extra]\n[feeds]\nlimit = "ten"\n[bogus]\nx = 1\n'
+        '[content]\ntimezone = "x"\n'
+    )
     result = runner.invoke(main, ["validate", "--config", str(cfg)])
     assert result.exit_code == 3, result.output
     err = result.stderr

@@ -34,8 +34,9 @@ def test_every_mistake_reported_and_nothing_written(tmp_path: Path, runner: CliR
     tree = tmp_path / "broken"
     shutil.copytree(FIXTURES / "broken", tree)
     out = tmp_path / "out"
-    result = runner.invoke(main, ["build", "--config", str(tree / "publish.toml"),
-                                  "--out", str(out)])
+    result = runner.invoke(
+        main, ["build", "--config", str(tree / "publish.toml"), "--out", str(out)]
+    )
     assert result.exit_code == 2, result.output
     lines = [ln for ln in result.stderr.splitlines() if ".md:" in ln]
     for expected in EXPECTED:
@@ -58,8 +59,9 @@ def test_output_folder_untouched_when_content_breaks(site: Path, runner: CliRunn
     assert after == before
 
 
-def test_unknown_keys_warned_not_fatal_and_aliases_accepted(tmp_path: Path,
-                                                           runner: CliRunner) -> None:
+def test_unknown_keys_warned_not_fatal_and_aliases_accepted(
+    tmp_path: Path, runner: CliRunner
+) -> None:
     content = tmp_path / "content" / "essays"
     content.mkdir(parents=True)
     (content / "a.md").write_text(
@@ -67,8 +69,18 @@ def test_unknown_keys_warned_not_fatal_and_aliases_accepted(tmp_path: Path,
         "lastmod: 2024-02-01\nmood: sunny\n---\n\nBody.\n"
     )
     (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://e.org/"\n')
-    result = runner.invoke(main, ["build", "--config", str(tmp_path / "publish.toml"),
-                                  "--out", str(tmp_path / "out"), "--format", "json"])
+    result = runner.invoke(
+        main,
+        [
+            "build",
+            "--config",
+            str(tmp_path / "publish.toml"),
+            "--out",
+            str(tmp_path / "out"),
+            "--format",
+            "json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "a.md:8: mood: unknown key kept" in result.stderr
     feed = (tmp_path / "out" / "feed.json").read_text()
@@ -80,10 +92,12 @@ def test_unknown_keys_warned_not_fatal_and_aliases_accepted(tmp_path: Path,
 def test_title_from_first_h1_and_not_repeated(tmp_path: Path, runner: CliRunner) -> None:
     (tmp_path / "content" / "essays").mkdir(parents=True)
     (tmp_path / "content/essays/h.md").write_text(
-        "---\ndate: 2024-01-01\nid: h1\n---\n\n# From the heading\n\nText.\n")
+        "---\ndate: 2024-01-01\nid: h1\n---\n\n# From the heading\n\nText.\n"
+    )
     (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://e.org/"\n')
-    result = runner.invoke(main, ["build", "--config", str(tmp_path / "publish.toml"),
-                                  "--out", str(tmp_path / "out")])
+    result = runner.invoke(
+        main, ["build", "--config", str(tmp_path / "publish.toml"), "--out", str(tmp_path / "out")]
+    )
     assert result.exit_code == 0, result.output
     rss = (tmp_path / "out/rss.xml").read_text()
     assert "<title>From the heading</title>" in rss
@@ -95,8 +109,9 @@ def test_bom_crlf_and_nfc_are_handled(tmp_path: Path, runner: CliRunner) -> None
     raw = "\ufeff---\r\ntitle: Cafe\u0301\r\ndate: 2024-01-01\r\nid: b1\r\n---\r\n\r\nText.\r\n"
     (tmp_path / "content/essays/b.md").write_bytes(raw.encode())
     (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://e.org/"\n')
-    result = runner.invoke(main, ["build", "--config", str(tmp_path / "publish.toml"),
-                                  "--out", str(tmp_path / "out")])
+    result = runner.invoke(
+        main, ["build", "--config", str(tmp_path / "publish.toml"), "--out", str(tmp_path / "out")]
+    )
     assert result.exit_code == 0, result.output
     assert "<title>Caf\u00e9</title>" in (tmp_path / "out/rss.xml").read_text()
 

@@ -43,5 +43,9 @@ def _register() -> None:
 
     main.add_command(lint_feed.lint_feed_command)
 
+    from pipeline.cli import feed_diff
+
+    main.add_command(feed_diff.feed_diff)
+
 
 _register()

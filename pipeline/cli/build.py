@@ -45,8 +45,15 @@ def report_warnings(warnings: tuple[object, ...], quiet: bool) -> None:
 @format_option("text", "json")
 @quiet_option
 @handle_errors
-def build(config_path: Path, content_dir: Path | None, out_dir: Path, cache_dir: Path | None,
-          strict: bool, fmt: str, quiet: bool) -> None:
+def build(
+    config_path: Path,
+    content_dir: Path | None,
+    out_dir: Path,
+    cache_dir: Path | None,
+    strict: bool,
+    fmt: str,
+    quiet: bool,
+) -> None:
     """Validate the content and write every feed and page into --out.
 
     \b
@@ -58,16 +65,32 @@ def build(config_path: Path, content_dir: Path | None, out_dir: Path, cache_dir:
 
     started = time.perf_counter()
     cfg, content = open_config(config_path, content_dir)
-    result = run_build(cfg, content, out_dir, now=dt.datetime.now(dt.UTC),
-                       cache_dir=resolve_cache_dir(cache_dir), strict=strict)
+    result = run_build(
+        cfg,
+        content,
+        out_dir,
+        now=dt.datetime.now(dt.UTC),
+        cache_dir=resolve_cache_dir(cache_dir),
+        strict=strict,
+    )
     report_warnings(result.warnings, quiet)
     if strict and result.warnings:
-        raise ContentError(result.warnings)  # type: ignore[arg-type]
+        raise ContentError(result.warnings)
     if fmt == "json":
-        click.echo(json.dumps({"items": result.items, "pages": result.pages,
-                               "feeds": result.feeds, "written": list(result.written),
-                               "unchanged": result.unchanged, "removed": list(result.removed),
-                               "warnings": [str(w) for w in result.warnings]}, indent=1))
+        click.echo(
+            json.dumps(
+                {
+                    "items": result.items,
+                    "pages": result.pages,
+                    "feeds": result.feeds,
+                    "written": list(result.written),
+                    "unchanged": result.unchanged,
+                    "removed": list(result.removed),
+                    "warnings": [str(w) for w in result.warnings],
+                },
+                indent=1,
+            )
+        )
     elapsed = time.perf_counter() - started
     n_warn = len(result.warnings)
     click.echo(
@@ -84,8 +107,9 @@ def build(config_path: Path, content_dir: Path | None, out_dir: Path, cache_dir:
 @format_option("text", "json")
 @quiet_option
 @handle_errors
-def validate(config_path: Path, content_dir: Path | None, strict: bool, fmt: str,
-             quiet: bool) -> None:
+def validate(
+    config_path: Path, content_dir: Path | None, strict: bool, fmt: str, quiet: bool
+) -> None:
     """Check configuration and content without writing anything (fast, for pull requests).
 
     \b
@@ -104,10 +128,20 @@ def validate(config_path: Path, content_dir: Path | None, strict: bool, fmt: str
     now = dt.datetime.now(dt.UTC)
     live = site.published(now)
     if fmt == "json":
-        click.echo(json.dumps({"items": len(live), "files": len(site.items),
-                               "warnings": [str(w) for w in site.warnings]}))
-    click.echo(f"Valid: {len(site.items)} files, {len(live)} published items, "
-               f"{len(site.warnings)} warnings in {time.perf_counter() - started:.1f} s", err=True)
+        click.echo(
+            json.dumps(
+                {
+                    "items": len(live),
+                    "files": len(site.items),
+                    "warnings": [str(w) for w in site.warnings],
+                }
+            )
+        )
+    click.echo(
+        f"Valid: {len(site.items)} files, {len(live)} published items, "
+        f"{len(site.warnings)} warnings in {time.perf_counter() - started:.1f} s",
+        err=True,
+    )
 
 
 @click.command()

@@ -24,16 +24,34 @@ from markdown_it.utils import EnvType, OptionsDict
 TAG = re.compile(r"\{%\s*([A-Za-z][\w-]*)((?:[^%]|%(?!\}))*)%\}")
 _ARGS = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 
-CONTAINERS = {"hint", "tabs", "tab", "code", "content-ref", "embed", "file", "stepper", "step",
-              "columns", "column", "swagger", "openapi", "api-method", "updates", "update"}
+CONTAINERS = {
+    "hint",
+    "tabs",
+    "tab",
+    "code",
+    "content-ref",
+    "embed",
+    "file",
+    "stepper",
+    "step",
+    "columns",
+    "column",
+    "swagger",
+    "openapi",
+    "api-method",
+    "updates",
+    "update",
+}
 """Tags that may wrap content up to a matching ``{% endNAME %}``."""
 
 HINT_LABELS = {"info": "Note", "warning": "Warning", "danger": "Important", "success": "Tip"}
 
 
 def parse_args(text: str) -> dict[str, str]:
-    return {m.group(1): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
-            for m in _ARGS.finditer(text)}
+    return {
+        m.group(1): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
+        for m in _ARGS.finditer(text)
+    }
 
 
 def youtube_id(url: str) -> str | None:
@@ -99,7 +117,7 @@ def gitbook_block(state: StateBlock, start: int, end: int, silent: bool) -> bool
         state.line = start + 1
         return True
     old_parent, old_max = state.parentType, state.lineMax
-    state.parentType = "gitbook"  # type: ignore[assignment]
+    state.parentType = "gitbook"
     state.lineMax = close
     token = state.push("gitbook_open", "", 1)
     token.meta = {"name": name, "args": args}
@@ -207,7 +225,8 @@ def render_open(
         return embed_html(url, args.get("caption", "")) + '<div class="embed-caption">\n'
     if name == "file" and args.get("src"):
         url = rewrite(args["src"], "file") if rewrite else args["src"]
-        return f'<div class="file"><p><a href="{_esc(url)}">📎 {_esc(url.rsplit("/", 1)[-1])}</a></p>\n'
+        name = _esc(url.rsplit("/", 1)[-1])
+        return f'<div class="file"><p><a href="{_esc(url)}">📎 {name}</a></p>\n'
     if name == "code" and args.get("title"):
         return f'<div class="code-block"><p class="code-title">{_esc(args["title"])}</p>\n'
     return f'<div class="gitbook-{_esc(name)}">\n'
@@ -225,8 +244,9 @@ def render_close(
 
 
 def gitbook_plugin(md: MarkdownIt) -> None:
-    md.block.ruler.before("fence", "gitbook", gitbook_block,
-                          {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.block.ruler.before(
+        "fence", "gitbook", gitbook_block, {"alt": ["paragraph", "reference", "blockquote", "list"]}
+    )
     md.core.ruler.after("inline", "gitbook_inline", split_inline_tags)
     md.add_render_rule("gitbook_tag", render_tag)
     md.add_render_rule("gitbook_open", render_open)

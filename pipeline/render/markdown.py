@@ -69,7 +69,9 @@ class PageContext:
             return self.url + target
         if is_external(target):
             scheme = urlsplit(target).scheme.lower()
-            return "#" if scheme in ("javascript", "vbscript", "data") and kind != "image" else target
+            return (
+                "#" if scheme in ("javascript", "vbscript", "data") and kind != "image" else target
+            )
         if target.startswith("/"):
             return urljoin(self.site_url or self.url, target)
         path, _, frag = target.partition("#")
@@ -137,7 +139,8 @@ def _rewrite_html(ctx: PageContext, content: str, line: int) -> str:
         kind = "image" if m.group(1).lower() in ("src", "poster") else "link"
         at = line + content.count("\n", 0, m.start())
         ctx.links.append(LinkRef(ctx.source, at, _author_form(raw), "", "html"))
-        return f'{m.group(1)}={m.group(2)}{html.escape(ctx.resolve(raw, kind), quote=True)}{m.group(2)}'
+        value = html.escape(ctx.resolve(raw, kind), quote=True)
+        return f"{m.group(1)}={m.group(2)}{value}{m.group(2)}"
 
     return _HTML_URL.sub(sub, content)
 
@@ -225,7 +228,7 @@ def engine() -> MarkdownIt:
 def render(body: str, ctx: PageContext) -> str:
     """Render a Markdown body; ``ctx`` collects its assets, links and anchors."""
     env: dict[str, Any] = {"page": ctx, "rewrite_url": ctx.resolve}
-    out = engine().render(body, env)
+    out: str = engine().render(body, env)
     if "{%" in out:  # a tag inside code spans stays; anything else is a leftover
         out = _strip_leftover_tags(out)
     return out
@@ -236,11 +239,19 @@ def _strip_leftover_tags(out: str) -> str:
     return "".join(p if p.startswith("<code") else TAG.sub("", p) for p in parts)
 
 
-def scan(text: str, source: str, *, slug_style: str = "github", line_offset: int = 0,
-         url: str = "https://localhost/", url_of: Mapping[str, str] | None = None) -> SourceDoc:
+def scan(
+    text: str,
+    source: str,
+    *,
+    slug_style: str = "github",
+    line_offset: int = 0,
+    url: str = "https://localhost/",
+    url_of: Mapping[str, str] | None = None,
+) -> SourceDoc:
     """Links (with exact lines) and anchor ids of a Markdown body, without rendering HTML."""
-    ctx = PageContext(source=source, url=url, url_of=url_of or {}, slug_style=slug_style,
-                      line_offset=line_offset)
+    ctx = PageContext(
+        source=source, url=url, url_of=url_of or {}, slug_style=slug_style, line_offset=line_offset
+    )
     engine().parse(text, {"page": ctx, "rewrite_url": ctx.resolve})
     return SourceDoc(source, tuple(ctx.links), frozenset(ctx.anchors), tuple(ctx.headings))
 

@@ -13,9 +13,7 @@ def github_slug(text: str) -> str:
     """GitHub's rule: lower case, punctuation dropped, each space a hyphen."""
     text = unicodedata.normalize("NFC", text).strip().lower()
     return "".join(
-        "-" if ch == " " else ch
-        for ch in text
-        if ch in " -" or unicodedata.category(ch) in _KEEP
+        "-" if ch == " " else ch for ch in text if ch in " -" or unicodedata.category(ch) in _KEEP
     )
 
 

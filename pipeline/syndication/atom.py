@@ -11,26 +11,42 @@ from pipeline.syndication.common import newest, rfc3339, summary
 from pipeline.syndication.xmlwrite import el, empty
 
 
-def render_atom(cfg: Config, title: str, subtitle: str, items: Sequence[Item], self_url: str,
-                *, prev_archive: str | None = None, next_archive: str | None = None,
-                current: str | None = None, is_archive: bool = False) -> bytes:
+def render_atom(
+    cfg: Config,
+    title: str,
+    subtitle: str,
+    items: Sequence[Item],
+    self_url: str,
+    *,
+    prev_archive: str | None = None,
+    next_archive: str | None = None,
+    current: str | None = None,
+    is_archive: bool = False,
+) -> bytes:
     site = cfg.site
-    out = ['<?xml version="1.0" encoding="utf-8"?>\n',
-           f'<feed xmlns="http://www.w3.org/2005/Atom" '
-           f'xmlns:fh="http://purl.org/syndication/history/1.0" xml:lang="{site.language}">\n']
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>\n',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" '
+        f'xmlns:fh="http://purl.org/syndication/history/1.0" xml:lang="{site.language}">\n',
+    ]
     out.append(el("id", current or self_url) + "\n")
     out.append(el("title", title) + "\n")
     if subtitle:
         out.append(el("subtitle", subtitle) + "\n")
     out.append(el("updated", rfc3339(newest(items))) + "\n")
-    out.append(f"<author>{el('name', site.author or site.title)}"
-               f"{el('email', site.email) if site.email else ''}</author>\n")
+    out.append(
+        f"<author>{el('name', site.author or site.title)}"
+        f"{el('email', site.email) if site.email else ''}</author>\n"
+    )
     out.append(empty("link", rel="self", type="application/atom+xml", href=self_url) + "\n")
     out.append(empty("link", rel="alternate", type="text/html", href=site.base_url) + "\n")
     if site.websub_hub:
         out.append(empty("link", rel="hub", href=site.websub_hub) + "\n")
-    for rel, href in (("current", current), ("prev-archive", prev_archive),
-                      ("next-archive", next_archive)):
+    for rel, href in (
+        ("current", current),
+        ("prev-archive", prev_archive),
+        ("next-archive", next_archive),
+    ):
         if href:
             out.append(empty("link", rel=rel, type="application/atom+xml", href=href) + "\n")
     if is_archive:
@@ -46,10 +62,14 @@ def render_atom(cfg: Config, title: str, subtitle: str, items: Sequence[Item], s
 
 def _entry(item: Item) -> str:
     assert item.date is not None
-    parts = ["<entry>", el("id", item.guid), el("title", item.title, type="text"),
-             el("updated", rfc3339(item.updated or item.date)),
-             el("published", rfc3339(item.date)),
-             empty("link", rel="alternate", type="text/html", href=item.url)]
+    parts = [
+        "<entry>",
+        el("id", item.guid),
+        el("title", item.title, type="text"),
+        el("updated", rfc3339(item.updated or item.date)),
+        el("published", rfc3339(item.date)),
+        empty("link", rel="alternate", type="text/html", href=item.url),
+    ]
     if item.episode:
         a = item.episode.audio
         parts.append(empty("link", rel="enclosure", type=a.mime_type, length=a.length, href=a.url))

@@ -78,8 +78,7 @@ def plan_feeds(cfg: Config, items: Sequence[Item]) -> list[FeedSpec]:
     specs = [FeedSpec("", site, "Everything: essays, episodes, updates and events", tuple(items))]
     for section in cfg.feeds.sections:
         chosen = tuple(i for i in items if i.section == section)
-        specs.append(FeedSpec(section, f"{site}: {section.title()}",
-                              f"Only {section}", chosen))
+        specs.append(FeedSpec(section, f"{site}: {section.title()}", f"Only {section}", chosen))
     wanted = cfg.feeds.tags
     all_tags = sorted({t for i in items for t in i.tags})
     tags = all_tags if "*" in wanted else [t for t in wanted if t in all_tags]

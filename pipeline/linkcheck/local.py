@@ -1,0 +1,266 @@
+"""Checking links that stay inside the content tree, without touching the network.
+
+Relative links to files and folders (a folder serves its ``README.md`` or ``index.md``), images,
+``.gitbook/assets``, same-page and cross-page ``#anchors`` (the anchor ids come from the
+renderer's own slug function, through :class:`~pipeline.model.SourceDoc`), and the site's own
+absolute URLs, which are mapped to content files by permalink or by ``[content] redirects``.
+
+File names are compared the way a case-sensitive web host serves them: each path component
+must match a directory entry exactly; when only case or Unicode normalisation (NFC/NFD)
+differs, the message says so. Nothing outside the content root is ever looked at.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import posixpath
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from pipeline.linkcheck.results import BROKEN, OK, Outcome
+from pipeline.model import LinkRef, SourceDoc
+from pipeline.paths import OutsideRoot, nfc, resolve_inside
+
+LOCAL = "local"
+SITE = "site"
+REMOTE = "remote"
+SKIP = "skip"
+
+FOLDER_INDEXES = ("README.md", "index.md")
+_SKIPPED_SCHEMES = frozenset({"mailto", "tel", "data", "javascript", "sms", "irc", "news"})
+
+
+def classify(url: str, base_url: str) -> str:
+    """``local`` (relative, same-page), ``site`` (our own absolute URL), ``remote`` or ``skip``."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if url.startswith("//"):
+        scheme = "https"
+    if not scheme:
+        return SITE if url.startswith("/") else LOCAL
+    if scheme in ("http", "https"):
+        return SITE if same_site(url, base_url) else REMOTE
+    if len(scheme) == 1:  # a Windows drive letter such as C:\
+        return LOCAL
+    return SKIP if scheme in _SKIPPED_SCHEMES else REMOTE
+
+
+def same_site(url: str, base_url: str) -> bool:
+    """True when ``url`` is on the host of ``base_url`` (http or https, ``www.`` ignored)."""
+    host = (urlsplit(url if not url.startswith("//") else "https:" + url).hostname or "").lower()
+    base = (urlsplit(base_url).hostname or "").lower()
+    return bool(host) and host.removeprefix("www.") == base.removeprefix("www.")
+
+
+def _norm_site_path(path: str) -> str:
+    """``/essays/x/``, ``/essays/x``, ``/essays/x/index.html`` all become ``/essays/x``."""
+    path = nfc(unquote(path))
+    if not path.startswith("/"):
+        path = "/" + path
+    for suffix in ("/index.html", "/index.htm"):
+        if path.endswith(suffix):
+            path = path[: -len(suffix) + 1]
+    return path.rstrip("/") or "/"
+
+
+@dataclass(frozen=True)
+class _Found:
+    """Result of looking a content-relative path up on disk, component by component."""
+
+    rel: str | None
+    """The path as it exists on disk (None when not found)."""
+    problem: str = ""
+    near: str = ""
+    """For a case/normalisation mismatch, the name that does exist."""
+
+
+class LocalChecker:
+    """Checks :class:`LinkRef` records that resolve inside ``root``; one instance per run."""
+
+    def __init__(
+        self,
+        root: Path,
+        docs: Iterable[SourceDoc],
+        *,
+        base_url: str = "",
+        permalinks: Mapping[str, str] | None = None,
+        redirects: Mapping[str, str] | None = None,
+    ) -> None:
+        self.root = root
+        self.docs = {nfc(d.source): d for d in docs}
+        self.base_url = base_url
+        self.base_path = _norm_site_path(urlsplit(base_url).path or "/")
+        self.permalinks = {_norm_site_path(k): v for k, v in (permalinks or {}).items()}
+        self.redirects = {_norm_site_path(k): v for k, v in (redirects or {}).items()}
+        self._listings: dict[Path, frozenset[str] | None] = {}
+        self._all_files: list[str] | None = None
+
+    # -- the file system, case-sensitively -------------------------------------------------
+    def _listdir(self, folder: Path) -> frozenset[str] | None:
+        if folder not in self._listings:
+            try:
+                self._listings[folder] = frozenset(os.listdir(folder))
+            except OSError:
+                self._listings[folder] = None
+        return self._listings[folder]
+
+    def _locate(self, rel: str) -> _Found:
+        """Find ``rel`` with each component matching exactly, or say how it differs."""
+        done: list[str] = []
+        for part in [p for p in rel.split("/") if p]:
+            names = self._listdir(self.root.joinpath(*done))
+            if names is None:
+                return _Found(None, "not found")
+            if part in names:
+                done.append(part)
+                continue
+            shown = "/".join([*done, part])
+            same_nfc = sorted(n for n in names if nfc(n) == nfc(part))
+            if same_nfc:
+                link_form = "NFC" if unicodedata.is_normalized("NFC", part) else "NFD"
+                disk_form = "NFC" if unicodedata.is_normalized("NFC", same_nfc[0]) else "NFD"
+                return _Found(
+                    None,
+                    f"file name differs only in Unicode normalisation: the link writes "
+                    f"{shown!r} in {link_form}, the file on disk is named in {disk_form}; "
+                    f"a case- and byte-exact web host will not find it",
+                    "/".join([*done, same_nfc[0]]),
+                )
+            same_case = sorted(n for n in names if nfc(n).casefold() == nfc(part).casefold())
+            if same_case:
+                return _Found(
+                    None,
+                    f"file name differs only by case: the link writes {shown!r}, the file "
+                    f"is {'/'.join([*done, same_case[0]])!r}",
+                    "/".join([*done, same_case[0]]),
+                )
+            return _Found(None, "not found")
+        return _Found("/".join(done))
+
+    def _files(self) -> list[str]:
+        if self._all_files is None:
+            found: list[str] = []
+            for folder, dirs, files in os.walk(self.root):
+                dirs[:] = sorted(d for d in dirs if d == ".gitbook" or not d.startswith("."))
+                rel = os.path.relpath(folder, self.root)
+                for name in sorted(files):
+                    found.append(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"))
+            self._all_files = found
+        return self._all_files
+
+    def _suggest_file(self, source: str, missing: str) -> str:
+        """The file a missing target was probably renamed or moved to, as a link from source."""
+        here = posixpath.dirname(source) or "."
+        base = posixpath.basename(missing)
+        files = self._files()
+        key = nfc(base).casefold()
+        same_name = [f for f in files if nfc(posixpath.basename(f)).casefold() == key]
+        if not same_name:
+            stem, ext = posixpath.splitext(base)
+            by_stem = {
+                posixpath.splitext(posixpath.basename(f))[0]: f
+                for f in files
+                if f.endswith(ext) and posixpath.basename(f) not in FOLDER_INDEXES
+            }
+            close = difflib.get_close_matches(stem, sorted(by_stem), n=1, cutoff=0.6)
+            same_name = [by_stem[close[0]]] if close else []
+        if not same_name:
+            return ""
+        return f"did you mean {posixpath.relpath(same_name[0], here)}?"
+
+    # -- anchors ------------------------------------------------------------------------------
+    def _check_anchor(self, target_rel: str, fragment: str, same_page: bool = False) -> Outcome:
+        frag = unquote(fragment)
+        doc = self.docs.get(nfc(target_rel))
+        if not frag or doc is None or frag in doc.anchors or nfc(frag) in doc.anchors:
+            return Outcome(OK, "")
+        where = "on this page" if same_page else f"in {target_rel}"
+        lowered = [a for a in doc.anchors if a.casefold() == frag.casefold()]
+        if lowered:
+            return Outcome(
+                BROKEN,
+                f"anchor #{frag} not found {where}: differs only by case from #{lowered[0]}",
+                f"use #{lowered[0]}",
+            )
+        suggestion = ""
+        close = difflib.get_close_matches(frag, sorted(doc.anchors), n=1, cutoff=0.4)
+        if close:
+            suggestion = f"nearest heading: #{close[0]}"
+        return Outcome(BROKEN, f"anchor #{frag} not found {where}", suggestion)
+
+    # -- the entry point ----------------------------------------------------------------------
+    def check(self, ref: LinkRef) -> Outcome:
+        """Check one local or site link (see :func:`classify`)."""
+        if classify(ref.url, self.base_url) == SITE:
+            return self._check_site(ref)
+        fragment = urlsplit(ref.url).fragment if "#" in ref.url else ""
+        path_part = ref.url.split("#", 1)[0].split("?", 1)[0]
+        if not path_part:
+            outcome = self._check_anchor(ref.source, fragment, same_page=True)
+            if outcome.status == OK:
+                return Outcome(OK, "anchor on this page")
+            return outcome
+        try:
+            rel, _absolute = resolve_inside(self.root, ref.source, ref.url)
+        except OutsideRoot as exc:
+            return Outcome(BROKEN, f"refused: {exc}")
+        return self._check_file(ref.source, rel, fragment)
+
+    def _check_file(self, source: str, rel: str, fragment: str, via: str = "") -> Outcome:
+        found = self._locate(rel)
+        if found.rel is None:
+            reason = (
+                f"{via}file not found: {rel}"
+                if not found.problem.startswith("file")
+                else (via + found.problem)
+            )
+            if found.near and "normalisation" in found.problem:
+                return Outcome(BROKEN, reason, "rename the file to its NFC (composed) form")
+            if found.near:
+                here = posixpath.dirname(source) or "."
+                return Outcome(BROKEN, reason, f"link to {posixpath.relpath(found.near, here)}")
+            return Outcome(BROKEN, reason, self._suggest_file(source, rel))
+        target = found.rel
+        if not target or (self.root / target).is_dir():
+            names = self._listdir(self.root / target) or frozenset()
+            index = next((n for n in FOLDER_INDEXES if n in names), None)
+            if index is None:
+                shown = target or "the content root"
+                return Outcome(BROKEN, f"{via}folder {shown} has no README.md or index.md")
+            target = posixpath.join(target, index) if target else index
+        if target.endswith(".md") and fragment:
+            outcome = self._check_anchor(target, fragment)
+            if outcome.status != OK:
+                return outcome
+        return Outcome(OK, f"{via}{target}")
+
+    def _check_site(self, ref: LinkRef) -> Outcome:
+        parts = urlsplit(ref.url if not ref.url.startswith("//") else "https:" + ref.url)
+        path = _norm_site_path(parts.path)
+        if self.base_path != "/" and (path + "/").startswith(self.base_path + "/"):
+            path = _norm_site_path(path[len(self.base_path) :])
+        if path == "/":
+            return Outcome(OK, "the site's home page")
+        if path in self.permalinks:
+            return self._check_file(ref.source, self.permalinks[path], parts.fragment, "")
+        if path in self.redirects:
+            target = self.redirects[path].lstrip("/")
+            return self._check_file(ref.source, target, parts.fragment, f"redirect {path} -> ")
+        try:
+            rel, _ = resolve_inside(self.root, "", path.lstrip("/"))
+        except OutsideRoot as exc:
+            return Outcome(BROKEN, f"refused: {exc}")
+        if self._locate(rel).rel is not None:
+            return self._check_file(ref.source, rel, parts.fragment)
+        close = difflib.get_close_matches(
+            path, sorted({*self.permalinks, *self.redirects}), n=1, cutoff=0.75
+        )
+        return Outcome(
+            BROKEN,
+            f"no page at {path} on this site (not a permalink, a file, or in [content] redirects)",
+            f"did you mean {close[0]}?" if close else "",
+        )

@@ -1,0 +1,65 @@
+"""The one small interface every delivery backend implements.
+
+The engine only ever asks: is there a message under this key (``find``)? make a draft
+(``create_draft``), send a test copy, send the draft, what is its state now. A new service
+(Mailchimp, Kit, Ghost) is one more class, nothing else changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from pipeline.newsletter.compose import Digest
+
+DRAFT = "draft"
+"""Created and not sent: ours to send (once)."""
+SENDING = "sending"
+"""Handed over (queued, scheduled, running): counts as sent, never send again."""
+SENT = "sent"
+STOPPED = "stopped"
+"""Paused, cancelled, deleted or errored at the service: a human must decide."""
+
+
+@dataclass(frozen=True)
+class Remote:
+    """A digest as the backend knows it."""
+
+    id: str
+    state: str
+    """One of DRAFT, SENDING, SENT, STOPPED (normalised across services)."""
+    status: str
+    """The service's own status word, for messages."""
+    note: str = ""
+    """Anything worth recording in the ledger (e.g. refused recipients)."""
+
+
+class Backend(Protocol):
+    """Where digests go. Implementations: outbox, smtp, buttondown, listmonk."""
+
+    name: str
+    stateful: bool
+    """True when ``find`` can see a message that was already sent (a service's own store)."""
+    unsubscribe_link: str | None
+    """The service's merge tag for the unsubscribe link, put in the body; None for ours."""
+
+    def find(self, key: str) -> Remote | None:
+        """The message created earlier under ``key``, in whatever state, or None."""
+        ...
+
+    def create_draft(self, digest: Digest) -> Remote:
+        """Create the message under ``digest.key`` without sending it."""
+        ...
+
+    def test_send(self, remote: Remote, addresses: Sequence[str]) -> None:
+        """Send a test copy of a draft to these addresses only."""
+        ...
+
+    def send(self, remote: Remote) -> Remote:
+        """Send a draft to the list; the engine calls it only while the draft is a draft."""
+        ...
+
+    def status(self, remote: Remote) -> Remote:
+        """Refresh the state of a message."""
+        ...

@@ -1,0 +1,170 @@
+"""Buttondown (API v1): drafts created explicitly, sent by a status change.
+
+Buttondown's ``status`` defaults to ``about_to_send`` (it sends!), so every create says
+``"status": "draft"`` and carries ``X-Idempotency-Key: <digest key>``; the slug and
+``metadata.digest_key`` are the key too, so ``find`` sees a draft made by an earlier run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import requests
+
+from pipeline.config import Config
+from pipeline.errors import ConfigError, Problem
+from pipeline.newsletter.backends.base import DRAFT, SENDING, SENT, STOPPED, Remote
+from pipeline.newsletter.backends.http import ApiClient
+from pipeline.newsletter.compose import Digest
+from pipeline.newsletter.errors import DeliveryError
+from pipeline.secrets import secret
+
+DEFAULT_API = "https://api.buttondown.com"
+KEY_ENV = "BUTTONDOWN_API_KEY"
+
+_STATE = {
+    "draft": DRAFT,
+    "about_to_send": SENDING,
+    "scheduled": SENDING,
+    "in_flight": SENDING,
+    "throttled": SENDING,
+    "resending": SENDING,
+    "sent": SENT,
+    "imported": SENT,
+}
+LISTED = (
+    "draft",
+    "about_to_send",
+    "scheduled",
+    "in_flight",
+    "throttled",
+    "resending",
+    "paused",
+    "errored",
+    "sent",
+)
+"""Statuses ``find`` asks for (everything a digest of ours could be in)."""
+
+
+def error_text(body: Any) -> str:
+    """Buttondown errors: ``{"code","detail"}``, or 422 ``{"detail": [{"loc","msg"}]}``."""
+    if not isinstance(body, dict):
+        return str(body)[:200]
+    detail = body.get("detail", "")
+    if isinstance(detail, list):
+        detail = "; ".join(
+            f"{'.'.join(str(p) for p in d.get('loc', []))}: {d.get('msg', '')}"
+            if isinstance(d, dict)
+            else str(d)
+            for d in detail
+        )
+    code = body.get("code")
+    return f"{detail} ({code})" if code else str(detail)
+
+
+class ButtondownBackend:
+    """Buttondown: ``POST /v1/emails`` (draft), ``PATCH`` status to send, ``send-draft`` test."""
+
+    name = "buttondown"
+    stateful = True
+    unsubscribe_link: str | None = "{{ unsubscribe_url }}"
+
+    def __init__(
+        self,
+        config: Config,
+        session: requests.Session,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        key = secret(KEY_ENV)
+        if not key:
+            raise ConfigError(
+                [Problem("environment", 1, KEY_ENV, "not set; the buttondown backend needs it")]
+            )
+        nl = config.newsletter
+        self.api = ApiClient(
+            "Buttondown",
+            nl.api_url or DEFAULT_API,
+            {"Authorization": f"Token {key}", "Accept": "application/json"},
+            session=session,
+            error_text=error_text,
+            timeout=nl.api_timeout,
+            retries=nl.api_retries,
+            backoff=nl.api_backoff,
+            sleep=sleep,
+        )
+
+    @staticmethod
+    def _remote(email: Any) -> Remote:
+        if not isinstance(email, dict) or "id" not in email:
+            raise DeliveryError("Buttondown answered without an email object")
+        status = str(email.get("status", ""))
+        return Remote(id=str(email["id"]), state=_STATE.get(status, STOPPED), status=status)
+
+    def find(self, key: str) -> Remote | None:
+        params = [("status", s) for s in LISTED]
+        page: Any = self.api.request("GET", "/v1/emails", params=params)
+        while True:
+            if not isinstance(page, dict) or not isinstance(page.get("results"), list):
+                raise DeliveryError("Buttondown: GET /v1/emails answered without 'results'")
+            for email in page["results"]:
+                if not isinstance(email, dict):
+                    continue
+                meta = email.get("metadata") or {}
+                if email.get("slug") == key or (
+                    isinstance(meta, dict) and meta.get("digest_key") == key
+                ):
+                    return self._remote(email)
+            if not page.get("next"):
+                return None
+            page = self.api.request("GET", str(page["next"]))
+
+    def create_draft(self, digest: Digest) -> Remote:
+        body = {
+            "subject": digest.subject,
+            "body": "<!-- buttondown-editor-mode: plaintext -->\n" + digest.html,
+            "status": "draft",
+            "slug": digest.key,
+            "description": digest.preheader,
+            "metadata": {"digest_key": digest.key, "items": ",".join(digest.items)},
+        }
+        try:
+            email = self.api.request(
+                "POST",
+                "/v1/emails",
+                json=body,
+                headers={"X-Idempotency-Key": digest.key},
+                recheck=lambda: self.find(digest.key),
+            )
+        except DeliveryError as exc:
+            # someone (another run) created it between our find and this create
+            if "email_duplicate" in str(exc) or "slug_invalid" in str(exc):
+                found = self.find(digest.key)
+                if found is not None:
+                    return found
+            raise
+        if isinstance(email, Remote):
+            return email
+        # an idempotent replay answers with the snapshot of the first create, which may be
+        # stale (sent since): always ask for the current state before anyone acts on it
+        return self.status(self._remote(email))
+
+    def test_send(self, remote: Remote, addresses: Sequence[str]) -> None:
+        self.api.request(
+            "POST", f"/v1/emails/{remote.id}/send-draft", json={"recipients": list(addresses)}
+        )
+
+    def send(self, remote: Remote) -> Remote:
+        def applied() -> Remote | None:
+            now = self.status(remote)
+            return now if now.state != DRAFT else None
+
+        result = self.api.request(
+            "PATCH", f"/v1/emails/{remote.id}", json={"status": "about_to_send"}, recheck=applied
+        )
+        return result if isinstance(result, Remote) else self._remote(result)
+
+    def status(self, remote: Remote) -> Remote:
+        return self._remote(self.api.request("GET", f"/v1/emails/{remote.id}"))

@@ -1,0 +1,167 @@
+"""A small JSON-over-HTTP client shared by the service backends.
+
+Explicit timeouts; 429 waits for ``Retry-After``; 5xx, timeouts and connection resets are
+retried with exponential backoff; a 4xx raises at once with the service's own message.
+A ``recheck`` callback runs before retrying a request that may have been applied (a reset
+after the server acted), so a non-idempotent call is never applied twice.
+Every error text is redacted; request headers (the key) are never put in messages.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from pipeline.newsletter.errors import DeliveryError
+from pipeline.secrets import redact
+
+ErrorText = Callable[[Any], str]
+
+
+class _Retryable(Exception):
+    def __init__(self, message: str, wait: float | None = None, applied: bool = True) -> None:
+        super().__init__(message)
+        self.wait = wait
+        self.applied = applied
+        """False when the server certainly did not act (429), so no recheck is needed."""
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    # the wall clock is right here: Retry-After dates are relative to the server's now
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+class ApiClient:
+    """Calls one service's API with its auth headers, retries and error shapes."""
+
+    def __init__(
+        self,
+        service: str,
+        base_url: str,
+        headers: Mapping[str, str],
+        *,
+        session: requests.Session,
+        error_text: ErrorText,
+        timeout: float = 30.0,
+        retries: int = 4,
+        backoff: float = 1.0,
+        max_wait: float = 120.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.service = service
+        self.base_url = base_url.rstrip("/") + "/"
+        self._headers = dict(headers)
+        self.session = session
+        self.error_text = error_text
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self.max_wait = max_wait
+        self.sleep = sleep
+
+    def url(self, path: str) -> str:
+        """Absolute URL under the API base; refuses to send our key to any other host."""
+        url = urljoin(self.base_url, path.lstrip("/")) if "://" not in path else path
+        base, target = urlsplit(self.base_url), urlsplit(url)
+        if (target.scheme, target.netloc) != (base.scheme, base.netloc):
+            raise DeliveryError(
+                f"{self.service}: refusing to follow a link to another host ({target.netloc})"
+            )
+        return url
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Sequence[tuple[str, str]] | Mapping[str, str] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        ok: Sequence[int] = (200, 201, 202, 204),
+        recheck: Callable[[], Any] | None = None,
+    ) -> Any:
+        """Perform a call and return its parsed JSON (None for an empty body)."""
+        url = self.url(path)
+        what = f"{method} {urlsplit(url).path}"
+        attempt = 0
+        while True:
+            try:
+                return self._once(method, url, what, params, json, headers, ok)
+            except _Retryable as exc:
+                if attempt >= self.retries:
+                    raise DeliveryError(
+                        f"{self.service}: {what} failed after {attempt + 1} attempts: {exc}"
+                    ) from None
+                wait = exc.wait if exc.wait is not None else self.backoff * 2**attempt
+                self.sleep(min(wait, self.max_wait))
+                attempt += 1
+                if exc.applied and recheck is not None:
+                    found = recheck()
+                    if found is not None:
+                        return found
+
+    def _once(
+        self,
+        method: str,
+        url: str,
+        what: str,
+        params: Any,
+        json: Any,
+        headers: Mapping[str, str] | None,
+        ok: Sequence[int],
+    ) -> Any:
+        try:
+            resp = self.session.request(
+                method,
+                url,
+                params=params,
+                json=json,
+                headers={**self._headers, **(headers or {})},
+                timeout=self.timeout,
+                allow_redirects=False,
+            )
+        except requests.Timeout:
+            raise _Retryable(f"no answer within {self.timeout:g} s") from None
+        except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            raise _Retryable(f"connection failed ({type(exc).__name__})") from None
+        code = resp.status_code
+        if code == 429:
+            raise _Retryable(
+                "rate limited (HTTP 429)",
+                wait=_retry_after(resp.headers.get("Retry-After")),
+                applied=False,
+            )
+        if code >= 500:
+            raise _Retryable(f"HTTP {code}")
+        if code not in ok:
+            try:
+                detail = self.error_text(resp.json())
+            except ValueError:
+                detail = resp.text[:200]
+            raise DeliveryError(f"{self.service} refused {what}: HTTP {code}: {redact(detail)}")
+        if not resp.content:
+            return None
+        try:
+            return resp.json()
+        except ValueError:
+            raise DeliveryError(
+                f"{self.service}: {what} answered HTTP {code} with malformed JSON; "
+                "nothing recorded as sent, the next run checks the service again"
+            ) from None

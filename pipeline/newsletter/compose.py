@@ -1,0 +1,351 @@
+"""Select the items of a digest and compose its subject, preheader, HTML and plain text.
+
+Selection is by stable item id against the ledger, never by position in a feed or by dates
+alone, so editing a post's date after it was sent does not send it again. Both parts are
+rendered from the same items with two templates; the HTML gets its CSS inlined (at-rules kept,
+so dark mode survives) and every link made absolute.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import string
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import css_inline
+import jinja2
+
+from pipeline.config import Config
+from pipeline.errors import ConfigError, Problem
+from pipeline.model import Item
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "newsletter"
+"""Templates shipped with the package; a community overrides either file in its own folder."""
+
+HTML_WARN_BYTES = 90 * 1024
+"""Gmail clips HTML above ~102 KB (hiding the unsubscribe footer); warn well before."""
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One composed digest email, ready for any backend."""
+
+    key: str
+    """Stable identity: list, period and a hash of the sorted item ids."""
+    list: str
+    period: str
+    """ISO week of the newest item, e.g. ``2024-W18``."""
+    items: tuple[str, ...]
+    """Item ids, newest first."""
+    subject: str
+    preheader: str
+    html: str
+    text: str
+    headers: tuple[tuple[str, str], ...]
+    """List-* and X-Digest-Key headers every copy of the message carries."""
+    newest: datetime
+    """Date of the newest item: the ledger's watermark for the next selection."""
+    warnings: tuple[str, ...] = ()
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "digest"
+
+
+def digest_key(list_name: str, period: str, item_ids: Collection[str]) -> str:
+    """``digest-<list>-<period>-<sha256 of the sorted ids, 12 hex>``: safe as a slug/tag."""
+    digest = hashlib.sha256("\n".join(sorted(item_ids)).encode("utf-8")).hexdigest()[:12]
+    return f"digest-{_slug(list_name)}-{period}-{digest}"
+
+
+def period_of(items: Sequence[Item]) -> str:
+    """The ISO week of the newest item: derived from the items, never from the clock."""
+    newest = max(i.date for i in items if i.date is not None)
+    year, week, _ = newest.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def select(
+    published: Sequence[Item],
+    used_ids: Collection[str],
+    *,
+    watermark: datetime | None = None,
+    since: datetime | None = None,
+    item_ids: Sequence[str] = (),
+    max_items: int = 20,
+) -> tuple[tuple[Item, ...], tuple[str, ...]]:
+    """Choose the items of the next digest; returns (items newest first, warnings).
+
+    Default: items whose id is in no ledger entry and dated after the watermark (the newest
+    item of any earlier digest). ``item_ids`` or ``since`` override the ledger (catch-ups).
+    """
+    warnings: list[str] = []
+    if item_ids:
+        by_id = {i.id: i for i in published}
+        unknown = [i for i in item_ids if i not in by_id]
+        if unknown:
+            raise ConfigError(
+                [Problem("--items", 1, "id", f"no published item has id {i!r}") for i in unknown]
+            )
+        chosen = sorted({i: by_id[i] for i in item_ids}.values(), key=_newest_first)
+        return tuple(chosen), ()
+    if since is not None:
+        chosen = [i for i in published if i.date is not None and i.date >= since]
+    else:
+        chosen = [
+            i
+            for i in published
+            if i.id not in used_ids
+            and i.date is not None
+            and (watermark is None or i.date > watermark)
+        ]
+    chosen.sort(key=_newest_first)
+    if max_items > 0 and len(chosen) > max_items:
+        left = chosen[max_items:]
+        warnings.append(
+            f"{len(chosen)} new items, digest capped at max_items = {max_items}; "
+            f"left out: {', '.join(i.source for i in left)}"
+        )
+        chosen = chosen[:max_items]
+    return tuple(chosen), tuple(warnings)
+
+
+def _newest_first(item: Item) -> tuple[float, str]:
+    return (-(item.date.timestamp() if item.date else 0.0), item.guid)
+
+
+# -- text helpers ---------------------------------------------------------------------------
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARK = re.compile(r"(\*\*|__|\*|_|`)")
+
+
+def summary(item: Item, limit: int = 300) -> str:
+    """The description, else the first prose paragraph of the Markdown body, shortened."""
+    text = item.description or ""
+    if not text:
+        for block in re.split(r"\n\s*\n", item.body):
+            block = block.strip()
+            if not block or block[0] in "#<>|!-*{" or block.startswith(("```", "~~~", "    ")):
+                continue
+            text = block
+            break
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_MARK.sub("", text)
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+    return text
+
+
+def _date_text(value: datetime | None) -> str:
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def _item_view(item: Item) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "title": item.title,
+        "url": item.url,
+        "date": item.date,
+        "date_text": _date_text(item.date),
+        "summary": summary(item),
+        "description": item.description or "",
+        "image": item.image or "",
+        "authors": list(item.authors),
+        "tags": list(item.tags),
+        "kind": item.kind,
+        "section": item.section,
+        "html": item.html,
+        "extra": dict(item.extra),
+    }
+
+
+def _format(template: str, values: Mapping[str, object], field: str, config: Config) -> str:
+    """Fill ``{placeholders}`` of a subject/preheader; an unknown one is a config error."""
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(template) if name]
+        missing = [n for n in names if n not in values]
+        if missing:
+            raise KeyError(missing[0])
+        return template.format_map(values)
+    except (KeyError, ValueError, IndexError) as exc:
+        raise ConfigError(
+            [
+                Problem(
+                    str(config.path or "publish.toml"),
+                    1,
+                    f"newsletter.{field}",
+                    f"cannot fill {template!r}: {exc}; known placeholders: "
+                    + ", ".join(sorted(values)),
+                )
+            ]
+        ) from None
+
+
+_URL_ATTR = re.compile(r"""\b(href|src)\s*=\s*(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
+
+
+def absolutize(html: str, base_url: str) -> str:
+    """Make every href/src absolute against the site: mail clients have no base URL."""
+
+    def fix(m: re.Match[str]) -> str:
+        url = m.group(3).strip()
+        if not url or url.startswith(("#", "{{", "{%", "[")) or urlsplit(url).scheme:
+            return m.group(0)
+        return f"{m.group(1)}={m.group(2)}{urljoin(base_url, url)}{m.group(2)}"
+
+    return _URL_ATTR.sub(fix, html)
+
+
+def environment(config: Config) -> jinja2.Environment:
+    """Jinja environment: the community's template folder first, then the shipped defaults."""
+    loaders: list[jinja2.BaseLoader] = []
+    custom = config.root / config.newsletter.templates
+    if custom.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(custom)))
+    loaders.append(jinja2.FileSystemLoader(str(DEFAULT_TEMPLATES)))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",)),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def list_domain(config: Config) -> str:
+    """The host that names our list and Message-IDs (from the site URL)."""
+    return urlsplit(config.site.base_url).hostname or "localhost"
+
+
+def list_headers(config: Config, key: str) -> tuple[tuple[str, str], ...]:
+    """List-Id, List-Unsubscribe(-Post) and X-Digest-Key.
+
+    ``List-Unsubscribe-Post`` (RFC 8058 one-click) is added only with an https URL, since
+    it promises a receiver can POST to it; we never promise what nobody honours.
+    """
+    nl = config.newsletter
+    headers: list[tuple[str, str]] = [
+        ("List-Id", f"{nl.list_name} <{_slug(nl.list_name)}.{list_domain(config)}>")
+    ]
+    targets = []
+    if nl.unsubscribe_url:
+        targets.append(f"<{nl.unsubscribe_url}>")
+    if nl.unsubscribe_mailto:
+        mailto = nl.unsubscribe_mailto
+        if not mailto.startswith("mailto:"):
+            mailto = f"mailto:{mailto}?subject=unsubscribe"
+        targets.append(f"<{mailto}>")
+    if targets:
+        headers.append(("List-Unsubscribe", ", ".join(targets)))
+    if nl.unsubscribe_url.startswith("https://"):
+        headers.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
+    headers.append(("X-Digest-Key", key))
+    return tuple(headers)
+
+
+def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    """Render one template; any template mistake is a config error naming the file."""
+    where = name
+    try:
+        template = env.get_template(name)
+        where = template.filename or name
+        return template.render(context)
+    except jinja2.TemplateError as exc:
+        where = getattr(exc, "filename", None) or where
+        line = getattr(exc, "lineno", None) or 1
+        raise ConfigError([Problem(str(where), line, "template", str(exc))]) from None
+
+
+def compose(
+    config: Config,
+    items: Sequence[Item],
+    *,
+    key: str | None = None,
+    unsubscribe_link: str | None = None,
+    templates: jinja2.Environment | None = None,
+) -> Digest:
+    """Render the digest of ``items`` (non-empty, newest first).
+
+    ``key`` pins the key of a digest claimed earlier (its items may have changed since);
+    ``unsubscribe_link`` is the backend's own merge tag (Buttondown, listmonk) when it has one.
+    """
+    if not items:
+        raise ValueError("compose() needs at least one item")
+    nl = config.newsletter
+    period = period_of(items)
+    ids = tuple(i.id for i in items)
+    key = key or digest_key(nl.list_name, period, ids)
+    count = len(items)
+    values: dict[str, object] = {
+        "site": config.site.title,
+        "list": nl.list_name,
+        "first_title": items[0].title,
+        "more": f" and {count - 1} more" if count > 1 else "",
+        "count": count,
+        "period": period,
+        "date": _date_text(items[0].date),
+    }
+    subject = " ".join(_format(nl.subject, values, "subject", config).split())
+    preheader = " ".join(_format(nl.preheader, values, "preheader", config).split())
+    unsubscribe = unsubscribe_link or nl.unsubscribe_url
+    if not unsubscribe and nl.unsubscribe_mailto:
+        unsubscribe = (
+            nl.unsubscribe_mailto
+            if nl.unsubscribe_mailto.startswith("mailto:")
+            else f"mailto:{nl.unsubscribe_mailto}?subject=unsubscribe"
+        )
+    context = {
+        "site": {
+            "title": config.site.title,
+            "url": config.site.base_url,
+            "description": config.site.description,
+            "language": config.site.language,
+            "image": config.site.image,
+        },
+        "digest": {
+            "key": key,
+            "subject": subject,
+            "preheader": preheader,
+            "period": period,
+            "count": count,
+            "list": nl.list_name,
+        },
+        "items": [_item_view(i) for i in items],
+        "unsubscribe_url": unsubscribe,
+    }
+    env = templates or environment(config)
+    raw_html = _render(env, "digest.html.j2", context)
+    text = _render(env, "digest.txt.j2", context)
+    inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
+    html = inliner.inline(absolutize(raw_html, config.site.base_url))
+    text = "\n".join(line.rstrip() for line in text.splitlines()).strip() + "\n"
+    warnings = []
+    size = len(html.encode("utf-8"))
+    if size > HTML_WARN_BYTES:
+        warnings.append(
+            f"digest {key}: HTML is {size / 1024:.0f} KB, above {HTML_WARN_BYTES // 1024} KB; "
+            "Gmail clips messages over ~102 KB and hides the footer (lower max_items)"
+        )
+    newest = max(i.date for i in items if i.date is not None)
+    return Digest(
+        key=key,
+        list=nl.list_name,
+        period=period,
+        items=ids,
+        subject=subject,
+        preheader=preheader,
+        html=html,
+        text=text,
+        headers=list_headers(config, key),
+        newest=newest,
+        warnings=tuple(warnings),
+    )

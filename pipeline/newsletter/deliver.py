@@ -1,0 +1,250 @@
+"""The exactly-once engine: claim in the ledger, find or create a draft, send only a draft,
+record it sent.
+
+Why each step:
+
+* The ledger lock (an OS ``flock``) serialises processes on one machine: a second
+  ``--send`` waits, then reads what the first recorded and finds nothing new.
+* The claim (``claimed`` line, written before anything is created) fixes the digest's key
+  and items, so a later run finishes *that* digest rather than composing another.
+* ``find(key)`` before ``create_draft`` makes the service authoritative: a run that crashed
+  after sending but before writing ``sent`` finds the message already sent and only records
+  it (healed, not re-sent); a draft left by a crashed run is reused, not duplicated.
+* Services take the send only while the message is a draft.
+* SMTP has no state to ask: a ``sending`` line is written just before the hand-over, and a
+  later run that finds ``sending`` as the last word marks the digest sent with a warning
+  rather than risk a duplicate (at most once).
+* Any failure writes a ``failed`` line with the redacted reason; the next ``--send`` retries.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import requests
+
+from pipeline.config import Config
+from pipeline.model import Item
+from pipeline.newsletter import ledger as ledger_mod
+from pipeline.newsletter.backends import DRAFT, SENDING, SENT, Backend, make_backend
+from pipeline.newsletter.backends.outbox import write_preview
+from pipeline.newsletter.compose import Digest, compose, select
+from pipeline.newsletter.errors import DeliveryError
+from pipeline.newsletter.ledger import Entry, Ledger
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class DigestRun:
+    """What one ``publish digest`` run did."""
+
+    action: str
+    """``nothing``, ``preview``, ``test-sent``, ``sent`` or ``already-sent``."""
+    backend: str
+    digest: Digest | None = None
+    items: tuple[Item, ...] = ()
+    paths: tuple[Path, ...] = ()
+    """Preview files written to the outbox."""
+    remote_id: str = ""
+    healed: tuple[str, ...] = ()
+    """Keys of earlier unfinished digests this run completed or found already sent."""
+    test_to: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def _quiet(_: str) -> None:
+    """Default progress sink."""
+
+
+def run_digest(
+    config: Config,
+    published: Sequence[Item],
+    now: datetime,
+    *,
+    send: bool = False,
+    test_to: Sequence[str] = (),
+    since: datetime | None = None,
+    item_ids: Sequence[str] = (),
+    backend: Backend | None = None,
+    session: requests.Session | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    lock_timeout: float = 600.0,
+    progress: Progress = _quiet,
+) -> DigestRun:
+    """Compose the next digest from ``published`` (newest first) and preview, test or send it.
+
+    ``now`` is the build time: it dates the message and the ledger lines, nothing else.
+    """
+    if send and test_to:
+        raise ValueError("send and test_to are exclusive")
+    nl = config.newsletter
+    ledger_path = config.root / nl.ledger
+    outbox = config.root / nl.outbox
+
+    def get_backend() -> Backend:
+        return backend or make_backend(config, now=now, outbox=outbox, session=session, sleep=sleep)
+
+    if not send:
+        current = Ledger(ledger_path)
+        items, warnings = select(
+            published,
+            current.used_ids(),
+            watermark=current.watermark(),
+            since=since,
+            item_ids=item_ids,
+            max_items=nl.max_items,
+        )
+        if not items:
+            return DigestRun("nothing", nl.backend, warnings=warnings)
+        chosen = get_backend() if test_to else None
+        digest = compose(
+            config, items, unsubscribe_link=chosen.unsubscribe_link if chosen else None
+        )
+        paths = write_preview(config, digest, outbox, now)
+        warnings += digest.warnings
+        if chosen is None:
+            return DigestRun("preview", nl.backend, digest, items, paths, warnings=warnings)
+        remote = chosen.find(digest.key)
+        if remote is None:
+            progress(f"creating draft {digest.key} at {chosen.name}")
+            remote = chosen.create_draft(digest)
+        if remote.state != DRAFT:
+            raise DeliveryError(
+                f"digest {digest.key} is already {remote.status!r} at {chosen.name}; "
+                "test copies are only sent of drafts"
+            )
+        progress(f"sending a test copy to {', '.join(test_to)}")
+        chosen.test_send(remote, test_to)
+        return DigestRun(
+            "test-sent",
+            chosen.name,
+            digest,
+            items,
+            paths,
+            remote.id,
+            test_to=tuple(test_to),
+            warnings=warnings,
+        )
+
+    by_id = {i.id: i for i in published}
+    with ledger_mod.locked(ledger_path, timeout=lock_timeout) as ledger:
+        chosen = get_backend()
+        healed: list[str] = []
+        warnings = ()
+        for entry in ledger.pending():
+            items = tuple(by_id[i] for i in entry.items if i in by_id)
+            progress(f"finishing digest {entry.key} (last state: {entry.state})")
+            unfinished = (
+                compose(config, items, key=entry.key, unsubscribe_link=chosen.unsubscribe_link)
+                if items
+                else None
+            )
+            warnings += _deliver(ledger, chosen, unfinished, entry, now, progress)
+            healed.append(entry.key)
+
+        items, more = select(
+            published,
+            ledger.used_ids(),
+            watermark=ledger.watermark(),
+            since=since,
+            item_ids=item_ids,
+            max_items=nl.max_items,
+        )
+        warnings += more
+        if not items:
+            return DigestRun("nothing", chosen.name, healed=tuple(healed), warnings=warnings)
+        digest = compose(config, items, unsubscribe_link=chosen.unsubscribe_link)
+        warnings += digest.warnings
+        paths = write_preview(config, digest, outbox, now)
+        known = ledger.latest().get(digest.key)
+        if known is not None and known.state == "sent":
+            return DigestRun(
+                "already-sent",
+                chosen.name,
+                digest,
+                items,
+                paths,
+                known.remote_id,
+                healed=tuple(healed),
+                warnings=warnings,
+            )
+        entry = known or Entry(
+            key=digest.key,
+            state="claimed",
+            items=digest.items,
+            newest=digest.newest.isoformat(),
+            backend=chosen.name,
+            at=now.isoformat(),
+            subject=digest.subject,
+        )
+        if known is None:
+            ledger.append(entry)
+        warnings += _deliver(ledger, chosen, digest, entry, now, progress)
+        sent = ledger.latest()[digest.key]
+        return DigestRun(
+            "sent",
+            chosen.name,
+            digest,
+            items,
+            paths,
+            sent.remote_id,
+            healed=tuple(healed),
+            warnings=warnings,
+        )
+
+
+def _deliver(
+    ledger: Ledger,
+    backend: Backend,
+    digest: Digest | None,
+    entry: Entry,
+    now: datetime,
+    progress: Progress,
+) -> tuple[str, ...]:
+    """Take one claimed digest to ``sent`` (or record why not and raise)."""
+    key = entry.key
+    remote = None
+    try:
+        remote = backend.find(key)
+        if remote is None:
+            if not backend.stateful and entry.state == "sending":
+                note = (
+                    "healed: an earlier run handed this digest to the server and stopped "
+                    "before recording it; not sent again (check the list archive)"
+                )
+                ledger.append(entry.advance("sent", now, note=note))
+                return (f"digest {key}: {note}",)
+            if digest is None:
+                raise DeliveryError(
+                    f"digest {key} in {ledger.path} is unfinished but none of its items "
+                    "are published any more; mark it 'failed' by hand or restore them"
+                )
+            progress(f"creating draft {key} at {backend.name}")
+            remote = backend.create_draft(digest)
+        if remote.state == DRAFT:
+            ledger.append(entry.advance("sending", now, remote_id=remote.id))
+            progress(f"sending {key} through {backend.name}")
+            remote = backend.send(remote)
+            ledger.append(entry.advance("sent", now, remote_id=remote.id, note=remote.note))
+            return (f"digest {key}: {remote.note}",) if remote.note else ()
+        if remote.state in (SENDING, SENT):
+            note = f"healed: found {remote.status!r} at {backend.name}; not sent again"
+            ledger.append(entry.advance("sent", now, remote_id=remote.id, note=note))
+            return (f"digest {key}: {note}",)
+        raise DeliveryError(
+            f"digest {key} is {remote.status!r} at {backend.name} (not a draft); "
+            "resolve it there, then run again"
+        )
+    except DeliveryError as exc:
+        remote_id = remote.id if remote is not None else entry.remote_id
+        if exc.delivered:
+            note = f"partly delivered: {exc}"
+            ledger.append(entry.advance("sent", now, remote_id=remote_id, note=note))
+            return (f"digest {key}: {note}",)
+        ledger.append(entry.advance("failed", now, remote_id=remote_id, note=str(exc)))
+        raise

@@ -1,0 +1,18 @@
+"""The newsletter's own error type: a failed delivery whose text is always redacted."""
+
+from __future__ import annotations
+
+from pipeline.errors import PublishError
+from pipeline.secrets import redact
+
+
+class DeliveryError(PublishError):
+    """A backend refused or failed; the ledger says exactly what did (not) happen.
+
+    The message is redacted on construction, so no code path can leak a key through it.
+    """
+
+    def __init__(self, message: str, *, delivered: int = 0) -> None:
+        self.delivered = delivered
+        """Recipients that did get the message before the failure (SMTP per-subscriber)."""
+        super().__init__(redact(message))

@@ -1,0 +1,55 @@
+"""Cover art checks: what Apple Podcasts and Spotify accept.
+
+JPEG or PNG, square, 1400 to 3000 pixels a side, RGB colour space, served from a URL whose
+path ends in ``.jpg`` or ``.png``.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from PIL import Image, UnidentifiedImageError
+
+MIN_SIDE = 1400
+MAX_SIDE = 3000
+IMAGE_SUFFIXES = (".jpg", ".png")
+
+
+def url_problem(url: str) -> str | None:
+    """Why an artwork URL is refused (not absolute, or not ending .jpg/.png), or None."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"artwork URL {url!r} must be an absolute http(s) URL"
+    if not parts.path.lower().endswith(IMAGE_SUFFIXES):
+        return f"artwork URL {url!r} must end in .jpg or .png (Apple refuses other names)"
+    return None
+
+
+def image_problems(data: bytes) -> list[str]:
+    """Why these image bytes are refused as podcast artwork; empty when they are fine."""
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            fmt, (width, height), mode = img.format, img.size, img.mode
+    except (UnidentifiedImageError, OSError):
+        return ["artwork is not a readable image"]
+    out: list[str] = []
+    if fmt not in ("JPEG", "PNG"):
+        out.append(f"artwork is {fmt}; Apple accepts JPEG or PNG")
+    if width != height or not MIN_SIDE <= width <= MAX_SIDE:
+        out.append(
+            f"artwork is {width}×{height} px; Apple needs a square {MIN_SIDE}–{MAX_SIDE} px image"
+        )
+    if mode not in ("RGB", "P") or (mode == "P" and fmt != "PNG"):
+        out.append(f"artwork colour mode is {mode}; Apple needs RGB")
+    return out
+
+
+def file_problems(path: Path) -> list[str]:
+    """Why the local artwork file ``path`` is refused; empty when it is fine."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [f"cannot read artwork {path.name}: {exc.strerror or exc}"]
+    return image_problems(data)

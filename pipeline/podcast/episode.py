@@ -1,0 +1,461 @@
+"""Validating an episode's front matter into an :class:`~pipeline.model.Episode`.
+
+The loader calls :func:`parse_episode` for every item of kind ``episode``. Every problem names
+the file, the line of the key and what was expected; all problems are returned at once. Media
+facts (size, type, duration) come from the media, and a value stated in the front matter that
+disagrees with the real file is an error.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from pipeline.config import Config
+from pipeline.errors import Problem
+from pipeline.model import Episode, Media, Person, Soundbite
+from pipeline.paths import OutsideRoot, asset_url, nfc, resolve_inside
+from pipeline.podcast import artwork
+from pipeline.podcast.chapters import (
+    CHAPTERS_TYPE,
+    chapter_problems,
+    chapters_document,
+    chapters_from_body,
+    document_problems,
+    parse_timestamp,
+)
+from pipeline.podcast.media import (
+    AUDIO_TYPES,
+    MediaError,
+    MediaFacts,
+    probe_file,
+    probe_url,
+    sniff_mime,
+)
+
+EPISODE_KEYS = frozenset(
+    {
+        "audio",
+        "episode",
+        "season",
+        "episode_type",
+        "explicit",
+        "image",
+        "transcript",
+        "chapters",
+        "persons",
+        "location",
+        "soundbites",
+        "length",
+        "type",
+        "duration",
+    }
+)
+"""Front-matter keys this module reads (``image`` is also read by the loader for every item)."""
+
+EPISODE_TYPES = ("full", "trailer", "bonus")
+TRANSCRIPT_TYPES = {".vtt": "text/vtt", ".srt": "application/x-subrip"}
+PERSON_GROUPS = (
+    "creative direction",
+    "cast",
+    "writing",
+    "audio production",
+    "audio post-production",
+    "administration",
+    "visuals",
+    "community",
+    "misc.",
+    "video production",
+    "video post-production",
+)
+"""Groups of the Podcast Taxonomy Project that ``podcast:person group=`` may name."""
+DURATION_TOLERANCE = 1.0
+"""Seconds a stated duration may differ from the measured one."""
+DEFAULT_CACHE_DIR = ".publish-cache"
+
+
+def generated_chapters_path(source: str) -> str:
+    """Where the chapters file made from ``source``'s headings is written, under the feeds."""
+    stem = posixpath.splitext(source)[0]
+    return f"chapters/{stem}.json"
+
+
+def is_url(value: str) -> bool:
+    """True for an absolute http(s) URL."""
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+@dataclass
+class _Context:
+    """What every check of one file needs, and the problems found so far."""
+
+    meta: Mapping[str, Any]
+    lines: Mapping[str, int]
+    source: str
+    content_root: Path
+    item_url: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def bad(self, key: str, message: str, line: int | None = None) -> None:
+        where = line if line is not None else self.lines.get(key, 1)
+        self.problems.append(Problem(self.source, where, f"front matter '{key}'", message))
+
+    def local(self, key: str, target: str) -> tuple[str, Path] | None:
+        """Resolve a local file named by ``key``; report and return None when it is missing."""
+        try:
+            rel, path = resolve_inside(self.content_root, self.source, target)
+        except OutsideRoot as exc:
+            self.bad(key, str(exc))
+            return None
+        if not path.is_file():
+            self.bad(key, f"file not found: {target}")
+            return None
+        return rel, path
+
+
+def _positive_int(ctx: _Context, key: str) -> int | None:
+    value = ctx.meta.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        ctx.bad(key, f"expected a positive integer, got {value!r}")
+        return None
+    return value
+
+
+def _seconds(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value) if value >= 0 else None
+    if isinstance(value, str):
+        return parse_timestamp(value)
+    return None
+
+
+def _stated_duration(ctx: _Context) -> float | None:
+    if "duration" not in ctx.meta:
+        return None
+    seconds = _seconds(ctx.meta["duration"])
+    if seconds is None:
+        ctx.bad("duration", f"expected seconds or HH:MM:SS, got {ctx.meta['duration']!r}")
+    return seconds
+
+
+def _audio(
+    ctx: _Context, config: Config, cache_dir: Path, session: requests.Session | None
+) -> Media | None:
+    value = ctx.meta.get("audio")
+    if value is None:
+        ctx.bad("audio", "an episode needs an audio file (a path under content/ or a URL)")
+        return None
+    if not isinstance(value, str) or not value.strip():
+        ctx.bad("audio", f"expected a file path or an absolute URL, got {value!r}")
+        return None
+    value = value.strip()
+    stated = _stated_duration(ctx)
+    source: str | None = None
+    if is_url(value):
+        url = value
+        try:
+            facts = probe_url(
+                url, cache_dir=cache_dir, session=session, timeout=config.links.timeout
+            )
+        except MediaError as exc:
+            ctx.bad("audio", str(exc))
+            return None
+        if stated is None and "duration" not in ctx.meta:
+            ctx.bad(
+                "audio",
+                "remote audio: state 'duration' (seconds or HH:MM:SS); it cannot be measured "
+                "without downloading the file",
+            )
+        facts = MediaFacts(facts.mime_type, facts.length, stated)
+    elif urlsplit(value).scheme:
+        ctx.bad("audio", f"expected an http(s) URL or a file path, got {value!r}")
+        return None
+    else:
+        found = ctx.local("audio", value)
+        if found is None:
+            return None
+        source, path = found
+        try:
+            facts = probe_file(path)
+        except MediaError as exc:
+            ctx.bad("audio", str(exc))
+            return None
+        url = asset_url(ctx.item_url, source)
+        real = facts.duration
+        if stated is not None and real is not None and abs(stated - real) > DURATION_TOLERANCE:
+            ctx.bad("duration", f"front matter says {stated:g} s but {value} lasts {real:.1f} s")
+    if facts.mime_type not in AUDIO_TYPES:
+        ctx.bad("audio", f"{value} is {facts.mime_type}, not audio or video")
+        return None
+    _check_stated(ctx, value, facts)
+    return Media(url, facts.mime_type, facts.length, facts.duration, source)
+
+
+def _check_stated(ctx: _Context, name: str, facts: MediaFacts) -> None:
+    """``length``/``type`` written in the front matter must match the real file."""
+    length = ctx.meta.get("length")
+    if length is not None:
+        if isinstance(length, bool) or not isinstance(length, int):
+            ctx.bad("length", f"expected a number of bytes, got {length!r}")
+        elif length != facts.length:
+            ctx.bad("length", f"front matter says {length} bytes but {name} has {facts.length}")
+    mime = ctx.meta.get("type")
+    if mime is not None and mime != facts.mime_type:
+        ctx.bad("type", f"front matter says {mime!r} but {name} is {facts.mime_type!r}")
+
+
+def _transcript(ctx: _Context, audio: Media | None) -> Media | None:
+    value = ctx.meta.get("transcript")
+    if value is None:
+        if audio is None or audio.source is None:
+            return None
+        stem = posixpath.splitext(audio.source)[0]
+        for ext, ext_mime in TRANSCRIPT_TYPES.items():
+            path = ctx.content_root / (stem + ext)
+            if path.is_file():
+                rel = stem + ext
+                size = path.stat().st_size
+                return Media(asset_url(ctx.item_url, rel), ext_mime, size, None, rel)
+        return None
+    if not isinstance(value, str) or not value.strip():
+        ctx.bad("transcript", f"expected a .vtt or .srt file or URL, got {value!r}")
+        return None
+    value = value.strip()
+    suffix = posixpath.splitext(urlsplit(value).path)[1].lower()
+    mime = TRANSCRIPT_TYPES.get(suffix)
+    if mime is None:
+        ctx.bad("transcript", f"expected a .vtt or .srt file, got {value!r}")
+        return None
+    if is_url(value):
+        return Media(value, mime)
+    found = ctx.local("transcript", value)
+    if found is None:
+        return None
+    rel, path = found
+    head = path.read_bytes()[:64]
+    if sniff_mime(head) != mime:
+        what = "WEBVTT" if mime == "text/vtt" else "a cue number and a timestamp line"
+        ctx.bad("transcript", f"{value} does not look like {suffix} (it should start with {what})")
+        return None
+    return Media(asset_url(ctx.item_url, rel), mime, path.stat().st_size, None, rel)
+
+
+def _body_line_offset(ctx: _Context, body: str) -> int:
+    """Lines before the body in the file, so body line n is file line offset + n."""
+    try:
+        text = (ctx.content_root / ctx.source).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 0
+    index = text.find(body) if body.strip() else -1
+    return text[:index].count("\n") if index >= 0 else 0
+
+
+def _chapters(ctx: _Context, config: Config, body: str, audio: Media | None) -> Media | None:
+    value = ctx.meta.get("chapters")
+    duration = audio.duration if audio else None
+    if value is None:
+        found = chapters_from_body(body)
+        if not found:
+            return None
+        offset = _body_line_offset(ctx, body)
+        for chapter, message in chapter_problems(found, duration):
+            ctx.problems.append(Problem(ctx.source, offset + chapter.line, "chapters", message))
+        data = chapters_document(found)
+        url = config.feeds_base + generated_chapters_path(ctx.source)
+        return Media(url, CHAPTERS_TYPE, len(data))
+    if not isinstance(value, str) or not value.strip():
+        ctx.bad("chapters", f"expected a JSON chapters file or URL, got {value!r}")
+        return None
+    value = value.strip()
+    if is_url(value):
+        return Media(value, CHAPTERS_TYPE)
+    if not value.lower().endswith(".json"):
+        ctx.bad("chapters", f"expected a .json chapters file, got {value!r}")
+        return None
+    found_file = ctx.local("chapters", value)
+    if found_file is None:
+        return None
+    rel, path = found_file
+    data = path.read_bytes()
+    for message in document_problems(data):
+        ctx.bad("chapters", f"{value}: {message}")
+    return Media(asset_url(ctx.item_url, rel), CHAPTERS_TYPE, len(data), None, rel)
+
+
+def _persons(ctx: _Context) -> tuple[Person, ...]:
+    value = ctx.meta.get("persons")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        ctx.bad("persons", "expected a list of names or of {name, role, group, href, img}")
+        return ()
+    out: list[Person] = []
+    for i, entry in enumerate(value, 1):
+        if isinstance(entry, str) and entry.strip():
+            out.append(Person(nfc(entry.strip())))
+            continue
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            ctx.bad("persons", f"person {i}: expected a name or a mapping with a 'name'")
+            continue
+        unknown = sorted(set(entry) - {"name", "role", "group", "href", "img"})
+        if unknown:
+            ctx.bad(
+                "persons",
+                f"person {i}: unknown key {unknown[0]!r} (expected name, role, group, href, img)",
+            )
+        role = str(entry.get("role", "host")).strip().lower()
+        group = str(entry.get("group", "cast")).strip().lower()
+        if group not in PERSON_GROUPS:
+            ctx.bad(
+                "persons",
+                f"person {i}: unknown group {group!r} "
+                f"(Podcast Taxonomy groups: {', '.join(PERSON_GROUPS)})",
+            )
+        links: dict[str, str | None] = {}
+        for key in ("href", "img"):
+            link = entry.get(key)
+            if link is not None and not (isinstance(link, str) and is_url(link)):
+                ctx.bad("persons", f"person {i}: '{key}' must be an absolute http(s) URL")
+                link = None
+            links[key] = link
+        out.append(Person(nfc(entry["name"].strip()), role, group, links["href"], links["img"]))
+    return tuple(out)
+
+
+def _location(ctx: _Context) -> str | None:
+    value = ctx.meta.get("location")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        ctx.bad("location", f"expected a place name, got {value!r}")
+        return None
+    if len(value) > 128:
+        ctx.bad("location", f"at most 128 characters, got {len(value)}")
+    return nfc(value.strip())
+
+
+def _soundbites(ctx: _Context, audio: Media | None) -> tuple[Soundbite, ...]:
+    value = ctx.meta.get("soundbites")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        ctx.bad("soundbites", "expected a list of {start, duration, title}")
+        return ()
+    out: list[Soundbite] = []
+    end = audio.duration if audio else None
+    for i, entry in enumerate(value, 1):
+        if not isinstance(entry, dict):
+            ctx.bad("soundbites", f"soundbite {i}: expected a mapping {{start, duration, title}}")
+            continue
+        start, length = _seconds(entry.get("start")), _seconds(entry.get("duration"))
+        title = entry.get("title", "")
+        if start is None or length is None or length <= 0:
+            ctx.bad(
+                "soundbites",
+                f"soundbite {i}: 'start' and 'duration' must be seconds "
+                "(or MM:SS) and the duration above 0",
+            )
+            continue
+        if not isinstance(title, str) or len(title) > 128:
+            ctx.bad("soundbites", f"soundbite {i}: 'title' must be text of at most 128 characters")
+            continue
+        if end is not None and start + length > end + DURATION_TOLERANCE:
+            ctx.bad(
+                "soundbites",
+                f"soundbite {i} ends at {start + length:g} s, after the audio ({end:.0f} s)",
+            )
+            continue
+        out.append(Soundbite(start, length, nfc(title.strip())))
+    return tuple(out)
+
+
+def _image(ctx: _Context) -> None:
+    value = ctx.meta.get("image")
+    if value is None:
+        return
+    if not isinstance(value, str) or not value.strip():
+        ctx.bad("image", f"expected a .jpg/.png file or URL, got {value!r}")
+        return
+    value = value.strip()
+    if is_url(value):
+        problem = artwork.url_problem(value)
+        if problem:
+            ctx.bad("image", problem)
+        return
+    if not value.lower().endswith(artwork.IMAGE_SUFFIXES):
+        ctx.bad("image", f"episode artwork must be a .jpg or .png file, got {value!r}")
+        return
+    found = ctx.local("image", value)
+    if found is not None:
+        for message in artwork.file_problems(found[1]):
+            ctx.bad("image", message)
+
+
+def parse_episode(
+    meta: Mapping[str, Any],
+    lines: Mapping[str, int],
+    *,
+    source: str,
+    content_root: Path,
+    item_url: str,
+    body: str,
+    config: Config,
+    cache_dir: Path | None = None,
+    session: requests.Session | None = None,
+) -> tuple[Episode | None, list[Problem]]:
+    """Validate the podcast keys of one episode's front matter.
+
+    ``meta`` is the front matter, ``lines`` the 1-based line of each top-level key, ``source``
+    the file's path relative to ``content_root``, ``item_url`` the episode's absolute permalink
+    (local media are served next to it). Remote audio facts are cached in ``cache_dir``
+    (default ``.publish-cache/`` beside the configuration) and fetched with ``session``.
+    Returns the episode, or None and every problem found.
+    """
+    ctx = _Context(meta, lines, source, content_root, item_url)
+    cache = cache_dir if cache_dir is not None else config.root / DEFAULT_CACHE_DIR
+    audio = _audio(ctx, config, cache, session)
+    number = _positive_int(ctx, "episode")
+    season = _positive_int(ctx, "season")
+    if number is None and "episode" not in meta and config.podcast.type == "serial":
+        ctx.bad("episode", "a serial show needs an episode number on every episode")
+    episode_type = meta.get("episode_type", "full")
+    if episode_type not in EPISODE_TYPES:
+        ctx.bad("episode_type", f"expected full, trailer or bonus, got {episode_type!r}")
+    explicit = meta.get("explicit")
+    if explicit is not None and not isinstance(explicit, bool):
+        ctx.bad("explicit", f"expected true or false, got {explicit!r}")
+        explicit = None
+    _image(ctx)
+    transcript = _transcript(ctx, audio)
+    chapters = _chapters(ctx, config, body, audio)
+    persons = _persons(ctx)
+    location = _location(ctx)
+    soundbites = _soundbites(ctx, audio)
+    if ctx.problems or audio is None:
+        return None, ctx.problems
+    return (
+        Episode(
+            audio=audio,
+            number=number,
+            season=season,
+            episode_type=str(episode_type),
+            explicit=explicit,
+            transcript=transcript,
+            chapters=chapters,
+            persons=persons,
+            location=location,
+            soundbites=soundbites,
+        ),
+        [],
+    )

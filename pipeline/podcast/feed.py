@@ -1,0 +1,299 @@
+"""Writing ``podcast.xml``: RSS 2.0 with the iTunes, Podcasting 2.0, Atom and content namespaces.
+
+The XML is written here rather than with feedgen, whose podcast extension cannot write
+``itunes:explicit`` true/false, knows only the pre-2019 categories and has no ``podcast:``
+namespace. The same items and configuration always give the same bytes: nothing reads the
+clock, ``lastBuildDate`` is the newest episode's date, and element and attribute order is fixed.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from pathlib import Path
+
+from pipeline.config import Config
+from pipeline.model import Item, Media
+from pipeline.paths import OutsideRoot, resolve_inside
+from pipeline.podcast.chapters import chapters_document, chapters_from_body
+from pipeline.podcast.episode import generated_chapters_path
+from pipeline.podcast.show import cover_url, feed_url, show_guid
+
+NAMESPACES = {
+    "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+    "podcast": "https://podcastindex.org/namespace/1.0",
+    "atom": "http://www.w3.org/2005/Atom",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+}
+DESCRIPTION_MAX_BYTES = 4000
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def clean(text: str) -> str:
+    """NFC-normalised text without the control characters XML 1.0 forbids."""
+    return _ILLEGAL.sub("", unicodedata.normalize("NFC", text))
+
+
+def _esc(text: str) -> str:
+    return html.escape(clean(text), quote=False)
+
+
+def _attr(text: str) -> str:
+    value = html.escape(clean(text), quote=True).replace("&#x27;", "'")
+    return value.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+
+
+def _cdata(text: str) -> str:
+    return "<![CDATA[" + clean(text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def rfc822(value: datetime) -> str:
+    """``Wed, 02 Oct 2002 13:00:00 GMT`` (always in UTC, English names)."""
+    return format_datetime(value.astimezone(UTC), usegmt=True)
+
+
+def truncate_bytes(text: str, limit: int = DESCRIPTION_MAX_BYTES) -> str:
+    """``text`` cut to at most ``limit`` UTF-8 bytes, never inside a character."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    return data[: limit - 3].decode("utf-8", "ignore").rstrip() + "…"
+
+
+def summary(item: Item) -> str:
+    """The plain-text episode description: front matter ``description`` or the notes' text."""
+    text = item.description or html.unescape(_TAG.sub(" ", item.html or item.body))
+    return truncate_bytes(" ".join(clean(text).split()))
+
+
+class _Writer:
+    """Appends indented XML lines; every value passes through the escaping helpers."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.depth = 0
+
+    def _attrs(self, attrs: Iterable[tuple[str, str | None]]) -> str:
+        return "".join(f' {k}="{_attr(v)}"' for k, v in attrs if v is not None and v != "")
+
+    def leaf(self, tag: str, text: str | None = None, **attrs: str | None) -> None:
+        self.leaf_attrs(tag, text, list(attrs.items()))
+
+    def leaf_attrs(
+        self, tag: str, text: str | None, attrs: Sequence[tuple[str, str | None]]
+    ) -> None:
+        pad = "  " * self.depth
+        a = self._attrs(attrs)
+        if text is None:
+            self.lines.append(f"{pad}<{tag}{a}/>")
+        else:
+            self.lines.append(f"{pad}<{tag}{a}>{_esc(text)}</{tag}>")
+
+    def raw(self, tag: str, markup: str) -> None:
+        self.lines.append(f"{'  ' * self.depth}<{tag}>{markup}</{tag}>")
+
+    def open(self, tag: str, attrs: Sequence[tuple[str, str | None]] = ()) -> None:
+        self.lines.append(f"{'  ' * self.depth}<{tag}{self._attrs(attrs)}>")
+        self.depth += 1
+
+    def close(self, tag: str) -> None:
+        self.depth -= 1
+        self.lines.append(f"{'  ' * self.depth}</{tag}>")
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:.3f}".rstrip("0")
+
+
+def _person(
+    w: _Writer, name: str, role: str, group: str, href: str | None, img: str | None
+) -> None:
+    attrs = [("role", role), ("group", group), ("img", img), ("href", href)]
+    w.leaf_attrs("podcast:person", name, attrs)
+
+
+def _txt_parts(value: str) -> tuple[str | None, str]:
+    m = re.match(r"^([A-Za-z0-9_-]{1,128}):\s*(.+)$", value)
+    return (m.group(1), m.group(2)) if m else (None, value)
+
+
+def _channel(w: _Writer, items: Sequence[Item], config: Config) -> None:
+    p, site = config.podcast, config.site
+    title = p.title or site.title
+    link = site.base_url
+    w.leaf("title", title)
+    w.leaf("link", link)
+    w.leaf("description", p.description or site.description)
+    w.leaf("language", p.language or site.language)
+    if p.copyright:
+        w.leaf("copyright", p.copyright)
+    dates = [i.date for i in items if i.date is not None]
+    if dates:
+        newest = rfc822(max(dates))
+        w.leaf("pubDate", newest)
+        w.leaf("lastBuildDate", newest)
+    w.leaf("generator", "publish")
+    w.leaf("atom:link", href=feed_url(config), rel="self", type="application/rss+xml")
+    if site.websub_hub:
+        w.leaf("atom:link", href=site.websub_hub, rel="hub")
+    image = cover_url(config)
+    if image:
+        w.open("image")
+        w.leaf("url", image)
+        w.leaf("title", title)
+        w.leaf("link", link)
+        w.close("image")
+        w.leaf("itunes:image", href=image)
+    if p.author or site.author:
+        w.leaf("itunes:author", p.author or site.author)
+    if p.owner_name or p.owner_email:
+        w.open("itunes:owner")
+        w.leaf("itunes:name", p.owner_name or p.author or site.author)
+        w.leaf("itunes:email", p.owner_email)
+        w.close("itunes:owner")
+    if p.category:
+        if p.subcategory:
+            w.open("itunes:category", [("text", p.category)])
+            w.leaf_attrs("itunes:category", None, [("text", p.subcategory)])
+            w.close("itunes:category")
+        else:
+            w.leaf_attrs("itunes:category", None, [("text", p.category)])
+    w.leaf("itunes:explicit", "true" if p.explicit else "false")
+    w.leaf("itunes:type", p.type)
+    if p.new_feed_url:
+        w.leaf("itunes:new-feed-url", p.new_feed_url)
+    if p.block:
+        w.leaf("itunes:block", "Yes")
+    if p.complete:
+        w.leaf("itunes:complete", "Yes")
+    w.leaf("podcast:guid", show_guid(config))
+    w.leaf_attrs("podcast:locked", "yes" if p.locked else "no", [("owner", p.owner_email)])
+    if p.funding_url:
+        w.leaf("podcast:funding", (p.funding_text or "Support the show")[:128], url=p.funding_url)
+    for person in p.persons:
+        _person(w, person.name, person.role, person.group, person.href or None, person.img or None)
+    if p.license:
+        w.leaf("podcast:license", p.license, url=p.license_url or None)
+    if p.medium:
+        w.leaf("podcast:medium", p.medium)
+    if p.podroll:
+        w.open("podcast:podroll")
+        for guid in p.podroll:
+            w.leaf("podcast:remoteItem", feedGuid=guid)
+        w.close("podcast:podroll")
+    for txt in p.txt:
+        purpose, value = _txt_parts(txt)
+        w.leaf_attrs("podcast:txt", value, [("purpose", purpose)])
+    if p.update_frequency:
+        words = p.update_frequency_text or _frequency_words(p.update_frequency)
+        w.leaf("podcast:updateFrequency", words, rrule=p.update_frequency)
+
+
+def _frequency_words(rrule: str) -> str:
+    m = re.search(r"FREQ=([A-Z]+)", rrule)
+    return m.group(1).capitalize() if m else rrule
+
+
+def _item(w: _Writer, item: Item, config: Config) -> None:
+    ep = item.episode
+    assert ep is not None, "render_podcast_feed takes episodes only"
+    w.open("item")
+    w.leaf("title", item.title)
+    w.leaf("link", item.url)
+    w.leaf("guid", item.guid, isPermaLink="false")
+    if item.date is not None:
+        w.leaf("pubDate", rfc822(item.date))
+    w.leaf("description", summary(item))
+    if item.html:
+        w.raw("content:encoded", _cdata(item.html))
+    audio = ep.audio
+    w.leaf("enclosure", url=audio.url, length=str(audio.length), type=audio.mime_type)
+    if item.authors:
+        w.leaf("itunes:author", ", ".join(item.authors))
+    if audio.duration is not None:
+        w.leaf("itunes:duration", str(round(audio.duration)))
+    if ep.number is not None:
+        w.leaf("itunes:episode", str(ep.number))
+    if ep.season is not None:
+        w.leaf("itunes:season", str(ep.season))
+    w.leaf("itunes:episodeType", ep.episode_type)
+    explicit = ep.explicit if ep.explicit is not None else config.podcast.explicit
+    w.leaf("itunes:explicit", "true" if explicit else "false")
+    if item.image:
+        w.leaf("itunes:image", href=item.image)
+    if ep.season is not None:
+        w.leaf("podcast:season", str(ep.season))
+    if ep.number is not None:
+        w.leaf("podcast:episode", str(ep.number))
+    if ep.transcript is not None:
+        t = ep.transcript
+        language = config.podcast.language or config.site.language
+        rel = "captions" if t.mime_type in ("text/vtt", "application/x-subrip") else None
+        w.leaf("podcast:transcript", url=t.url, type=t.mime_type, language=language, rel=rel)
+    if ep.chapters is not None:
+        w.leaf("podcast:chapters", url=ep.chapters.url, type=ep.chapters.mime_type)
+    for person in ep.persons:
+        _person(w, person.name, person.role, person.group, person.href, person.img)
+    if ep.location:
+        w.leaf("podcast:location", ep.location)
+    for bite in ep.soundbites:
+        attrs = [("startTime", _number(bite.start)), ("duration", _number(bite.duration))]
+        w.leaf_attrs("podcast:soundbite", bite.title or None, attrs)
+    w.close("item")
+
+
+def render_podcast_feed(items: Sequence[Item], config: Config) -> bytes:
+    """The bytes of ``podcast.xml`` for ``items`` (published episodes, newest first).
+
+    Each item needs ``.episode`` and, for show notes, ``.html`` with absolute URLs. Run
+    :func:`pipeline.podcast.lint.lint_feed` on the result before writing it.
+    """
+    w = _Writer()
+    ns = [(f"xmlns:{prefix}", uri) for prefix, uri in NAMESPACES.items()]
+    w.open("rss", [("version", "2.0"), *ns])
+    w.open("channel")
+    _channel(w, items, config)
+    for item in items:
+        _item(w, item, config)
+    w.close("channel")
+    w.close("rss")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + "\n".join(w.lines) + "\n").encode()
+
+
+def _is_generated(media: Media | None, item: Item, config: Config) -> bool:
+    if media is None or media.source is not None:
+        return False
+    return media.url == config.feeds_base + generated_chapters_path(item.source)
+
+
+def podcast_files(items: Sequence[Item], config: Config, content_root: Path) -> dict[str, bytes]:
+    """Files the podcast feed points at that the build must write beside ``podcast.xml``.
+
+    Keys are paths relative to the feeds folder (served at ``config.feeds_base``): the
+    chapters JSON made from each episode's timestamped headings (``chapters/<source>.json``)
+    and a local cover image (at its path under the content root). Local audio, transcripts and
+    chapter files named in front matter are not here: they have ``Media.source`` set and are
+    copied next to the episode's page like every other local asset.
+    """
+    out: dict[str, bytes] = {}
+    for item in items:
+        ep = item.episode
+        if ep is not None and _is_generated(ep.chapters, item, config):
+            out[generated_chapters_path(item.source)] = chapters_document(
+                chapters_from_body(item.body)
+            )
+    image = config.podcast.image
+    if image and "://" not in image:
+        try:
+            rel, path = resolve_inside(content_root, "", image)
+        except OutsideRoot:
+            return out
+        if path.is_file():
+            out[posixpath.normpath(rel)] = path.read_bytes()
+    return out

@@ -1,0 +1,203 @@
+"""Facts about media files, taken from the media: byte size, MIME type, duration.
+
+Local files are measured directly (size from the file system, type from the first bytes,
+duration with mutagen). Remote URLs are asked with ``HEAD`` (falling back to a ranged ``GET``
+when a server refuses HEAD or hides the length) and the answer is kept in a small JSON cache,
+so a build does not refetch: enclosure URLs are immutable by convention (Apple ignores a reused
+URL), so a cached entry never expires; delete the cache file to measure again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import mutagen
+import requests
+
+from pipeline.output import write_if_changed
+
+CACHE_FILE = "podcast-media.json"
+"""Name of the remote-media cache inside the cache folder."""
+
+AUDIO_TYPES = frozenset(
+    {
+        "audio/mpeg",
+        "audio/x-m4a",
+        "audio/mp4",
+        "audio/ogg",
+        "audio/opus",
+        "audio/wav",
+        "audio/flac",
+        "video/mp4",
+        "video/x-m4v",
+        "video/quicktime",
+    }
+)
+"""Types an enclosure may have."""
+
+
+class MediaError(Exception):
+    """A media file that cannot be read, recognised or reached."""
+
+
+@dataclass(frozen=True)
+class MediaFacts:
+    """What the media itself says."""
+
+    mime_type: str
+    length: int
+    """Bytes."""
+    duration: float | None = None
+    """Seconds; None when it cannot be measured (remote files)."""
+
+
+_MP3_FRAME = re.compile(rb"\xff[\xe2-\xe3\xf2-\xf3\xfa-\xfb]")
+
+
+def sniff_mime(head: bytes) -> str | None:
+    """The MIME type the first bytes of a file announce (at least 64 bytes), or None."""
+    if head.startswith(b"ID3") or _MP3_FRAME.match(head[:2]):
+        return "audio/mpeg"
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in (b"M4A ", b"M4B ", b"M4P "):
+            return "audio/x-m4a"
+        if brand == b"M4V ":
+            return "video/x-m4v"
+        if brand == b"qt  ":
+            return "video/quicktime"
+        return "video/mp4"
+    if head.startswith(b"OggS"):
+        return "audio/opus" if b"OpusHead" in head[:64] else "audio/ogg"
+    if head.startswith(b"RIFF") and head[8:12] == b"WAVE":
+        return "audio/wav"
+    if head.startswith(b"fLaC"):
+        return "audio/flac"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    if text.startswith(b"WEBVTT"):
+        return "text/vtt"
+    if re.match(rb"\d+\r?\n\d\d:\d\d:\d\d,\d\d\d --> ", text):
+        return "application/x-subrip"
+    if text.startswith(b"{"):
+        return "application/json"
+    return None
+
+
+def probe_file(path: Path) -> MediaFacts:
+    """Measure a local file: real size, type from its bytes, duration for audio/video."""
+    try:
+        length = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(64)
+    except OSError as exc:
+        raise MediaError(f"cannot read {path.name}: {exc.strerror or exc}") from None
+    mime = sniff_mime(head)
+    if mime is None:
+        raise MediaError(f"{path.name}: not a recognised media file (unknown leading bytes)")
+    duration = None
+    if mime in AUDIO_TYPES:
+        try:
+            info = mutagen.File(str(path))
+        except Exception as exc:  # mutagen raises many kinds of errors for broken files
+            raise MediaError(f"{path.name}: cannot read the audio: {exc}") from None
+        if info is None or not getattr(info.info, "length", 0):
+            raise MediaError(f"{path.name}: cannot measure the duration of this {mime} file")
+        duration = float(info.info.length)
+    return MediaFacts(mime, length, duration)
+
+
+class RemoteCache:
+    """A JSON file mapping a remote media URL to its length and type."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        self.path = cache_dir / CACHE_FILE
+        self._entries: dict[str, dict[str, object]] = {}
+        try:
+            data = json.loads(self.path.read_text("utf-8"))
+            if isinstance(data, dict) and isinstance(data.get("entries"), dict):
+                self._entries = data["entries"]
+        except (OSError, ValueError):
+            pass
+
+    def get(self, url: str) -> MediaFacts | None:
+        entry = self._entries.get(url)
+        if not isinstance(entry, dict):
+            return None
+        length, mime = entry.get("length"), entry.get("type")
+        if isinstance(length, int) and isinstance(mime, str):
+            return MediaFacts(mime, length)
+        return None
+
+    def put(self, url: str, facts: MediaFacts) -> None:
+        self._entries[url] = {"length": facts.length, "type": facts.mime_type}
+        data = {"version": 1, "entries": dict(sorted(self._entries.items()))}
+        write_if_changed(self.path, (json.dumps(data, indent=1) + "\n").encode())
+
+
+def _content_type(resp: requests.Response) -> str:
+    return resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
+
+
+def fetch_remote(url: str, session: requests.Session, timeout: float = 20.0) -> MediaFacts:
+    """Ask the server for the length and type of ``url`` (HEAD, then ``Range: bytes=0-63``)."""
+    length: int | None = None
+    mime = ""
+    try:
+        resp = session.head(url, allow_redirects=True, timeout=timeout)
+        if resp.status_code < 400:
+            raw = resp.headers.get("Content-Length", "")
+            length = int(raw) if raw.isdigit() and int(raw) > 0 else None
+            mime = _content_type(resp)
+        if length is None or mime in ("", "application/octet-stream"):
+            resp = session.get(
+                url, headers={"Range": "bytes=0-63"}, timeout=timeout, allow_redirects=True
+            )
+            if resp.status_code >= 400:
+                raise MediaError(f"{url}: the server answered {resp.status_code}")
+            body = resp.content[:64]
+            m = re.match(r"bytes \d+-\d+/(\d+)", resp.headers.get("Content-Range", ""))
+            if m:
+                length = int(m.group(1))
+            elif resp.status_code == 200 and resp.headers.get("Content-Length", "").isdigit():
+                length = int(resp.headers["Content-Length"])
+            sniffed = sniff_mime(body)
+            mime = sniffed or (mime if mime else _content_type(resp))
+    except requests.RequestException as exc:
+        raise MediaError(f"{url}: cannot reach the server: {type(exc).__name__}") from None
+    except ValueError:
+        raise MediaError(f"{url}: the server sent an unreadable length") from None
+    if not length:
+        raise MediaError(f"{url}: the server does not say how many bytes the file has")
+    if not mime or mime == "application/octet-stream":
+        raise MediaError(f"{url}: the server does not say what type the file is")
+    return MediaFacts(mime, length)
+
+
+def probe_url(
+    url: str,
+    *,
+    cache_dir: Path,
+    session: requests.Session | None = None,
+    timeout: float = 20.0,
+) -> MediaFacts:
+    """Length and type of remote media: from the cache, else from the server (then cached)."""
+    cache = RemoteCache(cache_dir)
+    cached = cache.get(url)
+    if cached is not None:
+        return cached
+    own = session is None
+    sess = session or requests.Session()
+    try:
+        facts = fetch_remote(url, sess, timeout)
+    finally:
+        if own:
+            sess.close()
+    cache.put(url, facts)
+    return facts

@@ -1,0 +1,207 @@
+"""Show-level facts of the podcast: its feed URL, ``podcast:guid``, cover art and config checks.
+
+``podcast:guid`` is UUIDv5 over the feed URL without its scheme and trailing slashes, in the
+namespace ``ead4c236-bf58-58c6-a2c6-a6b28d128cb6``. It is computed once and then pinned in
+``publish.toml`` (:func:`pin_guid`): a pinned value is used as it is and never recomputed,
+so moving the feed does not change the show's identity.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pipeline.config import Config, PodcastConfig
+from pipeline.errors import Problem
+from pipeline.output import write_if_changed
+from pipeline.paths import OutsideRoot, resolve_inside
+from pipeline.podcast import artwork
+from pipeline.podcast.categories import category_problem
+
+FEED_FILE = "podcast.xml"
+"""The podcast feed's file name inside the feeds folder."""
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+MEDIUMS = (
+    "podcast",
+    "music",
+    "video",
+    "film",
+    "audiobook",
+    "newsletter",
+    "blog",
+    "publisher",
+    "course",
+    "mixed",
+)
+"""Values of ``podcast:medium``; each also has a list variant ending in ``L``."""
+DESCRIPTION_MAX_BYTES = 4000
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+_LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+
+
+def feed_url(config: Config) -> str:
+    """Absolute URL of ``podcast.xml``."""
+    return config.feeds_base + FEED_FILE
+
+
+def podcast_guid_for(url: str) -> str:
+    """The Podcasting 2.0 ``podcast:guid`` of a feed URL (scheme and trailing slashes dropped)."""
+    bare = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", url.strip()).rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+
+
+def show_guid(config: Config) -> str:
+    """The pinned ``[podcast] guid``, or the one computed from the feed URL when none is set."""
+    return config.podcast.guid or podcast_guid_for(feed_url(config))
+
+
+def pin_guid(config_path: Path, guid: str) -> bool:
+    """Write ``guid = "<guid>"`` into the ``[podcast]`` table of ``config_path``.
+
+    Leaves every other line as it is; adds the table when missing. Does nothing (returns
+    False) when a non-empty guid is already set, so a pinned value is never replaced.
+    """
+    text = config_path.read_text("utf-8") if config_path.exists() else ""
+    lines = text.splitlines(keepends=True)
+    section = None
+    header_at = None
+    for n, line in enumerate(lines):
+        stripped = line.strip()
+        m = re.match(r"^\[\s*([^\]]+?)\s*\]", stripped)
+        if m and not stripped.startswith("[["):
+            section = m.group(1)
+            if section == "podcast":
+                header_at = n
+            continue
+        if section == "podcast":
+            g = re.match(r'^guid\s*=\s*"([^"]*)"', stripped)
+            if g:
+                if g.group(1):
+                    return False
+                lines[n] = f'guid = "{guid}"\n'
+                break
+    else:
+        if header_at is None:
+            if lines and not lines[-1].endswith("\n"):
+                lines[-1] += "\n"
+            lines.append(f'\n[podcast]\nguid = "{guid}"\n')
+        else:
+            lines.insert(header_at + 1, f'guid = "{guid}"\n')
+    write_if_changed(config_path, "".join(lines).encode("utf-8"))
+    return True
+
+
+def cover_url(config: Config) -> str:
+    """Public URL of the cover art: as configured, or under the feeds for a local file."""
+    image = config.podcast.image or config.site.image
+    if not image or urlsplit(image).scheme:
+        return image
+    return config.feeds_base + posixpath.normpath(image).lstrip("/")
+
+
+def config_problems(podcast: PodcastConfig) -> list[tuple[str, str]]:
+    """``(key, message)`` for ``[podcast]`` values that are set but wrong (load-time checks)."""
+    out: list[tuple[str, str]] = []
+    if podcast.category or podcast.subcategory:
+        top = category_problem(podcast.category)
+        sub = None if top else category_problem(podcast.category, podcast.subcategory)
+        if top or sub:
+            out.append(("category" if top else "subcategory", top or sub or ""))
+    if podcast.owner_email and not _EMAIL.match(podcast.owner_email):
+        out.append(("owner_email", f"expected an email address, got {podcast.owner_email!r}"))
+    if podcast.language and not _LANGUAGE.match(podcast.language):
+        out.append(
+            ("language", f"expected an ISO 639 code like en or en-us, got {podcast.language!r}")
+        )
+    if podcast.guid:
+        try:
+            uuid.UUID(podcast.guid)
+        except ValueError:
+            out.append(("guid", f"expected a UUID, got {podcast.guid!r}"))
+    if podcast.medium and podcast.medium.removesuffix("L") not in MEDIUMS:
+        out.append(("medium", f"expected one of {', '.join(MEDIUMS)}, got {podcast.medium!r}"))
+    if len(podcast.description.encode("utf-8")) > DESCRIPTION_MAX_BYTES:
+        out.append(
+            (
+                "description",
+                f"at most {DESCRIPTION_MAX_BYTES} bytes, got "
+                f"{len(podcast.description.encode('utf-8'))}",
+            )
+        )
+    if len(podcast.funding_text) > 128:
+        out.append(("funding_text", "at most 128 characters"))
+    for key in ("new_feed_url", "funding_url", "license_url"):
+        value = getattr(podcast, key)
+        if value and not re.match(r"^https?://[^/\s]+", value):
+            out.append((key, f"expected an absolute http(s) URL, got {value!r}"))
+    if podcast.license_url and not podcast.license:
+        out.append(("license", "license_url needs a license name"))
+    if podcast.update_frequency and not re.match(r"^FREQ=[A-Z]+", podcast.update_frequency):
+        out.append(("update_frequency", "expected an RFC 5545 RRULE such as FREQ=MONTHLY"))
+    for feed_guid in podcast.podroll:
+        try:
+            uuid.UUID(feed_guid)
+        except ValueError:
+            out.append(("podroll", f"expected podcast:guid UUIDs, got {feed_guid!r}"))
+    return out
+
+
+def show_problems(config: Config, content_root: Path) -> list[Problem]:
+    """Everything the podcast feed needs from ``[podcast]``, checked at build time.
+
+    Run it when there is at least one episode: the title, description, language, category,
+    owner email and cover art are required then, and local cover art is checked for real.
+    """
+    podcast = config.podcast
+    display = config.path.name if config.path else "publish.toml"
+    text = config.path.read_text("utf-8") if config.path and config.path.exists() else ""
+
+    def line_of(key: str) -> int:
+        section = ""
+        for n, line in enumerate(text.splitlines(), 1):
+            m = re.match(r"^\s*\[\s*([^\]]+?)\s*\]", line)
+            if m:
+                section = m.group(1)
+                if section == "podcast" and not key:
+                    return n
+            elif section == "podcast" and re.match(rf"^\s*{re.escape(key)}\s*=", line):
+                return n
+        return line_of("") if key else 1
+
+    out = [Problem(display, line_of(k), f"podcast.{k}", m) for k, m in config_problems(podcast)]
+
+    def need(key: str, message: str) -> None:
+        out.append(Problem(display, line_of(key), f"podcast.{key}", message))
+
+    if not (podcast.title or config.site.title):
+        need("title", "the podcast needs a title")
+    if not (podcast.description or config.site.description):
+        need("description", "the podcast needs a description (Apple and Spotify require one)")
+    if not podcast.category:
+        need("category", "a category from Apple's list is required (see docs/podcast.md)")
+    if not podcast.owner_email:
+        need("owner_email", "Spotify sends its ownership code to this address; set it")
+    image = podcast.image or config.site.image
+    if not image:
+        need("image", "cover art is required (JPEG/PNG, 1400–3000 px square)")
+    elif urlsplit(image).scheme:
+        problem = artwork.url_problem(image)
+        if problem:
+            need("image", problem)
+    else:
+        if not image.lower().endswith(artwork.IMAGE_SUFFIXES):
+            need("image", f"cover art must be a .jpg or .png file, got {image!r}")
+        try:
+            _, path = resolve_inside(content_root, "", image)
+        except OutsideRoot as exc:
+            need("image", str(exc))
+        else:
+            if not path.is_file():
+                need("image", f"file not found: {image} (relative to the content folder)")
+            else:
+                for message in artwork.file_problems(path):
+                    need("image", f"{image}: {message}")
+    return out

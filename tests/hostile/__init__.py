@@ -1,0 +1,1 @@
+"""Tests that attack the pipeline: hostile content, faults mid-build, concurrent builds."""

@@ -1,0 +1,174 @@
+"""`publish links` end to end: the fixture handbook, a real local server, CliRunner."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import HostileServer
+
+from pipeline.cli import main
+
+FIXTURE = Path(__file__).parent.parent / "fixtures" / "links"
+
+
+@pytest.fixture
+def site(tmp_path: Path, hostile: HostileServer, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The fixture copied to tmp, SERVER replaced by the local server, an NFD file added."""
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root)
+    for md in root.rglob("*.md"):
+        md.write_text(md.read_text(encoding="utf-8").replace("SERVER", hostile.base), "utf-8")
+    (root / "content" / "essays" / unicodedata.normalize("NFD", "café.md")).write_text("# Café\n")
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("PUBLISH_CACHE_DIR", raising=False)
+    return root
+
+
+def links(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["links", "--cache-dir", "cache", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def by_source(stdout: str) -> dict[str, list[dict[str, str]]]:
+    rows = json.loads(stdout)
+    out: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        out.setdefault(row["source"], []).append(row)
+    return out
+
+
+EXPECTED_BROKEN = {
+    ("content/essays/README.md:4", "second.md"),
+    ("content/essays/README.md:5", "café.md"),
+    ("content/essays/first.md:15", "#geting-started"),
+    ("content/essays/first.md:15", "first-step.md"),
+    ("content/essays/first.md:17", ".gitbook/assets/diagram.png"),
+    ("content/essays/first.md:21", "https://community.example/no-such-page/"),
+    ("content/essays/first.md:23", "../../etc/passwd"),
+    ("content/essays/first.md:25", "{base}/410"),
+    ("content/essays/first.md:26", "{base}/page#nowhere"),
+    ("content/essays/notes (draft).md:3", "../media/"),
+    ("content/practice-program/README.md:3", "weekly.md"),
+}
+
+
+def test_json_report_names_exactly_the_planted_broken_links(
+    site: Path, hostile: HostileServer
+) -> None:
+    code, stdout, stderr = links("--format", "json")
+    assert code == 2, stderr
+    rows = json.loads(stdout)
+    broken = {
+        (r["source"], unicodedata.normalize("NFC", r["url"]))
+        for r in rows
+        if r["status"] == "broken"
+    }
+    expected = {(s, u.format(base=hostile.base)) for s, u in EXPECTED_BROKEN}
+    assert broken == expected
+    unverifiable = [r for r in rows if r["status"] == "unverifiable"]
+    assert [(r["source"], r["url"]) for r in unverifiable] == [
+        ("content/essays/first.md:25", hostile.url("/403"))
+    ]
+    row = next(r for r in rows if r["url"] == "first-step.md")
+    assert row["reason"] == "file not found: essays/first-step.md"
+    assert row["suggestion"] == "did you mean first.md?"
+    assert set(row) >= {"url", "source", "status", "reason", "suggestion"}
+    # one GET per unique URL: /ok is linked three times, /page twice (two fragments)
+    assert hostile.hits == {"GET /ok": 1, "GET /410": 1, "GET /403": 1, "GET /page": 1}
+    assert "Checked" in stderr and "11 broken, 1 unverifiable" in stderr
+
+
+def test_warm_cache_refetches_nothing_that_was_ok(site: Path, hostile: HostileServer) -> None:
+    links("--format", "json")
+    assert json.loads((site / "cache" / "links.json").read_text())["entries"].keys() == {
+        hostile.url("/ok"),
+        hostile.url("/page#intro"),
+    }  # failures and unverifiable results are never cached
+    code, stdout, _ = links("--format", "json")
+    assert code == 2
+    assert hostile.hits["GET /ok"] == 1  # fresh in the cache
+    assert hostile.hits["GET /410"] == 2  # a failure is checked again
+    cached = next(r for r in json.loads(stdout) if r["url"] == hostile.url("/ok"))
+    assert cached["status"] == "ok" and cached["reason"].endswith("(cached)")
+
+
+def test_text_report_is_grouped_by_file(site: Path) -> None:
+    code, stdout, _ = links("--offline")
+    assert code == 2
+    assert (
+        "content/essays/first.md\n"
+        "  15: broken: #geting-started\n"
+        "      anchor #geting-started not found on this page\n"
+        "      suggestion: nearest heading: #getting-started\n"
+    ) in stdout
+    assert "differs only by case: the link writes 'essays/second.md'" in stdout
+
+
+def test_offline_makes_no_request(site: Path, hostile: HostileServer) -> None:
+    code, stdout, stderr = links("--offline", "--format", "json")
+    assert code == 2
+    assert not hostile.hits
+    assert all(not r["url"].startswith("http://127.") for r in json.loads(stdout))
+    assert "skipped" in stderr
+
+
+def test_github_annotations_and_markdown(site: Path, hostile: HostileServer) -> None:
+    code, stdout, _ = links("--format", "github")
+    assert code == 2
+    assert (
+        "::error file=content/essays/first.md,line=15::broken link first-step.md: "
+        "file not found: essays/first-step.md (did you mean first.md?)"
+    ) in stdout.splitlines()
+    assert (
+        f"::warning file=content/essays/first.md,line=25::unverifiable link {hostile.url('/403')}"
+        in stdout
+    )
+    code, stdout, _ = links("--format", "markdown")
+    assert stdout.startswith("## Link check\n")
+    assert "| broken | `content/essays/first.md:15` | first-step.md |" in stdout
+
+
+def test_exclude_and_strict_exit_codes(
+    tmp_path: Path, hostile: HostileServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "a.md").write_text(
+        f"# A\n\n[wall]({hostile.url('/403')}) [gone]({hostile.url('/404')}) [ok](#a)\n"
+    )
+    (tmp_path / "publish.toml").write_text("[links]\ntimeout = 1.0\nretries = 0\n")
+    monkeypatch.chdir(tmp_path)
+    assert links()[0] == 2
+    code, stdout, _ = links("--exclude", "/404$")
+    assert code == 0, stdout  # unverifiable alone does not fail the run
+    assert "unverifiable" in stdout
+    assert links("--exclude", "/404$", "--strict")[0] == 2
+    assert links("--exclude", "/40[34]$", "--strict")[0] == 0
+
+
+def test_changed_since_checks_only_changed_files(site: Path, hostile: HostileServer) -> None:
+    git = ["git", "-c", "user.email=t@example.org", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    first = site / "content" / "practice-program" / "README.md"
+    first.write_text("# Practice program\n\n[Gone](gone.md) [Daily](daily_practice.md)\n")
+    code, stdout, _ = links("--changed-since", "HEAD", "--format", "json")
+    assert code == 2
+    sources = {r["source"].rsplit(":", 1)[0] for r in json.loads(stdout)}
+    assert sources == {"content/practice-program/README.md"}
+    assert not hostile.hits
+    code, _, stderr = links("--changed-since", "no-such-ref")
+    assert code == 3 and "--changed-since" in stderr
+
+
+def test_help_has_an_example() -> None:
+    result = CliRunner().invoke(main, ["links", "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output and "publish links" in result.output

@@ -1,0 +1,214 @@
+"""SMTP delivery against a real aiosmtpd server on 127.0.0.1, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+from pathlib import Path
+
+from tests.newsletter.conftest import (
+    SMTP_PASSWORD,
+    Mailbox,
+    Tree,
+    assert_no_secret,
+    cli,
+    ledger_lines,
+    spawn,
+)
+
+
+def smtp_config(tree: Tree, port: int, **more: object) -> Path:
+    return tree(
+        backend="smtp",
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        list_address="commons@lists.commons.example",
+        **more,
+    )
+
+
+def test_send_delivers_one_message_with_both_parts_and_all_headers(
+    tree: Tree, smtpd: tuple[Mailbox, int]
+) -> None:
+    mailbox, port = smtpd
+    config = smtp_config(tree, port, smtp_user="digestbot")
+    result = cli(config, "--send", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["action"] == "sent"
+    assert len(mailbox.raw) == 1
+    mail_from, rcpt, raw = mailbox.raw[0]
+    assert mail_from == "digest@commons.example"
+    assert rcpt == ["commons@lists.commons.example"]
+    msg = mailbox.messages()[0]
+    key = report["key"]
+    assert msg["Message-ID"] == f"<{key}@commons.example>"
+    assert msg["X-Digest-Key"] == key
+    assert msg["Date"] == "Sun, 12 May 2024 07:46:40 +0000"  # SOURCE_DATE_EPOCH, the build time
+    assert msg["To"] == "commons@lists.commons.example"
+    assert msg["Subject"] == "Fixture Commons: Small groups <first> and 2 more"
+    assert msg["List-Id"] == "Commons digest <commons-digest.commons.example>"
+    assert msg["List-Unsubscribe"] == (
+        "<https://commons.example/unsubscribe>, <mailto:leave@commons.example?subject=unsubscribe>"
+    )
+    assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    text, html = list(msg.iter_parts())
+    assert text.get_content_type() == "text/plain" and html.get_content_type() == "text/html"
+    assert "Read: https://commons.example/essays/small-groups/" in text.get_content()
+    assert "Decisions in the open" in text.get_content()
+    assert 'href="https://commons.example/essays/first-steps/"' in html.get_content()
+    assert "Not ready" not in raw.decode() and "Next year" not in raw.decode()
+    states = [(line["key"], line["state"]) for line in ledger_lines(config)]
+    assert states == [(key, "claimed"), (key, "sending"), (key, "sent")]
+    assert_no_secret(result.stdout, result.stderr, raw, folder=config.parent)
+
+
+def test_rerun_sends_nothing_and_says_so(tree: Tree, smtpd: tuple[Mailbox, int]) -> None:
+    mailbox, port = smtpd
+    config = smtp_config(tree, port)
+    assert cli(config, "--send").exit_code == 0
+    again = cli(config, "--send")
+    assert again.exit_code == 0
+    assert "Nothing new since the last digest" in again.stdout
+    preview = cli(config)
+    assert "Nothing new" in preview.stdout
+    assert len(mailbox.raw) == 1
+
+
+def test_a_new_item_after_a_send_makes_a_digest_of_that_item_only(
+    tree: Tree, smtpd: tuple[Mailbox, int]
+) -> None:
+    mailbox, port = smtpd
+    config = smtp_config(tree, port)
+    assert cli(config, "--send").exit_code == 0
+    essays = config.parent / "content" / "essays"
+    # editing a sent item's date must not send it again
+    first = essays / "first-steps.md"
+    first.write_text(first.read_text().replace("date: 2024-05-01", "date: 2024-05-09"))
+    (essays / "late.md").write_text(
+        "---\ntitle: Late news\ndate: 2024-05-10\nid: late-1\n---\nNews.\n"
+    )
+    result = cli(config, "--send", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert [i["id"] for i in json.loads(result.stdout)["items"]] == ["late-1"]
+    assert len(mailbox.raw) == 2
+
+
+def test_subscriber_file_gets_one_message_per_address(
+    tree: Tree, smtpd: tuple[Mailbox, int]
+) -> None:
+    mailbox, port = smtpd
+    config = tree(
+        backend="smtp",
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        subscribers_file="subscribers.txt",
+        unsubscribe_url="https://commons.example/unsubscribe?email={email}",
+    )
+    (config.parent / "subscribers.txt").write_text(
+        "# readers\nada@example.net\n\nben@example.net # board\nADA@example.net\n"
+    )
+    result = cli(config, "--send")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(r[0] for _, r, _ in mailbox.raw) == ["ada@example.net", "ben@example.net"]
+    by_to = {m["To"]: m for m in mailbox.messages()}
+    ben = by_to["ben@example.net"]
+    assert (
+        ben["List-Unsubscribe"]
+        .strip()
+        .startswith("<https://commons.example/unsubscribe?email=ben%40example.net>")
+    )
+    text, html = ben.iter_parts()
+    assert "Unsubscribe: https://commons.example/unsubscribe?email=ben%40example.net" in (
+        text.get_content()
+    )
+    assert "unsubscribe?email=ben%40example.net" in html.get_content()
+    assert "{email}" not in html.get_content()
+
+
+def test_test_copy_goes_only_to_the_test_address_and_records_nothing(
+    tree: Tree, smtpd: tuple[Mailbox, int]
+) -> None:
+    mailbox, port = smtpd
+    config = smtp_config(tree, port)
+    result = cli(config, "--test-to", "editor@example.net")
+    assert result.exit_code == 0, result.stderr
+    assert [r for _, r, _ in mailbox.raw] == [["editor@example.net"]]
+    msg = mailbox.messages()[0]
+    assert msg["Subject"].startswith("[test] ")
+    assert ".test-" in msg["Message-ID"]
+    assert ledger_lines(config) == []
+    assert cli(config, "--send").exit_code == 0
+    assert len(mailbox.raw) == 2
+
+
+def test_wrong_password_fails_cleanly_leaves_ledger_true_and_never_shows_it(
+    tree: Tree, smtpd: tuple[Mailbox, int], monkeypatch: object
+) -> None:
+    import pytest
+
+    mp: pytest.MonkeyPatch = monkeypatch  # type: ignore[assignment]
+    mailbox, port = smtpd
+    config = smtp_config(tree, port, smtp_user="digestbot")
+    mp.setenv("SMTP_PASSWORD", SMTP_PASSWORD + "-wrong")
+    result = cli(config, "--send")
+    assert result.exit_code == 1
+    assert "error: SMTP 127.0.0.1" in result.stderr and "535" in result.stderr
+    assert mailbox.raw == []
+    assert [line["state"] for line in ledger_lines(config)] == ["claimed", "sending", "failed"]
+    assert_no_secret(result.stdout, result.stderr, folder=config.parent)
+    assert (SMTP_PASSWORD + "-wrong") not in result.stderr + (
+        config.parent / "newsletter" / "sent.jsonl"
+    ).read_text()
+    mp.setenv("SMTP_PASSWORD", SMTP_PASSWORD)
+    retry = cli(config, "--send")
+    assert retry.exit_code == 0, retry.stderr
+    assert len(mailbox.raw) == 1
+    assert ledger_lines(config)[-1]["state"] == "sent"
+
+
+def test_unreachable_server_is_an_error_not_a_traceback(tree: Tree) -> None:
+    from tests.newsletter.conftest import free_port
+
+    config = smtp_config(tree, free_port())
+    result = cli(config, "--send")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: SMTP 127.0.0.1")
+    assert "Traceback" not in result.stderr
+    assert ledger_lines(config)[-1]["state"] == "failed"
+
+
+def test_two_processes_racing_send_exactly_one_message(
+    tree: Tree, smtpd: tuple[Mailbox, int]
+) -> None:
+    mailbox, port = smtpd
+    config = smtp_config(tree, port)
+    procs = [spawn(config, "--send", "--format", "json") for _ in range(2)]
+    outs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [e.decode() for _, e in outs]
+    actions = sorted(json.loads(o)["action"] for o, _ in outs)
+    assert actions == ["nothing", "sent"]
+    assert len(mailbox.raw) == 1
+
+
+def test_a_crash_after_handing_over_is_healed_without_a_second_message(
+    tree: Tree, smtpd: tuple[Mailbox, int]
+) -> None:
+    mailbox, port = smtpd
+    mailbox.holding = True  # the server takes the DATA and keeps the client waiting
+    config = smtp_config(tree, port)
+    proc = spawn(config, "--send")
+    assert mailbox.received.wait(30)
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)  # killed between the hand-over and the ledger's 'sent'
+    proc.wait(10)
+    mailbox.holding = False
+    mailbox.hold.set()
+    assert [line["state"] for line in ledger_lines(config)] == ["claimed", "sending"]
+    result = cli(config, "--send")
+    assert result.exit_code == 0, result.stderr
+    assert "healed" in result.stderr
+    assert len(mailbox.raw) == 1
+    assert ledger_lines(config)[-1]["state"] == "sent"
+    assert "Nothing new" in cli(config, "--send").stdout

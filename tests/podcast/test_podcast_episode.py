@@ -1,0 +1,208 @@
+"""parse_episode: media facts from the media, every key validated with its line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import BASE, Parse, replace_podcast
+
+from pipeline.config import Config
+from pipeline.podcast.chapters import CHAPTERS_TYPE
+
+
+def messages(problems: list) -> list[str]:  # type: ignore[type-arg]
+    return [str(p) for p in problems]
+
+
+def test_example_episode_has_real_media_facts(parse: Parse, content: Path) -> None:
+    episode, problems = parse("001-welcome.md")
+    assert problems == []
+    audio = episode.audio
+    assert audio.url == f"{BASE}episodes/001-welcome/001-welcome.mp3"
+    assert audio.length == (content / "episodes/media/001-welcome.mp3").stat().st_size
+    assert audio.mime_type == "audio/mpeg"
+    assert audio.duration == 6.0
+    assert audio.source == "episodes/media/001-welcome.mp3"
+    assert (episode.number, episode.season, episode.episode_type) == (1, 1, "trailer")
+    assert episode.explicit is False
+    assert episode.persons[0].name == "Ada Quill"
+    assert episode.persons[0].href == "https://example.org/people/ada/"
+
+
+def test_transcript_found_next_to_the_audio(parse: Parse) -> None:
+    episode, _ = parse("001-welcome.md")
+    assert episode.transcript.mime_type == "text/vtt"
+    assert episode.transcript.url == f"{BASE}episodes/001-welcome/001-welcome.vtt"
+    assert episode.transcript.source == "episodes/media/001-welcome.vtt"
+
+
+def test_chapters_from_timestamped_headings(parse: Parse) -> None:
+    episode, problems = parse("002-governance.md")
+    assert problems == []
+    assert episode.chapters.url == f"{BASE}chapters/episodes/002-governance.json"
+    assert episode.chapters.mime_type == CHAPTERS_TYPE
+    assert episode.location == "Berlin, Germany"
+    bite = episode.soundbites[0]
+    assert (bite.start, bite.duration, bite.title) == (3.0, 3.0, "Lazy consensus in one sentence")
+
+
+def test_chapters_file_from_front_matter(parse: Parse, content: Path) -> None:
+    doc = {"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Start"}]}
+    (content / "episodes/media/ch.json").write_text(json.dumps(doc))
+    episode, problems = parse(chapters="media/ch.json")
+    assert problems == []
+    assert episode.chapters.source == "episodes/media/ch.json"
+    (content / "episodes/media/bad.json").write_text('{"chapters": [{"title": "x"}]}')
+    _, problems = parse(chapters="media/bad.json")
+    text = " ".join(messages(problems))
+    assert 'needs a "version" string' in text
+    assert 'chapter 1 needs a non-negative number "startTime"' in text
+
+
+def test_missing_audio_file_names_line_and_key(parse: Parse) -> None:
+    episode, problems = parse(audio="media/404.mp3")
+    assert episode is None
+    assert messages(problems) == [
+        "episodes/001-welcome.md:6: front matter 'audio': file not found: media/404.mp3"
+    ]
+
+
+def test_audio_outside_the_content_root_is_refused(parse: Parse) -> None:
+    _, problems = parse(audio="../../etc/passwd")
+    assert "points outside the content root" in messages(problems)[0]
+
+
+def test_audio_required(parse: Parse) -> None:
+    _, problems = parse(audio=None)
+    assert "an episode needs an audio file" in messages(problems)[0]
+
+
+def test_not_audio_is_refused(parse: Parse) -> None:
+    _, problems = parse(audio="../podcast/cover.jpg")
+    assert messages(problems) == [
+        "episodes/001-welcome.md:6: front matter 'audio': ../podcast/cover.jpg is image/jpeg, "
+        "not audio or video"
+    ]
+
+
+def test_unrecognised_bytes_are_refused(parse: Parse, content: Path) -> None:
+    (content / "episodes/media/noise.mp3").write_bytes(b"not really audio" * 10)
+    _, problems = parse(audio="media/noise.mp3")
+    assert "not a recognised media file" in messages(problems)[0]
+
+
+def test_stated_length_type_duration_must_match(parse: Parse) -> None:
+    _, problems = parse(length=1000, type="audio/x-m4a", duration="00:01:00")
+    found = messages(problems)
+    assert any(
+        "front matter 'length': front matter says 1000 bytes but media/001-welcome.mp3 has 24043"
+        in m
+        for m in found
+    )
+    assert any(
+        "front matter 'type': front matter says 'audio/x-m4a' but media/001-welcome.mp3 is "
+        "'audio/mpeg'" in m
+        for m in found
+    )
+    assert any(
+        "front matter 'duration': front matter says 60 s but media/001-welcome.mp3 lasts 6.0 s" in m
+        for m in found
+    )
+
+
+def test_stated_facts_that_match_are_fine(parse: Parse) -> None:
+    episode, problems = parse(length=24043, type="audio/mpeg", duration="0:06")
+    assert problems == [] and episode is not None
+
+
+def test_numbers_types_and_flags(parse: Parse) -> None:
+    _, problems = parse(episode=0, season="two", episode_type="special", explicit="yes")
+    found = messages(problems)
+    assert (
+        "episodes/001-welcome.md:7: front matter 'episode': expected a positive integer, got 0"
+        in found
+    )
+    assert (
+        "episodes/001-welcome.md:8: front matter 'season': expected a positive integer, got 'two'"
+        in found
+    )
+    assert (
+        "episodes/001-welcome.md:9: front matter 'episode_type': expected full, trailer or bonus, "
+        "got 'special'" in found
+    )
+    assert (
+        "episodes/001-welcome.md:10: front matter 'explicit': expected true or false, got 'yes'"
+        in found
+    )
+
+
+def test_serial_show_needs_episode_numbers(parse: Parse, config: Config) -> None:
+    serial = replace_podcast(config, type="serial")
+    _, problems = parse(config=serial, episode=None)
+    assert "a serial show needs an episode number on every episode" in messages(problems)[0]
+
+
+def test_transcript_checks(parse: Parse, content: Path) -> None:
+    _, problems = parse(transcript="media/notes.txt")
+    assert "expected a .vtt or .srt file" in messages(problems)[0]
+    (content / "episodes/media/fake.vtt").write_text("hello")
+    _, problems = parse(transcript="media/fake.vtt")
+    assert "does not look like .vtt (it should start with WEBVTT)" in messages(problems)[0]
+    (content / "episodes/media/t.srt").write_text("1\n00:00:00,000 --> 00:00:02,000\nHi\n")
+    episode, problems = parse(transcript="media/t.srt")
+    assert problems == [] and episode.transcript.mime_type == "application/x-subrip"
+
+
+def test_chapters_out_of_order_name_the_heading_line(parse: Parse, content: Path) -> None:
+    path = content / "episodes/002-governance.md"
+    text = path.read_text().replace("## 00:00:03 Lazy consensus", "## 00:00:30 Lazy consensus")
+    path.write_text(text)
+    _, problems = parse("002-governance.md")
+    line = text.split("\n").index("## 00:00:30 Lazy consensus") + 1
+    assert messages(problems)[0] == (
+        f"episodes/002-governance.md:{line}: chapters: chapter 'Lazy consensus' starts at 30 s, "
+        "after the audio ends (9 s)"
+    )
+
+
+def test_persons_location_soundbites_checked(parse: Parse) -> None:
+    _, problems = parse(
+        persons=[{"name": "Zed", "group": "band"}, {"nom": "x"}, {"name": "Y", "href": "/me"}],
+        location="x" * 200,
+        soundbites=[{"start": 5, "duration": 10}, {"start": "a"}],
+    )
+    found = " | ".join(messages(problems))
+    assert "person 1: unknown group 'band'" in found
+    assert "person 2: expected a name or a mapping with a 'name'" in found
+    assert "person 3: 'href' must be an absolute http(s) URL" in found
+    assert "front matter 'location': at most 128 characters, got 200" in found
+    assert "soundbite 1 ends at 15 s, after the audio (6 s)" in found
+    assert "soundbite 2: 'start' and 'duration' must be seconds" in found
+
+
+def test_episode_image_is_checked_for_real(parse: Parse, content: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (500, 500)).save(content / "episodes/media/small.png")
+    _, problems = parse(image="media/small.png")
+    assert "artwork is 500×500 px; Apple needs a square 1400–3000 px image" in messages(problems)[0]
+    _, problems = parse(image="https://cdn.example.org/art.webp")
+    assert "must end in .jpg or .png" in messages(problems)[0]
+    _, problems = parse(image="../podcast/cover.jpg")
+    assert problems == []
+
+
+def test_remote_audio_requires_a_duration(parse: Parse, httpserver) -> None:  # type: ignore[no-untyped-def]
+    httpserver.expect_request("/ep.mp3", method="HEAD").respond_with_data(
+        b"\xff\xfb" * 2500, content_type="audio/mpeg"
+    )
+    url = httpserver.url_for("/ep.mp3")
+    _, problems = parse(audio=url)
+    assert "remote audio: state 'duration'" in messages(problems)[0]
+    episode, problems = parse(audio=url, duration="01:02:03")
+    assert problems == []
+    assert (episode.audio.url, episode.audio.length, episode.audio.duration) == (url, 5000, 3723.0)
+    assert episode.audio.source is None
+    _, problems = parse(audio=url, duration=60, length=4999)
+    assert "front matter says 4999 bytes but" in messages(problems)[0]

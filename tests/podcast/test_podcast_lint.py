@@ -1,0 +1,404 @@
+"""The feed linter: each kind of fault is named by its rule, with its message."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from PIL import Image
+
+from pipeline.config import Config
+from pipeline.model import Item
+from pipeline.podcast.feed import render_podcast_feed
+from pipeline.podcast.lint import (
+    HARD,
+    RULES,
+    SOFT,
+    LintResult,
+    format_text,
+    has_hard,
+    lint_feed,
+    rfc822_problem,
+    summary_line,
+)
+
+COVER = "https://commons.example.org/podcast/cover.jpg"
+
+
+@pytest.fixture
+def good(items: list[Item], config: Config) -> str:
+    return render_podcast_feed(items, config).decode()
+
+
+def lint(text: str, podcast: bool = True, **kw: object) -> list[LintResult]:
+    results = lint_feed(text.encode(), podcast=podcast, **kw)  # type: ignore[arg-type]
+    assert all(r.rule in RULES for r in results)
+    return results
+
+
+def named(results: list[LintResult], rule: str) -> list[tuple[str, str, str]]:
+    return [(r.severity, r.where, r.message) for r in results if r.rule == rule]
+
+
+def test_good_feed_passes(good: str) -> None:
+    assert lint(good) == []
+    assert summary_line([]) == "all rules passed"
+
+
+def test_bad_enclosure_length(good: str) -> None:
+    results = lint(good.replace('length="48032"', 'length="12.5MB"'))
+    assert named(results, "rss.item.enclosure-length") == [
+        (
+            HARD,
+            "item 1 (Release day)",
+            "enclosure length '12.5MB' is not the file's size in bytes (a positive integer)",
+        )
+    ]
+    assert has_hard(results)
+    assert named(lint(good.replace('length="48032"', 'length="0"')), "rss.item.enclosure-length")
+
+
+@pytest.mark.parametrize("value", ["yes", "no", "clean"])
+def test_explicit_yes_no(good: str, value: str) -> None:
+    bad = good.replace(
+        "<itunes:explicit>false</itunes:explicit>", f"<itunes:explicit>{value}</itunes:explicit>"
+    )
+    results = lint(bad)
+    assert named(results, "apple.channel.explicit") == [
+        (HARD, "channel", f"itunes:explicit is '{value}'; Apple accepts only true or false")
+    ]
+    assert named(results, "apple.item.explicit")[0][2] == (
+        f"itunes:explicit is '{value}'; Apple accepts only true or false"
+    )
+
+
+def test_missing_explicit(good: str) -> None:
+    bad = good.replace(
+        "<itunes:explicit>false</itunes:explicit>\n    <itunes:type>", "<itunes:type>"
+    )
+    assert named(lint(bad), "apple.channel.explicit") == [
+        (HARD, "channel", "no itunes:explicit (true or false)")
+    ]
+
+
+def test_duplicate_guid(good: str) -> None:
+    bad = good.replace(
+        "6f1c2a9e-3b7d-4c15-9a2e-0d4b8e7f1a02", "6f1c2a9e-3b7d-4c15-9a2e-0d4b8e7f1a03"
+    )
+    assert named(lint(bad), "rss.item.guid-unique") == [
+        (
+            HARD,
+            "item 2 (How we decide)",
+            "guid 'urn:uuid:6f1c2a9e-3b7d-4c15-9a2e-0d4b8e7f1a03' is also the guid of item 1",
+        )
+    ]
+
+
+def test_guid_without_is_permalink_false(good: str) -> None:
+    bad = good.replace(' isPermaLink="false"', "", 1)
+    assert named(lint(bad), "rss.item.guid-permalink") == [
+        (
+            HARD,
+            "item 1 (Release day)",
+            "guid 'urn:uuid:6f1c2a9e-3b7d-4c15-9a2e-0d4b8e7f1a03' is not a URL; "
+            'add isPermaLink="false"',
+        )
+    ]
+
+
+def test_non_uuid_podcast_guid(good: str) -> None:
+    start = good.index("<podcast:guid>") + len("<podcast:guid>")
+    end = good.index("</podcast:guid>")
+    bad = good[:start] + "commons-radio" + good[end:]
+    assert named(lint(bad), "p20.guid") == [
+        (
+            HARD,
+            "channel",
+            "podcast:guid 'commons-radio' is not a UUID (expected UUIDv5 of the feed URL)",
+        )
+    ]
+
+
+def test_missing_owner_email(good: str) -> None:
+    bad = good.replace("      <itunes:email>podcast@example.org</itunes:email>\n", "")
+    assert named(lint(bad), "spotify.owner-email") == [
+        (
+            SOFT,
+            "channel",
+            "no itunes:owner/itunes:email; Spotify sends its ownership code to this address",
+        )
+    ]
+    bad = good.replace("<itunes:email>podcast@example.org<", "<itunes:email>podcast at example<")
+    assert named(lint(bad), "spotify.owner-email")[0][2] == (
+        "itunes:email 'podcast at example' is not an email address"
+    )
+
+
+def test_relative_enclosure_url(good: str) -> None:
+    bad = good.replace(
+        'url="https://commons.example.org/episodes/003-release/003-release.mp3"',
+        'url="media/003-release.mp3"',
+    )
+    assert named(lint(bad), "rss.item.enclosure-url") == [
+        (
+            HARD,
+            "item 1 (Release day)",
+            "enclosure url 'media/003-release.mp3' is not an absolute http(s) URL",
+        )
+    ]
+
+
+def test_reused_enclosure_url(good: str) -> None:
+    bad = good.replace("002-governance/002-governance.mp3", "003-release/003-release.mp3")
+    assert named(lint(bad), "rss.items.enclosure-url-unique") == [
+        (
+            HARD,
+            "item 2 (How we decide)",
+            "enclosure url https://commons.example.org/episodes/003-release/003-release.mp3 is "
+            "also used by item 1; Apple ignores a reused URL",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("category", "message"),
+    [
+        (
+            "Games &amp; Hobbies",
+            "unknown Apple Podcasts category 'Games & Hobbies'; see docs/podcast.md for the list",
+        ),
+        ("technology", "unknown Apple Podcasts category 'technology'; did you mean 'Technology'?"),
+        (
+            "Podcasting",
+            "unknown Apple Podcasts category 'Podcasting'; see docs/podcast.md for the list",
+        ),
+        (
+            "Philosophy",
+            "unknown Apple Podcasts category 'Philosophy'; it is a subcategory of "
+            "'Society & Culture'",
+        ),
+    ],
+)
+def test_unknown_category(good: str, category: str, message: str) -> None:
+    bad = good.replace(
+        '<itunes:category text="Technology"/>', f'<itunes:category text="{category}"/>'
+    )
+    assert named(lint(bad), "apple.channel.category") == [(HARD, "channel", message)]
+
+
+def test_unknown_subcategory(good: str) -> None:
+    bad = good.replace(
+        '<itunes:category text="Technology"/>',
+        '<itunes:category text="Technology"><itunes:category text="Podcasting"/></itunes:category>',
+    )
+    assert named(lint(bad), "apple.channel.category")[0][2].startswith(
+        "unknown subcategory 'Podcasting' of 'Technology'"
+    )
+
+
+def _jpeg(width: int, height: int, mode: str = "RGB") -> bytes:
+    buf = io.BytesIO()
+    Image.new(mode, (width, height)).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def test_image_of_the_wrong_size(good: str) -> None:
+    results = lint(good, images=lambda url: _jpeg(1000, 1000))
+    assert named(results, "apple.channel.itunes-image") == [
+        (HARD, "channel", "artwork is 1000×1000 px; Apple needs a square 1400–3000 px image")
+    ]
+    results = lint(good, images=lambda url: _jpeg(1400, 1500))
+    assert "artwork is 1400×1500 px" in named(results, "apple.channel.itunes-image")[0][2]
+    results = lint(good, images=lambda url: _jpeg(1400, 1400, "CMYK"))
+    assert named(results, "apple.channel.itunes-image")[0][2] == (
+        "artwork colour mode is CMYK; Apple needs RGB"
+    )
+    assert lint(good, images=lambda url: _jpeg(1400, 1400)) == []
+
+
+def test_image_url_and_presence(good: str) -> None:
+    bad = good.replace(
+        f'<itunes:image href="{COVER}"/>', '<itunes:image href="https://x.org/a.webp"/>'
+    )
+    assert named(lint(bad), "apple.channel.itunes-image")[0][2] == (
+        "artwork URL 'https://x.org/a.webp' must end in .jpg or .png (Apple refuses other names)"
+    )
+    bad = good.replace(f'<itunes:image href="{COVER}"/>', "")
+    assert named(lint(bad), "apple.channel.itunes-image") == [
+        (HARD, "channel", "no itunes:image (cover art)")
+    ]
+    assert named(lint(bad, podcast=False), "apple.channel.itunes-image")[0][0] == SOFT
+
+
+def test_dates_rfc822_and_order(good: str) -> None:
+    bad = good.replace("Mon, 20 Jan 2025 17:00:00 GMT", "2025-01-20T17:00:00Z")
+    assert named(lint(bad), "rss.dates.rfc822")[0][2] == (
+        "<pubDate> '2025-01-20T17:00:00Z' is not an RFC 822 date (e.g. 'Wed, 02 Oct 2002 "
+        "13:00:00 GMT')"
+    )
+    bad = good.replace("Mon, 20 Jan 2025 17:00:00 GMT", "Tue, 20 Jan 2025 17:00:00 GMT")
+    assert named(lint(bad), "rss.dates.rfc822")[0][2] == (
+        "<pubDate> 'Tue, 20 Jan 2025 17:00:00 GMT': the weekday should be Mon"
+    )
+    bad = good.replace("Mon, 04 Nov 2024 17:00:00 GMT", "Mon, 04 Nov 2030 17:00:00 GMT")
+    assert named(lint(bad), "rss.items.newest-first") == [
+        (
+            SOFT,
+            "item 3 (Welcome to the Commons)",
+            "this item is newer than the one before it; readers take the first N",
+        )
+    ]
+    assert rfc822_problem("Wed, 02 Oct 2002 13:00:00 +0200") is None
+
+
+def test_html_rules(good: str) -> None:
+    bad = good.replace('href="https://commons.example.org/about/"', 'href="/about/"', 1)
+    assert named(lint(bad), "rss.html.absolute-urls") == [
+        (
+            HARD,
+            "item 1 (Release day)",
+            "content:encoded has relative URLs ('/about/'); readers cannot resolve them",
+        )
+    ]
+    bad = good.replace("<p>Release day", '<p onclick="x()">Release day', 1)
+    assert named(lint(bad), "rss.html.no-active-content")[0][0] == SOFT
+    bad = good.replace("<title>Release day</title>", "<title>&lt;b&gt;Release&lt;/b&gt;</title>")
+    assert (
+        named(lint(bad), "rss.item.title-no-html")[0][2] == "title '<b>Release</b>' contains HTML"
+    )
+
+
+def test_channel_required_self_link_and_language(good: str) -> None:
+    bad = good.replace("<language>en</language>", "")
+    assert named(lint(bad), "rss.channel.language")[0][:2] == (HARD, "channel")
+    assert named(lint(bad, podcast=False), "rss.channel.language")[0][0] == SOFT
+    start = good.index("<atom:link")
+    bad = good[:start] + good[good.index("/>", start) + 2 :]
+    assert named(lint(bad), "rss.channel.atom-self")[0][2] == (
+        'no atom:link rel="self" with the feed\'s absolute URL'
+    )
+    bad = good.replace("<title>Commons Radio</title>\n", "", 1)
+    assert named(lint(bad), "rss.channel.required") == [(HARD, "channel", "channel has no <title>")]
+
+
+def test_itunes_item_rules(good: str) -> None:
+    bad = good.replace(
+        "<itunes:duration>12</itunes:duration>", "<itunes:duration>1:75:00</itunes:duration>"
+    )
+    assert named(lint(bad), "apple.item.duration-format")[0][2] == (
+        "itunes:duration '1:75:00' is not seconds or [[H:]M]M:SS"
+    )
+    bad = good.replace("<itunes:episode>3</itunes:episode>", "<itunes:episode>0</itunes:episode>")
+    assert named(lint(bad), "apple.item.numbering")[0][2] == (
+        "itunes:episode is '0'; expected a positive integer"
+    )
+    bad = good.replace("<itunes:type>episodic</itunes:type>", "<itunes:type>serial</itunes:type>")
+    bad = bad.replace("<itunes:episode>2</itunes:episode>", "")
+    assert named(lint(bad), "apple.channel.type")[0][2] == (
+        "a serial show needs itunes:episode on every item; missing on item 2"
+    )
+    bad = good.replace("<itunes:block>", "").replace(
+        "<itunes:type>episodic</itunes:type>",
+        "<itunes:type>episodic</itunes:type><itunes:block>yes</itunes:block>",
+    )
+    assert named(lint(bad), "apple.block-value") == [
+        (SOFT, "channel", "itunes:block is 'yes'; only \"Yes\" has an effect")
+    ]
+    start = good.index("<enclosure")
+    bad = good[:start] + good[good.index("/>", start) + 2 :]
+    assert named(lint(bad), "apple.item.enclosure") == [
+        (HARD, "item 1 (Release day)", "episode has no <enclosure> (no audio)")
+    ]
+
+
+def test_p20_rules(good: str) -> None:
+    bad = good.replace("<podcast:locked owner", "<podcast:locked owner").replace(
+        ">yes</podcast:locked>", ">true</podcast:locked>"
+    )
+    assert named(lint(bad), "p20.locked")[0][2] == "podcast:locked is 'true'; expected yes or no"
+    bad = good.replace("<podcast:medium>podcast</", "<podcast:medium>radio</")
+    assert named(lint(bad), "p20.medium")[0][2] == "podcast:medium 'radio' is not a known medium"
+    bad = good.replace(
+        'xmlns:podcast="https://podcastindex.org/namespace/1.0"',
+        'xmlns:podcast="https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"',
+    )
+    assert named(lint(bad), "p20.namespace")[0][0] == HARD
+    bad = good.replace('type="application/json+chapters"', "")
+    assert named(lint(bad), "p20.tags")[0][2] == "podcast:chapters needs an absolute url and a type"
+    bad = good.replace('startTime="3"', 'startTime="0:03"')
+    assert named(lint(bad), "p20.tags")[0][2] == (
+        "podcast:soundbite needs startTime and duration in seconds"
+    )
+
+
+def test_not_xml_and_unknown_root() -> None:
+    assert named(lint("<rss><channel>"), "xml.wellformed")[0][0] == HARD
+    assert (
+        named(lint("<html/>"), "feed.format")[0][2]
+        == "root element 'html' is not rss or an Atom feed"
+    )
+    assert named(lint("<rss\x01/>"), "xml.wellformed")
+
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <id>urn:uuid:1</id><title>T</title><updated>2025-01-01T00:00:00Z</updated>
+  <link rel="self" href="https://x.org/atom.xml"/><author><name>A</name></author>
+  <entry><id>urn:uuid:2</id><title>E</title><updated>2025-01-01T00:00:00Z</updated>
+    <content type="html">&lt;a href="https://x.org/"&gt;x&lt;/a&gt;</content></entry>
+</feed>"""
+
+
+def test_atom_rules() -> None:
+    assert lint(ATOM, podcast=False) == []
+    bad = ATOM.replace(
+        "<updated>2025-01-01T00:00:00Z</updated>\n    <content",
+        "<updated>1 Jan 2025</updated>\n    <content",
+    )
+    assert named(lint(bad, podcast=False), "atom.dates.rfc3339") == [
+        (HARD, "entry 1", "'1 Jan 2025' is not an RFC 3339 date")
+    ]
+    bad = ATOM.replace("<author><name>A</name></author>", "").replace('https://x.org/"', '/rel"')
+    results = lint(bad, podcast=False)
+    assert named(results, "atom.feed.author") == [
+        (HARD, "entry 1", "no author on the entry nor on the feed")
+    ]
+    assert named(results, "rss.html.absolute-urls")[0][1] == "entry 1"
+    assert named(lint(ATOM, podcast=True), "podcast.format")[0][2] == (
+        "podcast apps read RSS 2.0, not Atom"
+    )
+
+
+def test_json_feed_rules() -> None:
+    doc = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "T",
+        "feed_url": "https://x.org/feed.json",
+        "home_page_url": "https://x.org/",
+        "items": [
+            {"id": "1", "content_html": "<p>x</p>", "date_published": "2025-01-01T00:00:00Z"}
+        ],
+    }
+    assert lint(json.dumps(doc), podcast=False) == []
+    doc["items"] = [{"id": 1, "content_html": "x"}, {"id": "2", "attachments": [{"url": "u"}]}]
+    results = lint(json.dumps(doc), podcast=False)
+    assert named(results, "json.item.id") == [(HARD, "item 1", "id 1 is not a non-empty string")]
+    assert named(results, "json.item.content") == [
+        (HARD, "item 2", "no content_html nor content_text")
+    ]
+    assert named(results, "json.attachments") == [
+        (HARD, "item 2", "an attachment lacks url or mime_type")
+    ]
+    assert named(lint("{nope", podcast=False), "json.valid")[0][0] == HARD
+
+
+def test_text_format_one_line_per_rule(good: str) -> None:
+    bad = good.replace('length="48032"', 'length="x"').replace('length="36034"', 'length="-1"')
+    lines = format_text(lint(bad))
+    assert lines == [
+        "hard rss.item.enclosure-length: item 1 (Release day): enclosure length 'x' is not the "
+        "file's size in bytes (a positive integer); item 2 (How we decide): enclosure length "
+        "'-1' is not the file's size in bytes (a positive integer)"
+    ]
+    assert summary_line(lint(bad)) == "2 hard, 0 soft failures in 1 rule"

@@ -1,0 +1,230 @@
+"""publish build on the bundled example: feeds agree, bytes are stable, GUIDs never move."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import feedparser
+import pytest
+from click.testing import CliRunner
+
+from pipeline.build import build
+from pipeline.cli import main
+from pipeline.config import load_config
+
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def run_build(site: Path, out: Path, now: dt.datetime = NOW) -> None:
+    cfg = load_config(site / "publish.toml")
+    build(cfg, site / "content", out, now=now, cache_dir=site / ".cache")
+
+
+def entries(out: Path, key: str = "") -> dict[str, list[tuple[str, str, str]]]:
+    """(id, title, link) of every entry in the three formats of one feed."""
+    base = out / key if key else out
+    rss = feedparser.parse((base / "rss.xml").read_bytes())
+    atom = feedparser.parse((base / "atom.xml").read_bytes())
+    assert not rss.bozo and not atom.bozo, (rss.get("bozo_exception"), atom.get("bozo_exception"))
+    js = json.loads((base / "feed.json").read_text())
+    return {
+        "rss": [(e.id, e.title, e.link) for e in rss.entries],
+        "atom": [(e.id, e.title, e.link) for e in atom.entries],
+        "json": [(i["id"], i["title"], i["url"]) for i in js["items"]],
+    }
+
+
+def test_cli_build_prints_one_summary_line(site: Path, runner: CliRunner) -> None:
+    result = runner.invoke(
+        main, ["build", "--config", str(site / "publish.toml"), "--out", str(site / "feeds")]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    summary = [ln for ln in result.stderr.splitlines() if ln.startswith("Built ")]
+    assert len(summary) == 1 and re.search(r"Built \d+ feeds from 11 items", summary[0])
+
+
+@pytest.mark.parametrize("key", ["", "essays", "updates", "episodes", "tags/governance"])
+def test_three_formats_agree_item_for_item(site: Path, key: str) -> None:
+    out = site / "out"
+    run_build(site, out)
+    found = entries(out, key)
+    assert found["rss"] == found["atom"] == found["json"]
+    assert found["rss"], "feed is empty"
+
+
+def test_dates_agree_and_newest_first(site: Path) -> None:
+    out = site / "out"
+    run_build(site, out)
+    rss = feedparser.parse((out / "rss.xml").read_bytes())
+    atom = feedparser.parse((out / "atom.xml").read_bytes())
+    js = json.loads((out / "feed.json").read_text())
+    rss_dates = [e.published_parsed for e in rss.entries]
+    assert rss_dates == [e.published_parsed for e in atom.entries]
+    assert rss_dates == sorted(rss_dates, reverse=True)
+    for entry, item in zip(rss.entries, js["items"], strict=True):
+        parsed = dt.datetime.fromisoformat(item["date_published"]).astimezone(dt.UTC)
+        assert parsed.timetuple()[:6] == tuple(entry.published_parsed)[:6]
+
+
+def test_drafts_and_scheduled_items_left_out_until_due(site: Path) -> None:
+    out = site / "out"
+    run_build(site, out)
+    text = (out / "rss.xml").read_text()
+    assert "Money, openly" not in text
+    assert "Season two starts" not in text
+    run_build(site, out, now=dt.datetime(2099, 1, 2, tzinfo=dt.UTC))
+    text = (out / "rss.xml").read_text()
+    assert "Season two starts" in text and "Money, openly" not in text
+
+
+def test_rss_essentials(site: Path) -> None:
+    out = site / "out"
+    run_build(site, out)
+    rss = (out / "rss.xml").read_text()
+    assert (
+        '<atom:link href="https://commons.example.org/rss.xml" rel="self" type="application/rss+xml"/>'
+        in rss
+    )
+    assert 'isPermaLink="false">urn:uuid:' in rss
+    assert re.search(r"<pubDate>\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d [+-]\d{4}</pubDate>", rss)
+    assert "{%" not in rss
+    assert not re.search(r'(?:href|src)=\\?"(?!https?://|#|mailto:)', rss)
+
+
+def test_second_build_is_byte_identical_and_leaves_mtimes(site: Path) -> None:
+    out = site / "out"
+    run_build(site, out)
+    first = {
+        p: (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in out.rglob("*")
+        if p.is_file() and not p.name.startswith(".publish")
+    }
+    os.utime(site / "content/essays/why-we-gather.md")
+    run_build(site, out)
+    second = {
+        p: (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in out.rglob("*")
+        if p.is_file() and not p.name.startswith(".publish")
+    }
+    assert first == second
+
+
+def test_other_output_folder_same_bytes(site: Path, tmp_path: Path) -> None:
+    run_build(site, tmp_path / "a")
+    shutil.rmtree(site / ".cache")
+    run_build(site, tmp_path / "b")
+    for name in ("rss.xml", "atom.xml", "feed.json", "podcast.xml", "events.ics"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def _guid_of(out: Path, title: str) -> str:
+    for e in feedparser.parse((out / "rss.xml").read_bytes()).entries:
+        if e.title == title:
+            return str(e.id)
+    raise AssertionError(f"{title} not in feed")
+
+
+def test_guid_survives_title_date_body_and_rename(site: Path) -> None:
+    out = site / "out"
+    run_build(site, out)
+    before = _guid_of(out, "Why we gather")
+    src = site / "content/essays/why-we-gather.md"
+    text = src.read_text().replace("title: Why we gather", "title: Why we meet")
+    text = text.replace("date: 2024-09-02", "date: 2024-09-03").replace("small groups", "circles")
+    src.unlink()
+    (site / "content/essays/why-we-meet.md").write_text(text)
+    run_build(site, out)
+    assert _guid_of(out, "Why we meet") == before
+
+
+def test_guid_without_id_key_kept_by_ledger_across_rename(site: Path) -> None:
+    post = site / "content/updates/no-id.md"
+    post.write_text("---\ntitle: No id here\ndate: 2024-03-03\n---\n\nText.\n")
+    out = site / "out"
+    run_build(site, out)
+    ledger = json.loads((site / "content/.publish-ids.json").read_text())
+    assert "updates/no-id.md" in ledger["items"]
+    before = _guid_of(out, "No id here")
+    post.rename(site / "content/updates/renamed.md")
+    run_build(site, out)
+    assert _guid_of(out, "No id here") == before
+
+
+def test_stale_outputs_removed(site: Path) -> None:
+    out = site / "out"
+    run_build(site, out)
+    assert (out / "updates/new-forum/index.html").exists()
+    (site / "content/updates/new-forum.md").unlink()
+    run_build(site, out)
+    assert not (out / "updates/new-forum/index.html").exists()
+
+
+def test_archives_rfc5005_when_limited(site: Path) -> None:
+    toml = (site / "publish.toml").read_text().replace("limit = 0", "limit = 4")
+    (site / "publish.toml").write_text(toml)
+    out = site / "out"
+    run_build(site, out)
+    main_feed = feedparser.parse((out / "rss.xml").read_bytes())
+    assert len(main_feed.entries) == 4
+    rss = (out / "rss.xml").read_text()
+    m = re.search(r'href="([^"]+)" rel="prev-archive"', rss)
+    assert m, rss[:800]
+    archived = []
+    path: str | None = m.group(1)
+    seen = 0
+    while path and seen < 10:
+        local = out / path.removeprefix("https://commons.example.org/")
+        text = local.read_text()
+        assert "<fh:archive/>" in text
+        archived += [e.title for e in feedparser.parse(local.read_bytes()).entries]
+        m2 = re.search(r'href="([^"]+)" rel="prev-archive"', text)
+        path = m2.group(1) if m2 else None
+        seen += 1
+    assert len(archived) + 4 == 11
+    assert len(set(archived)) == len(archived)
+
+
+def test_calendar_feed(site: Path) -> None:
+    out = site / "out"
+    run_build(site, out)
+    ics = (out / "events.ics").read_bytes().decode()
+    assert ics.startswith("BEGIN:VCALENDAR\r\n") and ics.endswith("END:VCALENDAR\r\n")
+    assert "UID:9c2e1d44-1b7f-4e5f-c1b2-3d4e5f6a7b02@commons.example.org" in ics
+    assert "DTSTART:20250314T180000Z" in ics  # 19:00 in Berlin
+    assert all(len(line.encode()) <= 75 for line in ics.split("\r\n"))
+    seq = re.search(r"UID:9c2e1d44-1b7f-4e5f-c1b2-3d4e5f6a7b02.*?SEQUENCE:(\d+)", ics, re.S)
+    assert seq
+    # editing the event (a later `updated`) raises SEQUENCE; rebuilding alone does not
+    run_build(site, out)
+    assert (out / "events.ics").read_bytes().decode() == ics
+    src = site / "content/events/release-party.md"
+    src.write_text(
+        src.read_text().replace("2025-01-15T12:00:00+01:00", "2025-01-20T12:00:00+01:00")
+    )
+    run_build(site, out)
+    seq2 = re.search(
+        r"UID:9c2e1d44-1b7f-4e5f-c1b2-3d4e5f6a7b02.*?SEQUENCE:(\d+)",
+        (out / "events.ics").read_text(),
+        re.S,
+    )
+    assert seq2 and int(seq2.group(1)) > int(seq.group(1))
+
+
+def test_pages_index_and_opml(site: Path) -> None:
+    out = site / "out"
+    run_build(site, out)
+    page = (out / "essays/why-we-gather/index.html").read_text()
+    assert "<h1>Why we gather</h1>" in page
+    assert (out / "essays/why-we-gather/gathering.jpg").is_file()
+    assert (out / "essays/why-we-gather/circles of belonging (1).png").is_file()
+    index = (out / "index.html").read_text()
+    for name in ("rss.xml", "atom.xml", "feed.json", "podcast.xml", "events.ics"):
+        assert f"https://commons.example.org/{name}" in index
+    opml = (out / "feeds.opml").read_text()
+    assert 'xmlUrl="https://commons.example.org/essays/rss.xml"' in opml
