@@ -38,8 +38,12 @@ def main() -> None:
     def ours(body: str) -> str:
         return render(body, PageContext(source="essays/x.md", url="https://e.org/essays/x/"))
 
-    rows.append(("markdown-it-py + GitBook tags + token-level link rewrite (ours)",
-                 per_post_ms(ours, bodies)))
+    rows.append(
+        (
+            "markdown-it-py + GitBook tags + token-level link rewrite (ours)",
+            per_post_ms(ours, bodies),
+        )
+    )
     from markdown_it import MarkdownIt
 
     plain = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
@@ -48,8 +52,12 @@ def main() -> None:
         import markdown
 
         md = markdown.Markdown(extensions=["tables", "fenced_code", "toc"])
-        rows.append(("Python-Markdown (tables, fenced_code, toc)",
-                     per_post_ms(lambda b: md.reset().convert(b), bodies)))
+        rows.append(
+            (
+                "Python-Markdown (tables, fenced_code, toc)",
+                per_post_ms(lambda b: md.reset().convert(b), bodies),
+            )
+        )
     except ImportError:
         pass
     try:
@@ -73,8 +81,12 @@ def main() -> None:
             return str(soup)
 
         it = iter(htmls * 10)
-        rows.append(("BeautifulSoup link rewrite of rendered HTML (for comparison)",
-                     per_post_ms(lambda _b: bs4_rewrite(next(it)), bodies)))
+        rows.append(
+            (
+                "BeautifulSoup link rewrite of rendered HTML (for comparison)",
+                per_post_ms(lambda _b: bs4_rewrite(next(it)), bodies),
+            )
+        )
     except ImportError:
         pass
     words = statistics.mean(len(b.split()) for b in bodies)

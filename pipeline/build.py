@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.config import Config
-from pipeline.errors import ContentError, Problem
+from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.loader import load_site
 from pipeline.model import Item, Site
 from pipeline.output import copy_if_changed, exclusive_lock, remove_strays, write_if_changed
@@ -134,11 +134,17 @@ def plan_outputs(
         )
     episodes = [i for i in items if i.episode is not None]
     if episodes:
-        from pipeline.podcast.feed import render_podcast_feed
+        from pipeline.podcast.feed import podcast_files, render_podcast_feed
+        from pipeline.podcast.show import show_problems
 
+        show = show_problems(cfg, content_dir)
+        if show:
+            raise ConfigError(show)
         data = render_podcast_feed(episodes, cfg)
         _lint_podcast(data)
         outputs.append(("podcast.xml", lambda: data))
+        for name, blob in sorted(podcast_files(episodes, cfg, content_dir).items()):
+            outputs.append((name, _constant(blob)))
         links.insert(
             0,
             FeedLink(
@@ -175,6 +181,10 @@ def plan_outputs(
     return outputs, links, copies
 
 
+def _constant(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
+
+
 def _page_maker(cfg: Config, item: Item) -> Callable[[], bytes]:
     return lambda: render_page(cfg, item)
 
@@ -197,12 +207,9 @@ def _safe(root: Path, rel: str) -> Path | None:
 
 
 def _lint_podcast(data: bytes) -> None:
-    try:  # TODO(lead): remove once pipeline.podcast.lint lands
-        from pipeline.podcast.lint import lint_feed
-    except ImportError:
-        return
+    from pipeline.podcast.lint import lint_feed
 
-    hard = [r for r in lint_feed(data, podcast=True) if r.severity == "error"]
+    hard = [r for r in lint_feed(data, podcast=True) if r.severity == "hard"]
     if hard:
         raise ContentError(
             Problem("podcast.xml", 1, r.rule, f"feed refused by the linter: {r.message}")
@@ -224,7 +231,7 @@ def build(
     Everything that can fail on content fails before the output folder is touched; the
     write phase holds a lock so two builds never interleave their files.
     """
-    site = load_site(cfg, content_dir, strict=strict)
+    site = load_site(cfg, content_dir, strict=strict, write_ledger=True, cache_dir=cache_dir)
     rendered = render_items(cfg, site.items, cache_dir)
     site = Site(tuple(rendered), site.warnings)
     outputs, links, copies = plan_outputs(cfg, content_dir, site, now)
@@ -244,7 +251,15 @@ def build(
             if copy_if_changed(src, out_dir / rel):
                 written.append(rel)
         removed = _remove_stale(out_dir, produced)
-    load_site(cfg, content_dir, write_ledger=True)  # record ids of new files once all went well
+    if (
+        any(i.episode for i in site.items)
+        and not cfg.podcast.guid
+        and cfg.path
+        and cfg.path.exists()
+    ):
+        from pipeline.podcast.show import pin_guid, show_guid
+
+        pin_guid(cfg.path, show_guid(cfg))  # computed once, then pinned and never recomputed
     return BuildResult(
         items=len(site.published(now)),
         pages=len(site.pages()),

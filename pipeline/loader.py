@@ -227,7 +227,12 @@ def normalise_keys(chk: _Checker, meta: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_site(
-    cfg: Config, content_dir: Path, *, write_ledger: bool = False, strict: bool = False
+    cfg: Config,
+    content_dir: Path,
+    *,
+    write_ledger: bool = False,
+    strict: bool = False,
+    cache_dir: Path | None = None,
 ) -> Site:
     """Load and validate every Markdown file under ``content_dir`` (drafts included)."""
     root = content_dir
@@ -268,7 +273,7 @@ def load_site(
     items: list[Item] = []
     for doc, chk, meta, kind, section, slug in prelim:
         item = _build_item(
-            cfg, root, doc, chk, meta, kind, section, slug, tz, ledger, existing, strict
+            cfg, root, doc, chk, meta, kind, section, slug, tz, ledger, existing, strict, cache_dir
         )
         if item is not None:
             items.append(item)
@@ -342,6 +347,7 @@ def _build_item(
     ledger: IdLedger,
     existing: set[str],
     strict: bool,
+    cache_dir: Path | None = None,
 ) -> Item | None:
     parsed = doc.parsed
     body = parsed.body
@@ -424,6 +430,7 @@ def _build_item(
             item_url=url,
             body=body,
             config=cfg,
+            cache_dir=cache_dir,
         )
         chk.problems.extend(more)
     if len(chk.problems) > n_before:

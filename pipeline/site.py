@@ -21,6 +21,7 @@ from pipeline.config import Config
 from pipeline.loader import iter_markdown, load_site, read_doc, relpath
 from pipeline.model import Item, Site, SourceDoc
 from pipeline.render.markdown import RENDERER_VERSION, PageContext, render, scan
+from pipeline.text import clean
 
 PARALLEL_THRESHOLD = 400
 """Uncached items above which rendering is spread over a process pool."""
@@ -124,7 +125,7 @@ def _render_job(job: _Job) -> tuple[str, Rendered]:
     )
     tracked = _TrackingMap(url_of)
     ctx.url_of = tracked
-    html = render(job.body, ctx)
+    html = clean(render(job.body, ctx))
     image = ctx.resolve(job.image, "image") if job.image else None
     return job.key, Rendered(html, tuple(ctx.assets), image, tuple(sorted(tracked.seen.items())))
 

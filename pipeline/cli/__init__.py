@@ -43,6 +43,10 @@ def _register() -> None:
 
     main.add_command(lint_feed.lint_feed_command)
 
+    from pipeline.cli import dates
+
+    main.add_command(dates.dates)
+
     from pipeline.cli import feed_diff
 
     main.add_command(feed_diff.feed_diff)

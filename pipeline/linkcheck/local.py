@@ -97,16 +97,51 @@ class LocalChecker:
         self.permalinks = {_norm_site_path(k): v for k, v in (permalinks or {}).items()}
         self.redirects = {_norm_site_path(k): v for k, v in (redirects or {}).items()}
         self._listings: dict[Path, frozenset[str] | None] = {}
+        self._symlinks: set[Path] = set()
         self._all_files: list[str] | None = None
 
     # -- the file system, case-sensitively -------------------------------------------------
     def _listdir(self, folder: Path) -> frozenset[str] | None:
         if folder not in self._listings:
             try:
-                self._listings[folder] = frozenset(os.listdir(folder))
+                with os.scandir(folder) as it:
+                    entries = list(it)
             except OSError:
                 self._listings[folder] = None
+                return None
+            self._listings[folder] = frozenset(e.name for e in entries)
+            self._symlinks.update(Path(e.path) for e in entries if e.is_symlink())
         return self._listings[folder]
+
+    def _has_symlink(self, rel: str) -> bool:
+        folder = self.root
+        for part in [p for p in rel.split("/") if p]:
+            names = self._listdir(folder)
+            if names is None or part not in names:
+                return False
+            folder = folder / part
+            if folder in self._symlinks:
+                return True
+        return False
+
+    def _inside(self, base: str, target: str) -> str:
+        """:func:`resolve_inside`, but its realpath check runs only where it can matter.
+
+        ``..`` past the root, absolute paths and symlinks go through ``resolve_inside``
+        (which refuses escapes); a plain path inside the root is just normalised.
+        """
+        path_part = unquote(urlsplit(target).path) if "%" in target else target.split("#")[0]
+        path_part = path_part.split("?")[0]
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(base), path_part))
+        if (
+            path_part.startswith("/")
+            or (len(path_part) > 1 and path_part[1] == ":")
+            or joined == ".."
+            or joined.startswith("../")
+            or self._has_symlink(joined)
+        ):
+            return resolve_inside(self.root, base, target)[0]
+        return "" if joined == "." else joined
 
     def _locate(self, rel: str) -> _Found:
         """Find ``rel`` with each component matching exactly, or say how it differs."""
@@ -205,7 +240,7 @@ class LocalChecker:
                 return Outcome(OK, "anchor on this page")
             return outcome
         try:
-            rel, _absolute = resolve_inside(self.root, ref.source, ref.url)
+            rel = self._inside(ref.source, ref.url)
         except OutsideRoot as exc:
             return Outcome(BROKEN, f"refused: {exc}")
         return self._check_file(ref.source, rel, fragment)
@@ -251,7 +286,7 @@ class LocalChecker:
             target = self.redirects[path].lstrip("/")
             return self._check_file(ref.source, target, parts.fragment, f"redirect {path} -> ")
         try:
-            rel, _ = resolve_inside(self.root, "", path.lstrip("/"))
+            rel = self._inside("", path.lstrip("/"))
         except OutsideRoot as exc:
             return Outcome(BROKEN, f"refused: {exc}")
         if self._locate(rel).rel is not None:

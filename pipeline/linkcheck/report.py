@@ -56,7 +56,7 @@ def render_text(results: Sequence[LinkResult], prefix: str = "") -> str:
 
 
 def render_json(results: Sequence[LinkResult], prefix: str = "") -> str:
-    """One JSON document: a list with an object per link (all outcomes)."""
+    """One JSON document: a list with an object per link (all outcomes), one per line."""
     rows = [
         {
             "url": r.url,
@@ -69,7 +69,8 @@ def render_json(results: Sequence[LinkResult], prefix: str = "") -> str:
         }
         for r in sorted(results, key=lambda r: (r.source, r.line, r.url))
     ]
-    return redact(json.dumps(rows, indent=2, ensure_ascii=False)) + "\n"
+    lines = ",\n".join("  " + json.dumps(row, ensure_ascii=False) for row in rows)
+    return redact(f"[\n{lines}\n]" if rows else "[]") + "\n"
 
 
 def _md_cell(text: str) -> str:

@@ -164,13 +164,19 @@ def _audio(
     source: str | None = None
     if is_url(value):
         url = value
-        try:
-            facts = probe_url(
-                url, cache_dir=cache_dir, session=session, timeout=config.links.timeout
-            )
-        except MediaError as exc:
-            ctx.bad("audio", str(exc))
-            return None
+        length, mime = ctx.meta.get("length"), ctx.meta.get("type")
+        if isinstance(length, int) and not isinstance(length, bool) and isinstance(mime, str):
+            # stated facts of a remote file are trusted at build time (no network needed);
+            # `publish links` checks them against the server's Content-Length/Content-Type
+            facts = MediaFacts(mime, length, stated)
+        else:
+            try:
+                facts = probe_url(
+                    url, cache_dir=cache_dir, session=session, timeout=config.links.timeout
+                )
+            except MediaError as exc:
+                ctx.bad("audio", str(exc))
+                return None
         if stated is None and "duration" not in ctx.meta:
             ctx.bad(
                 "audio",

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -23,6 +22,7 @@ from pipeline.paths import OutsideRoot, resolve_inside
 from pipeline.podcast.chapters import chapters_document, chapters_from_body
 from pipeline.podcast.episode import generated_chapters_path
 from pipeline.podcast.show import cover_url, feed_url, show_guid
+from pipeline.text import clean
 
 NAMESPACES = {
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
@@ -31,13 +31,7 @@ NAMESPACES = {
     "content": "http://purl.org/rss/1.0/modules/content/",
 }
 DESCRIPTION_MAX_BYTES = 4000
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _TAG = re.compile(r"<[^>]*>")
-
-
-def clean(text: str) -> str:
-    """NFC-normalised text without the control characters XML 1.0 forbids."""
-    return _ILLEGAL.sub("", unicodedata.normalize("NFC", text))
 
 
 def _esc(text: str) -> str:

@@ -5,24 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.config import Config
 from pipeline.model import Item
 from pipeline.render.slugs import github_slug
+from pipeline.text import clean
 
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _TAGS = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 SUMMARY_CHARS = 300
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def clean(text: str) -> str:
-    """NFC text with XML-illegal characters removed (they make feeds unparseable)."""
-    return _ILLEGAL_XML.sub("", unicodedata.normalize("NFC", text))
 
 
 def plain(html_text: str) -> str:

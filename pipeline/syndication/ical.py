@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 from pipeline import __version__
 from pipeline.config import Config
 from pipeline.model import Item
-from pipeline.syndication.common import clean, summary
+from pipeline.syndication.common import summary
+from pipeline.text import clean
 
 
 def _text(value: str) -> str:

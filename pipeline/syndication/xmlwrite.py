@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from pipeline.syndication.common import clean
+from pipeline.text import clean
 
 
 def attrs(pairs: dict[str, str | int | None]) -> str:
@@ -23,7 +23,13 @@ def empty(name: str, **attributes: str | int | None) -> str:
 
 
 def cdata(text: str) -> str:
-    return "<![CDATA[" + clean(text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
+    """A CDATA section; ``text`` must already be clean (item HTML is cleaned once, at render)."""
+    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def el_html(name: str, html_text: str, **attributes: str | int | None) -> str:
+    """Like :func:`el` for item HTML, which was cleaned once at render time."""
+    return f"<{name}{attrs(_names(attributes))}>{escape(html_text)}</{name}>"
 
 
 def _names(attributes: dict[str, str | int | None]) -> dict[str, str | int | None]:

@@ -2,7 +2,8 @@
 
 A fault matches a method and a path regex and is used up after ``times`` requests:
 ``500`` / ``429`` (with Retry-After) / ``malformed`` (2xx with broken JSON) / ``timeout``
-(no answer for ``delay`` seconds) / ``reset`` (TCP RST) / ``hang`` (never answer).
+(no answer for ``delay`` seconds) / ``reset`` (TCP RST) / ``hang`` (never answer) /
+``pass`` (answer normally: lets the first ``times`` matching requests through).
 ``after=True`` lets the real handler act first (state changes), then answers with the fault:
 a response lost after the server acted, as in a crash or network drop mid-send.
 """
@@ -142,7 +143,9 @@ class FakeHTTPServer:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -172,7 +175,7 @@ class FakeHTTPServer:
                 and re.fullmatch(f.path, req.path)
             ):
                 f.times -= 1
-                return f
+                return None if f.kind == "pass" else f
         return None
 
     def handle(self, req: Request) -> Response:  # pragma: no cover - overridden

@@ -74,8 +74,16 @@ class Run:
 def run_build(root: Path, out: Path | None = None) -> Run:
     """``publish build`` on the site in ``root`` through Click's runner (in process)."""
     out = out or root / "out"
-    args = ["build", "--config", str(root / "publish.toml"), "--out", str(out),
-            "--cache-dir", str(root / "cache"), "--quiet"]
+    args = [
+        "build",
+        "--config",
+        str(root / "publish.toml"),
+        "--out",
+        str(out),
+        "--cache-dir",
+        str(root / "cache"),
+        "--quiet",
+    ]
     result = CliRunner().invoke(main, args)
     return Run(result.exit_code, result.stdout, result.stderr, result.exception)
 
@@ -83,9 +91,7 @@ def run_build(root: Path, out: Path | None = None) -> Run:
 def assert_clean_outcome(run: Run) -> None:
     """Either success, or exit 2 with only ``path:line: field: message`` lines; never a crash."""
     assert "Traceback" not in run.stderr + run.stdout
-    assert run.exit_code in (0, 2), (
-        f"exit {run.exit_code}: {run.stderr}\n{run.exception!r}"
-    )
+    assert run.exit_code in (0, 2), f"exit {run.exit_code}: {run.stderr}\n{run.exception!r}"
     if run.exit_code == 2:
         assert run.problems, run.stderr
         for line in run.problems:

@@ -84,6 +84,14 @@ def test_json_report_names_exactly_the_planted_broken_links(
     assert "Checked" in stderr and "11 broken, 1 unverifiable" in stderr
 
 
+def test_site_permalinks_resolve_to_content_files(site: Path, hostile: HostileServer) -> None:
+    _, stdout, stderr = links("--format", "json", "--offline")
+    rows = {r["url"]: r for r in json.loads(stdout) if r["source"].endswith("Second.md:7")}
+    assert rows["https://community.example/essays/first/#going-further"]["status"] == "ok"
+    assert rows["/essays/notes-draft/"]["reason"] == "essays/notes (draft).md"
+    assert "content did not load" not in stderr
+
+
 def test_warm_cache_refetches_nothing_that_was_ok(site: Path, hostile: HostileServer) -> None:
     links("--format", "json")
     assert json.loads((site / "cache" / "links.json").read_text())["entries"].keys() == {

@@ -178,7 +178,7 @@ def smtpd() -> Iterator[tuple[Mailbox, int]]:
         server: Any, session: Any, envelope: Any, mechanism: str, data: Any
     ) -> AuthResult:
         ok = data.login == b"digestbot" and data.password == SMTP_PASSWORD.encode()
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)
 
     port = free_port()
     controller = Controller(

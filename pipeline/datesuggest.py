@@ -1,0 +1,357 @@
+"""Drafting the dates file of a GitBook handbook from its prose and its git history.
+
+GitBook repositories carry no dates in front matter. Two sources still know them:
+
+- the prose: a line such as ``Published Jan 27, 2020`` or ``Published on 27 January 2020``
+  (this wins: the author wrote it);
+- git history: the earliest commit that touched the page, following renames, but skipping
+  **bulk** commits (a restructuring that touched more than ``bulk_share`` of the pages or
+  more than ``bulk_files`` files at once) and **sync** commits (``GitBook: [#123] ...``,
+  ``GITBOOK-...``, merges), whose dates say when a tool ran, not when a page was written.
+
+The pure parts (:func:`parse_log`, :func:`date_in_prose`, :func:`choose`, :func:`render_yaml`,
+:func:`merge_text`) are tested directly; :func:`suggest` is the edge that reads files and runs git.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from pipeline.config import Config
+from pipeline.frontmatter import FrontMatterError
+from pipeline.gitbook import feed_candidates, read_dates
+from pipeline.loader import iter_markdown, read_doc, relpath
+
+SYNC_PATTERNS = (r"^GitBook: \[", r"^GITBOOK-", r"^Merge\b")
+"""Commit subjects (regexes, searched) that mark sync commits, skipped by default."""
+
+BULK_FILES = 20
+"""A commit touching more files than this is a bulk commit."""
+
+BULK_SHARE = 0.5
+"""A commit touching more than this share of the pages is a bulk commit."""
+
+_MONTHS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_MONTH = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_ORD = r"(?:st|nd|rd|th)?"
+_PUBLISHED = re.compile(r"(?i)(?<![a-z])published[\s:*_]*(?:(?:on|in)\b[\s:*_]*)?")
+_MDY = re.compile(rf"(?i){_MONTH}\s+(\d{{1,2}}){_ORD},?\s+(\d{{4}})(?!\d)")
+_DMY = re.compile(rf"(?i)(\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MONTH},?\s+(\d{{4}})(?!\d)")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_./-]+")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One file a commit touched: ``A``, ``M``, ``D``, ``R`` (rename) or ``C`` (copy)."""
+
+    status: str
+    path: str
+    old: str | None = None
+    """The previous name, for renames and copies."""
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    date: dt.datetime
+    """Author date, with the author's offset."""
+    subject: str
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What makes a commit useless for dating."""
+
+    sync_patterns: tuple[str, ...] = SYNC_PATTERNS
+    bulk_files: int = BULK_FILES
+    bulk_share: float = BULK_SHARE
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    page: str
+    date: dt.date | None
+    """None when neither the prose nor a usable commit gives a date."""
+    origin: str
+    """Where the date came from (or why there is none), for the YAML comment."""
+
+
+@dataclass(frozen=True)
+class SuggestReport:
+    suggestions: tuple[Suggestion, ...]
+    already_dated: tuple[str, ...] = ()
+    """Candidate pages dated by front matter or the dates file: left alone."""
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+# -- git ------------------------------------------------------------------------------------
+def git_log(content_dir: Path) -> str:
+    """Raw ``git log`` of the content folder, newest first; raises OSError/CalledProcessError."""
+    cmd = [
+        "git",
+        "-C",
+        str(content_dir),
+        "-c",
+        "core.quotePath=false",
+        "log",
+        "-z",
+        "--name-status",
+        "-M",
+        "--relative",
+        "--format=%x01%H%x1f%aI%x1f%s",
+        "--",
+        ".",
+    ]
+    proc = subprocess.run(cmd, capture_output=True, check=True)
+    return proc.stdout.decode("utf-8", errors="replace")
+
+
+def parse_log(text: str) -> list[Commit]:
+    """Commits of the ``git log -z --name-status`` output of :func:`git_log`, newest first."""
+    commits: list[Commit] = []
+    for record in text.split("\x01"):
+        if not record.strip():
+            continue
+        header, _, rest = record.partition("\0")
+        parts = header.split("\x1f")
+        if len(parts) < 3:
+            continue
+        sha, when, subject = parts[0], parts[1], "\x1f".join(parts[2:])
+        fields = rest.lstrip("\n").split("\0")
+        changes: list[Change] = []
+        i = 0
+        while i < len(fields):
+            status = fields[i].strip()
+            if not status:
+                i += 1
+                continue
+            if status[0] in "RC" and i + 2 < len(fields):
+                changes.append(Change(status[0], nfc(fields[i + 2]), nfc(fields[i + 1])))
+                i += 3
+            elif i + 1 < len(fields):
+                changes.append(Change(status[0], nfc(fields[i + 1])))
+                i += 2
+            else:
+                break
+        commits.append(Commit(sha, dt.datetime.fromisoformat(when), subject, tuple(changes)))
+    return commits
+
+
+def skip_reason(commit: Commit, n_pages: int, rules: Rules) -> str:
+    """Why a commit says nothing about when a page was written, or ``""`` when it does."""
+    for pattern in rules.sync_patterns:
+        if re.search(pattern, commit.subject):
+            return "sync commit"
+    pages = sum(1 for c in commit.changes if c.path.lower().endswith(".md"))
+    if len(commit.changes) > rules.bulk_files or (n_pages and pages > rules.bulk_share * n_pages):
+        return f"bulk commit ({len(commit.changes)} files)"
+    return ""
+
+
+def first_commits(
+    commits: Sequence[Commit], pages: Sequence[str], rules: Rules, n_pages: int | None = None
+) -> dict[str, tuple[Commit | None, int]]:
+    """For each page: its earliest usable commit (following renames) and how many were skipped.
+
+    ``commits`` are newest first, as git prints them; ``pages`` are current paths (NFC);
+    ``n_pages`` is how many pages the content has in all (default: ``len(pages)``), the
+    measure of a bulk commit.
+    """
+    alias = {nfc(p): nfc(p) for p in pages}
+    found: dict[str, Commit] = {}
+    skipped: dict[str, int] = {nfc(p): 0 for p in pages}
+    n_pages = len(pages) if n_pages is None else n_pages
+    for commit in commits:
+        reason = skip_reason(commit, n_pages, rules)
+        for change in commit.changes:
+            page = alias.get(change.path)
+            if page is None or change.status == "D":
+                continue
+            if reason:
+                skipped[page] += 1
+            elif page not in found or commit.date <= found[page].date:
+                found[page] = commit
+            if change.status == "R" and change.old is not None:
+                del alias[change.path]
+                alias[change.old] = page
+            elif change.status == "A":
+                del alias[change.path]
+    return {nfc(p): (found.get(nfc(p)), skipped[nfc(p)]) for p in pages}
+
+
+# -- prose ----------------------------------------------------------------------------------
+def date_in_prose(text: str) -> tuple[dt.date, int, str] | None:
+    """The first "Published ..." date of a page: (date, line, the words as written)."""
+    for m in _PUBLISHED.finditer(text):
+        at = m.end()
+        for rx, order in ((_MDY, "mdy"), (_DMY, "dmy"), (_ISO, "iso")):
+            d = rx.match(text, at)
+            if d is None:
+                continue
+            try:
+                if order == "mdy":
+                    value = dt.date(
+                        int(d.group(3)), _MONTHS[d.group(1)[:3].lower()], int(d.group(2))
+                    )
+                elif order == "dmy":
+                    value = dt.date(
+                        int(d.group(3)), _MONTHS[d.group(2)[:3].lower()], int(d.group(1))
+                    )
+                else:
+                    value = dt.date(int(d.group(1)), int(d.group(2)), int(d.group(3)))
+            except ValueError:
+                continue
+            line = text.count("\n", 0, m.start()) + 1
+            words = " ".join(text[m.start() : d.end()].replace("*", "").replace("_", " ").split())
+            return value, line, words
+    return None
+
+
+# -- choosing and writing -------------------------------------------------------------------
+def choose(
+    pages: Sequence[str],
+    texts: Mapping[str, str],
+    commits: Sequence[Commit] | None,
+    rules: Rules = Rules(),
+    n_pages: int | None = None,
+) -> list[Suggestion]:
+    """One suggestion per page: prose first, else the earliest usable commit, else none.
+
+    ``commits`` is None when there is no git history to read; ``n_pages`` as in
+    :func:`first_commits`.
+    """
+    history = first_commits(commits, pages, rules, n_pages) if commits is not None else {}
+    out: list[Suggestion] = []
+    for page in pages:
+        prose = date_in_prose(texts.get(page, ""))
+        if prose is not None:
+            value, line, words = prose
+            out.append(Suggestion(page, value, f"prose, line {line}: {words!r}"))
+            continue
+        commit, skipped = history.get(nfc(page), (None, 0))
+        if commit is not None:
+            subject = " ".join(commit.subject.split())
+            subject = subject if len(subject) <= 60 else subject[:57] + "..."
+            extra = f", {skipped} bulk/sync commits skipped" if skipped else ""
+            out.append(
+                Suggestion(page, commit.date.date(), f"git {commit.sha[:7]} {subject!r}{extra}")
+            )
+        elif commits is None:
+            out.append(Suggestion(page, None, "no 'Published' line; no git history"))
+        else:
+            out.append(
+                Suggestion(page, None, f"no 'Published' line; only bulk/sync commits ({skipped})")
+            )
+    return out
+
+
+def yaml_key(page: str) -> str:
+    """A page path as a YAML map key, quoted when it needs to be."""
+    return page if _PLAIN_KEY.fullmatch(page) else json.dumps(page, ensure_ascii=False)
+
+
+def render_yaml(suggestions: Sequence[Suggestion]) -> str:
+    """The suggestions as YAML lines, each with a comment saying where its date came from."""
+    lines: list[str] = []
+    for s in suggestions:
+        if s.date is None:
+            lines.append(f"# {yaml_key(s.page)}: YYYY-MM-DD  # {s.origin}")
+        else:
+            lines.append(f"{yaml_key(s.page)}: {s.date.isoformat()}  # {s.origin}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+HEADER = (
+    "# Dates of the handbook's pages (page -> YYYY-MM-DD), kept by the editors.\n"
+    "# A page listed in SUMMARY.md and dated here is published in the feeds.\n"
+)
+
+
+def merge_text(existing: str | None, suggestions: Sequence[Suggestion]) -> str:
+    """The dates file with new entries appended; editors' entries and comments stay as they are."""
+    have: set[str] = set()
+    if existing:
+        data = yaml.safe_load(existing)
+        if isinstance(data, dict):
+            have = {nfc(str(k)).removeprefix("./") for k in data}
+    new = [s for s in suggestions if nfc(s.page) not in have]
+    text = existing if existing is not None else HEADER
+    if not new:
+        return text
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return (
+        text
+        + "\n# Suggested by publish dates --suggest; check each before committing.\n"
+        + render_yaml(new)
+    )
+
+
+def suggest(cfg: Config, content_dir: Path, rules: Rules = Rules()) -> SuggestReport:
+    """Suggestions for every page SUMMARY.md lists that has no date yet (reads files and git)."""
+    tz = ZoneInfo(cfg.site.timezone)
+    sources = [relpath(content_dir, p) for p in iter_markdown(content_dir)]
+    dated = read_dates(content_dir, cfg.content.dates_file, tz)
+    texts: dict[str, str] = {}
+    todo: list[str] = []
+    already: list[str] = []
+    for page in feed_candidates(content_dir, sources):
+        path = content_dir / page
+        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            has_date = "date" in read_doc(content_dir, path, cfg.content.max_file_bytes).parsed.meta
+        except (FrontMatterError, OSError):  # a broken page is `publish validate`'s to report
+            has_date = False
+        if has_date or nfc(page) in dated:
+            already.append(page)
+            continue
+        texts[page] = nfc(text)
+        todo.append(page)
+    warnings: list[str] = []
+    commits: list[Commit] | None
+    try:
+        commits = parse_log(git_log(content_dir))
+    except (OSError, subprocess.CalledProcessError) as exc:
+        commits = None
+        why = (
+            exc.stderr.decode(errors="replace").strip().splitlines()[-1:]
+            if isinstance(exc, subprocess.CalledProcessError) and exc.stderr
+            else [str(exc)]
+        )
+        warnings.append(f"no git history ({' '.join(why)}); dates from the prose only")
+    n_pages = len([s for s in sources if s != "SUMMARY.md"])
+    return SuggestReport(
+        tuple(choose(todo, texts, commits, rules, n_pages)), tuple(already), tuple(warnings)
+    )

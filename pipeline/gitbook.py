@@ -1,0 +1,388 @@
+"""GitBook mode: ``SUMMARY.md`` decides sections and order, a dates file decides what is dated.
+
+A GitBook-synced repository has no dates and hardly any front matter. Its table of contents,
+``SUMMARY.md``, is a nested list of links (up to three levels) under optional ``## Group``
+headings. This module reads it and applies it to the loaded items:
+
+- a listed page gets ``section`` (the slug of its group, else of its top-level list parent) and
+  ``order`` (its position in the table of contents, from 1);
+- a listed page with a date (front matter ``date``, else the editors' dates file, a YAML map of
+  page path -> date) becomes a feed item of kind ``essay``; the home page and section landing
+  pages (a ``README.md`` with children in the table of contents) stay navigation pages;
+- a listed page without a date stays an undated page, and is named in a warning;
+- a page that is not listed is reported and marked as a draft: never published, still known to
+  the link checker.
+
+Example ``SUMMARY.md``::
+
+    # Table of contents
+
+    * [Home](README.md)
+
+    ## Essays
+
+    * [Essays](essays/README.md)
+      * [Why small groups](essays/why-small-groups.md)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import posixpath
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
+
+import yaml
+from markdown_it import MarkdownIt
+
+from pipeline.config import Config
+from pipeline.dates import to_datetime
+from pipeline.errors import ContentError, Problem
+from pipeline.model import Item
+from pipeline.render.slugs import gitbook_slug
+
+SUMMARY = "SUMMARY.md"
+"""The table of contents at the content root."""
+
+FOLDER_INDEXES = ("README.md", "index.md")
+
+UNDATED = (
+    "in SUMMARY.md but undated: add it to the dates file (publish dates --suggest "
+    "drafts one); left out of feeds"
+)
+"""Message of the per-page warning, identical for every page so the CLI merges them."""
+
+NOT_LISTED = "not in SUMMARY.md; not published"
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """One link of ``SUMMARY.md``."""
+
+    title: str
+    """The link text."""
+    target: str
+    """The link target as written: angle brackets, backslash escapes and %-escapes undone."""
+    line: int
+    """1-based line in SUMMARY.md."""
+    depth: int
+    """0 for a top-level list item, 1 for its children, 2 below."""
+    group: str
+    """Text of the ``## Group`` heading above it, or ``""``."""
+    parent: str
+    """Link text of its top-level ancestor (its own title at depth 0)."""
+    has_children: bool = False
+
+    @property
+    def external(self) -> bool:
+        parts = urlsplit(self.target)
+        return bool(parts.scheme) or self.target.startswith("//")
+
+    @property
+    def section(self) -> str:
+        """Slug of the group, else of the top-level parent: the item's section."""
+        return gitbook_slug(self.group or self.parent) or "pages"
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a listed page sits: resolved file, section, position, and whether it navigates."""
+
+    source: str
+    """The page's path relative to the content root, as found on disk."""
+    section: str
+    order: int
+    navigation: bool
+    """Home page or section landing page: stays a page even when dated."""
+    line: int
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark")
+
+
+def parse_summary(text: str) -> list[TocEntry]:
+    """Every link of a SUMMARY.md in document order, with depth, group and top-level parent.
+
+    Only the first link of each list item counts (GitBook writes one per item); links outside
+    lists are ignored.
+    """
+    tokens = _parser().parse(text)
+    entries: list[TocEntry] = []
+    group = ""
+    depth = -1
+    parents: list[str] = []
+    # index in ``entries`` of the open list item at each depth, to mark items with children
+    open_items: list[int | None] = []
+    pending_heading = False
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open":
+            pending_heading = tok.tag != "h1"
+        elif tok.type == "inline" and pending_heading:
+            group = tok.content.strip()
+            pending_heading = False
+            parents = []
+        elif tok.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif tok.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+        elif tok.type == "list_item_open":
+            open_items.append(None)
+            if depth > 0 and len(open_items) >= 2:
+                parent_index = next((x for x in reversed(open_items[:-1]) if x is not None), None)
+                if parent_index is not None and not entries[parent_index].has_children:
+                    entries[parent_index] = dataclasses.replace(
+                        entries[parent_index], has_children=True
+                    )
+        elif tok.type == "list_item_close":
+            open_items.pop()
+        elif tok.type == "inline" and depth >= 0 and open_items and open_items[-1] is None:
+            link = _first_link(tok.children or [])
+            if link is None:
+                continue
+            title, href = link
+            if not urlsplit(href).scheme and not href.startswith("//"):
+                href = unquote(href)
+            line = (tok.map[0] if tok.map else (tokens[i - 1].map or [0])[0]) + 1
+            if depth == 0:
+                parents = [title]
+            parent = parents[0] if parents else title
+            entries.append(TocEntry(title, href, line, depth, group, parent))
+            open_items[-1] = len(entries) - 1
+    return entries
+
+
+def _first_link(children: Sequence[object]) -> tuple[str, str] | None:
+    href: str | None = None
+    text: list[str] = []
+    for child in children:
+        kind = getattr(child, "type", "")
+        if kind == "link_open" and href is None:
+            href = str(getattr(child, "attrs", {}).get("href", ""))
+        elif kind == "link_close" and href is not None:
+            return " ".join("".join(text).split()), href
+        elif href is not None and kind in ("text", "code_inline"):
+            text.append(str(getattr(child, "content", "")))
+    return None
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def resolve_target(target: str, sources: Mapping[str, str]) -> tuple[str | None, str]:
+    """The page a SUMMARY.md link points at, and a note when only case differs.
+
+    ``sources`` maps the NFC form of each page path to the path as found on disk. Folders and
+    paths without ``.md`` lead to their ``README.md``/``index.md``; a leading ``/`` or ``./``
+    is ignored (both mean the content root here).
+    """
+    path = target.split("#", 1)[0].split("?", 1)[0].strip()
+    path = posixpath.normpath(_nfc(path).lstrip("/")) if path else ""
+    path = "" if path == "." else path
+    candidates = [path] if path.lower().endswith((".md", ".markdown")) else []
+    candidates += [posixpath.join(path, index) for index in FOLDER_INDEXES] + [f"{path}.md"]
+    for candidate in candidates:
+        if candidate in sources:
+            return sources[candidate], ""
+    folded = {k.casefold(): v for k, v in sources.items()}
+    for candidate in candidates:
+        if candidate.casefold() in folded:
+            found = folded[candidate.casefold()]
+            return found, f"link writes {target!r} but the file is {found!r} (case differs)"
+    return None, ""
+
+
+def place_pages(
+    entries: Sequence[TocEntry], sources: Sequence[str]
+) -> tuple[dict[str, Placement], list[Problem]]:
+    """Map each listed page to its placement; problems are warnings located in SUMMARY.md."""
+    by_nfc = {_nfc(s): s for s in sources}
+    placed: dict[str, Placement] = {}
+    problems: list[Problem] = []
+    order = 0
+    for entry in entries:
+        if entry.external:
+            continue
+        source, note = resolve_target(entry.target, by_nfc)
+        if source is None:
+            problems.append(
+                Problem(
+                    SUMMARY, entry.line, "summary", f"link target {entry.target!r} is not a page"
+                )
+            )
+            continue
+        if note:
+            problems.append(Problem(SUMMARY, entry.line, "summary", note))
+        if source in placed:
+            problems.append(
+                Problem(
+                    SUMMARY,
+                    entry.line,
+                    "summary",
+                    f"{source} is listed twice; the first place is used",
+                )
+            )
+            continue
+        order += 1
+        name = posixpath.basename(source)
+        navigation = source in FOLDER_INDEXES or (name in FOLDER_INDEXES and entry.has_children)
+        placed[source] = Placement(source, entry.section, order, navigation, entry.line)
+    return placed, problems
+
+
+def read_dates(root: Path, name: str, tz: ZoneInfo) -> dict[str, datetime]:
+    """The editors' dates file: page path (NFC) -> date. Raises ContentError when malformed.
+
+    A missing file is no dates. Entries naming no page are the caller's business.
+    """
+    path = root / name
+    if not path.is_file():
+        return {}
+    shown = _display(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError([Problem(shown, 1, "dates", f"cannot read: {exc}")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        raise ContentError([Problem(shown, line, "dates", f"not valid YAML: {exc}")]) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ContentError(
+            [
+                Problem(
+                    shown,
+                    1,
+                    "dates",
+                    "expected a map of page path -> date, like 'essays/intro.md: 2020-01-27'",
+                )
+            ]
+        )
+    lines = _key_lines(path.read_text(encoding="utf-8"))
+    out: dict[str, datetime] = {}
+    errors: list[Problem] = []
+    for key, value in data.items():
+        page = _nfc(str(key)).strip().removeprefix("./")
+        line = lines.get(str(key), 1)
+        try:
+            out[page] = to_datetime(value, tz)
+        except ValueError as exc:
+            errors.append(Problem(shown, line, "dates", f"{key}: {exc}"))
+    if errors:
+        raise ContentError(errors)
+    return out
+
+
+def _display(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        shown = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if shown.startswith("..") else shown
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Line of each top-level key of a simple YAML map (best effort, for messages)."""
+    out: dict[str, int] = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        m = re.match(r"""^(?:"([^"]+)"|'([^']+)'|([^\s#'"][^:#]*?))\s*:""", line)
+        if m:
+            key = next(g for g in m.groups() if g is not None)
+            out.setdefault(key, n)
+    return out
+
+
+def apply_summary(
+    cfg: Config, root: Path, items: list[Item], tz: ZoneInfo
+) -> tuple[list[Item], list[Problem]]:
+    """Apply SUMMARY.md and the dates file to the loaded items; return them and warnings.
+
+    ``SUMMARY.md`` itself is not a page and is dropped. Raises ContentError when the dates
+    file is malformed (a syntax error or a value that is not a date).
+    """
+    warnings: list[Problem] = []
+    summary_path = root / SUMMARY
+    if summary_path.is_file():
+        entries = parse_summary(summary_path.read_text(encoding="utf-8"))
+    else:
+        entries = []
+        warnings.append(
+            Problem(
+                SUMMARY, 1, "summary", "GitBook mode without a SUMMARY.md: no page is published"
+            )
+        )
+    pages = [i for i in items if i.source != SUMMARY]
+    placed, more = place_pages(entries, [i.source for i in pages])
+    warnings.extend(more)
+    dates = read_dates(root, cfg.content.dates_file, tz)
+    known = {_nfc(i.source) for i in pages}
+    key_lines = _dates_lines(root, cfg.content.dates_file)
+    for page in sorted(dates):
+        if page not in known:
+            warnings.append(
+                Problem(
+                    cfg.content.dates_file,
+                    key_lines.get(page, 1),
+                    "dates",
+                    f"{page!r} is not a page; entry ignored",
+                )
+            )
+
+    out: list[Item] = []
+    for item in pages:
+        place = placed.get(item.source)
+        if place is None:
+            if not item.draft:
+                warnings.append(Problem(item.source, 1, "summary", NOT_LISTED))
+            out.append(dataclasses.replace(item, draft=True))
+            continue
+        date = item.date or dates.get(_nfc(item.source))
+        kind = item.kind
+        if kind == "page" and date is not None and not place.navigation:
+            kind = "essay"
+        elif kind == "page" and date is None and not place.navigation:
+            warnings.append(Problem(item.source, 1, "date", UNDATED))
+        out.append(
+            dataclasses.replace(
+                item, kind=kind, date=date, section=place.section, order=place.order
+            )
+        )
+    return out, warnings
+
+
+def _dates_lines(root: Path, name: str) -> dict[str, int]:
+    try:
+        text = (root / name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    return {_nfc(k).removeprefix("./"): v for k, v in _key_lines(text).items()}
+
+
+def feed_candidates(root: Path, sources: Sequence[str]) -> list[str]:
+    """Pages SUMMARY.md lists that would become feed items once dated, in SUMMARY order.
+
+    Used by ``publish dates --suggest``: navigation pages and unlisted pages need no date.
+    Without a SUMMARY.md every page is a candidate.
+    """
+    summary_path = root / SUMMARY
+    if not summary_path.is_file():
+        return [s for s in sources if s != SUMMARY]
+    placed, _ = place_pages(
+        parse_summary(summary_path.read_text(encoding="utf-8")),
+        [s for s in sources if s != SUMMARY],
+    )
+    ranked = sorted(placed.values(), key=lambda p: p.order)
+    return [p.source for p in ranked if not p.navigation]

@@ -1,0 +1,47 @@
+"""The GitBook handbook fixture, materialised in a temporary folder.
+
+``tests/fixtures/handbook`` holds everything that git stores safely. Two properties are added
+here, in the copy, because a checkout on a case-insensitive or normalising file system could
+not hold them: the NFD file name and the pair of names differing only by case (see the header
+of ``EXPECTED_BROKEN.txt``).
+"""
+
+from __future__ import annotations
+
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+
+HANDBOOK = FIXTURES / "handbook"
+NFC_NAME = "archive/café-conversations.md"
+
+
+def make_handbook(dest: Path) -> Path:
+    """Copy the handbook to ``dest/handbook``, rename one page to NFD, add a case twin image.
+
+    Two Markdown pages differing only by case cannot be used: the loader rejects them as a
+    duplicate permalink before SUMMARY.md is applied (reported to the lead).
+    """
+    root = dest / "handbook"
+    shutil.copytree(HANDBOOK, root)
+    nfc = root / NFC_NAME
+    nfd = root / unicodedata.normalize("NFD", NFC_NAME)
+    nfc.rename(nfd)
+    assets = root / ".gitbook" / "assets"
+    (assets / "team.PNG").write_bytes((assets / "Team.png").read_bytes())
+    return root
+
+
+@pytest.fixture
+def handbook(tmp_path: Path) -> Path:
+    """A fresh copy of the handbook with every property of the issue."""
+    return make_handbook(tmp_path)
+
+
+def expected_broken() -> list[str]:
+    lines = (HANDBOOK / "EXPECTED_BROKEN.txt").read_text(encoding="utf-8").splitlines()
+    return sorted(line for line in lines if line.strip() and not line.startswith("#"))

@@ -1,0 +1,197 @@
+"""End to end: the GitBook handbook fixture builds, and its link report is exactly as planted."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import feedparser
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.config import load_config
+from pipeline.loader import load_site
+from tests.gitbook.conftest import expected_broken
+
+
+def _build(runner: CliRunner, root: Path, out: Path) -> tuple[int, str]:
+    result = runner.invoke(
+        main,
+        [
+            "build",
+            "--config",
+            str(root / "publish.toml"),
+            "--content",
+            str(root),
+            "--out",
+            str(out),
+            "--cache-dir",
+            str(root.parent / "cache"),
+        ],
+    )
+    return result.exit_code, result.output
+
+
+def _site(root: Path):  # type: ignore[no-untyped-def]
+    cfg = load_config(root / "publish.toml", required=True)
+    return load_site(cfg, root)
+
+
+def test_handbook_builds_and_feeds_parse(handbook: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    code, output = _build(runner, handbook, tmp_path / "out")
+    assert code == 0, output
+    for name in ("rss.xml", "atom.xml", "essays/rss.xml", "essays/atom.xml", "practices/rss.xml"):
+        parsed = feedparser.parse((tmp_path / "out" / name).read_bytes())
+        assert not parsed.bozo, (name, parsed.get("bozo_exception"))
+        assert parsed.entries, name
+    feed = json.loads((tmp_path / "out" / "feed.json").read_text(encoding="utf-8"))
+    titles = [i["title"] for i in feed["items"]]
+    assert "Origins and intent" in titles
+    assert "Kinship Circles (print edition)" not in titles  # not in SUMMARY.md
+    assert "Frequently asked questions" not in titles  # undated
+
+
+def test_feed_entries_carry_titles_descriptions_and_dates(handbook: Path, tmp_path: Path) -> None:
+    code, output = _build(CliRunner(), handbook, tmp_path / "out")
+    assert code == 0, output
+    parsed = feedparser.parse((tmp_path / "out" / "essays" / "atom.xml").read_bytes())
+    by_title = {e.title: e for e in parsed.entries}
+    origins = by_title["Origins and intent"]
+    assert origins.published.startswith("2020-01-27")
+    assert "Where the circles came from" in origins.summary
+    money = by_title["Money in small groups"]
+    assert "How a circle can share money without spoiling its friendships." in money.summary
+    # pages keep their page URL (folder/slug) so links into the handbook keep working
+    assert origins.link == "https://handbook.example.org/essays/origins-and-intent/"
+
+
+def test_sections_and_order_come_from_summary(handbook: Path) -> None:
+    items = {i.source: i for i in _site(handbook).items}
+    assert "SUMMARY.md" not in items
+    assert items["essays/origins-and-intent.md"].section == "essays"
+    assert items["essays/growing-as-a-host.md"].section == "essays"  # third level
+    assert items["practices/practice-program/week-two.md"].section == "practices"
+    assert items["participate/events.md"].section == "take-part"
+    assert items["archive/retreat-notes.md"].section == "archive"
+    assert items["README.md"].order == 1
+    assert items["essays/README.md"].order == 2
+    assert items["essays/origins-and-intent.md"].order == 3
+    orders = [i.order for i in items.values() if i.order]
+    assert sorted(orders) == list(range(1, len(orders) + 1))
+    # target written with a backslash escape, a folder link, angle brackets, NFC vs NFD
+    assert items["practices/weekly_review.md"].kind == "essay"
+    assert items["practices/practice-program/README.md"].order > 0
+    assert items["archive/gathering notes (2019).md"].kind == "essay"
+    nfd = next(s for s in items if s.startswith("archive/caf"))
+    assert items[nfd].kind == "essay" and items[nfd].date is not None
+
+
+def test_navigation_pages_stay_pages(handbook: Path) -> None:
+    items = {i.source: i for i in _site(handbook).items}
+    for source in (
+        "README.md",
+        "essays/README.md",
+        "practices/README.md",
+        "practices/practice-program/README.md",
+    ):
+        assert items[source].kind == "page", source
+        assert not items[source].draft
+
+
+def test_undated_pages_are_named_in_one_warning(handbook: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["validate", "--config", str(handbook / "publish.toml"), "--content", str(handbook)]
+    )
+    assert result.exit_code == 0, result.output
+    undated = [line for line in result.output.splitlines() if "in SUMMARY.md but undated" in line]
+    assert len(undated) == 1
+    for page in (
+        "essays/frequently-asked-questions.md",
+        "essays/on-leaving-well.md",
+        "archive/glossary.md",
+        "practices/listening-pairs.md",
+    ):
+        assert page in undated[0]
+    assert "essays/README.md" not in undated[0]  # navigation needs no date
+    assert "15 places" in undated[0]
+
+
+def test_pages_not_in_summary_are_reported_and_not_published(handbook: Path) -> None:
+    site = _site(handbook)
+    unlisted = {
+        w.path.rsplit("handbook/", 1)[-1]
+        for w in site.warnings
+        if w.message == "not in SUMMARY.md; not published"
+    }
+    assert unlisted == {
+        "print export/handbook-print.md",
+        "print export/essays-print.md",
+        "archive/2019 essays/first-letter.md",
+        "archive/2019 essays/second-letter.md",
+        "essays/a-note-on-words.md",
+    }
+    items = {i.source: i for i in site.items}
+    assert items["print export/handbook-print.md"].draft
+    assert items["print export/handbook-print.md"] not in site.pages()
+
+
+def test_adding_a_page_to_summary_adds_it_to_the_feed(handbook: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    code, output = _build(runner, handbook, tmp_path / "before")
+    assert code == 0, output
+    before = feedparser.parse((tmp_path / "before" / "rss.xml").read_bytes())
+    assert "A note on words" not in [e.title for e in before.entries]
+
+    summary = handbook / "SUMMARY.md"
+    text = summary.read_text(encoding="utf-8")
+    text = text.replace(
+        "  * [Frequently asked questions]",
+        "  * [A note on words](essays/a-note-on-words.md)\n  * [Frequently asked questions]",
+    )
+    summary.write_text(text, encoding="utf-8")
+
+    code, output = _build(runner, handbook, tmp_path / "after")
+    assert code == 0, output
+    after = feedparser.parse((tmp_path / "after" / "rss.xml").read_bytes())
+    entry = next(e for e in after.entries if e.title == "A note on words")
+    assert "07 Jul 2021 00:00:00 +0100" in entry.published  # from dates.yml, in the site zone
+    assert len(after.entries) == len(before.entries) + 1
+    assert "a-note-on-words.md" not in output  # no longer reported as unlisted
+
+
+def test_link_report_names_exactly_the_planted_broken_links(
+    handbook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(handbook)  # report paths relative to the handbook, as in the file
+    result = CliRunner().invoke(
+        main,
+        [
+            "links",
+            "--content",
+            ".",
+            "--offline",
+            "--format",
+            "json",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    rows = json.loads(result.stdout)
+    broken = sorted(
+        unicodedata.normalize("NFC", f"{r['source']} {r['url']}")
+        for r in rows
+        if r["status"] == "broken"
+    )
+    assert broken == expected_broken()
+    ok = {r["url"] for r in rows if r["status"] == "ok"}
+    # the redirect map finds old slugs; folder links, escapes and angle brackets resolve
+    assert "https://handbook.example.org/essays/the-five-layers" in ok
+    assert "https://handbook.example.org/get-involved" in ok
+    assert "practice-program/" in ok
+    assert "weekly_review.md" in ok
+    assert "../archive/gathering notes (2019).md" in ok
+    assert "print export/Handbook.pdf" in ok

@@ -1,0 +1,158 @@
+"""SUMMARY.md parsing and its application to loaded items (pipeline.gitbook)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from pipeline.config import Config, ContentConfig
+from pipeline.errors import ContentError
+from pipeline.gitbook import NOT_LISTED, UNDATED, parse_summary, place_pages, read_dates
+from pipeline.loader import load_site
+
+TOC = """\
+# Table of contents
+
+* [Home](README.md)
+
+## Essays & Notes
+
+* [Essays](essays/)
+  * [Why *small* groups](<essays/why small (draft).md>)
+    * [Deeper](essays/deep\\_dive.md)
+  * [Money](essays/money)
+* [Elsewhere](https://forum.example.net/)
+
+## Archive
+
+1. [Old notes](archive/Old-Notes.md)
+2. [Again](essays/money.md)
+3. [Gone](archive/missing.md)
+"""
+
+
+def test_parse_summary_levels_groups_and_targets() -> None:
+    entries = parse_summary(TOC)
+    assert [(e.title, e.target, e.depth, e.line) for e in entries] == [
+        ("Home", "README.md", 0, 3),
+        ("Essays", "essays/", 0, 7),
+        ("Why small groups", "essays/why small (draft).md", 1, 8),
+        ("Deeper", "essays/deep_dive.md", 2, 9),
+        ("Money", "essays/money", 1, 10),
+        ("Elsewhere", "https://forum.example.net/", 0, 11),
+        ("Old notes", "archive/Old-Notes.md", 0, 15),
+        ("Again", "essays/money.md", 0, 16),
+        ("Gone", "archive/missing.md", 0, 17),
+    ]
+    assert [e.section for e in entries] == ["home", *["essays-notes"] * 5, *["archive"] * 3]
+    assert entries[1].has_children and entries[2].has_children and not entries[3].has_children
+    assert entries[5].external and not entries[0].external
+
+
+def test_place_pages_resolves_folders_case_and_reports_problems() -> None:
+    sources = [
+        "README.md",
+        "essays/README.md",
+        "essays/why small (draft).md",
+        "essays/deep_dive.md",
+        "essays/money.md",
+        "archive/old-notes.md",
+    ]
+    placed, problems = place_pages(parse_summary(TOC), sources)
+    assert [p.source for p in sorted(placed.values(), key=lambda p: p.order)] == [
+        "README.md",
+        "essays/README.md",
+        "essays/why small (draft).md",
+        "essays/deep_dive.md",
+        "essays/money.md",
+        "archive/old-notes.md",
+    ]
+    assert placed["README.md"].navigation and placed["essays/README.md"].navigation
+    assert not placed["essays/money.md"].navigation
+    messages = [f"{p.line}: {p.message}" for p in problems]
+    assert any(m.startswith("15: ") and "case differs" in m for m in messages)
+    assert any(m.startswith("16: ") and "listed twice" in m for m in messages)
+    assert any(m.startswith("17: ") and "is not a page" in m for m in messages)
+
+
+def _write(root: Path, rel: str, text: str) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _cfg(**content: object) -> Config:
+    return Config(content=dataclasses.replace(ContentConfig(flavour="auto"), **content))
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    root = tmp_path / "book"
+    _write(
+        root,
+        "SUMMARY.md",
+        "# Contents\n\n* [Home](README.md)\n* [A](a.md)\n* [B](b.md)\n* [C](c.md)\n",
+    )
+    _write(root, "README.md", "# Home\n")
+    _write(root, "a.md", "---\ndate: 2020-01-01\n---\n# A\n\nText.\n")
+    _write(root, "b.md", "# B\n\nText.\n")
+    _write(root, "c.md", "# C\n\nText.\n")
+    _write(root, "d.md", "# D\n\nNot listed.\n")
+    _write(root, "dates.yml", "b.md: 2021-02-03\n'./a.md': 1999-01-01\n")
+    return root
+
+
+def test_dates_from_front_matter_then_dates_file(book: Path) -> None:
+    site = load_site(_cfg(), book)
+    items = {i.source: i for i in site.items}
+    assert items["a.md"].kind == "essay" and items["a.md"].date.year == 2020  # type: ignore[union-attr]
+    assert items["b.md"].kind == "essay" and str(items["b.md"].date) == "2021-02-03 00:00:00+00:00"
+    assert items["c.md"].kind == "page" and items["c.md"].date is None
+    assert items["README.md"].kind == "page"
+    assert items["d.md"].draft
+    found = {(w.path.rsplit("/", 1)[-1], w.message) for w in site.warnings}
+    assert ("c.md", UNDATED) in found
+    assert ("d.md", NOT_LISTED) in found
+
+
+def test_auto_mode_needs_summary_not_just_assets(book: Path) -> None:
+    (book / "SUMMARY.md").unlink()
+    (book / ".gitbook" / "assets").mkdir(parents=True)
+    (book / "a.md").write_text("# A\n\nText.\n", encoding="utf-8")
+    site = load_site(_cfg(), book)
+    assert all(i.kind == "page" and not i.draft for i in site.items)
+    assert not any(w.message == NOT_LISTED for w in site.warnings)
+
+
+def test_dates_file_entry_naming_no_page_is_a_warning(book: Path) -> None:
+    (book / "dates.yml").write_text("b.md: 2021-02-03\nrenamed.md: 2020-01-01\n")
+    site = load_site(_cfg(), book)
+    assert any("'renamed.md' is not a page" in w.message and w.line == 2 for w in site.warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("a.md: 2020-01-01\nb.md: [nope\n", 3, "not valid YAML"),
+        ("- a.md\n", 1, "expected a map"),
+        ("a.md: 2020-01-01\nb.md: next tuesday\n", 2, "expected a date"),
+    ],
+)
+def test_malformed_dates_file_is_a_content_error(
+    tmp_path: Path, text: str, line: int, words: str
+) -> None:
+    (tmp_path / "dates.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        read_dates(tmp_path, "dates.yml", ZoneInfo("UTC"))
+    problem = caught.value.problems[0]
+    assert problem.line == line and words in problem.message
+    assert problem.path.endswith("dates.yml")
+
+
+def test_dates_file_name_is_configurable(book: Path) -> None:
+    (book / "dates.yml").rename(book / "when.yaml")
+    site = load_site(_cfg(dates_file="when.yaml"), book)
+    assert {i.source: i.kind for i in site.items}["b.md"] == "essay"
