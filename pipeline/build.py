@@ -8,11 +8,18 @@ build wrote that are no longer produced are removed, using a manifest in the out
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.buildstate import (
+    Manifest,
+    file_stamps,
+    fingerprint,
+    read_manifest,
+    still_valid,
+    write_manifest,
+)
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.loader import load_site
@@ -27,8 +34,6 @@ from pipeline.syndication.directory import FeedLink, render_index, render_opml
 from pipeline.syndication.ical import render_ics
 from pipeline.syndication.jsonfeed import render_json
 from pipeline.syndication.rss import render_rss
-
-MANIFEST = ".publish-manifest.json"
 
 
 @dataclass(frozen=True)
@@ -231,10 +236,22 @@ def build(
     Everything that can fail on content fails before the output folder is touched; the
     write phase holds a lock so two builds never interleave their files.
     """
+    previous = read_manifest(out_dir)
+    if still_valid(previous, fingerprint(cfg, content_dir, out_dir), out_dir, now):
+        return _from_manifest(previous)
     site = load_site(cfg, content_dir, strict=strict, write_ledger=True, cache_dir=cache_dir)
     rendered = render_items(cfg, site.items, cache_dir)
     site = Site(tuple(rendered), site.warnings)
     outputs, links, copies = plan_outputs(cfg, content_dir, site, now)
+    if (
+        any(i.episode for i in site.items)
+        and not cfg.podcast.guid
+        and cfg.path
+        and cfg.path.exists()
+    ):
+        from pipeline.podcast.show import pin_guid, show_guid
+
+        pin_guid(cfg.path, show_guid(cfg))  # computed once, then pinned and never recomputed
     with exclusive_lock(out_dir):
         remove_strays(out_dir)
         written: list[str] = []
@@ -250,33 +267,54 @@ def build(
             produced.add(rel)
             if copy_if_changed(src, out_dir / rel):
                 written.append(rel)
-        removed = _remove_stale(out_dir, produced)
-    if (
-        any(i.episode for i in site.items)
-        and not cfg.podcast.guid
-        and cfg.path
-        and cfg.path.exists()
-    ):
-        from pipeline.podcast.show import pin_guid, show_guid
+        removed = _remove_stale(out_dir, set(previous.files), produced)
+        result = BuildResult(
+            items=len(site.published(now)),
+            pages=len(site.pages()),
+            feeds=len(links),
+            written=tuple(written),
+            unchanged=unchanged,
+            removed=removed,
+            warnings=site.warnings,
+        )
+        due = [
+            i.date for i in site.items if i.is_feed_item and not i.draft and i.date and i.date > now
+        ]
+        write_manifest(
+            out_dir,
+            Manifest(
+                fingerprint(cfg, content_dir, out_dir),
+                min(due).isoformat() if due else None,
+                file_stamps(out_dir, produced),
+                {
+                    "items": result.items,
+                    "pages": result.pages,
+                    "feeds": result.feeds,
+                    "warnings": [[w.path, w.line, w.field, w.message] for w in result.warnings],
+                },
+            ),
+        )
+    return result
 
-        pin_guid(cfg.path, show_guid(cfg))  # computed once, then pinned and never recomputed
+
+def _from_manifest(manifest: Manifest) -> BuildResult:
+    r = manifest.result
+    warnings = tuple(
+        Problem(str(p), int(n), str(f), str(m)) for p, n, f, m in r.get("warnings", [])
+    )
     return BuildResult(
-        items=len(site.published(now)),
-        pages=len(site.pages()),
-        feeds=len(links),
-        written=tuple(written),
-        unchanged=unchanged,
-        removed=removed,
-        warnings=site.warnings,
+        items=int(r.get("items", 0)),
+        pages=int(r.get("pages", 0)),
+        feeds=int(r.get("feeds", 0)),
+        written=(),
+        unchanged=len(manifest.files),
+        removed=(),
+        warnings=warnings,
     )
 
 
-def _remove_stale(out_dir: Path, produced: set[str]) -> tuple[str, ...]:
-    manifest = out_dir / MANIFEST
-    try:
-        previous = set(json.loads(manifest.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
-        previous = set()
+def _remove_stale(out_dir: Path, previous: set[str], produced: set[str]) -> tuple[str, ...]:
+    """Delete what an earlier build wrote and this one no longer produces."""
     removed = []
     for rel in sorted(previous - produced):
         target = out_dir / rel
@@ -284,5 +322,4 @@ def _remove_stale(out_dir: Path, produced: set[str]) -> tuple[str, ...]:
             continue
         target.unlink()
         removed.append(rel)
-    write_if_changed(manifest, (json.dumps(sorted(produced), indent=0) + "\n").encode())
     return tuple(removed)

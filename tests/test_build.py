@@ -228,3 +228,19 @@ def test_pages_index_and_opml(site: Path) -> None:
         assert f"https://commons.example.org/{name}" in index
     opml = (out / "feeds.opml").read_text()
     assert 'xmlUrl="https://commons.example.org/essays/rss.xml"' in opml
+
+
+def test_nothing_changed_means_nothing_done(site: Path) -> None:
+    out = site / "out"
+    cfg = load_config(site / "publish.toml")
+    first = build(cfg, site / "content", out, now=NOW, cache_dir=site / ".cache")
+    assert first.written
+    again = build(load_config(site / "publish.toml"), site / "content", out, now=NOW,
+                  cache_dir=site / ".cache")
+    assert again.written == () and again.items == first.items
+    # a touched output is noticed and rewritten
+    (out / "rss.xml").write_text("tampered")
+    third = build(load_config(site / "publish.toml"), site / "content", out, now=NOW,
+                  cache_dir=site / ".cache")
+    assert "rss.xml" in third.written
+    assert feedparser.parse((out / "rss.xml").read_bytes()).entries

@@ -33,7 +33,7 @@ def test_mypy_strict() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-COMMANDS = sorted(main.commands)
+COMMANDS = sorted(main.all_commands)
 
 
 @pytest.mark.parametrize("name", COMMANDS)
@@ -47,7 +47,7 @@ def test_every_command_has_help_with_example(name: str) -> None:
 def test_readme_reference_lists_every_command_and_option(name: str) -> None:
     readme = (REPO / "README.md").read_text()
     assert f"publish {name}" in readme, f"README does not document `publish {name}`"
-    command = main.commands[name]
+    command = main.all_commands[name]
     section = readme.split(f"### `publish {name}", 1)
     assert len(section) == 2, f"README has no '### `publish {name}' section"
     body = section[1].split("\n### ", 1)[0]

@@ -1,16 +1,54 @@
 """The ``publish`` command line: thin Click commands over the :mod:`pipeline` library.
 
 Exit codes: 0 ok, 1 unexpected error, 2 content errors or broken links, 3 configuration errors.
+Commands are imported only when run, so ``publish build`` with nothing to do starts fast.
 """
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
 from pipeline import __version__
 
+COMMANDS = {
+    "build": "pipeline.cli.build:build",
+    "validate": "pipeline.cli.build:validate",
+    "new": "pipeline.cli.build:new",
+    "links": "pipeline.cli.links:links",
+    "digest": "pipeline.cli.digest:digest",
+    "lint-feed": "pipeline.cli.lint_feed:lint_feed_command",
+    "dates": "pipeline.cli.dates:dates",
+    "feed-diff": "pipeline.cli.feed_diff:feed_diff",
+}
+"""Command name -> ``module:attribute`` of its Click command."""
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, attr = target.partition(":")
+        command = getattr(importlib.import_module(module), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+    @property
+    def all_commands(self) -> dict[str, click.Command]:
+        ctx = click.Context(self)
+        found = {name: self.get_command(ctx, name) for name in COMMANDS}
+        return {k: v for k, v in found.items() if v is not None}
+
 
 @click.group(
+    cls=LazyGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="Exit codes: 0 ok, 1 unexpected error, 2 content errors or broken links, "
     "3 configuration errors.",
@@ -23,33 +61,3 @@ def main() -> None:
     Example:
       publish build            # feeds/ from content/ and publish.toml
     """
-
-
-def _register() -> None:
-    from pipeline.cli import build
-
-    for cmd in (build.build, build.validate, build.new):
-        main.add_command(cmd)
-
-    from pipeline.cli import links
-
-    main.add_command(links.links)
-
-    from pipeline.cli import digest
-
-    main.add_command(digest.digest)
-
-    from pipeline.cli import lint_feed
-
-    main.add_command(lint_feed.lint_feed_command)
-
-    from pipeline.cli import dates
-
-    main.add_command(dates.dates)
-
-    from pipeline.cli import feed_diff
-
-    main.add_command(feed_diff.feed_diff)
-
-
-_register()

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.loader import load_site
+from pipeline.model import Site
 from tests.gitbook.conftest import expected_broken
 
 
@@ -34,7 +35,7 @@ def _build(runner: CliRunner, root: Path, out: Path) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def _site(root: Path):  # type: ignore[no-untyped-def]
+def _site(root: Path) -> Site:
     cfg = load_config(root / "publish.toml", required=True)
     return load_site(cfg, root)
 

@@ -54,9 +54,7 @@ def assert_nothing_leaked(out: Path, outside: Path) -> None:
     for path in output_files(out):
         assert SECRET_MARKER.encode() not in path.read_bytes(), f"secret leaked into {path}"
         assert path.name not in names or path.suffix == ".md", f"outside file copied: {path}"
-    assert "root:x:0:0" not in "".join(
-        p.read_text("utf-8", "replace") for p in output_files(out)
-    )
+    assert "root:x:0:0" not in "".join(p.read_text("utf-8", "replace") for p in output_files(out))
 
 
 @pytest.mark.parametrize("target", HOSTILE_TARGETS)
@@ -90,8 +88,14 @@ def test_front_matter_image_outside_the_root(tmp_path: Path, outside: Path, targ
 
 def test_symlinked_asset_pointing_outside_is_not_copied(tmp_path: Path, outside: Path) -> None:
     site = tmp_path / "site"
-    make_site(site, {"essays/post.md": essay("Post", image="leak.png",
-                                             body="![a](leak.png) ![b](dir/secret.png)\n")})
+    make_site(
+        site,
+        {
+            "essays/post.md": essay(
+                "Post", image="leak.png", body="![a](leak.png) ![b](dir/secret.png)\n"
+            )
+        },
+    )
     (site / "content/essays/leak.png").symlink_to(outside / "secret.png")
     (site / "content/essays/dir").symlink_to(outside, target_is_directory=True)
     run = run_build(site)
@@ -101,9 +105,7 @@ def test_symlinked_asset_pointing_outside_is_not_copied(tmp_path: Path, outside:
         assert_nothing_leaked(site / "out", outside)
 
 
-def test_symlinked_markdown_file_pointing_outside_is_refused(
-    tmp_path: Path, outside: Path
-) -> None:
+def test_symlinked_markdown_file_pointing_outside_is_refused(tmp_path: Path, outside: Path) -> None:
     site = tmp_path / "site"
     make_site(site, {"essays/fine.md": essay()})
     (site / "content/essays/stolen.md").symlink_to(outside / "secret.md")
@@ -129,8 +131,13 @@ def test_symlinked_folder_pointing_outside_is_not_walked(tmp_path: Path, outside
 def test_symlink_inside_the_root_still_works(tmp_path: Path) -> None:
     """The guard is about leaving the root, not about symlinks as such."""
     site = tmp_path / "site"
-    make_site(site, {"essays/post.md": essay("Post", body="![a](alias.png)\n"),
-                     "media/real.png": b"\x89PNG\r\n\x1a\nINSIDE"})
+    make_site(
+        site,
+        {
+            "essays/post.md": essay("Post", body="![a](alias.png)\n"),
+            "media/real.png": b"\x89PNG\r\n\x1a\nINSIDE",
+        },
+    )
     (site / "content/essays/alias.png").symlink_to(site / "content/media/real.png")
     run = run_build(site)
     assert run.exit_code == 0, run.stderr
@@ -183,8 +190,11 @@ def test_episode_media_outside_the_root_is_refused(
     episodes = site / "content/episodes"
     for name in ("leak.mp3", "leak.vtt", "leak.png"):
         os.symlink(outside / name.replace("leak", "secret"), episodes / name)
-    values = {"audio": "media/001-welcome.mp3", "transcript": "media/001-welcome.vtt",
-              "image": "../podcast/cover.jpg"}
+    values = {
+        "audio": "media/001-welcome.mp3",
+        "transcript": "media/001-welcome.vtt",
+        "image": "../podcast/cover.jpg",
+    }
     values[key] = target.format(outside=outside)
     (episodes / "009-hostile.md").write_text(EPISODE.format(**values))
     run = run_build(site, site / "feeds")

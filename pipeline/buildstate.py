@@ -1,0 +1,97 @@
+"""What the last build saw and wrote, so a build with nothing changed does nothing.
+
+The manifest in the output folder records a fingerprint of every input (each content file's
+path, size and mtime, the configuration's bytes, the versions of publish and its renderer),
+the moment the next scheduled item falls due, and the size and mtime of every file written.
+When all of that still holds, the outputs are already right and the build ends at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline import __version__
+from pipeline.config import Config
+from pipeline.output import write_if_changed
+from pipeline.render.markdown import RENDERER_VERSION
+
+MANIFEST = ".publish-manifest.json"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    fingerprint: str = ""
+    valid_until: str | None = None
+    """ISO time the next scheduled item falls due (the outputs change then), or None."""
+    files: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Output path -> (size, mtime_ns) as written."""
+    result: dict[str, Any] = field(default_factory=dict)
+
+
+def fingerprint(cfg: Config, content_dir: Path, out_dir: Path) -> str:
+    """A hash of every input of a build, from file metadata (no file is read but the config)."""
+    h = hashlib.sha256()
+    h.update(f"{__version__}\0{RENDERER_VERSION}\0{out_dir.resolve()}\0".encode())
+    if cfg.path is not None and cfg.path.exists():
+        h.update(cfg.path.read_bytes())
+    root = str(content_dir)
+    for dirpath, dirnames, filenames in os.walk(content_dir):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            h.update(f"{os.path.relpath(path, root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def read_manifest(out_dir: Path) -> Manifest:
+    try:
+        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        files = {str(k): (int(v[0]), int(v[1])) for k, v in data.get("files", {}).items()}
+        return Manifest(
+            str(data.get("fingerprint", "")),
+            data.get("valid_until"),
+            files,
+            dict(data.get("result", {})),
+        )
+    except (OSError, ValueError, TypeError, AttributeError, IndexError, KeyError):
+        return Manifest()
+
+
+def write_manifest(out_dir: Path, manifest: Manifest) -> None:
+    data = {
+        "fingerprint": manifest.fingerprint,
+        "valid_until": manifest.valid_until,
+        "result": manifest.result,
+        "files": {k: list(v) for k, v in sorted(manifest.files.items())},
+    }
+    write_if_changed(out_dir / MANIFEST, (json.dumps(data, indent=0) + "\n").encode())
+
+
+def file_stamps(out_dir: Path, produced: set[str]) -> dict[str, tuple[int, int]]:
+    stamps = {}
+    for rel in produced:
+        try:
+            st = (out_dir / rel).stat()
+        except OSError:
+            continue
+        stamps[rel] = (st.st_size, st.st_mtime_ns)
+    return stamps
+
+
+def still_valid(manifest: Manifest, current: str, out_dir: Path, now: dt.datetime) -> bool:
+    """True when the inputs, the clock's effect and every output are as the last build left them."""
+    if not manifest.fingerprint or manifest.fingerprint != current:
+        return False
+    if manifest.valid_until and now >= dt.datetime.fromisoformat(manifest.valid_until):
+        return False
+    return file_stamps(out_dir, set(manifest.files)) == manifest.files
