@@ -226,26 +226,32 @@ def prepare(
     return dataclasses.replace(site, items=tuple(rendered))
 
 
+def _scan_one(args: tuple[Path, Path, int, str]) -> SourceDoc:
+    content_dir, path, max_bytes, slug_style = args
+    try:
+        doc = read_doc(content_dir, path, max_bytes)
+    except Exception:  # any unreadable file is reported by validation, not by the link scan
+        return SourceDoc(relpath(content_dir, path), (), frozenset())
+    return scan(
+        doc.parsed.body,
+        doc.source,
+        slug_style=slug_style,
+        line_offset=doc.parsed.body_line - 1,
+    )
+
+
 def scan_sources(config: Config, content_dir: Path) -> list[SourceDoc]:
     """Every Markdown file's links (with lines) and anchors, for the link checker.
 
-    Files that do not parse are skipped here; ``publish validate`` reports them.
+    Files that do not parse are skipped here; ``publish validate`` reports them. Large trees
+    are parsed on both cores.
     """
-    out: list[SourceDoc] = []
-    url_of: dict[str, str] = {}
-    for path in iter_markdown(content_dir):
-        try:
-            doc = read_doc(content_dir, path, config.content.max_file_bytes)
-        except Exception:
-            out.append(SourceDoc(relpath(content_dir, path), (), frozenset()))
-            continue
-        out.append(
-            scan(
-                doc.parsed.body,
-                doc.source,
-                slug_style=config.content.slug_style,
-                line_offset=doc.parsed.body_line - 1,
-                url_of=url_of,
-            )
-        )
-    return out
+    jobs = [
+        (content_dir, path, config.content.max_file_bytes, config.content.slug_style)
+        for path in iter_markdown(content_dir)
+    ]
+    workers = min(2, os.cpu_count() or 1)
+    if len(jobs) >= PARALLEL_THRESHOLD and workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            return list(pool.map(_scan_one, jobs, chunksize=64))
+    return [_scan_one(job) for job in jobs]

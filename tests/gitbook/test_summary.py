@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -84,8 +83,8 @@ def _write(root: Path, rel: str, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _cfg(**content: object) -> Config:
-    return Config(content=dataclasses.replace(ContentConfig(flavour="auto"), **content))
+def _cfg(dates_file: str = "dates.yml") -> Config:
+    return Config(content=ContentConfig(flavour="auto", dates_file=dates_file))
 
 
 @pytest.fixture
