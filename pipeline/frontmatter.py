@@ -84,6 +84,9 @@ def _check_depth(yaml_text: str, offset: int) -> None:
 
     libyaml's composer recurses in C: ``[[[[...]]]]`` 100,000 deep crashes the process.
     """
+    # every collection opens with one of these characters: few of them, no deep nesting
+    if sum(yaml_text.count(c) for c in "[{-:?") <= MAX_DEPTH:
+        return
     depth = 0
     for event in yaml.parse(yaml_text, Loader=_LOADER):
         if isinstance(event, yaml.CollectionStartEvent):

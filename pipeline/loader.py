@@ -242,6 +242,8 @@ def load_site(
     docs: list[RawDoc] = []
     gitbook = _gitbook_mode(cfg, root)
     for path in iter_markdown(root):
+        if gitbook and path.parent == root and path.name == "SUMMARY.md":
+            continue  # the table of contents, read by pipeline.gitbook; not a page
         try:
             docs.append(read_doc(root, path, cfg.content.max_file_bytes))
         except FrontMatterError as exc:
@@ -278,12 +280,15 @@ def load_site(
         if item is not None:
             items.append(item)
 
-    _check_unique(items, docs, problems)
     if gitbook:
         from pipeline.gitbook import apply_summary
 
-        items, more = apply_summary(cfg, root, items, tz)
-        warnings.extend(more)
+        try:
+            items, more = apply_summary(cfg, root, items, tz)
+            warnings.extend(more)
+        except ContentError as exc:  # a malformed dates file: reported with everything else
+            problems.extend(exc.problems)
+    _check_unique(items, docs, problems)
     if problems:
         raise ContentError(_shown(root, p) for p in problems)
     if write_ledger:
@@ -319,7 +324,8 @@ def _check_unique(items: list[Item], docs: list[RawDoc], problems: list[Problem]
     by_url: dict[str, list[Item]] = defaultdict(list)
     for item in items:
         by_id[item.id].append(item)
-        by_url[item.url].append(item)
+        if not item.draft:  # a draft's URL is checked when it is published
+            by_url[item.url].append(item)
     for group, field_name, what in ((by_id, "id", "id"), (by_url, "slug", "permalink")):
         for key, same in group.items():
             if len(same) < 2:
