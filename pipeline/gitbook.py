@@ -256,7 +256,8 @@ def read_dates(root: Path, name: str, tz: ZoneInfo) -> dict[str, datetime]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
-        raise ContentError([Problem(shown, line, "dates", f"not valid YAML: {exc}")]) from None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ContentError([Problem(shown, line, "dates", f"not valid YAML: {problem}")]) from None
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -287,7 +287,9 @@ def load_site(
             items, more = apply_summary(cfg, root, items, tz)
             warnings.extend(more)
         except ContentError as exc:  # a malformed dates file: reported with everything else
-            problems.extend(exc.problems)
+            problems.extend(
+                Problem(cfg.content.dates_file, p.line, p.field, p.message) for p in exc.problems
+            )
     _check_unique(items, docs, problems)
     if problems:
         raise ContentError(_shown(root, p) for p in problems)

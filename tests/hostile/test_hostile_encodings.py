@@ -20,7 +20,7 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
         ("---\ntitle: Café\n---\n".encode("utf-16"), "essays/bad.md:1: file: binary file"),
         (
             "---\ntitle: Caf\xe9\ndate: 2024-05-01\n---\nx\n".encode("latin-1"),
-            "essays/bad.md:2: file: not UTF-8 text (byte 0xe9 at offset 15)",
+            "essays/bad.md:2: file: not UTF-8 text (byte 0xe9 at offset 14)",
         ),
         (
             "---\ntitle: ok\ndate: 2024-05-01\n---\n\nline\nna\xefve\n".encode("cp1252"),
