@@ -196,7 +196,8 @@ def test_calendar_feed(site: Path) -> None:
     ics = (out / "events.ics").read_bytes().decode()
     assert ics.startswith("BEGIN:VCALENDAR\r\n") and ics.endswith("END:VCALENDAR\r\n")
     assert "UID:9c2e1d44-1b7f-4e5f-c1b2-3d4e5f6a7b02@commons.example.org" in ics
-    assert "DTSTART:20250314T180000Z" in ics  # 19:00 in Berlin
+    assert "DTSTART;TZID=Europe/Berlin:20250314T190000" in ics
+    assert "BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin" in ics and "TZOFFSETTO:+0200" in ics
     assert all(len(line.encode()) <= 75 for line in ics.split("\r\n"))
     seq = re.search(r"UID:9c2e1d44-1b7f-4e5f-c1b2-3d4e5f6a7b02.*?SEQUENCE:(\d+)", ics, re.S)
     assert seq
@@ -244,3 +245,19 @@ def test_nothing_changed_means_nothing_done(site: Path) -> None:
                   cache_dir=site / ".cache")
     assert "rss.xml" in third.written
     assert feedparser.parse((out / "rss.xml").read_bytes()).entries
+
+
+def test_calendar_parses_with_a_real_client_and_keeps_the_instant(site: Path) -> None:
+    import icalendar
+
+    out = site / "out"
+    run_build(site, out)
+    cal = icalendar.Calendar.from_ical((out / "events.ics").read_bytes())
+    events = {str(e["SUMMARY"]): e for e in cal.walk("VEVENT")}
+    party = events["Release party in Berlin"]
+    start = party.decoded("DTSTART")
+    assert start.utcoffset() == dt.timedelta(hours=1)
+    assert start.astimezone(dt.UTC) == dt.datetime(2025, 3, 14, 18, 0, tzinfo=dt.UTC)
+    call = events["Monthly community call"]
+    assert call.decoded("DTSTART").astimezone(dt.UTC).hour == 17  # 18:00 Berlin, naive in file
+    assert len(list(cal.walk("VTIMEZONE"))) == 1

@@ -2,8 +2,8 @@
 
 UIDs derive from item ids; SEQUENCE comes from the content (a ``sequence`` key, else the
 minutes between ``date`` and ``updated``), never from build history; DTSTAMP is the item's
-own last change, so the file is byte-stable. Times are written in UTC (unambiguous in every
-client) with the event's zone named in X-PUBLISH-TZID and the calendar's X-WR-TIMEZONE.
+own last change, so the file is byte-stable. Timed events carry their own zone (TZID, with a
+VTIMEZONE built from the IANA database); all-day events are dates.
 """
 
 from __future__ import annotations
@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from pipeline import __version__
 from pipeline.config import Config
 from pipeline.model import Item
 from pipeline.syndication.common import summary
+from pipeline.syndication.vtimezone import vtimezone
 from pipeline.text import clean
 
 
@@ -49,6 +51,10 @@ def _utc(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def _local(value: dt.datetime, zone: ZoneInfo) -> str:
+    return value.astimezone(zone).strftime("%Y%m%dT%H%M%S")
+
+
 def sequence_of(item: Item) -> int:
     assert item.event is not None
     if item.event.sequence:
@@ -69,6 +75,14 @@ def render_ics(cfg: Config, items: Sequence[Item]) -> bytes:
         f"X-WR-CALNAME:{_text(cfg.site.title)}",
         f"X-WR-TIMEZONE:{cfg.site.timezone}",
     ]
+    zones: dict[str, set[int]] = {}
+    for item in items:
+        if item.event and not item.event.all_day:
+            zones.setdefault(item.event.timezone, set()).add(item.event.starts.year)
+            if item.event.ends:
+                zones[item.event.timezone].add(item.event.ends.year)
+    for name, years in sorted(zones.items()):
+        lines += vtimezone(name, years)
     for item in sorted(items, key=lambda i: (i.event.starts if i.event else i.date, i.guid)):
         ev = item.event
         if ev is None or item.date is None:
@@ -86,9 +100,10 @@ def render_ics(cfg: Config, items: Sequence[Item]) -> bytes:
             end = ev.ends or ev.starts
             lines.append(f"DTEND;VALUE=DATE:{(end + dt.timedelta(days=1)).strftime('%Y%m%d')}")
         else:
-            lines.append(f"DTSTART:{_utc(ev.starts)}")
-            lines.append(f"DTEND:{_utc(ev.ends or ev.starts + dt.timedelta(hours=1))}")
-            lines.append(f"X-PUBLISH-TZID:{ev.timezone}")
+            zone = ZoneInfo(ev.timezone)
+            ends = ev.ends or ev.starts + dt.timedelta(hours=1)
+            lines.append(f"DTSTART;TZID={ev.timezone}:{_local(ev.starts, zone)}")
+            lines.append(f"DTEND;TZID={ev.timezone}:{_local(ends, zone)}")
         lines.append(f"SUMMARY:{_text(item.title)}")
         lines.append(f"DESCRIPTION:{_text(summary(item) + chr(10) + chr(10) + item.url)}")
         if ev.location:
