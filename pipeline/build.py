@@ -316,9 +316,12 @@ def _from_manifest(manifest: Manifest) -> BuildResult:
 def _remove_stale(out_dir: Path, previous: set[str], produced: set[str]) -> tuple[str, ...]:
     """Delete what an earlier build wrote and this one no longer produces."""
     removed = []
+    root = out_dir.resolve()
     for rel in sorted(previous - produced):
         target = out_dir / rel
-        if ".." in Path(rel).parts or not target.is_file():
+        if Path(rel).is_absolute() or ".." in Path(rel).parts or not target.is_file():
+            continue  # a tampered manifest never reaches outside the output folder
+        if root not in target.resolve().parents:
             continue
         target.unlink()
         removed.append(rel)

@@ -8,7 +8,6 @@ which is what the link checker reads (:func:`scan`).
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 from collections.abc import Callable, Mapping
@@ -24,17 +23,12 @@ from markdown_it.token import Token
 from pipeline.model import LinkRef, SourceDoc
 from pipeline.paths import asset_url, is_external
 from pipeline.render.gitbook import TAG, gitbook_plugin, parse_args
+from pipeline.render.sanitize import sanitize
 from pipeline.render.slugs import Slugger
 
 RENDERER_VERSION = "1"
 """Bump when output HTML changes for the same input: it keys the render cache."""
 
-_HTML_URL = re.compile(r"""(?i)\b(href|src|poster)\s*=\s*(["'])(.*?)\2""")
-_HTML_ANCHOR = re.compile(r"""(?i)<[a-z][^>]*?\b(?:id|name)\s*=\s*["']([^"']+)["']""")
-_ACTIVE = re.compile(
-    r"(?is)<(script|iframe|object|embed|style)\b.*?(</\1\s*>|$)|<(script|iframe|object|embed)\b[^>]*>"
-)
-_ON_ATTR = re.compile(r"""(?i)\s+on[a-z]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""")
 _EXPLICIT_ID = re.compile(r"\s*\{#([\w\-:.]+)\}\s*$")
 
 
@@ -129,20 +123,13 @@ def _heading_ids(state: StateCore) -> None:
 
 
 def _rewrite_html(ctx: PageContext, content: str, line: int) -> str:
-    content = _ACTIVE.sub("", content)
-    content = _ON_ATTR.sub("", content)
-    for m in _HTML_ANCHOR.finditer(content):
-        ctx.anchors.add(m.group(1))
-
-    def sub(m: re.Match[str]) -> str:
-        raw = html.unescape(m.group(3))
-        kind = "image" if m.group(1).lower() in ("src", "poster") else "link"
-        at = line + content.count("\n", 0, m.start())
+    def resolve(raw: str, kind: str, at: int) -> str:
         ctx.links.append(LinkRef(ctx.source, at, _author_form(raw), "", "html"))
-        value = html.escape(ctx.resolve(raw, kind), quote=True)
-        return f"{m.group(1)}={m.group(2)}{value}{m.group(2)}"
+        return ctx.resolve(raw, kind)
 
-    return _HTML_URL.sub(sub, content)
+    safe, anchors = sanitize(content, resolve, line)
+    ctx.anchors.update(anchors)
+    return safe
 
 
 def _author_form(href: str) -> str:

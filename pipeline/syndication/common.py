@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import re
 from collections.abc import Sequence
@@ -76,11 +77,25 @@ def plan_feeds(cfg: Config, items: Sequence[Item]) -> list[FeedSpec]:
     wanted = cfg.feeds.tags
     all_tags = sorted({t for i in items for t in i.tags})
     tags = all_tags if "*" in wanted else [t for t in wanted if t in all_tags]
-    for tag in tags:
-        slug = github_slug(tag) or "tag"
+    for tag, slug in tag_slugs(tags).items():
         chosen = tuple(i for i in items if tag in i.tags)
         specs.append(FeedSpec(f"tags/{slug}", f"{site}: #{tag}", f"Items tagged “{tag}”", chosen))
     return specs
+
+
+def tag_slugs(tags: list[str]) -> dict[str, str]:
+    """A folder name per tag; tags whose slugs collide ("a!", "a?") get a short hash each."""
+    by_slug: dict[str, list[str]] = {}
+    for tag in tags:
+        by_slug.setdefault(github_slug(tag) or "tag", []).append(tag)
+    out: dict[str, str] = {}
+    for slug, same in by_slug.items():
+        for tag in same:
+            if len(same) == 1:
+                out[tag] = slug
+            else:
+                out[tag] = f"{slug}-{hashlib.sha256(tag.encode()).hexdigest()[:6]}"
+    return out
 
 
 def pages_of(items: Sequence[Item], limit: int) -> list[tuple[Item, ...]]:

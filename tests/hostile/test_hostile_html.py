@@ -54,11 +54,6 @@ def test_active_content_is_removed(tmp_path: Path, body: str) -> None:
         assert not ACTIVE.search(html), html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="render/markdown.py _rewrite_html: one-pass regexes; nested tags, unquoted "
-    "javascript: URLs and '/'-separated handlers survive",
-)
 @pytest.mark.parametrize(
     "body",
     [
@@ -73,11 +68,6 @@ def test_sanitizer_bypasses(tmp_path: Path, body: str) -> None:
         assert not ACTIVE.search(html), html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="syndication/common.py plan_feeds: tags whose slugs collide ('a!' and 'a?' -> "
-    "tags/a) share one path; the first tag's feed is silently overwritten",
-)
 def test_tags_with_colliding_slugs_keep_distinct_feeds(tmp_path: Path) -> None:
     make_site(tmp_path, {"essays/one.md": essay("One", tags="['a!']"),
                          "essays/two.md": essay("Two", tags="['a?']", date="2024-04-01")})  # fmt: skip
