@@ -261,3 +261,19 @@ def test_calendar_parses_with_a_real_client_and_keeps_the_instant(site: Path) ->
     call = events["Monthly community call"]
     assert call.decoded("DTSTART").astimezone(dt.UTC).hour == 17  # 18:00 Berlin, naive in file
     assert len(list(cal.walk("VTIMEZONE"))) == 1
+
+
+def test_without_pages_media_is_published_under_assets(site: Path) -> None:
+    toml = (site / "publish.toml").read_text().replace("pages = true", "pages = false")
+    (site / "publish.toml").write_text(toml)
+    out = site / "out"
+    run_build(site, out)
+    podcast = feedparser.parse((out / "podcast.xml").read_bytes())
+    for entry in podcast.entries:
+        url = entry.enclosures[0].href
+        assert url.startswith("https://commons.example.org/assets/episodes/media/")
+        assert (out / url.removeprefix("https://commons.example.org/")).is_file()
+    rss = (out / "rss.xml").read_text()
+    assert "https://commons.example.org/assets/.gitbook/assets/gathering.jpg" in rss
+    assert (out / "assets/.gitbook/assets/gathering.jpg").is_file()
+    assert not (out / "essays/why-we-gather/index.html").exists()

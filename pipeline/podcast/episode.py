@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import requests
 
@@ -101,7 +101,15 @@ class _Context:
     source: str
     content_root: Path
     item_url: str
+    asset_base: str | None = None
+    """URL prefix of copied media when pages are off; None: next to the episode's page."""
     problems: list[Problem] = field(default_factory=list)
+
+    def media_url(self, rel: str) -> str:
+        """Where a local media file is published (the build copies it there)."""
+        if self.asset_base is not None:
+            return self.asset_base + quote(rel)
+        return asset_url(self.item_url, rel)
 
     def bad(self, key: str, message: str, line: int | None = None) -> None:
         where = line if line is not None else self.lines.get(key, 1)
@@ -197,7 +205,7 @@ def _audio(
         except MediaError as exc:
             ctx.bad("audio", str(exc))
             return None
-        url = asset_url(ctx.item_url, source)
+        url = ctx.media_url(source)
         real = facts.duration
         if stated is not None and real is not None and abs(stated - real) > DURATION_TOLERANCE:
             ctx.bad("duration", f"front matter says {stated:g} s but {value} lasts {real:.1f} s")
@@ -232,7 +240,7 @@ def _transcript(ctx: _Context, audio: Media | None) -> Media | None:
             if path.is_file():
                 rel = stem + ext
                 size = path.stat().st_size
-                return Media(asset_url(ctx.item_url, rel), ext_mime, size, None, rel)
+                return Media(ctx.media_url(rel), ext_mime, size, None, rel)
         return None
     if not isinstance(value, str) or not value.strip():
         ctx.bad("transcript", f"expected a .vtt or .srt file or URL, got {value!r}")
@@ -254,7 +262,7 @@ def _transcript(ctx: _Context, audio: Media | None) -> Media | None:
         what = "WEBVTT" if mime == "text/vtt" else "a cue number and a timestamp line"
         ctx.bad("transcript", f"{value} does not look like {suffix} (it should start with {what})")
         return None
-    return Media(asset_url(ctx.item_url, rel), mime, path.stat().st_size, None, rel)
+    return Media(ctx.media_url(rel), mime, path.stat().st_size, None, rel)
 
 
 def _body_line_offset(ctx: _Context, body: str) -> int:
@@ -296,7 +304,7 @@ def _chapters(ctx: _Context, config: Config, body: str, audio: Media | None) -> 
     data = path.read_bytes()
     for message in document_problems(data):
         ctx.bad("chapters", f"{value}: {message}")
-    return Media(asset_url(ctx.item_url, rel), CHAPTERS_TYPE, len(data), None, rel)
+    return Media(ctx.media_url(rel), CHAPTERS_TYPE, len(data), None, rel)
 
 
 def _persons(ctx: _Context) -> tuple[Person, ...]:
@@ -428,7 +436,8 @@ def parse_episode(
     (default ``.publish-cache/`` beside the configuration) and fetched with ``session``.
     Returns the episode, or None and every problem found.
     """
-    ctx = _Context(meta, lines, source, content_root, item_url)
+    asset_base = None if config.site.pages else config.feeds_base + "assets/"
+    ctx = _Context(meta, lines, source, content_root, item_url, asset_base)
     cache = cache_dir if cache_dir is not None else config.root / DEFAULT_CACHE_DIR
     audio = _audio(ctx, config, cache, session)
     number = _positive_int(ctx, "episode")
