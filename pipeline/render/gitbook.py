@@ -1,9 +1,10 @@
-"""GitBook's template tags as markdown-it rules: ``{% hint %}``, ``{% embed %}``, ``{% file %}``,
-``{% tabs %}``, ``{% content-ref %}``, ``{% code %}`` and friends.
+"""GitBook's template tags: ``{% hint %}``, ``{% embed %}``, ``{% file %}``, ``{% tabs %}``,
+``{% content-ref %}``, ``{% code %}`` and friends.
 
-Block tags become tokens whose children are parsed as Markdown (line maps stay true, so the
-link checker's ``path:line`` stays right). An unknown tag is dropped: raw ``{% ... %}`` never
-reaches an output.
+Two uses of one set of rules: markdown-it rules for the link scan (block tags become tokens
+whose children are parsed as Markdown, so line maps and ``path:line`` stay true), and the HTML
+each tag stands for, which the renderer's text pre-pass (:mod:`pipeline.render.gitbook_text`)
+writes. An unknown tag is dropped: raw ``{% ... %}`` never reaches an output.
 """
 
 from __future__ import annotations
@@ -185,32 +186,23 @@ def embed_html(url: str, caption: str = "") -> str:
     )
 
 
-def render_tag(
-    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
-    meta: dict[str, Any] = tokens[idx].meta
-    name, args = meta["name"], meta["args"]
-    rewrite = env.get("rewrite_url")
-    block = tokens[idx].block
+def tag_html(name: str, args: dict[str, str], block: bool) -> str:
+    """HTML for a self-contained tag (``embed``, ``file``); nothing for any other tag."""
     if name == "embed" and args.get("url"):
-        url = rewrite(args["url"], "link") if rewrite else args["url"]
+        url = args["url"]
         if not block:
             return f'<a class="embed" href="{_esc(url)}">{_esc(args.get("caption") or url)}</a>'
         return embed_html(url, args.get("caption", ""))
     if name == "file" and args.get("src"):
-        url = rewrite(args["src"], "file") if rewrite else args["src"]
+        url = args["src"]
         label = args.get("caption") or url.rsplit("/", 1)[-1]
         link = f'<a class="file" href="{_esc(url)}">📎 {_esc(label)}</a>'
         return f"<p>{link}</p>\n" if block else link
     return ""
 
 
-def render_open(
-    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
-    meta: dict[str, Any] = tokens[idx].meta
-    name, args = meta["name"], meta["args"]
-    rewrite = env.get("rewrite_url")
+def open_html(name: str, args: dict[str, str]) -> str:
+    """HTML that opens a container tag (its content is Markdown)."""
     if name == "hint":
         style = re.sub(r"[^\w-]", "", args.get("style", "info")) or "info"
         label = HINT_LABELS.get(style, style.title())
@@ -219,28 +211,46 @@ def render_open(
             f'<p class="hint-label"><strong>{_esc(label)}</strong></p>\n'
         )
     if name == "tab":
-        return f'<section class="tab"><h4>{_esc(args.get("title", ""))}</h4>\n'
+        return f'<section class="tab"><h4 class="tab-title">{_esc(args.get("title", ""))}</h4>\n'
     if name == "embed" and args.get("url"):
-        url = rewrite(args["url"], "link") if rewrite else args["url"]
-        return embed_html(url, args.get("caption", "")) + '<div class="embed-caption">\n'
+        return embed_html(args["url"], args.get("caption", "")) + '<div class="embed-caption">\n'
     if name == "file" and args.get("src"):
-        url = rewrite(args["src"], "file") if rewrite else args["src"]
-        name = _esc(url.rsplit("/", 1)[-1])
-        return f'<div class="file"><p><a href="{_esc(url)}">📎 {name}</a></p>\n'
+        url = args["src"]
+        return (
+            f'<div class="file"><p><a href="{_esc(url)}">📎 {_esc(url.rsplit("/", 1)[-1])}</a>'
+            "</p>\n"
+        )
     if name == "code" and args.get("title"):
         return f'<div class="code-block"><p class="code-title">{_esc(args["title"])}</p>\n'
     return f'<div class="gitbook-{_esc(name)}">\n'
 
 
-def render_close(
-    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
-    name = tokens[idx].meta["name"]
+def close_html(name: str) -> str:
     if name == "hint":
         return "</blockquote>\n"
     if name == "tab":
         return "</section>\n"
     return "</div>\n"
+
+
+def render_tag(
+    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    meta: dict[str, Any] = tokens[idx].meta
+    return tag_html(meta["name"], meta["args"], bool(tokens[idx].block))
+
+
+def render_open(
+    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    meta: dict[str, Any] = tokens[idx].meta
+    return open_html(meta["name"], meta["args"])
+
+
+def render_close(
+    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return close_html(tokens[idx].meta["name"])
 
 
 def gitbook_plugin(md: MarkdownIt) -> None:

@@ -8,14 +8,16 @@ which is what the link checker reads (:func:`scan`).
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
+import cmarkgfm
+from cmarkgfm.cmark import Options
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
@@ -23,10 +25,11 @@ from markdown_it.token import Token
 from pipeline.model import LinkRef, SourceDoc
 from pipeline.paths import asset_url, is_external
 from pipeline.render.gitbook import TAG, gitbook_plugin, parse_args
+from pipeline.render.gitbook_text import preprocess
 from pipeline.render.sanitize import sanitize
 from pipeline.render.slugs import Slugger
 
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 """Bump when output HTML changes for the same input: it keys the render cache."""
 
 _EXPLICIT_ID = re.compile(r"\s*\{#([\w\-:.]+)\}\s*$")
@@ -212,13 +215,62 @@ def engine() -> MarkdownIt:
     return md
 
 
+_OPTIONS = Options.CMARK_OPT_UNSAFE  # raw HTML is kept here and sanitised by us below
+_EXTENSIONS = ["table", "strikethrough"]
+_RAW_HTML = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$)|/[A-Za-z]|!--|\?|!\[CDATA)", re.M)
+_URL_ATTR = re.compile(r'\b(href|src)="([^"]*)"')
+_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
+_TAGS = re.compile(r"<[^>]*>")
+_BACKSLASH_AT_END = re.compile(r"\\(?=</(?:p|li|h[1-6]|td|th)>)")
+
+
 def render(body: str, ctx: PageContext) -> str:
-    """Render a Markdown body; ``ctx`` collects its assets, links and anchors."""
-    env: dict[str, Any] = {"page": ctx, "rewrite_url": ctx.resolve}
-    out: str = engine().render(body, env)
-    if "{%" in out:  # a tag inside code spans stays; anything else is a leftover
+    """Render a Markdown body to HTML with absolute URLs; ``ctx`` collects assets and ids.
+
+    cmark-gfm (C, CommonMark-exact) renders; GitBook tags are turned into HTML before and URLs
+    and heading ids are rewritten after. A body with raw HTML of its own goes through the
+    tokenizing sanitizer; one without needs only a regex over the attributes cmark wrote.
+    """
+    out: str = cmarkgfm.markdown_to_html_with_extensions(
+        preprocess(body), options=_OPTIONS, extensions=_EXTENSIONS
+    )
+    if _RAW_HTML.search(body):
+        out, anchors = sanitize(
+            out, lambda raw, kind, _line: ctx.resolve(_author_form(raw), kind), ctx.line_offset
+        )
+        ctx.anchors.update(anchors)
+    else:
+        out = _URL_ATTR.sub(lambda m: _absolute_attr(ctx, m), out)
+    out = _HEADING.sub(_heading_with_id(ctx), out)
+    out = _BACKSLASH_AT_END.sub("", out)  # GitBook's trailing backslash at the end of a block
+    if "{%" in out:  # a tag inside code stays; anything else is a leftover
         out = _strip_leftover_tags(out)
     return out
+
+
+def _absolute_attr(ctx: PageContext, m: re.Match[str]) -> str:
+    kind = "image" if m.group(1) == "src" else "link"
+    url = ctx.resolve(_author_form(html.unescape(m.group(2))), kind)
+    return f'{m.group(1)}="{html.escape(url, quote=True)}"'
+
+
+def _heading_with_id(ctx: PageContext) -> Callable[[re.Match[str]], str]:
+    slugger = Slugger(ctx.slug_style)
+
+    def sub(m: re.Match[str]) -> str:
+        inner = m.group(2)
+        explicit = _EXPLICIT_ID.search(inner)
+        if explicit:
+            inner = inner[: explicit.start()]
+            slugger.reserve(explicit.group(1))
+            anchor = explicit.group(1)
+        else:
+            anchor = slugger(html.unescape(_TAGS.sub("", inner)).strip())
+        ctx.anchors.add(anchor)
+        ctx.headings.append(html.unescape(_TAGS.sub("", inner)).strip())
+        return f'<h{m.group(1)} id="{html.escape(anchor, quote=True)}">{inner}</h{m.group(1)}>'
+
+    return sub
 
 
 def _strip_leftover_tags(out: str) -> str:

@@ -1,0 +1,95 @@
+"""The GitBook pre-pass of the renderer: tags become HTML lines the CommonMark engine keeps.
+
+A container's opening and closing HTML stand on their own lines between blank lines, so the
+Markdown between them is still parsed as Markdown; tags inside fenced code and code spans are
+left alone; unknown tags are dropped. URLs stay as written: the renderer's post-pass makes
+every URL absolute, ours and the author's alike.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.render.gitbook import CONTAINERS, TAG, close_html, open_html, parse_args, tag_html
+
+_FENCE = re.compile(r"^(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
+
+
+def _whole_tag(stripped: str) -> re.Match[str] | None:
+    m = TAG.match(stripped)
+    return m if m and m.end() == len(stripped.rstrip()) else None
+
+
+def _closes(lines: list[str], start: int, name: str) -> bool:
+    """Whether the container opened at ``start`` has its ``{% endNAME %}`` further down."""
+    depth = 0
+    for line in lines[start + 1 :]:
+        m = _whole_tag(line.strip())
+        if not m:
+            continue
+        if m.group(1) == name:
+            depth += 1
+        elif m.group(1) == "end" + name:
+            if depth == 0:
+                return True
+            depth -= 1
+    return False
+
+
+def _inline(line: str) -> str:
+    """Inline tags (inside a paragraph) outside code spans: links for embed/file, else nothing."""
+    if "{%" not in line:
+        return line
+    out, pos = [], 0
+    for span in _CODE_SPAN.finditer(line):
+        out.append(_replace_tags(line[pos : span.start()]))
+        out.append(span.group(0))
+        pos = span.end()
+    out.append(_replace_tags(line[pos:]))
+    return "".join(out)
+
+
+def _replace_tags(text: str) -> str:
+    return TAG.sub(lambda m: tag_html(m.group(1), parse_args(m.group(2)), block=False), text)
+
+
+def preprocess(body: str) -> str:
+    """Markdown with GitBook's tags replaced by the HTML they stand for."""
+    if "{%" not in body:
+        return body
+    lines = body.split("\n")
+    out: list[str] = []
+    fence: str | None = None
+    open_names: list[str] = []
+    for n, line in enumerate(lines):
+        stripped = line.lstrip(" ")
+        indent = line[: len(line) - len(stripped)]
+        if fence is not None:
+            if stripped.startswith(fence) and not stripped[len(fence) :].strip(fence[0] + " "):
+                fence = None
+            out.append(line)
+            continue
+        m = _FENCE.match(stripped)
+        if m and len(indent) < 4:
+            fence = m.group(1)
+            out.append(line)
+            continue
+        tag = _whole_tag(stripped) if "{%" in stripped else None
+        if tag is None:
+            out.append(_inline(line))
+            continue
+        name, args = tag.group(1), parse_args(tag.group(2))
+        if name.startswith("end") and open_names and open_names[-1] == name[3:]:
+            open_names.pop()
+            html = close_html(name[3:])
+        elif name in CONTAINERS and _closes(lines, n, name):
+            open_names.append(name)
+            html = open_html(name, args)
+        else:
+            html = tag_html(name, args, block=True)
+        out.append("")
+        if html.strip():
+            out.append(indent + html.strip().replace("\n", " "))
+            out.append("")
+    return "\n".join(out)
