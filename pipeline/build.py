@@ -7,14 +7,14 @@ build wrote that are no longer produced are removed, using a manifest in the out
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.buildstate import (
     Manifest,
-    file_stamps,
     fingerprint,
     read_manifest,
     still_valid,
@@ -24,16 +24,16 @@ from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.loader import load_site
 from pipeline.model import Item, Site
-from pipeline.output import copy_if_changed, exclusive_lock, remove_strays, write_if_changed
+from pipeline.output import Stamp, copy_if_changed, exclusive_lock, remove_strays, write_output
 from pipeline.pages import page_path, render_page
 from pipeline.paths import OutsideRoot, resolve_inside
 from pipeline.site import render_items
-from pipeline.syndication.atom import render_atom
+from pipeline.syndication.atom import iter_atom
 from pipeline.syndication.common import FeedSpec, pages_of, plan_feeds
 from pipeline.syndication.directory import FeedLink, render_index, render_opml
 from pipeline.syndication.ical import render_ics
-from pipeline.syndication.jsonfeed import render_json
-from pipeline.syndication.rss import render_rss
+from pipeline.syndication.jsonfeed import iter_json
+from pipeline.syndication.rss import iter_rss
 
 
 @dataclass(frozen=True)
@@ -47,10 +47,13 @@ class BuildResult:
     warnings: tuple[Problem, ...]
 
 
-Output = tuple[str, Callable[[], bytes]]
+Output = tuple[str, Callable[[], bytes | Iterable[str]]]
+"""An output path and the function producing its bytes (or text pieces), called at write time."""
 
 
-def _feed_outputs(cfg: Config, spec: FeedSpec) -> Iterator[tuple[str, Callable[[], bytes], str]]:
+def _feed_outputs(
+    cfg: Config, spec: FeedSpec
+) -> Iterator[tuple[str, Callable[[], Iterable[str]], str]]:
     """(path, producer, kind) for the three formats of one feed, with RFC 5005 archives."""
     base = cfg.feeds_base
     chunks = pages_of(spec.items, cfg.feeds.limit)
@@ -78,9 +81,9 @@ def _feed_outputs(cfg: Config, spec: FeedSpec) -> Iterator[tuple[str, Callable[[
                 nxt: str | None = nxt,
                 cur: str | None = cur,
                 is_archive: bool = is_archive,
-            ) -> bytes:
+            ) -> Iterable[str]:
                 if fmt == "rss.xml":
-                    return render_rss(
+                    return iter_rss(
                         cfg,
                         spec.title,
                         spec.purpose,
@@ -92,7 +95,7 @@ def _feed_outputs(cfg: Config, spec: FeedSpec) -> Iterator[tuple[str, Callable[[
                         is_archive=is_archive,
                     )
                 if fmt == "atom.xml":
-                    return render_atom(
+                    return iter_atom(
                         cfg,
                         spec.title,
                         spec.purpose,
@@ -103,7 +106,7 @@ def _feed_outputs(cfg: Config, spec: FeedSpec) -> Iterator[tuple[str, Callable[[
                         current=cur,
                         is_archive=is_archive,
                     )
-                return render_json(cfg, spec.title, spec.purpose, items, self_url, next_url=prev)
+                return iter_json(cfg, spec.title, spec.purpose, items, self_url, next_url=prev)
 
             yield name(fmt, page), make, kind
 
@@ -241,7 +244,12 @@ def build(
         return _from_manifest(previous)
     site = load_site(cfg, content_dir, strict=strict, write_ledger=True, cache_dir=cache_dir)
     rendered = render_items(cfg, site.items, cache_dir)
-    site = Site(tuple(rendered), site.warnings)
+    # the Markdown source is not needed past rendering (episodes keep it for chapters)
+    site = Site(
+        tuple(i if i.episode else dataclasses.replace(i, body="") for i in rendered),
+        site.warnings,
+    )
+    del rendered
     outputs, links, copies = plan_outputs(cfg, content_dir, site, now)
     if (
         any(i.episode for i in site.items)
@@ -257,9 +265,11 @@ def build(
         written: list[str] = []
         unchanged = 0
         produced: set[str] = set()
+        stamps: dict[str, Stamp] = {}
         for rel, make in outputs:
             produced.add(rel)
-            if write_if_changed(out_dir / rel, make()):
+            changed, stamps[rel] = write_output(out_dir / rel, make(), previous.files.get(rel))
+            if changed:
                 written.append(rel)
             else:
                 unchanged += 1
@@ -267,6 +277,8 @@ def build(
             produced.add(rel)
             if copy_if_changed(src, out_dir / rel):
                 written.append(rel)
+            st = (out_dir / rel).stat()
+            stamps[rel] = (st.st_size, st.st_mtime_ns, "")
         removed = _remove_stale(out_dir, set(previous.files), produced)
         result = BuildResult(
             items=len(site.published(now)),
@@ -285,7 +297,7 @@ def build(
             Manifest(
                 fingerprint(cfg, content_dir, out_dir),
                 min(due).isoformat() if due else None,
-                file_stamps(out_dir, produced),
+                stamps,
                 {
                     "items": result.items,
                     "pages": result.pages,

@@ -18,7 +18,7 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.config import Config
-from pipeline.output import write_if_changed
+from pipeline.output import Stamp, write_if_changed
 from pipeline.render.markdown import RENDERER_VERSION
 
 MANIFEST = ".publish-manifest.json"
@@ -29,8 +29,8 @@ class Manifest:
     fingerprint: str = ""
     valid_until: str | None = None
     """ISO time the next scheduled item falls due (the outputs change then), or None."""
-    files: dict[str, tuple[int, int]] = field(default_factory=dict)
-    """Output path -> (size, mtime_ns) as written."""
+    files: dict[str, Stamp] = field(default_factory=dict)
+    """Output path -> (size, mtime_ns, sha256) as written (sha256 "" for copied media)."""
     result: dict[str, Any] = field(default_factory=dict)
 
 
@@ -56,7 +56,10 @@ def fingerprint(cfg: Config, content_dir: Path, out_dir: Path) -> str:
 def read_manifest(out_dir: Path) -> Manifest:
     try:
         data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        files = {str(k): (int(v[0]), int(v[1])) for k, v in data.get("files", {}).items()}
+        files = {
+            str(k): (int(v[0]), int(v[1]), str(v[2]) if len(v) > 2 else "")
+            for k, v in data.get("files", {}).items()
+        }
         return Manifest(
             str(data.get("fingerprint", "")),
             data.get("valid_until"),
@@ -77,9 +80,9 @@ def write_manifest(out_dir: Path, manifest: Manifest) -> None:
     write_if_changed(out_dir / MANIFEST, (json.dumps(data, indent=0) + "\n").encode())
 
 
-def file_stamps(out_dir: Path, produced: set[str]) -> dict[str, tuple[int, int]]:
+def _size_mtime(out_dir: Path, rels: set[str]) -> dict[str, tuple[int, int]]:
     stamps = {}
-    for rel in produced:
+    for rel in rels:
         try:
             st = (out_dir / rel).stat()
         except OSError:
@@ -94,4 +97,5 @@ def still_valid(manifest: Manifest, current: str, out_dir: Path, now: dt.datetim
         return False
     if manifest.valid_until and now >= dt.datetime.fromisoformat(manifest.valid_until):
         return False
-    return file_stamps(out_dir, set(manifest.files)) == manifest.files
+    recorded = {k: (v[0], v[1]) for k, v in manifest.files.items()}
+    return _size_mtime(out_dir, set(manifest.files)) == recorded

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import filecmp
+import hashlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pipeline.errors import LockedError
@@ -38,6 +40,62 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
     return True
+
+
+Stamp = tuple[int, int, str]
+"""(size, mtime_ns, sha256) of an output as the last build left it."""
+
+
+def _stamp_of(path: Path, digest: str) -> Stamp:
+    st = path.stat()
+    return (st.st_size, st.st_mtime_ns, digest)
+
+
+def _unchanged(path: Path, digest: str, known: Stamp) -> bool:
+    """True when the manifest vouches that ``path`` still holds bytes with this digest."""
+    if known[2] != digest:
+        return False
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return False
+    return (st.st_size, st.st_mtime_ns) == known[:2]
+
+
+def write_output(
+    path: Path, data: bytes | Iterable[str], known: Stamp | None
+) -> tuple[bool, Stamp]:
+    """Write bytes or a stream of text atomically unless the file already holds them.
+
+    ``known`` is what the last build recorded for this path; when its digest matches the new
+    bytes and the file is untouched since, nothing is read or written. A stream is written to
+    the temp file while it is hashed, so a large feed is never held whole in memory.
+    """
+    if isinstance(data, bytes):
+        digest = hashlib.sha256(data).hexdigest()
+        if known is not None and _unchanged(path, digest, known):
+            return False, known
+        written = write_if_changed(path, data)
+        return written, _stamp_of(path, digest)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f"{TMP_PREFIX}{path.name}.{os.getpid()}{TMP_SUFFIX}"
+    h = hashlib.sha256()
+    try:
+        with open(tmp, "wb") as fh:
+            for piece in data:
+                chunk = piece.encode("utf-8")
+                h.update(chunk)
+                fh.write(chunk)
+        digest = h.hexdigest()
+        if known is not None and _unchanged(path, digest, known):
+            return False, known
+        if known is None and path.exists() and filecmp.cmp(tmp, path, shallow=False):
+            return False, _stamp_of(path, digest)
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return True, _stamp_of(path, digest)
 
 
 def copy_if_changed(src: Path, dest: Path) -> bool:

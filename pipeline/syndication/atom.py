@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from pipeline import __version__
 from pipeline.config import Config
@@ -11,7 +11,7 @@ from pipeline.syndication.common import newest, rfc3339, summary
 from pipeline.syndication.xmlwrite import el, el_html, empty
 
 
-def render_atom(
+def iter_atom(
     cfg: Config,
     title: str,
     subtitle: str,
@@ -22,7 +22,8 @@ def render_atom(
     next_archive: str | None = None,
     current: str | None = None,
     is_archive: bool = False,
-) -> bytes:
+) -> Iterator[str]:
+    """The document in pieces, so a 10,000-item feed is never held whole in memory."""
     site = cfg.site
     out = [
         '<?xml version="1.0" encoding="utf-8"?>\n',
@@ -54,10 +55,10 @@ def render_atom(
     out.append(el("generator", "publish", version=__version__) + "\n")
     if site.license:
         out.append(el("rights", site.license) + "\n")
+    yield "".join(out)
     for item in items:
-        out.append(_entry(item))
-    out.append("</feed>\n")
-    return "".join(out).encode("utf-8")
+        yield _entry(item)
+    yield "</feed>\n"
 
 
 def _entry(item: Item) -> str:
@@ -80,3 +81,30 @@ def _entry(item: Item) -> str:
     parts.append(el_html("content", item.html, type="html"))
     parts.append("</entry>\n")
     return "".join(parts)
+
+
+def render_atom(
+    cfg: Config,
+    title: str,
+    subtitle: str,
+    items: Sequence[Item],
+    self_url: str,
+    *,
+    prev_archive: str | None = None,
+    next_archive: str | None = None,
+    current: str | None = None,
+    is_archive: bool = False,
+) -> bytes:
+    return "".join(
+        iter_atom(
+            cfg,
+            title,
+            subtitle,
+            items,
+            self_url,
+            prev_archive=prev_archive,
+            next_archive=next_archive,
+            current=current,
+            is_archive=is_archive,
+        )
+    ).encode("utf-8")

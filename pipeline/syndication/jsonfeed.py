@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from pipeline.config import Config
@@ -21,6 +21,12 @@ def render_json(
     *,
     next_url: str | None = None,
 ) -> bytes:
+    return "".join(iter_json(cfg, title, description, items, self_url, next_url=next_url)).encode()
+
+
+def _head(
+    cfg: Config, title: str, description: str, self_url: str, next_url: str | None
+) -> dict[str, Any]:
     site = cfg.site
     feed: dict[str, Any] = {
         "version": "https://jsonfeed.org/version/1.1",
@@ -37,9 +43,16 @@ def render_json(
         feed["hubs"] = [{"type": "WebSub", "url": site.websub_hub}]
     if next_url:
         feed["next_url"] = next_url
-    feed["items"] = [_item(i) for i in items]
-    text = json.dumps(feed, ensure_ascii=False)  # no indent: the C encoder, 5x faster
-    return (text + "\n").encode("utf-8")
+    return feed
+
+
+def _stream(feed: dict[str, Any], items: Sequence[Item]) -> Iterator[str]:
+    """The same bytes ``json.dumps`` gives, an item at a time (the C encoder: no indent)."""
+    head = json.dumps(feed, ensure_ascii=False)
+    yield head[:-1] + ', "items": ['
+    for n, item in enumerate(items):
+        yield (", " if n else "") + json.dumps(_item(item), ensure_ascii=False)
+    yield "]}\n"
 
 
 def _item(item: Item) -> dict[str, Any]:
@@ -69,3 +82,17 @@ def _item(item: Item) -> dict[str, Any]:
             att["duration_in_seconds"] = round(a.duration)
         out["attachments"] = [att]
     return out
+
+
+def iter_json(
+    cfg: Config,
+    title: str,
+    description: str,
+    items: Sequence[Item],
+    self_url: str,
+    *,
+    next_url: str | None = None,
+) -> Iterator[str]:
+    """:func:`render_json` in pieces."""
+    feed = _head(cfg, title, description, self_url, next_url)
+    return _stream(feed, items)

@@ -6,7 +6,7 @@ Written by hand rather than with feedgen: feedgen prepends entries, sets lastBui
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from email.utils import format_datetime
 
 from pipeline import __version__
@@ -31,7 +31,7 @@ def rfc822(value: object) -> str:
     return format_datetime(value)
 
 
-def render_rss(
+def iter_rss(
     cfg: Config,
     title: str,
     description: str,
@@ -42,7 +42,8 @@ def render_rss(
     next_archive: str | None = None,
     current: str | None = None,
     is_archive: bool = False,
-) -> bytes:
+) -> Iterator[str]:
+    """The document in pieces, so a 10,000-item feed is never held whole in memory."""
     site = cfg.site
     out = [
         '<?xml version="1.0" encoding="utf-8"?>\n',
@@ -73,10 +74,10 @@ def render_rss(
             f"<image>{el('url', site.image)}{el('title', title)}"
             f"{el('link', site.base_url)}</image>\n"
         )
+    yield "".join(out)
     for item in items:
-        out.append(_item(item))
-    out.append("</channel>\n</rss>\n")
-    return "".join(out).encode("utf-8")
+        yield _item(item)
+    yield "</channel>\n</rss>\n"
 
 
 def _item(item: Item) -> str:
@@ -97,3 +98,30 @@ def _item(item: Item) -> str:
         parts.append(empty("enclosure", url=a.url, length=a.length, type=a.mime_type))
     parts.append("</item>\n")
     return "".join(parts)
+
+
+def render_rss(
+    cfg: Config,
+    title: str,
+    description: str,
+    items: Sequence[Item],
+    self_url: str,
+    *,
+    prev_archive: str | None = None,
+    next_archive: str | None = None,
+    current: str | None = None,
+    is_archive: bool = False,
+) -> bytes:
+    return "".join(
+        iter_rss(
+            cfg,
+            title,
+            description,
+            items,
+            self_url,
+            prev_archive=prev_archive,
+            next_archive=next_archive,
+            current=current,
+            is_archive=is_archive,
+        )
+    ).encode("utf-8")
