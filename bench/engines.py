@@ -1,8 +1,9 @@
 """Per-post cost of the Markdown engines and of link rewriting, on generated posts.
 
 Run:  python bench/engines.py [N]
-The numbers chose our engine (markdown-it-py) and where links are rewritten (token level).
-Python-Markdown and mistune are only needed for this comparison (pip install markdown mistune).
+The numbers chose our renderer (cmark-gfm with GitBook pre-pass and regex URL post-pass) and
+the engine of the link scan (markdown-it-py, for its line maps). Python-Markdown and mistune are
+only needed for this comparison (pip install markdown mistune).
 """
 
 from __future__ import annotations

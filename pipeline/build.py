@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +30,7 @@ from pipeline.model import Item, Site
 from pipeline.output import Stamp, copy_if_changed, exclusive_lock, remove_strays, write_output
 from pipeline.pages import page_path, render_page
 from pipeline.paths import OutsideRoot, resolve_inside
-from pipeline.site import render_items
+from pipeline.site import PARALLEL_THRESHOLD, render_items
 from pipeline.syndication.atom import iter_atom
 from pipeline.syndication.common import FeedSpec, pages_of, plan_feeds
 from pipeline.syndication.directory import FeedLink, render_index, render_opml
@@ -45,6 +48,8 @@ class BuildResult:
     unchanged: int
     removed: tuple[str, ...]
     warnings: tuple[Problem, ...]
+    notes: tuple[str, ...] = ()
+    """Things the editor should act on, e.g. a file the build changed that must be committed."""
 
 
 Output = tuple[str, Callable[[], bytes | Iterable[str]]]
@@ -242,6 +247,7 @@ def build(
     previous = read_manifest(out_dir)
     if still_valid(previous, fingerprint(cfg, content_dir, out_dir), out_dir, now):
         return _from_manifest(previous)
+    notes: list[str] = []
     site = load_site(cfg, content_dir, strict=strict, write_ledger=True, cache_dir=cache_dir)
     rendered = render_items(cfg, site.items, cache_dir)
     # the Markdown source is not needed past rendering (episodes keep it for chapters)
@@ -259,16 +265,18 @@ def build(
     ):
         from pipeline.podcast.show import pin_guid, show_guid
 
-        pin_guid(cfg.path, show_guid(cfg))  # computed once, then pinned and never recomputed
+        guid = show_guid(cfg)
+        if pin_guid(cfg.path, guid):  # computed once, then pinned and never recomputed
+            notes.append(f"podcast:guid {guid} computed and pinned in {cfg.path}: commit it")
     with exclusive_lock(out_dir):
         remove_strays(out_dir)
         written: list[str] = []
         unchanged = 0
         produced: set[str] = set()
         stamps: dict[str, Stamp] = {}
-        for rel, make in outputs:
+        for rel, changed, stamp in write_all(out_dir, outputs, previous.files):
             produced.add(rel)
-            changed, stamps[rel] = write_output(out_dir / rel, make(), previous.files.get(rel))
+            stamps[rel] = stamp
             if changed:
                 written.append(rel)
             else:
@@ -288,6 +296,7 @@ def build(
             unchanged=unchanged,
             removed=removed,
             warnings=site.warnings,
+            notes=tuple(notes),
         )
         due = [
             i.date for i in site.items if i.is_feed_item and not i.draft and i.date and i.date > now
@@ -307,6 +316,42 @@ def build(
             ),
         )
     return result
+
+
+_WRITE_STATE: list[tuple[Path, list[Output], dict[str, Stamp]]] = []
+"""What forked writer processes inherit (never pickled: 10,000 items would cost seconds)."""
+
+WriteResult = tuple[str, bool, Stamp]
+
+
+def _write_range(bounds: tuple[int, int]) -> list[WriteResult]:
+    out_dir, outputs, known = _WRITE_STATE[-1]
+    results = []
+    for rel, make in outputs[bounds[0] : bounds[1]]:
+        changed, stamp = write_output(out_dir / rel, make(), known.get(rel))
+        results.append((rel, changed, stamp))
+    return results
+
+
+def write_all(out_dir: Path, outputs: list[Output], known: dict[str, Stamp]) -> list[WriteResult]:
+    """Produce and write every output; on both cores when there are many (forked workers
+    share the rendered items copy-on-write). Feeds come first, each a task of its own."""
+    _WRITE_STATE.append((out_dir, outputs, known))
+    try:
+        if len(outputs) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
+            return _write_range((0, len(outputs)))
+        ranges = []
+        start = 0
+        while start < len(outputs):
+            is_page = outputs[start][0].endswith("index.html")
+            stop = min(len(outputs), start + (256 if is_page else 1))
+            ranges.append((start, stop))
+            start = stop
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(2, mp_context=context) as pool:
+            return [r for chunk in pool.map(_write_range, ranges) for r in chunk]
+    finally:
+        _WRITE_STATE.pop()
 
 
 def _from_manifest(manifest: Manifest) -> BuildResult:

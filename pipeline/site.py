@@ -45,6 +45,13 @@ class _Job:
     line_offset: int
 
 
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS render2 "
+    "(key TEXT PRIMARY KEY, html TEXT NOT NULL, meta TEXT NOT NULL)"
+)
+"""The HTML in a column of its own: no JSON encoding of the large part."""
+
+
 class RenderCache:
     """A SQLite file in the cache folder: key -> rendered HTML, assets and link resolutions."""
 
@@ -57,13 +64,11 @@ class RenderCache:
             self.db = sqlite3.connect(folder / "render.sqlite3")
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute(
-                "CREATE TABLE IF NOT EXISTS render (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
-            )
+            self.db.execute(_SCHEMA)
         except sqlite3.DatabaseError:  # a corrupt cache is rebuilt, never fatal
             (folder / "render.sqlite3").unlink(missing_ok=True)
             self.db = sqlite3.connect(folder / "render.sqlite3")
-            self.db.execute("CREATE TABLE render (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            self.db.execute(_SCHEMA)
 
     def get_many(self, keys: Sequence[str]) -> dict[str, Rendered]:
         if self.db is None or not keys:
@@ -72,13 +77,13 @@ class RenderCache:
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for key, value in self.db.execute(
-                f"SELECT key, value FROM render WHERE key IN ({marks})", chunk
+            for key, html, meta in self.db.execute(
+                f"SELECT key, html, meta FROM render2 WHERE key IN ({marks})", chunk
             ):
                 try:
-                    d = json.loads(value)
+                    d = json.loads(meta)
                     out[key] = Rendered(
-                        d["html"],
+                        str(html),
                         tuple(d["assets"]),
                         d["image"],
                         tuple((a, b) for a, b in d["deps"]),
@@ -90,9 +95,12 @@ class RenderCache:
     def put_many(self, entries: Iterable[tuple[str, Rendered]]) -> None:
         if self.db is None:
             return
-        rows = [(k, json.dumps(dataclasses.asdict(r))) for k, r in entries]
+        rows = (
+            (k, r.html, json.dumps({"assets": r.assets, "image": r.image, "deps": r.deps}))
+            for k, r in entries
+        )
         with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO render VALUES (?, ?)", rows)
+            self.db.executemany("INSERT OR REPLACE INTO render2 VALUES (?, ?, ?)", rows)
 
     def close(self) -> None:
         if self.db is not None:

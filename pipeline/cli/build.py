@@ -74,6 +74,8 @@ def build(
         strict=strict,
     )
     report_warnings(result.warnings, quiet)
+    for note in result.notes:
+        warn(f"note: {note}", quiet)
     if strict and result.warnings:
         raise ContentError(result.warnings)
     if fmt == "json":

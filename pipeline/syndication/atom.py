@@ -8,7 +8,7 @@ from pipeline import __version__
 from pipeline.config import Config
 from pipeline.model import Item
 from pipeline.syndication.common import newest, rfc3339, summary
-from pipeline.syndication.xmlwrite import el, el_html, empty
+from pipeline.syndication.xmlwrite import cdata, el, empty
 
 
 def iter_atom(
@@ -78,7 +78,7 @@ def _entry(item: Item) -> str:
         parts.append(f"<author>{el('name', author)}</author>")
     parts.extend(empty("category", term=t) for t in item.tags)
     parts.append(el("summary", summary(item), type="text"))
-    parts.append(el_html("content", item.html, type="html"))
+    parts.append(f'<content type="html">{cdata(item.html)}</content>')
     parts.append("</entry>\n")
     return "".join(parts)
 

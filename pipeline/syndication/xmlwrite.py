@@ -27,11 +27,6 @@ def cdata(text: str) -> str:
     return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
-def el_html(name: str, html_text: str, **attributes: str | int | None) -> str:
-    """Like :func:`el` for item HTML, which was cleaned once at render time."""
-    return f"<{name}{attrs(_names(attributes))}>{escape(html_text)}</{name}>"
-
-
 def _names(attributes: dict[str, str | int | None]) -> dict[str, str | int | None]:
     """Python-safe keyword names to XML names: ``xml_lang`` -> ``xml:lang``, ``_`` -> ``-``."""
     out: dict[str, str | int | None] = {}
