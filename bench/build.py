@@ -249,11 +249,28 @@ def publish_cmd(python: str, root: Path, out: Path, cache: Path) -> list[str]:
     ]
 
 
+def _has_corpus(root: Path, n: int, seed: int) -> bool:
+    try:
+        stamp = json.loads((root / "corpus.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (stamp.get("version"), stamp.get("posts"), stamp.get("seed")) == (
+        corpus.GENERATOR_VERSION,
+        n,
+        seed,
+    )
+
+
 def run_size(
     n: int, rounds: int, seed: int, hugo: Path | None, python: str, steps: set[str]
 ) -> list[Run]:
     root = WORK / f"corpus-{n}"
     t = time.perf_counter()
+    if not _has_corpus(root, n, seed):
+        # generated in a child process: a large parent would inflate every child's ru_maxrss
+        # (Linux carries a forked child's pre-exec high-water mark into its rusage)
+        script = str(Path(__file__).with_name("corpus.py"))
+        subprocess.run([sys.executable, script, str(root), str(n), "--seed", str(seed)], check=True)
     stamp = corpus.ensure(root, n, seed)
     print(
         f"corpus {n}: {stamp['words']:,} words, {stamp['episodes']} episodes "

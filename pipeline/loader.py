@@ -24,6 +24,7 @@ from pipeline.errors import ContentError, Problem
 from pipeline.frontmatter import FrontMatterError, Parsed, decode, split
 from pipeline.ids import IdLedger
 from pipeline.model import KIND_OF_SECTION, SECTION_OF_KIND, Event, Item, Site
+from pipeline.podcast.episode import EPISODE_KEYS
 from pipeline.render.slugs import github_slug
 
 ALIASES = {
@@ -50,21 +51,6 @@ COMMON_KEYS = {
     "aliases",
     "layout",
     "weight",
-}
-EPISODE_KEYS = {
-    "audio",
-    "episode",
-    "season",
-    "episode_type",
-    "explicit",
-    "transcript",
-    "chapters",
-    "persons",
-    "location",
-    "soundbites",
-    "length",
-    "type",
-    "duration",
 }
 EVENT_KEYS = {"starts", "ends", "location", "url", "sequence", "timezone", "all_day"}
 KINDS = {*SECTION_OF_KIND, "page"}

@@ -77,15 +77,16 @@ def _line(state: StateBlock, n: int) -> str:
     return state.src[state.bMarks[n] + state.tShift[n] : state.eMarks[n]]
 
 
-def _whole_tag(text: str) -> re.Match[str] | None:
+def whole_tag(text: str) -> re.Match[str] | None:
     m = TAG.match(text.strip())
     return m if m and m.end() == len(text.strip()) else None
 
 
-def _find_end(state: StateBlock, start: int, end: int, name: str) -> int | None:
+def find_end(lines: Sequence[str], start: int, name: str) -> int | None:
+    """Index of the ``{% endNAME %}`` line closing the container opened at ``lines[start]``."""
     depth = 0
-    for n in range(start + 1, end):
-        m = _whole_tag(_line(state, n))
+    for n in range(start + 1, len(lines)):
+        m = whole_tag(lines[n].strip())
         if not m:
             continue
         if m.group(1) == name:
@@ -100,13 +101,16 @@ def _find_end(state: StateBlock, start: int, end: int, name: str) -> int | None:
 def gitbook_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     if state.sCount[start] - state.blkIndent >= 4:
         return False
-    m = _whole_tag(_line(state, start))
+    m = whole_tag(_line(state, start))
     if not m:
         return False
     name, args = m.group(1), parse_args(m.group(2))
     if silent:
         return True
-    close = _find_end(state, start, end, name) if name in CONTAINERS else None
+    close = None
+    if name in CONTAINERS:
+        found = find_end([_line(state, n) for n in range(start, end)], 0, name)
+        close = None if found is None else start + found
     if close is None:
         if name.startswith("end"):
             state.line = start + 1  # a stray end tag: drop it

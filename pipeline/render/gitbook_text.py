@@ -10,31 +10,19 @@ from __future__ import annotations
 
 import re
 
-from pipeline.render.gitbook import CONTAINERS, TAG, close_html, open_html, parse_args, tag_html
+from pipeline.render.gitbook import (
+    CONTAINERS,
+    TAG,
+    close_html,
+    find_end,
+    open_html,
+    parse_args,
+    tag_html,
+    whole_tag,
+)
 
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
-
-
-def _whole_tag(stripped: str) -> re.Match[str] | None:
-    m = TAG.match(stripped)
-    return m if m and m.end() == len(stripped.rstrip()) else None
-
-
-def _closes(lines: list[str], start: int, name: str) -> bool:
-    """Whether the container opened at ``start`` has its ``{% endNAME %}`` further down."""
-    depth = 0
-    for line in lines[start + 1 :]:
-        m = _whole_tag(line.strip())
-        if not m:
-            continue
-        if m.group(1) == name:
-            depth += 1
-        elif m.group(1) == "end" + name:
-            if depth == 0:
-                return True
-            depth -= 1
-    return False
 
 
 def _inline(line: str) -> str:
@@ -75,7 +63,7 @@ def preprocess(body: str) -> str:
             fence = m.group(1)
             out.append(line)
             continue
-        tag = _whole_tag(stripped) if "{%" in stripped else None
+        tag = whole_tag(stripped) if "{%" in stripped else None
         if tag is None:
             out.append(_inline(line))
             continue
@@ -83,7 +71,7 @@ def preprocess(body: str) -> str:
         if name.startswith("end") and open_names and open_names[-1] == name[3:]:
             open_names.pop()
             html = close_html(name[3:])
-        elif name in CONTAINERS and _closes(lines, n, name):
+        elif name in CONTAINERS and find_end(lines, n, name) is not None:
             open_names.append(name)
             html = open_html(name, args)
         else:
