@@ -41,8 +41,23 @@ def main() -> None:
 
     rows.append(
         (
-            "markdown-it-py + GitBook tags + token-level link rewrite (ours)",
+            "ours: cmark-gfm + GitBook pre-pass + URL/heading-id post-pass",
             per_post_ms(ours, bodies),
+        )
+    )
+    import cmarkgfm
+    from cmarkgfm.cmark import Options
+
+    def cmark_plain(body: str) -> str:
+        return str(cmarkgfm.markdown_to_html(body, options=Options.CMARK_OPT_UNSAFE))
+
+    rows.append(("cmark-gfm, plain", per_post_ms(cmark_plain, bodies)))
+    from pipeline.render.markdown import scan
+
+    rows.append(
+        (
+            "ours: link scan (markdown-it-py parse + GitBook rules, exact lines)",
+            per_post_ms(lambda b: scan(b, "essays/x.md"), bodies),
         )
     )
     from markdown_it import MarkdownIt

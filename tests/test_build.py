@@ -236,13 +236,23 @@ def test_nothing_changed_means_nothing_done(site: Path) -> None:
     cfg = load_config(site / "publish.toml")
     first = build(cfg, site / "content", out, now=NOW, cache_dir=site / ".cache")
     assert first.written
-    again = build(load_config(site / "publish.toml"), site / "content", out, now=NOW,
-                  cache_dir=site / ".cache")
+    again = build(
+        load_config(site / "publish.toml"),
+        site / "content",
+        out,
+        now=NOW,
+        cache_dir=site / ".cache",
+    )
     assert again.written == () and again.items == first.items
     # a touched output is noticed and rewritten
     (out / "rss.xml").write_text("tampered")
-    third = build(load_config(site / "publish.toml"), site / "content", out, now=NOW,
-                  cache_dir=site / ".cache")
+    third = build(
+        load_config(site / "publish.toml"),
+        site / "content",
+        out,
+        now=NOW,
+        cache_dir=site / ".cache",
+    )
     assert "rss.xml" in third.written
     assert feedparser.parse((out / "rss.xml").read_bytes()).entries
 
