@@ -28,6 +28,11 @@ def test_ruff_check() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_ruff_format() -> None:
+    result = _run("ruff", "format", "--check", "pipeline", "tests", "bench")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_mypy_strict() -> None:
     result = _run("mypy", "pipeline")
     assert result.returncode == 0, result.stdout + result.stderr
