@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -51,6 +52,9 @@ class BuildResult:
     notes: tuple[str, ...] = ()
     """Things the editor should act on, e.g. a file the build changed that must be committed."""
 
+
+WRITING_MARKER = ".publish-writing.tmp"
+"""Present while outputs are being written: found at the start, the last build was killed."""
 
 Output = tuple[str, Callable[[], bytes | Iterable[str]]]
 """An output path and the function producing its bytes (or text pieces), called at write time."""
@@ -117,9 +121,17 @@ def _feed_outputs(
 
 
 def plan_outputs(
-    cfg: Config, content_dir: Path, site: Site, now: dt.datetime
+    cfg: Config,
+    content_dir: Path,
+    site: Site,
+    now: dt.datetime,
+    known: dict[str, Stamp] | None = None,
 ) -> tuple[list[Output], list[FeedLink], list[tuple[Path, str]]]:
-    """Every output file (produced lazily, so memory holds one at a time) and every copy."""
+    """Every output file (produced lazily, so memory holds one at a time) and every copy.
+
+    ``known`` is the last build's record of its outputs (see :mod:`pipeline.buildstate`).
+    """
+    known = known or {}
     items = site.published(now)
     outputs: list[Output] = []
     links: list[FeedLink] = []
@@ -154,7 +166,9 @@ def plan_outputs(
         if show:
             raise ConfigError(show)
         data = render_podcast_feed(episodes, cfg)
-        _lint_podcast(data)
+        last = known.get("podcast.xml")
+        if last is None or last[2] != hashlib.sha256(data).hexdigest():
+            _lint_podcast(data)  # a feed byte-identical to the last one passed already
         outputs.append(("podcast.xml", lambda: data))
         for name, blob in sorted(podcast_files(episodes, cfg, content_dir).items()):
             outputs.append((name, _constant(blob)))
@@ -256,7 +270,7 @@ def build(
         site.warnings,
     )
     del rendered
-    outputs, links, copies = plan_outputs(cfg, content_dir, site, now)
+    outputs, links, copies = plan_outputs(cfg, content_dir, site, now, previous.files)
     if (
         any(i.episode for i in site.items)
         and not cfg.podcast.guid
@@ -269,7 +283,10 @@ def build(
         if pin_guid(cfg.path, guid):  # computed once, then pinned and never recomputed
             notes.append(f"podcast:guid {guid} computed and pinned in {cfg.path}: commit it")
     with exclusive_lock(out_dir):
-        remove_strays(out_dir)
+        writing = out_dir / WRITING_MARKER
+        if writing.exists() or not previous.fingerprint:
+            remove_strays(out_dir)  # the last build was cut off (or is unknown): sweep
+        writing.touch()
         written: list[str] = []
         unchanged = 0
         produced: set[str] = set()
@@ -315,6 +332,7 @@ def build(
                 },
             ),
         )
+        writing.unlink()
     return result
 
 

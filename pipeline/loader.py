@@ -24,6 +24,7 @@ from pipeline.errors import ContentError, Problem
 from pipeline.frontmatter import FrontMatterError, Parsed, decode, split
 from pipeline.ids import IdLedger
 from pipeline.model import KIND_OF_SECTION, SECTION_OF_KIND, Event, Item, Site
+from pipeline.parsecache import ParseCache, text_key
 from pipeline.podcast.episode import EPISODE_KEYS
 from pipeline.render.slugs import github_slug
 
@@ -81,7 +82,13 @@ def relpath(root: Path, path: Path) -> str:
 
 
 def read_doc(root: Path, path: Path, max_bytes: int) -> RawDoc:
-    """Read one file; raises FrontMatterError with a line for every kind of bad input."""
+    """Read and split one file; raises FrontMatterError with a line for every bad input."""
+    source, text = read_text(root, path, max_bytes)
+    return RawDoc(source, split(text))
+
+
+def read_text(root: Path, path: Path, max_bytes: int) -> tuple[str, str]:
+    """A file's path under the root and its text (UTF-8, NFC, LF), or a FrontMatterError."""
     source = relpath(root, path)
     if path.is_symlink():
         real, real_root = path.resolve(), root.resolve()
@@ -105,8 +112,7 @@ def read_doc(root: Path, path: Path, max_bytes: int) -> RawDoc:
         raise FrontMatterError(1, "file", str(exc)) from None
     if not text.strip():
         raise FrontMatterError(1, "file", "empty file; expected front matter and a Markdown body")
-    text = unicodedata.normalize("NFC", text)
-    return RawDoc(source, split(text))
+    return source, unicodedata.normalize("NFC", text)
 
 
 def kind_for(source: str, meta: Mapping[str, Any], gitbook: bool = False) -> str:
@@ -226,17 +232,19 @@ def load_site(
     warnings: list[Problem] = []
     tz = ZoneInfo(cfg.site.timezone)
     docs: list[RawDoc] = []
+    texts: list[tuple[str, str]] = []
     gitbook = _gitbook_mode(cfg, root)
     for path in iter_markdown(root):
         if gitbook and path.parent == root and path.name == "SUMMARY.md":
             continue  # the table of contents, read by pipeline.gitbook; not a page
         try:
-            docs.append(read_doc(root, path, cfg.content.max_file_bytes))
+            texts.append(read_text(root, path, cfg.content.max_file_bytes))
         except FrontMatterError as exc:
             problems.append(Problem(relpath(root, path), exc.line, exc.field, exc.message))
         except OSError as exc:
             problems.append(Problem(relpath(root, path), 1, "file", f"cannot read: {exc.strerror}"))
 
+    docs.extend(_parse_all(texts, cache_dir, problems))
     ledger_path = root / cfg.content.id_ledger
     try:
         ledger = IdLedger(ledger_path)
@@ -294,6 +302,36 @@ def _shown(root: Path, problem: Problem) -> Problem:
     if shown.startswith(".."):
         shown = str(path)
     return Problem(shown, problem.line, problem.field, problem.message)
+
+
+def _parse_all(
+    texts: list[tuple[str, str]], cache_dir: Path | None, problems: list[Problem]
+) -> list[RawDoc]:
+    """Split every file's front matter, from the parse cache where the text is unchanged."""
+    cache = ParseCache(cache_dir)
+    docs: list[RawDoc] = []
+    fresh: list[tuple[str, Parsed]] = []
+    try:
+        keys = [text_key(text) for _, text in texts]
+        hits = cache.get_many(keys)
+        for (source, text), key in zip(texts, keys, strict=True):
+            hit = hits.get(key)
+            if hit is not None:
+                meta, lines, body_line, has_fm = hit
+                body = "\n".join(text.split("\n")[body_line - 1 :])
+                docs.append(RawDoc(source, Parsed(meta, lines, body, body_line, has_fm)))
+                continue
+            try:
+                parsed = split(text)
+            except FrontMatterError as exc:
+                problems.append(Problem(source, exc.line, exc.field, exc.message))
+                continue
+            fresh.append((key, parsed))
+            docs.append(RawDoc(source, parsed))
+        cache.put_many(fresh)
+    finally:
+        cache.close()
+    return docs
 
 
 def _gitbook_mode(cfg: Config, root: Path) -> bool:

@@ -287,3 +287,28 @@ def test_without_pages_media_is_published_under_assets(site: Path) -> None:
     assert "https://commons.example.org/assets/.gitbook/assets/gathering.jpg" in rss
     assert (out / "assets/.gitbook/assets/gathering.jpg").is_file()
     assert not (out / "essays/why-we-gather/index.html").exists()
+
+
+def test_corrupt_caches_are_rebuilt_not_fatal(site: Path) -> None:
+    out = site / "out"
+    run_build(site, out)
+    reference = (out / "rss.xml").read_bytes()
+    for name in ("frontmatter.sqlite3", "render.sqlite3"):
+        (site / ".cache" / name).write_bytes(b"not a database" * 100)
+    os.utime(site / "content/essays/why-we-gather.md")
+    run_build(site, out)
+    assert (out / "rss.xml").read_bytes() == reference
+
+
+def test_front_matter_cache_follows_edits(site: Path) -> None:
+    out = site / "out"
+    run_build(site, out)
+    src = site / "content/essays/why-we-gather.md"
+    src.write_text(src.read_text().replace("date: 2024-09-02", "date: 2024-09-05"))
+    run_build(site, out)
+    entry = next(
+        e
+        for e in feedparser.parse((out / "rss.xml").read_bytes()).entries
+        if e.title == "Why we gather"
+    )
+    assert tuple(entry.published_parsed)[:3] == (2024, 9, 4)  # midnight Berlin = 22:00 UTC
