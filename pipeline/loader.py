@@ -6,6 +6,7 @@ All problems in all files are collected and raised together (``ContentError``), 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import posixpath
 import re
@@ -115,6 +116,21 @@ def read_text(root: Path, path: Path, max_bytes: int) -> tuple[str, str]:
     return source, unicodedata.normalize("NFC", text)
 
 
+FOLDER_KINDS = {
+    **KIND_OF_SECTION,
+    "posts": "essay",  # Hugo
+    "_posts": "essay",  # Jekyll
+    "blog": "essay",
+    "articles": "essay",
+    "podcast": "episode",
+    "news": "update",
+}
+"""Top folders that decide an item's kind: ours, plus the usual Hugo/Jekyll names."""
+
+_DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
+"""Jekyll's ``2024-05-01-title.md``: the date and the slug come from the file name."""
+
+
 def kind_for(source: str, meta: Mapping[str, Any], gitbook: bool = False) -> str:
     """The ``kind`` key, else the top folder; in GitBook mode SUMMARY.md decides instead."""
     kind = meta.get("kind")
@@ -123,7 +139,7 @@ def kind_for(source: str, meta: Mapping[str, Any], gitbook: bool = False) -> str
     if gitbook:
         return "page"
     top = source.split("/", 1)[0] if "/" in source else ""
-    return KIND_OF_SECTION.get(top, "page")
+    return FOLDER_KINDS.get(top, "page")
 
 
 def permalink(
@@ -261,6 +277,9 @@ def load_site(
             chk.error("kind", f"expected one of {', '.join(sorted(KINDS))}, got {meta['kind']!r}")
         section = SECTION_OF_KIND.get(kind, posixpath.dirname(doc.source) or "pages")
         stem = posixpath.splitext(posixpath.basename(doc.source))[0]
+        dated = _DATED_NAME.match(stem)
+        if dated:
+            stem = dated.group(2)
         slug = chk.string(meta, "slug") or github_slug(stem.replace("_", "-")) or "page"
         if "slug" in meta and not _SLUG.match(slug):
             chk.error("slug", f"expected letters, digits, '-', '_' or '.', got {slug!r}")
@@ -409,6 +428,10 @@ def _build_item(
             date = to_datetime(meta["date"], tz)
         except ValueError as exc:
             chk.error("date", str(exc))
+    elif is_feed and (dated := _DATED_NAME.match(posixpath.basename(doc.source))):
+        date = to_datetime(dated.group(1), tz) if _valid_date(dated.group(1)) else None
+        if date is None:
+            chk.error("date", f"file name date {dated.group(1)!r} is not a date; add 'date:'")
     elif is_feed:
         chk.error("date", "missing: feed items need 'date: YYYY-MM-DD' (or ISO 8601 with offset)")
     if "updated" in meta:
@@ -489,6 +512,14 @@ def _build_item(
         event=event,
         body_line=parsed.body_line,
     )
+
+
+def _valid_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _event(chk: _Checker, meta: Mapping[str, Any], tz: ZoneInfo, cfg: Config) -> Event | None:

@@ -123,3 +123,28 @@ def test_binary_file_refused_clearly(tmp_path: Path, runner: CliRunner) -> None:
     result = runner.invoke(main, ["validate", "--config", str(tmp_path / "publish.toml")])
     assert result.exit_code == 2
     assert "x.md:1: file: binary file" in result.stderr
+
+
+def test_hugo_and_jekyll_layouts_move_over(tmp_path: Path, runner: CliRunner) -> None:
+    posts = tmp_path / "content" / "_posts"
+    posts.mkdir(parents=True)
+    (posts / "2023-04-05-hello-world.md").write_text("---\ntitle: Jekyll post\n---\nHello.\n")
+    (posts / "2023-02-30-bad-day.md").write_text("---\ntitle: Bad day\n---\nText.\n")
+    (tmp_path / "content" / "posts").mkdir()
+    (tmp_path / "content/posts/hugo.md").write_text(
+        "---\ntitle: Hugo post\ndate: 2023-06-01T10:00:00+02:00\n---\nHi.\n"
+    )
+    (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://e.org/"\n')
+    args = ["build", "--config", str(tmp_path / "publish.toml"), "--out", str(tmp_path / "out")]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2
+    assert (
+        "2023-02-30-bad-day.md:1: date: file name date '2023-02-30' is not a date" in result.stderr
+    )
+    (posts / "2023-02-30-bad-day.md").unlink()
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    rss = (tmp_path / "out/rss.xml").read_text()
+    assert "<link>https://e.org/essays/hello-world/</link>" in rss
+    assert "<pubDate>Wed, 05 Apr 2023 00:00:00 +0000</pubDate>" in rss
+    assert "<title>Hugo post</title>" in rss
