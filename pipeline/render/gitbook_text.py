@@ -42,6 +42,18 @@ def _replace_tags(text: str) -> str:
     return TAG.sub(lambda m: tag_html(m.group(1), parse_args(m.group(2)), block=False), text)
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[*+-]|\d{1,9}[.)])\s")
+
+
+def _continues_list(lines: list[str], n: int) -> bool:
+    """Whether line ``n`` sits inside a list item (indented content), not in indented code."""
+    for prev in reversed(lines[:n]):
+        if not prev.strip():
+            continue
+        return bool(_LIST_ITEM.match(prev)) or prev.startswith((" ", "\t"))
+    return False
+
+
 def preprocess(body: str) -> str:
     """Markdown with GitBook's tags replaced by the HTML they stand for."""
     if "{%" not in body:
@@ -64,6 +76,10 @@ def preprocess(body: str) -> str:
             out.append(line)
             continue
         tag = whole_tag(stripped) if "{%" in stripped else None
+        if tag is not None and len(indent) >= 4 and not _continues_list(lines, n):
+            tag = None  # an indented code block: shown as written
+            out.append(line)
+            continue
         if tag is None:
             out.append(_inline(line))
             continue

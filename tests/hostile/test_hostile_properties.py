@@ -9,6 +9,7 @@ surviving, modulo the documented hygiene) or exit 2 with ``path:line: field: mes
 from __future__ import annotations
 
 import json
+import os
 import re
 import tempfile
 import unicodedata
@@ -77,7 +78,7 @@ TEXT = st.lists(
 ).map("".join)
 
 SETTINGS = settings(
-    max_examples=50,
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "50")),
     deadline=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

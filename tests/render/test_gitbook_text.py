@@ -1,0 +1,53 @@
+"""The GitBook pre-pass: tags become HTML, except where Markdown says the text is code."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.render.markdown import PageContext, render
+
+
+def html(body: str) -> str:
+    return render(body, PageContext(source="essays/a.md", url="https://e.org/essays/a/"))
+
+
+def test_nested_hints_and_hint_inside_a_list() -> None:
+    out = html(
+        '* item\n\n  {% hint style="warning" %}\n  inside **list**\n  {% endhint %}\n'
+        '* next\n\n{% hint style="info" %}\nA\n{% hint style="danger" %}\nB\n'
+        "{% endhint %}\nC\n{% endhint %}\n"
+    )
+    assert '<li>\n<p>item</p>\n<blockquote class="hint hint-warning"' in out
+    assert "<strong>list</strong>" in out
+    assert out.count("<blockquote") == 3 and out.count("</blockquote>") == 3
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '```\n{% hint style="info" %}\ncode\n{% endhint %}\n```\n',
+        '~~~\n{% embed url="https://z.org" %}\n~~~\n',
+        'para\n\n    {% embed url="https://x.org" %}\n',
+        'Use `{% embed url="x" %}` here.\n',
+    ],
+)
+def test_tags_in_code_stay_code(body: str) -> None:
+    out = html(body)
+    assert "{% " in out and "<code>" in out
+    assert "<figure" not in out and "<blockquote" not in out
+
+
+def test_unclosed_and_stray_tags_vanish_without_losing_text() -> None:
+    out = html('{% hint style="info" %}\nKept text\n\nA\n{% endhint %}\n{% endtabs %}\nB\n')
+    assert "Kept text" in out and "<p>B</p>" in out and "{%" not in out
+
+
+def test_tag_arguments_cannot_inject_markup() -> None:
+    out = html(
+        "{% embed url='https://x.org/\" onmouseover=\"alert(1)' %}\n\n"
+        '{% embed url="javascript:alert(1)" %}\n\n'
+        '{% tabs %}\n{% tab title="<script>x</script>" %}\nT\n{% endtab %}\n{% endtabs %}\n'
+    )
+    assert 'onmouseover="' not in out
+    assert 'href="javascript' not in out
+    assert "<script" not in out
