@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pipeline.render.markdown import PageContext, render
@@ -48,6 +50,6 @@ def test_tag_arguments_cannot_inject_markup() -> None:
         '{% embed url="javascript:alert(1)" %}\n\n'
         '{% tabs %}\n{% tab title="<script>x</script>" %}\nT\n{% endtab %}\n{% endtabs %}\n'
     )
-    assert 'onmouseover="' not in out
+    assert not re.search(r"<[^>]*\bonmouseover", out)  # as text it is harmless; as markup not
     assert 'href="javascript' not in out
     assert "<script" not in out
