@@ -539,9 +539,13 @@ def _event(chk: _Checker, meta: Mapping[str, Any], tz: ZoneInfo, cfg: Config) ->
         return None
     try:
         starts = to_datetime(meta["starts"], tz)
+    except ValueError as exc:
+        chk.error("starts", str(exc))
+        return None
+    try:
         ends = to_datetime(meta["ends"], tz) if meta.get("ends") is not None else None
     except ValueError as exc:
-        chk.error("starts" if "ends" not in meta else "ends", str(exc))
+        chk.error("ends", str(exc))
         return None
     if ends is not None and ends < starts:
         chk.error("ends", "is before 'starts'")
@@ -550,8 +554,9 @@ def _event(chk: _Checker, meta: Mapping[str, Any], tz: ZoneInfo, cfg: Config) ->
     if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 0:
         chk.error("sequence", f"expected a whole number >= 0, got {sequence!r}")
         return None
-    all_day = not hasattr(meta["starts"], "hour") and not (
-        isinstance(meta["starts"], str) and "T" in meta["starts"]
+    raw = meta["starts"]
+    all_day = (isinstance(raw, dt.date) and not isinstance(raw, dt.datetime)) or (
+        isinstance(raw, str) and _valid_date(raw.strip())
     )
     location = chk.string(meta, "location")
     url = chk.string(meta, "url")

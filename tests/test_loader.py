@@ -148,3 +148,24 @@ def test_hugo_and_jekyll_layouts_move_over(tmp_path: Path, runner: CliRunner) ->
     assert "<link>https://e.org/essays/hello-world/</link>" in rss
     assert "<pubDate>Wed, 05 Apr 2023 00:00:00 +0000</pubDate>" in rss
     assert "<title>Hugo post</title>" in rss
+
+
+def test_event_times_and_errors_name_the_right_key(tmp_path: Path, runner: CliRunner) -> None:
+    events = tmp_path / "content" / "events"
+    events.mkdir(parents=True)
+    (events / "a.md").write_text(
+        "---\ntitle: A\ndate: 2024-01-01\nid: e1\n"
+        "starts: 2025-02-03 18:00\nends: 2025-02-03 20:00\n---\nx\n"
+    )
+    (events / "b.md").write_text(
+        "---\ntitle: B\ndate: 2024-01-01\nid: e2\nstarts: soon\nends: 2025-02-03 20:00\n---\nx\n"
+    )
+    (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://e.org/"\n')
+    args = ["build", "--config", str(tmp_path / "publish.toml"), "--out", str(tmp_path / "out")]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2
+    assert "b.md:5: starts: expected a date" in result.stderr
+    (events / "b.md").unlink()
+    assert runner.invoke(main, args).exit_code == 0
+    ics = (tmp_path / "out/events.ics").read_text()
+    assert "DTSTART;TZID=UTC:20250203T180000" in ics  # a time with a space is not all-day
