@@ -163,3 +163,6 @@ def new(kind: str, title: str, config_path: Path, content_dir: Path | None) -> N
     cfg, content = open_config(config_path, content_dir)
     path = new_item(cfg, content, kind, title, today=dt.datetime.now(dt.UTC))
     click.echo(str(path))
+    if kind == "episode":
+        audio = path.parent / "media" / f"{path.stem}.mp3"
+        warn(f"note: put the episode's audio at {audio} (or set 'audio:' to its URL)")
