@@ -234,7 +234,7 @@ def _safe(root: Path, rel: str) -> Path | None:
 
 
 def _lint_podcast(data: bytes) -> None:
-    from pipeline.podcast.lint import lint_feed
+    from pipeline.feedlint import lint_feed
 
     hard = [r for r in lint_feed(data, podcast=True) if r.severity == "hard"]
     if hard:

@@ -33,7 +33,7 @@ MODULES = {
     "links": "pipeline.linkcheck.check",
     "digest": "pipeline.newsletter",
     "feed-diff": "pipeline.feeddiff",
-    "lint-feed": "pipeline.podcast.lint",
+    "lint-feed": "pipeline.feedlint",
 }
 
 

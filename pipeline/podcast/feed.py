@@ -246,7 +246,7 @@ def render_podcast_feed(items: Sequence[Item], config: Config) -> bytes:
     """The bytes of ``podcast.xml`` for ``items`` (published episodes, newest first).
 
     Each item needs ``.episode`` and, for show notes, ``.html`` with absolute URLs. Run
-    :func:`pipeline.podcast.lint.lint_feed` on the result before writing it.
+    :func:`pipeline.feedlint.lint_feed` on the result before writing it.
     """
     w = _Writer()
     ns = [(f"xmlns:{prefix}", uri) for prefix, uri in NAMESPACES.items()]

@@ -12,9 +12,9 @@ import feedparser
 from conftest import BASE, replace_podcast
 
 from pipeline.config import Config
+from pipeline.feedlint import lint_feed
 from pipeline.model import Item
 from pipeline.podcast.feed import podcast_files, render_podcast_feed, truncate_bytes
-from pipeline.podcast.lint import lint_feed
 from pipeline.podcast.show import pin_guid, podcast_guid_for, show_guid
 
 NS = {

@@ -104,7 +104,7 @@ def test_load_config_rejects_an_unknown_category(tmp_path: Path) -> None:
 def test_docs_list_every_lint_rule_and_category() -> None:
     from conftest import REPO
 
-    from pipeline.podcast.lint import RULES
+    from pipeline.feedlint import RULES
 
     text = (REPO / "docs" / "podcast.md").read_text("utf-8")
     assert [rule for rule in RULES if f"`{rule}`" not in text] == []

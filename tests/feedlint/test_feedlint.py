@@ -9,9 +9,7 @@ import pytest
 from PIL import Image
 
 from pipeline.config import Config
-from pipeline.model import Item
-from pipeline.podcast.feed import render_podcast_feed
-from pipeline.podcast.lint import (
+from pipeline.feedlint import (
     HARD,
     RULES,
     SOFT,
@@ -22,6 +20,8 @@ from pipeline.podcast.lint import (
     rfc822_problem,
     summary_line,
 )
+from pipeline.model import Item
+from pipeline.podcast.feed import render_podcast_feed
 
 COVER = "https://commons.example.org/podcast/cover.jpg"
 

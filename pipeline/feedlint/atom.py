@@ -1,0 +1,54 @@
+"""The Atom 1.0 rules: the feed and its entries."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from pipeline.feedlint.rules import _RFC3339, ATOM, HARD, SOFT, _check_html, _q, _Report, _text
+
+
+def _lint_atom(r: _Report, root: ET.Element) -> None:
+    def a(tag: str) -> str:
+        return _q(ATOM, tag)
+
+    for tag in ("id", "title", "updated"):
+        if not _text(root.find(a(tag))):
+            r.add("atom.feed.required", HARD, f"feed has no <{tag}>", "feed")
+    if not any(link.get("rel") == "self" for link in root.findall(a("link"))):
+        r.add("atom.feed.self", SOFT, 'no <link rel="self">', "feed")
+    feed_author = root.find(a("author")) is not None
+    ids: dict[str, int] = {}
+    dates = [("feed", root.find(a("updated")))]
+    for n, entry in enumerate(root.findall(a("entry")), 1):
+        where = f"entry {n}"
+        for tag in ("id", "title", "updated"):
+            if not _text(entry.find(a(tag))):
+                r.add("atom.entry.required", HARD, f"entry has no <{tag}>", where)
+        entry_id = _text(entry.find(a("id")))
+        if entry_id in ids:
+            r.add(
+                "atom.entry.id-unique",
+                HARD,
+                f"id {entry_id!r} is also entry {ids[entry_id]}",
+                where,
+            )
+        elif entry_id:
+            ids[entry_id] = n
+        if not feed_author and entry.find(a("author")) is None:
+            r.add("atom.feed.author", HARD, "no author on the entry nor on the feed", where)
+        content = entry.find(a("content"))
+        alternates = [
+            x for x in entry.findall(a("link")) if x.get("rel", "alternate") == "alternate"
+        ]
+        if content is None and not alternates:
+            r.add("atom.entry.alternate", HARD, 'no content and no link rel="alternate"', where)
+        for tag in ("updated", "published"):
+            dates.append((where, entry.find(a(tag))))
+        for tag in ("content", "summary"):
+            el = entry.find(a(tag))
+            if el is not None and el.get("type") == "html" and el.text:
+                _check_html(r, el.text, where, tag)
+    for where, el in dates:
+        value = _text(el)
+        if value and not _RFC3339.match(value):
+            r.add("atom.dates.rfc3339", HARD, f"{value!r} is not an RFC 3339 date", where)

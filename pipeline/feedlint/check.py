@@ -1,0 +1,99 @@
+"""The entry point: detect a feed's format, run its rules, order and format the results."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from datetime import datetime
+
+from pipeline.feedlint.atom import _lint_atom
+from pipeline.feedlint.jsonfeed import _lint_json
+from pipeline.feedlint.rss import _lint_rss
+from pipeline.feedlint.rules import ATOM, HARD, ImageLoader, LintResult, _q, _Report
+
+
+def detect_format(data: bytes) -> str:
+    """``json``, ``rss``, ``atom`` or ``unknown`` (from the first bytes and the root element)."""
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if head in (b"{", b"["):
+        return "json"
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError:
+        return "unknown"
+    return {"rss": "rss", _q(ATOM, "feed"): "atom"}.get(root.tag, "unknown")
+
+
+def lint_feed(
+    data: bytes,
+    *,
+    podcast: bool,
+    images: ImageLoader | None = None,
+    now: datetime | None = None,
+) -> list[LintResult]:
+    """Check a feed document; the failed checks, hard ones first, in document order.
+
+    ``podcast`` applies the Apple/Spotify/Podcasting 2.0 presence rules as hard rules.
+    ``images`` (optional) returns an image's bytes for the artwork size checks; ``now``
+    (optional, aware) enables ``rss.dates.not-future``.
+    """
+    r = _Report(podcast)
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if head in (b"{", b"["):
+        _lint_json(r, data)
+        if podcast:
+            r.add("podcast.format", HARD, "podcast apps read RSS 2.0, not JSON Feed")
+        return _ordered(r.results)
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        r.add("xml.wellformed", HARD, f"not well-formed XML: {exc}")
+        return r.results
+    if root.tag == "rss":
+        _lint_rss(r, root, data, images, now)
+    elif root.tag == _q(ATOM, "feed"):
+        _lint_atom(r, root)
+        if podcast:
+            r.add("podcast.format", HARD, "podcast apps read RSS 2.0, not Atom")
+    else:
+        r.add("feed.format", HARD, f"root element {root.tag!r} is not rss or an Atom feed")
+    return _ordered(r.results)
+
+
+def _ordered(results: list[LintResult]) -> list[LintResult]:
+    return sorted(results, key=lambda x: x.severity != HARD)
+
+
+def has_hard(results: list[LintResult]) -> bool:
+    """True when any result is a hard failure."""
+    return any(x.severity == HARD for x in results)
+
+
+def grouped(results: list[LintResult]) -> Iterator[tuple[str, str, list[LintResult]]]:
+    """``(rule, severity, results)`` per failed rule, in first-seen order."""
+    seen: dict[tuple[str, str], list[LintResult]] = {}
+    for x in results:
+        seen.setdefault((x.rule, x.severity), []).append(x)
+    for (rule, severity), xs in seen.items():
+        yield rule, severity, xs
+
+
+def format_text(results: list[LintResult]) -> list[str]:
+    """One line per failed rule: ``hard apple.channel.explicit: channel: message; ...``."""
+    lines = []
+    for rule, severity, xs in grouped(results):
+        details = "; ".join(f"{x.where}: {x.message}" for x in xs)
+        lines.append(f"{severity} {rule}: {details}")
+    return lines
+
+
+def summary_line(results: list[LintResult]) -> str:
+    """``2 hard, 1 soft failure(s) in 3 rules`` or ``all rules passed``."""
+    if not results:
+        return "all rules passed"
+    hard = sum(1 for x in results if x.severity == HARD)
+    soft = len(results) - hard
+    rules = len({x.rule for x in results})
+    return f"{hard} hard, {soft} soft failure{'s' if len(results) != 1 else ''} in {rules} rule" + (
+        "s" if rules != 1 else ""
+    )

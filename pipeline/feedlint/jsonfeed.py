@@ -1,0 +1,58 @@
+"""The JSON Feed 1.1 rules: the document and its items."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pipeline.feedlint.rules import _RFC3339, HARD, JSONFEED_VERSION, SOFT, _check_html, _Report
+
+
+def _lint_json(r: _Report, data: bytes) -> None:
+    try:
+        doc: Any = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        r.add("json.valid", HARD, f"not valid JSON: {exc}")
+        return
+    if not isinstance(doc, dict):
+        r.add("json.valid", HARD, "the top level is not a JSON object")
+        return
+    if doc.get("version") != JSONFEED_VERSION:
+        r.add("json.version", HARD, f"version is {doc.get('version')!r}, not {JSONFEED_VERSION}")
+    if not isinstance(doc.get("title"), str) or not doc.get("title"):
+        r.add("json.required", HARD, "no title")
+    items = doc.get("items")
+    if not isinstance(items, list):
+        r.add("json.required", HARD, "no items array")
+        items = []
+    for key in ("feed_url", "home_page_url"):
+        if not doc.get(key):
+            r.add("json.feed-url", SOFT, f"no {key}")
+    if "author" in doc:
+        r.add("json.authors", SOFT, "author is deprecated in JSON Feed 1.1; use authors")
+    ids: dict[str, int] = {}
+    for n, item in enumerate(items, 1):
+        where = f"item {n}"
+        if not isinstance(item, dict):
+            r.add("json.item.id", HARD, "item is not an object", where)
+            continue
+        item_id = item.get("id")
+        if not isinstance(item_id, str) or not item_id:
+            r.add("json.item.id", HARD, f"id {item_id!r} is not a non-empty string", where)
+        elif item_id in ids:
+            r.add("json.item.id", HARD, f"id {item_id!r} is also item {ids[item_id]}", where)
+        else:
+            ids[item_id] = n
+        if not item.get("content_html") and not item.get("content_text"):
+            r.add("json.item.content", HARD, "no content_html nor content_text", where)
+        if isinstance(item.get("content_html"), str):
+            _check_html(r, item["content_html"], where, "content_html")
+        for key in ("date_published", "date_modified"):
+            value = item.get(key)
+            if value is not None and not (isinstance(value, str) and _RFC3339.match(value)):
+                r.add("json.dates.rfc3339", HARD, f"{key} {value!r} is not RFC 3339", where)
+        if "author" in item:
+            r.add("json.authors", SOFT, "author is deprecated in JSON Feed 1.1; use authors", where)
+        for att in item.get("attachments") or []:
+            if not isinstance(att, dict) or not att.get("url") or not att.get("mime_type"):
+                r.add("json.attachments", HARD, "an attachment lacks url or mime_type", where)

@@ -1,0 +1,232 @@
+"""The rule table, the result type and the checks every feed format shares.
+
+:data:`RULES` names every rule id the linter can report; :class:`_Report` collects the
+:class:`LintResult` of each failed check. The helpers here (absolute URLs, HTML inside a feed,
+RFC 822 dates, artwork, element lookup) are used by more than one format's rules.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+from pipeline.podcast import artwork
+
+HARD = "hard"
+SOFT = "soft"
+
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST = "https://podcastindex.org/namespace/1.0"
+ATOM = "http://www.w3.org/2005/Atom"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
+JSONFEED_VERSION = "https://jsonfeed.org/version/1.1"
+APPLE_MEDIA_TYPES = frozenset(
+    {"audio/mpeg", "audio/x-m4a", "video/mp4", "video/quicktime", "video/x-m4v", "application/pdf"}
+)
+
+RULES: dict[str, str] = {
+    "xml.wellformed": "the document parses as XML",
+    "feed.format": "the document is RSS 2.0, Atom 1.0 or JSON Feed",
+    "podcast.format": "a podcast feed is RSS 2.0",
+    "rss.version": '<rss version="2.0"> with exactly one <channel>',
+    "rss.channel.required": "channel title, link and description",
+    "rss.channel.language": "channel language (ISO 639)",
+    "rss.channel.link-absolute": "channel link is an absolute URL",
+    "rss.channel.atom-self": 'atom:link rel="self" with an absolute href',
+    "rss.channel.atom-self-type": 'atom:link rel="self" has type="application/rss+xml"',
+    "rss.item.title": "every item has a title (podcast)",
+    "rss.item.title-or-description": "every item has a title or a description",
+    "rss.item.title-no-html": "titles hold no HTML",
+    "rss.item.guid-present": "every item has a guid",
+    "rss.item.guid-unique": "guids are unique",
+    "rss.item.guid-permalink": 'a guid that is not a URL says isPermaLink="false"',
+    "rss.item.pubdate-present": "every item has a pubDate",
+    "rss.item.link-absolute": "item links are absolute URLs",
+    "rss.item.enclosure-url": "enclosure url is an absolute http(s) URL",
+    "rss.item.enclosure-length": "enclosure length is a positive number of bytes",
+    "rss.item.enclosure-type": "enclosure type is a MIME type",
+    "rss.item.enclosure-single": "one enclosure per item",
+    "rss.items.enclosure-url-unique": "no two items share an enclosure URL",
+    "rss.items.newest-first": "items are ordered newest first",
+    "rss.dates.rfc822": "dates are RFC 822 with a 4-digit year, a zone and the right weekday",
+    "rss.dates.not-future": "no date lies in the future",
+    "rss.html.absolute-urls": "links and images inside HTML are absolute",
+    "rss.html.no-active-content": "no script, iframe or on* handlers in HTML",
+    "apple.channel.description-4000": "channel description at most 4000 bytes",
+    "apple.item.description-4000": "item description at most 4000 bytes",
+    "apple.channel.itunes-image": "itunes:image: .jpg/.png URL, JPEG/PNG, RGB, 1400–3000 px square",
+    "apple.item.itunes-image": "episode itunes:image follows the channel artwork rules",
+    "apple.channel.category": "itunes:category from Apple's list",
+    "apple.channel.explicit": "channel itunes:explicit is true or false",
+    "apple.item.explicit": "item itunes:explicit is true or false",
+    "apple.channel.author": "itunes:author is present",
+    "apple.channel.type": "itunes:type episodic/serial; serial needs itunes:episode on every item",
+    "apple.channel.new-feed-url": "itunes:new-feed-url is an absolute URL",
+    "apple.block-value": 'itunes:block is "Yes" (other values have no effect)',
+    "apple.complete-value": 'itunes:complete is "Yes" (other values have no effect)',
+    "apple.item.enclosure": "every episode has an enclosure",
+    "apple.item.media-type": "enclosure type is one Apple accepts",
+    "apple.item.duration-present": "itunes:duration is present",
+    "apple.item.duration-format": "itunes:duration is seconds or [[H:]M]M:SS",
+    "apple.item.numbering": "itunes:episode/season > 0; episodeType full/trailer/bonus",
+    "spotify.owner-email": "itunes:owner/itunes:email is an email address",
+    "p20.namespace": "the podcast prefix is bound to https://podcastindex.org/namespace/1.0",
+    "p20.guid": "podcast:guid is a UUID",
+    "p20.guid-present": "podcast:guid is present",
+    "p20.locked": "podcast:locked is yes or no",
+    "p20.locked-present": "podcast:locked is present",
+    "p20.medium": "podcast:medium is a known medium",
+    "p20.single-count": "tags allowed once appear once",
+    "p20.tags": "podcast: tags carry their required attributes and values",
+    "atom.feed.required": "feed id, title and updated",
+    "atom.feed.author": "an author on the feed or on every entry",
+    "atom.feed.self": 'link rel="self"',
+    "atom.entry.required": "entry id, title and updated",
+    "atom.entry.id-unique": "entry ids are unique",
+    "atom.entry.alternate": 'an entry without content has a link rel="alternate"',
+    "atom.dates.rfc3339": "dates are RFC 3339",
+    "json.valid": "the document is a JSON object",
+    "json.version": f"version is {JSONFEED_VERSION}",
+    "json.required": "title and items",
+    "json.feed-url": "feed_url and home_page_url",
+    "json.item.id": "every item has a string id, unique",
+    "json.item.content": "every item has content_html or content_text",
+    "json.dates.rfc3339": "dates are RFC 3339",
+    "json.attachments": "attachments have url and mime_type",
+    "json.authors": "authors (an array) instead of the deprecated author",
+}
+"""Every rule id the linter reports, with what it requires."""
+
+
+@dataclass(frozen=True)
+class LintResult:
+    """One failed check."""
+
+    rule: str
+    """A key of :data:`RULES`."""
+    severity: str
+    """``hard`` (the feed must not be published) or ``soft`` (advice)."""
+    message: str
+    where: str = "feed"
+    """``channel``, ``item 3``, ``entry 2`` ... (1-based, in document order)."""
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+ImageLoader = Callable[[str], bytes | None]
+"""Returns the bytes of an image URL (or None when it cannot be had), for size checks."""
+
+_RFC822 = re.compile(
+    r"^(?:(?P<wd>Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*)?(?P<d>\d{1,2})\s+"
+    r"(?P<m>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+(?P<y>\d{4})\s+"
+    r"\d{2}:\d{2}(?::\d{2})?\s+(?:GMT|UT|[ECMP][SD]T|[A-IK-Z]|[+-]\d{4})$"
+)
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$")
+_URL_ATTR = re.compile(r"""\b(?:href|src|poster)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+_ACTIVE = re.compile(r"<\s*(?:script|iframe|object|embed)\b|\son[a-z]+\s*=|javascript:", re.I)
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class _Report:
+    """Collects results; ``podcast`` decides the severity of podcast presence rules."""
+
+    def __init__(self, podcast: bool) -> None:
+        self.podcast = podcast
+        self.results: list[LintResult] = []
+
+    def add(self, rule: str, severity: str, message: str, where: str = "feed") -> None:
+        assert rule in RULES, rule
+        self.results.append(LintResult(rule, severity, message, where))
+
+    def need(self, rule: str, message: str, where: str = "feed") -> None:
+        """A presence rule: hard for a podcast feed, soft otherwise."""
+        self.add(rule, HARD if self.podcast else SOFT, message, where)
+
+
+def is_absolute(url: str) -> bool:
+    parts = urlsplit(url.strip())
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _html_links_relative(markup: str) -> list[str]:
+    out = []
+    for m in _URL_ATTR.finditer(markup):
+        url = next(g for g in m.groups() if g is not None).strip()
+        if not url or url.startswith("#"):
+            continue
+        if urlsplit(url).scheme or url.startswith("//"):
+            continue
+        out.append(url)
+    return out
+
+
+def _check_html(r: _Report, markup: str, where: str, field: str) -> None:
+    relative = _html_links_relative(markup)
+    if relative:
+        shown = ", ".join(repr(u) for u in relative[:3]) + (" ..." if len(relative) > 3 else "")
+        r.add(
+            "rss.html.absolute-urls",
+            HARD,
+            f"{field} has relative URLs ({shown}); readers cannot resolve them",
+            where,
+        )
+    if _ACTIVE.search(markup):
+        r.add(
+            "rss.html.no-active-content",
+            SOFT,
+            f"{field} contains script, iframe, embed or on* handlers; readers strip them",
+            where,
+        )
+
+
+def rfc822_problem(value: str) -> str | None:
+    """Why ``value`` is not an RFC 822 date-time as RSS wants it, or None."""
+    text = " ".join(value.split())
+    m = _RFC822.match(text)
+    if not m:
+        return f"{value!r} is not an RFC 822 date (e.g. 'Wed, 02 Oct 2002 13:00:00 GMT')"
+    try:
+        parsed = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return f"{value!r} is not a real date"
+    if m.group("wd") and _WEEKDAYS[parsed.weekday()] != m.group("wd"):
+        return f"{value!r}: the weekday should be {_WEEKDAYS[parsed.weekday()]}"
+    return None
+
+
+def _rfc822(value: str) -> datetime | None:
+    try:
+        return parsedate_to_datetime(" ".join(value.split()))
+    except (TypeError, ValueError):
+        return None
+
+
+def _image_checks(
+    r: _Report, rule: str, severity: str, href: str, where: str, images: ImageLoader | None
+) -> None:
+    problem = artwork.url_problem(href)
+    if problem:
+        r.add(rule, severity, problem, where)
+        return
+    if images is None:
+        return
+    data = images(href)
+    if data is None:
+        r.add(rule, SOFT, f"cannot fetch {href} to check its size", where)
+        return
+    for message in artwork.image_problems(data):
+        r.add(rule, severity, message, where)
+
+
+def _q(ns: str, tag: str) -> str:
+    return f"{{{ns}}}{tag}"
+
+
+def _text(el: ET.Element | None) -> str:
+    return (el.text or "").strip() if el is not None else ""
