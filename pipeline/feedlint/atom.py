@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from pipeline.feedlint.rules import _RFC3339, ATOM, HARD, SOFT, _check_html, _q, _Report, _text
+from pipeline.feedlint.rules import ATOM, HARD, RFC3339, SOFT, Report, check_html, qname, text_of
 
 
-def _lint_atom(r: _Report, root: ET.Element) -> None:
+def lint_atom(r: Report, root: ET.Element) -> None:
     def a(tag: str) -> str:
-        return _q(ATOM, tag)
+        return qname(ATOM, tag)
 
     for tag in ("id", "title", "updated"):
-        if not _text(root.find(a(tag))):
+        if not text_of(root.find(a(tag))):
             r.add("atom.feed.required", HARD, f"feed has no <{tag}>", "feed")
     if not any(link.get("rel") == "self" for link in root.findall(a("link"))):
         r.add("atom.feed.self", SOFT, 'no <link rel="self">', "feed")
@@ -22,9 +22,9 @@ def _lint_atom(r: _Report, root: ET.Element) -> None:
     for n, entry in enumerate(root.findall(a("entry")), 1):
         where = f"entry {n}"
         for tag in ("id", "title", "updated"):
-            if not _text(entry.find(a(tag))):
+            if not text_of(entry.find(a(tag))):
                 r.add("atom.entry.required", HARD, f"entry has no <{tag}>", where)
-        entry_id = _text(entry.find(a("id")))
+        entry_id = text_of(entry.find(a("id")))
         if entry_id in ids:
             r.add(
                 "atom.entry.id-unique",
@@ -47,8 +47,8 @@ def _lint_atom(r: _Report, root: ET.Element) -> None:
         for tag in ("content", "summary"):
             el = entry.find(a(tag))
             if el is not None and el.get("type") == "html" and el.text:
-                _check_html(r, el.text, where, tag)
+                check_html(r, el.text, where, tag)
     for where, el in dates:
-        value = _text(el)
-        if value and not _RFC3339.match(value):
+        value = text_of(el)
+        if value and not RFC3339.match(value):
             r.add("atom.dates.rfc3339", HARD, f"{value!r} is not an RFC 3339 date", where)

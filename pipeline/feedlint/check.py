@@ -6,10 +6,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import datetime
 
-from pipeline.feedlint.atom import _lint_atom
-from pipeline.feedlint.jsonfeed import _lint_json
-from pipeline.feedlint.rss import _lint_rss
-from pipeline.feedlint.rules import ATOM, HARD, ImageLoader, LintResult, _q, _Report
+from pipeline.feedlint.atom import lint_atom
+from pipeline.feedlint.jsonfeed import lint_json
+from pipeline.feedlint.rss import lint_rss
+from pipeline.feedlint.rules import ATOM, HARD, ImageLoader, LintResult, Report, qname
 
 
 def detect_format(data: bytes) -> str:
@@ -21,7 +21,7 @@ def detect_format(data: bytes) -> str:
         root = ET.fromstring(data)
     except ET.ParseError:
         return "unknown"
-    return {"rss": "rss", _q(ATOM, "feed"): "atom"}.get(root.tag, "unknown")
+    return {"rss": "rss", qname(ATOM, "feed"): "atom"}.get(root.tag, "unknown")
 
 
 def lint_feed(
@@ -37,10 +37,10 @@ def lint_feed(
     ``images`` (optional) returns an image's bytes for the artwork size checks; ``now``
     (optional, aware) enables ``rss.dates.not-future``.
     """
-    r = _Report(podcast)
+    r = Report(podcast)
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head in (b"{", b"["):
-        _lint_json(r, data)
+        lint_json(r, data)
         if podcast:
             r.add("podcast.format", HARD, "podcast apps read RSS 2.0, not JSON Feed")
         return _ordered(r.results)
@@ -50,9 +50,9 @@ def lint_feed(
         r.add("xml.wellformed", HARD, f"not well-formed XML: {exc}")
         return r.results
     if root.tag == "rss":
-        _lint_rss(r, root, data, images, now)
-    elif root.tag == _q(ATOM, "feed"):
-        _lint_atom(r, root)
+        lint_rss(r, root, data, images, now)
+    elif root.tag == qname(ATOM, "feed"):
+        lint_atom(r, root)
         if podcast:
             r.add("podcast.format", HARD, "podcast apps read RSS 2.0, not Atom")
     else:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pipeline.feedlint.rules import _RFC3339, HARD, JSONFEED_VERSION, SOFT, _check_html, _Report
+from pipeline.feedlint.rules import HARD, JSONFEED_VERSION, RFC3339, SOFT, Report, check_html
 
 
-def _lint_json(r: _Report, data: bytes) -> None:
+def lint_json(r: Report, data: bytes) -> None:
     try:
         doc: Any = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
@@ -46,10 +46,10 @@ def _lint_json(r: _Report, data: bytes) -> None:
         if not item.get("content_html") and not item.get("content_text"):
             r.add("json.item.content", HARD, "no content_html nor content_text", where)
         if isinstance(item.get("content_html"), str):
-            _check_html(r, item["content_html"], where, "content_html")
+            check_html(r, item["content_html"], where, "content_html")
         for key in ("date_published", "date_modified"):
             value = item.get(key)
-            if value is not None and not (isinstance(value, str) and _RFC3339.match(value)):
+            if value is not None and not (isinstance(value, str) and RFC3339.match(value)):
                 r.add("json.dates.rfc3339", HARD, f"{key} {value!r} is not RFC 3339", where)
         if "author" in item:
             r.add("json.authors", SOFT, "author is deprecated in JSON Feed 1.1; use authors", where)

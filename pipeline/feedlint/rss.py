@@ -11,10 +11,10 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 
 from pipeline.feedlint.podcast import (
-    _lint_itunes_channel,
-    _lint_itunes_item,
-    _lint_p20_channel,
-    _lint_p20_item,
+    lint_itunes_channel,
+    lint_itunes_item,
+    lint_p20_channel,
+    lint_p20_item,
 )
 from pipeline.feedlint.rules import (
     APPLE_MEDIA_TYPES,
@@ -23,20 +23,20 @@ from pipeline.feedlint.rules import (
     HARD,
     SOFT,
     ImageLoader,
-    _check_html,
-    _q,
-    _Report,
-    _rfc822,
-    _text,
+    Report,
+    check_html,
     is_absolute,
+    parse_rfc822,
+    qname,
     rfc822_problem,
+    text_of,
 )
 
 _HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|&lt;/?[a-zA-Z]")
 
 
-def _lint_rss(
-    r: _Report, root: ET.Element, raw: bytes, images: ImageLoader | None, now: datetime | None
+def lint_rss(
+    r: Report, root: ET.Element, raw: bytes, images: ImageLoader | None, now: datetime | None
 ) -> None:
     channels = root.findall("channel")
     if root.get("version") != "2.0" or len(channels) != 1:
@@ -45,16 +45,16 @@ def _lint_rss(
             return
     ch = channels[0]
     for tag in ("title", "link", "description"):
-        if not _text(ch.find(tag)):
+        if not text_of(ch.find(tag)):
             r.add("rss.channel.required", HARD, f"channel has no <{tag}>", "channel")
-    link = _text(ch.find("link"))
+    link = text_of(ch.find("link"))
     if link and not is_absolute(link):
         r.add(
             "rss.channel.link-absolute", HARD, f"channel link {link!r} is not absolute", "channel"
         )
-    if not _text(ch.find("language")):
+    if not text_of(ch.find("language")):
         r.need("rss.channel.language", "channel has no <language> (e.g. en or en-us)", "channel")
-    selfs = [a for a in ch.findall(_q(ATOM, "link")) if a.get("rel") == "self"]
+    selfs = [a for a in ch.findall(qname(ATOM, "link")) if a.get("rel") == "self"]
     if not selfs or not is_absolute(selfs[0].get("href", "")):
         r.add(
             "rss.channel.atom-self",
@@ -70,37 +70,37 @@ def _lint_rss(
             "channel",
         )
     for tag in ("pubDate", "lastBuildDate"):
-        value = _text(ch.find(tag))
+        value = text_of(ch.find(tag))
         problem = rfc822_problem(value) if value else None
         if problem:
             r.add("rss.dates.rfc822", HARD, f"<{tag}> {problem}", "channel")
-    description = _text(ch.find("description"))
+    description = text_of(ch.find("description"))
     if len(description.encode("utf-8")) > 4000:
         r.need(
             "apple.channel.description-4000",
             f"channel description is {len(description.encode('utf-8'))} bytes; Apple allows 4000",
             "channel",
         )
-    _check_html(r, description, "channel", "channel description")
-    _lint_itunes_channel(r, ch, images)
-    _lint_p20_channel(r, ch, raw)
-    _lint_rss_items(r, ch, images, now)
+    check_html(r, description, "channel", "channel description")
+    lint_itunes_channel(r, ch, images)
+    lint_p20_channel(r, ch, raw)
+    lint_rss_items(r, ch, images, now)
 
 
-def _lint_rss_items(
-    r: _Report, ch: ET.Element, images: ImageLoader | None, now: datetime | None
+def lint_rss_items(
+    r: Report, ch: ET.Element, images: ImageLoader | None, now: datetime | None
 ) -> None:
     guids: dict[str, int] = {}
     enclosures: dict[str, int] = {}
     previous: datetime | None = None
     for n, item in enumerate(ch.findall("item"), 1):
-        title = _text(item.find("title"))
+        title = text_of(item.find("title"))
         where = f"item {n}" + (f" ({title[:40]})" if title else "")
         description = item.find("description")
         if not title:
             if r.podcast:
                 r.add("rss.item.title", HARD, "item has no <title>", where)
-            elif not _text(description):
+            elif not text_of(description):
                 r.add(
                     "rss.item.title-or-description",
                     HARD,
@@ -110,10 +110,10 @@ def _lint_rss_items(
         elif _HTML_TAG.search(title):
             r.add("rss.item.title-no-html", SOFT, f"title {title!r} contains HTML", where)
         guid = item.find("guid")
-        if guid is None or not _text(guid):
+        if guid is None or not text_of(guid):
             r.need("rss.item.guid-present", "item has no <guid>", where)
         else:
-            value = _text(guid)
+            value = text_of(guid)
             if value in guids:
                 r.add(
                     "rss.item.guid-unique",
@@ -130,17 +130,17 @@ def _lint_rss_items(
                     f'guid {value!r} is not a URL; add isPermaLink="false"',
                     where,
                 )
-        link = _text(item.find("link"))
+        link = text_of(item.find("link"))
         if link and not is_absolute(link):
             r.add("rss.item.link-absolute", HARD, f"item link {link!r} is not absolute", where)
-        pub = _text(item.find("pubDate"))
+        pub = text_of(item.find("pubDate"))
         if not pub:
             r.need("rss.item.pubdate-present", "item has no <pubDate>", where)
         else:
             problem = rfc822_problem(pub)
             if problem:
                 r.add("rss.dates.rfc822", HARD, f"<pubDate> {problem}", where)
-            date = _rfc822(pub)
+            date = parse_rfc822(pub)
             if date is not None and date.tzinfo is not None:
                 if previous is not None and date > previous:
                     r.add(
@@ -153,10 +153,12 @@ def _lint_rss_items(
                 if now is not None and date > now:
                     r.add("rss.dates.not-future", SOFT, f"pubDate {pub!r} is in the future", where)
         for field, el in (("description", description), ("content:encoded", None)):
-            markup = _text(el) if el is not None else _text(item.find(_q(CONTENT, "encoded")))
+            markup = (
+                text_of(el) if el is not None else text_of(item.find(qname(CONTENT, "encoded")))
+            )
             if markup:
-                _check_html(r, markup, where, field)
-        size = len(_text(description).encode("utf-8"))
+                check_html(r, markup, where, field)
+        size = len(text_of(description).encode("utf-8"))
         if size > 4000:
             r.add(
                 "apple.item.description-4000",
@@ -164,14 +166,12 @@ def _lint_rss_items(
                 f"description is {size} bytes; Apple shows at most 4000",
                 where,
             )
-        _lint_enclosures(r, item, where, enclosures, n)
-        _lint_itunes_item(r, item, where, images)
-        _lint_p20_item(r, item, where)
+        lint_enclosures(r, item, where, enclosures, n)
+        lint_itunes_item(r, item, where, images)
+        lint_p20_item(r, item, where)
 
 
-def _lint_enclosures(
-    r: _Report, item: ET.Element, where: str, seen: dict[str, int], n: int
-) -> None:
+def lint_enclosures(r: Report, item: ET.Element, where: str, seen: dict[str, int], n: int) -> None:
     enclosures = item.findall("enclosure")
     if not enclosures:
         if r.podcast:

@@ -1,6 +1,6 @@
 """The rule table, the result type and the checks every feed format shares.
 
-:data:`RULES` names every rule id the linter can report; :class:`_Report` collects the
+:data:`RULES` names every rule id the linter can report; :class:`Report` collects the
 :class:`LintResult` of each failed check. The helpers here (absolute URLs, HTML inside a feed,
 RFC 822 dates, artwork, element lookup) are used by more than one format's rules.
 """
@@ -127,13 +127,13 @@ _RFC822 = re.compile(
     r"(?P<m>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+(?P<y>\d{4})\s+"
     r"\d{2}:\d{2}(?::\d{2})?\s+(?:GMT|UT|[ECMP][SD]T|[A-IK-Z]|[+-]\d{4})$"
 )
-_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$")
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$")
 _URL_ATTR = re.compile(r"""\b(?:href|src|poster)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 _ACTIVE = re.compile(r"<\s*(?:script|iframe|object|embed)\b|\son[a-z]+\s*=|javascript:", re.I)
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-class _Report:
+class Report:
     """Collects results; ``podcast`` decides the severity of podcast presence rules."""
 
     def __init__(self, podcast: bool) -> None:
@@ -154,7 +154,7 @@ def is_absolute(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-def _html_links_relative(markup: str) -> list[str]:
+def html_links_relative(markup: str) -> list[str]:
     out = []
     for m in _URL_ATTR.finditer(markup):
         url = next(g for g in m.groups() if g is not None).strip()
@@ -166,8 +166,8 @@ def _html_links_relative(markup: str) -> list[str]:
     return out
 
 
-def _check_html(r: _Report, markup: str, where: str, field: str) -> None:
-    relative = _html_links_relative(markup)
+def check_html(r: Report, markup: str, where: str, field: str) -> None:
+    relative = html_links_relative(markup)
     if relative:
         shown = ", ".join(repr(u) for u in relative[:3]) + (" ..." if len(relative) > 3 else "")
         r.add(
@@ -200,15 +200,15 @@ def rfc822_problem(value: str) -> str | None:
     return None
 
 
-def _rfc822(value: str) -> datetime | None:
+def parse_rfc822(value: str) -> datetime | None:
     try:
         return parsedate_to_datetime(" ".join(value.split()))
     except (TypeError, ValueError):
         return None
 
 
-def _image_checks(
-    r: _Report, rule: str, severity: str, href: str, where: str, images: ImageLoader | None
+def image_checks(
+    r: Report, rule: str, severity: str, href: str, where: str, images: ImageLoader | None
 ) -> None:
     problem = artwork.url_problem(href)
     if problem:
@@ -224,9 +224,9 @@ def _image_checks(
         r.add(rule, severity, message, where)
 
 
-def _q(ns: str, tag: str) -> str:
+def qname(ns: str, tag: str) -> str:
     return f"{{{ns}}}{tag}"
 
 
-def _text(el: ET.Element | None) -> str:
+def text_of(el: ET.Element | None) -> str:
     return (el.text or "").strip() if el is not None else ""
