@@ -8,12 +8,13 @@ from datetime import datetime
 
 from pipeline.feedlint.atom import lint_atom
 from pipeline.feedlint.jsonfeed import lint_json
+from pipeline.feedlint.rdf import RDF, lint_rdf
 from pipeline.feedlint.rss import lint_rss
 from pipeline.feedlint.rules import ATOM, HARD, ImageLoader, LintResult, Report, qname
 
 
 def detect_format(data: bytes) -> str:
-    """``json``, ``rss``, ``atom`` or ``unknown`` (from the first bytes and the root element)."""
+    """``json``, ``rss``, ``rss1``, ``atom`` or ``unknown`` (first bytes, then root element)."""
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head in (b"{", b"["):
         return "json"
@@ -21,7 +22,8 @@ def detect_format(data: bytes) -> str:
         root = ET.fromstring(data)
     except ET.ParseError:
         return "unknown"
-    return {"rss": "rss", qname(ATOM, "feed"): "atom"}.get(root.tag, "unknown")
+    kinds = {"rss": "rss", qname(ATOM, "feed"): "atom", qname(RDF, "RDF"): "rss1"}
+    return kinds.get(root.tag, "unknown")
 
 
 def lint_feed(
@@ -55,6 +57,10 @@ def lint_feed(
         lint_atom(r, root)
         if podcast:
             r.add("podcast.format", HARD, "podcast apps read RSS 2.0, not Atom")
+    elif root.tag == qname(RDF, "RDF"):
+        lint_rdf(r, root)
+        if podcast:
+            r.add("podcast.format", HARD, "podcast apps read RSS 2.0, not RSS 1.0")
     else:
         r.add("feed.format", HARD, f"root element {root.tag!r} is not rss or an Atom feed")
     return _ordered(r.results)

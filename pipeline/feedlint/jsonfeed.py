@@ -17,8 +17,11 @@ def lint_json(r: Report, data: bytes) -> None:
     if not isinstance(doc, dict):
         r.add("json.valid", HARD, "the top level is not a JSON object")
         return
-    if doc.get("version") != JSONFEED_VERSION:
-        r.add("json.version", HARD, f"version is {doc.get('version')!r}, not {JSONFEED_VERSION}")
+    version = doc.get("version")
+    if version == "https://jsonfeed.org/version/1":  # still valid; 1.1 adds authors, language
+        r.add("json.version", SOFT, f"JSON Feed 1.0; {JSONFEED_VERSION} is current")
+    elif version != JSONFEED_VERSION:
+        r.add("json.version", HARD, f"version is {version!r}, not {JSONFEED_VERSION}")
     if not isinstance(doc.get("title"), str) or not doc.get("title"):
         r.add("json.required", HARD, "no title")
     items = doc.get("items")

@@ -402,3 +402,23 @@ def test_text_format_one_line_per_rule(good: str) -> None:
         "'-1' is not the file's size in bytes (a positive integer)"
     ]
     assert summary_line(lint(bad)) == "2 hard, 0 soft failures in 1 rule"
+
+
+RSS1 = b"""<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">
+<channel rdf:about="http://x/"><title>X</title><link>http://x/</link><description>d</description></channel>
+<item rdf:about="http://x/1"><title>One</title><link>http://x/1</link></item>
+<item rdf:about="http://x/2"><title>Two</title><link>/2</link></item>
+</rdf:RDF>"""
+
+
+def test_rss_1_0_is_read_and_its_essentials_checked() -> None:
+    results = lint_feed(RSS1, podcast=False)
+    assert [(x.rule, x.where) for x in results] == [("rss.item.link-absolute", "item 2")]
+    assert any(x.rule == "podcast.format" for x in lint_feed(RSS1, podcast=True))
+
+
+def test_json_feed_1_0_is_valid_but_dated() -> None:
+    doc = b'{"version": "https://jsonfeed.org/version/1", "title": "T", "feed_url": "https://x/f.json", "home_page_url": "https://x/", "items": [{"id": "1", "content_text": "x"}]}'
+    results = lint_feed(doc, podcast=False)
+    assert [(x.rule, x.severity) for x in results] == [("json.version", "soft")]
