@@ -14,7 +14,6 @@ while waiting to retry. Every request has a total timeout, which also bounds dri
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import os
 import re
 import time
@@ -28,6 +27,7 @@ import aiohttp
 from pipeline import __version__
 from pipeline.config import HostConfig, LinksConfig
 from pipeline.linkcheck.results import BROKEN, OK, UNVERIFIABLE, Outcome
+from pipeline.retryafter import retry_after
 from pipeline.secrets import redact
 
 USER_AGENT = f"publish-linkcheck/{__version__}"
@@ -80,19 +80,6 @@ def expand_env(value: str) -> str:
 def split_fragment(url: str) -> tuple[str, str]:
     base, _, fragment = url.partition("#")
     return base, fragment
-
-
-def _retry_after(value: str | None, now: float) -> float | None:
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - now)
 
 
 def page_ids(html: bytes) -> set[str]:
@@ -321,7 +308,7 @@ class RemoteChecker:
             reason = resp.reason or ""
             hdrs = {k: v for k, v in resp.headers.items()}
             if status == 429:
-                wait = _retry_after(resp.headers.get("Retry-After"), time.time())
+                wait = retry_after(resp.headers.get("Retry-After"), time.time())
                 resp.close()
                 outcome = Outcome(UNVERIFIABLE, f"429 {reason}: rate limited after retries")
                 raise _Transient(outcome, wait if wait is not None else self.config.backoff)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import HostileServer
 
 from pipeline.cli import main
+from tests.linkcheck.conftest import HostileServer
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "links"
 

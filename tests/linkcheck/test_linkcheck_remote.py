@@ -7,11 +7,11 @@ import tracemalloc
 from dataclasses import replace
 
 import pytest
-from conftest import MEDIA_LENGTH, HostileServer, big_header, gzip_bomb
 
 from pipeline.config import HostConfig, LinksConfig
 from pipeline.linkcheck.remote import USER_AGENT, MediaExpectation, RemoteChecker, page_ids
 from pipeline.linkcheck.results import BROKEN, OK, UNVERIFIABLE
+from tests.linkcheck.conftest import MEDIA_LENGTH, HostileServer, big_header, gzip_bomb
 
 FAST = LinksConfig(
     timeout=1.0, retries=1, backoff=0.05, retry_after_cap=2.0, max_redirects=5, per_host=16

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import BASE, Parse, replace_podcast
-
 from pipeline.config import Config
 from pipeline.podcast.chapters import CHAPTERS_TYPE
+from tests.podcast.conftest import BASE, Parse, replace_podcast
 
 
 def messages(problems: list) -> list[str]:  # type: ignore[type-arg]

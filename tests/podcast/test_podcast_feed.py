@@ -9,13 +9,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import feedparser
-from conftest import BASE, replace_podcast
 
 from pipeline.config import Config
 from pipeline.feedlint import lint_feed
 from pipeline.model import Item
 from pipeline.podcast.feed import podcast_files, render_podcast_feed, truncate_bytes
 from pipeline.podcast.show import pin_guid, podcast_guid_for, show_guid
+from tests.podcast.conftest import BASE, replace_podcast
 
 NS = {
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",

@@ -9,11 +9,11 @@ import wave
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from pipeline.podcast.media import CACHE_FILE, MediaError, probe_file, probe_url, sniff_mime
+from tests.podcast.conftest import REPO
 
 MEDIA = REPO / "content" / "episodes" / "media"
 

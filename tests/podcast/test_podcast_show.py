@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import make_config, replace_podcast
 from PIL import Image
 
 from pipeline.config import PodcastConfig
@@ -13,6 +12,7 @@ from pipeline.podcast import artwork
 from pipeline.podcast.categories import CATEGORIES, category_problem
 from pipeline.podcast.chapters import chapters_from_body, parse_timestamp
 from pipeline.podcast.show import config_problems, cover_url, show_problems
+from tests.podcast.conftest import make_config, replace_podcast
 
 
 def test_category_list_is_the_2019_one() -> None:
@@ -102,9 +102,8 @@ def test_load_config_rejects_an_unknown_category(tmp_path: Path) -> None:
 
 
 def test_docs_list_every_lint_rule_and_category() -> None:
-    from conftest import REPO
-
     from pipeline.feedlint import RULES
+    from tests.podcast.conftest import REPO
 
     text = (REPO / "docs" / "podcast.md").read_text("utf-8")
     assert [rule for rule in RULES if f"`{rule}`" not in text] == []

@@ -9,16 +9,15 @@ Every error text is redacted; request headers (the key) are never put in message
 
 from __future__ import annotations
 
-import email.utils
 import time
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
 
 from pipeline.newsletter.errors import DeliveryError
+from pipeline.retryafter import retry_after
 from pipeline.secrets import redact
 
 ErrorText = Callable[[Any], str]
@@ -30,22 +29,6 @@ class _Retryable(Exception):
         self.wait = wait
         self.applied = applied
         """False when the server certainly did not act (429), so no recheck is needed."""
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    # the wall clock is right here: Retry-After dates are relative to the server's now
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 class ApiClient:
@@ -145,7 +128,7 @@ class ApiClient:
         if code == 429:
             raise _Retryable(
                 "rate limited (HTTP 429)",
-                wait=_retry_after(resp.headers.get("Retry-After")),
+                wait=retry_after(resp.headers.get("Retry-After"), time.time()),
                 applied=False,
             )
         if code >= 500:
