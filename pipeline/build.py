@@ -60,6 +60,34 @@ Output = tuple[str, Callable[[], bytes | Iterable[str]]]
 """An output path and the function producing its bytes (or text pieces), called at write time."""
 
 
+class _FragmentMemo:
+    """Serialised entries of the one feed format being written, shared by the feeds of that
+    format (site, sections, tags) and dropped when the next format starts, so at most one
+    format's entries are held. Outputs are ordered by format for this."""
+
+    def __init__(self) -> None:
+        self.format = ""
+        self.fragments: dict[str, str] = {}
+
+    def for_format(self, fmt: str) -> dict[str, str]:
+        if fmt != self.format:
+            self.format, self.fragments = fmt, {}
+        return self.fragments
+
+    def clear(self) -> None:
+        self.format, self.fragments = "", {}
+
+
+_MEMO = _FragmentMemo()
+FEED_FORMATS = ("rss.xml", "atom.xml", "feed.json")
+
+
+def _format_of(path: str) -> int:
+    """Position of a feed file's format in FEED_FORMATS (len for anything else)."""
+    name = path.rsplit("/", 1)[-1]
+    return FEED_FORMATS.index(name) if name in FEED_FORMATS else len(FEED_FORMATS)
+
+
 def _feed_outputs(
     cfg: Config, spec: FeedSpec
 ) -> Iterator[tuple[str, Callable[[], Iterable[str]], str]]:
@@ -91,6 +119,7 @@ def _feed_outputs(
                 cur: str | None = cur,
                 is_archive: bool = is_archive,
             ) -> Iterable[str]:
+                memo = _MEMO.for_format(fmt)
                 if fmt == "rss.xml":
                     return iter_rss(
                         cfg,
@@ -102,6 +131,7 @@ def _feed_outputs(
                         next_archive=nxt,
                         current=cur,
                         is_archive=is_archive,
+                        fragments=memo,
                     )
                 if fmt == "atom.xml":
                     return iter_atom(
@@ -114,8 +144,11 @@ def _feed_outputs(
                         next_archive=nxt,
                         current=cur,
                         is_archive=is_archive,
+                        fragments=memo,
                     )
-                return iter_json(cfg, spec.title, spec.purpose, items, self_url, next_url=prev)
+                return iter_json(
+                    cfg, spec.title, spec.purpose, items, self_url, next_url=prev, fragments=memo
+                )
 
             yield name(fmt, page), make, kind
 
@@ -135,17 +168,20 @@ def plan_outputs(
     items = site.published(now)
     outputs: list[Output] = []
     links: list[FeedLink] = []
+    feed_outputs: list[Output] = []
     for spec in plan_feeds(cfg, items):
         if not spec.items and spec.key:
             continue
         for path, make, kind in _feed_outputs(cfg, spec):
-            outputs.append((path, make))
+            feed_outputs.append((path, make))
             if "/archive/" not in f"/{path}":
                 links.append(
                     FeedLink(
                         f"{spec.title} ({kind.upper()})", spec.purpose, cfg.feeds_base + path, kind
                     )
                 )
+    # by format, so each format's feeds are written together and share serialised entries
+    outputs.extend(sorted(feed_outputs, key=lambda o: _format_of(o[0])))
     events = [i for i in items if i.event is not None]
     if events:
         outputs.append(("events.ics", lambda: render_ics(cfg, events)))
@@ -345,9 +381,12 @@ WriteResult = tuple[str, bool, Stamp]
 def _write_range(bounds: tuple[int, int]) -> list[WriteResult]:
     out_dir, outputs, known = _WRITE_STATE[-1]
     results = []
-    for rel, make in outputs[bounds[0] : bounds[1]]:
-        changed, stamp = write_output(out_dir / rel, make(), known.get(rel))
-        results.append((rel, changed, stamp))
+    try:
+        for rel, make in outputs[bounds[0] : bounds[1]]:
+            changed, stamp = write_output(out_dir / rel, make(), known.get(rel))
+            results.append((rel, changed, stamp))
+    finally:
+        _MEMO.clear()
     return results
 
 
@@ -361,8 +400,13 @@ def write_all(out_dir: Path, outputs: list[Output], known: dict[str, Stamp]) -> 
         ranges = []
         start = 0
         while start < len(outputs):
-            is_page = outputs[start][0].endswith("index.html")
-            stop = min(len(outputs), start + (256 if is_page else 1))
+            group = _format_of(outputs[start][0])
+            stop = start + 1
+            if group < len(FEED_FORMATS):  # every feed of one format: one task, one memo
+                while stop < len(outputs) and _format_of(outputs[stop][0]) == group:
+                    stop += 1
+            else:
+                stop = min(len(outputs), start + 256)
             ranges.append((start, stop))
             start = stop
         context = multiprocessing.get_context("fork")

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from pipeline import __version__
 from pipeline.config import Config
 from pipeline.model import Item
-from pipeline.syndication.common import newest, rfc3339, summary
+from pipeline.syndication.common import Fragments, fragment, newest, rfc3339, summary
 from pipeline.syndication.xmlwrite import cdata, el, empty
 
 
@@ -22,6 +22,7 @@ def iter_atom(
     next_archive: str | None = None,
     current: str | None = None,
     is_archive: bool = False,
+    fragments: Fragments | None = None,
 ) -> Iterator[str]:
     """The document in pieces, so a 10,000-item feed is never held whole in memory."""
     site = cfg.site
@@ -57,7 +58,7 @@ def iter_atom(
         out.append(el("rights", site.license) + "\n")
     yield "".join(out)
     for item in items:
-        yield _entry(item)
+        yield fragment(fragments, item, _entry)
     yield "</feed>\n"
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pipeline.config import Config
@@ -96,6 +96,20 @@ def tag_slugs(tags: list[str]) -> dict[str, str]:
             else:
                 out[tag] = f"{slug}-{hashlib.sha256(tag.encode()).hexdigest()[:6]}"
     return out
+
+
+Fragments = dict[str, str]
+"""Serialised entries by GUID: one item's entry is the same in every feed of one format, so a
+build that writes the site feed and the section feeds serialises each item once per format."""
+
+
+def fragment(fragments: Fragments | None, item: Item, make: Callable[[Item], str]) -> str:
+    if fragments is None:
+        return make(item)
+    found = fragments.get(item.guid)
+    if found is None:
+        found = fragments[item.guid] = make(item)
+    return found
 
 
 def pages_of(items: Sequence[Item], limit: int) -> list[tuple[Item, ...]]:

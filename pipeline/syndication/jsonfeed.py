@@ -8,7 +8,7 @@ from typing import Any
 
 from pipeline.config import Config
 from pipeline.model import Item
-from pipeline.syndication.common import rfc3339, summary
+from pipeline.syndication.common import Fragments, fragment, rfc3339, summary
 from pipeline.text import clean
 
 
@@ -46,13 +46,19 @@ def _head(
     return feed
 
 
-def _stream(feed: dict[str, Any], items: Sequence[Item]) -> Iterator[str]:
+def _stream(
+    feed: dict[str, Any], items: Sequence[Item], fragments: Fragments | None = None
+) -> Iterator[str]:
     """The same bytes ``json.dumps`` gives, an item at a time (the C encoder: no indent)."""
     head = json.dumps(feed, ensure_ascii=False)
     yield head[:-1] + ', "items": ['
     for n, item in enumerate(items):
-        yield (", " if n else "") + json.dumps(_item(item), ensure_ascii=False)
+        yield (", " if n else "") + fragment(fragments, item, _encoded)
     yield "]}\n"
+
+
+def _encoded(item: Item) -> str:
+    return json.dumps(_item(item), ensure_ascii=False)
 
 
 def _item(item: Item) -> dict[str, Any]:
@@ -92,7 +98,8 @@ def iter_json(
     self_url: str,
     *,
     next_url: str | None = None,
+    fragments: Fragments | None = None,
 ) -> Iterator[str]:
     """:func:`render_json` in pieces."""
     feed = _head(cfg, title, description, self_url, next_url)
-    return _stream(feed, items)
+    return _stream(feed, items, fragments)

@@ -12,7 +12,7 @@ from email.utils import format_datetime
 from pipeline import __version__
 from pipeline.config import Config
 from pipeline.model import Item
-from pipeline.syndication.common import newest, summary
+from pipeline.syndication.common import Fragments, fragment, newest, summary
 from pipeline.syndication.xmlwrite import cdata, el, empty
 from pipeline.text import clean
 
@@ -42,6 +42,7 @@ def iter_rss(
     next_archive: str | None = None,
     current: str | None = None,
     is_archive: bool = False,
+    fragments: Fragments | None = None,
 ) -> Iterator[str]:
     """The document in pieces, so a 10,000-item feed is never held whole in memory."""
     site = cfg.site
@@ -76,7 +77,7 @@ def iter_rss(
         )
     yield "".join(out)
     for item in items:
-        yield _item(item)
+        yield fragment(fragments, item, _item)
     yield "</channel>\n</rss>\n"
 
 
