@@ -14,14 +14,14 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.buildstate import (
+    BuildResult,
     Manifest,
+    cached_result,
     fingerprint,
     read_manifest,
-    still_valid,
     write_manifest,
 )
 from pipeline.config import Config
@@ -38,20 +38,6 @@ from pipeline.syndication.directory import FeedLink, render_index, render_opml
 from pipeline.syndication.ical import render_ics
 from pipeline.syndication.jsonfeed import iter_json
 from pipeline.syndication.rss import iter_rss
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    items: int
-    pages: int
-    feeds: int
-    written: tuple[str, ...]
-    unchanged: int
-    removed: tuple[str, ...]
-    warnings: tuple[Problem, ...]
-    notes: tuple[str, ...] = ()
-    """Things the editor should act on, e.g. a file the build changed that must be committed."""
-
 
 WRITING_MARKER = ".publish-writing.tmp"
 """Present while outputs are being written: found at the start, the last build was killed."""
@@ -295,8 +281,9 @@ def build(
     write phase holds a lock so two builds never interleave their files.
     """
     previous = read_manifest(out_dir)
-    if still_valid(previous, fingerprint(cfg, content_dir, out_dir), out_dir, now):
-        return _from_manifest(previous)
+    cached = cached_result(previous, cfg, content_dir, out_dir, now)
+    if cached is not None:
+        return cached
     notes: list[str] = []
     site = load_site(cfg, content_dir, strict=strict, write_ledger=True, cache_dir=cache_dir)
     rendered = render_items(cfg, site.items, cache_dir)
@@ -414,22 +401,6 @@ def write_all(out_dir: Path, outputs: list[Output], known: dict[str, Stamp]) -> 
             return [r for chunk in pool.map(_write_range, ranges) for r in chunk]
     finally:
         _WRITE_STATE.pop()
-
-
-def _from_manifest(manifest: Manifest) -> BuildResult:
-    r = manifest.result
-    warnings = tuple(
-        Problem(str(p), int(n), str(f), str(m)) for p, n, f, m in r.get("warnings", [])
-    )
-    return BuildResult(
-        items=int(r.get("items", 0)),
-        pages=int(r.get("pages", 0)),
-        feeds=int(r.get("feeds", 0)),
-        written=(),
-        unchanged=len(manifest.files),
-        removed=(),
-        warnings=warnings,
-    )
 
 
 def _remove_stale(out_dir: Path, previous: set[str], produced: set[str]) -> tuple[str, ...]:

@@ -18,8 +18,9 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.config import Config
+from pipeline.errors import Problem
 from pipeline.output import Stamp, write_if_changed
-from pipeline.render.markdown import RENDERER_VERSION
+from pipeline.render import RENDERER_VERSION
 
 MANIFEST = ".publish-manifest.json"
 
@@ -99,3 +100,41 @@ def still_valid(manifest: Manifest, current: str, out_dir: Path, now: dt.datetim
         return False
     recorded = {k: (v[0], v[1]) for k, v in manifest.files.items()}
     return _size_mtime(out_dir, set(manifest.files)) == recorded
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    items: int
+    pages: int
+    feeds: int
+    written: tuple[str, ...]
+    unchanged: int
+    removed: tuple[str, ...]
+    warnings: tuple[Problem, ...]
+    notes: tuple[str, ...] = ()
+    """Things the editor should act on, e.g. a file the build changed that must be committed."""
+
+
+def cached_result(
+    manifest: Manifest, cfg: Config, content_dir: Path, out_dir: Path, now: dt.datetime
+) -> BuildResult | None:
+    """The last build's result when nothing it depends on changed, else None."""
+    if not still_valid(manifest, fingerprint(cfg, content_dir, out_dir), out_dir, now):
+        return None
+    return _from_manifest(manifest)
+
+
+def _from_manifest(manifest: Manifest) -> BuildResult:
+    r = manifest.result
+    warnings = tuple(
+        Problem(str(p), int(n), str(f), str(m)) for p, n, f, m in r.get("warnings", [])
+    )
+    return BuildResult(
+        items=int(r.get("items", 0)),
+        pages=int(r.get("pages", 0)),
+        feeds=int(r.get("feeds", 0)),
+        written=(),
+        unchanged=len(manifest.files),
+        removed=(),
+        warnings=warnings,
+    )

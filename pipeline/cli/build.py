@@ -60,19 +60,19 @@ def build(
     Example:
       publish build --content content --out feeds
     """
-    from pipeline.build import build as run_build
+    from pipeline.buildstate import cached_result, read_manifest
     from pipeline.errors import ContentError
 
     started = time.perf_counter()
     cfg, content = open_config(config_path, content_dir)
-    result = run_build(
-        cfg,
-        content,
-        out_dir,
-        now=dt.datetime.now(dt.UTC),
-        cache_dir=resolve_cache_dir(cache_dir),
-        strict=strict,
-    )
+    now = dt.datetime.now(dt.UTC)
+    result = cached_result(read_manifest(out_dir), cfg, content, out_dir, now)
+    if result is None:  # something changed: load the whole pipeline only now (start-up time)
+        from pipeline.build import build as run_build
+
+        result = run_build(
+            cfg, content, out_dir, now=now, cache_dir=resolve_cache_dir(cache_dir), strict=strict
+        )
     report_warnings(result.warnings, quiet)
     for note in result.notes:
         warn(f"note: {note}", quiet)

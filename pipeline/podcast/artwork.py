@@ -10,8 +10,6 @@ import io
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from PIL import Image, UnidentifiedImageError
-
 MIN_SIDE = 1400
 MAX_SIDE = 3000
 IMAGE_SUFFIXES = (".jpg", ".png")
@@ -29,6 +27,8 @@ def url_problem(url: str) -> str | None:
 
 def image_problems(data: bytes) -> list[str]:
     """Why these image bytes are refused as podcast artwork; empty when they are fine."""
+    from PIL import Image, UnidentifiedImageError  # costly to import; only cover art needs it
+
     try:
         with Image.open(io.BytesIO(data)) as img:
             fmt, (width, height), mode = img.format, img.size, img.mode

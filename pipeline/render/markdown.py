@@ -24,13 +24,11 @@ from markdown_it.token import Token
 
 from pipeline.model import LinkRef, SourceDoc
 from pipeline.paths import asset_url, is_external
+from pipeline.render import RENDERER_VERSION
 from pipeline.render.gitbook import TAG, gitbook_plugin, parse_args
 from pipeline.render.gitbook_text import preprocess
 from pipeline.render.sanitize import sanitize
 from pipeline.render.slugs import Slugger
-
-RENDERER_VERSION = "2"
-"""Bump when output HTML changes for the same input: it keys the render cache."""
 
 _EXPLICIT_ID = re.compile(r"\s*\{#([\w\-:.]+)\}\s*$")
 
