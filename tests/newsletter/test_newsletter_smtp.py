@@ -7,6 +7,8 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.newsletter.conftest import (
     SMTP_PASSWORD,
     Mailbox,
@@ -127,6 +129,37 @@ def test_subscriber_file_gets_one_message_per_address(
     assert "{email}" not in html.get_content()
 
 
+def test_unsubscribe_tokens_are_signed_per_subscriber_and_the_key_never_shows(
+    tree: Tree, smtpd: tuple[Mailbox, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+    import hmac
+
+    mailbox, port = smtpd
+    key = "unsub-key-SECRET-4f1d9a"
+    config = tree(
+        backend="smtp",
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        subscribers_file="subscribers.txt",
+        unsubscribe_url="https://commons.example/unsubscribe?email={email}&t={token}",
+    )
+    (config.parent / "subscribers.txt").write_text("ada@example.net\nben@example.net\n")
+    missing = cli(config, "--send")
+    assert missing.exit_code != 0 and "NEWSLETTER_UNSUBSCRIBE_SECRET" in missing.stderr
+    assert not mailbox.raw
+    monkeypatch.setenv("NEWSLETTER_UNSUBSCRIBE_SECRET", key)
+    result = cli(config, "--send")
+    assert result.exit_code == 0, result.stderr
+    by_to = {m["To"]: m for m in mailbox.messages()}
+    for address in ("ada@example.net", "ben@example.net"):
+        token = hmac.new(key.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+        header = by_to[address]["List-Unsubscribe"]
+        assert f"t={token}>" in header.replace("\n", "").replace(" ", "")
+    raw = b"".join(data for *_, data in mailbox.raw)
+    assert key.encode() not in raw and key not in result.stdout + result.stderr
+
+
 def test_test_copy_goes_only_to_the_test_address_and_records_nothing(
     tree: Tree, smtpd: tuple[Mailbox, int]
 ) -> None:
@@ -144,11 +177,9 @@ def test_test_copy_goes_only_to_the_test_address_and_records_nothing(
 
 
 def test_wrong_password_fails_cleanly_leaves_ledger_true_and_never_shows_it(
-    tree: Tree, smtpd: tuple[Mailbox, int], monkeypatch: object
+    tree: Tree, smtpd: tuple[Mailbox, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pytest
-
-    mp: pytest.MonkeyPatch = monkeypatch  # type: ignore[assignment]
+    mp = monkeypatch
     mailbox, port = smtpd
     config = smtp_config(tree, port, smtp_user="digestbot")
     mp.setenv("SMTP_PASSWORD", SMTP_PASSWORD + "-wrong")

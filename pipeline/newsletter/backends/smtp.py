@@ -7,6 +7,8 @@ ledger alone (see :mod:`pipeline.newsletter.deliver` for how a crash is healed).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import hmac
 import html
 import smtplib
 import ssl
@@ -22,6 +24,9 @@ from pipeline.newsletter.compose import Digest, list_domain
 from pipeline.newsletter.errors import DeliveryError
 from pipeline.newsletter.message import build_message
 from pipeline.secrets import redact, secret
+
+UNSUBSCRIBE_SECRET_ENV = "NEWSLETTER_UNSUBSCRIBE_SECRET"
+"""Key of the per-subscriber ``{token}`` in ``[newsletter] unsubscribe_url``."""
 
 PASSWORD_ENV = "SMTP_PASSWORD"
 TIMEOUT = 30.0
@@ -97,11 +102,28 @@ class SmtpBackend:
         self._digests[digest.key] = digest
         return Remote(id=digest.key, state=DRAFT, status="composed")
 
+    def _fill(self, url: str, address: str) -> str:
+        """The unsubscribe URL of one subscriber: ``{email}`` and ``{token}`` filled in.
+
+        ``{token}`` is an HMAC of the address keyed by ``$NEWSLETTER_UNSUBSCRIBE_SECRET``, so
+        the site's unsubscribe endpoint can tell a real request from a forged one.
+        """
+        filled = url.replace("{email}", quote(address, safe=""))
+        if "{token}" in filled:
+            key = secret(UNSUBSCRIBE_SECRET_ENV)
+            if not key:
+                raise DeliveryError(
+                    f"[newsletter] unsubscribe_url uses {{token}}: set ${UNSUBSCRIBE_SECRET_ENV}"
+                )
+            mac = hmac.new(key.encode(), address.lower().encode(), hashlib.sha256)
+            filled = filled.replace("{token}", mac.hexdigest()[:32])
+        return filled
+
     def _unsubscribe_for(self, address: str) -> str:
         url = self.nl.unsubscribe_url
-        if "{email}" not in url:
+        if "{email}" not in url and "{token}" not in url:
             return ""
-        parts = [f"<{url.replace('{email}', quote(address, safe=''))}>"]
+        parts = [f"<{self._fill(url, address)}>"]
         if self.nl.unsubscribe_mailto:
             mailto = self.nl.unsubscribe_mailto
             if not mailto.startswith("mailto:"):
@@ -112,9 +134,9 @@ class SmtpBackend:
     def _personal(self, digest: Digest, address: str) -> Digest:
         """Per-subscriber mode: the ``{email}`` of the unsubscribe URL filled in the body."""
         url = self.nl.unsubscribe_url
-        if "{email}" not in url:
+        if "{email}" not in url and "{token}" not in url:
             return digest
-        mine = url.replace("{email}", quote(address, safe=""))
+        mine = self._fill(url, address)
         escaped = html.escape(url, quote=True)
         return dataclasses.replace(
             digest,
