@@ -274,16 +274,20 @@ def build(
     now: dt.datetime,
     cache_dir: Path | None = None,
     strict: bool = False,
+    known_stale: bool = False,
 ) -> BuildResult:
     """Validate, render and write every output into ``out_dir``.
+
+    ``known_stale`` skips the nothing-changed check when the caller has just made it.
 
     Everything that can fail on content fails before the output folder is touched; the
     write phase holds a lock so two builds never interleave their files.
     """
     previous = read_manifest(out_dir)
-    cached = cached_result(previous, cfg, content_dir, out_dir, now)
-    if cached is not None:
-        return cached
+    if not known_stale:
+        cached = cached_result(previous, cfg, content_dir, out_dir, now)
+        if cached is not None:
+            return cached
     notes: list[str] = []
     site = load_site(cfg, content_dir, strict=strict, write_ledger=True, cache_dir=cache_dir)
     rendered = render_items(cfg, site.items, cache_dir)

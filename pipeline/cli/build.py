@@ -71,7 +71,13 @@ def build(
         from pipeline.build import build as run_build
 
         result = run_build(
-            cfg, content, out_dir, now=now, cache_dir=resolve_cache_dir(cache_dir), strict=strict
+            cfg,
+            content,
+            out_dir,
+            now=now,
+            cache_dir=resolve_cache_dir(cache_dir),
+            strict=strict,
+            known_stale=True,
         )
     report_warnings(result.warnings, quiet)
     for note in result.notes:
