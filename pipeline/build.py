@@ -386,7 +386,8 @@ def write_all(out_dir: Path, outputs: list[Output], known: dict[str, Stamp]) -> 
     share the rendered items copy-on-write). Feeds come first, each a task of its own."""
     _WRITE_STATE.append((out_dir, outputs, known))
     try:
-        if len(outputs) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
+        forkable = "fork" in multiprocessing.get_all_start_methods()  # not on Windows
+        if len(outputs) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2 or not forkable:
             return _write_range((0, len(outputs)))
         ranges = []
         start = 0
