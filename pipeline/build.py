@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -33,7 +34,7 @@ from pipeline.pages import page_path, render_page
 from pipeline.paths import OutsideRoot, resolve_inside
 from pipeline.site import PARALLEL_THRESHOLD, render_items
 from pipeline.syndication.atom import iter_atom
-from pipeline.syndication.common import FeedSpec, pages_of, plan_feeds
+from pipeline.syndication.common import FeedPage, FeedSpec, pages_of, plan_feeds
 from pipeline.syndication.directory import FeedLink, render_index, render_opml
 from pipeline.syndication.ical import render_ics
 from pipeline.syndication.jsonfeed import iter_json
@@ -65,13 +66,22 @@ class _FragmentMemo:
 
 
 _MEMO = _FragmentMemo()
-FEED_FORMATS = ("rss.xml", "atom.xml", "feed.json")
+FEED_WRITERS = {"rss.xml": iter_rss, "atom.xml": iter_atom, "feed.json": iter_json}
+"""File name -> writer; every writer takes (cfg, title, description, items, page, fragments)."""
+FEED_FORMATS = tuple(FEED_WRITERS)
 
 
 def _format_of(path: str) -> int:
     """Position of a feed file's format in FEED_FORMATS (len for anything else)."""
     name = path.rsplit("/", 1)[-1]
     return FEED_FORMATS.index(name) if name in FEED_FORMATS else len(FEED_FORMATS)
+
+
+def _feed_document(
+    cfg: Config, spec: FeedSpec, fmt: str, items: tuple[Item, ...], where: FeedPage
+) -> Iterable[str]:
+    writer = FEED_WRITERS[fmt]
+    return writer(cfg, spec.title, spec.purpose, items, where, _MEMO.for_format(fmt))
 
 
 def _feed_outputs(
@@ -96,46 +106,8 @@ def _feed_outputs(
             nxt = base + name(fmt, next_page) if next_page else None
             cur = base + name(fmt, 0) if n_arch else None
 
-            def make(
-                fmt: str = fmt,
-                items: tuple[Item, ...] = items,
-                self_url: str = self_url,
-                prev: str | None = prev,
-                nxt: str | None = nxt,
-                cur: str | None = cur,
-                is_archive: bool = is_archive,
-            ) -> Iterable[str]:
-                memo = _MEMO.for_format(fmt)
-                if fmt == "rss.xml":
-                    return iter_rss(
-                        cfg,
-                        spec.title,
-                        spec.purpose,
-                        items,
-                        self_url,
-                        prev_archive=prev,
-                        next_archive=nxt,
-                        current=cur,
-                        is_archive=is_archive,
-                        fragments=memo,
-                    )
-                if fmt == "atom.xml":
-                    return iter_atom(
-                        cfg,
-                        spec.title,
-                        spec.purpose,
-                        items,
-                        self_url,
-                        prev_archive=prev,
-                        next_archive=nxt,
-                        current=cur,
-                        is_archive=is_archive,
-                        fragments=memo,
-                    )
-                return iter_json(
-                    cfg, spec.title, spec.purpose, items, self_url, next_url=prev, fragments=memo
-                )
-
+            where = FeedPage(self_url, prev, nxt, cur, is_archive)
+            make = functools.partial(_feed_document, cfg, spec, fmt, items, where)
             yield name(fmt, page), make, kind
 
 

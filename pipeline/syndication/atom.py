@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from pipeline import __version__
 from pipeline.config import Config
 from pipeline.model import Item
-from pipeline.syndication.common import Fragments, fragment, newest, rfc3339, summary
+from pipeline.syndication.common import FeedPage, Fragments, fragment, newest, rfc3339, summary
 from pipeline.syndication.xmlwrite import cdata, el, empty
 
 
@@ -16,16 +16,13 @@ def iter_atom(
     title: str,
     subtitle: str,
     items: Sequence[Item],
-    self_url: str,
-    *,
-    prev_archive: str | None = None,
-    next_archive: str | None = None,
-    current: str | None = None,
-    is_archive: bool = False,
+    page: FeedPage,
     fragments: Fragments | None = None,
 ) -> Iterator[str]:
     """The document in pieces, so a 10,000-item feed is never held whole in memory."""
     site = cfg.site
+    self_url, current, is_archive = page.self_url, page.current, page.is_archive
+    prev_archive, next_archive = page.prev_archive, page.next_archive
     out = [
         '<?xml version="1.0" encoding="utf-8"?>\n',
         f'<feed xmlns="http://www.w3.org/2005/Atom" '
@@ -82,30 +79,3 @@ def _entry(item: Item) -> str:
     parts.append(f'<content type="html">{cdata(item.html)}</content>')
     parts.append("</entry>\n")
     return "".join(parts)
-
-
-def render_atom(
-    cfg: Config,
-    title: str,
-    subtitle: str,
-    items: Sequence[Item],
-    self_url: str,
-    *,
-    prev_archive: str | None = None,
-    next_archive: str | None = None,
-    current: str | None = None,
-    is_archive: bool = False,
-) -> bytes:
-    return "".join(
-        iter_atom(
-            cfg,
-            title,
-            subtitle,
-            items,
-            self_url,
-            prev_archive=prev_archive,
-            next_archive=next_archive,
-            current=current,
-            is_archive=is_archive,
-        )
-    ).encode("utf-8")

@@ -98,6 +98,19 @@ def tag_slugs(tags: list[str]) -> dict[str, str]:
     return out
 
 
+@dataclass(frozen=True)
+class FeedPage:
+    """Where one feed document sits among its RFC 5005 archive pages (URLs are absolute)."""
+
+    self_url: str
+    prev_archive: str | None = None
+    """The next older archive page (JSON Feed's ``next_url``)."""
+    next_archive: str | None = None
+    current: str | None = None
+    """The subscription document, when this feed has archives."""
+    is_archive: bool = False
+
+
 Fragments = dict[str, str]
 """Serialised entries by GUID: one item's entry is the same in every feed of one format, so a
 build that writes the site feed and the section feeds serialises each item once per format."""

@@ -8,20 +8,8 @@ from typing import Any
 
 from pipeline.config import Config
 from pipeline.model import Item
-from pipeline.syndication.common import Fragments, fragment, rfc3339, summary
+from pipeline.syndication.common import FeedPage, Fragments, fragment, rfc3339, summary
 from pipeline.text import clean
-
-
-def render_json(
-    cfg: Config,
-    title: str,
-    description: str,
-    items: Sequence[Item],
-    self_url: str,
-    *,
-    next_url: str | None = None,
-) -> bytes:
-    return "".join(iter_json(cfg, title, description, items, self_url, next_url=next_url)).encode()
 
 
 def _head(
@@ -95,11 +83,9 @@ def iter_json(
     title: str,
     description: str,
     items: Sequence[Item],
-    self_url: str,
-    *,
-    next_url: str | None = None,
+    page: FeedPage,
     fragments: Fragments | None = None,
 ) -> Iterator[str]:
-    """:func:`render_json` in pieces."""
-    feed = _head(cfg, title, description, self_url, next_url)
+    """The document in pieces; older items are linked with ``next_url`` (JSON Feed paging)."""
+    feed = _head(cfg, title, description, page.self_url, page.prev_archive)
     return _stream(feed, items, fragments)

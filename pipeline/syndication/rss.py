@@ -12,7 +12,7 @@ from email.utils import format_datetime
 from pipeline import __version__
 from pipeline.config import Config
 from pipeline.model import Item
-from pipeline.syndication.common import Fragments, fragment, newest, summary
+from pipeline.syndication.common import FeedPage, Fragments, fragment, newest, summary
 from pipeline.syndication.xmlwrite import cdata, el, empty
 from pipeline.text import clean
 
@@ -36,16 +36,13 @@ def iter_rss(
     title: str,
     description: str,
     items: Sequence[Item],
-    self_url: str,
-    *,
-    prev_archive: str | None = None,
-    next_archive: str | None = None,
-    current: str | None = None,
-    is_archive: bool = False,
+    page: FeedPage,
     fragments: Fragments | None = None,
 ) -> Iterator[str]:
     """The document in pieces, so a 10,000-item feed is never held whole in memory."""
     site = cfg.site
+    self_url, current, is_archive = page.self_url, page.current, page.is_archive
+    prev_archive, next_archive = page.prev_archive, page.next_archive
     out = [
         '<?xml version="1.0" encoding="utf-8"?>\n',
         f'<rss version="2.0"{NAMESPACES}>\n',
@@ -99,30 +96,3 @@ def _item(item: Item) -> str:
         parts.append(empty("enclosure", url=a.url, length=a.length, type=a.mime_type))
     parts.append("</item>\n")
     return "".join(parts)
-
-
-def render_rss(
-    cfg: Config,
-    title: str,
-    description: str,
-    items: Sequence[Item],
-    self_url: str,
-    *,
-    prev_archive: str | None = None,
-    next_archive: str | None = None,
-    current: str | None = None,
-    is_archive: bool = False,
-) -> bytes:
-    return "".join(
-        iter_rss(
-            cfg,
-            title,
-            description,
-            items,
-            self_url,
-            prev_archive=prev_archive,
-            next_archive=next_archive,
-            current=current,
-            is_archive=is_archive,
-        )
-    ).encode("utf-8")
