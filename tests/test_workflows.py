@@ -294,11 +294,17 @@ def test_digest_secrets_come_from_repository_secrets_on_the_digest_step_only() -
     job = _digest_job()
     steps = [s for s in job["steps"] if "publish digest" in str(s.get("run", ""))]
     env = steps[0]["env"]
-    for name in ("BUTTONDOWN_API_KEY", "LISTMONK_USER", "LISTMONK_TOKEN", "SMTP_PASSWORD"):
+    for name in (
+        "BUTTONDOWN_API_KEY",
+        "LISTMONK_USER",
+        "LISTMONK_TOKEN",
+        "SMTP_PASSWORD",
+        "NEWSLETTER_UNSUBSCRIBE_SECRET",
+    ):
         assert env[name] == f"${{{{ secrets.{name} }}}}"
     for path in WORKFLOWS:
         text = path.read_text()
-        assert text.count("secrets.") == (4 if path.name == "publish.yml" else 0)
+        assert text.count("secrets.") == (5 if path.name == "publish.yml" else 0)
 
 
 def test_schedules_hourly_build_never_sends_weekly_digest_does() -> None:
