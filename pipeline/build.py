@@ -7,19 +7,21 @@ build wrote that are no longer produced are removed, using a manifest in the out
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import hashlib
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.buildstate import (
     BuildResult,
     Manifest,
+    build_salt,
     cached_result,
     fingerprint,
     read_manifest,
@@ -27,30 +29,62 @@ from pipeline.buildstate import (
 )
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
-from pipeline.loader import load_site
+from pipeline.feedwrite import FeedIndex, read_index, save_index, write_feed
+from pipeline.loadcache import stat_key
+from pipeline.loader import load_site, reload_body
 from pipeline.model import Item, Site
 from pipeline.output import Stamp, copy_if_changed, exclusive_lock, remove_strays, write_output
 from pipeline.pages import page_path, render_page
 from pipeline.paths import OutsideRoot, resolve_inside
-from pipeline.site import PARALLEL_THRESHOLD, render_items
-from pipeline.syndication.atom import iter_atom
-from pipeline.syndication.common import FeedPage, FeedSpec, pages_of, plan_feeds
+from pipeline.site import PARALLEL_THRESHOLD, HtmlSource, render_items
+from pipeline.syndication.atom import ATOM
+from pipeline.syndication.common import (
+    FeedFormat,
+    FeedPage,
+    FeedSpec,
+    fragment,
+    pages_of,
+    plan_feeds,
+)
 from pipeline.syndication.directory import FeedLink, render_index, render_opml
 from pipeline.syndication.ical import render_ics
-from pipeline.syndication.jsonfeed import iter_json
-from pipeline.syndication.rss import iter_rss
+from pipeline.syndication.jsonfeed import JSON_FEED
+from pipeline.syndication.rss import RSS
 
 WRITING_MARKER = ".publish-writing.tmp"
 """Present while outputs are being written: found at the start, the last build was killed."""
 
-Output = tuple[str, Callable[[], bytes | Iterable[str]]]
-"""An output path and the function producing its bytes (or text pieces), called at write time."""
+
+@dataclass(frozen=True)
+class FeedDoc:
+    """One feed document to write: which format, which feed, which page of its archive."""
+
+    fmt: str
+    title: str
+    purpose: str
+    items: tuple[Item, ...]
+    page: FeedPage
 
 
-class _FragmentMemo:
+@dataclass(frozen=True)
+class Output:
+    """One file of the output folder, produced only when the build writes it."""
+
+    path: str
+    make: Callable[[], bytes | Iterable[str]] | None = None
+    inputs: str = ""
+    """A digest of everything the bytes are made from; when the last build recorded the same
+    for a file that is still as it left it, the file is not produced at all. "" = always."""
+    feed: FeedDoc | None = None
+    """For feeds (``make`` is None): written by splicing, see :mod:`pipeline.feedwrite`."""
+    needs: tuple[Item, ...] = ()
+    """Items whose HTML ``make`` reads (for feeds: found from the last file's index)."""
+
+
+class _FragmentMemo(threading.local):
     """Serialised entries of the one feed format being written, shared by the feeds of that
     format (site, sections, tags) and dropped when the next format starts, so at most one
-    format's entries are held. Outputs are ordered by format for this."""
+    format's entries are held. Outputs are ordered by format for this. One per thread."""
 
     def __init__(self) -> None:
         self.format = ""
@@ -66,28 +100,23 @@ class _FragmentMemo:
 
 
 _MEMO = _FragmentMemo()
-FEED_WRITERS = {"rss.xml": iter_rss, "atom.xml": iter_atom, "feed.json": iter_json}
-"""File name -> writer; every writer takes (cfg, title, description, items, page, fragments)."""
-FEED_FORMATS = tuple(FEED_WRITERS)
+FEED_FORMATS: dict[str, FeedFormat] = {"rss.xml": RSS, "atom.xml": ATOM, "feed.json": JSON_FEED}
+FEED_KINDS = {"rss.xml": "rss", "atom.xml": "atom", "feed.json": "json"}
 
 
 def _format_of(path: str) -> int:
     """Position of a feed file's format in FEED_FORMATS (len for anything else)."""
     name = path.rsplit("/", 1)[-1]
-    return FEED_FORMATS.index(name) if name in FEED_FORMATS else len(FEED_FORMATS)
+    names = list(FEED_FORMATS)
+    return names.index(name) if name in FEED_FORMATS else len(names)
 
 
-def _feed_document(
-    cfg: Config, spec: FeedSpec, fmt: str, items: tuple[Item, ...], where: FeedPage
-) -> Iterable[str]:
-    writer = FEED_WRITERS[fmt]
-    return writer(cfg, spec.title, spec.purpose, items, where, _MEMO.for_format(fmt))
+def _digest(*parts: object) -> str:
+    return hashlib.sha256("\0".join(map(str, parts)).encode()).hexdigest()
 
 
-def _feed_outputs(
-    cfg: Config, spec: FeedSpec
-) -> Iterator[tuple[str, Callable[[], Iterable[str]], str]]:
-    """(path, producer, kind) for the three formats of one feed, with RFC 5005 archives."""
+def _feed_outputs(cfg: Config, spec: FeedSpec, salt: str) -> Iterator[tuple[Output, str]]:
+    """The three formats of one feed, with RFC 5005 archives, and each one's kind."""
     base = cfg.feeds_base
     chunks = pages_of(spec.items, cfg.feeds.limit)
     n_arch = len(chunks) - 1
@@ -100,15 +129,16 @@ def _feed_outputs(
         # archives are numbered from the oldest (1) up; the current document links the newest
         prev_page = (n_arch if page == 0 else page - 1) if n_arch else 0
         next_page = page + 1 if is_archive and page < n_arch else 0
-        for fmt, kind in (("rss.xml", "rss"), ("atom.xml", "atom"), ("feed.json", "json")):
+        item_digests = "\0".join(i.digest for i in items)
+        for fmt, kind in FEED_KINDS.items():
             self_url = base + name(fmt, page)
             prev = base + name(fmt, prev_page) if prev_page else None
             nxt = base + name(fmt, next_page) if next_page else None
             cur = base + name(fmt, 0) if n_arch else None
-
             where = FeedPage(self_url, prev, nxt, cur, is_archive)
-            make = functools.partial(_feed_document, cfg, spec, fmt, items, where)
-            yield name(fmt, page), make, kind
+            doc = FeedDoc(fmt, spec.title, spec.purpose, items, where)
+            inputs = _digest(salt, fmt, spec.title, spec.purpose, where, item_digests)
+            yield Output(name(fmt, page), inputs=inputs, feed=doc), kind
 
 
 def plan_outputs(
@@ -116,13 +146,18 @@ def plan_outputs(
     content_dir: Path,
     site: Site,
     now: dt.datetime,
-    known: dict[str, Stamp] | None = None,
+    previous: Manifest | None = None,
+    html: HtmlSource | None = None,
+    out_dir: Path | None = None,
 ) -> tuple[list[Output], list[FeedLink], list[tuple[Path, str]]]:
     """Every output file (produced lazily, so memory holds one at a time) and every copy.
 
-    ``known`` is the last build's record of its outputs (see :mod:`pipeline.buildstate`).
+    ``previous`` is the last build's record of its outputs (see :mod:`pipeline.buildstate`);
+    ``html`` supplies the HTML of items rendered lazily.
     """
-    known = known or {}
+    previous = previous or Manifest()
+    html = html or HtmlSource(None)
+    salt = build_salt(cfg, content_dir)
     items = site.published(now)
     outputs: list[Output] = []
     links: list[FeedLink] = []
@@ -130,19 +165,29 @@ def plan_outputs(
     for spec in plan_feeds(cfg, items):
         if not spec.items and spec.key:
             continue
-        for path, make, kind in _feed_outputs(cfg, spec):
-            feed_outputs.append((path, make))
-            if "/archive/" not in f"/{path}":
+        for output, kind in _feed_outputs(cfg, spec, salt):
+            feed_outputs.append(output)
+            if "/archive/" not in f"/{output.path}":
                 links.append(
                     FeedLink(
-                        f"{spec.title} ({kind.upper()})", spec.purpose, cfg.feeds_base + path, kind
+                        f"{spec.title} ({kind.upper()})",
+                        spec.purpose,
+                        cfg.feeds_base + output.path,
+                        kind,
                     )
                 )
     # by format, so each format's feeds are written together and share serialised entries
-    outputs.extend(sorted(feed_outputs, key=lambda o: _format_of(o[0])))
-    events = [i for i in items if i.event is not None]
+    outputs.extend(sorted(feed_outputs, key=lambda o: _format_of(o.path)))
+    events = tuple(i for i in items if i.event is not None)
     if events:
-        outputs.append(("events.ics", lambda: render_ics(cfg, events)))
+        outputs.append(
+            Output(
+                "events.ics",
+                lambda: render_ics(cfg, [html.fill(i) for i in events]),
+                _digest(salt, "ics", *(i.digest for i in events)),
+                needs=events,
+            )
+        )
         links.append(
             FeedLink(
                 f"{cfg.site.title}: events",
@@ -151,21 +196,9 @@ def plan_outputs(
                 "ics",
             )
         )
-    episodes = [i for i in items if i.episode is not None]
+    episodes = tuple(i for i in items if i.episode is not None)
     if episodes:
-        from pipeline.podcast.feed import podcast_files, render_podcast_feed
-        from pipeline.podcast.show import show_problems
-
-        show = show_problems(cfg, content_dir)
-        if show:
-            raise ConfigError(show)
-        data = render_podcast_feed(episodes, cfg)
-        last = known.get("podcast.xml")
-        if last is None or last[2] != hashlib.sha256(data).hexdigest():
-            _lint_podcast(data)  # a feed byte-identical to the last one passed already
-        outputs.append(("podcast.xml", lambda: data))
-        for name, blob in sorted(podcast_files(episodes, cfg, content_dir).items()):
-            outputs.append((name, _constant(blob)))
+        outputs.extend(_podcast_outputs(cfg, content_dir, episodes, previous, html, salt, out_dir))
         links.insert(
             0,
             FeedLink(
@@ -185,7 +218,11 @@ def plan_outputs(
             if rel == "index.html":  # the home page also carries the feed directory
                 home = item
             else:
-                outputs.append((rel, _page_maker(cfg, item)))
+                outputs.append(
+                    Output(
+                        rel, _page_maker(cfg, item, html), _digest(salt, item.digest), needs=(item,)
+                    )
+                )
             folder = rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
             for asset in _assets_of(item):
                 src = _safe(content_dir, asset)
@@ -197,17 +234,70 @@ def plan_outputs(
                 src = _safe(content_dir, asset)
                 if src is not None:
                     copies.append((src, "assets/" + asset))
-    outputs.append(("index.html", lambda: render_index(cfg, links, home)))
-    outputs.append(("feeds.opml", lambda: render_opml(cfg, links)))
+    index_needs = (home,) if home else ()
+    outputs.append(
+        Output(
+            "index.html",
+            lambda: render_index(cfg, links, html.fill(home) if home else None),
+            needs=index_needs,
+        )
+    )
+    outputs.append(Output("feeds.opml", lambda: render_opml(cfg, links)))
     return outputs, links, copies
+
+
+def _podcast_outputs(
+    cfg: Config,
+    content_dir: Path,
+    episodes: tuple[Item, ...],
+    previous: Manifest,
+    html: HtmlSource,
+    salt: str,
+    out_dir: Path | None,
+) -> list[Output]:
+    """``podcast.xml`` (made and linted now, before anything is written) and its files."""
+    from pipeline.podcast.feed import podcast_files, render_podcast_feed
+    from pipeline.podcast.show import show_problems
+
+    show = show_problems(cfg, content_dir)
+    if show:
+        raise ConfigError(show)
+    image = cfg.podcast.image
+    image_stat = stat_key(content_dir / image) if image and "://" not in image else None
+    inputs = _digest(salt, "podcast", image_stat, *(i.digest for i in episodes))
+    outputs: list[Output] = []
+    if out_dir is not None and _up_to_date("podcast.xml", inputs, previous, out_dir):
+        outputs.append(Output("podcast.xml", inputs=inputs))
+    else:
+        html.load(episodes)
+        data = render_podcast_feed([html.fill(i) for i in episodes], cfg)
+        last = previous.files.get("podcast.xml")
+        if last is None or last[2] != hashlib.sha256(data).hexdigest():
+            _lint_podcast(data)  # a feed byte-identical to the last one passed already
+        outputs.append(Output("podcast.xml", _constant(data), inputs))
+    for name, blob in sorted(podcast_files(episodes, cfg, content_dir).items()):
+        outputs.append(Output(name, _constant(blob)))
+    return outputs
+
+
+def _up_to_date(rel: str, inputs: str, previous: Manifest, out_dir: Path) -> bool:
+    """True when the last build made ``rel`` from the same inputs and the file is still as
+    it left it."""
+    if not inputs or previous.inputs.get(rel) != inputs or rel not in previous.files:
+        return False
+    try:
+        st = os.stat(os.path.join(out_dir, rel))
+    except OSError:
+        return False
+    return (st.st_size, st.st_mtime_ns) == previous.files[rel][:2]
 
 
 def _constant(data: bytes) -> Callable[[], bytes]:
     return lambda: data
 
 
-def _page_maker(cfg: Config, item: Item) -> Callable[[], bytes]:
-    return lambda: render_page(cfg, item)
+def _page_maker(cfg: Config, item: Item, html: HtmlSource) -> Callable[[], bytes]:
+    return lambda: render_page(cfg, html.fill(item))
 
 
 def _assets_of(item: Item) -> list[str]:
@@ -247,29 +337,40 @@ def build(
     cache_dir: Path | None = None,
     strict: bool = False,
     known_stale: bool = False,
+    inputs_fingerprint: str | None = None,
 ) -> BuildResult:
     """Validate, render and write every output into ``out_dir``.
 
-    ``known_stale`` skips the nothing-changed check when the caller has just made it.
+    ``known_stale`` skips the nothing-changed check when the caller has just made it, and
+    ``inputs_fingerprint`` is the fingerprint it computed for that (taken before anything
+    was read, so an edit made during the build is seen by the next one).
 
     Everything that can fail on content fails before the output folder is touched; the
     write phase holds a lock so two builds never interleave their files.
     """
     previous = read_manifest(out_dir)
+    if inputs_fingerprint is None:
+        inputs_fingerprint = fingerprint(cfg, content_dir, out_dir)
     if not known_stale:
-        cached = cached_result(previous, cfg, content_dir, out_dir, now)
+        cached = cached_result(previous, inputs_fingerprint, out_dir, now)
         if cached is not None:
             return cached
     notes: list[str] = []
+    ledger_before = stat_key(content_dir / cfg.content.id_ledger)
     site = load_site(cfg, content_dir, strict=strict, write_ledger=True, cache_dir=cache_dir)
-    rendered = render_items(cfg, site.items, cache_dir)
-    # the Markdown source is not needed past rendering (episodes keep it for chapters)
-    site = Site(
-        tuple(i if i.episode else dataclasses.replace(i, body="") for i in rendered),
-        site.warnings,
+    rendered = render_items(
+        cfg,
+        site.items,
+        cache_dir,
+        lazy=cache_dir is not None,
+        body_of=functools.partial(reload_body, cfg, content_dir),
     )
+    # the Markdown source is not needed past rendering (episodes keep it for chapters)
+    site = Site(tuple(i if i.episode else i.evolve(body="") for i in rendered), site.warnings)
     del rendered
-    outputs, links, copies = plan_outputs(cfg, content_dir, site, now, previous.files)
+    html = HtmlSource(cache_dir)
+    outputs, links, copies = plan_outputs(cfg, content_dir, site, now, previous, html, out_dir)
+    inputs_written = stat_key(content_dir / cfg.content.id_ledger) != ledger_before
     if (
         any(i.episode for i in site.items)
         and not cfg.podcast.guid
@@ -281,22 +382,35 @@ def build(
         guid = show_guid(cfg)
         if pin_guid(cfg.path, guid):  # computed once, then pinned and never recomputed
             notes.append(f"podcast:guid {guid} computed and pinned in {cfg.path}: commit it")
+            inputs_written = True
+    if inputs_written:  # the build changed its own inputs: record them as they are now
+        inputs_fingerprint = fingerprint(cfg, content_dir, out_dir)
     with exclusive_lock(out_dir):
         writing = out_dir / WRITING_MARKER
         if writing.exists() or not previous.fingerprint:
             remove_strays(out_dir)  # the last build was cut off (or is unknown): sweep
         writing.touch()
+        salt = build_salt(cfg, content_dir)
+        jobs = _jobs(out_dir, outputs, previous, cache_dir, salt, html)
         written: list[str] = []
         unchanged = 0
         produced: set[str] = set()
         stamps: dict[str, Stamp] = {}
-        for rel, changed, stamp in write_all(out_dir, outputs, previous.files):
+        inputs: dict[str, str] = {}
+        state = _WriteState(cfg, out_dir, jobs, previous.files, salt, html)
+        for rel, changed, stamp, index in write_all(state):
             produced.add(rel)
             stamps[rel] = stamp
             if changed:
                 written.append(rel)
             else:
                 unchanged += 1
+            if index is not None:
+                save_index(cache_dir, rel, index)
+        for output in outputs:
+            if output.inputs:
+                inputs[output.path] = output.inputs
+        html.close()
         for src, rel in copies:
             produced.add(rel)
             if copy_if_changed(src, out_dir / rel):
@@ -305,7 +419,7 @@ def build(
             stamps[rel] = (st.st_size, st.st_mtime_ns, "")
         removed = _remove_stale(out_dir, set(previous.files), produced)
         result = BuildResult(
-            items=len(site.published(now)),
+            items=site.count_published(now),
             pages=len(site.pages()),
             feeds=len(links),
             written=tuple(written),
@@ -320,9 +434,10 @@ def build(
         write_manifest(
             out_dir,
             Manifest(
-                fingerprint(cfg, content_dir, out_dir),
+                inputs_fingerprint,
                 min(due).isoformat() if due else None,
                 stamps,
+                inputs,
                 {
                     "items": result.items,
                     "pages": result.pages,
@@ -335,42 +450,138 @@ def build(
     return result
 
 
-_WRITE_STATE: list[tuple[Path, list[Output], dict[str, Stamp]]] = []
-"""What forked writer processes inherit (never pickled: 10,000 items would cost seconds)."""
+@dataclass(frozen=True)
+class _Job:
+    """An output the write phase must look at: skip it, splice it, or produce it."""
 
-WriteResult = tuple[str, bool, Stamp]
+    output: Output
+    skip: bool
+    last: FeedIndex | None = None
+
+
+def _jobs(
+    out_dir: Path,
+    outputs: list[Output],
+    previous: Manifest,
+    cache_dir: Path | None,
+    salt: str,
+    html: HtmlSource,
+) -> list[_Job]:
+    """Decide what each output needs, and read in one pass the HTML of every item that a
+    rewritten output will serialise (forked writers then inherit it)."""
+    jobs: list[_Job] = []
+    needed: list[Item] = []
+    for output in outputs:
+        if _up_to_date(output.path, output.inputs, previous, out_dir) or (
+            output.make is None and output.feed is None
+        ):
+            jobs.append(_Job(output, True))
+            continue
+        last = None
+        if output.feed is not None:
+            last = read_index(cache_dir, output.path, salt, out_dir / output.path)
+            entries = last.entries if last is not None else {}
+            needed.extend(i for i in output.feed.items if i.html_key and i.digest not in entries)
+        else:
+            needed.extend(output.needs)
+        jobs.append(_Job(output, False, last))
+    html.load(needed)
+    return jobs
+
+
+@dataclass(frozen=True)
+class _WriteState:
+    """What forked writer processes inherit (never pickled: 10,000 items would cost seconds)."""
+
+    cfg: Config
+    out_dir: Path
+    jobs: list[_Job]
+    known: dict[str, Stamp]
+    salt: str
+    html: HtmlSource
+
+
+_WRITE_STATE: list[_WriteState] = []
+
+WriteResult = tuple[str, bool, Stamp, FeedIndex | None]
 
 
 def _write_range(bounds: tuple[int, int]) -> list[WriteResult]:
-    out_dir, outputs, known = _WRITE_STATE[-1]
-    results = []
+    state = _WRITE_STATE[-1]
+    results: list[WriteResult] = []
     try:
-        for rel, make in outputs[bounds[0] : bounds[1]]:
-            changed, stamp = write_output(out_dir / rel, make(), known.get(rel))
-            results.append((rel, changed, stamp))
+        for job in state.jobs[bounds[0] : bounds[1]]:
+            rel = job.output.path
+            if job.skip:
+                results.append((rel, False, state.known[rel], None))
+            elif job.output.feed is not None:
+                changed, stamp, index = _write_feed(state, job)
+                results.append((rel, changed, stamp, index))
+            else:
+                assert job.output.make is not None
+                out = state.out_dir / rel
+                changed, stamp = write_output(out, job.output.make(), state.known.get(rel))
+                results.append((rel, changed, stamp, None))
     finally:
         _MEMO.clear()
     return results
 
 
-def write_all(out_dir: Path, outputs: list[Output], known: dict[str, Stamp]) -> list[WriteResult]:
-    """Produce and write every output; on both cores when there are many (forked workers
-    share the rendered items copy-on-write). Feeds come first, each a task of its own."""
-    _WRITE_STATE.append((out_dir, outputs, known))
+def _write_feed(state: _WriteState, job: _Job) -> tuple[bool, Stamp, FeedIndex]:
+    doc = job.output.feed
+    assert doc is not None
+    fmt = FEED_FORMATS[doc.fmt]
+    memo = _MEMO.for_format(doc.fmt)
+
+    def entry(item: Item) -> str:
+        return fmt.entry(state.html.fill(item))
+
+    def serialise(item: Item) -> Callable[[], str]:
+        return lambda: fragment(memo, item, entry)
+
+    head = fmt.head(state.cfg, doc.title, doc.purpose, doc.items, doc.page)
+    entries = [(i.digest, serialise(i)) for i in doc.items]
+    path = state.out_dir / job.output.path
+    return write_feed(path, head, fmt.separator, fmt.tail, entries, job.last, state.salt)
+
+
+def write_all(state: _WriteState) -> list[WriteResult]:
+    """Produce and write every output; on both cores when there is much to write (forked
+    workers share the rendered items copy-on-write). Feeds come first, each a task of its own."""
+    jobs = state.jobs
+    _WRITE_STATE.append(state)
     try:
         forkable = "fork" in multiprocessing.get_all_start_methods()  # not on Windows
-        if len(outputs) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2 or not forkable:
-            return _write_range((0, len(outputs)))
+        work = sum(
+            len(j.output.feed.items) - len(j.last.entries if j.last else ())
+            if j.output.feed is not None
+            else 1
+            for j in jobs
+            if not j.skip
+        )
+        if work < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2 or not forkable:
+            # little to serialise: mostly copies and renames, which release the GIL
+            feeds = [(n, n + 1) for n, j in enumerate(jobs) if j.output.feed and not j.skip]
+            if len(feeds) < 2:
+                return _write_range((0, len(jobs)))
+            with ThreadPoolExecutor(4) as threads:
+                spliced = dict(
+                    zip((n for n, _ in feeds), threads.map(_write_range, feeds), strict=True)
+                )
+            results: list[WriteResult] = []
+            for n in range(len(jobs)):
+                results.extend(spliced[n] if n in spliced else _write_range((n, n + 1)))
+            return results
         ranges = []
         start = 0
-        while start < len(outputs):
-            group = _format_of(outputs[start][0])
+        while start < len(jobs):
+            group = _format_of(jobs[start].output.path)
             stop = start + 1
             if group < len(FEED_FORMATS):  # every feed of one format: one task, one memo
-                while stop < len(outputs) and _format_of(outputs[stop][0]) == group:
+                while stop < len(jobs) and _format_of(jobs[stop].output.path) == group:
                     stop += 1
             else:
-                stop = min(len(outputs), start + 256)
+                stop = min(len(jobs), start + 256)
             ranges.append((start, stop))
             start = stop
         context = multiprocessing.get_context("fork")

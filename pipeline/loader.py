@@ -19,11 +19,14 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from pipeline.buildstate import build_salt
 from pipeline.config import Config
 from pipeline.dates import to_datetime
+from pipeline.digests import body_digest, content_digest
 from pipeline.errors import ContentError, Problem
 from pipeline.frontmatter import FrontMatterError, Parsed, decode, split
 from pipeline.ids import IdLedger
+from pipeline.loadcache import LoadCache, Record
 from pipeline.model import KIND_OF_SECTION, SECTION_OF_KIND, Event, Item, Site
 from pipeline.parsecache import ParseCache, text_key
 from pipeline.podcast.episode import EPISODE_KEYS
@@ -71,11 +74,20 @@ class RawDoc:
 
 def iter_markdown(root: Path) -> Iterator[Path]:
     """Markdown files under ``root`` in a stable order, skipping dot-folders and symlinks out."""
-    for dirpath, dirnames, filenames in os.walk(root):
+    for _, path in walk_markdown(root):
+        yield Path(path)
+
+
+def walk_markdown(root: Path) -> Iterator[tuple[str, str]]:
+    """(path relative to ``root`` with POSIX separators, full path) of every Markdown file,
+    in the order of :func:`iter_markdown`, without building a Path per file."""
+    top = os.path.join(str(root), "")
+    for dirpath, dirnames, filenames in os.walk(top):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
+        folder = os.path.join(dirpath, "")[len(top) :].replace(os.sep, "/")
         for name in sorted(filenames):
             if name.lower().endswith((".md", ".markdown")) and not name.startswith("."):
-                yield Path(dirpath) / name
+                yield folder + name, os.path.join(dirpath, name)
 
 
 def relpath(root: Path, path: Path) -> str:
@@ -242,73 +254,157 @@ def load_site(
     strict: bool = False,
     cache_dir: Path | None = None,
 ) -> Site:
-    """Load and validate every Markdown file under ``content_dir`` (drafts included)."""
+    """Load and validate every Markdown file under ``content_dir`` (drafts included).
+
+    With ``cache_dir``, a file unchanged since it was last loaded comes from the load cache
+    (:mod:`pipeline.loadcache`) without its body: render with ``body_of=`` :func:`reload_body`.
+    """
     root = content_dir
     problems: list[Problem] = []
     warnings: list[Problem] = []
     tz = ZoneInfo(cfg.site.timezone)
-    docs: list[RawDoc] = []
-    texts: list[tuple[str, str]] = []
     gitbook = _gitbook_mode(cfg, root)
-    for path in iter_markdown(root):
-        if gitbook and path.parent == root and path.name == "SUMMARY.md":
-            continue  # the table of contents, read by pipeline.gitbook; not a page
-        try:
-            texts.append(read_text(root, path, cfg.content.max_file_bytes))
-        except FrontMatterError as exc:
-            problems.append(Problem(relpath(root, path), exc.line, exc.field, exc.message))
-        except OSError as exc:
-            problems.append(Problem(relpath(root, path), 1, "file", f"cannot read: {exc.strerror}"))
-
-    docs.extend(_parse_all(texts, cache_dir, problems))
-    ledger_path = root / cfg.content.id_ledger
+    cache = LoadCache(cache_dir, f"{build_salt(cfg, root)}\0{strict}\0{gitbook}", root)
+    order: list[tuple[str, str]] = []
+    hits: dict[str, Record] = {}
+    texts: list[tuple[str, str]] = []
     try:
-        ledger = IdLedger(ledger_path)
-    except ValueError as exc:
-        raise ContentError([Problem(str(ledger_path), 1, "id ledger", str(exc))]) from None
-    existing = {d.source for d in docs}
-
-    prelim: list[tuple[RawDoc, _Checker, dict[str, Any], str, str, str]] = []
-    for doc in docs:
-        chk = _Checker(doc, problems, warnings)
-        meta = normalise_keys(chk, dict(doc.parsed.meta))
-        kind = kind_for(doc.source, meta, gitbook)
-        if "kind" in meta and meta["kind"] not in KINDS:
-            chk.error("kind", f"expected one of {', '.join(sorted(KINDS))}, got {meta['kind']!r}")
-        section = SECTION_OF_KIND.get(kind, posixpath.dirname(doc.source) or "pages")
-        stem = posixpath.splitext(posixpath.basename(doc.source))[0]
-        dated = _DATED_NAME.match(stem)
-        if dated:
-            stem = dated.group(2)
-        slug = chk.string(meta, "slug") or github_slug(stem.replace("_", "-")) or "page"
-        if "slug" in meta and not _SLUG.match(slug):
-            chk.error("slug", f"expected letters, digits, '-', '_' or '.', got {slug!r}")
-        prelim.append((doc, chk, meta, kind, section, slug))
-
-    items: list[Item] = []
-    for doc, chk, meta, kind, section, slug in prelim:
-        item = _build_item(
-            cfg, root, doc, chk, meta, kind, section, slug, tz, ledger, existing, strict, cache_dir
-        )
-        if item is not None:
-            items.append(item)
-
-    if gitbook:
-        from pipeline.gitbook import apply_summary
-
+        for source, full in walk_markdown(root):
+            if gitbook and source == "SUMMARY.md":
+                continue  # the table of contents, read by pipeline.gitbook; not a page
+            order.append((source, full))
+            record = cache.get(source, full)
+            if record is not None:
+                hits[source] = record
+                continue
+            _read_into(root, Path(full), cfg, texts, problems)
+        docs = {d.source: d for d in _parse_all(texts, cache_dir, problems)}
+        ledger_path = root / cfg.content.id_ledger
         try:
-            items, more = apply_summary(cfg, root, items, tz)
-            warnings.extend(more)
-        except ContentError as exc:  # a malformed dates file: reported with everything else
-            problems.extend(
-                Problem(cfg.content.dates_file, p.line, p.field, p.message) for p in exc.problems
+            ledger = IdLedger(ledger_path)
+        except ValueError as exc:
+            raise ContentError([Problem(str(ledger_path), 1, "id ledger", str(exc))]) from None
+        existing = set(docs) | set(hits)
+        items: list[Item] = []
+        lines_of: dict[str, Mapping[str, int]] = {}
+        for source, path in order:
+            record = hits.get(source)
+            if record is not None and record.ledger:
+                cached = record.item
+                if ledger.assign(source, cached.title, cached.slug, existing) != cached.id:
+                    record = None  # the ledger was edited: load the file afresh
+                    more: list[tuple[str, str]] = []
+                    _read_into(root, Path(path), cfg, more, problems)
+                    docs.update((d.source, d) for d in _parse_all(more, None, problems))
+            if record is not None:
+                items.append(record.item)
+                warnings.extend(record.warnings)
+                lines_of[source] = record.lines
+                continue
+            doc = docs.get(source)
+            if doc is None:
+                continue
+            n_problems, n_warnings = len(problems), len(warnings)
+            loaded = _load_doc(
+                cfg, root, doc, problems, warnings, tz, ledger, existing, strict, cache_dir, gitbook
             )
-    _check_unique(items, docs, problems)
-    if problems:
-        raise ContentError(_shown(root, p) for p in problems)
+            lines_of[source] = doc.parsed.lines
+            if loaded is None:
+                continue
+            item = loaded.evolve(body_digest=body_digest(loaded.body))
+            item = item.evolve(digest=content_digest(item))
+            items.append(item)
+            if len(problems) == n_problems:
+                kept = item if item.episode else item.evolve(body="")
+                new_warnings = tuple(warnings[n_warnings:])
+                lines = dict(doc.parsed.lines)
+                cache.put(
+                    source, path, Record(kept, new_warnings, lines, "id" not in doc.parsed.meta)
+                )
+        if gitbook:
+            from pipeline.gitbook import apply_summary
+
+            try:
+                items, more_warnings = apply_summary(cfg, root, items, tz)
+                warnings.extend(more_warnings)
+                items = [i.evolve(digest=content_digest(i)) for i in items]
+            except ContentError as exc:  # a malformed dates file: reported with everything else
+                problems.extend(
+                    Problem(cfg.content.dates_file, p.line, p.field, p.message)
+                    for p in exc.problems
+                )
+        _check_unique(items, lines_of, problems)
+        if problems:
+            raise ContentError(_shown(root, p) for p in problems)
+        cache.save(source for source, _ in order)
+    finally:
+        cache.close()
     if write_ledger:
         ledger.save()
     return Site(tuple(items), tuple(_merge([_shown(root, w) for w in warnings])))
+
+
+def _read_into(
+    root: Path, path: Path, cfg: Config, texts: list[tuple[str, str]], problems: list[Problem]
+) -> None:
+    try:
+        texts.append(read_text(root, path, cfg.content.max_file_bytes))
+    except FrontMatterError as exc:
+        problems.append(Problem(relpath(root, path), exc.line, exc.field, exc.message))
+    except OSError as exc:
+        problems.append(Problem(relpath(root, path), 1, "file", f"cannot read: {exc.strerror}"))
+
+
+def _load_doc(
+    cfg: Config,
+    root: Path,
+    doc: RawDoc,
+    problems: list[Problem],
+    warnings: list[Problem],
+    tz: ZoneInfo,
+    ledger: IdLedger,
+    existing: set[str],
+    strict: bool,
+    cache_dir: Path | None,
+    gitbook: bool,
+) -> Item | None:
+    """Validate one parsed file into an Item (None when it has errors, all recorded)."""
+    chk = _Checker(doc, problems, warnings)
+    meta = normalise_keys(chk, dict(doc.parsed.meta))
+    kind = kind_for(doc.source, meta, gitbook)
+    if "kind" in meta and meta["kind"] not in KINDS:
+        chk.error("kind", f"expected one of {', '.join(sorted(KINDS))}, got {meta['kind']!r}")
+    section = SECTION_OF_KIND.get(kind, posixpath.dirname(doc.source) or "pages")
+    stem = posixpath.splitext(posixpath.basename(doc.source))[0]
+    dated = _DATED_NAME.match(stem)
+    if dated:
+        stem = dated.group(2)
+    slug = chk.string(meta, "slug") or github_slug(stem.replace("_", "-")) or "page"
+    if "slug" in meta and not _SLUG.match(slug):
+        chk.error("slug", f"expected letters, digits, '-', '_' or '.', got {slug!r}")
+    return _build_item(
+        cfg, root, doc, chk, meta, kind, section, slug, tz, ledger, existing, strict, cache_dir
+    )
+
+
+def reload_body(cfg: Config, content_dir: Path, item: Item) -> str:
+    """The Markdown body of an item the load cache gave without it, as load_site makes it."""
+    _, text = read_text(content_dir, content_dir / item.source, cfg.content.max_file_bytes)
+    parsed = split(text)
+    return _h1_title(parsed.meta, parsed.body)[1]
+
+
+def _h1_title(meta: Mapping[str, Any], body: str) -> tuple[str | None, str]:
+    """Without a ``title`` key, the first H1 is the title; when it opens the body it is cut
+    from the body (the page shows the title once)."""
+    if "title" in meta:
+        return None, body
+    m = _H1.search(body)
+    if not m:
+        return None, body
+    if not body[: m.start()].strip():
+        body = body[: m.start()] + body[m.end() :]
+    return m.group(1).strip(), body
 
 
 def _shown(root: Path, problem: Problem) -> Problem:
@@ -363,8 +459,9 @@ def _merge(warnings: list[Problem]) -> list[Problem]:
     return sorted(set(warnings))
 
 
-def _check_unique(items: list[Item], docs: list[RawDoc], problems: list[Problem]) -> None:
-    lines = {d.source: d.parsed.lines for d in docs}
+def _check_unique(
+    items: list[Item], lines: Mapping[str, Mapping[str, int]], problems: list[Problem]
+) -> None:
     by_id: dict[str, list[Item]] = defaultdict(list)
     by_url: dict[str, list[Item]] = defaultdict(list)
     for item in items:
@@ -406,12 +503,8 @@ def _build_item(
     n_before = len(chk.problems)
 
     title = chk.string(meta, "title")
-    if title is None and "title" not in meta:
-        m = _H1.search(body)
-        if m:
-            title = m.group(1).strip()
-            if not body[: m.start()].strip():  # the H1 is the page title: do not repeat it
-                body = body[: m.start()] + body[m.end() :]
+    if title is None:
+        title, body = _h1_title(meta, body)
     if not title or not title.strip():
         chk.error(
             "title",

@@ -6,6 +6,7 @@ Dates are always timezone-aware; URLs in rendered HTML are always absolute.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ KIND_OF_SECTION = {v: k for k, v in SECTION_OF_KIND.items()}
 _GUID_NAMESPACE = uuid.UUID("4b0f3a64-5d0e-5a44-9c57-7075626c6973")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def guid_for(item_id: str) -> str:
     """The feed GUID/Atom id of an item: a ``urn:uuid:`` IRI valid in RSS, Atom and JSON Feed.
 
@@ -139,6 +141,21 @@ class Item:
     """Line of the file where ``body`` starts (after the front matter)."""
     aliases: tuple[str, ...] = ()
     """Old URLs (site paths) of this item, from ``aliases``: the link checker maps them."""
+    body_digest: str = ""
+    """SHA-256 of ``body``, kept when the body itself is not (an item loaded from the cache)."""
+    html_key: str = ""
+    """Render-cache key of the HTML when ``html`` was left in the cache (see
+    :class:`pipeline.site.HtmlSource`); empty when ``html`` is the rendered body."""
+    digest: str = ""
+    """Digest of everything an output made from this item depends on (set by rendering)."""
+
+    def evolve(self, **changes: Any) -> Item:
+        """``dataclasses.replace`` without re-running ``__init__``: the build calls this for
+        every item, and at 10,000 items replace's field checks cost a tenth of a second."""
+        new = object.__new__(Item)
+        new.__dict__.update(self.__dict__)
+        new.__dict__.update(changes)
+        return new
 
     @property
     def guid(self) -> str:
@@ -158,12 +175,17 @@ class Site:
 
     def published(self, now: datetime) -> tuple[Item, ...]:
         """Feed items that are neither drafts nor scheduled after ``now``, newest first."""
-        live = [
+        return tuple(sorted(self._live(now), key=lambda i: (i.date, i.guid), reverse=True))
+
+    def count_published(self, now: datetime) -> int:
+        return len(self._live(now))
+
+    def _live(self, now: datetime) -> list[Item]:
+        return [
             i
             for i in self.items
             if i.is_feed_item and not i.draft and i.date is not None and i.date <= now
         ]
-        return tuple(sorted(live, key=lambda i: (i.date, i.guid), reverse=True))
 
     def pages(self) -> tuple[Item, ...]:
         return tuple(i for i in self.items if not i.is_feed_item and not i.draft)

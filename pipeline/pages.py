@@ -3,6 +3,7 @@ so no link in a feed or a digest leads nowhere."""
 
 from __future__ import annotations
 
+import functools
 import html
 from urllib.parse import unquote, urlsplit
 
@@ -22,10 +23,19 @@ _STYLE = (
 )
 
 
+@functools.lru_cache(maxsize=8)
+def _origin_and_base(base_url: str) -> tuple[str, str]:
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}", parts.path.rstrip("/")
+
+
 def page_path(cfg: Config, url: str) -> str | None:
     """Output path (relative to the output folder) of a page URL under the site's base URL."""
-    base = urlsplit(cfg.site.base_url).path.rstrip("/")
-    path = unquote(urlsplit(url).path)
+    origin, base = _origin_and_base(cfg.site.base_url)
+    if url.startswith(origin + base + "/") and not any(c in url for c in "?#%"):
+        path = url[len(origin) :]  # a plain URL on the site: no parsing needed
+    else:
+        path = unquote(urlsplit(url).path)
     if not path.startswith(base + "/") and path != base:
         return None
     rel = path[len(base) :].lstrip("/")

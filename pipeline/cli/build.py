@@ -60,13 +60,14 @@ def build(
     Example:
       publish build --content content --out feeds
     """
-    from pipeline.buildstate import cached_result, read_manifest
+    from pipeline.buildstate import cached_result, fingerprint, read_manifest
     from pipeline.errors import ContentError
 
     started = time.perf_counter()
     cfg, content = open_config(config_path, content_dir)
     now = dt.datetime.now(dt.UTC)
-    result = cached_result(read_manifest(out_dir), cfg, content, out_dir, now)
+    current = fingerprint(cfg, content, out_dir)
+    result = cached_result(read_manifest(out_dir), current, out_dir, now)
     if result is None:  # something changed: load the whole pipeline only now (start-up time)
         from pipeline.build import build as run_build
 
@@ -78,6 +79,7 @@ def build(
             cache_dir=resolve_cache_dir(cache_dir),
             strict=strict,
             known_stale=True,
+            inputs_fingerprint=current,
         )
     report_warnings(result.warnings, quiet)
     for note in result.notes:

@@ -12,10 +12,11 @@ import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
-import requests
+if TYPE_CHECKING:  # requests is imported only when a remote file is probed (start-up time)
+    import requests
 
 from pipeline.config import Config
 from pipeline.errors import Problem

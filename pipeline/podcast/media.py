@@ -13,9 +13,10 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import mutagen
-import requests
+if TYPE_CHECKING:  # imported where used: a build that probes no media never loads them
+    import requests
 
 from pipeline.output import write_if_changed
 
@@ -103,6 +104,8 @@ def probe_file(path: Path) -> MediaFacts:
         raise MediaError(f"{path.name}: not a recognised media file (unknown leading bytes)")
     duration = None
     if mime in AUDIO_TYPES:
+        import mutagen
+
         try:
             info = mutagen.File(str(path))
         except Exception as exc:  # mutagen raises many kinds of errors for broken files
@@ -147,6 +150,8 @@ def _content_type(resp: requests.Response) -> str:
 
 def fetch_remote(url: str, session: requests.Session, timeout: float = 20.0) -> MediaFacts:
     """Ask the server for the length and type of ``url`` (HEAD, then ``Range: bytes=0-63``)."""
+    import requests
+
     length: int | None = None
     mime = ""
     try:
@@ -192,6 +197,8 @@ def probe_url(
     cached = cache.get(url)
     if cached is not None:
         return cached
+    import requests
+
     own = session is None
     sess = session or requests.Session()
     try:

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from pipeline import __version__
 from pipeline.config import Config
 from pipeline.model import Item
-from pipeline.syndication.common import FeedPage, Fragments, fragment, newest, rfc3339, summary
+from pipeline.syndication.common import FeedFormat, FeedPage, newest, rfc3339, summary
 from pipeline.syndication.xmlwrite import cdata, el, empty
 
 
-def iter_atom(
-    cfg: Config,
-    title: str,
-    subtitle: str,
-    items: Sequence[Item],
-    page: FeedPage,
-    fragments: Fragments | None = None,
-) -> Iterator[str]:
-    """The document in pieces, so a 10,000-item feed is never held whole in memory."""
+def _head(cfg: Config, title: str, subtitle: str, items: Sequence[Item], page: FeedPage) -> str:
     site = cfg.site
     self_url, current, is_archive = page.self_url, page.current, page.is_archive
     prev_archive, next_archive = page.prev_archive, page.next_archive
@@ -53,10 +45,7 @@ def iter_atom(
     out.append(el("generator", "publish", version=__version__) + "\n")
     if site.license:
         out.append(el("rights", site.license) + "\n")
-    yield "".join(out)
-    for item in items:
-        yield fragment(fragments, item, _entry)
-    yield "</feed>\n"
+    return "".join(out)
 
 
 def _entry(item: Item) -> str:
@@ -79,3 +68,6 @@ def _entry(item: Item) -> str:
     parts.append(f'<content type="html">{cdata(item.html)}</content>')
     parts.append("</entry>\n")
     return "".join(parts)
+
+
+ATOM = FeedFormat(_head, _entry, "", "</feed>\n")

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import html
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from pipeline.config import Config
@@ -109,6 +109,33 @@ class FeedPage:
     current: str | None = None
     """The subscription document, when this feed has archives."""
     is_archive: bool = False
+
+
+@dataclass(frozen=True)
+class FeedFormat:
+    """A feed format as every writer shares it: a head made from the feed's facts, one entry
+    per item (the same bytes in every feed of that format), a separator between entries and a
+    fixed tail. That shape is what lets a build copy unchanged entries from its last file."""
+
+    head: Callable[[Config, str, str, Sequence[Item], FeedPage], str]
+    entry: Callable[[Item], str]
+    separator: str
+    tail: str
+
+    def pieces(
+        self,
+        cfg: Config,
+        title: str,
+        description: str,
+        items: Sequence[Item],
+        page: FeedPage,
+        fragments: Fragments | None = None,
+    ) -> Iterator[str]:
+        """The whole document in pieces, so a 10,000-item feed is never held in memory."""
+        yield self.head(cfg, title, description, items, page)
+        for n, item in enumerate(items):
+            yield (self.separator if n else "") + fragment(fragments, item, self.entry)
+        yield self.tail
 
 
 Fragments = dict[str, str]

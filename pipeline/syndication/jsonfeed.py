@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from pipeline.config import Config
 from pipeline.model import Item
-from pipeline.syndication.common import FeedPage, Fragments, fragment, rfc3339, summary
+from pipeline.syndication.common import FeedFormat, FeedPage, rfc3339, summary
 from pipeline.text import clean
 
 
@@ -34,15 +34,13 @@ def _head(
     return feed
 
 
-def _stream(
-    feed: dict[str, Any], items: Sequence[Item], fragments: Fragments | None = None
-) -> Iterator[str]:
-    """The same bytes ``json.dumps`` gives, an item at a time (the C encoder: no indent)."""
-    head = json.dumps(feed, ensure_ascii=False)
-    yield head[:-1] + ', "items": ['
-    for n, item in enumerate(items):
-        yield (", " if n else "") + fragment(fragments, item, _encoded)
-    yield "]}\n"
+def _document_head(
+    cfg: Config, title: str, description: str, items: Sequence[Item], page: FeedPage
+) -> str:
+    """The bytes ``json.dumps`` gives for the feed object, up to its first item (the C
+    encoder, no indent: the items follow one by one)."""
+    feed = _head(cfg, title, description, page.self_url, page.prev_archive)
+    return json.dumps(feed, ensure_ascii=False)[:-1] + ', "items": ['
 
 
 def _encoded(item: Item) -> str:
@@ -78,14 +76,5 @@ def _item(item: Item) -> dict[str, Any]:
     return out
 
 
-def iter_json(
-    cfg: Config,
-    title: str,
-    description: str,
-    items: Sequence[Item],
-    page: FeedPage,
-    fragments: Fragments | None = None,
-) -> Iterator[str]:
-    """The document in pieces; older items are linked with ``next_url`` (JSON Feed paging)."""
-    feed = _head(cfg, title, description, page.self_url, page.prev_archive)
-    return _stream(feed, items, fragments)
+JSON_FEED = FeedFormat(_document_head, _encoded, ", ", "]}\n")
+"""Older items are linked with ``next_url`` (JSON Feed paging)."""

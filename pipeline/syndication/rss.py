@@ -6,13 +6,13 @@ Written by hand rather than with feedgen: feedgen prepends entries, sets lastBui
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from email.utils import format_datetime
 
 from pipeline import __version__
 from pipeline.config import Config
 from pipeline.model import Item
-from pipeline.syndication.common import FeedPage, Fragments, fragment, newest, summary
+from pipeline.syndication.common import FeedFormat, FeedPage, newest, summary
 from pipeline.syndication.xmlwrite import cdata, el, empty
 from pipeline.text import clean
 
@@ -31,15 +31,7 @@ def rfc822(value: object) -> str:
     return format_datetime(value)
 
 
-def iter_rss(
-    cfg: Config,
-    title: str,
-    description: str,
-    items: Sequence[Item],
-    page: FeedPage,
-    fragments: Fragments | None = None,
-) -> Iterator[str]:
-    """The document in pieces, so a 10,000-item feed is never held whole in memory."""
+def _head(cfg: Config, title: str, description: str, items: Sequence[Item], page: FeedPage) -> str:
     site = cfg.site
     self_url, current, is_archive = page.self_url, page.current, page.is_archive
     prev_archive, next_archive = page.prev_archive, page.next_archive
@@ -72,10 +64,7 @@ def iter_rss(
             f"<image>{el('url', site.image)}{el('title', title)}"
             f"{el('link', site.base_url)}</image>\n"
         )
-    yield "".join(out)
-    for item in items:
-        yield fragment(fragments, item, _item)
-    yield "</channel>\n</rss>\n"
+    return "".join(out)
 
 
 def _item(item: Item) -> str:
@@ -96,3 +85,6 @@ def _item(item: Item) -> str:
         parts.append(empty("enclosure", url=a.url, length=a.length, type=a.mime_type))
     parts.append("</item>\n")
     return "".join(parts)
+
+
+RSS = FeedFormat(_head, _item, "", "</channel>\n</rss>\n")

@@ -1,0 +1,227 @@
+"""Writing a feed document, copying the entries of unchanged items from the last file.
+
+A feed is a head, entries and a tail (:class:`pipeline.syndication.common.FeedFormat`). After
+writing one, the build keeps an index in the cache folder: each entry's key (its item's
+digest) and where its bytes sit. The next build writes a fresh head and tail, serialises only
+the entries whose item changed and copies every other entry's bytes from the last file (in the
+kernel where it can), so one edited post costs a copy of the feed, not a re-serialisation of
+10,000 entries. An index is trusted only while its file has the size and mtime it recorded
+and the code and configuration are those that wrote it (the salt).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.output import TMP_PREFIX, TMP_SUFFIX, Stamp, write_if_changed
+
+Entry = tuple[str, Callable[[], str]]
+"""An entry's key and the function serialising it (called only when it cannot be copied)."""
+
+
+@dataclass(frozen=True)
+class FeedIndex:
+    salt: str
+    size: int
+    mtime_ns: int
+    entries: dict[str, tuple[int, int]]
+    """Entry key -> (offset, length) of its bytes in the file."""
+
+
+def _index_file(cache_dir: Path, rel: str) -> Path:
+    return cache_dir / "feeds" / (hashlib.sha256(rel.encode()).hexdigest()[:32] + ".json")
+
+
+def read_index(cache_dir: Path | None, rel: str, salt: str, path: Path) -> FeedIndex | None:
+    """The index of the feed at ``path`` when it still describes that file, else None."""
+    if cache_dir is None:
+        return None
+    try:
+        data = json.loads(_index_file(cache_dir, rel).read_text(encoding="utf-8"))
+        st = path.stat()
+        if data["salt"] != salt or [st.st_size, st.st_mtime_ns] != data["stamp"]:
+            return None
+        keys, offsets, lengths = data["keys"], data["offsets"], data["lengths"]
+        entries = {str(k): (int(o), int(n)) for k, o, n in zip(keys, offsets, lengths, strict=True)}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if any(o < 0 or n < 0 or o + n > st.st_size for o, n in entries.values()):
+        return None  # a tampered index never reads outside the file
+    return FeedIndex(salt, st.st_size, st.st_mtime_ns, entries)
+
+
+def save_index(cache_dir: Path | None, rel: str, index: FeedIndex) -> None:
+    if cache_dir is None:
+        return
+    keys = list(index.entries)
+    data = {
+        "salt": index.salt,
+        "stamp": [index.size, index.mtime_ns],
+        "keys": keys,
+        "offsets": [index.entries[k][0] for k in keys],
+        "lengths": [index.entries[k][1] for k in keys],
+    }
+    with contextlib.suppress(OSError):
+        write_if_changed(_index_file(cache_dir, rel), json.dumps(data).encode())
+
+
+class _Splicer:
+    """Appends fresh bytes and ranges of the last file to the new one, coalescing adjacent
+    ranges, and tracks whether the result is byte-identical to the last file."""
+
+    def __init__(self, out_fd: int, src_fd: int | None) -> None:
+        self.out = out_fd
+        self.src = src_fd
+        self.pos = 0
+        self.buffer = bytearray()
+        self.pending: tuple[int, int] | None = None
+        """(start, end) in the last file, still to be copied."""
+        self.same = src_fd is not None
+
+    def fresh(self, data: bytes) -> None:
+        self._copy_pending()
+        if self.same and self.src is not None:
+            self.same = os.pread(self.src, len(data), self.pos) == data
+        self.buffer += data
+        if len(self.buffer) >= 1 << 20:
+            self._flush_buffer()
+        self.pos += len(data)
+
+    def copy(self, offset: int, length: int, separator: bytes) -> int:
+        """Append an entry of the last file (after ``separator``); returns its new offset."""
+        pending = self.pending
+        if pending is not None and pending[1] + len(separator) == offset:
+            # next to the last copied entry in the old file: the separator between comes along
+            self.pending = (pending[0], offset + length)
+            start = self.pos + len(separator)
+        else:
+            if separator:
+                self.fresh(separator)
+            self._copy_pending()
+            self.pending = (offset, offset + length)
+            start = self.pos
+        self.same = self.same and start == offset
+        self.pos = start + length
+        return start
+
+    def finish(self) -> None:
+        self._copy_pending()
+        self._flush_buffer()
+
+    def _flush_buffer(self) -> None:
+        view = memoryview(self.buffer)
+        while view:
+            view = view[os.write(self.out, view) :]
+        self.buffer = bytearray()
+
+    def _copy_pending(self) -> None:
+        if self.pending is None or self.src is None:
+            return
+        self._flush_buffer()
+        start, end = self.pending
+        self.pending = None
+        _copy_range(self.src, self.out, start, end - start)
+
+
+def _copy_range(src: int, dst: int, offset: int, count: int) -> None:
+    """Copy bytes of ``src`` to the end of ``dst``: in the kernel where the platform allows."""
+    while count > 0:
+        try:
+            done = os.copy_file_range(src, dst, count, offset)
+        except (AttributeError, OSError):  # not Linux, or a file system that refuses it
+            done = 0
+        if done <= 0:
+            data = os.pread(src, min(count, 1 << 20), offset)
+            if not data:
+                raise OSError(f"the last feed file ended early at byte {offset}")
+            view = memoryview(data)
+            while view:
+                view = view[os.write(dst, view) :]
+            done = len(data)
+        offset += done
+        count -= done
+
+
+def _reserve(fd: int, size: int) -> int:
+    """Allocate the file's blocks up front (about the last file's size). On ext4 this spares
+    the rename over the old file a forced allocation of every block written (a tenth of a
+    second per 150 MB). Returns the size reserved (0 where the platform cannot)."""
+    if size <= 0 or not hasattr(os, "posix_fallocate"):
+        return 0
+    try:
+        os.posix_fallocate(fd, 0, size)
+    except OSError:
+        return 0
+    return size
+
+
+def write_feed(
+    path: Path,
+    head: str,
+    separator: str,
+    tail: str,
+    entries: Sequence[Entry],
+    last: FeedIndex | None,
+    salt: str,
+) -> tuple[bool, Stamp, FeedIndex]:
+    """Write the feed atomically, reusing ``last``'s entries; the file is left untouched when
+    the new bytes are the old ones. Returns (written, stamp, the new index)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f"{TMP_PREFIX}{path.name}.{os.getpid()}{TMP_SUFFIX}"
+    src: int | None = None
+    if last is not None:
+        with contextlib.suppress(OSError):
+            src = os.open(path, os.O_RDONLY)
+            st = os.fstat(src)
+            if (st.st_size, st.st_mtime_ns) != (last.size, last.mtime_ns):
+                os.close(src)
+                src = None
+    old = last.entries if last is not None and src is not None else {}
+    sep = separator.encode()
+    index: dict[str, tuple[int, int]] = {}
+    try:
+        out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            reserved = _reserve(out, last.size if src is not None and last is not None else 0)
+            w = _Splicer(out, src)
+            w.fresh(head.encode())
+            for n, (key, make) in enumerate(entries):
+                found = old.get(key)
+                if found is not None:
+                    index[key] = (w.copy(found[0], found[1], sep if n else b""), found[1])
+                    continue
+                if n:
+                    w.fresh(sep)
+                data = make().encode()
+                index[key] = (w.pos, len(data))
+                w.fresh(data)
+            w.fresh(tail.encode())
+            w.finish()
+            if reserved > w.pos:
+                os.ftruncate(out, w.pos)
+        finally:
+            os.close(out)
+        if last is not None and w.same and w.pos == last.size:
+            return (
+                False,
+                (last.size, last.mtime_ns, ""),
+                FeedIndex(salt, last.size, last.mtime_ns, index),
+            )
+        os.replace(tmp, path)
+    finally:
+        if src is not None:
+            os.close(src)
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    st = path.stat()
+    return (
+        True,
+        (st.st_size, st.st_mtime_ns, ""),
+        FeedIndex(salt, st.st_size, st.st_mtime_ns, index),
+    )

@@ -1,0 +1,204 @@
+"""Loaded items by file metadata, so a build reads only the files that changed.
+
+A Markdown file whose size, mtime, ctime and inode are what they were when it was last loaded
+(and whose local media, for an episode, are too) is not read, parsed or validated again: its
+Item, warnings and key lines come from here. Anything else the load depends on (publish's
+code, the whole configuration, ``--strict``, GitBook mode) is in the cache's salt; when that
+differs the cache is empty. Files with errors are never cached.
+
+Records are pickled, because decoding 10,000 items from JSON costs several times as long.
+A cache folder may be restored in CI from a shared cache, so unpickling is restricted: only
+the model's record types, the error record and the ``datetime`` types can be built (time
+zones through :func:`_zone`), and nothing can be called that runs other code.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import os
+import pickle
+import sqlite3
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pipeline import errors, model
+
+VERSION = "1"
+RACY_NS = 2 * 10**9
+
+_ALLOWED = {
+    ("pipeline.model", name)
+    for name in ("Item", "Episode", "Event", "Media", "Person", "Soundbite")
+} | {
+    ("pipeline.errors", "Problem"),
+    ("datetime", "datetime"),
+    ("datetime", "date"),
+    ("datetime", "time"),
+    ("datetime", "timedelta"),
+    ("datetime", "timezone"),
+    ("pipeline.loadcache", "_zone"),
+    ("pipeline.loadcache", "Record"),
+}
+
+
+@dataclass(frozen=True)
+class Record:
+    """What loading one file produced."""
+
+    item: model.Item
+    """Without its body (kept for episodes: their chapters come from it); ``body_digest`` and
+    ``digest`` set."""
+    warnings: tuple[errors.Problem, ...]
+    lines: dict[str, int]
+    """Line of each front-matter key, for problems found across files (duplicate ids)."""
+    ledger: bool
+    """The id came from the id ledger (no ``id`` key): the ledger must still agree."""
+    deps: tuple[tuple[str, str], ...] = ()
+    """Other files the item was made from (an episode's local audio), with their stat."""
+
+
+def _zone(key: str) -> ZoneInfo:
+    return ZoneInfo(key)
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, ZoneInfo):
+            if obj.key is None:
+                raise pickle.PicklingError("a time zone without a name")
+            return _zone, (obj.key,)
+        return NotImplemented
+
+
+class _Unpickler(pickle.Unpickler):
+    """Builds only what ``allowed`` names; any other global in the data is refused."""
+
+    def __init__(self, data: bytes, allowed: Mapping[tuple[str, str], Any]) -> None:
+        super().__init__(io.BytesIO(data))
+        self.allowed = allowed
+
+    def find_class(self, module: str, name: str) -> Any:
+        found = self.allowed.get((module, name))
+        if found is None:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in this cache")
+        return found
+
+
+def plain_loads(data: bytes) -> Any:
+    """Unpickle builtin values only (str, int, tuple, list, dict, None...): no class at all
+    can be named, so nothing but those values can come out."""
+    return _Unpickler(data, {}).load()
+
+
+def stat_key(path: Path | str) -> str | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
+class LoadCache:
+    """``source -> (stat, record)`` in a SQLite file of the cache folder; a no-op without one.
+
+    Any problem with the file (corrupt, locked, from another version) empties or ignores it:
+    the cache can only make a build faster, never fail it.
+    """
+
+    def __init__(self, folder: Path | None, salt: str, content_dir: Path) -> None:
+        self.db: sqlite3.Connection | None = None
+        self.rows: dict[str, tuple[str, bytes]] = {}
+        self.root = content_dir
+        self.fresh: list[tuple[str, str, bytes]] = []
+        if folder is None:
+            return
+        salt = f"{VERSION}\0{salt}"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(folder / "items.sqlite3")
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS items (source TEXT PRIMARY KEY, stat TEXT, record BLOB)"
+            )
+            self.db.execute("CREATE TABLE IF NOT EXISTS salt (value TEXT)")
+            found = self.db.execute("SELECT value FROM salt").fetchall()
+            if found != [(salt,)]:
+                with self.db:
+                    self.db.execute("DELETE FROM items")
+                    self.db.execute("DELETE FROM salt")
+                    self.db.execute("INSERT INTO salt VALUES (?)", (salt,))
+            for source, stat, record in self.db.execute("SELECT source, stat, record FROM items"):
+                self.rows[str(source)] = (str(stat), bytes(record))
+        except (sqlite3.DatabaseError, OSError):
+            self.db, self.rows = None, {}
+
+    def get(self, source: str, path: Path | str) -> Record | None:
+        """The record of ``source`` when the file and its dependencies are unchanged."""
+        row = self.rows.get(source)
+        if row is None or stat_key(path) != row[0]:
+            return None
+        try:
+            record = _Unpickler(row[1], _RECORD_TYPES).load()
+        except Exception:  # a damaged or hostile entry is a miss, never an error
+            return None
+        if not isinstance(record, Record) or not isinstance(record.item, model.Item):
+            return None
+        for rel, stat in record.deps:
+            if stat_key(self.root / rel) != stat:
+                return None
+        return record
+
+    def put(self, source: str, path: Path | str, record: Record) -> None:
+        stat = stat_key(path)
+        if self.db is None or stat is None or _racy(stat):
+            return
+        deps = tuple((rel, stat_key(self.root / rel) or "") for rel in _media_sources(record.item))
+        buf = io.BytesIO()
+        try:
+            _Pickler(buf, protocol=5).dump(
+                Record(record.item, record.warnings, record.lines, record.ledger, deps)
+            )
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return  # a value this cache cannot carry: the file is simply read every time
+        self.fresh.append((source, stat, buf.getvalue()))
+
+    def save(self, sources: Iterable[str]) -> None:
+        """Write new records and forget files that are gone."""
+        if self.db is None:
+            return
+        gone = set(self.rows) - set(sources)
+        try:
+            with self.db:
+                self.db.executemany("DELETE FROM items WHERE source = ?", ((s,) for s in gone))
+                self.db.executemany("INSERT OR REPLACE INTO items VALUES (?, ?, ?)", self.fresh)
+        except sqlite3.DatabaseError:
+            pass
+        self.fresh = []
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+
+def _racy(stat: str) -> bool:
+    """Modified in the last two seconds: a write in the same clock tick as our read would
+    leave size and mtime unchanged (git's "racily clean" files), so it is read next time."""
+    mtime_ns = int(stat.split(":")[1])
+    return time.time_ns() - mtime_ns < RACY_NS
+
+
+def _media_sources(item: model.Item) -> list[str]:
+    ep = item.episode
+    if ep is None:
+        return []
+    return [m.source for m in (ep.audio, ep.transcript, ep.chapters) if m is not None and m.source]
+
+
+_RECORD_TYPES = {
+    (module, name): getattr(importlib.import_module(module), name) for module, name in _ALLOWED
+}

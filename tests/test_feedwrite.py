@@ -1,0 +1,105 @@
+"""Splicing feeds: unchanged entries are copied from the last file, never re-serialised, and
+the result is byte for byte what writing everything gives."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from pipeline.feedwrite import Entry, FeedIndex, read_index, save_index, write_feed
+
+SALT = "salt"
+
+
+def entries(texts: dict[str, str], forbidden: set[str] = frozenset()) -> list[Entry]:
+    def make(key: str) -> Callable[[], str]:
+        def serialise() -> str:
+            assert key not in forbidden, f"{key} was serialised, not copied"
+            return texts[key]
+
+        return serialise
+
+    return [(key, make(key)) for key in texts]
+
+
+def full(texts: dict[str, str], sep: str) -> bytes:
+    return ("<head>" + sep.join(texts.values()) + "</tail>").encode()
+
+
+@pytest.mark.parametrize("sep", ["", ", "])
+@pytest.mark.parametrize(
+    "change",
+    ["edit-middle", "edit-first", "edit-last", "insert", "remove", "reorder", "longer-head"],
+)
+def test_splice_equals_full_write_and_copies_unchanged(
+    tmp_path: Path, sep: str, change: str
+) -> None:
+    path = tmp_path / "feed.xml"
+    old = {f"k{n}": f"<entry n={n}>{'é' * n}</entry>" for n in range(12)}
+    _, _, index = write_feed(path, "<head>", sep, "</tail>", entries(old), None, SALT)
+    assert path.read_bytes() == full(old, sep)
+    new = dict(old)
+    head = "<head>"
+    if change == "edit-middle":
+        new["k5"] = "<entry changed/>"
+    elif change == "edit-first":
+        new["k0"] = "<entry first changed/>"
+    elif change == "edit-last":
+        new["k11"] = "<entry last changed and longer than before/>"
+    elif change == "insert":
+        new = {"k-new": "<entry new/>", **old}
+    elif change == "remove":
+        del new["k3"]
+    elif change == "reorder":
+        new = dict(reversed(list(old.items())))
+    elif change == "longer-head":
+        head = "<head with more/>"
+    unchanged = {k for k in new if k in old and new[k] == old[k]}
+    # the keys stand for content: a changed entry gets a new key, as an item's digest would
+    renamed = {(k if k in unchanged else f"{k}'"): v for k, v in new.items()}
+    written, stamp, index2 = write_feed(
+        path, head, sep, "</tail>", entries(renamed, unchanged), index, SALT
+    )
+    expected = (head + sep.join(renamed.values()) + "</tail>").encode()
+    assert written and path.read_bytes() == expected
+    assert stamp[:2] == (path.stat().st_size, path.stat().st_mtime_ns)
+    for key, (offset, length) in index2.entries.items():
+        assert expected[offset : offset + length] == renamed[key].encode()
+
+
+def test_same_entries_leave_the_file_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "feed.json"
+    texts = {f"k{n}": f'{{"n": {n}}}' for n in range(5)}
+    _, _, index = write_feed(path, "[", ", ", "]", entries(texts), None, SALT)
+    before = path.stat()
+    written, stamp, _ = write_feed(path, "[", ", ", "]", entries(texts, set(texts)), index, SALT)
+    assert not written
+    assert path.stat().st_mtime_ns == before.st_mtime_ns == stamp[1]
+
+
+def test_an_index_that_no_longer_matches_its_file_is_not_used(tmp_path: Path) -> None:
+    path = tmp_path / "rss.xml"
+    cache = tmp_path / "cache"
+    texts = {f"k{n}": f"<item>{n}</item>" for n in range(4)}
+    _, _, index = write_feed(path, "<rss>", "", "</rss>", entries(texts), None, SALT)
+    save_index(cache, "rss.xml", index)
+    assert read_index(cache, "rss.xml", SALT, path) == index
+    assert read_index(cache, "rss.xml", "other code", path) is None
+    path.write_bytes(path.read_bytes().replace(b"<item>1", b"<item>X"))  # edited by hand
+    os.utime(path, ns=(1, 5))
+    assert read_index(cache, "rss.xml", SALT, path) is None
+    written, _, _ = write_feed(path, "<rss>", "", "</rss>", entries(texts), None, SALT)
+    assert written and path.read_bytes() == ("<rss>" + "".join(texts.values()) + "</rss>").encode()
+
+
+def test_an_index_pointing_outside_its_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "atom.xml"
+    cache = tmp_path / "cache"
+    texts = {"a": "<entry/>"}
+    _, _, index = write_feed(path, "<feed>", "", "</feed>", entries(texts), None, SALT)
+    bad = FeedIndex(SALT, index.size, index.mtime_ns, {"a": (index.size - 2, 100)})
+    save_index(cache, "atom.xml", bad)
+    assert read_index(cache, "atom.xml", SALT, path) is None

@@ -1,0 +1,239 @@
+"""Incremental builds: whatever changed, a build that reuses its caches and its last outputs
+writes exactly the bytes a build from nothing writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import re
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.config import load_config
+from pipeline.digests import body_digest
+from pipeline.loader import load_site
+
+IGNORED = {".publish-manifest.json", ".publish.lock"}
+
+
+def build(site: Path, out: Path, cache: Path) -> list[str]:
+    """Run ``publish build`` and return the files it says it wrote."""
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            "--config",
+            str(site / "publish.toml"),
+            "--out",
+            str(out),
+            "--cache-dir",
+            str(cache),
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    return list(json.loads(result.stdout)["written"])
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.name not in IGNORED
+    }
+
+
+def age(root: Path, seconds: int = 3600) -> None:
+    """Date every file back, as files in a checkout are: the load cache does not trust files
+    modified in the last seconds (their mtime may not have ticked since the last write)."""
+    for p in root.rglob("*"):
+        st = p.stat()
+        os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 10**9))
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _body(site: Path) -> None:
+    p = site / "content/essays/why-we-gather.md"
+    p.write_text(p.read_text(encoding="utf-8") + "\nOne more paragraph, added later.\n")
+
+
+def _title(site: Path) -> None:
+    edit(site / "content/essays/the-slow-release.md", "The slow release:", "A slower release:")
+
+
+def _redate(site: Path) -> None:  # the oldest essay becomes the newest: entries move
+    p = site / "content/essays/why-we-gather.md"
+    text = re.sub(r"(?m)^date: .*$", "date: 2025-12-30", p.read_text(encoding="utf-8"), count=1)
+    p.write_text(text, encoding="utf-8")
+
+
+def _delete(site: Path) -> None:
+    (site / "content/updates/new-forum.md").unlink()
+
+
+def _add(site: Path) -> None:
+    (site / "content/essays/a-new-one.md").write_text(
+        "---\ntitle: A new one\ndate: 2025-06-01\nid: 0e0f7a5c-4c1e-4b7e-9d1a-2f1a9e6b7c01\n"
+        "tags: [governance]\n---\n\nFresh text linking [back](why-we-gather.md).\n",
+        encoding="utf-8",
+    )
+
+
+def _retarget(site: Path) -> None:  # another file's URL changes: links to it must follow
+    edit(site / "content/essays/decisions-in-the-open.md", "title:", "slug: open-decisions\ntitle:")
+
+
+def _episode(site: Path) -> None:
+    p = site / "content/episodes/002-governance.md"
+    p.write_text(p.read_text(encoding="utf-8") + "\nA correction to the show notes.\n")
+
+
+def _config(site: Path) -> None:
+    edit(site / "publish.toml", 'title = "The Commons"', 'title = "The Commons, renamed"')
+
+
+def _touch(site: Path) -> None:  # new mtime, same bytes
+    p = site / "content/essays/hosting-not-bossing.md"
+    p.write_bytes(p.read_bytes())
+
+
+MUTATIONS: dict[str, Callable[[Path], None]] = {
+    "body": _body,
+    "title": _title,
+    "redate": _redate,
+    "delete": _delete,
+    "add": _add,
+    "retarget-link": _retarget,
+    "episode": _episode,
+    "config": _config,
+    "touch": _touch,
+}
+
+
+@pytest.mark.parametrize("limit", [0, 2])
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_incremental_build_writes_what_a_cold_build_writes(
+    site: Path, tmp_path: Path, name: str, limit: int
+) -> None:
+    if limit:  # feeds with RFC 5005 archive pages
+        edit(site / "publish.toml", "limit = 0", f"limit = {limit}")
+    age(site)
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(site, out, cache)
+    MUTATIONS[name](site)
+    build(site, out, cache)
+    cold_out = tmp_path / "cold-out"
+    build(site, cold_out, tmp_path / "cold-cache")
+    incremental, cold = tree(out), tree(cold_out)
+    assert sorted(incremental) == sorted(cold)
+    differing = [k for k in cold if incremental[k] != cold[k]]
+    assert differing == []
+
+
+def test_unchanged_bytes_are_not_rewritten(site: Path, tmp_path: Path) -> None:
+    age(site)
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(site, out, cache)
+    _touch(site)
+    assert build(site, out, cache) == []
+
+
+def test_unchanged_files_come_from_the_load_cache_intact(site: Path, tmp_path: Path) -> None:
+    """Keyed on size, mtime, ctime and inode, like make's view of a file; a hit carries no
+    body (rendering has its HTML) but is otherwise the item a fresh load makes."""
+    age(site)
+    cfg = load_config(site / "publish.toml")
+    fresh = load_site(cfg, site / "content")
+    load_site(cfg, site / "content", cache_dir=tmp_path / "cache")
+    _body(site)  # edited just now
+    cached = {
+        i.source: i for i in load_site(cfg, site / "content", cache_dir=tmp_path / "cache").items
+    }
+    for item in fresh.items:
+        if item.source == "essays/why-we-gather.md":
+            assert cached[item.source].body.endswith("One more paragraph, added later.\n")
+            continue
+        hit = cached[item.source]
+        assert hit.body == ("" if item.episode is None else item.body)
+        assert hit.evolve(body=item.body) == item.evolve(
+            body_digest=hit.body_digest, digest=hit.digest
+        )
+        assert hit.body_digest == body_digest(item.body)
+    # a file modified seconds ago is not cached: its mtime may not have ticked since
+    again = {
+        i.source: i for i in load_site(cfg, site / "content", cache_dir=tmp_path / "cache").items
+    }
+    assert again["essays/why-we-gather.md"].body
+    assert again["essays/the-slow-release.md"].body == ""
+
+
+def test_tampered_outputs_are_repaired(site: Path, tmp_path: Path) -> None:
+    age(site)
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(site, out, cache)
+    with open(out / "rss.xml", "ab") as fh:
+        fh.write(b"<!-- tampered -->")
+    (out / "essays/atom.xml").write_bytes(b"")
+    (out / "essays/why-we-gather/index.html").unlink()
+    _body(site)
+    build(site, out, cache)
+    cold_out = tmp_path / "cold-out"
+    build(site, cold_out, tmp_path / "cold-cache")
+    assert tree(out) == tree(cold_out)
+
+
+def test_corrupt_caches_are_ignored(site: Path, tmp_path: Path) -> None:
+    age(site)
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(site, out, cache)
+    for p in cache.rglob("*"):
+        if p.is_file():
+            p.write_bytes(b"\x00garbage" * 100)
+    _title(site)
+    build(site, out, cache)
+    cold_out = tmp_path / "cold-out"
+    build(site, cold_out, tmp_path / "cold-cache")
+    assert tree(out) == tree(cold_out)
+
+
+class _Payload:
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_hostile_load_cache_cannot_run_code(site: Path, tmp_path: Path) -> None:
+    """A cache folder restored in CI from a shared cache is not trusted to build objects."""
+    age(site)
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(site, out, cache)
+    marker = tmp_path / "pwned"
+    db = sqlite3.connect(cache / "items.sqlite3")
+    with db:
+        db.execute("UPDATE items SET record = ?", (pickle.dumps(_Payload(marker)),))
+    db.close()
+    db = sqlite3.connect(cache / "render.sqlite3")
+    with db:
+        db.execute("UPDATE render4 SET meta = ?", (pickle.dumps(_Payload(marker)),))
+    db.close()
+    shutil.rmtree(out)
+    build(site, out, cache)
+    assert not marker.exists()
+    cold_out = tmp_path / "cold-out"
+    build(site, cold_out, tmp_path / "cold-cache")
+    assert tree(out) == tree(cold_out)
