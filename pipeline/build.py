@@ -29,20 +29,20 @@ from pipeline.buildstate import (
 )
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
-from pipeline.feedwrite import FeedIndex, read_index, save_index, write_feed
+from pipeline.feedwrite import FeedIndex, Located, read_index, save_index, write_feed
 from pipeline.loadcache import stat_key
 from pipeline.loader import load_site, reload_body
 from pipeline.model import Item, Site
 from pipeline.output import Stamp, copy_if_changed, exclusive_lock, remove_strays, write_output
 from pipeline.pages import page_path, render_page
+from pipeline.parallel import PARALLEL_THRESHOLD
 from pipeline.paths import OutsideRoot, resolve_inside
-from pipeline.site import PARALLEL_THRESHOLD, HtmlSource, render_items
+from pipeline.site import HtmlSource, render_items
 from pipeline.syndication.atom import ATOM
 from pipeline.syndication.common import (
     FeedFormat,
     FeedPage,
     FeedSpec,
-    fragment,
     pages_of,
     plan_feeds,
 )
@@ -81,25 +81,28 @@ class Output:
     """Items whose HTML ``make`` reads (for feeds: found from the last file's index)."""
 
 
-class _FragmentMemo(threading.local):
-    """Serialised entries of the one feed format being written, shared by the feeds of that
-    format (site, sections, tags) and dropped when the next format starts, so at most one
-    format's entries are held. Outputs are ordered by format for this. One per thread."""
+class _FormatMemo(threading.local):
+    """What the feeds of the one format being written share (site, sections, tags): each
+    item's serialised entry, and where each entry already sits in a feed written this build
+    (so the next feed copies it from there). Dropped when the next format starts, so at most
+    one format's entries are held; outputs are ordered by format for this. One per thread."""
 
     def __init__(self) -> None:
         self.format = ""
-        self.fragments: dict[str, str] = {}
+        self.entries: dict[str, bytes] = {}
+        self.written: dict[str, Located] = {}
 
-    def for_format(self, fmt: str) -> dict[str, str]:
+    def for_format(self, fmt: str) -> _FormatMemo:
         if fmt != self.format:
-            self.format, self.fragments = fmt, {}
-        return self.fragments
+            self.clear()
+            self.format = fmt
+        return self
 
     def clear(self) -> None:
-        self.format, self.fragments = "", {}
+        self.format, self.entries, self.written = "", {}, {}
 
 
-_MEMO = _FragmentMemo()
+_MEMO = _FormatMemo()
 FEED_FORMATS: dict[str, FeedFormat] = {"rss.xml": RSS, "atom.xml": ATOM, "feed.json": JSON_FEED}
 FEED_KINDS = {"rss.xml": "rss", "atom.xml": "atom", "feed.json": "json"}
 
@@ -533,16 +536,24 @@ def _write_feed(state: _WriteState, job: _Job) -> tuple[bool, Stamp, FeedIndex]:
     fmt = FEED_FORMATS[doc.fmt]
     memo = _MEMO.for_format(doc.fmt)
 
-    def entry(item: Item) -> str:
-        return fmt.entry(state.html.fill(item))
+    def serialise(item: Item) -> Callable[[], bytes]:
+        def make() -> bytes:
+            found = memo.entries.get(item.digest)
+            if found is None:
+                found = memo.entries[item.digest] = fmt.entry(state.html.fill(item)).encode()
+            return found
 
-    def serialise(item: Item) -> Callable[[], str]:
-        return lambda: fragment(memo, item, entry)
+        return make
 
     head = fmt.head(state.cfg, doc.title, doc.purpose, doc.items, doc.page)
     entries = [(i.digest, serialise(i)) for i in doc.items]
     path = state.out_dir / job.output.path
-    return write_feed(path, head, fmt.separator, fmt.tail, entries, job.last, state.salt)
+    result = write_feed(
+        path, head, fmt.separator, fmt.tail, entries, job.last, state.salt, memo.written
+    )
+    where = str(path)
+    memo.written.update((k, (where, o, n)) for k, (o, n) in result[2].entries.items())
+    return result
 
 
 def write_all(state: _WriteState) -> list[WriteResult]:

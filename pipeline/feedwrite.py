@@ -15,14 +15,38 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.output import TMP_PREFIX, TMP_SUFFIX, Stamp, write_if_changed
 
-Entry = tuple[str, Callable[[], str]]
+Entry = tuple[str, Callable[[], bytes]]
 """An entry's key and the function serialising it (called only when it cannot be copied)."""
+
+Located = tuple[str, int, int]
+"""Where an entry's bytes are: (file path, offset, length)."""
+
+
+class _Files:
+    """Files opened for reading, once each, closed together."""
+
+    def __init__(self) -> None:
+        self.fds: dict[str, int | None] = {}
+
+    def open(self, path: str) -> int | None:
+        if path not in self.fds:
+            try:
+                self.fds[path] = os.open(path, os.O_RDONLY)
+            except OSError:
+                self.fds[path] = None
+        return self.fds[path]
+
+    def close(self) -> None:
+        for fd in self.fds.values():
+            if fd is not None:
+                os.close(fd)
+        self.fds = {}
 
 
 @dataclass(frozen=True)
@@ -72,41 +96,41 @@ def save_index(cache_dir: Path | None, rel: str, index: FeedIndex) -> None:
 
 
 class _Splicer:
-    """Appends fresh bytes and ranges of the last file to the new one, coalescing adjacent
+    """Appends fresh bytes and ranges of other files to the new one, coalescing adjacent
     ranges, and tracks whether the result is byte-identical to the last file."""
 
-    def __init__(self, out_fd: int, src_fd: int | None) -> None:
+    def __init__(self, out_fd: int, last_fd: int | None) -> None:
         self.out = out_fd
-        self.src = src_fd
+        self.last = last_fd
         self.pos = 0
         self.buffer = bytearray()
-        self.pending: tuple[int, int] | None = None
-        """(start, end) in the last file, still to be copied."""
-        self.same = src_fd is not None
+        self.pending: tuple[int, int, int] | None = None
+        """(file, start, end): a range still to be copied."""
+        self.same = last_fd is not None
 
     def fresh(self, data: bytes) -> None:
         self._copy_pending()
-        if self.same and self.src is not None:
-            self.same = os.pread(self.src, len(data), self.pos) == data
+        if self.same and self.last is not None:
+            self.same = os.pread(self.last, len(data), self.pos) == data
         self.buffer += data
         if len(self.buffer) >= 1 << 20:
             self._flush_buffer()
         self.pos += len(data)
 
-    def copy(self, offset: int, length: int, separator: bytes) -> int:
-        """Append an entry of the last file (after ``separator``); returns its new offset."""
+    def copy(self, fd: int, offset: int, length: int, separator: bytes) -> int:
+        """Append an entry found in file ``fd`` (after ``separator``); returns its offset."""
         pending = self.pending
-        if pending is not None and pending[1] + len(separator) == offset:
-            # next to the last copied entry in the old file: the separator between comes along
-            self.pending = (pending[0], offset + length)
+        if pending is not None and pending[0] == fd and pending[2] + len(separator) == offset:
+            # next to the last copied entry in that file: the separator between comes along
+            self.pending = (fd, pending[1], offset + length)
             start = self.pos + len(separator)
         else:
             if separator:
                 self.fresh(separator)
             self._copy_pending()
-            self.pending = (offset, offset + length)
+            self.pending = (fd, offset, offset + length)
             start = self.pos
-        self.same = self.same and start == offset
+        self.same = self.same and fd == self.last and start == offset
         self.pos = start + length
         return start
 
@@ -121,12 +145,12 @@ class _Splicer:
         self.buffer = bytearray()
 
     def _copy_pending(self) -> None:
-        if self.pending is None or self.src is None:
+        if self.pending is None:
             return
         self._flush_buffer()
-        start, end = self.pending
+        fd, start, end = self.pending
         self.pending = None
-        _copy_range(self.src, self.out, start, end - start)
+        _copy_range(fd, self.out, start, end - start)
 
 
 def _copy_range(src: int, dst: int, offset: int, count: int) -> None:
@@ -169,9 +193,12 @@ def write_feed(
     entries: Sequence[Entry],
     last: FeedIndex | None,
     salt: str,
+    elsewhere: Mapping[str, Located] | None = None,
 ) -> tuple[bool, Stamp, FeedIndex]:
-    """Write the feed atomically, reusing ``last``'s entries; the file is left untouched when
-    the new bytes are the old ones. Returns (written, stamp, the new index)."""
+    """Write the feed atomically, reusing ``last``'s entries, then those found ``elsewhere``
+    (feeds of the same format written earlier in this build: a section feed is cut from the
+    site feed in the kernel). The file is left untouched when the new bytes are the old ones.
+    Returns (written, stamp, the new index)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f"{TMP_PREFIX}{path.name}.{os.getpid()}{TMP_SUFFIX}"
     src: int | None = None
@@ -183,6 +210,8 @@ def write_feed(
                 os.close(src)
                 src = None
     old = last.entries if last is not None and src is not None else {}
+    others = elsewhere or {}
+    donors = _Files()
     sep = separator.encode()
     index: dict[str, tuple[int, int]] = {}
     try:
@@ -193,12 +222,18 @@ def write_feed(
             w.fresh(head.encode())
             for n, (key, make) in enumerate(entries):
                 found = old.get(key)
-                if found is not None:
-                    index[key] = (w.copy(found[0], found[1], sep if n else b""), found[1])
+                if found is not None and src is not None:
+                    index[key] = (w.copy(src, found[0], found[1], sep if n else b""), found[1])
                     continue
+                there = others.get(key)
+                if there is not None:
+                    fd = donors.open(there[0])
+                    if fd is not None:
+                        index[key] = (w.copy(fd, there[1], there[2], sep if n else b""), there[2])
+                        continue
                 if n:
                     w.fresh(sep)
-                data = make().encode()
+                data = make()
                 index[key] = (w.pos, len(data))
                 w.fresh(data)
             w.fresh(tail.encode())
@@ -215,6 +250,7 @@ def write_feed(
             )
         os.replace(tmp, path)
     finally:
+        donors.close()
         if src is not None:
             os.close(src)
         with contextlib.suppress(FileNotFoundError):

@@ -14,6 +14,7 @@ zones through :func:`_zone`), and nothing can be called that runs other code.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import io
 import os
@@ -28,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline import errors, model
 
-VERSION = "1"
+VERSION = "2"
 RACY_NS = 2 * 10**9
 
 _ALLOWED = {
@@ -104,17 +105,22 @@ def stat_key(path: Path | str) -> str | None:
 
 
 class LoadCache:
-    """``source -> (stat, record)`` in a SQLite file of the cache folder; a no-op without one.
+    """``source -> (stat, text digest, record)`` in a SQLite file of the cache folder; a
+    no-op without one.
 
-    Any problem with the file (corrupt, locked, from another version) empties or ignores it:
-    the cache can only make a build faster, never fail it.
+    A file found by its stat is not read at all. A file whose stat changed but whose text did
+    not (a fresh clone restoring the cache folder in CI: every mtime is new) is read and
+    hashed, but not parsed or validated again. Any problem with the cache file (corrupt,
+    locked, from another version) empties or ignores it: the cache can only make a build
+    faster, never fail it.
     """
 
     def __init__(self, folder: Path | None, salt: str, content_dir: Path) -> None:
         self.db: sqlite3.Connection | None = None
-        self.rows: dict[str, tuple[str, bytes]] = {}
+        self.rows: dict[str, tuple[str, str, bytes]] = {}
         self.root = content_dir
-        self.fresh: list[tuple[str, str, bytes]] = []
+        self.fresh: list[tuple[str, str, str, bytes]] = []
+        self.restamped: list[tuple[str, str]] = []
         if folder is None:
             return
         salt = f"{VERSION}\0{salt}"
@@ -122,7 +128,8 @@ class LoadCache:
             folder.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(folder / "items.sqlite3")
             self.db.execute(
-                "CREATE TABLE IF NOT EXISTS items (source TEXT PRIMARY KEY, stat TEXT, record BLOB)"
+                "CREATE TABLE IF NOT EXISTS items "
+                "(source TEXT PRIMARY KEY, stat TEXT, text TEXT, record BLOB)"
             )
             self.db.execute("CREATE TABLE IF NOT EXISTS salt (value TEXT)")
             found = self.db.execute("SELECT value FROM salt").fetchall()
@@ -131,8 +138,9 @@ class LoadCache:
                     self.db.execute("DELETE FROM items")
                     self.db.execute("DELETE FROM salt")
                     self.db.execute("INSERT INTO salt VALUES (?)", (salt,))
-            for source, stat, record in self.db.execute("SELECT source, stat, record FROM items"):
-                self.rows[str(source)] = (str(stat), bytes(record))
+            rows = self.db.execute("SELECT source, stat, text, record FROM items")
+            for source, stat, text, record in rows:
+                self.rows[str(source)] = (str(stat), str(text), bytes(record))
         except (sqlite3.DatabaseError, OSError):
             self.db, self.rows = None, {}
 
@@ -141,8 +149,27 @@ class LoadCache:
         row = self.rows.get(source)
         if row is None or stat_key(path) != row[0]:
             return None
+        return self._record(row[2])
+
+    def text_digest(self, source: str) -> str | None:
+        """The digest of the text the record of ``source`` was made from, if there is one."""
+        row = self.rows.get(source)
+        return row[1] if row is not None else None
+
+    def get_by_text(self, source: str, path: Path | str, digest: str) -> Record | None:
+        """The record of ``source`` when its text is the one read now (its stat changed)."""
+        row = self.rows.get(source)
+        if row is None or row[1] != digest:
+            return None
+        record = self._record(row[2])
+        stat = stat_key(path)
+        if record is not None and stat is not None and not _racy(stat):
+            self.restamped.append((stat, source))
+        return record
+
+    def _record(self, data: bytes) -> Record | None:
         try:
-            record = _Unpickler(row[1], _RECORD_TYPES).load()
+            record = _Unpickler(data, _RECORD_TYPES).load()
         except Exception:  # a damaged or hostile entry is a miss, never an error
             return None
         if not isinstance(record, Record) or not isinstance(record.item, model.Item):
@@ -152,10 +179,13 @@ class LoadCache:
                 return None
         return record
 
-    def put(self, source: str, path: Path | str, record: Record) -> None:
+    def put(self, source: str, path: Path | str, digest: str, record: Record) -> None:
+        """Keep what loading ``source`` (whose text has ``digest``) produced."""
         stat = stat_key(path)
-        if self.db is None or stat is None or _racy(stat):
+        if self.db is None or stat is None:
             return
+        if _racy(stat):  # kept by its text only: the stat must be seen again to be trusted
+            stat = ""
         deps = tuple((rel, stat_key(self.root / rel) or "") for rel in _media_sources(record.item))
         buf = io.BytesIO()
         try:
@@ -164,7 +194,7 @@ class LoadCache:
             )
         except (pickle.PicklingError, TypeError, AttributeError):
             return  # a value this cache cannot carry: the file is simply read every time
-        self.fresh.append((source, stat, buf.getvalue()))
+        self.fresh.append((source, stat, digest, buf.getvalue()))
 
     def save(self, sources: Iterable[str]) -> None:
         """Write new records and forget files that are gone."""
@@ -174,15 +204,20 @@ class LoadCache:
         try:
             with self.db:
                 self.db.executemany("DELETE FROM items WHERE source = ?", ((s,) for s in gone))
-                self.db.executemany("INSERT OR REPLACE INTO items VALUES (?, ?, ?)", self.fresh)
+                self.db.executemany("INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?)", self.fresh)
+                self.db.executemany("UPDATE items SET stat = ? WHERE source = ?", self.restamped)
         except sqlite3.DatabaseError:
             pass
-        self.fresh = []
+        self.fresh, self.restamped = [], []
 
     def close(self) -> None:
         if self.db is not None:
             self.db.close()
             self.db = None
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _racy(stat: str) -> bool:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,9 +27,9 @@ from pipeline.digests import body_digest, content_digest
 from pipeline.errors import ContentError, Problem
 from pipeline.frontmatter import FrontMatterError, Parsed, decode, split
 from pipeline.ids import IdLedger
-from pipeline.loadcache import LoadCache, Record
+from pipeline.loadcache import LoadCache, Record, text_digest
 from pipeline.model import KIND_OF_SECTION, SECTION_OF_KIND, Event, Item, Site
-from pipeline.parsecache import ParseCache, text_key
+from pipeline.parallel import pool_size
 from pipeline.podcast.episode import EPISODE_KEYS
 from pipeline.render.slugs import github_slug
 
@@ -267,7 +268,7 @@ def load_site(
     cache = LoadCache(cache_dir, f"{build_salt(cfg, root)}\0{strict}\0{gitbook}", root)
     order: list[tuple[str, str]] = []
     hits: dict[str, Record] = {}
-    texts: list[tuple[str, str]] = []
+    jobs: list[_ReadJob] = []
     try:
         for source, full in walk_markdown(root):
             if gitbook and source == "SUMMARY.md":
@@ -277,8 +278,25 @@ def load_site(
             if record is not None:
                 hits[source] = record
                 continue
-            _read_into(root, Path(full), cfg, texts, problems)
-        docs = {d.source: d for d in _parse_all(texts, cache_dir, problems)}
+            jobs.append((root, source, full, cfg.content.max_file_bytes, cache.text_digest(source)))
+        docs: dict[str, RawDoc] = {}
+        digests: dict[str, str] = {}
+        for job, read in zip(jobs, _read_all(jobs), strict=True):
+            source, full = job[1], job[2]
+            if read.problem is not None:
+                problems.append(read.problem)
+                continue
+            digests[source] = read.digest
+            if read.doc is None:  # the text of the cached record: only the stat changed
+                record = cache.get_by_text(source, full, read.digest)
+                if record is not None:
+                    hits[source] = record
+                    continue
+                read = _read_one((*job[:4], None))
+            if read.doc is not None:
+                docs[source] = read.doc
+            elif read.problem is not None:
+                problems.append(read.problem)
         ledger_path = root / cfg.content.id_ledger
         try:
             ledger = IdLedger(ledger_path)
@@ -287,15 +305,17 @@ def load_site(
         existing = set(docs) | set(hits)
         items: list[Item] = []
         lines_of: dict[str, Mapping[str, int]] = {}
-        for source, path in order:
+        for source, full in order:
             record = hits.get(source)
             if record is not None and record.ledger:
                 cached = record.item
                 if ledger.assign(source, cached.title, cached.slug, existing) != cached.id:
                     record = None  # the ledger was edited: load the file afresh
-                    more: list[tuple[str, str]] = []
-                    _read_into(root, Path(path), cfg, more, problems)
-                    docs.update((d.source, d) for d in _parse_all(more, None, problems))
+                    read = _read_one((root, source, full, cfg.content.max_file_bytes, None))
+                    if read.doc is not None:
+                        docs[source], digests[source] = read.doc, read.digest
+                    elif read.problem is not None:
+                        problems.append(read.problem)
             if record is not None:
                 items.append(record.item)
                 warnings.extend(record.warnings)
@@ -318,9 +338,9 @@ def load_site(
                 kept = item if item.episode else item.evolve(body="")
                 new_warnings = tuple(warnings[n_warnings:])
                 lines = dict(doc.parsed.lines)
-                cache.put(
-                    source, path, Record(kept, new_warnings, lines, "id" not in doc.parsed.meta)
-                )
+                ledger_id = "id" not in doc.parsed.meta
+                record = Record(kept, new_warnings, lines, ledger_id)
+                cache.put(source, full, digests[source], record)
         if gitbook:
             from pipeline.gitbook import apply_summary
 
@@ -344,15 +364,46 @@ def load_site(
     return Site(tuple(items), tuple(_merge([_shown(root, w) for w in warnings])))
 
 
-def _read_into(
-    root: Path, path: Path, cfg: Config, texts: list[tuple[str, str]], problems: list[Problem]
-) -> None:
+_ReadJob = tuple[Path, str, str, int, "str | None"]
+"""(content root, source, full path, size limit, digest of the text the cache knows)."""
+
+
+@dataclass(frozen=True)
+class _Read:
+    """One file read and split, in a worker process: a document, or a problem, or (when its
+    text is the one the load cache knows) only the digest."""
+
+    source: str
+    digest: str = ""
+    doc: RawDoc | None = None
+    problem: Problem | None = None
+
+
+def _read_one(job: _ReadJob) -> _Read:
+    root, source, full, max_bytes, known = job
     try:
-        texts.append(read_text(root, path, cfg.content.max_file_bytes))
+        _, text = read_text(root, Path(full), max_bytes)
     except FrontMatterError as exc:
-        problems.append(Problem(relpath(root, path), exc.line, exc.field, exc.message))
+        return _Read(source, problem=Problem(source, exc.line, exc.field, exc.message))
     except OSError as exc:
-        problems.append(Problem(relpath(root, path), 1, "file", f"cannot read: {exc.strerror}"))
+        return _Read(source, problem=Problem(source, 1, "file", f"cannot read: {exc.strerror}"))
+    digest = text_digest(text)
+    if digest == known:
+        return _Read(source, digest)
+    try:
+        parsed = split(text)
+    except FrontMatterError as exc:
+        return _Read(source, digest, problem=Problem(source, exc.line, exc.field, exc.message))
+    return _Read(source, digest, RawDoc(source, parsed))
+
+
+def _read_all(jobs: list[_ReadJob]) -> list[_Read]:
+    """Read and split every file; on both cores when there are many (YAML is the cost)."""
+    workers = pool_size(len(jobs))
+    if workers < 2:
+        return [_read_one(job) for job in jobs]
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(_read_one, jobs, chunksize=64))
 
 
 def _load_doc(
@@ -417,36 +468,6 @@ def _shown(root: Path, problem: Problem) -> Problem:
     if shown.startswith(".."):
         shown = str(path)
     return Problem(shown, problem.line, problem.field, problem.message)
-
-
-def _parse_all(
-    texts: list[tuple[str, str]], cache_dir: Path | None, problems: list[Problem]
-) -> list[RawDoc]:
-    """Split every file's front matter, from the parse cache where the text is unchanged."""
-    cache = ParseCache(cache_dir)
-    docs: list[RawDoc] = []
-    fresh: list[tuple[str, Parsed]] = []
-    try:
-        keys = [text_key(text) for _, text in texts]
-        hits = cache.get_many(keys)
-        for (source, text), key in zip(texts, keys, strict=True):
-            hit = hits.get(key)
-            if hit is not None:
-                meta, lines, body_line, has_fm = hit
-                body = "\n".join(text.split("\n")[body_line - 1 :])
-                docs.append(RawDoc(source, Parsed(meta, lines, body, body_line, has_fm)))
-                continue
-            try:
-                parsed = split(text)
-            except FrontMatterError as exc:
-                problems.append(Problem(source, exc.line, exc.field, exc.message))
-                continue
-            fresh.append((key, parsed))
-            docs.append(RawDoc(source, parsed))
-        cache.put_many(fresh)
-    finally:
-        cache.close()
-    return docs
 
 
 def _gitbook_mode(cfg: Config, root: Path) -> bool:

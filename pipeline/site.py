@@ -23,11 +23,9 @@ from pipeline.digests import EMPTY_DIGEST, body_digest, content_digest
 from pipeline.loadcache import plain_loads
 from pipeline.loader import iter_markdown, load_site, read_doc, relpath
 from pipeline.model import Item, Site, SourceDoc
+from pipeline.parallel import PARALLEL_THRESHOLD
 from pipeline.render.markdown import RENDERER_VERSION, PageContext, render, scan
 from pipeline.text import clean
-
-PARALLEL_THRESHOLD = 400
-"""Uncached items above which rendering is spread over a process pool."""
 
 
 @dataclass(frozen=True)

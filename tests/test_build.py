@@ -293,7 +293,7 @@ def test_corrupt_caches_are_rebuilt_not_fatal(site: Path) -> None:
     out = site / "out"
     run_build(site, out)
     reference = (out / "rss.xml").read_bytes()
-    for name in ("frontmatter.sqlite3", "render.sqlite3"):
+    for name in ("items.sqlite3", "render.sqlite3"):
         (site / ".cache" / name).write_bytes(b"not a database" * 100)
     os.utime(site / "content/essays/why-we-gather.md")
     run_build(site, out)

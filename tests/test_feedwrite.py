@@ -15,10 +15,10 @@ SALT = "salt"
 
 
 def entries(texts: dict[str, str], forbidden: set[str] = frozenset()) -> list[Entry]:
-    def make(key: str) -> Callable[[], str]:
-        def serialise() -> str:
+    def make(key: str) -> Callable[[], bytes]:
+        def serialise() -> bytes:
             assert key not in forbidden, f"{key} was serialised, not copied"
-            return texts[key]
+            return texts[key].encode()
 
         return serialise
 
@@ -68,6 +68,20 @@ def test_splice_equals_full_write_and_copies_unchanged(
     assert stamp[:2] == (path.stat().st_size, path.stat().st_mtime_ns)
     for key, (offset, length) in index2.entries.items():
         assert expected[offset : offset + length] == renamed[key].encode()
+
+
+@pytest.mark.parametrize("sep", ["", ", "])
+def test_a_section_feed_is_cut_from_the_site_feed(tmp_path: Path, sep: str) -> None:
+    site = {f"k{n}": f"<entry n={n}/>" for n in range(10)}
+    _, _, index = write_feed(tmp_path / "site.xml", "<h>", sep, "</t>", entries(site), None, SALT)
+    where = {k: (str(tmp_path / "site.xml"), o, n) for k, (o, n) in index.entries.items()}
+    section = {k: v for k, v in site.items() if k in ("k1", "k2", "k3", "k7", "k9")}
+    section["k-only-here"] = "<entry only-here/>"
+    path = tmp_path / "section.xml"
+    written, _, _ = write_feed(
+        path, "<s>", sep, "</t>", entries(section, set(site)), None, SALT, where
+    )
+    assert written and path.read_bytes() == ("<s>" + sep.join(section.values()) + "</t>").encode()
 
 
 def test_same_entries_leave_the_file_untouched(tmp_path: Path) -> None:

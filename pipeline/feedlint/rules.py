@@ -157,10 +157,10 @@ def is_absolute(url: str) -> bool:
 def html_links_relative(markup: str) -> list[str]:
     out = []
     for m in _URL_ATTR.finditer(markup):
-        url = next(g for g in m.groups() if g is not None).strip()
-        if not url or url.startswith("#"):
+        url = m.group(m.lastindex or 1).strip()  # the one alternative that matched
+        if not url or url.startswith(("#", "https://", "http://", "//")):
             continue
-        if urlsplit(url).scheme or url.startswith("//"):
+        if urlsplit(url).scheme:
             continue
         out.append(url)
     return out

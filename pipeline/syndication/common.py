@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import html
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pipeline.config import Config
@@ -121,35 +121,6 @@ class FeedFormat:
     entry: Callable[[Item], str]
     separator: str
     tail: str
-
-    def pieces(
-        self,
-        cfg: Config,
-        title: str,
-        description: str,
-        items: Sequence[Item],
-        page: FeedPage,
-        fragments: Fragments | None = None,
-    ) -> Iterator[str]:
-        """The whole document in pieces, so a 10,000-item feed is never held in memory."""
-        yield self.head(cfg, title, description, items, page)
-        for n, item in enumerate(items):
-            yield (self.separator if n else "") + fragment(fragments, item, self.entry)
-        yield self.tail
-
-
-Fragments = dict[str, str]
-"""Serialised entries by GUID: one item's entry is the same in every feed of one format, so a
-build that writes the site feed and the section feeds serialises each item once per format."""
-
-
-def fragment(fragments: Fragments | None, item: Item, make: Callable[[Item], str]) -> str:
-    if fragments is None:
-        return make(item)
-    found = fragments.get(item.guid)
-    if found is None:
-        found = fragments[item.guid] = make(item)
-    return found
 
 
 def pages_of(items: Sequence[Item], limit: int) -> list[tuple[Item, ...]]:
