@@ -70,7 +70,7 @@ class RenderCache:
             return
         folder.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(folder / "render.sqlite3")
+            self.db = sqlite3.connect(folder / "render.sqlite3", timeout=60)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute(_SCHEMA)
@@ -111,8 +111,11 @@ class RenderCache:
             (k, pickle.dumps((r.sha, r.assets, r.image, *_unzip(r.deps)), protocol=5), r.html)
             for k, r in entries
         )
-        with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO render4 VALUES (?, ?, ?)", rows)
+        try:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO render4 VALUES (?, ?, ?)", rows)
+        except sqlite3.Error:
+            pass  # a cache that cannot be written only makes the next build slower
 
     def close(self) -> None:
         if self.db is not None:
@@ -166,11 +169,27 @@ _WORKER_STATE: dict[str, object] = {}
 
 
 def _init_worker(
-    url_of: Mapping[str, str], site_url: str, asset_base: str | None, slug_style: str
+    url_of: Mapping[str, str],
+    site_url: str,
+    asset_base: str | None,
+    slug_style: str,
+    cache_dir: Path | None,
 ) -> None:
     _WORKER_STATE.update(
         url_of=url_of, site_url=site_url, asset_base=asset_base, slug_style=slug_style
     )
+    if cache_dir is not None:
+        _WORKER_STATE["cache"] = RenderCache(cache_dir)
+
+
+def _render_chunk(jobs: list[_Job]) -> list[tuple[str, Rendered]]:
+    """Render in a worker and store the results in the cache from there: the parent would
+    otherwise insert 150 MB of HTML alone while both workers wait."""
+    results = [_render_job(job) for job in jobs]
+    cache = _WORKER_STATE.get("cache")
+    if isinstance(cache, RenderCache):
+        cache.put_many(results)
+    return results
 
 
 def _render_job(job: _Job) -> tuple[str, Rendered]:
@@ -273,17 +292,18 @@ def render_items(
         done: dict[str, Rendered] = dict(fresh)
         n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         if len(todo) >= PARALLEL_THRESHOLD and n_workers > 1:
+            chunks = [todo[i : i + 64] for i in range(0, len(todo), 64)]
             with ProcessPoolExecutor(
                 n_workers,
                 initializer=_init_worker,
-                initargs=(url_of, site_url, asset_base, cfg.content.slug_style),
+                initargs=(url_of, site_url, asset_base, cfg.content.slug_style, cache_dir),
             ) as pool:
-                results = list(pool.map(_render_job, todo, chunksize=64))
+                results = [r for chunk in pool.map(_render_chunk, chunks) for r in chunk]
         else:
-            _init_worker(url_of, site_url, asset_base, cfg.content.slug_style)
+            _init_worker(url_of, site_url, asset_base, cfg.content.slug_style, None)
             results = [_render_job(j) for j in todo]
+            cache.put_many(results)
         done.update(results)
-        cache.put_many(results)
         done_html = {} if lazy else cache.get_html(list(fresh))
     finally:
         cache.close()

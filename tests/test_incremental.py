@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+import feedparser
 import pytest
 from click.testing import CliRunner
 
@@ -271,6 +272,54 @@ def test_a_hostile_load_cache_cannot_run_code(site: Path, tmp_path: Path) -> Non
     shutil.rmtree(out)
     build(site, out, cache)
     assert not marker.exists()
+    cold_out = tmp_path / "cold-out"
+    build(site, cold_out, tmp_path / "cold-cache")
+    assert tree(out) == tree(cold_out)
+
+
+def _large_site(root: Path, n: int) -> Path:
+    """``n`` posts, every tenth an episode: enough for every stage's process pool."""
+    root.mkdir(parents=True)
+    shutil.copy(Path(__file__).resolve().parent.parent / "publish.toml", root / "publish.toml")
+    edit(root / "publish.toml", 'image = "podcast/cover.jpg"', 'image = "https://e.org/c.jpg"')
+    for i in range(1, n + 1):
+        folder = root / "content" / ("episodes" if i % 10 == 0 else "essays")
+        folder.mkdir(parents=True, exist_ok=True)
+        extra = (
+            f"audio: https://media.example.org/{i}.mp3\nlength: {1000 + i}\n"
+            "type: audio/mpeg\nduration: 600\n"
+            if i % 10 == 0
+            else ""
+        )
+        link = f"[the one before](post-{i - 1:04d}.md)" if i % 10 not in (0, 1) else "nothing"
+        (folder / f"post-{i:04d}.md").write_text(
+            f"---\ntitle: Post {i}\ndate: 2024-01-01T00:00:00Z\nid: post-{i}\n"
+            f"tags: [{'governance' if i % 3 else 'community'}]\n{extra}---\n\n"
+            f"## Part {i}\n\nText of post {i}, which links to {link}.\n",
+            encoding="utf-8",
+        )
+    age(root)
+    return root
+
+
+def test_a_site_large_enough_for_process_pools(tmp_path: Path) -> None:
+    """Loading, rendering and writing spread over processes above 400 items: the same bytes
+    as incremental builds, and every item in the feeds."""
+    site = _large_site(tmp_path / "site", 450)
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    written = build(site, out, cache)
+    assert len([w for w in written if w.endswith("index.html")]) > 450
+    rss = feedparser.parse((out / "rss.xml").read_bytes())
+    assert len(rss.entries) == 450 and not rss.bozo
+    assert {e.title for e in rss.entries} == {f"Post {i}" for i in range(1, 451)}
+    post = site / "content/essays/post-0225.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nAn edit.\n", encoding="utf-8")
+    (site / "content/essays/post-0298.md").unlink()  # post-0299 links to it
+    assert set(build(site, out, cache)) >= {
+        "rss.xml",
+        "essays/rss.xml",
+        "essays/post-0299/index.html",
+    }
     cold_out = tmp_path / "cold-out"
     build(site, cold_out, tmp_path / "cold-cache")
     assert tree(out) == tree(cold_out)
