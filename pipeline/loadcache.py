@@ -179,22 +179,15 @@ class LoadCache:
                 return None
         return record
 
-    def put(self, source: str, path: Path | str, digest: str, record: Record) -> None:
-        """Keep what loading ``source`` (whose text has ``digest``) produced."""
+    def put(self, source: str, path: Path | str, digest: str, record: bytes | None) -> None:
+        """Keep what loading ``source`` (whose text has ``digest``) produced: a record made
+        by :func:`pack` (None: it could not be packed, so the file is read every time)."""
         stat = stat_key(path)
-        if self.db is None or stat is None:
+        if self.db is None or stat is None or record is None:
             return
         if _racy(stat):  # kept by its text only: the stat must be seen again to be trusted
             stat = ""
-        deps = tuple((rel, stat_key(self.root / rel) or "") for rel in _media_sources(record.item))
-        buf = io.BytesIO()
-        try:
-            _Pickler(buf, protocol=5).dump(
-                Record(record.item, record.warnings, record.lines, record.ledger, deps)
-            )
-        except (pickle.PicklingError, TypeError, AttributeError):
-            return  # a value this cache cannot carry: the file is simply read every time
-        self.fresh.append((source, stat, digest, buf.getvalue()))
+        self.fresh.append((source, stat, digest, record))
 
     def save(self, sources: Iterable[str]) -> None:
         """Write new records and forget files that are gone."""
@@ -214,6 +207,21 @@ class LoadCache:
         if self.db is not None:
             self.db.close()
             self.db = None
+
+
+def pack(record: Record, content_dir: Path) -> bytes | None:
+    """A record as the cache stores it, with the stat of the files it depends on; None for
+    a value the cache cannot carry. Made where the item was (a worker process, often)."""
+    item = record.item
+    deps = tuple((rel, stat_key(content_dir / rel) or "") for rel in _media_sources(item))
+    buf = io.BytesIO()
+    try:
+        _Pickler(buf, protocol=5).dump(
+            Record(item, record.warnings, record.lines, record.ledger, deps)
+        )
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+    return buf.getvalue()
 
 
 def text_digest(text: str) -> str:

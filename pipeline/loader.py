@@ -27,7 +27,7 @@ from pipeline.digests import body_digest, content_digest
 from pipeline.errors import ContentError, Problem
 from pipeline.frontmatter import FrontMatterError, Parsed, decode, split
 from pipeline.ids import IdLedger
-from pipeline.loadcache import LoadCache, Record, text_digest
+from pipeline.loadcache import LoadCache, Record, pack, text_digest
 from pipeline.model import KIND_OF_SECTION, SECTION_OF_KIND, Event, Item, Site
 from pipeline.parallel import pool_size
 from pipeline.podcast.episode import EPISODE_KEYS
@@ -281,12 +281,17 @@ def load_site(
             jobs.append((root, source, full, cfg.content.max_file_bytes, cache.text_digest(source)))
         docs: dict[str, RawDoc] = {}
         digests: dict[str, str] = {}
-        for job, read in zip(jobs, _read_all(jobs), strict=True):
+        built: dict[str, _Built] = {}
+        context = _LoadContext(cfg, root, tz, strict, cache_dir, gitbook)
+        for job, read in zip(jobs, _read_all(jobs, context), strict=True):
             source, full = job[1], job[2]
             if read.problem is not None:
                 problems.append(read.problem)
                 continue
             digests[source] = read.digest
+            if read.built is not None:
+                built[source] = read.built
+                continue
             if read.doc is None:  # the text of the cached record: only the stat changed
                 record = cache.get_by_text(source, full, read.digest)
                 if record is not None:
@@ -302,7 +307,7 @@ def load_site(
             ledger = IdLedger(ledger_path)
         except ValueError as exc:
             raise ContentError([Problem(str(ledger_path), 1, "id ledger", str(exc))]) from None
-        existing = set(docs) | set(hits)
+        existing = set(docs) | set(hits) | set(built)
         items: list[Item] = []
         lines_of: dict[str, Mapping[str, int]] = {}
         for source, full in order:
@@ -321,26 +326,18 @@ def load_site(
                 warnings.extend(record.warnings)
                 lines_of[source] = record.lines
                 continue
-            doc = docs.get(source)
-            if doc is None:
-                continue
-            n_problems, n_warnings = len(problems), len(warnings)
-            loaded = _load_doc(
-                cfg, root, doc, problems, warnings, tz, ledger, existing, strict, cache_dir, gitbook
-            )
-            lines_of[source] = doc.parsed.lines
-            if loaded is None:
-                continue
-            item = loaded.evolve(body_digest=body_digest(loaded.body))
-            item = item.evolve(digest=content_digest(item))
-            items.append(item)
-            if len(problems) == n_problems:
-                kept = item if item.episode else item.evolve(body="")
-                new_warnings = tuple(warnings[n_warnings:])
-                lines = dict(doc.parsed.lines)
-                ledger_id = "id" not in doc.parsed.meta
-                record = Record(kept, new_warnings, lines, ledger_id)
-                cache.put(source, full, digests[source], record)
+            done = built.get(source)
+            if done is None:
+                doc = docs.get(source)
+                if doc is None:
+                    continue
+                done = _build(context, doc, ledger, existing)
+            problems.extend(done.problems)
+            warnings.extend(done.warnings)
+            lines_of[source] = done.lines
+            if done.item is not None:
+                items.append(done.item)
+                cache.put(source, full, digests[source], done.record)
         if gitbook:
             from pipeline.gitbook import apply_summary
 
@@ -369,14 +366,85 @@ _ReadJob = tuple[Path, str, str, int, "str | None"]
 
 
 @dataclass(frozen=True)
+class _LoadContext:
+    """What validating a file needs besides the file (given to worker processes once)."""
+
+    cfg: Config
+    root: Path
+    tz: ZoneInfo
+    strict: bool
+    cache_dir: Path | None
+    gitbook: bool
+
+
+@dataclass(frozen=True)
+class _Built:
+    """One file validated: its item (None when it has errors) and what the load reported."""
+
+    item: Item | None
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    lines: dict[str, int]
+    record: bytes | None
+    """The load cache's record of it (see :func:`pipeline.loadcache.pack`)."""
+
+
+@dataclass(frozen=True)
 class _Read:
-    """One file read and split, in a worker process: a document, or a problem, or (when its
-    text is the one the load cache knows) only the digest."""
+    """One file read and split, in a worker process: a document (validated there too when it
+    names its own id: only files without one need the id ledger, in order), or a problem, or
+    (when its text is the one the load cache knows) only the digest."""
 
     source: str
     digest: str = ""
     doc: RawDoc | None = None
     problem: Problem | None = None
+    built: _Built | None = None
+
+
+_CONTEXT: list[_LoadContext] = []
+
+
+def _set_context(context: _LoadContext) -> None:
+    _CONTEXT[:] = [context]
+
+
+def _build(
+    context: _LoadContext, doc: RawDoc, ledger: IdLedger | None, existing: set[str]
+) -> _Built:
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    c = context
+    loaded = _load_doc(
+        c.cfg,
+        c.root,
+        doc,
+        problems,
+        warnings,
+        c.tz,
+        ledger,
+        existing,
+        c.strict,
+        c.cache_dir,
+        c.gitbook,
+    )
+    lines = dict(doc.parsed.lines)
+    if loaded is None:
+        return _Built(None, tuple(problems), tuple(warnings), lines, None)
+    item = loaded.evolve(body_digest=body_digest(loaded.body))
+    item = item.evolve(digest=content_digest(item))
+    record = None
+    if not problems:
+        kept = item if item.episode else item.evolve(body="")
+        ledger_id = "id" not in doc.parsed.meta
+        record = pack(Record(kept, tuple(warnings), lines, ledger_id), c.root)
+    return _Built(item, tuple(problems), tuple(warnings), lines, record)
+
+
+def _own_id(meta: Mapping[str, Any]) -> bool:
+    """The file names a usable id, so validating it never asks the id ledger."""
+    value = meta.get("id")
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
 
 
 def _read_one(job: _ReadJob) -> _Read:
@@ -394,16 +462,24 @@ def _read_one(job: _ReadJob) -> _Read:
         parsed = split(text)
     except FrontMatterError as exc:
         return _Read(source, digest, problem=Problem(source, exc.line, exc.field, exc.message))
-    return _Read(source, digest, RawDoc(source, parsed))
+    doc = RawDoc(source, parsed)
+    if _CONTEXT and _own_id(parsed.meta):
+        return _Read(source, digest, built=_build(_CONTEXT[0], doc, None, set()))
+    return _Read(source, digest, doc)
 
 
-def _read_all(jobs: list[_ReadJob]) -> list[_Read]:
-    """Read and split every file; on both cores when there are many (YAML is the cost)."""
+def _read_all(jobs: list[_ReadJob], context: _LoadContext) -> list[_Read]:
+    """Read, split and (where no id ledger is needed) validate every file; on both cores
+    when there are many (YAML is the cost)."""
     workers = pool_size(len(jobs))
-    if workers < 2:
-        return [_read_one(job) for job in jobs]
-    with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(_read_one, jobs, chunksize=64))
+    _set_context(context)
+    try:
+        if workers < 2:
+            return [_read_one(job) for job in jobs]
+        with ProcessPoolExecutor(workers, initializer=_set_context, initargs=(context,)) as pool:
+            return list(pool.map(_read_one, jobs, chunksize=64))
+    finally:
+        _CONTEXT.clear()
 
 
 def _load_doc(
@@ -413,7 +489,7 @@ def _load_doc(
     problems: list[Problem],
     warnings: list[Problem],
     tz: ZoneInfo,
-    ledger: IdLedger,
+    ledger: IdLedger | None,
     existing: set[str],
     strict: bool,
     cache_dir: Path | None,
@@ -513,7 +589,7 @@ def _build_item(
     section: str,
     slug: str,
     tz: ZoneInfo,
-    ledger: IdLedger,
+    ledger: IdLedger | None,
     existing: set[str],
     strict: bool,
     cache_dir: Path | None = None,
@@ -570,6 +646,8 @@ def _build_item(
     if item_id is None:
         if strict and is_feed:
             chk.error("id", "missing: --strict requires an 'id' key on every feed item")
+        if ledger is None:
+            raise RuntimeError(f"{doc.source}: validated without the id ledger it needs")
         item_id = ledger.assign(doc.source, title, slug, existing)
     item_id = item_id.strip()
 

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.digests import body_digest
-from pipeline.loadcache import LoadCache, Record
+from pipeline.loadcache import LoadCache, Record, pack
 from pipeline.loader import load_site
 from pipeline.model import Item
 
@@ -209,7 +209,7 @@ def test_a_file_modified_seconds_ago_is_trusted_by_its_text_only(tmp_path: Path)
     )
     record = Record(item, (), {}, False)
     cache = LoadCache(tmp_path / "cache", "salt", tmp_path)
-    cache.put("post.md", source, "digest-1", record)
+    cache.put("post.md", source, "digest-1", pack(record, tmp_path))
     cache.save(["post.md"])
     cache.close()
     cache = LoadCache(tmp_path / "cache", "salt", tmp_path)
