@@ -7,6 +7,7 @@ and symlinks pointing out are refused before anything is read or copied.
 from __future__ import annotations
 
 import posixpath
+import re
 import unicodedata
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -18,8 +19,26 @@ class OutsideRoot(ValueError):
 
 def is_external(target: str) -> bool:
     """True for URLs with a scheme or a network location (``https:``, ``mailto:``, ``//h``)."""
-    parts = urlsplit(target)
-    return bool(parts.scheme) or target.startswith("//")
+    return bool(url_scheme(target)) or target.startswith("//")
+
+
+_PLAIN_URL = re.compile(
+    r"(?![\x00-\x20])(?:([A-Za-z][A-Za-z0-9+.-]*):)?+"
+    r"(?://[^/?#\[\]\t\r\n\x80-\U0010ffff]*+(?=[/?#]|\Z)|(?!//))[^\t\r\n]*+"
+)
+
+
+def url_scheme(target: str) -> str:
+    """``urlsplit(target).scheme``, without the parse when nothing can make it differ.
+
+    Renders ask this of every link, and most URLs are plain: no leading blank, no tab or line
+    break (urlsplit strips those first), an ASCII host without brackets (which urlsplit checks
+    and may reject with ValueError). Anything else goes to urlsplit itself.
+    """
+    m = _PLAIN_URL.fullmatch(target)
+    if m is None:
+        return urlsplit(target).scheme
+    return m.group(1).lower() if m.group(1) else ""
 
 
 def resolve_inside(root: Path, base: str, target: str) -> tuple[str, Path]:

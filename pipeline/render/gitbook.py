@@ -86,7 +86,7 @@ def find_end(lines: Sequence[str], start: int, name: str) -> int | None:
     """Index of the ``{% endNAME %}`` line closing the container opened at ``lines[start]``."""
     depth = 0
     for n in range(start + 1, len(lines)):
-        m = whole_tag(lines[n].strip())
+        m = whole_tag(lines[n].strip()) if "{%" in lines[n] else None
         if not m:
             continue
         if m.group(1) == name:

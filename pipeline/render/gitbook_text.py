@@ -54,6 +54,12 @@ def _continues_list(lines: list[str], n: int) -> bool:
     return False
 
 
+def _marked(lines: list[str]) -> list[int]:
+    """Numbers of the lines that may open or close a fence or hold a tag: only these can change
+    the pre-pass's state or output, so the loop skips every other line."""
+    return [n for n, line in enumerate(lines) if "{%" in line or "```" in line or "~~~" in line]
+
+
 def preprocess(body: str) -> str:
     """Markdown with GitBook's tags replaced by the HTML they stand for."""
     if "{%" not in body:
@@ -62,7 +68,11 @@ def preprocess(body: str) -> str:
     out: list[str] = []
     fence: str | None = None
     open_names: list[str] = []
-    for n, line in enumerate(lines):
+    done = 0
+    for n in _marked(lines):
+        out.extend(lines[done:n])
+        done = n + 1
+        line = lines[n]
         stripped = line.lstrip(" ")
         indent = line[: len(line) - len(stripped)]
         if fence is not None:
@@ -96,4 +106,5 @@ def preprocess(body: str) -> str:
         if html.strip():
             out.append(indent + html.strip().replace("\n", " "))
             out.append("")
+    out.extend(lines[done:])
     return "\n".join(out)

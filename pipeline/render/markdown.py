@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin
 
 import cmarkgfm
 from cmarkgfm.cmark import Options
@@ -23,7 +23,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from pipeline.model import LinkRef, SourceDoc
-from pipeline.paths import asset_url, is_external
+from pipeline.paths import asset_url, is_external, url_scheme
 from pipeline.render import RENDERER_VERSION
 from pipeline.render.gitbook import TAG, gitbook_plugin, parse_args
 from pipeline.render.gitbook_text import preprocess
@@ -63,10 +63,8 @@ class PageContext:
         if target.startswith("#"):
             return self.url + target
         if is_external(target):
-            scheme = urlsplit(target).scheme.lower()
-            return (
-                "#" if scheme in ("javascript", "vbscript", "data") and kind != "image" else target
-            )
+            active = url_scheme(target) in ("javascript", "vbscript", "data")
+            return "#" if active and kind != "image" else target
         if target.startswith("/"):
             return urljoin(self.site_url or self.url, target)
         path, _, frag = target.partition("#")
@@ -74,19 +72,53 @@ class PageContext:
         rel = posixpath.normpath(posixpath.join(posixpath.dirname(self.source), unquote(path)))
         suffix = f"#{frag}" if frag else ""
         if rel == ".." or rel.startswith("../"):
-            return urljoin(self.url, quote(path, safe="/%:@")) + suffix
+            return _join(self.url, path) + suffix
         rel = "" if rel == "." else rel
         for candidate in (rel, f"{rel}/README.md", f"{rel}/index.md", f"{rel}.md"):
             found = self.url_of.get(candidate.lstrip("/"))
             if found:
                 return found + suffix
         if rel.endswith(".md") or path.endswith("/") or not posixpath.splitext(rel)[1]:
-            return urljoin(self.url, quote(path, safe="/%:@")) + suffix
+            return _join(self.url, path) + suffix
         if rel not in self.assets:
             self.assets.append(rel)
         if self.asset_base is not None:
             return self.asset_base + quote(rel)
         return asset_url(self.url, rel)
+
+
+_PLAIN_BASE = re.compile(
+    r"(https?://[^/?#;\[\]\x00-\x20\x7f-\U0010ffff]+)"
+    r"((?:/(?!\.\.?/)[^/?#;\x00-\x20]+)*)/[^/?#;\x00-\x20]*"
+)
+"""A page URL: lower-case http(s), ASCII host; directories neither empty nor dot segments; no
+params, query or fragment."""
+_PLAIN_REF = re.compile(
+    r"((?:\.\./)*)((?:(?!\.\.?/)[\w.~%@-]+/)*(?:(?!\.\.?\Z)[\w.~%@-]+)?)", re.ASCII
+)
+"""A quoted relative path: leading ``../`` only, then segments neither empty nor dot segments,
+no ``:`` (a scheme)."""
+
+
+@lru_cache(maxsize=256)
+def _base_dirs(url: str) -> tuple[str, tuple[str, ...]] | None:
+    """``https://host`` and the directories of a plain page URL; None if urljoin must judge."""
+    m = _PLAIN_BASE.fullmatch(url)
+    return (m.group(1), tuple(m.group(2).split("/")[1:])) if m else None
+
+
+def _join(url: str, path: str) -> str:
+    """``urljoin(url, quote(path))``; a plain relative path is appended to the page's directory
+    here (what RFC 3986 and urljoin agree on) instead of re-parsing both URLs per link."""
+    ref = quote(path, safe="/%:@")
+    base = _base_dirs(url)
+    m = _PLAIN_REF.fullmatch(ref) if base and ref else None
+    if base and m:
+        origin, dirs = base
+        keep = len(dirs) - len(m.group(1)) // 3  # each leading ../ drops one directory
+        if keep >= 0:
+            return "/".join((origin, *dirs[:keep], m.group(2)))
+    return urljoin(url, ref)
 
 
 def _inline_text(token: Token) -> str:
@@ -216,7 +248,9 @@ def engine() -> MarkdownIt:
 _OPTIONS = Options.CMARK_OPT_UNSAFE  # raw HTML is kept here and sanitised by us below
 _EXTENSIONS = ["table", "strikethrough"]
 _RAW_HTML = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$)|/[A-Za-z]|!--|\?|!\[CDATA)", re.M)
-_URL_ATTR = re.compile(r'\b(href|src)="([^"]*)"')
+_URL_ATTR = re.compile(r'="(?:(?<=\bhref=")|(?<=\b(src)="))([^"]*)"')
+"""The value of each ``href="..."``/``src="..."``; the match starts at ``="`` because a literal
+start lets the regex engine skip through the text instead of trying every word boundary."""
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 _TAGS = re.compile(r"<[^>]*>")
 _BACKSLASH_AT_END = re.compile(r"\\(?=</(?:p|li|h[1-6]|td|th)>)")
@@ -246,26 +280,36 @@ def render(body: str, ctx: PageContext) -> str:
     return out
 
 
+_AS_WRITTEN = re.compile(
+    r"https?://[^/?#\[\]\x00-\x20\x7f-\U0010ffff\"&'<>]*"
+    r"(?:[/?#][^\x00-\x20\x7f-\U0010ffff\"&'<>]*)?"
+)
+"""An attribute value the post-pass would write back unchanged: an absolute http(s) URL with no
+blank to strip, no character to unescape or escape, and a host urlsplit accepts."""
+
+
 def _absolute_attr(ctx: PageContext, m: re.Match[str]) -> str:
-    kind = "image" if m.group(1) == "src" else "link"
+    if _AS_WRITTEN.fullmatch(m.group(2)):
+        return m.group(0)  # most links: no resolving, no escaping
+    kind = "image" if m.group(1) else "link"
     url = ctx.resolve(_author_form(html.unescape(m.group(2))), kind)
-    return f'{m.group(1)}="{html.escape(url, quote=True)}"'
+    return f'="{html.escape(url, quote=True)}"'
 
 
 def _heading_with_id(ctx: PageContext) -> Callable[[re.Match[str]], str]:
     slugger = Slugger(ctx.slug_style)
 
     def sub(m: re.Match[str]) -> str:
-        inner = m.group(2)
-        explicit = _EXPLICIT_ID.search(inner)
+        explicit = _EXPLICIT_ID.search(m.group(2))
+        inner = m.group(2)[: explicit.start()] if explicit else m.group(2)
+        text = html.unescape(_TAGS.sub("", inner)).strip()
         if explicit:
-            inner = inner[: explicit.start()]
-            slugger.reserve(explicit.group(1))
             anchor = explicit.group(1)
+            slugger.reserve(anchor)
         else:
-            anchor = slugger(html.unescape(_TAGS.sub("", inner)).strip())
+            anchor = slugger(text)
         ctx.anchors.add(anchor)
-        ctx.headings.append(html.unescape(_TAGS.sub("", inner)).strip())
+        ctx.headings.append(text)
         return f'<h{m.group(1)} id="{html.escape(anchor, quote=True)}">{inner}</h{m.group(1)}>'
 
     return sub

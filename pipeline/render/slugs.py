@@ -9,12 +9,20 @@ import unicodedata
 _KEEP = {"Ll", "Lu", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No", "Pc"}
 
 
+def _slug_char(ch: str) -> str:
+    return "-" if ch == " " else ch if ch == "-" or unicodedata.category(ch) in _KEEP else ""
+
+
+_ASCII_SLUG = {i: _slug_char(chr(i)) for i in range(128)}
+"""The rule for every ASCII character, so an ASCII heading (most are) is one ``translate``."""
+
+
 def github_slug(text: str) -> str:
     """GitHub's rule: lower case, punctuation dropped, each space a hyphen."""
     text = unicodedata.normalize("NFC", text).strip().lower()
-    return "".join(
-        "-" if ch == " " else ch for ch in text if ch in " -" or unicodedata.category(ch) in _KEEP
-    )
+    if text.isascii():
+        return text.translate(_ASCII_SLUG)
+    return "".join(map(_slug_char, text))
 
 
 def gitbook_slug(text: str) -> str:
