@@ -15,6 +15,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pipeline.errors import ConfigError, Problem
 
@@ -309,6 +310,20 @@ def load_config(path: Path, *, required: bool = False) -> Config:
     return loaded
 
 
+def _url_values(cfg: Config) -> list[tuple[str, str, str]]:
+    """(section, key, value) of every text setting that looks like a URL."""
+    found = []
+    for section in dataclasses.fields(cfg):
+        group = getattr(cfg, section.name)
+        if not dataclasses.is_dataclass(group):
+            continue
+        for f in dataclasses.fields(group):
+            value = getattr(group, f.name)
+            if isinstance(value, str) and ("://" in value or value.startswith("//")):
+                found.append((section.name, f.name, value))
+    return found
+
+
 def _check(cfg: Config, display: str, text: str) -> list[Problem]:
     """Value checks that types alone cannot express."""
     out: list[Problem] = []
@@ -316,6 +331,11 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
     def bad(section: str, key: str, message: str) -> None:
         out.append(Problem(display, _key_line(text, section, key), f"{section}.{key}", message))
 
+    for section, key, value in _url_values(cfg):
+        try:
+            urlsplit(value).hostname  # noqa: B018 - parsing the host is the check
+        except ValueError as exc:
+            bad(section, key, f"not a valid URL ({exc}): {value!r}")
     if not re.match(r"^https?://[^/\s]+", cfg.site.base_url):
         bad("site", "base_url", f"expected an absolute http(s) URL, got {cfg.site.base_url!r}")
     if cfg.site.feeds_url and not re.match(r"^https?://[^/\s]+", cfg.site.feeds_url):

@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from pipeline.buildstate import build_salt
@@ -415,20 +415,26 @@ def _build(
     problems: list[Problem] = []
     warnings: list[Problem] = []
     c = context
-    loaded = _load_doc(
-        c.cfg,
-        c.root,
-        doc,
-        problems,
-        warnings,
-        c.tz,
-        ledger,
-        existing,
-        c.strict,
-        c.cache_dir,
-        c.gitbook,
-    )
     lines = dict(doc.parsed.lines)
+    try:
+        loaded = _load_doc(
+            c.cfg,
+            c.root,
+            doc,
+            problems,
+            warnings,
+            c.tz,
+            ledger,
+            existing,
+            c.strict,
+            c.cache_dir,
+            c.gitbook,
+        )
+    except ValueError as exc:  # a value no parser takes, e.g. a URL with a broken [host]
+        key = _unparsable_url_key(doc.parsed.meta)
+        where = lines.get(key, 1) if key else 1
+        problems.append(Problem(doc.source, where, key or "file", f"not a valid URL ({exc})"))
+        return _Built(None, tuple(problems), tuple(warnings), lines, None)
     if loaded is None:
         return _Built(None, tuple(problems), tuple(warnings), lines, None)
     item = loaded.evolve(body_digest=body_digest(loaded.body))
@@ -439,6 +445,17 @@ def _build(
         ledger_id = "id" not in doc.parsed.meta
         record = pack(Record(kept, tuple(warnings), lines, ledger_id), c.root)
     return _Built(item, tuple(problems), tuple(warnings), lines, record)
+
+
+def _unparsable_url_key(meta: Mapping[str, Any]) -> str | None:
+    """The first front-matter key whose text value ``urlsplit`` refuses."""
+    for key, value in meta.items():
+        if isinstance(value, str):
+            try:
+                urlsplit(value).hostname  # noqa: B018 - parsing the host is the check
+            except ValueError:
+                return str(key)
+    return None
 
 
 def _own_id(meta: Mapping[str, Any]) -> bool:

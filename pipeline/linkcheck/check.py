@@ -18,9 +18,17 @@ from pathlib import Path
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
 from pipeline.linkcheck.cache import LinkCache
-from pipeline.linkcheck.local import LOCAL, REMOTE, SITE, LocalChecker, classify, same_site
+from pipeline.linkcheck.local import (
+    LOCAL,
+    MALFORMED,
+    REMOTE,
+    SITE,
+    LocalChecker,
+    classify,
+    same_site,
+)
 from pipeline.linkcheck.remote import MediaExpectation, RemoteChecker
-from pipeline.linkcheck.results import LinkResult, Outcome
+from pipeline.linkcheck.results import BROKEN, LinkResult, Outcome
 from pipeline.model import LinkRef, Media, Site, SourceDoc
 from pipeline.paths import nfc
 
@@ -120,6 +128,7 @@ def check_links(
     skipped = 0
     local_refs: list[LinkRef] = []
     remote_refs: list[LinkRef] = []
+    malformed: list[LinkRef] = []
     for doc in docs:
         in_scope = options.changed is None or nfc(doc.source) in options.changed
         for ref in doc.links:
@@ -127,7 +136,9 @@ def check_links(
                 skipped += 1
                 continue
             kind = classify(ref.url, config.site.base_url)
-            if kind in (LOCAL, SITE) and in_scope:
+            if kind == MALFORMED and in_scope:
+                malformed.append(ref)
+            elif kind in (LOCAL, SITE) and in_scope:
                 local_refs.append(ref)
             elif kind == REMOTE and not options.offline and (in_scope or ref.url in stale):
                 if ref.url.lower().startswith(("http://", "https://", "//")):
@@ -165,6 +176,8 @@ def check_links(
     results = [_result(r, local.check(r)) for r in local_refs]
     results += [_result(r, outcomes[_fetchable(r.url)]) for r in remote_refs]
     results += [_result(m.ref, outcomes[_fetchable(m.ref.url)]) for m in media_refs]
+    not_a_url = Outcome(BROKEN, "not a URL: it cannot be parsed (look at the host part)")
+    results += [_result(r, not_a_url) for r in malformed]
     results.sort(key=lambda r: (r.source, r.line, r.url))
     return CheckReport(tuple(results), checker.stats.requests, skipped, dict(checker.stats.per_url))
 

@@ -29,14 +29,21 @@ LOCAL = "local"
 SITE = "site"
 REMOTE = "remote"
 SKIP = "skip"
+MALFORMED = "malformed"
 
 FOLDER_INDEXES = ("README.md", "index.md")
 _SKIPPED_SCHEMES = frozenset({"mailto", "tel", "data", "javascript", "sms", "irc", "news"})
 
 
 def classify(url: str, base_url: str) -> str:
-    """``local`` (relative, same-page), ``site`` (our own absolute URL), ``remote`` or ``skip``."""
-    parts = urlsplit(url)
+    """``local`` (relative, same-page), ``site`` (our own absolute URL), ``remote``, ``skip``,
+    or ``malformed`` for text that is no URL at all (``https://[::1``)."""
+    try:
+        parts = urlsplit(url)
+        if url.startswith("//") or parts.scheme.lower() in ("http", "https"):
+            same_site(url, base_url)  # parses the host, which may be what is malformed
+    except ValueError:
+        return MALFORMED
     scheme = parts.scheme.lower()
     if url.startswith("//"):
         scheme = "https"

@@ -56,7 +56,15 @@ class PageContext:
     headings: list[str] = field(default_factory=list)
 
     def resolve(self, target: str, kind: str) -> str:
-        """Absolute URL for a link or image target written in this document."""
+        """Absolute URL for a link or image target written in this document; "#" for one
+        that is not a URL at all (``https://[::1``): it cannot be followed, and its scheme,
+        which might be an active one, cannot be known."""
+        try:
+            return self._resolve(target, kind)
+        except ValueError:
+            return "#"
+
+    def _resolve(self, target: str, kind: str) -> str:
         target = target.strip()
         if not target:
             return self.url
@@ -167,7 +175,10 @@ def _rewrite_html(ctx: PageContext, content: str, line: int) -> str:
 
 def _author_form(href: str) -> str:
     """The target as the author wrote it: percent-decoding only for local paths."""
-    return href if is_external(href) else unquote(href)
+    try:
+        return href if is_external(href) else unquote(href)
+    except ValueError:  # not a URL (``//[x``): reported by the link checker as written
+        return href
 
 
 def _rewrite_links(state: StateCore) -> None:
