@@ -127,6 +127,7 @@ class LoadCache:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(folder / "items.sqlite3")
+            self.db.execute("PRAGMA synchronous=OFF")  # a cache: see pipeline.site
             self.db.execute(
                 "CREATE TABLE IF NOT EXISTS items "
                 "(source TEXT PRIMARY KEY, stat TEXT, text TEXT, record BLOB)"

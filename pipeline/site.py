@@ -66,13 +66,17 @@ class RenderCache:
 
     def __init__(self, folder: Path | None) -> None:
         self.db: sqlite3.Connection | None = None
+        self.folder = folder
+        self.broken = False
         if folder is None:
             return
         folder.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(folder / "render.sqlite3", timeout=60)
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
+            # a cache: a crash may corrupt it, which is detected and costs one slower build;
+            # waiting for the disk costs a third of a millisecond on every post, every build
+            self.db.execute("PRAGMA synchronous=OFF")
             self.db.execute(_SCHEMA)
         except sqlite3.DatabaseError:  # a corrupt cache is rebuilt, never fatal
             (folder / "render.sqlite3").unlink(missing_ok=True)
@@ -82,12 +86,15 @@ class RenderCache:
     def _select(self, columns: str, keys: Sequence[str]) -> Iterable[tuple[str, Any]]:
         if self.db is None:
             return
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            yield from self.db.execute(
-                f"SELECT key, {columns} FROM render4 WHERE key IN ({marks})", chunk
-            )
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                yield from self.db.execute(
+                    f"SELECT key, {columns} FROM render4 WHERE key IN ({marks})", chunk
+                )
+        except sqlite3.DatabaseError:  # corrupt: its entries are misses, and it goes
+            self.broken = True
 
     def get_meta(self, keys: Sequence[str]) -> dict[str, Rendered]:
         """Entries without their HTML (``html`` is empty)."""
@@ -120,6 +127,10 @@ class RenderCache:
     def close(self) -> None:
         if self.db is not None:
             self.db.close()
+            self.db = None
+        if self.broken and self.folder is not None:
+            for suffix in ("", "-wal", "-shm"):
+                (self.folder / f"render.sqlite3{suffix}").unlink(missing_ok=True)
 
 
 class HtmlSource:
