@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pipeline.buildstate import (
     BuildResult,
@@ -66,9 +67,9 @@ class FeedDoc:
     page: FeedPage
 
 
-@dataclass(frozen=True)
-class Output:
-    """One file of the output folder, produced only when the build writes it."""
+class Output(NamedTuple):
+    """One file of the output folder, produced only when the build writes it (a named tuple:
+    10,000 are made per build)."""
 
     path: str
     make: Callable[[], bytes | Iterable[str]] | None = None
@@ -453,8 +454,7 @@ def build(
     return result
 
 
-@dataclass(frozen=True)
-class _Job:
+class _Job(NamedTuple):
     """An output the write phase must look at: skip it, splice it, or produce it."""
 
     output: Output

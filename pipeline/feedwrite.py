@@ -17,6 +17,7 @@ import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import add
 from pathlib import Path
 
 from pipeline.output import TMP_PREFIX, TMP_SUFFIX, Stamp, write_if_changed
@@ -71,25 +72,28 @@ def read_index(cache_dir: Path | None, rel: str, salt: str, path: Path) -> FeedI
         st = path.stat()
         if data["salt"] != salt or [st.st_size, st.st_mtime_ns] != data["stamp"]:
             return None
-        keys, offsets, lengths = data["keys"], data["offsets"], data["lengths"]
-        entries = {str(k): (int(o), int(n)) for k, o, n in zip(keys, offsets, lengths, strict=True)}
-    except (OSError, ValueError, KeyError, TypeError):
+        keys, offsets, lengths = data["keys"].split("\n"), data["offsets"], data["lengths"]
+        if not (len(keys) == len(offsets) == len(lengths)) or not keys:
+            return None
+        if not set(map(type, offsets)) | set(map(type, lengths)) <= {int}:
+            return None
+        if min(offsets) < 0 or min(lengths) < 0 or max(map(add, offsets, lengths)) > st.st_size:
+            return None  # a tampered index never reads outside the file
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    if any(o < 0 or n < 0 or o + n > st.st_size for o, n in entries.values()):
-        return None  # a tampered index never reads outside the file
+    entries = dict(zip(keys, zip(offsets, lengths, strict=True), strict=True))
     return FeedIndex(salt, st.st_size, st.st_mtime_ns, entries)
 
 
 def save_index(cache_dir: Path | None, rel: str, index: FeedIndex) -> None:
-    if cache_dir is None:
+    if cache_dir is None or not index.entries:
         return
-    keys = list(index.entries)
     data = {
         "salt": index.salt,
         "stamp": [index.size, index.mtime_ns],
-        "keys": keys,
-        "offsets": [index.entries[k][0] for k in keys],
-        "lengths": [index.entries[k][1] for k in keys],
+        "keys": "\n".join(index.entries),
+        "offsets": [o for o, _ in index.entries.values()],
+        "lengths": [n for _, n in index.entries.values()],
     }
     with contextlib.suppress(OSError):
         write_if_changed(_index_file(cache_dir, rel), json.dumps(data).encode())

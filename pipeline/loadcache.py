@@ -90,12 +90,6 @@ class _Unpickler(pickle.Unpickler):
         return found
 
 
-def plain_loads(data: bytes) -> Any:
-    """Unpickle builtin values only (str, int, tuple, list, dict, None...): no class at all
-    can be named, so nothing but those values can come out."""
-    return _Unpickler(data, {}).load()
-
-
 def stat_key(path: Path | str) -> str | None:
     try:
         st = os.stat(path)

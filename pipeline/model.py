@@ -7,6 +7,7 @@ Dates are always timezone-aware; URLs in rendered HTML are always absolute.
 from __future__ import annotations
 
 import functools
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ FEED_KINDS = ("essay", "episode", "update", "event")
 SECTION_OF_KIND = {"essay": "essays", "episode": "episodes", "update": "updates", "event": "events"}
 KIND_OF_SECTION = {v: k for k, v in SECTION_OF_KIND.items()}
 
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _GUID_NAMESPACE = uuid.UUID("4b0f3a64-5d0e-5a44-9c57-7075626c6973")
 
 
@@ -29,6 +31,8 @@ def guid_for(item_id: str) -> str:
     A UUID id is used as it is; any other id string is mapped through UUIDv5, so the GUID
     depends on the id alone and never on the title, date, body or file name.
     """
+    if _CANONICAL_UUID.fullmatch(item_id):
+        return f"urn:uuid:{item_id}"  # what uuid.UUID would print, without parsing it
     try:
         value = uuid.UUID(item_id)
     except ValueError:

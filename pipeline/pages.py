@@ -32,7 +32,7 @@ def _origin_and_base(base_url: str) -> tuple[str, str]:
 def page_path(cfg: Config, url: str) -> str | None:
     """Output path (relative to the output folder) of a page URL under the site's base URL."""
     origin, base = _origin_and_base(cfg.site.base_url)
-    if url.startswith(origin + base + "/") and not any(c in url for c in "?#%"):
+    if url.startswith(origin + base + "/") and "?" not in url and "#" not in url and "%" not in url:
         path = url[len(origin) :]  # a plain URL on the site: no parsing needed
     else:
         path = unquote(urlsplit(url).path)
@@ -41,7 +41,8 @@ def page_path(cfg: Config, url: str) -> str | None:
     rel = path[len(base) :].lstrip("/")
     if not rel or rel.endswith("/"):
         rel += "index.html"
-    if any(part in ("..", ".") for part in rel.split("/")):
+    wrapped = f"/{rel}/"
+    if "/./" in wrapped or "/../" in wrapped:
         return None
     return rel
 

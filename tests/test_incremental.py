@@ -267,7 +267,8 @@ def test_a_hostile_load_cache_cannot_run_code(site: Path, tmp_path: Path) -> Non
     db.close()
     db = sqlite3.connect(cache / "render.sqlite3")
     with db:
-        db.execute("UPDATE render4 SET meta = ?", (pickle.dumps(_Payload(marker)),))
+        payload = pickle.dumps(_Payload(marker))
+        db.execute("UPDATE render5 SET sha = ?, dep_names = ?", (payload, payload))
     db.close()
     shutil.rmtree(out)
     build(site, out, cache)
