@@ -30,7 +30,7 @@ from pipeline.buildstate import (
 )
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
-from pipeline.feedwrite import FeedIndex, Located, read_index, save_index, write_feed
+from pipeline.feedwrite import FeedIndex, read_index, save_index, write_feed
 from pipeline.loadcache import stat_key
 from pipeline.loader import load_site, reload_body
 from pipeline.model import Item, Site
@@ -91,7 +91,7 @@ class _FormatMemo(threading.local):
     def __init__(self) -> None:
         self.format = ""
         self.entries: dict[str, bytes] = {}
-        self.written: dict[str, Located] = {}
+        self.written: list[tuple[str, FeedIndex]] = []
 
     def for_format(self, fmt: str) -> _FormatMemo:
         if fmt != self.format:
@@ -100,7 +100,7 @@ class _FormatMemo(threading.local):
         return self
 
     def clear(self) -> None:
-        self.format, self.entries, self.written = "", {}, {}
+        self.format, self.entries, self.written = "", {}, []
 
 
 _MEMO = _FormatMemo()
@@ -535,24 +535,22 @@ def _write_feed(state: _WriteState, job: _Job) -> tuple[bool, Stamp, FeedIndex]:
     assert doc is not None
     fmt = FEED_FORMATS[doc.fmt]
     memo = _MEMO.for_format(doc.fmt)
+    items = doc.items
 
-    def serialise(item: Item) -> Callable[[], bytes]:
-        def make() -> bytes:
-            found = memo.entries.get(item.digest)
-            if found is None:
-                found = memo.entries[item.digest] = fmt.entry(state.html.fill(item)).encode()
-            return found
+    def make(n: int) -> bytes:
+        item = items[n]
+        found = memo.entries.get(item.digest)
+        if found is None:
+            found = memo.entries[item.digest] = fmt.entry(state.html.fill(item)).encode()
+        return found
 
-        return make
-
-    head = fmt.head(state.cfg, doc.title, doc.purpose, doc.items, doc.page)
-    entries = [(i.digest, serialise(i)) for i in doc.items]
+    head = fmt.head(state.cfg, doc.title, doc.purpose, items, doc.page)
     path = state.out_dir / job.output.path
+    keys = [i.digest for i in items]
     result = write_feed(
-        path, head, fmt.separator, fmt.tail, entries, job.last, state.salt, memo.written
+        path, head, fmt.separator, fmt.tail, keys, make, job.last, state.salt, memo.written
     )
-    where = str(path)
-    memo.written.update((k, (where, o, n)) for k, (o, n) in result[2].entries.items())
+    memo.written.append((str(path), result[2]))
     return result
 
 

@@ -15,18 +15,12 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import add
 from pathlib import Path
 
 from pipeline.output import TMP_PREFIX, TMP_SUFFIX, Stamp, write_if_changed
-
-Entry = tuple[str, Callable[[], bytes]]
-"""An entry's key and the function serialising it (called only when it cannot be copied)."""
-
-Located = tuple[str, int, int]
-"""Where an entry's bytes are: (file path, offset, length)."""
 
 
 class _Files:
@@ -176,6 +170,25 @@ def _copy_range(src: int, dst: int, offset: int, count: int) -> None:
         count -= done
 
 
+def _copied_from(
+    elsewhere: Sequence[tuple[str, FeedIndex]],
+    donors: _Files,
+    w: _Splicer,
+    key: str,
+    separator: bytes,
+    index: dict[str, tuple[int, int]],
+) -> bool:
+    """Copy entry ``key`` from the first feed ``elsewhere`` that has it; False if none."""
+    for where, other in elsewhere:
+        found = other.entries.get(key)
+        if found is not None:
+            fd = donors.open(where)
+            if fd is not None:
+                index[key] = (w.copy(fd, found[0], found[1], separator), found[1])
+                return True
+    return False
+
+
 def _reserve(fd: int, size: int) -> int:
     """Allocate the file's blocks up front (about the last file's size). On ext4 this spares
     the rename over the old file a forced allocation of every block written (a tenth of a
@@ -194,15 +207,17 @@ def write_feed(
     head: str,
     separator: str,
     tail: str,
-    entries: Sequence[Entry],
+    keys: Sequence[str],
+    make: Callable[[int], bytes],
     last: FeedIndex | None,
     salt: str,
-    elsewhere: Mapping[str, Located] | None = None,
+    elsewhere: Sequence[tuple[str, FeedIndex]] = (),
 ) -> tuple[bool, Stamp, FeedIndex]:
-    """Write the feed atomically, reusing ``last``'s entries, then those found ``elsewhere``
-    (feeds of the same format written earlier in this build: a section feed is cut from the
-    site feed in the kernel). The file is left untouched when the new bytes are the old ones.
-    Returns (written, stamp, the new index)."""
+    """Write the feed atomically: entry ``n`` has key ``keys[n]`` and bytes ``make(n)``,
+    which is called only when the entry is neither in ``last`` nor in a feed ``elsewhere``
+    ((path, index) of feeds of the same format written earlier in this build: a section feed
+    is cut from the site feed in the kernel). The file is left untouched when the new bytes
+    are the old ones. Returns (written, stamp, the new index)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f"{TMP_PREFIX}{path.name}.{os.getpid()}{TMP_SUFFIX}"
     src: int | None = None
@@ -214,7 +229,6 @@ def write_feed(
                 os.close(src)
                 src = None
     old = last.entries if last is not None and src is not None else {}
-    others = elsewhere or {}
     donors = _Files()
     sep = separator.encode()
     index: dict[str, tuple[int, int]] = {}
@@ -224,20 +238,16 @@ def write_feed(
             reserved = _reserve(out, last.size if src is not None and last is not None else 0)
             w = _Splicer(out, src)
             w.fresh(head.encode())
-            for n, (key, make) in enumerate(entries):
+            for n, key in enumerate(keys):
                 found = old.get(key)
                 if found is not None and src is not None:
                     index[key] = (w.copy(src, found[0], found[1], sep if n else b""), found[1])
                     continue
-                there = others.get(key)
-                if there is not None:
-                    fd = donors.open(there[0])
-                    if fd is not None:
-                        index[key] = (w.copy(fd, there[1], there[2], sep if n else b""), there[2])
-                        continue
+                if _copied_from(elsewhere, donors, w, key, sep if n else b"", index):
+                    continue
                 if n:
                     w.fresh(sep)
-                data = make()
+                data = make(n)
                 index[key] = (w.pos, len(data))
                 w.fresh(data)
             w.fresh(tail.encode())
