@@ -342,17 +342,20 @@ def build(
     strict: bool = False,
     known_stale: bool = False,
     inputs_fingerprint: str | None = None,
+    previous: Manifest | None = None,
 ) -> BuildResult:
     """Validate, render and write every output into ``out_dir``.
 
-    ``known_stale`` skips the nothing-changed check when the caller has just made it, and
-    ``inputs_fingerprint`` is the fingerprint it computed for that (taken before anything
-    was read, so an edit made during the build is seen by the next one).
+    ``known_stale`` skips the nothing-changed check when the caller has just made it, with
+    ``inputs_fingerprint`` the fingerprint it computed for that (taken before anything was
+    read, so an edit made during the build is seen by the next one) and ``previous`` the
+    manifest it read.
 
     Everything that can fail on content fails before the output folder is touched; the
     write phase holds a lock so two builds never interleave their files.
     """
-    previous = read_manifest(out_dir)
+    if previous is None:
+        previous = read_manifest(out_dir)
     if inputs_fingerprint is None:
         inputs_fingerprint = fingerprint(cfg, content_dir, out_dir)
     if not known_stale:

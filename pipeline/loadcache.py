@@ -14,6 +14,7 @@ zones through :func:`_zone`), and nothing can be called that runs other code.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import io
@@ -118,26 +119,37 @@ class LoadCache:
         if folder is None:
             return
         salt = f"{VERSION}\0{salt}"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(folder / "items.sqlite3")
-            self.db.execute("PRAGMA synchronous=OFF")  # a cache: see pipeline.site
-            self.db.execute(
-                "CREATE TABLE IF NOT EXISTS items "
-                "(source TEXT PRIMARY KEY, stat TEXT, text TEXT, record BLOB)"
-            )
-            self.db.execute("CREATE TABLE IF NOT EXISTS salt (value TEXT)")
-            found = self.db.execute("SELECT value FROM salt").fetchall()
-            if found != [(salt,)]:
-                with self.db:
-                    self.db.execute("DELETE FROM items")
-                    self.db.execute("DELETE FROM salt")
-                    self.db.execute("INSERT INTO salt VALUES (?)", (salt,))
-            rows = self.db.execute("SELECT source, stat, text, record FROM items")
-            for source, stat, text, record in rows:
-                self.rows[str(source)] = (str(stat), str(text), bytes(record))
-        except (sqlite3.DatabaseError, OSError):
-            self.db, self.rows = None, {}
+        for attempt in range(2):
+            try:
+                self._open(folder, salt)
+                return
+            except (sqlite3.DatabaseError, OSError):
+                if self.db is not None:
+                    self.db.close()
+                self.db, self.rows = None, {}
+                if attempt == 0:  # corrupt (a crash while writing it): start it again
+                    for suffix in ("", "-journal"):
+                        with contextlib.suppress(OSError):
+                            (folder / f"items.sqlite3{suffix}").unlink()
+
+    def _open(self, folder: Path, salt: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(folder / "items.sqlite3")
+        self.db.execute("PRAGMA synchronous=OFF")  # a cache: see pipeline.site
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS items "
+            "(source TEXT PRIMARY KEY, stat TEXT, text TEXT, record BLOB)"
+        )
+        self.db.execute("CREATE TABLE IF NOT EXISTS salt (value TEXT)")
+        found = self.db.execute("SELECT value FROM salt").fetchall()
+        if found != [(salt,)]:
+            with self.db:
+                self.db.execute("DELETE FROM items")
+                self.db.execute("DELETE FROM salt")
+                self.db.execute("INSERT INTO salt VALUES (?)", (salt,))
+        rows = self.db.execute("SELECT source, stat, text, record FROM items")
+        for source, stat, text, record in rows:
+            self.rows[str(source)] = (str(stat), str(text), bytes(record))
 
     def get(self, source: str, path: Path | str) -> Record | None:
         """The record of ``source`` when the file and its dependencies are unchanged."""

@@ -245,6 +245,9 @@ def test_corrupt_caches_are_ignored(site: Path, tmp_path: Path) -> None:
     cold_out = tmp_path / "cold-out"
     build(site, cold_out, tmp_path / "cold-cache")
     assert tree(out) == tree(cold_out)
+    # and the caches were started again: unchanged files now come from the load cache
+    items = load_site(load_config(site / "publish.toml"), site / "content", cache_dir=cache)
+    assert [i.source for i in items.items if not i.body and not i.episode]
 
 
 class _Payload:

@@ -67,7 +67,8 @@ def build(
     cfg, content = open_config(config_path, content_dir)
     now = dt.datetime.now(dt.UTC)
     current = fingerprint(cfg, content, out_dir)
-    result = cached_result(read_manifest(out_dir), current, out_dir, now)
+    previous = read_manifest(out_dir)
+    result = cached_result(previous, current, out_dir, now)
     if result is None:  # something changed: load the whole pipeline only now (start-up time)
         from pipeline.build import build as run_build
 
@@ -80,6 +81,7 @@ def build(
             strict=strict,
             known_stale=True,
             inputs_fingerprint=current,
+            previous=previous,
         )
     report_warnings(result.warnings, quiet)
     for note in result.notes:

@@ -12,15 +12,16 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
-from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
-from markdown_it.rules_block import StateBlock
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
-from markdown_it.utils import EnvType, OptionsDict
+if TYPE_CHECKING:  # markdown-it is imported by the link scan alone (start-up time)
+    from markdown_it import MarkdownIt
+    from markdown_it.renderer import RendererHTML
+    from markdown_it.rules_block import StateBlock
+    from markdown_it.rules_core import StateCore
+    from markdown_it.token import Token
+    from markdown_it.utils import EnvType, OptionsDict
 
 TAG = re.compile(r"\{%\s*([A-Za-z][\w-]*)((?:[^%]|%(?!\}))*)%\}")
 _ARGS = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
@@ -138,6 +139,8 @@ def gitbook_block(state: StateBlock, start: int, end: int, silent: bool) -> bool
 
 
 def split_inline_tags(state: StateCore) -> None:
+    from markdown_it.token import Token
+
     """Turn ``{% ... %}`` inside text runs into ``gitbook_tag`` tokens (a core rule: the inline
     text rule would otherwise swallow the braces)."""
     for block in state.tokens:
@@ -162,6 +165,8 @@ def split_inline_tags(state: StateCore) -> None:
 
 
 def _text(content: str) -> Token:
+    from markdown_it.token import Token
+
     token = Token("text", "", 0)
     token.content = content
     return token

@@ -14,13 +14,11 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urljoin
 
 import cmarkgfm
 from cmarkgfm.cmark import Options
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
 
 from pipeline.model import LinkRef, SourceDoc
 from pipeline.paths import asset_url, is_external, url_scheme
@@ -29,6 +27,11 @@ from pipeline.render.gitbook import TAG, gitbook_plugin, parse_args
 from pipeline.render.gitbook_text import preprocess
 from pipeline.render.sanitize import sanitize
 from pipeline.render.slugs import Slugger
+
+if TYPE_CHECKING:  # markdown-it is imported by the link scan alone (start-up time)
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
+    from markdown_it.token import Token
 
 _EXPLICIT_ID = re.compile(r"\s*\{#([\w\-:.]+)\}\s*$")
 
@@ -247,6 +250,8 @@ def _link_text(kids: list[Token], start: int) -> str:
 
 @lru_cache(maxsize=1)
 def engine() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     """The one markdown-it instance: CommonMark + tables + strikethrough + GitBook tags."""
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
