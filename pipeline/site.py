@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -156,17 +157,18 @@ class RenderCache:
 class HtmlSource:
     """The HTML of items rendered lazily (``Item.html_key`` set), read from the render cache
     only for the outputs a build rewrites: one edited post in 10,000 reads one body, not
-    150 MB. Forked writer processes open their own connection."""
+    150 MB. Forked writer processes and writer threads open their own connection."""
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self.html: dict[str, str] = {}
         self._cache: RenderCache | None = None
-        self._pid = 0
+        self._owner = (0, 0)
 
     def _db(self) -> RenderCache:
-        if self._cache is None or self._pid != os.getpid():
-            self._cache, self._pid = RenderCache(self.folder), os.getpid()
+        here = (os.getpid(), threading.get_ident())  # a connection serves one thread
+        if self._cache is None or self._owner != here:
+            self._cache, self._owner = RenderCache(self.folder), here
         return self._cache
 
     def load(self, items: Iterable[Item]) -> None:
@@ -191,7 +193,7 @@ class HtmlSource:
         return item.evolve(html=html, html_key="")
 
     def close(self) -> None:
-        if self._cache is not None and self._pid == os.getpid():
+        if self._cache is not None and self._owner == (os.getpid(), threading.get_ident()):
             self._cache.close()
         self._cache = None
 
