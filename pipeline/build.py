@@ -105,7 +105,8 @@ class _FormatMemo(threading.local):
 
 _MEMO = _FormatMemo()
 FEED_FORMATS: dict[str, FeedFormat] = {"rss.xml": RSS, "atom.xml": ATOM, "feed.json": JSON_FEED}
-FEED_KINDS = {"rss.xml": "rss", "atom.xml": "atom", "feed.json": "json"}
+LINK_KIND_OF_FEED = {"rss.xml": "rss", "atom.xml": "atom", "feed.json": "json"}
+"""Feed file name -> the kind the feed directory shows (``model.FEED_KINDS`` is items')."""
 
 
 def _format_of(path: str) -> int:
@@ -134,7 +135,7 @@ def _feed_outputs(cfg: Config, spec: FeedSpec, salt: str) -> Iterator[tuple[Outp
         prev_page = (n_arch if page == 0 else page - 1) if n_arch else 0
         next_page = page + 1 if is_archive and page < n_arch else 0
         item_digests = "\0".join(i.digest for i in items)
-        for fmt, kind in FEED_KINDS.items():
+        for fmt, kind in LINK_KIND_OF_FEED.items():
             self_url = base + name(fmt, page)
             prev = base + name(fmt, prev_page) if prev_page else None
             nxt = base + name(fmt, next_page) if next_page else None

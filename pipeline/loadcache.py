@@ -158,7 +158,7 @@ class LoadCache:
             return None
         return self._record(row[2])
 
-    def text_digest(self, source: str) -> str | None:
+    def known_text(self, source: str) -> str | None:
         """The digest of the text the record of ``source`` was made from, if there is one."""
         row = self.rows.get(source)
         return row[1] if row is not None else None

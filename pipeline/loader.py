@@ -278,7 +278,7 @@ def load_site(
             if record is not None:
                 hits[source] = record
                 continue
-            jobs.append((root, source, full, cfg.content.max_file_bytes, cache.text_digest(source)))
+            jobs.append((root, source, full, cfg.content.max_file_bytes, cache.known_text(source)))
         docs: dict[str, RawDoc] = {}
         digests: dict[str, str] = {}
         built: dict[str, _Built] = {}

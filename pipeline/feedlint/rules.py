@@ -162,11 +162,11 @@ def is_absolute(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-def _url_attrs(markup: str) -> Iterator[re.Match[str]]:
+def _url_attrs(markup: str, low: str) -> Iterator[re.Match[str]]:
     """``_URL_ATTR.finditer(markup)``, four times as fast: the regex is tried only where one
     of the names starts (found by ``str.find`` in a lower-cased copy), not at every
-    position. A copy whose length differs (some characters lower-case to two) falls back."""
-    low = markup.lower()
+    position. ``low`` is ``markup.lower()``; when its length differs (some characters
+    lower-case to two) the regex scans as before."""
     if len(low) != len(markup):
         yield from _URL_ATTR.finditer(markup)
         return
@@ -186,11 +186,10 @@ def _url_attrs(markup: str) -> Iterator[re.Match[str]]:
             end = m.end()
 
 
-def _has_active(markup: str) -> bool:
+def _has_active(markup: str, low: str) -> bool:
     """``_ACTIVE.search(markup) is not None``, without scanning every position: each of its
     alternatives needs a literal (a tag name, ``javascript:``, whitespace + ``on``) that
-    ``str.find`` locates in a lower-cased copy first."""
-    low = markup.lower()
+    ``str.find`` locates in ``low`` (``markup.lower()``) first."""
     if len(low) != len(markup) or any(c in markup for c in _FOLDS_TO_ASCII):
         return _ACTIVE.search(markup) is not None
     if "javascript:" in low:
@@ -219,9 +218,9 @@ def _has_active(markup: str) -> bool:
     return False
 
 
-def html_links_relative(markup: str) -> list[str]:
+def html_links_relative(markup: str, low: str) -> list[str]:
     out = []
-    for m in _url_attrs(markup):
+    for m in _url_attrs(markup, low):
         url = m.group(m.lastindex or 1).strip()  # the one alternative that matched
         if not url or url.startswith(("#", "https://", "http://", "//")):
             continue
@@ -232,7 +231,8 @@ def html_links_relative(markup: str) -> list[str]:
 
 
 def check_html(r: Report, markup: str, where: str, field: str) -> None:
-    relative = html_links_relative(markup)
+    low = markup.lower()  # both checks look for their literals in it
+    relative = html_links_relative(markup, low)
     if relative:
         shown = ", ".join(repr(u) for u in relative[:3]) + (" ..." if len(relative) > 3 else "")
         r.add(
@@ -241,7 +241,7 @@ def check_html(r: Report, markup: str, where: str, field: str) -> None:
             f"{field} has relative URLs ({shown}); readers cannot resolve them",
             where,
         )
-    if _has_active(markup):
+    if _has_active(markup, low):
         r.add(
             "rss.html.no-active-content",
             SOFT,

@@ -7,11 +7,12 @@ The engine only ever asks: is there a message under this key (``find``)? make a 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from pipeline.newsletter.compose import Digest
+from pipeline.newsletter.errors import DeliveryError
 
 DRAFT = "draft"
 """Created and not sent: ours to send (once)."""
@@ -63,3 +64,12 @@ class Backend(Protocol):
     def status(self, remote: Remote) -> Remote:
         """Refresh the state of a message."""
         ...
+
+
+def remote_of(payload: Any, service: str, noun: str, states: Mapping[str, str]) -> Remote:
+    """The Remote an API answered with (``{"id": ..., "status": ...}``), its status mapped
+    through ``states``; a status it does not know is STOPPED, so a human decides, never a guess."""
+    if not isinstance(payload, dict) or "id" not in payload:
+        raise DeliveryError(f"{service} answered without {noun}")
+    status = str(payload.get("status", ""))
+    return Remote(id=str(payload["id"]), state=states.get(status, STOPPED), status=status)

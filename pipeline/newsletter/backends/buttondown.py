@@ -15,7 +15,7 @@ import requests
 
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
-from pipeline.newsletter.backends.base import DRAFT, SENDING, SENT, STOPPED, Remote
+from pipeline.newsletter.backends.base import DRAFT, SENDING, SENT, Remote, remote_of
 from pipeline.newsletter.backends.http import ApiClient
 from pipeline.newsletter.compose import Digest
 from pipeline.newsletter.errors import DeliveryError
@@ -84,24 +84,19 @@ class ButtondownBackend:
                 [Problem("environment", 1, KEY_ENV, "not set; the buttondown backend needs it")]
             )
         nl = config.newsletter
-        self.api = ApiClient(
+        self.api = ApiClient.for_newsletter(
             "Buttondown",
             nl.api_url or DEFAULT_API,
             {"Authorization": f"Token {key}", "Accept": "application/json"},
+            nl,
             session=session,
             error_text=error_text,
-            timeout=nl.api_timeout,
-            retries=nl.api_retries,
-            backoff=nl.api_backoff,
             sleep=sleep,
         )
 
     @staticmethod
     def _remote(email: Any) -> Remote:
-        if not isinstance(email, dict) or "id" not in email:
-            raise DeliveryError("Buttondown answered without an email object")
-        status = str(email.get("status", ""))
-        return Remote(id=str(email["id"]), state=_STATE.get(status, STOPPED), status=status)
+        return remote_of(email, "Buttondown", "an email object", _STATE)
 
     def find(self, key: str) -> Remote | None:
         params = [("status", s) for s in LISTED]

@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from pipeline.config import NewsletterConfig
 from pipeline.newsletter.errors import DeliveryError
 from pipeline.retryafter import retry_after
 from pipeline.secrets import redact
@@ -58,6 +59,31 @@ class ApiClient:
         self.backoff = backoff
         self.max_wait = max_wait
         self.sleep = sleep
+
+    @classmethod
+    def for_newsletter(
+        cls,
+        service: str,
+        base_url: str,
+        headers: Mapping[str, str],
+        settings: NewsletterConfig,
+        *,
+        session: requests.Session,
+        error_text: ErrorText,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> ApiClient:
+        """A client with the timeout, retries and back-off set in ``[newsletter]``."""
+        return cls(
+            service,
+            base_url,
+            headers,
+            session=session,
+            error_text=error_text,
+            timeout=settings.api_timeout,
+            retries=settings.api_retries,
+            backoff=settings.api_backoff,
+            sleep=sleep,
+        )
 
     def url(self, path: str) -> str:
         """Absolute URL under the API base; refuses to send our key to any other host."""

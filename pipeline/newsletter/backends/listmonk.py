@@ -16,7 +16,7 @@ import requests
 
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
-from pipeline.newsletter.backends.base import DRAFT, SENDING, SENT, STOPPED, Remote
+from pipeline.newsletter.backends.base import DRAFT, SENDING, SENT, Remote, remote_of
 from pipeline.newsletter.backends.http import ApiClient
 from pipeline.newsletter.compose import Digest
 from pipeline.newsletter.errors import DeliveryError
@@ -74,27 +74,22 @@ class ListmonkBackend:
             raise ConfigError(problems)
         self.lists = list(nl.listmonk_lists)
         self.from_address = nl.from_address
-        self.api = ApiClient(
+        self.api = ApiClient.for_newsletter(
             "listmonk",
             nl.api_url,
             {
                 "Authorization": f"token {secret(USER_ENV)}:{secret(TOKEN_ENV)}",
                 "Accept": "application/json",
             },
+            nl,
             session=session,
             error_text=error_text,
-            timeout=nl.api_timeout,
-            retries=nl.api_retries,
-            backoff=nl.api_backoff,
             sleep=sleep,
         )
 
     @staticmethod
     def _remote(campaign: Any) -> Remote:
-        if not isinstance(campaign, dict) or "id" not in campaign:
-            raise DeliveryError("listmonk answered without a campaign object")
-        status = str(campaign.get("status", ""))
-        return Remote(id=str(campaign["id"]), state=_STATE.get(status, STOPPED), status=status)
+        return remote_of(campaign, "listmonk", "a campaign object", _STATE)
 
     def _search(self, params: dict[str, str], key: str) -> Remote | None:
         page = 1
