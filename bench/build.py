@@ -11,11 +11,15 @@ is generated (or reused) under ``bench/.work/corpus-N/``, then R interleaved rou
 3. warm ``publish build``: same cache and out, nothing changed;
 4. ``publish build`` after editing one post (a different edit each round).
 
-Each step is timed with ``time.perf_counter`` around the child process. Memory is reported two
-ways: ru_maxrss from ``os.wait4`` (the largest single process among the child and the
-descendants it reaped), and the sampled sum of RSS over the whole process tree (what a process
-pool really costs). The result is a Markdown table of medians on stdout; raw figures go to
+Each step is timed with ``time.perf_counter`` around the child process. Memory is reported
+two ways: the largest single process (ru_maxrss from ``os.wait4``, or VmHWM sampled from
+/proc), and the sampled sum of PSS over the whole process tree (what a process pool really
+costs: a page that forked workers share is counted once, where summed RSS counts it in each).
+The result is a Markdown table of medians on stdout; raw figures go to
 ``bench/.work/results-*.json`` and each run's output to ``bench/.work/logs/``.
+
+The cold step's folders are emptied at the start of the round, before Hugo runs (see
+``run_size``).
 
 ``publish`` runs as ``$PUBLISH_PYTHON -m pipeline build ...`` (default: this interpreter).
 """
@@ -122,8 +126,8 @@ def verify_hugo_feed(feed: Path, n: int, seed: int) -> str:
 # Measuring one child process
 
 
-def _tree_rss_kib(root: int, page_kib: int) -> int:
-    """Sum of resident memory over ``root`` and all its descendants (one /proc scan)."""
+def _tree_pids(root: int) -> set[int]:
+    """``root`` and all its descendants (one /proc scan)."""
     parent: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -144,30 +148,48 @@ def _tree_rss_kib(root: int, page_kib: int) -> int:
             if child not in tree:
                 tree.add(child)
                 frontier.append(child)
-    total = 0
-    for pid in tree:
+    return tree
+
+
+def _status_kib(pid: int, field: bytes) -> int:
+    """A ``kB`` line of /proc/PID/status or smaps_rollup (0 when gone or absent)."""
+    for name in ("status", "smaps_rollup"):
         try:
-            with open(f"/proc/{pid}/statm", "rb") as f:
-                total += int(f.read().split()[1]) * page_kib
+            with open(f"/proc/{pid}/{name}", "rb") as f:
+                for line in f:
+                    if line.startswith(field):
+                        return int(line.split()[1])
         except (OSError, IndexError, ValueError):
-            continue
-    return total
+            return 0
+    return 0
+
+
+def _tree_memory_kib(root: int) -> tuple[int, int]:
+    """(summed PSS of the tree, largest VmHWM in it). PSS shares each copy-on-write page of a
+    forked worker among the processes that map it, where summed RSS would count it in each."""
+    pss = hwm = 0
+    for pid in _tree_pids(root):
+        pss += _status_kib(pid, b"Pss:")
+        hwm = max(hwm, _status_kib(pid, b"VmHWM:"))
+    return pss, hwm
 
 
 class TreeSampler(threading.Thread):
-    """Polls the summed RSS of a process tree until stopped; keeps the peak."""
+    """Polls a process tree's memory until stopped; keeps the peaks."""
 
-    def __init__(self, pid: int, interval: float = 0.05) -> None:
+    def __init__(self, pid: int, interval: float = 0.1) -> None:
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
-        self.peak_kib = 0
+        self.peak_pss_kib = 0
+        self.peak_hwm_kib = 0
         self._stop_event = threading.Event()
-        self._page_kib = os.sysconf("SC_PAGE_SIZE") // 1024
 
     def run(self) -> None:
         while not self._stop_event.is_set():
             with contextlib.suppress(OSError):
-                self.peak_kib = max(self.peak_kib, _tree_rss_kib(self.pid, self._page_kib))
+                pss, hwm = _tree_memory_kib(self.pid)
+                self.peak_pss_kib = max(self.peak_pss_kib, pss)
+                self.peak_hwm_kib = max(self.peak_hwm_kib, hwm)
             self._stop_event.wait(self.interval)
 
     def stop(self) -> None:
@@ -182,9 +204,10 @@ class Run:
     seconds: float
     exit_code: int
     maxrss_kib: int
-    """ru_maxrss from wait4: the largest single process (child or a reaped descendant)."""
+    """The largest single process: ru_maxrss from wait4 (the child or a reaped descendant),
+    or a larger VmHWM sampled from /proc."""
     tree_peak_kib: int
-    """Sampled peak of the summed RSS of the child and all its descendants."""
+    """Sampled peak of the summed PSS of the child and all its descendants."""
     files_written: int | None = None
     """Output files created or modified by this run (publish only)."""
     log: str = ""
@@ -208,8 +231,8 @@ def measure(step: str, rnd: int, cmd: list[str], cwd: Path, log: Path) -> Run:
         rnd,
         seconds,
         proc.returncode,
-        usage.ru_maxrss,
-        max(sampler.peak_kib, usage.ru_maxrss),
+        max(usage.ru_maxrss, sampler.peak_hwm_kib),
+        sampler.peak_pss_kib,
         log=str(log.relative_to(REPO)),
     )
 
@@ -308,6 +331,14 @@ def run_size(
     try:
         for rnd in range(1, rounds + 1):
             edited.write_bytes(original)
+            if "cold" in steps:
+                # Emptied before Hugo runs, not just before the cold build: an ext4 without a
+                # journal (this machine's) skips inode numbers freed in the last 30 s, so
+                # creating 20,000 files right after deleting 20,000 costs seconds of kernel
+                # time a fresh clone never pays.
+                shutil.rmtree(out, ignore_errors=True)
+                shutil.rmtree(cache, ignore_errors=True)
+                shutil.rmtree(root / ".publish-cache", ignore_errors=True)
             if hugo is not None:
                 shutil.rmtree(public, ignore_errors=True)
                 cmd = [
@@ -320,14 +351,16 @@ def run_size(
                 ]
                 report(measure("hugo", rnd, cmd, root / "hugo", logs / f"hugo-{rnd}.log"))
                 if rnd == 1 and runs[-1].exit_code == 0:
-                    print(
-                        "  hugo feed: " + verify_hugo_feed(public / "index.xml", n, seed),
-                        file=sys.stderr,
+                    # in a child: parsing a 150 MB feed here would grow this process, and
+                    # Linux carries a parent's high-water mark into the next child's ru_maxrss
+                    verify = [sys.executable, __file__, "--verify-hugo", str(public / "index.xml")]
+                    said = subprocess.run(
+                        [*verify, str(n), str(seed)], capture_output=True, text=True
                     )
+                    if said.returncode:
+                        raise SystemExit(said.stderr.strip() or said.stdout.strip())
+                    print("  hugo feed: " + said.stdout.strip(), file=sys.stderr)
             if "cold" in steps:
-                shutil.rmtree(out, ignore_errors=True)
-                shutil.rmtree(cache, ignore_errors=True)
-                shutil.rmtree(root / ".publish-cache", ignore_errors=True)
                 cache.mkdir(parents=True)
                 publish("cold", rnd)
             if "warm" in steps:
@@ -402,7 +435,7 @@ def summarise(n: int, runs: list[Run]) -> list[Row]:
 def markdown(rows: list[Row]) -> str:
     head = (
         "| Posts | Build | Median s (min–max) | × Hugo | Peak RSS, largest process (MiB) "
-        "| Peak RSS, process tree (MiB) | ms / post | Files written |"
+        "| Peak PSS, process tree (MiB) | ms / post | Files written |"
     )
     lines = [head, "|" + "---|" * 8]
     for r in rows:
@@ -436,6 +469,11 @@ def machine() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--verify-hugo"]:  # run by run_size in a child process
+        feed, n, seed = argv[1:4]
+        print(verify_hugo_feed(Path(feed), int(n), int(seed)))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", type=int, nargs="*", default=[1000, 5000, 10000])
     parser.add_argument("--rounds", type=int, default=3)
