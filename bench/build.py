@@ -11,7 +11,8 @@ is generated (or reused) under ``bench/.work/corpus-N/``, then R interleaved rou
 3. warm ``publish build``: same cache and out, nothing changed;
 4. ``publish build`` after editing one post (a different edit each round).
 
-Each step is timed with ``time.perf_counter`` around the child process. Memory is reported
+Each step is timed with ``time.perf_counter`` around the child process, after an untimed
+``sync`` (the last step's writes are on disk before the next starts). Memory is reported
 two ways: the largest single process (ru_maxrss from ``os.wait4``, or VmHWM sampled from
 /proc), and the sampled sum of PSS over the whole process tree (what a process pool really
 costs: a page that forked workers share is counted once, where summed RSS counts it in each).
@@ -217,6 +218,10 @@ def measure(step: str, rnd: int, cmd: list[str], cwd: Path, log: Path) -> Run:
     log.parent.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env.pop("PUBLISH_CACHE_DIR", None)
+    # one step's writeback must not land in the next step's time (as hyperfine's --prepare
+    # sync): what the step itself leaves to the disk after it exits is not timed, for Hugo
+    # or for publish
+    os.sync()
     with log.open("wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
