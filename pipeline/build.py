@@ -83,14 +83,13 @@ class Output(NamedTuple):
 
 
 class _FormatMemo(threading.local):
-    """What the feeds of the one format being written share (site, sections, tags): each
-    item's serialised entry, and where each entry already sits in a feed written this build
-    (so the next feed copies it from there). Dropped when the next format starts, so at most
-    one format's entries are held; outputs are ordered by format for this. One per thread."""
+    """Where each entry already sits in a feed of the format being written, written this
+    build (site, sections, tags): the next feed copies it from there instead of serialising
+    it again. Dropped when the next format starts; outputs are ordered by format for this.
+    One per thread. (Entries themselves are not kept: the file holds them.)"""
 
     def __init__(self) -> None:
         self.format = ""
-        self.entries: dict[str, bytes] = {}
         self.written: list[tuple[str, FeedIndex]] = []
 
     def for_format(self, fmt: str) -> _FormatMemo:
@@ -100,7 +99,7 @@ class _FormatMemo(threading.local):
         return self
 
     def clear(self) -> None:
-        self.format, self.entries, self.written = "", {}, []
+        self.format, self.written = "", []
 
 
 _MEMO = _FormatMemo()
@@ -181,7 +180,7 @@ def plan_outputs(
                         kind,
                     )
                 )
-    # by format, so each format's feeds are written together and share serialised entries
+    # by format, so each format's feeds are written together and copy entries from each other
     outputs.extend(sorted(feed_outputs, key=lambda o: _format_of(o.path)))
     events = tuple(i for i in items if i.event is not None)
     if events:
@@ -542,11 +541,7 @@ def _write_feed(state: _WriteState, job: _Job) -> tuple[bool, Stamp, FeedIndex]:
     items = doc.items
 
     def make(n: int) -> bytes:
-        item = items[n]
-        found = memo.entries.get(item.digest)
-        if found is None:
-            found = memo.entries[item.digest] = fmt.entry(state.html.fill(item)).encode()
-        return found
+        return fmt.entry(state.html.fill(items[n])).encode()
 
     head = fmt.head(state.cfg, doc.title, doc.purpose, items, doc.page)
     path = state.out_dir / job.output.path

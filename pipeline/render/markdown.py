@@ -17,12 +17,12 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urljoin
 
-import cmarkgfm
 from cmarkgfm.cmark import Options
 
 from pipeline.model import LinkRef, SourceDoc
 from pipeline.paths import asset_url, is_external, url_scheme
 from pipeline.render import RENDERER_VERSION
+from pipeline.render.cmark import to_html
 from pipeline.render.gitbook import TAG, gitbook_plugin, parse_args
 from pipeline.render.gitbook_text import preprocess
 from pipeline.render.sanitize import sanitize
@@ -262,7 +262,7 @@ def engine() -> MarkdownIt:
 
 
 _OPTIONS = Options.CMARK_OPT_UNSAFE  # raw HTML is kept here and sanitised by us below
-_EXTENSIONS = ["table", "strikethrough"]
+_EXTENSIONS = ("table", "strikethrough")
 _RAW_HTML = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$)|/[A-Za-z]|!--|\?|!\[CDATA)", re.M)
 _URL_ATTR = re.compile(r'="(?:(?<=\bhref=")|(?<=\b(src)="))([^"]*)"')
 """The value of each ``href="..."``/``src="..."``; the match starts at ``="`` because a literal
@@ -279,9 +279,7 @@ def render(body: str, ctx: PageContext) -> str:
     and heading ids are rewritten after. A body with raw HTML of its own goes through the
     tokenizing sanitizer; one without needs only a regex over the attributes cmark wrote.
     """
-    out: str = cmarkgfm.markdown_to_html_with_extensions(
-        preprocess(body), options=_OPTIONS, extensions=_EXTENSIONS
-    )
+    out = to_html(preprocess(body), _OPTIONS, _EXTENSIONS)
     if _RAW_HTML.search(body):
         out, anchors = sanitize(
             out, lambda raw, kind, _line: ctx.resolve(_author_form(raw), kind), ctx.line_offset
