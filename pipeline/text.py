@@ -9,6 +9,27 @@ _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\uff
 """XML-illegal characters, plus C1 controls (readers decode them as cp1252: U+0080 shows €)."""
 
 
+_C0 = bytes(c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)) + b"\x7f"
+_ILLEGAL_UTF8 = re.compile(rb"\xc2[\x80-\x9f]|\xed[\xa0-\xbf]|\xef\xbf[\xbe\xbf]")
+"""The rest of ``_ILLEGAL_XML`` in UTF-8 ("surrogatepass" for surrogates): C1 controls,
+surrogates, U+FFFE and U+FFFF. Each starts with a lead byte, so a match is one character."""
+
+
 def clean(text: str) -> str:
     """NFC text without XML-illegal characters (they make feeds unparseable)."""
-    return _ILLEGAL_XML.sub("", unicodedata.normalize("NFC", text))
+    text = unicodedata.normalize("NFC", text)
+    if len(text) >= 256 and _is_clean(text):
+        return text
+    return _ILLEGAL_XML.sub("", text)
+
+
+def _is_clean(text: str) -> bool:
+    """True when ``text`` holds nothing ``_ILLEGAL_XML`` matches. For long text (every item's
+    HTML): byte operations run at memory speed, where the regex tests each character against
+    its class (a tenth of a millisecond per post)."""
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data.translate(None, _C0)) != len(data):
+        return False
+    if b"\xc2" in data or b"\xed" in data or b"\xef\xbf" in data:
+        return _ILLEGAL_UTF8.search(data) is None
+    return True

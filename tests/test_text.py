@@ -1,0 +1,41 @@
+"""Text hygiene: the fast test for long text agrees with the regex on every character."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.text import _ILLEGAL_XML, clean
+
+ILLEGAL = "\x00\x01\x08\x0b\x0c\x0e\x1f\x7f\x80\x85\x9f\ud800\udbff\udc00\udfff\ufffe\uffff"
+EDGES = "\t\n\r \x7e\xa0\xa9\u00e9e\u0301\ud7ff\ue000\ufffd\U00010000\U0010ffff€▶"
+
+
+def reference(text: str) -> str:
+    return _ILLEGAL_XML.sub("", unicodedata.normalize("NFC", text))
+
+
+@settings(max_examples=400)
+@given(
+    st.text(alphabet=st.sampled_from(ILLEGAL + EDGES) | st.characters(), max_size=40),
+    st.integers(min_value=0, max_value=600),
+)
+def test_long_and_short_text_cleaned_as_the_regex_does(core: str, padding: int) -> None:
+    for text in (core, "x" * padding + core, core + "<p>ascii</p>" * (padding // 10)):
+        assert clean(text) == reference(text)
+
+
+def test_each_illegal_character_is_removed_from_long_text() -> None:
+    body = "<p>" + "word " * 100 + "</p>"
+    for ch in ILLEGAL:
+        for text in (body + ch, ch + body, body + ch + "é" + body):
+            assert ch not in clean(text), repr(ch)
+            assert clean(text) == reference(text)
+
+
+def test_legal_edges_are_kept() -> None:
+    text = "<p>" + "word " * 100 + EDGES + "</p>"
+    assert clean(text) == unicodedata.normalize("NFC", text)
+    assert "\U0010ffff" in clean(text) and "\t" in clean(text)
