@@ -274,6 +274,7 @@ def publish_cmd(python: str, root: Path, out: Path, cache: Path) -> list[str]:
         str(out),
         "--cache-dir",
         str(cache),
+        "--timings",  # each stage's time, in the step's log
     ]
 
 

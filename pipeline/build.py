@@ -52,6 +52,7 @@ from pipeline.syndication.directory import FeedLink, render_index, render_opml
 from pipeline.syndication.ical import render_ics
 from pipeline.syndication.jsonfeed import JSON_FEED
 from pipeline.syndication.rss import RSS
+from pipeline.timings import Timings
 
 WRITING_MARKER = ".publish-writing.tmp"
 """Present while outputs are being written: found at the start, the last build was killed."""
@@ -344,13 +345,14 @@ def build(
     known_stale: bool = False,
     inputs_fingerprint: str | None = None,
     previous: Manifest | None = None,
+    timings: Timings | None = None,
 ) -> BuildResult:
     """Validate, render and write every output into ``out_dir``.
 
     ``known_stale`` skips the nothing-changed check when the caller has just made it, with
     ``inputs_fingerprint`` the fingerprint it computed for that (taken before anything was
     read, so an edit made during the build is seen by the next one) and ``previous`` the
-    manifest it read.
+    manifest it read. ``timings`` records each stage's wall time.
 
     Everything that can fail on content fails before the output folder is touched; the
     write phase holds a lock so two builds never interleave their files.
@@ -365,7 +367,15 @@ def build(
             return cached
     try:
         return _build(
-            cfg, content_dir, out_dir, now, cache_dir, strict, inputs_fingerprint, previous
+            cfg,
+            content_dir,
+            out_dir,
+            now,
+            cache_dir,
+            strict,
+            inputs_fingerprint,
+            previous,
+            timings or Timings(),
         )
     finally:
         gc.unfreeze()
@@ -380,10 +390,12 @@ def _build(
     strict: bool,
     inputs_fingerprint: str,
     previous: Manifest,
+    timings: Timings,
 ) -> BuildResult:
     notes: list[str] = []
     ledger_before = stat_key(content_dir / cfg.content.id_ledger)
     site = load_site(cfg, content_dir, strict=strict, write_ledger=True, cache_dir=cache_dir)
+    timings.mark("load")
     # The site's objects live as long as the build: the collector stops scanning them (a
     # third of a second at 10,000 posts), and forked workers stop copying their pages by
     # touching them. build() unfreezes when it returns.
@@ -399,6 +411,7 @@ def _build(
     site = Site(tuple(i if i.episode else i.evolve(body="") for i in rendered), site.warnings)
     del rendered
     gc.freeze()
+    timings.mark("render")
     html = HtmlSource(cache_dir)
     outputs, links, copies = plan_outputs(cfg, content_dir, site, now, previous, html, out_dir)
     inputs_written = stat_key(content_dir / cfg.content.id_ledger) != ledger_before
@@ -416,6 +429,7 @@ def _build(
             inputs_written = True
     if inputs_written:  # the build changed its own inputs: record them as they are now
         inputs_fingerprint = fingerprint(cfg, content_dir, out_dir)
+    timings.mark("plan")
     with exclusive_lock(out_dir):
         writing = out_dir / WRITING_MARKER
         if writing.exists() or not previous.fingerprint:
@@ -438,6 +452,7 @@ def _build(
                 unchanged += 1
             if index is not None:
                 save_index(cache_dir, rel, index)
+        timings.mark("write")
         for output in outputs:
             if output.inputs:
                 inputs[output.path] = output.inputs
@@ -478,6 +493,7 @@ def _build(
             ),
         )
         writing.unlink()
+    timings.mark("finish")
     return result
 
 

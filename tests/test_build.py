@@ -11,7 +11,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from pipeline.build import build
 from pipeline.cli import main
@@ -47,6 +47,23 @@ def test_cli_build_prints_one_summary_line(site: Path, runner: CliRunner) -> Non
     assert result.stdout == ""
     summary = [ln for ln in result.stderr.splitlines() if ln.startswith("Built ")]
     assert len(summary) == 1 and re.search(r"Built \d+ feeds from 11 items", summary[0])
+
+
+def test_timings_name_every_stage_that_ran(site: Path, runner: CliRunner) -> None:
+    args = ["build", "--config", str(site / "publish.toml"), "--out", str(site / "feeds")]
+
+    def stages(result: Result) -> list[str]:
+        assert result.exit_code == 0, result.output
+        lines = [ln for ln in result.stderr.splitlines() if ln.startswith("timings: ")]
+        assert len(lines) == 1, result.stderr
+        found = re.findall(r"([a-z-]+) (\d+\.\d\d) s", lines[0])
+        assert all(float(seconds) >= 0 for _, seconds in found)
+        return [name for name, _ in found]
+
+    full = ["check", "start-up", "load", "render", "plan", "write", "finish"]
+    assert stages(runner.invoke(main, [*args, "--timings"])) == full
+    assert stages(runner.invoke(main, [*args, "--timings"])) == ["check"]  # nothing changed
+    assert "timings:" not in runner.invoke(main, args).stderr
 
 
 @pytest.mark.parametrize("key", ["", "essays", "updates", "episodes", "tags/governance"])

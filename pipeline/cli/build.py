@@ -42,6 +42,7 @@ def report_warnings(warnings: tuple[object, ...], quiet: bool) -> None:
 @out_option
 @cache_option
 @click.option("--strict", is_flag=True, help="Treat missing ids and warnings as errors.")
+@click.option("--timings", is_flag=True, help="Print the wall time of each stage on stderr.")
 @format_option("text", "json")
 @quiet_option
 @handle_errors
@@ -51,6 +52,7 @@ def build(
     out_dir: Path,
     cache_dir: Path | None,
     strict: bool,
+    timings: bool,
     fmt: str,
     quiet: bool,
 ) -> None:
@@ -62,16 +64,20 @@ def build(
     """
     from pipeline.buildstate import cached_result, fingerprint, read_manifest
     from pipeline.errors import ContentError
+    from pipeline.timings import Timings
 
     started = time.perf_counter()
+    stages = Timings(started)
     cfg, content = open_config(config_path, content_dir)
     now = dt.datetime.now(dt.UTC)
     current = fingerprint(cfg, content, out_dir)
     previous = read_manifest(out_dir)
     result = cached_result(previous, current, out_dir, now)
+    stages.mark("check")
     if result is None:  # something changed: load the whole pipeline only now (start-up time)
         from pipeline.build import build as run_build
 
+        stages.mark("start-up")
         result = run_build(
             cfg,
             content,
@@ -82,6 +88,7 @@ def build(
             known_stale=True,
             inputs_fingerprint=current,
             previous=previous,
+            timings=stages,
         )
     report_warnings(result.warnings, quiet)
     for note in result.notes:
@@ -111,6 +118,8 @@ def build(
         f"{n_warn} warning{'s' if n_warn != 1 else ''} in {elapsed:.1f} s",
         err=True,
     )
+    if timings:
+        click.echo(f"timings: {stages.summary()}", err=True)
 
 
 @click.command()
