@@ -532,10 +532,17 @@ def _load_doc(
 
 
 def reload_body(cfg: Config, content_dir: Path, item: Item) -> str:
-    """The Markdown body of an item the load cache gave without it, as load_site makes it."""
+    """The Markdown body of an item the load cache gave without it, as load_site makes it.
+
+    Raises ContentError when the file no longer holds the text it was loaded from (edited
+    during the build): its rendering would be cached under the digest of another text."""
     _, text = read_text(content_dir, content_dir / item.source, cfg.content.max_file_bytes)
     parsed = split(text)
-    return _h1_title(parsed.meta, parsed.body)[1]
+    body = _h1_title(parsed.meta, parsed.body)[1]
+    if item.body_digest and body_digest(body) != item.body_digest:
+        message = "changed while the build was running: run it again"
+        raise ContentError([_shown(content_dir, Problem(item.source, 1, "file", message))])
+    return body
 
 
 def _h1_title(meta: Mapping[str, Any], body: str) -> tuple[str | None, str]:

@@ -327,3 +327,33 @@ def test_a_site_large_enough_for_process_pools(tmp_path: Path) -> None:
     cold_out = tmp_path / "cold-out"
     build(site, cold_out, tmp_path / "cold-cache")
     assert tree(out) == tree(cold_out)
+
+
+def test_a_file_edited_during_the_build_is_not_rendered_under_its_old_digest(
+    site: Path, tmp_path: Path
+) -> None:
+    """An item from the load cache comes without its body; when it must be rendered again,
+    the file is read again. If it was edited in between, that text is not the one the item
+    (and the render cache key) stands for: the build stops instead of caching a mismatch."""
+    import functools
+
+    from pipeline.errors import ContentError
+    from pipeline.loader import reload_body
+    from pipeline.site import render_items
+
+    cache = tmp_path / "cache"
+    age(site)
+    build(site, tmp_path / "out", cache)
+    (cache / "render.sqlite3").unlink()  # every item must be rendered again
+    cfg = load_config(site / "publish.toml")
+    content = site / "content"
+    loaded = load_site(cfg, content, cache_dir=cache)
+    cached = next(i for i in loaded.items if not i.body and i.body_digest and not i.episode)
+    body_of = functools.partial(reload_body, cfg, content)
+    assert body_digest(body_of(cached)) == cached.body_digest  # unchanged: read as loaded
+    path = content / cached.source
+    path.write_text(path.read_text(encoding="utf-8") + "\nAdded mid-build.\n", encoding="utf-8")
+    with pytest.raises(ContentError) as raised:
+        render_items(cfg, loaded.items, cache, lazy=True, body_of=body_of)
+    assert raised.value.problems[0].path.endswith(cached.source)
+    assert "changed while the build was running" in str(raised.value)
