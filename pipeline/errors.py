@@ -43,6 +43,10 @@ class ContentError(PublishError):
         self.problems: Sequence[Problem] = sorted(set(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[ContentError], tuple[list[Problem]]]:
+        """Rebuilt from its problems when raised in a worker process (not from its text)."""
+        return type(self), (list(self.problems),)
+
 
 class ConfigError(PublishError):
     """The configuration file is missing, malformed, or has unknown keys or wrong types."""

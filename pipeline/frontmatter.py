@@ -62,15 +62,28 @@ def decode(raw: bytes) -> str:
 
 def split(text: str) -> Parsed:
     """Separate ``---`` fenced YAML front matter from the Markdown body."""
+    fenced = _fenced(text)
+    if fenced is None:
+        return Parsed({}, {}, text, 1)
+    yaml_text, body, end = fenced
+    meta, key_lines = _load_yaml(yaml_text, first_line=2)
+    return Parsed(meta, key_lines, body, end + 2, has_front_matter=True)
+
+
+def split_body(text: str) -> str:
+    """The body :func:`split` gives, without reading the YAML (a tenth of a millisecond)."""
+    fenced = _fenced(text)
+    return text if fenced is None else fenced[1]
+
+
+def _fenced(text: str) -> tuple[str, str, int] | None:
+    """(front matter, body, 0-based line of the closing fence), or None without a fence."""
     lines = text.split("\n")
     if not lines or not _FENCE.match(lines[0]):
-        return Parsed({}, {}, text, 1)
+        return None
     for end in range(1, len(lines)):
         if _FENCE.match(lines[end]) or (lines[end].rstrip() == "..." and end > 0):
-            yaml_text = "\n".join(lines[1:end])
-            body = "\n".join(lines[end + 1 :])
-            meta, key_lines = _load_yaml(yaml_text, first_line=2)
-            return Parsed(meta, key_lines, body, end + 2, has_front_matter=True)
+            return "\n".join(lines[1:end]), "\n".join(lines[end + 1 :]), end
     raise FrontMatterError(1, "front matter", "opening '---' has no closing '---' line")
 
 

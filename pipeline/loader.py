@@ -25,7 +25,7 @@ from pipeline.config import Config
 from pipeline.dates import to_datetime
 from pipeline.digests import body_digest, content_digest
 from pipeline.errors import ContentError, Problem
-from pipeline.frontmatter import FrontMatterError, Parsed, decode, split
+from pipeline.frontmatter import FrontMatterError, Parsed, decode, split, split_body
 from pipeline.ids import IdLedger
 from pipeline.loadcache import LoadCache, Record, pack, text_digest
 from pipeline.model import KIND_OF_SECTION, SECTION_OF_KIND, Event, Item, Site
@@ -531,18 +531,21 @@ def _load_doc(
     )
 
 
-def reload_body(cfg: Config, content_dir: Path, item: Item) -> str:
-    """The Markdown body of an item the load cache gave without it, as load_site makes it.
+def reload_body(cfg: Config, content_dir: Path, source: str, digest: str) -> str:
+    """The Markdown body of an item loaded without it (from the load cache, or by a worker),
+    as load_site makes it, read again from ``source``.
 
-    Raises ContentError when the file no longer holds the text it was loaded from (edited
-    during the build): its rendering would be cached under the digest of another text."""
-    _, text = read_text(content_dir, content_dir / item.source, cfg.content.max_file_bytes)
-    parsed = split(text)
-    body = _h1_title(parsed.meta, parsed.body)[1]
-    if item.body_digest and body_digest(body) != item.body_digest:
-        message = "changed while the build was running: run it again"
-        raise ContentError([_shown(content_dir, Problem(item.source, 1, "file", message))])
-    return body
+    Raises ContentError when the file no longer holds the body it was loaded with (``digest``:
+    edited during the build), whose rendering would be cached under another text's digest."""
+    _, text = read_text(content_dir, content_dir / source, cfg.content.max_file_bytes)
+    body = split_body(text)  # the YAML is not read again: the digest tells which body it was
+    if body_digest(body) == digest:
+        return body
+    cut = _h1_title({}, body)[1]  # an item without a title key: its opening H1 was cut
+    if cut != body and body_digest(cut) == digest:
+        return cut
+    message = "changed while the build was running: run it again"
+    raise ContentError([_shown(content_dir, Problem(source, 1, "file", message))])
 
 
 def _h1_title(meta: Mapping[str, Any], body: str) -> tuple[str | None, str]:

@@ -42,12 +42,19 @@ class Rendered(NamedTuple):
     """SHA-256 of ``html``: what outputs depend on, known without reading the HTML."""
 
 
+BodyOf = Callable[[str, str], str]
+"""(source, body digest) -> the Markdown body, for items loaded without it: see
+:func:`pipeline.loader.reload_body`."""
+
+
 @dataclass(frozen=True)
 class _Job:
     key: str
     source: str
     url: str
-    body: str
+    body: str | None
+    """None: read by the worker that renders it (``body_of``)."""
+    body_digest: str
     image: str | None
     line_offset: int
 
@@ -207,9 +214,14 @@ def _init_worker(
     asset_base: str | None,
     slug_style: str,
     cache_dir: Path | None,
+    body_of: BodyOf | None,
 ) -> None:
     _WORKER_STATE.update(
-        url_of=url_of, site_url=site_url, asset_base=asset_base, slug_style=slug_style
+        url_of=url_of,
+        site_url=site_url,
+        asset_base=asset_base,
+        slug_style=slug_style,
+        body_of=body_of,
     )
     if cache_dir is not None:
         _WORKER_STATE["cache"] = RenderCache(cache_dir)
@@ -240,7 +252,12 @@ def _render_job(job: _Job) -> tuple[str, Rendered]:
     )
     tracked = _TrackingMap(url_of)
     ctx.url_of = tracked
-    html = clean(render(job.body, ctx))
+    body = job.body
+    if body is None:
+        body_of = _WORKER_STATE["body_of"]
+        assert callable(body_of)
+        body = str(body_of(job.source, job.body_digest))
+    html = clean(render(body, ctx))
     image = ctx.resolve(job.image, "image") if job.image else None
     deps = sorted(tracked.seen.items())
     names, values = tuple(a for a, _ in deps), tuple(b for _, b in deps)
@@ -289,14 +306,15 @@ def render_items(
     workers: int | None = None,
     *,
     lazy: bool = False,
-    body_of: Callable[[Item], str] | None = None,
+    body_of: BodyOf | None = None,
 ) -> list[Item]:
     """Fill ``html``, ``assets``, ``image`` and ``digest`` of every item, from the cache where
     possible.
 
     With ``lazy``, HTML found in the cache is not read: the item gets ``html_key`` instead
     (see :class:`HtmlSource`). ``body_of`` supplies the Markdown of an item loaded without
-    it (see :func:`pipeline.loader.load_site`) when it must be rendered after all.
+    it (see :func:`pipeline.loader.load_site`) when it must be rendered after all: called by
+    the worker that renders it, so bodies never go through a pipe.
     """
     if url_of is None:
         url_of = {i.source: i.url for i in items}
@@ -317,12 +335,13 @@ def render_items(
         for item, key in zip(items, keys, strict=True):
             if key in fresh:
                 continue
-            body = item.body
+            body: str | None = item.body
             if not body and item.body_digest not in ("", EMPTY_DIGEST):
                 if body_of is None:
                     raise ValueError(f"{item.source}: loaded without its body; pass body_of")
-                body = body_of(item)
-            todo.append(_Job(key, item.source, item.url, body, item.image, _offset(item)))
+                body = None
+            digest = item.body_digest
+            todo.append(_Job(key, item.source, item.url, body, digest, item.image, _offset(item)))
         done: dict[str, Rendered] = dict(fresh)
         n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         if len(todo) >= PARALLEL_THRESHOLD and n_workers > 1:
@@ -330,11 +349,11 @@ def render_items(
             with ProcessPoolExecutor(
                 n_workers,
                 initializer=_init_worker,
-                initargs=(url_of, site_url, asset_base, cfg.content.slug_style, cache_dir),
+                initargs=(url_of, site_url, asset_base, cfg.content.slug_style, cache_dir, body_of),
             ) as pool:
                 results = [r for chunk in pool.map(_render_chunk, chunks) for r in chunk]
         else:
-            _init_worker(url_of, site_url, asset_base, cfg.content.slug_style, None)
+            _init_worker(url_of, site_url, asset_base, cfg.content.slug_style, None, body_of)
             results = [_render_job(j) for j in todo]
             cache.put_many(results)
         done.update(results)

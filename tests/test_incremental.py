@@ -329,18 +329,23 @@ def test_a_site_large_enough_for_process_pools(tmp_path: Path) -> None:
     assert tree(out) == tree(cold_out)
 
 
+@pytest.mark.parametrize("posts", [0, 450], ids=["in-process", "render-workers"])
 def test_a_file_edited_during_the_build_is_not_rendered_under_its_old_digest(
-    site: Path, tmp_path: Path
+    site: Path, tmp_path: Path, posts: int
 ) -> None:
-    """An item from the load cache comes without its body; when it must be rendered again,
-    the file is read again. If it was edited in between, that text is not the one the item
-    (and the render cache key) stands for: the build stops instead of caching a mismatch."""
+    """Items can come without their body (from the load cache, or from load workers); when
+    one is rendered, the file is read again. If it was edited in between, that text is not
+    the one the item (and the render cache key) stands for: the build stops, naming the
+    file, instead of caching a mismatch (from a render worker as well: the error crosses
+    the process boundary with its problems intact)."""
     import functools
 
     from pipeline.errors import ContentError
     from pipeline.loader import reload_body
     from pipeline.site import render_items
 
+    if posts:
+        site = _large_site(tmp_path / "large", posts)
     cache = tmp_path / "cache"
     age(site)
     build(site, tmp_path / "out", cache)
@@ -350,10 +355,11 @@ def test_a_file_edited_during_the_build_is_not_rendered_under_its_old_digest(
     loaded = load_site(cfg, content, cache_dir=cache)
     cached = next(i for i in loaded.items if not i.body and i.body_digest and not i.episode)
     body_of = functools.partial(reload_body, cfg, content)
-    assert body_digest(body_of(cached)) == cached.body_digest  # unchanged: read as loaded
+    body = body_of(cached.source, cached.body_digest)  # unchanged: read as it was loaded
+    assert body and body_digest(body) == cached.body_digest
     path = content / cached.source
     path.write_text(path.read_text(encoding="utf-8") + "\nAdded mid-build.\n", encoding="utf-8")
     with pytest.raises(ContentError) as raised:
         render_items(cfg, loaded.items, cache, lazy=True, body_of=body_of)
-    assert raised.value.problems[0].path.endswith(cached.source)
+    assert [p.path.endswith(cached.source) for p in raised.value.problems] == [True]
     assert "changed while the build was running" in str(raised.value)

@@ -169,3 +169,36 @@ def test_event_times_and_errors_name_the_right_key(tmp_path: Path, runner: CliRu
     assert runner.invoke(main, args).exit_code == 0
     ics = (tmp_path / "out/events.ics").read_text()
     assert "DTSTART;TZID=UTC:20250203T180000" in ics  # a time with a space is not all-day
+
+
+def test_reload_body_gives_the_body_the_load_gave(tmp_path: Path) -> None:
+    """Items loaded without their body get it again from the file, without reading the YAML:
+    with the opening H1 cut when it became the title, kept when a title key was given, the
+    whole text without front matter; anything else is a file edited since."""
+    import pytest
+
+    from pipeline.config import load_config
+    from pipeline.errors import ContentError
+    from pipeline.loader import load_site, reload_body
+
+    shutil.copy(FIXTURES.parent.parent / "publish.toml", tmp_path / "publish.toml")
+    content = tmp_path / "content"
+    (content / "essays").mkdir(parents=True)
+    files = {
+        "essays/h1-title.md": "---\nid: a1\ndate: 2024-01-02\n---\n\n# Heading title\n\nText.\n",
+        "essays/title-key.md": "---\nid: a2\ntitle: Key\ndate: 2024-01-03\n---\n# Kept\n\nMore.\n",
+        "essays/dots.md": "---\nid: a3\ntitle: Dots\ndate: 2024-01-04\n...\nBody after dots.\n",
+    }
+    for rel, text in files.items():
+        (content / rel).write_text(text, encoding="utf-8")
+    cfg = load_config(tmp_path / "publish.toml")
+    items = {i.source: i for i in load_site(cfg, content).items}
+    assert items["essays/h1-title.md"].title == "Heading title"
+    assert "# Heading title" not in items["essays/h1-title.md"].body
+    assert "# Kept" in items["essays/title-key.md"].body
+    for source, item in items.items():
+        assert reload_body(cfg, content, source, item.body_digest) == item.body, source
+    path = content / "essays/h1-title.md"
+    path.write_text(files["essays/h1-title.md"].replace("Text.", "Edited."), encoding="utf-8")
+    with pytest.raises(ContentError, match="changed while the build was running"):
+        reload_body(cfg, content, "essays/h1-title.md", items["essays/h1-title.md"].body_digest)
