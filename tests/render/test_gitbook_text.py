@@ -5,7 +5,10 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from pipeline.render.gitbook_text import _marked
 from pipeline.render.markdown import PageContext, render
 
 
@@ -64,3 +67,15 @@ def test_tag_arguments_cannot_inject_markup() -> None:
     assert "onmouseover" not in attribute_names(out)  # as text or a value it is harmless
     assert 'href="javascript' not in out
     assert "<script" not in out
+
+
+@settings(max_examples=500)
+@given(
+    st.lists(st.sampled_from(["{%", "%}", "`", "``", "```", "````", "~~~", "~", "\n", "a", " "]))
+)
+def test_marked_lines_are_every_line_holding_a_tag_or_fence_mark(parts: list[str]) -> None:
+    """The pre-pass looks only at these lines: one missed would leave a tag unrendered."""
+    body = "".join(parts)
+    lines = body.split("\n")
+    want = [n for n, line in enumerate(lines) if "{%" in line or "```" in line or "~~~" in line]
+    assert _marked(body) == want
