@@ -25,21 +25,49 @@ TMP_SUFFIX = ".tmp"
 
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Atomically write ``data`` to ``path`` unless it already holds those bytes."""
+    return _write_if_changed(os.fspath(path), data) is not None
+
+
+def _write_if_changed(target: str, data: bytes) -> os.stat_result | None:
+    """The new file's stat, or None when ``target`` already held ``data``."""
     try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
+        if os.stat(target).st_size == len(data):
+            with open(target, "rb") as fh:
+                if fh.read() == data:
+                    return None
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f"{TMP_PREFIX}{path.name}.{os.getpid()}{TMP_SUFFIX}"
+    return _replace_with(target, data)
+
+
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+
+
+def _replace_with(target: str, data: bytes) -> os.stat_result:
+    """Write ``data`` to a temp file beside ``target`` and rename it over ``target`` (10,000
+    pages a build: plain ``os`` calls, the folder made only when missing, the stat taken
+    from the open file)."""
+    folder, name = os.path.split(target)
+    tmp = os.path.join(folder, f"{TMP_PREFIX}{name}.{os.getpid()}{TMP_SUFFIX}")
     try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-    return True
+        fd = os.open(tmp, _CREATE, 0o666)
+    except FileNotFoundError:
+        os.makedirs(folder or ".", exist_ok=True)
+        fd = os.open(tmp, _CREATE, 0o666)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            st = os.fstat(fd)  # what a stat after the rename sees: rename keeps the mtime
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return st
 
 
 Stamp = tuple[int, int, str]
@@ -75,8 +103,10 @@ def write_output(
         digest = hashlib.sha256(data).hexdigest()
         if known is not None and _unchanged(path, digest, known):
             return False, known
-        written = write_if_changed(path, data)
-        return written, _stamp_of(path, digest)
+        st = _write_if_changed(os.fspath(path), data)
+        if st is None:
+            return False, _stamp_of(path, digest)
+        return True, (st.st_size, st.st_mtime_ns, digest)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f"{TMP_PREFIX}{path.name}.{os.getpid()}{TMP_SUFFIX}"
     h = hashlib.sha256()
