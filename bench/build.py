@@ -154,16 +154,15 @@ def _tree_pids(root: int) -> set[int]:
     return tree
 
 
-def _status_kib(pid: int, field: bytes) -> int:
-    """A ``kB`` line of /proc/PID/status or smaps_rollup (0 when gone or absent)."""
-    for name in ("status", "smaps_rollup"):
-        try:
-            with open(f"/proc/{pid}/{name}", "rb") as f:
-                for line in f:
-                    if line.startswith(field):
-                        return int(line.split()[1])
-        except (OSError, IndexError, ValueError):
-            return 0
+def _proc_kib(pid: int, name: str, field: bytes) -> int:
+    """A ``kB`` line of /proc/PID/NAME (0 when the process is gone or the line absent)."""
+    try:
+        with open(f"/proc/{pid}/{name}", "rb") as f:
+            for line in f:
+                if line.startswith(field):
+                    return int(line.split()[1])
+    except (OSError, IndexError, ValueError):
+        pass
     return 0
 
 
@@ -172,8 +171,8 @@ def _tree_memory_kib(root: int) -> tuple[int, int]:
     forked worker among the processes that map it, where summed RSS would count it in each."""
     pss = hwm = 0
     for pid in _tree_pids(root):
-        pss += _status_kib(pid, b"Pss:")
-        hwm = max(hwm, _status_kib(pid, b"VmHWM:"))
+        pss += _proc_kib(pid, "smaps_rollup", b"Pss:")
+        hwm = max(hwm, _proc_kib(pid, "status", b"VmHWM:"))
     return pss, hwm
 
 

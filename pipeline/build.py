@@ -14,7 +14,7 @@ import hashlib
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,7 +74,7 @@ class Output(NamedTuple):
     10,000 are made per build)."""
 
     path: str
-    make: Callable[[], bytes | Iterable[str]] | None = None
+    make: Callable[[], bytes] | None = None
     inputs: str = ""
     """A digest of everything the bytes are made from; when the last build recorded the same
     for a file that is still as it left it, the file is not produced at all. "" = always."""
@@ -155,15 +155,16 @@ def plan_outputs(
     previous: Manifest | None = None,
     html: HtmlSource | None = None,
     out_dir: Path | None = None,
+    salt: str | None = None,
 ) -> tuple[list[Output], list[FeedLink], list[tuple[Path, str]]]:
     """Every output file (produced lazily, so memory holds one at a time) and every copy.
 
     ``previous`` is the last build's record of its outputs (see :mod:`pipeline.buildstate`);
-    ``html`` supplies the HTML of items rendered lazily.
+    ``html`` supplies the HTML of items rendered lazily; ``salt`` is :func:`build_salt`'s.
     """
     previous = previous or Manifest()
     html = html or HtmlSource(None)
-    salt = build_salt(cfg, content_dir)
+    salt = salt or build_salt(cfg, content_dir)
     items = site.published(now)
     outputs: list[Output] = []
     links: list[FeedLink] = []
@@ -415,7 +416,10 @@ def _build(
     del rendered
     timings.mark("render")
     html = HtmlSource(cache_dir)
-    outputs, links, copies = plan_outputs(cfg, content_dir, site, now, previous, html, out_dir)
+    salt = build_salt(cfg, content_dir)
+    outputs, links, copies = plan_outputs(
+        cfg, content_dir, site, now, previous, html, out_dir, salt=salt
+    )
     inputs_written = stat_key(content_dir / cfg.content.id_ledger) != ledger_before
     if (
         any(i.episode for i in site.items)
@@ -437,7 +441,6 @@ def _build(
         if writing.exists() or not previous.fingerprint:
             remove_strays(out_dir)  # the last build was cut off (or is unknown): sweep
         writing.touch()
-        salt = build_salt(cfg, content_dir)
         jobs = _jobs(out_dir, outputs, previous, cache_dir, salt, html)
         written: list[str] = []
         unchanged = 0

@@ -15,9 +15,9 @@ import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from pipeline.errors import ConfigError, Problem
+from pipeline.paths import url_error
 
 
 @dataclass(frozen=True)
@@ -332,10 +332,9 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
         out.append(Problem(display, _key_line(text, section, key), f"{section}.{key}", message))
 
     for section, key, value in _url_values(cfg):
-        try:
-            urlsplit(value).hostname  # noqa: B018 - parsing the host is the check
-        except ValueError as exc:
-            bad(section, key, f"not a valid URL ({exc}): {value!r}")
+        error = url_error(value)
+        if error is not None:
+            bad(section, key, f"not a valid URL ({error}): {value!r}")
     if not re.match(r"^https?://[^/\s]+", cfg.site.base_url):
         bad("site", "base_url", f"expected an absolute http(s) URL, got {cfg.site.base_url!r}")
     if cfg.site.feeds_url and not re.match(r"^https?://[^/\s]+", cfg.site.feeds_url):

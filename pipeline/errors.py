@@ -34,28 +34,28 @@ class PublishError(Exception):
     exit_code = EXIT_UNEXPECTED
 
 
-class ContentError(PublishError):
-    """One or more problems in the content; nothing was written."""
-
-    exit_code = EXIT_CONTENT
+class ProblemsError(PublishError):
+    """An error made of ``path:line: field: message`` problems, one per line."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: Sequence[Problem] = sorted(set(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def __reduce__(self) -> tuple[type[ContentError], tuple[list[Problem]]]:
+    def __reduce__(self) -> tuple[type[ProblemsError], tuple[list[Problem]]]:
         """Rebuilt from its problems when raised in a worker process (not from its text)."""
         return type(self), (list(self.problems),)
 
 
-class ConfigError(PublishError):
+class ContentError(ProblemsError):
+    """One or more problems in the content; nothing was written."""
+
+    exit_code = EXIT_CONTENT
+
+
+class ConfigError(ProblemsError):
     """The configuration file is missing, malformed, or has unknown keys or wrong types."""
 
     exit_code = EXIT_CONFIG
-
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems: Sequence[Problem] = sorted(set(problems))
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 class LockedError(PublishError):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from operator import add
 from pathlib import Path
 
-from pipeline.output import TMP_PREFIX, TMP_SUFFIX, Stamp, write_if_changed
+from pipeline.output import Stamp, temp_path, write_all, write_if_changed
 
 
 class _Files:
@@ -137,9 +137,7 @@ class _Splicer:
         self._flush_buffer()
 
     def _flush_buffer(self) -> None:
-        view = memoryview(self.buffer)
-        while view:
-            view = view[os.write(self.out, view) :]
+        write_all(self.out, self.buffer)
         self.buffer = bytearray()
 
     def _copy_pending(self) -> None:
@@ -162,9 +160,7 @@ def _copy_range(src: int, dst: int, offset: int, count: int) -> None:
             data = os.pread(src, min(count, 1 << 20), offset)
             if not data:
                 raise OSError(f"the last feed file ended early at byte {offset}")
-            view = memoryview(data)
-            while view:
-                view = view[os.write(dst, view) :]
+            write_all(dst, data)
             done = len(data)
         offset += done
         count -= done
@@ -219,7 +215,7 @@ def write_feed(
     is cut from the site feed in the kernel). The file is left untouched when the new bytes
     are the old ones. Returns (written, stamp, the new index)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f"{TMP_PREFIX}{path.name}.{os.getpid()}{TMP_SUFFIX}"
+    tmp = temp_path(os.fspath(path))
     src: int | None = None
     if last is not None:
         with contextlib.suppress(OSError):
@@ -233,7 +229,7 @@ def write_feed(
     sep = separator.encode()
     index: dict[str, tuple[int, int]] = {}
     try:
-        out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)  # as pages get it
         try:
             reserved = _reserve(out, last.size if src is not None and last is not None else 0)
             w = _Splicer(out, src)
@@ -268,7 +264,7 @@ def write_feed(
         if src is not None:
             os.close(src)
         with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+            os.unlink(tmp)
     st = path.stat()
     return (
         True,

@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from pipeline.buildstate import build_salt
@@ -30,6 +30,7 @@ from pipeline.ids import IdLedger
 from pipeline.loadcache import LoadCache, Record, pack, text_digest
 from pipeline.model import KIND_OF_SECTION, SECTION_OF_KIND, Event, Item, Site
 from pipeline.parallel import pool_size
+from pipeline.paths import url_error
 from pipeline.podcast.episode import EPISODE_KEYS
 from pipeline.render.slugs import github_slug
 
@@ -450,11 +451,8 @@ def _build(
 def _unparsable_url_key(meta: Mapping[str, Any]) -> str | None:
     """The first front-matter key whose text value ``urlsplit`` refuses."""
     for key, value in meta.items():
-        if isinstance(value, str):
-            try:
-                urlsplit(value).hostname  # noqa: B018 - parsing the host is the check
-            except ValueError:
-                return str(key)
+        if isinstance(value, str) and url_error(value) is not None:
+            return str(key)
     return None
 
 
@@ -532,8 +530,8 @@ def _load_doc(
 
 
 def reload_body(cfg: Config, content_dir: Path, source: str, digest: str) -> str:
-    """The Markdown body of an item loaded without it (from the load cache, or by a worker),
-    as load_site makes it, read again from ``source``.
+    """The Markdown body of an item the load cache gave without it, as load_site makes it,
+    read again from ``source``.
 
     Raises ContentError when the file no longer holds the body it was loaded with (``digest``:
     edited during the build), whose rendering would be cached under another text's digest."""

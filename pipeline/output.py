@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import filecmp
 import hashlib
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.errors import LockedError
@@ -40,6 +39,20 @@ def _write_if_changed(target: str, data: bytes) -> os.stat_result | None:
     return _replace_with(target, data)
 
 
+def temp_path(target: str) -> str:
+    """The temp file a write of ``target`` goes through: beside it, so the rename is atomic,
+    and named so that :func:`remove_strays` finds it after a killed build."""
+    folder, name = os.path.split(target)
+    return os.path.join(folder, f"{TMP_PREFIX}{name}.{os.getpid()}{TMP_SUFFIX}")
+
+
+def write_all(fd: int, data: bytes | bytearray) -> None:
+    """``os.write`` until every byte is written (a single call may write fewer)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
 
 
@@ -47,18 +60,15 @@ def _replace_with(target: str, data: bytes) -> os.stat_result:
     """Write ``data`` to a temp file beside ``target`` and rename it over ``target`` (10,000
     pages a build: plain ``os`` calls, the folder made only when missing, the stat taken
     from the open file)."""
-    folder, name = os.path.split(target)
-    tmp = os.path.join(folder, f"{TMP_PREFIX}{name}.{os.getpid()}{TMP_SUFFIX}")
+    tmp = temp_path(target)
     try:
         fd = os.open(tmp, _CREATE, 0o666)
     except FileNotFoundError:
-        os.makedirs(folder or ".", exist_ok=True)
+        os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
         fd = os.open(tmp, _CREATE, 0o666)
     try:
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            write_all(fd, data)
             st = os.fstat(fd)  # what a stat after the rename sees: rename keeps the mtime
         finally:
             os.close(fd)
@@ -90,42 +100,20 @@ def _unchanged(path: Path, digest: str, known: Stamp) -> bool:
     return (st.st_size, st.st_mtime_ns) == known[:2]
 
 
-def write_output(
-    path: Path, data: bytes | Iterable[str], known: Stamp | None
-) -> tuple[bool, Stamp]:
-    """Write bytes or a stream of text atomically unless the file already holds them.
+def write_output(path: Path, data: bytes, known: Stamp | None) -> tuple[bool, Stamp]:
+    """Write ``data`` atomically unless the file already holds it.
 
     ``known`` is what the last build recorded for this path; when its digest matches the new
-    bytes and the file is untouched since, nothing is read or written. A stream is written to
-    the temp file while it is hashed, so a large feed is never held whole in memory.
+    bytes and the file is untouched since, nothing is read or written. (Feeds, too large to
+    hold whole, are written by :mod:`pipeline.feedwrite`.)
     """
-    if isinstance(data, bytes):
-        digest = hashlib.sha256(data).hexdigest()
-        if known is not None and _unchanged(path, digest, known):
-            return False, known
-        st = _write_if_changed(os.fspath(path), data)
-        if st is None:
-            return False, _stamp_of(path, digest)
-        return True, (st.st_size, st.st_mtime_ns, digest)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f"{TMP_PREFIX}{path.name}.{os.getpid()}{TMP_SUFFIX}"
-    h = hashlib.sha256()
-    try:
-        with open(tmp, "wb") as fh:
-            for piece in data:
-                chunk = piece.encode("utf-8")
-                h.update(chunk)
-                fh.write(chunk)
-        digest = h.hexdigest()
-        if known is not None and _unchanged(path, digest, known):
-            return False, known
-        if known is None and path.exists() and filecmp.cmp(tmp, path, shallow=False):
-            return False, _stamp_of(path, digest)
-        os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-    return True, _stamp_of(path, digest)
+    digest = hashlib.sha256(data).hexdigest()
+    if known is not None and _unchanged(path, digest, known):
+        return False, known
+    st = _write_if_changed(os.fspath(path), data)
+    if st is None:
+        return False, _stamp_of(path, digest)
+    return True, (st.st_size, st.st_mtime_ns, digest)
 
 
 def copy_if_changed(src: Path, dest: Path) -> bool:
@@ -137,13 +125,13 @@ def copy_if_changed(src: Path, dest: Path) -> bool:
     except FileNotFoundError:
         pass
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.parent / f"{TMP_PREFIX}{dest.name}.{os.getpid()}{TMP_SUFFIX}"
+    tmp = temp_path(os.fspath(dest))
     try:
         shutil.copyfile(src, tmp)
         os.replace(tmp, dest)
     finally:
         with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+            os.unlink(tmp)
     return True
 
 

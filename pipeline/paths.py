@@ -41,6 +41,16 @@ def url_scheme(target: str) -> str:
     return m.group(1).lower() if m.group(1) else ""
 
 
+def url_error(value: str) -> str | None:
+    """Why ``value`` is not a URL at all (``https://[::1``: a host no parser takes), or None.
+    Such text cannot be followed, and its scheme cannot be trusted."""
+    try:
+        urlsplit(value).hostname  # noqa: B018 - parsing the host is the check
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def resolve_inside(root: Path, base: str, target: str) -> tuple[str, Path]:
     """Resolve ``target`` (a relative link from the file ``base``) inside ``root``.
 

@@ -90,16 +90,32 @@ class RenderCache:
             return
         folder.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(folder / "render.sqlite3", timeout=60)
-            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db = self._connect()
+        except sqlite3.DatabaseError:  # a corrupt cache is rebuilt, never fatal
+            self._delete()
+            try:
+                self.db = self._connect()
+            except sqlite3.Error:  # still unusable (a read-only folder): no cache this build
+                self.db = None
+
+    def _connect(self) -> sqlite3.Connection:
+        assert self.folder is not None
+        db = sqlite3.connect(self.folder / "render.sqlite3", timeout=60)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
             # a cache: a crash may corrupt it, which is detected and costs one slower build;
             # waiting for the disk costs a third of a millisecond on every post, every build
-            self.db.execute("PRAGMA synchronous=OFF")
-            self.db.execute(_SCHEMA)
-        except sqlite3.DatabaseError:  # a corrupt cache is rebuilt, never fatal
-            (folder / "render.sqlite3").unlink(missing_ok=True)
-            self.db = sqlite3.connect(folder / "render.sqlite3")
-            self.db.execute(_SCHEMA)
+            db.execute("PRAGMA synchronous=OFF")
+            db.execute(_SCHEMA)
+        except sqlite3.Error:
+            db.close()
+            raise
+        return db
+
+    def _delete(self) -> None:
+        assert self.folder is not None
+        for suffix in ("", "-wal", "-shm"):
+            (self.folder / f"render.sqlite3{suffix}").unlink(missing_ok=True)
 
     def _select(self, columns: str, keys: Sequence[str]) -> Iterable[tuple[Any, ...]]:
         if self.db is None:
@@ -157,8 +173,7 @@ class RenderCache:
             self.db.close()
             self.db = None
         if self.broken and self.folder is not None:
-            for suffix in ("", "-wal", "-shm"):
-                (self.folder / f"render.sqlite3{suffix}").unlink(missing_ok=True)
+            self._delete()
 
 
 class HtmlSource:

@@ -16,6 +16,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 from pipeline.podcast import artwork
+from pipeline.text import find_all
 
 HARD = "hard"
 SOFT = "soft"
@@ -170,14 +171,8 @@ def _url_attrs(markup: str, low: str) -> Iterator[re.Match[str]]:
     if len(low) != len(markup):
         yield from _URL_ATTR.finditer(markup)
         return
-    starts = []
-    for name in ("href", "src", "poster"):
-        at = low.find(name)
-        while at >= 0:
-            starts.append(at)
-            at = low.find(name, at + 1)
     end = 0
-    for at in sorted(starts):
+    for at in find_all(low, ("href", "src", "poster")):
         if at < end:
             continue
         m = _URL_ATTR.match(markup, at)

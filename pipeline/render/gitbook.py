@@ -139,10 +139,10 @@ def gitbook_block(state: StateBlock, start: int, end: int, silent: bool) -> bool
 
 
 def split_inline_tags(state: StateCore) -> None:
-    from markdown_it.token import Token
-
     """Turn ``{% ... %}`` inside text runs into ``gitbook_tag`` tokens (a core rule: the inline
     text rule would otherwise swallow the braces)."""
+    from markdown_it.token import Token
+
     for block in state.tokens:
         if block.type != "inline" or not block.children or "{%" not in block.content:
             continue

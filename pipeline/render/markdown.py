@@ -250,9 +250,9 @@ def _link_text(kids: list[Token], start: int) -> str:
 
 @lru_cache(maxsize=1)
 def engine() -> MarkdownIt:
+    """The one markdown-it instance: CommonMark + tables + strikethrough + GitBook tags."""
     from markdown_it import MarkdownIt
 
-    """The one markdown-it instance: CommonMark + tables + strikethrough + GitBook tags."""
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     gitbook_plugin(md)

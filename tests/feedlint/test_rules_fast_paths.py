@@ -1,0 +1,30 @@
+"""The linter's literal-first scans answer exactly as the regexes they stand in for."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.feedlint.rules import _ACTIVE, _URL_ATTR, _has_active, _url_attrs
+
+PIECES = [
+    "<", ">", "=", " ", "\t", "\n", '"', "'", "/", ":", "a", "x",
+    "href", "HREF", "Src", "poster", "on", "onclick", "ON", "onx",
+    " href=", " src = ", " POSTER=", "poster=", '="v"', "='v'", "=v", " onload=",
+    "script", "SCRIPT", "iframe", "object", "embed", "javascript:", "JavaScript:",
+    "\u017f", "\u212a", "\u0130", "\u0131", "ß", "é",
+]  # fmt: skip
+MARKUP = st.lists(st.sampled_from(PIECES) | st.text(max_size=3), max_size=40).map("".join)
+
+
+@settings(max_examples=800)
+@given(MARKUP)
+def test_active_content_found_where_the_regex_finds_it(markup: str) -> None:
+    assert _has_active(markup, markup.lower()) == (_ACTIVE.search(markup) is not None)
+
+
+@settings(max_examples=800)
+@given(MARKUP)
+def test_url_attributes_found_where_the_regex_finds_them(markup: str) -> None:
+    found = [m.span() for m in _url_attrs(markup, markup.lower())]
+    assert found == [m.span() for m in _URL_ATTR.finditer(markup)]
