@@ -33,13 +33,14 @@ from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.feedwrite import FeedIndex, read_index, save_index, write_feed
 from pipeline.loadcache import stat_key
-from pipeline.loader import load_site, reload_body
 from pipeline.model import Item, Site
 from pipeline.output import Stamp, copy_if_changed, exclusive_lock, remove_strays, write_output
 from pipeline.pages import page_path, render_page
 from pipeline.parallel import PARALLEL_THRESHOLD
 from pipeline.paths import OutsideRoot, resolve_inside
-from pipeline.site import HtmlSource, render_items
+from pipeline.site import HtmlMissing, HtmlSource
+from pipeline.snapshot import discard as discard_snapshot
+from pipeline.snapshot import rendered_site
 from pipeline.syndication.atom import ATOM
 from pipeline.syndication.common import (
     FeedFormat,
@@ -372,18 +373,28 @@ def build(
     # it touched). It is paused for the build and the workers it forks.
     enabled = gc.isenabled()
     gc.disable()
+    run = functools.partial(
+        _build,
+        cfg,
+        content_dir,
+        out_dir,
+        now,
+        cache_dir,
+        strict,
+        inputs_fingerprint,
+        previous,
+        timings or Timings(),
+    )
     try:
-        return _build(
-            cfg,
-            content_dir,
-            out_dir,
-            now,
-            cache_dir,
-            strict,
-            inputs_fingerprint,
-            previous,
-            timings or Timings(),
-        )
+        try:
+            return run(use_snapshot=True)
+        except HtmlMissing:
+            if cache_dir is None:
+                raise
+            # the snapshot named HTML the render cache no longer has (it was deleted or
+            # found damaged): forget it and build again, rendering what is missing
+            discard_snapshot(cache_dir)
+            return run(use_snapshot=False)
     finally:
         if enabled:
             gc.enable()
@@ -399,22 +410,14 @@ def _build(
     inputs_fingerprint: str,
     previous: Manifest,
     timings: Timings,
+    *,
+    use_snapshot: bool,
 ) -> BuildResult:
     notes: list[str] = []
     ledger_before = stat_key(content_dir / cfg.content.id_ledger)
-    site = load_site(cfg, content_dir, strict=strict, write_ledger=True, cache_dir=cache_dir)
-    timings.mark("load")
-    rendered = render_items(
-        cfg,
-        site.items,
-        cache_dir,
-        lazy=cache_dir is not None,
-        body_of=functools.partial(reload_body, cfg, content_dir),
+    site, _ = rendered_site(
+        cfg, content_dir, cache_dir, strict=strict, use_snapshot=use_snapshot, timings=timings
     )
-    # the Markdown source is not needed past rendering (episodes keep it for chapters)
-    site = Site(tuple(i if i.episode else i.evolve(body="") for i in rendered), site.warnings)
-    del rendered
-    timings.mark("render")
     html = HtmlSource(cache_dir)
     salt = build_salt(cfg, content_dir)
     outputs, links, copies = plan_outputs(

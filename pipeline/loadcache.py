@@ -24,7 +24,7 @@ import os
 import pickle
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,6 +96,11 @@ def stat_key(path: Path | str) -> str | None:
         st = os.stat(path)
     except OSError:
         return None
+    return stat_text(st)
+
+
+def stat_text(st: os.stat_result) -> str:
+    """What :func:`stat_key` records of a stat: any edit, copy or replacement changes it."""
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
@@ -110,8 +115,16 @@ class LoadCache:
     faster, never fail it.
     """
 
-    def __init__(self, folder: Path | None, salt: str, content_dir: Path) -> None:
+    def __init__(
+        self,
+        folder: Path | None,
+        salt: str,
+        content_dir: Path,
+        sources: Collection[str] | None = None,
+    ) -> None:
+        """``sources``: read only those records (and keep the others when saving)."""
         self.db: sqlite3.Connection | None = None
+        self.sources = sources
         self.rows: dict[str, tuple[str, str, bytes]] = {}
         self.root = content_dir
         self.fresh: list[tuple[str, str, str, bytes]] = []
@@ -147,7 +160,16 @@ class LoadCache:
                 self.db.execute("DELETE FROM items")
                 self.db.execute("DELETE FROM salt")
                 self.db.execute("INSERT INTO salt VALUES (?)", (salt,))
-        rows = self.db.execute("SELECT source, stat, text, record FROM items")
+        query = "SELECT source, stat, text, record FROM items"
+        if self.sources is None:
+            rows = self.db.execute(query).fetchall()
+        else:
+            wanted = sorted(self.sources)
+            rows = []
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows += self.db.execute(f"{query} WHERE source IN ({marks})", chunk).fetchall()
         for source, stat, text, record in rows:
             self.rows[str(source)] = (str(stat), str(text), bytes(record))
 
@@ -170,14 +192,14 @@ class LoadCache:
             return None
         record = self._record(row[2])
         stat = stat_key(path)
-        if record is not None and stat is not None and not _racy(stat):
+        if record is not None and stat is not None and not is_racy(stat):
             self.restamped.append((stat, source))
         return record
 
     def _record(self, data: bytes) -> Record | None:
         try:
-            values, warnings, lines, ledger, deps = _Unpickler(data, _RECORD_TYPES).load()
-            item = _item(values)
+            values, warnings, lines, ledger, deps = restricted_loads(data)
+            item = item_from_values(values)
         except Exception:  # a damaged or hostile entry is a miss, never an error
             return None
         if not isinstance(deps, tuple) or not isinstance(warnings, tuple):
@@ -193,7 +215,7 @@ class LoadCache:
         stat = stat_key(path)
         if self.db is None or stat is None or record is None:
             return
-        if _racy(stat):  # kept by its text only: the stat must be seen again to be trusted
+        if is_racy(stat):  # kept by its text only: the stat must be seen again to be trusted
             stat = ""
         self.fresh.append((source, stat, digest, record))
 
@@ -201,7 +223,7 @@ class LoadCache:
         """Write new records and forget files that are gone."""
         if self.db is None:
             return
-        gone = set(self.rows) - set(sources)
+        gone = set(self.rows) - set(sources) if self.sources is None else set()
         try:
             with self.db:
                 self.db.executemany("DELETE FROM items WHERE source = ?", ((s,) for s in gone))
@@ -221,20 +243,40 @@ def pack(record: Record, content_dir: Path) -> bytes | None:
     """A record as the cache stores it, with the stat of the files it depends on; None for
     a value the cache cannot carry. Made where the item was (a worker process, often)."""
     item = record.item
-    deps = tuple((rel, stat_key(content_dir / rel) or "") for rel in _media_sources(item))
-    values = tuple(item.__dict__[name] for name in _ITEM_FIELDS)
+    deps = media_stats(item, content_dir)
+    return safe_dumps((item_values(item), record.warnings, record.lines, record.ledger, deps))
+
+
+def safe_dumps(value: object) -> bytes | None:
+    """``value`` pickled for :func:`restricted_loads`; None when it holds something that
+    cannot be carried (a time zone without a name, an object of another type)."""
     buf = io.BytesIO()
     try:
-        _Pickler(buf, protocol=5).dump((values, record.warnings, record.lines, record.ledger, deps))
+        _Pickler(buf, protocol=5).dump(value)
     except (pickle.PicklingError, TypeError, AttributeError):
         return None
     return buf.getvalue()
 
 
+def restricted_loads(data: bytes) -> Any:
+    """Unpickle what :func:`safe_dumps` made; any other global in ``data`` is refused."""
+    return _Unpickler(data, _RECORD_TYPES).load()
+
+
+def media_stats(item: model.Item, content_dir: Path) -> tuple[tuple[str, str], ...]:
+    """The local media files an episode was loaded from, each with its stat ("" if gone)."""
+    return tuple((rel, stat_key(content_dir / rel) or "") for rel in _media_sources(item))
+
+
 _ITEM_FIELDS = tuple(f.name for f in dataclasses.fields(model.Item))
 
 
-def _item(values: tuple[Any, ...]) -> model.Item:
+def item_values(item: model.Item) -> tuple[Any, ...]:
+    """An Item as the tuple of its field values, for :func:`item_from_values`."""
+    return tuple(item.__dict__[name] for name in _ITEM_FIELDS)
+
+
+def item_from_values(values: tuple[Any, ...]) -> model.Item:
     """An Item from its field values in order: stored as a tuple, an item unpickles in a
     third of the time its object form takes (10,000 of them on every build)."""
     if len(values) != len(_ITEM_FIELDS) or not all(isinstance(values[i], str) for i in _TEXT):
@@ -251,7 +293,7 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _racy(stat: str) -> bool:
+def is_racy(stat: str) -> bool:
     """Modified in the last two seconds: a write in the same clock tick as our read would
     leave size and mtime unchanged (git's "racily clean" files), so it is read next time."""
     mtime_ns = int(stat.split(":")[1])

@@ -12,7 +12,7 @@ import posixpath
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,10 +86,11 @@ def walk_markdown(root: Path) -> Iterator[tuple[str, str]]:
     top = os.path.join(str(root), "")
     for dirpath, dirnames, filenames in os.walk(top):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
-        folder = os.path.join(dirpath, "")[len(top) :].replace(os.sep, "/")
+        where = os.path.join(dirpath, "")
+        folder = where[len(top) :].replace(os.sep, "/")
         for name in sorted(filenames):
             if name.lower().endswith((".md", ".markdown")) and not name.startswith("."):
-                yield folder + name, os.path.join(dirpath, name)
+                yield folder + name, where + name
 
 
 def relpath(root: Path, path: Path) -> str:
@@ -255,25 +256,37 @@ def load_site(
     write_ledger: bool = False,
     strict: bool = False,
     cache_dir: Path | None = None,
+    only: Collection[str] | None = None,
+    walked: Sequence[tuple[str, str]] | None = None,
 ) -> Site:
     """Load and validate every Markdown file under ``content_dir`` (drafts included).
 
     With ``cache_dir``, a file unchanged since it was last loaded comes from the load cache
     (:mod:`pipeline.loadcache`) without its body: render with ``body_of=`` :func:`reload_body`.
+    With ``only``, just those sources are loaded; the others still count as present (for the
+    id ledger), but nothing across files is checked: :mod:`pipeline.snapshot` checks that.
+    ``walked`` is :func:`walk_markdown`'s answer when the caller has it already.
     """
     root = content_dir
     problems: list[Problem] = []
     warnings: list[Problem] = []
     tz = ZoneInfo(cfg.site.timezone)
-    gitbook = _gitbook_mode(cfg, root)
-    cache = LoadCache(cache_dir, f"{build_salt(cfg, root)}\0{strict}\0{gitbook}", root)
+    gitbook = gitbook_mode(cfg, root)
+    if gitbook and only is not None:
+        raise ValueError("a GitBook space is loaded whole: SUMMARY.md orders every page")
+    salt = f"{build_salt(cfg, root)}\0{strict}\0{gitbook}"
+    cache = LoadCache(cache_dir, salt, root, only)
     order: list[tuple[str, str]] = []
     hits: dict[str, Record] = {}
     jobs: list[_ReadJob] = []
+    present: list[str] = []
     try:
-        for source, full in walk_markdown(root):
+        for source, full in walk_markdown(root) if walked is None else walked:
             if gitbook and source == "SUMMARY.md":
                 continue  # the table of contents, read by pipeline.gitbook; not a page
+            present.append(source)
+            if only is not None and source not in only:
+                continue
             order.append((source, full))
             record = cache.get(source, full)
             if record is not None:
@@ -309,6 +322,8 @@ def load_site(
         except ValueError as exc:
             raise ContentError([Problem(str(ledger_path), 1, "id ledger", str(exc))]) from None
         existing = set(docs) | set(hits) | set(built)
+        if only is not None:
+            existing.update(s for s in present if s not in only)
         items: list[Item] = []
         lines_of: dict[str, Mapping[str, int]] = {}
         for source, full in order:
@@ -351,15 +366,16 @@ def load_site(
                     Problem(cfg.content.dates_file, p.line, p.field, p.message)
                     for p in exc.problems
                 )
-        _check_unique(items, lines_of, problems)
+        if only is None:
+            _check_unique(items, lines_of, problems)
         if problems:
-            raise ContentError(_shown(root, p) for p in problems)
-        cache.save(source for source, _ in order)
+            raise ContentError(shown(root, p) for p in problems)
+        cache.save(present)
     finally:
         cache.close()
     if write_ledger:
         ledger.save()
-    return Site(tuple(items), tuple(_merge([_shown(root, w) for w in warnings])))
+    return Site(tuple(items), tuple(_merge([shown(root, w) for w in warnings])))
 
 
 _ReadJob = tuple[Path, str, str, int, "str | None"]
@@ -543,7 +559,7 @@ def reload_body(cfg: Config, content_dir: Path, source: str, digest: str) -> str
     if cut != body and body_digest(cut) == digest:
         return cut
     message = "changed while the build was running: run it again"
-    raise ContentError([_shown(content_dir, Problem(source, 1, "file", message))])
+    raise ContentError([shown(content_dir, Problem(source, 1, "file", message))])
 
 
 def _h1_title(meta: Mapping[str, Any], body: str) -> tuple[str | None, str]:
@@ -559,7 +575,7 @@ def _h1_title(meta: Mapping[str, Any], body: str) -> tuple[str | None, str]:
     return m.group(1).strip(), body
 
 
-def _shown(root: Path, problem: Problem) -> Problem:
+def shown(root: Path, problem: Problem) -> Problem:
     """Name the file as the user would type it: relative to the working folder when inside."""
     path = root / problem.path
     try:
@@ -571,7 +587,7 @@ def _shown(root: Path, problem: Problem) -> Problem:
     return Problem(shown, problem.line, problem.field, problem.message)
 
 
-def _gitbook_mode(cfg: Config, root: Path) -> bool:
+def gitbook_mode(cfg: Config, root: Path) -> bool:
     if cfg.content.flavour == "gitbook":
         return True
     return cfg.content.flavour == "auto" and (root / "SUMMARY.md").is_file()

@@ -27,6 +27,11 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return _write_if_changed(os.fspath(path), data) is not None
 
 
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temp file and a rename: never half-written."""
+    _replace_with(os.fspath(path), data)
+
+
 def _write_if_changed(target: str, data: bytes) -> os.stat_result | None:
     """The new file's stat, or None when ``target`` already held ``data``."""
     try:

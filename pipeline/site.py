@@ -176,6 +176,11 @@ class RenderCache:
             self._delete()
 
 
+class HtmlMissing(RuntimeError):
+    """An item's HTML was expected in the render cache and is not there (the cache was
+    deleted or damaged since the key was found)."""
+
+
 class HtmlSource:
     """The HTML of items rendered lazily (``Item.html_key`` set), read from the render cache
     only for the outputs a build rewrites: one edited post in 10,000 reads one body, not
@@ -208,7 +213,7 @@ class HtmlSource:
             self.load([item])
             html = self.html.get(item.html_key)
             if html is None:
-                raise RuntimeError(
+                raise HtmlMissing(
                     f"the render cache lost the HTML of {item.source} during the build; "
                     "run the build again"
                 )
@@ -336,12 +341,7 @@ def render_items(
     url_of = dict(url_of)
     site_url = cfg.site.base_url
     asset_base = _asset_base(cfg)
-    salt = f"{RENDERER_VERSION}\0{cfg.content.slug_style}\0{asset_base}\0{site_url}"
-    keys: list[str] = []
-    for item in items:
-        digest = item.body_digest or body_digest(item.body)
-        key = f"{salt}\0{item.source}\0{item.url}\0{item.image}\0{_offset(item)}\0{digest}"
-        keys.append(hashlib.sha256(key.encode()).hexdigest())
+    keys = render_keys(cfg, items)
     cache = RenderCache(cache_dir)
     try:
         hits = cache.get_meta(keys)
@@ -390,6 +390,19 @@ def render_items(
             item.evolve(html=html, html_key=html_key, assets=r.assets, image=r.image, digest=digest)
         )
     return out
+
+
+def render_keys(cfg: Config, items: Iterable[Item]) -> list[str]:
+    """The render cache's key of each item, as loaded (before rendering: rendering resolves
+    ``image``): its body, URL and image, and every setting the HTML depends on."""
+    asset_base = _asset_base(cfg)
+    salt = f"{RENDERER_VERSION}\0{cfg.content.slug_style}\0{asset_base}\0{cfg.site.base_url}"
+    keys: list[str] = []
+    for item in items:
+        digest = item.body_digest or body_digest(item.body)
+        key = f"{salt}\0{item.source}\0{item.url}\0{item.image}\0{_offset(item)}\0{digest}"
+        keys.append(hashlib.sha256(key.encode()).hexdigest())
+    return keys
 
 
 def _offset(item: Item) -> int:

@@ -1,0 +1,402 @@
+"""The site as the last build loaded and rendered it, so an edit loads and renders only the
+files it changed.
+
+With every file found in the load and render caches, loading and rendering 10,000 posts
+still costs half a second: per post, a record unpickled, a cache row read and its links
+checked again. The snapshot is the rendered site in one file of the cache folder (items
+without their HTML, which stays in the render cache), with the stat of each Markdown file
+taken before the file was read.
+
+A build that finds the same Markdown files (none added, removed or renamed), the same id
+ledger, and the same code, configuration, ``--strict`` and working folder, loads and renders
+only the files whose stat differs (or whose episode media changed) and keeps every other
+item. Each changed item must keep its id, URL and draft state, which other items' links and
+the uniqueness checks depend on; when one does not, the build takes the full path, still
+incremental through the load and render caches. GitBook spaces take the full path always:
+their SUMMARY.md orders and titles every page.
+
+It is two files: the base, written after a full load, and a delta with the items changed
+since, which each partial build rewrites (a few items, not the base's 18 MB at 10,000 posts).
+The delta is folded into a new base once it holds :data:`DELTA_LIMIT` items. Both are
+unpickled with the load cache's restrictions (:func:`pipeline.loadcache.restricted_loads`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import os
+import secrets
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from pipeline.buildstate import build_salt
+from pipeline.config import Config
+from pipeline.errors import Problem
+from pipeline.loadcache import (
+    RACY_NS,
+    is_racy,
+    item_from_values,
+    item_values,
+    media_stats,
+    restricted_loads,
+    safe_dumps,
+    stat_key,
+    stat_text,
+)
+from pipeline.loader import gitbook_mode, load_site, reload_body, shown, walk_markdown
+from pipeline.model import Item, Site
+from pipeline.output import write_atomic
+from pipeline.site import BodyOf, render_items, render_keys
+from pipeline.timings import Timings
+
+FORMAT = "publish-snapshot-1"
+BASE = "site.snapshot"
+DELTA = "site.snapshot-delta"
+DELTA_LIMIT = 256
+"""Changed items kept in the delta before the base is written again."""
+
+
+class Entry(NamedTuple):
+    """One Markdown file as the snapshot knows it."""
+
+    source: str
+    stat: str
+    """Its stat when it was read ("" when that could not be trusted: read it again)."""
+    deps: tuple[tuple[str, str], ...]
+    """An episode's local media files and their stat."""
+    item: Item | None
+    """Rendered, without its HTML (``html_key`` names it in the render cache) and, but for
+    episodes, without its body."""
+    warnings: tuple[Problem, ...]
+
+
+class _State(NamedTuple):
+    token: str
+    """Names the base; a delta made on another base is ignored."""
+    ledger: str | None
+    entries: dict[str, Entry]
+    delta: dict[str, Entry]
+
+
+def rendered_site(
+    cfg: Config,
+    content_dir: Path,
+    cache_dir: Path | None,
+    *,
+    strict: bool = False,
+    use_snapshot: bool = True,
+    timings: Timings | None = None,
+) -> tuple[Site, bool]:
+    """The site loaded (the id ledger written) and rendered with lazy HTML, bodies dropped
+    but for episodes (their chapters come from them); and whether the snapshot served it.
+
+    Raises ContentError, as :func:`pipeline.loader.load_site` does, for bad content.
+    ``timings`` gets the stages "load" and "render".
+    """
+    root = content_dir
+    body_of = functools.partial(reload_body, cfg, root)
+    timings = timings or Timings()
+    if cache_dir is None or gitbook_mode(cfg, root):
+        return _full(cfg, root, cache_dir, strict, body_of, timings)[0], False
+    key = _key(cfg, root, strict)
+    ledger_path = root / cfg.content.id_ledger
+    ledger = stat_key(ledger_path)
+    walked = list(walk_markdown(root))
+    stats = _stats(walked)
+    state = _read(cache_dir, key) if use_snapshot else None
+    if state is not None:
+        found = _partial(
+            cfg, root, cache_dir, strict, body_of, state, walked, stats, ledger, timings
+        )
+        if found is not None:
+            site, changed = found
+            if stat_key(ledger_path) != ledger:  # the load wrote the ledger: start again
+                discard(cache_dir)
+            elif changed:
+                _save_delta(cache_dir, key, state, changed, _trusted_ledger(ledger))
+            timings.mark("render")
+            return site, True
+    site, keys = _full(cfg, root, cache_dir, strict, body_of, timings)
+    if stat_key(ledger_path) == ledger:
+        _save_base(cache_dir, key, root, site, keys, dict(stats), _trusted_ledger(ledger))
+    else:
+        discard(cache_dir)
+    timings.mark("render")
+    return site, False
+
+
+def discard(cache_dir: Path) -> None:
+    """Forget the snapshot (the next build loads everything)."""
+    for name in (DELTA, BASE):
+        with contextlib.suppress(OSError):
+            (cache_dir / name).unlink()
+
+
+def _key(cfg: Config, root: Path, strict: bool) -> str:
+    # the working folder: warnings name files relative to it
+    text = f"{FORMAT}\0{build_salt(cfg, root)}\0{strict}\0{os.getcwd()}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _trusted(stat: str | None) -> str:
+    """A stat that proves the file unchanged next time; "" for none (see ``is_racy``)."""
+    return "" if stat is None or is_racy(stat) else stat
+
+
+def _trusted_ledger(stat: str | None) -> str | None:
+    """None stands for "no ledger", which is trusted; a fresh one's stat is not."""
+    return None if stat is None else _trusted(stat)
+
+
+def _stats(walked: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each file's :func:`_trusted` stat (as ``stat_key`` spells it), 10,000 in a loop."""
+    recent = time.time_ns() - RACY_NS
+    found = []
+    for source, full in walked:
+        try:
+            st = os.stat(full)
+        except OSError:
+            found.append((source, ""))
+            continue
+        found.append((source, "" if st.st_mtime_ns > recent else stat_text(st)))
+    return found
+
+
+def _full(
+    cfg: Config,
+    root: Path,
+    cache_dir: Path | None,
+    strict: bool,
+    body_of: BodyOf,
+    timings: Timings,
+) -> tuple[Site, list[str]]:
+    """Load and render everything; the render key of each item, in order."""
+    loaded = load_site(cfg, root, strict=strict, write_ledger=True, cache_dir=cache_dir)
+    timings.mark("load")
+    rendered = render_items(
+        cfg, loaded.items, cache_dir, lazy=cache_dir is not None, body_of=body_of
+    )
+    keys = render_keys(cfg, loaded.items) if cache_dir is not None else []
+    return Site(tuple(_lean(i) for i in rendered), loaded.warnings), keys
+
+
+def _lean(item: Item) -> Item:
+    """The Markdown source is not needed past rendering (episodes keep it for chapters)."""
+    return item if item.episode else item.evolve(body="")
+
+
+def _partial(
+    cfg: Config,
+    root: Path,
+    cache_dir: Path,
+    strict: bool,
+    body_of: BodyOf,
+    state: _State,
+    walked: Sequence[tuple[str, str]],
+    stats: list[tuple[str, str]],
+    ledger: str | None,
+    timings: Timings,
+) -> tuple[Site, dict[str, Entry]] | None:
+    """The site from the snapshot and the files changed since, with their new entries;
+    None when the snapshot cannot serve."""
+    entries = state.entries
+    if state.ledger != ledger or len(stats) != len(entries):
+        return None
+    if any(source not in entries for source, _ in stats):
+        return None
+    changed = [
+        source
+        for source, stat in stats
+        if not stat or stat != entries[source].stat or _deps_changed(root, entries[source])
+    ]
+    if not changed:
+        timings.mark("load")
+        return _site(entries.values()), {}
+    loaded = load_site(
+        cfg,
+        root,
+        strict=strict,
+        write_ledger=True,
+        cache_dir=cache_dir,
+        only=set(changed),
+        walked=walked,
+    )
+    timings.mark("load")
+    new = {i.source: i for i in loaded.items}
+    for source in changed:
+        old, now = entries[source].item, new.get(source)
+        if old is None or now is None:
+            if old is not now:
+                return None
+        elif (old.id, old.url, old.draft) != (now.id, now.url, now.draft):
+            return None
+    url_of = {e.item.source: e.item.url for e in entries.values() if e.item is not None}
+    fresh = list(new.values())
+    rendered = render_items(cfg, fresh, cache_dir, url_of=url_of, lazy=True, body_of=body_of)
+    keys = dict(zip((i.source for i in fresh), render_keys(cfg, fresh), strict=True))
+    warned = _by_source(root, loaded.warnings, changed)
+    if warned is None:
+        return None
+    stat_of = dict(stats)
+    made = {
+        source: Entry(source, stat_of[source], (), None, warned.get(source, ()))
+        for source in changed
+    }
+    served: dict[str, Item] = {}
+    for item in rendered:
+        item = _lean(item)
+        served[item.source] = item
+        made[item.source] = made[item.source]._replace(
+            deps=_trusted_deps(root, item), item=_stored(item, keys[item.source])
+        )
+    merged = {**entries}
+    for source, entry in made.items():
+        merged[source] = entry._replace(item=served.get(source))
+    return _site(merged.values()), made
+
+
+def _deps_changed(root: Path, entry: Entry) -> bool:
+    return any(not stat or stat_key(root / rel) != stat for rel, stat in entry.deps)
+
+
+def _trusted_deps(root: Path, item: Item) -> tuple[tuple[str, str], ...]:
+    return tuple((rel, _trusted(stat or None)) for rel, stat in media_stats(item, root))
+
+
+def _stored(item: Item, key: str) -> Item:
+    """As the snapshot keeps it: the HTML left in the render cache under ``key``."""
+    return item.evolve(html="", html_key=key) if item.html or not item.html_key else item
+
+
+def _site(entries: Iterable[Entry]) -> Site:
+    items: list[Item] = []
+    warnings: set[Problem] = set()
+    for entry in entries:
+        if entry.item is not None:
+            items.append(entry.item)
+        warnings.update(entry.warnings)
+    return Site(tuple(items), tuple(sorted(warnings)))
+
+
+def _by_source(
+    root: Path, warnings: Sequence[Problem], sources: Iterable[str]
+) -> dict[str, tuple[Problem, ...]] | None:
+    """Warnings grouped by the file they name; None if one names no file of ``sources``."""
+    source_of = {shown(root, Problem(s, 1, "", "")).path: s for s in sources}
+    grouped: dict[str, list[Problem]] = {}
+    for w in warnings:
+        source = source_of.get(w.path)
+        if source is None:
+            return None
+        grouped.setdefault(source, []).append(w)
+    return {s: tuple(ws) for s, ws in grouped.items()}
+
+
+def _save_base(
+    cache_dir: Path,
+    key: str,
+    root: Path,
+    site: Site,
+    keys: list[str],
+    stat_of: Mapping[str, str],
+    ledger: str | None,
+) -> None:
+    items = {i.source: i for i in site.items}
+    key_of = dict(zip((i.source for i in site.items), keys, strict=False))
+    warned = _by_source(root, site.warnings, stat_of)
+    if warned is None or len(keys) != len(site.items):
+        discard(cache_dir)
+        return
+    rows = []
+    for source, stat in stat_of.items():
+        item = items.get(source)
+        stored = _stored(item, key_of[source]) if item is not None else None
+        deps = _trusted_deps(root, item) if item is not None else ()
+        rows.append(_row(Entry(source, stat, deps, stored, warned.get(source, ()))))
+    token = secrets.token_hex(8)
+    data = safe_dumps((FORMAT, key, token, ledger, tuple(rows)))
+    with contextlib.suppress(OSError):
+        (cache_dir / DELTA).unlink()
+    if data is None:
+        discard(cache_dir)
+        return
+    _write(cache_dir / BASE, data)
+
+
+def _save_delta(
+    cache_dir: Path, key: str, state: _State, changed: dict[str, Entry], ledger: str | None
+) -> None:
+    delta = {**state.delta, **changed}
+    if len(delta) > DELTA_LIMIT:  # fold it in: a new base, and no delta
+        entries = {**state.entries, **changed}
+        rows = tuple(_row(e) for e in entries.values())
+        data = safe_dumps((FORMAT, key, secrets.token_hex(8), ledger, rows))
+        with contextlib.suppress(OSError):
+            (cache_dir / DELTA).unlink()
+        if data is None:
+            discard(cache_dir)
+        else:
+            _write(cache_dir / BASE, data)
+        return
+    data = safe_dumps((FORMAT, key, state.token, ledger, tuple(_row(e) for e in delta.values())))
+    if data is None:
+        discard(cache_dir)
+    else:
+        _write(cache_dir / DELTA, data)
+
+
+def _row(entry: Entry) -> tuple[Any, ...]:
+    values = item_values(entry.item) if entry.item is not None else None
+    return (entry.source, entry.stat, entry.deps, values, entry.warnings)
+
+
+def _write(path: Path, data: bytes) -> None:
+    with contextlib.suppress(OSError):  # a cache that cannot be written: a slower next build
+        write_atomic(path, data)
+
+
+def _read(cache_dir: Path, key: str) -> _State | None:
+    """The snapshot made under ``key``, its delta applied; None when there is none, or it is
+    damaged, or made by other code or settings."""
+    base = _load(cache_dir / BASE, key)
+    if base is None:
+        return None
+    token, ledger, entries = base
+    delta: dict[str, Entry] = {}
+    found = _load(cache_dir / DELTA, key)
+    if found is not None and found[0] == token:
+        _, ledger, delta = found
+        if any(source not in entries for source in delta):
+            return None
+        entries.update(delta)
+    return _State(token, ledger, entries, delta)
+
+
+def _load(path: Path, key: str) -> tuple[str, str | None, dict[str, Entry]] | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        fmt, found_key, token, ledger, rows = restricted_loads(data)
+        if fmt != FORMAT or found_key != key or not isinstance(token, str):
+            return None
+        entries: dict[str, Entry] = {}
+        for source, stat, deps, values, warnings in rows:
+            item = item_from_values(values) if values is not None else None
+            if not isinstance(source, str) or not isinstance(stat, str):
+                return None
+            if item is not None and item.source != source:
+                return None
+            if not all(isinstance(w, Problem) for w in warnings):
+                return None
+            entries[source] = Entry(source, stat, tuple(deps), item, tuple(warnings))
+    except Exception:  # a damaged or hostile snapshot is no snapshot, never an error
+        return None
+    if ledger is not None and not isinstance(ledger, str):
+        return None
+    return token, ledger, entries

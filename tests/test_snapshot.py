@@ -1,0 +1,184 @@
+"""The site snapshot: an edit loads and renders only what changed, and the site it gives is
+the one a full load and render gives, whatever changed."""
+
+from __future__ import annotations
+
+import pickle
+import re
+from pathlib import Path
+
+from pipeline.config import load_config
+from pipeline.model import Item, Site
+from pipeline.site import HtmlSource
+from pipeline.snapshot import BASE, DELTA, DELTA_LIMIT, rendered_site
+from tests.test_incremental import _Payload, age, build, edit, tree
+
+
+def _load(site: Path, cache: Path, use_snapshot: bool = True) -> tuple[Site, bool]:
+    cfg = load_config(site / "publish.toml")
+    return rendered_site(cfg, site / "content", cache, use_snapshot=use_snapshot)
+
+
+def _filled(result: Site, cache: Path) -> list[Item]:
+    html = HtmlSource(cache)
+    try:
+        return [html.fill(i) for i in result.items]
+    finally:
+        html.close()
+
+
+def _assert_same_as_full(site: Path, cache: Path, tmp_path: Path, served: bool) -> Site:
+    """Load through the snapshot in ``cache``; the result must be what a full load into a
+    fresh cache gives, and must (or must not) have come from the snapshot."""
+    got, from_snapshot = _load(site, cache)
+    assert from_snapshot is served
+    fresh_cache = tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}"
+    want, _ = _load(site, fresh_cache, use_snapshot=False)
+    assert _filled(got, cache) == _filled(want, fresh_cache)
+    assert got.warnings == want.warnings
+    return got
+
+
+def _item(result: Site, source: str) -> Item:
+    return next(i for i in result.items if i.source == source)
+
+
+def test_an_edit_reloads_that_file_alone(site: Path, tmp_path: Path) -> None:
+    age(site)
+    cache = tmp_path / "cache"
+    assert _load(site, cache)[1] is False  # nothing to start from
+    assert _load(site, cache)[1] is True
+    p = site / "content/essays/why-we-gather.md"
+    p.write_text(p.read_text(encoding="utf-8") + "\nA paragraph added later.\n")
+    got = _assert_same_as_full(site, cache, tmp_path, served=True)
+    edited = [i for i in _filled(got, cache) if i.source == "essays/why-we-gather.md"]
+    assert "A paragraph added later." in edited[0].html
+    assert (cache / DELTA).is_file()
+    # and again, through the delta this time
+    edit(site / "content/essays/the-slow-release.md", "The slow release:", "A slower release:")
+    got = _assert_same_as_full(site, cache, tmp_path, served=True)
+    assert _item(got, "essays/the-slow-release.md").title.startswith("A slower release:")
+
+
+def test_a_changed_url_takes_the_full_path(site: Path, tmp_path: Path) -> None:
+    """Other items' links resolve to it: they must be rendered again."""
+    age(site)
+    cache = tmp_path / "cache"
+    _load(site, cache)
+    edit(site / "content/essays/decisions-in-the-open.md", "title:", "slug: open-decisions\ntitle:")
+    got = _assert_same_as_full(site, cache, tmp_path, served=False)
+    linking = [i for i in _filled(got, cache) if "/essays/open-decisions/" in i.html]
+    assert linking, "no item links to the moved essay's new URL"
+    assert _load(site, cache)[1] is True  # the full load left a new snapshot
+
+
+def test_added_and_removed_files_take_the_full_path(site: Path, tmp_path: Path) -> None:
+    age(site)
+    cache = tmp_path / "cache"
+    _load(site, cache)
+    (site / "content/updates/new-forum.md").unlink()
+    got = _assert_same_as_full(site, cache, tmp_path, served=False)
+    assert "updates/new-forum.md" not in {i.source for i in got.items}
+    (site / "content/essays/a-new-one.md").write_text(
+        "---\ntitle: A new one\ndate: 2025-06-01\nid: 0e0f7a5c-4c1e-4b7e-9d1a-2f1a9e6b7c01\n"
+        "---\n\nFresh text.\n",
+        encoding="utf-8",
+    )
+    got = _assert_same_as_full(site, cache, tmp_path, served=False)
+    assert "essays/a-new-one.md" in {i.source for i in got.items}
+
+
+def test_an_edited_id_ledger_takes_the_full_path(site: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    p = site / "content/essays/why-we-gather.md"
+    p.write_text(re.sub(r"(?m)^id: .*\n", "", p.read_text(encoding="utf-8"), count=1))
+    _load(site, cache)  # the id now comes from the ledger, written by this load
+    age(site)
+    first, served = _load(site, cache)
+    assert served is False and _load(site, cache)[1] is True
+    ledger = site / "content/.publish-ids.json"
+    old_id = _item(first, "essays/why-we-gather.md").id
+    new_id = "7d3c0c1e-2f55-4c43-9a55-0c8f0e0f9a11"
+    ledger.write_text(ledger.read_text(encoding="utf-8").replace(old_id, new_id))
+    got = _assert_same_as_full(site, cache, tmp_path, served=False)
+    assert _item(got, "essays/why-we-gather.md").id == new_id
+
+
+def test_warnings_follow_the_edited_file(site: Path, tmp_path: Path) -> None:
+    age(site)
+    cache = tmp_path / "cache"
+    before, _ = _load(site, cache)
+    p = site / "content/essays/hosting-not-bossing.md"
+    original = p.read_text(encoding="utf-8")
+    p.write_text(original.replace("title:", "mood: sunny\ntitle:", 1), encoding="utf-8")
+    got = _assert_same_as_full(site, cache, tmp_path, served=True)
+    added = set(got.warnings) - set(before.warnings)
+    assert [(w.field, "hosting-not-bossing.md" in w.path) for w in added] == [("mood", True)]
+    p.write_text(original, encoding="utf-8")
+    got = _assert_same_as_full(site, cache, tmp_path, served=True)
+    assert got.warnings == before.warnings
+
+
+def test_replaced_episode_audio_reloads_the_episode(site: Path, tmp_path: Path) -> None:
+    age(site)
+    cache = tmp_path / "cache"
+    first, _ = _load(site, cache)
+    audio = site / "content/episodes/media/002-governance.mp3"
+    audio.write_bytes(audio.read_bytes() * 2)  # twice as long
+    got = _assert_same_as_full(site, cache, tmp_path, served=True)
+    before = _item(first, "episodes/002-governance.md").episode
+    after = _item(got, "episodes/002-governance.md").episode
+    assert before is not None and after is not None and before.audio and after.audio
+    assert after.audio.length == audio.stat().st_size == 2 * before.audio.length
+
+
+def test_many_changes_fold_the_delta_into_a_new_base(tmp_path: Path) -> None:
+    root = tmp_path / "many"
+    (root / "content/essays").mkdir(parents=True)
+    (root / "publish.toml").write_text(
+        '[site]\ntitle = "Many"\nbase_url = "https://many.example.org/"\n', encoding="utf-8"
+    )
+    posts = [root / f"content/essays/post-{n:04d}.md" for n in range(DELTA_LIMIT + 2)]
+    for n, p in enumerate(posts):
+        p.write_text(
+            f"---\ntitle: Post {n}\ndate: 2025-01-01\nid: post-{n}\n---\n\nText {n}.\n",
+            encoding="utf-8",
+        )
+    cache = tmp_path / "cache"
+    _load(root, cache)  # writes the id ledger: no snapshot yet
+    age(root)
+    assert _load(root, cache)[1] is False
+    for n, p in enumerate(posts):
+        p.write_text(p.read_text(encoding="utf-8").replace(f"Text {n}.", f"Words {n}."))
+    got = _assert_same_as_full(root, cache, tmp_path, served=True)
+    assert not (cache / DELTA).exists() and (cache / BASE).is_file()
+    assert all(f"Words {n}." in i.html for n, i in enumerate(_filled(got, cache)))
+    assert _load(root, cache)[1] is True  # the new base serves
+
+
+def test_a_damaged_or_hostile_snapshot_is_ignored(site: Path, tmp_path: Path) -> None:
+    age(site)
+    cache = tmp_path / "cache"
+    _load(site, cache)
+    (cache / BASE).write_bytes(b"\x00garbage" * 100)
+    _assert_same_as_full(site, cache, tmp_path, served=False)
+    marker = tmp_path / "pwned"
+    (cache / BASE).write_bytes(pickle.dumps(_Payload(marker)))
+    _assert_same_as_full(site, cache, tmp_path, served=False)
+    assert not marker.exists()
+
+
+def test_a_lost_render_cache_is_rendered_again(site: Path, tmp_path: Path) -> None:
+    """The snapshot names HTML in the render cache; when that is gone, the build forgets the
+    snapshot and renders what is missing, and writes what a cold build writes."""
+    age(site)
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(site, out, cache)
+    for name in ("render.sqlite3", "render.sqlite3-wal", "render.sqlite3-shm"):
+        (cache / name).unlink(missing_ok=True)
+    p = site / "content/essays/why-we-gather.md"
+    p.write_text(p.read_text(encoding="utf-8") + "\nOne more paragraph.\n")
+    build(site, out, cache)
+    cold_out = tmp_path / "cold-out"
+    build(site, cold_out, tmp_path / "cold-cache")
+    assert tree(out) == tree(cold_out)
