@@ -30,6 +30,7 @@ import os
 import secrets
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -38,7 +39,6 @@ from pipeline.config import Config
 from pipeline.errors import Problem
 from pipeline.loadcache import (
     RACY_NS,
-    is_racy,
     item_from_values,
     item_values,
     media_stats,
@@ -82,6 +82,51 @@ class _State(NamedTuple):
     delta: dict[str, Entry]
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What one call of :func:`rendered_site` works with."""
+
+    cfg: Config
+    root: Path
+    cache_dir: Path | None
+    strict: bool
+    timings: Timings
+    since: int
+    """The start of the build less :data:`~pipeline.loadcache.RACY_NS`: a file modified
+    later may change again within the same clock tick as its read, unseen, so its stat is
+    not trusted (git's "racily clean" files)."""
+
+    def body_of(self) -> BodyOf:
+        return functools.partial(reload_body, self.cfg, self.root)
+
+    def trusted(self, stat: str | None) -> str:
+        """``stat`` (as :func:`stat_key` spells it, taken before the file was read) if it
+        can prove the file unchanged next time, else "" (which matches no file)."""
+        return "" if stat is None or int(stat.split(":")[1]) > self.since else stat
+
+    def stats(self, walked: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Each file's trusted stat, taken before anything is read (10,000 in a loop)."""
+        found = []
+        for source, full in walked:
+            try:
+                st = os.stat(full)
+            except OSError:
+                found.append((source, ""))
+                continue
+            found.append((source, "" if st.st_mtime_ns > self.since else stat_text(st)))
+        return found
+
+    def deps(self, item: Item) -> tuple[tuple[str, str], ...]:
+        """An episode's media files with their stat, taken after the load read them: so a
+        file changed (even given an old mtime) since the build started is not trusted."""
+        found = []
+        for rel, stat in media_stats(item, self.root):
+            fields = stat.split(":")
+            fresh = not stat or max(int(fields[1]), int(fields[2])) > self.since
+            found.append((rel, "" if fresh else stat))
+        return tuple(found)
+
+
 def rendered_site(
     cfg: Config,
     content_dir: Path,
@@ -97,35 +142,31 @@ def rendered_site(
     Raises ContentError, as :func:`pipeline.loader.load_site` does, for bad content.
     ``timings`` gets the stages "load" and "render".
     """
-    root = content_dir
-    body_of = functools.partial(reload_body, cfg, root)
-    timings = timings or Timings()
-    if cache_dir is None or gitbook_mode(cfg, root):
-        return _full(cfg, root, cache_dir, strict, body_of, timings)[0], False
-    key = _key(cfg, root, strict)
-    ledger_path = root / cfg.content.id_ledger
+    run = _Run(cfg, content_dir, cache_dir, strict, timings or Timings(), time.time_ns() - RACY_NS)
+    if cache_dir is None or gitbook_mode(cfg, content_dir):
+        return _full(run)[0], False
+    key = _key(cfg, content_dir, strict)
+    ledger_path = content_dir / cfg.content.id_ledger
     ledger = stat_key(ledger_path)
-    walked = list(walk_markdown(root))
-    stats = _stats(walked)
+    walked = list(walk_markdown(content_dir))
+    stats = run.stats(walked)
     state = _read(cache_dir, key) if use_snapshot else None
     if state is not None:
-        found = _partial(
-            cfg, root, cache_dir, strict, body_of, state, walked, stats, ledger, timings
-        )
+        found = _partial(run, state, walked, stats, ledger)
         if found is not None:
             site, changed = found
             if stat_key(ledger_path) != ledger:  # the load wrote the ledger: start again
                 discard(cache_dir)
             elif changed:
-                _save_delta(cache_dir, key, state, changed, _trusted_ledger(ledger))
-            timings.mark("render")
+                _save_delta(cache_dir, key, state, changed, _ledger_stat(run, ledger))
+            run.timings.mark("render")
             return site, True
-    site, keys = _full(cfg, root, cache_dir, strict, body_of, timings)
+    site, keys = _full(run)
     if stat_key(ledger_path) == ledger:
-        _save_base(cache_dir, key, root, site, keys, dict(stats), _trusted_ledger(ledger))
+        _save_base(run, key, site, keys, dict(stats), _ledger_stat(run, ledger))
     else:
         discard(cache_dir)
-    timings.mark("render")
+    run.timings.mark("render")
     return site, False
 
 
@@ -142,45 +183,19 @@ def _key(cfg: Config, root: Path, strict: bool) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _trusted(stat: str | None) -> str:
-    """A stat that proves the file unchanged next time; "" for none (see ``is_racy``)."""
-    return "" if stat is None or is_racy(stat) else stat
+def _ledger_stat(run: _Run, stat: str | None) -> str | None:
+    """None stands for "no ledger", which is trusted; a fresh ledger's stat is not."""
+    return None if stat is None else run.trusted(stat)
 
 
-def _trusted_ledger(stat: str | None) -> str | None:
-    """None stands for "no ledger", which is trusted; a fresh one's stat is not."""
-    return None if stat is None else _trusted(stat)
-
-
-def _stats(walked: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Each file's :func:`_trusted` stat (as ``stat_key`` spells it), 10,000 in a loop."""
-    recent = time.time_ns() - RACY_NS
-    found = []
-    for source, full in walked:
-        try:
-            st = os.stat(full)
-        except OSError:
-            found.append((source, ""))
-            continue
-        found.append((source, "" if st.st_mtime_ns > recent else stat_text(st)))
-    return found
-
-
-def _full(
-    cfg: Config,
-    root: Path,
-    cache_dir: Path | None,
-    strict: bool,
-    body_of: BodyOf,
-    timings: Timings,
-) -> tuple[Site, list[str]]:
+def _full(run: _Run) -> tuple[Site, list[str]]:
     """Load and render everything; the render key of each item, in order."""
-    loaded = load_site(cfg, root, strict=strict, write_ledger=True, cache_dir=cache_dir)
-    timings.mark("load")
-    rendered = render_items(
-        cfg, loaded.items, cache_dir, lazy=cache_dir is not None, body_of=body_of
-    )
-    keys = render_keys(cfg, loaded.items) if cache_dir is not None else []
+    cfg, cache_dir = run.cfg, run.cache_dir
+    loaded = load_site(cfg, run.root, strict=run.strict, write_ledger=True, cache_dir=cache_dir)
+    run.timings.mark("load")
+    lazy = cache_dir is not None
+    rendered = render_items(cfg, loaded.items, cache_dir, lazy=lazy, body_of=run.body_of())
+    keys = render_keys(cfg, loaded.items) if lazy else []
     return Site(tuple(_lean(i) for i in rendered), loaded.warnings), keys
 
 
@@ -190,16 +205,11 @@ def _lean(item: Item) -> Item:
 
 
 def _partial(
-    cfg: Config,
-    root: Path,
-    cache_dir: Path,
-    strict: bool,
-    body_of: BodyOf,
+    run: _Run,
     state: _State,
     walked: Sequence[tuple[str, str]],
     stats: list[tuple[str, str]],
     ledger: str | None,
-    timings: Timings,
 ) -> tuple[Site, dict[str, Entry]] | None:
     """The site from the snapshot and the files changed since, with their new entries;
     None when the snapshot cannot serve."""
@@ -211,21 +221,22 @@ def _partial(
     changed = [
         source
         for source, stat in stats
-        if not stat or stat != entries[source].stat or _deps_changed(root, entries[source])
+        if not stat or stat != entries[source].stat or _deps_changed(run.root, entries[source])
     ]
     if not changed:
-        timings.mark("load")
+        run.timings.mark("load")
         return _site(entries.values()), {}
+    cfg = run.cfg
     loaded = load_site(
         cfg,
-        root,
-        strict=strict,
+        run.root,
+        strict=run.strict,
         write_ledger=True,
-        cache_dir=cache_dir,
+        cache_dir=run.cache_dir,
         only=set(changed),
         walked=walked,
     )
-    timings.mark("load")
+    run.timings.mark("load")
     new = {i.source: i for i in loaded.items}
     for source in changed:
         old, now = entries[source].item, new.get(source)
@@ -236,9 +247,11 @@ def _partial(
             return None
     url_of = {e.item.source: e.item.url for e in entries.values() if e.item is not None}
     fresh = list(new.values())
-    rendered = render_items(cfg, fresh, cache_dir, url_of=url_of, lazy=True, body_of=body_of)
+    rendered = render_items(
+        cfg, fresh, run.cache_dir, url_of=url_of, lazy=True, body_of=run.body_of()
+    )
     keys = dict(zip((i.source for i in fresh), render_keys(cfg, fresh), strict=True))
-    warned = _by_source(root, loaded.warnings, changed)
+    warned = _by_source(run.root, loaded.warnings, changed)
     if warned is None:
         return None
     stat_of = dict(stats)
@@ -251,7 +264,7 @@ def _partial(
         item = _lean(item)
         served[item.source] = item
         made[item.source] = made[item.source]._replace(
-            deps=_trusted_deps(root, item), item=_stored(item, keys[item.source])
+            deps=run.deps(item), item=_stored(item, keys[item.source])
         )
     merged = {**entries}
     for source, entry in made.items():
@@ -261,10 +274,6 @@ def _partial(
 
 def _deps_changed(root: Path, entry: Entry) -> bool:
     return any(not stat or stat_key(root / rel) != stat for rel, stat in entry.deps)
-
-
-def _trusted_deps(root: Path, item: Item) -> tuple[tuple[str, str], ...]:
-    return tuple((rel, _trusted(stat or None)) for rel, stat in media_stats(item, root))
 
 
 def _stored(item: Item, key: str) -> Item:
@@ -297,14 +306,15 @@ def _by_source(
 
 
 def _save_base(
-    cache_dir: Path,
+    run: _Run,
     key: str,
-    root: Path,
     site: Site,
     keys: list[str],
     stat_of: Mapping[str, str],
     ledger: str | None,
 ) -> None:
+    assert run.cache_dir is not None
+    cache_dir, root = run.cache_dir, run.root
     items = {i.source: i for i in site.items}
     key_of = dict(zip((i.source for i in site.items), keys, strict=False))
     warned = _by_source(root, site.warnings, stat_of)
@@ -315,7 +325,7 @@ def _save_base(
     for source, stat in stat_of.items():
         item = items.get(source)
         stored = _stored(item, key_of[source]) if item is not None else None
-        deps = _trusted_deps(root, item) if item is not None else ()
+        deps = run.deps(item) if item is not None else ()
         rows.append(_row(Entry(source, stat, deps, stored, warned.get(source, ()))))
     token = secrets.token_hex(8)
     data = safe_dumps((FORMAT, key, token, ledger, tuple(rows)))

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pickle
 import re
+import time
 from pathlib import Path
 
 from pipeline.config import load_config
+from pipeline.loadcache import RACY_NS
 from pipeline.model import Item, Site
 from pipeline.site import HtmlSource
 from pipeline.snapshot import BASE, DELTA, DELTA_LIMIT, rendered_site
@@ -121,8 +123,10 @@ def test_warnings_follow_the_edited_file(site: Path, tmp_path: Path) -> None:
 
 def test_replaced_episode_audio_reloads_the_episode(site: Path, tmp_path: Path) -> None:
     age(site)
+    time.sleep(RACY_NS / 1e9)  # media's ctime must be older than that to be trusted
     cache = tmp_path / "cache"
     first, _ = _load(site, cache)
+    assert _load(site, cache)[1] is True
     audio = site / "content/episodes/media/002-governance.mp3"
     audio.write_bytes(audio.read_bytes() * 2)  # twice as long
     got = _assert_same_as_full(site, cache, tmp_path, served=True)
