@@ -294,12 +294,19 @@ def _site(entries: Iterable[Entry]) -> Site:
 def _by_source(
     root: Path, warnings: Sequence[Problem], sources: Iterable[str]
 ) -> dict[str, tuple[Problem, ...]] | None:
-    """Warnings grouped by the file they name; None if one names no file of ``sources``."""
-    source_of = {shown(root, Problem(s, 1, "", "")).path: s for s in sources}
+    """Warnings grouped by the file they name; None if one names no file of ``sources``.
+
+    Warnings name files as :func:`~pipeline.loader.shown` does (relative to the working
+    folder): each is mapped back through the prefix it gives and checked, so the cost is a
+    path computation per warning, not per file."""
+    if not warnings:
+        return {}
+    known = set(sources)
+    base = shown(root, Problem("-", 1, "", "")).path[:-1]
     grouped: dict[str, list[Problem]] = {}
     for w in warnings:
-        source = source_of.get(w.path)
-        if source is None:
+        source = w.path[len(base) :] if w.path.startswith(base) else ""
+        if source not in known or shown(root, Problem(source, 1, "", "")).path != w.path:
             return None
         grouped.setdefault(source, []).append(w)
     return {s: tuple(ws) for s, ws in grouped.items()}
