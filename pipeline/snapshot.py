@@ -143,7 +143,10 @@ def rendered_site(
     ``timings`` gets the stages "load" and "render".
     """
     run = _Run(cfg, content_dir, cache_dir, strict, timings or Timings(), time.time_ns() - RACY_NS)
-    if cache_dir is None or gitbook_mode(cfg, content_dir):
+    if cache_dir is None:
+        return _full(run)[0], False
+    if gitbook_mode(cfg, content_dir):
+        discard(cache_dir)  # none is kept: SUMMARY.md, added or removed, changes every page
         return _full(run)[0], False
     key = _key(cfg, content_dir, strict)
     ledger_path = content_dir / cfg.content.id_ledger

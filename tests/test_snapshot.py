@@ -13,6 +13,7 @@ from pipeline.loadcache import RACY_NS
 from pipeline.model import Item, Site
 from pipeline.site import HtmlSource
 from pipeline.snapshot import BASE, DELTA, DELTA_LIMIT, rendered_site
+from tests.conftest import copy_fixture
 from tests.test_incremental import _Payload, age, build, edit, tree
 
 
@@ -186,3 +187,15 @@ def test_a_lost_render_cache_is_rendered_again(site: Path, tmp_path: Path) -> No
     cold_out = tmp_path / "cold-out"
     build(site, cold_out, tmp_path / "cold-cache")
     assert tree(out) == tree(cold_out)
+
+
+def test_a_gitbook_space_is_always_loaded_whole(tmp_path: Path) -> None:
+    """SUMMARY.md orders and titles every page: an edit of it or of one page can change
+    others, so no snapshot is kept, and one left from before is dropped."""
+    root = copy_fixture("handbook", tmp_path)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / BASE).write_bytes(b"left from a plain build")
+    assert _load(root, cache)[1] is False
+    assert _load(root, cache)[1] is False
+    assert not (cache / BASE).exists()
