@@ -589,7 +589,7 @@ def _write_feed(state: _WriteState, job: _Job) -> tuple[bool, Stamp, FeedIndex]:
     items = doc.items
 
     def make(n: int) -> bytes:
-        return fmt.entry(state.html.fill(items[n])).encode()
+        return fmt.entry(state.html.fill(items[n]))
 
     head = fmt.head(state.cfg, doc.title, doc.purpose, items, doc.page)
     path = state.out_dir / job.output.path

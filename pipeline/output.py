@@ -69,7 +69,7 @@ def _replace_with(target: str, data: bytes) -> os.stat_result:
     try:
         fd = os.open(tmp, _CREATE, 0o666)
     except FileNotFoundError:
-        os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+        _make_folder(os.path.dirname(target) or ".")
         fd = os.open(tmp, _CREATE, 0o666)
     try:
         try:
@@ -83,6 +83,17 @@ def _replace_with(target: str, data: bytes) -> os.stat_result:
             os.unlink(tmp)
         raise
     return st
+
+
+def _make_folder(folder: str) -> None:
+    """``os.makedirs(folder, exist_ok=True)``, but one ``mkdir`` when the parent exists: a
+    cold build makes 10,000 page folders, and makedirs costs five times as much."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
 
 
 Stamp = tuple[int, int, str]

@@ -70,4 +70,4 @@ def _entry(item: Item) -> str:
     return "".join(parts)
 
 
-ATOM = FeedFormat(_head, _entry, "", "</feed>\n")
+ATOM = FeedFormat(_head, lambda item: _entry(item).encode(), "", "</feed>\n")

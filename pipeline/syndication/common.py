@@ -118,7 +118,8 @@ class FeedFormat:
     fixed tail. That shape is what lets a build copy unchanged entries from its last file."""
 
     head: Callable[[Config, str, str, Sequence[Item], FeedPage], str]
-    entry: Callable[[Item], str]
+    entry: Callable[[Item], bytes]
+    """UTF-8, as the file holds it."""
     separator: str
     tail: str
 

@@ -87,4 +87,4 @@ def _item(item: Item) -> str:
     return "".join(parts)
 
 
-RSS = FeedFormat(_head, _item, "", "</channel>\n</rss>\n")
+RSS = FeedFormat(_head, lambda item: _item(item).encode(), "", "</channel>\n</rss>\n")
