@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.feedlint.rules import _ACTIVE, _URL_ATTR, _has_active, _url_attrs
@@ -19,6 +19,11 @@ MARKUP = st.lists(st.sampled_from(PIECES) | st.text(max_size=3), max_size=40).ma
 
 @settings(max_examples=800)
 @given(MARKUP)
+@example(" on=")  # "on" alone is no handler
+@example("onclick=")  # nor one without a blank before it
+@example("x bonclick=")
+@example("a\tONLOAD \n= b")
+@example("<a title='on' onmouseover  =x>")
 def test_active_content_found_where_the_regex_finds_it(markup: str) -> None:
     assert _has_active(markup, markup.lower()) == (_ACTIVE.search(markup) is not None)
 
