@@ -230,7 +230,9 @@ def test_a_tampered_manifest_cannot_delete_files_outside_the_output(tmp_path: Pa
     assert subprocess.run(args, capture_output=True, timeout=60).returncode == 0
     manifest = out / ".publish-manifest.json"
     data = json.loads(manifest.read_text("utf-8"))
-    data["files"][str(victim)] = [1, 1]  # e.g. a gh-pages checkout anyone can push to
+    files = data["files"]  # e.g. a gh-pages checkout anyone can push to
+    for column, value in (("paths", str(victim)), ("sizes", 1), ("mtimes", 1), ("sha256", "")):
+        files[column].append(value)
     manifest.write_text(json.dumps(data), "utf-8")
     (tmp_path / "content/essays/a.md").write_text(post(1, 2), "utf-8")
     assert subprocess.run(args, capture_output=True, timeout=60).returncode == 0
