@@ -14,7 +14,7 @@ import hashlib
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -346,6 +346,7 @@ def build(
     strict: bool = False,
     known_stale: bool = False,
     inputs_fingerprint: str | None = None,
+    input_stats: Mapping[str, os.stat_result] | None = None,
     previous: Manifest | None = None,
     timings: Timings | None = None,
 ) -> BuildResult:
@@ -354,7 +355,8 @@ def build(
     ``known_stale`` skips the nothing-changed check when the caller has just made it, with
     ``inputs_fingerprint`` the fingerprint it computed for that (taken before anything was
     read, so an edit made during the build is seen by the next one) and ``previous`` the
-    manifest it read. ``timings`` records each stage's wall time.
+    manifest it read, and ``input_stats`` the content files' stats it took for that.
+    ``timings`` records each stage's wall time.
 
     Everything that can fail on content fails before the output folder is touched; the
     write phase holds a lock so two builds never interleave their files.
@@ -384,6 +386,7 @@ def build(
         inputs_fingerprint,
         previous,
         timings or Timings(),
+        input_stats or {},
     )
     try:
         try:
@@ -410,13 +413,20 @@ def _build(
     inputs_fingerprint: str,
     previous: Manifest,
     timings: Timings,
+    input_stats: Mapping[str, os.stat_result],
     *,
     use_snapshot: bool,
 ) -> BuildResult:
     notes: list[str] = []
     ledger_before = stat_key(content_dir / cfg.content.id_ledger)
     site, _ = rendered_site(
-        cfg, content_dir, cache_dir, strict=strict, use_snapshot=use_snapshot, timings=timings
+        cfg,
+        content_dir,
+        cache_dir,
+        strict=strict,
+        use_snapshot=use_snapshot,
+        timings=timings,
+        stats=input_stats,
     )
     html = HtmlSource(cache_dir)
     salt = build_salt(cfg, content_dir)

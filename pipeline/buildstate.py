@@ -58,8 +58,13 @@ class Manifest:
     result: dict[str, Any] = field(default_factory=dict)
 
 
-def fingerprint(cfg: Config, content_dir: Path, out_dir: Path) -> str:
-    """A hash of every input of a build, from file metadata (no file is read but the config)."""
+def fingerprint(
+    cfg: Config, content_dir: Path, out_dir: Path, stats: dict[str, os.stat_result] | None = None
+) -> str:
+    """A hash of every input of a build, from file metadata (no file is read but the config).
+
+    ``stats`` receives each content file's stat by its path (as :func:`pipeline.loader.
+    walk_markdown` spells it), so the build need not take them again."""
     h = hashlib.sha256()
     h.update(f"{__version__}\0{RENDERER_VERSION}\0{out_dir.resolve()}\0".encode())
     if cfg.path is not None and cfg.path.exists():
@@ -68,12 +73,15 @@ def fingerprint(cfg: Config, content_dir: Path, out_dir: Path) -> str:
     lines = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
-        folder = os.path.join(dirpath, "")[len(root) :]
+        where = os.path.join(dirpath, "")
+        folder = where[len(root) :]
         for name in sorted(filenames):
             try:
-                st = os.stat(dirpath + os.sep + name)
+                st = os.stat(where + name)
             except OSError:
                 continue
+            if stats is not None:
+                stats[where + name] = st
             lines.append(f"{folder}{name}\0{st.st_size}\0{st.st_mtime_ns}\n")
     h.update("".join(lines).encode())
     return h.hexdigest()

@@ -104,15 +104,20 @@ class _Run:
         can prove the file unchanged next time, else "" (which matches no file)."""
         return "" if stat is None or int(stat.split(":")[1]) > self.since else stat
 
-    def stats(self, walked: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
-        """Each file's trusted stat, taken before anything is read (10,000 in a loop)."""
+    def stats(
+        self, walked: Sequence[tuple[str, str]], known: Mapping[str, os.stat_result]
+    ) -> list[tuple[str, str]]:
+        """Each file's trusted stat, taken before anything is read (10,000 in a loop); from
+        ``known`` (full path -> stat, taken earlier still) where it has the file."""
         found = []
         for source, full in walked:
-            try:
-                st = os.stat(full)
-            except OSError:
-                found.append((source, ""))
-                continue
+            st = known.get(full)
+            if st is None:
+                try:
+                    st = os.stat(full)
+                except OSError:
+                    found.append((source, ""))
+                    continue
             found.append((source, "" if st.st_mtime_ns > self.since else stat_text(st)))
         return found
 
@@ -135,12 +140,14 @@ def rendered_site(
     strict: bool = False,
     use_snapshot: bool = True,
     timings: Timings | None = None,
+    stats: Mapping[str, os.stat_result] | None = None,
 ) -> tuple[Site, bool]:
     """The site loaded (the id ledger written) and rendered with lazy HTML, bodies dropped
     but for episodes (their chapters come from them); and whether the snapshot served it.
 
     Raises ContentError, as :func:`pipeline.loader.load_site` does, for bad content.
-    ``timings`` gets the stages "load" and "render".
+    ``timings`` gets the stages "load" and "render"; ``stats`` are files' stats taken
+    before this call (by :func:`pipeline.buildstate.fingerprint`), used instead of new ones.
     """
     run = _Run(cfg, content_dir, cache_dir, strict, timings or Timings(), time.time_ns() - RACY_NS)
     if cache_dir is None:
@@ -152,12 +159,12 @@ def rendered_site(
     ledger_path = content_dir / cfg.content.id_ledger
     ledger = stat_key(ledger_path)
     walked = list(walk_markdown(content_dir))
-    stats = run.stats(walked)
+    found = run.stats(walked, stats or {})
     state = _read(cache_dir, key) if use_snapshot else None
     if state is not None:
-        found = _partial(run, state, walked, stats, ledger)
-        if found is not None:
-            site, changed = found
+        served = _partial(run, state, walked, found, ledger)
+        if served is not None:
+            site, changed = served
             if stat_key(ledger_path) != ledger:  # the load wrote the ledger: start again
                 discard(cache_dir)
             elif changed:
@@ -166,7 +173,7 @@ def rendered_site(
             return site, True
     site, keys = _full(run)
     if stat_key(ledger_path) == ledger:
-        _save_base(run, key, site, keys, dict(stats), _ledger_stat(run, ledger))
+        _save_base(run, key, site, keys, dict(found), _ledger_stat(run, ledger))
     else:
         discard(cache_dir)
     run.timings.mark("render")

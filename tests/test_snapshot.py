@@ -3,11 +3,13 @@ the one a full load and render gives, whatever changed."""
 
 from __future__ import annotations
 
+import os
 import pickle
 import re
 import time
 from pathlib import Path
 
+from pipeline.buildstate import fingerprint
 from pipeline.config import load_config
 from pipeline.loadcache import RACY_NS
 from pipeline.model import Item, Site
@@ -199,3 +201,23 @@ def test_a_gitbook_space_is_always_loaded_whole(tmp_path: Path) -> None:
     assert _load(root, cache)[1] is False
     assert _load(root, cache)[1] is False
     assert not (cache / BASE).exists()
+
+
+def test_an_edit_during_the_build_is_seen_by_the_next_one(site: Path, tmp_path: Path) -> None:
+    """The stats the CLI took for its fingerprint, before anything was read, are the ones
+    the snapshot compares and records: a file edited after them is loaded next time."""
+    age(site)
+    cache = tmp_path / "cache"
+    cfg = load_config(site / "publish.toml")
+    content = site / "content"
+    _load(site, cache)
+    before: dict[str, os.stat_result] = {}
+    fingerprint(cfg, content, tmp_path / "out", before)
+    p = content / "essays/why-we-gather.md"
+    p.write_text(p.read_text(encoding="utf-8") + "\nWritten while the build ran.\n")
+    during, served = rendered_site(cfg, content, cache, stats=before)
+    assert served
+    assert not any("while the build ran" in i.html for i in _filled(during, cache))
+    after, served = rendered_site(cfg, content, cache)
+    assert served
+    assert any("while the build ran" in i.html for i in _filled(after, cache))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import time
 from pathlib import Path
 
@@ -70,7 +71,8 @@ def build(
     stages = Timings(started)
     cfg, content = open_config(config_path, content_dir)
     now = dt.datetime.now(dt.UTC)
-    current = fingerprint(cfg, content, out_dir)
+    seen: dict[str, os.stat_result] = {}
+    current = fingerprint(cfg, content, out_dir, seen)
     previous = read_manifest(out_dir)
     result = cached_result(previous, current, out_dir, now)
     stages.mark("check")
@@ -87,6 +89,7 @@ def build(
             strict=strict,
             known_stale=True,
             inputs_fingerprint=current,
+            input_stats=seen,
             previous=previous,
             timings=stages,
         )
