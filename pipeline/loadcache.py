@@ -192,7 +192,7 @@ class LoadCache:
             return None
         record = self._record(row[2])
         stat = stat_key(path)
-        if record is not None and stat is not None and not is_racy(stat):
+        if record is not None and stat is not None and not _racy(stat):
             self.restamped.append((stat, source))
         return record
 
@@ -215,7 +215,7 @@ class LoadCache:
         stat = stat_key(path)
         if self.db is None or stat is None or record is None:
             return
-        if is_racy(stat):  # kept by its text only: the stat must be seen again to be trusted
+        if _racy(stat):  # kept by its text only: the stat must be seen again to be trusted
             stat = ""
         self.fresh.append((source, stat, digest, record))
 
@@ -293,7 +293,7 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def is_racy(stat: str) -> bool:
+def _racy(stat: str) -> bool:
     """Modified in the last two seconds: a write in the same clock tick as our read would
     leave size and mtime unchanged (git's "racily clean" files), so it is read next time."""
     mtime_ns = int(stat.split(":")[1])

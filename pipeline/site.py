@@ -327,6 +327,7 @@ def render_items(
     *,
     lazy: bool = False,
     body_of: BodyOf | None = None,
+    keys: Sequence[str] | None = None,
 ) -> list[Item]:
     """Fill ``html``, ``assets``, ``image`` and ``digest`` of every item, from the cache where
     possible.
@@ -334,14 +335,15 @@ def render_items(
     With ``lazy``, HTML found in the cache is not read: the item gets ``html_key`` instead
     (see :class:`HtmlSource`). ``body_of`` supplies the Markdown of an item loaded without
     it (see :func:`pipeline.loader.load_site`) when it must be rendered after all: called by
-    the worker that renders it, so bodies never go through a pipe.
+    the worker that renders it, so bodies never go through a pipe. ``keys`` are
+    :func:`render_keys`'s answer for ``items`` when the caller has it already.
     """
     if url_of is None:
         url_of = {i.source: i.url for i in items}
     url_of = dict(url_of)
     site_url = cfg.site.base_url
     asset_base = _asset_base(cfg)
-    keys = render_keys(cfg, items)
+    keys = list(keys) if keys is not None else render_keys(cfg, items)
     cache = RenderCache(cache_dir)
     try:
         hits = cache.get_meta(keys)

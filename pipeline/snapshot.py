@@ -204,8 +204,10 @@ def _full(run: _Run) -> tuple[Site, list[str]]:
     loaded = load_site(cfg, run.root, strict=run.strict, write_ledger=True, cache_dir=cache_dir)
     run.timings.mark("load")
     lazy = cache_dir is not None
-    rendered = render_items(cfg, loaded.items, cache_dir, lazy=lazy, body_of=run.body_of())
-    keys = render_keys(cfg, loaded.items) if lazy else []
+    keys = render_keys(cfg, loaded.items)
+    rendered = render_items(
+        cfg, loaded.items, cache_dir, lazy=lazy, body_of=run.body_of(), keys=keys
+    )
     return Site(tuple(_lean(i) for i in rendered), loaded.warnings), keys
 
 
@@ -257,10 +259,11 @@ def _partial(
             return None
     url_of = {e.item.source: e.item.url for e in entries.values() if e.item is not None}
     fresh = list(new.values())
+    fresh_keys = render_keys(cfg, fresh)
     rendered = render_items(
-        cfg, fresh, run.cache_dir, url_of=url_of, lazy=True, body_of=run.body_of()
+        cfg, fresh, run.cache_dir, url_of, lazy=True, body_of=run.body_of(), keys=fresh_keys
     )
-    keys = dict(zip((i.source for i in fresh), render_keys(cfg, fresh), strict=True))
+    keys = dict(zip((i.source for i in fresh), fresh_keys, strict=True))
     warned = _by_source(run.root, loaded.warnings, changed)
     if warned is None:
         return None
@@ -332,12 +335,12 @@ def _save_base(
 ) -> None:
     assert run.cache_dir is not None
     cache_dir, root = run.cache_dir, run.root
-    items = {i.source: i for i in site.items}
-    key_of = dict(zip((i.source for i in site.items), keys, strict=False))
     warned = _by_source(root, site.warnings, stat_of)
     if warned is None or len(keys) != len(site.items):
         discard(cache_dir)
         return
+    items = {i.source: i for i in site.items}
+    key_of = dict(zip((i.source for i in site.items), keys, strict=True))
     rows = []
     for source, stat in stat_of.items():
         item = items.get(source)
