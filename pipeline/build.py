@@ -479,6 +479,8 @@ def _build(
             produced.add(rel)
             if copy_if_changed(src, out_dir / rel):
                 written.append(rel)
+            else:
+                unchanged += 1
             st = (out_dir / rel).stat()
             stamps[rel] = (st.st_size, st.st_mtime_ns, "")
         removed = _remove_stale(out_dir, set(previous.files), produced)

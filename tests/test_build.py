@@ -329,3 +329,15 @@ def test_front_matter_cache_follows_edits(site: Path) -> None:
         if e.title == "Why we gather"
     )
     assert tuple(entry.published_parsed)[:3] == (2024, 9, 4)  # midnight Berlin = 22:00 UTC
+
+
+def test_written_and_unchanged_count_every_output_file(site: Path) -> None:
+    """Copied media included: the summary line's two counts add up to the output folder."""
+    out = site / "out"
+    first = build(load_config(site / "publish.toml"), site / "content", out, now=NOW)
+    p = site / "content/essays/why-we-gather.md"
+    p.write_text(p.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    again = build(load_config(site / "publish.toml"), site / "content", out, now=NOW)
+    files = [f for f in out.rglob("*") if f.is_file() and not f.name.startswith(".publish")]
+    assert len(first.written) == len(files) == len(again.written) + again.unchanged
+    assert 0 < len(again.written) < len(files)
