@@ -4,6 +4,7 @@ the result is byte for byte what writing everything gives."""
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -118,3 +119,20 @@ def test_an_index_pointing_outside_its_file_is_refused(tmp_path: Path) -> None:
     bad = FeedIndex(SALT, index.size, index.mtime_ns, {"a": (index.size - 2, 100)})
     save_index(cache, "atom.xml", bad)
     assert read_index(cache, "atom.xml", SALT, path) is None
+
+
+def test_a_damaged_index_is_no_index(tmp_path: Path) -> None:
+    path = tmp_path / "rss.xml"
+    cache = tmp_path / "cache"
+    texts = {f"k{n}": f"<item>{n}</item>" for n in range(5)}
+    _, _, index = write_feed(path, "<rss>", "", "</rss>", *entries(texts), None, SALT)
+    save_index(cache, "rss.xml", index)
+    (stored,) = (cache / "feeds").iterdir()
+    whole = stored.read_bytes()
+    for damaged in (whole[:-3], whole[:-8], whole + b"\0" * 8, b"\x00garbage", b""):
+        stored.write_bytes(damaged)
+        assert read_index(cache, "rss.xml", SALT, path) is None
+    stored.write_bytes(whole.replace(f'"{sys.byteorder}"'.encode(), b'"other"'))
+    assert read_index(cache, "rss.xml", SALT, path) is None
+    stored.write_bytes(whole)
+    assert read_index(cache, "rss.xml", SALT, path) == index
