@@ -96,12 +96,19 @@ def test_same_entries_leave_the_file_untouched(tmp_path: Path) -> None:
     assert path.stat().st_mtime_ns == before.st_mtime_ns == stamp[1]
 
 
-def test_an_index_that_no_longer_matches_its_file_is_not_used(tmp_path: Path) -> None:
+def _saved(tmp_path: Path, n: int) -> tuple[Path, Path, dict[str, str], FeedIndex]:
+    """A feed of ``n`` items written as rss.xml, and its index saved: (feed, cache folder,
+    entry texts, index)."""
     path = tmp_path / "rss.xml"
     cache = tmp_path / "cache"
-    texts = {f"k{n}": f"<item>{n}</item>" for n in range(4)}
+    texts = {f"k{i}": f"<item>{i}</item>" for i in range(n)}
     _, _, index = write_feed(path, "<rss>", "", "</rss>", *entries(texts), None, SALT)
     save_index(cache, "rss.xml", index)
+    return path, cache, texts, index
+
+
+def test_an_index_that_no_longer_matches_its_file_is_not_used(tmp_path: Path) -> None:
+    path, cache, texts, index = _saved(tmp_path, 4)
     assert read_index(cache, "rss.xml", SALT, path) == index
     assert read_index(cache, "rss.xml", "other code", path) is None
     path.write_bytes(path.read_bytes().replace(b"<item>1", b"<item>X"))  # edited by hand
@@ -122,11 +129,7 @@ def test_an_index_pointing_outside_its_file_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_damaged_index_is_no_index(tmp_path: Path) -> None:
-    path = tmp_path / "rss.xml"
-    cache = tmp_path / "cache"
-    texts = {f"k{n}": f"<item>{n}</item>" for n in range(5)}
-    _, _, index = write_feed(path, "<rss>", "", "</rss>", *entries(texts), None, SALT)
-    save_index(cache, "rss.xml", index)
+    path, cache, _, index = _saved(tmp_path, 5)
     (stored,) = (cache / "feeds").iterdir()
     whole = stored.read_bytes()
     for damaged in (whole[:-3], whole[:-8], whole + b"\0" * 8, b"\x00garbage", b""):
