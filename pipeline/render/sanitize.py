@@ -13,14 +13,12 @@ from collections.abc import Callable
 from html import escape
 from html.parser import HTMLParser
 
-DROP_WITH_CONTENT = {
-    "script",
-    "style",
+DROP_WITH_CONTENT = {"script", "style", "template", "noscript"}
+"""Dropped with everything inside: their content is code, or markup for another context."""
+DROP_TAG = {
     "iframe",
     "object",
     "embed",
-    "noscript",
-    "template",
     "frame",
     "frameset",
     "applet",
@@ -28,9 +26,60 @@ DROP_WITH_CONTENT = {
     "meta",
     "link",
     "form",
+    "textarea",
+    "title",
+    "xmp",
+    "plaintext",
+    "noembed",
+    "noframes",
+    "select",
+    "animate",
+    "animatemotion",
+    "animatetransform",
+    "set",
 }
-VOID = {"area", "br", "col", "hr", "img", "input", "source", "track", "wbr", "param"}
-URL_ATTRS = {"href", "src", "poster", "cite", "action", "formaction", "background", "data"}
+"""Dropped, their content kept as ordinary markup: embedding and form elements, the elements
+that switch a browser's tokenizer (left open, ``<textarea>`` or ``<title>`` would swallow the
+rest of the page), and SVG's animations (``<animate attributeName="href" values="javascript:…">``
+sets a link no attribute check sees)."""
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "frame",
+    "hr",
+    "img",
+    "input",
+    "keygen",
+    "link",
+    "meta",
+    "param",
+    "source",
+    "track",
+    "wbr",
+}
+"""Elements without an end tag: never waited for, never left open."""
+URL_ATTRS = {
+    "href",
+    "src",
+    "poster",
+    "cite",
+    "action",
+    "formaction",
+    "background",
+    "data",
+    "ping",
+    "longdesc",
+    "codebase",
+    "dynsrc",
+    "lowsrc",
+    "icon",
+    "manifest",
+    "usemap",
+}
+"""Checked by local name, so SVG's and MathML's ``xlink:href`` is one too."""
 _TAG = re.compile(r"^[a-z][a-z0-9-]*$")
 _ATTR = re.compile(r"^[a-z_:][a-z0-9_:.-]*$")
 _BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file)\s*:", re.I)
@@ -47,6 +96,9 @@ class _Sanitizer(HTMLParser):
         self.first_line = line
         self.out: list[str] = []
         self.skip: list[str] = []
+        self.open: list[str] = []
+        """Elements written and not yet closed: stray end tags are dropped, and what is still
+        open at the end is closed there, so a fragment never leaks into the page around it."""
         self.anchors: list[str] = []
 
     def _line(self) -> int:
@@ -59,25 +111,30 @@ class _Sanitizer(HTMLParser):
         self._start(tag, attrs, closed=True)
 
     def _start(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> None:
+        if self.skip:
+            if tag == self.skip[-1] and not closed:
+                self.skip.append(tag)  # nested: its own end tag must not end the outer one
+            return
         if tag in DROP_WITH_CONTENT:
-            if not closed and tag not in VOID and tag not in ("base", "meta", "link"):
+            if not closed:
                 self.skip.append(tag)
             return
-        if self.skip:
+        if tag in DROP_TAG:
             return
         if not _TAG.match(tag):
             self.out.append(escape(self.get_starttag_text() or ""))
             return
         parts = [tag]
         for name, value in attrs:
-            if not _ATTR.match(name) or name.startswith("on"):
+            local = name.rpartition(":")[2]
+            if not _ATTR.match(name) or local.startswith("on") or name == "xml:base":
                 continue
             if value is None:
                 parts.append(name)
                 continue
             if name in ("id", "name"):
                 self.anchors.append(value)
-            if name in URL_ATTRS:
+            if local in URL_ATTRS:
                 kind = "image" if name in ("src", "poster") else "link"
                 if _BAD_SCHEME.match(value) and not (
                     kind == "image" and value.strip().lower().startswith("data:image/")
@@ -94,15 +151,26 @@ class _Sanitizer(HTMLParser):
                 continue
             parts.append(f'{name}="{escape(value, quote=True)}"')
         self.out.append("<" + " ".join(parts) + (" />" if closed else ">"))
+        if not closed and tag not in VOID:
+            self.open.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if self.skip:
             if tag == self.skip[-1]:
                 self.skip.pop()
             return
-        if tag in DROP_WITH_CONTENT:
-            return
-        self.out.append(f"</{tag}>" if _TAG.match(tag) else escape(f"</{tag}>"))
+        if not _TAG.match(tag):
+            self.out.append(escape(f"</{tag}>"))
+        elif tag in self.open:  # closes it and whatever was left open inside it
+            while self.open:
+                inner = self.open.pop()
+                self.out.append(f"</{inner}>")
+                if inner == tag:
+                    break
+
+    def close_open(self) -> None:
+        while self.open:
+            self.out.append(f"</{self.open.pop()}>")
 
     def handle_data(self, data: str) -> None:
         if not self.skip:
@@ -126,6 +194,7 @@ def sanitize(fragment: str, resolve: Resolver, line: int) -> tuple[str, list[str
     parser = _Sanitizer(resolve, line)
     parser.feed(fragment)
     parser.close()
+    parser.close_open()
     text = "".join(parser.out)
     if fragment.endswith("\n") and not text.endswith("\n"):
         text += "\n"

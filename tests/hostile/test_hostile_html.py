@@ -68,6 +68,52 @@ def test_sanitizer_bypasses(tmp_path: Path, body: str) -> None:
         assert not ACTIVE.search(html), html
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>\n',
+        '<svg><a><animate attributeName="href" values="javascript:alert(1)"/><text>x</text>'
+        "</a></svg>\n",
+        '<svg><a><set attributeName="href" to="javascript:alert(1)"/><text>x</text></a></svg>\n',
+        '<math><mi xlink:href="javascript:alert(1)">m</mi></math>\n',
+        '<svg><a XLINK:HREF=" JavaScript:alert(1)"><text>x</text></a></svg>\n',
+        '<svg><use xml:base="javascript:alert(1)//" href="#x"/></svg>\n',
+    ],
+    ids=["xlink-href", "animate-values", "set-to", "mathml", "upper-case", "xml-base"],
+)
+def test_svg_and_mathml_carry_no_script_url(tmp_path: Path, body: str) -> None:
+    for html in _rendered(tmp_path, body):
+        assert "javascript" not in html.lower(), html
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ['<embed src="clip.mp4">', '<iframe src="https://video.example/1">', "<textarea>", "<title>"],
+)
+def test_an_unclosed_embedding_element_loses_nothing_after_it(tmp_path: Path, opening: str) -> None:
+    """``<embed>`` has no end tag and ``<iframe>`` is often left open: the sanitizer once
+    waited for their end tag and dropped the rest of the post, silently. ``<textarea>`` and
+    ``<title>`` left open would swallow the rest of the page in a browser. (CommonMark makes
+    everything after an open ``<textarea>`` raw HTML, so there the text stays unrendered.)"""
+    body = f"Intro.\n\n{opening}\n\nThree more paragraphs.\n\n## Conclusion\n\nThe end.\n"
+    for html in _rendered(tmp_path, body):
+        assert "Intro." in html and "Three more paragraphs." in html, html
+        assert "Conclusion" in html and "The end." in html, html
+        if opening != "<textarea>":
+            assert "Conclusion</h2>" in html, html
+        assert not re.search(r"(?i)<(embed|iframe|textarea|title)\b", html), html
+
+
+def test_raw_html_cannot_close_or_leave_open_the_page_around_it(tmp_path: Path) -> None:
+    body = "Before.\n\n</article></main>\n\n<div><b>bold\n\nAfter.\n"
+    article, content = _rendered(tmp_path, body)
+    assert "</main>" not in article and "</article>" not in article[:-1]
+    for html in (article, content):
+        opened = re.findall(r"<(div|b)\b", html)
+        assert sorted(opened) == sorted(re.findall(r"</(div|b)>", html)), html
+        assert "After." in html
+
+
 def test_tags_with_colliding_slugs_keep_distinct_feeds(tmp_path: Path) -> None:
     make_site(tmp_path, {"essays/one.md": essay("One", tags="['a!']"),
                          "essays/two.md": essay("Two", tags="['a?']", date="2024-04-01")})  # fmt: skip
