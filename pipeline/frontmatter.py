@@ -152,6 +152,7 @@ _NOT_YAML_TEXT = re.compile(
 )
 """Outside the fast path: what YAML refuses, and what it reads as a line break or a BOM."""
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 def _scalar(text: str, plain: re.Pattern[str] = _PLAIN) -> tuple[bool, Any]:
@@ -162,14 +163,14 @@ def _scalar(text: str, plain: re.Pattern[str] = _PLAIN) -> tuple[bool, Any]:
         return True, quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
     if not plain.fullmatch(text):
         return False, None
-    tag = "tag:yaml.org,2002:str"
+    tag = _STR_TAG
     for candidate, pattern in _LOADER.yaml_implicit_resolvers.get(text[0], []):
         if pattern.match(text):
             tag = candidate
             break
     if tag in ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value", "tag:yaml.org,2002:yaml"):
         return False, None
-    if tag == "tag:yaml.org,2002:str":
+    if tag == _STR_TAG:
         return True, text
     try:
         return True, _LOADER.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, text))
@@ -209,6 +210,8 @@ def _simple_yaml(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[
             ok, value = _scalar(raw)
             if not ok:
                 return None
+        if key in meta:
+            return None  # a duplicate key: the full loader names both lines
         meta[key] = value
         lines[key] = first_line + n
     return meta, lines
@@ -279,16 +282,64 @@ def _full_yaml(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[st
             problem = f"unsafe or unknown YAML tag refused ({problem})"
         raise FrontMatterError(line, "front matter", problem) from None
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        for key_node, value_node, problem in unreadable_values(node):
+            raise FrontMatterError(
+                value_node.start_mark.line + 1 + offset,
+                str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "front matter",
+                f"cannot read {value_node.value!r}: {problem}",
+            ) from None
         raise FrontMatterError(
             first_line, "front matter", f"cannot read YAML value: {exc}"
         ) from None
     lines: dict[str, int] = {}
     for key_node, _ in node.value:
-        if isinstance(key_node, yaml.ScalarNode):
-            lines[str(key_node.value)] = key_node.start_mark.line + 1 + offset
+        line = key_node.start_mark.line + 1 + offset
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR_TAG:
+            raise FrontMatterError(
+                line, "front matter", f"keys must be text, got {key_node.value!r}; quote it"
+            )
+        if key_node.value in lines:
+            raise FrontMatterError(
+                line,
+                key_node.value,
+                f"duplicate key; {key_node.value!r} is already set on line {lines[key_node.value]}",
+            )
+        lines[key_node.value] = line
     if not isinstance(value, dict):
         raise FrontMatterError(first_line, "front matter", "expected a mapping")
-    bad = [k for k in value if not isinstance(k, str)]
-    if bad:
-        raise FrontMatterError(first_line, "front matter", f"keys must be strings, got {bad[0]!r}")
     return value, lines
+
+
+def unreadable_values(node: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node, str]]:
+    """(key node, scalar node, why) for each value of a mapping its constructor refuses (an
+    impossible date such as ``2024-13-45``, maybe nested): the whole document's construction
+    says only what went wrong, not where."""
+    out = []
+    for key_node, value_node in node.value:
+        found = _unreadable_scalar(value_node, 0)
+        if found is not None:
+            out.append((key_node, *found))
+    return out
+
+
+def _unreadable_scalar(node: yaml.Node, depth: int) -> tuple[yaml.Node, str] | None:
+    if isinstance(node, yaml.ScalarNode):
+        try:
+            yaml.constructor.SafeConstructor().construct_object(node)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+            return node, _one_line(exc)
+        return None
+    if depth > MAX_DEPTH:
+        return None
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    elif isinstance(node, yaml.MappingNode):
+        children = [n for pair in node.value for n in pair]
+    for child in children:
+        found = _unreadable_scalar(child, depth + 1)
+        if found is not None:
+            return found
+    return None

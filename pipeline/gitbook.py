@@ -46,6 +46,7 @@ from markdown_it import MarkdownIt
 from pipeline.config import Config
 from pipeline.dates import to_datetime
 from pipeline.errors import ContentError, Problem
+from pipeline.frontmatter import unreadable_values
 from pipeline.model import Item
 from pipeline.render.slugs import gitbook_slug
 
@@ -258,6 +259,14 @@ def read_dates(root: Path, name: str, tz: ZoneInfo) -> dict[str, datetime]:
         line = mark.line + 1 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ContentError([Problem(shown, line, "dates", f"not valid YAML: {problem}")]) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # an impossible date: 2021-13-01
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        bad = unreadable_values(node) if isinstance(node, yaml.MappingNode) else []
+        problems = [
+            Problem(shown, value.start_mark.line + 1, "dates", f"{key.value}: {why}")
+            for key, value, why in bad
+        ]
+        raise ContentError(problems or [Problem(shown, 1, "dates", str(exc))]) from None
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -37,9 +37,12 @@ class IdLedger:
                     self.entries[source] = LedgerEntry(
                         str(e["id"]), e.get("title", ""), e.get("slug", "")
                     )
-            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            except OSError as exc:
+                raise ValueError(f"cannot be read: {exc.strerror}") from None
+            except (ValueError, KeyError, TypeError, AttributeError):
                 raise ValueError(
-                    f"id ledger {path} is not valid JSON of the expected shape: {exc}"
+                    "not valid JSON of the expected shape "
+                    '({"items": {"<file>": {"id": "...", "title": "...", "slug": "..."}}})'
                 ) from None
         self._claimed: set[str] = set()
 

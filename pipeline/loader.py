@@ -7,6 +7,7 @@ All problems in all files are collected and raised together (``ContentError``), 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import posixpath
 import re
@@ -107,7 +108,13 @@ def read_text(root: Path, path: Path, max_bytes: int) -> tuple[str, str]:
     """A file's path under the root and its text (UTF-8, NFC, LF), or a FrontMatterError."""
     source = relpath(root, path)
     if path.is_symlink():
-        real, real_root = path.resolve(), root.resolve()
+        try:
+            real, real_root = path.resolve(strict=True), root.resolve()
+        except RuntimeError:  # Python before 3.13
+            raise FrontMatterError(1, "file", "symlink loop; refused") from None
+        except OSError as exc:
+            what = "symlink loop" if exc.errno == errno.ELOOP else "symlink to a missing file"
+            raise FrontMatterError(1, "file", f"{what}; refused") from None
         if real_root not in real.parents:
             raise FrontMatterError(1, "file", "symlink points outside the content root; refused")
     size = path.stat().st_size

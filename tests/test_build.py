@@ -173,6 +173,27 @@ def test_guid_without_id_key_kept_by_ledger_across_rename(site: Path) -> None:
     assert _guid_of(out, "No id here") == before
 
 
+@pytest.mark.parametrize(
+    ("damage", "words"),
+    [("folder", "cannot be read: Is a directory"), ('{"items": []}', "not valid JSON")],
+)
+def test_a_damaged_id_ledger_is_a_content_error(
+    site: Path, runner: CliRunner, damage: str, words: str
+) -> None:
+    """A ledger that is a folder once ended in "unexpected error: IsADirectoryError"."""
+    ledger = site / "content/.publish-ids.json"
+    ledger.unlink(missing_ok=True)
+    if damage == "folder":
+        ledger.mkdir()
+    else:
+        ledger.write_text(damage)
+    args = ["build", "--config", str(site / "publish.toml"), "--out", str(site / "feeds")]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert f".publish-ids.json:1: id ledger: {words}" in result.stderr
+    assert not (site / "feeds").exists()
+
+
 def test_stale_outputs_removed(site: Path) -> None:
     out = site / "out"
     run_build(site, out)

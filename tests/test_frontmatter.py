@@ -178,3 +178,29 @@ def test_every_bundled_and_fixture_file_reads_the_same() -> None:
             taken += 1
             assert _same(fast, _full_yaml(yaml_text, 2)), path
     assert taken >= 10
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "field", "words"),
+    [
+        ("title: one\ntitle: two\n", 3, "title", "duplicate key; 'title' is already set on line 2"),
+        ("title: x\ntags: [a]\ntitle: y\n", 4, "title", "already set on line 2"),
+        ("title: x\ndate: 2024-13-45\n", 3, "date", "cannot read '2024-13-45': month must be"),
+        ("title: x\ndate: 2024-02-30T10:00:00Z\n", 3, "date", "day is out of range"),
+        ("title: x\nseo:\n  a: 1\n  when: 2021-02-30\n", 5, "seo", "cannot read '2021-02-30'"),
+        ("title: x\n1: x\n", 3, "front matter", "keys must be text, got '1'"),
+    ],
+)
+def test_mistakes_name_their_line_and_field(text: str, line: int, field: str, words: str) -> None:
+    """PyYAML keeps the last of two equal keys silently and reports an impossible date
+    without a line: both once came out as the wrong line, or as no error at all."""
+    assert _simple_yaml(text, 2) is None  # the fast path steps aside for all of them
+    with pytest.raises(FrontMatterError) as caught:
+        _full_yaml(text, 2)
+    assert (caught.value.line, caught.value.field) == (line, field)
+    assert words in str(caught.value)
+
+
+def test_merge_keys_are_still_read() -> None:
+    meta, _ = _full_yaml("base: &b {title: x}\n<<: *b\n", 2)
+    assert meta["title"] == "x"

@@ -138,6 +138,8 @@ def test_dates_file_entry_naming_no_page_is_a_warning(book: Path) -> None:
         ("a.md: 2020-01-01\nb.md: [nope\n", 3, "not valid YAML"),
         ("- a.md\n", 1, "expected a map"),
         ("a.md: 2020-01-01\nb.md: next tuesday\n", 2, "expected a date"),
+        ("a.md: 2020-01-01\nb.md: 2021-13-01\n", 2, "b.md: month must be in 1..12"),
+        ("a.md: 2021-02-30T10:00:00\n", 1, "a.md: day is out of range"),
     ],
 )
 def test_malformed_dates_file_is_a_content_error(

@@ -119,6 +119,25 @@ def test_symlinked_markdown_file_pointing_outside_is_refused(tmp_path: Path, out
     assert not (site / "out").exists()
 
 
+def test_symlink_loops_and_dangling_symlinks_are_named_not_crashed_on(tmp_path: Path) -> None:
+    """``Path.resolve`` raises RuntimeError on a loop: once an "unexpected error", exit 1."""
+    site = tmp_path / "site"
+    make_site(site, {"essays/fine.md": essay()})
+    (site / "content/essays/self.md").symlink_to("self.md")
+    (site / "content/essays/ping.md").symlink_to("pong.md")
+    (site / "content/essays/pong.md").symlink_to("ping.md")
+    (site / "content/essays/gone.md").symlink_to("nowhere.md")
+    run = run_build(site)
+    assert run.exit_code == 2, run.stderr
+    assert sorted(p.split("content/essays/")[1] for p in run.problems) == [
+        "gone.md:1: file: symlink to a missing file; refused",
+        "ping.md:1: file: symlink loop; refused",
+        "pong.md:1: file: symlink loop; refused",
+        "self.md:1: file: symlink loop; refused",
+    ]
+    assert not (site / "out").exists()
+
+
 def test_symlinked_folder_pointing_outside_is_not_walked(tmp_path: Path, outside: Path) -> None:
     site = tmp_path / "site"
     make_site(site, {"essays/fine.md": essay()})
