@@ -361,6 +361,7 @@ def build(
     Everything that can fail on content fails before the output folder is touched; the
     write phase holds a lock so two builds never interleave their files.
     """
+    _check_apart(content_dir, out_dir)
     if previous is None:
         previous = read_manifest(out_dir)
     if inputs_fingerprint is None:
@@ -401,6 +402,24 @@ def build(
     finally:
         if enabled:
             gc.enable()
+
+
+def _check_apart(content_dir: Path, out_dir: Path) -> None:
+    """Refuse an output folder that is the content folder or inside it: outputs would be read
+    back as content, and removing a stale output (a copied image) would delete the source."""
+    content, out = content_dir.resolve(), out_dir.resolve()
+    if out == content or content in out.parents:
+        raise ConfigError(
+            [
+                Problem(
+                    str(out_dir),
+                    1,
+                    "--out",
+                    f"the output folder is, or is inside, the content folder {content_dir}; "
+                    "choose one outside it (default: feeds/)",
+                )
+            ]
+        )
 
 
 def _build(

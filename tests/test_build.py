@@ -194,6 +194,19 @@ def test_a_damaged_id_ledger_is_a_content_error(
     assert not (site / "feeds").exists()
 
 
+@pytest.mark.parametrize("out", ["content", "content/site"])
+def test_an_output_folder_in_the_content_folder_is_refused(
+    site: Path, runner: CliRunner, out: str
+) -> None:
+    """With ``--out content``, removing a stale copied image deleted the editor's own file."""
+    before = sorted(p.relative_to(site) for p in (site / "content").rglob("*"))
+    args = ["build", "--config", str(site / "publish.toml"), "--out", str(site / out)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 3, result.output
+    assert "--out: the output folder is, or is inside, the content folder" in result.stderr
+    assert sorted(p.relative_to(site) for p in (site / "content").rglob("*")) == before
+
+
 def test_stale_outputs_removed(site: Path) -> None:
     out = site / "out"
     run_build(site, out)
