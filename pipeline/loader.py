@@ -60,6 +60,20 @@ COMMON_KEYS = {
     "layout",
     "weight",
 }
+GITBOOK_KEYS = {
+    "cover",
+    "coverY",
+    "coverHeight",
+    "icon",
+    "hidden",
+    "noIndex",
+    "noRobotsIndex",
+    "metaLinks",
+    "if",
+}
+"""What GitBook's editor writes into a page's front matter (its cover, icon and page layout,
+``layout`` being one of ours too): a handbook's own keys, accepted without a warning so that
+``--strict`` builds a real handbook as it is. Not used by publish."""
 EVENT_KEYS = {"starts", "ends", "location", "url", "sequence", "timezone", "all_day"}
 KINDS = {*SECTION_OF_KIND, "page"}
 _SLUG = re.compile(r"^[\w][\w.-]*$")
@@ -704,6 +718,7 @@ def _build_item(
 
     known = (
         COMMON_KEYS
+        | GITBOOK_KEYS
         | (EPISODE_KEYS if kind == "episode" else set())
         | (EVENT_KEYS if kind == "event" else set())
     )

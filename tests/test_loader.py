@@ -89,6 +89,26 @@ def test_unknown_keys_warned_not_fatal_and_aliases_accepted(
     assert '"date_modified": "2024-02-01T00:00:00+00:00"' in feed
 
 
+def test_gitbook_page_keys_build_strict_without_warnings(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    """GitBook's editor writes cover, coverY, icon and a layout map: each once warned as an
+    unknown key, so ``--strict`` failed on a real handbook."""
+    content = tmp_path / "content" / "essays"
+    content.mkdir(parents=True)
+    (content / "a.md").write_text(
+        "---\ntitle: A\ndate: 2024-01-01\nid: x1\ndescription: Why.\n"
+        "cover: ../.gitbook/assets/cover.jpeg\ncoverY: -12\nicon: hand-wave\nhidden: false\n"
+        "layout:\n  cover:\n    visible: true\n    size: hero\n  title:\n    visible: true\n"
+        "  tableOfContents:\n    visible: false\n---\n\nBody.\n"
+    )
+    (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://e.org/"\n')
+    args = ["build", "--config", str(tmp_path / "publish.toml"), "--out", str(tmp_path / "out")]
+    result = runner.invoke(main, [*args, "--strict"])
+    assert result.exit_code == 0, result.output
+    assert "unknown key" not in result.stderr and ", 0 warnings" in result.stderr
+
+
 def test_title_from_first_h1_and_not_repeated(tmp_path: Path, runner: CliRunner) -> None:
     (tmp_path / "content" / "essays").mkdir(parents=True)
     (tmp_path / "content/essays/h.md").write_text(
