@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError, Problem
-from pipeline.paths import url_error
+from pipeline.paths import iri_to_uri, url_error
 
 
 @dataclass(frozen=True)
@@ -306,8 +306,24 @@ def load_config(path: Path, *, required: bool = False) -> Config:
     problems.extend(_check(cfg, display, text))
     if problems:
         raise ConfigError(problems)
-    loaded: Config = dataclasses.replace(cfg, path=path.resolve())
+    loaded: Config = dataclasses.replace(_as_uris(cfg), path=path.resolve())
     return loaded
+
+
+def _as_uris(cfg: Config) -> Config:
+    """Every URL setting as a URI (``my cover.jpg`` -> ``my%20cover.jpg``): feeds carry them."""
+    changed: dict[str, dict[str, str]] = {}
+    for section, key, value in _url_values(cfg):
+        if "{" in value:
+            continue  # a template (``?email={email}``): its placeholders are filled in later
+        uri = iri_to_uri(value)
+        if uri != value:
+            changed.setdefault(section, {})[key] = uri
+    for section, values in changed.items():
+        cfg = dataclasses.replace(
+            cfg, **{section: dataclasses.replace(getattr(cfg, section), **values)}
+        )
+    return cfg
 
 
 def _url_values(cfg: Config) -> list[tuple[str, str, str]]:

@@ -6,6 +6,7 @@ and symlinks pointing out are refused before anything is read or copied.
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import re
 import unicodedata
@@ -39,6 +40,32 @@ def url_scheme(target: str) -> str:
     if m is None:
         return urlsplit(target).scheme
     return m.group(1).lower() if m.group(1) else ""
+
+
+_NOT_URI = re.compile(r"[^!#-;=?-\[\]_a-z~]")
+"""A character a URI may not hold as it is (RFC 3986): a blank, a control, non-ASCII text or
+one of ``"<>\\^`{|}``."""
+
+
+def iri_to_uri(url: str) -> str:
+    """An absolute URL as a URI: what a URI may not hold percent-encoded as UTF-8, a non-ASCII
+    host in IDNA, escapes already there kept. Browsers accept either form; podcast apps and
+    Apple's validator refuse an enclosure URL with a space or an ``é`` in it."""
+    if not _NOT_URI.search(url):
+        return url
+    parts = urlsplit(url.strip())
+    netloc = parts.netloc
+    host = parts.hostname or ""
+    if not host.isascii():
+        with contextlib.suppress(UnicodeError):  # else left for the link checker to report
+            netloc = netloc.replace(host, host.encode("idna").decode("ascii"))
+    safe = "!#$%&'()*+,/:;=?@[]~-._"
+    return parts._replace(
+        netloc=quote(netloc, safe=safe),
+        path=quote(parts.path, safe=safe),
+        query=quote(parts.query, safe=safe),
+        fragment=quote(parts.fragment, safe=safe),
+    ).geturl()
 
 
 def url_error(value: str) -> str | None:

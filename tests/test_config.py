@@ -50,3 +50,16 @@ def test_bad_timezone(tmp_path: Path, runner: CliRunner) -> None:
     result = runner.invoke(main, ["validate", "--config", str(cfg)])
     assert result.exit_code == 3
     assert "site.timezone: unknown IANA time zone 'Mars/Olympus'" in result.stderr
+
+
+def test_url_settings_are_read_as_uris(tmp_path: Path) -> None:
+    from pipeline.config import load_config
+
+    (tmp_path / "publish.toml").write_text(
+        '[site]\nbase_url = "https://bücher.example/our site/"\n'
+        '[podcast]\nimage = "https://cdn.example.org/my cover.jpg"\n',
+        encoding="utf-8",
+    )
+    cfg = load_config(tmp_path / "publish.toml")
+    assert cfg.site.base_url == "https://xn--bcher-kva.example/our%20site/"
+    assert cfg.podcast.image == "https://cdn.example.org/my%20cover.jpg"

@@ -89,9 +89,7 @@ def test_unknown_keys_warned_not_fatal_and_aliases_accepted(
     assert '"date_modified": "2024-02-01T00:00:00+00:00"' in feed
 
 
-def test_gitbook_page_keys_build_strict_without_warnings(
-    tmp_path: Path, runner: CliRunner
-) -> None:
+def test_gitbook_page_keys_build_strict_without_warnings(tmp_path: Path, runner: CliRunner) -> None:
     """GitBook's editor writes cover, coverY, icon and a layout map: each once warned as an
     unknown key, so ``--strict`` failed on a real handbook."""
     content = tmp_path / "content" / "essays"

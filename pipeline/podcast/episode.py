@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # requests is imported only when a remote file is probed (sta
 from pipeline.config import Config
 from pipeline.errors import Problem
 from pipeline.model import Episode, Media, Person, Soundbite
-from pipeline.paths import OutsideRoot, asset_url, nfc, resolve_inside
+from pipeline.paths import OutsideRoot, asset_url, iri_to_uri, nfc, resolve_inside
 from pipeline.podcast import artwork
 from pipeline.podcast.chapters import (
     CHAPTERS_TYPE,
@@ -172,7 +172,7 @@ def _audio(
     stated = _stated_duration(ctx)
     source: str | None = None
     if is_url(value):
-        url = value
+        url = iri_to_uri(value)
         length, mime = ctx.meta.get("length"), ctx.meta.get("type")
         if isinstance(length, int) and not isinstance(length, bool) and isinstance(mime, str):
             # stated facts of a remote file are trusted at build time (no network needed);
@@ -253,7 +253,7 @@ def _transcript(ctx: _Context, audio: Media | None) -> Media | None:
         ctx.bad("transcript", f"expected a .vtt or .srt file, got {value!r}")
         return None
     if is_url(value):
-        return Media(value, mime)
+        return Media(iri_to_uri(value), mime)
     found = ctx.local("transcript", value)
     if found is None:
         return None
@@ -294,7 +294,7 @@ def _chapters(ctx: _Context, config: Config, body: str, audio: Media | None) -> 
         return None
     value = value.strip()
     if is_url(value):
-        return Media(value, CHAPTERS_TYPE)
+        return Media(iri_to_uri(value), CHAPTERS_TYPE)
     if not value.lower().endswith(".json"):
         ctx.bad("chapters", f"expected a .json chapters file, got {value!r}")
         return None
@@ -343,7 +343,7 @@ def _persons(ctx: _Context) -> tuple[Person, ...]:
             if link is not None and not (isinstance(link, str) and is_url(link)):
                 ctx.bad("persons", f"person {i}: '{key}' must be an absolute http(s) URL")
                 link = None
-            links[key] = link
+            links[key] = iri_to_uri(link) if link is not None else None
         out.append(Person(nfc(entry["name"].strip()), role, group, links["href"], links["img"]))
     return tuple(out)
 

@@ -20,7 +20,7 @@ from urllib.parse import quote, unquote, urljoin
 from cmarkgfm.cmark import Options
 
 from pipeline.model import LinkRef, SourceDoc
-from pipeline.paths import asset_url, is_external, url_scheme
+from pipeline.paths import asset_url, iri_to_uri, is_external, url_scheme
 from pipeline.render import RENDERER_VERSION
 from pipeline.render.cmark import to_html
 from pipeline.render.gitbook import TAG, gitbook_plugin, parse_args
@@ -75,7 +75,7 @@ class PageContext:
             return self.url + target
         if is_external(target):
             active = url_scheme(target) in ("javascript", "vbscript", "data")
-            return "#" if active and kind != "image" else target
+            return "#" if active and kind != "image" else iri_to_uri(target)
         if target.startswith("/"):
             return urljoin(self.site_url or self.url, target)
         path, _, frag = target.partition("#")

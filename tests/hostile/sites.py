@@ -37,8 +37,9 @@ SECRET_MARKER = "SECRET-MARKER-7f3c9e1d-outside-the-root"
 
 
 def essay(title: str = "Plain", body: str = "Some text.\n", **extra: str) -> str:
-    """A valid essay's text; ``extra`` keys are written as raw YAML lines."""
-    lines = ["---", f"title: {title}", "date: 2024-05-01"]
+    """A valid essay's text; ``extra`` keys are written as raw YAML lines (``date`` replaces
+    the default one: a key twice is an error)."""
+    lines = ["---", f"title: {title}", f"date: {extra.pop('date', '2024-05-01')}"]
     lines += [f"{k}: {v}" for k, v in extra.items()]
     return "\n".join([*lines, "---", "", body])
 

@@ -37,7 +37,7 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
         (b"---\n- a\n- b\n---\nbody\n", "essays/bad.md:2: front matter: expected a mapping"),
         (
             b"---\ntitle: x\ndate: 2024-05-01\n1: number key\n---\nbody\n",
-            "essays/bad.md:2: front matter: keys must be strings",
+            "essays/bad.md:4: front matter: keys must be text, got '1'; quote it",
         ),
     ],
     ids=[

@@ -205,3 +205,22 @@ def test_remote_audio_requires_a_duration(parse: Parse, httpserver) -> None:  # 
     assert episode.audio.source is None
     _, problems = parse(audio=url, duration=60, length=4999)
     assert "front matter says 4999 bytes but" in messages(problems)[0]
+
+
+def test_remote_media_urls_become_uris(parse: Parse) -> None:
+    """A space or an ``é`` in an enclosure URL went into the feed as written: Apple's validator
+    and several podcast apps refuse it. Local files were already percent-encoded."""
+    episode, problems = parse(
+        audio="https://cdn.bücher.example/audio/épisode 12.mp3?token=a&x=1",
+        length=1234,
+        type="audio/mpeg",
+        duration="00:10:00",
+        transcript="https://cdn.example.org/t/ep 12.vtt",
+        chapters="https://cdn.example.org/c/ep%2012.json",
+    )
+    assert problems == []
+    assert episode.audio.url == (
+        "https://cdn.xn--bcher-kva.example/audio/%C3%A9pisode%2012.mp3?token=a&x=1"
+    )
+    assert episode.transcript.url == "https://cdn.example.org/t/ep%2012.vtt"
+    assert episode.chapters.url == "https://cdn.example.org/c/ep%2012.json"  # escapes kept
