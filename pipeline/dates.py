@@ -6,6 +6,26 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 
+def shown_value(value: object) -> str:
+    """A front-matter value as the editor wrote it in YAML, for messages (not Python's repr:
+    ``datetime.date(2024, 1, 1)`` means nothing to an editor)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "a list [" + ", ".join(shown_value(v) for v in value[:5]) + "]"
+    if isinstance(value, dict):
+        return (
+            "a map {"
+            + ", ".join(f"{k}: {shown_value(v)}" for k, v in list(value.items())[:5])
+            + "}"
+        )
+    return repr(value) if isinstance(value, str) else str(value)
+
+
 def to_datetime(value: object, tz: ZoneInfo) -> dt.datetime:
     """An aware datetime from a YAML value; raises ValueError with what was expected."""
     if isinstance(value, bool) or value is None:
@@ -27,9 +47,9 @@ def to_datetime(value: object, tz: ZoneInfo) -> dt.datetime:
                 f"expected a date like 2024-05-01 or 2024-05-01T18:00:00+02:00, got {value!r}"
             ) from None
     else:
-        raise ValueError(f"expected a date like 2024-05-01, got {type(value).__name__} {value!r}")
+        raise ValueError(f"expected a date like 2024-05-01, got {shown_value(value)}")
     if result.tzinfo is None:
         result = result.replace(tzinfo=tz)
     if not 1970 <= result.year <= 9000:
-        raise ValueError(f"date {value!r} is out of range (1970-9000)")
+        raise ValueError(f"date {result.date().isoformat()} is out of range (1970-9000)")
     return result

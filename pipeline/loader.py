@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline.buildstate import build_salt
 from pipeline.config import Config
-from pipeline.dates import to_datetime
+from pipeline.dates import shown_value, to_datetime
 from pipeline.digests import body_digest, content_digest
 from pipeline.errors import ContentError, Problem
 from pipeline.frontmatter import FrontMatterError, Parsed, decode, split, split_body
@@ -34,6 +34,7 @@ from pipeline.parallel import pool_size
 from pipeline.paths import url_error
 from pipeline.podcast.episode import EPISODE_KEYS
 from pipeline.render.slugs import github_slug
+from pipeline.text import clean
 
 ALIASES = {
     "summary": "description",
@@ -226,10 +227,17 @@ class _Checker:
             return None
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return str(value)
-        if not isinstance(value, str):
-            self.error(key, f"expected text, got {type(value).__name__}")
+        if isinstance(value, bool):
+            self.error(
+                key,
+                f"expected text, got {shown_value(value)}: YAML reads an unquoted yes, no, on, "
+                "off, true or false as that; put the text in quotes",
+            )
             return None
-        return value
+        if not isinstance(value, str):
+            self.error(key, f"expected text, got {shown_value(value)}")
+            return None
+        return clean(value)
 
     def string_list(self, meta: Mapping[str, Any], key: str, *, allow_str: bool) -> list[str]:
         value = meta.get(key)
@@ -238,16 +246,14 @@ class _Checker:
         if isinstance(value, str) and allow_str:
             return [value]
         if not isinstance(value, list):
-            self.error(
-                key, f"expected a list like [a, b], got {type(value).__name__} {value!r}"[:200]
-            )
+            self.error(key, f"expected a list like [a, b], got {shown_value(value)}"[:200])
             return []
         out = []
         for v in value:
             if isinstance(v, (str, int, float)) and not isinstance(v, bool):
                 out.append(str(v))
             else:
-                self.error(key, f"expected a list of text values, found {type(v).__name__}")
+                self.error(key, f"expected a list of text values, found {shown_value(v)}")
         return out
 
 
@@ -664,7 +670,7 @@ def _build_item(
     title = chk.string(meta, "title")
     if title is None:
         title, body = _h1_title(meta, body)
-    if not title or not title.strip():
+    if (not title or not title.strip()) and (title is not None or "title" not in meta):
         chk.error(
             "title",
             "missing: add a 'title:' key or a first '# Heading' line"
@@ -672,7 +678,7 @@ def _build_item(
             else "expected a non-empty title",
         )
         title = ""
-    title = " ".join(title.split())
+    title = " ".join((title or "").split())
 
     date = updated = None
     if "date" in meta:

@@ -220,3 +220,42 @@ def test_reload_body_gives_the_body_the_load_gave(tmp_path: Path) -> None:
     path.write_text(files["essays/h1-title.md"].replace("Text.", "Edited."), encoding="utf-8")
     with pytest.raises(ContentError, match="changed while the build was running"):
         reload_body(cfg, content, "essays/h1-title.md", items["essays/h1-title.md"].body_digest)
+
+
+def test_value_mistakes_read_as_yaml_not_python(tmp_path: Path, runner: CliRunner) -> None:
+    """Messages once showed ``datetime.date(2024, 1, 1)`` and said two things about one title;
+    a bare ``no`` as a title gave no hint that YAML had read it as false."""
+    content = tmp_path / "content" / "essays"
+    content.mkdir(parents=True)
+    (content / "lst.md").write_text(
+        "---\ntitle: [a, 2024-01-01]\ndate: 1969-12-31\nid: lst\ntags: yes\n---\nBody.\n"
+    )
+    (content / "bo.md").write_text("---\ntitle: no\ndate: 2024-01-01\nid: bo\n---\nBody.\n")
+    (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://e.org/"\n')
+    args = ["build", "--config", str(tmp_path / "publish.toml"), "--out", str(tmp_path / "out")]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2, result.output
+    problems = [ln.split("content/essays/")[1] for ln in result.stderr.splitlines() if ".md:" in ln]
+    assert problems == [
+        "bo.md:2: title: expected text, got false: YAML reads an unquoted yes, no, on, off, true "
+        "or false as that; put the text in quotes",
+        "lst.md:2: title: expected text, got a list ['a', 2024-01-01]",
+        "lst.md:3: date: date 1969-12-31 is out of range (1970-9000)",
+        "lst.md:5: tags: expected a list like [a, b], got true",
+    ]
+
+
+def test_control_characters_leave_titles_on_pages_too(tmp_path: Path, runner: CliRunner) -> None:
+    """The feeds dropped a title's BEL, ESC and NUL; the page kept them, raw."""
+    content = tmp_path / "content" / "essays"
+    content.mkdir(parents=True)
+    (content / "ctl.md").write_text(
+        '---\ntitle: "bell\\a esc\\e nul\\0 end"\ndate: 2024-01-01\nid: ctl\n---\nBody.\n'
+    )
+    (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://e.org/"\n')
+    args = ["build", "--config", str(tmp_path / "publish.toml"), "--out", str(tmp_path / "out")]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "out/essays/ctl/index.html").read_text()
+    assert "<h1>bell esc nul end</h1>" in page
+    assert not any(c in page for c in "\a\x1b\x00")
