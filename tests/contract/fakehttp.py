@@ -120,6 +120,9 @@ class FakeHTTPServer:
                 elif fault.kind == "json":
                     status, body = fault.body
                     self._send(*json_response(status, body))
+                elif fault.kind == "text":
+                    status, text = fault.body
+                    self._send(status, {"Content-Type": "text/plain"}, text.encode())
                 elif fault.kind in ("timeout", "hang"):
                     if fault.kind == "hang":
                         outer._release.wait(60)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import signal
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -76,6 +78,20 @@ def test_429_retry_after_is_honoured(tree: Tree, buttondown: ButtondownServer) -
     assert result.exit_code == 0, result.stderr
     assert time.monotonic() - started >= 1.0
     assert len(buttondown.sends) == 1 and len(buttondown.emails) == 1
+
+
+def test_a_retry_after_beyond_the_cap_fails_at_once(
+    tree: Tree, buttondown: ButtondownServer
+) -> None:
+    """``Retry-After: 100000`` once made ``digest --send`` sleep 120 s per retry, silently."""
+    config = bd_config(tree, buttondown, api_retries=2)
+    buttondown.fault("429", "GET", "/v1/emails", retry_after="3600", times=10)
+    started = time.monotonic()
+    result = cli(config, "--send")
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 1
+    assert "asks to wait 3600 s (more than 120 s); run again later" in result.stderr
+    assert buttondown.sends == [] and ledger_lines(config)[-1]["state"] == "failed"
 
 
 @pytest.mark.parametrize("kind", ["500", "timeout", "reset"])
@@ -235,6 +251,25 @@ FAULTS = [
             "POST",
             "/v1/emails",
             {"body": (422, {"detail": [{"loc": ["h"], "msg": BUTTONDOWN_KEY}]})},
+        ),
+    ),
+    (  # the key straddles the 200th character, where the message is cut
+        "echo at the cut",
+        ("text", "POST", "/v1/emails", {"body": (401, "x" * 174 + f"Token {BUTTONDOWN_KEY}")}),
+    ),
+    (
+        "echo encoded",
+        (
+            "text",
+            "POST",
+            "/v1/emails",
+            {
+                "body": (
+                    400,
+                    f"{quote(BUTTONDOWN_KEY + '/')} "
+                    f"{base64.b64encode(BUTTONDOWN_KEY.encode()).decode()}",
+                )
+            },
         ),
     ),
 ]

@@ -51,7 +51,7 @@ LISTED = (
 def error_text(body: Any) -> str:
     """Buttondown errors: ``{"code","detail"}``, or 422 ``{"detail": [{"loc","msg"}]}``."""
     if not isinstance(body, dict):
-        return str(body)[:200]
+        return str(body)  # cut by the caller, after redaction
     detail = body.get("detail", "")
     if isinstance(detail, list):
         detail = "; ".join(

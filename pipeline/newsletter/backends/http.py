@@ -118,8 +118,14 @@ class ApiClient:
                     raise DeliveryError(
                         f"{self.service}: {what} failed after {attempt + 1} attempts: {exc}"
                     ) from None
+                if exc.wait is not None and exc.wait > self.max_wait:
+                    asked = f"{exc.wait:.0f} s" if exc.wait < 86_400 else "more than a day"
+                    raise DeliveryError(
+                        f"{self.service}: {what}: {exc}, and the service asks to wait {asked} "
+                        f"(more than {self.max_wait:g} s); run again later"
+                    ) from None
                 wait = exc.wait if exc.wait is not None else self.backoff * 2**attempt
-                self.sleep(min(wait, self.max_wait))
+                self.sleep(wait)
                 attempt += 1
                 if exc.applied and recheck is not None:
                     found = recheck()
@@ -163,8 +169,9 @@ class ApiClient:
             try:
                 detail = self.error_text(resp.json())
             except ValueError:
-                detail = resp.text[:200]
-            raise DeliveryError(f"{self.service} refused {what}: HTTP {code}: {redact(detail)}")
+                detail = resp.text
+            detail = redact(detail, limit=200)  # redacted whole, then cut: no half a key shown
+            raise DeliveryError(f"{self.service} refused {what}: HTTP {code}: {detail}")
         if not resp.content:
             return None
         try:

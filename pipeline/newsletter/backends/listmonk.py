@@ -32,7 +32,7 @@ _STATE = {"draft": DRAFT, "scheduled": SENDING, "running": SENDING, "finished": 
 def error_text(body: Any) -> str:
     if isinstance(body, dict) and "message" in body:
         return str(body["message"])
-    return str(body)[:200]
+    return str(body)  # cut by the caller, after redaction
 
 
 def _data(body: Any) -> Any:

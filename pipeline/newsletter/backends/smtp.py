@@ -173,7 +173,7 @@ class SmtpBackend:
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryError(
                 f"SMTP {self.nl.smtp_host}:{self.nl.smtp_port}: {type(exc).__name__}: "
-                f"{redact(str(exc))[:300]} ({delivered} of {len(addresses)} delivered)",
+                f"{redact(str(exc), limit=300)} ({delivered} of {len(addresses)} delivered)",
                 delivered=delivered,
             ) from None
         if not delivered:
