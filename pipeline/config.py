@@ -393,4 +393,28 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
             re.compile(pattern)
         except re.error as exc:
             bad("links", "exclude", f"{pattern!r} is not a regex: {exc}")
+    links = cfg.links
+    for key, value, least in (
+        ("timeout", links.timeout, 0.001),
+        ("retries", links.retries, 0),
+        ("max_concurrency", links.max_concurrency, 1),
+        ("per_host", links.per_host, 1),
+        ("max_redirects", links.max_redirects, 0),
+        ("cache_max_age", links.cache_max_age, 0),
+        ("retry_after_cap", links.retry_after_cap, 0),
+        ("backoff", links.backoff, 0),
+        ("max_body_bytes", links.max_body_bytes, 1),
+        ("max_header_bytes", links.max_header_bytes, 1024),
+    ):
+        if value < least:
+            what = "a positive number" if least else "0 or a positive number"
+            bad("links", key, f"expected {what}{f' of at least {least:g}' if least > 1 else ''}")
+    for f in dataclasses.fields(cfg.newsletter):
+        value = getattr(cfg.newsletter, f.name)
+        if isinstance(value, str) and _CONTROL.search(value):
+            # a line break in an address or subject would start a new mail header
+            bad("newsletter", f.name, "contains a line break or control character")
     return out
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")

@@ -207,6 +207,16 @@ def test_an_output_folder_in_the_content_folder_is_refused(
     assert sorted(p.relative_to(site) for p in (site / "content").rglob("*")) == before
 
 
+def test_an_unusable_cache_folder_is_named_not_a_traceback(site: Path, runner: CliRunner) -> None:
+    blocker = site / "file"
+    blocker.write_text("not a folder")
+    args = ["build", "--config", str(site / "publish.toml"), "--out", str(site / "feeds")]
+    result = runner.invoke(main, [*args, "--cache-dir", str(blocker / "cache")])
+    assert result.exit_code == 3, result.output
+    assert result.stderr.strip() == f"error: {blocker / 'cache'}: Not a directory"
+    assert not (site / "feeds").exists()
+
+
 def test_stale_outputs_removed(site: Path) -> None:
     out = site / "out"
     run_build(site, out)

@@ -63,3 +63,25 @@ def test_url_settings_are_read_as_uris(tmp_path: Path) -> None:
     cfg = load_config(tmp_path / "publish.toml")
     assert cfg.site.base_url == "https://xn--bcher-kva.example/our%20site/"
     assert cfg.podcast.image == "https://cdn.example.org/my%20cover.jpg"
+
+
+def test_out_of_range_link_settings_and_header_breaks_are_refused(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    """A negative timeout reported every URL as timed out; a CRLF in from_address ended in an
+    "unexpected error" from the mail library (the header injection it carried was blocked)."""
+    cfg = tmp_path / "publish.toml"
+    cfg.write_text(
+        '[site]\nbase_url = "https://e.org/"\n[links]\ntimeout = -1\nmax_redirects = -1\n'
+        'per_host = 0\n[newsletter]\nfrom_address = "A <a@b>\\r\\nBcc: x@y"\n'
+    )
+    (tmp_path / "content").mkdir()
+    result = runner.invoke(main, ["validate", "--config", str(cfg)])
+    assert result.exit_code == 3, result.output
+    for line in (
+        ":4: links.timeout: expected a positive number",
+        ":5: links.max_redirects: expected 0 or a positive number",
+        ":6: links.per_host: expected a positive number",
+        ":8: newsletter.from_address: contains a line break or control character",
+    ):
+        assert line in result.stderr

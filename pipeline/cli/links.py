@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -33,6 +34,15 @@ def _prefix(content_dir: Path) -> str:
     return "" if rel == "." else rel.replace(os.sep, "/") + "/"
 
 
+def _regexes(values: tuple[str, ...]) -> tuple[str, ...]:
+    for value in values:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise click.BadParameter(f"{value!r} is not a regular expression: {exc}") from None
+    return values
+
+
 @click.command("links")
 @content_options
 @cache_option
@@ -41,7 +51,11 @@ def _prefix(content_dir: Path) -> str:
     "--strict", is_flag=True, help="Unverifiable links (bot walls, 429s, timeouts) fail too."
 )
 @click.option(
-    "--exclude", multiple=True, metavar="REGEX", help="Skip URLs matching REGEX (repeatable)."
+    "--exclude",
+    multiple=True,
+    metavar="REGEX",
+    callback=lambda _ctx, _param, values: _regexes(values),
+    help="Skip URLs matching REGEX (repeatable).",
 )
 @click.option(
     "--changed-since",

@@ -12,7 +12,14 @@ from typing import Any, TypeVar
 import click
 
 from pipeline.config import Config, load_config
-from pipeline.errors import EXIT_UNEXPECTED, ConfigError, ContentError, Problem, PublishError
+from pipeline.errors import (
+    EXIT_CONFIG,
+    EXIT_UNEXPECTED,
+    ConfigError,
+    ContentError,
+    Problem,
+    PublishError,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -121,6 +128,14 @@ def handle_errors(func: F) -> F:
             sys.exit(130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except OSError as exc:  # a path given that the file system refuses: the setup's error
+            from pipeline.secrets import redact
+
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(redact(f"error: {where}{exc.strerror or exc}"), err=True)
+            if os.environ.get("PUBLISH_DEBUG"):
+                raise
+            sys.exit(EXIT_CONFIG)
         except Exception as exc:  # an unexpected error: say so plainly, exit 1
             from pipeline.secrets import redact
 

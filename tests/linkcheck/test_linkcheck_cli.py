@@ -158,6 +158,8 @@ def test_exclude_and_strict_exit_codes(
     assert "unverifiable" in stdout
     assert links("--exclude", "/404$", "--strict")[0] == 2
     assert links("--exclude", "/40[34]$", "--strict")[0] == 0
+    code, _, stderr = links("--exclude", "(")  # once "unexpected error", exit 1
+    assert code == 2 and "'(' is not a regular expression" in stderr
 
 
 def test_changed_since_checks_only_changed_files(site: Path, hostile: HostileServer) -> None:
