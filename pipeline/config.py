@@ -394,7 +394,7 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
         except re.error as exc:
             bad("links", "exclude", f"{pattern!r} is not a regex: {exc}")
     links = cfg.links
-    for key, value, least in (
+    limits: tuple[tuple[str, float, float], ...] = (
         ("timeout", links.timeout, 0.001),
         ("retries", links.retries, 0),
         ("max_concurrency", links.max_concurrency, 1),
@@ -405,13 +405,14 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
         ("backoff", links.backoff, 0),
         ("max_body_bytes", links.max_body_bytes, 1),
         ("max_header_bytes", links.max_header_bytes, 1024),
-    ):
-        if value < least:
+    )
+    for key, number, least in limits:
+        if number < least:
             what = "a positive number" if least else "0 or a positive number"
             bad("links", key, f"expected {what}{f' of at least {least:g}' if least > 1 else ''}")
     for f in dataclasses.fields(cfg.newsletter):
-        value = getattr(cfg.newsletter, f.name)
-        if isinstance(value, str) and _CONTROL.search(value):
+        setting = getattr(cfg.newsletter, f.name)
+        if isinstance(setting, str) and _CONTROL.search(setting):
             # a line break in an address or subject would start a new mail header
             bad("newsletter", f.name, "contains a line break or control character")
     return out
