@@ -229,8 +229,10 @@ def list_domain(config: Config) -> str:
 def list_headers(config: Config, key: str) -> tuple[tuple[str, str], ...]:
     """List-Id, List-Unsubscribe(-Post) and X-Digest-Key.
 
-    ``List-Unsubscribe-Post`` (RFC 8058 one-click) is added only with an https URL, since
-    it promises a receiver can POST to it; we never promise what nobody honours.
+    ``List-Unsubscribe-Post`` (RFC 8058 one-click) is added only with an https URL, since it
+    promises that a POST to it unsubscribes the recipient, and never on the one message SMTP
+    sends to a list address: that leaves unsubscribing to the list manager. We never promise
+    what nobody honours.
     """
     nl = config.newsletter
     headers: list[tuple[str, str]] = [
@@ -246,7 +248,8 @@ def list_headers(config: Config, key: str) -> tuple[tuple[str, str], ...]:
         targets.append(f"<{mailto}>")
     if targets:
         headers.append(("List-Unsubscribe", ", ".join(targets)))
-    if nl.unsubscribe_url.startswith("https://"):
+    one_list_message = nl.backend == "smtp" and bool(nl.list_address)
+    if nl.unsubscribe_url.startswith("https://") and not one_list_message:
         headers.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
     headers.append(("X-Digest-Key", key))
     return tuple(headers)

@@ -9,6 +9,7 @@ disagrees with the real file is an error.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,9 +153,17 @@ def _seconds(value: Any) -> float | None:
 def _stated_duration(ctx: _Context) -> float | None:
     if "duration" not in ctx.meta:
         return None
-    seconds = _seconds(ctx.meta["duration"])
+    value = ctx.meta["duration"]
+    seconds = _seconds(value)
+    if seconds is None and isinstance(value, str):
+        # MM:SS past an hour ("75:00"), which Apple's itunes:duration also takes
+        m = re.fullmatch(r"\s*(\d+):([0-5]\d)\s*", value)
+        seconds = int(m.group(1)) * 60 + int(m.group(2)) if m else None
     if seconds is None:
-        ctx.bad("duration", f"expected seconds or HH:MM:SS, got {ctx.meta['duration']!r}")
+        ctx.bad("duration", f"expected seconds or HH:MM:SS, got {value!r}")
+    elif seconds <= 0:
+        ctx.bad("duration", "expected a duration longer than 0 seconds")
+        return None
     return seconds
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from pipeline.config import Config
 from pipeline.podcast.chapters import CHAPTERS_TYPE
 from tests.podcast.conftest import BASE, Parse, replace_podcast
@@ -224,3 +226,28 @@ def test_remote_media_urls_become_uris(parse: Parse) -> None:
     )
     assert episode.transcript.url == "https://cdn.example.org/t/ep%2012.vtt"
     assert episode.chapters.url == "https://cdn.example.org/c/ep%2012.json"  # escapes kept
+
+
+@pytest.mark.parametrize(
+    ("duration", "seconds", "problem"),
+    [
+        ("75:00", 4500.0, ""),
+        ("1:15:00", 4500.0, ""),
+        (4500, 4500.0, ""),
+        (0, None, "expected a duration longer than 0 seconds"),
+        ("00:00:00", None, "expected a duration longer than 0 seconds"),
+        ("75:61", None, "expected seconds or HH:MM:SS"),
+    ],
+)
+def test_remote_durations(
+    parse: Parse, duration: object, seconds: float | None, problem: str
+) -> None:
+    """``duration: 0`` reached the podcast feed as ``<itunes:duration>0``; MM:SS past an hour,
+    which Apple takes, was refused."""
+    episode, problems = parse(
+        audio="https://cdn.example.org/ep.mp3", length=1234, type="audio/mpeg", duration=duration
+    )
+    if problem:
+        assert problem in messages(problems)[0]
+    else:
+        assert problems == [] and episode.audio.duration == seconds
