@@ -690,4 +690,12 @@ def _remove_stale(out_dir: Path, previous: set[str], produced: set[str]) -> tupl
             continue
         target.unlink()
         removed.append(rel)
+        # and the folders it leaves empty (a deleted post's page folder), up to the root
+        folder = target.parent
+        while folder != out_dir and root in folder.resolve().parents:
+            try:
+                folder.rmdir()  # only ever an empty one
+            except OSError:
+                break
+            folder = folder.parent
     return tuple(removed)

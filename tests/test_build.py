@@ -224,6 +224,8 @@ def test_stale_outputs_removed(site: Path) -> None:
     (site / "content/updates/new-forum.md").unlink()
     run_build(site, out)
     assert not (out / "updates/new-forum/index.html").exists()
+    assert not (out / "updates/new-forum").exists()  # no empty folder left to deploy
+    assert (out / "updates").is_dir()  # the section's other pages are still there
 
 
 def test_archives_rfc5005_when_limited(site: Path) -> None:

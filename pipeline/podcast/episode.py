@@ -183,6 +183,10 @@ def _audio(
     if is_url(value):
         url = iri_to_uri(value)
         length, mime = ctx.meta.get("length"), ctx.meta.get("type")
+        if length is not None and (isinstance(length, bool) or not isinstance(length, int)):
+            # said before any request: "12.5MB" once sent the build to the network instead
+            ctx.bad("length", f"expected a number of bytes like 48213447, got {length!r}")
+            return None
         if isinstance(length, int) and not isinstance(length, bool) and isinstance(mime, str):
             # stated facts of a remote file are trusted at build time (no network needed);
             # `publish links` checks them against the server's Content-Length/Content-Type

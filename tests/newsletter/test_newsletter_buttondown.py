@@ -80,6 +80,22 @@ def test_429_retry_after_is_honoured(tree: Tree, buttondown: ButtondownServer) -
     assert len(buttondown.sends) == 1 and len(buttondown.emails) == 1
 
 
+@pytest.mark.parametrize("remote_id", ["x/../../y", "..", None, True, ""])
+def test_an_id_that_is_not_an_identifier_is_refused(
+    tree: Tree, buttondown: ButtondownServer, remote_id: object
+) -> None:
+    """The email id goes into request paths: ``x/../../y`` once made the next call GET /v1/y,
+    and ``null`` GET /v1/emails/None."""
+    config = bd_config(tree, buttondown, api_retries=0)
+    body = {"id": remote_id, "status": "draft"}
+    buttondown.fault("json", "POST", "/v1/emails", times=10, body=(201, body))
+    result = cli(config, "--send")
+    assert result.exit_code == 1, result.stdout
+    assert "Buttondown answered with an email object whose id is not" in result.stderr
+    assert buttondown.sends == [] and ledger_lines(config)[-1]["state"] == "failed"
+    assert not any("/v1/y" in r.path or "None" in r.path for r in buttondown.requests)
+
+
 def test_a_retry_after_beyond_the_cap_fails_at_once(
     tree: Tree, buttondown: ButtondownServer
 ) -> None:

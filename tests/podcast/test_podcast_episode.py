@@ -251,3 +251,14 @@ def test_remote_durations(
         assert problem in messages(problems)[0]
     else:
         assert problems == [] and episode.audio.duration == seconds
+
+
+def test_a_length_that_is_not_bytes_is_refused_without_a_request(parse: Parse) -> None:
+    # 127.0.0.1:9 (discard) is never listening: a request would fail with another message
+    _, problems = parse(
+        audio="http://127.0.0.1:9/ep.mp3", length="12.5MB", type="audio/mpeg", duration=60
+    )
+    assert (
+        messages(problems) == ["expected a number of bytes like 48213447, got '12.5MB'"]
+        or "expected a number of bytes like 48213447, got '12.5MB'" in messages(problems)[0]
+    )

@@ -7,6 +7,7 @@ The engine only ever asks: is there a message under this key (``find``)? make a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -71,5 +72,15 @@ def remote_of(payload: Any, service: str, noun: str, states: Mapping[str, str]) 
     through ``states``; a status it does not know is STOPPED, so a human decides, never a guess."""
     if not isinstance(payload, dict) or "id" not in payload:
         raise DeliveryError(f"{service} answered without {noun}")
+    remote_id = payload["id"]
+    if isinstance(remote_id, bool) or not isinstance(remote_id, (str, int)):
+        raise DeliveryError(f"{service} answered with {noun} whose id is not text or a number")
+    if not _REMOTE_ID.fullmatch(str(remote_id)):
+        # the id goes into request paths: "x/../../y" would reach another endpoint
+        raise DeliveryError(f"{service} answered with {noun} whose id is not a plain identifier")
     status = str(payload.get("status", ""))
-    return Remote(id=str(payload["id"]), state=states.get(status, STOPPED), status=status)
+    return Remote(id=str(remote_id), state=states.get(status, STOPPED), status=status)
+
+
+_REMOTE_ID = re.compile(r"(?!\.+\Z)[A-Za-z0-9_.:-]{1,200}")
+"""What an API's object ids look like (Buttondown's UUIDs, listmonk's integers)."""
