@@ -23,7 +23,9 @@ if TYPE_CHECKING:  # markdown-it is imported by the link scan alone (start-up ti
     from markdown_it.token import Token
     from markdown_it.utils import EnvType, OptionsDict
 
-TAG = re.compile(r"\{%\s*([A-Za-z][\w-]*)((?:[^%]|%(?!\}))*)%\}")
+TAG = re.compile(r"\{%\s*(@?[A-Za-z][\w/.-]*|(?=\s*%\}))((?:[^%]|%(?!\}))*)%\}")
+"""A tag: ``{% hint style="info" %}``, an integration block (``{% @github-files/github-code-block
+url="..." %}``: the name starts with ``@``), or an empty ``{% %}``."""
 _ARGS = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 
 CONTAINERS = {
@@ -196,7 +198,8 @@ def embed_html(url: str, caption: str = "") -> str:
 
 
 def tag_html(name: str, args: dict[str, str], block: bool) -> str:
-    """HTML for a self-contained tag (``embed``, ``file``); nothing for any other tag."""
+    """HTML for a self-contained tag (``embed``, ``file``, an integration with a ``url``);
+    nothing for any other tag."""
     if name == "embed" and args.get("url"):
         url = args["url"]
         if not block:
@@ -207,6 +210,11 @@ def tag_html(name: str, args: dict[str, str], block: bool) -> str:
         label = args.get("caption") or url.rsplit("/", 1)[-1]
         link = f'<a class="file" href="{_esc(url)}">📎 {_esc(label)}</a>'
         return f"<p>{link}</p>\n" if block else link
+    if name.startswith("@") and args.get("url"):  # an integration: GitHub files, Figma, ...
+        url = args["url"]
+        if not block:
+            return f'<a class="embed" href="{_esc(url)}">{_esc(url)}</a>'
+        return embed_html(url)
     return ""
 
 

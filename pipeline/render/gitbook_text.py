@@ -47,11 +47,14 @@ _LIST_ITEM = re.compile(r"^\s*(?:[*+-]|\d{1,9}[.)])\s")
 
 
 def _continues_list(lines: list[str], n: int) -> bool:
-    """Whether line ``n`` sits inside a list item (indented content), not in indented code."""
+    """Whether line ``n`` (indented four or more) sits inside a list item, not in indented
+    code. The lines above it that are blank or indented as far belong to the same block
+    (checking only the line just above took a code block's own lines for list content, and
+    rewrote the tags in a code sample); the first line above them decides."""
     for prev in reversed(lines[:n]):
-        if not prev.strip():
+        if not prev.strip() or prev.startswith(("    ", "\t")):
             continue
-        return bool(_LIST_ITEM.match(prev)) or prev.startswith((" ", "\t"))
+        return bool(_LIST_ITEM.match(prev)) or prev.startswith(" ")
     return False
 
 

@@ -45,17 +45,30 @@ def test_nested_hints_and_hint_inside_a_list() -> None:
         '~~~\n{% embed url="https://z.org" %}\n~~~\n',
         'para\n\n    {% embed url="https://x.org" %}\n',
         'Use `{% embed url="x" %}` here.\n',
+        # an indented sample of several tags: its own lines once passed for list content
+        'para\n\n    {% hint style="info" %}\n    inside\n    {% endhint %}\n\n'
+        '    {% embed url="https://example.com" %}\n    {% tabs %}\n',
     ],
 )
 def test_tags_in_code_stay_code(body: str) -> None:
     out = html(body)
     assert "{% " in out and "<code>" in out
     assert "<figure" not in out and "<blockquote" not in out
+    assert out.count("{% ") == body.count("{% ")  # every tag shown, none dropped
 
 
 def test_unclosed_and_stray_tags_vanish_without_losing_text() -> None:
     out = html('{% hint style="info" %}\nKept text\n\nA\n{% endhint %}\n{% endtabs %}\nB\n')
     assert "Kept text" in out and "<p>B</p>" in out and "{%" not in out
+
+
+def test_integration_blocks_become_links_and_empty_tags_vanish() -> None:
+    """GitBook's integrations (``{% @github-files/github-code-block url=... %}``) and a bare
+    ``{% %}`` once reached the page as literal text."""
+    url = "https://github.com/org/repo/blob/main/src/app.py"
+    out = html(f'Intro {{% %}} text.\n\n{{% @github-files/github-code-block url="{url}" %}}\n')
+    assert "{%" not in out and "Intro  text." in out
+    assert f'<a href="{url}">github.com</a>' in out
 
 
 def test_tag_arguments_cannot_inject_markup() -> None:
