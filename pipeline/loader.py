@@ -251,7 +251,9 @@ class _Checker:
         out = []
         for v in value:
             if isinstance(v, (str, int, float)) and not isinstance(v, bool):
-                out.append(str(v))
+                text = clean(str(v))  # NFC: "café" typed two ways is one tag, listed once
+                if text not in out:
+                    out.append(text)
             else:
                 self.error(key, f"expected a list of text values, found {shown_value(v)}")
         return out

@@ -259,3 +259,19 @@ def test_control_characters_leave_titles_on_pages_too(tmp_path: Path, runner: Cl
     page = (tmp_path / "out/essays/ctl/index.html").read_text()
     assert "<h1>bell esc nul end</h1>" in page
     assert not any(c in page for c in "\a\x1b\x00")
+
+
+def test_a_tag_typed_two_ways_is_listed_once(tmp_path: Path, runner: CliRunner) -> None:
+    """``café`` composed and decomposed both became NFC, and the item carried it twice."""
+    content = tmp_path / "content" / "essays"
+    content.mkdir(parents=True)
+    (content / "a.md").write_text(
+        "---\ntitle: A\ndate: 2024-01-01\nid: a1\ntags: [caf\u00e9, cafe\u0301, caf\u00e9]\n"
+        "---\n\nBody.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://e.org/"\n')
+    args = ["build", "--config", str(tmp_path / "publish.toml"), "--out", str(tmp_path / "out")]
+    assert runner.invoke(main, args).exit_code == 0
+    rss = (tmp_path / "out" / "rss.xml").read_text(encoding="utf-8")
+    assert rss.count("<category>caf\u00e9</category>") == 1
