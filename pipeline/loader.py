@@ -723,6 +723,13 @@ def _build_item(
 
     if is_feed and not body.strip() and kind in ("essay", "update"):
         chk.error("body", "empty: the file has front matter but no text", line=parsed.body_line)
+    if "{%" in body:  # a GitBook container left open loses its markup: say where
+        from pipeline.render.gitbook_text import preprocess
+
+        unbalanced: list[tuple[int, str]] = []
+        preprocess(body, unbalanced)
+        for n, message in sorted(unbalanced):
+            chk.warnings.append(Problem(doc.source, parsed.body_line + n, "body", message))
 
     known = (
         COMMON_KEYS

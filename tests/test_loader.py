@@ -275,3 +275,26 @@ def test_a_tag_typed_two_ways_is_listed_once(tmp_path: Path, runner: CliRunner) 
     assert runner.invoke(main, args).exit_code == 0
     rss = (tmp_path / "out" / "rss.xml").read_text(encoding="utf-8")
     assert rss.count("<category>caf\u00e9</category>") == 1
+
+
+def test_unbalanced_gitbook_containers_are_warned_at_their_line(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    """An unclosed ``{% hint %}`` and a stray ``{% endtabs %}`` lost their markup silently."""
+    content = tmp_path / "content" / "essays"
+    content.mkdir(parents=True)
+    (content / "a.md").write_text(
+        "---\ntitle: A\ndate: 2024-01-01\nid: a\n---\n\nIntro.\n\n"
+        '{% hint style="info" %}\nNever closed.\n\n{% embed url="https://x.org" %}\n\n'
+        "{% endtabs %}\n\n```\n{% hint %}\n```\n"
+    )
+    (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://e.org/"\n')
+    args = ["build", "--config", str(tmp_path / "publish.toml"), "--out", str(tmp_path / "out")]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    warnings = [ln.split("content/essays/")[1] for ln in result.stderr.splitlines() if "a.md" in ln]
+    assert warnings == [
+        "a.md:9: body: {% hint %} is never closed by {% endhint %}",
+        "a.md:14: body: {% endtabs %} closes no open {% tabs %}",
+    ]
+    assert "Never closed." in (tmp_path / "out/essays/a/index.html").read_text()

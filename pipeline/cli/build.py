@@ -28,10 +28,11 @@ def report_warnings(warnings: tuple[object, ...], quiet: bool) -> None:
     from collections import defaultdict
 
     groups: dict[str, list[str]] = defaultdict(list)
-    for w in warnings:
+    in_order = sorted(warnings, key=lambda w: (str(getattr(w, "path", "")), getattr(w, "line", 1)))
+    for w in in_order:
         field, message = getattr(w, "field", ""), getattr(w, "message", str(w))
         groups[f"{field}: {message}"].append(f"{getattr(w, 'path', '?')}:{getattr(w, 'line', 1)}")
-    for text, where in sorted(groups.items()):
+    for text, where in groups.items():  # in file and line order of each one's first place
         if len(where) == 1:
             warn(f"warning: {where[0]}: {text}", quiet)
         else:

@@ -43,6 +43,8 @@ def _replace_tags(text: str) -> str:
     return TAG.sub(lambda m: tag_html(m.group(1), parse_args(m.group(2)), block=False), text)
 
 
+_MAY_STAND_ALONE = {"embed", "file"}
+"""Containers that are as often written without their end tag (``{% embed url=... %}``)."""
 _LIST_ITEM = re.compile(r"^\s*(?:[*+-]|\d{1,9}[.)])\s")
 
 
@@ -72,8 +74,10 @@ def _marked(body: str) -> list[int]:
     return found
 
 
-def preprocess(body: str) -> str:
-    """Markdown with GitBook's tags replaced by the HTML they stand for."""
+def preprocess(body: str, problems: list[tuple[int, str]] | None = None) -> str:
+    """Markdown with GitBook's tags replaced by the HTML they stand for. A container that is
+    never closed, and an end tag that closes nothing, lose their markup (the text stays);
+    with ``problems``, each is also reported there as (0-based body line, message)."""
     if "{%" not in body:
         return body
     lines = body.split("\n")
@@ -114,6 +118,11 @@ def preprocess(body: str) -> str:
             html = open_html(name, args)
         else:
             html = tag_html(name, args, block=True)
+            if problems is not None:
+                if name in CONTAINERS and name not in _MAY_STAND_ALONE:
+                    problems.append((n, f"{{% {name} %}} is never closed by {{% end{name} %}}"))
+                elif name.startswith("end") and name[3:] in CONTAINERS:
+                    problems.append((n, f"{{% {name} %}} closes no open {{% {name[3:]} %}}"))
         out.append("")
         if html.strip():
             out.append(indent + html.strip().replace("\n", " "))
