@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from pipeline.cli import main
 from tests.conftest import FIXTURES
@@ -28,6 +28,17 @@ EXPECTED = [
     "events/no-start.md:1: starts: missing",
     "updates/latin1.md:2: file: not UTF-8 text",
 ]
+
+
+def build_essays(tmp_path: Path, runner: CliRunner, files: dict[str, str], *more: str) -> Result:
+    """Run ``publish build`` on essays ``files`` (name -> text) under a minimal configuration."""
+    content = tmp_path / "content" / "essays"
+    content.mkdir(parents=True)
+    for name, text in files.items():
+        (content / name).write_text(text, encoding="utf-8")
+    (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://e.org/"\n')
+    args = ["build", "--config", str(tmp_path / "publish.toml"), "--out", str(tmp_path / "out")]
+    return runner.invoke(main, [*args, *more])
 
 
 def test_every_mistake_reported_and_nothing_written(tmp_path: Path, runner: CliRunner) -> None:
@@ -92,17 +103,13 @@ def test_unknown_keys_warned_not_fatal_and_aliases_accepted(
 def test_gitbook_page_keys_build_strict_without_warnings(tmp_path: Path, runner: CliRunner) -> None:
     """GitBook's editor writes cover, coverY, icon and a layout map: each once warned as an
     unknown key, so ``--strict`` failed on a real handbook."""
-    content = tmp_path / "content" / "essays"
-    content.mkdir(parents=True)
-    (content / "a.md").write_text(
+    text = (
         "---\ntitle: A\ndate: 2024-01-01\nid: x1\ndescription: Why.\n"
         "cover: ../.gitbook/assets/cover.jpeg\ncoverY: -12\nicon: hand-wave\nhidden: false\n"
         "layout:\n  cover:\n    visible: true\n    size: hero\n  title:\n    visible: true\n"
         "  tableOfContents:\n    visible: false\n---\n\nBody.\n"
     )
-    (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://e.org/"\n')
-    args = ["build", "--config", str(tmp_path / "publish.toml"), "--out", str(tmp_path / "out")]
-    result = runner.invoke(main, [*args, "--strict"])
+    result = build_essays(tmp_path, runner, {"a.md": text}, "--strict")
     assert result.exit_code == 0, result.output
     assert "unknown key" not in result.stderr and ", 0 warnings" in result.stderr
 
@@ -225,15 +232,11 @@ def test_reload_body_gives_the_body_the_load_gave(tmp_path: Path) -> None:
 def test_value_mistakes_read_as_yaml_not_python(tmp_path: Path, runner: CliRunner) -> None:
     """Messages once showed ``datetime.date(2024, 1, 1)`` and said two things about one title;
     a bare ``no`` as a title gave no hint that YAML had read it as false."""
-    content = tmp_path / "content" / "essays"
-    content.mkdir(parents=True)
-    (content / "lst.md").write_text(
-        "---\ntitle: [a, 2024-01-01]\ndate: 1969-12-31\nid: lst\ntags: yes\n---\nBody.\n"
-    )
-    (content / "bo.md").write_text("---\ntitle: no\ndate: 2024-01-01\nid: bo\n---\nBody.\n")
-    (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://e.org/"\n')
-    args = ["build", "--config", str(tmp_path / "publish.toml"), "--out", str(tmp_path / "out")]
-    result = runner.invoke(main, args)
+    files = {
+        "lst.md": "---\ntitle: [a, 2024-01-01]\ndate: 1969-12-31\nid: lst\ntags: yes\n---\nBody.\n",
+        "bo.md": "---\ntitle: no\ndate: 2024-01-01\nid: bo\n---\nBody.\n",
+    }
+    result = build_essays(tmp_path, runner, files)
     assert result.exit_code == 2, result.output
     problems = [ln.split("content/essays/")[1] for ln in result.stderr.splitlines() if ".md:" in ln]
     assert problems == [
@@ -247,14 +250,8 @@ def test_value_mistakes_read_as_yaml_not_python(tmp_path: Path, runner: CliRunne
 
 def test_control_characters_leave_titles_on_pages_too(tmp_path: Path, runner: CliRunner) -> None:
     """The feeds dropped a title's BEL, ESC and NUL; the page kept them, raw."""
-    content = tmp_path / "content" / "essays"
-    content.mkdir(parents=True)
-    (content / "ctl.md").write_text(
-        '---\ntitle: "bell\\a esc\\e nul\\0 end"\ndate: 2024-01-01\nid: ctl\n---\nBody.\n'
-    )
-    (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://e.org/"\n')
-    args = ["build", "--config", str(tmp_path / "publish.toml"), "--out", str(tmp_path / "out")]
-    result = runner.invoke(main, args)
+    text = '---\ntitle: "bell\\a esc\\e nul\\0 end"\ndate: 2024-01-01\nid: ctl\n---\nBody.\n'
+    result = build_essays(tmp_path, runner, {"ctl.md": text})
     assert result.exit_code == 0, result.output
     page = (tmp_path / "out/essays/ctl/index.html").read_text()
     assert "<h1>bell esc nul end</h1>" in page
@@ -263,16 +260,11 @@ def test_control_characters_leave_titles_on_pages_too(tmp_path: Path, runner: Cl
 
 def test_a_tag_typed_two_ways_is_listed_once(tmp_path: Path, runner: CliRunner) -> None:
     """``café`` composed and decomposed both became NFC, and the item carried it twice."""
-    content = tmp_path / "content" / "essays"
-    content.mkdir(parents=True)
-    (content / "a.md").write_text(
+    text = (
         "---\ntitle: A\ndate: 2024-01-01\nid: a1\ntags: [caf\u00e9, cafe\u0301, caf\u00e9]\n"
-        "---\n\nBody.\n",
-        encoding="utf-8",
+        "---\n\nBody.\n"
     )
-    (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://e.org/"\n')
-    args = ["build", "--config", str(tmp_path / "publish.toml"), "--out", str(tmp_path / "out")]
-    assert runner.invoke(main, args).exit_code == 0
+    assert build_essays(tmp_path, runner, {"a.md": text}).exit_code == 0
     rss = (tmp_path / "out" / "rss.xml").read_text(encoding="utf-8")
     assert rss.count("<category>caf\u00e9</category>") == 1
 
@@ -281,16 +273,12 @@ def test_unbalanced_gitbook_containers_are_warned_at_their_line(
     tmp_path: Path, runner: CliRunner
 ) -> None:
     """An unclosed ``{% hint %}`` and a stray ``{% endtabs %}`` lost their markup silently."""
-    content = tmp_path / "content" / "essays"
-    content.mkdir(parents=True)
-    (content / "a.md").write_text(
+    text = (
         "---\ntitle: A\ndate: 2024-01-01\nid: a\n---\n\nIntro.\n\n"
         '{% hint style="info" %}\nNever closed.\n\n{% embed url="https://x.org" %}\n\n'
         "{% endtabs %}\n\n```\n{% hint %}\n```\n"
     )
-    (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://e.org/"\n')
-    args = ["build", "--config", str(tmp_path / "publish.toml"), "--out", str(tmp_path / "out")]
-    result = runner.invoke(main, args)
+    result = build_essays(tmp_path, runner, {"a.md": text})
     assert result.exit_code == 0, result.output
     warnings = [ln.split("content/essays/")[1] for ln in result.stderr.splitlines() if "a.md" in ln]
     assert warnings == [
