@@ -14,6 +14,7 @@ while waiting to retry. Every request has a total timeout, which also bounds dri
 from __future__ import annotations
 
 import asyncio
+import html
 import os
 import re
 import time
@@ -82,12 +83,12 @@ def split_fragment(url: str) -> tuple[str, str]:
     return base, fragment
 
 
-def page_ids(html: bytes) -> set[str]:
+def page_ids(page: bytes) -> set[str]:
     """Every ``id``/``name`` attribute value in an HTML page (GitHub's ``user-content-`` too)."""
     ids: set[str] = set()
-    for m in _ID.finditer(html):
+    for m in _ID.finditer(page):
         raw = m.group(1) or m.group(2) or m.group(3) or b""
-        value = raw.decode("utf-8", "replace")
+        value = html.unescape(raw.decode("utf-8", "replace"))  # id="x&amp;y" is #x&y
         ids.add(value)
         ids.add(value.removeprefix("user-content-"))
     return ids
@@ -178,6 +179,8 @@ class RemoteChecker:
             return page
         if resp.body is None:
             return page  # not an HTML page (a PDF's #page=2): the fragment is not ours to judge
+        if fragment.lower() == "top" or fragment.startswith(":~:"):
+            return page  # the top of the page, and text fragments, need no element (HTML spec)
         ids = page_ids(resp.body)
         if fragment in ids or unquote(fragment) in ids:
             return page
