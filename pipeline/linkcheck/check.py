@@ -95,10 +95,22 @@ def changed_files(content_dir: Path, ref: str) -> frozenset[str]:
         ["git", "-C", str(content_dir), "ls-files", "-z", "--others", "--exclude-standard"],
     ]
     names: set[str] = set()
+    inside = subprocess.run(
+        ["git", "-C", str(content_dir), "rev-parse", "--is-inside-work-tree"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if inside.returncode != 0:  # git's own answer would be its usage text
+        raise ConfigError(
+            [Problem(str(content_dir), 1, "--changed-since", "not inside a git repository")]
+        )
     for cmd in commands:
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
-            message = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"
+            lines = proc.stderr.strip().splitlines()
+            message = next((ln for ln in lines if ln.startswith("fatal:")), None)
+            message = message or (lines[0] if lines else "failed")
             raise ConfigError([Problem(str(content_dir), 1, "--changed-since", f"git: {message}")])
         names.update(nfc(n) for n in proc.stdout.split("\0") if n)
     return frozenset(names)

@@ -175,7 +175,18 @@ def test_changed_since_checks_only_changed_files(site: Path, hostile: HostileSer
     assert sources == {"content/practice-program/README.md"}
     assert not hostile.hits
     code, _, stderr = links("--changed-since", "no-such-ref")
-    assert code == 3 and "--changed-since" in stderr
+    assert code == 3 and "--changed-since: git: fatal: " in stderr and "usage" not in stderr
+
+
+def test_changed_since_outside_git_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outside a repository the message was the last line of git's usage text."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "a.md").write_text("# A\n")
+    (tmp_path / "publish.toml").write_text("")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    code, _, stderr = links("--changed-since", "HEAD")
+    assert code == 3 and "--changed-since: not inside a git repository" in stderr
 
 
 def test_help_has_an_example() -> None:
