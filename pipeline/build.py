@@ -405,18 +405,19 @@ def build(
 
 
 def _check_apart(content_dir: Path, out_dir: Path) -> None:
-    """Refuse an output folder that is the content folder or inside it: outputs would be read
-    back as content, and removing a stale output (a copied image) would delete the source."""
+    """Refuse the content folder as the output folder: a copied image would be its own source,
+    and removing it as a stale output would delete the editor's file. (A folder inside the
+    content is fine: a space kept at the top of its repository writes ``feeds/`` there.)"""
     content, out = content_dir.resolve(), out_dir.resolve()
-    if out == content or content in out.parents:
+    if out == content:
         raise ConfigError(
             [
                 Problem(
                     str(out_dir),
                     1,
                     "--out",
-                    f"the output folder is, or is inside, the content folder {content_dir}; "
-                    "choose one outside it (default: feeds/)",
+                    f"the output folder is the content folder {content_dir}; "
+                    "choose another (default: feeds/)",
                 )
             ]
         )

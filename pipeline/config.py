@@ -54,6 +54,10 @@ class ContentConfig:
     """Files larger than this are refused (a guard against hostile input)."""
     dates_file: str = "dates.yml"
     """GitBook mode: YAML map page -> date kept by editors (relative to the content root)."""
+    summary: str = "SUMMARY.md"
+    """GitBook mode: the table of contents (``.gitbook.yaml``'s ``structure.summary``)."""
+    readme: str = "README.md"
+    """GitBook mode: the space's first page, at the site's root (``structure.readme``)."""
     id_ledger: str = ".publish-ids.json"
     """Committed map of file -> id for items without an ``id`` key (relative to content root)."""
     redirects: dict[str, str] = field(default_factory=dict)

@@ -322,12 +322,12 @@ def merge_text(existing: str | None, suggestions: Sequence[Suggestion]) -> str:
 def suggest(cfg: Config, content_dir: Path, rules: Rules = Rules()) -> SuggestReport:
     """Suggestions for every page SUMMARY.md lists that has no date yet (reads files and git)."""
     tz = ZoneInfo(cfg.site.timezone)
-    sources = [relpath(content_dir, p) for p in iter_markdown(content_dir)]
+    sources = [relpath(content_dir, p) for p in iter_markdown(content_dir, cfg)]
     dated = read_dates(content_dir, cfg.content.dates_file, tz)
     texts: dict[str, str] = {}
     todo: list[str] = []
     already: list[str] = []
-    for page in feed_candidates(content_dir, sources):
+    for page in feed_candidates(content_dir, sources, cfg.content.summary, cfg.content.readme):
         path = content_dir / page
         text = path.read_text(encoding="utf-8", errors="replace")
         try:
@@ -351,7 +351,7 @@ def suggest(cfg: Config, content_dir: Path, rules: Rules = Rules()) -> SuggestRe
             else [str(exc)]
         )
         warnings.append(f"no git history ({' '.join(why)}); dates from the prose only")
-    n_pages = len([s for s in sources if s != "SUMMARY.md"])
+    n_pages = len([s for s in sources if s != cfg.content.summary])
     return SuggestReport(
         tuple(choose(todo, texts, commits, rules, n_pages)), tuple(already), tuple(warnings)
     )

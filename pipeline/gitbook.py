@@ -45,7 +45,7 @@ from markdown_it import MarkdownIt
 
 from pipeline.config import Config
 from pipeline.dates import to_datetime
-from pipeline.errors import ContentError, Problem
+from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.frontmatter import unreadable_values
 from pipeline.model import Item
 from pipeline.render.slugs import gitbook_slug
@@ -204,7 +204,10 @@ def resolve_target(target: str, sources: Mapping[str, str]) -> tuple[str | None,
 
 
 def place_pages(
-    entries: Sequence[TocEntry], sources: Sequence[str]
+    entries: Sequence[TocEntry],
+    sources: Sequence[str],
+    summary: str = SUMMARY,
+    readme: str = "README.md",
 ) -> tuple[dict[str, Placement], list[Problem]]:
     """Map each listed page to its placement; problems are warnings located in SUMMARY.md."""
     by_nfc = {_nfc(s): s for s in sources}
@@ -218,12 +221,12 @@ def place_pages(
         if source is None:
             problems.append(
                 Problem(
-                    SUMMARY, entry.line, "summary", f"link target {entry.target!r} is not a page"
+                    summary, entry.line, "summary", f"link target {entry.target!r} is not a page"
                 )
             )
             continue
         if note:
-            problems.append(Problem(SUMMARY, entry.line, "summary", note))
+            problems.append(Problem(summary, entry.line, "summary", note))
         if source in placed:
             problems.append(
                 Problem(
@@ -236,9 +239,59 @@ def place_pages(
             continue
         order += 1
         name = posixpath.basename(source)
-        navigation = source in FOLDER_INDEXES or (name in FOLDER_INDEXES and entry.has_children)
+        navigation = (
+            source in FOLDER_INDEXES
+            or source == readme
+            or (name in FOLDER_INDEXES and entry.has_children)
+        )
         placed[source] = Placement(source, entry.section, order, navigation, entry.line)
     return placed, problems
+
+
+SPACE_FILE = ".gitbook.yaml"
+
+
+def space_settings(cfg: Config, content_dir: Path) -> tuple[Config, Path]:
+    """Apply a Git-synced GitBook space's ``.gitbook.yaml``: ``root`` moves the content root
+    (``./docs/``), ``structure.readme`` and ``structure.summary`` name the first page and the
+    table of contents. Without the file, or with ``flavour = "plain"``, nothing changes.
+    Raises ConfigError, naming the file, for a value GitBook itself would refuse."""
+    path = content_dir / SPACE_FILE
+    if cfg.content.flavour == "plain" or not path.is_file():
+        return cfg, content_dir
+    shown = _display(path)
+
+    def bad(message: str, line: int = 1) -> ConfigError:
+        return ConfigError([Problem(shown, line, "gitbook", message)])
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise bad(f"cannot read it: {_one_line(exc)}", mark.line + 1 if mark else 1) from None
+    if not isinstance(data, dict):
+        raise bad("expected a map with root: and structure:")
+    structure = data.get("structure") or {}
+    values = {"root": data.get("root", "./"), **(structure if isinstance(structure, dict) else {})}
+    for key in ("root", "readme", "summary"):
+        if key in values and not isinstance(values[key], str):
+            raise bad(f"{key}: expected a path, got {values[key]!r}")
+    root = (content_dir / values["root"]).resolve()
+    if root != content_dir.resolve() and content_dir.resolve() not in root.parents:
+        raise bad(f"root: {values['root']!r} is outside the content folder")
+    if not root.is_dir():
+        raise bad(f"root: {values['root']!r} is not a folder")
+    content = dataclasses.replace(
+        cfg.content,
+        readme=_nfc(values.get("readme", cfg.content.readme)).strip().removeprefix("./"),
+        summary=_nfc(values.get("summary", cfg.content.summary)).strip().removeprefix("./"),
+    )
+    new_dir = content_dir / os.path.relpath(root, content_dir.resolve())
+    return dataclasses.replace(cfg, content=content), Path(os.path.normpath(new_dir))
+
+
+def _one_line(exc: object) -> str:
+    return " ".join(str(exc).split())
 
 
 def read_dates(root: Path, name: str, tz: ZoneInfo) -> dict[str, datetime]:
@@ -324,18 +377,23 @@ def apply_summary(
     file is malformed (a syntax error or a value that is not a date).
     """
     warnings: list[Problem] = []
-    summary_path = root / SUMMARY
-    if summary_path.is_file():
-        entries = parse_summary(summary_path.read_text(encoding="utf-8"))
-    else:
-        entries = []
-        warnings.append(
-            Problem(
-                SUMMARY, 1, "summary", "GitBook mode without a SUMMARY.md: no page is published"
-            )
+    summary = cfg.content.summary
+    summary_path = root / summary
+    if not summary_path.is_file():
+        raise ContentError(
+            [
+                Problem(
+                    summary,
+                    1,
+                    "summary",
+                    "GitBook mode needs this table of contents: without it no page would be "
+                    'published (set [content] flavour = "plain" for a folder of pages)',
+                )
+            ]
         )
-    pages = [i for i in items if i.source != SUMMARY]
-    placed, more = place_pages(entries, [i.source for i in pages])
+    entries = parse_summary(summary_path.read_text(encoding="utf-8"))
+    pages = [i for i in items if i.source != summary]
+    placed, more = place_pages(entries, [i.source for i in pages], summary, cfg.content.readme)
     warnings.extend(more)
     dates = read_dates(root, cfg.content.dates_file, tz)
     known = {_nfc(i.source) for i in pages}
@@ -381,18 +439,22 @@ def _dates_lines(root: Path, name: str) -> dict[str, int]:
     return {_nfc(k).removeprefix("./"): v for k, v in _key_lines(text).items()}
 
 
-def feed_candidates(root: Path, sources: Sequence[str]) -> list[str]:
+def feed_candidates(
+    root: Path, sources: Sequence[str], summary: str = SUMMARY, readme: str = "README.md"
+) -> list[str]:
     """Pages SUMMARY.md lists that would become feed items once dated, in SUMMARY order.
 
     Used by ``publish dates --suggest``: navigation pages and unlisted pages need no date.
     Without a SUMMARY.md every page is a candidate.
     """
-    summary_path = root / SUMMARY
+    summary_path = root / summary
     if not summary_path.is_file():
-        return [s for s in sources if s != SUMMARY]
+        return [s for s in sources if s != summary]
     placed, _ = place_pages(
         parse_summary(summary_path.read_text(encoding="utf-8")),
-        [s for s in sources if s != SUMMARY],
+        [s for s in sources if s != summary],
+        summary,
+        readme,
     )
     ranked = sorted(placed.values(), key=lambda p: p.order)
     return [p.source for p in ranked if not p.navigation]

@@ -79,7 +79,7 @@ EVENT_KEYS = {"starts", "ends", "location", "url", "sequence", "timezone", "all_
 KINDS = {*SECTION_OF_KIND, "page"}
 _SLUG = re.compile(r"^[\w][\w.-]*$")
 _H1 = re.compile(r"^[ ]{0,3}#[ \t]+(.+?)[ \t#]*$", re.M)
-SKIP_DIRS = {"node_modules", "_book", "templates", "newsletter"}
+SKIP_DIRS = {"node_modules", "_book"}
 
 
 @dataclass(frozen=True)
@@ -90,20 +90,42 @@ class RawDoc:
     parsed: Parsed
 
 
-def iter_markdown(root: Path) -> Iterator[Path]:
+def iter_markdown(root: Path, cfg: Config | None = None) -> Iterator[Path]:
     """Markdown files under ``root`` in a stable order, skipping dot-folders and symlinks out."""
-    for _, path in walk_markdown(root):
+    for _, path in walk_markdown(root, own_folders(cfg, root) if cfg else frozenset()):
         yield Path(path)
 
 
-def walk_markdown(root: Path) -> Iterator[tuple[str, str]]:
+def own_folders(cfg: Config, root: Path) -> frozenset[str]:
+    """The newsletter's templates and ledger folders when they sit inside the content root
+    (a GitBook space kept at the top of its repository): publish's files, not pages. Any
+    other folder of those names is content like any other."""
+    out = set()
+    for setting in (cfg.newsletter.templates, posixpath.dirname(cfg.newsletter.ledger)):
+        if not setting:
+            continue
+        try:
+            rel = (cfg.root / setting).resolve().relative_to(root.resolve())
+        except (ValueError, OSError):
+            continue
+        if rel.parts:
+            out.add(rel.as_posix())
+    return frozenset(out)
+
+
+def walk_markdown(root: Path, skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, str]]:
     """(path relative to ``root`` with POSIX separators, full path) of every Markdown file,
-    in the order of :func:`iter_markdown`, without building a Path per file."""
+    in the order of :func:`iter_markdown`, without building a Path per file; folders in
+    ``skip`` (relative POSIX paths, :func:`own_folders`) are not entered."""
     top = os.path.join(str(root), "")
     for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIP_DIRS)
         where = os.path.join(dirpath, "")
         folder = where[len(top) :].replace(os.sep, "/")
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if not d.startswith(".") and d not in SKIP_DIRS and folder + d not in skip
+        )
         for name in sorted(filenames):
             if name.lower().endswith((".md", ".markdown")) and not name.startswith("."):
                 yield folder + name, where + name
@@ -188,7 +210,7 @@ def permalink(
         folder = posixpath.dirname(source)
         stem = posixpath.splitext(posixpath.basename(source))[0]
         parts = [folder] if folder else []
-        if stem.lower() not in ("readme", "index"):
+        if stem.lower() not in ("readme", "index") and source != cfg.content.readme:
             parts.append(slug)
         path = "/".join(quote(p) for p in parts)
         return f"{base}/{path}/" if path else f"{base}/"
@@ -309,9 +331,10 @@ def load_site(
     hits: dict[str, Record] = {}
     jobs: list[_ReadJob] = []
     present: list[str] = []
+    files = walk_markdown(root, own_folders(cfg, root)) if walked is None else iter(walked)
     try:
-        for source, full in walk_markdown(root) if walked is None else walked:
-            if gitbook and source == "SUMMARY.md":
+        for source, full in files:
+            if gitbook and source == cfg.content.summary:
                 continue  # the table of contents, read by pipeline.gitbook; not a page
             present.append(source)
             if only is not None and source not in only:
@@ -390,9 +413,10 @@ def load_site(
                 items, more_warnings = apply_summary(cfg, root, items, tz)
                 warnings.extend(more_warnings)
                 items = [i.evolve(digest=content_digest(i)) for i in items]
-            except ContentError as exc:  # a malformed dates file: reported with everything else
+            except ContentError as exc:  # a malformed dates file, no table of contents
+                where = {"dates": cfg.content.dates_file, "summary": cfg.content.summary}
                 problems.extend(
-                    Problem(cfg.content.dates_file, p.line, p.field, p.message)
+                    Problem(where.get(p.field, p.path), p.line, p.field, p.message)
                     for p in exc.problems
                 )
         if only is None:
@@ -619,7 +643,7 @@ def shown(root: Path, problem: Problem) -> Problem:
 def gitbook_mode(cfg: Config, root: Path) -> bool:
     if cfg.content.flavour == "gitbook":
         return True
-    return cfg.content.flavour == "auto" and (root / "SUMMARY.md").is_file()
+    return cfg.content.flavour == "auto" and (root / cfg.content.summary).is_file()
 
 
 def _merge(warnings: list[Problem]) -> list[Problem]:

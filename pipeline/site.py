@@ -448,7 +448,7 @@ def scan_sources(config: Config, content_dir: Path) -> list[SourceDoc]:
     """
     jobs = [
         (content_dir, path, config.content.max_file_bytes, config.content.slug_style)
-        for path in iter_markdown(content_dir)
+        for path in iter_markdown(content_dir, config)
     ]
     workers = min(2, os.cpu_count() or 1)
     if len(jobs) >= PARALLEL_THRESHOLD and workers > 1:

@@ -47,7 +47,14 @@ from pipeline.loadcache import (
     stat_key,
     stat_text,
 )
-from pipeline.loader import gitbook_mode, load_site, reload_body, shown, walk_markdown
+from pipeline.loader import (
+    gitbook_mode,
+    load_site,
+    own_folders,
+    reload_body,
+    shown,
+    walk_markdown,
+)
 from pipeline.model import Item, Site
 from pipeline.output import write_atomic
 from pipeline.site import BodyOf, render_items, render_keys
@@ -158,7 +165,7 @@ def rendered_site(
     key = _key(cfg, content_dir, strict)
     ledger_path = content_dir / cfg.content.id_ledger
     ledger = stat_key(ledger_path)
-    walked = list(walk_markdown(content_dir))
+    walked = list(walk_markdown(content_dir, own_folders(cfg, content_dir)))
     found = run.stats(walked, stats or {})
     state = _read(cache_dir, key) if use_snapshot else None
     if state is not None:

@@ -98,6 +98,10 @@ def open_config(config_path: Path, content_dir: Path | None) -> tuple[Config, Pa
         content_dir = cfg.root / "content"
     if not content_dir.is_dir():
         raise ConfigError([Problem(str(content_dir), 1, "--content", "content folder not found")])
+    if (content_dir / ".gitbook.yaml").is_file():  # a Git-synced GitBook space
+        from pipeline.gitbook import space_settings
+
+        cfg, content_dir = space_settings(cfg, content_dir)
     return cfg, content_dir
 
 

@@ -1,0 +1,105 @@
+"""A Git-synced GitBook space as GitBook lays it out: ``.gitbook.yaml`` names the root, the
+first page and the table of contents, and any folder name is a section."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from pipeline.cli import main
+
+CONFIG = '[site]\nbase_url = "https://h.example/"\n[content]\nflavour = "{flavour}"\n'
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _build(tmp_path: Path, content: str, flavour: str = "auto") -> Result:
+    (tmp_path / "publish.toml").write_text(CONFIG.format(flavour=flavour))
+    args = ["build", "--config", str(tmp_path / "publish.toml"), "--content", content]
+    return CliRunner().invoke(main, [*args, "--out", str(tmp_path / "out")])
+
+
+def _pages(out: Path) -> list[str]:
+    return sorted(p.parent.relative_to(out).as_posix() for p in out.rglob("index.html"))
+
+
+def test_gitbook_yaml_root_readme_and_summary_are_honoured(tmp_path: Path) -> None:
+    """``.gitbook.yaml`` was ignored: every URL got a ``/docs/`` prefix, the table of contents
+    became a page and the repository's own README the home page."""
+    _write(
+        tmp_path / "repo",
+        {
+            ".gitbook.yaml": "root: ./docs/\n\nstructure:\n  readme: intro.md\n"
+            "  summary: table-of-contents.md\n",
+            "README.md": "# The repository\n\nNot part of the handbook.\n",
+            "docs/intro.md": "# Welcome\n\nThe handbook.\n",
+            "docs/table-of-contents.md": "# Table of contents\n\n* [Welcome](intro.md)\n\n"
+            "## People\n\n* [Onboarding](people/onboarding.md)\n",
+            "docs/people/onboarding.md": "# Onboarding\n\nDay one.\n",
+            "docs/people/draft.md": "# Not listed\n",
+        },
+    )
+    result = _build(tmp_path, str(tmp_path / "repo"))
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    assert _pages(out) == [".", "people/onboarding"]
+    assert "<h1>Welcome</h1>" in (out / "index.html").read_text()
+    assert "table-of-contents" not in result.stderr.replace("table-of-contents.md:", "")
+    assert "not in SUMMARY.md" in result.stderr and "people/draft.md" in result.stderr
+
+
+def test_a_gitbook_yaml_root_outside_the_content_is_refused(tmp_path: Path) -> None:
+    _write(tmp_path / "repo", {".gitbook.yaml": "root: ../elsewhere/\n", "a.md": "# A\n"})
+    (tmp_path / "elsewhere").mkdir()
+    result = _build(tmp_path, str(tmp_path / "repo"))
+    assert result.exit_code == 3, result.output
+    assert ".gitbook.yaml:1: gitbook: root: '../elsewhere/' is outside the content folder" in (
+        result.stderr
+    )
+
+
+def test_gitbook_mode_without_a_table_of_contents_is_an_error(tmp_path: Path) -> None:
+    """It once built "0 pages" and exited 0."""
+    _write(tmp_path / "space", {"README.md": "# Home\n", "guide.md": "# Guide\n"})
+    result = _build(tmp_path, str(tmp_path / "space"), flavour="gitbook")
+    assert result.exit_code == 2, result.output
+    assert "SUMMARY.md:1: summary: GitBook mode needs this table of contents" in result.stderr
+
+
+def test_newsletter_and_templates_sections_are_content(tmp_path: Path) -> None:
+    """Folders of those names were skipped wherever they were: a handbook's Newsletter
+    section vanished. Only the newsletter's own folders (beside the config) are skipped."""
+    _write(
+        tmp_path / "space",
+        {
+            "SUMMARY.md": "# Summary\n\n* [Home](README.md)\n* [Newsletter](newsletter/README.md)\n"
+            "* [Meeting notes](templates/meeting-notes.md)\n",
+            "README.md": "# Home\n",
+            "newsletter/README.md": "# Newsletter\n\nHow we write it.\n",
+            "templates/meeting-notes.md": "# Meeting notes\n\nA template.\n",
+        },
+    )
+    result = _build(tmp_path, str(tmp_path / "space"))
+    assert result.exit_code == 0, result.output
+    assert _pages(tmp_path / "out") == [".", "newsletter", "templates/meeting-notes"]
+
+
+def test_the_newsletters_own_templates_inside_the_content_are_skipped(tmp_path: Path) -> None:
+    """A space kept at the top of its repository: the newsletter's templates are not pages."""
+    _write(
+        tmp_path,
+        {
+            "README.md": "# Home\n",
+            "guide.md": "# Guide\n",
+            "templates/newsletter/digest.md": "# {{ title }}\n",
+        },
+    )
+    result = _build(tmp_path, str(tmp_path), flavour="plain")
+    assert result.exit_code == 0, result.output
+    assert _pages(tmp_path / "out") == [".", "guide"]
