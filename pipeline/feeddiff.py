@@ -183,10 +183,12 @@ def _parse_xml(data: bytes, name: str, path: Path | str) -> Feed | None:
 
 def _parse_json(data: bytes, name: str, path: Path | str) -> Feed | None:
     try:
-        doc = json.loads(data)
+        doc = json.loads(data.decode("utf-8-sig"))
     except (ValueError, UnicodeDecodeError) as exc:
         line = getattr(exc, "lineno", 1)
         raise _problem(path, f"not valid JSON: {exc}", line) from None
+    except RecursionError:
+        raise _problem(path, "JSON nested too deep to read") from None
     if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith(
         "https://jsonfeed.org/version/"
     ):
@@ -202,7 +204,7 @@ def parse_feed(data: bytes, name: str, path: Path | str = "") -> Feed | None:
     """Parse RSS, Atom or JSON Feed bytes; ``None`` when the document is not a feed at all
     (an OPML list, a sitemap, a manifest). Malformed XML or JSON is a :class:`ContentError`."""
     where = path or name
-    if data.lstrip()[:1] in (b"{", b"["):
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):  # a BOM too
         return _parse_json(data, name, where)
     return _parse_xml(data, name, where)
 

@@ -10,7 +10,15 @@ from pipeline.feedlint.atom import lint_atom
 from pipeline.feedlint.jsonfeed import lint_json
 from pipeline.feedlint.rdf import RDF, lint_rdf
 from pipeline.feedlint.rss import lint_rss
-from pipeline.feedlint.rules import ATOM, HARD, ImageLoader, LintResult, Report, qname
+from pipeline.feedlint.rules import (
+    ATOM,
+    HARD,
+    NAMESPACE_ALIASES,
+    ImageLoader,
+    LintResult,
+    Report,
+    qname,
+)
 
 
 def detect_format(data: bytes) -> str:
@@ -51,6 +59,7 @@ def lint_feed(
     except ET.ParseError as exc:
         r.add("xml.wellformed", HARD, f"not well-formed XML: {exc}")
         return r.results
+    _canonical_namespaces(root)
     if root.tag == "rss":
         lint_rss(r, root, data, images, now)
     elif root.tag == qname(ATOM, "feed"):
@@ -64,6 +73,18 @@ def lint_feed(
     else:
         r.add("feed.format", HARD, f"root element {root.tag!r} is not rss or an Atom feed")
     return _ordered(r.results)
+
+
+def _canonical_namespaces(root: ET.Element) -> None:
+    """Rename elements in a variant of a namespace (``DTDs`` for ``dtds``, the Podcasting 2.0
+    legacy URI) to the URI the rules look for: apps read them the same."""
+    for el in root.iter():
+        tag = el.tag
+        if isinstance(tag, str) and tag.startswith("{"):
+            uri, _, local = tag[1:].partition("}")
+            canonical = NAMESPACE_ALIASES.get(uri.lower())
+            if canonical is not None and canonical != uri:
+                el.tag = f"{{{canonical}}}{local}"
 
 
 def _ordered(results: list[LintResult]) -> list[LintResult]:

@@ -14,6 +14,9 @@ def lint_json(r: Report, data: bytes) -> None:
     except (UnicodeDecodeError, ValueError) as exc:
         r.add("json.valid", HARD, f"not valid JSON: {exc}")
         return
+    except RecursionError:
+        r.add("json.valid", HARD, "JSON nested too deep to read")
+        return
     if not isinstance(doc, dict):
         r.add("json.valid", HARD, "the top level is not a JSON object")
         return
@@ -40,6 +43,10 @@ def lint_json(r: Report, data: bytes) -> None:
             r.add("json.item.id", HARD, "item is not an object", where)
             continue
         item_id = item.get("id")
+        if isinstance(item_id, int | float) and not isinstance(item_id, bool):
+            # the spec: a reader must take a number as its string form
+            r.add("json.item.id", SOFT, f"id {item_id!r} is a number, not a string", where)
+            item_id = str(item_id)
         if not isinstance(item_id, str) or not item_id:
             r.add("json.item.id", HARD, f"id {item_id!r} is not a non-empty string", where)
         elif item_id in ids:
@@ -56,6 +63,10 @@ def lint_json(r: Report, data: bytes) -> None:
                 r.add("json.dates.rfc3339", HARD, f"{key} {value!r} is not RFC 3339", where)
         if "author" in item:
             r.add("json.authors", SOFT, "author is deprecated in JSON Feed 1.1; use authors", where)
-        for att in item.get("attachments") or []:
+        attachments = item.get("attachments") or []
+        if not isinstance(attachments, list):
+            r.add("json.attachments", HARD, "attachments is not an array", where)
+            attachments = []
+        for att in attachments:
             if not isinstance(att, dict) or not att.get("url") or not att.get("mime_type"):
                 r.add("json.attachments", HARD, "an attachment lacks url or mime_type", where)

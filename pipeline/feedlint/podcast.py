@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from pipeline.feedlint.rules import (
     HARD,
     ITUNES,
+    NAMESPACE_ALIASES,
     PODCAST,
     SOFT,
     ImageLoader,
@@ -26,7 +27,8 @@ from pipeline.podcast.categories import category_problem
 from pipeline.podcast.show import MEDIUMS
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
-_DURATION = re.compile(r"^(?:\d+|(?:\d+:)?[0-5]?\d:[0-5]\d)(?:\.\d+)?$")
+_DURATION = re.compile(r"^(?:\d+|\d+:[0-5]\d|\d+:[0-5]\d:[0-5]\d)(?:\.\d+)?$")
+"""Seconds, MM:SS (minutes past 59 too, as Apple reads them) or H:MM:SS."""
 
 
 def lint_itunes_channel(r: Report, ch: ET.Element, images: ImageLoader | None) -> None:
@@ -51,7 +53,7 @@ def lint_itunes_channel(r: Report, ch: ET.Element, images: ImageLoader | None) -
     explicit = ch.find(qname(ITUNES, "explicit"))
     if explicit is None:
         r.need("apple.channel.explicit", "no itunes:explicit (true or false)", where)
-    elif text_of(explicit) not in ("true", "false"):
+    elif text_of(explicit).lower() not in ("true", "false"):
         r.add(
             "apple.channel.explicit",
             HARD,
@@ -111,7 +113,13 @@ def lint_itunes_channel(r: Report, ch: ET.Element, images: ImageLoader | None) -
 def lint_p20_channel(r: Report, ch: ET.Element, raw: bytes) -> None:
     where = "channel"
     m = re.search(rb"""xmlns:podcast\s*=\s*["']([^"']*)["']""", raw[:4096])
-    if m and m.group(1).decode("utf-8", "replace") != PODCAST:
+    bound = m.group(1).decode("utf-8", "replace") if m else PODCAST
+    if bound.lower() in NAMESPACE_ALIASES and NAMESPACE_ALIASES[bound.lower()] == PODCAST:
+        if bound != PODCAST:  # the spec's own earlier URI: clients must read it the same
+            r.add(
+                "p20.namespace", SOFT, f"the podcast prefix is bound to the legacy {bound!r}", where
+            )
+    elif m:
         r.add(
             "p20.namespace",
             HARD,
@@ -140,7 +148,7 @@ def lint_p20_channel(r: Report, ch: ET.Element, raw: bytes) -> None:
     if locked is None:
         if r.podcast:
             r.add("p20.locked-present", SOFT, "no podcast:locked (stops hosts importing it)", where)
-    elif text_of(locked) not in ("yes", "no"):
+    elif text_of(locked).lower() not in ("yes", "no"):
         r.add(
             "p20.locked", HARD, f"podcast:locked is {text_of(locked)!r}; expected yes or no", where
         )
@@ -187,6 +195,8 @@ def lint_itunes_item(r: Report, item: ET.Element, where: str, images: ImageLoade
     if duration is None:
         if r.podcast:
             r.add("apple.item.duration-present", SOFT, "no itunes:duration", where)
+    elif not text_of(duration):
+        r.add("apple.item.duration-format", SOFT, "itunes:duration is empty", where)
     elif not _DURATION.match(text_of(duration)):
         r.add(
             "apple.item.duration-format",
@@ -212,7 +222,7 @@ def lint_itunes_item(r: Report, item: ET.Element, where: str, images: ImageLoade
             where,
         )
     explicit = item.find(qname(ITUNES, "explicit"))
-    if explicit is not None and text_of(explicit) not in ("true", "false"):
+    if explicit is not None and text_of(explicit).lower() not in ("true", "false"):
         r.add(
             "apple.item.explicit",
             HARD,

@@ -28,7 +28,7 @@ from pipeline.feedlint.rules import (
     is_absolute,
     parse_rfc822,
     qname,
-    rfc822_problem,
+    rfc822_severity,
     text_of,
 )
 
@@ -71,9 +71,9 @@ def lint_rss(
         )
     for tag in ("pubDate", "lastBuildDate"):
         value = text_of(ch.find(tag))
-        problem = rfc822_problem(value) if value else None
-        if problem:
-            r.add("rss.dates.rfc822", HARD, f"<{tag}> {problem}", "channel")
+        found = rfc822_severity(value) if value else None
+        if found:
+            r.add("rss.dates.rfc822", found[0], f"<{tag}> {found[1]}", "channel")
     description = text_of(ch.find("description"))
     if len(description.encode("utf-8")) > 4000:
         r.need(
@@ -123,7 +123,8 @@ def lint_rss_items(
                 )
             else:
                 guids[value] = n
-            if guid.get("isPermaLink", "true") != "false" and not is_absolute(value):
+            permalink = guid.get("isPermaLink", "true").strip().lower() != "false"
+            if permalink and not is_absolute(value):
                 r.add(
                     "rss.item.guid-permalink",
                     HARD,
@@ -137,9 +138,9 @@ def lint_rss_items(
         if not pub:
             r.need("rss.item.pubdate-present", "item has no <pubDate>", where)
         else:
-            problem = rfc822_problem(pub)
-            if problem:
-                r.add("rss.dates.rfc822", HARD, f"<pubDate> {problem}", where)
+            found = rfc822_severity(pub)
+            if found:
+                r.add("rss.dates.rfc822", found[0], f"<pubDate> {found[1]}", where)
             date = parse_rfc822(pub)
             if date is not None and date.tzinfo is not None:
                 if previous is not None and date > previous:
@@ -197,14 +198,17 @@ def lint_enclosures(r: Report, item: ET.Element, where: str, seen: dict[str, int
         )
     else:
         seen[url] = n
-    if not re.fullmatch(r"\d+", length) or int(length) == 0:
+    if not re.fullmatch(r"\d+", length):
         r.add(
             "rss.item.enclosure-length",
             HARD,
             f"enclosure length {length!r} is not the file's size in bytes (a positive integer)",
             where,
         )
-    if not re.fullmatch(r"[a-z]+/[a-zA-Z0-9.+-]+", mime):
+    elif int(length) == 0:  # the RSS Best Practices' "size unknown"; podcast apps want it
+        r.need("rss.item.enclosure-length", "enclosure length is 0 (size unknown)", where)
+    mime = mime.split(";")[0].strip().lower()  # MIME types are case-insensitive, may have params
+    if not re.fullmatch(r"[a-z]+/[a-z0-9.+-]+", mime):
         r.add("rss.item.enclosure-type", HARD, f"enclosure type {mime!r} is not a MIME type", where)
     elif r.podcast and mime not in APPLE_MEDIA_TYPES:
         r.add(

@@ -23,6 +23,14 @@ SOFT = "soft"
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
+NAMESPACE_ALIASES = {
+    ITUNES.lower(): ITUNES,
+    "https://www.itunes.com/dtds/podcast-1.0.dtd": ITUNES,
+    PODCAST.lower(): PODCAST,
+    "https://github.com/podcastindex-org/podcast-namespace/blob/main/docs/1.0.md": PODCAST,
+}
+"""Namespace URIs real feeds bind (lower-cased) -> the one the rules use: Apple's in another
+case or over https, the Podcasting 2.0 spec's legacy GitHub URI (which clients must accept)."""
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
 JSONFEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -128,6 +136,7 @@ _RFC822 = re.compile(
     r"(?P<m>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+(?P<y>\d{4})\s+"
     r"\d{2}:\d{2}(?::\d{2})?\s+(?:GMT|UT|[ECMP][SD]T|[A-IK-Z]|[+-]\d{4})$"
 )
+
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$")
 _URL_ATTR = re.compile(
     r"""\b(?:[hH][rR][eE][fF]|[sS][rR][cC]|[pP][oO][sS][tT][eE][rR])"""
@@ -162,20 +171,31 @@ def is_absolute(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
+def _in_tag(markup: str, at: int) -> bool:
+    """Whether position ``at`` is inside a tag (``<a href=...``), not in text: ``src=lib``
+    in prose, or ``&lt;img src="cat.png"&gt;`` in a code sample, links nothing. The name
+    must also start an attribute (a blank before it: ``data-src`` is another attribute)."""
+    return (
+        at > 0
+        and markup[at - 1] in " \t\r\n"
+        and markup.rfind("<", 0, at) > markup.rfind(">", 0, at)
+    )
+
+
 def _url_attrs(markup: str, low: str) -> Iterator[re.Match[str]]:
     """``_URL_ATTR.finditer(markup)``, four times as fast: the regex is tried only where one
     of the names starts (found by ``str.find`` in a lower-cased copy), not at every
     position. ``low`` is ``markup.lower()``; when its length differs (some characters
     lower-case to two) the regex scans as before."""
     if len(low) != len(markup):
-        yield from _URL_ATTR.finditer(markup)
+        yield from (m for m in _URL_ATTR.finditer(markup) if _in_tag(markup, m.start()))
         return
     end = 0
     for at in find_all(low, ("href", "src", "poster")):
         if at < end:
             continue
         m = _URL_ATTR.match(markup, at)
-        if m:
+        if m and _in_tag(markup, at):
             yield m
             end = m.end()
 
@@ -243,6 +263,25 @@ def rfc822_problem(value: str) -> str | None:
     m = _RFC822.match(text)
     if not m:
         return f"{value!r} is not an RFC 822 date (e.g. 'Wed, 02 Oct 2002 13:00:00 GMT')"
+    return _real_date(text, m, value)
+
+
+def rfc822_severity(value: str) -> tuple[str, str] | None:
+    """(severity, message) for a date that is not RFC 822: soft when readers parse it anyway
+    (``UTC``, a one-digit hour, ``MAR``, ``Tuesday,``), hard when they cannot."""
+    problem = rfc822_problem(value)
+    if problem is None:
+        return None
+    if _RFC822.match(" ".join(value.split())):
+        return HARD, problem  # well formed, but not a real date, or the wrong weekday
+    try:
+        parsedate_to_datetime(" ".join(value.split()))  # what Python's mail parser accepts
+    except (TypeError, ValueError, IndexError):
+        return HARD, problem
+    return SOFT, f"{problem}; most readers still parse it"
+
+
+def _real_date(text: str, m: re.Match[str], value: str) -> str | None:
     try:
         parsed = parsedate_to_datetime(text)
     except (TypeError, ValueError):

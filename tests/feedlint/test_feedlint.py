@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from PIL import Image
@@ -323,6 +324,13 @@ def test_p20_rules(good: str) -> None:
         'xmlns:podcast="https://podcastindex.org/namespace/1.0"',
         'xmlns:podcast="https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"',
     )
+    # the spec's legacy URI: clients must treat it as the same namespace, so its tags count
+    assert named(lint(bad), "p20.namespace")[0][0] == SOFT
+    assert not [x for x in lint(bad) if x.severity == HARD]
+    bad = good.replace(
+        'xmlns:podcast="https://podcastindex.org/namespace/1.0"',
+        'xmlns:podcast="https://example.org/not-podcasting"',
+    )
     assert named(lint(bad), "p20.namespace")[0][0] == HARD
     bad = good.replace('type="application/json+chapters"', "")
     assert named(lint(bad), "p20.tags")[0][2] == "podcast:chapters needs an absolute url and a type"
@@ -383,7 +391,8 @@ def test_json_feed_rules() -> None:
     assert lint(json.dumps(doc), podcast=False) == []
     doc["items"] = [{"id": 1, "content_html": "x"}, {"id": "2", "attachments": [{"url": "u"}]}]
     results = lint(json.dumps(doc), podcast=False)
-    assert named(results, "json.item.id") == [(HARD, "item 1", "id 1 is not a non-empty string")]
+    # the spec: a number is read as its string form
+    assert named(results, "json.item.id") == [(SOFT, "item 1", "id 1 is a number, not a string")]
     assert named(results, "json.item.content") == [
         (HARD, "item 2", "no content_html nor content_text")
     ]
@@ -391,6 +400,15 @@ def test_json_feed_rules() -> None:
         (HARD, "item 2", "an attachment lacks url or mime_type")
     ]
     assert named(lint("{nope", podcast=False), "json.valid")[0][0] == HARD
+    # once "unexpected error" (TypeError, RecursionError)
+    doc["items"] = [{"id": "1", "content_html": "x", "attachments": 5}]
+    assert named(lint(json.dumps(doc), podcast=False), "json.attachments") == [
+        (HARD, "item 1", "attachments is not an array")
+    ]
+    deep = "[" * 100_000 + "]" * 100_000
+    assert named(lint(deep, podcast=False), "json.valid") == [
+        (HARD, "feed", "JSON nested too deep to read")
+    ]
 
 
 def test_text_format_one_line_per_rule(good: str) -> None:
@@ -422,3 +440,58 @@ def test_json_feed_1_0_is_valid_but_dated() -> None:
     doc = b'{"version": "https://jsonfeed.org/version/1", "title": "T", "feed_url": "https://x/f.json", "home_page_url": "https://x/", "items": [{"id": "1", "content_text": "x"}]}'
     results = lint_feed(doc, podcast=False)
     assert [(x.rule, x.severity) for x in results] == [("json.version", "soft")]
+
+
+def _first_item_html(good: str, html: str) -> str:
+    """``good`` with ``html`` added to its first item's content:encoded."""
+    at = good.index("<content:encoded><![CDATA[") + len("<content:encoded><![CDATA[")
+    return good[:at] + html + good[at:]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p>Write <code>&lt;img src="cat.png"&gt;</code> in your page.</p>',
+        "<p>Set src=lib and href=docs in the config.</p>",
+        '<img data-src="lazy.png" src="https://x.org/a.png">',
+    ],
+    ids=["escaped-code-sample", "prose", "data-src"],
+)
+def test_text_that_looks_like_an_attribute_links_nothing(good: str, html: str) -> None:
+    """A tech blog showing HTML failed rss.html.absolute-urls, hard."""
+    assert named(lint(_first_item_html(good, html)), "rss.html.absolute-urls") == []
+    bad = _first_item_html(good, '<p><img alt="x" src="cat.png"></p>')
+    assert named(lint(bad), "rss.html.absolute-urls")[0][0] == HARD  # a real one still is
+
+
+def test_what_real_apps_accept_is_not_a_hard_failure(good: str) -> None:
+    """Each once failed hard on feeds podcast apps and readers take."""
+    variants = [
+        good.replace(
+            'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"',
+            'xmlns:itunes="http://www.itunes.com/DTDs/Podcast-1.0.dtd"',
+        ),
+        good.replace('type="audio/mpeg"', 'type="Audio/MPEG; charset=binary"'),
+        good.replace(
+            "<itunes:explicit>false</itunes:explicit>", "<itunes:explicit>False</itunes:explicit>"
+        ),
+        good.replace('isPermaLink="false"', 'isPermaLink="False"'),
+        re.sub(
+            r"<itunes:duration>[^<]*</itunes:duration>",
+            "<itunes:duration>75:12</itunes:duration>",
+            good,
+            count=1,
+        ),
+        re.sub(
+            r"<pubDate>(\w+), (\d+) (\w+) (\d+) (\d+:\d+:\d+) [^<]*</pubDate>",
+            r"<pubDate>\2 \3 \4 \5 UTC</pubDate>",
+            good,
+        ),
+    ]
+    for feed in variants:
+        assert feed != good
+        hard = [x for x in lint(feed) if x.severity == HARD]
+        assert hard == [], hard
+    unknown_size = good.replace('length="48032"', 'length="0"')
+    assert named(lint(unknown_size, podcast=False), "rss.item.enclosure-length")[0][0] == SOFT
+    assert named(lint(unknown_size, podcast=True), "rss.item.enclosure-length")[0][0] == HARD

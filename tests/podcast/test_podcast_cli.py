@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 
@@ -77,11 +78,36 @@ def test_url_and_fetched_images(
 
 
 def test_missing_file_is_an_error(tmp_path: Path) -> None:
+    """A bad path is the input's fault (exit 2), not a bug (1)."""
     result = CliRunner().invoke(main, ["lint-feed", str(tmp_path / "nope.xml")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "cannot read" in result.stderr
+    assert CliRunner().invoke(main, ["lint-feed", str(tmp_path)]).exit_code == 2
 
 
 def test_help_has_an_example() -> None:
     result = CliRunner().invoke(main, ["lint-feed", "--help"])
     assert "publish lint-feed feeds/podcast.xml --podcast" in result.output
+
+
+def test_a_fetched_feed_is_bounded_as_it_inflates(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A gzip bomb (here 50 MB of zeros in 50 KB) once took 2 GB and ended in MemoryError;
+    the limit applies to the inflated bytes, as they arrive. (The limit is lowered to keep
+    the test small; the bomb is real.)"""
+    import gzip
+
+    from pipeline.cli import lint_feed as command
+
+    monkeypatch.setattr(command, "_MAX_BYTES", 5_000_000)
+    bomb = gzip.compress(b"\0" * 50_000_000)
+    httpserver.expect_request("/bomb.xml").respond_with_data(
+        bomb, headers={"Content-Encoding": "gzip"}, content_type="application/rss+xml"
+    )
+    httpserver.expect_request("/404.xml").respond_with_data("gone", status=404)
+    result = CliRunner().invoke(main, ["lint-feed", httpserver.url_for("/bomb.xml")])
+    assert result.exit_code == 2, result.output
+    assert "more than 5000000 bytes" in result.stderr
+    result = CliRunner().invoke(main, ["lint-feed", httpserver.url_for("/404.xml")])
+    assert result.exit_code == 2 and "HTTP 404" in result.stderr
