@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import html
 import os
 import posixpath
 import re
@@ -625,7 +626,18 @@ def _h1_title(meta: Mapping[str, Any], body: str) -> tuple[str | None, str]:
         return None, body
     if not body[: m.start()].strip():
         body = body[: m.start()] + body[m.end() :]
-    return m.group(1).strip(), body
+    return heading_text(m.group(1)), body
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def heading_text(markdown: str) -> str:
+    """A heading's Markdown as plain text, as the rendered heading reads: backslash escapes
+    and entities resolved (GitBook writes ``\\_new\\_`` and ``&#x20;``), a trailing
+    backslash (GitBook's line end) dropped."""
+    text = markdown.strip().removesuffix("\\")
+    return html.unescape(_ESCAPED.sub(r"\1", text)).strip()
 
 
 def shown(root: Path, problem: Problem) -> Problem:

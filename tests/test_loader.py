@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -286,3 +287,14 @@ def test_unbalanced_gitbook_containers_are_warned_at_their_line(
         "a.md:14: body: {% endtabs %} closes no open {% tabs %}",
     ]
     assert "Never closed." in (tmp_path / "out/essays/a/index.html").read_text()
+
+
+def test_a_title_from_the_h1_reads_as_the_rendered_heading(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    """GitBook writes ``\\_`` and ``\\#`` escapes and ``&#x20;`` in headings: titles kept them."""
+    text = "---\ndate: 2024-01-01\nid: a\n---\n\n# What's \\_new\\_ in C\\# &#x20;2024?\n\nBody.\n"
+    result = build_essays(tmp_path, runner, {"a.md": text})
+    assert result.exit_code == 0, result.output
+    feed = json.loads((tmp_path / "out" / "feed.json").read_text(encoding="utf-8"))
+    assert feed["items"][0]["title"] == "What's _new_ in C# 2024?"
