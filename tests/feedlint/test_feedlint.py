@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -495,3 +497,23 @@ def test_what_real_apps_accept_is_not_a_hard_failure(good: str) -> None:
     unknown_size = good.replace('length="48032"', 'length="0"')
     assert named(lint(unknown_size, podcast=False), "rss.item.enclosure-length")[0][0] == SOFT
     assert named(lint(unknown_size, podcast=True), "rss.item.enclosure-length")[0][0] == HARD
+
+
+def test_external_entities_are_never_read_and_entity_bombs_are_refused(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-MARKER-xxe")
+    xxe = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file://{secret}">]>'
+        '<rss version="2.0"><channel><title>&x;</title></channel></rss>'
+    )
+    results = lint(xxe, podcast=False)
+    assert "SECRET-MARKER" not in json.dumps([r.to_dict() for r in results])
+    assert named(results, "xml.wellformed")[0][0] == HARD
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    bomb = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY l0 "lol">{laughs}]>'
+        '<rss version="2.0"><channel><title>&l9;</title></channel></rss>'
+    )
+    started = time.monotonic()
+    assert named(lint(bomb, podcast=False), "xml.wellformed")[0][0] == HARD
+    assert time.monotonic() - started < 5
