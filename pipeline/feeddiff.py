@@ -3,8 +3,9 @@
 Reads RSS 2.0 (and 1.0), Atom 1.0 and JSON Feed 1.x with the standard library only, pairs the
 items of each feed by GUID and reports new items, removed items, changed titles, links and
 dates. A GUID change is the one change a feed reader cannot absorb: the item shows up again as
-unread, and podcast apps download the episode twice. It is detected when a new item's link or
-title matches an old item whose GUID is gone, and the report flags it loudly.
+unread, and podcast apps download the episode twice. It is detected when a new item's link, or
+its title and date, match an old item whose GUID is gone, and the report flags it loudly. Items
+without a GUID go by their link, else their title.
 
 Stages: :func:`find_feeds` → :func:`parse_feed` → :func:`diff_feed` → :func:`diff_paths`
 (which merges the same change seen in several feeds), then ``render_*`` for stdout.
@@ -12,6 +13,7 @@ Stages: :func:`find_feeds` → :func:`parse_feed` → :func:`diff_feed` → :fun
 
 from __future__ import annotations
 
+import dataclasses
 import email.utils
 import json
 import os
@@ -254,10 +256,19 @@ def _same_date(a: datetime | None, b: datetime | None) -> bool:
     return a == b  # aware datetimes compare as instants, whatever their offsets
 
 
+def _identified(items: Sequence[FeedItem]) -> list[FeedItem]:
+    """Items without a GUID go by their link, else their title (as readers key them), so
+    they are not all one item under the empty GUID."""
+    return [
+        i if i.guid else dataclasses.replace(i, guid=i.link or f"(title) {i.title}") for i in items
+    ]
+
+
 def diff_feed(old: Sequence[FeedItem], new: Sequence[FeedItem], name: str = "") -> list[Change]:
     """The changes between two versions of one feed. Items pair up by GUID; a new item whose
     link (or, failing that, title) matches an unpaired old item is that item with a new GUID."""
     feeds = (name,) if name else ()
+    old, new = _identified(old), _identified(new)
     old_by_guid = {i.guid: i for i in old}
     new_by_guid = {i.guid: i for i in new}
     changes: list[Change] = []
@@ -290,8 +301,15 @@ def diff_feed(old: Sequence[FeedItem], new: Sequence[FeedItem], name: str = "") 
         if item.guid in old_by_guid:
             continue
         twin = next((o for o in gone if item.link and o.link == item.link), None)
-        if twin is None:
-            twin = next((o for o in gone if item.title and o.title == item.title), None)
+        if twin is None:  # a title recurs ("Mailbag"): the same item only on the same date
+            twin = next(
+                (
+                    o
+                    for o in gone
+                    if item.title and o.title == item.title and _same_date(o.date, item.date)
+                ),
+                None,
+            )
         if twin is None:
             changes.append(Change(ADDED, item.guid, item.title, item.link, feeds=feeds))
             continue

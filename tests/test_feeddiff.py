@@ -161,6 +161,22 @@ def test_pairing_rules() -> None:
     assert [c.kind for c in diff_feed(new, old)].count(REMOVED) == 1  # "e" disappears
 
 
+def test_a_recurring_title_on_a_new_date_is_a_new_item() -> None:
+    """A rolling window dropped the old "Mailbag" as a new one came: that was flagged as a
+    GUID change (exit 2) and the new episode never reported."""
+    old = [_item("g-8", "Mailbag", day=1), _item("g-9", "Interview", day=2)]
+    new = [_item("g-9", "Interview", day=2), _item("g-11", "Mailbag", day=9)]
+    kinds = sorted((c.kind, c.guid) for c in diff_feed(old, new))
+    assert kinds == [(ADDED, "g-11"), (REMOVED, "g-8")]
+
+
+def test_items_without_guid_are_told_apart() -> None:
+    """All once shared the empty GUID: two were reported retitled, the third never added."""
+    old = [_item("", "One", link="https://x.org/1"), _item("", "Two", link="https://x.org/2")]
+    new = [*old, _item("", "Three", link="https://x.org/3")]
+    assert [(c.kind, c.title) for c in diff_feed(old, new)] == [(ADDED, "Three")]
+
+
 def test_dates_compare_as_instants() -> None:
     rss = b"""<rss version="2.0"><channel><title>t</title>
 <item><title>x</title><link>https://x.org/</link><guid>g</guid>
