@@ -11,7 +11,7 @@ import dataclasses
 import re
 import subprocess
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,8 +126,11 @@ def check_links(
     permalinks: Mapping[str, str] | None = None,
     media: Iterable[MediaRef] = (),
     progress: Callable[[str], None] | None = None,
+    unpublished: Collection[str] = (),
 ) -> CheckReport:
-    """Check every link of ``docs`` (and ``media``); one result per link, in source order."""
+    """Check every link of ``docs`` (and ``media``); one result per link, in source order.
+    ``unpublished``: content files the build does not publish (drafts; in a GitBook space,
+    pages SUMMARY.md does not list): a published page's link to one is dead on the site."""
     excludes = [re.compile(p) for p in (*config.links.exclude, *options.exclude)]
     local = LocalChecker(
         content_dir,
@@ -135,6 +138,8 @@ def check_links(
         base_url=config.site.base_url,
         permalinks=permalinks,
         redirects=config.content.redirects,
+        unpublished=unpublished,
+        toc=config.content.summary,
     )
     stale = cache.stale() if cache is not None else set()
     skipped = 0
@@ -257,6 +262,7 @@ def run(
         permalinks=permalinks_of(site),
         media=media_of(site, config.site.base_url),
         progress=progress,
+        unpublished={i.source for i in site.items if i.draft},
     )
     if cache is not None:
         cache.save()

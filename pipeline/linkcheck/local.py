@@ -16,7 +16,7 @@ import difflib
 import os
 import posixpath
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -96,8 +96,13 @@ class LocalChecker:
         base_url: str = "",
         permalinks: Mapping[str, str] | None = None,
         redirects: Mapping[str, str] | None = None,
+        unpublished: Collection[str] = (),
+        toc: str = "SUMMARY.md",
     ) -> None:
         self.root = root
+        self.unpublished = frozenset(nfc(s) for s in unpublished)
+        self.toc = toc
+        """The table of contents: not a page, so it may list what is not published."""
         self.docs = {nfc(d.source): d for d in docs}
         self.base_url = base_url
         self.base_path = _norm_site_path(urlsplit(base_url).path or "/")
@@ -274,6 +279,13 @@ class LocalChecker:
                 shown = target or "the content root"
                 return Outcome(BROKEN, f"{via}folder {shown} has no README.md or index.md")
             target = posixpath.join(target, index) if target else index
+        linked_from_a_page = nfc(source) not in self.unpublished and source != self.toc
+        if target in self.unpublished and linked_from_a_page:
+            return Outcome(
+                BROKEN,
+                f"{via}{target} is not published (a draft, or a page SUMMARY.md does not list)",
+                "publish it, or link to a published page",
+            )
         if target.endswith(".md") and fragment:
             outcome = self._check_anchor(target, fragment)
             if outcome.status != OK:

@@ -193,3 +193,24 @@ def test_help_has_an_example() -> None:
     result = CliRunner().invoke(main, ["links", "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output and "publish links" in result.output
+
+
+def test_a_link_to_an_unpublished_page_is_broken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page SUMMARY.md does not list, or a draft, is never written: a published page's link
+    to it rendered to a URL that 404s, and the checker said ok. A draft may link to one."""
+    content = tmp_path / "content"
+    (content / "guide").mkdir(parents=True)
+    (content / "SUMMARY.md").write_text("# Summary\n\n* [Home](README.md)\n* [Draft](d.md)\n")
+    (content / "README.md").write_text("# Home\n\nSee [notes](guide/notes.md) and [d](d.md).\n")
+    (content / "guide" / "notes.md").write_text("# Notes\n\nNot listed. [Home](../README.md)\n")
+    (content / "d.md").write_text("---\ndraft: true\n---\n# D\n\n[notes](guide/notes.md)\n")
+    (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://h.example/"\n')
+    monkeypatch.chdir(tmp_path)
+    code, stdout, _ = links("--offline", "--format", "json")
+    assert code == 2, stdout
+    broken = sorted((r["source"], r["url"]) for r in json.loads(stdout) if r["status"] == "broken")
+    assert broken == [("content/README.md:3", "d.md"), ("content/README.md:3", "guide/notes.md")]
+    row = next(r for r in json.loads(stdout) if r["url"] == "guide/notes.md")
+    assert "is not published (a draft, or a page SUMMARY.md does not list)" in row["reason"]
