@@ -132,8 +132,8 @@ def run_digest(
         )
 
     by_id = {i.id: i for i in published}
+    chosen = get_backend()  # a missing key fails here, before the ledger's lock file exists
     with ledger_mod.locked(ledger_path, timeout=lock_timeout) as ledger:
-        chosen = get_backend()
         healed: list[str] = []
         warnings = ()
         for entry in ledger.pending():

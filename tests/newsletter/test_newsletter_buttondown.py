@@ -240,9 +240,13 @@ def test_missing_key_is_a_configuration_error(
     tree: Tree, buttondown: ButtondownServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("BUTTONDOWN_API_KEY")
-    result = cli(bd_config(tree, buttondown), "--send")
+    config = bd_config(tree, buttondown)
+    before = sorted(p.relative_to(config.parent) for p in config.parent.rglob("*"))
+    result = cli(config, "--send")
     assert result.exit_code == 3
     assert "BUTTONDOWN_API_KEY: not set" in result.stderr
+    # "nothing written": not even the ledger's lock file
+    assert sorted(p.relative_to(config.parent) for p in config.parent.rglob("*")) == before
 
 
 FAULTS = [
