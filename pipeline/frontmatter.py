@@ -268,6 +268,7 @@ def _full_yaml(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[st
             "front matter",
             "expected a mapping of keys to values",
         )
+    pairs = list(node.value)  # as written: construction expands ``<<`` merges in place
     try:
         data = _LOADER(yaml_text)
         try:
@@ -292,7 +293,7 @@ def _full_yaml(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[st
             first_line, "front matter", f"cannot read YAML value: {exc}"
         ) from None
     lines: dict[str, int] = {}
-    for key_node, _ in node.value:
+    for key_node, _ in pairs:
         line = key_node.start_mark.line + 1 + offset
         if key_node.tag == "tag:yaml.org,2002:merge":
             continue

@@ -272,7 +272,10 @@ def space_settings(cfg: Config, content_dir: Path) -> tuple[Config, Path]:
     if not isinstance(data, dict):
         raise bad("expected a map with root: and structure:")
     structure = data.get("structure") or {}
-    values = {"root": data.get("root", "./"), **(structure if isinstance(structure, dict) else {})}
+    values = {
+        "root": data.get("root") or "./",
+        **(structure if isinstance(structure, dict) else {}),
+    }
     for key in ("root", "readme", "summary"):
         if key in values and not isinstance(values[key], str):
             raise bad(f"{key}: expected a path, got {values[key]!r}")
@@ -281,11 +284,15 @@ def space_settings(cfg: Config, content_dir: Path) -> tuple[Config, Path]:
         raise bad(f"root: {values['root']!r} is outside the content folder")
     if not root.is_dir():
         raise bad(f"root: {values['root']!r} is not a folder")
-    content = dataclasses.replace(
-        cfg.content,
-        readme=_nfc(values.get("readme", cfg.content.readme)).strip().removeprefix("./"),
-        summary=_nfc(values.get("summary", cfg.content.summary)).strip().removeprefix("./"),
-    )
+    named = {"readme": cfg.content.readme, "summary": cfg.content.summary}
+    for key in ("readme", "summary"):
+        if key not in values:
+            continue
+        rel = posixpath.normpath(_nfc(values[key]).strip())
+        if rel.startswith(("/", "../")) or rel in ("..", "."):
+            raise bad(f"{key}: {values[key]!r} is not a file inside the space's root")
+        named[key] = rel
+    content = dataclasses.replace(cfg.content, readme=named["readme"], summary=named["summary"])
     new_dir = content_dir / os.path.relpath(root, content_dir.resolve())
     return dataclasses.replace(cfg, content=content), Path(os.path.normpath(new_dir))
 

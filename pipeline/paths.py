@@ -11,7 +11,7 @@ import posixpath
 import re
 import unicodedata
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import SplitResult, quote, unquote, urlsplit
 
 
 class OutsideRoot(ValueError):
@@ -57,8 +57,10 @@ def iri_to_uri(url: str) -> str:
     netloc = parts.netloc
     host = parts.hostname or ""
     if not host.isascii():
-        with contextlib.suppress(UnicodeError):  # else left for the link checker to report
-            netloc = netloc.replace(host, host.encode("idna").decode("ascii"))
+        user, at, _ = netloc.rpartition("@")
+        port = f":{parts.port}" if _has_port(parts) else ""
+        with contextlib.suppress(UnicodeError, ValueError):  # else for the link checker
+            netloc = f"{user}{at}{_idna(host)}{port}"
     safe = "!#$%&'()*+,/:;=?@[]~-._"
     return parts._replace(
         netloc=quote(netloc, safe=safe),
@@ -66,6 +68,21 @@ def iri_to_uri(url: str) -> str:
         query=quote(parts.query, safe=safe),
         fragment=quote(parts.fragment, safe=safe),
     ).geturl()
+
+
+def _has_port(parts: SplitResult) -> bool:
+    try:
+        return parts.port is not None
+    except ValueError:
+        return False
+
+
+def _idna(host: str) -> str:
+    """A host in IDNA 2008 with UTS 46 mapping, as browsers spell it (Python's own codec is
+    IDNA 2003: ``faß.de`` would become another host, ``fass.de``)."""
+    import idna
+
+    return str(idna.encode(host, uts46=True).decode("ascii"))
 
 
 def url_error(value: str) -> str | None:

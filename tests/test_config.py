@@ -62,6 +62,13 @@ def test_url_settings_are_read_as_uris(tmp_path: Path) -> None:
     )
     cfg = load_config(tmp_path / "publish.toml")
     assert cfg.site.base_url == "https://xn--bcher-kva.example/our%20site/"
+    from pipeline.paths import iri_to_uri
+
+    # IDNA 2008, as browsers: Python's own codec (IDNA 2003) made faß.de into fass.de
+    assert iri_to_uri("https://faß.de/x") == "https://xn--fa-hia.de/x"
+    assert iri_to_uri("https://user@BÜCHER.example:8443/ä") == (
+        "https://user@xn--bcher-kva.example:8443/%C3%A4"
+    )
     assert cfg.podcast.image == "https://cdn.example.org/my%20cover.jpg"
 
 

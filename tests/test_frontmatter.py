@@ -204,3 +204,8 @@ def test_mistakes_name_their_line_and_field(text: str, line: int, field: str, wo
 def test_merge_keys_are_still_read() -> None:
     meta, _ = _full_yaml("base: &b {title: x}\n<<: *b\n", 2)
     assert meta["title"] == "x"
+    # a key merged in and then set again is an override, not a duplicate
+    meta, _ = _full_yaml("base: &b\n  title: From merge\n<<: *b\ntitle: Explicit\n", 2)
+    assert meta["title"] == "Explicit"
+    meta, _ = _full_yaml("a: &a {k: 1}\nb: &b {k: 2}\n<<: [*a, *b]\n", 2)
+    assert meta["k"] == 1

@@ -225,6 +225,8 @@ class LocalChecker:
         doc = self.docs.get(nfc(target_rel))
         if not frag or doc is None or frag in doc.anchors or nfc(frag) in doc.anchors:
             return Outcome(OK, "")
+        if frag.lower() == "top" or frag.startswith(":~:"):
+            return Outcome(OK, "")  # the page's top, a text fragment: no element needed
         where = "on this page" if same_page else f"in {target_rel}"
         lowered = [a for a in doc.anchors if a.casefold() == frag.casefold()]
         if lowered:

@@ -150,8 +150,12 @@ class _Sanitizer(HTMLParser):
             elif name == "style" and _BAD_STYLE.search(value):
                 continue
             parts.append(f'{name}="{escape(value, quote=True)}"')
-        self.out.append("<" + " ".join(parts) + (" />" if closed else ">"))
-        if not closed and tag not in VOID:
+        if tag in VOID:
+            self.out.append("<" + " ".join(parts) + (" />" if closed else ">"))
+        elif closed:  # "<a href=x />": HTML ignores the slash; closed here, as it was meant
+            self.out.append("<" + " ".join(parts) + f"></{tag}>")
+        else:
+            self.out.append("<" + " ".join(parts) + ">")
             self.open.append(tag)
 
     def handle_endtag(self, tag: str) -> None:

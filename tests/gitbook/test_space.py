@@ -64,6 +64,16 @@ def test_a_gitbook_yaml_root_outside_the_content_is_refused(tmp_path: Path) -> N
     )
 
 
+def test_a_summary_or_readme_outside_the_space_is_refused(tmp_path: Path) -> None:
+    """``summary: ../../etc/hostname`` once built an empty site with exit 0, removing every
+    page published before."""
+    for key in ("summary", "readme"):
+        _write(tmp_path / key, {".gitbook.yaml": f"structure:\n  {key}: ../../etc/x\n"})
+        result = _build(tmp_path, str(tmp_path / key))
+        assert result.exit_code == 3, result.output
+        assert f"{key}: '../../etc/x' is not a file inside the space's root" in result.stderr
+
+
 def test_gitbook_mode_without_a_table_of_contents_is_an_error(tmp_path: Path) -> None:
     """It once built "0 pages" and exited 0."""
     _write(tmp_path / "space", {"README.md": "# Home\n", "guide.md": "# Guide\n"})

@@ -203,7 +203,9 @@ def test_a_link_to_an_unpublished_page_is_broken(
     content = tmp_path / "content"
     (content / "guide").mkdir(parents=True)
     (content / "SUMMARY.md").write_text("# Summary\n\n* [Home](README.md)\n* [Draft](d.md)\n")
-    (content / "README.md").write_text("# Home\n\nSee [notes](guide/notes.md) and [d](d.md).\n")
+    (content / "README.md").write_text(
+        "# Home\n\nSee [notes](guide/notes.md) and [d](d.md).\n\n[up](#top) [t](#:~:text=Home)\n"
+    )
     (content / "guide" / "notes.md").write_text("# Notes\n\nNot listed. [Home](../README.md)\n")
     (content / "d.md").write_text("---\ndraft: true\n---\n# D\n\n[notes](guide/notes.md)\n")
     (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://h.example/"\n')
