@@ -85,6 +85,33 @@ _ATTR = re.compile(r"^[a-z_:][a-z0-9_:.-]*$")
 _BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file)\s*:", re.I)
 _BAD_STYLE = re.compile(r"expression\s*\(|javascript:|url\s*\(\s*['\"]?\s*javascript", re.I)
 
+
+def srcset_candidates(value: str) -> list[tuple[str, list[str]]]:
+    """``srcset``'s (URL, descriptors) as the HTML standard splits it: a URL runs to the next
+    blank and may hold commas (``/w_100,h_100/x.jpg``); a comma after a URL, or after its
+    descriptors, ends the candidate."""
+    out: list[tuple[str, list[str]]] = []
+    pos, n = 0, len(value)
+    while pos < n:
+        while pos < n and (value[pos].isspace() or value[pos] == ","):
+            pos += 1
+        start = pos
+        while pos < n and not value[pos].isspace():
+            pos += 1
+        url = value[start:pos]
+        descriptors: list[str] = []
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            end = value.find(",", pos)
+            end = n if end < 0 else end
+            descriptors = value[pos:end].split()
+            pos = end + 1
+        if url:
+            out.append((url, descriptors))
+    return out
+
+
 Resolver = Callable[[str, str, int], str]
 """(target, kind, line) -> absolute URL; records the link as a side effect."""
 
@@ -143,9 +170,9 @@ class _Sanitizer(HTMLParser):
                 value = self.resolve(value, kind, self._line())
             elif name == "srcset":
                 value = ", ".join(
-                    " ".join([self.resolve(c.split()[0], "image", self._line()), *c.split()[1:]])
-                    for c in value.split(",")
-                    if c.strip()
+                    " ".join([self.resolve(url, "image", self._line()), *descriptors])
+                    for url, descriptors in srcset_candidates(value)
+                    if not _BAD_SCHEME.match(url) or url.lower().startswith("data:image/")
                 )
             elif name == "style" and _BAD_STYLE.search(value):
                 continue

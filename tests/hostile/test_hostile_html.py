@@ -115,6 +115,18 @@ def test_raw_html_cannot_close_or_leave_open_the_page_around_it(tmp_path: Path) 
         assert "After" in html and "/>" not in html.replace("<br />", ""), html
 
 
+def test_srcset_is_split_as_browsers_do_and_checked(tmp_path: Path) -> None:
+    """Split on every comma, a CDN URL (``w_100,h_100``) was mangled; its URLs' schemes were
+    never checked."""
+    body = (
+        '<img src="https://cdn.example/a.jpg" srcset="https://cdn.example/w_100,h_100/x.jpg 1x, '
+        'javascript:alert(1) 2x, data:text/html,xx 3x">\n'
+    )
+    for html in _rendered(tmp_path, body):
+        assert 'srcset="https://cdn.example/w_100,h_100/x.jpg 1x"' in html, html
+        assert "javascript" not in html and "data:text" not in html
+
+
 def test_tags_with_colliding_slugs_keep_distinct_feeds(tmp_path: Path) -> None:
     make_site(tmp_path, {"essays/one.md": essay("One", tags="['a!']"),
                          "essays/two.md": essay("Two", tags="['a?']", date="2024-04-01")})  # fmt: skip
