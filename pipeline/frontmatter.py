@@ -87,7 +87,7 @@ def _fenced(text: str) -> tuple[str, str, int] | None:
     raise FrontMatterError(1, "front matter", "opening '---' has no closing '---' line")
 
 
-def _one_line(message: object) -> str:
+def one_line(message: object) -> str:
     """A message on one line, so every problem stays one ``path:line: field: message`` line."""
     return " ".join(str(message).split())
 
@@ -232,7 +232,7 @@ def _full_yaml(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[st
         line = (mark.line + 1 + offset) if mark else first_line
         line = min(line, first_line + yaml_text.count("\n"))  # an error at the end of the YAML
         raise FrontMatterError(
-            line, "front matter", f"YAML syntax error: {_one_line(exc.problem)}"
+            line, "front matter", f"YAML syntax error: {one_line(exc.problem)}"
         ) from None
     except yaml.reader.ReaderError as exc:
         # libyaml counts the position in UTF-8 bytes, the Python reader in characters
@@ -248,7 +248,7 @@ def _full_yaml(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[st
             'double-quoted string (e.g. "\\x01") or remove it',
         ) from None
     except yaml.YAMLError as exc:
-        message = f"YAML error: {_one_line(exc)}"
+        message = f"YAML error: {one_line(exc)}"
         raise FrontMatterError(first_line, "front matter", message) from None
     if node is None:
         return {}, {}
@@ -278,7 +278,7 @@ def _full_yaml(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[st
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         line = (mark.line + 1 + offset) if mark else first_line
-        problem = _one_line(exc.problem or exc)
+        problem = one_line(exc.problem or exc)
         if "python/" in problem or "could not determine a constructor" in problem:
             problem = f"unsafe or unknown YAML tag refused ({problem})"
         raise FrontMatterError(line, "front matter", problem) from None
@@ -330,7 +330,7 @@ def _unreadable_scalar(node: yaml.Node, depth: int) -> tuple[yaml.Node, str] | N
         try:
             yaml.constructor.SafeConstructor().construct_object(node)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-            return node, _one_line(exc)
+            return node, one_line(exc)
         return None
     if depth > MAX_DEPTH:
         return None

@@ -46,7 +46,7 @@ from markdown_it import MarkdownIt
 from pipeline.config import Config
 from pipeline.dates import to_datetime
 from pipeline.errors import ConfigError, ContentError, Problem
-from pipeline.frontmatter import unreadable_values
+from pipeline.frontmatter import one_line, unreadable_values
 from pipeline.model import Item
 from pipeline.render.slugs import gitbook_slug
 
@@ -268,7 +268,7 @@ def space_settings(cfg: Config, content_dir: Path) -> tuple[Config, Path]:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise bad(f"cannot read it: {_one_line(exc)}", mark.line + 1 if mark else 1) from None
+        raise bad(f"cannot read it: {one_line(exc)}", mark.line + 1 if mark else 1) from None
     if not isinstance(data, dict):
         raise bad("expected a map with root: and structure:")
     structure = data.get("structure") or {}
@@ -295,10 +295,6 @@ def space_settings(cfg: Config, content_dir: Path) -> tuple[Config, Path]:
     content = dataclasses.replace(cfg.content, readme=named["readme"], summary=named["summary"])
     new_dir = content_dir / os.path.relpath(root, content_dir.resolve())
     return dataclasses.replace(cfg, content=content), Path(os.path.normpath(new_dir))
-
-
-def _one_line(exc: object) -> str:
-    return " ".join(str(exc).split())
 
 
 def read_dates(root: Path, name: str, tz: ZoneInfo) -> dict[str, datetime]:

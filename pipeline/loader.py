@@ -91,9 +91,9 @@ class RawDoc:
     parsed: Parsed
 
 
-def iter_markdown(root: Path, cfg: Config | None = None) -> Iterator[Path]:
+def iter_markdown(root: Path, cfg: Config) -> Iterator[Path]:
     """Markdown files under ``root`` in a stable order, skipping dot-folders and symlinks out."""
-    for _, path in walk_markdown(root, own_folders(cfg, root) if cfg else frozenset()):
+    for _, path in walk_markdown(root, own_folders(cfg, root)):
         yield Path(path)
 
 
@@ -267,7 +267,7 @@ class _Checker:
         if value is None:
             return []
         if isinstance(value, str) and allow_str:
-            return [value]
+            return [clean(value)]
         if not isinstance(value, list):
             self.error(key, f"expected a list like [a, b], got {shown_value(value)}"[:200])
             return []

@@ -298,3 +298,11 @@ def test_a_title_from_the_h1_reads_as_the_rendered_heading(
     assert result.exit_code == 0, result.output
     feed = json.loads((tmp_path / "out" / "feed.json").read_text(encoding="utf-8"))
     assert feed["items"][0]["title"] == "What's _new_ in C# 2024?"
+
+
+def test_a_single_author_is_cleaned_like_a_list_of_them(tmp_path: Path, runner: CliRunner) -> None:
+    """``authors: [..]`` lost its control characters; ``authors: "..."`` kept them."""
+    text = '---\ntitle: A\ndate: 2024-01-01\nid: a\nauthors: "Ann\\a Lee"\n---\n\nBody.\n'
+    assert build_essays(tmp_path, runner, {"a.md": text}).exit_code == 0
+    feed = json.loads((tmp_path / "out" / "feed.json").read_text(encoding="utf-8"))
+    assert [a["name"] for a in feed["items"][0]["authors"]] == ["Ann Lee"]

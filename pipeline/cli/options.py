@@ -132,20 +132,17 @@ def handle_errors(func: F) -> F:
             sys.exit(130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
-        except OSError as exc:  # a path given that the file system refuses: the setup's error
+        except Exception as exc:
             from pipeline.secrets import redact
 
-            where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(redact(f"error: {where}{exc.strerror or exc}"), err=True)
+            if isinstance(exc, OSError):  # a path the file system refuses: the setup's error
+                where = f"{exc.filename}: " if exc.filename else ""
+                message, code = f"error: {where}{exc.strerror or exc}", EXIT_CONFIG
+            else:  # an unexpected error: say so plainly, exit 1
+                message, code = f"unexpected error: {type(exc).__name__}: {exc}", EXIT_UNEXPECTED
+            click.echo(redact(message), err=True)
             if os.environ.get("PUBLISH_DEBUG"):
                 raise
-            sys.exit(EXIT_CONFIG)
-        except Exception as exc:  # an unexpected error: say so plainly, exit 1
-            from pipeline.secrets import redact
-
-            click.echo(f"unexpected error: {redact(f'{type(exc).__name__}: {exc}')}", err=True)
-            if os.environ.get("PUBLISH_DEBUG"):
-                raise
-            sys.exit(EXIT_UNEXPECTED)
+            sys.exit(code)
 
     return wrapper  # type: ignore[return-value]

@@ -114,7 +114,7 @@ def lint_p20_channel(r: Report, ch: ET.Element, raw: bytes) -> None:
     where = "channel"
     m = re.search(rb"""xmlns:podcast\s*=\s*["']([^"']*)["']""", raw[:4096])
     bound = m.group(1).decode("utf-8", "replace") if m else PODCAST
-    if bound.lower() in NAMESPACE_ALIASES and NAMESPACE_ALIASES[bound.lower()] == PODCAST:
+    if NAMESPACE_ALIASES.get(bound.lower()) == PODCAST:
         if bound != PODCAST:  # the spec's own earlier URI: clients must read it the same
             r.add(
                 "p20.namespace", SOFT, f"the podcast prefix is bound to the legacy {bound!r}", where

@@ -49,6 +49,16 @@ def parse_timestamp(text: str) -> float | None:
     return hours * 3600 + minutes * 60 + seconds + float(m.group(4) or 0)
 
 
+def parse_duration(text: str) -> float | None:
+    """Seconds of an episode's length: what :func:`parse_timestamp` reads, and MM:SS past an
+    hour (``75:00``), which Apple's ``itunes:duration`` also takes."""
+    seconds = parse_timestamp(text)
+    if seconds is None:
+        m = re.fullmatch(r"(\d+):([0-5]\d)", text.strip())
+        seconds = int(m.group(1)) * 60 + int(m.group(2)) if m else None
+    return seconds
+
+
 def chapters_from_body(body: str) -> list[Chapter]:
     """Chapters from timestamped headings, in body order (code blocks are skipped)."""
     out: list[Chapter] = []

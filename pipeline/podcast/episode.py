@@ -9,7 +9,6 @@ disagrees with the real file is an error.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from pipeline.podcast.chapters import (
     chapters_document,
     chapters_from_body,
     document_problems,
+    parse_duration,
     parse_timestamp,
 )
 from pipeline.podcast.media import (
@@ -154,11 +154,7 @@ def _stated_duration(ctx: _Context) -> float | None:
     if "duration" not in ctx.meta:
         return None
     value = ctx.meta["duration"]
-    seconds = _seconds(value)
-    if seconds is None and isinstance(value, str):
-        # MM:SS past an hour ("75:00"), which Apple's itunes:duration also takes
-        m = re.fullmatch(r"\s*(\d+):([0-5]\d)\s*", value)
-        seconds = int(m.group(1)) * 60 + int(m.group(2)) if m else None
+    seconds = parse_duration(value) if isinstance(value, str) else _seconds(value)
     if seconds is None:
         ctx.bad("duration", f"expected seconds or HH:MM:SS, got {value!r}")
     elif seconds <= 0:
