@@ -7,6 +7,7 @@ a hostile file costs bounded time and memory. Every problem carries the file lin
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,8 +101,18 @@ def _check_depth(yaml_text: str, offset: int) -> None:
     # every collection opens with one of these characters: few of them, no deep nesting
     if sum(yaml_text.count(c) for c in "[{-:?") <= MAX_DEPTH:
         return
+    try:
+        _walk_depth(yaml.parse(yaml_text, Loader=_LOADER), offset)
+    except yaml.MarkedYAMLError:
+        # Some libyaml builds stop deep nesting themselves, each with its own wording; the
+        # pure-Python parser streams events lazily, so it reaches our limit first (or names
+        # the real syntax error) whatever libyaml version is installed.
+        _walk_depth(yaml.parse(yaml_text, Loader=yaml.SafeLoader), offset)
+
+
+def _walk_depth(events: Iterator[yaml.Event], offset: int) -> None:
     depth = 0
-    for event in yaml.parse(yaml_text, Loader=_LOADER):
+    for event in events:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:

@@ -50,7 +50,8 @@ def test_a_malformed_url_in_front_matter_names_its_key_and_line(tmp_path: Path) 
     assert_clean_outcome(run)
     assert run.exit_code == 2
     assert any(
-        p.endswith("ep.md:4: audio: not a valid URL (Invalid IPv6 URL)") for p in run.problems
+        "ep.md:4: audio: not a valid URL" in p
+        for p in run.problems  # our words; urllib's may change
     )
 
 

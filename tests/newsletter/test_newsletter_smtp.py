@@ -208,7 +208,7 @@ def test_unreachable_server_is_an_error_not_a_traceback(tree: Tree) -> None:
     config = smtp_config(tree, free_port())
     result = cli(config, "--send")
     assert result.exit_code == 1
-    assert "error: SMTP 127.0.0.1" in result.stderr and "Connection refused" in result.stderr
+    assert "error: SMTP 127.0.0.1" in result.stderr  # the OS's own wording after it is not ours
     assert "Traceback" not in result.stderr
     assert ledger_lines(config)[-1]["state"] == "failed"
 
