@@ -365,7 +365,7 @@ def build(
     if previous is None:
         previous = read_manifest(out_dir)
     if inputs_fingerprint is None:
-        inputs_fingerprint = fingerprint(cfg, content_dir, out_dir)
+        inputs_fingerprint = fingerprint(cfg, content_dir, out_dir, strict=strict)
     if not known_stale:
         cached = cached_result(previous, inputs_fingerprint, out_dir, now)
         if cached is not None:
@@ -467,7 +467,7 @@ def _build(
             notes.append(f"podcast:guid {guid} computed and pinned in {cfg.path}: commit it")
             inputs_written = True
     if inputs_written:  # the build changed its own inputs: record them as they are now
-        inputs_fingerprint = fingerprint(cfg, content_dir, out_dir)
+        inputs_fingerprint = fingerprint(cfg, content_dir, out_dir, strict=strict)
     timings.mark("plan")
     with exclusive_lock(out_dir):
         writing = out_dir / WRITING_MARKER

@@ -9,7 +9,6 @@ When all of that still holds, the outputs are already right and the build ends a
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import json
 import os
@@ -17,25 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__
 from pipeline.config import Config
+from pipeline.digests import code_digest
 from pipeline.errors import Problem
 from pipeline.output import Stamp, write_if_changed
-from pipeline.render import RENDERER_VERSION
 
 MANIFEST = ".publish-manifest.json"
-
-
-@functools.cache
-def code_digest() -> str:
-    """A hash of publish's own source files: caches and output digests made by other code
-    (an upgrade, a local edit of the package) are never trusted."""
-    h = hashlib.sha256(f"{__version__}\0{RENDERER_VERSION}\0".encode())
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        h.update(f"{path.relative_to(package).as_posix()}\0".encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
 
 
 def build_salt(cfg: Config, content_dir: Path) -> str:
@@ -59,14 +45,21 @@ class Manifest:
 
 
 def fingerprint(
-    cfg: Config, content_dir: Path, out_dir: Path, stats: dict[str, os.stat_result] | None = None
+    cfg: Config,
+    content_dir: Path,
+    out_dir: Path,
+    stats: dict[str, os.stat_result] | None = None,
+    *,
+    strict: bool,
 ) -> str:
     """A hash of every input of a build, from file metadata (no file is read but the config).
 
     ``stats`` receives each content file's stat by its path (as :func:`pipeline.loader.
-    walk_markdown` spells it), so the build need not take them again."""
+    walk_markdown` spells it), so the build need not take them again. ``strict`` is part of it:
+    a ``--strict`` build never trusts what a lenient one found valid."""
     h = hashlib.sha256()
-    h.update(f"{__version__}\0{RENDERER_VERSION}\0{out_dir.resolve()}\0".encode())
+    # the code (an upgrade, a changed template) and every flag that changes output or validity
+    h.update(f"{code_digest()}\0{strict}\0{out_dir.resolve()}\0".encode())
     if cfg.path is not None and cfg.path.exists():
         h.update(cfg.path.read_bytes())
     root = os.path.join(str(content_dir), "")

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from pipeline.config import Config
-from pipeline.digests import EMPTY_DIGEST, body_digest, content_digest
+from pipeline.digests import EMPTY_DIGEST, body_digest, code_digest, content_digest
 from pipeline.loader import iter_markdown, load_site, read_doc, relpath
 from pipeline.model import Item, Site, SourceDoc
 from pipeline.parallel import PARALLEL_THRESHOLD
-from pipeline.render.markdown import RENDERER_VERSION, PageContext, render, scan
+from pipeline.render.markdown import PageContext, render, scan
 from pipeline.text import clean
 
 
@@ -398,7 +398,7 @@ def render_keys(cfg: Config, items: Iterable[Item]) -> list[str]:
     """The render cache's key of each item, as loaded (before rendering: rendering resolves
     ``image``): its body, URL and image, and every setting the HTML depends on."""
     asset_base = _asset_base(cfg)
-    salt = f"{RENDERER_VERSION}\0{cfg.content.slug_style}\0{asset_base}\0{cfg.site.base_url}"
+    salt = f"{code_digest()}\0{cfg.content.slug_style}\0{asset_base}\0{cfg.site.base_url}"
     keys: list[str] = []
     for item in items:
         digest = item.body_digest or body_digest(item.body)

@@ -73,7 +73,7 @@ def build(
     cfg, content = open_config(config_path, content_dir)
     now = dt.datetime.now(dt.UTC)
     seen: dict[str, os.stat_result] = {}
-    current = fingerprint(cfg, content, out_dir, seen)
+    current = fingerprint(cfg, content, out_dir, seen, strict=strict)
     previous = read_manifest(out_dir)
     result = cached_result(previous, current, out_dir, now)
     stages.mark("check")
