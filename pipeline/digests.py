@@ -6,6 +6,7 @@ import functools
 import hashlib
 from pathlib import Path
 
+import pipeline
 from pipeline import __version__
 from pipeline.model import Item
 
@@ -30,7 +31,7 @@ def code_digest() -> str:
     data): caches and output digests made by other code (an upgrade, a local edit of the
     package, a changed template) are never trusted. No version number to bump by hand."""
     h = hashlib.sha256(f"{__version__}\0".encode())
-    package = Path(__file__).resolve().parent
+    package = Path(pipeline.__file__).resolve().parent  # the whole package, wherever this module is
     for path in sorted(package.rglob("*")):
         if "__pycache__" in path.parts or not path.is_file():
             continue
