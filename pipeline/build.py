@@ -462,9 +462,9 @@ def _build(
     ):
         from pipeline.podcast.show import pin_guid, show_guid
 
-        guid = show_guid(cfg)
-        if pin_guid(cfg.path, guid):  # computed once, then pinned and never recomputed
-            notes.append(f"podcast:guid {guid} computed and pinned in {cfg.path}: commit it")
+        pinned = pin_guid(cfg.path, show_guid(cfg))  # computed once, then never recomputed
+        if pinned is not None:
+            notes.append(pinned)
             inputs_written = True
     if inputs_written:  # the build changed its own inputs: record them as they are now
         inputs_fingerprint = fingerprint(cfg, content_dir, out_dir)

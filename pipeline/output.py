@@ -27,9 +27,10 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return _write_if_changed(os.fspath(path), data) is not None
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temp file and a rename: never half-written."""
-    _replace_with(os.fspath(path), data)
+def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` through a temp file and a rename: never half-written.
+    ``mode`` sets the new file's permission bits (as the file it replaces had them)."""
+    _replace_with(os.fspath(path), data, mode)
 
 
 def _write_if_changed(target: str, data: bytes) -> os.stat_result | None:
@@ -61,7 +62,7 @@ def write_all(fd: int, data: bytes | bytearray) -> None:
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
 
 
-def _replace_with(target: str, data: bytes) -> os.stat_result:
+def _replace_with(target: str, data: bytes, mode: int | None = None) -> os.stat_result:
     """Write ``data`` to a temp file beside ``target`` and rename it over ``target`` (10,000
     pages a build: plain ``os`` calls, the folder made only when missing, the stat taken
     from the open file)."""
@@ -73,6 +74,8 @@ def _replace_with(target: str, data: bytes) -> os.stat_result:
         fd = os.open(tmp, _CREATE, 0o666)
     try:
         try:
+            if mode is not None:
+                os.fchmod(fd, mode)
             write_all(fd, data)
             st = os.fstat(fd)  # what a stat after the rename sees: rename keeps the mtime
         finally:
