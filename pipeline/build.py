@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -54,6 +54,7 @@ from pipeline.syndication.ical import render_ics
 from pipeline.syndication.jsonfeed import JSON_FEED
 from pipeline.syndication.rss import RSS
 from pipeline.timings import Timings
+from pipeline.workers import process_pool
 
 WRITING_MARKER = ".publish-writing.tmp"
 """Present while outputs are being written: found at the start, the last build was killed."""
@@ -462,9 +463,9 @@ def _build(
     ):
         from pipeline.podcast.show import pin_guid, show_guid
 
-        guid = show_guid(cfg)
-        if pin_guid(cfg.path, guid):  # computed once, then pinned and never recomputed
-            notes.append(f"podcast:guid {guid} computed and pinned in {cfg.path}: commit it")
+        pinned = pin_guid(cfg.path, show_guid(cfg))  # computed once, then never recomputed
+        if pinned is not None:
+            notes.append(pinned)
             inputs_written = True
     if inputs_written:  # the build changed its own inputs: record them as they are now
         inputs_fingerprint = fingerprint(cfg, content_dir, out_dir, strict=strict)
@@ -672,8 +673,7 @@ def write_all(state: _WriteState) -> list[WriteResult]:
                 stop = min(len(jobs), start + 256)
             ranges.append((start, stop))
             start = stop
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(2, mp_context=context) as pool:
+        with process_pool(2, fork=True) as pool:  # workers end with this process
             return [r for chunk in pool.map(_write_range, ranges) for r in chunk]
     finally:
         _WRITE_STATE.pop()

@@ -15,7 +15,6 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,7 @@ from pipeline.paths import url_error
 from pipeline.podcast.episode import EPISODE_KEYS
 from pipeline.render.slugs import github_slug
 from pipeline.text import clean
+from pipeline.workers import process_pool
 
 ALIASES = {
     "summary": "description",
@@ -561,7 +561,7 @@ def _read_all(jobs: list[_ReadJob], context: _LoadContext) -> list[_Read]:
     try:
         if workers < 2:
             return [_read_one(job) for job in jobs]
-        with ProcessPoolExecutor(workers, initializer=_set_context, initargs=(context,)) as pool:
+        with process_pool(workers, _set_context, (context,)) as pool:
             return list(pool.map(_read_one, jobs, chunksize=64))
     finally:
         _CONTEXT.clear()

@@ -9,10 +9,12 @@ A file whose bytes did not change is not rewritten, so its mtime (and HTTP cachi
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,9 +29,10 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return _write_if_changed(os.fspath(path), data) is not None
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temp file and a rename: never half-written."""
-    _replace_with(os.fspath(path), data)
+def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` through a temp file and a rename: never half-written.
+    ``mode`` sets the new file's permission bits (as the file it replaces had them)."""
+    _replace_with(os.fspath(path), data, mode)
 
 
 def _write_if_changed(target: str, data: bytes) -> os.stat_result | None:
@@ -61,7 +64,7 @@ def write_all(fd: int, data: bytes | bytearray) -> None:
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
 
 
-def _replace_with(target: str, data: bytes) -> os.stat_result:
+def _replace_with(target: str, data: bytes, mode: int | None = None) -> os.stat_result:
     """Write ``data`` to a temp file beside ``target`` and rename it over ``target`` (10,000
     pages a build: plain ``os`` calls, the folder made only when missing, the stat taken
     from the open file)."""
@@ -73,6 +76,8 @@ def _replace_with(target: str, data: bytes) -> os.stat_result:
         fd = os.open(tmp, _CREATE, 0o666)
     try:
         try:
+            if mode is not None:
+                os.fchmod(fd, mode)
             write_all(fd, data)
             st = os.fstat(fd)  # what a stat after the rename sees: rename keeps the mtime
         finally:
@@ -163,20 +168,43 @@ def remove_strays(out_dir: Path) -> int:
     return n
 
 
+_HELD: set[str] = set()
+"""Lock files this process holds (POSIX locks do not exclude the process that holds them)."""
+_HELD_GUARD = threading.Lock()
+
+
 @contextlib.contextmanager
 def exclusive_lock(out_dir: Path) -> Iterator[None]:
-    """Hold ``out_dir/.publish.lock`` for the build; a second build fails with a clear message."""
+    """Hold ``out_dir/.publish.lock`` for the build; a second build fails with a clear message.
+
+    A POSIX record lock (``lockf``), not ``flock``: it belongs to this process alone, so
+    workers it forks never hold it, and the kernel drops it the moment this process ends,
+    however it ends (a ``flock`` is shared with forked children and lived on in them).
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     lock_path = out_dir / ".publish.lock"
-    fh = open(lock_path, "a+")  # noqa: SIM115 - held open for the lock's lifetime
+    key = os.fspath(lock_path.resolve())
+    busy = LockedError(
+        f"another publish process is writing {out_dir} (lock {lock_path}); "
+        "wait for it to finish and run again"
+    )
+    with _HELD_GUARD:
+        # checked before opening: closing any descriptor of the file would drop our lock
+        if key in _HELD:
+            raise busy
+        _HELD.add(key)
     try:
+        fd = os.open(key, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
         try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise LockedError(
-                f"another publish process is writing {out_dir} (lock {lock_path}); "
-                "wait for it to finish and run again"
-            ) from None
-        yield
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                    raise
+                raise busy from None
+            yield
+        finally:
+            os.close(fd)  # releases the lock
     finally:
-        fh.close()
+        with _HELD_GUARD:
+            _HELD.discard(key)

@@ -13,7 +13,6 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
@@ -26,6 +25,7 @@ from pipeline.model import Item, Site, SourceDoc
 from pipeline.parallel import PARALLEL_THRESHOLD
 from pipeline.render.markdown import PageContext, render, scan
 from pipeline.text import clean
+from pipeline.workers import process_pool
 
 
 class Rendered(NamedTuple):
@@ -363,7 +363,7 @@ def render_items(
         n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         if len(todo) >= PARALLEL_THRESHOLD and n_workers > 1:
             chunks = [todo[i : i + 64] for i in range(0, len(todo), 64)]
-            with ProcessPoolExecutor(
+            with process_pool(
                 n_workers,
                 initializer=_init_worker,
                 initargs=(url_of, site_url, asset_base, cfg.content.slug_style, cache_dir, body_of),
@@ -452,6 +452,6 @@ def scan_sources(config: Config, content_dir: Path) -> list[SourceDoc]:
     ]
     workers = min(2, os.cpu_count() or 1)
     if len(jobs) >= PARALLEL_THRESHOLD and workers > 1:
-        with ProcessPoolExecutor(workers) as pool:
+        with process_pool(workers) as pool:
             return list(pool.map(_scan_one, jobs, chunksize=64))
     return [_scan_one(job) for job in jobs]

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from pipeline.output import write_if_changed, write_output
+from pipeline.errors import LockedError
+from pipeline.output import exclusive_lock, write_if_changed, write_output
 
 
 def test_new_file_in_new_folders_and_its_stamp(tmp_path: Path) -> None:
@@ -41,3 +45,49 @@ def test_new_files_get_the_umask_mode_as_open_gives_it(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert (tmp_path / "f").stat().st_mode & 0o777 == 0o644
+
+
+_HOLD_AND_FORK = """
+import os, sys, time
+from pathlib import Path
+from pipeline.output import exclusive_lock
+with exclusive_lock(Path(sys.argv[1])):
+    if os.fork() == 0:  # a child that outlives its parent, as a stray worker would
+        sys.stdout.close()
+        time.sleep(60)
+        os._exit(0)
+    print("locked", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_the_output_lock_ends_with_the_process_that_took_it(tmp_path: Path) -> None:
+    """SIGKILL the holder while a child it forked lives on: the lock is free at once, and a
+    second holder in one process is refused as one in another process is."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_AND_FORK, str(tmp_path)], stdout=subprocess.PIPE
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == b"locked\n"
+    with pytest.raises(LockedError), exclusive_lock(tmp_path):
+        pass
+    child = next(
+        int(p.name)
+        for p in Path("/proc").iterdir()
+        if p.name.isdigit() and _parent_of(p) == holder.pid
+    )
+    try:
+        holder.kill()
+        holder.wait()
+        with exclusive_lock(tmp_path):
+            with pytest.raises(LockedError), exclusive_lock(tmp_path):
+                pass
+            assert _parent_of(Path(f"/proc/{child}")) is not None  # the child is still there
+    finally:
+        os.kill(child, signal.SIGKILL)
+
+
+def _parent_of(proc: Path) -> int | None:
+    try:
+        return int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None

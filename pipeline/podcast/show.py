@@ -16,10 +16,10 @@ from urllib.parse import urlsplit
 
 from pipeline.config import Config, PodcastConfig
 from pipeline.errors import Problem
-from pipeline.output import write_if_changed
 from pipeline.paths import OutsideRoot, resolve_inside
 from pipeline.podcast import artwork
 from pipeline.podcast.categories import category_problem
+from pipeline.tomledit import NotEdited, set_if_unset
 
 FEED_FILE = "podcast.xml"
 """The podcast feed's file name inside the feeds folder."""
@@ -58,40 +58,23 @@ def show_guid(config: Config) -> str:
     return config.podcast.guid or podcast_guid_for(feed_url(config))
 
 
-def pin_guid(config_path: Path, guid: str) -> bool:
-    """Write ``guid = "<guid>"`` into the ``[podcast]`` table of ``config_path``.
+def pin_guid(config_path: Path, guid: str) -> str | None:
+    """Pin ``guid`` as the ``[podcast]`` table's ``guid`` in ``config_path``, however that file
+    spells the table, keeping every other line as written (:mod:`pipeline.tomledit`).
 
-    Leaves every other line as it is; adds the table when missing. Does nothing (returns
-    False) when a non-empty guid is already set, so a pinned value is never replaced.
+    Returns the note to show the user, or None when a non-empty guid is already set (a pinned
+    value is never replaced). A file that cannot be edited safely is left alone, and the note
+    says what line to add.
     """
-    text = config_path.read_text("utf-8") if config_path.exists() else ""
-    lines = text.splitlines(keepends=True)
-    section = None
-    header_at = None
-    for n, line in enumerate(lines):
-        stripped = line.strip()
-        m = re.match(r"^\[\s*([^\]]+?)\s*\]", stripped)
-        if m and not stripped.startswith("[["):
-            section = m.group(1)
-            if section == "podcast":
-                header_at = n
-            continue
-        if section == "podcast":
-            g = re.match(r'^guid\s*=\s*"([^"]*)"', stripped)
-            if g:
-                if g.group(1):
-                    return False
-                lines[n] = f'guid = "{guid}"\n'
-                break
-    else:
-        if header_at is None:
-            if lines and not lines[-1].endswith("\n"):
-                lines[-1] += "\n"
-            lines.append(f'\n[podcast]\nguid = "{guid}"\n')
-        else:
-            lines.insert(header_at + 1, f'guid = "{guid}"\n')
-    write_if_changed(config_path, "".join(lines).encode("utf-8"))
-    return True
+    try:
+        if not set_if_unset(config_path, "podcast", "guid", guid):
+            return None
+    except NotEdited as exc:
+        return (
+            f"podcast:guid {guid} computed but not pinned: {config_path} was not edited: {exc}; "
+            f'add guid = "{guid}" to its [podcast] table and commit it'
+        )
+    return f"podcast:guid {guid} computed and pinned in {config_path}: commit it"
 
 
 def cover_url(config: Config) -> str:

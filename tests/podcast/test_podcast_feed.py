@@ -132,13 +132,16 @@ def test_podcast_guid_computed_then_pinned(
     )
     toml = tmp_path / "p.toml"
     toml.write_text('[site]\ntitle = "x"\n\n[podcast]\ntitle = "Radio"\nguid = ""\n')
-    assert pin_guid(toml, expected) is True
+    assert (
+        pin_guid(toml, expected)
+        == f"podcast:guid {expected} computed and pinned in {toml}: commit it"
+    )
     assert f'guid = "{expected}"' in toml.read_text()
-    assert pin_guid(toml, "other") is False  # a pinned guid is never replaced
+    assert pin_guid(toml, "other") is None  # a pinned guid is never replaced
     bare = tmp_path / "q.toml"
     bare.write_text('[site]\ntitle = "x"')
-    assert pin_guid(bare, expected) is True
-    assert bare.read_text().endswith(f'[podcast]\nguid = "{expected}"\n')
+    assert pin_guid(bare, expected) is not None
+    assert bare.read_text() == f'[site]\ntitle = "x"\n\n[podcast]\nguid = "{expected}"\n'
 
 
 def test_item_elements(items: list[Item], config: Config) -> None:

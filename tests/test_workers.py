@@ -1,0 +1,164 @@
+"""A build killed with SIGKILL (a cancelled CI job, the OOM killer) leaves no worker behind and
+no lock held: the next build succeeds and writes every output. Real processes, real signals."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from pipeline.build import WRITING_MARKER
+from pipeline.buildstate import MANIFEST
+from tests.hostile.sites import essay, make_site
+
+pytestmark = [
+    pytest.mark.skipif(sys.platform != "linux", reason="reads processes from /proc"),
+    pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: the build forks no worker"),
+]
+
+ITEMS = 600
+"""Enough for every stage to fork its workers (``PARALLEL_THRESHOLD`` is 400)."""
+DEADLINE = 30.0
+"""Seconds any wait here may take before the test fails (each takes well under one)."""
+
+Process = tuple[int, int]
+"""(pid, start time in clock ticks): a pid the kernel reused is not the same process."""
+
+
+@pytest.fixture(scope="module")
+def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("big")
+    make_site(
+        root,
+        {
+            f"essays/e{n:04}.md": essay(
+                f"Essay {n}",
+                f"Paragraph {n}, with *some* words to render.\n\n" * 20,
+                tags=f"[t{n % 7}]",
+                id=f"00000000-0000-4000-8000-{n:012}",
+            )
+            for n in range(ITEMS)
+        },
+    )
+    return root
+
+
+def _publish(site: Path, out: Path, cache: Path) -> list[str]:
+    config, args = site / "publish.toml", ["--out", str(out), "--cache-dir", str(cache)]
+    return [sys.executable, "-m", "pipeline", "build", "--config", str(config), *args]
+
+
+@pytest.fixture(scope="module")
+def reference(big_site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """What an uninterrupted cold build writes."""
+    out = tmp_path_factory.mktemp("reference") / "out"
+    cache = out.parent / "cache"
+    done = subprocess.run(_publish(big_site, out, cache), capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()
+    return _files(out)
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    """Every output's bytes, without the lock and the manifest (which records mtimes)."""
+    skip = {".publish.lock", MANIFEST}
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.relative_to(out).as_posix() not in skip
+    }
+
+
+def _stat(pid: int) -> list[str] | None:
+    """Fields of /proc/<pid>/stat after the command name: [state, ppid, ...], or None."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text.rsplit(")", 1)[1].split()
+
+
+def _descendants(root: int) -> set[Process]:
+    """Children, their children and so on (a forkserver's workers are grandchildren)."""
+    children: dict[int, list[Process]] = {}
+    for entry in os.listdir("/proc"):
+        fields = _stat(int(entry)) if entry.isdigit() else None
+        if fields is not None:
+            children.setdefault(int(fields[1]), []).append((int(entry), int(fields[19])))
+    found: set[Process] = set()
+    todo = [root]
+    while todo:
+        for process in children.get(todo.pop(), []):
+            found.add(process)
+            todo.append(process[0])
+    return found
+
+
+def _alive(processes: set[Process]) -> set[Process]:
+    """Those still running (a zombie has ended; whoever adopted it may not reap it at once)."""
+    alive = set()
+    for pid, started in processes:
+        fields = _stat(pid)
+        if fields is not None and int(fields[19]) == started and fields[0] != "Z":
+            alive.add((pid, started))
+    return alive
+
+
+def _wait_for(what: str, ready: Callable[[], bool], build: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + DEADLINE
+    while not ready():
+        if build.poll() is not None:
+            pytest.fail(f"the build ended (exit {build.returncode}) before {what}")
+        assert time.monotonic() < deadline, f"timed out waiting until {what}"
+        time.sleep(0.002)
+
+
+@pytest.fixture
+def survivors() -> Iterator[set[Process]]:
+    """Workers seen in a test; any still running at the end are killed (on the old code they
+    lived on forever)."""
+    seen: set[Process] = set()
+    yield seen
+    for pid, _ in _alive(seen):
+        os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("stage", ["loading", "writing"])
+def test_a_killed_build_leaves_no_worker_and_no_lock(
+    big_site: Path,
+    reference: dict[str, bytes],
+    tmp_path: Path,
+    stage: str,
+    survivors: set[Process],
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build = subprocess.Popen(
+        _publish(big_site, out, cache), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+    def forked() -> bool:
+        survivors.update(_descendants(build.pid))
+        return len(survivors) >= 2  # a pool of two
+
+    try:
+        if stage == "writing":  # then the workers are the writers, forked inside the lock
+            _wait_for("it is writing", (out / WRITING_MARKER).exists, build)
+        _wait_for("it has forked its workers", forked, build)
+    finally:
+        survivors.update(_descendants(build.pid))
+        build.kill()  # SIGKILL: no handler, no cleanup, no atexit
+        build.wait()
+
+    deadline = time.monotonic() + 5
+    while _alive(survivors) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not _alive(survivors), "workers outlived the killed build"
+
+    again = subprocess.run(_publish(big_site, out, cache), capture_output=True, timeout=120)
+    assert again.returncode == 0, again.stderr.decode()
+    assert _files(out) == reference  # complete, and no temp file of the killed build left
