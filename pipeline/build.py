@@ -170,7 +170,7 @@ def plan_outputs(
             continue
         for output, kind in _feed_outputs(cfg, spec, salt):
             feed_outputs.append(output)
-            if "/archive/" not in f"/{output.path}":
+            if output.feed is None or not output.feed.page.is_archive:  # not RFC 5005 pages
                 links.append(
                     FeedLink(
                         f"{spec.title} ({kind.upper()})",
