@@ -32,6 +32,7 @@ from pipeline.buildstate import (
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.feedwrite import FeedIndex, read_index, save_index, write_feed
+from pipeline.linkcheck.dangling import with_link_warnings
 from pipeline.loadcache import stat_key
 from pipeline.model import Item, Site
 from pipeline.output import Stamp, copy_if_changed, exclusive_lock, remove_strays, write_output
@@ -42,13 +43,7 @@ from pipeline.site import HtmlMissing, HtmlSource
 from pipeline.snapshot import discard as discard_snapshot
 from pipeline.snapshot import rendered_site
 from pipeline.syndication.atom import ATOM
-from pipeline.syndication.common import (
-    FeedFormat,
-    FeedPage,
-    FeedSpec,
-    pages_of,
-    plan_feeds,
-)
+from pipeline.syndication.common import FeedFormat, FeedPage, FeedSpec, pages_of, plan_feeds
 from pipeline.syndication.directory import FeedLink, render_index, render_opml
 from pipeline.syndication.ical import render_ics
 from pipeline.syndication.jsonfeed import JSON_FEED
@@ -176,7 +171,7 @@ def plan_outputs(
             continue
         for output, kind in _feed_outputs(cfg, spec, salt):
             feed_outputs.append(output)
-            if "/archive/" not in f"/{output.path}":
+            if output.feed is None or not output.feed.page.is_archive:  # not RFC 5005 pages
                 links.append(
                     FeedLink(
                         f"{spec.title} ({kind.upper()})",
@@ -449,6 +444,7 @@ def _build(
         timings=timings,
         stats=input_stats,
     )
+    site = with_link_warnings(cfg, content_dir, site, strict=strict)
     html = HtmlSource(cache_dir)
     salt = build_salt(cfg, content_dir)
     outputs, links, copies = plan_outputs(

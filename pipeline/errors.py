@@ -41,15 +41,23 @@ class ProblemsError(PublishError):
         self.problems: Sequence[Problem] = sorted(set(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def __reduce__(self) -> tuple[type[ProblemsError], tuple[list[Problem]]]:
+    def __reduce__(self) -> tuple[type[ProblemsError], tuple[list[Problem], ...]]:
         """Rebuilt from its problems when raised in a worker process (not from its text)."""
         return type(self), (list(self.problems),)
 
 
 class ContentError(ProblemsError):
-    """One or more problems in the content; nothing was written."""
+    """One or more problems in the content; nothing was written. ``warnings`` are those found
+    alongside, shown with the errors (a warning may explain an error)."""
 
     exit_code = EXIT_CONTENT
+
+    def __init__(self, problems: Iterable[Problem], warnings: Iterable[Problem] = ()) -> None:
+        super().__init__(problems)
+        self.warnings: Sequence[Problem] = sorted(set(warnings))
+
+    def __reduce__(self) -> tuple[type[ContentError], tuple[list[Problem], list[Problem]]]:
+        return type(self), (list(self.problems), list(self.warnings))
 
 
 class ConfigError(ProblemsError):

@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from pipeline.yamlhint import colon_hint
+
 MAX_EXPANDED_NODES = 10_000
 """Refuse front matter whose aliases would expand to more nodes than this."""
 
@@ -242,6 +244,9 @@ def _full_yaml(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[st
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else first_line
         line = min(line, first_line + yaml_text.count("\n"))  # an error at the end of the YAML
+        hint = colon_hint(yaml_text, line - first_line)
+        if hint is not None:
+            raise FrontMatterError(line, *hint) from None
         raise FrontMatterError(
             line, "front matter", f"YAML syntax error: {one_line(exc.problem)}"
         ) from None

@@ -423,7 +423,9 @@ def load_site(
         if only is None:
             _check_unique(items, lines_of, problems)
         if problems:
-            raise ContentError(shown(root, p) for p in problems)
+            raise ContentError(
+                [shown(root, p) for p in problems], [shown(root, w) for w in warnings]
+            )
         cache.save(present)
     finally:
         cache.close()

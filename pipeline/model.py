@@ -143,6 +143,10 @@ class Item:
     """Local files (relative to the content root) the item uses; copied beside its page."""
     body_line: int = 1
     """Line of the file where ``body`` starts (after the front matter)."""
+    local_links: tuple[tuple[str, str], ...] = ()
+    """(kind, target as written) of each link and image that stays inside the content tree,
+    recorded while rendering: every build checks them against the files (see
+    :mod:`pipeline.linkcheck.dangling`)."""
     aliases: tuple[str, ...] = ()
     """Old URLs (site paths) of this item, from ``aliases``: the link checker maps them."""
     body_digest: str = ""

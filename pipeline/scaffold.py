@@ -1,8 +1,13 @@
-"""``publish new``: a new content file with complete, valid front matter."""
+"""``publish new``: a new content file with complete, valid front matter.
+
+An episode takes the next number of the latest season; in a GitBook space the page is also
+listed in the table of contents (``SUMMARY.md``), under the entries of its folder.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,13 +15,25 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from pipeline.config import Config
-from pipeline.errors import ContentError, Problem
+from pipeline.errors import EXIT_CONTENT, ContentError, Problem, PublishError
+from pipeline.frontmatter import decode, split
 from pipeline.model import SECTION_OF_KIND
 from pipeline.render.slugs import github_slug
 
 
+class NewItemRefused(PublishError):
+    """``publish new`` was asked for a file that would not validate; nothing was written."""
+
+    exit_code = EXIT_CONTENT
+
+
 def new_item(cfg: Config, content_dir: Path, kind: str, title: str, *, today: dt.datetime) -> Path:
     """Create ``content/<section>/<slug>.md``; refuses to overwrite an existing file."""
+    title = title.strip()
+    if not title:
+        raise NewItemRefused(
+            f'the title is empty; give the new {kind} one, e.g. publish new {kind} "Why we gather"'
+        )
     local = today.astimezone(ZoneInfo(cfg.site.timezone))
     slug = github_slug(title).strip("-") or "untitled"
     folder = content_dir / SECTION_OF_KIND[kind]
@@ -33,11 +50,12 @@ def new_item(cfg: Config, content_dir: Path, kind: str, title: str, *, today: dt
         "draft": True,
     }
     if kind == "episode":
+        season, number = next_episode(folder)
         meta.update(
             {
                 "audio": f"media/{slug}.mp3",
-                "episode": 1,
-                "season": 1,
+                "episode": number,
+                "season": season,
                 "episode_type": "full",
                 "explicit": False,
             }
@@ -53,6 +71,70 @@ def new_item(cfg: Config, content_dir: Path, kind: str, title: str, *, today: dt
         )
         del meta["url"]
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True)
+    summary = _summary_of(cfg, content_dir)
+    listed = b""
+    if summary is not None:  # made before anything is written: a bad SUMMARY.md stops here
+        text = summary.read_bytes().decode("utf-8")
+        listed = with_entry(text, title, path.relative_to(content_dir).as_posix()).encode()
     folder.mkdir(parents=True, exist_ok=True)
     path.write_text(f"---\n{front}---\n\nWrite here.\n", encoding="utf-8")
+    if summary is not None:
+        summary.write_bytes(listed)
     return path
+
+
+def next_episode(folder: Path) -> tuple[int, int]:
+    """(season, episode) for a new episode: the latest season, one past its highest number.
+
+    Files whose front matter does not parse are passed over (``publish validate`` names them).
+    """
+    numbers: list[tuple[int, int]] = []
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+        try:
+            meta = split(decode(path.read_bytes())).meta
+        except (ContentError, OSError, ValueError):
+            continue
+        episode, season = meta.get("episode"), meta.get("season", 1)
+        if isinstance(episode, int) and isinstance(season, int) and not isinstance(season, bool):
+            numbers.append((season, episode))
+    if not numbers:
+        return 1, 1
+    season = max(s for s, _ in numbers)
+    return season, max(n for s, n in numbers if s == season) + 1
+
+
+def _summary_of(cfg: Config, content_dir: Path) -> Path | None:
+    from pipeline.loader import gitbook_mode
+
+    summary = content_dir / cfg.content.summary
+    return summary if gitbook_mode(cfg, content_dir) and summary.is_file() else None
+
+
+_ENTRY = re.compile(r"^(\s*)[*+-] \[.*\]\(<?([^)>]*)>?\)")
+"""A list entry of SUMMARY.md: its indentation and its link target."""
+
+
+def with_entry(summary: str, title: str, target: str) -> str:
+    """``summary`` with ``[title](target)`` listed after the last entry of the target's folder
+    (one level under the folder's README when it has one); a new section at the end when
+    nothing of that folder is listed. Every other line is kept as it was."""
+    lines = summary.splitlines(keepends=True)
+    folder = target.rsplit("/", 1)[0]
+    label = title.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    last, indent = None, ""
+    for n, line in enumerate(lines):
+        m = _ENTRY.match(line)
+        if m is None or not m.group(2).startswith(f"{folder}/"):
+            continue
+        if last is None:  # the folder's first entry: its README (or a sibling of the new one)
+            is_readme = m.group(2).rsplit("/", 1)[-1] in ("README.md", "")
+            indent = m.group(1) + ("  " if is_readme else "")
+        last = n
+    if last is None:
+        end = "" if not summary or summary.endswith("\n") else "\n"
+        return f"{summary}{end}\n## {folder.title()}\n\n* [{label}]({target})\n"
+    newline = "\r\n" if lines[last].endswith("\r\n") else "\n"
+    if not lines[last].endswith("\n"):
+        lines[last] += newline
+    lines.insert(last + 1, f"{indent}* [{label}]({target}){newline}")
+    return "".join(lines)

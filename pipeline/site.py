@@ -20,10 +20,11 @@ from typing import Any, NamedTuple
 
 from pipeline.config import Config
 from pipeline.digests import EMPTY_DIGEST, body_digest, code_digest, content_digest
+from pipeline.linkcheck.dangling import LinkRecorder
 from pipeline.loader import iter_markdown, load_site, read_doc, relpath
 from pipeline.model import Item, Site, SourceDoc
 from pipeline.parallel import PARALLEL_THRESHOLD
-from pipeline.render.markdown import PageContext, render, scan
+from pipeline.render.markdown import render, scan
 from pipeline.text import clean
 from pipeline.workers import process_pool
 
@@ -40,6 +41,8 @@ class Rendered(NamedTuple):
     """... and the URL each resolved to ("" for none): reused only while they still do."""
     sha: str
     """SHA-256 of ``html``: what outputs depend on, known without reading the HTML."""
+    local_links: tuple[tuple[str, str], ...] = ()
+    """See :attr:`pipeline.model.Item.local_links`."""
 
 
 BodyOf = Callable[[str, str], str]
@@ -60,9 +63,9 @@ class _Job:
 
 
 _SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS render5 (key TEXT PRIMARY KEY, sha TEXT NOT NULL, "
+    "CREATE TABLE IF NOT EXISTS render6 (key TEXT PRIMARY KEY, sha TEXT NOT NULL, "
     "assets TEXT NOT NULL, image TEXT, dep_names TEXT NOT NULL, dep_values TEXT NOT NULL, "
-    "html TEXT NOT NULL)"
+    "links TEXT NOT NULL, html TEXT NOT NULL)"
 )
 """The HTML last and in a column of its own: reading an entry's facts never reads its HTML.
 Lists are joined with NUL (which no path or URL here holds), so reading 10,000 entries'
@@ -77,6 +80,11 @@ def _joined(values: Sequence[str]) -> str:
 
 def _split(value: str) -> tuple[str, ...]:
     return tuple(value.split(_SEP)) if value else ()
+
+
+def _split_pairs(value: str) -> tuple[tuple[str, str], ...]:
+    """``kind target`` strings (see :attr:`Rendered.local_links`) back into pairs."""
+    return tuple((kind, target) for kind, _, target in (t.partition(" ") for t in _split(value)))
 
 
 class RenderCache:
@@ -125,7 +133,7 @@ class RenderCache:
                 chunk = keys[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 yield from self.db.execute(
-                    f"SELECT key, {columns} FROM render5 WHERE key IN ({marks})", chunk
+                    f"SELECT key, {columns} FROM render6 WHERE key IN ({marks})", chunk
                 )
         except sqlite3.DatabaseError:  # corrupt: its entries are misses, and it goes
             self.broken = True
@@ -133,14 +141,15 @@ class RenderCache:
     def get_meta(self, keys: Sequence[str]) -> dict[str, Rendered]:
         """Entries without their HTML (``html`` is empty)."""
         out: dict[str, Rendered] = {}
-        columns = "sha, assets, image, dep_names, dep_values"
-        for key, sha, assets, image, names, values in self._select(columns, keys):
-            if not all(isinstance(v, str) for v in (sha, assets, names, values)):
+        columns = "sha, assets, image, dep_names, dep_values, links"
+        for key, sha, assets, image, names, values, links in self._select(columns, keys):
+            if not all(isinstance(v, str) for v in (sha, assets, names, values, links)):
                 continue  # not written by this code: a miss
             dep_names, dep_values = _split(names), _split(values)
             if len(dep_names) != len(dep_values) or not isinstance(image, (str, type(None))):
                 continue
-            out[key] = Rendered("", _split(assets), image, dep_names, dep_values, sha)
+            local = _split_pairs(links)
+            out[key] = Rendered("", _split(assets), image, dep_names, dep_values, sha, local)
         return out
 
     def get_html(self, keys: Sequence[str]) -> dict[str, str]:
@@ -157,14 +166,16 @@ class RenderCache:
                 r.image,
                 _joined(r.dep_names),
                 _joined(r.dep_values),
+                _joined([f"{kind} {target}" for kind, target in r.local_links]),
                 r.html,
             )
             for k, r in entries
             if not any(_SEP in v for v in (*r.assets, *r.dep_names, *r.dep_values))
+            and not any(_SEP in target for _, target in r.local_links)
         ]
         try:
             with self.db:
-                self.db.executemany("INSERT OR REPLACE INTO render5 VALUES (?,?,?,?,?,?,?)", rows)
+                self.db.executemany("INSERT OR REPLACE INTO render6 VALUES (?,?,?,?,?,?,?,?)", rows)
         except sqlite3.Error:
             pass  # a cache that cannot be written only makes the next build slower
 
@@ -261,7 +272,7 @@ def _render_job(job: _Job) -> tuple[str, Rendered]:
     url_of = _WORKER_STATE["url_of"]
     assert isinstance(url_of, dict)
     asset_base = _WORKER_STATE["asset_base"]
-    ctx = PageContext(
+    ctx = LinkRecorder(
         source=job.source,
         url=job.url,
         url_of=url_of,
@@ -278,11 +289,12 @@ def _render_job(job: _Job) -> tuple[str, Rendered]:
         assert callable(body_of)
         body = str(body_of(job.source, job.body_digest))
     html = clean(render(body, ctx))
+    local = tuple(ctx.local)
     image = ctx.resolve(job.image, "image") if job.image else None
     deps = sorted(tracked.seen.items())
     names, values = tuple(a for a, _ in deps), tuple(b for _, b in deps)
     sha = hashlib.sha256(html.encode()).hexdigest()
-    return job.key, Rendered(html, tuple(ctx.assets), image, names, values, sha)
+    return job.key, Rendered(html, tuple(ctx.assets), image, names, values, sha, local)
 
 
 class _TrackingMap(Mapping[str, str]):
@@ -389,7 +401,14 @@ def render_items(
         base = item.digest or content_digest(item)
         digest = hashlib.sha256(f"{base}\0{r.sha}\0{r.assets}\0{r.image}".encode()).hexdigest()
         out.append(
-            item.evolve(html=html, html_key=html_key, assets=r.assets, image=r.image, digest=digest)
+            item.evolve(
+                html=html,
+                html_key=html_key,
+                assets=r.assets,
+                image=r.image,
+                digest=digest,
+                local_links=r.local_links,
+            )
         )
     return out
 

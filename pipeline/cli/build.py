@@ -141,15 +141,17 @@ def validate(
     Example:
       publish validate --strict
     """
-    from pipeline.errors import ContentError
+    from pipeline.linkcheck.dangling import with_link_warnings
     from pipeline.loader import load_site
+    from pipeline.model import Site
+    from pipeline.site import render_items
 
     started = time.perf_counter()
     cfg, content = open_config(config_path, content_dir)
     site = load_site(cfg, content, strict=strict)
+    site = Site(tuple(render_items(cfg, site.items, None)), site.warnings)  # links' targets
+    site = with_link_warnings(cfg, content, site, strict=strict)
     report_warnings(site.warnings, quiet)
-    if strict and site.warnings:
-        raise ContentError(site.warnings)
     now = dt.datetime.now(dt.UTC)
     live = site.published(now)
     if fmt == "json":

@@ -110,6 +110,20 @@ def warn(message: str, quiet: bool = False) -> None:
         click.echo(message, err=True)
 
 
+def report_problems(exc: ContentError | ConfigError, quiet: bool = False) -> None:
+    """Errors and the warnings found with them, in file and line order, then the counts."""
+    warnings = exc.warnings if isinstance(exc, ContentError) and not quiet else ()
+    shown = [(p, "") for p in exc.problems] + [(w, "warning: ") for w in warnings]
+    for problem, prefix in sorted(shown, key=lambda pair: (pair[0].path, pair[0].line)):
+        click.echo(f"{prefix}{problem}", err=True)
+    kind = "content" if isinstance(exc, ContentError) else "configuration"
+    n, w = len(exc.problems), len(warnings)
+    counts = f"{n} {kind} error{'s' if n != 1 else ''}"
+    if w:
+        counts += f" and {w} warning{'s' if w != 1 else ''}"
+    click.echo(f"{counts}; nothing written.", err=True)
+
+
 def handle_errors(func: F) -> F:
     """Turn our exceptions into messages and exit codes; never a traceback for a user mistake."""
 
@@ -118,11 +132,7 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except (ContentError, ConfigError) as exc:
-            for problem in exc.problems:
-                click.echo(str(problem), err=True)
-            kind = "content" if isinstance(exc, ContentError) else "configuration"
-            n = len(exc.problems)
-            click.echo(f"{n} {kind} error{'s' if n != 1 else ''}; nothing written.", err=True)
+            report_problems(exc, quiet=bool(kwargs.get("quiet")))
             sys.exit(exc.exit_code)
         except PublishError as exc:
             click.echo(f"error: {exc}", err=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from pathlib import Path
 
@@ -196,3 +197,28 @@ def test_link_report_names_exactly_the_planted_broken_links(
     assert "weekly_review.md" in ok
     assert "../archive/gathering notes (2019).md" in ok
     assert "print export/Handbook.pdf" in ok
+
+
+def test_a_section_named_archive_is_listed_in_the_index_and_opml(
+    handbook: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    """Only our own RFC 5005 archive pages are left out of the feed directory."""
+    toml = handbook / "publish.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(
+        text.replace('sections = ["essays", "practices"]', 'sections = ["archive", "essays"]')
+        + "limit = 3\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    code, output = _build(runner, handbook, out)
+    assert code == 0, output
+    assert (out / "archive" / "rss.xml").is_file() and (out / "archive/archive/1/rss.xml").is_file()
+    opml = (out / "feeds.opml").read_text(encoding="utf-8")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'xmlUrl="https://handbook.example.org/archive/rss.xml"' in opml
+    for fmt in ("rss.xml", "atom.xml", "feed.json"):  # autodiscovery and the table
+        url = f"https://handbook.example.org/archive/{fmt}"
+        assert re.search(f'<link rel="alternate"[^>]* href="{re.escape(url)}">', index)
+        assert f'<a href="{url}">' in index
+    assert "/archive/1/" not in opml and "/archive/1/" not in index

@@ -1,0 +1,100 @@
+"""Local links and images that point at nothing, as warnings of ``build`` and ``validate``.
+
+Rendering records the target of every link and image that stays inside the content tree
+(:class:`LinkRecorder`, kept with the item and in the render cache). Each build checks those
+targets against the files with the link checker's own :class:`~.local.LocalChecker` (no
+second resolver): cheap, because nothing is parsed again. Only a file with a target that
+points at nothing is scanned, to name the line of each such link.
+
+Same-page anchors and our own absolute URLs are left to ``publish links``: this is the
+"a 404 download link" check, not the full link report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.config import Config
+from pipeline.errors import ContentError, Problem
+from pipeline.linkcheck.local import LOCAL, LocalChecker, classify
+from pipeline.linkcheck.results import BROKEN, Outcome
+from pipeline.loader import reload_body, shown
+from pipeline.model import Item, LinkRef, Site
+from pipeline.render.markdown import PageContext, scan
+
+
+@dataclass
+class LinkRecorder(PageContext):
+    """A :class:`PageContext` that also notes each local target it resolves, in order."""
+
+    local: dict[tuple[str, str], None] = field(default_factory=dict)
+    """(kind, target as written) -> None: an ordered set."""
+
+    def resolve(self, target: str, kind: str) -> str:
+        if is_local(target, self.site_url):
+            self.local[(kind, target.strip())] = None
+        return super().resolve(target, kind)
+
+
+def is_local(target: str, base_url: str) -> bool:
+    """A link to a file or folder of the content tree (not an anchor on the same page)."""
+    stripped = target.strip()
+    return bool(stripped) and stripped[0] != "#" and classify(stripped, base_url) == LOCAL
+
+
+def dangling_links(cfg: Config, content_dir: Path, items: Sequence[Item]) -> list[Problem]:
+    """A warning at ``path:line`` for each local link or image of ``items`` that points at
+    nothing (a missing file, a folder without an index, a page that is not published)."""
+    checker = LocalChecker(
+        content_dir,
+        (),
+        base_url=cfg.site.base_url,
+        redirects=cfg.content.redirects,
+        unpublished={i.source for i in items if i.draft},
+        toc=cfg.content.summary,
+    )
+    found: list[Problem] = []
+    for item in items:
+        broken = {
+            target
+            for kind, target in item.local_links
+            if checker.check(LinkRef(item.source, item.body_line, target, "", kind)).status
+            == BROKEN
+        }
+        if broken:
+            found.extend(_where(cfg, content_dir, checker, item, broken))
+    return [shown(content_dir, p) for p in found]
+
+
+def _where(
+    cfg: Config, content_dir: Path, checker: LocalChecker, item: Item, broken: set[str]
+) -> Iterable[Problem]:
+    """The broken links of one item with their lines (the body scanned again, only here)."""
+    body = item.body or reload_body(cfg, content_dir, item.source, item.body_digest)
+    doc = scan(body, item.source, slug_style=cfg.content.slug_style, line_offset=item.body_line - 1)
+    named: set[str] = set()
+    for ref in doc.links:
+        if ref.url.strip() in broken or ref.url in broken:
+            outcome = checker.check(ref)
+            if outcome.status == BROKEN:
+                named.add(ref.url.strip())
+                yield _problem(ref, outcome)
+    for target in sorted(broken - named):  # seen by the renderer alone: at the body's start
+        ref = LinkRef(item.source, item.body_line, target, "", "link")
+        yield _problem(ref, checker.check(ref))
+
+
+def _problem(ref: LinkRef, outcome: Outcome) -> Problem:
+    detail = "; ".join(x for x in (outcome.reason, outcome.suggestion) if x)
+    return Problem(ref.source, ref.line, ref.kind, f"{ref.url} points at nothing ({detail})")
+
+
+def with_link_warnings(cfg: Config, content_dir: Path, site: Site, *, strict: bool) -> Site:
+    """``site`` with its dangling local links among its warnings; with ``strict``, any
+    warning is an error, raised before anything is written."""
+    warnings = sorted({*site.warnings, *dangling_links(cfg, content_dir, site.items)})
+    if strict and warnings:
+        raise ContentError(warnings)
+    return Site(site.items, tuple(warnings))

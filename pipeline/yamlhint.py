@@ -1,0 +1,35 @@
+"""What to do about a YAML syntax error an author is likely to make, in our words.
+
+The parser's own message ("mapping values are not allowed here") names its grammar, not the
+fix. The commonest cause in front matter is a colon inside an unquoted value
+(``title: Part 2: the return``): YAML reads ``: `` as the start of another key.
+"""
+
+from __future__ import annotations
+
+import re
+
+_KEY_VALUE = re.compile(r"\s*([A-Za-z_][\w-]*):[ \t]+(.*?)\s*")
+"""A ``key: value`` line (the value not yet judged)."""
+
+
+def colon_hint(yaml_text: str, index: int) -> tuple[str, str] | None:
+    """(key, message) when line ``index`` (0-based) of ``yaml_text`` holds an unquoted value
+    with a colon in it; None for any other line."""
+    lines = yaml_text.split("\n")
+    if not 0 <= index < len(lines):
+        return None
+    m = _KEY_VALUE.fullmatch(lines[index])
+    if m is None:
+        return None
+    key, value = m.group(1), m.group(2)
+    if not value or value[0] in "\"'[{|>&*!#" or not re.search(r":(\s|$)", value):
+        return None
+    if '"' not in value:
+        quoted = '"' + value.replace("\\", "\\\\") + '"'
+    else:
+        quoted = "'" + value.replace("'", "''") + "'"
+    return key, (
+        f'the value holds ": ", which YAML reads as the start of another key; '
+        f"quote it: {key}: {quoted}"
+    )

@@ -1,0 +1,67 @@
+"""``build`` and ``validate`` warn, at ``path:line``, about local links that point at nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+
+POST = """\
+---
+title: Links
+id: 0b0d8a3c-6c4b-4d43-9f0a-1e2f3a4b5c6d
+date: 2025-01-01
+---
+
+Intro.
+
+The [handbook PDF](./missing.pdf) and ![a chart](img/chart.png).
+A [good page](why-we-gather.md), a [bad page](nothere.md), [a section](#intro).
+"""
+
+WARNINGS = [
+    "warning: content/essays/links.md:9: image: img/chart.png points at nothing",
+    "warning: content/essays/links.md:9: link: ./missing.pdf points at nothing",
+    "warning: content/essays/links.md:10: link: nothere.md points at nothing",
+]
+
+
+@pytest.fixture
+def linked(site: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (site / "content" / "essays" / "links.md").write_text(POST, encoding="utf-8")
+    monkeypatch.chdir(site)
+    return site
+
+
+def _warnings(stderr: str) -> list[str]:
+    return [ln.split(" (", 1)[0] for ln in stderr.splitlines() if "points at nothing" in ln]
+
+
+@pytest.mark.parametrize("command", [["validate"], ["build", "--out", "feeds"]])
+def test_dangling_local_links_warned_at_their_line(
+    linked: Path, runner: CliRunner, command: list[str]
+) -> None:
+    result = runner.invoke(main, command)
+    assert result.exit_code == 0, result.output
+    assert _warnings(result.stderr) == WARNINGS
+    assert "3 warnings" in result.stderr.splitlines()[-1]
+
+
+def test_warnings_follow_the_files_on_every_build(linked: Path, runner: CliRunner) -> None:
+    assert _warnings(runner.invoke(main, ["build", "--out", "feeds"]).stderr) == WARNINGS
+    (linked / "content" / "essays" / "missing.pdf").write_bytes(b"%PDF-1.4\n")
+    result = runner.invoke(main, ["build", "--out", "feeds"])  # no Markdown changed
+    assert result.exit_code == 0, result.output
+    assert _warnings(result.stderr) == [WARNINGS[0], WARNINGS[2]]
+    assert (linked / "feeds" / "essays" / "links" / "missing.pdf").read_bytes() == b"%PDF-1.4\n"
+
+
+def test_strict_refuses_dangling_links_before_writing(linked: Path, runner: CliRunner) -> None:
+    result = runner.invoke(main, ["build", "--out", "feeds", "--strict"])
+    assert result.exit_code == 2
+    assert "content/essays/links.md:9: link: ./missing.pdf points at nothing" in result.stderr
+    assert not (linked / "feeds").exists()
+    assert runner.invoke(main, ["validate", "--strict"]).exit_code == 2

@@ -1,0 +1,63 @@
+"""``publish new``: a file that validates, numbered after the last episode, listed in SUMMARY.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from tests.conftest import copy_fixture
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def _front(path: Path) -> dict[str, object]:
+    meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+    assert isinstance(meta, dict)
+    return meta
+
+
+@pytest.mark.parametrize("title", ["", "   "])
+def test_an_empty_title_is_refused_and_nothing_written(
+    site: Path, runner: CliRunner, title: str
+) -> None:
+    before = _tree(site)
+    result = runner.invoke(main, ["new", "essay", title, "--config", str(site / "publish.toml")])
+    assert result.exit_code == 2
+    assert "title is empty" in result.stderr and "Traceback" not in result.output
+    assert _tree(site) == before
+
+
+def test_a_new_episode_takes_the_next_number(site: Path, runner: CliRunner) -> None:
+    config = ["--config", str(site / "publish.toml")]
+    numbers = []
+    for title in ("Fourth", "Fifth"):
+        result = runner.invoke(main, ["new", "episode", title, *config])
+        assert result.exit_code == 0, result.output
+        path = Path(result.stdout.strip())
+        meta = _front(path)
+        numbers.append((meta["season"], meta["episode"]))
+        media = path.parent / "media"
+        (media / f"{path.stem}.mp3").write_bytes((media / "003-release.mp3").read_bytes())
+    assert numbers == [(1, 4), (1, 5)]  # the example has episodes 1 to 3 of season 1
+    assert runner.invoke(main, ["validate", *config]).exit_code == 0
+
+
+def test_a_new_page_of_a_gitbook_space_is_listed_in_summary(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    root = copy_fixture("handbook", tmp_path)
+    summary = (root / "SUMMARY.md").read_bytes()
+    config = ["--config", str(root / "publish.toml"), "--content", str(root)]
+    result = runner.invoke(main, ["new", "essay", "Tending the fire", *config])
+    assert result.exit_code == 0, result.output
+    last = b"  * [Frequently asked questions](essays/frequently-asked-questions.md)\n"
+    added = b"  * [Tending the fire](essays/tending-the-fire.md)\n"
+    assert (root / "SUMMARY.md").read_bytes() == summary.replace(last, last + added, 1)
+    assert (root / "essays" / "tending-the-fire.md").is_file()
+    assert runner.invoke(main, ["validate", *config]).exit_code == 0
