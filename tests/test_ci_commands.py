@@ -26,6 +26,7 @@ from tests.test_workflows import Invocation, publish_invocations
 REPO = Path(__file__).resolve().parent.parent
 INVOCATIONS = publish_invocations()
 
+
 def _git(cwd: Path, *args: str) -> str:
     env = {
         **os.environ,
