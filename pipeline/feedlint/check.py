@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import datetime
@@ -20,18 +21,34 @@ from pipeline.feedlint.rules import (
     qname,
 )
 
+_NOT_FEEDS = {"ical": "an iCalendar file, not a feed", "opml": "an OPML outline, not a feed"}
+"""Documents a site publishes beside its feeds, which ``lint-feed`` is sometimes pointed at."""
+_OPML_ROOT = re.compile(rb"^(?:<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>]*>|\s)*<opml[\s>/]", re.S | re.I)
+
 
 def detect_format(data: bytes) -> str:
-    """``json``, ``rss``, ``rss1``, ``atom`` or ``unknown`` (first bytes, then root element)."""
-    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if head in (b"{", b"["):
+    """``json``, ``rss``, ``rss1``, ``atom``, ``ical``, ``opml`` or ``unknown`` (first bytes,
+    then root element)."""
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:4096]
+    if head[:1] in (b"{", b"["):
         return "json"
+    other = _other_document(head)
+    if other:
+        return other
     try:
         root = ET.fromstring(data)
     except ET.ParseError:
         return "unknown"
     kinds = {"rss": "rss", qname(ATOM, "feed"): "atom", qname(RDF, "RDF"): "rss1"}
     return kinds.get(root.tag, "unknown")
+
+
+def _other_document(head: bytes) -> str:
+    """``ical`` or ``opml`` when the first bytes (BOM and blanks stripped) say so, else ''.
+    An OPML outline is named even when it is not well-formed: what it is comes first."""
+    if head[:15].upper() == b"BEGIN:VCALENDAR":
+        return "ical"
+    return "opml" if _OPML_ROOT.match(head) else ""
 
 
 def lint_feed(
@@ -54,6 +71,10 @@ def lint_feed(
         if podcast:
             r.add("podcast.format", HARD, "podcast apps read RSS 2.0, not JSON Feed")
         return _ordered(r.results)
+    other = _other_document(data.lstrip(b"\xef\xbb\xbf \t\r\n")[:4096])
+    if other:
+        r.add("feed.format", HARD, _NOT_FEEDS[other])
+        return r.results
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:

@@ -33,7 +33,15 @@ _DURATION = re.compile(r"^(?:\d+|\d+:[0-5]\d|\d+:[0-5]\d:[0-5]\d)(?:\.\d+)?$")
 
 def lint_itunes_channel(r: Report, ch: ET.Element, images: ImageLoader | None) -> None:
     where = "channel"
-    image = ch.find(qname(ITUNES, "image"))
+    found = ch.findall(qname(ITUNES, "image"))
+    if len(found) > 1:  # the W3C validator's DuplicateElement: apps pick either
+        r.add(
+            "apple.channel.itunes-image",
+            HARD,
+            f"itunes:image appears {len(found)} times in the channel; keep one",
+            where,
+        )
+    image = found[0] if found else None
     if image is None or not image.get("href"):
         r.need("apple.channel.itunes-image", "no itunes:image (cover art)", where)
     else:
@@ -86,13 +94,13 @@ def lint_itunes_channel(r: Report, ch: ET.Element, images: ImageLoader | None) -
         missing = [
             str(n)
             for n, item in enumerate(ch.findall("item"), 1)
-            if not text_of(item.find(qname(ITUNES, "episode")))
+            if not text_of(item.find(qname(ITUNES, "episode"))) and _is_full(item)
         ]
         if missing:
             r.add(
                 "apple.channel.type",
                 HARD,
-                f"a serial show needs itunes:episode on every item; missing on item "
+                f"a serial show needs itunes:episode on every full episode; missing on item "
                 f"{', '.join(missing)}",
                 where,
             )
@@ -108,6 +116,11 @@ def lint_itunes_channel(r: Report, ch: ET.Element, images: ImageLoader | None) -
         el = ch.find(qname(ITUNES, tag))
         if el is not None and text_of(el) != "Yes":
             r.add(rule, SOFT, f'itunes:{tag} is {text_of(el)!r}; only "Yes" has an effect', where)
+
+
+def _is_full(item: ET.Element) -> bool:
+    """A full episode (the default): Apple lets trailers and bonus episodes go unnumbered."""
+    return text_of(item.find(qname(ITUNES, "episodeType"))) not in ("trailer", "bonus")
 
 
 def lint_p20_channel(r: Report, ch: ET.Element, raw: bytes) -> None:
@@ -127,7 +140,8 @@ def lint_p20_channel(r: Report, ch: ET.Element, raw: bytes) -> None:
             f"not {PODCAST}",
             where,
         )
-    for tag in ("guid", "locked", "medium", "funding", "license", "podroll", "updateFrequency"):
+    # funding, location and person may appear more than once (the Podcasting 2.0 spec)
+    for tag in ("guid", "locked", "medium", "license", "podroll", "updateFrequency"):
         if len(ch.findall(qname(PODCAST, tag))) > 1:
             r.add("p20.single-count", HARD, f"podcast:{tag} appears more than once", where)
     guid = ch.find(qname(PODCAST, "guid"))
@@ -235,7 +249,7 @@ def lint_itunes_item(r: Report, item: ET.Element, where: str, images: ImageLoade
 
 
 def lint_p20_item(r: Report, item: ET.Element, where: str) -> None:
-    for tag in ("chapters", "season", "episode", "location"):
+    for tag in ("chapters", "season", "episode"):  # location: many are allowed
         if len(item.findall(qname(PODCAST, tag))) > 1:
             r.add("p20.single-count", HARD, f"podcast:{tag} appears more than once", where)
     for t in item.findall(qname(PODCAST, "transcript")):

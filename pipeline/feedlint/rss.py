@@ -56,9 +56,9 @@ def lint_rss(
         r.need("rss.channel.language", "channel has no <language> (e.g. en or en-us)", "channel")
     selfs = [a for a in ch.findall(qname(ATOM, "link")) if a.get("rel") == "self"]
     if not selfs or not is_absolute(selfs[0].get("href", "")):
-        r.add(
+        r.add(  # advice: the W3C validator warns, and readers and podcast apps do without
             "rss.channel.atom-self",
-            HARD,
+            SOFT,
             'no atom:link rel="self" with the feed\'s absolute URL',
             "channel",
         )
@@ -110,8 +110,10 @@ def lint_rss_items(
         elif _HTML_TAG.search(title):
             r.add("rss.item.title-no-html", SOFT, f"title {title!r} contains HTML", where)
         guid = item.find("guid")
-        if guid is None or not text_of(guid):
+        if guid is None:
             r.need("rss.item.guid-present", "item has no <guid>", where)
+        elif not text_of(guid):
+            r.need("rss.item.guid-present", "item has an empty <guid>", where)
         else:
             value = text_of(guid)
             if value in guids:

@@ -46,7 +46,7 @@ RULES: dict[str, str] = {
     "rss.channel.required": "channel title, link and description",
     "rss.channel.language": "channel language (ISO 639)",
     "rss.channel.link-absolute": "channel link is an absolute URL",
-    "rss.channel.atom-self": 'atom:link rel="self" with an absolute href',
+    "rss.channel.atom-self": 'atom:link rel="self" with an absolute href (advice)',
     "rss.channel.atom-self-type": 'atom:link rel="self" has type="application/rss+xml"',
     "rss.item.title": "every item has a title (podcast)",
     "rss.item.title-or-description": "every item has a title or a description",
@@ -68,13 +68,17 @@ RULES: dict[str, str] = {
     "rss.html.no-active-content": "no script, iframe or on* handlers in HTML",
     "apple.channel.description-4000": "channel description at most 4000 bytes",
     "apple.item.description-4000": "item description at most 4000 bytes",
-    "apple.channel.itunes-image": "itunes:image: .jpg/.png URL, JPEG/PNG, RGB, 1400–3000 px square",
+    "apple.channel.itunes-image": (
+        "one itunes:image: .jpg/.jpeg/.png URL, JPEG/PNG, RGB, 1400–3000 px square"
+    ),
     "apple.item.itunes-image": "episode itunes:image follows the channel artwork rules",
     "apple.channel.category": "itunes:category from Apple's list",
     "apple.channel.explicit": "channel itunes:explicit is true or false",
     "apple.item.explicit": "item itunes:explicit is true or false",
     "apple.channel.author": "itunes:author is present",
-    "apple.channel.type": "itunes:type episodic/serial; serial needs itunes:episode on every item",
+    "apple.channel.type": (
+        "itunes:type episodic/serial; serial needs itunes:episode on every full episode"
+    ),
     "apple.channel.new-feed-url": "itunes:new-feed-url is an absolute URL",
     "apple.block-value": 'itunes:block is "Yes" (other values have no effect)',
     "apple.complete-value": 'itunes:complete is "Yes" (other values have no effect)',
@@ -90,7 +94,7 @@ RULES: dict[str, str] = {
     "p20.locked": "podcast:locked is yes or no",
     "p20.locked-present": "podcast:locked is present",
     "p20.medium": "podcast:medium is a known medium",
-    "p20.single-count": "tags allowed once appear once",
+    "p20.single-count": "tags allowed once appear once (funding, location, person: many)",
     "p20.tags": "podcast: tags carry their required attributes and values",
     "atom.feed.required": "feed id, title and updated",
     "atom.feed.author": "an author on the feed or on every entry",

@@ -27,7 +27,7 @@ from pipeline.linkcheck.local import (
     classify,
     same_site,
 )
-from pipeline.linkcheck.remote import MediaExpectation, RemoteChecker
+from pipeline.linkcheck.remote import MediaExpectation, RemoteChecker, network_down
 from pipeline.linkcheck.results import BROKEN, LinkResult, Outcome
 from pipeline.model import LinkRef, Media, Site, SourceDoc
 from pipeline.paths import nfc
@@ -196,7 +196,17 @@ def check_links(
     not_a_url = Outcome(BROKEN, "not a URL: it cannot be parsed (look at the host part)")
     results += [_result(r, not_a_url) for r in malformed]
     results.sort(key=lambda r: (r.source, r.line, r.url))
-    return CheckReport(tuple(results), checker.stats.requests, skipped, dict(checker.stats.per_url))
+    warnings: tuple[str, ...] = ()
+    down = network_down(checker.stats)
+    if down:
+        hosts = len(checker.stats.unreachable)
+        warnings = (
+            f"every external host failed the same way ({down}, {hosts} hosts): "
+            "the network looks down; their links are listed as unverifiable",
+        )
+    return CheckReport(
+        tuple(results), checker.stats.requests, skipped, dict(checker.stats.per_url), warnings
+    )
 
 
 def _excluded(media: MediaRef, excludes: list[re.Pattern[str]]) -> bool:
@@ -266,4 +276,4 @@ def run(
     )
     if cache is not None:
         cache.save()
-    return dataclasses.replace(report, warnings=tuple(warnings))
+    return dataclasses.replace(report, warnings=(*warnings, *report.warnings))

@@ -8,7 +8,10 @@ costs nothing. Only when a ``#fragment`` must be found is the body read, up to
 Redirects are followed by hand (loops, too many, and non-http(s) targets such as ``file://`` are
 reported); 5xx and timeouts are retried with exponential backoff; 429 waits for ``Retry-After``
 up to a cap. A global and a per-host semaphore bound the requests in flight; neither is held
-while waiting to retry. Every request has a total timeout, which also bounds drip-feeding servers.
+while waiting to retry. A host that cannot be reached (DNS or connection failure) makes its
+links unverifiable: from here a dead host and a down network look the same;
+:func:`network_down` tells when every host failed the same way. Every request has a total
+timeout, which also bounds drip-feeding servers.
 """
 
 from __future__ import annotations
@@ -56,12 +59,19 @@ class _Response:
     headers: Mapping[str, str]
     body: bytes | None = None
     truncated: bool = False
+    unreachable: bool = False
+    """No answer at all (DNS lookup or connection failed): from here a dead host and a down
+    network look the same, so the link is unverifiable, not broken."""
 
 
 @dataclass
 class _Stats:
     requests: int = 0
     per_url: dict[str, int] = field(default_factory=dict)
+    answered: set[str] = field(default_factory=set)
+    """Hosts that sent an HTTP response (any status)."""
+    unreachable: dict[str, str] = field(default_factory=dict)
+    """Host -> how reaching it failed (``DNS lookup failed``, ``connection failed``)."""
 
 
 class _Transient(Exception):
@@ -71,6 +81,15 @@ class _Transient(Exception):
         super().__init__(final.reason)
         self.final = final
         self.wait = wait
+
+
+def network_down(stats: _Stats) -> str:
+    """How every host failed, when at least two were tried and none answered, each failing the
+    same way (the network, or its DNS, looks down); otherwise ''."""
+    kinds = set(stats.unreachable.values())
+    if stats.answered or len(stats.unreachable) < 2 or len(kinds) != 1:
+        return ""
+    return kinds.pop()
 
 
 def expand_env(value: str) -> str:
@@ -243,6 +262,8 @@ class RemoteChecker:
         return Outcome(BROKEN, f"too many redirects (more than {limit})"), None
 
     def _judge(self, resp: _Response, chain: list[str], media: MediaExpectation | None) -> Outcome:
+        if resp.unreachable:
+            return Outcome(UNVERIFIABLE, resp.reason)
         if resp.status == 0:
             return Outcome(BROKEN, resp.reason)
         status = f"{resp.status} {resp.reason}".strip()
@@ -291,7 +312,9 @@ class RemoteChecker:
             except aiohttp.ClientConnectorError as exc:
                 dns = isinstance(exc, aiohttp.ClientConnectorDNSError)
                 kind = "DNS lookup failed" if dns else "connection failed"
-                return _Response(0, f"{kind}: {redact(str(exc.os_error))}", {})
+                self.stats.unreachable.setdefault(host, kind)
+                reason = f"{kind}: {redact(str(exc.os_error))}"
+                return _Response(0, reason, {}, unreachable=True)
             except aiohttp.ClientResponseError as exc:
                 msg = str(exc.message)
                 if "more than" in msg or "too long" in msg.lower() or "Header" in msg:
@@ -307,6 +330,7 @@ class RemoteChecker:
         self, session: aiohttp.ClientSession, url: str, headers: dict[str, str], want_body: bool
     ) -> _Response:
         async with session.get(url, headers=headers, allow_redirects=False) as resp:
+            self.stats.answered.add(resp.url.host or "")
             status = resp.status
             reason = resp.reason or ""
             hdrs = {k: v for k, v in resp.headers.items()}

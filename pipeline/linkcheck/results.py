@@ -7,7 +7,8 @@ from dataclasses import dataclass
 OK = "ok"
 BROKEN = "broken"
 UNVERIFIABLE = "unverifiable"
-"""Bot walls (403/999), 429 after retries, timeouts after retries: listed, fail only --strict."""
+"""Bot walls (403/999), 429 and timeouts after retries, hosts that cannot be reached (DNS or
+connection failure): listed, fail only --strict."""
 
 OUTCOMES = (OK, BROKEN, UNVERIFIABLE)
 

@@ -1,7 +1,7 @@
 """Cover art checks: what Apple Podcasts and Spotify accept.
 
 JPEG or PNG, square, 1400 to 3000 pixels a side, RGB colour space, served from a URL whose
-path ends in ``.jpg`` or ``.png``.
+path ends in ``.jpg``, ``.jpeg`` or ``.png`` (any case).
 """
 
 from __future__ import annotations
@@ -12,16 +12,16 @@ from urllib.parse import urlsplit
 
 MIN_SIDE = 1400
 MAX_SIDE = 3000
-IMAGE_SUFFIXES = (".jpg", ".png")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 
 
 def url_problem(url: str) -> str | None:
-    """Why an artwork URL is refused (not absolute, or not ending .jpg/.png), or None."""
+    """Why an artwork URL is refused (not absolute, or not ending .jpg/.jpeg/.png), or None."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return f"artwork URL {url!r} must be an absolute http(s) URL"
     if not parts.path.lower().endswith(IMAGE_SUFFIXES):
-        return f"artwork URL {url!r} must end in .jpg or .png (Apple refuses other names)"
+        return f"artwork URL {url!r} must end in .jpg, .jpeg or .png (Apple refuses other names)"
     return None
 
 

@@ -409,7 +409,7 @@ def _image(ctx: _Context) -> None:
     if value is None:
         return
     if not isinstance(value, str) or not value.strip():
-        ctx.bad("image", f"expected a .jpg/.png file or URL, got {value!r}")
+        ctx.bad("image", f"expected a .jpg/.jpeg/.png file or URL, got {value!r}")
         return
     value = value.strip()
     if is_url(value):
@@ -418,7 +418,7 @@ def _image(ctx: _Context) -> None:
             ctx.bad("image", problem)
         return
     if not value.lower().endswith(artwork.IMAGE_SUFFIXES):
-        ctx.bad("image", f"episode artwork must be a .jpg or .png file, got {value!r}")
+        ctx.bad("image", f"episode artwork must be a .jpg, .jpeg or .png file, got {value!r}")
         return
     found = ctx.local("image", value)
     if found is not None:
@@ -452,9 +452,10 @@ def parse_episode(
     audio = _audio(ctx, config, cache, session)
     number = _positive_int(ctx, "episode")
     season = _positive_int(ctx, "season")
-    if number is None and "episode" not in meta and config.podcast.type == "serial":
-        ctx.bad("episode", "a serial show needs an episode number on every episode")
     episode_type = meta.get("episode_type", "full")
+    serial_full = config.podcast.type == "serial" and episode_type == "full"
+    if number is None and "episode" not in meta and serial_full:  # Apple: trailers, bonus may not
+        ctx.bad("episode", "a serial show needs an episode number on every full episode")
     if episode_type not in EPISODE_TYPES:
         ctx.bad("episode_type", f"expected full, trailer or bonus, got {episode_type!r}")
     explicit = meta.get("explicit")

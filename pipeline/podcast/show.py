@@ -176,7 +176,7 @@ def show_problems(config: Config, content_root: Path) -> list[Problem]:
             need("image", problem)
     else:
         if not image.lower().endswith(artwork.IMAGE_SUFFIXES):
-            need("image", f"cover art must be a .jpg or .png file, got {image!r}")
+            need("image", f"cover art must be a .jpg, .jpeg or .png file, got {image!r}")
         try:
             _, path = resolve_inside(content_root, "", image)
         except OutsideRoot as exc:

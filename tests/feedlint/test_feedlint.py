@@ -225,7 +225,7 @@ def test_image_url_and_presence(good: str) -> None:
         f'<itunes:image href="{COVER}"/>', '<itunes:image href="https://x.org/a.webp"/>'
     )
     assert named(lint(bad), "apple.channel.itunes-image")[0][2] == (
-        "artwork URL 'https://x.org/a.webp' must end in .jpg or .png (Apple refuses other names)"
+        "artwork URL 'https://x.org/a.webp' must end in .jpg, .jpeg or .png (Apple refuses other names)"
     )
     bad = good.replace(f'<itunes:image href="{COVER}"/>', "")
     assert named(lint(bad), "apple.channel.itunes-image") == [
@@ -299,7 +299,7 @@ def test_itunes_item_rules(good: str) -> None:
     bad = good.replace("<itunes:type>episodic</itunes:type>", "<itunes:type>serial</itunes:type>")
     bad = bad.replace("<itunes:episode>2</itunes:episode>", "")
     assert named(lint(bad), "apple.channel.type")[0][2] == (
-        "a serial show needs itunes:episode on every item; missing on item 2"
+        "a serial show needs itunes:episode on every full episode; missing on item 2"
     )
     bad = good.replace("<itunes:block>", "").replace(
         "<itunes:type>episodic</itunes:type>",

@@ -110,12 +110,6 @@ def test_redirect_to_other_scheme_refused(hostile: HostileServer, path: str, tar
     assert r.reason.startswith("redirect to a non-HTTP URL refused: " + target)
 
 
-def test_connection_refused_is_broken(closed_port: int) -> None:
-    url = f"http://127.0.0.1:{closed_port}/x"
-    r = RemoteChecker(FAST).check([url])[url]
-    assert r.status == BROKEN and r.reason.startswith("connection failed")
-
-
 def test_fragments_found_in_the_html(hostile: HostileServer) -> None:
     # #top and text fragments need no element (HTML spec); both were reported broken
     paths = ["/page#intro", "/page#legacy", "/page#from-github", "/page#missing"]

@@ -140,8 +140,21 @@ def test_numbers_types_and_flags(parse: Parse) -> None:
 
 def test_serial_show_needs_episode_numbers(parse: Parse, config: Config) -> None:
     serial = replace_podcast(config, type="serial")
-    _, problems = parse(config=serial, episode=None)
-    assert "a serial show needs an episode number on every episode" in messages(problems)[0]
+    _, problems = parse(config=serial, episode=None, episode_type="full")
+    assert messages(problems) == [
+        "episodes/001-welcome.md:7: front matter 'episode': "
+        "a serial show needs an episode number on every full episode"
+    ]
+
+
+@pytest.mark.parametrize("kind", ["trailer", "bonus"])
+def test_serial_trailer_and_bonus_may_go_unnumbered(
+    parse: Parse, config: Config, kind: str
+) -> None:
+    serial = replace_podcast(config, type="serial")
+    episode, problems = parse(config=serial, episode=None, episode_type=kind)
+    assert problems == []
+    assert (episode.number, episode.episode_type) == (None, kind)
 
 
 def test_transcript_checks(parse: Parse, content: Path) -> None:
@@ -189,7 +202,7 @@ def test_episode_image_is_checked_for_real(parse: Parse, content: Path) -> None:
     _, problems = parse(image="media/small.png")
     assert "artwork is 500×500 px; Apple needs a square 1400–3000 px image" in messages(problems)[0]
     _, problems = parse(image="https://cdn.example.org/art.webp")
-    assert "must end in .jpg or .png" in messages(problems)[0]
+    assert "must end in .jpg, .jpeg or .png" in messages(problems)[0]
     _, problems = parse(image="../podcast/cover.jpg")
     assert problems == []
 
