@@ -16,7 +16,7 @@ import requests
 
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
-from pipeline.newsletter.backends.base import DRAFT, SENDING, SENT, Remote, remote_of
+from pipeline.newsletter.backends.base import DRAFT, SENDING, SENT, Journal, Remote, remote_of
 from pipeline.newsletter.backends.http import ApiClient
 from pipeline.newsletter.compose import Digest
 from pipeline.newsletter.errors import DeliveryError
@@ -169,7 +169,7 @@ class ListmonkBackend:
             json={**fields, "lists": lists, "subscribers": list(addresses)},
         )
 
-    def send(self, remote: Remote) -> Remote:
+    def send(self, remote: Remote, journal: Journal | None = None) -> Remote:
         def applied() -> Remote | None:
             now = self.status(remote)
             return now if now.state != DRAFT else None
