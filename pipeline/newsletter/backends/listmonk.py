@@ -17,7 +17,7 @@ import requests
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
 from pipeline.newsletter.backends.base import DRAFT, SENDING, SENT, Journal, Remote, remote_of
-from pipeline.newsletter.backends.http import ApiClient
+from pipeline.newsletter.backends.http import ApiClient, shown
 from pipeline.newsletter.compose import Digest
 from pipeline.newsletter.errors import DeliveryError
 from pipeline.secrets import secret
@@ -31,8 +31,8 @@ _STATE = {"draft": DRAFT, "scheduled": SENDING, "running": SENDING, "finished": 
 
 def error_text(body: Any) -> str:
     if isinstance(body, dict) and "message" in body:
-        return str(body["message"])
-    return str(body)  # cut by the caller, after redaction
+        return shown(body["message"])
+    return shown(body)  # redacted and cut by the caller
 
 
 def _data(body: Any) -> Any:
