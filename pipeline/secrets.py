@@ -1,13 +1,25 @@
 """Secrets come only from the environment and never reach output: everything printed,
-logged or written by an error path goes through :func:`redact`."""
+logged or written by an error path goes through :func:`redact`.
+
+A hostile or careless server may echo a key back in any spelling: as sent, percent-encoded
+(either case of hex, ``+`` for space), HTML-escaped, JSON- or Python-escaped (a ``repr``),
+in base64 (an ``Authorization: Basic`` header), or several of these at once. :func:`redact`
+replaces the spellings it can name, then decodes what is left, word by word, and withholds
+any word that still decodes to a secret.
+"""
 
 from __future__ import annotations
 
 import base64
+import binascii
+import html
 import json
 import os
 import re
-from urllib.parse import quote
+from collections.abc import Iterator
+from urllib.parse import quote, quote_plus, unquote, unquote_plus
+
+from pipeline.errors import ConfigError, Problem
 
 SECRET_ENV_VARS = (
     "BUTTONDOWN_API_KEY",
@@ -18,29 +30,133 @@ SECRET_ENV_VARS = (
     "GITHUB_TOKEN",
 )
 _SECRET_NAME = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD|PASS)$")
+_NOT_IN_A_KEY = re.compile(r"[\s\x00-\x1f\x7f]")
+MIN_LENGTH = 4
+"""Shorter values are not redacted (they would blank ordinary words)."""
 
 
 def secret(name: str) -> str:
-    """Read a secret from the environment ('' when unset)."""
-    return os.environ.get(name, "")
+    """Read a secret from the environment ('' when unset).
+
+    Whitespace around it (the newline ``echo`` or a copied secret leaves) is dropped; one
+    with whitespace or control characters inside is a configuration error naming the
+    variable, never showing the value.
+    """
+    value = os.environ.get(name, "").strip()
+    if _NOT_IN_A_KEY.search(value):
+        raise ConfigError(
+            [
+                Problem(
+                    "environment",
+                    1,
+                    name,
+                    "contains whitespace or control characters; set it to the key alone",
+                )
+            ]
+        )
+    return value
 
 
 def _secret_values() -> list[str]:
-    values = {os.environ.get(n, "") for n in SECRET_ENV_VARS}
-    values |= {v for k, v in os.environ.items() if _SECRET_NAME.search(k)}
-    return sorted((v for v in values if len(v) >= 4), key=len, reverse=True)
+    raw = {os.environ.get(n, "") for n in SECRET_ENV_VARS}
+    raw |= {v for k, v in os.environ.items() if _SECRET_NAME.search(k)}
+    values = raw | {v.strip() for v in raw}
+    return sorted((v for v in values if len(v) >= MIN_LENGTH), key=len, reverse=True)
+
+
+def _percent_lower(text: str) -> str:
+    return re.sub(r"%[0-9A-F]{2}", lambda m: m.group().lower(), text)
 
 
 def _spellings(value: str) -> set[str]:
-    """How a server may echo a secret back: as sent, percent-encoded, JSON-escaped, or in
-    base64 (an ``Authorization: Basic`` header)."""
+    """How a server may echo a secret back, spelled out (the fast path of :func:`redact`)."""
     b64 = base64.b64encode(value.encode()).decode()
-    return {value, quote(value, safe=""), json.dumps(value)[1:-1], b64, b64.rstrip("=")}
+    b64url = base64.urlsafe_b64encode(value.encode()).decode()
+    percent = quote(value, safe="")
+    plus = quote_plus(value, safe="")
+    return {
+        value,
+        percent,
+        _percent_lower(percent),
+        quote(value),
+        plus,
+        _percent_lower(plus),
+        html.escape(value),
+        html.escape(value, quote=False),
+        json.dumps(value)[1:-1],
+        json.dumps(value, ensure_ascii=False)[1:-1],
+        repr(value)[1:-1],
+        b64,
+        b64.rstrip("="),
+        b64url,
+        b64url.rstrip("="),
+    }
 
 
 def _basic_pairs() -> set[str]:
     user, token = os.environ.get("LISTMONK_USER", ""), os.environ.get("LISTMONK_TOKEN", "")
-    return {base64.b64encode(f"{user}:{token}".encode()).decode()} if user and token else set()
+    pair = f"{user.strip()}:{token.strip()}".encode()
+    return {base64.b64encode(pair).decode()} if user and token else set()
+
+
+_WORD = re.compile(r"\S+")
+_BACKSLASH = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.S)
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "b": "\b", "f": "\f"}
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}")
+
+
+def _unbackslash(text: str) -> str:
+    """JSON and Python string escapes (``\\"``, ``\\\\``, ``\\x2f``, ``\\u002f``) undone."""
+
+    def one(m: re.Match[str]) -> str:
+        s = m.group(1)
+        if s[0] in "xuU" and len(s) > 1:
+            code = int(s[1:], 16)
+            return chr(code) if code <= 0x10FFFF else ""
+        return _ESCAPES.get(s, s)
+
+    return _BACKSLASH.sub(one, text)
+
+
+def _decodings(text: str) -> Iterator[str]:
+    if "%" in text or "+" in text:
+        yield unquote_plus(text)
+        yield unquote(text)
+    if "&" in text:
+        yield html.unescape(text)
+    if "\\" in text:
+        yield _unbackslash(text)
+
+
+def _in_base64(text: str, values: list[str], shortest: int) -> bool:
+    """Does a base64 run in ``text`` (either alphabet, any alignment) decode to a secret?"""
+    for run in _BASE64_RUN.findall(text):
+        if len(run) < shortest:
+            continue
+        std = run.replace("-", "+").replace("_", "/")
+        for start in range(4):
+            part = std[start:]
+            part = part[: len(part) - 1] if len(part) % 4 == 1 else part
+            part += "=" * (-len(part) % 4)
+            try:
+                raw = base64.b64decode(part, validate=True)
+            except (binascii.Error, ValueError):
+                continue
+            if any(v.encode() in raw for v in values):
+                return True
+    return False
+
+
+def _hides_a_secret(word: str, values: list[str], shortest_b64: int) -> bool:
+    forms = {word}
+    for _ in range(3):  # nested spellings: JSON inside HTML inside a query string
+        new = {d for f in forms for d in _decodings(f)} - forms
+        if not new:
+            break
+        forms |= new
+    return any(v in f for f in forms for v in values) or any(
+        _in_base64(f, values, shortest_b64) for f in forms
+    )
 
 
 def redact(text: str, limit: int | None = None) -> str:
@@ -49,14 +165,28 @@ def redact(text: str, limit: int | None = None) -> str:
     never leaves the start of a secret behind (the cut comes after the redaction, and a tail
     that begins a secret is dropped too)."""
     values = _secret_values()
+    if not values:
+        return text if limit is None or len(text) <= limit else text[:limit] + "…"
     spellings = sorted(
-        {s for v in values for s in _spellings(v) if len(s) >= 4} | _basic_pairs(),
+        {s for v in values for s in _spellings(v) if len(s) >= MIN_LENGTH} | _basic_pairs(),
         key=len,
         reverse=True,
     )
     for spelling in spellings:
         if spelling in text:
             text = text.replace(spelling, "***")
+    # what no spelling above names (double encodings, base64 at another offset): a secret
+    # holds no whitespace, so it lies within one word; a word that decodes to one is withheld
+    shortest_b64 = min(len(v) for v in values) * 4 // 3
+    encoded = re.compile(rf"[%&\\+]|[A-Za-z0-9+/_-]{{{shortest_b64},}}")
+
+    def withheld(m: re.Match[str]) -> str:
+        word = m.group()
+        if encoded.search(word) and _hides_a_secret(word, values, shortest_b64):
+            return "***"
+        return word
+
+    text = _WORD.sub(withheld, text)
     if limit is None or len(text) <= limit:
         return text
     text = text[:limit]

@@ -55,6 +55,11 @@ def build_time() -> datetime:
     metavar="ID",
     help="Take exactly these item ids (repeatable or comma-separated).",
 )
+@click.option(
+    "--include-older",
+    is_flag=True,
+    help="Also take never-sent items dated before the oldest one ever announced.",
+)
 @format_option("text", "json")
 @quiet_option
 @handle_errors
@@ -65,15 +70,20 @@ def digest(
     test_to: tuple[str, ...],
     since: datetime | None,
     item_ids: tuple[str, ...],
+    include_older: bool,
     fmt: str,
     quiet: bool,
 ) -> None:
-    """Compose the newsletter digest of items new since the last one.
+    """Compose the newsletter digest of published items never sent before.
 
     Without flags, writes a preview (.eml .html .txt .json named by the digest key) to the
-    outbox and sends nothing. --send delivers it exactly once through the [newsletter]
-    backend and records it in the ledger (newsletter/sent.jsonl); re-running sends nothing.
-    Secrets come from BUTTONDOWN_API_KEY, LISTMONK_USER + LISTMONK_TOKEN, SMTP_PASSWORD.
+    outbox and sends nothing. --send delivers it through the [newsletter] backend and records
+    it in the ledger (newsletter/sent.jsonl); re-running sends nothing. Buttondown and
+    listmonk: exactly once. SMTP: progress per recipient; a run that stopped is resumed, and
+    the one message in flight when it stopped is not sent again (at most once).
+    Items dated before the oldest one ever announced are left out (named once in a warning)
+    unless --include-older. Secrets come from BUTTONDOWN_API_KEY, LISTMONK_USER +
+    LISTMONK_TOKEN, SMTP_PASSWORD.
 
     \b
     Example:
@@ -103,6 +113,7 @@ def digest(
         test_to=test_to,
         since=since_at,
         item_ids=ids,
+        include_older=include_older,
         progress=lambda message: warn(message, quiet),
     )
     for message in run.warnings:

@@ -1,4 +1,5 @@
-"""Newsletter digests: select new items, compose an email, deliver it exactly once.
+"""Newsletter digests: select new items, compose an email, deliver it (exactly once through
+a service, at most once per recipient through SMTP).
 
 Stages: :mod:`.compose` (items → :class:`Digest`), :mod:`.message` (digest → RFC 5322
 message), :mod:`.ledger` (what was claimed and sent), :mod:`.backends` (where it goes) and

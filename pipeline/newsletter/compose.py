@@ -1,7 +1,8 @@
 """Select the items of a digest and compose its subject, preheader, HTML and plain text.
 
-Selection is by stable item id against the ledger, never by position in a feed or by dates
-alone, so editing a post's date after it was sent does not send it again. Both parts are
+Selection is by stable item id against the ledger ("published and never sent"), never by
+position in a feed or by dates alone, so editing a post's date after it was sent does not send
+it again, and a post un-drafted after a digest is announced in the next one. Both parts are
 rendered from the same items with two templates; the HTML gets its CSS inlined (at-rules kept,
 so dark mode survives) and every link made absolute.
 """
@@ -50,7 +51,7 @@ class Digest:
     headers: tuple[tuple[str, str], ...]
     """List-* and X-Digest-Key headers every copy of the message carries."""
     newest: datetime
-    """Date of the newest item: the ledger's watermark for the next selection."""
+    """Date of the newest item."""
     warnings: tuple[str, ...] = ()
 
 
@@ -71,19 +72,37 @@ def period_of(items: Sequence[Item]) -> str:
     return f"{year}-W{week:02d}"
 
 
+@dataclass(frozen=True)
+class Selection:
+    """The items of the next digest and what the choice left out."""
+
+    items: tuple[Item, ...]
+    """Newest first."""
+    warnings: tuple[str, ...] = ()
+    passed_over: tuple[str, ...] = ()
+    """Ids of never-sent items older than any announced one, left out and named in a warning
+    for the first time (the ledger records them so the warning is not repeated)."""
+
+
 def select(
     published: Sequence[Item],
     used_ids: Collection[str],
     *,
-    watermark: datetime | None = None,
+    passed_over: Collection[str] = (),
+    first_newest: datetime | None = None,
+    include_older: bool = False,
     since: datetime | None = None,
     item_ids: Sequence[str] = (),
     max_items: int = 20,
-) -> tuple[tuple[Item, ...], tuple[str, ...]]:
-    """Choose the items of the next digest; returns (items newest first, warnings).
+) -> Selection:
+    """Choose the items of the next digest.
 
-    Default: items whose id is in no ledger entry and dated after the watermark (the newest
-    item of any earlier digest). ``item_ids`` or ``since`` override the ledger (catch-ups).
+    Default: every published item whose id is in no ledger entry (never sent), however its
+    date compares with the last digest's, so a post un-drafted after a digest is announced
+    in the next one. Only the back catalogue is left out: items dated before the oldest item
+    ever announced (``first_newest``, the first digest's newest item, when no announced item
+    is published any more); they are named in a warning once, and ``include_older`` takes
+    them too. ``item_ids`` or ``since`` override the ledger (catch-ups).
     """
     warnings: list[str] = []
     if item_ids:
@@ -94,17 +113,27 @@ def select(
                 [Problem("--items", 1, "id", f"no published item has id {i!r}") for i in unknown]
             )
         chosen = sorted({i: by_id[i] for i in item_ids}.values(), key=_newest_first)
-        return tuple(chosen), ()
+        return Selection(tuple(chosen))
+    older: list[Item] = []
+    floor: datetime | None = None
     if since is not None:
         chosen = [i for i in published if i.date is not None and i.date >= since]
     else:
-        chosen = [
-            i
-            for i in published
-            if i.id not in used_ids
-            and i.date is not None
-            and (watermark is None or i.date > watermark)
-        ]
+        chosen = [i for i in published if i.id not in used_ids and i.date is not None]
+        announced = [i.date for i in published if i.id in used_ids and i.date is not None]
+        floor = min(announced) if announced else first_newest
+        if floor is not None and not include_older:
+            older = [i for i in chosen if i.date is not None and i.date < floor]
+            chosen = [i for i in chosen if i not in older]
+    news = [i for i in sorted(older, key=_newest_first) if i.id not in passed_over]
+    if news:
+        warnings.append(
+            f"{len(news)} published item{'s' if len(news) != 1 else ''} dated before the "
+            f"oldest one ever announced ({floor:%Y-%m-%d}) never went out and "
+            f"{'are' if len(news) != 1 else 'is'} left out: "
+            f"{', '.join(f'{i.source} (id {i.id})' for i in news)}; run with --include-older "
+            "to add them (or --items ID); this warning is not repeated after the next --send"
+        )
     chosen.sort(key=_newest_first)
     if max_items > 0 and len(chosen) > max_items:
         left = chosen[max_items:]
@@ -113,7 +142,7 @@ def select(
             f"left out: {', '.join(i.source for i in left)}"
         )
         chosen = chosen[:max_items]
-    return tuple(chosen), tuple(warnings)
+    return Selection(tuple(chosen), tuple(warnings), tuple(i.id for i in news))
 
 
 def _newest_first(item: Item) -> tuple[float, str]:

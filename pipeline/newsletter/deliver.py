@@ -1,5 +1,6 @@
-"""The exactly-once engine: claim in the ledger, find or create a draft, send only a draft,
-record it sent.
+"""The delivery engine: claim in the ledger, find or create a draft, send only a draft,
+record it sent. Exactly once with a service that keeps state (Buttondown, listmonk, the
+outbox); with SMTP, per recipient, at most once (see below).
 
 Why each step:
 
@@ -11,10 +12,14 @@ Why each step:
   after sending but before writing ``sent`` finds the message already sent and only records
   it (healed, not re-sent); a draft left by a crashed run is reused, not duplicated.
 * Services take the send only while the message is a draft.
-* SMTP has no state to ask: a ``sending`` line is written just before the hand-over, and a
-  later run that finds ``sending`` as the last word marks the digest sent with a warning
-  rather than risk a duplicate (at most once).
-* Any failure writes a ``failed`` line with the redacted reason; the next ``--send`` retries.
+* SMTP has no state to ask: the ledger keeps per-recipient progress (a ``sending`` line just
+  before each message's last byte, ``delivered`` after the server's answer). A later run
+  resumes the rest: it skips recipients delivered, and the one left ``sending`` when the run
+  stopped (the server may have taken it: at most once, named in a warning).
+  (A ``sending`` digest line with no per-recipient lines, written by versions before them,
+  is marked sent with a warning, as those versions did.)
+* Any failure writes a ``failed`` line with the redacted reason; the next ``--send`` retries
+  (with SMTP: delivers to those not reached yet).
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from pipeline.newsletter.backends import DRAFT, SENDING, SENT, Backend, make_bac
 from pipeline.newsletter.backends.outbox import write_preview
 from pipeline.newsletter.compose import Digest, compose, select
 from pipeline.newsletter.errors import DeliveryError
-from pipeline.newsletter.ledger import Entry, Ledger
+from pipeline.newsletter.ledger import Entry, Journal, Ledger
 
 Progress = Callable[[str], None]
 
@@ -70,6 +75,7 @@ def run_digest(
     test_to: Sequence[str] = (),
     since: datetime | None = None,
     item_ids: Sequence[str] = (),
+    include_older: bool = False,
     backend: Backend | None = None,
     session: requests.Session | None = None,
     sleep: Callable[[float], None] = time.sleep,
@@ -79,6 +85,7 @@ def run_digest(
     """Compose the next digest from ``published`` (newest first) and preview, test or send it.
 
     ``now`` is the build time: it dates the message and the ledger lines, nothing else.
+    ``include_older`` also takes never-sent items older than any announced one.
     """
     if send and test_to:
         raise ValueError("send and test_to are exclusive")
@@ -91,14 +98,17 @@ def run_digest(
 
     if not send:
         current = Ledger(ledger_path)
-        items, warnings = select(
+        selection = select(
             published,
             current.used_ids(),
-            watermark=current.watermark(),
+            passed_over=current.passed_over(),
+            first_newest=current.first_newest(),
+            include_older=include_older,
             since=since,
             item_ids=item_ids,
             max_items=nl.max_items,
         )
+        items, warnings = selection.items, selection.warnings
         if not items:
             return DigestRun("nothing", nl.backend, warnings=warnings)
         chosen = get_backend() if test_to else None
@@ -147,15 +157,18 @@ def run_digest(
             warnings += _deliver(ledger, chosen, unfinished, entry, now, progress)
             healed.append(entry.key)
 
-        items, more = select(
+        selection = select(
             published,
             ledger.used_ids(),
-            watermark=ledger.watermark(),
+            passed_over=ledger.passed_over(),
+            first_newest=ledger.first_newest(),
+            include_older=include_older,
             since=since,
             item_ids=item_ids,
             max_items=nl.max_items,
         )
-        warnings += more
+        items = selection.items
+        warnings += selection.warnings
         if not items:
             return DigestRun("nothing", chosen.name, healed=tuple(healed), warnings=warnings)
         digest = compose(config, items, unsubscribe_link=chosen.unsubscribe_link)
@@ -181,6 +194,7 @@ def run_digest(
             backend=chosen.name,
             at=now.isoformat(),
             subject=digest.subject,
+            passed_over=selection.passed_over,
         )
         if known is None:
             ledger.append(entry)
@@ -213,6 +227,7 @@ def _deliver(
         remote = backend.find(key)
         if remote is None:
             if not backend.stateful and entry.state == "sending":
+                # written by a version without per-recipient progress: nothing says who got it
                 note = (
                     "healed: an earlier run handed this digest to the server and stopped "
                     "before recording it; not sent again (check the list archive)"
@@ -227,11 +242,16 @@ def _deliver(
             progress(f"creating draft {key} at {backend.name}")
             remote = backend.create_draft(digest)
         if remote.state == DRAFT:
-            ledger.append(entry.advance("sending", now, remote_id=remote.id))
+            journal = None
+            if backend.stateful:
+                ledger.append(entry.advance("sending", now, remote_id=remote.id))
+            else:  # progress per recipient instead (SMTP)
+                journal = Journal(ledger, entry, now)
             progress(f"sending {key} through {backend.name}")
-            remote = backend.send(remote)
+            remote = backend.send(remote, journal)
             ledger.append(entry.advance("sent", now, remote_id=remote.id, note=remote.note))
-            return (f"digest {key}: {remote.note}",) if remote.note else ()
+            shown = (f"digest {key}: {remote.note}",) if remote.note else ()
+            return shown + tuple(f"digest {key}: {w}" for w in remote.warnings)
         if remote.state in (SENDING, SENT):
             note = f"healed: found {remote.status!r} at {backend.name}; not sent again"
             ledger.append(entry.advance("sent", now, remote_id=remote.id, note=note))
@@ -242,9 +262,5 @@ def _deliver(
         )
     except DeliveryError as exc:
         remote_id = remote.id if remote is not None else entry.remote_id
-        if exc.delivered:
-            note = f"partly delivered: {exc}"
-            ledger.append(entry.advance("sent", now, remote_id=remote_id, note=note))
-            return (f"digest {key}: {note}",)
         ledger.append(entry.advance("failed", now, remote_id=remote_id, note=str(exc)))
         raise

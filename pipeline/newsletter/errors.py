@@ -12,7 +12,5 @@ class DeliveryError(PublishError):
     The message is redacted on construction, so no code path can leak a key through it.
     """
 
-    def __init__(self, message: str, *, delivered: int = 0) -> None:
-        self.delivered = delivered
-        """Recipients that did get the message before the failure (SMTP per-subscriber)."""
+    def __init__(self, message: str) -> None:
         super().__init__(redact(message))

@@ -1,20 +1,31 @@
 """The ledger ``newsletter/sent.jsonl``: a committed, append-only record of every digest.
 
 One JSON object per line, one line per state change of a digest: ``claimed`` (items taken,
-nothing created yet), ``sending`` (handed to the backend), ``sent``, ``failed`` (with the
-redacted error). The last line of a key is its state. Item ids in any entry are never
-selected again, and the newest item date is the watermark for the next selection.
+nothing created yet), ``sending`` (handed to a service), ``sent``, ``failed`` (with the
+redacted error). The last such line of a key is its state. Item ids in any entry are never
+selected again.
 
-Writes replace the whole file atomically (temp file + rename), so a crash leaves either the
-old or the new ledger. Processes serialise on an OS lock on a sibling ``.lock`` file (not the
-ledger itself, whose inode the rename replaces).
+SMTP has no state to ask, so its progress is kept per recipient: lines with a ``to`` field
+(a hash of the address, never the address) say ``sending`` just before the message's final
+``.`` is sent, then ``delivered`` (or ``refused``) once the server answers. A run that stops
+part-way leaves these lines, and the next ``--send`` delivers to everyone else: a recipient
+``delivered`` is skipped, and so is one left ``sending`` (the server may have taken the
+message before the crash: at most once). The ``sent`` line of a digest replaces its
+per-recipient lines, so the committed ledger stays one line per state.
+
+State lines replace the whole file atomically (temp file + rename), so a crash leaves either
+the old or the new ledger; per-recipient lines are appended with one ``write``. Processes
+serialise on an OS lock on a sibling ``.lock`` file (not the ledger itself, whose inode the
+rename replaces).
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
@@ -26,7 +37,7 @@ from pipeline.errors import ContentError, LockedError, Problem
 from pipeline.output import write_if_changed
 from pipeline.secrets import redact
 
-STATES = ("claimed", "sending", "sent", "failed")
+STATES = ("claimed", "sending", "sent", "failed", "delivered", "refused")
 PENDING = ("claimed", "sending", "failed")
 """States of a digest that a later ``--send`` run must finish (or heal) first."""
 
@@ -39,7 +50,7 @@ class Entry:
     state: str
     items: tuple[str, ...]
     newest: str
-    """ISO date of the digest's newest item (the watermark)."""
+    """ISO date of the digest's newest item."""
     backend: str
     at: str
     """ISO time of the build that wrote the line (the clock passed in, not the wall)."""
@@ -47,11 +58,21 @@ class Entry:
     subject: str = ""
     note: str = ""
     """Why: the redacted error of a ``failed`` line, or how a ``sent`` line was healed."""
+    to: tuple[str, ...] = ()
+    """Per-recipient progress (SMTP): the :func:`recipient_id` this line is about."""
+    passed_over: tuple[str, ...] = ()
+    """Ids of never-sent items older than any announced one, warned about once and left out."""
+
+    @property
+    def progress(self) -> bool:
+        """A per-recipient line, not a state of the digest."""
+        return bool(self.to)
 
     def to_json(self) -> str:
-        data = asdict(self)
-        data["items"] = list(self.items)
-        data = {k: v for k, v in data.items() if v not in ("", None)}
+        data = {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+        data = {k: v for k, v in data.items() if v not in ("", None, []) or k == "items"}
+        if self.progress:
+            data.pop("items")
         return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
     def advance(self, state: str, at: datetime, **changes: Any) -> Entry:
@@ -92,6 +113,8 @@ class Ledger:
                         remote_id=str(data.get("remote_id", "")),
                         subject=str(data.get("subject", "")),
                         note=str(data.get("note", "")),
+                        to=tuple(str(i) for i in data.get("to", [])),
+                        passed_over=tuple(str(i) for i in data.get("passed_over", [])),
                     )
                 )
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -103,10 +126,12 @@ class Ledger:
         return out
 
     def latest(self) -> dict[str, Entry]:
-        """The current state of each digest, in the order digests were first claimed."""
+        """The current state of each digest, in the order digests were first claimed
+        (per-recipient lines are progress within a state, not states)."""
         state: dict[str, Entry] = {}
         for e in self.entries:
-            state[e.key] = e
+            if not e.progress:
+                state[e.key] = e
         return state
 
     def pending(self) -> list[Entry]:
@@ -115,15 +140,87 @@ class Ledger:
     def used_ids(self) -> set[str]:
         return {i for e in self.entries for i in e.items}
 
-    def watermark(self) -> datetime | None:
+    def passed_over(self) -> set[str]:
+        return {i for e in self.entries for i in e.passed_over}
+
+    def first_newest(self) -> datetime | None:
+        """The newest item of the first digest ever recorded (None for an empty ledger)."""
         dates = [datetime.fromisoformat(e.newest) for e in self.entries if e.newest]
-        return max(dates) if dates else None
+        return min(dates) if dates else None
 
     def append(self, entry: Entry) -> None:
-        """Add a line and atomically replace the file (call only while holding the lock)."""
+        """Add a state line and atomically replace the file (only while holding the lock).
+
+        A ``sent`` line replaces the digest's per-recipient lines (their count is in its note).
+        """
+        if entry.state == "sent":
+            self.entries = [e for e in self.entries if not (e.progress and e.key == entry.key)]
         self.entries.append(entry)
         data = "".join(e.to_json() + "\n" for e in self.entries)
         write_if_changed(self.path, data.encode("utf-8"))
+
+    def append_progress(self, entry: Entry) -> None:
+        """Append one per-recipient line with a single ``write`` (only while holding the lock):
+        a digest to thousands of addresses does not rewrite the ledger thousands of times."""
+        self.entries.append(entry)
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, (entry.to_json() + "\n").encode("utf-8"))
+        finally:
+            os.close(fd)
+
+
+def recipient_id(address: str) -> str:
+    """What the committed ledger says about a subscriber: a hash, never the address."""
+    return hashlib.sha256(address.strip().lower().encode("utf-8")).hexdigest()[:16]
+
+
+class Journal:
+    """Per-recipient progress of one digest, kept in the ledger (what SMTP cannot tell us).
+
+    ``status`` says what an earlier run did for an address: ``delivered``, ``in-flight``
+    (handed over, no answer recorded: maybe delivered, never sent again) or ``""``.
+    """
+
+    def __init__(self, ledger: Ledger, entry: Entry, now: datetime) -> None:
+        self.ledger = ledger
+        self.entry = entry
+        self.at = now.isoformat()
+        self._done: set[str] = set()
+        self._in_flight: set[str] = set()
+        for e in ledger.entries:
+            if e.key != entry.key or not e.progress:
+                continue
+            for rid in e.to:
+                self._in_flight.discard(rid)
+                if e.state == "sending":
+                    self._in_flight.add(rid)
+                elif e.state == "delivered":
+                    self._done.add(rid)
+        self.resumed = bool(self._done or self._in_flight)
+        """An earlier run of this digest stopped part-way."""
+
+    def status(self, address: str) -> str:
+        rid = recipient_id(address)
+        if rid in self._done:
+            return "delivered"
+        return "in-flight" if rid in self._in_flight else ""
+
+    def _line(self, state: str, address: str) -> None:
+        e = self.entry
+        self.ledger.append_progress(
+            Entry(e.key, state, (), "", e.backend, self.at, to=(recipient_id(address),))
+        )
+
+    def handing_over(self, address: str) -> None:
+        """Just before the message's last byte: from here on it may be delivered."""
+        self._line("sending", address)
+
+    def accepted(self, address: str) -> None:
+        self._line("delivered", address)
+
+    def refused(self, address: str) -> None:
+        self._line("refused", address)
 
 
 @contextlib.contextmanager

@@ -3,7 +3,8 @@
 A fault matches a method and a path regex and is used up after ``times`` requests:
 ``500`` / ``429`` (with Retry-After) / ``malformed`` (2xx with broken JSON) / ``timeout``
 (no answer for ``delay`` seconds) / ``reset`` (TCP RST) / ``hang`` (never answer) /
-``pass`` (answer normally: lets the first ``times`` matching requests through).
+``pass`` (answer normally: lets the first ``times`` matching requests through) /
+``respond`` (``body`` is a function of the request returning the response: an echo).
 ``after=True`` lets the real handler act first (state changes), then answers with the fault:
 a response lost after the server acted, as in a crash or network drop mid-send.
 """
@@ -87,12 +88,12 @@ class FakeHTTPServer:
                     outer.requests.append(req)
                     fault = outer._take_fault(req)
                 if fault is not None and not fault.after:
-                    self._fault(fault)
+                    self._fault(fault, req)
                     return
                 with outer.lock:
                     status, headers, body = outer.handle(req)
                 if fault is not None:
-                    self._fault(fault)
+                    self._fault(fault, req)
                     return
                 self._send(status, headers, body)
 
@@ -104,7 +105,7 @@ class FakeHTTPServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def _fault(self, fault: Fault) -> None:
+            def _fault(self, fault: Fault, req: Request) -> None:
                 if fault.kind == "500":
                     self._send(*json_response(500, outer.error_body("Internal server error")))
                 elif fault.kind == "429":
@@ -120,6 +121,8 @@ class FakeHTTPServer:
                 elif fault.kind == "json":
                     status, body = fault.body
                     self._send(*json_response(status, body))
+                elif fault.kind == "respond":
+                    self._send(*fault.body(req))
                 elif fault.kind == "text":
                     status, text = fault.body
                     self._send(status, {"Content-Type": "text/plain"}, text.encode())

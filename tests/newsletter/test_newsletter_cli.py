@@ -83,3 +83,37 @@ def test_send_and_test_to_are_exclusive_and_help_has_an_example(tree: Tree) -> N
 def test_quiet_silences_stderr(tree: Tree) -> None:
     result = cli(tree(), "--quiet")
     assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_a_post_undrafted_after_a_digest_goes_in_the_next_the_back_catalogue_is_named(
+    tree: Tree,
+) -> None:
+    config = tree()
+    first = cli(config, "--send", "--format", "json")
+    assert first.exit_code == 0, first.stderr
+    assert len(json.loads(first.stdout)["items"]) == 3  # May 1 to May 6
+    essays = config.parent / "content" / "essays"
+    draft = essays / "unfinished.md"  # dated May 2, between two announced items
+    draft.write_text(draft.read_text().replace("draft: true\n", ""))
+    (essays / "old.md").write_text(
+        "---\ntitle: From the archive\ndate: 2024-04-01\nid: old-1\n---\nOld.\n"
+    )
+
+    preview = cli(config, "--format", "json")
+    assert preview.exit_code == 0, preview.stderr
+    assert [i["title"] for i in json.loads(preview.stdout)["items"]] == ["Not ready"]
+    assert "essays/old.md (id old-1)" in preview.stderr and "--include-older" in preview.stderr
+
+    sent = cli(config, "--send", "--format", "json")
+    assert sent.exit_code == 0, sent.stderr
+    assert [i["title"] for i in json.loads(sent.stdout)["items"]] == ["Not ready"]
+    assert "essays/old.md (id old-1)" in sent.stderr
+    assert ledger_lines(config)[-1]["passed_over"] == ["old-1"]
+
+    quiet = cli(config, "--send")
+    assert quiet.exit_code == 0 and "Nothing new" in quiet.stdout
+    assert "old.md" not in quiet.stderr  # named once, not on every run
+
+    older = cli(config, "--send", "--include-older", "--format", "json")
+    assert older.exit_code == 0, older.stderr
+    assert [i["id"] for i in json.loads(older.stdout)["items"]] == ["old-1"]

@@ -55,25 +55,41 @@ ITEMS = (item(3, 6), item(2, 3), item(1, 1))
 
 def test_selection_skips_ids_in_the_ledger_even_when_their_date_changed() -> None:
     moved = dataclasses.replace(ITEMS[2], date=datetime(2024, 5, 9, tzinfo=UTC))
-    chosen, _ = select((moved, ITEMS[0], ITEMS[1]), {"id-1", "id-2"}, watermark=None)
+    chosen = select((moved, ITEMS[0], ITEMS[1]), {"id-1", "id-2"}).items
     assert [i.id for i in chosen] == ["id-3"]
 
 
-def test_watermark_keeps_old_unsent_items_out_and_overrides_bring_them_back() -> None:
-    chosen, _ = select(ITEMS, {"id-3"}, watermark=datetime(2024, 5, 6, tzinfo=UTC))
-    assert chosen == ()
-    chosen, _ = select(ITEMS, {"id-3"}, since=datetime(2024, 5, 2, tzinfo=UTC))
+def test_never_sent_items_between_announced_ones_are_taken_older_ones_named_once() -> None:
+    # id-2 (May 3) was a draft when id-3 (May 6) and id-1 (May 1) went out: it goes now
+    chosen = select(ITEMS, {"id-3", "id-1"})
+    assert [i.id for i in chosen.items] == ["id-2"] and chosen.warnings == ()
+    # id-1 is older than anything announced (the back catalogue): named, left out, once
+    chosen = select(ITEMS, {"id-2"})
+    assert [i.id for i in chosen.items] == ["id-3"]
+    assert chosen.passed_over == ("id-1",)
+    assert "essays/1.md (id id-1)" in chosen.warnings[0] and "--include-older" in chosen.warnings[0]
+    again = select(ITEMS, {"id-2"}, passed_over={"id-1"})
+    assert [i.id for i in again.items] == ["id-3"] and again.warnings == ()
+    older = select(ITEMS, {"id-2"}, passed_over={"id-1"}, include_older=True)
+    assert [i.id for i in older.items] == ["id-3", "id-1"]
+    # no announced item published any more: the first digest's newest item is the floor
+    gone = select(ITEMS, {"id-9"}, first_newest=datetime(2024, 5, 2, tzinfo=UTC))
+    assert [i.id for i in gone.items] == ["id-3", "id-2"] and gone.passed_over == ("id-1",)
+
+
+def test_overrides_bring_any_item_back() -> None:
+    chosen = select(ITEMS, {"id-3"}, since=datetime(2024, 5, 2, tzinfo=UTC)).items
     assert [i.id for i in chosen] == ["id-3", "id-2"]
-    chosen, _ = select(ITEMS, {"id-1"}, item_ids=["id-1"])
+    chosen = select(ITEMS, {"id-1"}, item_ids=["id-1"]).items
     assert [i.id for i in chosen] == ["id-1"]
     with pytest.raises(ConfigError, match="no published item has id 'nope'"):
         select(ITEMS, set(), item_ids=["nope"])
 
 
 def test_max_items_caps_and_names_what_was_left_out() -> None:
-    chosen, warnings = select(ITEMS, set(), max_items=2)
-    assert [i.id for i in chosen] == ["id-3", "id-2"]
-    assert "essays/1.md" in warnings[0]
+    chosen = select(ITEMS, set(), max_items=2)
+    assert [i.id for i in chosen.items] == ["id-3", "id-2"]
+    assert "essays/1.md" in chosen.warnings[0]
 
 
 def test_key_depends_on_the_item_set_not_its_order_or_the_clock() -> None:
@@ -219,7 +235,7 @@ def test_ledger_records_states_and_reads_them_back(tmp_path: Path) -> None:
     assert [e.state for e in again.entries] == ["claimed", "sent", "claimed"]
     assert [e.key for e in again.pending()] == ["k2"]
     assert again.used_ids() == {"id-1", "id-2"}
-    assert again.watermark() == datetime(2024, 5, 1, tzinfo=UTC)
+    assert again.first_newest() == datetime(2024, 5, 1, tzinfo=UTC)
     assert not list(path.parent.glob("*.tmp"))
 
 

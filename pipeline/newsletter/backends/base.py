@@ -35,6 +35,27 @@ class Remote:
     """The service's own status word, for messages."""
     note: str = ""
     """Anything worth recording in the ledger (e.g. refused recipients)."""
+    warnings: tuple[str, ...] = ()
+    """Said on stderr, not recorded (they may name subscribers; the ledger is committed)."""
+
+
+class Journal(Protocol):
+    """Per-recipient progress a stateless backend (SMTP) records as it goes, so a run that
+    stopped part-way can be resumed (:class:`pipeline.newsletter.ledger.Journal`)."""
+
+    resumed: bool
+
+    def status(self, address: str) -> str:
+        """``delivered``, ``in-flight`` (handed over by an earlier run, unconfirmed) or ``""``."""
+        ...
+
+    def handing_over(self, address: str) -> None:
+        """Called just before the message's last byte goes to the server."""
+        ...
+
+    def accepted(self, address: str) -> None: ...
+
+    def refused(self, address: str) -> None: ...
 
 
 class Backend(Protocol):
@@ -58,8 +79,11 @@ class Backend(Protocol):
         """Send a test copy of a draft to these addresses only."""
         ...
 
-    def send(self, remote: Remote) -> Remote:
-        """Send a draft to the list; the engine calls it only while the draft is a draft."""
+    def send(self, remote: Remote, journal: Journal | None = None) -> Remote:
+        """Send a draft to the list; the engine calls it only while the draft is a draft.
+
+        A stateless backend gets a ``journal`` to record and resume per-recipient progress.
+        """
         ...
 
     def status(self, remote: Remote) -> Remote:

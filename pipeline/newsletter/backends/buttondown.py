@@ -15,8 +15,8 @@ import requests
 
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
-from pipeline.newsletter.backends.base import DRAFT, SENDING, SENT, Remote, remote_of
-from pipeline.newsletter.backends.http import ApiClient
+from pipeline.newsletter.backends.base import DRAFT, SENDING, SENT, Journal, Remote, remote_of
+from pipeline.newsletter.backends.http import ApiClient, shown
 from pipeline.newsletter.compose import Digest
 from pipeline.newsletter.errors import DeliveryError
 from pipeline.secrets import secret
@@ -51,17 +51,17 @@ LISTED = (
 def error_text(body: Any) -> str:
     """Buttondown errors: ``{"code","detail"}``, or 422 ``{"detail": [{"loc","msg"}]}``."""
     if not isinstance(body, dict):
-        return str(body)  # cut by the caller, after redaction
+        return shown(body)  # redacted and cut by the caller
     detail = body.get("detail", "")
     if isinstance(detail, list):
         detail = "; ".join(
-            f"{'.'.join(str(p) for p in d.get('loc', []))}: {d.get('msg', '')}"
-            if isinstance(d, dict)
-            else str(d)
+            f"{'.'.join(shown(p) for p in d.get('loc', []))}: {shown(d.get('msg', ''))}"
+            if isinstance(d, dict) and isinstance(d.get("loc", []), list)
+            else shown(d)
             for d in detail
         )
     code = body.get("code")
-    return f"{detail} ({code})" if code else str(detail)
+    return f"{shown(detail)} ({shown(code)})" if code else shown(detail)
 
 
 class ButtondownBackend:
@@ -151,7 +151,7 @@ class ButtondownBackend:
             "POST", f"/v1/emails/{remote.id}/send-draft", json={"recipients": list(addresses)}
         )
 
-    def send(self, remote: Remote) -> Remote:
+    def send(self, remote: Remote, journal: Journal | None = None) -> Remote:
         def applied() -> Remote | None:
             now = self.status(remote)
             return now if now.state != DRAFT else None

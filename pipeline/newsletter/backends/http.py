@@ -9,6 +9,7 @@ Every error text is redacted; request headers (the key) are never put in message
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -22,6 +23,17 @@ from pipeline.retryafter import retry_after
 from pipeline.secrets import redact
 
 ErrorText = Callable[[Any], str]
+
+BODY_CHARS = 2000
+"""How much of an error body is read for its message (it is redacted, then cut to 200)."""
+
+
+def shown(value: Any) -> str:
+    """A value from a service's JSON answer, for a message: text as it is, anything else as
+    compact JSON, never Python's ``repr`` (which escapes a key in yet another spelling)."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 class _Retryable(Exception):
@@ -170,7 +182,9 @@ class ApiClient:
                 detail = self.error_text(resp.json())
             except ValueError:
                 detail = resp.text
-            detail = redact(detail, limit=200)  # redacted whole, then cut: no half a key shown
+            # redacted, then cut: no half a key shown (a key across the first cut is dropped
+            # at the second, which comes after the redaction)
+            detail = redact(detail[:BODY_CHARS], limit=200)
             raise DeliveryError(f"{self.service} refused {what}: HTTP {code}: {detail}")
         if not resp.content:
             return None

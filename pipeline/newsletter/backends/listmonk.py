@@ -16,8 +16,8 @@ import requests
 
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
-from pipeline.newsletter.backends.base import DRAFT, SENDING, SENT, Remote, remote_of
-from pipeline.newsletter.backends.http import ApiClient
+from pipeline.newsletter.backends.base import DRAFT, SENDING, SENT, Journal, Remote, remote_of
+from pipeline.newsletter.backends.http import ApiClient, shown
 from pipeline.newsletter.compose import Digest
 from pipeline.newsletter.errors import DeliveryError
 from pipeline.secrets import secret
@@ -31,8 +31,8 @@ _STATE = {"draft": DRAFT, "scheduled": SENDING, "running": SENDING, "finished": 
 
 def error_text(body: Any) -> str:
     if isinstance(body, dict) and "message" in body:
-        return str(body["message"])
-    return str(body)  # cut by the caller, after redaction
+        return shown(body["message"])
+    return shown(body)  # redacted and cut by the caller
 
 
 def _data(body: Any) -> Any:
@@ -169,7 +169,7 @@ class ListmonkBackend:
             json={**fields, "lists": lists, "subscribers": list(addresses)},
         )
 
-    def send(self, remote: Remote) -> Remote:
+    def send(self, remote: Remote, journal: Journal | None = None) -> Remote:
         def applied() -> Remote | None:
             now = self.status(remote)
             return now if now.state != DRAFT else None

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.config import Config
-from pipeline.newsletter.backends.base import DRAFT, SENT, Remote
+from pipeline.newsletter.backends.base import DRAFT, SENT, Journal, Remote
 from pipeline.newsletter.compose import Digest, list_domain
 from pipeline.newsletter.message import build_message
 from pipeline.output import write_if_changed
@@ -84,7 +84,7 @@ class OutboxBackend:
     def test_send(self, remote: Remote, addresses: Sequence[str]) -> None:
         """Nothing to send through: the preview files already are the test copy."""
 
-    def send(self, remote: Remote) -> Remote:
+    def send(self, remote: Remote, journal: Journal | None = None) -> Remote:
         write_if_changed(self._marker(remote.id), f"{self.now.isoformat()}\n".encode())
         return Remote(id=remote.id, state=SENT, status="sent")
 

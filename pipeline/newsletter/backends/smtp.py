@@ -1,7 +1,11 @@
 """Plain SMTP: one multipart/alternative message to the list address, or one per subscriber.
 
-SMTP keeps no state we can query, so ``find`` knows nothing and the engine relies on the
-ledger alone (see :mod:`pipeline.newsletter.deliver` for how a crash is healed).
+SMTP keeps no state we can query, so ``find`` knows nothing and the ledger keeps progress
+per recipient (a :class:`~.base.Journal`): each message is written up to its final ``.``,
+the ledger says ``sending`` for that recipient, the ``.`` goes, and the server's answer is
+recorded. A run that stops part-way is resumed by the next: recipients delivered are
+skipped, and so is the one whose ``.`` had gone without an answer recorded (the server may
+have taken it: at most once). A crash anywhere before the ``.`` leaves nothing half-sent.
 """
 
 from __future__ import annotations
@@ -10,16 +14,19 @@ import dataclasses
 import hashlib
 import hmac
 import html
+import re
 import smtplib
 import ssl
 from collections.abc import Sequence
 from datetime import datetime
+from email import policy
+from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import quote
 
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
-from pipeline.newsletter.backends.base import DRAFT, SENT, Remote
+from pipeline.newsletter.backends.base import DRAFT, SENT, Journal, Remote
 from pipeline.newsletter.compose import Digest, list_domain
 from pipeline.newsletter.errors import DeliveryError
 from pipeline.newsletter.message import build_message
@@ -144,48 +151,146 @@ class SmtpBackend:
             text=digest.text.replace(url, mine),
         )
 
-    def _deliver(self, digest: Digest, addresses: Sequence[str], *, test: bool) -> Remote:
-        delivered = 0
+    def _deliver(
+        self,
+        digest: Digest,
+        addresses: Sequence[str],
+        *,
+        test: bool,
+        journal: Journal | None = None,
+    ) -> Remote:
+        earlier = 0
         refused: list[str] = []
+        unsure: list[str] = []
+        todo = []
+        for address in addresses:
+            done = journal.status(address) if journal is not None else ""
+            if done == "delivered":
+                earlier += 1
+            elif done == "in-flight":
+                unsure.append(address)
+            else:
+                todo.append(address)
+        accepted: list[str] = []
         try:
-            server = self._connect()
-            try:
-                for address in addresses:
-                    msg = build_message(
-                        self._personal(digest, address),
-                        from_address=self.nl.from_address,
-                        to=address,
-                        date=self.now,
-                        domain=self.domain,
-                        test=test,
-                        unsubscribe_override=self._unsubscribe_for(address),
-                    )
-                    try:
-                        server.send_message(msg, from_addr=self.nl.from_address, to_addrs=[address])
-                        delivered += 1
-                    except smtplib.SMTPRecipientsRefused:
-                        refused.append(address)
-            finally:
-                try:
-                    server.quit()
-                except (smtplib.SMTPException, OSError):
-                    server.close()
+            if todo:
+                self._send_each(digest, todo, test, journal, accepted, refused)
         except (smtplib.SMTPException, OSError) as exc:
+            rest = "; the next --send delivers to the rest" if journal is not None else ""
             raise DeliveryError(
                 f"SMTP {self.nl.smtp_host}:{self.nl.smtp_port}: {type(exc).__name__}: "
-                f"{redact(str(exc), limit=300)} ({delivered} of {len(addresses)} delivered)",
-                delivered=delivered,
+                f"{redact(str(exc), limit=300)} ({earlier + len(accepted)} of {len(addresses)} "
+                f"delivered{rest})"
             ) from None
-        if not delivered:
+        delivered = len(accepted)
+        if not delivered and not earlier and not unsure:
             raise DeliveryError(f"SMTP refused every recipient: {', '.join(refused)}")
-        note = f"refused: {', '.join(refused)}" if refused else ""
-        return Remote(id=digest.key, state=SENT, status=f"delivered to {delivered}", note=note)
+        notes = []
+        if journal is not None and journal.resumed:
+            notes.append(f"resumed: {earlier} delivered by an earlier run, {delivered} by this one")
+        if unsure:
+            notes.append(
+                f"{len(unsure)} handed over when an earlier run stopped, not sent again "
+                "(at most once)"
+            )
+        if refused:
+            notes.append(f"refused: {', '.join(refused)}")
+        warnings = tuple(
+            f"{a}: handed to the server when an earlier run stopped, before the server "
+            "confirmed it; not sent again (at most once: check that it arrived)"
+            for a in unsure
+        )
+        return Remote(
+            id=digest.key,
+            state=SENT,
+            status=f"delivered to {earlier + delivered}",
+            note="; ".join(notes),
+            warnings=warnings,
+        )
+
+    def _send_each(
+        self,
+        digest: Digest,
+        addresses: Sequence[str],
+        test: bool,
+        journal: Journal | None,
+        accepted: list[str],
+        refused: list[str],
+    ) -> None:
+        """One connection, one transaction per address; outcomes appended as they happen."""
+        server = self._connect()
+        try:
+            for address in addresses:
+                msg = build_message(
+                    self._personal(digest, address),
+                    from_address=self.nl.from_address,
+                    to=address,
+                    date=self.now,
+                    domain=self.domain,
+                    test=test,
+                    unsubscribe_override=self._unsubscribe_for(address),
+                )
+                ok = _hand_over(server, msg, self.nl.from_address, address, journal)
+                (accepted if ok else refused).append(address)
+        finally:
+            try:
+                server.quit()
+            except (smtplib.SMTPException, OSError):
+                server.close()
 
     def test_send(self, remote: Remote, addresses: Sequence[str]) -> None:
         self._deliver(self._digests[remote.id], addresses, test=True)
 
-    def send(self, remote: Remote) -> Remote:
-        return self._deliver(self._digests[remote.id], self.recipients(), test=False)
+    def send(self, remote: Remote, journal: Journal | None = None) -> Remote:
+        return self._deliver(
+            self._digests[remote.id], self.recipients(), test=False, journal=journal
+        )
 
     def status(self, remote: Remote) -> Remote:
         return remote
+
+
+def _hand_over(
+    server: smtplib.SMTP,
+    msg: EmailMessage,
+    sender: str,
+    address: str,
+    journal: Journal | None,
+) -> bool:
+    """One SMTP transaction (what ``send_message`` does), with the journal told just before
+    the final ``.``: until then the server discards the message if we vanish, after it the
+    message may be delivered. False when the server refuses the recipient or the message."""
+    international = not (sender.isascii() and address.isascii())
+    options = ["SMTPUTF8", "BODY=8BITMIME"] if international else []
+    data = msg.as_bytes(policy=policy.SMTPUTF8 if international else policy.SMTP)
+    server.ehlo_or_helo_if_needed()
+    code, answer = server.mail(sender, options)
+    if code != 250:
+        server.rset()
+        raise smtplib.SMTPSenderRefused(code, answer, sender)
+    code, answer = server.rcpt(address)
+    if code not in (250, 251):
+        server.rset()
+        return False
+    code, answer = server.docmd("DATA")
+    if code != 354:
+        server.rset()
+        raise smtplib.SMTPDataError(code, answer)
+    data = _LEADING_DOT.sub(b"..", data)
+    server.send(data if data.endswith(b"\r\n") else data + b"\r\n")
+    if journal is not None:
+        journal.handing_over(address)
+    server.send(b".\r\n")
+    code, answer = server.getreply()
+    if code != 250:
+        if journal is not None:
+            journal.refused(address)
+        server.rset()
+        return False
+    if journal is not None:
+        journal.accepted(address)
+    return True
+
+
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+"""RFC 5321 4.5.2 transparency: a line starting with ``.`` gets a second one."""
