@@ -20,7 +20,7 @@ from urllib.parse import quote, unquote, urljoin
 from cmarkgfm.cmark import Options
 
 from pipeline.model import LinkRef, SourceDoc
-from pipeline.paths import asset_url, iri_to_uri, is_external, url_scheme
+from pipeline.paths import asset_url, image_url_problem, iri_to_uri, is_external, url_scheme
 from pipeline.render import RENDERER_VERSION
 from pipeline.render.cmark import to_html
 from pipeline.render.gitbook import gitbook_plugin, parse_args
@@ -358,5 +358,47 @@ def scan(
     return SourceDoc(source, tuple(ctx.links), frozenset(ctx.anchors), tuple(ctx.headings))
 
 
+_IMAGE_SCHEME_HINT = re.compile(r"\](?:\(|:)\s*<?(?!https?://)[^\s)>]*?[:&]", re.I)
+"""A link destination or reference definition that may hold a scheme other than http(s) (or
+an entity that may spell one): only then is the body parsed for its images."""
+
+
+def image_problems(body: str, line_offset: int = 0) -> list[tuple[int, str]]:
+    """(line, message) for each image of a Markdown body shown from a URL that is neither
+    http(s) nor a relative path (``![x](javascript:...)``, also by reference or entity)."""
+    if not _IMAGE_SCHEME_HINT.search(body):
+        return []
+    out: list[tuple[int, str]] = []
+    for tok in _image_engine().parse(body):
+        if tok.type != "inline" or not tok.children:
+            continue
+        line = line_offset + 1 + (tok.map[0] if tok.map else 0)
+        for child in tok.children:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "text":
+                line += child.content.count("\n")
+            elif child.type == "image":
+                problem = image_url_problem(str(child.attrs.get("src", "")))
+                if problem:
+                    out.append((line, f"image {problem}"))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _image_engine() -> MarkdownIt:
+    """A markdown-it that keeps every image, whatever its URL: the link scan's engine drops
+    ``javascript:`` ones (markdown-it's ``validateLink``), which cmark-gfm renders."""
+    from markdown_it import MarkdownIt
+
+    class KeepEveryLink(MarkdownIt):
+        def validateLink(self, url: str) -> bool:  # markdown-it's name: every URL kept
+            return True
+
+    md = KeepEveryLink("commonmark", {"html": True, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    return md
+
+
 UrlRewriter = Callable[[str, str], str]
-__all__ = ["RENDERER_VERSION", "PageContext", "parse_args", "render", "scan"]
+__all__ = ["RENDERER_VERSION", "PageContext", "image_problems", "parse_args", "render", "scan"]
