@@ -31,7 +31,7 @@ from pipeline.ids import IdLedger
 from pipeline.loadcache import LoadCache, Record, pack, text_digest
 from pipeline.model import KIND_OF_SECTION, SECTION_OF_KIND, Event, Item, Site
 from pipeline.parallel import pool_size
-from pipeline.paths import url_error
+from pipeline.paths import image_url_problem, url_error
 from pipeline.podcast.episode import EPISODE_KEYS
 from pipeline.render.slugs import github_slug
 from pipeline.text import clean
@@ -747,6 +747,8 @@ def _build_item(
         chk.error("draft", f"expected true or false, got {draft!r}")
         draft = False
     image = chk.string(meta, "image")
+    if image and kind != "episode" and (problem := image_url_problem(image)):
+        chk.error("image", problem)  # an episode's artwork has checks of its own
 
     item_id = chk.string(meta, "id")
     if "id" in meta and (item_id is None or not item_id.strip()):
@@ -768,6 +770,12 @@ def _build_item(
         preprocess(body, unbalanced)
         for n, message in sorted(unbalanced):
             chk.warnings.append(Problem(doc.source, parsed.body_line + n, "body", message))
+
+    if "]" in parsed.body:  # an image needs brackets: the renderer is imported only then
+        from pipeline.render.markdown import image_problems
+
+        for line, message in image_problems(parsed.body, parsed.body_line - 1):
+            chk.error("body", message, line=line)
 
     known = (
         COMMON_KEYS

@@ -85,6 +85,21 @@ def _idna(host: str) -> str:
     return str(idna.encode(host, uts46=True).decode("ascii"))
 
 
+_SCHEME = re.compile(r"[\x00-\x20]*([A-Za-z][A-Za-z0-9+.-]*):")
+IMAGE_SCHEMES = ("http", "https")
+"""The only schemes an image may be shown from; a relative path names a local file."""
+
+
+def image_url_problem(target: str) -> str | None:
+    """Why ``target`` may not be an image's URL (``javascript:``, ``data:``, ``file:``), or
+    None for an http(s) URL or a relative path. The scheme is read as browsers read it:
+    blanks and controls before it, tabs and line breaks inside it, ignored."""
+    m = _SCHEME.match(target.replace("\t", "").replace("\n", "").replace("\r", ""))
+    if m is None or m.group(1).lower() in IMAGE_SCHEMES:
+        return None
+    return f"{target!r} is not an image URL: use http(s) or a path inside the content folder"
+
+
 def url_error(value: str) -> str | None:
     """Why ``value`` is not a URL at all (``https://[::1``: a host no parser takes), or None.
     Such text cannot be followed, and its scheme cannot be trusted."""

@@ -25,6 +25,7 @@ import jinja2
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
 from pipeline.model import Item
+from pipeline.syndication.common import summary  # plain text; the HTML template escapes it
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "newsletter"
 """Templates shipped with the package; a community overrides either file in its own folder."""
@@ -150,27 +151,6 @@ def _newest_first(item: Item) -> tuple[float, str]:
 
 
 # -- text helpers ---------------------------------------------------------------------------
-
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MD_MARK = re.compile(r"(\*\*|__|\*|_|`)")
-
-
-def summary(item: Item, limit: int = 300) -> str:
-    """The description, else the first prose paragraph of the Markdown body, shortened."""
-    text = item.description or ""
-    if not text:
-        for block in re.split(r"\n\s*\n", item.body):
-            block = block.strip()
-            if not block or block[0] in "#<>|!-*{" or block.startswith(("```", "~~~", "    ")):
-                continue
-            text = block
-            break
-    text = _MD_LINK.sub(r"\1", text)
-    text = _MD_MARK.sub("", text)
-    text = " ".join(text.split())
-    if len(text) > limit:
-        text = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
-    return text
 
 
 def _date_text(value: datetime | None) -> str:

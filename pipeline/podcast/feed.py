@@ -22,6 +22,7 @@ from pipeline.paths import OutsideRoot, resolve_inside
 from pipeline.podcast.chapters import chapters_document, chapters_from_body
 from pipeline.podcast.episode import generated_chapters_path
 from pipeline.podcast.show import cover_url, feed_url, show_guid
+from pipeline.syndication.common import summary_html
 from pipeline.text import clean
 
 NAMESPACES = {
@@ -31,7 +32,6 @@ NAMESPACES = {
     "content": "http://purl.org/rss/1.0/modules/content/",
 }
 DESCRIPTION_MAX_BYTES = 4000
-_TAG = re.compile(r"<[^>]*>")
 
 
 def _esc(text: str) -> str:
@@ -52,18 +52,10 @@ def rfc822(value: datetime) -> str:
     return format_datetime(value.astimezone(UTC), usegmt=True)
 
 
-def truncate_bytes(text: str, limit: int = DESCRIPTION_MAX_BYTES) -> str:
-    """``text`` cut to at most ``limit`` UTF-8 bytes, never inside a character."""
-    data = text.encode("utf-8")
-    if len(data) <= limit:
-        return text
-    return data[: limit - 3].decode("utf-8", "ignore").rstrip() + "…"
-
-
 def summary(item: Item) -> str:
-    """The plain-text episode description: front matter ``description`` or the notes' text."""
-    text = item.description or html.unescape(_TAG.sub(" ", item.html or item.body))
-    return truncate_bytes(" ".join(clean(text).split()))
+    """The episode's ``<description>``: its summary as HTML (apps decode it as HTML), at most
+    4000 bytes."""
+    return summary_html(item, DESCRIPTION_MAX_BYTES)
 
 
 class _Writer:

@@ -20,10 +20,11 @@ from urllib.parse import quote, unquote, urljoin
 from cmarkgfm.cmark import Options
 
 from pipeline.model import LinkRef, SourceDoc
-from pipeline.paths import asset_url, iri_to_uri, is_external, url_scheme
+from pipeline.paths import asset_url, image_url_problem, iri_to_uri, is_external, url_scheme
 from pipeline.render import RENDERER_VERSION
 from pipeline.render.cmark import to_html
-from pipeline.render.gitbook import TAG, gitbook_plugin, parse_args
+from pipeline.render.gitbook import gitbook_plugin, parse_args
+from pipeline.render.gitbook_leftovers import drop_split_tags, without_tags
 from pipeline.render.gitbook_text import preprocess
 from pipeline.render.sanitize import sanitize
 from pipeline.render.slugs import Slugger
@@ -75,7 +76,8 @@ class PageContext:
             return self.url + target
         if is_external(target):
             active = url_scheme(target) in ("javascript", "vbscript", "data")
-            return "#" if active and kind != "image" else iri_to_uri(target)
+            data_image = kind == "image" and target[:11].lower() == "data:image/"
+            return "#" if active and not data_image else iri_to_uri(target)
         if target.startswith("/"):
             return urljoin(self.site_url or self.url, target)
         path, _, frag = target.partition("#")
@@ -275,23 +277,33 @@ _BACKSLASH_AT_END = re.compile(r"\\(?=</(?:p|li|h[1-6]|td|th)>)")
 def render(body: str, ctx: PageContext) -> str:
     """Render a Markdown body to HTML with absolute URLs; ``ctx`` collects assets and ids.
 
-    cmark-gfm (C, CommonMark-exact) renders; GitBook tags are turned into HTML before and URLs
-    and heading ids are rewritten after. A body with raw HTML of its own goes through the
-    tokenizing sanitizer; one without needs only a regex over the attributes cmark wrote.
+    cmark-gfm (C, CommonMark-exact) renders; GitBook tags are turned into HTML before (those
+    left over are removed from the Markdown text, never from HTML), heading ids are added
+    after, and the last step makes URLs absolute: a body with raw HTML of its own goes
+    through the tokenizing sanitizer, one without needs only a regex over the attributes
+    cmark wrote. Nothing edits the HTML after that step.
     """
-    out = to_html(preprocess(body), _OPTIONS, _EXTENSIONS)
-    if _RAW_HTML.search(body):
+    text = drop_split_tags(body)
+    out = to_html(preprocess(text), _OPTIONS, _EXTENSIONS)
+    out = _HEADING.sub(_heading_with_id(ctx), out)
+    out = _BACKSLASH_AT_END.sub("", out)  # GitBook's trailing backslash at the end of a block
+    if _has_raw_html(body, text):
         out, anchors = sanitize(
             out, lambda raw, kind, _line: ctx.resolve(_author_form(raw), kind), ctx.line_offset
         )
         ctx.anchors.update(anchors)
     else:
         out = _URL_ATTR.sub(lambda m: _absolute_attr(ctx, m), out)
-    out = _HEADING.sub(_heading_with_id(ctx), out)
-    out = _BACKSLASH_AT_END.sub("", out)  # GitBook's trailing backslash at the end of a block
-    if "{%" in out:  # a tag inside code stays; anything else is a leftover
-        out = _strip_leftover_tags(out)
     return out
+
+
+def _has_raw_html(body: str, text: str) -> bool:
+    """Whether the author wrote markup: in the body, or spelt by the text around a GitBook tag
+    once the tag is gone (``<{% x %}img onerror=...>``, on one line or two). The pre-pass's
+    own HTML is ours."""
+    if _RAW_HTML.search(body) or (text is not body and _RAW_HTML.search(text)):
+        return True
+    return "{%" in text and _RAW_HTML.search(without_tags(text)) is not None
 
 
 _AS_WRITTEN = re.compile(
@@ -329,11 +341,6 @@ def _heading_with_id(ctx: PageContext) -> Callable[[re.Match[str]], str]:
     return sub
 
 
-def _strip_leftover_tags(out: str) -> str:
-    parts = re.split(r"(<code[^>]*>.*?</code>)", out, flags=re.S)
-    return "".join(p if p.startswith("<code") else TAG.sub("", p) for p in parts)
-
-
 def scan(
     text: str,
     source: str,
@@ -351,5 +358,47 @@ def scan(
     return SourceDoc(source, tuple(ctx.links), frozenset(ctx.anchors), tuple(ctx.headings))
 
 
+_IMAGE_SCHEME_HINT = re.compile(r"\](?:\(|:)\s*<?(?!https?://)[^\s)>]*?[:&]", re.I)
+"""A link destination or reference definition that may hold a scheme other than http(s) (or
+an entity that may spell one): only then is the body parsed for its images."""
+
+
+def image_problems(body: str, line_offset: int = 0) -> list[tuple[int, str]]:
+    """(line, message) for each image of a Markdown body shown from a URL that is neither
+    http(s) nor a relative path (``![x](javascript:...)``, also by reference or entity)."""
+    if not _IMAGE_SCHEME_HINT.search(body):
+        return []
+    out: list[tuple[int, str]] = []
+    for tok in _image_engine().parse(body):
+        if tok.type != "inline" or not tok.children:
+            continue
+        line = line_offset + 1 + (tok.map[0] if tok.map else 0)
+        for child in tok.children:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "text":
+                line += child.content.count("\n")
+            elif child.type == "image":
+                problem = image_url_problem(str(child.attrs.get("src", "")))
+                if problem:
+                    out.append((line, f"image {problem}"))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _image_engine() -> MarkdownIt:
+    """A markdown-it that keeps every image, whatever its URL: the link scan's engine drops
+    ``javascript:`` ones (markdown-it's ``validateLink``), which cmark-gfm renders."""
+    from markdown_it import MarkdownIt
+
+    class KeepEveryLink(MarkdownIt):
+        def validateLink(self, url: str) -> bool:  # markdown-it's name: every URL kept
+            return True
+
+    md = KeepEveryLink("commonmark", {"html": True, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    return md
+
+
 UrlRewriter = Callable[[str, str], str]
-__all__ = ["RENDERER_VERSION", "PageContext", "parse_args", "render", "scan"]
+__all__ = ["RENDERER_VERSION", "PageContext", "image_problems", "parse_args", "render", "scan"]

@@ -14,15 +14,55 @@ from pipeline.model import Item
 from pipeline.render.slugs import github_slug
 from pipeline.text import clean
 
-_TAGS = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<(?:/?([A-Za-z][A-Za-z0-9-]*)[^>]*|[^>]*)>")
+"""A tag of our HTML, its name in group 1 (a ``<`` in text or in a value is escaped)."""
+_INLINE = frozenset(
+    [
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "cite",
+        "code",
+        "data",
+        "del",
+        "dfn",
+        "em",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+        "wbr",
+    ]
+)
+"""Elements inside a line of text: their tags join the text around them, every other tag
+(a paragraph, a list item, a line break) parts it with a space."""
 _SPACE = re.compile(r"\s+")
 SUMMARY_CHARS = 300
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
+def _gap(m: re.Match[str]) -> str:
+    return "" if (m.group(1) or "").lower() in _INLINE else " "
+
+
 def plain(html_text: str) -> str:
-    """Visible text of an HTML fragment, whitespace collapsed."""
-    return _SPACE.sub(" ", html.unescape(_TAGS.sub(" ", html_text))).strip()
+    """Visible text of an HTML fragment, whitespace collapsed: ``See the <a>docs</a>, then
+    <b>stop</b>.`` reads ``See the docs, then stop.``, not ``See the docs , then stop .``."""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(_gap, html_text))).strip()
 
 
 def truncate(text: str, limit: int) -> str:
@@ -36,11 +76,32 @@ def truncate(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:.") + "…"
 
 
-def summary(item: Item) -> str:
-    """The item's description, or the start of its text."""
+def summary(item: Item, limit: int = SUMMARY_CHARS) -> str:
+    """The item's summary as plain text: its description, or the start of its text. Where a
+    reader decodes the field as HTML (RSS and podcast ``<description>``, the digest's HTML),
+    it is written with :func:`summary_html`."""
     if item.description:
         return clean(" ".join(item.description.split()))
-    return clean(truncate(plain(item.html), SUMMARY_CHARS))
+    return clean(truncate(plain(item.html), limit))
+
+
+def summary_html(item: Item, max_bytes: int | None = None) -> str:
+    """:func:`summary` as HTML that shows exactly its text: a code sample
+    ``<img src=x onerror=...>`` or markup in a ``description:`` stays text in a reader.
+    With ``max_bytes``, the HTML is cut to fit, never inside a character or an escape."""
+    text = summary(item, max_bytes or SUMMARY_CHARS)
+    out = html.escape(text, quote=False)
+    if max_bytes is None or len(out.encode("utf-8")) <= max_bytes:
+        return out
+    kept: list[str] = []
+    size = 0
+    for char in text:
+        piece = html.escape(char, quote=False)
+        size += len(piece.encode("utf-8"))
+        if size > max_bytes - 3:  # room for the ellipsis
+            break
+        kept.append(piece)
+    return "".join(kept).rstrip() + "…"
 
 
 def newest(items: Sequence[Item]) -> dt.datetime:

@@ -12,7 +12,7 @@ from email.utils import format_datetime
 from pipeline import __version__
 from pipeline.config import Config
 from pipeline.model import Item
-from pipeline.syndication.common import FeedFormat, FeedPage, newest, summary
+from pipeline.syndication.common import FeedFormat, FeedPage, newest, summary_html
 from pipeline.syndication.xmlwrite import cdata, el, empty
 from pipeline.text import clean
 
@@ -78,7 +78,7 @@ def _item(item: Item) -> str:
         parts.append(el("pubDate", rfc822(item.date)))
     parts.extend(el("dc:creator", a) for a in item.authors)
     parts.extend(el("category", t) for t in item.tags)
-    parts.append(el("description", summary(item)))
+    parts.append(el("description", summary_html(item)))  # readers decode it as HTML
     parts.append(f"<content:encoded>{cdata(item.html)}</content:encoded>")
     if item.episode:
         a = item.episode.audio

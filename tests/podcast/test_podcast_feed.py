@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 import uuid
 import xml.etree.ElementTree as ET
@@ -13,7 +14,7 @@ import feedparser
 from pipeline.config import Config
 from pipeline.feedlint import lint_feed
 from pipeline.model import Item
-from pipeline.podcast.feed import podcast_files, render_podcast_feed, truncate_bytes
+from pipeline.podcast.feed import podcast_files, render_podcast_feed
 from pipeline.podcast.show import pin_guid, podcast_guid_for, show_guid
 from tests.podcast.conftest import BASE, replace_podcast
 
@@ -192,13 +193,40 @@ def test_text_hygiene_and_cdata(items: list[Item], config: Config) -> None:
     item = channel(data).find("item")
     assert item is not None
     assert item.findtext("title") == "Café night"
-    assert item.findtext("description") == "ok & <fine>"
+    assert item.findtext("description") == "ok &amp; &lt;fine&gt;"  # HTML showing the text
     assert item.findtext("content:encoded", namespaces=NS) == "<p>a ]]> b</p>"
 
 
-def test_description_cut_at_4000_bytes_on_a_character() -> None:
-    text = "é" * 3000
-    cut = truncate_bytes(text)
+def test_a_podcast_app_shows_the_description_as_text(items: list[Item], config: Config) -> None:
+    """Apps decode ``<description>`` as HTML: markup in the notes' code or in a
+    ``description:`` must reach them as text, not as an element."""
+    code = "<img src=x onerror=alert(1)>"
+    notes = dataclasses.replace(
+        items[0], description=None, html=f"<p>Run <code>{html.escape(code)}</code>, done.</p>"
+    )
+    described = dataclasses.replace(items[1], description=f"<b>Bold</b> {code}")
+    entries = feedparser.parse(render_podcast_feed([notes, described], config)).entries
+    assert [html.unescape(e.summary) for e in entries] == [
+        f"Run {code}, done.",
+        f"<b>Bold</b> {code}",
+    ]
+    assert all("<" not in e.summary for e in entries)  # feedparser's HTML: text, no element
+
+
+def test_description_of_4000_bytes_counts_its_escapes(items: list[Item], config: Config) -> None:
+    long = dataclasses.replace(items[0], description="<&> " * 2000)
+    item = channel(render_podcast_feed([long], config)).find("item")
+    assert item is not None
+    text = item.findtext("description") or ""
+    assert len(text.encode("utf-8")) <= 4000 and text.endswith("…")
+    assert html.unescape(text).startswith("<&> <&>")
+
+
+def test_description_cut_at_4000_bytes_on_a_character(items: list[Item], config: Config) -> None:
+    long = dataclasses.replace(items[0], description="é" * 3000)
+    item = channel(render_podcast_feed([long], config)).find("item")
+    assert item is not None
+    cut = item.findtext("description") or ""
     assert len(cut.encode("utf-8")) <= 4000
     assert cut.endswith("…") and set(cut[:-1]) == {"é"}
 
