@@ -15,6 +15,7 @@ import pytest
 
 from tests.hostile.sites import (
     SECRET_MARKER,
+    Run,
     assert_clean_outcome,
     check_outputs,
     essay,
@@ -49,6 +50,17 @@ def outside(tmp_path: Path) -> Path:
     return folder
 
 
+def _assert_outcome(run: Run, target: str, field: str) -> None:
+    """A ``file:`` URL is refused at its line (nothing written); any other spelling builds, its
+    target resolved inside the site or left as a link, never read from outside."""
+    assert_clean_outcome(run)
+    if target.startswith("file:"):
+        assert run.exit_code == 2, run.stderr
+        assert any("hostile.md:" in p and f": {field}: " in p for p in run.problems), run.stderr
+    else:
+        assert run.exit_code == 0, run.stderr
+
+
 def assert_nothing_leaked(out: Path, outside: Path) -> None:
     names = {p.name for p in outside.iterdir()}
     for path in output_files(out):
@@ -69,10 +81,9 @@ def test_markdown_links_and_images_outside_the_root(
     site = tmp_path / "site"
     make_site(site, {"essays/hostile.md": essay("Hostile", body=body)})
     run = run_build(site)
-    assert_clean_outcome(run)
-    if run.exit_code == 0:
-        check_outputs(site / "out")
-        assert_nothing_leaked(site / "out", outside)
+    _assert_outcome(run, target, "body")
+    check_outputs(site / "out")
+    assert_nothing_leaked(site / "out", outside)
 
 
 @pytest.mark.parametrize("target", HOSTILE_TARGETS)
@@ -81,9 +92,8 @@ def test_front_matter_image_outside_the_root(tmp_path: Path, outside: Path, targ
     site = tmp_path / "site"
     make_site(site, {"essays/hostile.md": essay("Hostile", image=f"'{target}'")})
     run = run_build(site)
-    assert_clean_outcome(run)
-    if run.exit_code == 0:
-        assert_nothing_leaked(site / "out", outside)
+    _assert_outcome(run, target, "image")
+    assert_nothing_leaked(site / "out", outside)
 
 
 def test_symlinked_asset_pointing_outside_is_not_copied(tmp_path: Path, outside: Path) -> None:
@@ -100,9 +110,9 @@ def test_symlinked_asset_pointing_outside_is_not_copied(tmp_path: Path, outside:
     (site / "content/essays/dir").symlink_to(outside, target_is_directory=True)
     run = run_build(site)
     assert_clean_outcome(run)
-    if run.exit_code == 0:
-        check_outputs(site / "out")
-        assert_nothing_leaked(site / "out", outside)
+    assert run.exit_code == 0, run.stderr  # built, with the links pointing at nothing copied
+    check_outputs(site / "out")
+    assert_nothing_leaked(site / "out", outside)
 
 
 def test_symlinked_markdown_file_pointing_outside_is_refused(tmp_path: Path, outside: Path) -> None:
