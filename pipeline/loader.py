@@ -79,7 +79,7 @@ GITBOOK_KEYS = {
 EVENT_KEYS = {"starts", "ends", "location", "url", "sequence", "timezone", "all_day"}
 KINDS = {*SECTION_OF_KIND, "page"}
 _SLUG = re.compile(r"^[\w][\w.-]*$")
-_H1 = re.compile(r"^[ ]{0,3}#[ \t]+(.+?)[ \t#]*$", re.M)
+_H1 = re.compile(r"^[ ]{0,3}#[ \t]+(.+)$", re.M)  # closing blanks and # cut after: not quadratic
 SKIP_DIRS = {"node_modules", "_book"}
 
 
@@ -626,7 +626,7 @@ def _h1_title(meta: Mapping[str, Any], body: str) -> tuple[str | None, str]:
         return None, body
     if not body[: m.start()].strip():
         body = body[: m.start()] + body[m.end() :]
-    return heading_text(m.group(1)), body
+    return heading_text(m.group(1).rstrip(" \t#") or m.group(1)[:1]), body
 
 
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
