@@ -143,14 +143,16 @@ def validate(
     """
     from pipeline.errors import ContentError
     from pipeline.loader import load_site
+    from pipeline.preflight import check_site
 
     started = time.perf_counter()
     cfg, content = open_config(config_path, content_dir)
     site = load_site(cfg, content, strict=strict)
+    now = dt.datetime.now(dt.UTC)
+    check_site(cfg, content, site, now)  # everything a build would refuse
     report_warnings(site.warnings, quiet)
     if strict and site.warnings:
         raise ContentError(site.warnings)
-    now = dt.datetime.now(dt.UTC)
     live = site.published(now)
     if fmt == "json":
         click.echo(
