@@ -318,7 +318,10 @@ def _safe(root: Path, rel: str) -> Path | None:
         _, path = resolve_inside(root, "", rel)
     except OutsideRoot:
         return None
-    return path if path.is_file() else None
+    try:
+        return path if path.is_file() else None
+    except OSError:  # a name the file system refuses (too long): reported by the loader
+        return None
 
 
 def _lint_podcast(data: bytes) -> None:

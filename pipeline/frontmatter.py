@@ -151,7 +151,9 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], offset: int, depth: in
     return size
 
 
-_SIMPLE_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*?))? *")
+_SIMPLE_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: ++((?:[^ ]| ++(?=[^ ]))*+))? *+")
+"""``key: value``, the value without its closing blanks; possessive, so a run of blanks inside
+a value is read once (a lazy value before `` *`` read it once per blank: quadratic)."""
 _QUOTED = re.compile(r"\"([^\"\\]*)\"|'([^']*)'")
 _PLAIN_START = r"[^-?:,\[\]{}#&*!|>'\"%@`\s]"
 """A plain scalar's first character: no indicator, no blank."""

@@ -364,9 +364,12 @@ def _key_lines(text: str) -> dict[str, int]:
     """Line of each top-level key of a simple YAML map (best effort, for messages)."""
     out: dict[str, int] = {}
     for n, line in enumerate(text.splitlines(), 1):
-        m = re.match(r"""^(?:"([^"]+)"|'([^']+)'|([^\s#'"][^:#]*?))\s*:""", line)
+        # possessive, the blanks before ":" cut after: a lazy key before \s*: read a run of
+        # blanks once per blank (quadratic)
+        m = re.match(r"""^(?:"([^"]+)"\s*:|'([^']+)'\s*:|([^\s#'"][^:#]*+):)""", line)
         if m:
             key = next(g for g in m.groups() if g is not None)
+            key = key if m.group(3) is None else key.rstrip()
             out.setdefault(key, n)
     return out
 

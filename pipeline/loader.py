@@ -30,6 +30,7 @@ from pipeline.frontmatter import FrontMatterError, Parsed, decode, split, split_
 from pipeline.ids import IdLedger
 from pipeline.loadcache import LoadCache, Record, pack, text_digest
 from pipeline.model import KIND_OF_SECTION, SECTION_OF_KIND, Event, Item, Site
+from pipeline.namelimits import kind_problem, name_problems
 from pipeline.parallel import pool_size
 from pipeline.paths import image_url_problem, url_error
 from pipeline.podcast.episode import EPISODE_KEYS
@@ -79,7 +80,7 @@ GITBOOK_KEYS = {
 EVENT_KEYS = {"starts", "ends", "location", "url", "sequence", "timezone", "all_day"}
 KINDS = {*SECTION_OF_KIND, "page"}
 _SLUG = re.compile(r"^[\w][\w.-]*$")
-_H1 = re.compile(r"^[ ]{0,3}#[ \t]+(.+?)[ \t#]*$", re.M)
+_H1 = re.compile(r"^[ ]{0,3}#[ \t]+(.+)$", re.M)  # closing blanks and # cut after: not quadratic
 SKIP_DIRS = {"node_modules", "_book"}
 
 
@@ -586,8 +587,7 @@ def _load_doc(
     chk = _Checker(doc, problems, warnings)
     meta = normalise_keys(chk, dict(doc.parsed.meta))
     kind = kind_for(doc.source, meta, gitbook)
-    if "kind" in meta and meta["kind"] not in KINDS:
-        chk.error("kind", f"expected one of {', '.join(sorted(KINDS))}, got {meta['kind']!r}")
+    problems.extend(kind_problem(doc.source, doc.parsed.lines, meta, KINDS))
     section = SECTION_OF_KIND.get(kind, posixpath.dirname(doc.source) or "pages")
     stem = posixpath.splitext(posixpath.basename(doc.source))[0]
     dated = _DATED_NAME.match(stem)
@@ -596,9 +596,10 @@ def _load_doc(
     slug = chk.string(meta, "slug") or github_slug(stem.replace("_", "-")) or "page"
     if "slug" in meta and not _SLUG.match(slug):
         chk.error("slug", f"expected letters, digits, '-', '_' or '.', got {slug!r}")
-    return _build_item(
-        cfg, root, doc, chk, meta, kind, section, slug, tz, ledger, existing, strict, cache_dir
-    )
+    args = (cfg, root, doc, chk, meta, kind, section, slug, tz, ledger, existing, strict)
+    item = _build_item(*args, cache_dir)
+    problems.extend(too_long := name_problems(item, doc.parsed.lines, meta) if item else [])
+    return None if too_long else item
 
 
 def reload_body(cfg: Config, content_dir: Path, source: str, digest: str) -> str:
@@ -628,7 +629,7 @@ def _h1_title(meta: Mapping[str, Any], body: str) -> tuple[str | None, str]:
         return None, body
     if not body[: m.start()].strip():
         body = body[: m.start()] + body[m.end() :]
-    return heading_text(m.group(1)), body
+    return heading_text(m.group(1).rstrip(" \t#") or m.group(1)[:1]), body
 
 
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")

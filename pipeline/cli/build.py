@@ -143,16 +143,15 @@ def validate(
     """
     from pipeline.linkcheck.dangling import with_link_warnings
     from pipeline.loader import load_site
-    from pipeline.model import Site
-    from pipeline.site import render_items
+    from pipeline.preflight import check_site
 
     started = time.perf_counter()
     cfg, content = open_config(config_path, content_dir)
     site = load_site(cfg, content, strict=strict)
-    site = Site(tuple(render_items(cfg, site.items, None)), site.warnings)  # links' targets
+    now = dt.datetime.now(dt.UTC)
+    site = check_site(cfg, content, site, now)  # rendered and planned: all a build would refuse
     site = with_link_warnings(cfg, content, site, strict=strict)
     report_warnings(site.warnings, quiet)
-    now = dt.datetime.now(dt.UTC)
     live = site.published(now)
     if fmt == "json":
         click.echo(

@@ -38,7 +38,8 @@ USER_AGENT = f"publish-linkcheck/{__version__}"
 BOT_WALL = frozenset({401, 403, 999})
 GONE = frozenset({404, 410})
 _ENV = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
-_ID = re.compile(rb"""<[^>]*?\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
+# a tag ends at the next "<" too: with "<" after "<" and no ">", each "<" read to the end
+_ID = re.compile(rb"""<[^<>]*?\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,12 @@
 nor the HTML buffer it returns: about 130 KB for an 18 KB post, so each render worker grew by
 650 MB at 10,000 posts. The same calls are made here, then ``cmark_node_free`` and the
 allocator's ``free`` (both exported by the extension module, reached with ctypes). Where the
-symbols cannot be found, rendering falls back to cmarkgfm's function: the same HTML, with the
+symbols cannot be found, the same calls are made without freeing: the same HTML, with the
 leak.
+
+cmark-gfm writes U+FFFE and U+FFFF (``&#65535;``, ``&#xFFFE;``) as the single bytes 0xFE and
+0xFF, which are not UTF-8 (cmarkgfm's own function then raises UnicodeDecodeError): the HTML
+is decoded with each such byte read as U+FFFD, the replacement character.
 """
 
 from __future__ import annotations
@@ -14,7 +18,6 @@ import ctypes
 import functools
 from collections.abc import Callable, Sequence
 
-import cmarkgfm
 from cmarkgfm import _cmark
 
 _ffi, _lib = _cmark.ffi, _cmark.lib
@@ -45,6 +48,10 @@ def _releasers() -> tuple[Callable[[int], None], Callable[[int], None]] | None:
 _RELEASERS = _releasers()
 
 
+def _keep(address: int) -> None:
+    """Frees nothing (the symbols to free with were not found)."""
+
+
 def _address(pointer: object) -> int:
     return int(_ffi.cast("uintptr_t", pointer))
 
@@ -65,12 +72,7 @@ def _extensions(names: tuple[str, ...]) -> tuple[object, ...]:
 def to_html(text: str, options: int, extensions: Sequence[str]) -> str:
     """``cmarkgfm.markdown_to_html_with_extensions(text, options, extensions)``, without
     leaking the tree and the buffer."""
-    if _RELEASERS is None:
-        html: str = cmarkgfm.markdown_to_html_with_extensions(
-            text, options=options, extensions=list(extensions)
-        )
-        return html
-    node_free, free = _RELEASERS
+    node_free, free = _RELEASERS or (_keep, _keep)
     parser = _lib.cmark_parser_new(options)
     try:
         for extension in _extensions(tuple(extensions)):
@@ -85,7 +87,7 @@ def to_html(text: str, options: int, extensions: Sequence[str]) -> str:
                 root, options, _lib.cmark_parser_get_syntax_extensions(parser)
             )
             try:
-                out: str = _ffi.string(raw).decode("utf-8")
+                out: str = _ffi.string(raw).decode("utf-8", "replace")
                 return out
             finally:
                 free(_address(raw))

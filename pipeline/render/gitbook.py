@@ -23,10 +23,17 @@ if TYPE_CHECKING:  # markdown-it is imported by the link scan alone (start-up ti
     from markdown_it.token import Token
     from markdown_it.utils import EnvType, OptionsDict
 
-TAG = re.compile(r"\{%\s*(@?[A-Za-z][\w/.-]*|(?=\s*%\}))((?:[^%]|%(?!\}))*)%\}")
+TAG = re.compile(r"\{%\s*+(@?[A-Za-z][\w/.-]*+|(?=%\}))((?:[^%{]|%(?!\})|\{(?!%))*+)%\}")
 """A tag: ``{% hint style="info" %}``, an integration block (``{% @github-files/github-code-block
-url="..." %}``: the name starts with ``@``), or an empty ``{% %}``."""
-_ARGS = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+url="..." %}``: the name starts with ``@``), or an empty ``{% %}``.
+
+Linear in the text searched: the quantifiers are possessive (never given back, so a long name
+or run of blanks without ``%}`` is not retried at every length), and a tag's text stops at the
+next ``{%``, so each character is read by at most one attempt (``{% a {% b %}`` is the tag
+``b``; without this, text with many ``{%`` and no ``%}`` was read once per ``{%``)."""
+_ARGS = re.compile(r"""(?<![\w-])([\w-]++)\s*+=\s*+(?:"([^"]*)"|'([^']*)'|(\S+))""")
+"""``name=value`` pairs; a name starts only where a word starts (else a long word without
+``=`` is tried from each of its characters: quadratic)."""
 
 CONTAINERS = {
     "hint",
@@ -85,20 +92,22 @@ def whole_tag(text: str) -> re.Match[str] | None:
     return m if m and m.end() == len(text.strip()) else None
 
 
-def find_end(lines: Sequence[str], start: int, name: str) -> int | None:
-    """Index of the ``{% endNAME %}`` line closing the container opened at ``lines[start]``."""
-    depth = 0
-    for n in range(start + 1, len(lines)):
-        m = whole_tag(lines[n].strip()) if "{%" in lines[n] else None
+def container_ends(lines: Sequence[str]) -> dict[int, int]:
+    """Index of each container-opening line -> index of the ``{% endNAME %}`` line closing it
+    (nested ones of the same name counted), for every container that is closed: one pass over
+    the lines, where a search from each opening line was quadratic in unclosed ones."""
+    ends: dict[int, int] = {}
+    open_at: dict[str, list[int]] = {}
+    for n, line in enumerate(lines):
+        m = whole_tag(line.strip()) if "{%" in line else None
         if not m:
             continue
-        if m.group(1) == name:
-            depth += 1
-        elif m.group(1) == "end" + name:
-            if depth == 0:
-                return n
-            depth -= 1
-    return None
+        name = m.group(1)
+        if name in CONTAINERS:
+            open_at.setdefault(name, []).append(n)
+        elif name.startswith("end") and open_at.get(name[3:]):
+            ends[open_at[name[3:]].pop()] = n
+    return ends
 
 
 def gitbook_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
@@ -110,10 +119,7 @@ def gitbook_block(state: StateBlock, start: int, end: int, silent: bool) -> bool
     name, args = m.group(1), parse_args(m.group(2))
     if silent:
         return True
-    close = None
-    if name in CONTAINERS:
-        found = find_end([_line(state, n) for n in range(start, end)], 0, name)
-        close = None if found is None else start + found
+    close = _close_line(state, start, end) if name in CONTAINERS else None
     if close is None:
         if name.startswith("end"):
             state.line = start + 1  # a stray end tag: drop it
@@ -138,6 +144,28 @@ def gitbook_block(state: StateBlock, start: int, end: int, silent: bool) -> bool
     state.parentType, state.lineMax = old_parent, old_max
     state.line = close + 1
     return True
+
+
+def _close_line(state: StateBlock, start: int, end: int) -> int | None:
+    """The line closing the container opened at ``start``, lines read as this block level
+    reads them (a blockquote's without their ``>``). The closing lines of every container from
+    ``start`` to ``end`` are found in one pass and kept for the later ones of the same block
+    level, which is named by its end line, indent and parent and by where ``start`` begins (a
+    search from each opening line was quadratic in unclosed ones)."""
+    memo: dict[tuple[object, ...], int | None] = state.env.setdefault("_gitbook_ends", {})
+    level = (end, state.blkIndent, state.parentType)
+    key = (*level, start, state.bMarks[start] + state.tShift[start])
+    if key not in memo:
+        lines = [_line(state, n) for n in range(start, end)]
+        ends = container_ends(lines)
+        for n, line in enumerate(lines):
+            if "{%" in line and (tag := whole_tag(line.strip())) and tag.group(1) in CONTAINERS:
+                at = start + n
+                close = ends.get(n)
+                memo[(*level, at, state.bMarks[at] + state.tShift[at])] = (
+                    None if close is None else start + close
+                )
+    return memo[key]
 
 
 def split_inline_tags(state: StateCore) -> None:

@@ -14,7 +14,7 @@ from pipeline.render.gitbook import (
     CONTAINERS,
     TAG,
     close_html,
-    find_end,
+    container_ends,
     open_html,
     parse_args,
     tag_html,
@@ -23,7 +23,31 @@ from pipeline.render.gitbook import (
 from pipeline.text import find_all
 
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
+_TICKS = re.compile(r"`++")
+
+
+def code_spans(line: str) -> list[tuple[int, int]]:
+    """(start, end) of each code span of ``line``: a run of backticks up to the next run of
+    the same length (CommonMark's rule). One pass: each run is looked up by its length, where a
+    regex (``(`+).+?\1``) tried every shorter run at every start, quadratic in long runs."""
+    runs = [(m.start(), m.end()) for m in _TICKS.finditer(line)]
+    later: dict[int, list[int]] = {}  # run length -> indexes of the runs of that length, last first
+    for i in range(len(runs) - 1, -1, -1):
+        later.setdefault(runs[i][1] - runs[i][0], []).append(i)
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(runs):
+        start, end = runs[i]
+        same = later[end - start]
+        while same and same[-1] <= i:
+            same.pop()
+        if same:
+            j = same.pop()
+            spans.append((start, runs[j][1]))
+            i = j + 1
+        else:
+            i += 1
+    return spans
 
 
 def _inline(line: str) -> str:
@@ -31,10 +55,10 @@ def _inline(line: str) -> str:
     if "{%" not in line:
         return line
     out, pos = [], 0
-    for span in _CODE_SPAN.finditer(line):
-        out.append(_replace_tags(line[pos : span.start()]))
-        out.append(span.group(0))
-        pos = span.end()
+    for start, end in code_spans(line):
+        out.append(_replace_tags(line[pos:start]))
+        out.append(line[start:end])
+        pos = end
     out.append(_replace_tags(line[pos:]))
     return "".join(out)
 
@@ -48,16 +72,28 @@ _MAY_STAND_ALONE = {"embed", "file"}
 _LIST_ITEM = re.compile(r"^\s*(?:[*+-]|\d{1,9}[.)])\s")
 
 
-def _continues_list(lines: list[str], n: int) -> bool:
+def _continues_list(lines: list[str], n: int, deciders: list[int]) -> bool:
     """Whether line ``n`` (indented four or more) sits inside a list item, not in indented
     code. The lines above it that are blank or indented as far belong to the same block
     (checking only the line just above took a code block's own lines for list content, and
-    rewrote the tags in a code sample); the first line above them decides."""
-    for prev in reversed(lines[:n]):
-        if not prev.strip() or prev.startswith(("    ", "\t")):
-            continue
-        return bool(_LIST_ITEM.match(prev)) or prev.startswith(" ")
-    return False
+    rewrote the tags in a code sample); the first line above them decides. ``deciders`` holds
+    that line for each line (see :func:`_deciders`)."""
+    if not deciders:
+        deciders.extend(_deciders(lines))
+    prev = deciders[n]
+    return prev >= 0 and (bool(_LIST_ITEM.match(lines[prev])) or lines[prev].startswith(" "))
+
+
+def _deciders(lines: list[str]) -> list[int]:
+    """For each line, the last line above it neither blank nor indented four or more (-1 for
+    none): found in one pass, not by walking up from each indented tag (quadratic)."""
+    found: list[int] = []
+    last = -1
+    for n, line in enumerate(lines):
+        found.append(last)
+        if line.strip() and not line.startswith(("    ", "\t")):
+            last = n
+    return found
 
 
 def _marked(body: str) -> list[int]:
@@ -84,6 +120,8 @@ def preprocess(body: str, problems: list[tuple[int, str]] | None = None) -> str:
     out: list[str] = []
     fence: str | None = None
     open_names: list[str] = []
+    ends = container_ends(lines)
+    deciders: list[int] = []  # filled when first needed
     done = 0
     for n in _marked(body):
         out.extend(lines[done:n])
@@ -102,7 +140,7 @@ def preprocess(body: str, problems: list[tuple[int, str]] | None = None) -> str:
             out.append(line)
             continue
         tag = whole_tag(stripped) if "{%" in stripped else None
-        if tag is not None and len(indent) >= 4 and not _continues_list(lines, n):
+        if tag is not None and len(indent) >= 4 and not _continues_list(lines, n, deciders):
             tag = None  # an indented code block: shown as written
             out.append(line)
             continue
@@ -113,7 +151,7 @@ def preprocess(body: str, problems: list[tuple[int, str]] | None = None) -> str:
         if name.startswith("end") and open_names and open_names[-1] == name[3:]:
             open_names.pop()
             html = close_html(name[3:])
-        elif name in CONTAINERS and find_end(lines, n, name) is not None:
+        elif name in CONTAINERS and n in ends:
             open_names.append(name)
             html = open_html(name, args)
         else:

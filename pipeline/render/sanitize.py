@@ -2,8 +2,10 @@
 content removed.
 
 Regexes over HTML can be fooled (``<scr<script></script>ipt>``, unquoted ``javascript:``,
-``/onerror=``); here every tag and attribute is parsed by :mod:`html.parser` and written back
-by us, text is escaped, so nothing the parser did not see as an allowed tag can come out.
+``/onerror=``); here every tag and attribute is parsed by a tokenizer
+(:mod:`pipeline.render.htmltokens`, linear where :mod:`html.parser` was quadratic) and
+written back by us, text is escaped, so nothing the tokenizer did not see as an allowed tag
+can come out.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from html import escape
-from html.parser import HTMLParser
+
+from pipeline.render.htmltokens import tokens
 
 DROP_WITH_CONTENT = {"script", "style", "template", "noscript"}
 """Dropped with everything inside: their content is code, or markup for another context."""
@@ -116,9 +119,8 @@ Resolver = Callable[[str, str, int], str]
 """(target, kind, line) -> absolute URL; records the link as a side effect."""
 
 
-class _Sanitizer(HTMLParser):
+class _Sanitizer:
     def __init__(self, resolve: Resolver, line: int) -> None:
-        super().__init__(convert_charrefs=True)
         self.resolve = resolve
         self.first_line = line
         self.out: list[str] = []
@@ -127,17 +129,24 @@ class _Sanitizer(HTMLParser):
         """Elements written and not yet closed: stray end tags are dropped, and what is still
         open at the end is closed there, so a fragment never leaks into the page around it."""
         self.anchors: list[str] = []
+        self.line = line
 
     def _line(self) -> int:
-        return self.first_line + self.getpos()[0] - 1
+        return self.line
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._start(tag, attrs, closed=False)
+    def feed(self, fragment: str) -> None:
+        for token in tokens(fragment):
+            self.line = self.first_line + token.line - 1
+            if token.kind == "start":
+                self._start(token.name, token.attrs, token.closed, token.text)
+            elif token.kind == "end":
+                self.handle_endtag(token.name)
+            else:
+                self.handle_data(token.text)
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._start(tag, attrs, closed=True)
-
-    def _start(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> None:
+    def _start(
+        self, tag: str, attrs: tuple[tuple[str, str | None], ...], closed: bool, written: str
+    ) -> None:
         if self.skip:
             if tag == self.skip[-1] and not closed:
                 self.skip.append(tag)  # nested: its own end tag must not end the outer one
@@ -149,7 +158,7 @@ class _Sanitizer(HTMLParser):
         if tag in DROP_TAG:
             return
         if not _TAG.match(tag):
-            self.out.append(escape(self.get_starttag_text() or ""))
+            self.out.append(escape(written))
             return
         parts = [tag]
         for name, value in attrs:
@@ -207,24 +216,14 @@ class _Sanitizer(HTMLParser):
         if not self.skip:
             self.out.append(escape(data, quote=False))
 
-    def handle_comment(self, data: str) -> None:
-        """Comments are dropped (conditional comments can carry markup)."""
-
-    def handle_decl(self, decl: str) -> None:
-        """Doctype and other declarations are dropped."""
-
-    def handle_pi(self, data: str) -> None:
-        """Processing instructions are dropped."""
-
-    def unknown_decl(self, data: str) -> None:
-        """CDATA sections and the like are dropped."""
+    # comments (conditional comments can carry markup), declarations and processing
+    # instructions are dropped: the tokenizer yields nothing for them
 
 
 def sanitize(fragment: str, resolve: Resolver, line: int) -> tuple[str, list[str]]:
     """Safe HTML for ``fragment`` and the ids/names it defines (anchors for the link checker)."""
     parser = _Sanitizer(resolve, line)
     parser.feed(fragment)
-    parser.close()
     parser.close_open()
     text = "".join(parser.out)
     if fragment.endswith("\n") and not text.endswith("\n"):

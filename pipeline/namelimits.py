@@ -1,0 +1,92 @@
+"""What the file system will refuse, found while loading: an item's output file names.
+
+A tag or slug longer than a file name may be (255 bytes of UTF-8 on the usual file systems)
+passed validation and failed the build half-way, feeds already replaced (``File name too
+long``); a local image or link with such a name crashed the copy. Each is a content error at
+``path:line`` naming the field, so ``validate`` reports it and ``build`` writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from pipeline.dates import shown_value
+from pipeline.errors import Problem
+from pipeline.model import Item
+from pipeline.paths import is_external
+from pipeline.render.slugs import github_slug
+
+MAX_NAME_BYTES = 255
+"""One path component (NAME_MAX on Linux and macOS file systems)."""
+MAX_PATH_BYTES = 1024
+"""A whole output path, relative to the output folder: room for the folder itself under
+PATH_MAX (4,096), and far beyond any real site's."""
+TAG_SUFFIX = 7
+"""A tag's folder may get ``-`` and six hex digits (tags whose slugs collide)."""
+_LONG_RUN = re.compile(r"[^/\s]{64,}")
+"""A run that may be a component over 255 bytes (at most four bytes a character): only a body
+holding one is scanned for its links."""
+
+
+def kind_problem(
+    source: str, lines: Mapping[str, int], meta: Mapping[str, Any], kinds: set[str]
+) -> list[Problem]:
+    """``kind`` must be one of ``kinds`` (a list or map is not: it used to crash the lookup)."""
+    if "kind" not in meta:
+        return []
+    value = meta["kind"]
+    if isinstance(value, str) and value in kinds:
+        return []
+    expected = f"expected one of {', '.join(sorted(kinds))}, got {shown_value(value)}"
+    return [Problem(source, lines.get("kind", 1), "kind", expected)]
+
+
+def _too_long(path: str) -> str | None:
+    """Why ``path`` cannot be a file's path, or None."""
+    size = len(path.encode("utf-8", "surrogatepass"))
+    if size > MAX_PATH_BYTES:
+        return f"makes a path of {size} bytes; at most {MAX_PATH_BYTES}"
+    for part in path.split("/"):
+        size = len(part.encode("utf-8", "surrogatepass"))
+        if size > MAX_NAME_BYTES:
+            return f"makes a file name of {size} bytes; at most {MAX_NAME_BYTES}: shorten it"
+    return None
+
+
+def name_problems(item: Item, lines: Mapping[str, int], meta: Mapping[str, Any]) -> list[Problem]:
+    """Every name of ``item`` that no file system would take, at the line that sets it."""
+    found: list[Problem] = []
+
+    def add(field: str, message: str, line: int | None = None) -> None:
+        found.append(Problem(item.source, line or lines.get(field, 1), field, message))
+
+    why = _too_long(unquote(urlsplit(item.url).path))
+    if why:
+        field = next((k for k in ("slug", "id", "title") if k in meta), "file")
+        add(field, f"the page URL {why}")
+    for tag in item.tags:
+        slug = github_slug(tag) or "tag"
+        if _too_long(f"tags/{slug}{'x' * TAG_SUFFIX}/archive/0/feed.json"):
+            shown = tag if len(tag) <= 40 else tag[:40] + "…"
+            add("tags", f"tag {shown!r} {_too_long(slug + 'x' * TAG_SUFFIX)}")
+    if item.image and not is_external(item.image) and (why := _too_long(item.image)):
+        add("image", f"the local file {why}")
+    if _LONG_RUN.search(item.body):
+        from pipeline.render.markdown import scan
+
+        doc = scan(item.body, item.source, line_offset=item.body_line - 1)
+        for link in doc.links:
+            target = link.url.partition("#")[0].partition("?")[0]
+            if target and not _external(target) and (why := _too_long(target)):
+                add("body", f"the local {link.kind} {why}", link.line)
+    return found
+
+
+def _external(target: str) -> bool:
+    try:
+        return is_external(target)
+    except ValueError:  # not a URL: the link checker reports it
+        return True

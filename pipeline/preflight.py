@@ -1,0 +1,27 @@
+"""What ``publish validate`` runs after loading: the rest of a build that can refuse content,
+writing nothing.
+
+Validation used to stop at loading, so content that only rendering or the podcast feed's
+linter refuses (an entity cmark-gfm wrote as bytes that are not UTF-8) passed a pull request
+and broke the build on main. Here every item is rendered and every output planned, as
+:func:`pipeline.build.build` does before it touches the output folder, without a cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from pipeline.config import Config
+from pipeline.model import Site
+
+
+def check_site(cfg: Config, content_dir: Path, site: Site, now: dt.datetime) -> Site:
+    """Render ``site`` (as loaded) and plan its outputs; raises what a build would raise, and
+    returns the rendered site (its links' targets known)."""
+    from pipeline.build import plan_outputs
+    from pipeline.site import render_items
+
+    rendered = Site(tuple(render_items(cfg, site.items, None)), site.warnings)
+    plan_outputs(cfg, content_dir, rendered, now)
+    return rendered
