@@ -28,7 +28,9 @@ from tests.hostile.sites import (
 
 
 def run_validate(root: Path) -> Run:
-    result = CliRunner().invoke(main, ["validate", "--config", str(root / "publish.toml")])
+    result = CliRunner().invoke(
+        main, ["validate", "--config", str(root / "publish.toml"), "--quiet"]
+    )
     return Run(result.exit_code, result.stdout, result.stderr, result.exception)
 
 
