@@ -1,5 +1,4 @@
-"""Rendering Markdown (with GitBook's constructs) to HTML whose URLs are all absolute."""
+"""Rendering Markdown (with GitBook's constructs) to HTML whose URLs are all absolute.
 
-RENDERER_VERSION = "4"
-"""Bump when output HTML changes for the same input: it keys the render cache and the
-no-change check of a build."""
+The render cache and the no-op check are keyed on a hash of the installed code
+(:func:`pipeline.digests.code_digest`): no version number to bump by hand."""

@@ -21,7 +21,6 @@ from cmarkgfm.cmark import Options
 
 from pipeline.model import LinkRef, SourceDoc
 from pipeline.paths import asset_url, image_url_problem, iri_to_uri, is_external, url_scheme
-from pipeline.render import RENDERER_VERSION
 from pipeline.render.cmark import to_html
 from pipeline.render.gitbook import gitbook_plugin, parse_args
 from pipeline.render.gitbook_leftovers import drop_split_tags, without_tags
@@ -403,4 +402,4 @@ def _image_engine() -> MarkdownIt:
 
 
 UrlRewriter = Callable[[str, str], str]
-__all__ = ["RENDERER_VERSION", "PageContext", "image_problems", "parse_args", "render", "scan"]
+__all__ = ["PageContext", "image_problems", "parse_args", "render", "scan"]
