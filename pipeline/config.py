@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError, Problem
-from pipeline.paths import iri_to_uri, url_error
+from pipeline.support.paths import iri_to_uri, url_error
 
 
 @dataclass(frozen=True)

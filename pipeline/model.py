@@ -153,7 +153,7 @@ class Item:
     """SHA-256 of ``body``, kept when the body itself is not (an item loaded from the cache)."""
     html_key: str = ""
     """Render-cache key of the HTML when ``html`` was left in the cache (see
-    :class:`pipeline.site.HtmlSource`); empty when ``html`` is the rendered body."""
+    :class:`pipeline.build.site.HtmlSource`); empty when ``html`` is the rendered body."""
     digest: str = ""
     """Digest of everything an output made from this item depends on (set by rendering)."""
 

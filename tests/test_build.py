@@ -13,7 +13,7 @@ import feedparser
 import pytest
 from click.testing import CliRunner, Result
 
-from pipeline.build import build
+from pipeline.build.run import build
 from pipeline.cli import main
 from pipeline.config import load_config
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.buildstate import MANIFEST, Manifest, read_manifest, write_manifest
+from pipeline.build.state import MANIFEST, Manifest, read_manifest, write_manifest
 
 SAMPLE = Manifest(
     "f" * 64,

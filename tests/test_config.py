@@ -62,7 +62,7 @@ def test_url_settings_are_read_as_uris(tmp_path: Path) -> None:
     )
     cfg = load_config(tmp_path / "publish.toml")
     assert cfg.site.base_url == "https://xn--bcher-kva.example/our%20site/"
-    from pipeline.paths import iri_to_uri
+    from pipeline.support.paths import iri_to_uri
 
     # IDNA 2008, as browsers: Python's own codec (IDNA 2003) made faß.de into fass.de
     assert iri_to_uri("https://faß.de/x") == "https://xn--fa-hia.de/x"

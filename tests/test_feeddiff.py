@@ -1,4 +1,4 @@
-"""``publish feed-diff`` and :mod:`pipeline.feeddiff`: what subscribers would see change."""
+"""``publish feed-diff`` and :mod:`pipeline.feedcheck.diff`: what subscribers would see change."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from pipeline import feeddiff
 from pipeline.cli import main
-from pipeline.feeddiff import ADDED, DATE, GUID, REMOVED, TITLE, FeedItem, diff_feed
+from pipeline.feedcheck import diff as feeddiff
+from pipeline.feedcheck.diff import ADDED, DATE, GUID, REMOVED, TITLE, FeedItem, diff_feed
 
 NEW_ID = "0f0f0f0f-0000-4000-8000-000000000001"
 

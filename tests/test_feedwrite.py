@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.feedwrite import FeedIndex, read_index, save_index, write_feed
+from pipeline.build.feedwrite import FeedIndex, read_index, save_index, write_feed
 
 SALT = "salt"
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.frontmatter import FrontMatterError, _full_yaml, _simple_yaml
+from pipeline.load.frontmatter import FrontMatterError, _full_yaml, _simple_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 

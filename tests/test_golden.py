@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import build
+from pipeline.build.run import build
 from pipeline.config import load_config
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -16,11 +16,11 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 
+from pipeline.build.digests import body_digest
+from pipeline.build.loadcache import LoadCache, Record, pack
 from pipeline.cli import main
 from pipeline.config import load_config
-from pipeline.digests import body_digest
-from pipeline.loadcache import LoadCache, Record, pack
-from pipeline.loader import load_site
+from pipeline.load.loader import load_site
 from pipeline.model import Item
 
 IGNORED = {".publish-manifest.json", ".publish.lock"}
@@ -340,9 +340,9 @@ def test_a_file_edited_during_the_build_is_not_rendered_under_its_old_digest(
     the process boundary with its problems intact)."""
     import functools
 
+    from pipeline.build.site import render_items
     from pipeline.errors import ContentError
-    from pipeline.loader import reload_body
-    from pipeline.site import render_items
+    from pipeline.load.loader import reload_body
 
     if posts:
         site = _large_site(tmp_path / "large", posts)

@@ -211,7 +211,7 @@ def test_reload_body_gives_the_body_the_load_gave(tmp_path: Path) -> None:
 
     from pipeline.config import load_config
     from pipeline.errors import ContentError
-    from pipeline.loader import load_site, reload_body
+    from pipeline.load.loader import load_site, reload_body
 
     shutil.copy(FIXTURES.parent.parent / "publish.toml", tmp_path / "publish.toml")
     content = tmp_path / "content"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import LockedError
-from pipeline.output import exclusive_lock, write_if_changed, write_output
+from pipeline.support.output import exclusive_lock, write_if_changed, write_output
 
 
 def test_new_file_in_new_folders_and_its_stamp(tmp_path: Path) -> None:
@@ -50,7 +50,7 @@ def test_new_files_get_the_umask_mode_as_open_gives_it(tmp_path: Path) -> None:
 _HOLD_AND_FORK = """
 import os, sys, time
 from pathlib import Path
-from pipeline.output import exclusive_lock
+from pipeline.support.output import exclusive_lock
 with exclusive_lock(Path(sys.argv[1])):
     if os.fork() == 0:  # a child that outlives its parent, as a stray worker would
         sys.stdout.close()

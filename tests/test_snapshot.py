@@ -9,12 +9,12 @@ import re
 import time
 from pathlib import Path
 
-from pipeline.buildstate import fingerprint
+from pipeline.build.loadcache import RACY_NS
+from pipeline.build.site import HtmlSource
+from pipeline.build.snapshot import BASE, DELTA, DELTA_LIMIT, rendered_site
+from pipeline.build.state import fingerprint
 from pipeline.config import load_config
-from pipeline.loadcache import RACY_NS
 from pipeline.model import Item, Site
-from pipeline.site import HtmlSource
-from pipeline.snapshot import BASE, DELTA, DELTA_LIMIT, rendered_site
 from tests.conftest import copy_fixture
 from tests.test_incremental import _Payload, age, build, edit, tree
 

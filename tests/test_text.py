@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.text import _ILLEGAL_XML, clean
+from pipeline.support.text import _ILLEGAL_XML, clean
 
 ILLEGAL = "\x00\x01\x08\x0b\x0c\x0e\x1f\x7f\x80\x85\x9f\ud800\udbff\udc00\udfff\ufffe\uffff"
 EDGES = "\t\n\r \x7e\xa0\xa9\u00e9e\u0301\ud7ff\ue000\ufffd\U00010000\U0010ffff€▶"

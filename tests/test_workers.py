@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import WRITING_MARKER
-from pipeline.buildstate import MANIFEST
+from pipeline.build.run import WRITING_MARKER
+from pipeline.build.state import MANIFEST
 from tests.hostile.sites import essay, make_site
 
 pytestmark = [

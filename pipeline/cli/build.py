@@ -64,9 +64,9 @@ def build(
     Example:
       publish build --content content --out feeds
     """
-    from pipeline.buildstate import cached_result, fingerprint, read_manifest
+    from pipeline.build.state import cached_result, fingerprint, read_manifest
+    from pipeline.build.timings import Timings
     from pipeline.errors import ContentError
-    from pipeline.timings import Timings
 
     started = time.perf_counter()
     stages = Timings(started)
@@ -78,7 +78,7 @@ def build(
     result = cached_result(previous, current, out_dir, now)
     stages.mark("check")
     if result is None:  # something changed: load the whole pipeline only now (start-up time)
-        from pipeline.build import build as run_build
+        from pipeline.build.run import build as run_build
 
         stages.mark("start-up")
         result = run_build(
@@ -141,9 +141,9 @@ def validate(
     Example:
       publish validate --strict
     """
+    from pipeline.build.preflight import check_site
     from pipeline.linkcheck.dangling import with_link_warnings
-    from pipeline.loader import load_site
-    from pipeline.preflight import check_site
+    from pipeline.load.loader import load_site
 
     started = time.perf_counter()
     cfg, content = open_config(config_path, content_dir)
@@ -182,7 +182,7 @@ def new(kind: str, title: str, config_path: Path, content_dir: Path | None) -> N
     Example:
       publish new essay "Leadership as hospitality"
     """
-    from pipeline.scaffold import new_item
+    from pipeline.authoring.scaffold import new_item
 
     cfg, content = open_config(config_path, content_dir)
     path = new_item(cfg, content, kind, title, today=dt.datetime.now(dt.UTC))

@@ -62,9 +62,9 @@ def dates(
       publish dates --suggest --content handbook             # print the draft
       publish dates --suggest --content handbook --write     # append it to dates.yml
     """
-    from pipeline.datesuggest import SYNC_PATTERNS, Rules, merge_text, render_yaml
-    from pipeline.datesuggest import suggest as run_suggest
-    from pipeline.output import write_if_changed
+    from pipeline.authoring.datesuggest import SYNC_PATTERNS, Rules, merge_text, render_yaml
+    from pipeline.authoring.datesuggest import suggest as run_suggest
+    from pipeline.support.output import write_if_changed
 
     if not suggest:
         raise click.UsageError("nothing to do: pass --suggest (and --write to save)")

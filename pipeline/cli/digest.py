@@ -21,7 +21,7 @@ from pipeline.cli.options import (
     resolve_cache_dir,
     warn,
 )
-from pipeline.secrets import redact
+from pipeline.support.secrets import redact
 
 
 def build_time() -> datetime:
@@ -94,8 +94,8 @@ def digest(
     if send and test_to:
         raise click.UsageError("--send and --test-to are exclusive: test first, then send")
     started = time.monotonic()
+    from pipeline.build.site import prepare
     from pipeline.newsletter import run_digest
-    from pipeline.site import prepare
 
     cfg, content = open_config(config_path, content_dir)
     now = build_time()

@@ -28,7 +28,7 @@ def feed_diff(old: Path, new: Path, fmt: str, quiet: bool) -> None:
     Example:
       publish feed-diff base-feeds/ feeds/ --format markdown >> "$GITHUB_STEP_SUMMARY"
     """
-    from pipeline.feeddiff import diff_paths, render, summary
+    from pipeline.feedcheck.diff import diff_paths, render, summary
 
     diff = diff_paths(old, new)
     click.echo(render(diff, fmt), nl=False)

@@ -13,7 +13,7 @@ import requests
 
 from pipeline.cli.options import format_option, handle_errors, quiet_option, warn
 from pipeline.errors import EXIT_CONTENT, PublishError
-from pipeline.feedlint import format_text, has_hard, lint_feed, summary_line
+from pipeline.feedcheck import format_text, has_hard, lint_feed, summary_line
 
 _TIMEOUT = 20.0
 _DEADLINE = 120.0

@@ -99,7 +99,7 @@ def open_config(config_path: Path, content_dir: Path | None) -> tuple[Config, Pa
     if not content_dir.is_dir():
         raise ConfigError([Problem(str(content_dir), 1, "--content", "content folder not found")])
     if (content_dir / ".gitbook.yaml").is_file():  # a Git-synced GitBook space
-        from pipeline.gitbook import space_settings
+        from pipeline.load.summary import space_settings
 
         cfg, content_dir = space_settings(cfg, content_dir)
     return cfg, content_dir
@@ -143,7 +143,7 @@ def handle_errors(func: F) -> F:
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:
-            from pipeline.secrets import redact
+            from pipeline.support.secrets import redact
 
             if isinstance(exc, OSError):  # a path the file system refuses: the setup's error
                 where = f"{exc.filename}: " if exc.filename else ""

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.linkcheck.results import OK, Outcome
-from pipeline.output import write_if_changed
+from pipeline.support.output import write_if_changed
 
 CACHE_FILE = "links.json"
 _VERSION = 1

@@ -20,7 +20,7 @@ from pipeline.config import Config
 from pipeline.errors import ContentError, Problem
 from pipeline.linkcheck.local import LOCAL, LocalChecker, classify
 from pipeline.linkcheck.results import BROKEN, Outcome
-from pipeline.loader import reload_body, shown
+from pipeline.load.loader import reload_body, shown
 from pipeline.model import Item, LinkRef, Site
 from pipeline.render.markdown import PageContext, scan
 

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from pipeline.linkcheck.results import BROKEN, OK, Outcome
 from pipeline.model import LinkRef, SourceDoc
-from pipeline.paths import OutsideRoot, nfc, resolve_inside
+from pipeline.support.paths import OutsideRoot, nfc, resolve_inside
 
 LOCAL = "local"
 SITE = "site"

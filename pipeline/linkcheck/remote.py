@@ -31,8 +31,8 @@ import aiohttp
 from pipeline import __version__
 from pipeline.config import HostConfig, LinksConfig
 from pipeline.linkcheck.results import BROKEN, OK, UNVERIFIABLE, Outcome
-from pipeline.retryafter import retry_after
-from pipeline.secrets import redact
+from pipeline.support.retryafter import retry_after
+from pipeline.support.secrets import redact
 
 USER_AGENT = f"publish-linkcheck/{__version__}"
 BOT_WALL = frozenset({401, 403, 999})

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from itertools import groupby
 
 from pipeline.linkcheck.results import BROKEN, OK, UNVERIFIABLE, LinkResult
-from pipeline.secrets import redact
+from pipeline.support.secrets import redact
 
 FORMATS = ("text", "json", "markdown", "github")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.errors import PublishError
-from pipeline.secrets import redact
+from pipeline.support.secrets import redact
 
 
 class DeliveryError(PublishError):

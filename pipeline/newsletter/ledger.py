@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ContentError, LockedError, Problem
-from pipeline.output import write_if_changed
-from pipeline.secrets import redact
+from pipeline.support.output import write_if_changed
+from pipeline.support.secrets import redact
 
 STATES = ("claimed", "sending", "sent", "failed", "delivered", "refused")
 PENDING = ("claimed", "sending", "failed")

@@ -21,7 +21,6 @@ if TYPE_CHECKING:  # requests is imported only when a remote file is probed (sta
 from pipeline.config import Config
 from pipeline.errors import Problem
 from pipeline.model import Episode, Media, Person, Soundbite
-from pipeline.paths import OutsideRoot, asset_url, iri_to_uri, nfc, resolve_inside
 from pipeline.podcast import artwork
 from pipeline.podcast.chapters import (
     CHAPTERS_TYPE,
@@ -40,6 +39,7 @@ from pipeline.podcast.media import (
     probe_url,
     sniff_mime,
 )
+from pipeline.support.paths import OutsideRoot, asset_url, iri_to_uri, nfc, resolve_inside
 
 EPISODE_KEYS = frozenset(
     {

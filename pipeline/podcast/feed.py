@@ -18,12 +18,12 @@ from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.model import Item, Media
-from pipeline.paths import OutsideRoot, resolve_inside
 from pipeline.podcast.chapters import chapters_document, chapters_from_body
 from pipeline.podcast.episode import generated_chapters_path
 from pipeline.podcast.show import cover_url, feed_url, show_guid
+from pipeline.support.paths import OutsideRoot, resolve_inside
+from pipeline.support.text import clean
 from pipeline.syndication.common import summary_html
-from pipeline.text import clean
 
 NAMESPACES = {
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
@@ -238,7 +238,7 @@ def render_podcast_feed(items: Sequence[Item], config: Config) -> bytes:
     """The bytes of ``podcast.xml`` for ``items`` (published episodes, newest first).
 
     Each item needs ``.episode`` and, for show notes, ``.html`` with absolute URLs. Run
-    :func:`pipeline.feedlint.lint_feed` on the result before writing it.
+    :func:`pipeline.feedcheck.lint_feed` on the result before writing it.
     """
     w = _Writer()
     ns = [(f"xmlns:{prefix}", uri) for prefix, uri in NAMESPACES.items()]

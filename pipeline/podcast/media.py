@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # imported where used: a build that probes no media never loads them
     import requests
 
-from pipeline.output import write_if_changed
+from pipeline.support.output import write_if_changed
 
 CACHE_FILE = "podcast-media.json"
 """Name of the remote-media cache inside the cache folder."""

@@ -16,10 +16,10 @@ from urllib.parse import urlsplit
 
 from pipeline.config import Config, PodcastConfig
 from pipeline.errors import Problem
-from pipeline.paths import OutsideRoot, resolve_inside
 from pipeline.podcast import artwork
 from pipeline.podcast.categories import category_problem
-from pipeline.tomledit import NotEdited, set_if_unset
+from pipeline.support.paths import OutsideRoot, resolve_inside
+from pipeline.support.tomledit import NotEdited, set_if_unset
 
 FEED_FILE = "podcast.xml"
 """The podcast feed's file name inside the feeds folder."""
@@ -60,7 +60,7 @@ def show_guid(config: Config) -> str:
 
 def pin_guid(config_path: Path, guid: str) -> str | None:
     """Pin ``guid`` as the ``[podcast]`` table's ``guid`` in ``config_path``, however that file
-    spells the table, keeping every other line as written (:mod:`pipeline.tomledit`).
+    spells the table, keeping every other line as written (:mod:`pipeline.support.tomledit`).
 
     Returns the note to show the user, or None when a non-empty guid is already set (a pinned
     value is never replaced). A file that cannot be edited safely is left alone, and the note

@@ -20,7 +20,7 @@ from pipeline.render.gitbook import (
     tag_html,
     whole_tag,
 )
-from pipeline.text import find_all
+from pipeline.support.text import find_all
 
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
 _TICKS = re.compile(r"`++")

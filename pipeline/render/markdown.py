@@ -20,13 +20,13 @@ from urllib.parse import quote, unquote, urljoin
 from cmarkgfm.cmark import Options
 
 from pipeline.model import LinkRef, SourceDoc
-from pipeline.paths import asset_url, image_url_problem, iri_to_uri, is_external, url_scheme
 from pipeline.render.cmark import to_html
 from pipeline.render.gitbook import gitbook_plugin, parse_args
 from pipeline.render.gitbook_leftovers import drop_split_tags, without_tags
 from pipeline.render.gitbook_text import preprocess
 from pipeline.render.sanitize import sanitize
 from pipeline.render.slugs import Slugger
+from pipeline.support.paths import asset_url, image_url_problem, iri_to_uri, is_external, url_scheme
 
 if TYPE_CHECKING:  # markdown-it is imported by the link scan alone (start-up time)
     from markdown_it import MarkdownIt

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pipeline.config import Config
 from pipeline.model import Item
 from pipeline.render.slugs import github_slug
-from pipeline.text import clean
+from pipeline.support.text import clean
 
 _TAG = re.compile(r"<(?:/?([A-Za-z][A-Za-z0-9-]*)[^>]*|[^>]*)>")
 """A tag of our HTML, its name in group 1 (a ``<`` in text or in a value is escaped)."""

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 from pipeline import __version__
 from pipeline.config import Config
 from pipeline.model import Item
+from pipeline.support.text import clean
 from pipeline.syndication.common import summary
 from pipeline.syndication.vtimezone import vtimezone
-from pipeline.text import clean
 
 
 def _text(value: str) -> str:

@@ -8,8 +8,8 @@ from typing import Any
 
 from pipeline.config import Config
 from pipeline.model import Item
+from pipeline.support.text import clean
 from pipeline.syndication.common import FeedFormat, FeedPage, rfc3339, summary
-from pipeline.text import clean
 
 
 def _head(

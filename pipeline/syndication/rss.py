@@ -12,9 +12,9 @@ from email.utils import format_datetime
 from pipeline import __version__
 from pipeline.config import Config
 from pipeline.model import Item
+from pipeline.support.text import clean
 from pipeline.syndication.common import FeedFormat, FeedPage, newest, summary_html
 from pipeline.syndication.xmlwrite import cdata, el, empty
-from pipeline.text import clean
 
 NAMESPACES = (
     ' xmlns:atom="http://www.w3.org/2005/Atom"'

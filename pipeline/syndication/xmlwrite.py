@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.text import clean
+from pipeline.support.text import clean
 
 
 def escape(text: str) -> str:

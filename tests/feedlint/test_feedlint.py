@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from pipeline.config import Config
-from pipeline.feedlint import (
+from pipeline.feedcheck import (
     HARD,
     RULES,
     SOFT,

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.config import Config
-from pipeline.feedlint import HARD, SOFT, LintResult, has_hard, lint_feed
+from pipeline.feedcheck import HARD, SOFT, LintResult, has_hard, lint_feed
 from pipeline.model import Item
 from pipeline.podcast.feed import render_podcast_feed
 from tests.podcast.conftest import example_items, replace_podcast

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.feedlint.rules import _ACTIVE, _URL_ATTR, _has_active, _in_tag, _url_attrs
+from pipeline.feedcheck.rules import _ACTIVE, _URL_ATTR, _has_active, _in_tag, _url_attrs
 
 PIECES = [
     "<", ">", "=", " ", "\t", "\n", '"', "'", "/", ":", "a", "x",

@@ -11,8 +11,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from pipeline.cli import main
-from pipeline.datesuggest import (
+from pipeline.authoring.datesuggest import (
     Change,
     Commit,
     Rules,
@@ -24,6 +23,7 @@ from pipeline.datesuggest import (
     render_yaml,
     skip_reason,
 )
+from pipeline.cli import main
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.config import load_config
-from pipeline.loader import load_site
+from pipeline.load.loader import load_site
 from pipeline.model import Site
 from tests.gitbook.conftest import expected_broken
 

@@ -1,4 +1,4 @@
-"""SUMMARY.md parsing and its application to loaded items (pipeline.gitbook)."""
+"""SUMMARY.md parsing and its application to loaded items (pipeline.load.summary)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 
 from pipeline.config import Config, ContentConfig
 from pipeline.errors import ContentError
-from pipeline.gitbook import NOT_LISTED, UNDATED, parse_summary, place_pages, read_dates
-from pipeline.loader import load_site
+from pipeline.load.loader import load_site
+from pipeline.load.summary import NOT_LISTED, UNDATED, parse_summary, place_pages, read_dates
 
 TOC = """\
 # Table of contents

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import build
+from pipeline.build.run import build
 from pipeline.config import load_config
-from pipeline.output import exclusive_lock
+from pipeline.support.output import exclusive_lock
 from tests.hostile.sites import check_outputs, make_site
 
 N_POSTS = 1_500

@@ -21,7 +21,7 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from pipeline.text import clean
+from pipeline.support.text import clean
 from tests.hostile.sites import assert_clean_outcome, check_outputs, make_site, run_build
 
 HOSTILE_FRAGMENTS = [

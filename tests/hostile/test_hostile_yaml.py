@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.frontmatter import FrontMatterError, split
+from pipeline.load.frontmatter import FrontMatterError, split
 from tests.hostile.sites import PROBLEM_LINE, assert_clean_outcome, essay, make_site, run_build
 
 UNSAFE_TAGS = [

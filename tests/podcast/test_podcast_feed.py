@@ -12,7 +12,7 @@ from pathlib import Path
 import feedparser
 
 from pipeline.config import Config
-from pipeline.feedlint import lint_feed
+from pipeline.feedcheck import lint_feed
 from pipeline.model import Item
 from pipeline.podcast.feed import podcast_files, render_podcast_feed
 from pipeline.podcast.show import pin_guid, podcast_guid_for, show_guid

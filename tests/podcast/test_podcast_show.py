@@ -102,7 +102,7 @@ def test_load_config_rejects_an_unknown_category(tmp_path: Path) -> None:
 
 
 def test_docs_list_every_lint_rule_and_category() -> None:
-    from pipeline.feedlint import RULES
+    from pipeline.feedcheck import RULES
     from tests.podcast.conftest import REPO
 
     text = (REPO / "docs" / "podcast.md").read_text("utf-8")

@@ -10,9 +10,9 @@ from urllib.parse import quote, urljoin, urlsplit
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from pipeline.paths import is_external, url_scheme
 from pipeline.render.markdown import PageContext
 from pipeline.render.slugs import github_slug
+from pipeline.support.paths import is_external, url_scheme
 
 URL_CHARS = "aZ09+-.:/?#[]@%;~_ \t\r\n\x00\x1f\x7fé℀ａ"
 URLS = st.one_of(

@@ -19,8 +19,8 @@ import requests
 
 from pipeline.config import NewsletterConfig
 from pipeline.newsletter.errors import DeliveryError
-from pipeline.retryafter import retry_after
-from pipeline.secrets import redact
+from pipeline.support.retryafter import retry_after
+from pipeline.support.secrets import redact
 
 ErrorText = Callable[[Any], str]
 

@@ -20,7 +20,7 @@ from pipeline.newsletter.backends.base import DRAFT, SENDING, SENT, Journal, Rem
 from pipeline.newsletter.backends.http import ApiClient, shown
 from pipeline.newsletter.compose import Digest
 from pipeline.newsletter.errors import DeliveryError
-from pipeline.secrets import secret
+from pipeline.support.secrets import secret
 
 USER_ENV = "LISTMONK_USER"
 TOKEN_ENV = "LISTMONK_TOKEN"

@@ -17,7 +17,7 @@ from pipeline.config import Config
 from pipeline.newsletter.backends.base import DRAFT, SENT, Journal, Remote
 from pipeline.newsletter.compose import Digest, list_domain
 from pipeline.newsletter.message import build_message
-from pipeline.output import write_if_changed
+from pipeline.support.output import write_if_changed
 
 
 def write_preview(config: Config, digest: Digest, outbox: Path, now: datetime) -> tuple[Path, ...]:

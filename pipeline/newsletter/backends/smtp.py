@@ -30,7 +30,7 @@ from pipeline.newsletter.backends.base import DRAFT, SENT, Journal, Remote
 from pipeline.newsletter.compose import Digest, list_domain
 from pipeline.newsletter.errors import DeliveryError
 from pipeline.newsletter.message import build_message
-from pipeline.secrets import redact, secret
+from pipeline.support.secrets import redact, secret
 
 UNSUBSCRIBE_SECRET_ENV = "NEWSLETTER_UNSUBSCRIBE_SECRET"
 """Key of the per-subscriber ``{token}`` in ``[newsletter] unsubscribe_url``."""

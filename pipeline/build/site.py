@@ -18,15 +18,15 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from pipeline.build.digests import EMPTY_DIGEST, body_digest, code_digest, content_digest
 from pipeline.config import Config
-from pipeline.digests import EMPTY_DIGEST, body_digest, code_digest, content_digest
 from pipeline.linkcheck.dangling import LinkRecorder
-from pipeline.loader import iter_markdown, load_site, read_doc, relpath
+from pipeline.load.loader import iter_markdown, load_site, read_doc, relpath
 from pipeline.model import Item, Site, SourceDoc
-from pipeline.parallel import PARALLEL_THRESHOLD
 from pipeline.render.markdown import render, scan
-from pipeline.text import clean
-from pipeline.workers import process_pool
+from pipeline.support.parallel import PARALLEL_THRESHOLD
+from pipeline.support.text import clean
+from pipeline.support.workers import process_pool
 
 
 class Rendered(NamedTuple):
@@ -47,7 +47,7 @@ class Rendered(NamedTuple):
 
 BodyOf = Callable[[str, str], str]
 """(source, body digest) -> the Markdown body, for items loaded without it: see
-:func:`pipeline.loader.reload_body`."""
+:func:`pipeline.load.loader.reload_body`."""
 
 
 @dataclass(frozen=True)
@@ -346,7 +346,7 @@ def render_items(
 
     With ``lazy``, HTML found in the cache is not read: the item gets ``html_key`` instead
     (see :class:`HtmlSource`). ``body_of`` supplies the Markdown of an item loaded without
-    it (see :func:`pipeline.loader.load_site`) when it must be rendered after all: called by
+    it (see :func:`pipeline.load.loader.load_site`) when it must be rendered after all: called by
     the worker that renders it, so bodies never go through a pipe. ``keys`` are
     :func:`render_keys`'s answer for ``items`` when the caller has it already.
     """

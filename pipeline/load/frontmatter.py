@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.yamlhint import colon_hint
+from pipeline.load.yamlhint import colon_hint
 
 MAX_EXPANDED_NODES = 10_000
 """Refuse front matter whose aliases would expand to more nodes than this."""

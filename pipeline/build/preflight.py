@@ -4,7 +4,7 @@ writing nothing.
 Validation used to stop at loading, so content that only rendering or the podcast feed's
 linter refuses (an entity cmark-gfm wrote as bytes that are not UTF-8) passed a pull request
 and broke the build on main. Here every item is rendered and every output planned, as
-:func:`pipeline.build.build` does before it touches the output folder, without a cache.
+:func:`pipeline.build.run.build` does before it touches the output folder, without a cache.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from pipeline.model import Site
 def check_site(cfg: Config, content_dir: Path, site: Site, now: dt.datetime) -> Site:
     """Render ``site`` (as loaded) and plan its outputs; raises what a build would raise, and
     returns the rendered site (its links' targets known)."""
-    from pipeline.build import plan_outputs
-    from pipeline.site import render_items
+    from pipeline.build.run import plan_outputs
+    from pipeline.build.site import render_items
 
     rendered = Site(tuple(render_items(cfg, site.items, None)), site.warnings)
     plan_outputs(cfg, content_dir, rendered, now)

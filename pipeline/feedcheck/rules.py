@@ -16,7 +16,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 from pipeline.podcast import artwork
-from pipeline.text import find_all
+from pipeline.support.text import find_all
 
 HARD = "hard"
 SOFT = "soft"

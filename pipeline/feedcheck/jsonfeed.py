@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pipeline.feedlint.rules import HARD, JSONFEED_VERSION, RFC3339, SOFT, Report, check_html
+from pipeline.feedcheck.rules import HARD, JSONFEED_VERSION, RFC3339, SOFT, Report, check_html
 
 
 def lint_json(r: Report, data: bytes) -> None:

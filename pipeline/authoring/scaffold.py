@@ -16,7 +16,7 @@ import yaml
 
 from pipeline.config import Config
 from pipeline.errors import EXIT_CONTENT, ContentError, Problem, PublishError
-from pipeline.frontmatter import decode, split
+from pipeline.load.frontmatter import decode, split
 from pipeline.model import SECTION_OF_KIND
 from pipeline.render.slugs import github_slug
 
@@ -104,7 +104,7 @@ def next_episode(folder: Path) -> tuple[int, int]:
 
 
 def _summary_of(cfg: Config, content_dir: Path) -> Path | None:
-    from pipeline.loader import gitbook_mode
+    from pipeline.load.loader import gitbook_mode
 
     summary = content_dir / cfg.content.summary
     return summary if gitbook_mode(cfg, content_dir) and summary.is_file() else None

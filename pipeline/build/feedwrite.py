@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from operator import add
 from pathlib import Path
 
-from pipeline.output import Stamp, temp_path, write_all, write_if_changed
+from pipeline.support.output import Stamp, temp_path, write_all, write_if_changed
 
 
 class _Files:

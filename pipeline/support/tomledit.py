@@ -20,7 +20,7 @@ from typing import Any
 import tomlkit
 from tomlkit.items import InlineTable
 
-from pipeline.output import write_atomic
+from pipeline.support.output import write_atomic
 
 
 class NotEdited(Exception):

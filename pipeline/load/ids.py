@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.output import write_if_changed
+from pipeline.support.output import write_if_changed
 
 _NS = uuid.UUID("9a3c3c0e-6b1f-5d8a-8d5e-7075626c6973")
 

@@ -126,7 +126,7 @@ def write_output(path: Path, data: bytes, known: Stamp | None) -> tuple[bool, St
 
     ``known`` is what the last build recorded for this path; when its digest matches the new
     bytes and the file is untouched since, nothing is read or written. (Feeds, too large to
-    hold whole, are written by :mod:`pipeline.feedwrite`.)
+    hold whole, are written by :mod:`pipeline.build.feedwrite`.)
     """
     digest = hashlib.sha256(data).hexdigest()
     if known is not None and _unchanged(path, digest, known):

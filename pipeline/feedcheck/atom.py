@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from pipeline.feedlint.rules import ATOM, HARD, RFC3339, SOFT, Report, check_html, qname, text_of
+from pipeline.feedcheck.rules import ATOM, HARD, RFC3339, SOFT, Report, check_html, qname, text_of
 
 
 def lint_atom(r: Report, root: ET.Element) -> None:

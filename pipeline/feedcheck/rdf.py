@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from pipeline.feedlint.rules import HARD, Report, is_absolute, qname, text_of
+from pipeline.feedcheck.rules import HARD, Report, is_absolute, qname, text_of
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RSS1 = "http://purl.org/rss/1.0/"

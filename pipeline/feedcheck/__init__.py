@@ -11,7 +11,7 @@ items and enclosures), :mod:`.podcast` (``itunes:`` and ``podcast:`` tags), :mod
 :mod:`.jsonfeed`, and :mod:`.check` (format detection, the entry point and text output).
 """
 
-from pipeline.feedlint.check import (
+from pipeline.feedcheck.check import (
     detect_format,
     format_text,
     grouped,
@@ -19,7 +19,7 @@ from pipeline.feedlint.check import (
     lint_feed,
     summary_line,
 )
-from pipeline.feedlint.rules import (
+from pipeline.feedcheck.rules import (
     APPLE_MEDIA_TYPES,
     ATOM,
     CONTENT,

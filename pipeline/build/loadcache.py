@@ -44,7 +44,7 @@ _ALLOWED = {
     ("datetime", "time"),
     ("datetime", "timedelta"),
     ("datetime", "timezone"),
-    ("pipeline.loadcache", "_zone"),
+    ("pipeline.build.loadcache", "_zone"),
 }
 
 
@@ -148,7 +148,7 @@ class LoadCache:
     def _open(self, folder: Path, salt: str) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(folder / "items.sqlite3")
-        self.db.execute("PRAGMA synchronous=OFF")  # a cache: see pipeline.site
+        self.db.execute("PRAGMA synchronous=OFF")  # a cache: see pipeline.build.site
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS items "
             "(source TEXT PRIMARY KEY, stat TEXT, text TEXT, record BLOB)"

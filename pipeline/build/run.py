@@ -20,7 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from pipeline.buildstate import (
+from pipeline.build.feedwrite import FeedIndex, read_index, save_index, write_feed
+from pipeline.build.loadcache import stat_key
+from pipeline.build.site import HtmlMissing, HtmlSource
+from pipeline.build.snapshot import discard as discard_snapshot
+from pipeline.build.snapshot import rendered_site
+from pipeline.build.state import (
     BuildResult,
     Manifest,
     build_salt,
@@ -29,27 +34,28 @@ from pipeline.buildstate import (
     read_manifest,
     write_manifest,
 )
+from pipeline.build.timings import Timings
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
-from pipeline.feedwrite import FeedIndex, read_index, save_index, write_feed
 from pipeline.linkcheck.dangling import with_link_warnings
-from pipeline.loadcache import stat_key
 from pipeline.model import Item, Site
-from pipeline.output import Stamp, copy_if_changed, exclusive_lock, remove_strays, write_output
-from pipeline.pages import page_path, render_page
-from pipeline.parallel import PARALLEL_THRESHOLD
-from pipeline.paths import OutsideRoot, resolve_inside
-from pipeline.site import HtmlMissing, HtmlSource
-from pipeline.snapshot import discard as discard_snapshot
-from pipeline.snapshot import rendered_site
+from pipeline.support.output import (
+    Stamp,
+    copy_if_changed,
+    exclusive_lock,
+    remove_strays,
+    write_output,
+)
+from pipeline.support.parallel import PARALLEL_THRESHOLD
+from pipeline.support.paths import OutsideRoot, resolve_inside
+from pipeline.support.workers import process_pool
 from pipeline.syndication.atom import ATOM
 from pipeline.syndication.common import FeedFormat, FeedPage, FeedSpec, pages_of, plan_feeds
 from pipeline.syndication.directory import FeedLink, render_index, render_opml
 from pipeline.syndication.ical import render_ics
 from pipeline.syndication.jsonfeed import JSON_FEED
+from pipeline.syndication.pages import page_path, render_page
 from pipeline.syndication.rss import RSS
-from pipeline.timings import Timings
-from pipeline.workers import process_pool
 
 WRITING_MARKER = ".publish-writing.tmp"
 """Present while outputs are being written: found at the start, the last build was killed."""
@@ -76,7 +82,7 @@ class Output(NamedTuple):
     """A digest of everything the bytes are made from; when the last build recorded the same
     for a file that is still as it left it, the file is not produced at all. "" = always."""
     feed: FeedDoc | None = None
-    """For feeds (``make`` is None): written by splicing, see :mod:`pipeline.feedwrite`."""
+    """For feeds (``make`` is None): written by splicing, see :mod:`pipeline.build.feedwrite`."""
     needs: tuple[Item, ...] = ()
     """Items whose HTML ``make`` reads (for feeds: found from the last file's index)."""
 
@@ -156,7 +162,7 @@ def plan_outputs(
 ) -> tuple[list[Output], list[FeedLink], list[tuple[Path, str]]]:
     """Every output file (produced lazily, so memory holds one at a time) and every copy.
 
-    ``previous`` is the last build's record of its outputs (see :mod:`pipeline.buildstate`);
+    ``previous`` is the last build's record of its outputs (see :mod:`pipeline.build.state`);
     ``html`` supplies the HTML of items rendered lazily; ``salt`` is :func:`build_salt`'s.
     """
     previous = previous or Manifest()
@@ -325,7 +331,7 @@ def _safe(root: Path, rel: str) -> Path | None:
 
 
 def _lint_podcast(data: bytes) -> None:
-    from pipeline.feedlint import lint_feed
+    from pipeline.feedcheck import lint_feed
 
     hard = [r for r in lint_feed(data, podcast=True) if r.severity == "hard"]
     if hard:

@@ -10,7 +10,7 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 
-from pipeline.feedlint.rules import (
+from pipeline.feedcheck.rules import (
     HARD,
     ITUNES,
     NAMESPACE_ALIASES,

@@ -21,22 +21,22 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from pipeline.buildstate import build_salt
+from pipeline.build.digests import body_digest, content_digest
+from pipeline.build.loadcache import LoadCache, Record, pack, text_digest
+from pipeline.build.state import build_salt
 from pipeline.config import Config
-from pipeline.dates import shown_value, to_datetime
-from pipeline.digests import body_digest, content_digest
 from pipeline.errors import ContentError, Problem
-from pipeline.frontmatter import FrontMatterError, Parsed, decode, split, split_body
-from pipeline.ids import IdLedger
-from pipeline.loadcache import LoadCache, Record, pack, text_digest
+from pipeline.load.frontmatter import FrontMatterError, Parsed, decode, split, split_body
+from pipeline.load.ids import IdLedger
+from pipeline.load.namelimits import kind_problem, name_problems
 from pipeline.model import KIND_OF_SECTION, SECTION_OF_KIND, Event, Item, Site
-from pipeline.namelimits import kind_problem, name_problems
-from pipeline.parallel import pool_size
-from pipeline.paths import image_url_problem, url_error
 from pipeline.podcast.episode import EPISODE_KEYS
 from pipeline.render.slugs import github_slug
-from pipeline.text import clean
-from pipeline.workers import process_pool
+from pipeline.support.dates import shown_value, to_datetime
+from pipeline.support.parallel import pool_size
+from pipeline.support.paths import image_url_problem, url_error
+from pipeline.support.text import clean
+from pipeline.support.workers import process_pool
 
 ALIASES = {
     "summary": "description",
@@ -315,9 +315,10 @@ def load_site(
     """Load and validate every Markdown file under ``content_dir`` (drafts included).
 
     With ``cache_dir``, a file unchanged since it was last loaded comes from the load cache
-    (:mod:`pipeline.loadcache`) without its body: render with ``body_of=`` :func:`reload_body`.
+    (:mod:`pipeline.build.loadcache`) without its body: render with ``body_of=``
+    :func:`reload_body`.
     With ``only``, just those sources are loaded; the others still count as present (for the
-    id ledger), but nothing across files is checked: :mod:`pipeline.snapshot` checks that.
+    id ledger), but nothing across files is checked: :mod:`pipeline.build.snapshot` checks that.
     ``walked`` is :func:`walk_markdown`'s answer when the caller has it already.
     """
     root = content_dir
@@ -337,7 +338,7 @@ def load_site(
     try:
         for source, full in files:
             if gitbook and source == cfg.content.summary:
-                continue  # the table of contents, read by pipeline.gitbook; not a page
+                continue  # the table of contents, read by pipeline.load.summary; not a page
             present.append(source)
             if only is not None and source not in only:
                 continue
@@ -409,7 +410,7 @@ def load_site(
                 items.append(done.item)
                 cache.put(source, full, digests[source], done.record)
         if gitbook:
-            from pipeline.gitbook import apply_summary
+            from pipeline.load.summary import apply_summary
 
             try:
                 items, more_warnings = apply_summary(cfg, root, items, tz)
@@ -460,7 +461,7 @@ class _Built:
     warnings: tuple[Problem, ...]
     lines: dict[str, int]
     record: bytes | None
-    """The load cache's record of it (see :func:`pipeline.loadcache.pack`)."""
+    """The load cache's record of it (see :func:`pipeline.build.loadcache.pack`)."""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ their SUMMARY.md orders and titles every page.
 It is two files: the base, written after a full load, and a delta with the items changed
 since, which each partial build rewrites (a few items, not the base's 18 MB at 10,000 posts).
 The delta is folded into a new base once it holds :data:`DELTA_LIMIT` items. Both are
-unpickled with the load cache's restrictions (:func:`pipeline.loadcache.restricted_loads`).
+unpickled with the load cache's restrictions (:func:`pipeline.build.loadcache.restricted_loads`).
 """
 
 from __future__ import annotations
@@ -34,10 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pipeline.buildstate import build_salt
-from pipeline.config import Config
-from pipeline.errors import Problem
-from pipeline.loadcache import (
+from pipeline.build.loadcache import (
     RACY_NS,
     item_from_values,
     item_values,
@@ -47,7 +44,12 @@ from pipeline.loadcache import (
     stat_key,
     stat_text,
 )
-from pipeline.loader import (
+from pipeline.build.site import BodyOf, render_items, render_keys
+from pipeline.build.state import build_salt
+from pipeline.build.timings import Timings
+from pipeline.config import Config
+from pipeline.errors import Problem
+from pipeline.load.loader import (
     gitbook_mode,
     load_site,
     own_folders,
@@ -56,9 +58,7 @@ from pipeline.loader import (
     walk_markdown,
 )
 from pipeline.model import Item, Site
-from pipeline.output import write_atomic
-from pipeline.site import BodyOf, render_items, render_keys
-from pipeline.timings import Timings
+from pipeline.support.output import write_atomic
 
 FORMAT = "publish-snapshot-1"
 BASE = "site.snapshot"
@@ -99,7 +99,7 @@ class _Run:
     strict: bool
     timings: Timings
     since: int
-    """The start of the build less :data:`~pipeline.loadcache.RACY_NS`: a file modified
+    """The start of the build less :data:`~pipeline.build.loadcache.RACY_NS`: a file modified
     later may change again within the same clock tick as its read, unseen, so its stat is
     not trusted (git's "racily clean" files)."""
 
@@ -152,9 +152,9 @@ def rendered_site(
     """The site loaded (the id ledger written) and rendered with lazy HTML, bodies dropped
     but for episodes (their chapters come from them); and whether the snapshot served it.
 
-    Raises ContentError, as :func:`pipeline.loader.load_site` does, for bad content.
+    Raises ContentError, as :func:`pipeline.load.loader.load_site` does, for bad content.
     ``timings`` gets the stages "load" and "render"; ``stats`` are files' stats taken
-    before this call (by :func:`pipeline.buildstate.fingerprint`), used instead of new ones.
+    before this call (by :func:`pipeline.build.state.fingerprint`), used instead of new ones.
     """
     run = _Run(cfg, content_dir, cache_dir, strict, timings or Timings(), time.time_ns() - RACY_NS)
     if cache_dir is None:
@@ -316,7 +316,7 @@ def _by_source(
 ) -> dict[str, tuple[Problem, ...]] | None:
     """Warnings grouped by the file they name; None if one names no file of ``sources``.
 
-    Warnings name files as :func:`~pipeline.loader.shown` does (relative to the working
+    Warnings name files as :func:`~pipeline.load.loader.shown` does (relative to the working
     folder): each is mapped back through the prefix it gives and checked, so the cost is a
     path computation per warning, not per file."""
     if not warnings:

@@ -44,11 +44,11 @@ import yaml
 from markdown_it import MarkdownIt
 
 from pipeline.config import Config
-from pipeline.dates import to_datetime
 from pipeline.errors import ConfigError, ContentError, Problem
-from pipeline.frontmatter import one_line, unreadable_values
+from pipeline.load.frontmatter import one_line, unreadable_values
 from pipeline.model import Item
 from pipeline.render.slugs import gitbook_slug
+from pipeline.support.dates import to_datetime
 
 SUMMARY = "SUMMARY.md"
 """The table of contents at the content root."""

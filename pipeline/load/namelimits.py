@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from pipeline.dates import shown_value
 from pipeline.errors import Problem
 from pipeline.model import Item
-from pipeline.paths import is_external
 from pipeline.render.slugs import github_slug
+from pipeline.support.dates import shown_value
+from pipeline.support.paths import is_external
 
 MAX_NAME_BYTES = 255
 """One path component (NAME_MAX on Linux and macOS file systems)."""

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.build.digests import code_digest
 from pipeline.config import Config
-from pipeline.digests import code_digest
 from pipeline.errors import Problem
-from pipeline.output import Stamp, write_if_changed
+from pipeline.support.output import Stamp, write_if_changed
 
 MANIFEST = ".publish-manifest.json"
 
@@ -54,7 +54,7 @@ def fingerprint(
 ) -> str:
     """A hash of every input of a build, from file metadata (no file is read but the config).
 
-    ``stats`` receives each content file's stat by its path (as :func:`pipeline.loader.
+    ``stats`` receives each content file's stat by its path (as :func:`pipeline.load.loader.
     walk_markdown` spells it), so the build need not take them again. ``strict`` is part of it:
     a ``--strict`` build never trusts what a lenient one found valid."""
     h = hashlib.sha256()

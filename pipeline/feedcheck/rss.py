@@ -1,7 +1,7 @@
 """The RSS 2.0 rules: the channel, its items and their enclosures.
 
 The ``itunes:`` and ``podcast:`` tags of the channel and of each item are checked by
-:mod:`pipeline.feedlint.podcast`.
+:mod:`pipeline.feedcheck.podcast`.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
 
-from pipeline.feedlint.podcast import (
+from pipeline.feedcheck.podcast import (
     lint_itunes_channel,
     lint_itunes_item,
     lint_p20_channel,
     lint_p20_item,
 )
-from pipeline.feedlint.rules import (
+from pipeline.feedcheck.rules import (
     APPLE_MEDIA_TYPES,
     ATOM,
     CONTENT,

@@ -7,11 +7,11 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import datetime
 
-from pipeline.feedlint.atom import lint_atom
-from pipeline.feedlint.jsonfeed import lint_json
-from pipeline.feedlint.rdf import RDF, lint_rdf
-from pipeline.feedlint.rss import lint_rss
-from pipeline.feedlint.rules import (
+from pipeline.feedcheck.atom import lint_atom
+from pipeline.feedcheck.jsonfeed import lint_json
+from pipeline.feedcheck.rdf import RDF, lint_rdf
+from pipeline.feedcheck.rss import lint_rss
+from pipeline.feedcheck.rules import (
     ATOM,
     HARD,
     NAMESPACE_ALIASES,

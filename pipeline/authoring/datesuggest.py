@@ -28,9 +28,9 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from pipeline.config import Config
-from pipeline.frontmatter import FrontMatterError
-from pipeline.gitbook import feed_candidates, read_dates
-from pipeline.loader import iter_markdown, read_doc, relpath
+from pipeline.load.frontmatter import FrontMatterError
+from pipeline.load.loader import iter_markdown, read_doc, relpath
+from pipeline.load.summary import feed_candidates, read_dates
 
 SYNC_PATTERNS = (r"^GitBook: \[", r"^GITBOOK-", r"^Merge\b")
 """Commit subjects (regexes, searched) that mark sync commits, skipped by default."""

@@ -1,0 +1,1 @@
+"""What writes into content/: ``publish new`` and ``publish dates --suggest``."""
