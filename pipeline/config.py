@@ -46,6 +46,9 @@ class SiteConfig:
 
 @dataclass(frozen=True)
 class ContentConfig:
+    folder: str = ""
+    """The content folder, relative to this file (``.`` for a GitBook space at the repository
+    root); empty means ``content/``. ``--content`` overrides it."""
     flavour: str = "auto"
     """``auto`` (GitBook when SUMMARY.md exists), ``plain`` or ``gitbook``."""
     slug_style: str = "github"

@@ -66,6 +66,12 @@ class ConfigError(ProblemsError):
     exit_code = EXIT_CONFIG
 
 
+class SetupError(PublishError):
+    """The command was run where there is no site: no content folder, no configuration."""
+
+    exit_code = EXIT_CONFIG
+
+
 class LockedError(PublishError):
     """Another publish process holds the output lock."""
 

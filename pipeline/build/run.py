@@ -460,18 +460,16 @@ def _build(
         cfg, content_dir, site, now, previous, html, out_dir, salt=salt
     )
     inputs_written = stat_key(content_dir / cfg.content.id_ledger) != ledger_before
-    if (
-        any(i.episode for i in site.items)
-        and not cfg.podcast.guid
-        and cfg.path
-        and cfg.path.exists()
-    ):
-        from pipeline.podcast.show import pin_guid, show_guid
+    if any(i.episode for i in site.items):
+        from pipeline.podcast.guidpin import mismatch_note, pin_if_production
 
-        pinned = pin_guid(cfg.path, show_guid(cfg))  # computed once, then never recomputed
+        pinned, edited = pin_if_production(cfg)  # by the production build only, never again
         if pinned is not None:
             notes.append(pinned)
-            inputs_written = True
+        inputs_written = inputs_written or edited
+        mismatch = mismatch_note(cfg)
+        if mismatch is not None:
+            notes.append(mismatch)
     if inputs_written:  # the build changed its own inputs: record them as they are now
         inputs_fingerprint = fingerprint(cfg, content_dir, out_dir, strict=strict)
     timings.mark("plan")

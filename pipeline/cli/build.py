@@ -70,7 +70,7 @@ def build(
 
     started = time.perf_counter()
     stages = Timings(started)
-    cfg, content = open_config(config_path, content_dir)
+    cfg, content = open_config(config_path, content_dir, quiet=quiet)
     now = dt.datetime.now(dt.UTC)
     seen: dict[str, os.stat_result] = {}
     current = fingerprint(cfg, content, out_dir, seen, strict=strict)
@@ -146,7 +146,7 @@ def validate(
     from pipeline.load.loader import load_site
 
     started = time.perf_counter()
-    cfg, content = open_config(config_path, content_dir)
+    cfg, content = open_config(config_path, content_dir, quiet=quiet)
     site = load_site(cfg, content, strict=strict)
     now = dt.datetime.now(dt.UTC)
     site = check_site(cfg, content, site, now)  # rendered and planned: all a build would refuse

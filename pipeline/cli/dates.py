@@ -68,7 +68,7 @@ def dates(
 
     if not suggest:
         raise click.UsageError("nothing to do: pass --suggest (and --write to save)")
-    cfg, content = open_config(config_path, content_dir)
+    cfg, content = open_config(config_path, content_dir, quiet=quiet)
     rules = Rules(skip_messages or SYNC_PATTERNS, bulk_files, bulk_share)
     report = run_suggest(cfg, content, rules)
     for message in report.warnings:

@@ -97,7 +97,7 @@ def digest(
     from pipeline.build.site import prepare
     from pipeline.newsletter import run_digest
 
-    cfg, content = open_config(config_path, content_dir)
+    cfg, content = open_config(config_path, content_dir, quiet=quiet)
     now = build_time()
     site = prepare(cfg, content, cache_dir=resolve_cache_dir(None))
     since_at = None

@@ -88,7 +88,7 @@ def links(
     """
     from pipeline.linkcheck.check import CheckOptions, run
 
-    cfg, content = open_config(config_path, content_dir)
+    cfg, content = open_config(config_path, content_dir, quiet=quiet)
     started = time.monotonic()
     show = not quiet and sys.stderr.isatty()
     done = [0]

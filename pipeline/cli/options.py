@@ -19,6 +19,7 @@ from pipeline.errors import (
     ContentError,
     Problem,
     PublishError,
+    SetupError,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -91,13 +92,20 @@ def resolve_cache_dir(cache_dir: Path | None) -> Path:
     return Path(env) if env else Path(".publish-cache")
 
 
-def open_config(config_path: Path, content_dir: Path | None) -> tuple[Config, Path]:
-    """Load the configuration and decide the content folder (default: beside the config)."""
+def open_config(
+    config_path: Path, content_dir: Path | None, *, quiet: bool = False
+) -> tuple[Config, Path]:
+    """Load the configuration and decide the content folder: ``--content``, else
+    ``[content] folder``, else ``content/`` beside the configuration file."""
+    from pipeline.support.siteroot import content_folder, defaults_warning, missing_content_message
+
     cfg = load_config(config_path, required=config_path != Path("publish.toml"))
-    if content_dir is None:
-        content_dir = cfg.root / "content"
+    found = config_path.is_file()
+    content_dir = content_folder(cfg.root, cfg.content.folder, content_dir)
     if not content_dir.is_dir():
-        raise ConfigError([Problem(str(content_dir), 1, "--content", "content folder not found")])
+        raise SetupError(missing_content_message(content_dir, config_path, found))
+    if not found:
+        warn(defaults_warning(config_path), quiet)
     if (content_dir / ".gitbook.yaml").is_file():  # a Git-synced GitBook space
         from pipeline.load.summary import space_settings
 
