@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import os
 import time
-from datetime import UTC, date, datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import click
@@ -22,6 +23,11 @@ from pipeline.cli.options import (
     warn,
 )
 from pipeline.support.secrets import redact
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
+    from pipeline.model import Item
+    from pipeline.newsletter import DigestRun
 
 
 def build_time() -> datetime:
@@ -60,6 +66,17 @@ def build_time() -> datetime:
     is_flag=True,
     help="Also take never-sent items dated before the oldest one ever announced.",
 )
+@click.option(
+    "--mark-sent",
+    is_flag=True,
+    help="Record every published item as announced without sending anything (a start point).",
+)
+@click.option(
+    "--before",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="With --mark-sent: only items dated before DATE (midnight, site time zone).",
+)
 @format_option("text", "json")
 @quiet_option
 @handle_errors
@@ -71,6 +88,8 @@ def digest(
     since: datetime | None,
     item_ids: tuple[str, ...],
     include_older: bool,
+    mark_sent: bool,
+    before: datetime | None,
     fmt: str,
     quiet: bool,
 ) -> None:
@@ -85,37 +104,39 @@ def digest(
     unless --include-older. Secrets come from BUTTONDOWN_API_KEY, LISTMONK_USER +
     LISTMONK_TOKEN, SMTP_PASSWORD.
 
+    --mark-sent records every published item (or those dated before --before DATE) as
+    announced without sending: run it once when adopting publish on an existing site, and the
+    first real digest holds only what is new.
+
     \b
     Example:
       publish digest                        # preview in outbox/
       publish digest --test-to me@example.org
       publish digest --send --format json   # in CI, after each merge
+      publish digest --mark-sent            # once: the back catalogue is not mailed
     """
     if send and test_to:
         raise click.UsageError("--send and --test-to are exclusive: test first, then send")
+    if mark_sent and (send or test_to or since or item_ids or include_older):
+        raise click.UsageError(
+            "--mark-sent records items without sending: it takes no --send, --test-to, "
+            "--since, --items or --include-older"
+        )
+    if before is not None and not mark_sent:
+        raise click.UsageError("--before goes with --mark-sent")
     started = time.monotonic()
     from pipeline.build.site import prepare
-    from pipeline.newsletter import run_digest
 
     cfg, content = open_config(config_path, content_dir, quiet=quiet)
     now = build_time()
     site = prepare(cfg, content, cache_dir=resolve_cache_dir(None))
-    since_at = None
-    if since is not None:
-        day = date(since.year, since.month, since.day)
-        since_at = datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(cfg.site.timezone))
-    ids = tuple(i.strip() for raw in item_ids for i in raw.split(",") if i.strip())
-    run = run_digest(
-        cfg,
-        site.published(now),
-        now,
-        send=send,
-        test_to=test_to,
-        since=since_at,
-        item_ids=ids,
-        include_older=include_older,
-        progress=lambda message: warn(message, quiet),
-    )
+    if mark_sent:
+        from pipeline.newsletter.marksent import mark_sent as record
+
+        run = record(cfg, site.published(now), now, before=_midnight(before, cfg.site.timezone))
+    else:
+        ids = tuple(i.strip() for raw in item_ids for i in raw.split(",") if i.strip())
+        run = _run(cfg, site.published(now), now, send, test_to, since, ids, include_older, quiet)
     for message in run.warnings:
         warn(f"warning: {message}", quiet)
     report = _report(run, cfg.root)
@@ -128,6 +149,39 @@ def digest(
         f"Digest: {run.action}, {len(run.items)} item{'s' if len(run.items) != 1 else ''}, "
         f"{n} warning{'s' if n != 1 else ''} in {time.monotonic() - started:.1f} s",
         quiet,
+    )
+
+
+def _midnight(day: datetime | None, timezone: str) -> datetime | None:
+    """The start of ``day`` in the site's time zone (the way dates without a time are read)."""
+    if day is None:
+        return None
+    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(timezone))
+
+
+def _run(
+    cfg: Config,
+    published: Sequence[Item],
+    now: datetime,
+    send: bool,
+    test_to: tuple[str, ...],
+    since: datetime | None,
+    ids: tuple[str, ...],
+    include_older: bool,
+    quiet: bool,
+) -> DigestRun:
+    from pipeline.newsletter import run_digest
+
+    return run_digest(
+        cfg,
+        published,
+        now,
+        send=send,
+        test_to=test_to,
+        since=_midnight(since, cfg.site.timezone),
+        item_ids=ids,
+        include_older=include_older,
+        progress=lambda message: warn(message, quiet),
     )
 
 
@@ -169,6 +223,13 @@ def _text(report: dict[str, Any]) -> str:
         lines.append(f"Finished earlier digest {key}.")
     if report["action"] == "nothing":
         lines.append("Nothing new since the last digest; nothing to send.")
+        return "\n".join(lines)
+    if report["action"] == "marked":
+        n = len(report["items"])
+        lines.append(f"Recorded {n} item{'s' if n != 1 else ''} as announced; nothing sent:")
+        for item in report["items"]:
+            lines.append(f"    {(item['date'] or '')[:10]}  {item['title']}  ({item['source']})")
+        lines.append("The next digest holds only items not listed here. Commit the ledger.")
         return "\n".join(lines)
     lines.append(f"Digest {report['key']}")
     lines.append(f"  Subject: {report['subject']}")
