@@ -21,6 +21,8 @@ COMMANDS = {
     "lint-feed": "pipeline.cli.lint_feed:lint_feed_command",
     "dates": "pipeline.cli.dates:dates",
     "feed-diff": "pipeline.cli.feed_diff:feed_diff",
+    "init": "pipeline.cli.init:init",
+    "completion": "pipeline.cli.completion:completion",
 }
 """Command name -> ``module:attribute`` of its Click command."""
 
