@@ -17,7 +17,6 @@ from pipeline.errors import (
     EXIT_UNEXPECTED,
     ConfigError,
     ContentError,
-    Problem,
     PublishError,
     SetupError,
 )

@@ -620,6 +620,15 @@ def reload_body(cfg: Config, content_dir: Path, source: str, digest: str) -> str
     raise ContentError([shown(content_dir, Problem(source, 1, "file", message))])
 
 
+def untitled_page_title(site_title: str, source: str) -> str:
+    """A templated page with no title (Jekyll's ``layout: home`` index): the site's title for
+    the home page, else the file's name in words."""
+    stem = posixpath.splitext(posixpath.basename(source))[0]
+    if stem.lower() in ("index", "readme") and "/" not in source:
+        return site_title
+    return stem.replace("-", " ").replace("_", " ").strip().capitalize() or site_title
+
+
 def _h1_title(meta: Mapping[str, Any], body: str) -> tuple[str | None, str]:
     """Without a ``title`` key, the first H1 is the title; when it opens the body it is cut
     from the body (the page shows the title once)."""
@@ -712,6 +721,8 @@ def _build_item(
     title = chk.string(meta, "title")
     if title is None:
         title, body = _h1_title(meta, body)
+    if title is None and "title" not in meta and "layout" in meta and not is_feed:
+        title = untitled_page_title(cfg.site.title, doc.source)  # a Jekyll page: as Jekyll does
     if (not title or not title.strip()) and (title is not None or "title" not in meta):
         chk.error(
             "title",
@@ -742,6 +753,8 @@ def _build_item(
 
     description = chk.string(meta, "description")
     authors = chk.string_list(meta, "authors", allow_str=True)
+    if isinstance(meta.get("tags"), str):  # Jekyll's `categories: jekyll update`: words
+        meta = {**meta, "tags": meta["tags"].split()}
     tags = chk.string_list(meta, "tags", allow_str=False)
     aliases = chk.string_list(meta, "aliases", allow_str=True)
     draft = meta.get("draft", False)

@@ -1,0 +1,170 @@
+"""What a repository already holds, for ``publish init``: GitBook, Hugo, Jekyll, plain
+Markdown or nothing, where its content is, and its public address and title if it says.
+
+Only files are read; nothing is run. Each finding names where it came from, so ``init`` can
+tell the editor (``base_url from hugo.toml``).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipeline.load.loader import SKIP_DIRS
+
+HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "config.toml", "config.yaml", "config.yml")
+"""Hugo's site configuration files, in the order Hugo reads them."""
+
+
+@dataclass(frozen=True)
+class Detected:
+    """A repository as ``publish init`` found it."""
+
+    kind: str
+    """``empty`` (no Markdown: a starter site), ``gitbook``, ``hugo``, ``jekyll``, ``markdown``."""
+    folder: str
+    """The content folder, relative to the repository (``.`` for the root)."""
+    flavour: str = "auto"
+    base_url: str = ""
+    """The public address found, or empty."""
+    base_url_from: str = ""
+    title: str = ""
+    evidence: str = ""
+    """The files that decided ``kind``."""
+
+
+def detect(root: Path) -> Detected:
+    """Look at ``root`` (an existing folder) and say what it is."""
+    title, url, url_from = "", "", ""
+    if (root / ".gitbook.yaml").is_file() or (root / "SUMMARY.md").is_file():
+        evidence = ".gitbook.yaml" if (root / ".gitbook.yaml").is_file() else "SUMMARY.md"
+        found = Detected("gitbook", ".", "gitbook", evidence=evidence, title=_h1(root, "README.md"))
+    elif (root / "docs" / "SUMMARY.md").is_file():
+        found = Detected(
+            "gitbook",
+            "docs",
+            "gitbook",
+            evidence="docs/SUMMARY.md",
+            title=_h1(root, "docs/README.md"),
+        )
+    elif (hugo := _hugo_config(root)) is not None and (root / "content").is_dir():
+        data = _read_config(hugo)
+        title, url = _text(data.get("title")), _text(data.get("baseURL") or data.get("baseurl"))
+        url_from = hugo.name if url else ""
+        found = Detected("hugo", "content", "plain", evidence=f"{hugo.name} and content/")
+    elif (root / "_config.yml").is_file() and ((root / "_posts").is_dir() or _has_markdown(root)):
+        data = _read_config(root / "_config.yml")
+        title = _text(data.get("title"))
+        url = _text(data.get("url"))
+        if url:
+            url = url.rstrip("/") + "/" + _text(data.get("baseurl")).strip("/")
+            url_from = "_config.yml"
+        found = Detected("jekyll", ".", "plain", evidence="_config.yml")
+    elif _has_markdown(root):
+        folder = next(
+            (f for f in ("content", "docs") if _has_markdown(root / f)),
+            ".",
+        )
+        found = Detected("markdown", folder, "plain", evidence=f"Markdown files in {folder}/")
+    else:
+        found = Detected("empty", "content", "plain", evidence="no Markdown file")
+    if not url:
+        url, url_from = _from_cname(root, found.folder)
+    if not url:
+        url, url_from = _from_git_remote(root)
+    if url and not url.endswith("/"):
+        url += "/"
+    return Detected(
+        found.kind,
+        found.folder,
+        found.flavour,
+        url if re.match(r"^https?://[^/\s]+", url) else "",
+        url_from if re.match(r"^https?://[^/\s]+", url) else "",
+        title or found.title,
+        found.evidence,
+    )
+
+
+def _hugo_config(root: Path) -> Path | None:
+    return next((root / n for n in HUGO_CONFIGS if (root / n).is_file()), None)
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    """A TOML or YAML configuration as a dict; unreadable ones count as empty."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _has_markdown(folder: Path) -> bool:
+    if not folder.is_dir():
+        return False
+    for path in folder.rglob("*"):
+        rel = path.relative_to(folder).parts
+        if any(p.startswith(".") or p in SKIP_DIRS for p in rel):
+            continue
+        if path.suffix.lower() in (".md", ".markdown") and path.is_file():
+            return True
+    return False
+
+
+def _h1(root: Path, name: str) -> str:
+    """The first ``# Heading`` of a file (a GitBook space's title), or empty."""
+    try:
+        lines = (root / name).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return next((line[2:].strip() for line in lines if line.startswith("# ")), "")
+
+
+def _from_cname(root: Path, folder: str) -> tuple[str, str]:
+    """GitHub Pages' custom domain file."""
+    for place in ("CNAME", f"{folder}/CNAME", "docs/CNAME", "static/CNAME"):
+        path = root / place
+        if path.is_file():
+            try:
+                lines = path.read_text(encoding="utf-8").split()
+            except (OSError, UnicodeDecodeError):
+                continue
+            if lines and re.fullmatch(r"[A-Za-z0-9.-]+", lines[0]):
+                return f"https://{lines[0]}/", place
+    return "", ""
+
+
+_GITHUB_REMOTE = re.compile(
+    r"^\s*url\s*=\s*(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)"
+    r"([A-Za-z0-9-]+)/([A-Za-z0-9._-]+?)(?:\.git)?/?\s*$"
+)
+
+
+def _from_git_remote(root: Path) -> tuple[str, str]:
+    """The GitHub Pages address of the ``origin`` remote on github.com."""
+    config = root / ".git" / "config"
+    try:
+        text = config.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return "", ""
+    in_origin = False
+    for line in text.splitlines():
+        if line.strip().startswith("["):
+            in_origin = line.strip() == '[remote "origin"]'
+            continue
+        m = _GITHUB_REMOTE.match(line) if in_origin else None
+        if m:
+            owner, repo = m.group(1).lower(), m.group(2)
+            if repo.lower() == f"{owner}.github.io":
+                return f"https://{owner}.github.io/", "the git remote (GitHub Pages)"
+            return f"https://{owner}.github.io/{repo}/", "the git remote (GitHub Pages)"
+    return "", ""
