@@ -128,11 +128,14 @@ def _pinned(config: Path) -> str | None:
 
 @pytest.mark.parametrize(
     "base_url",
-    ["http://localhost:8000/", "http://127.0.0.1:8000/", "http://pi.local/", "https://example.org/"],
+    [
+        "http://localhost:8000/",
+        "http://127.0.0.1:8000/",
+        "http://pi.local/",
+        "https://example.org/",
+    ],
 )
-def test_a_preview_build_never_pins_the_guid(
-    site: Path, runner: CliRunner, base_url: str
-) -> None:
+def test_a_preview_build_never_pins_the_guid(site: Path, runner: CliRunner, base_url: str) -> None:
     config = _unpinned(site, base_url)
     before = config.read_bytes()
     result = runner.invoke(main, ["build", "--config", str(config), "--out", str(site / "o")])
