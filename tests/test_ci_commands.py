@@ -77,8 +77,14 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[
         "RUNNER_TEMP": str(runner_temp),
         "BASE_SHA": _git(repo, "rev-parse", "HEAD"),
         "TEST_TO": "editor@example.org",
+        # the action's inputs (action.yml passes them as environment variables)
+        "CONFIG": "publish.toml",
+        "CONTENT": "",
+        "OUT": "feeds",
+        "CHANGED_SINCE": "",  # set below: a pull request's base
         "SOURCE_DATE_EPOCH": "1750000000",  # 2025-06-15: every bundled item is published
     }
+    env["CHANGED_SINCE"] = env["BASE_SHA"]
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     monkeypatch.chdir(repo)
@@ -105,8 +111,9 @@ def _prepare(inv: Invocation, env: dict[str, str]) -> None:
     if inv.command == "feed-diff":
         _command("build")
         assert _run(["build", "--quiet", "--out", "feeds"]).exit_code == 0
-        base = Path(env["RUNNER_TEMP"]) / "base-feeds"
-        assert _run(["build", "--quiet", "--out", str(base)]).exit_code == 0
+        for name in ("base-feeds", "publish-base-feeds"):  # the workflow's, the action's
+            base = Path(env["RUNNER_TEMP"]) / name
+            assert _run(["build", "--quiet", "--out", str(base)]).exit_code == 0
 
 
 @pytest.mark.parametrize(
@@ -181,8 +188,9 @@ def test_feed_diff_flags_a_changed_id_against_the_base_build(workspace: dict[str
     """The pull-request feed diff fails when an item's `id:` was edited."""
     _command("feed-diff")
     repo = Path(workspace["GITHUB_WORKSPACE"])
-    base = Path(workspace["RUNNER_TEMP"]) / "base-feeds"
-    assert _run(["build", "--quiet", "--out", str(base)]).exit_code == 0
+    for name in ("base-feeds", "publish-base-feeds"):
+        base = Path(workspace["RUNNER_TEMP"]) / name
+        assert _run(["build", "--quiet", "--out", str(base)]).exit_code == 0
     page = repo / "content" / "essays" / "hosting-not-bossing.md"
     text = page.read_text(encoding="utf-8")
     page.write_text(

