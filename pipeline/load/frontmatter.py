@@ -64,7 +64,12 @@ def decode(raw: bytes) -> str:
 
 
 def split(text: str) -> Parsed:
-    """Separate ``---`` fenced YAML front matter from the Markdown body."""
+    """Separate ``---`` fenced YAML (or ``+++`` fenced TOML) front matter from the body."""
+    if text.startswith("+++"):
+        from pipeline.load.tomlfront import is_toml, split_toml
+
+        if is_toml(text):
+            return split_toml(text)
     fenced = _fenced(text)
     if fenced is None:
         return Parsed({}, {}, text, 1)
@@ -75,6 +80,11 @@ def split(text: str) -> Parsed:
 
 def split_body(text: str) -> str:
     """The body :func:`split` gives, without reading the YAML (a tenth of a millisecond)."""
+    if text.startswith("+++"):
+        from pipeline.load.tomlfront import fenced_toml, is_toml
+
+        if is_toml(text):
+            return fenced_toml(text)[1]
     fenced = _fenced(text)
     return text if fenced is None else fenced[1]
 

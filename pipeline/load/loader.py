@@ -197,7 +197,7 @@ def kind_for(source: str, meta: Mapping[str, Any], gitbook: bool = False) -> str
     kind = meta.get("kind")
     if isinstance(kind, str) and kind in KINDS:
         return kind
-    if gitbook:
+    if gitbook or posixpath.basename(source) == "_index.md":  # Hugo's section page: a page
         return "page"
     top = source.split("/", 1)[0] if "/" in source else ""
     return FOLDER_KINDS.get(top, "page")
@@ -212,7 +212,7 @@ def permalink(
         folder = posixpath.dirname(source)
         stem = posixpath.splitext(posixpath.basename(source))[0]
         parts = [folder] if folder else []
-        if stem.lower() not in ("readme", "index") and source != cfg.content.readme:
+        if stem.lower() not in ("readme", "index", "_index") and source != cfg.content.readme:
             parts.append(slug)
         path = "/".join(quote(p) for p in parts)
         return f"{base}/{path}/" if path else f"{base}/"
@@ -753,8 +753,9 @@ def _build_item(
 
     description = chk.string(meta, "description")
     authors = chk.string_list(meta, "authors", allow_str=True)
-    if isinstance(meta.get("tags"), str):  # Jekyll's `categories: jekyll update`: words
-        meta = {**meta, "tags": meta["tags"].split()}
+    words = meta.get("tags")
+    if isinstance(words, str) and "categories" in doc.parsed.meta and "," not in words:
+        meta = {**meta, "tags": words.split()}  # Jekyll's `categories: jekyll update`
     tags = chk.string_list(meta, "tags", allow_str=False)
     aliases = chk.string_list(meta, "aliases", allow_str=True)
     draft = meta.get("draft", False)

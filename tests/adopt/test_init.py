@@ -139,10 +139,17 @@ def test_existing_site_settings_are_taken_from_what_is_there(
 def test_hugo_posts_become_items_and_drafts_stay_out(
     tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """YAML and TOML (``+++``) front matter; ``_index.md`` is its folder's page."""
     repo = _repo(tmp_path, "hugo")
     _init(runner, repo)
     feeds = _build(runner, repo, monkeypatch)
-    assert _titles(feeds) == ["First post", "Second post"]
+    assert _titles(feeds) == ["A TOML post", "First post", "Second post"]
+    parsed = feedparser.parse((feeds / "rss.xml").read_bytes())
+    toml_post = next(e for e in parsed.entries if e.title == "A TOML post")
+    assert {t.term for t in toml_post.tags} == {"news", "hugo"}
+    assert toml_post.published_parsed[:4] == (2024, 5, 12, 6)  # 08:00+02:00 in UTC
+    assert "All our posts." in (feeds / "posts" / "index.html").read_text(encoding="utf-8")
+    assert not (feeds / "-index").exists()
 
 
 def test_jekyll_posts_become_items_with_their_dates(
@@ -229,7 +236,7 @@ def test_existing_items_are_marked_announced_so_the_first_digest_is_new_only(
 ) -> None:
     repo = _repo(tmp_path, "hugo")
     stderr = _init(runner, repo)
-    assert "Recorded 2 published items as already announced" in stderr
+    assert "Recorded 3 published items as already announced" in stderr
     monkeypatch.chdir(repo)
     nothing = runner.invoke(main, ["digest", "--format", "json"])
     assert nothing.exit_code == 0, nothing.output

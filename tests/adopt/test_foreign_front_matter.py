@@ -1,0 +1,86 @@
+"""Front matter as Hugo and Jekyll write it builds as it is, without loosening our own rules:
+Jekyll's space-separated ``categories``, templated pages with no title, Hugo's ``_index.md``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+
+
+def _build(tmp_path: Path, runner: CliRunner, files: dict[str, str]) -> tuple[int, str]:
+    for rel, text in files.items():
+        path = tmp_path / "content" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    config = tmp_path / "publish.toml"
+    config.write_text('[site]\ntitle = "Site T"\nbase_url = "https://e.org/"\n', encoding="utf-8")
+    result = runner.invoke(main, ["build", "--config", str(config), "--out", str(tmp_path / "o")])
+    return result.exit_code, result.stderr
+
+
+POST = "---\ntitle: P\ndate: 2024-01-01\nid: p1\n{key}: {value}\n---\nBody.\n"
+
+
+def test_jekyll_categories_are_words(tmp_path: Path, runner: CliRunner) -> None:
+    code, err = _build(
+        tmp_path, runner, {"_posts/p.md": POST.format(key="categories", value="a b")}
+    )
+    assert code == 0, err
+    import feedparser
+
+    (entry,) = feedparser.parse((tmp_path / "o" / "rss.xml").read_bytes()).entries
+    assert sorted(t.term for t in entry.tags) == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("tags", "a b"), ("tags", '"a, b"'), ("categories", '"a, b"')]
+)
+def test_other_strings_for_tags_stay_errors(
+    tmp_path: Path, runner: CliRunner, key: str, value: str
+) -> None:
+    code, err = _build(tmp_path, runner, {"_posts/p.md": POST.format(key=key, value=value)})
+    assert code == 2
+    assert "_posts/p.md:5: tags: expected a list" in err
+
+
+def test_a_templated_page_without_a_title_is_titled_as_jekyll_does(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    code, err = _build(
+        tmp_path,
+        runner,
+        {
+            "index.md": "---\nlayout: home\n---\nHi.\n",
+            "club-rules.md": "---\nlayout: page\n---\nBe kind.\n",
+        },
+    )
+    assert code == 0, err
+    home = (tmp_path / "o" / "index.html").read_text(encoding="utf-8")
+    assert "Hi." in home and "Site T" in home
+    rules = (tmp_path / "o" / "club-rules" / "index.html").read_text(encoding="utf-8")
+    assert "Club rules" in rules
+
+
+def test_a_page_without_layout_or_title_is_still_an_error(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    code, err = _build(tmp_path, runner, {"notes.md": "---\ndescription: x\n---\nText.\n"})
+    assert code == 2 and "notes.md:1: title: missing" in err
+
+
+def test_hugo_index_pages_are_their_folders_page(tmp_path: Path, runner: CliRunner) -> None:
+    code, err = _build(
+        tmp_path,
+        runner,
+        {
+            "posts/_index.md": '+++\ntitle = "All posts"\n+++\nThe list.\n',
+            "posts/one.md": '+++\ntitle = "One"\ndate = 2024-01-02\nid = "o1"\n+++\nFirst.\n',
+        },
+    )
+    assert code == 0, err
+    assert "The list." in (tmp_path / "o" / "posts" / "index.html").read_text(encoding="utf-8")
+    assert (tmp_path / "o" / "essays" / "one" / "index.html").is_file()
