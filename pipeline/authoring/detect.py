@@ -7,6 +7,7 @@ tell the editor (``base_url from hugo.toml``).
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -17,8 +18,13 @@ import yaml
 
 from pipeline.load.loader import SKIP_DIRS
 
-HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "config.toml", "config.yaml", "config.yml")
-"""Hugo's site configuration files, in the order Hugo reads them."""
+HUGO_CONFIGS = tuple(
+    f"{folder}{name}.{ext}"
+    for folder in ("", "config/_default/")
+    for name in ("hugo", "config")
+    for ext in ("toml", "yaml", "yml")
+)
+"""Hugo's site configuration files (at the root, or in its configuration folder)."""
 
 
 @dataclass(frozen=True)
@@ -55,8 +61,9 @@ def detect(root: Path) -> Detected:
     elif (hugo := _hugo_config(root)) is not None and (root / "content").is_dir():
         data = _read_config(hugo)
         title, url = _text(data.get("title")), _text(data.get("baseURL") or data.get("baseurl"))
-        url_from = hugo.name if url else ""
-        found = Detected("hugo", "content", "plain", evidence=f"{hugo.name} and content/")
+        where = hugo.relative_to(root).as_posix()
+        url_from = where if url else ""
+        found = Detected("hugo", "content", "plain", evidence=f"{where} and content/")
     elif (root / "_config.yml").is_file() and ((root / "_posts").is_dir() or _has_markdown(root)):
         data = _read_config(root / "_config.yml")
         title = _text(data.get("title"))
@@ -109,13 +116,13 @@ def _text(value: object) -> str:
 
 
 def _has_markdown(folder: Path) -> bool:
+    """A Markdown file somewhere under ``folder``, not entering dot-folders (``.git``) or the
+    folders the loader skips (``node_modules``): a large repository is not walked whole."""
     if not folder.is_dir():
         return False
-    for path in folder.rglob("*"):
-        rel = path.relative_to(folder).parts
-        if any(p.startswith(".") or p in SKIP_DIRS for p in rel):
-            continue
-        if path.suffix.lower() in (".md", ".markdown") and path.is_file():
+    for _here, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS]
+        if any(f.lower().endswith((".md", ".markdown")) for f in files):
             return True
     return False
 

@@ -313,3 +313,32 @@ def test_generated_workflows_use_the_action_pinned_by_this_release(
         if s.get("uses") == action_ref()
     }
     assert commands == {"validate", "build", "links", "feed-diff", "digest"}
+
+
+def test_hugo_configuration_folder_is_read(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = _repo(tmp_path, "hugo")
+    (repo / "hugo.toml").unlink()
+    folder = repo / "config" / "_default"
+    folder.mkdir(parents=True)
+    (folder / "hugo.yaml").write_text(
+        "baseURL: https://split.example.org/\ntitle: Split Config\n", encoding="utf-8"
+    )
+    stderr = _init(runner, repo)
+    site = _config(repo)["site"]
+    assert isinstance(site, dict)
+    assert (site["base_url"], site["title"]) == ("https://split.example.org/", "Split Config")
+    assert "(from config/_default/hugo.yaml)" in stderr
+    _build(runner, repo, monkeypatch)
+
+
+def test_markdown_inside_dot_folders_and_node_modules_is_not_content(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    repo = _repo(tmp_path, "empty")
+    for rel in (".github/ISSUE_TEMPLATE/bug.md", "node_modules/pkg/README.md"):
+        (repo / rel).parent.mkdir(parents=True)
+        (repo / rel).write_text("# x\n", encoding="utf-8")
+    stderr = _init(runner, repo)
+    assert "Found: empty" in stderr and (repo / "content" / "essays" / "welcome.md").is_file()
