@@ -49,6 +49,8 @@ class ContentConfig:
     folder: str = ""
     """The content folder, relative to this file (``.`` for a GitBook space at the repository
     root); empty means ``content/``. ``--content`` overrides it."""
+    exclude: list[str] = field(default_factory=list)
+    """Folders under the content folder never read (relative paths: ``vendor``, ``_site``)."""
     flavour: str = "auto"
     """``auto`` (GitBook when SUMMARY.md exists), ``plain`` or ``gitbook``."""
     slug_style: str = "github"

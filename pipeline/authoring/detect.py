@@ -18,6 +18,9 @@ import yaml
 
 from pipeline.load.loader import SKIP_DIRS
 
+JEKYLL_EXCLUDE = ("_site", "_drafts", "vendor")
+"""Never content in a Jekyll repository: its output, its drafts, Bundler's gems (whose
+READMEs would otherwise be published as pages)."""
 HUGO_CONFIGS = tuple(
     f"{folder}{name}.{ext}"
     for folder in ("", "config/_default/")
@@ -42,6 +45,8 @@ class Detected:
     title: str = ""
     evidence: str = ""
     """The files that decided ``kind``."""
+    exclude: tuple[str, ...] = ()
+    """Folders under the content folder that are not content (``[content] exclude``)."""
 
 
 def detect(root: Path) -> Detected:
@@ -71,7 +76,14 @@ def detect(root: Path) -> Detected:
         if url:
             url = url.rstrip("/") + "/" + _text(data.get("baseurl")).strip("/")
             url_from = "_config.yml"
-        found = Detected("jekyll", ".", "plain", evidence="_config.yml")
+        listed = data.get("exclude")
+        own = [
+            e.strip("/")
+            for e in (listed if isinstance(listed, list) else [])
+            if isinstance(e, str) and e.strip("/") and (root / e.strip("/")).is_dir()
+        ]
+        exclude = tuple(dict.fromkeys([*JEKYLL_EXCLUDE, *own]))
+        found = Detected("jekyll", ".", "plain", evidence="_config.yml", exclude=exclude)
     elif _has_markdown(root):
         folder = next(
             (f for f in ("content", "docs") if _has_markdown(root / f)),
@@ -94,6 +106,7 @@ def detect(root: Path) -> Detected:
         url_from if re.match(r"^https?://[^/\s]+", url) else "",
         title or found.title,
         found.evidence,
+        found.exclude,
     )
 
 

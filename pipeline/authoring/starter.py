@@ -65,6 +65,7 @@ def _environment() -> jinja2.Environment:
         autoescape=False,  # TOML, YAML and Markdown, not HTML
     )
     env.filters["toml"] = lambda value: json.dumps(str(value), ensure_ascii=False)
+    env.filters["tomllist"] = lambda values: json.dumps([str(v) for v in values])
     return env
 
 
@@ -93,6 +94,7 @@ def plan_init(
         "base_url_note": "" if base_url else "  # set this to your site's address",
         "description": "",
         "folder": detected.folder,
+        "exclude": list(detected.exclude),
         "flavour": detected.flavour,
         "starter": starter,
         "kind_note": "a starter site" if starter else f"{detected.kind}: {detected.evidence}",

@@ -101,8 +101,8 @@ def iter_markdown(root: Path, cfg: Config) -> Iterator[Path]:
 def own_folders(cfg: Config, root: Path) -> frozenset[str]:
     """The newsletter's templates and ledger folders when they sit inside the content root
     (a GitBook space kept at the top of its repository): publish's files, not pages. Any
-    other folder of those names is content like any other."""
-    out = set()
+    other folder of those names is content like any other. Plus ``[content] exclude``."""
+    out = {posixpath.normpath(e.strip("/")) for e in cfg.content.exclude if e.strip("/")}
     for setting in (cfg.newsletter.templates, posixpath.dirname(cfg.newsletter.ledger)):
         if not setting:
             continue

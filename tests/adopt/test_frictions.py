@@ -194,3 +194,22 @@ def test_bundled_site_unchanged() -> None:
         "https://commons.example.org/podcast.xml"
     )
     assert "base_url" in text
+
+
+def test_content_exclude_folders_are_never_read(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write(
+        tmp_path / "publish.toml",
+        '[site]\nbase_url = "https://x.example.org/"\n'
+        '[content]\nfolder = "."\nexclude = ["vendor/", "old/drafts"]\n',
+    )
+    _write(tmp_path / "essays" / "hello.md", ESSAY)
+    _write(tmp_path / "vendor" / "gem" / "README.md", "---\ntitle: [unclosed\n---\n")
+    _write(tmp_path / "old" / "drafts" / "x.md", "not even front matter: [\n")
+    _write(tmp_path / "old" / "kept.md", "# Kept\n\nStill here.\n")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["build", "--out", "site"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "site" / "old" / "kept" / "index.html").is_file()
+    assert not (tmp_path / "site" / "vendor").exists()

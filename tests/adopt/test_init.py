@@ -342,3 +342,26 @@ def test_markdown_inside_dot_folders_and_node_modules_is_not_content(
         (repo / rel).write_text("# x\n", encoding="utf-8")
     stderr = _init(runner, repo)
     assert "Found: empty" in stderr and (repo / "content" / "essays" / "welcome.md").is_file()
+
+
+def test_jekyll_gems_and_drafts_are_not_published(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = _repo(tmp_path, "jekyll")
+    gem = repo / "vendor" / "bundle" / "gems" / "minima" / "README.md"
+    gem.parent.mkdir(parents=True)
+    gem.write_text("# minima\n\nA theme.\n", encoding="utf-8")
+    (repo / "_drafts").mkdir()
+    (repo / "_drafts" / "half.md").write_text("---\nlayout: post\ntitle: Half\n---\nx\n")
+    (repo / "notes").mkdir()
+    (repo / "notes" / "n.md").write_text("---\ntitle: Note\n---\nkept out\n")
+    with (repo / "_config.yml").open("a", encoding="utf-8") as fh:
+        fh.write("exclude:\n  - notes/\n  - Gemfile\n")
+    _init(runner, repo)
+    content = _config(repo)["content"]
+    assert isinstance(content, dict)
+    assert content["exclude"] == ["_site", "_drafts", "vendor", "notes"]
+    feeds = _build(runner, repo, monkeypatch)
+    pages = {p.parent.relative_to(feeds).as_posix() for p in feeds.rglob("index.html")}
+    assert not any(p.startswith(("vendor", "_drafts", "notes")) for p in pages), pages
+    assert _titles(feeds) == ["Our first meeting", "Welcome to Jekyll!"]
