@@ -255,7 +255,7 @@ def _workflows(repo: Path) -> list[Path]:
     return sorted((repo / ".github" / "workflows").glob("*.yml"))
 
 
-@pytest.mark.parametrize("kind", ["empty", "gitbook"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_generated_workflows_pass_zizmor(kind: str, tmp_path: Path, runner: CliRunner) -> None:
     repo = _repo(tmp_path, kind)
     _init(runner, repo)
@@ -284,9 +284,13 @@ def test_generated_workflows_pass_actionlint(
     tmp_path: Path,
     runner: CliRunner,
 ) -> None:
-    repo = _repo(tmp_path, "hugo")
-    _init(runner, repo)
-    findings = _actionlint(actionlint, _workflows(repo))
+    files = []
+    for kind in KINDS:
+        repo = _repo(tmp_path, kind)
+        _init(runner, repo)
+        files += _workflows(repo)
+    assert len(files) == 2 * len(KINDS)
+    findings = _actionlint(actionlint, files)
     assert findings == []
 
 
@@ -365,3 +369,32 @@ def test_jekyll_gems_and_drafts_are_not_published(
     pages = {p.parent.relative_to(feeds).as_posix() for p in feeds.rglob("index.html")}
     assert not any(p.startswith(("vendor", "_drafts", "notes")) for p in pages), pages
     assert _titles(feeds) == ["Our first meeting", "Welcome to Jekyll!"]
+
+
+def test_base_url_is_asked_for_on_a_terminal(tmp_path: Path) -> None:
+    """Nothing found and stdin a terminal: init asks, and writes the answer."""
+    import os
+    import pty
+    import sys
+
+    repo = _repo(tmp_path, "markdown")
+    master, slave = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "init", str(repo)],
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=tmp_path,
+    )
+    os.close(slave)
+    try:
+        os.write(master, b"https://asked.example.org\n")
+        out, err = proc.communicate(timeout=120)
+    finally:
+        os.close(master)
+    assert proc.returncode == 0, err.decode()
+    assert b"base_url" in out  # the question
+    assert _config(repo)["site"]["base_url"] == "https://asked.example.org/"  # type: ignore[index]
+    assert b"placeholder" not in err
