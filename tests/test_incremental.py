@@ -16,10 +16,10 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 
-from pipeline.build.digests import body_digest
 from pipeline.build.loadcache import LoadCache, Record, pack
 from pipeline.cli import main
 from pipeline.config import load_config
+from pipeline.load.digests import body_digest
 from pipeline.load.loader import load_site
 from pipeline.model import Item
 

@@ -21,11 +21,11 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from pipeline.build.digests import body_digest, content_digest
 from pipeline.build.loadcache import LoadCache, Record, pack, text_digest
 from pipeline.build.state import build_salt
 from pipeline.config import Config
 from pipeline.errors import ContentError, Problem
+from pipeline.load.digests import body_digest, content_digest
 from pipeline.load.frontmatter import FrontMatterError, Parsed, decode, split, split_body
 from pipeline.load.ids import IdLedger
 from pipeline.load.namelimits import kind_problem, name_problems
