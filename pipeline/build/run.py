@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pipeline.build.feedwrite import FeedIndex, read_index, save_index, write_feed
-from pipeline.build.loadcache import stat_key
 from pipeline.build.site import HtmlMissing, HtmlSource
 from pipeline.build.snapshot import discard as discard_snapshot
 from pipeline.build.snapshot import rendered_site
@@ -38,6 +37,7 @@ from pipeline.build.timings import Timings
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.linkcheck.dangling import with_link_warnings
+from pipeline.load.record import stat_key
 from pipeline.model import Item, Site
 from pipeline.support.output import (
     Stamp,

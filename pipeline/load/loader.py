@@ -21,14 +21,13 @@ from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from pipeline.build.loadcache import LoadCache, Record, pack, text_digest
-from pipeline.build.state import build_salt
 from pipeline.config import Config
 from pipeline.errors import ContentError, Problem
 from pipeline.load.digests import body_digest, content_digest
 from pipeline.load.frontmatter import FrontMatterError, Parsed, decode, split, split_body
 from pipeline.load.ids import IdLedger
 from pipeline.load.namelimits import kind_problem, name_problems
+from pipeline.load.record import LoadStore, NoStore, Record, pack, text_digest
 from pipeline.model import KIND_OF_SECTION, SECTION_OF_KIND, Event, Item, Site
 from pipeline.podcast.episode import EPISODE_KEYS
 from pipeline.render.slugs import github_slug
@@ -309,14 +308,15 @@ def load_site(
     write_ledger: bool = False,
     strict: bool = False,
     cache_dir: Path | None = None,
+    store: LoadStore | None = None,
     only: Collection[str] | None = None,
     walked: Sequence[tuple[str, str]] | None = None,
 ) -> Site:
     """Load and validate every Markdown file under ``content_dir`` (drafts included).
 
-    With ``cache_dir``, a file unchanged since it was last loaded comes from the load cache
-    (:mod:`pipeline.build.loadcache`) without its body: render with ``body_of=``
-    :func:`reload_body`.
+    With a ``store`` (the build's load cache), a file unchanged since it was last loaded
+    comes from it without its body: render with ``body_of=`` :func:`reload_body`.
+    ``cache_dir`` is where remote episode media facts are kept.
     With ``only``, just those sources are loaded; the others still count as present (for the
     id ledger), but nothing across files is checked: :mod:`pipeline.build.snapshot` checks that.
     ``walked`` is :func:`walk_markdown`'s answer when the caller has it already.
@@ -328,8 +328,7 @@ def load_site(
     gitbook = gitbook_mode(cfg, root)
     if gitbook and only is not None:
         raise ValueError("a GitBook space is loaded whole: SUMMARY.md orders every page")
-    salt = f"{build_salt(cfg, root)}\0{strict}\0{gitbook}"
-    cache = LoadCache(cache_dir, salt, root, only)
+    cache: LoadStore = store if store is not None else NoStore()
     order: list[tuple[str, str]] = []
     hits: dict[str, Record] = {}
     jobs: list[_ReadJob] = []
@@ -461,7 +460,7 @@ class _Built:
     warnings: tuple[Problem, ...]
     lines: dict[str, int]
     record: bytes | None
-    """The load cache's record of it (see :func:`pipeline.build.loadcache.pack`)."""
+    """The load cache's record of it (see :func:`pipeline.load.record.pack`)."""
 
 
 @dataclass(frozen=True)
