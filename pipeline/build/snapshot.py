@@ -40,13 +40,7 @@ from pipeline.build.state import build_salt
 from pipeline.build.timings import Timings
 from pipeline.config import Config
 from pipeline.errors import Problem
-from pipeline.load.loader import (
-    gitbook_mode,
-    own_folders,
-    reload_body,
-    shown,
-    walk_markdown,
-)
+from pipeline.load.loader import gitbook_mode, reload_body, shown
 from pipeline.load.record import (
     item_from_values,
     item_values,
@@ -56,6 +50,7 @@ from pipeline.load.record import (
     stat_key,
     stat_text,
 )
+from pipeline.load.walk import own_folders, walk_markdown
 from pipeline.model import Item, Site
 from pipeline.support.output import write_atomic
 

@@ -73,7 +73,7 @@ def fingerprint(
 ) -> str:
     """A hash of every input of a build, from file metadata (no file is read but the config).
 
-    ``stats`` receives each content file's stat by its path (as :func:`pipeline.load.loader.
+    ``stats`` receives each content file's stat by its path (as :func:`pipeline.load.walk.
     walk_markdown` spells it), so the build need not take them again. ``strict`` is part of it:
     a ``--strict`` build never trusts what a lenient one found valid."""
     h = hashlib.sha256()

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from pipeline.config import Config
-from pipeline.load.loader import iter_markdown, read_doc, relpath
+from pipeline.load.walk import iter_markdown, read_doc, relpath
 from pipeline.model import SourceDoc
 from pipeline.render.markdown import scan
 from pipeline.support.parallel import PARALLEL_THRESHOLD
