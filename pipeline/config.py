@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError, Problem
-from pipeline.podcast.categories import category_problem
-from pipeline.podcast.rules import (
+from pipeline.support.paths import iri_to_uri, url_error
+from pipeline.support.podcast_categories import category_problem
+from pipeline.support.podcast_values import (
     DESCRIPTION_MAX_BYTES,
     EMAIL,
     HTTP_URL,
@@ -27,7 +28,6 @@ from pipeline.podcast.rules import (
     MEDIUMS,
     RRULE,
 )
-from pipeline.support.paths import iri_to_uri, url_error
 
 
 @dataclass(frozen=True)

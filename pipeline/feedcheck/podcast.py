@@ -23,8 +23,8 @@ from pipeline.feedcheck.rules import (
     qname,
     text_of,
 )
-from pipeline.podcast.categories import category_problem
-from pipeline.podcast.rules import EMAIL, MEDIUMS
+from pipeline.support.podcast_categories import category_problem
+from pipeline.support.podcast_values import EMAIL, MEDIUMS
 
 _DURATION = re.compile(r"^(?:\d+|\d+:[0-5]\d|\d+:[0-5]\d:[0-5]\d)(?:\.\d+)?$")
 """Seconds, MM:SS (minutes past 59 too, as Apple reads them) or H:MM:SS."""

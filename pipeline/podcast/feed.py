@@ -20,9 +20,9 @@ from pipeline.config import Config
 from pipeline.model import Item, Media
 from pipeline.podcast.chapters import chapters_document, chapters_from_body
 from pipeline.podcast.episode import generated_chapters_path
-from pipeline.podcast.rules import DESCRIPTION_MAX_BYTES
 from pipeline.podcast.show import cover_url, feed_url, show_guid
 from pipeline.support.paths import OutsideRoot, resolve_inside
+from pipeline.support.podcast_values import DESCRIPTION_MAX_BYTES
 from pipeline.support.text import clean
 from pipeline.syndication.common import summary_html
 

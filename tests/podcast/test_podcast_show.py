@@ -9,9 +9,9 @@ from PIL import Image
 
 from pipeline.config import PodcastConfig, podcast_problems
 from pipeline.podcast import artwork
-from pipeline.podcast.categories import CATEGORIES, category_problem
 from pipeline.podcast.chapters import chapters_from_body, parse_timestamp
 from pipeline.podcast.show import cover_url, show_problems
+from pipeline.support.podcast_categories import CATEGORIES, category_problem
 from tests.podcast.conftest import make_config, replace_podcast
 
 
