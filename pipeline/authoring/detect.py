@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.load.loader import SKIP_DIRS
+from pipeline.load.walk import SKIP_DIRS
 
 JEKYLL_EXCLUDE = ("_site", "_drafts", "vendor")
 """Never content in a Jekyll repository: its output, its drafts, Bundler's gems (whose

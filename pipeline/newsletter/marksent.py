@@ -17,7 +17,7 @@ from pipeline.config import Config
 from pipeline.model import Item
 from pipeline.newsletter import ledger as ledger_mod
 from pipeline.newsletter.compose import digest_key
-from pipeline.newsletter.deliver import DigestRun
+from pipeline.newsletter.deliver import Action, DigestRun
 from pipeline.newsletter.ledger import Entry
 
 MARKED_BACKEND = "none"
@@ -43,7 +43,7 @@ def mark_sent(
             if i.id not in used and i.date is not None and (before is None or i.date < before)
         ]
         if not items:
-            return DigestRun("nothing", MARKED_BACKEND)
+            return DigestRun(Action.NOTHING, MARKED_BACKEND)
         items.sort(key=lambda i: (i.date, i.id), reverse=True)
         ids = tuple(i.id for i in items)
         newest = items[0].date
@@ -64,4 +64,4 @@ def mark_sent(
                 note=MARKED_NOTE,
             )
         )
-        return DigestRun("marked", MARKED_BACKEND, items=tuple(items), warnings=warnings)
+        return DigestRun(Action.MARKED, MARKED_BACKEND, items=tuple(items), warnings=warnings)

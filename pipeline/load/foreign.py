@@ -1,0 +1,34 @@
+"""Front matter as Jekyll and Hugo write it, read the way they read it, where our own rules
+would otherwise refuse a site that builds fine with them."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from typing import Any
+
+INDEX_STEMS = ("readme", "index", "_index")
+"""File names that are their folder's page (Hugo's section page is ``_index.md``)."""
+
+
+def is_section_page(source: str) -> bool:
+    """Hugo's ``_index.md``: its folder's page, never a feed item."""
+    return posixpath.basename(source) == "_index.md"
+
+
+def jekyll_tags(meta: Mapping[str, Any], original: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Jekyll's ``categories: jekyll update`` (words, no comma) as a list of tags. Any other
+    string stays as written, for the loader to refuse (``tags: a, b`` is a mistake)."""
+    words = meta.get("tags")
+    if isinstance(words, str) and "categories" in original and "," not in words:
+        return {**meta, "tags": words.split()}
+    return meta
+
+
+def untitled_page_title(site_title: str, source: str) -> str:
+    """A templated page with no title (Jekyll's ``layout: home`` index): the site's title for
+    the home page, else the file's name in words."""
+    stem = posixpath.splitext(posixpath.basename(source))[0]
+    if stem.lower() in INDEX_STEMS and "/" not in source:
+        return site_title
+    return stem.replace("-", " ").replace("_", " ").strip().capitalize() or site_title
