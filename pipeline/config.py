@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.announce.settings import AnnounceConfig, entry_problems
 from pipeline.errors import ConfigError, Problem
 from pipeline.support.paths import iri_to_uri, url_error
 
@@ -192,6 +193,8 @@ class Config:
     podcast: PodcastConfig = field(default_factory=PodcastConfig)
     newsletter: NewsletterConfig = field(default_factory=NewsletterConfig)
     links: LinksConfig = field(default_factory=LinksConfig)
+    announce: list[AnnounceConfig] = field(default_factory=list)
+    """``[[announce]]`` channels (docs/announce.md)."""
     path: Path | None = None
     """The file this was read from; relative paths inside it resolve against its folder."""
 
@@ -206,19 +209,27 @@ class Config:
 
 
 def _key_line(text: str, section: str, key: str) -> int:
-    """Best-effort line of ``key`` under ``[section]`` (tomllib gives no positions)."""
+    """Best-effort line of ``key`` under ``[section]`` (tomllib gives no positions);
+    ``name[2]`` is the third ``[[name]]`` table of an array."""
+    indexed = re.fullmatch(r"(.+)\[(\d+)\]", section)
+    section, wanted = (indexed.group(1), int(indexed.group(2))) if indexed else (section, 0)
     current = ""
+    seen = -1
+    header = 1
     for n, line in enumerate(text.splitlines(), 1):
         s = line.strip()
         m = re.match(r"^\[+\s*([^\]]+?)\s*\]+", s)
         if m:
             current = m.group(1)
-            if not key and current == section:
-                return n
+            if current == section:
+                seen += 1
+                header = n
+                if not key and seen == wanted:
+                    return n
             continue
-        if current == section and re.match(rf"^\"?{re.escape(key)}\"?\s*=", s):
+        if current == section and seen == wanted and re.match(rf"^\"?{re.escape(key)}\"?\s*=", s):
             return n
-    return 1
+    return header if indexed and seen >= wanted else 1
 
 
 def _type_name(tp: Any) -> str:
@@ -303,6 +314,8 @@ def load_config(path: Path, *, required: bool = False) -> Config:
     def add(where: str, message: str) -> None:
         section, _, key = where.partition(".")
         key = re.sub(r"\[\d+\].*", "", key.split(".")[0])
+        if not re.fullmatch(r"\w+(\[\d+\])?", section):
+            section = re.sub(r"\[\d+\].*", "", section)
         line = _key_line(text, section, key) if key else _key_line(text, section, "")
         problems.append(Problem(display, line, where, message))
 
@@ -414,6 +427,12 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
         if number < least:
             what = "a positive number" if least else "0 or a positive number"
             bad("links", key, f"expected {what}{f' of at least {least:g}' if least > 1 else ''}")
+    for n, key, message in entry_problems(cfg.announce):
+        out.append(
+            Problem(
+                display, _key_line(text, f"announce[{n}]", key), f"announce[{n}].{key}", message
+            )
+        )
     for f in dataclasses.fields(cfg.newsletter):
         setting = getattr(cfg.newsletter, f.name)
         if isinstance(setting, str) and _CONTROL.search(setting):

@@ -224,7 +224,13 @@ class Journal:
 
 
 @contextlib.contextmanager
-def locked(path: Path, *, timeout: float = 600.0, poll: float = 0.05) -> Iterator[Ledger]:
+def locked(
+    path: Path,
+    *,
+    timeout: float = 600.0,
+    poll: float = 0.05,
+    command: str = "publish digest --send",
+) -> Iterator[Ledger]:
     """Hold the ledger's OS lock, yielding the ledger as read under the lock.
 
     A second process waits (up to ``timeout``) and then sees what the first one recorded,
@@ -241,7 +247,7 @@ def locked(path: Path, *, timeout: float = 600.0, poll: float = 0.05) -> Iterato
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     raise LockedError(
-                        f"another 'publish digest --send' holds {lock_path} for over "
+                        f"another '{command}' holds {lock_path} for over "
                         f"{timeout:.0f} s; wait for it to finish and run again"
                     ) from None
                 time.sleep(poll)

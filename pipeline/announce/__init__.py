@@ -1,0 +1,8 @@
+"""Announcing new items on chat and social channels (Discord, Mastodon), exactly once.
+
+select (per channel: sections, tags, never announced) → compose (the channel's template)
+→ claim in the ledger → post → record (:mod:`pipeline.announce.run`). The ledger is the
+digest's (:mod:`pipeline.newsletter.ledger`), kept in its own file, one key per channel and
+item. This package's ``__init__`` imports nothing: :mod:`pipeline.config` reads
+:mod:`pipeline.announce.settings` without pulling in the channels.
+"""

@@ -1,0 +1,130 @@
+"""The ``[[announce]]`` entries of ``publish.toml``: one table per channel.
+
+Kept apart from :mod:`pipeline.config` (which only lists them) so a new channel kind adds
+its keys here. Secrets are never in the file: each entry names the environment variable that
+holds its webhook URL or token.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+KINDS = ("discord", "mastodon")
+VISIBILITIES = ("public", "unlisted", "private", "direct")
+LEDGER = "announce/sent.jsonl"
+"""The announcement ledger, relative to ``publish.toml`` (committed, like the digest's)."""
+
+
+@dataclass(frozen=True)
+class AnnounceConfig:
+    """One channel that announces new items."""
+
+    kind: str = ""
+    """``discord`` (an incoming webhook) or ``mastodon`` (any server with the Mastodon API)."""
+    name: str = ""
+    """Unique name of the channel (lower-case letters, digits, ``-``); defaults to the kind.
+    It keys the ledger: renaming a channel announces everything again."""
+    sections: list[str] = field(default_factory=list)
+    """Sections announced (e.g. ``["essays"]``); empty: every feed section."""
+    tags: list[str] = field(default_factory=list)
+    """Only items with at least one of these tags; empty: any."""
+    template: str = ""
+    """Jinja2 text of the message (Discord: the text above the embed; Mastodon: the post).
+    Variables: title url summary description tags hashtags section kind authors date site."""
+    since: str = ""
+    """``YYYY-MM-DD``: items dated before are never announced here. Without it, a channel's
+    first run announces only the newest item (the back catalogue is named, not posted)."""
+    max_per_run: int = 5
+    """At most this many posts per run and channel; the rest wait for the next run."""
+    webhook_env: str = "DISCORD_WEBHOOK_URL"
+    """Discord: the environment variable holding the webhook URL (its token is a secret)."""
+    username: str = ""
+    """Discord: the name shown on the message instead of the webhook's."""
+    avatar_url: str = ""
+    instance: str = ""
+    """Mastodon: the server's base URL, e.g. ``https://social.example``."""
+    token_env: str = "MASTODON_TOKEN"
+    """Mastodon: the environment variable holding the access token (scope write:statuses)."""
+    visibility: str = "public"
+    """Mastodon: public, unlisted, private or direct."""
+    language: str = ""
+    """Mastodon: ISO 639 language of posts; defaults to ``[site] language``."""
+    spoiler_text: str = ""
+    """Mastodon: a content warning shown before each post."""
+    max_characters: int = 0
+    """Mastodon: the post length limit; 0 reads it from the server (500 in previews)."""
+    timeout: float = 30.0
+    """Seconds to wait for each answer."""
+    retries: int = 3
+    """Retries after a 429, 5xx or dropped connection (never re-posting a post that may
+    have been made: see docs/announce.md)."""
+    backoff: float = 2.0
+    """Seconds before the first retry, doubled each time (the service's own wait wins)."""
+
+    @property
+    def channel(self) -> str:
+        return self.name or self.kind
+
+
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+_SECRET_VAR = re.compile(r"[A-Z][A-Z0-9_]*(KEY|TOKEN|SECRET|PASSWORD|WEBHOOK_URL)")
+"""Names :func:`pipeline.support.secrets.redact` treats as secrets: a channel's secret must
+have one, or an error message could show it."""
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def entry_problems(entries: list[AnnounceConfig]) -> list[tuple[int, str, str]]:
+    """(index, key, message) of each value the types alone cannot check."""
+    out: list[tuple[int, str, str]] = []
+    seen: dict[str, int] = {}
+    for n, e in enumerate(entries):
+
+        def bad(key: str, message: str, n: int = n) -> None:
+            out.append((n, key, message))
+
+        if e.kind not in KINDS:
+            bad("kind", f"expected one of {', '.join(KINDS)}, got {e.kind!r}")
+            continue
+        if not _NAME.fullmatch(e.channel):
+            bad("name", "expected lower-case letters, digits and '-' (at most 63)")
+        elif e.channel in seen:
+            bad("name", f"channel {e.channel!r} is already defined by entry {seen[e.channel] + 1}")
+        seen.setdefault(e.channel, n)
+        if e.since:
+            try:
+                if not _DATE.fullmatch(e.since):
+                    raise ValueError
+                date.fromisoformat(e.since)
+            except ValueError:
+                bad("since", f"expected a date YYYY-MM-DD, got {e.since!r}")
+        if e.max_per_run < 1:
+            bad("max_per_run", "expected a positive integer")
+        if e.timeout <= 0:
+            bad("timeout", "expected a positive number of seconds")
+        if e.retries < 0:
+            bad("retries", "expected 0 or a positive integer")
+        if e.backoff < 0:
+            bad("backoff", "expected 0 or a positive number of seconds")
+        if e.kind == "discord" and not _SECRET_VAR.fullmatch(e.webhook_env):
+            bad("webhook_env", "expected an environment variable name ending in WEBHOOK_URL")
+        if e.kind == "mastodon":
+            if not re.match(r"^https?://[^/\s]+/?$", e.instance):
+                bad(
+                    "instance", f"expected the server's base URL (https://host), got {e.instance!r}"
+                )
+            if not _SECRET_VAR.fullmatch(e.token_env):
+                bad("token_env", "expected an environment variable name ending in TOKEN")
+            if e.visibility not in VISIBILITIES:
+                bad("visibility", f"expected one of {', '.join(VISIBILITIES)}")
+            if e.max_characters < 0:
+                bad("max_characters", "expected 0 (ask the server) or a positive integer")
+            if len(e.spoiler_text) > 200:
+                bad("spoiler_text", "longer than 200 characters")
+        if e.avatar_url and not re.match(r"^https://[^/\s]+", e.avatar_url):
+            bad("avatar_url", "expected an absolute https URL")
+        for key in ("template", "username", "spoiler_text"):
+            if "\x00" in getattr(e, key):
+                bad(key, "contains a NUL character")
+    return out
