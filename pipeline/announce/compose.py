@@ -24,7 +24,9 @@ from pipeline.syndication.common import summary
 
 DEFAULTS = {
     "discord": "",
-    "mastodon": "{{ title }}\n\n{{ summary }}\n\n{{ url }}{% if hashtags %}\n\n{{ hashtags }}{% endif %}",
+    "mastodon": (
+        "{{ title }}\n\n{{ summary }}\n\n{{ url }}{% if hashtags %}\n\n{{ hashtags }}{% endif %}"
+    ),
 }
 """Default templates. Discord's text is empty: the embed carries title, summary and link."""
 

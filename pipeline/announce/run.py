@@ -124,17 +124,9 @@ def run_announce(
         for entry in entries:
             picked = select(entry, published, _announced(current, entry.channel), config)
             warnings += picked.warnings
-            from pipeline.announce.channels import discord, mastodon
-
             for item in picked.items:
-                if entry.kind == "discord":
-                    body, text = discord.payload(entry, item, config)
-                else:
-                    limit = entry.max_characters or mastodon.PREVIEW_LIMIT
-                    body, text = mastodon.payload(entry, item, config, limit)
-                post = Post(
-                    entry.channel, entry.kind, post_key(entry.channel, item.id), item, body, text
-                )
+                post = _offline_post(entry, item, config)
+                text = post.text
                 paths = _write_preview(config, post) if preview else ()
                 action = Action.PREVIEWED if preview else Action.WOULD_POST
                 outcomes.append(Outcome(entry.channel, entry.kind, item, action, text, paths=paths))
@@ -154,14 +146,14 @@ def run_announce(
             for line in ledger.pending():
                 if line.backend != channel.name:
                     continue
-                item = by_id.get(line.items[0]) if line.items else None
-                if item is None:
+                found = by_id.get(line.items[0]) if line.items else None
+                if found is None:
                     warnings.append(
                         f"{channel.name}: {line.key} is unfinished ({line.state}) but its item "
                         "is not published any more; left as it is"
                     )
                     continue
-                todo.append((line, item))
+                todo.append((line, found))
             picked = select(entry, published, _announced(ledger, channel.name), config)
             warnings += picked.warnings
             for item in picked.items:  # the claim: these items are this run's to post
@@ -183,7 +175,7 @@ def run_announce(
                 channel.connect()
             except DeliveryError as exc:
                 errors.append(f"{channel.name}: {exc}")
-                for line, item in todo:
+                for _, item in todo:
                     outcomes.append(
                         Outcome(channel.name, channel.kind, item, Action.FAILED, note=str(exc))
                     )
@@ -197,6 +189,19 @@ def run_announce(
                     errors.append(f"{line.key}: {outcome.note}")
                     break  # the next post would most likely fail the same way
     return AnnounceRun(tuple(outcomes), tuple(warnings), tuple(errors))
+
+
+def _offline_post(entry: AnnounceConfig, item: Item, config: Config) -> Post:
+    """The post as it would be made, without the network (Mastodon's limit from the
+    channel's ``max_characters`` or the default 500)."""
+    from pipeline.announce.channels import discord, mastodon
+    from pipeline.announce.compose import PREVIEW_LIMIT
+
+    if entry.kind == "discord":
+        body, text = discord.payload(entry, item, config)
+    else:
+        body, text = mastodon.payload(entry, item, config, entry.max_characters or PREVIEW_LIMIT)
+    return Post(entry.channel, entry.kind, post_key(entry.channel, item.id), item, body, text)
 
 
 def _announced(ledger: Ledger, channel: str) -> set[str]:

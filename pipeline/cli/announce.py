@@ -95,11 +95,11 @@ def announce(
     else:
         click.echo(redact(_text(rows)))
     posted = sum(1 for o in run.outcomes if o.action == "posted")
+    n, w, e = len(run.outcomes), len(run.warnings), len(run.errors)
     warn(
-        f"Announce: {posted} posted, {len(run.outcomes)} item{'s' if len(run.outcomes) != 1 else ''}"
-        f" on {len({o.channel for o in run.outcomes})} channel(s), {len(run.warnings)} warning"
-        f"{'s' if len(run.warnings) != 1 else ''}, {len(run.errors)} error"
-        f"{'s' if len(run.errors) != 1 else ''} in {time.monotonic() - started:.1f} s",
+        f"Announce: {posted} posted, {n} item{'s' if n != 1 else ''} on "
+        f"{len({o.channel for o in run.outcomes})} channel(s), {w} warning{'s' if w != 1 else ''}"
+        f", {e} error{'s' if e != 1 else ''} in {time.monotonic() - started:.1f} s",
         quiet,
     )
     if run.errors:
