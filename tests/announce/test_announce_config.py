@@ -33,8 +33,10 @@ def test_bad_entries_are_reported_at_their_lines_with_exit_3(tmp_path: Path) -> 
 
 
 def test_duplicate_names_and_a_secret_variable_redact_would_not_hide(tmp_path: Path) -> None:
-    channels = discord_channel() + discord_channel(webhook_env="HOOK") + discord_channel(
-        name="news", webhook_env="NEWS"
+    channels = (
+        discord_channel()
+        + discord_channel(webhook_env="HOOK")
+        + discord_channel(name="news", webhook_env="NEWS")
     )
     result = cli(site(tmp_path, channels))
     assert result.exit_code == 3
@@ -75,7 +77,7 @@ def test_list_and_preview_send_nothing_and_previews_are_byte_stable(tmp_path: Pa
     assert status["spoiler_text"] == "new essay" and status["language"] == "en"
     assert status["status"].startswith("First steps\n\nHow we started")
     assert status["status"].endswith("https://commons.example/essays/first-steps/")
-    before = {p: p.read_bytes() for p in folder.rglob("*")  if p.is_file()}
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     assert cli(config, "--preview").exit_code == 0
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
     assert ledger(config) == []

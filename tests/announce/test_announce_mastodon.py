@@ -89,9 +89,7 @@ def test_a_failed_post_found_on_the_account_is_healed_not_reposted(
     assert [r["id"] for r in healed] == [IDS[0]]
 
 
-def test_the_token_never_shows_on_any_error_path(
-    tmp_path: Path, mastodon: MastodonServer
-) -> None:
+def test_the_token_never_shows_on_any_error_path(tmp_path: Path, mastodon: MastodonServer) -> None:
     def echo(req: object) -> tuple[int, dict[str, str], bytes]:
         return json_response(
             422, {"error": f"token {MASTODON_TOKEN} rejected", "error_description": MASTODON_TOKEN}
@@ -106,7 +104,10 @@ def test_the_token_never_shows_on_any_error_path(
     assert "The access token is invalid" in unauthorised.stderr
     assert "***" in refused.stderr
     assert_no_secret(
-        refused.stdout, refused.stderr, unauthorised.stdout, unauthorised.stderr,
+        refused.stdout,
+        refused.stderr,
+        unauthorised.stdout,
+        unauthorised.stderr,
         folder=config.parent,
     )
     assert ledger(config)
