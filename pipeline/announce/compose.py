@@ -24,6 +24,7 @@ from pipeline.syndication.common import summary
 
 DEFAULTS = {
     "discord": "",
+    "bluesky": "{{ title }}\n\n{{ summary }}\n\n{{ url }}",
     "mastodon": (
         "{{ title }}\n\n{{ summary }}\n\n{{ url }}{% if hashtags %}\n\n{{ hashtags }}{% endif %}"
     ),
@@ -151,9 +152,12 @@ def render(
     return text.strip()
 
 
-def status_length(text: str, url_chars: int = URL_CHARS) -> int:
-    """Characters as Mastodon counts them: every link counts ``url_chars``. (Code points,
-    which is never fewer than Mastodon's grapheme count: what fits here fits there.)"""
+def status_length(text: str, url_chars: int | None = URL_CHARS) -> int:
+    """Characters as Mastodon counts them: every link counts ``url_chars`` (None: as it is
+    written, as Bluesky counts). Code points, never fewer than the services' grapheme count:
+    what fits here fits there."""
+    if url_chars is None:
+        return len(text)
     total = 0
     last = 0
     for m in _URL.finditer(text):
@@ -162,12 +166,23 @@ def status_length(text: str, url_chars: int = URL_CHARS) -> int:
     return total + len(text[last:])
 
 
+def links(text: str) -> list[tuple[int, int, str]]:
+    """(start byte, end byte, URL) of each link in ``text``, in UTF-8 bytes (AT Protocol
+    facets index bytes, not characters)."""
+    out = []
+    for m in _URL.finditer(text):
+        url = m.group().rstrip(".,;:!?)")
+        start = len(text[: m.start()].encode("utf-8"))
+        out.append((start, start + len(url.encode("utf-8")), url))
+    return out
+
+
 def fit_status(
     channel: AnnounceConfig,
     item: Item,
     config: Config,
     limit: int,
-    url_chars: int = URL_CHARS,
+    url_chars: int | None = URL_CHARS,
 ) -> str:
     """The post text within ``limit`` (spoiler text included): the summary is shortened at
     a word boundary until it fits; a post that cannot fit even without it is a content error."""

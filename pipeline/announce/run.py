@@ -125,7 +125,7 @@ def run_announce(
             picked = select(entry, published, _announced(current, entry.channel), config)
             warnings += picked.warnings
             for item in picked.items:
-                post = _offline_post(entry, item, config)
+                post = _offline_post(entry, item, config, now)
                 text = post.text
                 paths = _write_preview(config, post) if preview else ()
                 action = Action.PREVIEWED if preview else Action.WOULD_POST
@@ -133,7 +133,7 @@ def run_announce(
         return AnnounceRun(tuple(outcomes), tuple(warnings))
 
     # secrets first: a missing one is a config error before the lock file or any claim exists
-    channels = [make_channel(e, config, session=session, sleep=sleep) for e in entries]
+    channels = [make_channel(e, config, session=session, now=now, sleep=sleep) for e in entries]
     by_id = {i.id: i for i in published}
     outcomes = []
     warnings = []
@@ -191,14 +191,16 @@ def run_announce(
     return AnnounceRun(tuple(outcomes), tuple(warnings), tuple(errors))
 
 
-def _offline_post(entry: AnnounceConfig, item: Item, config: Config) -> Post:
+def _offline_post(entry: AnnounceConfig, item: Item, config: Config, now: datetime) -> Post:
     """The post as it would be made, without the network (Mastodon's limit from the
     channel's ``max_characters`` or the default 500)."""
-    from pipeline.announce.channels import discord, mastodon
+    from pipeline.announce.channels import bluesky, discord, mastodon
     from pipeline.announce.compose import PREVIEW_LIMIT
 
     if entry.kind == "discord":
         body, text = discord.payload(entry, item, config)
+    elif entry.kind == "bluesky":
+        body, text = bluesky.create_body(entry, item, config, now, entry.handle)
     else:
         body, text = mastodon.payload(entry, item, config, entry.max_characters or PREVIEW_LIMIT)
     return Post(entry.channel, entry.kind, post_key(entry.channel, item.id), item, body, text)

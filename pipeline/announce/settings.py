@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-KINDS = ("discord", "mastodon")
+KINDS = ("discord", "mastodon", "bluesky")
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 LEDGER = "announce/sent.jsonl"
 """The announcement ledger, relative to ``publish.toml`` (committed, like the digest's)."""
@@ -22,7 +22,8 @@ class AnnounceConfig:
     """One channel that announces new items."""
 
     kind: str = ""
-    """``discord`` (an incoming webhook) or ``mastodon`` (any server with the Mastodon API)."""
+    """``discord`` (an incoming webhook), ``mastodon`` (any server with the Mastodon API) or
+    ``bluesky`` (AT Protocol, an app password)."""
     name: str = ""
     """Unique name of the channel (lower-case letters, digits, ``-``); defaults to the kind.
     It keys the ledger: renaming a channel announces everything again."""
@@ -55,6 +56,12 @@ class AnnounceConfig:
     """Mastodon: a content warning shown before each post."""
     max_characters: int = 0
     """Mastodon: the post length limit; 0 reads it from the server (500 in previews)."""
+    handle: str = ""
+    """Bluesky: the account's handle (``commons.bsky.social``) or DID."""
+    service: str = "https://bsky.social"
+    """Bluesky: the account's PDS (its host), where the session is made."""
+    password_env: str = "BLUESKY_APP_PASSWORD"
+    """Bluesky: the environment variable holding an app password (never the account's)."""
     timeout: float = 30.0
     """Seconds to wait for each answer."""
     retries: int = 3
@@ -122,6 +129,15 @@ def entry_problems(entries: list[AnnounceConfig]) -> list[tuple[int, str, str]]:
                 bad("max_characters", "expected 0 (ask the server) or a positive integer")
             if len(e.spoiler_text) > 200:
                 bad("spoiler_text", "longer than 200 characters")
+        if e.kind == "bluesky":
+            if not re.fullmatch(
+                r"(did:[a-z]+:[A-Za-z0-9._:%-]{1,2000}|[A-Za-z0-9.-]{3,253})", e.handle
+            ):
+                bad("handle", "expected the account's handle (name.bsky.social) or DID")
+            if not re.match(r"^https?://[^/\s]+/?$", e.service):
+                bad("service", f"expected the PDS base URL (https://host), got {e.service!r}")
+            if not _SECRET_VAR.fullmatch(e.password_env):
+                bad("password_env", "expected an environment variable name ending in PASSWORD")
         if e.avatar_url and not re.match(r"^https://[^/\s]+", e.avatar_url):
             bad("avatar_url", "expected an absolute https URL")
         for key in ("template", "username", "spoiler_text"):

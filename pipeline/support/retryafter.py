@@ -28,12 +28,13 @@ def retry_after(value: str | None, now: float) -> float | None:
 def rate_limit_wait(headers: Mapping[str, str], now: float) -> float | None:
     """Seconds until a rate limit resets: ``Retry-After``, else Discord's
     ``X-RateLimit-Reset-After`` (seconds, fractional), else ``X-RateLimit-Reset`` (Discord: a
-    POSIX time; Mastodon: an ISO 8601 time); None when none is readable."""
+    POSIX time; Mastodon: an ISO 8601 time) or Bluesky's ``RateLimit-Reset`` (a POSIX time);
+    None when none is readable."""
     wait = retry_after(headers.get("Retry-After"), now)
     if wait is not None:
         return wait
     after = headers.get("X-RateLimit-Reset-After", "").strip()
-    reset = headers.get("X-RateLimit-Reset", "").strip()
+    reset = (headers.get("X-RateLimit-Reset") or headers.get("RateLimit-Reset") or "").strip()
     try:
         if after:
             return max(0.0, float(after))
@@ -53,6 +54,7 @@ def rate_limit_wait(headers: Mapping[str, str], now: float) -> float | None:
 def exhausted_wait(headers: Mapping[str, str], now: float) -> float | None:
     """After a successful answer: seconds to wait before the next call when the bucket is
     empty (``X-RateLimit-Remaining: 0``), else None."""
-    if headers.get("X-RateLimit-Remaining", "").strip() != "0":
+    remaining = headers.get("X-RateLimit-Remaining") or headers.get("RateLimit-Remaining") or ""
+    if remaining.strip() != "0":
         return None
     return rate_limit_wait({k: v for k, v in headers.items() if k != "Retry-After"}, now)

@@ -65,6 +65,17 @@ def secret(name: str) -> str:
     return value
 
 
+_RUNTIME: set[str] = set()
+"""Secrets a service handed us during this run (a Bluesky session token): never in the
+environment, redacted all the same."""
+
+
+def register(value: str) -> None:
+    """Treat ``value`` as a secret for the rest of the process (see :func:`redact`)."""
+    if len(value) >= MIN_LENGTH:
+        _RUNTIME.add(value)
+
+
 def _url_parts(url: str) -> set[str]:
     """The parts of a secret URL that are secrets by themselves."""
     split = urlsplit(url.strip())
@@ -81,7 +92,7 @@ def _secret_values() -> list[str]:
     for name in names:
         if _URL_SECRET.search(name) and os.environ.get(name):
             raw |= _url_parts(os.environ[name])
-    values = raw | {v.strip() for v in raw}
+    values = raw | {v.strip() for v in raw} | _RUNTIME
     return sorted((v for v in values if len(v) >= MIN_LENGTH), key=len, reverse=True)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import datetime
 
 import requests
 
@@ -19,6 +20,7 @@ def make_channel(
     config: Config,
     *,
     session: requests.Session,
+    now: datetime,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Channel:
     """The channel an ``[[announce]]`` entry describes; its secret is read here (a missing
@@ -27,6 +29,10 @@ def make_channel(
         from pipeline.announce.channels.discord import DiscordChannel
 
         return DiscordChannel(entry, config, session=session, sleep=sleep)
+    if entry.kind == "bluesky":
+        from pipeline.announce.channels.bluesky import BlueskyChannel
+
+        return BlueskyChannel(entry, config, session=session, now=now, sleep=sleep)
     from pipeline.announce.channels.mastodon import MastodonChannel
 
     return MastodonChannel(entry, config, session=session, sleep=sleep)
