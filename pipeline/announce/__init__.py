@@ -1,4 +1,4 @@
-"""Announcing new items on chat and social channels (Discord, Mastodon), exactly once.
+"""Announcing new items on chat and social channels (Discord, Mastodon, Bluesky), once.
 
 select (per channel: sections, tags, never announced) → compose (the channel's template)
 → claim in the ledger → post → record (:mod:`pipeline.announce.run`). The ledger is the

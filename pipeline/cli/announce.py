@@ -50,13 +50,14 @@ def announce(
     fmt: str,
     quiet: bool,
 ) -> None:
-    """Announce new items on the [[announce]] channels (Discord, Mastodon), exactly once.
+    """Announce new items on the [[announce]] channels (Discord, Mastodon, Bluesky), once.
 
     Without flags, lists what each channel would post. --preview also writes each post's
     exact request body and text to outbox/announce/. --send posts and records each post in
     announce/sent.jsonl (commit it); re-running posts nothing twice, and a run that stopped
-    is finished by the next. Secrets: DISCORD_WEBHOOK_URL, MASTODON_TOKEN (or the variables
-    the channel names). Exit 1 when a post failed (the others are still made).
+    is finished by the next. Secrets: DISCORD_WEBHOOK_URL, MASTODON_TOKEN,
+    BLUESKY_APP_PASSWORD (or the variables the channel names). Exit 1 when a post failed
+    (the others are still made).
 
     \b
     Example:

@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from pipeline.cli import main
+from tests.contract.bluesky_server import BlueskyServer
 from tests.contract.discord_server import DiscordServer
 from tests.contract.mastodon_server import MastodonServer
 
@@ -26,7 +27,8 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "newsletter"
 DISCORD_TOKEN = "dwt-FAKEWEBHOOK-Zq8Xy3Vb7Nm2Lk5Jh"
 MASTODON_TOKEN = "mt-FAKETOKEN-Rt6Yu1Io9Pa4Sd"
-SECRETS = (DISCORD_TOKEN, MASTODON_TOKEN)
+BLUESKY_PASSWORD = "bsky-FAKEAPPPW-Gh3Jk7Lm2Qw9"
+SECRETS = (DISCORD_TOKEN, MASTODON_TOKEN, BLUESKY_PASSWORD)
 BUILD_EPOCH = "1715500000"  # 2024-05-12: after the three published essays
 IDS = [f"0b6a3f3e-1c1a-4f43-9b1e-6e0f7f0d000{n}" for n in (1, 2, 3)]
 
@@ -42,6 +44,7 @@ def announce_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
     monkeypatch.setenv("MASTODON_TOKEN", MASTODON_TOKEN)
+    monkeypatch.setenv("BLUESKY_APP_PASSWORD", BLUESKY_PASSWORD)
 
 
 @pytest.fixture
@@ -57,6 +60,26 @@ def mastodon() -> Iterator[MastodonServer]:
     server = MastodonServer(MASTODON_TOKEN).start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def bluesky() -> Iterator[BlueskyServer]:
+    server = BlueskyServer("commons.bsky.example", BLUESKY_PASSWORD).start()
+    yield server
+    server.stop()
+
+
+def bluesky_channel(url: str, **more: Any) -> str:
+    keys = {
+        "kind": "bluesky",
+        "handle": "commons.bsky.example",
+        "service": url,
+        "since": "2024-01-01",
+        "backoff": 0.01,
+        "timeout": 2.0,
+        **more,
+    }
+    return "[[announce]]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in keys.items())
 
 
 def site(tmp_path: Path, channels: str) -> Path:

@@ -15,12 +15,14 @@ import pytest
 from tests.announce.conftest import (
     IDS,
     assert_no_secret,
+    bluesky_channel,
     discord_channel,
     mastodon_channel,
     site,
     spawn,
     states,
 )
+from tests.contract.bluesky_server import BlueskyServer
 from tests.contract.discord_server import DiscordServer
 from tests.contract.fakehttp import FakeHTTPServer
 from tests.contract.mastodon_server import MastodonServer
@@ -120,13 +122,16 @@ def test_mastodon_killed_while_the_request_is_on_its_way_posts_once(
 
 
 def test_two_announcers_racing_post_each_item_once(
-    tmp_path: Path, discord: DiscordServer, mastodon: MastodonServer
+    tmp_path: Path, discord: DiscordServer, mastodon: MastodonServer, bluesky: BlueskyServer
 ) -> None:
-    config = site(tmp_path, discord_channel() + mastodon_channel(mastodon.url))
+    channels = discord_channel() + mastodon_channel(mastodon.url) + bluesky_channel(bluesky.url)
+    config = site(tmp_path, channels)
     procs = [spawn(config, "--send"), spawn(config, "--send")]
     for proc in procs:
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err.decode()
     assert len(discord.messages) == 3 and len(mastodon.statuses) == 3
+    assert len(bluesky.records) == 3
+    assert set(states(config, "bluesky").values()) == {"sent"}
     assert set(states(config, "discord").values()) == {"sent"}
     assert set(states(config, "mastodon").values()) == {"sent"}
