@@ -16,7 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.announce.settings import AnnounceConfig, entry_problems
+from pipeline.announce.settings import (
+    AnnounceConfig,
+    NotifyConfig,
+    entry_problems,
+    notify_problems,
+)
 from pipeline.errors import ConfigError, Problem
 from pipeline.support.paths import iri_to_uri, url_error
 
@@ -195,6 +200,8 @@ class Config:
     links: LinksConfig = field(default_factory=LinksConfig)
     announce: list[AnnounceConfig] = field(default_factory=list)
     """``[[announce]]`` channels (docs/announce.md)."""
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
+    """``[notify]``: WebSub and Podcast Index pings after a deploy."""
     path: Path | None = None
     """The file this was read from; relative paths inside it resolve against its folder."""
 
@@ -427,6 +434,8 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
         if number < least:
             what = "a positive number" if least else "0 or a positive number"
             bad("links", key, f"expected {what}{f' of at least {least:g}' if least > 1 else ''}")
+    for key, message in notify_problems(cfg.notify):
+        bad("notify", key, message)
     for n, key, message in entry_problems(cfg.announce):
         out.append(
             Problem(

@@ -75,6 +75,34 @@ class AnnounceConfig:
         return self.name or self.kind
 
 
+@dataclass(frozen=True)
+class NotifyConfig:
+    """``[notify]``: who ``publish notify`` pings after a deploy (docs/announce.md)."""
+
+    websub: bool = True
+    """Ping ``[site] websub_hub`` (when set) for every feed that changed."""
+    podcast_index: bool = True
+    """Ping Podcast Index's ``hub/pubnotify`` when ``podcast.xml`` changed."""
+    podcast_index_url: str = "https://api.podcastindex.org/api/1.0/hub/pubnotify"
+    timeout: float = 10.0
+    """Seconds to wait for each hub (a slow hub is a warning, never a failed deploy)."""
+    retries: int = 2
+    backoff: float = 1.0
+
+
+def notify_problems(n: NotifyConfig) -> list[tuple[str, str]]:
+    out = []
+    if n.timeout <= 0:
+        out.append(("timeout", "expected a positive number of seconds"))
+    if n.retries < 0:
+        out.append(("retries", "expected 0 or a positive integer"))
+    if n.backoff < 0:
+        out.append(("backoff", "expected 0 or a positive number of seconds"))
+    if not re.match(r"^https?://[^/\s]+", n.podcast_index_url):
+        out.append(("podcast_index_url", "expected an absolute http(s) URL"))
+    return out
+
+
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 _SECRET_VAR = re.compile(r"[A-Z][A-Z0-9_]*(KEY|TOKEN|SECRET|PASSWORD|WEBHOOK_URL)")
 """Names :func:`pipeline.support.secrets.redact` treats as secrets: a channel's secret must

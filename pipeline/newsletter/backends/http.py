@@ -121,6 +121,7 @@ class ApiClient:
         *,
         params: Sequence[tuple[str, str]] | Mapping[str, str] | None = None,
         json: Any = None,
+        data: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         ok: Sequence[int] = (200, 201, 202, 204),
         recheck: Callable[[], Any] | None = None,
@@ -131,7 +132,7 @@ class ApiClient:
         attempt = 0
         while True:
             try:
-                return self._once(method, url, what, params, json, headers, ok)
+                return self._once(method, url, what, params, json, data, headers, ok)
             except _Retryable as exc:
                 if attempt >= self.retries:
                     raise DeliveryError(
@@ -158,6 +159,7 @@ class ApiClient:
         what: str,
         params: Any,
         json: Any,
+        data: Mapping[str, str] | None,
         headers: Mapping[str, str] | None,
         ok: Sequence[int],
     ) -> Any:
@@ -167,6 +169,7 @@ class ApiClient:
                 url,
                 params=params,
                 json=json,
+                data=data,
                 headers={**self._headers, **(headers or {})},
                 timeout=self.timeout,
                 allow_redirects=False,
