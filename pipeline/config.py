@@ -127,7 +127,7 @@ class PodcastConfig:
 @dataclass(frozen=True)
 class NewsletterConfig:
     backend: str = "outbox"
-    """``outbox`` (no account), ``smtp``, ``buttondown`` or ``listmonk``."""
+    """``outbox`` (no account), ``smtp``, ``buttondown``, ``listmonk`` or ``ghost``."""
     list_name: str = "digest"
     from_address: str = "newsletter@example.org"
     list_address: str = ""
@@ -150,6 +150,8 @@ class NewsletterConfig:
     api_url: str = ""
     """Base URL of the service's API (Buttondown default https API, listmonk required)."""
     listmonk_lists: list[int] = field(default_factory=list)
+    ghost_newsletter: str = "default-newsletter"
+    """Ghost: the slug of the newsletter a digest is emailed to."""
     schedule: str = "0 8 * * 1"
     """Cron line of the scheduled digest workflow (weekly by default)."""
     api_timeout: float = 30.0
@@ -391,8 +393,10 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
         bad("content", "slug_style", "expected github or gitbook")
     if cfg.feeds.limit < 0:
         bad("feeds", "limit", "expected 0 (no limit) or a positive integer")
-    if cfg.newsletter.backend not in ("outbox", "smtp", "buttondown", "listmonk"):
-        bad("newsletter", "backend", "expected one of outbox, smtp, buttondown, listmonk")
+    if cfg.newsletter.backend not in ("outbox", "smtp", "buttondown", "listmonk", "ghost"):
+        bad("newsletter", "backend", "expected one of outbox, smtp, buttondown, listmonk, ghost")
+    if cfg.newsletter.backend == "ghost" and not cfg.newsletter.api_url:
+        bad("newsletter", "api_url", "the ghost backend needs the site's URL (https://host)")
     if cfg.newsletter.smtp_tls not in ("none", "starttls", "ssl"):
         bad("newsletter", "smtp_tls", "expected none, starttls or ssl")
     if cfg.newsletter.api_timeout <= 0:

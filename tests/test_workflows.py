@@ -300,13 +300,14 @@ def test_digest_secrets_come_from_repository_secrets_on_the_digest_step_only() -
         "BUTTONDOWN_API_KEY",
         "LISTMONK_USER",
         "LISTMONK_TOKEN",
+        "GHOST_ADMIN_KEY",
         "SMTP_PASSWORD",
         "NEWSLETTER_UNSUBSCRIBE_SECRET",
     ):
         assert env[name] == f"${{{{ secrets.{name} }}}}"
     for path in WORKFLOWS:
         text = path.read_text()
-        assert text.count("secrets.") == (8 if path.name == "publish.yml" else 0)
+        assert text.count("secrets.") == (9 if path.name == "publish.yml" else 0)
 
 
 def test_announce_job_is_serialised_after_deploy_with_its_secrets_on_its_step_only() -> None:
