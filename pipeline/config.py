@@ -127,7 +127,8 @@ class PodcastConfig:
 @dataclass(frozen=True)
 class NewsletterConfig:
     backend: str = "outbox"
-    """``outbox`` (no account), ``smtp``, ``buttondown``, ``listmonk`` or ``ghost``."""
+    """``outbox`` (no account), ``smtp``, ``buttondown``, ``listmonk``, ``ghost`` or
+    ``substack`` (a paste-ready post in the outbox: Substack has no API for posting)."""
     list_name: str = "digest"
     from_address: str = "newsletter@example.org"
     list_address: str = ""
@@ -393,8 +394,9 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
         bad("content", "slug_style", "expected github or gitbook")
     if cfg.feeds.limit < 0:
         bad("feeds", "limit", "expected 0 (no limit) or a positive integer")
-    if cfg.newsletter.backend not in ("outbox", "smtp", "buttondown", "listmonk", "ghost"):
-        bad("newsletter", "backend", "expected one of outbox, smtp, buttondown, listmonk, ghost")
+    backends = ("outbox", "smtp", "buttondown", "listmonk", "ghost", "substack")
+    if cfg.newsletter.backend not in backends:
+        bad("newsletter", "backend", f"expected one of {', '.join(backends)}")
     if cfg.newsletter.backend == "ghost" and not cfg.newsletter.api_url:
         bad("newsletter", "api_url", "the ghost backend needs the site's URL (https://host)")
     if cfg.newsletter.smtp_tls not in ("none", "starttls", "ssl"):

@@ -42,6 +42,8 @@ def make_backend(
         from pipeline.newsletter.backends.listmonk import ListmonkBackend
 
         return ListmonkBackend(config, session, sleep=sleep)
-    from pipeline.newsletter.backends.outbox import OutboxBackend
+    from pipeline.newsletter.backends.outbox import OutboxBackend, SubstackBackend
 
+    if name == "substack":
+        return SubstackBackend(config, outbox, now)
     return OutboxBackend(config, outbox, now)
