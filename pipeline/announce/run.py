@@ -20,7 +20,7 @@ import enum
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -54,6 +54,8 @@ class Action(enum.StrEnum):
     UNCONFIRMED = "unconfirmed"
     """May have been posted (answer lost, service cannot be asked); recorded, never re-posted."""
     FAILED = "failed"
+    TESTED = "tested"
+    """Posted to the channel's private test destination (``--test``); nothing recorded."""
 
 
 @dataclass(frozen=True)
@@ -274,3 +276,63 @@ def _write_preview(config: Config, post: Post) -> tuple[Path, ...]:
     write_if_changed(paths[0], (body + "\n").encode("utf-8"))
     write_if_changed(paths[1], (post.text + "\n").encode("utf-8"))
     return paths
+
+
+def run_test(
+    config: Config,
+    published: Sequence[Item],
+    now: datetime,
+    *,
+    names: Sequence[str] = (),
+    session: requests.Session | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    progress: Progress = _quiet,
+) -> AnnounceRun:
+    """Post each channel's next announcement (or, with nothing new, its newest) to a private
+    test destination, recording nothing: Discord through ``test_webhook_env``; Mastodon as a
+    ``direct`` post (only the account sees it). Bluesky has no private posts: use a test
+    account as a second channel."""
+    session = session or requests.Session()
+    current = Ledger(config.root / LEDGER)
+    outcomes: list[Outcome] = []
+    warnings: list[str] = []
+    errors: list[str] = []
+    for entry in channels_of(config, names):
+        if entry.kind == "bluesky":
+            warnings.append(
+                f"{entry.channel}: Bluesky has no private posts; to test, add a second "
+                "[[announce]] channel for a test account and run --send --channel NAME"
+            )
+            continue
+        picked = select(entry, published, _announced(current, entry.channel), config).items
+        fits = select(replace(entry, since="1970-01-01"), published, (), config).items
+        items = picked[:1] or fits[-1:]
+        if not items:
+            continue
+        if entry.kind == "discord":
+            test_entry = replace(entry, webhook_env=entry.test_webhook_env)
+        else:
+            test_entry = replace(entry, visibility="direct")
+        channel = make_channel(test_entry, config, session=session, now=now, sleep=sleep)
+        item = items[0]
+        try:
+            progress(f"posting a test of {item.source} to {channel.name} ({channel.kind})")
+            channel.connect()
+            post = channel.compose(item)
+            post = replace(post, key=f"test/{post.key}/{now.isoformat()}")
+            posted = channel.publish(post)
+            outcomes.append(
+                Outcome(
+                    channel.name,
+                    channel.kind,
+                    item,
+                    Action.TESTED,
+                    post.text,
+                    posted.id,
+                    posted.url,
+                )
+            )
+        except DeliveryError as exc:
+            errors.append(f"{channel.name}: test: {exc}")
+            outcomes.append(Outcome(channel.name, channel.kind, item, Action.FAILED, note=str(exc)))
+    return AnnounceRun(tuple(outcomes), tuple(warnings), tuple(errors))

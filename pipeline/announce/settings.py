@@ -41,6 +41,8 @@ class AnnounceConfig:
     """At most this many posts per run and channel; the rest wait for the next run."""
     webhook_env: str = "DISCORD_WEBHOOK_URL"
     """Discord: the environment variable holding the webhook URL (its token is a secret)."""
+    test_webhook_env: str = "DISCORD_TEST_WEBHOOK_URL"
+    """Discord: the variable holding a webhook into a private test channel (``--test``)."""
     username: str = ""
     """Discord: the name shown on the message instead of the webhook's."""
     avatar_url: str = ""
@@ -142,8 +144,9 @@ def entry_problems(entries: list[AnnounceConfig]) -> list[tuple[int, str, str]]:
             bad("retries", "expected 0 or a positive integer")
         if e.backoff < 0:
             bad("backoff", "expected 0 or a positive number of seconds")
-        if e.kind == "discord" and not _SECRET_VAR.fullmatch(e.webhook_env):
-            bad("webhook_env", "expected an environment variable name ending in WEBHOOK_URL")
+        for key in ("webhook_env", "test_webhook_env"):
+            if e.kind == "discord" and not _SECRET_VAR.fullmatch(getattr(e, key)):
+                bad(key, "expected an environment variable name ending in WEBHOOK_URL")
         if e.kind == "mastodon":
             if not re.match(r"^https?://[^/\s]+/?$", e.instance):
                 bad(

@@ -32,6 +32,11 @@ from pipeline.support.secrets import redact
     help="Write what each channel would post to outbox/announce/<channel>/ (nothing is sent).",
 )
 @click.option(
+    "--test",
+    is_flag=True,
+    help="Post one announcement per channel to its private test destination; records nothing.",
+)
+@click.option(
     "--channel",
     "names",
     multiple=True,
@@ -46,6 +51,7 @@ def announce(
     content_dir: Path | None,
     send: bool,
     preview: bool,
+    test: bool,
     names: tuple[str, ...],
     fmt: str,
     quiet: bool,
@@ -53,7 +59,9 @@ def announce(
     """Announce new items on the [[announce]] channels (Discord, Mastodon, Bluesky), once.
 
     Without flags, lists what each channel would post. --preview also writes each post's
-    exact request body and text to outbox/announce/. --send posts and records each post in
+    exact request body and text to outbox/announce/. --test posts one announcement per channel
+    to a private destination (Discord: DISCORD_TEST_WEBHOOK_URL; Mastodon: a direct post only
+    the account sees) and records nothing. --send posts and records each post in
     announce/sent.jsonl (commit it); re-running posts nothing twice, and a run that stopped
     is finished by the next. Secrets: DISCORD_WEBHOOK_URL, MASTODON_TOKEN,
     BLUESKY_APP_PASSWORD (or the variables the channel names). Exit 1 when a post failed
@@ -64,10 +72,10 @@ def announce(
       publish announce --preview            # outbox/announce/<channel>/*.json
       publish announce --send --format json # in CI, after the deploy
     """
-    if send and preview:
-        raise click.UsageError("--send and --preview are exclusive: preview first, then send")
+    if sum((send, preview, test)) > 1:
+        raise click.UsageError("--send, --preview and --test are exclusive: test, then send")
     started = time.monotonic()
-    from pipeline.announce.run import run_announce
+    from pipeline.announce.run import run_announce, run_test
     from pipeline.build.site import prepare
 
     cfg, content = open_config(config_path, content_dir)
@@ -76,15 +84,20 @@ def announce(
         return
     now = build_time()
     site = prepare(cfg, content, cache_dir=resolve_cache_dir(None))
-    run = run_announce(
-        cfg,
-        site.published(now),
-        now,
-        send=send,
-        preview=preview,
-        names=names,
-        progress=lambda message: warn(message, quiet),
-    )
+    if test:
+        run = run_test(
+            cfg, site.published(now), now, names=names, progress=lambda m: warn(m, quiet)
+        )
+    else:
+        run = run_announce(
+            cfg,
+            site.published(now),
+            now,
+            send=send,
+            preview=preview,
+            names=names,
+            progress=lambda message: warn(message, quiet),
+        )
     for message in run.warnings:
         warn(redact(f"warning: {message}"), quiet)
     for message in run.errors:
@@ -143,6 +156,8 @@ def _text(rows: list[dict[str, Any]]) -> str:
         lines.extend(f"    {p}" for p in row["paths"])
         if row["note"]:
             lines.append(f"    {row['note']}")
-    if all(r["action"] in ("would-post", "previewed") for r in rows):
+    if all(r["action"] == "tested" for r in rows):
+        lines.append("Test posts only; nothing recorded. Run with --send to post.")
+    elif all(r["action"] in ("would-post", "previewed") for r in rows):
         lines.append("Nothing sent. Run with --send to post.")
     return "\n".join(lines)

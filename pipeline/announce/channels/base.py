@@ -27,7 +27,8 @@ class Post:
 
     @property
     def idempotency_key(self) -> str:
-        """Derived from channel and item alone: every retry of this post carries the same."""
+        """Derived from channel and item alone: every retry of this post carries the same
+        (a test post's key differs: it never stands in for the real one)."""
         return hashlib.sha256(f"publish-announce\n{self.key}".encode()).hexdigest()[:40]
 
 
