@@ -50,13 +50,16 @@ def select(
     channel: AnnounceConfig,
     published: Sequence[Item],
     announced: Collection[str],
+    oldest: datetime | None = None,
+    *,
     config: Config,
 ) -> Selection:
     """Items this channel has never announced, matching its sections and tags.
 
     Items dated before ``since`` never go out; without ``since``, items dated before the
-    oldest item the channel ever announced are left out (the back catalogue), and a
-    channel's very first run announces only the newest item, naming the rest.
+    oldest item the channel ever announced are left out (the back catalogue; ``oldest`` is
+    that date as the ledger recorded it, for when those items are gone), and a channel's very
+    first run announces only the newest item, naming the rest.
     """
     sections = set(channel.sections or config.feeds.sections)
     tags = {t.lower() for t in channel.tags}
@@ -74,6 +77,7 @@ def select(
         fresh = [i for i in fresh if i.date is not None and i.date >= floor]
     else:
         seen = [i.date for i in fits if i.id in announced and i.date is not None]
+        seen += [oldest] if oldest is not None else []
         if seen:
             fresh = [i for i in fresh if i.date is not None and i.date >= min(seen)]
         elif not announced and fresh:

@@ -124,7 +124,7 @@ def run_announce(
         outcomes: list[Outcome] = []
         warnings: list[str] = []
         for entry in entries:
-            picked = select(entry, published, _announced(current, entry.channel), config)
+            picked = select(entry, published, *_history(current, entry.channel), config=config)
             warnings += picked.warnings
             for item in picked.items:
                 post = _offline_post(entry, item, config, now)
@@ -156,7 +156,7 @@ def run_announce(
                     )
                     continue
                 todo.append((line, found))
-            picked = select(entry, published, _announced(ledger, channel.name), config)
+            picked = select(entry, published, *_history(ledger, channel.name), config=config)
             warnings += picked.warnings
             for item in picked.items:  # the claim: these items are this run's to post
                 line = Entry(
@@ -210,6 +210,16 @@ def _offline_post(entry: AnnounceConfig, item: Item, config: Config, now: dateti
 
 def _announced(ledger: Ledger, channel: str) -> set[str]:
     return {i for e in ledger.entries if e.backend == channel for i in e.items}
+
+
+def _history(ledger: Ledger, channel: str) -> tuple[set[str], datetime | None]:
+    """Item ids the channel ever took, and the oldest date among them (as recorded)."""
+    dates = [
+        datetime.fromisoformat(e.newest)
+        for e in ledger.entries
+        if e.backend == channel and e.newest
+    ]
+    return _announced(ledger, channel), min(dates) if dates else None
 
 
 def _announce_one(
@@ -304,8 +314,8 @@ def run_test(
                 "[[announce]] channel for a test account and run --send --channel NAME"
             )
             continue
-        picked = select(entry, published, _announced(current, entry.channel), config).items
-        fits = select(replace(entry, since="1970-01-01"), published, (), config).items
+        picked = select(entry, published, *_history(current, entry.channel), config=config).items
+        fits = select(replace(entry, since="1970-01-01"), published, (), config=config).items
         items = picked[:1] or fits[-1:]
         if not items:
             continue

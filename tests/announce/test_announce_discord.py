@@ -138,3 +138,16 @@ def test_the_webhook_token_never_shows_on_any_error_path(
         unauthorised.stderr,
         folder=config.parent,
     )
+
+
+def test_the_back_catalogue_stays_out_after_the_announced_item_is_deleted(
+    tmp_path: Path, discord: DiscordServer
+) -> None:
+    config = site(tmp_path, '[[announce]]\nkind = "discord"\nbackoff = 0.01\n')
+    first = cli(config, "--send")
+    assert first.exit_code == 0, first.stderr
+    assert [m["embeds"][0]["title"] for m in discord.messages] == ["Small groups <first>"]
+    (config.parent / "content" / "essays" / "small-groups.md").unlink()
+    again = cli(config, "--send")
+    assert again.exit_code == 0, again.stderr
+    assert len(discord.messages) == 1  # the older essays are still the back catalogue
