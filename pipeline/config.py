@@ -16,12 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.announce.settings import (
-    AnnounceConfig,
-    NotifyConfig,
-    entry_problems,
-    notify_problems,
-)
+from pipeline.announce.settings import AnnounceConfig, NotifyConfig, announce_problems
 from pipeline.errors import ConfigError, Problem
 from pipeline.support.paths import iri_to_uri, url_error
 
@@ -223,9 +218,7 @@ def _key_line(text: str, section: str, key: str) -> int:
     ``name[2]`` is the third ``[[name]]`` table of an array."""
     indexed = re.fullmatch(r"(.+)\[(\d+)\]", section)
     section, wanted = (indexed.group(1), int(indexed.group(2))) if indexed else (section, 0)
-    current = ""
-    seen = -1
-    header = 1
+    current, seen, header = "", -1, 1
     for n, line in enumerate(text.splitlines(), 1):
         s = line.strip()
         m = re.match(r"^\[+\s*([^\]]+?)\s*\]+", s)
@@ -324,8 +317,6 @@ def load_config(path: Path, *, required: bool = False) -> Config:
     def add(where: str, message: str) -> None:
         section, _, key = where.partition(".")
         key = re.sub(r"\[\d+\].*", "", key.split(".")[0])
-        if not re.fullmatch(r"\w+(\[\d+\])?", section):
-            section = re.sub(r"\[\d+\].*", "", section)
         line = _key_line(text, section, key) if key else _key_line(text, section, "")
         problems.append(Problem(display, line, where, message))
 
@@ -397,8 +388,6 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
     backends = ("outbox", "smtp", "buttondown", "listmonk", "ghost", "substack")
     if cfg.newsletter.backend not in backends:
         bad("newsletter", "backend", f"expected one of {', '.join(backends)}")
-    if cfg.newsletter.backend == "ghost" and not cfg.newsletter.api_url:
-        bad("newsletter", "api_url", "the ghost backend needs the site's URL (https://host)")
     if cfg.newsletter.smtp_tls not in ("none", "starttls", "ssl"):
         bad("newsletter", "smtp_tls", "expected none, starttls or ssl")
     if cfg.newsletter.api_timeout <= 0:
@@ -440,14 +429,8 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
         if number < least:
             what = "a positive number" if least else "0 or a positive number"
             bad("links", key, f"expected {what}{f' of at least {least:g}' if least > 1 else ''}")
-    for key, message in notify_problems(cfg.notify):
-        bad("notify", key, message)
-    for n, key, message in entry_problems(cfg.announce):
-        out.append(
-            Problem(
-                display, _key_line(text, f"announce[{n}]", key), f"announce[{n}].{key}", message
-            )
-        )
+    for section, key, message in announce_problems(cfg.announce, cfg.notify):
+        bad(section, key, message)
     for f in dataclasses.fields(cfg.newsletter):
         setting = getattr(cfg.newsletter, f.name)
         if isinstance(setting, str) and _CONTROL.search(setting):

@@ -175,3 +175,13 @@ def entry_problems(entries: list[AnnounceConfig]) -> list[tuple[int, str, str]]:
             if "\x00" in getattr(e, key):
                 bad(key, "contains a NUL character")
     return out
+
+
+def announce_problems(
+    entries: list[AnnounceConfig], notify: NotifyConfig
+) -> list[tuple[str, str, str]]:
+    """(section, key, message) of every ``[[announce]]`` and ``[notify]`` value problem;
+    ``announce[2]`` is the third ``[[announce]]`` table."""
+    out = [("notify", key, message) for key, message in notify_problems(notify)]
+    out += [(f"announce[{n}]", key, message) for n, key, message in entry_problems(entries)]
+    return out

@@ -79,6 +79,17 @@ class GhostBackend:
             raise ConfigError(
                 [Problem("environment", 1, KEY_ENV, f"{what}; the ghost backend needs it")]
             )
+        if not config.newsletter.api_url:
+            raise ConfigError(
+                [
+                    Problem(
+                        str(config.path or "publish.toml"),
+                        1,
+                        "newsletter.api_url",
+                        "the ghost backend needs the site's URL (https://host)",
+                    )
+                ]
+            )
         register(hex_secret)
         self._id = key_id
         self.config = config
