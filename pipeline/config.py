@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.announce.settings import AnnounceConfig, NotifyConfig, announce_problems
 from pipeline.errors import ConfigError, Problem
+from pipeline.support.announce_config import AnnounceConfig, NotifyConfig, announce_problems
 from pipeline.support.paths import iri_to_uri, url_error
 
 

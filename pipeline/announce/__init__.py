@@ -3,6 +3,5 @@
 select (per channel: sections, tags, never announced) → compose (the channel's template)
 → claim in the ledger → post → record (:mod:`pipeline.announce.run`). The ledger is the
 digest's (:mod:`pipeline.newsletter.ledger`), kept in its own file, one key per channel and
-item. This package's ``__init__`` imports nothing: :mod:`pipeline.config` reads
-:mod:`pipeline.announce.settings` without pulling in the channels.
+item. The ``[[announce]]`` schema is :mod:`pipeline.support.announce_config`.
 """

@@ -16,10 +16,10 @@ from typing import Any
 
 import jinja2
 
-from pipeline.announce.settings import AnnounceConfig
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.model import Item
+from pipeline.support.announce_config import AnnounceConfig
 from pipeline.syndication.common import summary
 
 DEFAULTS = {

@@ -29,13 +29,13 @@ import requests
 from pipeline.announce.channels import Channel, Post, Posted, Unconfirmed, make_channel
 from pipeline.announce.channels.base import post_key
 from pipeline.announce.compose import select
-from pipeline.announce.settings import LEDGER, AnnounceConfig
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
 from pipeline.model import Item
 from pipeline.newsletter import ledger as ledger_mod
 from pipeline.newsletter.errors import DeliveryError
 from pipeline.newsletter.ledger import Entry, Ledger
+from pipeline.support.announce_config import LEDGER, AnnounceConfig
 from pipeline.support.output import write_if_changed
 
 Progress = Callable[[str], None]

@@ -9,8 +9,8 @@ from datetime import datetime
 import requests
 
 from pipeline.announce.channels.base import Channel, Post, Posted, Unconfirmed
-from pipeline.announce.settings import AnnounceConfig
 from pipeline.config import Config
+from pipeline.support.announce_config import AnnounceConfig
 
 __all__ = ["Channel", "Post", "Posted", "Unconfirmed", "make_channel"]
 

@@ -23,11 +23,11 @@ import requests
 
 from pipeline.announce.channels.base import Post, Posted, post_key, required_secret
 from pipeline.announce.compose import fit_status, links
-from pipeline.announce.settings import AnnounceConfig
 from pipeline.config import Config
 from pipeline.model import Item
 from pipeline.newsletter.backends.http import ApiClient, shown
 from pipeline.newsletter.errors import DeliveryError
+from pipeline.support.announce_config import AnnounceConfig
 from pipeline.support.secrets import register
 from pipeline.syndication.common import summary
 

@@ -25,12 +25,12 @@ import requests
 
 from pipeline.announce.channels.base import Post, Posted, Unconfirmed, post_key, required_secret
 from pipeline.announce.compose import render
-from pipeline.announce.settings import AnnounceConfig
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
 from pipeline.model import Item
 from pipeline.newsletter.backends.http import ApiClient, MalformedAnswer, shown
 from pipeline.newsletter.errors import DeliveryError
+from pipeline.support.announce_config import AnnounceConfig
 from pipeline.support.retryafter import exhausted_wait
 from pipeline.syndication.common import summary
 

@@ -21,11 +21,11 @@ import requests
 
 from pipeline.announce.channels.base import Post, Posted, post_key, required_secret
 from pipeline.announce.compose import PREVIEW_LIMIT, URL_CHARS, fit_status
-from pipeline.announce.settings import AnnounceConfig
 from pipeline.config import Config
 from pipeline.model import Item
 from pipeline.newsletter.backends.http import ApiClient, shown
 from pipeline.newsletter.errors import DeliveryError
+from pipeline.support.announce_config import AnnounceConfig
 
 SEARCHED = 40
 """Recent statuses of the account searched for an item's link (the API's page maximum)."""

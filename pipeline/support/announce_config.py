@@ -1,8 +1,9 @@
-"""The ``[[announce]]`` entries of ``publish.toml``: one table per channel.
+"""The schema and value rules of ``[[announce]]`` (one table per channel) and ``[notify]``.
 
-Kept apart from :mod:`pipeline.config` (which only lists them) so a new channel kind adds
+Kept apart from :mod:`pipeline.config` (which only lists them), in ``support/`` as the
+podcast's value rules are, so that config imports no stage package; a new channel kind adds
 its keys here. Secrets are never in the file: each entry names the environment variable that
-holds its webhook URL or token.
+holds its webhook URL, token or app password.
 """
 
 from __future__ import annotations
