@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError, Problem
+from pipeline.support.announce_config import AnnounceConfig, NotifyConfig, announce_problems
 from pipeline.support.paths import iri_to_uri, url_error
 from pipeline.support.podcast_categories import category_problem
 from pipeline.support.podcast_values import (
@@ -136,7 +137,8 @@ class PodcastConfig:
 @dataclass(frozen=True)
 class NewsletterConfig:
     backend: str = "outbox"
-    """``outbox`` (no account), ``smtp``, ``buttondown`` or ``listmonk``."""
+    """``outbox`` (no account), ``smtp``, ``buttondown``, ``listmonk``, ``ghost`` or
+    ``substack`` (a paste-ready post in the outbox: Substack has no API for posting)."""
     list_name: str = "digest"
     from_address: str = "newsletter@example.org"
     list_address: str = ""
@@ -159,6 +161,8 @@ class NewsletterConfig:
     api_url: str = ""
     """Base URL of the service's API (Buttondown default https API, listmonk required)."""
     listmonk_lists: list[int] = field(default_factory=list)
+    ghost_newsletter: str = "default-newsletter"
+    """Ghost: the slug of the newsletter a digest is emailed to."""
     schedule: str = "0 8 * * 1"
     """Cron line of the scheduled digest workflow (weekly by default)."""
     api_timeout: float = 30.0
@@ -207,6 +211,10 @@ class Config:
     podcast: PodcastConfig = field(default_factory=PodcastConfig)
     newsletter: NewsletterConfig = field(default_factory=NewsletterConfig)
     links: LinksConfig = field(default_factory=LinksConfig)
+    announce: list[AnnounceConfig] = field(default_factory=list)
+    """``[[announce]]`` channels (docs/announce.md)."""
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
+    """``[notify]``: WebSub and Podcast Index pings after a deploy."""
     path: Path | None = None
     """The file this was read from; relative paths inside it resolve against its folder."""
 
@@ -221,19 +229,25 @@ class Config:
 
 
 def _key_line(text: str, section: str, key: str) -> int:
-    """Best-effort line of ``key`` under ``[section]`` (tomllib gives no positions)."""
-    current = ""
+    """Best-effort line of ``key`` under ``[section]`` (tomllib gives no positions);
+    ``name[2]`` is the third ``[[name]]`` table of an array."""
+    indexed = re.fullmatch(r"(.+)\[(\d+)\]", section)
+    section, wanted = (indexed.group(1), int(indexed.group(2))) if indexed else (section, 0)
+    current, seen, header = "", -1, 1
     for n, line in enumerate(text.splitlines(), 1):
         s = line.strip()
         m = re.match(r"^\[+\s*([^\]]+?)\s*\]+", s)
         if m:
             current = m.group(1)
-            if not key and current == section:
-                return n
+            if current == section:
+                seen += 1
+                header = n
+                if not key and seen == wanted:
+                    return n
             continue
-        if current == section and re.match(rf"^\"?{re.escape(key)}\"?\s*=", s):
+        if current == section and seen == wanted and re.match(rf"^\"?{re.escape(key)}\"?\s*=", s):
             return n
-    return 1
+    return header if indexed and seen >= wanted else 1
 
 
 def _type_name(tp: Any) -> str:
@@ -386,8 +400,9 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
         bad("content", "slug_style", "expected github or gitbook")
     if cfg.feeds.limit < 0:
         bad("feeds", "limit", "expected 0 (no limit) or a positive integer")
-    if cfg.newsletter.backend not in ("outbox", "smtp", "buttondown", "listmonk"):
-        bad("newsletter", "backend", "expected one of outbox, smtp, buttondown, listmonk")
+    backends = ("outbox", "smtp", "buttondown", "listmonk", "ghost", "substack")
+    if cfg.newsletter.backend not in backends:
+        bad("newsletter", "backend", f"expected one of {', '.join(backends)}")
     if cfg.newsletter.smtp_tls not in ("none", "starttls", "ssl"):
         bad("newsletter", "smtp_tls", "expected none, starttls or ssl")
     if cfg.newsletter.api_timeout <= 0:
@@ -427,6 +442,8 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
         if number < least:
             what = "a positive number" if least else "0 or a positive number"
             bad("links", key, f"expected {what}{f' of at least {least:g}' if least > 1 else ''}")
+    for section, key, message in announce_problems(cfg.announce, cfg.notify):
+        bad(section, key, message)
     for f in dataclasses.fields(cfg.newsletter):
         setting = getattr(cfg.newsletter, f.name)
         if isinstance(setting, str) and _CONTROL.search(setting):

@@ -54,6 +54,8 @@ class Digest:
     newest: datetime
     """Date of the newest item."""
     warnings: tuple[str, ...] = ()
+    paste_html: str = ""
+    """A paste-ready HTML fragment (``paste.html.j2``) for a service with no API (Substack)."""
 
 
 def _slug(text: str) -> str:
@@ -340,6 +342,9 @@ def compose(
     inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
     html = inliner.inline(absolutize(raw_html, config.site.base_url))
     text = "\n".join(line.rstrip() for line in text.splitlines()).strip() + "\n"
+    paste = ""
+    if nl.backend == "substack":
+        paste = absolutize(_render(env, "paste.html.j2", context), config.site.base_url)
     warnings = []
     size = len(html.encode("utf-8"))
     if size > HTML_WARN_BYTES:
@@ -360,4 +365,5 @@ def compose(
         headers=list_headers(config, key),
         newest=newest,
         warnings=tuple(warnings),
+        paste_html=paste,
     )
