@@ -58,10 +58,8 @@ class SiteConfig:
 @dataclass(frozen=True)
 class ContentConfig:
     folder: str = ""
-    """The content folder, relative to this file (``.`` for a GitBook space at the repository
-    root); empty means ``content/``. ``--content`` overrides it."""
-    exclude: list[str] = field(default_factory=list)
-    """Folders under the content folder never read (relative paths: ``vendor``, ``_site``)."""
+    """Content folder relative to this file (``.``: the root); empty: ``content/``."""
+    exclude: list[str] = field(default_factory=list)  # folders under it never read: vendor
     flavour: str = "auto"
     """``auto`` (GitBook when SUMMARY.md exists), ``plain`` or ``gitbook``."""
     slug_style: str = "github"
