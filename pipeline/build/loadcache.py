@@ -36,7 +36,8 @@ VERSION = "2"
 RACY_NS = 2 * 10**9
 
 _ALLOWED = {
-    ("pipeline.model", name) for name in ("Episode", "Event", "Media", "Person", "Soundbite")
+    ("pipeline.model", name)
+    for name in ("Episode", "Event", "Media", "Person", "Soundbite", "Recurrence", "Moved")
 } | {
     ("pipeline.errors", "Problem"),
     ("datetime", "datetime"),

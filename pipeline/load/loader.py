@@ -29,6 +29,7 @@ from pipeline.errors import ContentError, Problem
 from pipeline.load.frontmatter import FrontMatterError, Parsed, decode, split, split_body
 from pipeline.load.ids import IdLedger
 from pipeline.load.namelimits import kind_problem, name_problems
+from pipeline.load.repeat import REPEAT_KEYS, parse_repeat
 from pipeline.model import KIND_OF_SECTION, SECTION_OF_KIND, Event, Item, Site
 from pipeline.podcast.episode import EPISODE_KEYS
 from pipeline.render.slugs import github_slug
@@ -77,7 +78,7 @@ GITBOOK_KEYS = {
 """What GitBook's editor writes into a page's front matter (its cover, icon and page layout,
 ``layout`` being one of ours too): a handbook's own keys, accepted without a warning so that
 ``--strict`` builds a real handbook as it is. Not used by publish."""
-EVENT_KEYS = {"starts", "ends", "location", "url", "sequence", "timezone", "all_day"}
+EVENT_KEYS = {"starts", "ends", "location", "url", "sequence", "timezone", "all_day", *REPEAT_KEYS}
 KINDS = {*SECTION_OF_KIND, "page"}
 _SLUG = re.compile(r"^[\w][\w.-]*$")
 _H1 = re.compile(r"^[ ]{0,3}#[ \t]+(.+)$", re.M)  # closing blanks and # cut after: not quadratic
@@ -880,6 +881,10 @@ def _event(chk: _Checker, meta: Mapping[str, Any], tz: ZoneInfo, cfg: Config) ->
     url = chk.string(meta, "url")
     if url and not re.match(r"^https?://", url):
         chk.error("url", f"expected an absolute http(s) URL, got {url!r}")
+    n_before = len(chk.problems)
+    repeat = parse_repeat(meta, starts, ends, tz, chk.error)
+    if len(chk.problems) > n_before:
+        return None
     return Event(
         starts=starts,
         ends=ends,
@@ -888,4 +893,5 @@ def _event(chk: _Checker, meta: Mapping[str, Any], tz: ZoneInfo, cfg: Config) ->
         location=location,
         url=url,
         sequence=sequence,
+        repeat=repeat,
     )

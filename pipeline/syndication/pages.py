@@ -9,6 +9,7 @@ from urllib.parse import unquote, urlsplit
 
 from pipeline.config import Config
 from pipeline.model import Item
+from pipeline.support.recurrence import repeat_text
 
 _STYLE = (
     "body{font:18px/1.6 Georgia,serif;max-width:42rem;margin:2rem auto;padding:0 1rem;"
@@ -61,7 +62,11 @@ def render_page(cfg: Config, item: Item) -> bytes:
     event = ""
     if item.event:
         ev = item.event
-        when = ev.starts.strftime("%A %d %B %Y" if ev.all_day else "%A %d %B %Y, %H:%M %Z")
+        when = (
+            repeat_text(ev)
+            if ev.repeat
+            else ev.starts.strftime("%A %d %B %Y" if ev.all_day else "%A %d %B %Y, %H:%M %Z")
+        )
         event = f'<p class="meta">When: {e(when)}'
         if ev.location:
             event += f" · Where: {e(ev.location)}"
