@@ -236,7 +236,8 @@ def repeat_text(event: Event) -> str:
     if rep is None:
         return occurrence_text(event, Occurrence(event.starts, event.ends, None, event.starts))
     zone = zone_of(event)
-    text = rule_text(rep.rule).capitalize()
+    words = rule_text(rep.rule)
+    text = words[:1].upper() + words[1:]
     if not event.all_day:
         text += ", " + time_text(event.starts, event.ends, zone)
     text += f", from {day_text(event.starts.astimezone(zone).date())}"
