@@ -31,9 +31,19 @@ REPEAT_KEYS = frozenset({"repeat", "until", "count", "except", "overrides"})
 FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 RULE_KEYS = ("FREQ", "INTERVAL", "BYMONTH", "BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", "BYDAY")
 RULE_KEYS_TAIL = ("BYSETPOS", "WKST")
+ONLY_WITH = {
+    "BYMONTHDAY": ("MONTHLY", "YEARLY"),
+    "BYYEARDAY": ("YEARLY",),
+    "BYWEEKNO": ("YEARLY",),
+    "BYSETPOS": ("MONTHLY", "YEARLY"),
+}
+"""RFC 5545 3.3.10's limits, and BYMONTHDAY/BYSETPOS kept off daily and weekly rules (say
+'monthly on the 15th'): dateutil runs a rule that never matches to the year 9999, a period at
+a time, so only frequencies with few periods may carry filters that can match nothing."""
 MAX_COUNT = 10_000
-CHECK_SPAN = dt.timedelta(days=366 * 100)
-"""How far validation looks for a rule's dates (bounds the work a hostile rule can cause)."""
+MAX_INTERVAL = 1_000
+HINT_SPAN = dt.timedelta(days=366 * 5)
+"""How far an error looks for a rule's first date (bounds the work a hostile rule causes)."""
 EXAMPLE = "e.g. 'monthly on the first Thursday' or FREQ=MONTHLY;BYDAY=1TH"
 
 _DAY = {
@@ -72,14 +82,23 @@ _FILLER = {"on", "the", "and", "of", "each", "every", "month", "in"}
 ErrorSink = Callable[[str, str], None]
 
 
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _number(word: str) -> int | None:
+    """A short run of ASCII digits as a number, else None."""
+    return int(word) if word.isascii() and word.isdigit() and len(word) <= 6 else None
+
+
 def _month_day(word: str) -> int | None:
     """``15th``/``1st``/``15`` as 15, else None."""
     digits = word
     for suffix in ("st", "nd", "rd", "th"):
         digits = digits.removesuffix(suffix)
-    if digits.isdigit() and 1 <= int(digits) <= 31:
-        return int(digits)
-    return None
+    n = _number(digits)
+    return n if n is not None and 1 <= n <= 31 else None
 
 
 def friendly_rule(text: str) -> str:
@@ -95,8 +114,8 @@ def friendly_rule(text: str) -> str:
         i = 1
     elif words[0] == "every":
         i = 1
-        if i < len(words) and (words[i].isdigit() or words[i] in _COUNT_WORD):
-            interval = int(words[i]) if words[i].isdigit() else _COUNT_WORD[words[i]]
+        if i < len(words) and (_number(words[i]) is not None or words[i] in _COUNT_WORD):
+            interval = _number(words[i]) or _COUNT_WORD.get(words[i], 0)
             i += 1
         unit = words[i].removesuffix("s") if i < len(words) else ""
         if unit in _UNIT:
@@ -117,7 +136,7 @@ def friendly_rule(text: str) -> str:
         elif (n := _month_day(word)) is not None and word != "day":
             bymonthday.append(n)
         elif word not in _FILLER:
-            raise ValueError(f"cannot read {word!r} in {text.strip()!r}; {EXAMPLE}")
+            raise ValueError(f"cannot read {_short(word)!r} in {_short(text)!r}; {EXAMPLE}")
         i += 1
     if freq is None:  # "every Tuesday", "every first Thursday of the month"
         if any(d[:-2] for d in byday) or bymonthday:
@@ -125,11 +144,11 @@ def friendly_rule(text: str) -> str:
         elif byday:
             freq = "WEEKLY"
         else:
-            raise ValueError(f"says not how often in {text.strip()!r}; {EXAMPLE}")
+            raise ValueError(f"says not how often in {_short(text)!r}; {EXAMPLE}")
     if freq == "WEEKLY" and (bymonthday or any(d[:-2] for d in byday)):
-        raise ValueError(f"a weekly rule cannot name a day of the month ({text.strip()!r})")
+        raise ValueError(f"a weekly rule cannot name a day of the month ({_short(text)!r})")
     if freq == "DAILY" and (byday or bymonthday):
-        raise ValueError(f"a daily rule cannot name days ({text.strip()!r}); say 'weekly on ...'")
+        raise ValueError(f"a daily rule cannot name days ({_short(text)!r}); say 'weekly on ...'")
     parts = [f"FREQ={freq}"]
     if interval != 1:
         parts.append(f"INTERVAL={interval}")
@@ -154,20 +173,89 @@ def normalise(text: str) -> tuple[str, str | None, str | None]:
         key, eq, value = piece.partition("=")
         key, value = key.strip().upper(), value.strip().upper()
         if not eq or not value:
-            raise ValueError(f"expected NAME=VALUE parts separated by ';', got {piece.strip()!r}")
+            raise ValueError(f"expected NAME=VALUE parts separated by ';', got {_short(piece)!r}")
         if key in parts:
             raise ValueError(f"{key} is given twice")
         if key in ("BYHOUR", "BYMINUTE", "BYSECOND"):
             raise ValueError(f"{key} is not used: the time of day comes from 'starts'")
         if key not in (*RULE_KEYS, *RULE_KEYS_TAIL, "UNTIL", "COUNT"):
-            raise ValueError(f"unknown rule part {key!r}; {EXAMPLE}")
+            raise ValueError(f"unknown rule part {_short(key)!r}; {EXAMPLE}")
         parts[key] = value
     if parts.get("FREQ") not in FREQS:
         raise ValueError(f"FREQ must be one of {', '.join(FREQS)}; {EXAMPLE}")
+    freq = parts["FREQ"]
+    for key, allowed in ONLY_WITH.items():
+        if key in parts and freq not in allowed:
+            raise ValueError(f"{key} goes with FREQ={' or '.join(allowed)}, not {freq}; {EXAMPLE}")
+    if freq in ("DAILY", "WEEKLY") and any(
+        not d.strip()[:-2].isalpha() and d.strip()[:-2] for d in parts.get("BYDAY", "").split(",")
+    ):
+        raise ValueError(f"BYDAY with a number (1TH) goes with FREQ=MONTHLY or YEARLY; {EXAMPLE}")
+    _check_possible(parts)
+    for key, top in (("INTERVAL", MAX_INTERVAL), ("COUNT", MAX_COUNT)):
+        if key in parts and not 1 <= (_number(parts[key]) or 0) <= top:
+            got = _short(parts[key])
+            raise ValueError(f"{key} must be a whole number from 1 to {top}, got {got}")
     if parts.get("INTERVAL") == "1":
         del parts["INTERVAL"]
     core = ";".join(f"{k}={parts[k]}" for k in (*RULE_KEYS, *RULE_KEYS_TAIL) if k in parts)
     return core, parts.get("UNTIL"), parts.get("COUNT")
+
+
+_DAYS_IN = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_RANGES = {"BYMONTH": (1, 12), "BYMONTHDAY": (1, 31), "BYYEARDAY": (1, 366), "BYWEEKNO": (1, 53)}
+
+
+def _numbers(parts: Mapping[str, str], key: str, low: int, high: int) -> list[int]:
+    """The values of a numeric part, each checked to be in ±low..high (ValueError if not)."""
+    out: list[int] = []
+    for raw in parts[key].split(",") if key in parts else ():
+        n = _signed(raw.strip())
+        if n is None or not low <= abs(n) <= high or (n < 0 and key == "BYMONTH"):
+            raise ValueError(f"{key} values go from {low} to {high}, got {_short(raw)}")
+        out.append(n)
+    return out
+
+
+def _signed(text: str) -> int | None:
+    """``3``, ``+3`` or ``-3`` as a number, else None."""
+    sign = -1 if text.startswith("-") else 1
+    n = _number(text[1:] if text[:1] in ("+", "-") else text)
+    return None if n is None else sign * n
+
+
+def _check_possible(parts: Mapping[str, str]) -> None:
+    """Refuse the rules that can give no date at all (Feb 30, the 6th Thursday): dateutil
+    would look for one until the year 9999. What is left always has dates within years."""
+    months = _numbers(parts, "BYMONTH", *_RANGES["BYMONTH"]) or list(range(1, 13))
+    monthdays = _numbers(parts, "BYMONTHDAY", *_RANGES["BYMONTHDAY"])
+    yeardays = _numbers(parts, "BYYEARDAY", *_RANGES["BYYEARDAY"])
+    weeknos = _numbers(parts, "BYWEEKNO", *_RANGES["BYWEEKNO"])
+    if monthdays and not any(abs(d) <= _DAYS_IN[m - 1] for m in months for d in monthdays):
+        raise ValueError("BYMONTH and BYMONTHDAY name no day that exists (like 30 February)")
+    if (yeardays or weeknos) and ("BYMONTH" in parts or monthdays):
+        raise ValueError("BYYEARDAY and BYWEEKNO do not combine with BYMONTH or BYMONTHDAY here")
+    days = [d.strip() for d in parts["BYDAY"].split(",")] if "BYDAY" in parts else []
+    plain = 0
+    for day in days:
+        nth = _signed(day[:-2]) if day[:-2] else 0
+        if day[-2:] not in WEEKDAY_NAME or nth is None:
+            raise ValueError(f"BYDAY takes days like TH, 1TH or -1FR, got {_short(day)}")
+        if not nth:
+            plain += 1
+            continue
+        top = 53 if parts["FREQ"] == "YEARLY" and "BYMONTH" not in parts else 5
+        if not 1 <= abs(nth) <= top:
+            raise ValueError(f"BYDAY={day}: a {'year' if top == 53 else 'month'} has at most {top}")
+        if monthdays or yeardays or weeknos:
+            raise ValueError(f"BYDAY={day} does not combine with BYMONTHDAY, BYYEARDAY or BYWEEKNO")
+    if "BYSETPOS" in parts:
+        top = 4 * plain  # each weekday comes at least four times a month
+        if plain != len(days) or not days or monthdays or yeardays or weeknos:
+            raise ValueError("BYSETPOS is supported with plain BYDAY days (MO,TU,WE,TH,FR) only")
+        if parts["FREQ"] == "YEARLY" and "BYMONTH" not in parts:
+            raise ValueError("BYSETPOS in a yearly rule needs BYMONTH")
+        _numbers(parts, "BYSETPOS", 1, top)
 
 
 def _until_from_rule(text: str, zone: ZoneInfo) -> dt.datetime:
@@ -179,7 +267,8 @@ def _until_from_rule(text: str, zone: ZoneInfo) -> dt.datetime:
         utc = text.endswith("Z")
         moment = dt.datetime.strptime(text.removesuffix("Z") + "+0000", "%Y%m%dT%H%M%S%z")
     except ValueError:
-        raise ValueError(f"UNTIL={text} is not a date like 20261231 or 20261231T170000Z") from None
+        shown = _short(text)
+        raise ValueError(f"UNTIL={shown} is not a date like 20261231 or 20261231T170000Z") from None
     return moment.replace(tzinfo=dt.UTC).astimezone(zone) if utc else moment.replace(tzinfo=zone)
 
 
@@ -280,7 +369,7 @@ def parse_repeat(
     try:
         core, rule_until, rule_count = normalise(value)
         until = _until_from_rule(rule_until, zone) if rule_until else None
-        count = int(rule_count) if rule_count else None
+        count = int(rule_count) if rule_count else None  # digits: normalise checked
     except ValueError as exc:
         error("repeat", str(exc))
         return None
@@ -309,21 +398,21 @@ def parse_repeat(
         return None
     try:
         rule = build_rule(core, starts, until, count)
-        horizon = min(until or starts + CHECK_SPAN, starts + CHECK_SPAN)
-        probe = build_rule(core, starts, horizon, None)
-        first = next(iter(probe), None)
+        on_start = next(iter(build_rule(core, starts, starts, None)), None)
+        first = None
+        if on_start is None:  # say which date would do, looking a bounded span ahead
+            horizon = min(until or starts + HINT_SPAN, starts + HINT_SPAN)
+            first = next(iter(build_rule(core, starts, horizon, None)), None)
     except Exception as exc:  # dateutil raises ValueError, KeyError, IndexError on bad parts
         error("repeat", f"not a valid rule ({core}): {exc}; {EXAMPLE}")
         return None
-    if first is None:
-        error("repeat", f"{core} gives no date from {day_text(starts.date())} on")
-        return None
-    if first != starts:
-        error(
-            "repeat",
-            f"'starts' ({day_text(starts.date())}) is not one of its dates; make 'starts' the "
-            f"first date, {day_text(first.date())}",
+    if on_start is None:
+        hint = (
+            f"make 'starts' the first date, {day_text(first.date())}"
+            if first is not None
+            else f"it gives no date in the {HINT_SPAN.days // 366} years after it"
         )
+        error("repeat", f"'starts' ({day_text(starts.date())}) is not one of its dates; {hint}")
         return None
     duration = ends - starts if ends is not None else None
     skipped: dict[float, dt.datetime] = {}

@@ -9,6 +9,7 @@ change on different Sundays).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import textwrap
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,11 +20,13 @@ import pytest
 import recurring_ical_events
 from click.testing import CliRunner
 from dateutil.rrule import rrulestr
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.load.loader import load_site
-from pipeline.load.repeat import friendly_rule, normalise
+from pipeline.load.repeat import friendly_rule, normalise, parse_repeat
 from pipeline.support.recurrence import rule_text, upcoming
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -330,7 +333,73 @@ def test_digest_announces_the_next_date(
     assert found == [when + where]
 
 
-# -- validation -----------------------------------------------------------------------------
+# -- validation ------------------------------------------------------------
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=60),
+        st.lists(
+            st.sampled_from(
+                [
+                    "FREQ=",
+                    "MONTHLY",
+                    "DAILY",
+                    "YEARLY",
+                    ";",
+                    "=",
+                    ",",
+                    "BYDAY",
+                    "BYMONTH",
+                    "BYMONTHDAY",
+                    "BYSETPOS",
+                    "BYYEARDAY",
+                    "BYWEEKNO",
+                    "INTERVAL",
+                    "COUNT",
+                    "UNTIL",
+                    "1",
+                    "-1",
+                    "31",
+                    "2",
+                    "0",
+                    "5",
+                    "TH",
+                    "1TH",
+                    "-1FR",
+                    "+2",
+                    "20261231",
+                    "every",
+                    "on",
+                    "the",
+                    "first",
+                    "last",
+                    "Thursday",
+                    "weeks",
+                    "month",
+                    "and",
+                    " ",
+                ]
+            ),
+            max_size=12,
+        ).map("".join),
+    )
+)
+def test_any_rule_text_is_read_or_refused_with_a_message(text: str) -> None:
+    starts = dt.datetime(2026, 1, 1, 18, 0, tzinfo=BERLIN)
+    problems: list[tuple[str, str]] = []
+    found = parse_repeat(
+        {"repeat": text}, starts, None, BERLIN, lambda k, m: problems.append((k, m))
+    )
+    assert (found is None) == bool(problems)
+    if found is not None:  # what we accept, dateutil expands from 'starts' on
+        assert upcoming_dates(found.rule, starts)[0] == starts
+    assert all(len(message) < 400 for _, message in problems)
+
+
+def upcoming_dates(rule: str, starts: dt.datetime) -> list[dt.datetime]:
+    return list(itertools.islice(rrulestr("RRULE:" + rule, dtstart=starts), 3))
+
+
 def _event(extra: str, starts: str = "2026-01-01T18:00") -> str:
     return f"---\ntitle: Call\ndate: 2025-12-01\nstarts: {starts}\n{extra}---\nText.\n"
 
@@ -341,7 +410,16 @@ def _event(extra: str, starts: str = "2026-01-01T18:00") -> str:
         ("repeat: monthly on the firstt Thursday\n", None, ":5: repeat: cannot read 'firstt'"),
         ("repeat: FREQ=HOURLY\n", None, ":5: repeat: FREQ must be one of"),
         ("repeat: FREQ=MONTHLY;BYDAY=1TH;BYHOUR=9\n", None, ":5: repeat: BYHOUR is not used"),
-        ("repeat: FREQ=MONTHLY;BYDAY=1XX\n", None, ":5: repeat: not a valid rule"),
+        ("repeat: FREQ=MONTHLY;BYDAY=1XX\n", None, ":5: repeat: BYDAY takes days like"),
+        (
+            "repeat: FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30\n",
+            None,
+            ":5: repeat: BYMONTH and BYMONTHDAY",
+        ),
+        ("repeat: FREQ=MONTHLY;BYDAY=6TH\n", None, ":5: repeat: BYDAY=6TH: a month has at most 5"),
+        ("repeat: FREQ=DAILY;BYMONTHDAY=1\n", None, ":5: repeat: BYMONTHDAY goes with FREQ="),
+        ("repeat: FREQ=MONTHLY;INTERVAL=0\n", None, ":5: repeat: INTERVAL must be a whole number"),
+        ("repeat: FREQ=MONTHLY;BYDAY=--1TH\n", None, ":5: repeat: BYDAY takes days like"),
         ("repeat: FREQ=MONTHLY;COLOR=RED\n", None, ":5: repeat: unknown rule part 'COLOR'"),
         (
             "repeat: monthly on the first Thursday\n",
