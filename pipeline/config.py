@@ -72,6 +72,11 @@ class FeedsConfig:
     """Tags that get their own feeds; ``["*"]`` for every tag."""
     limit: int = 0
     """Items per feed document; 0 keeps every item. Older items go to RFC 5005 archives."""
+    changes: bool = False
+    """Publish ``changes/atom.xml`` and ``changes/rss.xml``: an entry per meaningful revision
+    of a page, from git history (needs the full history: ``fetch-depth: 0`` in CI)."""
+    changes_limit: int = 50
+    """Revisions the changes feed keeps (the newest)."""
 
 
 @dataclass(frozen=True)

@@ -206,6 +206,12 @@ def plan_outputs(
                 "ics",
             )
         )
+    if cfg.feeds.changes:
+        from pipeline.build.changesfeed import changes_files, changes_link
+
+        for path, make, inputs in changes_files(cfg, content_dir, site, now, salt):
+            outputs.append(Output(path, make, inputs))
+        links.append(changes_link(cfg))
     episodes = tuple(i for i in items if i.episode is not None)
     if episodes:
         outputs.extend(_podcast_outputs(cfg, content_dir, episodes, previous, html, salt, out_dir))
