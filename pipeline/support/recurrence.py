@@ -249,7 +249,13 @@ def repeat_text(event: Event) -> str:
     if rep.skipped:
         text += " Not on " + _join([day_text(d.astimezone(zone).date()) for d in rep.skipped]) + "."
     for m in rep.moved:
-        new = occurrence_text(event, Occurrence(m.starts, m.ends, m.location, m.original))
+        day = day_text(m.original.astimezone(zone).date())
         where = f" at {m.location}" if m.location and m.location != event.location else ""
-        text += f" {day_text(m.original.astimezone(zone).date())} moves to {new}{where}."
+        length = event.ends - event.starts if event.ends else None
+        same_time = m.starts == m.original and (m.ends - m.starts if m.ends else None) == length
+        if same_time:  # only the place changes
+            text += f" {day} is{where}." if where else ""
+            continue
+        new = occurrence_text(event, Occurrence(m.starts, m.ends, m.location, m.original))
+        text += f" {day} moves to {new}{where}."
     return text

@@ -278,8 +278,7 @@ def test_page_says_the_schedule_in_words(tmp_path: Path) -> None:
         "When: Every month on the first Thursday, 18:00–19:30 CET (Europe/Berlin), from "
         "Thursday 1 January 2026 until Wednesday 30 June 2027. Not on Thursday 6 August 2026 "
         "and Thursday 3 December 2026. Thursday 2 April 2026 moves to Thursday 9 April 2026, "
-        "18:00–19:30 CEST (Europe/Berlin). Thursday 1 October 2026 moves to Thursday "
-        "1 October 2026, 18:00–19:30 CEST (Europe/Berlin) at Room 2, Town Hall. "
+        "18:00–19:30 CEST (Europe/Berlin). Thursday 1 October 2026 is at Room 2, Town Hall. "
         "· Where: Online (link on the forum)"
     )
 
