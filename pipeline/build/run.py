@@ -48,6 +48,7 @@ from pipeline.support.output import (
 )
 from pipeline.support.parallel import PARALLEL_THRESHOLD
 from pipeline.support.paths import OutsideRoot, resolve_inside
+from pipeline.support.recurrence import NEXT_DATES, next_change, upcoming
 from pipeline.support.workers import process_pool
 from pipeline.syndication.atom import ATOM
 from pipeline.syndication.common import FeedFormat, FeedPage, FeedSpec, pages_of, plan_feeds
@@ -236,7 +237,10 @@ def plan_outputs(
             else:
                 outputs.append(
                     Output(
-                        rel, _page_maker(cfg, item, html), _digest(salt, item.digest), needs=(item,)
+                        rel,
+                        _page_maker(cfg, item, html, now),
+                        _digest(salt, item.digest, *_next_dates_key(item, now)),
+                        needs=(item,),
                     )
                 )
             folder = rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
@@ -312,8 +316,15 @@ def _constant(data: bytes) -> Callable[[], bytes]:
     return lambda: data
 
 
-def _page_maker(cfg: Config, item: Item, html: HtmlSource) -> Callable[[], bytes]:
-    return lambda: render_page(cfg, html.fill(item))
+def _page_maker(cfg: Config, item: Item, html: HtmlSource, now: dt.datetime) -> Callable[[], bytes]:
+    return lambda: render_page(cfg, html.fill(item), now)
+
+
+def _next_dates_key(item: Item, now: dt.datetime) -> tuple[str, ...]:
+    """What a repeating event's page shows of the clock: its next dates."""
+    if item.event is None or item.event.repeat is None:
+        return ()
+    return tuple(o.starts.isoformat() for o in upcoming(item.event, now, NEXT_DATES))
 
 
 def _assets_of(item: Item) -> list[str]:
@@ -529,6 +540,12 @@ def _build(
         due = [
             i.date for i in site.items if i.is_feed_item and not i.draft and i.date and i.date > now
         ]
+        if cfg.site.pages:  # a repeating event's page changes when its next date is over
+            due += [
+                change
+                for i in site.published(now)
+                if i.event and i.event.repeat and (change := next_change(i.event, now))
+            ]
         write_manifest(
             out_dir,
             Manifest(

@@ -230,6 +230,33 @@ def occurrence_text(event: Event, occ: Occurrence) -> str:
     return f"{day}, {time_text(occ.starts, occ.ends, zone)}"
 
 
+NEXT_DATES = 3
+"""How many next dates an event's page lists."""
+
+
+def next_dates(event: Event, after: dt.datetime, limit: int = NEXT_DATES) -> list[str]:
+    """The next dates of a repeating event in words, each with its place when it differs."""
+    out = []
+    for occ in upcoming(event, after, limit):
+        text = occurrence_text(event, occ)
+        if occ.moved:
+            text += f" (moved from {day_text(occ.original.astimezone(zone_of(event)).date())})"
+        if occ.location and occ.location != event.location:
+            text += f" at {occ.location}"
+        out.append(text)
+    return out
+
+
+def next_change(event: Event, after: dt.datetime) -> dt.datetime | None:
+    """When the list of next dates at ``after`` changes: the end of the first of them."""
+    found = upcoming(event, after, 1)
+    if not found:
+        return None
+    occ = found[0]
+    end = occ.ends or occ.starts
+    return end + dt.timedelta(days=1) if event.all_day else end
+
+
 def repeat_text(event: Event) -> str:
     """The whole schedule in words, for a page: rule, time, zone, bounds, skipped, moved."""
     rep = event.repeat

@@ -3,13 +3,14 @@ so no link in a feed or a digest leads nowhere."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import html
 from urllib.parse import unquote, urlsplit
 
 from pipeline.config import Config
 from pipeline.model import Item
-from pipeline.support.recurrence import repeat_text
+from pipeline.support.recurrence import next_dates, repeat_text
 
 _STYLE = (
     "body{font:18px/1.6 Georgia,serif;max-width:42rem;margin:2rem auto;padding:0 1rem;"
@@ -48,7 +49,8 @@ def page_path(cfg: Config, url: str) -> str | None:
     return rel
 
 
-def render_page(cfg: Config, item: Item) -> bytes:
+def render_page(cfg: Config, item: Item, now: dt.datetime | None = None) -> bytes:
+    """An item's page; a repeating event's lists its next dates at ``now`` (when given)."""
     e = html.escape
     meta = []
     if item.date and item.kind != "page":
@@ -71,6 +73,13 @@ def render_page(cfg: Config, item: Item) -> bytes:
         if ev.location:
             event += f" · Where: {e(ev.location)}"
         event += "</p>\n"
+        if ev.repeat and now is not None:
+            dates = next_dates(ev, now)
+            event += (
+                '<p class="meta next">Next: ' + e("; ".join(dates)) + "</p>\n"
+                if dates
+                else '<p class="meta next">No dates to come.</p>\n'
+            )
     tags = "".join(f" <span>#{e(t)}</span>" for t in item.tags)
     doc = f"""<!doctype html>
 <html lang="{e(cfg.site.language)}">

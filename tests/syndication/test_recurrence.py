@@ -23,6 +23,8 @@ from dateutil.rrule import rrulestr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.build.run import BuildResult
+from pipeline.build.run import build as build_site
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.load.loader import load_site
@@ -281,6 +283,48 @@ def test_page_says_the_schedule_in_words(tmp_path: Path) -> None:
         "18:00–19:30 CEST (Europe/Berlin). Thursday 1 October 2026 is at Room 2, Town Hall. "
         "· Where: Online (link on the forum)"
     )
+
+
+def _next_line(out: Path) -> str:
+    page = html5lib.parse((out / "events" / "call" / "index.html").read_bytes())
+    (found,) = [
+        "".join(p.itertext())
+        for p in page.iter("{http://www.w3.org/1999/xhtml}p")
+        if "next" in p.get("class", "")
+    ]
+    return found
+
+
+def test_page_lists_the_next_dates_and_is_rebuilt_when_one_is_over(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"call.md": CALL})
+    cfg = load_config(site / "publish.toml")
+    out, cache = site / "out", site / ".cache"
+
+    def run(now: dt.datetime) -> BuildResult:
+        return build_site(cfg, site / "content", out, now=now, cache_dir=cache)
+
+    run(dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
+    assert _next_line(out) == (
+        "Next: Thursday 5 March 2026, 18:00–19:30 CET (Europe/Berlin); Thursday 9 April 2026, "
+        "18:00–19:30 CEST (Europe/Berlin) (moved from Thursday 2 April 2026); Thursday 7 May "
+        "2026, 18:00–19:30 CEST (Europe/Berlin)"
+    )
+    first = (out / "events/call/index.html").read_bytes()
+    # the same day: nothing to do; the manifest knows when the page falls due
+    assert run(dt.datetime(2026, 3, 5, 17, 0, tzinfo=dt.UTC)).written == ()
+    assert (out / "events/call/index.html").read_bytes() == first
+    # once the 5 March call is over, the next build rewrites the page (and nothing else)
+    later = run(dt.datetime(2026, 3, 5, 18, 31, tzinfo=dt.UTC))
+    assert later.written == ("events/call/index.html",)
+    assert _next_line(out).startswith("Next: Thursday 9 April 2026, 18:00–19:30 CEST")
+    run(dt.datetime(2026, 9, 20, tzinfo=dt.UTC))
+    assert _next_line(out) == (
+        "Next: Thursday 1 October 2026, 18:00–19:30 CEST (Europe/Berlin) at Room 2, Town Hall; "
+        "Thursday 5 November 2026, 18:00–19:30 CET (Europe/Berlin); Thursday 7 January 2027, "
+        "18:00–19:30 CET (Europe/Berlin)"
+    )
+    run(dt.datetime(2027, 7, 1, tzinfo=dt.UTC))
+    assert _next_line(out) == "No dates to come."
 
 
 @pytest.mark.parametrize(
