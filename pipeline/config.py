@@ -77,6 +77,9 @@ class FeedsConfig:
     of a page, from git history (needs the full history: ``fetch-depth: 0`` in CI)."""
     changes_limit: int = 50
     """Revisions the changes feed keeps (the newest)."""
+    upcoming: int = 0
+    """Publish ``upcoming/atom.xml`` and ``upcoming/rss.xml`` listing the next N dates of the
+    events (repeating ones expanded); 0: no such feed."""
 
 
 @dataclass(frozen=True)

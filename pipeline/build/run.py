@@ -35,6 +35,7 @@ from pipeline.build.state import (
     write_manifest,
 )
 from pipeline.build.timings import Timings
+from pipeline.build.upcomingfeed import falls_due, next_dates_key, upcoming_files, upcoming_link
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.linkcheck.dangling import with_link_warnings
@@ -48,7 +49,6 @@ from pipeline.support.output import (
 )
 from pipeline.support.parallel import PARALLEL_THRESHOLD
 from pipeline.support.paths import OutsideRoot, resolve_inside
-from pipeline.support.recurrence import NEXT_DATES, next_change, upcoming
 from pipeline.support.workers import process_pool
 from pipeline.syndication.atom import ATOM
 from pipeline.syndication.common import FeedFormat, FeedPage, FeedSpec, pages_of, plan_feeds
@@ -207,6 +207,10 @@ def plan_outputs(
                 "ics",
             )
         )
+    if cfg.feeds.upcoming > 0:
+        for path, make, inputs, needs in upcoming_files(cfg, events, now, salt, html):
+            outputs.append(Output(path, make, inputs, needs=needs))
+        links.append(upcoming_link(cfg))
     if cfg.feeds.changes:
         from pipeline.build.changesfeed import changes_files, changes_link
 
@@ -239,7 +243,7 @@ def plan_outputs(
                     Output(
                         rel,
                         _page_maker(cfg, item, html, now),
-                        _digest(salt, item.digest, *_next_dates_key(item, now)),
+                        _digest(salt, item.digest, *next_dates_key(item, now)),
                         needs=(item,),
                     )
                 )
@@ -318,13 +322,6 @@ def _constant(data: bytes) -> Callable[[], bytes]:
 
 def _page_maker(cfg: Config, item: Item, html: HtmlSource, now: dt.datetime) -> Callable[[], bytes]:
     return lambda: render_page(cfg, html.fill(item), now)
-
-
-def _next_dates_key(item: Item, now: dt.datetime) -> tuple[str, ...]:
-    """What a repeating event's page shows of the clock: its next dates."""
-    if item.event is None or item.event.repeat is None:
-        return ()
-    return tuple(o.starts.isoformat() for o in upcoming(item.event, now, NEXT_DATES))
 
 
 def _assets_of(item: Item) -> list[str]:
@@ -540,12 +537,7 @@ def _build(
         due = [
             i.date for i in site.items if i.is_feed_item and not i.draft and i.date and i.date > now
         ]
-        if cfg.site.pages:  # a repeating event's page changes when its next date is over
-            due += [
-                change
-                for i in site.published(now)
-                if i.event and i.event.repeat and (change := next_change(i.event, now))
-            ]
+        due += falls_due(cfg, site.published(now), now)
         write_manifest(
             out_dir,
             Manifest(

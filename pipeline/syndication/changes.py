@@ -15,7 +15,7 @@ from pipeline.model import Item
 from pipeline.revisions.history import Revision
 from pipeline.revisions.summary import summary_html, summary_text
 from pipeline.syndication.atom import ATOM
-from pipeline.syndication.common import FeedFormat, FeedPage
+from pipeline.syndication.common import render_feed
 from pipeline.syndication.rss import RSS
 
 FOLDER = "changes"
@@ -47,16 +47,10 @@ def revision_items(revisions: Sequence[Revision], pages: Mapping[str, Item]) -> 
     return out
 
 
-def _render(fmt: FeedFormat, cfg: Config, items: Sequence[Item], filename: str) -> bytes:
-    page = FeedPage(f"{cfg.feeds_base}{FOLDER}/{filename}")
-    head = fmt.head(cfg, f"{cfg.site.title}: {TITLE}", "Revisions of the pages", items, page)
-    body = fmt.separator.encode().join(fmt.entry(i) for i in items)
-    return head.encode() + body + fmt.tail.encode()
-
-
 def render_changes(cfg: Config, items: Sequence[Item]) -> dict[str, bytes]:
     """``changes/atom.xml`` and ``changes/rss.xml`` (paths relative to the output folder)."""
+    title, subtitle = f"{cfg.site.title}: {TITLE}", "Revisions of the pages"
     return {
-        f"{FOLDER}/atom.xml": _render(ATOM, cfg, items, "atom.xml"),
-        f"{FOLDER}/rss.xml": _render(RSS, cfg, items, "rss.xml"),
+        f"{FOLDER}/{name}": render_feed(fmt, cfg, f"{FOLDER}/{name}", title, subtitle, items)
+        for name, fmt in (("atom.xml", ATOM), ("rss.xml", RSS))
     }
