@@ -7,14 +7,15 @@ import datetime as dt
 import functools
 import hashlib
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
-from pipeline.model import Site
-from pipeline.revisions.history import history_key, revisions
-from pipeline.syndication.changes import FOLDER, TITLE, render_changes, revision_items
+from pipeline.model import Item, Site
+from pipeline.revisions.history import Revision, history_key, revisions
+from pipeline.revisions.summary import summary_html, summary_text
+from pipeline.syndication.changes import FOLDER, TITLE, render_changes
 from pipeline.syndication.directory import FeedLink
 
 NEEDS_GIT = (
@@ -46,6 +47,31 @@ def changes_files(
         return render_changes(cfg, revision_items(found, pages))
 
     return [(path, functools.partial(lambda p: files()[p], path), inputs) for path in _paths()]
+
+
+def revision_items(revisions: Sequence[Revision], pages: Mapping[str, Item]) -> list[Item]:
+    """One feed item per revision of a page the site still has, newest first."""
+    out: list[Item] = []
+    for rev in revisions:
+        page = pages.get(rev.page)
+        if page is None:
+            continue
+        text = summary_text(rev.change, rev.message)
+        out.append(
+            Item(
+                id=f"{rev.sha}:{rev.path}",
+                kind="update",
+                section=FOLDER,
+                source=rev.page,
+                title=f"Updated: {page.title}",
+                slug=page.slug,
+                url=page.url,
+                date=rev.date,
+                description=text,
+                html=summary_html(rev.change, rev.message, page.url),
+            )
+        )
+    return out
 
 
 def _paths() -> tuple[str, str]:
