@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import feedparser
 import html5lib
 import icalendar
 import pytest
@@ -29,6 +30,7 @@ from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.load.loader import load_site
 from pipeline.load.repeat import friendly_rule, normalise, parse_repeat
+from pipeline.model import guid_for
 from pipeline.support.recurrence import rule_text, upcoming
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -325,6 +327,58 @@ def test_page_lists_the_next_dates_and_is_rebuilt_when_one_is_over(tmp_path: Pat
     )
     run(dt.datetime(2027, 7, 1, tzinfo=dt.UTC))
     assert _next_line(out) == "No dates to come."
+
+
+def test_upcoming_feed_lists_the_next_dates_of_every_event(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"call.md": CALL, "meetup.md": MEETUP})
+    toml = site / "publish.toml"
+    toml.write_text(
+        toml.read_text().replace("pages = true\n", "pages = true\n\n[feeds]\nupcoming = 4\n")
+    )
+    cfg = load_config(toml)
+    out, cache = site / "out", site / ".cache"
+    build_site(
+        cfg, site / "content", out, now=dt.datetime(2026, 3, 20, tzinfo=dt.UTC), cache_dir=cache
+    )
+    atom = feedparser.parse((out / "upcoming/atom.xml").read_bytes())
+    rss = feedparser.parse((out / "upcoming/rss.xml").read_bytes())
+    assert not atom.bozo and not rss.bozo
+    expected = [
+        (
+            "ny-meetup/20260331T230000Z",
+            "New York meetup — Tuesday 31 March 2026, 19:00–21:00 EDT (America/New_York)",
+        ),
+        (
+            "network-call/20260402T160000Z",
+            "Network call — Thursday 9 April 2026, 18:00–19:30 CEST (Europe/Berlin)",
+        ),
+        (
+            "ny-meetup/20260414T230000Z",
+            "New York meetup — Tuesday 14 April 2026, 19:00–21:00 EDT (America/New_York)",
+        ),
+        (
+            "ny-meetup/20260428T230000Z",
+            "New York meetup — Tuesday 28 April 2026, 19:00–21:00 EDT (America/New_York)",
+        ),
+    ]
+    for feed in (atom, rss):
+        assert [(e.id, e.title) for e in feed.entries] == [(guid_for(i), t) for i, t in expected]
+    assert atom.entries[1].summary.startswith(
+        "When: Thursday 9 April 2026, 18:00–19:30 CEST (Europe/Berlin). Where: Online (link on the forum). Our monthly call"
+    )
+    assert "upcoming/atom.xml" in (out / "index.html").read_text()
+    first = (out / "upcoming/atom.xml").read_bytes()
+    # later the same day nothing changes; once the meetup is over the feed moves on, and the
+    # entries still listed keep their GUIDs
+    later = build_site(
+        cfg, site / "content", out, now=dt.datetime(2026, 3, 31, 22, tzinfo=dt.UTC), cache_dir=cache
+    )
+    assert later.written == () and (out / "upcoming/atom.xml").read_bytes() == first
+    build_site(
+        cfg, site / "content", out, now=dt.datetime(2026, 4, 1, 2, tzinfo=dt.UTC), cache_dir=cache
+    )
+    atom = feedparser.parse((out / "upcoming/atom.xml").read_bytes())
+    assert [e.id for e in atom.entries][:3] == [guid_for(i) for i, _ in expected[1:]]
 
 
 @pytest.mark.parametrize(
