@@ -13,7 +13,7 @@ from pathlib import Path
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
 from pipeline.model import Item, Site
-from pipeline.revisions.history import Revision, history_key, revisions
+from pipeline.revisions.history import Revision, history_key, last_revised, revisions
 from pipeline.revisions.summary import summary_html, summary_text
 from pipeline.syndication.changes import FOLDER, TITLE, render_changes
 from pipeline.syndication.directory import FeedLink
@@ -28,13 +28,7 @@ def changes_files(
     cfg: Config, content_dir: Path, site: Site, now: dt.datetime, salt: str
 ) -> list[tuple[str, Callable[[], bytes], str]]:
     """(path, maker, inputs digest) of ``changes/atom.xml`` and ``changes/rss.xml``."""
-    head = history_key(content_dir)
-    if not head:
-        raise ConfigError([Problem("publish.toml", 1, "feeds.changes", NEEDS_GIT)])
-    if _is_shallow(content_dir):
-        raise ConfigError(
-            [Problem("publish.toml", 1, "feeds.changes", f"shallow clone: {NEEDS_GIT}")]
-        )
+    head = _check_history(content_dir)
     pages = {i.source: i for i in (*site.pages(), *site.published(now))}
     facts = sorted((i.source, i.title, i.url) for i in pages.values())
     inputs = hashlib.sha256(
@@ -78,6 +72,18 @@ def _paths() -> tuple[str, str]:
     return (f"{FOLDER}/atom.xml", f"{FOLDER}/rss.xml")
 
 
+def page_revisions(
+    cfg: Config, content_dir: Path, site: Site, now: dt.datetime
+) -> dict[str, dt.datetime]:
+    """Each page's latest meaningful revision (its "Last updated"), when the changes feed is
+    on (git history is read then anyway); {} otherwise."""
+    if not cfg.feeds.changes:
+        return {}
+    _check_history(content_dir)
+    sources = sorted({i.source for i in (*site.pages(), *site.published(now))})
+    return last_revised(content_dir, sources)
+
+
 def changes_link(cfg: Config) -> FeedLink:
     return FeedLink(
         f"{cfg.site.title}: {TITLE}",
@@ -85,6 +91,18 @@ def changes_link(cfg: Config) -> FeedLink:
         f"{cfg.feeds_base}{FOLDER}/atom.xml",
         "atom",
     )
+
+
+def _check_history(content_dir: Path) -> str:
+    """The commit the history ends at; ConfigError without git or in a shallow clone."""
+    head = history_key(content_dir)
+    if not head:
+        raise ConfigError([Problem("publish.toml", 1, "feeds.changes", NEEDS_GIT)])
+    if _is_shallow(content_dir):
+        raise ConfigError(
+            [Problem("publish.toml", 1, "feeds.changes", f"shallow clone: {NEEDS_GIT}")]
+        )
+    return head
 
 
 def _is_shallow(content_dir: Path) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from pipeline.build.changesfeed import changes_files, changes_link, page_revisions
 from pipeline.build.site import HtmlSource
 from pipeline.build.state import (
     Manifest,
@@ -164,8 +165,6 @@ def plan_outputs(
             outputs.append(Output(path, make, inputs, needs=needs))
         links.append(upcoming_link(cfg))
     if cfg.feeds.changes:
-        from pipeline.build.changesfeed import changes_files, changes_link
-
         for path, make, inputs in changes_files(cfg, content_dir, site, now, salt):
             outputs.append(Output(path, make, inputs))
         links.append(changes_link(cfg))
@@ -183,6 +182,7 @@ def plan_outputs(
         )
     copies: list[tuple[Path, str]] = []
     home: Item | None = None
+    revised = page_revisions(cfg, content_dir, site, now) if cfg.site.pages else {}
     if cfg.site.pages:
         for item in (*items, *site.pages()):
             rel = page_path(cfg, item.url)
@@ -194,8 +194,13 @@ def plan_outputs(
                 outputs.append(
                     Output(
                         rel,
-                        _page_maker(cfg, item, html, now),
-                        inputs_digest(salt, item.digest, *next_dates_key(item, now)),
+                        _page_maker(cfg, item, html, now, revised.get(item.source)),
+                        inputs_digest(
+                            salt,
+                            item.digest,
+                            revised.get(item.source),
+                            *next_dates_key(item, now),
+                        ),
                         needs=(item,),
                     )
                 )
@@ -272,8 +277,10 @@ def _constant(data: bytes) -> Callable[[], bytes]:
     return lambda: data
 
 
-def _page_maker(cfg: Config, item: Item, html: HtmlSource, now: dt.datetime) -> Callable[[], bytes]:
-    return lambda: render_page(cfg, html.fill(item), now)
+def _page_maker(
+    cfg: Config, item: Item, html: HtmlSource, now: dt.datetime, revised: dt.datetime | None
+) -> Callable[[], bytes]:
+    return lambda: render_page(cfg, html.fill(item), now, revised)
 
 
 def assets_of(item: Item) -> list[str]:

@@ -13,8 +13,9 @@ One ``git log`` lists the commits; the two versions of each candidate come from 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,34 +118,52 @@ def _words(text: str) -> str:
     return " ".join(split_body(text).split())
 
 
-def revisions(
-    content_dir: Path, pages: Sequence[str], limit: int, rules: Rules = DEFAULT_RULES
-) -> list[Revision]:
-    """The newest ``limit`` meaningful revisions of ``pages`` (raises OSError or
-    CalledProcessError when git cannot be run)."""
-    commits = parse_log(git_log(content_dir))
-    found: list[Revision] = []
-    pending: list[_Candidate] = []
+def meaningful(
+    content_dir: Path,
+    commits: Sequence[Commit],
+    pages: Sequence[str],
+    rules: Rules,
+    done: Container[str] = frozenset(),
+) -> Iterator[Revision]:
+    """The meaningful revisions of ``pages``, newest first, read from git a chunk at a time;
+    candidates of a page in ``done`` (which the caller may grow) are not read."""
     stream = candidates(commits, pages, rules)
-    while len(found) < limit:
-        pending = [c for _, c in zip(range(CHUNK), stream, strict=False)]
-        if not pending:
-            break
+    while True:
+        chunk = list(itertools.islice(stream, CHUNK))
+        if not chunk:
+            return
+        pending = [c for c in chunk if c.page not in done]
         specs = []
         for c in pending:
             specs += [f"{c.commit.sha}:./{c.path}", f"{c.commit.sha}^:./{c.old}"]
         texts = _read_blobs(content_dir, specs)
         for n, c in enumerate(pending):
             new, old = texts[2 * n], texts[2 * n + 1]
-            if new is None or old is None or _words(new) == _words(old):
+            if c.page in done or new is None or old is None or _words(new) == _words(old):
                 continue  # whitespace or a rename only
             change = describe(split_body(old), split_body(new))
-            if change.empty:
-                continue
-            message = message_of(c.commit.subject, rules)
-            found.append(Revision(c.commit.sha, c.commit.date, c.page, c.path, message, change))
-            if len(found) == limit:
-                break
+            if not change.empty:
+                message = message_of(c.commit.subject, rules)
+                yield Revision(c.commit.sha, c.commit.date, c.page, c.path, message, change)
+
+
+def revisions(
+    content_dir: Path, pages: Sequence[str], limit: int, rules: Rules = DEFAULT_RULES
+) -> list[Revision]:
+    """The newest ``limit`` meaningful revisions of ``pages`` (raises OSError or
+    CalledProcessError when git cannot be run)."""
+    commits = parse_log(git_log(content_dir))
+    return list(itertools.islice(meaningful(content_dir, commits, pages, rules), limit))
+
+
+def last_revised(
+    content_dir: Path, pages: Sequence[str], rules: Rules = DEFAULT_RULES
+) -> dict[str, dt.datetime]:
+    """Each page's latest meaningful revision's date (pages never revised are left out)."""
+    commits = parse_log(git_log(content_dir))
+    found: dict[str, dt.datetime] = {}
+    for rev in meaningful(content_dir, commits, pages, rules, found.keys()):
+        found.setdefault(rev.page, rev.date)
     return found
 
 

@@ -49,12 +49,18 @@ def page_path(cfg: Config, url: str) -> str | None:
     return rel
 
 
-def render_page(cfg: Config, item: Item, now: dt.datetime | None = None) -> bytes:
-    """An item's page; a repeating event's lists its next dates at ``now`` (when given)."""
+def render_page(
+    cfg: Config, item: Item, now: dt.datetime | None = None, revised: dt.datetime | None = None
+) -> bytes:
+    """An item's page; a repeating event's lists its next dates at ``now`` (when given);
+    "Last updated" is its ``updated:``, else ``revised`` (its latest meaningful revision)."""
     e = html.escape
     meta = []
     if item.date and item.kind != "page":
         meta.append(item.date.strftime("%d %B %Y"))
+    last = item.updated or revised
+    if last is not None and (item.date is None or last.date() > item.date.date()):
+        meta.append(f"Last updated {last.day} {last:%B %Y}")
     if item.authors:
         meta.append(", ".join(item.authors))
     audio = ""
