@@ -24,7 +24,6 @@ import json
 import posixpath
 import re
 import subprocess
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +35,7 @@ from pipeline.config import Config
 from pipeline.load.frontmatter import FrontMatterError
 from pipeline.load.summary import feed_candidates, read_dates
 from pipeline.load.walk import iter_markdown, read_doc, relpath
+from pipeline.support.text import nfc
 
 SYNC_PATTERNS = (r"^GitBook: \[", r"^GITBOOK-", r"^Merge\b")
 """Commit subjects (regexes, searched) that mark sync commits, named in the evidence."""
@@ -115,10 +115,6 @@ class SuggestReport:
     already_dated: tuple[str, ...] = ()
     """Candidate pages dated by front matter or the dates file: left alone."""
     warnings: tuple[str, ...] = field(default_factory=tuple)
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 # -- git ------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
 from pipeline.model import Item
 from pipeline.support.recurrence import occurrence_text, upcoming
-from pipeline.syndication.common import summary  # plain text; the HTML template escapes it
+from pipeline.syndication.common import lead  # plain text; the HTML template escapes it
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "newsletter"
 """Templates shipped with the package; a community overrides either file in its own folder."""
@@ -166,7 +166,7 @@ def _item_view(item: Item, now: datetime | None) -> dict[str, Any]:
         "url": item.url,
         "date": item.date,
         "date_text": _date_text(item.date),
-        "summary": summary(item),
+        "summary": lead(item),
         "description": item.description or "",
         "image": item.image or "",
         "authors": list(item.authors),

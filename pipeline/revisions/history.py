@@ -19,9 +19,10 @@ from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.authoring.datesuggest import Commit, Rules, commit_note, git_log, nfc, parse_log
+from pipeline.authoring.datesuggest import Commit, Rules, commit_note, git_log, parse_log
 from pipeline.load.frontmatter import split_body
 from pipeline.revisions.summary import Change, describe
+from pipeline.support.text import nfc
 
 DEFAULT_RULES = Rules()
 CHUNK = 64
