@@ -83,6 +83,14 @@ class FeedsConfig:
     """Tags that get their own feeds; ``["*"]`` for every tag."""
     limit: int = 0
     """Items per feed document; 0 keeps every item. Older items go to RFC 5005 archives."""
+    changes: bool = False
+    """Publish ``changes/atom.xml`` and ``changes/rss.xml``: an entry per meaningful revision
+    of a page, from git history (needs the full history: ``fetch-depth: 0`` in CI)."""
+    changes_limit: int = 50
+    """Revisions the changes feed keeps (the newest)."""
+    upcoming: int = 0
+    """Publish ``upcoming/atom.xml`` and ``upcoming/rss.xml`` listing the next N dates of the
+    events (repeating ones expanded); 0: no such feed."""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from pipeline.config import Config
 from pipeline.errors import Problem
 from pipeline.load.ids import IdLedger
 from pipeline.load.namelimits import kind_problem, name_problems
+from pipeline.load.repeat import REPEAT_KEYS, parse_repeat
 from pipeline.load.walk import RawDoc
 from pipeline.model import KIND_OF_SECTION, SECTION_OF_KIND, Event, Item
 from pipeline.podcast.episode import EPISODE_KEYS
@@ -73,7 +74,7 @@ GITBOOK_KEYS = {
 ``--strict`` builds a real handbook as it is. Not used by publish."""
 
 
-EVENT_KEYS = {"starts", "ends", "location", "url", "sequence", "timezone", "all_day"}
+EVENT_KEYS = {"starts", "ends", "location", "url", "sequence", "timezone", "all_day", *REPEAT_KEYS}
 
 
 KINDS = {*SECTION_OF_KIND, "page"}
@@ -462,6 +463,10 @@ def _event(chk: _Checker, meta: Mapping[str, Any], tz: ZoneInfo, cfg: Config) ->
     url = chk.string(meta, "url")
     if url and not re.match(r"^https?://", url):
         chk.error("url", f"expected an absolute http(s) URL, got {url!r}")
+    n_before = len(chk.problems)
+    repeat = parse_repeat(meta, starts, ends, tz, chk.error)
+    if len(chk.problems) > n_before:
+        return None
     return Event(
         starts=starts,
         ends=ends,
@@ -470,4 +475,5 @@ def _event(chk: _Checker, meta: Mapping[str, Any], tz: ZoneInfo, cfg: Config) ->
         location=location,
         url=url,
         sequence=sequence,
+        repeat=repeat,
     )
