@@ -27,8 +27,8 @@ class NotEdited(Exception):
     """The file was left as it was; the message says why, to follow "<file> was not edited:"."""
 
 
-def set_if_unset(path: Path, table: str, key: str, value: str) -> bool:
-    """Set ``key = "value"`` in the top-level ``table`` of the TOML file ``path``.
+def set_if_unset(path: Path, table: str, key: str, value: str | bool) -> bool:
+    """Set ``key = "value"`` (or ``= true``) in the top-level ``table`` of the TOML file ``path``.
 
     Returns False (and writes nothing) when the key already holds a non-empty value, True
     when it was written. Raises :class:`NotEdited` when the file cannot be edited safely.
@@ -42,7 +42,7 @@ def set_if_unset(path: Path, table: str, key: str, value: str) -> bool:
     current = before.get(table, {})
     if not isinstance(current, dict):
         raise NotEdited(f"{table!r} is not a table")
-    if current.get(key):
+    if current.get(key) not in (None, ""):
         return False
     expected = copy.deepcopy(before)
     expected.setdefault(table, {})[key] = value
@@ -59,7 +59,7 @@ def set_if_unset(path: Path, table: str, key: str, value: str) -> bool:
     return True
 
 
-def _candidates(text: str, table: str, key: str, value: str) -> Iterator[str]:
+def _candidates(text: str, table: str, key: str, value: str | bool) -> Iterator[str]:
     """Ways to write ``text`` with the key set, each one line inserted or changed, in the
     file's own newline style; the caller keeps the first that parses to what it should.
 

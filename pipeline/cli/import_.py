@@ -1,0 +1,126 @@
+"""``publish import``: bring a podcast's episodes or a feed's posts into the content tree."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from pipeline.cli.options import content_options, format_option, handle_errors, quiet_option, warn
+from pipeline.errors import ConfigError, ContentError, Problem
+
+
+def _since(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected a date like 2024-01-31, got {value!r}") from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+@click.command("import")
+@click.argument("kind", type=click.Choice(["podcast", "feed"]))
+@click.argument("source", metavar="FILE_OR_URL")
+@content_options
+@click.option("--section", default=None, help="Folder for the items  [default: episodes, essays]")
+@click.option("--since", default=None, help="Only items published on or after this date.")
+@click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
+@format_option("text", "json")
+@quiet_option
+@handle_errors
+def import_command(
+    kind: str,
+    source: str,
+    config_path: Path,
+    content_dir: Path | None,
+    section: str | None,
+    since: str | None,
+    dry_run: bool,
+    fmt: str,
+    quiet: bool,
+) -> None:
+    """Import a podcast feed (episodes and [podcast] settings) or an RSS/Atom/JSON feed (posts).
+
+    Every item keeps its GUID and isPermaLink exactly, so the built feeds show no item again;
+    episodes keep their enclosure URL, length and type, duration, date with its offset,
+    season, episode, type, explicit, artwork, transcript, chapters, persons and show notes
+    (HTML as it is). Old links become 'aliases'. Re-running updates what changed upstream and
+    never duplicates an item nor overwrites a file edited since (it names it). Problems of
+    the source are reported per item as SOURCE:LINE: field: what was done.
+
+    \b
+    Example:
+      publish import podcast https://host.example/show/feed.xml
+      publish import feed old-blog-atom.xml --section essays --since 2020-01-01
+    """
+    from pipeline.config import load_config
+    from pipeline.importers import UnsafeXml, read_source
+    from pipeline.importers.settings import apply_settings
+    from pipeline.importers.writer import LEDGER_NAME, write_plan
+    from pipeline.support.fetch import is_web
+    from pipeline.support.fetch import read_source as fetch
+
+    start = _since(since)
+    cfg = load_config(config_path, required=config_path != Path("publish.toml"))
+    root = content_dir if content_dir is not None else cfg.root / "content"
+    import requests
+
+    with requests.Session() as session:
+        data = fetch(source, session)
+    try:
+        plan = read_source(kind, data, source, since=start, base=source if is_web(source) else "")
+    except (UnsafeXml, ValueError) as exc:
+        raise ContentError([Problem(source, 1, kind, str(exc))]) from None
+    if section:
+        if "/" in section or section.startswith(".") or not section.strip():
+            raise ConfigError([Problem("--section", 1, "section", "expected a folder name")])
+        items = tuple(dataclasses.replace(i, section=section) for i in plan.items)
+        plan = dataclasses.replace(plan, items=items)
+    if not dry_run:
+        root.mkdir(parents=True, exist_ok=True)
+        if plan.settings and not config_path.exists():
+            config_path.write_text("", encoding="utf-8")
+    try:
+        outcome = write_plan(plan, root, cfg.root / LEDGER_NAME, dry_run=dry_run)
+    except ValueError as exc:
+        raise ConfigError([Problem(str(cfg.root / LEDGER_NAME), 1, "ledger", str(exc))]) from None
+    settings = apply_settings(config_path, plan.settings, dry_run=dry_run) if plan.settings else []
+    for problem in plan.notes:
+        warn(f"warning: {problem}", quiet)
+    for line in settings:
+        warn(line, quiet)
+    verb = "would be " if dry_run else ""
+    if fmt == "json":
+        doc = {
+            "source": source,
+            "dry_run": dry_run,
+            "created": list(outcome.created),
+            "updated": list(outcome.updated),
+            "unchanged": list(outcome.unchanged),
+            "kept": [str(p) for p in outcome.kept],
+            "source_problems": [str(p) for p in plan.notes],
+            "skipped": plan.skipped,
+        }
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        for action, files in (("created", outcome.created), ("updated", outcome.updated)):
+            for rel in files:
+                click.echo(f"{verb}{action}: {rel}")
+        for problem in outcome.kept:
+            click.echo(f"kept: {problem}")
+    what = "episodes" if kind == "podcast" else "posts"
+    warn(
+        f"{'Would import' if dry_run else 'Imported'} {len(plan.items)} {what} from {source}: "
+        f"{len(outcome.created)} new, {len(outcome.updated)} updated, "
+        f"{len(outcome.unchanged)} unchanged, {len(outcome.kept)} kept as edited, "
+        f"{len(plan.notes)} source problems",
+        quiet,
+    )
+    if kind == "podcast" and not dry_run:
+        old = source if not is_web(source) else "old-feed.xml (a saved copy of the old feed)"
+        warn(f"Next: publish build && publish feed-diff {old} feeds/podcast.xml", quiet)

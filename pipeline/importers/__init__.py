@@ -1,0 +1,33 @@
+"""``publish import``: bring a podcast, a blog or a newsletter here without losing a subscriber.
+
+Read → plan → write. A reader turns a source document into an :class:`ImportPlan` (one
+:class:`ImportedItem` per episode or post, show settings, and per-item notes at
+``source:line``): :mod:`.podcast` (an RSS podcast feed, with :mod:`.showinfo` for the
+channel) and :mod:`.feed` (RSS, Atom, JSON Feed). :mod:`.writer` writes the plan into the
+content tree idempotently (the import ledger), :mod:`.settings` the show into ``publish.toml``.
+XML is read by :mod:`.xmlsource` (no entities, lines kept); fetching is
+:mod:`pipeline.support.fetch`'s bounded read.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pipeline.importers.feed import read_feed
+from pipeline.importers.podcast import read_podcast
+from pipeline.importers.records import ImportedItem, ImportPlan, WriteOutcome
+from pipeline.importers.xmlsource import UnsafeXml, parse_xml
+
+KINDS = ("podcast", "feed")
+
+
+def read_source(
+    kind: str, data: bytes, source: str, *, since: datetime | None = None, base: str = ""
+) -> ImportPlan:
+    """The plan of ``data`` read as ``kind``; ValueError (with what is wrong) when unreadable."""
+    if kind == "podcast":
+        return read_podcast(parse_xml(data), source, since=since, base=base)
+    return read_feed(data, source, since=since)
+
+
+__all__ = ["KINDS", "ImportPlan", "ImportedItem", "UnsafeXml", "WriteOutcome", "read_source"]

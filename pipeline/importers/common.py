@@ -1,0 +1,70 @@
+"""What the podcast and feed readers share: dates, show notes as a body, slugs, old links."""
+
+from __future__ import annotations
+
+import email.utils
+import html
+import re
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from pipeline.render.slugs import github_slug
+
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*(?=\n)")
+_TAG = re.compile(r"<[A-Za-z!/]")
+
+
+def parse_date(raw: str) -> datetime | None:
+    """An aware datetime from an RFC 822 (RSS) or ISO 8601 (Atom, JSON Feed) date, keeping
+    its offset; None when absent or unreadable. A date without a zone is read as UTC."""
+    raw = " ".join(raw.split())
+    if not raw:
+        return None
+    parsed: datetime | None
+    try:
+        parsed = datetime.fromisoformat(raw[:-1] + "+00:00" if raw.endswith("Z") else raw)
+    except ValueError:
+        try:
+            parsed = email.utils.parsedate_to_datetime(raw)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    if not 1970 <= parsed.year <= 9000:
+        return None
+    return parsed
+
+
+def notes_body(notes: str) -> str:
+    """Show notes or a post's HTML as a Markdown body that renders to the same HTML.
+
+    HTML is kept as it is inside one ``<div>`` block with no blank line (CommonMark reads
+    it raw, so no ``*`` or ``_`` in it becomes emphasis); a blank line becomes ``&#10;``
+    (whitespace to a reader, a line break inside ``<pre>``). Plain text becomes escaped
+    paragraphs with its line breaks."""
+    notes = notes.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not notes:
+        return ""
+    if not _TAG.search(notes):
+        paragraphs = [p.strip() for p in re.split(r"\n[ \t]*\n", notes) if p.strip()]
+        notes = "\n".join(
+            "<p>" + html.escape(p, quote=False).replace("\n", "<br>\n") + "</p>" for p in paragraphs
+        )
+    kept = _BLANK_LINE.sub("\n&#10;", notes)
+    return f"<div>\n{kept}\n</div>\n"
+
+
+def slug_for(title: str, fallback: str) -> str:
+    """A file name stem from a title (GitHub's heading slugs), cut to 80 characters."""
+    slug = github_slug(title)[:80].strip("-") or github_slug(fallback)[:80].strip("-")
+    return slug or "item"
+
+
+def old_path(link: str) -> str | None:
+    """The path of an item's old link, kept as an alias (what redirect pages and the link
+    checker map); None for a link without one."""
+    parts = urlsplit(link.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    path = parts.path or "/"
+    return path if path != "/" else None

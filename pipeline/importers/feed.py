@@ -1,0 +1,215 @@
+"""Reading any RSS 2.0, Atom 1.0 or JSON Feed 1.x (a blog, a Substack or Ghost publication)
+into posts: each keeps its GUID/id (emitted again as it was), its old link as an alias, its
+dates, authors, tags and full content where the feed has it."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from pipeline.errors import Problem
+from pipeline.importers.common import notes_body, old_path, parse_date, slug_for
+from pipeline.importers.dating import place_undated
+from pipeline.importers.records import ImportedItem, ImportPlan, note
+from pipeline.importers.xmlsource import ATOM, CONTENT, DC, parse_xml, q, text
+from pipeline.podcast.episode import is_url
+
+_ORDER = (
+    "title",
+    "date",
+    "updated",
+    "draft",
+    "id",
+    "guid",
+    "guid_permalink",
+    "authors",
+    "tags",
+    "aliases",
+)
+
+
+class _Reader:
+    def __init__(self, source: str, section: str, since: datetime | None) -> None:
+        self.source = source
+        self.section = section
+        self.since = since
+        self.notes: list[Problem] = []
+        self.pending: list[tuple[int, dict[str, Any]]] = []
+        self.seen: dict[str, int] = {}
+        self.skipped = 0
+
+    def add(self, line: int, guid: str, link: str, front: dict[str, Any], body: str) -> None:
+        """Check and keep one post (``front`` holds title, date and the rest)."""
+        if not guid:
+            if not link:
+                self.notes.append(note(self.source, line, "id", "no id and no link: not imported"))
+                self.skipped += 1
+                return
+            self.notes.append(note(self.source, line, "id", "no id: its link is kept as GUID"))
+            guid = link
+        if guid in self.seen:
+            self.notes.append(
+                note(
+                    self.source,
+                    line,
+                    "id",
+                    f"duplicate of the item at line {self.seen[guid]}: "
+                    "readers show one, not imported",
+                )
+            )
+            self.skipped += 1
+            return
+        self.seen[guid] = line
+        date = front.get("date")
+        if isinstance(date, datetime) and self.since is not None and date < self.since:
+            return
+        if not front.get("title"):
+            front["title"] = link or guid
+            self.notes.append(note(self.source, line, "title", "missing: its link is the title"))
+        front["id"] = guid
+        front["guid"] = guid
+        alias = old_path(link)
+        if alias:
+            front["aliases"] = [alias]
+        if not body.strip():
+            self.notes.append(
+                note(
+                    self.source,
+                    line,
+                    "content",
+                    "no content in the feed: a link to the old post is written as its body",
+                )
+            )
+            body = f'<p><a href="{link}">{front["title"]}</a></p>' if is_url(link) else guid
+        front["_body"] = notes_body(body)
+        self.pending.append((line, front))
+
+    def plan(self) -> ImportPlan:
+        self.skipped += place_undated(self.pending, self.source, self.notes, "date")
+        items = []
+        for line, front in self.pending:
+            body = str(front.pop("_body"))
+            ordered = tuple((k, front[k]) for k in _ORDER if k in front)
+            guid = str(front["guid"])
+            items.append(
+                ImportedItem(
+                    guid, self.section, slug_for(str(front["title"]), guid), ordered, body, line
+                )
+            )
+        return ImportPlan(self.source, "feed", tuple(items), (), tuple(self.notes), self.skipped)
+
+
+def _dates(front: dict[str, Any], published: str, updated: str) -> None:
+    date = parse_date(published) or parse_date(updated)
+    if date is not None:
+        front["date"] = date
+    changed = parse_date(updated)
+    if changed is not None and date is not None and changed > date:
+        front["updated"] = changed.isoformat()
+
+
+def _rss(r: _Reader, root: ET.Element, line_of: Any) -> None:
+    channel = root.find("channel")
+    for elem in channel.findall("item") if channel is not None else []:
+        guid_elem = elem.find("guid")
+        guid, link = text(guid_elem), text(elem.find("link"))
+        front: dict[str, Any] = {"title": text(elem.find("title"))}
+        _dates(front, text(elem.find("pubDate")) or text(elem.find(q(DC, "date"))), "")
+        permalink = (guid_elem.get("isPermaLink") or "") if guid_elem is not None else ""
+        if guid and (permalink.lower() == "true" or (not permalink and is_url(guid))):
+            front["guid_permalink"] = True
+        authors = [text(a) for a in elem.findall(q(DC, "creator"))] or [text(elem.find("author"))]
+        if any(authors):
+            front["authors"] = [a for a in authors if a]
+        tags = [text(c) for c in elem.findall("category") if text(c)]
+        if tags:
+            front["tags"] = tags
+        body = text(elem.find(q(CONTENT, "encoded"))) or text(elem.find("description"))
+        r.add(line_of(elem), guid, link, front, body)
+
+
+def _atom(r: _Reader, root: ET.Element, line_of: Any) -> None:
+    for elem in root.findall(q(ATOM, "entry")):
+        link = ""
+        for candidate in elem.findall(q(ATOM, "link")):
+            if candidate.get("rel", "alternate") == "alternate":
+                link = (candidate.get("href") or "").strip()
+                break
+        front: dict[str, Any] = {"title": text(elem.find(q(ATOM, "title")))}
+        _dates(front, text(elem.find(q(ATOM, "published"))), text(elem.find(q(ATOM, "updated"))))
+        authors = [text(a.find(q(ATOM, "name"))) for a in elem.findall(q(ATOM, "author"))]
+        if any(authors):
+            front["authors"] = [a for a in authors if a]
+        tags = [c.get("term", "").strip() for c in elem.findall(q(ATOM, "category"))]
+        if any(tags):
+            front["tags"] = [t for t in tags if t]
+        content = elem.find(q(ATOM, "content"))
+        if content is None:
+            content = elem.find(q(ATOM, "summary"))
+        body = ""
+        if content is not None:
+            if content.get("type") == "xhtml":
+                body = "".join(ET.tostring(c, encoding="unicode") for c in content)
+            else:
+                body = text(content)
+        r.add(line_of(elem), text(elem.find(q(ATOM, "id"))), link, front, body)
+
+
+def _names(obj: Mapping[str, Any]) -> list[str]:
+    authors = obj.get("authors")
+    if not isinstance(authors, list):
+        authors = [obj.get("author")] if isinstance(obj.get("author"), dict) else []
+    return [str(a["name"]).strip() for a in authors if isinstance(a, dict) and a.get("name")]
+
+
+def _json(r: _Reader, doc: Mapping[str, Any]) -> None:
+    items = doc.get("items")
+    for n, obj in enumerate(items if isinstance(items, list) else [], 1):
+        if not isinstance(obj, dict):
+            r.notes.append(note(r.source, 1, f"items[{n}]", "not an object: not imported"))
+            r.skipped += 1
+            continue
+        front: dict[str, Any] = {"title": str(obj.get("title") or "").strip()}
+        _dates(front, str(obj.get("date_published") or ""), str(obj.get("date_modified") or ""))
+        if _names(obj):
+            front["authors"] = _names(obj)
+        tags = obj.get("tags")
+        if isinstance(tags, list) and tags:
+            front["tags"] = [str(t) for t in tags if str(t).strip()]
+        body = str(obj.get("content_html") or "")
+        if not body and obj.get("content_text"):
+            body = str(obj["content_text"])
+            if "<" in body:
+                body = body.replace("&", "&amp;").replace("<", "&lt;")
+        guid = str(obj.get("id") or "").strip()
+        r.add(n, guid, str(obj.get("url") or "").strip(), front, body)
+
+
+def read_feed(
+    data: bytes, source: str, *, section: str = "essays", since: datetime | None = None
+) -> ImportPlan:
+    """The posts of an RSS, Atom or JSON Feed document. JSON items are reported by their
+    position (``items[n]``) as line, XML items by their line."""
+    r = _Reader(source, section, since)
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
+        try:
+            doc = json.loads(data.decode("utf-8-sig"))
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            raise ValueError(f"not valid JSON: {exc}") from None
+        if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith(
+            "https://jsonfeed.org/version/"
+        ):
+            raise ValueError("a JSON document that is not a JSON Feed")
+        _json(r, doc)
+        return r.plan()
+    parsed = parse_xml(data)
+    if parsed.root.tag == "rss":
+        _rss(r, parsed.root, parsed.line)
+    elif parsed.root.tag == q(ATOM, "feed"):
+        _atom(r, parsed.root, parsed.line)
+    else:
+        raise ValueError(f"root element {parsed.root.tag!r} is not an RSS or Atom feed")
+    return r.plan()
