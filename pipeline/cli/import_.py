@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -95,14 +96,18 @@ def import_command(
     for line in settings:
         warn(line, quiet)
     verb = "would be " if dry_run else ""
+
+    def shown(rel: str) -> str:
+        return Path(os.path.relpath(root / rel)).as_posix()
+
     if fmt == "json":
         doc = {
             "source": source,
             "dry_run": dry_run,
-            "created": list(outcome.created),
-            "updated": list(outcome.updated),
-            "unchanged": list(outcome.unchanged),
-            "kept": [str(p) for p in outcome.kept],
+            "created": [shown(r) for r in outcome.created],
+            "updated": [shown(r) for r in outcome.updated],
+            "unchanged": [shown(r) for r in outcome.unchanged],
+            "kept": [str(dataclasses.replace(p, path=shown(p.path))) for p in outcome.kept],
             "source_problems": [str(p) for p in plan.notes],
             "skipped": plan.skipped,
         }
@@ -110,9 +115,9 @@ def import_command(
     else:
         for action, files in (("created", outcome.created), ("updated", outcome.updated)):
             for rel in files:
-                click.echo(f"{verb}{action}: {rel}")
+                click.echo(f"{verb}{action}: {shown(rel)}")
         for problem in outcome.kept:
-            click.echo(f"kept: {problem}")
+            click.echo(f"kept: {dataclasses.replace(problem, path=shown(problem.path))}")
     what = "episodes" if kind == "podcast" else "posts"
     warn(
         f"{'Would import' if dry_run else 'Imported'} {len(plan.items)} {what} from {source}: "

@@ -32,11 +32,12 @@ TITLE = "title"
 LINK = "link"
 DATE = "date"
 GUID = "guid"
+ENCLOSURE = "enclosure"
 FEED_ADDED = "feed-added"
 FEED_REMOVED = "feed-removed"
 
 #: Most alarming first: the order of every report.
-KINDS = (GUID, FEED_REMOVED, REMOVED, TITLE, LINK, DATE, ADDED, FEED_ADDED)
+KINDS = (GUID, ENCLOSURE, FEED_REMOVED, REMOVED, TITLE, LINK, DATE, ADDED, FEED_ADDED)
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _RSS1 = "{http://purl.org/rss/1.0/}"
@@ -54,6 +55,8 @@ class FeedItem:
     link: str
     date: datetime | None
     """Publication date, timezone-aware; ``None`` when absent or unreadable."""
+    enclosure: str = ""
+    """URL of the item's enclosure (a podcast episode's audio); '' when none."""
 
 
 @dataclass(frozen=True)
@@ -125,9 +128,12 @@ def _date(raw: str) -> datetime | None:
 
 def _rss_item(elem: ET.Element) -> FeedItem:
     link = _text(elem.find("link"))
-    guid = _text(elem.find("guid")) or link  # readers fall back to the link
+    found = elem.find("enclosure")
+    enclosure = (found.get("url") or "").strip() if found is not None else ""
+    # without a GUID, podcast apps key an episode by its enclosure URL, readers by the link
+    guid = _text(elem.find("guid")) or enclosure or link
     raw_date = _text(elem.find("pubDate")) or _text(elem.find(f"{_DC}date"))
-    return FeedItem(guid, _text(elem.find("title")), link, _date(raw_date))
+    return FeedItem(guid, _text(elem.find("title")), link, _date(raw_date), enclosure)
 
 
 def _rss1_item(elem: ET.Element) -> FeedItem:
@@ -138,14 +144,16 @@ def _rss1_item(elem: ET.Element) -> FeedItem:
 
 
 def _atom_entry(elem: ET.Element) -> FeedItem:
-    link = ""
+    link = enclosure = ""
     for candidate in elem.findall(f"{_ATOM}link"):
-        if candidate.get("rel", "alternate") == "alternate":
+        rel = candidate.get("rel", "alternate")
+        if rel == "alternate" and not link:
             link = candidate.get("href", "")
-            break
+        elif rel == "enclosure" and not enclosure:
+            enclosure = candidate.get("href", "").strip()
     raw_date = _text(elem.find(f"{_ATOM}published")) or _text(elem.find(f"{_ATOM}updated"))
     title = _text(elem.find(f"{_ATOM}title"))
-    return FeedItem(_text(elem.find(f"{_ATOM}id")), title, link, _date(raw_date))
+    return FeedItem(_text(elem.find(f"{_ATOM}id")), title, link, _date(raw_date), enclosure)
 
 
 def _json_item(obj: Mapping[str, Any]) -> FeedItem:
@@ -154,7 +162,11 @@ def _json_item(obj: Mapping[str, Any]) -> FeedItem:
         return str(value).strip() if value is not None else ""
 
     link = get("url")
-    return FeedItem(get("id") or link, get("title"), link, _date(get("date_published")))
+    attachments = obj.get("attachments")
+    first = attachments[0] if isinstance(attachments, list) and attachments else None
+    enclosure = str(first.get("url") or "").strip() if isinstance(first, dict) else ""
+    date = _date(get("date_published"))
+    return FeedItem(get("id") or link, get("title"), link, date, enclosure)
 
 
 def _parse_xml(data: bytes, name: str, path: Path | str) -> Feed | None:
@@ -284,6 +296,18 @@ def diff_feed(old: Sequence[FeedItem], new: Sequence[FeedItem], name: str = "") 
             changes.append(
                 Change(LINK, item.guid, item.title, item.link, before.link, item.link, feeds)
             )
+        if before.enclosure != item.enclosure:
+            changes.append(
+                Change(
+                    ENCLOSURE,
+                    item.guid,
+                    item.title,
+                    item.link,
+                    before.enclosure,
+                    item.enclosure,
+                    feeds,
+                )
+            )
         if not _same_date(before.date, item.date):
             changes.append(
                 Change(
@@ -372,6 +396,7 @@ def diff_paths(old: Path, new: Path) -> FeedDiff:
 
 _LABELS = {
     GUID: "GUID CHANGED",
+    ENCLOSURE: "MEDIA MOVED",
     FEED_REMOVED: "feed removed",
     REMOVED: "removed",
     TITLE: "title changed",
@@ -392,6 +417,8 @@ def summary(diff: FeedDiff) -> str:
         f"{diff.count(TITLE)} retitled",
         f"{diff.count(DATE)} redated",
     ]
+    if diff.count(ENCLOSURE):
+        parts.append(f"{diff.count(ENCLOSURE)} enclosure URLs changed")
     if diff.count(LINK):
         parts.append(f"{diff.count(LINK)} relinked")
     if diff.count(FEED_ADDED) or diff.count(FEED_REMOVED):
@@ -411,6 +438,8 @@ def _detail(c: Change) -> str:
             f"{c.before} → {c.after}: readers will show it again as a new item "
             "(podcast apps re-download it)"
         )
+    if c.kind == ENCLOSURE:
+        return f"{c.before or '(none)'} → {c.after or '(none)'}: downloads follow the new URL"
     if c.kind in (TITLE, LINK, DATE):
         return f"{c.before!r} → {c.after!r}" if c.kind == TITLE else f"{c.before} → {c.after}"
     if c.kind in (FEED_ADDED, FEED_REMOVED):

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from pipeline.render.slugs import github_slug
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*(?=\n)")
+_DASHES = re.compile(r"--+")
 _TAG = re.compile(r"<[A-Za-z!/]")
 
 
@@ -56,8 +57,11 @@ def notes_body(notes: str) -> str:
 
 def slug_for(title: str, fallback: str) -> str:
     """A file name stem from a title (GitHub's heading slugs), cut to 80 characters."""
-    slug = github_slug(title)[:80].strip("-") or github_slug(fallback)[:80].strip("-")
-    return slug or "item"
+    for text in (title, fallback):
+        slug = _DASHES.sub("-", github_slug(text))[:80].strip("-")
+        if slug:
+            return slug
+    return "item"
 
 
 def old_path(link: str) -> str | None:
