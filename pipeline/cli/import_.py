@@ -75,7 +75,9 @@ def import_command(
         data = fetch(source, session)
     try:
         plan = read_source(kind, data, source, since=start, base=source if is_web(source) else "")
-    except (UnsafeXml, ValueError) as exc:
+    except UnsafeXml as exc:
+        raise ContentError([Problem(source, exc.line, kind, str(exc))]) from None
+    except ValueError as exc:
         raise ContentError([Problem(source, 1, kind, str(exc))]) from None
     if section:
         if "/" in section or section.startswith(".") or not section.strip():

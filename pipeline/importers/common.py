@@ -36,17 +36,18 @@ def parse_date(raw: str) -> datetime | None:
     return parsed
 
 
-def notes_body(notes: str) -> str:
+def notes_body(notes: str, *, plain: bool | None = None) -> str:
     """Show notes or a post's HTML as a Markdown body that renders to the same HTML.
 
     HTML is kept as it is inside one ``<div>`` block with no blank line (CommonMark reads
     it raw, so no ``*`` or ``_`` in it becomes emphasis); a blank line becomes ``&#10;``
     (whitespace to a reader, a line break inside ``<pre>``). Plain text becomes escaped
-    paragraphs with its line breaks."""
+    paragraphs with its line breaks. ``plain`` says which it is (default: HTML when the
+    text holds a tag)."""
     notes = notes.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not notes:
         return ""
-    if not _TAG.search(notes):
+    if plain if plain is not None else not _TAG.search(notes):
         paragraphs = [p.strip() for p in re.split(r"\n[ \t]*\n", notes) if p.strip()]
         notes = "\n".join(
             "<p>" + html.escape(p, quote=False).replace("\n", "<br>\n") + "</p>" for p in paragraphs

@@ -4,6 +4,7 @@ dates, authors, tags and full content where the feed has it."""
 
 from __future__ import annotations
 
+import html
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
@@ -41,7 +42,15 @@ class _Reader:
         self.seen: dict[str, int] = {}
         self.skipped = 0
 
-    def add(self, line: int, guid: str, link: str, front: dict[str, Any], body: str) -> None:
+    def add(
+        self,
+        line: int,
+        guid: str,
+        link: str,
+        front: dict[str, Any],
+        body: str,
+        plain: bool | None = None,
+    ) -> None:
         """Check and keep one post (``front`` holds title, date and the rest)."""
         if not guid:
             if not link:
@@ -83,8 +92,10 @@ class _Reader:
                     "no content in the feed: a link to the old post is written as its body",
                 )
             )
-            body = f'<p><a href="{link}">{front["title"]}</a></p>' if is_url(link) else guid
-        front["_body"] = notes_body(body)
+            title = html.escape(str(front["title"]))
+            body = f'<p><a href="{html.escape(link)}">{title}</a></p>' if is_url(link) else guid
+            plain = None
+        front["_body"] = notes_body(body, plain=plain)
         self.pending.append((line, front))
 
     def plan(self) -> ImportPlan:
@@ -138,7 +149,9 @@ def _atom(r: _Reader, root: ET.Element, line_of: Any) -> None:
             if candidate.get("rel", "alternate") == "alternate":
                 link = (candidate.get("href") or "").strip()
                 break
-        front: dict[str, Any] = {"title": text(elem.find(q(ATOM, "title")))}
+        title = elem.find(q(ATOM, "title"))
+        is_html = title is not None and title.get("type") == "html"
+        front: dict[str, Any] = {"title": html.unescape(text(title)) if is_html else text(title)}
         _dates(front, text(elem.find(q(ATOM, "published"))), text(elem.find(q(ATOM, "updated"))))
         authors = [text(a.find(q(ATOM, "name"))) for a in elem.findall(q(ATOM, "author"))]
         if any(authors):
@@ -180,12 +193,11 @@ def _json(r: _Reader, doc: Mapping[str, Any]) -> None:
         if isinstance(tags, list) and tags:
             front["tags"] = [str(t) for t in tags if str(t).strip()]
         body = str(obj.get("content_html") or "")
+        plain = None
         if not body and obj.get("content_text"):
-            body = str(obj["content_text"])
-            if "<" in body:
-                body = body.replace("&", "&amp;").replace("<", "&lt;")
+            body, plain = str(obj["content_text"]), True
         guid = str(obj.get("id") or "").strip()
-        r.add(n, guid, str(obj.get("url") or "").strip(), front, body)
+        r.add(n, guid, str(obj.get("url") or "").strip(), front, body, plain)
 
 
 def read_feed(

@@ -33,7 +33,11 @@ _ALIASES = {
 
 
 class UnsafeXml(ValueError):
-    """Not well-formed, or declares entities (refused): the message says which, with a line."""
+    """Not well-formed, or declares entities (refused): the message says which."""
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 class _Builder(ContentHandler):
@@ -88,10 +92,12 @@ def parse_xml(data: bytes) -> Document:
     try:
         parser.parse(io.BytesIO(data))
     except DefusedXmlException as exc:
-        raise UnsafeXml(f"refused: the document declares entities ({type(exc).__name__})") from None
+        line = (builder.locator.getLineNumber() if builder.locator else None) or 1
+        message = f"refused: the document declares entities or a DTD ({type(exc).__name__})"
+        raise UnsafeXml(message, line) from None
     except SAXException as exc:
         line = (builder.locator.getLineNumber() if builder.locator else None) or 1
-        raise UnsafeXml(f"line {line}: not well-formed XML: {exc.getMessage()}") from None
+        raise UnsafeXml(f"not well-formed XML: {exc.getMessage()}", line) from None
     root = builder.tree.close()
     return Document(root, builder.lines)
 
