@@ -1,8 +1,8 @@
 """What subscribers would see change between two builds of the feeds.
 
 Reads RSS 2.0 (and 1.0), Atom 1.0 and JSON Feed 1.x with the standard library only, pairs the
-items of each feed by GUID and reports new items, removed items, changed titles, links and
-dates. A GUID change is the one change a feed reader cannot absorb: the item shows up again as
+items of each feed by GUID and reports new items, removed items, changed titles, links, dates
+and enclosure URLs (a podcast episode's audio moved). A GUID change is the one change a feed reader cannot absorb: the item shows up again as
 unread, and podcast apps download the episode twice. It is detected when a new item's link, or
 its title and date, match an old item whose GUID is gone, and the report flags it loudly. Items
 without a GUID go by their link, else their title.
@@ -281,10 +281,13 @@ def diff_feed(old: Sequence[FeedItem], new: Sequence[FeedItem], name: str = "") 
     link (or, failing that, title) matches an unpaired old item is that item with a new GUID."""
     feeds = (name,) if name else ()
     old, new = _identified(old), _identified(new)
-    old_by_guid = {i.guid: i for i in old}
-    new_by_guid = {i.guid: i for i in new}
+    old_by_guid: dict[str, FeedItem] = {}
+    new_by_guid: dict[str, FeedItem] = {}
+    for items, by_guid in ((old, old_by_guid), (new, new_by_guid)):
+        for i in items:  # a GUID given twice: apps keep the first they read
+            by_guid.setdefault(i.guid, i)
     changes: list[Change] = []
-    for item in new:
+    for item in new_by_guid.values():
         before = old_by_guid.get(item.guid)
         if before is None:
             continue

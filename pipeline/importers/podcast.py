@@ -178,11 +178,14 @@ def _enclosure(it: _Item, front: dict[str, Any], enclosure: ET.Element | None, u
     assert enclosure is not None
     front["audio"] = url
     raw_length = (enclosure.get("length") or "").strip()
-    if raw_length.isdigit():
+    if raw_length.isdigit() and int(raw_length) > 0:
         front["length"] = int(raw_length)
-    else:
-        it.note("enclosure", f"length {raw_length!r} is not a number of bytes: 0 written")
-        front["length"] = 0
+    else:  # apps need the size: the build asks the server (HEAD) and caches the answer
+        it.note(
+            "enclosure",
+            f"length {raw_length!r} is not a number of bytes: left out, the build asks the "
+            "server for the file's size",
+        )
     mime = (enclosure.get("type") or "").strip().lower()
     if not mime:
         guessed = mimetypes.guess_type(url.split("?")[0])[0] or "audio/mpeg"
