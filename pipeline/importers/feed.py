@@ -4,6 +4,7 @@ dates, authors, tags and full content where the feed has it."""
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import xml.etree.ElementTree as ET
@@ -39,7 +40,7 @@ class _Reader:
         self.since = since
         self.notes: list[Problem] = []
         self.pending: list[tuple[int, dict[str, Any]]] = []
-        self.seen: dict[str, int] = {}
+        self.seen: dict[str, str] = {}
         self.skipped = 0
 
     def add(
@@ -50,48 +51,39 @@ class _Reader:
         front: dict[str, Any],
         body: str,
         plain: bool | None = None,
+        label: str = "",
     ) -> None:
-        """Check and keep one post (``front`` holds title, date and the rest)."""
+        """Check and keep one post (``front`` holds title, date and the rest). ``label``
+        names it where a line does not (``items[3]`` of a JSON Feed)."""
+
+        def say(field: str, message: str) -> None:
+            self.notes.append(note(self.source, line, f"{label} {field}".strip(), message))
+
         if not guid:
             if not link:
-                self.notes.append(note(self.source, line, "id", "no id and no link: not imported"))
+                say("id", "no id and no link: not imported")
                 self.skipped += 1
                 return
-            self.notes.append(note(self.source, line, "id", "no id: its link is kept as GUID"))
+            say("id", "no id: its link is kept as GUID")
             guid = link
         if guid in self.seen:
-            self.notes.append(
-                note(
-                    self.source,
-                    line,
-                    "id",
-                    f"duplicate of the item at line {self.seen[guid]}: "
-                    "readers show one, not imported",
-                )
-            )
+            say("id", f"duplicate of the item at {self.seen[guid]}: readers show one, not imported")
             self.skipped += 1
             return
-        self.seen[guid] = line
+        self.seen[guid] = label or f"line {line}"
         date = front.get("date")
         if isinstance(date, datetime) and self.since is not None and date < self.since:
             return
         if not front.get("title"):
             front["title"] = link or guid
-            self.notes.append(note(self.source, line, "title", "missing: its link is the title"))
+            say("title", "missing: its link is the title")
         front["id"] = guid
         front["guid"] = guid
         alias = old_path(link)
         if alias:
             front["aliases"] = [alias]
         if not body.strip():
-            self.notes.append(
-                note(
-                    self.source,
-                    line,
-                    "content",
-                    "no content in the feed: a link to the old post is written as its body",
-                )
-            )
+            say("content", "no content in the feed: a link to the old post is written as its body")
             title = html.escape(str(front["title"]))
             body = f'<p><a href="{html.escape(link)}">{title}</a></p>' if is_url(link) else guid
             plain = None
@@ -164,11 +156,23 @@ def _atom(r: _Reader, root: ET.Element, line_of: Any) -> None:
             content = elem.find(q(ATOM, "summary"))
         body = ""
         if content is not None:
-            if content.get("type") == "xhtml":
-                body = "".join(ET.tostring(c, encoding="unicode") for c in content)
-            else:
-                body = text(content)
+            body = _xhtml(content) if content.get("type") == "xhtml" else text(content)
         r.add(line_of(elem), text(elem.find(q(ATOM, "id"))), link, front, body)
+
+
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def _xhtml(content: ET.Element) -> str:
+    """The HTML inside an Atom ``type="xhtml"`` content (its wrapping ``div`` dropped)."""
+    holder = copy.deepcopy(content)
+    for el in holder.iter():
+        if isinstance(el.tag, str) and el.tag.startswith(_XHTML):
+            el.tag = el.tag[len(_XHTML) :]
+    inner = holder[0] if len(holder) == 1 and holder[0].tag == "div" else holder
+    parts = [html.escape(inner.text or "", quote=False)]
+    parts.extend(ET.tostring(c, encoding="unicode", method="html") for c in inner)
+    return "".join(parts)
 
 
 def _names(obj: Mapping[str, Any]) -> list[str]:
@@ -197,14 +201,14 @@ def _json(r: _Reader, doc: Mapping[str, Any]) -> None:
         if not body and obj.get("content_text"):
             body, plain = str(obj["content_text"]), True
         guid = str(obj.get("id") or "").strip()
-        r.add(n, guid, str(obj.get("url") or "").strip(), front, body, plain)
+        r.add(1, guid, str(obj.get("url") or "").strip(), front, body, plain, f"items[{n}]")
 
 
 def read_feed(
     data: bytes, source: str, *, section: str = "essays", since: datetime | None = None
 ) -> ImportPlan:
-    """The posts of an RSS, Atom or JSON Feed document. JSON items are reported by their
-    position (``items[n]``) as line, XML items by their line."""
+    """The posts of an RSS, Atom or JSON Feed document. XML items are reported at their
+    line, JSON Feed items by their position (``items[n]``)."""
     r = _Reader(source, section, since)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
         try:
