@@ -78,3 +78,22 @@ def test_an_oversized_source_is_cut(home: Path, httpserver: HTTPServer) -> None:
     httpserver.expect_request("/big.xml").respond_with_data(b"<rss>" + b" " * 5000)
     with requests.Session() as session, pytest.raises(UnreadableSource, match="more than 1000"):
         read_source(httpserver.url_for("/big.xml"), session, max_bytes=1000)
+
+
+def test_an_external_dtd_is_never_fetched(
+    home: Path, tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/rss-0.91.dtd").respond_with_data("<!ENTITY x 'y'>")
+    dtd = httpserver.url_for("/rss-0.91.dtd")
+    source = tmp_path / "old.xml"
+    source.write_text(
+        '<?xml version="1.0"?>\n'
+        f'<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "{dtd}">\n'
+        '<rss version="0.91"><channel><title>Old</title><item><title>A &amp; B</title>'
+        "<link>https://old.example.com/a</link><description>Hello.</description>"
+        "<pubDate>Sat, 01 Jun 2024 10:00:00 +0000</pubDate></item></channel></rss>\n"
+    )
+    result = publish("import", "feed", str(source))
+    assert result.exit_code == 0, result.output
+    assert httpserver.log == []
+    assert "title: A & B" in (home / "content" / "essays" / "a-b.md").read_text()
