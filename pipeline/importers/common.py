@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import html
+import posixpath
 import re
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -12,6 +13,8 @@ from pipeline.render.slugs import github_slug
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*(?=\n)")
 _DASHES = re.compile(r"--+")
+_CLEAN_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_PAGE_SUFFIX = re.compile(r"\.(?:html?|php|aspx?)$")
 _TAG = re.compile(r"<[A-Za-z!/]")
 
 
@@ -56,8 +59,14 @@ def notes_body(notes: str, *, plain: bool | None = None) -> str:
     return f"<div>\n{kept}\n</div>\n"
 
 
-def slug_for(title: str, fallback: str) -> str:
-    """A file name stem from a title (GitHub's heading slugs), cut to 80 characters."""
+def slug_for(title: str, fallback: str, link: str = "") -> str:
+    """A file name stem: the last segment of the item's old link when it is already a slug
+    (the page keeps its name, ``/2024/06/09/slugs/`` → ``slugs``), else GitHub's heading slug
+    of the title (cut to 80 characters), else of ``fallback``."""
+    segment = posixpath.basename(urlsplit(link).path.rstrip("/")) if link else ""
+    segment = _PAGE_SUFFIX.sub("", segment)
+    if _CLEAN_SLUG.fullmatch(segment) and len(segment) <= 80:
+        return segment
     for text in (title, fallback):
         slug = _DASHES.sub("-", github_slug(text))[:80].strip("-")
         if slug:

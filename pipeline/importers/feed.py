@@ -79,6 +79,7 @@ class _Reader:
             say("title", "missing: its link is the title")
         front["id"] = guid
         front["guid"] = guid
+        front["_link"] = link
         alias = old_path(link)
         if alias:
             front["aliases"] = [alias]
@@ -95,13 +96,11 @@ class _Reader:
         items = []
         for line, front in self.pending:
             body = str(front.pop("_body"))
+            link = str(front.pop("_link"))
             ordered = tuple((k, front[k]) for k in _ORDER if k in front)
             guid = str(front["guid"])
-            items.append(
-                ImportedItem(
-                    guid, self.section, slug_for(str(front["title"]), guid), ordered, body, line
-                )
-            )
+            slug = slug_for(str(front["title"]), guid, link)
+            items.append(ImportedItem(guid, self.section, slug, ordered, body, line))
         return ImportPlan(self.source, "feed", tuple(items), (), tuple(self.notes), self.skipped)
 
 

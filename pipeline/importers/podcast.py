@@ -93,7 +93,8 @@ def _record(it: _Item, front: dict[str, Any]) -> ImportedItem:
     title = str(front.get("title", ""))
     ordered = tuple((k, front[k]) for k in _ORDER if k in front)
     guid = str(front["guid"])
-    return ImportedItem(guid, "episodes", slug_for(title, guid), ordered, body, it.line)
+    slug = slug_for(title, guid, it.get("", "link"))
+    return ImportedItem(guid, "episodes", slug, ordered, body, it.line)
 
 
 _ORDER = (

@@ -45,7 +45,7 @@ def test_wordpress_posts_keep_link_dates_authors_tags_and_html(home: Path) -> No
     result = publish("import", "feed", str(IMPORTS / "wordpress.xml"))
     assert result.exit_code == 0
     assert f"{IMPORTS / 'wordpress.xml'}:40: id: no id and no link: not imported" in result.stderr
-    post = home / "content" / "essays" / "slugs-how-to-live-with-them.md"
+    post = home / "content" / "essays" / "slugs-and-how-to-live-with-them.md"
     meta = front_matter(post)
     assert meta["guid"] == "https://allotment.example.com/?p=1412"
     assert "guid_permalink" not in meta  # isPermaLink="false" kept
@@ -62,14 +62,14 @@ def test_wordpress_posts_keep_link_dates_authors_tags_and_html(home: Path) -> No
 
 def test_atom_and_json_feed_details(home: Path) -> None:
     assert publish("import", "feed", str(IMPORTS / "ghost-atom.xml")).exit_code == 0
-    meta = front_matter(home / "content" / "essays" / "seeds-swaps.md")
+    meta = front_matter(home / "content" / "essays" / "seeds-and-swaps.md")
     assert meta["title"] == "Seeds & swaps"
     assert meta["authors"] == ["Jo", "Lee"] and meta["tags"] == ["seeds"]
     assert (meta["date"], meta["updated"]) == (
         "2024-06-01T10:00:00+02:00",
         "2024-06-03T09:00:00+02:00",
     )
-    xhtml = (home / "content" / "essays" / "an-xhtml-post.md").read_text()
+    xhtml = (home / "content" / "essays" / "xhtml.md").read_text()
     assert "<em>XHTML</em>" in xhtml
     result = publish("import", "feed", str(IMPORTS / "blog.json"), "--section", "notes")
     assert result.exit_code == 0

@@ -221,9 +221,7 @@ def test_relative_artwork_resolves_against_the_feed_url(home: Path, httpserver: 
     url = httpserver.url_for("/show/feed.xml")
     result = publish("import", "podcast", url)
     assert result.exit_code == 0, result.output
-    meta = front_matter(
-        home / "content" / "episodes" / "week-21-permalink-without-the-attribute.md"
-    )
+    meta = front_matter(home / "content" / "episodes" / "week-21.md")
     assert meta["image"] == httpserver.url_for("/art/w21.jpg")
     assert meta["guid_permalink"] is True  # isPermaLink absent and a URL: a permalink
     saved = home / "old-feed.xml"
