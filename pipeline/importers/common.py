@@ -15,6 +15,12 @@ _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*(?=\n)")
 _DASHES = re.compile(r"--+")
 _CLEAN_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _PAGE_SUFFIX = re.compile(r"\.(?:html?|php|aspx?)$")
+_BLOCK_START = re.compile(
+    r"<(?:address|article|aside|blockquote|center|details|dialog|div|dl|fieldset|figure|"
+    r"footer|h[1-6]|header|hr|main|menu|nav|ol|p|section|table|ul)(?:[\s/>]|$)",
+    re.I,
+)
+"""Tags that open a CommonMark HTML block (kind 6) which only a blank line ends."""
 _TAG = re.compile(r"<[A-Za-z!/]")
 
 
@@ -42,9 +48,10 @@ def parse_date(raw: str) -> datetime | None:
 def notes_body(notes: str, *, plain: bool | None = None) -> str:
     """Show notes or a post's HTML as a Markdown body that renders to the same HTML.
 
-    HTML is kept as it is inside one ``<div>`` block with no blank line (CommonMark reads
-    it raw, so no ``*`` or ``_`` in it becomes emphasis); a blank line becomes ``&#10;``
-    (whitespace to a reader, a line break inside ``<pre>``). Plain text becomes escaped
+    HTML is kept as one CommonMark HTML block with no blank line (read raw, so no ``*`` or
+    ``_`` in it becomes emphasis): as it is when it starts with a block tag such as ``<p>``,
+    else inside a ``<div>``; a blank line becomes ``&#10;`` (whitespace to a reader, a line
+    break inside ``<pre>``). Plain text becomes escaped
     paragraphs with its line breaks. ``plain`` says which it is (default: HTML when the
     text holds a tag)."""
     notes = notes.replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -56,6 +63,8 @@ def notes_body(notes: str, *, plain: bool | None = None) -> str:
             "<p>" + html.escape(p, quote=False).replace("\n", "<br>\n") + "</p>" for p in paragraphs
         )
     kept = _BLANK_LINE.sub("\n&#10;", notes)
+    if _BLOCK_START.match(kept):  # already one raw HTML block: kept byte for byte
+        return kept + "\n"
     return f"<div>\n{kept}\n</div>\n"
 
 
@@ -82,3 +91,12 @@ def old_path(link: str) -> str | None:
         return None
     path = parts.path or "/"
     return path if path != "/" else None
+
+
+def plain_summary(summary: str, content: str) -> str | None:
+    """A feed's short description kept as the item's ``description`` when it is text (no
+    markup) and not the content itself; None otherwise (the build then summarises the body)."""
+    summary = " ".join(summary.split())
+    if not summary or _TAG.search(summary) or summary == " ".join(content.split()):
+        return None
+    return summary

@@ -13,7 +13,13 @@ from datetime import datetime
 from typing import Any
 
 from pipeline.errors import Problem
-from pipeline.importers.common import notes_body, old_path, parse_date, slug_for
+from pipeline.importers.common import (
+    notes_body,
+    old_path,
+    parse_date,
+    plain_summary,
+    slug_for,
+)
 from pipeline.importers.dating import place_undated
 from pipeline.importers.records import ImportedItem, ImportPlan, note
 from pipeline.importers.xmlsource import ATOM, CONTENT, DC, parse_xml, q, text
@@ -27,6 +33,7 @@ _ORDER = (
     "id",
     "guid",
     "guid_permalink",
+    "description",
     "authors",
     "tags",
     "aliases",
@@ -129,8 +136,14 @@ def _rss(r: _Reader, root: ET.Element, line_of: Any) -> None:
         tags = [text(c) for c in elem.findall("category") if text(c)]
         if tags:
             front["tags"] = tags
-        body = text(elem.find(q(CONTENT, "encoded"))) or text(elem.find("description"))
-        r.add(line_of(elem), guid, link, front, body)
+        encoded, description = (
+            text(elem.find(q(CONTENT, "encoded"))),
+            text(elem.find("description")),
+        )
+        summary = plain_summary(description, encoded) if encoded else None
+        if summary:
+            front["description"] = summary
+        r.add(line_of(elem), guid, link, front, encoded or description)
 
 
 def _atom(r: _Reader, root: ET.Element, line_of: Any) -> None:
@@ -151,8 +164,13 @@ def _atom(r: _Reader, root: ET.Element, line_of: Any) -> None:
         if any(tags):
             front["tags"] = [t for t in tags if t]
         content = elem.find(q(ATOM, "content"))
+        summary = elem.find(q(ATOM, "summary"))
         if content is None:
-            content = elem.find(q(ATOM, "summary"))
+            content = summary
+        elif summary is not None and summary.get("type", "text") == "text":
+            kept = plain_summary(text(summary), text(content))
+            if kept:
+                front["description"] = kept
         body = ""
         if content is not None:
             body = _xhtml(content) if content.get("type") == "xhtml" else text(content)
@@ -199,6 +217,8 @@ def _json(r: _Reader, doc: Mapping[str, Any]) -> None:
         plain = None
         if not body and obj.get("content_text"):
             body, plain = str(obj["content_text"]), True
+        if isinstance(obj.get("summary"), str) and (kept := plain_summary(obj["summary"], body)):
+            front["description"] = kept
         guid = str(obj.get("id") or "").strip()
         r.add(1, guid, str(obj.get("url") or "").strip(), front, body, plain, f"items[{n}]")
 

@@ -14,7 +14,13 @@ from typing import Any
 from urllib.parse import urljoin
 
 from pipeline.errors import Problem
-from pipeline.importers.common import notes_body, old_path, parse_date, slug_for
+from pipeline.importers.common import (
+    notes_body,
+    old_path,
+    parse_date,
+    plain_summary,
+    slug_for,
+)
 from pipeline.importers.dating import place_undated
 from pipeline.importers.records import ImportedItem, ImportPlan, note
 from pipeline.importers.showinfo import show_settings
@@ -170,7 +176,11 @@ def _episode(it: _Item, seen: dict[str, int]) -> dict[str, Any] | None:
     alias = old_path(it.get("", "link"))
     if alias:
         front["aliases"] = [alias]
-    notes = it.get(CONTENT, "encoded") or it.get("", "description") or it.get(ITUNES, "summary")
+    encoded, description = it.get(CONTENT, "encoded"), it.get("", "description")
+    notes = encoded or description or it.get(ITUNES, "summary")
+    summary = plain_summary(description, notes) if encoded else None
+    if summary:
+        front["description"] = summary
     front["_body"] = notes_body(notes)
     return front
 
