@@ -2,10 +2,12 @@
 
 Reads RSS 2.0 (and 1.0), Atom 1.0 and JSON Feed 1.x with the standard library only, pairs the
 items of each feed by GUID and reports new items, removed items, changed titles, links, dates
-and enclosure URLs (a podcast episode's audio moved). A GUID change is the one change a feed reader cannot absorb: the item shows up again as
-unread, and podcast apps download the episode twice. It is detected when a new item's link, or
-its title and date, match an old item whose GUID is gone, and the report flags it loudly. Items
-without a GUID go by their link, else their title.
+and enclosure URLs (a podcast episode's audio moved). A GUID change is the one change a feed
+reader cannot absorb: the item shows up again as unread, and podcast apps download the episode
+twice. It is detected when a new item's link, or its title and date, match an old item whose
+GUID is gone, and the report flags it loudly. Items without a GUID go by their enclosure URL
+(as podcast apps key them), else their link, else their title; a GUID given twice pairs by its
+first item.
 
 Stages: :func:`find_feeds` → :func:`parse_feed` → :func:`diff_feed` → :func:`diff_paths`
 (which merges the same change seen in several feeds), then ``render_*`` for stdout.

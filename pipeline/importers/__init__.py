@@ -1,12 +1,12 @@
 """``publish import``: bring a podcast, a blog or a newsletter here without losing a subscriber.
 
-Read → plan → write. A reader turns a source document into an :class:`ImportPlan` (one
+Read → plan → write. A reader turns a source into an :class:`ImportPlan` (one
 :class:`ImportedItem` per episode or post, show settings, and per-item notes at
 ``source:line``): :mod:`.podcast` (an RSS podcast feed, with :mod:`.showinfo` for the
-channel) and :mod:`.feed` (RSS, Atom, JSON Feed). :mod:`.writer` writes the plan into the
-content tree idempotently (the import ledger), :mod:`.settings` the show into ``publish.toml``.
-XML is read by :mod:`.xmlsource` (no entities, lines kept); fetching is
-:mod:`pipeline.support.fetch`'s bounded read.
+channel), :mod:`.feed` (RSS, Atom, JSON Feed) and :mod:`.substack` (an export archive).
+:mod:`.writer` writes the plan into the content tree idempotently (the import ledger),
+:mod:`.settings` the show into ``publish.toml``. XML is read by :mod:`.xmlsource` (no
+entities, lines kept); fetching is :mod:`pipeline.support.fetch`'s bounded read.
 """
 
 from __future__ import annotations
@@ -16,17 +16,28 @@ from datetime import datetime
 from pipeline.importers.feed import read_feed
 from pipeline.importers.podcast import read_podcast
 from pipeline.importers.records import ImportedItem, ImportPlan, WriteOutcome
+from pipeline.importers.substack import read_substack
 from pipeline.importers.xmlsource import UnsafeXml, parse_xml
 
-KINDS = ("podcast", "feed")
+KINDS = ("podcast", "feed", "substack")
 
 
 def read_source(
-    kind: str, data: bytes, source: str, *, since: datetime | None = None, base: str = ""
+    kind: str,
+    data: bytes,
+    source: str,
+    *,
+    since: datetime | None = None,
+    base: str = "",
+    old_url: str = "",
 ) -> ImportPlan:
-    """The plan of ``data`` read as ``kind``; ValueError (with what is wrong) when unreadable."""
+    """The plan of ``data`` read as ``kind``; ValueError (with what is wrong) when unreadable.
+    ``base`` resolves a podcast feed's relative URLs; ``old_url`` is a Substack
+    publication's address (for its posts' GUIDs)."""
     if kind == "podcast":
         return read_podcast(parse_xml(data), source, since=since, base=base)
+    if kind == "substack":
+        return read_substack(data, source, since=since, old_url=old_url)
     return read_feed(data, source, since=since)
 
 
