@@ -5,13 +5,25 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.cli.options import content_options, format_option, handle_errors, quiet_option, warn
-from pipeline.errors import ConfigError, ContentError, Problem
+from pipeline.cli.options import (
+    content_options,
+    format_option,
+    handle_errors,
+    out_option,
+    quiet_option,
+    warn,
+)
+from pipeline.errors import EXIT_CONTENT, ConfigError, ContentError, Problem
+
+if TYPE_CHECKING:
+    from pipeline.importers import ImportPlan
 
 
 def _since(value: str | None) -> datetime | None:
@@ -36,6 +48,12 @@ def _since(value: str | None) -> datetime | None:
     help="substack: the publication's address (https://NAME.substack.com), to keep GUIDs.",
 )
 @click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Then build into --out and compare with the source: GUIDs, enclosures, every item.",
+)
+@out_option
 @format_option("text", "json")
 @quiet_option
 @handle_errors
@@ -48,6 +66,8 @@ def import_command(
     since: str | None,
     old_url: str,
     dry_run: bool,
+    verify: bool,
+    out_dir: Path,
     fmt: str,
     quiet: bool,
 ) -> None:
@@ -65,7 +85,7 @@ def import_command(
 
     \b
     Example:
-      publish import podcast https://host.example/show/feed.xml
+      publish import podcast https://host.example/show/feed.xml --verify
       publish import feed old-blog-atom.xml --section essays --since 2020-01-01
       publish import substack export.zip --old-url https://name.substack.com
     """
@@ -141,6 +161,50 @@ def import_command(
         f"{len(plan.notes)} source problems",
         quiet,
     )
-    if kind == "podcast" and not dry_run:
+    if kind == "podcast" and not dry_run and not verify:
         old = source if not is_web(source) else "old-feed.xml (a saved copy of the old feed)"
         warn(f"Next: publish build && publish feed-diff {old} feeds/podcast.xml", quiet)
+    if verify and not dry_run:
+        _verify(kind, plan, data, config_path, content_dir, out_dir, fmt, quiet)
+
+
+def _verify(
+    kind: str,
+    plan: ImportPlan,
+    data: bytes,
+    config_path: Path,
+    content_dir: Path | None,
+    out_dir: Path,
+    fmt: str,
+    quiet: bool,
+) -> None:
+    """Build, then compare the source with the built feed; exit 2 unless all is kept."""
+    from pipeline.cli.build import build
+    from pipeline.importers.verify import built_feed
+    from pipeline.importers.verify import verify as check
+
+    if kind == "substack":
+        warn("note: --verify compares feeds; a Substack archive is not one", quiet)
+        return
+    click.get_current_context().invoke(
+        build,
+        config_path=config_path,
+        content_dir=content_dir,
+        out_dir=out_dir,
+        cache_dir=None,
+        strict=False,
+        timings=False,
+        fmt="text",
+        quiet=True,
+    )
+    try:
+        verdict = check(plan, data, built_feed(kind, data, out_dir))
+    except ValueError as exc:
+        raise ContentError([Problem(plan.source, 1, "verify", str(exc))]) from None
+    line = verdict.line("episodes" if kind == "podcast" else "posts")
+    if fmt == "json":
+        warn(line, quiet)
+    else:
+        click.echo(line)
+    if not verdict.ok:
+        sys.exit(EXIT_CONTENT)
