@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +24,9 @@ from pipeline.errors import EXIT_CONTENT, ConfigError, ContentError, Problem
 
 if TYPE_CHECKING:
     from pipeline.importers import ImportPlan
+
+
+_FOLDER = re.compile(r"[\w][\w.-]*")
 
 
 def _since(value: str | None) -> datetime | None:
@@ -91,12 +94,15 @@ def import_command(
     """
     from pipeline.config import load_config
     from pipeline.importers import UnsafeXml, read_source
+    from pipeline.importers.report import render, summary
     from pipeline.importers.settings import apply_settings
     from pipeline.importers.writer import LEDGER_NAME, write_plan
     from pipeline.support.fetch import is_web
     from pipeline.support.fetch import read_source as fetch
 
     start = _since(since)
+    if section is not None and not _FOLDER.fullmatch(section):
+        raise ConfigError([Problem("--section", 1, "section", f"{section!r}: not a folder name")])
     cfg = load_config(config_path, required=config_path != Path("publish.toml"))
     root = content_dir if content_dir is not None else cfg.root / "content"
     import requests
@@ -111,8 +117,6 @@ def import_command(
     except ValueError as exc:
         raise ContentError([Problem(source, 1, kind, str(exc))]) from None
     if section:
-        if "/" in section or section.startswith(".") or not section.strip():
-            raise ConfigError([Problem("--section", 1, "section", "expected a folder name")])
         items = tuple(dataclasses.replace(i, section=section) for i in plan.items)
         plan = dataclasses.replace(plan, items=items)
     if not dry_run:
@@ -128,39 +132,14 @@ def import_command(
         warn(f"warning: {problem}", quiet)
     for line in settings:
         warn(line, quiet)
-    verb = "would be " if dry_run else ""
 
     def shown(rel: str) -> str:
         return Path(os.path.relpath(root / rel)).as_posix()
 
-    if fmt == "json":
-        doc = {
-            "source": source,
-            "dry_run": dry_run,
-            "created": [shown(r) for r in outcome.created],
-            "updated": [shown(r) for r in outcome.updated],
-            "unchanged": [shown(r) for r in outcome.unchanged],
-            "kept": [str(dataclasses.replace(p, path=shown(p.path))) for p in outcome.kept],
-            "source_problems": [str(p) for p in plan.notes],
-            "skipped": plan.skipped,
-        }
-        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
-    else:
-        for action, files in (("created", outcome.created), ("updated", outcome.updated)):
-            for rel in files:
-                click.echo(f"{verb}{action}: {shown(rel)}")
-        for problem in outcome.kept:
-            click.echo(f"kept: {dataclasses.replace(problem, path=shown(problem.path))}")
-    what = "episodes" if kind == "podcast" else "posts"
+    click.echo(render(plan, outcome, fmt, dry_run=dry_run, shown=shown), nl=False)
     if old_url and kind != "substack":
         warn("note: --old-url is read for substack imports only", quiet)
-    warn(
-        f"{'Would import' if dry_run else 'Imported'} {len(plan.items)} {what} from {source}: "
-        f"{len(outcome.created)} new, {len(outcome.updated)} updated, "
-        f"{len(outcome.unchanged)} unchanged, {len(outcome.kept)} kept as edited, "
-        f"{len(plan.notes)} source problems",
-        quiet,
-    )
+    warn(summary(plan, outcome, dry_run=dry_run), quiet)
     if kind == "podcast" and not dry_run and not verify:
         old = source if not is_web(source) else "old-feed.xml (a saved copy of the old feed)"
         warn(f"Next: publish build && publish feed-diff {old} feeds/podcast.xml", quiet)

@@ -17,7 +17,7 @@ def test_a_second_run_changes_nothing(home: Path) -> None:
     again = publish("import", "podcast", str(BUZZ))
     assert again.exit_code == 0
     assert again.stdout == ""  # nothing created or updated
-    assert "0 new, 0 updated, 2 unchanged, 0 kept as edited" in again.stderr
+    assert "0 new, 0 updated, 2 unchanged, 0 left alone" in again.stderr
     assert tree(home) == before
 
 
@@ -53,7 +53,7 @@ def test_a_file_edited_since_the_import_is_never_overwritten(home: Path, tmp_pat
         in result.stdout
     )
     assert episode.read_text() == edited
-    assert "1 kept as edited" in result.stderr
+    assert "1 left alone" in result.stderr
 
 
 def test_a_deleted_file_is_not_recreated_and_a_lost_ledger_never_duplicates(home: Path) -> None:
