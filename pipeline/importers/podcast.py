@@ -23,11 +23,11 @@ from pipeline.importers.common import (
 )
 from pipeline.importers.dating import place_undated
 from pipeline.importers.records import ImportedItem, ImportPlan, note
-from pipeline.importers.showinfo import show_settings
+from pipeline.importers.showinfo import person_of, show_settings
 from pipeline.importers.xmlsource import CONTENT, ITUNES, PODCAST, Document, q, text
 from pipeline.podcast import artwork
 from pipeline.podcast.chapters import parse_duration
-from pipeline.podcast.episode import EPISODE_TYPES, PERSON_GROUPS, is_url
+from pipeline.podcast.episode import EPISODE_TYPES, is_url
 from pipeline.podcast.media import AUDIO_TYPES
 
 AUDIO_ALIASES = {
@@ -271,22 +271,7 @@ def _podcasting20(it: _Item, front: dict[str, Any]) -> None:
     chapters = it.find(PODCAST, "chapters")
     if chapters is not None and is_url((chapters.get("url") or "").strip()):
         front["chapters"] = (chapters.get("url") or "").strip()
-    persons = []
-    for elem in it.elem.findall(q(PODCAST, "person")):
-        name = text(elem)
-        if not name:
-            continue
-        person: dict[str, str] = {"name": name}
-        role, group = (elem.get("role") or "").lower(), (elem.get("group") or "").lower()
-        if role:
-            person["role"] = role
-        if group in PERSON_GROUPS:
-            person["group"] = group
-        for key in ("href", "img"):
-            link = (elem.get(key) or "").strip()
-            if link and is_url(link):
-                person[key] = link
-        persons.append(person)
+    persons = [p for p in (person_of(e) for e in it.elem.findall(q(PODCAST, "person"))) if p]
     if persons:
         front["persons"] = persons
     location = it.get(PODCAST, "location")

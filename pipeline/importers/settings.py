@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.importers.records import FrontMatter
-from pipeline.support.tomledit import NotEdited, set_if_unset
+from pipeline.support.tomledit import NotEdited, append_rows_if_unset, set_if_unset
 
 
 def _current(config_path: Path) -> dict[str, Any]:
@@ -45,9 +45,14 @@ def apply_settings(config_path: Path, settings: FrontMatter, *, dry_run: bool) -
             notes.append(f"{config_path}: [podcast] {key} would be set to {value!r}")
             continue
         try:
-            set_if_unset(config_path, "podcast", key, value)
+            if isinstance(value, list) and value and isinstance(value[0], dict):
+                append_rows_if_unset(config_path, "podcast", key, value)  # [[podcast.persons]]
+            else:
+                set_if_unset(config_path, "podcast", key, value)
         except NotEdited as exc:
             line = f"{key} = {value!r}".replace("True", "true").replace("False", "false")
+            if isinstance(value, list) and value and isinstance(value[0], dict):
+                line = f"a [[podcast.{key}]] table for each of {value!r}"
             notes.append(f"{config_path} was not edited: {exc}; add {line} to [podcast]")
             continue
         notes.append(f"{config_path}: [podcast] {key} set to {value!r}")

@@ -15,6 +15,7 @@ from pipeline.errors import Problem
 from pipeline.importers.records import FrontMatter, note
 from pipeline.importers.xmlsource import ITUNES, PODCAST, Document, q, text
 from pipeline.podcast.categories import CATEGORIES
+from pipeline.podcast.episode import PERSON_GROUPS, is_url
 
 LEGACY_CATEGORIES = {
     "Games & Hobbies": ("Leisure", ""),
@@ -138,10 +139,50 @@ def show_settings(
     if license_elem is not None:
         out["license"] = text(license_elem)
         out["license_url"] = (license_elem.get("url") or "").strip()
-    if channel.find(q(PODCAST, "person")) is not None:
-        say(
-            channel.find(q(PODCAST, "person")),
-            "podcast:person",
-            "show persons not imported: add [[podcast.persons]] by hand",
-        )
+    for tag, key in (("block", "block"), ("complete", "complete")):
+        if _yes(get(ITUNES, tag)):
+            out[key] = True
+    medium = get(PODCAST, "medium").lower()
+    if medium:
+        out["medium"] = medium
+    frequency = channel.find(q(PODCAST, "updateFrequency"))
+    if frequency is not None and (frequency.get("rrule") or "").strip():
+        out["update_frequency"] = (frequency.get("rrule") or "").strip()
+        out["update_frequency_text"] = text(frequency)
+    remote = channel.findall(f"{q(PODCAST, 'podroll')}/{q(PODCAST, 'remoteItem')}")
+    podroll = [(r.get("feedGuid") or "").strip() for r in remote]
+    if any(podroll):
+        out["podroll"] = [g for g in podroll if g]
+    txts = []
+    for elem in channel.findall(q(PODCAST, "txt")):
+        purpose = (elem.get("purpose") or "").strip()
+        if text(elem):
+            txts.append(f"{purpose}: {text(elem)}" if purpose else text(elem))
+    if txts:
+        out["txt"] = txts
+    persons = [p for p in (person_of(e) for e in channel.findall(q(PODCAST, "person"))) if p]
+    if persons:
+        out["persons"] = persons
     return tuple((k, v) for k, v in out.items() if v != ""), notes
+
+
+def person_of(elem: ET.Element) -> dict[str, str] | None:
+    """A ``podcast:person`` as front matter / ``[[podcast.persons]]`` keys; None without a
+    name. A group outside the Podcast Taxonomy is left out (the default, cast, applies)."""
+    name = text(elem)
+    if not name:
+        return None
+    person = {"name": name}
+    role, group = (
+        (elem.get("role") or "").strip().lower(),
+        (elem.get("group") or "").strip().lower(),
+    )
+    if role:
+        person["role"] = role
+    if group in PERSON_GROUPS:
+        person["group"] = group
+    for key in ("href", "img"):
+        link = (elem.get(key) or "").strip()
+        if link and is_url(link):
+            person[key] = link
+    return person

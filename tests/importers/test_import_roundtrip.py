@@ -1,5 +1,6 @@
-"""Round trip: our own podcast feed imported into an empty site rebuilds every item entry
-byte for byte (GUID, link, dates, notes, enclosure, episode facts)."""
+"""Round trip: our own podcast feed imported into an empty site rebuilds byte for byte: every
+item (GUID, link, dates, notes, enclosure, episode facts) and the show (podcast:guid, persons,
+funding, license, podroll, update frequency...)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ def test_our_podcast_feed_imported_rebuilds_identical_items(
     new = (home / "feeds" / "podcast.xml").read_text()
     assert len(ITEM.findall(old)) == 3
     assert ITEM.findall(new) == ITEM.findall(old)
+    assert new == old  # the channel too
     diff = feed_diff(old_feeds / "podcast.xml", home / "feeds" / "podcast.xml")
     assert diff["changes"] == []
 
