@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import sys
@@ -93,7 +92,7 @@ def import_command(
       publish import substack export.zip --old-url https://name.substack.com
     """
     from pipeline.config import load_config
-    from pipeline.importers import UnsafeXml, read_source
+    from pipeline.importers import UnsafeXml, into_section, read_source
     from pipeline.importers.report import render, summary
     from pipeline.importers.settings import apply_settings
     from pipeline.importers.writer import LEDGER_NAME, write_plan
@@ -117,8 +116,7 @@ def import_command(
     except ValueError as exc:
         raise ContentError([Problem(source, 1, kind, str(exc))]) from None
     if section:
-        items = tuple(dataclasses.replace(i, section=section) for i in plan.items)
-        plan = dataclasses.replace(plan, items=items)
+        plan = into_section(plan, section)
     if not dry_run:
         root.mkdir(parents=True, exist_ok=True)
         if plan.settings and not config_path.exists():

@@ -11,6 +11,7 @@ entities, lines kept); fetching is :mod:`pipeline.support.fetch`'s bounded read.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 from pipeline.importers.feed import read_feed
@@ -39,6 +40,21 @@ def read_source(
     if kind == "substack":
         return read_substack(data, source, since=since, old_url=old_url)
     return read_feed(data, source, since=since)
+
+
+def into_section(plan: ImportPlan, section: str) -> ImportPlan:
+    """``plan`` written into the folder ``section``; where that folder alone would not make
+    its items episodes or essays, each says so with a ``kind`` key."""
+    from pipeline.load.loader import kind_for
+
+    kind = "episode" if plan.kind == "podcast" else "essay"
+    items = []
+    for item in plan.items:
+        front = item.front
+        if kind_for(f"{section}/{item.slug}.md", {}) != kind:
+            front = (front[0], ("kind", kind), *front[1:])
+        items.append(dataclasses.replace(item, section=section, front=front))
+    return dataclasses.replace(plan, items=tuple(items))
 
 
 __all__ = ["KINDS", "ImportPlan", "ImportedItem", "UnsafeXml", "WriteOutcome", "read_source"]

@@ -76,7 +76,12 @@ def test_atom_and_json_feed_details(home: Path) -> None:
     assert "blog.json:1: items[3]: not an object: not imported" in result.stderr
     hello = (home / "content" / "notes" / "hello.md").read_text()
     assert "<p>Plain text &lt;with&gt; brackets.</p>" in hello  # text, escaped once
-    assert front_matter(home / "content" / "notes" / "hello.md")["aliases"] == ["/posts/hello"]
+    hello_meta = front_matter(home / "content" / "notes" / "hello.md")
+    assert hello_meta["aliases"] == ["/posts/hello"]
+    assert hello_meta["kind"] == "essay"  # a folder of pages otherwise
+    assert publish("build").exit_code == 0
+    built = json.loads((home / "feeds" / "feed.json").read_text())
+    assert {i["id"] for i in built["items"]} >= {"1", "2"}
 
 
 def test_section_must_be_a_folder_name(home: Path) -> None:
