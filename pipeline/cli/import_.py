@@ -49,6 +49,13 @@ def _since(value: str | None) -> datetime | None:
     default="",
     help="substack: the publication's address (https://NAME.substack.com), to keep GUIDs.",
 )
+@click.option(
+    "--download-media",
+    "media_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="podcast: also copy the audio and artwork into this folder (lengths checked).",
+)
 @click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
 @click.option(
     "--verify",
@@ -67,6 +74,7 @@ def import_command(
     section: str | None,
     since: str | None,
     old_url: str,
+    media_dir: Path | None,
     dry_run: bool,
     verify: bool,
     out_dir: Path,
@@ -141,8 +149,31 @@ def import_command(
     if kind == "podcast" and not dry_run and not verify:
         old = source if not is_web(source) else "old-feed.xml (a saved copy of the old feed)"
         warn(f"Next: publish build && publish feed-diff {old} feeds/podcast.xml", quiet)
+    ok = True
+    if media_dir is not None and not dry_run:
+        ok = _download(plan, media_dir, quiet)
     if verify and not dry_run:
-        _verify(kind, plan, data, config_path, content_dir, out_dir, fmt, quiet)
+        ok = _verify(kind, plan, data, config_path, content_dir, out_dir, fmt, quiet) and ok
+    if not ok:
+        sys.exit(EXIT_CONTENT)
+
+
+def _download(plan: ImportPlan, folder: Path, quiet: bool) -> bool:
+    """Copy the media; False when a file could not be had or differs from the feed."""
+    import requests
+
+    from pipeline.importers.media import download_media
+
+    with requests.Session() as session:
+        outcome = download_media(plan, folder, session)
+    for problem in outcome.problems:
+        warn(f"warning: {problem}", quiet)
+    warn(
+        f"Media: {len(outcome.downloaded)} downloaded into {folder}, {len(outcome.present)} "
+        f"already there, {len(outcome.problems)} problems",
+        quiet,
+    )
+    return not outcome.problems
 
 
 def _verify(
@@ -154,15 +185,15 @@ def _verify(
     out_dir: Path,
     fmt: str,
     quiet: bool,
-) -> None:
-    """Build, then compare the source with the built feed; exit 2 unless all is kept."""
+) -> bool:
+    """Build, then compare the source with the built feed; False unless all is kept."""
     from pipeline.cli.build import build
     from pipeline.importers.verify import built_feed
     from pipeline.importers.verify import verify as check
 
     if kind == "substack":
         warn("note: --verify compares feeds; a Substack archive is not one", quiet)
-        return
+        return True
     click.get_current_context().invoke(
         build,
         config_path=config_path,
@@ -183,5 +214,4 @@ def _verify(
         warn(line, quiet)
     else:
         click.echo(line)
-    if not verdict.ok:
-        sys.exit(EXIT_CONTENT)
+    return verdict.ok

@@ -83,3 +83,43 @@ def fetch_bounded(
     except requests.RequestException as exc:
         raise UnreadableSource(f"cannot fetch {url}: {type(exc).__name__}") from None
     return b"".join(chunks)
+
+
+def download_to(
+    url: str,
+    path: Path,
+    session: requests.Session,
+    *,
+    max_bytes: int,
+    deadline: float,
+    timeout: float = TIMEOUT,
+) -> int:
+    """Stream ``url`` into ``path`` (a temporary file renamed when complete, so a cut download
+    leaves nothing behind), bounded in size and time; the number of bytes written."""
+    import os
+
+    import requests
+
+    from pipeline.support.output import temp_path
+
+    started = time.monotonic()
+    tmp = temp_path(str(path))
+    size = 0
+    try:
+        with session.get(url, timeout=timeout, stream=True) as resp, open(tmp, "wb") as fh:
+            if resp.status_code >= 400:
+                raise UnreadableSource(f"cannot fetch {url}: HTTP {resp.status_code}")
+            for chunk in resp.iter_content(1 << 16):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise UnreadableSource(f"cannot fetch {url}: more than {max_bytes} bytes")
+                if time.monotonic() - started > deadline:
+                    raise UnreadableSource(f"cannot fetch {url}: not done after {deadline:g} s")
+                fh.write(chunk)
+        os.replace(tmp, path)
+    except requests.RequestException as exc:
+        raise UnreadableSource(f"cannot fetch {url}: {type(exc).__name__}") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return size
