@@ -52,8 +52,6 @@ class WriteOutcome:
     unchanged: tuple[str, ...]
     kept: tuple[Problem, ...]
     """Files not written: edited or deleted since the import, or not ours."""
-    settings: tuple[str, ...]
-    """Notes about ``publish.toml`` (keys set, keys kept, differences)."""
 
 
 def note(source: str, line: int, field: str, message: str) -> Problem:

@@ -160,4 +160,4 @@ def write_plan(
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(path, data)
         ledger.save()
-    return WriteOutcome(tuple(created), tuple(updated), tuple(unchanged), tuple(kept), ())
+    return WriteOutcome(tuple(created), tuple(updated), tuple(unchanged), tuple(kept))
