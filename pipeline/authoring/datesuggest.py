@@ -29,8 +29,8 @@ import yaml
 
 from pipeline.config import Config
 from pipeline.load.frontmatter import FrontMatterError
-from pipeline.load.loader import iter_markdown, read_doc, relpath
 from pipeline.load.summary import feed_candidates, read_dates
+from pipeline.load.walk import iter_markdown, read_doc, relpath
 
 SYNC_PATTERNS = (r"^GitBook: \[", r"^GITBOOK-", r"^Merge\b")
 """Commit subjects (regexes, searched) that mark sync commits, skipped by default."""

@@ -1,13 +1,12 @@
 """What subscribers would see change between two builds of the feeds.
 
 Reads RSS 2.0 (and 1.0), Atom 1.0 and JSON Feed 1.x with the standard library only, pairs the
-items of each feed by GUID and reports new items, removed items, changed titles, links, dates
-and enclosure URLs (a podcast episode's audio moved). A GUID change is the one change a feed
-reader cannot absorb: the item shows up again as unread, and podcast apps download the episode
-twice. It is detected when a new item's link, or its title and date, match an old item whose
-GUID is gone, and the report flags it loudly. Items without a GUID go by their enclosure URL
-(as podcast apps key them), else their link, else their title; a GUID given twice pairs by its
-first item.
+items of each feed by GUID (the first item of a repeated one) and reports new and removed
+items, changed titles, links, dates and enclosure URLs. A GUID change is the one change a
+reader cannot absorb: the item shows up again as unread, and podcast apps download it twice.
+It is detected when a new item's link, or its title and date, match an old item whose GUID is
+gone, and the report flags it loudly. Items without a GUID go by their enclosure URL (as
+podcast apps key them), else their link, else their title.
 
 Stages: :func:`find_feeds` → :func:`parse_feed` → :func:`diff_feed` → :func:`diff_paths`
 (which merges the same change seen in several feeds), then ``render_*`` for stdout.
@@ -23,23 +22,30 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ContentError, Problem
 
-ADDED = "added"
-REMOVED = "removed"
-TITLE = "title"
-LINK = "link"
-DATE = "date"
-GUID = "guid"
-ENCLOSURE = "enclosure"
-FEED_ADDED = "feed-added"
-FEED_REMOVED = "feed-removed"
 
-#: Most alarming first: the order of every report.
-KINDS = (GUID, ENCLOSURE, FEED_REMOVED, REMOVED, TITLE, LINK, DATE, ADDED, FEED_ADDED)
+class ChangeKind(StrEnum):
+    """What changed for subscribers, closed; most alarming first (the order of every report)."""
+
+    GUID = "guid"
+    """The one change a reader cannot absorb: the item shows up again as new."""
+    ENCLOSURE = "enclosure"
+    FEED_REMOVED = "feed-removed"
+    REMOVED = "removed"
+    TITLE = "title"
+    LINK = "link"
+    DATE = "date"
+    ADDED = "added"
+    FEED_ADDED = "feed-added"
+
+
+GUID, ENCLOSURE, FEED_REMOVED, REMOVED, TITLE, LINK, DATE, ADDED, FEED_ADDED = ChangeKind
+KINDS = tuple(ChangeKind)
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _RSS1 = "{http://purl.org/rss/1.0/}"
@@ -75,8 +81,7 @@ class Feed:
 class Change:
     """One change a subscriber would notice, with every feed in which it shows."""
 
-    kind: str
-    """One of :data:`KINDS`."""
+    kind: ChangeKind
     guid: str
     """The item's GUID in the new build (the old one for removed items)."""
     title: str
@@ -167,8 +172,7 @@ def _json_item(obj: Mapping[str, Any]) -> FeedItem:
     attachments = obj.get("attachments")
     first = attachments[0] if isinstance(attachments, list) and attachments else None
     enclosure = str(first.get("url") or "").strip() if isinstance(first, dict) else ""
-    date = _date(get("date_published"))
-    return FeedItem(get("id") or link, get("title"), link, date, enclosure)
+    return FeedItem(get("id") or link, get("title"), link, _date(get("date_published")), enclosure)
 
 
 def _parse_xml(data: bytes, name: str, path: Path | str) -> Feed | None:
@@ -283,48 +287,24 @@ def diff_feed(old: Sequence[FeedItem], new: Sequence[FeedItem], name: str = "") 
     link (or, failing that, title) matches an unpaired old item is that item with a new GUID."""
     feeds = (name,) if name else ()
     old, new = _identified(old), _identified(new)
-    old_by_guid: dict[str, FeedItem] = {}
-    new_by_guid: dict[str, FeedItem] = {}
-    for items, by_guid in ((old, old_by_guid), (new, new_by_guid)):
-        for i in items:  # a GUID given twice: apps keep the first they read
-            by_guid.setdefault(i.guid, i)
+    old_by_guid = {i.guid: i for i in reversed(old)}  # a GUID given twice: its first item
+    new_by_guid = {i.guid: i for i in reversed(new)}
     changes: list[Change] = []
     for item in new_by_guid.values():
         before = old_by_guid.get(item.guid)
         if before is None:
             continue
-        if before.title != item.title:
-            changes.append(
-                Change(TITLE, item.guid, item.title, item.link, before.title, item.title, feeds)
-            )
-        if before.link != item.link:
-            changes.append(
-                Change(LINK, item.guid, item.title, item.link, before.link, item.link, feeds)
-            )
-        if before.enclosure != item.enclosure:
-            changes.append(
-                Change(
-                    ENCLOSURE,
-                    item.guid,
-                    item.title,
-                    item.link,
-                    before.enclosure,
-                    item.enclosure,
-                    feeds,
-                )
-            )
+        pairs = (
+            (TITLE, before.title, item.title),
+            (LINK, before.link, item.link),
+            (ENCLOSURE, before.enclosure, item.enclosure),
+        )
+        for kind, was, now in pairs:
+            if was != now:
+                changes.append(Change(kind, item.guid, item.title, item.link, was, now, feeds))
         if not _same_date(before.date, item.date):
-            changes.append(
-                Change(
-                    DATE,
-                    item.guid,
-                    item.title,
-                    item.link,
-                    _when(before.date),
-                    _when(item.date),
-                    feeds,
-                )
-            )
+            when = (_when(before.date), _when(item.date))
+            changes.append(Change(DATE, item.guid, item.title, item.link, *when, feeds))
     gone = [i for i in old if i.guid not in new_by_guid]
     for item in new:
         if item.guid in old_by_guid:
@@ -422,10 +402,8 @@ def summary(diff: FeedDiff) -> str:
         f"{diff.count(TITLE)} retitled",
         f"{diff.count(DATE)} redated",
     ]
-    if diff.count(ENCLOSURE):
-        parts.append(f"{diff.count(ENCLOSURE)} enclosure URLs changed")
-    if diff.count(LINK):
-        parts.append(f"{diff.count(LINK)} relinked")
+    for kind, words in ((ENCLOSURE, "enclosure URLs changed"), (LINK, "relinked")):
+        parts += [f"{diff.count(kind)} {words}"] if diff.count(kind) else []
     if diff.count(FEED_ADDED) or diff.count(FEED_REMOVED):
         parts.append(f"{diff.count(FEED_ADDED)} feeds added, {diff.count(FEED_REMOVED)} removed")
     return f"Feed diff: {', '.join(parts)} ({diff.old_feeds} → {diff.new_feeds} feeds)"

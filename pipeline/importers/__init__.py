@@ -45,7 +45,7 @@ def read_source(
 def into_section(plan: ImportPlan, section: str) -> ImportPlan:
     """``plan`` written into the folder ``section``; where that folder alone would not make
     its items episodes or essays, each says so with a ``kind`` key."""
-    from pipeline.load.loader import kind_for
+    from pipeline.load.item import kind_for
 
     kind = "episode" if plan.kind == "podcast" else "essay"
     items = []

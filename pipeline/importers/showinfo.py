@@ -14,8 +14,8 @@ from urllib.parse import urljoin
 from pipeline.errors import Problem
 from pipeline.importers.records import FrontMatter, note
 from pipeline.importers.xmlsource import ITUNES, PODCAST, Document, q, text
-from pipeline.podcast.categories import CATEGORIES
 from pipeline.podcast.episode import PERSON_GROUPS, is_url
+from pipeline.support.podcast_categories import CATEGORIES
 
 LEGACY_CATEGORIES = {
     "Games & Hobbies": ("Leisure", ""),

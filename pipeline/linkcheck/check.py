@@ -241,7 +241,7 @@ def run(
     progress: Callable[[str], None] | None = None,
 ) -> CheckReport:
     """Scan the content, check its links, and save the cache (the I/O edge of the stage)."""
-    from pipeline.build.site import scan_sources
+    from pipeline.linkcheck.extract import scan_sources
     from pipeline.load.loader import load_site
 
     docs = scan_sources(config, content_dir)

@@ -22,6 +22,7 @@ from pipeline.podcast.chapters import chapters_document, chapters_from_body
 from pipeline.podcast.episode import generated_chapters_path
 from pipeline.podcast.show import cover_url, feed_url, show_guid
 from pipeline.support.paths import OutsideRoot, resolve_inside
+from pipeline.support.podcast_values import DESCRIPTION_MAX_BYTES
 from pipeline.support.text import clean
 from pipeline.syndication.common import summary_html
 
@@ -31,7 +32,6 @@ NAMESPACES = {
     "atom": "http://www.w3.org/2005/Atom",
     "content": "http://purl.org/rss/1.0/modules/content/",
 }
-DESCRIPTION_MAX_BYTES = 4000
 
 
 def _esc(text: str) -> str:
