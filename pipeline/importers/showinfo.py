@@ -3,6 +3,7 @@
 ``podcast:guid`` is kept exactly as the old feed has it: podcast indexes follow a show by it
 across moves, so it is never recomputed from the new feed URL. Categories are mapped to
 Apple's 2019 list (pre-2019 names and case variants included); any other is a warning.
+Google Play's ``googleplay:`` tags stand in where a feed has no ``itunes:`` one.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from urllib.parse import urljoin
 
 from pipeline.errors import Problem
 from pipeline.importers.records import FrontMatter, note
-from pipeline.importers.xmlsource import ITUNES, PODCAST, Document, q, text
+from pipeline.importers.xmlsource import GOOGLEPLAY, ITUNES, PODCAST, Document, q, text
 from pipeline.podcast.episode import PERSON_GROUPS, is_url
 from pipeline.support.podcast_categories import CATEGORIES
 
@@ -96,10 +97,14 @@ def show_settings(
         notes.append(note(source, doc.line(elem if elem is not None else channel), field, message))
 
     out["title"] = get("", "title")
-    out["description"] = get("", "description") or get(ITUNES, "summary")
+    out["description"] = (
+        get("", "description") or get(ITUNES, "summary") or get(GOOGLEPLAY, "description")
+    )
     out["language"] = get("", "language")
     image = channel.find(q(ITUNES, "image"))
     href = (image.get("href") or "").strip() if image is not None else ""
+    play = channel.find(q(GOOGLEPLAY, "image"))
+    href = href or ((play.get("href") or "").strip() if play is not None else "")
     href = href or text(channel.find("image/url"))
     if href:
         out["image"] = urljoin(base, href) if base else href
@@ -115,10 +120,10 @@ def show_settings(
             out["category"], out["subcategory"] = mapped
             if sub and not mapped[1]:
                 say(first, "itunes:category", f"subcategory {sub!r} of {top!r} not on Apple's list")
-    explicit = _yes(get(ITUNES, "explicit"))
+    explicit = _yes(get(ITUNES, "explicit") or get(GOOGLEPLAY, "explicit"))
     if explicit is not None:
         out["explicit"] = explicit
-    out["author"] = get(ITUNES, "author")
+    out["author"] = get(ITUNES, "author") or get(GOOGLEPLAY, "author")
     owner = channel.find(q(ITUNES, "owner"))
     if owner is not None:
         out["owner_name"] = text(owner.find(q(ITUNES, "name")))

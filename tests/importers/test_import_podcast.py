@@ -65,7 +65,10 @@ def test_import_build_feed_diff_keeps_every_guid_and_enclosure(
         data = source.read_bytes().replace(b"https://cdn.messy.example/2.mp3", audio.encode())
         source = home / "hostile.xml"
         source.write_bytes(data)
-    result = publish("import", "podcast", str(source))
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        source.read_bytes(), content_type="application/rss+xml"
+    )
+    result = publish("import", "podcast", httpserver.url_for("/feed.xml"))  # as from the host
     assert result.exit_code == 0, result.output
     built = publish("build")
     assert built.exit_code == 0, built.output
@@ -233,3 +236,18 @@ def test_relative_artwork_resolves_against_the_feed_url(home: Path, httpserver: 
         0,
         0,
     )
+
+
+def test_google_play_tags_stand_in_for_missing_itunes_ones(home: Path, tmp_path: Path) -> None:
+    source = tmp_path / "play.xml"
+    source.write_text(
+        '<rss version="2.0" xmlns:googleplay="http://www.google.com/schemas/play-podcasts/1.0">'
+        "<channel><title>P</title><googleplay:author>Play Author</googleplay:author>"
+        "<googleplay:description>From Play.</googleplay:description>"
+        "<googleplay:explicit>yes</googleplay:explicit>"
+        '<googleplay:image href="https://play.example/cover.jpg"/></channel></rss>'
+    )
+    assert publish("import", "podcast", str(source)).exit_code == 0
+    podcast = tomllib.loads((home / "publish.toml").read_text())["podcast"]
+    assert podcast["author"] == "Play Author" and podcast["description"] == "From Play."
+    assert podcast["explicit"] is True and podcast["image"] == "https://play.example/cover.jpg"
