@@ -13,6 +13,7 @@ from pipeline.render.slugs import github_slug
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*(?=\n)")
 _DASHES = re.compile(r"--+")
+_COUNT = re.compile(r"[0-9]{1,15}")
 _CLEAN_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _PAGE_SUFFIX = re.compile(r"\.(?:html?|php|aspx?)$")
 _BLOCK_START = re.compile(
@@ -100,3 +101,15 @@ def plain_summary(summary: str, content: str) -> str | None:
     if not summary or _TAG.search(summary) or summary == " ".join(content.split()):
         return None
     return summary
+
+
+def count(text: str) -> int | None:
+    """A whole number written in ASCII digits (at most 15: a byte count, seconds, an episode
+    number), else None; ``"²"`` or a 5,000-digit run is not one."""
+    return int(text) if _COUNT.fullmatch(text) else None
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``value`` as a report line shows it (quoted, like ``repr``), cut to ``limit``."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"

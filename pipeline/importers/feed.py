@@ -18,6 +18,7 @@ from pipeline.importers.common import (
     old_path,
     parse_date,
     plain_summary,
+    shown,
     slug_for,
 )
 from pipeline.importers.dating import place_undated
@@ -246,5 +247,5 @@ def read_feed(
     elif parsed.root.tag == q(ATOM, "feed"):
         _atom(r, parsed.root, parsed.line)
     else:
-        raise ValueError(f"root element {parsed.root.tag!r} is not an RSS or Atom feed")
+        raise ValueError(f"root element {shown(parsed.root.tag)} is not an RSS or Atom feed")
     return r.plan()

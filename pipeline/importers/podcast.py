@@ -15,10 +15,12 @@ from urllib.parse import urljoin
 
 from pipeline.errors import Problem
 from pipeline.importers.common import (
+    count,
     notes_body,
     old_path,
     parse_date,
     plain_summary,
+    shown,
     slug_for,
 )
 from pipeline.importers.dating import place_undated
@@ -140,7 +142,7 @@ def _episode(it: _Item, seen: dict[str, int]) -> dict[str, Any] | None:
         it.note("enclosure", "no enclosure URL: not an episode, not imported")
         return None
     if not is_url(url):
-        it.note("enclosure", f"enclosure URL {url!r} is not an absolute http(s) URL: not imported")
+        it.note("enclosure", f"URL {shown(url)} is not an absolute http(s) URL: not imported")
         return None
     guid_elem = it.find("", "guid")
     guid = text(guid_elem)
@@ -189,13 +191,14 @@ def _enclosure(it: _Item, front: dict[str, Any], enclosure: ET.Element | None, u
     assert enclosure is not None
     front["audio"] = url
     raw_length = (enclosure.get("length") or "").strip()
-    if raw_length.isdigit() and int(raw_length) > 0:
-        front["length"] = int(raw_length)
+    length = count(raw_length)
+    if length:
+        front["length"] = length
     else:  # apps need the size: the build asks the server (HEAD) and caches the answer
         it.note(
             "enclosure",
-            f"length {raw_length!r} is not a number of bytes: left out, the build asks the "
-            "server for the file's size",
+            f"length {shown(raw_length)} is not a number of bytes: left out, the build asks "
+            "the server for the file's size",
         )
     mime = (enclosure.get("type") or "").strip().lower()
     if not mime:
@@ -203,29 +206,31 @@ def _enclosure(it: _Item, front: dict[str, Any], enclosure: ET.Element | None, u
         it.note("enclosure", f"no type: {guessed} written (from the file name)")
         mime = guessed
     if mime in AUDIO_ALIASES:
-        it.note("enclosure", f"type {mime!r} written as {AUDIO_ALIASES[mime]!r} (Apple's name)")
+        it.note("enclosure", f"type {shown(mime)} written as {AUDIO_ALIASES[mime]!r} (Apple's)")
         mime = AUDIO_ALIASES[mime]
     if mime not in AUDIO_TYPES:
-        it.note("enclosure", f"type {mime!r} is not audio or video podcast apps play")
+        it.note("enclosure", f"type {shown(mime)} is not audio or video podcast apps play")
     front["type"] = mime
     raw = it.get(ITUNES, "duration")
     if not raw:
         front["duration"] = None
         return
-    seconds = parse_duration(raw) if not raw.isdigit() else float(raw)
-    if seconds is None or seconds <= 0:
-        it.note("duration", f"itunes:duration {raw!r} is not seconds or HH:MM:SS: left unknown")
+    whole = count(raw)
+    seconds = float(whole) if whole is not None else parse_duration(raw[:64])
+    if seconds is None or seconds <= 0 or len(raw) > 64:
+        it.note("duration", f"itunes:duration {shown(raw)} is not seconds or HH:MM:SS: unknown")
         front["duration"] = None
     else:
-        front["duration"] = int(raw) if raw.isdigit() else raw
+        front["duration"] = whole if whole is not None else raw
 
 
 def _positive(it: _Item, value: str, field: str) -> int | None:
     if not value:
         return None
-    if value.isdigit() and int(value) > 0:
-        return int(value)
-    it.note(field, f"{value!r} is not a positive whole number: left out")
+    number = count(value)
+    if number:
+        return number
+    it.note(field, f"{shown(value)} is not a positive whole number: left out")
     return None
 
 
@@ -241,7 +246,7 @@ def _itunes(it: _Item, front: dict[str, Any]) -> None:
         if kind in EPISODE_TYPES:
             front["episode_type"] = kind
         else:
-            it.note("episodeType", f"{kind!r} is not full, trailer or bonus: full written")
+            it.note("episodeType", f"{shown(kind)} is not full, trailer or bonus: full written")
     explicit = it.get(ITUNES, "explicit").lower()
     if explicit in ("yes", "true", "explicit"):
         front["explicit"] = True
@@ -252,7 +257,7 @@ def _itunes(it: _Item, front: dict[str, Any]) -> None:
     if href:
         absolute = urljoin(it.base, href) if it.base else href
         if absolute != href:
-            it.note("image", f"relative itunes:image {href!r} written as {absolute!r}")
+            it.note("image", f"relative itunes:image {shown(href)} written as {shown(absolute)}")
         problem = artwork.url_problem(absolute)
         if problem:
             it.note("image", f"{problem}: left out (the show's artwork is used)")
@@ -267,7 +272,7 @@ def _podcasting20(it: _Item, front: dict[str, Any]) -> None:
         if vtt_or_srt and is_url(url) and "transcript" not in front:
             front["transcript"] = url
             continue
-        it.note("transcript", f"{url!r} not kept: one .vtt or .srt transcript is published")
+        it.note("transcript", f"{shown(url)} not kept: one .vtt or .srt transcript is published")
     chapters = it.find(PODCAST, "chapters")
     if chapters is not None and is_url((chapters.get("url") or "").strip()):
         front["chapters"] = (chapters.get("url") or "").strip()
@@ -283,7 +288,7 @@ def _podcasting20(it: _Item, front: dict[str, Any]) -> None:
         try:
             bite: dict[str, Any] = {"start": float(start), "duration": float(length)}
         except ValueError:
-            it.note("soundbite", f"startTime {start!r} / duration {length!r}: left out")
+            it.note("soundbite", f"startTime {shown(start)} / duration {shown(length)}: left out")
             continue
         if text(elem):
             bite["title"] = text(elem)[:128]

@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from pipeline.importers.common import shown
 from pipeline.importers.records import FrontMatter
 from pipeline.support.tomledit import NotEdited, append_rows_if_unset, set_if_unset
 
@@ -38,11 +39,12 @@ def apply_settings(config_path: Path, settings: FrontMatter, *, dry_run: bool) -
                 )
             elif held != value:
                 notes.append(
-                    f"{config_path}: [podcast] {key} kept ({held!r}; the feed has {value!r})"
+                    f"{config_path}: [podcast] {key} kept ({shown(held)}; "
+                    f"the feed has {shown(value)})"
                 )
             continue
         if dry_run:
-            notes.append(f"{config_path}: [podcast] {key} would be set to {value!r}")
+            notes.append(f"{config_path}: [podcast] {key} would be set to {shown(value)}")
             continue
         try:
             if isinstance(value, list) and value and isinstance(value[0], dict):
@@ -55,5 +57,5 @@ def apply_settings(config_path: Path, settings: FrontMatter, *, dry_run: bool) -
                 line = f"a [[podcast.{key}]] table for each of {value!r}"
             notes.append(f"{config_path} was not edited: {exc}; add {line} to [podcast]")
             continue
-        notes.append(f"{config_path}: [podcast] {key} set to {value!r}")
+        notes.append(f"{config_path}: [podcast] {key} set to {shown(value)}")
     return notes

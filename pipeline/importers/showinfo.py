@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from pipeline.errors import Problem
+from pipeline.importers.common import shown
 from pipeline.importers.records import FrontMatter, note
 from pipeline.importers.xmlsource import GOOGLEPLAY, ITUNES, PODCAST, Document, q, text
 from pipeline.podcast.episode import PERSON_GROUPS, is_url
@@ -115,11 +116,12 @@ def show_settings(
         sub = (child.get("text") or "").strip() if child is not None else ""
         mapped = map_category(top, sub)
         if mapped is None:
-            say(first, "itunes:category", f"{top!r} is not on Apple's list: set category by hand")
+            say(first, "itunes:category", f"{shown(top)} is not on Apple's list: set it by hand")
         else:
             out["category"], out["subcategory"] = mapped
             if sub and not mapped[1]:
-                say(first, "itunes:category", f"subcategory {sub!r} of {top!r} not on Apple's list")
+                message = f"subcategory {shown(sub)} of {shown(top)} is not on Apple's list"
+                say(first, "itunes:category", message)
     explicit = _yes(get(ITUNES, "explicit") or get(GOOGLEPLAY, "explicit"))
     if explicit is not None:
         out["explicit"] = explicit

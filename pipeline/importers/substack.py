@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from pipeline.errors import Problem
-from pipeline.importers.common import notes_body, parse_date
+from pipeline.importers.common import notes_body, parse_date, shown
 from pipeline.importers.dating import place_undated
 from pipeline.importers.records import ImportedItem, ImportPlan, note
 
@@ -86,7 +86,7 @@ def read_substack(
         post_id = (row.get("post_id") or "").strip()
         number, _, slug = post_id.partition(".")
         if not number or not slug:
-            say("post_id", f"{post_id!r} is not <number>.<slug>: not imported")
+            say("post_id", f"{shown(post_id)} is not <number>.<slug>: not imported")
             skipped += 1
             continue
         kind = (row.get("type") or "newsletter").strip()

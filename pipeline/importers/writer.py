@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.errors import Problem
+from pipeline.importers.common import shown
 from pipeline.importers.records import ImportedItem, ImportPlan, WriteOutcome
 from pipeline.load.frontmatter import FrontMatterError, decode, split
 from pipeline.support.output import write_atomic, write_if_changed
@@ -146,7 +147,7 @@ def write_plan(
         elif item.key in known[item.section]:
             rel = known[item.section][item.key]
             kept.append(
-                Problem(rel, 1, "import", f"already holds GUID {item.key!r}: not overwritten")
+                Problem(rel, 1, "import", f"already holds GUID {shown(item.key)}: not overwritten")
             )
             continue
         else:
