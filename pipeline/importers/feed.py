@@ -144,7 +144,11 @@ def _rss(r: _Reader, root: ET.Element, line_of: Any) -> None:
         summary = plain_summary(description, encoded) if encoded else None
         if summary:
             front["description"] = summary
-        r.add(line_of(elem), guid, link, front, encoded or description)
+        line = line_of(elem)
+        if elem.find("enclosure") is not None:
+            message = "not kept: episodes come in with `import podcast`"
+            r.notes.append(note(r.source, line, "enclosure", message))
+        r.add(line, guid, link, front, encoded or description)
 
 
 def _atom(r: _Reader, root: ET.Element, line_of: Any) -> None:

@@ -88,3 +88,9 @@ def test_section_must_be_a_folder_name(home: Path) -> None:
     result = publish("import", "feed", str(IMPORTS / "blog.json"), "--section", "../out")
     assert result.exit_code == 3
     assert not (home / "content").exists()
+
+
+def test_a_feed_import_of_a_podcast_says_where_the_audio_goes(home: Path) -> None:
+    result = publish("import", "feed", str(IMPORTS / "buzzsprout.xml"))
+    assert result.exit_code == 0
+    assert "enclosure: not kept: episodes come in with `import podcast`" in result.stderr
