@@ -150,7 +150,7 @@ def _episode(it: _Item, seen: dict[str, int]) -> dict[str, Any] | None:
         what = "an empty <guid>" if guid_elem is not None else "no <guid>"
         it.note("guid", f"{what}: the enclosure URL is kept as its GUID (what apps key it by)")
         guid = url
-    elif guid in seen:
+    if guid in seen:
         it.note("guid", f"duplicate of the item at line {seen[guid]}: apps show one, not imported")
         return None
     seen[guid] = it.line

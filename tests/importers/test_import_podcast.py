@@ -251,3 +251,19 @@ def test_google_play_tags_stand_in_for_missing_itunes_ones(home: Path, tmp_path:
     podcast = tomllib.loads((home / "publish.toml").read_text())["podcast"]
     assert podcast["author"] == "Play Author" and podcast["description"] == "From Play."
     assert podcast["explicit"] is True and podcast["image"] == "https://play.example/cover.jpg"
+
+
+def test_two_guidless_items_with_one_enclosure_are_one_episode(home: Path, tmp_path: Path) -> None:
+    item = (
+        "<item><title>{t}</title><pubDate>Sat, 01 Jun 2024 10:00:00 +0000</pubDate>"
+        '<enclosure url="https://x.example/same.mp3" length="1" type="audio/mpeg"/></item>'
+    )
+    source = tmp_path / "twice.xml"
+    source.write_text(
+        f'<rss version="2.0"><channel><title>S</title>\n{item.format(t="A")}\n'
+        f"{item.format(t='B')}\n</channel></rss>"
+    )
+    result = publish("import", "podcast", str(source))
+    assert result.exit_code == 0
+    assert f"{source}:3: guid: duplicate of the item at line 2" in result.stderr
+    assert [p.name for p in (home / "content" / "episodes").iterdir()] == ["a.md"]
