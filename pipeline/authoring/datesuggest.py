@@ -19,7 +19,6 @@ import datetime as dt
 import json
 import re
 import subprocess
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from pipeline.config import Config
 from pipeline.load.frontmatter import FrontMatterError
 from pipeline.load.summary import feed_candidates, read_dates
 from pipeline.load.walk import iter_markdown, read_doc, relpath
+from pipeline.support.text import nfc
 
 SYNC_PATTERNS = (r"^GitBook: \[", r"^GITBOOK-", r"^Merge\b")
 """Commit subjects (regexes, searched) that mark sync commits, skipped by default."""
@@ -110,10 +110,6 @@ class SuggestReport:
     already_dated: tuple[str, ...] = ()
     """Candidate pages dated by front matter or the dates file: left alone."""
     warnings: tuple[str, ...] = field(default_factory=tuple)
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 # -- git ------------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ from pipeline.load.record import (
     stat_key,
     stat_text,
 )
-from pipeline.load.walk import own_folders, walk_markdown
+from pipeline.load.walk import markdown_among, own_folders, walk_markdown
 from pipeline.model import Item, Site
 from pipeline.support.output import write_atomic
 
@@ -159,7 +159,13 @@ def rendered_site(
     key = _key(cfg, content_dir, strict)
     ledger_path = content_dir / cfg.content.id_ledger
     ledger = stat_key(ledger_path)
-    walked = list(walk_markdown(content_dir, own_folders(cfg, content_dir)))
+    skip = own_folders(cfg, content_dir)
+    # the fingerprint's walk, when the caller made one, is the only walk of the content folder
+    walked = (
+        markdown_among(content_dir, stats, skip)
+        if stats
+        else list(walk_markdown(content_dir, skip))
+    )
     found = run.stats(walked, stats or {})
     state = _read(cache_dir, key) if use_snapshot else None
     if state is not None:

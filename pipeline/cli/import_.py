@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,8 +16,10 @@ from pipeline.cli.options import (
     content_options,
     format_option,
     handle_errors,
+    open_config,
     out_option,
     quiet_option,
+    resolve_cache_dir,
     warn,
 )
 from pipeline.errors import EXIT_CONTENT, ConfigError, ContentError, Problem
@@ -187,24 +190,26 @@ def _verify(
     quiet: bool,
 ) -> bool:
     """Build, then compare the source with the built feed; False unless all is kept."""
-    from pipeline.cli.build import build
+    from pipeline.build.gate import build_site
+    from pipeline.build.timings import Timings
+    from pipeline.cli.build import report_warnings
     from pipeline.importers.verify import built_feed
     from pipeline.importers.verify import verify as check
 
     if kind == "substack":
         warn("note: --verify compares feeds; a Substack archive is not one", quiet)
         return True
-    click.get_current_context().invoke(
-        build,
-        config_path=config_path,
-        content_dir=content_dir,
-        out_dir=out_dir,
-        cache_dir=None,
+    cfg, content = open_config(config_path, content_dir)
+    result = build_site(
+        cfg,
+        content,
+        out_dir,
+        now=datetime.now(UTC),
+        cache_dir=resolve_cache_dir(None),
         strict=False,
-        timings=False,
-        fmt="text",
-        quiet=True,
+        timings=Timings(time.perf_counter()),
     )
+    report_warnings(result.warnings, quiet)
     try:
         verdict = check(plan, data, built_feed(kind, data, out_dir))
     except ValueError as exc:

@@ -30,7 +30,7 @@ from pipeline.linkcheck.local import (
 from pipeline.linkcheck.remote import MediaExpectation, RemoteChecker, network_down
 from pipeline.linkcheck.results import BROKEN, LinkResult, Outcome
 from pipeline.model import LinkRef, Media, Site, SourceDoc
-from pipeline.support.paths import nfc
+from pipeline.support.text import nfc
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import errno
 import os
 import posixpath
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,6 +65,30 @@ def walk_markdown(root: Path, skip: frozenset[str] = frozenset()) -> Iterator[tu
         for name in sorted(filenames):
             if name.lower().endswith((".md", ".markdown")) and not name.startswith("."):
                 yield folder + name, where + name
+
+
+def markdown_among(
+    root: Path, paths: Iterable[str], skip: frozenset[str] = frozenset()
+) -> list[tuple[str, str]]:
+    """What :func:`walk_markdown` yields, picked from full paths a walk of the whole tree already
+    found in the same order (``os.walk``, sorted, top-down: the build's fingerprint), so a build
+    walks its content folder once."""
+    top = os.path.join(str(root), "")
+    out = []
+    for full in paths:
+        if not full.startswith(top):
+            continue
+        rel = full[len(top) :].replace(os.sep, "/")
+        folder, _, name = rel.rpartition("/")
+        if not name.lower().endswith((".md", ".markdown")) or name.startswith("."):
+            continue
+        parts = folder.split("/") if folder else []
+        if any(p.startswith(".") or p in SKIP_DIRS for p in parts):
+            continue
+        if any("/".join(parts[: i + 1]) in skip for i in range(len(parts))):
+            continue
+        out.append((rel, full))
+    return out
 
 
 def relpath(root: Path, path: Path) -> str:

@@ -25,7 +25,7 @@ import jinja2
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
 from pipeline.model import Item
-from pipeline.syndication.common import summary  # plain text; the HTML template escapes it
+from pipeline.syndication.common import lead  # plain text; the HTML template escapes it
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "newsletter"
 """Templates shipped with the package; a community overrides either file in its own folder."""
@@ -164,7 +164,7 @@ def _item_view(item: Item) -> dict[str, Any]:
         "url": item.url,
         "date": item.date,
         "date_text": _date_text(item.date),
-        "summary": summary(item),
+        "summary": lead(item),
         "description": item.description or "",
         "image": item.image or "",
         "authors": list(item.authors),
