@@ -94,3 +94,17 @@ def test_a_feed_import_of_a_podcast_says_where_the_audio_goes(home: Path) -> Non
     result = publish("import", "feed", str(IMPORTS / "buzzsprout.xml"))
     assert result.exit_code == 0
     assert "enclosure: not kept: episodes come in with `import podcast`" in result.stderr
+
+
+def test_links_to_an_old_url_resolve_through_the_alias(home: Path) -> None:
+    assert publish("import", "feed", str(IMPORTS / "wordpress.xml")).exit_code == 0
+    page = home / "content" / "about.md"
+    page.write_text(
+        "---\ntitle: About\n---\n\nSee [slugs](https://new.example.org/2024/06/09/slugs-and-"
+        "how-to-live-with-them/) and [gone](https://new.example.org/2024/06/09/nothing/).\n"
+    )
+    result = publish("links", "--offline", "--format", "json")
+    by_url = {r["url"]: r["status"] for r in json.loads(result.stdout)}
+    assert by_url["https://new.example.org/2024/06/09/slugs-and-how-to-live-with-them/"] == "ok"
+    assert by_url["https://new.example.org/2024/06/09/nothing/"] == "broken"
+    assert result.exit_code == 2  # the one broken link
