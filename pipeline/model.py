@@ -183,6 +183,12 @@ class Item:
     :class:`pipeline.build.site.HtmlSource`); empty when ``html`` is the rendered body."""
     digest: str = ""
     """Digest of everything an output made from this item depends on (set by rendering)."""
+    source_guid: str = ""
+    """The feed GUID an imported item had where it was published before (front matter
+    ``guid``): emitted exactly as it is, so readers and podcast apps see the same item."""
+    guid_permalink: bool = False
+    """``guid_permalink: true``: the kept GUID is the item's old permalink (RSS
+    ``isPermaLink="true"``)."""
 
     def evolve(self, **changes: Any) -> Item:
         """``dataclasses.replace`` without re-running ``__init__``: the build calls this for
@@ -194,7 +200,13 @@ class Item:
 
     @property
     def guid(self) -> str:
-        return guid_for(self.id)
+        """The GUID feeds emit: a kept ``guid`` as it is, else the one of the id."""
+        return self.source_guid or guid_for(self.id)
+
+    @property
+    def guid_is_permalink(self) -> str:
+        """The RSS ``isPermaLink`` value of :attr:`guid`."""
+        return "true" if self.source_guid and self.guid_permalink else "false"
 
     @property
     def is_feed_item(self) -> bool:

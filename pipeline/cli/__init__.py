@@ -23,6 +23,7 @@ COMMANDS = {
     "lint-feed": "pipeline.cli.lint_feed:lint_feed_command",
     "dates": "pipeline.cli.dates:dates",
     "feed-diff": "pipeline.cli.feed_diff:feed_diff",
+    "import": "pipeline.cli.import_:import_command",
 }
 """Command name -> ``module:attribute`` of its Click command."""
 

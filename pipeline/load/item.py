@@ -53,6 +53,8 @@ COMMON_KEYS = {
     "aliases",
     "layout",
     "weight",
+    "guid",
+    "guid_permalink",
 }
 
 
@@ -345,6 +347,7 @@ def _build_item(
             raise RuntimeError(f"{doc.source}: validated without the id ledger it needs")
         item_id = ledger.assign(doc.source, title, slug, existing)
     item_id = item_id.strip()
+    source_guid, guid_permalink = _kept_guid(chk, meta)
 
     if is_feed and not body.strip() and kind in ("essay", "update"):
         chk.error("body", "empty: the file has front matter but no text", line=parsed.body_line)
@@ -412,7 +415,24 @@ def _build_item(
         episode=episode,
         event=event,
         body_line=parsed.body_line,
+        source_guid=source_guid,
+        guid_permalink=guid_permalink,
     )
+
+
+def _kept_guid(chk: _Checker, meta: Mapping[str, Any]) -> tuple[str, bool]:
+    """``guid`` (the GUID an imported item had before, kept exactly) and ``guid_permalink``."""
+    guid = chk.string(meta, "guid")
+    if "guid" in meta and (guid is None or not guid.strip()):
+        chk.error("guid", "expected the item's old feed GUID, a non-empty string")
+        guid = None
+    permalink = meta.get("guid_permalink", False)
+    if not isinstance(permalink, bool):
+        chk.error("guid_permalink", f"expected true or false, got {permalink!r}")
+        permalink = False
+    if permalink and not guid:
+        chk.error("guid_permalink", "set only with 'guid' (the old permalink kept as GUID)")
+    return guid or "", permalink
 
 
 def _valid_date(text: str) -> bool:
