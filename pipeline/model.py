@@ -92,6 +92,31 @@ class Episode:
 
 
 @dataclass(frozen=True)
+class Moved:
+    """One occurrence of a recurring event held at another time or place (``overrides``)."""
+
+    original: datetime
+    """When the rule puts it: the iCalendar RECURRENCE-ID, in the event's zone."""
+    starts: datetime
+    ends: datetime | None
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """How an event repeats (``repeat``, ``until``, ``count``, ``except``, ``overrides``)."""
+
+    rule: str
+    """RFC 5545 RRULE value without UNTIL and COUNT, normalised (``FREQ=MONTHLY;BYDAY=1TH``)."""
+    until: datetime | None = None
+    """Last moment an occurrence may start, in the event's zone (inclusive)."""
+    count: int | None = None
+    skipped: tuple[datetime, ...] = ()
+    """Occurrences that do not take place (``except`` dates and cancelled overrides)."""
+    moved: tuple[Moved, ...] = ()
+
+
+@dataclass(frozen=True)
 class Event:
     """The calendar part of an item of kind ``event``."""
 
@@ -103,6 +128,8 @@ class Event:
     location: str | None = None
     url: str | None = None
     sequence: int = 0
+    repeat: Recurrence | None = None
+    """None for a one-off event."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +183,12 @@ class Item:
     :class:`pipeline.build.site.HtmlSource`); empty when ``html`` is the rendered body."""
     digest: str = ""
     """Digest of everything an output made from this item depends on (set by rendering)."""
+    source_guid: str = ""
+    """The feed GUID an imported item had where it was published before (front matter
+    ``guid``): emitted exactly as it is, so readers and podcast apps see the same item."""
+    guid_permalink: bool = False
+    """``guid_permalink: true``: the kept GUID is the item's old permalink (RSS
+    ``isPermaLink="true"``)."""
 
     def evolve(self, **changes: Any) -> Item:
         """``dataclasses.replace`` without re-running ``__init__``: the build calls this for
@@ -167,7 +200,13 @@ class Item:
 
     @property
     def guid(self) -> str:
-        return guid_for(self.id)
+        """The GUID feeds emit: a kept ``guid`` as it is, else the one of the id."""
+        return self.source_guid or guid_for(self.id)
+
+    @property
+    def guid_is_permalink(self) -> str:
+        """The RSS ``isPermaLink`` value of :attr:`guid`."""
+        return "true" if self.source_guid and self.guid_permalink else "false"
 
     @property
     def is_feed_item(self) -> bool:

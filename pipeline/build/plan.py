@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from pipeline.build.changesfeed import changes_files, changes_link, page_revisions
 from pipeline.build.site import HtmlSource
 from pipeline.build.state import (
     Manifest,
     build_salt,
 )
+from pipeline.build.upcomingfeed import next_dates_key, upcoming_files, upcoming_link
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.load.record import stat_key
@@ -158,6 +160,14 @@ def plan_outputs(
                 "ics",
             )
         )
+    if cfg.feeds.upcoming > 0:
+        for path, make, inputs, needs in upcoming_files(cfg, events, now, salt, html):
+            outputs.append(Output(path, make, inputs, needs=needs))
+        links.append(upcoming_link(cfg))
+    if cfg.feeds.changes:
+        for path, make, inputs in changes_files(cfg, content_dir, site, now, salt):
+            outputs.append(Output(path, make, inputs))
+        links.append(changes_link(cfg))
     episodes = tuple(i for i in items if i.episode is not None)
     if episodes:
         outputs.extend(_podcast_outputs(cfg, content_dir, episodes, previous, html, salt, out_dir))
@@ -172,6 +182,7 @@ def plan_outputs(
         )
     copies: list[tuple[Path, str]] = []
     home: Item | None = None
+    revised = page_revisions(cfg, content_dir, site, now) if cfg.site.pages else {}
     if cfg.site.pages:
         for item in (*items, *site.pages()):
             rel = page_path(cfg, item.url)
@@ -183,8 +194,13 @@ def plan_outputs(
                 outputs.append(
                     Output(
                         rel,
-                        _page_maker(cfg, item, html),
-                        inputs_digest(salt, item.digest),
+                        _page_maker(cfg, item, html, now, revised.get(item.source)),
+                        inputs_digest(
+                            salt,
+                            item.digest,
+                            revised.get(item.source),
+                            *next_dates_key(item, now),
+                        ),
                         needs=(item,),
                     )
                 )
@@ -261,8 +277,10 @@ def _constant(data: bytes) -> Callable[[], bytes]:
     return lambda: data
 
 
-def _page_maker(cfg: Config, item: Item, html: HtmlSource) -> Callable[[], bytes]:
-    return lambda: render_page(cfg, html.fill(item))
+def _page_maker(
+    cfg: Config, item: Item, html: HtmlSource, now: dt.datetime, revised: dt.datetime | None
+) -> Callable[[], bytes]:
+    return lambda: render_page(cfg, html.fill(item), now, revised)
 
 
 def assets_of(item: Item) -> list[str]:

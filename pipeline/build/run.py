@@ -29,6 +29,7 @@ from pipeline.build.state import (
     write_manifest,
 )
 from pipeline.build.timings import Timings
+from pipeline.build.upcomingfeed import falls_due
 from pipeline.build.write import WriteState, plan_jobs, remove_stale, write_all
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
@@ -227,6 +228,7 @@ def _build(
         due = [
             i.date for i in site.items if i.is_feed_item and not i.draft and i.date and i.date > now
         ]
+        due += falls_due(cfg, site.published(now), now)
         write_manifest(
             out_dir,
             Manifest(

@@ -81,6 +81,10 @@ def fingerprint(
     h.update(f"{code_digest()}\0{strict}\0{out_dir.resolve()}\0".encode())
     if cfg.path is not None and cfg.path.exists():
         h.update(cfg.path.read_bytes())
+    if cfg.feeds.changes:  # the changes feed follows git history, kept beside the content
+        from pipeline.revisions.history import history_key
+
+        h.update(history_key(content_dir).encode())
     root = os.path.join(str(content_dir), "")
     lines = []
     for dirpath, dirnames, filenames in os.walk(root):

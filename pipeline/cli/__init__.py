@@ -25,6 +25,7 @@ COMMANDS = {
     "feed-diff": "pipeline.cli.feed_diff:feed_diff",
     "init": "pipeline.cli.init:init",
     "completion": "pipeline.cli.completion:completion",
+    "import": "pipeline.cli.import_:import_command",
 }
 """Command name -> ``module:attribute`` of its Click command."""
 

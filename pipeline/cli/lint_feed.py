@@ -4,57 +4,24 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 import click
 import requests
 
 from pipeline.cli.options import format_option, handle_errors, quiet_option, warn
-from pipeline.errors import EXIT_CONTENT, PublishError
+from pipeline.errors import EXIT_CONTENT
 from pipeline.feedcheck import format_text, has_hard, lint_feed, summary_line
+from pipeline.support.fetch import DEADLINE, MAX_BYTES, TIMEOUT, read_source
 
-_TIMEOUT = 20.0
-_DEADLINE = 120.0
-"""Seconds a whole download may take: the timeout is per read, and a server may drip."""
-_MAX_BYTES = 200_000_000
-"""Largest feed read (decompressed): a 10,000-episode feed with full notes is under 100 MB."""
-
-
-class UnreadableFeed(PublishError):
-    """The feed could not be had: a bad path or URL is the input's fault (exit 2)."""
-
-    exit_code = EXIT_CONTENT
+_TIMEOUT = TIMEOUT
+_DEADLINE = DEADLINE
+_MAX_BYTES = MAX_BYTES
+"""Largest feed read (decompressed); the bounded read is :mod:`pipeline.support.fetch`."""
 
 
 def _read(source: str, session: requests.Session) -> bytes:
-    if source.startswith(("http://", "https://")):
-        return _fetch(source, session)
-    try:
-        return Path(source).read_bytes()
-    except OSError as exc:
-        raise UnreadableFeed(f"cannot read {source}: {exc.strerror or exc}") from None
-
-
-def _fetch(url: str, session: requests.Session) -> bytes:
-    """The body of ``url``, bounded in size (a gzip bomb is cut as it inflates) and time."""
-    started = time.monotonic()
-    try:
-        with session.get(url, timeout=_TIMEOUT, stream=True) as resp:
-            if resp.status_code >= 400:
-                raise UnreadableFeed(f"cannot fetch {url}: HTTP {resp.status_code}")
-            chunks, size = [], 0
-            for chunk in resp.iter_content(None):  # as it arrives: the deadline is checked
-                size += len(chunk)
-                if size > _MAX_BYTES:
-                    raise UnreadableFeed(f"cannot fetch {url}: more than {_MAX_BYTES} bytes")
-                if time.monotonic() - started > _DEADLINE:
-                    raise UnreadableFeed(f"cannot fetch {url}: not done after {_DEADLINE:g} s")
-                chunks.append(chunk)
-    except requests.RequestException as exc:
-        raise UnreadableFeed(f"cannot fetch {url}: {type(exc).__name__}") from None
-    return b"".join(chunks)
+    return read_source(source, session, max_bytes=_MAX_BYTES, deadline=_DEADLINE, timeout=_TIMEOUT)
 
 
 @click.command("lint-feed")

@@ -1,11 +1,12 @@
 """What subscribers would see change between two builds of the feeds.
 
 Reads RSS 2.0 (and 1.0), Atom 1.0 and JSON Feed 1.x with the standard library only, pairs the
-items of each feed by GUID and reports new items, removed items, changed titles, links and
-dates. A GUID change is the one change a feed reader cannot absorb: the item shows up again as
-unread, and podcast apps download the episode twice. It is detected when a new item's link, or
-its title and date, match an old item whose GUID is gone, and the report flags it loudly. Items
-without a GUID go by their link, else their title.
+items of each feed by GUID (the first item of a repeated one) and reports new and removed
+items, changed titles, links, dates and enclosure URLs. A GUID change is the one change a
+reader cannot absorb: the item shows up again as unread, and podcast apps download it twice.
+It is detected when a new item's link, or its title and date, match an old item whose GUID is
+gone, and the report flags it loudly. Items without a GUID go by their enclosure URL (as
+podcast apps key them), else their link, else their title.
 
 Stages: :func:`find_feeds` → :func:`parse_feed` → :func:`diff_feed` → :func:`diff_paths`
 (which merges the same change seen in several feeds), then ``render_*`` for stdout.
@@ -33,6 +34,7 @@ class ChangeKind(StrEnum):
 
     GUID = "guid"
     """The one change a reader cannot absorb: the item shows up again as new."""
+    ENCLOSURE = "enclosure"
     FEED_REMOVED = "feed-removed"
     REMOVED = "removed"
     TITLE = "title"
@@ -42,7 +44,7 @@ class ChangeKind(StrEnum):
     FEED_ADDED = "feed-added"
 
 
-GUID, FEED_REMOVED, REMOVED, TITLE, LINK, DATE, ADDED, FEED_ADDED = ChangeKind
+GUID, ENCLOSURE, FEED_REMOVED, REMOVED, TITLE, LINK, DATE, ADDED, FEED_ADDED = ChangeKind
 KINDS = tuple(ChangeKind)
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
@@ -61,6 +63,8 @@ class FeedItem:
     link: str
     date: datetime | None
     """Publication date, timezone-aware; ``None`` when absent or unreadable."""
+    enclosure: str = ""
+    """URL of the item's enclosure (a podcast episode's audio); '' when none."""
 
 
 @dataclass(frozen=True)
@@ -131,9 +135,12 @@ def _date(raw: str) -> datetime | None:
 
 def _rss_item(elem: ET.Element) -> FeedItem:
     link = _text(elem.find("link"))
-    guid = _text(elem.find("guid")) or link  # readers fall back to the link
+    found = elem.find("enclosure")
+    enclosure = (found.get("url") or "").strip() if found is not None else ""
+    # without a GUID, podcast apps key an episode by its enclosure URL, readers by the link
+    guid = _text(elem.find("guid")) or enclosure or link
     raw_date = _text(elem.find("pubDate")) or _text(elem.find(f"{_DC}date"))
-    return FeedItem(guid, _text(elem.find("title")), link, _date(raw_date))
+    return FeedItem(guid, _text(elem.find("title")), link, _date(raw_date), enclosure)
 
 
 def _rss1_item(elem: ET.Element) -> FeedItem:
@@ -144,14 +151,16 @@ def _rss1_item(elem: ET.Element) -> FeedItem:
 
 
 def _atom_entry(elem: ET.Element) -> FeedItem:
-    link = ""
+    link = enclosure = ""
     for candidate in elem.findall(f"{_ATOM}link"):
-        if candidate.get("rel", "alternate") == "alternate":
+        rel = candidate.get("rel", "alternate")
+        if rel == "alternate" and not link:
             link = candidate.get("href", "")
-            break
+        elif rel == "enclosure" and not enclosure:
+            enclosure = candidate.get("href", "").strip()
     raw_date = _text(elem.find(f"{_ATOM}published")) or _text(elem.find(f"{_ATOM}updated"))
     title = _text(elem.find(f"{_ATOM}title"))
-    return FeedItem(_text(elem.find(f"{_ATOM}id")), title, link, _date(raw_date))
+    return FeedItem(_text(elem.find(f"{_ATOM}id")), title, link, _date(raw_date), enclosure)
 
 
 def _json_item(obj: Mapping[str, Any]) -> FeedItem:
@@ -160,7 +169,10 @@ def _json_item(obj: Mapping[str, Any]) -> FeedItem:
         return str(value).strip() if value is not None else ""
 
     link = get("url")
-    return FeedItem(get("id") or link, get("title"), link, _date(get("date_published")))
+    attachments = obj.get("attachments")
+    first = attachments[0] if isinstance(attachments, list) and attachments else None
+    enclosure = str(first.get("url") or "").strip() if isinstance(first, dict) else ""
+    return FeedItem(get("id") or link, get("title"), link, _date(get("date_published")), enclosure)
 
 
 def _parse_xml(data: bytes, name: str, path: Path | str) -> Feed | None:
@@ -275,33 +287,24 @@ def diff_feed(old: Sequence[FeedItem], new: Sequence[FeedItem], name: str = "") 
     link (or, failing that, title) matches an unpaired old item is that item with a new GUID."""
     feeds = (name,) if name else ()
     old, new = _identified(old), _identified(new)
-    old_by_guid = {i.guid: i for i in old}
-    new_by_guid = {i.guid: i for i in new}
+    old_by_guid = {i.guid: i for i in reversed(old)}  # a GUID given twice: its first item
+    new_by_guid = {i.guid: i for i in reversed(new)}
     changes: list[Change] = []
-    for item in new:
+    for item in new_by_guid.values():
         before = old_by_guid.get(item.guid)
         if before is None:
             continue
-        if before.title != item.title:
-            changes.append(
-                Change(TITLE, item.guid, item.title, item.link, before.title, item.title, feeds)
-            )
-        if before.link != item.link:
-            changes.append(
-                Change(LINK, item.guid, item.title, item.link, before.link, item.link, feeds)
-            )
+        pairs = (
+            (TITLE, before.title, item.title),
+            (LINK, before.link, item.link),
+            (ENCLOSURE, before.enclosure, item.enclosure),
+        )
+        for kind, was, now in pairs:
+            if was != now:
+                changes.append(Change(kind, item.guid, item.title, item.link, was, now, feeds))
         if not _same_date(before.date, item.date):
-            changes.append(
-                Change(
-                    DATE,
-                    item.guid,
-                    item.title,
-                    item.link,
-                    _when(before.date),
-                    _when(item.date),
-                    feeds,
-                )
-            )
+            when = (_when(before.date), _when(item.date))
+            changes.append(Change(DATE, item.guid, item.title, item.link, *when, feeds))
     gone = [i for i in old if i.guid not in new_by_guid]
     for item in new:
         if item.guid in old_by_guid:
@@ -378,6 +381,7 @@ def diff_paths(old: Path, new: Path) -> FeedDiff:
 
 _LABELS = {
     GUID: "GUID CHANGED",
+    ENCLOSURE: "MEDIA MOVED",
     FEED_REMOVED: "feed removed",
     REMOVED: "removed",
     TITLE: "title changed",
@@ -398,8 +402,8 @@ def summary(diff: FeedDiff) -> str:
         f"{diff.count(TITLE)} retitled",
         f"{diff.count(DATE)} redated",
     ]
-    if diff.count(LINK):
-        parts.append(f"{diff.count(LINK)} relinked")
+    for kind, words in ((ENCLOSURE, "enclosure URLs changed"), (LINK, "relinked")):
+        parts += [f"{diff.count(kind)} {words}"] if diff.count(kind) else []
     if diff.count(FEED_ADDED) or diff.count(FEED_REMOVED):
         parts.append(f"{diff.count(FEED_ADDED)} feeds added, {diff.count(FEED_REMOVED)} removed")
     return f"Feed diff: {', '.join(parts)} ({diff.old_feeds} → {diff.new_feeds} feeds)"
@@ -417,6 +421,8 @@ def _detail(c: Change) -> str:
             f"{c.before} → {c.after}: readers will show it again as a new item "
             "(podcast apps re-download it)"
         )
+    if c.kind == ENCLOSURE:
+        return f"{c.before or '(none)'} → {c.after or '(none)'}: downloads follow the new URL"
     if c.kind in (TITLE, LINK, DATE):
         return f"{c.before!r} → {c.after!r}" if c.kind == TITLE else f"{c.before} → {c.after}"
     if c.kind in (FEED_ADDED, FEED_REMOVED):

@@ -64,10 +64,15 @@ class MediaRef:
 
 
 def permalinks_of(site: Site) -> dict[str, str]:
-    """Absolute permalink path -> content file, for mapping the site's own URLs."""
+    """Absolute permalink path -> content file, for mapping the site's own URLs; an item's
+    ``aliases`` (its old paths, kept by ``publish import``) map to it too."""
     from urllib.parse import urlsplit
 
-    return {urlsplit(i.url).path or "/": i.source for i in site.items if i.url}
+    found = {urlsplit(i.url).path or "/": i.source for i in site.items if i.url}
+    for item in site.items:
+        for alias in item.aliases:
+            found.setdefault("/" + alias.lstrip("/"), item.source)
+    return found
 
 
 def media_of(site: Site, base_url: str) -> list[MediaRef]:

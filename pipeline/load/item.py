@@ -18,6 +18,7 @@ from pipeline.errors import Problem
 from pipeline.load.foreign import INDEX_STEMS, is_section_page, jekyll_tags, untitled_page_title
 from pipeline.load.ids import IdLedger
 from pipeline.load.namelimits import kind_problem, name_problems
+from pipeline.load.repeat import REPEAT_KEYS, parse_repeat
 from pipeline.load.walk import RawDoc
 from pipeline.model import KIND_OF_SECTION, SECTION_OF_KIND, Event, Item
 from pipeline.podcast.episode import EPISODE_KEYS
@@ -53,6 +54,8 @@ COMMON_KEYS = {
     "aliases",
     "layout",
     "weight",
+    "guid",
+    "guid_permalink",
 }
 
 
@@ -74,7 +77,7 @@ GITBOOK_KEYS = {
 ``--strict`` builds a real handbook as it is. Not used by publish."""
 
 
-EVENT_KEYS = {"starts", "ends", "location", "url", "sequence", "timezone", "all_day"}
+EVENT_KEYS = {"starts", "ends", "location", "url", "sequence", "timezone", "all_day", *REPEAT_KEYS}
 
 
 KINDS = {*SECTION_OF_KIND, "page"}
@@ -347,6 +350,7 @@ def _build_item(
             raise RuntimeError(f"{doc.source}: validated without the id ledger it needs")
         item_id = ledger.assign(doc.source, title, slug, existing)
     item_id = item_id.strip()
+    source_guid, guid_permalink = _kept_guid(chk, meta)
 
     if is_feed and not body.strip() and kind in ("essay", "update"):
         chk.error("body", "empty: the file has front matter but no text", line=parsed.body_line)
@@ -414,7 +418,24 @@ def _build_item(
         episode=episode,
         event=event,
         body_line=parsed.body_line,
+        source_guid=source_guid,
+        guid_permalink=guid_permalink,
     )
+
+
+def _kept_guid(chk: _Checker, meta: Mapping[str, Any]) -> tuple[str, bool]:
+    """``guid`` (the GUID an imported item had before, kept exactly) and ``guid_permalink``."""
+    guid = chk.string(meta, "guid")
+    if "guid" in meta and (guid is None or not guid.strip()):
+        chk.error("guid", "expected the item's old feed GUID, a non-empty string")
+        guid = None
+    permalink = meta.get("guid_permalink", False)
+    if not isinstance(permalink, bool):
+        chk.error("guid_permalink", f"expected true or false, got {permalink!r}")
+        permalink = False
+    if permalink and not guid:
+        chk.error("guid_permalink", "set only with 'guid' (the old permalink kept as GUID)")
+    return guid or "", permalink
 
 
 def _valid_date(text: str) -> bool:
@@ -465,6 +486,10 @@ def _event(chk: _Checker, meta: Mapping[str, Any], tz: ZoneInfo, cfg: Config) ->
     url = chk.string(meta, "url")
     if url and not re.match(r"^https?://", url):
         chk.error("url", f"expected an absolute http(s) URL, got {url!r}")
+    n_before = len(chk.problems)
+    repeat = parse_repeat(meta, starts, ends, tz, chk.error)
+    if len(chk.problems) > n_before:
+        return None
     return Event(
         starts=starts,
         ends=ends,
@@ -473,4 +498,5 @@ def _event(chk: _Checker, meta: Mapping[str, Any], tz: ZoneInfo, cfg: Config) ->
         location=location,
         url=url,
         sequence=sequence,
+        repeat=repeat,
     )

@@ -26,7 +26,8 @@ from zoneinfo import ZoneInfo
 from pipeline import errors, model
 
 _ALLOWED = {
-    ("pipeline.model", name) for name in ("Episode", "Event", "Media", "Person", "Soundbite")
+    ("pipeline.model", name)
+    for name in ("Episode", "Event", "Media", "Person", "Soundbite", "Recurrence", "Moved")
 } | {
     ("pipeline.errors", "Problem"),
     ("datetime", "datetime"),

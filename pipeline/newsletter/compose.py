@@ -25,6 +25,7 @@ import jinja2
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
 from pipeline.model import Item
+from pipeline.support.recurrence import occurrence_text, upcoming
 from pipeline.syndication.common import lead  # plain text; the HTML template escapes it
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "newsletter"
@@ -159,7 +160,8 @@ def _date_text(value: datetime | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else ""
 
 
-def _item_view(item: Item) -> dict[str, Any]:
+def _item_view(item: Item, now: datetime | None) -> dict[str, Any]:
+    when, where = next_occurrence(item, now)
     return {
         "id": item.id,
         "title": item.title,
@@ -175,7 +177,21 @@ def _item_view(item: Item) -> dict[str, Any]:
         "section": item.section,
         "html": item.html,
         "extra": dict(item.extra),
+        "when": when,
+        "where": where,
     }
+
+
+def next_occurrence(item: Item, now: datetime | None) -> tuple[str, str]:
+    """(date, time and zone; place) of an event's next date at ``now`` (its first date when
+    ``now`` is None), or ("", "") for an item that is not an event or has no dates left."""
+    if item.event is None:
+        return "", ""
+    after = now if now is not None else item.event.starts
+    found = upcoming(item.event, after, 1)
+    if not found:
+        return "", ""
+    return occurrence_text(item.event, found[0]), found[0].location or ""
 
 
 def _format(template: str, values: Mapping[str, object], field: str, config: Config) -> str:
@@ -286,11 +302,13 @@ def compose(
     key: str | None = None,
     unsubscribe_link: str | None = None,
     templates: jinja2.Environment | None = None,
+    now: datetime | None = None,
 ) -> Digest:
     """Render the digest of ``items`` (non-empty, newest first).
 
     ``key`` pins the key of a digest claimed earlier (its items may have changed since);
-    ``unsubscribe_link`` is the backend's own merge tag (Buttondown, listmonk) when it has one.
+    ``unsubscribe_link`` is the backend's own merge tag (Buttondown, listmonk) when it has one;
+    ``now`` picks each event's next date (its first date when None).
     """
     if not items:
         raise ValueError("compose() needs at least one item")
@@ -333,7 +351,7 @@ def compose(
             "count": count,
             "list": nl.list_name,
         },
-        "items": [_item_view(i) for i in items],
+        "items": [_item_view(i, now) for i in items],
         "unsubscribe_url": unsubscribe,
     }
     env = templates or environment(config)

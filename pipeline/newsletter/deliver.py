@@ -125,7 +125,7 @@ def run_digest(
             return DigestRun(Action.NOTHING, nl.backend, warnings=warnings)
         chosen = get_backend() if test_to else None
         digest = compose(
-            config, items, unsubscribe_link=chosen.unsubscribe_link if chosen else None
+            config, items, unsubscribe_link=chosen.unsubscribe_link if chosen else None, now=now
         )
         paths = write_preview(config, digest, outbox, now)
         warnings += digest.warnings
@@ -162,7 +162,9 @@ def run_digest(
             items = tuple(by_id[i] for i in entry.items if i in by_id)
             progress(f"finishing digest {entry.key} (last state: {entry.state})")
             unfinished = (
-                compose(config, items, key=entry.key, unsubscribe_link=chosen.unsubscribe_link)
+                compose(
+                    config, items, key=entry.key, unsubscribe_link=chosen.unsubscribe_link, now=now
+                )
                 if items
                 else None
             )
@@ -183,7 +185,7 @@ def run_digest(
         warnings += selection.warnings
         if not items:
             return DigestRun(Action.NOTHING, chosen.name, healed=tuple(healed), warnings=warnings)
-        digest = compose(config, items, unsubscribe_link=chosen.unsubscribe_link)
+        digest = compose(config, items, unsubscribe_link=chosen.unsubscribe_link, now=now)
         warnings += digest.warnings
         paths = write_preview(config, digest, outbox, now)
         known = ledger.latest().get(digest.key)

@@ -155,6 +155,8 @@ def _stated_duration(ctx: _Context) -> float | None:
     if "duration" not in ctx.meta:
         return None
     value = ctx.meta["duration"]
+    if value is None:  # `duration: null`: unknown, said on purpose (an import from a feed without)
+        return None
     seconds = parse_duration(value) if isinstance(value, str) else _seconds(value)
     if seconds is None:
         ctx.bad("duration", f"expected seconds or HH:MM:SS, got {value!r}")
@@ -199,8 +201,8 @@ def _audio(
         if stated is None and "duration" not in ctx.meta:
             ctx.bad(
                 "audio",
-                "remote audio: state 'duration' (seconds or HH:MM:SS); it cannot be measured "
-                "without downloading the file",
+                "remote audio: state 'duration' (seconds or HH:MM:SS, or null when unknown); "
+                "it cannot be measured without downloading the file",
             )
         facts = MediaFacts(facts.mime_type, facts.length, stated)
     elif urlsplit(value).scheme:

@@ -186,7 +186,7 @@ def _item(w: _Writer, item: Item, config: Config) -> None:
     w.open("item")
     w.leaf("title", item.title)
     w.leaf("link", item.url)
-    w.leaf("guid", item.guid, isPermaLink="false")
+    w.leaf("guid", item.guid, isPermaLink=item.guid_is_permalink)
     if item.date is not None:
         w.leaf("pubDate", rfc822(item.date, gmt=True))
     w.leaf("description", summary(item))

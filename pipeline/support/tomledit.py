@@ -27,8 +27,9 @@ class NotEdited(Exception):
     """The file was left as it was; the message says why, to follow "<file> was not edited:"."""
 
 
-def set_if_unset(path: Path, table: str, key: str, value: str) -> bool:
-    """Set ``key = "value"`` in the top-level ``table`` of the TOML file ``path``.
+def set_if_unset(path: Path, table: str, key: str, value: str | bool | list[str]) -> bool:
+    """Set ``key = "value"`` (or ``= true``, ``= ["a", "b"]``) in the top-level ``table`` of
+    the TOML file ``path``.
 
     Returns False (and writes nothing) when the key already holds a non-empty value, True
     when it was written. Raises :class:`NotEdited` when the file cannot be edited safely.
@@ -42,7 +43,7 @@ def set_if_unset(path: Path, table: str, key: str, value: str) -> bool:
     current = before.get(table, {})
     if not isinstance(current, dict):
         raise NotEdited(f"{table!r} is not a table")
-    if current.get(key):
+    if current.get(key) not in (None, ""):
         return False
     expected = copy.deepcopy(before)
     expected.setdefault(table, {})[key] = value
@@ -59,7 +60,7 @@ def set_if_unset(path: Path, table: str, key: str, value: str) -> bool:
     return True
 
 
-def _candidates(text: str, table: str, key: str, value: str) -> Iterator[str]:
+def _candidates(text: str, table: str, key: str, value: str | bool | list[str]) -> Iterator[str]:
     """Ways to write ``text`` with the key set, each one line inserted or changed, in the
     file's own newline style; the caller keeps the first that parses to what it should.
 
@@ -97,6 +98,59 @@ def _candidates(text: str, table: str, key: str, value: str) -> Iterator[str]:
             for at in range(i1, i2):
                 yield "\n".join([*old[:at], line, *old[at + 1 :]])
         yield "\n".join(old[:i1] + new[j1:j2] + old[i2:])
+
+
+def append_rows_if_unset(path: Path, table: str, key: str, rows: list[dict[str, str]]) -> bool:
+    """Append ``rows`` as ``[[table.key]]`` tables at the end of the TOML file ``path``.
+
+    Returns False (and writes nothing) when ``table.key`` already holds a non-empty list. The
+    rest of the file is kept byte for byte, and the result must parse to the old values plus
+    the rows, or :class:`NotEdited` is raised (an inline ``table = {...}`` cannot grow so).
+    """
+    target = path.resolve()
+    try:
+        text = target.read_bytes().decode("utf-8")
+        before = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise NotEdited("it cannot be read as TOML") from exc
+    current = before.get(table, {})
+    if not isinstance(current, dict):
+        raise NotEdited(f"{table!r} is not a table")
+    if current.get(key):
+        return False
+    crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")
+    newline = "\r\n" if crlf else "\n"
+    header = f"[[{tomlkit.key(table).as_string()}.{tomlkit.key(key).as_string()}]]"
+    blocks = [
+        newline.join(
+            [
+                header,
+                *(
+                    f"{tomlkit.key(k).as_string()} = {tomlkit.item(v).as_string()}"
+                    for k, v in row.items()
+                ),
+            ]
+        )
+        for row in rows
+    ]
+    body = text if not text or text.endswith("\n") else text + newline
+    edited = body + newline + (newline + newline).join(blocks) + newline
+    expected = copy.deepcopy(before)
+    expected.setdefault(table, {})[key] = rows
+    if _parsed(edited) != expected:
+        raise NotEdited(f"adding [[{table}.{key}]] would change other values")
+    mode = os.stat(target).st_mode & 0o7777
+    if not mode & 0o222 or not os.access(target, os.W_OK):
+        raise NotEdited("it is read-only")
+    try:
+        write_atomic(target, edited.encode("utf-8"), mode=mode)
+    except OSError as exc:
+        raise NotEdited(f"writing it failed ({exc.strerror})") from exc
+    return True
+
+
+def _pair(key: str, value: str) -> str:
+    return f"{tomlkit.key(key).as_string()} = {tomlkit.item(value).as_string()}"
 
 
 def _parsed(text: str) -> dict[str, Any] | None:

@@ -208,3 +208,13 @@ def pages_of(items: Sequence[Item], limit: int) -> list[tuple[Item, ...]]:
     current, older = tuple(items[:limit]), list(reversed(items[limit:]))
     archives = [tuple(reversed(older[i : i + limit])) for i in range(0, len(older), limit)]
     return [current, *archives]
+
+
+def render_feed(
+    fmt: FeedFormat, cfg: Config, path: str, title: str, subtitle: str, items: Sequence[Item]
+) -> bytes:
+    """One whole feed document of ``items`` in ``fmt`` at ``path`` (under the feeds' base URL),
+    for the feeds written in one piece (changes, upcoming)."""
+    head = fmt.head(cfg, title, subtitle, items, FeedPage(f"{cfg.feeds_base}{path}"))
+    body = fmt.separator.encode().join(fmt.entry(i) for i in items)
+    return head.encode() + body + fmt.tail.encode()

@@ -3,12 +3,14 @@ so no link in a feed or a digest leads nowhere."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import html
 from urllib.parse import unquote, urlsplit
 
 from pipeline.config import Config
 from pipeline.model import Item
+from pipeline.support.recurrence import next_dates, repeat_text
 
 _STYLE = (
     "body{font:18px/1.6 Georgia,serif;max-width:42rem;margin:2rem auto;padding:0 1rem;"
@@ -47,11 +49,18 @@ def page_path(cfg: Config, url: str) -> str | None:
     return rel
 
 
-def render_page(cfg: Config, item: Item) -> bytes:
+def render_page(
+    cfg: Config, item: Item, now: dt.datetime | None = None, revised: dt.datetime | None = None
+) -> bytes:
+    """An item's page; a repeating event's lists its next dates at ``now`` (when given);
+    "Last updated" is its ``updated:``, else ``revised`` (its latest meaningful revision)."""
     e = html.escape
     meta = []
     if item.date and item.kind != "page":
         meta.append(item.date.strftime("%d %B %Y"))
+    last = item.updated or revised
+    if last is not None and (item.date is None or last.date() > item.date.date()):
+        meta.append(f"Last updated {last.day} {last:%B %Y}")
     if item.authors:
         meta.append(", ".join(item.authors))
     audio = ""
@@ -61,11 +70,22 @@ def render_page(cfg: Config, item: Item) -> bytes:
     event = ""
     if item.event:
         ev = item.event
-        when = ev.starts.strftime("%A %d %B %Y" if ev.all_day else "%A %d %B %Y, %H:%M %Z")
+        when = (
+            repeat_text(ev)
+            if ev.repeat
+            else ev.starts.strftime("%A %d %B %Y" if ev.all_day else "%A %d %B %Y, %H:%M %Z")
+        )
         event = f'<p class="meta">When: {e(when)}'
         if ev.location:
             event += f" · Where: {e(ev.location)}"
         event += "</p>\n"
+        if ev.repeat and now is not None:
+            dates = next_dates(ev, now)
+            event += (
+                '<p class="meta next">Next: ' + e("; ".join(dates)) + "</p>\n"
+                if dates
+                else '<p class="meta next">No dates to come.</p>\n'
+            )
     tags = "".join(f" <span>#{e(t)}</span>" for t in item.tags)
     doc = f"""<!doctype html>
 <html lang="{e(cfg.site.language)}">

@@ -65,7 +65,7 @@ def _item(item: Item) -> str:
         "<item>",
         el("title", clean(item.title)),
         el("link", item.url),
-        el("guid", item.guid, isPermaLink="false"),
+        el("guid", item.guid, isPermaLink=item.guid_is_permalink),
     ]
     if item.date:
         parts.append(el("pubDate", rfc822(item.date)))

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from pipeline.config import PodcastConfig, podcast_problems
+from pipeline.config import PodcastConfig
+from pipeline.config.podcast import podcast_problems
 from pipeline.podcast import artwork
 from pipeline.podcast.chapters import chapters_from_body, parse_timestamp
 from pipeline.podcast.show import cover_url, show_problems

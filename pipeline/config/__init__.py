@@ -11,24 +11,15 @@ import re
 import tomllib
 import types
 import typing
-import uuid
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.config.podcast import podcast_problems
 from pipeline.errors import ConfigError, Problem
 from pipeline.support.announce_config import AnnounceConfig, NotifyConfig, announce_problems
 from pipeline.support.paths import iri_to_uri, url_error
-from pipeline.support.podcast_categories import category_problem
-from pipeline.support.podcast_values import (
-    DESCRIPTION_MAX_BYTES,
-    EMAIL,
-    HTTP_URL,
-    LANGUAGE,
-    MEDIUMS,
-    RRULE,
-)
 
 
 @dataclass(frozen=True)
@@ -86,6 +77,14 @@ class FeedsConfig:
     """Tags that get their own feeds; ``["*"]`` for every tag."""
     limit: int = 0
     """Items per feed document; 0 keeps every item. Older items go to RFC 5005 archives."""
+    changes: bool = False
+    """Publish ``changes/atom.xml`` and ``changes/rss.xml``: an entry per meaningful revision
+    of a page, from git history (needs the full history: ``fetch-depth: 0`` in CI)."""
+    changes_limit: int = 50
+    """Revisions the changes feed keeps (the newest)."""
+    upcoming: int = 0
+    """Publish ``upcoming/atom.xml`` and ``upcoming/rss.xml`` listing the next N dates of the
+    events (repeating ones expanded); 0: no such feed."""
 
 
 @dataclass(frozen=True)
@@ -451,50 +450,3 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def podcast_problems(podcast: PodcastConfig) -> list[tuple[str, str]]:
-    """``(key, message)`` for ``[podcast]`` values that are set but wrong (load-time checks)."""
-    out: list[tuple[str, str]] = []
-    if podcast.category or podcast.subcategory:
-        top = category_problem(podcast.category)
-        sub = None if top else category_problem(podcast.category, podcast.subcategory)
-        if top or sub:
-            out.append(("category" if top else "subcategory", top or sub or ""))
-    if podcast.owner_email and not EMAIL.match(podcast.owner_email):
-        out.append(("owner_email", f"expected an email address, got {podcast.owner_email!r}"))
-    if podcast.language and not LANGUAGE.match(podcast.language):
-        out.append(
-            ("language", f"expected an ISO 639 code like en or en-us, got {podcast.language!r}")
-        )
-    if podcast.guid:
-        try:
-            uuid.UUID(podcast.guid)
-        except ValueError:
-            out.append(("guid", f"expected a UUID, got {podcast.guid!r}"))
-    if podcast.medium and podcast.medium.removesuffix("L") not in MEDIUMS:
-        out.append(("medium", f"expected one of {', '.join(MEDIUMS)}, got {podcast.medium!r}"))
-    if len(podcast.description.encode("utf-8")) > DESCRIPTION_MAX_BYTES:
-        out.append(
-            (
-                "description",
-                f"at most {DESCRIPTION_MAX_BYTES} bytes, got "
-                f"{len(podcast.description.encode('utf-8'))}",
-            )
-        )
-    if len(podcast.funding_text) > 128:
-        out.append(("funding_text", "at most 128 characters"))
-    for key in ("new_feed_url", "funding_url", "license_url"):
-        value = getattr(podcast, key)
-        if value and not HTTP_URL.match(value):
-            out.append((key, f"expected an absolute http(s) URL, got {value!r}"))
-    if podcast.license_url and not podcast.license:
-        out.append(("license", "license_url needs a license name"))
-    if podcast.update_frequency and not RRULE.match(podcast.update_frequency):
-        out.append(("update_frequency", "expected an RFC 5545 RRULE such as FREQ=MONTHLY"))
-    for feed_guid in podcast.podroll:
-        try:
-            uuid.UUID(feed_guid)
-        except ValueError:
-            out.append(("podroll", f"expected podcast:guid UUIDs, got {feed_guid!r}"))
-    return out

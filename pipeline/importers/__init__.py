@@ -1,0 +1,60 @@
+"""``publish import``: bring a podcast, a blog or a newsletter here without losing a subscriber.
+
+Read → plan → write. A reader turns a source into an :class:`ImportPlan` (one
+:class:`ImportedItem` per episode or post, show settings, and per-item notes at
+``source:line``): :mod:`.podcast` (an RSS podcast feed, with :mod:`.showinfo` for the
+channel), :mod:`.feed` (RSS, Atom, JSON Feed) and :mod:`.substack` (an export archive).
+:mod:`.writer` writes the plan into the content tree idempotently (the import ledger),
+:mod:`.settings` the show into ``publish.toml``. XML is read by :mod:`.xmlsource` (no
+entities, lines kept); fetching is :mod:`pipeline.support.fetch`'s bounded read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+
+from pipeline.importers.feed import read_feed
+from pipeline.importers.podcast import read_podcast
+from pipeline.importers.records import ImportedItem, ImportPlan, WriteOutcome
+from pipeline.importers.substack import read_substack
+from pipeline.importers.xmlsource import UnsafeXml, parse_xml
+
+KINDS = ("podcast", "feed", "substack")
+
+
+def read_source(
+    kind: str,
+    data: bytes,
+    source: str,
+    *,
+    since: datetime | None = None,
+    base: str = "",
+    old_url: str = "",
+) -> ImportPlan:
+    """The plan of ``data`` read as ``kind``; ValueError (with what is wrong) when unreadable.
+    ``base`` resolves a podcast feed's relative URLs; ``old_url`` is a Substack
+    publication's address (for its posts' GUIDs)."""
+    if kind == "podcast":
+        return read_podcast(parse_xml(data), source, since=since, base=base)
+    if kind == "substack":
+        return read_substack(data, source, since=since, old_url=old_url)
+    return read_feed(data, source, since=since)
+
+
+def into_section(plan: ImportPlan, section: str) -> ImportPlan:
+    """``plan`` written into the folder ``section``; where that folder alone would not make
+    its items episodes or essays, each says so with a ``kind`` key."""
+    from pipeline.load.item import kind_for
+
+    kind = "episode" if plan.kind == "podcast" else "essay"
+    items = []
+    for item in plan.items:
+        front = item.front
+        if kind_for(f"{section}/{item.slug}.md", {}) != kind:
+            front = (front[0], ("kind", kind), *front[1:])
+        items.append(dataclasses.replace(item, section=section, front=front))
+    return dataclasses.replace(plan, items=tuple(items))
+
+
+__all__ = ["KINDS", "ImportPlan", "ImportedItem", "UnsafeXml", "WriteOutcome", "read_source"]

@@ -1,0 +1,115 @@
+"""What the podcast and feed readers share: dates, show notes as a body, slugs, old links."""
+
+from __future__ import annotations
+
+import email.utils
+import html
+import posixpath
+import re
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from pipeline.render.slugs import github_slug
+
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*(?=\n)")
+_DASHES = re.compile(r"--+")
+_COUNT = re.compile(r"[0-9]{1,15}")
+_CLEAN_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_PAGE_SUFFIX = re.compile(r"\.(?:html?|php|aspx?)$")
+_BLOCK_START = re.compile(
+    r"<(?:address|article|aside|blockquote|center|details|dialog|div|dl|fieldset|figure|"
+    r"footer|h[1-6]|header|hr|main|menu|nav|ol|p|section|table|ul)(?:[\s/>]|$)",
+    re.I,
+)
+"""Tags that open a CommonMark HTML block (kind 6) which only a blank line ends."""
+_TAG = re.compile(r"<[A-Za-z!/]")
+
+
+def parse_date(raw: str) -> datetime | None:
+    """An aware datetime from an RFC 822 (RSS) or ISO 8601 (Atom, JSON Feed) date, keeping
+    its offset; None when absent or unreadable. A date without a zone is read as UTC."""
+    raw = " ".join(raw.split())
+    if not raw:
+        return None
+    parsed: datetime | None
+    try:
+        parsed = datetime.fromisoformat(raw[:-1] + "+00:00" if raw.endswith("Z") else raw)
+    except ValueError:
+        try:
+            parsed = email.utils.parsedate_to_datetime(raw)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    if not 1970 <= parsed.year <= 9000:
+        return None
+    return parsed
+
+
+def notes_body(notes: str, *, plain: bool | None = None) -> str:
+    """Show notes or a post's HTML as a Markdown body that renders to the same HTML.
+
+    HTML is kept as one CommonMark HTML block with no blank line (read raw, so no ``*`` or
+    ``_`` in it becomes emphasis): as it is when it starts with a block tag such as ``<p>``,
+    else inside a ``<div>``; a blank line becomes ``&#10;`` (whitespace to a reader, a line
+    break inside ``<pre>``). Plain text becomes escaped
+    paragraphs with its line breaks. ``plain`` says which it is (default: HTML when the
+    text holds a tag)."""
+    notes = notes.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not notes:
+        return ""
+    if plain if plain is not None else not _TAG.search(notes):
+        paragraphs = [p.strip() for p in re.split(r"\n[ \t]*\n", notes) if p.strip()]
+        notes = "\n".join(
+            "<p>" + html.escape(p, quote=False).replace("\n", "<br>\n") + "</p>" for p in paragraphs
+        )
+    kept = _BLANK_LINE.sub("\n&#10;", notes)
+    if _BLOCK_START.match(kept):  # already one raw HTML block: kept byte for byte
+        return kept + "\n"
+    return f"<div>\n{kept}\n</div>\n"
+
+
+def slug_for(title: str, fallback: str, link: str = "") -> str:
+    """A file name stem: the last segment of the item's old link when it is already a slug
+    (the page keeps its name, ``/2024/06/09/slugs/`` → ``slugs``), else GitHub's heading slug
+    of the title (cut to 80 characters), else of ``fallback``."""
+    segment = posixpath.basename(urlsplit(link).path.rstrip("/")) if link else ""
+    segment = _PAGE_SUFFIX.sub("", segment)
+    if _CLEAN_SLUG.fullmatch(segment) and len(segment) <= 80:
+        return segment
+    for text in (title, fallback):
+        slug = _DASHES.sub("-", github_slug(text))[:80].strip("-")
+        if slug:
+            return slug
+    return "item"
+
+
+def old_path(link: str) -> str | None:
+    """The path of an item's old link, kept as an alias (what redirect pages and the link
+    checker map); None for a link without one."""
+    parts = urlsplit(link.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    path = parts.path or "/"
+    return path if path != "/" else None
+
+
+def plain_summary(summary: str, content: str) -> str | None:
+    """A feed's short description kept as the item's ``description`` when it is text (no
+    markup) and not the content itself; None otherwise (the build then summarises the body)."""
+    summary = " ".join(summary.split())
+    if not summary or _TAG.search(summary) or summary == " ".join(content.split()):
+        return None
+    return summary
+
+
+def count(text: str) -> int | None:
+    """A whole number written in ASCII digits (at most 15: a byte count, seconds, an episode
+    number), else None; ``"²"`` or a 5,000-digit run is not one."""
+    return int(text) if _COUNT.fullmatch(text) else None
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``value`` as a report line shows it (quoted, like ``repr``), cut to ``limit``."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"

@@ -1,0 +1,255 @@
+"""Reading any RSS 2.0, Atom 1.0 or JSON Feed 1.x (a blog, a Substack or Ghost publication)
+into posts: each keeps its GUID/id (emitted again as it was), its old link as an alias, its
+dates, authors, tags and full content where the feed has it."""
+
+from __future__ import annotations
+
+import copy
+import html
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from pipeline.errors import Problem
+from pipeline.importers.common import (
+    notes_body,
+    old_path,
+    parse_date,
+    plain_summary,
+    shown,
+    slug_for,
+)
+from pipeline.importers.dating import place_undated
+from pipeline.importers.records import ImportedItem, ImportPlan, note
+from pipeline.importers.xmlsource import ATOM, CONTENT, DC, parse_xml, q, text
+from pipeline.podcast.episode import is_url
+
+_ORDER = (
+    "title",
+    "date",
+    "updated",
+    "draft",
+    "id",
+    "guid",
+    "guid_permalink",
+    "description",
+    "authors",
+    "tags",
+    "aliases",
+)
+
+
+class _Reader:
+    def __init__(self, source: str, section: str, since: datetime | None) -> None:
+        self.source = source
+        self.section = section
+        self.since = since
+        self.notes: list[Problem] = []
+        self.pending: list[tuple[int, dict[str, Any]]] = []
+        self.seen: dict[str, str] = {}
+        self.skipped = 0
+
+    def add(
+        self,
+        line: int,
+        guid: str,
+        link: str,
+        front: dict[str, Any],
+        body: str,
+        plain: bool | None = None,
+        label: str = "",
+    ) -> None:
+        """Check and keep one post (``front`` holds title, date and the rest). ``label``
+        names it where a line does not (``items[3]`` of a JSON Feed)."""
+
+        def say(field: str, message: str) -> None:
+            self.notes.append(note(self.source, line, f"{label} {field}".strip(), message))
+
+        if not guid:
+            if not link:
+                say("id", "no id and no link: not imported")
+                self.skipped += 1
+                return
+            say("id", "no id: its link is kept as GUID")
+            guid = link
+        if guid in self.seen:
+            say("id", f"duplicate of the item at {self.seen[guid]}: readers show one, not imported")
+            self.skipped += 1
+            return
+        self.seen[guid] = label or f"line {line}"
+        date = front.get("date")
+        if isinstance(date, datetime) and self.since is not None and date < self.since:
+            return
+        if not front.get("title"):
+            front["title"] = link or guid
+            say("title", "missing: its link is the title")
+        front["id"] = guid
+        front["guid"] = guid
+        front["_link"] = link
+        alias = old_path(link)
+        if alias:
+            front["aliases"] = [alias]
+        if not body.strip():
+            say("content", "no content in the feed: a link to the old post is written as its body")
+            title = html.escape(str(front["title"]))
+            body = f'<p><a href="{html.escape(link)}">{title}</a></p>' if is_url(link) else guid
+            plain = None
+        front["_body"] = notes_body(body, plain=plain)
+        self.pending.append((line, front))
+
+    def plan(self) -> ImportPlan:
+        self.skipped += place_undated(self.pending, self.source, self.notes, "date")
+        items = []
+        for line, front in self.pending:
+            body = str(front.pop("_body"))
+            link = str(front.pop("_link"))
+            ordered = tuple((k, front[k]) for k in _ORDER if k in front)
+            guid = str(front["guid"])
+            slug = slug_for(str(front["title"]), guid, link)
+            items.append(ImportedItem(guid, self.section, slug, ordered, body, line))
+        return ImportPlan(self.source, "feed", tuple(items), (), tuple(self.notes), self.skipped)
+
+
+def _dates(front: dict[str, Any], published: str, updated: str) -> None:
+    date = parse_date(published) or parse_date(updated)
+    if date is not None:
+        front["date"] = date
+    changed = parse_date(updated)
+    if changed is not None and date is not None and changed > date:
+        front["updated"] = changed.isoformat()
+
+
+def _rss(r: _Reader, root: ET.Element, line_of: Any) -> None:
+    channel = root.find("channel")
+    for elem in channel.findall("item") if channel is not None else []:
+        guid_elem = elem.find("guid")
+        guid, link = text(guid_elem), text(elem.find("link"))
+        front: dict[str, Any] = {"title": text(elem.find("title"))}
+        _dates(front, text(elem.find("pubDate")) or text(elem.find(q(DC, "date"))), "")
+        permalink = (guid_elem.get("isPermaLink") or "") if guid_elem is not None else ""
+        if guid and (permalink.lower() == "true" or (not permalink and is_url(guid))):
+            front["guid_permalink"] = True
+        authors = [text(a) for a in elem.findall(q(DC, "creator"))] or [text(elem.find("author"))]
+        if any(authors):
+            front["authors"] = [a for a in authors if a]
+        tags = [text(c) for c in elem.findall("category") if text(c)]
+        if tags:
+            front["tags"] = tags
+        encoded, description = (
+            text(elem.find(q(CONTENT, "encoded"))),
+            text(elem.find("description")),
+        )
+        summary = plain_summary(description, encoded) if encoded else None
+        if summary:
+            front["description"] = summary
+        line = line_of(elem)
+        if elem.find("enclosure") is not None:
+            message = "not kept: episodes come in with `import podcast`"
+            r.notes.append(note(r.source, line, "enclosure", message))
+        r.add(line, guid, link, front, encoded or description)
+
+
+def _atom(r: _Reader, root: ET.Element, line_of: Any) -> None:
+    for elem in root.findall(q(ATOM, "entry")):
+        link = ""
+        for candidate in elem.findall(q(ATOM, "link")):
+            if candidate.get("rel", "alternate") == "alternate":
+                link = (candidate.get("href") or "").strip()
+                break
+        title = elem.find(q(ATOM, "title"))
+        is_html = title is not None and title.get("type") == "html"
+        front: dict[str, Any] = {"title": html.unescape(text(title)) if is_html else text(title)}
+        _dates(front, text(elem.find(q(ATOM, "published"))), text(elem.find(q(ATOM, "updated"))))
+        authors = [text(a.find(q(ATOM, "name"))) for a in elem.findall(q(ATOM, "author"))]
+        if any(authors):
+            front["authors"] = [a for a in authors if a]
+        tags = [c.get("term", "").strip() for c in elem.findall(q(ATOM, "category"))]
+        if any(tags):
+            front["tags"] = [t for t in tags if t]
+        content = elem.find(q(ATOM, "content"))
+        summary = elem.find(q(ATOM, "summary"))
+        if content is None:
+            content = summary
+        elif summary is not None and summary.get("type", "text") == "text":
+            kept = plain_summary(text(summary), text(content))
+            if kept:
+                front["description"] = kept
+        body = ""
+        if content is not None:
+            body = _xhtml(content) if content.get("type") == "xhtml" else text(content)
+        r.add(line_of(elem), text(elem.find(q(ATOM, "id"))), link, front, body)
+
+
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def _xhtml(content: ET.Element) -> str:
+    """The HTML inside an Atom ``type="xhtml"`` content (its wrapping ``div`` dropped)."""
+    holder = copy.deepcopy(content)
+    for el in holder.iter():
+        if isinstance(el.tag, str) and el.tag.startswith(_XHTML):
+            el.tag = el.tag[len(_XHTML) :]
+    inner = holder[0] if len(holder) == 1 and holder[0].tag == "div" else holder
+    parts = [html.escape(inner.text or "", quote=False)]
+    parts.extend(ET.tostring(c, encoding="unicode", method="html") for c in inner)
+    return "".join(parts)
+
+
+def _names(obj: Mapping[str, Any]) -> list[str]:
+    authors = obj.get("authors")
+    if not isinstance(authors, list):
+        authors = [obj.get("author")] if isinstance(obj.get("author"), dict) else []
+    return [str(a["name"]).strip() for a in authors if isinstance(a, dict) and a.get("name")]
+
+
+def _json(r: _Reader, doc: Mapping[str, Any]) -> None:
+    items = doc.get("items")
+    for n, obj in enumerate(items if isinstance(items, list) else [], 1):
+        if not isinstance(obj, dict):
+            r.notes.append(note(r.source, 1, f"items[{n}]", "not an object: not imported"))
+            r.skipped += 1
+            continue
+        front: dict[str, Any] = {"title": str(obj.get("title") or "").strip()}
+        _dates(front, str(obj.get("date_published") or ""), str(obj.get("date_modified") or ""))
+        if _names(obj):
+            front["authors"] = _names(obj)
+        tags = obj.get("tags")
+        if isinstance(tags, list) and tags:
+            front["tags"] = [str(t) for t in tags if str(t).strip()]
+        body = str(obj.get("content_html") or "")
+        plain = None
+        if not body and obj.get("content_text"):
+            body, plain = str(obj["content_text"]), True
+        if isinstance(obj.get("summary"), str) and (kept := plain_summary(obj["summary"], body)):
+            front["description"] = kept
+        guid = str(obj.get("id") or "").strip()
+        r.add(1, guid, str(obj.get("url") or "").strip(), front, body, plain, f"items[{n}]")
+
+
+def read_feed(
+    data: bytes, source: str, *, section: str = "essays", since: datetime | None = None
+) -> ImportPlan:
+    """The posts of an RSS, Atom or JSON Feed document. XML items are reported at their
+    line, JSON Feed items by their position (``items[n]``)."""
+    r = _Reader(source, section, since)
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
+        try:
+            doc = json.loads(data.decode("utf-8-sig"))
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            raise ValueError(f"not valid JSON: {exc}") from None
+        if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith(
+            "https://jsonfeed.org/version/"
+        ):
+            raise ValueError("a JSON document that is not a JSON Feed")
+        _json(r, doc)
+        return r.plan()
+    parsed = parse_xml(data)
+    if parsed.root.tag == "rss":
+        _rss(r, parsed.root, parsed.line)
+    elif parsed.root.tag == q(ATOM, "feed"):
+        _atom(r, parsed.root, parsed.line)
+    else:
+        raise ValueError(f"root element {shown(parsed.root.tag)} is not an RSS or Atom feed")
+    return r.plan()

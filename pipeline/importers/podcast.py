@@ -1,0 +1,297 @@
+"""Reading a podcast's RSS feed (as real hosts write it) into episodes and show settings.
+
+Every episode keeps what podcast apps know it by: the ``<guid>`` string and its
+``isPermaLink``, the enclosure URL, length and type, and its date with its offset. Whatever
+the source gets wrong is reported per item at ``source:line`` with what was done about it.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import xml.etree.ElementTree as ET
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin
+
+from pipeline.errors import Problem
+from pipeline.importers.common import (
+    count,
+    notes_body,
+    old_path,
+    parse_date,
+    plain_summary,
+    shown,
+    slug_for,
+)
+from pipeline.importers.dating import place_undated
+from pipeline.importers.records import ImportedItem, ImportPlan, note
+from pipeline.importers.showinfo import person_of, show_settings
+from pipeline.importers.xmlsource import CONTENT, ITUNES, PODCAST, Document, q, text
+from pipeline.podcast import artwork
+from pipeline.podcast.chapters import parse_duration
+from pipeline.podcast.episode import EPISODE_TYPES, is_url
+from pipeline.podcast.media import AUDIO_TYPES
+
+AUDIO_ALIASES = {
+    "audio/mp3": "audio/mpeg",
+    "audio/mpeg3": "audio/mpeg",
+    "audio/x-mp3": "audio/mpeg",
+    "audio/x-mpeg": "audio/mpeg",
+    "audio/m4a": "audio/x-m4a",
+    "audio/aac": "audio/x-m4a",
+    "audio/x-wav": "audio/wav",
+}
+"""Types hosts write for MP3 and M4A that Apple does not list: apps play them as these."""
+
+
+class _Item:
+    """What one ``<item>`` gives, and the notes about it."""
+
+    def __init__(self, doc: Document, elem: ET.Element, source: str, base: str) -> None:
+        self.elem = elem
+        self.line = doc.line(elem)
+        self.source = source
+        self.base = base
+        self.notes: list[Problem] = []
+
+    def note(self, field: str, message: str) -> None:
+        self.notes.append(note(self.source, self.line, field, message))
+
+    def find(self, ns: str, local: str) -> ET.Element | None:
+        return self.elem.find(q(ns, local)) if ns else self.elem.find(local)
+
+    def get(self, ns: str, local: str) -> str:
+        return text(self.find(ns, local))
+
+
+def read_podcast(
+    doc: Document, source: str, *, since: datetime | None = None, base: str = ""
+) -> ImportPlan:
+    """The episodes and ``[podcast]`` settings of a podcast RSS document.
+
+    ``base`` resolves relative URLs (the feed's own URL when it was fetched); ``since``
+    leaves out episodes published before it.
+    """
+    channel = doc.root.find("channel") if doc.root.tag == "rss" else None
+    if channel is None:
+        raise ValueError("not an RSS 2.0 feed (podcast feeds are <rss><channel>)")
+    base = base or text(channel.find("link"))
+    notes: list[Problem] = []
+    settings, show_notes = show_settings(doc, channel, source, base)
+    notes.extend(show_notes)
+    pending: list[tuple[_Item, dict[str, Any]]] = []
+    seen: dict[str, int] = {}
+    skipped = 0
+    for elem in channel.findall("item"):
+        it = _Item(doc, elem, source, base)
+        front = _episode(it, seen)
+        notes.extend(it.notes)
+        if front is None:
+            skipped += 1
+        elif not (since and isinstance(front.get("date"), datetime) and front["date"] < since):
+            pending.append((it, front))
+    lines = [(it.line, front) for it, front in pending]
+    skipped += place_undated(lines, source, notes, "pubDate")
+    items = [_record(it, front) for it, front in pending]
+    return ImportPlan(source, "podcast", tuple(items), settings, tuple(notes), skipped)
+
+
+def _record(it: _Item, front: dict[str, Any]) -> ImportedItem:
+    body = str(front.pop("_body", ""))
+    title = str(front.get("title", ""))
+    ordered = tuple((k, front[k]) for k in _ORDER if k in front)
+    guid = str(front["guid"])
+    slug = slug_for(title, guid, it.get("", "link"))
+    return ImportedItem(guid, "episodes", slug, ordered, body, it.line)
+
+
+_ORDER = (
+    "title",
+    "date",
+    "draft",
+    "id",
+    "guid",
+    "guid_permalink",
+    "description",
+    "authors",
+    "tags",
+    "audio",
+    "length",
+    "type",
+    "duration",
+    "season",
+    "episode",
+    "episode_type",
+    "explicit",
+    "image",
+    "transcript",
+    "chapters",
+    "persons",
+    "location",
+    "soundbites",
+    "aliases",
+)
+
+
+def _episode(it: _Item, seen: dict[str, int]) -> dict[str, Any] | None:
+    """The front matter of one item, or None when it is not imported (noted why)."""
+    front: dict[str, Any] = {"title": it.get("", "title") or it.get(ITUNES, "title")}
+    enclosure = it.find("", "enclosure")
+    url = (enclosure.get("url") or "").strip() if enclosure is not None else ""
+    if not url:
+        it.note("enclosure", "no enclosure URL: not an episode, not imported")
+        return None
+    if not is_url(url):
+        it.note("enclosure", f"URL {shown(url)} is not an absolute http(s) URL: not imported")
+        return None
+    guid_elem = it.find("", "guid")
+    guid = text(guid_elem)
+    if not guid:
+        what = "an empty <guid>" if guid_elem is not None else "no <guid>"
+        it.note("guid", f"{what}: the enclosure URL is kept as its GUID (what apps key it by)")
+        guid = url
+    if guid in seen:
+        it.note("guid", f"duplicate of the item at line {seen[guid]}: apps show one, not imported")
+        return None
+    seen[guid] = it.line
+    if not front["title"]:
+        it.note("title", "missing: the GUID is used as its title")
+        front["title"] = guid
+    front["id"] = guid
+    front["guid"] = guid
+    permalink = (guid_elem.get("isPermaLink") if guid_elem is not None else None) or ""
+    if permalink.strip().lower() == "true" or (not permalink and is_url(guid) and text(guid_elem)):
+        front["guid_permalink"] = True
+    raw_date = it.get("", "pubDate")
+    date = parse_date(raw_date)
+    if date is not None:
+        front["date"] = date
+    _enclosure(it, front, enclosure, url)
+    _itunes(it, front)
+    _podcasting20(it, front)
+    author = it.get(ITUNES, "author")
+    if author:
+        front["authors"] = [author]
+    tags = [t for t in (text(c) for c in it.elem.findall("category")) if t]
+    if tags:
+        front["tags"] = tags
+    alias = old_path(it.get("", "link"))
+    if alias:
+        front["aliases"] = [alias]
+    encoded, description = it.get(CONTENT, "encoded"), it.get("", "description")
+    notes = encoded or description or it.get(ITUNES, "summary")
+    summary = plain_summary(description, notes) if encoded else None
+    if summary:
+        front["description"] = summary
+    front["_body"] = notes_body(notes)
+    return front
+
+
+def _enclosure(it: _Item, front: dict[str, Any], enclosure: ET.Element | None, url: str) -> None:
+    assert enclosure is not None
+    front["audio"] = url
+    raw_length = (enclosure.get("length") or "").strip()
+    length = count(raw_length)
+    if length:
+        front["length"] = length
+    else:  # apps need the size: the build asks the server (HEAD) and caches the answer
+        it.note(
+            "enclosure",
+            f"length {shown(raw_length)} is not a number of bytes: left out, the build asks "
+            "the server for the file's size",
+        )
+    mime = (enclosure.get("type") or "").strip().lower()
+    if not mime:
+        guessed = mimetypes.guess_type(url.split("?")[0])[0] or "audio/mpeg"
+        it.note("enclosure", f"no type: {guessed} written (from the file name)")
+        mime = guessed
+    if mime in AUDIO_ALIASES:
+        it.note("enclosure", f"type {shown(mime)} written as {AUDIO_ALIASES[mime]!r} (Apple's)")
+        mime = AUDIO_ALIASES[mime]
+    if mime not in AUDIO_TYPES:
+        it.note("enclosure", f"type {shown(mime)} is not audio or video podcast apps play")
+    front["type"] = mime
+    raw = it.get(ITUNES, "duration")
+    if not raw:
+        front["duration"] = None
+        return
+    whole = count(raw)
+    seconds = float(whole) if whole is not None else parse_duration(raw[:64])
+    if seconds is None or seconds <= 0 or len(raw) > 64:
+        it.note("duration", f"itunes:duration {shown(raw)} is not seconds or HH:MM:SS: unknown")
+        front["duration"] = None
+    else:
+        front["duration"] = whole if whole is not None else raw
+
+
+def _positive(it: _Item, value: str, field: str) -> int | None:
+    if not value:
+        return None
+    number = count(value)
+    if number:
+        return number
+    it.note(field, f"{shown(value)} is not a positive whole number: left out")
+    return None
+
+
+def _itunes(it: _Item, front: dict[str, Any]) -> None:
+    season = _positive(it, it.get(ITUNES, "season") or it.get(PODCAST, "season"), "season")
+    number = _positive(it, it.get(ITUNES, "episode") or it.get(PODCAST, "episode"), "episode")
+    if season is not None:
+        front["season"] = season
+    if number is not None:
+        front["episode"] = number
+    kind = it.get(ITUNES, "episodeType").lower()
+    if kind and kind != "full":
+        if kind in EPISODE_TYPES:
+            front["episode_type"] = kind
+        else:
+            it.note("episodeType", f"{shown(kind)} is not full, trailer or bonus: full written")
+    explicit = it.get(ITUNES, "explicit").lower()
+    if explicit in ("yes", "true", "explicit"):
+        front["explicit"] = True
+    elif explicit in ("no", "false", "clean"):
+        front["explicit"] = False
+    image = it.find(ITUNES, "image")
+    href = (image.get("href") or text(image)).strip() if image is not None else ""
+    if href:
+        absolute = urljoin(it.base, href) if it.base else href
+        if absolute != href:
+            it.note("image", f"relative itunes:image {shown(href)} written as {shown(absolute)}")
+        problem = artwork.url_problem(absolute)
+        if problem:
+            it.note("image", f"{problem}: left out (the show's artwork is used)")
+        else:
+            front["image"] = absolute
+
+
+def _podcasting20(it: _Item, front: dict[str, Any]) -> None:
+    for elem in it.elem.findall(q(PODCAST, "transcript")):
+        url = (elem.get("url") or "").strip()
+        vtt_or_srt = url.lower().split("?")[0].endswith((".vtt", ".srt"))
+        if vtt_or_srt and is_url(url) and "transcript" not in front:
+            front["transcript"] = url
+            continue
+        it.note("transcript", f"{shown(url)} not kept: one .vtt or .srt transcript is published")
+    chapters = it.find(PODCAST, "chapters")
+    if chapters is not None and is_url((chapters.get("url") or "").strip()):
+        front["chapters"] = (chapters.get("url") or "").strip()
+    persons = [p for p in (person_of(e) for e in it.elem.findall(q(PODCAST, "person"))) if p]
+    if persons:
+        front["persons"] = persons
+    location = it.get(PODCAST, "location")
+    if location:
+        front["location"] = location[:128]
+    bites = []
+    for elem in it.elem.findall(q(PODCAST, "soundbite")):
+        start, length = elem.get("startTime") or "", elem.get("duration") or ""
+        try:
+            bite: dict[str, Any] = {"start": float(start), "duration": float(length)}
+        except ValueError:
+            it.note("soundbite", f"startTime {shown(start)} / duration {shown(length)}: left out")
+            continue
+        if text(elem):
+            bite["title"] = text(elem)[:128]
+        bites.append(bite)
+    if bites:
+        front["soundbites"] = bites

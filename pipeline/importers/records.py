@@ -1,0 +1,58 @@
+"""The records an import passes from reading a source to writing the content tree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.errors import Problem
+
+FrontMatter = tuple[tuple[str, Any], ...]
+"""Front-matter keys and values in the order they are written."""
+
+
+@dataclass(frozen=True)
+class ImportedItem:
+    """One post or episode read from the source, ready to be written as a Markdown file."""
+
+    key: str
+    """What identifies it across runs: the GUID it is published under."""
+    section: str
+    """Folder under the content root (``episodes``, ``essays``)."""
+    slug: str
+    """File name stem, from the title."""
+    front: FrontMatter
+    body: str
+    line: int
+    """Line of the item in the source (for the report)."""
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """Everything read from a source: the items, the show settings, and per-item notes."""
+
+    source: str
+    kind: str
+    """``podcast`` or ``feed``."""
+    items: tuple[ImportedItem, ...]
+    settings: FrontMatter = ()
+    """``[podcast]`` keys of ``publish.toml`` (podcast imports)."""
+    notes: tuple[Problem, ...] = ()
+    """What was wrong with the source and what was done about it, at ``source:line``."""
+    skipped: int = 0
+    """Source items not imported (their note says why)."""
+
+
+@dataclass(frozen=True)
+class WriteOutcome:
+    """What writing a plan did: files per action, and what was left alone and why."""
+
+    created: tuple[str, ...]
+    updated: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    kept: tuple[Problem, ...]
+    """Files not written: edited or deleted since the import, or not ours."""
+
+
+def note(source: str, line: int, field: str, message: str) -> Problem:
+    return Problem(source, line, field, message)

@@ -1,0 +1,50 @@
+"""What an import says: the files it wrote (stdout, text or JSON) and its summary line."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+
+from pipeline.importers.records import ImportPlan, WriteOutcome
+
+
+def render(
+    plan: ImportPlan,
+    outcome: WriteOutcome,
+    fmt: str,
+    *,
+    dry_run: bool,
+    shown: Callable[[str], str] = str,
+) -> str:
+    """The files created, updated and left alone; ``shown`` turns a path relative to the
+    content root into the one printed."""
+    kept = [str(dataclasses.replace(p, path=shown(p.path))) for p in outcome.kept]
+    if fmt == "json":
+        doc = {
+            "source": plan.source,
+            "dry_run": dry_run,
+            "created": [shown(r) for r in outcome.created],
+            "updated": [shown(r) for r in outcome.updated],
+            "unchanged": [shown(r) for r in outcome.unchanged],
+            "kept": kept,
+            "source_problems": [str(p) for p in plan.notes],
+            "skipped": plan.skipped,
+        }
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    verb = "would be " if dry_run else ""
+    lines = [f"{verb}created: {shown(r)}" for r in outcome.created]
+    lines += [f"{verb}updated: {shown(r)}" for r in outcome.updated]
+    lines += [f"kept: {k}" for k in kept]
+    return "".join(line + "\n" for line in lines)
+
+
+def summary(plan: ImportPlan, outcome: WriteOutcome, *, dry_run: bool) -> str:
+    """The one line that ends an import, on stderr."""
+    what = "episodes" if plan.kind == "podcast" else "posts"
+    return (
+        f"{'Would import' if dry_run else 'Imported'} {len(plan.items)} {what} from "
+        f"{plan.source}: {len(outcome.created)} new, {len(outcome.updated)} updated, "
+        f"{len(outcome.unchanged)} unchanged, {len(outcome.kept)} left alone, "
+        f"{len(plan.notes)} source problems"
+    )

@@ -1,0 +1,195 @@
+"""A podcast's show-level settings (the ``[podcast]`` table) from its feed's ``<channel>``.
+
+``podcast:guid`` is kept exactly as the old feed has it: podcast indexes follow a show by it
+across moves, so it is never recomputed from the new feed URL. Categories are mapped to
+Apple's 2019 list (pre-2019 names and case variants included); any other is a warning.
+Google Play's ``googleplay:`` tags stand in where a feed has no ``itunes:`` one.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Any
+from urllib.parse import urljoin
+
+from pipeline.errors import Problem
+from pipeline.importers.common import shown
+from pipeline.importers.records import FrontMatter, note
+from pipeline.importers.xmlsource import GOOGLEPLAY, ITUNES, PODCAST, Document, q, text
+from pipeline.podcast.episode import PERSON_GROUPS, is_url
+from pipeline.support.podcast_categories import CATEGORIES
+
+LEGACY_CATEGORIES = {
+    "Games & Hobbies": ("Leisure", ""),
+    "Science & Medicine": ("Science", ""),
+    "Tech News": ("Technology", ""),
+    "Podcasting": ("Technology", ""),
+    "Software How-To": ("Technology", ""),
+    "Gadgets": ("Technology", ""),
+    "Hobbies": ("Leisure", "Hobbies"),
+    "Video Games": ("Leisure", "Video Games"),
+    "Automotive": ("Leisure", "Automotive"),
+    "Aviation": ("Leisure", "Aviation"),
+    "Other Games": ("Leisure", "Games"),
+    "Personal Journals": ("Society & Culture", "Personal Journals"),
+    "Philosophy": ("Society & Culture", "Philosophy"),
+    "Literature": ("Arts", "Books"),
+    "Food": ("Arts", "Food"),
+    "Design": ("Arts", "Design"),
+    "Business News": ("News", "Business News"),
+    "Sports & Recreation": ("Sports", ""),
+    "Health": ("Health & Fitness", ""),
+    "Fitness & Nutrition": ("Health & Fitness", "Fitness"),
+    "Self-Help": ("Education", "Self-Improvement"),
+    "Training": ("Education", "How To"),
+    "Educational Technology": ("Education", ""),
+    "Higher Education": ("Education", ""),
+    "Language Courses": ("Education", "Language Learning"),
+    "Natural Sciences": ("Science", "Natural Sciences"),
+    "Social Sciences": ("Science", "Social Sciences"),
+    "Medicine": ("Science", "Medicine"),
+    "Government & Organizations": ("Government", ""),
+    "News & Politics": ("News", "Politics"),
+    "Religion & Spirituality": ("Religion & Spirituality", ""),
+}
+"""Pre-2019 Apple names (top-level or sub) → (category, subcategory) of the 2019 list."""
+
+
+def map_category(top: str, sub: str) -> tuple[str, str] | None:
+    """``(category, subcategory)`` on Apple's 2019 list for a feed's names, or None."""
+    lower = {c.lower(): c for c in CATEGORIES}
+    category = lower.get(top.lower())
+    if category is None and top in LEGACY_CATEGORIES:
+        category, implied = LEGACY_CATEGORIES[top]
+        sub = sub or implied
+    if category not in CATEGORIES:
+        return None
+    subs = {s.lower(): s for s in CATEGORIES[category]}
+    if not sub:
+        return category, ""
+    if sub.lower() in subs:
+        return category, subs[sub.lower()]
+    legacy = LEGACY_CATEGORIES.get(sub)
+    if legacy and legacy[0] == category:
+        return category, legacy[1]
+    return category, ""
+
+
+def _yes(value: str) -> bool | None:
+    value = value.strip().lower()
+    if value in ("yes", "true", "explicit"):
+        return True
+    if value in ("no", "false", "clean"):
+        return False
+    return None
+
+
+def show_settings(
+    doc: Document, channel: ET.Element, source: str, base: str
+) -> tuple[FrontMatter, list[Problem]]:
+    """``[podcast]`` keys and values read from ``channel``, and notes on what was not kept."""
+    notes: list[Problem] = []
+    out: dict[str, Any] = {}
+
+    def get(ns: str, local: str) -> str:
+        return text(channel.find(q(ns, local) if ns else local))
+
+    def say(elem: ET.Element | None, field: str, message: str) -> None:
+        notes.append(note(source, doc.line(elem if elem is not None else channel), field, message))
+
+    out["title"] = get("", "title")
+    out["description"] = (
+        get("", "description") or get(ITUNES, "summary") or get(GOOGLEPLAY, "description")
+    )
+    out["language"] = get("", "language")
+    image = channel.find(q(ITUNES, "image"))
+    href = (image.get("href") or "").strip() if image is not None else ""
+    play = channel.find(q(GOOGLEPLAY, "image"))
+    href = href or ((play.get("href") or "").strip() if play is not None else "")
+    href = href or text(channel.find("image/url"))
+    if href:
+        out["image"] = urljoin(base, href) if base else href
+    first = channel.find(q(ITUNES, "category"))
+    if first is not None:
+        top = (first.get("text") or "").strip()
+        child = first.find(q(ITUNES, "category"))
+        sub = (child.get("text") or "").strip() if child is not None else ""
+        mapped = map_category(top, sub)
+        if mapped is None:
+            say(first, "itunes:category", f"{shown(top)} is not on Apple's list: set it by hand")
+        else:
+            out["category"], out["subcategory"] = mapped
+            if sub and not mapped[1]:
+                message = f"subcategory {shown(sub)} of {shown(top)} is not on Apple's list"
+                say(first, "itunes:category", message)
+    explicit = _yes(get(ITUNES, "explicit") or get(GOOGLEPLAY, "explicit"))
+    if explicit is not None:
+        out["explicit"] = explicit
+    out["author"] = get(ITUNES, "author") or get(GOOGLEPLAY, "author")
+    owner = channel.find(q(ITUNES, "owner"))
+    if owner is not None:
+        out["owner_name"] = text(owner.find(q(ITUNES, "name")))
+        out["owner_email"] = text(owner.find(q(ITUNES, "email")))
+    kind = get(ITUNES, "type").lower()
+    if kind in ("episodic", "serial"):
+        out["type"] = kind
+    out["copyright"] = get("", "copyright")
+    out["guid"] = get(PODCAST, "guid")
+    locked = channel.find(q(PODCAST, "locked"))
+    if locked is not None and _yes(text(locked)) is not None:
+        out["locked"] = bool(_yes(text(locked)))
+    funding = channel.find(q(PODCAST, "funding"))
+    if funding is not None:
+        out["funding_url"] = (funding.get("url") or "").strip()
+        out["funding_text"] = text(funding)
+    license_elem = channel.find(q(PODCAST, "license"))
+    if license_elem is not None:
+        out["license"] = text(license_elem)
+        out["license_url"] = (license_elem.get("url") or "").strip()
+    for tag, key in (("block", "block"), ("complete", "complete")):
+        if _yes(get(ITUNES, tag)):
+            out[key] = True
+    medium = get(PODCAST, "medium").lower()
+    if medium:
+        out["medium"] = medium
+    frequency = channel.find(q(PODCAST, "updateFrequency"))
+    if frequency is not None and (frequency.get("rrule") or "").strip():
+        out["update_frequency"] = (frequency.get("rrule") or "").strip()
+        out["update_frequency_text"] = text(frequency)
+    remote = channel.findall(f"{q(PODCAST, 'podroll')}/{q(PODCAST, 'remoteItem')}")
+    podroll = [(r.get("feedGuid") or "").strip() for r in remote]
+    if any(podroll):
+        out["podroll"] = [g for g in podroll if g]
+    txts = []
+    for elem in channel.findall(q(PODCAST, "txt")):
+        purpose = (elem.get("purpose") or "").strip()
+        if text(elem):
+            txts.append(f"{purpose}: {text(elem)}" if purpose else text(elem))
+    if txts:
+        out["txt"] = txts
+    persons = [p for p in (person_of(e) for e in channel.findall(q(PODCAST, "person"))) if p]
+    if persons:
+        out["persons"] = persons
+    return tuple((k, v) for k, v in out.items() if v != ""), notes
+
+
+def person_of(elem: ET.Element) -> dict[str, str] | None:
+    """A ``podcast:person`` as front matter / ``[[podcast.persons]]`` keys; None without a
+    name. A group outside the Podcast Taxonomy is left out (the default, cast, applies)."""
+    name = text(elem)
+    if not name:
+        return None
+    person = {"name": name}
+    role, group = (
+        (elem.get("role") or "").strip().lower(),
+        (elem.get("group") or "").strip().lower(),
+    )
+    if role:
+        person["role"] = role
+    if group in PERSON_GROUPS:
+        person["group"] = group
+    for key in ("href", "img"):
+        link = (elem.get(key) or "").strip()
+        if link and is_url(link):
+            person[key] = link
+    return person

@@ -1,0 +1,62 @@
+"""A new, empty site to import into, and the commands run through the real CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from pipeline.cli import main
+
+IMPORTS = Path(__file__).resolve().parent.parent / "fixtures" / "import"
+
+SITE_TOML = """\
+# our new home
+[site]
+title = "New home"
+base_url = "https://new.example.org/"
+timezone = "UTC"
+
+[feeds]
+sections = ["episodes", "essays"]
+"""
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty site (publish.toml only), the working directory of the test."""
+    (tmp_path / "publish.toml").write_text(SITE_TOML, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def publish(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def front_matter(path: Path) -> dict[str, Any]:
+    text = path.read_text(encoding="utf-8")
+    _, fm, _ = text.split("---\n", 2)
+    loaded = yaml.safe_load(fm)
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def feed_diff(old: Path, new: Path) -> dict[str, Any]:
+    result = publish("feed-diff", str(old), str(new), "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert isinstance(doc, dict)
+    return doc
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }

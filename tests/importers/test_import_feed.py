@@ -1,0 +1,110 @@
+"""publish import feed: RSS (WordPress), Atom (Ghost-style) and JSON Feed posts become essays
+that keep their GUID/id, their old link as an alias, dates, authors, tags and content."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from tests.importers.conftest import IMPORTS, feed_diff, front_matter, publish
+
+
+@pytest.mark.parametrize(
+    ("fixture", "ours", "removed"),
+    [
+        ("wordpress.xml", "rss.xml", 1),
+        ("ghost-atom.xml", "atom.xml", 0),
+        ("blog.json", "feed.json", 0),
+    ],
+)
+def test_posts_rebuild_with_their_ids(home: Path, fixture: str, ours: str, removed: int) -> None:
+    source = IMPORTS / fixture
+    result = publish("import", "feed", str(source))
+    assert result.exit_code == 0, result.output
+    built = publish("build")
+    assert built.exit_code == 0, built.output
+    for name in ("rss.xml", "atom.xml", "feed.json"):
+        diff = feed_diff(source, home / "feeds" / name)
+        assert diff["counts"]["guid"] == 0, name
+        assert diff["counts"]["added"] == 0, name
+        assert diff["counts"]["removed"] == removed, name  # the item with no id nor link
+    if fixture.endswith(".json"):
+        theirs = {i["id"] for i in json.loads(source.read_text())["items"] if isinstance(i, dict)}
+        built = json.loads((home / "feeds" / ours).read_text())
+        built_ids = {i["id"] for i in built["items"]}
+    else:
+        theirs = {e.id for e in feedparser.parse(source.read_bytes()).entries if e.get("id")}
+        built_ids = {e.id for e in feedparser.parse((home / "feeds" / ours).read_bytes()).entries}
+    assert built_ids == theirs
+
+
+def test_wordpress_posts_keep_link_dates_authors_tags_and_html(home: Path) -> None:
+    result = publish("import", "feed", str(IMPORTS / "wordpress.xml"))
+    assert result.exit_code == 0
+    assert f"{IMPORTS / 'wordpress.xml'}:40: id: no id and no link: not imported" in result.stderr
+    post = home / "content" / "essays" / "slugs-and-how-to-live-with-them.md"
+    meta = front_matter(post)
+    assert meta["guid"] == "https://allotment.example.com/?p=1412"
+    assert "guid_permalink" not in meta  # isPermaLink="false" kept
+    assert meta["aliases"] == ["/2024/06/09/slugs-and-how-to-live-with-them/"]
+    assert meta["authors"] == ["Priya"] and meta["tags"] == ["Pests", "Vegetables"]
+    assert meta["date"] == "2024-06-09T08:12:40+00:00"
+    assert publish("build").exit_code == 0
+    rss = (home / "feeds" / "rss.xml").read_text()
+    assert '<guid isPermaLink="false">https://allotment.example.com/?p=1412</guid>' in rss
+    entry = next(e for e in feedparser.parse(rss.encode()).entries if e.id.endswith("p=1412"))
+    assert "Keep a_b_c and 2 * 3 as written." in entry.content[0].value
+    assert "<em>acceptance</em>" in entry.content[0].value
+
+
+def test_atom_and_json_feed_details(home: Path) -> None:
+    assert publish("import", "feed", str(IMPORTS / "ghost-atom.xml")).exit_code == 0
+    meta = front_matter(home / "content" / "essays" / "seeds-and-swaps.md")
+    assert meta["title"] == "Seeds & swaps"
+    assert meta["authors"] == ["Jo", "Lee"] and meta["tags"] == ["seeds"]
+    assert (meta["date"], meta["updated"]) == (
+        "2024-06-01T10:00:00+02:00",
+        "2024-06-03T09:00:00+02:00",
+    )
+    xhtml = (home / "content" / "essays" / "xhtml.md").read_text()
+    assert "<em>XHTML</em>" in xhtml
+    result = publish("import", "feed", str(IMPORTS / "blog.json"), "--section", "notes")
+    assert result.exit_code == 0
+    assert "blog.json:1: items[3]: not an object: not imported" in result.stderr
+    hello = (home / "content" / "notes" / "hello.md").read_text()
+    assert "<p>Plain text &lt;with&gt; brackets.</p>" in hello  # text, escaped once
+    hello_meta = front_matter(home / "content" / "notes" / "hello.md")
+    assert hello_meta["aliases"] == ["/posts/hello"]
+    assert hello_meta["kind"] == "essay"  # a folder of pages otherwise
+    assert publish("build").exit_code == 0
+    built = json.loads((home / "feeds" / "feed.json").read_text())
+    assert {i["id"] for i in built["items"]} >= {"1", "2"}
+
+
+def test_section_must_be_a_folder_name(home: Path) -> None:
+    result = publish("import", "feed", str(IMPORTS / "blog.json"), "--section", "../out")
+    assert result.exit_code == 3
+    assert not (home / "content").exists()
+
+
+def test_a_feed_import_of_a_podcast_says_where_the_audio_goes(home: Path) -> None:
+    result = publish("import", "feed", str(IMPORTS / "buzzsprout.xml"))
+    assert result.exit_code == 0
+    assert "enclosure: not kept: episodes come in with `import podcast`" in result.stderr
+
+
+def test_links_to_an_old_url_resolve_through_the_alias(home: Path) -> None:
+    assert publish("import", "feed", str(IMPORTS / "wordpress.xml")).exit_code == 0
+    page = home / "content" / "about.md"
+    page.write_text(
+        "---\ntitle: About\n---\n\nSee [slugs](https://new.example.org/2024/06/09/slugs-and-"
+        "how-to-live-with-them/) and [gone](https://new.example.org/2024/06/09/nothing/).\n"
+    )
+    result = publish("links", "--offline", "--format", "json")
+    by_url = {r["url"]: r["status"] for r in json.loads(result.stdout)}
+    assert by_url["https://new.example.org/2024/06/09/slugs-and-how-to-live-with-them/"] == "ok"
+    assert by_url["https://new.example.org/2024/06/09/nothing/"] == "broken"
+    assert result.exit_code == 2  # the one broken link
