@@ -4,9 +4,12 @@ would otherwise refuse a site that builds fine with them."""
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Mapping
 from typing import Any
 
+DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
+"""Jekyll's ``2024-05-01-title.md``: the date and the slug come from the file name."""
 INDEX_STEMS = ("readme", "index", "_index")
 """File names that are their folder's page (Hugo's section page is ``_index.md``)."""
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline.config import Config
 from pipeline.errors import Problem
-from pipeline.load.foreign import INDEX_STEMS, is_section_page, jekyll_tags, untitled_page_title
+from pipeline.load import foreign
 from pipeline.load.ids import IdLedger
 from pipeline.load.namelimits import kind_problem, name_problems
 from pipeline.load.repeat import REPEAT_KEYS, parse_repeat
@@ -103,18 +103,12 @@ FOLDER_KINDS = {
 """Top folders that decide an item's kind: ours, plus the usual Hugo/Jekyll names."""
 
 
-_DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
-
-
-"""Jekyll's ``2024-05-01-title.md``: the date and the slug come from the file name."""
-
-
 def kind_for(source: str, meta: Mapping[str, Any], gitbook: bool = False) -> str:
     """The ``kind`` key, else the top folder; in GitBook mode SUMMARY.md decides instead."""
     kind = meta.get("kind")
     if isinstance(kind, str) and kind in KINDS:
         return kind
-    if gitbook or is_section_page(source):
+    if gitbook or foreign.is_section_page(source):
         return "page"
     top = source.split("/", 1)[0] if "/" in source else ""
     return FOLDER_KINDS.get(top, "page")
@@ -129,7 +123,7 @@ def permalink(
         folder = posixpath.dirname(source)
         stem = posixpath.splitext(posixpath.basename(source))[0]
         parts = [folder] if folder else []
-        if stem.lower() not in INDEX_STEMS and source != cfg.content.readme:
+        if stem.lower() not in foreign.INDEX_STEMS and source != cfg.content.readme:
             parts.append(slug)
         path = "/".join(quote(p) for p in parts)
         return f"{base}/{path}/" if path else f"{base}/"
@@ -239,7 +233,7 @@ def load_doc(
     problems.extend(kind_problem(doc.source, doc.parsed.lines, meta, KINDS))
     section = SECTION_OF_KIND.get(kind, posixpath.dirname(doc.source) or "pages")
     stem = posixpath.splitext(posixpath.basename(doc.source))[0]
-    dated = _DATED_NAME.match(stem)
+    dated = foreign.DATED_NAME.match(stem)
     if dated:
         stem = dated.group(2)
     slug = chk.string(meta, "slug") or github_slug(stem.replace("_", "-")) or "page"
@@ -298,8 +292,8 @@ def _build_item(
     title = chk.string(meta, "title")
     if title is None:
         title, body = h1_title(meta, body)
-    if title is None and "title" not in meta and "layout" in meta and not is_feed:
-        title = untitled_page_title(cfg.site.title, doc.source)  # a Jekyll page, as Jekyll does
+    if title is None and "title" not in meta and "layout" in meta and not is_feed:  # Jekyll's
+        title = foreign.untitled_page_title(cfg.site.title, doc.source)
     if (not title or not title.strip()) and (title is not None or "title" not in meta):
         chk.error(
             "title",
@@ -316,7 +310,7 @@ def _build_item(
             date = to_datetime(meta["date"], tz)
         except ValueError as exc:
             chk.error("date", str(exc))
-    elif is_feed and (dated := _DATED_NAME.match(posixpath.basename(doc.source))):
+    elif is_feed and (dated := foreign.DATED_NAME.match(posixpath.basename(doc.source))):
         date = to_datetime(dated.group(1), tz) if _valid_date(dated.group(1)) else None
         if date is None:
             chk.error("date", f"file name date {dated.group(1)!r} is not a date; add 'date:'")
@@ -330,7 +324,7 @@ def _build_item(
 
     description = chk.string(meta, "description")
     authors = chk.string_list(meta, "authors", allow_str=True)
-    tags = chk.string_list(jekyll_tags(meta, doc.parsed.meta), "tags", allow_str=False)
+    tags = chk.string_list(foreign.jekyll_tags(meta, doc.parsed.meta), "tags", allow_str=False)
     aliases = chk.string_list(meta, "aliases", allow_str=True)
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
