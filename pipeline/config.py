@@ -185,6 +185,39 @@ class LinksConfig:
 
 
 @dataclass(frozen=True)
+class LinkConfig:
+    title: str = ""
+    url: str = ""
+    """A site path (``/about/``) or an absolute URL."""
+
+
+@dataclass(frozen=True)
+class ThemeConfig:
+    """The look of the pages (``pages = true``); see docs/site.md."""
+
+    templates: str = "templates"
+    """Folder (relative to this file) whose ``*.html.j2`` override the shipped page templates."""
+    static: str = "static"
+    """Folder (relative to this file) copied to ``static/`` of the site; overrides theme files."""
+    logo: str = ""
+    """An image in the static folder (``logo.svg``) or an absolute URL."""
+    accent: str = "#0b5cad"
+    """Accent colour of links and highlights: ``#rgb`` or ``#rrggbb``."""
+    css: list[str] = field(default_factory=list)
+    """Extra style sheets in the static folder, linked after the theme's own."""
+    menu: list[LinkConfig] = field(default_factory=list)
+    """Links added to the menu, after the sections."""
+    footer: str = ""
+    """Footer text (plain text)."""
+    social: list[LinkConfig] = field(default_factory=list)
+    """Links in the footer (Mastodon, forum, repository ...)."""
+    latest: int = 10
+    """Items listed on the home page."""
+    per_page: int = 20
+    """Items per page of a section, tag or archive list."""
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteConfig = field(default_factory=SiteConfig)
     content: ContentConfig = field(default_factory=ContentConfig)
@@ -192,6 +225,7 @@ class Config:
     podcast: PodcastConfig = field(default_factory=PodcastConfig)
     newsletter: NewsletterConfig = field(default_factory=NewsletterConfig)
     links: LinksConfig = field(default_factory=LinksConfig)
+    theme: ThemeConfig = field(default_factory=ThemeConfig)
     path: Path | None = None
     """The file this was read from; relative paths inside it resolve against its folder."""
 
@@ -419,6 +453,10 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
         if isinstance(setting, str) and _CONTROL.search(setting):
             # a line break in an address or subject would start a new mail header
             bad("newsletter", f.name, "contains a line break or control character")
+    from pipeline.syndication.theme.settings import theme_problems  # files, colours
+
+    for key, message in theme_problems(cfg.theme, Path(display).parent):
+        bad("theme", key, message)
     return out
 
 

@@ -54,8 +54,9 @@ from pipeline.syndication.common import FeedFormat, FeedPage, FeedSpec, pages_of
 from pipeline.syndication.directory import FeedLink, render_index, render_opml
 from pipeline.syndication.ical import render_ics
 from pipeline.syndication.jsonfeed import JSON_FEED
-from pipeline.syndication.pages import page_path, render_page
+from pipeline.syndication.pages import page_path
 from pipeline.syndication.rss import RSS
+from pipeline.syndication.theme.plan import plan_site
 
 WRITING_MARKER = ".publish-writing.tmp"
 """Present while outputs are being written: found at the start, the last build was killed."""
@@ -219,20 +220,14 @@ def plan_outputs(
             ),
         )
     copies: list[tuple[Path, str]] = []
-    home: Item | None = None
     if cfg.site.pages:
-        for item in (*items, *site.pages()):
+        shown = (*items, *site.pages())
+        planned, copies = plan_site(cfg, content_dir, items, site.pages(), links, salt, html.fill)
+        outputs.extend(Output(p.path, p.make, p.inputs, needs=p.needs) for p in planned)
+        for item in shown:
             rel = page_path(cfg, item.url)
             if rel is None:
                 continue
-            if rel == "index.html":  # the home page also carries the feed directory
-                home = item
-            else:
-                outputs.append(
-                    Output(
-                        rel, _page_maker(cfg, item, html), _digest(salt, item.digest), needs=(item,)
-                    )
-                )
             folder = rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
             for asset in _assets_of(item):
                 src = _safe(content_dir, asset)
@@ -244,14 +239,7 @@ def plan_outputs(
                 src = _safe(content_dir, asset)
                 if src is not None:
                     copies.append((src, "assets/" + asset))
-    index_needs = (home,) if home else ()
-    outputs.append(
-        Output(
-            "index.html",
-            lambda: render_index(cfg, links, html.fill(home) if home else None),
-            needs=index_needs,
-        )
-    )
+        outputs.append(Output("index.html", lambda: render_index(cfg, links)))
     outputs.append(Output("feeds.opml", lambda: render_opml(cfg, links)))
     return outputs, links, copies
 
@@ -304,10 +292,6 @@ def _up_to_date(rel: str, inputs: str, previous: Manifest, out_dir: Path) -> boo
 
 def _constant(data: bytes) -> Callable[[], bytes]:
     return lambda: data
-
-
-def _page_maker(cfg: Config, item: Item, html: HtmlSource) -> Callable[[], bytes]:
-    return lambda: render_page(cfg, html.fill(item))
 
 
 def _assets_of(item: Item) -> list[str]:

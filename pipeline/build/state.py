@@ -20,6 +20,7 @@ from pipeline.build.digests import code_digest
 from pipeline.config import Config
 from pipeline.errors import Problem
 from pipeline.support.output import Stamp, write_if_changed
+from pipeline.syndication.theme.templates import theme_stamp
 
 MANIFEST = ".publish-manifest.json"
 
@@ -62,6 +63,8 @@ def fingerprint(
     h.update(f"{code_digest()}\0{strict}\0{out_dir.resolve()}\0".encode())
     if cfg.path is not None and cfg.path.exists():
         h.update(cfg.path.read_bytes())
+    if cfg.site.pages:  # the theme's folders may sit outside the content folder
+        h.update(theme_stamp(cfg).encode())
     root = os.path.join(str(content_dir), "")
     lines = []
     for dirpath, dirnames, filenames in os.walk(root):

@@ -1,0 +1,12 @@
+// The only script of the default theme: the menu button on narrow screens. Without it the
+// menu simply stays open above the page.
+document.documentElement.classList.add("js");
+document.addEventListener("DOMContentLoaded", function () {
+  var button = document.querySelector(".menu-button");
+  var menu = document.getElementById("sidebar");
+  if (!button || !menu) return;
+  button.addEventListener("click", function () {
+    var open = menu.classList.toggle("open");
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+});
