@@ -73,6 +73,7 @@ class _Planner:
         self.slugs = tag_slugs(sorted({t for i in items for t in i.tags}))
         site_feeds = {cfg.feeds_base + n for n in ("rss.xml", "atom.xml", "feed.json")}
         self.feeds = [_alternate(f) for f in links if f.url in site_feeds]
+        self.all_feeds = [_alternate(f) for f in links if f.kind in ("rss", "atom", "json")]
         self.links = list(links)
         self.feed_urls = {f.url for f in links}
 
@@ -114,12 +115,14 @@ class _Planner:
         def make() -> bytes:
             full = self.fill(item) if item is not None else None
             ctx = self.context("index.html", self.base, item.source if item else "")
+            ctx["feeds"] = self.all_feeds
             ctx.update(
                 page=full,
                 body=relative_body(full.html, self.base, "") if full else "",
                 items=latest,
                 links=self.links,
                 more=len(self.items) > len(latest),
+                next=self.nav.neighbours.get(item.source, (None, None))[1] if item else None,
                 og_type="website",
             )
             return self.templates.render("home.html.j2", ctx)
@@ -128,7 +131,7 @@ class _Planner:
             self.salt,
             "home",
             item.digest if item else "",
-            self.nav.digest_for(""),
+            self.nav.digest_for(item.source if item else ""),
             [i.digest for i in latest],
             self.links,
         )
@@ -265,9 +268,14 @@ def plan_site(
         members = [i for i in items if tag in i.tags]
         feed = cfg.feeds_base + f"tags/{slug}/rss.xml"
         lists.extend(plan.lists(f"tags/{slug}", f"#{tag}", members, feed))
-    lists.extend(plan.archive())
-    lists = [p for p in lists if p.path not in taken]  # a landing page of its own wins
-    taken |= {p.path for p in lists}
+    if "archive" not in by_section:  # a section of that name keeps its URL
+        lists.extend(plan.archive())
+    kept = []
+    for page in lists:  # a landing page of its own wins; then the first list of a path
+        if page.path not in taken:
+            taken.add(page.path)
+            kept.append(page)
+    lists = kept
     out.extend(lists)
     if lists:
         kinds["list"] = lists[0]
