@@ -88,13 +88,22 @@ def test_overrides_and_static_files_change_the_site(tree: Path) -> None:
     (tree / "static").mkdir()
     (tree / "static/logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
     (tree / "static/extra.css").write_text("body { color: #123456; }\n")
-    _theme(tree, 'logo = "logo.svg"\ncss = ["extra.css"]\naccent = "#aa0066"\nfooter = "Made by us"\n')
+    _theme(
+        tree,
+        'logo = "logo.svg"\ncss = ["extra.css"]\naccent = "#aa0066"\nfooter = "Made by us"\n'
+        'menu = [{ title = "Forum", url = "https://forum.example.org/" },'
+        ' { title = "Join", url = "/about/" }]\n'
+        'social = [{ title = "Mastodon", url = "https://social.example.org/@commons" }]\n',
+    )
     assert build(tree, tree / "out").exit_code == 0
     out = tree / "out"
     page = (out / "essays/why-we-gather/index.html").read_text()
-    assert '<link rel="stylesheet" href="../../static/extra.css">' in page
-    assert 'src="../../static/logo.svg"' in page and "--accent:#aa0066" in page
+    assert '<link rel="stylesheet" href="../../static/extra.css?v=' in page
+    assert 'src="../../static/logo.svg?v=' in page and "--accent:#aa0066" in page
     assert "Made by us" in page
+    assert '<a href="https://forum.example.org/">Forum</a>' in page
+    assert '<a href="../../about/">Join</a>' in page
+    assert '<a href="https://social.example.org/@commons" rel="me">Mastodon</a>' in page
     assert (out / "static/extra.css").read_text() == "body { color: #123456; }\n"
     assert (out / "static/theme.css").is_file()  # the theme's own file stays
     # an override of one template: the next build rewrites the pages, not the feeds
@@ -105,7 +114,10 @@ def test_overrides_and_static_files_change_the_site(tree: Path) -> None:
     )
     result = build(tree, out)
     assert result.exit_code == 0, result.output
-    assert '<h1 class="mine">Why we gather</h1>' in (out / "essays/why-we-gather/index.html").read_text()
+    assert (
+        '<h1 class="mine">Why we gather</h1>'
+        in (out / "essays/why-we-gather/index.html").read_text()
+    )
     assert (out / "rss.xml").stat().st_mtime_ns == feed_stamp
     # a static file of the repository replaces the theme's file of that name
     (tree / "static/theme.css").write_text("body { background: #000; }\n")

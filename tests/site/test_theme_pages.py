@@ -19,7 +19,9 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 def target(out: Path, page: str, href: str) -> Path:
     """The file a relative link of ``page`` (an output path) leads to."""
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(href.split("#")[0])))
+    joined = posixpath.normpath(
+        posixpath.join(posixpath.dirname(page), unquote(href.split("#")[0].split("?")[0]))
+    )
     path = out / joined
     return path / "index.html" if path.is_dir() else path
 
@@ -100,7 +102,9 @@ def test_head_has_social_cards_canonical_autodiscovery_and_language(bundled: Pat
     tree = parse(bundled / "episodes/001-welcome/index.html")
     (html,) = tree.iter(XHTML + "html")
     assert html.get("lang") == "en"
-    metas = {m.get("property") or m.get("name"): m.get("content") for m in tree.iter(XHTML + "meta")}
+    metas = {
+        m.get("property") or m.get("name"): m.get("content") for m in tree.iter(XHTML + "meta")
+    }
     assert metas["og:type"] == "article"
     assert metas["og:url"] == "https://commons.example.org/episodes/001-welcome/"
     assert metas["og:audio"].startswith("https://commons.example.org/")
@@ -234,7 +238,11 @@ def test_a_landing_page_lists_its_children_and_redirects_follow_content_redirect
 
 def test_dates_follow_the_site_language(tmp_path: Path) -> None:
     shutil.copytree(REPO / "content", tmp_path / "content")
-    toml = (REPO / "publish.toml").read_text().replace('language = "en"\ntimezone', 'language = "de"\ntimezone')
+    toml = (
+        (REPO / "publish.toml")
+        .read_text()
+        .replace('language = "en"\ntimezone', 'language = "de"\ntimezone')
+    )
     (tmp_path / "publish.toml").write_text(toml)
     assert build(tmp_path, tmp_path / "out").exit_code == 0
     page = (tmp_path / "out/essays/why-we-gather/index.html").read_text()

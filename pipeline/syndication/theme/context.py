@@ -13,7 +13,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
 
 from pipeline.config import Config
-from pipeline.syndication.theme.navigation import Navigation
+from pipeline.syndication.theme.navigation import Navigation, site_url
 
 
 def site_base(cfg: Config) -> str:
@@ -48,9 +48,33 @@ def rooted(base: str) -> Callable[[str], str]:
 def relative_body(html: str, base: str, up: str) -> str:
     """The links and images of a rendered body (absolute URLs) made relative to the page."""
     prefix = up or "./"
+    html = private_embeds(html)
     return html.replace(f'href="{base}', f'href="{prefix}').replace(
         f'src="{base}', f'src="{prefix}'
     )
+
+
+_VIDEO_CARD = '<figure class="embed embed-video">'
+
+
+def private_embeds(html: str) -> str:
+    """Video cards without the provider's thumbnail: a page loads nothing from YouTube until
+    the reader follows the link (feeds keep the thumbnail: readers fetch it, not our page)."""
+    if _VIDEO_CARD not in html:
+        return html
+    parts: list[str] = []
+    pos = 0
+    while (at := html.find(_VIDEO_CARD, pos)) >= 0:
+        start = at + len(_VIDEO_CARD)
+        close = html.find("</a>", start)
+        if not html.startswith("<a href=", start) or close < 0:
+            parts.append(html[pos:start])
+            pos = start
+            continue
+        parts.append(html[pos:start])
+        pos = close + len("</a>")
+    parts.append(html[pos:])
+    return "".join(parts)
 
 
 @functools.lru_cache(maxsize=8)
@@ -112,5 +136,5 @@ def common(
         "date": functools.partial(date_text, language),
         "when": functools.partial(when_text, language),
         "duration": duration_text,
-        "link": lambda url: rel(url if "://" in url or url.startswith("//") else base + url.lstrip("/")),
+        "link": lambda url: rel(site_url(base, url)),
     }

@@ -132,7 +132,7 @@ def _from_sections(cfg: Config, items: Sequence[Item], pages: Sequence[Item]) ->
     for page in sorted(pages, key=lambda p: (p.order, p.url)):
         if page.url.rstrip("/") + "/" != base:
             links.append(NavLink(page.title, page.url, 0, page.source))
-    links.extend(NavLink(m.title, _site_url(base, m.url)) for m in cfg.theme.menu)
+    links.extend(NavLink(m.title, site_url(base, m.url)) for m in cfg.theme.menu)
     neighbours: dict[str, tuple[Item | None, Item | None]] = {}
     trails: dict[str, tuple[NavLink, ...]] = {}
     for section, members in by_section.items():
@@ -144,7 +144,7 @@ def _from_sections(cfg: Config, items: Sequence[Item], pages: Sequence[Item]) ->
     return Navigation((NavGroup("", tuple(links)),), neighbours, trails, {})
 
 
-def _site_url(base: str, url: str) -> str:
+def site_url(base: str, url: str) -> str:
     """A menu link written as a site path (``/about/``) made absolute under the base URL."""
     if "://" in url or url.startswith(("//", "mailto:")):
         return url

@@ -68,8 +68,13 @@ class _Planner:
         self.items = items
         self.fill = fill
         self.templates = Templates(cfg)
+        self.copies = static_copies(cfg)
+        self.versions = {
+            rel.removeprefix("static/"): hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+            for path, rel in self.copies
+        }
         self.nav: Navigation = navigation(cfg, content_dir, items, pages)
-        self.salt = _digest(salt, self.templates.digest)
+        self.salt = _digest(salt, self.templates.digest, sorted(self.versions.items()))
         self.slugs = tag_slugs(sorted({t for i in items for t in i.tags}))
         site_feeds = {cfg.feeds_base + n for n in ("rss.xml", "atom.xml", "feed.json")}
         self.feeds = [_alternate(f) for f in links if f.url in site_feeds]
@@ -81,6 +86,16 @@ class _Planner:
         rel = rooted(self.base) if here == "404.html" else relative_to(here, self.base)
         ctx = common(self.cfg, self.nav, self.feeds, rel, canonical, source)
         ctx["tag_url"] = self.tag_url
+        static = ctx["static"]
+
+        def asset(name: str) -> str:
+            """A file of the static folder, its version in the URL (a new one is fetched)."""
+            if "://" in name:
+                return name
+            version = self.versions.get(name)
+            return f"{static}{name}?v={version}" if version else f"{static}{name}"
+
+        ctx["asset"] = asset
         return ctx
 
     def tag_url(self, tag: str) -> str:
@@ -175,7 +190,13 @@ class _Planner:
             return self.templates.render("list.html.j2", ctx)
 
         inputs = _digest(
-            self.salt, "list", title, paging, feed, years, self.nav.digest_for(""),
+            self.salt,
+            "list",
+            title,
+            paging,
+            feed,
+            years,
+            self.nav.digest_for(""),
             [i.digest for i in chunk],
         )
         return SitePage(rel, make, inputs)
@@ -189,7 +210,15 @@ class _Planner:
             return []
         years = sorted(((y, len(v)) for y, v in by_year.items()), reverse=True)
         out = [
-            self._list("archive/index.html", self.base + "archive/", "Archive", (), (1, 1, None, None), "", years)
+            self._list(
+                "archive/index.html",
+                self.base + "archive/",
+                "Archive",
+                (),
+                (1, 1, None, None),
+                "",
+                years,
+            )
         ]
         for year, members in by_year.items():
             out.extend(self.lists(f"archive/{year}", str(year), members, ""))
@@ -302,4 +331,4 @@ def plan_site(
     out.append(SitePage("robots.txt", lambda: robots_txt(plan.base)))
     for check in (*kinds.values(), home_page, not_found):  # a page of each template, now
         check.make()
-    return out, static_copies(cfg)
+    return out, plan.copies
