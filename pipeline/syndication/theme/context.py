@@ -85,11 +85,13 @@ def _locale(language: str) -> Locale:
         return Locale.parse("en")
 
 
+@functools.lru_cache(maxsize=1 << 15)
 def date_text(language: str, value: dt.datetime | None) -> str:
     """``14 March 2025`` in the site's language."""
     return "" if value is None else format_date(value, format="long", locale=_locale(language))
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def when_text(language: str, value: dt.datetime, all_day: bool) -> str:
     """An event's start in the site's language, with its zone unless all day."""
     loc = _locale(language)

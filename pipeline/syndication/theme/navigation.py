@@ -4,6 +4,7 @@ outline of a page from its heading ids (the same ids the link checker validates)
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,11 +45,15 @@ class Navigation:
     children: Mapping[str, tuple[NavLink, ...]] = field(default_factory=dict)
     """Source of a landing page -> the pages right under it."""
 
+    @functools.cached_property
+    def menu_digest(self) -> str:
+        return hashlib.sha256(repr(self.groups).encode()).hexdigest()
+
     def digest_for(self, source: str) -> str:
         """What a page's navigation is made of: the menu, its neighbours and its trail."""
         prev, nxt = self.neighbours.get(source, (None, None))
         parts = (
-            self.groups,
+            self.menu_digest,
             [(i.url, i.title) if i else None for i in (prev, nxt)],
             self.trails.get(source),
             self.children.get(source),
