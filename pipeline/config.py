@@ -215,6 +215,8 @@ class ThemeConfig:
     """Items listed on the home page."""
     per_page: int = 20
     """Items per page of a section, tag or archive list."""
+    search: bool = True
+    """A search box, and a Pagefind index of the pages built after each build that changed one."""
 
 
 @dataclass(frozen=True)

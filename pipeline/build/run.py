@@ -13,6 +13,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import shutil
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -56,6 +57,7 @@ from pipeline.syndication.ical import render_ics
 from pipeline.syndication.jsonfeed import JSON_FEED
 from pipeline.syndication.pages import page_path
 from pipeline.syndication.rss import RSS
+from pipeline.syndication.theme import search
 from pipeline.syndication.theme.plan import plan_site
 
 WRITING_MARKER = ".publish-writing.tmp"
@@ -494,6 +496,7 @@ def _build(
             st = (out_dir / rel).stat()
             stamps[rel] = (st.st_size, st.st_mtime_ns, "")
         removed = _remove_stale(out_dir, set(previous.files), produced)
+        notes.extend(_search_index(cfg, out_dir, (*written, *removed)))
         result = BuildResult(
             items=site.count_published(now),
             pages=len(site.pages()),
@@ -525,6 +528,22 @@ def _build(
         writing.unlink()
     timings.mark("finish")
     return result
+
+
+def _search_index(cfg: Config, out_dir: Path, changed: tuple[str, ...]) -> list[str]:
+    """Index the pages for search when one changed (see :mod:`pipeline.syndication.theme.
+    search`); a failure leaves the last index and is reported, the pages stand."""
+    if not search.wanted(cfg):
+        if (out_dir / search.FOLDER / "pagefind.js").is_file():
+            shutil.rmtree(out_dir / search.FOLDER)  # search was turned off
+        return []
+    if not search.needs_index(out_dir, changed):
+        return []
+    try:
+        search.build_index(cfg, out_dir)
+    except RuntimeError as exc:
+        return [f"warning: search index not updated: {exc}"]
+    return []
 
 
 class _Job(NamedTuple):

@@ -264,8 +264,8 @@ def engine() -> MarkdownIt:
     return md
 
 
-_OPTIONS = Options.CMARK_OPT_UNSAFE  # raw HTML is kept here and sanitised by us below
-_EXTENSIONS = ("table", "strikethrough")
+_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_FOOTNOTES  # raw HTML: sanitised below
+_EXTENSIONS = ("table", "strikethrough", "tasklist")
 _RAW_HTML = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$)|/[A-Za-z]|!--|\?|!\[CDATA)", re.M)
 _URL_ATTR = re.compile(r'="(?:(?<=\bhref=")|(?<=\b(src)="))([^"]*)"')
 """The value of each ``href="..."``/``src="..."``; the match starts at ``="`` because a literal

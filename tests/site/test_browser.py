@@ -211,3 +211,48 @@ def test_dropping_a_css_file_or_a_template_changes_the_look(tmp_path: Path, driv
     assert before == ("rgb(255, 255, 255)", "Why we gather")
     assert after_css == ("rgb(250, 240, 200)", "Why we gather")
     assert after_template == ("rgb(250, 240, 200)", "Our own: Why we gather")
+
+
+def _search(driver: Any, url: str, word: str) -> list[str]:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(url)
+    box = WebDriverWait(driver, 20).until(
+        lambda d: d.find_elements("css selector", ".pagefind-ui__search-input")
+    )[0]
+    box.send_keys(word)
+    links = WebDriverWait(driver, 20).until(
+        lambda d: d.find_elements("css selector", ".pagefind-ui__result-link")
+    )
+    return [link.get_attribute("href") for link in links]
+
+
+def test_search_finds_a_word_from_an_essays_body(bundled: Path, driver: Any) -> None:
+    assert (bundled / "pagefind/pagefind-ui.js").is_file()
+    with serve(bundled) as base:
+        driver.set_window_size(1280, 900)
+        found = _search(driver, base + "essays/", "applaud")
+        assert found == [base + "essays/why-we-gather/"]
+        driver.get(found[0])
+        assert driver.find_element("tag name", "h1").text == "Why we gather"
+        assert console_errors(driver) == []
+
+
+def test_the_site_works_from_a_sub_path(bundled: Path, tmp_path: Path, driver: Any) -> None:
+    """Served at /handbook/ of a host (a GitHub Pages project site): links, the theme and
+    search keep working, with the base URL saying nothing about it."""
+    shutil.copytree(bundled, tmp_path / "handbook")
+    with serve(tmp_path) as host:
+        base = host + "handbook/"
+        driver.set_window_size(360, 800)
+        found = _search(driver, base + "tags/governance/", "applaud")
+        assert found == [base + "essays/why-we-gather/"]
+        driver.get(base + "essays/why-we-gather/")
+        color = driver.execute_script(
+            "return getComputedStyle(document.querySelector('.top')).backgroundColor"
+        )
+        assert color == "rgb(246, 248, 250)"  # the theme's CSS was found
+        driver.find_element("css selector", "a[rel=next]").click()
+        assert driver.current_url == base + "essays/hosting-not-bossing/"
+        assert overflow(driver) == 0
+        assert console_errors(driver) == []

@@ -35,6 +35,7 @@ from pipeline.syndication.theme.navigation import (
     outline,
     section_title,
 )
+from pipeline.syndication.theme.search import wanted
 from pipeline.syndication.theme.templates import Templates, static_copies
 from pipeline.syndication.theme.webfiles import robots_txt, sitemap_xml
 
@@ -68,13 +69,14 @@ class _Planner:
         self.items = items
         self.fill = fill
         self.templates = Templates(cfg)
+        self.search = wanted(cfg)
         self.copies = static_copies(cfg)
         self.versions = {
             rel.removeprefix("static/"): hashlib.sha256(path.read_bytes()).hexdigest()[:12]
             for path, rel in self.copies
         }
         self.nav: Navigation = navigation(cfg, content_dir, items, pages)
-        self.salt = _digest(salt, self.templates.digest, sorted(self.versions.items()))
+        self.salt = _digest(salt, self.templates.digest, sorted(self.versions.items()), self.search)
         self.slugs = tag_slugs(sorted({t for i in items for t in i.tags}))
         site_feeds = {cfg.feeds_base + n for n in ("rss.xml", "atom.xml", "feed.json")}
         self.feeds = [_alternate(f) for f in links if f.url in site_feeds]
@@ -86,6 +88,7 @@ class _Planner:
         rel = rooted(self.base) if here == "404.html" else relative_to(here, self.base)
         ctx = common(self.cfg, self.nav, self.feeds, rel, canonical, source)
         ctx["tag_url"] = self.tag_url
+        ctx["search"] = self.search
         static = ctx["static"]
 
         def asset(name: str) -> str:
