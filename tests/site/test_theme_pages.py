@@ -264,3 +264,48 @@ def test_same_content_same_bytes(tmp_path: Path) -> None:
             }
         )
     assert made[0] == made[1]
+
+
+def test_footnotes_task_lists_tables_and_strikethrough(tmp_path: Path) -> None:
+    (tmp_path / "content/essays").mkdir(parents=True)
+    (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://c.example.org/"\n')
+    (tmp_path / "content/essays/notes.md").write_text(
+        "---\ntitle: Notes\ndate: 2025-01-02\nid: notes\n---\n\n"
+        "A claim.[^1] ~~Old~~ new.\n\n- [ ] open\n- [x] done\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n[^1]: The source.\n"
+    )
+    assert build(tmp_path, tmp_path / "out").exit_code == 0
+    tree = parse(tmp_path / "out/essays/notes/index.html")
+    (ref,) = [a for a in tree.iter(XHTML + "a") if a.get("href", "").endswith("#fn-1")]
+    assert ref.get("href") == "../../essays/notes/#fn-1"  # the same page: no reload
+    assert [li.get("id") for li in tree.iter(XHTML + "li") if li.get("id")] == ["fn-1"]
+    boxes = list(tree.iter(XHTML + "input"))
+    assert [b.get("type") for b in boxes] == ["checkbox", "checkbox"]
+    assert [b.get("checked") is not None for b in boxes] == [False, True]
+    assert [text_of(d) for d in tree.iter(XHTML + "del")] == ["Old"]
+    assert len(list(tree.iter(XHTML + "td"))) == 2
+
+
+def test_the_search_index_is_rebuilt_only_when_a_page_changed(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    shutil.copy(REPO / "publish.toml", tmp_path / "publish.toml")
+    out = tmp_path / "out"
+    assert build(tmp_path, out).exit_code == 0
+    entry = out / "pagefind/pagefind-entry.json"
+    first = entry.stat().st_mtime_ns
+    essay = tmp_path / "content/essays/why-we-gather.md"
+    essay.write_bytes(essay.read_bytes())  # a new mtime: the build runs, no page changes
+    assert build(tmp_path, out).exit_code == 0
+    assert entry.stat().st_mtime_ns == first
+    essay.write_text(essay.read_text().replace("applaud", "cheer"))
+    assert build(tmp_path, out).exit_code == 0
+    assert entry.stat().st_mtime_ns != first
+    assert not list(out.glob(".publish-search*"))  # the new index was swapped in whole
+    # turned off: no search box, and the index goes
+    (tmp_path / "publish.toml").write_text(
+        (tmp_path / "publish.toml").read_text() + "\n[theme]\nsearch = false\n"
+    )
+    assert build(tmp_path, out).exit_code == 0
+    assert not (out / "pagefind").exists()
+    page = (out / "essays/why-we-gather/index.html").read_text()
+    assert 'id="search"' not in page and "pagefind-ui.js" not in page
