@@ -24,6 +24,7 @@ from pipeline.render.cmark import to_html
 from pipeline.render.gitbook import gitbook_plugin, parse_args
 from pipeline.render.gitbook_leftovers import drop_split_tags, without_tags
 from pipeline.render.gitbook_text import preprocess
+from pipeline.render.highlight import highlight
 from pipeline.render.sanitize import sanitize
 from pipeline.render.slugs import Slugger
 from pipeline.support.paths import asset_url, image_url_problem, iri_to_uri, is_external, url_scheme
@@ -295,7 +296,7 @@ def render(body: str, ctx: PageContext) -> str:
         ctx.anchors.update(anchors)
     else:
         out = _URL_ATTR.sub(lambda m: _absolute_attr(ctx, m), out)
-    return out
+    return highlight(out)  # spans of our own over escaped text: after the sanitizer
 
 
 def _has_raw_html(body: str, text: str) -> bool:

@@ -300,7 +300,7 @@ def test_the_search_index_is_rebuilt_only_when_a_page_changed(tmp_path: Path) ->
     essay.write_text(essay.read_text().replace("applaud", "cheer"))
     assert build(tmp_path, out).exit_code == 0
     assert entry.stat().st_mtime_ns != first
-    assert not list(out.glob(".publish-search*"))  # the new index was swapped in whole
+    assert not list(out.glob(".pagefind*"))  # the new index was swapped in whole
     # turned off: no search box, and the index goes
     (tmp_path / "publish.toml").write_text(
         (tmp_path / "publish.toml").read_text() + "\n[theme]\nsearch = false\n"

@@ -16,8 +16,9 @@ from pathlib import Path
 from pipeline.config import Config
 
 FOLDER = "pagefind"
-_BUILDING = ".publish-search-new.tmp"
-_OLD = ".publish-search-old.tmp"
+_BUILDING = ".pagefind-building"
+_OLD = ".pagefind-previous"
+"""Folders of the swap (not named like our temp files: those are single files, swept)."""
 
 
 def search_binary() -> Path | None:
