@@ -224,7 +224,9 @@ def plan_outputs(
     copies: list[tuple[Path, str]] = []
     if cfg.site.pages:
         shown = (*items, *site.pages())
-        planned, copies = plan_site(cfg, content_dir, items, site.pages(), links, salt, html.fill)
+        planned, copies = plan_site(
+            cfg, content_dir, items, site.pages(), links, salt, html.fill, html.folder
+        )
         outputs.extend(Output(p.path, p.make, p.inputs, needs=p.needs) for p in planned)
         for item in shown:
             rel = page_path(cfg, item.url)

@@ -50,15 +50,15 @@ class Navigation:
         return hashlib.sha256(repr(self.groups).encode()).hexdigest()
 
     def digest_for(self, source: str) -> str:
-        """What a page's navigation is made of: the menu, its neighbours and its trail."""
+        """What a page's navigation is made of: the menu, its neighbours, its trail and its
+        children (a key for the page's inputs digest, made without hashing per page)."""
         prev, nxt = self.neighbours.get(source, (None, None))
-        parts = (
-            self.menu_digest,
-            [(i.url, i.title) if i else None for i in (prev, nxt)],
-            self.trails.get(source),
-            self.children.get(source),
-        )
-        return hashlib.sha256(repr(parts).encode()).hexdigest()
+        parts = [self.menu_digest]
+        for near in (prev, nxt):
+            parts.append(f"{near.url}\1{near.title}" if near is not None else "")
+        for links in (self.trails.get(source, ()), self.children.get(source, ())):
+            parts.append("\1".join(f"{link.url}\2{link.title}" for link in links))
+        return "\0".join(parts)
 
 
 def section_title(section: str) -> str:

@@ -63,12 +63,13 @@ class _Planner:
         links: Sequence[FeedLink],
         salt: str,
         fill: Callable[[Item], Item],
+        cache_dir: Path | None,
     ) -> None:
         self.cfg = cfg
         self.base = site_base(cfg)
         self.items = items
         self.fill = fill
-        self.templates = Templates(cfg)
+        self.templates = Templates(cfg, cache_dir)
         self.search = wanted(cfg)
         self.copies = static_copies(cfg)
         self.versions = {
@@ -272,9 +273,11 @@ def plan_site(
     links: Sequence[FeedLink],
     salt: str,
     fill: Callable[[Item], Item],
+    cache_dir: Path | None = None,
 ) -> tuple[list[SitePage], list[tuple[Path, str]]]:
-    """The site's files, and the static files to copy (``items``: published, newest first)."""
-    plan = _Planner(cfg, content_dir, items, pages, links, salt, fill)
+    """The site's files, and the static files to copy (``items``: published, newest first;
+    ``cache_dir``: where compiled templates are kept)."""
+    plan = _Planner(cfg, content_dir, items, pages, links, salt, fill, cache_dir)
     out: list[SitePage] = []
     home: Item | None = None
     located: list[tuple[str, Item]] = []
@@ -296,8 +299,12 @@ def plan_site(
     for section, members in sorted(by_section.items()):
         feed = cfg.feeds_base + f"{section}/rss.xml"
         lists.extend(plan.lists(section, section_title(section), members, feed))
+    by_tag: dict[str, list[Item]] = {}
+    for item in items:
+        for tag in dict.fromkeys(item.tags):
+            by_tag.setdefault(tag, []).append(item)
     for tag, slug in sorted(plan.slugs.items()):
-        members = [i for i in items if tag in i.tags]
+        members = by_tag[tag]
         feed = cfg.feeds_base + f"tags/{slug}/rss.xml"
         lists.extend(plan.lists(f"tags/{slug}", f"#{tag}", members, feed))
     if "archive" not in by_section:  # a section of that name keeps its URL

@@ -72,7 +72,9 @@ def template_error(cfg: Config, exc: jinja2.TemplateError) -> ConfigError:
 
 
 @functools.lru_cache(maxsize=4)
-def _environment(shipped: Path, custom: Path | None, digest: str) -> jinja2.Environment:
+def _environment(
+    shipped: Path, custom: Path | None, digest: str, compiled: Path | None
+) -> jinja2.Environment:
     del digest  # only a cache key: an edited template makes a new environment
     loaders: list[jinja2.BaseLoader] = []
     if custom is not None:
@@ -87,6 +89,8 @@ def _environment(shipped: Path, custom: Path | None, digest: str) -> jinja2.Envi
         keep_trailing_newline=True,
         auto_reload=False,
         cache_size=-1,
+        # compiled templates kept with the build's caches (checked against their source)
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
     )
 
 
@@ -106,14 +110,19 @@ def override_digest(cfg: Config) -> str:
 
 
 class Templates:
-    """The compiled templates of one build. ``render`` maps any template failure to a
-    :class:`ConfigError` naming the template's file and line."""
+    """The compiled templates of one build (``cache_dir`` keeps them compiled between builds).
+    ``render`` maps any template failure to a :class:`ConfigError` naming the template's file
+    and line."""
 
-    def __init__(self, cfg: Config) -> None:
+    def __init__(self, cfg: Config, cache_dir: Path | None = None) -> None:
         self.cfg = cfg
         custom = override_folder(cfg)
         self.digest = override_digest(cfg)
-        self.env = _environment(SHIPPED, custom if custom.is_dir() else None, self.digest)
+        compiled = None
+        if cache_dir is not None:
+            compiled = cache_dir / "templates"
+            compiled.mkdir(parents=True, exist_ok=True)
+        self.env = _environment(SHIPPED, custom if custom.is_dir() else None, self.digest, compiled)
         self._compiled: dict[str, jinja2.Template] = {}
         for name in TEMPLATES:
             try:
