@@ -309,3 +309,29 @@ def test_the_search_index_is_rebuilt_only_when_a_page_changed(tmp_path: Path) ->
     assert not (out / "pagefind").exists()
     page = (out / "essays/why-we-gather/index.html").read_text()
     assert 'id="search"' not in page and "pagefind-ui.js" not in page
+
+
+def test_redirect_pages_only_for_page_addresses_and_never_over_a_page(tmp_path: Path) -> None:
+    (tmp_path / "content/essays").mkdir(parents=True)
+    (tmp_path / "publish.toml").write_text(
+        '[site]\nbase_url = "https://c.example.org/sub/"\n\n[content.redirects]\n'
+        '"/sub/old/b" = "essays/b.md"\n"/essays/a/" = "essays/b.md"\n'
+    )
+    (tmp_path / "content/essays/a.md").write_text(
+        "---\ntitle: A\ndate: 2025-01-01\nid: a\naliases: [/2019/a.html, /files/a.pdf]\n---\n\nA.\n"
+    )
+    (tmp_path / "content/essays/b.md").write_text(
+        "---\ntitle: B\ndate: 2025-01-02\nid: b\n---\n\nB.\n"
+    )
+    result = build(tmp_path, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    refresh = attrs(parse(out / "2019/a.html"), "meta", http_equiv="refresh")[0]["content"]
+    assert refresh == "0; url=../essays/a/"
+    assert not (out / "files").exists()  # a PDF's old address is no page
+    assert attrs(
+        parse(out / "old/b/index.html"), "meta", http_equiv="refresh"
+    )  # base path kept off
+    assert not attrs(parse(out / "essays/a/index.html"), "meta", http_equiv="refresh")  # A stays
+    urls = [u.findtext(SITEMAP + "loc") for u in ET.parse(out / "sitemap.xml").getroot()]
+    assert "https://c.example.org/sub/" in urls  # the home page, generated

@@ -258,6 +258,9 @@ def old_path(cfg: Config, path: str) -> str | None:
         path = "/" + path
     if base_path and (path + "/").startswith(base_path + "/"):
         path = path[len(base_path) :] or "/"
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    if "." in last and not last.endswith((".html", ".htm")):
+        return None  # an old file's address (an image, a PDF): not a page to redirect
     if not path.endswith((".html", ".htm")):
         path = path.rstrip("/") + "/"
     if path == "/":
@@ -336,7 +339,7 @@ def plan_site(
             out.append(plan.redirect(rel, target))
             kinds.setdefault("redirect", out[-1])
     sitemap = [(u, i) for u, i in located] + ([("index.html", home)] if home else [])
-    listed = [p.path for p in lists]
+    listed = [p.path for p in lists] + ([] if home else ["index.html"])
     out.append(SitePage("sitemap.xml", lambda: sitemap_xml(plan.base, sitemap, listed)))
     out.append(SitePage("robots.txt", lambda: robots_txt(plan.base)))
     for check in (*kinds.values(), home_page, not_found):  # a page of each template, now
