@@ -11,13 +11,24 @@ import re
 import tomllib
 import types
 import typing
+import uuid
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError, Problem
+from pipeline.support.announce_config import AnnounceConfig, NotifyConfig, announce_problems
 from pipeline.support.paths import iri_to_uri, url_error
+from pipeline.support.podcast_categories import category_problem
+from pipeline.support.podcast_values import (
+    DESCRIPTION_MAX_BYTES,
+    EMAIL,
+    HTTP_URL,
+    LANGUAGE,
+    MEDIUMS,
+    RRULE,
+)
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,14 @@ class FeedsConfig:
     """Tags that get their own feeds; ``["*"]`` for every tag."""
     limit: int = 0
     """Items per feed document; 0 keeps every item. Older items go to RFC 5005 archives."""
+    changes: bool = False
+    """Publish ``changes/atom.xml`` and ``changes/rss.xml``: an entry per meaningful revision
+    of a page, from git history (needs the full history: ``fetch-depth: 0`` in CI)."""
+    changes_limit: int = 50
+    """Revisions the changes feed keeps (the newest)."""
+    upcoming: int = 0
+    """Publish ``upcoming/atom.xml`` and ``upcoming/rss.xml`` listing the next N dates of the
+    events (repeating ones expanded); 0: no such feed."""
 
 
 @dataclass(frozen=True)
@@ -121,7 +140,8 @@ class PodcastConfig:
 @dataclass(frozen=True)
 class NewsletterConfig:
     backend: str = "outbox"
-    """``outbox`` (no account), ``smtp``, ``buttondown`` or ``listmonk``."""
+    """``outbox`` (no account), ``smtp``, ``buttondown``, ``listmonk``, ``ghost`` or
+    ``substack`` (a paste-ready post in the outbox: Substack has no API for posting)."""
     list_name: str = "digest"
     from_address: str = "newsletter@example.org"
     list_address: str = ""
@@ -144,6 +164,8 @@ class NewsletterConfig:
     api_url: str = ""
     """Base URL of the service's API (Buttondown default https API, listmonk required)."""
     listmonk_lists: list[int] = field(default_factory=list)
+    ghost_newsletter: str = "default-newsletter"
+    """Ghost: the slug of the newsletter a digest is emailed to."""
     schedule: str = "0 8 * * 1"
     """Cron line of the scheduled digest workflow (weekly by default)."""
     api_timeout: float = 30.0
@@ -228,6 +250,10 @@ class Config:
     newsletter: NewsletterConfig = field(default_factory=NewsletterConfig)
     links: LinksConfig = field(default_factory=LinksConfig)
     theme: ThemeConfig = field(default_factory=ThemeConfig)
+    announce: list[AnnounceConfig] = field(default_factory=list)
+    """``[[announce]]`` channels (docs/announce.md)."""
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
+    """``[notify]``: WebSub and Podcast Index pings after a deploy."""
     path: Path | None = None
     """The file this was read from; relative paths inside it resolve against its folder."""
 
@@ -242,19 +268,25 @@ class Config:
 
 
 def _key_line(text: str, section: str, key: str) -> int:
-    """Best-effort line of ``key`` under ``[section]`` (tomllib gives no positions)."""
-    current = ""
+    """Best-effort line of ``key`` under ``[section]`` (tomllib gives no positions);
+    ``name[2]`` is the third ``[[name]]`` table of an array."""
+    indexed = re.fullmatch(r"(.+)\[(\d+)\]", section)
+    section, wanted = (indexed.group(1), int(indexed.group(2))) if indexed else (section, 0)
+    current, seen, header = "", -1, 1
     for n, line in enumerate(text.splitlines(), 1):
         s = line.strip()
         m = re.match(r"^\[+\s*([^\]]+?)\s*\]+", s)
         if m:
             current = m.group(1)
-            if not key and current == section:
-                return n
+            if current == section:
+                seen += 1
+                header = n
+                if not key and seen == wanted:
+                    return n
             continue
-        if current == section and re.match(rf"^\"?{re.escape(key)}\"?\s*=", s):
+        if current == section and seen == wanted and re.match(rf"^\"?{re.escape(key)}\"?\s*=", s):
             return n
-    return 1
+    return header if indexed and seen >= wanted else 1
 
 
 def _type_name(tp: Any) -> str:
@@ -407,8 +439,9 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
         bad("content", "slug_style", "expected github or gitbook")
     if cfg.feeds.limit < 0:
         bad("feeds", "limit", "expected 0 (no limit) or a positive integer")
-    if cfg.newsletter.backend not in ("outbox", "smtp", "buttondown", "listmonk"):
-        bad("newsletter", "backend", "expected one of outbox, smtp, buttondown, listmonk")
+    backends = ("outbox", "smtp", "buttondown", "listmonk", "ghost", "substack")
+    if cfg.newsletter.backend not in backends:
+        bad("newsletter", "backend", f"expected one of {', '.join(backends)}")
     if cfg.newsletter.smtp_tls not in ("none", "starttls", "ssl"):
         bad("newsletter", "smtp_tls", "expected none, starttls or ssl")
     if cfg.newsletter.api_timeout <= 0:
@@ -419,9 +452,7 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
         bad("newsletter", "api_backoff", "expected 0 or a positive number of seconds")
     if cfg.podcast.type not in ("episodic", "serial"):
         bad("podcast", "type", "expected episodic or serial")
-    from pipeline.podcast.show import config_problems  # category list, emails, UUIDs, URLs
-
-    for key, message in config_problems(cfg.podcast):
+    for key, message in podcast_problems(cfg.podcast):  # category list, emails, UUIDs, URLs
         bad("podcast", key, message)
     for h in cfg.links.hosts:
         try:
@@ -450,6 +481,8 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
         if number < least:
             what = "a positive number" if least else "0 or a positive number"
             bad("links", key, f"expected {what}{f' of at least {least:g}' if least > 1 else ''}")
+    for section, key, message in announce_problems(cfg.announce, cfg.notify):
+        bad(section, key, message)
     for f in dataclasses.fields(cfg.newsletter):
         setting = getattr(cfg.newsletter, f.name)
         if isinstance(setting, str) and _CONTROL.search(setting):
@@ -463,3 +496,50 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def podcast_problems(podcast: PodcastConfig) -> list[tuple[str, str]]:
+    """``(key, message)`` for ``[podcast]`` values that are set but wrong (load-time checks)."""
+    out: list[tuple[str, str]] = []
+    if podcast.category or podcast.subcategory:
+        top = category_problem(podcast.category)
+        sub = None if top else category_problem(podcast.category, podcast.subcategory)
+        if top or sub:
+            out.append(("category" if top else "subcategory", top or sub or ""))
+    if podcast.owner_email and not EMAIL.match(podcast.owner_email):
+        out.append(("owner_email", f"expected an email address, got {podcast.owner_email!r}"))
+    if podcast.language and not LANGUAGE.match(podcast.language):
+        out.append(
+            ("language", f"expected an ISO 639 code like en or en-us, got {podcast.language!r}")
+        )
+    if podcast.guid:
+        try:
+            uuid.UUID(podcast.guid)
+        except ValueError:
+            out.append(("guid", f"expected a UUID, got {podcast.guid!r}"))
+    if podcast.medium and podcast.medium.removesuffix("L") not in MEDIUMS:
+        out.append(("medium", f"expected one of {', '.join(MEDIUMS)}, got {podcast.medium!r}"))
+    if len(podcast.description.encode("utf-8")) > DESCRIPTION_MAX_BYTES:
+        out.append(
+            (
+                "description",
+                f"at most {DESCRIPTION_MAX_BYTES} bytes, got "
+                f"{len(podcast.description.encode('utf-8'))}",
+            )
+        )
+    if len(podcast.funding_text) > 128:
+        out.append(("funding_text", "at most 128 characters"))
+    for key in ("new_feed_url", "funding_url", "license_url"):
+        value = getattr(podcast, key)
+        if value and not HTTP_URL.match(value):
+            out.append((key, f"expected an absolute http(s) URL, got {value!r}"))
+    if podcast.license_url and not podcast.license:
+        out.append(("license", "license_url needs a license name"))
+    if podcast.update_frequency and not RRULE.match(podcast.update_frequency):
+        out.append(("update_frequency", "expected an RFC 5545 RRULE such as FREQ=MONTHLY"))
+    for feed_guid in podcast.podroll:
+        try:
+            uuid.UUID(feed_guid)
+        except ValueError:
+            out.append(("podroll", f"expected podcast:guid UUIDs, got {feed_guid!r}"))
+    return out

@@ -92,6 +92,31 @@ class Episode:
 
 
 @dataclass(frozen=True)
+class Moved:
+    """One occurrence of a recurring event held at another time or place (``overrides``)."""
+
+    original: datetime
+    """When the rule puts it: the iCalendar RECURRENCE-ID, in the event's zone."""
+    starts: datetime
+    ends: datetime | None
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """How an event repeats (``repeat``, ``until``, ``count``, ``except``, ``overrides``)."""
+
+    rule: str
+    """RFC 5545 RRULE value without UNTIL and COUNT, normalised (``FREQ=MONTHLY;BYDAY=1TH``)."""
+    until: datetime | None = None
+    """Last moment an occurrence may start, in the event's zone (inclusive)."""
+    count: int | None = None
+    skipped: tuple[datetime, ...] = ()
+    """Occurrences that do not take place (``except`` dates and cancelled overrides)."""
+    moved: tuple[Moved, ...] = ()
+
+
+@dataclass(frozen=True)
 class Event:
     """The calendar part of an item of kind ``event``."""
 
@@ -103,6 +128,8 @@ class Event:
     location: str | None = None
     url: str | None = None
     sequence: int = 0
+    repeat: Recurrence | None = None
+    """None for a one-off event."""
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,12 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 
-from pipeline.build.digests import body_digest
-from pipeline.build.loadcache import LoadCache, Record, pack
+from pipeline.build.loadcache import LoadCache, load_cached
 from pipeline.cli import main
 from pipeline.config import load_config
+from pipeline.load.digests import body_digest
 from pipeline.load.loader import load_site
+from pipeline.load.record import Record, pack
 from pipeline.model import Item
 
 IGNORED = {".publish-manifest.json", ".publish.lock"}
@@ -160,11 +161,9 @@ def test_unchanged_files_come_from_the_load_cache_intact(site: Path, tmp_path: P
     age(site)
     cfg = load_config(site / "publish.toml")
     fresh = load_site(cfg, site / "content")
-    load_site(cfg, site / "content", cache_dir=tmp_path / "cache")
+    load_cached(cfg, site / "content", tmp_path / "cache")
     _body(site)  # edited just now
-    cached = {
-        i.source: i for i in load_site(cfg, site / "content", cache_dir=tmp_path / "cache").items
-    }
+    cached = {i.source: i for i in load_cached(cfg, site / "content", tmp_path / "cache").items}
     for item in fresh.items:
         if item.source == "essays/why-we-gather.md":
             assert cached[item.source].body.endswith("One more paragraph, added later.\n")
@@ -175,7 +174,7 @@ def test_unchanged_files_come_from_the_load_cache_intact(site: Path, tmp_path: P
             body_digest=hit.body_digest, digest=hit.digest
         )
         assert hit.body_digest == body_digest(item.body)
-    again = load_site(cfg, site / "content", cache_dir=tmp_path / "cache").items
+    again = load_cached(cfg, site / "content", tmp_path / "cache").items
     now_fresh = load_site(cfg, site / "content").items
     assert [i.evolve(body="") for i in again] == [i.evolve(body="") for i in now_fresh]
 
@@ -185,9 +184,9 @@ def test_a_fresh_clone_reuses_the_cache_by_text(site: Path, tmp_path: Path) -> N
     parsing and validating each file whose text it knows."""
     age(site)
     cfg = load_config(site / "publish.toml")
-    first = load_site(cfg, site / "content", cache_dir=tmp_path / "cache").items
+    first = load_cached(cfg, site / "content", tmp_path / "cache").items
     age(site, 60)  # every mtime moves, no text changes
-    again = load_site(cfg, site / "content", cache_dir=tmp_path / "cache").items
+    again = load_cached(cfg, site / "content", tmp_path / "cache").items
     assert [i.body for i in again if not i.episode] == ["" for i in again if not i.episode]
     assert [i.evolve(body="") for i in again] == [i.evolve(body="") for i in first]
 
@@ -246,7 +245,7 @@ def test_corrupt_caches_are_ignored(site: Path, tmp_path: Path) -> None:
     build(site, cold_out, tmp_path / "cold-cache")
     assert tree(out) == tree(cold_out)
     # and the caches were started again: unchanged files now come from the load cache
-    items = load_site(load_config(site / "publish.toml"), site / "content", cache_dir=cache)
+    items = load_cached(load_config(site / "publish.toml"), site / "content", cache)
     assert [i.source for i in items.items if not i.body and not i.episode]
 
 
@@ -352,7 +351,7 @@ def test_a_file_edited_during_the_build_is_not_rendered_under_its_old_digest(
     (cache / "render.sqlite3").unlink()  # every item must be rendered again
     cfg = load_config(site / "publish.toml")
     content = site / "content"
-    loaded = load_site(cfg, content, cache_dir=cache)
+    loaded = load_cached(cfg, content, cache)
     cached = next(i for i in loaded.items if not i.body and i.body_digest and not i.episode)
     body_of = functools.partial(reload_body, cfg, content)
     body = body_of(cached.source, cached.body_digest)  # unchanged: read as it was loaded

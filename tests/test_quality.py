@@ -68,3 +68,70 @@ def test_exit_codes_documented() -> None:
     readme = (REPO / "README.md").read_text()
     for code, meaning in ((0, "ok"), (1, "unexpected"), (2, "content"), (3, "configuration")):
         assert re.search(rf"\b{code}\b.*{meaning}", readme, re.I), meaning
+
+
+def _imports(path: Path) -> set[str]:
+    """The pipeline modules ``path`` imports, at any depth of the file (lazy imports too)."""
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("pipeline"):
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("pipeline"))
+    return found
+
+
+PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
+
+
+def test_no_stage_imports_build_or_cli() -> None:
+    """docs/architecture.md: build/ memoises the stages; a stage never reaches into it."""
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        top = path.relative_to(PACKAGE).parts[0]
+        if top in ("build", "cli", "__main__.py"):
+            continue
+        for module in _imports(path):
+            if module.split(".")[1:2] in (["build"], ["cli"]):
+                offenders.append(f"{path.relative_to(PACKAGE)} imports {module}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_no_module_over_500_lines() -> None:
+    long = {
+        str(p.relative_to(PACKAGE)): n
+        for p in PACKAGE.rglob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500
+    }
+    assert not long, long
+
+
+def test_no_import_cycles_between_packages() -> None:
+    """Packages (and top-level modules) form a graph without cycles."""
+
+    def unit(module: str) -> str:
+        return module.split(".")[1] if "." in module else module
+
+    edges: dict[str, set[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        rel = path.relative_to(PACKAGE)
+        here = rel.parts[0].removesuffix(".py")
+        for module in _imports(path):
+            there = unit(module)
+            if there not in (here, "pipeline") and module != "pipeline":
+                edges.setdefault(here, set()).add(there.removesuffix(".py"))
+    seen: dict[str, int] = {}  # 1 visiting, 2 done
+
+    def visit(node: str, trail: list[str]) -> None:
+        seen[node] = 1
+        for nxt in sorted(edges.get(node, ())):
+            assert seen.get(nxt) != 1, "import cycle: " + " -> ".join([*trail, node, nxt])
+            if nxt not in seen:
+                visit(nxt, [*trail, node])
+        seen[node] = 2
+
+    for node in sorted(edges):
+        if node not in seen:
+            visit(node, [])

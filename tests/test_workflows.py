@@ -53,6 +53,8 @@ DOCUMENTED_COMMANDS: dict[str, set[str]] = {
         "--format",
     },
     "digest": {"--send", "--test-to", "--since", "--format"},
+    "announce": {"--send", "--preview", "--channel", "--format"},
+    "notify": {"--config", "--out", "--format"},
     "lint-feed": {"--podcast"},
     "feed-diff": {"--format"},
 }
@@ -266,7 +268,7 @@ def test_write_permissions_only_where_needed() -> None:
         writes = {k for k, v in perms.items() if v == "write"}
         if workflow == "publish.yml" and job == "deploy":
             assert writes == {"pages", "id-token"}
-        elif workflow == "publish.yml" and job == "digest":
+        elif workflow == "publish.yml" and job in ("digest", "announce"):
             assert writes == {"contents"}
         else:
             assert writes == set(), f"{workflow} {job} writes {writes}"
@@ -298,13 +300,30 @@ def test_digest_secrets_come_from_repository_secrets_on_the_digest_step_only() -
         "BUTTONDOWN_API_KEY",
         "LISTMONK_USER",
         "LISTMONK_TOKEN",
+        "GHOST_ADMIN_KEY",
         "SMTP_PASSWORD",
         "NEWSLETTER_UNSUBSCRIBE_SECRET",
     ):
         assert env[name] == f"${{{{ secrets.{name} }}}}"
     for path in WORKFLOWS:
         text = path.read_text()
-        assert text.count("secrets.") == (5 if path.name == "publish.yml" else 0)
+        assert text.count("secrets.") == (9 if path.name == "publish.yml" else 0)
+
+
+def test_announce_job_is_serialised_after_deploy_with_its_secrets_on_its_step_only() -> None:
+    job = jobs(load(WORKFLOW_DIR / "publish.yml"))["announce"]
+    assert job["needs"] == "deploy"
+    assert job["concurrency"] == {"group": "announce", "cancel-in-progress": False}
+    (step,) = [s for s in job["steps"] if "publish announce" in str(s.get("run", ""))]
+    assert "publish announce --send" in step["run"]
+    for name in ("DISCORD_WEBHOOK_URL", "MASTODON_TOKEN", "BLUESKY_APP_PASSWORD"):
+        assert step["env"][name] == f"${{{{ secrets.{name} }}}}"
+    others = [s for s in job["steps"] if s is not step]
+    assert all("secrets." not in str(s) for s in others)
+    notify = next(s for s in job["steps"] if "publish notify" in str(s.get("run", "")))
+    assert notify["if"] == "${{ !cancelled() }}"
+    commit = next(s for s in job["steps"] if "git commit" in str(s.get("run", "")))
+    assert "[skip ci]" in commit["run"] and "announce/sent.jsonl" in commit["run"]
 
 
 def test_schedules_hourly_build_never_sends_weekly_digest_does() -> None:

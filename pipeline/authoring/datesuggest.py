@@ -4,10 +4,14 @@ GitBook repositories carry no dates in front matter. Two sources still know them
 
 - the prose: a line such as ``Published Jan 27, 2020`` or ``Published on 27 January 2020``
   (this wins: the author wrote it);
-- git history: the earliest commit that touched the page, following renames, but skipping
-  **bulk** commits (a restructuring that touched more than ``bulk_share`` of the pages or
-  more than ``bulk_files`` files at once) and **sync** commits (``GitBook: [#123] ...``,
-  ``GITBOOK-...``, merges), whose dates say when a tool ran, not when a page was written.
+- git history: the commit that **added** the page, following renames back as ``git log
+  --follow`` does (a move is a move, also when git saw it as a delete and an add of the same
+  name), whatever kind of commit it is: on a GitBook-synced repository the sync commits
+  (``GitBook: [#123] ...``, ``GITBOOK-...``) are the ones that create pages, and a later
+  typo fix or restructuring says nothing about when a page was written.
+
+Every suggestion states its evidence (the commit, its kind, the moves followed, the edits
+since); a page with none is written as a commented placeholder.
 
 The pure parts (:func:`parse_log`, :func:`date_in_prose`, :func:`choose`, :func:`render_yaml`,
 :func:`merge_text`) are tested directly; :func:`suggest` is the edge that reads files and runs git.
@@ -17,9 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import posixpath
 import re
 import subprocess
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,14 +33,15 @@ import yaml
 
 from pipeline.config import Config
 from pipeline.load.frontmatter import FrontMatterError
-from pipeline.load.loader import iter_markdown, read_doc, relpath
 from pipeline.load.summary import feed_candidates, read_dates
+from pipeline.load.walk import iter_markdown, read_doc, relpath
+from pipeline.support.text import nfc
 
 SYNC_PATTERNS = (r"^GitBook: \[", r"^GITBOOK-", r"^Merge\b")
-"""Commit subjects (regexes, searched) that mark sync commits, skipped by default."""
+"""Commit subjects (regexes, searched) that mark sync commits, named in the evidence."""
 
 BULK_FILES = 20
-"""A commit touching more files than this is a bulk commit."""
+"""A commit touching more files than this is a bulk commit (named in the evidence)."""
 
 BULK_SHARE = 0.5
 """A commit touching more than this share of the pages is a bulk commit."""
@@ -88,7 +93,7 @@ class Commit:
 
 @dataclass(frozen=True)
 class Rules:
-    """What makes a commit useless for dating."""
+    """What the evidence calls a sync commit and a bulk commit."""
 
     sync_patterns: tuple[str, ...] = SYNC_PATTERNS
     bulk_files: int = BULK_FILES
@@ -110,10 +115,6 @@ class SuggestReport:
     already_dated: tuple[str, ...] = ()
     """Candidate pages dated by front matter or the dates file: left alone."""
     warnings: tuple[str, ...] = field(default_factory=tuple)
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 # -- git ------------------------------------------------------------------------------------
@@ -169,46 +170,87 @@ def parse_log(text: str) -> list[Commit]:
     return commits
 
 
-def skip_reason(commit: Commit, n_pages: int, rules: Rules) -> str:
-    """Why a commit says nothing about when a page was written, or ``""`` when it does."""
+def commit_note(commit: Commit, n_pages: int, rules: Rules) -> str:
+    """What kind of commit this is, for the evidence: ``GitBook sync``, ``bulk (N files)``
+    or ``""``. Either still dates a page it adds: on a GitBook-synced repository the sync
+    commits are the ones that create pages."""
     for pattern in rules.sync_patterns:
         if re.search(pattern, commit.subject):
             return "sync commit"
     pages = sum(1 for c in commit.changes if c.path.lower().endswith(".md"))
     if len(commit.changes) > rules.bulk_files or (n_pages and pages > rules.bulk_share * n_pages):
-        return f"bulk commit ({len(commit.changes)} files)"
+        return f"bulk commit, {len(commit.changes)} files"
     return ""
 
 
-def first_commits(
-    commits: Sequence[Commit], pages: Sequence[str], rules: Rules, n_pages: int | None = None
-) -> dict[str, tuple[Commit | None, int]]:
-    """For each page: its earliest usable commit (following renames) and how many were skipped.
+@dataclass(frozen=True)
+class Origin:
+    """What git knows of a page: the commit that added it and the moves since."""
 
-    ``commits`` are newest first, as git prints them; ``pages`` are current paths (NFC);
-    ``n_pages`` is how many pages the content has in all (default: ``len(pages)``), the
-    measure of a bulk commit.
+    added: Commit | None
+    """None when no commit adds it (no history, or the history is cut short)."""
+    added_as: str
+    """Its path when it was added."""
+    moves: tuple[Commit, ...] = ()
+    """Commits that moved it, newest first."""
+    edits: int = 0
+    """Commits that changed it after it was added."""
+
+
+def _unseen_moves(commit: Commit) -> dict[str, str]:
+    """Added path → deleted path, for files a commit deleted and added under the same name
+    in another folder when git's rename detection missed it (the file was also rewritten):
+    only a name that is deleted once and added once in the commit."""
+    deleted: dict[str, list[str]] = {}
+    added: dict[str, list[str]] = {}
+    for c in commit.changes:
+        if c.status in "DA":
+            into = deleted if c.status == "D" else added
+            into.setdefault(posixpath.basename(c.path), []).append(c.path)
+    return {
+        paths[0]: deleted[name][0]
+        for name, paths in added.items()
+        if len(paths) == 1 and len(deleted.get(name, ())) == 1
+    }
+
+
+def origins(commits: Sequence[Commit], pages: Sequence[str]) -> dict[str, Origin]:
+    """For each page (current path, NFC): the commit that added it, following renames (as
+    ``git log --follow`` does) and moves git saw as a delete and an add of the same name.
+
+    ``commits`` are newest first, as git prints them.
     """
     alias = {nfc(p): nfc(p) for p in pages}
-    found: dict[str, Commit] = {}
-    skipped: dict[str, int] = {nfc(p): 0 for p in pages}
-    n_pages = len(pages) if n_pages is None else n_pages
+    added: dict[str, tuple[Commit | None, str]] = {}
+    moves: dict[str, list[Commit]] = {nfc(p): [] for p in pages}
+    edits: dict[str, int] = dict.fromkeys(moves, 0)
     for commit in commits:
-        reason = skip_reason(commit, n_pages, rules)
+        unseen: dict[str, str] | None = None
         for change in commit.changes:
             page = alias.get(change.path)
             if page is None or change.status == "D":
                 continue
-            if reason:
-                skipped[page] += 1
-            elif page not in found or commit.date <= found[page].date:
-                found[page] = commit
             if change.status == "R" and change.old is not None:
                 del alias[change.path]
                 alias[change.old] = page
-            elif change.status == "A":
+                moves[page].append(commit)
+            elif change.status in "AC":
                 del alias[change.path]
-    return {nfc(p): (found.get(nfc(p)), skipped[nfc(p)]) for p in pages}
+                unseen = _unseen_moves(commit) if unseen is None else unseen
+                old = unseen.get(change.path)
+                if old is not None and old not in alias:
+                    alias[old] = page
+                    moves[page].append(commit)
+                else:
+                    added[page] = (commit, change.path)
+            else:
+                edits[page] += 1
+    out: dict[str, Origin] = {}
+    for p in pages:
+        key = nfc(p)
+        first, path = added.get(key, (None, key))
+        out[key] = Origin(first, path, tuple(moves[key]), edits[key])
+    return out
 
 
 # -- prose ----------------------------------------------------------------------------------
@@ -240,19 +282,46 @@ def date_in_prose(text: str) -> tuple[dt.date, int, str] | None:
 
 
 # -- choosing and writing -------------------------------------------------------------------
+def _subject(commit: Commit) -> str:
+    subject = " ".join(commit.subject.split())
+    return repr(subject if len(subject) <= 60 else subject[:57] + "...")
+
+
+def _evidence(origin: Origin, page: str, n_pages: int, rules: Rules) -> str:
+    assert origin.added is not None
+    commit = origin.added
+    text = f"added in git {commit.sha[:7]} {_subject(commit)}"
+    note = commit_note(commit, n_pages, rules)
+    if note:
+        text += f" ({note})"
+    if origin.added_as != page:
+        text += f" as {origin.added_as}"
+    if origin.moves:
+        shas = ", ".join(m.sha[:7] for m in reversed(origin.moves))
+        text += f"; moved {len(origin.moves)}x since ({shas})"
+    if origin.edits:
+        text += f"; {origin.edits} later edits"
+    if note.startswith("bulk"):
+        text += "; a bulk add may be an import: check"
+    return text
+
+
 def choose(
     pages: Sequence[str],
     texts: Mapping[str, str],
     commits: Sequence[Commit] | None,
     rules: Rules = Rules(),
     n_pages: int | None = None,
+    tz: dt.tzinfo | None = None,
 ) -> list[Suggestion]:
-    """One suggestion per page: prose first, else the earliest usable commit, else none.
+    """One suggestion per page: prose first, else the commit that added it, else none.
 
-    ``commits`` is None when there is no git history to read; ``n_pages`` as in
-    :func:`first_commits`.
+    ``commits`` is None when there is no git history to read; ``n_pages`` (how many pages
+    the content has in all, default ``len(pages)``) measures a bulk commit; ``tz`` is the
+    site's zone, the day a commit falls on (default: the author's own offset).
     """
-    history = first_commits(commits, pages, rules, n_pages) if commits is not None else {}
+    history = origins(commits, pages) if commits is not None else {}
+    n_pages = len(pages) if n_pages is None else n_pages
     out: list[Suggestion] = []
     for page in pages:
         prose = date_in_prose(texts.get(page, ""))
@@ -260,20 +329,15 @@ def choose(
             value, line, words = prose
             out.append(Suggestion(page, value, f"prose, line {line}: {words!r}"))
             continue
-        commit, skipped = history.get(nfc(page), (None, 0))
-        if commit is not None:
-            subject = " ".join(commit.subject.split())
-            subject = subject if len(subject) <= 60 else subject[:57] + "..."
-            extra = f", {skipped} bulk/sync commits skipped" if skipped else ""
-            out.append(
-                Suggestion(page, commit.date.date(), f"git {commit.sha[:7]} {subject!r}{extra}")
-            )
+        origin = history.get(nfc(page))
+        if origin is not None and origin.added is not None:
+            when = origin.added.date.astimezone(tz) if tz is not None else origin.added.date
+            out.append(Suggestion(page, when.date(), _evidence(origin, nfc(page), n_pages, rules)))
         elif commits is None:
             out.append(Suggestion(page, None, "no 'Published' line; no git history"))
         else:
-            out.append(
-                Suggestion(page, None, f"no 'Published' line; only bulk/sync commits ({skipped})")
-            )
+            why = "no 'Published' line; no commit adds it (not committed yet?)"
+            out.append(Suggestion(page, None, why))
     return out
 
 
@@ -299,15 +363,46 @@ HEADER = (
 )
 
 
+PLACEHOLDER = ": YYYY-MM-DD"
+
+
+def _placeholder_key(line: str) -> str | None:
+    """The page of a ``# page: YYYY-MM-DD  # why`` line :func:`render_yaml` wrote, else None."""
+    text = line.strip()
+    if not text.startswith("#") or PLACEHOLDER not in text:
+        return None
+    key = text[1:].split(PLACEHOLDER, 1)[0].strip()
+    if key.startswith('"'):
+        try:
+            key = str(json.loads(key))
+        except ValueError:
+            return None
+    return nfc(key).removeprefix("./")
+
+
 def merge_text(existing: str | None, suggestions: Sequence[Suggestion]) -> str:
-    """The dates file with new entries appended; editors' entries and comments stay as they are."""
+    """The dates file with an entry for every page: editors' entries and comments stay as
+    they are; a page already listed as a placeholder keeps its line until it has a date,
+    which then takes the placeholder's place."""
     have: set[str] = set()
     if existing:
         data = yaml.safe_load(existing)
         if isinstance(data, dict):
             have = {nfc(str(k)).removeprefix("./") for k in data}
-    new = [s for s in suggestions if nfc(s.page) not in have]
     text = existing if existing is not None else HEADER
+    lines = text.splitlines(keepends=True)
+    waiting = {key: n for n, line in enumerate(lines) if (key := _placeholder_key(line))}
+    new: list[Suggestion] = []
+    for s in suggestions:
+        page = nfc(s.page)
+        if page in have:
+            continue
+        if page in waiting:
+            if s.date is not None:
+                lines[waiting[page]] = render_yaml([s])
+            continue
+        new.append(s)
+    text = "".join(lines)
     if not new:
         return text
     if text and not text.endswith("\n"):
@@ -317,6 +412,13 @@ def merge_text(existing: str | None, suggestions: Sequence[Suggestion]) -> str:
         + "\n# Suggested by publish dates --suggest; check each before committing.\n"
         + render_yaml(new)
     )
+
+
+def is_shallow(content_dir: Path) -> bool:
+    """Whether the repository is a shallow clone (its oldest commit seems to add everything)."""
+    cmd = ["git", "-C", str(content_dir), "rev-parse", "--is-shallow-repository"]
+    proc = subprocess.run(cmd, capture_output=True, check=False)
+    return proc.stdout.strip() == b"true"
 
 
 def suggest(cfg: Config, content_dir: Path, rules: Rules = Rules()) -> SuggestReport:
@@ -351,7 +453,12 @@ def suggest(cfg: Config, content_dir: Path, rules: Rules = Rules()) -> SuggestRe
             else [str(exc)]
         )
         warnings.append(f"no git history ({' '.join(why)}); dates from the prose only")
+    if commits is not None and is_shallow(content_dir):
+        warnings.append(
+            "shallow clone: pages added before its oldest commit get that commit's date; "
+            "fetch the whole history (git fetch --unshallow, or fetch-depth: 0 in CI)"
+        )
     n_pages = len([s for s in sources if s != cfg.content.summary])
     return SuggestReport(
-        tuple(choose(todo, texts, commits, rules, n_pages)), tuple(already), tuple(warnings)
+        tuple(choose(todo, texts, commits, rules, n_pages, tz)), tuple(already), tuple(warnings)
     )

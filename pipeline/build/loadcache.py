@@ -5,103 +5,58 @@ A Markdown file whose size, mtime, ctime and inode are what they were when it wa
 Item, warnings and key lines come from here. Anything else the load depends on (publish's
 code, the whole configuration, ``--strict``, GitBook mode) is in the cache's salt; when that
 differs the cache is empty. Files with errors are never cached.
-
-Records are pickled (an item as the tuple of its field values), because decoding 10,000
-items from JSON costs several times as long. A cache folder may be restored in CI from a
-shared cache, so unpickling is restricted: only the model's nested record types, the error
-record and the ``datetime`` types can be built (time zones through :func:`_zone`), and
-nothing can be called that runs other code.
+The records themselves and their restricted pickling are :mod:`pipeline.load.record`'s.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import hashlib
-import importlib
-import io
-import os
-import pickle
 import sqlite3
 import time
-from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
 
-from pipeline import errors, model
+from pipeline.build.state import build_salt
+from pipeline.config import Config
+from pipeline.load.loader import gitbook_mode, load_site
+from pipeline.load.record import Record, item_from_values, restricted_loads, stat_key
+from pipeline.model import Site
 
 VERSION = "2"
 RACY_NS = 2 * 10**9
 
-_ALLOWED = {
-    ("pipeline.model", name) for name in ("Episode", "Event", "Media", "Person", "Soundbite")
-} | {
-    ("pipeline.errors", "Problem"),
-    ("datetime", "datetime"),
-    ("datetime", "date"),
-    ("datetime", "time"),
-    ("datetime", "timedelta"),
-    ("datetime", "timezone"),
-    ("pipeline.build.loadcache", "_zone"),
-}
+
+def load_salt(cfg: Config, content_dir: Path, *, strict: bool) -> str:
+    """What every record depends on besides its file: the build key (code and configuration),
+    ``--strict`` and GitBook mode."""
+    return f"{build_salt(cfg, content_dir)}\0{strict}\0{gitbook_mode(cfg, content_dir)}"
 
 
-@dataclass(frozen=True)
-class Record:
-    """What loading one file produced."""
-
-    item: model.Item
-    """Without its body (kept for episodes: their chapters come from it); ``body_digest`` and
-    ``digest`` set."""
-    warnings: tuple[errors.Problem, ...]
-    lines: dict[str, int]
-    """Line of each front-matter key, for problems found across files (duplicate ids)."""
-    ledger: bool
-    """The id came from the id ledger (no ``id`` key): the ledger must still agree."""
-    deps: tuple[tuple[str, str], ...] = ()
-    """Other files the item was made from (an episode's local audio), with their stat."""
-
-
-def _zone(key: str) -> ZoneInfo:
-    return ZoneInfo(key)
-
-
-class _Pickler(pickle.Pickler):
-    def reducer_override(self, obj: Any) -> Any:
-        if isinstance(obj, ZoneInfo):
-            if obj.key is None:
-                raise pickle.PicklingError("a time zone without a name")
-            return _zone, (obj.key,)
-        return NotImplemented
-
-
-class _Unpickler(pickle.Unpickler):
-    """Builds only what ``allowed`` names; any other global in the data is refused."""
-
-    def __init__(self, data: bytes, allowed: Mapping[tuple[str, str], Any]) -> None:
-        super().__init__(io.BytesIO(data))
-        self.allowed = allowed
-
-    def find_class(self, module: str, name: str) -> Any:
-        found = self.allowed.get((module, name))
-        if found is None:
-            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in this cache")
-        return found
-
-
-def stat_key(path: Path | str) -> str | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return stat_text(st)
-
-
-def stat_text(st: os.stat_result) -> str:
-    """What :func:`stat_key` records of a stat: any edit, copy or replacement changes it."""
-    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+def load_cached(
+    cfg: Config,
+    content_dir: Path,
+    cache_dir: Path | None,
+    *,
+    strict: bool = False,
+    write_ledger: bool = False,
+    only: Collection[str] | None = None,
+    walked: Sequence[tuple[str, str]] | None = None,
+) -> Site:
+    """:func:`pipeline.load.loader.load_site` memoised by the load cache in ``cache_dir``
+    (every file read without one)."""
+    store = None
+    if cache_dir is not None:
+        store = LoadCache(cache_dir, load_salt(cfg, content_dir, strict=strict), content_dir, only)
+    return load_site(
+        cfg,
+        content_dir,
+        strict=strict,
+        write_ledger=write_ledger,
+        cache_dir=cache_dir,
+        store=store,
+        only=only,
+        walked=walked,
+    )
 
 
 class LoadCache:
@@ -239,74 +194,8 @@ class LoadCache:
             self.db = None
 
 
-def pack(record: Record, content_dir: Path) -> bytes | None:
-    """A record as the cache stores it, with the stat of the files it depends on; None for
-    a value the cache cannot carry. Made where the item was (a worker process, often)."""
-    item = record.item
-    deps = media_stats(item, content_dir)
-    return safe_dumps((item_values(item), record.warnings, record.lines, record.ledger, deps))
-
-
-def safe_dumps(value: object) -> bytes | None:
-    """``value`` pickled for :func:`restricted_loads`; None when it holds something that
-    cannot be carried (a time zone without a name, an object of another type)."""
-    buf = io.BytesIO()
-    try:
-        _Pickler(buf, protocol=5).dump(value)
-    except (pickle.PicklingError, TypeError, AttributeError):
-        return None
-    return buf.getvalue()
-
-
-def restricted_loads(data: bytes) -> Any:
-    """Unpickle what :func:`safe_dumps` made; any other global in ``data`` is refused."""
-    return _Unpickler(data, _RECORD_TYPES).load()
-
-
-def media_stats(item: model.Item, content_dir: Path) -> tuple[tuple[str, str], ...]:
-    """The local media files an episode was loaded from, each with its stat ("" if gone)."""
-    return tuple((rel, stat_key(content_dir / rel) or "") for rel in _media_sources(item))
-
-
-_ITEM_FIELDS = tuple(f.name for f in dataclasses.fields(model.Item))
-
-
-def item_values(item: model.Item) -> tuple[Any, ...]:
-    """An Item as the tuple of its field values, for :func:`item_from_values`."""
-    return tuple(item.__dict__[name] for name in _ITEM_FIELDS)
-
-
-def item_from_values(values: tuple[Any, ...]) -> model.Item:
-    """An Item from its field values in order: stored as a tuple, an item unpickles in a
-    third of the time its object form takes (10,000 of them on every build)."""
-    if len(values) != len(_ITEM_FIELDS) or not all(isinstance(values[i], str) for i in _TEXT):
-        raise ValueError("not an item record")
-    item = object.__new__(model.Item)
-    item.__dict__.update(zip(_ITEM_FIELDS, values, strict=True))
-    return item
-
-
-_TEXT = tuple(i for i, name in enumerate(_ITEM_FIELDS) if name in ("id", "source", "url", "digest"))
-
-
-def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def _racy(stat: str) -> bool:
     """Modified in the last two seconds: a write in the same clock tick as our read would
     leave size and mtime unchanged (git's "racily clean" files), so it is read next time."""
     mtime_ns = int(stat.split(":")[1])
     return time.time_ns() - mtime_ns < RACY_NS
-
-
-def _media_sources(item: model.Item) -> list[str]:
-    ep = item.episode
-    if ep is None:
-        return []
-    return [m.source for m in (ep.audio, ep.transcript, ep.chapters) if m is not None and m.source]
-
-
-_RECORD_TYPES = {
-    (module, name): getattr(importlib.import_module(module), name) for module, name in _ALLOWED
-}

@@ -19,7 +19,7 @@ from pipeline.model import Site
 def check_site(cfg: Config, content_dir: Path, site: Site, now: dt.datetime) -> Site:
     """Render ``site`` (as loaded) and plan its outputs; raises what a build would raise, and
     returns the rendered site (its links' targets known)."""
-    from pipeline.build.run import plan_outputs
+    from pipeline.build.plan import plan_outputs
     from pipeline.build.site import render_items
 
     rendered = Site(tuple(render_items(cfg, site.items, None)), site.warnings)

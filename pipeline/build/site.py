@@ -18,12 +18,13 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pipeline.build.digests import EMPTY_DIGEST, body_digest, code_digest, content_digest
+from pipeline.build.state import code_digest
 from pipeline.config import Config
 from pipeline.linkcheck.dangling import LinkRecorder
-from pipeline.load.loader import iter_markdown, load_site, read_doc, relpath
-from pipeline.model import Item, Site, SourceDoc
-from pipeline.render.markdown import render, scan
+from pipeline.load.digests import EMPTY_DIGEST, body_digest, content_digest
+from pipeline.load.loader import load_site
+from pipeline.model import Item, Site
+from pipeline.render.markdown import render
 from pipeline.support.parallel import PARALLEL_THRESHOLD
 from pipeline.support.text import clean
 from pipeline.support.workers import process_pool
@@ -443,34 +444,3 @@ def prepare(
     site = load_site(config, content_dir, write_ledger=write_ledger, strict=strict)
     rendered = render_items(config, site.items, cache_dir)
     return Site(tuple(rendered), site.warnings)
-
-
-def _scan_one(args: tuple[Path, Path, int, str]) -> SourceDoc:
-    content_dir, path, max_bytes, slug_style = args
-    try:
-        doc = read_doc(content_dir, path, max_bytes)
-    except Exception:  # any unreadable file is reported by validation, not by the link scan
-        return SourceDoc(relpath(content_dir, path), (), frozenset())
-    return scan(
-        doc.parsed.body,
-        doc.source,
-        slug_style=slug_style,
-        line_offset=doc.parsed.body_line - 1,
-    )
-
-
-def scan_sources(config: Config, content_dir: Path) -> list[SourceDoc]:
-    """Every Markdown file's links (with lines) and anchors, for the link checker.
-
-    Files that do not parse are skipped here; ``publish validate`` reports them. Large trees
-    are parsed on both cores.
-    """
-    jobs = [
-        (content_dir, path, config.content.max_file_bytes, config.content.slug_style)
-        for path in iter_markdown(content_dir, config)
-    ]
-    workers = min(2, os.cpu_count() or 1)
-    if len(jobs) >= PARALLEL_THRESHOLD and workers > 1:
-        with process_pool(workers) as pool:
-            return list(pool.map(_scan_one, jobs, chunksize=64))
-    return [_scan_one(job) for job in jobs]

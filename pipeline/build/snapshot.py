@@ -18,7 +18,7 @@ their SUMMARY.md orders and titles every page.
 It is two files: the base, written after a full load, and a delta with the items changed
 since, which each partial build rewrites (a few items, not the base's 18 MB at 10,000 posts).
 The delta is folded into a new base once it holds :data:`DELTA_LIMIT` items. Both are
-unpickled with the load cache's restrictions (:func:`pipeline.build.loadcache.restricted_loads`).
+unpickled with the load cache's restrictions (:func:`pipeline.load.record.restricted_loads`).
 """
 
 from __future__ import annotations
@@ -34,8 +34,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pipeline.build.loadcache import (
-    RACY_NS,
+from pipeline.build.loadcache import RACY_NS, load_cached
+from pipeline.build.site import BodyOf, render_items, render_keys
+from pipeline.build.state import build_salt
+from pipeline.build.timings import Timings
+from pipeline.config import Config
+from pipeline.errors import Problem
+from pipeline.load.loader import gitbook_mode, reload_body, shown
+from pipeline.load.record import (
     item_from_values,
     item_values,
     media_stats,
@@ -44,19 +50,7 @@ from pipeline.build.loadcache import (
     stat_key,
     stat_text,
 )
-from pipeline.build.site import BodyOf, render_items, render_keys
-from pipeline.build.state import build_salt
-from pipeline.build.timings import Timings
-from pipeline.config import Config
-from pipeline.errors import Problem
-from pipeline.load.loader import (
-    gitbook_mode,
-    load_site,
-    own_folders,
-    reload_body,
-    shown,
-    walk_markdown,
-)
+from pipeline.load.walk import markdown_among, own_folders, walk_markdown
 from pipeline.model import Item, Site
 from pipeline.support.output import write_atomic
 
@@ -165,7 +159,13 @@ def rendered_site(
     key = _key(cfg, content_dir, strict)
     ledger_path = content_dir / cfg.content.id_ledger
     ledger = stat_key(ledger_path)
-    walked = list(walk_markdown(content_dir, own_folders(cfg, content_dir)))
+    skip = own_folders(cfg, content_dir)
+    # the fingerprint's walk, when the caller made one, is the only walk of the content folder
+    walked = (
+        markdown_among(content_dir, stats, skip)
+        if stats
+        else list(walk_markdown(content_dir, skip))
+    )
     found = run.stats(walked, stats or {})
     state = _read(cache_dir, key) if use_snapshot else None
     if state is not None:
@@ -208,7 +208,7 @@ def _ledger_stat(run: _Run, stat: str | None) -> str | None:
 def _full(run: _Run) -> tuple[Site, list[str]]:
     """Load and render everything; the render key of each item, in order."""
     cfg, cache_dir = run.cfg, run.cache_dir
-    loaded = load_site(cfg, run.root, strict=run.strict, write_ledger=True, cache_dir=cache_dir)
+    loaded = load_cached(cfg, run.root, cache_dir, strict=run.strict, write_ledger=True)
     run.timings.mark("load")
     lazy = cache_dir is not None
     keys = render_keys(cfg, loaded.items)
@@ -246,12 +246,12 @@ def _partial(
         run.timings.mark("load")
         return _site(entries.values()), {}
     cfg = run.cfg
-    loaded = load_site(
+    loaded = load_cached(
         cfg,
         run.root,
+        run.cache_dir,
         strict=run.strict,
         write_ledger=True,
-        cache_dir=run.cache_dir,
         only=set(changed),
         walked=walked,
     )

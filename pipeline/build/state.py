@@ -1,7 +1,8 @@
 """What the last build saw and wrote, so a build with nothing changed does nothing.
 
 The manifest in the output folder records a fingerprint of every input (each content file's
-path, size and mtime, the configuration's bytes, the versions of publish and its renderer),
+path, size and mtime, the configuration's bytes, the build key: a hash of the installed code and
+`--strict`),
 the moment the next scheduled item falls due, and the size and mtime of every file written.
 When all of that still holds, the outputs are already right and the build ends at once.
 """
@@ -9,6 +10,7 @@ When all of that still holds, the outputs are already right and the build ends a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -16,11 +18,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.build.digests import code_digest
+import pipeline
+from pipeline import __version__
 from pipeline.config import Config
 from pipeline.errors import Problem
 from pipeline.support.output import Stamp, write_if_changed
 from pipeline.syndication.theme.templates import theme_stamp
+
+
+@functools.cache
+def code_digest() -> str:
+    """A hash of publish's version and every file of the installed package (code, templates,
+    data): caches and output digests made by other code (an upgrade, a local edit of the
+    package, a changed template) are never trusted. No version number to bump by hand."""
+    h = hashlib.sha256(f"{__version__}\0".encode())
+    package = Path(pipeline.__file__).resolve().parent  # the whole package, wherever this module is
+    for path in sorted(package.rglob("*")):
+        if "__pycache__" in path.parts or not path.is_file():
+            continue
+        h.update(f"{path.relative_to(package).as_posix()}\0{path.stat().st_size}\0".encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
 
 MANIFEST = ".publish-manifest.json"
 
@@ -55,7 +74,7 @@ def fingerprint(
 ) -> str:
     """A hash of every input of a build, from file metadata (no file is read but the config).
 
-    ``stats`` receives each content file's stat by its path (as :func:`pipeline.load.loader.
+    ``stats`` receives each content file's stat by its path (as :func:`pipeline.load.walk.
     walk_markdown` spells it), so the build need not take them again. ``strict`` is part of it:
     a ``--strict`` build never trusts what a lenient one found valid."""
     h = hashlib.sha256()
@@ -65,6 +84,10 @@ def fingerprint(
         h.update(cfg.path.read_bytes())
     if cfg.site.pages:  # the theme's folders may sit outside the content folder
         h.update(theme_stamp(cfg).encode())
+    if cfg.feeds.changes:  # the changes feed follows git history, kept beside the content
+        from pipeline.revisions.history import history_key
+
+        h.update(history_key(content_dir).encode())
     root = os.path.join(str(content_dir), "")
     lines = []
     for dirpath, dirnames, filenames in os.walk(root):

@@ -18,6 +18,8 @@ COMMANDS = {
     "new": "pipeline.cli.build:new",
     "links": "pipeline.cli.links:links",
     "digest": "pipeline.cli.digest:digest",
+    "announce": "pipeline.cli.announce:announce",
+    "notify": "pipeline.cli.notify:notify",
     "lint-feed": "pipeline.cli.lint_feed:lint_feed_command",
     "dates": "pipeline.cli.dates:dates",
     "feed-diff": "pipeline.cli.feed_diff:feed_diff",

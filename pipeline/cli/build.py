@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import time
 from pathlib import Path
 
@@ -64,36 +63,22 @@ def build(
     Example:
       publish build --content content --out feeds
     """
-    from pipeline.build.state import cached_result, fingerprint, read_manifest
+    from pipeline.build.gate import build_site
     from pipeline.build.timings import Timings
     from pipeline.errors import ContentError
 
     started = time.perf_counter()
     stages = Timings(started)
     cfg, content = open_config(config_path, content_dir)
-    now = dt.datetime.now(dt.UTC)
-    seen: dict[str, os.stat_result] = {}
-    current = fingerprint(cfg, content, out_dir, seen, strict=strict)
-    previous = read_manifest(out_dir)
-    result = cached_result(previous, current, out_dir, now)
-    stages.mark("check")
-    if result is None:  # something changed: load the whole pipeline only now (start-up time)
-        from pipeline.build.run import build as run_build
-
-        stages.mark("start-up")
-        result = run_build(
-            cfg,
-            content,
-            out_dir,
-            now=now,
-            cache_dir=resolve_cache_dir(cache_dir),
-            strict=strict,
-            known_stale=True,
-            inputs_fingerprint=current,
-            input_stats=seen,
-            previous=previous,
-            timings=stages,
-        )
+    result = build_site(
+        cfg,
+        content,
+        out_dir,
+        now=dt.datetime.now(dt.UTC),
+        cache_dir=resolve_cache_dir(cache_dir),
+        strict=strict,
+        timings=stages,
+    )
     report_warnings(result.warnings, quiet)
     for note in result.notes:
         warn(f"note: {note}", quiet)

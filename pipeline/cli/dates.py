@@ -13,29 +13,33 @@ from pipeline.cli.options import content_options, handle_errors, open_config, qu
 @content_options
 @click.option("--suggest", is_flag=True, help="Suggest dates for pages that have none.")
 @click.option(
-    "--write", is_flag=True, help="Append the suggestions to the dates file (never overwrites)."
+    "--write",
+    is_flag=True,
+    help="Add every page to the dates file, undated ones as commented placeholders "
+    "(an editor's entry is never changed).",
 )
 @click.option(
+    "--sync-message",
     "--skip-message",
     "skip_messages",
     multiple=True,
     metavar="REGEX",
-    help="Commit subjects of sync commits to skip (repeatable; replaces the defaults: "
-    "'^GitBook: \\[', '^GITBOOK-', '^Merge\\b').",
+    help="Commit subjects of sync commits, named so in the evidence (repeatable; replaces "
+    "the defaults: '^GitBook: \\[', '^GITBOOK-', '^Merge\\b').",
 )
 @click.option(
     "--bulk-files",
     type=click.IntRange(min=1),
     default=20,
     show_default=True,
-    help="A commit touching more files than this is a bulk commit (skipped).",
+    help="A commit touching more files than this is a bulk commit (named in the evidence).",
 )
 @click.option(
     "--bulk-share",
     type=click.FloatRange(min=0.0, max=1.0),
     default=0.5,
     show_default=True,
-    help="A commit touching more than this share of the pages is a bulk commit (skipped).",
+    help="A commit touching more than this share of the pages is a bulk commit.",
 )
 @quiet_option
 @handle_errors
@@ -51,11 +55,13 @@ def dates(
 ) -> None:
     """Draft dates for the pages SUMMARY.md lists, as YAML (page: date  # where it came from).
 
-    A date comes from a "Published Jan 27, 2020" line in the page, else from the earliest
-    git commit that touched it (following renames), skipping bulk restructuring commits and
-    GitBook sync commits. Pages already dated (front matter or the dates file) are left alone.
-    With --write the suggestions are appended to the dates file ([content] dates_file,
-    default dates.yml); an editor's entry is never changed.
+    A date comes from a "Published Jan 27, 2020" line in the page, else from the git
+    commit that added it, following renames and moves back (a GitBook sync commit that adds
+    a page is its creation; later typo fixes and restructurings are not). Each line says
+    its evidence. Pages already dated (front matter or the dates file) are left alone.
+    With --write every page goes into the dates file ([content] dates_file, default
+    dates.yml), an undated one as a commented placeholder that a later run fills in;
+    an editor's entry is never changed.
 
     \b
     Example:
@@ -77,14 +83,16 @@ def dates(
     target = content / cfg.content.dates_file
     if write:
         existing = target.read_text(encoding="utf-8") if target.is_file() else None
-        changed = write_if_changed(target, merge_text(existing, found).encode("utf-8"))
-        where = f"appended to {target}" if changed else f"{target} unchanged"
+        text = merge_text(existing, report.suggestions)
+        changed = write_if_changed(target, text.encode("utf-8"))
+        where = f"written to {target}" if changed else f"{target} unchanged"
     else:
         click.echo(render_yaml(report.suggestions), nl=False)
         where = "printed"
     undated = len(report.suggestions) - len(found)
     warn(
-        f"Suggested {len(found)} dates ({where}); {undated} pages without a usable date, "
+        f"Suggested {len(found)} dates ({where}); {undated} pages without a date "
+        f"({'commented placeholders' if write else 'commented out'}), "
         f"{len(report.already_dated)} already dated",
         quiet,
     )

@@ -78,12 +78,12 @@ def digest(
 
     Without flags, writes a preview (.eml .html .txt .json named by the digest key) to the
     outbox and sends nothing. --send delivers it through the [newsletter] backend and records
-    it in the ledger (newsletter/sent.jsonl); re-running sends nothing. Buttondown and
-    listmonk: exactly once. SMTP: progress per recipient; a run that stopped is resumed, and
-    the one message in flight when it stopped is not sent again (at most once).
+    it in the ledger (newsletter/sent.jsonl); re-running sends nothing. Buttondown,
+    listmonk and Ghost: exactly once. SMTP: progress per recipient; a run that stopped is
+    resumed, and the one message in flight when it stopped is not sent again (at most once).
     Items dated before the oldest one ever announced are left out (named once in a warning)
     unless --include-older. Secrets come from BUTTONDOWN_API_KEY, LISTMONK_USER +
-    LISTMONK_TOKEN, SMTP_PASSWORD.
+    LISTMONK_TOKEN, GHOST_ADMIN_KEY, SMTP_PASSWORD.
 
     \b
     Example:

@@ -1,4 +1,4 @@
-"""A feed linter for RSS 2.0, Atom 1.0, JSON Feed 1.1 and podcast feeds.
+"""Checking feeds: a linter for RSS 2.0, Atom 1.0, JSON Feed 1.1 and podcast feeds, and feed-diff.
 
 :func:`lint_feed` returns one :class:`LintResult` per failed check, each naming a rule id
 from :data:`RULES` (the ids of ``feeds.md``), a severity and where in the feed it failed.
@@ -8,7 +8,8 @@ Spotify and Podcasting 2.0 need and makes their presence rules hard.
 
 The modules: :mod:`.rules` (rule table, results, shared checks), :mod:`.rss` (RSS 2.0 channel,
 items and enclosures), :mod:`.podcast` (``itunes:`` and ``podcast:`` tags), :mod:`.atom`,
-:mod:`.jsonfeed`, and :mod:`.check` (format detection, the entry point and text output).
+:mod:`.jsonfeed`, :mod:`.rdf`, and :mod:`.check` (format detection, the entry point and text
+output); :mod:`.diff` is ``publish feed-diff`` (what changed between two versions of a feed).
 """
 
 from pipeline.feedcheck.check import (

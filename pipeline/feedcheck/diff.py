@@ -21,22 +21,29 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ContentError, Problem
 
-ADDED = "added"
-REMOVED = "removed"
-TITLE = "title"
-LINK = "link"
-DATE = "date"
-GUID = "guid"
-FEED_ADDED = "feed-added"
-FEED_REMOVED = "feed-removed"
 
-#: Most alarming first: the order of every report.
-KINDS = (GUID, FEED_REMOVED, REMOVED, TITLE, LINK, DATE, ADDED, FEED_ADDED)
+class ChangeKind(StrEnum):
+    """What changed for subscribers, closed; most alarming first (the order of every report)."""
+
+    GUID = "guid"
+    """The one change a reader cannot absorb: the item shows up again as new."""
+    FEED_REMOVED = "feed-removed"
+    REMOVED = "removed"
+    TITLE = "title"
+    LINK = "link"
+    DATE = "date"
+    ADDED = "added"
+    FEED_ADDED = "feed-added"
+
+
+GUID, FEED_REMOVED, REMOVED, TITLE, LINK, DATE, ADDED, FEED_ADDED = ChangeKind
+KINDS = tuple(ChangeKind)
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _RSS1 = "{http://purl.org/rss/1.0/}"
@@ -70,8 +77,7 @@ class Feed:
 class Change:
     """One change a subscriber would notice, with every feed in which it shows."""
 
-    kind: str
-    """One of :data:`KINDS`."""
+    kind: ChangeKind
     guid: str
     """The item's GUID in the new build (the old one for removed items)."""
     title: str

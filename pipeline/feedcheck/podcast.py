@@ -23,10 +23,9 @@ from pipeline.feedcheck.rules import (
     qname,
     text_of,
 )
-from pipeline.podcast.categories import category_problem
-from pipeline.podcast.show import MEDIUMS
+from pipeline.support.podcast_categories import category_problem
+from pipeline.support.podcast_values import EMAIL, MEDIUMS
 
-_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _DURATION = re.compile(r"^(?:\d+|\d+:[0-5]\d|\d+:[0-5]\d:[0-5]\d)(?:\.\d+)?$")
 """Seconds, MM:SS (minutes past 59 too, as Apple reads them) or H:MM:SS."""
 
@@ -80,7 +79,7 @@ def lint_itunes_channel(r: Report, ch: ET.Element, images: ImageLoader | None) -
                 "no itunes:owner/itunes:email; Spotify sends its ownership code to this address",
                 where,
             )
-    elif not _EMAIL.match(email):
+    elif not EMAIL.match(email):
         r.add("spotify.owner-email", SOFT, f"itunes:email {email!r} is not an email address", where)
     show_type = ch.find(qname(ITUNES, "type"))
     if show_type is not None and text_of(show_type) not in ("episodic", "serial"):

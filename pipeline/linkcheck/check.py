@@ -30,7 +30,7 @@ from pipeline.linkcheck.local import (
 from pipeline.linkcheck.remote import MediaExpectation, RemoteChecker, network_down
 from pipeline.linkcheck.results import BROKEN, LinkResult, Outcome
 from pipeline.model import LinkRef, Media, Site, SourceDoc
-from pipeline.support.paths import nfc
+from pipeline.support.text import nfc
 
 
 @dataclass(frozen=True)
@@ -241,7 +241,7 @@ def run(
     progress: Callable[[str], None] | None = None,
 ) -> CheckReport:
     """Scan the content, check its links, and save the cache (the I/O edge of the stage)."""
-    from pipeline.build.site import scan_sources
+    from pipeline.linkcheck.extract import scan_sources
     from pipeline.load.loader import load_site
 
     docs = scan_sources(config, content_dir)

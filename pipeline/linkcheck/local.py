@@ -23,7 +23,8 @@ from urllib.parse import unquote, urlsplit
 
 from pipeline.linkcheck.results import BROKEN, OK, Outcome
 from pipeline.model import LinkRef, SourceDoc
-from pipeline.support.paths import OutsideRoot, nfc, resolve_inside
+from pipeline.support.paths import OutsideRoot, resolve_inside
+from pipeline.support.text import nfc
 
 LOCAL = "local"
 SITE = "site"

@@ -10,13 +10,13 @@ import json
 from collections.abc import Sequence
 from itertools import groupby
 
-from pipeline.linkcheck.results import BROKEN, OK, UNVERIFIABLE, LinkResult
+from pipeline.linkcheck.results import BROKEN, OK, UNVERIFIABLE, LinkResult, Status
 from pipeline.support.secrets import redact
 
 FORMATS = ("text", "json", "markdown", "github")
 
 
-def counts(results: Sequence[LinkResult]) -> dict[str, int]:
+def counts(results: Sequence[LinkResult]) -> dict[Status, int]:
     out = {OK: 0, BROKEN: 0, UNVERIFIABLE: 0}
     for r in results:
         out[r.status] += 1

@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-OK = "ok"
-BROKEN = "broken"
-UNVERIFIABLE = "unverifiable"
-"""Bot walls (403/999), 429 and timeouts after retries, hosts that cannot be reached (DNS or
-connection failure): listed, fail only --strict."""
 
-OUTCOMES = (OK, BROKEN, UNVERIFIABLE)
+class Status(StrEnum):
+    """The three outcomes of a link, closed (as lychee's ``Status``); each is its own text in
+    reports and JSON."""
+
+    OK = "ok"
+    BROKEN = "broken"
+    """Fails the run (exit 2)."""
+    UNVERIFIABLE = "unverifiable"
+    """Bot walls (403/999), 429 and timeouts after retries, hosts that cannot be reached (DNS
+    or connection failure): listed, fail only --strict."""
+
+
+OK, BROKEN, UNVERIFIABLE = Status.OK, Status.BROKEN, Status.UNVERIFIABLE
+OUTCOMES = tuple(Status)
 
 
 @dataclass(frozen=True)
 class Outcome:
     """What checking a target found, before it is tied to the links that name it."""
 
-    status: str
+    status: Status
     reason: str
     suggestion: str = ""
 
@@ -32,8 +41,7 @@ class LinkResult:
     url: str
     text: str
     kind: str
-    status: str
-    """``ok``, ``broken`` or ``unverifiable``."""
+    status: Status
     reason: str
     suggestion: str = ""
 

@@ -31,7 +31,6 @@ import dataclasses
 import os
 import posixpath
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,6 +48,7 @@ from pipeline.load.frontmatter import one_line, unreadable_values
 from pipeline.model import Item
 from pipeline.render.slugs import gitbook_slug
 from pipeline.support.dates import to_datetime
+from pipeline.support.text import nfc
 
 SUMMARY = "SUMMARY.md"
 """The table of contents at the content root."""
@@ -176,10 +176,6 @@ def _first_link(children: Sequence[object]) -> tuple[str, str] | None:
     return None
 
 
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
 def resolve_target(target: str, sources: Mapping[str, str]) -> tuple[str | None, str]:
     """The page a SUMMARY.md link points at, and a note when only case differs.
 
@@ -188,7 +184,7 @@ def resolve_target(target: str, sources: Mapping[str, str]) -> tuple[str | None,
     is ignored (both mean the content root here).
     """
     path = target.split("#", 1)[0].split("?", 1)[0].strip()
-    path = posixpath.normpath(_nfc(path).lstrip("/")) if path else ""
+    path = posixpath.normpath(nfc(path).lstrip("/")) if path else ""
     path = "" if path == "." else path
     candidates = [path] if path.lower().endswith((".md", ".markdown")) else []
     candidates += [posixpath.join(path, index) for index in FOLDER_INDEXES] + [f"{path}.md"]
@@ -210,7 +206,7 @@ def place_pages(
     readme: str = "README.md",
 ) -> tuple[dict[str, Placement], list[Problem]]:
     """Map each listed page to its placement; problems are warnings located in SUMMARY.md."""
-    by_nfc = {_nfc(s): s for s in sources}
+    by_nfc = {nfc(s): s for s in sources}
     placed: dict[str, Placement] = {}
     problems: list[Problem] = []
     order = 0
@@ -288,7 +284,7 @@ def space_settings(cfg: Config, content_dir: Path) -> tuple[Config, Path]:
     for key in ("readme", "summary"):
         if key not in values:
             continue
-        rel = posixpath.normpath(_nfc(values[key]).strip())
+        rel = posixpath.normpath(nfc(values[key]).strip())
         if rel.startswith(("/", "../")) or rel in ("..", "."):
             raise bad(f"{key}: {values[key]!r} is not a file inside the space's root")
         named[key] = rel
@@ -340,7 +336,7 @@ def read_dates(root: Path, name: str, tz: ZoneInfo) -> dict[str, datetime]:
     out: dict[str, datetime] = {}
     errors: list[Problem] = []
     for key, value in data.items():
-        page = _nfc(str(key)).strip().removeprefix("./")
+        page = nfc(str(key)).strip().removeprefix("./")
         line = lines.get(str(key), 1)
         try:
             out[page] = to_datetime(value, tz)
@@ -402,7 +398,7 @@ def apply_summary(
     placed, more = place_pages(entries, [i.source for i in pages], summary, cfg.content.readme)
     warnings.extend(more)
     dates = read_dates(root, cfg.content.dates_file, tz)
-    known = {_nfc(i.source) for i in pages}
+    known = {nfc(i.source) for i in pages}
     key_lines = _dates_lines(root, cfg.content.dates_file)
     for page in sorted(dates):
         if page not in known:
@@ -423,7 +419,7 @@ def apply_summary(
                 warnings.append(Problem(item.source, 1, "summary", NOT_LISTED))
             out.append(dataclasses.replace(item, draft=True))
             continue
-        date = item.date or dates.get(_nfc(item.source))
+        date = item.date or dates.get(nfc(item.source))
         kind = item.kind
         if kind == "page" and date is not None and not place.navigation:
             kind = "essay"
@@ -442,7 +438,7 @@ def _dates_lines(root: Path, name: str) -> dict[str, int]:
         text = (root / name).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return {}
-    return {_nfc(k).removeprefix("./"): v for k, v in _key_lines(text).items()}
+    return {nfc(k).removeprefix("./"): v for k, v in _key_lines(text).items()}
 
 
 def feed_candidates(

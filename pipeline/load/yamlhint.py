@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-_KEY_VALUE = re.compile(r"\s*([A-Za-z_][\w-]*):[ \t]+(.*?)\s*")
+_KEY_VALUE = re.compile(r"[ \t]*([A-Za-z_][\w-]*):[ \t]+(.*)")
 """A ``key: value`` line (the value not yet judged)."""
 
 
@@ -22,14 +22,14 @@ def colon_hint(yaml_text: str, index: int) -> tuple[str, str] | None:
     m = _KEY_VALUE.fullmatch(lines[index])
     if m is None:
         return None
-    key, value = m.group(1), m.group(2)
+    key, value = m.group(1), m.group(2).strip()
     if not value or value[0] in "\"'[{|>&*!#" or not re.search(r":(\s|$)", value):
         return None
     if '"' not in value:
         quoted = '"' + value.replace("\\", "\\\\") + '"'
     else:
         quoted = "'" + value.replace("'", "''") + "'"
-    return key, (
-        f'the value holds ": ", which YAML reads as the start of another key; '
-        f"quote it: {key}: {quoted}"
-    )
+    hint = 'the value holds ": ", which YAML reads as the start of another key; quote it'
+    if not value.isprintable():  # a control or line-separator character: never echoed
+        return key, hint
+    return key, f"{hint}: {key}: {quoted}"

@@ -25,7 +25,8 @@ import jinja2
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
 from pipeline.model import Item
-from pipeline.syndication.common import summary  # plain text; the HTML template escapes it
+from pipeline.support.recurrence import occurrence_text, upcoming
+from pipeline.syndication.common import lead  # plain text; the HTML template escapes it
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "newsletter"
 """Templates shipped with the package; a community overrides either file in its own folder."""
@@ -54,6 +55,8 @@ class Digest:
     newest: datetime
     """Date of the newest item."""
     warnings: tuple[str, ...] = ()
+    paste_html: str = ""
+    """A paste-ready HTML fragment (``paste.html.j2``) for a service with no API (Substack)."""
 
 
 def _slug(text: str) -> str:
@@ -157,14 +160,15 @@ def _date_text(value: datetime | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else ""
 
 
-def _item_view(item: Item) -> dict[str, Any]:
+def _item_view(item: Item, now: datetime | None) -> dict[str, Any]:
+    when, where = next_occurrence(item, now)
     return {
         "id": item.id,
         "title": item.title,
         "url": item.url,
         "date": item.date,
         "date_text": _date_text(item.date),
-        "summary": summary(item),
+        "summary": lead(item),
         "description": item.description or "",
         "image": item.image or "",
         "authors": list(item.authors),
@@ -173,7 +177,21 @@ def _item_view(item: Item) -> dict[str, Any]:
         "section": item.section,
         "html": item.html,
         "extra": dict(item.extra),
+        "when": when,
+        "where": where,
     }
+
+
+def next_occurrence(item: Item, now: datetime | None) -> tuple[str, str]:
+    """(date, time and zone; place) of an event's next date at ``now`` (its first date when
+    ``now`` is None), or ("", "") for an item that is not an event or has no dates left."""
+    if item.event is None:
+        return "", ""
+    after = now if now is not None else item.event.starts
+    found = upcoming(item.event, after, 1)
+    if not found:
+        return "", ""
+    return occurrence_text(item.event, found[0]), found[0].location or ""
 
 
 def _format(template: str, values: Mapping[str, object], field: str, config: Config) -> str:
@@ -284,11 +302,13 @@ def compose(
     key: str | None = None,
     unsubscribe_link: str | None = None,
     templates: jinja2.Environment | None = None,
+    now: datetime | None = None,
 ) -> Digest:
     """Render the digest of ``items`` (non-empty, newest first).
 
     ``key`` pins the key of a digest claimed earlier (its items may have changed since);
-    ``unsubscribe_link`` is the backend's own merge tag (Buttondown, listmonk) when it has one.
+    ``unsubscribe_link`` is the backend's own merge tag (Buttondown, listmonk) when it has one;
+    ``now`` picks each event's next date (its first date when None).
     """
     if not items:
         raise ValueError("compose() needs at least one item")
@@ -331,7 +351,7 @@ def compose(
             "count": count,
             "list": nl.list_name,
         },
-        "items": [_item_view(i) for i in items],
+        "items": [_item_view(i, now) for i in items],
         "unsubscribe_url": unsubscribe,
     }
     env = templates or environment(config)
@@ -340,6 +360,9 @@ def compose(
     inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
     html = inliner.inline(absolutize(raw_html, config.site.base_url))
     text = "\n".join(line.rstrip() for line in text.splitlines()).strip() + "\n"
+    paste = ""
+    if nl.backend == "substack":
+        paste = absolutize(_render(env, "paste.html.j2", context), config.site.base_url)
     warnings = []
     size = len(html.encode("utf-8"))
     if size > HTML_WARN_BYTES:
@@ -360,4 +383,5 @@ def compose(
         headers=list_headers(config, key),
         newest=newest,
         warnings=tuple(warnings),
+        paste_html=paste,
     )

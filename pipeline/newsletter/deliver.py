@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 
 import requests
@@ -44,12 +45,21 @@ from pipeline.newsletter.ledger import Entry, Journal, Ledger
 Progress = Callable[[str], None]
 
 
+class Action(StrEnum):
+    """What a ``publish digest`` run did, closed; each is its own text in ``--format json``."""
+
+    NOTHING = "nothing"
+    PREVIEW = "preview"
+    TEST_SENT = "test-sent"
+    SENT = "sent"
+    ALREADY_SENT = "already-sent"
+
+
 @dataclass(frozen=True)
 class DigestRun:
     """What one ``publish digest`` run did."""
 
-    action: str
-    """``nothing``, ``preview``, ``test-sent``, ``sent`` or ``already-sent``."""
+    action: Action
     backend: str
     digest: Digest | None = None
     items: tuple[Item, ...] = ()
@@ -110,15 +120,15 @@ def run_digest(
         )
         items, warnings = selection.items, selection.warnings
         if not items:
-            return DigestRun("nothing", nl.backend, warnings=warnings)
+            return DigestRun(Action.NOTHING, nl.backend, warnings=warnings)
         chosen = get_backend() if test_to else None
         digest = compose(
-            config, items, unsubscribe_link=chosen.unsubscribe_link if chosen else None
+            config, items, unsubscribe_link=chosen.unsubscribe_link if chosen else None, now=now
         )
         paths = write_preview(config, digest, outbox, now)
         warnings += digest.warnings
         if chosen is None:
-            return DigestRun("preview", nl.backend, digest, items, paths, warnings=warnings)
+            return DigestRun(Action.PREVIEW, nl.backend, digest, items, paths, warnings=warnings)
         remote = chosen.find(digest.key)
         if remote is None:
             progress(f"creating draft {digest.key} at {chosen.name}")
@@ -131,7 +141,7 @@ def run_digest(
         progress(f"sending a test copy to {', '.join(test_to)}")
         chosen.test_send(remote, test_to)
         return DigestRun(
-            "test-sent",
+            Action.TEST_SENT,
             chosen.name,
             digest,
             items,
@@ -150,7 +160,9 @@ def run_digest(
             items = tuple(by_id[i] for i in entry.items if i in by_id)
             progress(f"finishing digest {entry.key} (last state: {entry.state})")
             unfinished = (
-                compose(config, items, key=entry.key, unsubscribe_link=chosen.unsubscribe_link)
+                compose(
+                    config, items, key=entry.key, unsubscribe_link=chosen.unsubscribe_link, now=now
+                )
                 if items
                 else None
             )
@@ -170,14 +182,14 @@ def run_digest(
         items = selection.items
         warnings += selection.warnings
         if not items:
-            return DigestRun("nothing", chosen.name, healed=tuple(healed), warnings=warnings)
-        digest = compose(config, items, unsubscribe_link=chosen.unsubscribe_link)
+            return DigestRun(Action.NOTHING, chosen.name, healed=tuple(healed), warnings=warnings)
+        digest = compose(config, items, unsubscribe_link=chosen.unsubscribe_link, now=now)
         warnings += digest.warnings
         paths = write_preview(config, digest, outbox, now)
         known = ledger.latest().get(digest.key)
         if known is not None and known.state == "sent":
             return DigestRun(
-                "already-sent",
+                Action.ALREADY_SENT,
                 chosen.name,
                 digest,
                 items,
@@ -201,7 +213,7 @@ def run_digest(
         warnings += _deliver(ledger, chosen, digest, entry, now, progress)
         sent = ledger.latest()[digest.key]
         return DigestRun(
-            "sent",
+            Action.SENT,
             chosen.name,
             digest,
             items,

@@ -224,13 +224,11 @@ class Journal:
 
 
 @contextlib.contextmanager
-def locked(path: Path, *, timeout: float = 600.0, poll: float = 0.05) -> Iterator[Ledger]:
-    """Hold the ledger's OS lock, yielding the ledger as read under the lock.
-
-    A second process waits (up to ``timeout``) and then sees what the first one recorded,
-    so two ``--send`` runs started together send one email.
-    """
-    lock_path = path.with_name(f".{path.name}.lock")
+def waiting_lock(
+    lock_path: Path, *, timeout: float = 600.0, poll: float = 0.05, command: str
+) -> Iterator[None]:
+    """Hold an OS lock on ``lock_path``, waiting up to ``timeout`` for another process
+    (``command`` names it in the error when the wait is over)."""
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "a+") as fh:
         deadline = time.monotonic() + timeout
@@ -241,11 +239,29 @@ def locked(path: Path, *, timeout: float = 600.0, poll: float = 0.05) -> Iterato
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     raise LockedError(
-                        f"another 'publish digest --send' holds {lock_path} for over "
+                        f"another '{command}' holds {lock_path} for over "
                         f"{timeout:.0f} s; wait for it to finish and run again"
                     ) from None
                 time.sleep(poll)
         try:
-            yield Ledger(path)
+            yield
         finally:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def locked(
+    path: Path,
+    *,
+    timeout: float = 600.0,
+    poll: float = 0.05,
+    command: str = "publish digest --send",
+) -> Iterator[Ledger]:
+    """Hold the ledger's OS lock, yielding the ledger as read under the lock.
+
+    A second process waits (up to ``timeout``) and then sees what the first one recorded,
+    so two ``--send`` runs started together send one email.
+    """
+    lock_path = path.with_name(f".{path.name}.lock")
+    with waiting_lock(lock_path, timeout=timeout, poll=poll, command=command):
+        yield Ledger(path)

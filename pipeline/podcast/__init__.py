@@ -1,7 +1,9 @@
-"""The podcast stage: episode front matter → media facts → the podcast RSS feed, and a linter.
+"""The podcast stage: episode front matter → media facts → the podcast RSS feed.
 
 Modules: :mod:`.episode` validates an episode's front matter, :mod:`.media` measures audio
-(local files and remote URLs), :mod:`.artwork` checks cover art, :mod:`.categories` holds
-Apple's category list, :mod:`.chapters` turns timestamped headings into a chapters file,
-:mod:`.feed` writes ``podcast.xml`` and :mod:`.lint` checks any RSS/Atom/JSON feed.
+(local files and remote URLs), :mod:`.artwork` checks cover art, :mod:`.chapters` turns
+timestamped headings into a chapters file, :mod:`.show` checks ``[podcast]`` and pins its GUID,
+and :mod:`.feed` writes ``podcast.xml``. What apps accept (Apple's categories, the medium
+values, size limits) is in ``pipeline.support.podcast_values`` and ``podcast_categories``; the
+feed linter is ``pipeline.feedcheck``.
 """

@@ -39,7 +39,8 @@ from pipeline.podcast.media import (
     probe_url,
     sniff_mime,
 )
-from pipeline.support.paths import OutsideRoot, asset_url, iri_to_uri, nfc, resolve_inside
+from pipeline.support.paths import OutsideRoot, asset_url, iri_to_uri, resolve_inside
+from pipeline.support.text import nfc
 
 EPISODE_KEYS = frozenset(
     {

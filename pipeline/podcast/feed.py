@@ -12,8 +12,6 @@ import html
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
-from email.utils import format_datetime
 from pathlib import Path
 
 from pipeline.config import Config
@@ -21,7 +19,9 @@ from pipeline.model import Item, Media
 from pipeline.podcast.chapters import chapters_document, chapters_from_body
 from pipeline.podcast.episode import generated_chapters_path
 from pipeline.podcast.show import cover_url, feed_url, show_guid
+from pipeline.support.dates import rfc822
 from pipeline.support.paths import OutsideRoot, resolve_inside
+from pipeline.support.podcast_values import DESCRIPTION_MAX_BYTES
 from pipeline.support.text import clean
 from pipeline.syndication.common import summary_html
 
@@ -31,7 +31,6 @@ NAMESPACES = {
     "atom": "http://www.w3.org/2005/Atom",
     "content": "http://purl.org/rss/1.0/modules/content/",
 }
-DESCRIPTION_MAX_BYTES = 4000
 
 
 def _esc(text: str) -> str:
@@ -45,11 +44,6 @@ def _attr(text: str) -> str:
 
 def _cdata(text: str) -> str:
     return "<![CDATA[" + clean(text).replace("]]>", "]]]]><![CDATA[>") + "]]>"
-
-
-def rfc822(value: datetime) -> str:
-    """``Wed, 02 Oct 2002 13:00:00 GMT`` (always in UTC, English names)."""
-    return format_datetime(value.astimezone(UTC), usegmt=True)
 
 
 def summary(item: Item) -> str:
@@ -121,7 +115,7 @@ def _channel(w: _Writer, items: Sequence[Item], config: Config) -> None:
         w.leaf("copyright", p.copyright)
     dates = [i.date for i in items if i.date is not None]
     if dates:
-        newest = rfc822(max(dates))
+        newest = rfc822(max(dates), gmt=True)
         w.leaf("pubDate", newest)
         w.leaf("lastBuildDate", newest)
     w.leaf("generator", "publish")
@@ -194,7 +188,7 @@ def _item(w: _Writer, item: Item, config: Config) -> None:
     w.leaf("link", item.url)
     w.leaf("guid", item.guid, isPermaLink="false")
     if item.date is not None:
-        w.leaf("pubDate", rfc822(item.date))
+        w.leaf("pubDate", rfc822(item.date, gmt=True))
     w.leaf("description", summary(item))
     if item.html:
         w.raw("content:encoded", _cdata(item.html))

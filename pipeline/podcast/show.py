@@ -14,32 +14,15 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pipeline.config import Config, PodcastConfig
+from pipeline.config import Config, podcast_problems
 from pipeline.errors import Problem
 from pipeline.podcast import artwork
-from pipeline.podcast.categories import category_problem
 from pipeline.support.paths import OutsideRoot, resolve_inside
 from pipeline.support.tomledit import NotEdited, set_if_unset
 
 FEED_FILE = "podcast.xml"
 """The podcast feed's file name inside the feeds folder."""
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
-MEDIUMS = (
-    "podcast",
-    "music",
-    "video",
-    "film",
-    "audiobook",
-    "newsletter",
-    "blog",
-    "publisher",
-    "course",
-    "mixed",
-)
-"""Values of ``podcast:medium``; each also has a list variant ending in ``L``."""
-DESCRIPTION_MAX_BYTES = 4000
-_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
-_LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 
 
 def feed_url(config: Config) -> str:
@@ -85,53 +68,6 @@ def cover_url(config: Config) -> str:
     return config.feeds_base + posixpath.normpath(image).lstrip("/")
 
 
-def config_problems(podcast: PodcastConfig) -> list[tuple[str, str]]:
-    """``(key, message)`` for ``[podcast]`` values that are set but wrong (load-time checks)."""
-    out: list[tuple[str, str]] = []
-    if podcast.category or podcast.subcategory:
-        top = category_problem(podcast.category)
-        sub = None if top else category_problem(podcast.category, podcast.subcategory)
-        if top or sub:
-            out.append(("category" if top else "subcategory", top or sub or ""))
-    if podcast.owner_email and not _EMAIL.match(podcast.owner_email):
-        out.append(("owner_email", f"expected an email address, got {podcast.owner_email!r}"))
-    if podcast.language and not _LANGUAGE.match(podcast.language):
-        out.append(
-            ("language", f"expected an ISO 639 code like en or en-us, got {podcast.language!r}")
-        )
-    if podcast.guid:
-        try:
-            uuid.UUID(podcast.guid)
-        except ValueError:
-            out.append(("guid", f"expected a UUID, got {podcast.guid!r}"))
-    if podcast.medium and podcast.medium.removesuffix("L") not in MEDIUMS:
-        out.append(("medium", f"expected one of {', '.join(MEDIUMS)}, got {podcast.medium!r}"))
-    if len(podcast.description.encode("utf-8")) > DESCRIPTION_MAX_BYTES:
-        out.append(
-            (
-                "description",
-                f"at most {DESCRIPTION_MAX_BYTES} bytes, got "
-                f"{len(podcast.description.encode('utf-8'))}",
-            )
-        )
-    if len(podcast.funding_text) > 128:
-        out.append(("funding_text", "at most 128 characters"))
-    for key in ("new_feed_url", "funding_url", "license_url"):
-        value = getattr(podcast, key)
-        if value and not re.match(r"^https?://[^/\s]+", value):
-            out.append((key, f"expected an absolute http(s) URL, got {value!r}"))
-    if podcast.license_url and not podcast.license:
-        out.append(("license", "license_url needs a license name"))
-    if podcast.update_frequency and not re.match(r"^FREQ=[A-Z]+", podcast.update_frequency):
-        out.append(("update_frequency", "expected an RFC 5545 RRULE such as FREQ=MONTHLY"))
-    for feed_guid in podcast.podroll:
-        try:
-            uuid.UUID(feed_guid)
-        except ValueError:
-            out.append(("podroll", f"expected podcast:guid UUIDs, got {feed_guid!r}"))
-    return out
-
-
 def show_problems(config: Config, content_root: Path) -> list[Problem]:
     """Everything the podcast feed needs from ``[podcast]``, checked at build time.
 
@@ -154,7 +90,7 @@ def show_problems(config: Config, content_root: Path) -> list[Problem]:
                 return n
         return line_of("") if key else 1
 
-    out = [Problem(display, line_of(k), f"podcast.{k}", m) for k, m in config_problems(podcast)]
+    out = [Problem(display, line_of(k), f"podcast.{k}", m) for k, m in podcast_problems(podcast)]
 
     def need(key: str, message: str) -> None:
         out.append(Problem(display, line_of(key), f"podcast.{key}", message))

@@ -12,16 +12,14 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 if TYPE_CHECKING:  # markdown-it is imported by the link scan alone (start-up time)
     from markdown_it import MarkdownIt
-    from markdown_it.renderer import RendererHTML
     from markdown_it.rules_block import StateBlock
     from markdown_it.rules_core import StateCore
     from markdown_it.token import Token
-    from markdown_it.utils import EnvType, OptionsDict
 
 TAG = re.compile(r"\{%\s*+(@?[A-Za-z][\w/.-]*+|(?=%\}))((?:[^%{]|%(?!\})|\{(?!%))*+)%\}")
 """A tag: ``{% hint style="info" %}``, an integration block (``{% @github-files/github-code-block
@@ -278,31 +276,8 @@ def close_html(name: str) -> str:
     return "</div>\n"
 
 
-def render_tag(
-    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
-    meta: dict[str, Any] = tokens[idx].meta
-    return tag_html(meta["name"], meta["args"], bool(tokens[idx].block))
-
-
-def render_open(
-    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
-    meta: dict[str, Any] = tokens[idx].meta
-    return open_html(meta["name"], meta["args"])
-
-
-def render_close(
-    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
-    return close_html(tokens[idx].meta["name"])
-
-
 def gitbook_plugin(md: MarkdownIt) -> None:
     md.block.ruler.before(
         "fence", "gitbook", gitbook_block, {"alt": ["paragraph", "reference", "blockquote", "list"]}
     )
     md.core.ruler.after("inline", "gitbook_inline", split_inline_tags)
-    md.add_render_rule("gitbook_tag", render_tag)
-    md.add_render_rule("gitbook_open", render_open)
-    md.add_render_rule("gitbook_close", render_close)

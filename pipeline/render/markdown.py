@@ -1,9 +1,10 @@
-"""Markdown to HTML with markdown-it-py, GitBook's tags, heading ids and absolute URLs.
+"""Markdown to HTML: cmark-gfm renders (:func:`render`), GitBook's tags are turned into HTML
+on the Markdown text before, heading ids are added after, and every URL is made absolute by the
+sanitizer (or, for a body without raw HTML, by a pass over the attributes cmark wrote): ``.md``
+targets become the target page's permalink, local files the URL they are copied to.
 
-Links are rewritten at the token level while parsing (no HTML re-parse per post): ``.md``
-targets become the target page's permalink, local files become the URL they are copied to,
-everything relative becomes absolute. The same pass records every link with its exact line,
-which is what the link checker reads (:func:`scan`).
+:func:`scan` parses the same body with markdown-it-py, only to record every link with its exact
+line and the anchors a page offers: what the link checker reads. Nothing renders with it.
 """
 
 from __future__ import annotations
@@ -402,5 +403,4 @@ def _image_engine() -> MarkdownIt:
     return md
 
 
-UrlRewriter = Callable[[str, str], str]
 __all__ = ["PageContext", "image_problems", "parse_args", "render", "scan"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from email.utils import format_datetime
 from zoneinfo import ZoneInfo
 
 
@@ -53,3 +54,11 @@ def to_datetime(value: object, tz: ZoneInfo) -> dt.datetime:
     if not 1970 <= result.year <= 9000:
         raise ValueError(f"date {result.date().isoformat()} is out of range (1970-9000)")
     return result
+
+
+def rfc822(value: dt.datetime, *, gmt: bool = False) -> str:
+    """An RFC 822 date as feeds write it: ``Wed, 02 Oct 2002 15:00:00 +0200`` in the value's
+    own offset, or with ``gmt`` ``Wed, 02 Oct 2002 13:00:00 GMT`` (what podcast apps read best)."""
+    if gmt:
+        return format_datetime(value.astimezone(dt.UTC), usegmt=True)
+    return format_datetime(value)

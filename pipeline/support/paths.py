@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import posixpath
 import re
-import unicodedata
 from pathlib import Path
 from urllib.parse import SplitResult, quote, unquote, urlsplit
 
@@ -133,10 +132,6 @@ def resolve_inside(root: Path, base: str, target: str) -> tuple[str, Path]:
     if real != real_root and real_root not in real.parents:
         raise OutsideRoot(f"{target!r} resolves outside the content root (symlink?)")
     return rel, absolute
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 def asset_url(item_url: str, asset_rel: str) -> str:

@@ -1,9 +1,11 @@
-"""Reading an HTTP ``Retry-After`` header, shared by the link checker and the newsletter APIs."""
+"""Reading an HTTP ``Retry-After`` header (and the ``X-RateLimit-*`` headers Discord and
+Mastodon send), shared by the link checker, the newsletter APIs and the announce channels."""
 
 from __future__ import annotations
 
 import email.utils
-from datetime import UTC
+from collections.abc import Mapping
+from datetime import UTC, datetime
 
 
 def retry_after(value: str | None, now: float) -> float | None:
@@ -21,3 +23,38 @@ def retry_after(value: str | None, now: float) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, when.timestamp() - now)
+
+
+def rate_limit_wait(headers: Mapping[str, str], now: float) -> float | None:
+    """Seconds until a rate limit resets: ``Retry-After``, else Discord's
+    ``X-RateLimit-Reset-After`` (seconds, fractional), else ``X-RateLimit-Reset`` (Discord: a
+    POSIX time; Mastodon: an ISO 8601 time) or Bluesky's ``RateLimit-Reset`` (a POSIX time);
+    None when none is readable."""
+    wait = retry_after(headers.get("Retry-After"), now)
+    if wait is not None:
+        return wait
+    after = headers.get("X-RateLimit-Reset-After", "").strip()
+    reset = (headers.get("X-RateLimit-Reset") or headers.get("RateLimit-Reset") or "").strip()
+    try:
+        if after:
+            return max(0.0, float(after))
+        if reset:
+            try:
+                return max(0.0, float(reset) - now)
+            except ValueError:
+                when = datetime.fromisoformat(reset.replace("Z", "+00:00"))
+                if when.tzinfo is None:
+                    when = when.replace(tzinfo=UTC)
+                return max(0.0, when.timestamp() - now)
+    except (ValueError, OverflowError):
+        return None
+    return None
+
+
+def exhausted_wait(headers: Mapping[str, str], now: float) -> float | None:
+    """After a successful answer: seconds to wait before the next call when the bucket is
+    empty (``X-RateLimit-Remaining: 0``), else None."""
+    remaining = headers.get("X-RateLimit-Remaining") or headers.get("RateLimit-Remaining") or ""
+    if remaining.strip() != "0":
+        return None
+    return rate_limit_wait({k: v for k, v in headers.items() if k != "Retry-After"}, now)

@@ -17,7 +17,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from urllib.parse import quote, quote_plus, unquote, unquote_plus
+from urllib.parse import parse_qsl, quote, quote_plus, unquote, unquote_plus, urlsplit
 
 from pipeline.errors import ConfigError, Problem
 
@@ -28,8 +28,17 @@ SECRET_ENV_VARS = (
     "SMTP_PASSWORD",
     "NEWSLETTER_UNSUBSCRIBE_SECRET",
     "GITHUB_TOKEN",
+    "DISCORD_WEBHOOK_URL",
+    "MASTODON_TOKEN",
+    "BLUESKY_APP_PASSWORD",
+    "GHOST_ADMIN_KEY",
 )
-_SECRET_NAME = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD|PASS)$")
+_SECRET_NAME = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD|PASS|WEBHOOK_URL)$")
+_URL_SECRET = re.compile(r"WEBHOOK_URL$")
+"""Variables holding a URL with a secret inside (a Discord webhook's token is in its path):
+each long path segment and query value is a secret on its own, so a message that shows only
+the path (``POST /api/webhooks/1/abc…``) still hides it."""
+URL_PART_MIN = 16
 _NOT_IN_A_KEY = re.compile(r"[\s\x00-\x1f\x7f]")
 MIN_LENGTH = 4
 """Shorter values are not redacted (they would blank ordinary words)."""
@@ -57,10 +66,34 @@ def secret(name: str) -> str:
     return value
 
 
+_RUNTIME: set[str] = set()
+"""Secrets a service handed us during this run (a Bluesky session token): never in the
+environment, redacted all the same."""
+
+
+def register(value: str) -> None:
+    """Treat ``value`` as a secret for the rest of the process (see :func:`redact`)."""
+    if len(value) >= MIN_LENGTH:
+        _RUNTIME.add(value)
+
+
+def _url_parts(url: str) -> set[str]:
+    """The parts of a secret URL that are secrets by themselves."""
+    split = urlsplit(url.strip())
+    parts = {p for p in split.path.split("/") if len(p) >= URL_PART_MIN}
+    parts |= {v for _, v in parse_qsl(split.query) if len(v) >= URL_PART_MIN}
+    if split.password:
+        parts.add(split.password)
+    return parts
+
+
 def _secret_values() -> list[str]:
-    raw = {os.environ.get(n, "") for n in SECRET_ENV_VARS}
-    raw |= {v for k, v in os.environ.items() if _SECRET_NAME.search(k)}
-    values = raw | {v.strip() for v in raw}
+    names = set(SECRET_ENV_VARS) | {k for k in os.environ if _SECRET_NAME.search(k)}
+    raw = {os.environ.get(n, "") for n in names}
+    for name in names:
+        if _URL_SECRET.search(name) and os.environ.get(name):
+            raw |= _url_parts(os.environ[name])
+    values = raw | {v.strip() for v in raw} | _RUNTIME
     return sorted((v for v in values if len(v) >= MIN_LENGTH), key=len, reverse=True)
 
 

@@ -15,9 +15,14 @@ _ILLEGAL_UTF8 = re.compile(rb"\xc2[\x80-\x9f]|\xed[\xa0-\xbf]|\xef\xbf[\xbe\xbf]
 surrogates, U+FFFE and U+FFFF. Each starts with a lead byte, so a match is one character."""
 
 
+def nfc(text: str) -> str:
+    """Unicode NFC: a name typed composed and decomposed is one name (paths, tags, anchors)."""
+    return unicodedata.normalize("NFC", text)
+
+
 def clean(text: str) -> str:
     """NFC text without XML-illegal characters (they make feeds unparseable)."""
-    text = unicodedata.normalize("NFC", text)
+    text = nfc(text)
     if len(text) >= 256 and _is_clean(text):
         return text
     return _ILLEGAL_XML.sub("", text)

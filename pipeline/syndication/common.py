@@ -85,6 +85,18 @@ def summary(item: Item, limit: int = SUMMARY_CHARS) -> str:
     return clean(truncate(plain(item.html), limit))
 
 
+def lead(item: Item, limit: int = SUMMARY_CHARS) -> str:
+    """A digest's teaser as plain text: the description, or the item's first paragraph (the
+    rest of the essay is what the reader clicks through for)."""
+    if item.description:
+        return summary(item, limit)
+    start = item.html.find("<p>")
+    end = item.html.find("</p>", start) if start >= 0 else -1
+    if end < 0:
+        return summary(item, limit)
+    return clean(truncate(plain(item.html[start : end + 4]), limit))
+
+
 def summary_html(item: Item, max_bytes: int | None = None) -> str:
     """:func:`summary` as HTML that shows exactly its text: a code sample
     ``<img src=x onerror=...>`` or markup in a ``description:`` stays text in a reader.
@@ -196,3 +208,13 @@ def pages_of(items: Sequence[Item], limit: int) -> list[tuple[Item, ...]]:
     current, older = tuple(items[:limit]), list(reversed(items[limit:]))
     archives = [tuple(reversed(older[i : i + limit])) for i in range(0, len(older), limit)]
     return [current, *archives]
+
+
+def render_feed(
+    fmt: FeedFormat, cfg: Config, path: str, title: str, subtitle: str, items: Sequence[Item]
+) -> bytes:
+    """One whole feed document of ``items`` in ``fmt`` at ``path`` (under the feeds' base URL),
+    for the feeds written in one piece (changes, upcoming)."""
+    head = fmt.head(cfg, title, subtitle, items, FeedPage(f"{cfg.feeds_base}{path}"))
+    body = fmt.separator.encode().join(fmt.entry(i) for i in items)
+    return head.encode() + body + fmt.tail.encode()

@@ -9,16 +9,22 @@ VTIMEZONE built from the IANA database); all-day events are dates.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from pipeline import __version__
 from pipeline.config import Config
-from pipeline.model import Item
+from pipeline.model import Event, Item
+from pipeline.support.recurrence import rule_of
 from pipeline.support.text import clean
 from pipeline.syndication.common import summary
 from pipeline.syndication.vtimezone import vtimezone
+
+ONE_HOUR = dt.timedelta(hours=1)
+ZONE_YEARS = 10
+"""Years of DST rules written for a repeating event without an end."""
 
 
 def _text(value: str) -> str:
@@ -64,6 +70,67 @@ def sequence_of(item: Item) -> int:
     return 0
 
 
+def _stamp(name: str, ev: Event, value: dt.datetime) -> str:
+    """``NAME;TZID=Zone:local`` for a timed event, ``NAME;VALUE=DATE:day`` for an all-day one."""
+    if ev.all_day:
+        return f"{name};VALUE=DATE:{value.strftime('%Y%m%d')}"
+    return f"{name};TZID={ev.timezone}:{_local(value, ZoneInfo(ev.timezone))}"
+
+
+def _when(ev: Event, starts: dt.datetime, ends: dt.datetime | None) -> list[str]:
+    if ev.all_day:
+        end = (ends or starts) + dt.timedelta(days=1)
+        return [_stamp("DTSTART", ev, starts), f"DTEND;VALUE=DATE:{end.strftime('%Y%m%d')}"]
+    return [_stamp("DTSTART", ev, starts), _stamp("DTEND", ev, ends or starts + ONE_HOUR)]
+
+
+def _about(item: Item, location: str | None) -> list[str]:
+    assert item.event is not None
+    lines = [
+        f"SUMMARY:{_text(item.title)}",
+        f"DESCRIPTION:{_text(summary(item) + chr(10) + chr(10) + item.url)}",
+    ]
+    if location:
+        lines.append(f"LOCATION:{_text(location)}")
+    lines.append(f"URL:{item.event.url or item.url}")
+    return lines
+
+
+def repeat_lines(ev: Event) -> list[str]:
+    """RRULE and EXDATE of a repeating event (RFC 5545 3.8.5): UNTIL in UTC for a timed
+    event (its DTSTART has a TZID), a DATE for an all-day one; EXDATE in the event's zone."""
+    rep = ev.repeat
+    if rep is None:
+        return []
+    rule = rep.rule
+    if rep.until is not None:
+        rule += f";UNTIL={rep.until.strftime('%Y%m%d') if ev.all_day else _utc(rep.until)}"
+    elif rep.count is not None:
+        rule += f";COUNT={rep.count}"
+    return [f"RRULE:{rule}", *(_stamp("EXDATE", ev, day) for day in rep.skipped)]
+
+
+def zone_years(ev: Event) -> set[int]:
+    """Years the event's VTIMEZONE must describe: from its start to its last date, or ten
+    years on for a rule without an end (calendar apps know the zone by name after that)."""
+    years = {ev.starts.year} | ({ev.ends.year} if ev.ends else set())
+    rep = ev.repeat
+    if rep is None:
+        return years
+    last = ev.starts.year + ZONE_YEARS
+    if rep.until is not None:
+        last = min(last, rep.until.year)
+    elif rep.count is not None:
+        last = min(last, max(d.year for d in _limited(rule_of(ev), rep.count)))
+    years |= set(range(ev.starts.year, last + 1))
+    years |= {m.starts.year for m in rep.moved}
+    return years
+
+
+def _limited(rule: Iterable[dt.datetime], count: int) -> list[dt.datetime]:
+    return list(itertools.islice(rule, count))
+
+
 def render_ics(cfg: Config, items: Sequence[Item]) -> bytes:
     host = urlsplit(cfg.site.base_url).hostname or "localhost"
     lines = [
@@ -78,9 +145,7 @@ def render_ics(cfg: Config, items: Sequence[Item]) -> bytes:
     zones: dict[str, set[int]] = {}
     for item in items:
         if item.event and not item.event.all_day:
-            zones.setdefault(item.event.timezone, set()).add(item.event.starts.year)
-            if item.event.ends:
-                zones[item.event.timezone].add(item.event.ends.year)
+            zones.setdefault(item.event.timezone, set()).update(zone_years(item.event))
     for name, years in sorted(zones.items()):
         lines += vtimezone(name, years)
     for item in sorted(items, key=lambda i: (i.event.starts if i.event else i.date, i.guid)):
@@ -95,20 +160,23 @@ def render_ics(cfg: Config, items: Sequence[Item]) -> bytes:
             f"LAST-MODIFIED:{_utc(item.updated or item.date)}",
             f"SEQUENCE:{sequence_of(item)}",
         ]
-        if ev.all_day:
-            lines.append(f"DTSTART;VALUE=DATE:{ev.starts.strftime('%Y%m%d')}")
-            end = ev.ends or ev.starts
-            lines.append(f"DTEND;VALUE=DATE:{(end + dt.timedelta(days=1)).strftime('%Y%m%d')}")
-        else:
-            zone = ZoneInfo(ev.timezone)
-            ends = ev.ends or ev.starts + dt.timedelta(hours=1)
-            lines.append(f"DTSTART;TZID={ev.timezone}:{_local(ev.starts, zone)}")
-            lines.append(f"DTEND;TZID={ev.timezone}:{_local(ends, zone)}")
-        lines.append(f"SUMMARY:{_text(item.title)}")
-        lines.append(f"DESCRIPTION:{_text(summary(item) + chr(10) + chr(10) + item.url)}")
-        if ev.location:
-            lines.append(f"LOCATION:{_text(ev.location)}")
-        lines.append(f"URL:{ev.url or item.url}")
+        lines += _when(ev, ev.starts, ev.ends)
+        lines += repeat_lines(ev)
+        lines += _about(item, ev.location)
         lines += ["STATUS:CONFIRMED", "TRANSP:OPAQUE", "END:VEVENT"]
+        for moved in ev.repeat.moved if ev.repeat else ():
+            lines += [
+                "BEGIN:VEVENT",
+                f"UID:{item.id}@{host}",
+                f"DTSTAMP:{_utc(item.updated or item.date)}",
+                f"LAST-MODIFIED:{_utc(item.updated or item.date)}",
+                f"SEQUENCE:{sequence_of(item)}",
+                _stamp("RECURRENCE-ID", ev, moved.original),
+                *_when(ev, moved.starts, moved.ends),
+                *_about(item, moved.location or ev.location),
+                "STATUS:CONFIRMED",
+                "TRANSP:OPAQUE",
+                "END:VEVENT",
+            ]
     lines.append("END:VCALENDAR")
     return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")

@@ -7,11 +7,11 @@ Written by hand rather than with feedgen: feedgen prepends entries, sets lastBui
 from __future__ import annotations
 
 from collections.abc import Sequence
-from email.utils import format_datetime
 
 from pipeline import __version__
 from pipeline.config import Config
 from pipeline.model import Item
+from pipeline.support.dates import rfc822
 from pipeline.support.text import clean
 from pipeline.syndication.common import FeedFormat, FeedPage, newest, summary_html
 from pipeline.syndication.xmlwrite import cdata, el, empty
@@ -22,13 +22,6 @@ NAMESPACES = (
     ' xmlns:dc="http://purl.org/dc/elements/1.1/"'
     ' xmlns:fh="http://purl.org/syndication/history/1.0"'
 )
-
-
-def rfc822(value: object) -> str:
-    import datetime as dt
-
-    assert isinstance(value, dt.datetime)
-    return format_datetime(value)
 
 
 def _head(cfg: Config, title: str, description: str, items: Sequence[Item], page: FeedPage) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import subprocess
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -17,11 +18,12 @@ from pipeline.authoring.datesuggest import (
     Rules,
     Suggestion,
     choose,
+    commit_note,
     date_in_prose,
     merge_text,
+    origins,
     parse_log,
     render_yaml,
-    skip_reason,
 )
 from pipeline.cli import main
 
@@ -61,50 +63,73 @@ def _commit(sha: str, day: str, subject: str, *changes: Change) -> Commit:
     return Commit(sha, dt.datetime.fromisoformat(f"{day}T12:00:00+01:00"), subject, changes)
 
 
-def test_skip_reasons() -> None:
+def test_commit_notes() -> None:
     rules = Rules(bulk_files=3, bulk_share=0.5)
     one = (Change("M", "a.md"),)
-    assert (
-        skip_reason(_commit("1", "2020-01-01", "GitBook: [#12] No subject", *one), 10, rules)
-        == "sync commit"
+    assert commit_note(_commit("1", "2020-01-01", "GitBook: [#12] x", *one), 10, rules) == (
+        "sync commit"
     )
-    assert (
-        skip_reason(_commit("1", "2020-01-01", "GITBOOK-34: edit", *one), 10, rules)
-        == "sync commit"
-    )
-    assert (
-        skip_reason(_commit("1", "2020-01-01", "Merge branch 'x'", *one), 10, rules)
-        == "sync commit"
+    assert commit_note(_commit("1", "2020-01-01", "GITBOOK-34: edit", *one), 10, rules) == (
+        "sync commit"
     )
     many = tuple(Change("M", f"{n}.md") for n in range(4))
-    assert skip_reason(_commit("1", "2020-01-01", "tidy", *many), 100, rules).startswith("bulk")
+    assert commit_note(_commit("1", "2020-01-01", "tidy", *many), 100, rules) == (
+        "bulk commit, 4 files"
+    )
     half = tuple(Change("M", f"{n}.md") for n in range(3))
-    assert skip_reason(_commit("1", "2020-01-01", "tidy", *half), 4, rules).startswith("bulk")
-    assert skip_reason(_commit("1", "2020-01-01", "Add essay", *one), 10, rules) == ""
+    assert commit_note(_commit("1", "2020-01-01", "tidy", *half), 4, rules).startswith("bulk")
+    assert commit_note(_commit("1", "2020-01-01", "Add essay", *one), 10, rules) == ""
     custom = Rules(sync_patterns=(r"^sync:",))
-    assert skip_reason(_commit("1", "2020-01-01", "GitBook: [#1] x", *one), 10, custom) == ""
+    assert commit_note(_commit("1", "2020-01-01", "GitBook: [#1] x", *one), 10, custom) == ""
 
 
-def test_renames_are_followed_and_prose_wins() -> None:
+def test_the_adding_commit_dates_a_page_through_renames_and_sync_commits() -> None:
     commits = [  # newest first, as git prints them
+        _commit("c5", "2022-01-01", "Fix typo", Change("M", "essays/a.md")),
         _commit(
-            "c3",
+            "c4",
             "2021-05-05",
-            "Restructure",
+            "GITBOOK-9: Restructure",
             Change("R", "essays/a.md", "a.md"),
             Change("R", "essays/b.md", "b.md"),
-            Change("M", "c.md"),
+            Change("D", "old/c.md"),
+            Change("A", "essays/c.md"),  # moved and rewritten: git saw a delete and an add
         ),
-        _commit("c2", "2020-03-01", "Edit a", Change("M", "a.md")),
-        _commit("c1", "2020-02-01", "Add a and b", Change("A", "a.md"), Change("A", "b.md")),
+        _commit("c3", "2020-03-01", "Edit a", Change("M", "a.md")),
+        _commit("c2", "2020-02-15", "Add c", Change("A", "old/c.md")),
+        _commit(
+            "c1", "2020-02-01", "GitBook: [#4] No subject", Change("A", "a.md"), Change("A", "b.md")
+        ),
     ]
     texts = {"essays/a.md": "# A\n\nBody.", "essays/b.md": "# B\n\nPublished Jan 5, 2019"}
-    got = choose(
-        ["essays/a.md", "essays/b.md"], texts, commits, Rules(bulk_files=2, bulk_share=1.0)
+    pages = ["essays/a.md", "essays/b.md", "essays/c.md"]
+    found = origins(commits, pages)
+    assert found["essays/a.md"].added == commits[4]
+    assert [m.sha for m in found["essays/a.md"].moves] == ["c4"]
+    assert found["essays/a.md"].edits == 2
+    assert found["essays/c.md"].added == commits[3]
+    assert found["essays/c.md"].added_as == "old/c.md"
+    got = choose(pages, texts, commits, Rules(bulk_files=10, bulk_share=1.0))
+    assert got[0].date == dt.date(2020, 2, 1)
+    assert got[0].origin == (
+        "added in git c1 'GitBook: [#4] No subject' (sync commit) as a.md; moved 1x since (c4); "
+        "2 later edits"
     )
-    assert got[0].date == dt.date(2020, 2, 1) and got[0].origin.startswith("git c1")
-    assert "1 bulk/sync commits skipped" in got[0].origin
     assert got[1].date == dt.date(2019, 1, 5) and got[1].origin.startswith("prose, line 3")
+    assert got[2].date == dt.date(2020, 2, 15)
+    assert got[2].origin == "added in git c2 'Add c' as old/c.md; moved 1x since (c4)"
+    # the day is the site's day: 12:00+01:00 on 1 February is still 1 February in Tokyo,
+    # 23:30 in New York on 31 January is 1 February in Berlin
+    late = [_commit("c9", "2020-02-01", "Add", Change("A", "x.md"))]
+    late = [dt_replace(late[0], "2020-01-31T23:30:00-05:00")]
+    (berlin,) = choose(["x.md"], {}, late, tz=ZoneInfo("Europe/Berlin"))
+    assert berlin.date == dt.date(2020, 2, 1)
+    (own,) = choose(["x.md"], {}, late)
+    assert own.date == dt.date(2020, 1, 31)
+
+
+def dt_replace(commit: Commit, when: str) -> Commit:
+    return Commit(commit.sha, dt.datetime.fromisoformat(when), commit.subject, commit.changes)
 
 
 def test_render_and_merge_keep_editor_entries() -> None:
@@ -162,137 +187,204 @@ def _write(repo: Path, rel: str, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def _commit_all(repo: Path, message: str, date: str) -> None:
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "--allow-empty", "-m", message, date=f"{date}T10:00:00+00:00")
+
+
+def _essay(n: int, words: int = 60) -> str:
+    return f"# Essay {n}\n\n" + " ".join(f"word{n}x{k}" for k in range(words)) + "\n"
+
+
+CREATED = {
+    "articles/proposal.md": dt.date(2018, 3, 10),  # a bulk import, later a typo fix
+    "guide/intro.md": dt.date(2019, 5, 2),  # an ordinary commit
+    **{f"learn/courses/course-{n}.md": dt.date(2019, 6, 1) for n in range(1, 6)},  # sync, moved
+    **{f"core/essay-{n}.md": dt.date(2022, 2, 4) for n in range(1, 7)},  # sync, bulk-moved
+    "essays/page-05.md": dt.date(2018, 12, 24),  # its prose says so
+}
+"""When each page listed in SUMMARY.md was really written."""
+
+
 def _history_repo(tmp_path: Path) -> Path:
-    """Pages written over 2019-2020, moved into folders by one bulk commit, then synced."""
+    """A GitBook-shaped history: a bulk import, sync commits that add many pages, renames
+    across folders, typo fixes, a bulk move that rewrites one page past git's rename
+    detection, whitespace churn over every page, and an editor's dates file."""
     repo = tmp_path / "repo"
     repo.mkdir()
     _git(repo, "init", "-q", "-b", "main")
     _write(
         repo,
         "publish.toml",
-        '[site]\nbase_url = "https://h.example.org/"\n[content]\nflavour = "gitbook"\n',
+        '[site]\nbase_url = "https://h.example.org/"\ntimezone = "Europe/Berlin"\n'
+        '[content]\nflavour = "gitbook"\n',
     )
-    names = [f"page-{n:02d}.md" for n in range(1, 25)]
-    for n, name in enumerate(names, 1):
-        _write(repo, f"content/{name}", f"# Page {n}\n\nText of page {n}.\n")
-        _git(repo, "add", ".")
-        _git(
-            repo,
-            "commit",
-            "-q",
-            "-m",
-            f"Add page {n}",
-            date=f"2019-{(n - 1) // 2 + 1:02d}-{10 + n % 2:02d}T10:00:00+00:00",
-        )
-    # a page that only ever arrived through a GitBook sync
-    _write(repo, "content/synced.md", "# Synced\n\nWritten in the GitBook editor.\n")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-q", "-m", "GitBook: [#41] No subject", date="2020-02-02T10:00:00+00:00")
-    # the restructuring: every page moves into a folder and is touched, on one day
-    (repo / "content/essays").mkdir()
-    for name in names:
-        _git(repo, "mv", f"content/{name}", f"content/essays/{name}")
-        _write(
-            repo,
-            f"content/essays/{name}",
-            (repo / "content/essays" / name).read_text(encoding="utf-8") + "\nMoved.\n",
-        )
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-q", "-m", "Restructure the handbook", date="2020-06-01T09:00:00+00:00")
-    # sync commits that touch a few pages
-    _write(repo, "content/essays/page-03.md", "# Page 3\n\nRewritten in GitBook.\n")
-    _git(
-        repo,
-        "commit",
-        "-q",
-        "-am",
-        "GitBook: [#57] Rewrite page 3",
-        date="2020-07-07T10:00:00+00:00",
-    )
-    _git(
-        repo,
-        "commit",
-        "-q",
-        "--allow-empty",
-        "-m",
-        "GITBOOK-60: empty",
-        date="2020-07-08T10:00:00+00:00",
-    )
-    # a page whose prose knows better than git
+    _write(repo, "content/articles/proposal.md", "# Proposal\n\nWe propose a commons.\n")
+    for n in range(1, 30):
+        _write(repo, f"content/archive/old-{n:02d}.md", f"# Old {n}\n\nOld text {n}.\n")
+    _commit_all(repo, "Initial import", "2018-03-10")
+    _write(repo, "content/guide/intro.md", "# Intro\n\nStart here.\n")
+    _commit_all(repo, "Add the guide", "2019-05-02")
+    for n in range(1, 6):
+        _write(repo, f"content/courses/course-{n}.md", _essay(100 + n))
+    _commit_all(repo, "GitBook: [master] 5 pages and 2 assets modified", "2019-06-01")
+    (repo / "content/learn").mkdir()
+    _git(repo, "mv", "content/courses", "content/learn/courses")
+    _commit_all(repo, "move", "2020-01-15")
+    proposal = repo / "content/articles/proposal.md"
+    proposal.write_text(proposal.read_text().replace("commons", "commons!"))
+    _commit_all(repo, "Fix typo", "2021-04-01")
+    for n in range(1, 7):
+        _write(repo, f"content/essays/essay-{n}.md", _essay(n))
     _write(repo, "content/essays/page-05.md", "# Page 5\n\n_Published Dec 24, 2018_\n")
-    _git(repo, "commit", "-q", "-am", "Add the publication date", date="2020-08-01T10:00:00+00:00")
-    toc = (
-        "# Table of contents\n\n* [Home](README.md)\n"
-        + "".join(f"* [Page {n}](essays/{name})\n" for n, name in enumerate(names, 1))
-        + "* [Synced](synced.md)\n"
+    _commit_all(repo, "GitBook: [#123] No subject", "2022-02-04")
+    (repo / "content/core").mkdir()
+    for n in range(1, 7):
+        _git(repo, "mv", f"content/essays/essay-{n}.md", f"content/core/essay-{n}.md")
+    _write(repo, "content/core/essay-6.md", _essay(600))  # rewritten as it moved
+    _commit_all(repo, "GITBOOK-7: Restructure", "2022-03-01")
+    for page in (repo / "content").rglob("*.md"):
+        page.write_text(page.read_text() + "\n")
+    _commit_all(repo, "GitBook: [#130] Whitespace", "2022-04-01")
+    toc = "# Table of contents\n\n* [Home](README.md)\n" + "".join(
+        f"* [{page}]({page})\n" for page in [*CREATED, "essays/page-02.md"]
     )
     _write(repo, "content/SUMMARY.md", toc)
     _write(repo, "content/README.md", "# Home\n")
+    _write(repo, "content/essays/page-02.md", "# Page 2\n")
     _write(repo, "content/dates.yml", "essays/page-02.md: 2001-02-03  # the editors said so\n")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-q", "-m", "Add the table of contents", date="2020-09-01T10:00:00+00:00")
+    _commit_all(repo, "GitBook: [#131] Table of contents", "2022-05-01")
     return repo
 
 
-def test_suggest_skips_bulk_and_sync_commits(tmp_path: Path) -> None:
+def test_gitbook_history_gives_each_page_its_creation_date(tmp_path: Path) -> None:
     repo = _history_repo(tmp_path)
     result = CliRunner().invoke(
         main, ["dates", "--suggest", "--config", str(repo / "publish.toml")]
     )
     assert result.exit_code == 0, result.output
     data = yaml.safe_load(result.stdout)
-    assert data["essays/page-01.md"] == dt.date(2019, 1, 11)  # not the restructuring day
-    assert data["essays/page-03.md"] == dt.date(2019, 2, 11)  # not the sync rewrite
-    assert data["essays/page-24.md"] == dt.date(2019, 12, 10)
-    assert data["essays/page-05.md"] == dt.date(2018, 12, 24)  # prose wins over git
-    assert "essays/page-02.md" not in data  # already in dates.yml: left alone
-    assert "README.md" not in data  # the home page needs no date
-    assert "synced.md" not in data  # only a sync commit: no usable date
-    assert "# synced.md: YYYY-MM-DD  # no 'Published' line; only bulk/sync commits" in (
-        result.stdout
+    assert data == CREATED  # page-02 is in dates.yml already: left alone; the home page too
+    lines = {line.split(":")[0]: line for line in result.stdout.splitlines()}
+    assert lines["articles/proposal.md"] == (
+        "articles/proposal.md: 2018-03-10  # added in git "
+        + _sha(repo, "Initial import")
+        + " 'Initial import' (bulk commit, 30 files); 2 later edits; "
+        "a bulk add may be an import: check"
     )
-    assert "essays/page-01.md: 2019-01-11  # git " in result.stdout
-    assert "1 bulk/sync commits skipped" in result.stdout
-    assert set(data) == {f"essays/page-{n:02d}.md" for n in range(1, 25)} - {"essays/page-02.md"}
-    assert "Suggested 23 dates" in result.stderr
+    assert lines["learn/courses/course-3.md"].endswith(
+        "'GitBook: [master] 5 pages and 2 assets modified' (sync commit) as "
+        f"courses/course-3.md; moved 1x since ({_sha(repo, 'move')}); 1 later edits"
+    )
+    assert lines["core/essay-6.md"].endswith(
+        f"as essays/essay-6.md; moved 1x since ({_sha(repo, 'GITBOOK-7: Restructure')}); "
+        "1 later edits"
+    )
+    assert lines["essays/page-05.md"].endswith("# prose, line 3: 'Published Dec 24, 2018'")
+    assert "Suggested 14 dates" in result.stderr
+    # git's own --follow agrees wherever it can see the move (not the rewritten essay 6)
+    for page, day in CREATED.items():
+        if page in ("core/essay-6.md", "essays/page-05.md"):
+            continue
+        follow = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(repo / "content"),
+                "log",
+                "--follow",
+                "--diff-filter=A",
+                "--format=%aI",
+                "--",
+                page,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        assert dt.datetime.fromisoformat(follow[-1]).date() == day, page
 
 
-def test_suggest_write_appends_and_never_overwrites(tmp_path: Path) -> None:
+def _sha(repo: Path, subject: str) -> str:
+    out = subprocess.run(
+        ["git", "-C", str(repo), "log", "--format=%h %s", "--abbrev=7"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return next(line.split()[0] for line in out.splitlines() if line.split(" ", 1)[1] == subject)
+
+
+def test_write_writes_every_page_and_fills_placeholders_later(tmp_path: Path) -> None:
     repo = _history_repo(tmp_path)
+    _write(repo, "content/drafts/new-idea.md", "# A new idea\n")  # not committed yet
+    toc = repo / "content/SUMMARY.md"
+    toc.write_text(toc.read_text() + "* [New](drafts/new-idea.md)\n")
     args = ["dates", "--suggest", "--write", "--config", str(repo / "publish.toml")]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
+    assert result.stdout == ""
     text = (repo / "content/dates.yml").read_text(encoding="utf-8")
     assert text.startswith("essays/page-02.md: 2001-02-03  # the editors said so\n")
     data = yaml.safe_load(text)
-    assert data["essays/page-02.md"] == dt.date(2001, 2, 3)
-    assert data["essays/page-07.md"] == dt.date(2019, 4, 11)
+    assert data == {**CREATED, "essays/page-02.md": dt.date(2001, 2, 3)}
+    assert (
+        "# drafts/new-idea.md: YYYY-MM-DD  # no 'Published' line; no commit adds it "
+        "(not committed yet?)\n" in text
+    )
+    assert "1 pages without a date (commented placeholders)" in result.stderr
     again = CliRunner().invoke(main, args)
     assert again.exit_code == 0
     assert (repo / "content/dates.yml").read_text(encoding="utf-8") == text
     assert "Suggested 0 dates" in again.stderr
+    # once committed, the placeholder line becomes its entry, in place
+    _commit_all(repo, "Add a new idea", "2023-01-02")
+    third = CliRunner().invoke(main, args)
+    assert third.exit_code == 0, third.output
+    filled = (repo / "content/dates.yml").read_text(encoding="utf-8")
+    assert filled.count("drafts/new-idea.md") == 1
+    assert yaml.safe_load(filled)["drafts/new-idea.md"] == dt.date(2023, 1, 2)
+    assert (
+        filled.replace(
+            next(ln for ln in filled.splitlines() if ln.startswith("drafts/new-idea.md")),
+            next(ln for ln in text.splitlines() if "drafts/new-idea.md" in ln),
+        )
+        == text
+    )
     # the written file makes the pages feed items
-    build = CliRunner().invoke(main, ["validate", "--config", str(repo / "publish.toml")])
-    assert build.exit_code == 0, build.output
-    assert "24 published items" in build.output
+    check = CliRunner().invoke(main, ["validate", "--config", str(repo / "publish.toml")])
+    assert check.exit_code == 0, check.output
+    assert f"{len(CREATED) + 2} published items" in check.output
 
 
-def test_custom_sync_pattern_and_bulk_threshold(tmp_path: Path) -> None:
+def test_sync_message_names_the_kind_of_commit(tmp_path: Path) -> None:
     repo = _history_repo(tmp_path)
     result = CliRunner().invoke(
         main,
         [
             "dates",
             "--suggest",
-            "--skip-message",
+            "--sync-message",
             "^Nothing",
             "--config",
             str(repo / "publish.toml"),
         ],
     )
     assert result.exit_code == 0, result.output
-    data = yaml.safe_load(result.stdout)
-    assert data["synced.md"] == dt.date(2020, 2, 2)  # sync commits count now
+    assert yaml.safe_load(result.stdout) == CREATED  # the same dates: the kind only explains
+    assert "(sync commit)" not in result.stdout
+    assert "'GitBook: [#123] No subject' as essays/essay-1.md" in result.stdout
+
+
+def test_shallow_clone_says_how_much_history_it_needs(tmp_path: Path) -> None:
+    repo = _history_repo(tmp_path)
+    clone = tmp_path / "clone"
+    _git(tmp_path, "clone", "-q", "--depth", "2", f"file://{repo}", str(clone))
+    result = CliRunner().invoke(
+        main, ["dates", "--suggest", "--config", str(clone / "publish.toml")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "shallow clone" in result.stderr and "fetch-depth: 0" in result.stderr
 
 
 def test_suggest_on_the_handbook_without_git(handbook: Path) -> None:

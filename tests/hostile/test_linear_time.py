@@ -21,6 +21,9 @@ from tests.hostile.sites import essay, make_site
 
 RATIO = 2.5
 REPEATS = 3
+RETRIES = 8
+"""Runs at 2n before giving up: another process may hold the core for a run or two; a
+quadratic stage is slow every time."""
 SLACK = 0.05
 """Seconds allowed on top of the ratio: a run of a few milliseconds varies by more than its
 own length on a shared machine (the shapes took seconds before the fix)."""
@@ -87,7 +90,7 @@ def test_doubling_the_input_at_most_about_doubles_the_time(
     _time_once(tmp_path, make(n // 4), args, next(runs))  # warm up: imports, first renders
     small = min(_time_once(tmp_path, make(n), args, next(runs)) for _ in range(REPEATS))
     large = float("inf")
-    for _ in range(REPEATS):  # stop at the first run within the bound: the best is lower still
+    for _ in range(RETRIES):  # stop at the first run within the bound: the best is lower still
         large = min(large, _time_once(tmp_path, make(2 * n), args, next(runs)))
         if large <= RATIO * small + SLACK:
             break

@@ -123,9 +123,10 @@ def test_text_part_is_written_from_the_items_not_an_html_dump(tmp_path: Path) ->
     d = compose(config(tmp_path), ITEMS)
     assert "<" not in d.text
     assert (
-        "Essay 3\n6 May 2024\n\nParagraph of essay 3 with a link. More Rest.\n\nRead: https://commons.example/essays/essay-3/"
+        "Essay 3\n6 May 2024\n\nParagraph of essay 3 with a link.\n\nRead: https://commons.example/essays/essay-3/"
         in d.text
-    )  # the summary the feeds carry: the start of the rendered text
+    )  # the first paragraph only: the rest is what the reader clicks through for
+    assert "Rest." not in d.text
     assert d.text.endswith("Unsubscribe: https://commons.example/unsubscribe\n")
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from pipeline.config import PodcastConfig
+from pipeline.config import PodcastConfig, podcast_problems
 from pipeline.podcast import artwork
-from pipeline.podcast.categories import CATEGORIES, category_problem
 from pipeline.podcast.chapters import chapters_from_body, parse_timestamp
-from pipeline.podcast.show import config_problems, cover_url, show_problems
+from pipeline.podcast.show import cover_url, show_problems
+from pipeline.support.podcast_categories import CATEGORIES, category_problem
 from tests.podcast.conftest import make_config, replace_podcast
 
 
@@ -67,7 +67,7 @@ def test_config_problems() -> None:
         medium="radio",
         new_feed_url="/feed",
     )
-    keys = {key for key, _ in config_problems(bad)}
+    keys = {key for key, _ in podcast_problems(bad)}
     assert keys == {"subcategory", "owner_email", "guid", "medium", "new_feed_url"}
 
 

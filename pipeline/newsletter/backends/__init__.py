@@ -29,6 +29,10 @@ def make_backend(
         from pipeline.newsletter.backends.smtp import SmtpBackend
 
         return SmtpBackend(config, now)
+    if name == "ghost":
+        from pipeline.newsletter.backends.ghost import GhostBackend
+
+        return GhostBackend(config, session or requests.Session(), now=now, sleep=sleep)
     if name in ("buttondown", "listmonk"):
         session = session or requests.Session()
         if name == "buttondown":
@@ -38,6 +42,8 @@ def make_backend(
         from pipeline.newsletter.backends.listmonk import ListmonkBackend
 
         return ListmonkBackend(config, session, sleep=sleep)
-    from pipeline.newsletter.backends.outbox import OutboxBackend
+    from pipeline.newsletter.backends.outbox import OutboxBackend, SubstackBackend
 
+    if name == "substack":
+        return SubstackBackend(config, outbox, now)
     return OutboxBackend(config, outbox, now)

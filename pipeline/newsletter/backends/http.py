@@ -16,10 +16,11 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from urllib3.exceptions import NewConnectionError
 
 from pipeline.config import NewsletterConfig
 from pipeline.newsletter.errors import DeliveryError
-from pipeline.support.retryafter import retry_after
+from pipeline.support.retryafter import rate_limit_wait
 from pipeline.support.secrets import redact
 
 ErrorText = Callable[[Any], str]
@@ -34,6 +35,10 @@ def shown(value: Any) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+class MalformedAnswer(DeliveryError):
+    """A 2xx answer whose JSON is broken: the call was applied, its result is unknown."""
 
 
 class _Retryable(Exception):
@@ -71,6 +76,8 @@ class ApiClient:
         self.backoff = backoff
         self.max_wait = max_wait
         self.sleep = sleep
+        self.last_headers: Mapping[str, str] = {}
+        """The headers of the last answer (rate-limit budgets are read from them)."""
 
     @classmethod
     def for_newsletter(
@@ -114,6 +121,7 @@ class ApiClient:
         *,
         params: Sequence[tuple[str, str]] | Mapping[str, str] | None = None,
         json: Any = None,
+        data: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         ok: Sequence[int] = (200, 201, 202, 204),
         recheck: Callable[[], Any] | None = None,
@@ -124,7 +132,7 @@ class ApiClient:
         attempt = 0
         while True:
             try:
-                return self._once(method, url, what, params, json, headers, ok)
+                return self._once(method, url, what, params, json, data, headers, ok)
             except _Retryable as exc:
                 if attempt >= self.retries:
                     raise DeliveryError(
@@ -151,6 +159,7 @@ class ApiClient:
         what: str,
         params: Any,
         json: Any,
+        data: Mapping[str, str] | None,
         headers: Mapping[str, str] | None,
         ok: Sequence[int],
     ) -> Any:
@@ -160,19 +169,28 @@ class ApiClient:
                 url,
                 params=params,
                 json=json,
+                data=data,
                 headers={**self._headers, **(headers or {})},
                 timeout=self.timeout,
                 allow_redirects=False,
             )
+        except requests.ConnectTimeout:  # nothing reached the server
+            raise _Retryable(f"no connection within {self.timeout:g} s", applied=False) from None
         except requests.Timeout:
             raise _Retryable(f"no answer within {self.timeout:g} s") from None
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
-            raise _Retryable(f"connection failed ({type(exc).__name__})") from None
+            refused = isinstance(exc.__context__, NewConnectionError) or any(
+                isinstance(a, NewConnectionError) for a in _reasons(exc)
+            )
+            raise _Retryable(
+                f"connection failed ({type(exc).__name__})", applied=not refused
+            ) from None
+        self.last_headers = resp.headers
         code = resp.status_code
         if code == 429:
             raise _Retryable(
                 "rate limited (HTTP 429)",
-                wait=retry_after(resp.headers.get("Retry-After"), time.time()),
+                wait=rate_limit_wait(resp.headers, time.time()),
                 applied=False,
             )
         if code >= 500:
@@ -191,7 +209,17 @@ class ApiClient:
         try:
             return resp.json()
         except ValueError:
-            raise DeliveryError(
+            raise MalformedAnswer(
                 f"{self.service}: {what} answered HTTP {code} with malformed JSON; "
                 "nothing recorded as sent, the next run checks the service again"
             ) from None
+
+
+def _reasons(exc: BaseException) -> list[object]:
+    """The urllib3 causes inside a requests error (a refused connection never reached the
+    server, so retrying it cannot apply a call twice)."""
+    found: list[object] = []
+    for arg in exc.args:
+        found.append(arg)
+        found.append(getattr(arg, "reason", None))
+    return found

@@ -19,6 +19,9 @@ from pipeline.newsletter.compose import Digest, list_domain
 from pipeline.newsletter.message import build_message
 from pipeline.support.output import write_if_changed
 
+PASTE = ".substack.html"
+"""The paste-ready post the ``substack`` backend writes beside the previews."""
+
 
 def write_preview(config: Config, digest: Digest, outbox: Path, now: datetime) -> tuple[Path, ...]:
     """Write the four preview files atomically; returns their paths."""
@@ -47,6 +50,8 @@ def write_preview(config: Config, digest: Digest, outbox: Path, now: datetime) -
         ".txt": digest.text.encode("utf-8"),
         ".json": (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
     }
+    if digest.paste_html:
+        files[PASTE] = digest.paste_html.encode("utf-8")
     paths = []
     for suffix, data in files.items():
         path = outbox / f"{digest.key}{suffix}"
@@ -90,3 +95,24 @@ class OutboxBackend:
 
     def status(self, remote: Remote) -> Remote:
         return self.find(remote.id) or remote
+
+
+class SubstackBackend(OutboxBackend):
+    """Substack has no API for posting: ``--send`` leaves a paste-ready post in the outbox
+    (``<key>.substack.html``: the items with absolute links and images by URL), records the
+    digest as sent, and says to paste it."""
+
+    name = "substack"
+
+    def send(self, remote: Remote, journal: Journal | None = None) -> Remote:
+        sent = super().send(remote, journal)
+        path = self.outbox / f"{remote.id}{PASTE}"
+        try:
+            shown = path.relative_to(self.config.root)
+        except ValueError:
+            shown = path
+        note = (
+            f"Substack has no API for posting: paste {shown} into a new post on Substack "
+            "(open it in a browser, select all, copy, paste)"
+        )
+        return Remote(sent.id, sent.state, sent.status, note=note)

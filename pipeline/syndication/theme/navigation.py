@@ -14,8 +14,7 @@ from pipeline.config import Config
 from pipeline.load.loader import gitbook_mode
 from pipeline.load.summary import parse_summary, resolve_target, space_settings
 from pipeline.model import SECTION_OF_KIND, Item
-from pipeline.support.paths import nfc
-from pipeline.support.text import find_all
+from pipeline.support.text import find_all, nfc
 
 
 @dataclass(frozen=True)

@@ -9,16 +9,18 @@ planning, so a broken template stops the build before anything is written.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import posixpath
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from pipeline.config import Config
 from pipeline.model import Item
-from pipeline.support.paths import nfc
+from pipeline.support.recurrence import next_dates, repeat_text
+from pipeline.support.text import nfc
 from pipeline.syndication.common import pages_of, tag_slugs
 from pipeline.syndication.directory import FeedLink
 from pipeline.syndication.pages import page_path
@@ -64,8 +66,12 @@ class _Planner:
         salt: str,
         fill: Callable[[Item], Item],
         cache_dir: Path | None,
+        now: dt.datetime | None,
+        revised: Mapping[str, dt.datetime],
     ) -> None:
         self.cfg = cfg
+        self.now = now
+        self.revised = revised
         self.base = site_base(cfg)
         self.items = items
         self.fill = fill
@@ -108,6 +114,14 @@ class _Planner:
 
     # -- pages -------------------------------------------------------------------------
     def page(self, rel: str, item: Item) -> SitePage:
+        revised = self.revised.get(item.source)
+        last = item.updated or revised
+        if last is not None and item.date is not None and last.date() <= item.date.date():
+            last = None  # changed the day it appeared: nothing to say
+        event = item.event
+        repeating = event is not None and event.repeat is not None
+        upcoming = next_dates(event, self.now) if event and repeating and self.now else []
+
         def make() -> bytes:
             full = self.fill(item)
             ctx = self.context(rel, item.url, item.source)
@@ -121,11 +135,17 @@ class _Planner:
                 trail=self.nav.trails.get(item.source, ()),
                 children=self.nav.children.get(item.source, ()),
                 og_type="article",
+                last_updated=last,
+                schedule=repeat_text(event) if event and repeating else "",
+                upcoming=upcoming,
+                repeating=repeating and self.now is not None,
             )
             return self.templates.render("page.html.j2", ctx)
 
         tags = [self.slugs.get(t) for t in item.tags]
-        inputs = _digest(self.salt, "page", item.digest, self.nav.digest_for(item.source), tags)
+        inputs = _digest(
+            self.salt, "page", item.digest, self.nav.digest_for(item.source), tags, last, upcoming
+        )
         return SitePage(rel, make, inputs, (item,))
 
     def home(self, item: Item | None) -> SitePage:
@@ -277,10 +297,15 @@ def plan_site(
     salt: str,
     fill: Callable[[Item], Item],
     cache_dir: Path | None = None,
+    now: dt.datetime | None = None,
+    revised: Mapping[str, dt.datetime] | None = None,
 ) -> tuple[list[SitePage], list[tuple[Path, str]]]:
     """The site's files, and the static files to copy (``items``: published, newest first;
-    ``cache_dir``: where compiled templates are kept)."""
-    plan = _Planner(cfg, content_dir, items, pages, links, salt, fill, cache_dir)
+    ``cache_dir``: where compiled templates are kept; ``now``: for a repeating event's next
+    dates; ``revised``: each page's latest meaningful revision, for "Last updated")."""
+    plan = _Planner(
+        cfg, content_dir, items, pages, links, salt, fill, cache_dir, now, revised or {}
+    )
     out: list[SitePage] = []
     home: Item | None = None
     located: list[tuple[str, Item]] = []

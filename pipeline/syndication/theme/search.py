@@ -83,3 +83,19 @@ def build_index(cfg: Config, out_dir: Path) -> str:
     building.rename(target)
     shutil.rmtree(old, ignore_errors=True)
     return "search index updated"
+
+
+def refresh(cfg: Config, out_dir: Path, changed: Iterable[str]) -> list[str]:
+    """After a build: index the pages when one changed; remove the index when search is off.
+    A failure leaves the last index and is returned as a warning (the pages stand)."""
+    if not wanted(cfg):
+        if (out_dir / FOLDER / "pagefind.js").is_file():
+            shutil.rmtree(out_dir / FOLDER)  # search was turned off
+        return []
+    if not needs_index(out_dir, changed):
+        return []
+    try:
+        build_index(cfg, out_dir)
+    except RuntimeError as exc:
+        return [f"warning: search index not updated: {exc}"]
+    return []

@@ -1,0 +1,148 @@
+"""Mastodon (and any Fediverse server with its API): ``POST /api/v1/statuses``.
+
+Every post carries an ``Idempotency-Key`` derived from the channel and the item: the server
+answers a repeated request with the status it already made (Mastodon keeps keys for an hour).
+Before re-posting an item whose earlier answer was lost, the account's recent statuses are
+searched for the item's link, so even after that hour nothing is posted twice.
+The length limit and the characters a link counts for come from ``GET /api/v2/instance``;
+the post is fitted to it by shortening the summary. Visibility, language and content warning
+(``spoiler_text``) come from the channel's settings. The token is a secret.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+import requests
+
+from pipeline.announce.channels.base import Post, Posted, post_key, required_secret
+from pipeline.announce.compose import PREVIEW_LIMIT, URL_CHARS, fit_status
+from pipeline.config import Config
+from pipeline.model import Item
+from pipeline.newsletter.backends.http import ApiClient, shown
+from pipeline.newsletter.errors import DeliveryError
+from pipeline.support.announce_config import AnnounceConfig
+
+SEARCHED = 40
+"""Recent statuses of the account searched for an item's link (the API's page maximum)."""
+_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def payload(
+    entry: AnnounceConfig, item: Item, config: Config, limit: int, url_chars: int = URL_CHARS
+) -> tuple[dict[str, Any], str]:
+    """The status body for ``item`` (JSON) and its text."""
+    text = fit_status(entry, item, config, limit, url_chars)
+    body: dict[str, Any] = {
+        "status": text,
+        "visibility": entry.visibility,
+        "language": (entry.language or config.site.language).split("-")[0].lower(),
+    }
+    if entry.spoiler_text:
+        body["spoiler_text"] = entry.spoiler_text
+    shown_text = f"CW: {entry.spoiler_text}\n{text}" if entry.spoiler_text else text
+    return body, shown_text
+
+
+def _error_text(data: Any) -> str:
+    if isinstance(data, dict) and "error" in data:
+        more = f" ({shown(data['error_description'])})" if data.get("error_description") else ""
+        return f"{shown(data['error'])}{more}"
+    return shown(data)
+
+
+class MastodonChannel:
+    kind = "mastodon"
+    searchable = True
+
+    def __init__(
+        self,
+        entry: AnnounceConfig,
+        config: Config,
+        *,
+        session: requests.Session,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.entry = entry
+        self.config = config
+        self.name = entry.channel
+        token = required_secret(entry.token_env, self.name, "an access token (write:statuses)")
+        self.limit = entry.max_characters or PREVIEW_LIMIT
+        self.url_chars = URL_CHARS
+        self.account = ""
+        self.api = ApiClient(
+            "Mastodon",
+            entry.instance,
+            {"Authorization": f"Bearer {token}", "User-Agent": "publish-announce"},
+            session=session,
+            error_text=_error_text,
+            timeout=entry.timeout,
+            retries=entry.retries,
+            backoff=entry.backoff,
+            sleep=sleep,
+        )
+
+    def connect(self) -> None:
+        """Read the server's limits, then check the token (and learn whose it is)."""
+        info = self.api.request("GET", "/api/v2/instance", ok=(200,))
+        statuses = (
+            info.get("configuration", {}).get("statuses", {}) if isinstance(info, dict) else {}
+        )
+        if not self.entry.max_characters:
+            limit = statuses.get("max_characters") if isinstance(statuses, dict) else None
+            if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0:
+                self.limit = limit
+        reserved = (
+            statuses.get("characters_reserved_per_url") if isinstance(statuses, dict) else None
+        )
+        if isinstance(reserved, int) and not isinstance(reserved, bool) and reserved >= 0:
+            self.url_chars = reserved
+        me = self.api.request("GET", "/api/v1/accounts/verify_credentials", ok=(200,))
+        account = str(me.get("id", "")) if isinstance(me, dict) else ""
+        if not _ID.fullmatch(account):
+            raise DeliveryError("Mastodon answered verify_credentials without an account id")
+        self.account = account
+
+    def compose(self, item: Item) -> Post:
+        body, text = payload(self.entry, item, self.config, self.limit, self.url_chars)
+        return Post(self.name, self.kind, post_key(self.name, item.id), item, body, text)
+
+    def find(self, post: Post, remote_id: str) -> Posted | None:
+        """A recent status of ours linking to the item (or the one recorded)."""
+        if remote_id and _ID.fullmatch(remote_id):
+            data = self.api.request("GET", f"/api/v1/statuses/{remote_id}", ok=(200, 404))
+            if isinstance(data, dict) and "id" in data and "content" in data:
+                return self._posted(data)
+        rows = self.api.request(
+            "GET",
+            f"/api/v1/accounts/{self.account}/statuses",
+            params={"limit": str(SEARCHED), "exclude_replies": "true", "exclude_reblogs": "true"},
+            ok=(200,),
+        )
+        link = f'href="{html.escape(post.item.url)}"'
+        for row in rows if isinstance(rows, list) else []:
+            if isinstance(row, dict) and link in str(row.get("content", "")):
+                return self._posted(row)
+        return None
+
+    def publish(self, post: Post) -> Posted:
+        # a retry of a call that may have been applied is safe: the server answers a known
+        # Idempotency-Key with the status it made, so no recheck is needed
+        data = self.api.request(
+            "POST",
+            "/api/v1/statuses",
+            json=post.payload,
+            headers={"Idempotency-Key": post.idempotency_key},
+            ok=(200,),
+        )
+        return self._posted(data)
+
+    def _posted(self, data: Any) -> Posted:
+        if not isinstance(data, dict) or not _ID.fullmatch(str(data.get("id", ""))):
+            raise DeliveryError("Mastodon answered without a status id")
+        url = data.get("url")
+        return Posted(str(data["id"]), url if isinstance(url, str) else "")

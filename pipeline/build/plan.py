@@ -1,0 +1,298 @@
+"""Planning a build's outputs: every file the site needs, what its bytes are made from
+(a digest of its inputs), and how to make them. Nothing is written here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+from pipeline.build.changesfeed import changes_files, changes_link, page_revisions
+from pipeline.build.site import HtmlSource
+from pipeline.build.state import (
+    Manifest,
+    build_salt,
+)
+from pipeline.build.upcomingfeed import upcoming_files, upcoming_link
+from pipeline.config import Config
+from pipeline.errors import ConfigError, ContentError, Problem
+from pipeline.load.record import stat_key
+from pipeline.model import Item, Site
+from pipeline.support.paths import OutsideRoot, resolve_inside
+from pipeline.syndication.atom import ATOM
+from pipeline.syndication.common import FeedFormat, FeedPage, FeedSpec, pages_of, plan_feeds
+from pipeline.syndication.directory import FeedLink, render_index, render_opml
+from pipeline.syndication.ical import render_ics
+from pipeline.syndication.jsonfeed import JSON_FEED
+from pipeline.syndication.pages import page_path
+from pipeline.syndication.rss import RSS
+from pipeline.syndication.theme.plan import plan_site
+
+
+@dataclass(frozen=True)
+class FeedDoc:
+    """One feed document to write: which format, which feed, which page of its archive."""
+
+    fmt: str
+    title: str
+    purpose: str
+    items: tuple[Item, ...]
+    page: FeedPage
+
+
+class Output(NamedTuple):
+    """One file of the output folder, produced only when the build writes it (a named tuple:
+    10,000 are made per build)."""
+
+    path: str
+    make: Callable[[], bytes] | None = None
+    inputs: str = ""
+    """A digest of everything the bytes are made from; when the last build recorded the same
+    for a file that is still as it left it, the file is not produced at all. "" = always."""
+    feed: FeedDoc | None = None
+    """For feeds (``make`` is None): written by splicing, see :mod:`pipeline.build.feedwrite`."""
+    needs: tuple[Item, ...] = ()
+    """Items whose HTML ``make`` reads (for feeds: found from the last file's index)."""
+
+
+FEED_FORMATS: dict[str, FeedFormat] = {"rss.xml": RSS, "atom.xml": ATOM, "feed.json": JSON_FEED}
+
+
+LINK_KIND_OF_FEED = {"rss.xml": "rss", "atom.xml": "atom", "feed.json": "json"}
+
+
+"""Feed file name -> the kind the feed directory shows (``model.FEED_KINDS`` is items')."""
+
+
+def format_of(path: str) -> int:
+    """Position of a feed file's format in FEED_FORMATS (len for anything else)."""
+    name = path.rsplit("/", 1)[-1]
+    names = list(FEED_FORMATS)
+    return names.index(name) if name in FEED_FORMATS else len(names)
+
+
+def inputs_digest(*parts: object) -> str:
+    return hashlib.sha256("\0".join(map(str, parts)).encode()).hexdigest()
+
+
+def _feed_outputs(cfg: Config, spec: FeedSpec, salt: str) -> Iterator[tuple[Output, str]]:
+    """The three formats of one feed, with RFC 5005 archives, and each one's kind."""
+    base = cfg.feeds_base
+    chunks = pages_of(spec.items, cfg.feeds.limit)
+    n_arch = len(chunks) - 1
+
+    def name(fmt: str, page: int) -> str:
+        return spec.path(fmt if page == 0 else f"archive/{page}/{fmt}")
+
+    for page, items in enumerate(chunks):
+        is_archive = page > 0
+        # archives are numbered from the oldest (1) up; the current document links the newest
+        prev_page = (n_arch if page == 0 else page - 1) if n_arch else 0
+        next_page = page + 1 if is_archive and page < n_arch else 0
+        item_digests = "\0".join(i.digest for i in items)
+        for fmt, kind in LINK_KIND_OF_FEED.items():
+            self_url = base + name(fmt, page)
+            prev = base + name(fmt, prev_page) if prev_page else None
+            nxt = base + name(fmt, next_page) if next_page else None
+            cur = base + name(fmt, 0) if n_arch else None
+            where = FeedPage(self_url, prev, nxt, cur, is_archive)
+            doc = FeedDoc(fmt, spec.title, spec.purpose, items, where)
+            inputs = inputs_digest(salt, fmt, spec.title, spec.purpose, where, item_digests)
+            yield Output(name(fmt, page), inputs=inputs, feed=doc), kind
+
+
+def plan_outputs(
+    cfg: Config,
+    content_dir: Path,
+    site: Site,
+    now: dt.datetime,
+    previous: Manifest | None = None,
+    html: HtmlSource | None = None,
+    out_dir: Path | None = None,
+    salt: str | None = None,
+) -> tuple[list[Output], list[FeedLink], list[tuple[Path, str]]]:
+    """Every output file (produced lazily, so memory holds one at a time) and every copy.
+
+    ``previous`` is the last build's record of its outputs (see :mod:`pipeline.build.state`);
+    ``html`` supplies the HTML of items rendered lazily; ``salt`` is :func:`build_salt`'s.
+    """
+    previous = previous or Manifest()
+    html = html or HtmlSource(None)
+    salt = salt or build_salt(cfg, content_dir)
+    items = site.published(now)
+    outputs: list[Output] = []
+    links: list[FeedLink] = []
+    feed_outputs: list[Output] = []
+    for spec in plan_feeds(cfg, items):
+        if not spec.items and spec.key:
+            continue
+        for output, kind in _feed_outputs(cfg, spec, salt):
+            feed_outputs.append(output)
+            if output.feed is None or not output.feed.page.is_archive:  # not RFC 5005 pages
+                links.append(
+                    FeedLink(
+                        f"{spec.title} ({kind.upper()})",
+                        spec.purpose,
+                        cfg.feeds_base + output.path,
+                        kind,
+                    )
+                )
+    # by format, so each format's feeds are written together and copy entries from each other
+    outputs.extend(sorted(feed_outputs, key=lambda o: format_of(o.path)))
+    events = tuple(i for i in items if i.event is not None)
+    if events:
+        outputs.append(
+            Output(
+                "events.ics",
+                lambda: render_ics(cfg, [html.fill(i) for i in events]),
+                inputs_digest(salt, "ics", *(i.digest for i in events)),
+                needs=events,
+            )
+        )
+        links.append(
+            FeedLink(
+                f"{cfg.site.title}: events",
+                "Events, for your calendar app",
+                cfg.feeds_base + "events.ics",
+                "ics",
+            )
+        )
+    if cfg.feeds.upcoming > 0:
+        for path, make, inputs, needs in upcoming_files(cfg, events, now, salt, html):
+            outputs.append(Output(path, make, inputs, needs=needs))
+        links.append(upcoming_link(cfg))
+    if cfg.feeds.changes:
+        for path, make, inputs in changes_files(cfg, content_dir, site, now, salt):
+            outputs.append(Output(path, make, inputs))
+        links.append(changes_link(cfg))
+    episodes = tuple(i for i in items if i.episode is not None)
+    if episodes:
+        outputs.extend(_podcast_outputs(cfg, content_dir, episodes, previous, html, salt, out_dir))
+        links.insert(
+            0,
+            FeedLink(
+                cfg.podcast.title or f"{cfg.site.title} podcast",
+                "The podcast, for podcast apps",
+                cfg.feeds_base + "podcast.xml",
+                "podcast",
+            ),
+        )
+    copies: list[tuple[Path, str]] = []
+    if cfg.site.pages:
+        revised = page_revisions(cfg, content_dir, site, now)
+        planned, copies = plan_site(
+            cfg,
+            content_dir,
+            items,
+            site.pages(),
+            links,
+            salt,
+            html.fill,
+            html.folder,
+            now=now,
+            revised=revised,
+        )
+        outputs.extend(Output(p.path, p.make, p.inputs, needs=p.needs) for p in planned)
+        for item in (*items, *site.pages()):
+            rel = page_path(cfg, item.url)
+            if rel is None:
+                continue
+            folder = rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
+            for asset in assets_of(item):
+                src = safe_path(content_dir, asset)
+                if src is not None:
+                    copies.append((src, folder + asset.rsplit("/", 1)[-1]))
+    else:
+        for item in items:
+            for asset in assets_of(item):
+                src = safe_path(content_dir, asset)
+                if src is not None:
+                    copies.append((src, "assets/" + asset))
+        outputs.append(Output("index.html", lambda: render_index(cfg, links)))
+    outputs.append(Output("feeds.opml", lambda: render_opml(cfg, links)))
+    return outputs, links, copies
+
+
+def _podcast_outputs(
+    cfg: Config,
+    content_dir: Path,
+    episodes: tuple[Item, ...],
+    previous: Manifest,
+    html: HtmlSource,
+    salt: str,
+    out_dir: Path | None,
+) -> list[Output]:
+    """``podcast.xml`` (made and linted now, before anything is written) and its files."""
+    from pipeline.podcast.feed import podcast_files, render_podcast_feed
+    from pipeline.podcast.show import show_problems
+
+    show = show_problems(cfg, content_dir)
+    if show:
+        raise ConfigError(show)
+    image = cfg.podcast.image
+    image_stat = stat_key(content_dir / image) if image and "://" not in image else None
+    inputs = inputs_digest(salt, "podcast", image_stat, *(i.digest for i in episodes))
+    outputs: list[Output] = []
+    if out_dir is not None and up_to_date("podcast.xml", inputs, previous, out_dir):
+        outputs.append(Output("podcast.xml", inputs=inputs))
+    else:
+        html.load(episodes)
+        data = render_podcast_feed([html.fill(i) for i in episodes], cfg)
+        last = previous.files.get("podcast.xml")
+        if last is None or last[2] != hashlib.sha256(data).hexdigest():
+            lint_podcast(data)  # a feed byte-identical to the last one passed already
+        outputs.append(Output("podcast.xml", _constant(data), inputs))
+    for name, blob in sorted(podcast_files(episodes, cfg, content_dir).items()):
+        outputs.append(Output(name, _constant(blob)))
+    return outputs
+
+
+def up_to_date(rel: str, inputs: str, previous: Manifest, out_dir: Path) -> bool:
+    """True when the last build made ``rel`` from the same inputs and the file is still as
+    it left it."""
+    if not inputs or previous.inputs.get(rel) != inputs or rel not in previous.files:
+        return False
+    try:
+        st = os.stat(os.path.join(out_dir, rel))
+    except OSError:
+        return False
+    return (st.st_size, st.st_mtime_ns) == previous.files[rel][:2]
+
+
+def _constant(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
+
+
+def assets_of(item: Item) -> list[str]:
+    found = list(item.assets)
+    if item.episode:
+        for media in (item.episode.audio, item.episode.transcript, item.episode.chapters):
+            if media is not None and media.source:
+                found.append(media.source)
+    return found
+
+
+def safe_path(root: Path, rel: str) -> Path | None:
+    try:
+        _, path = resolve_inside(root, "", rel)
+    except OutsideRoot:
+        return None
+    try:
+        return path if path.is_file() else None
+    except OSError:  # a name the file system refuses (too long): reported by the loader
+        return None
+
+
+def lint_podcast(data: bytes) -> None:
+    from pipeline.feedcheck import lint_feed
+
+    hard = [r for r in lint_feed(data, podcast=True) if r.severity == "hard"]
+    if hard:
+        raise ContentError(
+            Problem("podcast.xml", 1, r.rule, f"feed refused by the linter: {r.message}")
+            for r in hard
+        )

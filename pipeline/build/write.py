@@ -1,0 +1,215 @@
+"""Writing the planned outputs: only those whose inputs changed, feeds spliced from their last
+file, in parallel for large builds, each file atomically; stale files removed."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+from pipeline.build.feedwrite import FeedIndex, read_index, write_feed
+from pipeline.build.plan import FEED_FORMATS, Output, format_of, up_to_date
+from pipeline.build.site import HtmlSource
+from pipeline.build.state import (
+    Manifest,
+)
+from pipeline.config import Config
+from pipeline.model import Item
+from pipeline.support.output import (
+    Stamp,
+    write_output,
+)
+from pipeline.support.parallel import PARALLEL_THRESHOLD
+from pipeline.support.workers import process_pool
+
+WriteResult = tuple[str, bool, Stamp, FeedIndex | None]
+"""(path, written, stamp, feed index) of one output."""
+
+
+class _FormatMemo(threading.local):
+    """Where each entry already sits in a feed of the format being written, written this
+    build (site, sections, tags): the next feed copies it from there instead of serialising
+    it again. Dropped when the next format starts; outputs are ordered by format for this.
+    One per thread. (Entries themselves are not kept: the file holds them.)"""
+
+    def __init__(self) -> None:
+        self.format = ""
+        self.written: list[tuple[str, FeedIndex]] = []
+
+    def for_format(self, fmt: str) -> _FormatMemo:
+        if fmt != self.format:
+            self.clear()
+            self.format = fmt
+        return self
+
+    def clear(self) -> None:
+        self.format, self.written = "", []
+
+
+_MEMO = _FormatMemo()
+
+
+class _Job(NamedTuple):
+    """An output the write phase must look at: skip it, splice it, or produce it."""
+
+    output: Output
+    skip: bool
+    last: FeedIndex | None = None
+
+
+def plan_jobs(
+    out_dir: Path,
+    outputs: list[Output],
+    previous: Manifest,
+    cache_dir: Path | None,
+    salt: str,
+    html: HtmlSource,
+) -> list[_Job]:
+    """Decide what each output needs, and read in one pass the HTML of every item that a
+    rewritten output will serialise (forked writers then inherit it)."""
+    jobs: list[_Job] = []
+    needed: list[Item] = []
+    for output in outputs:
+        if up_to_date(output.path, output.inputs, previous, out_dir) or (
+            output.make is None and output.feed is None
+        ):
+            jobs.append(_Job(output, True))
+            continue
+        last = None
+        if output.feed is not None:
+            last = read_index(cache_dir, output.path, salt, out_dir / output.path)
+            entries = last.entries if last is not None else {}
+            needed.extend(i for i in output.feed.items if i.html_key and i.digest not in entries)
+        else:
+            needed.extend(output.needs)
+        jobs.append(_Job(output, False, last))
+    html.load(needed)
+    return jobs
+
+
+@dataclass(frozen=True)
+class WriteState:
+    """What forked writer processes inherit (never pickled: 10,000 items would cost seconds)."""
+
+    cfg: Config
+    out_dir: Path
+    jobs: list[_Job]
+    known: dict[str, Stamp]
+    salt: str
+    html: HtmlSource
+
+
+_WRITE_STATE: list[WriteState] = []
+
+
+def _write_range(bounds: tuple[int, int]) -> list[WriteResult]:
+    state = _WRITE_STATE[-1]
+    results: list[WriteResult] = []
+    try:
+        for job in state.jobs[bounds[0] : bounds[1]]:
+            rel = job.output.path
+            if job.skip:
+                results.append((rel, False, state.known[rel], None))
+            elif job.output.feed is not None:
+                changed, stamp, index = _write_feed(state, job)
+                results.append((rel, changed, stamp, index))
+            else:
+                assert job.output.make is not None
+                out = state.out_dir / rel
+                changed, stamp = write_output(out, job.output.make(), state.known.get(rel))
+                results.append((rel, changed, stamp, None))
+    finally:
+        _MEMO.clear()
+    return results
+
+
+def _write_feed(state: WriteState, job: _Job) -> tuple[bool, Stamp, FeedIndex]:
+    doc = job.output.feed
+    assert doc is not None
+    fmt = FEED_FORMATS[doc.fmt]
+    memo = _MEMO.for_format(doc.fmt)
+    items = doc.items
+
+    def make(n: int) -> bytes:
+        return fmt.entry(state.html.fill(items[n]))
+
+    head = fmt.head(state.cfg, doc.title, doc.purpose, items, doc.page)
+    path = state.out_dir / job.output.path
+    keys = [i.digest for i in items]
+    result = write_feed(
+        path, head, fmt.separator, fmt.tail, keys, make, job.last, state.salt, memo.written
+    )
+    memo.written.append((str(path), result[2]))
+    return result
+
+
+def write_all(state: WriteState) -> list[WriteResult]:
+    """Produce and write every output; on both cores when there is much to write (forked
+    workers share the rendered items copy-on-write). Feeds come first, each a task of its own."""
+    jobs = state.jobs
+    _WRITE_STATE.append(state)
+    try:
+        forkable = "fork" in multiprocessing.get_all_start_methods()  # not on Windows
+        work = sum(
+            len(j.output.feed.items) - len(j.last.entries if j.last else ())
+            if j.output.feed is not None
+            else 1
+            for j in jobs
+            if not j.skip
+        )
+        if work < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2 or not forkable:
+            # little to serialise: mostly copies and renames, which release the GIL
+            feeds = [(n, n + 1) for n, j in enumerate(jobs) if j.output.feed and not j.skip]
+            if len(feeds) < 2:
+                return _write_range((0, len(jobs)))
+            with ThreadPoolExecutor(4) as threads:
+                spliced = dict(
+                    zip((n for n, _ in feeds), threads.map(_write_range, feeds), strict=True)
+                )
+            results: list[WriteResult] = []
+            for n in range(len(jobs)):
+                results.extend(spliced[n] if n in spliced else _write_range((n, n + 1)))
+            return results
+        ranges = []
+        start = 0
+        while start < len(jobs):
+            group = format_of(jobs[start].output.path)
+            stop = start + 1
+            if group < len(FEED_FORMATS):  # every feed of one format: one task, one memo
+                while stop < len(jobs) and format_of(jobs[stop].output.path) == group:
+                    stop += 1
+            else:
+                stop = min(len(jobs), start + 256)
+            ranges.append((start, stop))
+            start = stop
+        with process_pool(2, fork=True) as pool:  # workers end with this process
+            return [r for chunk in pool.map(_write_range, ranges) for r in chunk]
+    finally:
+        _WRITE_STATE.pop()
+
+
+def remove_stale(out_dir: Path, previous: set[str], produced: set[str]) -> tuple[str, ...]:
+    """Delete what an earlier build wrote and this one no longer produces."""
+    removed = []
+    root = out_dir.resolve()
+    for rel in sorted(previous - produced):
+        target = out_dir / rel
+        if Path(rel).is_absolute() or ".." in Path(rel).parts or not target.is_file():
+            continue  # a tampered manifest never reaches outside the output folder
+        if root not in target.resolve().parents:
+            continue
+        target.unlink()
+        removed.append(rel)
+        # and the folders it leaves empty (a deleted post's page folder), up to the root
+        folder = target.parent
+        while folder != out_dir and root in folder.resolve().parents:
+            try:
+                folder.rmdir()  # only ever an empty one
+            except OSError:
+                break
+            folder = folder.parent
+    return tuple(removed)

@@ -1,0 +1,454 @@
+"""The ``repeat`` fields of an event's front matter, read and checked.
+
+```yaml
+repeat: monthly on the first Thursday   # or an RFC 5545 rule: FREQ=MONTHLY;BYDAY=1TH
+until: 2026-12-31                       # or count: 12 (or UNTIL=/COUNT= in the rule)
+except: [2026-08-06]                    # dates that do not take place
+overrides:                              # one date held at another time or place
+  2026-04-02: 2026-04-09T18:00
+  2026-10-01: {location: Room 2}
+  2026-12-03: {cancelled: true}
+```
+
+The friendly form is read word by word (no regular expression), normalised to an RRULE, and
+every rule is checked by building it with python-dateutil: ``starts`` must be its first date
+(RFC 5545 counts DTSTART as one; dateutil does not, so a DTSTART off the rule would make two
+calendars disagree), and every ``except``/``overrides`` date must be one of its dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pipeline.model import Moved, Recurrence
+from pipeline.support.dates import shown_value, to_datetime
+from pipeline.support.recurrence import WEEKDAY_NAME, build_rule, day_text
+
+REPEAT_KEYS = frozenset({"repeat", "until", "count", "except", "overrides"})
+FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+RULE_KEYS = ("FREQ", "INTERVAL", "BYMONTH", "BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", "BYDAY")
+RULE_KEYS_TAIL = ("BYSETPOS", "WKST")
+ONLY_WITH = {
+    "BYMONTHDAY": ("MONTHLY", "YEARLY"),
+    "BYYEARDAY": ("YEARLY",),
+    "BYWEEKNO": ("YEARLY",),
+    "BYSETPOS": ("MONTHLY", "YEARLY"),
+}
+"""RFC 5545 3.3.10's limits, and BYMONTHDAY/BYSETPOS kept off daily and weekly rules (say
+'monthly on the 15th'): dateutil runs a rule that never matches to the year 9999, a period at
+a time, so only frequencies with few periods may carry filters that can match nothing."""
+MAX_COUNT = 10_000
+MAX_INTERVAL = 1_000
+HINT_SPAN = dt.timedelta(days=366 * 5)
+"""How far an error looks for a rule's first date (bounds the work a hostile rule causes)."""
+EXAMPLE = "e.g. 'monthly on the first Thursday' or FREQ=MONTHLY;BYDAY=1TH"
+
+_DAY = {
+    **{name.lower(): code for code, name in WEEKDAY_NAME.items()},
+    **{name.lower()[:3]: code for code, name in WEEKDAY_NAME.items()},
+    **{name.lower() + "s": code for code, name in WEEKDAY_NAME.items()},
+    "tues": "TU",
+    "thurs": "TH",
+}
+_NTH = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "fifth": 5,
+    "5th": 5,
+    "last": -1,
+}
+_FREQ_WORD = {
+    "daily": ("DAILY", 1),
+    "weekly": ("WEEKLY", 1),
+    "fortnightly": ("WEEKLY", 2),
+    "biweekly": ("WEEKLY", 2),
+    "monthly": ("MONTHLY", 1),
+    "yearly": ("YEARLY", 1),
+    "annually": ("YEARLY", 1),
+}
+_UNIT = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY"}
+_COUNT_WORD = {"other": 2, "two": 2, "three": 3, "four": 4, "six": 6}
+_FILLER = {"on", "the", "and", "of", "each", "every", "month", "in"}
+
+ErrorSink = Callable[[str, str], None]
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _number(word: str) -> int | None:
+    """A short run of ASCII digits as a number, else None."""
+    return int(word) if word.isascii() and word.isdigit() and len(word) <= 6 else None
+
+
+def _month_day(word: str) -> int | None:
+    """``15th``/``1st``/``15`` as 15, else None."""
+    digits = word
+    for suffix in ("st", "nd", "rd", "th"):
+        digits = digits.removesuffix(suffix)
+    n = _number(digits)
+    return n if n is not None and 1 <= n <= 31 else None
+
+
+def friendly_rule(text: str) -> str:
+    """``every 2 weeks on Monday`` → ``FREQ=WEEKLY;INTERVAL=2;BYDAY=MO``; ValueError if unread."""
+    words = text.lower().replace(",", " ").split()
+    if not words:
+        raise ValueError(f"expected a rule, {EXAMPLE}")
+    freq: str | None = None
+    interval = 1
+    i = 0
+    if words[0] in _FREQ_WORD:
+        freq, interval = _FREQ_WORD[words[0]]
+        i = 1
+    elif words[0] == "every":
+        i = 1
+        if i < len(words) and (_number(words[i]) is not None or words[i] in _COUNT_WORD):
+            interval = _number(words[i]) or _COUNT_WORD.get(words[i], 0)
+            i += 1
+        unit = words[i].removesuffix("s") if i < len(words) else ""
+        if unit in _UNIT:
+            freq = _UNIT[unit]
+            i += 1
+    byday: list[str] = []
+    bymonthday: list[int] = []
+    while i < len(words):
+        word = words[i]
+        if word in _DAY:
+            byday.append(_DAY[word])
+        elif word in _NTH and i + 1 < len(words) and words[i + 1] in _DAY:
+            byday.append(f"{_NTH[word]}{_DAY[words[i + 1]]}")
+            i += 1
+        elif word == "day" and i + 1 < len(words) and (n := _month_day(words[i + 1])):
+            bymonthday.append(n)
+            i += 1
+        elif (n := _month_day(word)) is not None and word != "day":
+            bymonthday.append(n)
+        elif word not in _FILLER:
+            raise ValueError(f"cannot read {_short(word)!r} in {_short(text)!r}; {EXAMPLE}")
+        i += 1
+    if freq is None:  # "every Tuesday", "every first Thursday of the month"
+        if any(d[:-2] for d in byday) or bymonthday:
+            freq = "MONTHLY"
+        elif byday:
+            freq = "WEEKLY"
+        else:
+            raise ValueError(f"says not how often in {_short(text)!r}; {EXAMPLE}")
+    if freq == "WEEKLY" and (bymonthday or any(d[:-2] for d in byday)):
+        raise ValueError(f"a weekly rule cannot name a day of the month ({_short(text)!r})")
+    if freq == "DAILY" and (byday or bymonthday):
+        raise ValueError(f"a daily rule cannot name days ({_short(text)!r}); say 'weekly on ...'")
+    parts = [f"FREQ={freq}"]
+    if interval != 1:
+        parts.append(f"INTERVAL={interval}")
+    if bymonthday:
+        parts.append("BYMONTHDAY=" + ",".join(str(d) for d in bymonthday))
+    if byday:
+        parts.append("BYDAY=" + ",".join(byday))
+    return ";".join(parts)
+
+
+def normalise(text: str) -> tuple[str, str | None, str | None]:
+    """(rule without UNTIL/COUNT in a fixed order, UNTIL as written, COUNT as written)."""
+    raw = text.strip()
+    if raw.upper().startswith("RRULE:"):
+        raw = raw[6:]
+    if "=" not in raw:
+        raw = friendly_rule(raw)
+    parts: dict[str, str] = {}
+    for piece in raw.split(";"):
+        if not piece.strip():
+            continue
+        key, eq, value = piece.partition("=")
+        key, value = key.strip().upper(), value.strip().upper()
+        if not eq or not value:
+            raise ValueError(f"expected NAME=VALUE parts separated by ';', got {_short(piece)!r}")
+        if key in parts:
+            raise ValueError(f"{key} is given twice")
+        if key in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+            raise ValueError(f"{key} is not used: the time of day comes from 'starts'")
+        if key not in (*RULE_KEYS, *RULE_KEYS_TAIL, "UNTIL", "COUNT"):
+            raise ValueError(f"unknown rule part {_short(key)!r}; {EXAMPLE}")
+        parts[key] = value
+    if parts.get("FREQ") not in FREQS:
+        raise ValueError(f"FREQ must be one of {', '.join(FREQS)}; {EXAMPLE}")
+    freq = parts["FREQ"]
+    for key, allowed in ONLY_WITH.items():
+        if key in parts and freq not in allowed:
+            raise ValueError(f"{key} goes with FREQ={' or '.join(allowed)}, not {freq}; {EXAMPLE}")
+    if freq in ("DAILY", "WEEKLY") and any(
+        not d.strip()[:-2].isalpha() and d.strip()[:-2] for d in parts.get("BYDAY", "").split(",")
+    ):
+        raise ValueError(f"BYDAY with a number (1TH) goes with FREQ=MONTHLY or YEARLY; {EXAMPLE}")
+    _check_possible(parts)
+    for key, top in (("INTERVAL", MAX_INTERVAL), ("COUNT", MAX_COUNT)):
+        if key in parts and not 1 <= (_number(parts[key]) or 0) <= top:
+            got = _short(parts[key])
+            raise ValueError(f"{key} must be a whole number from 1 to {top}, got {got}")
+    if parts.get("INTERVAL") == "1":
+        del parts["INTERVAL"]
+    core = ";".join(f"{k}={parts[k]}" for k in (*RULE_KEYS, *RULE_KEYS_TAIL) if k in parts)
+    return core, parts.get("UNTIL"), parts.get("COUNT")
+
+
+_DAYS_IN = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_RANGES = {"BYMONTH": (1, 12), "BYMONTHDAY": (1, 31), "BYYEARDAY": (1, 366), "BYWEEKNO": (1, 53)}
+
+
+def _numbers(parts: Mapping[str, str], key: str, low: int, high: int) -> list[int]:
+    """The values of a numeric part, each checked to be in ±low..high (ValueError if not)."""
+    out: list[int] = []
+    for raw in parts[key].split(",") if key in parts else ():
+        n = _signed(raw.strip())
+        if n is None or not low <= abs(n) <= high or (n < 0 and key == "BYMONTH"):
+            raise ValueError(f"{key} values go from {low} to {high}, got {_short(raw)}")
+        out.append(n)
+    return out
+
+
+def _signed(text: str) -> int | None:
+    """``3``, ``+3`` or ``-3`` as a number, else None."""
+    sign = -1 if text.startswith("-") else 1
+    n = _number(text[1:] if text[:1] in ("+", "-") else text)
+    return None if n is None else sign * n
+
+
+def _check_possible(parts: Mapping[str, str]) -> None:
+    """Refuse the rules that can give no date at all (Feb 30, the 6th Thursday): dateutil
+    would look for one until the year 9999. What is left always has dates within years."""
+    months = _numbers(parts, "BYMONTH", *_RANGES["BYMONTH"]) or list(range(1, 13))
+    monthdays = _numbers(parts, "BYMONTHDAY", *_RANGES["BYMONTHDAY"])
+    yeardays = _numbers(parts, "BYYEARDAY", *_RANGES["BYYEARDAY"])
+    weeknos = _numbers(parts, "BYWEEKNO", *_RANGES["BYWEEKNO"])
+    if monthdays and not any(abs(d) <= _DAYS_IN[m - 1] for m in months for d in monthdays):
+        raise ValueError("BYMONTH and BYMONTHDAY name no day that exists (like 30 February)")
+    if (yeardays or weeknos) and ("BYMONTH" in parts or monthdays):
+        raise ValueError("BYYEARDAY and BYWEEKNO do not combine with BYMONTH or BYMONTHDAY here")
+    days = [d.strip() for d in parts["BYDAY"].split(",")] if "BYDAY" in parts else []
+    plain = 0
+    for day in days:
+        nth = _signed(day[:-2]) if day[:-2] else 0
+        if day[-2:] not in WEEKDAY_NAME or nth is None:
+            raise ValueError(f"BYDAY takes days like TH, 1TH or -1FR, got {_short(day)}")
+        if not nth:
+            plain += 1
+            continue
+        top = 53 if parts["FREQ"] == "YEARLY" and "BYMONTH" not in parts else 5
+        if not 1 <= abs(nth) <= top:
+            raise ValueError(f"BYDAY={day}: a {'year' if top == 53 else 'month'} has at most {top}")
+        if monthdays or yeardays or weeknos:
+            raise ValueError(f"BYDAY={day} does not combine with BYMONTHDAY, BYYEARDAY or BYWEEKNO")
+    if "BYSETPOS" in parts:
+        top = 4 * plain  # each weekday comes at least four times a month
+        if plain != len(days) or not days or monthdays or yeardays or weeknos:
+            raise ValueError("BYSETPOS is supported with plain BYDAY days (MO,TU,WE,TH,FR) only")
+        if parts["FREQ"] == "YEARLY" and "BYMONTH" not in parts:
+            raise ValueError("BYSETPOS in a yearly rule needs BYMONTH")
+        _numbers(parts, "BYSETPOS", 1, top)
+
+
+def _until_from_rule(text: str, zone: ZoneInfo) -> dt.datetime:
+    """An RRULE UNTIL (``20261231``, ``20261231T170000Z`` or local) in the event's zone."""
+    try:
+        if len(text) == 8:
+            day = dt.datetime.strptime(text + "+0000", "%Y%m%d%z")
+            return day.replace(hour=23, minute=59, second=59, tzinfo=zone)
+        utc = text.endswith("Z")
+        moment = dt.datetime.strptime(text.removesuffix("Z") + "+0000", "%Y%m%dT%H%M%S%z")
+    except ValueError:
+        shown = _short(text)
+        raise ValueError(f"UNTIL={shown} is not a date like 20261231 or 20261231T170000Z") from None
+    return moment.replace(tzinfo=dt.UTC).astimezone(zone) if utc else moment.replace(tzinfo=zone)
+
+
+def _until(value: object, zone: ZoneInfo) -> dt.datetime:
+    """``until:`` from front matter: a date means the end of that day in the event's zone."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day, 23, 59, 59, tzinfo=zone)
+    if isinstance(value, str) and len(value.strip()) == 10:
+        day = to_datetime(value, zone)
+        return day.replace(hour=23, minute=59, second=59)
+    return to_datetime(value, zone).astimezone(zone)
+
+
+def _day_of(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            pass
+    raise ValueError(f"expected a date like 2026-08-06, got {shown_value(value)}")
+
+
+def _date_on(rule: Any, day: dt.date, zone: ZoneInfo) -> dt.datetime:
+    """The rule's date on ``day``; ValueError naming the nearest dates when it has none."""
+    start = dt.datetime(day.year, day.month, day.day, tzinfo=zone)
+    end = start + dt.timedelta(days=1)
+    found = rule.between(start, end - dt.timedelta(microseconds=1), inc=True)
+    if found:
+        return found[0]  # type: ignore[no-any-return]
+    near = [d for d in (rule.before(start), rule.after(end, inc=True)) if d is not None]
+    hint = " or ".join(day_text(d.date()) for d in near)
+    raise ValueError(
+        f"{day_text(day)} is not one of the event's dates" + (f" (nearest: {hint})" if hint else "")
+    )
+
+
+def _override(
+    value: object, original: dt.datetime, duration: dt.timedelta | None, zone: ZoneInfo
+) -> Moved | None:
+    """One ``overrides`` entry: a new start (text or date-time), or a map; None = cancelled."""
+    fields: Mapping[str, Any]
+    if isinstance(value, Mapping):
+        fields = value
+    elif isinstance(value, (str, dt.datetime)):
+        fields = {"starts": value}
+    else:
+        raise ValueError(
+            f"expected a new start like 2026-04-09T18:00 or a map of starts, ends, location, "
+            f"cancelled; got {shown_value(value)}"
+        )
+    unknown = sorted(str(k) for k in fields if k not in ("starts", "ends", "location", "cancelled"))
+    if unknown:
+        raise ValueError(f"unknown key {unknown[0]!r}; use starts, ends, location or cancelled")
+    cancelled = fields.get("cancelled", False)
+    if not isinstance(cancelled, bool):
+        raise ValueError(f"cancelled: expected true or false, got {shown_value(cancelled)}")
+    if cancelled:
+        if len(fields) > 1:
+            raise ValueError("a cancelled date takes no other keys")
+        return None
+    starts = original
+    if "starts" in fields:
+        starts = to_datetime(fields["starts"], zone).astimezone(zone)
+    ends = None
+    if fields.get("ends") is not None:
+        ends = to_datetime(fields["ends"], zone).astimezone(zone)
+        if ends < starts:
+            raise ValueError("its 'ends' is before its 'starts'")
+    elif duration is not None:
+        ends = starts + duration
+    location = fields.get("location")
+    if location is not None and not isinstance(location, str):
+        raise ValueError(f"location: expected text, got {shown_value(location)}")
+    return Moved(original, starts, ends, location.strip() if location else None)
+
+
+def parse_repeat(
+    meta: Mapping[str, Any],
+    starts: dt.datetime,
+    ends: dt.datetime | None,
+    zone: ZoneInfo,
+    error: ErrorSink,
+) -> Recurrence | None:
+    """The event's :class:`Recurrence`, or None (one-off, or a problem reported to ``error``)."""
+    if "repeat" not in meta:
+        for key in sorted(REPEAT_KEYS & set(meta)):
+            error(key, "only means something with 'repeat:' (the event happens once)")
+        return None
+    value = meta["repeat"]
+    if not isinstance(value, str) or not value.strip():
+        error("repeat", f"expected a rule, {EXAMPLE}; got {shown_value(value)}")
+        return None
+    starts = starts.astimezone(zone)
+    try:
+        core, rule_until, rule_count = normalise(value)
+        until = _until_from_rule(rule_until, zone) if rule_until else None
+        count = int(rule_count) if rule_count else None  # digits: normalise checked
+    except ValueError as exc:
+        error("repeat", str(exc))
+        return None
+    try:
+        if "until" in meta:
+            if until is not None:
+                raise ValueError("UNTIL is already in the rule")
+            until = _until(meta["until"], zone)
+    except ValueError as exc:
+        error("until", str(exc))
+        return None
+    if "count" in meta:
+        raw = meta["count"]
+        if not isinstance(raw, int) or isinstance(raw, bool) or count is not None:
+            error("count", f"expected a whole number of dates (once), got {shown_value(raw)}")
+            return None
+        count = raw
+    if until is not None and count is not None:
+        error("repeat", "give either until or count, not both (RFC 5545)")
+        return None
+    if count is not None and not 1 <= count <= MAX_COUNT:
+        error("count", f"expected 1 to {MAX_COUNT} dates, got {count}")
+        return None
+    if until is not None and until < starts:
+        error("until", f"is before 'starts' ({day_text(starts.date())})")
+        return None
+    try:
+        rule = build_rule(core, starts, until, count)
+        on_start = next(iter(build_rule(core, starts, starts, None)), None)
+        first = None
+        if on_start is None:  # say which date would do, looking a bounded span ahead
+            horizon = min(until or starts + HINT_SPAN, starts + HINT_SPAN)
+            first = next(iter(build_rule(core, starts, horizon, None)), None)
+    except Exception as exc:  # dateutil raises ValueError, KeyError, IndexError on bad parts
+        error("repeat", f"not a valid rule ({core}): {exc}; {EXAMPLE}")
+        return None
+    if on_start is None:
+        hint = (
+            f"make 'starts' the first date, {day_text(first.date())}"
+            if first is not None
+            else f"it gives no date in the {HINT_SPAN.days // 366} years after it"
+        )
+        error("repeat", f"'starts' ({day_text(starts.date())}) is not one of its dates; {hint}")
+        return None
+    duration = ends - starts if ends is not None else None
+    skipped: dict[float, dt.datetime] = {}
+    moved: list[Moved] = []
+    raw_except = meta.get("except") or []
+    if not isinstance(raw_except, list):
+        raw_except = [raw_except]
+    for entry in raw_except:
+        try:
+            when = _date_on(rule, _day_of(entry), zone)
+        except ValueError as exc:
+            error("except", str(exc))
+            return None
+        skipped[when.timestamp()] = when
+    overrides = meta.get("overrides") or {}
+    if not isinstance(overrides, Mapping):
+        error("overrides", f"expected a map of date: new start, got {shown_value(overrides)}")
+        return None
+    for key, entry in overrides.items():
+        try:
+            original = _date_on(rule, _day_of(key), zone)
+            change = _override(entry, original, duration, zone)
+        except ValueError as exc:
+            error("overrides", f"{key}: {exc}")
+            return None
+        if change is None:
+            skipped[original.timestamp()] = original
+        elif original.timestamp() in skipped:
+            error("overrides", f"{key}: the date is also in 'except'")
+            return None
+        else:
+            moved.append(change)
+    return Recurrence(
+        rule=core,
+        until=until,
+        count=count,
+        skipped=tuple(skipped[k] for k in sorted(skipped)),
+        moved=tuple(sorted(moved, key=lambda m: m.original.timestamp())),
+    )
