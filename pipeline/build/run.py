@@ -24,6 +24,7 @@ from typing import NamedTuple
 from pipeline.build.feedwrite import FeedIndex, read_index, save_index, write_feed
 from pipeline.build.loadcache import stat_key
 from pipeline.build.site import HtmlMissing, HtmlSource
+from pipeline.build.sitenav import table_of_contents
 from pipeline.build.snapshot import discard as discard_snapshot
 from pipeline.build.snapshot import rendered_site
 from pipeline.build.state import (
@@ -224,8 +225,9 @@ def plan_outputs(
     copies: list[tuple[Path, str]] = []
     if cfg.site.pages:
         shown = (*items, *site.pages())
+        toc = table_of_contents(cfg, content_dir)
         planned, copies = plan_site(
-            cfg, content_dir, items, site.pages(), links, salt, html.fill, html.folder
+            cfg, content_dir, items, site.pages(), links, salt, html.fill, html.folder, toc
         )
         outputs.extend(Output(p.path, p.make, p.inputs, needs=p.needs) for p in planned)
         for item in shown:

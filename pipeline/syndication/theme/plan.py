@@ -31,6 +31,8 @@ from pipeline.syndication.theme.context import (
 )
 from pipeline.syndication.theme.navigation import (
     Navigation,
+    Resolver,
+    TocLink,
     navigation,
     outline,
     section_title,
@@ -64,6 +66,7 @@ class _Planner:
         salt: str,
         fill: Callable[[Item], Item],
         cache_dir: Path | None,
+        toc: tuple[Sequence[TocLink], str, Resolver] | None,
     ) -> None:
         self.cfg = cfg
         self.base = site_base(cfg)
@@ -76,7 +79,7 @@ class _Planner:
             rel.removeprefix("static/"): hashlib.sha256(path.read_bytes()).hexdigest()[:12]
             for path, rel in self.copies
         }
-        self.nav: Navigation = navigation(cfg, content_dir, items, pages)
+        self.nav: Navigation = navigation(cfg, items, pages, toc)
         self.salt = _digest(salt, self.templates.digest, sorted(self.versions.items()), self.search)
         self.slugs = tag_slugs(sorted({t for i in items for t in i.tags}))
         site_feeds = {cfg.feeds_base + n for n in ("rss.xml", "atom.xml", "feed.json")}
@@ -277,10 +280,12 @@ def plan_site(
     salt: str,
     fill: Callable[[Item], Item],
     cache_dir: Path | None = None,
+    toc: tuple[Sequence[TocLink], str, Resolver] | None = None,
 ) -> tuple[list[SitePage], list[tuple[Path, str]]]:
     """The site's files, and the static files to copy (``items``: published, newest first;
-    ``cache_dir``: where compiled templates are kept)."""
-    plan = _Planner(cfg, content_dir, items, pages, links, salt, fill, cache_dir)
+    ``cache_dir``: where compiled templates are kept; ``toc``: GitBook's table of contents,
+    see :func:`pipeline.syndication.theme.navigation.navigation`)."""
+    plan = _Planner(cfg, content_dir, items, pages, links, salt, fill, cache_dir, toc)
     out: list[SitePage] = []
     home: Item | None = None
     located: list[tuple[str, Item]] = []
