@@ -29,6 +29,7 @@ from pipeline.support.podcast_values import (
     MEDIUMS,
     RRULE,
 )
+from pipeline.support.theme_config import ThemeConfig, theme_problems
 
 
 @dataclass(frozen=True)
@@ -204,41 +205,6 @@ class LinksConfig:
     """Bytes of a page read at most, and only when a ``#fragment`` must be found in it."""
     max_header_bytes: int = 65536
     """Longest response header line accepted; a larger header is reported, not read."""
-
-
-@dataclass(frozen=True)
-class LinkConfig:
-    title: str = ""
-    url: str = ""
-    """A site path (``/about/``) or an absolute URL."""
-
-
-@dataclass(frozen=True)
-class ThemeConfig:
-    """The look of the pages (``pages = true``); see docs/site.md."""
-
-    templates: str = "templates"
-    """Folder (relative to this file) whose ``*.html.j2`` override the shipped page templates."""
-    static: str = "static"
-    """Folder (relative to this file) copied to ``static/`` of the site; overrides theme files."""
-    logo: str = ""
-    """An image in the static folder (``logo.svg``) or an absolute URL."""
-    accent: str = "#0b5cad"
-    """Accent colour of links and highlights: ``#rgb`` or ``#rrggbb``."""
-    css: list[str] = field(default_factory=list)
-    """Extra style sheets in the static folder, linked after the theme's own."""
-    menu: list[LinkConfig] = field(default_factory=list)
-    """Links added to the menu, after the sections."""
-    footer: str = ""
-    """Footer text (plain text)."""
-    social: list[LinkConfig] = field(default_factory=list)
-    """Links in the footer (Mastodon, forum, repository ...)."""
-    latest: int = 10
-    """Items listed on the home page."""
-    per_page: int = 20
-    """Items per page of a section, tag or archive list."""
-    search: bool = True
-    """A search box, and a Pagefind index of the pages built after each build that changed one."""
 
 
 @dataclass(frozen=True)
@@ -488,8 +454,6 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
         if isinstance(setting, str) and _CONTROL.search(setting):
             # a line break in an address or subject would start a new mail header
             bad("newsletter", f.name, "contains a line break or control character")
-    from pipeline.syndication.theme.settings import theme_problems  # files, colours
-
     for key, message in theme_problems(cfg.theme, Path(display).parent):
         bad("theme", key, message)
     return out

@@ -6,15 +6,32 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Protocol
 
 from pipeline.config import Config
-from pipeline.load.loader import gitbook_mode
-from pipeline.load.summary import parse_summary, resolve_target, space_settings
 from pipeline.model import SECTION_OF_KIND, Item
 from pipeline.support.text import find_all, nfc
+
+
+class TocLink(Protocol):
+    """One link of a table of contents (``load.summary.TocEntry`` is one)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def target(self) -> str: ...
+    @property
+    def depth(self) -> int: ...
+    @property
+    def group(self) -> str: ...
+    @property
+    def external(self) -> bool: ...
+
+
+Resolver = Callable[[str, Mapping[str, str]], tuple[str | None, str]]
+"""``load.summary.resolve_target``: a link target -> the page's source (and a note)."""
 
 
 @dataclass(frozen=True)
@@ -65,20 +82,25 @@ def section_title(section: str) -> str:
 
 
 def navigation(
-    cfg: Config, content_dir: Path, items: Sequence[Item], pages: Sequence[Item]
+    cfg: Config,
+    items: Sequence[Item],
+    pages: Sequence[Item],
+    toc: tuple[Sequence[TocLink], str, Resolver] | None = None,
 ) -> Navigation:
-    """The site's navigation: from SUMMARY.md in GitBook mode, else from the sections."""
-    space_cfg, root = space_settings(cfg, content_dir)
-    if gitbook_mode(space_cfg, root) and (root / space_cfg.content.summary).is_file():
-        text = (root / space_cfg.content.summary).read_text(encoding="utf-8")
-        return _from_summary(text, [*items, *pages], space_cfg.content.readme)
+    """The site's navigation: from the table of contents when there is one (GitBook mode:
+    its entries, the home page's source and the resolver, read by the build), else from the
+    sections."""
+    if toc is not None:
+        entries, readme, resolve = toc
+        return _from_summary(entries, [*items, *pages], readme, resolve)
     return _from_sections(cfg, items, pages)
 
 
-def _from_summary(text: str, shown: Sequence[Item], readme: str) -> Navigation:
+def _from_summary(
+    entries: Sequence[TocLink], shown: Sequence[Item], readme: str, resolve_target: Resolver
+) -> Navigation:
     by_source = {i.source: i for i in shown}
     sources = {nfc(i.source): i.source for i in shown}
-    entries = parse_summary(text)
     groups: list[tuple[str, list[NavLink]]] = []
     order: list[Item] = []
     trails: dict[str, tuple[NavLink, ...]] = {}

@@ -33,6 +33,8 @@ from pipeline.syndication.theme.context import (
 )
 from pipeline.syndication.theme.navigation import (
     Navigation,
+    Resolver,
+    TocLink,
     navigation,
     outline,
     section_title,
@@ -68,6 +70,7 @@ class _Planner:
         cache_dir: Path | None,
         now: dt.datetime | None,
         revised: Mapping[str, dt.datetime],
+        toc: tuple[Sequence[TocLink], str, Resolver] | None,
     ) -> None:
         self.cfg = cfg
         self.now = now
@@ -82,7 +85,7 @@ class _Planner:
             rel.removeprefix("static/"): hashlib.sha256(path.read_bytes()).hexdigest()[:12]
             for path, rel in self.copies
         }
-        self.nav: Navigation = navigation(cfg, content_dir, items, pages)
+        self.nav: Navigation = navigation(cfg, items, pages, toc)
         self.salt = _digest(salt, self.templates.digest, sorted(self.versions.items()), self.search)
         self.slugs = tag_slugs(sorted({t for i in items for t in i.tags}))
         site_feeds = {cfg.feeds_base + n for n in ("rss.xml", "atom.xml", "feed.json")}
@@ -299,12 +302,14 @@ def plan_site(
     cache_dir: Path | None = None,
     now: dt.datetime | None = None,
     revised: Mapping[str, dt.datetime] | None = None,
+    toc: tuple[Sequence[TocLink], str, Resolver] | None = None,
 ) -> tuple[list[SitePage], list[tuple[Path, str]]]:
     """The site's files, and the static files to copy (``items``: published, newest first;
     ``cache_dir``: where compiled templates are kept; ``now``: for a repeating event's next
-    dates; ``revised``: each page's latest meaningful revision, for "Last updated")."""
+    dates; ``revised``: each page's latest meaningful revision, for "Last updated"; ``toc``:
+    GitBook's table of contents, see :func:`pipeline.syndication.theme.navigation.navigation`)."""
     plan = _Planner(
-        cfg, content_dir, items, pages, links, salt, fill, cache_dir, now, revised or {}
+        cfg, content_dir, items, pages, links, salt, fill, cache_dir, now, revised or {}, toc
     )
     out: list[SitePage] = []
     home: Item | None = None

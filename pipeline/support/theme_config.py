@@ -1,12 +1,52 @@
-"""Checks of ``[theme]`` that types alone cannot express: colours and files named in it."""
+"""The schema and value rules of ``[theme]``: the look of the site's pages (docs/site.md).
+
+Kept apart from :mod:`pipeline.config` (which only lists it), in ``support/``, so that config
+imports no stage package.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.config import ThemeConfig
 from pipeline.support.paths import OutsideRoot, resolve_inside
+
+
+@dataclass(frozen=True)
+class LinkConfig:
+    title: str = ""
+    url: str = ""
+    """A site path (``/about/``) or an absolute URL."""
+
+
+@dataclass(frozen=True)
+class ThemeConfig:
+    """The look of the pages (``pages = true``); see docs/site.md."""
+
+    templates: str = "templates"
+    """Folder (relative to this file) whose ``*.html.j2`` override the shipped page templates."""
+    static: str = "static"
+    """Folder (relative to this file) copied to ``static/`` of the site; overrides theme files."""
+    logo: str = ""
+    """An image in the static folder (``logo.svg``) or an absolute URL."""
+    accent: str = "#0b5cad"
+    """Accent colour of links and highlights: ``#rgb`` or ``#rrggbb``."""
+    css: list[str] = field(default_factory=list)
+    """Extra style sheets in the static folder, linked after the theme's own."""
+    menu: list[LinkConfig] = field(default_factory=list)
+    """Links added to the menu, after the sections."""
+    footer: str = ""
+    """Footer text (plain text)."""
+    social: list[LinkConfig] = field(default_factory=list)
+    """Links in the footer (Mastodon, forum, repository ...)."""
+    latest: int = 10
+    """Items listed on the home page."""
+    per_page: int = 20
+    """Items per page of a section, tag or archive list."""
+    search: bool = True
+    """A search box, and a Pagefind index of the pages built after each build that changed one."""
+
 
 _COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
