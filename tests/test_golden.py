@@ -1,5 +1,6 @@
-"""Golden files pin the bytes of the bundled content's feeds, the link report of
-tests/fixtures/links and the digest's text part of tests/fixtures/newsletter.
+"""Golden files pin the bytes of the bundled content's feeds, of one page of each kind of the
+site, the link report of tests/fixtures/links and the digest's text part of
+tests/fixtures/newsletter.
 
 Regenerate after an intended change, then review the diff like code:
     UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
@@ -29,6 +30,15 @@ FILES = [
     "events.ics",
     "essays/rss.xml",
     "feeds.opml",
+    # the site: one page of each kind (screenshot-free: the HTML itself)
+    "index.html",
+    "essays/why-we-gather/index.html",
+    "episodes/001-welcome/index.html",
+    "essays/index.html",
+    "404.html",
+    "2024/09/why-we-gather/index.html",
+    "sitemap.xml",
+    "robots.txt",
 ]
 
 

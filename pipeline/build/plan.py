@@ -13,11 +13,12 @@ from typing import NamedTuple
 
 from pipeline.build.changesfeed import changes_files, changes_link, page_revisions
 from pipeline.build.site import HtmlSource
+from pipeline.build.sitenav import table_of_contents
 from pipeline.build.state import (
     Manifest,
     build_salt,
 )
-from pipeline.build.upcomingfeed import next_dates_key, upcoming_files, upcoming_link
+from pipeline.build.upcomingfeed import upcoming_files, upcoming_link
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.load.record import stat_key
@@ -28,8 +29,9 @@ from pipeline.syndication.common import FeedFormat, FeedPage, FeedSpec, pages_of
 from pipeline.syndication.directory import FeedLink, render_index, render_opml
 from pipeline.syndication.ical import render_ics
 from pipeline.syndication.jsonfeed import JSON_FEED
-from pipeline.syndication.pages import page_path, render_page
+from pipeline.syndication.pages import page_path
 from pipeline.syndication.rss import RSS
+from pipeline.syndication.theme.plan import plan_site
 
 
 @dataclass(frozen=True)
@@ -181,29 +183,26 @@ def plan_outputs(
             ),
         )
     copies: list[tuple[Path, str]] = []
-    home: Item | None = None
-    revised = page_revisions(cfg, content_dir, site, now) if cfg.site.pages else {}
     if cfg.site.pages:
+        revised = page_revisions(cfg, content_dir, site, now)
+        planned, copies = plan_site(
+            cfg,
+            content_dir,
+            items,
+            site.pages(),
+            links,
+            salt,
+            html.fill,
+            html.folder,
+            now=now,
+            revised=revised,
+            toc=table_of_contents(cfg, content_dir),
+        )
+        outputs.extend(Output(p.path, p.make, p.inputs, needs=p.needs) for p in planned)
         for item in (*items, *site.pages()):
             rel = page_path(cfg, item.url)
             if rel is None:
                 continue
-            if rel == "index.html":  # the home page also carries the feed directory
-                home = item
-            else:
-                outputs.append(
-                    Output(
-                        rel,
-                        _page_maker(cfg, item, html, now, revised.get(item.source)),
-                        inputs_digest(
-                            salt,
-                            item.digest,
-                            revised.get(item.source),
-                            *next_dates_key(item, now),
-                        ),
-                        needs=(item,),
-                    )
-                )
             folder = rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
             for asset in assets_of(item):
                 src = safe_path(content_dir, asset)
@@ -215,14 +214,7 @@ def plan_outputs(
                 src = safe_path(content_dir, asset)
                 if src is not None:
                     copies.append((src, "assets/" + asset))
-    index_needs = (home,) if home else ()
-    outputs.append(
-        Output(
-            "index.html",
-            lambda: render_index(cfg, links, html.fill(home) if home else None),
-            needs=index_needs,
-        )
-    )
+        outputs.append(Output("index.html", lambda: render_index(cfg, links)))
     outputs.append(Output("feeds.opml", lambda: render_opml(cfg, links)))
     return outputs, links, copies
 
@@ -275,12 +267,6 @@ def up_to_date(rel: str, inputs: str, previous: Manifest, out_dir: Path) -> bool
 
 def _constant(data: bytes) -> Callable[[], bytes]:
     return lambda: data
-
-
-def _page_maker(
-    cfg: Config, item: Item, html: HtmlSource, now: dt.datetime, revised: dt.datetime | None
-) -> Callable[[], bytes]:
-    return lambda: render_page(cfg, html.fill(item), now, revised)
 
 
 def assets_of(item: Item) -> list[str]:

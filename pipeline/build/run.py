@@ -41,6 +41,7 @@ from pipeline.support.output import (
     exclusive_lock,
     remove_strays,
 )
+from pipeline.syndication.theme import search
 
 WRITING_MARKER = ".publish-writing.tmp"
 
@@ -215,6 +216,7 @@ def _build(
             st = (out_dir / rel).stat()
             stamps[rel] = (st.st_size, st.st_mtime_ns, "")
         removed = remove_stale(out_dir, set(previous.files), produced)
+        notes.extend(search.refresh(cfg, out_dir, (*written, *removed)))
         result = BuildResult(
             items=site.count_published(now),
             pages=len(site.pages()),

@@ -23,6 +23,7 @@ from pipeline import __version__
 from pipeline.config import Config
 from pipeline.errors import Problem
 from pipeline.support.output import Stamp, write_if_changed
+from pipeline.syndication.theme.templates import theme_stamp
 
 
 @functools.cache
@@ -81,6 +82,8 @@ def fingerprint(
     h.update(f"{code_digest()}\0{strict}\0{out_dir.resolve()}\0".encode())
     if cfg.path is not None and cfg.path.exists():
         h.update(cfg.path.read_bytes())
+    if cfg.site.pages:  # the theme's folders may sit outside the content folder
+        h.update(theme_stamp(cfg).encode())
     if cfg.feeds.changes:  # the changes feed follows git history, kept beside the content
         from pipeline.revisions.history import history_key
 

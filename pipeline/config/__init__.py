@@ -20,6 +20,7 @@ from pipeline.config.podcast import podcast_problems
 from pipeline.errors import ConfigError, Problem
 from pipeline.support.announce_config import AnnounceConfig, NotifyConfig, announce_problems
 from pipeline.support.paths import iri_to_uri, url_error
+from pipeline.support.theme_config import ThemeConfig, theme_problems
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,7 @@ class Config:
     podcast: PodcastConfig = field(default_factory=PodcastConfig)
     newsletter: NewsletterConfig = field(default_factory=NewsletterConfig)
     links: LinksConfig = field(default_factory=LinksConfig)
+    theme: ThemeConfig = field(default_factory=ThemeConfig)
     announce: list[AnnounceConfig] = field(default_factory=list)
     """``[[announce]]`` channels (docs/announce.md)."""
     notify: NotifyConfig = field(default_factory=NotifyConfig)
@@ -446,6 +448,8 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
         if isinstance(setting, str) and _CONTROL.search(setting):
             # a line break in an address or subject would start a new mail header
             bad("newsletter", f.name, "contains a line break or control character")
+    for key, message in theme_problems(cfg.theme, Path(display).parent):
+        bad("theme", key, message)
     return out
 
 

@@ -25,6 +25,7 @@ from pipeline.render.cmark import to_html
 from pipeline.render.gitbook import gitbook_plugin, parse_args
 from pipeline.render.gitbook_leftovers import drop_split_tags, without_tags
 from pipeline.render.gitbook_text import preprocess
+from pipeline.render.highlight import highlight
 from pipeline.render.sanitize import sanitize
 from pipeline.render.slugs import Slugger
 from pipeline.support.paths import asset_url, image_url_problem, iri_to_uri, is_external, url_scheme
@@ -265,8 +266,8 @@ def engine() -> MarkdownIt:
     return md
 
 
-_OPTIONS = Options.CMARK_OPT_UNSAFE  # raw HTML is kept here and sanitised by us below
-_EXTENSIONS = ("table", "strikethrough")
+_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_FOOTNOTES  # raw HTML: sanitised below
+_EXTENSIONS = ("table", "strikethrough", "tasklist")
 _RAW_HTML = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$)|/[A-Za-z]|!--|\?|!\[CDATA)", re.M)
 _URL_ATTR = re.compile(r'="(?:(?<=\bhref=")|(?<=\b(src)="))([^"]*)"')
 """The value of each ``href="..."``/``src="..."``; the match starts at ``="`` because a literal
@@ -296,7 +297,7 @@ def render(body: str, ctx: PageContext) -> str:
         ctx.anchors.update(anchors)
     else:
         out = _URL_ATTR.sub(lambda m: _absolute_attr(ctx, m), out)
-    return out
+    return highlight(out)  # spans of our own over escaped text: after the sanitizer
 
 
 def _has_raw_html(body: str, text: str) -> bool:

@@ -100,7 +100,9 @@ def assert_clean_outcome(run: Run) -> None:
 
 
 def output_files(out: Path) -> list[Path]:
-    return sorted(p for p in out.rglob("*") if p.is_file())
+    """Every file we write; not the search index (Pagefind's compressed binary files, checked
+    in tests/site/)."""
+    return sorted(p for p in out.rglob("*") if p.is_file() and "pagefind" not in p.parts)
 
 
 def check_outputs(out: Path) -> dict[str, bytes]:

@@ -51,10 +51,14 @@ def write_corpus(content: Path, version: int) -> None:
 
 
 def snapshot(out: Path) -> dict[str, bytes]:
+    """Every file written one by one (the search index is a folder swapped whole after them,
+    see pipeline/syndication/theme/search.py; tests/site/ checks it)."""
     return {
         p.relative_to(out).as_posix(): p.read_bytes()
         for p in out.rglob("*")
-        if p.is_file() and p.name not in IGNORED
+        if p.is_file()
+        and p.name not in IGNORED
+        and not p.relative_to(out).parts[0].startswith(("pagefind", ".pagefind"))
     }
 
 

@@ -195,16 +195,16 @@ def test_pages_say_when_they_last_changed_in_a_way_that_matters(
 ) -> None:
     root, _ = repo
     out = _build(root)
-    assert _meta(out / "handbook/join/index.html") == "Last updated 1 June 2024"
+    assert _meta(out / "handbook/join/index.html") == "Last updated June 1, 2024"
     # the whitespace commit of 1 March is not a revision; the new section of 10 March is
-    assert _meta(out / "guide/events/index.html") == "Last updated 10 March 2024"
+    assert _meta(out / "guide/events/index.html") == "Last updated March 10, 2024"
     # created, then only touched by the bulk restructuring: never revised
     assert _meta(out / "archive/note-00/index.html") == ""
     # an editor's updated: wins
     events = root / "content/guide/events.md"
     events.write_text("---\nupdated: 2024-12-24\n---\n" + events.read_text())
     _commit(root, "Date the events page", "2024-12-24")
-    assert _meta(_build(root) / "guide/events/index.html") == "Last updated 24 December 2024"
+    assert _meta(_build(root) / "guide/events/index.html") == "Last updated December 24, 2024"
 
 
 def test_bytes_are_stable_and_the_size_bounded(repo: tuple[Path, dict[str, str]]) -> None:

@@ -1,0 +1,24 @@
+"""The site's table of contents, read for the theme's navigation: GitBook's ``SUMMARY.md``
+(with ``.gitbook.yaml``'s root and names) in GitBook mode, else none (the sections then)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from pipeline.config import Config
+from pipeline.load.loader import gitbook_mode
+from pipeline.load.summary import TocEntry, parse_summary, resolve_target, space_settings
+from pipeline.syndication.theme.navigation import Resolver
+
+
+def table_of_contents(
+    cfg: Config, content_dir: Path
+) -> tuple[Sequence[TocEntry], str, Resolver] | None:
+    """(entries, the home page's source, the link resolver), or None outside GitBook mode."""
+    space_cfg, root = space_settings(cfg, content_dir)
+    summary = root / space_cfg.content.summary
+    if not gitbook_mode(space_cfg, root) or not summary.is_file():
+        return None
+    entries = parse_summary(summary.read_text(encoding="utf-8"))
+    return entries, space_cfg.content.readme, resolve_target

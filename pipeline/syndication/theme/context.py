@@ -1,0 +1,142 @@
+"""What every template is given: relative URLs (the site works from any sub-path and
+offline), localized dates (Babel, for ``[site] language``), and the site-wide values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_datetime
+
+from pipeline.config import Config
+from pipeline.syndication.theme.navigation import Navigation, site_url
+
+
+def site_base(cfg: Config) -> str:
+    base = cfg.site.base_url
+    return base if base.endswith("/") else base + "/"
+
+
+def relative_to(here: str, base: str) -> Callable[[str], str]:
+    """A function making a URL of the site relative to the page at output path ``here``
+    (``essays/x/index.html``); other URLs are returned as they are."""
+    up = "../" * here.count("/")
+
+    def rel(url: str) -> str:
+        if not url.startswith(base):
+            return url
+        return up + url[len(base) :] or "./"
+
+    return rel
+
+
+def rooted(base: str) -> Callable[[str], str]:
+    """URLs of the site as absolute paths (``/essays/x/``), for pages served at any URL
+    (the 404 page)."""
+    path = urlsplit(base).path or "/"
+
+    def rel(url: str) -> str:
+        return path + url[len(base) :] if url.startswith(base) else url
+
+    return rel
+
+
+def relative_body(html: str, base: str, up: str) -> str:
+    """The links and images of a rendered body (absolute URLs) made relative to the page."""
+    prefix = up or "./"
+    html = private_embeds(html)
+    return html.replace(f'href="{base}', f'href="{prefix}').replace(
+        f'src="{base}', f'src="{prefix}'
+    )
+
+
+_VIDEO_CARD = '<figure class="embed embed-video">'
+
+
+def private_embeds(html: str) -> str:
+    """Video cards without the provider's thumbnail: a page loads nothing from YouTube until
+    the reader follows the link (feeds keep the thumbnail: readers fetch it, not our page)."""
+    if _VIDEO_CARD not in html:
+        return html
+    parts: list[str] = []
+    pos = 0
+    while (at := html.find(_VIDEO_CARD, pos)) >= 0:
+        start = at + len(_VIDEO_CARD)
+        close = html.find("</a>", start)
+        if not html.startswith("<a href=", start) or close < 0:
+            parts.append(html[pos:start])
+            pos = start
+            continue
+        parts.append(html[pos:start])
+        pos = close + len("</a>")
+    parts.append(html[pos:])
+    return "".join(parts)
+
+
+@functools.lru_cache(maxsize=8)
+def _locale(language: str) -> Locale:
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse("en")
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def date_text(language: str, value: dt.datetime | None) -> str:
+    """``14 March 2025`` in the site's language."""
+    return "" if value is None else format_date(value, format="long", locale=_locale(language))
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def when_text(language: str, value: dt.datetime, all_day: bool) -> str:
+    """An event's start in the site's language, with its zone unless all day."""
+    loc = _locale(language)
+    if all_day:
+        return format_date(value, format="full", locale=loc)
+    return format_datetime(value, format="full", tzinfo=value.tzinfo, locale=loc)
+
+
+def duration_text(seconds: float | None) -> str:
+    if not seconds:
+        return ""
+    total = round(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def common(
+    cfg: Config,
+    nav: Navigation,
+    feeds: list[tuple[str, str, str]],
+    rel: Callable[[str], str],
+    canonical: str,
+    source: str = "",
+) -> dict[str, Any]:
+    """The values every template has: ``site``, ``theme``, ``nav``, ``feeds`` (type, title,
+    URL for autodiscovery), ``rel()`` (site URL -> relative), ``date()``, ``canonical``,
+    ``static`` (the theme's folder, relative) and ``source`` (the page's file, for the menu)."""
+    base = site_base(cfg)
+    language = cfg.site.language
+    return {
+        "site": cfg.site,
+        "theme": cfg.theme,
+        "nav": nav,
+        "feeds": feeds,
+        "rel": rel,
+        "home": rel(base),
+        "static": rel(base + "static/"),
+        "canonical": canonical,
+        "site_base": base,
+        "feeds_ics": rel(cfg.feeds_base + "events.ics"),
+        "feeds_opml": cfg.feeds_base + "feeds.opml",
+        "source": source,
+        "date": functools.partial(date_text, language),
+        "when": functools.partial(when_text, language),
+        "duration": duration_text,
+        "link": lambda url: rel(site_url(base, url)),
+    }

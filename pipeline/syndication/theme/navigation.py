@@ -1,0 +1,210 @@
+"""Where a page sits: the menu (GitBook's ``SUMMARY.md`` in GitBook mode, the sections
+otherwise), the reading order (prev/next), breadcrumbs, a landing page's children, and the
+outline of a page from its heading ids (the same ids the link checker validates)."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from pipeline.config import Config
+from pipeline.model import SECTION_OF_KIND, Item
+from pipeline.support.text import find_all, nfc
+
+
+class TocLink(Protocol):
+    """One link of a table of contents (``load.summary.TocEntry`` is one)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def target(self) -> str: ...
+    @property
+    def depth(self) -> int: ...
+    @property
+    def group(self) -> str: ...
+    @property
+    def external(self) -> bool: ...
+
+
+Resolver = Callable[[str, Mapping[str, str]], tuple[str | None, str]]
+"""``load.summary.resolve_target``: a link target -> the page's source (and a note)."""
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """One entry of the menu or of a breadcrumb trail (``url`` absolute)."""
+
+    title: str
+    url: str
+    depth: int = 0
+    source: str = ""
+    """The item's source file ("" for a section list or an outside link)."""
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    title: str
+    links: tuple[NavLink, ...]
+
+
+@dataclass(frozen=True)
+class Navigation:
+    groups: tuple[NavGroup, ...] = ()
+    neighbours: Mapping[str, tuple[Item | None, Item | None]] = field(default_factory=dict)
+    """Source -> (previous, next) in the reading order."""
+    trails: Mapping[str, tuple[NavLink, ...]] = field(default_factory=dict)
+    """Source -> the links above the page (home excluded)."""
+    children: Mapping[str, tuple[NavLink, ...]] = field(default_factory=dict)
+    """Source of a landing page -> the pages right under it."""
+
+    @functools.cached_property
+    def menu_digest(self) -> str:
+        return hashlib.sha256(repr(self.groups).encode()).hexdigest()
+
+    def digest_for(self, source: str) -> str:
+        """What a page's navigation is made of: the menu, its neighbours, its trail and its
+        children (a key for the page's inputs digest, made without hashing per page)."""
+        prev, nxt = self.neighbours.get(source, (None, None))
+        parts = [self.menu_digest]
+        for near in (prev, nxt):
+            parts.append(f"{near.url}\1{near.title}" if near is not None else "")
+        for links in (self.trails.get(source, ()), self.children.get(source, ())):
+            parts.append("\1".join(f"{link.url}\2{link.title}" for link in links))
+        return "\0".join(parts)
+
+
+def section_title(section: str) -> str:
+    return section.replace("-", " ").replace("_", " ").capitalize()
+
+
+def navigation(
+    cfg: Config,
+    items: Sequence[Item],
+    pages: Sequence[Item],
+    toc: tuple[Sequence[TocLink], str, Resolver] | None = None,
+) -> Navigation:
+    """The site's navigation: from the table of contents when there is one (GitBook mode:
+    its entries, the home page's source and the resolver, read by the build), else from the
+    sections."""
+    if toc is not None:
+        entries, readme, resolve = toc
+        return _from_summary(entries, [*items, *pages], readme, resolve)
+    return _from_sections(cfg, items, pages)
+
+
+def _from_summary(
+    entries: Sequence[TocLink], shown: Sequence[Item], readme: str, resolve_target: Resolver
+) -> Navigation:
+    by_source = {i.source: i for i in shown}
+    sources = {nfc(i.source): i.source for i in shown}
+    groups: list[tuple[str, list[NavLink]]] = []
+    order: list[Item] = []
+    trails: dict[str, tuple[NavLink, ...]] = {}
+    children: dict[str, list[NavLink]] = {}
+    stack: list[NavLink] = []
+    for entry in entries:
+        if entry.external:
+            link = NavLink(entry.title, entry.target, entry.depth)
+        else:
+            source, _ = resolve_target(entry.target, sources)
+            if source is None or source not in by_source:
+                continue  # not published (a draft, unlisted): never a dead menu link
+            link = NavLink(entry.title, by_source[source].url, entry.depth, source)
+        if not groups or groups[-1][0] != entry.group:
+            groups.append((entry.group, []))
+        groups[-1][1].append(link)
+        del stack[entry.depth :]
+        if link.source:
+            if link.source not in trails:
+                trails[link.source] = tuple(stack)
+                if link.source != readme:
+                    order.append(by_source[link.source])
+            if stack and stack[-1].source:
+                children.setdefault(stack[-1].source, []).append(link)
+        stack.append(link)
+    home = by_source.get(readme)
+    reading = [home, *order] if home is not None else order
+    return Navigation(
+        tuple(NavGroup(title, tuple(links)) for title, links in groups),
+        _neighbours(reading),
+        trails,
+        {k: tuple(v) for k, v in children.items()},
+    )
+
+
+def _neighbours(order: Sequence[Item]) -> dict[str, tuple[Item | None, Item | None]]:
+    out: dict[str, tuple[Item | None, Item | None]] = {}
+    for n, item in enumerate(order):
+        prev = order[n - 1] if n > 0 else None
+        nxt = order[n + 1] if n + 1 < len(order) else None
+        out[item.source] = (prev, nxt)
+    return out
+
+
+def _from_sections(cfg: Config, items: Sequence[Item], pages: Sequence[Item]) -> Navigation:
+    """One link per section with items (to its list page), then the pages, then the menu
+    links of ``[theme]``; prev/next walk each section from its oldest item to its newest."""
+    base = cfg.site.base_url if cfg.site.base_url.endswith("/") else cfg.site.base_url + "/"
+    by_section: dict[str, list[Item]] = {}
+    for item in items:
+        by_section.setdefault(item.section, []).append(item)
+    known = list(SECTION_OF_KIND.values())
+    sections = sorted(by_section, key=lambda s: (known.index(s) if s in known else 99, s))
+    links = [NavLink(section_title(s), f"{base}{s}/") for s in sections]
+    for page in sorted(pages, key=lambda p: (p.order, p.url)):
+        if page.url.rstrip("/") + "/" != base:
+            links.append(NavLink(page.title, page.url, 0, page.source))
+    links.extend(NavLink(m.title, site_url(base, m.url)) for m in cfg.theme.menu)
+    neighbours: dict[str, tuple[Item | None, Item | None]] = {}
+    trails: dict[str, tuple[NavLink, ...]] = {}
+    for section, members in by_section.items():
+        oldest_first = sorted(members, key=lambda i: (i.date, i.guid))
+        neighbours.update(_neighbours(oldest_first))
+        up = (NavLink(section_title(section), f"{base}{section}/"),)
+        for item in members:
+            trails[item.source] = up
+    return Navigation((NavGroup("", tuple(links)),), neighbours, trails, {})
+
+
+def site_url(base: str, url: str) -> str:
+    """A menu link written as a site path (``/about/``) made absolute under the base URL."""
+    if "://" in url or url.startswith(("//", "mailto:")):
+        return url
+    return base + url.lstrip("/")
+
+
+def outline(html: str, limit: int = 60) -> list[tuple[int, str, str]]:
+    """(level, id, text) of the ``<h2>``/``<h3>`` headings with an id, in one pass."""
+    out: list[tuple[int, str, str]] = []
+    for start in find_all(html, ('<h2 id="', '<h3 id="')):
+        level = int(html[start + 2])
+        id_start = start + 8
+        id_end = html.find('"', id_start)
+        close = html.find(f"</h{level}>", id_end)
+        if id_end < 0 or close < 0:
+            continue
+        inner_start = html.find(">", id_end) + 1
+        out.append((level, html[id_start:id_end], _text(html[inner_start:close])))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _text(fragment: str) -> str:
+    """The text of an HTML fragment (tags dropped; entities stay escaped for the template
+    to mark safe)."""
+    parts: list[str] = []
+    pos = 0
+    while pos < len(fragment):
+        lt = fragment.find("<", pos)
+        if lt < 0:
+            parts.append(fragment[pos:])
+            break
+        parts.append(fragment[pos:lt])
+        gt = fragment.find(">", lt)
+        pos = len(fragment) if gt < 0 else gt + 1
+    return "".join(parts).strip()

@@ -1,0 +1,377 @@
+"""Every file of the browsable site, planned before anything is written: a page per item,
+the home page, a list per section, per tag and per year (paginated), ``404.html``,
+``sitemap.xml``, ``robots.txt``, a redirect page per old URL, and the theme's static files.
+
+Each output is made lazily (memory holds one at a time) and carries a digest of its inputs,
+so an unchanged page is not even rendered. One page of each template is rendered while
+planning, so a broken template stops the build before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import posixpath
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
+
+from pipeline.config import Config
+from pipeline.model import Item
+from pipeline.support.recurrence import next_dates, repeat_text
+from pipeline.support.text import nfc
+from pipeline.syndication.common import pages_of, tag_slugs
+from pipeline.syndication.directory import FeedLink
+from pipeline.syndication.pages import page_path
+from pipeline.syndication.theme.context import (
+    common,
+    relative_body,
+    relative_to,
+    rooted,
+    site_base,
+)
+from pipeline.syndication.theme.navigation import (
+    Navigation,
+    Resolver,
+    TocLink,
+    navigation,
+    outline,
+    section_title,
+)
+from pipeline.syndication.theme.search import wanted
+from pipeline.syndication.theme.templates import Templates, static_copies
+from pipeline.syndication.theme.webfiles import robots_txt, sitemap_xml
+
+
+class SitePage(NamedTuple):
+    """One file of the site: its output path, how to make it, and a digest of its inputs."""
+
+    path: str
+    make: Callable[[], bytes]
+    inputs: str = ""
+    needs: tuple[Item, ...] = ()
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256("\0".join(map(str, parts)).encode()).hexdigest()
+
+
+class _Planner:
+    def __init__(
+        self,
+        cfg: Config,
+        content_dir: Path,
+        items: Sequence[Item],
+        pages: Sequence[Item],
+        links: Sequence[FeedLink],
+        salt: str,
+        fill: Callable[[Item], Item],
+        cache_dir: Path | None,
+        now: dt.datetime | None,
+        revised: Mapping[str, dt.datetime],
+        toc: tuple[Sequence[TocLink], str, Resolver] | None,
+    ) -> None:
+        self.cfg = cfg
+        self.now = now
+        self.revised = revised
+        self.base = site_base(cfg)
+        self.items = items
+        self.fill = fill
+        self.templates = Templates(cfg, cache_dir)
+        self.search = wanted(cfg)
+        self.copies = static_copies(cfg)
+        self.versions = {
+            rel.removeprefix("static/"): hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+            for path, rel in self.copies
+        }
+        self.nav: Navigation = navigation(cfg, items, pages, toc)
+        self.salt = _digest(salt, self.templates.digest, sorted(self.versions.items()), self.search)
+        self.slugs = tag_slugs(sorted({t for i in items for t in i.tags}))
+        site_feeds = {cfg.feeds_base + n for n in ("rss.xml", "atom.xml", "feed.json")}
+        self.feeds = [_alternate(f) for f in links if f.url in site_feeds]
+        self.all_feeds = [_alternate(f) for f in links if f.kind in ("rss", "atom", "json")]
+        self.links = list(links)
+        self.feed_urls = {f.url for f in links}
+
+    def context(self, here: str, canonical: str, source: str = "") -> dict[str, Any]:
+        rel = rooted(self.base) if here == "404.html" else relative_to(here, self.base)
+        ctx = common(self.cfg, self.nav, self.feeds, rel, canonical, source)
+        ctx["tag_url"] = self.tag_url
+        ctx["search"] = self.search
+        static = ctx["static"]
+
+        def asset(name: str) -> str:
+            """A file of the static folder, its version in the URL (a new one is fetched)."""
+            if "://" in name:
+                return name
+            version = self.versions.get(name)
+            return f"{static}{name}?v={version}" if version else f"{static}{name}"
+
+        ctx["asset"] = asset
+        return ctx
+
+    def tag_url(self, tag: str) -> str:
+        slug = self.slugs.get(tag)
+        return f"{self.base}tags/{slug}/" if slug else self.base
+
+    # -- pages -------------------------------------------------------------------------
+    def page(self, rel: str, item: Item) -> SitePage:
+        revised = self.revised.get(item.source)
+        last = item.updated or revised
+        if last is not None and item.date is not None and last.date() <= item.date.date():
+            last = None  # changed the day it appeared: nothing to say
+        event = item.event
+        repeating = event is not None and event.repeat is not None
+        upcoming = next_dates(event, self.now) if event and repeating and self.now else []
+
+        def make() -> bytes:
+            full = self.fill(item)
+            ctx = self.context(rel, item.url, item.source)
+            prev, nxt = self.nav.neighbours.get(item.source, (None, None))
+            ctx.update(
+                page=full,
+                body=relative_body(full.html, self.base, "../" * rel.count("/")),
+                outline=outline(full.html),
+                prev=prev,
+                next=nxt,
+                trail=self.nav.trails.get(item.source, ()),
+                children=self.nav.children.get(item.source, ()),
+                og_type="article",
+                last_updated=last,
+                schedule=repeat_text(event) if event and repeating else "",
+                upcoming=upcoming,
+                repeating=repeating and self.now is not None,
+            )
+            return self.templates.render("page.html.j2", ctx)
+
+        tags = [self.slugs.get(t) for t in item.tags]
+        inputs = _digest(
+            self.salt, "page", item.digest, self.nav.digest_for(item.source), tags, last, upcoming
+        )
+        return SitePage(rel, make, inputs, (item,))
+
+    def home(self, item: Item | None) -> SitePage:
+        latest = tuple(self.items[: self.cfg.theme.latest])
+
+        def make() -> bytes:
+            full = self.fill(item) if item is not None else None
+            ctx = self.context("index.html", self.base, item.source if item else "")
+            ctx["feeds"] = self.all_feeds
+            ctx.update(
+                page=full,
+                body=relative_body(full.html, self.base, "") if full else "",
+                items=latest,
+                links=self.links,
+                more=len(self.items) > len(latest),
+                next=self.nav.neighbours.get(item.source, (None, None))[1] if item else None,
+                og_type="website",
+            )
+            return self.templates.render("home.html.j2", ctx)
+
+        inputs = _digest(
+            self.salt,
+            "home",
+            item.digest if item else "",
+            self.nav.digest_for(item.source if item else ""),
+            [i.digest for i in latest],
+            self.links,
+        )
+        return SitePage("index.html", make, inputs, (item,) if item else ())
+
+    def lists(self, key: str, title: str, members: Sequence[Item], feed: str) -> list[SitePage]:
+        """``key/`` and ``key/page/N/``: the members, newest first, ``per_page`` a page."""
+        chunks = pages_of(members, self.cfg.theme.per_page)
+        out = []
+        for n, chunk in enumerate(chunks, 1):
+            rel = f"{key}/index.html" if n == 1 else f"{key}/page/{n}/index.html"
+            url = self.base + rel[: -len("index.html")]
+            prev = None if n == 1 else self.base + (f"{key}/" if n == 2 else f"{key}/page/{n - 1}/")
+            nxt = self.base + f"{key}/page/{n + 1}/" if n < len(chunks) else None
+            out.append(self._list(rel, url, title, chunk, (n, len(chunks), prev, nxt), feed))
+        return out
+
+    def _list(
+        self,
+        rel: str,
+        url: str,
+        title: str,
+        chunk: Sequence[Item],
+        paging: tuple[int, int, str | None, str | None],
+        feed: str,
+        years: Sequence[tuple[int, int]] = (),
+    ) -> SitePage:
+        def make() -> bytes:
+            ctx = self.context(rel, url)
+            ctx.update(
+                title=title,
+                items=chunk,
+                number=paging[0],
+                count=paging[1],
+                prev_url=paging[2],
+                next_url=paging[3],
+                feed=feed if feed in self.feed_urls else "",
+                years=years,
+                og_type="website",
+            )
+            return self.templates.render("list.html.j2", ctx)
+
+        inputs = _digest(
+            self.salt,
+            "list",
+            title,
+            paging,
+            feed,
+            years,
+            self.nav.digest_for(""),
+            [i.digest for i in chunk],
+        )
+        return SitePage(rel, make, inputs)
+
+    def archive(self) -> list[SitePage]:
+        by_year: dict[int, list[Item]] = {}
+        for item in self.items:
+            if item.date is not None:
+                by_year.setdefault(item.date.year, []).append(item)
+        if not by_year:
+            return []
+        years = sorted(((y, len(v)) for y, v in by_year.items()), reverse=True)
+        out = [
+            self._list(
+                "archive/index.html",
+                self.base + "archive/",
+                "Archive",
+                (),
+                (1, 1, None, None),
+                "",
+                years,
+            )
+        ]
+        for year, members in by_year.items():
+            out.extend(self.lists(f"archive/{year}", str(year), members, ""))
+        return out
+
+    def not_found(self) -> SitePage:
+        def make() -> bytes:
+            ctx = self.context("404.html", self.base + "404.html")
+            ctx.update(title="Page not found", og_type="website")
+            return self.templates.render("404.html.j2", ctx)
+
+        return SitePage("404.html", make, _digest(self.salt, "404", self.nav.digest_for("")))
+
+    def redirect(self, rel: str, target: Item) -> SitePage:
+        def make() -> bytes:
+            ctx = self.context(rel, target.url)
+            ctx.update(target=target, og_type="website")
+            return self.templates.render("redirect.html.j2", ctx)
+
+        return SitePage(rel, make, _digest(self.salt, "redirect", target.url, target.title))
+
+
+def _alternate(link: FeedLink) -> tuple[str, str, str]:
+    kinds = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+    return (kinds.get(link.kind, "application/feed+json"), link.title, link.url)
+
+
+def old_path(cfg: Config, path: str) -> str | None:
+    """Output path of a redirect page for an old site path (``/essays/hosting``)."""
+    base_path = (urlsplit(cfg.site.base_url).path or "/").rstrip("/")
+    path = nfc(path.split("#", 1)[0].split("?", 1)[0])
+    if not path.startswith("/"):
+        path = "/" + path
+    if base_path and (path + "/").startswith(base_path + "/"):
+        path = path[len(base_path) :] or "/"
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    if "." in last and not last.endswith((".html", ".htm")):
+        return None  # an old file's address (an image, a PDF): not a page to redirect
+    if not path.endswith((".html", ".htm")):
+        path = path.rstrip("/") + "/"
+    if path == "/":
+        return None
+    return page_path(cfg, site_base(cfg) + path.lstrip("/"))
+
+
+def plan_site(
+    cfg: Config,
+    content_dir: Path,
+    items: Sequence[Item],
+    pages: Sequence[Item],
+    links: Sequence[FeedLink],
+    salt: str,
+    fill: Callable[[Item], Item],
+    cache_dir: Path | None = None,
+    now: dt.datetime | None = None,
+    revised: Mapping[str, dt.datetime] | None = None,
+    toc: tuple[Sequence[TocLink], str, Resolver] | None = None,
+) -> tuple[list[SitePage], list[tuple[Path, str]]]:
+    """The site's files, and the static files to copy (``items``: published, newest first;
+    ``cache_dir``: where compiled templates are kept; ``now``: for a repeating event's next
+    dates; ``revised``: each page's latest meaningful revision, for "Last updated"; ``toc``:
+    GitBook's table of contents, see :func:`pipeline.syndication.theme.navigation.navigation`)."""
+    plan = _Planner(
+        cfg, content_dir, items, pages, links, salt, fill, cache_dir, now, revised or {}, toc
+    )
+    out: list[SitePage] = []
+    home: Item | None = None
+    located: list[tuple[str, Item]] = []
+    for item in (*items, *pages):
+        rel = page_path(cfg, item.url)
+        if rel is None:
+            continue
+        if rel == "index.html":
+            home = item
+        else:
+            out.append(plan.page(rel, item))
+            located.append((rel, item))
+    taken = {o.path for o in out} | {"index.html"}
+    kinds: dict[str, SitePage] = {o.path: o for o in out[:1]}
+    lists: list[SitePage] = []
+    by_section: dict[str, list[Item]] = {}
+    for item in items:
+        by_section.setdefault(item.section, []).append(item)
+    for section, members in sorted(by_section.items()):
+        feed = cfg.feeds_base + f"{section}/rss.xml"
+        lists.extend(plan.lists(section, section_title(section), members, feed))
+    by_tag: dict[str, list[Item]] = {}
+    for item in items:
+        for tag in dict.fromkeys(item.tags):
+            by_tag.setdefault(tag, []).append(item)
+    for tag, slug in sorted(plan.slugs.items()):
+        members = by_tag[tag]
+        feed = cfg.feeds_base + f"tags/{slug}/rss.xml"
+        lists.extend(plan.lists(f"tags/{slug}", f"#{tag}", members, feed))
+    if "archive" not in by_section:  # a section of that name keeps its URL
+        lists.extend(plan.archive())
+    kept = []
+    for page in lists:  # a landing page of its own wins; then the first list of a path
+        if page.path not in taken:
+            taken.add(page.path)
+            kept.append(page)
+    lists = kept
+    out.extend(lists)
+    if lists:
+        kinds["list"] = lists[0]
+    home_page, not_found = plan.home(home), plan.not_found()
+    out += [home_page, not_found]
+    by_source = {i.source: i for i in (*items, *pages)}
+    old: dict[str, Item] = {}
+    for item in (*items, *pages):
+        for alias in item.aliases:
+            old.setdefault(alias, item)
+    for alias, source in cfg.content.redirects.items():
+        target = by_source.get(posixpath.normpath(source.lstrip("/")))
+        if target is not None:
+            old.setdefault(alias, target)
+    for alias, target in sorted(old.items()):
+        rel = old_path(cfg, alias)
+        if rel is not None and rel not in taken:
+            taken.add(rel)
+            out.append(plan.redirect(rel, target))
+            kinds.setdefault("redirect", out[-1])
+    sitemap = [(u, i) for u, i in located] + ([("index.html", home)] if home else [])
+    listed = [p.path for p in lists] + ([] if home else ["index.html"])
+    out.append(SitePage("sitemap.xml", lambda: sitemap_xml(plan.base, sitemap, listed)))
+    out.append(SitePage("robots.txt", lambda: robots_txt(plan.base)))
+    for check in (*kinds.values(), home_page, not_found):  # a page of each template, now
+        check.make()
+    return out, plan.copies

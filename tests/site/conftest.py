@@ -1,0 +1,57 @@
+"""Helpers of the site tests: build a content tree through the real CLI, read its pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import html5lib
+from click.testing import CliRunner, Result
+
+from pipeline.cli import main
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def build(root: Path, out: Path, content: Path | None = None) -> Result:
+    """``publish build`` of the tree at ``root`` (publish.toml + content/) into ``out``."""
+    return CliRunner().invoke(
+        main,
+        [
+            "build",
+            "--config",
+            str(root / "publish.toml"),
+            "--content",
+            str(content or root / "content"),
+            "--out",
+            str(out),
+            "--cache-dir",
+            str(root / ".cache"),
+        ],
+    )
+
+
+def parse(path: Path) -> object:
+    """A page parsed as a browser would (html5lib), as an ElementTree."""
+    return html5lib.parse(path.read_bytes(), namespaceHTMLElements=True)
+
+
+def attrs(tree: object, tag: str, **wanted: str) -> list[dict[str, str]]:
+    """Attributes of every ``tag`` element whose attributes include ``wanted``."""
+    found = []
+    for el in tree.iter(XHTML + tag):  # type: ignore[attr-defined]
+        if all(el.get(k.replace("_", "-").rstrip("-")) == v for k, v in wanted.items()):
+            found.append(dict(el.attrib))
+    return found
+
+
+def text_of(el: object) -> str:
+    return "".join(el.itertext()).strip()  # type: ignore[attr-defined]
+
+
+def find(tree: object, tag: str, cls: str) -> list[object]:
+    """Elements ``tag`` whose class list has ``cls``."""
+    return [
+        el
+        for el in tree.iter(XHTML + tag)  # type: ignore[attr-defined]
+        if cls in (el.get("class") or "").split()
+    ]
