@@ -21,6 +21,7 @@ COMMANDS = {
     "lint-feed": "pipeline.cli.lint_feed:lint_feed_command",
     "dates": "pipeline.cli.dates:dates",
     "feed-diff": "pipeline.cli.feed_diff:feed_diff",
+    "serve": "pipeline.cli.serve:serve",
 }
 """Command name -> ``module:attribute`` of its Click command."""
 
