@@ -51,7 +51,7 @@ def watch(
         debounce=DEBOUNCE_MS,
         step=20,
         stop_event=stop,
-        raise_interrupt=False,
+        raise_interrupt=True,
         yield_on_timeout=False,
     ):
         on_change({path for _, path in changes})
