@@ -193,8 +193,7 @@ def test_serve_port_in_use_is_one_line(
         result = runner.invoke(main, ["serve", "--port", str(port)])
     assert result.exit_code == 3
     assert result.output.strip().splitlines() == [
-        f"error: cannot listen on 127.0.0.1:{port}: the port is in use; choose another --port",
-        "Stopped; the preview folder is removed.",
+        f"error: cannot listen on 127.0.0.1:{port}: the port is in use; choose another --port"
     ]
     assert [p for p in tmp_path.iterdir() if p.name.startswith("publish-serve-")] == []
 
