@@ -114,7 +114,9 @@ def test_serve_rebuilds_reloads_shows_errors_and_writes_nothing_outside(
         data = until(stream, "problems")
         problems = data["problems"]
         assert isinstance(problems, list)
-        assert any(p.startswith("content/essays/bad.md:3: front matter: ") for p in problems), problems
+        assert any(p.startswith("content/essays/bad.md:3: front matter: ") for p in problems), (
+            problems
+        )
         assert server.get("/_preview/status").json()["problems"] == problems
         assert "<h1>Why we meet</h1>" in server.get("/essays/why-we-gather/").text
 
