@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import gc
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from pipeline.build.feedwrite import save_index
@@ -35,6 +35,7 @@ from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
 from pipeline.linkcheck.dangling import with_link_warnings
 from pipeline.load.record import stat_key
+from pipeline.model import Site
 from pipeline.support.output import (
     Stamp,
     copy_if_changed,
@@ -62,6 +63,7 @@ def build(
     input_stats: Mapping[str, os.stat_result] | None = None,
     previous: Manifest | None = None,
     timings: Timings | None = None,
+    adjust: Callable[[Site], Site] | None = None,
 ) -> BuildResult:
     """Validate, render and write every output into ``out_dir``.
 
@@ -69,7 +71,8 @@ def build(
     ``inputs_fingerprint`` the fingerprint it computed for that (taken before anything was
     read, so an edit made during the build is seen by the next one) and ``previous`` the
     manifest it read, and ``input_stats`` the content files' stats it took for that.
-    ``timings`` records each stage's wall time.
+    ``timings`` records each stage's wall time. ``adjust`` changes the rendered site before
+    it is planned (``publish serve`` shows drafts and scheduled items with it).
 
     Everything that can fail on content fails before the output folder is touched; the
     write phase holds a lock so two builds never interleave their files.
@@ -101,6 +104,7 @@ def build(
         previous,
         timings or Timings(),
         input_stats or {},
+        adjust,
     )
     try:
         try:
@@ -147,6 +151,7 @@ def _build(
     previous: Manifest,
     timings: Timings,
     input_stats: Mapping[str, os.stat_result],
+    adjust: Callable[[Site], Site] | None,
     *,
     use_snapshot: bool,
 ) -> BuildResult:
@@ -161,6 +166,8 @@ def _build(
         timings=timings,
         stats=input_stats,
     )
+    if adjust is not None:
+        site = adjust(site)
     site = with_link_warnings(cfg, content_dir, site, strict=strict)
     html = HtmlSource(cache_dir)
     salt = build_salt(cfg, content_dir)

@@ -26,6 +26,7 @@ COMMANDS = {
     "init": "pipeline.cli.init:init",
     "completion": "pipeline.cli.completion:completion",
     "import": "pipeline.cli.import_:import_command",
+    "serve": "pipeline.cli.serve:serve",
 }
 """Command name -> ``module:attribute`` of its Click command."""
 

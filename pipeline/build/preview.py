@@ -1,0 +1,148 @@
+"""The build behind ``publish serve``: the site built into a private work folder, its URLs on
+the preview's origin, drafts and scheduled items shown on request, and nothing written back.
+
+The production build writes three things outside its output folder: the id ledger (items
+without an ``id``), the podcast GUID pinned into ``publish.toml``, and its cache. Here the
+ledger is a copy inside the work folder, the GUID is given (computed from the production feed
+URL, so the preview's podcast feed shows the one production will pin), and the cache lives in
+the work folder too; ``feeds/`` is never touched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pipeline.build.run import build
+from pipeline.config import Config
+from pipeline.errors import ConfigError, ContentError
+from pipeline.model import Item, Site
+
+FAR_FUTURE = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
+"""The build's "now" under ``--future``: every scheduled item counts as published."""
+
+Loader = Callable[[], tuple[Config, Path]]
+"""Reads the configuration afresh and decides the content folder (``publish.toml`` edits)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One preview build: what changed, or the problems that kept the last good build."""
+
+    ok: bool
+    written: tuple[str, ...] = ()
+    """Output paths (relative to the site folder) whose bytes changed."""
+    problems: tuple[str, ...] = ()
+    """``path:line: field: message`` lines, as the CLI prints them."""
+    marks: Mapping[str, str] = field(default_factory=dict)
+    """Site path of a page (``/essays/x/``) -> its banner ("Draft", "Scheduled for ...")."""
+    seconds: float = 0.0
+
+
+class PreviewSite:
+    """Builds the site into ``work/site`` for a preview at ``origin``, as often as asked."""
+
+    def __init__(
+        self,
+        load: Loader,
+        work: Path,
+        origin: str,
+        *,
+        drafts: bool = False,
+        future: bool = False,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ) -> None:
+        self.load = load
+        self.work = work
+        self.origin = origin.rstrip("/") + "/"
+        self.drafts = drafts
+        self.future = future
+        self.clock = clock
+        self.site_dir = work / "site"
+        self.site_dir.mkdir(parents=True, exist_ok=True)
+        self.marks: dict[str, str] = {}
+
+    def rebuild(self) -> Outcome:
+        """Build once; a content or configuration error leaves the last good build in place."""
+        started = time.perf_counter()
+        try:
+            cfg, content = self.load()
+            preview_cfg = self._preview_config(cfg, content)
+            now = self.clock()
+            marks: dict[str, str] = {}
+            result = build(
+                preview_cfg,
+                content,
+                self.site_dir,
+                now=FAR_FUTURE if self.future else now,
+                cache_dir=self.work / "cache",
+                known_stale=True,
+                adjust=lambda site: self._adjust(site, now, marks),
+            )
+        except (ContentError, ConfigError) as exc:
+            shown = [str(p) for p in exc.problems]
+            if isinstance(exc, ContentError):
+                shown += [f"warning: {w}" for w in exc.warnings]
+            return Outcome(False, problems=tuple(shown), seconds=time.perf_counter() - started)
+        except Exception as exc:  # the server outlives any build: say what went wrong
+            from pipeline.support.secrets import redact
+
+            where = f"{exc.filename}: " if isinstance(exc, OSError) and exc.filename else ""
+            text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            problem = redact(f"error: {where}{text or type(exc).__name__}")
+            return Outcome(False, problems=(problem,), seconds=time.perf_counter() - started)
+        self.marks = marks
+        return Outcome(
+            True, written=result.written, marks=marks, seconds=time.perf_counter() - started
+        )
+
+    def _preview_config(self, cfg: Config, content: Path) -> Config:
+        """The configuration with the preview's origin, a private ledger and a given GUID."""
+        ledger = self.work / "ids.json"
+        real = content / cfg.content.id_ledger
+        if real.is_file():
+            shutil.copyfile(real, ledger)
+        else:
+            ledger.unlink(missing_ok=True)
+        podcast = cfg.podcast
+        if not podcast.guid:
+            from pipeline.podcast.show import show_guid
+
+            podcast = dataclasses.replace(podcast, guid=show_guid(cfg))
+        return dataclasses.replace(
+            cfg,
+            site=dataclasses.replace(cfg.site, base_url=self.origin, feeds_url=""),
+            content=dataclasses.replace(cfg.content, id_ledger=str(ledger.resolve())),
+            podcast=podcast,
+        )
+
+    def _adjust(self, site: Site, now: dt.datetime, marks: dict[str, str]) -> Site:
+        """Drafts and scheduled items made visible, each titled (and marked) as what it is."""
+        items: list[Item] = []
+        for item in site.items:
+            label = self._label(item, now)
+            if label is None:
+                items.append(item)
+                continue
+            marks[urlsplit(item.url).path] = label
+            items.append(
+                item.evolve(
+                    draft=False,
+                    title=f"{label}: {item.title}",
+                    digest=f"{item.digest}:{label}",  # the title is part of every output
+                )
+            )
+        return dataclasses.replace(site, items=tuple(items))
+
+    def _label(self, item: Item, now: dt.datetime) -> str | None:
+        if item.draft:
+            return "Draft" if self.drafts else None
+        if self.future and item.is_feed_item and item.date is not None and item.date > now:
+            return f"Scheduled for {item.date.strftime('%d %B %Y, %H:%M %Z').strip()}"
+        return None

@@ -1,0 +1,129 @@
+"""``publish serve``: build into a temporary folder, serve it, rebuild on each save."""
+
+from __future__ import annotations
+
+import errno
+import functools
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from types import FrameType
+
+import click
+
+from pipeline.cli.options import content_options, handle_errors, open_config, warn
+from pipeline.errors import EXIT_CONFIG
+
+WILDCARDS = ("0.0.0.0", "::", "")
+
+
+@click.command()
+@content_options
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")  # fmt: skip
+@click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--drafts", is_flag=True, help='Show drafts, each marked "Draft".')
+@click.option("--future", is_flag=True,
+              help="Show scheduled items, each marked \"Scheduled for …\".")  # fmt: skip
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the browser.")
+@handle_errors
+def serve(
+    config_path: Path,
+    content_dir: Path | None,
+    port: int,
+    bind: str,
+    drafts: bool,
+    future: bool,
+    open_browser: bool,
+) -> None:
+    """Preview the site: build it into a temporary folder, serve it on 127.0.0.1, and rebuild
+    and reload the open pages on every save. Content errors show in the browser (and here)
+    while the last good build stays served. Nothing is written to feeds/, the cache,
+    the id ledger or publish.toml.
+
+    \b
+    Example:
+      publish serve --drafts --future --open
+    """
+    from pipeline.build.preview import PreviewSite
+    from pipeline.preview.news import Newsroom
+    from pipeline.preview.server import PreviewServer, serve_in_thread
+    from pipeline.preview.watch import watch, watched_paths
+
+    load = functools.partial(open_config, config_path, content_dir)
+    cfg, content = load()  # a missing or unreadable folder stops here, with one line
+    _check_readable(content)
+    work = Path(tempfile.mkdtemp(prefix="publish-serve-"))
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    server: PreviewServer | None = None
+    serving = False
+    try:
+        news = Newsroom()
+        sites: list[PreviewSite] = []
+        try:
+            server = PreviewServer(
+                (bind, port), work / "site", news, lambda: sites[0].marks if sites else {}
+            )
+        except OSError as exc:
+            why = "the port is in use" if exc.errno == errno.EADDRINUSE else exc.strerror
+            click.echo(f"error: cannot listen on {bind}:{port}: {why}; choose another --port",
+                       err=True)  # fmt: skip
+            sys.exit(EXIT_CONFIG)
+        host = "127.0.0.1" if bind in WILDCARDS else bind
+        origin = f"http://{host}:{server.server_address[1]}/"
+        preview = PreviewSite(load, work, origin, drafts=drafts, future=future)
+        sites.append(preview)
+
+        def rebuild(changed: set[str]) -> None:
+            outcome = preview.rebuild()
+            news.after_build(outcome.ok, outcome.written, outcome.problems)
+            if outcome.ok:
+                n = len(outcome.written)
+                warn(f"Rebuilt in {outcome.seconds:.2f} s: {n} file{'s' if n != 1 else ''} changed")
+            else:
+                for line in outcome.problems:
+                    warn(line)
+                warn("Build failed; serving the last good build.")
+
+        rebuild(set())
+        serve_in_thread(server)
+        serving = True
+        warn(f"Serving {origin} (Ctrl-C to stop)")
+        sys.stderr.flush()
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(origin)
+        extra = [cfg.root / "templates", cfg.root / "static", cfg.root / cfg.newsletter.templates]
+        ignore = [cfg.root / "feeds", cfg.root / ".publish-cache", work]
+        watch(watched_paths(config_path, content, extra), rebuild, stop, ignore)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        signal.signal(signal.SIGTERM, previous)
+        if server is not None:
+            news.close()
+            if serving:
+                server.shutdown()
+            server.server_close()
+        shutil.rmtree(work, ignore_errors=True)
+    warn("Stopped; the preview folder is removed.")
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM stops the server as Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
+def _check_readable(content: Path) -> None:
+    import os
+
+    from pipeline.errors import ConfigError, Problem
+
+    if not os.access(content, os.R_OK | os.X_OK):
+        raise ConfigError([Problem(str(content), 1, "--content", "content folder not readable")])

@@ -1,0 +1,64 @@
+// publish serve: reloads the page after each rebuild, swaps stylesheets when only CSS
+// changed, and shows the build's problems over the last good page until they are fixed.
+(function () {
+  "use strict";
+  var OVERLAY = "publish-preview-overlay";
+
+  function showProblems(problems) {
+    var old = document.getElementById(OVERLAY);
+    if (old) old.remove();
+    if (!problems || !problems.length) return;
+    var box = document.createElement("div");
+    box.id = OVERLAY;
+    box.setAttribute("role", "alert");
+    box.style.cssText =
+      "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;" +
+      "margin:0;padding:1rem;background:#2b0b0b;color:#fff;font:14px/1.5 monospace;" +
+      "border-top:4px solid #ef4444;white-space:pre-wrap;overflow-wrap:anywhere";
+    var head = document.createElement("strong");
+    head.textContent = "The last build failed; this page is the last good one.";
+    box.appendChild(head);
+    var list = document.createElement("ul");
+    problems.forEach(function (text) {
+      var li = document.createElement("li");
+      li.textContent = text;
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    document.body.appendChild(box);
+  }
+
+  function swapStylesheets() {
+    var links = document.querySelectorAll('link[rel="stylesheet"]');
+    Array.prototype.forEach.call(links, function (link) {
+      var url = new URL(link.href, location.href);
+      if (url.origin !== location.origin) return;
+      url.searchParams.set("publish-reload", String(Date.now()));
+      link.href = url.toString();
+    });
+  }
+
+  function connect() {
+    var source = new EventSource("/_preview/events");
+    source.addEventListener("reload", function () {
+      location.reload();
+    });
+    source.addEventListener("css", function () {
+      swapStylesheets();
+      showProblems([]);
+    });
+    source.addEventListener("problems", function (event) {
+      showProblems(JSON.parse(event.data).problems);
+    });
+  }
+
+  fetch("/_preview/status")
+    .then(function (response) {
+      return response.json();
+    })
+    .then(function (status) {
+      showProblems(status.problems);
+    })
+    .catch(function () {});
+  connect();
+})();

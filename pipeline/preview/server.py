@@ -1,0 +1,157 @@
+"""The preview's HTTP server: the site folder as built, HTML with the reload script, and
+``/_preview/`` (the script, the build's status as JSON, and the Server-Sent Events stream)."""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import posixpath
+import threading
+from collections.abc import Callable, Mapping
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from pipeline.preview.inject import inject
+from pipeline.preview.news import Newsroom
+
+LIVE_JS = Path(__file__).resolve().parent / "live.js"
+HEARTBEAT_SECONDS = 15.0
+"""A comment line this often keeps proxies and the browser from dropping an idle stream."""
+
+NOT_FOUND = b"<!doctype html><title>Not found</title><h1>Not found</h1>"
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """Serves ``root``; ``marks`` gives a page's banner by its site path (read per request)."""
+
+    daemon_threads = True
+    allow_reuse_address = False  # a port in use is an error, not shared
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        root: Path,
+        news: Newsroom,
+        marks: Callable[[], Mapping[str, str]],
+    ) -> None:
+        self.root = root.resolve()
+        self.news = news
+        self.marks = marks
+        self.live_js = LIVE_JS.read_bytes()
+        super().__init__(address, PreviewHandler)
+
+    @property
+    def origin(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host!s}:{port}/"
+
+
+class PreviewHandler(BaseHTTPRequestHandler):
+    server: PreviewServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the terminal shows rebuilds, not every request."""
+
+    def do_HEAD(self) -> None:
+        self._respond(head=True)
+
+    def do_GET(self) -> None:
+        self._respond(head=False)
+
+    def _respond(self, *, head: bool) -> None:
+        path = unquote(urlsplit(self.path).path)
+        if path == "/_preview/events":
+            self._events()
+        elif path == "/_preview/live.js":
+            self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", self.server.live_js, head)
+        elif path == "/_preview/status":
+            body = json.dumps(
+                {"number": self.server.news.number, "problems": list(self.server.news.problems)}
+            ).encode()
+            self._send(HTTPStatus.OK, "application/json", body, head)
+        else:
+            self._file(path, head)
+
+    def _file(self, path: str, head: bool) -> None:
+        target = self._locate(path)
+        if target is None and not path.endswith("/") and self._locate(path + "/") is not None:
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+            self.send_header("Location", path + "/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if target is None:
+            self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", inject(NOT_FOUND), head)
+            return
+        try:
+            body = target.read_bytes()
+        except OSError:  # removed by a rebuild between the look and the read
+            self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", inject(NOT_FOUND), head)
+            return
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if kind == "text/html":
+            page = path if path.endswith("/") else posixpath.dirname(path) + "/"
+            body = inject(body, self.server.marks().get(page))
+        if kind.startswith("text/") or kind in ("application/json", "application/xml"):
+            kind += "; charset=utf-8"
+        self._send(HTTPStatus.OK, kind, body, head)
+
+    def _locate(self, path: str) -> Path | None:
+        """The file for a URL path inside the site folder (``index.html`` for a folder)."""
+        parts = [p for p in path.split("/") if p]
+        if any(p in (".", "..") or "\\" in p or "\0" in p for p in parts):
+            return None
+        target = self.server.root.joinpath(*parts)
+        if path.endswith("/") or not parts:
+            target = target / "index.html"
+        try:
+            target = target.resolve()
+            target.relative_to(self.server.root)
+        except (OSError, ValueError):
+            return None
+        return target if target.is_file() else None
+
+    def _send(self, status: HTTPStatus, kind: str, body: bytes, head: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _events(self) -> None:
+        """The Server-Sent Events stream: news after the number the client last saw."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        news = self.server.news
+        seen = news.number
+        last = self.headers.get("Last-Event-ID", "")
+        if last.isdigit():
+            seen = min(seen, int(last))
+        try:
+            self.wfile.write(b"retry: 1000\n\n")
+            self.wfile.flush()
+            while not news.closed:
+                item = news.wait(seen, HEARTBEAT_SECONDS)
+                if item is None:
+                    self.wfile.write(b": still here\n\n")
+                else:
+                    seen = item.number
+                    self.wfile.write(item.frame())
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+def serve_in_thread(server: PreviewServer) -> threading.Thread:
+    thread = threading.Thread(target=server.serve_forever, name="publish-serve", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,248 @@
+"""``publish serve``: the real server in a subprocess, driven over HTTP; and its parts."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import tempfile
+from pathlib import Path
+
+import feedparser
+import html5lib
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.podcast.show import podcast_guid_for
+from pipeline.preview.inject import SCRIPT, inject
+from pipeline.preview.news import Newsroom, kind_of_change
+from pipeline.preview.watch import watched_paths
+from tests.serving import EventStream, ServeProcess
+
+
+def write_atomically(path: Path, text: str, spare: Path) -> None:
+    """As an editor saves: the whole new text appears at once (never a half-written file)."""
+    tmp = spare / (path.name + ".new")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def until(stream: EventStream, wanted: str) -> dict[str, object]:
+    """Read events until one named ``wanted`` (a save may come as more than one burst)."""
+    while True:
+        event, data = stream.next()
+        if event == wanted:
+            return data
+
+
+def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under ``root`` with its bytes and mtime."""
+    return {
+        str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def unpinned(site: Path) -> Path:
+    """The example site as a production build would change it: no id ledger yet (the guide has
+    no ``id``) and no pinned podcast GUID."""
+    (site / "content" / ".publish-ids.json").unlink()
+    toml = site / "publish.toml"
+    toml.write_text(
+        "".join(
+            line
+            for line in toml.read_text(encoding="utf-8").splitlines(keepends=True)
+            if not line.startswith("guid =")
+        ),
+        encoding="utf-8",
+    )
+    return site
+
+
+def test_serve_rebuilds_reloads_shows_errors_and_writes_nothing_outside(
+    unpinned: Path, tmp_path: Path, runner: CliRunner
+) -> None:
+    site, spare = unpinned, tmp_path / "spare"
+    spare.mkdir()
+    before = snapshot(site)
+    server = ServeProcess(site, tmp_path / "tmp", "--drafts", "--future")
+    try:
+        origin = server.origin
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/", origin)
+        work = [p for p in (tmp_path / "tmp").iterdir() if p.name.startswith("publish-serve-")]
+        assert len(work) == 1
+
+        # served HTML has the reload script; the file on disk does not
+        home = server.get("/")
+        assert home.status_code == 200
+        assert SCRIPT.decode() in home.text
+        assert SCRIPT not in (work[0] / "site" / "index.html").read_bytes()
+        html5lib.parse(home.text, namespaceHTMLElements=False)
+        # every permalink on the preview's origin, none on the production host
+        page = server.get("/essays/why-we-gather/")
+        assert f'href="{origin}essays/why-we-gather/"' in page.text
+        assert "commons.example.org" not in page.text
+
+        # drafts and scheduled items: served, bannered, and so titled in the feeds
+        draft = server.get("/essays/a-draft-about-money/")
+        assert draft.status_code == 200
+        assert 'class="publish-preview-banner" role="status"' in draft.text
+        assert ">Draft</div>" in draft.text
+        titles = [e.title for e in feedparser.parse(server.get("/rss.xml").content).entries]
+        assert any(t.startswith("Draft: ") for t in titles)
+        assert any(t.startswith("Scheduled for ") for t in titles)
+        scheduled = server.get("/updates/future-announcement/")
+        assert "Scheduled for " in scheduled.text, scheduled.status_code
+        # the podcast feed carries the GUID production will pin, taken from the production URL
+        podcast = server.get("/podcast.xml").text
+        assert podcast_guid_for("https://commons.example.org/podcast.xml") in podcast
+
+        # a save: rebuilt, and the open pages told to reload
+        stream = server.events()
+        essay = site / "content" / "essays" / "why-we-gather.md"
+        text = essay.read_text(encoding="utf-8")
+        write_atomically(essay, text.replace("title: Why we gather", "title: Why we meet"), spare)
+        until(stream, "reload")
+        assert "<h1>Why we meet</h1>" in server.get("/essays/why-we-gather/").text
+
+        # a YAML error: the problem (path:line: field) pushed and in /status; the page stays
+        bad = site / "content" / "essays" / "bad.md"
+        write_atomically(bad, "---\ntitle: [broken\ndate: 2024-01-01\n---\nText\n", spare)
+        data = until(stream, "problems")
+        problems = data["problems"]
+        assert isinstance(problems, list)
+        assert any(p.startswith("content/essays/bad.md:3: front matter: ") for p in problems), (
+            problems
+        )
+        assert server.get("/_preview/status").json()["problems"] == problems
+        assert "<h1>Why we meet</h1>" in server.get("/essays/why-we-gather/").text
+
+        # fixed: the problems cleared
+        write_atomically(bad, "---\ntitle: Fixed now\ndate: 2024-01-01\n---\nText\n", spare)
+        while True:
+            event, data = stream.next()
+            if event in ("reload", "problems") and not data["problems"]:
+                break
+        assert server.get("/_preview/status").json()["problems"] == []
+        assert "Fixed now" in server.get("/essays/bad/").text
+        stream.close()
+    finally:
+        code, stderr = server.stop()
+    assert code == 0, stderr
+    assert stderr[-1] == "Stopped; the preview folder is removed."
+    assert not any("Traceback" in line for line in stderr)
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+    # nothing outside the temporary folder changed but the two files the test wrote
+    after = snapshot(site)
+    changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    assert changed == {"content/essays/why-we-gather.md", "content/essays/bad.md"}
+    assert not (site / "feeds").exists() and not (site / ".publish-cache").exists()
+    # ... where a production build does write the ledger and pin the GUID (the check bites)
+    os.chdir(site)
+    assert runner.invoke(main, ["build", "-q"]).exit_code == 0
+    assert (site / "content" / ".publish-ids.json").is_file()
+    assert "guid =" in (site / "publish.toml").read_text(encoding="utf-8")
+
+
+def test_serve_hides_drafts_and_scheduled_by_default(site: Path, tmp_path: Path) -> None:
+    server = ServeProcess(site, tmp_path / "tmp")
+    try:
+        assert server.get("/essays/a-draft-about-money/").status_code == 404
+        assert server.get("/essays/why-we-gather/").status_code == 200
+        titles = [e.title for e in feedparser.parse(server.get("/rss.xml").content).entries]
+        assert titles and not any(t.startswith(("Draft", "Scheduled")) for t in titles)
+        assert server.get("/essays/why-we-gather").status_code == 200  # redirected to the slash
+        assert server.get("/../publish.toml").status_code == 404
+        assert server.get("/%2e%2e/publish.toml").status_code == 404
+    finally:
+        code, _ = server.stop()
+    assert code == 0
+
+
+def test_serve_starts_with_an_error_and_keeps_running(site: Path, tmp_path: Path) -> None:
+    bad = site / "content" / "essays" / "bad.md"
+    bad.write_text("---\ntitle: x\ndate: not a date\n---\nText\n", encoding="utf-8")
+    server = ServeProcess(site, tmp_path / "tmp")
+    try:
+        problems = server.get("/_preview/status").json()["problems"]
+        assert problems and all(p.startswith("content/essays/bad.md:3: date: ") for p in problems)
+        assert "Build failed; serving the last good build." in server.stderr
+        assert problems[0] in server.stderr  # the same text in the terminal
+        bad.unlink()
+        stream = server.events()
+        data = until(stream, "reload")
+        assert data["problems"] == []
+        assert server.get("/essays/why-we-gather/").status_code == 200
+        stream.close()
+    finally:
+        code, _ = server.stop()
+    assert code == 0
+
+
+def test_serve_port_in_use_is_one_line(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner
+) -> None:
+    monkeypatch.chdir(site)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(main, ["serve", "--port", str(port)])
+    assert result.exit_code == 3
+    assert result.output.strip().splitlines() == [
+        f"error: cannot listen on 127.0.0.1:{port}: the port is in use; choose another --port"
+    ]
+    assert [p for p in tmp_path.iterdir() if p.name.startswith("publish-serve-")] == []
+
+
+def test_serve_missing_content_folder(site: Path, runner: CliRunner) -> None:
+    os.chdir(site)
+    result = runner.invoke(main, ["serve", "--content", "nowhere"])
+    assert result.exit_code == 3
+    assert "nowhere:1: --content: content folder not found" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_inject_places_script_and_banner_and_leaves_other_bytes() -> None:
+    page = b"<!doctype html><html><BODY class=x><p>Hi</p></BODY></html>"
+    out = inject(page, "Scheduled for <soon>")
+    assert out.startswith(b"<!doctype html><html><BODY class=x><div class=")
+    assert b"Scheduled for &lt;soon&gt;</div><p>Hi</p>" + SCRIPT + b"</BODY></html>" in out
+    assert inject(b"<p>bare</p>") == b"<p>bare</p>" + SCRIPT
+
+
+def test_kind_of_change() -> None:
+    assert kind_of_change([]) is None
+    assert kind_of_change(["site.css", "a/b.css"]) == "css"
+    assert kind_of_change(["site.css", "index.html"]) == "reload"
+
+
+def test_newsroom_tells_errors_and_their_fix() -> None:
+    news = Newsroom()
+    news.after_build(True, ["index.html"], [])
+    assert news.wait(0, 0) is not None and news.number == 1
+    news.after_build(True, [], [])  # nothing changed: nothing to tell
+    assert news.wait(1, 0) is None
+    news.after_build(False, [], ["a.md:1: title: missing"])
+    told = news.wait(1, 0)
+    assert told is not None and told.event == "problems"
+    assert b'"problems": ["a.md:1: title: missing"]' in told.frame()
+    news.after_build(True, [], [])  # fixed, though no output changed: the overlay goes
+    told = news.wait(2, 0)
+    assert told is not None and told.event == "problems" and told.problems == ()
+    news.close()
+    assert news.wait(3, 5) is None
+
+
+def test_watched_paths_skip_missing_and_nested(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    (content / "templates").mkdir(parents=True)
+    config = tmp_path / "publish.toml"
+    config.write_text("", encoding="utf-8")
+    found = watched_paths(config, content, [content / "templates", tmp_path / "static"])
+    assert found == [content.resolve(), config.resolve()]
