@@ -204,7 +204,8 @@ def test_serve_missing_content_folder(site: Path, runner: CliRunner) -> None:
     os.chdir(site)
     result = runner.invoke(main, ["serve", "--content", "nowhere"])
     assert result.exit_code == 3
-    assert "nowhere:1: --content: content folder not found" in result.output
+    assert "content folder not found: " in result.output
+    assert f"{site / 'nowhere'} (given by --content)" in result.output
     assert "Traceback" not in result.output
 
 

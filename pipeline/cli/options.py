@@ -100,9 +100,10 @@ def open_config(
 
     cfg = load_config(config_path, required=config_path != Path("publish.toml"))
     found = config_path.is_file()
+    given = content_dir is not None
     content_dir = content_folder(cfg.root, cfg.content.folder, content_dir)
     if not content_dir.is_dir():
-        raise SetupError(missing_content_message(content_dir, config_path, found))
+        raise SetupError(missing_content_message(content_dir, config_path, found, given=given))
     if not found:
         warn(defaults_warning(config_path), quiet)
     if (content_dir / ".gitbook.yaml").is_file():  # a Git-synced GitBook space

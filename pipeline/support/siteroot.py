@@ -30,10 +30,14 @@ def content_folder(root: Path, configured: str, given: Path | None) -> Path:
     return root / (configured or DEFAULT_CONTENT)
 
 
-def missing_content_message(content_dir: Path, config_path: Path, config_found: bool) -> str:
-    """Why there is nothing to read, naming the folder looked in and the configuration."""
+def missing_content_message(
+    content_dir: Path, config_path: Path, config_found: bool, *, given: bool = False
+) -> str:
+    """Why there is nothing to read, naming the folder looked in and who named it."""
     looked = content_dir.resolve()
     message = f"content folder not found: {looked}"
+    if given:
+        return f"{message} (given by --content)"
     if config_found:
         return (
             f"{message} (named by {config_path}); set [content] folder in it or pass --content DIR"
