@@ -18,6 +18,7 @@ from pipeline.cli.options import (
     open_config,
     quiet_option,
     resolve_cache_dir,
+    under,
     warn,
 )
 from pipeline.support.secrets import redact
@@ -121,12 +122,6 @@ def announce(
 
 
 def _row(outcome: Any, root: Path) -> dict[str, Any]:
-    def shown(path: Path) -> str:
-        try:
-            return str(path.relative_to(root))
-        except ValueError:
-            return str(path)
-
     item = outcome.item
     return {
         "channel": outcome.channel,
@@ -140,7 +135,7 @@ def _row(outcome: Any, root: Path) -> dict[str, Any]:
         "remote_id": outcome.remote_id or None,
         "remote_url": outcome.url or None,
         "note": outcome.note or None,
-        "paths": [shown(p) for p in outcome.paths],
+        "paths": [under(root, p) for p in outcome.paths],
     }
 
 

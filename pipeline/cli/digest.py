@@ -20,6 +20,7 @@ from pipeline.cli.options import (
     open_config,
     quiet_option,
     resolve_cache_dir,
+    under,
     warn,
 )
 from pipeline.support.secrets import redact
@@ -186,12 +187,6 @@ def _run(
 
 
 def _report(run: Any, root: Path) -> dict[str, Any]:
-    def shown(path: Path) -> str:
-        try:
-            return str(path.relative_to(root))
-        except ValueError:
-            return str(path)
-
     digest = run.digest
     return {
         "action": run.action,
@@ -209,7 +204,7 @@ def _report(run: Any, root: Path) -> dict[str, Any]:
             }
             for i in run.items
         ],
-        "paths": [shown(p) for p in run.paths],
+        "paths": [under(root, p) for p in run.paths],
         "remote_id": run.remote_id or None,
         "test_to": list(run.test_to),
         "healed": list(run.healed),

@@ -113,6 +113,14 @@ def open_config(
     return cfg, content_dir
 
 
+def under(root: Path, path: Path) -> str:
+    """``path`` as shown in reports: relative to ``root`` when inside it, else whole."""
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
 def warn(message: str, quiet: bool = False) -> None:
     if not quiet:
         click.echo(message, err=True)
