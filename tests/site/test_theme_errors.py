@@ -48,7 +48,8 @@ def test_an_undefined_variable_names_the_file_and_line(tree: Path) -> None:
         '{% extends "base.html.j2" %}\n{% block main %}\n<h1>{{ title }}</h1>\n'
         "<p>{{ no_such_thing.count }}</p>\n{% endblock %}\n"
     )
-    _fails(tree, "templates/list.html.j2:4: template: 'no_such_thing' is undefined")
+    _fails(tree, "templates/list.html.j2:4: template: ")  # our file, line and field
+    _fails(tree, "no_such_thing")  # the name; the words around it are Jinja's, not asserted
 
 
 def test_a_broken_base_template_is_found_through_the_page_that_extends_it(tree: Path) -> None:
