@@ -132,7 +132,13 @@ def validate(
 
     started = time.perf_counter()
     cfg, content = open_config(config_path, content_dir, quiet=quiet)
-    site = load_site(cfg, content, strict=strict)
+    from pipeline.build.mediacache import RemoteMedia
+
+    media = RemoteMedia(resolve_cache_dir(None))
+    try:
+        site = load_site(cfg, content, strict=strict, media=media)
+    finally:
+        media.close()
     now = dt.datetime.now(dt.UTC)
     site = check_site(cfg, content, site, now)  # rendered and planned: all a build would refuse
     site = with_link_warnings(cfg, content, site, strict=strict)

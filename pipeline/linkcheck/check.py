@@ -30,6 +30,7 @@ from pipeline.linkcheck.local import (
 from pipeline.linkcheck.remote import MediaExpectation, RemoteChecker, network_down
 from pipeline.linkcheck.results import BROKEN, LinkResult, Outcome
 from pipeline.model import LinkRef, Media, Site, SourceDoc
+from pipeline.podcast.media import MediaProber
 from pipeline.support.text import nfc
 
 
@@ -244,15 +245,17 @@ def run(
     changed_since: str | None = None,
     now: float | None = None,
     progress: Callable[[str], None] | None = None,
+    media: MediaProber | None = None,
 ) -> CheckReport:
-    """Scan the content, check its links, and save the cache (the I/O edge of the stage)."""
+    """Scan the content, check its links, and save the cache (the I/O edge of the stage).
+    ``media`` answers for remote episode files while loading (see :func:`load_site`)."""
     from pipeline.linkcheck.extract import scan_sources
     from pipeline.load.loader import load_site
 
     docs = scan_sources(config, content_dir)
     warnings: list[str] = []
     try:  # permalinks and enclosures; rendering is not needed
-        site = load_site(config, content_dir)
+        site = load_site(config, content_dir, media=media)
     except Exception as exc:  # content errors are `publish validate`'s job; links still run
         site = Site(items=())
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
