@@ -82,7 +82,6 @@ class PreviewSite:
                 self.site_dir,
                 now=FAR_FUTURE if self.future else now,
                 cache_dir=self.work / "cache",
-                known_stale=True,
                 adjust=lambda site: self._adjust(site, now, marks),
             )
         except (ContentError, ConfigError) as exc:
