@@ -7,7 +7,6 @@ All problems in all files are collected and raised together (``ContentError``), 
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -298,15 +297,9 @@ def reload_body(cfg: Config, content_dir: Path, source: str, digest: str) -> str
 
 
 def shown(root: Path, problem: Problem) -> Problem:
-    """Name the file as the user would type it: relative to the working folder when inside."""
-    path = root / problem.path
-    try:
-        shown = os.path.relpath(path)
-    except ValueError:
-        shown = str(path)
-    if shown.startswith(".."):
-        shown = str(path)
-    return Problem(shown, problem.line, problem.field, problem.message)
+    """Name the file by its path under ``root`` as the caller gave it (the CLI shows it as the
+    user would type it: :meth:`Problem.as_typed`)."""
+    return Problem(str(root / problem.path), problem.line, problem.field, problem.message)
 
 
 def gitbook_mode(cfg: Config, root: Path) -> bool:
