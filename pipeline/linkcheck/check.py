@@ -247,6 +247,7 @@ def run(
 ) -> CheckReport:
     """Scan the content, check its links, and save the cache (the I/O edge of the stage)."""
     from pipeline.linkcheck.extract import scan_sources
+    from pipeline.load.gitbook_urls import rooted, space_urls
     from pipeline.load.loader import load_site
 
     docs = scan_sources(config, content_dir)
@@ -274,7 +275,11 @@ def run(
         config,
         options=options,
         cache=cache,
-        permalinks=permalinks_of(site),
+        # a GitBook space's own URLs (/practice-programs/vibes-program) lead to their pages
+        permalinks={
+            **rooted(space_urls(config, content_dir, [d.source for d in docs])),
+            **permalinks_of(site),
+        },
         media=media_of(site, config.site.base_url),
         progress=progress,
         unpublished={i.source for i in site.items if i.draft},

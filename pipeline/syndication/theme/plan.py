@@ -303,11 +303,14 @@ def plan_site(
     now: dt.datetime | None = None,
     revised: Mapping[str, dt.datetime] | None = None,
     toc: tuple[Sequence[TocLink], str, Resolver] | None = None,
+    moved: Mapping[str, str] | None = None,
 ) -> tuple[list[SitePage], list[tuple[Path, str]]]:
     """The site's files, and the static files to copy (``items``: published, newest first;
     ``cache_dir``: where compiled templates are kept; ``now``: for a repeating event's next
     dates; ``revised``: each page's latest meaningful revision, for "Last updated"; ``toc``:
-    GitBook's table of contents, see :func:`pipeline.syndication.theme.navigation.navigation`)."""
+    GitBook's table of contents, see :func:`pipeline.syndication.theme.navigation.navigation`;
+    ``moved``: the paths a GitBook space served its pages at -> source, each given a redirect
+    page unless one of our own pages is there)."""
     plan = _Planner(
         cfg, content_dir, items, pages, links, salt, fill, cache_dir, now, revised or {}, toc
     )
@@ -358,7 +361,7 @@ def plan_site(
     for item in (*items, *pages):
         for alias in item.aliases:
             old.setdefault(alias, item)
-    for alias, source in cfg.content.redirects.items():
+    for alias, source in (*cfg.content.redirects.items(), *(moved or {}).items()):
         target = by_source.get(posixpath.normpath(source.lstrip("/")))
         if target is not None:
             old.setdefault(alias, target)
