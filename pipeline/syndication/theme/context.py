@@ -13,6 +13,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
 
 from pipeline.config import Config
+from pipeline.render.embeds import inline_embeds
 from pipeline.syndication.theme.navigation import Navigation, site_url
 
 
@@ -45,16 +46,17 @@ def rooted(base: str) -> Callable[[str], str]:
     return rel
 
 
-def relative_body(html: str, base: str, up: str) -> str:
-    """The links and images of a rendered body (absolute URLs) made relative to the page."""
+def relative_body(html: str, base: str, up: str, embeds: str = "cards") -> str:
+    """The links and images of a rendered body (absolute URLs) made relative to the page;
+    embeds as cards without a thumbnail, or (``embeds = "inline"``) as the provider's player."""
     prefix = up or "./"
-    html = private_embeds(html)
+    html = inline_embeds(html) if embeds == "inline" else private_embeds(html)
     return html.replace(f'href="{base}', f'href="{prefix}').replace(
         f'src="{base}', f'src="{prefix}'
     )
 
 
-_VIDEO_CARD = '<figure class="embed embed-video">'
+_VIDEO_CARD = '<figure class="embed embed-video"'
 
 
 def private_embeds(html: str) -> str:
@@ -65,7 +67,9 @@ def private_embeds(html: str) -> str:
     parts: list[str] = []
     pos = 0
     while (at := html.find(_VIDEO_CARD, pos)) >= 0:
-        start = at + len(_VIDEO_CARD)
+        start = html.find(">", at) + 1
+        if start == 0:
+            break
         close = html.find("</a>", start)
         if not html.startswith("<a href=", start) or close < 0:
             parts.append(html[pos:start])

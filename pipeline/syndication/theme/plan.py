@@ -131,7 +131,9 @@ class _Planner:
             prev, nxt = self.nav.neighbours.get(item.source, (None, None))
             ctx.update(
                 page=full,
-                body=relative_body(full.html, self.base, "../" * rel.count("/")),
+                body=relative_body(
+                    full.html, self.base, "../" * rel.count("/"), self.cfg.theme.embeds
+                ),
                 outline=outline(full.html),
                 prev=prev,
                 next=nxt,
@@ -160,7 +162,7 @@ class _Planner:
             ctx["feeds"] = self.all_feeds
             ctx.update(
                 page=full,
-                body=relative_body(full.html, self.base, "") if full else "",
+                body=relative_body(full.html, self.base, "", self.cfg.theme.embeds) if full else "",
                 items=latest,
                 links=self.links,
                 more=len(self.items) > len(latest),
