@@ -46,6 +46,9 @@ class ThemeConfig:
     """Items per page of a section, tag or archive list."""
     search: bool = True
     """A search box, and a Pagefind index of the pages built after each build that changed one."""
+    words: dict[str, str] = field(default_factory=dict)
+    """The site's own words in place of the shipped translation (``"Previous" = "Back"``):
+    keys are the English words listed in docs/site.md."""
     embeds: str = "cards"
     """GitBook embeds on the pages: ``cards`` (the provider's name and a link: the page loads
     nothing from the provider) or ``inline`` (the provider's player, for YouTube, Vimeo,

@@ -14,6 +14,7 @@ from babel.dates import format_date, format_datetime
 
 from pipeline.config import Config
 from pipeline.render.embeds import inline_embeds
+from pipeline.syndication.theme.i18n import Words
 from pipeline.syndication.theme.navigation import Navigation, site_url
 
 
@@ -82,6 +83,11 @@ def private_embeds(html: str) -> str:
 
 
 @functools.lru_cache(maxsize=8)
+def words(language: str, overrides: tuple[tuple[str, str], ...]) -> Words:
+    return Words(language, dict(overrides))
+
+
+@functools.lru_cache(maxsize=8)
 def _locale(language: str) -> Locale:
     try:
         return Locale.parse(language.replace("-", "_"))
@@ -123,7 +129,8 @@ def common(
 ) -> dict[str, Any]:
     """The values every template has: ``site``, ``theme``, ``nav``, ``feeds`` (type, title,
     URL for autodiscovery), ``rel()`` (site URL -> relative), ``date()``, ``canonical``,
-    ``static`` (the theme's folder, relative) and ``source`` (the page's file, for the menu)."""
+    ``static`` (the theme's folder, relative), ``source`` (the page's file, for the menu) and
+    ``_()`` (the site's own words in its language, see :mod:`.i18n`)."""
     base = site_base(cfg)
     language = cfg.site.language
     return {
@@ -143,4 +150,5 @@ def common(
         "when": functools.partial(when_text, language),
         "duration": duration_text,
         "link": lambda url: rel(site_url(base, url)),
+        "_": words(language, tuple(sorted(cfg.theme.words.items()))),
     }

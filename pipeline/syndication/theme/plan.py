@@ -30,6 +30,7 @@ from pipeline.syndication.theme.context import (
     relative_to,
     rooted,
     site_base,
+    words,
 )
 from pipeline.syndication.theme.navigation import (
     Navigation,
@@ -80,6 +81,7 @@ class _Planner:
         self.fill = fill
         self.templates = Templates(cfg, cache_dir)
         self.search = wanted(cfg)
+        self.words = words(cfg.site.language, tuple(sorted(cfg.theme.words.items())))
         self.copies = static_copies(cfg)
         self.versions = {
             rel.removeprefix("static/"): hashlib.sha256(path.read_bytes()).hexdigest()[:12]
@@ -242,7 +244,7 @@ class _Planner:
             self._list(
                 "archive/index.html",
                 self.base + "archive/",
-                "Archive",
+                self.words("Archive"),
                 (),
                 (1, 1, None, None),
                 "",
@@ -256,7 +258,7 @@ class _Planner:
     def not_found(self) -> SitePage:
         def make() -> bytes:
             ctx = self.context("404.html", self.base + "404.html")
-            ctx.update(title="Page not found", og_type="website")
+            ctx.update(title=self.words("Page not found"), og_type="website")
             return self.templates.render("404.html.j2", ctx)
 
         return SitePage("404.html", make, _digest(self.salt, "404", self.nav.digest_for("")))
