@@ -250,6 +250,7 @@ def run(
     """Scan the content, check its links, and save the cache (the I/O edge of the stage).
     ``media`` answers for remote episode files while loading (see :func:`load_site`)."""
     from pipeline.linkcheck.extract import scan_sources
+    from pipeline.load.gitbook_urls import rooted, space_urls
     from pipeline.load.loader import load_site
 
     docs = scan_sources(config, content_dir)
@@ -277,7 +278,11 @@ def run(
         config,
         options=options,
         cache=cache,
-        permalinks=permalinks_of(site),
+        # a GitBook space's own URLs (/practice-programs/vibes-program) lead to their pages
+        permalinks={
+            **rooted(space_urls(config, content_dir, [d.source for d in docs])),
+            **permalinks_of(site),
+        },
         media=media_of(site, config.site.base_url),
         progress=progress,
         unpublished={i.source for i in site.items if i.draft},

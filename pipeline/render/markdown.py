@@ -26,6 +26,7 @@ from pipeline.render.gitbook import gitbook_plugin, parse_args
 from pipeline.render.gitbook_leftovers import drop_split_tags, without_tags
 from pipeline.render.gitbook_text import preprocess
 from pipeline.render.highlight import highlight
+from pipeline.render.maths import maths
 from pipeline.render.sanitize import sanitize
 from pipeline.render.slugs import Slugger
 from pipeline.support.paths import asset_url, image_url_problem, iri_to_uri, is_external, url_scheme
@@ -256,7 +257,7 @@ def render(body: str, ctx: PageContext) -> str:
 
 def _unhighlighted(body: str, ctx: PageContext) -> str:
     text = drop_split_tags(body)
-    out = to_html(preprocess(text), _OPTIONS, _EXTENSIONS)
+    out = to_html(preprocess(maths(text)), _OPTIONS, _EXTENSIONS)
     out = _HEADING.sub(_heading_with_id(ctx), out)
     out = _BACKSLASH_AT_END.sub("", out)  # GitBook's trailing backslash at the end of a block
     if _has_raw_html(body, text):
