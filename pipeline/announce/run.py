@@ -6,8 +6,9 @@ states), in its own file; one key per channel and item (``<channel>/<item id>``)
 * ``claimed``: chosen by a run, nothing sent. A later run posts it.
 * ``sending``: written just before the request. A run that finds it knows an earlier one
   stopped mid-request: Mastodon is searched for the post (and re-posted with the same
-  Idempotency-Key, which the server answers with the status it made); a Discord webhook
-  cannot be searched, so the post is recorded as made (unconfirmed, at most once).
+  Idempotency-Key, which the server answers with the status it made); Discord is searched
+  with a bot token (the channel's latest messages), and without one the post is recorded as
+  made (unconfirmed, at most once).
 * ``sent`` with the service's id; ``failed`` with the redacted reason (the service certainly
   did not post: the next run tries again).
 
@@ -320,7 +321,10 @@ def run_test(
         if not items:
             continue
         if entry.kind == "discord":
-            test_entry = replace(entry, webhook_env=entry.test_webhook_env)
+            # a test post needs no look-up: the bot may not see the private test channel
+            test_entry = replace(
+                entry, webhook_env=entry.test_webhook_env, bot_token_env="", channel_id=""
+            )
         else:
             test_entry = replace(entry, visibility="direct")
         channel = make_channel(test_entry, config, session=session, now=now, sleep=sleep)
