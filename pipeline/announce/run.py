@@ -118,59 +118,19 @@ def run_announce(
 ) -> AnnounceRun:
     """List, preview (``outbox/announce/``) or post the announcements of new items."""
     entries = channels_of(config, names)
-    session = session or requests.Session()
-    ledger_path = config.root / LEDGER
     if not send:
-        current = Ledger(ledger_path)
-        outcomes: list[Outcome] = []
-        warnings: list[str] = []
-        for entry in entries:
-            picked = select(entry, published, *_history(current, entry.channel), config=config)
-            warnings += picked.warnings
-            for item in picked.items:
-                post = _offline_post(entry, item, config, now)
-                text = post.text
-                paths = _write_preview(config, post) if preview else ()
-                action = Action.PREVIEWED if preview else Action.WOULD_POST
-                outcomes.append(Outcome(entry.channel, entry.kind, item, action, text, paths=paths))
-        return AnnounceRun(tuple(outcomes), tuple(warnings))
-
+        return list_announcements(config, published, now, entries, preview=preview)
+    session = session or requests.Session()
     # secrets first: a missing one is a config error before the lock file or any claim exists
     channels = [make_channel(e, config, session=session, now=now, sleep=sleep) for e in entries]
-    by_id = {i.id: i for i in published}
-    outcomes = []
-    warnings = []
+    outcomes: list[Outcome] = []
+    warnings: list[str] = []
     errors: list[str] = []
     with ledger_mod.locked(
-        ledger_path, timeout=lock_timeout, command="publish announce --send"
+        config.root / LEDGER, timeout=lock_timeout, command="publish announce --send"
     ) as ledger:
         for entry, channel in zip(entries, channels, strict=True):
-            todo: list[tuple[Entry, Item]] = []
-            for line in ledger.pending():
-                if line.backend != channel.name:
-                    continue
-                found = by_id.get(line.items[0]) if line.items else None
-                if found is None:
-                    warnings.append(
-                        f"{channel.name}: {line.key} is unfinished ({line.state}) but its item "
-                        "is not published any more; left as it is"
-                    )
-                    continue
-                todo.append((line, found))
-            picked = select(entry, published, *_history(ledger, channel.name), config=config)
-            warnings += picked.warnings
-            for item in picked.items:  # the claim: these items are this run's to post
-                line = Entry(
-                    key=post_key(channel.name, item.id),
-                    state="claimed",
-                    items=(item.id,),
-                    newest=item.date.isoformat() if item.date else "",
-                    backend=channel.name,
-                    at=now.isoformat(),
-                    subject=item.title,
-                )
-                ledger.append(line)
-                todo.append((line, item))
+            todo = _todo(ledger, entry, channel, published, now, config, warnings)
             if not todo:
                 continue
             try:
@@ -192,6 +152,71 @@ def run_announce(
                     errors.append(f"{line.key}: {outcome.note}")
                     break  # the next post would most likely fail the same way
     return AnnounceRun(tuple(outcomes), tuple(warnings), tuple(errors))
+
+
+def list_announcements(
+    config: Config,
+    published: Sequence[Item],
+    now: datetime,
+    entries: Sequence[AnnounceConfig],
+    *,
+    preview: bool,
+) -> AnnounceRun:
+    """What each channel would post (and, ``preview``, the outbox files); nothing recorded."""
+    current = Ledger(config.root / LEDGER)
+    outcomes: list[Outcome] = []
+    warnings: list[str] = []
+    for entry in entries:
+        picked = select(entry, published, *_history(current, entry.channel), config=config)
+        warnings += picked.warnings
+        for item in picked.items:
+            post = _offline_post(entry, item, config, now)
+            paths = _write_preview(config, post) if preview else ()
+            action = Action.PREVIEWED if preview else Action.WOULD_POST
+            outcomes.append(
+                Outcome(entry.channel, entry.kind, item, action, post.text, paths=paths)
+            )
+    return AnnounceRun(tuple(outcomes), tuple(warnings))
+
+
+def _todo(
+    ledger: Ledger,
+    entry: AnnounceConfig,
+    channel: Channel,
+    published: Sequence[Item],
+    now: datetime,
+    config: Config,
+    warnings: list[str],
+) -> list[tuple[Entry, Item]]:
+    """The channel's unfinished lines, then its new items, claimed here (under the lock)."""
+    by_id = {i.id: i for i in published}
+    todo: list[tuple[Entry, Item]] = []
+    for line in ledger.pending():
+        if line.backend != channel.name:
+            continue
+        found = by_id.get(line.items[0]) if line.items else None
+        if found is None:
+            warnings.append(
+                f"{channel.name}: {line.key} is unfinished ({line.state}) but its item "
+                "is not published any more; left as it is"
+            )
+            continue
+        todo.append((line, found))
+    picked = select(entry, published, *_history(ledger, channel.name), config=config)
+    warnings += picked.warnings
+    for item in picked.items:  # the claim: these items are this run's to post
+        line = Entry(
+            key=post_key(channel.name, item.id),
+            state="claimed",
+            items=(item.id,),
+            newest=item.date.isoformat() if item.date else "",
+            backend=channel.name,
+            at=now.isoformat(),
+            subject=item.title,
+        )
+        ledger.append(line)
+        todo.append((line, item))
+    return todo
 
 
 def _offline_post(entry: AnnounceConfig, item: Item, config: Config, now: datetime) -> Post:
@@ -328,25 +353,23 @@ def run_test(
         else:
             test_entry = replace(entry, visibility="direct")
         channel = make_channel(test_entry, config, session=session, now=now, sleep=sleep)
-        item = items[0]
-        try:
-            progress(f"posting a test of {item.source} to {channel.name} ({channel.kind})")
-            channel.connect()
-            post = channel.compose(item)
-            post = replace(post, key=f"test/{post.key}/{now.isoformat()}")
-            posted = channel.publish(post)
-            outcomes.append(
-                Outcome(
-                    channel.name,
-                    channel.kind,
-                    item,
-                    Action.TESTED,
-                    post.text,
-                    posted.id,
-                    posted.url,
-                )
-            )
-        except DeliveryError as exc:
-            errors.append(f"{channel.name}: test: {exc}")
-            outcomes.append(Outcome(channel.name, channel.kind, item, Action.FAILED, note=str(exc)))
+        outcome = _test_one(channel, items[0], now, progress)
+        outcomes.append(outcome)
+        if outcome.action is Action.FAILED:
+            errors.append(f"{channel.name}: test: {outcome.note}")
     return AnnounceRun(tuple(outcomes), tuple(warnings), tuple(errors))
+
+
+def _test_one(channel: Channel, item: Item, now: datetime, progress: Progress) -> Outcome:
+    """Post ``item`` once to the channel's test destination, under a key of its own."""
+    try:
+        progress(f"posting a test of {item.source} to {channel.name} ({channel.kind})")
+        channel.connect()
+        post = channel.compose(item)
+        post = replace(post, key=f"test/{post.key}/{now.isoformat()}")
+        posted = channel.publish(post)
+    except DeliveryError as exc:
+        return Outcome(channel.name, channel.kind, item, Action.FAILED, note=str(exc))
+    return Outcome(
+        channel.name, channel.kind, item, Action.TESTED, post.text, posted.id, posted.url
+    )

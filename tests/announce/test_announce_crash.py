@@ -90,7 +90,8 @@ def test_discord_killed_while_the_request_is_on_its_way_posts_at_most_once(
 
 
 URLS = [
-    f"https://commons.example/essays/{s}/" for s in ("first-steps", "open-decisions", "small-groups")
+    f"https://commons.example/essays/{s}/"
+    for s in ("first-steps", "open-decisions", "small-groups")
 ]
 
 

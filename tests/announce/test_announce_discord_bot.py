@@ -20,7 +20,8 @@ from tests.announce.conftest import (
 from tests.contract.discord_server import DiscordServer
 
 URLS = [
-    f"https://commons.example/essays/{s}/" for s in ("first-steps", "open-decisions", "small-groups")
+    f"https://commons.example/essays/{s}/"
+    for s in ("first-steps", "open-decisions", "small-groups")
 ]
 
 
@@ -37,10 +38,14 @@ def test_a_lost_answer_is_found_in_the_channel_and_recorded_with_its_id(
     assert result.exit_code == 0, result.stderr
     assert "answer was lost" not in result.stderr and "unconfirmed" not in result.stderr
     assert _posted_urls(discord_bot) == URLS
-    sent = {line["items"][0]: line["remote_id"] for line in ledger(config) if line["state"] == "sent"}
+    sent = {
+        line["items"][0]: line["remote_id"] for line in ledger(config) if line["state"] == "sent"
+    }
     assert sent[IDS[0]] == discord_bot.messages[0]["id"]  # the real id, found in the channel
     searches = [r for r in discord_bot.requests if r.path == "/api/v10/channels/42/messages"]
-    assert searches and all(r.headers["Authorization"] == f"Bot {DISCORD_BOT_TOKEN}" for r in searches)
+    assert searches and all(
+        r.headers["Authorization"] == f"Bot {DISCORD_BOT_TOKEN}" for r in searches
+    )
     assert dict(searches[-1].query)["limit"] == "100"
 
 
@@ -94,7 +99,9 @@ def test_a_message_of_the_webhook_linking_the_item_is_the_post(
     assert again.exit_code == 0, again.stderr
     assert "healed" in again.stderr or "found already posted" in again.stdout + again.stderr
     assert _posted_urls(discord_bot) == URLS[1:]
-    sent = {line["items"][0]: line["remote_id"] for line in ledger(config) if line["state"] == "sent"}
+    sent = {
+        line["items"][0]: line["remote_id"] for line in ledger(config) if line["state"] == "sent"
+    }
     assert sent[IDS[0]] == made["id"]
 
 

@@ -193,6 +193,10 @@ class ApiClient:
             raise _Retryable(
                 f"connection failed ({type(exc).__name__})", applied=not refused
             ) from None
+        return self._answer(resp, what, ok)
+
+    def _answer(self, resp: requests.Response, what: str, ok: Sequence[int]) -> Any:
+        """The parsed JSON of an answer, or the error it stands for."""
         self.last_headers = resp.headers
         after = exhausted_wait(resp.headers, time.time())
         self._ready_at = time.time() + min(after, self.max_wait) if after else 0.0
@@ -223,7 +227,6 @@ class ApiClient:
                 f"{self.service}: {what} answered HTTP {code} with malformed JSON; "
                 "nothing recorded as sent, the next run checks the service again"
             ) from None
-
 
     def _wait_for_budget(self) -> None:
         """Sleep until the budget the last answer emptied resets (no 429 provoked)."""
