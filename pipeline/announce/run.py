@@ -30,6 +30,7 @@ import requests
 from pipeline.announce.channels import Channel, Post, Posted, Unconfirmed, make_channel
 from pipeline.announce.channels.base import post_key
 from pipeline.announce.compose import select
+from pipeline.announce.media import Pictures
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
 from pipeline.model import Item
@@ -38,6 +39,7 @@ from pipeline.newsletter.errors import DeliveryError
 from pipeline.newsletter.ledger import Entry, Ledger
 from pipeline.support.announce_config import LEDGER, AnnounceConfig
 from pipeline.support.output import write_if_changed
+from pipeline.support.siteroot import content_folder
 
 Progress = Callable[[str], None]
 
@@ -115,14 +117,20 @@ def run_announce(
     sleep: Callable[[float], None] = time.sleep,
     lock_timeout: float = 600.0,
     progress: Progress = _quiet,
+    content: Path | None = None,
 ) -> AnnounceRun:
-    """List, preview (``outbox/announce/``) or post the announcements of new items."""
+    """List, preview (``outbox/announce/``) or post the announcements of new items;
+    ``content`` is the content folder items' local images are read from."""
     entries = channels_of(config, names)
     if not send:
         return list_announcements(config, published, now, entries, preview=preview)
     session = session or requests.Session()
+    pictures = _pictures(config, content, session)
     # secrets first: a missing one is a config error before the lock file or any claim exists
-    channels = [make_channel(e, config, session=session, now=now, sleep=sleep) for e in entries]
+    channels = [
+        make_channel(e, config, session=session, now=now, sleep=sleep, pictures=pictures)
+        for e in entries
+    ]
     outcomes: list[Outcome] = []
     warnings: list[str] = []
     errors: list[str] = []
@@ -146,12 +154,16 @@ def run_announce(
             for line, item in todo:
                 outcome = _announce_one(ledger, channel, line, item, now, progress)
                 outcomes.append(outcome)
-                if outcome.action is Action.UNCONFIRMED:
+                if outcome.action in (Action.UNCONFIRMED, Action.POSTED) and outcome.note:
                     warnings.append(f"{line.key}: {outcome.note}")
                 if outcome.action is Action.FAILED:
                     errors.append(f"{line.key}: {outcome.note}")
                     break  # the next post would most likely fail the same way
     return AnnounceRun(tuple(outcomes), tuple(warnings), tuple(errors))
+
+
+def _pictures(config: Config, content: Path | None, session: requests.Session) -> Pictures:
+    return Pictures(content_folder(config.root, config.content.folder, content), session)
 
 
 def list_announcements(
@@ -284,7 +296,7 @@ def _announce_one(
         ledger.append(line.advance("sending", now))
         progress(f"posting {item.source} to {channel.name}")
         posted = channel.publish(post)
-        return done(Action.POSTED, posted, post)
+        return done(Action.POSTED, posted, post, posted.note)
     except Unconfirmed as exc:
         return done(Action.UNCONFIRMED, None, post, str(exc))
     except DeliveryError as exc:
@@ -323,12 +335,14 @@ def run_test(
     session: requests.Session | None = None,
     sleep: Callable[[float], None] = time.sleep,
     progress: Progress = _quiet,
+    content: Path | None = None,
 ) -> AnnounceRun:
     """Post each channel's next announcement (or, with nothing new, its newest) to a private
     test destination, recording nothing: Discord through ``test_webhook_env``; Mastodon as a
     ``direct`` post (only the account sees it). Bluesky has no private posts: use a test
     account as a second channel."""
     session = session or requests.Session()
+    pictures = _pictures(config, content, session)
     current = Ledger(config.root / LEDGER)
     outcomes: list[Outcome] = []
     warnings: list[str] = []
@@ -352,7 +366,9 @@ def run_test(
             )
         else:
             test_entry = replace(entry, visibility="direct")
-        channel = make_channel(test_entry, config, session=session, now=now, sleep=sleep)
+        channel = make_channel(
+            test_entry, config, session=session, now=now, sleep=sleep, pictures=pictures
+        )
         outcome = _test_one(channel, items[0], now, progress)
         outcomes.append(outcome)
         if outcome.action is Action.FAILED:

@@ -128,18 +128,21 @@ class ApiClient:
         *,
         params: Sequence[tuple[str, str]] | Mapping[str, str] | None = None,
         json: Any = None,
-        data: Mapping[str, str] | None = None,
+        data: Mapping[str, str] | bytes | None = None,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
         headers: Mapping[str, str] | None = None,
         ok: Sequence[int] = (200, 201, 202, 204),
         recheck: Callable[[], Any] | None = None,
     ) -> Any:
-        """Perform a call and return its parsed JSON (None for an empty body)."""
+        """Perform a call and return its parsed JSON (None for an empty body). ``data`` is a
+        form or raw bytes; ``files`` (name → file name, bytes, type) makes it multipart."""
         url = self.url(path)
         what = f"{method} {urlsplit(url).path}"
         attempt = 0
         while True:
             try:
-                return self._once(method, url, what, params, json, data, headers, ok)
+                body = {"params": params, "json": json, "data": data, "files": files}
+                return self._once(method, url, what, body, headers, ok)
             except _Retryable as exc:
                 if attempt >= self.retries:
                     raise DeliveryError(
@@ -164,9 +167,7 @@ class ApiClient:
         method: str,
         url: str,
         what: str,
-        params: Any,
-        json: Any,
-        data: Mapping[str, str] | None,
+        body: Mapping[str, Any],
         headers: Mapping[str, str] | None,
         ok: Sequence[int],
     ) -> Any:
@@ -175,9 +176,7 @@ class ApiClient:
             resp = self.session.request(
                 method,
                 url,
-                params=params,
-                json=json,
-                data=data,
+                **body,
                 headers={**self._headers, **(headers or {})},
                 timeout=self.timeout,
                 allow_redirects=False,
