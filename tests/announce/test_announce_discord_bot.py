@@ -3,12 +3,14 @@ channel's latest messages (``GET /channels/{id}/messages``) before anything is r
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from tests.announce.conftest import (
     DISCORD_BOT_TOKEN,
+    DISCORD_TOKEN,
     IDS,
     assert_no_secret,
     cli,
@@ -18,6 +20,7 @@ from tests.announce.conftest import (
     states,
 )
 from tests.contract.discord_server import DiscordServer
+from tests.contract.fakehttp import Request, Response, json_response
 
 URLS = [
     f"https://commons.example/essays/{s}/"
@@ -153,3 +156,34 @@ def test_a_bad_bot_token_variable_or_channel_id_is_a_config_error(tmp_path: Path
     assert result.exit_code == 3
     assert "bot_token_env: expected an environment variable name ending in TOKEN" in result.stderr
     assert "channel_id: expected a Discord channel id (digits), got 'news'" in result.stderr
+
+
+def test_the_bot_token_never_shows_when_the_server_echoes_it(
+    tmp_path: Path, discord_bot: DiscordServer
+) -> None:
+    def echo(req: Request) -> Response:
+        said = req.headers.get("Authorization", "")
+        body = {"message": f"401: Unauthorized {said} {json.dumps(said)}", "code": 0}
+        return json_response(401, body)
+
+    discord_bot.fault("respond", "GET", path="/api/v10/channels/.*", body=echo)
+    config = site(tmp_path, discord_channel())
+    result = cli(config, "--send", "--format", "json")
+    assert result.exit_code == 1 and "HTTP 401" in result.stderr
+    assert DISCORD_BOT_TOKEN not in result.stdout + result.stderr
+    assert_no_secret(result.stdout, result.stderr, folder=config.parent)
+
+
+def test_a_test_post_goes_to_the_test_webhook_without_the_bot(
+    tmp_path: Path, discord_bot: DiscordServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    test_channel = DiscordServer(DISCORD_TOKEN[::-1]).start()  # a channel the bot cannot see
+    try:
+        test_channel.hook_channel = "77"
+        monkeypatch.setenv("DISCORD_TEST_WEBHOOK_URL", test_channel.webhook_url)
+        result = cli(site(tmp_path, discord_channel(channel_id="42")), "--test")
+    finally:
+        test_channel.stop()
+    assert result.exit_code == 0, result.stderr
+    assert len(test_channel.messages) == 1 and discord_bot.messages == []
+    assert not any("/channels/" in r.path for r in test_channel.requests + discord_bot.requests)
