@@ -64,14 +64,22 @@ def test_a_5xx_is_looked_up_then_retried_only_when_not_posted(
     assert set(states(config, "discord").values()) == {"sent"}
 
 
-def test_a_malformed_answer_is_looked_up_not_posted_again(
-    tmp_path: Path, discord_bot: DiscordServer
+@pytest.mark.parametrize("answer", ["malformed", "no-id"])
+def test_a_broken_answer_is_looked_up_not_posted_again(
+    tmp_path: Path, discord_bot: DiscordServer, answer: str
 ) -> None:
     config = site(tmp_path, discord_channel())
-    discord_bot.fault("malformed", "POST", after=True)
+    if answer == "malformed":
+        discord_bot.fault("malformed", "POST", after=True)
+    else:
+        discord_bot.fault("json", "POST", after=True, body=(200, {"type": 0}))
     result = cli(config, "--send")
     assert result.exit_code == 0, result.stderr
     assert _posted_urls(discord_bot) == URLS
+    sent = {
+        line["items"][0]: line["remote_id"] for line in ledger(config) if line["state"] == "sent"
+    }
+    assert sent[IDS[0]] == discord_bot.messages[0]["id"] and "unconfirmed" not in result.stderr
 
 
 def test_a_person_linking_the_item_is_not_mistaken_for_the_post(

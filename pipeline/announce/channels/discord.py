@@ -236,14 +236,18 @@ class DiscordChannel:
                 recheck=lost,
             )
         except MalformedAnswer:
-            found = lost()
-            if found is None:  # a 2xx without a message, and none in the channel: not made
-                raise DeliveryError(
-                    "Discord answered the post with malformed JSON and the message is not in "
-                    "the channel; the next run posts it"
-                ) from None
-            return found
-        return data if isinstance(data, Posted) else self._posted(data)
+            data = None
+        if isinstance(data, Posted):
+            return data
+        if isinstance(data, dict) and _MESSAGE_ID.fullmatch(str(data.get("id", ""))):
+            return Posted(str(data["id"]))
+        found = lost()  # a 200 without a message: look for it (or, without a bot, raise)
+        if found is None:
+            raise DeliveryError(
+                "Discord answered the post without a message, and none is in the channel; "
+                "the next run posts it"
+            )
+        return found
 
     def _posted(self, data: Any) -> Posted:
         if not isinstance(data, dict) or not _MESSAGE_ID.fullmatch(str(data.get("id", ""))):
