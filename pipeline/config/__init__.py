@@ -162,6 +162,12 @@ class NewsletterConfig:
     listmonk_lists: list[int] = field(default_factory=list)
     ghost_newsletter: str = "default-newsletter"
     """Ghost: the slug of the newsletter a digest is emailed to."""
+    ghost_email_only: bool = False
+    """Ghost: send the digest as an email-only post (``email_only``): emailed to the
+    newsletter, never shown on the site (its status becomes ``sent``)."""
+    ghost_email_segment: str = "all"
+    """Ghost: which of the newsletter's members get it, an NQL member filter (``all``,
+    ``status:free``, ``status:-free``, ``label:<slug>``), passed as ``email_segment``."""
     schedule: str = "0 8 * * 1"
     """Cron line of the scheduled digest workflow (weekly by default)."""
     api_timeout: float = 30.0
@@ -405,6 +411,8 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
     backends = ("outbox", "smtp", "buttondown", "listmonk", "ghost", "substack")
     if cfg.newsletter.backend not in backends:
         bad("newsletter", "backend", f"expected one of {', '.join(backends)}")
+    if not re.fullmatch(r"[A-Za-z0-9_:.,+\-\[\]' ]{1,500}", cfg.newsletter.ghost_email_segment):
+        bad("newsletter", "ghost_email_segment", "expected an NQL member filter, e.g. status:free")
     if cfg.newsletter.smtp_tls not in ("none", "starttls", "ssl"):
         bad("newsletter", "smtp_tls", "expected none, starttls or ssl")
     if cfg.newsletter.api_timeout <= 0:
