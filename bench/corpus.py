@@ -329,14 +329,14 @@ def gitbook_space(posts: list[Post]) -> dict[str, str]:
     return files
 
 
-def _stamp(root: Path) -> dict[str, object]:
+def stamp_of(root: Path) -> dict[str, object]:
     try:
         return dict(json.loads((root / "corpus.json").read_text(encoding="utf-8")))
     except (OSError, ValueError):
         return {}
 
 
-def _same(stamp: dict[str, object], n: int, seed: int, shape: Shape) -> bool:
+def matches(stamp: dict[str, object], n: int, seed: int, shape: Shape) -> bool:
     return (stamp.get("version"), stamp.get("posts"), stamp.get("seed"), stamp.get("shape")) == (
         GENERATOR_VERSION,
         n,
@@ -359,7 +359,7 @@ def add_hugo_site(root: Path, mode: str, site: BenchSite = SITE) -> None:
         else hugosite.full_toml(site.base_url, site.title, site.timezone, site.language)
     )
     hugosite.write_site(root / hugosite.FOLDER[mode], mode, content, posts, config)
-    stamp = _stamp(root)
+    stamp = stamp_of(root)
     stamp["hugo"] = sorted({*stamp.get("hugo", []), mode})  # type: ignore[misc]
     (root / "corpus.json").write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
 
@@ -403,19 +403,19 @@ def generate(
     (root / "corpus.json").write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
     for mode in hugo:
         add_hugo_site(root, mode, site)
-    return _stamp(root)
+    return stamp_of(root)
 
 
 def ensure(
     root: Path, n: int, seed: int = 0, shape: Shape = DEFAULT, hugo: tuple[str, ...] = ()
 ) -> dict[str, object]:
     """Generate unless ``root`` already holds this exact corpus; add missing Hugo sites."""
-    if not _same(_stamp(root), n, seed, shape):
+    if not matches(stamp_of(root), n, seed, shape):
         return generate(root, n, seed, shape, hugo)
     for mode in hugo:
-        if mode not in _stamp(root).get("hugo", []):  # type: ignore[operator]
+        if mode not in stamp_of(root).get("hugo", []):  # type: ignore[operator]
             add_hugo_site(root, mode)
-    return _stamp(root)
+    return stamp_of(root)
 
 
 def main(argv: list[str] | None = None) -> None:
