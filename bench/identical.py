@@ -13,8 +13,9 @@ default 300) and, with ``--bundled``, also the repository's own example site (``
 
 The two output trees are compared file by file: files only in one, and files whose bytes
 differ, are listed. The build manifest (``.publish-manifest.json``) is left out of that and
-reported on its own, key by key: its ``fingerprint`` includes the hash of the package's code,
-so it differs between two revisions by design, and so do the outputs' recorded ``mtimes``.
+reported on its own, key by key: its ``fingerprint`` covers the package's code and the output
+folder, so it differs between any two builds here by design, and so do the outputs' recorded
+``files.mtimes``.
 Exit 0 when every output file is identical,
 1 when one differs, 2 when a build failed.
 """
