@@ -195,6 +195,9 @@ class Run:
     """Output files created or modified by this run (publish only)."""
     search: str | None = None
     """The search index after this run (publish only): indexed, kept, none or failed."""
+    cpu_seconds: float = 0.0
+    """User + system CPU time of the child and every descendant it waited for (wait4): less
+    sensitive than wall time to other work on the machine, so a shape's cost reads off it."""
     log: str = ""
 
 
@@ -223,6 +226,7 @@ def measure(step: str, rnd: int, cmd: list[str], cwd: Path, log: Path) -> Run:
         max(usage.ru_maxrss, sampler.peak_hwm_kib),
         sampler.peak_pss_kib,
         log=str(log.relative_to(REPO)),
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
     )
 
 
@@ -356,8 +360,8 @@ def run_size(n: int, shape: Shape, opts: Options) -> list[Run]:
         extra += "" if run.search is None else f", search {run.search}"
         print(
             f"  round {run.round} {run.step:9} {run.seconds:8.2f} s  "
-            f"{run.maxrss_kib / 1024:7.0f} MiB max proc  {run.tree_peak_kib / 1024:7.0f} MiB "
-            f"tree{extra}{mark}",
+            f"(CPU {run.cpu_seconds:6.2f} s) {run.maxrss_kib / 1024:7.0f} MiB max proc  "
+            f"{run.tree_peak_kib / 1024:7.0f} MiB tree{extra}{mark}",
             file=sys.stderr,
         )
         if run.exit_code != 0 and sum(r.exit_code != 0 for r in runs) == 1:
@@ -428,6 +432,9 @@ class Row:
     files_written: int | None = None
     search: str | None = None
     """The search index after the step's runs (each distinct state, in round order)."""
+    cpu: float | None = None
+    """Median CPU seconds (user + system, the whole process tree)."""
+    cpu_ratio: float | None = None
     failures: int = 0
     runs: int = 0
     notes: list[str] = field(default_factory=list)
@@ -436,6 +443,7 @@ class Row:
 def summarise(n: int, shape: str, runs: list[Run], hugo_site: str) -> list[Row]:
     rows: list[Row] = []
     hugo_median: float | None = None
+    hugo_cpu: float | None = None
     for step in STEPS:
         mine = [r for r in runs if r.step == step]
         if not mine:
@@ -448,8 +456,9 @@ def summarise(n: int, shape: str, runs: list[Run], hugo_site: str) -> list[Row]:
             continue
         secs = [r.seconds for r in ok]
         med = statistics.median(secs)
+        cpu = statistics.median(r.cpu_seconds for r in ok)
         if step == "hugo":
-            hugo_median = med
+            hugo_median, hugo_cpu = med, cpu
         written = [r.files_written for r in ok if r.files_written is not None]
         states = list(dict.fromkeys(r.search for r in ok if r.search is not None))
         rows.append(
@@ -467,6 +476,8 @@ def summarise(n: int, shape: str, runs: list[Run], hugo_site: str) -> list[Row]:
                 ms_per_post=med / n * 1000,
                 files_written=max(written) if written else None,
                 search="/".join(states) if states else None,
+                cpu=cpu,
+                cpu_ratio=cpu / hugo_cpu if hugo_cpu else None,
                 failures=failures,
                 runs=len(mine),
             )
@@ -476,23 +487,26 @@ def summarise(n: int, shape: str, runs: list[Run], hugo_site: str) -> list[Row]:
 
 def markdown(rows: list[Row]) -> str:
     head = (
-        "| Posts | Shape | Build | Median s (min–max) | × Hugo | Peak RSS, largest process (MiB) "
-        "| Peak PSS, process tree (MiB) | ms / post | Files written | Search index |"
+        "| Posts | Shape | Build | Median s (min–max) | × Hugo | CPU s (× Hugo) "
+        "| Peak RSS, largest process (MiB) | Peak PSS, process tree (MiB) | ms / post "
+        "| Files written | Search index |"
     )
-    lines = [head, "|" + "---|" * 10]
+    lines = [head, "|" + "---|" * 11]
     for r in rows:
         if r.median is None:
             lines.append(
                 f"| {r.posts:,} | {r.shape} | {r.label} | failed {r.failures}/{r.runs} "
-                "| | | | | | |"
+                "| | | | | | | |"
             )
             continue
         fail = f" ({r.failures} failed)" if r.failures else ""
         ratio = "1.00" if r.step == "hugo" else (f"{r.ratio:.2f}" if r.ratio else "–")
         files = "–" if r.files_written is None else f"{r.files_written:,}"
+        cpu = "–" if r.cpu is None else f"{r.cpu:.2f}"
+        cpu += f" ({r.cpu_ratio:.2f})" if r.cpu_ratio and r.step != "hugo" else ""
         lines.append(
             f"| {r.posts:,} | {r.shape} | {r.label} | {r.median:.2f} ({r.low:.2f}–{r.high:.2f})"
-            f"{fail} | {ratio} | {r.maxrss_mib:,.0f} | {r.tree_mib:,.0f} "
+            f"{fail} | {ratio} | {cpu} | {r.maxrss_mib:,.0f} | {r.tree_mib:,.0f} "
             f"| {r.ms_per_post:.2f} | {files} | {r.search or '–'} |"
         )
     return "\n".join(lines)

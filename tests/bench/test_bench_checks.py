@@ -125,7 +125,8 @@ def test_search_state_of_real_builds(tmp_path: Path, runner: CliRunner) -> None:
 
 
 def _run(step: str, seconds: float, search: str | None = None) -> object:
-    return bench_build.Run(step, 1, seconds, 0, 1024, 2048, None if step == "hugo" else 5, search)
+    files = None if step == "hugo" else 5
+    return bench_build.Run(step, 1, seconds, 0, 1024, 2048, files, search, cpu_seconds=seconds * 2)
 
 
 def test_table_has_a_row_per_shape_and_step_with_its_ratio_and_search() -> None:
@@ -140,7 +141,7 @@ def test_table_has_a_row_per_shape_and_step_with_its_ratio_and_search() -> None:
     table = bench_build.markdown(rows).splitlines()
     assert "| Shape |" in table[0] and "| Search index |" in table[0]
     assert table[2].startswith("| 300 | default | Hugo (full site) | 2.00")
-    assert "| 0.50 |" in table[3] and table[3].endswith("| indexed |")
+    assert "| 0.50 | 2.00 (0.50) |" in table[3] and table[3].endswith("| indexed |")
     assert (
         table[5].startswith("| 300 | long | publish build, cold | 3.00") and "| 0.75 |" in table[5]
     )
