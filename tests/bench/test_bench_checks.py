@@ -106,12 +106,12 @@ def test_search_state_of_real_builds(tmp_path: Path, runner: CliRunner) -> None:
     out, log = tmp_path / "out", tmp_path / "step.log"
 
     def step(config: str, target: Path, warning: str = "") -> str:
-        before = bench_build._snapshot(target)
+        before = bench_build.snapshot(target)
         args = ["build", "--content", str(tmp_path / "content"), "--config", str(tmp_path / config)]
         result = runner.invoke(main, [*args, "--out", str(target)])
         assert result.exit_code == 0, result.output
         log.write_text(result.stderr + warning, encoding="utf-8")
-        return str(bench_build.search_state(target, before, bench_build._snapshot(target), log))
+        return str(bench_build.search_state(target, before, bench_build.snapshot(target), log))
 
     assert step("publish.toml", out) == "indexed"
     assert step("publish.toml", out) == "kept"
