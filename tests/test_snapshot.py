@@ -17,8 +17,8 @@ from pipeline.build.snapshot import BASE, DELTA, DELTA_LIMIT, rendered_site
 from pipeline.build.state import fingerprint
 from pipeline.config import load_config
 from pipeline.model import Item, Site
+from tests.build.test_incremental import _Payload, age, build, edit, tree
 from tests.conftest import copy_fixture
-from tests.test_incremental import _Payload, age, build, edit, tree
 
 
 def _load(site: Path, cache: Path, use_snapshot: bool = True) -> tuple[Site, bool]:
