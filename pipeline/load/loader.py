@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,118 +52,146 @@ def load_site(
     id ledger), but nothing across files is checked: :mod:`pipeline.build.snapshot` checks that.
     ``walked`` is :func:`walk_markdown`'s answer when the caller has it already.
     """
-    root = content_dir
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
-    tz = ZoneInfo(cfg.site.timezone)
-    gitbook = gitbook_mode(cfg, root)
+    gitbook = gitbook_mode(cfg, content_dir)
     if gitbook and only is not None:
         raise ValueError("a GitBook space is loaded whole: SUMMARY.md orders every page")
-    cache: LoadStore = store if store is not None else NoStore()
-    order: list[tuple[str, str]] = []
-    hits: dict[str, Record] = {}
-    jobs: list[_ReadJob] = []
-    present: list[str] = []
-    files = walk_markdown(root, own_folders(cfg, root)) if walked is None else iter(walked)
+    context = LoadContext(cfg, content_dir, ZoneInfo(cfg.site.timezone), strict, gitbook, media)
+    run = _Run(context, store if store is not None else NoStore())
+    files = walk_markdown(content_dir, own_folders(cfg, content_dir)) if walked is None else walked
     try:
-        for source, full in files:
-            if gitbook and source == cfg.content.summary:
-                continue  # the table of contents, read by pipeline.load.summary; not a page
-            present.append(source)
-            if only is not None and source not in only:
-                continue
-            order.append((source, full))
-            record = cache.get(source, full)
-            if record is not None:
-                hits[source] = record
-                continue
-            jobs.append((root, source, full, cfg.content.max_file_bytes, cache.known_text(source)))
-        docs: dict[str, RawDoc] = {}
-        digests: dict[str, str] = {}
-        built: dict[str, _Built] = {}
-        context = LoadContext(cfg, root, tz, strict, gitbook, media)
-        for job, read in zip(jobs, _read_all(jobs, context), strict=True):
-            source, full = job[1], job[2]
-            if read.problem is not None:
-                problems.append(read.problem)
-                continue
-            digests[source] = read.digest
-            if read.built is not None:
-                built[source] = read.built
-                continue
-            if read.doc is None:  # the text of the cached record: only the stat changed
-                record = cache.get_by_text(source, full, read.digest)
-                if record is not None:
-                    hits[source] = record
-                    continue
-                read = _read_one((*job[:4], None))
-            if read.doc is not None:
-                docs[source] = read.doc
-            elif read.problem is not None:
-                problems.append(read.problem)
-        ledger_path = root / cfg.content.id_ledger
+        run.read(files, only)
+        ledger_path = content_dir / cfg.content.id_ledger
         try:
             ledger = IdLedger(ledger_path)
         except ValueError as exc:
             raise ContentError([Problem(str(ledger_path), 1, "id ledger", str(exc))]) from None
-        existing = set(docs) | set(hits) | set(built)
+        items = run.assemble(ledger, only)
+        if gitbook:
+            items = run.apply_summary(items)
+        if only is None:
+            _check_unique(items, run.lines_of, run.problems)
+        if run.problems:
+            raise ContentError(
+                [shown(content_dir, p) for p in run.problems],
+                [shown(content_dir, w) for w in run.warnings],
+            )
+        run.cache.save(run.present)
+    finally:
+        run.cache.close()
+    if write_ledger:
+        ledger.save()
+    return Site(tuple(items), tuple(_merge([shown(content_dir, w) for w in run.warnings])))
+
+
+class _Run:
+    """One load: what was found of each file (a cache record, a read document, an item
+    validated in a worker, or a problem), then the items in walk order."""
+
+    def __init__(self, context: LoadContext, cache: LoadStore) -> None:
+        self.context = context
+        self.cache = cache
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.order: list[tuple[str, str]] = []
+        self.present: list[str] = []
+        self.hits: dict[str, Record] = {}
+        self.docs: dict[str, RawDoc] = {}
+        self.digests: dict[str, str] = {}
+        self.built: dict[str, _Built] = {}
+        self.lines_of: dict[str, Mapping[str, int]] = {}
+
+    def read(self, files: Iterable[tuple[str, str]], only: Collection[str] | None) -> None:
+        """Each file from the cache, else read (and, where no id ledger is needed, validated)
+        by the workers."""
+        c, cache = self.context, self.cache
+        jobs: list[_ReadJob] = []
+        for source, full in files:
+            if c.gitbook and source == c.cfg.content.summary:
+                continue  # the table of contents, read by pipeline.load.summary; not a page
+            self.present.append(source)
+            if only is not None and source not in only:
+                continue
+            self.order.append((source, full))
+            record = cache.get(source, full)
+            if record is not None:
+                self.hits[source] = record
+                continue
+            known = cache.known_text(source)
+            jobs.append((c.root, source, full, c.cfg.content.max_file_bytes, known))
+        for job, read in zip(jobs, _read_all(jobs, c), strict=True):
+            source, full = job[1], job[2]
+            if read.problem is not None:
+                self.problems.append(read.problem)
+                continue
+            self.digests[source] = read.digest
+            if read.built is not None:
+                self.built[source] = read.built
+                continue
+            if read.doc is None:  # the text of the cached record: only the stat changed
+                record = cache.get_by_text(source, full, read.digest)
+                if record is not None:
+                    self.hits[source] = record
+                    continue
+                read = _read_one((*job[:4], None))
+            self._keep(source, read)
+
+    def _keep(self, source: str, read: _Read) -> None:
+        if read.doc is not None:
+            self.docs[source], self.digests[source] = read.doc, read.digest
+        elif read.problem is not None:
+            self.problems.append(read.problem)
+
+    def assemble(self, ledger: IdLedger, only: Collection[str] | None) -> list[Item]:
+        """The items in walk order: cached, validated in a worker, or validated here (those
+        the id ledger names, in order, and those whose remote media must be probed)."""
+        c = self.context
+        existing = set(self.docs) | set(self.hits) | set(self.built)
         if only is not None:
-            existing.update(s for s in present if s not in only)
+            existing.update(s for s in self.present if s not in only)
         items: list[Item] = []
-        lines_of: dict[str, Mapping[str, int]] = {}
-        for source, full in order:
-            record = hits.get(source)
+        for source, full in self.order:
+            record = self.hits.get(source)
             if record is not None and record.ledger:
                 cached = record.item
                 if ledger.assign(source, cached.title, cached.slug, existing) != cached.id:
                     record = None  # the ledger was edited: load the file afresh
-                    read = _read_one((root, source, full, cfg.content.max_file_bytes, None))
-                    if read.doc is not None:
-                        docs[source], digests[source] = read.doc, read.digest
-                    elif read.problem is not None:
-                        problems.append(read.problem)
+                    job = (c.root, source, full, c.cfg.content.max_file_bytes, None)
+                    self._keep(source, _read_one(job))
             if record is not None:
                 items.append(record.item)
-                warnings.extend(record.warnings)
-                lines_of[source] = record.lines
+                self.warnings.extend(record.warnings)
+                self.lines_of[source] = record.lines
                 continue
-            done = built.get(source)
+            done = self.built.get(source)
             if done is None:
-                doc = docs.get(source)
+                doc = self.docs.get(source)
                 if doc is None:
                     continue
-                done = _build(context, doc, ledger, existing)
-            problems.extend(done.problems)
-            warnings.extend(done.warnings)
-            lines_of[source] = done.lines
+                done = _build(c, doc, ledger, existing)
+            self.problems.extend(done.problems)
+            self.warnings.extend(done.warnings)
+            self.lines_of[source] = done.lines
             if done.item is not None:
                 items.append(done.item)
-                cache.put(source, full, digests[source], done.record)
-        if gitbook:
-            from pipeline.load.summary import apply_summary
+                self.cache.put(source, full, self.digests[source], done.record)
+        return items
 
-            try:
-                items, more_warnings = apply_summary(cfg, root, items, tz)
-                warnings.extend(more_warnings)
-                items = [i.evolve(digest=content_digest(i)) for i in items]
-            except ContentError as exc:  # a malformed dates file, no table of contents
-                where = {"dates": cfg.content.dates_file, "summary": cfg.content.summary}
-                problems.extend(
-                    Problem(where.get(p.field, p.path), p.line, p.field, p.message)
-                    for p in exc.problems
-                )
-        if only is None:
-            _check_unique(items, lines_of, problems)
-        if problems:
-            raise ContentError(
-                [shown(root, p) for p in problems], [shown(root, w) for w in warnings]
+    def apply_summary(self, items: list[Item]) -> list[Item]:
+        """GitBook mode: titles, order and dates from SUMMARY.md and the dates file."""
+        from pipeline.load.summary import apply_summary
+
+        c = self.context
+        try:
+            items, more_warnings = apply_summary(c.cfg, c.root, items, c.tz)
+        except ContentError as exc:  # a malformed dates file, no table of contents
+            where = {"dates": c.cfg.content.dates_file, "summary": c.cfg.content.summary}
+            self.problems.extend(
+                Problem(where.get(p.field, p.path), p.line, p.field, p.message)
+                for p in exc.problems
             )
-        cache.save(present)
-    finally:
-        cache.close()
-    if write_ledger:
-        ledger.save()
-    return Site(tuple(items), tuple(_merge([shown(root, w) for w in warnings])))
+            return items
+        self.warnings.extend(more_warnings)
+        return [i.evolve(digest=content_digest(i)) for i in items]
 
 
 _ReadJob = tuple[Path, str, str, int, "str | None"]
