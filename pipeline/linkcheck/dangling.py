@@ -12,6 +12,7 @@ Same-page anchors and our own absolute URLs are left to ``publish links``: this 
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from pipeline.linkcheck.results import BROKEN, Outcome
 from pipeline.load.loader import reload_body, shown
 from pipeline.model import Item, LinkRef, Site
 from pipeline.render.markdown import PageContext, scan
+from pipeline.support.text import nfc
 
 
 @dataclass
@@ -56,13 +58,21 @@ def dangling_links(cfg: Config, content_dir: Path, items: Sequence[Item]) -> lis
         toc=cfg.content.summary,
     )
     found: list[Problem] = []
+    # a link's status depends on its folder, its target and whether a page links it, not on
+    # which file of the folder: 110,000 links of 10,000 posts are ~20,000 checks, not 110,000
+    status: dict[tuple[str, str, str, bool], bool] = {}
     for item in items:
-        broken = {
-            target
-            for kind, target in item.local_links
-            if checker.check(LinkRef(item.source, item.body_line, target, "", kind)).status
-            == BROKEN
-        }
+        folder = posixpath.dirname(item.source)
+        from_page = nfc(item.source) not in checker.unpublished and item.source != checker.toc
+        broken = set()
+        for kind, target in item.local_links:
+            key = (folder, kind, target, from_page)
+            bad = status.get(key)
+            if bad is None:
+                ref = LinkRef(item.source, item.body_line, target, "", kind)
+                bad = status[key] = checker.check(ref).status == BROKEN
+            if bad:
+                broken.add(target)
         if broken:
             found.extend(_where(cfg, content_dir, checker, item, broken))
     return [shown(content_dir, p) for p in found]
