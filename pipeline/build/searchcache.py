@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
@@ -160,8 +161,9 @@ class SearchCache:
         except sqlite3.Error:
             pass
 
-    def last(self) -> tuple[str, list[tuple[str, str, str]]] | None:
-        """The index last written: its state and each page's (url, key, sha)."""
+    def last(self) -> tuple[str, list[tuple[str, str, str]], dict[str, list[int]]] | None:
+        """The index last written: its state, each page's (url, key, sha) and the size and
+        mtime of each of its files."""
         if self.db is None:
             return None
         try:
@@ -169,12 +171,15 @@ class SearchCache:
             if row is None:
                 return None
             value = json.loads(row[0])
-            return str(value["state"]), [(str(u), str(k), str(s)) for u, k, s in value["pages"]]
+            pages = [(str(u), str(k), str(s)) for u, k, s in value["pages"]]
+            return str(value["state"]), pages, dict(value["files"])
         except (sqlite3.Error, ValueError, TypeError, KeyError):
             return None
 
-    def record(self, state: str, pages: Sequence[tuple[str, str, str]]) -> None:
-        value = json.dumps({"state": state, "pages": [list(p) for p in pages]})
+    def record(
+        self, state: str, pages: Sequence[tuple[str, str, str]], files: dict[str, list[int]]
+    ) -> None:
+        value = json.dumps({"state": state, "pages": [list(p) for p in pages], "files": files})
         self._write("INSERT OR REPLACE INTO state1 VALUES (1, ?)", [(value,)])
 
     def _write(self, sql: str, rows: Sequence[tuple[str, ...]]) -> None:
@@ -306,8 +311,23 @@ def _rewrite(
             if path not in kept and path.is_file():
                 path.unlink()
     state = _state([s for _, _, s in record])
-    cache.record(state, record)
+    cache.record(state, record, _stamps(folder))
     cache.keep_only([p.key for p in pages])
+
+
+def _stamps(folder: Path) -> dict[str, list[int]]:
+    """Size and mtime of every file of the index."""
+    found: dict[str, list[int]] = {}
+    for sub in ("", "words/", "docs/"):
+        try:
+            entries = list(os.scandir(folder / sub))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_file():
+                st = entry.stat()
+                found[sub + entry.name] = [st.st_size, st.st_mtime_ns]
+    return found
 
 
 def _update(
@@ -317,7 +337,9 @@ def _update(
     last = cache.last()
     if last is None:
         return False
-    state, before = last
+    state, before, stamps = last
+    if _stamps(folder) != stamps:
+        return False  # a file was changed, added or removed since: not what the cache knows
     try:
         docs, keys, written_state = parse_manifest((folder / MANIFEST).read_bytes())
     except (OSError, BadIndexFile):
@@ -326,8 +348,6 @@ def _update(
         return False
     if any(p.url != url for p, (url, _, _) in zip(pages, before, strict=True)):
         return False  # pages added or removed: their numbers shift
-    if not all((folder / shard_path(k)).is_file() for k in keys):
-        return False
     changed = [n for n, p in enumerate(pages) if p.key != before[n][1]]
     if not changed:
         return True
@@ -370,6 +390,6 @@ def _update(
     ]
     state = _state([s for _, _, s in record])
     write_if_changed(folder / MANIFEST, manifest_bytes(len(pages), files, state))
-    cache.record(state, record)
+    cache.record(state, record, _stamps(folder))
     cache.forget([before[n][1] for n in changed if before[n][1] not in {p.key for p in pages}])
     return True
