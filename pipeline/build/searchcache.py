@@ -22,6 +22,7 @@ warning.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -37,6 +38,8 @@ from pipeline.build.state import code_digest
 from pipeline.config import Config
 from pipeline.model import Item, Site
 from pipeline.support.output import write_if_changed
+from pipeline.support.parallel import pool_size
+from pipeline.support.workers import process_pool
 from pipeline.syndication.pages import page_path
 from pipeline.syndication.search import wanted
 from pipeline.syndication.search.index import (
@@ -91,7 +94,7 @@ class Located:
 
 def _encode(weights: Mapping[str, int]) -> str:
     """``word weight word weight …`` (words hold no space)."""
-    return " ".join(f"{w} {n}" for w, n in sorted(weights.items()))
+    return " ".join(f"{w} {n}" for w, n in weights.items())
 
 
 def _decode(text: str) -> dict[str, int]:
@@ -130,18 +133,33 @@ class SearchCache:
 
     def get(self, keys: Sequence[str]) -> dict[str, Entry]:
         out: dict[str, Entry] = {}
-        if self.db is None or not keys:
+        if self.db is None:
             return out
-        marks = ",".join("?" * len(keys))
         try:
-            rows = self.db.execute(
-                f"SELECT key, sha, summary, words FROM words1 WHERE key IN ({marks})", keys
-            ).fetchall()
-            for key, sha, summary, words in rows:
-                out[key] = Entry(sha, PageWords(summary, _decode(words)))
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                sql = f"SELECT key, sha, summary, words FROM words1 WHERE key IN ({marks})"
+                for key, sha, summary, words in self.db.execute(sql, chunk):
+                    out[key] = Entry(sha, PageWords(summary, _decode(words)))
         except (sqlite3.Error, ValueError, TypeError, AttributeError):
             return {}  # not what this code writes: every page is analysed again
         return out
+
+    def missing(self, keys: Sequence[str]) -> set[str]:
+        """Which of ``keys`` the cache does not hold (without reading their words)."""
+        found: set[str] = set()
+        if self.db is None:
+            return set(keys)
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                sql = f"SELECT key FROM words1 WHERE key IN ({marks})"
+                found.update(k for (k,) in self.db.execute(sql, chunk))
+        except sqlite3.Error:
+            return set(keys)
+        return set(keys) - found
 
     def put(self, rows: Sequence[tuple[str, str, str, str]]) -> None:
         self._write("INSERT OR REPLACE INTO words1 VALUES (?,?,?,?)", rows)
@@ -223,8 +241,7 @@ def refresh_search(
     folder = out_dir / FOLDER
     _remove_pagefind(out_dir)
     if not wanted(cfg):
-        if (folder / MANIFEST).is_file():
-            shutil.rmtree(folder)  # search was turned off
+        _remove_index(folder)  # search was turned off
         return []
     pages = [Located(url, item, _key(url, item)) for url, item in indexed_pages(cfg, site, now)]
     cache = SearchCache(cache_dir)
@@ -238,6 +255,15 @@ def refresh_search(
     return []
 
 
+def _remove_index(folder: Path) -> None:
+    """The index's files and folders (a page of the site may live under ``search/`` too)."""
+    for sub in ("words", "docs"):
+        shutil.rmtree(folder / sub, ignore_errors=True)
+    (folder / MANIFEST).unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # only when empty
+
+
 def _remove_pagefind(out_dir: Path) -> None:
     """The Pagefind index earlier versions wrote (see the README: replaced by our own)."""
     old = out_dir / "pagefind"
@@ -249,36 +275,92 @@ class _NoHtml(RuntimeError):
     """The render cache no longer has a page's HTML."""
 
 
+_Job = tuple[str, str, str, str | None, str, str, str]
+"""What a worker needs to analyse a page: key, url, title, description, section, and its
+render-cache key or (when it has none) its HTML."""
+_Row = tuple[str, str, str, str]
+"""A cache row: key, sha, summary, encoded words."""
+
+_WORKER: dict[str, RenderCache] = {}
+
+
+def _job(page: Located) -> _Job:
+    item = page.item
+    source = ("key:" + item.html_key) if item.html_key else ("html:" + item.html)
+    return (page.key, page.url, item.title, item.description, item.section, source, item.source)
+
+
+def _init_worker(cache_dir: Path | None) -> None:
+    if cache_dir is not None:
+        _WORKER["render"] = RenderCache(cache_dir)
+
+
+def _analyse_jobs(jobs: Sequence[_Job]) -> list[_Row]:
+    """Analyse pages (in a worker, or in this process): their HTML read from the render
+    cache a chunk at a time."""
+    render = _WORKER.get("render")
+    lazy = [src[4:] for *_, src, _ in jobs if src.startswith("key:")]
+    stored = render.get_html(lazy) if render is not None and lazy else {}
+    rows: list[_Row] = []
+    for key, url, title, description, section, src, source in jobs:
+        html = stored.get(src[4:]) if src.startswith("key:") else src[5:]
+        if html is None:
+            raise _NoHtml(f"the render cache lost the HTML of {source}")
+        words = analyse(SearchPage(url, title, description, section, html))
+        encoded = _encode(words.weights)
+        row = (url, title, words.summary, section)
+        rows.append((key, _sha(row, encoded), words.summary, encoded))
+    return rows
+
+
+def _chunks(jobs: Sequence[_Job]) -> Iterator[Sequence[_Job]]:
+    for start in range(0, len(jobs), _CHUNK):
+        yield jobs[start : start + _CHUNK]
+
+
+def _fill(pages: Sequence[Located], cache: SearchCache, cache_dir: Path | None) -> None:
+    """Analyse the pages the cache does not have, on both cores when there are many."""
+    missing = cache.missing([p.key for p in pages])
+    jobs = [_job(p) for p in pages if p.key in missing]
+    workers = pool_size(len(jobs))
+    if workers > 1:
+        with process_pool(workers, initializer=_init_worker, initargs=(cache_dir,)) as pool:
+            for rows in pool.map(_analyse_jobs, _chunks(jobs)):
+                cache.put(rows)
+    else:
+        _init_worker(cache_dir)
+        try:
+            for chunk in _chunks(jobs):
+                cache.put(_analyse_jobs(chunk))
+        finally:
+            render = _WORKER.pop("render", None)
+            if render is not None:
+                render.close()
+
+
 def _analysed(
     pages: Sequence[Located], cache: SearchCache, cache_dir: Path | None
 ) -> Iterator[tuple[Located, Entry]]:
-    """Each page's words, in order: from the cache, else analysed (and cached), a chunk at a
-    time so memory holds one chunk's HTML."""
-    render = RenderCache(cache_dir) if cache_dir is not None else None
-    try:
-        for start in range(0, len(pages), _CHUNK):
-            chunk = pages[start : start + _CHUNK]
-            known = cache.get([p.key for p in chunk])
-            todo = [p for p in chunk if p.key not in known]
-            lazy = [p.item.html_key for p in todo if p.item.html_key]
-            stored = render.get_html(lazy) if render is not None and lazy else {}
-            rows = []
-            for p in todo:
-                html = stored.get(p.item.html_key) if p.item.html_key else p.item.html
-                if html is None:
-                    raise _NoHtml(f"the render cache lost the HTML of {p.item.source}")
-                page = SearchPage(p.url, p.item.title, p.item.description, p.item.section, html)
-                words = analyse(page)
-                encoded = _encode(words.weights)
-                sha = _sha(_row(p, words), encoded)
-                known[p.key] = Entry(sha, words)
-                rows.append((p.key, sha, words.summary, encoded))
-            cache.put(rows)
-            for p in chunk:
-                yield p, known[p.key]
-    finally:
-        if render is not None:
-            render.close()
+    """Each page's words, in order, a chunk at a time so memory holds one chunk's words:
+    from the cache (filled first, see :func:`_fill`), or analysed here when there is no
+    cache to keep them in."""
+    if cache.db is not None:
+        _fill(pages, cache, cache_dir)
+    for start in range(0, len(pages), _CHUNK):
+        chunk = pages[start : start + _CHUNK]
+        known = cache.get([p.key for p in chunk])
+        todo = [p for p in chunk if p.key not in known]
+        if todo:  # no cache (or one that cannot be written): analysed in this process
+            _init_worker(cache_dir)
+            try:
+                for key, sha, summary, encoded in _analyse_jobs([_job(p) for p in todo]):
+                    known[key] = Entry(sha, PageWords(summary, _decode(encoded)))
+            finally:
+                render = _WORKER.pop("render", None)
+                if render is not None:
+                    render.close()
+        for p in chunk:
+            yield p, known[p.key]
 
 
 def _row(page: Located, words: PageWords) -> Doc:
@@ -351,6 +433,8 @@ def _update(
     changed = [n for n, p in enumerate(pages) if p.key != before[n][1]]
     if not changed:
         return True
+    if len(changed) > max(_CHUNK, len(pages) // 20):
+        return False  # most pages changed (a new version of publish): cheaper made whole
     old = cache.get([before[n][1] for n in changed])
     if len(old) != len(changed):
         return False

@@ -45,7 +45,7 @@ class ThemeConfig:
     per_page: int = 20
     """Items per page of a section, tag or archive list."""
     search: bool = True
-    """A search box, and a Pagefind index of the pages built after each build that changed one."""
+    """A search box, and the index it reads (``search/``), updated after each build."""
 
 
 _COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")

@@ -224,8 +224,10 @@ def _search(driver: Any, url: str, query: str) -> list[str]:
     box.clear()
     box.send_keys(query)
     WebDriverWait(driver, 20).until(
-        lambda d: d.find_element("id", "search-status").text
-        and d.find_element("id", "search-status").get_attribute("data-query") == query
+        lambda d: (
+            d.find_element("id", "search-status").text
+            and d.find_element("id", "search-status").get_attribute("data-query") == query
+        )
     )
     links = driver.find_elements("css selector", "#search-results a")
     return [link.get_attribute("href") for link in links]
@@ -297,9 +299,13 @@ def test_search_results_by_keyboard(greetings: Path, driver: Any) -> None:
         driver.set_window_size(1280, 900)
         _search(driver, base + "essays/e2/", "greetings")
         box = driver.find_element("id", "search-input")
-        assert box.get_attribute("aria-label") or driver.find_element(
-            "css selector", "label[for=search-input]"
-        ).get_attribute("textContent") == "Search this site"
+        assert (
+            box.get_attribute("aria-label")
+            or driver.find_element("css selector", "label[for=search-input]").get_attribute(
+                "textContent"
+            )
+            == "Search this site"
+        )
         assert driver.find_element("id", "search-status").get_attribute("role") == "status"
         box.send_keys(Keys.ARROW_DOWN)
         focused = driver.switch_to.active_element
