@@ -248,7 +248,7 @@ def refresh_search(
     try:
         if not _update(folder, pages, cache, cache_dir):
             _rewrite(folder, pages, cache, cache_dir)
-    except (OSError, _NoHtml) as exc:
+    except (OSError, RuntimeError) as exc:  # _NoHtml, or a worker that died
         return [f"warning: search index not updated: {exc}"]
     finally:
         cache.close()

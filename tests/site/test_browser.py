@@ -292,6 +292,28 @@ def test_search_folds_accents_and_case(greetings: Path, driver: Any) -> None:
         assert console_errors(driver) == []
 
 
+def test_the_search_box_folds_words_as_the_index_does(greetings: Path, driver: Any) -> None:
+    """search.js and pipeline/syndication/search/tokens.py, on text meant to set them apart."""
+    from pipeline.syndication.search.index import shard_key
+    from pipeline.syndication.search.tokens import words
+
+    texts = [
+        "Grüße aus KÖLN, naïve café",
+        "ﬁsh ½ x² İstanbul ΣΟΦΟΣ ὈΔΥΣΣΕΎΣ",
+        "e\u0301te\u0301 Ａｂｃ résumé-like_words 12ab",
+        "हिन्दी 中文字 עִבְרִית ạ̀ ℌello",
+        "a " + "z" * 41 + " " + "y" * 40,
+        "emoji 🎉 mixed🎉word",
+    ]
+    with serve(greetings) as base:
+        driver.get(base)
+        for text in texts:
+            got = driver.execute_script(
+                "return document.getElementById('search').searchWords(arguments[0])", text
+            )
+            assert got == [[w, shard_key(w)] for w in words(text)], text
+
+
 def test_search_results_by_keyboard(greetings: Path, driver: Any) -> None:
     from selenium.webdriver.common.keys import Keys
 

@@ -117,8 +117,9 @@ def test_the_index_takes_time_linear_in_the_pages() -> None:
 
 
 def test_hostile_markup_takes_linear_time() -> None:
+    counts("é")  # the character classes are built on first use: not part of what is timed
     for shape in (lambda n: "<a " * n, lambda n: "&" * n + "<" * n, lambda n: "e\u0301" * n):
-        small, large = shape(20_000), shape(40_000)
+        small, large = shape(100_000), shape(200_000)
         for _ in range(8):
             ratio = _best(lambda: counts(html_text(large))) / _best(  # noqa: B023
                 lambda: counts(html_text(small))  # noqa: B023

@@ -168,6 +168,9 @@
   function close() { panel.hidden = true; }
 
   form.hidden = false;
+  form.searchWords = function (text) {  // a query's words and their files (tests use it)
+    return words(text).map(function (w) { return [w, shardKey(w)]; });
+  };
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var first = links()[0];
