@@ -172,23 +172,20 @@ def whole_index(
     """Every file of the index (path under ``search/``, bytes), the manifest last: ``pages``
     sorted by URL, each its page table row and weights; ``state`` is called once they have
     all been read (a digest of them for the manifest)."""
-    shards: dict[str, dict[str, list[int]]] = {}
+    postings: dict[str, list[int]] = {}
     docs: list[Doc] = []
-    key_of: dict[str, str] = {}
     for number, (row, found) in enumerate(pages):
         docs.append(row)
         for word, weight in found.items():
-            key = key_of.get(word)
-            if key is None:
-                key = key_of[word] = shard_key(word)
-            postings = shards.get(key)
-            if postings is None:
-                postings = shards[key] = {}
             at = postings.get(word)
             if at is None:
                 postings[word] = [number, weight]
             else:
                 at += (number, weight)
+    shards: dict[str, dict[str, list[int]]] = {}
+    for word, pairs in postings.items():
+        shards.setdefault(shard_key(word), {})[word] = pairs
+    del postings
     for key in sorted(shards):
         yield shard_path(key), shard_bytes(shards[key])
     for start in range(0, len(docs), PER_FILE):
