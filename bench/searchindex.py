@@ -13,7 +13,8 @@ Then, in a fresh process each (the site loaded from the build's caches first, un
 Each prints the wall and CPU time (its worker processes' included) of
 :func:`pipeline.build.searchcache.refresh_search` alone and its peak memory: the process's
 peak RSS while it ran (the peak is reset just before, through ``/proc/self/clear_refs``), how
-much that is above the RSS before it started (the loaded site), and the largest worker's. A Markdown table on stdout.
+much that is above the RSS before it started (the loaded site), and the largest worker's.
+A Markdown table on stdout.
 """
 
 from __future__ import annotations
