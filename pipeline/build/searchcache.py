@@ -50,19 +50,21 @@ from pipeline.syndication.search.index import (
     Doc,
     PageWords,
     SearchPage,
+    add_postings,
     analyse,
     changed_words,
     docs_bytes,
     docs_path,
+    index_files,
     manifest_bytes,
     parse_docs,
     parse_manifest,
     parse_shard,
+    postings_of,
     shard_bytes,
     shard_key,
     shard_path,
     update_postings,
-    whole_index,
 )
 
 CACHE_FILE = "search.sqlite3"
@@ -118,6 +120,7 @@ class SearchCache:
             try:
                 folder.mkdir(parents=True, exist_ok=True)
                 self.db = sqlite3.connect(path, timeout=60)
+                self.db.execute("PRAGMA journal_mode=WAL")  # two workers write at once
                 self.db.execute("PRAGMA synchronous=OFF")  # a cache: damage costs a cold index
                 for statement in _SCHEMA:
                     self.db.execute(statement)
@@ -214,6 +217,12 @@ class SearchCache:
             self.db.close()
             self.db = None
 
+    def __enter__(self) -> SearchCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def indexed_pages(cfg: Config, site: Site, now: dt.datetime) -> list[tuple[str, Item]]:
     """Every page of the site with an item behind it (the pages the site plan writes for
@@ -281,7 +290,23 @@ render-cache key or (when it has none) its HTML."""
 _Row = tuple[str, str, str, str]
 """A cache row: key, sha, summary, encoded words."""
 
-_WORKER: dict[str, RenderCache] = {}
+
+@dataclass
+class _Worker:
+    """What a process analysing pages keeps open (a worker of the pool, or this process)."""
+
+    render: RenderCache | None = None
+    cache: SearchCache | None = None
+
+    def close(self) -> None:
+        if self.render is not None:
+            self.render.close()
+        if self.cache is not None:
+            self.cache.close()
+        self.render = self.cache = None
+
+
+_WORKER = _Worker()
 
 
 def _job(page: Located) -> _Job:
@@ -292,13 +317,13 @@ def _job(page: Located) -> _Job:
 
 def _init_worker(cache_dir: Path | None) -> None:
     if cache_dir is not None:
-        _WORKER["render"] = RenderCache(cache_dir)
+        _WORKER.render = RenderCache(cache_dir)
+    _WORKER.cache = SearchCache(cache_dir)
 
 
 def _analyse_jobs(jobs: Sequence[_Job]) -> list[_Row]:
-    """Analyse pages (in a worker, or in this process): their HTML read from the render
-    cache a chunk at a time."""
-    render = _WORKER.get("render")
+    """Analyse pages: their HTML read from the render cache a chunk at a time."""
+    render = _WORKER.render
     lazy = [src[4:] for *_, src, _ in jobs if src.startswith("key:")]
     stored = render.get_html(lazy) if render is not None and lazy else {}
     rows: list[_Row] = []
@@ -313,54 +338,64 @@ def _analyse_jobs(jobs: Sequence[_Job]) -> list[_Row]:
     return rows
 
 
-def _chunks(jobs: Sequence[_Job]) -> Iterator[Sequence[_Job]]:
-    for start in range(0, len(jobs), _CHUNK):
-        yield jobs[start : start + _CHUNK]
+def _entries(jobs: Sequence[_Job]) -> list[Entry]:
+    """Each page's words: from the cache, else analysed (and cached)."""
+    cache = _WORKER.cache or SearchCache(None)
+    known = cache.get([job[0] for job in jobs])
+    rows = _analyse_jobs([job for job in jobs if job[0] not in known])
+    cache.put(rows)
+    for key, sha, summary, encoded in rows:
+        known[key] = Entry(sha, PageWords(summary, _decode(encoded)))
+    return [known[job[0]] for job in jobs]
 
 
-def _fill(pages: Sequence[Located], cache: SearchCache, cache_dir: Path | None) -> None:
-    """Analyse the pages the cache does not have, on both cores when there are many."""
-    missing = cache.missing([p.key for p in pages])
-    jobs = [_job(p) for p in pages if p.key in missing]
-    workers = pool_size(len(jobs))
+def _index_chunk(first: int, jobs: Sequence[_Job]) -> tuple[dict[str, list[int]], list[Entry]]:
+    """The postings of pages numbered from ``first``, and their entries without their words
+    (a worker sends back only what the index needs)."""
+    entries = _entries(jobs)
+    postings = postings_of(first, (e.words.weights for e in entries))
+    return postings, [Entry(e.sha, PageWords(e.words.summary, {})) for e in entries]
+
+
+def _chunked(pages: Sequence[Located]) -> Iterator[tuple[int, list[_Job]]]:
+    for start in range(0, len(pages), _CHUNK):
+        yield start, [_job(p) for p in pages[start : start + _CHUNK]]
+
+
+def _whole(
+    pages: Sequence[Located], cache_dir: Path | None
+) -> tuple[dict[str, list[int]], list[Entry]]:
+    """Every page's postings and entry, on both cores when many pages are not cached."""
+    postings: dict[str, list[int]] = {}
+    entries: list[Entry] = []
+    with SearchCache(cache_dir) as cache:
+        workers = pool_size(len(cache.missing([p.key for p in pages])))
     if workers > 1:
         with process_pool(workers, initializer=_init_worker, initargs=(cache_dir,)) as pool:
-            for rows in pool.map(_analyse_jobs, _chunks(jobs)):
-                cache.put(rows)
-    else:
-        _init_worker(cache_dir)
-        try:
-            for chunk in _chunks(jobs):
-                cache.put(_analyse_jobs(chunk))
-        finally:
-            render = _WORKER.pop("render", None)
-            if render is not None:
-                render.close()
+            firsts, chunks = zip(*_chunked(pages), strict=True)
+            for part, done in pool.map(_index_chunk, firsts, chunks):
+                add_postings(postings, part)
+                entries.extend(done)
+        return postings, entries
+    _init_worker(cache_dir)
+    try:
+        for first, jobs in _chunked(pages):
+            part, done = _index_chunk(first, jobs)
+            add_postings(postings, part)
+            entries.extend(done)
+    finally:
+        _WORKER.close()
+    return postings, entries
 
 
-def _analysed(
-    pages: Sequence[Located], cache: SearchCache, cache_dir: Path | None
-) -> Iterator[tuple[Located, Entry]]:
-    """Each page's words, in order, a chunk at a time so memory holds one chunk's words:
-    from the cache (filled first, see :func:`_fill`), or analysed here when there is no
-    cache to keep them in."""
-    if cache.db is not None:
-        _fill(pages, cache, cache_dir)
-    for start in range(0, len(pages), _CHUNK):
-        chunk = pages[start : start + _CHUNK]
-        known = cache.get([p.key for p in chunk])
-        todo = [p for p in chunk if p.key not in known]
-        if todo:  # no cache (or one that cannot be written): analysed in this process
-            _init_worker(cache_dir)
-            try:
-                for key, sha, summary, encoded in _analyse_jobs([_job(p) for p in todo]):
-                    known[key] = Entry(sha, PageWords(summary, _decode(encoded)))
-            finally:
-                render = _WORKER.pop("render", None)
-                if render is not None:
-                    render.close()
-        for p in chunk:
-            yield p, known[p.key]
+def _analysed(pages: Sequence[Located], cache_dir: Path | None) -> dict[str, Entry]:
+    """The entries of a few pages (an edit), by key."""
+    _init_worker(cache_dir)
+    try:
+        entries = _entries([_job(p) for p in pages])
+    finally:
+        _WORKER.close()
+    return {p.key: e for p, e in zip(pages, entries, strict=True)}
 
 
 def _row(page: Located, words: PageWords) -> Doc:
@@ -375,15 +410,11 @@ def _rewrite(
     folder: Path, pages: Sequence[Located], cache: SearchCache, cache_dir: Path | None
 ) -> None:
     """Make the whole index again; write only the files whose bytes differ."""
-    record: list[tuple[str, str, str]] = []
-
-    def rows() -> Iterator[tuple[Doc, Mapping[str, int]]]:
-        for page, entry in _analysed(pages, cache, cache_dir):
-            record.append((page.url, page.key, entry.sha))
-            yield _row(page, entry.words), entry.words.weights
-
+    postings, entries = _whole(pages, cache_dir)
+    docs = [_row(p, e.words) for p, e in zip(pages, entries, strict=True)]
+    state = _state([e.sha for e in entries])
     kept: set[Path] = set()
-    for rel, data in whole_index(rows(), lambda: _state([s for _, _, s in record])):
+    for rel, data in index_files(docs, postings, state):
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         write_if_changed(path, data)
@@ -392,7 +423,7 @@ def _rewrite(
         for path in sorted((folder / sub).glob("*")):
             if path not in kept and path.is_file():
                 path.unlink()
-    state = _state([s for _, _, s in record])
+    record = [(p.url, p.key, e.sha) for p, e in zip(pages, entries, strict=True)]
     cache.record(state, record, _stamps(folder))
     cache.keep_only([p.key for p in pages])
 
@@ -438,7 +469,7 @@ def _update(
     old = cache.get([before[n][1] for n in changed])
     if len(old) != len(changed):
         return False
-    new = {p.key: e for p, e in _analysed([pages[n] for n in changed], cache, cache_dir)}
+    new = _analysed([pages[n] for n in changed], cache_dir)
     by_shard: dict[str, set[str]] = {}
     changes: dict[int, Mapping[str, int]] = {}
     for n in changed:

@@ -161,3 +161,28 @@ def test_a_change_of_a_words_shard_removes_the_emptied_file(site: Path) -> None:
     assert not (out / "search/words/qw.json").exists()
     assert "qw" not in json.loads((out / "search/manifest.json").read_bytes())["files"]
     assert _tree(out) == _cold(site)
+
+
+def test_many_pages_indexed_on_both_cores_give_the_same_bytes(tmp_path: Path) -> None:
+    """Over PARALLEL_THRESHOLD pages not cached: analysed in worker processes, a chunk of
+    page numbers each, merged; the same bytes as the same index made in this process."""
+    (tmp_path / "content/essays").mkdir(parents=True)
+    (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://c.example.org/"\n')
+    words = ["garden", "river", "Grüße", "stone", "light", "bread", "table", "winter"]
+    for i in range(450):
+        body = " ".join(words[(i * k) % len(words)] for k in range(1, 12)) + f" unique{i}"
+        (tmp_path / f"content/essays/p{i:03d}.md").write_text(
+            f"---\ntitle: Post {i}\ndate: 2024-01-01\nid: p{i}\n---\n\n{body}\n", encoding="utf-8"
+        )
+    extra = tmp_path / "content/essays/zz.md"
+    extra.write_text("---\ntitle: Extra\ndate: 2024-01-02\nid: zz\n---\n\nMore.\n")
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    _build(tmp_path, out, cache)  # cold: on both cores
+    extra.unlink()
+    _build(tmp_path, out, cache)  # a page removed: made whole in this process, from the cache
+    assert _tree(out) == _cold(tmp_path)  # cold again: on both cores
+    garden = json.loads((out / "search/words/ga.json").read_bytes())["garden"]
+    having = [i for i in range(450) if any((i * k) % len(words) == 0 for k in range(1, 12))]
+    assert garden[::2] == sorted(_doc(out, f"essays/p{i:03d}/") for i in having)
+    unique = json.loads((out / "search/words/un.json").read_bytes())
+    assert unique["unique449"] == [_doc(out, "essays/p449/"), 1]

@@ -23,7 +23,7 @@ the same bytes. Pure functions: :mod:`pipeline.build.searchcache` decides what t
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from pipeline.syndication.search.tokens import counts, html_text, summary_of
@@ -166,31 +166,50 @@ def parse_manifest(data: bytes) -> tuple[int, list[str], str]:
     return value["docs"], value["files"], value["state"]
 
 
-def whole_index(
-    pages: Iterable[tuple[Doc, Mapping[str, int]]], state: Callable[[], str]
-) -> Iterator[tuple[str, bytes]]:
-    """Every file of the index (path under ``search/``, bytes), the manifest last: ``pages``
-    sorted by URL, each its page table row and weights; ``state`` is called once they have
-    all been read (a digest of them for the manifest)."""
+def postings_of(first: int, weights: Iterable[Mapping[str, int]]) -> dict[str, list[int]]:
+    """Word -> ``[page, weight, page, weight, …]`` of pages numbered from ``first``."""
     postings: dict[str, list[int]] = {}
-    docs: list[Doc] = []
-    for number, (row, found) in enumerate(pages):
-        docs.append(row)
+    for number, found in enumerate(weights, first):
         for word, weight in found.items():
             at = postings.get(word)
             if at is None:
                 postings[word] = [number, weight]
             else:
                 at += (number, weight)
+    return postings
+
+
+def add_postings(into: dict[str, list[int]], later: Mapping[str, list[int]]) -> None:
+    """Append the postings of later pages (a list at a time, not a page at a time)."""
+    for word, pairs in later.items():
+        at = into.get(word)
+        if at is None:
+            into[word] = pairs
+        else:
+            at += pairs
+
+
+def index_files(
+    docs: Sequence[Doc], postings: dict[str, list[int]], state: str
+) -> Iterator[tuple[str, bytes]]:
+    """Every file of the index (path under ``search/``, bytes), the manifest last: ``docs``
+    sorted by URL, ``postings`` of those page numbers (emptied as its files are made)."""
     shards: dict[str, dict[str, list[int]]] = {}
-    for word, pairs in postings.items():
-        shards.setdefault(shard_key(word), {})[word] = pairs
-    del postings
-    for key in sorted(shards):
-        yield shard_path(key), shard_bytes(shards[key])
+    for word in list(postings):
+        shards.setdefault(shard_key(word), {})[word] = postings.pop(word)
+    keys = sorted(shards)
+    for key in keys:
+        yield shard_path(key), shard_bytes(shards.pop(key))
     for start in range(0, len(docs), PER_FILE):
         yield docs_path(start // PER_FILE), docs_bytes(docs[start : start + PER_FILE])
-    yield MANIFEST, manifest_bytes(len(docs), shards, state())
+    yield MANIFEST, manifest_bytes(len(docs), keys, state)
+
+
+def whole_index(pages: Sequence[tuple[Doc, Mapping[str, int]]], state: str) -> dict[str, bytes]:
+    """Every file of the index of ``pages`` (each its page table row and weights, sorted by
+    URL), by path under ``search/``."""
+    postings = postings_of(0, (weights for _, weights in pages))
+    return dict(index_files([row for row, _ in pages], postings, state))
 
 
 def changed_words(old: Mapping[str, int], new: Mapping[str, int]) -> set[str]:
