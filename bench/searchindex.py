@@ -8,7 +8,8 @@ For each size the corpus of ``bench/corpus.py`` is generated (or reused) under
 Then, in a fresh process each (the site loaded from the build's caches first, untimed):
 
 - cold: the search cache and ``search/`` removed, the whole index made;
-- edit: one post's body changed (a different word each round), the index updated.
+- edit: one post's body changed (a different word each round), the index updated;
+- add: a post added (page numbers shift: the whole index is made again from the cache).
 
 Each prints the wall and CPU time (its worker processes' included) of
 :func:`pipeline.build.searchcache.refresh_search` alone and its peak memory: the process's
@@ -102,13 +103,18 @@ def run_size(n: int, rounds: int) -> list[tuple[str, dict[str, float]]]:
     rows = []
     post = root / "content" / corpus.post_relpath(2)
     original = post.read_text(encoding="utf-8")
+    added = post.with_name("added-post.md")
     try:
         for r in range(rounds):
             rows.append(("cold", _child(root, out, cache, cold=True)))
             post.write_text(original + f"\nA new sentence, edit{r}word.\n", encoding="utf-8")
             rows.append(("edit one post", _child(root, out, cache, cold=False)))
+            added.write_text(original.replace('id: "', 'id: "added-', 1), encoding="utf-8")
+            rows.append(("add one post", _child(root, out, cache, cold=False)))
+            added.unlink()
     finally:
         post.write_text(original, encoding="utf-8")
+        added.unlink(missing_ok=True)
     return rows
 
 
@@ -125,7 +131,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|")
     for n in args.sizes:
         rows = run_size(n, args.rounds)
-        for step in ("cold", "edit one post"):
+        for step in ("cold", "edit one post", "add one post"):
             got = [m for s, m in rows if s == step]
             best = min(got, key=lambda m: m["wall"])
             print(
