@@ -149,21 +149,6 @@ class SearchCache:
             return {}  # not what this code writes: every page is analysed again
         return out
 
-    def missing(self, keys: Sequence[str]) -> set[str]:
-        """Which of ``keys`` the cache does not hold (without reading their words)."""
-        found: set[str] = set()
-        if self.db is None:
-            return set(keys)
-        try:
-            for start in range(0, len(keys), 500):
-                chunk = keys[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                sql = f"SELECT key FROM words1 WHERE key IN ({marks})"
-                found.update(k for (k,) in self.db.execute(sql, chunk))
-        except sqlite3.Error:
-            return set(keys)
-        return set(keys) - found
-
     def put(self, rows: Sequence[tuple[str, str, str, str]]) -> None:
         self._write("INSERT OR REPLACE INTO words1 VALUES (?,?,?,?)", rows)
 
@@ -216,12 +201,6 @@ class SearchCache:
         if self.db is not None:
             self.db.close()
             self.db = None
-
-    def __enter__(self) -> SearchCache:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def indexed_pages(cfg: Config, site: Site, now: dt.datetime) -> list[tuple[str, Item]]:
@@ -365,11 +344,10 @@ def _chunked(pages: Sequence[Located]) -> Iterator[tuple[int, list[_Job]]]:
 def _whole(
     pages: Sequence[Located], cache_dir: Path | None
 ) -> tuple[dict[str, list[int]], list[Entry]]:
-    """Every page's postings and entry, on both cores when many pages are not cached."""
+    """Every page's postings and entry, on both cores when there are many pages."""
     postings: dict[str, list[int]] = {}
     entries: list[Entry] = []
-    with SearchCache(cache_dir) as cache:
-        workers = pool_size(len(cache.missing([p.key for p in pages])))
+    workers = pool_size(len(pages))  # cached pages too: reading them is half the work
     if workers > 1:
         with process_pool(workers, initializer=_init_worker, initargs=(cache_dir,)) as pool:
             firsts, chunks = zip(*_chunked(pages), strict=True)
