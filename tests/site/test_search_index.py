@@ -164,8 +164,9 @@ def test_a_change_of_a_words_shard_removes_the_emptied_file(site: Path) -> None:
 
 
 def test_many_pages_indexed_on_both_cores_give_the_same_bytes(tmp_path: Path) -> None:
-    """Over PARALLEL_THRESHOLD pages not cached: analysed in worker processes, a chunk of
-    page numbers each, merged; the same bytes as the same index made in this process."""
+    """Over PARALLEL_THRESHOLD pages: analysed (or read from the cache) in worker processes,
+    a chunk of page numbers each, merged in order; the same bytes cold or from the cache, and
+    each word lists exactly the pages holding it."""
     (tmp_path / "content/essays").mkdir(parents=True)
     (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://c.example.org/"\n')
     words = ["garden", "river", "Grüße", "stone", "light", "bread", "table", "winter"]
@@ -179,7 +180,7 @@ def test_many_pages_indexed_on_both_cores_give_the_same_bytes(tmp_path: Path) ->
     out, cache = tmp_path / "out", tmp_path / "cache"
     _build(tmp_path, out, cache)  # cold: on both cores
     extra.unlink()
-    _build(tmp_path, out, cache)  # a page removed: made whole in this process, from the cache
+    _build(tmp_path, out, cache)  # a page removed: made whole from the cache
     assert _tree(out) == _cold(tmp_path)  # cold again: on both cores
     garden = json.loads((out / "search/words/ga.json").read_bytes())["garden"]
     having = [i for i in range(450) if any((i * k) % len(words) == 0 for k in range(1, 12))]
