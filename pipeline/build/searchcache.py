@@ -484,5 +484,6 @@ def _update(
     state = _state([s for _, _, s in record])
     write_if_changed(folder / MANIFEST, manifest_bytes(len(pages), files, state))
     cache.record(state, record, _stamps(folder))
-    cache.forget([before[n][1] for n in changed if before[n][1] not in {p.key for p in pages}])
+    current = {p.key for p in pages}
+    cache.forget([before[n][1] for n in changed if before[n][1] not in current])
     return True
