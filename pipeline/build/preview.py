@@ -23,6 +23,7 @@ from pipeline.build.run import build
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError
 from pipeline.model import Item, Site
+from pipeline.support.paths import typed
 
 FAR_FUTURE = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 """The build's "now" under ``--future``: every scheduled item counts as published."""
@@ -82,13 +83,12 @@ class PreviewSite:
                 self.site_dir,
                 now=FAR_FUTURE if self.future else now,
                 cache_dir=self.work / "cache",
-                known_stale=True,
                 adjust=lambda site: self._adjust(site, now, marks),
             )
         except (ContentError, ConfigError) as exc:
-            shown = [str(p) for p in exc.problems]
+            shown = [str(typed(p)) for p in exc.problems]  # the CLI's words
             if isinstance(exc, ContentError):
-                shown += [f"warning: {w}" for w in exc.warnings]
+                shown += [f"warning: {typed(w)}" for w in exc.warnings]
             return Outcome(False, problems=tuple(shown), seconds=time.perf_counter() - started)
         except Exception as exc:  # the server outlives any build: say what went wrong
             from pipeline.support.secrets import redact

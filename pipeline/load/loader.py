@@ -6,9 +6,9 @@ All problems in all files are collected and raised together (``ContentError``), 
 
 from __future__ import annotations
 
-import os
+import dataclasses
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,10 +19,12 @@ from pipeline.errors import ContentError, Problem
 from pipeline.load.digests import body_digest, content_digest
 from pipeline.load.frontmatter import FrontMatterError, split, split_body
 from pipeline.load.ids import IdLedger
-from pipeline.load.item import h1_title, load_doc
+from pipeline.load.item import LoadContext, h1_title, load_doc
 from pipeline.load.record import LoadStore, NoStore, Record, pack, text_digest
 from pipeline.load.walk import RawDoc, own_folders, read_text, walk_markdown
 from pipeline.model import Item, Site
+from pipeline.podcast.episode import needs_probe
+from pipeline.podcast.media import MediaProber
 from pipeline.support.parallel import pool_size
 from pipeline.support.paths import url_error
 from pipeline.support.workers import process_pool
@@ -34,7 +36,7 @@ def load_site(
     *,
     write_ledger: bool = False,
     strict: bool = False,
-    cache_dir: Path | None = None,
+    media: MediaProber | None = None,
     store: LoadStore | None = None,
     only: Collection[str] | None = None,
     walked: Sequence[tuple[str, str]] | None = None,
@@ -43,141 +45,159 @@ def load_site(
 
     With a ``store`` (the build's load cache), a file unchanged since it was last loaded
     comes from it without its body: render with ``body_of=`` :func:`reload_body`.
-    ``cache_dir`` is where remote episode media facts are kept.
+    ``media`` gives the length and type of remote episode files that do not state them (the
+    edge passes one holding its session and cache; files needing it are validated in this
+    process, never in a worker).
     With ``only``, just those sources are loaded; the others still count as present (for the
     id ledger), but nothing across files is checked: :mod:`pipeline.build.snapshot` checks that.
     ``walked`` is :func:`walk_markdown`'s answer when the caller has it already.
     """
-    root = content_dir
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
-    tz = ZoneInfo(cfg.site.timezone)
-    gitbook = gitbook_mode(cfg, root)
+    gitbook = gitbook_mode(cfg, content_dir)
     if gitbook and only is not None:
         raise ValueError("a GitBook space is loaded whole: SUMMARY.md orders every page")
-    cache: LoadStore = store if store is not None else NoStore()
-    order: list[tuple[str, str]] = []
-    hits: dict[str, Record] = {}
-    jobs: list[_ReadJob] = []
-    present: list[str] = []
-    files = walk_markdown(root, own_folders(cfg, root)) if walked is None else iter(walked)
+    context = LoadContext(cfg, content_dir, ZoneInfo(cfg.site.timezone), strict, gitbook, media)
+    run = _Run(context, store if store is not None else NoStore())
+    files = walk_markdown(content_dir, own_folders(cfg, content_dir)) if walked is None else walked
     try:
-        for source, full in files:
-            if gitbook and source == cfg.content.summary:
-                continue  # the table of contents, read by pipeline.load.summary; not a page
-            present.append(source)
-            if only is not None and source not in only:
-                continue
-            order.append((source, full))
-            record = cache.get(source, full)
-            if record is not None:
-                hits[source] = record
-                continue
-            jobs.append((root, source, full, cfg.content.max_file_bytes, cache.known_text(source)))
-        docs: dict[str, RawDoc] = {}
-        digests: dict[str, str] = {}
-        built: dict[str, _Built] = {}
-        context = _LoadContext(cfg, root, tz, strict, cache_dir, gitbook)
-        for job, read in zip(jobs, _read_all(jobs, context), strict=True):
-            source, full = job[1], job[2]
-            if read.problem is not None:
-                problems.append(read.problem)
-                continue
-            digests[source] = read.digest
-            if read.built is not None:
-                built[source] = read.built
-                continue
-            if read.doc is None:  # the text of the cached record: only the stat changed
-                record = cache.get_by_text(source, full, read.digest)
-                if record is not None:
-                    hits[source] = record
-                    continue
-                read = _read_one((*job[:4], None))
-            if read.doc is not None:
-                docs[source] = read.doc
-            elif read.problem is not None:
-                problems.append(read.problem)
-        ledger_path = root / cfg.content.id_ledger
+        run.read(files, only)
+        ledger_path = content_dir / cfg.content.id_ledger
         try:
             ledger = IdLedger(ledger_path)
         except ValueError as exc:
             raise ContentError([Problem(str(ledger_path), 1, "id ledger", str(exc))]) from None
-        existing = set(docs) | set(hits) | set(built)
+        items = run.assemble(ledger, only)
+        if gitbook:
+            items = run.apply_summary(items)
+        if only is None:
+            _check_unique(items, run.lines_of, run.problems)
+        if run.problems:
+            raise ContentError(
+                [shown(content_dir, p) for p in run.problems],
+                [shown(content_dir, w) for w in run.warnings],
+            )
+        run.cache.save(run.present)
+    finally:
+        run.cache.close()
+    if write_ledger:
+        ledger.save()
+    return Site(tuple(items), tuple(_merge([shown(content_dir, w) for w in run.warnings])))
+
+
+class _Run:
+    """One load: what was found of each file (a cache record, a read document, an item
+    validated in a worker, or a problem), then the items in walk order."""
+
+    def __init__(self, context: LoadContext, cache: LoadStore) -> None:
+        self.context = context
+        self.cache = cache
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.order: list[tuple[str, str]] = []
+        self.present: list[str] = []
+        self.hits: dict[str, Record] = {}
+        self.docs: dict[str, RawDoc] = {}
+        self.digests: dict[str, str] = {}
+        self.built: dict[str, _Built] = {}
+        self.lines_of: dict[str, Mapping[str, int]] = {}
+
+    def read(self, files: Iterable[tuple[str, str]], only: Collection[str] | None) -> None:
+        """Each file from the cache, else read (and, where no id ledger is needed, validated)
+        by the workers."""
+        c, cache = self.context, self.cache
+        jobs: list[_ReadJob] = []
+        for source, full in files:
+            if c.gitbook and source == c.cfg.content.summary:
+                continue  # the table of contents, read by pipeline.load.summary; not a page
+            self.present.append(source)
+            if only is not None and source not in only:
+                continue
+            self.order.append((source, full))
+            record = cache.get(source, full)
+            if record is not None:
+                self.hits[source] = record
+                continue
+            known = cache.known_text(source)
+            jobs.append((c.root, source, full, c.cfg.content.max_file_bytes, known))
+        for job, read in zip(jobs, _read_all(jobs, c), strict=True):
+            source, full = job[1], job[2]
+            if read.problem is not None:
+                self.problems.append(read.problem)
+                continue
+            self.digests[source] = read.digest
+            if read.built is not None:
+                self.built[source] = read.built
+                continue
+            if read.doc is None:  # the text of the cached record: only the stat changed
+                record = cache.get_by_text(source, full, read.digest)
+                if record is not None:
+                    self.hits[source] = record
+                    continue
+                read = _read_one((*job[:4], None))
+            self._keep(source, read)
+
+    def _keep(self, source: str, read: _Read) -> None:
+        if read.doc is not None:
+            self.docs[source], self.digests[source] = read.doc, read.digest
+        elif read.problem is not None:
+            self.problems.append(read.problem)
+
+    def assemble(self, ledger: IdLedger, only: Collection[str] | None) -> list[Item]:
+        """The items in walk order: cached, validated in a worker, or validated here (those
+        the id ledger names, in order, and those whose remote media must be probed)."""
+        c = self.context
+        existing = set(self.docs) | set(self.hits) | set(self.built)
         if only is not None:
-            existing.update(s for s in present if s not in only)
+            existing.update(s for s in self.present if s not in only)
         items: list[Item] = []
-        lines_of: dict[str, Mapping[str, int]] = {}
-        for source, full in order:
-            record = hits.get(source)
+        for source, full in self.order:
+            record = self.hits.get(source)
             if record is not None and record.ledger:
                 cached = record.item
                 if ledger.assign(source, cached.title, cached.slug, existing) != cached.id:
                     record = None  # the ledger was edited: load the file afresh
-                    read = _read_one((root, source, full, cfg.content.max_file_bytes, None))
-                    if read.doc is not None:
-                        docs[source], digests[source] = read.doc, read.digest
-                    elif read.problem is not None:
-                        problems.append(read.problem)
+                    job = (c.root, source, full, c.cfg.content.max_file_bytes, None)
+                    self._keep(source, _read_one(job))
             if record is not None:
                 items.append(record.item)
-                warnings.extend(record.warnings)
-                lines_of[source] = record.lines
+                self.warnings.extend(record.warnings)
+                self.lines_of[source] = record.lines
                 continue
-            done = built.get(source)
+            done = self.built.get(source)
             if done is None:
-                doc = docs.get(source)
+                doc = self.docs.get(source)
                 if doc is None:
                     continue
-                done = _build(context, doc, ledger, existing)
-            problems.extend(done.problems)
-            warnings.extend(done.warnings)
-            lines_of[source] = done.lines
+                done = _build(c, doc, ledger, existing)
+            self.problems.extend(done.problems)
+            self.warnings.extend(done.warnings)
+            self.lines_of[source] = done.lines
             if done.item is not None:
                 items.append(done.item)
-                cache.put(source, full, digests[source], done.record)
-        if gitbook:
-            from pipeline.load.summary import apply_summary
+                self.cache.put(source, full, self.digests[source], done.record)
+        return items
 
-            try:
-                items, more_warnings = apply_summary(cfg, root, items, tz)
-                warnings.extend(more_warnings)
-                items = [i.evolve(digest=content_digest(i)) for i in items]
-            except ContentError as exc:  # a malformed dates file, no table of contents
-                where = {"dates": cfg.content.dates_file, "summary": cfg.content.summary}
-                problems.extend(
-                    Problem(where.get(p.field, p.path), p.line, p.field, p.message)
-                    for p in exc.problems
-                )
-        if only is None:
-            _check_unique(items, lines_of, problems)
-        if problems:
-            raise ContentError(
-                [shown(root, p) for p in problems], [shown(root, w) for w in warnings]
+    def apply_summary(self, items: list[Item]) -> list[Item]:
+        """GitBook mode: titles, order and dates from SUMMARY.md and the dates file."""
+        from pipeline.load.summary import apply_summary
+
+        c = self.context
+        try:
+            items, more_warnings = apply_summary(c.cfg, c.root, items, c.tz)
+        except ContentError as exc:  # a malformed dates file, no table of contents
+            where = {"dates": c.cfg.content.dates_file, "summary": c.cfg.content.summary}
+            self.problems.extend(
+                Problem(where.get(p.field, p.path), p.line, p.field, p.message)
+                for p in exc.problems
             )
-        cache.save(present)
-    finally:
-        cache.close()
-    if write_ledger:
-        ledger.save()
-    return Site(tuple(items), tuple(_merge([shown(root, w) for w in warnings])))
+            return items
+        self.warnings.extend(more_warnings)
+        return [i.evolve(digest=content_digest(i)) for i in items]
 
 
 _ReadJob = tuple[Path, str, str, int, "str | None"]
 
 
 """(content root, source, full path, size limit, digest of the text the cache knows)."""
-
-
-@dataclass(frozen=True)
-class _LoadContext:
-    """What validating a file needs besides the file (given to worker processes once)."""
-
-    cfg: Config
-    root: Path
-    tz: ZoneInfo
-    strict: bool
-    cache_dir: Path | None
-    gitbook: bool
 
 
 @dataclass(frozen=True)
@@ -205,34 +225,21 @@ class _Read:
     built: _Built | None = None
 
 
-_CONTEXT: list[_LoadContext] = []
+_CONTEXT: list[LoadContext] = []
 
 
-def _set_context(context: _LoadContext) -> None:
+def _set_context(context: LoadContext) -> None:
     _CONTEXT[:] = [context]
 
 
 def _build(
-    context: _LoadContext, doc: RawDoc, ledger: IdLedger | None, existing: set[str]
+    context: LoadContext, doc: RawDoc, ledger: IdLedger | None, existing: set[str]
 ) -> _Built:
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    c = context
     lines = dict(doc.parsed.lines)
     try:
-        loaded = load_doc(
-            c.cfg,
-            c.root,
-            doc,
-            problems,
-            warnings,
-            c.tz,
-            ledger,
-            existing,
-            c.strict,
-            c.cache_dir,
-            c.gitbook,
-        )
+        loaded = load_doc(context, doc, problems, warnings, ledger, existing)
     except ValueError as exc:  # a value no parser takes, e.g. a URL with a broken [host]
         key = _unparsable_url_key(doc.parsed.meta)
         where = lines.get(key, 1) if key else 1
@@ -246,7 +253,7 @@ def _build(
     if not problems:
         kept = item if item.episode else item.evolve(body="")
         ledger_id = "id" not in doc.parsed.meta
-        record = pack(Record(kept, tuple(warnings), lines, ledger_id), c.root)
+        record = pack(Record(kept, tuple(warnings), lines, ledger_id), context.root)
     return _Built(item, tuple(problems), tuple(warnings), lines, record)
 
 
@@ -280,15 +287,16 @@ def _read_one(job: _ReadJob) -> _Read:
     except FrontMatterError as exc:
         return _Read(source, digest, problem=Problem(source, exc.line, exc.field, exc.message))
     doc = RawDoc(source, parsed)
-    if _CONTEXT and _own_id(parsed.meta):
+    if _CONTEXT and _own_id(parsed.meta) and not needs_probe(parsed.meta):
         return _Read(source, digest, built=_build(_CONTEXT[0], doc, None, set()))
     return _Read(source, digest, doc)
 
 
-def _read_all(jobs: list[_ReadJob], context: _LoadContext) -> list[_Read]:
+def _read_all(jobs: list[_ReadJob], context: LoadContext) -> list[_Read]:
     """Read, split and (where no id ledger is needed) validate every file; on both cores
     when there are many (YAML is the cost)."""
     workers = pool_size(len(jobs))
+    context = dataclasses.replace(context, media=None)  # no network session in a worker
     _set_context(context)
     try:
         if workers < 2:
@@ -317,15 +325,9 @@ def reload_body(cfg: Config, content_dir: Path, source: str, digest: str) -> str
 
 
 def shown(root: Path, problem: Problem) -> Problem:
-    """Name the file as the user would type it: relative to the working folder when inside."""
-    path = root / problem.path
-    try:
-        shown = os.path.relpath(path)
-    except ValueError:
-        shown = str(path)
-    if shown.startswith(".."):
-        shown = str(path)
-    return Problem(shown, problem.line, problem.field, problem.message)
+    """Name the file by its path under ``root`` as the caller gave it (the CLI shows it as the
+    user would type it: :meth:`Problem.as_typed`)."""
+    return Problem(str(root / problem.path), problem.line, problem.field, problem.message)
 
 
 def gitbook_mode(cfg: Config, root: Path) -> bool:

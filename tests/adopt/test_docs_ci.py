@@ -16,7 +16,7 @@ import pytest
 from pipeline import __version__
 from pipeline.authoring.detect import Detected
 from pipeline.authoring.starter import ACTION_REPO, action_ref, plan_init
-from tests.test_workflows import _actionlint, _bin, actionlint  # noqa: F401 (a fixture)
+from tests.ci.test_workflows import _actionlint, _bin, actionlint  # noqa: F401 (a fixture)
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "ci.md"

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from pipeline import __version__
 from pipeline.authoring.starter import ACTION_REPO, action_ref
 from pipeline.cli import main
-from tests.test_workflows import _actionlint, _bin, actionlint  # noqa: F401 (a fixture)
+from tests.ci.test_workflows import _actionlint, _bin, actionlint  # noqa: F401 (a fixture)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "adopt"
 KINDS = ("empty", "gitbook", "hugo", "jekyll", "markdown")

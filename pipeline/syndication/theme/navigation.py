@@ -34,6 +34,12 @@ Resolver = Callable[[str, Mapping[str, str]], tuple[str | None, str]]
 """``load.summary.resolve_target``: a link target -> the page's source (and a note)."""
 
 
+MENU_WHOLE = 300
+"""Menus up to this many entries are shown whole on every page."""
+MENU_WINDOW = 50
+"""Entries either side of the current page in a pruned menu."""
+
+
 @dataclass(frozen=True)
 class NavLink:
     """One entry of the menu or of a breadcrumb trail (``url`` absolute)."""
@@ -65,11 +71,43 @@ class Navigation:
     def menu_digest(self) -> str:
         return hashlib.sha256(repr(self.groups).encode()).hexdigest()
 
+    @functools.cached_property
+    def _places(self) -> dict[str, tuple[int, int]]:
+        """Source -> (group, position in it) of its first menu entry."""
+        out: dict[str, tuple[int, int]] = {}
+        for g, group in enumerate(self.groups):
+            for n, link in enumerate(group.links):
+                if link.source:
+                    out.setdefault(link.source, (g, n))
+        return out
+
+    @functools.cached_property
+    def _size(self) -> int:
+        return sum(len(group.links) for group in self.groups)
+
+    def menu_for(self, source: str) -> tuple[NavGroup, ...]:
+        """The menu as the page of ``source`` shows it: whole up to :data:`MENU_WHOLE` entries;
+        beyond, pruned (as MkDocs Material's ``navigation.prune``), so a page's size does not
+        grow with the site: each other group by its first entry, the page's own group by the
+        :data:`MENU_WINDOW` entries either side of it."""
+        if self._size <= MENU_WHOLE:
+            return self.groups
+        here = self._places.get(source)
+        out = []
+        for g, group in enumerate(self.groups):
+            if here is None or here[0] != g:
+                out.append(NavGroup(group.title, group.links[:1]))
+            else:
+                lo = max(0, here[1] - MENU_WINDOW)
+                out.append(NavGroup(group.title, group.links[lo : here[1] + MENU_WINDOW + 1]))
+        return tuple(out)
+
     def digest_for(self, source: str) -> str:
         """What a page's navigation is made of: the menu, its neighbours, its trail and its
         children (a key for the page's inputs digest, made without hashing per page)."""
         prev, nxt = self.neighbours.get(source, (None, None))
-        parts = [self.menu_digest]
+        menu = self.menu_digest if self._size <= MENU_WHOLE else repr(self.menu_for(source))
+        parts = [menu]
         for near in (prev, nxt):
             parts.append(f"{near.url}\1{near.title}" if near is not None else "")
         for links in (self.trails.get(source, ()), self.children.get(source, ())):

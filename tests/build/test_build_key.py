@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 
-PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
+PACKAGE = Path(__file__).resolve().parents[2] / "pipeline"
 
 
 def _without_id(site: Path) -> Path:

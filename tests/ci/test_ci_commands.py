@@ -1,7 +1,7 @@
 """Run each ``publish`` command line the workflows run, as they run it, on the bundled content.
 
 The command lines are read from ``.github/workflows/*.yml`` (see
-:func:`tests.test_workflows.publish_invocations`), shell variables are filled in the way the
+:func:`tests.ci.test_workflows.publish_invocations`), shell variables are filled in the way the
 runner would (``$RUNNER_TEMP``, ``$BASE_SHA``, ``$TEST_TO``), and each runs through Click's
 ``CliRunner`` in a copy of ``content/`` + ``publish.toml`` that is a git repository, with the
 ``GITHUB_*`` environment of a pull-request run. Markdown output is appended to
@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from tests.test_workflows import Invocation, publish_invocations
+from tests.ci.test_workflows import Invocation, publish_invocations
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 INVOCATIONS = publish_invocations()
 
 

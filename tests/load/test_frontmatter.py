@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from pipeline.load.frontmatter import FrontMatterError, _full_yaml, _simple_yaml
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 KEYS = ["title", "date", "tags", "id", "draft", "yes", "No", "null", "on", "x-y", "_k", "1", "a1"]
 SCALARS = [

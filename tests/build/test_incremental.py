@@ -283,7 +283,7 @@ def test_a_hostile_load_cache_cannot_run_code(site: Path, tmp_path: Path) -> Non
 def _large_site(root: Path, n: int) -> Path:
     """``n`` posts, every tenth an episode: enough for every stage's process pool."""
     root.mkdir(parents=True)
-    shutil.copy(Path(__file__).resolve().parent.parent / "publish.toml", root / "publish.toml")
+    shutil.copy(Path(__file__).resolve().parents[2] / "publish.toml", root / "publish.toml")
     edit(root / "publish.toml", 'image = "podcast/cover.jpg"', 'image = "https://e.org/c.jpg"')
     for i in range(1, n + 1):
         folder = root / "content" / ("episodes" if i % 10 == 0 else "essays")
