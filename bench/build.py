@@ -19,8 +19,8 @@ Each step is timed with ``time.perf_counter`` around the child process, after an
 two ways: the largest single process (ru_maxrss from ``os.wait4``, or VmHWM sampled from
 /proc), and the sampled sum of PSS over the whole process tree (what a process pool really
 costs: a page that forked workers share is counted once, where summed RSS counts it in each).
-Each publish step reports its search index: ``indexed`` (Pagefind ran and wrote
-``pagefind/``), ``kept`` (the index stood), ``none`` (no index: ``--search off``), ``failed``.
+Each publish step reports its search index: ``indexed`` (files of ``search/`` were
+written), ``kept`` (the index stood), ``none`` (no index: ``--search off``), ``failed``.
 The result is a Markdown table of medians on stdout; raw figures go to
 ``bench/.work/results-*.json`` and each run's output to ``bench/.work/logs/``.
 

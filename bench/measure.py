@@ -149,16 +149,16 @@ def written(before: dict[str, int], after: dict[str, int]) -> int:
 
 
 SEARCH_FAILED = "search index not updated"
-"""The build's warning when Pagefind failed (pipeline/syndication/theme/search.py)."""
+"""The build's warning when the index could not be written (pipeline/build/searchcache.py)."""
 
 
 def search_state(out: Path, before: dict[str, int], after: dict[str, int], log: Path) -> str:
-    """What the step did to the search index: ``indexed`` (Pagefind wrote ``pagefind/``),
+    """What the step did to the search index: ``indexed`` (a file of ``search/`` written),
     ``kept``, ``none`` (no index in the output) or ``failed`` (the build's warning)."""
     if SEARCH_FAILED in log.read_text(encoding="utf-8", errors="replace"):
         return "failed"
-    index = os.path.join(out, "pagefind", "")
-    if os.path.join(index, "pagefind.js") not in after:
+    index = os.path.join(out, "search", "")
+    if os.path.join(index, "manifest.json") not in after:
         return "none"
     changed = any(p.startswith(index) and before.get(p) != t for p, t in after.items())
     return "indexed" if changed else "kept"

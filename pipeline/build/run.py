@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipeline.build.feedwrite import save_index
 from pipeline.build.plan import plan_outputs
+from pipeline.build.searchcache import refresh_search
 from pipeline.build.site import HtmlMissing, HtmlSource
 from pipeline.build.snapshot import discard as discard_snapshot
 from pipeline.build.snapshot import rendered_site
@@ -42,7 +43,6 @@ from pipeline.support.output import (
     exclusive_lock,
     remove_strays,
 )
-from pipeline.syndication.theme import search
 
 WRITING_MARKER = ".publish-writing.tmp"
 
@@ -212,7 +212,7 @@ def _build(
             st = (out_dir / rel).stat()
             stamps[rel] = (st.st_size, st.st_mtime_ns, "")
         removed = remove_stale(out_dir, set(previous.files), produced)
-        notes.extend(search.refresh(cfg, out_dir, (*written, *removed)))
+        notes.extend(refresh_search(cfg, out_dir, cache_dir, site, now))
         result = BuildResult(
             items=site.count_published(now),
             pages=len(site.pages()),

@@ -45,7 +45,7 @@ class ThemeConfig:
     per_page: int = 20
     """Items per page of a section, tag or archive list."""
     search: bool = True
-    """A search box, and a Pagefind index of the pages built after each build that changed one."""
+    """A search box, and the index it reads (``search/``), updated after each build."""
     words: dict[str, str] = field(default_factory=dict)
     """The site's own words in place of the shipped translation (``"Previous" = "Back"``):
     keys are the English words listed in docs/site.md."""

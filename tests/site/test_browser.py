@@ -213,28 +213,130 @@ def test_dropping_a_css_file_or_a_template_changes_the_look(tmp_path: Path, driv
     assert after_template == ("rgb(250, 240, 200)", "Our own: Why we gather")
 
 
-def _search(driver: Any, url: str, word: str) -> list[str]:
+def _search(driver: Any, url: str, query: str) -> list[str]:
+    """Type ``query`` into the search box of the page at ``url``; the result links once the
+    box has announced them (its status line)."""
     from selenium.webdriver.support.ui import WebDriverWait
 
-    driver.get(url)
-    box = WebDriverWait(driver, 20).until(
-        lambda d: d.find_elements("css selector", ".pagefind-ui__search-input")
-    )[0]
-    box.send_keys(word)
-    links = WebDriverWait(driver, 20).until(
-        lambda d: d.find_elements("css selector", ".pagefind-ui__result-link")
+    if url:
+        driver.get(url)
+    box = WebDriverWait(driver, 20).until(lambda d: d.find_elements("id", "search-input"))[0]
+    box.clear()
+    box.send_keys(query)
+    WebDriverWait(driver, 20).until(
+        lambda d: (
+            d.find_element("id", "search-status").text
+            and d.find_element("id", "search-status").get_attribute("data-query") == query
+        )
     )
+    links = driver.find_elements("css selector", "#search-results a")
     return [link.get_attribute("href") for link in links]
 
 
 def test_search_finds_a_word_from_an_essays_body(bundled: Path, driver: Any) -> None:
-    assert (bundled / "pagefind/pagefind-ui.js").is_file()
+    assert (bundled / "search/manifest.json").is_file()
     with serve(bundled) as base:
         driver.set_window_size(1280, 900)
-        found = _search(driver, base + "essays/", "applaud")
+        found = _search(driver, base + "essays/", "applaud")  # in the body only
         assert found == [base + "essays/why-we-gather/"]
+        assert driver.find_element("id", "search-status").text == "1 result"
+        summary = driver.find_element("css selector", "#search-results p").text
+        assert summary.startswith("What a small group can do")  # its description
         driver.get(found[0])
         assert driver.find_element("tag name", "h1").text == "Why we gather"
+        assert console_errors(driver) == []
+
+
+def test_search_matches_a_prefix_and_every_word(bundled: Path, driver: Any) -> None:
+    with serve(bundled) as base:
+        driver.set_window_size(1280, 900)
+        assert _search(driver, base, "applau") == [base + "essays/why-we-gather/"]
+        assert _search(driver, "", "crowd applaud") == [base + "essays/why-we-gather/"]
+        assert _search(driver, "", "applaud zyzzyva") == []
+        assert driver.find_element("id", "search-status").text.startswith("No results")
+        assert _search(driver, "", "applaud ") == [base + "essays/why-we-gather/"]
+        assert _search(driver, "", "applau ") == []  # a finished word is not a prefix
+        assert console_errors(driver) == []
+
+
+@pytest.fixture(scope="module")
+def greetings(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("greetings")
+    (root / "content/essays").mkdir(parents=True)
+    (root / "publish.toml").write_text('[site]\nbase_url = "https://c.example.org/"\n')
+    for n, (title, body) in enumerate(
+        [
+            ("Letters", "Viele Grüße aus Köln, and a naïve café."),
+            ("Greetings", "Greetings are the subject here, in plain English."),
+            ("Other", "Nothing about letters at all."),
+        ]
+    ):
+        (root / f"content/essays/e{n}.md").write_text(
+            f"---\ntitle: {title}\ndate: 2025-01-0{n + 1}\nid: e{n}\n---\n\n{body}\n",
+            encoding="utf-8",
+        )
+    result = build(root, root / "out")
+    assert result.exit_code == 0, result.output
+    return root / "out"
+
+
+def test_search_folds_accents_and_case(greetings: Path, driver: Any) -> None:
+    with serve(greetings) as base:
+        driver.set_window_size(1280, 900)
+        letters = [base + "essays/e0/"]
+        assert _search(driver, base, "grusse") == letters
+        for query in ("grüße", "GRÜSSE", "Grüsse koln", "cafe", "naive", "köl"):
+            assert _search(driver, "", query) == letters, query
+        # the title counts more than the text
+        assert _search(driver, "", "letters") == [base + "essays/e0/", base + "essays/e2/"]
+        assert console_errors(driver) == []
+
+
+def test_the_search_box_folds_words_as_the_index_does(greetings: Path, driver: Any) -> None:
+    """search.js and pipeline/syndication/search/tokens.py, on text meant to set them apart."""
+    from pipeline.syndication.search.index import shard_key
+    from pipeline.syndication.search.tokens import words
+
+    texts = [
+        "Grüße aus KÖLN, naïve café",
+        "ﬁsh ½ x² İstanbul ΣΟΦΟΣ ὈΔΥΣΣΕΎΣ",
+        "e\u0301te\u0301 Ａｂｃ résumé-like_words 12ab",
+        "हिन्दी 中文字 עִבְרִית ạ̀ ℌello",
+        "a " + "z" * 41 + " " + "y" * 40,
+        "emoji 🎉 mixed🎉word",
+    ]
+    with serve(greetings) as base:
+        driver.get(base)
+        for text in texts:
+            got = driver.execute_script(
+                "return document.getElementById('search').searchWords(arguments[0])", text
+            )
+            assert got == [[w, shard_key(w)] for w in words(text)], text
+
+
+def test_search_results_by_keyboard(greetings: Path, driver: Any) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    with serve(greetings) as base:
+        driver.set_window_size(1280, 900)
+        _search(driver, base + "essays/e2/", "greetings")
+        box = driver.find_element("id", "search-input")
+        assert (
+            box.get_attribute("aria-label")
+            or driver.find_element("css selector", "label[for=search-input]").get_attribute(
+                "textContent"
+            )
+            == "Search"
+        )
+        assert driver.find_element("id", "search-status").get_attribute("role") == "status"
+        box.send_keys(Keys.ARROW_DOWN)
+        focused = driver.switch_to.active_element
+        assert focused.get_attribute("href") == base + "essays/e1/"
+        focused.send_keys(Keys.ESCAPE)
+        assert not driver.find_element("id", "search-panel").is_displayed()
+        assert driver.switch_to.active_element.get_attribute("id") == "search-input"
+        box.send_keys(Keys.ENTER)  # the first result
+        assert driver.current_url == base + "essays/e1/"
         assert console_errors(driver) == []
 
 

@@ -24,6 +24,7 @@ from pipeline.support.text import nfc
 from pipeline.syndication.common import pages_of, tag_slugs
 from pipeline.syndication.directory import FeedLink
 from pipeline.syndication.pages import page_path
+from pipeline.syndication.search import wanted
 from pipeline.syndication.theme.context import (
     common,
     relative_body,
@@ -40,7 +41,6 @@ from pipeline.syndication.theme.navigation import (
     outline,
     section_title,
 )
-from pipeline.syndication.theme.search import wanted
 from pipeline.syndication.theme.templates import Templates, static_copies
 from pipeline.syndication.theme.webfiles import robots_txt, sitemap_xml
 

@@ -1,15 +1,7 @@
-// The only script of the default theme: the menu button on narrow screens (without it the
-// menu simply stays open above the page) and the search box, when the site has an index.
+// The default theme's script: the menu button on narrow screens (without it the menu simply
+// stays open above the page). The search box is search.js, loaded when [theme] search is on.
 document.documentElement.classList.add("js");
 document.addEventListener("DOMContentLoaded", function () {
-  if (window.PagefindUI && document.getElementById("search")) {
-    // results link to pages under the folder the site is served from, whatever it is
-    var script = document.querySelector('script[src*="pagefind-ui.js"]');
-    var base = script ? new URL("../", script.src).pathname : "/";
-    new PagefindUI({ element: "#search", showImages: false, baseUrl: base });
-    var input = document.querySelector("#search input");
-    if (input) input.setAttribute("aria-label", "Search this site");
-  }
   var button = document.querySelector(".menu-button");
   var menu = document.getElementById("sidebar");
   if (!button || !menu) return;

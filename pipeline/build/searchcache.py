@@ -1,0 +1,489 @@
+"""Keeping the site's search index (``search/``, see :mod:`pipeline.syndication.search.index`)
+up to date after a build, reading as little as it can.
+
+Each page's words and weights are kept in ``search.sqlite3`` of the cache folder, under a key
+of everything they are made from (the item's digest, which covers its HTML, and the code);
+the cache also records, for the index last written, every page's URL, key and a digest of
+what it holds. Then:
+
+- nothing changed: nothing is read or written;
+- pages changed but the set of URLs did not (an edit): only the word files of words whose
+  weight changed are read, updated and written, with the page table files of those pages and
+  the manifest (a few files, not the index);
+- pages were added or removed (page numbers shift), the index on disk is not the one the
+  cache recorded, or there is no cache folder: the whole index is made again, from the cache
+  where a page is unchanged, and only files whose bytes differ are written; files no longer
+  part of it are removed.
+
+Either way the files are the same bytes a build from nothing writes. Each file is replaced
+atomically, the manifest last. A failure leaves the pages standing and is returned as a
+warning.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.build.site import RenderCache
+from pipeline.build.state import code_digest
+from pipeline.config import Config
+from pipeline.model import Item, Site
+from pipeline.support.output import write_if_changed
+from pipeline.support.parallel import pool_size
+from pipeline.support.workers import process_pool
+from pipeline.syndication.pages import page_path
+from pipeline.syndication.search import wanted
+from pipeline.syndication.search.index import (
+    FOLDER,
+    MANIFEST,
+    PER_FILE,
+    BadIndexFile,
+    Doc,
+    PageWords,
+    SearchPage,
+    add_postings,
+    analyse,
+    changed_words,
+    docs_bytes,
+    docs_path,
+    index_files,
+    manifest_bytes,
+    parse_docs,
+    parse_manifest,
+    parse_shard,
+    postings_of,
+    shard_bytes,
+    shard_key,
+    shard_path,
+    update_postings,
+)
+
+CACHE_FILE = "search.sqlite3"
+_CHUNK = 256
+"""Pages read (and analysed) at a time: memory holds one chunk's HTML."""
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS words1 (key TEXT PRIMARY KEY, sha TEXT NOT NULL, "
+    "summary TEXT NOT NULL, words TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS state1 (id INTEGER PRIMARY KEY, state TEXT NOT NULL)",
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One page's words as cached, with a digest of them (see :func:`_sha`)."""
+
+    sha: str
+    words: PageWords
+
+
+@dataclass(frozen=True)
+class Located:
+    """An indexed page: its row of the page table and the cache key of its words."""
+
+    url: str
+    item: Item
+    key: str
+
+
+def _encode(weights: Mapping[str, int]) -> str:
+    """``word weight word weight …`` (words hold no space)."""
+    return " ".join(f"{w} {n}" for w, n in weights.items())
+
+
+def _decode(text: str) -> dict[str, int]:
+    parts = text.split(" ") if text else []
+    return dict(zip(parts[::2], map(int, parts[1::2]), strict=True))
+
+
+def _sha(row: Doc, words: str) -> str:
+    return hashlib.sha256("\0".join((*row, words)).encode()).hexdigest()
+
+
+class SearchCache:
+    """The SQLite file; without a cache folder (or if it cannot be opened) it holds nothing."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.db: sqlite3.Connection | None = None
+        if folder is None:
+            return
+        path = folder / CACHE_FILE
+        for attempt in range(2):
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(path, timeout=60)
+                self.db.execute("PRAGMA journal_mode=WAL")  # two workers write at once
+                self.db.execute("PRAGMA synchronous=OFF")  # a cache: damage costs a cold index
+                for statement in _SCHEMA:
+                    self.db.execute(statement)
+                return
+            except sqlite3.Error:
+                if self.db is not None:
+                    self.db.close()
+                self.db = None
+                if attempt == 0:
+                    path.unlink(missing_ok=True)  # damaged: start again
+            except OSError:
+                return
+
+    def get(self, keys: Sequence[str]) -> dict[str, Entry]:
+        out: dict[str, Entry] = {}
+        if self.db is None:
+            return out
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                sql = f"SELECT key, sha, summary, words FROM words1 WHERE key IN ({marks})"
+                for key, sha, summary, words in self.db.execute(sql, chunk):
+                    out[key] = Entry(sha, PageWords(summary, _decode(words)))
+        except (sqlite3.Error, ValueError, TypeError, AttributeError):
+            return {}  # not what this code writes: every page is analysed again
+        return out
+
+    def put(self, rows: Sequence[tuple[str, str, str, str]]) -> None:
+        self._write("INSERT OR REPLACE INTO words1 VALUES (?,?,?,?)", rows)
+
+    def forget(self, keys: Sequence[str]) -> None:
+        self._write("DELETE FROM words1 WHERE key = ?", [(k,) for k in keys])
+
+    def keep_only(self, keys: Sequence[str]) -> None:
+        if self.db is None:
+            return
+        try:
+            with self.db:
+                self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
+                self.db.execute("DELETE FROM keep")
+                self.db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", [(k,) for k in keys])
+                self.db.execute("DELETE FROM words1 WHERE key NOT IN (SELECT key FROM keep)")
+        except sqlite3.Error:
+            pass
+
+    def last(self) -> tuple[str, list[tuple[str, str, str]], dict[str, list[int]]] | None:
+        """The index last written: its state, each page's (url, key, sha) and the size and
+        mtime of each of its files."""
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT state FROM state1 WHERE id = 1").fetchone()
+            if row is None:
+                return None
+            value = json.loads(row[0])
+            pages = [(str(u), str(k), str(s)) for u, k, s in value["pages"]]
+            return str(value["state"]), pages, dict(value["files"])
+        except (sqlite3.Error, ValueError, TypeError, KeyError):
+            return None
+
+    def record(
+        self, state: str, pages: Sequence[tuple[str, str, str]], files: dict[str, list[int]]
+    ) -> None:
+        value = json.dumps({"state": state, "pages": [list(p) for p in pages], "files": files})
+        self._write("INSERT OR REPLACE INTO state1 VALUES (1, ?)", [(value,)])
+
+    def _write(self, sql: str, rows: Sequence[tuple[str, ...]]) -> None:
+        if self.db is None or not rows:
+            return
+        try:
+            with self.db:
+                self.db.executemany(sql, rows)
+        except sqlite3.Error:
+            pass  # a cache that cannot be written only makes the next build slower
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+
+def indexed_pages(cfg: Config, site: Site, now: dt.datetime) -> list[tuple[str, Item]]:
+    """Every page of the site with an item behind it (the pages the site plan writes for
+    published items and pages), by URL relative to the site's root, sorted."""
+    found: dict[str, Item] = {}
+    for item in (*site.published(now), *site.pages()):
+        rel = page_path(cfg, item.url)
+        if rel is None:
+            continue
+        url = rel.removesuffix("index.html") if rel.rsplit("/", 1)[-1] == "index.html" else rel
+        found.setdefault(url, item)
+    return sorted(found.items())
+
+
+def _key(url: str, item: Item) -> str:
+    parts = (code_digest(), item.digest, url, item.title, item.description or "", item.section)
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def refresh_search(
+    cfg: Config, out_dir: Path, cache_dir: Path | None, site: Site, now: dt.datetime
+) -> list[str]:
+    """Bring ``out_dir/search/`` up to date with the site's pages (or remove it when search
+    is off); returns warnings."""
+    folder = out_dir / FOLDER
+    _remove_pagefind(out_dir)
+    if not wanted(cfg):
+        _remove_index(folder)  # search was turned off
+        return []
+    pages = [Located(url, item, _key(url, item)) for url, item in indexed_pages(cfg, site, now)]
+    cache = SearchCache(cache_dir)
+    try:
+        if not _update(folder, pages, cache, cache_dir):
+            _rewrite(folder, pages, cache, cache_dir)
+    except (OSError, RuntimeError) as exc:  # _NoHtml, or a worker that died
+        return [f"warning: search index not updated: {exc}"]
+    finally:
+        cache.close()
+    return []
+
+
+def _remove_index(folder: Path) -> None:
+    """The index's files and folders (a page of the site may live under ``search/`` too)."""
+    for sub in ("words", "docs"):
+        shutil.rmtree(folder / sub, ignore_errors=True)
+    (folder / MANIFEST).unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # only when empty
+
+
+def _remove_pagefind(out_dir: Path) -> None:
+    """The Pagefind index earlier versions wrote (see the README: replaced by our own)."""
+    old = out_dir / "pagefind"
+    if (old / "pagefind.js").is_file():
+        shutil.rmtree(old)
+
+
+class _NoHtml(RuntimeError):
+    """The render cache no longer has a page's HTML."""
+
+
+_Job = tuple[str, str, str, str | None, str, str, str]
+"""What a worker needs to analyse a page: key, url, title, description, section, and its
+render-cache key or (when it has none) its HTML."""
+_Row = tuple[str, str, str, str]
+"""A cache row: key, sha, summary, encoded words."""
+
+
+@dataclass
+class _Worker:
+    """What a process analysing pages keeps open (a worker of the pool, or this process)."""
+
+    render: RenderCache | None = None
+    cache: SearchCache | None = None
+
+    def close(self) -> None:
+        if self.render is not None:
+            self.render.close()
+        if self.cache is not None:
+            self.cache.close()
+        self.render = self.cache = None
+
+
+_WORKER = _Worker()
+
+
+def _job(page: Located) -> _Job:
+    item = page.item
+    source = ("key:" + item.html_key) if item.html_key else ("html:" + item.html)
+    return (page.key, page.url, item.title, item.description, item.section, source, item.source)
+
+
+def _init_worker(cache_dir: Path | None) -> None:
+    if cache_dir is not None:
+        _WORKER.render = RenderCache(cache_dir)
+    _WORKER.cache = SearchCache(cache_dir)
+
+
+def _analyse_jobs(jobs: Sequence[_Job]) -> list[_Row]:
+    """Analyse pages: their HTML read from the render cache a chunk at a time."""
+    render = _WORKER.render
+    lazy = [src[4:] for *_, src, _ in jobs if src.startswith("key:")]
+    stored = render.get_html(lazy) if render is not None and lazy else {}
+    rows: list[_Row] = []
+    for key, url, title, description, section, src, source in jobs:
+        html = stored.get(src[4:]) if src.startswith("key:") else src[5:]
+        if html is None:
+            raise _NoHtml(f"the render cache lost the HTML of {source}")
+        words = analyse(SearchPage(url, title, description, section, html))
+        encoded = _encode(words.weights)
+        row = (url, title, words.summary, section)
+        rows.append((key, _sha(row, encoded), words.summary, encoded))
+    return rows
+
+
+def _entries(jobs: Sequence[_Job]) -> list[Entry]:
+    """Each page's words: from the cache, else analysed (and cached)."""
+    cache = _WORKER.cache or SearchCache(None)
+    known = cache.get([job[0] for job in jobs])
+    rows = _analyse_jobs([job for job in jobs if job[0] not in known])
+    cache.put(rows)
+    for key, sha, summary, encoded in rows:
+        known[key] = Entry(sha, PageWords(summary, _decode(encoded)))
+    return [known[job[0]] for job in jobs]
+
+
+def _index_chunk(first: int, jobs: Sequence[_Job]) -> tuple[dict[str, list[int]], list[Entry]]:
+    """The postings of pages numbered from ``first``, and their entries without their words
+    (a worker sends back only what the index needs)."""
+    entries = _entries(jobs)
+    postings = postings_of(first, (e.words.weights for e in entries))
+    return postings, [Entry(e.sha, PageWords(e.words.summary, {})) for e in entries]
+
+
+def _chunked(pages: Sequence[Located]) -> Iterator[tuple[int, list[_Job]]]:
+    for start in range(0, len(pages), _CHUNK):
+        yield start, [_job(p) for p in pages[start : start + _CHUNK]]
+
+
+def _whole(
+    pages: Sequence[Located], cache_dir: Path | None
+) -> tuple[dict[str, list[int]], list[Entry]]:
+    """Every page's postings and entry, on both cores when there are many pages."""
+    postings: dict[str, list[int]] = {}
+    entries: list[Entry] = []
+    workers = pool_size(len(pages))  # cached pages too: reading them is half the work
+    if workers > 1:
+        with process_pool(workers, initializer=_init_worker, initargs=(cache_dir,)) as pool:
+            firsts, chunks = zip(*_chunked(pages), strict=True)
+            for part, done in pool.map(_index_chunk, firsts, chunks):
+                add_postings(postings, part)
+                entries.extend(done)
+        return postings, entries
+    _init_worker(cache_dir)
+    try:
+        for first, jobs in _chunked(pages):
+            part, done = _index_chunk(first, jobs)
+            add_postings(postings, part)
+            entries.extend(done)
+    finally:
+        _WORKER.close()
+    return postings, entries
+
+
+def _analysed(pages: Sequence[Located], cache_dir: Path | None) -> dict[str, Entry]:
+    """The entries of a few pages (an edit), by key."""
+    _init_worker(cache_dir)
+    try:
+        entries = _entries([_job(p) for p in pages])
+    finally:
+        _WORKER.close()
+    return {p.key: e for p, e in zip(pages, entries, strict=True)}
+
+
+def _row(page: Located, words: PageWords) -> Doc:
+    return (page.url, page.item.title, words.summary, page.item.section)
+
+
+def _state(shas: Sequence[str]) -> str:
+    return hashlib.sha256("\n".join(shas).encode()).hexdigest()[:20]
+
+
+def _rewrite(
+    folder: Path, pages: Sequence[Located], cache: SearchCache, cache_dir: Path | None
+) -> None:
+    """Make the whole index again; write only the files whose bytes differ."""
+    postings, entries = _whole(pages, cache_dir)
+    docs = [_row(p, e.words) for p, e in zip(pages, entries, strict=True)]
+    state = _state([e.sha for e in entries])
+    kept: set[Path] = set()
+    for rel, data in index_files(docs, postings, state):
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_if_changed(path, data)
+        kept.add(path)
+    for sub in ("words", "docs"):
+        for path in sorted((folder / sub).glob("*")):
+            if path not in kept and path.is_file():
+                path.unlink()
+    record = [(p.url, p.key, e.sha) for p, e in zip(pages, entries, strict=True)]
+    cache.record(state, record, _stamps(folder))
+    cache.keep_only([p.key for p in pages])
+
+
+def _stamps(folder: Path) -> dict[str, list[int]]:
+    """Size and mtime of every file of the index."""
+    found: dict[str, list[int]] = {}
+    for sub in ("", "words/", "docs/"):
+        try:
+            entries = list(os.scandir(folder / sub))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_file():
+                st = entry.stat()
+                found[sub + entry.name] = [st.st_size, st.st_mtime_ns]
+    return found
+
+
+def _update(
+    folder: Path, pages: Sequence[Located], cache: SearchCache, cache_dir: Path | None
+) -> bool:
+    """Update the index in place after edits; False when it must be made whole again."""
+    last = cache.last()
+    if last is None:
+        return False
+    state, before, stamps = last
+    if _stamps(folder) != stamps:
+        return False  # a file was changed, added or removed since: not what the cache knows
+    try:
+        docs, keys, written_state = parse_manifest((folder / MANIFEST).read_bytes())
+    except (OSError, BadIndexFile):
+        return False
+    if written_state != state or docs != len(before) or docs != len(pages):
+        return False
+    if any(p.url != url for p, (url, _, _) in zip(pages, before, strict=True)):
+        return False  # pages added or removed: their numbers shift
+    changed = [n for n, p in enumerate(pages) if p.key != before[n][1]]
+    if not changed:
+        return True
+    if len(changed) > max(_CHUNK, len(pages) // 20):
+        return False  # most pages changed (a new version of publish): cheaper made whole
+    old = cache.get([before[n][1] for n in changed])
+    if len(old) != len(changed):
+        return False
+    new = _analysed([pages[n] for n in changed], cache_dir)
+    by_shard: dict[str, set[str]] = {}
+    changes: dict[int, Mapping[str, int]] = {}
+    for n in changed:
+        was, now_ = old[before[n][1]].words.weights, new[pages[n].key].words.weights
+        changes[n] = now_
+        for word in changed_words(was, now_):
+            by_shard.setdefault(shard_key(word), set()).add(word)
+    files = set(keys)
+    try:
+        for key, words in sorted(by_shard.items()):
+            path = folder / shard_path(key)
+            postings = parse_shard(path.read_bytes()) if key in files else {}
+            update_postings(postings, words, changes)
+            if postings:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_if_changed(path, shard_bytes(postings))
+                files.add(key)
+            else:
+                path.unlink(missing_ok=True)
+                files.discard(key)
+        for number in sorted({n // PER_FILE for n in changed}):
+            path = folder / docs_path(number)
+            table = parse_docs(path.read_bytes())
+            for n in changed:
+                if n // PER_FILE == number:
+                    table[n % PER_FILE] = _row(pages[n], new[pages[n].key].words)
+            write_if_changed(path, docs_bytes(table))
+    except (OSError, BadIndexFile, IndexError):
+        return False  # a file is missing or not ours: made whole again
+    record = [
+        (p.url, p.key, new[p.key].sha if n in changes else before[n][2])
+        for n, p in enumerate(pages)
+    ]
+    state = _state([s for _, _, s in record])
+    write_if_changed(folder / MANIFEST, manifest_bytes(len(pages), files, state))
+    cache.record(state, record, _stamps(folder))
+    current = {p.key for p in pages}
+    cache.forget([before[n][1] for n in changed if before[n][1] not in current])
+    return True
