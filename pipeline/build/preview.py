@@ -20,9 +20,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pipeline.build.run import build
+from pipeline.build.site import HtmlMissing, HtmlSource
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError
 from pipeline.model import Item, Site
+from pipeline.preview.digest import DigestPreview
 
 FAR_FUTURE = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 """The build's "now" under ``--future``: every scheduled item counts as published."""
@@ -67,6 +69,8 @@ class PreviewSite:
         self.site_dir = work / "site"
         self.site_dir.mkdir(parents=True, exist_ok=True)
         self.marks: dict[str, str] = {}
+        self._good: tuple[Config, Site] | None = None
+        """The configuration and site (before drafts were shown) of the last good build."""
 
     def rebuild(self) -> Outcome:
         """Build once; a content or configuration error leaves the last good build in place."""
@@ -76,6 +80,7 @@ class PreviewSite:
             preview_cfg = self._preview_config(cfg, content)
             now = self.clock()
             marks: dict[str, str] = {}
+            loaded: list[Site] = []
             result = build(
                 preview_cfg,
                 content,
@@ -83,7 +88,7 @@ class PreviewSite:
                 now=FAR_FUTURE if self.future else now,
                 cache_dir=self.work / "cache",
                 known_stale=True,
-                adjust=lambda site: self._adjust(site, now, marks),
+                adjust=lambda site: self._adjust(site, now, marks, loaded),
             )
         except (ContentError, ConfigError) as exc:
             shown = [str(p) for p in exc.problems]
@@ -98,9 +103,38 @@ class PreviewSite:
             problem = redact(f"error: {where}{text or type(exc).__name__}")
             return Outcome(False, problems=(problem,), seconds=time.perf_counter() - started)
         self.marks = marks
+        if loaded:
+            self._good = (preview_cfg, loaded[0])
         return Outcome(
             True, written=result.written, marks=marks, seconds=time.perf_counter() - started
         )
+
+    def digest(self) -> DigestPreview:
+        """What ``publish digest`` would send now: the newsletter's selection (the ledger read,
+        never written) and composition, on the last good build's items and the clock's now.
+        Drafts and scheduled items are not in it, whatever ``--drafts`` and ``--future`` show."""
+        from pipeline.newsletter.compose import compose
+        from pipeline.newsletter.deliver import next_selection
+
+        now = self.clock()
+        if self._good is None:
+            return DigestPreview(now, problems=("error: no build has succeeded yet",))
+        cfg, site = self._good
+        html = HtmlSource(self.work / "cache")
+        try:
+            selection = next_selection(cfg, site.published(now))
+            if not selection.items:
+                return DigestPreview(now, warnings=selection.warnings)
+            html.load(selection.items)
+            items = tuple(html.fill(i) for i in selection.items)
+            digest = compose(cfg, items, now=now)
+        except (ContentError, ConfigError) as exc:
+            return DigestPreview(now, problems=tuple(str(p) for p in exc.problems))
+        except HtmlMissing as exc:  # a rebuild replaced the cache meanwhile: the next request
+            return DigestPreview(now, problems=(f"error: {exc}",))
+        finally:
+            html.close()
+        return DigestPreview(now, digest, items, selection.warnings + digest.warnings)
 
     def _preview_config(self, cfg: Config, content: Path) -> Config:
         """The configuration with the preview's origin, a private ledger and a given GUID."""
@@ -122,8 +156,12 @@ class PreviewSite:
             podcast=podcast,
         )
 
-    def _adjust(self, site: Site, now: dt.datetime, marks: dict[str, str]) -> Site:
-        """Drafts and scheduled items made visible, each titled (and marked) as what it is."""
+    def _adjust(
+        self, site: Site, now: dt.datetime, marks: dict[str, str], loaded: list[Site]
+    ) -> Site:
+        """Drafts and scheduled items made visible, each titled (and marked) as what it is;
+        the site as loaded kept in ``loaded`` (the digest takes what is published)."""
+        loaded.append(site)
         items: list[Item] = []
         for item in site.items:
             label = self._label(item, now)

@@ -18,6 +18,7 @@ from pipeline.cli.options import content_options, handle_errors, open_config, wa
 from pipeline.errors import EXIT_CONFIG
 
 WILDCARDS = ("0.0.0.0", "::", "")
+DIGEST_PAGE = "_preview/digest"
 
 
 @click.command()
@@ -49,6 +50,7 @@ def serve(
       publish serve --drafts --future --open
     """
     from pipeline.build.preview import PreviewSite
+    from pipeline.cli.digest import build_time
     from pipeline.preview.news import Newsroom
     from pipeline.preview.server import PreviewServer, serve_in_thread
     from pipeline.preview.watch import watch, watched_paths
@@ -66,7 +68,11 @@ def serve(
         sites: list[PreviewSite] = []
         try:
             server = PreviewServer(
-                (bind, port), work / "site", news, lambda: sites[0].marks if sites else {}
+                (bind, port),
+                work / "site",
+                news,
+                lambda: sites[0].marks if sites else {},
+                lambda: sites[0].digest(),
             )
         except OSError as exc:
             why = "the port is in use" if exc.errno == errno.EADDRINUSE else exc.strerror
@@ -75,12 +81,19 @@ def serve(
             sys.exit(EXIT_CONFIG)
         host = "127.0.0.1" if bind in WILDCARDS else bind
         origin = f"http://{host}:{server.server_address[1]}/"
-        preview = PreviewSite(load, work, origin, drafts=drafts, future=future)
+        preview = PreviewSite(load, work, origin, drafts=drafts, future=future, clock=build_time)
         sites.append(preview)
+
+        newsletter = [
+            (cfg.root / p).resolve() for p in (cfg.newsletter.templates, cfg.newsletter.ledger)
+        ]
 
         def rebuild(changed: set[str]) -> None:
             outcome = preview.rebuild()
-            news.after_build(outcome.ok, outcome.written, outcome.problems)
+            written = outcome.written
+            if any(Path(p).is_relative_to(n) for p in changed for n in newsletter):
+                written += (DIGEST_PAGE,)  # no output changed, but the digest preview did
+            news.after_build(outcome.ok, written, outcome.problems)
             if outcome.ok:
                 n = len(outcome.written)
                 warn(f"Rebuilt in {outcome.seconds:.2f} s: {n} file{'s' if n != 1 else ''} changed")
@@ -98,7 +111,7 @@ def serve(
             import webbrowser
 
             webbrowser.open(origin)
-        extra = [cfg.root / "templates", cfg.root / "static", cfg.root / cfg.newsletter.templates]
+        extra = [cfg.root / "templates", cfg.root / "static", *newsletter]
         ignore = [cfg.root / "feeds", cfg.root / ".publish-cache", work]
         watch(watched_paths(config_path, content, extra), rebuild, stop, ignore)
     except KeyboardInterrupt:

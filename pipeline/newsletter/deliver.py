@@ -38,7 +38,7 @@ from pipeline.model import Item
 from pipeline.newsletter import ledger as ledger_mod
 from pipeline.newsletter.backends import DRAFT, SENDING, SENT, Backend, make_backend
 from pipeline.newsletter.backends.outbox import write_preview
-from pipeline.newsletter.compose import Digest, compose, select
+from pipeline.newsletter.compose import Digest, Selection, compose, select
 from pipeline.newsletter.errors import DeliveryError
 from pipeline.newsletter.ledger import Entry, Journal, Ledger
 
@@ -78,6 +78,29 @@ def _quiet(_: str) -> None:
     """Default progress sink."""
 
 
+def next_selection(
+    config: Config,
+    published: Sequence[Item],
+    *,
+    include_older: bool = False,
+    since: datetime | None = None,
+    item_ids: Sequence[str] = (),
+) -> Selection:
+    """The items the next digest would take from ``published``, as the ledger stands now
+    (read, never written: ``publish digest`` without flags and ``publish serve`` use it)."""
+    current = Ledger(config.root / config.newsletter.ledger)
+    return select(
+        published,
+        current.used_ids(),
+        passed_over=current.passed_over(),
+        first_newest=current.first_newest(),
+        include_older=include_older,
+        since=since,
+        item_ids=item_ids,
+        max_items=config.newsletter.max_items,
+    )
+
+
 def run_digest(
     config: Config,
     published: Sequence[Item],
@@ -109,16 +132,8 @@ def run_digest(
         return backend or make_backend(config, now=now, outbox=outbox, session=session, sleep=sleep)
 
     if not send:
-        current = Ledger(ledger_path)
-        selection = select(
-            published,
-            current.used_ids(),
-            passed_over=current.passed_over(),
-            first_newest=current.first_newest(),
-            include_older=include_older,
-            since=since,
-            item_ids=item_ids,
-            max_items=nl.max_items,
+        selection = next_selection(
+            config, published, include_older=include_older, since=since, item_ids=item_ids
         )
         items, warnings = selection.items, selection.warnings
         if not items:

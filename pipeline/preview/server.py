@@ -13,12 +13,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from pipeline.preview.digest import NOTHING, DigestPreview, render_page
 from pipeline.preview.inject import inject
 from pipeline.preview.news import Newsroom
 
 LIVE_JS = Path(__file__).resolve().parent / "live.js"
 HEARTBEAT_SECONDS = 15.0
 """A comment line this often keeps proxies and the browser from dropping an idle stream."""
+
+DIGEST_PATHS = ("/_preview/digest", "/_preview/digest.html", "/_preview/digest.txt")
 
 NOT_FOUND = b"<!doctype html><title>Not found</title><h1>Not found</h1>"
 
@@ -35,10 +38,12 @@ class PreviewServer(ThreadingHTTPServer):
         root: Path,
         news: Newsroom,
         marks: Callable[[], Mapping[str, str]],
+        digest: Callable[[], DigestPreview] | None = None,
     ) -> None:
         self.root = root.resolve()
         self.news = news
         self.marks = marks
+        self.digest = digest
         self.live_js = LIVE_JS.read_bytes()
         super().__init__(address, PreviewHandler)
 
@@ -72,8 +77,25 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 {"number": self.server.news.number, "problems": list(self.server.news.problems)}
             ).encode()
             self._send(HTTPStatus.OK, "application/json", body, head)
+        elif path in DIGEST_PATHS and self.server.digest is not None:
+            self._digest(path, self.server.digest(), head)
         else:
             self._file(path, head)
+
+    def _digest(self, path: str, preview: DigestPreview, head: bool) -> None:
+        """The digest page (with the reload script), or one of its parts exactly as composed."""
+        html_kind, text_kind = "text/html; charset=utf-8", "text/plain; charset=utf-8"
+        if path == "/_preview/digest":
+            self._send(HTTPStatus.OK, html_kind, inject(render_page(preview)), head)
+            return
+        digest = preview.digest
+        if digest is None:
+            why = "\n".join(preview.problems) or NOTHING
+            self._send(HTTPStatus.NOT_FOUND, text_kind, (why + "\n").encode(), head)
+        elif path.endswith(".html"):
+            self._send(HTTPStatus.OK, html_kind, digest.html.encode("utf-8"), head)
+        else:
+            self._send(HTTPStatus.OK, text_kind, digest.text.encode("utf-8"), head)
 
     def _file(self, path: str, head: bool) -> None:
         target = self._locate(path)
