@@ -93,7 +93,7 @@ def serve(
             written = outcome.written
             if any(Path(p).is_relative_to(n) for p in changed for n in newsletter):
                 written += (DIGEST_PAGE,)  # no output changed, but the digest preview did
-            news.after_build(outcome.ok, written, outcome.problems)
+            news.after_build(outcome.ok, written, outcome.problems, changed)
             if outcome.ok:
                 n = len(outcome.written)
                 warn(f"Rebuilt in {outcome.seconds:.2f} s: {n} file{'s' if n != 1 else ''} changed")
@@ -111,7 +111,7 @@ def serve(
             import webbrowser
 
             webbrowser.open(origin)
-        extra = [cfg.root / "templates", cfg.root / "static", *newsletter]
+        extra = [cfg.root / cfg.theme.templates, cfg.root / cfg.theme.static, *newsletter]
         ignore = [cfg.root / "feeds", cfg.root / ".publish-cache", work]
         watch(watched_paths(config_path, content, extra), rebuild, stop, ignore)
     except KeyboardInterrupt:
