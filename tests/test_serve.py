@@ -258,3 +258,34 @@ def test_watched_paths_skip_missing_and_nested(tmp_path: Path) -> None:
     config.write_text("", encoding="utf-8")
     found = watched_paths(config, content, [content / "templates", tmp_path / "static"])
     assert found == [content.resolve(), config.resolve()]
+
+
+def test_serve_updates_the_search_index_after_the_reload(site: Path, tmp_path: Path) -> None:
+    spare = tmp_path / "spare"
+    spare.mkdir()
+    server = ServeProcess(site, tmp_path / "tmp")
+
+    def settled() -> dict[str, object]:
+        while True:
+            status = server.get("/_preview/status").json()
+            if not status["busy"]:
+                return dict(status)
+            time.sleep(0.05)
+
+    try:
+        settled()
+        entry = server.get("/pagefind/pagefind-entry.json")
+        assert entry.status_code == 200, "the preview has a search index"
+        assert server.get("/pagefind/pagefind.js").status_code == 200
+        stream = server.events()
+        essay = site / "content" / "essays" / "why-we-gather.md"
+        text = essay.read_text(encoding="utf-8")
+        write_atomically(essay, text.replace("title: Why we gather", "title: Why we meet"), spare)
+        until(stream, "reload")
+        settled()
+        assert server.get("/pagefind/pagefind-entry.json").json() != entry.json()
+        stream.close()
+    finally:
+        code, stderr = server.stop()
+    assert code == 0, stderr
+    assert list((tmp_path / "tmp").iterdir()) == []

@@ -23,6 +23,7 @@ from pipeline.build.run import build
 from pipeline.build.site import HtmlMissing, HtmlSource
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError
+from pipeline.load.record import stat_key
 from pipeline.model import Item, Site
 from pipeline.preview.digest import DigestPreview
 
@@ -39,7 +40,7 @@ class Outcome:
 
     ok: bool
     written: tuple[str, ...] = ()
-    """Output paths (relative to the site folder) whose bytes changed."""
+    """Output paths (relative to the site folder) whose bytes changed or that were removed."""
     problems: tuple[str, ...] = ()
     """``path:line: field: message`` lines, as the CLI prints them."""
     marks: Mapping[str, str] = field(default_factory=dict)
@@ -69,6 +70,11 @@ class PreviewSite:
         self.site_dir = work / "site"
         self.site_dir.mkdir(parents=True, exist_ok=True)
         self.marks: dict[str, str] = {}
+        self._ledger_copied: str | None = None
+        """The production id ledger's stat when it was last copied: the copy is left alone
+        while it stays the same (a copy each build would make every build a full one)."""
+        self._searched: Config | None = None
+        """The configuration of the last build that wrote its pages (its search settings)."""
         self._good: tuple[Config, Site] | None = None
         """The configuration and site (before drafts were shown) of the last good build."""
 
@@ -89,6 +95,7 @@ class PreviewSite:
                 cache_dir=self.work / "cache",
                 known_stale=True,
                 adjust=lambda site: self._adjust(site, now, marks, loaded),
+                index_search=False,  # after the reload: see index_search()
             )
         except (ContentError, ConfigError) as exc:
             shown = [str(p) for p in exc.problems]
@@ -105,9 +112,21 @@ class PreviewSite:
         self.marks = marks
         if loaded:
             self._good = (preview_cfg, loaded[0])
+        self._searched = preview_cfg
         return Outcome(
-            True, written=result.written, marks=marks, seconds=time.perf_counter() - started
+            True,
+            written=(*result.written, *result.removed),
+            marks=marks,
+            seconds=time.perf_counter() - started,
         )
+
+    def index_search(self, written: tuple[str, ...]) -> list[str]:
+        """Update the search index for the pages ``written`` since it was last updated, as
+        the production build does right after writing them; its warnings."""
+        from pipeline.syndication.theme import search
+
+        cfg = self._searched
+        return [] if cfg is None else search.refresh(cfg, self.site_dir, written)
 
     def digest(self) -> DigestPreview:
         """What ``publish digest`` would send now: the newsletter's selection (the ledger read,
@@ -140,10 +159,13 @@ class PreviewSite:
         """The configuration with the preview's origin, a private ledger and a given GUID."""
         ledger = self.work / "ids.json"
         real = content / cfg.content.id_ledger
-        if real.is_file():
-            shutil.copyfile(real, ledger)
-        else:
-            ledger.unlink(missing_ok=True)
+        production = stat_key(real)
+        if production != self._ledger_copied:  # new, changed or removed since the last copy
+            if production is not None:
+                shutil.copyfile(real, ledger)
+            else:
+                ledger.unlink(missing_ok=True)
+            self._ledger_copied = production
         podcast = cfg.podcast
         if not podcast.guid:
             from pipeline.podcast.show import show_guid

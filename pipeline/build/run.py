@@ -64,6 +64,7 @@ def build(
     previous: Manifest | None = None,
     timings: Timings | None = None,
     adjust: Callable[[Site], Site] | None = None,
+    index_search: bool = True,
 ) -> BuildResult:
     """Validate, render and write every output into ``out_dir``.
 
@@ -73,6 +74,8 @@ def build(
     manifest it read, and ``input_stats`` the content files' stats it took for that.
     ``timings`` records each stage's wall time. ``adjust`` changes the rendered site before
     it is planned (``publish serve`` shows drafts and scheduled items with it).
+    ``index_search`` False leaves the search index to the caller (``publish serve`` updates
+    it after the open pages have reloaded).
 
     Everything that can fail on content fails before the output folder is touched; the
     write phase holds a lock so two builds never interleave their files.
@@ -105,6 +108,7 @@ def build(
         timings or Timings(),
         input_stats or {},
         adjust,
+        index_search,
     )
     try:
         try:
@@ -152,6 +156,7 @@ def _build(
     timings: Timings,
     input_stats: Mapping[str, os.stat_result],
     adjust: Callable[[Site], Site] | None,
+    index_search: bool,
     *,
     use_snapshot: bool,
 ) -> BuildResult:
@@ -223,7 +228,8 @@ def _build(
             st = (out_dir / rel).stat()
             stamps[rel] = (st.st_size, st.st_mtime_ns, "")
         removed = remove_stale(out_dir, set(previous.files), produced)
-        notes.extend(search.refresh(cfg, out_dir, (*written, *removed)))
+        if index_search:
+            notes.extend(search.refresh(cfg, out_dir, (*written, *removed)))
         result = BuildResult(
             items=site.count_published(now),
             pages=len(site.pages()),

@@ -9,6 +9,7 @@ import signal
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
@@ -51,6 +52,7 @@ def serve(
     """
     from pipeline.build.preview import PreviewSite
     from pipeline.cli.digest import build_time
+    from pipeline.preview.later import Later
     from pipeline.preview.news import Newsroom
     from pipeline.preview.server import PreviewServer, serve_in_thread
     from pipeline.preview.watch import watch, watched_paths
@@ -63,6 +65,7 @@ def serve(
     previous = signal.signal(signal.SIGTERM, _interrupt)
     server: PreviewServer | None = None
     serving = False
+    stoppers: list[Callable[[], None]] = []
     try:
         news = Newsroom()
         sites: list[PreviewSite] = []
@@ -84,6 +87,14 @@ def serve(
         preview = PreviewSite(load, work, origin, drafts=drafts, future=future, clock=build_time)
         sites.append(preview)
 
+        def index(written: tuple[str, ...]) -> None:
+            for note in preview.index_search(written):
+                warn(note)
+
+        later = Later(index)
+        stoppers.append(later.close)
+        news.busy = lambda: later.busy
+
         newsletter = [
             (cfg.root / p).resolve() for p in (cfg.newsletter.templates, cfg.newsletter.ledger)
         ]
@@ -95,6 +106,7 @@ def serve(
                 written += (DIGEST_PAGE,)  # no output changed, but the digest preview did
             news.after_build(outcome.ok, written, outcome.problems, changed)
             if outcome.ok:
+                later.due(outcome.written)  # the search index, once the pages have reloaded
                 n = len(outcome.written)
                 warn(f"Rebuilt in {outcome.seconds:.2f} s: {n} file{'s' if n != 1 else ''} changed")
             else:
@@ -124,6 +136,8 @@ def serve(
             if serving:
                 server.shutdown()
             server.server_close()
+        for close in stoppers:
+            close()
         shutil.rmtree(work, ignore_errors=True)
     warn("Stopped; the preview folder is removed.")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -47,6 +47,8 @@ class Newsroom:
         self._latest = News(0, "reload")
         self.problems: tuple[str, ...] = ()
         self.closed = False
+        self.busy: Callable[[], bool] = lambda: False
+        """Whether work that follows a build (the search index) is still going on."""
 
     def after_build(
         self,

