@@ -112,6 +112,9 @@ class LocalChecker:
         self._listings: dict[Path, frozenset[str] | None] = {}
         self._symlinks: set[Path] = set()
         self._all_files: list[str] | None = None
+        self._located: dict[str, _Found] = {}
+        self._symlinked: dict[str, bool] = {}
+        self._dirs: dict[str, bool] = {}
 
     # -- the file system, case-sensitively -------------------------------------------------
     def _listdir(self, folder: Path) -> frozenset[str] | None:
@@ -127,6 +130,18 @@ class LocalChecker:
         return self._listings[folder]
 
     def _has_symlink(self, rel: str) -> bool:
+        known = self._symlinked.get(rel)
+        if known is None:
+            known = self._symlinked[rel] = self._find_symlink(rel)
+        return known
+
+    def _is_dir(self, rel: str) -> bool:
+        known = self._dirs.get(rel)
+        if known is None:
+            known = self._dirs[rel] = (self.root / rel).is_dir()
+        return known
+
+    def _find_symlink(self, rel: str) -> bool:
         folder = self.root
         for part in [p for p in rel.split("/") if p]:
             names = self._listdir(folder)
@@ -157,7 +172,14 @@ class LocalChecker:
         return "" if joined == "." else joined
 
     def _locate(self, rel: str) -> _Found:
-        """Find ``rel`` with each component matching exactly, or say how it differs."""
+        """Find ``rel`` with each component matching exactly, or say how it differs (once a
+        check: thousands of links name the same few targets, as the listings are read once)."""
+        known = self._located.get(rel)
+        if known is None:
+            known = self._located[rel] = self._find(rel)
+        return known
+
+    def _find(self, rel: str) -> _Found:
         done: list[str] = []
         for part in [p for p in rel.split("/") if p]:
             names = self._listdir(self.root.joinpath(*done))
@@ -275,7 +297,7 @@ class LocalChecker:
                 return Outcome(BROKEN, reason, f"link to {posixpath.relpath(found.near, here)}")
             return Outcome(BROKEN, reason, self._suggest_file(source, rel))
         target = found.rel
-        if not target or (self.root / target).is_dir():
+        if not target or self._is_dir(target):
             names = self._listdir(self.root / target) or frozenset()
             index = next((n for n in FOLDER_INDEXES if n in names), None)
             if index is None:
