@@ -12,6 +12,7 @@ Same-page anchors and our own absolute URLs are left to ``publish links``: this 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,16 +57,63 @@ def dangling_links(cfg: Config, content_dir: Path, items: Sequence[Item]) -> lis
         toc=cfg.content.summary,
     )
     found: list[Problem] = []
+    kept = _kept_results(cfg, content_dir, checker)
     for item in items:
-        broken = {
-            target
-            for kind, target in item.local_links
-            if checker.check(LinkRef(item.source, item.body_line, target, "", kind)).status
-            == BROKEN
-        }
+        memo = (item.source, item.local_links)
+        broken = kept.get(memo) if kept is not None else None
+        if broken is None:
+            broken = frozenset(
+                target
+                for kind, target in item.local_links
+                if checker.check(LinkRef(item.source, item.body_line, target, "", kind)).status
+                == BROKEN
+            )
+            if kept is not None and not any(".git" in t for _, t in item.local_links):
+                kept[memo] = broken
         if broken:
             found.extend(_where(cfg, content_dir, checker, item, broken))
     return [shown(content_dir, p) for p in found]
+
+
+_KEPT: dict[tuple[object, ...], dict[tuple[str, tuple[tuple[str, str], ...]], frozenset[str]]]
+_KEPT = {}
+"""A long-running process's results (``publish serve``): each item's broken targets, valid
+while everything a check reads is the same: the settings, the unpublished pages, and the
+names and kinds of every file and folder of the content tree. One such state is kept."""
+
+
+def _kept_results(
+    cfg: Config, content_dir: Path, checker: LocalChecker
+) -> dict[tuple[str, tuple[tuple[str, str], ...]], frozenset[str]] | None:
+    """The results kept for the tree as it is now (a walk of its names, not of its files'
+    bytes), or None when it holds a symbolic link (whose target may change unseen)."""
+    listing: list[tuple[str, bool]] = []
+    folders = [content_dir]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_symlink():
+                        return None
+                    is_dir = entry.is_dir()
+                    listing.append((entry.path, is_dir))
+                    if is_dir and entry.name != ".git":  # links into .git are not kept
+                        folders.append(Path(entry.path))
+        except OSError:
+            return None
+    state = (
+        str(content_dir.resolve()),
+        cfg.site.base_url,
+        tuple(sorted(cfg.content.redirects.items())),
+        cfg.content.summary,
+        checker.unpublished,
+        frozenset(listing),
+    )
+    if state not in _KEPT:
+        _KEPT.clear()
+        _KEPT[state] = {}
+    return _KEPT[state]
 
 
 def _where(
