@@ -117,7 +117,7 @@ def _kept_results(
 
 
 def _where(
-    cfg: Config, content_dir: Path, checker: LocalChecker, item: Item, broken: set[str]
+    cfg: Config, content_dir: Path, checker: LocalChecker, item: Item, broken: frozenset[str]
 ) -> Iterable[Problem]:
     """The broken links of one item with their lines (the body scanned again, only here)."""
     body = item.body or reload_body(cfg, content_dir, item.source, item.body_digest)
