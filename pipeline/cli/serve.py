@@ -17,8 +17,16 @@ import click
 
 from pipeline.cli.options import content_options, handle_errors, open_config, warn
 from pipeline.errors import EXIT_CONFIG
+from pipeline.preview.address import base_url_problem, origin_for, port_note
 
-WILDCARDS = ("0.0.0.0", "::", "")
+
+def _check_base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    problem = base_url_problem(value) if value else None
+    if problem:
+        raise click.BadParameter(problem)
+    return value
+
+
 DIGEST_PAGE = "_preview/digest"
 
 
@@ -26,7 +34,19 @@ DIGEST_PAGE = "_preview/digest"
 @content_options
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0: any free port).")  # fmt: skip
-@click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--bind",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0 or :: for other machines too).",
+)
+@click.option(
+    "--base-url",
+    callback=_check_base_url,
+    metavar="URL",
+    help="The origin the pages link to (default: the --bind address, or this "
+    "machine's name for 0.0.0.0 and ::); the port is added if it has none.",
+)
 @click.option("--drafts", is_flag=True, help='Show drafts, each marked "Draft".')
 @click.option("--future", is_flag=True,
               help="Show scheduled items, each marked \"Scheduled for …\".")  # fmt: skip
@@ -37,6 +57,7 @@ def serve(
     content_dir: Path | None,
     port: int,
     bind: str,
+    base_url: str | None,
     drafts: bool,
     future: bool,
     open_browser: bool,
@@ -82,8 +103,7 @@ def serve(
             click.echo(f"error: cannot listen on {bind}:{port}: {why}; choose another --port",
                        err=True)  # fmt: skip
             sys.exit(EXIT_CONFIG)
-        host = "127.0.0.1" if bind in WILDCARDS else bind
-        origin = f"http://{host}:{server.server_address[1]}/"
+        origin = origin_for(bind, server.server_address[1], base_url)
         preview = PreviewSite(load, work, origin, drafts=drafts, future=future, clock=build_time)
         sites.append(preview)
 
@@ -117,7 +137,8 @@ def serve(
         rebuild(set())
         serve_in_thread(server)
         serving = True
-        warn(f"Serving {origin} (Ctrl-C to stop)")
+        listening = port_note(bind, server.server_address[1], base_url)
+        warn(f"Serving {origin} ({listening}Ctrl-C to stop)")
         sys.stderr.flush()
         if open_browser:
             import webbrowser

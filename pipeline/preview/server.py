@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from pipeline.preview.address import family_of
 from pipeline.preview.digest import NOTHING, DigestPreview, render_page
 from pipeline.preview.inject import inject
 from pipeline.preview.news import Newsroom
@@ -46,12 +47,8 @@ class PreviewServer(ThreadingHTTPServer):
         self.marks = marks
         self.digest = digest
         self.live_js = LIVE_JS.read_bytes()
+        self.address_family = family_of(address[0])
         super().__init__(address, PreviewHandler)
-
-    @property
-    def origin(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host!s}:{port}/"
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
