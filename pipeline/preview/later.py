@@ -37,6 +37,11 @@ class Later:
         with self._lock:
             return self._due or self._running
 
+    def wait(self) -> None:
+        """Until no run is going on or waiting."""
+        with self._lock:
+            self._lock.wait_for(lambda: not (self._due or self._running) or self._closed)
+
     def _loop(self) -> None:
         while True:
             with self._lock:
