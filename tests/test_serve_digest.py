@@ -88,7 +88,7 @@ def test_digest_preview_is_what_publish_digest_would_send_and_writes_nothing(
         tree = html5lib.parse(server.get("/_preview/digest").text, namespaceHTMLElements=False)
         problems = [li.text for li in tree.findall(".//section[@class='problems']/ul/li")]
         assert len(problems) == 1
-        assert problems[0].startswith(f"{templates / 'digest.txt.j2'}:2: template: "), problems
+        assert problems[0].startswith("templates/newsletter/digest.txt.j2:2: template: "), problems
         assert server.get("/_preview/digest.txt").text == problems[0] + "\n"
         assert server.get("/essays/why-we-gather/").status_code == 200
     finally:

@@ -9,6 +9,8 @@ import re
 import time
 from pathlib import Path
 
+import pytest
+
 from pipeline.build.loadcache import RACY_NS
 from pipeline.build.site import HtmlSource
 from pipeline.build.snapshot import BASE, DELTA, DELTA_LIMIT, rendered_site
@@ -223,6 +225,42 @@ def test_an_edit_during_the_build_is_seen_by_the_next_one(site: Path, tmp_path: 
     after, served = rendered_site(cfg, content, cache)
     assert served
     assert any("while the build ran" in i.html for i in _filled(after, cache))
+
+
+def test_warnings_name_files_as_typed_from_any_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The snapshot keeps warnings relative to the content root, not to the working folder
+    (its key no longer holds it): a build from elsewhere, reusing it, names files right."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    site = tmp_path / "site"
+    (site / "content" / "essays").mkdir(parents=True)
+    (site / "publish.toml").write_text(
+        '[site]\ntitle = "T"\ndescription = "D"\nbase_url = "https://example.org/"\n'
+        'timezone = "UTC"\nlanguage = "en"\n',
+        encoding="utf-8",
+    )
+    for name in ("a", "b"):
+        (site / "content" / "essays" / f"{name}.md").write_text(
+            f"---\nid: {name}\ntitle: {name}\ndate: 2025-01-01\ncolour: red\n---\nText.\n",
+            encoding="utf-8",
+        )
+    monkeypatch.chdir(site)
+    args = ["build", "--out", str(site / "out"), "--cache-dir", str(site / "cache")]
+    first = CliRunner().invoke(main, [*args, "--content", "content"])
+    assert first.exit_code == 0, first.output
+    assert "content/essays/a.md:5, content/essays/b.md:5" in first.stderr
+    edit(site / "content" / "essays" / "b.md", "Text.", "Other text.")
+    monkeypatch.chdir(site / "content")
+    again = CliRunner().invoke(
+        main, [*args, "--content", ".", "--config", str(site / "publish.toml")]
+    )
+    assert again.exit_code == 0, again.output
+    assert "(2 places: essays/a.md:5, essays/b.md:5)" in again.stderr
+    assert "content/essays" not in again.stderr
 
 
 def test_a_long_running_process_keeps_the_snapshot_it_read_until_the_file_changes(

@@ -6,8 +6,9 @@ states), in its own file; one key per channel and item (``<channel>/<item id>``)
 * ``claimed``: chosen by a run, nothing sent. A later run posts it.
 * ``sending``: written just before the request. A run that finds it knows an earlier one
   stopped mid-request: Mastodon is searched for the post (and re-posted with the same
-  Idempotency-Key, which the server answers with the status it made); a Discord webhook
-  cannot be searched, so the post is recorded as made (unconfirmed, at most once).
+  Idempotency-Key, which the server answers with the status it made); Discord is searched
+  with a bot token (the channel's latest messages), and without one the post is recorded as
+  made (unconfirmed, at most once).
 * ``sent`` with the service's id; ``failed`` with the redacted reason (the service certainly
   did not post: the next run tries again).
 
@@ -29,6 +30,7 @@ import requests
 from pipeline.announce.channels import Channel, Post, Posted, Unconfirmed, make_channel
 from pipeline.announce.channels.base import post_key
 from pipeline.announce.compose import select
+from pipeline.announce.media import Pictures
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
 from pipeline.model import Item
@@ -37,6 +39,7 @@ from pipeline.newsletter.errors import DeliveryError
 from pipeline.newsletter.ledger import Entry, Ledger
 from pipeline.support.announce_config import LEDGER, AnnounceConfig
 from pipeline.support.output import write_if_changed
+from pipeline.support.siteroot import content_folder
 
 Progress = Callable[[str], None]
 
@@ -114,62 +117,28 @@ def run_announce(
     sleep: Callable[[float], None] = time.sleep,
     lock_timeout: float = 600.0,
     progress: Progress = _quiet,
+    content: Path | None = None,
 ) -> AnnounceRun:
-    """List, preview (``outbox/announce/``) or post the announcements of new items."""
+    """List, preview (``outbox/announce/``) or post the announcements of new items;
+    ``content`` is the content folder items' local images are read from."""
     entries = channels_of(config, names)
-    session = session or requests.Session()
-    ledger_path = config.root / LEDGER
     if not send:
-        current = Ledger(ledger_path)
-        outcomes: list[Outcome] = []
-        warnings: list[str] = []
-        for entry in entries:
-            picked = select(entry, published, *_history(current, entry.channel), config=config)
-            warnings += picked.warnings
-            for item in picked.items:
-                post = _offline_post(entry, item, config, now)
-                text = post.text
-                paths = _write_preview(config, post) if preview else ()
-                action = Action.PREVIEWED if preview else Action.WOULD_POST
-                outcomes.append(Outcome(entry.channel, entry.kind, item, action, text, paths=paths))
-        return AnnounceRun(tuple(outcomes), tuple(warnings))
-
+        return list_announcements(config, published, now, entries, preview=preview)
+    session = session or requests.Session()
+    pictures = _pictures(config, content, session)
     # secrets first: a missing one is a config error before the lock file or any claim exists
-    channels = [make_channel(e, config, session=session, now=now, sleep=sleep) for e in entries]
-    by_id = {i.id: i for i in published}
-    outcomes = []
-    warnings = []
+    channels = [
+        make_channel(e, config, session=session, now=now, sleep=sleep, pictures=pictures)
+        for e in entries
+    ]
+    outcomes: list[Outcome] = []
+    warnings: list[str] = []
     errors: list[str] = []
     with ledger_mod.locked(
-        ledger_path, timeout=lock_timeout, command="publish announce --send"
+        config.root / LEDGER, timeout=lock_timeout, command="publish announce --send"
     ) as ledger:
         for entry, channel in zip(entries, channels, strict=True):
-            todo: list[tuple[Entry, Item]] = []
-            for line in ledger.pending():
-                if line.backend != channel.name:
-                    continue
-                found = by_id.get(line.items[0]) if line.items else None
-                if found is None:
-                    warnings.append(
-                        f"{channel.name}: {line.key} is unfinished ({line.state}) but its item "
-                        "is not published any more; left as it is"
-                    )
-                    continue
-                todo.append((line, found))
-            picked = select(entry, published, *_history(ledger, channel.name), config=config)
-            warnings += picked.warnings
-            for item in picked.items:  # the claim: these items are this run's to post
-                line = Entry(
-                    key=post_key(channel.name, item.id),
-                    state="claimed",
-                    items=(item.id,),
-                    newest=item.date.isoformat() if item.date else "",
-                    backend=channel.name,
-                    at=now.isoformat(),
-                    subject=item.title,
-                )
-                ledger.append(line)
-                todo.append((line, item))
+            todo = _todo(ledger, entry, channel, published, now, config, warnings)
             if not todo:
                 continue
             try:
@@ -185,12 +154,81 @@ def run_announce(
             for line, item in todo:
                 outcome = _announce_one(ledger, channel, line, item, now, progress)
                 outcomes.append(outcome)
-                if outcome.action is Action.UNCONFIRMED:
+                if outcome.action in (Action.UNCONFIRMED, Action.POSTED) and outcome.note:
                     warnings.append(f"{line.key}: {outcome.note}")
                 if outcome.action is Action.FAILED:
                     errors.append(f"{line.key}: {outcome.note}")
                     break  # the next post would most likely fail the same way
     return AnnounceRun(tuple(outcomes), tuple(warnings), tuple(errors))
+
+
+def _pictures(config: Config, content: Path | None, session: requests.Session) -> Pictures:
+    return Pictures(content_folder(config.root, config.content.folder, content), session)
+
+
+def list_announcements(
+    config: Config,
+    published: Sequence[Item],
+    now: datetime,
+    entries: Sequence[AnnounceConfig],
+    *,
+    preview: bool,
+) -> AnnounceRun:
+    """What each channel would post (and, ``preview``, the outbox files); nothing recorded."""
+    current = Ledger(config.root / LEDGER)
+    outcomes: list[Outcome] = []
+    warnings: list[str] = []
+    for entry in entries:
+        picked = select(entry, published, *_history(current, entry.channel), config=config)
+        warnings += picked.warnings
+        for item in picked.items:
+            post = _offline_post(entry, item, config, now)
+            paths = _write_preview(config, post) if preview else ()
+            action = Action.PREVIEWED if preview else Action.WOULD_POST
+            outcomes.append(
+                Outcome(entry.channel, entry.kind, item, action, post.text, paths=paths)
+            )
+    return AnnounceRun(tuple(outcomes), tuple(warnings))
+
+
+def _todo(
+    ledger: Ledger,
+    entry: AnnounceConfig,
+    channel: Channel,
+    published: Sequence[Item],
+    now: datetime,
+    config: Config,
+    warnings: list[str],
+) -> list[tuple[Entry, Item]]:
+    """The channel's unfinished lines, then its new items, claimed here (under the lock)."""
+    by_id = {i.id: i for i in published}
+    todo: list[tuple[Entry, Item]] = []
+    for line in ledger.pending():
+        if line.backend != channel.name:
+            continue
+        found = by_id.get(line.items[0]) if line.items else None
+        if found is None:
+            warnings.append(
+                f"{channel.name}: {line.key} is unfinished ({line.state}) but its item "
+                "is not published any more; left as it is"
+            )
+            continue
+        todo.append((line, found))
+    picked = select(entry, published, *_history(ledger, channel.name), config=config)
+    warnings += picked.warnings
+    for item in picked.items:  # the claim: these items are this run's to post
+        line = Entry(
+            key=post_key(channel.name, item.id),
+            state="claimed",
+            items=(item.id,),
+            newest=item.date.isoformat() if item.date else "",
+            backend=channel.name,
+            at=now.isoformat(),
+            subject=item.title,
+        )
+        ledger.append(line)
+        todo.append((line, item))
+    return todo
 
 
 def _offline_post(entry: AnnounceConfig, item: Item, config: Config, now: datetime) -> Post:
@@ -258,7 +296,7 @@ def _announce_one(
         ledger.append(line.advance("sending", now))
         progress(f"posting {item.source} to {channel.name}")
         posted = channel.publish(post)
-        return done(Action.POSTED, posted, post)
+        return done(Action.POSTED, posted, post, posted.note)
     except Unconfirmed as exc:
         return done(Action.UNCONFIRMED, None, post, str(exc))
     except DeliveryError as exc:
@@ -297,12 +335,14 @@ def run_test(
     session: requests.Session | None = None,
     sleep: Callable[[float], None] = time.sleep,
     progress: Progress = _quiet,
+    content: Path | None = None,
 ) -> AnnounceRun:
     """Post each channel's next announcement (or, with nothing new, its newest) to a private
     test destination, recording nothing: Discord through ``test_webhook_env``; Mastodon as a
     ``direct`` post (only the account sees it). Bluesky has no private posts: use a test
     account as a second channel."""
     session = session or requests.Session()
+    pictures = _pictures(config, content, session)
     current = Ledger(config.root / LEDGER)
     outcomes: list[Outcome] = []
     warnings: list[str] = []
@@ -320,29 +360,32 @@ def run_test(
         if not items:
             continue
         if entry.kind == "discord":
-            test_entry = replace(entry, webhook_env=entry.test_webhook_env)
+            # a test post needs no look-up: the bot may not see the private test channel
+            test_entry = replace(
+                entry, webhook_env=entry.test_webhook_env, bot_token_env="", channel_id=""
+            )
         else:
             test_entry = replace(entry, visibility="direct")
-        channel = make_channel(test_entry, config, session=session, now=now, sleep=sleep)
-        item = items[0]
-        try:
-            progress(f"posting a test of {item.source} to {channel.name} ({channel.kind})")
-            channel.connect()
-            post = channel.compose(item)
-            post = replace(post, key=f"test/{post.key}/{now.isoformat()}")
-            posted = channel.publish(post)
-            outcomes.append(
-                Outcome(
-                    channel.name,
-                    channel.kind,
-                    item,
-                    Action.TESTED,
-                    post.text,
-                    posted.id,
-                    posted.url,
-                )
-            )
-        except DeliveryError as exc:
-            errors.append(f"{channel.name}: test: {exc}")
-            outcomes.append(Outcome(channel.name, channel.kind, item, Action.FAILED, note=str(exc)))
+        channel = make_channel(
+            test_entry, config, session=session, now=now, sleep=sleep, pictures=pictures
+        )
+        outcome = _test_one(channel, items[0], now, progress)
+        outcomes.append(outcome)
+        if outcome.action is Action.FAILED:
+            errors.append(f"{channel.name}: test: {outcome.note}")
     return AnnounceRun(tuple(outcomes), tuple(warnings), tuple(errors))
+
+
+def _test_one(channel: Channel, item: Item, now: datetime, progress: Progress) -> Outcome:
+    """Post ``item`` once to the channel's test destination, under a key of its own."""
+    try:
+        progress(f"posting a test of {item.source} to {channel.name} ({channel.kind})")
+        channel.connect()
+        post = channel.compose(item)
+        post = replace(post, key=f"test/{post.key}/{now.isoformat()}")
+        posted = channel.publish(post)
+    except DeliveryError as exc:
+        return Outcome(channel.name, channel.kind, item, Action.FAILED, note=str(exc))
+    return Outcome(
+        channel.name, channel.kind, item, Action.TESTED, post.text, posted.id, posted.url
+    )

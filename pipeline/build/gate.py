@@ -5,10 +5,9 @@ starts and ends in a fraction of a second."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
-from pipeline.build.state import BuildResult, cached_result, fingerprint, read_manifest
+from pipeline.build.state import BuildResult, cached_result, take_inputs
 from pipeline.build.timings import Timings
 from pipeline.config import Config
 
@@ -25,10 +24,8 @@ def build_site(
 ) -> BuildResult:
     """The last build's result when nothing it depends on changed (the build key, the
     configuration, every content file's stat, every output), else a build."""
-    seen: dict[str, os.stat_result] = {}
-    current = fingerprint(cfg, content_dir, out_dir, seen, strict=strict)
-    previous = read_manifest(out_dir)
-    result = cached_result(previous, current, out_dir, now)
+    inputs = take_inputs(cfg, content_dir, out_dir, strict=strict)
+    result = cached_result(inputs.previous, inputs.fingerprint, out_dir, now)
     timings.mark("check")
     if result is not None:
         return result
@@ -42,9 +39,6 @@ def build_site(
         now=now,
         cache_dir=cache_dir,
         strict=strict,
-        known_stale=True,
-        inputs_fingerprint=current,
-        input_stats=seen,
-        previous=previous,
+        inputs=inputs,
         timings=timings,
     )

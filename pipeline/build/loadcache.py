@@ -16,6 +16,7 @@ import time
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
+from pipeline.build.mediacache import DEFAULT_CACHE_DIR, RemoteMedia
 from pipeline.build.state import build_salt
 from pipeline.config import Config
 from pipeline.load.loader import gitbook_mode, load_site
@@ -47,16 +48,20 @@ def load_cached(
     store = None
     if cache_dir is not None:
         store = LoadCache(cache_dir, load_salt(cfg, content_dir, strict=strict), content_dir, only)
-    return load_site(
-        cfg,
-        content_dir,
-        strict=strict,
-        write_ledger=write_ledger,
-        cache_dir=cache_dir,
-        store=store,
-        only=only,
-        walked=walked,
-    )
+    media = RemoteMedia(cache_dir if cache_dir is not None else cfg.root / DEFAULT_CACHE_DIR)
+    try:
+        return load_site(
+            cfg,
+            content_dir,
+            strict=strict,
+            write_ledger=write_ledger,
+            media=media,
+            store=store,
+            only=only,
+            walked=walked,
+        )
+    finally:
+        media.close()
 
 
 class LoadCache:

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from pipeline.build.changesfeed import changes_files, changes_link, page_revisions
 from pipeline.build.site import HtmlSource
-from pipeline.build.sitenav import table_of_contents
+from pipeline.build.sitenav import gitbook_urls, table_of_contents
 from pipeline.build.state import (
     Manifest,
     build_salt,
@@ -197,6 +197,7 @@ def plan_outputs(
             now=now,
             revised=revised,
             toc=table_of_contents(cfg, content_dir),
+            moved=gitbook_urls(cfg, content_dir, site),
         )
         outputs.extend(Output(p.path, p.make, p.inputs, needs=p.needs) for p in planned)
         for item in (*items, *site.pages()):

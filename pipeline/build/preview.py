@@ -26,6 +26,7 @@ from pipeline.errors import ConfigError, ContentError
 from pipeline.load.record import stat_key
 from pipeline.model import Item, Site
 from pipeline.preview.digest import DigestPreview
+from pipeline.support.paths import typed
 
 FAR_FUTURE = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 """The build's "now" under ``--future``: every scheduled item counts as published."""
@@ -93,14 +94,13 @@ class PreviewSite:
                 self.site_dir,
                 now=FAR_FUTURE if self.future else now,
                 cache_dir=self.work / "cache",
-                known_stale=True,
                 adjust=lambda site: self._adjust(site, now, marks, loaded),
                 index_search=False,  # after the reload: see index_search()
             )
         except (ContentError, ConfigError) as exc:
-            shown = [str(p) for p in exc.problems]
+            shown = [str(typed(p)) for p in exc.problems]  # the CLI's words
             if isinstance(exc, ContentError):
-                shown += [f"warning: {w}" for w in exc.warnings]
+                shown += [f"warning: {typed(w)}" for w in exc.warnings]
             return Outcome(False, problems=tuple(shown), seconds=time.perf_counter() - started)
         except Exception as exc:  # the server outlives any build: say what went wrong
             from pipeline.support.secrets import redact
@@ -133,7 +133,8 @@ class PreviewSite:
         never written) and composition, on the last good build's items and the clock's now.
         Drafts and scheduled items are not in it, whatever ``--drafts`` and ``--future`` show."""
         from pipeline.newsletter.compose import compose
-        from pipeline.newsletter.deliver import next_selection
+        from pipeline.newsletter.deliver import Choice
+        from pipeline.newsletter.ledger import Ledger
 
         now = self.clock()
         if self._good is None:
@@ -141,14 +142,15 @@ class PreviewSite:
         cfg, site = self._good
         html = HtmlSource(self.work / "cache")
         try:
-            selection = next_selection(cfg, site.published(now))
+            ledger = Ledger(cfg.root / cfg.newsletter.ledger)  # read, as publish digest does
+            selection = Choice().select(site.published(now), ledger, cfg.newsletter.max_items)
             if not selection.items:
                 return DigestPreview(now, warnings=selection.warnings)
             html.load(selection.items)
             items = tuple(html.fill(i) for i in selection.items)
             digest = compose(cfg, items, now=now)
         except (ContentError, ConfigError) as exc:
-            return DigestPreview(now, problems=tuple(str(p) for p in exc.problems))
+            return DigestPreview(now, problems=tuple(str(typed(p)) for p in exc.problems))
         except HtmlMissing as exc:  # a rebuild replaced the cache meanwhile: the next request
             return DigestPreview(now, problems=(f"error: {exc}",))
         finally:

@@ -21,11 +21,11 @@ from pipeline.build.snapshot import discard as discard_snapshot
 from pipeline.build.snapshot import rendered_site
 from pipeline.build.state import (
     BuildResult,
+    Inputs,
     Manifest,
     build_salt,
-    cached_result,
     fingerprint,
-    read_manifest,
+    take_inputs,
     write_manifest,
 )
 from pipeline.build.timings import Timings
@@ -58,20 +58,15 @@ def build(
     now: dt.datetime,
     cache_dir: Path | None = None,
     strict: bool = False,
-    known_stale: bool = False,
-    inputs_fingerprint: str | None = None,
-    input_stats: Mapping[str, os.stat_result] | None = None,
-    previous: Manifest | None = None,
+    inputs: Inputs | None = None,
     timings: Timings | None = None,
     adjust: Callable[[Site], Site] | None = None,
     index_search: bool = True,
 ) -> BuildResult:
     """Validate, render and write every output into ``out_dir``.
 
-    ``known_stale`` skips the nothing-changed check when the caller has just made it, with
-    ``inputs_fingerprint`` the fingerprint it computed for that (taken before anything was
-    read, so an edit made during the build is seen by the next one) and ``previous`` the
-    manifest it read, and ``input_stats`` the content files' stats it took for that.
+    It always builds: the nothing-changed check is :func:`pipeline.build.gate.build_site`'s,
+    which passes the ``inputs`` it took for it (else they are taken here).
     ``timings`` records each stage's wall time. ``adjust`` changes the rendered site before
     it is planned (``publish serve`` shows drafts and scheduled items with it).
     ``index_search`` False leaves the search index to the caller (``publish serve`` updates
@@ -81,14 +76,8 @@ def build(
     write phase holds a lock so two builds never interleave their files.
     """
     _check_apart(content_dir, out_dir)
-    if previous is None:
-        previous = read_manifest(out_dir)
-    if inputs_fingerprint is None:
-        inputs_fingerprint = fingerprint(cfg, content_dir, out_dir, strict=strict)
-    if not known_stale:
-        cached = cached_result(previous, inputs_fingerprint, out_dir, now)
-        if cached is not None:
-            return cached
+    if inputs is None:
+        inputs = take_inputs(cfg, content_dir, out_dir, strict=strict)
     # A build allocates hundreds of thousands of objects that live as long as it does, and
     # frees the rest by reference counting: the cycle collector, scanning them over and over,
     # cost a tenth of an edit build at 10,000 posts (and made forked workers copy the pages
@@ -103,10 +92,10 @@ def build(
         now,
         cache_dir,
         strict,
-        inputs_fingerprint,
-        previous,
+        inputs.fingerprint,
+        inputs.previous,
         timings or Timings(),
-        input_stats or {},
+        inputs.stats,
         adjust,
         index_search,
     )

@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.config import Config
+from pipeline.load.gitbook_urls import space_urls
 from pipeline.load.loader import gitbook_mode
 from pipeline.load.summary import TocEntry, parse_summary, resolve_target, space_settings
+from pipeline.model import Site
 from pipeline.syndication.theme.navigation import Resolver
 
 
@@ -22,3 +24,9 @@ def table_of_contents(
         return None
     entries = parse_summary(summary.read_text(encoding="utf-8"))
     return entries, space_cfg.content.readme, resolve_target
+
+
+def gitbook_urls(cfg: Config, content_dir: Path, site: Site) -> dict[str, str]:
+    """The paths a GitBook space served its pages at (its table of contents' and
+    ``.gitbook.yaml``'s redirects) -> the page's source; empty outside GitBook mode."""
+    return space_urls(cfg, content_dir, [i.source for i in site.items])

@@ -24,6 +24,7 @@ unpickled with the load cache's restrictions (:func:`pipeline.load.record.restri
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import os
@@ -54,7 +55,7 @@ from pipeline.load.walk import markdown_among, own_folders, walk_markdown
 from pipeline.model import Item, Site
 from pipeline.support.output import write_atomic
 
-FORMAT = "publish-snapshot-1"
+FORMAT = "publish-snapshot-2"
 BASE = "site.snapshot"
 DELTA = "site.snapshot-delta"
 DELTA_LIMIT = 256
@@ -195,8 +196,7 @@ def discard(cache_dir: Path) -> None:
 
 
 def _key(cfg: Config, root: Path, strict: bool) -> str:
-    # the working folder: warnings name files relative to it
-    text = f"{FORMAT}\0{build_salt(cfg, root)}\0{strict}\0{os.getcwd()}"
+    text = f"{FORMAT}\0{build_salt(cfg, root)}\0{strict}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -244,7 +244,7 @@ def _partial(
     ]
     if not changed:
         run.timings.mark("load")
-        return _site(entries.values()), {}
+        return _site(run.root, entries.values()), {}
     cfg = run.cfg
     loaded = load_cached(
         cfg,
@@ -289,7 +289,7 @@ def _partial(
     merged = {**entries}
     for source, entry in made.items():
         merged[source] = entry._replace(item=served.get(source))
-    return _site(merged.values()), made
+    return _site(run.root, merged.values()), made
 
 
 def _deps_changed(root: Path, entry: Entry) -> bool:
@@ -301,24 +301,26 @@ def _stored(item: Item, key: str) -> Item:
     return item.evolve(html="", html_key=key) if item.html or not item.html_key else item
 
 
-def _site(entries: Iterable[Entry]) -> Site:
+def _site(root: Path, entries: Iterable[Entry]) -> Site:
+    """The site of ``entries``, their warnings naming files under ``root`` as given (entries
+    keep them relative to it: the same content may be named another way next time)."""
     items: list[Item] = []
     warnings: set[Problem] = set()
     for entry in entries:
         if entry.item is not None:
             items.append(entry.item)
-        warnings.update(entry.warnings)
+        warnings.update(shown(root, w) for w in entry.warnings)
     return Site(tuple(items), tuple(sorted(warnings)))
 
 
 def _by_source(
     root: Path, warnings: Sequence[Problem], sources: Iterable[str]
 ) -> dict[str, tuple[Problem, ...]] | None:
-    """Warnings grouped by the file they name; None if one names no file of ``sources``.
+    """Warnings grouped by the file they name, each naming it relative to ``root``; None if
+    one names no file of ``sources``.
 
-    Warnings name files as :func:`~pipeline.load.loader.shown` does (relative to the working
-    folder): each is mapped back through the prefix it gives and checked, so the cost is a
-    path computation per warning, not per file."""
+    Warnings name files as :func:`~pipeline.load.loader.shown` does (under ``root`` as given):
+    each is mapped back through the prefix it gives and checked."""
     if not warnings:
         return {}
     known = set(sources)
@@ -328,7 +330,7 @@ def _by_source(
         source = w.path[len(base) :] if w.path.startswith(base) else ""
         if source not in known or shown(root, Problem(source, 1, "", "")).path != w.path:
             return None
-        grouped.setdefault(source, []).append(w)
+        grouped.setdefault(source, []).append(dataclasses.replace(w, path=source))
     return {s: tuple(ws) for s, ws in grouped.items()}
 
 

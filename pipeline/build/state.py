@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,24 @@ class Manifest:
     inputs: dict[str, str] = field(default_factory=dict)
     """Output path -> digest of everything its bytes were made from (see build.plan_outputs)."""
     result: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a build found before reading anything: the fingerprint of its inputs, each content
+    file's stat (taken for it), and the last build's manifest."""
+
+    fingerprint: str
+    stats: Mapping[str, os.stat_result]
+    previous: Manifest
+
+
+def take_inputs(cfg: Config, content_dir: Path, out_dir: Path, *, strict: bool) -> Inputs:
+    """Fingerprint the inputs (taken before anything is read, so an edit made during the build
+    is seen by the next one) and read the last manifest."""
+    stats: dict[str, os.stat_result] = {}
+    current = fingerprint(cfg, content_dir, out_dir, stats, strict=strict)
+    return Inputs(current, stats, read_manifest(out_dir))
 
 
 def fingerprint(

@@ -87,7 +87,12 @@ def announce(
     site = prepare(cfg, content, cache_dir=resolve_cache_dir(None))
     if test:
         run = run_test(
-            cfg, site.published(now), now, names=names, progress=lambda m: warn(m, quiet)
+            cfg,
+            site.published(now),
+            now,
+            names=names,
+            progress=lambda m: warn(m, quiet),
+            content=content,
         )
     else:
         run = run_announce(
@@ -98,6 +103,7 @@ def announce(
             preview=preview,
             names=names,
             progress=lambda message: warn(message, quiet),
+            content=content,
         )
     for message in run.warnings:
         warn(redact(f"warning: {message}"), quiet)

@@ -20,6 +20,8 @@ from pipeline.cli.options import (
     resolve_cache_dir,
     warn,
 )
+from pipeline.errors import Problem
+from pipeline.support.paths import typed
 
 
 def report_warnings(warnings: tuple[object, ...], quiet: bool) -> None:
@@ -27,7 +29,8 @@ def report_warnings(warnings: tuple[object, ...], quiet: bool) -> None:
     from collections import defaultdict
 
     groups: dict[str, list[str]] = defaultdict(list)
-    in_order = sorted(warnings, key=lambda w: (str(getattr(w, "path", "")), getattr(w, "line", 1)))
+    shown = [typed(w) if isinstance(w, Problem) else w for w in warnings]
+    in_order = sorted(shown, key=lambda w: (str(getattr(w, "path", "")), getattr(w, "line", 1)))
     for w in in_order:
         field, message = getattr(w, "field", ""), getattr(w, "message", str(w))
         groups[f"{field}: {message}"].append(f"{getattr(w, 'path', '?')}:{getattr(w, 'line', 1)}")
@@ -94,7 +97,7 @@ def build(
                     "written": list(result.written),
                     "unchanged": result.unchanged,
                     "removed": list(result.removed),
-                    "warnings": [str(w) for w in result.warnings],
+                    "warnings": [str(typed(w)) for w in result.warnings],
                 },
                 indent=1,
             )
@@ -132,7 +135,13 @@ def validate(
 
     started = time.perf_counter()
     cfg, content = open_config(config_path, content_dir, quiet=quiet)
-    site = load_site(cfg, content, strict=strict)
+    from pipeline.build.mediacache import RemoteMedia
+
+    media = RemoteMedia(resolve_cache_dir(None))
+    try:
+        site = load_site(cfg, content, strict=strict, media=media)
+    finally:
+        media.close()
     now = dt.datetime.now(dt.UTC)
     site = check_site(cfg, content, site, now)  # rendered and planned: all a build would refuse
     site = with_link_warnings(cfg, content, site, strict=strict)
@@ -144,7 +153,7 @@ def validate(
                 {
                     "items": len(live),
                     "files": len(site.items),
-                    "warnings": [str(w) for w in site.warnings],
+                    "warnings": [str(typed(w)) for w in site.warnings],
                 }
             )
         )

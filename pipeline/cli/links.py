@@ -98,6 +98,9 @@ def links(
         if show and done[0] % 10 == 0:
             click.echo(f"\rchecked {done[0]} URLs", err=True, nl=False)
 
+    from pipeline.build.mediacache import RemoteMedia, offline_media
+
+    media = offline_media if offline else RemoteMedia(resolve_cache_dir(cache_dir))
     report = run(
         cfg,
         content,
@@ -105,6 +108,7 @@ def links(
         CheckOptions(offline=offline, exclude=exclude),
         changed_since=changed_since,
         progress=progress,
+        media=media,
     )
     if show and done[0] >= 10:
         click.echo("", err=True)

@@ -20,6 +20,7 @@ from pipeline.errors import (
     PublishError,
     SetupError,
 )
+from pipeline.support.paths import typed
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -129,7 +130,8 @@ def warn(message: str, quiet: bool = False) -> None:
 def report_problems(exc: ContentError | ConfigError, quiet: bool = False) -> None:
     """Errors and the warnings found with them, in file and line order, then the counts."""
     warnings = exc.warnings if isinstance(exc, ContentError) and not quiet else ()
-    shown = [(p, "") for p in exc.problems] + [(w, "warning: ") for w in warnings]
+    shown = [(typed(p), "") for p in exc.problems]
+    shown += [(typed(w), "warning: ") for w in warnings]
     for problem, prefix in sorted(shown, key=lambda pair: (pair[0].path, pair[0].line)):
         click.echo(f"{prefix}{problem}", err=True)
     kind = "content" if isinstance(exc, ContentError) else "configuration"

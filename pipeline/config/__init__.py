@@ -20,6 +20,7 @@ from pipeline.config.podcast import podcast_problems
 from pipeline.errors import ConfigError, Problem
 from pipeline.support.announce_config import AnnounceConfig, NotifyConfig, announce_problems
 from pipeline.support.paths import iri_to_uri, url_error
+from pipeline.support.site_words import words_problems
 from pipeline.support.theme_config import ThemeConfig, theme_problems
 
 
@@ -161,6 +162,12 @@ class NewsletterConfig:
     listmonk_lists: list[int] = field(default_factory=list)
     ghost_newsletter: str = "default-newsletter"
     """Ghost: the slug of the newsletter a digest is emailed to."""
+    ghost_email_only: bool = False
+    """Ghost: send the digest as an email-only post (``email_only``): emailed to the
+    newsletter, never shown on the site (its status becomes ``sent``)."""
+    ghost_email_segment: str = "all"
+    """Ghost: which of the newsletter's members get it, an NQL member filter (``all``,
+    ``status:free``, ``status:-free``, ``label:<slug>``), passed as ``email_segment``."""
     schedule: str = "0 8 * * 1"
     """Cron line of the scheduled digest workflow (weekly by default)."""
     api_timeout: float = 30.0
@@ -232,12 +239,14 @@ def _key_line(text: str, section: str, key: str) -> int:
     ``name[2]`` is the third ``[[name]]`` table of an array."""
     indexed = re.fullmatch(r"(.+)\[(\d+)\]", section)
     section, wanted = (indexed.group(1), int(indexed.group(2))) if indexed else (section, 0)
-    current, seen, header = "", -1, 1
+    current, seen, header, table = "", -1, 1, 0
     for n, line in enumerate(text.splitlines(), 1):
         s = line.strip()
         m = re.match(r"^\[+\s*([^\]]+?)\s*\]+", s)
         if m:
             current = m.group(1)
+            if key and current == f"{section}.{key}" and not table:
+                table = n  # the key written as a table of its own: [theme.words]
             if current == section:
                 seen += 1
                 header = n
@@ -246,7 +255,7 @@ def _key_line(text: str, section: str, key: str) -> int:
             continue
         if current == section and seen == wanted and re.match(rf"^\"?{re.escape(key)}\"?\s*=", s):
             return n
-    return header if indexed and seen >= wanted else 1
+    return table or (header if indexed and seen >= wanted else 1)
 
 
 def _type_name(tp: Any) -> str:
@@ -402,6 +411,8 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
     backends = ("outbox", "smtp", "buttondown", "listmonk", "ghost", "substack")
     if cfg.newsletter.backend not in backends:
         bad("newsletter", "backend", f"expected one of {', '.join(backends)}")
+    if not re.fullmatch(r"[A-Za-z0-9_:.,+\-\[\]' ]{1,500}", cfg.newsletter.ghost_email_segment):
+        bad("newsletter", "ghost_email_segment", "expected an NQL member filter, e.g. status:free")
     if cfg.newsletter.smtp_tls not in ("none", "starttls", "ssl"):
         bad("newsletter", "smtp_tls", "expected none, starttls or ssl")
     if cfg.newsletter.api_timeout <= 0:
@@ -450,6 +461,10 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
             bad("newsletter", f.name, "contains a line break or control character")
     for key, message in theme_problems(cfg.theme, Path(display).parent):
         bad("theme", key, message)
+    for word, message in words_problems(cfg.theme.words):  # [theme.words] or words = {...}
+        line = _key_line(text, "theme.words", word)
+        line = line if line > 1 else _key_line(text, "theme", "words")
+        out.append(Problem(display, line, "theme.words", message))
     return out
 
 

@@ -30,6 +30,7 @@ from pipeline.linkcheck.local import (
 from pipeline.linkcheck.remote import MediaExpectation, RemoteChecker, network_down
 from pipeline.linkcheck.results import BROKEN, LinkResult, Outcome
 from pipeline.model import LinkRef, Media, Site, SourceDoc
+from pipeline.podcast.media import MediaProber
 from pipeline.support.text import nfc
 
 
@@ -244,15 +245,18 @@ def run(
     changed_since: str | None = None,
     now: float | None = None,
     progress: Callable[[str], None] | None = None,
+    media: MediaProber | None = None,
 ) -> CheckReport:
-    """Scan the content, check its links, and save the cache (the I/O edge of the stage)."""
+    """Scan the content, check its links, and save the cache (the I/O edge of the stage).
+    ``media`` answers for remote episode files while loading (see :func:`load_site`)."""
     from pipeline.linkcheck.extract import scan_sources
+    from pipeline.load.gitbook_urls import rooted, space_urls
     from pipeline.load.loader import load_site
 
     docs = scan_sources(config, content_dir)
     warnings: list[str] = []
     try:  # permalinks and enclosures; rendering is not needed
-        site = load_site(config, content_dir)
+        site = load_site(config, content_dir, media=media)
     except Exception as exc:  # content errors are `publish validate`'s job; links still run
         site = Site(items=())
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -274,7 +278,11 @@ def run(
         config,
         options=options,
         cache=cache,
-        permalinks=permalinks_of(site),
+        # a GitBook space's own URLs (/practice-programs/vibes-program) lead to their pages
+        permalinks={
+            **rooted(space_urls(config, content_dir, [d.source for d in docs])),
+            **permalinks_of(site),
+        },
         media=media_of(site, config.site.base_url),
         progress=progress,
         unpublished={i.source for i in site.items if i.draft},

@@ -109,45 +109,36 @@ class LocalChecker:
         self.base_path = _norm_site_path(urlsplit(base_url).path or "/")
         self.permalinks = {_norm_site_path(k): v for k, v in (permalinks or {}).items()}
         self.redirects = {_norm_site_path(k): v for k, v in (redirects or {}).items()}
-        self._listings: dict[Path, frozenset[str] | None] = {}
-        self._symlinks: set[Path] = set()
-        self._all_files: list[str] | None = None
+        self._listings: dict[str, frozenset[str] | None] = {}
+        """Names in each folder (relative to the root, "" for the root), None when unreadable."""
+        self._symlinks: set[str] = set()
+        self._dirs: set[str] = set()
         self._located: dict[str, _Found] = {}
-        self._symlinked: dict[str, bool] = {}
-        self._dirs: dict[str, bool] = {}
+        self._all_files: list[str] | None = None
 
     # -- the file system, case-sensitively -------------------------------------------------
-    def _listdir(self, folder: Path) -> frozenset[str] | None:
+    def _listdir(self, folder: str) -> frozenset[str] | None:
+        """The names in ``folder`` (relative to the root), listed once per check run."""
         if folder not in self._listings:
             try:
-                with os.scandir(folder) as it:
+                with os.scandir(self.root / folder if folder else self.root) as it:
                     entries = list(it)
             except OSError:
                 self._listings[folder] = None
                 return None
             self._listings[folder] = frozenset(e.name for e in entries)
-            self._symlinks.update(Path(e.path) for e in entries if e.is_symlink())
+            prefix = f"{folder}/" if folder else ""
+            self._symlinks.update(prefix + e.name for e in entries if e.is_symlink())
+            self._dirs.update(prefix + e.name for e in entries if e.is_dir())
         return self._listings[folder]
 
     def _has_symlink(self, rel: str) -> bool:
-        known = self._symlinked.get(rel)
-        if known is None:
-            known = self._symlinked[rel] = self._find_symlink(rel)
-        return known
-
-    def _is_dir(self, rel: str) -> bool:
-        known = self._dirs.get(rel)
-        if known is None:
-            known = self._dirs[rel] = (self.root / rel).is_dir()
-        return known
-
-    def _find_symlink(self, rel: str) -> bool:
-        folder = self.root
+        folder = ""
         for part in [p for p in rel.split("/") if p]:
             names = self._listdir(folder)
             if names is None or part not in names:
                 return False
-            folder = folder / part
+            folder = f"{folder}/{part}" if folder else part
             if folder in self._symlinks:
                 return True
         return False
@@ -172,17 +163,16 @@ class LocalChecker:
         return "" if joined == "." else joined
 
     def _locate(self, rel: str) -> _Found:
-        """Find ``rel`` with each component matching exactly, or say how it differs (once a
-        check: thousands of links name the same few targets, as the listings are read once)."""
-        known = self._located.get(rel)
-        if known is None:
-            known = self._located[rel] = self._find(rel)
-        return known
+        """Find ``rel`` with each component matching exactly, or say how it differs."""
+        found = self._located.get(rel)
+        if found is None:
+            found = self._located[rel] = self._locate_uncached(rel)
+        return found
 
-    def _find(self, rel: str) -> _Found:
+    def _locate_uncached(self, rel: str) -> _Found:
         done: list[str] = []
         for part in [p for p in rel.split("/") if p]:
-            names = self._listdir(self.root.joinpath(*done))
+            names = self._listdir("/".join(done))
             if names is None:
                 return _Found(None, "not found")
             if part in names:
@@ -297,8 +287,8 @@ class LocalChecker:
                 return Outcome(BROKEN, reason, f"link to {posixpath.relpath(found.near, here)}")
             return Outcome(BROKEN, reason, self._suggest_file(source, rel))
         target = found.rel
-        if not target or self._is_dir(target):
-            names = self._listdir(self.root / target) or frozenset()
+        if not target or (self._listdir(posixpath.dirname(target)) and target in self._dirs):
+            names = self._listdir(target) or frozenset()
             index = next((n for n in FOLDER_INDEXES if n in names), None)
             if index is None:
                 shown = target or "the content root"

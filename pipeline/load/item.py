@@ -8,6 +8,7 @@ import html
 import posixpath
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -16,16 +17,17 @@ from zoneinfo import ZoneInfo
 from pipeline.config import Config
 from pipeline.errors import Problem
 from pipeline.load import foreign
+from pipeline.load.event import EVENT_KEYS, event_of, valid_date
+from pipeline.load.fields import Checker
 from pipeline.load.ids import IdLedger
 from pipeline.load.namelimits import kind_problem, name_problems
-from pipeline.load.repeat import REPEAT_KEYS, parse_repeat
 from pipeline.load.walk import RawDoc
-from pipeline.model import KIND_OF_SECTION, SECTION_OF_KIND, Event, Item
+from pipeline.model import KIND_OF_SECTION, SECTION_OF_KIND, Episode, Item
 from pipeline.podcast.episode import EPISODE_KEYS
+from pipeline.podcast.media import MediaProber
 from pipeline.render.slugs import github_slug
-from pipeline.support.dates import shown_value, to_datetime
+from pipeline.support.dates import to_datetime
 from pipeline.support.paths import image_url_problem
-from pipeline.support.text import clean
 
 ALIASES = {
     "summary": "description",
@@ -75,9 +77,6 @@ GITBOOK_KEYS = {
 """What GitBook's editor writes into a page's front matter (its cover, icon and page layout,
 ``layout`` being one of ours too): a handbook's own keys, accepted without a warning so that
 ``--strict`` builds a real handbook as it is. Not used by publish."""
-
-
-EVENT_KEYS = {"starts", "ends", "location", "url", "sequence", "timezone", "all_day", *REPEAT_KEYS}
 
 
 KINDS = {*SECTION_OF_KIND, "page"}
@@ -139,62 +138,7 @@ def permalink(
     return base + "/" + quote(path.lstrip("/"))
 
 
-class _Checker:
-    """Collects problems and warnings for one file."""
-
-    def __init__(self, doc: RawDoc, problems: list[Problem], warnings: list[Problem]) -> None:
-        self.doc = doc
-        self.problems = problems
-        self.warnings = warnings
-
-    def line(self, key: str) -> int:
-        return self.doc.parsed.lines.get(key, 1)
-
-    def error(self, key: str, message: str, line: int | None = None) -> None:
-        self.problems.append(Problem(self.doc.source, line or self.line(key), key, message))
-
-    def warn(self, key: str, message: str) -> None:
-        self.warnings.append(Problem(self.doc.source, self.line(key), key, message))
-
-    def string(self, meta: Mapping[str, Any], key: str) -> str | None:
-        value = meta.get(key)
-        if value is None:
-            return None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)
-        if isinstance(value, bool):
-            self.error(
-                key,
-                f"expected text, got {shown_value(value)}: YAML reads an unquoted yes, no, on, "
-                "off, true or false as that; put the text in quotes",
-            )
-            return None
-        if not isinstance(value, str):
-            self.error(key, f"expected text, got {shown_value(value)}")
-            return None
-        return clean(value)
-
-    def string_list(self, meta: Mapping[str, Any], key: str, *, allow_str: bool) -> list[str]:
-        value = meta.get(key)
-        if value is None:
-            return []
-        if isinstance(value, str) and allow_str:
-            return [clean(value)]
-        if not isinstance(value, list):
-            self.error(key, f"expected a list like [a, b], got {shown_value(value)}"[:200])
-            return []
-        out = []
-        for v in value:
-            if isinstance(v, (str, int, float)) and not isinstance(v, bool):
-                text = clean(str(v))  # NFC: "café" typed two ways is one tag, listed once
-                if text not in out:
-                    out.append(text)
-            else:
-                self.error(key, f"expected a list of text values, found {shown_value(v)}")
-        return out
-
-
-def normalise_keys(chk: _Checker, meta: dict[str, Any]) -> dict[str, Any]:
+def normalise_keys(chk: Checker, meta: dict[str, Any]) -> dict[str, Any]:
     """Map Hugo/Jekyll spellings onto ours, merging list-valued ones."""
     out: dict[str, Any] = {}
     lines = chk.doc.parsed.lines
@@ -213,23 +157,41 @@ def normalise_keys(chk: _Checker, meta: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+@dataclass(frozen=True)
+class LoadContext:
+    """What validating a file needs besides the file: given to worker processes once, without
+    ``media`` (remote media are probed only in the loading process)."""
+
+    cfg: Config
+    root: Path
+    tz: ZoneInfo
+    strict: bool
+    gitbook: bool
+    media: MediaProber | None = None
+    """Length and type of remote episode media, from the edge (see :mod:`pipeline.podcast`)."""
+
+
+@dataclass(frozen=True)
+class _Names:
+    """Where one file's item sits: its kind, section and slug."""
+
+    kind: str
+    section: str
+    slug: str
+
+
 def load_doc(
-    cfg: Config,
-    root: Path,
+    ctx: LoadContext,
     doc: RawDoc,
     problems: list[Problem],
     warnings: list[Problem],
-    tz: ZoneInfo,
     ledger: IdLedger | None,
     existing: set[str],
-    strict: bool,
-    cache_dir: Path | None,
-    gitbook: bool,
 ) -> Item | None:
     """Validate one parsed file into an Item (None when it has errors, all recorded)."""
-    chk = _Checker(doc, problems, warnings)
+    chk = Checker(doc, problems, warnings)
     meta = normalise_keys(chk, dict(doc.parsed.meta))
-    kind = kind_for(doc.source, meta, gitbook)
+    kind = kind_for(doc.source, meta, ctx.gitbook)
     problems.extend(kind_problem(doc.source, doc.parsed.lines, meta, KINDS))
     section = SECTION_OF_KIND.get(kind, posixpath.dirname(doc.source) or "pages")
     stem = posixpath.splitext(posixpath.basename(doc.source))[0]
@@ -239,8 +201,7 @@ def load_doc(
     slug = chk.string(meta, "slug") or github_slug(stem.replace("_", "-")) or "page"
     if "slug" in meta and not _SLUG.match(slug):
         chk.error("slug", f"expected letters, digits, '-', '_' or '.', got {slug!r}")
-    args = (cfg, root, doc, chk, meta, kind, section, slug, tz, ledger, existing, strict)
-    item = _build_item(*args, cache_dir)
+    item = _build_item(ctx, doc, chk, meta, _Names(kind, section, slug), ledger, existing)
     problems.extend(too_long := name_problems(item, doc.parsed.lines, meta) if item else [])
     return None if too_long else item
 
@@ -270,58 +231,19 @@ def heading_text(markdown: str) -> str:
 
 
 def _build_item(
-    cfg: Config,
-    root: Path,
+    ctx: LoadContext,
     doc: RawDoc,
-    chk: _Checker,
+    chk: Checker,
     meta: dict[str, Any],
-    kind: str,
-    section: str,
-    slug: str,
-    tz: ZoneInfo,
+    names: _Names,
     ledger: IdLedger | None,
     existing: set[str],
-    strict: bool,
-    cache_dir: Path | None = None,
 ) -> Item | None:
     parsed = doc.parsed
-    body = parsed.body
-    is_feed = kind != "page"
+    kind, is_feed = names.kind, names.kind != "page"
     n_before = len(chk.problems)
-
-    title = chk.string(meta, "title")
-    if title is None:
-        title, body = h1_title(meta, body)
-    if title is None and "title" not in meta and "layout" in meta and not is_feed:  # Jekyll's
-        title = foreign.untitled_page_title(cfg.site.title, doc.source)
-    if (not title or not title.strip()) and (title is not None or "title" not in meta):
-        chk.error(
-            "title",
-            "missing: add a 'title:' key or a first '# Heading' line"
-            if "title" not in meta
-            else "expected a non-empty title",
-        )
-        title = ""
-    title = " ".join((title or "").split())
-
-    date = updated = None
-    if "date" in meta:
-        try:
-            date = to_datetime(meta["date"], tz)
-        except ValueError as exc:
-            chk.error("date", str(exc))
-    elif is_feed and (dated := foreign.DATED_NAME.match(posixpath.basename(doc.source))):
-        date = to_datetime(dated.group(1), tz) if _valid_date(dated.group(1)) else None
-        if date is None:
-            chk.error("date", f"file name date {dated.group(1)!r} is not a date; add 'date:'")
-    elif is_feed:
-        chk.error("date", "missing: feed items need 'date: YYYY-MM-DD' (or ISO 8601 with offset)")
-    if "updated" in meta:
-        try:
-            updated = to_datetime(meta["updated"], tz)
-        except ValueError as exc:
-            chk.error("updated", str(exc))
-
+    title, body = _title(ctx.cfg, doc, chk, meta, is_feed)
+    date, updated = _dates(ctx.tz, doc, chk, meta, is_feed)
     description = chk.string(meta, "description")
     authors = chk.string_list(meta, "authors", allow_str=True)
     tags = chk.string_list(foreign.jekyll_tags(meta, doc.parsed.meta), "tags", allow_str=False)
@@ -333,71 +255,24 @@ def _build_item(
     image = chk.string(meta, "image")
     if image and kind != "episode" and (problem := image_url_problem(image)):
         chk.error("image", problem)  # an episode's artwork has checks of its own
-
-    item_id = chk.string(meta, "id")
-    if "id" in meta and (item_id is None or not item_id.strip()):
-        chk.error("id", "expected a non-empty identifier (publish new writes a UUID)")
-    if item_id is None:
-        if strict and is_feed:
-            chk.error("id", "missing: --strict requires an 'id' key on every feed item")
-        if ledger is None:
-            raise RuntimeError(f"{doc.source}: validated without the id ledger it needs")
-        item_id = ledger.assign(doc.source, title, slug, existing)
-    item_id = item_id.strip()
-    source_guid, guid_permalink = _kept_guid(chk, meta)
-
-    if is_feed and not body.strip() and kind in ("essay", "update"):
-        chk.error("body", "empty: the file has front matter but no text", line=parsed.body_line)
-    if "{%" in body:  # a GitBook container left open loses its markup: say where
-        from pipeline.render.gitbook_text import preprocess
-
-        unbalanced: list[tuple[int, str]] = []
-        preprocess(body, unbalanced)
-        for n, message in sorted(unbalanced):
-            chk.warnings.append(Problem(doc.source, parsed.body_line + n, "body", message))
-
-    if "]" in parsed.body:  # an image needs brackets: the renderer is imported only then
-        from pipeline.render.markdown import image_problems
-
-        for line, message in image_problems(parsed.body, parsed.body_line - 1):
-            chk.error("body", message, line=line)
-
-    known = (
-        COMMON_KEYS
-        | GITBOOK_KEYS
-        | (EPISODE_KEYS if kind == "episode" else set())
-        | (EVENT_KEYS if kind == "event" else set())
+    item_id = _item_id(
+        ctx.strict and is_feed, doc, chk, meta, (title, names.slug), ledger, existing
     )
-    extra = {k: v for k, v in meta.items() if k not in known}
-    for key in extra:
-        chk.warn(key, "unknown key kept (not used by publish)")
-
-    url = permalink(cfg, kind, section, slug, doc.source, item_id, date)
-    event = _event(chk, meta, tz, cfg) if kind == "event" else None
-    episode = None
-    if kind == "episode":
-        from pipeline.podcast.episode import parse_episode
-
-        episode, more = parse_episode(
-            meta,
-            parsed.lines,
-            source=doc.source,
-            content_root=root,
-            item_url=url,
-            body=body,
-            config=cfg,
-            cache_dir=cache_dir,
-        )
-        chk.problems.extend(more)
+    source_guid, guid_permalink = _kept_guid(chk, meta)
+    _check_body(doc, chk, body, kind)
+    extra = _extra_keys(chk, meta, kind)
+    url = permalink(ctx.cfg, kind, names.section, names.slug, doc.source, item_id, date)
+    event = event_of(chk, meta, ctx.tz, ctx.cfg) if kind == "event" else None
+    episode = _episode(ctx, doc, chk, meta, url, body) if kind == "episode" else None
     if len(chk.problems) > n_before:
         return None
     return Item(
         id=item_id,
         kind=kind,
-        section=section,
+        section=names.section,
         source=doc.source,
         title=title,
-        slug=slug,
+        slug=names.slug,
         url=url,
         date=date,
         updated=updated,
@@ -417,7 +292,126 @@ def _build_item(
     )
 
 
-def _kept_guid(chk: _Checker, meta: Mapping[str, Any]) -> tuple[str, bool]:
+def _title(
+    cfg: Config, doc: RawDoc, chk: Checker, meta: Mapping[str, Any], is_feed: bool
+) -> tuple[str, str]:
+    """The title (from ``title``, else the opening H1, cut from the body) and the body."""
+    body = doc.parsed.body
+    title = chk.string(meta, "title")
+    if title is None:
+        title, body = h1_title(meta, body)
+    if title is None and "title" not in meta and "layout" in meta and not is_feed:  # Jekyll's
+        title = foreign.untitled_page_title(cfg.site.title, doc.source)
+    if (not title or not title.strip()) and (title is not None or "title" not in meta):
+        chk.error(
+            "title",
+            "missing: add a 'title:' key or a first '# Heading' line"
+            if "title" not in meta
+            else "expected a non-empty title",
+        )
+        title = ""
+    return " ".join((title or "").split()), body
+
+
+def _dates(
+    tz: ZoneInfo, doc: RawDoc, chk: Checker, meta: Mapping[str, Any], is_feed: bool
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """``date`` (or a dated file name; a feed item needs one) and ``updated``."""
+    date = updated = None
+    if "date" in meta:
+        try:
+            date = to_datetime(meta["date"], tz)
+        except ValueError as exc:
+            chk.error("date", str(exc))
+    elif is_feed and (dated := foreign.DATED_NAME.match(posixpath.basename(doc.source))):
+        date = to_datetime(dated.group(1), tz) if valid_date(dated.group(1)) else None
+        if date is None:
+            chk.error("date", f"file name date {dated.group(1)!r} is not a date; add 'date:'")
+    elif is_feed:
+        chk.error("date", "missing: feed items need 'date: YYYY-MM-DD' (or ISO 8601 with offset)")
+    if "updated" in meta:
+        try:
+            updated = to_datetime(meta["updated"], tz)
+        except ValueError as exc:
+            chk.error("updated", str(exc))
+    return date, updated
+
+
+def _item_id(
+    required: bool,
+    doc: RawDoc,
+    chk: Checker,
+    meta: Mapping[str, Any],
+    title_slug: tuple[str, str],
+    ledger: IdLedger | None,
+    existing: set[str],
+) -> str:
+    """The ``id`` key, else the id ledger's (an error instead when ``required``: --strict)."""
+    item_id = chk.string(meta, "id")
+    if "id" in meta and (item_id is None or not item_id.strip()):
+        chk.error("id", "expected a non-empty identifier (publish new writes a UUID)")
+    if item_id is None:
+        if required:
+            chk.error("id", "missing: --strict requires an 'id' key on every feed item")
+        if ledger is None:
+            raise RuntimeError(f"{doc.source}: validated without the id ledger it needs")
+        item_id = ledger.assign(doc.source, *title_slug, existing)
+    return item_id.strip()
+
+
+def _check_body(doc: RawDoc, chk: Checker, body: str, kind: str) -> None:
+    """An empty essay, GitBook containers left open (warnings), unusable images."""
+    parsed = doc.parsed
+    if kind in ("essay", "update") and not body.strip():
+        chk.error("body", "empty: the file has front matter but no text", line=parsed.body_line)
+    if "{%" in body:  # a GitBook container left open loses its markup: say where
+        from pipeline.render.gitbook_text import preprocess
+
+        unbalanced: list[tuple[int, str]] = []
+        preprocess(body, unbalanced)
+        for n, message in sorted(unbalanced):
+            chk.warnings.append(Problem(doc.source, parsed.body_line + n, "body", message))
+    if "]" in parsed.body:  # an image needs brackets: the renderer is imported only then
+        from pipeline.render.markdown import image_problems
+
+        for line, message in image_problems(parsed.body, parsed.body_line - 1):
+            chk.error("body", message, line=line)
+
+
+def _extra_keys(chk: Checker, meta: Mapping[str, Any], kind: str) -> dict[str, Any]:
+    """Keys publish does not know: kept for templates, each warned about."""
+    known = (
+        COMMON_KEYS
+        | GITBOOK_KEYS
+        | (EPISODE_KEYS if kind == "episode" else set())
+        | (EVENT_KEYS if kind == "event" else set())
+    )
+    extra = {k: v for k, v in meta.items() if k not in known}
+    for key in extra:
+        chk.warn(key, "unknown key kept (not used by publish)")
+    return extra
+
+
+def _episode(
+    ctx: LoadContext, doc: RawDoc, chk: Checker, meta: Mapping[str, Any], url: str, body: str
+) -> Episode | None:
+    from pipeline.podcast.episode import parse_episode
+
+    episode, more = parse_episode(
+        meta,
+        doc.parsed.lines,
+        source=doc.source,
+        content_root=ctx.root,
+        item_url=url,
+        body=body,
+        config=ctx.cfg,
+        media=ctx.media,
+    )
+    chk.problems.extend(more)
+    return episode
+
+
+def _kept_guid(chk: Checker, meta: Mapping[str, Any]) -> tuple[str, bool]:
     """``guid`` (the GUID an imported item had before, kept exactly) and ``guid_permalink``."""
     guid = chk.string(meta, "guid")
     if "guid" in meta and (guid is None or not guid.strip()):
@@ -430,67 +424,3 @@ def _kept_guid(chk: _Checker, meta: Mapping[str, Any]) -> tuple[str, bool]:
     if permalink and not guid:
         chk.error("guid_permalink", "set only with 'guid' (the old permalink kept as GUID)")
     return guid or "", permalink
-
-
-def _valid_date(text: str) -> bool:
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _event(chk: _Checker, meta: Mapping[str, Any], tz: ZoneInfo, cfg: Config) -> Event | None:
-    zone_name = cfg.site.timezone
-    if "timezone" in meta:
-        zone_name = str(meta["timezone"])
-        try:
-            tz = ZoneInfo(zone_name)
-        except (KeyError, ValueError):
-            chk.error("timezone", f"unknown IANA time zone {zone_name!r}")
-            return None
-        except Exception:  # ZoneInfoNotFoundError and path errors from hostile names
-            chk.error("timezone", f"unknown IANA time zone {zone_name!r}")
-            return None
-    if "starts" not in meta:
-        chk.error("starts", "missing: events need 'starts: 2025-06-01T18:00'")
-        return None
-    try:
-        starts = to_datetime(meta["starts"], tz)
-    except ValueError as exc:
-        chk.error("starts", str(exc))
-        return None
-    try:
-        ends = to_datetime(meta["ends"], tz) if meta.get("ends") is not None else None
-    except ValueError as exc:
-        chk.error("ends", str(exc))
-        return None
-    if ends is not None and ends < starts:
-        chk.error("ends", "is before 'starts'")
-        return None
-    sequence = meta.get("sequence", 0)
-    if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 0:
-        chk.error("sequence", f"expected a whole number >= 0, got {sequence!r}")
-        return None
-    raw = meta["starts"]
-    all_day = (isinstance(raw, dt.date) and not isinstance(raw, dt.datetime)) or (
-        isinstance(raw, str) and _valid_date(raw.strip())
-    )
-    location = chk.string(meta, "location")
-    url = chk.string(meta, "url")
-    if url and not re.match(r"^https?://", url):
-        chk.error("url", f"expected an absolute http(s) URL, got {url!r}")
-    n_before = len(chk.problems)
-    repeat = parse_repeat(meta, starts, ends, tz, chk.error)
-    if len(chk.problems) > n_before:
-        return None
-    return Event(
-        starts=starts,
-        ends=ends,
-        timezone=zone_name,
-        all_day=all_day,
-        location=location,
-        url=url,
-        sequence=sequence,
-        repeat=repeat,
-    )

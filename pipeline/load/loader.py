@@ -6,7 +6,7 @@ All problems in all files are collected and raised together (``ContentError``), 
 
 from __future__ import annotations
 
-import os
+import dataclasses
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,10 +19,12 @@ from pipeline.errors import ContentError, Problem
 from pipeline.load.digests import body_digest, content_digest
 from pipeline.load.frontmatter import FrontMatterError, split, split_body
 from pipeline.load.ids import IdLedger
-from pipeline.load.item import h1_title, load_doc
+from pipeline.load.item import LoadContext, h1_title, load_doc
 from pipeline.load.record import LoadStore, NoStore, Record, pack, text_digest
 from pipeline.load.walk import RawDoc, own_folders, read_text, walk_markdown
 from pipeline.model import Item, Site
+from pipeline.podcast.episode import needs_probe
+from pipeline.podcast.media import MediaProber
 from pipeline.support.parallel import pool_size
 from pipeline.support.paths import url_error
 from pipeline.support.workers import process_pool
@@ -34,7 +36,7 @@ def load_site(
     *,
     write_ledger: bool = False,
     strict: bool = False,
-    cache_dir: Path | None = None,
+    media: MediaProber | None = None,
     store: LoadStore | None = None,
     only: Collection[str] | None = None,
     walked: Sequence[tuple[str, str]] | None = None,
@@ -43,7 +45,9 @@ def load_site(
 
     With a ``store`` (the build's load cache), a file unchanged since it was last loaded
     comes from it without its body: render with ``body_of=`` :func:`reload_body`.
-    ``cache_dir`` is where remote episode media facts are kept.
+    ``media`` gives the length and type of remote episode files that do not state them (the
+    edge passes one holding its session and cache; files needing it are validated in this
+    process, never in a worker).
     With ``only``, just those sources are loaded; the others still count as present (for the
     id ledger), but nothing across files is checked: :mod:`pipeline.build.snapshot` checks that.
     ``walked`` is :func:`walk_markdown`'s answer when the caller has it already.
@@ -77,7 +81,7 @@ def load_site(
         docs: dict[str, RawDoc] = {}
         digests: dict[str, str] = {}
         built: dict[str, _Built] = {}
-        context = _LoadContext(cfg, root, tz, strict, cache_dir, gitbook)
+        context = LoadContext(cfg, root, tz, strict, gitbook, media)
         for job, read in zip(jobs, _read_all(jobs, context), strict=True):
             source, full = job[1], job[2]
             if read.problem is not None:
@@ -169,18 +173,6 @@ _ReadJob = tuple[Path, str, str, int, "str | None"]
 
 
 @dataclass(frozen=True)
-class _LoadContext:
-    """What validating a file needs besides the file (given to worker processes once)."""
-
-    cfg: Config
-    root: Path
-    tz: ZoneInfo
-    strict: bool
-    cache_dir: Path | None
-    gitbook: bool
-
-
-@dataclass(frozen=True)
 class _Built:
     """One file validated: its item (None when it has errors) and what the load reported."""
 
@@ -205,34 +197,21 @@ class _Read:
     built: _Built | None = None
 
 
-_CONTEXT: list[_LoadContext] = []
+_CONTEXT: list[LoadContext] = []
 
 
-def _set_context(context: _LoadContext) -> None:
+def _set_context(context: LoadContext) -> None:
     _CONTEXT[:] = [context]
 
 
 def _build(
-    context: _LoadContext, doc: RawDoc, ledger: IdLedger | None, existing: set[str]
+    context: LoadContext, doc: RawDoc, ledger: IdLedger | None, existing: set[str]
 ) -> _Built:
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    c = context
     lines = dict(doc.parsed.lines)
     try:
-        loaded = load_doc(
-            c.cfg,
-            c.root,
-            doc,
-            problems,
-            warnings,
-            c.tz,
-            ledger,
-            existing,
-            c.strict,
-            c.cache_dir,
-            c.gitbook,
-        )
+        loaded = load_doc(context, doc, problems, warnings, ledger, existing)
     except ValueError as exc:  # a value no parser takes, e.g. a URL with a broken [host]
         key = _unparsable_url_key(doc.parsed.meta)
         where = lines.get(key, 1) if key else 1
@@ -246,7 +225,7 @@ def _build(
     if not problems:
         kept = item if item.episode else item.evolve(body="")
         ledger_id = "id" not in doc.parsed.meta
-        record = pack(Record(kept, tuple(warnings), lines, ledger_id), c.root)
+        record = pack(Record(kept, tuple(warnings), lines, ledger_id), context.root)
     return _Built(item, tuple(problems), tuple(warnings), lines, record)
 
 
@@ -280,15 +259,16 @@ def _read_one(job: _ReadJob) -> _Read:
     except FrontMatterError as exc:
         return _Read(source, digest, problem=Problem(source, exc.line, exc.field, exc.message))
     doc = RawDoc(source, parsed)
-    if _CONTEXT and _own_id(parsed.meta):
+    if _CONTEXT and _own_id(parsed.meta) and not needs_probe(parsed.meta):
         return _Read(source, digest, built=_build(_CONTEXT[0], doc, None, set()))
     return _Read(source, digest, doc)
 
 
-def _read_all(jobs: list[_ReadJob], context: _LoadContext) -> list[_Read]:
+def _read_all(jobs: list[_ReadJob], context: LoadContext) -> list[_Read]:
     """Read, split and (where no id ledger is needed) validate every file; on both cores
     when there are many (YAML is the cost)."""
     workers = pool_size(len(jobs))
+    context = dataclasses.replace(context, media=None)  # no network session in a worker
     _set_context(context)
     try:
         if workers < 2:
@@ -317,15 +297,9 @@ def reload_body(cfg: Config, content_dir: Path, source: str, digest: str) -> str
 
 
 def shown(root: Path, problem: Problem) -> Problem:
-    """Name the file as the user would type it: relative to the working folder when inside."""
-    path = root / problem.path
-    try:
-        shown = os.path.relpath(path)
-    except ValueError:
-        shown = str(path)
-    if shown.startswith(".."):
-        shown = str(path)
-    return Problem(shown, problem.line, problem.field, problem.message)
+    """Name the file by its path under ``root`` as the caller gave it (the CLI shows it as the
+    user would type it: :meth:`Problem.as_typed`)."""
+    return Problem(str(root / problem.path), problem.line, problem.field, problem.message)
 
 
 def gitbook_mode(cfg: Config, root: Path) -> bool:

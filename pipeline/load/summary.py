@@ -348,12 +348,8 @@ def read_dates(root: Path, name: str, tz: ZoneInfo) -> dict[str, datetime]:
 
 
 def _display(path: Path) -> str:
-    """A path as the user would type it: relative to the working folder when inside it."""
-    try:
-        shown = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if shown.startswith("..") else shown
+    """A path for a problem: as the caller gave it (the CLI shows it as the user types it)."""
+    return str(path)
 
 
 def _key_lines(text: str) -> dict[str, int]:

@@ -295,6 +295,49 @@ def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
         raise ConfigError([Problem(str(where), line, "template", str(exc))]) from None
 
 
+def _headings(config: Config, items: Sequence[Item], period: str) -> tuple[str, str]:
+    """The subject and preheader, from ``[newsletter] subject`` and ``preheader``."""
+    nl = config.newsletter
+    count = len(items)
+    values: dict[str, object] = {
+        "site": config.site.title,
+        "list": nl.list_name,
+        "first_title": items[0].title,
+        "more": f" and {count - 1} more" if count > 1 else "",
+        "count": count,
+        "period": period,
+        "date": _date_text(items[0].date),
+    }
+    subject = " ".join(_format(nl.subject, values, "subject", config).split())
+    preheader = " ".join(_format(nl.preheader, values, "preheader", config).split())
+    return subject, preheader
+
+
+def _unsubscribe(config: Config) -> str:
+    """The configured unsubscribe URL, or a ``mailto:`` made of ``unsubscribe_mailto``."""
+    nl = config.newsletter
+    if nl.unsubscribe_url or not nl.unsubscribe_mailto:
+        return nl.unsubscribe_url
+    if nl.unsubscribe_mailto.startswith("mailto:"):
+        return nl.unsubscribe_mailto
+    return f"mailto:{nl.unsubscribe_mailto}?subject=unsubscribe"
+
+
+def _bodies(
+    config: Config, env: jinja2.Environment, context: dict[str, object]
+) -> tuple[str, str, str]:
+    """The HTML (CSS inlined, URLs absolute), the text part and, for Substack, the paste."""
+    raw_html = _render(env, "digest.html.j2", context)
+    text = _render(env, "digest.txt.j2", context)
+    inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
+    html = inliner.inline(absolutize(raw_html, config.site.base_url))
+    text = "\n".join(line.rstrip() for line in text.splitlines()).strip() + "\n"
+    paste = ""
+    if config.newsletter.backend == "substack":
+        paste = absolutize(_render(env, "paste.html.j2", context), config.site.base_url)
+    return html, text, paste
+
+
 def compose(
     config: Config,
     items: Sequence[Item],
@@ -316,25 +359,7 @@ def compose(
     period = period_of(items)
     ids = tuple(i.id for i in items)
     key = key or digest_key(nl.list_name, period, ids)
-    count = len(items)
-    values: dict[str, object] = {
-        "site": config.site.title,
-        "list": nl.list_name,
-        "first_title": items[0].title,
-        "more": f" and {count - 1} more" if count > 1 else "",
-        "count": count,
-        "period": period,
-        "date": _date_text(items[0].date),
-    }
-    subject = " ".join(_format(nl.subject, values, "subject", config).split())
-    preheader = " ".join(_format(nl.preheader, values, "preheader", config).split())
-    unsubscribe = unsubscribe_link or nl.unsubscribe_url
-    if not unsubscribe and nl.unsubscribe_mailto:
-        unsubscribe = (
-            nl.unsubscribe_mailto
-            if nl.unsubscribe_mailto.startswith("mailto:")
-            else f"mailto:{nl.unsubscribe_mailto}?subject=unsubscribe"
-        )
+    subject, preheader = _headings(config, items, period)
     context = {
         "site": {
             "title": config.site.title,
@@ -348,21 +373,13 @@ def compose(
             "subject": subject,
             "preheader": preheader,
             "period": period,
-            "count": count,
+            "count": len(items),
             "list": nl.list_name,
         },
         "items": [_item_view(i, now) for i in items],
-        "unsubscribe_url": unsubscribe,
+        "unsubscribe_url": unsubscribe_link or _unsubscribe(config),
     }
-    env = templates or environment(config)
-    raw_html = _render(env, "digest.html.j2", context)
-    text = _render(env, "digest.txt.j2", context)
-    inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
-    html = inliner.inline(absolutize(raw_html, config.site.base_url))
-    text = "\n".join(line.rstrip() for line in text.splitlines()).strip() + "\n"
-    paste = ""
-    if nl.backend == "substack":
-        paste = absolutize(_render(env, "paste.html.j2", context), config.site.base_url)
+    html, text, paste = _bodies(config, templates or environment(config), context)
     warnings = []
     size = len(html.encode("utf-8"))
     if size > HTML_WARN_BYTES:

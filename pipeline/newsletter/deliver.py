@@ -78,27 +78,26 @@ def _quiet(_: str) -> None:
     """Default progress sink."""
 
 
-def next_selection(
-    config: Config,
-    published: Sequence[Item],
-    *,
-    include_older: bool = False,
-    since: datetime | None = None,
-    item_ids: Sequence[str] = (),
-) -> Selection:
-    """The items the next digest would take from ``published``, as the ledger stands now
-    (read, never written: ``publish digest`` without flags and ``publish serve`` use it)."""
-    current = Ledger(config.root / config.newsletter.ledger)
-    return select(
-        published,
-        current.used_ids(),
-        passed_over=current.passed_over(),
-        first_newest=current.first_newest(),
-        include_older=include_older,
-        since=since,
-        item_ids=item_ids,
-        max_items=config.newsletter.max_items,
-    )
+@dataclass(frozen=True)
+class Choice:
+    """Which items a run takes: the options of ``publish digest`` that steer the selection."""
+
+    since: datetime | None = None
+    item_ids: Sequence[str] = ()
+    include_older: bool = False
+    """Also take never-sent items older than any announced one."""
+
+    def select(self, published: Sequence[Item], ledger: Ledger, max_items: int) -> Selection:
+        return select(
+            published,
+            ledger.used_ids(),
+            passed_over=ledger.passed_over(),
+            first_newest=ledger.first_newest(),
+            include_older=self.include_older,
+            since=self.since,
+            item_ids=self.item_ids,
+            max_items=max_items,
+        )
 
 
 def run_digest(
@@ -124,85 +123,100 @@ def run_digest(
     """
     if send and test_to:
         raise ValueError("send and test_to are exclusive")
-    nl = config.newsletter
-    ledger_path = config.root / nl.ledger
-    outbox = config.root / nl.outbox
+    choice = Choice(since, item_ids, include_older)
+    if not send and not test_to:
+        return preview_digest(config, published, now, choice)
 
     def get_backend() -> Backend:
+        outbox = config.root / config.newsletter.outbox
         return backend or make_backend(config, now=now, outbox=outbox, session=session, sleep=sleep)
 
-    if not send:
-        selection = next_selection(
-            config, published, include_older=include_older, since=since, item_ids=item_ids
-        )
-        items, warnings = selection.items, selection.warnings
-        if not items:
-            return DigestRun(Action.NOTHING, nl.backend, warnings=warnings)
-        chosen = get_backend() if test_to else None
-        digest = compose(
-            config, items, unsubscribe_link=chosen.unsubscribe_link if chosen else None, now=now
-        )
-        paths = write_preview(config, digest, outbox, now)
-        warnings += digest.warnings
-        if chosen is None:
-            return DigestRun(Action.PREVIEW, nl.backend, digest, items, paths, warnings=warnings)
-        remote = chosen.find(digest.key)
-        if remote is None:
-            progress(f"creating draft {digest.key} at {chosen.name}")
-            remote = chosen.create_draft(digest)
-        if remote.state != DRAFT:
-            raise DeliveryError(
-                f"digest {digest.key} is already {remote.status!r} at {chosen.name}; "
-                "test copies are only sent of drafts"
-            )
-        progress(f"sending a test copy to {', '.join(test_to)}")
-        chosen.test_send(remote, test_to)
-        return DigestRun(
-            Action.TEST_SENT,
-            chosen.name,
-            digest,
-            items,
-            paths,
-            remote.id,
-            test_to=tuple(test_to),
-            warnings=warnings,
-        )
-
-    by_id = {i.id: i for i in published}
+    if test_to:
+        return send_test_copy(config, published, now, choice, get_backend, test_to, progress)
     chosen = get_backend()  # a missing key fails here, before the ledger's lock file exists
-    with ledger_mod.locked(ledger_path, timeout=lock_timeout) as ledger:
-        healed: list[str] = []
-        warnings = ()
-        for entry in ledger.pending():
-            items = tuple(by_id[i] for i in entry.items if i in by_id)
-            progress(f"finishing digest {entry.key} (last state: {entry.state})")
-            unfinished = (
-                compose(
-                    config, items, key=entry.key, unsubscribe_link=chosen.unsubscribe_link, now=now
-                )
-                if items
-                else None
-            )
-            warnings += _deliver(ledger, chosen, unfinished, entry, now, progress)
-            healed.append(entry.key)
+    return send_digest(config, published, now, choice, chosen, lock_timeout, progress)
 
-        selection = select(
-            published,
-            ledger.used_ids(),
-            passed_over=ledger.passed_over(),
-            first_newest=ledger.first_newest(),
-            include_older=include_older,
-            since=since,
-            item_ids=item_ids,
-            max_items=nl.max_items,
+
+def preview_digest(
+    config: Config, published: Sequence[Item], now: datetime, choice: Choice
+) -> DigestRun:
+    """Compose the next digest and write it to the outbox; nothing sent or recorded."""
+    nl = config.newsletter
+    selection = choice.select(published, Ledger(config.root / nl.ledger), nl.max_items)
+    items, warnings = selection.items, selection.warnings
+    if not items:
+        return DigestRun(Action.NOTHING, nl.backend, warnings=warnings)
+    digest = compose(config, items, unsubscribe_link=None, now=now)
+    paths = write_preview(config, digest, config.root / nl.outbox, now)
+    warnings += digest.warnings
+    return DigestRun(Action.PREVIEW, nl.backend, digest, items, paths, warnings=warnings)
+
+
+def send_test_copy(
+    config: Config,
+    published: Sequence[Item],
+    now: datetime,
+    choice: Choice,
+    get_backend: Callable[[], Backend],
+    test_to: Sequence[str],
+    progress: Progress,
+) -> DigestRun:
+    """A test copy of the next digest (its draft made or found at the service) to
+    ``test_to``; the ledger is only read."""
+    nl = config.newsletter
+    selection = choice.select(published, Ledger(config.root / nl.ledger), nl.max_items)
+    items, warnings = selection.items, selection.warnings
+    if not items:
+        return DigestRun(Action.NOTHING, nl.backend, warnings=warnings)
+    chosen = get_backend()
+    digest = compose(config, items, unsubscribe_link=chosen.unsubscribe_link, now=now)
+    paths = write_preview(config, digest, config.root / nl.outbox, now)
+    warnings += digest.warnings
+    remote = chosen.find(digest.key)
+    if remote is None:
+        progress(f"creating draft {digest.key} at {chosen.name}")
+        remote = chosen.create_draft(digest)
+    if remote.state != DRAFT:
+        raise DeliveryError(
+            f"digest {digest.key} is already {remote.status!r} at {chosen.name}; "
+            "test copies are only sent of drafts"
         )
+    progress(f"sending a test copy to {', '.join(test_to)}")
+    chosen.test_send(remote, test_to)
+    return DigestRun(
+        Action.TEST_SENT,
+        chosen.name,
+        digest,
+        items,
+        paths,
+        remote.id,
+        test_to=tuple(test_to),
+        warnings=warnings,
+    )
+
+
+def send_digest(
+    config: Config,
+    published: Sequence[Item],
+    now: datetime,
+    choice: Choice,
+    chosen: Backend,
+    lock_timeout: float,
+    progress: Progress,
+) -> DigestRun:
+    """Under the ledger's lock: finish what earlier runs left unfinished, then claim, send
+    and record the next digest."""
+    nl = config.newsletter
+    with ledger_mod.locked(config.root / nl.ledger, timeout=lock_timeout) as ledger:
+        healed, warnings = _finish_pending(config, published, now, ledger, chosen, progress)
+        selection = choice.select(published, ledger, nl.max_items)
         items = selection.items
         warnings += selection.warnings
         if not items:
-            return DigestRun(Action.NOTHING, chosen.name, healed=tuple(healed), warnings=warnings)
+            return DigestRun(Action.NOTHING, chosen.name, healed=healed, warnings=warnings)
         digest = compose(config, items, unsubscribe_link=chosen.unsubscribe_link, now=now)
         warnings += digest.warnings
-        paths = write_preview(config, digest, outbox, now)
+        paths = write_preview(config, digest, config.root / nl.outbox, now)
         known = ledger.latest().get(digest.key)
         if known is not None and known.state == "sent":
             return DigestRun(
@@ -212,7 +226,7 @@ def run_digest(
                 items,
                 paths,
                 known.remote_id,
-                healed=tuple(healed),
+                healed=healed,
                 warnings=warnings,
             )
         entry = known or Entry(
@@ -236,9 +250,34 @@ def run_digest(
             items,
             paths,
             sent.remote_id,
-            healed=tuple(healed),
+            healed=healed,
             warnings=warnings,
         )
+
+
+def _finish_pending(
+    config: Config,
+    published: Sequence[Item],
+    now: datetime,
+    ledger: Ledger,
+    chosen: Backend,
+    progress: Progress,
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Deliver each digest an earlier run claimed and did not finish: (keys, warnings)."""
+    by_id = {i.id: i for i in published}
+    healed: list[str] = []
+    warnings: tuple[str, ...] = ()
+    for entry in ledger.pending():
+        items = tuple(by_id[i] for i in entry.items if i in by_id)
+        progress(f"finishing digest {entry.key} (last state: {entry.state})")
+        unfinished = (
+            compose(config, items, key=entry.key, unsubscribe_link=chosen.unsubscribe_link, now=now)
+            if items
+            else None
+        )
+        warnings += _deliver(ledger, chosen, unfinished, entry, now, progress)
+        healed.append(entry.key)
+    return tuple(healed), warnings
 
 
 def _deliver(

@@ -12,11 +12,8 @@ import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote, urlsplit
-
-if TYPE_CHECKING:  # requests is imported only when a remote file is probed (start-up time)
-    import requests
 
 from pipeline.config import Config
 from pipeline.errors import Problem
@@ -35,8 +32,9 @@ from pipeline.podcast.media import (
     AUDIO_TYPES,
     MediaError,
     MediaFacts,
+    MediaProber,
+    ask_server,
     probe_file,
-    probe_url,
     sniff_mime,
 )
 from pipeline.support.paths import OutsideRoot, asset_url, iri_to_uri, resolve_inside
@@ -80,7 +78,17 @@ PERSON_GROUPS = (
 """Groups of the Podcast Taxonomy Project that ``podcast:person group=`` may name."""
 DURATION_TOLERANCE = 1.0
 """Seconds a stated duration may differ from the measured one."""
-DEFAULT_CACHE_DIR = ".publish-cache"
+
+
+def needs_probe(meta: Mapping[str, Any]) -> bool:
+    """The front matter names remote audio without both ``length`` and ``type``: validating it
+    asks the server (through the prober the loading process holds)."""
+    value = meta.get("audio")
+    if not isinstance(value, str) or not is_url(value.strip()):
+        return False
+    length, mime = meta.get("length"), meta.get("type")
+    stated = isinstance(length, int) and not isinstance(length, bool) and isinstance(mime, str)
+    return not stated
 
 
 def generated_chapters_path(source: str) -> str:
@@ -166,9 +174,7 @@ def _stated_duration(ctx: _Context) -> float | None:
     return seconds
 
 
-def _audio(
-    ctx: _Context, config: Config, cache_dir: Path, session: requests.Session | None
-) -> Media | None:
+def _audio(ctx: _Context, media: MediaProber) -> Media | None:
     value = ctx.meta.get("audio")
     if value is None:
         ctx.bad("audio", "an episode needs an audio file (a path under content/ or a URL)")
@@ -192,9 +198,7 @@ def _audio(
             facts = MediaFacts(mime, length, stated)
         else:
             try:
-                facts = probe_url(
-                    url, cache_dir=cache_dir, session=session, timeout=config.links.timeout
-                )
+                facts = media(url)
             except MediaError as exc:
                 ctx.bad("audio", str(exc))
                 return None
@@ -438,21 +442,19 @@ def parse_episode(
     item_url: str,
     body: str,
     config: Config,
-    cache_dir: Path | None = None,
-    session: requests.Session | None = None,
+    media: MediaProber | None = None,
 ) -> tuple[Episode | None, list[Problem]]:
     """Validate the podcast keys of one episode's front matter.
 
     ``meta`` is the front matter, ``lines`` the 1-based line of each top-level key, ``source``
     the file's path relative to ``content_root``, ``item_url`` the episode's absolute permalink
-    (local media are served next to it). Remote audio facts are cached in ``cache_dir``
-    (default ``.publish-cache/`` beside the configuration) and fetched with ``session``.
+    (local media are served next to it). ``media`` gives the length and type of a remote
+    audio file that does not state them (default: ask the server, keep nothing).
     Returns the episode, or None and every problem found.
     """
     asset_base = None if config.site.pages else config.feeds_base + "assets/"
     ctx = _Context(meta, lines, source, content_root, item_url, asset_base)
-    cache = cache_dir if cache_dir is not None else config.root / DEFAULT_CACHE_DIR
-    audio = _audio(ctx, config, cache, session)
+    audio = _audio(ctx, media or ask_server)
     number = _positive_int(ctx, "episode")
     season = _positive_int(ctx, "season")
     episode_type = meta.get("episode_type", "full")

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from pipeline.config import Config, load_config
 from pipeline.errors import ConfigError
 from pipeline.podcast.show import feed_url, pin_guid, podcast_guid_for
+from pipeline.support.paths import as_typed
 
 LOCAL_SUFFIXES = (".localhost", ".local", ".invalid", ".internal", ".lan", ".home.arpa")
 """Host names that only ever resolve on the machine or the local network (RFC 6761, 6762,
@@ -102,7 +103,4 @@ def mismatch_note(config: Config) -> str | None:
 
 
 def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    return as_typed(path)

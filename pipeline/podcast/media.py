@@ -2,15 +2,14 @@
 
 Local files are measured directly (size from the file system, type from the first bytes,
 duration with mutagen). Remote URLs are asked with ``HEAD`` (falling back to a ranged ``GET``
-when a server refuses HEAD or hides the length) and the answer is kept in a small JSON cache,
-so a build does not refetch: enclosure URLs are immutable by convention (Apple ignores a reused
-URL), so a cached entry never expires; delete the cache file to measure again.
+when a server refuses HEAD or hides the length) through a session the caller passes in; the
+build keeps the answers (:mod:`pipeline.build.mediacache`).
 """
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,10 +17,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # imported where used: a build that probes no media never loads them
     import requests
 
-from pipeline.support.output import write_if_changed
-
-CACHE_FILE = "podcast-media.json"
-"""Name of the remote-media cache inside the cache folder."""
+MediaProber = Callable[[str], "MediaFacts"]
+"""Length and type of a remote media URL (raises :class:`MediaError`): made at the edge, with
+the caller's network session and cache, and called only in the loading process (never in a
+worker)."""
 
 AUDIO_TYPES = frozenset(
     {
@@ -116,34 +115,6 @@ def probe_file(path: Path) -> MediaFacts:
     return MediaFacts(mime, length, duration)
 
 
-class RemoteCache:
-    """A JSON file mapping a remote media URL to its length and type."""
-
-    def __init__(self, cache_dir: Path) -> None:
-        self.path = cache_dir / CACHE_FILE
-        self._entries: dict[str, dict[str, object]] = {}
-        try:
-            data = json.loads(self.path.read_text("utf-8"))
-            if isinstance(data, dict) and isinstance(data.get("entries"), dict):
-                self._entries = data["entries"]
-        except (OSError, ValueError):
-            pass
-
-    def get(self, url: str) -> MediaFacts | None:
-        entry = self._entries.get(url)
-        if not isinstance(entry, dict):
-            return None
-        length, mime = entry.get("length"), entry.get("type")
-        if isinstance(length, int) and isinstance(mime, str):
-            return MediaFacts(mime, length)
-        return None
-
-    def put(self, url: str, facts: MediaFacts) -> None:
-        self._entries[url] = {"length": facts.length, "type": facts.mime_type}
-        data = {"version": 1, "entries": dict(sorted(self._entries.items()))}
-        write_if_changed(self.path, (json.dumps(data, indent=1) + "\n").encode())
-
-
 def _content_type(resp: requests.Response) -> str:
     return resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
 
@@ -185,26 +156,11 @@ def fetch_remote(url: str, session: requests.Session, timeout: float = 20.0) -> 
     return MediaFacts(mime, length)
 
 
-def probe_url(
-    url: str,
-    *,
-    cache_dir: Path,
-    session: requests.Session | None = None,
-    timeout: float = 20.0,
-) -> MediaFacts:
-    """Length and type of remote media: from the cache, else from the server (then cached)."""
-    cache = RemoteCache(cache_dir)
-    cached = cache.get(url)
-    if cached is not None:
-        return cached
+def ask_server(url: str) -> MediaFacts:
+    """The prober used when the caller passes none: asks the server with a session of its own
+    and keeps nothing (the build passes a caching one: :class:`pipeline.build.mediacache.
+    RemoteMedia`)."""
     import requests
 
-    own = session is None
-    sess = session or requests.Session()
-    try:
-        facts = fetch_remote(url, sess, timeout)
-    finally:
-        if own:
-            sess.close()
-    cache.put(url, facts)
-    return facts
+    with requests.Session() as session:
+        return fetch_remote(url, session)

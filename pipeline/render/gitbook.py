@@ -13,7 +13,8 @@ import html
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qs, urlsplit
+
+from pipeline.render.embeds import embed_html
 
 if TYPE_CHECKING:  # markdown-it is imported by the link scan alone (start-up time)
     from markdown_it import MarkdownIt
@@ -61,24 +62,6 @@ def parse_args(text: str) -> dict[str, str]:
         m.group(1): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
         for m in _ARGS.finditer(text)
     }
-
-
-def youtube_id(url: str) -> str | None:
-    """The video id of a YouTube URL, from the URL alone (no network at build time)."""
-    parts = urlsplit(url)
-    host = parts.netloc.lower().removeprefix("www.").removeprefix("m.")
-    if host == "youtu.be":
-        vid = parts.path.strip("/").split("/")[0]
-    elif host in ("youtube.com", "youtube-nocookie.com", "music.youtube.com"):
-        if parts.path == "/watch":
-            vid = parse_qs(parts.query).get("v", [""])[0]
-        elif parts.path.startswith(("/embed/", "/shorts/", "/live/", "/v/")):
-            vid = parts.path.split("/")[2]
-        else:
-            return None
-    else:
-        return None
-    return vid if re.fullmatch(r"[\w-]{6,20}", vid or "") else None
 
 
 def _line(state: StateBlock, n: int) -> str:
@@ -202,25 +185,6 @@ def _text(content: str) -> Token:
 
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
-
-
-def embed_html(url: str, caption: str = "") -> str:
-    """A link card: YouTube gets a thumbnail built from the video id, others a plain card."""
-    host = urlsplit(url).netloc.removeprefix("www.") or url
-    label = caption or host
-    vid = youtube_id(url)
-    if vid:
-        thumb = f"https://img.youtube.com/vi/{vid}/hqdefault.jpg"
-        return (
-            f'<figure class="embed embed-video"><a href="{_esc(url)}">'
-            f'<img src="{thumb}" alt="{_esc(caption or "Video on YouTube")}" width="480" '
-            f'height="360"></a><figcaption><a href="{_esc(url)}">▶ {_esc(label)}</a>'
-            "</figcaption></figure>\n"
-        )
-    return (
-        f'<figure class="embed"><figcaption><a href="{_esc(url)}">{_esc(label)}</a>'
-        f" <small>({_esc(url)})</small></figcaption></figure>\n"
-    )
 
 
 def tag_html(name: str, args: dict[str, str], block: bool) -> str:

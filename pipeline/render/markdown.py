@@ -26,6 +26,7 @@ from pipeline.render.gitbook import gitbook_plugin, parse_args
 from pipeline.render.gitbook_leftovers import drop_split_tags, without_tags
 from pipeline.render.gitbook_text import preprocess
 from pipeline.render.highlight import highlight
+from pipeline.render.maths import maths
 from pipeline.render.sanitize import sanitize
 from pipeline.render.slugs import Slugger
 from pipeline.support.paths import asset_url, image_url_problem, iri_to_uri, is_external, url_scheme
@@ -137,40 +138,6 @@ def _join(url: str, path: str) -> str:
     return urljoin(url, ref)
 
 
-def _inline_text(token: Token) -> str:
-    return "".join(
-        c.content for c in token.children or [] if c.type in ("text", "code_inline", "html_inline")
-    )
-
-
-def _heading_ids(state: StateCore) -> None:
-    ctx: PageContext | None = state.env.get("page")
-    if ctx is None:
-        return
-    slugger = Slugger(ctx.slug_style)
-    tokens = state.tokens
-    for i, tok in enumerate(tokens):
-        if tok.type != "heading_open":
-            continue
-        inline = tokens[i + 1]
-        explicit = None
-        kids = inline.children or []
-        if kids and kids[-1].type == "text":
-            m = _EXPLICIT_ID.search(kids[-1].content)
-            if m:
-                explicit = m.group(1)
-                kids[-1].content = kids[-1].content[: m.start()]
-        text = _inline_text(inline).strip()
-        if explicit:
-            slugger.reserve(explicit)
-            anchor = explicit
-        else:
-            anchor = slugger(text)
-        tok.attrSet("id", anchor)
-        ctx.anchors.add(anchor)
-        ctx.headings.append(text)
-
-
 def _rewrite_html(ctx: PageContext, content: str, line: int) -> str:
     def resolve(raw: str, kind: str, at: int) -> str:
         ctx.links.append(LinkRef(ctx.source, at, _author_form(raw), "", "html"))
@@ -261,7 +228,6 @@ def engine() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     gitbook_plugin(md)
-    md.core.ruler.push("heading_ids", _heading_ids)
     md.core.ruler.push("rewrite_links", _rewrite_links)
     return md
 
@@ -284,10 +250,14 @@ def render(body: str, ctx: PageContext) -> str:
     left over are removed from the Markdown text, never from HTML), heading ids are added
     after, and the last step makes URLs absolute: a body with raw HTML of its own goes
     through the tokenizing sanitizer, one without needs only a regex over the attributes
-    cmark wrote. Nothing edits the HTML after that step.
+    cmark wrote. Nothing edits the HTML after that step but the code highlighter's spans.
     """
+    return highlight(_unhighlighted(body, ctx))
+
+
+def _unhighlighted(body: str, ctx: PageContext) -> str:
     text = drop_split_tags(body)
-    out = to_html(preprocess(text), _OPTIONS, _EXTENSIONS)
+    out = to_html(preprocess(maths(text)), _OPTIONS, _EXTENSIONS)
     out = _HEADING.sub(_heading_with_id(ctx), out)
     out = _BACKSLASH_AT_END.sub("", out)  # GitBook's trailing backslash at the end of a block
     if _has_raw_html(body, text):
@@ -297,7 +267,7 @@ def render(body: str, ctx: PageContext) -> str:
         ctx.anchors.update(anchors)
     else:
         out = _URL_ATTR.sub(lambda m: _absolute_attr(ctx, m), out)
-    return highlight(out)  # spans of our own over escaped text: after the sanitizer
+    return out
 
 
 def _has_raw_html(body: str, text: str) -> bool:
@@ -353,12 +323,17 @@ def scan(
     url: str = "https://localhost/",
     url_of: Mapping[str, str] | None = None,
 ) -> SourceDoc:
-    """Links (with exact lines) and anchor ids of a Markdown body, without rendering HTML."""
+    """Links (with exact lines, from markdown-it's line map) and anchor ids of a Markdown body.
+
+    The anchors and headings come from :func:`render`'s own pass (the HTML is dropped): the
+    ids the link checker accepts are the ids written into the pages."""
     ctx = PageContext(
         source=source, url=url, url_of=url_of or {}, slug_style=slug_style, line_offset=line_offset
     )
     engine().parse(text, {"page": ctx, "rewrite_url": ctx.resolve})
-    return SourceDoc(source, tuple(ctx.links), frozenset(ctx.anchors), tuple(ctx.headings))
+    page = PageContext(source=source, url=url, url_of=url_of or {}, slug_style=slug_style)
+    _unhighlighted(text, page)
+    return SourceDoc(source, tuple(ctx.links), frozenset(page.anchors), tuple(page.headings))
 
 
 _IMAGE_SCHEME_HINT = re.compile(r"\](?:\(|:)\s*<?(?!https?://)[^\s)>]*?[:&]", re.I)

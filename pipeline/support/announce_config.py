@@ -44,6 +44,13 @@ class AnnounceConfig:
     """Discord: the environment variable holding the webhook URL (its token is a secret)."""
     test_webhook_env: str = "DISCORD_TEST_WEBHOOK_URL"
     """Discord: the variable holding a webhook into a private test channel (``--test``)."""
+    bot_token_env: str = "DISCORD_BOT_TOKEN"
+    """Discord: the variable holding a bot token that can read the webhook's channel; with
+    it, a post whose answer was lost is looked up there (exactly once), without it the post
+    is never repeated (at most once)."""
+    channel_id: str = ""
+    """Discord: the channel the webhook posts to (default: read from the webhook); checked
+    against the webhook's own."""
     username: str = ""
     """Discord: the name shown on the message instead of the webhook's."""
     avatar_url: str = ""
@@ -148,6 +155,10 @@ def entry_problems(entries: list[AnnounceConfig]) -> list[tuple[int, str, str]]:
         for key in ("webhook_env", "test_webhook_env"):
             if e.kind == "discord" and not _SECRET_VAR.fullmatch(getattr(e, key)):
                 bad(key, "expected an environment variable name ending in WEBHOOK_URL")
+        if e.kind == "discord" and not _SECRET_VAR.fullmatch(e.bot_token_env):
+            bad("bot_token_env", "expected an environment variable name ending in TOKEN")
+        if e.channel_id and not re.fullmatch(r"\d{1,25}", e.channel_id):
+            bad("channel_id", f"expected a Discord channel id (digits), got {e.channel_id!r}")
         if e.kind == "mastodon":
             if not re.match(r"^https?://[^/\s]+/?$", e.instance):
                 bad(

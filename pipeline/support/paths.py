@@ -7,14 +7,34 @@ and symlinks pointing out are refused before anything is read or copied.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import os
 import posixpath
 import re
 from pathlib import Path
 from urllib.parse import SplitResult, quote, unquote, urlsplit
 
+from pipeline.errors import Problem
+
 
 class OutsideRoot(ValueError):
     """A path that would leave the content root."""
+
+
+def as_typed(path: str | Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it (the
+    one place that asks the working folder; only the CLI's messages use it)."""
+    text = str(path)
+    try:
+        shown = os.path.relpath(text)
+    except ValueError:
+        return text
+    return text if shown.startswith("..") else shown
+
+
+def typed(problem: Problem) -> Problem:
+    """``problem`` with its path as the user would type it (for messages only)."""
+    return dataclasses.replace(problem, path=as_typed(problem.path))
 
 
 def is_external(target: str) -> bool:

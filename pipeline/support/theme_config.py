@@ -46,6 +46,13 @@ class ThemeConfig:
     """Items per page of a section, tag or archive list."""
     search: bool = True
     """A search box, and a Pagefind index of the pages built after each build that changed one."""
+    words: dict[str, str] = field(default_factory=dict)
+    """The site's own words in place of the shipped translation (``"Previous" = "Back"``):
+    keys are the English words listed in docs/site.md."""
+    embeds: str = "cards"
+    """GitBook embeds on the pages: ``cards`` (the provider's name and a link: the page loads
+    nothing from the provider) or ``inline`` (the provider's player, for YouTube, Vimeo,
+    Google Forms, Figma, Spotify, Anchor and SoundCloud; others stay cards)."""
 
 
 _COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
@@ -79,6 +86,8 @@ def theme_problems(theme: ThemeConfig, root: Path) -> list[tuple[str, str]]:
         for n, link in enumerate(links):
             if not link.title.strip() or not link.url.strip():
                 out.append((key, f"entry {n + 1}: needs both title and url"))
+    if theme.embeds not in ("cards", "inline"):
+        out.append(("embeds", f'expected "cards" or "inline", got {theme.embeds!r}'))
     if theme.latest < 0:
         out.append(("latest", "expected 0 or a positive integer"))
     if theme.per_page < 1:

@@ -53,6 +53,7 @@ def test_wheel_and_sdist_pass_twine_check(dist: Path) -> None:
     assert meta["Version"] == __version__ and meta["Name"] == "publish"
     assert {"pipeline/py.typed", "pipeline/templates/init/pr.yml.j2"} <= names
     assert "pipeline/templates/newsletter/digest.html.j2" in names
+    assert "pipeline/templates/site/locale/de/LC_MESSAGES/site.mo" in names  # the site's words
 
 
 def test_the_wheel_works_outside_the_repository(dist: Path, tmp_path: Path) -> None:

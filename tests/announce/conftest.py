@@ -28,7 +28,8 @@ FIXTURE = REPO / "tests" / "fixtures" / "newsletter"
 DISCORD_TOKEN = "dwt-FAKEWEBHOOK-Zq8Xy3Vb7Nm2Lk5Jh"
 MASTODON_TOKEN = "mt-FAKETOKEN-Rt6Yu1Io9Pa4Sd"
 BLUESKY_PASSWORD = "bsky-FAKEAPPPW-Gh3Jk7Lm2Qw9"
-SECRETS = (DISCORD_TOKEN, MASTODON_TOKEN, BLUESKY_PASSWORD)
+DISCORD_BOT_TOKEN = "dbt-FAKEBOTTOKEN-Wq4Er8Ty2Ui6"
+SECRETS = (DISCORD_TOKEN, MASTODON_TOKEN, BLUESKY_PASSWORD, DISCORD_BOT_TOKEN)
 BUILD_EPOCH = "1715500000"  # 2024-05-12: after the three published essays
 IDS = [f"0b6a3f3e-1c1a-4f43-9b1e-6e0f7f0d000{n}" for n in (1, 2, 3)]
 
@@ -51,6 +52,16 @@ def announce_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def discord(monkeypatch: pytest.MonkeyPatch) -> Iterator[DiscordServer]:
     server = DiscordServer(DISCORD_TOKEN).start()
     monkeypatch.setenv("DISCORD_WEBHOOK_URL", server.webhook_url)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def discord_bot(monkeypatch: pytest.MonkeyPatch) -> Iterator[DiscordServer]:
+    """The Discord server, with a bot token in ``DISCORD_BOT_TOKEN`` that reads the channel."""
+    server = DiscordServer(DISCORD_TOKEN, bot_token=DISCORD_BOT_TOKEN).start()
+    monkeypatch.setenv("DISCORD_WEBHOOK_URL", server.webhook_url)
+    monkeypatch.setenv("DISCORD_BOT_TOKEN", DISCORD_BOT_TOKEN)
     yield server
     server.stop()
 

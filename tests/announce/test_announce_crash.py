@@ -1,6 +1,7 @@
 """Crashes and races: ``publish announce --send`` killed with SIGKILL at each step, then run
-again; two runs started together. Exactly one post per item and channel (Discord's at-most-
-once window, a kill while the request is on its way, is tested as what it is)."""
+again; two runs started together. Exactly one post per item and channel (Discord without a
+bot token has an at-most-once window, a kill while the request is on its way, tested as what
+it is; with a bot token it is exactly once too)."""
 
 from __future__ import annotations
 
@@ -86,6 +87,46 @@ def test_discord_killed_while_the_request_is_on_its_way_posts_at_most_once(
     _, err = _rerun(config)
     # a webhook cannot be asked whether it posted: the one in flight is never sent again
     assert len(discord.messages) == 2 and b"unconfirmed" in err
+
+
+URLS = [
+    f"https://commons.example/essays/{s}/"
+    for s in ("first-steps", "open-decisions", "small-groups")
+]
+
+
+@pytest.mark.parametrize("step", ["after-claim", "in-flight", "after-request", "between-posts"])
+def test_discord_with_a_bot_token_killed_at_every_step_posts_each_item_exactly_once(
+    tmp_path: Path, discord_bot: DiscordServer, step: str
+) -> None:
+    config = site(tmp_path, discord_channel())
+    if step == "after-claim":  # the claims are written, the webhook check never answers
+        discord_bot.fault("hang", "GET", path="/api/webhooks/.*")
+        proc = spawn(config, "--send")
+        _kill_when(proc, _requests(discord_bot, "GET", "/api/webhooks/"))
+        assert set(states(config, "discord").values()) == {"claimed"}
+    elif step == "in-flight":  # the request arrived, Discord never acts on it
+        discord_bot.fault("hang", "POST")
+        proc = spawn(config, "--send")
+        _kill_when(proc, _requests(discord_bot, "POST", "/api/webhooks/"))
+        assert discord_bot.messages == []
+    elif step == "after-request":  # Discord posted; the announcer dies before the answer
+        discord_bot.fault("hang", "POST", after=True)
+        proc = spawn(config, "--send")
+        _kill_when(proc, lambda: len(discord_bot.messages) == 1)
+    else:  # the first answer arrived and was recorded; killed during the second post
+        discord_bot.fault("pass", "POST")
+        discord_bot.fault("hang", "POST")
+        proc = spawn(config, "--send")
+        _kill_when(proc, lambda: sum(r.method == "POST" for r in discord_bot.requests) == 2)
+        assert len(discord_bot.messages) == 1
+    if step != "after-claim":
+        assert states(config, "discord")[IDS[0]] in ("sending", "sent")
+    out, err = _rerun(config)
+    assert [m["embeds"][0]["url"] for m in discord_bot.messages] == URLS
+    assert set(states(config, "discord").values()) == {"sent"}
+    assert b"unconfirmed" not in err and b"not posted again" not in err
+    assert_no_secret(out, err, folder=config.parent)
 
 
 @pytest.mark.parametrize("step", ["after-claim", "after-request"])

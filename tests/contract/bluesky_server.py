@@ -11,13 +11,23 @@
   Answers ``{uri, cid}``.
 * ``GET /xrpc/com.atproto.repo.getRecord?repo&collection&rkey``: ``{uri, cid, value}`` or 400
   ``{"error": "RecordNotFound"}``.
-Errors are ``{"error", "message"}``. ``records`` holds every post made (what tests count).
+* ``POST /xrpc/com.atproto.repo.uploadBlob`` (the raw bytes, their ``Content-Type``):
+  ``{"blob": {"$type": "blob", "ref": {"$link": <cid>}, "mimeType", "size"}}``. A post's
+  ``embed.external.thumb`` must be such a blob, uploaded, ``image/*`` and at most 1,000,000
+  bytes (the lexicon's ``maxSize``), else 400 ``InvalidRequest``.
+* Rate limits: every answer carries ``RateLimit-Limit``, ``RateLimit-Remaining``,
+  ``RateLimit-Reset`` (POSIX seconds) and ``RateLimit-Policy`` (``N;w=SECONDS``); a call on
+  an empty budget is 429 ``{"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"}``.
+Errors are ``{"error", "message"}``. ``records`` holds every post made (what tests count);
+``blobs`` every upload (cid → bytes, type).
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
+import time
 from typing import Any
 
 from tests.contract.fakehttp import FakeHTTPServer, Request, Response, json_response
@@ -33,18 +43,49 @@ def _error(status: int, error: str, message: str) -> Response:
 class BlueskyServer(FakeHTTPServer):
     error_body = staticmethod(lambda msg: {"error": "InternalServerError", "message": msg})
 
-    def __init__(self, handle: str, password: str) -> None:
+    def __init__(
+        self, handle: str, password: str, budget: int = 1000, window: float = 300.0
+    ) -> None:
         super().__init__()
         self.account_handle = handle
         self.password = password
         self.sessions = 0
         self.records: dict[str, dict[str, Any]] = {}
+        self.blobs: dict[str, tuple[bytes, str]] = {}
+        self.budget = budget
+        self.window = window
+        self.used = 0
+        self.reset_at = 0.0
+        self.throttled = 0
+
+    def _limits(self) -> tuple[Response | None, dict[str, str]]:
+        now = time.time()
+        if now >= self.reset_at:
+            self.used, self.reset_at = 0, now + self.window
+        headers = {
+            "RateLimit-Limit": str(self.budget),
+            "RateLimit-Reset": str(math.ceil(self.reset_at)),
+            "RateLimit-Policy": f"{self.budget};w={math.ceil(self.window)}",
+        }
+        if self.used >= self.budget:
+            self.throttled += 1
+            status, more, body = _error(429, "RateLimitExceeded", "Rate Limit Exceeded")
+            return (status, {**more, **headers, "RateLimit-Remaining": "0"}, body), headers
+        self.used += 1
+        return None, {**headers, "RateLimit-Remaining": str(self.budget - self.used)}
 
     @property
     def token(self) -> str:
         return f"eyJhbGciOiJFUzI1NksifQ.access-{hashlib.sha256(self.password.encode()).hexdigest()}"
 
     def handle(self, req: Request) -> Response:
+        throttled, limits = self._limits()
+        if throttled is not None:
+            return throttled
+        status, headers, body = self._route(req)
+        return status, {**headers, **limits}, body
+
+    def _route(self, req: Request) -> Response:
         if req.path == "/xrpc/com.atproto.server.createSession" and req.method == "POST":
             body = req.json() or {}
             if body.get("identifier") not in (self.account_handle, DID) or (
@@ -72,6 +113,14 @@ class BlueskyServer(FakeHTTPServer):
             return json_response(200, {"uri": uri, "cid": _cid(uri), "value": self.records[uri]})
         if req.path == "/xrpc/com.atproto.repo.createRecord" and req.method == "POST":
             return self._create(req.json() or {})
+        if req.path == "/xrpc/com.atproto.repo.uploadBlob" and req.method == "POST":
+            mime = req.headers.get("Content-Type", "")
+            if not req.body or not mime:
+                return _error(400, "InvalidRequest", "Request body and Content-Type required")
+            cid = "bafkrei" + hashlib.sha256(req.body).hexdigest()[:52]
+            self.blobs[cid] = (req.body, mime)
+            blob = {"$type": "blob", "ref": {"$link": cid}, "mimeType": mime, "size": len(req.body)}
+            return json_response(200, {"blob": blob})
         return _error(404, "MethodNotImplemented", "Method Not Implemented")
 
     def _create(self, body: dict[str, Any]) -> Response:
@@ -83,7 +132,7 @@ class BlueskyServer(FakeHTTPServer):
             return _error(400, "InvalidRequest", "Invalid $type")
         rkey = body.get("rkey")
         if collection == "app.bsky.feed.post":
-            problem = _post_problem(record, rkey)
+            problem = _post_problem(record, rkey) or self._thumb_problem(record)
             if problem:
                 return _error(400, "InvalidRequest", problem)
         uri = f"at://{DID}/{collection}/{rkey}"
@@ -91,6 +140,22 @@ class BlueskyServer(FakeHTTPServer):
             return _error(400, "InvalidRequest", f"Record already exists: {uri}")
         self.records[uri] = record
         return json_response(200, {"uri": uri, "cid": _cid(uri)})
+
+    def _thumb_problem(self, record: dict[str, Any]) -> str:
+        external = (record.get("embed") or {}).get("external") or {}
+        if "thumb" not in external:
+            return ""
+        thumb = external["thumb"]
+        ref = thumb.get("ref") if isinstance(thumb, dict) else None
+        cid = ref.get("$link") if isinstance(ref, dict) else None
+        if not isinstance(thumb, dict) or thumb.get("$type") != "blob" or cid not in self.blobs:
+            return "Invalid app.bsky.embed.external record: thumb must be an uploaded blob"
+        data, mime = self.blobs[cid]
+        if not mime.startswith("image/") or thumb.get("mimeType") != mime:
+            return "Invalid app.bsky.embed.external record: thumb mimeType not accepted"
+        if len(data) > 1_000_000 or thumb.get("size") != len(data):
+            return "Invalid app.bsky.embed.external record: thumb file too large"
+        return ""
 
 
 def _cid(uri: str) -> str:

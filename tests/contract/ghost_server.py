@@ -11,6 +11,10 @@
 * ``PUT /ghost/api/admin/posts/<id>/?newsletter=<slug>&email_segment=all``: needs the post's
   current ``updated_at`` (else 409 UpdateCollisionError); publishing a draft with a newsletter
   emails it (``emails`` records it); an already published post is never emailed again.
+* ``email_only: true`` on a post (Admin API v5): publishing it with a newsletter emails it
+  and sets its status to ``sent`` (it never appears on the site); without a newsletter it is
+  422 ValidationError. ``email_segment`` (an NQL member filter; ``all`` by default) is kept
+  on the post and its email's ``recipient_filter``; an empty one is 400 BadRequestError.
 * ``POST /ghost/api/admin/email_previews/posts/<id>/`` ``{"emails": [...]}``: a test email.
 """
 
@@ -24,7 +28,16 @@ import jwt
 
 from tests.contract.fakehttp import FakeHTTPServer, Request, Response, json_response
 
-POST_FIELDS = {"title", "html", "status", "slug", "custom_excerpt", "updated_at", "lexical"}
+POST_FIELDS = {
+    "title",
+    "html",
+    "status",
+    "slug",
+    "custom_excerpt",
+    "updated_at",
+    "lexical",
+    "email_only",
+}
 
 
 def _error(status: int, kind: str, message: str) -> Response:
@@ -44,6 +57,8 @@ class GhostServer(FakeHTTPServer):
         self.posts: dict[str, dict[str, Any]] = {}
         self.emails: list[tuple[str, str]] = []
         """(post id, newsletter) of every email sent to the list: what tests count."""
+        self.segments: list[str] = []
+        """The ``email_segment`` of each email, in the same order."""
         self.previews: list[tuple[str, list[str]]] = []
         self._ids = (f"6650{n:020x}" for n in itertools.count(1))
         self._clock = itertools.count(1)
@@ -115,6 +130,8 @@ class GhostServer(FakeHTTPServer):
             "status": data.get("status", "draft"),
             "custom_excerpt": data.get("custom_excerpt"),
             "updated_at": self._stamp(),
+            "email_only": bool(data.get("email_only", False)),
+            "email_segment": "all",
             "email": None,
         }
         self.posts[post["id"]] = post
@@ -127,15 +144,26 @@ class GhostServer(FakeHTTPServer):
             return _error(
                 409, "UpdateCollisionError", "Saving failed! Someone else is editing this post."
             )
-        newsletter = dict(req.query).get("newsletter")
+        query = dict(req.query)
+        newsletter = query.get("newsletter")
         if newsletter is not None and newsletter != self.newsletter:
             return _error(404, "NotFoundError", "Newsletter not found.")
+        segment = query.get("email_segment", "all")
+        if not segment.strip():
+            return _error(400, "BadRequestError", "Invalid email_segment filter.")
+        email_only = bool(change.get("email_only", post["email_only"]))
+        if email_only and change.get("status") == "published" and not newsletter:
+            return _error(422, "ValidationError", "An email-only post needs a newsletter.")
         was = post["status"]
         for k, v in change.items():
             if k in POST_FIELDS and k != "updated_at":
                 post[k] = v
         post["updated_at"] = self._stamp()
         if was == "draft" and post["status"] == "published" and newsletter:
-            post["email"] = {"status": "submitted", "recipient_filter": "all"}
+            post["email"] = {"status": "submitted", "recipient_filter": segment}
+            post["email_segment"] = segment
+            if post["email_only"]:
+                post["status"] = "sent"
             self.emails.append((post["id"], newsletter))
+            self.segments.append(segment)
         return json_response(200, {"posts": [post]})

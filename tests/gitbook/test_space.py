@@ -48,7 +48,9 @@ def test_gitbook_yaml_root_readme_and_summary_are_honoured(tmp_path: Path) -> No
     result = _build(tmp_path, str(tmp_path / "repo"))
     assert result.exit_code == 0, result.output
     out = tmp_path / "out"
-    assert _pages(out) == [".", "people/onboarding"]
+    # onboarding/: GitBook's URL of the page (its title), a redirect to people/onboarding/
+    assert _pages(out) == [".", "onboarding", "people/onboarding"]
+    assert 'url=../people/onboarding/"' in (out / "onboarding" / "index.html").read_text()
     assert "<h1>Welcome</h1>" in (out / "index.html").read_text()
     assert "table-of-contents" not in result.stderr.replace("table-of-contents.md:", "")
     assert "not in SUMMARY.md" in result.stderr and "people/draft.md" in result.stderr
@@ -97,7 +99,8 @@ def test_newsletter_and_templates_sections_are_content(tmp_path: Path) -> None:
     )
     result = _build(tmp_path, str(tmp_path / "space"))
     assert result.exit_code == 0, result.output
-    assert _pages(tmp_path / "out") == [".", "newsletter", "templates/meeting-notes"]
+    pages = [".", "meeting-notes", "newsletter", "templates/meeting-notes"]
+    assert _pages(tmp_path / "out") == pages  # meeting-notes/: GitBook's URL, a redirect
 
 
 def test_the_newsletters_own_templates_inside_the_content_are_skipped(tmp_path: Path) -> None:

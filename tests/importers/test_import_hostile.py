@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
+from pipeline.support.paths import as_typed
 from tests.importers.conftest import IMPORTS, publish, tree
 
 LAUGHS = b"""<?xml version="1.0"?>
@@ -39,7 +40,7 @@ def test_entity_declarations_are_refused(home: Path, tmp_path: Path, kind: str) 
         before = tree(home)
         result = publish("import", kind, str(source))
         assert result.exit_code == 2
-        assert f"{source}:" in result.stderr and "refused" in result.stderr
+        assert f"{as_typed(source)}:" in result.stderr and "refused" in result.stderr
         assert "TOP-SECRET-VALUE" not in result.output
         assert "Traceback" not in result.output
         assert tree(home) == before
@@ -50,7 +51,7 @@ def test_malformed_xml_names_the_line(home: Path, tmp_path: Path) -> None:
     source.write_bytes(b"<rss>\n<channel>\n<item>\n</channel>\n</rss>\n")
     result = publish("import", "podcast", str(source))
     assert result.exit_code == 2
-    assert f"{source}:4: podcast: not well-formed XML" in result.stderr
+    assert f"{as_typed(source)}:4: podcast: not well-formed XML" in result.stderr
     assert not (home / "content").exists()
 
 

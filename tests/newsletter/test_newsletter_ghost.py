@@ -145,3 +145,54 @@ def test_bad_keys_and_echoed_secrets_never_show(
 def test_ghost_needs_its_url(tree: Tree, ghost: GhostServer) -> None:
     result = cli(tree(backend="ghost"), "--send")
     assert result.exit_code == 3 and "newsletter.api_url" in result.stderr
+
+
+def test_email_only_mode_emails_the_segment_once_and_never_publishes_on_the_site(
+    tree: Tree, ghost: GhostServer
+) -> None:
+    settings = api_settings(ghost.url, ghost_email_only=True, ghost_email_segment="status:free")
+    config = tree(backend="ghost", **settings)
+    result = cli(config, "--send", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    (post,) = ghost.posts.values()
+    assert post["email_only"] is True and post["status"] == "sent"  # on no page of the site
+    assert ghost.emails == [(post["id"], "default-newsletter")]
+    assert ghost.segments == ["status:free"] and post["email"]["recipient_filter"] == "status:free"
+    creates = [r for r in ghost.requests if r.method == "POST" and r.path.endswith("/posts/")]
+    assert creates[0].json()["posts"][0]["email_only"] is True
+    assert ledger_lines(config)[-1]["state"] == "sent"
+    again = cli(config, "--send")
+    assert again.exit_code == 0 and len(ghost.emails) == 1 and len(ghost.posts) == 1
+
+
+def test_a_draft_made_before_email_only_was_set_goes_out_email_only(
+    tree: Tree, ghost: GhostServer
+) -> None:
+    config = tree(backend="ghost", **api_settings(ghost.url))
+    assert cli(config, "--test-to", "editor@commons.example").exit_code == 0  # a plain draft
+    config = tree(backend="ghost", **api_settings(ghost.url, ghost_email_only=True))
+    result = cli(config, "--send")
+    assert result.exit_code == 0, result.stderr
+    (post,) = ghost.posts.values()
+    assert post["status"] == "sent" and ghost.segments == ["all"]
+
+
+def test_a_lost_answer_to_an_email_only_publish_is_healed_not_sent_again(
+    tree: Tree, ghost: GhostServer
+) -> None:
+    config = tree(backend="ghost", **api_settings(ghost.url, ghost_email_only=True))
+    ghost.fault("reset", "PUT", after=True)
+    result = cli(config, "--send")
+    assert result.exit_code == 0, result.stderr
+    assert len(ghost.emails) == 1 and next(iter(ghost.posts.values()))["status"] == "sent"
+
+
+def test_an_empty_email_segment_is_a_config_error(tree: Tree, ghost: GhostServer) -> None:
+    config = tree(backend="ghost", **api_settings(ghost.url, ghost_email_segment=""))
+    result = cli(config, "--send")
+    assert result.exit_code == 3
+    assert (
+        "publish.toml:18: newsletter.ghost_email_segment: expected an NQL member filter"
+        in result.stderr
+    )
+    assert ghost.posts == {}

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
+from pipeline.build.mediacache import RemoteMedia
 from pipeline.config import Config, PersonConfig, PodcastConfig, SiteConfig
 from pipeline.model import Item
 from pipeline.podcast.episode import parse_episode
@@ -96,7 +97,7 @@ def parse(content: Path, config: Config, tmp_path: Path) -> Parse:
             item_url=f"{BASE}episodes/{slug}/",
             body=body,
             config=config,
-            cache_dir=tmp_path / "cache",
+            media=RemoteMedia(tmp_path / "cache"),
         )
 
     return run
@@ -118,7 +119,7 @@ def example_items(content: Path, config: Config, tmp_path: Path) -> list[Item]:
             item_url=url,
             body=body,
             config=config,
-            cache_dir=tmp_path / "cache",
+            media=RemoteMedia(tmp_path / "cache"),
         )
         assert problems == []
         date = meta["date"]

@@ -12,7 +12,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from pipeline.podcast.media import CACHE_FILE, MediaError, probe_file, probe_url, sniff_mime
+from pipeline.build.mediacache import CACHE_FILE, probe_url
+from pipeline.podcast.media import MediaError, probe_file, sniff_mime
 from tests.podcast.conftest import REPO
 
 MEDIA = REPO / "content" / "episodes" / "media"

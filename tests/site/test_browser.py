@@ -256,3 +256,17 @@ def test_the_site_works_from_a_sub_path(bundled: Path, tmp_path: Path, driver: A
         assert driver.current_url == base + "essays/hosting-not-bossing/"
         assert overflow(driver) == 0
         assert console_errors(driver) == []
+
+
+def test_a_gitbook_url_with_a_heading_lands_on_that_heading(tmp_path: Path, driver: Any) -> None:
+    """``/crewing#roles`` (GitBook's URL of practices/crew.md) ends at our page's heading."""
+    root = tmp_path / "space"
+    shutil.copytree(FIXTURES / "space", root)
+    result = build(root, tmp_path / "out", content=root)
+    assert result.exit_code == 0, result.output
+    with serve(tmp_path / "out") as base:
+        driver.set_window_size(1280, 900)
+        driver.get(base + "crewing/#roles")
+        assert driver.current_url == base + "practices/crew/#roles"
+        assert driver.find_element("tag name", "h1").text == "Crewing"
+        assert not console_errors(driver)

@@ -38,6 +38,8 @@ class Posted:
 
     id: str
     url: str = ""
+    note: str = ""
+    """What was left out of the post and why (an image that could not be attached)."""
 
 
 class Unconfirmed(DeliveryError):

@@ -6,8 +6,12 @@ the item's date and a hash of channel and item, so every run computes the same k
 posting, ``com.atproto.repo.getRecord`` looks the key up: a post made by a run whose answer was
 lost is found, never made twice, and the server itself refuses a second record with that key.
 The post carries a link facet (byte offsets into the UTF-8 text, as the protocol wants) and
-an external embed (the link card: URL, title, description). Text is fitted to 300 characters
-by shortening the summary. The app password and the session token are secrets.
+an external embed (the link card: URL, title, description, and the item's image as its
+thumbnail: ``com.atproto.repo.uploadBlob``, at most 1,000,000 bytes as the lexicon allows,
+then ``embed.external.thumb``). Text is fitted to 300 characters by shortening the summary.
+Rate limits: the PDS's ``RateLimit-Remaining: 0`` waits for ``RateLimit-Reset`` before the
+next call, and a 429 for its reset (through :class:`ApiClient`). The app password and the
+session token are secrets.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import requests
 
 from pipeline.announce.channels.base import Post, Posted, post_key, required_secret
 from pipeline.announce.compose import fit_status, links
+from pipeline.announce.media import NoPicture, Pictures
 from pipeline.config import Config
 from pipeline.model import Item
 from pipeline.newsletter.backends.http import ApiClient, shown
@@ -35,6 +40,8 @@ POST = "app.bsky.feed.post"
 LIMIT = 300
 """Characters (graphemes) in a post's text."""
 CARD_CHARS = 300
+THUMB_BYTES = 1_000_000
+"""``app.bsky.embed.external#external.thumb``: ``maxSize`` in the lexicon."""
 _B32 = "234567abcdefghijklmnopqrstuvwxyz"
 _DID = re.compile(r"did:[a-z]+:[A-Za-z0-9._:%-]{1,2000}")
 
@@ -107,8 +114,10 @@ class BlueskyChannel:
         session: requests.Session,
         now: datetime,
         sleep: Callable[[float], None] = time.sleep,
+        pictures: Pictures,
     ) -> None:
         self.entry = entry
+        self.pictures = pictures
         self.config = config
         self.name = entry.channel
         self.now = now
@@ -167,16 +176,46 @@ class BlueskyChannel:
             return None
         raise DeliveryError(f"Bluesky refused getRecord: {_error_text(data)}")
 
+    def _thumb(self, item: Item) -> tuple[dict[str, Any] | None, str]:
+        """The uploaded blob of the item's image for the link card, or None and why not."""
+        try:
+            picture = self.pictures.load(item, THUMB_BYTES)
+        except NoPicture as exc:
+            return None, f"posted without a link-card image: {exc}"
+        if picture is None:
+            return None, ""
+        try:
+            data = self.api.request(
+                "POST",
+                "/xrpc/com.atproto.repo.uploadBlob",
+                data=picture.data,
+                headers={"Content-Type": picture.mime},
+                ok=(200,),
+            )
+        except DeliveryError as exc:
+            return None, f"posted without a link-card image: {exc}"
+        blob = data.get("blob") if isinstance(data, dict) else None
+        if not isinstance(blob, dict) or not isinstance(blob.get("ref"), dict):
+            return None, "posted without a link-card image: uploadBlob answered without a blob"
+        return blob, ""
+
     def publish(self, post: Post) -> Posted:
         def recheck() -> Any:
             found = self.find(post, "")
             return {"uri": found.id} if found else None
 
+        body: dict[str, Any] = {**post.payload, "repo": self.did}
+        thumb, note = self._thumb(post.item)
+        if thumb is not None:
+            record = dict(body["record"])
+            embed = dict(record["embed"])
+            embed["external"] = {**embed["external"], "thumb": thumb}
+            body["record"] = {**record, "embed": embed}
         try:
             data = self.api.request(
                 "POST",
                 "/xrpc/com.atproto.repo.createRecord",
-                json={**post.payload, "repo": self.did},
+                json=body,
                 ok=(200,),
                 recheck=recheck,
             )
@@ -188,4 +227,4 @@ class BlueskyChannel:
         uri = data.get("uri") if isinstance(data, dict) else None
         if not isinstance(uri, str):
             raise DeliveryError("Bluesky answered createRecord without the record's uri")
-        return Posted(uri)
+        return Posted(uri, note=note)

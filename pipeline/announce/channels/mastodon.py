@@ -7,6 +7,14 @@ searched for the item's link, so even after that hour nothing is posted twice.
 The length limit and the characters a link counts for come from ``GET /api/v2/instance``;
 the post is fitted to it by shortening the summary. Visibility, language and content warning
 (``spoiler_text``) come from the channel's settings. The token is a secret.
+
+The item's image is attached: ``POST /api/v2/media`` (multipart: the file, and the item's
+title as its ``description``, the alt text), fitted to the server's ``image_size_limit``.
+The server answers 200 when the file is processed, or 202 while it still works on it: then
+``GET /api/v1/media/:id`` is polled (206 while processing) until 200, and the status is made
+with its ``media_ids``. An image that cannot be had or processed in time is left out, with a
+warning: the announcement is never held back for its picture. Rate limits: an answer with
+``X-RateLimit-Remaining: 0`` waits for ``X-RateLimit-Reset`` (through :class:`ApiClient`).
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ import requests
 
 from pipeline.announce.channels.base import Post, Posted, post_key, required_secret
 from pipeline.announce.compose import PREVIEW_LIMIT, URL_CHARS, fit_status
+from pipeline.announce.media import NoPicture, Pictures
 from pipeline.config import Config
 from pipeline.model import Item
 from pipeline.newsletter.backends.http import ApiClient, shown
@@ -30,6 +39,18 @@ from pipeline.support.announce_config import AnnounceConfig
 SEARCHED = 40
 """Recent statuses of the account searched for an item's link (the API's page maximum)."""
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+IMAGE_BYTES = 16 * 1024 * 1024
+"""Mastodon's default image size limit (the server's own ``image_size_limit`` wins)."""
+DESCRIPTION_CHARS = 1500
+"""Mastodon's default alt-text limit (``description_limit`` when the server says)."""
+POLLS = 8
+"""Polls of a media attachment still processing (waits double from ``backoff``, at most
+``MAX_POLL_WAIT`` each) before the status is posted without it."""
+MAX_POLL_WAIT = 5.0
+
+
+def _positive(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def payload(
@@ -66,9 +87,14 @@ class MastodonChannel:
         *,
         session: requests.Session,
         sleep: Callable[[float], None] = time.sleep,
+        pictures: Pictures,
     ) -> None:
         self.entry = entry
         self.config = config
+        self.pictures = pictures
+        self.sleep = sleep
+        self.image_bytes = IMAGE_BYTES
+        self.description_chars = DESCRIPTION_CHARS
         self.name = entry.channel
         token = required_secret(entry.token_env, self.name, "an access token (write:statuses)")
         self.limit = entry.max_characters or PREVIEW_LIMIT
@@ -101,6 +127,11 @@ class MastodonChannel:
         )
         if isinstance(reserved, int) and not isinstance(reserved, bool) and reserved >= 0:
             self.url_chars = reserved
+        settings = info.get("configuration") if isinstance(info, dict) else None
+        media = settings.get("media_attachments") if isinstance(settings, dict) else None
+        if isinstance(media, dict):
+            self.image_bytes = _positive(media.get("image_size_limit")) or IMAGE_BYTES
+            self.description_chars = _positive(media.get("description_limit")) or DESCRIPTION_CHARS
         me = self.api.request("GET", "/api/v1/accounts/verify_credentials", ok=(200,))
         account = str(me.get("id", "")) if isinstance(me, dict) else ""
         if not _ID.fullmatch(account):
@@ -129,17 +160,50 @@ class MastodonChannel:
                 return self._posted(row)
         return None
 
+    def _media(self, item: Item) -> tuple[str, str]:
+        """The id of the item's image uploaded and processed (or ``""``), and why not."""
+        try:
+            picture = self.pictures.load(item, self.image_bytes)
+        except NoPicture as exc:
+            return "", f"posted without its image: {exc}"
+        if picture is None:
+            return "", ""
+        try:
+            data = self.api.request(
+                "POST",
+                "/api/v2/media",
+                files={"file": (picture.name, picture.data, picture.mime)},
+                data={"description": picture.alt[: self.description_chars]},
+                ok=(200, 202),
+            )
+            media_id = str(data.get("id", "")) if isinstance(data, dict) else ""
+            if not _ID.fullmatch(media_id):
+                return "", "posted without its image: the server answered without a media id"
+            for n in range(POLLS + 1):
+                if isinstance(data, dict) and data.get("url"):
+                    return media_id, ""  # processed: it has its URL
+                if n == POLLS:
+                    break
+                self.sleep(min(self.entry.backoff * 2**n, MAX_POLL_WAIT))
+                data = self.api.request("GET", f"/api/v1/media/{media_id}", ok=(200, 206))
+        except DeliveryError as exc:
+            return "", f"posted without its image: {exc}"
+        return "", "posted without its image: the server was still processing it"
+
     def publish(self, post: Post) -> Posted:
         # a retry of a call that may have been applied is safe: the server answers a known
         # Idempotency-Key with the status it made, so no recheck is needed
+        media_id, note = self._media(post.item)
+        body = {**post.payload, "media_ids": [media_id]} if media_id else post.payload
         data = self.api.request(
             "POST",
             "/api/v1/statuses",
-            json=post.payload,
+            json=body,
             headers={"Idempotency-Key": post.idempotency_key},
             ok=(200,),
         )
-        return self._posted(data)
+        posted = self._posted(data)
+        return Posted(posted.id, posted.url, note)
 
     def _posted(self, data: Any) -> Posted:
         if not isinstance(data, dict) or not _ID.fullmatch(str(data.get("id", ""))):

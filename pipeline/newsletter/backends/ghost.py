@@ -7,10 +7,15 @@
   lower case (Ghost lower-cases slugs, and gives a taken one a ``-2`` suffix: that is why the
   post is looked up before anything is created).
 * ``create_draft``: ``POST /ghost/api/admin/posts/?source=html`` with ``status: draft``.
-* ``send``: ``PUT /ghost/api/admin/posts/<id>/?newsletter=<slug>&email_segment=all`` with
-  ``status: published`` and the post's ``updated_at`` (Ghost refuses a stale one with 409,
-  so two runs cannot both publish). Ghost emails a post once, when it is first published
-  with a newsletter; a published post is never sent again.
+* ``send``: ``PUT /ghost/api/admin/posts/<id>/?newsletter=<slug>&email_segment=<filter>``
+  with ``status: published`` and the post's ``updated_at`` (Ghost refuses a stale one with
+  409, so two runs cannot both publish). Ghost emails a post once, when it is first
+  published with a newsletter; a published post is never sent again. ``email_segment`` is
+  ``[newsletter] ghost_email_segment`` (an NQL member filter, ``all`` by default).
+* Email-only mode (``ghost_email_only``): the post carries ``email_only: true`` from the
+  draft on; publishing it emails it and Ghost sets its status to ``sent`` (never on the
+  site). The flag is sent again with the publish, so a draft made before the option was set
+  goes out email-only all the same.
 * ``test_send``: ``POST /ghost/api/admin/email_previews/posts/<id>/`` with the addresses.
 """
 
@@ -138,13 +143,15 @@ class GhostBackend:
         raise DeliveryError("Ghost answered GET post by slug with neither a post nor an error")
 
     def create_draft(self, digest: Digest) -> Remote:
-        post = {
+        post: dict[str, Any] = {
             "title": digest.subject,
             "slug": digest.key.lower(),
             "html": digest.html,
             "status": "draft",
             "custom_excerpt": digest.preheader[:EXCERPT_CHARS],
         }
+        if self.config.newsletter.ghost_email_only:
+            post["email_only"] = True
         data = self._api().request(
             "POST",
             f"{ADMIN}/posts/",
@@ -165,6 +172,9 @@ class GhostBackend:
         if current.state != DRAFT:
             return current
         updated_at = str(post.get("updated_at", ""))  # Ghost refuses a stale one (409)
+        change: dict[str, Any] = {"status": "published", "updated_at": updated_at}
+        if self.config.newsletter.ghost_email_only:
+            change["email_only"] = True
 
         def applied() -> Remote | None:
             now = self.status(remote)
@@ -175,9 +185,9 @@ class GhostBackend:
             f"{ADMIN}/posts/{remote.id}/",
             params={
                 "newsletter": self.config.newsletter.ghost_newsletter,
-                "email_segment": "all",
+                "email_segment": self.config.newsletter.ghost_email_segment,
             },
-            json={"posts": [{"status": "published", "updated_at": updated_at}]},
+            json={"posts": [change]},
             recheck=applied,
         )
         return data if isinstance(data, Remote) else self._remote(data)

@@ -1,7 +1,12 @@
 """A small JSON-over-HTTP client shared by the service backends.
 
-Explicit timeouts; 429 waits for ``Retry-After``; 5xx, timeouts and connection resets are
-retried with exponential backoff; a 4xx raises at once with the service's own message.
+The one "send with Retry-After, rate-limit budget and bounded retries" loop of every API
+backend and announce channel (Discord, Mastodon, Bluesky, Ghost, Buttondown, listmonk, the
+notify hubs). Explicit timeouts; 429 waits for ``Retry-After`` (or the ``X-RateLimit-*`` /
+``RateLimit-*`` reset); an answer that empties the budget (``X-RateLimit-Remaining: 0`` or
+Bluesky's ``RateLimit-Remaining: 0``) makes the next call wait until the reset (at most
+``max_wait``); 5xx, timeouts and connection resets are retried with exponential backoff; a
+4xx raises at once with the service's own message.
 A ``recheck`` callback runs before retrying a request that may have been applied (a reset
 after the server acted), so a non-idempotent call is never applied twice.
 Every error text is redacted; request headers (the key) are never put in messages.
@@ -20,7 +25,7 @@ from urllib3.exceptions import NewConnectionError
 
 from pipeline.config import NewsletterConfig
 from pipeline.newsletter.errors import DeliveryError
-from pipeline.support.retryafter import rate_limit_wait
+from pipeline.support.retryafter import exhausted_wait, rate_limit_wait
 from pipeline.support.secrets import redact
 
 ErrorText = Callable[[Any], str]
@@ -78,6 +83,8 @@ class ApiClient:
         self.sleep = sleep
         self.last_headers: Mapping[str, str] = {}
         """The headers of the last answer (rate-limit budgets are read from them)."""
+        self._ready_at = 0.0
+        """When the budget the last answer reported empty resets (``time.time()``)."""
 
     @classmethod
     def for_newsletter(
@@ -121,18 +128,21 @@ class ApiClient:
         *,
         params: Sequence[tuple[str, str]] | Mapping[str, str] | None = None,
         json: Any = None,
-        data: Mapping[str, str] | None = None,
+        data: Mapping[str, str] | bytes | None = None,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
         headers: Mapping[str, str] | None = None,
         ok: Sequence[int] = (200, 201, 202, 204),
         recheck: Callable[[], Any] | None = None,
     ) -> Any:
-        """Perform a call and return its parsed JSON (None for an empty body)."""
+        """Perform a call and return its parsed JSON (None for an empty body). ``data`` is a
+        form or raw bytes; ``files`` (name → file name, bytes, type) makes it multipart."""
         url = self.url(path)
         what = f"{method} {urlsplit(url).path}"
         attempt = 0
         while True:
             try:
-                return self._once(method, url, what, params, json, data, headers, ok)
+                body = {"params": params, "json": json, "data": data, "files": files}
+                return self._once(method, url, what, body, headers, ok)
             except _Retryable as exc:
                 if attempt >= self.retries:
                     raise DeliveryError(
@@ -157,19 +167,16 @@ class ApiClient:
         method: str,
         url: str,
         what: str,
-        params: Any,
-        json: Any,
-        data: Mapping[str, str] | None,
+        body: Mapping[str, Any],
         headers: Mapping[str, str] | None,
         ok: Sequence[int],
     ) -> Any:
+        self._wait_for_budget()
         try:
             resp = self.session.request(
                 method,
                 url,
-                params=params,
-                json=json,
-                data=data,
+                **body,
                 headers={**self._headers, **(headers or {})},
                 timeout=self.timeout,
                 allow_redirects=False,
@@ -185,7 +192,13 @@ class ApiClient:
             raise _Retryable(
                 f"connection failed ({type(exc).__name__})", applied=not refused
             ) from None
+        return self._answer(resp, what, ok)
+
+    def _answer(self, resp: requests.Response, what: str, ok: Sequence[int]) -> Any:
+        """The parsed JSON of an answer, or the error it stands for."""
         self.last_headers = resp.headers
+        after = exhausted_wait(resp.headers, time.time())
+        self._ready_at = time.time() + min(after, self.max_wait) if after else 0.0
         code = resp.status_code
         if code == 429:
             raise _Retryable(
@@ -213,6 +226,13 @@ class ApiClient:
                 f"{self.service}: {what} answered HTTP {code} with malformed JSON; "
                 "nothing recorded as sent, the next run checks the service again"
             ) from None
+
+    def _wait_for_budget(self) -> None:
+        """Sleep until the budget the last answer emptied resets (no 429 provoked)."""
+        wait = self._ready_at - time.time()
+        if wait > 0:
+            self.sleep(wait)
+        self._ready_at = 0.0
 
 
 def _reasons(exc: BaseException) -> list[object]:

@@ -13,6 +13,8 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
 
 from pipeline.config import Config
+from pipeline.render.embeds import inline_embeds
+from pipeline.syndication.theme.i18n import Words
 from pipeline.syndication.theme.navigation import Navigation, site_url
 
 
@@ -45,16 +47,17 @@ def rooted(base: str) -> Callable[[str], str]:
     return rel
 
 
-def relative_body(html: str, base: str, up: str) -> str:
-    """The links and images of a rendered body (absolute URLs) made relative to the page."""
+def relative_body(html: str, base: str, up: str, embeds: str = "cards") -> str:
+    """The links and images of a rendered body (absolute URLs) made relative to the page;
+    embeds as cards without a thumbnail, or (``embeds = "inline"``) as the provider's player."""
     prefix = up or "./"
-    html = private_embeds(html)
+    html = inline_embeds(html) if embeds == "inline" else private_embeds(html)
     return html.replace(f'href="{base}', f'href="{prefix}').replace(
         f'src="{base}', f'src="{prefix}'
     )
 
 
-_VIDEO_CARD = '<figure class="embed embed-video">'
+_VIDEO_CARD = '<figure class="embed embed-video"'
 
 
 def private_embeds(html: str) -> str:
@@ -65,7 +68,9 @@ def private_embeds(html: str) -> str:
     parts: list[str] = []
     pos = 0
     while (at := html.find(_VIDEO_CARD, pos)) >= 0:
-        start = at + len(_VIDEO_CARD)
+        start = html.find(">", at) + 1
+        if start == 0:
+            break
         close = html.find("</a>", start)
         if not html.startswith("<a href=", start) or close < 0:
             parts.append(html[pos:start])
@@ -75,6 +80,11 @@ def private_embeds(html: str) -> str:
         pos = close + len("</a>")
     parts.append(html[pos:])
     return "".join(parts)
+
+
+@functools.lru_cache(maxsize=8)
+def words(language: str, overrides: tuple[tuple[str, str], ...]) -> Words:
+    return Words(language, dict(overrides))
 
 
 @functools.lru_cache(maxsize=8)
@@ -119,7 +129,8 @@ def common(
 ) -> dict[str, Any]:
     """The values every template has: ``site``, ``theme``, ``nav``, ``feeds`` (type, title,
     URL for autodiscovery), ``rel()`` (site URL -> relative), ``date()``, ``canonical``,
-    ``static`` (the theme's folder, relative) and ``source`` (the page's file, for the menu)."""
+    ``static`` (the theme's folder, relative), ``source`` (the page's file, for the menu) and
+    ``_()`` (the site's own words in its language, see :mod:`.i18n`)."""
     base = site_base(cfg)
     language = cfg.site.language
     return {
@@ -139,4 +150,5 @@ def common(
         "when": functools.partial(when_text, language),
         "duration": duration_text,
         "link": lambda url: rel(site_url(base, url)),
+        "_": words(language, tuple(sorted(cfg.theme.words.items()))),
     }

@@ -30,6 +30,7 @@ from pipeline.syndication.theme.context import (
     relative_to,
     rooted,
     site_base,
+    words,
 )
 from pipeline.syndication.theme.navigation import (
     Navigation,
@@ -80,6 +81,7 @@ class _Planner:
         self.fill = fill
         self.templates = Templates(cfg, cache_dir)
         self.search = wanted(cfg)
+        self.words = words(cfg.site.language, tuple(sorted(cfg.theme.words.items())))
         self.copies = static_copies(cfg)
         self.versions = {
             rel.removeprefix("static/"): hashlib.sha256(path.read_bytes()).hexdigest()[:12]
@@ -131,7 +133,9 @@ class _Planner:
             prev, nxt = self.nav.neighbours.get(item.source, (None, None))
             ctx.update(
                 page=full,
-                body=relative_body(full.html, self.base, "../" * rel.count("/")),
+                body=relative_body(
+                    full.html, self.base, "../" * rel.count("/"), self.cfg.theme.embeds
+                ),
                 outline=outline(full.html),
                 prev=prev,
                 next=nxt,
@@ -160,7 +164,7 @@ class _Planner:
             ctx["feeds"] = self.all_feeds
             ctx.update(
                 page=full,
-                body=relative_body(full.html, self.base, "") if full else "",
+                body=relative_body(full.html, self.base, "", self.cfg.theme.embeds) if full else "",
                 items=latest,
                 links=self.links,
                 more=len(self.items) > len(latest),
@@ -240,7 +244,7 @@ class _Planner:
             self._list(
                 "archive/index.html",
                 self.base + "archive/",
-                "Archive",
+                self.words("Archive"),
                 (),
                 (1, 1, None, None),
                 "",
@@ -254,7 +258,7 @@ class _Planner:
     def not_found(self) -> SitePage:
         def make() -> bytes:
             ctx = self.context("404.html", self.base + "404.html")
-            ctx.update(title="Page not found", og_type="website")
+            ctx.update(title=self.words("Page not found"), og_type="website")
             return self.templates.render("404.html.j2", ctx)
 
         return SitePage("404.html", make, _digest(self.salt, "404", self.nav.digest_for("")))
@@ -303,11 +307,14 @@ def plan_site(
     now: dt.datetime | None = None,
     revised: Mapping[str, dt.datetime] | None = None,
     toc: tuple[Sequence[TocLink], str, Resolver] | None = None,
+    moved: Mapping[str, str] | None = None,
 ) -> tuple[list[SitePage], list[tuple[Path, str]]]:
     """The site's files, and the static files to copy (``items``: published, newest first;
     ``cache_dir``: where compiled templates are kept; ``now``: for a repeating event's next
     dates; ``revised``: each page's latest meaningful revision, for "Last updated"; ``toc``:
-    GitBook's table of contents, see :func:`pipeline.syndication.theme.navigation.navigation`)."""
+    GitBook's table of contents, see :func:`pipeline.syndication.theme.navigation.navigation`;
+    ``moved``: the paths a GitBook space served its pages at -> source, each given a redirect
+    page unless one of our own pages is there)."""
     plan = _Planner(
         cfg, content_dir, items, pages, links, salt, fill, cache_dir, now, revised or {}, toc
     )
@@ -358,7 +365,7 @@ def plan_site(
     for item in (*items, *pages):
         for alias in item.aliases:
             old.setdefault(alias, item)
-    for alias, source in cfg.content.redirects.items():
+    for alias, source in (*cfg.content.redirects.items(), *(moved or {}).items()):
         target = by_source.get(posixpath.normpath(source.lstrip("/")))
         if target is not None:
             old.setdefault(alias, target)
