@@ -6,6 +6,7 @@ import os
 import re
 import socket
 import tempfile
+import time
 from pathlib import Path
 
 import feedparser
@@ -172,9 +173,14 @@ def test_serve_starts_with_an_error_and_keeps_running(site: Path, tmp_path: Path
         assert problems and all(p.startswith("content/essays/bad.md:3: date: ") for p in problems)
         assert "Build failed; serving the last good build." in server.stderr
         assert problems[0] in server.stderr  # the same text in the terminal
+        number = server.get("/_preview/status").json()["number"]
+        page = server.get("/essays/why-we-gather/").text
+        assert f'<script src="/_preview/live.js" data-build="{number}"></script>' in page
         bad.unlink()
-        stream = server.events()
-        data = until(stream, "reload")
+        while server.get("/_preview/status").json()["number"] == number:
+            time.sleep(0.05)  # the rebuild is done before the page's script connects...
+        stream = EventStream(server.origin + f"_preview/events?after={number}")
+        data = until(stream, "reload")  # ... and the page is still told to reload
         assert data["problems"] == []
         assert server.get("/essays/why-we-gather/").status_code == 200
         stream.close()
@@ -211,16 +217,21 @@ def test_serve_missing_content_folder(site: Path, runner: CliRunner) -> None:
 
 def test_inject_places_script_and_banner_and_leaves_other_bytes() -> None:
     page = b"<!doctype html><html><BODY class=x><p>Hi</p></BODY></html>"
-    out = inject(page, "Scheduled for <soon>")
+    out = inject(page, 7, "Scheduled for <soon>")
     assert out.startswith(b"<!doctype html><html><BODY class=x><div class=")
-    assert b"Scheduled for &lt;soon&gt;</div><p>Hi</p>" + SCRIPT + b"</BODY></html>" in out
-    assert inject(b"<p>bare</p>") == b"<p>bare</p>" + SCRIPT
+    tag = b'<script src="/_preview/live.js" data-build="7"></script>'
+    assert b"Scheduled for &lt;soon&gt;</div><p>Hi</p>" + tag + b"</BODY></html>" in out
+    assert inject(b"<p>bare</p>", 0) == b"<p>bare</p>" + tag.replace(b"7", b"0")
 
 
 def test_kind_of_change() -> None:
     assert kind_of_change([]) is None
     assert kind_of_change(["site.css", "a/b.css"]) == "css"
     assert kind_of_change(["site.css", "index.html"]) == "reload"
+    # a saved stylesheet rewrites every page (its ?v= version): still a swap
+    assert kind_of_change(["static/x.css", "index.html"], ["/s/static/x.css"]) == "css"
+    assert kind_of_change(["static/x.css", "a/index.html"], ["/s/x.css", "/s/a.md"]) == "reload"
+    assert kind_of_change([], ["/s/static/x.css"]) is None
 
 
 def test_newsroom_tells_errors_and_their_fix() -> None:
@@ -247,3 +258,34 @@ def test_watched_paths_skip_missing_and_nested(tmp_path: Path) -> None:
     config.write_text("", encoding="utf-8")
     found = watched_paths(config, content, [content / "templates", tmp_path / "static"])
     assert found == [content.resolve(), config.resolve()]
+
+
+def test_serve_updates_the_search_index_after_the_reload(site: Path, tmp_path: Path) -> None:
+    spare = tmp_path / "spare"
+    spare.mkdir()
+    server = ServeProcess(site, tmp_path / "tmp")
+
+    def settled() -> dict[str, object]:
+        while True:
+            status = server.get("/_preview/status").json()
+            if not status["busy"]:
+                return dict(status)
+            time.sleep(0.05)
+
+    try:
+        settled()
+        entry = server.get("/pagefind/pagefind-entry.json")
+        assert entry.status_code == 200, "the preview has a search index"
+        assert server.get("/pagefind/pagefind.js").status_code == 200
+        stream = server.events()
+        essay = site / "content" / "essays" / "why-we-gather.md"
+        text = essay.read_text(encoding="utf-8")
+        write_atomically(essay, text.replace("title: Why we gather", "title: Why we meet"), spare)
+        until(stream, "reload")
+        settled()
+        assert server.get("/pagefind/pagefind-entry.json").json() != entry.json()
+        stream.close()
+    finally:
+        code, stderr = server.stop()
+    assert code == 0, stderr
+    assert list((tmp_path / "tmp").iterdir()) == []

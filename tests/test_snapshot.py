@@ -261,3 +261,24 @@ def test_warnings_name_files_as_typed_from_any_working_folder(
     assert again.exit_code == 0, again.output
     assert "(2 places: essays/a.md:5, essays/b.md:5)" in again.stderr
     assert "content/essays" not in again.stderr
+
+
+def test_a_long_running_process_keeps_the_snapshot_it_read_until_the_file_changes(
+    site: Path, tmp_path: Path
+) -> None:
+    from pipeline.build import snapshot
+    from pipeline.support.output import write_atomic
+
+    age(site)
+    cache = tmp_path / "cache"
+    assert _load(site, cache)[1] is False
+    assert _load(site, cache)[1] is True  # read from the file, and kept
+    kept = snapshot._KEPT[cache / BASE]
+    p = site / "content/essays/why-we-gather.md"
+    p.write_text(p.read_text(encoding="utf-8") + "\nA paragraph added later.\n")
+    _assert_same_as_full(site, cache, tmp_path, served=True)
+    assert snapshot._KEPT[cache / BASE] is kept  # the base unchanged: not read again
+    # the file replaced (here by bytes that are no snapshot): what was kept is not used
+    write_atomic(cache / BASE, b"not a snapshot")
+    _assert_same_as_full(site, cache, tmp_path, served=False)
+    assert snapshot._KEPT.get(cache / BASE) is not kept

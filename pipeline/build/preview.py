@@ -20,9 +20,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pipeline.build.run import build
+from pipeline.build.site import HtmlMissing, HtmlSource
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError
+from pipeline.load.record import stat_key
 from pipeline.model import Item, Site
+from pipeline.preview.digest import DigestPreview
 from pipeline.support.paths import typed
 
 FAR_FUTURE = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
@@ -38,7 +41,7 @@ class Outcome:
 
     ok: bool
     written: tuple[str, ...] = ()
-    """Output paths (relative to the site folder) whose bytes changed."""
+    """Output paths (relative to the site folder) whose bytes changed or that were removed."""
     problems: tuple[str, ...] = ()
     """``path:line: field: message`` lines, as the CLI prints them."""
     marks: Mapping[str, str] = field(default_factory=dict)
@@ -68,6 +71,14 @@ class PreviewSite:
         self.site_dir = work / "site"
         self.site_dir.mkdir(parents=True, exist_ok=True)
         self.marks: dict[str, str] = {}
+        self._ledger_copied: str | None = None
+        """The production id ledger's stat when it was last copied: the copy is left alone
+        while it stays the same (a copy each build would make every build a full one)."""
+        self._searched: tuple[Config, Site, dt.datetime] | None = None
+        """The configuration, site (as shown) and time of the last build that wrote its pages:
+        what its search index is made of."""
+        self._good: tuple[Config, Site] | None = None
+        """The configuration and site (before drafts were shown) of the last good build."""
 
     def rebuild(self) -> Outcome:
         """Build once; a content or configuration error leaves the last good build in place."""
@@ -77,13 +88,21 @@ class PreviewSite:
             preview_cfg = self._preview_config(cfg, content)
             now = self.clock()
             marks: dict[str, str] = {}
+            loaded: list[Site] = []
+            shown_sites: list[Site] = []
+
+            def adjust(site: Site) -> Site:
+                shown_sites.append(self._adjust(site, now, marks, loaded))
+                return shown_sites[-1]
+
             result = build(
                 preview_cfg,
                 content,
                 self.site_dir,
                 now=FAR_FUTURE if self.future else now,
                 cache_dir=self.work / "cache",
-                adjust=lambda site: self._adjust(site, now, marks),
+                adjust=adjust,
+                index_search=False,  # after the reload: see index_search()
             )
         except (ContentError, ConfigError) as exc:
             shown = [str(typed(p)) for p in exc.problems]  # the CLI's words
@@ -98,18 +117,67 @@ class PreviewSite:
             problem = redact(f"error: {where}{text or type(exc).__name__}")
             return Outcome(False, problems=(problem,), seconds=time.perf_counter() - started)
         self.marks = marks
+        if loaded:
+            self._good = (preview_cfg, loaded[0])
+        if shown_sites:
+            self._searched = (preview_cfg, shown_sites[-1], FAR_FUTURE if self.future else now)
         return Outcome(
-            True, written=result.written, marks=marks, seconds=time.perf_counter() - started
+            True,
+            written=(*result.written, *result.removed),
+            marks=marks,
+            seconds=time.perf_counter() - started,
         )
+
+    def index_search(self, written: tuple[str, ...]) -> list[str]:
+        """Update the search index for the pages ``written`` since it was last updated, as
+        the production build does right after writing them; its warnings."""
+        from pipeline.build.searchcache import refresh_search
+
+        if self._searched is None:
+            return []
+        cfg, site, now = self._searched
+        return refresh_search(cfg, self.site_dir, self.work / "cache", site, now)
+
+    def digest(self) -> DigestPreview:
+        """What ``publish digest`` would send now: the newsletter's selection (the ledger read,
+        never written) and composition, on the last good build's items and the clock's now.
+        Drafts and scheduled items are not in it, whatever ``--drafts`` and ``--future`` show."""
+        from pipeline.newsletter.compose import compose
+        from pipeline.newsletter.deliver import Choice
+        from pipeline.newsletter.ledger import Ledger
+
+        now = self.clock()
+        if self._good is None:
+            return DigestPreview(now, problems=("error: no build has succeeded yet",))
+        cfg, site = self._good
+        html = HtmlSource(self.work / "cache")
+        try:
+            ledger = Ledger(cfg.root / cfg.newsletter.ledger)  # read, as publish digest does
+            selection = Choice().select(site.published(now), ledger, cfg.newsletter.max_items)
+            if not selection.items:
+                return DigestPreview(now, warnings=selection.warnings)
+            html.load(selection.items)
+            items = tuple(html.fill(i) for i in selection.items)
+            digest = compose(cfg, items, now=now)
+        except (ContentError, ConfigError) as exc:
+            return DigestPreview(now, problems=tuple(str(typed(p)) for p in exc.problems))
+        except HtmlMissing as exc:  # a rebuild replaced the cache meanwhile: the next request
+            return DigestPreview(now, problems=(f"error: {exc}",))
+        finally:
+            html.close()
+        return DigestPreview(now, digest, items, selection.warnings + digest.warnings)
 
     def _preview_config(self, cfg: Config, content: Path) -> Config:
         """The configuration with the preview's origin, a private ledger and a given GUID."""
         ledger = self.work / "ids.json"
         real = content / cfg.content.id_ledger
-        if real.is_file():
-            shutil.copyfile(real, ledger)
-        else:
-            ledger.unlink(missing_ok=True)
+        production = stat_key(real)
+        if production != self._ledger_copied:  # new, changed or removed since the last copy
+            if production is not None:
+                shutil.copyfile(real, ledger)
+            else:
+                ledger.unlink(missing_ok=True)
+            self._ledger_copied = production
         podcast = cfg.podcast
         if not podcast.guid:
             from pipeline.podcast.show import show_guid
@@ -122,8 +190,12 @@ class PreviewSite:
             podcast=podcast,
         )
 
-    def _adjust(self, site: Site, now: dt.datetime, marks: dict[str, str]) -> Site:
-        """Drafts and scheduled items made visible, each titled (and marked) as what it is."""
+    def _adjust(
+        self, site: Site, now: dt.datetime, marks: dict[str, str], loaded: list[Site]
+    ) -> Site:
+        """Drafts and scheduled items made visible, each titled (and marked) as what it is;
+        the site as loaded kept in ``loaded`` (the digest takes what is published)."""
+        loaded.append(site)
         items: list[Item] = []
         for item in site.items:
             label = self._label(item, now)

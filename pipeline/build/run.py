@@ -61,6 +61,7 @@ def build(
     inputs: Inputs | None = None,
     timings: Timings | None = None,
     adjust: Callable[[Site], Site] | None = None,
+    index_search: bool = True,
 ) -> BuildResult:
     """Validate, render and write every output into ``out_dir``.
 
@@ -68,6 +69,8 @@ def build(
     which passes the ``inputs`` it took for it (else they are taken here).
     ``timings`` records each stage's wall time. ``adjust`` changes the rendered site before
     it is planned (``publish serve`` shows drafts and scheduled items with it).
+    ``index_search`` False leaves the search index to the caller (``publish serve`` updates
+    it after the open pages have reloaded).
 
     Everything that can fail on content fails before the output folder is touched; the
     write phase holds a lock so two builds never interleave their files.
@@ -94,6 +97,7 @@ def build(
         timings or Timings(),
         inputs.stats,
         adjust,
+        index_search,
     )
     try:
         try:
@@ -141,6 +145,7 @@ def _build(
     timings: Timings,
     input_stats: Mapping[str, os.stat_result],
     adjust: Callable[[Site], Site] | None,
+    index_search: bool,
     *,
     use_snapshot: bool,
 ) -> BuildResult:
@@ -212,7 +217,8 @@ def _build(
             st = (out_dir / rel).stat()
             stamps[rel] = (st.st_size, st.st_mtime_ns, "")
         removed = remove_stale(out_dir, set(previous.files), produced)
-        notes.extend(refresh_search(cfg, out_dir, cache_dir, site, now))
+        if index_search:
+            notes.extend(refresh_search(cfg, out_dir, cache_dir, site, now))
         result = BuildResult(
             items=site.count_published(now),
             pages=len(site.pages()),

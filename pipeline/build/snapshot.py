@@ -415,7 +415,30 @@ def _read(cache_dir: Path, key: str) -> _State | None:
     return _State(token, ledger, entries, delta)
 
 
-def _load(path: Path, key: str) -> tuple[str, str | None, dict[str, Entry]] | None:
+_Loaded = tuple[str, str | None, dict[str, Entry]]
+_KEPT: dict[Path, tuple[str, str, _Loaded]] = {}
+"""What a long-running process (``publish serve``) last read of each snapshot file, with the
+file's stat: a file unchanged since is not read and unpickled again (18 MB at 10,000 posts).
+Every write replaces the file (a new inode), so its stat says when it changed."""
+_KEEP = 4
+
+
+def _load(path: Path, key: str) -> _Loaded | None:
+    stat = stat_key(path)
+    kept = _KEPT.get(path)
+    if stat is not None and kept is not None and kept[:2] == (stat, key):
+        token, ledger, entries = kept[2]
+        return token, ledger, dict(entries)  # the caller applies the delta to its copy
+    found = _parse(path, key)
+    _KEPT.pop(path, None)
+    if found is not None and stat is not None and stat_key(path) == stat:
+        _KEPT[path] = (stat, key, (found[0], found[1], dict(found[2])))
+        while len(_KEPT) > _KEEP:  # the base and delta of one or two cache folders
+            del _KEPT[next(iter(_KEPT))]
+    return found
+
+
+def _parse(path: Path, key: str) -> _Loaded | None:
     try:
         data = path.read_bytes()
     except OSError:

@@ -8,7 +8,6 @@ import shutil
 import signal
 import sys
 import tempfile
-import threading
 from pathlib import Path
 from types import FrameType
 
@@ -16,15 +15,33 @@ import click
 
 from pipeline.cli.options import content_options, handle_errors, open_config, warn
 from pipeline.errors import EXIT_CONFIG
+from pipeline.preview.address import base_url_problem, port_note
 
-WILDCARDS = ("0.0.0.0", "::", "")
+
+def _check_base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    problem = base_url_problem(value) if value else None
+    if problem:
+        raise click.BadParameter(problem)
+    return value
 
 
 @click.command()
 @content_options
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0: any free port).")  # fmt: skip
-@click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--bind",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0 or :: for other machines too).",
+)
+@click.option(
+    "--base-url",
+    callback=_check_base_url,
+    metavar="URL",
+    help="The origin the pages link to (default: the --bind address, or this "
+    "machine's name for 0.0.0.0 and ::); the port is added if it has none.",
+)
 @click.option("--drafts", is_flag=True, help='Show drafts, each marked "Draft".')
 @click.option("--future", is_flag=True,
               help="Show scheduled items, each marked \"Scheduled for …\".")  # fmt: skip
@@ -35,6 +52,7 @@ def serve(
     content_dir: Path | None,
     port: int,
     bind: str,
+    base_url: str | None,
     drafts: bool,
     future: bool,
     open_browser: bool,
@@ -48,69 +66,41 @@ def serve(
     Example:
       publish serve --drafts --future --open
     """
-    from pipeline.build.preview import PreviewSite
-    from pipeline.preview.news import Newsroom
-    from pipeline.preview.server import PreviewServer, serve_in_thread
-    from pipeline.preview.watch import watch, watched_paths
+    from pipeline.build.serving import Listen, PreviewSession
+    from pipeline.cli.digest import build_time
 
     load = functools.partial(open_config, config_path, content_dir)
     cfg, content = load()  # a missing or unreadable folder stops here, with one line
     _check_readable(content)
     work = Path(tempfile.mkdtemp(prefix="publish-serve-"))
-    stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, _interrupt)
-    server: PreviewServer | None = None
-    serving = False
+    session: PreviewSession | None = None
     try:
-        news = Newsroom()
-        sites: list[PreviewSite] = []
         try:
-            server = PreviewServer(
-                (bind, port), work / "site", news, lambda: sites[0].marks if sites else {}
-            )
+            session = PreviewSession(
+                load, cfg, config_path, content, work, Listen(bind, port, base_url),
+                drafts=drafts, future=future, clock=build_time, say=warn,
+            )  # fmt: skip
         except OSError as exc:
             why = "the port is in use" if exc.errno == errno.EADDRINUSE else exc.strerror
             click.echo(f"error: cannot listen on {bind}:{port}: {why}; choose another --port",
                        err=True)  # fmt: skip
             sys.exit(EXIT_CONFIG)
-        host = "127.0.0.1" if bind in WILDCARDS else bind
-        origin = f"http://{host}:{server.server_address[1]}/"
-        preview = PreviewSite(load, work, origin, drafts=drafts, future=future)
-        sites.append(preview)
-
-        def rebuild(changed: set[str]) -> None:
-            outcome = preview.rebuild()
-            news.after_build(outcome.ok, outcome.written, outcome.problems)
-            if outcome.ok:
-                n = len(outcome.written)
-                warn(f"Rebuilt in {outcome.seconds:.2f} s: {n} file{'s' if n != 1 else ''} changed")
-            else:
-                for line in outcome.problems:
-                    warn(line)
-                warn("Build failed; serving the last good build.")
-
-        rebuild(set())
-        serve_in_thread(server)
-        serving = True
-        warn(f"Serving {origin} (Ctrl-C to stop)")
+        session.start()
+        listening = port_note(bind, session.port, base_url)
+        warn(f"Serving {session.origin} ({listening}Ctrl-C to stop)")
         sys.stderr.flush()
         if open_browser:
             import webbrowser
 
-            webbrowser.open(origin)
-        extra = [cfg.root / "templates", cfg.root / "static", cfg.root / cfg.newsletter.templates]
-        ignore = [cfg.root / "feeds", cfg.root / ".publish-cache", work]
-        watch(watched_paths(config_path, content, extra), rebuild, stop, ignore)
+            webbrowser.open(session.origin)
+        session.wait()
     except KeyboardInterrupt:
         pass
     finally:
-        stop.set()
         signal.signal(signal.SIGTERM, previous)
-        if server is not None:
-            news.close()
-            if serving:
-                server.shutdown()
-            server.server_close()
+        if session is not None:
+            session.close()
         shutil.rmtree(work, ignore_errors=True)
     warn("Stopped; the preview folder is removed.")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import html
 
-SCRIPT = b'<script src="/_preview/live.js"></script>'
+SCRIPT = b'<script src="/_preview/live.js"'
+"""How the reload script's tag starts; it names the build the page was served from."""
 BANNER = (
     '<div class="publish-preview-banner" role="status" style="position:sticky;top:0;'
     "z-index:2147483646;padding:.5rem 1rem;background:#fef3c7;color:#78350f;"
@@ -13,12 +14,19 @@ BANNER = (
 )
 
 
-def inject(page: bytes, banner: str | None = None) -> bytes:
+def script_tag(build: int) -> bytes:
+    """The reload script for a page of build number ``build``: it asks for the news after
+    that build, so a rebuild finished before the script connected still reaches the page."""
+    return SCRIPT + f' data-build="{build}"></script>'.encode()
+
+
+def inject(page: bytes, build: int, banner: str | None = None) -> bytes:
     """``page`` with the script before ``</body>`` (or at the end) and ``banner`` after
     ``<body ...>`` (or at the start). Found with plain searches: no regex on user text."""
     lower = page.lower()
     end = lower.rfind(b"</body>")
-    page = page + SCRIPT if end < 0 else page[:end] + SCRIPT + page[end:]
+    tag = script_tag(build)
+    page = page + tag if end < 0 else page[:end] + tag + page[end:]
     if banner:
         mark = BANNER.format(html.escape(banner)).encode()
         start = lower.find(b"<body")

@@ -3,6 +3,8 @@
 (function () {
   "use strict";
   var OVERLAY = "publish-preview-overlay";
+  var script = document.currentScript;
+  var build = script ? script.getAttribute("data-build") : null;
 
   function showProblems(problems) {
     var old = document.getElementById(OVERLAY);
@@ -29,17 +31,25 @@
   }
 
   function swapStylesheets() {
-    var links = document.querySelectorAll('link[rel="stylesheet"]');
+    // each same-origin sheet fetched afresh beside the old one, which goes once the new one
+    // has loaded: the page never shows unstyled, and nothing else on it changes
+    var links = document.querySelectorAll('link[rel~="stylesheet"]');
     Array.prototype.forEach.call(links, function (link) {
       var url = new URL(link.href, location.href);
       if (url.origin !== location.origin) return;
       url.searchParams.set("publish-reload", String(Date.now()));
-      link.href = url.toString();
+      var fresh = link.cloneNode(false);
+      fresh.href = url.toString();
+      fresh.onload = fresh.onerror = function () {
+        link.remove();
+      };
+      link.after(fresh);
     });
   }
 
   function connect() {
-    var source = new EventSource("/_preview/events");
+    // the news after the build this page came from: a save made while it loaded is not missed
+    var source = new EventSource("/_preview/events" + (build ? "?after=" + build : ""));
     source.addEventListener("reload", function () {
       location.reload();
     });

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -22,12 +22,20 @@ class News:
         return f"id: {self.number}\nevent: {self.event}\ndata: {data}\n\n".encode()
 
 
-def kind_of_change(written: Iterable[str]) -> str | None:
+def kind_of_change(written: Iterable[str], changed: Iterable[str] = ()) -> str | None:
     """``css`` when only stylesheets changed (swapped in place), ``reload`` for anything else,
-    None when no output changed."""
+    None when no output changed.
+
+    ``changed`` are the source files saved (empty for the first build): when all are
+    stylesheets, the pages rewritten with them differ only in the version of their links
+    (``theme.css?v=...``), so a swap shows all there is to see.
+    """
     paths = list(written)
     if not paths:
         return None
+    saved = list(changed)
+    if saved and all(p.endswith(".css") for p in saved):
+        return "css"
     return "css" if all(p.endswith(".css") for p in paths) else "reload"
 
 
@@ -39,16 +47,25 @@ class Newsroom:
         self._latest = News(0, "reload")
         self.problems: tuple[str, ...] = ()
         self.closed = False
+        self.busy: Callable[[], bool] = lambda: False
+        """Whether work that follows a build (the search index) is still going on."""
 
-    def after_build(self, ok: bool, written: Iterable[str], problems: Iterable[str]) -> None:
-        """Record a build's result and wake the open pages when they have something to do."""
+    def after_build(
+        self,
+        ok: bool,
+        written: Iterable[str],
+        problems: Iterable[str],
+        changed: Iterable[str] = (),
+    ) -> None:
+        """Record a build's result (``changed``: the files whose save started it) and wake
+        the open pages when they have something to do."""
         with self._changed:
             had_problems = bool(self.problems)
             self.problems = () if ok else tuple(problems)
             if not ok:
                 event: str | None = "problems"
             else:
-                event = kind_of_change(written)
+                event = kind_of_change(written, changed)
                 if event is None and had_problems:  # fixed, and nothing else changed
                     event = "problems"
             if event is not None:

@@ -11,8 +11,10 @@ from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
+from pipeline.preview.address import family_of
+from pipeline.preview.digest import NOTHING, DigestPreview, render_page
 from pipeline.preview.inject import inject
 from pipeline.preview.news import Newsroom
 
@@ -20,6 +22,9 @@ LIVE_JS = Path(__file__).resolve().parent / "live.js"
 HEARTBEAT_SECONDS = 15.0
 """A comment line this often keeps proxies and the browser from dropping an idle stream."""
 
+DIGEST_PATHS = ("/_preview/digest", "/_preview/digest.html", "/_preview/digest.txt")
+
+HTML = "text/html; charset=utf-8"
 NOT_FOUND = b"<!doctype html><title>Not found</title><h1>Not found</h1>"
 
 
@@ -35,17 +40,15 @@ class PreviewServer(ThreadingHTTPServer):
         root: Path,
         news: Newsroom,
         marks: Callable[[], Mapping[str, str]],
+        digest: Callable[[], DigestPreview] | None = None,
     ) -> None:
         self.root = root.resolve()
         self.news = news
         self.marks = marks
+        self.digest = digest
         self.live_js = LIVE_JS.read_bytes()
+        self.address_family = family_of(address[0])
         super().__init__(address, PreviewHandler)
-
-    @property
-    def origin(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host!s}:{port}/"
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
@@ -62,20 +65,40 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self._respond(head=False)
 
     def _respond(self, *, head: bool) -> None:
-        path = unquote(urlsplit(self.path).path)
+        url = urlsplit(self.path)
+        path = unquote(url.path)
         if path == "/_preview/events":
-            self._events()
+            self._events(parse_qs(url.query).get("after", [""])[0])
         elif path == "/_preview/live.js":
             self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", self.server.live_js, head)
         elif path == "/_preview/status":
-            body = json.dumps(
-                {"number": self.server.news.number, "problems": list(self.server.news.problems)}
-            ).encode()
+            news = self.server.news
+            status = {"number": news.number, "problems": list(news.problems), "busy": news.busy()}
+            body = json.dumps(status).encode()
             self._send(HTTPStatus.OK, "application/json", body, head)
+        elif path in DIGEST_PATHS and self.server.digest is not None:
+            self._digest(path, self.server.digest(), head)
         else:
             self._file(path, head)
 
+    def _digest(self, path: str, preview: DigestPreview, head: bool) -> None:
+        """The digest page (with the reload script), or one of its parts exactly as composed."""
+        html_kind, text_kind = HTML, "text/plain; charset=utf-8"
+        if path == "/_preview/digest":
+            page = inject(render_page(preview), self.server.news.number)
+            self._send(HTTPStatus.OK, html_kind, page, head)
+            return
+        digest = preview.digest
+        if digest is None:
+            why = "\n".join(preview.problems) or NOTHING
+            self._send(HTTPStatus.NOT_FOUND, text_kind, (why + "\n").encode(), head)
+        elif path.endswith(".html"):
+            self._send(HTTPStatus.OK, html_kind, digest.html.encode("utf-8"), head)
+        else:
+            self._send(HTTPStatus.OK, text_kind, digest.text.encode("utf-8"), head)
+
     def _file(self, path: str, head: bool) -> None:
+        build = self.server.news.number  # before the read: a page never claims a newer build
         target = self._locate(path)
         if target is None and not path.endswith("/") and self._locate(path + "/") is not None:
             self.send_response(HTTPStatus.MOVED_PERMANENTLY)
@@ -84,17 +107,17 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.end_headers()
             return
         if target is None:
-            self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", inject(NOT_FOUND), head)
+            self._send(HTTPStatus.NOT_FOUND, HTML, inject(NOT_FOUND, build), head)
             return
         try:
             body = target.read_bytes()
         except OSError:  # removed by a rebuild between the look and the read
-            self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", inject(NOT_FOUND), head)
+            self._send(HTTPStatus.NOT_FOUND, HTML, inject(NOT_FOUND, build), head)
             return
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind == "text/html":
             page = path if path.endswith("/") else posixpath.dirname(path) + "/"
-            body = inject(body, self.server.marks().get(page))
+            body = inject(body, build, self.server.marks().get(page))
         if kind.startswith("text/") or kind in ("application/json", "application/xml"):
             kind += "; charset=utf-8"
         self._send(HTTPStatus.OK, kind, body, head)
@@ -123,8 +146,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if not head:
             self.wfile.write(body)
 
-    def _events(self) -> None:
-        """The Server-Sent Events stream: news after the number the client last saw."""
+    def _events(self, after: str) -> None:
+        """The Server-Sent Events stream: news after the number the client last saw (its
+        ``Last-Event-ID`` on a reconnection, else the page's build, else the current one)."""
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
@@ -133,7 +157,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.close_connection = True
         news = self.server.news
         seen = news.number
-        last = self.headers.get("Last-Event-ID", "")
+        last = self.headers.get("Last-Event-ID", "") or after
         if last.isdigit():
             seen = min(seen, int(last))
         try:

@@ -11,6 +11,8 @@ import watchfiles
 
 DEBOUNCE_MS = 50
 """Changes arriving this close together (an editor's save-as-rename) make one rebuild."""
+READY_MS = 100
+"""How long the watcher waits for a change before it says it is watching (and again)."""
 
 
 def watched_paths(config_path: Path, content_dir: Path, extra: Iterable[Path] = ()) -> list[Path]:
@@ -33,9 +35,11 @@ def watch(
     on_change: Callable[[set[str]], None],
     stop: threading.Event,
     ignore: Iterable[Path] = (),
+    ready: threading.Event | None = None,
 ) -> None:
     """Call ``on_change`` with the changed paths after each burst of changes, until ``stop``
-    is set. Paths under ``ignore`` (the output and cache folders) are not reported."""
+    is set. Paths under ``ignore`` (the output and cache folders) are not reported. ``ready``
+    is set once the watches are in place: a save from then on is seen."""
     skip = [p.resolve() for p in ignore]
     editor_files = watchfiles.DefaultFilter()  # swap files, .git, __pycache__ ...
 
@@ -51,7 +55,11 @@ def watch(
         debounce=DEBOUNCE_MS,
         step=20,
         stop_event=stop,
-        raise_interrupt=True,
-        yield_on_timeout=False,
+        rust_timeout=READY_MS,
+        yield_on_timeout=True,  # the first yield says the watches are in place
+        raise_interrupt=False,
     ):
-        on_change({path for _, path in changes})
+        if ready is not None:
+            ready.set()
+        if changes:
+            on_change({path for _, path in changes})

@@ -138,10 +138,13 @@ def write_output(path: Path, data: bytes, known: Stamp | None) -> tuple[bool, St
 
 
 def copy_if_changed(src: Path, dest: Path) -> bool:
-    """Copy a media file atomically unless ``dest`` already has the same size and mtime."""
+    """Copy a media file atomically unless ``dest`` already has its size and mtime (a copy
+    is given the source's mtime: a file saved again within the second of the last copy, at
+    the same size, as a stylesheet edited under ``publish serve``, is still copied)."""
+    s = src.stat()
     try:
-        s, d = src.stat(), dest.stat()
-        if s.st_size == d.st_size and int(s.st_mtime) <= int(d.st_mtime):
+        d = dest.stat()
+        if s.st_size == d.st_size and s.st_mtime_ns == d.st_mtime_ns:
             return False
     except FileNotFoundError:
         pass
@@ -149,6 +152,7 @@ def copy_if_changed(src: Path, dest: Path) -> bool:
     tmp = temp_path(os.fspath(dest))
     try:
         shutil.copyfile(src, tmp)
+        os.utime(tmp, ns=(s.st_atime_ns, s.st_mtime_ns))
         os.replace(tmp, dest)
     finally:
         with contextlib.suppress(FileNotFoundError):

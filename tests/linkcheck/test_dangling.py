@@ -65,3 +65,27 @@ def test_strict_refuses_dangling_links_before_writing(linked: Path, runner: CliR
     assert "content/essays/links.md:9: link: ./missing.pdf points at nothing" in result.stderr
     assert not (linked / "feeds").exists()
     assert runner.invoke(main, ["validate", "--strict"]).exit_code == 2
+
+
+def test_results_kept_in_one_process_follow_the_tree(linked: Path, runner: CliRunner) -> None:
+    """Builds in one process (as ``publish serve`` runs them) reuse the link results while the
+    tree's names stay the same, and not one build longer: a file added, a draft, removed."""
+
+    def warned() -> list[str]:
+        result = runner.invoke(main, ["build", "--out", "feeds"])
+        assert result.exit_code == 0, result.output
+        return _warnings(result.stderr)
+
+    assert warned() == WARNINGS
+    assert warned() == WARNINGS  # from what was kept
+    (linked / "content" / "essays" / "img").mkdir()
+    (linked / "content" / "essays" / "img" / "chart.png").write_bytes(b"\x89PNG")
+    assert warned() == WARNINGS[1:]
+    good = linked / "content" / "essays" / "why-we-gather.md"
+    text = good.read_text(encoding="utf-8")
+    good.write_text(text.replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")
+    now_draft = "warning: content/essays/links.md:10: link: why-we-gather.md points at nothing"
+    assert now_draft in warned()
+    good.write_text(text, encoding="utf-8")
+    (linked / "content" / "essays" / "img" / "chart.png").unlink()
+    assert warned() == WARNINGS

@@ -91,3 +91,16 @@ def _parent_of(proc: Path) -> int | None:
         return int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
     except (OSError, IndexError, ValueError):
         return None
+
+
+def test_copy_if_changed_sees_a_same_size_save_within_the_second(tmp_path: Path) -> None:
+    from pipeline.support.output import copy_if_changed
+
+    src, dest = tmp_path / "a.css", tmp_path / "out" / "a.css"
+    src.write_bytes(b"h1 { color: rgb(1, 2, 3); }")
+    assert copy_if_changed(src, dest) is True
+    assert copy_if_changed(src, dest) is False  # nothing changed: not copied again
+    src.write_bytes(b"h1 { color: rgb(4, 5, 6); }")  # same size, same second
+    assert copy_if_changed(src, dest) is True
+    assert dest.read_bytes() == b"h1 { color: rgb(4, 5, 6); }"
+    assert copy_if_changed(src, dest) is False
