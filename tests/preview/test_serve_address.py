@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.preview.address import origin_for
-from tests.serving import WAIT, ServeProcess
+from tests.preview.serving import WAIT, ServeProcess
 
 
 def _serving_line(server: ServeProcess) -> str:

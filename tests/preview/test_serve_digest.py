@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.preview.inject import SCRIPT
-from tests.serving import ServeProcess
-from tests.test_serve import snapshot
+from tests.preview.serving import ServeProcess
+from tests.preview.test_serve import snapshot
 
 PRODUCTION = "https://commons.example.org/"
 EPOCH = "1735000000"  # 2024-12-24: every dated item of the example site is published

@@ -19,7 +19,7 @@ from pipeline.podcast.show import podcast_guid_for
 from pipeline.preview.inject import SCRIPT, inject
 from pipeline.preview.news import Newsroom, kind_of_change
 from pipeline.preview.watch import watched_paths
-from tests.serving import EventStream, ServeProcess
+from tests.preview.serving import EventStream, ServeProcess
 
 
 def write_atomically(path: Path, text: str, spare: Path) -> None:

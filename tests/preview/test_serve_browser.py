@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.serving import WAIT, ServeProcess
+from tests.preview.serving import WAIT, ServeProcess
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
