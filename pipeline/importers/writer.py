@@ -22,16 +22,21 @@ from pipeline.importers.common import shown
 from pipeline.importers.records import ImportedItem, ImportPlan, WriteOutcome
 from pipeline.load.frontmatter import FrontMatterError, decode, split
 from pipeline.support.output import write_atomic, write_if_changed
+from pipeline.support.text import nfc
 
 LEDGER_NAME = "imports.json"
 
 
 def render_file(item: ImportedItem) -> bytes:
-    """The Markdown file of one item: YAML front matter, a blank line, the body."""
+    """The Markdown file of one item: YAML front matter, a blank line, the body.
+
+    A GUID that Unicode normalisation would change (the content is read as NFC) is written
+    with YAML's \\u escapes, so the file keeps it exactly as the old feed had it."""
+    guid = str(dict(item.front).get("guid", ""))
     meta = yaml.safe_dump(
         dict(item.front),
         sort_keys=False,
-        allow_unicode=True,
+        allow_unicode=nfc(guid) == guid,
         width=1_000_000,
         default_flow_style=False,
     )

@@ -28,7 +28,7 @@ class Checker:
     def warn(self, key: str, message: str) -> None:
         self.warnings.append(Problem(self.doc.source, self.line(key), key, message))
 
-    def string(self, meta: Mapping[str, Any], key: str) -> str | None:
+    def string(self, meta: Mapping[str, Any], key: str, *, compose: bool = True) -> str | None:
         value = meta.get(key)
         if value is None:
             return None
@@ -44,7 +44,7 @@ class Checker:
         if not isinstance(value, str):
             self.error(key, f"expected text, got {shown_value(value)}")
             return None
-        return clean(value)
+        return clean(value, compose=compose)
 
     def string_list(self, meta: Mapping[str, Any], key: str, *, allow_str: bool) -> list[str]:
         value = meta.get(key)

@@ -75,6 +75,12 @@ class _Writer:
         else:
             self.lines.append(f"{pad}<{tag}{a}>{_esc(text)}</{tag}>")
 
+    def raw_attrs(self, tag: str, markup: str, **attrs: str | None) -> None:
+        """A leaf whose text is already escaped markup (a GUID kept as written)."""
+        self.lines.append(
+            f"{'  ' * self.depth}<{tag}{self._attrs(list(attrs.items()))}>{markup}</{tag}>"
+        )
+
     def raw(self, tag: str, markup: str) -> None:
         self.lines.append(f"{'  ' * self.depth}<{tag}>{markup}</{tag}>")
 
@@ -186,7 +192,11 @@ def _item(w: _Writer, item: Item, config: Config) -> None:
     w.open("item")
     w.leaf("title", item.title)
     w.leaf("link", item.url)
-    w.leaf("guid", item.guid, isPermaLink=item.guid_is_permalink)
+    w.raw_attrs(
+        "guid",
+        html.escape(clean(item.guid, compose=False), quote=False),
+        isPermaLink=item.guid_is_permalink,
+    )
     if item.date is not None:
         w.leaf("pubDate", rfc822(item.date, gmt=True))
     w.leaf("description", summary(item))

@@ -1,8 +1,9 @@
 """Work that follows a rebuild but need not hold up the reload: the search index.
 
-Pagefind indexes the whole site each time a page changes (most of a rebuild's time with
-search on: seconds at 1,000 posts). The preview reloads the open pages first and updates the
-index in a thread of its own; saves made meanwhile make one more run, never two at once.
+The search index is updated incrementally (tens of milliseconds for an edit), but adding or
+removing a page remakes it (seconds at 10,000 posts). The preview reloads the open pages first
+and updates the index in a thread of its own; saves made meanwhile make one more run, never
+two at once.
 """
 
 from __future__ import annotations

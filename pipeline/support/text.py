@@ -20,9 +20,10 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def clean(text: str) -> str:
-    """NFC text without XML-illegal characters (they make feeds unparseable)."""
-    text = nfc(text)
+def clean(text: str, *, compose: bool = True) -> str:
+    """NFC text without XML-illegal characters (they make feeds unparseable); with
+    ``compose`` False the characters are kept as written (a GUID is compared byte for byte)."""
+    text = nfc(text) if compose else text
     if len(text) >= 256 and _is_clean(text):
         return text
     return _ILLEGAL_XML.sub("", text)

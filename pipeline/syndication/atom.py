@@ -8,7 +8,7 @@ from pipeline import __version__
 from pipeline.config import Config
 from pipeline.model import Item
 from pipeline.syndication.common import FeedFormat, FeedPage, newest, rfc3339, summary
-from pipeline.syndication.xmlwrite import cdata, el, empty
+from pipeline.syndication.xmlwrite import cdata, el, empty, exact_el
 
 
 def _head(cfg: Config, title: str, subtitle: str, items: Sequence[Item], page: FeedPage) -> str:
@@ -52,7 +52,7 @@ def _entry(item: Item) -> str:
     assert item.date is not None
     parts = [
         "<entry>",
-        el("id", item.guid),
+        exact_el("id", item.guid),
         el("title", item.title, type="text"),
         el("updated", rfc3339(item.updated or item.date)),
         el("published", rfc3339(item.date)),

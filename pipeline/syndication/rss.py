@@ -14,7 +14,7 @@ from pipeline.model import Item
 from pipeline.support.dates import rfc822
 from pipeline.support.text import clean
 from pipeline.syndication.common import FeedFormat, FeedPage, newest, summary_html
-from pipeline.syndication.xmlwrite import cdata, el, empty
+from pipeline.syndication.xmlwrite import cdata, el, empty, exact_el
 
 NAMESPACES = (
     ' xmlns:atom="http://www.w3.org/2005/Atom"'
@@ -65,7 +65,7 @@ def _item(item: Item) -> str:
         "<item>",
         el("title", clean(item.title)),
         el("link", item.url),
-        el("guid", item.guid, isPermaLink=item.guid_is_permalink),
+        exact_el("guid", item.guid, isPermaLink=item.guid_is_permalink),
     ]
     if item.date:
         parts.append(el("pubDate", rfc822(item.date)))

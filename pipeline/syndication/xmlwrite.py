@@ -32,6 +32,11 @@ def el(name: str, text: str | None, **attributes: str | int | None) -> str:
     return f"<{name}{attrs(_names(attributes))}>{escape(clean(text))}</{name}>"
 
 
+def exact_el(name: str, text: str, **attributes: str | int | None) -> str:
+    """:func:`el` for a value compared byte for byte (a GUID): not NFC-normalised."""
+    return f"<{name}{attrs(_names(attributes))}>{escape(clean(text, compose=False))}</{name}>"
+
+
 def empty(name: str, **attributes: str | int | None) -> str:
     return f"<{name}{attrs(_names(attributes))}/>"
 
