@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
-import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.build.feedwrite import save_index
-from pipeline.build.plan import plan_outputs
+from pipeline.build.plan import Output, plan_outputs
 from pipeline.build.searchcache import refresh_search
 from pipeline.build.site import HtmlMissing, HtmlSource
 from pipeline.build.snapshot import discard as discard_snapshot
@@ -43,6 +43,7 @@ from pipeline.support.output import (
     exclusive_lock,
     remove_strays,
 )
+from pipeline.syndication.directory import FeedLink
 
 WRITING_MARKER = ".publish-writing.tmp"
 
@@ -84,21 +85,10 @@ def build(
     # it touched). It is paused for the build and the workers it forks.
     enabled = gc.isenabled()
     gc.disable()
-    run = functools.partial(
-        _build,
-        cfg,
-        content_dir,
-        out_dir,
-        now,
-        cache_dir,
-        strict,
-        inputs.fingerprint,
-        inputs.previous,
-        timings or Timings(),
-        inputs.stats,
-        adjust,
-        index_search,
+    request = _Request(
+        cfg, content_dir, out_dir, now, cache_dir, strict, inputs, timings or Timings(), adjust
     )
+    run = functools.partial(_build, request, index_search=index_search)
     try:
         try:
             return run(use_snapshot=True)
@@ -133,40 +123,64 @@ def _check_apart(content_dir: Path, out_dir: Path) -> None:
         )
 
 
-def _build(
-    cfg: Config,
-    content_dir: Path,
-    out_dir: Path,
-    now: dt.datetime,
-    cache_dir: Path | None,
-    strict: bool,
-    inputs_fingerprint: str,
-    previous: Manifest,
-    timings: Timings,
-    input_stats: Mapping[str, os.stat_result],
-    adjust: Callable[[Site], Site] | None,
-    index_search: bool,
-    *,
-    use_snapshot: bool,
-) -> BuildResult:
+@dataclass(frozen=True)
+class _Request:
+    """What one build was asked: the settings, the folders, the clock, and the inputs found."""
+
+    cfg: Config
+    content_dir: Path
+    out_dir: Path
+    now: dt.datetime
+    cache_dir: Path | None
+    strict: bool
+    inputs: Inputs
+    timings: Timings
+    adjust: Callable[[Site], Site] | None
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """A build planned: the site, every output and copy, and what the write phase needs."""
+
+    site: Site
+    outputs: list[Output]
+    links: Sequence[FeedLink]
+    copies: list[tuple[Path, str]]
+    html: HtmlSource
+    salt: str
+    fingerprint: str
+    notes: tuple[str, ...]
+
+
+def _build(request: _Request, *, use_snapshot: bool, index_search: bool) -> BuildResult:
+    planned = _plan(request, use_snapshot)
+    with exclusive_lock(request.out_dir):
+        result = _write(request, planned, index_search)
+    request.timings.mark("finish")
+    return result
+
+
+def _plan(r: _Request, use_snapshot: bool) -> _Planned:
+    """Load, render and plan every output; nothing in the output folder is touched yet."""
+    cfg, content_dir, out_dir = r.cfg, r.content_dir, r.out_dir
     notes: list[str] = []
     ledger_before = stat_key(content_dir / cfg.content.id_ledger)
     site, _ = rendered_site(
         cfg,
         content_dir,
-        cache_dir,
-        strict=strict,
+        r.cache_dir,
+        strict=r.strict,
         use_snapshot=use_snapshot,
-        timings=timings,
-        stats=input_stats,
+        timings=r.timings,
+        stats=r.inputs.stats,
     )
-    if adjust is not None:
-        site = adjust(site)
-    site = with_link_warnings(cfg, content_dir, site, strict=strict)
-    html = HtmlSource(cache_dir)
+    if r.adjust is not None:
+        site = r.adjust(site)
+    site = with_link_warnings(cfg, content_dir, site, strict=r.strict)
+    html = HtmlSource(r.cache_dir)
     salt = build_salt(cfg, content_dir)
     outputs, links, copies = plan_outputs(
-        cfg, content_dir, site, now, previous, html, out_dir, salt=salt
+        cfg, content_dir, site, r.now, r.inputs.previous, html, out_dir, salt=salt
     )
     inputs_written = stat_key(content_dir / cfg.content.id_ledger) != ledger_before
     if any(i.episode for i in site.items):
@@ -179,75 +193,78 @@ def _build(
         mismatch = mismatch_note(cfg)
         if mismatch is not None:
             notes.append(mismatch)
+    current = r.inputs.fingerprint
     if inputs_written:  # the build changed its own inputs: record them as they are now
-        inputs_fingerprint = fingerprint(cfg, content_dir, out_dir, strict=strict)
-    timings.mark("plan")
-    with exclusive_lock(out_dir):
-        writing = out_dir / WRITING_MARKER
-        if writing.exists() or not previous.fingerprint:
-            remove_strays(out_dir)  # the last build was cut off (or is unknown): sweep
-        writing.touch()
-        jobs = plan_jobs(out_dir, outputs, previous, cache_dir, salt, html)
-        written: list[str] = []
-        unchanged = 0
-        produced: set[str] = set()
-        stamps: dict[str, Stamp] = {}
-        inputs: dict[str, str] = {}
-        state = WriteState(cfg, out_dir, jobs, previous.files, salt, html)
-        for rel, changed, stamp, index in write_all(state):
-            produced.add(rel)
-            stamps[rel] = stamp
-            if changed:
-                written.append(rel)
-            else:
-                unchanged += 1
-            if index is not None:
-                save_index(cache_dir, rel, index)
-        timings.mark("write")
-        for output in outputs:
-            if output.inputs:
-                inputs[output.path] = output.inputs
-        html.close()
-        for src, rel in copies:
-            produced.add(rel)
-            if copy_if_changed(src, out_dir / rel):
-                written.append(rel)
-            else:
-                unchanged += 1
-            st = (out_dir / rel).stat()
-            stamps[rel] = (st.st_size, st.st_mtime_ns, "")
-        removed = remove_stale(out_dir, set(previous.files), produced)
-        if index_search:
-            notes.extend(refresh_search(cfg, out_dir, cache_dir, site, now))
-        result = BuildResult(
-            items=site.count_published(now),
-            pages=len(site.pages()),
-            feeds=len(links),
-            written=tuple(written),
-            unchanged=unchanged,
-            removed=removed,
-            warnings=site.warnings,
-            notes=tuple(notes),
-        )
-        due = [
-            i.date for i in site.items if i.is_feed_item and not i.draft and i.date and i.date > now
-        ]
-        due += falls_due(cfg, site.published(now), now)
-        write_manifest(
-            out_dir,
-            Manifest(
-                inputs_fingerprint,
-                min(due).isoformat() if due else None,
-                stamps,
-                inputs,
-                {
-                    "items": result.items,
-                    "pages": result.pages,
-                    "feeds": result.feeds,
-                    "warnings": [[w.path, w.line, w.field, w.message] for w in result.warnings],
-                },
-            ),
-        )
-        writing.unlink()
-    timings.mark("finish")
+        current = fingerprint(cfg, content_dir, out_dir, strict=r.strict)
+    r.timings.mark("plan")
+    return _Planned(site, outputs, links, copies, html, salt, current, tuple(notes))
+
+
+def _write(r: _Request, p: _Planned, index_search: bool) -> BuildResult:
+    """Write what changed, copy media, remove what is no longer produced, update the search
+    index, and record the manifest (under the output folder's lock)."""
+    cfg, out_dir, previous = r.cfg, r.out_dir, r.inputs.previous
+    writing = out_dir / WRITING_MARKER
+    if writing.exists() or not previous.fingerprint:
+        remove_strays(out_dir)  # the last build was cut off (or is unknown): sweep
+    writing.touch()
+    jobs = plan_jobs(out_dir, p.outputs, previous, r.cache_dir, p.salt, p.html)
+    written: list[str] = []
+    unchanged = 0
+    produced: set[str] = set()
+    stamps: dict[str, Stamp] = {}
+    state = WriteState(cfg, out_dir, jobs, previous.files, p.salt, p.html)
+    for rel, changed, stamp, index in write_all(state):
+        produced.add(rel)
+        stamps[rel] = stamp
+        if changed:
+            written.append(rel)
+        else:
+            unchanged += 1
+        if index is not None:
+            save_index(r.cache_dir, rel, index)
+    r.timings.mark("write")
+    inputs = {output.path: output.inputs for output in p.outputs if output.inputs}
+    p.html.close()
+    for src, rel in p.copies:
+        produced.add(rel)
+        if copy_if_changed(src, out_dir / rel):
+            written.append(rel)
+        else:
+            unchanged += 1
+        st = (out_dir / rel).stat()
+        stamps[rel] = (st.st_size, st.st_mtime_ns, "")
+    removed = remove_stale(out_dir, set(previous.files), produced)
+    notes = list(p.notes)
+    if index_search:
+        notes.extend(refresh_search(cfg, out_dir, r.cache_dir, p.site, r.now))
+    site, now = p.site, r.now
+    result = BuildResult(
+        items=site.count_published(now),
+        pages=len(site.pages()),
+        feeds=len(p.links),
+        written=tuple(written),
+        unchanged=unchanged,
+        removed=removed,
+        warnings=site.warnings,
+        notes=tuple(notes),
+    )
+    due = [i.date for i in site.items if i.is_feed_item and not i.draft and i.date and i.date > now]
+    due += falls_due(cfg, site.published(now), now)
+    write_manifest(
+        out_dir,
+        Manifest(
+            p.fingerprint,
+            min(due).isoformat() if due else None,
+            stamps,
+            inputs,
+            {
+                "items": result.items,
+                "pages": result.pages,
+                "feeds": result.feeds,
+                "warnings": [[w.path, w.line, w.field, w.message] for w in result.warnings],
+            },
+        ),
+    )
+    writing.unlink()
     return result
