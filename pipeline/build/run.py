@@ -63,6 +63,7 @@ def build(
     timings: Timings | None = None,
     adjust: Callable[[Site], Site] | None = None,
     index_search: bool = True,
+    long_running: bool = False,
 ) -> BuildResult:
     """Validate, render and write every output into ``out_dir``.
 
@@ -71,7 +72,8 @@ def build(
     ``timings`` records each stage's wall time. ``adjust`` changes the rendered site before
     it is planned (``publish serve`` shows drafts and scheduled items with it).
     ``index_search`` False leaves the search index to the caller (``publish serve`` updates
-    it after the open pages have reloaded).
+    it after the open pages have reloaded); ``long_running`` keeps link results in memory for
+    the next build of the same process.
 
     Everything that can fail on content fails before the output folder is touched; the
     write phase holds a lock so two builds never interleave their files.
@@ -86,7 +88,16 @@ def build(
     enabled = gc.isenabled()
     gc.disable()
     request = _Request(
-        cfg, content_dir, out_dir, now, cache_dir, strict, inputs, timings or Timings(), adjust
+        cfg,
+        content_dir,
+        out_dir,
+        now,
+        cache_dir,
+        strict,
+        inputs,
+        timings or Timings(),
+        adjust,
+        long_running,
     )
     run = functools.partial(_build, request, index_search=index_search)
     try:
@@ -136,6 +147,7 @@ class _Request:
     inputs: Inputs
     timings: Timings
     adjust: Callable[[Site], Site] | None
+    long_running: bool
 
 
 @dataclass(frozen=True)
@@ -176,7 +188,7 @@ def _plan(r: _Request, use_snapshot: bool) -> _Planned:
     )
     if r.adjust is not None:
         site = r.adjust(site)
-    site = with_link_warnings(cfg, content_dir, site, strict=r.strict)
+    site = with_link_warnings(cfg, content_dir, site, strict=r.strict, keep=r.long_running)
     html = HtmlSource(r.cache_dir)
     salt = build_salt(cfg, content_dir)
     outputs, links, copies = plan_outputs(

@@ -47,9 +47,14 @@ def is_local(target: str, base_url: str) -> bool:
     return bool(stripped) and stripped[0] != "#" and classify(stripped, base_url) == LOCAL
 
 
-def dangling_links(cfg: Config, content_dir: Path, items: Sequence[Item]) -> list[Problem]:
+def dangling_links(
+    cfg: Config, content_dir: Path, items: Sequence[Item], *, keep: bool = False
+) -> list[Problem]:
     """A warning at ``path:line`` for each local link or image of ``items`` that points at
-    nothing (a missing file, a folder without an index, a page that is not published)."""
+    nothing (a missing file, a folder without an index, a page that is not published).
+    With ``keep`` (a long-running process: ``publish serve``), each item's results are kept
+    for the next call while the content tree's names stay the same; a one-shot build does not
+    walk the tree for that."""
     checker = LocalChecker(
         content_dir,
         (),
@@ -59,7 +64,7 @@ def dangling_links(cfg: Config, content_dir: Path, items: Sequence[Item]) -> lis
         toc=cfg.content.summary,
     )
     found: list[Problem] = []
-    kept = _kept_results(cfg, content_dir, checker)
+    kept = _kept_results(cfg, content_dir, checker) if keep else None
     # a link's status depends on its folder, its target and whether a page links it, not on
     # which file of the folder: 110,000 links of 10,000 posts are ~14,000 checks, not 110,000
     status: dict[tuple[str, str, str, bool], bool] = {}
@@ -150,10 +155,12 @@ def _problem(ref: LinkRef, outcome: Outcome) -> Problem:
     return Problem(ref.source, ref.line, ref.kind, f"{ref.url} points at nothing ({detail})")
 
 
-def with_link_warnings(cfg: Config, content_dir: Path, site: Site, *, strict: bool) -> Site:
+def with_link_warnings(
+    cfg: Config, content_dir: Path, site: Site, *, strict: bool, keep: bool = False
+) -> Site:
     """``site`` with its dangling local links among its warnings; with ``strict``, any
     warning is an error, raised before anything is written."""
-    warnings = sorted({*site.warnings, *dangling_links(cfg, content_dir, site.items)})
+    warnings = sorted({*site.warnings, *dangling_links(cfg, content_dir, site.items, keep=keep)})
     if strict and warnings:
         raise ContentError(warnings)
     return Site(site.items, tuple(warnings))
