@@ -94,14 +94,3 @@ class RemoteMedia:
 def offline_media(url: str) -> MediaFacts:
     """The prober of ``--offline`` runs: no request; a remote file must state its facts."""
     raise MediaError(f"{url}: offline: state 'length' and 'type' of a remote file")
-
-
-def probe_url(
-    url: str, *, cache_dir: Path, session: requests.Session | None = None, timeout: float = 20.0
-) -> MediaFacts:
-    """Length and type of one remote media URL, through the cache in ``cache_dir``."""
-    media = RemoteMedia(cache_dir, session, timeout)
-    try:
-        return media(url)
-    finally:
-        media.close()

@@ -86,9 +86,15 @@ def needs_probe(meta: Mapping[str, Any]) -> bool:
     value = meta.get("audio")
     if not isinstance(value, str) or not is_url(value.strip()):
         return False
+    return _stated_facts(meta) is None
+
+
+def _stated_facts(meta: Mapping[str, Any]) -> tuple[int, str] | None:
+    """``length`` (a whole number of bytes) and ``type`` when the front matter states both."""
     length, mime = meta.get("length"), meta.get("type")
-    stated = isinstance(length, int) and not isinstance(length, bool) and isinstance(mime, str)
-    return not stated
+    if isinstance(length, int) and not isinstance(length, bool) and isinstance(mime, str):
+        return length, mime
+    return None
 
 
 def generated_chapters_path(source: str) -> str:
@@ -187,15 +193,15 @@ def _audio(ctx: _Context, media: MediaProber) -> Media | None:
     source: str | None = None
     if is_url(value):
         url = iri_to_uri(value)
-        length, mime = ctx.meta.get("length"), ctx.meta.get("type")
+        length = ctx.meta.get("length")
         if length is not None and (isinstance(length, bool) or not isinstance(length, int)):
             # said before any request: "12.5MB" once sent the build to the network instead
             ctx.bad("length", f"expected a number of bytes like 48213447, got {length!r}")
             return None
-        if isinstance(length, int) and not isinstance(length, bool) and isinstance(mime, str):
+        if (given := _stated_facts(ctx.meta)) is not None:
             # stated facts of a remote file are trusted at build time (no network needed);
             # `publish links` checks them against the server's Content-Length/Content-Type
-            facts = MediaFacts(mime, length, stated)
+            facts = MediaFacts(given[1], given[0], stated)
         else:
             try:
                 facts = media(url)

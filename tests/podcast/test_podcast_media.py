@@ -6,17 +6,25 @@ import io
 import json
 import struct
 import wave
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from pipeline.build.mediacache import CACHE_FILE, probe_url
+from pipeline.build.mediacache import CACHE_FILE, RemoteMedia
 from pipeline.podcast.media import MediaError, probe_file, sniff_mime
 from tests.podcast.conftest import REPO
 
 MEDIA = REPO / "content" / "episodes" / "media"
+
+
+@pytest.fixture
+def session() -> Iterator[requests.Session]:
+    with requests.Session() as opened:
+        yield opened
 
 
 @pytest.mark.parametrize(
@@ -74,24 +82,26 @@ def test_broken_audio_is_an_error(tmp_path: Path) -> None:
 
 
 def test_head_then_cache_second_build_makes_no_request(
-    httpserver: HTTPServer, tmp_path: Path
+    httpserver: HTTPServer, tmp_path: Path, session: requests.Session
 ) -> None:
     httpserver.expect_request("/ep1.mp3", method="HEAD").respond_with_data(
         b"\x00" * 1234, content_type="audio/mpeg"
     )
     url = httpserver.url_for("/ep1.mp3")
-    first = probe_url(url, cache_dir=tmp_path)
+    first = RemoteMedia(tmp_path, session)(url)
     assert (first.length, first.mime_type) == (1234, "audio/mpeg")
     assert len(httpserver.log) == 1
     cached = json.loads((tmp_path / CACHE_FILE).read_text())
     assert cached["entries"][url] == {"length": 1234, "type": "audio/mpeg"}
     httpserver.clear()  # from now on any request would fail
-    again = probe_url(url, cache_dir=tmp_path)
+    again = RemoteMedia(tmp_path, session)(url)
     assert again == first
     assert httpserver.log == []
 
 
-def test_ranged_get_when_head_is_refused(httpserver: HTTPServer, tmp_path: Path) -> None:
+def test_ranged_get_when_head_is_refused(
+    httpserver: HTTPServer, tmp_path: Path, session: requests.Session
+) -> None:
     seen: list[str | None] = []
 
     def ranged(request: Request) -> Response:
@@ -107,13 +117,15 @@ def test_ranged_get_when_head_is_refused(httpserver: HTTPServer, tmp_path: Path)
 
     httpserver.expect_request("/ep2.mp3", method="HEAD").respond_with_data("", status=405)
     httpserver.expect_request("/ep2.mp3", method="GET").respond_with_handler(ranged)
-    facts = probe_url(httpserver.url_for("/ep2.mp3"), cache_dir=tmp_path)
+    facts = RemoteMedia(tmp_path, session)(httpserver.url_for("/ep2.mp3"))
     assert (facts.length, facts.mime_type) == (987654, "audio/mpeg")
     assert seen == ["bytes=0-63"]
 
 
-def test_remote_errors_are_reported(httpserver: HTTPServer, tmp_path: Path) -> None:
+def test_remote_errors_are_reported(
+    httpserver: HTTPServer, tmp_path: Path, session: requests.Session
+) -> None:
     httpserver.expect_request("/gone.mp3").respond_with_data("", status=404)
     with pytest.raises(MediaError, match="the server answered 404"):
-        probe_url(httpserver.url_for("/gone.mp3"), cache_dir=tmp_path)
+        RemoteMedia(tmp_path, session)(httpserver.url_for("/gone.mp3"))
     assert not (tmp_path / CACHE_FILE).exists()
