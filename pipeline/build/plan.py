@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from pipeline.build.changesfeed import changes_files, changes_link, page_revisions
 from pipeline.build.site import HtmlSource
 from pipeline.build.sitenav import gitbook_urls, table_of_contents
 from pipeline.build.state import (
@@ -166,7 +165,9 @@ def plan_outputs(
         for path, make, inputs, needs in upcoming_files(cfg, events, now, salt, html):
             outputs.append(Output(path, make, inputs, needs=needs))
         links.append(upcoming_link(cfg))
-    if cfg.feeds.changes:
+    if cfg.feeds.changes:  # git history is read only then (and its code imported)
+        from pipeline.build.changesfeed import changes_files, changes_link
+
         for path, make, inputs in changes_files(cfg, content_dir, site, now, salt):
             outputs.append(Output(path, make, inputs))
         links.append(changes_link(cfg))
@@ -184,7 +185,11 @@ def plan_outputs(
         )
     copies: list[tuple[Path, str]] = []
     if cfg.site.pages:
-        revised = page_revisions(cfg, content_dir, site, now)
+        revised: dict[str, dt.datetime] = {}
+        if cfg.feeds.changes:
+            from pipeline.build.changesfeed import page_revisions
+
+            revised = page_revisions(cfg, content_dir, site, now)
         planned, copies = plan_site(
             cfg,
             content_dir,

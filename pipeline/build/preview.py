@@ -103,7 +103,6 @@ class PreviewSite:
                 cache_dir=self.work / "cache",
                 adjust=adjust,
                 index_search=False,  # after the reload: see index_search()
-                long_running=True,
             )
         except (ContentError, ConfigError) as exc:
             shown = [str(typed(p)) for p in exc.problems]  # the CLI's words

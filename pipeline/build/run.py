@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.build.feedwrite import save_index
+from pipeline.build.linkcache import read_known, save_known
 from pipeline.build.plan import Output, plan_outputs
 from pipeline.build.searchcache import refresh_search
 from pipeline.build.site import HtmlMissing, HtmlSource
@@ -34,7 +35,7 @@ from pipeline.build.upcomingfeed import falls_due
 from pipeline.build.write import WriteState, plan_jobs, remove_stale, write_all
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
-from pipeline.linkcheck.dangling import with_link_warnings
+from pipeline.linkcheck.dangling import add_warnings, dangling_links
 from pipeline.load.record import stat_key
 from pipeline.model import Site
 from pipeline.support.output import (
@@ -63,7 +64,6 @@ def build(
     timings: Timings | None = None,
     adjust: Callable[[Site], Site] | None = None,
     index_search: bool = True,
-    long_running: bool = False,
 ) -> BuildResult:
     """Validate, render and write every output into ``out_dir``.
 
@@ -72,8 +72,7 @@ def build(
     ``timings`` records each stage's wall time. ``adjust`` changes the rendered site before
     it is planned (``publish serve`` shows drafts and scheduled items with it).
     ``index_search`` False leaves the search index to the caller (``publish serve`` updates
-    it after the open pages have reloaded); ``long_running`` keeps link results in memory for
-    the next build of the same process.
+    it after the open pages have reloaded).
 
     Everything that can fail on content fails before the output folder is touched; the
     write phase holds a lock so two builds never interleave their files.
@@ -97,7 +96,6 @@ def build(
         inputs,
         timings or Timings(),
         adjust,
-        long_running,
     )
     run = functools.partial(_build, request, index_search=index_search)
     try:
@@ -147,7 +145,6 @@ class _Request:
     inputs: Inputs
     timings: Timings
     adjust: Callable[[Site], Site] | None
-    long_running: bool
 
 
 @dataclass(frozen=True)
@@ -188,9 +185,9 @@ def _plan(r: _Request, use_snapshot: bool) -> _Planned:
     )
     if r.adjust is not None:
         site = r.adjust(site)
-    site = with_link_warnings(cfg, content_dir, site, strict=r.strict, keep=r.long_running)
-    html = HtmlSource(r.cache_dir)
     salt = build_salt(cfg, content_dir)
+    site = _link_warnings(r, site, salt)
+    html = HtmlSource(r.cache_dir)
     outputs, links, copies = plan_outputs(
         cfg, content_dir, site, r.now, r.inputs.previous, html, out_dir, salt=salt
     )
@@ -210,6 +207,16 @@ def _plan(r: _Request, use_snapshot: bool) -> _Planned:
         current = fingerprint(cfg, content_dir, out_dir, strict=r.strict)
     r.timings.mark("plan")
     return _Planned(site, outputs, links, copies, html, salt, current, tuple(notes))
+
+
+def _link_warnings(r: _Request, site: Site, salt: str) -> Site:
+    """The dangling-link warnings, each item's results reused from the last build while its
+    links, the settings and the names in the content tree are the same."""
+    tree = None if r.inputs.tree is None else f"{salt}\0{r.inputs.tree}"
+    last = read_known(r.cache_dir) if tree is not None else None
+    found, known = dangling_links(r.cfg, r.content_dir, site.items, tree=tree, known=last)
+    save_known(r.cache_dir, known, last)
+    return add_warnings(site, found, strict=r.strict)
 
 
 def _write(r: _Request, p: _Planned, index_search: bool) -> BuildResult:

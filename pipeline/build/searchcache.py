@@ -25,14 +25,20 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import json
+import multiprocessing
 import os
 import shutil
-import sqlite3
+from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.build.searchstore import (
+    Entry,
+    SearchCache,
+    decode_words,
+    encode_words,
+)
 from pipeline.build.site import RenderCache
 from pipeline.build.state import code_digest
 from pipeline.config import Config
@@ -67,22 +73,8 @@ from pipeline.syndication.search.index import (
     update_postings,
 )
 
-CACHE_FILE = "search.sqlite3"
 _CHUNK = 256
 """Pages read (and analysed) at a time: memory holds one chunk's HTML."""
-_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS words1 (key TEXT PRIMARY KEY, sha TEXT NOT NULL, "
-    "summary TEXT NOT NULL, words TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS state1 (id INTEGER PRIMARY KEY, state TEXT NOT NULL)",
-)
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One page's words as cached, with a digest of them (see :func:`_sha`)."""
-
-    sha: str
-    words: PageWords
 
 
 @dataclass(frozen=True)
@@ -94,113 +86,8 @@ class Located:
     key: str
 
 
-def _encode(weights: Mapping[str, int]) -> str:
-    """``word weight word weight …`` (words hold no space)."""
-    return " ".join(f"{w} {n}" for w, n in weights.items())
-
-
-def _decode(text: str) -> dict[str, int]:
-    parts = text.split(" ") if text else []
-    return dict(zip(parts[::2], map(int, parts[1::2]), strict=True))
-
-
 def _sha(row: Doc, words: str) -> str:
     return hashlib.sha256("\0".join((*row, words)).encode()).hexdigest()
-
-
-class SearchCache:
-    """The SQLite file; without a cache folder (or if it cannot be opened) it holds nothing."""
-
-    def __init__(self, folder: Path | None) -> None:
-        self.db: sqlite3.Connection | None = None
-        if folder is None:
-            return
-        path = folder / CACHE_FILE
-        for attempt in range(2):
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-                self.db = sqlite3.connect(path, timeout=60)
-                self.db.execute("PRAGMA journal_mode=WAL")  # two workers write at once
-                self.db.execute("PRAGMA synchronous=OFF")  # a cache: damage costs a cold index
-                for statement in _SCHEMA:
-                    self.db.execute(statement)
-                return
-            except sqlite3.Error:
-                if self.db is not None:
-                    self.db.close()
-                self.db = None
-                if attempt == 0:
-                    path.unlink(missing_ok=True)  # damaged: start again
-            except OSError:
-                return
-
-    def get(self, keys: Sequence[str]) -> dict[str, Entry]:
-        out: dict[str, Entry] = {}
-        if self.db is None:
-            return out
-        try:
-            for start in range(0, len(keys), 500):
-                chunk = keys[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                sql = f"SELECT key, sha, summary, words FROM words1 WHERE key IN ({marks})"
-                for key, sha, summary, words in self.db.execute(sql, chunk):
-                    out[key] = Entry(sha, PageWords(summary, _decode(words)))
-        except (sqlite3.Error, ValueError, TypeError, AttributeError):
-            return {}  # not what this code writes: every page is analysed again
-        return out
-
-    def put(self, rows: Sequence[tuple[str, str, str, str]]) -> None:
-        self._write("INSERT OR REPLACE INTO words1 VALUES (?,?,?,?)", rows)
-
-    def forget(self, keys: Sequence[str]) -> None:
-        self._write("DELETE FROM words1 WHERE key = ?", [(k,) for k in keys])
-
-    def keep_only(self, keys: Sequence[str]) -> None:
-        if self.db is None:
-            return
-        try:
-            with self.db:
-                self.db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (key TEXT PRIMARY KEY)")
-                self.db.execute("DELETE FROM keep")
-                self.db.executemany("INSERT OR IGNORE INTO keep VALUES (?)", [(k,) for k in keys])
-                self.db.execute("DELETE FROM words1 WHERE key NOT IN (SELECT key FROM keep)")
-        except sqlite3.Error:
-            pass
-
-    def last(self) -> tuple[str, list[tuple[str, str, str]], dict[str, list[int]]] | None:
-        """The index last written: its state, each page's (url, key, sha) and the size and
-        mtime of each of its files."""
-        if self.db is None:
-            return None
-        try:
-            row = self.db.execute("SELECT state FROM state1 WHERE id = 1").fetchone()
-            if row is None:
-                return None
-            value = json.loads(row[0])
-            pages = [(str(u), str(k), str(s)) for u, k, s in value["pages"]]
-            return str(value["state"]), pages, dict(value["files"])
-        except (sqlite3.Error, ValueError, TypeError, KeyError):
-            return None
-
-    def record(
-        self, state: str, pages: Sequence[tuple[str, str, str]], files: dict[str, list[int]]
-    ) -> None:
-        value = json.dumps({"state": state, "pages": [list(p) for p in pages], "files": files})
-        self._write("INSERT OR REPLACE INTO state1 VALUES (1, ?)", [(value,)])
-
-    def _write(self, sql: str, rows: Sequence[tuple[str, ...]]) -> None:
-        if self.db is None or not rows:
-            return
-        try:
-            with self.db:
-                self.db.executemany(sql, rows)
-        except sqlite3.Error:
-            pass  # a cache that cannot be written only makes the next build slower
-
-    def close(self) -> None:
-        if self.db is not None:
-            self.db.close()
-            self.db = None
 
 
 def indexed_pages(cfg: Config, site: Site, now: dt.datetime) -> list[tuple[str, Item]]:
@@ -311,7 +198,7 @@ def _analyse_jobs(jobs: Sequence[_Job]) -> list[_Row]:
         if html is None:
             raise _NoHtml(f"the render cache lost the HTML of {source}")
         words = analyse(SearchPage(url, title, description, section, html))
-        encoded = _encode(words.weights)
+        encoded = encode_words(words.weights)
         row = (url, title, words.summary, section)
         rows.append((key, _sha(row, encoded), words.summary, encoded))
     return rows
@@ -324,16 +211,24 @@ def _entries(jobs: Sequence[_Job]) -> list[Entry]:
     rows = _analyse_jobs([job for job in jobs if job[0] not in known])
     cache.put(rows)
     for key, sha, summary, encoded in rows:
-        known[key] = Entry(sha, PageWords(summary, _decode(encoded)))
+        known[key] = Entry(sha, PageWords(summary, decode_words(encoded)))
     return [known[job[0]] for job in jobs]
 
 
-def _index_chunk(first: int, jobs: Sequence[_Job]) -> tuple[dict[str, list[int]], list[Entry]]:
+def _index_chunk(first: int, jobs: Sequence[_Job]) -> tuple[dict[str, array[int]], list[Entry]]:
     """The postings of pages numbered from ``first``, and their entries without their words
     (a worker sends back only what the index needs)."""
     entries = _entries(jobs)
     postings = postings_of(first, (e.words.weights for e in entries))
     return postings, [Entry(e.sha, PageWords(e.words.summary, {})) for e in entries]
+
+
+_FORKED: list[Sequence[Located]] = []
+"""The pages forked workers index (set before the fork, never pickled)."""
+
+
+def _index_forked(first: int) -> tuple[dict[str, array[int]], list[Entry]]:
+    return _index_chunk(first, [_job(p) for p in _FORKED[-1][first : first + _CHUNK]])
 
 
 def _chunked(pages: Sequence[Located]) -> Iterator[tuple[int, list[_Job]]]:
@@ -343,11 +238,32 @@ def _chunked(pages: Sequence[Located]) -> Iterator[tuple[int, list[_Job]]]:
 
 def _whole(
     pages: Sequence[Located], cache_dir: Path | None
-) -> tuple[dict[str, list[int]], list[Entry]]:
+) -> tuple[dict[str, array[int]], list[Entry]]:
     """Every page's postings and entry, on both cores when there are many pages."""
-    postings: dict[str, list[int]] = {}
+    postings: dict[str, array[int]] = {}
     entries: list[Entry] = []
     workers = pool_size(len(pages))  # cached pages too: reading them is half the work
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        # a forked worker reads the pages (and the HTML they hold) from the memory it shares
+        # with this process (a pickled copy of every page's HTML would cost 300 MB at 10,000)
+        # and analyses every other chunk; this process the rest
+        _FORKED.append(pages)
+        try:
+            with process_pool(1, _init_worker, (cache_dir,), fork=True) as pool:
+                bounds = range(0, len(pages), _CHUNK)
+                theirs = pool.map(_index_forked, bounds[0::2])
+                _init_worker(cache_dir)
+                try:
+                    mine = [_index_forked(first) for first in bounds[1::2]]
+                finally:
+                    _WORKER.close()
+                for n, chunk in enumerate(theirs):  # in page order: theirs, mine, theirs, …
+                    for part, done in (chunk, *mine[n : n + 1]):
+                        add_postings(postings, part)
+                        entries.extend(done)
+        finally:
+            _FORKED.pop()
+        return postings, entries
     if workers > 1:
         with process_pool(workers, initializer=_init_worker, initargs=(cache_dir,)) as pool:
             firsts, chunks = zip(*_chunked(pages), strict=True)

@@ -17,7 +17,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pipeline
 from pipeline import __version__
@@ -73,14 +73,17 @@ class Inputs:
     fingerprint: str
     stats: Mapping[str, os.stat_result]
     previous: Manifest
+    tree: str | None = None
+    """A digest of the names and kinds of the content tree's files and folders (None when it
+    holds a symbolic link): what the local-link results kept across builds depend on."""
 
 
 def take_inputs(cfg: Config, content_dir: Path, out_dir: Path, *, strict: bool) -> Inputs:
     """Fingerprint the inputs (taken before anything is read, so an edit made during the build
     is seen by the next one) and read the last manifest."""
     stats: dict[str, os.stat_result] = {}
-    current = fingerprint(cfg, content_dir, out_dir, stats, strict=strict)
-    return Inputs(current, stats, read_manifest(out_dir))
+    current, tree = _fingerprint(cfg, content_dir, out_dir, stats, strict=strict)
+    return Inputs(current, stats, read_manifest(out_dir), tree)
 
 
 def fingerprint(
@@ -96,6 +99,17 @@ def fingerprint(
     ``stats`` receives each content file's stat by its path (as :func:`pipeline.load.walk.
     walk_markdown` spells it), so the build need not take them again. ``strict`` is part of it:
     a ``--strict`` build never trusts what a lenient one found valid."""
+    return _fingerprint(cfg, content_dir, out_dir, stats, strict=strict)[0]
+
+
+def _fingerprint(
+    cfg: Config,
+    content_dir: Path,
+    out_dir: Path,
+    stats: dict[str, os.stat_result] | None,
+    *,
+    strict: bool,
+) -> tuple[str, str | None]:
     h = hashlib.sha256()
     # the code (an upgrade, a changed template) and every flag that changes output or validity
     h.update(f"{code_digest()}\0{strict}\0{out_dir.resolve()}\0".encode())
@@ -107,22 +121,56 @@ def fingerprint(
         from pipeline.revisions.history import history_key
 
         h.update(history_key(content_dir).encode())
+    walked = _walk(content_dir, stats)
+    h.update(walked.lines.encode())
+    return h.hexdigest(), walked.names
+
+
+class _Walked(NamedTuple):
+    lines: str
+    """A line per file: its path, size and mtime."""
+    names: str | None
+    """A digest of the name and kind of every file and folder; None when the tree holds a
+    symbolic link (what it points at may change while every name stays)."""
+
+
+def _walk(content_dir: Path, stats: dict[str, os.stat_result] | None) -> _Walked:
+    """The content tree top-down, folders and files in name order (as ``os.walk`` with sorted
+    folders), one ``scandir`` per folder."""
     root = os.path.join(str(content_dir), "")
-    lines = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames.sort()
-        where = os.path.join(dirpath, "")
+    lines: list[str] = []
+    names: list[str] = []
+    linked = False
+    pending = [root]
+    while pending:
+        where = pending.pop()
         folder = where[len(root) :]
-        for name in sorted(filenames):
+        try:
+            with os.scandir(where) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue
+        below = []
+        for entry in entries:
+            if entry.is_symlink():
+                linked = True
             try:
-                st = os.stat(where + name)
+                if entry.is_dir(follow_symlinks=False):
+                    names.append(f"{folder}{entry.name}/")
+                    below.append(os.path.join(entry.path, ""))
+                    continue
+                if entry.is_dir():  # a link to a folder: not followed, as os.walk
+                    continue
+                st = entry.stat()
             except OSError:
                 continue
             if stats is not None:
-                stats[where + name] = st
-            lines.append(f"{folder}{name}\0{st.st_size}\0{st.st_mtime_ns}\n")
-    h.update("".join(lines).encode())
-    return h.hexdigest()
+                stats[where + entry.name] = st
+            names.append(folder + entry.name)
+            lines.append(f"{folder}{entry.name}\0{st.st_size}\0{st.st_mtime_ns}\n")
+        pending.extend(reversed(below))
+    digest = None if linked else hashlib.sha256("\n".join(names).encode()).hexdigest()
+    return _Walked("".join(lines), digest)
 
 
 def read_manifest(out_dir: Path) -> Manifest:

@@ -12,9 +12,9 @@ Same-page anchors and our own absolute URLs are left to ``publish links``: this 
 
 from __future__ import annotations
 
-import os
+import hashlib
 import posixpath
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,14 +47,31 @@ def is_local(target: str, base_url: str) -> bool:
     return bool(stripped) and stripped[0] != "#" and classify(stripped, base_url) == LOCAL
 
 
+@dataclass(frozen=True)
+class KnownLinks:
+    """Each item's broken local targets as an earlier check found them, valid while ``state``
+    is the same (the caller's key of the settings and of the names and kinds of every file and
+    folder of the tree, with the unpublished pages). The build keeps it between builds."""
+
+    state: str
+    broken: Mapping[str, tuple[str, frozenset[str]]]
+    """Source -> (a digest of its local links, the targets among them that point at nothing)."""
+
+
 def dangling_links(
-    cfg: Config, content_dir: Path, items: Sequence[Item], *, keep: bool = False
-) -> list[Problem]:
+    cfg: Config,
+    content_dir: Path,
+    items: Sequence[Item],
+    *,
+    tree: str | None = None,
+    known: KnownLinks | None = None,
+) -> tuple[list[Problem], KnownLinks | None]:
     """A warning at ``path:line`` for each local link or image of ``items`` that points at
     nothing (a missing file, a folder without an index, a page that is not published).
-    With ``keep`` (a long-running process: ``publish serve``), each item's results are kept
-    for the next call while the content tree's names stay the same; a one-shot build does not
-    walk the tree for that."""
+
+    ``tree`` is the caller's digest of everything else a check reads (the build's key and the
+    tree's names; None: nothing is kept): with it, the results of ``known`` are reused for every
+    item whose links are the same, and the results to keep are returned with the warnings."""
     checker = LocalChecker(
         content_dir,
         (),
@@ -63,15 +80,29 @@ def dangling_links(
         unpublished={i.source for i in items if i.draft},
         toc=cfg.content.summary,
     )
+    state = ""
+    if tree is not None:
+        state = _digest(
+            tree,
+            cfg.site.base_url,
+            *(f"{k}\0{v}" for k, v in sorted(cfg.content.redirects.items())),
+            cfg.content.summary,
+            *sorted(checker.unpublished),
+        )
+    reuse = known.broken if known is not None and state and known.state == state else {}
+    kept: dict[str, tuple[str, frozenset[str]]] = {}
     found: list[Problem] = []
-    kept = _kept_results(cfg, content_dir, checker) if keep else None
     # a link's status depends on its folder, its target and whether a page links it, not on
     # which file of the folder: 110,000 links of 10,000 posts are ~14,000 checks, not 110,000
     status: dict[tuple[str, str, str, bool], bool] = {}
     for item in items:
-        memo = (item.source, item.local_links)
-        broken = kept.get(memo) if kept is not None else None
-        if broken is None:
+        if not item.local_links:
+            continue
+        links = _digest(*(f"{kind}\0{target}" for kind, target in item.local_links))
+        last = reuse.get(item.source)
+        if last is not None and last[0] == links:
+            broken = last[1]
+        else:
             folder = posixpath.dirname(item.source)
             from_page = nfc(item.source) not in checker.unpublished and item.source != checker.toc
             bad_targets = set()
@@ -84,52 +115,14 @@ def dangling_links(
                 if bad:
                     bad_targets.add(target)
             broken = frozenset(bad_targets)
-            if kept is not None and not any(".git" in t for _, t in item.local_links):
-                kept[memo] = broken
+        kept[item.source] = (links, broken)
         if broken:
             found.extend(_where(cfg, content_dir, checker, item, broken))
-    return [shown(content_dir, p) for p in found]
+    return [shown(content_dir, p) for p in found], KnownLinks(state, kept) if state else None
 
 
-_KEPT: dict[tuple[object, ...], dict[tuple[str, tuple[tuple[str, str], ...]], frozenset[str]]]
-_KEPT = {}
-"""A long-running process's results (``publish serve``): each item's broken targets, valid
-while everything a check reads is the same: the settings, the unpublished pages, and the
-names and kinds of every file and folder of the content tree. One such state is kept."""
-
-
-def _kept_results(
-    cfg: Config, content_dir: Path, checker: LocalChecker
-) -> dict[tuple[str, tuple[tuple[str, str], ...]], frozenset[str]] | None:
-    """The results kept for the tree as it is now (a walk of its names, not of its files'
-    bytes), or None when it holds a symbolic link (whose target may change unseen)."""
-    listing: list[tuple[str, bool]] = []
-    folders = [content_dir]
-    while folders:
-        folder = folders.pop()
-        try:
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    if entry.is_symlink():
-                        return None
-                    is_dir = entry.is_dir()
-                    listing.append((entry.path, is_dir))
-                    if is_dir and entry.name != ".git":  # links into .git are not kept
-                        folders.append(Path(entry.path))
-        except OSError:
-            return None
-    state = (
-        str(content_dir.resolve()),
-        cfg.site.base_url,
-        tuple(sorted(cfg.content.redirects.items())),
-        cfg.content.summary,
-        checker.unpublished,
-        frozenset(listing),
-    )
-    if state not in _KEPT:
-        _KEPT.clear()
-        _KEPT[state] = {}
-    return _KEPT[state]
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _where(
@@ -155,12 +148,15 @@ def _problem(ref: LinkRef, outcome: Outcome) -> Problem:
     return Problem(ref.source, ref.line, ref.kind, f"{ref.url} points at nothing ({detail})")
 
 
-def with_link_warnings(
-    cfg: Config, content_dir: Path, site: Site, *, strict: bool, keep: bool = False
-) -> Site:
+def with_link_warnings(cfg: Config, content_dir: Path, site: Site, *, strict: bool) -> Site:
     """``site`` with its dangling local links among its warnings; with ``strict``, any
     warning is an error, raised before anything is written."""
-    warnings = sorted({*site.warnings, *dangling_links(cfg, content_dir, site.items, keep=keep)})
+    return add_warnings(site, dangling_links(cfg, content_dir, site.items)[0], strict=strict)
+
+
+def add_warnings(site: Site, found: Iterable[Problem], *, strict: bool) -> Site:
+    """``site`` with ``found`` among its warnings; with ``strict``, any warning is an error."""
+    warnings = sorted({*site.warnings, *found})
     if strict and warnings:
         raise ContentError(warnings)
     return Site(site.items, tuple(warnings))

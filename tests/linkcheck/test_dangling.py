@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from pipeline.build.site import prepare
+from pipeline.build.linkcache import FILE
 from pipeline.cli import main
-from pipeline.config import load_config
-from pipeline.linkcheck import dangling
-from pipeline.linkcheck.dangling import with_link_warnings
-from pipeline.support.paths import typed
 
 POST = """\
 ---
@@ -72,27 +69,52 @@ def test_strict_refuses_dangling_links_before_writing(linked: Path, runner: CliR
     assert runner.invoke(main, ["validate", "--strict"]).exit_code == 2
 
 
-def test_results_kept_in_one_process_follow_the_tree(linked: Path, runner: CliRunner) -> None:
-    """Builds in one process (as ``publish serve`` runs them) reuse the link results while the
-    tree's names stay the same, and not one build longer: a file added, a draft, removed."""
+def test_results_kept_between_builds_follow_the_tree(linked: Path, runner: CliRunner) -> None:
+    """Each build reuses the last one's results for an item whose links are the same while
+    the tree's names stay the same, and not one build longer: a file added, a draft, removed.
+    (A kept result that says more than the files do shows it was trusted.)"""
+    cache = linked / "cache"
 
     def warned() -> list[str]:
-        cfg = load_config(linked / "publish.toml")
-        site = prepare(cfg, Path("content"))
-        kept = with_link_warnings(cfg, Path("content"), site, strict=False, keep=True)
-        return _warnings("\n".join(f"warning: {typed(w)}" for w in kept.warnings))
+        # a different --out each time: the nothing-changed check never ends a build early
+        warned.n += 1  # type: ignore[attr-defined]
+        out = f"out{warned.n}"  # type: ignore[attr-defined]
+        result = runner.invoke(main, ["build", "--out", out, "--cache-dir", str(cache)])
+        assert result.exit_code == 0, result.output
+        return _warnings(result.stderr)
 
+    warned.n = 0  # type: ignore[attr-defined]
     assert warned() == WARNINGS
-    assert warned() == WARNINGS  # from what was kept
-    assert dangling._KEPT, "the results are kept for the next call"
-    (linked / "content" / "essays" / "img").mkdir()
+    kept = json.loads((cache / FILE).read_text(encoding="utf-8"))
+    row = kept["sources"].index("essays/links.md")
+    assert sorted(kept["broken"][row]) == ["./missing.pdf", "img/chart.png", "nothere.md"]
+    kept["broken"][row].append("why-we-gather.md")  # a result only the file says
+    (cache / FILE).write_text(json.dumps(kept), encoding="utf-8")
+    trusted = warned()  # same links, same names: the kept result is used
+    assert [w for w in trusted if "why-we-gather.md" in w], trusted
+    assert set(WARNINGS) < set(trusted)
+    told = "warning: content/essays/links.md:10: link: why-we-gather.md points at nothing"
+
+    (linked / "content" / "essays" / "img").mkdir()  # names change: checked again
     (linked / "content" / "essays" / "img" / "chart.png").write_bytes(b"\x89PNG")
     assert warned() == WARNINGS[1:]
     good = linked / "content" / "essays" / "why-we-gather.md"
     text = good.read_text(encoding="utf-8")
     good.write_text(text.replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")
-    now_draft = "warning: content/essays/links.md:10: link: why-we-gather.md points at nothing"
-    assert now_draft in warned()
+    assert told in warned()
     good.write_text(text, encoding="utf-8")
     (linked / "content" / "essays" / "img" / "chart.png").unlink()
     assert warned() == WARNINGS
+    post = linked / "content" / "essays" / "links.md"  # its links changed: it is checked again
+    post.write_text(POST.replace("(nothere.md)", "(why-we-gather.md)"), encoding="utf-8")
+    assert warned() == WARNINGS[:2]
+
+
+def test_a_symbolic_link_in_the_tree_keeps_nothing(linked: Path, runner: CliRunner) -> None:
+    """What a symbolic link points at may change while every name stays: no result is kept."""
+    (linked / "content" / "essays" / "elsewhere").symlink_to(linked / "content" / "events")
+    cache = linked / "cache"
+    result = runner.invoke(main, ["build", "--out", "feeds", "--cache-dir", str(cache)])
+    assert result.exit_code == 0, result.output
+    assert _warnings(result.stderr) == WARNINGS
+    assert not (cache / FILE).exists()

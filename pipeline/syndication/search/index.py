@@ -23,6 +23,7 @@ the same bytes. Pure functions: :mod:`pipeline.build.searchcache` decides what t
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -166,35 +167,37 @@ def parse_manifest(data: bytes) -> tuple[int, list[str], str]:
     return value["docs"], value["files"], value["state"]
 
 
-def postings_of(first: int, weights: Iterable[Mapping[str, int]]) -> dict[str, list[int]]:
-    """Word -> ``[page, weight, page, weight, …]`` of pages numbered from ``first``."""
-    postings: dict[str, list[int]] = {}
+def postings_of(first: int, weights: Iterable[Mapping[str, int]]) -> dict[str, array[int]]:
+    """Word -> ``[page, weight, page, weight, …]`` of pages numbered from ``first``, as
+    machine integers: 3 million pairs of 10,000 pages are 48 MB, not a list's 200 MB of ints."""
+    postings: dict[str, array[int]] = {}
     for number, found in enumerate(weights, first):
         for word, weight in found.items():
             at = postings.get(word)
             if at is None:
-                postings[word] = [number, weight]
+                postings[word] = array("q", (number, weight))
             else:
-                at += (number, weight)
+                at.append(number)
+                at.append(weight)
     return postings
 
 
-def add_postings(into: dict[str, list[int]], later: Mapping[str, list[int]]) -> None:
-    """Append the postings of later pages (a list at a time, not a page at a time)."""
+def add_postings(into: dict[str, array[int]], later: Mapping[str, array[int]]) -> None:
+    """Append the postings of later pages (a word's pages at a time, not a page at a time)."""
     for word, pairs in later.items():
         at = into.get(word)
         if at is None:
             into[word] = pairs
         else:
-            at += pairs
+            at.extend(pairs)
 
 
 def index_files(
-    docs: Sequence[Doc], postings: dict[str, list[int]], state: str
+    docs: Sequence[Doc], postings: dict[str, array[int]], state: str
 ) -> Iterator[tuple[str, bytes]]:
     """Every file of the index (path under ``search/``, bytes), the manifest last: ``docs``
     sorted by URL, ``postings`` of those page numbers (emptied as its files are made)."""
-    shards: dict[str, dict[str, list[int]]] = {}
+    shards: dict[str, dict[str, array[int]]] = {}
     for word in list(postings):
         shards.setdefault(shard_key(word), {})[word] = postings.pop(word)
     keys = sorted(shards)
