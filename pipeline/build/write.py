@@ -125,8 +125,16 @@ def _write_range(bounds: tuple[int, int]) -> list[WriteResult]:
                 results.append((rel, changed, stamp, None))
     finally:
         _MEMO.clear()
-        give_back()  # the pages and entries just written, freed but still held
     return results
+
+
+def _write_share(bounds: tuple[int, int]) -> list[WriteResult]:
+    """A range of a parallel write, then the heap it freed given back: the pages and entries
+    just written would otherwise stay held by both processes until the write ends."""
+    try:
+        return _write_range(bounds)
+    finally:
+        give_back()
 
 
 def _write_feed(state: WriteState, job: _Job) -> tuple[bool, Stamp, FeedIndex]:
@@ -192,8 +200,8 @@ def write_all(state: WriteState) -> list[WriteResult]:
         # rest: one copy-on-write copy of the rendered site, not two (the worker's refcount
         # writes copy every page of the items it reads; 200 MB at 10,000 posts)
         with process_pool(1, fork=True) as pool:  # the worker ends with this process
-            theirs = pool.map(_write_range, ranges[0::2])
-            mine = [_write_range(bounds) for bounds in ranges[1::2]]
+            theirs = pool.map(_write_share, ranges[0::2])
+            mine = [_write_share(bounds) for bounds in ranges[1::2]]
             done = list(theirs)
         ordered = [done[n // 2] if n % 2 == 0 else mine[n // 2] for n in range(len(ranges))]
         return [r for chunk in ordered for r in chunk]

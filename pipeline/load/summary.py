@@ -115,8 +115,14 @@ def parse_summary(text: str) -> list[TocEntry]:
     """Every link of a SUMMARY.md in document order, with depth, group and top-level parent.
 
     Only the first link of each list item counts (GitBook writes one per item); links outside
-    lists are ignored.
+    lists are ignored. A build reads the table of contents three times (loading, navigation,
+    the space's old URLs): the last text's answer is kept, as parsing 10,000 entries costs 2 s.
     """
+    return list(_parse_summary(text))
+
+
+@lru_cache(maxsize=1)
+def _parse_summary(text: str) -> tuple[TocEntry, ...]:
     tokens = _parser().parse(text)
     entries: list[TocEntry] = []
     group = ""
@@ -159,7 +165,7 @@ def parse_summary(text: str) -> list[TocEntry]:
             parent = parents[0] if parents else title
             entries.append(TocEntry(title, href, line, depth, group, parent))
             open_items[-1] = len(entries) - 1
-    return entries
+    return tuple(entries)
 
 
 def _first_link(children: Sequence[object]) -> tuple[str, str] | None:

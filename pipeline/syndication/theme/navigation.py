@@ -102,11 +102,34 @@ class Navigation:
                 out.append(NavGroup(group.title, group.links[lo : here[1] + MENU_WINDOW + 1]))
         return tuple(out)
 
+    @functools.cached_property
+    def _link_keys(self) -> tuple[tuple[str, ...], ...]:
+        """Each menu entry as a string, once (a key per page joins some of them)."""
+        return tuple(
+            tuple(f"{link.title}\2{link.url}\2{link.depth}\2{link.source}" for link in group.links)
+            for group in self.groups
+        )
+
+    def _pruned_key(self, source: str) -> str:
+        """What :meth:`menu_for` shows on the page of ``source``, as a string: the same
+        slices, from the entries' strings made once (a repr of the menu per page cost 2.5 s
+        of a build at 10,000 pages)."""
+        here = self._places.get(source)
+        parts = []
+        for g, group in enumerate(self.groups):
+            keys = self._link_keys[g]
+            if here is None or here[0] != g:
+                shown = keys[:1]
+            else:
+                shown = keys[max(0, here[1] - MENU_WINDOW) : here[1] + MENU_WINDOW + 1]
+            parts.append(group.title + "\3" + "\1".join(shown))
+        return "\4".join(parts)
+
     def digest_for(self, source: str) -> str:
         """What a page's navigation is made of: the menu, its neighbours, its trail and its
         children (a key for the page's inputs digest, made without hashing per page)."""
         prev, nxt = self.neighbours.get(source, (None, None))
-        menu = self.menu_digest if self._size <= MENU_WHOLE else repr(self.menu_for(source))
+        menu = self.menu_digest if self._size <= MENU_WHOLE else self._pruned_key(source)
         parts = [menu]
         for near in (prev, nxt):
             parts.append(f"{near.url}\1{near.title}" if near is not None else "")
