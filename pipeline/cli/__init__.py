@@ -6,7 +6,10 @@ Commands are imported only when run, so ``publish build`` with nothing to do sta
 
 from __future__ import annotations
 
+import atexit
 import importlib
+import os
+import sys
 
 import click
 
@@ -67,3 +70,32 @@ def main() -> None:
     Example:
       publish build            # feeds/ from content/ and publish.toml
     """
+
+
+def run() -> None:
+    """The ``publish`` command (and ``python -m pipeline``): :func:`main`, then the exit a
+    normal one makes (standard streams flushed, exit handlers run: temporary folders removed,
+    worker pools joined) without tearing down every object the interpreter holds, which costs
+    a quarter of a second after a build of 10,000 posts."""
+    try:
+        main()  # standalone mode: ends with SystemExit
+        code = 0
+    except SystemExit as exc:
+        code = _exit_status(exc.code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (publish … | head): nothing more to say
+            code = code or 1
+    atexit._run_exitfuncs()
+    os._exit(code)
+
+
+def _exit_status(code: object) -> int:
+    """What ``sys.exit(code)`` makes the process's status."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    sys.stderr.write(f"{code}\n")
+    return 1
