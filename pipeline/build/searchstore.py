@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.build.sqlitefile import open_store, write_rows
 from pipeline.syndication.search.index import PageWords
 
 CACHE_FILE = "search.sqlite3"
@@ -43,27 +44,8 @@ class SearchCache:
     """The SQLite file; without a cache folder (or if it cannot be opened) it holds nothing."""
 
     def __init__(self, folder: Path | None) -> None:
-        self.db: sqlite3.Connection | None = None
-        if folder is None:
-            return
-        path = folder / CACHE_FILE
-        for attempt in range(2):
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-                self.db = sqlite3.connect(path, timeout=60)
-                self.db.execute("PRAGMA journal_mode=WAL")  # two workers write at once
-                self.db.execute("PRAGMA synchronous=OFF")  # a cache: damage costs a cold index
-                for statement in _SCHEMA:
-                    self.db.execute(statement)
-                return
-            except sqlite3.Error:
-                if self.db is not None:
-                    self.db.close()
-                self.db = None
-                if attempt == 0:
-                    path.unlink(missing_ok=True)  # damaged: start again
-            except OSError:
-                return
+        # two workers write at once
+        self.db = None if folder is None else open_store(folder / CACHE_FILE, _SCHEMA, shared=True)
 
     def get(self, keys: Sequence[str]) -> dict[str, Entry]:
         out: dict[str, Entry] = {}
@@ -81,10 +63,10 @@ class SearchCache:
         return out
 
     def put(self, rows: Sequence[tuple[str, str, str, str]]) -> None:
-        self._write("INSERT OR REPLACE INTO words1 VALUES (?,?,?,?)", rows)
+        write_rows(self.db, "INSERT OR REPLACE INTO words1 VALUES (?,?,?,?)", rows)
 
     def forget(self, keys: Sequence[str]) -> None:
-        self._write("DELETE FROM words1 WHERE key = ?", [(k,) for k in keys])
+        write_rows(self.db, "DELETE FROM words1 WHERE key = ?", [(k,) for k in keys])
 
     def keep_only(self, keys: Sequence[str]) -> None:
         if self.db is None:
@@ -117,16 +99,7 @@ class SearchCache:
         self, state: str, pages: Sequence[tuple[str, str, str]], files: dict[str, list[int]]
     ) -> None:
         value = json.dumps({"state": state, "pages": [list(p) for p in pages], "files": files})
-        self._write("INSERT OR REPLACE INTO state1 VALUES (1, ?)", [(value,)])
-
-    def _write(self, sql: str, rows: Sequence[tuple[str, ...]]) -> None:
-        if self.db is None or not rows:
-            return
-        try:
-            with self.db:
-                self.db.executemany(sql, rows)
-        except sqlite3.Error:
-            pass  # a cache that cannot be written only makes the next build slower
+        write_rows(self.db, "INSERT OR REPLACE INTO state1 VALUES (1, ?)", [(value,)])
 
     def close(self) -> None:
         if self.db is not None:
