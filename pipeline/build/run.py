@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.build.feedwrite import save_index
+from pipeline.build.keys import KeyedSite, body_reader
 from pipeline.build.plan import Output, plan_outputs
 from pipeline.build.searchcache import refresh_search
 from pipeline.build.site import HtmlMissing, HtmlSource
@@ -36,7 +37,6 @@ from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
 from pipeline.linkcheck.dangling import with_link_warnings
 from pipeline.load.record import stat_key
-from pipeline.model import Site
 from pipeline.support.output import (
     Stamp,
     copy_if_changed,
@@ -61,7 +61,7 @@ def build(
     strict: bool = False,
     inputs: Inputs | None = None,
     timings: Timings | None = None,
-    adjust: Callable[[Site], Site] | None = None,
+    adjust: Callable[[KeyedSite], KeyedSite] | None = None,
     index_search: bool = True,
     long_running: bool = False,
 ) -> BuildResult:
@@ -146,15 +146,16 @@ class _Request:
     strict: bool
     inputs: Inputs
     timings: Timings
-    adjust: Callable[[Site], Site] | None
+    adjust: Callable[[KeyedSite], KeyedSite] | None
     long_running: bool
 
 
 @dataclass(frozen=True)
 class _Planned:
-    """A build planned: the site, every output and copy, and what the write phase needs."""
+    """A build planned: the site (its items' keys beside it), every output and copy, and what
+    the write phase needs."""
 
-    site: Site
+    site: KeyedSite
     outputs: list[Output]
     links: Sequence[FeedLink]
     copies: list[tuple[Path, str]]
@@ -177,7 +178,7 @@ def _plan(r: _Request, use_snapshot: bool) -> _Planned:
     cfg, content_dir, out_dir = r.cfg, r.content_dir, r.out_dir
     notes: list[str] = []
     ledger_before = stat_key(content_dir / cfg.content.id_ledger)
-    site, _ = rendered_site(
+    keyed, _ = rendered_site(
         cfg,
         content_dir,
         r.cache_dir,
@@ -187,12 +188,16 @@ def _plan(r: _Request, use_snapshot: bool) -> _Planned:
         stats=r.inputs.stats,
     )
     if r.adjust is not None:
-        site = r.adjust(site)
-    site = with_link_warnings(cfg, content_dir, site, strict=r.strict, keep=r.long_running)
-    html = HtmlSource(r.cache_dir)
+        keyed = r.adjust(keyed)
+    body_of = body_reader(cfg, content_dir, keyed.keys)
+    site = with_link_warnings(
+        cfg, content_dir, keyed.site, strict=r.strict, keep=r.long_running, body_of=body_of
+    )
+    keyed = KeyedSite(site, keyed.keys)
+    html = HtmlSource(r.cache_dir, keyed.keys)
     salt = build_salt(cfg, content_dir)
     outputs, links, copies = plan_outputs(
-        cfg, content_dir, site, r.now, r.inputs.previous, html, out_dir, salt=salt
+        cfg, content_dir, keyed, r.now, r.inputs.previous, html, out_dir, salt=salt
     )
     inputs_written = stat_key(content_dir / cfg.content.id_ledger) != ledger_before
     if any(i.episode for i in site.items):
@@ -209,7 +214,7 @@ def _plan(r: _Request, use_snapshot: bool) -> _Planned:
     if inputs_written:  # the build changed its own inputs: record them as they are now
         current = fingerprint(cfg, content_dir, out_dir, strict=r.strict)
     r.timings.mark("plan")
-    return _Planned(site, outputs, links, copies, html, salt, current, tuple(notes))
+    return _Planned(keyed, outputs, links, copies, html, salt, current, tuple(notes))
 
 
 def _write(r: _Request, p: _Planned, index_search: bool) -> BuildResult:
@@ -250,7 +255,7 @@ def _write(r: _Request, p: _Planned, index_search: bool) -> BuildResult:
     notes = list(p.notes)
     if index_search:
         notes.extend(refresh_search(cfg, out_dir, r.cache_dir, p.site, r.now))
-    site, now = p.site, r.now
+    site, now = p.site.site, r.now
     result = BuildResult(
         items=site.count_published(now),
         pages=len(site.pages()),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from pipeline.config import Config
 from pipeline.errors import ContentError, Problem
 from pipeline.linkcheck.local import LOCAL, LocalChecker, classify
 from pipeline.linkcheck.results import BROKEN, Outcome
-from pipeline.load.loader import reload_body, shown
+from pipeline.load.loader import shown
 from pipeline.model import Item, LinkRef, Site
 from pipeline.render.markdown import PageContext, scan
 from pipeline.support.text import nfc
@@ -47,14 +47,25 @@ def is_local(target: str, base_url: str) -> bool:
     return bool(stripped) and stripped[0] != "#" and classify(stripped, base_url) == LOCAL
 
 
+BodyOf = Callable[[Item], str]
+"""The Markdown body of an item, also of one loaded without it (the build passes one that
+reads it again: :func:`pipeline.build.keys.body_reader`)."""
+
+
 def dangling_links(
-    cfg: Config, content_dir: Path, items: Sequence[Item], *, keep: bool = False
+    cfg: Config,
+    content_dir: Path,
+    items: Sequence[Item],
+    *,
+    keep: bool = False,
+    body_of: BodyOf | None = None,
 ) -> list[Problem]:
     """A warning at ``path:line`` for each local link or image of ``items`` that points at
     nothing (a missing file, a folder without an index, a page that is not published).
     With ``keep`` (a long-running process: ``publish serve``), each item's results are kept
     for the next call while the content tree's names stay the same; a one-shot build does not
-    walk the tree for that."""
+    walk the tree for that. ``body_of`` gives the body of an item loaded without it (only
+    read for an item with a broken link, to name its line); items hold theirs without one."""
     checker = LocalChecker(
         content_dir,
         (),
@@ -87,7 +98,8 @@ def dangling_links(
             if kept is not None and not any(".git" in t for _, t in item.local_links):
                 kept[memo] = broken
         if broken:
-            found.extend(_where(cfg, content_dir, checker, item, broken))
+            body = body_of(item) if body_of is not None else item.body
+            found.extend(_where(cfg, checker, item, body, broken))
     return [shown(content_dir, p) for p in found]
 
 
@@ -133,10 +145,9 @@ def _kept_results(
 
 
 def _where(
-    cfg: Config, content_dir: Path, checker: LocalChecker, item: Item, broken: frozenset[str]
+    cfg: Config, checker: LocalChecker, item: Item, body: str, broken: frozenset[str]
 ) -> Iterable[Problem]:
-    """The broken links of one item with their lines (the body scanned again, only here)."""
-    body = item.body or reload_body(cfg, content_dir, item.source, item.body_digest)
+    """The broken links of one item with their lines (its ``body`` scanned again, only here)."""
     doc = scan(body, item.source, slug_style=cfg.content.slug_style, line_offset=item.body_line - 1)
     named: set[str] = set()
     for ref in doc.links:
@@ -156,11 +167,19 @@ def _problem(ref: LinkRef, outcome: Outcome) -> Problem:
 
 
 def with_link_warnings(
-    cfg: Config, content_dir: Path, site: Site, *, strict: bool, keep: bool = False
+    cfg: Config,
+    content_dir: Path,
+    site: Site,
+    *,
+    strict: bool,
+    keep: bool = False,
+    body_of: BodyOf | None = None,
 ) -> Site:
     """``site`` with its dangling local links among its warnings; with ``strict``, any
-    warning is an error, raised before anything is written."""
-    warnings = sorted({*site.warnings, *dangling_links(cfg, content_dir, site.items, keep=keep)})
+    warning is an error, raised before anything is written. ``body_of``: see
+    :func:`dangling_links`."""
+    found = dangling_links(cfg, content_dir, site.items, keep=keep, body_of=body_of)
+    warnings = sorted({*site.warnings, *found})
     if strict and warnings:
         raise ContentError(warnings)
     return Site(site.items, tuple(warnings))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from pipeline.config import Config
 from pipeline.errors import ContentError, Problem
-from pipeline.load.digests import body_digest, content_digest
 from pipeline.load.frontmatter import FrontMatterError, split, split_body
 from pipeline.load.ids import IdLedger
 from pipeline.load.item import LoadContext, h1_title, load_doc
@@ -44,7 +43,8 @@ def load_site(
     """Load and validate every Markdown file under ``content_dir`` (drafts included).
 
     With a ``store`` (the build's load cache), a file unchanged since it was last loaded
-    comes from it without its body: render with ``body_of=`` :func:`reload_body`.
+    comes from it without its body (the store keeps what it needs to read it again: see
+    :func:`bodies`).
     ``media`` gives the length and type of remote episode files that do not state them (the
     edge passes one holding its session and cache; files needing it are validated in this
     process, never in a worker).
@@ -173,7 +173,7 @@ class _Run:
             self.lines_of[source] = done.lines
             if done.item is not None:
                 items.append(done.item)
-                self.cache.put(source, full, self.digests[source], done.record)
+                self.cache.put(source, full, self.digests[source], done.record, done.item)
         return items
 
     def apply_summary(self, items: list[Item]) -> list[Item]:
@@ -191,7 +191,7 @@ class _Run:
             )
             return items
         self.warnings.extend(more_warnings)
-        return [i.evolve(digest=content_digest(i)) for i in items]
+        return items
 
 
 _ReadJob = tuple[Path, str, str, int, "str | None"]
@@ -239,16 +239,14 @@ def _build(
     warnings: list[Problem] = []
     lines = dict(doc.parsed.lines)
     try:
-        loaded = load_doc(context, doc, problems, warnings, ledger, existing)
+        item = load_doc(context, doc, problems, warnings, ledger, existing)
     except ValueError as exc:  # a value no parser takes, e.g. a URL with a broken [host]
         key = _unparsable_url_key(doc.parsed.meta)
         where = lines.get(key, 1) if key else 1
         problems.append(Problem(doc.source, where, key or "file", f"not a valid URL ({exc})"))
         return _Built(None, tuple(problems), tuple(warnings), lines, None)
-    if loaded is None:
+    if item is None:
         return _Built(None, tuple(problems), tuple(warnings), lines, None)
-    item = loaded.evolve(body_digest=body_digest(loaded.body))
-    item = item.evolve(digest=content_digest(item))
     record = None
     if not problems:
         kept = item if item.episode else item.evolve(body="")
@@ -307,21 +305,18 @@ def _read_all(jobs: list[_ReadJob], context: LoadContext) -> list[_Read]:
         _CONTEXT.clear()
 
 
-def reload_body(cfg: Config, content_dir: Path, source: str, digest: str) -> str:
-    """The Markdown body of an item the load cache gave without it, as load_site makes it,
-    read again from ``source``.
-
-    Raises ContentError when the file no longer holds the body it was loaded with (``digest``:
-    edited during the build), whose rendering would be cached under another text's digest."""
+def bodies(cfg: Config, content_dir: Path, source: str) -> Iterator[str]:
+    """The Markdown bodies :func:`load_site` may have made of ``source`` as it is now, for
+    an item a store gave without its body: the body after the front matter, then (when it
+    differs) that body without its opening H1, which an item without a title key takes as
+    its title. The YAML is not read again: the caller knows which body it wants (the
+    build's :func:`pipeline.build.keys.reload_body` by its digest)."""
     _, text = read_text(content_dir, content_dir / source, cfg.content.max_file_bytes)
-    body = split_body(text)  # the YAML is not read again: the digest tells which body it was
-    if body_digest(body) == digest:
-        return body
-    cut = h1_title({}, body)[1]  # an item without a title key: its opening H1 was cut
-    if cut != body and body_digest(cut) == digest:
-        return cut
-    message = "changed while the build was running: run it again"
-    raise ContentError([shown(content_dir, Problem(source, 1, "file", message))])
+    body = split_body(text)
+    yield body
+    cut = h1_title({}, body)[1]
+    if cut != body:
+        yield cut
 
 
 def shown(root: Path, problem: Problem) -> Problem:

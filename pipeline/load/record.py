@@ -44,8 +44,7 @@ class Record:
     """What loading one file produced."""
 
     item: model.Item
-    """Without its body (kept for episodes: their chapters come from it); ``body_digest`` and
-    ``digest`` set."""
+    """Without its body (kept for episodes: their chapters come from it)."""
     warnings: tuple[errors.Problem, ...]
     lines: dict[str, int]
     """Line of each front-matter key, for problems found across files (duplicate ids)."""
@@ -107,8 +106,12 @@ class LoadStore(Protocol):
     def get_by_text(self, source: str, path: Path | str, digest: str) -> Record | None:
         """The record of ``source`` when its text is the one read now (its stat changed)."""
 
-    def put(self, source: str, path: Path | str, digest: str, record: bytes | None) -> None:
-        """Keep what loading ``source`` produced (a record made by :func:`pack`)."""
+    def put(
+        self, source: str, path: Path | str, digest: str, record: bytes | None, item: model.Item
+    ) -> None:
+        """Keep what loading ``source`` produced (a record made by :func:`pack`); ``item`` is
+        the item as loaded, its body included (the record has none: the store keeps what it
+        needs to know that body again)."""
 
     def save(self, sources: Iterable[str]) -> None:
         """Keep the new records; forget files that are gone."""
@@ -128,7 +131,9 @@ class NoStore:
     def get_by_text(self, source: str, path: Path | str, digest: str) -> Record | None:
         return None
 
-    def put(self, source: str, path: Path | str, digest: str, record: bytes | None) -> None:
+    def put(
+        self, source: str, path: Path | str, digest: str, record: bytes | None, item: model.Item
+    ) -> None:
         return None
 
     def save(self, sources: Iterable[str]) -> None:
@@ -185,7 +190,7 @@ def item_from_values(values: tuple[Any, ...]) -> model.Item:
     return item
 
 
-_TEXT = tuple(i for i, name in enumerate(_ITEM_FIELDS) if name in ("id", "source", "url", "digest"))
+_TEXT = tuple(i for i, name in enumerate(_ITEM_FIELDS) if name in ("id", "source", "url"))
 
 
 def text_digest(text: str) -> str:

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from pipeline.build.loadcache import LoadCache, load_cached
 from pipeline.cli import main
 from pipeline.config import load_config
-from pipeline.load.digests import body_digest
+from pipeline.build.keys import body_digest
 from pipeline.load.loader import load_site
 from pipeline.load.record import Record, pack
 from pipeline.model import Item
@@ -163,18 +163,20 @@ def test_unchanged_files_come_from_the_load_cache_intact(site: Path, tmp_path: P
     fresh = load_site(cfg, site / "content")
     load_cached(cfg, site / "content", tmp_path / "cache")
     _body(site)  # edited just now
-    cached = {i.source: i for i in load_cached(cfg, site / "content", tmp_path / "cache").items}
+    loaded = load_cached(cfg, site / "content", tmp_path / "cache")
+    cached = {i.source: i for i in loaded.site.items}
+    first_keys = load_cached(cfg, site / "content", None).keys  # no cache: keys from bodies
     for item in fresh.items:
         if item.source == "essays/why-we-gather.md":
             assert cached[item.source].body.endswith("One more paragraph, added later.\n")
+            assert loaded.keys[item.source].body == body_digest(cached[item.source].body)
             continue
         hit = cached[item.source]
         assert hit.body == ("" if item.episode is None else item.body)
-        assert hit.evolve(body=item.body) == item.evolve(
-            body_digest=hit.body_digest, digest=hit.digest
-        )
-        assert hit.body_digest == body_digest(item.body)
-    again = load_cached(cfg, site / "content", tmp_path / "cache").items
+        assert hit.evolve(body=item.body) == item
+        assert loaded.keys[item.source].body == body_digest(item.body)
+        assert loaded.keys[item.source] == first_keys[item.source]  # the same keys either way
+    again = load_cached(cfg, site / "content", tmp_path / "cache").site.items
     now_fresh = load_site(cfg, site / "content").items
     assert [i.evolve(body="") for i in again] == [i.evolve(body="") for i in now_fresh]
 
@@ -184,9 +186,9 @@ def test_a_fresh_clone_reuses_the_cache_by_text(site: Path, tmp_path: Path) -> N
     parsing and validating each file whose text it knows."""
     age(site)
     cfg = load_config(site / "publish.toml")
-    first = load_cached(cfg, site / "content", tmp_path / "cache").items
+    first = load_cached(cfg, site / "content", tmp_path / "cache").site.items
     age(site, 60)  # every mtime moves, no text changes
-    again = load_cached(cfg, site / "content", tmp_path / "cache").items
+    again = load_cached(cfg, site / "content", tmp_path / "cache").site.items
     assert [i.body for i in again if not i.episode] == ["" for i in again if not i.episode]
     assert [i.evolve(body="") for i in again] == [i.evolve(body="") for i in first]
 
@@ -208,13 +210,14 @@ def test_a_file_modified_seconds_ago_is_trusted_by_its_text_only(tmp_path: Path)
     )
     record = Record(item, (), {}, False)
     cache = LoadCache(tmp_path / "cache", "salt", tmp_path)
-    cache.put("post.md", source, "digest-1", pack(record, tmp_path))
+    cache.put("post.md", source, "digest-1", pack(record, tmp_path), item.evolve(body="Text\n"))
     cache.save(["post.md"])
     cache.close()
     cache = LoadCache(tmp_path / "cache", "salt", tmp_path)
     assert cache.get("post.md", source) is None  # not by its stat
     assert cache.get_by_text("post.md", source, "digest-2") is None
     assert cache.get_by_text("post.md", source, "digest-1") == record
+    assert cache.bodies == {"post.md": body_digest("Text\n")}  # kept beside the record
 
 
 def test_tampered_outputs_are_repaired(site: Path, tmp_path: Path) -> None:
@@ -246,7 +249,7 @@ def test_corrupt_caches_are_ignored(site: Path, tmp_path: Path) -> None:
     assert tree(out) == tree(cold_out)
     # and the caches were started again: unchanged files now come from the load cache
     items = load_cached(load_config(site / "publish.toml"), site / "content", cache)
-    assert [i.source for i in items.items if not i.body and not i.episode]
+    assert [i.source for i in items.site.items if not i.body and not i.episode]
 
 
 class _Payload:
@@ -341,7 +344,7 @@ def test_a_file_edited_during_the_build_is_not_rendered_under_its_old_digest(
 
     from pipeline.build.site import render_items
     from pipeline.errors import ContentError
-    from pipeline.load.loader import reload_body
+    from pipeline.build.keys import reload_body
 
     if posts:
         site = _large_site(tmp_path / "large", posts)
@@ -352,13 +355,14 @@ def test_a_file_edited_during_the_build_is_not_rendered_under_its_old_digest(
     cfg = load_config(site / "publish.toml")
     content = site / "content"
     loaded = load_cached(cfg, content, cache)
-    cached = next(i for i in loaded.items if not i.body and i.body_digest and not i.episode)
+    cached = next(i for i in loaded.site.items if not i.body and not i.episode)
+    digest = loaded.keys[cached.source].body
     body_of = functools.partial(reload_body, cfg, content)
-    body = body_of(cached.source, cached.body_digest)  # unchanged: read as it was loaded
-    assert body and body_digest(body) == cached.body_digest
+    body = body_of(cached.source, digest)  # unchanged: read as it was loaded
+    assert body and body_digest(body) == digest
     path = content / cached.source
     path.write_text(path.read_text(encoding="utf-8") + "\nAdded mid-build.\n", encoding="utf-8")
     with pytest.raises(ContentError) as raised:
-        render_items(cfg, loaded.items, cache, lazy=True, body_of=body_of)
+        render_items(cfg, loaded.site.items, cache, lazy=True, body_of=body_of, loaded=loaded.keys)
     assert [p.path.endswith(cached.source) for p in raised.value.problems] == [True]
     assert "changed while the build was running" in str(raised.value)
