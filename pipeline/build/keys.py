@@ -71,6 +71,11 @@ def body_digest(body: str) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+def text_digest(text: str) -> str:
+    """The load cache's key of a file's whole text (front matter included)."""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def content_digest(item: Item, body: str) -> str:
     """A digest of an item's loaded fields, its Markdown by its digest ``body`` (no HTML)."""
     bare = item.evolve(body="", html="")

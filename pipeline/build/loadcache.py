@@ -18,7 +18,7 @@ import time
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
-from pipeline.build.keys import KeyedSite, body_digest, loaded_keys
+from pipeline.build.keys import KeyedSite, body_digest, loaded_keys, text_digest
 from pipeline.build.mediacache import DEFAULT_CACHE_DIR, RemoteMedia
 from pipeline.build.state import build_salt
 from pipeline.config import Config
@@ -114,6 +114,10 @@ class LoadCache:
                     for suffix in ("", "-journal"):
                         with contextlib.suppress(OSError):
                             (folder / f"items.sqlite3{suffix}").unlink()
+
+    @staticmethod
+    def text_key(text: str) -> str:
+        return text_digest(text)
 
     def _open(self, folder: Path, salt: str) -> None:
         folder.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from pipeline.errors import ContentError, Problem
 from pipeline.load.frontmatter import FrontMatterError, split, split_body
 from pipeline.load.ids import IdLedger
 from pipeline.load.item import LoadContext, h1_title, load_doc
-from pipeline.load.record import LoadStore, NoStore, Record, pack, text_digest
+from pipeline.load.record import LoadStore, NoStore, Record, pack
 from pipeline.load.walk import RawDoc, own_folders, read_text, walk_markdown
 from pipeline.model import Item, Site
 from pipeline.podcast.episode import needs_probe
@@ -117,7 +117,7 @@ class _Run:
                 self.hits[source] = record
                 continue
             known = cache.known_text(source)
-            jobs.append((c.root, source, full, c.cfg.content.max_file_bytes, known))
+            jobs.append((c.root, source, full, c.cfg.content.max_file_bytes, known, cache.text_key))
         for job, read in zip(jobs, _read_all(jobs, c), strict=True):
             source, full = job[1], job[2]
             if read.problem is not None:
@@ -132,7 +132,7 @@ class _Run:
                 if record is not None:
                     self.hits[source] = record
                     continue
-                read = _read_one((*job[:4], None))
+                read = _read_one((*job[:4], None, job[5]))
             self._keep(source, read)
 
     def _keep(self, source: str, read: _Read) -> None:
@@ -155,7 +155,8 @@ class _Run:
                 cached = record.item
                 if ledger.assign(source, cached.title, cached.slug, existing) != cached.id:
                     record = None  # the ledger was edited: load the file afresh
-                    job = (c.root, source, full, c.cfg.content.max_file_bytes, None)
+                    limit = c.cfg.content.max_file_bytes
+                    job = (c.root, source, full, limit, None, self.cache.text_key)
                     self._keep(source, _read_one(job))
             if record is not None:
                 items.append(record.item)
@@ -194,10 +195,11 @@ class _Run:
         return items
 
 
-_ReadJob = tuple[Path, str, str, int, "str | None"]
+_ReadJob = tuple[Path, str, str, int, "str | None", Callable[[str], str]]
 
 
-"""(content root, source, full path, size limit, digest of the text the cache knows)."""
+"""(content root, source, full path, size limit, key of the text the store knows, how the
+store keys a text: :attr:`~pipeline.load.record.LoadStore.text_key`)."""
 
 
 @dataclass(frozen=True)
@@ -270,14 +272,14 @@ def _own_id(meta: Mapping[str, Any]) -> bool:
 
 
 def _read_one(job: _ReadJob) -> _Read:
-    root, source, full, max_bytes, known = job
+    root, source, full, max_bytes, known, text_key = job
     try:
         _, text = read_text(root, Path(full), max_bytes)
     except FrontMatterError as exc:
         return _Read(source, problem=Problem(source, exc.line, exc.field, exc.message))
     except OSError as exc:
         return _Read(source, problem=Problem(source, 1, "file", f"cannot read: {exc.strerror}"))
-    digest = text_digest(text)
+    digest = text_key(text)
     if digest == known:
         return _Read(source, digest)
     try:

@@ -16,10 +16,10 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 
+from pipeline.build.keys import body_digest
 from pipeline.build.loadcache import LoadCache, load_cached
 from pipeline.cli import main
 from pipeline.config import load_config
-from pipeline.build.keys import body_digest
 from pipeline.load.loader import load_site
 from pipeline.load.record import Record, pack
 from pipeline.model import Item
@@ -260,6 +260,28 @@ class _Payload:
         return (os.system, (f"touch {self.marker}",))
 
 
+def test_a_load_cache_of_the_last_version_is_replaced(site: Path, tmp_path: Path) -> None:
+    """Version 2's table had no column for the body key: it is dropped and made again, and
+    the next load is served from the new one, with the same keys a fresh load gives."""
+    age(site)
+    cfg = load_config(site / "publish.toml")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    db = sqlite3.connect(cache / "items.sqlite3")
+    with db:
+        db.execute(
+            "CREATE TABLE items (source TEXT PRIMARY KEY, stat TEXT, text TEXT, record BLOB)"
+        )
+        db.execute("CREATE TABLE salt (value TEXT)")
+        db.execute("INSERT INTO salt VALUES ('2')")
+        db.execute("INSERT INTO items VALUES ('essays/x.md', '1:2:3:4', 'abc', x'00')")
+    db.close()
+    first = load_cached(cfg, site / "content", cache)
+    again = load_cached(cfg, site / "content", cache)
+    assert [i.source for i in again.site.items if not i.body and not i.episode]
+    assert again.keys == first.keys == load_cached(cfg, site / "content", None).keys
+
+
 def test_a_hostile_load_cache_cannot_run_code(site: Path, tmp_path: Path) -> None:
     """A cache folder restored in CI from a shared cache is not trusted to build objects."""
     age(site)
@@ -342,9 +364,9 @@ def test_a_file_edited_during_the_build_is_not_rendered_under_its_old_digest(
     the process boundary with its problems intact)."""
     import functools
 
+    from pipeline.build.keys import reload_body
     from pipeline.build.site import render_items
     from pipeline.errors import ContentError
-    from pipeline.build.keys import reload_body
 
     if posts:
         site = _large_site(tmp_path / "large", posts)

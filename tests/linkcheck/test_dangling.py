@@ -12,6 +12,7 @@ from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.linkcheck import dangling
 from pipeline.linkcheck.dangling import with_link_warnings
+from pipeline.model import Item, Site
 from pipeline.support.paths import typed
 
 POST = """\
@@ -96,3 +97,21 @@ def test_results_kept_in_one_process_follow_the_tree(linked: Path, runner: CliRu
     good.write_text(text, encoding="utf-8")
     (linked / "content" / "essays" / "img" / "chart.png").unlink()
     assert warned() == WARNINGS
+
+
+def test_items_loaded_without_their_body_are_read_through_body_of(linked: Path) -> None:
+    """Items the build's caches give without their body: the check asks ``body_of`` for it
+    (only for an item with a broken link), and names the same lines."""
+    cfg = load_config(linked / "publish.toml")
+    site = prepare(cfg, Path("content"))
+    bodies = {i.source: i.body for i in site.items}
+    asked: list[str] = []
+
+    def body_of(item: Item) -> str:
+        asked.append(item.source)
+        return bodies[item.source]
+
+    bare = Site(tuple(i.evolve(body="") for i in site.items), site.warnings)
+    kept = with_link_warnings(cfg, Path("content"), bare, strict=False, body_of=body_of)
+    assert _warnings("\n".join(f"warning: {typed(w)}" for w in kept.warnings)) == WARNINGS
+    assert asked == ["essays/links.md"]

@@ -236,7 +236,9 @@ def test_reload_body_gives_the_body_the_load_gave(tmp_path: Path) -> None:
     path = content / "essays/h1-title.md"
     path.write_text(files["essays/h1-title.md"].replace("Text.", "Edited."), encoding="utf-8")
     with pytest.raises(ContentError, match="changed while the build was running"):
-        reload_body(cfg, content, "essays/h1-title.md", body_digest(items["essays/h1-title.md"].body))
+        reload_body(
+            cfg, content, "essays/h1-title.md", body_digest(items["essays/h1-title.md"].body)
+        )
 
 
 def test_value_mistakes_read_as_yaml_not_python(tmp_path: Path, runner: CliRunner) -> None:
