@@ -82,12 +82,17 @@ def content_digest(item: Item, body: str) -> str:
     return hashlib.sha256(f"{body}\0{bare!r}".encode()).hexdigest()
 
 
-def loaded_keys(items: Iterable[Item], bodies_known: Mapping[str, str]) -> dict[str, ItemKeys]:
-    """The keys of items as loaded: the body's digest (from ``bodies_known`` for an item
-    loaded without its body) and the digest of the loaded fields as ``output``."""
+def loaded_keys(items: Iterable[Item], known: Keys) -> dict[str, ItemKeys]:
+    """The keys of items as loaded: the body's digest and the digest of the loaded fields as
+    ``output``, each taken from ``known`` (what the load cache kept of an item it gives
+    without its body) where it has them."""
     keys: dict[str, ItemKeys] = {}
     for item in items:
-        body = bodies_known.get(item.source) or body_digest(item.body)
+        found = known.get(item.source)
+        if found is not None and found.body and found.output:
+            keys[item.source] = found
+            continue
+        body = found.body if found is not None and found.body else body_digest(item.body)
         keys[item.source] = ItemKeys(body, "", content_digest(item, body))
     return keys
 

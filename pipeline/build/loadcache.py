@@ -6,8 +6,9 @@ Item, warnings and key lines come from here. Anything else the load depends on (
 code, the whole configuration, ``--strict``, GitBook mode) is in the cache's salt; when that
 differs the cache is empty. Files with errors are never cached.
 The records themselves and their restricted pickling are :mod:`pipeline.load.record`'s; the
-digest of each record's body (which the record leaves out) is kept beside it, and
-:func:`load_cached` returns every item's keys (:mod:`pipeline.build.keys`) next to the site.
+item's keys as loaded (:mod:`pipeline.build.keys`: its body's, which the record leaves out,
+and its loaded fields') are kept beside it, and :func:`load_cached` returns every item's keys
+next to the site.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import time
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
-from pipeline.build.keys import KeyedSite, body_digest, loaded_keys, text_digest
+from pipeline.build.keys import ItemKeys, KeyedSite, loaded_keys, text_digest
 from pipeline.build.mediacache import DEFAULT_CACHE_DIR, RemoteMedia
 from pipeline.build.state import build_salt
 from pipeline.config import Config
@@ -29,7 +30,7 @@ from pipeline.model import Item
 VERSION = "3"
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS items "
-    "(source TEXT PRIMARY KEY, stat TEXT, text TEXT, record BLOB, body TEXT)"
+    "(source TEXT PRIMARY KEY, stat TEXT, text TEXT, record BLOB, body TEXT, output TEXT)"
 )
 RACY_NS = 2 * 10**9
 
@@ -69,12 +70,15 @@ def load_cached(
         )
     finally:
         media.close()
-    return KeyedSite(site, loaded_keys(site.items, store.bodies))
+    # a GitBook space's SUMMARY.md changes items after the records were made: their output
+    # keys are computed again
+    known = store.keys if not gitbook_mode(cfg, content_dir) else store.bodies_only()
+    return KeyedSite(site, loaded_keys(site.items, known))
 
 
 class LoadCache:
-    """``source -> (stat, text digest, record, body digest)`` in a SQLite file of the cache
-    folder; a no-op without one (but for :attr:`bodies`).
+    """``source -> (stat, text digest, record, keys)`` in a SQLite file of the cache folder;
+    a no-op without one (but for :attr:`keys`).
 
     A file found by its stat is not read at all. A file whose stat changed but whose text did
     not (a fresh clone restoring the cache folder in CI: every mtime is new) is read and
@@ -93,11 +97,12 @@ class LoadCache:
         """``sources``: read only those records (and keep the others when saving)."""
         self.db: sqlite3.Connection | None = None
         self.sources = sources
-        self.rows: dict[str, tuple[str, str, bytes, str]] = {}
+        self.rows: dict[str, tuple[str, str, bytes, ItemKeys]] = {}
         self.root = content_dir
-        self.fresh: list[tuple[str, str, str, bytes, str]] = []
-        self.bodies: dict[str, str] = {}
-        """Source -> the digest of the body of each item given or kept: a record has none."""
+        self.fresh: list[tuple[str, str, str, bytes, str, str]] = []
+        self.keys: dict[str, ItemKeys] = {}
+        """Source -> the keys as loaded (:func:`pipeline.build.keys.loaded_keys`) of each
+        item given or kept."""
         self.restamped: list[tuple[str, str]] = []
         if folder is None:
             return
@@ -132,7 +137,7 @@ class LoadCache:
                 self.db.execute(_SCHEMA)
                 self.db.execute("DELETE FROM salt")
                 self.db.execute("INSERT INTO salt VALUES (?)", (salt,))
-        query = "SELECT source, stat, text, record, body FROM items"
+        query = "SELECT source, stat, text, record, body, output FROM items"
         if self.sources is None:
             rows = self.db.execute(query).fetchall()
         else:
@@ -142,8 +147,9 @@ class LoadCache:
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 rows += self.db.execute(f"{query} WHERE source IN ({marks})", chunk).fetchall()
-        for source, stat, text, record, body in rows:
-            self.rows[str(source)] = (str(stat), str(text), bytes(record), str(body))
+        for source, stat, text, record, body, output in rows:
+            keys = ItemKeys(str(body), "", str(output))
+            self.rows[str(source)] = (str(stat), str(text), bytes(record), keys)
 
     def get(self, source: str, path: Path | str) -> Record | None:
         """The record of ``source`` when the file and its dependencies are unchanged."""
@@ -168,7 +174,7 @@ class LoadCache:
             self.restamped.append((stat, source))
         return record
 
-    def _record(self, source: str, row: tuple[str, str, bytes, str]) -> Record | None:
+    def _record(self, source: str, row: tuple[str, str, bytes, ItemKeys]) -> Record | None:
         try:
             values, warnings, lines, ledger, deps = restricted_loads(row[2])
             item = item_from_values(values)
@@ -179,7 +185,7 @@ class LoadCache:
         for rel, stat in deps:
             if stat_key(self.root / rel) != stat:
                 return None
-        self.bodies[source] = row[3]
+        self.keys[source] = row[3]
         return Record(item, warnings, lines, bool(ledger), deps)
 
     def put(
@@ -187,14 +193,14 @@ class LoadCache:
     ) -> None:
         """Keep what loading ``source`` (whose text has ``digest``) produced: a record made
         by :func:`pack` (None: it could not be packed, so the file is read every time) and
-        the digest of ``item``'s body."""
-        body = self.bodies[source] = body_digest(item.body)
+        the keys of ``item`` as loaded."""
+        keys = self.keys[source] = loaded_keys([item], {})[source]
         stat = stat_key(path)
         if self.db is None or stat is None or record is None:
             return
         if _racy(stat):  # kept by its text only: the stat must be seen again to be trusted
             stat = ""
-        self.fresh.append((source, stat, digest, record, body))
+        self.fresh.append((source, stat, digest, record, keys.body, keys.output))
 
     def save(self, sources: Iterable[str]) -> None:
         """Write new records and forget files that are gone."""
@@ -205,12 +211,16 @@ class LoadCache:
             with self.db:
                 self.db.executemany("DELETE FROM items WHERE source = ?", ((s,) for s in gone))
                 self.db.executemany(
-                    "INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?, ?)", self.fresh
+                    "INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?, ?, ?)", self.fresh
                 )
                 self.db.executemany("UPDATE items SET stat = ? WHERE source = ?", self.restamped)
         except sqlite3.DatabaseError:
             pass
         self.fresh, self.restamped = [], []
+
+    def bodies_only(self) -> dict[str, ItemKeys]:
+        """:attr:`keys` without their output keys (to be computed again)."""
+        return {source: ItemKeys(k.body) for source, k in self.keys.items()}
 
     def close(self) -> None:
         if self.db is not None:

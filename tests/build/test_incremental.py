@@ -16,7 +16,7 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 
-from pipeline.build.keys import body_digest
+from pipeline.build.keys import body_digest, loaded_keys
 from pipeline.build.loadcache import LoadCache, load_cached
 from pipeline.cli import main
 from pipeline.config import load_config
@@ -217,7 +217,9 @@ def test_a_file_modified_seconds_ago_is_trusted_by_its_text_only(tmp_path: Path)
     assert cache.get("post.md", source) is None  # not by its stat
     assert cache.get_by_text("post.md", source, "digest-2") is None
     assert cache.get_by_text("post.md", source, "digest-1") == record
-    assert cache.bodies == {"post.md": body_digest("Text\n")}  # kept beside the record
+    # the keys as loaded, kept beside the record (which has no body)
+    assert cache.keys == loaded_keys([item.evolve(body="Text\n")], {})
+    assert cache.keys["post.md"].body == body_digest("Text\n")
 
 
 def test_tampered_outputs_are_repaired(site: Path, tmp_path: Path) -> None:
@@ -388,3 +390,35 @@ def test_a_file_edited_during_the_build_is_not_rendered_under_its_old_digest(
         render_items(cfg, loaded.site.items, cache, lazy=True, body_of=body_of, loaded=loaded.keys)
     assert [p.path.endswith(cached.source) for p in raised.value.problems] == [True]
     assert "changed while the build was running" in str(raised.value)
+
+
+def test_a_gitbook_date_edited_in_the_dates_file_rewrites_its_outputs(tmp_path: Path) -> None:
+    """The dates file (and SUMMARY.md) date and place a space's pages after the load cache
+    made its records: their output keys are computed from the items as dated, so the feed
+    entries showing one are written again (not spliced from the last feed), as a cold build
+    writes them."""
+    from tests.conftest import copy_fixture
+
+    root = copy_fixture("handbook", tmp_path)  # the space is the content folder itself
+
+    def space_build(out: Path, cache: Path) -> list[str]:
+        args = ["build", "--config", str(root / "publish.toml"), "--content", str(root)]
+        args += ["--out", str(out), "--cache-dir", str(cache), "--format", "json"]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        return list(json.loads(result.stdout)["written"])
+
+    age(root)
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    space_build(out, cache)
+    edit(
+        root / "dates.yml", "origins-and-intent.md: 2020-01-27", "origins-and-intent.md: 2020-01-29"
+    )
+    written = space_build(out, cache)
+    assert "essays/atom.xml" in written, written
+    entries = feedparser.parse((out / "essays/atom.xml").read_bytes()).entries
+    dated = {e.link.rstrip("/").rsplit("/", 1)[-1]: e.published[:10] for e in entries}
+    assert dated["origins-and-intent"] == "2020-01-29"
+    cold = tmp_path / "cold-out"
+    space_build(cold, tmp_path / "cold-cache")
+    assert tree(out) == tree(cold)
