@@ -2,7 +2,7 @@
 up to date after a build, reading as little as it can.
 
 Each page's words and weights are kept in ``search.sqlite3`` of the cache folder, under a key
-of everything they are made from (the item's digest, which covers its HTML, and the code);
+of everything they are made from (the item's output key, which covers its HTML, and the code);
 the cache also records, for the index last written, every page's URL, key and a digest of
 what it holds. Then:
 

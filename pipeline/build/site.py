@@ -3,7 +3,8 @@
 The render cache is keyed on each file's body, its URL and the renderer's version; an entry
 also records how its relative links resolved, so it is reused only while those still resolve
 the same way. A build with nothing changed renders nothing, and a build that rewrites few
-outputs reads few HTML bodies: the rest stay in the cache (:class:`HtmlSource`).
+outputs reads few HTML bodies: the rest stay in the cache (:class:`HtmlSource`). Rendering
+returns each item's keys (:mod:`pipeline.build.keys`) next to the items.
 """
 
 from __future__ import annotations
