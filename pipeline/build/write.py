@@ -87,7 +87,7 @@ def plan_jobs(
             needed.extend(
                 i
                 for i in output.feed.items
-                if html.html_key(i) and keys[i.source].output not in entries
+                if keys[i.source].output not in entries and html.html_key(i)
             )
         else:
             needed.extend(output.needs)
