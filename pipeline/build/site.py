@@ -47,7 +47,7 @@ class Rendered(NamedTuple):
     """See :attr:`pipeline.model.Item.local_links`."""
 
 
-BodyOf = Callable[[str, str], str]
+ReloadBody = Callable[[str, str], str]
 """(source, body digest) -> the Markdown body, for items loaded without it: see
 :func:`pipeline.build.keys.reload_body`."""
 
@@ -256,7 +256,7 @@ def _init_worker(
     asset_base: str | None,
     slug_style: str,
     cache_dir: Path | None,
-    body_of: BodyOf | None,
+    body_of: ReloadBody | None,
 ) -> None:
     _WORKER_STATE.update(
         url_of=url_of,
@@ -349,7 +349,7 @@ def render_items(
     workers: int | None = None,
     *,
     lazy: bool = False,
-    body_of: BodyOf | None = None,
+    body_of: ReloadBody | None = None,
     loaded: Keys | None = None,
     keys: Sequence[str] | None = None,
 ) -> tuple[list[Item], dict[str, ItemKeys]]:

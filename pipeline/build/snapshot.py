@@ -39,7 +39,7 @@ from typing import Any, NamedTuple
 
 from pipeline.build.keys import ItemKeys, KeyedSite, reload_body
 from pipeline.build.loadcache import RACY_NS, load_cached
-from pipeline.build.site import BodyOf, render_items, render_keys
+from pipeline.build.site import ReloadBody, render_items, render_keys
 from pipeline.build.state import build_salt
 from pipeline.build.timings import Timings
 from pipeline.config import Config
@@ -103,7 +103,7 @@ class _Run:
     later may change again within the same clock tick as its read, unseen, so its stat is
     not trusted (git's "racily clean" files)."""
 
-    def body_of(self) -> BodyOf:
+    def body_of(self) -> ReloadBody:
         return functools.partial(reload_body, self.cfg, self.root)
 
     def trusted(self, stat: str | None) -> str:
