@@ -284,6 +284,23 @@ def test_a_load_cache_of_the_last_version_is_replaced(site: Path, tmp_path: Path
     assert again.keys == first.keys == load_cached(cfg, site / "content", None).keys
 
 
+def test_a_load_cache_row_with_damaged_keys_is_a_miss(site: Path, tmp_path: Path) -> None:
+    """An item given without its body must come with the key of that body: a row whose keys
+    are not ones this code wrote is read again from its file, never rendered as empty."""
+    age(site)
+    cfg = load_config(site / "publish.toml")
+    cache = tmp_path / "cache"
+    fresh = load_cached(cfg, site / "content", None)
+    load_cached(cfg, site / "content", cache)
+    db = sqlite3.connect(cache / "items.sqlite3")
+    with db:
+        db.execute("UPDATE items SET body = ''")
+    db.close()
+    again = load_cached(cfg, site / "content", cache)
+    assert [i.body for i in again.site.items] == [i.body for i in fresh.site.items]
+    assert again.keys == fresh.keys
+
+
 def test_a_hostile_load_cache_cannot_run_code(site: Path, tmp_path: Path) -> None:
     """A cache folder restored in CI from a shared cache is not trusted to build objects."""
     age(site)
