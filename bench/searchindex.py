@@ -52,7 +52,7 @@ def measure(root: Path, out: Path, cache: Path, cold: bool) -> dict[str, float]:
     from pipeline.config import load_config
 
     cfg = load_config(root / "publish.toml")
-    site, _ = rendered_site(
+    keyed, _ = rendered_site(  # the site with its items' keys
         cfg, root / "content", cache, strict=False, use_snapshot=True, timings=None, stats={}
     )
     if cold:
@@ -63,7 +63,7 @@ def measure(root: Path, out: Path, cache: Path, cold: bool) -> dict[str, float]:
     before = _rss_kib("VmRSS")
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu, wall = time.process_time(), time.perf_counter()
-    notes = refresh_search(cfg, out, cache, site, now)
+    notes = refresh_search(cfg, out, cache, keyed, now)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     peak = _rss_kib("VmHWM")
     used = resource.getrusage(resource.RUSAGE_CHILDREN)

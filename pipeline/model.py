@@ -134,7 +134,10 @@ class Event:
 
 @dataclass(frozen=True)
 class Item:
-    """One Markdown file of the content tree, validated (and, after rendering, with HTML)."""
+    """One Markdown file of the content tree, validated (and, after rendering, with HTML).
+
+    Content only: the keys the build's caches and output plan compare live beside the items,
+    by :attr:`source` (:class:`pipeline.build.keys.ItemKeys`)."""
 
     id: str
     """Stable identifier; the GUID derives from it alone (see :func:`guid_for`)."""
@@ -176,13 +179,6 @@ class Item:
     :mod:`pipeline.linkcheck.dangling`)."""
     aliases: tuple[str, ...] = ()
     """Old URLs (site paths) of this item, from ``aliases``: the link checker maps them."""
-    body_digest: str = ""
-    """SHA-256 of ``body``, kept when the body itself is not (an item loaded from the cache)."""
-    html_key: str = ""
-    """Render-cache key of the HTML when ``html`` was left in the cache (see
-    :class:`pipeline.build.site.HtmlSource`); empty when ``html`` is the rendered body."""
-    digest: str = ""
-    """Digest of everything an output made from this item depends on (set by rendering)."""
     source_guid: str = ""
     """The feed GUID an imported item had where it was published before (front matter
     ``guid``): emitted exactly as it is, so readers and podcast apps see the same item."""

@@ -99,6 +99,29 @@ def test_no_stage_imports_build_or_cli() -> None:
     assert not offenders, "\n".join(offenders)
 
 
+def test_items_carry_no_cache_keys_and_the_load_computes_none() -> None:
+    """docs/architecture.md: an Item is content; the keys the caches and the output plan
+    compare live beside the items in build/ (build/keys.py), and the load stage hashes
+    nothing (a store it is given says how to key a text)."""
+    import ast
+    import dataclasses
+
+    from pipeline.build.keys import ItemKeys
+    from pipeline.model import Item
+
+    names = {f.name for f in dataclasses.fields(Item)}
+    assert not names & {"body_digest", "html_key", "digest"}, names
+    assert [f.name for f in dataclasses.fields(ItemKeys)] == ["body", "html", "output"]
+    hashing = []
+    for path in sorted((PACKAGE / "load").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            named = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                named = [node.module or ""]
+            hashing += [f"{path.name}: {n}" for n in named if n.split(".")[0] == "hashlib"]
+    assert not hashing, hashing
+
+
 def test_no_module_over_500_lines() -> None:
     long = {
         str(p.relative_to(PACKAGE)): n

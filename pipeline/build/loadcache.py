@@ -5,7 +5,10 @@ A Markdown file whose size, mtime, ctime and inode are what they were when it wa
 Item, warnings and key lines come from here. Anything else the load depends on (publish's
 code, the whole configuration, ``--strict``, GitBook mode) is in the cache's salt; when that
 differs the cache is empty. Files with errors are never cached.
-The records themselves and their restricted pickling are :mod:`pipeline.load.record`'s.
+The records themselves and their restricted pickling are :mod:`pipeline.load.record`'s; the
+item's keys as loaded (:mod:`pipeline.build.keys`: its body's, which the record leaves out,
+and its loaded fields') are kept beside it, and :func:`load_cached` returns every item's keys
+next to the site.
 """
 
 from __future__ import annotations
@@ -16,14 +19,19 @@ import time
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
+from pipeline.build.keys import ItemKeys, KeyedSite, loaded_keys, text_digest
 from pipeline.build.mediacache import DEFAULT_CACHE_DIR, RemoteMedia
 from pipeline.build.state import build_salt
 from pipeline.config import Config
 from pipeline.load.loader import gitbook_mode, load_site
 from pipeline.load.record import Record, item_from_values, restricted_loads, stat_key
-from pipeline.model import Site
+from pipeline.model import Item
 
-VERSION = "2"
+VERSION = "3"
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS items "
+    "(source TEXT PRIMARY KEY, stat TEXT, text TEXT, record BLOB, body TEXT, output TEXT)"
+)
 RACY_NS = 2 * 10**9
 
 
@@ -42,15 +50,15 @@ def load_cached(
     write_ledger: bool = False,
     only: Collection[str] | None = None,
     walked: Sequence[tuple[str, str]] | None = None,
-) -> Site:
+) -> KeyedSite:
     """:func:`pipeline.load.loader.load_site` memoised by the load cache in ``cache_dir``
-    (every file read without one)."""
-    store = None
-    if cache_dir is not None:
-        store = LoadCache(cache_dir, load_salt(cfg, content_dir, strict=strict), content_dir, only)
+    (every file read without one), with each item's keys as loaded
+    (:func:`pipeline.build.keys.loaded_keys`: the body's, and the loaded fields' as output)."""
+    salt = load_salt(cfg, content_dir, strict=strict)
+    store = LoadCache(cache_dir, salt, content_dir, only)
     media = RemoteMedia(cache_dir if cache_dir is not None else cfg.root / DEFAULT_CACHE_DIR)
     try:
-        return load_site(
+        site = load_site(
             cfg,
             content_dir,
             strict=strict,
@@ -62,11 +70,15 @@ def load_cached(
         )
     finally:
         media.close()
+    # a GitBook space's SUMMARY.md changes items after the records were made: their output
+    # keys are computed again
+    known = store.keys if not gitbook_mode(cfg, content_dir) else store.bodies_only()
+    return KeyedSite(site, loaded_keys(site.items, known))
 
 
 class LoadCache:
-    """``source -> (stat, text digest, record)`` in a SQLite file of the cache folder; a
-    no-op without one.
+    """``source -> (stat, text digest, record, keys)`` in a SQLite file of the cache folder;
+    a no-op without one (but for :attr:`keys`).
 
     A file found by its stat is not read at all. A file whose stat changed but whose text did
     not (a fresh clone restoring the cache folder in CI: every mtime is new) is read and
@@ -85,9 +97,12 @@ class LoadCache:
         """``sources``: read only those records (and keep the others when saving)."""
         self.db: sqlite3.Connection | None = None
         self.sources = sources
-        self.rows: dict[str, tuple[str, str, bytes]] = {}
+        self.rows: dict[str, tuple[str, str, bytes, ItemKeys]] = {}
         self.root = content_dir
-        self.fresh: list[tuple[str, str, str, bytes]] = []
+        self.fresh: list[tuple[str, str, str, bytes, str, str]] = []
+        self.keys: dict[str, ItemKeys] = {}
+        """Source -> the keys as loaded (:func:`pipeline.build.keys.loaded_keys`) of each
+        item given or kept."""
         self.restamped: list[tuple[str, str]] = []
         if folder is None:
             return
@@ -105,22 +120,24 @@ class LoadCache:
                         with contextlib.suppress(OSError):
                             (folder / f"items.sqlite3{suffix}").unlink()
 
+    @staticmethod
+    def text_key(text: str) -> str:
+        return text_digest(text)
+
     def _open(self, folder: Path, salt: str) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(folder / "items.sqlite3")
         self.db.execute("PRAGMA synchronous=OFF")  # a cache: see pipeline.build.site
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS items "
-            "(source TEXT PRIMARY KEY, stat TEXT, text TEXT, record BLOB)"
-        )
+        self.db.execute(_SCHEMA)
         self.db.execute("CREATE TABLE IF NOT EXISTS salt (value TEXT)")
         found = self.db.execute("SELECT value FROM salt").fetchall()
         if found != [(salt,)]:
             with self.db:
-                self.db.execute("DELETE FROM items")
+                self.db.execute("DROP TABLE items")  # another version's: its columns too
+                self.db.execute(_SCHEMA)
                 self.db.execute("DELETE FROM salt")
                 self.db.execute("INSERT INTO salt VALUES (?)", (salt,))
-        query = "SELECT source, stat, text, record FROM items"
+        query = "SELECT source, stat, text, record, body, output FROM items"
         if self.sources is None:
             rows = self.db.execute(query).fetchall()
         else:
@@ -130,15 +147,16 @@ class LoadCache:
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
                 rows += self.db.execute(f"{query} WHERE source IN ({marks})", chunk).fetchall()
-        for source, stat, text, record in rows:
-            self.rows[str(source)] = (str(stat), str(text), bytes(record))
+        for source, stat, text, record, body, output in rows:
+            keys = ItemKeys(str(body), "", str(output))
+            self.rows[str(source)] = (str(stat), str(text), bytes(record), keys)
 
     def get(self, source: str, path: Path | str) -> Record | None:
         """The record of ``source`` when the file and its dependencies are unchanged."""
         row = self.rows.get(source)
         if row is None or stat_key(path) != row[0]:
             return None
-        return self._record(row[2])
+        return self._record(source, row)
 
     def known_text(self, source: str) -> str | None:
         """The digest of the text the record of ``source`` was made from, if there is one."""
@@ -150,34 +168,41 @@ class LoadCache:
         row = self.rows.get(source)
         if row is None or row[1] != digest:
             return None
-        record = self._record(row[2])
+        record = self._record(source, row)
         stat = stat_key(path)
         if record is not None and stat is not None and not _racy(stat):
             self.restamped.append((stat, source))
         return record
 
-    def _record(self, data: bytes) -> Record | None:
+    def _record(self, source: str, row: tuple[str, str, bytes, ItemKeys]) -> Record | None:
         try:
-            values, warnings, lines, ledger, deps = restricted_loads(data)
+            values, warnings, lines, ledger, deps = restricted_loads(row[2])
             item = item_from_values(values)
         except Exception:  # a damaged or hostile entry is a miss, never an error
             return None
         if not isinstance(deps, tuple) or not isinstance(warnings, tuple):
             return None
+        if len(row[3].body) != 64 or len(row[3].output) != 64:  # not keys this code wrote
+            return None
         for rel, stat in deps:
             if stat_key(self.root / rel) != stat:
                 return None
+        self.keys[source] = row[3]
         return Record(item, warnings, lines, bool(ledger), deps)
 
-    def put(self, source: str, path: Path | str, digest: str, record: bytes | None) -> None:
+    def put(
+        self, source: str, path: Path | str, digest: str, record: bytes | None, item: Item
+    ) -> None:
         """Keep what loading ``source`` (whose text has ``digest``) produced: a record made
-        by :func:`pack` (None: it could not be packed, so the file is read every time)."""
+        by :func:`pack` (None: it could not be packed, so the file is read every time) and
+        the keys of ``item`` as loaded."""
+        keys = self.keys[source] = loaded_keys([item], {})[source]
         stat = stat_key(path)
         if self.db is None or stat is None or record is None:
             return
         if _racy(stat):  # kept by its text only: the stat must be seen again to be trusted
             stat = ""
-        self.fresh.append((source, stat, digest, record))
+        self.fresh.append((source, stat, digest, record, keys.body, keys.output))
 
     def save(self, sources: Iterable[str]) -> None:
         """Write new records and forget files that are gone."""
@@ -187,11 +212,17 @@ class LoadCache:
         try:
             with self.db:
                 self.db.executemany("DELETE FROM items WHERE source = ?", ((s,) for s in gone))
-                self.db.executemany("INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?)", self.fresh)
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?, ?, ?)", self.fresh
+                )
                 self.db.executemany("UPDATE items SET stat = ? WHERE source = ?", self.restamped)
         except sqlite3.DatabaseError:
             pass
         self.fresh, self.restamped = [], []
+
+    def bodies_only(self) -> dict[str, ItemKeys]:
+        """:attr:`keys` without their output keys (to be computed again)."""
+        return {source: ItemKeys(k.body) for source, k in self.keys.items()}
 
     def close(self) -> None:
         if self.db is not None:

@@ -11,17 +11,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from pipeline.build.keys import KeyedSite
 from pipeline.build.site import HtmlSource
 from pipeline.build.sitenav import gitbook_urls, table_of_contents
 from pipeline.build.state import (
     Manifest,
     build_salt,
 )
+from pipeline.build.themeplan import plan_site
 from pipeline.build.upcomingfeed import upcoming_files, upcoming_link
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.load.record import stat_key
-from pipeline.model import Item, Site
+from pipeline.model import Item
 from pipeline.support.paths import OutsideRoot, resolve_inside
 from pipeline.syndication.atom import ATOM
 from pipeline.syndication.common import FeedFormat, FeedPage, FeedSpec, pages_of, plan_feeds
@@ -30,7 +32,6 @@ from pipeline.syndication.ical import render_ics
 from pipeline.syndication.jsonfeed import JSON_FEED
 from pipeline.syndication.pages import page_path
 from pipeline.syndication.rss import RSS
-from pipeline.syndication.theme.plan import plan_site
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,9 @@ def inputs_digest(*parts: object) -> str:
     return hashlib.sha256("\0".join(map(str, parts)).encode()).hexdigest()
 
 
-def _feed_outputs(cfg: Config, spec: FeedSpec, salt: str) -> Iterator[tuple[Output, str]]:
+def _feed_outputs(
+    cfg: Config, spec: FeedSpec, salt: str, output_of: Callable[[Item], str]
+) -> Iterator[tuple[Output, str]]:
     """The three formats of one feed, with RFC 5005 archives, and each one's kind."""
     base = cfg.feeds_base
     chunks = pages_of(spec.items, cfg.feeds.limit)
@@ -93,7 +96,7 @@ def _feed_outputs(cfg: Config, spec: FeedSpec, salt: str) -> Iterator[tuple[Outp
         # archives are numbered from the oldest (1) up; the current document links the newest
         prev_page = (n_arch if page == 0 else page - 1) if n_arch else 0
         next_page = page + 1 if is_archive and page < n_arch else 0
-        item_digests = "\0".join(i.digest for i in items)
+        item_digests = "\0".join(map(output_of, items))
         for fmt, kind in LINK_KIND_OF_FEED.items():
             self_url = base + name(fmt, page)
             prev = base + name(fmt, prev_page) if prev_page else None
@@ -108,7 +111,7 @@ def _feed_outputs(cfg: Config, spec: FeedSpec, salt: str) -> Iterator[tuple[Outp
 def plan_outputs(
     cfg: Config,
     content_dir: Path,
-    site: Site,
+    keyed: KeyedSite,
     now: dt.datetime,
     previous: Manifest | None = None,
     html: HtmlSource | None = None,
@@ -117,11 +120,14 @@ def plan_outputs(
 ) -> tuple[list[Output], list[FeedLink], list[tuple[Path, str]]]:
     """Every output file (produced lazily, so memory holds one at a time) and every copy.
 
-    ``previous`` is the last build's record of its outputs (see :mod:`pipeline.build.state`);
-    ``html`` supplies the HTML of items rendered lazily; ``salt`` is :func:`build_salt`'s.
+    ``keyed`` is the rendered site with its items' keys (each output's inputs digest covers
+    the output keys of the items it shows); ``previous`` is the last build's record of its
+    outputs (see :mod:`pipeline.build.state`); ``html`` supplies the HTML of items rendered
+    lazily; ``salt`` is :func:`build_salt`'s.
     """
+    site, output_of = keyed.site, keyed.output_of
     previous = previous or Manifest()
-    html = html or HtmlSource(None)
+    html = html or HtmlSource(None, keyed.keys)
     salt = salt or build_salt(cfg, content_dir)
     items = site.published(now)
     outputs: list[Output] = []
@@ -130,7 +136,7 @@ def plan_outputs(
     for spec in plan_feeds(cfg, items):
         if not spec.items and spec.key:
             continue
-        for output, kind in _feed_outputs(cfg, spec, salt):
+        for output, kind in _feed_outputs(cfg, spec, salt, output_of):
             feed_outputs.append(output)
             if output.feed is None or not output.feed.page.is_archive:  # not RFC 5005 pages
                 links.append(
@@ -149,7 +155,7 @@ def plan_outputs(
             Output(
                 "events.ics",
                 lambda: render_ics(cfg, [html.fill(i) for i in events]),
-                inputs_digest(salt, "ics", *(i.digest for i in events)),
+                inputs_digest(salt, "ics", *map(output_of, events)),
                 needs=events,
             )
         )
@@ -162,7 +168,7 @@ def plan_outputs(
             )
         )
     if cfg.feeds.upcoming > 0:
-        for path, make, inputs, needs in upcoming_files(cfg, events, now, salt, html):
+        for path, make, inputs, needs in upcoming_files(cfg, events, now, salt, html, output_of):
             outputs.append(Output(path, make, inputs, needs=needs))
         links.append(upcoming_link(cfg))
     if cfg.feeds.changes:  # git history is read only then (and its code imported)
@@ -173,7 +179,9 @@ def plan_outputs(
         links.append(changes_link(cfg))
     episodes = tuple(i for i in items if i.episode is not None)
     if episodes:
-        outputs.extend(_podcast_outputs(cfg, content_dir, episodes, previous, html, salt, out_dir))
+        outputs.extend(
+            _podcast_outputs(cfg, content_dir, episodes, previous, html, salt, out_dir, output_of)
+        )
         links.insert(
             0,
             FeedLink(
@@ -198,6 +206,7 @@ def plan_outputs(
             links,
             salt,
             html.fill,
+            output_of,
             html.folder,
             now=now,
             revised=revised,
@@ -233,6 +242,7 @@ def _podcast_outputs(
     html: HtmlSource,
     salt: str,
     out_dir: Path | None,
+    output_of: Callable[[Item], str],
 ) -> list[Output]:
     """``podcast.xml`` (made and linted now, before anything is written) and its files."""
     from pipeline.podcast.feed import podcast_files, render_podcast_feed
@@ -243,7 +253,7 @@ def _podcast_outputs(
         raise ConfigError(show)
     image = cfg.podcast.image
     image_stat = stat_key(content_dir / image) if image and "://" not in image else None
-    inputs = inputs_digest(salt, "podcast", image_stat, *(i.digest for i in episodes))
+    inputs = inputs_digest(salt, "podcast", image_stat, *map(output_of, episodes))
     outputs: list[Output] = []
     if out_dir is not None and up_to_date("podcast.xml", inputs, previous, out_dir):
         outputs.append(Output("podcast.xml", inputs=inputs))

@@ -19,9 +19,11 @@ from pipeline.model import Site
 def check_site(cfg: Config, content_dir: Path, site: Site, now: dt.datetime) -> Site:
     """Render ``site`` (as loaded) and plan its outputs; raises what a build would raise, and
     returns the rendered site (its links' targets known)."""
+    from pipeline.build.keys import KeyedSite
     from pipeline.build.plan import plan_outputs
     from pipeline.build.site import render_items
 
-    rendered = Site(tuple(render_items(cfg, site.items, None)), site.warnings)
-    plan_outputs(cfg, content_dir, rendered, now)
+    items, keys = render_items(cfg, site.items, None)
+    rendered = Site(tuple(items), site.warnings)
+    plan_outputs(cfg, content_dir, KeyedSite(rendered, keys), now)
     return rendered

@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pipeline.build.keys import ItemKeys, KeyedSite
 from pipeline.build.run import build
 from pipeline.build.site import HtmlMissing, HtmlSource
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError
 from pipeline.load.record import stat_key
-from pipeline.model import Item, Site
+from pipeline.model import Item
 from pipeline.preview.digest import DigestPreview
 from pipeline.support.paths import typed
 
@@ -74,10 +75,10 @@ class PreviewSite:
         self._ledger_copied: str | None = None
         """The production id ledger's stat when it was last copied: the copy is left alone
         while it stays the same (a copy each build would make every build a full one)."""
-        self._searched: tuple[Config, Site, dt.datetime] | None = None
+        self._searched: tuple[Config, KeyedSite, dt.datetime] | None = None
         """The configuration, site (as shown) and time of the last build that wrote its pages:
         what its search index is made of."""
-        self._good: tuple[Config, Site] | None = None
+        self._good: tuple[Config, KeyedSite] | None = None
         """The configuration and site (before drafts were shown) of the last good build."""
 
     def rebuild(self) -> Outcome:
@@ -88,10 +89,10 @@ class PreviewSite:
             preview_cfg = self._preview_config(cfg, content)
             now = self.clock()
             marks: dict[str, str] = {}
-            loaded: list[Site] = []
-            shown_sites: list[Site] = []
+            loaded: list[KeyedSite] = []
+            shown_sites: list[KeyedSite] = []
 
-            def adjust(site: Site) -> Site:
+            def adjust(site: KeyedSite) -> KeyedSite:
                 shown_sites.append(self._adjust(site, now, marks, loaded))
                 return shown_sites[-1]
 
@@ -149,11 +150,12 @@ class PreviewSite:
         now = self.clock()
         if self._good is None:
             return DigestPreview(now, problems=("error: no build has succeeded yet",))
-        cfg, site = self._good
-        html = HtmlSource(self.work / "cache")
+        cfg, keyed = self._good
+        html = HtmlSource(self.work / "cache", keyed.keys)
         try:
             ledger = Ledger(cfg.root / cfg.newsletter.ledger)  # read, as publish digest does
-            selection = Choice().select(site.published(now), ledger, cfg.newsletter.max_items)
+            published = keyed.site.published(now)
+            selection = Choice().select(published, ledger, cfg.newsletter.max_items)
             if not selection.items:
                 return DigestPreview(now, warnings=selection.warnings)
             html.load(selection.items)
@@ -191,11 +193,14 @@ class PreviewSite:
         )
 
     def _adjust(
-        self, site: Site, now: dt.datetime, marks: dict[str, str], loaded: list[Site]
-    ) -> Site:
-        """Drafts and scheduled items made visible, each titled (and marked) as what it is;
-        the site as loaded kept in ``loaded`` (the digest takes what is published)."""
-        loaded.append(site)
+        self, keyed: KeyedSite, now: dt.datetime, marks: dict[str, str], loaded: list[KeyedSite]
+    ) -> KeyedSite:
+        """Drafts and scheduled items made visible, each titled (and marked) as what it is
+        (its output key changed with its title); the site as loaded kept in ``loaded`` (the
+        digest takes what is published)."""
+        loaded.append(keyed)
+        site = keyed.site
+        keys = dict(keyed.keys)
         items: list[Item] = []
         for item in site.items:
             label = self._label(item, now)
@@ -203,14 +208,10 @@ class PreviewSite:
                 items.append(item)
                 continue
             marks[urlsplit(item.url).path] = label
-            items.append(
-                item.evolve(
-                    draft=False,
-                    title=f"{label}: {item.title}",
-                    digest=f"{item.digest}:{label}",  # the title is part of every output
-                )
-            )
-        return dataclasses.replace(site, items=tuple(items))
+            items.append(item.evolve(draft=False, title=f"{label}: {item.title}"))
+            was = keys[item.source]  # the title is part of every output
+            keys[item.source] = ItemKeys(was.body, was.html, f"{was.output}:{label}")
+        return KeyedSite(dataclasses.replace(site, items=tuple(items)), keys)
 
     def _label(self, item: Item, now: dt.datetime) -> str | None:
         if item.draft:

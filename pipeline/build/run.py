@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.build.feedwrite import save_index
+from pipeline.build.keys import KeyedSite, body_reader
 from pipeline.build.linkcache import read_known, save_known
 from pipeline.build.plan import Output, plan_outputs
 from pipeline.build.searchcache import refresh_search
@@ -62,7 +63,7 @@ def build(
     strict: bool = False,
     inputs: Inputs | None = None,
     timings: Timings | None = None,
-    adjust: Callable[[Site], Site] | None = None,
+    adjust: Callable[[KeyedSite], KeyedSite] | None = None,
     index_search: bool = True,
 ) -> BuildResult:
     """Validate, render and write every output into ``out_dir``.
@@ -144,14 +145,15 @@ class _Request:
     strict: bool
     inputs: Inputs
     timings: Timings
-    adjust: Callable[[Site], Site] | None
+    adjust: Callable[[KeyedSite], KeyedSite] | None
 
 
 @dataclass(frozen=True)
 class _Planned:
-    """A build planned: the site, every output and copy, and what the write phase needs."""
+    """A build planned: the site (its items' keys beside it), every output and copy, and what
+    the write phase needs."""
 
-    site: Site
+    site: KeyedSite
     outputs: list[Output]
     links: Sequence[FeedLink]
     copies: list[tuple[Path, str]]
@@ -174,7 +176,7 @@ def _plan(r: _Request, use_snapshot: bool) -> _Planned:
     cfg, content_dir, out_dir = r.cfg, r.content_dir, r.out_dir
     notes: list[str] = []
     ledger_before = stat_key(content_dir / cfg.content.id_ledger)
-    site, _ = rendered_site(
+    keyed, _ = rendered_site(
         cfg,
         content_dir,
         r.cache_dir,
@@ -184,15 +186,15 @@ def _plan(r: _Request, use_snapshot: bool) -> _Planned:
         stats=r.inputs.stats,
     )
     if r.adjust is not None:
-        site = r.adjust(site)
+        keyed = r.adjust(keyed)
     salt = build_salt(cfg, content_dir)
-    site = _link_warnings(r, site, salt)
-    html = HtmlSource(r.cache_dir)
+    keyed = KeyedSite(_link_warnings(r, keyed, salt), keyed.keys)
+    html = HtmlSource(r.cache_dir, keyed.keys)
     outputs, links, copies = plan_outputs(
-        cfg, content_dir, site, r.now, r.inputs.previous, html, out_dir, salt=salt
+        cfg, content_dir, keyed, r.now, r.inputs.previous, html, out_dir, salt=salt
     )
     inputs_written = stat_key(content_dir / cfg.content.id_ledger) != ledger_before
-    if any(i.episode for i in site.items):
+    if any(i.episode for i in keyed.site.items):
         from pipeline.podcast.guidpin import mismatch_note, pin_if_production
 
         pinned, edited = pin_if_production(cfg)  # by the production build only, never again
@@ -206,15 +208,19 @@ def _plan(r: _Request, use_snapshot: bool) -> _Planned:
     if inputs_written:  # the build changed its own inputs: record them as they are now
         current = fingerprint(cfg, content_dir, out_dir, strict=r.strict)
     r.timings.mark("plan")
-    return _Planned(site, outputs, links, copies, html, salt, current, tuple(notes))
+    return _Planned(keyed, outputs, links, copies, html, salt, current, tuple(notes))
 
 
-def _link_warnings(r: _Request, site: Site, salt: str) -> Site:
+def _link_warnings(r: _Request, keyed: KeyedSite, salt: str) -> Site:
     """The dangling-link warnings, each item's results reused from the last build while its
     links, the settings and the names in the content tree are the same."""
     tree = None if r.inputs.tree is None else f"{salt}\0{r.inputs.tree}"
     last = read_known(r.cache_dir) if tree is not None else None
-    found, known = dangling_links(r.cfg, r.content_dir, site.items, tree=tree, known=last)
+    body_of = body_reader(r.cfg, r.content_dir, keyed.keys)
+    site = keyed.site
+    found, known = dangling_links(
+        r.cfg, r.content_dir, site.items, body_of=body_of, tree=tree, known=last
+    )
     save_known(r.cache_dir, known, last)
     return add_warnings(site, found, strict=r.strict)
 
@@ -257,7 +263,7 @@ def _write(r: _Request, p: _Planned, index_search: bool) -> BuildResult:
     notes = list(p.notes)
     if index_search:
         notes.extend(refresh_search(cfg, out_dir, r.cache_dir, p.site, r.now))
-    site, now = p.site, r.now
+    site, now = p.site.site, r.now
     result = BuildResult(
         items=site.count_published(now),
         pages=len(site.pages()),

@@ -2,7 +2,7 @@
 up to date after a build, reading as little as it can.
 
 Each page's words and weights are kept in ``search.sqlite3`` of the cache folder, under a key
-of everything they are made from (the item's digest, which covers its HTML, and the code);
+of everything they are made from (the item's output key, which covers its HTML, and the code);
 the cache also records, for the index last written, every page's URL, key and a digest of
 what it holds. Then:
 
@@ -33,6 +33,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.build.keys import KeyedSite
 from pipeline.build.searchstore import (
     Entry,
     SearchCache,
@@ -84,6 +85,8 @@ class Located:
     url: str
     item: Item
     key: str
+    html_key: str = ""
+    """The render-cache key of the item's HTML when the item does not hold it."""
 
 
 def _sha(row: Doc, words: str) -> str:
@@ -103,22 +106,27 @@ def indexed_pages(cfg: Config, site: Site, now: dt.datetime) -> list[tuple[str, 
     return sorted(found.items())
 
 
-def _key(url: str, item: Item) -> str:
-    parts = (code_digest(), item.digest, url, item.title, item.description or "", item.section)
+def _key(url: str, item: Item, output: str) -> str:
+    parts = (code_digest(), output, url, item.title, item.description or "", item.section)
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 def refresh_search(
-    cfg: Config, out_dir: Path, cache_dir: Path | None, site: Site, now: dt.datetime
+    cfg: Config, out_dir: Path, cache_dir: Path | None, keyed: KeyedSite, now: dt.datetime
 ) -> list[str]:
     """Bring ``out_dir/search/`` up to date with the site's pages (or remove it when search
-    is off); returns warnings."""
+    is off); returns warnings. ``keyed``: the site with its items' keys (a page's words are
+    kept by its item's output key; HTML left in the render cache is read from there)."""
     folder = out_dir / FOLDER
     _remove_pagefind(out_dir)
     if not wanted(cfg):
         _remove_index(folder)  # search was turned off
         return []
-    pages = [Located(url, item, _key(url, item)) for url, item in indexed_pages(cfg, site, now)]
+    pages = []
+    for url, item in indexed_pages(cfg, keyed.site, now):
+        keys = keyed.keys[item.source]
+        html_key = "" if item.html else keys.html
+        pages.append(Located(url, item, _key(url, item, keys.output), html_key))
     cache = SearchCache(cache_dir)
     try:
         if not _update(folder, pages, cache, cache_dir):
@@ -177,7 +185,7 @@ _WORKER = _Worker()
 
 def _job(page: Located) -> _Job:
     item = page.item
-    source = ("key:" + item.html_key) if item.html_key else ("html:" + item.html)
+    source = ("key:" + page.html_key) if page.html_key else ("html:" + item.html)
     return (page.key, page.url, item.title, item.description, item.section, source, item.source)
 
 

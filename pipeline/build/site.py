@@ -3,7 +3,8 @@
 The render cache is keyed on each file's body, its URL and the renderer's version; an entry
 also records how its relative links resolved, so it is reused only while those still resolve
 the same way. A build with nothing changed renders nothing, and a build that rewrites few
-outputs reads few HTML bodies: the rest stay in the cache (:class:`HtmlSource`).
+outputs reads few HTML bodies: the rest stay in the cache (:class:`HtmlSource`). Rendering
+returns each item's keys (:mod:`pipeline.build.keys`) next to the items.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from pipeline.build.keys import EMPTY_DIGEST, ItemKeys, Keys, loaded_keys
 from pipeline.build.state import code_digest
 from pipeline.config import Config
 from pipeline.linkcheck.dangling import LinkRecorder
-from pipeline.load.digests import EMPTY_DIGEST, body_digest, content_digest
 from pipeline.load.loader import load_site
 from pipeline.model import Item, Site
 from pipeline.render.markdown import render
@@ -46,9 +47,9 @@ class Rendered(NamedTuple):
     """See :attr:`pipeline.model.Item.local_links`."""
 
 
-BodyOf = Callable[[str, str], str]
+ReloadBody = Callable[[str, str], str]
 """(source, body digest) -> the Markdown body, for items loaded without it: see
-:func:`pipeline.load.loader.reload_body`."""
+:func:`pipeline.build.keys.reload_body`."""
 
 
 @dataclass(frozen=True)
@@ -194,12 +195,14 @@ class HtmlMissing(RuntimeError):
 
 
 class HtmlSource:
-    """The HTML of items rendered lazily (``Item.html_key`` set), read from the render cache
-    only for the outputs a build rewrites: one edited post in 10,000 reads one body, not
-    150 MB. Forked writer processes and writer threads open their own connection."""
+    """The HTML of items rendered lazily (their :attr:`ItemKeys.html` set), read from the
+    render cache only for the outputs a build rewrites: one edited post in 10,000 reads one
+    body, not 150 MB. Forked writer processes and writer threads open their own connection.
+    ``keys`` are the keys of the items it is asked for, by source."""
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, keys: Keys | None = None) -> None:
         self.folder = folder
+        self.keys: Keys = keys if keys is not None else {}
         self.html: dict[str, str] = {}
         self._cache: RenderCache | None = None
         self._owner = (0, 0)
@@ -212,24 +215,31 @@ class HtmlSource:
 
     def load(self, items: Iterable[Item]) -> None:
         """Fetch, in one pass, the HTML of every lazy item among ``items``."""
-        keys = sorted({i.html_key for i in items if i.html_key and i.html_key not in self.html})
+        wanted = {self.html_key(i) for i in items}
+        keys = sorted(k for k in wanted if k and k not in self.html)
         if keys:
             self.html.update(self._db().get_html(keys))
 
+    def html_key(self, item: Item) -> str:
+        """The render-cache key of ``item``'s HTML when the item does not hold it, else ""."""
+        found = self.keys.get(item.source)
+        return found.html if found is not None and not item.html else ""
+
     def fill(self, item: Item) -> Item:
         """``item`` with its HTML in place."""
-        if not item.html_key:
+        key = self.html_key(item)
+        if not key:
             return item
-        html = self.html.get(item.html_key)
+        html = self.html.get(key)
         if html is None:
             self.load([item])
-            html = self.html.get(item.html_key)
+            html = self.html.get(key)
             if html is None:
                 raise HtmlMissing(
                     f"the render cache lost the HTML of {item.source} during the build; "
                     "run the build again"
                 )
-        return item.evolve(html=html, html_key="")
+        return item.evolve(html=html)
 
     def close(self) -> None:
         if self._cache is not None and self._owner == (os.getpid(), threading.get_ident()):
@@ -246,7 +256,7 @@ def _init_worker(
     asset_base: str | None,
     slug_style: str,
     cache_dir: Path | None,
-    body_of: BodyOf | None,
+    body_of: ReloadBody | None,
 ) -> None:
     _WORKER_STATE.update(
         url_of=url_of,
@@ -339,24 +349,29 @@ def render_items(
     workers: int | None = None,
     *,
     lazy: bool = False,
-    body_of: BodyOf | None = None,
+    body_of: ReloadBody | None = None,
+    loaded: Keys | None = None,
     keys: Sequence[str] | None = None,
-) -> list[Item]:
-    """Fill ``html``, ``assets``, ``image`` and ``digest`` of every item, from the cache where
-    possible.
+) -> tuple[list[Item], dict[str, ItemKeys]]:
+    """Fill ``html``, ``assets`` and ``image`` of every item, from the cache where possible;
+    and each item's keys as rendered (by source: :class:`~pipeline.build.keys.ItemKeys`, its
+    ``output`` now covering the rendering too).
 
-    With ``lazy``, HTML found in the cache is not read: the item gets ``html_key`` instead
-    (see :class:`HtmlSource`). ``body_of`` supplies the Markdown of an item loaded without
-    it (see :func:`pipeline.load.loader.load_site`) when it must be rendered after all: called by
-    the worker that renders it, so bodies never go through a pipe. ``keys`` are
+    ``loaded`` are the items' keys as loaded (:func:`pipeline.build.keys.loaded_keys`,
+    computed when not given). With ``lazy``, HTML found in the cache is not read: the item's
+    ``html`` key names it instead (see :class:`HtmlSource`). ``body_of`` supplies the Markdown
+    of an item loaded without it (its body key given) when it must be rendered after all:
+    called by the worker that renders it, so bodies never go through a pipe. ``keys`` are
     :func:`render_keys`'s answer for ``items`` when the caller has it already.
     """
+    if loaded is None:
+        loaded = loaded_keys(items, {})
     if url_of is None:
         url_of = {i.source: i.url for i in items}
     url_of = dict(url_of)
     site_url = cfg.site.base_url
     asset_base = _asset_base(cfg)
-    keys = list(keys) if keys is not None else render_keys(cfg, items)
+    keys = list(keys) if keys is not None else render_keys(cfg, items, loaded)
     cache = RenderCache(cache_dir)
     try:
         hits = cache.get_meta(keys)
@@ -366,11 +381,11 @@ def render_items(
             if key in fresh:
                 continue
             body: str | None = item.body
-            if not body and item.body_digest not in ("", EMPTY_DIGEST):
+            digest = loaded[item.source].body
+            if not body and digest not in ("", EMPTY_DIGEST):
                 if body_of is None:
                     raise ValueError(f"{item.source}: loaded without its body; pass body_of")
                 body = None
-            digest = item.body_digest
             todo.append(_Job(key, item.source, item.url, body, digest, item.image, _offset(item)))
         done: dict[str, Rendered] = dict(fresh)
         n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
@@ -391,6 +406,7 @@ def render_items(
     finally:
         cache.close()
     out = []
+    made: dict[str, ItemKeys] = {}
     for item, key in zip(items, keys, strict=True):
         r = done[key]
         html, html_key = r.html, ""
@@ -399,29 +415,24 @@ def render_items(
                 html_key = key
             else:
                 html = done_html[key]
-        base = item.digest or content_digest(item)
-        digest = hashlib.sha256(f"{base}\0{r.sha}\0{r.assets}\0{r.image}".encode()).hexdigest()
+        was = loaded[item.source]
+        base = f"{was.output}\0{r.sha}\0{r.assets}\0{r.image}"
+        made[item.source] = ItemKeys(was.body, html_key, hashlib.sha256(base.encode()).hexdigest())
         out.append(
-            item.evolve(
-                html=html,
-                html_key=html_key,
-                assets=r.assets,
-                image=r.image,
-                digest=digest,
-                local_links=r.local_links,
-            )
+            item.evolve(html=html, assets=r.assets, image=r.image, local_links=r.local_links)
         )
-    return out
+    return out, made
 
 
-def render_keys(cfg: Config, items: Iterable[Item]) -> list[str]:
+def render_keys(cfg: Config, items: Iterable[Item], loaded: Keys) -> list[str]:
     """The render cache's key of each item, as loaded (before rendering: rendering resolves
-    ``image``): its body, URL and image, and every setting the HTML depends on."""
+    ``image``): its body (by its key in ``loaded``), URL and image, and every setting the
+    HTML depends on."""
     asset_base = _asset_base(cfg)
     salt = f"{code_digest()}\0{cfg.content.slug_style}\0{asset_base}\0{cfg.site.base_url}"
     keys: list[str] = []
     for item in items:
-        digest = item.body_digest or body_digest(item.body)
+        digest = loaded[item.source].body
         key = f"{salt}\0{item.source}\0{item.url}\0{item.image}\0{_offset(item)}\0{digest}"
         keys.append(hashlib.sha256(key.encode()).hexdigest())
     return keys
@@ -442,5 +453,5 @@ def prepare(
 ) -> Site:
     """Load, validate and render every item; raises ContentError listing every problem."""
     site = load_site(config, content_dir, write_ledger=write_ledger, strict=strict)
-    rendered = render_items(config, site.items, cache_dir)
+    rendered, _ = render_items(config, site.items, cache_dir)
     return Site(tuple(rendered), site.warnings)

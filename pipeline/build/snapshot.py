@@ -19,6 +19,8 @@ It is two files: the base, written after a full load, and a delta with the items
 since, which each partial build rewrites (a few items, not the base's 18 MB at 10,000 posts).
 The delta is folded into a new base once it holds :data:`DELTA_LIMIT` items. Both are
 unpickled with the load cache's restrictions (:func:`pipeline.load.record.restricted_loads`).
+Each entry keeps its item's keys (:class:`pipeline.build.keys.ItemKeys`) beside the item, and
+:func:`rendered_site` returns them with the site.
 """
 
 from __future__ import annotations
@@ -35,13 +37,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from pipeline.build.keys import ItemKeys, KeyedSite, reload_body
 from pipeline.build.loadcache import RACY_NS, load_cached
-from pipeline.build.site import BodyOf, render_items, render_keys
+from pipeline.build.site import ReloadBody, render_items, render_keys
 from pipeline.build.state import build_salt
 from pipeline.build.timings import Timings
 from pipeline.config import Config
 from pipeline.errors import Problem
-from pipeline.load.loader import gitbook_mode, reload_body, shown
+from pipeline.load.loader import gitbook_mode, shown
 from pipeline.load.record import (
     item_from_values,
     item_values,
@@ -55,7 +58,7 @@ from pipeline.load.walk import markdown_among, own_folders, walk_markdown
 from pipeline.model import Item, Site
 from pipeline.support.output import write_atomic
 
-FORMAT = "publish-snapshot-2"
+FORMAT = "publish-snapshot-3"
 BASE = "site.snapshot"
 DELTA = "site.snapshot-delta"
 DELTA_LIMIT = 256
@@ -71,9 +74,11 @@ class Entry(NamedTuple):
     deps: tuple[tuple[str, str], ...]
     """An episode's local media files and their stat."""
     item: Item | None
-    """Rendered, without its HTML (``html_key`` names it in the render cache) and, but for
-    episodes, without its body."""
+    """Rendered, without its HTML (its keys' ``html`` names it in the render cache) and, but
+    for episodes, without its body."""
     warnings: tuple[Problem, ...]
+    keys: ItemKeys | None = None
+    """The item's keys (None with no item)."""
 
 
 class _State(NamedTuple):
@@ -98,7 +103,7 @@ class _Run:
     later may change again within the same clock tick as its read, unseen, so its stat is
     not trusted (git's "racily clean" files)."""
 
-    def body_of(self) -> BodyOf:
+    def body_of(self) -> ReloadBody:
         return functools.partial(reload_body, self.cfg, self.root)
 
     def trusted(self, stat: str | None) -> str:
@@ -143,9 +148,10 @@ def rendered_site(
     use_snapshot: bool = True,
     timings: Timings | None = None,
     stats: Mapping[str, os.stat_result] | None = None,
-) -> tuple[Site, bool]:
+) -> tuple[KeyedSite, bool]:
     """The site loaded (the id ledger written) and rendered with lazy HTML, bodies dropped
-    but for episodes (their chapters come from them); and whether the snapshot served it.
+    but for episodes (their chapters come from them), with its items' keys; and whether the
+    snapshot served it.
 
     Raises ContentError, as :func:`pipeline.load.loader.load_site` does, for bad content.
     ``timings`` gets the stages "load" and "render"; ``stats`` are files' stats taken
@@ -205,17 +211,23 @@ def _ledger_stat(run: _Run, stat: str | None) -> str | None:
     return None if stat is None else run.trusted(stat)
 
 
-def _full(run: _Run) -> tuple[Site, list[str]]:
+def _full(run: _Run) -> tuple[KeyedSite, list[str]]:
     """Load and render everything; the render key of each item, in order."""
     cfg, cache_dir = run.cfg, run.cache_dir
     loaded = load_cached(cfg, run.root, cache_dir, strict=run.strict, write_ledger=True)
     run.timings.mark("load")
-    lazy = cache_dir is not None
-    keys = render_keys(cfg, loaded.items)
-    rendered = render_items(
-        cfg, loaded.items, cache_dir, lazy=lazy, body_of=run.body_of(), keys=keys
+    items = loaded.site.items
+    keys = render_keys(cfg, items, loaded.keys)
+    rendered, made = render_items(
+        cfg,
+        items,
+        cache_dir,
+        lazy=cache_dir is not None,
+        body_of=run.body_of(),
+        loaded=loaded.keys,
+        keys=keys,
     )
-    return Site(tuple(_lean(i) for i in rendered), loaded.warnings), keys
+    return KeyedSite(Site(tuple(_lean(i) for i in rendered), loaded.site.warnings), made), keys
 
 
 def _lean(item: Item) -> Item:
@@ -229,7 +241,7 @@ def _partial(
     walked: Sequence[tuple[str, str]],
     stats: list[tuple[str, str]],
     ledger: str | None,
-) -> tuple[Site, dict[str, Entry]] | None:
+) -> tuple[KeyedSite, dict[str, Entry]] | None:
     """The site from the snapshot and the files changed since, with their new entries;
     None when the snapshot cannot serve."""
     entries = state.entries
@@ -256,7 +268,7 @@ def _partial(
         walked=walked,
     )
     run.timings.mark("load")
-    new = {i.source: i for i in loaded.items}
+    new = {i.source: i for i in loaded.site.items}
     for source in changed:
         old, now = entries[source].item, new.get(source)
         if old is None or now is None:
@@ -266,12 +278,19 @@ def _partial(
             return None
     url_of = {e.item.source: e.item.url for e in entries.values() if e.item is not None}
     fresh = list(new.values())
-    fresh_keys = render_keys(cfg, fresh)
-    rendered = render_items(
-        cfg, fresh, run.cache_dir, url_of, lazy=True, body_of=run.body_of(), keys=fresh_keys
+    render_key = render_keys(cfg, fresh, loaded.keys)
+    rendered, keys = render_items(
+        cfg,
+        fresh,
+        run.cache_dir,
+        url_of,
+        lazy=True,
+        body_of=run.body_of(),
+        loaded=loaded.keys,
+        keys=render_key,
     )
-    keys = dict(zip((i.source for i in fresh), fresh_keys, strict=True))
-    warned = _by_source(run.root, loaded.warnings, changed)
+    key_of = dict(zip((i.source for i in fresh), render_key, strict=True))
+    warned = _by_source(run.root, loaded.site.warnings, changed)
     if warned is None:
         return None
     stat_of = dict(stats)
@@ -284,11 +303,13 @@ def _partial(
         item = _lean(item)
         served[item.source] = item
         made[item.source] = made[item.source]._replace(
-            deps=run.deps(item), item=_stored(item, keys[item.source])
+            deps=run.deps(item),
+            item=_stored(item),
+            keys=_stored_keys(keys[item.source], key_of[item.source]),
         )
     merged = {**entries}
-    for source, entry in made.items():
-        merged[source] = entry._replace(item=served.get(source))
+    for source, entry in made.items():  # served with the HTML just rendered, where it was
+        merged[source] = entry._replace(item=served.get(source), keys=keys.get(source))
     return _site(run.root, merged.values()), made
 
 
@@ -296,21 +317,29 @@ def _deps_changed(root: Path, entry: Entry) -> bool:
     return any(not stat or stat_key(root / rel) != stat for rel, stat in entry.deps)
 
 
-def _stored(item: Item, key: str) -> Item:
-    """As the snapshot keeps it: the HTML left in the render cache under ``key``."""
-    return item.evolve(html="", html_key=key) if item.html or not item.html_key else item
+def _stored(item: Item) -> Item:
+    """As the snapshot keeps it: the HTML left in the render cache (under the render key
+    :func:`_stored_keys` gives)."""
+    return item.evolve(html="") if item.html else item
 
 
-def _site(root: Path, entries: Iterable[Entry]) -> Site:
+def _stored_keys(keys: ItemKeys, render_key: str) -> ItemKeys:
+    """The keys of an item as the snapshot keeps it: its HTML named by ``render_key``."""
+    return keys if keys.html else ItemKeys(keys.body, render_key, keys.output)
+
+
+def _site(root: Path, entries: Iterable[Entry]) -> KeyedSite:
     """The site of ``entries``, their warnings naming files under ``root`` as given (entries
     keep them relative to it: the same content may be named another way next time)."""
     items: list[Item] = []
+    keys: dict[str, ItemKeys] = {}
     warnings: set[Problem] = set()
     for entry in entries:
-        if entry.item is not None:
+        if entry.item is not None and entry.keys is not None:
             items.append(entry.item)
+            keys[entry.source] = entry.keys
         warnings.update(shown(root, w) for w in entry.warnings)
-    return Site(tuple(items), tuple(sorted(warnings)))
+    return KeyedSite(Site(tuple(items), tuple(sorted(warnings))), keys)
 
 
 def _by_source(
@@ -337,13 +366,13 @@ def _by_source(
 def _save_base(
     run: _Run,
     key: str,
-    site: Site,
+    keyed: KeyedSite,
     keys: list[str],
     stat_of: Mapping[str, str],
     ledger: str | None,
 ) -> None:
     assert run.cache_dir is not None
-    cache_dir, root = run.cache_dir, run.root
+    cache_dir, root, site = run.cache_dir, run.root, keyed.site
     warned = _by_source(root, site.warnings, stat_of)
     if warned is None or len(keys) != len(site.items):
         discard(cache_dir)
@@ -353,9 +382,11 @@ def _save_base(
     rows = []
     for source, stat in stat_of.items():
         item = items.get(source)
-        stored = _stored(item, key_of[source]) if item is not None else None
-        deps = run.deps(item) if item is not None else ()
-        rows.append(_row(Entry(source, stat, deps, stored, warned.get(source, ()))))
+        entry = Entry(source, stat, (), None, warned.get(source, ()))
+        if item is not None:
+            stored_keys = _stored_keys(keyed.keys[source], key_of[source])
+            entry = entry._replace(deps=run.deps(item), item=_stored(item), keys=stored_keys)
+        rows.append(_row(entry))
     token = secrets.token_hex(8)
     data = safe_dumps((FORMAT, key, token, ledger, tuple(rows)))
     with contextlib.suppress(OSError):
@@ -390,7 +421,8 @@ def _save_delta(
 
 def _row(entry: Entry) -> tuple[Any, ...]:
     values = item_values(entry.item) if entry.item is not None else None
-    return (entry.source, entry.stat, entry.deps, values, entry.warnings)
+    keys = entry.keys.as_row() if entry.keys is not None else None
+    return (entry.source, entry.stat, entry.deps, values, entry.warnings, keys)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -448,15 +480,16 @@ def _parse(path: Path, key: str) -> _Loaded | None:
         if fmt != FORMAT or found_key != key or not isinstance(token, str):
             return None
         entries: dict[str, Entry] = {}
-        for source, stat, deps, values, warnings in rows:
+        for source, stat, deps, values, warnings, keys in rows:
             item = item_from_values(values) if values is not None else None
             if not isinstance(source, str) or not isinstance(stat, str):
                 return None
-            if item is not None and item.source != source:
+            found = ItemKeys.from_row(keys) if item is not None else None
+            if item is not None and (item.source != source or found is None):
                 return None
             if not all(isinstance(w, Problem) for w in warnings):
                 return None
-            entries[source] = Entry(source, stat, tuple(deps), item, tuple(warnings))
+            entries[source] = Entry(source, stat, tuple(deps), item, tuple(warnings), found)
     except Exception:  # a damaged or hostile snapshot is no snapshot, never an error
         return None
     if ledger is not None and not isinstance(ledger, str):

@@ -17,11 +17,18 @@ from pipeline.syndication.upcoming import FOLDER, next_occurrences, render_upcom
 
 
 def upcoming_files(
-    cfg: Config, events: tuple[Item, ...], now: dt.datetime, salt: str, html: HtmlSource
+    cfg: Config,
+    events: tuple[Item, ...],
+    now: dt.datetime,
+    salt: str,
+    html: HtmlSource,
+    output_of: Callable[[Item], str],
 ) -> list[tuple[str, Callable[[], bytes], str, tuple[Item, ...]]]:
-    """(path, maker, inputs digest, items whose HTML it reads) of the upcoming feed's files."""
+    """(path, maker, inputs digest, items whose HTML it reads) of the upcoming feed's files
+    (``output_of``: an item's output key, see :mod:`pipeline.build.keys`)."""
     pairs = next_occurrences(events, now, cfg.feeds.upcoming)
-    key = "\0".join([salt, "upcoming", *(f"{i.digest}/{o.starts.isoformat()}" for i, o in pairs)])
+    dates = (f"{output_of(i)}/{o.starts.isoformat()}" for i, o in pairs)
+    key = "\0".join([salt, "upcoming", *dates])
     inputs = hashlib.sha256(key.encode()).hexdigest()
     files = functools.cache(lambda: render_upcoming(cfg, [(html.fill(i), o) for i, o in pairs]))
     needs = tuple({i.id: i for i, _ in pairs}.values())

@@ -84,7 +84,12 @@ def plan_jobs(
         if output.feed is not None:
             last = read_index(cache_dir, output.path, salt, out_dir / output.path)
             entries = last.entries if last is not None else {}
-            needed.extend(i for i in output.feed.items if i.html_key and i.digest not in entries)
+            keys = html.keys
+            needed.extend(
+                i
+                for i in output.feed.items
+                if keys[i.source].output not in entries and html.html_key(i)
+            )
         else:
             needed.extend(output.needs)
         jobs.append(_Job(output, False, last))
@@ -149,7 +154,7 @@ def _write_feed(state: WriteState, job: _Job) -> tuple[bool, Stamp, FeedIndex]:
 
     head = fmt.head(state.cfg, doc.title, doc.purpose, items, doc.page)
     path = state.out_dir / job.output.path
-    keys = [i.digest for i in items]
+    keys = [state.html.keys[i.source].output for i in items]
     result = write_feed(
         path, head, fmt.separator, fmt.tail, keys, make, job.last, state.salt, memo.written
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from pipeline.config import Config
 from pipeline.errors import ContentError, Problem
 from pipeline.linkcheck.local import LOCAL, LocalChecker, classify
 from pipeline.linkcheck.results import BROKEN, Outcome
-from pipeline.load.loader import reload_body, shown
+from pipeline.load.loader import shown
 from pipeline.model import Item, LinkRef, Site
 from pipeline.render.markdown import PageContext, scan
 from pipeline.support.text import nfc
@@ -47,6 +47,11 @@ def is_local(target: str, base_url: str) -> bool:
     return bool(stripped) and stripped[0] != "#" and classify(stripped, base_url) == LOCAL
 
 
+BodyOf = Callable[[Item], str]
+"""The Markdown body of an item, also of one loaded without it (the build passes one that
+reads it again: :func:`pipeline.build.keys.body_reader`)."""
+
+
 @dataclass(frozen=True)
 class KnownLinks:
     """Each item's broken local targets as an earlier check found them, valid while ``state``
@@ -63,6 +68,7 @@ def dangling_links(
     content_dir: Path,
     items: Sequence[Item],
     *,
+    body_of: BodyOf | None = None,
     tree: str | None = None,
     known: KnownLinks | None = None,
 ) -> tuple[list[Problem], KnownLinks | None]:
@@ -71,7 +77,9 @@ def dangling_links(
 
     ``tree`` is the caller's digest of everything else a check reads (the build's key and the
     tree's names; None: nothing is kept): with it, the results of ``known`` are reused for every
-    item whose links are the same, and the results to keep are returned with the warnings."""
+    item whose links are the same, and the results to keep are returned with the warnings.
+    ``body_of`` gives the body of an item loaded without it (only read for an item with a
+    broken link, to name its line); items hold theirs without one."""
     checker = LocalChecker(
         content_dir,
         (),
@@ -117,7 +125,8 @@ def dangling_links(
             broken = frozenset(bad_targets)
         kept[item.source] = (links, broken)
         if broken:
-            found.extend(_where(cfg, content_dir, checker, item, broken))
+            body = body_of(item) if body_of is not None else item.body
+            found.extend(_where(cfg, checker, item, body, broken))
     return [shown(content_dir, p) for p in found], KnownLinks(state, kept) if state else None
 
 
@@ -126,10 +135,9 @@ def _digest(*parts: str) -> str:
 
 
 def _where(
-    cfg: Config, content_dir: Path, checker: LocalChecker, item: Item, broken: frozenset[str]
+    cfg: Config, checker: LocalChecker, item: Item, body: str, broken: frozenset[str]
 ) -> Iterable[Problem]:
-    """The broken links of one item with their lines (the body scanned again, only here)."""
-    body = item.body or reload_body(cfg, content_dir, item.source, item.body_digest)
+    """The broken links of one item with their lines (its ``body`` scanned again, only here)."""
     doc = scan(body, item.source, slug_style=cfg.content.slug_style, line_offset=item.body_line - 1)
     named: set[str] = set()
     for ref in doc.links:

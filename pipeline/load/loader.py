@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,11 +16,10 @@ from zoneinfo import ZoneInfo
 
 from pipeline.config import Config
 from pipeline.errors import ContentError, Problem
-from pipeline.load.digests import body_digest, content_digest
 from pipeline.load.frontmatter import FrontMatterError, split, split_body
 from pipeline.load.ids import IdLedger
 from pipeline.load.item import LoadContext, h1_title, load_doc
-from pipeline.load.record import LoadStore, NoStore, Record, pack, text_digest
+from pipeline.load.record import LoadStore, NoStore, Record, pack
 from pipeline.load.walk import RawDoc, own_folders, read_text, walk_markdown
 from pipeline.model import Item, Site
 from pipeline.podcast.episode import needs_probe
@@ -44,7 +43,8 @@ def load_site(
     """Load and validate every Markdown file under ``content_dir`` (drafts included).
 
     With a ``store`` (the build's load cache), a file unchanged since it was last loaded
-    comes from it without its body: render with ``body_of=`` :func:`reload_body`.
+    comes from it without its body (the store keeps what it needs to read it again: see
+    :func:`bodies`).
     ``media`` gives the length and type of remote episode files that do not state them (the
     edge passes one holding its session and cache; files needing it are validated in this
     process, never in a worker).
@@ -117,7 +117,7 @@ class _Run:
                 self.hits[source] = record
                 continue
             known = cache.known_text(source)
-            jobs.append((c.root, source, full, c.cfg.content.max_file_bytes, known))
+            jobs.append((c.root, source, full, c.cfg.content.max_file_bytes, known, cache.text_key))
         for job, read in zip(jobs, _read_all(jobs, c), strict=True):
             source, full = job[1], job[2]
             if read.problem is not None:
@@ -132,7 +132,7 @@ class _Run:
                 if record is not None:
                     self.hits[source] = record
                     continue
-                read = _read_one((*job[:4], None))
+                read = _read_one((*job[:4], None, job[5]))
             self._keep(source, read)
 
     def _keep(self, source: str, read: _Read) -> None:
@@ -155,7 +155,8 @@ class _Run:
                 cached = record.item
                 if ledger.assign(source, cached.title, cached.slug, existing) != cached.id:
                     record = None  # the ledger was edited: load the file afresh
-                    job = (c.root, source, full, c.cfg.content.max_file_bytes, None)
+                    limit = c.cfg.content.max_file_bytes
+                    job = (c.root, source, full, limit, None, self.cache.text_key)
                     self._keep(source, _read_one(job))
             if record is not None:
                 items.append(record.item)
@@ -173,7 +174,7 @@ class _Run:
             self.lines_of[source] = done.lines
             if done.item is not None:
                 items.append(done.item)
-                self.cache.put(source, full, self.digests[source], done.record)
+                self.cache.put(source, full, self.digests[source], done.record, done.item)
         return items
 
     def apply_summary(self, items: list[Item]) -> list[Item]:
@@ -191,13 +192,14 @@ class _Run:
             )
             return items
         self.warnings.extend(more_warnings)
-        return [i.evolve(digest=content_digest(i)) for i in items]
+        return items
 
 
-_ReadJob = tuple[Path, str, str, int, "str | None"]
+_ReadJob = tuple[Path, str, str, int, "str | None", Callable[[str], str]]
 
 
-"""(content root, source, full path, size limit, digest of the text the cache knows)."""
+"""(content root, source, full path, size limit, key of the text the store knows, how the
+store keys a text: :attr:`~pipeline.load.record.LoadStore.text_key`)."""
 
 
 @dataclass(frozen=True)
@@ -239,16 +241,14 @@ def _build(
     warnings: list[Problem] = []
     lines = dict(doc.parsed.lines)
     try:
-        loaded = load_doc(context, doc, problems, warnings, ledger, existing)
+        item = load_doc(context, doc, problems, warnings, ledger, existing)
     except ValueError as exc:  # a value no parser takes, e.g. a URL with a broken [host]
         key = _unparsable_url_key(doc.parsed.meta)
         where = lines.get(key, 1) if key else 1
         problems.append(Problem(doc.source, where, key or "file", f"not a valid URL ({exc})"))
         return _Built(None, tuple(problems), tuple(warnings), lines, None)
-    if loaded is None:
+    if item is None:
         return _Built(None, tuple(problems), tuple(warnings), lines, None)
-    item = loaded.evolve(body_digest=body_digest(loaded.body))
-    item = item.evolve(digest=content_digest(item))
     record = None
     if not problems:
         kept = item if item.episode else item.evolve(body="")
@@ -272,14 +272,14 @@ def _own_id(meta: Mapping[str, Any]) -> bool:
 
 
 def _read_one(job: _ReadJob) -> _Read:
-    root, source, full, max_bytes, known = job
+    root, source, full, max_bytes, known, text_key = job
     try:
         _, text = read_text(root, Path(full), max_bytes)
     except FrontMatterError as exc:
         return _Read(source, problem=Problem(source, exc.line, exc.field, exc.message))
     except OSError as exc:
         return _Read(source, problem=Problem(source, 1, "file", f"cannot read: {exc.strerror}"))
-    digest = text_digest(text)
+    digest = text_key(text)
     if digest == known:
         return _Read(source, digest)
     try:
@@ -307,21 +307,18 @@ def _read_all(jobs: list[_ReadJob], context: LoadContext) -> list[_Read]:
         _CONTEXT.clear()
 
 
-def reload_body(cfg: Config, content_dir: Path, source: str, digest: str) -> str:
-    """The Markdown body of an item the load cache gave without it, as load_site makes it,
-    read again from ``source``.
-
-    Raises ContentError when the file no longer holds the body it was loaded with (``digest``:
-    edited during the build), whose rendering would be cached under another text's digest."""
+def bodies(cfg: Config, content_dir: Path, source: str) -> Iterator[str]:
+    """The Markdown bodies :func:`load_site` may have made of ``source`` as it is now, for
+    an item a store gave without its body: the body after the front matter, then (when it
+    differs) that body without its opening H1, which an item without a title key takes as
+    its title. The YAML is not read again: the caller knows which body it wants (the
+    build's :func:`pipeline.build.keys.reload_body` by its digest)."""
     _, text = read_text(content_dir, content_dir / source, cfg.content.max_file_bytes)
-    body = split_body(text)  # the YAML is not read again: the digest tells which body it was
-    if body_digest(body) == digest:
-        return body
-    cut = h1_title({}, body)[1]  # an item without a title key: its opening H1 was cut
-    if cut != body and body_digest(cut) == digest:
-        return cut
-    message = "changed while the build was running: run it again"
-    raise ContentError([shown(content_dir, Problem(source, 1, "file", message))])
+    body = split_body(text)
+    yield body
+    cut = h1_title({}, body)[1]
+    if cut != body:
+        yield cut
 
 
 def shown(root: Path, problem: Problem) -> Problem:

@@ -12,7 +12,6 @@ nothing can be called that runs other code.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import importlib
 import io
 import os
@@ -44,8 +43,7 @@ class Record:
     """What loading one file produced."""
 
     item: model.Item
-    """Without its body (kept for episodes: their chapters come from it); ``body_digest`` and
-    ``digest`` set."""
+    """Without its body (kept for episodes: their chapters come from it)."""
     warnings: tuple[errors.Problem, ...]
     lines: dict[str, int]
     """Line of each front-matter key, for problems found across files (duplicate ids)."""
@@ -96,19 +94,32 @@ def stat_text(st: os.stat_result) -> str:
 
 
 class LoadStore(Protocol):
-    """Where the loader finds what it loaded before (see ``pipeline.build.loadcache``)."""
+    """Where the loader finds what it loaded before (see ``pipeline.build.loadcache``).
+
+    The store also says how it keys a file's text (:attr:`text_key`: the loader never
+    computes a cache key itself); it is called in the loader's worker processes, so it is a
+    module-level function."""
+
+    @staticmethod
+    def text_key(text: str) -> str:
+        """The key of a file's text, as :meth:`known_text`, :meth:`get_by_text` and
+        :meth:`put` take it."""
 
     def get(self, source: str, path: Path | str) -> Record | None:
         """The record of ``source`` when the file and its dependencies are unchanged."""
 
     def known_text(self, source: str) -> str | None:
-        """The digest of the text the record of ``source`` was made from, if any."""
+        """The key (:attr:`text_key`) of the text the record of ``source`` was made from."""
 
     def get_by_text(self, source: str, path: Path | str, digest: str) -> Record | None:
         """The record of ``source`` when its text is the one read now (its stat changed)."""
 
-    def put(self, source: str, path: Path | str, digest: str, record: bytes | None) -> None:
-        """Keep what loading ``source`` produced (a record made by :func:`pack`)."""
+    def put(
+        self, source: str, path: Path | str, digest: str, record: bytes | None, item: model.Item
+    ) -> None:
+        """Keep what loading ``source`` produced (a record made by :func:`pack`); ``item`` is
+        the item as loaded, its body included (the record has none: the store keeps what it
+        needs to know that body again)."""
 
     def save(self, sources: Iterable[str]) -> None:
         """Keep the new records; forget files that are gone."""
@@ -119,6 +130,10 @@ class LoadStore(Protocol):
 class NoStore:
     """A store that remembers nothing: every file is read (``publish validate``, tests)."""
 
+    @staticmethod
+    def text_key(text: str) -> str:
+        return ""
+
     def get(self, source: str, path: Path | str) -> Record | None:
         return None
 
@@ -128,7 +143,9 @@ class NoStore:
     def get_by_text(self, source: str, path: Path | str, digest: str) -> Record | None:
         return None
 
-    def put(self, source: str, path: Path | str, digest: str, record: bytes | None) -> None:
+    def put(
+        self, source: str, path: Path | str, digest: str, record: bytes | None, item: model.Item
+    ) -> None:
         return None
 
     def save(self, sources: Iterable[str]) -> None:
@@ -185,11 +202,7 @@ def item_from_values(values: tuple[Any, ...]) -> model.Item:
     return item
 
 
-_TEXT = tuple(i for i, name in enumerate(_ITEM_FIELDS) if name in ("id", "source", "url", "digest"))
-
-
-def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+_TEXT = tuple(i for i, name in enumerate(_ITEM_FIELDS) if name in ("id", "source", "url"))
 
 
 def _media_sources(item: model.Item) -> list[str]:

@@ -16,10 +16,10 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 
+from pipeline.build.keys import body_digest, loaded_keys
 from pipeline.build.loadcache import LoadCache, load_cached
 from pipeline.cli import main
 from pipeline.config import load_config
-from pipeline.load.digests import body_digest
 from pipeline.load.loader import load_site
 from pipeline.load.record import Record, pack
 from pipeline.model import Item
@@ -163,18 +163,20 @@ def test_unchanged_files_come_from_the_load_cache_intact(site: Path, tmp_path: P
     fresh = load_site(cfg, site / "content")
     load_cached(cfg, site / "content", tmp_path / "cache")
     _body(site)  # edited just now
-    cached = {i.source: i for i in load_cached(cfg, site / "content", tmp_path / "cache").items}
+    loaded = load_cached(cfg, site / "content", tmp_path / "cache")
+    cached = {i.source: i for i in loaded.site.items}
+    first_keys = load_cached(cfg, site / "content", None).keys  # no cache: keys from bodies
     for item in fresh.items:
         if item.source == "essays/why-we-gather.md":
             assert cached[item.source].body.endswith("One more paragraph, added later.\n")
+            assert loaded.keys[item.source].body == body_digest(cached[item.source].body)
             continue
         hit = cached[item.source]
         assert hit.body == ("" if item.episode is None else item.body)
-        assert hit.evolve(body=item.body) == item.evolve(
-            body_digest=hit.body_digest, digest=hit.digest
-        )
-        assert hit.body_digest == body_digest(item.body)
-    again = load_cached(cfg, site / "content", tmp_path / "cache").items
+        assert hit.evolve(body=item.body) == item
+        assert loaded.keys[item.source].body == body_digest(item.body)
+        assert loaded.keys[item.source] == first_keys[item.source]  # the same keys either way
+    again = load_cached(cfg, site / "content", tmp_path / "cache").site.items
     now_fresh = load_site(cfg, site / "content").items
     assert [i.evolve(body="") for i in again] == [i.evolve(body="") for i in now_fresh]
 
@@ -184,9 +186,9 @@ def test_a_fresh_clone_reuses_the_cache_by_text(site: Path, tmp_path: Path) -> N
     parsing and validating each file whose text it knows."""
     age(site)
     cfg = load_config(site / "publish.toml")
-    first = load_cached(cfg, site / "content", tmp_path / "cache").items
+    first = load_cached(cfg, site / "content", tmp_path / "cache").site.items
     age(site, 60)  # every mtime moves, no text changes
-    again = load_cached(cfg, site / "content", tmp_path / "cache").items
+    again = load_cached(cfg, site / "content", tmp_path / "cache").site.items
     assert [i.body for i in again if not i.episode] == ["" for i in again if not i.episode]
     assert [i.evolve(body="") for i in again] == [i.evolve(body="") for i in first]
 
@@ -208,13 +210,16 @@ def test_a_file_modified_seconds_ago_is_trusted_by_its_text_only(tmp_path: Path)
     )
     record = Record(item, (), {}, False)
     cache = LoadCache(tmp_path / "cache", "salt", tmp_path)
-    cache.put("post.md", source, "digest-1", pack(record, tmp_path))
+    cache.put("post.md", source, "digest-1", pack(record, tmp_path), item.evolve(body="Text\n"))
     cache.save(["post.md"])
     cache.close()
     cache = LoadCache(tmp_path / "cache", "salt", tmp_path)
     assert cache.get("post.md", source) is None  # not by its stat
     assert cache.get_by_text("post.md", source, "digest-2") is None
     assert cache.get_by_text("post.md", source, "digest-1") == record
+    # the keys as loaded, kept beside the record (which has no body)
+    assert cache.keys == loaded_keys([item.evolve(body="Text\n")], {})
+    assert cache.keys["post.md"].body == body_digest("Text\n")
 
 
 def test_tampered_outputs_are_repaired(site: Path, tmp_path: Path) -> None:
@@ -246,7 +251,7 @@ def test_corrupt_caches_are_ignored(site: Path, tmp_path: Path) -> None:
     assert tree(out) == tree(cold_out)
     # and the caches were started again: unchanged files now come from the load cache
     items = load_cached(load_config(site / "publish.toml"), site / "content", cache)
-    assert [i.source for i in items.items if not i.body and not i.episode]
+    assert [i.source for i in items.site.items if not i.body and not i.episode]
 
 
 class _Payload:
@@ -255,6 +260,45 @@ class _Payload:
 
     def __reduce__(self) -> tuple[object, tuple[str]]:
         return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_load_cache_of_the_last_version_is_replaced(site: Path, tmp_path: Path) -> None:
+    """Version 2's table had no column for the body key: it is dropped and made again, and
+    the next load is served from the new one, with the same keys a fresh load gives."""
+    age(site)
+    cfg = load_config(site / "publish.toml")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    db = sqlite3.connect(cache / "items.sqlite3")
+    with db:
+        db.execute(
+            "CREATE TABLE items (source TEXT PRIMARY KEY, stat TEXT, text TEXT, record BLOB)"
+        )
+        db.execute("CREATE TABLE salt (value TEXT)")
+        db.execute("INSERT INTO salt VALUES ('2')")
+        db.execute("INSERT INTO items VALUES ('essays/x.md', '1:2:3:4', 'abc', x'00')")
+    db.close()
+    first = load_cached(cfg, site / "content", cache)
+    again = load_cached(cfg, site / "content", cache)
+    assert [i.source for i in again.site.items if not i.body and not i.episode]
+    assert again.keys == first.keys == load_cached(cfg, site / "content", None).keys
+
+
+def test_a_load_cache_row_with_damaged_keys_is_a_miss(site: Path, tmp_path: Path) -> None:
+    """An item given without its body must come with the key of that body: a row whose keys
+    are not ones this code wrote is read again from its file, never rendered as empty."""
+    age(site)
+    cfg = load_config(site / "publish.toml")
+    cache = tmp_path / "cache"
+    fresh = load_cached(cfg, site / "content", None)
+    load_cached(cfg, site / "content", cache)
+    db = sqlite3.connect(cache / "items.sqlite3")
+    with db:
+        db.execute("UPDATE items SET body = ''")
+    db.close()
+    again = load_cached(cfg, site / "content", cache)
+    assert [i.body for i in again.site.items] == [i.body for i in fresh.site.items]
+    assert again.keys == fresh.keys
 
 
 def test_a_hostile_load_cache_cannot_run_code(site: Path, tmp_path: Path) -> None:
@@ -339,9 +383,9 @@ def test_a_file_edited_during_the_build_is_not_rendered_under_its_old_digest(
     the process boundary with its problems intact)."""
     import functools
 
+    from pipeline.build.keys import reload_body
     from pipeline.build.site import render_items
     from pipeline.errors import ContentError
-    from pipeline.load.loader import reload_body
 
     if posts:
         site = _large_site(tmp_path / "large", posts)
@@ -352,13 +396,46 @@ def test_a_file_edited_during_the_build_is_not_rendered_under_its_old_digest(
     cfg = load_config(site / "publish.toml")
     content = site / "content"
     loaded = load_cached(cfg, content, cache)
-    cached = next(i for i in loaded.items if not i.body and i.body_digest and not i.episode)
+    cached = next(i for i in loaded.site.items if not i.body and not i.episode)
+    digest = loaded.keys[cached.source].body
     body_of = functools.partial(reload_body, cfg, content)
-    body = body_of(cached.source, cached.body_digest)  # unchanged: read as it was loaded
-    assert body and body_digest(body) == cached.body_digest
+    body = body_of(cached.source, digest)  # unchanged: read as it was loaded
+    assert body and body_digest(body) == digest
     path = content / cached.source
     path.write_text(path.read_text(encoding="utf-8") + "\nAdded mid-build.\n", encoding="utf-8")
     with pytest.raises(ContentError) as raised:
-        render_items(cfg, loaded.items, cache, lazy=True, body_of=body_of)
+        render_items(cfg, loaded.site.items, cache, lazy=True, body_of=body_of, loaded=loaded.keys)
     assert [p.path.endswith(cached.source) for p in raised.value.problems] == [True]
     assert "changed while the build was running" in str(raised.value)
+
+
+def test_a_gitbook_date_edited_in_the_dates_file_rewrites_its_outputs(tmp_path: Path) -> None:
+    """The dates file (and SUMMARY.md) date and place a space's pages after the load cache
+    made its records: their output keys are computed from the items as dated, so the feed
+    entries showing one are written again (not spliced from the last feed), as a cold build
+    writes them."""
+    from tests.conftest import copy_fixture
+
+    root = copy_fixture("handbook", tmp_path)  # the space is the content folder itself
+
+    def space_build(out: Path, cache: Path) -> list[str]:
+        args = ["build", "--config", str(root / "publish.toml"), "--content", str(root)]
+        args += ["--out", str(out), "--cache-dir", str(cache), "--format", "json"]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        return list(json.loads(result.stdout)["written"])
+
+    age(root)
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    space_build(out, cache)
+    edit(
+        root / "dates.yml", "origins-and-intent.md: 2020-01-27", "origins-and-intent.md: 2020-01-29"
+    )
+    written = space_build(out, cache)
+    assert "essays/atom.xml" in written, written
+    entries = feedparser.parse((out / "essays/atom.xml").read_bytes()).entries
+    dated = {e.link.rstrip("/").rsplit("/", 1)[-1]: e.published[:10] for e in entries}
+    assert dated["origins-and-intent"] == "2020-01-29"
+    cold = tmp_path / "cold-out"
+    space_build(cold, tmp_path / "cold-cache")
+    assert tree(out) == tree(cold)

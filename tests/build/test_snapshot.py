@@ -11,30 +11,31 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.build.keys import KeyedSite
 from pipeline.build.loadcache import RACY_NS
 from pipeline.build.site import HtmlSource
 from pipeline.build.snapshot import BASE, DELTA, DELTA_LIMIT, rendered_site
 from pipeline.build.state import fingerprint
 from pipeline.config import load_config
-from pipeline.model import Item, Site
+from pipeline.model import Item
 from tests.build.test_incremental import _Payload, age, build, edit, tree
 from tests.conftest import copy_fixture
 
 
-def _load(site: Path, cache: Path, use_snapshot: bool = True) -> tuple[Site, bool]:
+def _load(site: Path, cache: Path, use_snapshot: bool = True) -> tuple[KeyedSite, bool]:
     cfg = load_config(site / "publish.toml")
     return rendered_site(cfg, site / "content", cache, use_snapshot=use_snapshot)
 
 
-def _filled(result: Site, cache: Path) -> list[Item]:
-    html = HtmlSource(cache)
+def _filled(result: KeyedSite, cache: Path) -> list[Item]:
+    html = HtmlSource(cache, result.keys)
     try:
-        return [html.fill(i) for i in result.items]
+        return [html.fill(i) for i in result.site.items]
     finally:
         html.close()
 
 
-def _assert_same_as_full(site: Path, cache: Path, tmp_path: Path, served: bool) -> Site:
+def _assert_same_as_full(site: Path, cache: Path, tmp_path: Path, served: bool) -> KeyedSite:
     """Load through the snapshot in ``cache``; the result must be what a full load into a
     fresh cache gives, and must (or must not) have come from the snapshot."""
     got, from_snapshot = _load(site, cache)
@@ -42,12 +43,16 @@ def _assert_same_as_full(site: Path, cache: Path, tmp_path: Path, served: bool) 
     fresh_cache = tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}"
     want, _ = _load(site, fresh_cache, use_snapshot=False)
     assert _filled(got, cache) == _filled(want, fresh_cache)
-    assert got.warnings == want.warnings
+    # and the same keys: the body's, and the output's (what every output's plan compares)
+    assert {s: (k.body, k.output) for s, k in got.keys.items()} == {
+        s: (k.body, k.output) for s, k in want.keys.items()
+    }
+    assert got.site.warnings == want.site.warnings
     return got
 
 
-def _item(result: Site, source: str) -> Item:
-    return next(i for i in result.items if i.source == source)
+def _item(result: KeyedSite, source: str) -> Item:
+    return next(i for i in result.site.items if i.source == source)
 
 
 def test_an_edit_reloads_that_file_alone(site: Path, tmp_path: Path) -> None:
@@ -85,14 +90,14 @@ def test_added_and_removed_files_take_the_full_path(site: Path, tmp_path: Path) 
     _load(site, cache)
     (site / "content/updates/new-forum.md").unlink()
     got = _assert_same_as_full(site, cache, tmp_path, served=False)
-    assert "updates/new-forum.md" not in {i.source for i in got.items}
+    assert "updates/new-forum.md" not in {i.source for i in got.site.items}
     (site / "content/essays/a-new-one.md").write_text(
         "---\ntitle: A new one\ndate: 2025-06-01\nid: 0e0f7a5c-4c1e-4b7e-9d1a-2f1a9e6b7c01\n"
         "---\n\nFresh text.\n",
         encoding="utf-8",
     )
     got = _assert_same_as_full(site, cache, tmp_path, served=False)
-    assert "essays/a-new-one.md" in {i.source for i in got.items}
+    assert "essays/a-new-one.md" in {i.source for i in got.site.items}
 
 
 def test_an_edited_id_ledger_takes_the_full_path(site: Path, tmp_path: Path) -> None:
@@ -119,11 +124,11 @@ def test_warnings_follow_the_edited_file(site: Path, tmp_path: Path) -> None:
     original = p.read_text(encoding="utf-8")
     p.write_text(original.replace("title:", "mood: sunny\ntitle:", 1), encoding="utf-8")
     got = _assert_same_as_full(site, cache, tmp_path, served=True)
-    added = set(got.warnings) - set(before.warnings)
+    added = set(got.site.warnings) - set(before.site.warnings)
     assert [(w.field, "hosting-not-bossing.md" in w.path) for w in added] == [("mood", True)]
     p.write_text(original, encoding="utf-8")
     got = _assert_same_as_full(site, cache, tmp_path, served=True)
-    assert got.warnings == before.warnings
+    assert got.site.warnings == before.site.warnings
 
 
 def test_replaced_episode_audio_reloads_the_episode(site: Path, tmp_path: Path) -> None:
@@ -202,7 +207,7 @@ def test_a_gitbook_space_is_always_loaded_whole(tmp_path: Path) -> None:
     (cache / BASE).write_bytes(b"left from a plain build")
     cfg = load_config(root / "publish.toml")
     first, served = rendered_site(cfg, root, cache)
-    assert served is False and any(i.kind == "essay" for i in first.items)
+    assert served is False and any(i.kind == "essay" for i in first.site.items)
     assert rendered_site(cfg, root, cache)[1] is False
     assert not (cache / BASE).exists()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import tempfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import feedparser
 from hypothesis import HealthCheck, example, given, settings
@@ -52,6 +53,7 @@ SHOW = (
 @example(guid="- [a]: {b} # c", title="---")
 @example(guid="2024-06-01", title="&amp; <b>")
 @example(guid="'quoted'", title='"double"')
+@example(guid="Â¡", title="Â¡")  # feedparser reads this as "¡": the bytes are checked, not it
 def test_any_guid_and_title_survive_the_round_trip(guid: str, title: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
@@ -63,6 +65,9 @@ def test_any_guid_and_title_survive_the_round_trip(guid: str, title: str) -> Non
         assert result.exit_code == 0, result.output
         built = publish("build", "--config", config, "--out", str(home / "feeds"), "-q")
         assert built.exit_code == 0, built.output
-        entry = feedparser.parse((home / "feeds" / "podcast.xml").read_bytes()).entries[0]
-        assert entry.id == guid
-        assert entry.title == nfc(" ".join(title.split()))  # titles are NFC, GUIDs as written
+        data = (home / "feeds" / "podcast.xml").read_bytes()
+        assert len(feedparser.parse(data).entries) == 1  # a podcast app finds the episode
+        item = ElementTree.fromstring(data).find("channel/item")  # what we wrote, exactly
+        assert item is not None
+        assert item.findtext("guid") == guid
+        assert item.findtext("title") == nfc(" ".join(title.split()))  # titles are NFC

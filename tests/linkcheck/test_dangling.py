@@ -9,7 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.build.linkcache import FILE
+from pipeline.build.site import prepare
 from pipeline.cli import main
+from pipeline.config import load_config
+from pipeline.linkcheck.dangling import dangling_links
+from pipeline.model import Item
+from pipeline.support.paths import typed
 
 POST = """\
 ---
@@ -118,3 +123,21 @@ def test_a_symbolic_link_in_the_tree_keeps_nothing(linked: Path, runner: CliRunn
     assert result.exit_code == 0, result.output
     assert _warnings(result.stderr) == WARNINGS
     assert not (cache / FILE).exists()
+
+
+def test_items_loaded_without_their_body_are_read_through_body_of(linked: Path) -> None:
+    """Items the build's caches give without their body: the check asks ``body_of`` for it
+    (only for an item with a broken link), and names the same lines."""
+    cfg = load_config(linked / "publish.toml")
+    site = prepare(cfg, Path("content"))
+    bodies = {i.source: i.body for i in site.items}
+    asked: list[str] = []
+
+    def body_of(item: Item) -> str:
+        asked.append(item.source)
+        return bodies[item.source]
+
+    bare = [i.evolve(body="") for i in site.items]
+    found, _ = dangling_links(cfg, Path("content"), bare, body_of=body_of)
+    assert _warnings("\n".join(f"warning: {typed(w)}" for w in sorted(found))) == WARNINGS
+    assert asked == ["essays/links.md"]

@@ -2,9 +2,12 @@
 the home page, a list per section, per tag and per year (paginated), ``404.html``,
 ``sitemap.xml``, ``robots.txt``, a redirect page per old URL, and the theme's static files.
 
-Each output is made lazily (memory holds one at a time) and carries a digest of its inputs,
-so an unchanged page is not even rendered. One page of each template is rendered while
-planning, so a broken template stops the build before anything is written.
+Each output is made lazily (memory holds one at a time) and carries a digest of its inputs
+(the build salt, the templates, and each item's output key: :mod:`pipeline.build.keys`), so
+an unchanged page is not even rendered. One page of each template is rendered while
+planning, so a broken template stops the build before anything is written. What a page
+holds, and how it is rendered, is the theme's (:mod:`pipeline.syndication.theme`): this is
+the build's planning around it.
 """
 
 from __future__ import annotations
@@ -68,6 +71,7 @@ class _Planner:
         links: Sequence[FeedLink],
         salt: str,
         fill: Callable[[Item], Item],
+        output_of: Callable[[Item], str],
         cache_dir: Path | None,
         now: dt.datetime | None,
         revised: Mapping[str, dt.datetime],
@@ -79,6 +83,7 @@ class _Planner:
         self.base = site_base(cfg)
         self.items = items
         self.fill = fill
+        self.output_of = output_of
         self.templates = Templates(cfg, cache_dir)
         self.search = wanted(cfg)
         self.words = words(cfg.site.language, tuple(sorted(cfg.theme.words.items())))
@@ -151,7 +156,13 @@ class _Planner:
 
         tags = [self.slugs.get(t) for t in item.tags]
         inputs = _digest(
-            self.salt, "page", item.digest, self.nav.digest_for(item.source), tags, last, upcoming
+            self.salt,
+            "page",
+            self.output_of(item),
+            self.nav.digest_for(item.source),
+            tags,
+            last,
+            upcoming,
         )
         return SitePage(rel, make, inputs, (item,))
 
@@ -176,9 +187,9 @@ class _Planner:
         inputs = _digest(
             self.salt,
             "home",
-            item.digest if item else "",
+            self.output_of(item) if item else "",
             self.nav.digest_for(item.source if item else ""),
-            [i.digest for i in latest],
+            [self.output_of(i) for i in latest],
             self.links,
         )
         return SitePage("index.html", make, inputs, (item,) if item else ())
@@ -228,7 +239,7 @@ class _Planner:
             feed,
             years,
             self.nav.digest_for(""),
-            [i.digest for i in chunk],
+            [self.output_of(i) for i in chunk],
         )
         return SitePage(rel, make, inputs)
 
@@ -303,6 +314,7 @@ def plan_site(
     links: Sequence[FeedLink],
     salt: str,
     fill: Callable[[Item], Item],
+    output_of: Callable[[Item], str],
     cache_dir: Path | None = None,
     now: dt.datetime | None = None,
     revised: Mapping[str, dt.datetime] | None = None,
@@ -310,13 +322,25 @@ def plan_site(
     moved: Mapping[str, str] | None = None,
 ) -> tuple[list[SitePage], list[tuple[Path, str]]]:
     """The site's files, and the static files to copy (``items``: published, newest first;
-    ``cache_dir``: where compiled templates are kept; ``now``: for a repeating event's next
-    dates; ``revised``: each page's latest meaningful revision, for "Last updated"; ``toc``:
-    GitBook's table of contents, see :func:`pipeline.syndication.theme.navigation.navigation`;
+    ``fill``: an item with its HTML; ``output_of``: an item's output key; ``cache_dir``:
+    where compiled templates are kept; ``now``: for a repeating event's next dates;
+    ``revised``: each page's latest meaningful revision, for "Last updated"; ``toc``: GitBook's
+    table of contents, see :func:`pipeline.syndication.theme.navigation.navigation`;
     ``moved``: the paths a GitBook space served its pages at -> source, each given a redirect
     page unless one of our own pages is there)."""
     plan = _Planner(
-        cfg, content_dir, items, pages, links, salt, fill, cache_dir, now, revised or {}, toc
+        cfg,
+        content_dir,
+        items,
+        pages,
+        links,
+        salt,
+        fill,
+        output_of,
+        cache_dir,
+        now,
+        revised or {},
+        toc,
     )
     out: list[SitePage] = []
     home: Item | None = None
