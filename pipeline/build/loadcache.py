@@ -13,7 +13,6 @@ next to the site.
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 import time
 from collections.abc import Collection, Iterable, Sequence
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from pipeline.build.keys import ItemKeys, KeyedSite, loaded_keys, text_digest
 from pipeline.build.mediacache import DEFAULT_CACHE_DIR, RemoteMedia
+from pipeline.build.sqlitefile import delete_store, open_store, select_keys
 from pipeline.build.state import build_salt
 from pipeline.config import Config
 from pipeline.load.loader import gitbook_mode, load_site
@@ -32,6 +32,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS items "
     "(source TEXT PRIMARY KEY, stat TEXT, text TEXT, record BLOB, body TEXT, output TEXT)"
 )
+_SCHEMAS = (_SCHEMA, "CREATE TABLE IF NOT EXISTS salt (value TEXT)")
 RACY_NS = 2 * 10**9
 
 
@@ -106,30 +107,26 @@ class LoadCache:
         self.restamped: list[tuple[str, str]] = []
         if folder is None:
             return
-        salt = f"{VERSION}\0{salt}"
+        path = folder / "items.sqlite3"
         for attempt in range(2):
-            try:
-                self._open(folder, salt)
+            self.db = open_store(path, _SCHEMAS, shared=False)
+            if self.db is None:  # a folder it cannot be made in: no cache this build
                 return
-            except (sqlite3.DatabaseError, OSError):
-                if self.db is not None:
-                    self.db.close()
+            try:
+                self._read(f"{VERSION}\0{salt}")
+                return
+            except sqlite3.DatabaseError:
+                self.db.close()
                 self.db, self.rows = None, {}
                 if attempt == 0:  # corrupt (a crash while writing it): start it again
-                    for suffix in ("", "-journal"):
-                        with contextlib.suppress(OSError):
-                            (folder / f"items.sqlite3{suffix}").unlink()
+                    delete_store(path)
 
     @staticmethod
     def text_key(text: str) -> str:
         return text_digest(text)
 
-    def _open(self, folder: Path, salt: str) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(folder / "items.sqlite3")
-        self.db.execute("PRAGMA synchronous=OFF")  # a cache: see pipeline.build.site
-        self.db.execute(_SCHEMA)
-        self.db.execute("CREATE TABLE IF NOT EXISTS salt (value TEXT)")
+    def _read(self, salt: str) -> None:
+        assert self.db is not None
         found = self.db.execute("SELECT value FROM salt").fetchall()
         if found != [(salt,)]:
             with self.db:
@@ -141,12 +138,8 @@ class LoadCache:
         if self.sources is None:
             rows = self.db.execute(query).fetchall()
         else:
-            wanted = sorted(self.sources)
-            rows = []
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                rows += self.db.execute(f"{query} WHERE source IN ({marks})", chunk).fetchall()
+            sql = f"{query} WHERE source IN ({{marks}})"
+            rows = list(select_keys(self.db, sql, sorted(self.sources)))
         for source, stat, text, record, body, output in rows:
             keys = ItemKeys(str(body), "", str(output))
             self.rows[str(source)] = (str(stat), str(text), bytes(record), keys)

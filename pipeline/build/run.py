@@ -79,6 +79,8 @@ def build(
     write phase holds a lock so two builds never interleave their files.
     """
     _check_apart(content_dir, out_dir)
+    if cache_dir is not None:  # named in the error when unusable: the stores would pass on it
+        cache_dir.mkdir(parents=True, exist_ok=True)
     if inputs is None:
         inputs = take_inputs(cfg, content_dir, out_dir, strict=strict)
     # A build allocates hundreds of thousands of objects that live as long as it does, and

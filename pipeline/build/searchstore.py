@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.build.sqlitefile import open_store, write_rows
+from pipeline.build.sqlitefile import open_store, select_keys, write_rows
 from pipeline.syndication.search.index import PageWords
 
 CACHE_FILE = "search.sqlite3"
@@ -52,12 +52,9 @@ class SearchCache:
         if self.db is None:
             return out
         try:
-            for start in range(0, len(keys), 500):
-                chunk = keys[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                sql = f"SELECT key, sha, summary, words FROM words1 WHERE key IN ({marks})"
-                for key, sha, summary, words in self.db.execute(sql, chunk):
-                    out[key] = Entry(sha, PageWords(summary, decode_words(words)))
+            sql = "SELECT key, sha, summary, words FROM words1 WHERE key IN ({marks})"
+            for key, sha, summary, words in select_keys(self.db, sql, keys):
+                out[key] = Entry(sha, PageWords(summary, decode_words(words)))
         except (sqlite3.Error, ValueError, TypeError, AttributeError):
             return {}  # not what this code writes: every page is analysed again
         return out

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from pipeline.build.keys import EMPTY_DIGEST, ItemKeys, Keys, loaded_keys
+from pipeline.build.sqlitefile import delete_store, open_store, select_keys, write_rows
 from pipeline.build.state import code_digest
 from pipeline.config import Config
 from pipeline.linkcheck.dangling import LinkRecorder
@@ -93,50 +94,17 @@ class RenderCache:
     """A SQLite file in the cache folder: key -> rendered HTML, assets and link resolutions."""
 
     def __init__(self, folder: Path | None) -> None:
-        self.db: sqlite3.Connection | None = None
-        self.folder = folder
+        self.path = None if folder is None else folder / "render.sqlite3"
         self.broken = False
-        if folder is None:
-            return
-        folder.mkdir(parents=True, exist_ok=True)
-        try:
-            self.db = self._connect()
-        except sqlite3.DatabaseError:  # a corrupt cache is rebuilt, never fatal
-            self._delete()
-            try:
-                self.db = self._connect()
-            except sqlite3.Error:  # still unusable (a read-only folder): no cache this build
-                self.db = None
-
-    def _connect(self) -> sqlite3.Connection:
-        assert self.folder is not None
-        db = sqlite3.connect(self.folder / "render.sqlite3", timeout=60)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            # a cache: a crash may corrupt it, which is detected and costs one slower build;
-            # waiting for the disk costs a third of a millisecond on every post, every build
-            db.execute("PRAGMA synchronous=OFF")
-            db.execute(_SCHEMA)
-        except sqlite3.Error:
-            db.close()
-            raise
-        return db
-
-    def _delete(self) -> None:
-        assert self.folder is not None
-        for suffix in ("", "-wal", "-shm"):
-            (self.folder / f"render.sqlite3{suffix}").unlink(missing_ok=True)
+        # several workers write it at once
+        self.db = None if self.path is None else open_store(self.path, (_SCHEMA,), shared=True)
 
     def _select(self, columns: str, keys: Sequence[str]) -> Iterable[tuple[Any, ...]]:
         if self.db is None:
             return
         try:
-            for start in range(0, len(keys), 500):
-                chunk = keys[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                yield from self.db.execute(
-                    f"SELECT key, {columns} FROM render6 WHERE key IN ({marks})", chunk
-                )
+            sql = f"SELECT key, {columns} FROM render6 WHERE key IN ({{marks}})"
+            yield from select_keys(self.db, sql, keys)
         except sqlite3.DatabaseError:  # corrupt: its entries are misses, and it goes
             self.broken = True
 
@@ -175,18 +143,14 @@ class RenderCache:
             if not any(_SEP in v for v in (*r.assets, *r.dep_names, *r.dep_values))
             and not any(_SEP in target for _, target in r.local_links)
         ]
-        try:
-            with self.db:
-                self.db.executemany("INSERT OR REPLACE INTO render6 VALUES (?,?,?,?,?,?,?,?)", rows)
-        except sqlite3.Error:
-            pass  # a cache that cannot be written only makes the next build slower
+        write_rows(self.db, "INSERT OR REPLACE INTO render6 VALUES (?,?,?,?,?,?,?,?)", rows)
 
     def close(self) -> None:
         if self.db is not None:
             self.db.close()
             self.db = None
-        if self.broken and self.folder is not None:
-            self._delete()
+        if self.broken and self.path is not None:
+            delete_store(self.path)
 
 
 class HtmlMissing(RuntimeError):

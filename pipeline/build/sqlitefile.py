@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,3 +63,11 @@ def write_rows(db: sqlite3.Connection | None, sql: str, rows: Iterable[Sequence[
     except sqlite3.Error:
         return False
     return True
+
+
+def select_keys(db: sqlite3.Connection, sql: str, keys: Sequence[str]) -> Iterator[Any]:
+    """The rows of ``sql`` (whose ``{marks}`` is the placeholders of a key list) for ``keys``,
+    500 keys a query (SQLite's limit on placeholders); errors are the caller's."""
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        yield from db.execute(sql.format(marks=",".join("?" * len(chunk))), chunk)
