@@ -21,6 +21,12 @@ WAIT = 60.0
 """Seconds before a test gives up waiting for the server (a hang guard, not a measurement)."""
 
 
+def _interruptible() -> None:
+    """Ctrl-C reaches the server even when this test run ignores it (a shell's background job
+    without job control starts with SIGINT ignored, and Python then keeps ignoring it)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class ServeProcess:
     def __init__(self, site: Path, tmp: Path, *args: str) -> None:
         self.tmp = tmp
@@ -33,6 +39,7 @@ class ServeProcess:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            preexec_fn=_interruptible,
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.stderr: list[str] = []
