@@ -72,3 +72,16 @@ def test_python_dash_m_uses_the_same_exit(tmp_path: Path) -> None:
         timeout=120,
     )
     assert (done.returncode, done.stdout) == (0, f"publish, version {__version__}\n")
+
+
+def test_a_profiler_still_writes_its_report(tmp_path: Path) -> None:
+    """Under a profiler (or coverage) the process exits the normal way, so the report lands."""
+    report = tmp_path / "profile.out"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(report), "-m", "pipeline", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert report.stat().st_size > 0
