@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import sys
+import threading
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -44,6 +45,30 @@ class _Files:
             if fd is not None:
                 os.close(fd)
         self.fds = {}
+
+
+_REPLACED: list[int] = []
+"""Descriptors of the feed files this process replaced, still open: the last close frees a
+170 MB file's blocks, 0.05 s each where the file system discards them as it frees (ext4 with
+``discard``). :func:`release_replaced` closes them while the build does other work."""
+
+
+def release_replaced() -> Callable[[], None]:
+    """Close the replaced feeds' files in a thread; returns the wait for it to end."""
+    fds = _REPLACED[:]
+    del _REPLACED[: len(fds)]
+
+    def close_all() -> None:
+        for fd in fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    if len(fds) < 2:
+        close_all()
+        return lambda: None
+    closer = threading.Thread(target=close_all, name="release-feeds")
+    closer.start()
+    return closer.join
 
 
 @dataclass(frozen=True)
@@ -279,6 +304,9 @@ def write_feed(
                 FeedIndex(salt, last.size, last.mtime_ns, index),
             )
         os.replace(tmp, path)
+        if src is not None:  # the replaced file: its blocks are freed when this closes
+            _REPLACED.append(src)
+            src = None
     finally:
         donors.close()
         if src is not None:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.build.feedwrite import save_index
+from pipeline.build.feedwrite import release_replaced, save_index
 from pipeline.build.keys import KeyedSite, body_reader
 from pipeline.build.linkcache import read_known, save_known
 from pipeline.build.plan import Output, plan_outputs
@@ -250,6 +250,7 @@ def _write(r: _Request, p: _Planned, index_search: bool) -> BuildResult:
             unchanged += 1
         if index is not None:
             save_index(r.cache_dir, rel, index)
+    released = release_replaced()  # the old feeds' blocks freed while the rest goes on
     r.timings.mark("write")
     inputs = {output.path: output.inputs for output in p.outputs if output.inputs}
     p.html.close()
@@ -294,4 +295,5 @@ def _write(r: _Request, p: _Planned, index_search: bool) -> BuildResult:
         ),
     )
     writing.unlink()
+    released()
     return result
