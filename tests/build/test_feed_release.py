@@ -29,9 +29,12 @@ def test_replaced_feeds_are_closed_when_the_build_ends(site: Path, runner: CliRu
     args += ["--cache-dir", str(site / "cache")]
     assert runner.invoke(main, args).exit_code == 0
     before = _open_fds()
+    feed = site / "feeds" / "rss.xml"
+    old_inode = feed.stat().st_ino
     post = next((site / "content" / "essays").glob("*.md"))
     post.write_text(post.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     result = runner.invoke(main, args)
     assert result.exit_code == 0, result.output
+    assert feed.stat().st_ino != old_inode  # spliced from the old file, which it replaced
     assert not feedwrite._REPLACED
     assert not {fd for fd in _open_fds() - before if fd.startswith(str(site))}

@@ -92,15 +92,20 @@ class Navigation:
         :data:`MENU_WINDOW` entries either side of it."""
         if self._size <= MENU_WHOLE:
             return self.groups
+        return tuple(
+            NavGroup(group.title, group.links[lo:hi])
+            for group, (lo, hi) in zip(self.groups, self._shown(source), strict=True)
+        )
+
+    def _shown(self, source: str) -> list[tuple[int, int]]:
+        """The slice of each group a pruned menu shows on the page of ``source``."""
         here = self._places.get(source)
-        out = []
-        for g, group in enumerate(self.groups):
-            if here is None or here[0] != g:
-                out.append(NavGroup(group.title, group.links[:1]))
-            else:
-                lo = max(0, here[1] - MENU_WINDOW)
-                out.append(NavGroup(group.title, group.links[lo : here[1] + MENU_WINDOW + 1]))
-        return tuple(out)
+        return [
+            (max(0, here[1] - MENU_WINDOW), here[1] + MENU_WINDOW + 1)
+            if here is not None and here[0] == g
+            else (0, 1)
+            for g in range(len(self.groups))
+        ]
 
     @functools.cached_property
     def _link_keys(self) -> tuple[tuple[str, ...], ...]:
@@ -114,15 +119,12 @@ class Navigation:
         """What :meth:`menu_for` shows on the page of ``source``, as a string: the same
         slices, from the entries' strings made once (a repr of the menu per page cost 2.5 s
         of a build at 10,000 pages)."""
-        here = self._places.get(source)
-        parts = []
-        for g, group in enumerate(self.groups):
-            keys = self._link_keys[g]
-            if here is None or here[0] != g:
-                shown = keys[:1]
-            else:
-                shown = keys[max(0, here[1] - MENU_WINDOW) : here[1] + MENU_WINDOW + 1]
-            parts.append(group.title + "\3" + "\1".join(shown))
+        parts = [
+            group.title + "\3" + "\1".join(keys[lo:hi])
+            for group, keys, (lo, hi) in zip(
+                self.groups, self._link_keys, self._shown(source), strict=True
+            )
+        ]
         return "\4".join(parts)
 
     def digest_for(self, source: str) -> str:
