@@ -139,15 +139,13 @@ def summary_html(item: Item, max_bytes: int | None = None) -> str:
     out = html.escape(text, quote=False)
     if max_bytes is None or len(out.encode("utf-8")) <= max_bytes:
         return out
-    kept: list[str] = []
-    size = 0
-    for char in text:
-        piece = html.escape(char, quote=False)
-        size += len(piece.encode("utf-8"))
-        if size > max_bytes - 3:  # room for the ellipsis
-            break
-        kept.append(piece)
-    return "".join(kept).rstrip() + "…"
+    # the first bytes that leave room for the ellipsis, less a character or an escape cut
+    # in two (every ``&`` of the escaped text starts an escape)
+    cut = out.encode("utf-8")[: max_bytes - 3].decode("utf-8", "ignore")
+    amp = cut.rfind("&")
+    if amp >= 0 and cut.find(";", amp) < 0:
+        cut = cut[:amp]
+    return cut.rstrip() + "…"
 
 
 def newest(items: Sequence[Item]) -> dt.datetime:

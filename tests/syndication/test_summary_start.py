@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
+
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from pipeline.model import Item
 from pipeline.render.markdown import PageContext, render
 from pipeline.support.text import clean
-from pipeline.syndication.common import plain, plain_start, truncate
+from pipeline.syndication.common import plain, plain_start, summary_html, truncate
 
 WORDS = st.sampled_from(
     [
@@ -41,3 +44,39 @@ def test_a_long_post_is_read_from_its_start_only() -> None:
     start = plain_start(html + "<p>unclosed <b", 300)
     assert 300 < len(start) < 5_000
     assert plain(html).startswith(start)
+
+
+TEXT = st.text(
+    st.sampled_from(["a", " ", "<", ">", "&", "é", "—", "𝄞", "\u00a0", "b"]),
+    min_size=1,
+    max_size=120,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXT, max_bytes=st.integers(min_value=4, max_value=200))
+@example(text="<&> " * 40, max_bytes=30)
+@example(text="é" * 100, max_bytes=41)
+def test_a_description_cut_to_bytes_keeps_every_whole_character_that_fits(
+    text: str, max_bytes: int
+) -> None:
+    """``summary_html`` with a byte limit (the podcast's 4,000): the longest run of whole
+    escaped characters that leaves room for the ellipsis, computed here one character at a
+    time, as the cut once was (2.6 ms an episode, 13 s of a 5,000-episode podcast)."""
+    item = Item(
+        id="a", kind="essay", section="essays", source="essays/a.md", title="A", slug="a",
+        url="https://e.org/a/", date=None, description=text,
+    )  # fmt: skip
+    out = summary_html(item, max_bytes)
+    escaped = [html.escape(c, quote=False) for c in clean(" ".join(text.split()))]
+    if len("".join(escaped).encode()) <= max_bytes:
+        assert out == "".join(escaped)
+        return
+    kept, size = [], 0
+    for piece in escaped:
+        size += len(piece.encode())
+        if size > max_bytes - 3:
+            break
+        kept.append(piece)
+    assert out == "".join(kept).rstrip() + "…"
+    assert len(out.encode()) <= max_bytes
