@@ -46,7 +46,7 @@ from pipeline.config import Config
 from pipeline.model import Item, Site
 from pipeline.support.output import write_if_changed
 from pipeline.support.parallel import pool_size
-from pipeline.support.workers import process_pool
+from pipeline.support.workers import process_pool, share_forked
 from pipeline.syndication.pages import page_path
 from pipeline.syndication.search import wanted
 from pipeline.syndication.search.index import (
@@ -231,14 +231,6 @@ def _index_chunk(first: int, jobs: Sequence[_Job]) -> tuple[dict[str, array[int]
     return postings, [Entry(e.sha, PageWords(e.words.summary, {})) for e in entries]
 
 
-_FORKED: list[Sequence[Located]] = []
-"""The pages forked workers index (set before the fork, never pickled)."""
-
-
-def _index_forked(first: int) -> tuple[dict[str, array[int]], list[Entry]]:
-    return _index_chunk(first, [_job(p) for p in _FORKED[-1][first : first + _CHUNK]])
-
-
 def _chunked(pages: Sequence[Located]) -> Iterator[tuple[int, list[_Job]]]:
     for start in range(0, len(pages), _CHUNK):
         yield start, [_job(p) for p in pages[start : start + _CHUNK]]
@@ -253,24 +245,22 @@ def _whole(
     workers = pool_size(len(pages))  # cached pages too: reading them is half the work
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         # a forked worker reads the pages (and the HTML they hold) from the memory it shares
-        # with this process (a pickled copy of every page's HTML would cost 300 MB at 10,000)
-        # and analyses every other chunk; this process the rest
-        _FORKED.append(pages)
+        # with this process (a pickled copy of every page's HTML would cost 300 MB at 10,000);
+        # it and this process each take the next chunk when done with one
+        starts = range(0, len(pages), _CHUNK)
         try:
-            with process_pool(1, _init_worker, (cache_dir,), fork=True) as pool:
-                bounds = range(0, len(pages), _CHUNK)
-                theirs = pool.map(_index_forked, bounds[0::2])
-                _init_worker(cache_dir)
-                try:
-                    mine = [_index_forked(first) for first in bounds[1::2]]
-                finally:
-                    _WORKER.close()
-                for n, chunk in enumerate(theirs):  # in page order: theirs, mine, theirs, …
-                    for part, done in (chunk, *mine[n : n + 1]):
-                        add_postings(postings, part)
-                        entries.extend(done)
+            shared = share_forked(
+                len(starts),
+                lambda n: _index_chunk(
+                    starts[n], [_job(p) for p in pages[starts[n] : starts[n] + _CHUNK]]
+                ),
+                lambda: _init_worker(cache_dir),
+            )
         finally:
-            _FORKED.pop()
+            _WORKER.close()
+        for part, chunk_entries in shared:  # in page order
+            add_postings(postings, part)
+            entries.extend(chunk_entries)
         return postings, entries
     if workers > 1:
         with process_pool(workers, initializer=_init_worker, initargs=(cache_dir,)) as pool:

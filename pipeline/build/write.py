@@ -25,7 +25,7 @@ from pipeline.support.output import (
     write_output,
 )
 from pipeline.support.parallel import PARALLEL_THRESHOLD
-from pipeline.support.workers import process_pool
+from pipeline.support.workers import share_forked
 
 WriteResult = tuple[str, bool, Stamp, FeedIndex | None]
 """(path, written, stamp, feed index) of one output."""
@@ -201,15 +201,11 @@ def write_all(state: WriteState) -> list[WriteResult]:
                 stop = min(len(jobs), start + 256)
             ranges.append((start, stop))
             start = stop
-        # this process writes every other range itself while one forked worker writes the
-        # rest: one copy-on-write copy of the rendered site, not two (the worker's refcount
-        # writes copy every page of the items it reads; 200 MB at 10,000 posts)
-        with process_pool(1, fork=True) as pool:  # the worker ends with this process
-            theirs = pool.map(_write_share, ranges[0::2])
-            mine = [_write_share(bounds) for bounds in ranges[1::2]]
-            done = list(theirs)
-        ordered = [done[n // 2] if n % 2 == 0 else mine[n // 2] for n in range(len(ranges))]
-        return [r for chunk in ordered for r in chunk]
+        # this process and one forked worker each take the next range when done with one
+        # (feeds first: the largest): one copy-on-write copy of the rendered site, not two (the
+        # worker's refcount writes copy every page of the items it reads; 200 MB at 10,000)
+        done = share_forked(len(ranges), lambda n: _write_share(ranges[n]))
+        return [r for chunk in done for r in chunk]
     finally:
         _WRITE_STATE.pop()
 

@@ -20,7 +20,8 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 _PR_SET_PDEATHSIG = 1
 """From ``<linux/prctl.h>``."""
@@ -79,3 +80,65 @@ def _watch(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(_WATCH_INTERVAL)
     os._exit(1)
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Share:
+    count: int
+    work: Callable[[int], object]
+    claimed: Any
+    """A ``multiprocessing.Value``: the number of the next task not yet taken."""
+
+    def take(self) -> int:
+        with self.claimed.get_lock():
+            n = int(self.claimed.value)
+            self.claimed.value = n + 1
+        return n
+
+    def give_up(self) -> None:
+        with self.claimed.get_lock():
+            self.claimed.value = self.count
+
+
+_SHARES: list[_Share] = []
+"""The share a forked worker drains (set before the fork, never pickled)."""
+
+
+def _drain() -> list[tuple[int, object]]:
+    share = _SHARES[-1]
+    done: list[tuple[int, object]] = []
+    try:
+        while (n := share.take()) < share.count:
+            done.append((n, share.work(n)))
+    except BaseException:
+        share.give_up()  # the other process stops after its current task
+        raise
+    return done
+
+
+def share_forked(
+    count: int,
+    work: Callable[[int], T],
+    initializer: Callable[[], object] | None = None,
+) -> list[T]:
+    """``[work(n) for n in range(count)]``, done by this process and one forked worker, each
+    taking the next task when it finishes one (put the largest first): neither waits for the
+    other while work is left, as it would with the tasks dealt out in advance. The worker reads
+    what ``work`` needs from memory it shares with this process (nothing is pickled but the
+    results). ``initializer`` runs in each process after the fork, before its first task.
+    Needs the fork start method."""
+    share = _Share(count, work, multiprocessing.get_context("fork").Value("q", 0))
+    _SHARES.append(share)
+    try:
+        with process_pool(1, initializer, fork=True) as pool:
+            theirs = pool.submit(_drain)  # the worker is forked here, before anything below
+            if initializer is not None:
+                initializer()
+            results = dict(_drain())
+            results.update(theirs.result())
+    finally:
+        _SHARES.pop()
+    return [cast(T, results[n]) for n in range(count)]

@@ -1,0 +1,70 @@
+"""``share_forked``: this process and one forked worker take tasks as they finish them, so a
+slow task never holds back the rest; results come back in task order; a failure stops both."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.support.workers import share_forked
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs the fork start method")
+
+_SET_UP: list[int] = []
+
+
+def _set_up() -> None:
+    _SET_UP.append(os.getpid())
+
+
+def test_results_come_back_in_task_order_from_both_processes() -> None:
+    results = share_forked(200, lambda n: (n * n, os.getpid(), list(_SET_UP)), _set_up)
+    assert [square for square, _, _ in results] == [n * n for n in range(200)]
+    # each process ran the initializer once, after the fork, before its tasks
+    assert all(set_up[-1:] == [pid] for _, pid, set_up in results)
+    assert os.getpid() in {pid for _, pid, _ in results}
+
+
+def test_a_slow_task_does_not_hold_back_the_others(tmp_path: Path) -> None:
+    """Task 0 waits until the last task has run: dealt out in advance, half the tasks would
+    wait behind it (and the wait would time out); shared, the other process runs them all."""
+    last_done = tmp_path / "last"
+    count = 40
+
+    def work(n: int) -> tuple[int, bool]:
+        if n == 0:
+            deadline = time.monotonic() + 20
+            while not last_done.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            return os.getpid(), last_done.exists()
+        if n == count - 1:
+            last_done.touch()
+        return os.getpid(), True
+
+    results = share_forked(count, work)
+    slow_pid, saw_last = results[0]
+    assert saw_last
+    assert {pid for pid, _ in results[1:]} == {pid for pid, _ in results} - {slow_pid}
+
+
+class _Boom(Exception):
+    pass
+
+
+def test_a_failing_task_fails_the_call_and_stops_the_other_process(tmp_path: Path) -> None:
+    ran = tmp_path / "ran"
+    ran.mkdir()
+
+    def work(n: int) -> int:
+        (ran / str(n)).touch()
+        if n == 3:
+            raise _Boom(n)
+        time.sleep(0.005)
+        return n
+
+    with pytest.raises(_Boom):
+        share_forked(10_000, work)
+    assert len(list(ran.iterdir())) < 10_000
