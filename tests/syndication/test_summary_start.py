@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import re
+import sys
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -80,3 +82,12 @@ def test_a_description_cut_to_bytes_keeps_every_whole_character_that_fits(
         kept.append(piece)
     assert out == "".join(kept).rstrip() + "…"
     assert len(out.encode()) <= max_bytes
+
+
+def test_every_kind_of_white_space_collapses_to_one_space() -> None:
+    """Every character regex ``\\s`` matches (non-breaking, ideographic, separators), runs of
+    them and at the ends: one space between words, none around them."""
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if re.match(r"\s", chr(c))]
+    assert len(spaces) > 20
+    for space in spaces:
+        assert plain(f"{space}<p>a{space}{space}b</p>{space}c{space}") == "a b c", hex(ord(space))
