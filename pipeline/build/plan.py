@@ -21,8 +21,6 @@ from pipeline.build.state import (
 from pipeline.build.themeplan import plan_site
 from pipeline.build.upcomingfeed import upcoming_files, upcoming_link
 from pipeline.config import Config
-from pipeline.errors import ConfigError, ContentError, Problem
-from pipeline.load.record import stat_key
 from pipeline.model import Item
 from pipeline.support.paths import OutsideRoot, resolve_inside
 from pipeline.syndication.atom import ATOM
@@ -113,20 +111,19 @@ def plan_outputs(
     content_dir: Path,
     keyed: KeyedSite,
     now: dt.datetime,
-    previous: Manifest | None = None,
     html: HtmlSource | None = None,
-    out_dir: Path | None = None,
     salt: str | None = None,
+    *,
+    podcast: Callable[[], list[Output]],
 ) -> tuple[list[Output], list[FeedLink], list[tuple[Path, str]]]:
     """Every output file (produced lazily, so memory holds one at a time) and every copy.
 
     ``keyed`` is the rendered site with its items' keys (each output's inputs digest covers
-    the output keys of the items it shows); ``previous`` is the last build's record of its
-    outputs (see :mod:`pipeline.build.state`); ``html`` supplies the HTML of items rendered
-    lazily; ``salt`` is :func:`build_salt`'s.
+    the output keys of the items it shows); ``html`` supplies the HTML of items rendered
+    lazily; ``salt`` is :func:`build_salt`'s; ``podcast`` gives the podcast's outputs (see
+    :mod:`pipeline.build.podcastplan`), asked for last.
     """
     site, output_of = keyed.site, keyed.output_of
-    previous = previous or Manifest()
     html = html or HtmlSource(None, keyed.keys)
     salt = salt or build_salt(cfg, content_dir)
     items = site.published(now)
@@ -177,11 +174,8 @@ def plan_outputs(
         for path, make, inputs in changes_files(cfg, content_dir, site, now, salt):
             outputs.append(Output(path, make, inputs))
         links.append(changes_link(cfg))
-    episodes = tuple(i for i in items if i.episode is not None)
-    if episodes:
-        outputs.extend(
-            _podcast_outputs(cfg, content_dir, episodes, previous, html, salt, out_dir, output_of)
-        )
+    podcast_at = len(outputs)  # its outputs go here when the forked process has made them
+    if any(i.episode is not None for i in items):
         links.insert(
             0,
             FeedLink(
@@ -231,42 +225,8 @@ def plan_outputs(
                     copies.append((src, "assets/" + asset))
         outputs.append(Output("index.html", lambda: render_index(cfg, links)))
     outputs.append(Output("feeds.opml", lambda: render_opml(cfg, links)))
+    outputs[podcast_at:podcast_at] = podcast()
     return outputs, links, copies
-
-
-def _podcast_outputs(
-    cfg: Config,
-    content_dir: Path,
-    episodes: tuple[Item, ...],
-    previous: Manifest,
-    html: HtmlSource,
-    salt: str,
-    out_dir: Path | None,
-    output_of: Callable[[Item], str],
-) -> list[Output]:
-    """``podcast.xml`` (made and linted now, before anything is written) and its files."""
-    from pipeline.podcast.feed import podcast_files, render_podcast_feed
-    from pipeline.podcast.show import show_problems
-
-    show = show_problems(cfg, content_dir)
-    if show:
-        raise ConfigError(show)
-    image = cfg.podcast.image
-    image_stat = stat_key(content_dir / image) if image and "://" not in image else None
-    inputs = inputs_digest(salt, "podcast", image_stat, *map(output_of, episodes))
-    outputs: list[Output] = []
-    if out_dir is not None and up_to_date("podcast.xml", inputs, previous, out_dir):
-        outputs.append(Output("podcast.xml", inputs=inputs))
-    else:
-        html.load(episodes)
-        data = render_podcast_feed([html.fill(i) for i in episodes], cfg)
-        last = previous.files.get("podcast.xml")
-        if last is None or last[2] != hashlib.sha256(data).hexdigest():
-            lint_podcast(data)  # a feed byte-identical to the last one passed already
-        outputs.append(Output("podcast.xml", _constant(data), inputs))
-    for name, blob in sorted(podcast_files(episodes, cfg, content_dir).items()):
-        outputs.append(Output(name, _constant(blob)))
-    return outputs
 
 
 def up_to_date(rel: str, inputs: str, previous: Manifest, out_dir: Path) -> bool:
@@ -281,7 +241,7 @@ def up_to_date(rel: str, inputs: str, previous: Manifest, out_dir: Path) -> bool
     return (st.st_size, st.st_mtime_ns) == previous.files[rel][:2]
 
 
-def _constant(data: bytes) -> Callable[[], bytes]:
+def constant(data: bytes) -> Callable[[], bytes]:
     return lambda: data
 
 
@@ -303,14 +263,3 @@ def safe_path(root: Path, rel: str) -> Path | None:
         return path if path.is_file() else None
     except OSError:  # a name the file system refuses (too long): reported by the loader
         return None
-
-
-def lint_podcast(data: bytes) -> None:
-    from pipeline.feedcheck import lint_feed
-
-    hard = [r for r in lint_feed(data, podcast=True) if r.severity == "hard"]
-    if hard:
-        raise ContentError(
-            Problem("podcast.xml", 1, r.rule, f"feed refused by the linter: {r.message}")
-            for r in hard
-        )

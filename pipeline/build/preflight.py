@@ -21,9 +21,14 @@ def check_site(cfg: Config, content_dir: Path, site: Site, now: dt.datetime) -> 
     returns the rendered site (its links' targets known)."""
     from pipeline.build.keys import KeyedSite
     from pipeline.build.plan import plan_outputs
-    from pipeline.build.site import render_items
+    from pipeline.build.podcastplan import podcast_planned
+    from pipeline.build.site import HtmlSource, render_items
+    from pipeline.build.state import Manifest, build_salt
 
     items, keys = render_items(cfg, site.items, None)
     rendered = Site(tuple(items), site.warnings)
-    plan_outputs(cfg, content_dir, KeyedSite(rendered, keys), now)
+    keyed = KeyedSite(rendered, keys)
+    html, salt = HtmlSource(None, keys), build_salt(cfg, content_dir)
+    with podcast_planned(cfg, content_dir, keyed, now, Manifest(), html, salt, None) as podcast:
+        plan_outputs(cfg, content_dir, keyed, now, html, salt, podcast=podcast)
     return rendered

@@ -18,6 +18,7 @@ from pipeline.build.feedwrite import release_replaced, save_index
 from pipeline.build.keys import KeyedSite, body_reader
 from pipeline.build.linkcache import read_known, save_known
 from pipeline.build.plan import Output, plan_outputs
+from pipeline.build.podcastplan import podcast_planned
 from pipeline.build.searchcache import refresh_search
 from pipeline.build.site import HtmlMissing, HtmlSource
 from pipeline.build.snapshot import discard as discard_snapshot
@@ -190,11 +191,14 @@ def _plan(r: _Request, use_snapshot: bool) -> _Planned:
     if r.adjust is not None:
         keyed = r.adjust(keyed)
     salt = build_salt(cfg, content_dir)
-    keyed = KeyedSite(_link_warnings(r, keyed, salt), keyed.keys)
     html = HtmlSource(r.cache_dir, keyed.keys)
-    outputs, links, copies = plan_outputs(
-        cfg, content_dir, keyed, r.now, r.inputs.previous, html, out_dir, salt=salt
-    )
+    with podcast_planned(
+        cfg, content_dir, keyed, r.now, r.inputs.previous, html, salt, out_dir
+    ) as podcast:  # made in a forked process while the links are checked and pages planned
+        keyed = KeyedSite(_link_warnings(r, keyed, salt), keyed.keys)
+        outputs, links, copies = plan_outputs(
+            cfg, content_dir, keyed, r.now, html, salt=salt, podcast=podcast
+        )
     inputs_written = stat_key(content_dir / cfg.content.id_ledger) != ledger_before
     if any(i.episode for i in keyed.site.items):
         from pipeline.podcast.guidpin import mismatch_note, pin_if_production

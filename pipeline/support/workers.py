@@ -11,6 +11,7 @@ gone (it may die between the fork and the check).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
@@ -18,7 +19,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -142,3 +143,37 @@ def share_forked(
     finally:
         _SHARES.pop()
     return [cast(T, results[n]) for n in range(count)]
+
+
+_CALLS: list[Callable[[], object]] = []
+"""What a forked :func:`forked_call` process runs (set before the fork, never pickled)."""
+
+
+def _call_last() -> object:
+    return _CALLS[-1]()
+
+
+@contextlib.contextmanager
+def forked_call(fn: Callable[[], T]) -> Iterator[Callable[[], T]]:
+    """Start ``fn()`` in a forked process while the caller goes on; the function yielded waits
+    for its result (or raises its exception). ``fn`` reads what it needs from memory it shares
+    with this process; only its result is pickled. With one core, or without the fork start
+    method, ``fn`` runs here when its result is first asked for. Leaving the block waits for
+    the process to end."""
+    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        done: list[T] = []
+
+        def here() -> T:
+            if not done:
+                done.append(fn())
+            return done[0]
+
+        yield here
+        return
+    _CALLS.append(fn)
+    try:
+        with process_pool(1, fork=True) as pool:
+            future = pool.submit(_call_last)  # forked here
+            yield lambda: cast(T, future.result())
+    finally:
+        _CALLS.pop()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.support.workers import share_forked
+from pipeline.support.workers import forked_call, share_forked
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs the fork start method")
 
@@ -68,3 +68,29 @@ def test_a_failing_task_fails_the_call_and_stops_the_other_process(tmp_path: Pat
     with pytest.raises(_Boom):
         share_forked(10_000, work)
     assert len(list(ran.iterdir())) < 10_000
+
+
+def test_a_forked_call_runs_while_the_caller_goes_on(tmp_path: Path) -> None:
+    """The call waits for a file the caller makes only after starting it: run in advance in
+    another process, it sees the file; run when asked for, it would wait out its deadline."""
+    made = tmp_path / "made"
+
+    def fn() -> tuple[int, bool]:
+        deadline = time.monotonic() + 20
+        while not made.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return os.getpid(), made.exists()
+
+    with forked_call(fn) as result:
+        made.touch()
+        pid, saw = result()
+        assert result() == (pid, saw)  # asked again: the same result
+    assert saw and pid != os.getpid()
+
+
+def test_a_forked_call_raises_its_exception_when_asked() -> None:
+    def fn() -> int:
+        raise _Boom("refused")
+
+    with forked_call(fn) as result, pytest.raises(_Boom):
+        result()
