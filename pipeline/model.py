@@ -163,6 +163,10 @@ class Item:
     """Markdown body (front matter removed)."""
     html: str = ""
     """Rendered body with absolute URLs; empty until the render stage has run."""
+    text_start: str = ""
+    """The start of the visible text of ``html`` (more than ``SUMMARY_CHARS`` characters of
+    it, or all of it), set with it by rendering: feeds' summaries read it, not the HTML (which
+    a build may not even hold). Whoever changes ``html`` sets this too, or empties it."""
     episode: Episode | None = None
     event: Event | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)

@@ -30,6 +30,7 @@ from pipeline.render.markdown import render
 from pipeline.support.parallel import PARALLEL_THRESHOLD
 from pipeline.support.text import clean
 from pipeline.support.workers import process_pool
+from pipeline.syndication.common import SUMMARY_CHARS, plain_start
 
 
 class Rendered(NamedTuple):
@@ -46,6 +47,8 @@ class Rendered(NamedTuple):
     """SHA-256 of ``html``: what outputs depend on, known without reading the HTML."""
     local_links: tuple[tuple[str, str], ...] = ()
     """See :attr:`pipeline.model.Item.local_links`."""
+    text_start: str = ""
+    """See :attr:`pipeline.model.Item.text_start`."""
 
 
 ReloadBody = Callable[[str, str], str]
@@ -66,9 +69,9 @@ class _Job:
 
 
 _SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS render6 (key TEXT PRIMARY KEY, sha TEXT NOT NULL, "
+    "CREATE TABLE IF NOT EXISTS render7 (key TEXT PRIMARY KEY, sha TEXT NOT NULL, "
     "assets TEXT NOT NULL, image TEXT, dep_names TEXT NOT NULL, dep_values TEXT NOT NULL, "
-    "links TEXT NOT NULL, html TEXT NOT NULL)"
+    "links TEXT NOT NULL, text_start TEXT NOT NULL, html TEXT NOT NULL)"
 )
 """The HTML last and in a column of its own: reading an entry's facts never reads its HTML.
 Lists are joined with NUL (which no path or URL here holds), so reading 10,000 entries'
@@ -103,7 +106,7 @@ class RenderCache:
         if self.db is None:
             return
         try:
-            sql = f"SELECT key, {columns} FROM render6 WHERE key IN ({{marks}})"
+            sql = f"SELECT key, {columns} FROM render7 WHERE key IN ({{marks}})"
             yield from select_keys(self.db, sql, keys)
         except sqlite3.DatabaseError:  # corrupt: its entries are misses, and it goes
             self.broken = True
@@ -111,15 +114,15 @@ class RenderCache:
     def get_meta(self, keys: Sequence[str]) -> dict[str, Rendered]:
         """Entries without their HTML (``html`` is empty)."""
         out: dict[str, Rendered] = {}
-        columns = "sha, assets, image, dep_names, dep_values, links"
-        for key, sha, assets, image, names, values, links in self._select(columns, keys):
-            if not all(isinstance(v, str) for v in (sha, assets, names, values, links)):
+        columns = "sha, assets, image, dep_names, dep_values, links, text_start"
+        for key, sha, assets, image, names, values, links, start in self._select(columns, keys):
+            if not all(isinstance(v, str) for v in (sha, assets, names, values, links, start)):
                 continue  # not written by this code: a miss
             dep_names, dep_values = _split(names), _split(values)
             if len(dep_names) != len(dep_values) or not isinstance(image, (str, type(None))):
                 continue
             local = _split_pairs(links)
-            out[key] = Rendered("", _split(assets), image, dep_names, dep_values, sha, local)
+            out[key] = Rendered("", _split(assets), image, dep_names, dep_values, sha, local, start)
         return out
 
     def get_html(self, keys: Sequence[str]) -> dict[str, str]:
@@ -137,13 +140,14 @@ class RenderCache:
                 _joined(r.dep_names),
                 _joined(r.dep_values),
                 _joined([f"{kind} {target}" for kind, target in r.local_links]),
+                r.text_start,
                 r.html,
             )
             for k, r in entries
             if not any(_SEP in v for v in (*r.assets, *r.dep_names, *r.dep_values))
             and not any(_SEP in target for _, target in r.local_links)
         ]
-        write_rows(self.db, "INSERT OR REPLACE INTO render6 VALUES (?,?,?,?,?,?,?,?)", rows)
+        write_rows(self.db, "INSERT OR REPLACE INTO render7 VALUES (?,?,?,?,?,?,?,?,?)", rows)
 
     def close(self) -> None:
         if self.db is not None:
@@ -269,7 +273,8 @@ def _render_job(job: _Job) -> tuple[str, Rendered]:
     deps = sorted(tracked.seen.items())
     names, values = tuple(a for a, _ in deps), tuple(b for _, b in deps)
     sha = hashlib.sha256(html.encode()).hexdigest()
-    return job.key, Rendered(html, tuple(ctx.assets), image, names, values, sha, local)
+    start = plain_start(html, SUMMARY_CHARS)
+    return job.key, Rendered(html, tuple(ctx.assets), image, names, values, sha, local, start)
 
 
 class _TrackingMap(Mapping[str, str]):
@@ -383,7 +388,13 @@ def render_items(
         base = f"{was.output}\0{r.sha}\0{r.assets}\0{r.image}"
         made[item.source] = ItemKeys(was.body, html_key, hashlib.sha256(base.encode()).hexdigest())
         out.append(
-            item.evolve(html=html, assets=r.assets, image=r.image, local_links=r.local_links)
+            item.evolve(
+                html=html,
+                text_start=r.text_start,
+                assets=r.assets,
+                image=r.image,
+                local_links=r.local_links,
+            )
         )
     return out, made
 

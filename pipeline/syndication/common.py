@@ -82,6 +82,8 @@ def summary(item: Item, limit: int = SUMMARY_CHARS) -> str:
     it is written with :func:`summary_html`."""
     if item.description:
         return clean(" ".join(item.description.split()))
+    if item.text_start and limit <= SUMMARY_CHARS:
+        return clean(truncate(item.text_start, limit))  # rendering read it once
     return clean(truncate(plain_start(item.html, limit), limit))
 
 

@@ -314,7 +314,7 @@ def test_a_hostile_load_cache_cannot_run_code(site: Path, tmp_path: Path) -> Non
     db = sqlite3.connect(cache / "render.sqlite3")
     with db:
         payload = pickle.dumps(_Payload(marker))
-        db.execute("UPDATE render6 SET sha = ?, dep_names = ?", (payload, payload))
+        db.execute("UPDATE render7 SET sha = ?, dep_names = ?", (payload, payload))
     db.close()
     shutil.rmtree(out)
     build(site, out, cache)
