@@ -62,7 +62,6 @@ from pipeline.syndication.search.index import (
     changed_words,
     docs_bytes,
     docs_path,
-    index_files,
     manifest_bytes,
     parse_docs,
     parse_manifest,
@@ -71,7 +70,9 @@ from pipeline.syndication.search.index import (
     shard_bytes,
     shard_key,
     shard_path,
+    table_files,
     update_postings,
+    word_files,
 )
 
 _CHUNK = 256
@@ -305,12 +306,23 @@ def _rewrite(
     postings, entries = _whole(pages, cache_dir)
     docs = [_row(p, e.words) for p, e in zip(pages, entries, strict=True)]
     state = _state([e.sha for e in entries])
-    kept: set[Path] = set()
-    for rel, data in index_files(docs, postings, state):
-        path = folder / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_if_changed(path, data)
-        kept.add(path)
+    shards = word_files(postings)
+    keys = sorted(shards)
+    for sub in ("words", "docs"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+
+    def write_shard(n: int) -> None:
+        write_if_changed(folder / shard_path(keys[n]), shard_bytes(shards[keys[n]]))
+
+    if pool_size(len(pages)) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        share_forked(len(keys), write_shard)  # the word files' JSON on both cores
+    else:
+        for n in range(len(keys)):
+            write_shard(n)
+    kept = {folder / shard_path(key) for key in keys}
+    for rel, data in table_files(docs, keys, state):
+        write_if_changed(folder / rel, data)
+        kept.add(folder / rel)
     for sub in ("words", "docs"):
         for path in sorted((folder / sub).glob("*")):
             if path not in kept and path.is_file():

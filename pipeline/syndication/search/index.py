@@ -192,20 +192,33 @@ def add_postings(into: dict[str, array[int]], later: Mapping[str, array[int]]) -
             at.extend(pairs)
 
 
+def word_files(postings: dict[str, array[int]]) -> dict[str, dict[str, array[int]]]:
+    """``postings`` by the key of the word file each word is in (``postings`` is emptied)."""
+    shards: dict[str, dict[str, array[int]]] = {}
+    for word in list(postings):
+        shards.setdefault(shard_key(word), {})[word] = postings.pop(word)
+    return shards
+
+
+def table_files(
+    docs: Sequence[Doc], keys: Sequence[str], state: str
+) -> Iterator[tuple[str, bytes]]:
+    """The page table's files and the manifest (last), which lists the word files ``keys``."""
+    for start in range(0, len(docs), PER_FILE):
+        yield docs_path(start // PER_FILE), docs_bytes(docs[start : start + PER_FILE])
+    yield MANIFEST, manifest_bytes(len(docs), sorted(keys), state)
+
+
 def index_files(
     docs: Sequence[Doc], postings: dict[str, array[int]], state: str
 ) -> Iterator[tuple[str, bytes]]:
     """Every file of the index (path under ``search/``, bytes), the manifest last: ``docs``
     sorted by URL, ``postings`` of those page numbers (emptied as its files are made)."""
-    shards: dict[str, dict[str, array[int]]] = {}
-    for word in list(postings):
-        shards.setdefault(shard_key(word), {})[word] = postings.pop(word)
+    shards = word_files(postings)
     keys = sorted(shards)
     for key in keys:
         yield shard_path(key), shard_bytes(shards.pop(key))
-    for start in range(0, len(docs), PER_FILE):
-        yield docs_path(start // PER_FILE), docs_bytes(docs[start : start + PER_FILE])
-    yield MANIFEST, manifest_bytes(len(docs), keys, state)
+    yield from table_files(docs, keys, state)
 
 
 def whole_index(pages: Sequence[tuple[Doc, Mapping[str, int]]], state: str) -> dict[str, bytes]:
