@@ -8,7 +8,7 @@ import random
 import time
 from collections.abc import Callable
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.syndication.search.index import (
@@ -21,7 +21,7 @@ from pipeline.syndication.search.index import (
     update_postings,
     whole_index,
 )
-from pipeline.syndication.search.tokens import MAX_LEN, counts, html_text, words
+from pipeline.syndication.search.tokens import MAX_LEN, counts, html_text, summary_of, words
 
 
 def test_words_are_folded_like_the_search_box_folds_a_query() -> None:
@@ -126,3 +126,24 @@ def test_hostile_markup_takes_linear_time() -> None:
             if ratio <= 2.5:
                 break
         assert ratio <= 2.5
+
+
+def _summary_of_whole(text: str, limit: int) -> str:
+    """The page summary read from the whole text, as it once was."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0] if " " in flat[:limit] else flat[:limit]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["word", " ", "\n\n", "\u3000", "—", "a.", "x" * 30, " " * 50]),
+        max_size=120,
+    ).map("".join),
+    st.integers(min_value=1, max_value=120),
+)
+def test_a_summary_read_from_the_start_is_the_summary_of_the_whole(text: str, limit: int) -> None:
+    assert summary_of(text, limit) == _summary_of_whole(text, limit)

@@ -119,8 +119,21 @@ def counts(text: str) -> Counter[str]:
 
 def summary_of(text: str, limit: int = 200) -> str:
     """The start of plain text, whole words, at most ``limit`` characters (``…`` when cut)."""
-    flat = " ".join(text.split())
+    flat = _flat_start(text, limit)
     if len(flat) <= limit:
         return flat
     cut = flat[:limit].rsplit(" ", 1)[0] if " " in flat[:limit] else flat[:limit]
     return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def _flat_start(text: str, limit: int) -> str:
+    """``" ".join(text.split())``, or a prefix of it longer than ``limit`` characters: the
+    white space of a start collapses to a prefix of the whole text's (a page's 20 KB split
+    for its first 200 characters cost a second of a 10,000-page index)."""
+    size = 2 * limit + 64
+    while size < len(text):
+        flat = " ".join(text[:size].split())
+        if len(flat) > limit:
+            return flat
+        size *= 4
+    return " ".join(text.split())
