@@ -37,7 +37,6 @@ from pipeline.build.keys import KeyedSite
 from pipeline.build.searchstore import (
     Entry,
     SearchCache,
-    decode_words,
     encode_words,
 )
 from pipeline.build.site import RenderCache
@@ -196,31 +195,34 @@ def _init_worker(cache_dir: Path | None) -> None:
     _WORKER.cache = SearchCache(cache_dir)
 
 
-def _analyse_jobs(jobs: Sequence[_Job]) -> list[_Row]:
-    """Analyse pages: their HTML read from the render cache a chunk at a time."""
+def _analyse_jobs(jobs: Sequence[_Job]) -> tuple[list[_Row], list[Entry]]:
+    """Analyse pages (their HTML read from the render cache a chunk at a time): the rows to
+    cache and the entries."""
     render = _WORKER.render
     lazy = [src[4:] for *_, src, _ in jobs if src.startswith("key:")]
     stored = render.get_html(lazy) if render is not None and lazy else {}
     rows: list[_Row] = []
+    entries: list[Entry] = []
     for key, url, title, description, section, src, source in jobs:
         html = stored.get(src[4:]) if src.startswith("key:") else src[5:]
         if html is None:
             raise _NoHtml(f"the render cache lost the HTML of {source}")
         words = analyse(SearchPage(url, title, description, section, html))
         encoded = encode_words(words.weights)
-        row = (url, title, words.summary, section)
-        rows.append((key, _sha(row, encoded), words.summary, encoded))
-    return rows
+        sha = _sha((url, title, words.summary, section), encoded)
+        rows.append((key, sha, words.summary, encoded))
+        entries.append(Entry(sha, words))
+    return rows, entries
 
 
 def _entries(jobs: Sequence[_Job]) -> list[Entry]:
     """Each page's words: from the cache, else analysed (and cached)."""
     cache = _WORKER.cache or SearchCache(None)
     known = cache.get([job[0] for job in jobs])
-    rows = _analyse_jobs([job for job in jobs if job[0] not in known])
+    rows, entries = _analyse_jobs([job for job in jobs if job[0] not in known])
     cache.put(rows)
-    for key, sha, summary, encoded in rows:
-        known[key] = Entry(sha, PageWords(summary, decode_words(encoded)))
+    for row, entry in zip(rows, entries, strict=True):
+        known[row[0]] = entry
     return [known[job[0]] for job in jobs]
 
 
