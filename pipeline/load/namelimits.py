@@ -85,16 +85,11 @@ def name_problems(item: Item, lines: Mapping[str, int], meta: Mapping[str, Any])
 
 
 def _has_long_run(body: str) -> bool:
-    r"""A run of 64 characters or more without a ``/`` or white space is in ``body`` (only a
-    body holding one is scanned for its links): a word that long, then its parts between
-    slashes. (``str.split()`` parts at the characters regex ``\s`` matches; a regex search
-    for the run retried every position of each long word: a second a build.)"""
-    return any(
-        len(part) >= _LONG
-        for word in body.split()
-        if len(word) >= _LONG
-        for part in word.split("/")
-    )
+    """A run of 64 characters or more without a ``/`` or white space is in ``body`` (only a
+    body holding one is scanned for its links): the longest word once slashes part words too
+    (``str.split()`` parts at the characters regex ``\\s`` matches). One pass, where a regex
+    search for the run would try every position of a long word again."""
+    return max(map(len, body.replace("/", " ").split()), default=0) >= _LONG
 
 
 def _external(target: str) -> bool:
