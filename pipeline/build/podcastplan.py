@@ -73,7 +73,7 @@ def podcast_planned(
 def lint_podcast(data: bytes) -> None:
     from pipeline.feedcheck import lint_feed
 
-    hard = [r for r in lint_feed(data, podcast=True) if r.severity == "hard"]
+    hard = lint_feed(data, podcast=True, soft=False)
     if hard:
         raise ContentError(
             Problem("podcast.xml", 1, r.rule, f"feed refused by the linter: {r.message}")

@@ -57,14 +57,16 @@ def lint_feed(
     podcast: bool,
     images: ImageLoader | None = None,
     now: datetime | None = None,
+    soft: bool = True,
 ) -> list[LintResult]:
     """Check a feed document; the failed checks, hard ones first, in document order.
 
     ``podcast`` applies the Apple/Spotify/Podcasting 2.0 presence rules as hard rules.
     ``images`` (optional) returns an image's bytes for the artwork size checks; ``now``
-    (optional, aware) enables ``rss.dates.not-future``.
+    (optional, aware) enables ``rss.dates.not-future``. ``soft`` False: the hard results only
+    (what refuses a build's feed), soft-only checks skipped.
     """
-    r = Report(podcast)
+    r = Report(podcast, soft)
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head in (b"{", b"["):
         lint_json(r, data)

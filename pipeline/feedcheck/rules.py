@@ -157,13 +157,17 @@ _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 class Report:
     """Collects results; ``podcast`` decides the severity of podcast presence rules."""
 
-    def __init__(self, podcast: bool) -> None:
+    def __init__(self, podcast: bool, soft: bool = True) -> None:
         self.podcast = podcast
+        self.soft = soft
+        """False: only hard results are wanted (a check that can only find soft ones is
+        skipped)."""
         self.results: list[LintResult] = []
 
     def add(self, rule: str, severity: str, message: str, where: str = "feed") -> None:
         assert rule in RULES, rule
-        self.results.append(LintResult(rule, severity, message, where))
+        if severity == HARD or self.soft:
+            self.results.append(LintResult(rule, severity, message, where))
 
     def need(self, rule: str, message: str, where: str = "feed") -> None:
         """A presence rule: hard for a podcast feed, soft otherwise."""
@@ -252,7 +256,7 @@ def check_html(r: Report, markup: str, where: str, field: str) -> None:
             f"{field} has relative URLs ({shown}); readers cannot resolve them",
             where,
         )
-    if _has_active(markup, low):
+    if r.soft and _has_active(markup, low):
         r.add(
             "rss.html.no-active-content",
             SOFT,

@@ -517,3 +517,24 @@ def test_external_entities_are_never_read_and_entity_bombs_are_refused(tmp_path:
     started = time.monotonic()
     assert named(lint(bomb, podcast=False), "xml.wellformed")[0][0] == HARD
     assert time.monotonic() - started < 5
+
+
+FIXTURE_FEEDS = sorted((Path(__file__).parents[1] / "fixtures" / "import").glob("*.[xj]*"))
+
+
+@pytest.mark.parametrize("podcast", [True, False])
+def test_hard_results_only_are_the_hard_results(good: str, podcast: bool) -> None:
+    """``soft=False`` (the build's check of its own podcast feed) gives exactly the hard
+    results, in the same order, on feeds with hard and soft problems of every kind."""
+    bad = good.replace('href="https://commons.example.org/about/"', 'href="/about/"', 1)
+    bad = bad.replace("<p>Release day", '<p onclick="x()">Release day', 1)
+    docs = [good.encode(), bad.encode(), RSS1, *(p.read_bytes() for p in FIXTURE_FEEDS)]
+    assert len(FIXTURE_FEEDS) >= 5
+    seen = set()
+    for doc in docs:
+        every = lint_feed(doc, podcast=podcast)
+        seen.update(r.severity for r in every)
+        assert lint_feed(doc, podcast=podcast, soft=False) == [
+            r for r in every if r.severity == HARD
+        ]
+    assert seen == {HARD, SOFT}
