@@ -31,14 +31,8 @@ from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
 from pipeline.load.frontmatter import one_line
 from pipeline.load.loader import gitbook_mode
-from pipeline.load.summary import (
-    SPACE_FILE,
-    TocEntry,
-    _display,
-    parse_summary,
-    resolve_target,
-    space_settings,
-)
+from pipeline.load.summary import SPACE_FILE, _display, resolve_target, space_settings
+from pipeline.load.toc import TocEntry, parse_summary
 from pipeline.render.slugs import gitbook_slug
 from pipeline.support.text import nfc
 

@@ -10,7 +10,8 @@ import pytest
 from pipeline.config import Config, ContentConfig
 from pipeline.errors import ContentError
 from pipeline.load.loader import load_site
-from pipeline.load.summary import NOT_LISTED, UNDATED, parse_summary, place_pages, read_dates
+from pipeline.load.summary import NOT_LISTED, UNDATED, place_pages, read_dates
+from pipeline.load.toc import parse_summary
 
 TOC = """\
 # Table of contents

@@ -16,7 +16,7 @@ from pipeline.support.text import find_all, nfc
 
 
 class TocLink(Protocol):
-    """One link of a table of contents (``load.summary.TocEntry`` is one)."""
+    """One link of a table of contents (``load.toc.TocEntry`` is one)."""
 
     @property
     def title(self) -> str: ...
