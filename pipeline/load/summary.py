@@ -28,10 +28,11 @@ Example ``SUMMARY.md``::
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import posixpath
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -74,6 +75,47 @@ class Placement:
     line: int
 
 
+class PageNames(Mapping[str, str]):
+    """The pages a table of contents may name: the NFC form of each path -> the path as found
+    on disk, as :func:`resolve_target` takes them. Read-only, so the case-folded map a link
+    that names no page is looked up in is made once, on the first such link (made per link,
+    a table listing 10,000 pages the build does not have cost 10,000 passes over every page).
+    """
+
+    def __init__(self, sources: Iterable[str]) -> None:
+        self._by_nfc = {nfc(s): s for s in sources}
+
+    def __getitem__(self, key: str) -> str:
+        return self._by_nfc[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_nfc)
+
+    def __len__(self) -> int:
+        return len(self._by_nfc)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._by_nfc
+
+    @functools.cached_property
+    def folded(self) -> dict[str, str]:
+        return _folded(self._by_nfc)
+
+    def resolve(self, target: str) -> tuple[str | None, str]:
+        """:func:`resolve_target` of ``target`` among these pages."""
+        return resolve_target(target, self)
+
+
+def page_resolver(sources: Iterable[str]) -> Callable[[str], tuple[str | None, str]]:
+    """:func:`resolve_target` among these pages' sources (the theme's navigation is given it:
+    see :data:`pipeline.syndication.theme.navigation.Resolver`)."""
+    return PageNames(sources).resolve
+
+
+def _folded(sources: Mapping[str, str]) -> dict[str, str]:
+    return {k.casefold(): v for k, v in sources.items()}
+
+
 def resolve_target(target: str, sources: Mapping[str, str]) -> tuple[str | None, str]:
     """The page a SUMMARY.md link points at, and a note when only case differs.
 
@@ -89,7 +131,7 @@ def resolve_target(target: str, sources: Mapping[str, str]) -> tuple[str | None,
     for candidate in candidates:
         if candidate in sources:
             return sources[candidate], ""
-    folded = {k.casefold(): v for k, v in sources.items()}
+    folded = sources.folded if isinstance(sources, PageNames) else _folded(sources)
     for candidate in candidates:
         if candidate.casefold() in folded:
             found = folded[candidate.casefold()]
@@ -104,7 +146,7 @@ def place_pages(
     readme: str = "README.md",
 ) -> tuple[dict[str, Placement], list[Problem]]:
     """Map each listed page to its placement; problems are warnings located in SUMMARY.md."""
-    by_nfc = {nfc(s): s for s in sources}
+    by_nfc = PageNames(sources)
     placed: dict[str, Placement] = {}
     problems: list[Problem] = []
     order = 0
