@@ -9,7 +9,8 @@ from pathlib import Path
 from pipeline.config import Config
 from pipeline.load.gitbook_urls import space_urls
 from pipeline.load.loader import gitbook_mode
-from pipeline.load.summary import TocEntry, parse_summary, resolve_target, space_settings
+from pipeline.load.summary import page_resolver, space_settings
+from pipeline.load.toc import TocEntry, parse_summary
 from pipeline.model import Site
 from pipeline.syndication.theme.navigation import Resolver
 
@@ -23,7 +24,7 @@ def table_of_contents(
     if not gitbook_mode(space_cfg, root) or not summary.is_file():
         return None
     entries = parse_summary(summary.read_text(encoding="utf-8"))
-    return entries, space_cfg.content.readme, resolve_target
+    return entries, space_cfg.content.readme, page_resolver
 
 
 def gitbook_urls(cfg: Config, content_dir: Path, site: Site) -> dict[str, str]:

@@ -158,11 +158,12 @@ def rendered_site(
     before this call (by :func:`pipeline.build.state.fingerprint`), used instead of new ones.
     """
     run = _Run(cfg, content_dir, cache_dir, strict, timings or Timings(), time.time_ns() - RACY_NS)
-    if cache_dir is None:
-        return _full(run)[0], False
-    if gitbook_mode(cfg, content_dir):
-        discard(cache_dir)  # none is kept: SUMMARY.md, added or removed, changes every page
-        return _full(run)[0], False
+    if cache_dir is None or gitbook_mode(cfg, content_dir):
+        if cache_dir is not None:  # none is kept: SUMMARY.md, added or removed, changes every page
+            discard(cache_dir)
+        whole = _full(run)[0]
+        run.timings.mark("render")
+        return whole, False
     key = _key(cfg, content_dir, strict)
     ledger_path = content_dir / cfg.content.id_ledger
     ledger = stat_key(ledger_path)

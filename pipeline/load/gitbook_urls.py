@@ -33,12 +33,12 @@ from pipeline.load.frontmatter import one_line
 from pipeline.load.loader import gitbook_mode
 from pipeline.load.summary import (
     SPACE_FILE,
-    TocEntry,
+    PageNames,
     _display,
-    parse_summary,
     resolve_target,
     space_settings,
 )
+from pipeline.load.toc import TocEntry, parse_summary
 from pipeline.render.slugs import gitbook_slug
 from pipeline.support.text import nfc
 
@@ -49,7 +49,7 @@ def toc_paths(entries: Sequence[TocEntry], sources: Sequence[str], readme: str) 
     Pages nest under their parent page; an outside link nests nothing of its own but still
     names a level. When two pages would share a path the first keeps it (GitBook refuses the
     second one's slug). The first page is the space's root and gets no path here."""
-    by_nfc = {nfc(s): s for s in sources}
+    by_nfc = PageNames(sources)
     out: dict[str, str] = {}
     chain: list[str] = []
     for entry in entries:
@@ -112,7 +112,7 @@ def space_redirects(path: Path | None, root: Path, sources: Sequence[str]) -> di
         raise ConfigError(
             [Problem(shown, line, "redirects", "expected a map of old path -> page file")]
         )
-    by_nfc = {nfc(s): s for s in sources}
+    by_nfc = PageNames(sources)
     out: dict[str, str] = {}
     for key, value in block.value:
         line = key.start_mark.line + 1

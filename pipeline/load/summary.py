@@ -2,7 +2,7 @@
 
 A GitBook-synced repository has no dates and hardly any front matter. Its table of contents,
 ``SUMMARY.md``, is a nested list of links (up to three levels) under optional ``## Group``
-headings. This module reads it and applies it to the loaded items:
+headings (``toc.py`` reads it). This module applies it to the loaded items:
 
 - a listed page gets ``section`` (the slug of its group, else of its top-level list parent) and
   ``order`` (its position in the table of contents, from 1);
@@ -28,25 +28,23 @@ Example ``SUMMARY.md``::
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import posixpath
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 import yaml
-from markdown_it import MarkdownIt
 
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.load.frontmatter import one_line, unreadable_values
+from pipeline.load.toc import TocEntry, parse_summary
 from pipeline.model import Item
-from pipeline.render.slugs import gitbook_slug
 from pipeline.support.dates import to_datetime
 from pipeline.support.text import nfc
 
@@ -65,35 +63,6 @@ NOT_LISTED = "not in SUMMARY.md; not published"
 
 
 @dataclass(frozen=True)
-class TocEntry:
-    """One link of ``SUMMARY.md``."""
-
-    title: str
-    """The link text."""
-    target: str
-    """The link target as written: angle brackets, backslash escapes and %-escapes undone."""
-    line: int
-    """1-based line in SUMMARY.md."""
-    depth: int
-    """0 for a top-level list item, 1 for its children, 2 below."""
-    group: str
-    """Text of the ``## Group`` heading above it, or ``""``."""
-    parent: str
-    """Link text of its top-level ancestor (its own title at depth 0)."""
-    has_children: bool = False
-
-    @property
-    def external(self) -> bool:
-        parts = urlsplit(self.target)
-        return bool(parts.scheme) or self.target.startswith("//")
-
-    @property
-    def section(self) -> str:
-        """Slug of the group, else of the top-level parent: the item's section."""
-        return gitbook_slug(self.group or self.parent) or "pages"
-
-
-@dataclass(frozen=True)
 class Placement:
     """Where a listed page sits: resolved file, section, position, and whether it navigates."""
 
@@ -106,80 +75,45 @@ class Placement:
     line: int
 
 
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark")
-
-
-def parse_summary(text: str) -> list[TocEntry]:
-    """Every link of a SUMMARY.md in document order, with depth, group and top-level parent.
-
-    Only the first link of each list item counts (GitBook writes one per item); links outside
-    lists are ignored. A build reads the table of contents three times (loading, navigation,
-    the space's old URLs): the last text's answer is kept, as parsing 10,000 entries costs 2 s.
+class PageNames(Mapping[str, str]):
+    """The pages a table of contents may name: the NFC form of each path -> the path as found
+    on disk, as :func:`resolve_target` takes them. Read-only, so the case-folded map a link
+    that names no page is looked up in is made once, on the first such link (made per link,
+    a table listing 10,000 pages the build does not have cost 10,000 passes over every page).
     """
-    return list(_parse_summary(text))
+
+    def __init__(self, sources: Iterable[str]) -> None:
+        self._by_nfc = {nfc(s): s for s in sources}
+
+    def __getitem__(self, key: str) -> str:
+        return self._by_nfc[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_nfc)
+
+    def __len__(self) -> int:
+        return len(self._by_nfc)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._by_nfc
+
+    @functools.cached_property
+    def folded(self) -> dict[str, str]:
+        return _folded(self._by_nfc)
+
+    def resolve(self, target: str) -> tuple[str | None, str]:
+        """:func:`resolve_target` of ``target`` among these pages."""
+        return resolve_target(target, self)
 
 
-@lru_cache(maxsize=1)
-def _parse_summary(text: str) -> tuple[TocEntry, ...]:
-    tokens = _parser().parse(text)
-    entries: list[TocEntry] = []
-    group = ""
-    depth = -1
-    parents: list[str] = []
-    # index in ``entries`` of the open list item at each depth, to mark items with children
-    open_items: list[int | None] = []
-    pending_heading = False
-    for i, tok in enumerate(tokens):
-        if tok.type == "heading_open":
-            pending_heading = tok.tag != "h1"
-        elif tok.type == "inline" and pending_heading:
-            group = tok.content.strip()
-            pending_heading = False
-            parents = []
-        elif tok.type in ("bullet_list_open", "ordered_list_open"):
-            depth += 1
-        elif tok.type in ("bullet_list_close", "ordered_list_close"):
-            depth -= 1
-        elif tok.type == "list_item_open":
-            open_items.append(None)
-            if depth > 0 and len(open_items) >= 2:
-                parent_index = next((x for x in reversed(open_items[:-1]) if x is not None), None)
-                if parent_index is not None and not entries[parent_index].has_children:
-                    entries[parent_index] = dataclasses.replace(
-                        entries[parent_index], has_children=True
-                    )
-        elif tok.type == "list_item_close":
-            open_items.pop()
-        elif tok.type == "inline" and depth >= 0 and open_items and open_items[-1] is None:
-            link = _first_link(tok.children or [])
-            if link is None:
-                continue
-            title, href = link
-            if not urlsplit(href).scheme and not href.startswith("//"):
-                href = unquote(href)
-            line = (tok.map[0] if tok.map else (tokens[i - 1].map or [0])[0]) + 1
-            if depth == 0:
-                parents = [title]
-            parent = parents[0] if parents else title
-            entries.append(TocEntry(title, href, line, depth, group, parent))
-            open_items[-1] = len(entries) - 1
-    return tuple(entries)
+def page_resolver(sources: Iterable[str]) -> Callable[[str], tuple[str | None, str]]:
+    """:func:`resolve_target` among these pages' sources (the theme's navigation is given it:
+    see :data:`pipeline.syndication.theme.navigation.Resolver`)."""
+    return PageNames(sources).resolve
 
 
-def _first_link(children: Sequence[object]) -> tuple[str, str] | None:
-    href: str | None = None
-    text: list[str] = []
-    for child in children:
-        kind = getattr(child, "type", "")
-        if kind == "link_open" and href is None:
-            href = str(getattr(child, "attrs", {}).get("href", ""))
-        elif kind == "link_close" and href is not None:
-            return " ".join("".join(text).split()), href
-        elif href is not None and kind in ("text", "code_inline"):
-            text.append(str(getattr(child, "content", "")))
-    return None
+def _folded(sources: Mapping[str, str]) -> dict[str, str]:
+    return {k.casefold(): v for k, v in sources.items()}
 
 
 def resolve_target(target: str, sources: Mapping[str, str]) -> tuple[str | None, str]:
@@ -197,7 +131,7 @@ def resolve_target(target: str, sources: Mapping[str, str]) -> tuple[str | None,
     for candidate in candidates:
         if candidate in sources:
             return sources[candidate], ""
-    folded = {k.casefold(): v for k, v in sources.items()}
+    folded = sources.folded if isinstance(sources, PageNames) else _folded(sources)
     for candidate in candidates:
         if candidate.casefold() in folded:
             found = folded[candidate.casefold()]
@@ -212,7 +146,7 @@ def place_pages(
     readme: str = "README.md",
 ) -> tuple[dict[str, Placement], list[Problem]]:
     """Map each listed page to its placement; problems are warnings located in SUMMARY.md."""
-    by_nfc = {nfc(s): s for s in sources}
+    by_nfc = PageNames(sources)
     placed: dict[str, Placement] = {}
     problems: list[Problem] = []
     order = 0

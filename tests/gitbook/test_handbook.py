@@ -222,3 +222,15 @@ def test_a_section_named_archive_is_listed_in_the_index_and_opml(
         assert re.search(f'<link rel="alternate"[^>]* href="{re.escape(url)}">', index)
         assert f'<a href="{url}">' in index
     assert "/archive/1/" not in opml and "/archive/1/" not in index
+
+
+def test_timings_name_the_render_of_a_space(handbook: Path, tmp_path: Path) -> None:
+    """A space is rendered whole every build (no snapshot): its timings still say "render",
+    so the rendering is not counted as planning."""
+    args = ["build", "--config", str(handbook / "publish.toml"), "--content", str(handbook)]
+    args += ["--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache"), "--timings"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    line = next(ln for ln in result.stderr.splitlines() if ln.startswith("timings: "))
+    stages = re.findall(r"([a-z-]+) \d+\.\d\d s", line)
+    assert stages == ["check", "start-up", "load", "render", "plan", "write", "finish"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -9,8 +11,19 @@ import pytest
 
 from pipeline.config import Config, ContentConfig
 from pipeline.errors import ContentError
+from pipeline.load import summary
 from pipeline.load.loader import load_site
-from pipeline.load.summary import NOT_LISTED, UNDATED, parse_summary, place_pages, read_dates
+from pipeline.load.summary import (
+    NOT_LISTED,
+    UNDATED,
+    PageNames,
+    page_resolver,
+    place_pages,
+    read_dates,
+    resolve_target,
+)
+from pipeline.load.toc import TocEntry, parse_summary
+from pipeline.support.text import nfc
 
 TOC = """\
 # Table of contents
@@ -157,3 +170,53 @@ def test_dates_file_name_is_configurable(book: Path) -> None:
     (book / "dates.yml").rename(book / "when.yaml")
     site = load_site(_cfg(dates_file="when.yaml"), book)
     assert {i.source: i.kind for i in site.items}["b.md"] == "essay"
+
+
+def test_page_names_resolve_as_a_plain_map_does() -> None:
+    """PageNames keeps its case-folded map made once; every answer is the plain map's."""
+    sources = ["README.md", "essays/README.md", "essays/Money.md", "Archive/old.md", "a/b.md"]
+    names = PageNames(sources)
+    plain = {nfc(s): s for s in sources}
+    assert dict(names) == plain
+    for target in ("essays/", "essays/money", "ESSAYS/MONEY.md", "archive/OLD.md", "a/b", "x.md"):
+        assert names.resolve(target) == resolve_target(target, plain), target
+    assert page_resolver(sources)("essays/money.md")[0] == "essays/Money.md"
+
+
+def _place_missing(n: int) -> Callable[[], None]:
+    """Placing n SUMMARY.md links to pages the space does not have, among n pages."""
+    sources = [f"essays/post-{i:06d}.md" for i in range(n)]
+    entries = [TocEntry(f"T{i}", f"gone/page-{i}.md", i + 1, 0, "", f"T{i}") for i in range(n)]
+
+    def place() -> None:
+        placed, problems = place_pages(entries, sources)
+        assert not placed and len(problems) == n
+
+    return place
+
+
+def test_links_to_missing_pages_cost_time_linear_in_the_table() -> None:
+    """Each link that names no page was looked up in a case-folded copy of every page's name,
+    made again per link: quadratic (8 s at 10,000 such links)."""
+    n = 4_000  # small enough for the pages' names to stay in the processor's caches
+    small, large = _place_missing(n), _place_missing(2 * n)
+    best = {small: float("inf"), large: float("inf")}
+    for _ in range(7):  # interleaved, the best of each: what another process costs is not ours
+        for run in (small, large):
+            started = time.perf_counter()
+            run()
+            best[run] = min(best[run], time.perf_counter() - started)
+    assert best[large] <= 2.5 * best[small]
+
+
+def test_the_case_folded_names_are_made_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[int] = []
+    real = summary._folded
+
+    def counted(sources: Mapping[str, str]) -> dict[str, str]:
+        made.append(len(sources))
+        return real(sources)
+
+    monkeypatch.setattr(summary, "_folded", counted)
+    _place_missing(500)()
+    assert made == [500]

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.load.gitbook_urls import toc_paths
-from pipeline.load.summary import parse_summary
+from pipeline.load.toc import parse_summary
 from tests.conftest import FIXTURES
 from tests.site.conftest import attrs, build, parse
 

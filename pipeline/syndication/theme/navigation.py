@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from pipeline.config import Config
 from pipeline.model import SECTION_OF_KIND, Item
-from pipeline.support.text import find_all, nfc
+from pipeline.support.text import find_all
 
 
 class TocLink(Protocol):
-    """One link of a table of contents (``load.summary.TocEntry`` is one)."""
+    """One link of a table of contents (``load.toc.TocEntry`` is one)."""
 
     @property
     def title(self) -> str: ...
@@ -30,8 +30,9 @@ class TocLink(Protocol):
     def external(self) -> bool: ...
 
 
-Resolver = Callable[[str, Mapping[str, str]], tuple[str | None, str]]
-"""``load.summary.resolve_target``: a link target -> the page's source (and a note)."""
+Resolver = Callable[[Iterable[str]], Callable[[str], tuple[str | None, str]]]
+"""``load.summary.page_resolver``: the pages' sources -> a function from a link target to the
+page's source among them (and a note)."""
 
 
 MENU_WHOLE = 300
@@ -160,10 +161,10 @@ def navigation(
 
 
 def _from_summary(
-    entries: Sequence[TocLink], shown: Sequence[Item], readme: str, resolve_target: Resolver
+    entries: Sequence[TocLink], shown: Sequence[Item], readme: str, resolver: Resolver
 ) -> Navigation:
     by_source = {i.source: i for i in shown}
-    sources = {nfc(i.source): i.source for i in shown}
+    resolve = resolver(by_source)
     groups: list[tuple[str, list[NavLink]]] = []
     order: list[Item] = []
     trails: dict[str, tuple[NavLink, ...]] = {}
@@ -173,7 +174,7 @@ def _from_summary(
         if entry.external:
             link = NavLink(entry.title, entry.target, entry.depth)
         else:
-            source, _ = resolve_target(entry.target, sources)
+            source, _ = resolve(entry.target)
             if source is None or source not in by_source:
                 continue  # not published (a draft, unlisted): never a dead menu link
             link = NavLink(entry.title, by_source[source].url, entry.depth, source)
