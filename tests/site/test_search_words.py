@@ -39,7 +39,7 @@ def test_html_text_keeps_words_apart_and_decodes_references() -> None:
 
 @given(st.text(max_size=80))
 def test_counting_text_gives_the_words_of_words(text: str) -> None:
-    """The fast path (runs of bytes, folded once each) finds exactly the words of the slow
+    """The fast path (runs, folded once each) finds exactly the words of the slow
     one, which folds the whole text first."""
     found = counts(text)
     assert dict(found) == {w: words(text).count(w) for w in set(words(text))}

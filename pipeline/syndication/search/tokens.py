@@ -12,8 +12,8 @@ So "Grüße" is indexed as ``grusse`` and found by "grüße", "Grüsse" and "gru
 
 Every step is linear in the text, and the costly ones run once per distinct word, not per
 character: tags are removed by a regex that can never backtrack (:data:`_TAG`), the text is
-cut into runs of ASCII word characters and non-ASCII characters by a bytes regex (a single
-table lookup a byte), counted, and only the distinct runs that are not ASCII go through
+cut into runs of ASCII word characters and non-ASCII characters by one character class (a
+single test a character), counted, and only the distinct runs that are not ASCII go through
 steps 2–4.
 """
 
@@ -33,8 +33,8 @@ _TAG = re.compile(r"<[^<>]*>")
 """A tag. ``[^<>]*`` stops at the next ``<``: an attempt from an unclosed ``<`` reads only up
 to the next one, so the attempts read disjoint stretches and the whole pass is linear."""
 
-_RUN = re.compile(rb"[\w\x80-\xff]+")
-"""ASCII letters, digits and ``_``, and every byte of a non-ASCII character (UTF-8)."""
+_RUN = re.compile("[0-9A-Za-z_\x80-\U0010ffff]+")
+"""ASCII letters, digits and ``_``, and every character beyond ASCII."""
 
 _SPECIAL = str.maketrans({"ß": "ss", "ς": "σ"})
 
@@ -102,17 +102,13 @@ def html_text(markup: str) -> str:
 
 def counts(text: str) -> Counter[str]:
     """How often each indexed word occurs in plain text."""
-    runs = Counter(_RUN.findall(text.lower().encode("utf-8", "surrogatepass")))
+    runs = Counter(_RUN.findall(text.lower()))
     found: Counter[str] = Counter(
-        {
-            run.decode(): n
-            for run, n in runs.items()
-            if MIN_LEN <= len(run) <= MAX_LEN and run.isascii()
-        }
+        {run: n for run, n in runs.items() if MIN_LEN <= len(run) <= MAX_LEN and run.isascii()}
     )
     for run, n in runs.items():
         if not run.isascii():
-            for word in words(run.decode("utf-8", "replace")):
+            for word in words(run):
                 found[word] += n
     return found
 
