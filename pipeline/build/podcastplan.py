@@ -17,6 +17,7 @@ from pipeline.build.state import Manifest
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.load.record import stat_key
+from pipeline.support.parallel import PARALLEL_THRESHOLD
 from pipeline.support.workers import forked_call
 
 PodcastOutputs = Callable[[], list[Output]]
@@ -66,7 +67,7 @@ def podcast_planned(
             lint_podcast(data)  # a feed byte-identical to the last one passed already
         return data
 
-    with forked_call(make) as feed:
+    with forked_call(make, worth_it=len(episodes) >= PARALLEL_THRESHOLD) as feed:
         yield lambda: [Output("podcast.xml", constant(feed()), inputs), *files()]
 
 

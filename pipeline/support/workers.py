@@ -154,13 +154,15 @@ def _call_last() -> object:
 
 
 @contextlib.contextmanager
-def forked_call(fn: Callable[[], T]) -> Iterator[Callable[[], T]]:
+def forked_call(fn: Callable[[], T], *, worth_it: bool = True) -> Iterator[Callable[[], T]]:
     """Start ``fn()`` in a forked process while the caller goes on; the function yielded waits
     for its result (or raises its exception). ``fn`` reads what it needs from memory it shares
     with this process; only its result is pickled. With one core, or without the fork start
-    method, ``fn`` runs here when its result is first asked for. Leaving the block waits for
-    the process to end."""
-    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    method, or when the caller says it is not ``worth_it`` (little work: a fork costs 10-20 ms),
+    ``fn`` runs here when its result is first asked for. Leaving the block waits for the
+    process to end."""
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    if not worth_it or (os.cpu_count() or 1) < 2 or not forkable:
         done: list[T] = []
 
         def here() -> T:

@@ -1,5 +1,6 @@
 """The podcast feed is made and linted while the rest of the build is planned (in a forked
-process); a feed the linter refuses still fails the build before anything is written."""
+process from 400 episodes, here below); a feed the linter refuses still fails the build
+before anything is written."""
 
 from __future__ import annotations
 
@@ -12,14 +13,37 @@ from pipeline.build.keys import KeyedSite
 from pipeline.build.run import build
 from pipeline.config import load_config
 from pipeline.errors import ContentError
+from pipeline.support.parallel import PARALLEL_THRESHOLD
 from tests.build.test_build import NOW
+from tests.build.test_incremental import age, edit
+
+
+def _many_episodes(root: Path, site: Path) -> Path:
+    """The bundled site's configuration with enough episodes for the forked podcast."""
+    root.mkdir()
+    (root / "publish.toml").write_text((site / "publish.toml").read_text(encoding="utf-8"))
+    edit(root / "publish.toml", 'image = "podcast/cover.jpg"', 'image = "https://e.org/c.jpg"')
+    folder = root / "content" / "episodes"
+    folder.mkdir(parents=True)
+    for i in range(PARALLEL_THRESHOLD):
+        (folder / f"ep-{i:04d}.md").write_text(
+            f"---\ntitle: Episode {i}\ndate: 2024-01-01T00:00:00Z\nid: ep-{i}\n"
+            f"audio: https://media.example.org/{i}.mp3\nlength: {1000 + i}\n"
+            f"type: audio/mpeg\nduration: 600\n---\n\nNotes of episode {i}.\n",
+            encoding="utf-8",
+        )
+    age(root)
+    return root
 
 
 def _files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def test_a_refused_podcast_feed_writes_nothing(site: Path) -> None:
+@pytest.mark.parametrize("shape", ["bundled", "forked"])
+def test_a_refused_podcast_feed_writes_nothing(site: Path, tmp_path: Path, shape: str) -> None:
+    if shape == "forked":
+        site = _many_episodes(tmp_path / "many", site)
     cfg = load_config(site / "publish.toml")
     out = site / "feeds"
     build(cfg, site / "content", out, now=NOW, cache_dir=site / ".cache")

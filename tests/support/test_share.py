@@ -94,3 +94,16 @@ def test_a_forked_call_raises_its_exception_when_asked() -> None:
 
     with forked_call(fn) as result, pytest.raises(_Boom):
         result()
+
+
+def test_a_call_not_worth_a_fork_runs_here_once_when_asked() -> None:
+    ran: list[int] = []
+
+    def fn() -> int:
+        ran.append(os.getpid())
+        return len(ran)
+
+    with forked_call(fn, worth_it=False) as result:
+        assert ran == []  # not before it is asked for
+        assert result() == 1 and result() == 1
+    assert ran == [os.getpid()]
