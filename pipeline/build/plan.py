@@ -14,10 +14,7 @@ from typing import NamedTuple
 from pipeline.build.keys import KeyedSite
 from pipeline.build.site import HtmlSource
 from pipeline.build.sitenav import gitbook_urls, table_of_contents
-from pipeline.build.state import (
-    Manifest,
-    build_salt,
-)
+from pipeline.build.state import Manifest
 from pipeline.build.themeplan import plan_site
 from pipeline.build.upcomingfeed import upcoming_files, upcoming_link
 from pipeline.config import Config
@@ -111,8 +108,8 @@ def plan_outputs(
     content_dir: Path,
     keyed: KeyedSite,
     now: dt.datetime,
-    html: HtmlSource | None = None,
-    salt: str | None = None,
+    html: HtmlSource,
+    salt: str,
     *,
     podcast: Callable[[], list[Output]],
 ) -> tuple[list[Output], list[FeedLink], list[tuple[Path, str]]]:
@@ -120,12 +117,10 @@ def plan_outputs(
 
     ``keyed`` is the rendered site with its items' keys (each output's inputs digest covers
     the output keys of the items it shows); ``html`` supplies the HTML of items rendered
-    lazily; ``salt`` is :func:`build_salt`'s; ``podcast`` gives the podcast's outputs (see
-    :mod:`pipeline.build.podcastplan`), asked for last.
+    lazily; ``salt`` is :func:`~pipeline.build.state.build_salt`'s; ``podcast`` gives the
+    podcast's outputs (see :mod:`pipeline.build.podcastplan`), asked for last.
     """
     site, output_of = keyed.site, keyed.output_of
-    html = html or HtmlSource(None, keyed.keys)
-    salt = salt or build_salt(cfg, content_dir)
     items = site.published(now)
     outputs: list[Output] = []
     links: list[FeedLink] = []

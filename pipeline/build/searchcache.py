@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import multiprocessing
 import os
 import shutil
 from array import array
@@ -45,7 +44,7 @@ from pipeline.config import Config
 from pipeline.model import Item, Site
 from pipeline.support.output import write_if_changed
 from pipeline.support.parallel import pool_size
-from pipeline.support.workers import process_pool, share_forked
+from pipeline.support.workers import forkable, process_pool, share_forked
 from pipeline.syndication.pages import page_path
 from pipeline.syndication.search import wanted
 from pipeline.syndication.search.index import (
@@ -246,7 +245,7 @@ def _whole(
     postings: dict[str, array[int]] = {}
     entries: list[Entry] = []
     workers = pool_size(len(pages))  # cached pages too: reading them is half the work
-    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if workers > 1 and forkable():
         # a forked worker reads the pages (and the HTML they hold) from the memory it shares
         # with this process (a pickled copy of every page's HTML would cost 300 MB at 10,000);
         # it and this process each take the next chunk when done with one
@@ -316,11 +315,8 @@ def _rewrite(
     def write_shard(n: int) -> None:
         write_if_changed(folder / shard_path(keys[n]), shard_bytes(shards[keys[n]]))
 
-    if pool_size(len(pages)) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        share_forked(len(keys), write_shard)  # the word files' JSON on both cores
-    else:
-        for n in range(len(keys)):
-            write_shard(n)
+    # the word files' JSON on both cores
+    share_forked(len(keys), write_shard, worth_it=pool_size(len(pages)) > 1)
     kept = {folder / shard_path(key) for key in keys}
     for rel, data in table_files(docs, keys, state):
         write_if_changed(folder / rel, data)

@@ -3,8 +3,6 @@ file, in parallel for large builds, each file atomically; stale files removed.""
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -25,7 +23,7 @@ from pipeline.support.output import (
     write_output,
 )
 from pipeline.support.parallel import PARALLEL_THRESHOLD
-from pipeline.support.workers import share_forked
+from pipeline.support.workers import forkable, share_forked
 
 WriteResult = tuple[str, bool, Stamp, FeedIndex | None]
 """(path, written, stamp, feed index) of one output."""
@@ -168,7 +166,6 @@ def write_all(state: WriteState) -> list[WriteResult]:
     jobs = state.jobs
     _WRITE_STATE.append(state)
     try:
-        forkable = "fork" in multiprocessing.get_all_start_methods()  # not on Windows
         work = sum(
             len(j.output.feed.items) - len(j.last.entries if j.last else ())
             if j.output.feed is not None
@@ -176,7 +173,7 @@ def write_all(state: WriteState) -> list[WriteResult]:
             for j in jobs
             if not j.skip
         )
-        if work < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2 or not forkable:
+        if work < PARALLEL_THRESHOLD or not forkable():
             # little to serialise: mostly copies and renames, which release the GIL
             feeds = [(n, n + 1) for n, j in enumerate(jobs) if j.output.feed and not j.skip]
             if len(feeds) < 2:

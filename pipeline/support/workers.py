@@ -120,17 +120,30 @@ def _drain() -> list[tuple[int, object]]:
     return done
 
 
+def forkable() -> bool:
+    """A worker forked from this process can run at the same time as it: two cores or more,
+    and the fork start method (not on Windows)."""
+    return (os.cpu_count() or 1) >= 2 and "fork" in multiprocessing.get_all_start_methods()
+
+
 def share_forked(
     count: int,
     work: Callable[[int], T],
     initializer: Callable[[], object] | None = None,
+    *,
+    worth_it: bool = True,
 ) -> list[T]:
     """``[work(n) for n in range(count)]``, done by this process and one forked worker, each
     taking the next task when it finishes one (put the largest first): neither waits for the
     other while work is left, as it would with the tasks dealt out in advance. The worker reads
     what ``work`` needs from memory it shares with this process (nothing is pickled but the
     results). ``initializer`` runs in each process after the fork, before its first task.
-    Needs the fork start method."""
+    When no worker can be forked (:func:`forkable`), or the caller says it is not
+    ``worth_it``, every task runs here."""
+    if not worth_it or not forkable():
+        if initializer is not None:
+            initializer()
+        return [work(n) for n in range(count)]
     share = _Share(count, work, multiprocessing.get_context("fork").Value("q", 0))
     _SHARES.append(share)
     try:
@@ -161,8 +174,7 @@ def forked_call(fn: Callable[[], T], *, worth_it: bool = True) -> Iterator[Calla
     method, or when the caller says it is not ``worth_it`` (little work: a fork costs 10-20 ms),
     ``fn`` runs here when its result is first asked for. Leaving the block waits for the
     process to end."""
-    forkable = "fork" in multiprocessing.get_all_start_methods()
-    if not worth_it or (os.cpu_count() or 1) < 2 or not forkable:
+    if not worth_it or not forkable():
         done: list[T] = []
 
         def here() -> T:

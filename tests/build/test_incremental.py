@@ -324,18 +324,20 @@ def test_a_hostile_load_cache_cannot_run_code(site: Path, tmp_path: Path) -> Non
     assert tree(out) == tree(cold_out)
 
 
-def _large_site(root: Path, n: int) -> Path:
-    """``n`` posts, every tenth an episode: enough for every stage's process pool."""
+def large_site(root: Path, n: int, episode_every: int = 10) -> Path:
+    """``n`` posts, every tenth (every ``episode_every``-th) an episode: enough for every
+    stage's process pool."""
     root.mkdir(parents=True)
     shutil.copy(Path(__file__).resolve().parents[2] / "publish.toml", root / "publish.toml")
     edit(root / "publish.toml", 'image = "podcast/cover.jpg"', 'image = "https://e.org/c.jpg"')
     for i in range(1, n + 1):
-        folder = root / "content" / ("episodes" if i % 10 == 0 else "essays")
+        episode = i % episode_every == 0
+        folder = root / "content" / ("episodes" if episode else "essays")
         folder.mkdir(parents=True, exist_ok=True)
         extra = (
             f"audio: https://media.example.org/{i}.mp3\nlength: {1000 + i}\n"
             "type: audio/mpeg\nduration: 600\n"
-            if i % 10 == 0
+            if episode
             else ""
         )
         link = f"[the one before](post-{i - 1:04d}.md)" if i % 10 not in (0, 1) else "nothing"
@@ -352,7 +354,7 @@ def _large_site(root: Path, n: int) -> Path:
 def test_a_site_large_enough_for_process_pools(tmp_path: Path) -> None:
     """Loading, rendering and writing spread over processes above 400 items: the same bytes
     as incremental builds, and every item in the feeds."""
-    site = _large_site(tmp_path / "site", 450)
+    site = large_site(tmp_path / "site", 450)
     out, cache = tmp_path / "out", tmp_path / "cache"
     written = build(site, out, cache)
     assert len([w for w in written if w.endswith("index.html")]) > 450
@@ -388,7 +390,7 @@ def test_a_file_edited_during_the_build_is_not_rendered_under_its_old_digest(
     from pipeline.errors import ContentError
 
     if posts:
-        site = _large_site(tmp_path / "large", posts)
+        site = large_site(tmp_path / "large", posts)
     cache = tmp_path / "cache"
     age(site)
     build(site, tmp_path / "out", cache)

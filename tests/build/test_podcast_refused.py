@@ -15,25 +15,7 @@ from pipeline.config import load_config
 from pipeline.errors import ContentError
 from pipeline.support.parallel import PARALLEL_THRESHOLD
 from tests.build.test_build import NOW
-from tests.build.test_incremental import age, edit
-
-
-def _many_episodes(root: Path, site: Path) -> Path:
-    """The bundled site's configuration with enough episodes for the forked podcast."""
-    root.mkdir()
-    (root / "publish.toml").write_text((site / "publish.toml").read_text(encoding="utf-8"))
-    edit(root / "publish.toml", 'image = "podcast/cover.jpg"', 'image = "https://e.org/c.jpg"')
-    folder = root / "content" / "episodes"
-    folder.mkdir(parents=True)
-    for i in range(PARALLEL_THRESHOLD):
-        (folder / f"ep-{i:04d}.md").write_text(
-            f"---\ntitle: Episode {i}\ndate: 2024-01-01T00:00:00Z\nid: ep-{i}\n"
-            f"audio: https://media.example.org/{i}.mp3\nlength: {1000 + i}\n"
-            f"type: audio/mpeg\nduration: 600\n---\n\nNotes of episode {i}.\n",
-            encoding="utf-8",
-        )
-    age(root)
-    return root
+from tests.build.test_incremental import large_site
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -43,7 +25,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize("shape", ["bundled", "forked"])
 def test_a_refused_podcast_feed_writes_nothing(site: Path, tmp_path: Path, shape: str) -> None:
     if shape == "forked":
-        site = _many_episodes(tmp_path / "many", site)
+        site = large_site(tmp_path / "many", PARALLEL_THRESHOLD, episode_every=1)
     cfg = load_config(site / "publish.toml")
     out = site / "feeds"
     build(cfg, site / "content", out, now=NOW, cache_dir=site / ".cache")

@@ -20,7 +20,7 @@ def _set_up() -> None:
     _SET_UP.append(os.getpid())
 
 
-def test_results_come_back_in_task_order_from_both_processes() -> None:
+def test_results_come_back_in_task_order_each_process_set_up_after_the_fork() -> None:
     results = share_forked(200, lambda n: (n * n, os.getpid(), list(_SET_UP)), _set_up)
     assert [square for square, _, _ in results] == [n * n for n in range(200)]
     # each process ran the initializer once, after the fork, before its tasks
@@ -107,3 +107,10 @@ def test_a_call_not_worth_a_fork_runs_here_once_when_asked() -> None:
         assert ran == []  # not before it is asked for
         assert result() == 1 and result() == 1
     assert ran == [os.getpid()]
+
+
+def test_tasks_not_worth_a_worker_all_run_here() -> None:
+    set_up_before = len(_SET_UP)
+    results = share_forked(50, lambda n: (n, os.getpid()), _set_up, worth_it=False)
+    assert results == [(n, os.getpid()) for n in range(50)]
+    assert _SET_UP[set_up_before:] == [os.getpid()]
