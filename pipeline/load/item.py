@@ -365,11 +365,9 @@ def _check_body(doc: RawDoc, chk: Checker, body: str, kind: str) -> None:
     if kind in ("essay", "update") and not body.strip():
         chk.error("body", "empty: the file has front matter but no text", line=parsed.body_line)
     if "{%" in body:  # a GitBook container left open loses its markup: say where
-        from pipeline.render.gitbook_text import preprocess
+        from pipeline.render.gitbook_text import tag_problems
 
-        unbalanced: list[tuple[int, str]] = []
-        preprocess(body, unbalanced)
-        for n, message in sorted(unbalanced):
+        for n, message in sorted(tag_problems(body)):
             chk.warnings.append(Problem(doc.source, parsed.body_line + n, "body", message))
     if "]" in parsed.body:  # an image needs brackets: the renderer is imported only then
         from pipeline.render.markdown import image_problems

@@ -110,21 +110,38 @@ def _marked(body: str) -> list[int]:
     return found
 
 
-def preprocess(body: str, problems: list[tuple[int, str]] | None = None) -> str:
+def preprocess(body: str) -> str:
     """Markdown with GitBook's tags replaced by the HTML they stand for. A container that is
-    never closed, and an end tag that closes nothing, lose their markup (the text stays);
-    with ``problems``, each is also reported there as (0-based body line, message)."""
+    never closed, and an end tag that closes nothing, lose their markup (the text stays)."""
     if "{%" not in body:
         return body
-    lines = body.split("\n")
     out: list[str] = []
+    _walk(body, out, None)
+    return "\n".join(out)
+
+
+def tag_problems(body: str) -> list[tuple[int, str]]:
+    """(0-based body line, message) of each container :func:`preprocess` finds never closed
+    and each end tag that closes nothing; the same walk, with no HTML made."""
+    problems: list[tuple[int, str]] = []
+    if "{%" in body:
+        _walk(body, None, problems)
+    return problems
+
+
+def _walk(body: str, out: list[str] | None, problems: list[tuple[int, str]] | None) -> None:
+    """The pre-pass over ``body``: its lines, tags replaced, appended to ``out`` (when given),
+    and the unbalanced tags to ``problems`` (when given)."""
+    lines = body.split("\n")
+    keep = out.extend if out is not None else _ignore
+    put = out.append if out is not None else _ignore
     fence: str | None = None
     open_names: list[str] = []
     ends = container_ends(lines)
     deciders: list[int] = []  # filled when first needed
     done = 0
     for n in _marked(body):
-        out.extend(lines[done:n])
+        keep(lines[done:n])
         done = n + 1
         line = lines[n]
         stripped = line.lstrip(" ")
@@ -132,38 +149,41 @@ def preprocess(body: str, problems: list[tuple[int, str]] | None = None) -> str:
         if fence is not None:
             if stripped.startswith(fence) and not stripped[len(fence) :].strip(fence[0] + " "):
                 fence = None
-            out.append(line)
+            put(line)
             continue
         m = _FENCE.match(stripped)
         if m and len(indent) < 4:
             fence = m.group(1)
-            out.append(line)
+            put(line)
             continue
         tag = whole_tag(stripped) if "{%" in stripped else None
         if tag is not None and len(indent) >= 4 and not _continues_list(lines, n, deciders):
-            tag = None  # an indented code block: shown as written
-            out.append(line)
+            put(line)  # an indented code block: shown as written
             continue
         if tag is None:
-            out.append(_inline(line))
+            if out is not None:
+                out.append(_inline(line))
             continue
-        name, args = tag.group(1), parse_args(tag.group(2))
+        name = tag.group(1)
         if name.startswith("end") and open_names and open_names[-1] == name[3:]:
             open_names.pop()
-            html = close_html(name[3:])
+            html = close_html(name[3:]) if out is not None else ""
         elif name in CONTAINERS and n in ends:
             open_names.append(name)
-            html = open_html(name, args)
+            html = open_html(name, parse_args(tag.group(2))) if out is not None else ""
         else:
-            html = tag_html(name, args, block=True)
+            html = tag_html(name, parse_args(tag.group(2)), block=True) if out is not None else ""
             if problems is not None:
                 if name in CONTAINERS and name not in _MAY_STAND_ALONE:
                     problems.append((n, f"{{% {name} %}} is never closed by {{% end{name} %}}"))
                 elif name.startswith("end") and name[3:] in CONTAINERS:
                     problems.append((n, f"{{% {name} %}} closes no open {{% {name[3:]} %}}"))
-        out.append("")
+        put("")
         if html.strip():
-            out.append(indent + html.strip().replace("\n", " "))
-            out.append("")
-    out.extend(lines[done:])
-    return "\n".join(out)
+            put(indent + html.strip().replace("\n", " "))
+            put("")
+    keep(lines[done:])
+
+
+def _ignore(_: object) -> None:
+    """What ``out`` is when the walk only looks for problems."""

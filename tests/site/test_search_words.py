@@ -45,6 +45,20 @@ def test_counting_text_gives_the_words_of_words(text: str) -> None:
     assert dict(found) == {w: words(text).count(w) for w in set(words(text))}
 
 
+def test_counted_words_keep_their_order_as_the_cache_records_it() -> None:
+    """A page's words are cached (and the index's state digests them) in this order: ASCII
+    words as they first occur, then the words of runs beyond ASCII."""
+    found = counts("Bb, aa; bb été-cc ÉTÉ x_y 12 q")
+    assert list(found.items()) == [
+        ("bb", 2),
+        ("aa", 1),
+        ("cc", 1),
+        ("x_y", 1),
+        ("12", 1),
+        ("ete", 2),
+    ]
+
+
 def test_analyse_weights_the_title_and_takes_the_description_as_summary() -> None:
     page = SearchPage("a/", "Gardens", "Growing food together.", "essays", "<p>Gardens grow.</p>")
     found = analyse(page)

@@ -33,8 +33,11 @@ _TAG = re.compile(r"<[^<>]*>")
 """A tag. ``[^<>]*`` stops at the next ``<``: an attempt from an unclosed ``<`` reads only up
 to the next one, so the attempts read disjoint stretches and the whole pass is linear."""
 
-_RUN = re.compile("[0-9A-Za-z_\x80-\U0010ffff]+")
-"""ASCII letters, digits and ``_``, and every character beyond ASCII."""
+_RUN_BYTES = bytes(c if (c >= 0x80 or chr(c).isalnum() or c == 0x5F) else 0x20 for c in range(256))
+"""A table for ``bytes.translate``: every byte of a run kept (ASCII letters, digits and ``_``,
+and every byte of UTF-8 beyond ASCII: a character beyond ASCII is bytes 0x80-0xff only), every
+other byte a space. The runs are then ``bytes.split()``'s parts: one copy and one split in C,
+where a regex's ``findall`` matched run by run."""
 
 _SPECIAL = str.maketrans({"ß": "ss", "ς": "σ"})
 
@@ -101,14 +104,19 @@ def html_text(markup: str) -> str:
 
 
 def counts(text: str) -> Counter[str]:
-    """How often each indexed word occurs in plain text."""
-    runs = Counter(_RUN.findall(text.lower()))
+    """How often each indexed word occurs in plain text: the ASCII words in the order they
+    first occur, then those of the runs beyond ASCII."""
+    runs = Counter(text.lower().encode("utf-8", "surrogatepass").translate(_RUN_BYTES).split())
     found: Counter[str] = Counter(
-        {run: n for run, n in runs.items() if MIN_LEN <= len(run) <= MAX_LEN and run.isascii()}
+        {
+            run.decode("ascii"): n
+            for run, n in runs.items()
+            if MIN_LEN <= len(run) <= MAX_LEN and run.isascii()
+        }
     )
     for run, n in runs.items():
         if not run.isascii():
-            for word in words(run):
+            for word in words(run.decode("utf-8", "surrogatepass")):
                 found[word] += n
     return found
 
