@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import gc
 from collections.abc import Callable, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +47,8 @@ from pipeline.support.output import (
     exclusive_lock,
     remove_strays,
 )
+from pipeline.support.parallel import pool_size
+from pipeline.support.workers import forked_call
 from pipeline.syndication.directory import FeedLink
 
 WRITING_MARKER = ".publish-writing.tmp"
@@ -239,6 +242,74 @@ def _write(r: _Request, p: _Planned, index_search: bool) -> BuildResult:
     if writing.exists() or not previous.fingerprint:
         remove_strays(out_dir)  # the last build was cut off (or is unknown): sweep
     writing.touch()
+    # the search index is made by a forked process while this one and its worker write the
+    # pages: its one core's work fills the gaps of theirs, and neither waits for the other
+    search = functools.partial(refresh_search, cfg, out_dir, r.cache_dir, p.site, r.now, alone=True)
+    beside = index_search and pool_size(len(p.site.site.items)) > 1
+    with forked_call(search, worth_it=beside) as searched:
+        files = _write_files(r, p)
+        notes = list(p.notes)
+        if index_search:
+            notes.extend(_search_notes(searched))
+    site, now = p.site.site, r.now
+    result = BuildResult(
+        items=site.count_published(now),
+        pages=len(site.pages()),
+        feeds=len(p.links),
+        written=tuple(files.written),
+        unchanged=files.unchanged,
+        removed=files.removed,
+        warnings=site.warnings,
+        notes=tuple(notes),
+    )
+    due = [i.date for i in site.items if i.is_feed_item and not i.draft and i.date and i.date > now]
+    due += falls_due(cfg, site.published(now), now)
+    write_manifest(
+        out_dir,
+        Manifest(
+            p.fingerprint,
+            min(due).isoformat() if due else None,
+            files.stamps,
+            files.inputs,
+            {
+                "items": result.items,
+                "pages": result.pages,
+                "feeds": result.feeds,
+                "warnings": [[w.path, w.line, w.field, w.message] for w in result.warnings],
+            },
+        ),
+    )
+    writing.unlink()
+    files.released()
+    return result
+
+
+def _search_notes(searched: Callable[[], list[str]]) -> list[str]:
+    """The search index's warnings, or one saying it was not updated when the process making
+    it died."""
+    try:
+        return searched()
+    except BrokenProcessPool as exc:
+        return [f"warning: search index not updated: {exc}"]
+
+
+@dataclass(frozen=True)
+class _Written:
+    """What the write phase did."""
+
+    written: list[str]
+    unchanged: int
+    stamps: dict[str, Stamp]
+    inputs: dict[str, str]
+    """Each output's inputs, by path (see :class:`~pipeline.build.plan.Output`)."""
+    removed: tuple[str, ...]
+    released: Callable[[], None]
+    """Waits for the replaced feeds' blocks to be freed."""
+
+
+def _write_files(r: _Request, p: _Planned) -> _Written:
+    """Write what changed, copy media and remove what is no longer produced."""
+    cfg, out_dir, previous = r.cfg, r.out_dir, r.inputs.previous
     jobs = plan_jobs(out_dir, p.outputs, previous, r.cache_dir, p.salt, p.html)
     written: list[str] = []
     unchanged = 0
@@ -267,37 +338,4 @@ def _write(r: _Request, p: _Planned, index_search: bool) -> BuildResult:
         st = (out_dir / rel).stat()
         stamps[rel] = (st.st_size, st.st_mtime_ns, "")
     removed = remove_stale(out_dir, set(previous.files), produced)
-    notes = list(p.notes)
-    if index_search:
-        notes.extend(refresh_search(cfg, out_dir, r.cache_dir, p.site, r.now))
-    site, now = p.site.site, r.now
-    result = BuildResult(
-        items=site.count_published(now),
-        pages=len(site.pages()),
-        feeds=len(p.links),
-        written=tuple(written),
-        unchanged=unchanged,
-        removed=removed,
-        warnings=site.warnings,
-        notes=tuple(notes),
-    )
-    due = [i.date for i in site.items if i.is_feed_item and not i.draft and i.date and i.date > now]
-    due += falls_due(cfg, site.published(now), now)
-    write_manifest(
-        out_dir,
-        Manifest(
-            p.fingerprint,
-            min(due).isoformat() if due else None,
-            stamps,
-            inputs,
-            {
-                "items": result.items,
-                "pages": result.pages,
-                "feeds": result.feeds,
-                "warnings": [[w.path, w.line, w.field, w.message] for w in result.warnings],
-            },
-        ),
-    )
-    writing.unlink()
-    released()
-    return result
+    return _Written(written, unchanged, stamps, inputs, removed, released)

@@ -111,11 +111,19 @@ def _key(url: str, item: Item, output: str) -> str:
 
 
 def refresh_search(
-    cfg: Config, out_dir: Path, cache_dir: Path | None, keyed: KeyedSite, now: dt.datetime
+    cfg: Config,
+    out_dir: Path,
+    cache_dir: Path | None,
+    keyed: KeyedSite,
+    now: dt.datetime,
+    *,
+    alone: bool = False,
 ) -> list[str]:
     """Bring ``out_dir/search/`` up to date with the site's pages (or remove it when search
     is off); returns warnings. ``keyed``: the site with its items' keys (a page's words are
-    kept by its item's output key; HTML left in the render cache is read from there)."""
+    kept by its item's output key; HTML left in the render cache is read from there).
+    ``alone``: in this process only (it runs beside other work), else on both cores when
+    there are many pages."""
     folder = out_dir / FOLDER
     _remove_pagefind(out_dir)
     if not wanted(cfg):
@@ -129,7 +137,7 @@ def refresh_search(
     cache = SearchCache(cache_dir)
     try:
         if not _update(folder, pages, cache, cache_dir):
-            _rewrite(folder, pages, cache, cache_dir)
+            _rewrite(folder, pages, cache, cache_dir, 1 if alone else pool_size(len(pages)))
     except (OSError, RuntimeError) as exc:  # _NoHtml, or a worker that died
         return [f"warning: search index not updated: {exc}"]
     finally:
@@ -239,12 +247,11 @@ def _chunked(pages: Sequence[Located]) -> Iterator[tuple[int, list[_Job]]]:
 
 
 def _whole(
-    pages: Sequence[Located], cache_dir: Path | None
+    pages: Sequence[Located], cache_dir: Path | None, workers: int
 ) -> tuple[dict[str, array[int]], list[Entry]]:
-    """Every page's postings and entry, on both cores when there are many pages."""
+    """Every page's postings and entry, on ``workers`` processes."""
     postings: dict[str, array[int]] = {}
     entries: list[Entry] = []
-    workers = pool_size(len(pages))  # cached pages too: reading them is half the work
     if workers > 1 and forkable():
         # a forked worker reads the pages (and the HTML they hold) from the memory it shares
         # with this process (a pickled copy of every page's HTML would cost 300 MB at 10,000);
@@ -301,10 +308,15 @@ def _state(shas: Sequence[str]) -> str:
 
 
 def _rewrite(
-    folder: Path, pages: Sequence[Located], cache: SearchCache, cache_dir: Path | None
+    folder: Path,
+    pages: Sequence[Located],
+    cache: SearchCache,
+    cache_dir: Path | None,
+    workers: int,
 ) -> None:
-    """Make the whole index again; write only the files whose bytes differ."""
-    postings, entries = _whole(pages, cache_dir)
+    """Make the whole index again on ``workers`` processes (cached pages too count: reading
+    them is half the work); write only the files whose bytes differ."""
+    postings, entries = _whole(pages, cache_dir, workers)
     docs = [_row(p, e.words) for p, e in zip(pages, entries, strict=True)]
     state = _state([e.sha for e in entries])
     shards = word_files(postings)
@@ -316,7 +328,7 @@ def _rewrite(
         write_if_changed(folder / shard_path(keys[n]), shard_bytes(shards[keys[n]]))
 
     # the word files' JSON on both cores
-    share_forked(len(keys), write_shard, worth_it=pool_size(len(pages)) > 1)
+    share_forked(len(keys), write_shard, worth_it=workers > 1)
     kept = {folder / shard_path(key) for key in keys}
     for rel, data in table_files(docs, keys, state):
         write_if_changed(folder / rel, data)

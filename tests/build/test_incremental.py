@@ -361,6 +361,9 @@ def test_a_site_large_enough_for_process_pools(tmp_path: Path) -> None:
     rss = feedparser.parse((out / "rss.xml").read_bytes())
     assert len(rss.entries) == 450 and not rss.bozo
     assert {e.title for e in rss.entries} == {f"Post {i}" for i in range(1, 451)}
+    # the search index, made by a forked process beside the writes, holds every post
+    manifest = json.loads((out / "search/manifest.json").read_bytes())
+    assert manifest["docs"] >= 450 and manifest["files"]
     post = site / "content/essays/post-0225.md"
     post.write_text(post.read_text(encoding="utf-8") + "\nAn edit.\n", encoding="utf-8")
     (site / "content/essays/post-0298.md").unlink()  # post-0299 links to it
