@@ -11,7 +11,6 @@ import datetime as dt
 import functools
 import gc
 from collections.abc import Callable, Sequence
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,8 +46,6 @@ from pipeline.support.output import (
     exclusive_lock,
     remove_strays,
 )
-from pipeline.support.parallel import pool_size
-from pipeline.support.workers import forked_call
 from pipeline.syndication.directory import FeedLink
 
 WRITING_MARKER = ".publish-writing.tmp"
@@ -242,15 +239,13 @@ def _write(r: _Request, p: _Planned, index_search: bool) -> BuildResult:
     if writing.exists() or not previous.fingerprint:
         remove_strays(out_dir)  # the last build was cut off (or is unknown): sweep
     writing.touch()
-    # the search index is made by a forked process while this one and its worker write the
-    # pages: its one core's work fills the gaps of theirs, and neither waits for the other
-    search = functools.partial(refresh_search, cfg, out_dir, r.cache_dir, p.site, r.now, alone=True)
-    beside = index_search and pool_size(len(p.site.site.items)) > 1
-    with forked_call(search, worth_it=beside) as searched:
-        files = _write_files(r, p)
-        notes = list(p.notes)
-        if index_search:
-            notes.extend(_search_notes(searched))
+    search = None
+    if index_search:  # one task of the writes: see write_all
+        search = functools.partial(
+            refresh_search, cfg, out_dir, r.cache_dir, p.site, r.now, alone=True
+        )
+    files = _write_files(r, p, search)
+    notes = [*p.notes, *files.notes]
     site, now = p.site.site, r.now
     result = BuildResult(
         items=site.count_published(now),
@@ -284,15 +279,6 @@ def _write(r: _Request, p: _Planned, index_search: bool) -> BuildResult:
     return result
 
 
-def _search_notes(searched: Callable[[], list[str]]) -> list[str]:
-    """The search index's warnings, or one saying it was not updated when the process making
-    it died."""
-    try:
-        return searched()
-    except BrokenProcessPool as exc:
-        return [f"warning: search index not updated: {exc}"]
-
-
 @dataclass(frozen=True)
 class _Written:
     """What the write phase did."""
@@ -305,10 +291,13 @@ class _Written:
     removed: tuple[str, ...]
     released: Callable[[], None]
     """Waits for the replaced feeds' blocks to be freed."""
+    notes: list[str]
+    """The search index's warnings."""
 
 
-def _write_files(r: _Request, p: _Planned) -> _Written:
-    """Write what changed, copy media and remove what is no longer produced."""
+def _write_files(r: _Request, p: _Planned, search: Callable[[], list[str]] | None) -> _Written:
+    """Write what changed, copy media and remove what is no longer produced; update the search
+    index (``search``) on the way."""
     cfg, out_dir, previous = r.cfg, r.out_dir, r.inputs.previous
     jobs = plan_jobs(out_dir, p.outputs, previous, r.cache_dir, p.salt, p.html)
     written: list[str] = []
@@ -316,7 +305,8 @@ def _write_files(r: _Request, p: _Planned) -> _Written:
     produced: set[str] = set()
     stamps: dict[str, Stamp] = {}
     state = WriteState(cfg, out_dir, jobs, previous.files, p.salt, p.html)
-    for rel, changed, stamp, index in write_all(state):
+    results, notes = write_all(state, search)
+    for rel, changed, stamp, index in results:
         produced.add(rel)
         stamps[rel] = stamp
         if changed:
@@ -338,4 +328,4 @@ def _write_files(r: _Request, p: _Planned) -> _Written:
         st = (out_dir / rel).stat()
         stamps[rel] = (st.st_size, st.st_mtime_ns, "")
     removed = remove_stale(out_dir, set(previous.files), produced)
-    return _Written(written, unchanged, stamps, inputs, removed, released)
+    return _Written(written, unchanged, stamps, inputs, removed, released, notes)

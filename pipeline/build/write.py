@@ -3,11 +3,13 @@ file, in parallel for large builds, each file atomically; stale files removed.""
 
 from __future__ import annotations
 
+import functools
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 from pipeline.build.feedwrite import FeedIndex, read_index, write_feed
 from pipeline.build.plan import FEED_FORMATS, Output, format_of, up_to_date
@@ -140,6 +142,14 @@ def _write_share(bounds: tuple[int, int]) -> list[WriteResult]:
         give_back()
 
 
+def _given_back(task: Callable[[], list[str]]) -> list[str]:
+    """``task()``, then the heap it freed given back (as :func:`_write_share`)."""
+    try:
+        return task()
+    finally:
+        give_back()
+
+
 def _write_feed(state: WriteState, job: _Job) -> tuple[bool, Stamp, FeedIndex]:
     doc = job.output.feed
     assert doc is not None
@@ -160,51 +170,73 @@ def _write_feed(state: WriteState, job: _Job) -> tuple[bool, Stamp, FeedIndex]:
     return result
 
 
-def write_all(state: WriteState) -> list[WriteResult]:
+def write_all(
+    state: WriteState, beside: Callable[[], list[str]] | None = None
+) -> tuple[list[WriteResult], list[str]]:
     """Produce and write every output; on both cores when there is much to write (forked
-    workers share the rendered items copy-on-write). Feeds come first, each a task of its own."""
+    workers share the rendered items copy-on-write). Feeds come first, each a task of its own.
+
+    ``beside`` is one more task (the search index, in one process), taken first by whichever
+    process is free: the other writes meanwhile, and the two share what is left, so the task
+    fills the gaps of the writes where it would run after them on both cores (no third
+    process: each forked one keeps a copy of the pages it reads). Returns the results and what
+    ``beside`` returned."""
     jobs = state.jobs
     _WRITE_STATE.append(state)
     try:
-        work = sum(
-            len(j.output.feed.items) - len(j.last.entries if j.last else ())
-            if j.output.feed is not None
-            else 1
-            for j in jobs
-            if not j.skip
-        )
-        if work < PARALLEL_THRESHOLD or not forkable():
-            # little to serialise: mostly copies and renames, which release the GIL
-            feeds = [(n, n + 1) for n, j in enumerate(jobs) if j.output.feed and not j.skip]
-            if len(feeds) < 2:
-                return _write_range((0, len(jobs)))
-            with ThreadPoolExecutor(4) as threads:
-                spliced = dict(
-                    zip((n for n, _ in feeds), threads.map(_write_range, feeds), strict=True)
-                )
-            results: list[WriteResult] = []
-            for n in range(len(jobs)):
-                results.extend(spliced[n] if n in spliced else _write_range((n, n + 1)))
-            return results
-        ranges = []
-        start = 0
-        while start < len(jobs):
-            group = format_of(jobs[start].output.path)
-            stop = start + 1
-            if group < len(FEED_FORMATS):  # every feed of one format: one task, one memo
-                while stop < len(jobs) and format_of(jobs[stop].output.path) == group:
-                    stop += 1
-            else:
-                stop = min(len(jobs), start + 256)
-            ranges.append((start, stop))
-            start = stop
-        # this process and one forked worker each take the next range when done with one
-        # (feeds first: the largest): one copy-on-write copy of the rendered site, not two (the
-        # worker's refcount writes copy every page of the items it reads; 200 MB at 10,000)
-        done = share_forked(len(ranges), lambda n: _write_share(ranges[n]))
-        return [r for chunk in done for r in chunk]
+        results, notes = _write_all(state, jobs, beside)
     finally:
         _WRITE_STATE.pop()
+    return results, notes
+
+
+def _write_all(
+    state: WriteState, jobs: list[_Job], beside: Callable[[], list[str]] | None
+) -> tuple[list[WriteResult], list[str]]:
+    work = sum(
+        len(j.output.feed.items) - len(j.last.entries if j.last else ())
+        if j.output.feed is not None
+        else 1
+        for j in jobs
+        if not j.skip
+    )
+    if work < PARALLEL_THRESHOLD or not forkable():
+        # little to serialise: mostly copies and renames, which release the GIL
+        feeds = [(n, n + 1) for n, j in enumerate(jobs) if j.output.feed and not j.skip]
+        if len(feeds) < 2:
+            results = _write_range((0, len(jobs)))
+            return results, beside() if beside is not None else []
+        with ThreadPoolExecutor(4) as threads:
+            spliced = dict(
+                zip((n for n, _ in feeds), threads.map(_write_range, feeds), strict=True)
+            )
+        results = []
+        for n in range(len(jobs)):
+            results.extend(spliced[n] if n in spliced else _write_range((n, n + 1)))
+        return results, beside() if beside is not None else []
+    ranges = []
+    start = 0
+    while start < len(jobs):
+        group = format_of(jobs[start].output.path)
+        stop = start + 1
+        if group < len(FEED_FORMATS):  # every feed of one format: one task, one memo
+            while stop < len(jobs) and format_of(jobs[stop].output.path) == group:
+                stop += 1
+        else:
+            stop = min(len(jobs), start + 256)
+        ranges.append((start, stop))
+        start = stop
+    # this process and one forked worker each take the next range when done with one
+    # (feeds first: the largest): one copy-on-write copy of the rendered site, not two (the
+    # worker's refcount writes copy every page of the items it reads; 200 MB at 10,000)
+    tasks: list[Callable[[], list[Any]]] = []
+    if beside is not None:
+        tasks.append(functools.partial(_given_back, beside))
+    tasks += [functools.partial(_write_share, bounds) for bounds in ranges]
+    done = share_forked(len(tasks), lambda n: tasks[n]())
+    notes = cast(list[str], done[0]) if beside is not None else []
+    written = done[1:] if beside is not None else done
+    return [cast(WriteResult, r) for chunk in written for r in chunk], notes
 
 
 def remove_stale(out_dir: Path, previous: set[str], produced: set[str]) -> tuple[str, ...]:
