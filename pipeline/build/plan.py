@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -120,9 +120,37 @@ def plan_outputs(
     lazily; ``salt`` is :func:`~pipeline.build.state.build_salt`'s; ``podcast`` gives the
     podcast's outputs (see :mod:`pipeline.build.podcastplan`), asked for last.
     """
-    site, output_of = keyed.site, keyed.output_of
+    site = keyed.site
     items = site.published(now)
-    outputs: list[Output] = []
+    outputs, links = _feeds(cfg, items, salt, keyed.output_of)
+    outputs.extend(_calendars(cfg, content_dir, keyed, items, now, html, salt, links))
+    podcast_at = len(outputs)  # its outputs go here when the forked process has made them
+    if any(i.episode is not None for i in items):
+        links.insert(
+            0,
+            FeedLink(
+                cfg.podcast.title or f"{cfg.site.title} podcast",
+                "The podcast, for podcast apps",
+                cfg.feeds_base + "podcast.xml",
+                "podcast",
+            ),
+        )
+    if cfg.site.pages:
+        pages, copies = _site_pages(cfg, content_dir, keyed, items, now, html, salt, links)
+        outputs.extend(pages)
+    else:
+        copies = _copies(content_dir, items, lambda _: "assets/", keep_path=True)
+        outputs.append(Output("index.html", lambda: render_index(cfg, links)))
+    outputs.append(Output("feeds.opml", lambda: render_opml(cfg, links)))
+    outputs[podcast_at:podcast_at] = podcast()
+    return outputs, links, copies
+
+
+def _feeds(
+    cfg: Config, items: Sequence[Item], salt: str, output_of: Callable[[Item], str]
+) -> tuple[list[Output], list[FeedLink]]:
+    """The RSS, Atom and JSON feeds (by format, so each format's feeds are written together
+    and copy entries from each other) and the links to them (not to RFC 5005 archive pages)."""
     links: list[FeedLink] = []
     feed_outputs: list[Output] = []
     for spec in plan_feeds(cfg, items):
@@ -130,7 +158,7 @@ def plan_outputs(
             continue
         for output, kind in _feed_outputs(cfg, spec, salt, output_of):
             feed_outputs.append(output)
-            if output.feed is None or not output.feed.page.is_archive:  # not RFC 5005 pages
+            if output.feed is None or not output.feed.page.is_archive:
                 links.append(
                     FeedLink(
                         f"{spec.title} ({kind.upper()})",
@@ -139,8 +167,23 @@ def plan_outputs(
                         kind,
                     )
                 )
-    # by format, so each format's feeds are written together and copy entries from each other
-    outputs.extend(sorted(feed_outputs, key=lambda o: format_of(o.path)))
+    return sorted(feed_outputs, key=lambda o: format_of(o.path)), links
+
+
+def _calendars(
+    cfg: Config,
+    content_dir: Path,
+    keyed: KeyedSite,
+    items: Sequence[Item],
+    now: dt.datetime,
+    html: HtmlSource,
+    salt: str,
+    links: list[FeedLink],
+) -> list[Output]:
+    """The events calendar, the upcoming-dates feeds and the changes feeds, as configured
+    (their links added to ``links``)."""
+    output_of, site = keyed.output_of, keyed.site
+    outputs: list[Output] = []
     events = tuple(i for i in items if i.event is not None)
     if events:
         outputs.append(
@@ -169,59 +212,74 @@ def plan_outputs(
         for path, make, inputs in changes_files(cfg, content_dir, site, now, salt):
             outputs.append(Output(path, make, inputs))
         links.append(changes_link(cfg))
-    podcast_at = len(outputs)  # its outputs go here when the forked process has made them
-    if any(i.episode is not None for i in items):
-        links.insert(
-            0,
-            FeedLink(
-                cfg.podcast.title or f"{cfg.site.title} podcast",
-                "The podcast, for podcast apps",
-                cfg.feeds_base + "podcast.xml",
-                "podcast",
-            ),
-        )
-    copies: list[tuple[Path, str]] = []
-    if cfg.site.pages:
-        revised: dict[str, dt.datetime] = {}
-        if cfg.feeds.changes:
-            from pipeline.build.changesfeed import page_revisions
+    return outputs
 
-            revised = page_revisions(cfg, content_dir, site, now)
-        planned, copies = plan_site(
-            cfg,
-            content_dir,
-            items,
-            site.pages(),
-            links,
-            salt,
-            html.fill,
-            output_of,
-            html.folder,
-            now=now,
-            revised=revised,
-            toc=table_of_contents(cfg, content_dir),
-            moved=gitbook_urls(cfg, content_dir, site),
-        )
-        outputs.extend(Output(p.path, p.make, p.inputs, needs=p.needs) for p in planned)
-        for item in (*items, *site.pages()):
-            rel = page_path(cfg, item.url)
-            if rel is None:
-                continue
-            folder = rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
-            for asset in assets_of(item):
-                src = safe_path(content_dir, asset)
-                if src is not None:
-                    copies.append((src, folder + asset.rsplit("/", 1)[-1]))
-    else:
-        for item in items:
-            for asset in assets_of(item):
-                src = safe_path(content_dir, asset)
-                if src is not None:
-                    copies.append((src, "assets/" + asset))
-        outputs.append(Output("index.html", lambda: render_index(cfg, links)))
-    outputs.append(Output("feeds.opml", lambda: render_opml(cfg, links)))
-    outputs[podcast_at:podcast_at] = podcast()
-    return outputs, links, copies
+
+def _site_pages(
+    cfg: Config,
+    content_dir: Path,
+    keyed: KeyedSite,
+    items: Sequence[Item],
+    now: dt.datetime,
+    html: HtmlSource,
+    salt: str,
+    links: list[FeedLink],
+) -> tuple[list[Output], list[tuple[Path, str]]]:
+    """The site's pages (:func:`~pipeline.build.themeplan.plan_site`) and every copy: the
+    theme's files and each item's assets beside its page."""
+    site = keyed.site
+    revised: dict[str, dt.datetime] = {}
+    if cfg.feeds.changes:
+        from pipeline.build.changesfeed import page_revisions
+
+        revised = page_revisions(cfg, content_dir, site, now)
+    planned, copies = plan_site(
+        cfg,
+        content_dir,
+        items,
+        site.pages(),
+        links,
+        salt,
+        html.fill,
+        keyed.output_of,
+        html.folder,
+        now=now,
+        revised=revised,
+        toc=table_of_contents(cfg, content_dir),
+        moved=gitbook_urls(cfg, content_dir, site),
+    )
+    outputs = [Output(p.path, p.make, p.inputs, needs=p.needs) for p in planned]
+
+    def beside_page(item: Item) -> str | None:
+        rel = page_path(cfg, item.url)
+        if rel is None:
+            return None
+        return rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
+
+    copies.extend(_copies(content_dir, (*items, *site.pages()), beside_page, keep_path=False))
+    return outputs, copies
+
+
+def _copies(
+    content_dir: Path,
+    items: Iterable[Item],
+    folder_of: Callable[[Item], str | None],
+    *,
+    keep_path: bool,
+) -> list[tuple[Path, str]]:
+    """(source file, output path) of each local asset of ``items`` that is inside the content
+    folder: in the item's folder (``folder_of``; None: the item has no page), under its path
+    in the content (``keep_path``) or by its name alone."""
+    copies: list[tuple[Path, str]] = []
+    for item in items:
+        folder = folder_of(item)
+        if folder is None:
+            continue
+        for asset in assets_of(item):
+            src = safe_path(content_dir, asset)
+            if src is not None:
+                copies.append((src, folder + (asset if keep_path else asset.rsplit("/", 1)[-1])))
+    return copies
 
 
 def up_to_date(rel: str, inputs: str, previous: Manifest, out_dir: Path) -> bool:
