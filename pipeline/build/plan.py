@@ -15,7 +15,7 @@ from pipeline.build.keys import KeyedSite
 from pipeline.build.site import HtmlSource
 from pipeline.build.sitenav import gitbook_urls, table_of_contents
 from pipeline.build.state import Manifest
-from pipeline.build.themeplan import plan_site
+from pipeline.build.themeplan import SiteSources, plan_site
 from pipeline.build.upcomingfeed import upcoming_files, upcoming_link
 from pipeline.config import Config
 from pipeline.model import Item
@@ -233,21 +233,18 @@ def _site_pages(
         from pipeline.build.changesfeed import page_revisions
 
         revised = page_revisions(cfg, content_dir, site, now)
-    planned, copies = plan_site(
-        cfg,
-        content_dir,
+    sources = SiteSources(
         items,
         site.pages(),
         links,
-        salt,
         html.fill,
         keyed.output_of,
-        html.folder,
         now=now,
         revised=revised,
         toc=table_of_contents(cfg, content_dir),
         moved=gitbook_urls(cfg, content_dir, site),
     )
+    planned, copies = plan_site(cfg, sources, salt, html.folder)
     outputs = [Output(p.path, p.make, p.inputs, needs=p.needs) for p in planned]
 
     def beside_page(item: Item) -> str | None:

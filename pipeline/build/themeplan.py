@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import posixpath
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
@@ -61,29 +62,42 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256("\0".join(map(str, parts)).encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class SiteSources:
+    """What the site's pages are planned from."""
+
+    items: Sequence[Item]
+    """The published items, newest first."""
+    pages: Sequence[Item]
+    links: Sequence[FeedLink]
+    """The feeds, as the pages link to them."""
+    fill: Callable[[Item], Item]
+    """An item with its HTML."""
+    output_of: Callable[[Item], str]
+    """An item's output key."""
+    now: dt.datetime | None = None
+    """For a repeating event's next dates."""
+    revised: Mapping[str, dt.datetime] = field(default_factory=dict)
+    """Each page's latest meaningful revision, for "Last updated"."""
+    toc: tuple[Sequence[TocLink], str, Resolver] | None = None
+    """GitBook's table of contents, see
+    :func:`pipeline.syndication.theme.navigation.navigation`."""
+    moved: Mapping[str, str] = field(default_factory=dict)
+    """The paths a GitBook space served its pages at -> source, each given a redirect page
+    unless one of our own pages is there."""
+
+
 class _Planner:
     def __init__(
-        self,
-        cfg: Config,
-        content_dir: Path,
-        items: Sequence[Item],
-        pages: Sequence[Item],
-        links: Sequence[FeedLink],
-        salt: str,
-        fill: Callable[[Item], Item],
-        output_of: Callable[[Item], str],
-        cache_dir: Path | None,
-        now: dt.datetime | None,
-        revised: Mapping[str, dt.datetime],
-        toc: tuple[Sequence[TocLink], str, Resolver] | None,
+        self, cfg: Config, sources: SiteSources, salt: str, cache_dir: Path | None
     ) -> None:
         self.cfg = cfg
-        self.now = now
-        self.revised = revised
+        self.now = sources.now
+        self.revised = sources.revised
         self.base = site_base(cfg)
-        self.items = items
-        self.fill = fill
-        self.output_of = output_of
+        self.items = items = sources.items
+        self.fill = sources.fill
+        self.output_of = sources.output_of
         self.templates = Templates(cfg, cache_dir)
         self.search = wanted(cfg)
         self.words = words(cfg.site.language, tuple(sorted(cfg.theme.words.items())))
@@ -92,9 +106,10 @@ class _Planner:
             rel.removeprefix("static/"): hashlib.sha256(path.read_bytes()).hexdigest()[:12]
             for path, rel in self.copies
         }
-        self.nav: Navigation = navigation(cfg, items, pages, toc)
+        self.nav: Navigation = navigation(cfg, items, sources.pages, sources.toc)
         self.salt = _digest(salt, self.templates.digest, sorted(self.versions.items()), self.search)
         self.slugs = tag_slugs(sorted({t for i in items for t in i.tags}))
+        links = sources.links
         site_feeds = {cfg.feeds_base + n for n in ("rss.xml", "atom.xml", "feed.json")}
         self.feeds = [_alternate(f) for f in links if f.url in site_feeds]
         self.all_feeds = [_alternate(f) for f in links if f.kind in ("rss", "atom", "json")]
@@ -307,46 +322,44 @@ def old_path(cfg: Config, path: str) -> str | None:
 
 
 def plan_site(
-    cfg: Config,
-    content_dir: Path,
-    items: Sequence[Item],
-    pages: Sequence[Item],
-    links: Sequence[FeedLink],
-    salt: str,
-    fill: Callable[[Item], Item],
-    output_of: Callable[[Item], str],
-    cache_dir: Path | None = None,
-    now: dt.datetime | None = None,
-    revised: Mapping[str, dt.datetime] | None = None,
-    toc: tuple[Sequence[TocLink], str, Resolver] | None = None,
-    moved: Mapping[str, str] | None = None,
+    cfg: Config, sources: SiteSources, salt: str, cache_dir: Path | None = None
 ) -> tuple[list[SitePage], list[tuple[Path, str]]]:
-    """The site's files, and the static files to copy (``items``: published, newest first;
-    ``fill``: an item with its HTML; ``output_of``: an item's output key; ``cache_dir``:
-    where compiled templates are kept; ``now``: for a repeating event's next dates;
-    ``revised``: each page's latest meaningful revision, for "Last updated"; ``toc``: GitBook's
-    table of contents, see :func:`pipeline.syndication.theme.navigation.navigation`;
-    ``moved``: the paths a GitBook space served its pages at -> source, each given a redirect
-    page unless one of our own pages is there)."""
-    plan = _Planner(
-        cfg,
-        content_dir,
-        items,
-        pages,
-        links,
-        salt,
-        fill,
-        output_of,
-        cache_dir,
-        now,
-        revised or {},
-        toc,
-    )
+    """The site's files, and the static files to copy (``cache_dir``: where compiled
+    templates are kept)."""
+    plan = _Planner(cfg, sources, salt, cache_dir)
+    items, pages = sources.items, sources.pages
+    out, located, home = _item_pages(plan, (*items, *pages))
+    taken = {o.path for o in out} | {"index.html"}
+    kinds: dict[str, SitePage] = {o.path: o for o in out[:1]}
+    lists = [page for page in _list_pages(plan, items) if page.path not in taken]
+    taken.update(page.path for page in lists)
+    out.extend(lists)
+    if lists:
+        kinds["list"] = lists[0]
+    home_page, not_found = plan.home(home), plan.not_found()
+    out += [home_page, not_found]
+    for page in _redirects(plan, sources, taken):
+        out.append(page)
+        kinds.setdefault("redirect", page)
+    sitemap = [(u, i) for u, i in located] + ([("index.html", home)] if home else [])
+    listed = [p.path for p in lists] + ([] if home else ["index.html"])
+    out.append(SitePage("sitemap.xml", lambda: sitemap_xml(plan.base, sitemap, listed)))
+    out.append(SitePage("robots.txt", lambda: robots_txt(plan.base)))
+    for check in (*kinds.values(), home_page, not_found):  # a page of each template, now
+        check.make()
+    return out, plan.copies
+
+
+def _item_pages(
+    plan: _Planner, items: Sequence[Item]
+) -> tuple[list[SitePage], list[tuple[str, Item]], Item | None]:
+    """A page for each item that has one, each item's page path, and the home page's item
+    (a page at the root of the site), if any."""
     out: list[SitePage] = []
     home: Item | None = None
     located: list[tuple[str, Item]] = []
-    for item in (*items, *pages):
-        rel = page_path(cfg, item.url)
+    for item in items:
+        rel = page_path(plan.cfg, item.url)
         if rel is None:
             continue
         if rel == "index.html":
@@ -354,8 +367,13 @@ def plan_site(
         else:
             out.append(plan.page(rel, item))
             located.append((rel, item))
-    taken = {o.path for o in out} | {"index.html"}
-    kinds: dict[str, SitePage] = {o.path: o for o in out[:1]}
+    return out, located, home
+
+
+def _list_pages(plan: _Planner, items: Sequence[Item]) -> list[SitePage]:
+    """The paginated lists of each section and tag, and the archive; the first list of a
+    path wins."""
+    cfg = plan.cfg
     lists: list[SitePage] = []
     by_section: dict[str, list[Item]] = {}
     for item in items:
@@ -368,41 +386,33 @@ def plan_site(
         for tag in dict.fromkeys(item.tags):
             by_tag.setdefault(tag, []).append(item)
     for tag, slug in sorted(plan.slugs.items()):
-        members = by_tag[tag]
         feed = cfg.feeds_base + f"tags/{slug}/rss.xml"
-        lists.extend(plan.lists(f"tags/{slug}", f"#{tag}", members, feed))
+        lists.extend(plan.lists(f"tags/{slug}", f"#{tag}", by_tag[tag], feed))
     if "archive" not in by_section:  # a section of that name keeps its URL
         lists.extend(plan.archive())
-    kept = []
-    for page in lists:  # a landing page of its own wins; then the first list of a path
-        if page.path not in taken:
-            taken.add(page.path)
-            kept.append(page)
-    lists = kept
-    out.extend(lists)
-    if lists:
-        kinds["list"] = lists[0]
-    home_page, not_found = plan.home(home), plan.not_found()
-    out += [home_page, not_found]
-    by_source = {i.source: i for i in (*items, *pages)}
+    first: dict[str, SitePage] = {}
+    for page in lists:
+        first.setdefault(page.path, page)
+    return list(first.values())
+
+
+def _redirects(plan: _Planner, sources: SiteSources, taken: set[str]) -> list[SitePage]:
+    """A redirect page at each old path (an item's aliases, the configured redirects, the
+    paths a GitBook space served) that no page of ours takes (``taken`` grows by them)."""
+    everything = (*sources.items, *sources.pages)
+    by_source = {i.source: i for i in everything}
     old: dict[str, Item] = {}
-    for item in (*items, *pages):
+    for item in everything:
         for alias in item.aliases:
             old.setdefault(alias, item)
-    for alias, source in (*cfg.content.redirects.items(), *(moved or {}).items()):
+    for alias, source in (*plan.cfg.content.redirects.items(), *sources.moved.items()):
         target = by_source.get(posixpath.normpath(source.lstrip("/")))
         if target is not None:
             old.setdefault(alias, target)
+    out: list[SitePage] = []
     for alias, target in sorted(old.items()):
-        rel = old_path(cfg, alias)
+        rel = old_path(plan.cfg, alias)
         if rel is not None and rel not in taken:
             taken.add(rel)
             out.append(plan.redirect(rel, target))
-            kinds.setdefault("redirect", out[-1])
-    sitemap = [(u, i) for u, i in located] + ([("index.html", home)] if home else [])
-    listed = [p.path for p in lists] + ([] if home else ["index.html"])
-    out.append(SitePage("sitemap.xml", lambda: sitemap_xml(plan.base, sitemap, listed)))
-    out.append(SitePage("robots.txt", lambda: robots_txt(plan.base)))
-    for check in (*kinds.values(), home_page, not_found):  # a page of each template, now
-        check.make()
-    return out, plan.copies
+    return out
