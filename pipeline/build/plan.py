@@ -120,10 +120,10 @@ def plan_outputs(
     lazily; ``salt`` is :func:`~pipeline.build.state.build_salt`'s; ``podcast`` gives the
     podcast's outputs (see :mod:`pipeline.build.podcastplan`), asked for last.
     """
-    site = keyed.site
-    items = site.published(now)
+    items = keyed.site.published(now)
     outputs, links = _feeds(cfg, items, salt, keyed.output_of)
-    outputs.extend(_calendars(cfg, content_dir, keyed, items, now, html, salt, links))
+    ask = _Ask(cfg, content_dir, keyed, items, now, html, salt)
+    outputs.extend(_calendars(ask, links))
     podcast_at = len(outputs)  # its outputs go here when the forked process has made them
     if any(i.episode is not None for i in items):
         links.insert(
@@ -136,7 +136,7 @@ def plan_outputs(
             ),
         )
     if cfg.site.pages:
-        pages, copies = _site_pages(cfg, content_dir, keyed, items, now, html, salt, links)
+        pages, copies = _site_pages(ask, links)
         outputs.extend(pages)
     else:
         copies = _copies(content_dir, items, lambda _: "assets/", keep_path=True)
@@ -170,18 +170,22 @@ def _feeds(
     return sorted(feed_outputs, key=lambda o: format_of(o.path)), links
 
 
-def _calendars(
-    cfg: Config,
-    content_dir: Path,
-    keyed: KeyedSite,
-    items: Sequence[Item],
-    now: dt.datetime,
-    html: HtmlSource,
-    salt: str,
-    links: list[FeedLink],
-) -> list[Output]:
+class _Ask(NamedTuple):
+    """What :func:`plan_outputs` was asked, with the published items."""
+
+    cfg: Config
+    content_dir: Path
+    keyed: KeyedSite
+    items: Sequence[Item]
+    now: dt.datetime
+    html: HtmlSource
+    salt: str
+
+
+def _calendars(ask: _Ask, links: list[FeedLink]) -> list[Output]:
     """The events calendar, the upcoming-dates feeds and the changes feeds, as configured
     (their links added to ``links``)."""
+    cfg, content_dir, keyed, items, now, html, salt = ask
     output_of, site = keyed.output_of, keyed.site
     outputs: list[Output] = []
     events = tuple(i for i in items if i.event is not None)
@@ -215,18 +219,10 @@ def _calendars(
     return outputs
 
 
-def _site_pages(
-    cfg: Config,
-    content_dir: Path,
-    keyed: KeyedSite,
-    items: Sequence[Item],
-    now: dt.datetime,
-    html: HtmlSource,
-    salt: str,
-    links: list[FeedLink],
-) -> tuple[list[Output], list[tuple[Path, str]]]:
+def _site_pages(ask: _Ask, links: list[FeedLink]) -> tuple[list[Output], list[tuple[Path, str]]]:
     """The site's pages (:func:`~pipeline.build.themeplan.plan_site`) and every copy: the
     theme's files and each item's assets beside its page."""
+    cfg, content_dir, keyed, items, now, html, salt = ask
     site = keyed.site
     revised: dict[str, dt.datetime] = {}
     if cfg.feeds.changes:
