@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
@@ -148,28 +149,9 @@ def check_links(
         toc=config.content.summary,
     )
     stale = cache.stale() if cache is not None else set()
-    skipped = 0
-    local_refs: list[LinkRef] = []
-    remote_refs: list[LinkRef] = []
-    malformed: list[LinkRef] = []
-    for doc in docs:
-        in_scope = options.changed is None or nfc(doc.source) in options.changed
-        for ref in doc.links:
-            if any(rx.search(ref.url) for rx in excludes):
-                skipped += 1
-                continue
-            kind = classify(ref.url, config.site.base_url)
-            if kind == MALFORMED and in_scope:
-                malformed.append(ref)
-            elif kind in (LOCAL, SITE) and in_scope:
-                local_refs.append(ref)
-            elif kind == REMOTE and not options.offline and (in_scope or ref.url in stale):
-                if ref.url.lower().startswith(("http://", "https://", "//")):
-                    remote_refs.append(ref)
-                else:
-                    skipped += 1  # ftp:, ssh: and friends: not ours to fetch
-            else:
-                skipped += 1
+    local_refs, remote_refs, malformed, skipped = _sort(
+        docs, config.site.base_url, options, excludes, stale
+    )
     media_refs = [
         m
         for m in media
@@ -178,23 +160,9 @@ def check_links(
         and (options.changed is None or nfc(m.ref.source) in options.changed)
     ]
     expectations = {_fetchable(m.ref.url): m.expect for m in media_refs}
-
-    outcomes: dict[str, Outcome] = {}
-    to_fetch: list[str] = []
-    for url in dict.fromkeys([*(_fetchable(r.url) for r in remote_refs), *expectations]):
-        hit = cache.fresh(url) if cache is not None else None
-        if hit is not None:
-            outcomes[url] = hit
-        else:
-            to_fetch.append(url)
     checker = RemoteChecker(config.links, progress=progress)
-    if to_fetch:
-        media_wanted = {u: e for u, e in expectations.items() if u in set(to_fetch)}
-        plain = [u for u in to_fetch if u not in media_wanted]
-        outcomes.update(checker.check(plain, media_wanted))
-    if cache is not None:
-        for url in to_fetch:
-            cache.record(url, outcomes[url])
+    urls = dict.fromkeys([*(_fetchable(r.url) for r in remote_refs), *expectations])
+    outcomes = _outcomes(list(urls), expectations, checker, cache)
 
     results = [_result(r, local.check(r)) for r in local_refs]
     results += [_result(r, outcomes[_fetchable(r.url)]) for r in remote_refs]
@@ -211,8 +179,80 @@ def check_links(
             "the network looks down; their links are listed as unverifiable",
         )
     return CheckReport(
-        tuple(results), checker.stats.requests, skipped, dict(checker.stats.per_url), warnings
+        tuple(results),
+        checker.stats.requests,
+        skipped,
+        dict(checker.stats.per_url),
+        warnings,
     )
+
+
+class _Sorted(NamedTuple):
+    """The links of the documents by how they are checked, and how many are not."""
+
+    local: list[LinkRef]
+    remote: list[LinkRef]
+    malformed: list[LinkRef]
+    skipped: int
+
+
+def _sort(
+    docs: Sequence[SourceDoc],
+    base_url: str,
+    options: CheckOptions,
+    excludes: list[re.Pattern[str]],
+    stale: Collection[str],
+) -> _Sorted:
+    """Each link of ``docs`` as local, remote or malformed, or skipped: excluded, out of
+    scope (``options.changed``), remote while offline (unless its cached result is stale),
+    or a scheme that is not ours to fetch."""
+    found = _Sorted([], [], [], 0)
+    skipped = 0
+    for doc in docs:
+        in_scope = options.changed is None or nfc(doc.source) in options.changed
+        for ref in doc.links:
+            if any(rx.search(ref.url) for rx in excludes):
+                skipped += 1
+                continue
+            kind = classify(ref.url, base_url)
+            if kind == MALFORMED and in_scope:
+                found.malformed.append(ref)
+            elif kind in (LOCAL, SITE) and in_scope:
+                found.local.append(ref)
+            elif kind == REMOTE and not options.offline and (in_scope or ref.url in stale):
+                if ref.url.lower().startswith(("http://", "https://", "//")):
+                    found.remote.append(ref)
+                else:
+                    skipped += 1  # ftp:, ssh: and friends: not ours to fetch
+            else:
+                skipped += 1
+    return found._replace(skipped=skipped)
+
+
+def _outcomes(
+    urls: list[str],
+    expectations: Mapping[str, MediaExpectation],
+    checker: RemoteChecker,
+    cache: LinkCache | None,
+) -> dict[str, Outcome]:
+    """The outcome of each URL: from the cache while fresh, else fetched (media URLs with
+    what they are expected to be) and recorded in the cache."""
+    outcomes: dict[str, Outcome] = {}
+    to_fetch: list[str] = []
+    for url in urls:
+        hit = cache.fresh(url) if cache is not None else None
+        if hit is not None:
+            outcomes[url] = hit
+        else:
+            to_fetch.append(url)
+    if to_fetch:
+        media_wanted = {u: e for u, e in expectations.items() if u in set(to_fetch)}
+        plain = [u for u in to_fetch if u not in media_wanted]
+        outcomes.update(checker.check(plain, media_wanted))
+    if cache is not None:
+        for url in to_fetch:
+            cache.record(url, outcomes[url])
+    return outcomes
 
 
 def _excluded(media: MediaRef, excludes: list[re.Pattern[str]]) -> bool:
