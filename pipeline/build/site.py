@@ -338,42 +338,67 @@ def render_items(
     if url_of is None:
         url_of = {i.source: i.url for i in items}
     url_of = dict(url_of)
-    site_url = cfg.site.base_url
-    asset_base = _asset_base(cfg)
     keys = list(keys) if keys is not None else render_keys(cfg, items, loaded)
     cache = RenderCache(cache_dir)
     try:
         hits = cache.get_meta(keys)
         fresh = {k: r for k, r in hits.items() if _still_resolves(r, url_of)}
-        todo: list[_Job] = []
-        for item, key in zip(items, keys, strict=True):
-            if key in fresh:
-                continue
-            body: str | None = item.body
-            digest = loaded[item.source].body
-            if not body and digest not in ("", EMPTY_DIGEST):
-                if body_of is None:
-                    raise ValueError(f"{item.source}: loaded without its body; pass body_of")
-                body = None
-            todo.append(_Job(key, item.source, item.url, body, digest, item.image, _offset(item)))
+        todo = _jobs(items, keys, fresh, loaded, body_of)
         done: dict[str, Rendered] = dict(fresh)
         n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+        initargs = (url_of, cfg.site.base_url, _asset_base(cfg), cfg.content.slug_style)
         if len(todo) >= PARALLEL_THRESHOLD and n_workers > 1:
             chunks = [todo[i : i + 64] for i in range(0, len(todo), 64)]
             with process_pool(
-                n_workers,
-                initializer=_init_worker,
-                initargs=(url_of, site_url, asset_base, cfg.content.slug_style, cache_dir, body_of),
+                n_workers, initializer=_init_worker, initargs=(*initargs, cache_dir, body_of)
             ) as pool:
                 results = [r for chunk in pool.map(_render_chunk, chunks) for r in chunk]
         else:
-            _init_worker(url_of, site_url, asset_base, cfg.content.slug_style, None, body_of)
+            _init_worker(*initargs, None, body_of)
             results = [_render_job(j) for j in todo]
             cache.put_many(results)
         done.update(results)
         done_html = {} if lazy else cache.get_html(list(fresh))
     finally:
         cache.close()
+    return _filled(items, keys, done, fresh, done_html, loaded, lazy=lazy)
+
+
+def _jobs(
+    items: Sequence[Item],
+    keys: Sequence[str],
+    fresh: Mapping[str, Rendered],
+    loaded: Keys,
+    body_of: ReloadBody | None,
+) -> list[_Job]:
+    """What is left to render: each item whose key the cache has no fresh rendering of (its
+    body read again by the worker, through ``body_of``, when it was loaded without it)."""
+    todo: list[_Job] = []
+    for item, key in zip(items, keys, strict=True):
+        if key in fresh:
+            continue
+        body: str | None = item.body
+        digest = loaded[item.source].body
+        if not body and digest not in ("", EMPTY_DIGEST):
+            if body_of is None:
+                raise ValueError(f"{item.source}: loaded without its body; pass body_of")
+            body = None
+        todo.append(_Job(key, item.source, item.url, body, digest, item.image, _offset(item)))
+    return todo
+
+
+def _filled(
+    items: Sequence[Item],
+    keys: Sequence[str],
+    done: Mapping[str, Rendered],
+    fresh: Mapping[str, Rendered],
+    done_html: Mapping[str, str],
+    loaded: Keys,
+    *,
+    lazy: bool,
+) -> tuple[list[Item], dict[str, ItemKeys]]:
+    """Each item with what rendering gave it (its HTML, or with ``lazy`` its render key for
+    a cached rendering), and its keys as rendered."""
     out = []
     made: dict[str, ItemKeys] = {}
     for item, key in zip(items, keys, strict=True):
