@@ -361,49 +361,23 @@ def _update(
     folder: Path, pages: Sequence[Located], cache: SearchCache, cache_dir: Path | None
 ) -> bool:
     """Update the index in place after edits; False when it must be made whole again."""
-    last = cache.last()
-    if last is None:
+    found = _changed_pages(folder, pages, cache)
+    if found is None:
         return False
-    state, before, stamps = last
-    if _stamps(folder) != stamps:
-        return False  # a file was changed, added or removed since: not what the cache knows
-    try:
-        docs, keys, written_state = parse_manifest((folder / MANIFEST).read_bytes())
-    except (OSError, BadIndexFile):
-        return False
-    if written_state != state or docs != len(before) or docs != len(pages):
-        return False
-    if any(p.url != url for p, (url, _, _) in zip(pages, before, strict=True)):
-        return False  # pages added or removed: their numbers shift
-    changed = [n for n, p in enumerate(pages) if p.key != before[n][1]]
+    before, keys, changed = found
     if not changed:
         return True
-    if len(changed) > max(_CHUNK, len(pages) // 20):
-        return False  # most pages changed (a new version of publish): cheaper made whole
     old = cache.get([before[n][1] for n in changed])
     if len(old) != len(changed):
         return False
     new = _analysed([pages[n] for n in changed], cache_dir)
+    changes: dict[int, Mapping[str, int]] = {n: new[pages[n].key].words.weights for n in changed}
     by_shard: dict[str, set[str]] = {}
-    changes: dict[int, Mapping[str, int]] = {}
     for n in changed:
-        was, now_ = old[before[n][1]].words.weights, new[pages[n].key].words.weights
-        changes[n] = now_
-        for word in changed_words(was, now_):
+        for word in changed_words(old[before[n][1]].words.weights, changes[n]):
             by_shard.setdefault(shard_key(word), set()).add(word)
-    files = set(keys)
     try:
-        for key, words in sorted(by_shard.items()):
-            path = folder / shard_path(key)
-            postings = parse_shard(path.read_bytes()) if key in files else {}
-            update_postings(postings, words, changes)
-            if postings:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                write_if_changed(path, shard_bytes(postings))
-                files.add(key)
-            else:
-                path.unlink(missing_ok=True)
-                files.discard(key)
+        files = _update_words(folder, set(keys), by_shard, changes)
         for number in sorted({n // PER_FILE for n in changed}):
             path = folder / docs_path(number)
             table = parse_docs(path.read_bytes())
@@ -423,3 +397,51 @@ def _update(
     current = {p.key for p in pages}
     cache.forget([before[n][1] for n in changed if before[n][1] not in current])
     return True
+
+
+def _changed_pages(
+    folder: Path, pages: Sequence[Located], cache: SearchCache
+) -> tuple[Sequence[tuple[str, str, str]], list[str], list[int]] | None:
+    """What the cache recorded of the index (url, key, sha of each page), the word files the
+    manifest lists, and the numbers of the pages changed since; None when the index on disk
+    is not the one the cache knows, pages were added or removed, or too many changed."""
+    last = cache.last()
+    if last is None:
+        return None
+    state, before, stamps = last
+    if _stamps(folder) != stamps:
+        return None  # a file was changed, added or removed since: not what the cache knows
+    try:
+        docs, keys, written_state = parse_manifest((folder / MANIFEST).read_bytes())
+    except (OSError, BadIndexFile):
+        return None
+    if written_state != state or docs != len(before) or docs != len(pages):
+        return None
+    if any(p.url != url for p, (url, _, _) in zip(pages, before, strict=True)):
+        return None  # pages added or removed: their numbers shift
+    changed = [n for n, p in enumerate(pages) if p.key != before[n][1]]
+    if len(changed) > max(_CHUNK, len(pages) // 20):
+        return None  # most pages changed (a new version of publish): cheaper made whole
+    return before, keys, changed
+
+
+def _update_words(
+    folder: Path,
+    files: set[str],
+    by_shard: Mapping[str, set[str]],
+    changes: Mapping[int, Mapping[str, int]],
+) -> set[str]:
+    """Rewrite the word files holding a word whose weight changed in a page (``changes``:
+    page number -> its new weights); returns the word files there are now."""
+    for key, words in sorted(by_shard.items()):
+        path = folder / shard_path(key)
+        postings = parse_shard(path.read_bytes()) if key in files else {}
+        update_postings(postings, words, changes)
+        if postings:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_if_changed(path, shard_bytes(postings))
+            files.add(key)
+        else:
+            path.unlink(missing_ok=True)
+            files.discard(key)
+    return files
