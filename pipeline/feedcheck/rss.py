@@ -97,64 +97,12 @@ def lint_rss_items(
         title = text_of(item.find("title"))
         where = f"item {n}" + (f" ({title[:40]})" if title else "")
         description = item.find("description")
-        if not title:
-            if r.podcast:
-                r.add("rss.item.title", HARD, "item has no <title>", where)
-            elif not text_of(description):
-                r.add(
-                    "rss.item.title-or-description",
-                    HARD,
-                    "item has neither <title> nor <description>",
-                    where,
-                )
-        elif _HTML_TAG.search(title):
-            r.add("rss.item.title-no-html", SOFT, f"title {title!r} contains HTML", where)
-        guid = item.find("guid")
-        if guid is None:
-            r.need("rss.item.guid-present", "item has no <guid>", where)
-        elif not text_of(guid):
-            r.need("rss.item.guid-present", "item has an empty <guid>", where)
-        else:
-            value = text_of(guid)
-            if value in guids:
-                r.add(
-                    "rss.item.guid-unique",
-                    HARD,
-                    f"guid {value!r} is also the guid of item {guids[value]}",
-                    where,
-                )
-            else:
-                guids[value] = n
-            permalink = guid.get("isPermaLink", "true").strip().lower() != "false"
-            if permalink and not is_absolute(value):
-                r.add(
-                    "rss.item.guid-permalink",
-                    HARD,
-                    f'guid {value!r} is not a URL; add isPermaLink="false"',
-                    where,
-                )
+        _lint_title(r, title, description, where)
+        _lint_guid(r, item.find("guid"), where, guids, n)
         link = text_of(item.find("link"))
         if link and not is_absolute(link):
             r.add("rss.item.link-absolute", HARD, f"item link {link!r} is not absolute", where)
-        pub = text_of(item.find("pubDate"))
-        if not pub:
-            r.need("rss.item.pubdate-present", "item has no <pubDate>", where)
-        else:
-            found = rfc822_severity(pub)
-            if found:
-                r.add("rss.dates.rfc822", found[0], f"<pubDate> {found[1]}", where)
-            date = parse_rfc822(pub)
-            if date is not None and date.tzinfo is not None:
-                if previous is not None and date > previous:
-                    r.add(
-                        "rss.items.newest-first",
-                        SOFT,
-                        "this item is newer than the one before it; readers take the first N",
-                        where,
-                    )
-                previous = date
-                if now is not None and date > now:
-                    r.add("rss.dates.not-future", SOFT, f"pubDate {pub!r} is in the future", where)
+        previous = _lint_pub_date(r, text_of(item.find("pubDate")), where, previous, now)
         for field, el in (("description", description), ("content:encoded", None)):
             markup = (
                 text_of(el) if el is not None else text_of(item.find(qname(CONTENT, "encoded")))
@@ -172,6 +120,79 @@ def lint_rss_items(
         lint_enclosures(r, item, where, enclosures, n)
         lint_itunes_item(r, item, where, images)
         lint_p20_item(r, item, where)
+
+
+def _lint_title(r: Report, title: str, description: ET.Element | None, where: str) -> None:
+    """An item's title: present (for a podcast; else a title or a description), no HTML."""
+    if not title:
+        if r.podcast:
+            r.add("rss.item.title", HARD, "item has no <title>", where)
+        elif not text_of(description):
+            r.add(
+                "rss.item.title-or-description",
+                HARD,
+                "item has neither <title> nor <description>",
+                where,
+            )
+    elif _HTML_TAG.search(title):
+        r.add("rss.item.title-no-html", SOFT, f"title {title!r} contains HTML", where)
+
+
+def _lint_guid(
+    r: Report, guid: ET.Element | None, where: str, guids: dict[str, int], n: int
+) -> None:
+    """An item's guid: present, unique (``guids``: each guid seen -> its item's number), a
+    URL unless marked as no permalink."""
+    if guid is None:
+        r.need("rss.item.guid-present", "item has no <guid>", where)
+        return
+    value = text_of(guid)
+    if not value:
+        r.need("rss.item.guid-present", "item has an empty <guid>", where)
+        return
+    if value in guids:
+        r.add(
+            "rss.item.guid-unique",
+            HARD,
+            f"guid {value!r} is also the guid of item {guids[value]}",
+            where,
+        )
+    else:
+        guids[value] = n
+    permalink = guid.get("isPermaLink", "true").strip().lower() != "false"
+    if permalink and not is_absolute(value):
+        r.add(
+            "rss.item.guid-permalink",
+            HARD,
+            f'guid {value!r} is not a URL; add isPermaLink="false"',
+            where,
+        )
+
+
+def _lint_pub_date(
+    r: Report, pub: str, where: str, previous: datetime | None, now: datetime | None
+) -> datetime | None:
+    """An item's pubDate: present, RFC 822, not newer than the item before (``previous``),
+    not in the future; returns the date the next item is compared with."""
+    if not pub:
+        r.need("rss.item.pubdate-present", "item has no <pubDate>", where)
+        return previous
+    found = rfc822_severity(pub)
+    if found:
+        r.add("rss.dates.rfc822", found[0], f"<pubDate> {found[1]}", where)
+    date = parse_rfc822(pub)
+    if date is None or date.tzinfo is None:
+        return previous
+    if previous is not None and date > previous:
+        r.add(
+            "rss.items.newest-first",
+            SOFT,
+            "this item is newer than the one before it; readers take the first N",
+            where,
+        )
+    if now is not None and date > now:
+        r.add("rss.dates.not-future", SOFT, f"pubDate {pub!r} is in the future", where)
+    return date
 
 
 def lint_enclosures(r: Report, item: ET.Element, where: str, seen: dict[str, int], n: int) -> None:
