@@ -32,22 +32,7 @@ _DURATION = re.compile(r"^(?:\d+|\d+:[0-5]\d|\d+:[0-5]\d:[0-5]\d)(?:\.\d+)?$")
 
 def lint_itunes_channel(r: Report, ch: ET.Element, images: ImageLoader | None) -> None:
     where = "channel"
-    found = ch.findall(qname(ITUNES, "image"))
-    if len(found) > 1:  # the W3C validator's DuplicateElement: apps pick either
-        r.add(
-            "apple.channel.itunes-image",
-            HARD,
-            f"itunes:image appears {len(found)} times in the channel; keep one",
-            where,
-        )
-    image = found[0] if found else None
-    if image is None or not image.get("href"):
-        r.need("apple.channel.itunes-image", "no itunes:image (cover art)", where)
-    else:
-        severity = HARD if r.podcast else SOFT
-        image_checks(
-            r, "apple.channel.itunes-image", severity, image.get("href", ""), where, images
-        )
+    _lint_channel_image(r, ch, images)
     categories = ch.findall(qname(ITUNES, "category"))
     if not categories:
         r.need("apple.channel.category", "no itunes:category", where)
@@ -69,6 +54,46 @@ def lint_itunes_channel(r: Report, ch: ET.Element, images: ImageLoader | None) -
         )
     if r.podcast and not text_of(ch.find(qname(ITUNES, "author"))):
         r.add("apple.channel.author", SOFT, "no itunes:author", where)
+    _lint_owner(r, ch)
+    _lint_show_type(r, ch)
+    new_url = ch.find(qname(ITUNES, "new-feed-url"))
+    if new_url is not None and not is_absolute(text_of(new_url)):
+        r.add(
+            "apple.channel.new-feed-url",
+            HARD,
+            f"itunes:new-feed-url {text_of(new_url)!r} is not an absolute URL",
+            where,
+        )
+    for tag, rule in (("block", "apple.block-value"), ("complete", "apple.complete-value")):
+        el = ch.find(qname(ITUNES, tag))
+        if el is not None and text_of(el) != "Yes":
+            r.add(rule, SOFT, f'itunes:{tag} is {text_of(el)!r}; only "Yes" has an effect', where)
+
+
+def _lint_channel_image(r: Report, ch: ET.Element, images: ImageLoader | None) -> None:
+    """The show's cover: one itunes:image, present, an image Apple takes."""
+    where = "channel"
+    found = ch.findall(qname(ITUNES, "image"))
+    if len(found) > 1:  # the W3C validator's DuplicateElement: apps pick either
+        r.add(
+            "apple.channel.itunes-image",
+            HARD,
+            f"itunes:image appears {len(found)} times in the channel; keep one",
+            where,
+        )
+    image = found[0] if found else None
+    if image is None or not image.get("href"):
+        r.need("apple.channel.itunes-image", "no itunes:image (cover art)", where)
+    else:
+        severity = HARD if r.podcast else SOFT
+        image_checks(
+            r, "apple.channel.itunes-image", severity, image.get("href", ""), where, images
+        )
+
+
+def _lint_owner(r: Report, ch: ET.Element) -> None:
+    """itunes:owner's email, where Spotify sends its ownership code."""
+    where = "channel"
     owner = ch.find(qname(ITUNES, "owner"))
     email = text_of(owner.find(qname(ITUNES, "email"))) if owner is not None else ""
     if not email:
@@ -81,6 +106,11 @@ def lint_itunes_channel(r: Report, ch: ET.Element, images: ImageLoader | None) -
             )
     elif not EMAIL.match(email):
         r.add("spotify.owner-email", SOFT, f"itunes:email {email!r} is not an email address", where)
+
+
+def _lint_show_type(r: Report, ch: ET.Element) -> None:
+    """itunes:type: episodic or serial; a serial show numbers every full episode."""
+    where = "channel"
     show_type = ch.find(qname(ITUNES, "type"))
     if show_type is not None and text_of(show_type) not in ("episodic", "serial"):
         r.add(
@@ -103,18 +133,6 @@ def lint_itunes_channel(r: Report, ch: ET.Element, images: ImageLoader | None) -
                 f"{', '.join(missing)}",
                 where,
             )
-    new_url = ch.find(qname(ITUNES, "new-feed-url"))
-    if new_url is not None and not is_absolute(text_of(new_url)):
-        r.add(
-            "apple.channel.new-feed-url",
-            HARD,
-            f"itunes:new-feed-url {text_of(new_url)!r} is not an absolute URL",
-            where,
-        )
-    for tag, rule in (("block", "apple.block-value"), ("complete", "apple.complete-value")):
-        el = ch.find(qname(ITUNES, tag))
-        if el is not None and text_of(el) != "Yes":
-            r.add(rule, SOFT, f'itunes:{tag} is {text_of(el)!r}; only "Yes" has an effect', where)
 
 
 def _is_full(item: ET.Element) -> bool:
