@@ -88,15 +88,7 @@ def dangling_links(
         unpublished={i.source for i in items if i.draft},
         toc=cfg.content.summary,
     )
-    state = ""
-    if tree is not None:
-        state = _digest(
-            tree,
-            cfg.site.base_url,
-            *(f"{k}\0{v}" for k, v in sorted(cfg.content.redirects.items())),
-            cfg.content.summary,
-            *sorted(checker.unpublished),
-        )
+    state = "" if tree is None else _state(cfg, checker, tree)
     reuse = known.broken if known is not None and state and known.state == state else {}
     kept: dict[str, tuple[str, frozenset[str]]] = {}
     found: list[Problem] = []
@@ -108,26 +100,46 @@ def dangling_links(
             continue
         links = _digest(*(f"{kind}\0{target}" for kind, target in item.local_links))
         last = reuse.get(item.source)
-        if last is not None and last[0] == links:
-            broken = last[1]
-        else:
-            folder = posixpath.dirname(item.source)
-            from_page = nfc(item.source) not in checker.unpublished and item.source != checker.toc
-            bad_targets = set()
-            for kind, target in item.local_links:
-                key = (folder, kind, target, from_page)
-                bad = status.get(key)
-                if bad is None:
-                    ref = LinkRef(item.source, item.body_line, target, "", kind)
-                    bad = status[key] = checker.check(ref).status == BROKEN
-                if bad:
-                    bad_targets.add(target)
-            broken = frozenset(bad_targets)
+        broken = (
+            last[1] if last is not None and last[0] == links else _broken(checker, item, status)
+        )
         kept[item.source] = (links, broken)
         if broken:
             body = body_of(item) if body_of is not None else item.body
             found.extend(_where(cfg, checker, item, body, broken))
     return [shown(content_dir, p) for p in found], KnownLinks(state, kept) if state else None
+
+
+def _state(cfg: Config, checker: LocalChecker, tree: str) -> str:
+    """The digest of everything a link's status depends on besides the item: the caller's
+    ``tree``, the site's URL, the redirects, SUMMARY.md and the unpublished files."""
+    return _digest(
+        tree,
+        cfg.site.base_url,
+        *(f"{k}\0{v}" for k, v in sorted(cfg.content.redirects.items())),
+        cfg.content.summary,
+        *sorted(checker.unpublished),
+    )
+
+
+def _broken(
+    checker: LocalChecker, item: Item, status: dict[tuple[str, str, str, bool], bool]
+) -> frozenset[str]:
+    """The targets of ``item``'s local links that point at nothing. ``status`` keeps each
+    check's answer by (folder, kind, target, linked from a published page): a link's status
+    depends on those, not on which file of the folder links."""
+    folder = posixpath.dirname(item.source)
+    from_page = nfc(item.source) not in checker.unpublished and item.source != checker.toc
+    bad_targets = set()
+    for kind, target in item.local_links:
+        key = (folder, kind, target, from_page)
+        bad = status.get(key)
+        if bad is None:
+            ref = LinkRef(item.source, item.body_line, target, "", kind)
+            bad = status[key] = checker.check(ref).status == BROKEN
+        if bad:
+            bad_targets.add(target)
+    return frozenset(bad_targets)
 
 
 def _digest(*parts: str) -> str:
