@@ -12,6 +12,7 @@ import tomllib
 import types
 import typing
 import zoneinfo
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -383,59 +384,89 @@ def _url_values(cfg: Config) -> list[tuple[str, str, str]]:
 
 def _check(cfg: Config, display: str, text: str) -> list[Problem]:
     """Value checks that types alone cannot express."""
-    out: list[Problem] = []
+    theme = theme_problems(cfg.theme, Path(display).parent)
+    out = [
+        Problem(display, _key_line(text, section, key), f"{section}.{key}", message)
+        for section, key, message in (
+            *_site_problems(cfg),
+            *_newsletter_problems(cfg),
+            *(("podcast", key, message) for key, message in _podcast_problems(cfg)),
+            *_links_problems(cfg),
+            *announce_problems(cfg.announce, cfg.notify),
+            *_control_problems(cfg),
+            *(("theme", key, message) for key, message in theme),
+        )
+    ]
+    for word, message in words_problems(cfg.theme.words):  # [theme.words] or words = {...}
+        line = _key_line(text, "theme.words", word)
+        line = line if line > 1 else _key_line(text, "theme", "words")
+        out.append(Problem(display, line, "theme.words", message))
+    return out
 
-    def bad(section: str, key: str, message: str) -> None:
-        out.append(Problem(display, _key_line(text, section, key), f"{section}.{key}", message))
 
+_Found = Iterator[tuple[str, str, str]]
+"""(section, key, message) of each problem found."""
+
+
+def _site_problems(cfg: Config) -> _Found:
+    """URLs anywhere, then [site], [content] and [feeds]."""
     for section, key, value in _url_values(cfg):
         error = url_error(value)
         if error is not None:
-            bad(section, key, f"not a valid URL ({error}): {value!r}")
+            yield section, key, f"not a valid URL ({error}): {value!r}"
     if not re.match(r"^https?://[^/\s]+", cfg.site.base_url):
-        bad("site", "base_url", f"expected an absolute http(s) URL, got {cfg.site.base_url!r}")
+        yield "site", "base_url", f"expected an absolute http(s) URL, got {cfg.site.base_url!r}"
     if cfg.site.feeds_url and not re.match(r"^https?://[^/\s]+", cfg.site.feeds_url):
-        bad("site", "feeds_url", "expected an absolute http(s) URL")
+        yield "site", "feeds_url", "expected an absolute http(s) URL"
     try:
         zoneinfo.ZoneInfo(cfg.site.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        bad("site", "timezone", f"unknown IANA time zone {cfg.site.timezone!r}")
+        yield "site", "timezone", f"unknown IANA time zone {cfg.site.timezone!r}"
     if "{slug}" not in cfg.site.permalink and "{id}" not in cfg.site.permalink:
-        bad("site", "permalink", "pattern must contain {slug} or {id}")
+        yield "site", "permalink", "pattern must contain {slug} or {id}"
     if cfg.content.flavour not in ("auto", "plain", "gitbook"):
-        bad("content", "flavour", "expected one of auto, plain, gitbook")
+        yield "content", "flavour", "expected one of auto, plain, gitbook"
     if cfg.content.slug_style not in ("github", "gitbook"):
-        bad("content", "slug_style", "expected github or gitbook")
+        yield "content", "slug_style", "expected github or gitbook"
     if cfg.feeds.limit < 0:
-        bad("feeds", "limit", "expected 0 (no limit) or a positive integer")
+        yield "feeds", "limit", "expected 0 (no limit) or a positive integer"
+
+
+def _newsletter_problems(cfg: Config) -> _Found:
     backends = ("outbox", "smtp", "buttondown", "listmonk", "ghost", "substack")
-    if cfg.newsletter.backend not in backends:
-        bad("newsletter", "backend", f"expected one of {', '.join(backends)}")
-    if not re.fullmatch(r"[A-Za-z0-9_:.,+\-\[\]' ]{1,500}", cfg.newsletter.ghost_email_segment):
-        bad("newsletter", "ghost_email_segment", "expected an NQL member filter, e.g. status:free")
-    if cfg.newsletter.smtp_tls not in ("none", "starttls", "ssl"):
-        bad("newsletter", "smtp_tls", "expected none, starttls or ssl")
-    if cfg.newsletter.api_timeout <= 0:
-        bad("newsletter", "api_timeout", "expected a positive number of seconds")
-    if cfg.newsletter.api_retries < 0:
-        bad("newsletter", "api_retries", "expected 0 or a positive integer")
-    if cfg.newsletter.api_backoff < 0:
-        bad("newsletter", "api_backoff", "expected 0 or a positive number of seconds")
+    news = cfg.newsletter
+    if news.backend not in backends:
+        yield "newsletter", "backend", f"expected one of {', '.join(backends)}"
+    if not re.fullmatch(r"[A-Za-z0-9_:.,+\-\[\]' ]{1,500}", news.ghost_email_segment):
+        yield "newsletter", "ghost_email_segment", "expected an NQL member filter, e.g. status:free"
+    if news.smtp_tls not in ("none", "starttls", "ssl"):
+        yield "newsletter", "smtp_tls", "expected none, starttls or ssl"
+    if news.api_timeout <= 0:
+        yield "newsletter", "api_timeout", "expected a positive number of seconds"
+    if news.api_retries < 0:
+        yield "newsletter", "api_retries", "expected 0 or a positive integer"
+    if news.api_backoff < 0:
+        yield "newsletter", "api_backoff", "expected 0 or a positive number of seconds"
+
+
+def _podcast_problems(cfg: Config) -> Iterator[tuple[str, str]]:
     if cfg.podcast.type not in ("episodic", "serial"):
-        bad("podcast", "type", "expected episodic or serial")
-    for key, message in podcast_problems(cfg.podcast):  # category list, emails, UUIDs, URLs
-        bad("podcast", key, message)
-    for h in cfg.links.hosts:
+        yield "type", "expected episodic or serial"
+    yield from podcast_problems(cfg.podcast)  # category list, emails, UUIDs, URLs
+
+
+def _links_problems(cfg: Config) -> _Found:
+    links = cfg.links
+    for h in links.hosts:
         try:
             re.compile(h.pattern)
         except re.error as exc:
-            bad("links", "hosts", f"pattern {h.pattern!r} is not a regex: {exc}")
-    for pattern in cfg.links.exclude:
+            yield "links", "hosts", f"pattern {h.pattern!r} is not a regex: {exc}"
+    for pattern in links.exclude:
         try:
             re.compile(pattern)
         except re.error as exc:
-            bad("links", "exclude", f"{pattern!r} is not a regex: {exc}")
-    links = cfg.links
+            yield "links", "exclude", f"{pattern!r} is not a regex: {exc}"
     limits: tuple[tuple[str, float, float], ...] = (
         ("timeout", links.timeout, 0.001),
         ("retries", links.retries, 0),
@@ -451,21 +482,15 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
     for key, number, least in limits:
         if number < least:
             what = "a positive number" if least else "0 or a positive number"
-            bad("links", key, f"expected {what}{f' of at least {least:g}' if least > 1 else ''}")
-    for section, key, message in announce_problems(cfg.announce, cfg.notify):
-        bad(section, key, message)
+            yield "links", key, f"expected {what}{f' of at least {least:g}' if least > 1 else ''}"
+
+
+def _control_problems(cfg: Config) -> _Found:
     for f in dataclasses.fields(cfg.newsletter):
         setting = getattr(cfg.newsletter, f.name)
         if isinstance(setting, str) and _CONTROL.search(setting):
             # a line break in an address or subject would start a new mail header
-            bad("newsletter", f.name, "contains a line break or control character")
-    for key, message in theme_problems(cfg.theme, Path(display).parent):
-        bad("theme", key, message)
-    for word, message in words_problems(cfg.theme.words):  # [theme.words] or words = {...}
-        line = _key_line(text, "theme.words", word)
-        line = line if line > 1 else _key_line(text, "theme", "words")
-        out.append(Problem(display, line, "theme.words", message))
-    return out
+            yield "newsletter", f.name, "contains a line break or control character"
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
