@@ -136,6 +136,13 @@ def _channel(w: _Writer, items: Sequence[Item], config: Config) -> None:
         w.leaf("link", link)
         w.close("image")
         w.leaf("itunes:image", href=image)
+    _itunes_channel(w, config)
+    _podcasting20_channel(w, config)
+
+
+def _itunes_channel(w: _Writer, config: Config) -> None:
+    """The channel's itunes: elements (Apple's, read by every podcast app)."""
+    p, site = config.podcast, config.site
     if p.author or site.author:
         w.leaf("itunes:author", p.author or site.author)
     if p.owner_name or p.owner_email:
@@ -158,6 +165,11 @@ def _channel(w: _Writer, items: Sequence[Item], config: Config) -> None:
         w.leaf("itunes:block", "Yes")
     if p.complete:
         w.leaf("itunes:complete", "Yes")
+
+
+def _podcasting20_channel(w: _Writer, config: Config) -> None:
+    """The channel's podcast: elements (the Podcasting 2.0 namespace)."""
+    p = config.podcast
     w.leaf("podcast:guid", show_guid(config))
     w.leaf_attrs("podcast:locked", "yes" if p.locked else "no", [("owner", p.owner_email)])
     if p.funding_url:
