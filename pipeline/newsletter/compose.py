@@ -338,6 +338,30 @@ def _bodies(
     return html, text, paste
 
 
+def _context(
+    config: Config,
+    items: Sequence[Item],
+    heads: dict[str, str],
+    unsubscribe_url: str,
+    now: datetime | None,
+) -> dict[str, Any]:
+    """What the digest's templates see: the site, the digest (``heads``: its key, subject,
+    preheader and period), its items and the unsubscribe URL."""
+    site = config.site
+    return {
+        "site": {
+            "title": site.title,
+            "url": site.base_url,
+            "description": site.description,
+            "language": site.language,
+            "image": site.image,
+        },
+        "digest": {**heads, "count": len(items), "list": config.newsletter.list_name},
+        "items": [_item_view(i, now) for i in items],
+        "unsubscribe_url": unsubscribe_url,
+    }
+
+
 def compose(
     config: Config,
     items: Sequence[Item],
@@ -360,25 +384,8 @@ def compose(
     ids = tuple(i.id for i in items)
     key = key or digest_key(nl.list_name, period, ids)
     subject, preheader = _headings(config, items, period)
-    context = {
-        "site": {
-            "title": config.site.title,
-            "url": config.site.base_url,
-            "description": config.site.description,
-            "language": config.site.language,
-            "image": config.site.image,
-        },
-        "digest": {
-            "key": key,
-            "subject": subject,
-            "preheader": preheader,
-            "period": period,
-            "count": len(items),
-            "list": nl.list_name,
-        },
-        "items": [_item_view(i, now) for i in items],
-        "unsubscribe_url": unsubscribe_link or _unsubscribe(config),
-    }
+    heads = {"key": key, "subject": subject, "preheader": preheader, "period": period}
+    context = _context(config, items, heads, unsubscribe_link or _unsubscribe(config), now)
     html, text, paste = _bodies(config, templates or environment(config), context)
     warnings = []
     size = len(html.encode("utf-8"))
