@@ -38,35 +38,41 @@ def lint_json(r: Report, data: bytes) -> None:
         r.add("json.authors", SOFT, "author is deprecated in JSON Feed 1.1; use authors")
     ids: dict[str, int] = {}
     for n, item in enumerate(items, 1):
-        where = f"item {n}"
-        if not isinstance(item, dict):
-            r.add("json.item.id", HARD, "item is not an object", where)
-            continue
-        item_id = item.get("id")
-        if isinstance(item_id, int | float) and not isinstance(item_id, bool):
-            # the spec: a reader must take a number as its string form
-            r.add("json.item.id", SOFT, f"id {item_id!r} is a number, not a string", where)
-            item_id = str(item_id)
-        if not isinstance(item_id, str) or not item_id:
-            r.add("json.item.id", HARD, f"id {item_id!r} is not a non-empty string", where)
-        elif item_id in ids:
-            r.add("json.item.id", HARD, f"id {item_id!r} is also item {ids[item_id]}", where)
-        else:
-            ids[item_id] = n
-        if not item.get("content_html") and not item.get("content_text"):
-            r.add("json.item.content", HARD, "no content_html nor content_text", where)
-        if isinstance(item.get("content_html"), str):
-            check_html(r, item["content_html"], where, "content_html")
-        for key in ("date_published", "date_modified"):
-            value = item.get(key)
-            if value is not None and not (isinstance(value, str) and RFC3339.match(value)):
-                r.add("json.dates.rfc3339", HARD, f"{key} {value!r} is not RFC 3339", where)
-        if "author" in item:
-            r.add("json.authors", SOFT, "author is deprecated in JSON Feed 1.1; use authors", where)
-        attachments = item.get("attachments") or []
-        if not isinstance(attachments, list):
-            r.add("json.attachments", HARD, "attachments is not an array", where)
-            attachments = []
-        for att in attachments:
-            if not isinstance(att, dict) or not att.get("url") or not att.get("mime_type"):
-                r.add("json.attachments", HARD, "an attachment lacks url or mime_type", where)
+        _lint_item(r, item, n, ids)
+
+
+def _lint_item(r: Report, item: Any, n: int, ids: dict[str, int]) -> None:
+    """Item ``n``: an object with a unique string id (``ids``: each id seen -> its item's
+    number), content, RFC 3339 dates, authors and attachments as JSON Feed 1.1 has them."""
+    where = f"item {n}"
+    if not isinstance(item, dict):
+        r.add("json.item.id", HARD, "item is not an object", where)
+        return
+    item_id = item.get("id")
+    if isinstance(item_id, int | float) and not isinstance(item_id, bool):
+        # the spec: a reader must take a number as its string form
+        r.add("json.item.id", SOFT, f"id {item_id!r} is a number, not a string", where)
+        item_id = str(item_id)
+    if not isinstance(item_id, str) or not item_id:
+        r.add("json.item.id", HARD, f"id {item_id!r} is not a non-empty string", where)
+    elif item_id in ids:
+        r.add("json.item.id", HARD, f"id {item_id!r} is also item {ids[item_id]}", where)
+    else:
+        ids[item_id] = n
+    if not item.get("content_html") and not item.get("content_text"):
+        r.add("json.item.content", HARD, "no content_html nor content_text", where)
+    if isinstance(item.get("content_html"), str):
+        check_html(r, item["content_html"], where, "content_html")
+    for key in ("date_published", "date_modified"):
+        value = item.get(key)
+        if value is not None and not (isinstance(value, str) and RFC3339.match(value)):
+            r.add("json.dates.rfc3339", HARD, f"{key} {value!r} is not RFC 3339", where)
+    if "author" in item:
+        r.add("json.authors", SOFT, "author is deprecated in JSON Feed 1.1; use authors", where)
+    attachments = item.get("attachments") or []
+    if not isinstance(attachments, list):
+        r.add("json.attachments", HARD, "attachments is not an array", where)
+        attachments = []
+    for att in attachments:
+        if not isinstance(att, dict) or not att.get("url") or not att.get("mime_type"):
+            r.add("json.attachments", HARD, "an attachment lacks url or mime_type", where)
