@@ -142,6 +142,24 @@ def _is_full(item: ET.Element) -> bool:
 
 def lint_p20_channel(r: Report, ch: ET.Element, raw: bytes) -> None:
     where = "channel"
+    _lint_p20_namespace(r, raw)
+    # funding, location and person may appear more than once (the Podcasting 2.0 spec)
+    for tag in ("guid", "locked", "medium", "license", "podroll", "updateFrequency"):
+        if len(ch.findall(qname(PODCAST, tag))) > 1:
+            r.add("p20.single-count", HARD, f"podcast:{tag} appears more than once", where)
+    _lint_p20_ids(r, ch)
+    medium = ch.find(qname(PODCAST, "medium"))
+    if medium is not None and text_of(medium).removesuffix("L") not in MEDIUMS:
+        r.add(
+            "p20.medium", HARD, f"podcast:medium {text_of(medium)!r} is not a known medium", where
+        )
+    p20_common(r, ch, where)
+    _lint_p20_tags(r, ch)
+
+
+def _lint_p20_namespace(r: Report, raw: bytes) -> None:
+    """The podcast prefix bound to the Podcasting 2.0 namespace (or its legacy URI)."""
+    where = "channel"
     m = re.search(rb"""xmlns:podcast\s*=\s*["']([^"']*)["']""", raw[:4096])
     bound = m.group(1).decode("utf-8", "replace") if m else PODCAST
     if NAMESPACE_ALIASES.get(bound.lower()) == PODCAST:
@@ -157,10 +175,11 @@ def lint_p20_channel(r: Report, ch: ET.Element, raw: bytes) -> None:
             f"not {PODCAST}",
             where,
         )
-    # funding, location and person may appear more than once (the Podcasting 2.0 spec)
-    for tag in ("guid", "locked", "medium", "license", "podroll", "updateFrequency"):
-        if len(ch.findall(qname(PODCAST, tag))) > 1:
-            r.add("p20.single-count", HARD, f"podcast:{tag} appears more than once", where)
+
+
+def _lint_p20_ids(r: Report, ch: ET.Element) -> None:
+    """podcast:guid (a UUID) and podcast:locked (yes or no)."""
+    where = "channel"
     guid = ch.find(qname(PODCAST, "guid"))
     if guid is None:
         if r.podcast:
@@ -183,12 +202,11 @@ def lint_p20_channel(r: Report, ch: ET.Element, raw: bytes) -> None:
         r.add(
             "p20.locked", HARD, f"podcast:locked is {text_of(locked)!r}; expected yes or no", where
         )
-    medium = ch.find(qname(PODCAST, "medium"))
-    if medium is not None and text_of(medium).removesuffix("L") not in MEDIUMS:
-        r.add(
-            "p20.medium", HARD, f"podcast:medium {text_of(medium)!r} is not a known medium", where
-        )
-    p20_common(r, ch, where)
+
+
+def _lint_p20_tags(r: Report, ch: ET.Element) -> None:
+    """The channel's other podcast: tags, each with the value the spec asks for."""
+    where = "channel"
     for funding in ch.findall(qname(PODCAST, "funding")):
         if not is_absolute(funding.get("url", "")):
             r.add("p20.tags", HARD, "podcast:funding needs an absolute url", where)
