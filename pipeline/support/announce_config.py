@@ -9,6 +9,7 @@ holds its webhook URL, token or app password.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -125,68 +126,75 @@ def entry_problems(entries: list[AnnounceConfig]) -> list[tuple[int, str, str]]:
     out: list[tuple[int, str, str]] = []
     seen: dict[str, int] = {}
     for n, e in enumerate(entries):
-
-        def bad(key: str, message: str, n: int = n) -> None:
-            out.append((n, key, message))
-
         if e.kind not in KINDS:
-            bad("kind", f"expected one of {', '.join(KINDS)}, got {e.kind!r}")
+            out.append((n, "kind", f"expected one of {', '.join(KINDS)}, got {e.kind!r}"))
             continue
         if not _NAME.fullmatch(e.channel):
-            bad("name", "expected lower-case letters, digits and '-' (at most 63)")
+            out.append((n, "name", "expected lower-case letters, digits and '-' (at most 63)"))
         elif e.channel in seen:
-            bad("name", f"channel {e.channel!r} is already defined by entry {seen[e.channel] + 1}")
+            message = f"channel {e.channel!r} is already defined by entry {seen[e.channel] + 1}"
+            out.append((n, "name", message))
         seen.setdefault(e.channel, n)
-        if e.since:
-            try:
-                if not _DATE.fullmatch(e.since):
-                    raise ValueError
-                date.fromisoformat(e.since)
-            except ValueError:
-                bad("since", f"expected a date YYYY-MM-DD, got {e.since!r}")
-        if e.max_per_run < 1:
-            bad("max_per_run", "expected a positive integer")
-        if e.timeout <= 0:
-            bad("timeout", "expected a positive number of seconds")
-        if e.retries < 0:
-            bad("retries", "expected 0 or a positive integer")
-        if e.backoff < 0:
-            bad("backoff", "expected 0 or a positive number of seconds")
-        for key in ("webhook_env", "test_webhook_env"):
-            if e.kind == "discord" and not _SECRET_VAR.fullmatch(getattr(e, key)):
-                bad(key, "expected an environment variable name ending in WEBHOOK_URL")
-        if e.kind == "discord" and not _SECRET_VAR.fullmatch(e.bot_token_env):
-            bad("bot_token_env", "expected an environment variable name ending in TOKEN")
-        if e.channel_id and not re.fullmatch(r"\d{1,25}", e.channel_id):
-            bad("channel_id", f"expected a Discord channel id (digits), got {e.channel_id!r}")
-        if e.kind == "mastodon":
-            if not re.match(r"^https?://[^/\s]+/?$", e.instance):
-                bad(
-                    "instance", f"expected the server's base URL (https://host), got {e.instance!r}"
-                )
-            if not _SECRET_VAR.fullmatch(e.token_env):
-                bad("token_env", "expected an environment variable name ending in TOKEN")
-            if e.visibility not in VISIBILITIES:
-                bad("visibility", f"expected one of {', '.join(VISIBILITIES)}")
-            if e.max_characters < 0:
-                bad("max_characters", "expected 0 (ask the server) or a positive integer")
-            if len(e.spoiler_text) > 200:
-                bad("spoiler_text", "longer than 200 characters")
-        if e.kind == "bluesky":
-            if not re.fullmatch(
-                r"(did:[a-z]+:[A-Za-z0-9._:%-]{1,2000}|[A-Za-z0-9.-]{3,253})", e.handle
-            ):
-                bad("handle", "expected the account's handle (name.bsky.social) or DID")
-            if not re.match(r"^https?://[^/\s]+/?$", e.service):
-                bad("service", f"expected the PDS base URL (https://host), got {e.service!r}")
-            if not _SECRET_VAR.fullmatch(e.password_env):
-                bad("password_env", "expected an environment variable name ending in PASSWORD")
-        if e.avatar_url and not re.match(r"^https://[^/\s]+", e.avatar_url):
-            bad("avatar_url", "expected an absolute https URL")
-        for key in ("template", "username", "spoiler_text"):
-            if "\x00" in getattr(e, key):
-                bad(key, "contains a NUL character")
+        out.extend((n, key, message) for key, message in _value_problems(e))
     return out
+
+
+def _value_problems(e: AnnounceConfig) -> Iterator[tuple[str, str]]:
+    """(key, message) of each value of one entry that is not what its kind needs."""
+    if e.since:
+        try:
+            if not _DATE.fullmatch(e.since):
+                raise ValueError
+            date.fromisoformat(e.since)
+        except ValueError:
+            yield "since", f"expected a date YYYY-MM-DD, got {e.since!r}"
+    if e.max_per_run < 1:
+        yield "max_per_run", "expected a positive integer"
+    if e.timeout <= 0:
+        yield "timeout", "expected a positive number of seconds"
+    if e.retries < 0:
+        yield "retries", "expected 0 or a positive integer"
+    if e.backoff < 0:
+        yield "backoff", "expected 0 or a positive number of seconds"
+    if e.kind == "discord":
+        for key in ("webhook_env", "test_webhook_env"):
+            if not _SECRET_VAR.fullmatch(getattr(e, key)):
+                yield key, "expected an environment variable name ending in WEBHOOK_URL"
+        if not _SECRET_VAR.fullmatch(e.bot_token_env):
+            yield "bot_token_env", "expected an environment variable name ending in TOKEN"
+    if e.channel_id and not re.fullmatch(r"\d{1,25}", e.channel_id):
+        yield "channel_id", f"expected a Discord channel id (digits), got {e.channel_id!r}"
+    if e.kind == "mastodon":
+        yield from _mastodon_problems(e)
+    if e.kind == "bluesky":
+        yield from _bluesky_problems(e)
+    if e.avatar_url and not re.match(r"^https://[^/\s]+", e.avatar_url):
+        yield "avatar_url", "expected an absolute https URL"
+    for key in ("template", "username", "spoiler_text"):
+        if "\x00" in getattr(e, key):
+            yield key, "contains a NUL character"
+
+
+def _mastodon_problems(e: AnnounceConfig) -> Iterator[tuple[str, str]]:
+    if not re.match(r"^https?://[^/\s]+/?$", e.instance):
+        yield "instance", f"expected the server's base URL (https://host), got {e.instance!r}"
+    if not _SECRET_VAR.fullmatch(e.token_env):
+        yield "token_env", "expected an environment variable name ending in TOKEN"
+    if e.visibility not in VISIBILITIES:
+        yield "visibility", f"expected one of {', '.join(VISIBILITIES)}"
+    if e.max_characters < 0:
+        yield "max_characters", "expected 0 (ask the server) or a positive integer"
+    if len(e.spoiler_text) > 200:
+        yield "spoiler_text", "longer than 200 characters"
+
+
+def _bluesky_problems(e: AnnounceConfig) -> Iterator[tuple[str, str]]:
+    if not re.fullmatch(r"(did:[a-z]+:[A-Za-z0-9._:%-]{1,2000}|[A-Za-z0-9.-]{3,253})", e.handle):
+        yield "handle", "expected the account's handle (name.bsky.social) or DID"
+    if not re.match(r"^https?://[^/\s]+/?$", e.service):
+        yield "service", f"expected the PDS base URL (https://host), got {e.service!r}"
+    if not _SECRET_VAR.fullmatch(e.password_env):
+        yield "password_env", "expected an environment variable name ending in PASSWORD"
 
 
 def announce_problems(
