@@ -249,6 +249,22 @@ def _load_yaml(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[st
 
 def _full_yaml(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[str, int]]:
     offset = first_line - 1
+    node = _compose(yaml_text, first_line)
+    if node is None:
+        return {}, {}
+    node = _check_root(node, offset)
+    pairs = list(node.value)  # as written: construction expands ``<<`` merges in place
+    value = _construct(yaml_text, node, first_line)
+    lines = _key_lines(pairs, offset)
+    if not isinstance(value, dict):
+        raise FrontMatterError(first_line, "front matter", "expected a mapping")
+    return value, lines
+
+
+def _compose(yaml_text: str, first_line: int) -> yaml.Node | None:
+    """The YAML's node tree (None when empty); a FrontMatterError at the line of a syntax
+    error or a character YAML does not allow."""
+    offset = first_line - 1
     try:
         _check_depth(yaml_text, offset)
         node = yaml.compose(yaml_text, Loader=_LOADER)
@@ -278,8 +294,13 @@ def _full_yaml(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[st
     except yaml.YAMLError as exc:
         message = f"YAML error: {one_line(exc)}"
         raise FrontMatterError(first_line, "front matter", message) from None
-    if node is None:
-        return {}, {}
+    return node
+
+
+def _check_root(node: yaml.Node, offset: int) -> yaml.MappingNode:
+    """``node``, the root, a mapping; refused when its aliases expand beyond
+    :data:`MAX_EXPANDED_NODES` (naming the key whose value is the bomb) or it is not a
+    mapping."""
     sizes: dict[int, int] = {}
     if _expanded_size(node, sizes, offset) > MAX_EXPANDED_NODES:
         worst: yaml.Node = node  # name the key whose value is the bomb when there is one
@@ -296,7 +317,13 @@ def _full_yaml(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[st
             "front matter",
             "expected a mapping of keys to values",
         )
-    pairs = list(node.value)  # as written: construction expands ``<<`` merges in place
+    return node
+
+
+def _construct(yaml_text: str, node: yaml.MappingNode, first_line: int) -> Any:
+    """The Python value of ``node``; a FrontMatterError naming the value that cannot be
+    read, or the tag that is refused."""
+    offset = first_line - 1
     try:
         data = _LOADER(yaml_text)
         try:
@@ -320,6 +347,11 @@ def _full_yaml(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[st
         raise FrontMatterError(
             first_line, "front matter", f"cannot read YAML value: {exc}"
         ) from None
+    return value
+
+
+def _key_lines(pairs: list[tuple[yaml.Node, yaml.Node]], offset: int) -> dict[str, int]:
+    """The line of each key; keys must be text and set once (``<<`` merges left out)."""
     lines: dict[str, int] = {}
     for key_node, _ in pairs:
         line = key_node.start_mark.line + 1 + offset
@@ -336,9 +368,7 @@ def _full_yaml(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[st
                 f"duplicate key; {key_node.value!r} is already set on line {lines[key_node.value]}",
             )
         lines[key_node.value] = line
-    if not isinstance(value, dict):
-        raise FrontMatterError(first_line, "front matter", "expected a mapping")
-    return value, lines
+    return lines
 
 
 def unreadable_values(node: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node, str]]:
