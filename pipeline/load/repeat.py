@@ -349,6 +349,14 @@ def _override(
     return Moved(original, starts, ends, location.strip() if location else None)
 
 
+class _Refused(Exception):
+    """A problem with one key of a repeating event: reported, and the event taken as none."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key, self.message = key, message
+
+
 def parse_repeat(
     meta: Mapping[str, Any],
     starts: dt.datetime,
@@ -367,35 +375,57 @@ def parse_repeat(
         return None
     starts = starts.astimezone(zone)
     try:
+        core, until, count = _bounds(meta, value, starts, zone)
+        rule = _rule(core, starts, until, count)
+        duration = ends - starts if ends is not None else None
+        skipped, moved = _changes(meta, rule, duration, zone)
+    except _Refused as refused:
+        error(refused.key, refused.message)
+        return None
+    return Recurrence(
+        rule=core,
+        until=until,
+        count=count,
+        skipped=tuple(skipped[k] for k in sorted(skipped)),
+        moved=tuple(sorted(moved, key=lambda m: m.original.timestamp())),
+    )
+
+
+def _bounds(
+    meta: Mapping[str, Any], value: str, starts: dt.datetime, zone: ZoneInfo
+) -> tuple[str, dt.datetime | None, int | None]:
+    """The rule without UNTIL and COUNT, and the end the rule or the keys give it: an
+    ``until`` date or a ``count`` of dates, not both."""
+    try:
         core, rule_until, rule_count = normalise(value)
         until = _until_from_rule(rule_until, zone) if rule_until else None
         count = int(rule_count) if rule_count else None  # digits: normalise checked
     except ValueError as exc:
-        error("repeat", str(exc))
-        return None
+        raise _Refused("repeat", str(exc)) from None
     try:
         if "until" in meta:
             if until is not None:
                 raise ValueError("UNTIL is already in the rule")
             until = _until(meta["until"], zone)
     except ValueError as exc:
-        error("until", str(exc))
-        return None
+        raise _Refused("until", str(exc)) from None
     if "count" in meta:
         raw = meta["count"]
         if not isinstance(raw, int) or isinstance(raw, bool) or count is not None:
-            error("count", f"expected a whole number of dates (once), got {shown_value(raw)}")
-            return None
+            message = f"expected a whole number of dates (once), got {shown_value(raw)}"
+            raise _Refused("count", message)
         count = raw
     if until is not None and count is not None:
-        error("repeat", "give either until or count, not both (RFC 5545)")
-        return None
+        raise _Refused("repeat", "give either until or count, not both (RFC 5545)")
     if count is not None and not 1 <= count <= MAX_COUNT:
-        error("count", f"expected 1 to {MAX_COUNT} dates, got {count}")
-        return None
+        raise _Refused("count", f"expected 1 to {MAX_COUNT} dates, got {count}")
     if until is not None and until < starts:
-        error("until", f"is before 'starts' ({day_text(starts.date())})")
-        return None
+        raise _Refused("until", f"is before 'starts' ({day_text(starts.date())})")
+    return core, until, count
+
+
+def _rule(core: str, starts: dt.datetime, until: dt.datetime | None, count: int | None) -> Any:
+    """The rule's dates (dateutil's rrule), which must include ``starts`` itself."""
     try:
         rule = build_rule(core, starts, until, count)
         on_start = next(iter(build_rule(core, starts, starts, None)), None)
@@ -404,51 +434,46 @@ def parse_repeat(
             horizon = min(until or starts + HINT_SPAN, starts + HINT_SPAN)
             first = next(iter(build_rule(core, starts, horizon, None)), None)
     except Exception as exc:  # dateutil raises ValueError, KeyError, IndexError on bad parts
-        error("repeat", f"not a valid rule ({core}): {exc}; {EXAMPLE}")
-        return None
+        raise _Refused("repeat", f"not a valid rule ({core}): {exc}; {EXAMPLE}") from None
     if on_start is None:
         hint = (
             f"make 'starts' the first date, {day_text(first.date())}"
             if first is not None
             else f"it gives no date in the {HINT_SPAN.days // 366} years after it"
         )
-        error("repeat", f"'starts' ({day_text(starts.date())}) is not one of its dates; {hint}")
-        return None
-    duration = ends - starts if ends is not None else None
+        message = f"'starts' ({day_text(starts.date())}) is not one of its dates; {hint}"
+        raise _Refused("repeat", message)
+    return rule
+
+
+def _changes(
+    meta: Mapping[str, Any], rule: Any, duration: dt.timedelta | None, zone: ZoneInfo
+) -> tuple[dict[float, dt.datetime], list[Moved]]:
+    """The dates skipped (``except``, and overrides to nothing) by timestamp, and the dates
+    moved (``overrides``); each must be one of the rule's dates."""
     skipped: dict[float, dt.datetime] = {}
     moved: list[Moved] = []
     raw_except = meta.get("except") or []
-    if not isinstance(raw_except, list):
-        raw_except = [raw_except]
-    for entry in raw_except:
+    for entry in raw_except if isinstance(raw_except, list) else [raw_except]:
         try:
             when = _date_on(rule, _day_of(entry), zone)
         except ValueError as exc:
-            error("except", str(exc))
-            return None
+            raise _Refused("except", str(exc)) from None
         skipped[when.timestamp()] = when
     overrides = meta.get("overrides") or {}
     if not isinstance(overrides, Mapping):
-        error("overrides", f"expected a map of date: new start, got {shown_value(overrides)}")
-        return None
+        message = f"expected a map of date: new start, got {shown_value(overrides)}"
+        raise _Refused("overrides", message)
     for key, entry in overrides.items():
         try:
             original = _date_on(rule, _day_of(key), zone)
             change = _override(entry, original, duration, zone)
         except ValueError as exc:
-            error("overrides", f"{key}: {exc}")
-            return None
+            raise _Refused("overrides", f"{key}: {exc}") from None
         if change is None:
             skipped[original.timestamp()] = original
         elif original.timestamp() in skipped:
-            error("overrides", f"{key}: the date is also in 'except'")
-            return None
+            raise _Refused("overrides", f"{key}: the date is also in 'except'")
         else:
             moved.append(change)
-    return Recurrence(
-        rule=core,
-        until=until,
-        count=count,
-        skipped=tuple(skipped[k] for k in sorted(skipped)),
-        moved=tuple(sorted(moved, key=lambda m: m.original.timestamp())),
-    )
+    return skipped, moved
