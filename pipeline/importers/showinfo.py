@@ -8,7 +8,9 @@ Google Play's ``googleplay:`` tags stand in where a feed has no ``itunes:`` one.
 
 from __future__ import annotations
 
+import functools
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin
 
@@ -91,8 +93,7 @@ def show_settings(
     notes: list[Problem] = []
     out: dict[str, Any] = {}
 
-    def get(ns: str, local: str) -> str:
-        return text(channel.find(q(ns, local) if ns else local))
+    get = functools.partial(_child_text, channel)
 
     def say(elem: ET.Element | None, field: str, message: str) -> None:
         notes.append(note(source, doc.line(elem if elem is not None else channel), field, message))
@@ -109,6 +110,34 @@ def show_settings(
     href = href or text(channel.find("image/url"))
     if href:
         out["image"] = urljoin(base, href) if base else href
+    out.update(_category(channel, say))
+    explicit = _yes(get(ITUNES, "explicit") or get(GOOGLEPLAY, "explicit"))
+    if explicit is not None:
+        out["explicit"] = explicit
+    out["author"] = get(ITUNES, "author") or get(GOOGLEPLAY, "author")
+    owner = channel.find(q(ITUNES, "owner"))
+    if owner is not None:
+        out["owner_name"] = text(owner.find(q(ITUNES, "name")))
+        out["owner_email"] = text(owner.find(q(ITUNES, "email")))
+    kind = get(ITUNES, "type").lower()
+    if kind in ("episodic", "serial"):
+        out["type"] = kind
+    out["copyright"] = get("", "copyright")
+    out.update(_show_extras(channel))
+    return tuple((k, v) for k, v in out.items() if v != ""), notes
+
+
+def _child_text(channel: ET.Element, ns: str, local: str) -> str:
+    """The text of ``channel``'s child ``local`` in namespace ``ns`` ("" for none)."""
+    return text(channel.find(q(ns, local) if ns else local))
+
+
+def _category(
+    channel: ET.Element, say: Callable[[ET.Element | None, str, str], None]
+) -> dict[str, Any]:
+    """``category`` and ``subcategory`` from the first itunes:category, mapped to Apple's
+    list (``say`` notes what is not on it)."""
+    out: dict[str, Any] = {}
     first = channel.find(q(ITUNES, "category"))
     if first is not None:
         top = (first.get("text") or "").strip()
@@ -122,18 +151,16 @@ def show_settings(
             if sub and not mapped[1]:
                 message = f"subcategory {shown(sub)} of {shown(top)} is not on Apple's list"
                 say(first, "itunes:category", message)
-    explicit = _yes(get(ITUNES, "explicit") or get(GOOGLEPLAY, "explicit"))
-    if explicit is not None:
-        out["explicit"] = explicit
-    out["author"] = get(ITUNES, "author") or get(GOOGLEPLAY, "author")
-    owner = channel.find(q(ITUNES, "owner"))
-    if owner is not None:
-        out["owner_name"] = text(owner.find(q(ITUNES, "name")))
-        out["owner_email"] = text(owner.find(q(ITUNES, "email")))
-    kind = get(ITUNES, "type").lower()
-    if kind in ("episodic", "serial"):
-        out["type"] = kind
-    out["copyright"] = get("", "copyright")
+    return out
+
+
+def _show_extras(channel: ET.Element) -> dict[str, Any]:
+    """The show's guid, lock, funding, licence, block and complete flags, medium, update
+    frequency, podroll, txt records and people, as ``[podcast]`` keys."""
+    out: dict[str, Any] = {}
+
+    get = functools.partial(_child_text, channel)
+
     out["guid"] = get(PODCAST, "guid")
     locked = channel.find(q(PODCAST, "locked"))
     if locked is not None and _yes(text(locked)) is not None:
@@ -170,7 +197,7 @@ def show_settings(
     persons = [p for p in (person_of(e) for e in channel.findall(q(PODCAST, "person"))) if p]
     if persons:
         out["persons"] = persons
-    return tuple((k, v) for k, v in out.items() if v != ""), notes
+    return out
 
 
 def person_of(elem: ET.Element) -> dict[str, str] | None:
