@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -55,6 +56,36 @@ class Archive:
         if len(data) > MAX_MEMBER_BYTES:
             raise ValueError(f"{name}: more than {MAX_MEMBER_BYTES} bytes")
         return data
+
+
+def _front(
+    row: dict[str, str],
+    number: str,
+    slug: str,
+    date: datetime | None,
+    old_url: str,
+    say: Callable[[str, str], None],
+) -> dict[str, Any]:
+    """A post's front matter from its row of posts.csv: title, date, draft (unpublished or
+    paid-only, which ``say`` notes), id, guid under ``old_url``, description, aliases."""
+    front: dict[str, Any] = {"title": (row.get("title") or "").strip() or slug}
+    if date is not None:
+        front["date"] = date
+    published = (row.get("is_published") or "").strip().lower() == "true"
+    paid = (row.get("audience") or "everyone").strip() not in ("everyone", "")
+    if not published:
+        front["draft"] = True
+    elif paid:
+        front["draft"] = True
+        say("audience", "paid-only on Substack: imported as a draft; publish it deliberately")
+    front["id"] = f"substack:{number}"
+    if old_url:
+        front["guid"] = f"{old_url.rstrip('/')}/p/{slug}"
+    subtitle = " ".join((row.get("subtitle") or "").split())
+    if subtitle:
+        front["description"] = subtitle
+    front["aliases"] = [f"/p/{slug}"]
+    return front
 
 
 def read_substack(
@@ -99,26 +130,10 @@ def read_substack(
             say("post_id", f"posts/{post_id}.html is not in the archive: not imported")
             skipped += 1
             continue
-        front: dict[str, Any] = {"title": (row.get("title") or "").strip() or slug}
         date = parse_date(row.get("post_date") or "")
-        if date is not None:
-            if since is not None and date < since:
-                continue
-            front["date"] = date
-        published = (row.get("is_published") or "").strip().lower() == "true"
-        paid = (row.get("audience") or "everyone").strip() not in ("everyone", "")
-        if not published:
-            front["draft"] = True
-        elif paid:
-            front["draft"] = True
-            say("audience", "paid-only on Substack: imported as a draft; publish it deliberately")
-        front["id"] = f"substack:{number}"
-        if old_url:
-            front["guid"] = f"{old_url.rstrip('/')}/p/{slug}"
-        subtitle = " ".join((row.get("subtitle") or "").split())
-        if subtitle:
-            front["description"] = subtitle
-        front["aliases"] = [f"/p/{slug}"]
+        if date is not None and since is not None and date < since:
+            continue
+        front = _front(row, number, slug, date, old_url, say)
         bodies[line] = notes_body(html.decode("utf-8", errors="replace")) or "<p></p>\n"
         front["_slug"] = slug
         pending.append((line, front))
