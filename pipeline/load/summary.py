@@ -334,19 +334,7 @@ def apply_summary(
     placed, more = place_pages(entries, [i.source for i in pages], summary, cfg.content.readme)
     warnings.extend(more)
     dates = read_dates(root, cfg.content.dates_file, tz)
-    known = {nfc(i.source) for i in pages}
-    key_lines = _dates_lines(root, cfg.content.dates_file)
-    for page in sorted(dates):
-        if page not in known:
-            warnings.append(
-                Problem(
-                    cfg.content.dates_file,
-                    key_lines.get(page, 1),
-                    "dates",
-                    f"{page!r} is not a page; entry ignored",
-                )
-            )
-
+    warnings.extend(_stray_dates(cfg, root, dates, pages))
     out: list[Item] = []
     for item in pages:
         place = placed.get(item.source)
@@ -367,6 +355,24 @@ def apply_summary(
             )
         )
     return out, warnings
+
+
+def _stray_dates(
+    cfg: Config, root: Path, dates: Mapping[str, object], pages: list[Item]
+) -> list[Problem]:
+    """A warning at each entry of the dates file that names no page."""
+    known = {nfc(i.source) for i in pages}
+    key_lines = _dates_lines(root, cfg.content.dates_file)
+    return [
+        Problem(
+            cfg.content.dates_file,
+            key_lines.get(page, 1),
+            "dates",
+            f"{page!r} is not a page; entry ignored",
+        )
+        for page in sorted(dates)
+        if page not in known
+    ]
 
 
 def _dates_lines(root: Path, name: str) -> dict[str, int]:
