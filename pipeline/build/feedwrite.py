@@ -18,7 +18,7 @@ import os
 import sys
 import threading
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import add
 from pathlib import Path
@@ -243,6 +243,47 @@ def _reserve(fd: int, size: int) -> int:
     return size
 
 
+def _open_last(path: Path, last: FeedIndex | None) -> int | None:
+    """The last feed file, open for reading, when it is still the one ``last`` indexes."""
+    if last is None:
+        return None
+    src: int | None = None
+    with contextlib.suppress(OSError):
+        src = os.open(path, os.O_RDONLY)
+        st = os.fstat(src)
+        if (st.st_size, st.st_mtime_ns) != (last.size, last.mtime_ns):
+            os.close(src)
+            src = None
+    return src
+
+
+def _entries(
+    w: _Splicer,
+    keys: Sequence[str],
+    make: Callable[[int], bytes],
+    sep: bytes,
+    old: Mapping[str, tuple[int, int]],
+    elsewhere: Sequence[tuple[str, FeedIndex]],
+    donors: _Files,
+    index: dict[str, tuple[int, int]],
+) -> None:
+    """Each entry, separated by ``sep``: copied from the last file (``old``: key -> offset
+    and length in ``w.last``), else from a feed ``elsewhere``, else made; its place in the
+    new file recorded in ``index``."""
+    for n, key in enumerate(keys):
+        found = old.get(key)
+        if found is not None and w.last is not None:
+            index[key] = (w.copy(w.last, found[0], found[1], sep if n else b""), found[1])
+            continue
+        if _copied_from(elsewhere, donors, w, key, sep if n else b"", index):
+            continue
+        if n:
+            w.fresh(sep)
+        data = make(n)
+        index[key] = (w.pos, len(data))
+        w.fresh(data)
+
+
 def write_feed(
     path: Path,
     head: str,
@@ -261,17 +302,9 @@ def write_feed(
     are the old ones. Returns (written, stamp, the new index)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_path(os.fspath(path))
-    src: int | None = None
-    if last is not None:
-        with contextlib.suppress(OSError):
-            src = os.open(path, os.O_RDONLY)
-            st = os.fstat(src)
-            if (st.st_size, st.st_mtime_ns) != (last.size, last.mtime_ns):
-                os.close(src)
-                src = None
+    src = _open_last(path, last)
     old = last.entries if last is not None and src is not None else {}
     donors = _Files()
-    sep = separator.encode()
     index: dict[str, tuple[int, int]] = {}
     try:
         out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)  # as pages get it
@@ -279,18 +312,7 @@ def write_feed(
             reserved = _reserve(out, last.size if src is not None and last is not None else 0)
             w = _Splicer(out, src)
             w.fresh(head.encode())
-            for n, key in enumerate(keys):
-                found = old.get(key)
-                if found is not None and src is not None:
-                    index[key] = (w.copy(src, found[0], found[1], sep if n else b""), found[1])
-                    continue
-                if _copied_from(elsewhere, donors, w, key, sep if n else b"", index):
-                    continue
-                if n:
-                    w.fresh(sep)
-                data = make(n)
-                index[key] = (w.pos, len(data))
-                w.fresh(data)
+            _entries(w, keys, make, separator.encode(), old, elsewhere, donors, index)
             w.fresh(tail.encode())
             w.finish()
             if reserved > w.pos:
