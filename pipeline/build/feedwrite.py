@@ -247,14 +247,18 @@ def _open_last(path: Path, last: FeedIndex | None) -> int | None:
     """The last feed file, open for reading, when it is still the one ``last`` indexes."""
     if last is None:
         return None
-    src: int | None = None
-    with contextlib.suppress(OSError):
+    try:
         src = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
         st = os.fstat(src)
-        if (st.st_size, st.st_mtime_ns) != (last.size, last.mtime_ns):
-            os.close(src)
-            src = None
-    return src
+        if (st.st_size, st.st_mtime_ns) == (last.size, last.mtime_ns):
+            return src
+    except OSError:
+        pass
+    os.close(src)
+    return None
 
 
 def _entries(

@@ -239,12 +239,11 @@ def _write(r: _Request, p: _Planned, index_search: bool) -> BuildResult:
     if writing.exists() or not previous.fingerprint:
         remove_strays(out_dir)  # the last build was cut off (or is unknown): sweep
     writing.touch()
-    search = None
-    if index_search:  # one task of the writes: see write_all
-        search = functools.partial(
-            refresh_search, cfg, out_dir, r.cache_dir, p.site, r.now, alone=True
-        )
-    files = _write_files(r, p, search)
+
+    def search(alone: bool) -> list[str]:  # one task of the writes: see write_all
+        return refresh_search(cfg, out_dir, r.cache_dir, p.site, r.now, alone=alone)
+
+    files = _write_files(r, p, search if index_search else None)
     notes = [*p.notes, *files.notes]
     site, now = p.site.site, r.now
     result = BuildResult(
@@ -295,7 +294,7 @@ class _Written:
     """The search index's warnings."""
 
 
-def _write_files(r: _Request, p: _Planned, search: Callable[[], list[str]] | None) -> _Written:
+def _write_files(r: _Request, p: _Planned, search: Callable[[bool], list[str]] | None) -> _Written:
     """Write what changed, copy media and remove what is no longer produced; update the search
     index (``search``) on the way."""
     cfg, out_dir, previous = r.cfg, r.out_dir, r.inputs.previous

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from pipeline.build.feedwrite import FeedIndex, read_index, write_feed
 from pipeline.build.plan import FEED_FORMATS, Output, format_of, up_to_date
@@ -109,6 +109,8 @@ class WriteState:
     html: HtmlSource
 
 
+T = TypeVar("T")
+
 _WRITE_STATE: list[WriteState] = []
 
 
@@ -133,17 +135,10 @@ def _write_range(bounds: tuple[int, int]) -> list[WriteResult]:
     return results
 
 
-def _write_share(bounds: tuple[int, int]) -> list[WriteResult]:
-    """A range of a parallel write, then the heap it freed given back: the pages and entries
-    just written would otherwise stay held by both processes until the write ends."""
-    try:
-        return _write_range(bounds)
-    finally:
-        give_back()
-
-
-def _given_back(task: Callable[[], list[str]]) -> list[str]:
-    """``task()``, then the heap it freed given back (as :func:`_write_share`)."""
+def _given_back(task: Callable[[], T]) -> T:
+    """``task()`` (a range of a parallel write, or the search index beside it), then the heap
+    it freed given back: the pages and entries just written would otherwise stay held by both
+    processes until the write ends."""
     try:
         return task()
     finally:
@@ -171,72 +166,75 @@ def _write_feed(state: WriteState, job: _Job) -> tuple[bool, Stamp, FeedIndex]:
 
 
 def write_all(
-    state: WriteState, beside: Callable[[], list[str]] | None = None
+    state: WriteState, beside: Callable[[bool], list[str]] | None = None
 ) -> tuple[list[WriteResult], list[str]]:
     """Produce and write every output; on both cores when there is much to write (forked
     workers share the rendered items copy-on-write). Feeds come first, each a task of its own.
 
-    ``beside`` is one more task (the search index, in one process), taken first by whichever
-    process is free: the other writes meanwhile, and the two share what is left, so the task
-    fills the gaps of the writes where it would run after them on both cores (no third
-    process: each forked one keeps a copy of the pages it reads). Returns the results and what
-    ``beside`` returned."""
+    ``beside`` is one more task (the search index), called with True when it runs in one
+    process beside the parallel writes: taken first by whichever process is free, the other
+    writing meanwhile, the two sharing what is left, so it fills the gaps of the writes (no
+    third process: each forked one keeps a copy of the pages it reads). With little to write
+    it is called with False after the writes, free to use both cores. Returns the results and
+    what ``beside`` returned."""
     jobs = state.jobs
     _WRITE_STATE.append(state)
     try:
-        results, notes = _write_all(state, jobs, beside)
+        work = sum(
+            len(j.output.feed.items) - len(j.last.entries if j.last else ())
+            if j.output.feed is not None
+            else 1
+            for j in jobs
+            if not j.skip
+        )
+        if work < PARALLEL_THRESHOLD or not forkable():
+            results = _write_here(jobs)
+            return results, beside(False) if beside is not None else []
+        tasks: list[Callable[[], list[Any]]] = []
+        if beside is not None:
+            tasks.append(functools.partial(beside, True))
+        tasks += [functools.partial(_write_range, bounds) for bounds in _ranges(jobs)]
+        # this process and one forked worker each take the next task when done with one
+        # (feeds first: the largest): one copy-on-write copy of the rendered site, not two (the
+        # worker's refcount writes copy every page of the items it reads; 200 MB at 10,000)
+        done = share_forked(len(tasks), lambda n: _given_back(tasks[n]))
     finally:
         _WRITE_STATE.pop()
-    return results, notes
+    notes = cast(list[str], done[0]) if beside is not None else []
+    written = done[1:] if beside is not None else done
+    return [cast(WriteResult, r) for chunk in written for r in chunk], notes
 
 
-def _write_all(
-    state: WriteState, jobs: list[_Job], beside: Callable[[], list[str]] | None
-) -> tuple[list[WriteResult], list[str]]:
-    work = sum(
-        len(j.output.feed.items) - len(j.last.entries if j.last else ())
-        if j.output.feed is not None
-        else 1
-        for j in jobs
-        if not j.skip
-    )
-    if work < PARALLEL_THRESHOLD or not forkable():
-        # little to serialise: mostly copies and renames, which release the GIL
-        feeds = [(n, n + 1) for n, j in enumerate(jobs) if j.output.feed and not j.skip]
-        if len(feeds) < 2:
-            results = _write_range((0, len(jobs)))
-            return results, beside() if beside is not None else []
-        with ThreadPoolExecutor(4) as threads:
-            spliced = dict(
-                zip((n for n, _ in feeds), threads.map(_write_range, feeds), strict=True)
-            )
-        results = []
-        for n in range(len(jobs)):
-            results.extend(spliced[n] if n in spliced else _write_range((n, n + 1)))
-        return results, beside() if beside is not None else []
+def _write_here(jobs: list[_Job]) -> list[WriteResult]:
+    """Every output written in this process: little to serialise, mostly copies and renames,
+    which release the GIL (the feeds spliced on threads)."""
+    feeds = [(n, n + 1) for n, j in enumerate(jobs) if j.output.feed and not j.skip]
+    if len(feeds) < 2:
+        return _write_range((0, len(jobs)))
+    with ThreadPoolExecutor(4) as threads:
+        spliced = dict(zip((n for n, _ in feeds), threads.map(_write_range, feeds), strict=True))
+    results: list[WriteResult] = []
+    for n in range(len(jobs)):
+        results.extend(spliced[n] if n in spliced else _write_range((n, n + 1)))
+    return results
+
+
+def _ranges(jobs: list[_Job]) -> list[tuple[int, int]]:
+    """The tasks of a parallel write: every feed of one format as one (one memo), then the
+    pages 256 at a time."""
     ranges = []
     start = 0
     while start < len(jobs):
         group = format_of(jobs[start].output.path)
         stop = start + 1
-        if group < len(FEED_FORMATS):  # every feed of one format: one task, one memo
+        if group < len(FEED_FORMATS):
             while stop < len(jobs) and format_of(jobs[stop].output.path) == group:
                 stop += 1
         else:
             stop = min(len(jobs), start + 256)
         ranges.append((start, stop))
         start = stop
-    # this process and one forked worker each take the next range when done with one
-    # (feeds first: the largest): one copy-on-write copy of the rendered site, not two (the
-    # worker's refcount writes copy every page of the items it reads; 200 MB at 10,000)
-    tasks: list[Callable[[], list[Any]]] = []
-    if beside is not None:
-        tasks.append(functools.partial(_given_back, beside))
-    tasks += [functools.partial(_write_share, bounds) for bounds in ranges]
-    done = share_forked(len(tasks), lambda n: tasks[n]())
-    notes = cast(list[str], done[0]) if beside is not None else []
-    written = done[1:] if beside is not None else done
-    return [cast(WriteResult, r) for chunk in written for r in chunk], notes
+    return ranges
 
 
 def remove_stale(out_dir: Path, previous: set[str], produced: set[str]) -> tuple[str, ...]:
