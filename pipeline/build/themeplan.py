@@ -37,6 +37,7 @@ from pipeline.syndication.theme.context import (
     site_base,
     words,
 )
+from pipeline.syndication.theme.entries import Entries
 from pipeline.syndication.theme.navigation import (
     Navigation,
     Resolver,
@@ -115,9 +116,17 @@ class _Planner:
         self.all_feeds = [_alternate(f) for f in links if f.kind in ("rss", "atom", "json")]
         self.links = list(links)
         self.feed_urls = {f.url for f in links}
+        self.entries = Entries(self._entry_macros, self.base)
 
     def context(self, here: str, canonical: str, source: str = "") -> dict[str, Any]:
-        rel = rooted(self.base) if here == "404.html" else relative_to(here, self.base)
+        rooted_page = here == "404.html"
+        rel = rooted(self.base) if rooted_page else relative_to(here, self.base)
+        ctx = self._values(rel, canonical, source)
+        up = None if rooted_page else "../" * here.count("/")
+        ctx["entry"] = lambda item, macro: self.entries.entry(item, macro, up)
+        return ctx
+
+    def _values(self, rel: Callable[[str], str], canonical: str, source: str) -> dict[str, Any]:
         ctx = common(self.cfg, self.nav, self.feeds, rel, canonical, source)
         ctx["tag_url"] = self.tag_url
         ctx["search"] = self.search
@@ -132,6 +141,13 @@ class _Planner:
 
         ctx["asset"] = asset
         return ctx
+
+    def _entry_macros(self, rel: Callable[[str], str]) -> Any:
+        """The macros with site-wide values and ``rel``, for the lists' entries."""
+        values = self._values(rel, self.base, "")
+        del values["canonical"], values["source"]  # the page's: a macro using them is per page
+        values["entry"] = lambda item, macro: macro(item)
+        return self.templates.module("macros.html.j2", values)
 
     def tag_url(self, tag: str) -> str:
         slug = self.slugs.get(tag)

@@ -130,6 +130,10 @@ class Templates:
             except jinja2.TemplateError as exc:
                 raise template_error(cfg, exc) from None
 
+    def module(self, name: str, context: Mapping[str, Any]) -> Any:
+        """The macros of template ``name`` over ``context`` (as ``import … with context``)."""
+        return self.env.get_template(name).make_module(vars=dict(context))
+
     def render(self, name: str, context: Mapping[str, Any]) -> bytes:
         try:
             text = self._compiled[name].render(context)

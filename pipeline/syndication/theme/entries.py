@@ -1,0 +1,88 @@
+"""A list's entries, each rendered once per build and made relative per page.
+
+An item shows up on several lists (its section, each of its tags, its year, the home page):
+on a site of short posts the list pages cost as much as the item pages, one entry at a time.
+The ``item_entry`` macro of ``macros.html.j2`` is therefore rendered once per item with a
+``rel()`` that marks each site URL (``\\x02path\\x03``) instead of making it relative; each
+page then replaces the marks with its own ``../`` prefix, which gives the bytes ``rel()``
+gives. The macro sees the site-wide values (``_``, ``date``, ``tag_url`` …), not the page's:
+a macro whose text the marks do not account for exactly (a mark in the item's own text, a URL
+compared rather than written) is rendered per page, as any other macro is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+_OPEN, _CLOSE = "\x02", "\x03"
+
+Macro = Callable[[Any], str]
+
+
+def marking(base: str, calls: list[int]) -> Callable[[str], str]:
+    """A ``rel()`` that marks the site's URLs, counting them in ``calls[0]``."""
+
+    def rel(url: str) -> str:
+        if not url.startswith(base):
+            return url
+        calls[0] += 1
+        return f"{_OPEN}{url[len(base) :]}{_CLOSE}"
+
+    return rel
+
+
+def unmark(text: str, up: str) -> str:
+    """Each mark replaced as ``rel()`` on a page ``up`` below the site's root would write it:
+    ``up`` and the path, or ``./`` for the root itself."""
+    head, *marked = text.split(_OPEN)
+    parts = [head]
+    for piece in marked:
+        path, _, tail = piece.partition(_CLOSE)
+        parts.append(up + path or "./")
+        parts.append(tail)
+    return "".join(parts)
+
+
+class Entries:
+    """``entry(item, macro, up)``: the entry of ``item`` on a page ``up`` below the root, from
+    the marked rendering of the build's ``item_entry`` macro; ``macro`` (the page's own) when
+    the marks cannot stand for it. ``make`` makes the macros module over a ``rel()``."""
+
+    def __init__(self, make: Callable[[Callable[[str], str]], Any], base: str) -> None:
+        self._make = make
+        self._base = base
+        self._module: Any = None
+        self._calls = [0]
+        self._done: dict[int, tuple[object, str | None]] = {}
+
+    def entry(self, item: object, macro: Macro, up: str | None) -> Markup:
+        if up is None:  # a page of absolute paths (404.html)
+            return Markup(macro(item))
+        known = self._done.get(id(item))
+        if known is None or known[0] is not item:
+            known = (item, self._marked(item))
+            self._done[id(item)] = known
+        text = known[1]
+        return Markup(macro(item)) if text is None else Markup(unmark(text, up))
+
+    def _marked(self, item: object) -> str | None:
+        if self._module is None:
+            self._module = self._make(marking(self._base, self._calls))
+        render = getattr(self._module, "item_entry", None)
+        if render is None:
+            raise jinja2.TemplateRuntimeError(
+                "macros.html.j2: item_list calls entry(), which needs an item_entry macro"
+            )
+        self._calls[0] = 0
+        try:
+            text = str(render(item))
+        except jinja2.UndefinedError:  # it needs the page's values: rendered per page
+            return None
+        calls = self._calls[0]
+        if text.count(_OPEN) != calls or text.count(_CLOSE) != calls:
+            return None
+        return text
