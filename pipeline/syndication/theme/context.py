@@ -150,5 +150,5 @@ def common(
         "when": functools.partial(when_text, language),
         "duration": duration_text,
         "link": lambda url: rel(site_url(base, url)),
-        "_": words(language, tuple(sorted(cfg.theme.words.items()))),
+        "_": words(language, tuple(sorted(cfg.theme.words.items()))).__call__,
     }

@@ -1,0 +1,48 @@
+"""Templates call plain functions directly (``templates._Context``) and everything else as
+Jinja does: a function that asks for the context still gets it."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from pipeline.config import load_config
+from pipeline.syndication.theme.templates import Templates
+from tests.conftest import REPO
+
+
+def _env(tmp_path: Path) -> jinja2.Environment:
+    return Templates(load_config(REPO / "publish.toml"), tmp_path).env
+
+
+@jinja2.pass_context
+def _seen(ctx: Any, name: str) -> str:
+    return f"{name}={ctx.get(name)}"
+
+
+def test_plain_and_context_functions(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    template = env.from_string(
+        "{% for x in [1, 2] %}{{ seen('g') }} {{ twice(x) }} {{ add(x, y=10) }} "
+        "{{ under(x, _z=3) }}|{% endfor %}{{ now.isoformat() }}"
+    )
+    text = template.render(
+        seen=_seen,
+        g="G",
+        twice=lambda v: v * 2,
+        add=functools.partial(lambda v, y: v + y),
+        under=lambda v, _z: v + _z,
+        now=__import__("datetime").date(2026, 1, 2),
+    )
+    assert text == "g=G 2 11 4|g=G 4 12 5|2026-01-02"
+
+
+def test_a_function_raising_stop_iteration_is_undefined(tmp_path: Path) -> None:
+    def stop() -> None:
+        raise StopIteration
+
+    env = _env(tmp_path)
+    assert env.from_string("[{{ stop() is undefined }}]").render(stop=stop) == "[True]"
