@@ -32,7 +32,7 @@ class Entry:
 
 def encode_words(weights: Mapping[str, int]) -> str:
     """``word weight word weight …`` (words hold no space)."""
-    return " ".join(f"{w} {n}" for w, n in weights.items())
+    return " ".join([f"{w} {n}" for w, n in weights.items()])
 
 
 def decode_words(text: str) -> dict[str, int]:

@@ -45,6 +45,13 @@ def test_counting_text_gives_the_words_of_words(text: str) -> None:
     assert dict(found) == {w: words(text).count(w) for w in set(words(text))}
 
 
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=120))
+def test_ascii_text_counts_its_words_in_the_order_they_first_occur(text: str) -> None:
+    """ASCII text (most pages) is counted as text at once: the same words, in order."""
+    found = counts(text)
+    assert list(found.items()) == [(w, words(text).count(w)) for w in dict.fromkeys(words(text))]
+
+
 def test_counted_words_keep_their_order_as_the_cache_records_it() -> None:
     """A page's words are cached (and the index's state digests them) in this order: ASCII
     words as they first occur, then the words of runs beyond ASCII."""

@@ -106,8 +106,14 @@ def html_text(markup: str) -> str:
 def counts(text: str) -> Counter[str]:
     """How often each indexed word occurs in plain text: the ASCII words in the order they
     first occur, then those of the runs beyond ASCII."""
-    runs = Counter(text.lower().encode("utf-8", "surrogatepass").translate(_RUN_BYTES).split())
-    found: Counter[str] = Counter(
+    data = text.lower().encode("utf-8", "surrogatepass")
+    if data.isascii():  # most pages: the runs are the words, counted as text at once
+        found = Counter(data.translate(_RUN_BYTES).decode("ascii").split())
+        for word in [w for w in found if not MIN_LEN <= len(w) <= MAX_LEN]:
+            del found[word]
+        return found
+    runs = Counter(data.translate(_RUN_BYTES).split())
+    found = Counter(
         {
             run.decode("ascii"): n
             for run, n in runs.items()
