@@ -404,3 +404,15 @@ def test_written_and_unchanged_count_every_output_file(site: Path) -> None:
     ]  # the search index is kept apart, updated after the pages (tests/site/test_search_index)
     assert len(first.written) == len(files) == len(again.written) + again.unchanged
     assert 0 < len(again.written) < len(files)
+
+
+def test_a_build_leaves_the_collector_on_and_its_objects_unscanned(site: Path) -> None:
+    """The cycle collector is paused during a build; when it is on again, what the build
+    allocated is not all waiting in the youngest generation, which the next allocation would
+    scan in full (0.3 s after 10,000 posts)."""
+    import gc
+
+    assert gc.isenabled()
+    run_build(site, site / "feeds")
+    assert gc.isenabled()
+    assert gc.get_count()[0] < gc.get_threshold()[0]
