@@ -429,6 +429,9 @@ def main(argv: list[str] | None = None) -> int:
                 runs = run_size(n, SHAPES[name], opts)
                 all_runs[f"{n}-{name}"] = runs
                 all_rows += summarise(n, name, runs, args.hugo_site)
+                if TRASH.exists():  # up to 30 GB a shape: gone before the next one starts
+                    shutil.rmtree(TRASH)
+                    time.sleep(31)  # the inode numbers just freed are skipped for 30 s
     finally:
         shutil.rmtree(TRASH, ignore_errors=True)
 

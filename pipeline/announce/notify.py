@@ -25,7 +25,7 @@ from typing import Any
 import requests
 
 from pipeline.config import Config
-from pipeline.newsletter.backends.http import ApiClient, MalformedAnswer, shown
+from pipeline.newsletter.backends.http import ApiClient, MalformedAnswer, Patience, shown
 from pipeline.newsletter.errors import DeliveryError
 from pipeline.newsletter.ledger import waiting_lock
 from pipeline.support.output import write_if_changed
@@ -122,10 +122,7 @@ def _ping(
         {"User-Agent": "publish-notify/1"},
         session=session,
         error_text=_error_text,
-        timeout=n.timeout,
-        retries=n.retries,
-        backoff=n.backoff,
-        max_wait=max(n.timeout, 30.0),
+        patience=Patience(n.timeout, n.retries, n.backoff, max_wait=max(n.timeout, 30.0)),
         sleep=sleep,
     )
     try:

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import enum
 import re
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -38,10 +37,9 @@ from pipeline.newsletter import ledger as ledger_mod
 from pipeline.newsletter.errors import DeliveryError
 from pipeline.newsletter.ledger import Entry, Ledger
 from pipeline.support.announce_config import LEDGER, AnnounceConfig
+from pipeline.support.edge import DEFAULT_EDGE, Edge, Progress
 from pipeline.support.output import write_if_changed
 from pipeline.support.siteroot import content_folder
-
-Progress = Callable[[str], None]
 
 
 class Action(enum.StrEnum):
@@ -82,10 +80,6 @@ class AnnounceRun:
     """Redacted failures; the command exits 1 when there is any."""
 
 
-def _quiet(_: str) -> None:
-    """Default progress sink."""
-
-
 def channels_of(config: Config, names: Sequence[str]) -> list[AnnounceConfig]:
     """The configured channels, or those named (an unknown name is a config error)."""
     known = {e.channel: e for e in config.announce}
@@ -113,36 +107,33 @@ def run_announce(
     send: bool = False,
     preview: bool = False,
     names: Sequence[str] = (),
-    session: requests.Session | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-    lock_timeout: float = 600.0,
-    progress: Progress = _quiet,
     content: Path | None = None,
+    edge: Edge = DEFAULT_EDGE,
 ) -> AnnounceRun:
     """List, preview (``outbox/announce/``) or post the announcements of new items;
     ``content`` is the content folder items' local images are read from."""
     entries = channels_of(config, names)
     if not send:
         return list_announcements(config, published, now, entries, preview=preview)
-    session = session or requests.Session()
+    session = edge.session or requests.Session()
     pictures = _pictures(config, content, session)
     # secrets first: a missing one is a config error before the lock file or any claim exists
     channels = [
-        make_channel(e, config, session=session, now=now, sleep=sleep, pictures=pictures)
+        make_channel(e, config, session=session, now=now, sleep=edge.sleep, pictures=pictures)
         for e in entries
     ]
     outcomes: list[Outcome] = []
     warnings: list[str] = []
     errors: list[str] = []
     with ledger_mod.locked(
-        config.root / LEDGER, timeout=lock_timeout, command="publish announce --send"
+        config.root / LEDGER, timeout=edge.lock_timeout, command="publish announce --send"
     ) as ledger:
         for entry, channel in zip(entries, channels, strict=True):
             todo = _todo(ledger, entry, channel, published, now, config, warnings)
             if not todo:
                 continue
             try:
-                progress(f"connecting to {channel.name} ({channel.kind})")
+                edge.progress(f"connecting to {channel.name} ({channel.kind})")
                 channel.connect()
             except DeliveryError as exc:
                 errors.append(f"{channel.name}: {exc}")
@@ -152,7 +143,7 @@ def run_announce(
                     )
                 continue
             for line, item in todo:
-                outcome = _announce_one(ledger, channel, line, item, now, progress)
+                outcome = _announce_one(ledger, channel, line, item, now, edge.progress)
                 outcomes.append(outcome)
                 if outcome.action in (Action.UNCONFIRMED, Action.POSTED) and outcome.note:
                     warnings.append(f"{line.key}: {outcome.note}")
@@ -332,16 +323,14 @@ def run_test(
     now: datetime,
     *,
     names: Sequence[str] = (),
-    session: requests.Session | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-    progress: Progress = _quiet,
     content: Path | None = None,
+    edge: Edge = DEFAULT_EDGE,
 ) -> AnnounceRun:
     """Post each channel's next announcement (or, with nothing new, its newest) to a private
     test destination, recording nothing: Discord through ``test_webhook_env``; Mastodon as a
     ``direct`` post (only the account sees it). Bluesky has no private posts: use a test
     account as a second channel."""
-    session = session or requests.Session()
+    session = edge.session or requests.Session()
     pictures = _pictures(config, content, session)
     current = Ledger(config.root / LEDGER)
     outcomes: list[Outcome] = []
@@ -367,9 +356,9 @@ def run_test(
         else:
             test_entry = replace(entry, visibility="direct")
         channel = make_channel(
-            test_entry, config, session=session, now=now, sleep=sleep, pictures=pictures
+            test_entry, config, session=session, now=now, sleep=edge.sleep, pictures=pictures
         )
-        outcome = _test_one(channel, items[0], now, progress)
+        outcome = _test_one(channel, items[0], now, edge.progress)
         outcomes.append(outcome)
         if outcome.action is Action.FAILED:
             errors.append(f"{channel.name}: test: {outcome.note}")

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import add
 from pathlib import Path
+from typing import NamedTuple
 
 from pipeline.support.output import Stamp, temp_path, write_all, write_if_changed
 
@@ -288,11 +289,17 @@ def _entries(
         w.fresh(data)
 
 
+class Frame(NamedTuple):
+    """What a feed's entries sit in: the text before them, between two, and after them."""
+
+    head: str
+    separator: str
+    tail: str
+
+
 def write_feed(
     path: Path,
-    head: str,
-    separator: str,
-    tail: str,
+    frame: Frame,
     keys: Sequence[str],
     make: Callable[[int], bytes],
     last: FeedIndex | None,
@@ -315,9 +322,9 @@ def write_feed(
         try:
             reserved = _reserve(out, last.size if src is not None and last is not None else 0)
             w = _Splicer(out, src)
-            w.fresh(head.encode())
-            _entries(w, keys, make, separator.encode(), old, elsewhere, donors, index)
-            w.fresh(tail.encode())
+            w.fresh(frame.head.encode())
+            _entries(w, keys, make, frame.separator.encode(), old, elsewhere, donors, index)
+            w.fresh(frame.tail.encode())
             w.finish()
             if reserved > w.pos:
                 os.ftruncate(out, w.pos)

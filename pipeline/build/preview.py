@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from pipeline.build.keys import ItemKeys, KeyedSite
-from pipeline.build.run import build
+from pipeline.build.run import Hooks, build
 from pipeline.build.site import HtmlMissing, HtmlSource
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError
@@ -34,6 +34,20 @@ FAR_FUTURE = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 
 Loader = Callable[[], tuple[Config, Path]]
 """Reads the configuration afresh and decides the content folder (``publish.toml`` edits)."""
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Showing:
+    """What a preview shows: drafts (``--drafts``) and scheduled items (``--future``), as of
+    the time ``clock`` gives."""
+
+    drafts: bool = False
+    future: bool = False
+    clock: Callable[[], dt.datetime] = _utc_now
 
 
 @dataclass(frozen=True)
@@ -58,17 +72,14 @@ class PreviewSite:
         load: Loader,
         work: Path,
         origin: str,
-        *,
-        drafts: bool = False,
-        future: bool = False,
-        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        showing: Showing = Showing(),
     ) -> None:
         self.load = load
         self.work = work
         self.origin = origin.rstrip("/") + "/"
-        self.drafts = drafts
-        self.future = future
-        self.clock = clock
+        self.drafts = showing.drafts
+        self.future = showing.future
+        self.clock = showing.clock
         self.site_dir = work / "site"
         self.site_dir.mkdir(parents=True, exist_ok=True)
         self.marks: dict[str, str] = {}
@@ -102,8 +113,7 @@ class PreviewSite:
                 self.site_dir,
                 now=FAR_FUTURE if self.future else now,
                 cache_dir=self.work / "cache",
-                adjust=adjust,
-                index_search=False,  # after the reload: see index_search()
+                hooks=Hooks(adjust, index_search=False),  # the index after the reload
             )
         except (ContentError, ConfigError) as exc:
             shown = [str(typed(p)) for p in exc.problems]  # the CLI's words

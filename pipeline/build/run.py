@@ -21,8 +21,8 @@ from pipeline.build.plan import Output, plan_outputs
 from pipeline.build.podcastplan import podcast_planned
 from pipeline.build.searchcache import refresh_search
 from pipeline.build.site import HtmlMissing, HtmlSource
-from pipeline.build.snapshot import discard as discard_snapshot
 from pipeline.build.snapshot import rendered_site
+from pipeline.build.snapshotfile import discard as discard_snapshot
 from pipeline.build.state import (
     BuildResult,
     Inputs,
@@ -54,6 +54,19 @@ WRITING_MARKER = ".publish-writing.tmp"
 """Present while outputs are being written: found at the start, the last build was killed."""
 
 
+@dataclass(frozen=True)
+class Hooks:
+    """What a caller changes in a build (``publish serve``)."""
+
+    adjust: Callable[[KeyedSite], KeyedSite] | None = None
+    """Changes the rendered site before it is planned (drafts and scheduled items shown)."""
+    index_search: bool = True
+    """False leaves the search index to the caller (updated after the open pages reloaded)."""
+
+
+NO_HOOKS = Hooks()
+
+
 def build(
     cfg: Config,
     content_dir: Path,
@@ -64,17 +77,14 @@ def build(
     strict: bool = False,
     inputs: Inputs | None = None,
     timings: Timings | None = None,
-    adjust: Callable[[KeyedSite], KeyedSite] | None = None,
-    index_search: bool = True,
+    hooks: Hooks = NO_HOOKS,
 ) -> BuildResult:
     """Validate, render and write every output into ``out_dir``.
 
     It always builds: the nothing-changed check is :func:`pipeline.build.gate.build_site`'s,
     which passes the ``inputs`` it took for it (else they are taken here).
-    ``timings`` records each stage's wall time. ``adjust`` changes the rendered site before
-    it is planned (``publish serve`` shows drafts and scheduled items with it).
-    ``index_search`` False leaves the search index to the caller (``publish serve`` updates
-    it after the open pages have reloaded).
+    ``timings`` records each stage's wall time; ``hooks`` are what ``publish serve`` changes
+    (see :class:`Hooks`).
 
     Everything that can fail on content fails before the output folder is touched; the
     write phase holds a lock so two builds never interleave their files.
@@ -99,9 +109,9 @@ def build(
         strict,
         inputs,
         timings or Timings(),
-        adjust,
+        hooks.adjust,
     )
-    run = functools.partial(_build, request, index_search=index_search)
+    run = functools.partial(_build, request, index_search=hooks.index_search)
     try:
         try:
             return run(use_snapshot=True)

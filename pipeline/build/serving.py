@@ -7,13 +7,12 @@ one long-running process, so what a rebuild needs stays in memory between saves.
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.build.preview import Loader, PreviewSite
+from pipeline.build.preview import Loader, PreviewSite, Showing
 from pipeline.config import Config
 from pipeline.preview.address import origin_for
 from pipeline.preview.later import Later
@@ -46,10 +45,7 @@ class PreviewSession:
         content: Path,
         work: Path,
         listen: Listen,
-        *,
-        drafts: bool,
-        future: bool,
-        clock: Callable[[], dt.datetime],
+        showing: Showing,
         say: Callable[[str], None],
     ) -> None:
         self.say = say
@@ -63,7 +59,7 @@ class PreviewSession:
         )
         self.port = int(self.server.server_address[1])
         self.origin = origin_for(listen.bind, self.port, listen.base_url)
-        self.site = PreviewSite(load, work, self.origin, drafts=drafts, future=future, clock=clock)
+        self.site = PreviewSite(load, work, self.origin, showing)
         self.newsletter = [
             (cfg.root / p).resolve() for p in (cfg.newsletter.templates, cfg.newsletter.ledger)
         ]

@@ -315,7 +315,6 @@ def render_items(
     items: Sequence[Item],
     cache_dir: Path | None,
     url_of: Mapping[str, str] | None = None,
-    workers: int | None = None,
     *,
     lazy: bool = False,
     body_of: ReloadBody | None = None,
@@ -345,7 +344,7 @@ def render_items(
         fresh = {k: r for k, r in hits.items() if _still_resolves(r, url_of)}
         todo = _jobs(items, keys, fresh, loaded, body_of)
         done: dict[str, Rendered] = dict(fresh)
-        n_workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+        n_workers = min(2, os.cpu_count() or 1)
         initargs = (url_of, cfg.site.base_url, _asset_base(cfg), cfg.content.slug_style)
         if len(todo) >= PARALLEL_THRESHOLD and n_workers > 1:
             chunks = [todo[i : i + 64] for i in range(0, len(todo), 64)]

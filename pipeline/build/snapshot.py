@@ -25,68 +25,40 @@ Each entry keeps its item's keys (:class:`pipeline.build.keys.ItemKeys`) beside 
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import hashlib
 import os
-import secrets
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
 
 from pipeline.build.keys import ItemKeys, KeyedSite, reload_body
 from pipeline.build.loadcache import RACY_NS, load_cached
 from pipeline.build.site import ReloadBody, render_items, render_keys
+from pipeline.build.snapshotfile import (
+    FORMAT,
+    Entry,
+    State,
+    discard,
+    read,
+    row,
+    save_base,
+    save_delta,
+)
 from pipeline.build.state import build_salt
 from pipeline.build.timings import Timings
 from pipeline.config import Config
 from pipeline.errors import Problem
 from pipeline.load.loader import gitbook_mode, shown
 from pipeline.load.record import (
-    item_from_values,
-    item_values,
     media_stats,
-    restricted_loads,
-    safe_dumps,
     stat_key,
     stat_text,
 )
 from pipeline.load.walk import markdown_among, own_folders, walk_markdown
 from pipeline.model import Item, Site
-from pipeline.support.output import write_atomic
-
-FORMAT = "publish-snapshot-3"
-BASE = "site.snapshot"
-DELTA = "site.snapshot-delta"
-DELTA_LIMIT = 256
-"""Changed items kept in the delta before the base is written again."""
-
-
-class Entry(NamedTuple):
-    """One Markdown file as the snapshot knows it."""
-
-    source: str
-    stat: str
-    """Its stat when it was read ("" when that could not be trusted: read it again)."""
-    deps: tuple[tuple[str, str], ...]
-    """An episode's local media files and their stat."""
-    item: Item | None
-    """Rendered, without its HTML (its keys' ``html`` names it in the render cache) and, but
-    for episodes, without its body."""
-    warnings: tuple[Problem, ...]
-    keys: ItemKeys | None = None
-    """The item's keys (None with no item)."""
-
-
-class _State(NamedTuple):
-    token: str
-    """Names the base; a delta made on another base is ignored."""
-    ledger: str | None
-    entries: dict[str, Entry]
-    delta: dict[str, Entry]
 
 
 @dataclass(frozen=True)
@@ -175,7 +147,7 @@ def rendered_site(
         else list(walk_markdown(content_dir, skip))
     )
     found = run.stats(walked, stats or {})
-    state = _read(cache_dir, key) if use_snapshot else None
+    state = read(cache_dir, key) if use_snapshot else None
     if state is not None:
         served = _partial(run, state, walked, found, ledger)
         if served is not None:
@@ -183,7 +155,7 @@ def rendered_site(
             if stat_key(ledger_path) != ledger:  # the load wrote the ledger: start again
                 discard(cache_dir)
             elif changed:
-                _save_delta(cache_dir, key, state, changed, _ledger_stat(run, ledger))
+                save_delta(cache_dir, key, state, changed, _ledger_stat(run, ledger))
             run.timings.mark("render")
             return site, True
     site, keys = _full(run)
@@ -193,13 +165,6 @@ def rendered_site(
         discard(cache_dir)
     run.timings.mark("render")
     return site, False
-
-
-def discard(cache_dir: Path) -> None:
-    """Forget the snapshot (the next build loads everything)."""
-    for name in (DELTA, BASE):
-        with contextlib.suppress(OSError):
-            (cache_dir / name).unlink()
 
 
 def _key(cfg: Config, root: Path, strict: bool) -> str:
@@ -238,7 +203,7 @@ def _lean(item: Item) -> Item:
 
 def _partial(
     run: _Run,
-    state: _State,
+    state: State,
     walked: Sequence[tuple[str, str]],
     stats: list[tuple[str, str]],
     ledger: str | None,
@@ -246,21 +211,14 @@ def _partial(
     """The site from the snapshot and the files changed since, with their new entries;
     None when the snapshot cannot serve."""
     entries = state.entries
-    if state.ledger != ledger or len(stats) != len(entries):
+    changed = _changed(run, state, stats, ledger)
+    if changed is None:
         return None
-    if any(source not in entries for source, _ in stats):
-        return None
-    changed = [
-        source
-        for source, stat in stats
-        if not stat or stat != entries[source].stat or _deps_changed(run.root, entries[source])
-    ]
     if not changed:
         run.timings.mark("load")
         return _site(run.root, entries.values()), {}
-    cfg = run.cfg
     loaded = load_cached(
-        cfg,
+        run.cfg,
         run.root,
         run.cache_dir,
         strict=run.strict,
@@ -270,18 +228,64 @@ def _partial(
     )
     run.timings.mark("load")
     new = {i.source: i for i in loaded.site.items}
+    if not _same_pages(entries, new, changed):
+        return None
+    warned = _by_source(run.root, loaded.site.warnings, changed)
+    if warned is None:
+        return None
+    made, served = _rendered(run, entries, loaded, list(new.values()), changed, warned, stats)
+    merged = {**entries}
+    for source, entry in made.items():  # served with the HTML just rendered, where it was
+        item, keys = served.get(source, (None, None))
+        merged[source] = entry._replace(item=item, keys=keys)
+    return _site(run.root, merged.values()), made
+
+
+def _changed(
+    run: _Run, state: State, stats: list[tuple[str, str]], ledger: str | None
+) -> list[str] | None:
+    """The files changed since the snapshot (their stat, or a file they depend on); None when
+    the id ledger changed or files came or went."""
+    entries = state.entries
+    if state.ledger != ledger or len(stats) != len(entries):
+        return None
+    if any(source not in entries for source, _ in stats):
+        return None
+    return [
+        source
+        for source, stat in stats
+        if not stat or stat != entries[source].stat or _deps_changed(run.root, entries[source])
+    ]
+
+
+def _same_pages(entries: Mapping[str, Entry], new: Mapping[str, Item], changed: list[str]) -> bool:
+    """Each changed file still makes the page it made (or still none): same id, URL and draft
+    state. Any other change reaches other pages (links, lists): the snapshot cannot serve."""
     for source in changed:
         old, now = entries[source].item, new.get(source)
         if old is None or now is None:
             if old is not now:
-                return None
+                return False
         elif (old.id, old.url, old.draft) != (now.id, now.url, now.draft):
-            return None
+            return False
+    return True
+
+
+def _rendered(
+    run: _Run,
+    entries: Mapping[str, Entry],
+    loaded: KeyedSite,
+    fresh: list[Item],
+    changed: list[str],
+    warned: Mapping[str, tuple[Problem, ...]],
+    stats: list[tuple[str, str]],
+) -> tuple[dict[str, Entry], dict[str, tuple[Item, ItemKeys]]]:
+    """The changed files rendered: their new entries, and each item as served (with its HTML)
+    with its keys."""
     url_of = {e.item.source: e.item.url for e in entries.values() if e.item is not None}
-    fresh = list(new.values())
-    render_key = render_keys(cfg, fresh, loaded.keys)
+    render_key = render_keys(run.cfg, fresh, loaded.keys)
     rendered, keys = render_items(
-        cfg,
+        run.cfg,
         fresh,
         run.cache_dir,
         url_of,
@@ -291,27 +295,21 @@ def _partial(
         keys=render_key,
     )
     key_of = dict(zip((i.source for i in fresh), render_key, strict=True))
-    warned = _by_source(run.root, loaded.site.warnings, changed)
-    if warned is None:
-        return None
     stat_of = dict(stats)
     made = {
         source: Entry(source, stat_of[source], (), None, warned.get(source, ()))
         for source in changed
     }
-    served: dict[str, Item] = {}
+    served: dict[str, tuple[Item, ItemKeys]] = {}
     for item in rendered:
         item = _lean(item)
-        served[item.source] = item
+        served[item.source] = (item, keys[item.source])
         made[item.source] = made[item.source]._replace(
             deps=run.deps(item),
             item=_stored(item),
             keys=_stored_keys(keys[item.source], key_of[item.source]),
         )
-    merged = {**entries}
-    for source, entry in made.items():  # served with the HTML just rendered, where it was
-        merged[source] = entry._replace(item=served.get(source), keys=keys.get(source))
-    return _site(run.root, merged.values()), made
+    return made, served
 
 
 def _deps_changed(root: Path, entry: Entry) -> bool:
@@ -387,112 +385,5 @@ def _save_base(
         if item is not None:
             stored_keys = _stored_keys(keyed.keys[source], key_of[source])
             entry = entry._replace(deps=run.deps(item), item=_stored(item), keys=stored_keys)
-        rows.append(_row(entry))
-    token = secrets.token_hex(8)
-    data = safe_dumps((FORMAT, key, token, ledger, tuple(rows)))
-    with contextlib.suppress(OSError):
-        (cache_dir / DELTA).unlink()
-    if data is None:
-        discard(cache_dir)
-        return
-    _write(cache_dir / BASE, data)
-
-
-def _save_delta(
-    cache_dir: Path, key: str, state: _State, changed: dict[str, Entry], ledger: str | None
-) -> None:
-    delta = {**state.delta, **changed}
-    if len(delta) > DELTA_LIMIT:  # fold it in: a new base, and no delta
-        entries = {**state.entries, **changed}
-        rows = tuple(_row(e) for e in entries.values())
-        data = safe_dumps((FORMAT, key, secrets.token_hex(8), ledger, rows))
-        with contextlib.suppress(OSError):
-            (cache_dir / DELTA).unlink()
-        if data is None:
-            discard(cache_dir)
-        else:
-            _write(cache_dir / BASE, data)
-        return
-    data = safe_dumps((FORMAT, key, state.token, ledger, tuple(_row(e) for e in delta.values())))
-    if data is None:
-        discard(cache_dir)
-    else:
-        _write(cache_dir / DELTA, data)
-
-
-def _row(entry: Entry) -> tuple[Any, ...]:
-    values = item_values(entry.item) if entry.item is not None else None
-    keys = entry.keys.as_row() if entry.keys is not None else None
-    return (entry.source, entry.stat, entry.deps, values, entry.warnings, keys)
-
-
-def _write(path: Path, data: bytes) -> None:
-    with contextlib.suppress(OSError):  # a cache that cannot be written: a slower next build
-        write_atomic(path, data)
-
-
-def _read(cache_dir: Path, key: str) -> _State | None:
-    """The snapshot made under ``key``, its delta applied; None when there is none, or it is
-    damaged, or made by other code or settings."""
-    base = _load(cache_dir / BASE, key)
-    if base is None:
-        return None
-    token, ledger, entries = base
-    delta: dict[str, Entry] = {}
-    found = _load(cache_dir / DELTA, key)
-    if found is not None and found[0] == token:
-        _, ledger, delta = found
-        if any(source not in entries for source in delta):
-            return None
-        entries.update(delta)
-    return _State(token, ledger, entries, delta)
-
-
-_Loaded = tuple[str, str | None, dict[str, Entry]]
-_KEPT: dict[Path, tuple[str, str, _Loaded]] = {}
-"""What a long-running process (``publish serve``) last read of each snapshot file, with the
-file's stat: a file unchanged since is not read and unpickled again (18 MB at 10,000 posts).
-Every write replaces the file (a new inode), so its stat says when it changed."""
-_KEEP = 4
-
-
-def _load(path: Path, key: str) -> _Loaded | None:
-    stat = stat_key(path)
-    kept = _KEPT.get(path)
-    if stat is not None and kept is not None and kept[:2] == (stat, key):
-        token, ledger, entries = kept[2]
-        return token, ledger, dict(entries)  # the caller applies the delta to its copy
-    found = _parse(path, key)
-    _KEPT.pop(path, None)
-    if found is not None and stat is not None and stat_key(path) == stat:
-        _KEPT[path] = (stat, key, (found[0], found[1], dict(found[2])))
-        while len(_KEPT) > _KEEP:  # the base and delta of one or two cache folders
-            del _KEPT[next(iter(_KEPT))]
-    return found
-
-
-def _parse(path: Path, key: str) -> _Loaded | None:
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    try:
-        fmt, found_key, token, ledger, rows = restricted_loads(data)
-        if fmt != FORMAT or found_key != key or not isinstance(token, str):
-            return None
-        entries: dict[str, Entry] = {}
-        for source, stat, deps, values, warnings, keys in rows:
-            item = item_from_values(values) if values is not None else None
-            if not isinstance(source, str) or not isinstance(stat, str):
-                return None
-            found = ItemKeys.from_row(keys) if item is not None else None
-            if item is not None and (item.source != source or found is None):
-                return None
-            if not all(isinstance(w, Problem) for w in warnings):
-                return None
-            entries[source] = Entry(source, stat, tuple(deps), item, tuple(warnings), found)
-    except Exception:  # a damaged or hostile snapshot is no snapshot, never an error
-        return None
-    if ledger is not None and not isinstance(ledger, str):
-        return None
-    return token, ledger, entries
+        rows.append(row(entry))
+    save_base(cache_dir, key, ledger, rows)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar, cast
 
-from pipeline.build.feedwrite import FeedIndex, read_index, write_feed
+from pipeline.build.feedwrite import FeedIndex, Frame, read_index, write_feed
 from pipeline.build.plan import FEED_FORMATS, Output, format_of, up_to_date
 from pipeline.build.site import HtmlSource
 from pipeline.build.state import (
@@ -158,9 +158,8 @@ def _write_feed(state: WriteState, job: _Job) -> tuple[bool, Stamp, FeedIndex]:
     head = fmt.head(state.cfg, doc.title, doc.purpose, items, doc.page)
     path = state.out_dir / job.output.path
     keys = [state.html.keys[i.source].output for i in items]
-    result = write_feed(
-        path, head, fmt.separator, fmt.tail, keys, make, job.last, state.salt, memo.written
-    )
+    frame = Frame(head, fmt.separator, fmt.tail)
+    result = write_feed(path, frame, keys, make, job.last, state.salt, memo.written)
     memo.written.append((str(path), result[2]))
     return result
 

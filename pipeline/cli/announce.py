@@ -78,6 +78,7 @@ def announce(
     started = time.monotonic()
     from pipeline.announce.run import run_announce, run_test
     from pipeline.build.site import prepare
+    from pipeline.support.edge import Edge
 
     cfg, content = open_config(config_path, content_dir)
     if not cfg.announce:
@@ -91,8 +92,8 @@ def announce(
             site.published(now),
             now,
             names=names,
-            progress=lambda m: warn(m, quiet),
             content=content,
+            edge=Edge(progress=lambda m: warn(m, quiet)),
         )
     else:
         run = run_announce(
@@ -102,8 +103,8 @@ def announce(
             send=send,
             preview=preview,
             names=names,
-            progress=lambda message: warn(message, quiet),
             content=content,
+            edge=Edge(progress=lambda message: warn(message, quiet)),
         )
     for message in run.warnings:
         warn(redact(f"warning: {message}"), quiet)

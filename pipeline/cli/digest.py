@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from pipeline.config import Config
     from pipeline.model import Item
     from pipeline.newsletter import DigestRun
+    from pipeline.newsletter.deliver import Choice
 
 
 def build_time() -> datetime:
@@ -137,7 +138,10 @@ def digest(
         run = record(cfg, site.published(now), now, before=_midnight(before, cfg.site.timezone))
     else:
         ids = tuple(i.strip() for raw in item_ids for i in raw.split(",") if i.strip())
-        run = _run(cfg, site.published(now), now, send, test_to, since, ids, include_older, quiet)
+        from pipeline.newsletter.deliver import Choice
+
+        choice = Choice(_midnight(since, cfg.site.timezone), ids, include_older)
+        run = _run(cfg, site.published(now), now, send, test_to, choice, quiet)
     for message in run.warnings:
         warn(f"warning: {message}", quiet)
     report = _report(run, cfg.root)
@@ -166,12 +170,11 @@ def _run(
     now: datetime,
     send: bool,
     test_to: tuple[str, ...],
-    since: datetime | None,
-    ids: tuple[str, ...],
-    include_older: bool,
+    choice: Choice,
     quiet: bool,
 ) -> DigestRun:
     from pipeline.newsletter import run_digest
+    from pipeline.support.edge import Edge
 
     return run_digest(
         cfg,
@@ -179,10 +182,8 @@ def _run(
         now,
         send=send,
         test_to=test_to,
-        since=_midnight(since, cfg.site.timezone),
-        item_ids=ids,
-        include_older=include_older,
-        progress=lambda message: warn(message, quiet),
+        choice=choice,
+        edge=Edge(progress=lambda message: warn(message, quiet)),
     )
 
 

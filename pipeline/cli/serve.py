@@ -66,6 +66,7 @@ def serve(
     Example:
       publish serve --drafts --future --open
     """
+    from pipeline.build.preview import Showing
     from pipeline.build.serving import Listen, PreviewSession
     from pipeline.cli.digest import build_time
 
@@ -79,7 +80,7 @@ def serve(
         try:
             session = PreviewSession(
                 load, cfg, config_path, content, work, Listen(bind, port, base_url),
-                drafts=drafts, future=future, clock=build_time, say=warn,
+                Showing(drafts, future, build_time), say=warn,
             )  # fmt: skip
         except OSError as exc:
             why = "the port is in use" if exc.errno == errno.EADDRINUSE else exc.strerror

@@ -11,7 +11,7 @@ import dataclasses
 import re
 import subprocess
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -43,6 +43,19 @@ class CheckOptions:
     """Regexes (searched in the URL) of links not to check, added to ``[links] exclude``."""
     changed: frozenset[str] | None = None
     """Only links in these content files (plus stale cache entries); None checks everything."""
+
+
+@dataclass(frozen=True)
+class Published:
+    """What the site publishes, as the links are checked against it."""
+
+    permalinks: Mapping[str, str] = field(default_factory=dict)
+    """URL path -> content file, for links to the site's own URLs."""
+    media: Sequence[MediaRef] = ()
+    """The enclosures and images the feeds name (checked as links are)."""
+    unpublished: Collection[str] = ()
+    """Content files the build does not publish (drafts; in a GitBook space, pages SUMMARY.md
+    does not list): a published page's link to one is dead on the site."""
 
 
 @dataclass(frozen=True)
@@ -130,22 +143,20 @@ def check_links(
     *,
     options: CheckOptions = CheckOptions(),
     cache: LinkCache | None = None,
-    permalinks: Mapping[str, str] | None = None,
-    media: Iterable[MediaRef] = (),
+    site: Published | None = None,
     progress: Callable[[str], None] | None = None,
-    unpublished: Collection[str] = (),
 ) -> CheckReport:
-    """Check every link of ``docs`` (and ``media``); one result per link, in source order.
-    ``unpublished``: content files the build does not publish (drafts; in a GitBook space,
-    pages SUMMARY.md does not list): a published page's link to one is dead on the site."""
+    """Check every link of ``docs`` (and the media ``site`` names); one result per link, in
+    source order."""
+    site = site or Published()
     excludes = [re.compile(p) for p in (*config.links.exclude, *options.exclude)]
     local = LocalChecker(
         content_dir,
         docs,
         base_url=config.site.base_url,
-        permalinks=permalinks,
+        permalinks=site.permalinks,
         redirects=config.content.redirects,
-        unpublished=unpublished,
+        unpublished=site.unpublished,
         toc=config.content.summary,
     )
     stale = cache.stale() if cache is not None else set()
@@ -154,7 +165,7 @@ def check_links(
     )
     media_refs = [
         m
-        for m in media
+        for m in site.media
         if not options.offline
         and not _excluded(m, excludes)
         and (options.changed is None or nfc(m.ref.source) in options.changed)
@@ -318,14 +329,16 @@ def run(
         config,
         options=options,
         cache=cache,
-        # a GitBook space's own URLs (/practice-programs/vibes-program) lead to their pages
-        permalinks={
-            **rooted(space_urls(config, content_dir, [d.source for d in docs])),
-            **permalinks_of(site),
-        },
-        media=media_of(site, config.site.base_url),
+        site=Published(
+            # a GitBook space's own URLs (/practice-programs/vibes-program) lead to their pages
+            {
+                **rooted(space_urls(config, content_dir, [d.source for d in docs])),
+                **permalinks_of(site),
+            },
+            media_of(site, config.site.base_url),
+            {i.source for i in site.items if i.draft},
+        ),
         progress=progress,
-        unpublished={i.source for i in site.items if i.draft},
     )
     if cache is not None:
         cache.save()

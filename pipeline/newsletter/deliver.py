@@ -24,14 +24,11 @@ Why each step:
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-
-import requests
 
 from pipeline.config import Config
 from pipeline.model import Item
@@ -41,8 +38,7 @@ from pipeline.newsletter.backends.outbox import write_preview
 from pipeline.newsletter.compose import Digest, Selection, compose, select
 from pipeline.newsletter.errors import DeliveryError
 from pipeline.newsletter.ledger import Entry, Journal, Ledger
-
-Progress = Callable[[str], None]
+from pipeline.support.edge import DEFAULT_EDGE, Edge, Progress
 
 
 class Action(StrEnum):
@@ -74,10 +70,6 @@ class DigestRun:
     warnings: tuple[str, ...] = ()
 
 
-def _quiet(_: str) -> None:
-    """Default progress sink."""
-
-
 @dataclass(frozen=True)
 class Choice:
     """Which items a run takes: the options of ``publish digest`` that steer the selection."""
@@ -107,34 +99,30 @@ def run_digest(
     *,
     send: bool = False,
     test_to: Sequence[str] = (),
-    since: datetime | None = None,
-    item_ids: Sequence[str] = (),
-    include_older: bool = False,
+    choice: Choice = Choice(),
     backend: Backend | None = None,
-    session: requests.Session | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-    lock_timeout: float = 600.0,
-    progress: Progress = _quiet,
+    edge: Edge = DEFAULT_EDGE,
 ) -> DigestRun:
     """Compose the next digest from ``published`` (newest first) and preview, test or send it.
 
     ``now`` is the build time: it dates the message and the ledger lines, nothing else.
-    ``include_older`` also takes never-sent items older than any announced one.
+    ``choice`` steers which items it takes; ``backend`` replaces the configured one.
     """
     if send and test_to:
         raise ValueError("send and test_to are exclusive")
-    choice = Choice(since, item_ids, include_older)
     if not send and not test_to:
         return preview_digest(config, published, now, choice)
 
     def get_backend() -> Backend:
         outbox = config.root / config.newsletter.outbox
-        return backend or make_backend(config, now=now, outbox=outbox, session=session, sleep=sleep)
+        return backend or make_backend(
+            config, now=now, outbox=outbox, session=edge.session, sleep=edge.sleep
+        )
 
     if test_to:
-        return send_test_copy(config, published, now, choice, get_backend, test_to, progress)
+        return send_test_copy(config, published, now, choice, get_backend, test_to, edge.progress)
     chosen = get_backend()  # a missing key fails here, before the ledger's lock file exists
-    return send_digest(config, published, now, choice, chosen, lock_timeout, progress)
+    return send_digest(config, published, now, choice, chosen, edge.lock_timeout, edge.progress)
 
 
 def preview_digest(

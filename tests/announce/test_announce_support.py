@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from pipeline.newsletter.backends.http import ApiClient
+from pipeline.newsletter.backends.http import ApiClient, Patience
 from pipeline.newsletter.errors import DeliveryError
 from pipeline.support.retryafter import exhausted_wait, rate_limit_wait
 from pipeline.support.secrets import redact, register
@@ -70,8 +70,7 @@ def test_a_refused_connection_is_retried_without_a_recheck() -> None:
         {},
         session=requests.Session(),
         error_text=str,
-        retries=2,
-        backoff=0.0,
+        patience=Patience(retries=2, backoff=0.0),
         sleep=lambda _: None,
     )
     with pytest.raises(DeliveryError, match="failed after 3 attempts"):

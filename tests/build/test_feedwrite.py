@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build.feedwrite import FeedIndex, read_index, save_index, write_feed
+from pipeline.build.feedwrite import FeedIndex, Frame, read_index, save_index, write_feed
 
 SALT = "salt"
 
@@ -41,7 +41,7 @@ def test_splice_equals_full_write_and_copies_unchanged(
 ) -> None:
     path = tmp_path / "feed.xml"
     old = {f"k{n}": f"<entry n={n}>{'é' * n}</entry>" for n in range(12)}
-    _, _, index = write_feed(path, "<head>", sep, "</tail>", *entries(old), None, SALT)
+    _, _, index = write_feed(path, Frame("<head>", sep, "</tail>"), *entries(old), None, SALT)
     assert path.read_bytes() == full(old, sep)
     new = dict(old)
     head = "<head>"
@@ -63,7 +63,7 @@ def test_splice_equals_full_write_and_copies_unchanged(
     # the keys stand for content: a changed entry gets a new key, as an item's digest would
     renamed = {(k if k in unchanged else f"{k}'"): v for k, v in new.items()}
     written, stamp, index2 = write_feed(
-        path, head, sep, "</tail>", *entries(renamed, unchanged), index, SALT
+        path, Frame(head, sep, "</tail>"), *entries(renamed, unchanged), index, SALT
     )
     expected = (head + sep.join(renamed.values()) + "</tail>").encode()
     assert written and path.read_bytes() == expected
@@ -75,13 +75,15 @@ def test_splice_equals_full_write_and_copies_unchanged(
 @pytest.mark.parametrize("sep", ["", ", "])
 def test_a_section_feed_is_cut_from_the_site_feed(tmp_path: Path, sep: str) -> None:
     site = {f"k{n}": f"<entry n={n}/>" for n in range(10)}
-    _, _, index = write_feed(tmp_path / "site.xml", "<h>", sep, "</t>", *entries(site), None, SALT)
+    _, _, index = write_feed(
+        tmp_path / "site.xml", Frame("<h>", sep, "</t>"), *entries(site), None, SALT
+    )
     where = [(str(tmp_path / "site.xml"), index)]
     section = {k: v for k, v in site.items() if k in ("k1", "k2", "k3", "k7", "k9")}
     section["k-only-here"] = "<entry only-here/>"
     path = tmp_path / "section.xml"
     written, _, _ = write_feed(
-        path, "<s>", sep, "</t>", *entries(section, set(site)), None, SALT, where
+        path, Frame("<s>", sep, "</t>"), *entries(section, set(site)), None, SALT, where
     )
     assert written and path.read_bytes() == ("<s>" + sep.join(section.values()) + "</t>").encode()
 
@@ -89,9 +91,11 @@ def test_a_section_feed_is_cut_from_the_site_feed(tmp_path: Path, sep: str) -> N
 def test_same_entries_leave_the_file_untouched(tmp_path: Path) -> None:
     path = tmp_path / "feed.json"
     texts = {f"k{n}": f'{{"n": {n}}}' for n in range(5)}
-    _, _, index = write_feed(path, "[", ", ", "]", *entries(texts), None, SALT)
+    _, _, index = write_feed(path, Frame("[", ", ", "]"), *entries(texts), None, SALT)
     before = path.stat()
-    written, stamp, _ = write_feed(path, "[", ", ", "]", *entries(texts, set(texts)), index, SALT)
+    written, stamp, _ = write_feed(
+        path, Frame("[", ", ", "]"), *entries(texts, set(texts)), index, SALT
+    )
     assert not written
     assert path.stat().st_mtime_ns == before.st_mtime_ns == stamp[1]
 
@@ -102,7 +106,7 @@ def _saved(tmp_path: Path, n: int) -> tuple[Path, Path, dict[str, str], FeedInde
     path = tmp_path / "rss.xml"
     cache = tmp_path / "cache"
     texts = {f"k{i}": f"<item>{i}</item>" for i in range(n)}
-    _, _, index = write_feed(path, "<rss>", "", "</rss>", *entries(texts), None, SALT)
+    _, _, index = write_feed(path, Frame("<rss>", "", "</rss>"), *entries(texts), None, SALT)
     save_index(cache, "rss.xml", index)
     return path, cache, texts, index
 
@@ -114,7 +118,7 @@ def test_an_index_that_no_longer_matches_its_file_is_not_used(tmp_path: Path) ->
     path.write_bytes(path.read_bytes().replace(b"<item>1", b"<item>X"))  # edited by hand
     os.utime(path, ns=(1, 5))
     assert read_index(cache, "rss.xml", SALT, path) is None
-    written, _, _ = write_feed(path, "<rss>", "", "</rss>", *entries(texts), None, SALT)
+    written, _, _ = write_feed(path, Frame("<rss>", "", "</rss>"), *entries(texts), None, SALT)
     assert written and path.read_bytes() == ("<rss>" + "".join(texts.values()) + "</rss>").encode()
 
 
@@ -122,7 +126,7 @@ def test_an_index_pointing_outside_its_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "atom.xml"
     cache = tmp_path / "cache"
     texts = {"a": "<entry/>"}
-    _, _, index = write_feed(path, "<feed>", "", "</feed>", *entries(texts), None, SALT)
+    _, _, index = write_feed(path, Frame("<feed>", "", "</feed>"), *entries(texts), None, SALT)
     bad = FeedIndex(SALT, index.size, index.mtime_ns, {"a": (index.size - 2, 100)})
     save_index(cache, "atom.xml", bad)
     assert read_index(cache, "atom.xml", SALT, path) is None

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.build.keys import KeyedSite
-from pipeline.build.run import build
+from pipeline.build.run import Hooks, build
 from pipeline.config import load_config
 from pipeline.errors import ContentError
 from pipeline.support.parallel import PARALLEL_THRESHOLD
@@ -46,6 +46,7 @@ def test_a_refused_podcast_feed_writes_nothing(site: Path, tmp_path: Path, shape
         return KeyedSite(dataclasses.replace(keyed.site, items=items), keys)
 
     with pytest.raises(ContentError) as refused:
-        build(cfg, site / "content", out, now=NOW, cache_dir=site / ".cache", adjust=relative_notes)
+        cache = site / ".cache"
+        build(cfg, site / "content", out, now=NOW, cache_dir=cache, hooks=Hooks(relative_notes))
     assert {p.path for p in refused.value.problems} == {"podcast.xml"}
     assert _files(out) == before

@@ -14,7 +14,8 @@ import pytest
 from pipeline.build.keys import KeyedSite
 from pipeline.build.loadcache import RACY_NS
 from pipeline.build.site import HtmlSource
-from pipeline.build.snapshot import BASE, DELTA, DELTA_LIMIT, rendered_site
+from pipeline.build.snapshot import rendered_site
+from pipeline.build.snapshotfile import BASE, DELTA, DELTA_LIMIT
 from pipeline.build.state import fingerprint
 from pipeline.config import load_config
 from pipeline.model import Item
@@ -271,19 +272,19 @@ def test_warnings_name_files_as_typed_from_any_working_folder(
 def test_a_long_running_process_keeps_the_snapshot_it_read_until_the_file_changes(
     site: Path, tmp_path: Path
 ) -> None:
-    from pipeline.build import snapshot
+    from pipeline.build import snapshotfile
     from pipeline.support.output import write_atomic
 
     age(site)
     cache = tmp_path / "cache"
     assert _load(site, cache)[1] is False
     assert _load(site, cache)[1] is True  # read from the file, and kept
-    kept = snapshot._KEPT[cache / BASE]
+    kept = snapshotfile._KEPT[cache / BASE]
     p = site / "content/essays/why-we-gather.md"
     p.write_text(p.read_text(encoding="utf-8") + "\nA paragraph added later.\n")
     _assert_same_as_full(site, cache, tmp_path, served=True)
-    assert snapshot._KEPT[cache / BASE] is kept  # the base unchanged: not read again
+    assert snapshotfile._KEPT[cache / BASE] is kept  # the base unchanged: not read again
     # the file replaced (here by bytes that are no snapshot): what was kept is not used
     write_atomic(cache / BASE, b"not a snapshot")
     _assert_same_as_full(site, cache, tmp_path, served=False)
-    assert snapshot._KEPT.get(cache / BASE) is not kept
+    assert snapshotfile._KEPT.get(cache / BASE) is not kept

@@ -30,7 +30,7 @@ from pipeline.announce.compose import fit_status, links
 from pipeline.announce.media import NoPicture, Pictures
 from pipeline.config import Config
 from pipeline.model import Item
-from pipeline.newsletter.backends.http import ApiClient, shown
+from pipeline.newsletter.backends.http import ApiClient, Patience, shown
 from pipeline.newsletter.errors import DeliveryError
 from pipeline.support.announce_config import AnnounceConfig
 from pipeline.support.secrets import register
@@ -134,9 +134,9 @@ class BlueskyChannel:
             {"User-Agent": "publish-announce", **headers},
             session=self.session,
             error_text=_error_text,
-            timeout=self.entry.timeout,
-            retries=self.entry.retries,
-            backoff=self.entry.backoff,
+            patience=Patience(
+                timeout=self.entry.timeout, retries=self.entry.retries, backoff=self.entry.backoff
+            ),
             sleep=self.sleep,
         )
 

@@ -33,7 +33,7 @@ from pipeline.announce.compose import render
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
 from pipeline.model import Item
-from pipeline.newsletter.backends.http import ApiClient, MalformedAnswer, shown
+from pipeline.newsletter.backends.http import ApiClient, MalformedAnswer, Patience, shown
 from pipeline.newsletter.errors import DeliveryError
 from pipeline.support.announce_config import AnnounceConfig
 from pipeline.support.secrets import secret
@@ -138,10 +138,12 @@ class DiscordChannel:
             {"User-Agent": "publish-announce (https://github.com, 1)"},
             session=session,
             error_text=_error_text,
-            timeout=entry.timeout,
-            retries=entry.retries,
-            backoff=entry.backoff,
-            max_wait=MAX_WAIT,
+            patience=Patience(
+                timeout=entry.timeout,
+                retries=entry.retries,
+                backoff=entry.backoff,
+                max_wait=MAX_WAIT,
+            ),
             sleep=sleep,
         )
 

@@ -32,7 +32,7 @@ from pipeline.announce.compose import PREVIEW_LIMIT, URL_CHARS, fit_status
 from pipeline.announce.media import NoPicture, Pictures
 from pipeline.config import Config
 from pipeline.model import Item
-from pipeline.newsletter.backends.http import ApiClient, shown
+from pipeline.newsletter.backends.http import ApiClient, Patience, shown
 from pipeline.newsletter.errors import DeliveryError
 from pipeline.support.announce_config import AnnounceConfig
 
@@ -106,9 +106,7 @@ class MastodonChannel:
             {"Authorization": f"Bearer {token}", "User-Agent": "publish-announce"},
             session=session,
             error_text=_error_text,
-            timeout=entry.timeout,
-            retries=entry.retries,
-            backoff=entry.backoff,
+            patience=Patience(timeout=entry.timeout, retries=entry.retries, backoff=entry.backoff),
             sleep=sleep,
         )
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -54,6 +55,18 @@ class _Retryable(Exception):
         """False when the server certainly did not act (429), so no recheck is needed."""
 
 
+@dataclass(frozen=True)
+class Patience:
+    """How long a client waits for an answer, how often it tries again and how long it
+    waits between tries (``backoff`` doubled each time, unless the service says how long)."""
+
+    timeout: float = 30.0
+    retries: int = 4
+    backoff: float = 1.0
+    max_wait: float = 120.0
+    """A service asking to wait longer than this fails the call (run again later)."""
+
+
 class ApiClient:
     """Calls one service's API with its auth headers, retries and error shapes."""
 
@@ -65,10 +78,7 @@ class ApiClient:
         *,
         session: requests.Session,
         error_text: ErrorText,
-        timeout: float = 30.0,
-        retries: int = 4,
-        backoff: float = 1.0,
-        max_wait: float = 120.0,
+        patience: Patience = Patience(),
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.service = service
@@ -76,10 +86,10 @@ class ApiClient:
         self._headers = dict(headers)
         self.session = session
         self.error_text = error_text
-        self.timeout = timeout
-        self.retries = retries
-        self.backoff = backoff
-        self.max_wait = max_wait
+        self.timeout = patience.timeout
+        self.retries = patience.retries
+        self.backoff = patience.backoff
+        self.max_wait = patience.max_wait
         self.sleep = sleep
         self.last_headers: Mapping[str, str] = {}
         """The headers of the last answer (rate-limit budgets are read from them)."""
@@ -105,9 +115,7 @@ class ApiClient:
             headers,
             session=session,
             error_text=error_text,
-            timeout=settings.api_timeout,
-            retries=settings.api_retries,
-            backoff=settings.api_backoff,
+            patience=Patience(settings.api_timeout, settings.api_retries, settings.api_backoff),
             sleep=sleep,
         )
 

@@ -1,0 +1,176 @@
+"""The snapshot's two files in the cache folder (see :mod:`pipeline.build.snapshot`): the
+base, written after a full load, and the delta of the items changed since; how an entry is
+kept, written and read back (unpickled with the load cache's restrictions)."""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from pipeline.build.keys import ItemKeys
+from pipeline.errors import Problem
+from pipeline.load.record import (
+    item_from_values,
+    item_values,
+    restricted_loads,
+    safe_dumps,
+    stat_key,
+)
+from pipeline.model import Item
+from pipeline.support.output import write_atomic
+
+FORMAT = "publish-snapshot-3"
+BASE = "site.snapshot"
+DELTA = "site.snapshot-delta"
+DELTA_LIMIT = 256
+"""Changed items kept in the delta before the base is written again."""
+
+
+class Entry(NamedTuple):
+    """One Markdown file as the snapshot knows it."""
+
+    source: str
+    stat: str
+    """Its stat when it was read ("" when that could not be trusted: read it again)."""
+    deps: tuple[tuple[str, str], ...]
+    """An episode's local media files and their stat."""
+    item: Item | None
+    """Rendered, without its HTML (its keys' ``html`` names it in the render cache) and, but
+    for episodes, without its body."""
+    warnings: tuple[Problem, ...]
+    keys: ItemKeys | None = None
+    """The item's keys (None with no item)."""
+
+
+class State(NamedTuple):
+    """A snapshot as read: its base's token, the id ledger's stat, every entry (the delta
+    applied) and the delta's entries."""
+
+    token: str
+    """Names the base; a delta made on another base is ignored."""
+    ledger: str | None
+    entries: dict[str, Entry]
+    delta: dict[str, Entry]
+
+
+def discard(cache_dir: Path) -> None:
+    """Forget the snapshot (the next build loads everything)."""
+    for name in (DELTA, BASE):
+        with contextlib.suppress(OSError):
+            (cache_dir / name).unlink()
+
+
+def save_base(
+    cache_dir: Path, key: str, ledger: str | None, rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """A new base of ``rows`` (see :func:`row`), under a new token; no delta."""
+    data = safe_dumps((FORMAT, key, secrets.token_hex(8), ledger, tuple(rows)))
+    with contextlib.suppress(OSError):
+        (cache_dir / DELTA).unlink()
+    if data is None:
+        discard(cache_dir)
+        return
+    _write(cache_dir / BASE, data)
+
+
+def save_delta(
+    cache_dir: Path, key: str, state: State, changed: dict[str, Entry], ledger: str | None
+) -> None:
+    delta = {**state.delta, **changed}
+    if len(delta) > DELTA_LIMIT:  # fold it in: a new base, and no delta
+        entries = {**state.entries, **changed}
+        rows = tuple(row(e) for e in entries.values())
+        data = safe_dumps((FORMAT, key, secrets.token_hex(8), ledger, rows))
+        with contextlib.suppress(OSError):
+            (cache_dir / DELTA).unlink()
+        if data is None:
+            discard(cache_dir)
+        else:
+            _write(cache_dir / BASE, data)
+        return
+    data = safe_dumps((FORMAT, key, state.token, ledger, tuple(row(e) for e in delta.values())))
+    if data is None:
+        discard(cache_dir)
+    else:
+        _write(cache_dir / DELTA, data)
+
+
+def row(entry: Entry) -> tuple[Any, ...]:
+    values = item_values(entry.item) if entry.item is not None else None
+    keys = entry.keys.as_row() if entry.keys is not None else None
+    return (entry.source, entry.stat, entry.deps, values, entry.warnings, keys)
+
+
+def _write(path: Path, data: bytes) -> None:
+    with contextlib.suppress(OSError):  # a cache that cannot be written: a slower next build
+        write_atomic(path, data)
+
+
+def read(cache_dir: Path, key: str) -> State | None:
+    """The snapshot made under ``key``, its delta applied; None when there is none, or it is
+    damaged, or made by other code or settings."""
+    base = _load(cache_dir / BASE, key)
+    if base is None:
+        return None
+    token, ledger, entries = base
+    delta: dict[str, Entry] = {}
+    found = _load(cache_dir / DELTA, key)
+    if found is not None and found[0] == token:
+        _, ledger, delta = found
+        if any(source not in entries for source in delta):
+            return None
+        entries.update(delta)
+    return State(token, ledger, entries, delta)
+
+
+_Loaded = tuple[str, str | None, dict[str, Entry]]
+_KEPT: dict[Path, tuple[str, str, _Loaded]] = {}
+"""What a long-running process (``publish serve``) last read of each snapshot file, with the
+file's stat: a file unchanged since is not read and unpickled again (18 MB at 10,000 posts).
+Every write replaces the file (a new inode), so its stat says when it changed."""
+_KEEP = 4
+
+
+def _load(path: Path, key: str) -> _Loaded | None:
+    stat = stat_key(path)
+    kept = _KEPT.get(path)
+    if stat is not None and kept is not None and kept[:2] == (stat, key):
+        token, ledger, entries = kept[2]
+        return token, ledger, dict(entries)  # the caller applies the delta to its copy
+    found = _parse(path, key)
+    _KEPT.pop(path, None)
+    if found is not None and stat is not None and stat_key(path) == stat:
+        _KEPT[path] = (stat, key, (found[0], found[1], dict(found[2])))
+        while len(_KEPT) > _KEEP:  # the base and delta of one or two cache folders
+            del _KEPT[next(iter(_KEPT))]
+    return found
+
+
+def _parse(path: Path, key: str) -> _Loaded | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        fmt, found_key, token, ledger, rows = restricted_loads(data)
+        if fmt != FORMAT or found_key != key or not isinstance(token, str):
+            return None
+        entries: dict[str, Entry] = {}
+        for source, stat, deps, values, warnings, keys in rows:
+            item = item_from_values(values) if values is not None else None
+            if not isinstance(source, str) or not isinstance(stat, str):
+                return None
+            found = ItemKeys.from_row(keys) if item is not None else None
+            if item is not None and (item.source != source or found is None):
+                return None
+            if not all(isinstance(w, Problem) for w in warnings):
+                return None
+            entries[source] = Entry(source, stat, tuple(deps), item, tuple(warnings), found)
+    except Exception:  # a damaged or hostile snapshot is no snapshot, never an error
+        return None
+    if ledger is not None and not isinstance(ledger, str):
+        return None
+    return token, ledger, entries
