@@ -1,4 +1,4 @@
-"""A list's entries are rendered once per item and made relative per page
+"""A list's entries and the menu's links are rendered once per build and made relative per page
 (:mod:`pipeline.syndication.theme.entries`): the pages hold the bytes a per-page rendering
 gives, whatever the page's depth, and a macro the marks cannot stand for is rendered per page."""
 
@@ -60,12 +60,14 @@ def _differences(a: Path, b: Path) -> list[str]:
 def test_the_lists_hold_the_bytes_a_per_page_rendering_gives(tmp_path: Path) -> None:
     shipped = (SHIPPED / "macros.html.j2").read_text()
     per_page = shipped.replace("{{ entry(item, item_entry) }}", "{{ item_entry(item) }}")
-    assert per_page != shipped
+    per_page = per_page.replace("{{ entry(link, menu_link) }}", "{{ menu_link(link) }}")
+    assert per_page.count("{{ entry(") == 0 < shipped.count("{{ entry(")
     a, b = _tree(tmp_path, "a", None), _tree(tmp_path, "b", per_page)
     assert build(a, a / "out").exit_code == 0
     assert build(b, b / "out").exit_code == 0
     lists = [p for p in (a / "out").rglob("index.html") if "/tags/" in p.as_posix()]
     assert lists and all('class="items"' in p.read_text() for p in lists)
+    assert any('aria-current="page"' in p.read_text() for p in (a / "out").rglob("*.html"))
     assert _differences(a / "out", b / "out") == []
 
 

@@ -1,13 +1,17 @@
-"""A list's entries, each rendered once per build and made relative per page.
+"""A list's entries and the menu's links, each rendered once per build and made relative per
+page.
 
-An item shows up on several lists (its section, each of its tags, its year, the home page):
-on a site of short posts the list pages cost as much as the item pages, one entry at a time.
-The ``item_entry`` macro of ``macros.html.j2`` is therefore rendered once per item with a
-``rel()`` that marks each site URL (``\\x02path\\x03``) instead of making it relative; each
-page then replaces the marks with its own ``../`` prefix, which gives the bytes ``rel()``
-gives. The macro sees the site-wide values (``_``, ``date``, ``tag_url`` …), not the page's:
-a macro whose text the marks do not account for exactly (a mark in the item's own text, a URL
-compared rather than written) is rendered per page, as any other macro is.
+An item shows up on several lists (its section, each of its tags, its year, the home page),
+and a menu link on every page of its part of the menu: on a site of short posts the list pages
+cost as much as the item pages, and a GitBook space's menu (a hundred links a page) more than
+the rest of its page. ``entry(obj, macro)`` therefore renders a macro of ``macros.html.j2``
+(``item_entry``, ``menu_link``) once per object with a ``rel()`` that marks each site URL
+(``\x02path\x03``) instead of making it relative; each page then replaces the marks with its
+own ``../`` prefix, which gives the bytes ``rel()`` gives. The macro sees the site-wide values
+(``_``, ``date``, ``tag_url`` …), not the page's: a macro whose text the marks do not account
+for exactly (a mark in the object's own text, a URL compared rather than written), that uses a
+page's value, or that ``macros.html.j2`` does not define, is rendered per page, as any other
+macro is.
 """
 
 from __future__ import annotations
@@ -48,35 +52,36 @@ def unmark(text: str, up: str) -> str:
 
 
 class Entries:
-    """``entry(item, macro, up)``: the entry of ``item`` on a page ``up`` below the root, from
-    the marked rendering of the build's ``item_entry`` macro; ``macro`` (the page's own) when
-    the marks cannot stand for it. ``make`` makes the macros module over a ``rel()``."""
+    """``entry(item, macro, up)``: ``macro(item)`` on a page ``up`` below the root, from the
+    marked rendering of the macro of that name in the build's ``macros.html.j2``; ``macro``
+    itself (the page's own) when the marks cannot stand for it. ``make`` makes the macros
+    module over a ``rel()``."""
 
     def __init__(self, make: Callable[[Callable[[str], str]], Any], base: str) -> None:
         self._make = make
         self._base = base
         self._module: Any = None
         self._calls = [0]
-        self._done: dict[int, tuple[object, str | None]] = {}
+        self._done: dict[tuple[int, str], tuple[object, str | None]] = {}
 
     def entry(self, item: object, macro: Macro, up: str | None) -> Markup:
         if up is None:  # a page of absolute paths (404.html)
             return Markup(macro(item))
-        known = self._done.get(id(item))
+        key = (id(item), str(getattr(macro, "name", "")))
+        known = self._done.get(key)
         if known is None or known[0] is not item:
-            known = (item, self._marked(item))
-            self._done[id(item)] = known
+            known = (item, self._marked(item, macro))
+            self._done[key] = known
         text = known[1]
         return Markup(macro(item)) if text is None else Markup(unmark(text, up))
 
-    def _marked(self, item: object) -> str | None:
+    def _marked(self, item: object, macro: Macro) -> str | None:
         if self._module is None:
             self._module = self._make(marking(self._base, self._calls))
-        render = getattr(self._module, "item_entry", None)
-        if render is None:
-            raise jinja2.TemplateRuntimeError(
-                "macros.html.j2: item_list calls entry(), which needs an item_entry macro"
-            )
+        name = getattr(macro, "name", None)
+        render = getattr(self._module, name, None) if isinstance(name, str) else None
+        if render is None:  # not a macro of macros.html.j2: rendered per page
+            return None
         self._calls[0] = 0
         try:
             text = str(render(item))
