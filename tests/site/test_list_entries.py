@@ -12,7 +12,7 @@ import pytest
 from markupsafe import escape
 
 from pipeline.syndication.theme.context import relative_to
-from pipeline.syndication.theme.entries import marking, unmark
+from pipeline.syndication.theme.entries import Count, marking, unmark
 from pipeline.syndication.theme.templates import SHIPPED
 from tests.conftest import REPO
 from tests.site.conftest import build
@@ -28,12 +28,12 @@ BASE = "https://example.org/sub/"
     [BASE, BASE + "essays/a/", BASE + "tags/a&b/", "https://other.example/x", BASE[:-1], "#top"],
 )
 def test_a_mark_becomes_what_rel_writes(here: str, url: str) -> None:
-    calls = [0]
+    calls = Count()
     marked = str(escape(marking(BASE, calls)(url)))
     assert unmark(f'<a href="{marked}">', here.count("/") * "../") == (
         f'<a href="{escape(relative_to(here, BASE)(url))}">'
     )
-    assert calls[0] == (1 if url.startswith(BASE) else 0)
+    assert calls.n == (1 if url.startswith(BASE) else 0)
 
 
 def _tree(tmp_path: Path, name: str, macros: str | None) -> Path:
@@ -102,3 +102,23 @@ def test_a_macro_the_marks_cannot_stand_for_is_rendered_per_page(
     assert "\x02" not in text and "\x03" not in text
     assert ('data-on="https://' in text) == ("canonical" in change[1])
     assert ("deep " in text) == ("deep" in change[1])
+
+
+def test_marks_are_counted_per_thread() -> None:
+    """Two threads rendering entries at once each count their own marks."""
+    import threading
+
+    calls = Count()
+    rel = marking(BASE, calls)
+    seen: list[int] = []
+
+    def other() -> None:
+        rel(BASE + "x/")
+        seen.append(calls.n)
+
+    rel(BASE + "a/")
+    rel(BASE + "b/")
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join()
+    assert (calls.n, seen) == (2, [1])

@@ -16,6 +16,7 @@ macro is.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -27,13 +28,19 @@ _OPEN, _CLOSE = "\x02", "\x03"
 Macro = Callable[[Any], str]
 
 
-def marking(base: str, calls: list[int]) -> Callable[[str], str]:
-    """A ``rel()`` that marks the site's URLs, counting them in ``calls[0]``."""
+class Count(threading.local):
+    """Marks made by the rendering under way in this thread."""
+
+    n = 0
+
+
+def marking(base: str, calls: Count) -> Callable[[str], str]:
+    """A ``rel()`` that marks the site's URLs, counting them in ``calls.n``."""
 
     def rel(url: str) -> str:
         if not url.startswith(base):
             return url
-        calls[0] += 1
+        calls.n += 1
         return f"{_OPEN}{url[len(base) :]}{_CLOSE}"
 
     return rel
@@ -61,7 +68,7 @@ class Entries:
         self._make = make
         self._base = base
         self._module: Any = None
-        self._calls = [0]
+        self._calls = Count()
         self._done: dict[tuple[int, str], tuple[object, str | None]] = {}
 
     def entry(self, item: object, macro: Macro, up: str | None) -> Markup:
@@ -82,12 +89,12 @@ class Entries:
         render = getattr(self._module, name, None) if isinstance(name, str) else None
         if render is None:  # not a macro of macros.html.j2: rendered per page
             return None
-        self._calls[0] = 0
+        self._calls.n = 0
         try:
             text = str(render(item))
         except jinja2.UndefinedError:  # it needs the page's values: rendered per page
             return None
-        calls = self._calls[0]
+        calls = self._calls.n
         if text.count(_OPEN) != calls or text.count(_CLOSE) != calls:
             return None
         return text
