@@ -79,17 +79,11 @@ def save_base(
 def save_delta(
     cache_dir: Path, key: str, state: State, changed: dict[str, Entry], ledger: str | None
 ) -> None:
+    """The entries ``changed`` since the base added to its delta (on ``state``'s token)."""
     delta = {**state.delta, **changed}
     if len(delta) > DELTA_LIMIT:  # fold it in: a new base, and no delta
         entries = {**state.entries, **changed}
-        rows = tuple(row(e) for e in entries.values())
-        data = safe_dumps((FORMAT, key, secrets.token_hex(8), ledger, rows))
-        with contextlib.suppress(OSError):
-            (cache_dir / DELTA).unlink()
-        if data is None:
-            discard(cache_dir)
-        else:
-            _write(cache_dir / BASE, data)
+        save_base(cache_dir, key, ledger, [row(e) for e in entries.values()])
         return
     data = safe_dumps((FORMAT, key, state.token, ledger, tuple(row(e) for e in delta.values())))
     if data is None:

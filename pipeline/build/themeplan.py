@@ -119,11 +119,9 @@ class _Planner:
         self.entries = Entries(self._entry_macros, self.base)
 
     def context(self, here: str, canonical: str, source: str = "") -> dict[str, Any]:
-        rooted_page = here == "404.html"
-        rel = rooted(self.base) if rooted_page else relative_to(here, self.base)
+        rel = rooted(self.base) if here == "404.html" else relative_to(here, self.base)
         ctx = self._values(rel, canonical, source)
-        up = None if rooted_page else "../" * here.count("/")
-        ctx["entry"] = lambda item, macro: self.entries.entry(item, macro, up)
+        ctx["entry"] = lambda item, macro: self.entries.entry(item, macro, rel)
         return ctx
 
     def _values(self, rel: Callable[[str], str], canonical: str, source: str) -> dict[str, Any]:
@@ -146,7 +144,6 @@ class _Planner:
         """The macros with site-wide values and ``rel``, for the lists' entries."""
         values = self._values(rel, self.base, "")
         del values["canonical"], values["source"]  # the page's: a macro using them is per page
-        values["entry"] = lambda item, macro: macro(item)
         return self.templates.module("macros.html.j2", values)
 
     def tag_url(self, tag: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from pipeline.syndication.theme.context import relative_to
+from pipeline.syndication.theme.context import relative_to, rooted
 from pipeline.syndication.theme.entries import Count, marking, unmark
 from pipeline.syndication.theme.templates import SHIPPED
 from tests.conftest import REPO
@@ -30,9 +30,9 @@ BASE = "https://example.org/sub/"
 def test_a_mark_becomes_what_rel_writes(here: str, url: str) -> None:
     calls = Count()
     marked = str(escape(marking(BASE, calls)(url)))
-    assert unmark(f'<a href="{marked}">', here.count("/") * "../") == (
-        f'<a href="{escape(relative_to(here, BASE)(url))}">'
-    )
+    # every page's rel(): relative to where it is, or rooted (404.html, served at any URL)
+    for rel in (relative_to(here, BASE), rooted(BASE)):
+        assert unmark(f'<a href="{marked}">', BASE, rel) == f'<a href="{escape(rel(url))}">'
     assert calls.n == (1 if url.startswith(BASE) else 0)
 
 

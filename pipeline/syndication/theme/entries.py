@@ -46,23 +46,23 @@ def marking(base: str, calls: Count) -> Callable[[str], str]:
     return rel
 
 
-def unmark(text: str, up: str) -> str:
-    """Each mark replaced as ``rel()`` on a page ``up`` below the site's root would write it:
-    ``up`` and the path, or ``./`` for the root itself."""
+def unmark(text: str, base: str, rel: Callable[[str], str]) -> str:
+    """Each mark replaced by what the page's own ``rel()`` makes of the site URL it stands for
+    (the path after the mark is already escaped: ``rel()`` only changes the URL's start)."""
     head, *marked = text.split(_OPEN)
     parts = [head]
     for piece in marked:
         path, _, tail = piece.partition(_CLOSE)
-        parts.append(up + path or "./")
+        parts.append(rel(base + path))
         parts.append(tail)
     return "".join(parts)
 
 
 class Entries:
-    """``entry(item, macro, up)``: ``macro(item)`` on a page ``up`` below the root, from the
-    marked rendering of the macro of that name in the build's ``macros.html.j2``; ``macro``
-    itself (the page's own) when the marks cannot stand for it. ``make`` makes the macros
-    module over a ``rel()``."""
+    """``entry(item, macro, rel)``: ``macro(item)`` on a page whose ``rel()`` is ``rel``, from
+    the marked rendering of the macro of that name in the build's ``macros.html.j2``;
+    ``macro`` itself (the page's own) when the marks cannot stand for it. ``make`` makes the
+    macros module over a ``rel()``."""
 
     def __init__(self, make: Callable[[Callable[[str], str]], Any], base: str) -> None:
         self._make = make
@@ -71,22 +71,20 @@ class Entries:
         self._calls = Count()
         self._done: dict[tuple[int, str], tuple[object, str | None]] = {}
 
-    def entry(self, item: object, macro: Macro, up: str | None) -> Markup:
-        if up is None:  # a page of absolute paths (404.html)
-            return Markup(macro(item))
-        key = (id(item), str(getattr(macro, "name", "")))
+    def entry(self, item: object, macro: Macro, rel: Callable[[str], str]) -> Markup:
+        name = getattr(macro, "name", "")
+        key = (id(item), name)
         known = self._done.get(key)
         if known is None or known[0] is not item:
-            known = (item, self._marked(item, macro))
+            known = (item, self._marked(item, name))
             self._done[key] = known
         text = known[1]
-        return Markup(macro(item)) if text is None else Markup(unmark(text, up))
+        return Markup(macro(item)) if text is None else Markup(unmark(text, self._base, rel))
 
-    def _marked(self, item: object, macro: Macro) -> str | None:
+    def _marked(self, item: object, name: str) -> str | None:
         if self._module is None:
             self._module = self._make(marking(self._base, self._calls))
-        name = getattr(macro, "name", None)
-        render = getattr(self._module, name, None) if isinstance(name, str) else None
+        render = getattr(self._module, name, None) if name else None
         if render is None:  # not a macro of macros.html.j2: rendered per page
             return None
         self._calls.n = 0

@@ -88,7 +88,7 @@ class _Context(jinja2.runtime.Context):
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         if (
             type(__obj) in _DIRECT
-            and "jinja_pass_arg" not in getattr(__obj, "__dict__", _INTERNAL)
+            and "jinja_pass_arg" not in getattr(__obj, "__dict__", ())
             and all(k in _INTERNAL or k[:1] != "_" for k in kwargs)
         ):
             kwargs.pop("_loop_vars", None)
