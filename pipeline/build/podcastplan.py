@@ -58,7 +58,7 @@ def podcast_planned(
     if out_dir is not None and up_to_date("podcast.xml", inputs, previous, out_dir):
         yield lambda: [Output("podcast.xml", inputs=inputs), *files()]
         return
-    html.load(episodes)  # here: the forked process reads the HTML from shared memory
+    html.load(episodes)  # here, in the forked process: read from the cache or shared memory
 
     def make() -> bytes:
         data = render_podcast_feed([html.fill(i) for i in episodes], cfg)

@@ -314,7 +314,7 @@ def _write_files(r: _Request, p: _Planned, search: Callable[[bool], list[str]] |
     """Write what changed, copy media and remove what is no longer produced; update the search
     index (``search``) on the way."""
     cfg, out_dir, previous = r.cfg, r.out_dir, r.inputs.previous
-    jobs = plan_jobs(out_dir, p.outputs, previous, r.cache_dir, p.salt, p.html)
+    jobs = plan_jobs(out_dir, p.outputs, previous, r.cache_dir, p.salt)
     written: list[str] = []
     unchanged = 0
     produced: set[str] = set()

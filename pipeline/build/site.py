@@ -49,6 +49,9 @@ class Rendered(NamedTuple):
     """See :attr:`pipeline.model.Item.local_links`."""
     text_start: str = ""
     """See :attr:`pipeline.model.Item.text_start`."""
+    kept: bool = False
+    """The HTML is in the render cache, not in ``html`` (a cache hit, or a rendering the
+    worker stored and did not send back)."""
 
 
 ReloadBody = Callable[[str, str], str]
@@ -122,15 +125,18 @@ class RenderCache:
             if len(dep_names) != len(dep_values) or not isinstance(image, (str, type(None))):
                 continue
             local = _split_pairs(links)
-            out[key] = Rendered("", _split(assets), image, dep_names, dep_values, sha, local, start)
+            out[key] = Rendered(
+                "", _split(assets), image, dep_names, dep_values, sha, local, start, kept=True
+            )
         return out
 
     def get_html(self, keys: Sequence[str]) -> dict[str, str]:
         return {key: str(html) for key, html in self._select("html", keys)}
 
-    def put_many(self, entries: Iterable[tuple[str, Rendered]]) -> None:
+    def put_many(self, entries: Iterable[tuple[str, Rendered]]) -> set[str]:
+        """Store renderings; returns the keys stored (none when the write failed)."""
         if self.db is None:
-            return
+            return set()
         rows = [
             (
                 k,
@@ -147,7 +153,8 @@ class RenderCache:
             if not any(_SEP in v for v in (*r.assets, *r.dep_names, *r.dep_values))
             and not any(_SEP in target for _, target in r.local_links)
         ]
-        write_rows(self.db, "INSERT OR REPLACE INTO render7 VALUES (?,?,?,?,?,?,?,?,?)", rows)
+        sql = "INSERT OR REPLACE INTO render7 VALUES (?,?,?,?,?,?,?,?,?)"
+        return {row[0] for row in rows} if write_rows(self.db, sql, rows) else set()
 
     def close(self) -> None:
         if self.db is not None:
@@ -160,6 +167,10 @@ class RenderCache:
 class HtmlMissing(RuntimeError):
     """An item's HTML was expected in the render cache and is not there (the cache was
     deleted or damaged since the key was found)."""
+
+
+AHEAD = 256
+"""How many items' HTML :meth:`HtmlSource.fill_ahead` reads in one query."""
 
 
 class HtmlSource:
@@ -181,12 +192,14 @@ class HtmlSource:
             self._cache, self._owner = RenderCache(self.folder), here
         return self._cache
 
-    def load(self, items: Iterable[Item]) -> None:
-        """Fetch, in one pass, the HTML of every lazy item among ``items``."""
+    def load(self, items: Iterable[Item]) -> dict[str, str]:
+        """Fetch, in one pass, the HTML of every lazy item among ``items``; returns what it
+        read (by render key)."""
         wanted = {self.html_key(i) for i in items}
         keys = sorted(k for k in wanted if k and k not in self.html)
-        if keys:
-            self.html.update(self._db().get_html(keys))
+        found = self._db().get_html(keys) if keys else {}
+        self.html.update(found)
+        return found
 
     def html_key(self, item: Item) -> str:
         """The render-cache key of ``item``'s HTML when the item does not hold it, else ""."""
@@ -200,14 +213,30 @@ class HtmlSource:
             return item
         html = self.html.get(key)
         if html is None:
-            self.load([item])
-            html = self.html.get(key)
+            html = self.load([item]).get(key)  # not self.html: another thread may forget it
             if html is None:
                 raise HtmlMissing(
                     f"the render cache lost the HTML of {item.source} during the build; "
                     "run the build again"
                 )
         return item.evolve(html=html)
+
+    def fill_ahead(self, items: Sequence[Item], n: int) -> Item:
+        """``items[n]`` with its HTML. On a miss, the HTML of the next lazy items (up to
+        :data:`AHEAD`) is read in one query and what was read before is let go: a feed whose
+        entries are made in order holds that many bodies at a time, not every one."""
+        item = items[n]
+        key = self.html_key(item)
+        if key and key not in self.html:
+            self.forget()
+            html = self.load(items[n : n + AHEAD]).get(key)
+            if html is not None:
+                return item.evolve(html=html)
+        return self.fill(item)
+
+    def forget(self) -> None:
+        """Let go of the HTML read so far (a writer's task is done with it)."""
+        self.html = {}
 
     def close(self) -> None:
         if self._cache is not None and self._owner == (os.getpid(), threading.get_ident()):
@@ -225,6 +254,7 @@ def _init_worker(
     slug_style: str,
     cache_dir: Path | None,
     body_of: ReloadBody | None,
+    lean: bool = False,
 ) -> None:
     _WORKER_STATE.update(
         url_of=url_of,
@@ -232,6 +262,7 @@ def _init_worker(
         asset_base=asset_base,
         slug_style=slug_style,
         body_of=body_of,
+        lean=lean,
     )
     if cache_dir is not None:
         _WORKER_STATE["cache"] = RenderCache(cache_dir)
@@ -239,11 +270,17 @@ def _init_worker(
 
 def _render_chunk(jobs: list[_Job]) -> list[tuple[str, Rendered]]:
     """Render in a worker and store the results in the cache from there: the parent would
-    otherwise insert 150 MB of HTML alone while both workers wait."""
+    otherwise insert 150 MB of HTML alone while both workers wait. When the build reads HTML
+    from the cache (``lean``), what was stored is sent back without it: 150 MB neither piped
+    nor held by the parent (the writers read each page's HTML when they make it)."""
     results = [_render_job(job) for job in jobs]
     cache = _WORKER_STATE.get("cache")
     if isinstance(cache, RenderCache):
-        cache.put_many(results)
+        stored = cache.put_many(results)
+        if _WORKER_STATE.get("lean"):
+            results = [
+                (k, r._replace(html="", kept=True) if k in stored else r) for k, r in results
+            ]
     return results
 
 
@@ -349,7 +386,7 @@ def render_items(
         if len(todo) >= PARALLEL_THRESHOLD and n_workers > 1:
             chunks = [todo[i : i + 64] for i in range(0, len(todo), 64)]
             with process_pool(
-                n_workers, initializer=_init_worker, initargs=(*initargs, cache_dir, body_of)
+                n_workers, initializer=_init_worker, initargs=(*initargs, cache_dir, body_of, lazy)
             ) as pool:
                 results = [r for chunk in pool.map(_render_chunk, chunks) for r in chunk]
         else:
@@ -357,10 +394,10 @@ def render_items(
             results = [_render_job(j) for j in todo]
             cache.put_many(results)
         done.update(results)
-        done_html = {} if lazy else cache.get_html(list(fresh))
+        done_html = {} if lazy else cache.get_html([k for k, r in done.items() if r.kept])
     finally:
         cache.close()
-    return _filled(items, keys, done, fresh, done_html, loaded, lazy=lazy)
+    return _filled(items, keys, done, done_html, loaded, lazy=lazy)
 
 
 def _jobs(
@@ -390,7 +427,6 @@ def _filled(
     items: Sequence[Item],
     keys: Sequence[str],
     done: Mapping[str, Rendered],
-    fresh: Mapping[str, Rendered],
     done_html: Mapping[str, str],
     loaded: Keys,
     *,
@@ -403,7 +439,7 @@ def _filled(
     for item, key in zip(items, keys, strict=True):
         r = done[key]
         html, html_key = r.html, ""
-        if not html and key in fresh:
+        if r.kept:
             if lazy:
                 html_key = key
             else:
