@@ -28,6 +28,21 @@ def test_ruff_check() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_the_default_run_collects_every_test_file() -> None:
+    """``pytest`` with no arguments (what ``.ci/run`` calls) reaches every test module: its
+    default skips folders named ``build`` or ``dist``, which once kept tests/build/ out of CI."""
+    result = _run("pytest", "--collect-only", "-q", "-p", "no:cacheprovider")
+    assert result.returncode == 0, result.stdout + result.stderr
+    collected = {line.split("::")[0] for line in result.stdout.splitlines() if "::" in line}
+    files = {
+        p.relative_to(REPO).as_posix()
+        for p in (REPO / "tests").rglob("test_*.py")
+        if "fixtures" not in p.relative_to(REPO).parts
+    }
+    assert "tests/build/test_build.py" in files
+    assert files - collected == set()
+
+
 def test_ruff_format() -> None:
     result = _run("ruff", "format", "--check", "pipeline", "tests", "bench")
     assert result.returncode == 0, result.stdout + result.stderr
