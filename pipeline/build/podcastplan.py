@@ -58,10 +58,13 @@ def podcast_planned(
     if out_dir is not None and up_to_date("podcast.xml", inputs, previous, out_dir):
         yield lambda: [Output("podcast.xml", inputs=inputs), *files()]
         return
-    html.load(episodes)  # here, in the forked process: read from the cache or shared memory
 
     def make() -> bytes:
-        data = render_podcast_feed([html.fill(i) for i in episodes], cfg)
+        html.load(episodes)  # in the forked process: what it reads is gone with it
+        try:
+            data = render_podcast_feed([html.fill(i) for i in episodes], cfg)
+        finally:
+            html.forget()  # (or, made here, not kept for the rest of the build)
         last = previous.files.get("podcast.xml")
         if last is None or last[2] != hashlib.sha256(data).hexdigest():
             lint_podcast(data)  # a feed byte-identical to the last one passed already
