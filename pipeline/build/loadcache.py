@@ -51,6 +51,7 @@ def load_cached(
     write_ledger: bool = False,
     only: Collection[str] | None = None,
     walked: Sequence[tuple[str, str]] | None = None,
+    pages: Sequence[str] | None = None,
 ) -> KeyedSite:
     """:func:`pipeline.load.loader.load_site` memoised by the load cache in ``cache_dir``
     (every file read without one), with each item's keys as loaded
@@ -68,6 +69,7 @@ def load_cached(
             store=store,
             only=only,
             walked=walked,
+            pages=pages,
         )
     finally:
         media.close()

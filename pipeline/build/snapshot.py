@@ -12,8 +12,9 @@ ledger, and the same code, configuration, ``--strict`` and working folder, loads
 only the files whose stat differs (or whose episode media changed) and keeps every other
 item. Each changed item must keep its id, URL and draft state, which other items' links and
 the uniqueness checks depend on; when one does not, the build takes the full path, still
-incremental through the load and render caches. GitBook spaces take the full path always:
-their SUMMARY.md orders and titles every page.
+incremental through the load and render caches. In a GitBook space, SUMMARY.md and the dates
+file place every page: when either changed, the build takes the full path; else a changed
+page is placed among all the pages the snapshot knows, as a full load places it.
 
 It is two files: the base, written after a full load, and a delta with the items changed
 since, which each partial build rewrites (a few items, not the base's 18 MB at 10,000 posts).
@@ -74,6 +75,8 @@ class _Run:
     """The start of the build less :data:`~pipeline.build.loadcache.RACY_NS`: a file modified
     later may change again within the same clock tick as its read, unseen, so its stat is
     not trusted (git's "racily clean" files)."""
+    gitbook: bool
+    """A GitBook space: SUMMARY.md places each page among all of them."""
 
     def body_of(self) -> ReloadBody:
         return functools.partial(reload_body, self.cfg, self.root)
@@ -129,16 +132,24 @@ def rendered_site(
     ``timings`` gets the stages "load" and "render"; ``stats`` are files' stats taken
     before this call (by :func:`pipeline.build.state.fingerprint`), used instead of new ones.
     """
-    run = _Run(cfg, content_dir, cache_dir, strict, timings or Timings(), time.time_ns() - RACY_NS)
-    if cache_dir is None or gitbook_mode(cfg, content_dir):
-        if cache_dir is not None:  # none is kept: SUMMARY.md, added or removed, changes every page
-            discard(cache_dir)
+    run = _Run(
+        cfg,
+        content_dir,
+        cache_dir,
+        strict,
+        timings or Timings(),
+        time.time_ns() - RACY_NS,
+        gitbook_mode(cfg, content_dir),
+    )
+    if cache_dir is None:
         whole = _full(run)[0]
         run.timings.mark("render")
         return whole, False
     key = _key(cfg, content_dir, strict)
-    ledger_path = content_dir / cfg.content.id_ledger
-    ledger = stat_key(ledger_path)
+    files = [content_dir / cfg.content.id_ledger]
+    if run.gitbook:  # SUMMARY.md and the dates file place every page
+        files += [content_dir / cfg.content.summary, content_dir / cfg.content.dates_file]
+    shared = _stat_of(files)
     skip = own_folders(cfg, content_dir)
     # the fingerprint's walk, when the caller made one, is the only walk of the content folder
     walked = (
@@ -149,18 +160,18 @@ def rendered_site(
     found = run.stats(walked, stats or {})
     state = read(cache_dir, key) if use_snapshot else None
     if state is not None:
-        served = _partial(run, state, walked, found, ledger)
+        served = _partial(run, state, walked, found, shared)
         if served is not None:
             site, changed = served
-            if stat_key(ledger_path) != ledger:  # the load wrote the ledger: start again
+            if _stat_of(files) != shared:  # the load wrote the ledger: start again
                 discard(cache_dir)
             elif changed:
-                save_delta(cache_dir, key, state, changed, _ledger_stat(run, ledger))
+                save_delta(cache_dir, key, state, changed, _trusted(run, shared))
             run.timings.mark("render")
             return site, True
     site, keys = _full(run)
-    if stat_key(ledger_path) == ledger:
-        _save_base(run, key, site, keys, dict(found), _ledger_stat(run, ledger))
+    if _stat_of(files) == shared:
+        _save_base(run, key, site, keys, dict(found), _trusted(run, shared))
     else:
         discard(cache_dir)
     run.timings.mark("render")
@@ -172,9 +183,16 @@ def _key(cfg: Config, root: Path, strict: bool) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _ledger_stat(run: _Run, stat: str | None) -> str | None:
-    """None stands for "no ledger", which is trusted; a fresh ledger's stat is not."""
-    return None if stat is None else run.trusted(stat)
+def _stat_of(files: Sequence[Path]) -> str:
+    """The stat of the files every page depends on (the id ledger; in a GitBook space also
+    SUMMARY.md and the dates file), one line each ("-" for a file that is not there)."""
+    return "\n".join(stat_key(path) or "-" for path in files)
+
+
+def _trusted(run: _Run, stat: str) -> str:
+    """``stat`` (see :func:`_stat_of`) as the snapshot keeps it: a file that is not there is
+    trusted to stay so; a fresh file's stat is not."""
+    return "\n".join(line if line == "-" else run.trusted(line) for line in stat.split("\n"))
 
 
 def _full(run: _Run) -> tuple[KeyedSite, list[str]]:
@@ -206,12 +224,12 @@ def _partial(
     state: State,
     walked: Sequence[tuple[str, str]],
     stats: list[tuple[str, str]],
-    ledger: str | None,
+    shared: str,
 ) -> tuple[KeyedSite, dict[str, Entry]] | None:
     """The site from the snapshot and the files changed since, with their new entries;
     None when the snapshot cannot serve."""
     entries = state.entries
-    changed = _changed(run, state, stats, ledger)
+    changed = _changed(run, state, stats, shared)
     if changed is None:
         return None
     if not changed:
@@ -225,6 +243,7 @@ def _partial(
         write_ledger=True,
         only=set(changed),
         walked=walked,
+        pages=[s for s, e in entries.items() if e.item is not None] if run.gitbook else None,
     )
     run.timings.mark("load")
     new = {i.source: i for i in loaded.site.items}
@@ -242,12 +261,12 @@ def _partial(
 
 
 def _changed(
-    run: _Run, state: State, stats: list[tuple[str, str]], ledger: str | None
+    run: _Run, state: State, stats: list[tuple[str, str]], shared: str
 ) -> list[str] | None:
     """The files changed since the snapshot (their stat, or a file they depend on); None when
-    the id ledger changed or files came or went."""
+    the files every page depends on changed (:func:`_stat_of`) or files came or went."""
     entries = state.entries
-    if state.ledger != ledger or len(stats) != len(entries):
+    if state.shared != shared or len(stats) != len(entries):
         return None
     if any(source not in entries for source, _ in stats):
         return None
@@ -368,7 +387,7 @@ def _save_base(
     keyed: KeyedSite,
     keys: list[str],
     stat_of: Mapping[str, str],
-    ledger: str | None,
+    shared: str,
 ) -> None:
     assert run.cache_dir is not None
     cache_dir, root, site = run.cache_dir, run.root, keyed.site
@@ -386,4 +405,4 @@ def _save_base(
             stored_keys = _stored_keys(keyed.keys[source], key_of[source])
             entry = entry._replace(deps=run.deps(item), item=_stored(item), keys=stored_keys)
         rows.append(row(entry))
-    save_base(cache_dir, key, ledger, rows)
+    save_base(cache_dir, key, shared, rows)

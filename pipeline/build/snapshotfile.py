@@ -22,7 +22,7 @@ from pipeline.load.record import (
 from pipeline.model import Item
 from pipeline.support.output import write_atomic
 
-FORMAT = "publish-snapshot-3"
+FORMAT = "publish-snapshot-4"
 BASE = "site.snapshot"
 DELTA = "site.snapshot-delta"
 DELTA_LIMIT = 256
@@ -46,12 +46,14 @@ class Entry(NamedTuple):
 
 
 class State(NamedTuple):
-    """A snapshot as read: its base's token, the id ledger's stat, every entry (the delta
-    applied) and the delta's entries."""
+    """A snapshot as read: its base's token, the stat of the files every page depends on,
+    every entry (the delta applied) and the delta's entries."""
 
     token: str
     """Names the base; a delta made on another base is ignored."""
-    ledger: str | None
+    shared: str
+    """The stat of the id ledger and, in a GitBook space, of SUMMARY.md and the dates file
+    (see :func:`pipeline.build.snapshot.rendered_site`)."""
     entries: dict[str, Entry]
     delta: dict[str, Entry]
 
@@ -63,11 +65,9 @@ def discard(cache_dir: Path) -> None:
             (cache_dir / name).unlink()
 
 
-def save_base(
-    cache_dir: Path, key: str, ledger: str | None, rows: Sequence[tuple[Any, ...]]
-) -> None:
+def save_base(cache_dir: Path, key: str, shared: str, rows: Sequence[tuple[Any, ...]]) -> None:
     """A new base of ``rows`` (see :func:`row`), under a new token; no delta."""
-    data = safe_dumps((FORMAT, key, secrets.token_hex(8), ledger, tuple(rows)))
+    data = safe_dumps((FORMAT, key, secrets.token_hex(8), shared, tuple(rows)))
     with contextlib.suppress(OSError):
         (cache_dir / DELTA).unlink()
     if data is None:
@@ -77,15 +77,15 @@ def save_base(
 
 
 def save_delta(
-    cache_dir: Path, key: str, state: State, changed: dict[str, Entry], ledger: str | None
+    cache_dir: Path, key: str, state: State, changed: dict[str, Entry], shared: str
 ) -> None:
     """The entries ``changed`` since the base added to its delta (on ``state``'s token)."""
     delta = {**state.delta, **changed}
     if len(delta) > DELTA_LIMIT:  # fold it in: a new base, and no delta
         entries = {**state.entries, **changed}
-        save_base(cache_dir, key, ledger, [row(e) for e in entries.values()])
+        save_base(cache_dir, key, shared, [row(e) for e in entries.values()])
         return
-    data = safe_dumps((FORMAT, key, state.token, ledger, tuple(row(e) for e in delta.values())))
+    data = safe_dumps((FORMAT, key, state.token, shared, tuple(row(e) for e in delta.values())))
     if data is None:
         discard(cache_dir)
     else:
@@ -109,18 +109,18 @@ def read(cache_dir: Path, key: str) -> State | None:
     base = _load(cache_dir / BASE, key)
     if base is None:
         return None
-    token, ledger, entries = base
+    token, shared, entries = base
     delta: dict[str, Entry] = {}
     found = _load(cache_dir / DELTA, key)
     if found is not None and found[0] == token:
-        _, ledger, delta = found
+        _, shared, delta = found
         if any(source not in entries for source in delta):
             return None
         entries.update(delta)
-    return State(token, ledger, entries, delta)
+    return State(token, shared, entries, delta)
 
 
-_Loaded = tuple[str, str | None, dict[str, Entry]]
+_Loaded = tuple[str, str, dict[str, Entry]]
 _KEPT: dict[Path, tuple[str, str, _Loaded]] = {}
 """What a long-running process (``publish serve``) last read of each snapshot file, with the
 file's stat: a file unchanged since is not read and unpickled again (18 MB at 10,000 posts).
@@ -132,8 +132,8 @@ def _load(path: Path, key: str) -> _Loaded | None:
     stat = stat_key(path)
     kept = _KEPT.get(path)
     if stat is not None and kept is not None and kept[:2] == (stat, key):
-        token, ledger, entries = kept[2]
-        return token, ledger, dict(entries)  # the caller applies the delta to its copy
+        token, shared, entries = kept[2]
+        return token, shared, dict(entries)  # the caller applies the delta to its copy
     found = _parse(path, key)
     _KEPT.pop(path, None)
     if found is not None and stat is not None and stat_key(path) == stat:
@@ -149,7 +149,7 @@ def _parse(path: Path, key: str) -> _Loaded | None:
     except OSError:
         return None
     try:
-        fmt, found_key, token, ledger, rows = restricted_loads(data)
+        fmt, found_key, token, shared, rows = restricted_loads(data)
         if fmt != FORMAT or found_key != key or not isinstance(token, str):
             return None
         entries: dict[str, Entry] = {}
@@ -165,6 +165,6 @@ def _parse(path: Path, key: str) -> _Loaded | None:
             entries[source] = Entry(source, stat, tuple(deps), item, tuple(warnings), found)
     except Exception:  # a damaged or hostile snapshot is no snapshot, never an error
         return None
-    if ledger is not None and not isinstance(ledger, str):
+    if not isinstance(shared, str):
         return None
-    return token, ledger, entries
+    return token, shared, entries

@@ -39,6 +39,7 @@ def load_site(
     store: LoadStore | None = None,
     only: Collection[str] | None = None,
     walked: Sequence[tuple[str, str]] | None = None,
+    pages: Sequence[str] | None = None,
 ) -> Site:
     """Load and validate every Markdown file under ``content_dir`` (drafts included).
 
@@ -50,11 +51,14 @@ def load_site(
     process, never in a worker).
     With ``only``, just those sources are loaded; the others still count as present (for the
     id ledger), but nothing across files is checked: :mod:`pipeline.build.snapshot` checks that.
+    In a GitBook space, ``pages`` then names every page of the space (in walk order), among
+    which SUMMARY.md places the ones loaded; the warnings it gives about the space as a whole
+    (SUMMARY.md's links, the dates file's entries) are the whole load's, not given again.
     ``walked`` is :func:`walk_markdown`'s answer when the caller has it already.
     """
     gitbook = gitbook_mode(cfg, content_dir)
-    if gitbook and only is not None:
-        raise ValueError("a GitBook space is loaded whole: SUMMARY.md orders every page")
+    if gitbook and only is not None and pages is None:
+        raise ValueError("a GitBook space loaded in part needs the sources of all its pages")
     context = LoadContext(cfg, content_dir, ZoneInfo(cfg.site.timezone), strict, gitbook, media)
     run = _Run(context, store if store is not None else NoStore())
     files = walk_markdown(content_dir, own_folders(cfg, content_dir)) if walked is None else walked
@@ -67,7 +71,7 @@ def load_site(
             raise ContentError([Problem(str(ledger_path), 1, "id ledger", str(exc))]) from None
         items = run.assemble(ledger, only)
         if gitbook:
-            items = run.apply_summary(items)
+            items = run.apply_summary(items, None if only is None else (pages, only))
         if only is None:
             _check_unique(items, run.lines_of, run.problems)
         if run.problems:
@@ -177,13 +181,20 @@ class _Run:
                 self.cache.put(source, full, self.digests[source], done.record, done.item)
         return items
 
-    def apply_summary(self, items: list[Item]) -> list[Item]:
-        """GitBook mode: titles, order and dates from SUMMARY.md and the dates file."""
+    def apply_summary(
+        self, items: list[Item], part: tuple[Sequence[str] | None, Collection[str]] | None
+    ) -> list[Item]:
+        """GitBook mode: titles, order and dates from SUMMARY.md and the dates file. ``part``:
+        the sources of every page and of those loaded, when ``items`` are some of them (only
+        their own warnings are kept)."""
         from pipeline.load.summary import apply_summary
 
         c = self.context
         try:
-            items, more_warnings = apply_summary(c.cfg, c.root, items, c.tz)
+            pages = part[0] if part is not None else None
+            items, more_warnings = apply_summary(c.cfg, c.root, items, c.tz, pages)
+            if part is not None:
+                more_warnings = [w for w in more_warnings if w.path in part[1]]
         except ContentError as exc:  # a malformed dates file, no table of contents
             where = {"dates": c.cfg.content.dates_file, "summary": c.cfg.content.summary}
             self.problems.extend(

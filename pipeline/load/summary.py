@@ -307,12 +307,18 @@ def _key_lines(text: str) -> dict[str, int]:
 
 
 def apply_summary(
-    cfg: Config, root: Path, items: list[Item], tz: ZoneInfo
+    cfg: Config,
+    root: Path,
+    items: list[Item],
+    tz: ZoneInfo,
+    sources: Sequence[str] | None = None,
 ) -> tuple[list[Item], list[Problem]]:
     """Apply SUMMARY.md and the dates file to the loaded items; return them and warnings.
 
-    ``SUMMARY.md`` itself is not a page and is dropped. Raises ContentError when the dates
-    file is malformed (a syntax error or a value that is not a date).
+    ``SUMMARY.md`` itself is not a page and is dropped. ``sources`` are the sources of every
+    page of the space, in walk order, when ``items`` are only some of them (an edit): each
+    item is placed as it is among all of them. Raises ContentError when the dates file is
+    malformed (a syntax error or a value that is not a date).
     """
     warnings: list[Problem] = []
     summary = cfg.content.summary
@@ -331,10 +337,11 @@ def apply_summary(
         )
     entries = parse_summary(summary_path.read_text(encoding="utf-8"))
     pages = [i for i in items if i.source != summary]
-    placed, more = place_pages(entries, [i.source for i in pages], summary, cfg.content.readme)
+    names = [i.source for i in pages] if sources is None else [s for s in sources if s != summary]
+    placed, more = place_pages(entries, names, summary, cfg.content.readme)
     warnings.extend(more)
     dates = read_dates(root, cfg.content.dates_file, tz)
-    warnings.extend(_stray_dates(cfg, root, dates, pages))
+    warnings.extend(_stray_dates(cfg, root, dates, names))
     out: list[Item] = []
     for item in pages:
         place = placed.get(item.source)
@@ -358,10 +365,10 @@ def apply_summary(
 
 
 def _stray_dates(
-    cfg: Config, root: Path, dates: Mapping[str, object], pages: list[Item]
+    cfg: Config, root: Path, dates: Mapping[str, object], pages: Sequence[str]
 ) -> list[Problem]:
-    """A warning at each entry of the dates file that names no page."""
-    known = {nfc(i.source) for i in pages}
+    """A warning at each entry of the dates file that names no page (of ``pages``)."""
+    known = {nfc(source) for source in pages}
     key_lines = _dates_lines(root, cfg.content.dates_file)
     return [
         Problem(

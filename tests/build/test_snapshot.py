@@ -24,8 +24,11 @@ from tests.conftest import copy_fixture
 
 
 def _load(site: Path, cache: Path, use_snapshot: bool = True) -> tuple[KeyedSite, bool]:
+    """Load the site ``site`` through the snapshot in ``cache``: its content is ``content/``,
+    or, in a GitBook space (a ``SUMMARY.md`` beside ``publish.toml``), the folder itself."""
     cfg = load_config(site / "publish.toml")
-    return rendered_site(cfg, site / "content", cache, use_snapshot=use_snapshot)
+    content = site if (site / "SUMMARY.md").is_file() else site / "content"
+    return rendered_site(cfg, content, cache, use_snapshot=use_snapshot)
 
 
 def _filled(result: KeyedSite, cache: Path) -> list[Item]:
@@ -199,18 +202,64 @@ def test_a_lost_render_cache_is_rendered_again(site: Path, tmp_path: Path) -> No
     assert tree(out) == tree(cold_out)
 
 
-def test_a_gitbook_space_is_always_loaded_whole(tmp_path: Path) -> None:
-    """SUMMARY.md orders and titles every page: an edit of it or of one page can change
-    others, so no snapshot is kept, and one left from before is dropped."""
+def _space(tmp_path: Path) -> tuple[Path, Path]:
     root = copy_fixture("handbook", tmp_path)  # the space is the content folder itself
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    (cache / BASE).write_bytes(b"left from a plain build")
-    cfg = load_config(root / "publish.toml")
-    first, served = rendered_site(cfg, root, cache)
+    age(root)
+    return root, tmp_path / "cache"
+
+
+def test_a_gitbook_page_edit_is_served_by_the_snapshot(tmp_path: Path) -> None:
+    """An edit of one page reloads it alone and places it as SUMMARY.md does among all the
+    pages: its section, order and date from the dates file are a full load's."""
+    root, cache = _space(tmp_path)
+    first, served = _load(root, cache)
     assert served is False and any(i.kind == "essay" for i in first.site.items)
-    assert rendered_site(cfg, root, cache)[1] is False
-    assert not (cache / BASE).exists()
+    assert _load(root, cache)[1] is True
+    page = root / "essays/the-quiet-middle.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nA paragraph added later.\n")
+    got = _assert_same_as_full(root, cache, tmp_path, served=True)
+    edited = _item(got, "essays/the-quiet-middle.md")
+    assert edited.section == "essays" and edited.order > 0
+    assert "A paragraph added later." in _filled(got, cache)[got.site.items.index(edited)].html
+
+
+def test_a_gitbook_page_left_out_of_summary_keeps_its_warning(tmp_path: Path) -> None:
+    root, cache = _space(tmp_path)
+    summary = root / "SUMMARY.md"
+    text = summary.read_text(encoding="utf-8")
+    summary.write_text(text.replace("  * [The quiet middle](essays/the-quiet-middle.md)\n", ""))
+    age(root)
+    first, _ = _load(root, cache)
+    assert any(w.path.endswith("the-quiet-middle.md") for w in first.site.warnings)
+    page = root / "essays/the-quiet-middle.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nStill not listed.\n")
+    got = _assert_same_as_full(root, cache, tmp_path, served=True)
+    assert _item(got, "essays/the-quiet-middle.md").draft
+
+
+@pytest.mark.parametrize("name", ["SUMMARY.md", "dates.yml"])
+def test_a_changed_summary_or_dates_file_takes_the_full_path(tmp_path: Path, name: str) -> None:
+    """Both place every page: the snapshot cannot serve, and what the full path gives is a
+    full load's (a page moved to another section, a date changed)."""
+    root, cache = _space(tmp_path)
+    _load(root, cache)
+    assert _load(root, cache)[1] is True
+    path = root / name
+    text = path.read_text(encoding="utf-8")
+    if name == "SUMMARY.md":
+        moved = "  * [The quiet middle](essays/the-quiet-middle.md)\n"
+        assert moved in text
+        text = text.replace(moved, "") + "\n## Later\n\n" + moved.strip() + "\n"
+    else:
+        assert "the-quiet-middle.md: 2021-01-12" in text
+        text = text.replace("the-quiet-middle.md: 2021-01-12", "the-quiet-middle.md: 2021-01-19")
+    path.write_text(text, encoding="utf-8")
+    got = _assert_same_as_full(root, cache, tmp_path, served=False)
+    quiet = _item(got, "essays/the-quiet-middle.md")
+    if name == "SUMMARY.md":
+        assert quiet.section != "essays"
+    else:
+        assert quiet.date is not None and quiet.date.day == 19
 
 
 def test_an_edit_during_the_build_is_seen_by_the_next_one(site: Path, tmp_path: Path) -> None:
@@ -288,3 +337,28 @@ def test_a_long_running_process_keeps_the_snapshot_it_read_until_the_file_change
     write_atomic(cache / BASE, b"not a snapshot")
     _assert_same_as_full(site, cache, tmp_path, served=False)
     assert snapshotfile._KEPT.get(cache / BASE) is not kept
+
+
+def test_a_gitbook_space_edited_builds_what_a_cold_build_builds(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    root, cache = _space(tmp_path)
+
+    def run(out: Path, cache_dir: Path) -> None:
+        args = ["--config", str(root / "publish.toml"), "--content", str(root)]
+        result = CliRunner().invoke(
+            main, ["build", *args, "--out", str(out), "--cache-dir", str(cache_dir), "-q"]
+        )
+        assert result.exit_code == 0, result.output
+
+    out = tmp_path / "out"
+    run(out, cache)
+    page = root / "essays/the-quiet-middle.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nA paragraph added later.\n")
+    run(out, cache)
+    assert (cache / DELTA).is_file()  # the edit was served by the snapshot
+    cold = tmp_path / "cold"
+    run(cold, tmp_path / "cold-cache")
+    assert tree(out) == tree(cold)
