@@ -8,9 +8,11 @@
     ROOT/hugo/...                          --hugo-site rss: one full-content RSS feed, nothing else
     ROOT/hugo-full/...                     --hugo-site full: the site our theme writes (hugosite.py)
 
-Hugo gets the same post files, byte for byte. ``--shape`` picks the corpus's shape
-(``bench/shapes.py``: body length, link and heading density, front matter, share of episodes,
-GitBook space or plain sections); ``default`` is the corpus of every earlier figure.
+Hugo gets the same post files, byte for byte (in a GitBook space, with one ``aliases`` line:
+the redirect publish writes from the page's GitBook URL, ``hugosite.space_aliases``).
+``--shape`` picks the corpus's shape (``bench/shapes.py``: body length, link and heading
+density, front matter, share of episodes, GitBook space or plain sections); ``default`` is the
+corpus of every earlier figure.
 
 Each post is 800-2,500 words of Markdown with headings, lists, emphasis, inline and fenced
 code, relative links (always to an earlier post, so they resolve at every corpus size) and
@@ -36,7 +38,7 @@ from pathlib import Path
 import hugosite
 from shapes import DEFAULT, SHAPES, Shape
 
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"  # 3: Hugo's copy of a GitBook space redirects its GitBook URLs
 """Bump when the output changes, so cached corpora under bench/.work are regenerated."""
 
 

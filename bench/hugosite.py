@@ -9,7 +9,9 @@ Every post gets a page from a base template (header, menu of sections, footer) w
 dates, authors, audio player, summary, outline, content, tags as links and prev/next; each
 section and each tag gets a list page paginated by 20 (our ``[theme] per_page``) with its own
 full-content RSS feed for sections and the home page; a tags index, a home page listing the
-latest 10, ``sitemap.xml``, ``robots.txt`` and ``404.html``; redirect pages for ``aliases``.
+latest 10, ``sitemap.xml``, ``robots.txt`` and ``404.html``; redirect pages for ``aliases``
+(in a GitBook space, one per page at its GitBook URL, as publish writes: the post's copy
+gets that ``aliases`` line, its only difference from ours).
 Posts sit in the same sections as ours (``essays/``, ``episodes/``), so the URLs match.
 Not built by Hugo: our Atom and JSON feeds, the podcast feed, the year archive and the search
 index (``bench/build.py`` reports whether ours ran).
@@ -296,13 +298,37 @@ def write_site(
         return
     for name, text in FULL_LAYOUTS.items():
         (layouts / name).write_text(text, encoding="utf-8")
+    moved = space_aliases(content, posts)
     for rel in posts:
         (folder / "content" / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(content / rel, folder / "content" / rel)
+        if rel in moved:  # the same file, with the redirect publish writes for it
+            text = (content / rel).read_text(encoding="utf-8")
+            alias = f"aliases: {json.dumps([moved[rel]])}\n"
+            (folder / "content" / rel).write_text(
+                text.replace("---\n", "---\n" + alias, 1), encoding="utf-8"
+            )
+        else:
+            shutil.copyfile(content / rel, folder / "content" / rel)
     for section in sorted({rel.split("/")[0] for rel in posts if "/" in rel}):
         (folder / "content" / section / "_index.md").write_text(
             f"---\ntitle: {json.dumps(section.capitalize())}\n---\n", encoding="utf-8"
         )
+
+
+def space_aliases(content: Path, posts: list[str]) -> dict[str, str]:
+    """In a GitBook space (``content/SUMMARY.md``), publish writes a redirect page at each
+    page's GitBook URL (the chain of title slugs, ``pipeline/load/gitbook_urls.py``) to its
+    file's URL; Hugo writes the same for an ``aliases`` entry. Each post -> its old URL."""
+    summary = content / "SUMMARY.md"
+    if not summary.is_file():
+        return {}
+    from pipeline.load.gitbook_urls import toc_paths
+    from pipeline.load.toc import parse_summary
+
+    sources = [*posts, *(p.relative_to(content).as_posix() for p in content.glob("*/README.md"))]
+    paths = toc_paths(parse_summary(summary.read_text(encoding="utf-8")), sources, "README.md")
+    wanted = set(posts)
+    return {source: f"/{path}/" for path, source in paths.items() if source in wanted}
 
 
 def _number(rel: str) -> int:

@@ -148,6 +148,30 @@ def test_every_shape_builds_strict(shape: str, tmp_path: Path, runner: CliRunner
         assert "Every post of essays" in (out / "essays" / "index.html").read_text(encoding="utf-8")
 
 
+def test_hugo_redirects_a_gitbook_space_as_publish_does(tmp_path: Path, runner: CliRunner) -> None:
+    """Hugo's copy of a space's post differs from ours by one ``aliases`` line, and those
+    aliases are exactly the redirect pages publish writes (the same work on both sides)."""
+    corpus.generate(tmp_path, N, 0, shapes.SHAPES["gitbook"], hugo=("full",))
+    out = tmp_path / "out"
+    args = ["build", "--content", str(tmp_path / "content"), "--out", str(out)]
+    result = runner.invoke(main, [*args, "--config", str(tmp_path / "publish-nosearch.toml")])
+    assert result.exit_code == 0, result.output
+    aliases = set()
+    for post in _posts("gitbook"):
+        mine = (tmp_path / "content" / post.relpath).read_text(encoding="utf-8")
+        hugo = (tmp_path / "hugo-full" / "content" / post.relpath).read_text(encoding="utf-8")
+        first, alias, rest = hugo.split("\n", 2)
+        assert f"{first}\n{rest}" == mine
+        aliases.add(json.loads(alias.removeprefix("aliases: "))[0])
+    redirects = {
+        "/" + page.parent.relative_to(out).as_posix() + "/"
+        for page in out.rglob("index.html")
+        if 'http-equiv="refresh"' in page.read_text(encoding="utf-8")
+    }
+    assert len(aliases) == N
+    assert aliases == redirects
+
+
 def test_hugo_gets_the_same_files(tmp_path: Path) -> None:
     corpus.generate(tmp_path, N, 0, shapes.SHAPES["episodes-50"], hugo=("rss", "full"))
     content = tmp_path / "content"
