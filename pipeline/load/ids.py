@@ -68,6 +68,10 @@ class IdLedger:
         return entry.id
 
     def save(self) -> bool:
+        """Write the ledger when it changed; a ledger with nothing to record is not created
+        (every item has its ``id``: the content folder gets no file of ours)."""
+        if not self.entries and not self.path.exists():
+            return False
         data = {
             "note": "Written by publish: ids of items without an id key. Commit this file; "
             "an item's feed GUID derives from its id and must never change.",

@@ -120,6 +120,19 @@ def test_an_edited_id_ledger_takes_the_full_path(site: Path, tmp_path: Path) -> 
     assert _item(got, "essays/why-we-gather.md").id == new_id
 
 
+def test_a_first_load_with_every_id_given_writes_no_ledger(site: Path, tmp_path: Path) -> None:
+    """Every item names its id: the first load creates no id ledger (nothing to record), so
+    the snapshot it leaves serves the next load. It once wrote an empty ledger, which
+    discarded the snapshot: the first edit after every cold build took the full path."""
+    for page in (".publish-ids.json", "README.md", "about.md", "guide/README.md"):
+        (site / "content" / page).unlink()  # the ledger, and the pages it gave ids
+    age(site)
+    cache = tmp_path / "cache"
+    assert _load(site, cache)[1] is False
+    assert not (site / "content/.publish-ids.json").exists()
+    _assert_same_as_full(site, cache, tmp_path, served=True)
+
+
 def test_warnings_follow_the_edited_file(site: Path, tmp_path: Path) -> None:
     age(site)
     cache = tmp_path / "cache"
@@ -163,9 +176,8 @@ def test_many_changes_fold_the_delta_into_a_new_base(tmp_path: Path) -> None:
             encoding="utf-8",
         )
     cache = tmp_path / "cache"
-    _load(root, cache)  # writes the id ledger: no snapshot yet
     age(root)
-    assert _load(root, cache)[1] is False
+    assert _load(root, cache)[1] is False  # nothing to start from
     for n, p in enumerate(posts):
         p.write_text(p.read_text(encoding="utf-8").replace(f"Text {n}.", f"Words {n}."))
     got = _assert_same_as_full(root, cache, tmp_path, served=True)
