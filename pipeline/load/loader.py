@@ -71,7 +71,7 @@ def load_site(
             raise ContentError([Problem(str(ledger_path), 1, "id ledger", str(exc))]) from None
         items = run.assemble(ledger, only)
         if gitbook:
-            items = run.apply_summary(items, None if only is None else (pages, only))
+            items = run.apply_summary(items, pages, only)
         if only is None:
             _check_unique(items, run.lines_of, run.problems)
         if run.problems:
@@ -182,19 +182,18 @@ class _Run:
         return items
 
     def apply_summary(
-        self, items: list[Item], part: tuple[Sequence[str] | None, Collection[str]] | None
+        self, items: list[Item], pages: Sequence[str] | None, only: Collection[str] | None
     ) -> list[Item]:
-        """GitBook mode: titles, order and dates from SUMMARY.md and the dates file. ``part``:
-        the sources of every page and of those loaded, when ``items`` are some of them (only
-        their own warnings are kept)."""
+        """GitBook mode: titles, order and dates from SUMMARY.md and the dates file. With
+        ``only``, ``items`` are those pages among all of ``pages``; only their own warnings
+        are kept."""
         from pipeline.load.summary import apply_summary
 
         c = self.context
         try:
-            pages = part[0] if part is not None else None
             items, more_warnings = apply_summary(c.cfg, c.root, items, c.tz, pages)
-            if part is not None:
-                more_warnings = [w for w in more_warnings if w.path in part[1]]
+            if only is not None:
+                more_warnings = [w for w in more_warnings if w.path in only]
         except ContentError as exc:  # a malformed dates file, no table of contents
             where = {"dates": c.cfg.content.dates_file, "summary": c.cfg.content.summary}
             self.problems.extend(
