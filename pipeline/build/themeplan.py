@@ -122,6 +122,7 @@ class _Planner:
         rel = rooted(self.base) if here == "404.html" else relative_to(here, self.base)
         ctx = self._values(rel, canonical, source)
         ctx["entry"] = lambda item, macro: self.entries.entry(item, macro, rel)
+        ctx["menu_links"] = lambda links, macro: self.entries.links(links, macro, rel, source)
         return ctx
 
     def _values(self, rel: Callable[[str], str], canonical: str, source: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from markupsafe import escape
 
 from pipeline.syndication.theme.context import relative_to, rooted
 from pipeline.syndication.theme.entries import Count, marking, unmark
+from pipeline.syndication.theme.navigation import MENU_WHOLE
 from pipeline.syndication.theme.templates import SHIPPED
 from tests.conftest import REPO
 from tests.site.conftest import build
@@ -57,11 +58,25 @@ def _differences(a: Path, b: Path) -> list[str]:
     return found
 
 
-def test_the_lists_hold_the_bytes_a_per_page_rendering_gives(tmp_path: Path) -> None:
-    shipped = (SHIPPED / "macros.html.j2").read_text()
+MENU_LOOP = """{% for link in group.links %}
+{% if link.source and link.source == source %}{{ menu_link(link, true) }}{% else %}{{ PER_LINK }}{% endif %}
+{% endfor %}
+</ul>"""
+
+
+def _per_page(shipped: str, menu: str = "menu_link(link)") -> str:
+    """The shipped macros with every entry and menu link rendered on its page, by a loop in
+    the template (``menu`` is what each link that is not the page's own is)."""
     per_page = shipped.replace("{{ entry(item, item_entry) }}", "{{ item_entry(item) }}")
-    per_page = per_page.replace("{{ entry(link, menu_link) }}", "{{ menu_link(link) }}")
-    assert per_page.count("{{ entry(") == 0 < shipped.count("{{ entry(")
+    loop = MENU_LOOP.replace("PER_LINK", menu)
+    per_page = per_page.replace("{{ menu_links(group.links, menu_link) }}</ul>", loop)
+    assert per_page.count("{{ entry(item") == per_page.count("{{ menu_links(") == 0
+    assert shipped.count("{{ entry(") == shipped.count("{{ menu_links(") == 1
+    return per_page
+
+
+def test_the_lists_hold_the_bytes_a_per_page_rendering_gives(tmp_path: Path) -> None:
+    per_page = _per_page((SHIPPED / "macros.html.j2").read_text())
     a, b = _tree(tmp_path, "a", None), _tree(tmp_path, "b", per_page)
     assert build(a, a / "out").exit_code == 0
     assert build(b, b / "out").exit_code == 0
@@ -92,7 +107,7 @@ def test_a_macro_the_marks_cannot_stand_for_is_rendered_per_page(
     shipped = (SHIPPED / "macros.html.j2").read_text()
     assert change[0] in shipped
     cached = shipped.replace(*change)
-    per_page = cached.replace("{{ entry(item, item_entry) }}", "{{ item_entry(item) }}")
+    per_page = _per_page(cached)
     a, b = _tree(tmp_path, "a", cached), _tree(tmp_path, "b", per_page)
     assert build(a, a / "out").exit_code == 0
     assert build(b, b / "out").exit_code == 0
@@ -122,3 +137,33 @@ def test_marks_are_counted_per_thread() -> None:
     thread.start()
     thread.join()
     assert (calls.n, seen) == (2, [1])
+
+
+@pytest.mark.parametrize("menu", ["menu_link(link)", "entry(link, menu_link)"])
+def test_a_pruned_menu_holds_the_bytes_of_a_loop_over_its_links(tmp_path: Path, menu: str) -> None:
+    """A GitBook space over MENU_WHOLE pages: each page's menu (a window around the page, the
+    page's own link marked current) as a loop in the template writes it, link by link."""
+    shipped = (SHIPPED / "macros.html.j2").read_text()
+    a, b = _space(tmp_path / "a", None), _space(tmp_path / "b", _per_page(shipped, menu))
+    assert build(a, a / "out").exit_code == 0
+    assert build(b, b / "out").exit_code == 0
+    page = (a / "out/big/b0200/index.html").read_text()
+    assert page.count('aria-current="page"') == 1 and "../../big/b0150/" in page
+    assert "../../big/b0149/" not in page and "\x02" not in page and "\x03" not in page
+    assert _differences(a / "out", b / "out") == []
+
+
+def _space(root: Path, macros: str | None) -> Path:
+    content = root / "content"
+    (content / "big").mkdir(parents=True)
+    (root / "publish.toml").write_text((REPO / "publish.toml").read_text())
+    lines = ["# Summary", "", "* [Welcome](README.md)", "", "## Big", ""]
+    (content / "README.md").write_text("# Welcome\n\nHello.\n")
+    for n in range(MENU_WHOLE + 40):
+        (content / "big" / f"b{n:04}.md").write_text(f"# Big {n}\n\nText.\n")
+        lines.append(f"* [Big {n} & <co>](big/b{n:04}.md)")
+    (content / "SUMMARY.md").write_text("\n".join(lines) + "\n")
+    if macros is not None:
+        (root / "templates").mkdir()
+        (root / "templates/macros.html.j2").write_text(macros)
+    return root
