@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from pipeline.render.embeds import embed_html
@@ -73,13 +73,15 @@ def whole_tag(text: str) -> re.Match[str] | None:
     return m if m and m.end() == len(text.strip()) else None
 
 
-def container_ends(lines: Sequence[str]) -> dict[int, int]:
+def container_ends(lines: Sequence[str], only: Iterable[int] | None = None) -> dict[int, int]:
     """Index of each container-opening line -> index of the ``{% endNAME %}`` line closing it
     (nested ones of the same name counted), for every container that is closed: one pass over
-    the lines, where a search from each opening line was quadratic in unclosed ones."""
+    the lines, where a search from each opening line was quadratic in unclosed ones. ``only``:
+    the indexes of the lines that may hold a tag, in order (the others are skipped)."""
     ends: dict[int, int] = {}
     open_at: dict[str, list[int]] = {}
-    for n, line in enumerate(lines):
+    for n in range(len(lines)) if only is None else only:
+        line = lines[n]
         m = whole_tag(line.strip()) if "{%" in line else None
         if not m:
             continue

@@ -137,10 +137,11 @@ def _walk(body: str, out: list[str] | None, problems: list[tuple[int, str]] | No
     put = out.append if out is not None else _ignore
     fence: str | None = None
     open_names: list[str] = []
-    ends = container_ends(lines)
+    marked = _marked(body)
+    ends = container_ends(lines, marked)
     deciders: list[int] = []  # filled when first needed
     done = 0
-    for n in _marked(body):
+    for n in marked:
         keep(lines[done:n])
         done = n + 1
         line = lines[n]

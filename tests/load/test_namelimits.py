@@ -23,5 +23,7 @@ BODY = st.lists(
 @example(body="a" * 63 + "/" + "a" * 63)
 @example(body="a" * 63 + "\u3000" + "a")
 @example(body="a" * 32 + "é" * 32)
+@example(body="é" * 40)
+@example(body="\ud800" * 64)
 def test_a_long_run_is_found_as_the_regex_finds_it(body: str) -> None:
     assert _has_long_run(body) == bool(RUN.search(body))
