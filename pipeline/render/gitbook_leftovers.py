@@ -77,6 +77,23 @@ def _code_spans(par: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _splits_a_line(text: str) -> bool:
+    """Whether some ``{%`` has a line end before the first ``%}`` after it: else no tag
+    span holds one and :func:`drop_split_tags` has nothing to drop (most bodies). One pass:
+    a ``{%`` before the ``%}`` already found shares it, and its stretch was looked at."""
+    at = text.find("{%")
+    close = -1
+    while at >= 0:
+        if close < at + 2:
+            close = text.find("%}", at + 2)
+            if close < 0:
+                return False
+            if text.find("\n", at, close) >= 0:
+                return True
+        at = text.find("{%", at + 2)
+    return False
+
+
 def _drop_in_paragraph(par: str) -> str:
     """The paragraph without its tags that run over a line end and touch no code span."""
     if "%}" not in par:
@@ -101,7 +118,7 @@ def drop_split_tags(text: str) -> str:
     """``text`` without the tags whose ``{%`` and ``%}`` stand on different lines of one
     paragraph. Fenced code, indented code and code spans keep theirs; a ``{%`` whose ``%}``
     is only found after a blank line is no tag and stays as text."""
-    if "{%" not in text or "%}" not in text:
+    if "{%" not in text or "%}" not in text or not _splits_a_line(text):
         return text
     out: list[str] = []
     run: list[str] = []
