@@ -23,11 +23,9 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BACKTICKS = re.compile(r"`+")
 
 
-def tag_spans(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each match of :data:`~pipeline.render.gitbook.TAG` in ``text``, as
-    ``TAG.finditer`` finds them, in time linear in the text: a tag ends at the first ``%}``
-    after its ``{%``, so the regex is tried only up to that ``%}`` and only once per
-    ``{%``; with no ``%}`` left, the scan stops."""
+def _openings(text: str) -> Iterator[tuple[int, int]]:
+    """Each ``{%`` of ``text`` and the first ``%}`` after it, in order, until no ``%}`` is
+    left. Linear: a ``{%`` before the ``%}`` already found shares it."""
     start = text.find("{%")
     close = -1
     while start >= 0:
@@ -35,12 +33,23 @@ def tag_spans(text: str) -> Iterator[tuple[int, int]]:
             close = text.find("%}", start + 2)
             if close < 0:
                 return
+        yield start, close
+        start = text.find("{%", start + 2)  # (a "{%" cannot start inside another)
+
+
+def tag_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each match of :data:`~pipeline.render.gitbook.TAG` in ``text``, as
+    ``TAG.finditer`` finds them, in time linear in the text: a tag ends at the first ``%}``
+    after its ``{%``, so the regex is tried only up to that ``%}`` and only once per
+    ``{%``; with no ``%}`` left, the scan stops."""
+    end = 0
+    for start, close in _openings(text):
+        if start < end:
+            continue  # inside the tag just found
         m = TAG.match(text, start, close + 2)
         if m is not None:
-            yield start, m.end()
-            start = text.find("{%", m.end())
-        else:
-            start = text.find("{%", start + 1)
+            end = m.end()
+            yield start, end
 
 
 def without_tags(text: str) -> str:
@@ -79,18 +88,14 @@ def _code_spans(par: str) -> list[tuple[int, int]]:
 
 def _splits_a_line(text: str) -> bool:
     """Whether some ``{%`` has a line end before the first ``%}`` after it: else no tag
-    span holds one and :func:`drop_split_tags` has nothing to drop (most bodies). One pass:
-    a ``{%`` before the ``%}`` already found shares it, and its stretch was looked at."""
-    at = text.find("{%")
-    close = -1
-    while at >= 0:
-        if close < at + 2:
-            close = text.find("%}", at + 2)
-            if close < 0:
-                return False
-            if text.find("\n", at, close) >= 0:
+    span holds one and :func:`drop_split_tags` has nothing to drop (most bodies). A ``{%``
+    sharing the ``%}`` of the one before it lies in the stretch already looked at."""
+    looked = -1
+    for start, close in _openings(text):
+        if close != looked:
+            if text.find("\n", start, close) >= 0:
                 return True
-        at = text.find("{%", at + 2)
+            looked = close
     return False
 
 
