@@ -1,5 +1,6 @@
-"""The old feed files a build replaces are closed by the end of the build (their blocks are
-freed in a thread while the search index is updated): nothing stays open."""
+"""The old feed files a build replaces are closed by the end of the build (each closed on a
+thread of its own as soon as its replacement is in place: the kernel frees its blocks while
+the other feeds are written): nothing stays open."""
 
 from __future__ import annotations
 
@@ -36,5 +37,5 @@ def test_replaced_feeds_are_closed_when_the_build_ends(site: Path, runner: CliRu
     result = runner.invoke(main, args)
     assert result.exit_code == 0, result.output
     assert feed.stat().st_ino != old_inode  # spliced from the old file, which it replaced
-    assert not feedwrite._REPLACED
+    assert not feedwrite._CLOSERS
     assert not {fd for fd in _open_fds() - before if fd.startswith(str(site))}
