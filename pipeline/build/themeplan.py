@@ -35,6 +35,7 @@ from pipeline.syndication.theme.context import (
     relative_to,
     rooted,
     site_base,
+    up_from,
     words,
 )
 from pipeline.syndication.theme.entries import Entries
@@ -167,9 +168,7 @@ class _Planner:
             prev, nxt = self.nav.neighbours.get(item.source, (None, None))
             ctx.update(
                 page=full,
-                body=relative_body(
-                    full.html, self.base, "../" * rel.count("/"), self.cfg.theme.embeds
-                ),
+                body=relative_body(full.html, self.base, up_from(rel), self.cfg.theme.embeds),
                 outline=outline(full.html),
                 prev=prev,
                 next=nxt,

@@ -23,10 +23,16 @@ def site_base(cfg: Config) -> str:
     return base if base.endswith("/") else base + "/"
 
 
+def up_from(here: str) -> str:
+    """The way up from the page at output path ``here`` (``essays/x/index.html``) to the
+    site's root: ``../../``."""
+    return "../" * here.count("/")
+
+
 def relative_to(here: str, base: str) -> Callable[[str], str]:
     """A function making a URL of the site relative to the page at output path ``here``
     (``essays/x/index.html``); other URLs are returned as they are."""
-    up = "../" * here.count("/")
+    up = up_from(here)
 
     def rel(url: str) -> str:
         if not url.startswith(base):
