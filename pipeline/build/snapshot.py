@@ -41,6 +41,7 @@ from pipeline.build.site import ReloadBody, render_items, render_keys
 from pipeline.build.snapshotfile import (
     FORMAT,
     Entry,
+    Shared,
     State,
     discard,
     read,
@@ -183,16 +184,16 @@ def _key(cfg: Config, root: Path, strict: bool) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _stat_of(files: Sequence[Path]) -> str:
+def _stat_of(files: Sequence[Path]) -> Shared:
     """The stat of the files every page depends on (the id ledger; in a GitBook space also
-    SUMMARY.md and the dates file), one line each ("-" for a file that is not there)."""
-    return "\n".join(stat_key(path) or "-" for path in files)
+    SUMMARY.md and the dates file), None for a file that is not there."""
+    return tuple(stat_key(path) for path in files)
 
 
-def _trusted(run: _Run, stat: str) -> str:
+def _trusted(run: _Run, stat: Shared) -> Shared:
     """``stat`` (see :func:`_stat_of`) as the snapshot keeps it: a file that is not there is
     trusted to stay so; a fresh file's stat is not."""
-    return "\n".join(line if line == "-" else run.trusted(line) for line in stat.split("\n"))
+    return tuple(None if line is None else run.trusted(line) for line in stat)
 
 
 def _full(run: _Run) -> tuple[KeyedSite, list[str]]:
@@ -224,7 +225,7 @@ def _partial(
     state: State,
     walked: Sequence[tuple[str, str]],
     stats: list[tuple[str, str]],
-    shared: str,
+    shared: Shared,
 ) -> tuple[KeyedSite, dict[str, Entry]] | None:
     """The site from the snapshot and the files changed since, with their new entries;
     None when the snapshot cannot serve."""
@@ -261,7 +262,7 @@ def _partial(
 
 
 def _changed(
-    run: _Run, state: State, stats: list[tuple[str, str]], shared: str
+    run: _Run, state: State, stats: list[tuple[str, str]], shared: Shared
 ) -> list[str] | None:
     """The files changed since the snapshot (their stat, or a file they depend on); None when
     the files every page depends on changed (:func:`_stat_of`) or files came or went."""
@@ -387,7 +388,7 @@ def _save_base(
     keyed: KeyedSite,
     keys: list[str],
     stat_of: Mapping[str, str],
-    shared: str,
+    shared: Shared,
 ) -> None:
     assert run.cache_dir is not None
     cache_dir, root, site = run.cache_dir, run.root, keyed.site

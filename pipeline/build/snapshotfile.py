@@ -22,7 +22,7 @@ from pipeline.load.record import (
 from pipeline.model import Item
 from pipeline.support.output import write_atomic
 
-FORMAT = "publish-snapshot-4"
+FORMAT = "publish-snapshot-5"
 BASE = "site.snapshot"
 DELTA = "site.snapshot-delta"
 DELTA_LIMIT = 256
@@ -45,13 +45,18 @@ class Entry(NamedTuple):
     """The item's keys (None with no item)."""
 
 
+Shared = tuple[str | None, ...]
+"""The stats (:func:`~pipeline.load.record.stat_key`, None: no such file) of the files every
+page depends on."""
+
+
 class State(NamedTuple):
     """A snapshot as read: its base's token, the stat of the files every page depends on,
     every entry (the delta applied) and the delta's entries."""
 
     token: str
     """Names the base; a delta made on another base is ignored."""
-    shared: str
+    shared: Shared
     """The stat of the id ledger and, in a GitBook space, of SUMMARY.md and the dates file
     (see :func:`pipeline.build.snapshot.rendered_site`)."""
     entries: dict[str, Entry]
@@ -65,7 +70,7 @@ def discard(cache_dir: Path) -> None:
             (cache_dir / name).unlink()
 
 
-def save_base(cache_dir: Path, key: str, shared: str, rows: Sequence[tuple[Any, ...]]) -> None:
+def save_base(cache_dir: Path, key: str, shared: Shared, rows: Sequence[tuple[Any, ...]]) -> None:
     """A new base of ``rows`` (see :func:`row`), under a new token; no delta."""
     data = safe_dumps((FORMAT, key, secrets.token_hex(8), shared, tuple(rows)))
     with contextlib.suppress(OSError):
@@ -77,7 +82,7 @@ def save_base(cache_dir: Path, key: str, shared: str, rows: Sequence[tuple[Any, 
 
 
 def save_delta(
-    cache_dir: Path, key: str, state: State, changed: dict[str, Entry], shared: str
+    cache_dir: Path, key: str, state: State, changed: dict[str, Entry], shared: Shared
 ) -> None:
     """The entries ``changed`` since the base added to its delta (on ``state``'s token)."""
     delta = {**state.delta, **changed}
@@ -120,7 +125,7 @@ def read(cache_dir: Path, key: str) -> State | None:
     return State(token, shared, entries, delta)
 
 
-_Loaded = tuple[str, str, dict[str, Entry]]
+_Loaded = tuple[str, Shared, dict[str, Entry]]
 _KEPT: dict[Path, tuple[str, str, _Loaded]] = {}
 """What a long-running process (``publish serve``) last read of each snapshot file, with the
 file's stat: a file unchanged since is not read and unpickled again (18 MB at 10,000 posts).
@@ -165,6 +170,6 @@ def _parse(path: Path, key: str) -> _Loaded | None:
             entries[source] = Entry(source, stat, tuple(deps), item, tuple(warnings), found)
     except Exception:  # a damaged or hostile snapshot is no snapshot, never an error
         return None
-    if not isinstance(shared, str):
+    if not isinstance(shared, tuple) or any(s is not None and type(s) is not str for s in shared):
         return None
     return token, shared, entries

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from pipeline.build.keys import KeyedSite
 from pipeline.build.loadcache import RACY_NS
@@ -17,6 +18,7 @@ from pipeline.build.site import HtmlSource
 from pipeline.build.snapshot import rendered_site
 from pipeline.build.snapshotfile import BASE, DELTA, DELTA_LIMIT
 from pipeline.build.state import fingerprint
+from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.model import Item
 from tests.build.test_incremental import _Payload, age, build, edit, tree
@@ -352,10 +354,6 @@ def test_a_long_running_process_keeps_the_snapshot_it_read_until_the_file_change
 
 
 def test_a_gitbook_space_edited_builds_what_a_cold_build_builds(tmp_path: Path) -> None:
-    from click.testing import CliRunner
-
-    from pipeline.cli import main
-
     root, cache = _space(tmp_path)
 
     def run(out: Path, cache_dir: Path) -> None:
