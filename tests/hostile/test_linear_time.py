@@ -56,6 +56,8 @@ SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     "long-tag-argument": (_in_body(lambda n: "x {% x " + "a" * n + " %}\n"), 20_000),
     # a tag without "%}" read to the end of the text from each "{%"
     "tags-never-closed": (_in_body(lambda n: "x {% a" * n + "\n"), 4_000),
+    # many "{%" sharing one "%}" on their line: the line looked at once, not from each "{%"
+    "openings-sharing-a-close": (_in_body(lambda n: "x {% " * n + "%} y\n"), 40_000),
     # GitBook maths: an unclosed $$ line, dollar pairs and code spans on one long line
     "maths-dollars": (_in_body(lambda n: "$$\n" + "a $$ b `$$` " * n + "\n"), 4_000),
 }
