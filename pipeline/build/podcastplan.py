@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,10 +18,11 @@ from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.load.record import stat_key
 from pipeline.support.parallel import PARALLEL_THRESHOLD
-from pipeline.support.workers import forked_call
+from pipeline.support.workers import Pending, forked_bytes, ready
 
-PodcastOutputs = Callable[[], list[Output]]
-"""Waits for the podcast's outputs (raises when its feed is refused)."""
+PodcastOutputs = Pending[list[Output]]
+"""Waits for the podcast's outputs (raises when its feed is refused); ``running()`` while a
+forked process still makes the feed."""
 
 
 @contextmanager
@@ -36,13 +37,14 @@ def podcast_planned(
     out_dir: Path | None,
 ) -> Iterator[PodcastOutputs]:
     """Start making ``podcast.xml`` of the episodes published at ``now``; inside the block,
-    the function yielded returns its outputs (none without episodes), ``podcast.xml`` first."""
+    the :class:`~pipeline.support.workers.Pending` yielded returns its outputs (none without
+    episodes), ``podcast.xml`` first."""
     from pipeline.podcast.feed import podcast_files, render_podcast_feed
     from pipeline.podcast.show import show_problems
 
     episodes = tuple(i for i in keyed.site.published(now) if i.episode is not None)
     if not episodes:
-        yield list
+        yield ready(list)
         return
     show = show_problems(cfg, content_dir)
     if show:
@@ -56,7 +58,7 @@ def podcast_planned(
         return [Output(name, constant(blob)) for name, blob in sorted(blobs.items())]
 
     if out_dir is not None and up_to_date("podcast.xml", inputs, previous, out_dir):
-        yield lambda: [Output("podcast.xml", inputs=inputs), *files()]
+        yield ready(lambda: [Output("podcast.xml", inputs=inputs), *files()])
         return
 
     def make() -> bytes:
@@ -70,8 +72,10 @@ def podcast_planned(
             lint_podcast(data)  # a feed byte-identical to the last one passed already
         return data
 
-    with forked_call(make, worth_it=len(episodes) >= PARALLEL_THRESHOLD) as feed:
-        yield lambda: [Output("podcast.xml", constant(feed()), inputs), *files()]
+    with forked_bytes(make, worth_it=len(episodes) >= PARALLEL_THRESHOLD) as feed:
+        yield Pending(
+            lambda: [Output("podcast.xml", constant(feed()), inputs), *files()], feed.running
+        )
 
 
 def lint_podcast(data: bytes) -> None:

@@ -19,7 +19,8 @@ from pipeline.build.keys import KeyedSite, body_reader
 from pipeline.build.linkcache import read_known, save_known
 from pipeline.build.plan import Output, plan_outputs
 from pipeline.build.podcastplan import podcast_planned
-from pipeline.build.searchcache import refresh_search
+from pipeline.build.searchcache import refresh_search, warm_search
+from pipeline.build.searchpages import Warmed
 from pipeline.build.site import HtmlMissing, HtmlSource
 from pipeline.build.snapshot import rendered_site
 from pipeline.build.snapshotfile import discard as discard_snapshot
@@ -181,18 +182,22 @@ class _Planned:
     salt: str
     fingerprint: str
     notes: tuple[str, ...]
+    warmed: Warmed
+    """The search index's pages analysed while the podcast feed was made."""
 
 
 def _build(request: _Request, *, use_snapshot: bool, index_search: bool) -> BuildResult:
-    planned = _plan(request, use_snapshot)
+    planned = _plan(request, use_snapshot, index_search)
     with exclusive_lock(request.out_dir):
         result = _write(request, planned, index_search)
     request.timings.mark("finish")
     return result
 
 
-def _plan(r: _Request, use_snapshot: bool) -> _Planned:
-    """Load, render and plan every output; nothing in the output folder is touched yet."""
+def _plan(r: _Request, use_snapshot: bool, index_search: bool) -> _Planned:
+    """Load, render and plan every output; nothing in the output folder is touched yet.
+    While the podcast feed is still being made when the rest is planned, the search index's
+    pages are analysed meanwhile (when the write phase will make it whole)."""
     cfg, content_dir, out_dir = r.cfg, r.content_dir, r.out_dir
     notes: list[str] = []
     ledger_before = stat_key(content_dir / cfg.content.id_ledger)
@@ -213,12 +218,19 @@ def _plan(r: _Request, use_snapshot: bool) -> _Planned:
     give_back()
     salt = build_salt(cfg, content_dir)
     html = HtmlSource(r.cache_dir, keyed.keys)
+    warmed = Warmed()
     with podcast_planned(
         cfg, content_dir, keyed, r.now, r.inputs.previous, html, salt, out_dir
     ) as podcast:  # made in a forked process while the links are checked and pages planned
         keyed = KeyedSite(_link_warnings(r, keyed, salt), keyed.keys)
+
+        def podcast_outputs() -> list[Output]:
+            if index_search:  # this core would wait: the write phase's search work, ahead
+                warm_search(cfg, out_dir, r.cache_dir, keyed, r.now, podcast.running, warmed)
+            return podcast()
+
         outputs, links, copies = plan_outputs(
-            cfg, content_dir, keyed, r.now, html, salt=salt, podcast=podcast
+            cfg, content_dir, keyed, r.now, html, salt=salt, podcast=podcast_outputs
         )
     inputs_written = stat_key(content_dir / cfg.content.id_ledger) != ledger_before
     if any(i.episode for i in keyed.site.items):
@@ -235,7 +247,7 @@ def _plan(r: _Request, use_snapshot: bool) -> _Planned:
     if inputs_written:  # the build changed its own inputs: record them as they are now
         current = fingerprint(cfg, content_dir, out_dir, strict=r.strict)
     r.timings.mark("plan")
-    return _Planned(keyed, outputs, links, copies, html, salt, current, tuple(notes))
+    return _Planned(keyed, outputs, links, copies, html, salt, current, tuple(notes), warmed)
 
 
 def _link_warnings(r: _Request, keyed: KeyedSite, salt: str) -> Site:
@@ -262,7 +274,9 @@ def _write(r: _Request, p: _Planned, index_search: bool) -> BuildResult:
     writing.touch()
 
     def search(alone: bool) -> list[str]:  # one task of the writes: see write_all
-        return refresh_search(cfg, out_dir, r.cache_dir, p.site, r.now, alone=alone)
+        return refresh_search(
+            cfg, out_dir, r.cache_dir, p.site, r.now, alone=alone, warmed=p.warmed
+        )
 
     files = _write_files(r, p, search if index_search else None)
     notes = [*p.notes, *files.notes]

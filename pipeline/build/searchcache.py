@@ -27,24 +27,29 @@ import datetime as dt
 import hashlib
 import os
 import shutil
-from array import array
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from pipeline.build.keys import KeyedSite
-from pipeline.build.searchstore import (
-    Entry,
-    SearchCache,
-    encode_words,
+from pipeline.build.searchpages import (
+    CHUNK,
+    WORKER,
+    Located,
+    NoHtml,
+    Warmed,
+    analysed,
+    chunked,
+    index_chunk,
+    init_worker,
+    whole,
 )
-from pipeline.build.site import RenderCache
+from pipeline.build.searchstore import SearchCache
 from pipeline.build.state import code_digest
 from pipeline.config import Config
 from pipeline.model import Item, Site
 from pipeline.support.output import write_if_changed
 from pipeline.support.parallel import pool_size
-from pipeline.support.workers import forkable, process_pool, share_forked
+from pipeline.support.workers import share_forked
 from pipeline.syndication.pages import page_path
 from pipeline.syndication.search import wanted
 from pipeline.syndication.search.index import (
@@ -54,9 +59,6 @@ from pipeline.syndication.search.index import (
     BadIndexFile,
     Doc,
     PageWords,
-    SearchPage,
-    add_postings,
-    analyse,
     changed_words,
     docs_bytes,
     docs_path,
@@ -64,7 +66,6 @@ from pipeline.syndication.search.index import (
     parse_docs,
     parse_manifest,
     parse_shard,
-    postings_of,
     shard_bytes,
     shard_key,
     shard_path,
@@ -72,24 +73,6 @@ from pipeline.syndication.search.index import (
     update_postings,
     word_files,
 )
-
-_CHUNK = 256
-"""Pages read (and analysed) at a time: memory holds one chunk's HTML."""
-
-
-@dataclass(frozen=True)
-class Located:
-    """An indexed page: its row of the page table and the cache key of its words."""
-
-    url: str
-    item: Item
-    key: str
-    html_key: str = ""
-    """The render-cache key of the item's HTML when the item does not hold it."""
-
-
-def _sha(row: Doc, words: str) -> str:
-    return hashlib.sha256("\0".join((*row, words)).encode()).hexdigest()
 
 
 def indexed_pages(cfg: Config, site: Site, now: dt.datetime) -> list[tuple[str, Item]]:
@@ -110,6 +93,49 @@ def _key(url: str, item: Item, output: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
+def _located(cfg: Config, keyed: KeyedSite, now: dt.datetime) -> list[Located]:
+    pages = []
+    for url, item in indexed_pages(cfg, keyed.site, now):
+        keys = keyed.keys[item.source]
+        html_key = "" if item.html else keys.html
+        pages.append(Located(url, item, _key(url, item, keys.output), html_key))
+    return pages
+
+
+def warm_search(
+    cfg: Config,
+    out_dir: Path,
+    cache_dir: Path | None,
+    keyed: KeyedSite,
+    now: dt.datetime,
+    busy: Callable[[], bool],
+    into: Warmed,
+) -> None:
+    """While ``busy()`` (another process makes what this one waits for), analyse pages for
+    the whole index the write phase will make, a chunk at a time from the first, ``into``
+    what :func:`refresh_search` takes: only when the index will be made whole (not when the
+    one on disk can be updated in place)."""
+    if not busy() or not wanted(cfg):
+        return
+    pages = _located(cfg, keyed, now)
+    cache = SearchCache(cache_dir)
+    try:
+        if _changed_pages(out_dir / FOLDER, pages, cache) is not None:
+            return
+    finally:
+        cache.close()
+    init_worker(cache_dir)
+    try:
+        for first, jobs in chunked(pages):
+            if not busy():
+                break
+            into.chunks[first] = (tuple(job[0] for job in jobs), index_chunk(first, jobs))
+    except NoHtml:
+        pass  # the write phase says so
+    finally:
+        WORKER.close()
+
+
 def refresh_search(
     cfg: Config,
     out_dir: Path,
@@ -118,27 +144,25 @@ def refresh_search(
     now: dt.datetime,
     *,
     alone: bool = False,
+    warmed: Warmed | None = None,
 ) -> list[str]:
     """Bring ``out_dir/search/`` up to date with the site's pages (or remove it when search
     is off); returns warnings. ``keyed``: the site with its items' keys (a page's words are
     kept by its item's output key; HTML left in the render cache is read from there).
     ``alone``: in this process only (it runs beside other work), else on both cores when
-    there are many pages."""
+    there are many pages. ``warmed``: chunks of the index :func:`warm_search` made."""
     folder = out_dir / FOLDER
     _remove_pagefind(out_dir)
     if not wanted(cfg):
         _remove_index(folder)  # search was turned off
         return []
-    pages = []
-    for url, item in indexed_pages(cfg, keyed.site, now):
-        keys = keyed.keys[item.source]
-        html_key = "" if item.html else keys.html
-        pages.append(Located(url, item, _key(url, item, keys.output), html_key))
+    pages = _located(cfg, keyed, now)
     cache = SearchCache(cache_dir)
     try:
         if not _update(folder, pages, cache, cache_dir):
-            _rewrite(folder, pages, cache, cache_dir, 1 if alone else pool_size(len(pages)))
-    except (OSError, RuntimeError) as exc:  # _NoHtml, or a worker that died
+            workers = 1 if alone else pool_size(len(pages))
+            _rewrite(folder, pages, cache, cache_dir, workers, warmed or Warmed())
+    except (OSError, RuntimeError) as exc:  # NoHtml, or a worker that died
         return [f"warning: search index not updated: {exc}"]
     finally:
         cache.close()
@@ -161,144 +185,6 @@ def _remove_pagefind(out_dir: Path) -> None:
         shutil.rmtree(old)
 
 
-class _NoHtml(RuntimeError):
-    """The render cache no longer has a page's HTML."""
-
-
-_Job = tuple[str, str, str, str | None, str, str, str]
-"""What a worker needs to analyse a page: key, url, title, description, section, and its
-render-cache key or (when it has none) its HTML."""
-_Row = tuple[str, str, str, str]
-"""A cache row: key, sha, summary, encoded words."""
-
-
-@dataclass
-class _Worker:
-    """What a process analysing pages keeps open (a worker of the pool, or this process)."""
-
-    render: RenderCache | None = None
-    cache: SearchCache | None = None
-
-    def close(self) -> None:
-        if self.render is not None:
-            self.render.close()
-        if self.cache is not None:
-            self.cache.close()
-        self.render = self.cache = None
-
-
-_WORKER = _Worker()
-
-
-def _job(page: Located) -> _Job:
-    item = page.item
-    source = ("key:" + page.html_key) if page.html_key else ("html:" + item.html)
-    return (page.key, page.url, item.title, item.description, item.section, source, item.source)
-
-
-def _init_worker(cache_dir: Path | None) -> None:
-    if cache_dir is not None:
-        _WORKER.render = RenderCache(cache_dir)
-    _WORKER.cache = SearchCache(cache_dir)
-
-
-def _analyse_jobs(jobs: Sequence[_Job]) -> tuple[list[_Row], list[Entry]]:
-    """Analyse pages (their HTML read from the render cache a chunk at a time): the rows to
-    cache and the entries."""
-    render = _WORKER.render
-    lazy = [src[4:] for *_, src, _ in jobs if src.startswith("key:")]
-    stored = render.get_html(lazy) if render is not None and lazy else {}
-    rows: list[_Row] = []
-    entries: list[Entry] = []
-    for key, url, title, description, section, src, source in jobs:
-        html = stored.get(src[4:]) if src.startswith("key:") else src[5:]
-        if html is None:
-            raise _NoHtml(f"the render cache lost the HTML of {source}")
-        words = analyse(SearchPage(url, title, description, section, html))
-        encoded = encode_words(words.weights)
-        sha = _sha((url, title, words.summary, section), encoded)
-        rows.append((key, sha, words.summary, encoded))
-        entries.append(Entry(sha, words))
-    return rows, entries
-
-
-def _entries(jobs: Sequence[_Job]) -> list[Entry]:
-    """Each page's words: from the cache, else analysed (and cached)."""
-    cache = _WORKER.cache or SearchCache(None)
-    known = cache.get([job[0] for job in jobs])
-    rows, entries = _analyse_jobs([job for job in jobs if job[0] not in known])
-    cache.put(rows)
-    for row, entry in zip(rows, entries, strict=True):
-        known[row[0]] = entry
-    return [known[job[0]] for job in jobs]
-
-
-def _index_chunk(first: int, jobs: Sequence[_Job]) -> tuple[dict[str, array[int]], list[Entry]]:
-    """The postings of pages numbered from ``first``, and their entries without their words
-    (a worker sends back only what the index needs)."""
-    entries = _entries(jobs)
-    postings = postings_of(first, (e.words.weights for e in entries))
-    return postings, [Entry(e.sha, PageWords(e.words.summary, {})) for e in entries]
-
-
-def _chunked(pages: Sequence[Located]) -> Iterator[tuple[int, list[_Job]]]:
-    for start in range(0, len(pages), _CHUNK):
-        yield start, [_job(p) for p in pages[start : start + _CHUNK]]
-
-
-def _whole(
-    pages: Sequence[Located], cache_dir: Path | None, workers: int
-) -> tuple[dict[str, array[int]], list[Entry]]:
-    """Every page's postings and entry, on ``workers`` processes."""
-    postings: dict[str, array[int]] = {}
-    entries: list[Entry] = []
-    if workers > 1 and forkable():
-        # a forked worker reads the pages (and the HTML they hold) from the memory it shares
-        # with this process (a pickled copy of every page's HTML would cost 300 MB at 10,000);
-        # it and this process each take the next chunk when done with one
-        starts = range(0, len(pages), _CHUNK)
-        try:
-            shared = share_forked(
-                len(starts),
-                lambda n: _index_chunk(
-                    starts[n], [_job(p) for p in pages[starts[n] : starts[n] + _CHUNK]]
-                ),
-                lambda: _init_worker(cache_dir),
-            )
-        finally:
-            _WORKER.close()
-        for part, chunk_entries in shared:  # in page order
-            add_postings(postings, part)
-            entries.extend(chunk_entries)
-        return postings, entries
-    if workers > 1:
-        with process_pool(workers, initializer=_init_worker, initargs=(cache_dir,)) as pool:
-            firsts, chunks = zip(*_chunked(pages), strict=True)
-            for part, done in pool.map(_index_chunk, firsts, chunks):
-                add_postings(postings, part)
-                entries.extend(done)
-        return postings, entries
-    _init_worker(cache_dir)
-    try:
-        for first, jobs in _chunked(pages):
-            part, done = _index_chunk(first, jobs)
-            add_postings(postings, part)
-            entries.extend(done)
-    finally:
-        _WORKER.close()
-    return postings, entries
-
-
-def _analysed(pages: Sequence[Located], cache_dir: Path | None) -> dict[str, Entry]:
-    """The entries of a few pages (an edit), by key."""
-    _init_worker(cache_dir)
-    try:
-        entries = _entries([_job(p) for p in pages])
-    finally:
-        _WORKER.close()
-    return {p.key: e for p, e in zip(pages, entries, strict=True)}
-
-
 def _row(page: Located, words: PageWords) -> Doc:
     return (page.url, page.item.title, words.summary, page.item.section)
 
@@ -313,10 +199,12 @@ def _rewrite(
     cache: SearchCache,
     cache_dir: Path | None,
     workers: int,
+    warmed: Warmed,
 ) -> None:
     """Make the whole index again on ``workers`` processes (cached pages too count: reading
     them is half the work); write only the files whose bytes differ."""
-    postings, entries = _whole(pages, cache_dir, workers)
+    postings, entries = whole(pages, cache_dir, workers, warmed)
+    warmed.chunks.clear()  # (those left here were taken by the forked worker)
     docs = [_row(p, e.words) for p, e in zip(pages, entries, strict=True)]
     state = _state([e.sha for e in entries])
     shards = word_files(postings)
@@ -370,7 +258,7 @@ def _update(
     old = cache.get([before[n][1] for n in changed])
     if len(old) != len(changed):
         return False
-    new = _analysed([pages[n] for n in changed], cache_dir)
+    new = analysed([pages[n] for n in changed], cache_dir)
     changes: dict[int, Mapping[str, int]] = {n: new[pages[n].key].words.weights for n in changed}
     by_shard: dict[str, set[str]] = {}
     for n in changed:
@@ -420,7 +308,7 @@ def _changed_pages(
     if any(p.url != url for p, (url, _, _) in zip(pages, before, strict=True)):
         return None  # pages added or removed: their numbers shift
     changed = [n for n, p in enumerate(pages) if p.key != before[n][1]]
-    if len(changed) > max(_CHUNK, len(pages) // 20):
+    if len(changed) > max(CHUNK, len(pages) // 20):
         return None  # most pages changed (a new version of publish): cheaper made whole
     return before, keys, changed
 

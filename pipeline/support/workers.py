@@ -17,12 +17,13 @@ import multiprocessing
 import os
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 _PR_SET_PDEATHSIG = 1
 """From ``<linux/prctl.h>``."""
@@ -166,14 +167,36 @@ def _call_last() -> object:
     return _CALLS[-1]()
 
 
+class Pending(Generic[T]):
+    """A result to come: called, it waits for it (or raises what its work raised)."""
+
+    def __init__(self, result: Callable[[], T], running: Callable[[], bool]) -> None:
+        self._result = result
+        self.running = running
+        """True while another process is still at the work: the caller may do something
+        else meanwhile. Never true for work done here when asked for."""
+
+    def __call__(self) -> T:
+        return self._result()
+
+
+def _idle() -> bool:
+    return False
+
+
+def ready(result: Callable[[], T]) -> Pending[T]:
+    """A result no other process works at (made when asked for)."""
+    return Pending(result, _idle)
+
+
 @contextlib.contextmanager
-def forked_call(fn: Callable[[], T], *, worth_it: bool = True) -> Iterator[Callable[[], T]]:
-    """Start ``fn()`` in a forked process while the caller goes on; the function yielded waits
-    for its result (or raises its exception). ``fn`` reads what it needs from memory it shares
-    with this process; only its result is pickled. With one core, or without the fork start
-    method, or when the caller says it is not ``worth_it`` (little work: a fork costs 10-20 ms),
-    ``fn`` runs here when its result is first asked for. Leaving the block waits for the
-    process to end."""
+def forked_call(fn: Callable[[], T], *, worth_it: bool = True) -> Iterator[Pending[T]]:
+    """Start ``fn()`` in a forked process while the caller goes on; the :class:`Pending`
+    yielded waits for its result (or raises its exception). ``fn`` reads what it needs from
+    memory it shares with this process; only its result is pickled. With one core, or without
+    the fork start method, or when the caller says it is not ``worth_it`` (little work: a fork
+    costs 10-20 ms), ``fn`` runs here when its result is first asked for. Leaving the block
+    waits for the process to end."""
     if not worth_it or not forkable():
         done: list[T] = []
 
@@ -182,12 +205,43 @@ def forked_call(fn: Callable[[], T], *, worth_it: bool = True) -> Iterator[Calla
                 done.append(fn())
             return done[0]
 
-        yield here
+        yield ready(here)
         return
     _CALLS.append(fn)
     try:
         with process_pool(1, fork=True) as pool:
             future = pool.submit(_call_last)  # forked here
-            yield lambda: cast(T, future.result())
+            yield Pending(lambda: cast(T, future.result()), lambda: not future.done())
     finally:
         _CALLS.pop()
+
+
+@contextlib.contextmanager
+def forked_bytes(fn: Callable[[], bytes], *, worth_it: bool = True) -> Iterator[Pending[bytes]]:
+    """:func:`forked_call` for a large result: its bytes come back through a temporary file
+    the forked process inherits, not pickled through a pipe (read 64 KB at a time by a thread
+    that waits for its turn at the GIL each time, 90 MB took this process a second whenever
+    it was busy meanwhile)."""
+    if not worth_it or not forkable():
+        with forked_call(fn, worth_it=False) as here:
+            yield here
+        return
+    with tempfile.TemporaryFile() as spool:
+
+        def spooled() -> int:
+            data = fn()
+            spool.write(data)
+            spool.flush()
+            return len(data)
+
+        with forked_call(spooled) as size:
+            got: list[bytes] = []
+
+            def result() -> bytes:
+                if not got:
+                    length = size()
+                    spool.seek(0)
+                    got.append(spool.read(length))
+                return got[0]
+
+            yield Pending(result, size.running)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.support.workers import forked_call, share_forked
+from pipeline.support.workers import forked_bytes, forked_call, share_forked
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs the fork start method")
 
@@ -114,3 +114,59 @@ def test_tasks_not_worth_a_worker_all_run_here() -> None:
     results = share_forked(50, lambda n: (n, os.getpid()), _set_up, worth_it=False)
     assert results == [(n, os.getpid()) for n in range(50)]
     assert _SET_UP[set_up_before:] == [os.getpid()]
+
+
+def test_a_forked_call_is_running_until_its_result_is_there(tmp_path: Path) -> None:
+    go = tmp_path / "go"
+
+    def fn() -> int:
+        deadline = time.monotonic() + 20
+        while not go.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return os.getpid()
+
+    with forked_call(fn) as result:
+        assert result.running()  # waits for the file this process has not made yet
+        go.touch()
+        pid = result()
+        assert not result.running()
+    assert pid != os.getpid()
+
+
+def test_large_bytes_come_back_from_a_forked_process_whole(tmp_path: Path) -> None:
+    """Bytes of a forked call through the file it inherits: every byte, in order, from the
+    other process (it writes its pid into them), once however often asked for."""
+    size = 20_000_000
+
+    def fn() -> bytes:
+        head = f"{os.getpid()}:".encode()
+        return head + bytes(range(256)) * ((size - len(head)) // 256)
+
+    with forked_bytes(fn) as result:
+        data = result()
+        assert result() is data
+    pid, _, rest = data.partition(b":")
+    assert int(pid) != os.getpid()
+    assert rest == bytes(range(256)) * ((size - len(pid) - 1) // 256)
+    assert not result.running()
+
+
+def test_forked_bytes_raise_the_exception_of_the_call() -> None:
+    def fn() -> bytes:
+        raise _Boom("refused")
+
+    with forked_bytes(fn) as result, pytest.raises(_Boom):
+        result()
+
+
+def test_bytes_not_worth_a_fork_are_made_here_when_asked() -> None:
+    ran: list[int] = []
+
+    def fn() -> bytes:
+        ran.append(os.getpid())
+        return b"made"
+
+    with forked_bytes(fn, worth_it=False) as result:
+        assert ran == [] and not result.running()
+        assert result() == b"made" and result() == b"made"
+    assert ran == [os.getpid()]

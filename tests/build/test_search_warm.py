@@ -1,0 +1,131 @@
+"""The search index's pages analysed ahead, while the build waits for the podcast feed a
+forked process makes: the index made with the chunks made ahead has the bytes of one made
+without them, every chunk made ahead is used, and one whose pages changed since is not."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from array import array
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.build.keys import KeyedSite
+from pipeline.build.searchcache import refresh_search, warm_search
+from pipeline.build.searchpages import CHUNK, Warmed
+from pipeline.build.site import render_items
+from pipeline.cli import main
+from pipeline.config import Config, load_config
+from pipeline.load.loader import load_site
+from pipeline.model import Site
+from tests.build.test_incremental import edit, large_site
+
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+POSTS = 2 * CHUNK + 100  # three chunks
+
+
+def _keyed(root: Path, cache: Path | None) -> tuple[Config, KeyedSite]:
+    cfg = load_config(root / "publish.toml")
+    loaded = load_site(cfg, root / "content")
+    items, keys = render_items(cfg, loaded.items, cache, lazy=cache is not None)
+    return cfg, KeyedSite(Site(tuple(items), loaded.warnings), keys)
+
+
+def _index(out: Path) -> dict[str, bytes]:
+    folder = out / "search"
+    found = {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+    assert "manifest.json" in found and any(k.startswith("words/") for k in found)
+    return found
+
+
+def _made_without_warming(root: Path, out: Path) -> dict[str, bytes]:
+    cfg, keyed = _keyed(root, None)  # every page's HTML held, nothing cached
+    assert refresh_search(cfg, out, None, keyed, NOW) == []
+    return _index(out)
+
+
+def _busy_for(chunks: int) -> list[bool]:
+    """What ``busy()`` answers: asked once before starting, then before each chunk."""
+    return [True] * (1 + chunks) + [False] * 50
+
+
+def _warmed(cfg: Config, keyed: KeyedSite, out: Path, cache: Path, chunks: int) -> Warmed:
+    answers = iter(_busy_for(chunks))
+    warmed = Warmed()
+    warm_search(cfg, out, cache, keyed, NOW, lambda: next(answers), warmed)
+    return warmed
+
+
+@pytest.mark.parametrize("alone", [True, False])
+def test_chunks_made_ahead_give_the_same_index(tmp_path: Path, alone: bool) -> None:
+    root = large_site(tmp_path / "site", POSTS)
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    cfg, keyed = _keyed(root, cache)
+    warmed = _warmed(cfg, keyed, out, cache, 2)
+    assert sorted(warmed.chunks) == [0, CHUNK]  # made while busy, not after
+    assert refresh_search(cfg, out, cache, keyed, NOW, alone=alone, warmed=warmed) == []
+    assert _index(out) == _made_without_warming(root, tmp_path / "plain")
+
+
+@pytest.mark.parametrize("alone", [True, False])
+def test_the_index_is_made_from_the_chunks_made_ahead(tmp_path: Path, alone: bool) -> None:
+    """A word slipped into the second chunk made ahead is in the index: the chunk was used
+    (by whichever process took it), not made again."""
+    root = large_site(tmp_path / "site", POSTS)
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    cfg, keyed = _keyed(root, cache)
+    warmed = _warmed(cfg, keyed, out, cache, 2)
+    warmed.chunks[CHUNK][1][0]["zzslipped"] = array("q", [CHUNK + 3, 7])
+    assert refresh_search(cfg, out, cache, keyed, NOW, alone=alone, warmed=warmed) == []
+    assert json.loads(_index(out)["words/zz.json"])["zzslipped"] == [CHUNK + 3, 7]
+    assert warmed.chunks == {}  # let go once the index is made
+
+
+def test_a_chunk_whose_pages_changed_since_is_made_again(tmp_path: Path) -> None:
+    root = large_site(tmp_path / "site", POSTS)
+    cache = tmp_path / "cache"
+    cfg, keyed = _keyed(root, cache)
+    warmed = _warmed(cfg, keyed, tmp_path / "out", cache, 1)
+    assert list(warmed.chunks) == [0]
+    edit(root / "content/essays/post-0002.md", "title: Post 2", "title: Renamed lighthouse")
+    cfg, keyed = _keyed(root, cache)
+    assert refresh_search(cfg, tmp_path / "out", cache, keyed, NOW, warmed=warmed) == []
+    index = _index(tmp_path / "out")
+    assert index == _made_without_warming(root, tmp_path / "plain")
+    assert b"Renamed lighthouse" in b"".join(index.values())
+
+
+def test_nothing_is_made_ahead_when_the_index_can_be_updated_in_place(tmp_path: Path) -> None:
+    root = large_site(tmp_path / "site", POSTS)
+    cache = tmp_path / "cache"
+    cfg, keyed = _keyed(root, cache)
+    assert refresh_search(cfg, tmp_path / "out", cache, keyed, NOW) == []
+    warmed = Warmed()
+    warm_search(cfg, tmp_path / "out", cache, keyed, NOW, lambda: True, warmed)
+    assert warmed.chunks == {}
+    answers = iter(_busy_for(3))
+    shutil.rmtree(tmp_path / "out/search")  # made whole again: worth making ahead
+    warm_search(cfg, tmp_path / "out", cache, keyed, NOW, lambda: next(answers), warmed)
+    assert sorted(warmed.chunks) == [0, CHUNK, 2 * CHUNK]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs the fork start method")
+def test_a_build_with_a_forked_podcast_feed_makes_the_index_of_a_plain_one(tmp_path: Path) -> None:
+    """Every post an episode: the podcast feed is made in a forked process (over the
+    threshold) and the index's pages analysed meanwhile, as many as that takes."""
+    root = large_site(tmp_path / "site", POSTS, episode_every=1)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        ["build", "--config", str(root / "publish.toml"), "--content", str(root / "content"),
+         "--out", str(out), "--cache-dir", str(tmp_path / "cache")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert b"<enclosure" in (out / "podcast.xml").read_bytes()
+    assert _index(out) == _made_without_warming(root, tmp_path / "plain")
