@@ -133,11 +133,14 @@ def _entries(jobs: Sequence[Job]) -> list[Entry]:
     return [known[job[0]] for job in jobs]
 
 
-def index_chunk(first: int, jobs: Sequence[Job]) -> tuple[dict[str, array[int]], list[Entry]]:
-    """The postings of pages numbered from ``first``, and their entries without their words
-    (a worker sends back only what the index needs)."""
+def index_chunk(
+    first: int, jobs: Sequence[Job], into: dict[str, array[int]] | None = None
+) -> tuple[dict[str, array[int]], list[Entry]]:
+    """The postings of pages numbered from ``first`` (added ``into`` those of the pages
+    before them, when given), and their entries without their words (a worker sends back
+    only what the index needs)."""
     entries = _entries(jobs)
-    postings = postings_of(first, (e.words.weights for e in entries))
+    postings = postings_of(first, (e.words.weights for e in entries), into)
     return postings, [Entry(e.sha, PageWords(e.words.summary, {})) for e in entries]
 
 
@@ -186,8 +189,12 @@ def whole(
     init_worker(cache_dir)
     try:
         for first, jobs in chunked(pages):
-            part, done = _chunk(first, jobs, warmed)
-            add_postings(postings, part)
+            ahead = warmed.take(first, jobs)
+            if ahead is None:
+                _, done = index_chunk(first, jobs, into=postings)
+            else:
+                add_postings(postings, ahead[0])
+                done = ahead[1]
             entries.extend(done)
     finally:
         WORKER.close()

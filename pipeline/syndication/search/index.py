@@ -167,10 +167,15 @@ def parse_manifest(data: bytes) -> tuple[int, list[str], str]:
     return value["docs"], value["files"], value["state"]
 
 
-def postings_of(first: int, weights: Iterable[Mapping[str, int]]) -> dict[str, array[int]]:
+def postings_of(
+    first: int,
+    weights: Iterable[Mapping[str, int]],
+    into: dict[str, array[int]] | None = None,
+) -> dict[str, array[int]]:
     """Word -> ``[page, weight, page, weight, …]`` of pages numbered from ``first``, as
-    machine integers: 3 million pairs of 10,000 pages are 48 MB, not a list's 200 MB of ints."""
-    postings: dict[str, array[int]] = {}
+    machine integers: 3 million pairs of 10,000 pages are 48 MB, not a list's 200 MB of ints.
+    ``into``: the postings of the pages before them, added to (not merged afterwards)."""
+    postings: dict[str, array[int]] = {} if into is None else into
     for number, found in enumerate(weights, first):
         for word, weight in found.items():
             at = postings.get(word)
