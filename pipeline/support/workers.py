@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import multiprocessing
 import os
 import signal
@@ -23,7 +24,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, cast
+from typing import IO, Any, Generic, TypeVar, cast
 
 _PR_SET_PDEATHSIG = 1
 """From ``<linux/prctl.h>``."""
@@ -221,27 +222,39 @@ def forked_bytes(fn: Callable[[], bytes], *, worth_it: bool = True) -> Iterator[
     """:func:`forked_call` for a large result: its bytes come back through a temporary file
     the forked process inherits, not pickled through a pipe (read 64 KB at a time by a thread
     that waits for its turn at the GIL each time, 90 MB took this process a second whenever
-    it was busy meanwhile)."""
-    if not worth_it or not forkable():
-        with forked_call(fn, worth_it=False) as here:
-            yield here
-        return
-    with tempfile.TemporaryFile() as spool:
-
-        def spooled() -> int:
-            data = fn()
-            spool.write(data)
-            spool.flush()
-            return len(data)
-
-        with forked_call(spooled) as size:
+    it was busy meanwhile). Where no temporary file can be made or written (no temporary
+    folder, a full disk), they come through the pipe after all."""
+    with contextlib.ExitStack() as stack:
+        spool = None
+        if worth_it and forkable():
+            with contextlib.suppress(OSError):
+                spool = stack.enter_context(tempfile.TemporaryFile())
+        if spool is None:
+            with forked_call(fn, worth_it=worth_it) as piped:
+                yield piped
+            return
+        with forked_call(functools.partial(_spooled, fn, spool)) as sent:
             got: list[bytes] = []
 
             def result() -> bytes:
                 if not got:
-                    length = size()
-                    spool.seek(0)
-                    got.append(spool.read(length))
+                    found = sent()
+                    if isinstance(found, int):
+                        spool.seek(0)
+                        found = spool.read(found)
+                    got.append(found)
                 return got[0]
 
-            yield Pending(result, size.running)
+            yield Pending(result, sent.running)
+
+
+def _spooled(fn: Callable[[], bytes], spool: IO[bytes]) -> int | bytes:
+    """In the forked process: ``fn()`` written to ``spool``, and its length; the bytes
+    themselves when they cannot be written."""
+    data = fn()
+    try:
+        spool.write(data)
+        spool.flush()
+    except OSError:
+        return data  # through the pipe
+    return len(data)

@@ -4,6 +4,9 @@ slow task never holds back the rest; results come back in task order; a failure 
 from __future__ import annotations
 
 import os
+import resource
+import signal
+import tempfile
 import time
 from pathlib import Path
 
@@ -170,3 +173,35 @@ def test_bytes_not_worth_a_fork_are_made_here_when_asked() -> None:
         assert ran == [] and not result.running()
         assert result() == b"made" and result() == b"made"
     assert ran == [os.getpid()]
+
+
+def _payload(size: int) -> bytes:
+    head = f"{os.getpid()}:".encode()
+    return head + bytes(range(256)) * ((size - len(head)) // 256)
+
+
+def _whole_from_elsewhere(data: bytes, size: int) -> None:
+    pid, _, rest = data.partition(b":")
+    assert int(pid) != os.getpid()
+    assert rest == bytes(range(256)) * ((size - len(pid) - 1) // 256)
+
+
+def test_bytes_come_through_the_pipe_when_no_temporary_file_can_be_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    with forked_bytes(lambda: _payload(3_000_000)) as result:
+        _whole_from_elsewhere(result(), 3_000_000)
+
+
+def test_bytes_come_through_the_pipe_when_the_temporary_file_cannot_be_written() -> None:
+    """The forked process may write files of 1 KB only (as on a full disk, the write fails):
+    its bytes still come back whole."""
+
+    def fn() -> bytes:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not a killed process
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1024, resource.RLIM_INFINITY))
+        return _payload(3_000_000)
+
+    with forked_bytes(fn) as result:
+        _whole_from_elsewhere(result(), 3_000_000)
