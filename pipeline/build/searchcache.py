@@ -118,14 +118,10 @@ def warm_search(
     if not busy() or not wanted(cfg):
         return
     pages = _located(cfg, keyed, now)
-    cache = SearchCache(cache_dir)
+    cache = init_worker(cache_dir)
     try:
         if _changed_pages(out_dir / FOLDER, pages, cache) is not None:
             return
-    finally:
-        cache.close()
-    init_worker(cache_dir)
-    try:
         for first, jobs in chunked(pages):
             if not busy():
                 break

@@ -96,10 +96,13 @@ def _job(page: Located) -> Job:
     return (page.key, page.url, item.title, item.description, item.section, source, item.source)
 
 
-def init_worker(cache_dir: Path | None) -> None:
+def init_worker(cache_dir: Path | None) -> SearchCache:
+    """Open the render and search caches this process analyses pages with; returns the
+    search cache."""
     if cache_dir is not None:
         WORKER.render = RenderCache(cache_dir)
     WORKER.cache = SearchCache(cache_dir)
+    return WORKER.cache
 
 
 def _analyse_jobs(jobs: Sequence[Job]) -> tuple[list[_Row], list[Entry]]:
@@ -149,8 +152,18 @@ def chunked(pages: Sequence[Located]) -> Iterator[tuple[int, list[Job]]]:
         yield start, [_job(p) for p in pages[start : start + CHUNK]]
 
 
-def _chunk(first: int, jobs: Sequence[Job], warmed: Warmed) -> Chunk:
-    return warmed.take(first, jobs) or index_chunk(first, jobs)
+def _chunk(
+    first: int, jobs: Sequence[Job], warmed: Warmed, into: dict[str, array[int]] | None = None
+) -> Chunk:
+    """The chunk's postings (added ``into`` those of the pages before it, when given) and its
+    entries: the ones made ahead, else made now."""
+    ahead = warmed.take(first, jobs)
+    if ahead is None:
+        return index_chunk(first, jobs, into)
+    if into is None:
+        return ahead
+    add_postings(into, ahead[0])
+    return into, ahead[1]
 
 
 def whole(
@@ -189,13 +202,7 @@ def whole(
     init_worker(cache_dir)
     try:
         for first, jobs in chunked(pages):
-            ahead = warmed.take(first, jobs)
-            if ahead is None:
-                _, done = index_chunk(first, jobs, into=postings)
-            else:
-                add_postings(postings, ahead[0])
-                done = ahead[1]
-            entries.extend(done)
+            entries.extend(_chunk(first, jobs, warmed, into=postings)[1])
     finally:
         WORKER.close()
     return postings, entries

@@ -136,21 +136,24 @@ def test_a_forked_call_is_running_until_its_result_is_there(tmp_path: Path) -> N
     assert pid != os.getpid()
 
 
-def test_large_bytes_come_back_from_a_forked_process_whole(tmp_path: Path) -> None:
-    """Bytes of a forked call through the file it inherits: every byte, in order, from the
-    other process (it writes its pid into them), once however often asked for."""
-    size = 20_000_000
+def _payload(size: int) -> bytes:
+    head = f"{os.getpid()}:".encode()
+    return head + bytes(range(256)) * ((size - len(head)) // 256)
 
-    def fn() -> bytes:
-        head = f"{os.getpid()}:".encode()
-        return head + bytes(range(256)) * ((size - len(head)) // 256)
 
-    with forked_bytes(fn) as result:
-        data = result()
-        assert result() is data
+def _whole_from_elsewhere(data: bytes, size: int) -> None:
     pid, _, rest = data.partition(b":")
     assert int(pid) != os.getpid()
     assert rest == bytes(range(256)) * ((size - len(pid) - 1) // 256)
+
+
+def test_large_bytes_come_back_from_a_forked_process_whole() -> None:
+    """Bytes of a forked call through the file it inherits: every byte, in order, from the
+    other process (it writes its pid into them), once however often asked for."""
+    with forked_bytes(lambda: _payload(20_000_000)) as result:
+        data = result()
+        assert result() is data
+    _whole_from_elsewhere(data, 20_000_000)
     assert not result.running()
 
 
@@ -173,17 +176,6 @@ def test_bytes_not_worth_a_fork_are_made_here_when_asked() -> None:
         assert ran == [] and not result.running()
         assert result() == b"made" and result() == b"made"
     assert ran == [os.getpid()]
-
-
-def _payload(size: int) -> bytes:
-    head = f"{os.getpid()}:".encode()
-    return head + bytes(range(256)) * ((size - len(head)) // 256)
-
-
-def _whole_from_elsewhere(data: bytes, size: int) -> None:
-    pid, _, rest = data.partition(b":")
-    assert int(pid) != os.getpid()
-    assert rest == bytes(range(256)) * ((size - len(pid) - 1) // 256)
 
 
 def test_bytes_come_through_the_pipe_when_no_temporary_file_can_be_made(
