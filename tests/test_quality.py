@@ -101,6 +101,24 @@ def _imports(path: Path) -> set[str]:
 PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
 
 
+def _code_block_after(text: str, heading: str) -> str:
+    """The first fenced block after ``heading`` (a line of ``text``)."""
+    after = text.split(heading + "\n", 1)[1]
+    return after.split("```", 2)[1]
+
+
+def test_the_maps_name_every_package() -> None:
+    """The README's map (How it works) and docs/architecture.md's tree are the tree: each
+    folder of pipeline/ is named in both, as ``name/``."""
+    folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert {"load", "build", "cli", "announce", "templates"} <= folders
+    readme = _code_block_after((REPO / "README.md").read_text(), "## How it works")
+    tree = _code_block_after((REPO / "docs" / "architecture.md").read_text(), "# Architecture")
+    for name, block in (("README.md", readme), ("docs/architecture.md", tree)):
+        named = set(re.findall(r"(?<![\w/.])([a-z]+)/", block))
+        assert folders - named == set(), f"{name} does not map {sorted(folders - named)}"
+
+
 def test_no_stage_imports_build_or_cli() -> None:
     """docs/architecture.md: build/ memoises the stages; a stage never reaches into it."""
     offenders = []
