@@ -138,6 +138,10 @@ def _walk_depth(events: Iterator[yaml.Event], offset: int) -> None:
             depth -= 1
 
 
+_EXPANDING = -1
+"""The size :func:`_expanded_size` keeps for a node whose value it is still counting."""
+
+
 def _expanded_size(node: yaml.Node, memo: dict[int, int], offset: int, depth: int = 0) -> int:
     if depth > MAX_DEPTH:  # reached through aliases: the text itself passed _check_depth
         raise FrontMatterError(
@@ -147,8 +151,14 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], offset: int, depth: in
         )
     key = id(node)
     if key in memo:
+        if memo[key] == _EXPANDING:  # an alias inside the value its anchor names
+            raise FrontMatterError(
+                node.start_mark.line + 1 + offset,
+                "front matter",
+                "a YAML alias refers to the value it is part of (a value cannot contain itself)",
+            )
         return memo[key]
-    memo[key] = 1  # cycles count once
+    memo[key] = _EXPANDING
     size = 1
     if isinstance(node, yaml.SequenceNode):
         size += sum(_expanded_size(n, memo, offset, depth + 1) for n in node.value)

@@ -7,9 +7,12 @@ from email.utils import format_datetime
 from zoneinfo import ZoneInfo
 
 
-def shown_value(value: object) -> str:
+def shown_value(value: object, depth: int = 0) -> str:
     """A front-matter value as the editor wrote it in YAML, for messages (not Python's repr:
-    ``datetime.date(2024, 1, 1)`` means nothing to an editor)."""
+    ``datetime.date(2024, 1, 1)`` means nothing to an editor); lists and maps to two levels,
+    five entries each."""
+    if isinstance(value, (list, dict)) and depth >= 2:
+        return "a list […]" if isinstance(value, list) else "a map {…}"
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
@@ -17,11 +20,11 @@ def shown_value(value: object) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, list):
-        return "a list [" + ", ".join(shown_value(v) for v in value[:5]) + "]"
+        return "a list [" + ", ".join(shown_value(v, depth + 1) for v in value[:5]) + "]"
     if isinstance(value, dict):
         return (
             "a map {"
-            + ", ".join(f"{k}: {shown_value(v)}" for k, v in list(value.items())[:5])
+            + ", ".join(f"{k}: {shown_value(v, depth + 1)}" for k, v in list(value.items())[:5])
             + "}"
         )
     return repr(value) if isinstance(value, str) else str(value)

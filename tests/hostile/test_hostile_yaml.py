@@ -160,3 +160,31 @@ def test_control_characters_in_yaml_give_one_line_errors(
     assert len(run.problems) == 1, run.stderr
     assert PROBLEM_LINE.match(run.problems[0])
     assert f"content/updates/ctl.md:{line}: front matter: character" in run.problems[0]
+
+
+@pytest.mark.parametrize(
+    ("front", "line"),
+    [
+        ("title: &a [*a, *a]\n", 2),
+        ("title: Cycle\ntags: &t [x, *t]\n", 3),
+        ("title: Cycle\nauthors: &p {name: *p}\n", 3),
+        ("title: Cycle\nnotes: &n [*n]\n", 3),  # a key publish does not use: kept, so refused
+        ("title: Cycle\nnested:\n  deeper: &d [a, [b, *d]]\n", 4),
+    ],
+    ids=["title", "tags", "map", "unknown-key", "nested"],
+)
+def test_an_alias_inside_its_own_value_is_refused_naming_the_line(
+    tmp_path: Path, front: str, line: int
+) -> None:
+    """``&a [*a]`` composes to a list that contains itself: the checks that show a wrong
+    value recursed until Python's limit (exit 1, "unexpected error"). Now a content error at
+    the anchor's line, and nothing written."""
+    make_site(tmp_path, {"essays/cycle.md": f"---\n{front}---\nbody\n"})
+    run = run_build(tmp_path)
+    assert_clean_outcome(run)
+    assert run.exit_code == 2, run.stderr
+    expected = (
+        f"essays/cycle.md:{line}: front matter: a YAML alias refers to the value it is part of"
+    )
+    assert expected in run.stderr
+    assert not (tmp_path / "out").exists()
