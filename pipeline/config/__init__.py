@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config.podcast import podcast_problems
+from pipeline.config.values import control_problems
 from pipeline.errors import ConfigError, Problem
 from pipeline.support.announce_config import AnnounceConfig, NotifyConfig, announce_problems
 from pipeline.support.paths import iri_to_uri, url_error
@@ -344,6 +345,9 @@ def load_config(path: Path, *, required: bool = False) -> Config:
         line = _key_line(text, section, key) if key else _key_line(text, section, "")
         problems.append(Problem(display, line, where, message))
 
+    control_problems(data, add)  # before the checks, which would open such file names
+    if problems:
+        raise ConfigError(problems)
     cfg = _build(Config, data, "", add)
     problems.extend(_check(cfg, display, text))
     if problems:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
@@ -92,3 +93,46 @@ def test_out_of_range_link_settings_and_header_breaks_are_refused(
         ":8: newsletter.from_address: contains a line break or control character",
     ):
         assert line in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "line", "where", "code"),
+    [
+        ('[theme]\nlogo = "logo\\u0000.png"\n', 5, "theme.logo", "U+0000"),  # a file name
+        ('[content]\nexclude = ["a", "b\\u0000"]\n', 5, "content.exclude", "U+0000"),
+        ('[site.extra]\n"k\\u0001" = 1\n', 4, "site.extra.k\\u0001", "U+0001"),  # not printed
+        (
+            '[[announce]]\nkind = "discord"\nwebhook_env = "HOOK\\u001b"\n',
+            6,
+            "announce[0].webhook_env",
+            "U+001B",
+        ),
+    ],
+    ids=["path", "list", "key", "array-of-tables"],
+)
+def test_control_characters_in_values_are_refused_naming_the_key(
+    tmp_path: Path, runner: CliRunner, setting: str, line: int, where: str, code: str
+) -> None:
+    """TOML lets a string say "\\u0000": as a file name it crashed the build (ValueError:
+    embedded null byte, exit 1), and XML can carry none of U+0000-U+001F but three."""
+    (tmp_path / "content" / "essays").mkdir(parents=True)
+    (tmp_path / "content" / "essays" / "a.md").write_text(
+        "---\ntitle: A\ndate: 2024-01-01\n---\nx\n"
+    )
+    cfg = tmp_path / "publish.toml"
+    cfg.write_text('[site]\ntitle = "S"\nbase_url = "https://s.example.org/"\n' + setting)
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", "--config", str(cfg), "--out", str(out)])
+    assert result.exit_code == 3, result.output
+    assert f"{cfg}:{line}: {where}: the " in result.stderr
+    assert f"holds the control character {code}" in result.stderr
+    assert not any(chr(n) in result.stderr for n in range(0x20) if chr(n) != "\n")
+    assert not out.exists()
+
+
+def test_tabs_and_line_breaks_in_values_are_text(tmp_path: Path, runner: CliRunner) -> None:
+    (tmp_path / "content").mkdir()
+    cfg = tmp_path / "publish.toml"
+    cfg.write_text('[site]\ntitle = "A\\tB"\ndescription = """one\r\ntwo"""\n')
+    result = runner.invoke(main, ["validate", "--config", str(cfg)])
+    assert result.exit_code == 0, result.output
