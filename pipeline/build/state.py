@@ -112,7 +112,7 @@ def _fingerprint(
 ) -> tuple[str, str | None]:
     h = hashlib.sha256()
     # the code (an upgrade, a changed template) and every flag that changes output or validity
-    h.update(f"{code_digest()}\0{strict}\0{out_dir.resolve()}\0".encode())
+    h.update(os.fsencode(f"{code_digest()}\0{strict}\0{out_dir.resolve()}\0"))
     if cfg.path is not None and cfg.path.exists():
         h.update(cfg.path.read_bytes())
     if cfg.site.pages:  # the theme's folders may sit outside the content folder
@@ -122,7 +122,7 @@ def _fingerprint(
 
         h.update(history_key(content_dir).encode())
     walked = _walk(content_dir, stats)
-    h.update(walked.lines.encode())
+    h.update(os.fsencode(walked.lines))  # file names as the file system has them
     return h.hexdigest(), walked.names
 
 
@@ -169,7 +169,7 @@ def _walk(content_dir: Path, stats: dict[str, os.stat_result] | None) -> _Walked
             names.append(folder + entry.name)
             lines.append(f"{folder}{entry.name}\0{st.st_size}\0{st.st_mtime_ns}\n")
         pending.extend(reversed(below))
-    digest = None if linked else hashlib.sha256("\n".join(names).encode()).hexdigest()
+    digest = None if linked else hashlib.sha256(os.fsencode("\n".join(names))).hexdigest()
     return _Walked("".join(lines), digest)
 
 

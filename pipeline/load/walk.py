@@ -101,9 +101,21 @@ def read_doc(root: Path, path: Path, max_bytes: int) -> RawDoc:
     return RawDoc(source, split(text))
 
 
+def _utf8(name: str) -> bool:
+    """Whether a name from the file system is UTF-8 text (bytes that are not come back from
+    ``os`` as lone surrogates, which no URL or feed can carry)."""
+    try:
+        name.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def read_text(root: Path, path: Path, max_bytes: int) -> tuple[str, str]:
     """A file's path under the root and its text (UTF-8, NFC, LF), or a FrontMatterError."""
     source = relpath(root, path)
+    if not source.isascii() and not _utf8(source):
+        raise FrontMatterError(1, "file", "the file name is not UTF-8 text; rename the file")
     if path.is_symlink():
         try:
             real, real_root = path.resolve(strict=True), root.resolve()

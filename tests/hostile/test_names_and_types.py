@@ -82,3 +82,20 @@ def test_wrong_types_are_content_errors(field: str, value: str) -> None:
                     re.match(rf"^\S*content/essays/typed\.md:{line}: {field}: ", p)
                     for p in run.problems
                 ), run.stderr
+
+
+def test_a_file_name_that_is_not_utf8_is_a_content_error(tmp_path: Path) -> None:
+    """A name of bytes that are not UTF-8 (a file made on another system) came back from
+    ``os`` with a lone surrogate, and the build's input digest crashed on it (exit 1,
+    UnicodeEncodeError) before anything named the file."""
+    make_site(tmp_path, {"essays/fine.md": essay("Fine")})
+    bad = os.path.join(os.fsencode(tmp_path / "content" / "essays"), b"caf\xe9.md")
+    with open(bad, "wb") as fh:
+        fh.write(essay("Latin-1 name").encode())
+    for run in (run_build(tmp_path), run_validate(tmp_path)):
+        assert_clean_outcome(run)
+        assert run.exit_code == 2, run.stderr
+        assert "essays/caf\\udce9.md:1: file: the file name is not UTF-8 text" in run.stderr
+    assert output_files(tmp_path / "out") == []
+    os.remove(bad)
+    assert run_build(tmp_path).exit_code == 0
