@@ -29,10 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import yaml
-
 from pipeline.config import Config
-from pipeline.load.frontmatter import FrontMatterError
+from pipeline.load.frontmatter import FrontMatterError, bounded_yaml
 from pipeline.load.summary import feed_candidates, read_dates
 from pipeline.load.walk import iter_markdown, read_doc, relpath
 from pipeline.support.text import nfc
@@ -386,7 +384,7 @@ def merge_text(existing: str | None, suggestions: Sequence[Suggestion]) -> str:
     which then takes the placeholder's place."""
     have: set[str] = set()
     if existing:
-        data = yaml.safe_load(existing)
+        data = bounded_yaml(existing)
         if isinstance(data, dict):
             have = {nfc(str(k)).removeprefix("./") for k in data}
     text = existing if existing is not None else HEADER

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from pipeline.load.frontmatter import bounded_yaml
 from pipeline.load.walk import SKIP_DIRS
 
 JEKYLL_EXCLUDE = ("_site", "_drafts", "vendor")
@@ -118,7 +119,7 @@ def _read_config(path: Path) -> dict[str, Any]:
     """A TOML or YAML configuration as a dict; unreadable ones count as empty."""
     try:
         text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
+        data = tomllib.loads(text) if path.suffix == ".toml" else bounded_yaml(text)
     except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
         return {}
     return data if isinstance(data, dict) else {}

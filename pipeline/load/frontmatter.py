@@ -307,10 +307,40 @@ def _compose(yaml_text: str, first_line: int) -> yaml.Node | None:
     return node
 
 
+def bounded_node(yaml_text: str) -> yaml.Node | None:
+    """The node tree of a whole YAML file (``.gitbook.yaml``, a dates file) within the front
+    matter's bounds: nested at most :data:`MAX_DEPTH` deep, aliases expanding to at most
+    :data:`MAX_EXPANDED_NODES` nodes, none inside its own value. None when empty; otherwise
+    a FrontMatterError with the line (its ``field`` "front matter": the caller names its
+    own)."""
+    node = _compose(yaml_text, 1)
+    if node is not None:
+        _check_bounds(node, 0)
+    return node
+
+
+def bounded_yaml(yaml_text: str) -> Any:
+    """The value of a whole YAML file, as :func:`bounded_node` bounds it, with the safe
+    constructors (a value that cannot be read is named with its line, as in front matter)."""
+    node = bounded_node(yaml_text)
+    return None if node is None else _construct(yaml_text, node, 1)
+
+
 def _check_root(node: yaml.Node, offset: int) -> yaml.MappingNode:
-    """``node``, the root, a mapping; refused when its aliases expand beyond
-    :data:`MAX_EXPANDED_NODES` (naming the key whose value is the bomb) or it is not a
-    mapping."""
+    """``node``, the root, a mapping within the bounds (:func:`_check_bounds`)."""
+    _check_bounds(node, offset)
+    if not isinstance(node, yaml.MappingNode):
+        raise FrontMatterError(
+            node.start_mark.line + 1 + offset,
+            "front matter",
+            "expected a mapping of keys to values",
+        )
+    return node
+
+
+def _check_bounds(node: yaml.Node, offset: int) -> None:
+    """Refused when its aliases expand beyond :data:`MAX_EXPANDED_NODES` (naming the key
+    whose value is the bomb) or one is inside the value it names."""
     sizes: dict[int, int] = {}
     if _expanded_size(node, sizes, offset) > MAX_EXPANDED_NODES:
         worst: yaml.Node = node  # name the key whose value is the bomb when there is one
@@ -321,16 +351,9 @@ def _check_root(node: yaml.Node, offset: int) -> yaml.MappingNode:
             "front matter",
             f"YAML aliases expand to more than {MAX_EXPANDED_NODES} nodes (alias bomb?)",
         )
-    if not isinstance(node, yaml.MappingNode):
-        raise FrontMatterError(
-            node.start_mark.line + 1 + offset,
-            "front matter",
-            "expected a mapping of keys to values",
-        )
-    return node
 
 
-def _construct(yaml_text: str, node: yaml.MappingNode, first_line: int) -> Any:
+def _construct(yaml_text: str, node: yaml.Node, first_line: int) -> Any:
     """The Python value of ``node``; a FrontMatterError naming the value that cannot be
     read, or the tag that is refused."""
     offset = first_line - 1
@@ -348,7 +371,8 @@ def _construct(yaml_text: str, node: yaml.MappingNode, first_line: int) -> Any:
             problem = f"unsafe or unknown YAML tag refused ({problem})"
         raise FrontMatterError(line, "front matter", problem) from None
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-        for key_node, value_node, problem in unreadable_values(node):
+        found = unreadable_values(node) if isinstance(node, yaml.MappingNode) else []
+        for key_node, value_node, problem in found:
             raise FrontMatterError(
                 value_node.start_mark.line + 1 + offset,
                 str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "front matter",

@@ -29,7 +29,7 @@ import yaml
 
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
-from pipeline.load.frontmatter import one_line
+from pipeline.load.frontmatter import FrontMatterError, bounded_node, bounded_yaml, one_line
 from pipeline.load.loader import gitbook_mode
 from pipeline.load.summary import (
     SPACE_FILE,
@@ -77,7 +77,7 @@ def space_file(root: Path) -> Path | None:
         if not path.is_file():
             continue
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = bounded_yaml(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
             return None
         named = data.get("root") if isinstance(data, dict) else None
@@ -95,10 +95,9 @@ def space_redirects(path: Path | None, root: Path, sources: Sequence[str]) -> di
         return {}
     shown = _display(path)
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        node = bounded_node(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
+        line = exc.line if isinstance(exc, FrontMatterError) else 1
         problem = Problem(shown, line, "gitbook", f"cannot read it: {one_line(exc)}")
         raise ConfigError([problem]) from None
     if not isinstance(node, yaml.MappingNode):

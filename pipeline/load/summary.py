@@ -38,11 +38,9 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import yaml
-
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
-from pipeline.load.frontmatter import one_line, unreadable_values
+from pipeline.load.frontmatter import FrontMatterError, bounded_yaml, one_line
 from pipeline.load.toc import TocEntry, parse_summary
 from pipeline.model import Item
 from pipeline.support.dates import to_datetime
@@ -201,10 +199,10 @@ def space_settings(cfg: Config, content_dir: Path) -> tuple[Config, Path]:
         return ConfigError([Problem(shown, line, "gitbook", message)])
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise bad(f"cannot read it: {one_line(exc)}", mark.line + 1 if mark else 1) from None
+        data = bounded_yaml(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        line = exc.line if isinstance(exc, FrontMatterError) else 1
+        raise bad(f"cannot read it: {one_line(exc)}", line) from None
     if not isinstance(data, dict):
         raise bad("expected a map with root: and structure:")
     structure = data.get("structure") or {}
@@ -243,22 +241,12 @@ def read_dates(root: Path, name: str, tz: ZoneInfo) -> dict[str, datetime]:
         return {}
     shown = _display(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = bounded_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError([Problem(shown, 1, "dates", f"cannot read: {exc}")]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ContentError([Problem(shown, line, "dates", f"not valid YAML: {problem}")]) from None
-    except (ValueError, TypeError, OverflowError) as exc:  # an impossible date: 2021-13-01
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-        bad = unreadable_values(node) if isinstance(node, yaml.MappingNode) else []
-        problems = [
-            Problem(shown, value.start_mark.line + 1, "dates", f"{key.value}: {why}")
-            for key, value, why in bad
-        ]
-        raise ContentError(problems or [Problem(shown, 1, "dates", str(exc))]) from None
+    except FrontMatterError as exc:  # not YAML, beyond the bounds, or a date like 2021-13-01
+        about = "" if exc.field == "front matter" else f"{exc.field}: "
+        raise ContentError([Problem(shown, exc.line, "dates", about + exc.message)]) from None
     if data is None:
         return {}
     if not isinstance(data, dict):

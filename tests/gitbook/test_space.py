@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from pipeline.cli import main
+from tests.hostile.sites import billion_laughs
 
 CONFIG = '[site]\nbase_url = "https://h.example/"\n[content]\nflavour = "{flavour}"\n'
 
@@ -116,3 +118,25 @@ def test_the_newsletters_own_templates_inside_the_content_are_skipped(tmp_path: 
     result = _build(tmp_path, str(tmp_path), flavour="plain")
     assert result.exit_code == 0, result.output
     assert _pages(tmp_path / "out") == [".", "guide"]
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "line", "words"),
+    [
+        ("root: " + "[" * 5_000 + "]" * 5_000 + "\n", 1, "YAML nested more than 100 levels"),
+        ("structure: &s {readme: *s}\n", 1, "a YAML alias refers to the value it is part of"),
+        (billion_laughs(5) + "\nroot: *a4\n", 5, "YAML aliases expand to more than 10000 nodes"),
+    ],
+    ids=["deep", "cycle", "bomb"],
+)
+def test_a_hostile_gitbook_yaml_is_a_configuration_error(
+    tmp_path: Path, yaml_text: str, line: int, words: str
+) -> None:
+    """``.gitbook.yaml`` was read with no bounds: 5,000 nested brackets crashed the build
+    (RecursionError, exit 1); it is now read as front matter is."""
+    _write(tmp_path / "repo", {".gitbook.yaml": yaml_text, "SUMMARY.md": "* [A](a.md)\n"})
+    _write(tmp_path / "repo", {"a.md": "# A\n"})
+    result = _build(tmp_path, str(tmp_path / "repo"))
+    assert result.exit_code == 3, result.output
+    assert f".gitbook.yaml:{line}: gitbook: cannot read it: {words}" in result.stderr
+    assert not (tmp_path / "out").exists()

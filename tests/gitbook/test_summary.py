@@ -24,6 +24,7 @@ from pipeline.load.summary import (
 )
 from pipeline.load.toc import TocEntry, parse_summary
 from pipeline.support.text import nfc
+from tests.hostile.sites import billion_laughs
 
 TOC = """\
 # Table of contents
@@ -148,11 +149,14 @@ def test_dates_file_entry_naming_no_page_is_a_warning(book: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "words"),
     [
-        ("a.md: 2020-01-01\nb.md: [nope\n", 3, "not valid YAML"),
+        ("a.md: 2020-01-01\nb.md: [nope\n", 3, "YAML syntax error"),
         ("- a.md\n", 1, "expected a map"),
+        ("a.md: " + "[" * 5_000 + "]" * 5_000 + "\n", 1, "YAML nested more than 100 levels"),
+        ("a.md: &a [*a]\n", 1, "a YAML alias refers to the value it is part of"),
+        (billion_laughs(5) + "\n", 5, "YAML aliases expand to more than 10000 nodes"),
         ("a.md: 2020-01-01\nb.md: next tuesday\n", 2, "expected a date"),
-        ("a.md: 2020-01-01\nb.md: 2021-13-01\n", 2, "b.md: month must be in 1..12"),
-        ("a.md: 2021-02-30T10:00:00\n", 1, "a.md: day is out of range"),
+        ("a.md: 2020-01-01\nb.md: 2021-13-01\n", 2, "b.md: cannot read '2021-13-01': month must"),
+        ("a.md: 2021-02-30T10:00:00\n", 1, "a.md: cannot read '2021-02-30T10:00:00': day is out"),
     ],
 )
 def test_malformed_dates_file_is_a_content_error(

@@ -121,3 +121,12 @@ def check_outputs(out: Path) -> dict[str, bytes]:
         if path.suffix in (".ics", ".html"):
             data.decode("utf-8")
     return seen
+
+
+def billion_laughs(levels: int = 9) -> str:
+    """The classic alias bomb: 9 aliases per level, 9 levels, ~387 million strings expanded."""
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, levels):
+        refs = ",".join([f"*a{i - 1}"] * 9)
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    return "\n".join(lines)

@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 
 from pipeline.load.frontmatter import FrontMatterError, split
-from tests.hostile.sites import PROBLEM_LINE, assert_clean_outcome, essay, make_site, run_build
+from tests.hostile.sites import (
+    PROBLEM_LINE,
+    assert_clean_outcome,
+    billion_laughs,
+    essay,
+    make_site,
+    run_build,
+)
 
 UNSAFE_TAGS = [
     "!!python/object/apply:os.system ['touch {marker}']",
@@ -21,15 +28,6 @@ UNSAFE_TAGS = [
     "!!python/name:os.system",
     "!!python/object:pathlib.PurePosixPath {{}}",
 ]
-
-
-def billion_laughs(levels: int = 9) -> str:
-    """The classic alias bomb: 9 aliases per level, 9 levels, ~387 million strings expanded."""
-    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for i in range(1, levels):
-        refs = ",".join([f"*a{i - 1}"] * 9)
-        lines.append(f"a{i}: &a{i} [{refs}]")
-    return "\n".join(lines)
 
 
 @pytest.mark.parametrize("tag", UNSAFE_TAGS)
