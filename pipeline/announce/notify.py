@@ -28,6 +28,7 @@ from pipeline.config import Config
 from pipeline.newsletter.backends.http import ApiClient, MalformedAnswer, Patience, shown
 from pipeline.newsletter.errors import DeliveryError
 from pipeline.newsletter.ledger import waiting_lock
+from pipeline.support import jsontext
 from pipeline.support.output import write_if_changed
 from pipeline.support.secrets import redact
 
@@ -136,7 +137,7 @@ def _ping(
 
 def _read(path: Path) -> dict[str, str]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = jsontext.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}  # lost or damaged: every feed is pinged once more, which is harmless
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}

@@ -5,8 +5,7 @@ items of each feed by GUID (the first item of a repeated one) and reports new an
 items, changed titles, links, dates and enclosure URLs. A GUID change is the one change a
 reader cannot absorb: the item shows up again as unread, and podcast apps download it twice.
 It is detected when a new item's link, or its title and date, match an old item whose GUID is
-gone, and the report flags it loudly. Items without a GUID go by their enclosure URL (as
-podcast apps key them), else their link, else their title.
+gone, and flagged loudly. Items without a GUID go by their enclosure URL, else link, else title.
 
 Stages: :func:`find_feeds` → :func:`parse_feed` → :func:`diff_feed` → :func:`diff_paths`
 (which merges the same change seen in several feeds), then ``render_*`` for stdout.
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ContentError, Problem
+from pipeline.support import jsontext
 
 
 class ChangeKind(StrEnum):
@@ -203,12 +203,12 @@ def _parse_xml(data: bytes, name: str, path: Path | str) -> Feed | None:
 
 def _parse_json(data: bytes, name: str, path: Path | str) -> Feed | None:
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
+        doc = jsontext.loads(data.decode("utf-8-sig"))
+    except jsontext.NestedTooDeep as exc:
+        raise _problem(path, str(exc)) from None
     except (ValueError, UnicodeDecodeError) as exc:
         line = getattr(exc, "lineno", 1)
         raise _problem(path, f"not valid JSON: {exc}", line) from None
-    except RecursionError:
-        raise _problem(path, "JSON nested too deep to read") from None
     if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith(
         "https://jsonfeed.org/version/"
     ):

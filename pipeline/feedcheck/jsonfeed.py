@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pipeline.feedcheck.rules import HARD, JSONFEED_VERSION, RFC3339, SOFT, Report, check_html
+from pipeline.support import jsontext
 
 
 def lint_json(r: Report, data: bytes) -> None:
     try:
-        doc: Any = json.loads(data.decode("utf-8-sig"))
+        doc: Any = jsontext.loads(data.decode("utf-8-sig"))
+    except jsontext.NestedTooDeep as exc:
+        r.add("json.valid", HARD, str(exc))
+        return
     except (UnicodeDecodeError, ValueError) as exc:
         r.add("json.valid", HARD, f"not valid JSON: {exc}")
-        return
-    except RecursionError:
-        r.add("json.valid", HARD, "JSON nested too deep to read")
         return
     if not isinstance(doc, dict):
         r.add("json.valid", HARD, "the top level is not a JSON object")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import copy
 import html
-import json
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from datetime import datetime
@@ -25,6 +24,7 @@ from pipeline.importers.dating import place_undated
 from pipeline.importers.records import ImportedItem, ImportPlan, note
 from pipeline.importers.xmlsource import ATOM, CONTENT, DC, parse_xml, q, text
 from pipeline.podcast.episode import is_url
+from pipeline.support import jsontext
 
 _ORDER = (
     "title",
@@ -236,8 +236,8 @@ def read_feed(
     r = _Reader(source, section, since)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
         try:
-            doc = json.loads(data.decode("utf-8-sig"))
-        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            doc = jsontext.loads(data.decode("utf-8-sig"))
+        except (ValueError, UnicodeDecodeError) as exc:
             raise ValueError(f"not valid JSON: {exc}") from None
         if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith(
             "https://jsonfeed.org/version/"

@@ -21,6 +21,7 @@ from pipeline.errors import Problem
 from pipeline.importers.common import shown
 from pipeline.importers.records import ImportedItem, ImportPlan, WriteOutcome
 from pipeline.load.frontmatter import FrontMatterError, decode, split
+from pipeline.support import jsontext
 from pipeline.support.output import write_atomic, write_if_changed
 from pipeline.support.text import nfc
 
@@ -60,7 +61,7 @@ class Ledger:
         if not path.exists():
             return cls(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = jsontext.loads(path.read_text(encoding="utf-8"))
             entries = {
                 str(section): {
                     str(guid): {"file": str(e["file"]), "sha256": str(e["sha256"])}

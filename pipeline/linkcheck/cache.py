@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.linkcheck.results import OK, Outcome
+from pipeline.support import jsontext
 from pipeline.support.output import write_if_changed
 
 CACHE_FILE = "links.json"
@@ -39,7 +40,7 @@ class LinkCache:
         """Read ``cache_dir/links.json``; a missing or unreadable file is an empty cache."""
         cache = cls(cache_dir / CACHE_FILE, max_age, now)
         try:
-            data: Any = json.loads(cache.path.read_text(encoding="utf-8"))
+            data: Any = jsontext.loads(cache.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return cache
         if not isinstance(data, dict) or data.get("version") != _VERSION:

@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.support import jsontext
 from pipeline.support.output import write_if_changed
 
 _NS = uuid.UUID("9a3c3c0e-6b1f-5d8a-8d5e-7075626c6973")
@@ -32,7 +33,7 @@ class IdLedger:
         self.entries: dict[str, LedgerEntry] = {}
         if path.exists():
             try:
-                data = json.loads(path.read_text(encoding="utf-8"))
+                data = jsontext.loads(path.read_text(encoding="utf-8"))
                 for source, e in data.get("items", {}).items():
                     self.entries[source] = LedgerEntry(
                         str(e["id"]), e.get("title", ""), e.get("slug", "")

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ContentError, LockedError, Problem
+from pipeline.support import jsontext
 from pipeline.support.output import write_if_changed
 from pipeline.support.secrets import redact
 
@@ -99,7 +100,7 @@ class Ledger:
             if not line.strip():
                 continue
             try:
-                data = json.loads(line)
+                data = jsontext.loads(line)
                 if data.get("state") not in STATES:
                     raise ValueError(f"state must be one of {', '.join(STATES)}")
                 out.append(

@@ -15,6 +15,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.support import jsontext
+
 CHAPTERS_TYPE = "application/json+chapters"
 CHAPTERS_VERSION = "1.2.0"
 
@@ -119,7 +121,7 @@ def chapters_document(chapters: Sequence[Chapter]) -> bytes:
 def document_problems(data: bytes) -> list[str]:
     """Why a JSON chapters file is refused: not JSON, no ``version``, bad ``chapters``."""
     try:
-        doc = json.loads(data.decode("utf-8"))
+        doc = jsontext.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         return [f"chapters file is not valid JSON: {exc}"]
     if not isinstance(doc, dict):

@@ -177,7 +177,12 @@ def test_guid_without_id_key_kept_by_ledger_across_rename(site: Path) -> None:
 
 @pytest.mark.parametrize(
     ("damage", "words"),
-    [("folder", "cannot be read: Is a directory"), ('{"items": []}', "not valid JSON")],
+    [
+        ("folder", "cannot be read: Is a directory"),
+        ('{"items": []}', "not valid JSON"),
+        ("[" * 100_000 + "]" * 100_000, "not valid JSON"),  # once a RecursionError
+    ],
+    ids=["folder", "shape", "deep"],
 )
 def test_a_damaged_id_ledger_is_a_content_error(
     site: Path, runner: CliRunner, damage: str, words: str

@@ -59,6 +59,10 @@ def test_chapters_file_from_front_matter(parse: Parse, content: Path) -> None:
     text = " ".join(messages(problems))
     assert 'needs a "version" string' in text
     assert 'chapter 1 needs a non-negative number "startTime"' in text
+    # nested deeper than Python's decoder follows: once a RecursionError (exit 1)
+    (content / "episodes/media/deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    _, problems = parse(chapters="media/deep.json")
+    assert "chapters file is not valid JSON: JSON nested too deep to read" in messages(problems)[0]
 
 
 def test_missing_audio_file_names_line_and_key(parse: Parse) -> None:

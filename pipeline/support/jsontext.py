@@ -1,0 +1,24 @@
+"""JSON that someone else wrote: a chapters file, a ledger kept in the repository, a feed.
+
+Python's decoder recurses once per level of nesting, so ``[[[[…]]]]`` 100,000 deep raises
+RecursionError, which no ``except ValueError`` catches: a crash where malformed JSON gets a
+message. :func:`loads` raises :class:`NestedTooDeep`, a ValueError, instead.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+class NestedTooDeep(ValueError):
+    """JSON nested deeper than the decoder can follow."""
+
+
+def loads(text: str | bytes) -> Any:
+    """``json.loads(text)``; :class:`NestedTooDeep` (a ValueError) for nesting too deep to
+    read, ValueError for anything else that is not JSON."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise NestedTooDeep("JSON nested too deep to read") from None
