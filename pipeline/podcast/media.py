@@ -108,7 +108,8 @@ def probe_file(path: Path) -> MediaFacts:
         try:
             info = mutagen.File(str(path))
         except Exception as exc:  # mutagen raises many kinds of errors for broken files
-            raise MediaError(f"{path.name}: cannot read the audio: {exc}") from None
+            why = str(exc) or "the file is damaged"  # some of mutagen's errors say nothing
+            raise MediaError(f"{path.name}: cannot read the audio: {why}") from None
         if info is None or not getattr(info.info, "length", 0):
             raise MediaError(f"{path.name}: cannot measure the duration of this {mime} file")
         duration = float(info.info.length)

@@ -79,6 +79,13 @@ def test_broken_audio_is_an_error(tmp_path: Path) -> None:
         probe_file(tmp_path / "x.mp3")
     with pytest.raises(MediaError, match="cannot read"):
         probe_file(tmp_path / "missing.mp3")
+    # an ID3 tag claiming 268 MB over 2 KB of noise: some of mutagen's errors say nothing,
+    # and the message once ended at "cannot read the audio: "
+    (tmp_path / "y.mp3").write_bytes(b"ID3\x04\x00\x00\x7f\x7f\x7f\x7f" + bytes(range(256)) * 8)
+    with pytest.raises(MediaError) as caught:
+        probe_file(tmp_path / "y.mp3")
+    assert str(caught.value).startswith("y.mp3: ")
+    assert not str(caught.value).rstrip().endswith(":")
 
 
 def test_head_then_cache_second_build_makes_no_request(
