@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -88,6 +88,16 @@ def _front(
     return front
 
 
+def _rows(reader: csv.DictReader[str]) -> Iterator[dict[str, str]]:
+    """The rows of ``posts.csv``; a ValueError naming the line where it stops being CSV (a
+    field over the csv module's limit, a NUL byte), as every other problem of the archive."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        line = max(reader.line_num, 1)
+        raise ValueError(f"posts.csv line {line}: not readable as CSV ({exc})") from None
+
+
 def read_substack(
     data: bytes,
     source: str,
@@ -108,7 +118,7 @@ def read_substack(
     bodies: dict[int, str] = {}
     skipped = 0
     reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig", errors="replace")))
-    for row in reader:
+    for row in _rows(reader):
         line = reader.line_num
 
         def say(field: str, message: str, line: int = line) -> None:

@@ -133,3 +133,19 @@ def test_not_an_archive_and_a_bomb_are_refused(
     result = publish("import", "substack", str(bomb))
     assert result.exit_code == 2 and "more than 1000" in result.stderr
     assert not (home / "content").exists()
+
+
+def test_a_posts_csv_that_stops_being_csv_is_refused_naming_the_line(
+    home: Path, tmp_path: Path
+) -> None:
+    """A field over the csv module's limit (an unclosed quote swallowing the file) raised
+    csv.Error past the importer's errors: "unexpected error", exit 1."""
+    bad = tmp_path / "export.zip"
+    with zipfile.ZipFile(bad, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        header = ",".join(FIELDS)
+        zf.writestr("posts.csv", f'{header}\n1.a,"never closed\n' + "x," * 100_000 + "\n")
+    result = publish("import", "substack", str(bad))
+    assert result.exit_code == 2, result.output
+    assert ":1: substack: posts.csv line " in result.stderr
+    assert ": not readable as CSV (" in result.stderr
+    assert not (home / "content").exists()
