@@ -58,7 +58,7 @@ class PreviewSession:
             lambda: self.site.digest(),
         )
         self.port = int(self.server.server_address[1])
-        self.origin = origin_for(listen.bind, self.port, listen.base_url)
+        self.origin = self.server.origin = origin_for(listen.bind, self.port, listen.base_url)
         self.site = PreviewSite(load, work, self.origin, showing)
         self.newsletter = [
             (cfg.root / p).resolve() for p in (cfg.newsletter.templates, cfg.newsletter.ledger)

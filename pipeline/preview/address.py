@@ -10,6 +10,7 @@ URL names none, as Hugo's ``--appendPort``).
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 from urllib.parse import urlsplit
 
@@ -57,3 +58,25 @@ def port_note(bind: str, port: int, base_url: str | None) -> str:
     if not base_url:
         note += "other machines must resolve this name, else give --base-url; "
     return note
+
+
+def host_allowed(host: str | None, origin: str) -> bool:
+    """Whether a request's ``Host`` header names this preview: an IP address, ``localhost``
+    (or a name under it), or the host of ``origin``. Anything else is how a page on another
+    site reads the preview (drafts included) after pointing its own name at 127.0.0.1 (DNS
+    rebinding), so it is refused, as Vite's ``server.allowedHosts`` refuses it. No header (an
+    HTTP/1.0 client) is not a browser's request."""
+    if not host:
+        return True
+    try:
+        name = urlsplit(f"//{host}").hostname or ""
+    except ValueError:
+        return False
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        pass
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    return name == (urlsplit(origin).hostname or "").lower()

@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from pipeline.preview.address import family_of
+from pipeline.preview.address import family_of, host_allowed
 from pipeline.preview.digest import NOTHING, DigestPreview, render_page
 from pipeline.preview.inject import inject
 from pipeline.preview.news import Newsroom
@@ -48,6 +48,9 @@ class PreviewServer(ThreadingHTTPServer):
         self.digest = digest
         self.live_js = LIVE_JS.read_bytes()
         self.address_family = family_of(address[0])
+        self.origin = ""
+        """The origin the pages link to, once the port is known: requests must name it (or
+        an address, or localhost) in their Host header."""
         super().__init__(address, PreviewHandler)
 
 
@@ -65,6 +68,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self._respond(head=False)
 
     def _respond(self, *, head: bool) -> None:
+        if not host_allowed(self.headers.get("Host"), self.server.origin):
+            why = (
+                f"This preview answers to {self.server.origin} (or its address) only; "
+                "to reach it by another name, start it with --base-url naming it.\n"
+            )
+            self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", why.encode(), head)
+            return
         url = urlsplit(self.path)
         path = unquote(url.path)
         if path == "/_preview/events":

@@ -12,7 +12,7 @@ import requests
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.preview.address import origin_for
+from pipeline.preview.address import host_allowed, origin_for
 from tests.preview.serving import WAIT, ServeProcess
 
 
@@ -88,3 +88,56 @@ def test_a_base_url_it_cannot_serve_is_refused(
     assert result.exit_code == 2
     assert says in result.output
     assert "Traceback" not in result.output
+
+
+def _status_as(origin: str, host: str) -> tuple[int, bytes]:
+    """GET / with this Host header (requests would send the URL's own)."""
+    import http.client
+
+    parts = urlsplit(origin)
+    conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=WAIT)
+    try:
+        conn.putrequest("GET", "/essays/why-we-gather/", skip_host=True)
+        conn.putheader("Host", host)
+        conn.endheaders()
+        answer = conn.getresponse()
+        return answer.status, answer.read()
+    finally:
+        conn.close()
+
+
+def test_a_request_for_another_host_name_is_refused(site: Path, tmp_path: Path) -> None:
+    """DNS rebinding: a page on evil.example points its name at 127.0.0.1 and reads the
+    preview, drafts included, as same-origin. Only the preview's own name, an address or
+    localhost gets an answer."""
+    server = ServeProcess(site, tmp_path / "tmp")
+    try:
+        port = urlsplit(server.origin).port
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", "LOCALHOST", "app.localhost"):
+            assert _status_as(server.origin, host)[0] == 200, host
+        for host in (f"evil.example:{port}", "evil.example", "127.0.0.1.evil.example"):
+            status, body = _status_as(server.origin, host)
+            assert (status, b"why-we-gather" in body) == (403, False), host
+            assert b"--base-url" in body
+    finally:
+        code, _ = server.stop()
+    assert code == 0
+    named = ServeProcess(site, tmp_path / "tmp2", "--bind", "0.0.0.0", "--base-url",
+                         "http://preview.test")  # fmt: skip
+    try:
+        port = urlsplit(named.origin).port
+        local = f"http://127.0.0.1:{port}/"
+        assert _status_as(local, f"preview.test:{port}")[0] == 200
+        assert _status_as(local, f"other.test:{port}")[0] == 403
+    finally:
+        code, _ = named.stop()
+    assert code == 0
+
+
+def test_host_allowed() -> None:
+    origin = "http://preview.test:8000/"
+    for host in (None, "", "127.0.0.1", "[::1]:8000", "10.0.0.5:8000", "localhost", "a.localhost",
+                 "PREVIEW.test:8000"):  # fmt: skip
+        assert host_allowed(host, origin), host
+    for host in ("evil.example", "preview.test.evil.example", "localhost.evil.example", "[bad"):
+        assert not host_allowed(host, origin), host
