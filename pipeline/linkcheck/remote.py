@@ -248,8 +248,11 @@ class RemoteChecker:
             resp = await self._request(session, current, want_body, media)
             location = resp.headers.get("Location")
             if 300 <= resp.status < 400 and location:
-                nxt = urljoin(current, location.strip())
-                scheme = urlsplit(nxt).scheme.lower()
+                try:
+                    nxt = urljoin(current, location.strip())
+                    scheme = urlsplit(nxt).scheme.lower()
+                except ValueError:  # Location: http://[::1 and the like
+                    return Outcome(BROKEN, f"redirect to an invalid URL: {location!r}"), None
                 if scheme not in ("http", "https"):
                     return Outcome(BROKEN, f"redirect to a non-HTTP URL refused: {nxt}"), None
                 if nxt in chain:

@@ -30,6 +30,11 @@ class Outcome:
     reason: str
     suggestion: str = ""
 
+    def __post_init__(self) -> None:
+        # on one line, whatever a server or a library put in it (aiohttp's parser errors
+        # quote the bytes received over three lines): the report is a line per link
+        object.__setattr__(self, "reason", " ".join(self.reason.split()))
+
 
 @dataclass(frozen=True)
 class LinkResult:

@@ -148,6 +148,12 @@ class HostileServer:
             send(conn, 302, Location="file:///etc/passwd")
         elif path == "/to-ftp":
             send(conn, 302, Location="ftp://127.0.0.1/secret")
+        elif path == "/to-broken-url":
+            send(conn, 302, Location="http://[::1")
+        elif path == "/bad-length":
+            conn.sendall(_status_line(200) + b"Content-Length: -5\r\n\r\nhello")
+        elif path == "/not-http":
+            conn.sendall(b"\x00\xff\x1b[31m not HTTP at all\r\n\r\n")
         elif path == "/hang":
             self.stop.wait(30)
         elif path == "/drip":

@@ -110,6 +110,26 @@ def test_redirect_to_other_scheme_refused(hostile: HostileServer, path: str, tar
     assert r.reason.startswith("redirect to a non-HTTP URL refused: " + target)
 
 
+def test_a_redirect_to_a_url_that_is_not_one_is_broken_not_an_exception(
+    hostile: HostileServer,
+) -> None:
+    """``Location: http://[::1`` once gave "ValueError: Invalid IPv6 URL"."""
+    r = check(hostile, "/to-broken-url")["/to-broken-url"]
+    assert (r.status, r.reason) == (BROKEN, "redirect to an invalid URL: 'http://[::1'")
+
+
+@pytest.mark.parametrize("path", ["/bad-length", "/not-http"])
+def test_a_malformed_answer_is_broken_with_a_one_line_reason(
+    hostile: HostileServer, path: str
+) -> None:
+    """The HTTP parser's message quotes the bytes received over three lines; the report has a
+    line per link, and the bytes a server sends (an escape sequence) are never printed raw."""
+    r = check(hostile, path)[path]
+    assert r.status == BROKEN
+    assert r.reason.startswith("invalid response: ")
+    assert "\n" not in r.reason and "\x1b" not in r.reason
+
+
 def test_fragments_found_in_the_html(hostile: HostileServer) -> None:
     # #top and text fragments need no element (HTML spec); both were reported broken
     paths = ["/page#intro", "/page#legacy", "/page#from-github", "/page#missing"]
