@@ -80,9 +80,24 @@ def fetch_bounded(
                 if time.monotonic() - started > deadline:
                     raise UnreadableSource(f"cannot fetch {url}: not done after {deadline:g} s")
                 chunks.append(chunk)
-    except requests.RequestException as exc:
-        raise UnreadableSource(f"cannot fetch {url}: {type(exc).__name__}") from None
+    except (requests.RequestException, ValueError) as exc:
+        raise UnreadableSource(f"cannot fetch {url}: {_why(exc)}") from None
     return b"".join(chunks)
+
+
+def _why(exc: Exception) -> str:
+    """What went wrong with a fetch, in words (``requests`` names only its exception; a
+    redirect to ``http://[::1`` raises a bare ValueError from the URL parser)."""
+    import requests
+
+    reasons: list[tuple[type[Exception], str]] = [
+        (requests.TooManyRedirects, "too many redirects"),
+        (requests.exceptions.InvalidSchema, "not an http(s) URL (or a redirect to one)"),
+        (requests.Timeout, "timed out"),
+        (requests.ConnectionError, "connection failed, or the answer was not HTTP"),
+        (ValueError, "not a valid URL (or a redirect to one)"),
+    ]
+    return next((why for kind, why in reasons if isinstance(exc, kind)), type(exc).__name__)
 
 
 def download_to(
@@ -117,8 +132,8 @@ def download_to(
                     raise UnreadableSource(f"cannot fetch {url}: not done after {deadline:g} s")
                 fh.write(chunk)
         os.replace(tmp, path)
-    except requests.RequestException as exc:
-        raise UnreadableSource(f"cannot fetch {url}: {type(exc).__name__}") from None
+    except (requests.RequestException, ValueError) as exc:
+        raise UnreadableSource(f"cannot fetch {url}: {_why(exc)}") from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
