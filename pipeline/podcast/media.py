@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.support.fetch import failure_reason
+
 if TYPE_CHECKING:  # imported where used: a build that probes no media never loads them
     import requests
 
@@ -133,12 +135,16 @@ def fetch_remote(url: str, session: requests.Session, timeout: float = 20.0) -> 
             length = int(raw) if raw.isdigit() and int(raw) > 0 else None
             mime = _content_type(resp)
         if length is None or mime in ("", "application/octet-stream"):
-            resp = session.get(
-                url, headers={"Range": "bytes=0-63"}, timeout=timeout, allow_redirects=True
-            )
-            if resp.status_code >= 400:
-                raise MediaError(f"{url}: the server answered {resp.status_code}")
-            body = resp.content[:64]
+            with session.get(
+                url,
+                headers={"Range": "bytes=0-63"},
+                timeout=timeout,
+                allow_redirects=True,
+                stream=True,  # a server that ignores Range sends the whole file: 64 bytes read
+            ) as resp:
+                if resp.status_code >= 400:
+                    raise MediaError(f"{url}: the server answered {resp.status_code}")
+                body = next(resp.iter_content(64), b"")[:64]
             m = re.match(r"bytes \d+-\d+/(\d+)", resp.headers.get("Content-Range", ""))
             if m:
                 length = int(m.group(1))
@@ -146,10 +152,8 @@ def fetch_remote(url: str, session: requests.Session, timeout: float = 20.0) -> 
                 length = int(resp.headers["Content-Length"])
             sniffed = sniff_mime(body)
             mime = sniffed or (mime if mime else _content_type(resp))
-    except requests.RequestException as exc:
-        raise MediaError(f"{url}: cannot reach the server: {type(exc).__name__}") from None
-    except ValueError:
-        raise MediaError(f"{url}: the server sent an unreadable length") from None
+    except (requests.RequestException, ValueError) as exc:  # ValueError: a redirect's URL
+        raise MediaError(f"{url}: cannot fetch it: {failure_reason(exc)}") from None
     if not length:
         raise MediaError(f"{url}: the server does not say how many bytes the file has")
     if not mime or mime == "application/octet-stream":

@@ -81,11 +81,11 @@ def fetch_bounded(
                     raise UnreadableSource(f"cannot fetch {url}: not done after {deadline:g} s")
                 chunks.append(chunk)
     except (requests.RequestException, ValueError) as exc:
-        raise UnreadableSource(f"cannot fetch {url}: {_why(exc)}") from None
+        raise UnreadableSource(f"cannot fetch {url}: {failure_reason(exc)}") from None
     return b"".join(chunks)
 
 
-def _why(exc: Exception) -> str:
+def failure_reason(exc: Exception) -> str:
     """What went wrong with a fetch, in words (``requests`` names only its exception; a
     redirect to ``http://[::1`` raises a bare ValueError from the URL parser)."""
     import requests
@@ -133,7 +133,7 @@ def download_to(
                 fh.write(chunk)
         os.replace(tmp, path)
     except (requests.RequestException, ValueError) as exc:
-        raise UnreadableSource(f"cannot fetch {url}: {_why(exc)}") from None
+        raise UnreadableSource(f"cannot fetch {url}: {failure_reason(exc)}") from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -136,3 +136,31 @@ def test_remote_errors_are_reported(
     with pytest.raises(MediaError, match="the server answered 404"):
         RemoteMedia(tmp_path, session)(httpserver.url_for("/gone.mp3"))
     assert not (tmp_path / CACHE_FILE).exists()
+
+
+def test_a_server_that_ignores_range_is_read_64_bytes_not_the_whole_file(
+    httpserver: HTTPServer, session: requests.Session
+) -> None:
+    """The Range GET took ``resp.content``: a server sending the whole episode (64 MB here)
+    had all of it read into memory, in every cold build, for 64 bytes of magic."""
+    from pipeline.podcast.media import fetch_remote
+
+    total, chunk = 64 << 20, 1 << 16
+    sent = [0]
+
+    def body() -> Iterator[bytes]:
+        for n in range(total // chunk):
+            sent[0] += chunk
+            yield (
+                (b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\x00" * (chunk - 10))
+                if n == 0
+                else (b"\x00" * chunk)
+            )
+
+    httpserver.expect_request("/ep.mp3", method="HEAD").respond_with_data(b"", status=200)
+    httpserver.expect_request("/ep.mp3", method="GET").respond_with_response(
+        Response(body(), status=200, headers={"Content-Length": str(total)})
+    )
+    facts = fetch_remote(httpserver.url_for("/ep.mp3"), session)
+    assert (facts.mime_type, facts.length) == ("audio/mpeg", total)
+    assert sent[0] < total // 4, f"{sent[0]} of {total} bytes sent"
