@@ -27,6 +27,24 @@ class NewItemRefused(PublishError):
     exit_code = EXIT_CONTENT
 
 
+SLUG_CHARS = 80
+"""At most this many characters of the title name the new file (and so its URL), cut between
+words: a file name may have 255 bytes, and a long title made one the system refused."""
+
+
+def file_slug(title: str) -> str:
+    """The new file's name (without ``.md``) for ``title``: its slug, cut to
+    :data:`SLUG_CHARS` characters at a word's end and to 200 bytes of UTF-8."""
+    slug = github_slug(title).strip("-")
+    if len(slug) > SLUG_CHARS:
+        cut = slug[: SLUG_CHARS + 1]
+        end = cut.rfind("-")
+        slug = cut[:end] if end >= SLUG_CHARS // 2 else slug[:SLUG_CHARS]
+    while len(slug.encode()) > 200:
+        slug = slug[:-1]
+    return slug.strip("-") or "untitled"
+
+
 def new_item(cfg: Config, content_dir: Path, kind: str, title: str, *, today: dt.datetime) -> Path:
     """Create ``content/<section>/<slug>.md``; refuses to overwrite an existing file."""
     title = title.strip()
@@ -35,7 +53,7 @@ def new_item(cfg: Config, content_dir: Path, kind: str, title: str, *, today: dt
             f'the title is empty; give the new {kind} one, e.g. publish new {kind} "Why we gather"'
         )
     local = today.astimezone(ZoneInfo(cfg.site.timezone))
-    slug = github_slug(title).strip("-") or "untitled"
+    slug = file_slug(title)
     folder = content_dir / SECTION_OF_KIND[kind]
     path = folder / f"{slug}.md"
     if path.exists():

@@ -61,3 +61,26 @@ def test_a_new_page_of_a_gitbook_space_is_listed_in_summary(
     assert (root / "SUMMARY.md").read_bytes() == summary.replace(last, last + added, 1)
     assert (root / "essays" / "tending-the-fire.md").is_file()
     assert runner.invoke(main, ["validate", *config]).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("word " * 1000, "word-" * 15 + "word.md"),  # 80 characters, cut between words
+        ("x" * 5000, "x" * 80 + ".md"),  # one long word: cut anyway
+        ("é" * 300, "é" * 80 + ".md"),
+    ],
+    ids=["words", "one-word", "two-byte"],
+)
+def test_a_long_title_names_a_file_the_system_accepts(
+    site: Path, runner: CliRunner, title: str, name: str
+) -> None:
+    """A 5,000-character title once made a 5,003-byte file name: "File name too long",
+    exit 3. The title is kept whole in the front matter."""
+    result = runner.invoke(main, ["new", "essay", title, "--config", str(site / "publish.toml")])
+    assert result.exit_code == 0, result.output
+    path = site / "content" / "essays" / name
+    assert result.stdout.strip().endswith(str(path.relative_to(site)))
+    assert _front(path)["title"] == title.strip()
+    build = ["validate", "--config", str(site / "publish.toml")]
+    assert runner.invoke(main, build).exit_code == 0
