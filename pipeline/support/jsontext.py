@@ -16,8 +16,11 @@ class NestedTooDeep(ValueError):
 
 
 def loads(text: str | bytes) -> Any:
-    """``json.loads(text)``; :class:`NestedTooDeep` (a ValueError) for nesting too deep to
-    read, ValueError for anything else that is not JSON."""
+    """``json.loads(text)`` (bytes may start with a UTF-8 byte order mark, as a service's
+    answer may); :class:`NestedTooDeep` (a ValueError) for nesting too deep to read,
+    ValueError for anything else that is not JSON."""
+    if isinstance(text, bytes) and text.startswith(b"\xef\xbb\xbf"):
+        text = text[3:]
     try:
         return json.loads(text)
     except RecursionError:

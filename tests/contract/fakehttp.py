@@ -118,6 +118,9 @@ class FakeHTTPServer:
                     )
                 elif fault.kind == "malformed":
                     self._send(200, {"Content-Type": "application/json"}, b'{"id": "oops", ')
+                elif fault.kind == "deep":  # JSON deeper than Python's decoder follows
+                    body = b"[" * 100_000 + b"]" * 100_000
+                    self._send(200, {"Content-Type": "application/json"}, body)
                 elif fault.kind == "json":
                     status, body = fault.body
                     self._send(*json_response(status, body))

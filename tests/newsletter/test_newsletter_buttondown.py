@@ -255,6 +255,7 @@ FAULTS = [
     ("timeout", ("timeout", "POST", "/v1/emails", {"delay": 0.5})),
     ("reset", ("reset", ".*", "/v1/emails.*", {})),
     ("malformed", ("malformed", "GET", "/v1/emails", {})),
+    ("deep", ("deep", "GET", "/v1/emails", {})),  # once a RecursionError: "unexpected error"
     (
         "echoing 400",
         (

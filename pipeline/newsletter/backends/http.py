@@ -26,6 +26,7 @@ from urllib3.exceptions import NewConnectionError
 
 from pipeline.config import NewsletterConfig
 from pipeline.newsletter.errors import DeliveryError
+from pipeline.support import jsontext
 from pipeline.support.retryafter import exhausted_wait, rate_limit_wait
 from pipeline.support.secrets import redact
 
@@ -218,7 +219,7 @@ class ApiClient:
             raise _Retryable(f"HTTP {code}")
         if code not in ok:
             try:
-                detail = self.error_text(resp.json())
+                detail = self.error_text(jsontext.loads(resp.content))
             except ValueError:
                 detail = resp.text
             # redacted, then cut: no half a key shown (a key across the first cut is dropped
@@ -228,8 +229,8 @@ class ApiClient:
         if not resp.content:
             return None
         try:
-            return resp.json()
-        except ValueError:
+            return jsontext.loads(resp.content)
+        except ValueError:  # jsontext: nesting too deep to read is a ValueError too
             raise MalformedAnswer(
                 f"{self.service}: {what} answered HTTP {code} with malformed JSON; "
                 "nothing recorded as sent, the next run checks the service again"
