@@ -24,6 +24,7 @@ from operator import add
 from pathlib import Path
 from typing import NamedTuple
 
+from pipeline.support import jsontext
 from pipeline.support.output import Stamp, temp_path, write_all, write_if_changed
 
 
@@ -104,7 +105,7 @@ def read_index(cache_dir: Path | None, rel: str, salt: str, path: Path) -> FeedI
     try:
         data = _index_file(cache_dir, rel).read_bytes()
         head_end = data.index(b"\n")
-        head = json.loads(data[:head_end])
+        head = jsontext.loads(data[:head_end])
         st = path.stat()
         if head["salt"] != salt or [st.st_size, st.st_mtime_ns] != head["stamp"]:
             return None

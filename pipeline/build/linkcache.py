@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from pipeline.linkcheck.dangling import KnownLinks
+from pipeline.support import jsontext
 from pipeline.support.output import write_atomic
 
 FILE = "links.json"
@@ -19,7 +20,7 @@ def read_known(cache_dir: Path | None) -> KnownLinks | None:
     if cache_dir is None:
         return None
     try:
-        data = json.loads((cache_dir / FILE).read_bytes())
+        data = jsontext.loads((cache_dir / FILE).read_bytes())
         if data["format"] != FORMAT:
             return None
         sources, links, broken = data["sources"], data["links"], data["broken"]

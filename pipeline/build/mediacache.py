@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.podcast.media import MediaError, MediaFacts, fetch_remote
+from pipeline.support import jsontext
 from pipeline.support.output import write_if_changed
 
 if TYPE_CHECKING:  # a build that probes no remote media never imports requests
@@ -31,7 +32,7 @@ class RemoteCache:
         self.path = cache_dir / CACHE_FILE
         self._entries: dict[str, dict[str, object]] = {}
         try:
-            data = json.loads(self.path.read_text("utf-8"))
+            data = jsontext.loads(self.path.read_text("utf-8"))
             if isinstance(data, dict) and isinstance(data.get("entries"), dict):
                 self._entries = data["entries"]
         except (OSError, ValueError):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.build.sqlitefile import open_store, select_keys, write_rows
+from pipeline.support import jsontext
 from pipeline.syndication.search.index import PageWords
 
 CACHE_FILE = "search.sqlite3"
@@ -86,7 +87,7 @@ class SearchCache:
             row = self.db.execute("SELECT state FROM state1 WHERE id = 1").fetchone()
             if row is None:
                 return None
-            value = json.loads(row[0])
+            value = jsontext.loads(row[0])
             pages = [(str(u), str(k), str(s)) for u, k, s in value["pages"]]
             return str(value["state"]), pages, dict(value["files"])
         except (sqlite3.Error, ValueError, TypeError, KeyError):

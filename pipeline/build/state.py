@@ -23,6 +23,7 @@ import pipeline
 from pipeline import __version__
 from pipeline.config import Config
 from pipeline.errors import Problem
+from pipeline.support import jsontext
 from pipeline.support.output import Stamp, write_if_changed
 from pipeline.syndication.theme.templates import theme_stamp
 
@@ -177,7 +178,7 @@ def read_manifest(out_dir: Path) -> Manifest:
     """The manifest the last build wrote; an empty one when there is none or it is damaged
     (the next build is then a full one)."""
     try:
-        data = json.loads((out_dir / MANIFEST).read_bytes())
+        data = jsontext.loads((out_dir / MANIFEST).read_bytes())
         files, inputs = data["files"], data["inputs"]
         paths, sizes, mtimes, shas = (
             files["paths"],

@@ -52,3 +52,7 @@ def test_a_damaged_manifest_is_no_manifest(tmp_path: Path, how: str) -> None:
 def test_not_json_is_no_manifest(tmp_path: Path) -> None:
     (tmp_path / MANIFEST).write_bytes(b"\x00not json")
     assert read_manifest(tmp_path) == Manifest()
+    # deeper than Python's decoder follows (an output folder checked out from anywhere):
+    # once a RecursionError, "unexpected error" from every build into that folder
+    (tmp_path / MANIFEST).write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    assert read_manifest(tmp_path) == Manifest()

@@ -27,6 +27,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from pipeline.support import jsontext
 from pipeline.syndication.search.tokens import counts, html_text, summary_of
 
 FORMAT = 1
@@ -124,7 +125,7 @@ class BadIndexFile(ValueError):
 
 def parse_shard(data: bytes) -> dict[str, list[int]]:
     try:
-        value = json.loads(data)
+        value = jsontext.loads(data)
     except ValueError:
         raise BadIndexFile("not JSON") from None
     if not isinstance(value, dict) or not all(
@@ -137,7 +138,7 @@ def parse_shard(data: bytes) -> dict[str, list[int]]:
 
 def parse_docs(data: bytes) -> list[Doc]:
     try:
-        value = json.loads(data)
+        value = jsontext.loads(data)
     except ValueError:
         raise BadIndexFile("not JSON") from None
     if not isinstance(value, list) or not all(
@@ -151,7 +152,7 @@ def parse_docs(data: bytes) -> list[Doc]:
 def parse_manifest(data: bytes) -> tuple[int, list[str], str]:
     """(pages, word file keys, state) of a manifest this module wrote."""
     try:
-        value = json.loads(data)
+        value = jsontext.loads(data)
     except ValueError:
         raise BadIndexFile("not JSON") from None
     if (
