@@ -23,8 +23,13 @@ def _set_up() -> None:
     _SET_UP.append(os.getpid())
 
 
+def _square(n: int) -> tuple[int, int, list[int]]:
+    time.sleep(0.005)  # long enough that neither process can take every task alone
+    return n * n, os.getpid(), list(_SET_UP)
+
+
 def test_results_come_back_in_task_order_each_process_set_up_after_the_fork() -> None:
-    results = share_forked(200, lambda n: (n * n, os.getpid(), list(_SET_UP)), _set_up)
+    results = share_forked(200, _square, _set_up)
     assert [square for square, _, _ in results] == [n * n for n in range(200)]
     # each process ran the initializer once, after the fork, before its tasks
     assert all(set_up[-1:] == [pid] for _, pid, set_up in results)
