@@ -117,7 +117,8 @@ def warm_search(
     one on disk can be updated in place)."""
     if not busy() or not wanted(cfg):
         return
-    pages = _located(cfg, keyed, now)
+    pages = into.pages = _located(cfg, keyed, now)
+    into.site, into.now = keyed.site, now
     cache = init_worker(cache_dir)
     try:
         if _changed_pages(out_dir / FOLDER, pages, cache) is not None:
@@ -146,18 +147,19 @@ def refresh_search(
     is off); returns warnings. ``keyed``: the site with its items' keys (a page's words are
     kept by its item's output key; HTML left in the render cache is read from there).
     ``alone``: in this process only (it runs beside other work), else on both cores when
-    there are many pages. ``warmed``: chunks of the index :func:`warm_search` made."""
+    there are many pages. ``warmed``: what :func:`warm_search` made of the same site."""
     folder = out_dir / FOLDER
     _remove_pagefind(out_dir)
     if not wanted(cfg):
         _remove_index(folder)  # search was turned off
         return []
-    pages = _located(cfg, keyed, now)
+    warmed = warmed or Warmed()
+    pages = warmed.pages_of(keyed.site, now) or _located(cfg, keyed, now)
     cache = SearchCache(cache_dir)
     try:
         if not _update(folder, pages, cache, cache_dir):
             workers = 1 if alone else pool_size(len(pages))
-            _rewrite(folder, pages, cache, cache_dir, workers, warmed or Warmed())
+            _rewrite(folder, pages, cache, cache_dir, workers, warmed)
     except (OSError, RuntimeError) as exc:  # NoHtml, or a worker that died
         return [f"warning: search index not updated: {exc}"]
     finally:

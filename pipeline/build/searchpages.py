@@ -53,6 +53,14 @@ class Warmed:
     the number of their first page, with their pages' keys (used only if still the same)."""
 
     chunks: dict[int, tuple[tuple[str, ...], Chunk]] = field(default_factory=dict)
+    pages: list[Located] | None = None
+    """The indexed pages as the warm-up found them, of ``site`` at ``now``: the write phase
+    indexing that same site takes them instead of looking them up again."""
+    site: object = None
+    now: object = None
+
+    def pages_of(self, site: object, now: object) -> list[Located] | None:
+        return self.pages if site is self.site and now == self.now else None
 
     def take(self, first: int, jobs: Sequence[Job]) -> Chunk | None:
         found = self.chunks.pop(first, None)

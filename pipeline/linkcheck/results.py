@@ -31,9 +31,17 @@ class Outcome:
     suggestion: str = ""
 
     def __post_init__(self) -> None:
-        # on one line, whatever a server or a library put in it (aiohttp's parser errors
-        # quote the bytes received over three lines): the report is a line per link
-        object.__setattr__(self, "reason", " ".join(self.reason.split()))
+        object.__setattr__(self, "reason", _one_printable_line(self.reason))
+
+
+def _one_printable_line(text: str) -> str:
+    """A reason on one line with no control character, whatever a server or a library put in
+    it: aiohttp's parser errors quote the bytes received over three lines, and a server's
+    reason phrase may hold a BEL or an escape sequence the terminal would act on."""
+    text = " ".join(text.split())
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 @dataclass(frozen=True)

@@ -152,6 +152,8 @@ class HostileServer:
             send(conn, 302, Location="http://[::1")
         elif path == "/bad-length":
             conn.sendall(_status_line(200) + b"Content-Length: -5\r\n\r\nhello")
+        elif path == "/bell":  # a reason phrase a terminal would act on
+            conn.sendall(b"HTTP/1.1 404 Nope\x07\x1b[2J\r\nContent-Length: 0\r\n\r\n")
         elif path == "/not-http":
             conn.sendall(b"\x00\xff\x1b[31m not HTTP at all\r\n\r\n")
         elif path == "/hang":

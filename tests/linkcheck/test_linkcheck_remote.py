@@ -130,6 +130,16 @@ def test_a_malformed_answer_is_broken_with_a_one_line_reason(
     assert "\n" not in r.reason and "\x1b" not in r.reason
 
 
+def test_a_reason_phrase_with_control_characters_is_shown_escaped(
+    hostile: HostileServer,
+) -> None:
+    """A server's reason phrase went to the terminal as it came: a BEL rang, an escape
+    sequence could clear the screen of a CI log viewer."""
+    r = check(hostile, "/bell")["/bell"]
+    assert r.status == BROKEN and r.reason.startswith("404 ")
+    assert r.reason.isprintable(), repr(r.reason)
+
+
 def test_fragments_found_in_the_html(hostile: HostileServer) -> None:
     # #top and text fragments need no element (HTML spec); both were reported broken
     paths = ["/page#intro", "/page#legacy", "/page#from-github", "/page#missing"]

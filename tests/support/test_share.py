@@ -8,11 +8,13 @@ import resource
 import signal
 import tempfile
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
 
-from pipeline.support.workers import forked_bytes, forked_call, share_forked
+from pipeline.support.workers import Pending, forked_bytes, forked_call, share_forked
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs the fork start method")
 
@@ -96,24 +98,30 @@ def test_a_forked_call_runs_while_the_caller_goes_on(tmp_path: Path) -> None:
     assert saw and pid != os.getpid()
 
 
-def test_a_forked_call_raises_its_exception_when_asked() -> None:
-    def fn() -> int:
+Forked = Callable[..., AbstractContextManager[Pending[bytes]]]
+"""forked_call or forked_bytes (the latter's result comes back through a file)."""
+
+
+@pytest.mark.parametrize("fork", [forked_call, forked_bytes])
+def test_a_forked_call_raises_its_exception_when_asked(fork: Forked) -> None:
+    def fn() -> bytes:
         raise _Boom("refused")
 
-    with forked_call(fn) as result, pytest.raises(_Boom):
+    with fork(fn) as result, pytest.raises(_Boom):
         result()
 
 
-def test_a_call_not_worth_a_fork_runs_here_once_when_asked() -> None:
+@pytest.mark.parametrize("fork", [forked_call, forked_bytes])
+def test_a_call_not_worth_a_fork_runs_here_once_when_asked(fork: Forked) -> None:
     ran: list[int] = []
 
-    def fn() -> int:
+    def fn() -> bytes:
         ran.append(os.getpid())
-        return len(ran)
+        return str(len(ran)).encode()
 
-    with forked_call(fn, worth_it=False) as result:
-        assert ran == []  # not before it is asked for
-        assert result() == 1 and result() == 1
+    with fork(fn, worth_it=False) as result:
+        assert ran == [] and not result.running()  # not before it is asked for
+        assert result() == b"1" and result() == b"1"
     assert ran == [os.getpid()]
 
 
@@ -160,27 +168,6 @@ def test_large_bytes_come_back_from_a_forked_process_whole() -> None:
         assert result() is data
     _whole_from_elsewhere(data, 20_000_000)
     assert not result.running()
-
-
-def test_forked_bytes_raise_the_exception_of_the_call() -> None:
-    def fn() -> bytes:
-        raise _Boom("refused")
-
-    with forked_bytes(fn) as result, pytest.raises(_Boom):
-        result()
-
-
-def test_bytes_not_worth_a_fork_are_made_here_when_asked() -> None:
-    ran: list[int] = []
-
-    def fn() -> bytes:
-        ran.append(os.getpid())
-        return b"made"
-
-    with forked_bytes(fn, worth_it=False) as result:
-        assert ran == [] and not result.running()
-        assert result() == b"made" and result() == b"made"
-    assert ran == [os.getpid()]
 
 
 def test_bytes_come_through_the_pipe_when_no_temporary_file_can_be_made(
