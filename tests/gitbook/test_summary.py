@@ -155,8 +155,8 @@ def test_dates_file_entry_naming_no_page_is_a_warning(book: Path) -> None:
         ("a.md: &a [*a]\n", 1, "a YAML alias refers to the value it is part of"),
         (billion_laughs(5) + "\n", 5, "YAML aliases expand to more than 10000 nodes"),
         ("a.md: 2020-01-01\nb.md: next tuesday\n", 2, "expected a date"),
-        ("a.md: 2020-01-01\nb.md: 2021-13-01\n", 2, "b.md: cannot read '2021-13-01': month must"),
-        ("a.md: 2021-02-30T10:00:00\n", 1, "a.md: cannot read '2021-02-30T10:00:00': day is out"),
+        ("a.md: 2020-01-01\nb.md: 2021-13-01\n", 2, "b.md: cannot read '2021-13-01': "),
+        ("a.md: 2021-02-30T10:00:00\n", 1, "a.md: cannot read '2021-02-30T10:00:00': "),
     ],
 )
 def test_malformed_dates_file_is_a_content_error(

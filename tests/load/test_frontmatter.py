@@ -185,8 +185,13 @@ def test_every_bundled_and_fixture_file_reads_the_same() -> None:
     [
         ("title: one\ntitle: two\n", 3, "title", "duplicate key; 'title' is already set on line 2"),
         ("title: x\ntags: [a]\ntitle: y\n", 4, "title", "already set on line 2"),
-        ("title: x\ndate: 2024-13-45\n", 3, "date", "cannot read '2024-13-45': month must be"),
-        ("title: x\ndate: 2024-02-30T10:00:00Z\n", 3, "date", "day is out of range"),
+        ("title: x\ndate: 2024-13-45\n", 3, "date", "cannot read '2024-13-45': "),
+        (
+            "title: x\ndate: 2024-02-30T10:00:00Z\n",
+            3,
+            "date",
+            "cannot read '2024-02-30T10:00:00Z': ",
+        ),
         ("title: x\nseo:\n  a: 1\n  when: 2021-02-30\n", 5, "seo", "cannot read '2021-02-30'"),
         ("title: x\n1: x\n", 3, "front matter", "keys must be text, got '1'"),
     ],
