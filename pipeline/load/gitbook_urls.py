@@ -21,26 +21,15 @@ written in that scheme as a link to the page.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import yaml
-
 from pipeline.config import Config
-from pipeline.errors import ConfigError, Problem
-from pipeline.load.frontmatter import FrontMatterError, bounded_node, bounded_yaml, one_line
 from pipeline.load.loader import gitbook_mode
-from pipeline.load.summary import (
-    SPACE_FILE,
-    PageNames,
-    _display,
-    resolve_target,
-    space_settings,
-)
+from pipeline.load.spacefile import space_file, space_redirects
+from pipeline.load.summary import PageNames, resolve_target, space_settings
 from pipeline.load.toc import TocEntry, parse_summary
 from pipeline.render.slugs import gitbook_slug
-from pipeline.support.text import nfc
 
 
 def toc_paths(entries: Sequence[TocEntry], sources: Sequence[str], readme: str) -> dict[str, str]:
@@ -65,82 +54,6 @@ def toc_paths(entries: Sequence[TocEntry], sources: Sequence[str], readme: str) 
     return out
 
 
-def space_file(root: Path) -> Path | None:
-    """The ``.gitbook.yaml`` of the space whose root is ``root``: in it, or in a folder above
-    whose ``root:`` names it (the build is handed the root, ``./docs/``, not the file's
-    folder)."""
-    if (root / SPACE_FILE).is_file():
-        return root / SPACE_FILE
-    here = root.resolve()
-    for folder in list(here.parents)[:4]:
-        path = folder / SPACE_FILE
-        if not path.is_file():
-            continue
-        try:
-            data = bounded_yaml(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
-            return None
-        named = data.get("root") if isinstance(data, dict) else None
-        if isinstance(named, str) and (folder / named).resolve() == here:
-            return path
-        return None
-    return None
-
-
-def space_redirects(path: Path | None, root: Path, sources: Sequence[str]) -> dict[str, str]:
-    """``.gitbook.yaml``'s ``redirects``: old path (no leading slash) -> source. Raises
-    ConfigError naming the file and line for an entry that is not a path -> page of the
-    space (GitBook refuses those too)."""
-    if path is None:
-        return {}
-    shown = _display(path)
-    try:
-        node = bounded_node(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
-        line = exc.line if isinstance(exc, FrontMatterError) else 1
-        problem = Problem(shown, line, "gitbook", f"cannot read it: {one_line(exc)}")
-        raise ConfigError([problem]) from None
-    if not isinstance(node, yaml.MappingNode):
-        return {}  # space_settings has said what is wrong with it
-    block = next((v for k, v in node.value if k.value == "redirects"), None)
-    if block is None or (isinstance(block, yaml.ScalarNode) and block.value in ("", "~", "null")):
-        return {}
-    problems: list[Problem] = []
-    if not isinstance(block, yaml.MappingNode):
-        line = block.start_mark.line + 1
-        raise ConfigError(
-            [Problem(shown, line, "redirects", "expected a map of old path -> page file")]
-        )
-    by_nfc = PageNames(sources)
-    out: dict[str, str] = {}
-    for key, value in block.value:
-        line = key.start_mark.line + 1
-        if not isinstance(key, yaml.ScalarNode) or not isinstance(value, yaml.ScalarNode):
-            problems.append(Problem(shown, line, "redirects", "expected old/path: page.md"))
-            continue
-        old = nfc(key.value).strip().strip("/")
-        target = posixpath.normpath(nfc(value.value).strip().lstrip("/"))
-        if not old:
-            problems.append(Problem(shown, line, "redirects", "the old path is empty"))
-            continue
-        source, _ = resolve_target(target, by_nfc)
-        if source is None or target.startswith("../"):
-            problems.append(
-                Problem(
-                    shown,
-                    line,
-                    "redirects",
-                    f"{old}: {value.value!r} is not a page of the space "
-                    f"(paths are relative to the space's root, {_display(root)})",
-                )
-            )
-            continue
-        out[old] = source
-    if problems:
-        raise ConfigError(problems)
-    return out
-
-
 def space_urls(cfg: Config, content_dir: Path, sources: Sequence[str]) -> dict[str, str]:
     """Every path a GitBook space served a page at -> the page's source: the table of
     contents' paths and ``.gitbook.yaml``'s redirects (these win: the author wrote them).
@@ -154,7 +67,7 @@ def space_urls(cfg: Config, content_dir: Path, sources: Sequence[str]) -> dict[s
     if summary.is_file():
         entries = parse_summary(summary.read_text(encoding="utf-8"))
         found.update(toc_paths(entries, sources, space_cfg.content.readme))
-    found.update(space_redirects(space_file(root), root, sources))
+    found.update(space_redirects(space_file(root), root, sources)[0])
     return found
 
 

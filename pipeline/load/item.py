@@ -242,7 +242,7 @@ def _build_item(
     parsed = doc.parsed
     kind, is_feed = names.kind, names.kind != "page"
     n_before = len(chk.problems)
-    title, body = _title(ctx.cfg, doc, chk, meta, is_feed)
+    title, body = _title(ctx.cfg, doc, chk, meta, is_feed, ctx.gitbook)
     date, updated = _dates(ctx.tz, doc, chk, meta, is_feed)
     description = chk.string(meta, "description")
     authors = chk.string_list(meta, "authors", allow_str=True)
@@ -293,13 +293,17 @@ def _build_item(
 
 
 def _title(
-    cfg: Config, doc: RawDoc, chk: Checker, meta: Mapping[str, Any], is_feed: bool
+    cfg: Config, doc: RawDoc, chk: Checker, meta: Mapping[str, Any], is_feed: bool, gitbook: bool
 ) -> tuple[str, str]:
-    """The title (from ``title``, else the opening H1, cut from the body) and the body."""
+    """The title (from ``title``, else the opening H1, cut from the body) and the body. A
+    GitBook page with neither is left untitled here: GitBook titles it with its link text in
+    ``SUMMARY.md``, which :func:`pipeline.load.summary.apply_summary` gives it."""
     body = doc.parsed.body
     title = chk.string(meta, "title")
     if title is None:
         title, body = h1_title(meta, body)
+    if title is None and "title" not in meta and gitbook and not is_feed:
+        return "", body
     if title is None and "title" not in meta and "layout" in meta and not is_feed:  # Jekyll's
         title = foreign.untitled_page_title(cfg.site.title, doc.source)
     if (not title or not title.strip()) and (title is not None or "title" not in meta):

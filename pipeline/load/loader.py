@@ -202,6 +202,11 @@ class _Run:
             )
             return items
         self.warnings.extend(more_warnings)
+        if only is None:  # the space's redirects that lead nowhere (those of a whole load)
+            from pipeline.load.spacefile import space_file, space_redirects
+
+            sources = [i.source for i in items]
+            self.warnings.extend(space_redirects(space_file(c.root), c.root, sources)[1])
         return items
 
 

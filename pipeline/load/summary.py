@@ -71,6 +71,9 @@ class Placement:
     navigation: bool
     """Home page or section landing page: stays a page even when dated."""
     line: int
+    title: str = ""
+    """The link text: the title of a page that has no title of its own (no ``title:``, no
+    ``# H1``), as GitBook titles it."""
 
 
 class PageNames(Mapping[str, str]):
@@ -178,7 +181,9 @@ def place_pages(
             or source == readme
             or (name in FOLDER_INDEXES and entry.has_children)
         )
-        placed[source] = Placement(source, entry.section, order, navigation, entry.line)
+        placed[source] = Placement(
+            source, entry.section, order, navigation, entry.line, entry.title
+        )
     return placed, problems
 
 
@@ -336,7 +341,7 @@ def apply_summary(
         if place is None:
             if not item.draft:
                 warnings.append(Problem(item.source, 1, "summary", NOT_LISTED))
-            out.append(dataclasses.replace(item, draft=True))
+            out.append(dataclasses.replace(item, draft=True, title=item.title or _stem(item)))
             continue
         date = item.date or dates.get(nfc(item.source))
         kind = item.kind
@@ -344,12 +349,22 @@ def apply_summary(
             kind = "essay"
         elif kind == "page" and date is None and not place.navigation:
             warnings.append(Problem(item.source, 1, "date", UNDATED))
+        title = item.title or " ".join(place.title.split()) or _stem(item)
         out.append(
             dataclasses.replace(
-                item, kind=kind, date=date, section=place.section, order=place.order
+                item, title=title, kind=kind, date=date, section=place.section, order=place.order
             )
         )
     return out, warnings
+
+
+def _stem(item: Item) -> str:
+    """The title of an untitled page with no link text to take: its file's name (its
+    folder's, for a folder's ``README.md``)."""
+    folder, name = posixpath.split(item.source)
+    if name in FOLDER_INDEXES and folder:
+        name = posixpath.basename(folder)
+    return posixpath.splitext(name)[0]
 
 
 def _stray_dates(

@@ -234,3 +234,38 @@ def test_timings_name_the_render_of_a_space(handbook: Path, tmp_path: Path) -> N
     line = next(ln for ln in result.stderr.splitlines() if ln.startswith("timings: "))
     stages = re.findall(r"([a-z-]+) \d+\.\d\d s", line)
     assert stages == ["check", "start-up", "load", "render", "plan", "write", "finish"]
+
+
+def test_a_page_with_no_title_of_its_own_takes_its_link_text(
+    handbook: Path, tmp_path: Path
+) -> None:
+    """GitBook titles a page with neither ``title:`` nor ``# H1`` by its link in SUMMARY.md
+    (pages that open with an embed or a hint do this in real spaces); a page listed nowhere
+    is still only reported, by its file name."""
+    (handbook / "essays" / "headers.md").write_text(
+        '{% embed url="https://web.dev/security-headers/" %}\n\nSet them on every answer.\n',
+        encoding="utf-8",
+    )
+    (handbook / "essays" / "loose.md").write_text("No heading, not listed.\n", encoding="utf-8")
+    summary = handbook / "SUMMARY.md"
+    summary.write_text(
+        summary.read_text(encoding="utf-8").replace(
+            "  * [Frequently asked questions]",
+            "  * [HTTP *header* security](essays/headers.md)\n  * [Frequently asked questions]",
+        ),
+        encoding="utf-8",
+    )
+    with (handbook / "dates.yml").open("a", encoding="utf-8") as fh:
+        fh.write("essays/headers.md: 2022-02-02\n")
+    runner = CliRunner()
+    for out in ("cold", "warm"):  # the second from the load cache
+        code, output = _build(runner, handbook, tmp_path / out)
+        assert code == 0, output
+        assert "title: missing" not in output
+        assert "essays/loose.md:1" in output  # among the unlisted pages, merged
+        parsed = feedparser.parse((tmp_path / out / "essays" / "atom.xml").read_bytes())
+        assert "HTTP header security" in [e.title for e in parsed.entries], out
+        page = (tmp_path / out / "essays" / "headers" / "index.html").read_text(encoding="utf-8")
+        assert "<h1>HTTP header security</h1>" in page or ">HTTP header security</h1>" in page
+    items = {i.source: i for i in _site(handbook).items}
+    assert items["essays/loose.md"].title == "loose" and items["essays/loose.md"].draft

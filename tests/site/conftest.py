@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import html5lib
@@ -12,8 +13,9 @@ from pipeline.cli import main
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
-def build(root: Path, out: Path, content: Path | None = None) -> Result:
-    """``publish build`` of the tree at ``root`` (publish.toml + content/) into ``out``."""
+def build(root: Path, out: Path, content: Path | None = None, extra: Sequence[str] = ()) -> Result:
+    """``publish build`` of the tree at ``root`` (publish.toml + content/) into ``out``, with
+    ``extra`` options."""
     return CliRunner().invoke(
         main,
         [
@@ -26,6 +28,7 @@ def build(root: Path, out: Path, content: Path | None = None) -> Result:
             str(out),
             "--cache-dir",
             str(root / ".cache"),
+            *extra,
         ],
     )
 

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from pipeline.cli import main
 from pipeline.load.gitbook_urls import toc_paths
@@ -142,25 +142,58 @@ def test_links_in_gitbooks_scheme_resolve_to_their_pages(space: Path, tmp_path: 
     ]
 
 
-@pytest.mark.parametrize(
-    ("redirects", "line", "message"),
-    [
-        ("redirects:\n  gone: missing.md\n", 6, "gone: 'missing.md' is not a page of the space"),
-        ("redirects:\n  a: practices/crew.md\n  b: [x]\n", 7, "expected old/path: page.md"),
-        ("redirects: [a, b]\n", 5, "expected a map of old path -> page file"),
-    ],
-)
-def test_a_bad_gitbook_yaml_redirect_is_a_config_error_at_its_line(
-    space: Path, tmp_path: Path, redirects: str, line: int, message: str
-) -> None:
+def _built_with(space: Path, tmp_path: Path, redirects: str) -> tuple[Path, Path, Result]:
+    """A copy of the space whose .gitbook.yaml ends with ``redirects`` (from line 5), built."""
     root = tmp_path / "space"
     shutil.copytree(space, root)
     head = "root: ./docs/\n\nstructure:\n  readme: README.md\n"
     (root / ".gitbook.yaml").write_text(head + redirects)
     out = tmp_path / "out"
-    result = build(root, out, content=root)
+    return root, out, build(root, out, content=root)
+
+
+def test_a_redirect_to_no_page_is_a_warning_at_its_line_and_the_rest_are_written(
+    space: Path, tmp_path: Path
+) -> None:
+    """Real spaces keep redirects whose page has moved since (GitBook serves the space all
+    the same): each is left out with a warning at its line, never the whole build stopped."""
+    redirects = "redirects:\n  gone: missing.md\n  b: [x]\n  old/crew-guide: practices/crew.md\n"
+    root, out, result = _built_with(space, tmp_path, redirects)
+    assert result.exit_code == 0, result.output
+    assert ".gitbook.yaml:6: redirects: gone: 'missing.md' is not a page of the space" in (
+        result.output
+    )
+    assert ".gitbook.yaml:7: redirects: expected old/path: page.md; this redirect is left out" in (
+        result.output
+    )
+    assert (out / "old" / "crew-guide" / "index.html").is_file()
+    assert not (out / "gone").exists() and not (out / "b").exists()
+    strict = build(root, tmp_path / "strict", content=root, extra=["--strict"])
+    assert strict.exit_code == 2, strict.output
+    assert ".gitbook.yaml:6: redirects: gone:" in strict.output
+
+
+def test_a_redirect_to_a_page_that_has_since_had_children_finds_its_readme(
+    space: Path, tmp_path: Path
+) -> None:
+    """GitBook moves ``program.md`` to ``program/README.md`` when the page gets children; a
+    redirect written before still names ``program.md``."""
+    _, out, result = _built_with(
+        space, tmp_path, "redirects:\n  old-programs: practice-program.md\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "redirects:" not in result.output
+    tree = parse(out / "old-programs" / "index.html")
+    href = attrs(tree, "link", rel="canonical")[0]["href"]
+    assert href == "https://space.example.org/practice-program/"
+
+
+def test_a_gitbook_yaml_whose_redirects_are_not_a_map_is_a_config_error(
+    space: Path, tmp_path: Path
+) -> None:
+    root, out, result = _built_with(space, tmp_path, "redirects: [a, b]\n")
     assert result.exit_code == 3, result.output
-    assert f".gitbook.yaml:{line}: redirects: {message}" in result.output
+    assert ".gitbook.yaml:5: redirects: expected a map of old path -> page file" in result.output
     assert not out.exists()
     code, _ = _links(root, tmp_path)
     assert code == 3

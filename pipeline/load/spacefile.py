@@ -1,0 +1,98 @@
+"""A GitBook space's ``.gitbook.yaml``, found and its ``redirects`` read: the old paths of
+pages (``previous/page: new-folder/page.md``, relative to the space's ``root``).
+
+The site writes a redirect page at each (:mod:`pipeline.load.gitbook_urls`); the load gives a
+warning for each entry it leaves out, as GitBook does not stop at one either.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Sequence
+from pathlib import Path
+
+import yaml
+
+from pipeline.errors import ConfigError, Problem
+from pipeline.load.frontmatter import FrontMatterError, bounded_node, bounded_yaml, one_line
+from pipeline.load.summary import SPACE_FILE, PageNames, _display, resolve_target
+from pipeline.support.text import nfc
+
+
+def space_file(root: Path) -> Path | None:
+    """The ``.gitbook.yaml`` of the space whose root is ``root``: in it, or in a folder above
+    whose ``root:`` names it (the build is handed the root, ``./docs/``, not the file's
+    folder)."""
+    if (root / SPACE_FILE).is_file():
+        return root / SPACE_FILE
+    here = root.resolve()
+    for folder in list(here.parents)[:4]:
+        path = folder / SPACE_FILE
+        if not path.is_file():
+            continue
+        try:
+            data = bounded_yaml(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
+            return None
+        named = data.get("root") if isinstance(data, dict) else None
+        if isinstance(named, str) and (folder / named).resolve() == here:
+            return path
+        return None
+    return None
+
+
+def space_redirects(
+    path: Path | None, root: Path, sources: Sequence[str]
+) -> tuple[dict[str, str], list[Problem]]:
+    """``.gitbook.yaml``'s ``redirects``: old path (no leading slash) -> source, and a warning
+    naming the file and line of each entry left out: one that is not ``path: page.md`` or
+    whose page is not in the space (GitBook keeps serving the space past a redirect gone
+    stale when its page moved; so does the site, without that redirect). Raises ConfigError
+    when the file cannot be read or ``redirects`` is not a map."""
+    if path is None:
+        return {}, []
+    shown = _display(path)
+    try:
+        node = bounded_node(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        line = exc.line if isinstance(exc, FrontMatterError) else 1
+        problem = Problem(shown, line, "gitbook", f"cannot read it: {one_line(exc)}")
+        raise ConfigError([problem]) from None
+    if not isinstance(node, yaml.MappingNode):
+        return {}, []  # space_settings has said what is wrong with it
+    block = next((v for k, v in node.value if k.value == "redirects"), None)
+    if block is None or (isinstance(block, yaml.ScalarNode) and block.value in ("", "~", "null")):
+        return {}, []
+    problems: list[Problem] = []
+    if not isinstance(block, yaml.MappingNode):
+        line = block.start_mark.line + 1
+        raise ConfigError(
+            [Problem(shown, line, "redirects", "expected a map of old path -> page file")]
+        )
+    by_nfc = PageNames(sources)
+    out: dict[str, str] = {}
+    for key, value in block.value:
+        line = key.start_mark.line + 1
+        if not isinstance(key, yaml.ScalarNode) or not isinstance(value, yaml.ScalarNode):
+            problems.append(Problem(shown, line, "redirects", f"expected old/path: page.md{_OUT}"))
+            continue
+        old = nfc(key.value).strip().strip("/")
+        target = posixpath.normpath(nfc(value.value).strip().lstrip("/"))
+        if not old:
+            problems.append(Problem(shown, line, "redirects", f"the old path is empty{_OUT}"))
+            continue
+        source, _ = resolve_target(target, by_nfc)
+        if source is None and target.endswith(".md"):  # the page has had children since:
+            source, _ = resolve_target(target[:-3] + "/README.md", by_nfc)  # GitBook moved it
+        if source is None or target.startswith("../"):
+            message = (
+                f"{old}: {value.value!r} is not a page of the space "
+                f"(paths are relative to the space's root, {_display(root)}){_OUT}"
+            )
+            problems.append(Problem(shown, line, "redirects", message))
+            continue
+        out[old] = source
+    return out, problems
+
+
+_OUT = "; this redirect is left out"
