@@ -86,6 +86,13 @@ class _Found:
     """For a case/normalisation mismatch, the name that does exist."""
 
 
+GITBOOK_LOST = "broken-reference"
+GITBOOK_LOST_HINT = (
+    "GitBook writes this in place of a link whose page it lost (deleted or moved outside the "
+    "space): link the page again"
+)
+
+
 class LocalChecker:
     """Checks :class:`LinkRef` records that resolve inside ``root``; one instance per run."""
 
@@ -285,6 +292,8 @@ class LocalChecker:
             if found.near:
                 here = posixpath.dirname(source) or "."
                 return Outcome(BROKEN, reason, f"link to {posixpath.relpath(found.near, here)}")
+            if posixpath.basename(rel) == GITBOOK_LOST and not via:
+                return Outcome(BROKEN, reason, GITBOOK_LOST_HINT)
             return Outcome(BROKEN, reason, self._suggest_file(source, rel))
         target = found.rel
         if not target or (self._listdir(posixpath.dirname(target)) and target in self._dirs):

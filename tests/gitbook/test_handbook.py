@@ -269,3 +269,20 @@ def test_a_page_with_no_title_of_its_own_takes_its_link_text(
         assert "<h1>HTTP header security</h1>" in page or ">HTTP header security</h1>" in page
     items = {i.source: i for i in _site(handbook).items}
     assert items["essays/loose.md"].title == "loose" and items["essays/loose.md"].draft
+
+
+def test_gitbooks_mark_of_a_lost_link_is_named_as_such(handbook: Path, tmp_path: Path) -> None:
+    """GitBook exports a link whose page it lost as ``broken-reference``: the warning says so
+    at the link's line, rather than guessing a file that was meant."""
+    page = handbook / "essays" / "origins-and-intent.md"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    lines.append("See [the old guide](broken-reference).")
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, output = _build(CliRunner(), handbook, tmp_path / "out")
+    assert code == 0, output
+    line = len(lines)
+    assert (
+        f"essays/origins-and-intent.md:{line}: link: broken-reference points at nothing "
+        "(file not found: essays/broken-reference; GitBook writes this in place of a link whose "
+        "page it lost"
+    ) in output
