@@ -116,8 +116,10 @@ class SuggestReport:
 
 
 # -- git ------------------------------------------------------------------------------------
-def git_log(content_dir: Path) -> str:
-    """Raw ``git log`` of the content folder, newest first; raises OSError/CalledProcessError."""
+def git_log(content_dir: Path, *, renames: bool = True) -> str:
+    """Raw ``git log`` of the content folder, newest first; raises OSError/CalledProcessError.
+    ``renames``: moves are found (git compares the files' contents, so every object of the
+    history must be readable)."""
     cmd = [
         "git",
         "-C",
@@ -127,7 +129,7 @@ def git_log(content_dir: Path) -> str:
         "log",
         "-z",
         "--name-status",
-        "-M",
+        "-M" if renames else "--no-renames",
         "--relative",
         "--format=%x01%H%x1f%aI%x1f%s",
         "--",
@@ -412,6 +414,25 @@ def merge_text(existing: str | None, suggestions: Sequence[Suggestion]) -> str:
     )
 
 
+def _history(content_dir: Path) -> tuple[list[Commit] | None, str]:
+    """The commits, following moves where git can (else without them, and why), or None and
+    why there is no history at all."""
+    why = ""
+    for renames in (True, False):
+        try:
+            return parse_log(git_log(content_dir, renames=renames)), why
+        except (OSError, subprocess.CalledProcessError) as exc:
+            lines = (
+                exc.stderr.decode(errors="replace").strip().splitlines()[-1:]
+                if isinstance(exc, subprocess.CalledProcessError) and exc.stderr
+                else [str(exc)]
+            )
+            why = " ".join(lines)
+            if isinstance(exc, OSError):
+                break  # no git at all
+    return None, why
+
+
 def is_shallow(content_dir: Path) -> bool:
     """Whether the repository is a shallow clone (its oldest commit seems to add everything)."""
     cmd = ["git", "-C", str(content_dir), "rev-parse", "--is-shallow-repository"]
@@ -440,17 +461,14 @@ def suggest(cfg: Config, content_dir: Path, rules: Rules = Rules()) -> SuggestRe
         texts[page] = nfc(text)
         todo.append(page)
     warnings: list[str] = []
-    commits: list[Commit] | None
-    try:
-        commits = parse_log(git_log(content_dir))
-    except (OSError, subprocess.CalledProcessError) as exc:
-        commits = None
-        why = (
-            exc.stderr.decode(errors="replace").strip().splitlines()[-1:]
-            if isinstance(exc, subprocess.CalledProcessError) and exc.stderr
-            else [str(exc)]
+    commits, why = _history(content_dir)
+    if commits is None:
+        warnings.append(f"no git history ({why}); dates from the prose only")
+    elif why:
+        warnings.append(
+            f"git cannot compare every file of the history ({why}: a partial clone?), so its "
+            "move detection is off: a page moved under another file name dates from the move"
         )
-        warnings.append(f"no git history ({' '.join(why)}); dates from the prose only")
     if commits is not None and is_shallow(content_dir):
         warnings.append(
             "shallow clone: pages added before its oldest commit get that commit's date; "

@@ -387,6 +387,30 @@ def test_shallow_clone_says_how_much_history_it_needs(tmp_path: Path) -> None:
     assert "shallow clone" in result.stderr and "fetch-depth: 0" in result.stderr
 
 
+def test_a_history_with_an_unreadable_object_is_read_without_gits_move_detection(
+    tmp_path: Path,
+) -> None:
+    """A partial clone (or a repository missing an object) makes ``git log -M`` fail as it
+    compares the contents of a moved file; the history is still read, and each page dated."""
+    repo = _history_repo(tmp_path)
+    blob = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "HEAD~3:content/essays/essay-6.md"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    (repo / ".git" / "objects" / blob[:2] / blob[2:]).unlink()  # the rewritten essay's before
+    result = CliRunner().invoke(
+        main, ["dates", "--suggest", "--config", str(repo / "publish.toml")]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"git cannot compare every file of the history (fatal: unable to read {blob}" in (
+        result.stderr
+    )
+    assert "no git history" not in result.stderr
+    assert yaml.safe_load(result.stdout) == CREATED  # the moves kept their file names
+
+
 def test_suggest_on_the_handbook_without_git(handbook: Path) -> None:
     result = CliRunner().invoke(
         main,
