@@ -368,6 +368,8 @@ def _check_body(doc: RawDoc, chk: Checker, body: str, kind: str) -> None:
     parsed = doc.parsed
     if kind in ("essay", "update") and not body.strip():
         chk.error("body", "empty: the file has front matter but no text", line=parsed.body_line)
+    elif not body.strip() and not parsed.meta:  # an empty file (GitBook mode allows them)
+        chk.warnings.append(Problem(doc.source, 1, "body", "empty page: the file has no text"))
     if "{%" in body:  # a GitBook container left open loses its markup: say where
         from pipeline.render.gitbook_text import tag_problems
 

@@ -289,7 +289,7 @@ def _own_id(meta: Mapping[str, Any]) -> bool:
 def _read_one(job: _ReadJob) -> _Read:
     root, source, full, max_bytes, known, text_key = job
     try:
-        _, text = read_text(root, Path(full), max_bytes)
+        _, text = read_text(root, Path(full), max_bytes, empty_ok=_gitbook())
     except FrontMatterError as exc:
         return _Read(source, problem=Problem(source, exc.line, exc.field, exc.message))
     except OSError as exc:
@@ -305,6 +305,11 @@ def _read_one(job: _ReadJob) -> _Read:
     if _CONTEXT and _own_id(parsed.meta) and not needs_probe(parsed.meta):
         return _Read(source, digest, built=_build(_CONTEXT[0], doc, None, set()))
     return _Read(source, digest, doc)
+
+
+def _gitbook() -> bool:
+    """The load is of a GitBook space (where a page may be an empty file)."""
+    return bool(_CONTEXT) and _CONTEXT[0].gitbook
 
 
 def _read_all(jobs: list[_ReadJob], context: LoadContext) -> list[_Read]:
@@ -328,7 +333,8 @@ def bodies(cfg: Config, content_dir: Path, source: str) -> Iterator[str]:
     differs) that body without its opening H1, which an item without a title key takes as
     its title. The YAML is not read again: the caller knows which body it wants (the
     build's :func:`pipeline.build.keys.reload_body` by its digest)."""
-    _, text = read_text(content_dir, content_dir / source, cfg.content.max_file_bytes)
+    max_bytes = cfg.content.max_file_bytes
+    _, text = read_text(content_dir, content_dir / source, max_bytes, empty_ok=True)
     body = split_body(text)
     yield body
     cut = h1_title({}, body)[1]

@@ -111,8 +111,10 @@ def _utf8(name: str) -> bool:
     return True
 
 
-def read_text(root: Path, path: Path, max_bytes: int) -> tuple[str, str]:
-    """A file's path under the root and its text (UTF-8, NFC, LF), or a FrontMatterError."""
+def read_text(root: Path, path: Path, max_bytes: int, *, empty_ok: bool = False) -> tuple[str, str]:
+    """A file's path under the root and its text (UTF-8, NFC, LF), or a FrontMatterError.
+    ``empty_ok``: a file with no text is a page with nothing on it (GitBook mode: a page
+    created in GitBook and never written), else an error."""
     source = relpath(root, path)
     if not source.isascii() and not _utf8(source):
         raise FrontMatterError(1, "file", "the file name is not UTF-8 text; rename the file")
@@ -142,6 +144,6 @@ def read_text(root: Path, path: Path, max_bytes: int) -> tuple[str, str]:
         ) from None
     except ValueError as exc:
         raise FrontMatterError(1, "file", str(exc)) from None
-    if not text.strip():
+    if not text.strip() and not empty_ok:
         raise FrontMatterError(1, "file", "empty file; expected front matter and a Markdown body")
     return source, unicodedata.normalize("NFC", text)

@@ -286,3 +286,34 @@ def test_gitbooks_mark_of_a_lost_link_is_named_as_such(handbook: Path, tmp_path:
         "(file not found: essays/broken-reference; GitBook writes this in place of a link whose "
         "page it lost"
     ) in output
+
+
+def test_an_empty_page_of_a_space_is_a_page_with_a_warning(handbook: Path, tmp_path: Path) -> None:
+    """GitBook keeps a page created and never written as an empty file: in GitBook mode it is
+    a page titled by its link (a warning says it is empty), not an error that stops the
+    build; outside GitBook mode an empty file stays an error."""
+    (handbook / "essays" / "soon.md").write_text("\n", encoding="utf-8")
+    summary = handbook / "SUMMARY.md"
+    summary.write_text(
+        summary.read_text(encoding="utf-8").replace(
+            "  * [Frequently asked questions]",
+            "  * [Coming soon](essays/soon.md)\n  * [Frequently asked questions]",
+        ),
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    code, output = _build(runner, handbook, tmp_path / "out")
+    assert code == 0, output
+    assert "essays/soon.md:1: body: empty page: the file has no text" in output
+    page = (tmp_path / "out" / "essays" / "soon" / "index.html").read_text(encoding="utf-8")
+    assert ">Coming soon</h1>" in page
+    origins = handbook / "essays" / "origins-and-intent.md"
+    origins.write_text(origins.read_text(encoding="utf-8") + "\nOne more line.\n", "utf-8")
+    code, output = _build(runner, handbook, tmp_path / "out")  # the empty page from the cache
+    assert code == 0, output
+    assert "essays/soon.md:1: body: empty page" in output
+    toml = handbook / "publish.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('"gitbook"', '"plain"'), "utf-8")
+    code, output = _build(runner, handbook, tmp_path / "plain")
+    assert code == 2
+    assert "essays/soon.md:1: file: empty file" in output
