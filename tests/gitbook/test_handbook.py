@@ -236,6 +236,14 @@ def test_timings_name_the_render_of_a_space(handbook: Path, tmp_path: Path) -> N
     assert stages == ["check", "start-up", "load", "render", "plan", "write", "finish"]
 
 
+def _list_before_the_faq(handbook: Path, link: str) -> None:
+    """Add ``link`` to SUMMARY.md's essays, before the FAQ."""
+    summary = handbook / "SUMMARY.md"
+    faq = "  * [Frequently asked questions]"
+    text = summary.read_text(encoding="utf-8")
+    summary.write_text(text.replace(faq, f"  * {link}\n{faq}"), encoding="utf-8")
+
+
 def test_a_page_with_no_title_of_its_own_takes_its_link_text(
     handbook: Path, tmp_path: Path
 ) -> None:
@@ -247,14 +255,7 @@ def test_a_page_with_no_title_of_its_own_takes_its_link_text(
         encoding="utf-8",
     )
     (handbook / "essays" / "loose.md").write_text("No heading, not listed.\n", encoding="utf-8")
-    summary = handbook / "SUMMARY.md"
-    summary.write_text(
-        summary.read_text(encoding="utf-8").replace(
-            "  * [Frequently asked questions]",
-            "  * [HTTP *header* security](essays/headers.md)\n  * [Frequently asked questions]",
-        ),
-        encoding="utf-8",
-    )
+    _list_before_the_faq(handbook, "[HTTP *header* security](essays/headers.md)")
     with (handbook / "dates.yml").open("a", encoding="utf-8") as fh:
         fh.write("essays/headers.md: 2022-02-02\n")
     runner = CliRunner()
@@ -293,14 +294,7 @@ def test_an_empty_page_of_a_space_is_a_page_with_a_warning(handbook: Path, tmp_p
     a page titled by its link (a warning says it is empty), not an error that stops the
     build; outside GitBook mode an empty file stays an error."""
     (handbook / "essays" / "soon.md").write_text("\n", encoding="utf-8")
-    summary = handbook / "SUMMARY.md"
-    summary.write_text(
-        summary.read_text(encoding="utf-8").replace(
-            "  * [Frequently asked questions]",
-            "  * [Coming soon](essays/soon.md)\n  * [Frequently asked questions]",
-        ),
-        encoding="utf-8",
-    )
+    _list_before_the_faq(handbook, "[Coming soon](essays/soon.md)")
     runner = CliRunner()
     code, output = _build(runner, handbook, tmp_path / "out")
     assert code == 0, output
