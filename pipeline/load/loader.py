@@ -202,11 +202,10 @@ class _Run:
             )
             return items
         self.warnings.extend(more_warnings)
-        if only is None:  # the space's redirects that lead nowhere (those of a whole load)
-            from pipeline.load.spacefile import space_file, space_redirects
+        if only is None:  # what .gitbook.yaml names that is not there (a whole load's)
+            from pipeline.load.spacefile import space_warnings
 
-            sources = [i.source for i in items]
-            self.warnings.extend(space_redirects(space_file(c.root), c.root, sources)[1])
+            self.warnings.extend(space_warnings(c.root, [i.source for i in items]))
         return items
 
 

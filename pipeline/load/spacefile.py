@@ -15,7 +15,13 @@ import yaml
 
 from pipeline.errors import ConfigError, Problem
 from pipeline.load.frontmatter import FrontMatterError, bounded_node, bounded_yaml, one_line
-from pipeline.load.summary import SPACE_FILE, PageNames, _display, resolve_target
+from pipeline.load.summary import (
+    SPACE_FILE,
+    PageNames,
+    _display,
+    outside_the_space,
+    resolve_target,
+)
 from pipeline.support.text import nfc
 
 
@@ -39,6 +45,36 @@ def space_file(root: Path) -> Path | None:
             return path
         return None
     return None
+
+
+def space_warnings(root: Path, sources: Sequence[str]) -> list[Problem]:
+    """What the load says about the space's ``.gitbook.yaml``: each redirect left out, and a
+    first page (``structure.readme``) outside the space's root, which the home page is made
+    without (GitBook reads paths from the root; a repository's own README above it is not a
+    page of the space)."""
+    path = space_file(root)
+    problems = space_redirects(path, root, sources)[1]
+    if path is None:
+        return problems
+    node = bounded_node(path.read_text(encoding="utf-8"))  # read above: bounded and sound
+    for key, value in _pairs(_pairs(node).get("structure")).items():
+        if key == "readme" and isinstance(value, yaml.ScalarNode):
+            rel = posixpath.normpath(nfc(value.value).strip())
+            if outside_the_space(rel):
+                message = (
+                    f"{value.value!r} is outside the space's root; the home page is made without it"
+                )
+                problems.append(
+                    Problem(_display(path), value.start_mark.line + 1, "readme", message)
+                )
+    return problems
+
+
+def _pairs(node: yaml.Node | None) -> dict[str, yaml.Node]:
+    """A YAML map's scalar keys and their value nodes (nothing for any other node)."""
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
 
 
 def space_redirects(

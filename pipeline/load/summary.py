@@ -228,12 +228,19 @@ def space_settings(cfg: Config, content_dir: Path) -> tuple[Config, Path]:
         if key not in values:
             continue
         rel = posixpath.normpath(nfc(values[key]).strip())
-        if rel.startswith(("/", "../")) or rel in ("..", "."):
+        if outside_the_space(rel) and key == "readme":
+            continue  # the home page is made without it (the load says so: spacefile.py)
+        if outside_the_space(rel):
             raise bad(f"{key}: {values[key]!r} is not a file inside the space's root")
         named[key] = rel
     content = dataclasses.replace(cfg.content, readme=named["readme"], summary=named["summary"])
     new_dir = content_dir / os.path.relpath(root, content_dir.resolve())
     return dataclasses.replace(cfg, content=content), Path(os.path.normpath(new_dir))
+
+
+def outside_the_space(rel: str) -> bool:
+    """A normalised path of ``.gitbook.yaml`` that leaves the space's root."""
+    return rel.startswith(("/", "../")) or rel in ("..", ".")
 
 
 def read_dates(root: Path, name: str, tz: ZoneInfo) -> dict[str, datetime]:

@@ -68,14 +68,35 @@ def test_a_gitbook_yaml_root_outside_the_content_is_refused(tmp_path: Path) -> N
     )
 
 
-def test_a_summary_or_readme_outside_the_space_is_refused(tmp_path: Path) -> None:
+def test_a_summary_outside_the_space_is_refused(tmp_path: Path) -> None:
     """``summary: ../../etc/hostname`` once built an empty site with exit 0, removing every
     page published before."""
-    for key in ("summary", "readme"):
-        _write(tmp_path / key, {".gitbook.yaml": f"structure:\n  {key}: ../../etc/x\n"})
-        result = _build(tmp_path, str(tmp_path / key))
-        assert result.exit_code == 3, result.output
-        assert f"{key}: '../../etc/x' is not a file inside the space's root" in result.stderr
+    _write(tmp_path / "space", {".gitbook.yaml": "structure:\n  summary: ../../etc/x\n"})
+    result = _build(tmp_path, str(tmp_path / "space"))
+    assert result.exit_code == 3, result.output
+    assert "summary: '../../etc/x' is not a file inside the space's root" in result.stderr
+
+
+def test_a_readme_outside_the_space_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    """A real space names its repository's README above ``root: ./docs/`` as its first page;
+    that file is not a page of the space: the home page is made without it, and said so."""
+    _write(
+        tmp_path / "repo",
+        {
+            ".gitbook.yaml": "root: ./docs/\n\nstructure:\n    readme: ../README.md\n",
+            "README.md": "# The repository\n",
+            "docs/SUMMARY.md": "# Summary\n\n* [Guide](guide.md)\n",
+            "docs/guide.md": "# Guide\n\nRead me.\n",
+        },
+    )
+    result = _build(tmp_path, str(tmp_path / "repo" / "docs"))
+    assert result.exit_code == 0, result.output
+    assert (
+        ".gitbook.yaml:4: readme: '../README.md' is outside the space's root; the home page is "
+        "made without it"
+    ) in result.stderr
+    assert _pages(tmp_path / "out") == [".", "guide"]
+    assert "The repository" not in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
 
 
 def test_gitbook_mode_without_a_table_of_contents_is_an_error(tmp_path: Path) -> None:
