@@ -20,6 +20,7 @@ from pipeline.feedcheck.rules import (
     Report,
     qname,
 )
+from pipeline.support.xmlbytes import XmlEncodingError, as_utf8
 
 _NOT_FEEDS = {"ical": "an iCalendar file, not a feed", "opml": "an OPML outline, not a feed"}
 """Documents a site publishes beside its feeds, which ``lint-feed`` is sometimes pointed at."""
@@ -36,8 +37,8 @@ def detect_format(data: bytes) -> str:
     if other:
         return other
     try:
-        root = ET.fromstring(data)
-    except ET.ParseError:
+        root = ET.fromstring(as_utf8(data))
+    except (ET.ParseError, XmlEncodingError):
         return "unknown"
     kinds = {"rss": "rss", qname(ATOM, "feed"): "atom", qname(RDF, "RDF"): "rss1"}
     return kinds.get(root.tag, "unknown")
@@ -76,6 +77,11 @@ def lint_feed(
     other = _other_document(data.lstrip(b"\xef\xbb\xbf \t\r\n")[:4096])
     if other:
         r.add("feed.format", HARD, _NOT_FEEDS[other])
+        return r.results
+    try:
+        data = as_utf8(data)
+    except XmlEncodingError as exc:
+        r.add("xml.encoding", HARD, str(exc))
         return r.results
     try:
         root = ET.fromstring(data)

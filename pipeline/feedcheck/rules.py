@@ -16,6 +16,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 from pipeline.podcast import artwork
+from pipeline.support.paths import url_error
 from pipeline.support.text import find_all
 
 HARD = "hard"
@@ -39,6 +40,7 @@ APPLE_MEDIA_TYPES = frozenset(
 )
 
 RULES: dict[str, str] = {
+    "xml.encoding": "the document is in a known text encoding (its declaration or BOM)",
     "xml.wellformed": "the document parses as XML",
     "feed.format": "the document is RSS 2.0, Atom 1.0 or JSON Feed",
     "podcast.format": "a podcast feed is RSS 2.0",
@@ -175,6 +177,10 @@ class Report:
 
 
 def is_absolute(url: str) -> bool:
+    """An http(s) URL with a host (``http://example.c[o.test/``, which no parser takes, is
+    not: the rule that asks says so)."""
+    if url_error(url.strip()) is not None:
+        return False
     parts = urlsplit(url.strip())
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
@@ -239,7 +245,7 @@ def html_links_relative(markup: str, low: str) -> list[str]:
         url = m.group(m.lastindex or 1).strip()  # the one alternative that matched
         if not url or url.startswith(("#", "https://", "http://", "//")):
             continue
-        if urlsplit(url).scheme:
+        if url_error(url) is None and urlsplit(url).scheme:
             continue
         out.append(url)
     return out

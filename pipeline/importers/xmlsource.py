@@ -16,6 +16,8 @@ from xml.sax.xmlreader import AttributesNSImpl, Locator
 from defusedxml import DefusedXmlException
 from defusedxml.expatreader import DefusedExpatParser
 
+from pipeline.support.xmlbytes import XmlEncodingError, as_utf8
+
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 GOOGLEPLAY = "http://www.google.com/schemas/play-podcasts/1.0"
@@ -99,6 +101,10 @@ def parse_xml(data: bytes) -> Document:
     parser = _Parser()
     parser.setFeature(feature_namespaces, True)
     parser.setContentHandler(builder)
+    try:
+        data = as_utf8(data)
+    except XmlEncodingError as exc:
+        raise UnsafeXml(str(exc)) from None
     try:
         parser.parse(io.BytesIO(data))
     except DefusedXmlException as exc:

@@ -538,3 +538,24 @@ def test_hard_results_only_are_the_hard_results(good: str, podcast: bool) -> Non
             r for r in every if r.severity == HARD
         ]
     assert seen == {HARD, SOFT}
+
+
+def test_a_feed_in_a_multibyte_encoding_is_linted_as_its_text(good: str) -> None:
+    """expat refuses GB18030, Big5, EUC-KR ("multi-byte encodings are not supported"): the
+    linter stopped with an unexpected error. The same feed saved in GB18030 passes as it
+    does in UTF-8."""
+    assert good.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    data = good.replace('encoding="UTF-8"', 'encoding="GB18030"', 1).encode("gb18030")
+    assert lint_feed(data, podcast=True) == []
+
+
+def test_an_unknown_encoding_and_an_unparsable_url_are_named(good: str) -> None:
+    results = lint(good.replace('encoding="UTF-8"', 'encoding="bogus"', 1))
+    assert [(r.rule, r.severity) for r in results] == [("xml.encoding", HARD)]
+    assert "names the encoding 'bogus'" in results[0].message
+    guid = re.search(r'<guid isPermaLink="false">([^<]*)</guid>', good)
+    assert guid is not None
+    broken = good.replace(guid.group(0), '<guid isPermaLink="true">http://example.c[o.test/</guid>')
+    assert named(lint(broken), "rss.item.guid-permalink")[0][2] == (
+        "guid 'http://example.c[o.test/' is not a URL; add isPermaLink=\"false\""
+    )

@@ -3,6 +3,7 @@ and its line, and nothing is written."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,29 @@ def test_an_external_dtd_is_never_fetched(
     assert result.exit_code == 0, result.output
     assert httpserver.log == []
     assert "title: A & B" in (home / "content" / "essays" / "a.md").read_text()
+
+
+def test_a_feed_in_a_multibyte_encoding_imports_as_its_utf8_twin(
+    home: Path, tmp_path: Path
+) -> None:
+    """The same podcast saved in GB18030 (as some hosts serve Chinese shows) imports to the
+    same files as in UTF-8; an encoding no codec knows is named, at line 1, nothing written."""
+    text = (IMPORTS / "buzzsprout.xml").read_text(encoding="utf-8")
+    assert publish("import", "podcast", str(IMPORTS / "buzzsprout.xml")).exit_code == 0
+    twin = tmp_path / "twin"
+    twin.mkdir()
+    shutil.copy(home / "publish.toml", twin / "publish.toml")
+    config = ["--config", str(twin / "publish.toml")]
+    source = tmp_path / "gb.xml"
+    source.write_bytes(text.replace('encoding="UTF-8"', 'encoding="GB18030"', 1).encode("gb18030"))
+    result = publish("import", "podcast", str(source), *config)
+    assert result.exit_code == 0, result.output
+    assert tree(twin / "content") == tree(home / "content")
+    shutil.rmtree(twin / "content")
+    source.write_bytes(text.replace('encoding="UTF-8"', 'encoding="bogus"', 1).encode("utf-8"))
+    result = publish("import", "podcast", str(source), *config)
+    assert result.exit_code == 2
+    assert f"{as_typed(source)}:1: podcast: the XML declaration names the encoding 'bogus'" in (
+        result.stderr
+    )
+    assert not (twin / "content").exists()
