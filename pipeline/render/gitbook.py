@@ -47,7 +47,11 @@ CONTAINERS = {
     "columns",
     "column",
     "swagger",
+    "swagger-description",
+    "swagger-parameter",
+    "swagger-response",
     "openapi",
+    "openapi-operation",
     "api-method",
     "updates",
     "update",
@@ -231,7 +235,37 @@ def open_html(name: str, args: dict[str, str]) -> str:
         )
     if name == "code" and args.get("title"):
         return f'<div class="code-block"><p class="code-title">{_esc(args["title"])}</p>\n'
+    if name in _API:
+        return _api_html(name, args)
     return f'<div class="gitbook-{_esc(name)}">\n'
+
+
+_API = {"swagger", "swagger-parameter", "swagger-response", "openapi", "openapi-operation"}
+"""GitBook's API blocks: what their arguments say (the method and path of an endpoint, a
+parameter's name and type, a response's status) is shown as a head line, as GitBook does,
+before the Markdown they wrap (descriptions, example bodies)."""
+
+
+def _api_html(name: str, args: dict[str, str]) -> str:
+    open_div = f'<div class="gitbook-{_esc(name)}">\n'
+    if name == "swagger-parameter":
+        facts = [args.get("type", ""), args.get("in", "")]
+        facts += ["required"] if args.get("required", "").lower() == "true" else []
+        shown = " · ".join(_esc(f) for f in facts if f)
+        head = f"<code>{_esc(args.get('name', ''))}</code>" + (f" {shown}" if shown else "")
+        line = head + (f" — {_esc(args['description'])}" if args.get("description") else "")
+        return f'{open_div}<p class="api-parameter">{line}</p>\n'
+    if name == "swagger-response":
+        status = _esc(args.get("status", ""))
+        described = f" {_esc(args['description'])}" if args.get("description") else ""
+        return f'{open_div}<p class="api-response"><strong>{status}</strong>{described}</p>\n'
+    method, path = args.get("method", "").upper(), args.get("baseUrl", "") + args.get("path", "")
+    parts = [f"<strong>{_esc(method)}</strong>"] if method else []
+    parts += [f"<code>{_esc(path)}</code>"] if path else []
+    out = open_div + (f'<p class="api-endpoint">{" ".join(parts)}</p>\n' if parts else "")
+    return out + (
+        f'<p class="api-summary">{_esc(args["summary"])}</p>\n' if args.get("summary") else ""
+    )
 
 
 def close_html(name: str) -> str:

@@ -71,6 +71,50 @@ def test_integration_blocks_become_links_and_empty_tags_vanish() -> None:
     assert f'<a href="{url}">github.com</a>' in out
 
 
+API_BLOCK = """{% swagger method="get" path="/tx/{id}" baseUrl="https://arweave.net" summary="Get a transaction" %}
+{% swagger-description %}
+Get a transaction by its ID.
+{% endswagger-description %}
+
+{% swagger-parameter in="path" name="id" type="String" required="true" %}
+Transaction ID
+{% endswagger-parameter %}
+
+{% swagger-response status="404: Not Found" description="No such transaction" %}
+```json
+{"error": "not found"}
+```
+{% endswagger-response %}
+{% endswagger %}
+
+{% openapi-operation spec="brand" path="/v1/template/brand" method="post" %}
+[OpenAPI brand](https://example.org/brand.yaml)
+{% endopenapi-operation %}
+"""
+
+
+def test_api_blocks_show_their_endpoint_parameters_and_responses() -> None:
+    """A real space's HTTP API page (``{% swagger %}``, as GitBook wrote them before
+    ``{% openapi %}``) lost every method, path, parameter name and status: the reader saw
+    "Transaction ID" and a JSON body with nothing saying what they were."""
+    out = html(API_BLOCK)
+    assert "{%" not in out
+    assert (
+        '<p class="api-endpoint"><strong>GET</strong> <code>https://arweave.net/tx/{id}</code></p>'
+        in out
+    )
+    assert '<p class="api-summary">Get a transaction</p>' in out
+    assert '<p class="api-parameter"><code>id</code> String · path · required</p>' in out
+    assert '<p class="api-response"><strong>404: Not Found</strong> No such transaction</p>' in out
+    assert "<p>Transaction ID</p>" in out and "not found" in out
+    assert (
+        '<p class="api-endpoint"><strong>POST</strong> <code>/v1/template/brand</code></p>' in out
+    )
+    assert out.index("api-parameter") < out.index("Transaction ID") < out.index("api-response")
+    hostile = html('{% swagger method="<b>x" path="/a\' onclick=\'y" %}\nT\n{% endswagger %}\n')
+    assert "<b>" not in hostile and "onclick" not in attribute_names(hostile)
+
+
 def test_tag_arguments_cannot_inject_markup() -> None:
     out = html(
         "{% embed url='https://x.org/\" onmouseover=\"alert(1)' %}\n\n"
