@@ -25,7 +25,8 @@ from pipeline.support.paths import typed
 
 
 def report_warnings(warnings: tuple[object, ...], quiet: bool) -> None:
-    """Print warnings merged by message, each line still naming every file concerned."""
+    """Print warnings merged by message, each line naming the files concerned (the first
+    :data:`SHOWN_PLACES`, and how many more)."""
     from collections import defaultdict
 
     groups: dict[str, list[str]] = defaultdict(list)
@@ -38,7 +39,16 @@ def report_warnings(warnings: tuple[object, ...], quiet: bool) -> None:
         if len(where) == 1:
             warn(f"warning: {where[0]}: {text}", quiet)
         else:
-            warn(f"warning: {text} ({len(where)} places: {', '.join(where)})", quiet)
+            shown_places = ", ".join(where[:SHOWN_PLACES])
+            more = len(where) - SHOWN_PLACES
+            if more > 0:  # a line a reader can take in; the JSON report lists every place
+                shown_places += f" and {more} more: publish validate --format json lists them all"
+            warn(f"warning: {text} ({len(where)} places: {shown_places})", quiet)
+
+
+SHOWN_PLACES = 10
+"""Places named on a merged warning's line (2,000 pages left out of SUMMARY.md once made a
+line of 60 KB)."""
 
 
 @click.command()
