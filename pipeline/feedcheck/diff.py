@@ -1,6 +1,6 @@
 """What subscribers would see change between two builds of the feeds.
 
-Reads RSS 2.0 (and 1.0), Atom 1.0 and JSON Feed 1.x with the standard library only, pairs the
+Reads RSS 2.0 (and 1.0), Atom 1.0 and JSON Feed 1.x (:mod:`.feedread`), pairs the
 items of each feed by GUID (the first item of a repeated one) and reports new and removed
 items, changed titles, links, dates and enclosure URLs. A GUID change is the one change a
 reader cannot absorb: the item shows up again as unread, and podcast apps download it twice.
@@ -14,19 +14,14 @@ Stages: :func:`find_feeds` → :func:`parse_feed` → :func:`diff_feed` → :fun
 from __future__ import annotations
 
 import dataclasses
-import email.utils
 import json
-import os
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
-from pipeline.errors import ContentError, Problem
-from pipeline.support import jsontext
+from pipeline.feedcheck.feedread import Feed, FeedItem, find_feeds
 
 
 class ChangeKind(StrEnum):
@@ -46,35 +41,6 @@ class ChangeKind(StrEnum):
 
 GUID, ENCLOSURE, FEED_REMOVED, REMOVED, TITLE, LINK, DATE, ADDED, FEED_ADDED = ChangeKind
 KINDS = tuple(ChangeKind)
-
-_ATOM = "{http://www.w3.org/2005/Atom}"
-_RSS1 = "{http://purl.org/rss/1.0/}"
-_RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
-_DC = "{http://purl.org/dc/elements/1.1/}"
-_SUFFIXES = (".xml", ".rss", ".atom", ".json")
-
-
-@dataclass(frozen=True)
-class FeedItem:
-    """One item of a feed as a subscriber's reader identifies and shows it."""
-
-    guid: str
-    title: str
-    link: str
-    date: datetime | None
-    """Publication date, timezone-aware; ``None`` when absent or unreadable."""
-    enclosure: str = ""
-    """URL of the item's enclosure (a podcast episode's audio); '' when none."""
-
-
-@dataclass(frozen=True)
-class Feed:
-    """A parsed feed: its kind (``rss``, ``atom`` or ``json``), title and items in order."""
-
-    name: str
-    kind: str
-    title: str
-    items: tuple[FeedItem, ...]
 
 
 @dataclass(frozen=True)
@@ -106,164 +72,6 @@ class FeedDiff:
 
     def count(self, kind: str) -> int:
         return sum(1 for c in self.changes if c.kind == kind)
-
-
-def _problem(path: Path | str, message: str, line: int = 1) -> ContentError:
-    return ContentError([Problem(str(path), line, "feed", message)])
-
-
-def _text(elem: ET.Element | None) -> str:
-    return (elem.text or "").strip() if elem is not None else ""
-
-
-def _date(raw: str) -> datetime | None:
-    raw = raw.strip()
-    if not raw:
-        return None
-    parsed: datetime | None
-    try:
-        parsed = datetime.fromisoformat(raw)
-    except ValueError:
-        try:
-            parsed = email.utils.parsedate_to_datetime(raw)
-        except (TypeError, ValueError):
-            return None
-    if parsed.tzinfo is None:  # RFC 822 "-0000" and bare ISO dates: read as UTC
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed
-
-
-def _rss_item(elem: ET.Element) -> FeedItem:
-    link = _text(elem.find("link"))
-    found = elem.find("enclosure")
-    enclosure = (found.get("url") or "").strip() if found is not None else ""
-    # without a GUID, podcast apps key an episode by its enclosure URL, readers by the link
-    guid = _text(elem.find("guid")) or enclosure or link
-    raw_date = _text(elem.find("pubDate")) or _text(elem.find(f"{_DC}date"))
-    return FeedItem(guid, _text(elem.find("title")), link, _date(raw_date), enclosure)
-
-
-def _rss1_item(elem: ET.Element) -> FeedItem:
-    link = _text(elem.find(f"{_RSS1}link"))
-    guid = elem.get(f"{_RDF}about", "") or link
-    title = _text(elem.find(f"{_RSS1}title"))
-    return FeedItem(guid, title, link, _date(_text(elem.find(f"{_DC}date"))))
-
-
-def _atom_entry(elem: ET.Element) -> FeedItem:
-    link = enclosure = ""
-    for candidate in elem.findall(f"{_ATOM}link"):
-        rel = candidate.get("rel", "alternate")
-        if rel == "alternate" and not link:
-            link = candidate.get("href", "")
-        elif rel == "enclosure" and not enclosure:
-            enclosure = candidate.get("href", "").strip()
-    raw_date = _text(elem.find(f"{_ATOM}published")) or _text(elem.find(f"{_ATOM}updated"))
-    title = _text(elem.find(f"{_ATOM}title"))
-    return FeedItem(_text(elem.find(f"{_ATOM}id")), title, link, _date(raw_date), enclosure)
-
-
-def _json_item(obj: Mapping[str, Any]) -> FeedItem:
-    def get(key: str) -> str:
-        value = obj.get(key)
-        return str(value).strip() if value is not None else ""
-
-    link = get("url")
-    attachments = obj.get("attachments")
-    first = attachments[0] if isinstance(attachments, list) and attachments else None
-    enclosure = str(first.get("url") or "").strip() if isinstance(first, dict) else ""
-    return FeedItem(get("id") or link, get("title"), link, _date(get("date_published")), enclosure)
-
-
-def _parse_xml(data: bytes, name: str, path: Path | str) -> Feed | None:
-    try:
-        root = ET.fromstring(data)  # our own build output; expat refuses entity expansion bombs
-    except ET.ParseError as exc:
-        raise _problem(path, f"not well-formed XML: {exc}", exc.position[0]) from None
-    if root.tag == "rss":
-        channel = root.find("channel")
-        if channel is None:
-            raise _problem(path, "RSS without a <channel>")
-        items = tuple(_rss_item(i) for i in channel.findall("item"))
-        return Feed(name, "rss", _text(channel.find("title")), items)
-    if root.tag == f"{_ATOM}feed":
-        entries = tuple(_atom_entry(e) for e in root.findall(f"{_ATOM}entry"))
-        return Feed(name, "atom", _text(root.find(f"{_ATOM}title")), entries)
-    if root.tag == f"{_RDF}RDF":
-        channel = root.find(f"{_RSS1}channel")
-        items = tuple(_rss1_item(i) for i in root.findall(f"{_RSS1}item"))
-        return Feed(
-            name,
-            "rss",
-            _text(channel.find(f"{_RSS1}title") if channel is not None else None),
-            items,
-        )
-    return None
-
-
-def _parse_json(data: bytes, name: str, path: Path | str) -> Feed | None:
-    try:
-        doc = jsontext.loads(data.decode("utf-8-sig"))
-    except jsontext.NestedTooDeep as exc:
-        raise _problem(path, str(exc)) from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        line = getattr(exc, "lineno", 1)
-        raise _problem(path, f"not valid JSON: {exc}", line) from None
-    if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith(
-        "https://jsonfeed.org/version/"
-    ):
-        return None
-    raw_items = doc.get("items") or []
-    if not isinstance(raw_items, list):
-        raise _problem(path, "JSON Feed 'items' is not a list")
-    items = tuple(_json_item(i) for i in raw_items if isinstance(i, dict))
-    return Feed(name, "json", str(doc.get("title", "")), items)
-
-
-def parse_feed(data: bytes, name: str, path: Path | str = "") -> Feed | None:
-    """Parse RSS, Atom or JSON Feed bytes; ``None`` when the document is not a feed at all
-    (an OPML list, a sitemap, a manifest). Malformed XML or JSON is a :class:`ContentError`."""
-    where = path or name
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):  # a BOM too
-        return _parse_json(data, name, where)
-    return _parse_xml(data, name, where)
-
-
-def read_feed(path: Path, name: str | None = None) -> Feed | None:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _problem(path, f"cannot read: {exc.strerror or exc}") from None
-    return parse_feed(data, name or path.name, path)
-
-
-def find_feeds(root: Path) -> dict[str, Feed]:
-    """Every feed under ``root`` (a folder) keyed by its path relative to ``root``, or the one
-    feed ``root`` names (keyed by its file name). Hidden files and folders are skipped."""
-    if root.is_file():
-        feed = read_feed(root)
-        if feed is None:
-            raise _problem(root, "not an RSS, Atom or JSON feed")
-        return {feed.name: feed}
-    found: dict[str, Feed] = {}
-    problems: list[Problem] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for filename in sorted(filenames):
-            if filename.startswith(".") or not filename.endswith(_SUFFIXES):
-                continue
-            path = Path(dirpath) / filename
-            name = path.relative_to(root).as_posix()
-            try:
-                feed = read_feed(path, name)
-            except ContentError as exc:
-                problems.extend(exc.problems)
-                continue
-            if feed is not None:
-                found[name] = feed
-    if problems:
-        raise ContentError(problems)
-    return found
 
 
 def _when(value: datetime | None) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.feedcheck.diff import ENCLOSURE, GUID, diff_feed, parse_feed, read_feed
+from pipeline.feedcheck.diff import ENCLOSURE, GUID, diff_feed
+from pipeline.feedcheck.feedread import parse_feed, read_feed
 from pipeline.importers.records import ImportPlan
 
 _BUILT = {"rss": "rss.xml", "atom": "atom.xml", "json": "feed.json"}

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from pipeline.cli import main
-from pipeline.feedcheck import diff as feeddiff
-from pipeline.feedcheck.diff import ADDED, DATE, GUID, REMOVED, TITLE, FeedItem, diff_feed
+from pipeline.feedcheck.diff import ADDED, DATE, GUID, REMOVED, TITLE, diff_feed
+from pipeline.feedcheck.feedread import FeedItem, find_feeds, parse_feed
 
 NEW_ID = "0f0f0f0f-0000-4000-8000-000000000001"
 
@@ -127,6 +127,24 @@ def test_non_feeds_are_ignored_and_malformed_feeds_are_errors(site: Path) -> Non
     assert re.search(r"essays/rss\.xml:2: feed: not well-formed XML", result.stderr)
 
 
+def test_a_feed_saved_in_another_encoding_is_the_same_feed(site: Path) -> None:
+    """feed-diff stopped with an unexpected error on a feed in GB18030 or Big5 (expat refuses
+    multi-byte encodings) and on an encoding no codec knows."""
+    a = _build(site, "a")
+    rss = a / "rss.xml"
+    text = rss.read_text(encoding="utf-8")
+    assert text.startswith('<?xml version="1.0" encoding="utf-8"?>')
+    other = site / "gb.xml"
+    other.write_bytes(text.replace('"utf-8"', '"GB18030"', 1).encode("gb18030"))
+    result = _diff(str(rss), str(other))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "No changes subscribers would see.\n"
+    other.write_bytes(text.replace('"utf-8"', '"bogus"', 1).encode("utf-8"))
+    result = _diff(str(rss), str(other))
+    assert result.exit_code == 2
+    assert "gb.xml:1: feed: the XML declaration names the encoding 'bogus'" in result.stderr
+
+
 def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     result = _diff(str(tmp_path / "nope"), str(tmp_path))
     assert result.exit_code == 2
@@ -184,7 +202,7 @@ def test_dates_compare_as_instants() -> None:
     atom = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
 <entry><id>g</id><title>x</title><link href="https://x.org/"/>
 <published>2025-06-02T15:30:00Z</published></entry></feed>"""
-    a, b = feeddiff.parse_feed(rss, "a"), feeddiff.parse_feed(atom, "b")
+    a, b = parse_feed(rss, "a"), parse_feed(atom, "b")
     assert a is not None and b is not None
     assert diff_feed(a.items, b.items) == []
 
@@ -192,7 +210,7 @@ def test_dates_compare_as_instants() -> None:
 def test_parser_agrees_with_feedparser(site: Path) -> None:
     feedparser = pytest.importorskip("feedparser")
     out = _build(site, "out")
-    feeds = feeddiff.find_feeds(out)
+    feeds = find_feeds(out)
     assert len(feeds) >= 10
     for name, feed in feeds.items():
         if feed.kind == "json":  # feedparser reads JSON Feed only given a JSON content type
