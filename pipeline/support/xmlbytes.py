@@ -2,7 +2,7 @@
 
 expat reads UTF-8, UTF-16 with a byte-order mark, US-ASCII and ISO-8859-1 by itself; Python's
 binding adds single-byte code pages, and refuses the rest ("multi-byte encodings are not
-supported": Big5, GB2312, EUC-KR, Shift_JIS) or
+supported": Big5, GB2312, EUC-KR, Shift_JIS, UTF-16 without a byte-order mark) or
 fails with a LookupError on a name it does not know. Feeds in all of these exist. So a
 document that is not plainly UTF-8 is decoded here with the codec its byte-order mark or XML
 declaration names, and given back as UTF-8 with the declaration saying so: the same text on
@@ -26,6 +26,8 @@ _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
+    (b"\x00<\x00?", "utf-16-be"),  # no mark: XML's appendix F reads "<?" in two bytes
+    (b"<\x00?\x00", "utf-16-le"),
 )
 
 

@@ -32,6 +32,15 @@ def test_a_multibyte_encoding_is_read_with_the_codec_it_declares(encoding: str) 
     assert converted.startswith(b'<?xml version="1.0" encoding="utf-8"?>')
 
 
+@pytest.mark.parametrize("codec", ["utf-16-be", "utf-16-le"])
+def test_utf16_without_a_byte_order_mark_is_detected(codec: str) -> None:
+    """Declared as ``utf16`` (a name Python knows and expat does not), with no mark."""
+    data = _doc("utf16").encode(codec)
+    with pytest.raises(ValueError, match="multi-byte"):
+        ET.fromstring(data)  # what lint-feed and feed-diff did with it
+    assert ET.fromstring(as_utf8(data)).findtext("channel/title") == TITLE
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "UTF8", "us-ascii", "ISO-8859-1"])
 def test_what_expat_reads_itself_is_passed_through(encoding: str) -> None:
     data = _doc(encoding).replace(TITLE, "Cafe").encode("ascii")
