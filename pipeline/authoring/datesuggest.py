@@ -116,10 +116,11 @@ class SuggestReport:
 
 
 # -- git ------------------------------------------------------------------------------------
-def git_log(content_dir: Path, *, renames: bool = True) -> str:
+def git_log(content_dir: Path, *, similar: bool = True) -> str:
     """Raw ``git log`` of the content folder, newest first; raises OSError/CalledProcessError.
-    ``renames``: moves are found (git compares the files' contents, so every object of the
-    history must be readable)."""
+    ``similar``: moves of files edited as they moved are found too (git compares their
+    contents, so every object of the history must be readable); else only moves that kept
+    the file's content (found by the objects' names alone)."""
     cmd = [
         "git",
         "-C",
@@ -129,7 +130,7 @@ def git_log(content_dir: Path, *, renames: bool = True) -> str:
         "log",
         "-z",
         "--name-status",
-        "-M" if renames else "--no-renames",
+        "-M" if similar else "-M100%",
         "--relative",
         "--format=%x01%H%x1f%aI%x1f%s",
         "--",
@@ -414,13 +415,13 @@ def merge_text(existing: str | None, suggestions: Sequence[Suggestion]) -> str:
     )
 
 
-def _history(content_dir: Path) -> tuple[list[Commit] | None, str]:
+def read_history(content_dir: Path) -> tuple[list[Commit] | None, str]:
     """The commits, following moves where git can (else without them, and why), or None and
     why there is no history at all."""
     why = ""
-    for renames in (True, False):
+    for similar in (True, False):
         try:
-            return parse_log(git_log(content_dir, renames=renames)), why
+            return parse_log(git_log(content_dir, similar=similar)), why
         except (OSError, subprocess.CalledProcessError) as exc:
             lines = (
                 exc.stderr.decode(errors="replace").strip().splitlines()[-1:]
@@ -461,13 +462,13 @@ def suggest(cfg: Config, content_dir: Path, rules: Rules = Rules()) -> SuggestRe
         texts[page] = nfc(text)
         todo.append(page)
     warnings: list[str] = []
-    commits, why = _history(content_dir)
+    commits, why = read_history(content_dir)
     if commits is None:
         warnings.append(f"no git history ({why}); dates from the prose only")
     elif why:
         warnings.append(
-            f"git cannot compare every file of the history ({why}: a partial clone?), so its "
-            "move detection is off: a page moved under another file name dates from the move"
+            f"git cannot compare every file of the history ({why}: a partial clone?), so a "
+            "page renamed and edited in one commit dates from the rename (moves alone are followed)"
         )
     if commits is not None and is_shallow(content_dir):
         warnings.append(

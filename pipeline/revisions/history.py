@@ -19,7 +19,7 @@ from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.authoring.datesuggest import Commit, Rules, commit_note, git_log, parse_log
+from pipeline.authoring.datesuggest import Commit, Rules, commit_note, read_history
 from pipeline.load.frontmatter import split_body
 from pipeline.revisions.summary import Change, describe
 from pipeline.support.text import nfc
@@ -151,9 +151,9 @@ def meaningful(
 def revisions(
     content_dir: Path, pages: Sequence[str], limit: int, rules: Rules = DEFAULT_RULES
 ) -> list[Revision]:
-    """The newest ``limit`` meaningful revisions of ``pages`` (raises OSError or
-    CalledProcessError when git cannot be run)."""
-    commits = parse_log(git_log(content_dir))
+    """The newest ``limit`` meaningful revisions of ``pages`` (raises OSError when git
+    cannot read the history)."""
+    commits = _commits(content_dir)
     return list(itertools.islice(meaningful(content_dir, commits, pages, rules), limit))
 
 
@@ -161,11 +161,20 @@ def last_revised(
     content_dir: Path, pages: Sequence[str], rules: Rules = DEFAULT_RULES
 ) -> dict[str, dt.datetime]:
     """Each page's latest meaningful revision's date (pages never revised are left out)."""
-    commits = parse_log(git_log(content_dir))
+    commits = _commits(content_dir)
     found: dict[str, dt.datetime] = {}
     for rev in meaningful(content_dir, commits, pages, rules, found.keys()):
         found.setdefault(rev.page, rev.date)
     return found
+
+
+def _commits(content_dir: Path) -> list[Commit]:
+    """The history, its moves of edited files left out where git cannot compare every file (a
+    partial clone); OSError when there is none."""
+    commits, why = read_history(content_dir)
+    if commits is None:
+        raise OSError(f"git cannot read the history: {why}")
+    return commits
 
 
 def history_key(content_dir: Path) -> str:

@@ -180,6 +180,31 @@ def test_entries_are_exactly_the_meaningful_revisions(repo: tuple[Path, dict[str
     assert "changes/atom.xml" in (out / "index.html").read_text()
 
 
+def test_a_history_git_cannot_compare_whole_still_gives_the_feed(
+    repo: tuple[Path, dict[str, str]],
+) -> None:
+    """A partial clone (an object of the history missing) made ``git log -M`` fail while it
+    compared a deleted file with an added one, and the build stop with an unexpected error;
+    the history is read without git's move detection instead."""
+    root, shas = repo
+    scratch = root / "content" / "scratch.txt"
+    scratch.write_text("a scratch file, soon gone\n")
+    _commit(root, "Add a scratch file", "2024-07-01")
+    blob = _git(root, "rev-parse", "HEAD:content/scratch.txt")
+    scratch.unlink()
+    (root / "content" / "other.txt").write_text("something else entirely\n")
+    _commit(root, "Replace the scratch file", "2024-07-02")  # git -M compares the two
+    (root / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    out = _build(root)
+    atom = feedparser.parse((out / "changes/atom.xml").read_bytes())
+    assert [e.id for e in atom.entries] == [
+        guid_for(f"{shas['remove']}:handbook/join.md"),
+        guid_for(f"{shas['section']}:guide/events.md"),
+        guid_for(f"{shas['typo']}:guide/join.md"),
+        guid_for(f"{shas['sync-edit']}:guide/join.md"),
+    ]
+
+
 def _meta(page: Path) -> str:
     doc = html5lib.parse(page.read_bytes())
     found = [
