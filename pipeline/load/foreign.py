@@ -1,5 +1,5 @@
-"""Front matter as Jekyll and Hugo write it, read the way they read it, where our own rules
-would otherwise refuse a site that builds fine with them."""
+"""Front matter as Jekyll, Hugo and MkDocs write it, read the way they read it, where our own
+rules would otherwise refuse a site that builds fine with them."""
 
 from __future__ import annotations
 
@@ -35,3 +35,15 @@ def untitled_page_title(site_title: str, source: str) -> str:
     if stem.lower() in INDEX_STEMS and "/" not in source:
         return site_title
     return stem.replace("-", " ").replace("_", " ").strip().capitalize() or site_title
+
+
+def file_title(source: str) -> str:
+    """The title MkDocs gives a page with none of its own: the file's name in words (its
+    folder's for a ``README.md`` or ``index.md``), capitalised only when all lower case
+    (``5ParameterValidation`` stays as written, ``getting-started`` is ``Getting started``)."""
+    folder, name = posixpath.split(source)
+    stem = posixpath.splitext(name)[0]
+    if stem.lower() in INDEX_STEMS and folder:
+        stem = posixpath.basename(folder)
+    words = " ".join(stem.replace("-", " ").replace("_", " ").split())
+    return words.capitalize() if words == words.lower() else words

@@ -292,6 +292,9 @@ def _build_item(
     )
 
 
+_ADD_TITLE = "add a 'title:' key or a first '# Heading' line"
+
+
 def _title(
     cfg: Config, doc: RawDoc, chk: Checker, meta: Mapping[str, Any], is_feed: bool, gitbook: bool
 ) -> tuple[str, str]:
@@ -306,12 +309,15 @@ def _title(
         return "", body
     if title is None and "title" not in meta and "layout" in meta and not is_feed:  # Jekyll's
         title = foreign.untitled_page_title(cfg.site.title, doc.source)
+    if title is None and "title" not in meta and not is_feed:  # a page: as MkDocs titles it
+        title = foreign.file_title(doc.source) or None
+        if title is not None:
+            shown = f"missing: titled {title!r} from the file name"
+            chk.warnings.append(Problem(doc.source, 1, "title", f"{shown} ({_ADD_TITLE})"))
     if (not title or not title.strip()) and (title is not None or "title" not in meta):
         chk.error(
             "title",
-            "missing: add a 'title:' key or a first '# Heading' line"
-            if "title" not in meta
-            else "expected a non-empty title",
+            f"missing: {_ADD_TITLE}" if "title" not in meta else "expected a non-empty title",
         )
         title = ""
     return " ".join((title or "").split()), body

@@ -65,11 +65,32 @@ def test_a_templated_page_without_a_title_is_titled_as_jekyll_does(
     assert "Club rules" in rules
 
 
-def test_a_page_without_layout_or_title_is_still_an_error(
+def test_a_page_without_a_title_is_titled_as_mkdocs_does_and_warned(
     tmp_path: Path, runner: CliRunner
 ) -> None:
-    code, err = _build(tmp_path, runner, {"notes.md": "---\ndescription: x\n---\nText.\n"})
-    assert code == 2 and "notes.md:1: title: missing" in err
+    """A real MkDocs project's page opened with a ``##`` heading: every build stopped. A page
+    with no title of its own takes its file's name (its folder's for a README), as MkDocs
+    does, with a warning; a feed item without one is still an error (a feed entry needs it)."""
+    code, err = _build(
+        tmp_path,
+        runner,
+        {
+            "club-notes.md": "---\ndescription: x\n---\nText.\n",
+            "guides/5ParameterValidation.md": "## Parameter validation\n\nText.\n",
+            "guides/Open_API/README.md": "Text.\n",
+        },
+    )
+    assert code == 0, err
+    assert "club-notes.md:1: title: missing: titled 'Club notes' from the file name" in err
+    for page, title in (
+        ("club-notes", "Club notes"),
+        ("guides/5parametervalidation", "5ParameterValidation"),
+        ("guides/Open_API", "Open API"),
+    ):
+        html = (tmp_path / "o" / page / "index.html").read_text(encoding="utf-8")
+        assert f"<title>{title} " in html or f"<title>{title}<" in html, (page, html[:400])
+    code, err = _build(tmp_path, runner, {"essays/untitled.md": "---\ndate: 2024-01-01\n---\nT\n"})
+    assert code == 2 and "essays/untitled.md:1: title: missing: add a 'title:' key" in err
 
 
 def test_hugo_index_pages_are_their_folders_page(tmp_path: Path, runner: CliRunner) -> None:
