@@ -381,6 +381,11 @@ def _check_body(doc: RawDoc, chk: Checker, body: str, kind: str) -> None:
 
         for n, message in sorted(tag_problems(body)):
             chk.warnings.append(Problem(doc.source, parsed.body_line + n, "body", message))
+    if "{{" in body:  # Hugo's shortcodes: those of the site's own are left out, and said so
+        from pipeline.render.hugo_text import shortcode_problems
+
+        for n, message in shortcode_problems(body):
+            chk.warnings.append(Problem(doc.source, parsed.body_line + n, "body", message))
     if "]" in parsed.body:  # an image needs brackets: the renderer is imported only then
         from pipeline.render.markdown import image_problems
 
