@@ -83,6 +83,12 @@ def test_arguments_cannot_inject_markup() -> None:
     )
     assert "<script" not in out
     assert not {"onerror", "onclick", "onload"} & attribute_names(out)  # as text: harmless
+    schemes = _html(
+        '[x]({{< ref "javascript:alert(1)" >}}) '
+        '{{< figure src="javascript:alert(2)" link="javascript:alert(3)" >}}\n\n'
+        '{{< figure src="data:text/html,x" >}}\n'
+    )
+    assert "javascript:" not in schemes and "data:" not in schemes
 
 
 def test_a_ref_in_a_link_is_the_pages_url(tmp_path: Path) -> None:
