@@ -288,6 +288,8 @@ def _same_pages(entries: Mapping[str, Entry], new: Mapping[str, Item], changed: 
                 return False
         elif (old.id, old.url, old.draft) != (now.id, now.url, now.draft):
             return False
+        elif "cascade" in old.extra or "cascade" in now.extra:
+            return False  # Hugo's cascade reaches the section's pages: the full path
     return True
 
 

@@ -3,10 +3,14 @@ rules would otherwise refuse a site that builds fine with them."""
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.model import Item
 
 DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 """Jekyll's ``2024-05-01-title.md``: the date and the slug come from the file name."""
@@ -47,3 +51,74 @@ def file_title(source: str) -> str:
         stem = posixpath.basename(folder)
     words = " ".join(stem.replace("-", " ").replace("_", " ").split())
     return words.capitalize() if words == words.lower() else words
+
+
+HUGO_BUILD_KEYS = frozenset({"build", "_build", "headless", "cascade"})
+"""Hugo's keys for what is published (kept for the load's post-pass, never warned about)."""
+
+
+def unrendered(meta: Mapping[str, Any]) -> bool:
+    """Hugo leaves the page out of the site: ``build: {render: never}`` (or ``false``; the
+    older ``_build``), or ``headless: true`` (a headless bundle)."""
+    return meta.get("headless") is True or _render(meta) is False
+
+
+def _render(meta: Mapping[str, Any]) -> bool | None:
+    """What ``build.render`` (or ``_build.render``) says: False for never, True for always
+    (or local, link), None when it says nothing."""
+    for key in ("build", "_build"):
+        options = meta.get(key)
+        if isinstance(options, Mapping) and "render" in options:
+            value = options["render"]
+            never = value is False or (
+                isinstance(value, str) and value.lower() in ("never", "false")
+            )
+            return not never
+    return None
+
+
+def _cascaded_render(extra: Mapping[str, Any]) -> bool | None:
+    """What a section's ``cascade`` (a map, or a list of maps, without a ``target``) says of
+    its descendants' ``build.render``; None when it says nothing."""
+    value = extra.get("cascade")
+    for block in value if isinstance(value, list) else [value]:
+        if isinstance(block, Mapping) and not block.get("target") and not block.get("_target"):
+            found = _render(block)
+            if found is not None:
+                return found
+    return None
+
+
+def apply_cascade(items: Sequence[Item]) -> list[Item]:
+    """``items`` with each page whose nearest ancestor section cascades "not rendered" (and
+    that does not say otherwise itself) made a draft: unpublished, still known to the link
+    checker, as Hugo leaves it out (its documentation keeps its snippets so)."""
+    said = {
+        posixpath.dirname(i.source): render
+        for i in items
+        if posixpath.basename(i.source) == "_index.md"
+        and (render := _cascaded_render(i.extra)) is not None
+    }
+    if False not in said.values():
+        return list(items)
+    out = []
+    for item in items:
+        if not item.draft and _render(item.extra) is None and _cascades_never(item.source, said):
+            item = dataclasses.replace(item, draft=True)
+        out.append(item)
+    return out
+
+
+def _cascades_never(source: str, said: Mapping[str, bool]) -> bool:
+    """Whether the nearest ancestor section that cascades ``build.render`` says never (a
+    section's own ``_index.md`` is not its descendant)."""
+    folders = source.split("/")[:-1]  # the sections it is in, nearest last
+    if posixpath.basename(source) == "_index.md":
+        if not folders:
+            return False  # the home page: every cascade is for the pages below it
+        folders = folders[:-1]  # its own section's cascade is for the pages below it
+    for depth in range(len(folders), -1, -1):
+        folder = "/".join(folders[:depth])
+        if folder in said:
+            return not said[folder]
+    return False

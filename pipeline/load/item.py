@@ -252,6 +252,7 @@ def _build_item(
     if not isinstance(draft, bool):
         chk.error("draft", f"expected true or false, got {draft!r}")
         draft = False
+    draft = draft or foreign.unrendered(meta)  # Hugo's build.render: never, headless
     image = chk.string(meta, "image")
     if image and kind != "episode" and (problem := image_url_problem(image)):
         chk.error("image", problem)  # an episode's artwork has checks of its own
@@ -403,7 +404,8 @@ def _extra_keys(chk: Checker, meta: Mapping[str, Any], kind: str) -> dict[str, A
     )
     extra = {k: v for k, v in meta.items() if k not in known}
     for key in extra:
-        chk.warn(key, "unknown key kept (not used by publish)")
+        if key not in foreign.HUGO_BUILD_KEYS:  # read by the load (foreign.py)
+            chk.warn(key, "unknown key kept (not used by publish)")
     return extra
 
 

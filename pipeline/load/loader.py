@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline.config import Config
 from pipeline.errors import ContentError, Problem
+from pipeline.load.foreign import apply_cascade
 from pipeline.load.frontmatter import FrontMatterError, split, split_body
 from pipeline.load.ids import IdLedger
 from pipeline.load.item import LoadContext, h1_title, load_doc
@@ -73,6 +74,7 @@ def load_site(
         if gitbook:
             items = run.apply_summary(items, pages, only)
         if only is None:
+            items = apply_cascade(items)  # Hugo's: a section's pages left out of the site
             _check_unique(items, run.lines_of, run.problems)
         if run.problems:
             raise ContentError(

@@ -105,3 +105,51 @@ def test_hugo_index_pages_are_their_folders_page(tmp_path: Path, runner: CliRunn
     assert code == 0, err
     assert "The list." in (tmp_path / "o" / "posts" / "index.html").read_text(encoding="utf-8")
     assert (tmp_path / "o" / "essays" / "one" / "index.html").is_file()
+
+
+HUGO_PAGES = {
+    "docs/_index.md": "---\ntitle: Docs\n---\nAll docs.\n",
+    "docs/guide.md": "---\ntitle: Guide\n---\nRead on.\n",
+    "docs/_common/_index.md": (
+        "---\ntitle: Snippets\ncascade:\n  build:\n    list: never\n    render: never\n---\n"
+    ),
+    "docs/_common/snippet.md": "---\n_comment: a snippet\n---\nShared words.\n",
+    "docs/_common/keep/_index.md": (
+        "---\ntitle: Kept\ncascade:\n- build:\n    render: always\n---\nKept.\n"
+    ),
+    "docs/_common/keep/page.md": "---\ntitle: Kept page\n---\nShown.\n",
+    "docs/_common/own.md": "---\ntitle: Own\nbuild:\n  render: always\n---\nShown too.\n",
+    "docs/bundle/index.md": "---\ntitle: Headless\nheadless: true\n---\nHidden.\n",
+    "docs/hidden.md": "---\ntitle: Hidden\n_build:\n  render: false\n---\nHidden.\n",
+}
+
+
+def _published(out: Path) -> set[str]:
+    return {p.parent.relative_to(out).as_posix() for p in out.rglob("index.html")}
+
+
+def test_hugos_build_options_and_cascade_decide_what_is_published(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    """Hugo's own documentation keeps 202 snippet pages under a section whose ``cascade``
+    says ``build: {render: never}``: they were published as pages (and warned about as
+    unknown keys). A page's own ``build``/``_build``/``headless`` and the nearest ancestor
+    section's cascade decide, as in Hugo; a cascade changed on an edit is applied to every
+    page below it on that build."""
+    code, err = _build(tmp_path, runner, HUGO_PAGES)
+    assert code == 0, err
+    assert "unknown key" not in err.replace("_comment: unknown key", "")
+    pages = _published(tmp_path / "o")
+    assert {"docs", "docs/guide", "docs/_common"} <= pages  # a cascade is for what is below
+    assert {"docs/_common/keep/page", "docs/_common/own"} <= pages  # said otherwise, nearer
+    hidden = {"docs/_common/snippet", "docs/_common/keep", "docs/bundle", "docs/hidden"}
+    assert not hidden & pages
+    index = tmp_path / "content" / "docs" / "_common" / "_index.md"
+    index.write_text("---\ntitle: Snippets\n---\n", encoding="utf-8")  # the cascade removed
+    code, err = _build(tmp_path, runner, {})
+    assert code == 0, err
+    assert "docs/_common/snippet" in _published(tmp_path / "o")
+    index.write_text(HUGO_PAGES["docs/_common/_index.md"], encoding="utf-8")
+    code, err = _build(tmp_path, runner, {})
+    assert code == 0, err
+    assert "docs/_common/snippet" not in _published(tmp_path / "o")

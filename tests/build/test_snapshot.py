@@ -372,3 +372,25 @@ def test_a_gitbook_space_edited_builds_what_a_cold_build_builds(tmp_path: Path) 
     cold = tmp_path / "cold"
     run(cold, tmp_path / "cold-cache")
     assert tree(out) == tree(cold)
+
+
+def test_a_changed_hugo_cascade_takes_the_full_path(site: Path, tmp_path: Path) -> None:
+    """A section's ``cascade`` reaches every page below it: an edit of it cannot be served
+    by reloading that one file (the pages below kept the old cascade's draft state)."""
+    folder = site / "content" / "docs" / "_common"
+    folder.mkdir(parents=True)
+    cascade = "---\ntitle: Snippets\nid: s1\ncascade:\n  build:\n    render: never\n---\n"
+    (folder / "_index.md").write_text(cascade, encoding="utf-8")
+    snippet = "---\ntitle: Snippet\nid: s2\n---\nShared.\n"  # ids: no ledger written
+    (folder / "snippet.md").write_text(snippet, encoding="utf-8")
+    age(site)
+    cache = tmp_path / "cache"
+    _load(site, cache)
+    got, served = _load(site, cache)
+    assert served and _item(got, "docs/_common/snippet.md").draft
+    (folder / "_index.md").write_text("---\ntitle: Snippets\nid: s1\n---\n", encoding="utf-8")
+    got = _assert_same_as_full(site, cache, tmp_path, served=False)
+    assert not _item(got, "docs/_common/snippet.md").draft
+    (folder / "_index.md").write_text(cascade, encoding="utf-8")
+    got = _assert_same_as_full(site, cache, tmp_path, served=False)
+    assert _item(got, "docs/_common/snippet.md").draft
