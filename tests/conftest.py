@@ -17,10 +17,12 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 @pytest.fixture(autouse=True)
 def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """No real API keys, no real home, no cache shared between tests."""
+    """No real API keys, no real home, no cache shared between tests: a build without
+    ``--cache-dir`` would use ``.publish-cache`` in the working folder (the repository's, for
+    every test that does not change it), where one test's snapshot met the next test's."""
     for name in SECRET_ENV_VARS:
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.delenv("PUBLISH_CACHE_DIR", raising=False)
+    monkeypatch.setenv("PUBLISH_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("PUBLISH_DEBUG", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
 
