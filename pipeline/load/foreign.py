@@ -34,11 +34,11 @@ def jekyll_tags(meta: Mapping[str, Any], original: Mapping[str, Any]) -> Mapping
 
 def untitled_page_title(site_title: str, source: str) -> str:
     """A templated page with no title (Jekyll's ``layout: home`` index): the site's title for
-    the home page, else the file's name in words."""
+    the home page, else the file's name in words (:func:`file_title`)."""
     stem = posixpath.splitext(posixpath.basename(source))[0]
     if stem.lower() in INDEX_STEMS and "/" not in source:
         return site_title
-    return stem.replace("-", " ").replace("_", " ").strip().capitalize() or site_title
+    return file_title(source) or site_title
 
 
 def file_title(source: str) -> str:
