@@ -27,6 +27,7 @@ from pipeline.render.gitbook_leftovers import drop_split_tags, without_tags
 from pipeline.render.gitbook_text import preprocess
 from pipeline.render.highlight import highlight
 from pipeline.render.hugo_text import shortcodes
+from pipeline.render.liquid_text import liquid
 from pipeline.render.maths import maths
 from pipeline.render.sanitize import sanitize
 from pipeline.render.slugs import Slugger
@@ -257,7 +258,7 @@ def render(body: str, ctx: PageContext) -> str:
 
 
 def _unhighlighted(body: str, ctx: PageContext) -> str:
-    text = drop_split_tags(shortcodes(body))
+    text = drop_split_tags(shortcodes(liquid(body, ctx.source)))
     out = to_html(preprocess(maths(text)), _OPTIONS, _EXTENSIONS)
     out = _HEADING.sub(_heading_with_id(ctx), out)
     out = _BACKSLASH_AT_END.sub("", out)  # GitBook's trailing backslash at the end of a block
@@ -331,7 +332,7 @@ def scan(
     ctx = PageContext(
         source=source, url=url, url_of=url_of or {}, slug_style=slug_style, line_offset=line_offset
     )
-    engine().parse(shortcodes(text), {"page": ctx, "rewrite_url": ctx.resolve})
+    engine().parse(shortcodes(liquid(text, source)), {"page": ctx, "rewrite_url": ctx.resolve})
     page = PageContext(source=source, url=url, url_of=url_of or {}, slug_style=slug_style)
     _unhighlighted(text, page)
     return SourceDoc(source, tuple(ctx.links), frozenset(page.anchors), tuple(page.headings))
