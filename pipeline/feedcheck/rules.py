@@ -179,9 +179,10 @@ class Report:
 def is_absolute(url: str) -> bool:
     """An http(s) URL with a host (``http://example.c[o.test/``, which no parser takes, is
     not: the rule that asks says so)."""
-    if url_error(url.strip()) is not None:
+    url = url.strip()
+    if url_error(url) is not None:
         return False
-    parts = urlsplit(url.strip())
+    parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 

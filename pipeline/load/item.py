@@ -306,13 +306,12 @@ def _title(
     title = chk.string(meta, "title")
     if title is None:
         title, body = h1_title(meta, body)
-    if title is None and "title" not in meta and gitbook and not is_feed:
-        return "", body
-    if title is None and "title" not in meta and "layout" in meta and not is_feed:  # Jekyll's
-        title = foreign.untitled_page_title(cfg.site.title, doc.source)
-    if title is None and "title" not in meta and not is_feed:  # a page: as MkDocs titles it
-        title = foreign.file_title(doc.source) or None
-        if title is not None:
+    if title is None and "title" not in meta and not is_feed:  # a page with no title at all
+        if gitbook:
+            return "", body  # its link in SUMMARY.md titles it
+        if "layout" in meta:  # Jekyll's templated page
+            title = foreign.untitled_page_title(cfg.site.title, doc.source)
+        elif title := foreign.file_title(doc.source) or None:  # as MkDocs titles it
             shown = f"missing: titled {title!r} from the file name"
             chk.warnings.append(Problem(doc.source, 1, "title", f"{shown} ({_ADD_TITLE})"))
     if (not title or not title.strip()) and (title is not None or "title" not in meta):

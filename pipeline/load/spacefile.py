@@ -53,10 +53,10 @@ def space_warnings(root: Path, sources: Sequence[str]) -> list[Problem]:
     without (GitBook reads paths from the root; a repository's own README above it is not a
     page of the space)."""
     path = space_file(root)
-    problems = space_redirects(path, root, sources)[1]
     if path is None:
-        return problems
-    node = bounded_node(path.read_text(encoding="utf-8"))  # read above: bounded and sound
+        return []
+    node = _read(path)
+    problems = _redirects(node, path, root, sources)[1]
     for key, value in _pairs(_pairs(node).get("structure")).items():
         if key == "readme" and isinstance(value, yaml.ScalarNode):
             rel = posixpath.normpath(nfc(value.value).strip())
@@ -85,15 +85,24 @@ def space_redirects(
     whose page is not in the space (GitBook keeps serving the space past a redirect gone
     stale when its page moved; so does the site, without that redirect). Raises ConfigError
     when the file cannot be read or ``redirects`` is not a map."""
-    if path is None:
-        return {}, []
-    shown = _display(path)
+    return ({}, []) if path is None else _redirects(_read(path), path, root, sources)
+
+
+def _read(path: Path) -> yaml.Node | None:
+    """The node tree of ``.gitbook.yaml``, bounded; a ConfigError naming its line when it
+    cannot be read."""
     try:
-        node = bounded_node(path.read_text(encoding="utf-8"))
+        return bounded_node(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
         line = exc.line if isinstance(exc, FrontMatterError) else 1
-        problem = Problem(shown, line, "gitbook", f"cannot read it: {one_line(exc)}")
+        problem = Problem(_display(path), line, "gitbook", f"cannot read it: {one_line(exc)}")
         raise ConfigError([problem]) from None
+
+
+def _redirects(
+    node: yaml.Node | None, path: Path, root: Path, sources: Sequence[str]
+) -> tuple[dict[str, str], list[Problem]]:
+    shown = _display(path)
     if not isinstance(node, yaml.MappingNode):
         return {}, []  # space_settings has said what is wrong with it
     block = next((v for k, v in node.value if k.value == "redirects"), None)

@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
+from pipeline.load.foreign import file_title
 from pipeline.load.frontmatter import FrontMatterError, bounded_yaml, one_line
 from pipeline.load.toc import TocEntry, parse_summary
 from pipeline.model import Item
@@ -348,7 +349,9 @@ def apply_summary(
         if place is None:
             if not item.draft:
                 warnings.append(Problem(item.source, 1, "summary", NOT_LISTED))
-            out.append(dataclasses.replace(item, draft=True, title=item.title or _stem(item)))
+            out.append(
+                dataclasses.replace(item, draft=True, title=item.title or file_title(item.source))
+            )
             continue
         date = item.date or dates.get(nfc(item.source))
         kind = item.kind
@@ -356,22 +359,13 @@ def apply_summary(
             kind = "essay"
         elif kind == "page" and date is None and not place.navigation:
             warnings.append(Problem(item.source, 1, "date", UNDATED))
-        title = item.title or " ".join(place.title.split()) or _stem(item)
+        title = item.title or " ".join(place.title.split()) or file_title(item.source)
         out.append(
             dataclasses.replace(
                 item, title=title, kind=kind, date=date, section=place.section, order=place.order
             )
         )
     return out, warnings
-
-
-def _stem(item: Item) -> str:
-    """The title of an untitled page with no link text to take: its file's name (its
-    folder's, for a folder's ``README.md``)."""
-    folder, name = posixpath.split(item.source)
-    if name in FOLDER_INDEXES and folder:
-        name = posixpath.basename(folder)
-    return posixpath.splitext(name)[0]
 
 
 def _stray_dates(

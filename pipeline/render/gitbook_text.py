@@ -9,6 +9,7 @@ every URL absolute, ours and the author's alike.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from pipeline.render.gitbook import (
     CONTAINERS,
@@ -50,17 +51,35 @@ def code_spans(line: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _inline(line: str) -> str:
-    """Inline tags (inside a paragraph) outside code spans: links for embed/file, else nothing."""
-    if "{%" not in line:
-        return line
+def outside_code_spans(line: str, replace: Callable[[str], str]) -> str:
+    """``line`` with ``replace`` applied to each stretch outside its code spans (which stay as
+    written): the one way every text pre-pass (GitBook's tags, maths, Hugo's shortcodes,
+    Jekyll's Liquid) leaves inline code alone."""
     out, pos = [], 0
     for start, end in code_spans(line):
-        out.append(_replace_tags(line[pos:start]))
+        out.append(replace(line[pos:start]))
         out.append(line[start:end])
         pos = end
-    out.append(_replace_tags(line[pos:]))
+    out.append(replace(line[pos:]))
     return "".join(out)
+
+
+def opens_fence(stripped: str, indent: int) -> str:
+    """The fence (its run of backticks or tildes) a line opens, ``stripped`` of its ``indent``
+    leading spaces; '' when it opens none (indented four or more, it is indented code)."""
+    m = _FENCE.match(stripped)
+    return m.group(1) if m and indent < 4 else ""
+
+
+def closes_fence(stripped: str, fence: str) -> bool:
+    """Whether a line (its leading spaces stripped) closes the code block ``fence`` opened: a
+    run of the same character at least as long, then only blanks (CommonMark)."""
+    return stripped.startswith(fence) and not stripped.strip(fence[0] + " \t")
+
+
+def _inline(line: str) -> str:
+    """Inline tags (inside a paragraph) outside code spans: links for embed/file, else nothing."""
+    return outside_code_spans(line, _replace_tags) if "{%" in line else line
 
 
 def _replace_tags(text: str) -> str:
@@ -148,13 +167,12 @@ def _walk(body: str, out: list[str] | None, problems: list[tuple[int, str]] | No
         stripped = line.lstrip(" ")
         indent = line[: len(line) - len(stripped)]
         if fence is not None:
-            if stripped.startswith(fence) and not stripped[len(fence) :].strip(fence[0] + " "):
+            if closes_fence(stripped, fence):
                 fence = None
             put(line)
             continue
-        m = _FENCE.match(stripped)
-        if m and len(indent) < 4:
-            fence = m.group(1)
+        if opened := opens_fence(stripped, len(indent)):
+            fence = opened
             put(line)
             continue
         tag = whole_tag(stripped) if "{%" in stripped else None

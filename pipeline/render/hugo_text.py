@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterator
 
-from pipeline.render.gitbook_text import code_spans
+from pipeline.render.gitbook_text import closes_fence, opens_fence, outside_code_spans
 
 _OPENERS = ("{{<", "{{%")
 _CLOSERS = {"{{<": ">}}", "{{%": "%}}"}
@@ -62,7 +62,6 @@ def _lines(body: str) -> Iterator[tuple[int, str, list[str]]]:
     while n < len(lines):
         line = lines[n]
         stripped = line.lstrip(" ")
-        marker = stripped[:3]
         if fence == _HIGHLIGHT:  # code up to the shortcode that closes it
             if _closes_highlight(stripped):
                 fence = ""
@@ -72,14 +71,13 @@ def _lines(body: str) -> Iterator[tuple[int, str, list[str]]]:
             n += 1
             continue
         if fence:
-            if stripped.startswith(fence) and not stripped[len(fence) :].strip(fence[0] + " "):
+            if closes_fence(stripped, fence):
                 fence = ""
             yield n, line, []
             n += 1
             continue
-        if marker in ("```", "~~~") and len(line) - len(stripped) < 4:
-            run = len(stripped) - len(stripped.lstrip(marker[0]))
-            fence = marker[0] * run
+        if opened := opens_fence(stripped, len(line) - len(stripped)):
+            fence = opened
             yield n, line, []
             n += 1
             continue
@@ -134,13 +132,7 @@ def _closes_highlight(stripped: str) -> bool:
 
 def _line(line: str, found: list[str]) -> str:
     """One line: its code spans kept, the shortcodes in the rest replaced."""
-    out, pos = [], 0
-    for start, end in code_spans(line):
-        out.append(_replace(line[pos:start], line, found))
-        out.append(line[start:end])
-        pos = end
-    out.append(_replace(line[pos:], line, found))
-    return "".join(out)
+    return outside_code_spans(line, lambda text: _replace(text, line, found))
 
 
 def _replace(text: str, line: str, found: list[str]) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import posixpath
 
-from pipeline.render.gitbook_text import code_spans
+from pipeline.render.gitbook_text import closes_fence, opens_fence, outside_code_spans
 
 _SITE_VARIABLES = ("{{ site.baseurl }}", "{{site.baseurl}}", "{{ site.url }}", "{{site.url}}")
 
@@ -40,28 +40,31 @@ def liquid(body: str, source: str) -> str:
     fence = ""
     for line in body.split("\n"):
         stripped = line.lstrip(" ")
+        if fence == _HIGHLIGHT:  # code up to the tag that closes it
+            if _tag_name(stripped) == "endhighlight":
+                fence, line = "", "```"
+            out.append(line)
+            continue
         if fence:
-            if fence == "highlight" and _tag_name(stripped) == "endhighlight":
-                fence = ""
-                out.append("```")
-                continue
-            closes = stripped.startswith(fence) and not stripped[len(fence) :].strip(fence[0] + " ")
-            if fence != "highlight" and closes:
+            if closes_fence(stripped, fence):
                 fence = ""
             out.append(line)
             continue
-        marker = stripped[:3]
-        if marker in ("```", "~~~") and len(line) - len(stripped) < 4:
-            fence = marker[0] * (len(stripped) - len(stripped.lstrip(marker[0])))
+        if opened := opens_fence(stripped, len(line) - len(stripped)):
+            fence = opened
             out.append(line)
             continue
         if _tag_name(stripped) == "highlight":
             words = stripped.strip()[2:-2].split()
             out.append("```" + (words[1] if len(words) > 1 else ""))
-            fence = "highlight"
+            fence = _HIGHLIGHT
             continue
         out.append(_line(line, source) if "{%" in line or "{{" in line else line)
     return "\n".join(out)
+
+
+_HIGHLIGHT = "highlight"
+"""The fence state of a ``{% highlight %}`` block (closed by its end tag, not by ```)."""
 
 
 def _tag_name(stripped: str) -> str:
@@ -74,13 +77,7 @@ def _tag_name(stripped: str) -> str:
 
 
 def _line(line: str, source: str) -> str:
-    out, pos = [], 0
-    for start, end in code_spans(line):
-        out.append(_replace(line[pos:start], source))
-        out.append(line[start:end])
-        pos = end
-    out.append(_replace(line[pos:], source))
-    return "".join(out)
+    return outside_code_spans(line, lambda text: _replace(text, source))
 
 
 def _replace(text: str, source: str) -> str:

@@ -257,8 +257,15 @@ def render(body: str, ctx: PageContext) -> str:
     return highlight(_unhighlighted(body, ctx))
 
 
-def _unhighlighted(body: str, ctx: PageContext) -> str:
-    text = drop_split_tags(shortcodes(liquid(body, ctx.source)))
+def foreign_markup(body: str, source: str) -> str:
+    """``body`` with Jekyll's Liquid and Hugo's shortcodes read (line for line): what both the
+    renderer and the link scan parse."""
+    return shortcodes(liquid(body, source))
+
+
+def _unhighlighted(body: str, ctx: PageContext, read: str | None = None) -> str:
+    """The HTML of ``body``; ``read``: :func:`foreign_markup` of it, when the caller has it."""
+    text = drop_split_tags(foreign_markup(body, ctx.source) if read is None else read)
     out = to_html(preprocess(maths(text)), _OPTIONS, _EXTENSIONS)
     out = _HEADING.sub(_heading_with_id(ctx), out)
     out = _BACKSLASH_AT_END.sub("", out)  # GitBook's trailing backslash at the end of a block
@@ -332,9 +339,10 @@ def scan(
     ctx = PageContext(
         source=source, url=url, url_of=url_of or {}, slug_style=slug_style, line_offset=line_offset
     )
-    engine().parse(shortcodes(liquid(text, source)), {"page": ctx, "rewrite_url": ctx.resolve})
+    read = foreign_markup(text, source)
+    engine().parse(read, {"page": ctx, "rewrite_url": ctx.resolve})
     page = PageContext(source=source, url=url, url_of=url_of or {}, slug_style=slug_style)
-    _unhighlighted(text, page)
+    _unhighlighted(text, page, read)
     return SourceDoc(source, tuple(ctx.links), frozenset(page.anchors), tuple(page.headings))
 
 

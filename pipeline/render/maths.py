@@ -16,11 +16,13 @@ paired with the next one, and a block never closed leaves the text as written.
 
 from __future__ import annotations
 
-import re
+from pipeline.render.gitbook_text import (
+    _continues_list,
+    closes_fence,
+    opens_fence,
+    outside_code_spans,
+)
 
-from pipeline.render.gitbook_text import _continues_list, code_spans
-
-_FENCE = re.compile(r"^(`{3,}|~{3,})")
 _REFERENCE = {ord(c): f"&#{ord(c)};" for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\n"}
 """ASCII punctuation (each may mean something to Markdown or HTML) and the newline."""
 
@@ -44,13 +46,7 @@ def inline_html(formula: str) -> str:
 
 def _inline(line: str) -> str:
     """``$$…$$`` pairs of one line outside its code spans."""
-    out: list[str] = []
-    pos = 0
-    for start, end in [*code_spans(line), (len(line), len(line))]:
-        out.append(_pairs(line[pos:start]))
-        out.append(line[start:end])
-        pos = end
-    return "".join(out)
+    return outside_code_spans(line, _pairs)
 
 
 def _pairs(text: str) -> str:
@@ -88,14 +84,13 @@ def maths(body: str) -> str:
         stripped = line.lstrip(" ")
         indent = len(line) - len(stripped)
         if fence:
-            if stripped.startswith(fence) and not stripped.strip(fence[0] + " \t"):
+            if closes_fence(stripped, fence):
                 fence = ""
             out.append(line)
             n += 1
             continue
-        m = _FENCE.match(stripped)
-        if m and indent < 4:
-            fence = m.group(1)
+        if opened := opens_fence(stripped, indent):
+            fence = opened
             out.append(line)
             n += 1
             continue

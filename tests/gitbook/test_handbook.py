@@ -273,7 +273,7 @@ def test_a_page_with_no_title_of_its_own_takes_its_link_text(
         page = (tmp_path / out / "essays" / "headers" / "index.html").read_text(encoding="utf-8")
         assert "<h1>HTTP header security</h1>" in page or ">HTTP header security</h1>" in page
     items = {i.source: i for i in _site(handbook).items}
-    assert items["essays/loose.md"].title == "loose" and items["essays/loose.md"].draft
+    assert items["essays/loose.md"].title == "Loose" and items["essays/loose.md"].draft
 
 
 def test_gitbooks_mark_of_a_lost_link_is_named_as_such(handbook: Path, tmp_path: Path) -> None:

@@ -36,8 +36,8 @@ def test_a_multibyte_encoding_is_read_with_the_codec_it_declares(encoding: str) 
 def test_utf16_without_a_byte_order_mark_is_detected(codec: str) -> None:
     """Declared as ``utf16`` (a name Python knows and expat does not), with no mark."""
     data = _doc("utf16").encode(codec)
-    with pytest.raises(ValueError, match="multi-byte"):
-        ET.fromstring(data)  # what lint-feed and feed-diff did with it
+    with pytest.raises(ValueError):
+        ET.fromstring(data)  # what lint-feed and feed-diff did with it (expat's own words)
     assert ET.fromstring(as_utf8(data)).findtext("channel/title") == TITLE
 
 
