@@ -7,6 +7,7 @@ build wrote that are no longer produced are removed, using a manifest in the out
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import gc
@@ -19,7 +20,7 @@ from pipeline.build.keys import KeyedSite, body_reader
 from pipeline.build.linkcache import read_known, save_known
 from pipeline.build.plan import Output, plan_outputs
 from pipeline.build.podcastplan import podcast_planned
-from pipeline.build.searchcache import refresh_search, warm_search
+from pipeline.build.searchcache import analysing_ahead, refresh_search, warm_search
 from pipeline.build.searchpages import Warmed
 from pipeline.build.site import HtmlMissing, HtmlSource
 from pipeline.build.snapshot import rendered_site
@@ -219,9 +220,15 @@ def _plan(r: _Request, use_snapshot: bool, index_search: bool) -> _Planned:
     salt = build_salt(cfg, content_dir)
     html = HtmlSource(r.cache_dir, keyed.keys)
     warmed = Warmed()
-    with podcast_planned(
-        cfg, content_dir, keyed, r.now, r.inputs.previous, html, salt, out_dir
-    ) as podcast:  # made in a forked process while the links are checked and pages planned
+    with contextlib.ExitStack() as forked:
+        # the podcast feed made in a forked process while the links are checked and pages
+        # planned; without one, the search index's pages analysed in a forked process
+        # meanwhile (on the core this one would leave idle)
+        podcast = forked.enter_context(
+            podcast_planned(cfg, content_dir, keyed, r.now, r.inputs.previous, html, salt, out_dir)
+        )
+        if index_search and not podcast.running():
+            forked.enter_context(analysing_ahead(cfg, out_dir, r.cache_dir, keyed, r.now))
         keyed = KeyedSite(_link_warnings(r, keyed, salt), keyed.keys)
 
         def podcast_outputs() -> list[Output]:

@@ -25,9 +25,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import multiprocessing
 import os
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from pipeline.build.keys import KeyedSite
@@ -37,6 +38,7 @@ from pipeline.build.searchpages import (
     Located,
     NoHtml,
     Warmed,
+    analyse_ahead,
     analysed,
     chunked,
     index_chunk,
@@ -48,8 +50,8 @@ from pipeline.build.state import code_digest
 from pipeline.config import Config
 from pipeline.model import Item, Site
 from pipeline.support.output import write_if_changed
-from pipeline.support.parallel import pool_size
-from pipeline.support.workers import share_forked
+from pipeline.support.parallel import PARALLEL_THRESHOLD, pool_size
+from pipeline.support.workers import forkable, forked_call, share_forked
 from pipeline.syndication.pages import page_path
 from pipeline.syndication.search import wanted
 from pipeline.syndication.search.index import (
@@ -131,6 +133,36 @@ def warm_search(
         pass  # the write phase says so
     finally:
         WORKER.close()
+
+
+@contextlib.contextmanager
+def analysing_ahead(
+    cfg: Config, out_dir: Path, cache_dir: Path | None, keyed: KeyedSite, now: dt.datetime
+) -> Iterator[bool]:
+    """While the block runs (this process plans the rest of the build, a core's work), a
+    forked process analyses the pages of the index the write phase will make whole into the
+    search cache, from the first page; leaving the block stops it (after the pages at hand)
+    and waits for it. The write phase then reads those pages' words from the cache. Nothing
+    is forked for an index updated in place, a small site, or no cache folder. Yields
+    whether a process analyses pages (see :func:`warm_search`)."""
+    pages = _located(cfg, keyed, now) if cache_dir is not None and wanted(cfg) else []
+    if cache_dir is None or len(pages) < PARALLEL_THRESHOLD or not forkable():
+        yield False
+        return
+    cache = SearchCache(cache_dir)
+    try:
+        in_place = _changed_pages(out_dir / FOLDER, pages, cache) is not None
+    finally:
+        cache.close()
+    if in_place:
+        yield False
+        return
+    stop = multiprocessing.get_context("fork").RawValue("b", 0)
+    with forked_call(lambda: analyse_ahead(pages, cache_dir, lambda: bool(stop.value))):
+        try:
+            yield True
+        finally:
+            stop.value = 1
 
 
 def refresh_search(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +26,9 @@ from pipeline.syndication.search.index import (
 
 CHUNK = 256
 """Pages read (and analysed) at a time: memory holds one chunk's HTML."""
+AHEAD = 64
+"""Pages analysed at a time ahead of the write phase: the most it waits for, when it stops
+the process analysing them, is 64 pages' worth."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ class _Worker:
 WORKER = _Worker()
 
 
-def _job(page: Located) -> Job:
+def job_of(page: Located) -> Job:
     item = page.item
     source = ("key:" + page.html_key) if page.html_key else ("html:" + item.html)
     return (page.key, page.url, item.title, item.description, item.section, source, item.source)
@@ -144,6 +147,22 @@ def _entries(jobs: Sequence[Job]) -> list[Entry]:
     return [known[job[0]] for job in jobs]
 
 
+def analyse_ahead(pages: Sequence[Located], cache_dir: Path, stop: Callable[[], bool]) -> None:
+    """Analyse ``pages`` into the search cache (those it lacks), :data:`AHEAD` at a time from
+    the first, until done or ``stop()``: in a forked process, while this one plans the rest
+    of the build on one core (see :func:`pipeline.build.searchcache.analysing_ahead`)."""
+    init_worker(cache_dir)
+    try:
+        for start in range(0, len(pages), AHEAD):
+            if stop():
+                return
+            _entries([job_of(p) for p in pages[start : start + AHEAD]])
+    except NoHtml:
+        pass  # the write phase says so
+    finally:
+        WORKER.close()
+
+
 def index_chunk(
     first: int, jobs: Sequence[Job], into: dict[str, array[int]] | None = None
 ) -> tuple[dict[str, array[int]], list[Entry]]:
@@ -157,7 +176,7 @@ def index_chunk(
 
 def chunked(pages: Sequence[Located]) -> Iterator[tuple[int, list[Job]]]:
     for start in range(0, len(pages), CHUNK):
-        yield start, [_job(p) for p in pages[start : start + CHUNK]]
+        yield start, [job_of(p) for p in pages[start : start + CHUNK]]
 
 
 def _chunk(
@@ -190,7 +209,7 @@ def whole(
             shared = share_forked(
                 len(starts),
                 lambda n: _chunk(
-                    starts[n], [_job(p) for p in pages[starts[n] : starts[n] + CHUNK]], warmed
+                    starts[n], [job_of(p) for p in pages[starts[n] : starts[n] + CHUNK]], warmed
                 ),
                 lambda: init_worker(cache_dir),
             )
@@ -220,7 +239,7 @@ def analysed(pages: Sequence[Located], cache_dir: Path | None) -> dict[str, Entr
     """The entries of a few pages (an edit), by key."""
     init_worker(cache_dir)
     try:
-        entries = _entries([_job(p) for p in pages])
+        entries = _entries([job_of(p) for p in pages])
     finally:
         WORKER.close()
     return {p.key: e for p, e in zip(pages, entries, strict=True)}

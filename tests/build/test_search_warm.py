@@ -1,6 +1,7 @@
-"""The search index's pages analysed ahead, while the build waits for the podcast feed a
-forked process makes: the index made with the chunks made ahead has the bytes of one made
-without them, every chunk made ahead is used, and one whose pages changed since is not."""
+"""The search index's pages analysed ahead: while the build waits for the podcast feed a
+forked process makes, or (without one) in a forked process while the build plans its
+outputs. The index made with what was made ahead has the bytes of one made without it,
+what was made ahead is used, and a chunk whose pages changed since is not."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import time
 from array import array
 from pathlib import Path
 
@@ -15,8 +17,9 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.build.keys import KeyedSite
-from pipeline.build.searchcache import refresh_search, warm_search
+from pipeline.build.searchcache import _located, analysing_ahead, refresh_search, warm_search
 from pipeline.build.searchpages import CHUNK, Warmed
+from pipeline.build.searchstore import SearchCache, decode_words, encode_words
 from pipeline.build.site import render_items
 from pipeline.cli import main
 from pipeline.config import Config, load_config
@@ -115,22 +118,6 @@ def test_nothing_is_made_ahead_when_the_index_can_be_updated_in_place(tmp_path: 
     assert sorted(warmed.chunks) == [0, CHUNK, 2 * CHUNK]
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs the fork start method")
-def test_a_build_with_a_forked_podcast_feed_makes_the_index_of_a_plain_one(tmp_path: Path) -> None:
-    """Every post an episode: the podcast feed is made in a forked process (over the
-    threshold) and the index's pages analysed meanwhile, as many as that takes."""
-    root = large_site(tmp_path / "site", POSTS, episode_every=1)
-    out = tmp_path / "out"
-    result = CliRunner().invoke(
-        main,
-        ["build", "--config", str(root / "publish.toml"), "--content", str(root / "content"),
-         "--out", str(out), "--cache-dir", str(tmp_path / "cache")],
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    assert b"<enclosure" in (out / "podcast.xml").read_bytes()
-    assert _index(out) == _made_without_warming(root, tmp_path / "plain")
-
-
 def test_the_pages_found_ahead_are_the_ones_indexed(tmp_path: Path) -> None:
     """The warm-up looks up the indexed pages once, and the write phase indexing the same
     site takes them from it rather than again (55 ms at 10,000 pages): with one page left
@@ -145,3 +132,95 @@ def test_the_pages_found_ahead_are_the_ones_indexed(tmp_path: Path) -> None:
     assert refresh_search(cfg, out, cache, keyed, NOW, warmed=warmed) == []
     manifest = json.loads((out / "search" / "manifest.json").read_bytes())
     assert manifest["docs"] == len(warmed.pages)
+
+
+def _cached(cache: Path, keys: list[str], wanted: int) -> dict[str, object]:
+    """The search cache's entries of ``keys`` once it has ``wanted`` of them (or 60 s on)."""
+    deadline = time.monotonic() + 60
+    store = SearchCache(cache)
+    try:
+        while True:
+            found = store.get(keys)
+            if len(found) >= wanted or time.monotonic() > deadline:
+                return dict(found)
+            time.sleep(0.05)
+    finally:
+        store.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs the fork start method")
+def test_pages_analysed_ahead_in_a_forked_process_are_the_ones_indexed(tmp_path: Path) -> None:
+    """Every page analysed into the search cache while the block runs; the index the write
+    phase then makes takes their words from there (a word slipped into one page's cached
+    words is in the index), and has the bytes of one made without analysing ahead."""
+    root = large_site(tmp_path / "site", POSTS)
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    cfg, keyed = _keyed(root, cache)
+    keys = [p.key for p in _located(cfg, keyed, NOW)]
+    with analysing_ahead(cfg, out, cache, keyed, NOW) as forked:
+        assert forked
+        found = _cached(cache, keys, len(keys))
+    assert sorted(found) == sorted(keys)
+    plain = _made_without_warming(root, tmp_path / "plain")
+    assert refresh_search(cfg, out, cache, keyed, NOW) == []
+    assert _index(out) == plain
+    # the cache's words are what the index is made of: not analysed again
+    store = SearchCache(cache)
+    try:
+        sha, summary, words = store.db.execute(  # type: ignore[union-attr]
+            "SELECT sha, summary, words FROM words1 WHERE key = ?", (keys[3],)
+        ).fetchone()
+        weights = {"zzslipped": 5, **decode_words(words)}
+        store.put([(keys[3], sha, summary, encode_words(weights))])
+    finally:
+        store.close()
+    shutil.rmtree(out / "search")
+    assert refresh_search(cfg, out, cache, keyed, NOW) == []
+    assert json.loads(_index(out)["words/zz.json"])["zzslipped"] == [3, 5]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs the fork start method")
+def test_leaving_the_block_stops_the_analysis_and_the_index_is_whole(tmp_path: Path) -> None:
+    """Left at once: the forked process stops after the pages at hand (some are left for the
+    write phase), and the index is still the one made without analysing ahead."""
+    root = large_site(tmp_path / "site", 4 * CHUNK)
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    cfg, keyed = _keyed(root, cache)
+    keys = [p.key for p in _located(cfg, keyed, NOW)]
+    with analysing_ahead(cfg, out, cache, keyed, NOW) as forked:
+        assert forked
+    assert len(_cached(cache, keys, 0)) < len(keys)
+    assert refresh_search(cfg, out, cache, keyed, NOW) == []
+    assert _index(out) == _made_without_warming(root, tmp_path / "plain")
+
+
+def test_nothing_is_analysed_ahead_for_an_index_updated_in_place(tmp_path: Path) -> None:
+    root = large_site(tmp_path / "site", POSTS)
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    cfg, keyed = _keyed(root, cache)
+    with analysing_ahead(cfg, out, None, keyed, NOW) as forked:
+        assert not forked  # no cache folder to analyse into
+    assert refresh_search(cfg, out, cache, keyed, NOW) == []
+    with analysing_ahead(cfg, out, cache, keyed, NOW) as forked:
+        assert not forked
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs the fork start method")
+@pytest.mark.parametrize("episode_every", [1, POSTS + 1])
+def test_a_build_makes_the_index_of_a_plain_one(tmp_path: Path, episode_every: int) -> None:
+    """Every post an episode: the podcast feed is made in a forked process (over the
+    threshold) and the index's pages analysed meanwhile, as many as that takes. No episode:
+    no podcast feed to wait for, and the pages are analysed in a forked process while the
+    outputs are planned. Either way the index is the same."""
+    root = large_site(tmp_path / "site", POSTS, episode_every=episode_every)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        ["build", "--config", str(root / "publish.toml"), "--content", str(root / "content"),
+         "--out", str(out), "--cache-dir", str(tmp_path / "cache")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    podcast = out / "podcast.xml"
+    assert podcast.exists() == (episode_every == 1)
+    assert episode_every != 1 or b"<enclosure" in podcast.read_bytes()
+    assert _index(out) == _made_without_warming(root, tmp_path / "plain")
