@@ -132,6 +132,11 @@ class Event:
     """None for a one-off event."""
 
 
+Include = tuple[str, str, int]
+"""A file a page includes (GitBook's reusable content): its path relative to the content
+root, its Markdown body, and the line of the file where that body starts."""
+
+
 @dataclass(frozen=True)
 class Item:
     """One Markdown file of the content tree, validated (and, after rendering, with HTML).
@@ -189,6 +194,9 @@ class Item:
     guid_permalink: bool = False
     """``guid_permalink: true``: the kept GUID is the item's old permalink (RSS
     ``isPermaLink="true"``)."""
+    includes: tuple[Include, ...] = ()
+    """The files the body includes (``{% include "…" %}``), each once, as loaded: the
+    renderer puts their HTML where their tags stand (see :mod:`pipeline.load.includes`)."""
 
     def evolve(self, **changes: Any) -> Item:
         """``dataclasses.replace`` without re-running ``__init__``: the build calls this for

@@ -25,7 +25,7 @@ from pipeline.build.state import code_digest
 from pipeline.config import Config
 from pipeline.linkcheck.dangling import LinkRecorder
 from pipeline.load.loader import load_site
-from pipeline.model import Item, Site
+from pipeline.model import Include, Item, Site
 from pipeline.render.markdown import render
 from pipeline.support.parallel import PARALLEL_THRESHOLD
 from pipeline.support.text import clean
@@ -69,6 +69,7 @@ class _Job:
     body_digest: str
     image: str | None
     line_offset: int
+    includes: tuple[Include, ...] = ()
 
 
 _SCHEMA = (
@@ -296,6 +297,7 @@ def _render_job(job: _Job) -> tuple[str, Rendered]:
         asset_base=asset_base if isinstance(asset_base, str) else None,
         slug_style=str(_WORKER_STATE["slug_style"]),
         line_offset=job.line_offset,
+        includes={path: (body, line) for path, body, line in job.includes},
     )
     tracked = _TrackingMap(url_of)
     ctx.url_of = tracked
@@ -419,7 +421,9 @@ def _jobs(
             if body_of is None:
                 raise ValueError(f"{item.source}: loaded without its body; pass body_of")
             body = None
-        todo.append(_Job(key, item.source, item.url, body, digest, item.image, _offset(item)))
+        todo.append(
+            _Job(key, item.source, item.url, body, digest, item.image, _offset(item), item.includes)
+        )
     return todo
 
 
@@ -469,6 +473,8 @@ def render_keys(cfg: Config, items: Iterable[Item], loaded: Keys) -> list[str]:
     for item in items:
         digest = loaded[item.source].body
         key = f"{salt}\0{item.source}\0{item.url}\0{item.image}\0{_offset(item)}\0{digest}"
+        if item.includes:  # what the files it includes hold is part of its HTML
+            key += "\0" + repr(item.includes)
         keys.append(hashlib.sha256(key.encode()).hexdigest())
     return keys
 

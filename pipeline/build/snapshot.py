@@ -55,7 +55,7 @@ from pipeline.config import Config
 from pipeline.errors import Problem
 from pipeline.load.loader import gitbook_mode, shown
 from pipeline.load.record import (
-    media_stats,
+    dependency_stats,
     stat_key,
     stat_text,
 )
@@ -105,10 +105,11 @@ class _Run:
         return found
 
     def deps(self, item: Item) -> tuple[tuple[str, str], ...]:
-        """An episode's media files with their stat, taken after the load read them: so a
-        file changed (even given an old mtime) since the build started is not trusted."""
+        """The files an item was loaded from besides its own (an episode's media, the files
+        it includes) with their stat, taken after the load read them: so a file changed
+        (even given an old mtime) since the build started is not trusted."""
         found = []
-        for rel, stat in media_stats(item, self.root):
+        for rel, stat in dependency_stats(item, self.root):
             fields = stat.split(":")
             fresh = not stat or max(int(fields[1]), int(fields[2])) > self.since
             found.append((rel, "" if fresh else stat))

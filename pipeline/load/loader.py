@@ -19,6 +19,7 @@ from pipeline.errors import ContentError, Problem
 from pipeline.load.foreign import apply_cascade
 from pipeline.load.frontmatter import FrontMatterError, split, split_body
 from pipeline.load.ids import IdLedger
+from pipeline.load.includes import read_includes
 from pipeline.load.item import LoadContext, h1_title, load_doc
 from pipeline.load.record import LoadStore, NoStore, Record, pack
 from pipeline.load.walk import RawDoc, own_folders, read_text, walk_markdown
@@ -265,6 +266,12 @@ def _build(
         return _Built(None, tuple(problems), tuple(warnings), lines, None)
     if item is None:
         return _Built(None, tuple(problems), tuple(warnings), lines, None)
+    if "include" in item.body:
+        found, left_out = read_includes(
+            context.root, item.source, item.body, item.body_line, context.cfg.content.max_file_bytes
+        )
+        item = item.evolve(includes=found)
+        warnings.extend(left_out)
     record = None
     if not problems:
         kept = item if item.episode else item.evolve(body="")

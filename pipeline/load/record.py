@@ -159,7 +159,7 @@ def pack(record: Record, content_dir: Path) -> bytes | None:
     """A record as the cache stores it, with the stat of the files it depends on; None for
     a value the cache cannot carry. Made where the item was (a worker process, often)."""
     item = record.item
-    deps = media_stats(item, content_dir)
+    deps = dependency_stats(item, content_dir)
     return safe_dumps((item_values(item), record.warnings, record.lines, record.ledger, deps))
 
 
@@ -179,9 +179,10 @@ def restricted_loads(data: bytes) -> Any:
     return _Unpickler(data, _RECORD_TYPES).load()
 
 
-def media_stats(item: model.Item, content_dir: Path) -> tuple[tuple[str, str], ...]:
-    """The local media files an episode was loaded from, each with its stat ("" if gone)."""
-    return tuple((rel, stat_key(content_dir / rel) or "") for rel in _media_sources(item))
+def dependency_stats(item: model.Item, content_dir: Path) -> tuple[tuple[str, str], ...]:
+    """The other files an item was loaded from (an episode's local media, the files its body
+    includes), each with its stat ("" if gone)."""
+    return tuple((rel, stat_key(content_dir / rel) or "") for rel in _dependencies(item))
 
 
 _ITEM_FIELDS = tuple(f.name for f in dataclasses.fields(model.Item))
@@ -205,11 +206,11 @@ def item_from_values(values: tuple[Any, ...]) -> model.Item:
 _TEXT = tuple(i for i, name in enumerate(_ITEM_FIELDS) if name in ("id", "source", "url"))
 
 
-def _media_sources(item: model.Item) -> list[str]:
+def _dependencies(item: model.Item) -> list[str]:
     ep = item.episode
-    if ep is None:
-        return []
-    return [m.source for m in (ep.audio, ep.transcript, ep.chapters) if m is not None and m.source]
+    media = [] if ep is None else (ep.audio, ep.transcript, ep.chapters)
+    found = [m.source for m in media if m is not None and m.source]
+    return found + [path for path, _, _ in item.includes]
 
 
 _RECORD_TYPES = {

@@ -27,6 +27,7 @@ from pipeline.render.gitbook_leftovers import drop_split_tags, without_tags
 from pipeline.render.gitbook_text import preprocess
 from pipeline.render.highlight import highlight
 from pipeline.render.hugo_text import shortcodes
+from pipeline.render.includes import spliced, with_placeholders
 from pipeline.render.liquid_text import liquid
 from pipeline.render.maths import maths
 from pipeline.render.sanitize import sanitize
@@ -64,6 +65,34 @@ class PageContext:
     links: list[LinkRef] = field(default_factory=list)
     anchors: set[str] = field(default_factory=set)
     headings: list[str] = field(default_factory=list)
+    includes: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+    """The files the document includes (see :mod:`pipeline.render.includes`): path -> its
+    Markdown body and the line of the file where that starts."""
+    slugger: Slugger | None = None
+    """The document's heading ids so far (made on first use; shared with what it includes)."""
+
+    def ids(self) -> Slugger:
+        if self.slugger is None:
+            self.slugger = Slugger(self.slug_style)
+        return self.slugger
+
+    def included(self, path: str) -> PageContext:
+        """The context of a file this document includes: its links resolved from its own
+        folder and its problems at its own lines; the page's URL, assets, anchors, headings
+        and ids shared. (Its local links are not recorded as the page's.)"""
+        return PageContext(
+            source=path,
+            url=self.url,
+            url_of=self.url_of,
+            site_url=self.site_url,
+            asset_base=self.asset_base,
+            slug_style=self.slug_style,
+            line_offset=self.includes[path][1] - 1,
+            assets=self.assets,
+            anchors=self.anchors,
+            headings=self.headings,
+            slugger=self.ids(),
+        )
 
     def resolve(self, target: str, kind: str) -> str:
         """Absolute URL for a link or image target written in this document; "#" for one
@@ -265,7 +294,9 @@ def foreign_markup(body: str, source: str) -> str:
 
 def _unhighlighted(body: str, ctx: PageContext, read: str | None = None) -> str:
     """The HTML of ``body``; ``read``: :func:`foreign_markup` of it, when the caller has it."""
-    text = drop_split_tags(foreign_markup(body, ctx.source) if read is None else read)
+    text = foreign_markup(body, ctx.source) if read is None else read
+    text, placed = with_placeholders(text, ctx.source, ctx.includes) if ctx.includes else (text, [])
+    text = drop_split_tags(text)
     out = to_html(preprocess(maths(text)), _OPTIONS, _EXTENSIONS)
     out = _HEADING.sub(_heading_with_id(ctx), out)
     out = _BACKSLASH_AT_END.sub("", out)  # GitBook's trailing backslash at the end of a block
@@ -276,6 +307,10 @@ def _unhighlighted(body: str, ctx: PageContext, read: str | None = None) -> str:
         ctx.anchors.update(anchors)
     else:
         out = _URL_ATTR.sub(lambda m: _absolute_attr(ctx, m), out)
+    if placed:
+        out = spliced(
+            out, placed, lambda path: _unhighlighted(ctx.includes[path][0], ctx.included(path))
+        )
     return out
 
 
@@ -305,7 +340,7 @@ def _absolute_attr(ctx: PageContext, m: re.Match[str]) -> str:
 
 
 def _heading_with_id(ctx: PageContext) -> Callable[[re.Match[str]], str]:
-    slugger = Slugger(ctx.slug_style)
+    slugger = ctx.ids()
 
     def sub(m: re.Match[str]) -> str:
         explicit = _EXPLICIT_ID.search(m.group(2))

@@ -1,0 +1,85 @@
+"""GitBook's reusable content in a page's HTML (see :mod:`pipeline.load.includes`, which
+reads the files): each include tag on a line of its own becomes a placeholder paragraph
+before the page is rendered, and the HTML of the file it names, rendered on its own (links
+from its own folder, problems at its own lines, ids unique with the page's), takes the
+placeholder's place after. A tag whose file was not read is left out, as before.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Iterator, Mapping
+
+from pipeline.render.gitbook_text import closes_fence, opens_fence
+
+TAG = re.compile(r'[ \t]*\{%-?[ \t]*include[ \t]+"([^"\n]{1,1000})"[ \t]*-?%\}[ \t]*')
+"""A tag on a line of its own (``fullmatch`` of a line: linear, each part a different
+character class or a bounded run)."""
+
+MAX_PER_PAGE = 100
+"""Include tags one page may hold; the rest are left out (the load warns of them)."""
+
+_MARK = "publishinclude9c41e7"
+"""Starts each placeholder: a word no page has (and if one had it, only that word is lost)."""
+_PLACED = re.compile(f"<p>{_MARK}x(\\d{{1,3}})x</p>|{_MARK}x(\\d{{1,3}})x")
+
+
+def tags(body: str) -> Iterator[tuple[int, str]]:
+    """(0-based line of the body, target as written) of each include tag outside code."""
+    fence = ""
+    for n, line in enumerate(body.split("\n")):
+        stripped = line.lstrip(" ")
+        if fence:
+            if closes_fence(stripped, fence):
+                fence = ""
+            continue
+        fence = opens_fence(stripped, len(line) - len(stripped))
+        if fence or "include" not in line:
+            continue
+        m = TAG.fullmatch(line)
+        if m:
+            yield n, m.group(1)
+
+
+def target_path(source: str, target: str) -> str | None:
+    """The content-relative path ``target`` names from ``source``; None outside the content."""
+    if "://" in target or target.startswith(("/", "#")) or "\\" in target:
+        return None
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(source), target.split("#")[0]))
+    return None if path in (".", "..") or path.startswith(("../", "/")) else path
+
+
+def with_placeholders(text: str, source: str, known: Mapping[str, object]) -> tuple[str, list[str]]:
+    """``text`` with each include tag whose file is ``known`` as a placeholder paragraph (its
+    indentation kept), and the path behind each placeholder, in order."""
+    lines: list[str] | None = None
+    paths: list[str] = []
+    for count, (n, target) in enumerate(tags(text), 1):
+        if count > MAX_PER_PAGE:
+            break
+        path = target_path(source, target)
+        if path is None or path not in known:
+            continue
+        lines = lines if lines is not None else text.split("\n")
+        indent = lines[n][: len(lines[n]) - len(lines[n].lstrip(" \t"))]
+        lines[n] = f"{indent}{_MARK}x{len(paths)}x"
+        paths.append(path)
+    return ("\n".join(lines) if lines is not None else text), paths
+
+
+def spliced(html: str, paths: list[str], render: Callable[[str], str]) -> str:
+    """``html`` with each placeholder replaced by ``render(path)`` of the path behind it (one
+    pass; each placeholder once: the same word written again stays a word)."""
+    if not paths:
+        return html
+    used: set[int] = set()
+
+    def place(m: re.Match[str]) -> str:
+        n = int(m.group(1) or m.group(2))
+        if n >= len(paths) or n in used:
+            return m.group(0)
+        used.add(n)
+        return render(paths[n])
+
+    return _PLACED.sub(place, html)

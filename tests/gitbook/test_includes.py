@@ -1,0 +1,159 @@
+"""GitBook's reusable content: ``{% include "../.gitbook/includes/x.md" %}`` stands for the
+body of that file, as Git Sync writes it. The block was dropped: the page lost its text."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from pipeline.cli import main
+from pipeline.render.includes import MAX_PER_PAGE, tags
+
+CONFIG = '[site]\nbase_url = "https://h.example/"\n[content]\nflavour = "gitbook"\n'
+NOTICE = (
+    "---\ntitle: Contact notice\n---\n\n"
+    "## Contact\n\nWrite to [the team](../../guide/team.md) or see "
+    "![the map](../assets/map.png).\n"
+)
+
+
+def _space(root: Path, extra: dict[str, str] | None = None) -> Path:
+    files = {
+        "SUMMARY.md": "# Summary\n\n* [Home](README.md)\n* [Start](guide/start.md)\n"
+        "* [Team](guide/team.md)\n",
+        "README.md": '# Home\n\n{% include ".gitbook/includes/notice.md" %}\n',
+        "guide/start.md": "# Start\n\n## Contact\n\nIntro.\n\n"
+        '{% include "../.gitbook/includes/notice.md" %}\n\nEnd [of it](../nowhere.md).\n',
+        "guide/team.md": "# Team\n\nWe are here.\n",
+        ".gitbook/includes/notice.md": NOTICE,
+        ".gitbook/assets/map.png": "png",
+        **(extra or {}),
+    }
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    (root / "publish.toml").write_text(CONFIG)
+    return root
+
+
+def _build(root: Path, *more: str) -> Result:
+    args = ["build", "--config", str(root / "publish.toml"), "--content", str(root)]
+    return CliRunner().invoke(main, [*args, "--out", str(root.parent / "out"), *more])
+
+
+def _article(out: Path, page: str) -> str:
+    text = (out / page / "index.html").read_text(encoding="utf-8")
+    return text[text.index("<article") : text.index("</article>")]
+
+
+def test_an_included_file_is_rendered_where_its_tag_stands(tmp_path: Path) -> None:
+    """Its links resolve from its own folder (as GitBook does), from any page's depth; its
+    image is copied; its heading's id is unique beside the page's own heading of that name."""
+    root = _space(tmp_path / "space")
+    result = _build(root)
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    start = _article(out, "guide/start")
+    assert start.index("Intro.") < start.index("Write to") < start.index("End")
+    assert '<a href="../../guide/team/">the team</a>' in start
+    assert '<h2 id="contact">' in start and '<h2 id="contact-1">' in start
+    assert "include" not in start and "publishinclude" not in start
+    home = _article(out, ".")
+    assert '<a href="./guide/team/">the team</a>' in home
+    src = start.split('<img src="', 1)[1].split('"', 1)[0]
+    assert (out / "guide/start" / src).read_text() == "png"  # the include's image, copied
+    # the page's own dangling link is still found at its own line
+    assert "guide/start.md:9: link: ../nowhere.md points at nothing" in result.stderr
+
+
+def test_an_edited_include_rewrites_the_pages_that_include_it(tmp_path: Path) -> None:
+    root = _space(tmp_path / "space")
+    assert _build(root).exit_code == 0
+    again = _build(root)
+    assert "0 files written" in again.output, again.output
+    notice = root / ".gitbook/includes/notice.md"
+    notice.write_text(NOTICE.replace("Write to", "Now write to"), encoding="utf-8")
+    later = time.time() + 5  # a new mtime even where the clock is coarse
+    os.utime(notice, (later, later))
+    result = _build(root)
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    assert "Now write to" in _article(out, "guide/start")
+    assert "Now write to" in _article(out, ".")
+    assert "We are here" in _article(out, "guide/team")
+
+
+def test_a_file_that_cannot_be_included_is_a_warning_at_its_tag(tmp_path: Path) -> None:
+    root = _space(
+        tmp_path / "space",
+        {
+            "guide/team.md": '# Team\n\n{% include "../.gitbook/includes/gone.md" %}\n\n'
+            '{% include "../../outside.md" %}\n\nWe are here.\n',
+        },
+    )
+    (tmp_path / "outside.md").write_text("secret outside the space\n")
+    result = _build(root)
+    assert result.exit_code == 0, result.output
+    assert "guide/team.md:3: include: '../.gitbook/includes/gone.md' cannot be read" in (
+        result.stderr
+    )
+    assert "guide/team.md:5: include: '../../outside.md' is not a file of the content" in (
+        result.stderr
+    )
+    team = _article(tmp_path / "out", "guide/team")
+    assert "We are here" in team and "secret" not in team and "include" not in team
+
+
+def test_tags_in_code_and_nested_tags_stay_as_written(tmp_path: Path) -> None:
+    """A tag in a code block is text; a tag inside an included file is not followed (GitBook
+    does not nest reusable content), so a page is bounded by its own tags."""
+    root = _space(
+        tmp_path / "space",
+        {
+            "guide/team.md": '# Team\n\n```\n{% include "../.gitbook/includes/notice.md" %}\n```\n',
+            ".gitbook/includes/notice.md": NOTICE + '\n{% include "notice.md" %}\n',
+        },
+    )
+    result = _build(root)
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    assert "{% include &quot;../.gitbook/includes/notice.md&quot; %}" in _article(out, "guide/team")
+    assert _article(out, "guide/start").count("Write to") == 1
+    assert ".gitbook/includes/notice.md:9: include: 'notice.md' is in an included file: " in (
+        result.stderr
+    )
+
+
+def test_past_the_limit_tags_are_left_out_with_a_warning(tmp_path: Path) -> None:
+    tag = '{% include "../.gitbook/includes/notice.md" %}\n\n'
+    mark = "publishinclude9c41e7x0x"  # the placeholder's word, written by an author
+    root = _space(
+        tmp_path / "space",
+        {"guide/team.md": "# Team\n\n" + tag * (MAX_PER_PAGE + 5) + mark * 3 + "\n"},
+    )
+    result = _build(root)
+    assert result.exit_code == 0, result.output
+    assert f"is over the {MAX_PER_PAGE} includes a page may have; the block is left out" in (
+        result.stderr
+    )
+    assert f"(5 places: {root / 'guide/team.md'}:{3 + 2 * MAX_PER_PAGE}, " in result.stderr
+    team = _article(tmp_path / "out", "guide/team")
+    assert team.count("Write to") == MAX_PER_PAGE
+    assert team.count(mark) == 3
+
+
+def test_finding_tags_is_linear() -> None:
+    """No backtracking on a hostile line: twice the text takes about twice the time."""
+
+    def timed(n: int) -> float:
+        body = ('{% include "' + "a" * 900 + "\n") * n + "{%" * n * 50
+        start = time.perf_counter()
+        assert list(tags(body)) == []
+        return time.perf_counter() - start
+
+    small, large = min(timed(2000) for _ in range(3)), min(timed(4000) for _ in range(3))
+    assert large <= 2.5 * small
