@@ -76,7 +76,8 @@ GITBOOK_KEYS = {
 
 """What GitBook's editor writes into a page's front matter (its cover, icon and page layout,
 ``layout`` being one of ours too): a handbook's own keys, accepted without a warning so that
-``--strict`` builds a real handbook as it is. Not used by publish."""
+``--strict`` builds a real handbook as it is. Not used by publish, but ``hidden`` (kept in
+:attr:`~pipeline.model.Item.extra`: the menu leaves a hidden page out)."""
 
 
 KINDS = {*SECTION_OF_KIND, "page"}
@@ -405,6 +406,8 @@ def _extra_keys(chk: Checker, meta: Mapping[str, Any], kind: str) -> dict[str, A
     for key in extra:
         if key not in foreign.HUGO_BUILD_KEYS:  # read by the load (foreign.py)
             chk.warn(key, "unknown key kept (not used by publish)")
+    if meta.get("hidden") is True:
+        extra["hidden"] = True
     return extra
 
 

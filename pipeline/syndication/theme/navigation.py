@@ -170,7 +170,10 @@ def _from_summary(
     trails: dict[str, tuple[NavLink, ...]] = {}
     children: dict[str, list[NavLink]] = {}
     stack: list[NavLink] = []
+    hidden_at: int | None = None  # the depth of the hidden page the entries are under
     for entry in entries:
+        if hidden_at is not None and entry.depth <= hidden_at:
+            hidden_at = None
         if entry.external:
             link = NavLink(entry.title, entry.target, entry.depth)
         else:
@@ -178,16 +181,20 @@ def _from_summary(
             if source is None or source not in by_source:
                 continue  # not published (a draft, unlisted): never a dead menu link
             link = NavLink(entry.title, by_source[source].url, entry.depth, source)
+            if hidden_at is None and by_source[source].extra.get("hidden") is True:
+                hidden_at = entry.depth  # GitBook's hidden page: by its URL only
+        hidden = hidden_at is not None
         if not groups or groups[-1][0] != entry.group:
             groups.append((entry.group, []))
-        groups[-1][1].append(link)
+        if not hidden:
+            groups[-1][1].append(link)
         del stack[entry.depth :]
         if link.source:
             if link.source not in trails:
                 trails[link.source] = tuple(stack)
-                if link.source != readme:
+                if link.source != readme and not hidden:
                     order.append(by_source[link.source])
-            if stack and stack[-1].source:
+            if stack and stack[-1].source and not hidden:
                 children.setdefault(stack[-1].source, []).append(link)
         stack.append(link)
     home = by_source.get(readme)
