@@ -366,17 +366,21 @@ def scan(
     line_offset: int = 0,
     url: str = "https://localhost/",
     url_of: Mapping[str, str] | None = None,
+    includes: Mapping[str, tuple[str, int]] | None = None,
 ) -> SourceDoc:
     """Links (with exact lines, from markdown-it's line map) and anchor ids of a Markdown body.
 
     The anchors and headings come from :func:`render`'s own pass (the HTML is dropped): the
-    ids the link checker accepts are the ids written into the pages."""
+    ids the link checker accepts are the ids written into the pages, those of the files it
+    ``includes`` too (their links are theirs: scanned as their own files)."""
     ctx = PageContext(
         source=source, url=url, url_of=url_of or {}, slug_style=slug_style, line_offset=line_offset
     )
     read = foreign_markup(text, source)
     engine().parse(read, {"page": ctx, "rewrite_url": ctx.resolve})
-    page = PageContext(source=source, url=url, url_of=url_of or {}, slug_style=slug_style)
+    page = PageContext(
+        source=source, url=url, url_of=url_of or {}, slug_style=slug_style, includes=includes or {}
+    )
     _unhighlighted(text, page, read)
     return SourceDoc(source, tuple(ctx.links), frozenset(page.anchors), tuple(page.headings))
 

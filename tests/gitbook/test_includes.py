@@ -3,6 +3,7 @@ body of that file, as Git Sync writes it. The block was dropped: the page lost i
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -157,3 +158,28 @@ def test_finding_tags_is_linear() -> None:
 
     small, large = min(timed(2000) for _ in range(3)), min(timed(4000) for _ in range(3))
     assert large <= 2.5 * small
+
+
+def test_publish_links_checks_an_included_file_and_the_anchors_it_brings(tmp_path: Path) -> None:
+    """The included file's links are checked once, at its own lines, from its own folder;
+    a page's anchors include its included headings (``#contact-1`` is on the page)."""
+    root = _space(
+        tmp_path / "space",
+        {
+            ".gitbook/includes/notice.md": NOTICE + "\nSee [the gone page](../../guide/gone.md).\n",
+            "guide/team.md": "# Team\n\n[Contact](start.md#contact-1) and [none](start.md#nope).\n",
+        },
+    )
+    args = ["links", "--offline", "--format", "json", "--config", str(root / "publish.toml")]
+    result = CliRunner().invoke(main, [*args, "--content", str(root)])
+    assert result.exit_code == 2, result.output
+    broken = sorted(  # "source" is path:line as the user typed the path
+        (r["source"].split("space/", 1)[1], r["url"], r["reason"])
+        for r in json.loads(result.stdout)
+        if r["status"] == "broken"
+    )
+    assert broken == [
+        (".gitbook/includes/notice.md:9", "../../guide/gone.md", "file not found: guide/gone.md"),
+        ("guide/start.md:9", "../nowhere.md", "file not found: nowhere.md"),
+        ("guide/team.md:3", "start.md#nope", "anchor #nope not found in guide/start.md"),
+    ]
