@@ -43,6 +43,9 @@ def read_includes(
             warn(f"is over the {MAX_PER_PAGE} includes a page may have")
             continue
         path = target_path(source, target)
+        if path is None and "://" in target:  # another space's reusable content, on GitBook
+            warn("is reusable content kept in GitBook, not a file of this repository")
+            continue
         if path is None:
             warn("is not a file of the content folder")
             continue

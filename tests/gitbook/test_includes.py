@@ -93,7 +93,8 @@ def test_a_file_that_cannot_be_included_is_a_warning_at_its_tag(tmp_path: Path) 
         tmp_path / "space",
         {
             "guide/team.md": '# Team\n\n{% include "../.gitbook/includes/gone.md" %}\n\n'
-            '{% include "../../outside.md" %}\n\nWe are here.\n',
+            '{% include "../../outside.md" %}\n\nWe are here.\n\n'
+            '{% include "https://app.gitbook.com/s/Gx1/~/reusable/G9g/" %}\n',
         },
     )
     (tmp_path / "outside.md").write_text("secret outside the space\n")
@@ -105,6 +106,10 @@ def test_a_file_that_cannot_be_included_is_a_warning_at_its_tag(tmp_path: Path) 
     assert "guide/team.md:5: include: '../../outside.md' is not a file of the content" in (
         result.stderr
     )
+    assert "guide/team.md:9: include: 'https://app.gitbook.com/s/Gx1/~/reusable/G9g/' is " in (
+        result.stderr  # another space's reusable content, kept by GitBook
+    )
+    assert "reusable content kept in GitBook, not a file of this repository" in result.stderr
     team = _article(tmp_path / "out", "guide/team")
     assert "We are here" in team and "secret" not in team and "include" not in team
 
