@@ -8,61 +8,73 @@ its links resolved from the file's own folder (as GitBook does) and its problems
 its own ``path:line``. Read here, the files are what the item depends on: the load cache and
 the snapshot take the page again when one of them changes.
 
-A file outside the content folder, one that cannot be read, or more than
-:data:`MAX_PER_PAGE` of them leave the block out with a warning at the tag's line. Included
+A file outside the content folder (a linked folder too), one that cannot be read, and tags past
+100 or past 2,000,000 characters of included text on a page (see
+:func:`pipeline.render.includes.expanded`) leave the block out with a warning at the tag's
+line. Included
 files are included one level deep: a tag inside one is not followed (a warning at its line),
 so a page's size is bounded by its tags times the file limit.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import Problem
 from pipeline.load.frontmatter import FrontMatterError, split
 from pipeline.load.walk import read_text
 from pipeline.model import Include
-from pipeline.render.includes import MAX_PER_PAGE, tags, target_path
+from pipeline.render.includes import expanded, tags
 
 
 def read_includes(
     root: Path, source: str, body: str, body_line: int, max_bytes: int
 ) -> tuple[tuple[Include, ...], list[Problem]]:
     """The files ``body`` (of ``source``, starting at ``body_line``) includes, each read once,
-    and a warning for each tag whose file is left out."""
-    found: dict[str, Include] = {}
-    warnings: list[Problem] = []
-    for count, (n, target) in enumerate(tags(body), 1):
-        line = body_line + n
-
-        def warn(why: str, line: int = line, target: str = target) -> None:
+    and a warning for each tag left out (see :func:`pipeline.render.includes.expanded`)."""
+    files = _Files(root, max_bytes)
+    for n, target, path, why in expanded(body, source, files.size_of):
+        if not why and path is not None and path in files.failed:
+            why = files.failed[path]
+        if why:
             message = f"{target!r} {why}; the block is left out"
-            warnings.append(Problem(source, line, "include", message))
+            files.warnings.append(Problem(source, body_line + n, "include", message))
+    return tuple(files.found.values()), files.warnings
 
-        if count > MAX_PER_PAGE:
-            warn(f"is over the {MAX_PER_PAGE} includes a page may have")
-            continue
-        path = target_path(source, target)
-        if path is None and "://" in target:  # another space's reusable content, on GitBook
-            warn("is reusable content kept in GitBook, not a file of this repository")
-            continue
-        if path is None:
-            warn("is not a file of the content folder")
-            continue
-        if path in found:
-            continue
+
+@dataclass
+class _Files:
+    """The files one page includes, read when first asked for."""
+
+    root: Path
+    max_bytes: int
+    found: dict[str, Include] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+    """Path -> why it cannot be included."""
+    warnings: list[Problem] = field(default_factory=list)
+
+    def size_of(self, path: str) -> int | None:
+        if path not in self.found and path not in self.failed:
+            self._read(path)
+        return len(self.found[path][1]) if path in self.found else None
+
+    def _read(self, path: str) -> None:
+        full = self.root / path
         try:
-            _, text = read_text(root, root / path, max_bytes, empty_ok=True)
+            if self.root.resolve() not in full.resolve().parents:  # through a linked folder
+                self.failed[path] = "is outside the content folder (through a symbolic link)"
+                return
+            _, text = read_text(self.root, full, self.max_bytes, empty_ok=True)
             parsed = split(text)
         except FrontMatterError as exc:
-            warn(f"cannot be read: {path}:{exc.line}: {exc.message}")
-            continue
-        except OSError as exc:
-            warn(f"cannot be read: {exc.strerror or exc}")
-            continue
-        found[path] = (path, parsed.body, parsed.body_line)
+            self.failed[path] = f"cannot be read: {path}:{exc.line}: {exc.message}"
+            return
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
+            self.failed[path] = f"cannot be read: {getattr(exc, 'strerror', None) or exc}"
+            return
+        self.found[path] = (path, parsed.body, parsed.body_line)
         for m, nested in tags(parsed.body):
             why = "is in an included file: not followed (one level of includes)"
             message = f"{nested!r} {why}; the block is left out"
-            warnings.append(Problem(path, parsed.body_line + m, "include", message))
-    return tuple(found.values()), warnings
+            self.warnings.append(Problem(path, parsed.body_line + m, "include", message))

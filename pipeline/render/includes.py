@@ -3,6 +3,11 @@ reads the files): each include tag on a line of its own becomes a placeholder pa
 before the page is rendered, and the HTML of the file it names, rendered on its own (links
 from its own folder, problems at its own lines, ids unique with the page's), takes the
 placeholder's place after. A tag whose file was not read is left out, as before.
+
+:func:`expanded` decides which tags are expanded, the same way for the load (which warns of
+the others) and the renderer: at most :data:`MAX_PER_PAGE` tags, and at most
+:data:`MAX_INCLUDED` characters of included text a page (a tag repeated counts each time), so
+a page's HTML is bounded by its own size plus that, whatever its tags ask for.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ character class or a bounded run)."""
 
 MAX_PER_PAGE = 100
 """Include tags one page may hold; the rest are left out (the load warns of them)."""
+MAX_INCLUDED = 2_000_000
+"""Characters of included text one page may draw in (each tag counted); the rest is left out."""
 
 _MARK = "publishinclude9c41e7"
 """Starts each placeholder: a word no page has (and if one had it, only that word is lost)."""
@@ -50,16 +57,46 @@ def target_path(source: str, target: str) -> str | None:
     return None if path in (".", "..") or path.startswith(("../", "/")) else path
 
 
-def with_placeholders(text: str, source: str, known: Mapping[str, object]) -> tuple[str, list[str]]:
-    """``text`` with each include tag whose file is ``known`` as a placeholder paragraph (its
-    indentation kept), and the path behind each placeholder, in order."""
+def expanded(
+    text: str, source: str, size_of: Callable[[str], int | None]
+) -> Iterator[tuple[int, str, str | None, str]]:
+    """(0-based line, target as written, content path or None, why it is left out or "") of
+    each include tag of ``text`` (of ``source``) outside code; ``size_of(path)``: the length
+    of the file's text, None when there is none to include."""
+    left = MAX_INCLUDED
+    for count, (n, target) in enumerate(tags(text), 1):
+        path = target_path(source, target)
+        why = ""
+        if count > MAX_PER_PAGE:
+            why = f"is over the {MAX_PER_PAGE} includes a page may have"
+        elif path is None and "://" in target:  # another space's reusable content, on GitBook
+            why = "is reusable content kept in GitBook, not a file of this repository"
+        elif path is None:
+            why = "is not a file of the content folder"
+        else:
+            size = size_of(path)
+            if size is not None and size > left:
+                why = f"is over the {MAX_INCLUDED:,} characters a page may include"
+            elif size is not None:
+                left -= size
+        yield n, target, path, why
+
+
+def with_placeholders(
+    text: str, source: str, known: Mapping[str, tuple[str, int]]
+) -> tuple[str, list[str]]:
+    """``text`` with each include tag whose file is ``known`` (path -> its body and line) as
+    a placeholder paragraph (its indentation kept), and the path behind each placeholder, in
+    order: the tags :func:`expanded` expands."""
     lines: list[str] | None = None
     paths: list[str] = []
-    for count, (n, target) in enumerate(tags(text), 1):
-        if count > MAX_PER_PAGE:
-            break
-        path = target_path(source, target)
-        if path is None or path not in known:
+
+    def size_of(path: str) -> int | None:
+        found = known.get(path)
+        return None if found is None else len(found[0])
+
+    for n, _, path, why in expanded(text, source, size_of):
+        if why or path is None or path not in known:
             continue
         lines = lines if lines is not None else text.split("\n")
         indent = lines[n][: len(lines[n]) - len(lines[n].lstrip(" \t"))]

@@ -188,3 +188,36 @@ def test_publish_links_checks_an_included_file_and_the_anchors_it_brings(tmp_pat
         ("guide/start.md:9", "../nowhere.md", "file not found: nowhere.md"),
         ("guide/team.md:3", "start.md#nope", "anchor #nope not found in guide/start.md"),
     ]
+
+
+def test_a_linked_folder_does_not_let_an_include_out_of_the_content(tmp_path: Path) -> None:
+    root = _space(tmp_path / "space")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "secret.md").write_text("secret outside the space\n")
+    (root / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (root / "guide/team.md").write_text('# Team\n\n{% include "../linked/secret.md" %}\n')
+    result = _build(root)
+    assert result.exit_code == 0, result.output
+    assert "guide/team.md:3: include: '../linked/secret.md' is outside the content folder" in (
+        result.stderr
+    )
+    assert "secret" not in _article(tmp_path / "out", "guide/team")
+
+
+def test_a_page_draws_in_at_most_its_share_of_included_text(tmp_path: Path) -> None:
+    """A file of 1.2 million characters included twice: the second tag would pass the
+    2,000,000 a page may include, and is left out (the page stays near the file's size, not
+    a hundred times it)."""
+    big = "word " * 240_000 + "\n"
+    tag = '{% include "../.gitbook/includes/big.md" %}\n\n'
+    root = _space(
+        tmp_path / "space",
+        {".gitbook/includes/big.md": big, "guide/team.md": "# Team\n\n" + tag * 2},
+    )
+    result = _build(root)
+    assert result.exit_code == 0, result.output
+    assert "guide/team.md:5: include: '../.gitbook/includes/big.md' is over the 2,000,000" in (
+        result.stderr
+    )
+    page = (tmp_path / "out/guide/team/index.html").read_text()
+    assert 1_200_000 < len(page) < 1_400_000
