@@ -26,6 +26,7 @@ from pipeline.load.frontmatter import FrontMatterError, split
 from pipeline.load.walk import read_text
 from pipeline.model import Include
 from pipeline.render.includes import expanded, tags
+from pipeline.support.paths import OutsideRoot, resolve_inside
 
 
 def read_includes(
@@ -60,18 +61,19 @@ class _Files:
         return len(self.found[path][1]) if path in self.found else None
 
     def _read(self, path: str) -> None:
-        full = self.root / path
         try:
-            if self.root.resolve() not in full.resolve().parents:  # through a linked folder
-                self.failed[path] = "is outside the content folder (through a symbolic link)"
-                return
+            _, full = resolve_inside(self.root, "", path)
+        except OutsideRoot:  # through a linked folder
+            self.failed[path] = "is outside the content folder (through a symbolic link)"
+            return
+        try:
             _, text = read_text(self.root, full, self.max_bytes, empty_ok=True)
             parsed = split(text)
         except FrontMatterError as exc:
             self.failed[path] = f"cannot be read: {path}:{exc.line}: {exc.message}"
             return
-        except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
-            self.failed[path] = f"cannot be read: {getattr(exc, 'strerror', None) or exc}"
+        except OSError as exc:
+            self.failed[path] = f"cannot be read: {exc.strerror or exc}"
             return
         self.found[path] = (path, parsed.body, parsed.body_line)
         for m, nested in tags(parsed.body):
