@@ -66,6 +66,9 @@ class _Files:
         except OutsideRoot:  # through a linked folder
             self.failed[path] = "is outside the content folder (through a symbolic link)"
             return
+        if full.exists() and not full.is_file():  # a folder, a pipe, a device: never read
+            self.failed[path] = "is not a file"
+            return
         try:
             _, text = read_text(self.root, full, self.max_bytes, empty_ok=True)
             parsed = split(text)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import os
 import posixpath
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -128,7 +129,10 @@ def read_text(root: Path, path: Path, max_bytes: int, *, empty_ok: bool = False)
             raise FrontMatterError(1, "file", f"{what}; refused") from None
         if real_root not in real.parents:
             raise FrontMatterError(1, "file", "symlink points outside the content root; refused")
-    size = path.stat().st_size
+    st = path.stat()
+    if not stat.S_ISREG(st.st_mode):  # a pipe would block the read for ever
+        raise FrontMatterError(1, "file", "not a regular file (a pipe or a device); refused")
+    size = st.st_size
     if size > max_bytes:
         raise FrontMatterError(1, "file", f"file is {size} bytes, over the limit of {max_bytes}")
     raw = path.read_bytes()

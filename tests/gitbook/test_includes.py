@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 
 from pipeline.cli import main
 from pipeline.render.includes import MAX_PER_PAGE, tags
+from tests.hostile.sites import within
 
 CONFIG = '[site]\nbase_url = "https://h.example/"\n[content]\nflavour = "gitbook"\n'
 NOTICE = (
@@ -221,3 +222,19 @@ def test_a_page_draws_in_at_most_its_share_of_included_text(tmp_path: Path) -> N
     )
     page = (tmp_path / "out/guide/team/index.html").read_text()
     assert 1_200_000 < len(page) < 1_400_000
+
+
+def test_an_include_of_a_pipe_or_a_folder_is_never_read(tmp_path: Path) -> None:
+    """A named pipe would block the read for ever (no writer): the build ends, with a warning."""
+    root = _space(tmp_path / "space")
+    os.mkfifo(root / ".gitbook/includes/pipe.md")
+    (root / "guide/team.md").write_text(
+        '# Team\n\n{% include "../.gitbook/includes/pipe.md" %}\n\n'
+        '{% include "../.gitbook/includes" %}\n\nWe are here.\n'
+    )
+    with within(60, "the build read a named pipe and waited for a writer"):
+        result = _build(root)
+    assert result.exit_code == 0, result.output
+    assert "guide/team.md:3: include: '../.gitbook/includes/pipe.md' is not a file" in result.stderr
+    assert "guide/team.md:5: include: '../.gitbook/includes' is not a file" in result.stderr
+    assert "We are here" in _article(tmp_path / "out", "guide/team")

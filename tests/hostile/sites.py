@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import signal
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,3 +132,20 @@ def billion_laughs(levels: int = 9) -> str:
         refs = ",".join([f"*a{i - 1}"] * 9)
         lines.append(f"a{i}: &a{i} [{refs}]")
     return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def within(seconds: int, what: str) -> Iterator[None]:
+    """Fail with ``what``, not hang the suite, when the block runs over ``seconds`` (SIGALRM:
+    it also ends a read that waits, as on a named pipe with no writer)."""
+
+    def hung(signum: int, frame: object) -> None:
+        raise TimeoutError(what)
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -22,6 +22,7 @@ from tests.hostile.sites import (
     make_site,
     output_files,
     run_build,
+    within,
 )
 
 HOSTILE_TARGETS = [
@@ -234,3 +235,15 @@ def test_episode_media_outside_the_root_is_refused(
     assert any(f": front matter '{key}': " in ln for ln in mine), run.stderr
     assert SECRET_MARKER not in run.stderr
     assert not (site / "feeds").exists()
+
+
+def test_a_named_pipe_among_the_pages_is_refused_not_read(tmp_path: Path) -> None:
+    """``mkfifo content/essays/pipe.md``: opening it for reading waits for a writer, and the
+    build hung for ever. It is refused at its path, and nothing is written."""
+    make_site(tmp_path, {"essays/plain.md": essay()})
+    os.mkfifo(tmp_path / "content" / "essays" / "pipe.md")
+    with within(60, "the build opened a named pipe and waited for a writer"):
+        run = run_build(tmp_path)
+    assert run.exit_code == 2, run.stderr
+    assert "essays/pipe.md:1: file: not a regular file (a pipe or a device); refused" in run.stderr
+    assert not (tmp_path / "out" / "essays").exists()
