@@ -387,6 +387,8 @@ def _stray_dates(
 
 
 def _dates_lines(root: Path, name: str) -> dict[str, int]:
+    if not (root / name).is_file():  # none, or a pipe that would block the read
+        return {}
     try:
         text = (root / name).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):

@@ -8,6 +8,7 @@ import os
 import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from pipeline.cli import main
@@ -238,3 +239,20 @@ def test_an_include_of_a_pipe_or_a_folder_is_never_read(tmp_path: Path) -> None:
     assert "guide/team.md:3: include: '../.gitbook/includes/pipe.md' is not a file" in result.stderr
     assert "guide/team.md:5: include: '../.gitbook/includes' is not a file" in result.stderr
     assert "We are here" in _article(tmp_path / "out", "guide/team")
+
+
+@pytest.mark.parametrize("name", ["dates.yml", ".publish-ids.json"])
+def test_a_pipe_in_place_of_the_space_files_never_hangs_the_build(
+    tmp_path: Path, name: str
+) -> None:
+    """The dates file (read for its keys' lines) and the id ledger opened whatever was there."""
+    root = _space(tmp_path / "space")
+    os.mkfifo(root / name)
+    with within(60, f"the build read {name}, a named pipe, and waited for a writer"):
+        result = _build(root)
+    if name == "dates.yml":  # no dates: the pages are undated, as with no file
+        assert result.exit_code == 0, result.output
+        assert "in SUMMARY.md but undated" in result.stderr
+    else:
+        assert result.exit_code == 2, result.output
+        assert f"{name}:1: id ledger: not a regular file" in result.stderr
