@@ -31,8 +31,8 @@ class IdLedger:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.entries: dict[str, LedgerEntry] = {}
-        if path.exists() and not path.is_file():  # a pipe would block the read for ever
-            raise ValueError("not a regular file")
+        if path.exists() and not (path.is_file() or path.is_dir()):  # a pipe would block
+            raise ValueError("cannot be read: not a regular file")
         if path.exists():
             try:
                 data = jsontext.loads(path.read_text(encoding="utf-8"))

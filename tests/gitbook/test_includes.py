@@ -255,4 +255,4 @@ def test_a_pipe_in_place_of_the_space_files_never_hangs_the_build(
         assert "in SUMMARY.md but undated" in result.stderr
     else:
         assert result.exit_code == 2, result.output
-        assert f"{name}:1: id ledger: not a regular file" in result.stderr
+        assert f"{name}:1: id ledger: cannot be read: not a regular file" in result.stderr
