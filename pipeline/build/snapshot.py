@@ -53,6 +53,7 @@ from pipeline.build.state import build_salt
 from pipeline.build.timings import Timings
 from pipeline.config import Config
 from pipeline.errors import Problem
+from pipeline.load.includes import SharedIncludes
 from pipeline.load.loader import gitbook_mode, shown
 from pipeline.load.record import (
     dependency_stats,
@@ -356,9 +357,10 @@ def _site(root: Path, entries: Iterable[Entry]) -> KeyedSite:
     items: list[Item] = []
     keys: dict[str, ItemKeys] = {}
     warnings: set[Problem] = set()
+    shared = SharedIncludes()
     for entry in entries:
         if entry.item is not None and entry.keys is not None:
-            items.append(entry.item)
+            items.append(shared(entry.item))
             keys[entry.source] = entry.keys
         warnings.update(shown(root, w) for w in entry.warnings)
     return KeyedSite(Site(tuple(items), tuple(sorted(warnings))), keys)

@@ -19,7 +19,7 @@ from pipeline.errors import ContentError, Problem
 from pipeline.load.foreign import apply_cascade
 from pipeline.load.frontmatter import FrontMatterError, split, split_body
 from pipeline.load.ids import IdLedger
-from pipeline.load.includes import read_includes
+from pipeline.load.includes import SharedIncludes, read_includes
 from pipeline.load.item import LoadContext, h1_title, load_doc
 from pipeline.load.record import LoadStore, NoStore, Record, pack
 from pipeline.load.walk import RawDoc, own_folders, read_text, walk_markdown
@@ -106,6 +106,7 @@ class _Run:
         self.digests: dict[str, str] = {}
         self.built: dict[str, _Built] = {}
         self.lines_of: dict[str, Mapping[str, int]] = {}
+        self.shared = SharedIncludes()
 
     def read(self, files: Iterable[tuple[str, str]], only: Collection[str] | None) -> None:
         """Each file from the cache, else read (and, where no id ledger is needed, validated)
@@ -166,7 +167,7 @@ class _Run:
                     job = (c.root, source, full, limit, None, self.cache.text_key)
                     self._keep(source, _read_one(job))
             if record is not None:
-                items.append(record.item)
+                items.append(self.shared(record.item))
                 self.warnings.extend(record.warnings)
                 self.lines_of[source] = record.lines
                 continue
@@ -180,7 +181,7 @@ class _Run:
             self.warnings.extend(done.warnings)
             self.lines_of[source] = done.lines
             if done.item is not None:
-                items.append(done.item)
+                items.append(self.shared(done.item))
                 self.cache.put(source, full, self.digests[source], done.record, done.item)
         return items
 
