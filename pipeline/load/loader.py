@@ -126,7 +126,7 @@ class _Run:
                 continue
             known = cache.known_text(source)
             jobs.append((c.root, source, full, c.cfg.content.max_file_bytes, known, cache.text_key))
-        for job, read in zip(jobs, _read_all(jobs, c), strict=True):
+        for job, read in zip(jobs, _read_all(jobs, c, _sharing(self.shared)), strict=True):
             source, full = job[1], job[2]
             if read.problem is not None:
                 self.problems.append(read.problem)
@@ -321,19 +321,34 @@ def _gitbook() -> bool:
     return bool(_CONTEXT) and _CONTEXT[0].gitbook
 
 
-def _read_all(jobs: list[_ReadJob], context: LoadContext) -> list[_Read]:
+def _read_all(
+    jobs: list[_ReadJob], context: LoadContext, keep: Callable[[_Read], _Read]
+) -> list[_Read]:
     """Read, split and (where no id ledger is needed) validate every file; on both cores
-    when there are many (YAML is the cost)."""
+    when there are many (YAML is the cost). ``keep`` takes each result as it comes."""
     workers = pool_size(len(jobs))
     context = dataclasses.replace(context, media=None)  # no network session in a worker
     _set_context(context)
     try:
         if workers < 2:
-            return [_read_one(job) for job in jobs]
+            return [keep(_read_one(job)) for job in jobs]
         with process_pool(workers, _set_context, (context,)) as pool:
-            return list(pool.map(_read_one, jobs, chunksize=64))
+            return [keep(read) for read in pool.map(_read_one, jobs, chunksize=64)]
     finally:
         _CONTEXT.clear()
+
+
+def _sharing(shared: SharedIncludes) -> Callable[[_Read], _Read]:
+    """A read whose item's included texts are the copies ``shared`` keeps (each result
+    unpickled from a worker holds its own: dropped as they come, not after the last)."""
+
+    def keep(read: _Read) -> _Read:
+        built = read.built
+        if built is None or built.item is None or not built.item.includes:
+            return read
+        return dataclasses.replace(read, built=dataclasses.replace(built, item=shared(built.item)))
+
+    return keep
 
 
 def bodies(cfg: Config, content_dir: Path, source: str) -> Iterator[str]:

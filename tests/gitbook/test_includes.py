@@ -259,7 +259,8 @@ def test_a_pipe_in_place_of_the_space_files_never_hangs_the_build(
         assert f"{name}:1: id ledger: cannot be read: not a regular file" in result.stderr
 
 
-def test_pages_that_include_one_file_share_one_copy_of_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("n", [40, 450])  # in this process; on the load's worker processes
+def test_pages_that_include_one_file_share_one_copy_of_it(tmp_path: Path, n: int) -> None:
     """Each page read the file (or unpickled its record) on its own: 10,000 pages including
     one 1 MB file held 10 GB. Loaded, and served again by the snapshot, the items hold one."""
     from pipeline.build.snapshot import rendered_site
@@ -267,9 +268,9 @@ def test_pages_that_include_one_file_share_one_copy_of_it(tmp_path: Path) -> Non
     from pipeline.load.loader import load_site
     from tests.build.test_incremental import age
 
-    pages = {f"guide/p{n}.md": f'# P{n}\n\n{{% include "../.gitbook/includes/notice.md" %}}\n'
-             for n in range(40)}  # fmt: skip
-    summary = "# Summary\n\n" + "".join(f"* [P{n}](guide/p{n}.md)\n" for n in range(40))
+    pages = {f"guide/p{k}.md": f'# P{k}\n\n{{% include "../.gitbook/includes/notice.md" %}}\n'
+             for k in range(n)}  # fmt: skip
+    summary = "# Summary\n\n" + "".join(f"* [P{k}](guide/p{k}.md)\n" for k in range(n))
     root = _space(tmp_path / "space", {**pages, "SUMMARY.md": summary})
     age(root)  # files older than the snapshot trusts (a file of this very second is read)
     cfg = load_config(root / "publish.toml")
@@ -278,7 +279,7 @@ def test_pages_that_include_one_file_share_one_copy_of_it(tmp_path: Path) -> Non
         return len({id(i.includes[0][1]) for i in items if i.includes})
 
     loaded = load_site(cfg, root)
-    assert sum(1 for i in loaded.items if i.includes) == 42 and copies(loaded.items) == 1
+    assert sum(1 for i in loaded.items if i.includes) == n + 2 and copies(loaded.items) == 1
     cache = tmp_path / "cache"
     rendered_site(cfg, root, cache)  # writes the id ledger: the snapshot is made next time
     age(root)
