@@ -233,6 +233,14 @@ def open_html(name: str, args: dict[str, str]) -> str:
             f'<div class="file"><p><a href="{_esc(url)}">📎 {_esc(url.rsplit("/", 1)[-1])}</a>'
             "</p>\n"
         )
+    if name == "update" and args.get("date"):  # an entry of GitBook's changelog block
+        date = args["date"]
+        shown = (
+            f'<time datetime="{_esc(date)}">{_esc(date)}</time>'
+            if _ISO_DATE.fullmatch(date)
+            else _esc(date)
+        )
+        return f'<div class="gitbook-update"><p class="update-date">{shown}</p>\n'
     if name == "code" and args.get("title"):
         return f'<div class="code-block"><p class="code-title">{_esc(args["title"])}</p>\n'
     if name in _API:
@@ -266,6 +274,9 @@ def _api_html(name: str, args: dict[str, str]) -> str:
     return out + (
         f'<p class="api-summary">{_esc(args["summary"])}</p>\n' if args.get("summary") else ""
     )
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def close_html(name: str) -> str:

@@ -103,3 +103,18 @@ def test_file_under_root_only(tmp_path: Path) -> None:
     ctx = PageContext(source="essays/a.md", url="https://c.example.org/essays/a/")
     render("![x](../../../etc/passwd.png)", ctx)
     assert ctx.assets == []
+
+
+def test_an_update_of_a_changelog_block_keeps_its_date() -> None:
+    """GitBook's ``{% updates %}`` block: each ``{% update date="…" %}`` entry's date was
+    dropped with its tag, and the changelog lost when each change was made."""
+    body = (
+        '{% updates format="full" %}\n{% update date="2025-12-18" %}\n## New search\n\n'
+        'Faster.\n{% endupdate %}\n\n{% update date="Winter 2024" %}\nOlder.\n{% endupdate %}\n'
+        "{% endupdates %}\n"
+    )
+    html = render(body, PageContext(source="changes.md", url="https://c.example.org/changes/"))
+    first = '<p class="update-date"><time datetime="2025-12-18">2025-12-18</time></p>'
+    assert html.index(first) < html.index("New search</h2>") < html.index("Faster.")
+    assert '<p class="update-date">Winter 2024</p>' in html
+    assert html.index("Winter 2024") < html.index("Older.")
