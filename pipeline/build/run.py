@@ -228,7 +228,7 @@ def _plan(r: _Request, use_snapshot: bool, index_search: bool) -> _Planned:
             podcast_planned(cfg, content_dir, keyed, r.now, r.inputs.previous, html, salt, out_dir)
         )
         if index_search and not podcast.running():
-            forked.enter_context(analysing_ahead(cfg, out_dir, r.cache_dir, keyed, r.now))
+            forked.enter_context(analysing_ahead(cfg, out_dir, r.cache_dir, keyed, r.now, warmed))
         keyed = KeyedSite(_link_warnings(r, keyed, salt), keyed.keys)
 
         def podcast_outputs() -> list[Output]:

@@ -95,6 +95,17 @@ def _key(url: str, item: Item, output: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
+def _pages(cfg: Config, keyed: KeyedSite, now: dt.datetime, warmed: Warmed) -> list[Located]:
+    """The indexed pages: those ``warmed`` found of the same items, else looked up (and kept
+    there)."""
+    items, keys = keyed.site.items, keyed.keys
+    found = warmed.pages_of(items, keys, now)
+    if found is None:
+        found = _located(cfg, keyed, now)
+        warmed.found(found, items, keys, now)
+    return found
+
+
 def _located(cfg: Config, keyed: KeyedSite, now: dt.datetime) -> list[Located]:
     pages = []
     for url, item in indexed_pages(cfg, keyed.site, now):
@@ -119,8 +130,7 @@ def warm_search(
     one on disk can be updated in place)."""
     if not busy() or not wanted(cfg):
         return
-    pages = into.pages = _located(cfg, keyed, now)
-    into.site, into.now = keyed.site, now
+    pages = _pages(cfg, keyed, now, into)
     cache = init_worker(cache_dir)
     try:
         if _changed_pages(out_dir / FOLDER, pages, cache) is not None:
@@ -137,15 +147,22 @@ def warm_search(
 
 @contextlib.contextmanager
 def analysing_ahead(
-    cfg: Config, out_dir: Path, cache_dir: Path | None, keyed: KeyedSite, now: dt.datetime
+    cfg: Config,
+    out_dir: Path,
+    cache_dir: Path | None,
+    keyed: KeyedSite,
+    now: dt.datetime,
+    into: Warmed | None = None,
 ) -> Iterator[bool]:
     """While the block runs (this process plans the rest of the build, a core's work), a
     forked process analyses the pages of the index the write phase will make whole into the
     search cache, from the first page; leaving the block stops it (after the pages at hand)
     and waits for it. The write phase then reads those pages' words from the cache. Nothing
     is forked for an index updated in place, a small site, or no cache folder. Yields
-    whether a process analyses pages (see :func:`warm_search`)."""
-    pages = _located(cfg, keyed, now) if cache_dir is not None and wanted(cfg) else []
+    whether a process analyses pages (see :func:`warm_search`); the pages looked up are kept
+    ``into`` what :func:`refresh_search` takes."""
+    wanting = cache_dir is not None and wanted(cfg)
+    pages = _pages(cfg, keyed, now, into or Warmed()) if wanting else []
     if cache_dir is None or len(pages) < PARALLEL_THRESHOLD or not forkable():
         yield False
         return
@@ -186,7 +203,7 @@ def refresh_search(
         _remove_index(folder)  # search was turned off
         return []
     warmed = warmed or Warmed()
-    pages = warmed.pages_of(keyed.site, now) or _located(cfg, keyed, now)
+    pages = _pages(cfg, keyed, now, warmed)
     cache = SearchCache(cache_dir)
     try:
         if not _update(folder, pages, cache, cache_dir):

@@ -57,13 +57,19 @@ class Warmed:
 
     chunks: dict[int, tuple[tuple[str, ...], Chunk]] = field(default_factory=dict)
     pages: list[Located] | None = None
-    """The indexed pages as the warm-up found them, of ``site`` at ``now``: the write phase
-    indexing that same site takes them instead of looking them up again."""
-    site: object = None
+    """The indexed pages as the warm-up found them, of ``items`` with ``keys`` at ``now``: the
+    write phase indexing those same items takes them instead of looking them up again (the
+    site's warnings may have grown meanwhile: its items are the same objects)."""
+    items: object = None
+    keys: object = None
     now: object = None
 
-    def pages_of(self, site: object, now: object) -> list[Located] | None:
-        return self.pages if site is self.site and now == self.now else None
+    def found(self, pages: list[Located], items: object, keys: object, now: object) -> None:
+        self.pages, self.items, self.keys, self.now = pages, items, keys, now
+
+    def pages_of(self, items: object, keys: object, now: object) -> list[Located] | None:
+        same = items is self.items and keys is self.keys and now == self.now
+        return self.pages if same else None
 
     def take(self, first: int, jobs: Sequence[Job]) -> Chunk | None:
         found = self.chunks.pop(first, None)

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from pipeline.linkcheck.results import BROKEN, OK, Outcome
 from pipeline.model import LinkRef, SourceDoc
-from pipeline.support.paths import OutsideRoot, resolve_inside
+from pipeline.support.paths import OutsideRoot, joined_inside, resolve_inside
 from pipeline.support.text import nfc
 
 LOCAL = "local"
@@ -158,16 +158,14 @@ class LocalChecker:
         """
         path_part = unquote(urlsplit(target).path) if "%" in target else target.split("#")[0]
         path_part = path_part.split("?")[0]
-        joined = posixpath.normpath(posixpath.join(posixpath.dirname(base), path_part))
+        joined = joined_inside(base, path_part)
         if (
-            path_part.startswith("/")
+            joined is None
             or (len(path_part) > 1 and path_part[1] == ":")
-            or joined == ".."
-            or joined.startswith("../")
             or self._has_symlink(joined)
         ):
             return resolve_inside(self.root, base, target)[0]
-        return "" if joined == "." else joined
+        return joined
 
     def _locate(self, rel: str) -> _Found:
         """Find ``rel`` with each component matching exactly, or say how it differs."""

@@ -12,11 +12,11 @@ a page's HTML is bounded by its own size plus that, whatever its tags ask for.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping
 
 from pipeline.render.gitbook_text import closes_fence, opens_fence
+from pipeline.support.paths import joined_inside
 
 TAG = re.compile(r'[ \t]*\{%-?[ \t]*include[ \t]+"([^"\n]{1,1000})"[ \t]*-?%\}[ \t]*')
 """A tag on a line of its own (``fullmatch`` of a line: linear, each part a different
@@ -53,8 +53,7 @@ def target_path(source: str, target: str) -> str | None:
     """The content-relative path ``target`` names from ``source``; None outside the content."""
     if "://" in target or target.startswith(("/", "#")) or "\\" in target:
         return None
-    path = posixpath.normpath(posixpath.join(posixpath.dirname(source), target.split("#")[0]))
-    return None if path in (".", "..") or path.startswith(("../", "/")) else path
+    return joined_inside(source, target.split("#")[0]) or None  # "": the root, not a file
 
 
 def expanded(

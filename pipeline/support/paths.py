@@ -129,6 +129,15 @@ def url_error(value: str) -> str | None:
     return None
 
 
+def joined_inside(base: str, path: str) -> str | None:
+    """``path`` (relative, from the file ``base``) as a path from the root, normalised ("" for
+    the root itself); None when it leaves the root. Names only: no file is looked at."""
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(base), path))
+    if joined == ".." or joined.startswith(("../", "/")):
+        return None
+    return "" if joined == "." else joined
+
+
 def resolve_inside(root: Path, base: str, target: str) -> tuple[str, Path]:
     """Resolve ``target`` (a relative link from the file ``base``) inside ``root``.
 
@@ -139,10 +148,9 @@ def resolve_inside(root: Path, base: str, target: str) -> tuple[str, Path]:
     path_part = path_part.split("?")[0]
     if path_part.startswith("/") or (len(path_part) > 1 and path_part[1] == ":"):
         raise OutsideRoot(f"absolute path {path_part!r} is not allowed; use a relative path")
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(base), path_part))
-    if joined == ".." or joined.startswith("../"):
+    rel = joined_inside(base, path_part)
+    if rel is None:
         raise OutsideRoot(f"{target!r} points outside the content root")
-    rel = "" if joined == "." else joined
     absolute = root / rel
     real_root = root.resolve()
     try:
