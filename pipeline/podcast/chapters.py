@@ -16,14 +16,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.support import jsontext
+from pipeline.support.text import atx_heading
 
 CHAPTERS_TYPE = "application/json+chapters"
 CHAPTERS_VERSION = "1.2.0"
 
-_TS = r"\(?(?P<ts{n}>(?:\d{{1,2}}:)?\d{{1,2}}:\d{{2}})\)?"
-_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
-_LEADING = re.compile(r"^" + _TS.format(n=1) + r"\s*(?:[-–—:|.]\s*)?(?P<title>.+)$")
-_TRAILING = re.compile(r"^(?P<title>.+?)\s*[-–—]?\s*" + _TS.format(n=2) + r"$")
+_TS = r"\(?(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2})\)?"
+_LEADING = re.compile(_TS + r"\s*(?:[-–—:|.]\s*)?(?P<title>.+)")
+_TRAILING = re.compile(_TS + r"$")
+_TRAILING_MAX = 10
+"""The longest text :data:`_TRAILING` matches: "(", "hh:mm:ss", ")"."""
+_DASHES = "-–—"
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 
 
@@ -69,21 +72,30 @@ def chapters_from_body(body: str) -> list[Chapter]:
         if _FENCE.match(line):
             fenced = not fenced
             continue
-        heading = None if fenced else _HEADING.match(line)
-        if heading is None:
+        heading = None if fenced else atx_heading(line)
+        found = None if heading is None else _timestamped(heading[1])
+        if found is None:
             continue
-        text = heading.group("text")
-        m = _LEADING.match(text)
-        stamp = m.group("ts1") if m else None
-        if m is None:
-            m = _TRAILING.match(text)
-            stamp = m.group("ts2") if m else None
-        if m is None or stamp is None:
-            continue
+        stamp, title = found
         seconds = parse_timestamp(stamp)
         if seconds is not None:
-            out.append(Chapter(seconds, m.group("title").strip(), n))
+            out.append(Chapter(seconds, title, n))
     return out
+
+
+def _timestamped(text: str) -> tuple[str, str] | None:
+    """(timestamp, title) of a heading's text that starts or ends with a timestamp."""
+    m = _LEADING.fullmatch(text)
+    if m is not None:
+        return m.group("ts"), m.group("title").strip()
+    # the timestamp ending the text starts in its last few characters: matched there only
+    m = _TRAILING.search(text, max(0, len(text) - _TRAILING_MAX))
+    if m is None:
+        return None
+    title = text[: m.start()].rstrip()
+    if title[-1:] and title[-1] in _DASHES:
+        title = title[:-1].rstrip()
+    return (m.group("ts"), title.strip()) if title else None
 
 
 def chapter_problems(

@@ -12,6 +12,8 @@ import difflib
 import html
 from dataclasses import dataclass
 
+from pipeline.support.text import atx_heading
+
 MAX_WORDS = 1500
 CONTEXT = 6
 """Words of context either side of the excerpt's change."""
@@ -36,15 +38,9 @@ class Change:
 
 
 def _heading(line: str) -> str | None:
-    """An ATX heading's text (``## Join us`` → ``Join us``), else None. No regex: linear."""
-    stripped = line.lstrip(" ")
-    if len(line) - len(stripped) > 3 or not stripped.startswith("#"):
-        return None
-    level = len(stripped) - len(stripped.lstrip("#"))
-    rest = stripped[level:]
-    if level > 6 or (rest and rest[0] not in " \t"):
-        return None
-    return rest.strip().rstrip("#").strip() or None
+    """An ATX heading's text (``## Join us`` → ``Join us``), else None."""
+    heading = atx_heading(line)
+    return heading[1] or None if heading else None
 
 
 def sections(text: str) -> dict[str, str]:

@@ -35,6 +35,18 @@ tags = ["*"]
 PROBLEM_LINE = re.compile(r"^\S.*:\d+: [^:\n]+: .+$")
 """``path:line: field: message`` as every content error prints it."""
 
+PODCAST = """
+[podcast]
+title = "Hostile Radio"
+description = "Episodes made to break things."
+image = "https://hostile.example.org/cover.jpg"
+category = "Technology"
+author = "Hostile"
+owner_name = "Hostile"
+owner_email = "podcast@hostile.example.org"
+"""
+"""A ``[podcast]`` table for sites with episodes (``make_site(..., podcast=True)``)."""
+
 SECRET_MARKER = "SECRET-MARKER-7f3c9e1d-outside-the-root"
 
 
@@ -46,11 +58,18 @@ def essay(title: str = "Plain", body: str = "Some text.\n", **extra: str) -> str
     return "\n".join([*lines, "---", "", body])
 
 
-def make_site(root: Path, files: Mapping[str, str | bytes], *, max_bytes: int = 200_000) -> Path:
+def make_site(
+    root: Path,
+    files: Mapping[str, str | bytes],
+    *,
+    max_bytes: int = 200_000,
+    podcast: bool = False,
+) -> Path:
     """Write publish.toml and ``content/<path>`` for every file; returns the config path."""
     (root / "content").mkdir(parents=True, exist_ok=True)
     config = root / "publish.toml"
-    config.write_text(CONFIG.format(max_bytes=max_bytes), encoding="utf-8")
+    text = CONFIG.format(max_bytes=max_bytes) + (PODCAST if podcast else "")
+    config.write_text(text, encoding="utf-8")
     for rel, data in files.items():
         path = root / "content" / rel
         path.parent.mkdir(parents=True, exist_ok=True)

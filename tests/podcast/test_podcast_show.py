@@ -59,6 +59,27 @@ def test_timestamps_and_headings() -> None:
     assert found == [(190, "Topic", 1), (750, "Later", 5), (3600, "End", 7)]
 
 
+@pytest.mark.parametrize(
+    ("line", "chapter"),
+    [
+        ("## 3:10 Topic ##", (190, "Topic")),
+        ("#\t(3:10) – Topic", (190, "Topic")),
+        ("### Topic -   (1:02:03)", (3723, "Topic")),
+        ("## Part 2 12:30", (750, "Part 2")),
+        ("## Topic 112:30", (750, "Topic 1")),
+        ("   ###### Topic \u2014 0:05   ###  ", (5, "Topic")),
+        ("## 12:30", None),  # a timestamp alone names nothing (it was "1" at 2:30)
+        ("## - 12:30", None),
+        ("####### 1:00 Seven hashes", None),
+        ("    ## 1:00 Indented code", None),
+        ("##1:00 No blank", None),
+    ],
+)
+def test_chapter_headings(line: str, chapter: tuple[float, str] | None) -> None:
+    found = [(c.start, c.title) for c in chapters_from_body(line)]
+    assert found == ([chapter] if chapter else [])
+
+
 def test_config_problems() -> None:
     bad = PodcastConfig(
         category="Technology",
