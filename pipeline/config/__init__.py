@@ -236,17 +236,18 @@ class Config:
         return url if url.endswith("/") else url + "/"
 
 
-def _key_line(text: str, section: str, key: str) -> int:
+def key_line(text: str, section: str, key: str) -> int:
     """Best-effort line of ``key`` under ``[section]`` (tomllib gives no positions);
-    ``name[2]`` is the third ``[[name]]`` table of an array."""
+    ``name[2]`` is the third ``[[name]]`` table of an array; ``key`` empty: the table's
+    header. 1 when not found."""
     indexed = re.fullmatch(r"(.+)\[(\d+)\]", section)
     section, wanted = (indexed.group(1), int(indexed.group(2))) if indexed else (section, 0)
     current, seen, header, table = "", -1, 1, 0
     for n, line in enumerate(text.splitlines(), 1):
         s = line.strip()
-        m = re.match(r"^\[+\s*([^\]]+?)\s*\]+", s)
-        if m:
-            current = m.group(1)
+        name = _table_header(s)
+        if name is not None:
+            current = name
             if key and current == f"{section}.{key}" and not table:
                 table = n  # the key written as a table of its own: [theme.words]
             if current == section:
@@ -258,6 +259,18 @@ def _key_line(text: str, section: str, key: str) -> int:
         if current == section and seen == wanted and re.match(rf"^\"?{re.escape(key)}\"?\s*=", s):
             return n
     return table or (header if indexed and seen >= wanted else 1)
+
+
+def _table_header(line: str) -> str | None:
+    """The name in a table header line (``[podcast]``, ``[[ channels ]]``), else None. String
+    methods: a lazy name before blanks and a bracket backtracks on a long unclosed header
+    (quadratic in the line)."""
+    if not line.startswith("["):
+        return None
+    inner = line.lstrip("[")
+    end = inner.find("]")
+    name = inner[:end].strip() if end > 0 else ""
+    return name or None
 
 
 def _type_name(tp: Any) -> str:
@@ -342,7 +355,7 @@ def load_config(path: Path, *, required: bool = False) -> Config:
     def add(where: str, message: str) -> None:
         section, _, key = where.partition(".")
         key = re.sub(r"\[\d+\].*", "", key.split(".")[0])
-        line = _key_line(text, section, key) if key else _key_line(text, section, "")
+        line = key_line(text, section, key) if key else key_line(text, section, "")
         problems.append(Problem(display, line, where, message))
 
     control_problems(data, add)  # before the checks, which would open such file names
@@ -390,7 +403,7 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
     """Value checks that types alone cannot express."""
     theme = theme_problems(cfg.theme, Path(display).parent)
     out = [
-        Problem(display, _key_line(text, section, key), f"{section}.{key}", message)
+        Problem(display, key_line(text, section, key), f"{section}.{key}", message)
         for section, key, message in (
             *_site_problems(cfg),
             *_newsletter_problems(cfg),
@@ -402,8 +415,8 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
         )
     ]
     for word, message in words_problems(cfg.theme.words):  # [theme.words] or words = {...}
-        line = _key_line(text, "theme.words", word)
-        line = line if line > 1 else _key_line(text, "theme", "words")
+        line = key_line(text, "theme.words", word)
+        line = line if line > 1 else key_line(text, "theme", "words")
         out.append(Problem(display, line, "theme.words", message))
     return out
 

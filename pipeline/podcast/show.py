@@ -14,7 +14,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pipeline.config import Config
+from pipeline.config import Config, key_line
 from pipeline.config.podcast import podcast_problems
 from pipeline.errors import Problem
 from pipeline.podcast import artwork
@@ -79,17 +79,9 @@ def show_problems(config: Config, content_root: Path) -> list[Problem]:
     display = config.path.name if config.path else "publish.toml"
     text = config.path.read_text("utf-8") if config.path and config.path.exists() else ""
 
-    def line_of(key: str) -> int:
-        section = ""
-        for n, line in enumerate(text.splitlines(), 1):
-            m = re.match(r"^\s*\[\s*([^\]]+?)\s*\]", line)
-            if m:
-                section = m.group(1)
-                if section == "podcast" and not key:
-                    return n
-            elif section == "podcast" and re.match(rf"^\s*{re.escape(key)}\s*=", line):
-                return n
-        return line_of("") if key else 1
+    def line_of(key: str) -> int:  # the key's line, else the table's
+        line = key_line(text, "podcast", key)
+        return line if line > 1 or not key else key_line(text, "podcast", "")
 
     out = [Problem(display, line_of(k), f"podcast.{k}", m) for k, m in podcast_problems(podcast)]
 

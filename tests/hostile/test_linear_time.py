@@ -121,3 +121,39 @@ def test_doubling_the_input_at_most_about_doubles_the_time(
     assert large <= RATIO * small + SLACK, (
         f"{shape}, {command}: {small:.3f} s at n, {large:.3f} s at 2n"
     )
+
+
+def _config_run(tmp: Path, n: int, run: int) -> float:
+    """``publish build`` of a site whose publish.toml has a multi-line string with a long
+    unclosed ``[`` line, then an unknown key: the error names the key's line, found by
+    reading every line before it for table headers."""
+    root = tmp / f"config{run}"
+    config = make_site(root, {"essays/a.md": essay()})
+    text = config.read_text(encoding="utf-8").replace(
+        "[content]", 'description = """\n[' + " " * n + 'a\n"""\nnotes = 1\n\n[content]', 1
+    )
+    config.write_text(text, encoding="utf-8")
+    args = ["build", "--quiet", "--config", str(config), "--out", str(root / "out")]
+    started = time.perf_counter()
+    result = CliRunner().invoke(main, [*args, "--cache-dir", str(root / "cache")])
+    elapsed = time.perf_counter() - started
+    assert result.exit_code == 3, result.stderr
+    assert f"{config}:10: site.notes: unknown key" in result.stderr, result.stderr
+    return elapsed
+
+
+def test_a_long_line_in_the_config_is_read_in_linear_time(tmp_path: Path) -> None:
+    """The table headers of publish.toml (each problem's line is found by them) are read
+    with string methods: a lazy name before blanks and a bracket was quadratic."""
+    n = 1_000
+    runs = iter(range(10**6))
+    small = min(_config_run(tmp_path, n, next(runs)) for _ in range(REPEATS))
+    large = min(_config_run(tmp_path, 2 * n, next(runs)) for _ in range(REPEATS))
+    for _ in range(RETRIES):
+        if large <= RATIO * small + SLACK:
+            break
+        small, large = (
+            _config_run(tmp_path, n, next(runs)),
+            _config_run(tmp_path, 2 * n, next(runs)),
+        )
+    assert large <= RATIO * small + SLACK, f"{small:.3f} s at n, {large:.3f} s at 2n"
