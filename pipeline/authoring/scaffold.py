@@ -6,6 +6,7 @@ listed in the table of contents (``SUMMARY.md``), under the entries of its folde
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 import uuid
@@ -128,8 +129,30 @@ def _summary_of(cfg: Config, content_dir: Path) -> Path | None:
     return summary if gitbook_mode(cfg, content_dir) and summary.is_file() else None
 
 
-_ENTRY = re.compile(r"^(\s*)[*+-] \[.*\]\(<?([^)>]*)>?\)")
-"""A list entry of SUMMARY.md: its indentation and its link target."""
+_ENTRY_START = re.compile(r"(\s*)[*+-] \[")
+
+
+def _entry(line: str) -> tuple[str, str] | None:
+    """(indentation, link target) of a list entry of SUMMARY.md (``* [Title](target)``, the
+    last ``](`` of the line that opens a target), else None. Each target's end is found by
+    a bisection among the line's ``)`` and ``>``: a regex (``\\[.*\\]\\(<?([^)>]*)``) read on
+    from each ``](`` to the first of them (quadratic in a line of ``](``)."""
+    m = _ENTRY_START.match(line)
+    if m is None:
+        return None
+    newline = line.find("\n", m.end())
+    end = len(line) if newline < 0 else newline
+    stops = [i for i, ch in enumerate(line) if ch in ")>"]
+    at = line.rfind("](", m.end(), end)
+    while at >= 0:
+        start = at + 2 + (line[at + 2 : at + 3] == "<")
+        k = bisect.bisect_left(stops, start)
+        if k < len(stops):
+            stop = stops[k]
+            if line[stop] == ")" or line[stop + 1 : stop + 2] == ")":
+                return m.group(1), line[start:stop]
+        at = line.rfind("](", m.end(), at + 1)
+    return None
 
 
 def with_entry(summary: str, title: str, target: str) -> str:
@@ -141,12 +164,12 @@ def with_entry(summary: str, title: str, target: str) -> str:
     label = title.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
     last, indent = None, ""
     for n, line in enumerate(lines):
-        m = _ENTRY.match(line)
-        if m is None or not m.group(2).startswith(f"{folder}/"):
+        entry = _entry(line)
+        if entry is None or not entry[1].startswith(f"{folder}/"):
             continue
         if last is None:  # the folder's first entry: its README (or a sibling of the new one)
-            is_readme = m.group(2).rsplit("/", 1)[-1] in ("README.md", "")
-            indent = m.group(1) + ("  " if is_readme else "")
+            is_readme = entry[1].rsplit("/", 1)[-1] in ("README.md", "")
+            indent = entry[0] + ("  " if is_readme else "")
         last = n
     if last is None:
         end = "" if not summary or summary.endswith("\n") else "\n"

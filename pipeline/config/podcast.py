@@ -13,6 +13,8 @@ from pipeline.support.podcast_values import (
     LANGUAGE,
     MEDIUMS,
     RRULE,
+    TXT_MAX,
+    txt_parts,
 )
 
 if TYPE_CHECKING:
@@ -58,6 +60,10 @@ def podcast_problems(podcast: PodcastConfig) -> list[tuple[str, str]]:
         out.append(("license", "license_url needs a license name"))
     if podcast.update_frequency and not RRULE.match(podcast.update_frequency):
         out.append(("update_frequency", "expected an RFC 5545 RRULE such as FREQ=MONTHLY"))
+    for txt in podcast.txt:
+        size = len(txt_parts(txt)[1])
+        if not 1 <= size <= TXT_MAX:
+            out.append(("txt", f"expected 1–{TXT_MAX} characters after the purpose, got {size}"))
     for feed_guid in podcast.podroll:
         try:
             uuid.UUID(feed_guid)

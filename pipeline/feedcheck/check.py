@@ -24,7 +24,11 @@ from pipeline.support.xmlbytes import XmlEncodingError, as_utf8
 
 _NOT_FEEDS = {"ical": "an iCalendar file, not a feed", "opml": "an OPML outline, not a feed"}
 """Documents a site publishes beside its feeds, which ``lint-feed`` is sometimes pointed at."""
-_OPML_ROOT = re.compile(rb"^(?:<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>]*>|\s)*<opml[\s>/]", re.S | re.I)
+_OPML_ROOT = re.compile(
+    rb"^(?:<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>]*>|\s)*+<opml[\s>/]", re.S | re.I
+)
+"""An OPML root after a prolog; possessive: a comment's lazy end could run on into the next
+comment, and every way of grouping the comments was tried (exponential)."""
 
 
 def detect_format(data: bytes) -> str:

@@ -24,7 +24,7 @@ from pipeline.feedcheck.rules import (
     text_of,
 )
 from pipeline.support.podcast_categories import category_problem
-from pipeline.support.podcast_values import EMAIL, MEDIUMS
+from pipeline.support.podcast_values import EMAIL, MEDIUMS, TXT_MAX
 
 _DURATION = re.compile(r"^(?:\d+|\d+:[0-5]\d|\d+:[0-5]\d:[0-5]\d)(?:\.\d+)?$")
 """Seconds, MM:SS (minutes past 59 too, as Apple reads them) or H:MM:SS."""
@@ -216,8 +216,8 @@ def _lint_p20_tags(r: Report, ch: ET.Element) -> None:
         if not item.get("feedGuid"):
             r.add("p20.tags", HARD, "podcast:remoteItem needs a feedGuid", where)
     for txt in ch.findall(qname(PODCAST, "txt")):
-        if not text_of(txt) or len(text_of(txt)) > 4000:
-            r.add("p20.tags", HARD, "podcast:txt needs 1–4000 characters", where)
+        if not text_of(txt) or len(text_of(txt)) > TXT_MAX:
+            r.add("p20.tags", HARD, f"podcast:txt needs 1–{TXT_MAX} characters", where)
     for freq in ch.findall(qname(PODCAST, "updateFrequency")):
         if not text_of(freq):
             r.add("p20.tags", HARD, "podcast:updateFrequency needs a text value", where)

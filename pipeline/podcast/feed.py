@@ -21,7 +21,7 @@ from pipeline.podcast.episode import generated_chapters_path
 from pipeline.podcast.show import cover_url, feed_url, show_guid
 from pipeline.support.dates import rfc822
 from pipeline.support.paths import OutsideRoot, resolve_inside
-from pipeline.support.podcast_values import DESCRIPTION_MAX_BYTES
+from pipeline.support.podcast_values import DESCRIPTION_MAX_BYTES, txt_parts
 from pipeline.support.text import clean
 from pipeline.syndication.common import summary_html
 
@@ -118,11 +118,6 @@ def _person(
     w.leaf_attrs("podcast:person", name, attrs)
 
 
-def _txt_parts(value: str) -> tuple[str | None, str]:
-    m = re.match(r"^([A-Za-z0-9_-]{1,128}):\s*(.+)$", value)
-    return (m.group(1), m.group(2)) if m else (None, value)
-
-
 def _channel(w: _Writer, items: Sequence[Item], config: Config) -> None:
     p, site = config.podcast, config.site
     title = p.title or site.title
@@ -200,7 +195,7 @@ def _podcasting20_channel(w: _Writer, config: Config) -> None:
             w.leaf("podcast:remoteItem", feedGuid=guid)
         w.close("podcast:podroll")
     for txt in p.txt:
-        purpose, value = _txt_parts(txt)
+        purpose, value = txt_parts(txt)
         w.leaf_attrs("podcast:txt", value, [("purpose", purpose)])
     if p.update_frequency:
         words = p.update_frequency_text or _frequency_words(p.update_frequency)

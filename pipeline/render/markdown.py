@@ -33,6 +33,7 @@ from pipeline.render.maths import maths
 from pipeline.render.sanitize import sanitize
 from pipeline.render.slugs import Slugger
 from pipeline.support.paths import asset_url, image_url_problem, iri_to_uri, is_external, url_scheme
+from pipeline.support.text import sub_tags
 
 if TYPE_CHECKING:  # markdown-it is imported by the link scan alone (start-up time)
     from markdown_it import MarkdownIt
@@ -269,7 +270,7 @@ _RAW_HTML = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$)|/[A-Za-z]|!--|\?|
 _URL_ATTR = re.compile(r'="(?:(?<=\bhref=")|(?<=\b(src)="))([^"]*)"')
 """The value of each ``href="..."``/``src="..."``; the match starts at ``="`` because a literal
 start lets the regex engine skip through the text instead of trying every word boundary."""
-_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
+_HEADING_OPEN = re.compile(r"<h([1-6])>")
 _TAGS = re.compile(r"<[^>]*>")
 _BACKSLASH_AT_END = re.compile(r"\\(?=</(?:p|li|h[1-6]|td|th)>)")
 
@@ -298,7 +299,7 @@ def _unhighlighted(body: str, ctx: PageContext, read: str | None = None) -> str:
     text, placed = with_placeholders(text, ctx.source, ctx.includes) if ctx.includes else (text, [])
     text = drop_split_tags(text)
     out = to_html(preprocess(maths(text)), _OPTIONS, _EXTENSIONS)
-    out = _HEADING.sub(_heading_with_id(ctx), out)
+    out = _with_heading_ids(out, _heading_with_id(ctx))
     out = _BACKSLASH_AT_END.sub("", out)  # GitBook's trailing backslash at the end of a block
     if _has_raw_html(body, text):
         out, anchors = sanitize(
@@ -339,13 +340,34 @@ def _absolute_attr(ctx: PageContext, m: re.Match[str]) -> str:
     return f'="{html.escape(url, quote=True)}"'
 
 
-def _heading_with_id(ctx: PageContext) -> Callable[[re.Match[str]], str]:
+def _with_heading_ids(out: str, sub: Callable[[str, str], str]) -> str:
+    """Each ``<hN>inner</hN>`` of ``out`` replaced by ``sub(N, inner)``, as a lazy regex
+    ``<h([1-6])>(.*?)</h\\1>`` would, in one pass: each opening looks for its close once, and
+    after a level with none left no later opening of it looks again (the regex read from
+    each to the end: quadratic in a run of unclosed ``<h2>``)."""
+    parts: list[str] = []
+    at = 0
+    unclosed: set[str] = set()
+    for m in _HEADING_OPEN.finditer(out):
+        level = m.group(1)
+        if m.start() < at or level in unclosed:
+            continue
+        close = out.find(f"</h{level}>", m.end())
+        if close < 0:
+            unclosed.add(level)
+            continue
+        parts += (out[at : m.start()], sub(level, out[m.end() : close]))
+        at = close + 5
+    return "".join(parts) + out[at:] if parts else out
+
+
+def _heading_with_id(ctx: PageContext) -> Callable[[str, str], str]:
     slugger = ctx.ids()
 
-    def sub(m: re.Match[str]) -> str:
-        explicit = _EXPLICIT_ID.search(m.group(2))
-        inner = m.group(2)[: explicit.start()] if explicit else m.group(2)
-        text = html.unescape(_TAGS.sub("", inner)).strip()
+    def sub(level: str, whole: str) -> str:
+        explicit = _EXPLICIT_ID.search(whole)
+        inner = whole[: explicit.start()] if explicit else whole
+        text = html.unescape(sub_tags(_TAGS, "", inner)).strip()
         if explicit:
             anchor = explicit.group(1)
             slugger.reserve(anchor)
@@ -353,7 +375,7 @@ def _heading_with_id(ctx: PageContext) -> Callable[[re.Match[str]], str]:
             anchor = slugger(text)
         ctx.anchors.add(anchor)
         ctx.headings.append(text)
-        return f'<h{m.group(1)} id="{html.escape(anchor, quote=True)}">{inner}</h{m.group(1)}>'
+        return f'<h{level} id="{html.escape(anchor, quote=True)}">{inner}</h{level}>'
 
     return sub
 
@@ -385,15 +407,34 @@ def scan(
     return SourceDoc(source, tuple(ctx.links), frozenset(page.anchors), tuple(page.headings))
 
 
-_IMAGE_SCHEME_HINT = re.compile(r"\](?:\(|:)\s*<?(?!https?://)[^\s)>]*?[:&]", re.I)
-"""A link destination or reference definition that may hold a scheme other than http(s) (or
-an entity that may spell one): only then is the body parsed for its images."""
+_DESTINATION = re.compile(r"\](?:\(|:)\s*(<?)")
+_HTTP = re.compile(r"https?://", re.I)
+_STOP = re.compile(r"[\s)>:&]")
+
+
+def _may_hold_scheme(body: str) -> bool:
+    """Whether a link destination or reference definition (``](`` or ``]:``) may hold a
+    scheme other than http(s), or an entity that may spell one: its first ``:`` or ``&``
+    comes before any blank, ``)`` or ``>`` (a destination in ``<...>`` always counts).
+    Only then is the body parsed for its images. The end of each destination is searched
+    once: a regex tried from each ``](`` read on through the later ones (quadratic)."""
+    stop = -1
+    for m in _DESTINATION.finditer(body):
+        start = m.end()
+        if not m.group(1) and _HTTP.match(body, start):
+            continue
+        if stop < start:  # else the first stop after an earlier start is this one's too
+            found = _STOP.search(body, start)
+            stop = found.start() if found else len(body)
+        if body[stop : stop + 1] in (":", "&"):
+            return True
+    return False
 
 
 def image_problems(body: str, line_offset: int = 0) -> list[tuple[int, str]]:
     """(line, message) for each image of a Markdown body shown from a URL that is neither
     http(s) nor a relative path (``![x](javascript:...)``, also by reference or entity)."""
-    if not _IMAGE_SCHEME_HINT.search(body):
+    if not _may_hold_scheme(body):
         return []
     out: list[tuple[int, str]] = []
     for tok in _image_engine().parse(body):

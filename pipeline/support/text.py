@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 """XML-illegal characters, plus C1 controls (readers decode them as cp1252: U+0080 shows €)."""
@@ -66,3 +67,15 @@ def atx_heading(line: str) -> tuple[int, str] | None:
     if not 1 <= level <= 6 or (rest and rest[0] not in " \t"):
         return None
     return level, rest.strip().rstrip("#").strip()
+
+
+def sub_tags(
+    pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str], text: str
+) -> str:
+    """``pattern.sub(repl, text)`` for a pattern of HTML tags (each match ends with ``>``):
+    the text after the last ``>`` is kept as it is, where the regex would read from each
+    ``<`` to the end (quadratic in a run of unclosed ``<``)."""
+    end = text.rfind(">") + 1
+    if text.find("<", end) < 0:  # no match can start after the last ">": nothing to cut
+        return pattern.sub(repl, text)
+    return pattern.sub(repl, text[:end]) + text[end:]

@@ -69,6 +69,17 @@ SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     "openings-sharing-a-close": (_in_body(lambda n: "x {% " * n + "%} y\n"), 40_000),
     # GitBook maths: an unclosed $$ line, dollar pairs and code spans on one long line
     "maths-dollars": (_in_body(lambda n: "$$\n" + "a $$ b `$$` " * n + "\n"), 4_000),
+    # each unclosed <h2> of raw HTML read to the end for its </h2> (heading ids)
+    "unclosed-heading-tags": (_in_body(lambda n: "<h2>" * n + "\n"), 8_000),
+    # a heading's text without its tags: each unclosed "<" read to the end for a ">"
+    "unclosed-tags-in-heading": (_in_body(lambda n: "<h1>" + "<" * n + "</h1>\n"), 40_000),
+    # the hint that a body may show an image from another scheme: from each "](" to the end
+    "link-destinations": (_in_body(lambda n: "](a" * n + "\n"), 8_000),
+    # a style attribute's url( and blanks: every split of the blanks tried
+    "blanks-in-style-url": (
+        _in_body(lambda n: '<p style="url(' + " " * n + 'x">hi</p>\n'),
+        20_000,
+    ),
     # an episode's headings read for chapters: a lazy text before blanks and closing hashes
     # (cubic: 1,000 blanks took seconds), then a lazy title before blanks and a timestamp
     "blanks-in-chapter-heading": (
@@ -145,15 +156,94 @@ def _config_run(tmp: Path, n: int, run: int) -> float:
 def test_a_long_line_in_the_config_is_read_in_linear_time(tmp_path: Path) -> None:
     """The table headers of publish.toml (each problem's line is found by them) are read
     with string methods: a lazy name before blanks and a bracket was quadratic."""
-    n = 1_000
     runs = iter(range(10**6))
-    small = min(_config_run(tmp_path, n, next(runs)) for _ in range(REPEATS))
-    large = min(_config_run(tmp_path, 2 * n, next(runs)) for _ in range(REPEATS))
+    small, large = _ratio_holds(lambda size: _config_run(tmp_path, size, next(runs)), 1_000)
+    assert large <= RATIO * small + SLACK, f"{small:.3f} s at n, {large:.3f} s at 2n"
+
+
+def _podcast_config_run(tmp: Path, n: int, run: int, podcast_line: str, exit_code: int) -> float:
+    """``publish build`` of a site with one episode and ``podcast_line`` (made for ``n``)
+    added to its ``[podcast]`` table; returns the time taken."""
+    root = tmp / f"podcast{run}"
+    config = make_site(root, {"essays/a.md": essay(**EPISODE)}, podcast=True)
+    config.write_text(config.read_text(encoding="utf-8") + podcast_line + "\n", encoding="utf-8")
+    args = ["build", "--quiet", "--config", str(config), "--out", str(root / "out")]
+    started = time.perf_counter()
+    result = CliRunner().invoke(main, [*args, "--cache-dir", str(root / "cache")])
+    elapsed = time.perf_counter() - started
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.exit_code == exit_code, result.stderr[-500:]
+    return elapsed
+
+
+PODCAST_LINES: dict[str, tuple[Callable[[int], str], int, int]] = {
+    # the owner's address: a dot after the "@" tried at each dot of a run of them
+    "dots-in-owner-email": (lambda n: 'owner_email = "a@' + "." * n + '@"', 20_000, 3),
+    # a podcast:txt value: blanks after "purpose:" split every way against a newline
+    "blanks-in-txt": (lambda n: 'txt = ["a:' + " " * n + '\\nx\\ny"]', 20_000, 3),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(PODCAST_LINES))
+def test_podcast_values_are_read_in_linear_time(tmp_path: Path, shape: str) -> None:
+    make, n, exit_code = PODCAST_LINES[shape]
+    runs = iter(range(10**6))
+
+    def build(size: int) -> float:
+        return _podcast_config_run(tmp_path, size, next(runs), make(size), exit_code)
+
+    build(n // 4)  # warm up
+    small, large = _ratio_holds(build, n)
+    assert large <= RATIO * small + SLACK, f"{shape}: {small:.3f} s at n, {large:.3f} s at 2n"
+
+
+def _ratio_holds(work: Callable[[int], object], n: int) -> tuple[float, float]:
+    """(best time at n, best time at 2n) of ``work``, measured again as a pair while the
+    ratio does not hold (see the build test above)."""
+
+    def timed(size: int) -> float:
+        started = time.perf_counter()
+        work(size)
+        return time.perf_counter() - started
+
+    small = min(timed(n) for _ in range(REPEATS))
+    large = min(timed(2 * n) for _ in range(REPEATS))
     for _ in range(RETRIES):
         if large <= RATIO * small + SLACK:
             break
-        small, large = (
-            _config_run(tmp_path, n, next(runs)),
-            _config_run(tmp_path, 2 * n, next(runs)),
-        )
+        small, large = timed(n), timed(2 * n)
+    return small, large
+
+
+def test_lint_feed_reads_comments_and_handlers_in_linear_time() -> None:
+    """``publish lint-feed``: the OPML check before a feed's root (every grouping of its
+    leading comments was tried: exponential) and the on* handler check of its HTML."""
+    from pipeline.feedcheck import lint_feed
+
+    def comments(k: int) -> object:
+        return lint_feed(b"<!--a-->" * k + b"<rss/>", podcast=False)
+
+    def handlers(n: int) -> object:
+        item = f"<item><title>t</title><description>{'on' * n}</description></item>"
+        data = f'<rss version="2.0"><channel><title>t</title>{item}</channel></rss>'
+        return lint_feed(data.encode(), podcast=False)
+
+    small, large = _ratio_holds(comments, 12)
+    assert large <= RATIO * small + SLACK, f"comments: {small:.3f} s at n, {large:.3f} s at 2n"
+    small, large = _ratio_holds(handlers, 8_000)
+    assert large <= RATIO * small + SLACK, f"handlers: {small:.3f} s at n, {large:.3f} s at 2n"
+
+
+def test_publish_new_reads_summary_entries_in_linear_time() -> None:
+    """``publish new`` in a GitBook space lists the page in SUMMARY.md after its folder's
+    entries: each line's link target was read on from each ``](`` (quadratic)."""
+    from pipeline.authoring.scaffold import with_entry
+
+    def entries(n: int) -> object:
+        summary = "# Summary\n\n* [Guide](guide/README.md)\n- [" + "](" * n + "\n"
+        out = with_entry(summary, "New", "guide/new.md")
+        assert "  * [New](guide/new.md)\n" in out
+        return out
+
+    small, large = _ratio_holds(entries, 4_000)
     assert large <= RATIO * small + SLACK, f"{small:.3f} s at n, {large:.3f} s at 2n"

@@ -130,3 +130,12 @@ def test_docs_list_every_lint_rule_and_category() -> None:
     text = (REPO / "docs" / "podcast.md").read_text("utf-8")
     assert [rule for rule in RULES if f"`{rule}`" not in text] == []
     assert [c for c in CATEGORIES if f"**{c}**" not in text] == []
+
+
+def test_txt_values_are_checked_with_the_configuration() -> None:
+    """A podcast:txt value the linter would refuse in the feed is a ``[podcast]`` problem,
+    found when the configuration loads (with its line), not when the feed is written."""
+    fine = PodcastConfig(txt=["verify: 0a1b2c", "plain text"])
+    assert podcast_problems(fine) == []
+    bad = PodcastConfig(txt=["", "x" * 4001, "a: " + "y" * 4000])
+    assert [key for key, _ in podcast_problems(bad)] == ["txt", "txt"]
