@@ -163,10 +163,12 @@ def test_a_long_line_in_the_config_is_read_in_linear_time(tmp_path: Path) -> Non
 
 def _podcast_config_run(tmp: Path, n: int, run: int, podcast_line: str, exit_code: int) -> float:
     """``publish build`` of a site with one episode and ``podcast_line`` (made for ``n``)
-    added to its ``[podcast]`` table; returns the time taken."""
+    in its ``[podcast]`` table (in place of the key's line there); returns the time taken."""
     root = tmp / f"podcast{run}"
     config = make_site(root, {"essays/a.md": essay(**EPISODE)}, podcast=True)
-    config.write_text(config.read_text(encoding="utf-8") + podcast_line + "\n", encoding="utf-8")
+    key = podcast_line.split(" =", 1)[0] + " ="
+    lines = [ln for ln in config.read_text(encoding="utf-8").splitlines() if not ln.startswith(key)]
+    config.write_text("\n".join([*lines, podcast_line, ""]), encoding="utf-8")
     args = ["build", "--quiet", "--config", str(config), "--out", str(root / "out")]
     started = time.perf_counter()
     result = CliRunner().invoke(main, [*args, "--cache-dir", str(root / "cache")])
@@ -178,7 +180,7 @@ def _podcast_config_run(tmp: Path, n: int, run: int, podcast_line: str, exit_cod
 
 PODCAST_LINES: dict[str, tuple[Callable[[int], str], int, int]] = {
     # the owner's address: a dot after the "@" tried at each dot of a run of them
-    "dots-in-owner-email": (lambda n: 'owner_email = "a@' + "." * n + '@"', 20_000, 3),
+    "dots-in-owner-email": (lambda n: 'owner_email = "a@' + "." * n + '@"', 40_000, 3),
     # a podcast:txt value: blanks after "purpose:" split every way against a newline
     "blanks-in-txt": (lambda n: 'txt = ["a:' + " " * n + '\\nx\\ny"]', 20_000, 3),
 }
