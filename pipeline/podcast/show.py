@@ -14,7 +14,8 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pipeline.config import Config, key_line
+from pipeline.config import Config
+from pipeline.config.lines import key_line
 from pipeline.config.podcast import podcast_problems
 from pipeline.errors import Problem
 from pipeline.podcast import artwork
