@@ -93,6 +93,11 @@ GITBOOK_LOST_HINT = (
 )
 
 
+NEAREST_MAX = 200
+"""Anchors of a page above which a missing one gets no "nearest heading" (see
+:meth:`LocalChecker._nearest_heading`)."""
+
+
 class LocalChecker:
     """Checks :class:`LinkRef` records that resolve inside ``root``; one instance per run."""
 
@@ -122,6 +127,9 @@ class LocalChecker:
         self._dirs: set[str] = set()
         self._located: dict[str, _Found] = {}
         self._all_files: list[str] | None = None
+        self._folded: dict[str, dict[str, str]] = {}
+        """Each page's anchors by their case-folded spelling (the first in sorted order)."""
+        self._nearest: dict[tuple[str, str], str] = {}
 
     # -- the file system, case-sensitively -------------------------------------------------
     def _listdir(self, folder: str) -> frozenset[str] | None:
@@ -246,18 +254,34 @@ class LocalChecker:
         if frag.lower() == "top" or frag.startswith(":~:"):
             return Outcome(OK, "")  # the page's top, a text fragment: no element needed
         where = "on this page" if same_page else f"in {target_rel}"
-        lowered = [a for a in doc.anchors if a.casefold() == frag.casefold()]
-        if lowered:
+        folded = self._folded.get(doc.source)
+        if folded is None:
+            folded = self._folded[doc.source] = {}
+            for anchor in sorted(doc.anchors):
+                folded.setdefault(anchor.casefold(), anchor)
+        lowered = folded.get(frag.casefold())
+        if lowered is not None:
             return Outcome(
                 BROKEN,
-                f"anchor #{frag} not found {where}: differs only by case from #{lowered[0]}",
-                f"use #{lowered[0]}",
+                f"anchor #{frag} not found {where}: differs only by case from #{lowered}",
+                f"use #{lowered}",
             )
-        suggestion = ""
-        close = difflib.get_close_matches(frag, sorted(doc.anchors), n=1, cutoff=0.4)
-        if close:
-            suggestion = f"nearest heading: #{close[0]}"
-        return Outcome(BROKEN, f"anchor #{frag} not found {where}", suggestion)
+        return Outcome(
+            BROKEN, f"anchor #{frag} not found {where}", self._nearest_heading(doc, frag)
+        )
+
+    def _nearest_heading(self, doc: SourceDoc, frag: str) -> str:
+        """``nearest heading: #x`` for a missing anchor, once per page and anchor; none on a
+        page of more than :data:`NEAREST_MAX` anchors (compared with each, every missing one
+        of a long page made the check quadratic: 2,000 took 31 s)."""
+        key = (doc.source, frag)
+        found = self._nearest.get(key)
+        if found is None:
+            close = []
+            if len(doc.anchors) <= NEAREST_MAX:
+                close = difflib.get_close_matches(frag, sorted(doc.anchors), n=1, cutoff=0.4)
+            found = self._nearest[key] = f"nearest heading: #{close[0]}" if close else ""
+        return found
 
     # -- the entry point ----------------------------------------------------------------------
     def check(self, ref: LinkRef) -> Outcome:

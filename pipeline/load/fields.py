@@ -55,12 +55,10 @@ class Checker:
         if not isinstance(value, list):
             self.error(key, f"expected a list like [a, b], got {shown_value(value)}"[:200])
             return []
-        out = []
+        out: dict[str, None] = {}  # in order, each once (a list searched for each: quadratic)
         for v in value:
             if isinstance(v, (str, int, float)) and not isinstance(v, bool):
-                text = clean(str(v))  # NFC: "café" typed two ways is one tag, listed once
-                if text not in out:
-                    out.append(text)
+                out[clean(str(v))] = None  # NFC: "café" typed two ways is one tag, listed once
             else:
                 self.error(key, f"expected a list of text values, found {shown_value(v)}")
-        return out
+        return list(out)

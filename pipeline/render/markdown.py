@@ -238,9 +238,12 @@ def _note_tag(ctx: PageContext, tok: Token, line: int) -> None:
 
 
 def _link_text(kids: list[Token], start: int) -> str:
+    """The text of the link opened at ``kids[start]``, read up to its close (by index: a
+    slice of the rest of the paragraph for each link was quadratic in its links)."""
     out: list[str] = []
     depth = 0
-    for child in kids[start + 1 :]:
+    for j in range(start + 1, len(kids)):
+        child = kids[j]
         if child.type == "link_open":
             depth += 1
         elif child.type == "link_close":

@@ -130,6 +130,9 @@ class _Sanitizer:
         self.open: list[str] = []
         """Elements written and not yet closed: stray end tags are dropped, and what is still
         open at the end is closed there, so a fragment never leaks into the page around it."""
+        self.open_count: dict[str, int] = {}
+        """How many of :attr:`open` each tag is: a stray end tag is known in one look (a
+        search of the list for each was quadratic in ``<div>`` × n then ``</span>`` × n)."""
         self.anchors: list[str] = []
         self.line = line
 
@@ -195,6 +198,7 @@ class _Sanitizer:
         else:
             self.out.append("<" + " ".join(parts) + ">")
             self.open.append(tag)
+            self.open_count[tag] = self.open_count.get(tag, 0) + 1
 
     def handle_endtag(self, tag: str) -> None:
         if self.skip:
@@ -203,9 +207,10 @@ class _Sanitizer:
             return
         if not _TAG.match(tag):
             self.out.append(escape(f"</{tag}>"))
-        elif tag in self.open:  # closes it and whatever was left open inside it
+        elif self.open_count.get(tag):  # closes it and whatever was left open inside it
             while self.open:
                 inner = self.open.pop()
+                self.open_count[inner] -= 1
                 self.out.append(f"</{inner}>")
                 if inner == tag:
                     break

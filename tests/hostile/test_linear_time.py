@@ -80,6 +80,26 @@ SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
         _in_body(lambda n: '<p style="url(' + " " * n + 'x">hi</p>\n'),
         20_000,
     ),
+    # raw HTML: each stray end tag looked for among every element still open
+    "stray-end-tags": (_in_body(lambda n: "<div>" * n + "</span>" * n + "\n"), 10_000),
+    # each missing anchor compared with every heading of its page for a suggestion
+    "missing-anchors": (
+        _in_body(
+            lambda n: (
+                "".join(f"## Heading {i}\n\n" for i in range(n))
+                + "".join(f"[x](#nope{i})\n" for i in range(n))
+            )
+        ),
+        1_000,
+    ),
+    # each link's text read from a copy of the rest of its paragraph
+    "links-in-a-paragraph": (_in_body(lambda n: "[a](../x.md) " * n + "\n"), 20_000),
+    "footnote-references": (_in_body(lambda n: "x" + "[^1]" * n + "\n\n[^1]: note\n"), 40_000),
+    # each author (and tag) looked for in the list of those before it
+    "many-authors": (
+        lambda n: essay(authors="[" + ", ".join(f"a{i}" for i in range(n)) + "]"),
+        20_000,
+    ),
     # an episode's headings read for chapters: a lazy text before blanks and closing hashes
     # (cubic: 1,000 blanks took seconds), then a lazy title before blanks and a timestamp
     "blanks-in-chapter-heading": (
