@@ -103,6 +103,11 @@ FOLDER_KINDS = {
 """Top folders that decide an item's kind: ours, plus the usual Hugo/Jekyll names."""
 
 
+MAX_TAGS = 100
+"""Tags of one item: each is a feed listing the item with all its tags, so n tags are n²
+categories written (10,000 on one post filled a disk)."""
+
+
 def kind_for(source: str, meta: Mapping[str, Any], gitbook: bool = False) -> str:
     """The ``kind`` key, else the top folder; in GitBook mode SUMMARY.md decides instead."""
     kind = meta.get("kind")
@@ -248,6 +253,8 @@ def _build_item(
     description = chk.string(meta, "description")
     authors = chk.string_list(meta, "authors", allow_str=True)
     tags = chk.string_list(foreign.jekyll_tags(meta, doc.parsed.meta), "tags", allow_str=False)
+    if len(tags) > MAX_TAGS:  # each tag is a feed and pages listing the item with all of them
+        chk.error("tags", f"expected at most {MAX_TAGS} tags, got {len(tags)}")
     aliases = chk.string_list(meta, "aliases", allow_str=True)
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):

@@ -99,3 +99,19 @@ def test_a_file_name_that_is_not_utf8_is_a_content_error(tmp_path: Path) -> None
     assert output_files(tmp_path / "out") == []
     os.remove(bad)
     assert run_build(tmp_path).exit_code == 0
+
+
+@pytest.mark.parametrize(("count", "exit_code"), [(100, 0), (101, 2)])
+def test_tags_of_one_item_are_bounded(tmp_path: Path, count: int, exit_code: int) -> None:
+    """Each tag is a feed listing the item with all its tags: n tags on one post wrote n²
+    categories (10,000 filled a disk). Over 100 is a content error at the field's line."""
+    tags = "[" + ", ".join(f"t{i}" for i in range(count)) + "]"
+    make_site(tmp_path, {"essays/many.md": essay(tags=tags)})
+    run = run_build(tmp_path)
+    assert_clean_outcome(run)
+    assert run.exit_code == exit_code, run.stderr
+    if exit_code:
+        assert "essays/many.md:4: tags: expected at most 100 tags, got 101" in run.stderr
+        assert not (tmp_path / "out").exists()
+    else:
+        assert (tmp_path / "out" / "tags" / "t99" / "rss.xml").is_file()
