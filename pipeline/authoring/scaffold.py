@@ -141,9 +141,8 @@ def _entry(line: str) -> tuple[str, str] | None:
     if m is None:
         return None
     newline = line.find("\n", m.end())
-    end = len(line) if newline < 0 else newline
-    stops = [i for i, ch in enumerate(line) if ch in ")>"]
-    at = line.rfind("](", m.end(), end)
+    at = line.rfind("](", m.end(), len(line) if newline < 0 else newline)
+    stops = [i for i, ch in enumerate(line) if ch in ")>"] if at >= 0 else []
     while at >= 0:
         start = at + 2 + (line[at + 2 : at + 3] == "<")
         k = bisect.bisect_left(stops, start)

@@ -319,7 +319,7 @@ def load_config(path: Path, *, required: bool = False) -> Config:
     def add(where: str, message: str) -> None:
         section, _, key = where.partition(".")
         key = re.sub(r"\[\d+\].*", "", key.split(".")[0])
-        line = key_line(text, section, key) if key else key_line(text, section, "")
+        line = key_line(text, section, key)
         problems.append(Problem(display, line, where, message))
 
     control_problems(data, add)  # before the checks, which would open such file names
