@@ -39,6 +39,11 @@ _SKIPPED_SCHEMES = frozenset({"mailto", "tel", "data", "javascript", "sms", "irc
 def classify(url: str, base_url: str) -> str:
     """``local`` (relative, same-page), ``site`` (our own absolute URL), ``remote``, ``skip``,
     or ``malformed`` for text that is no URL at all (``https://[::1``)."""
+    if ":" not in url and url.isprintable() and not url.startswith(("//", " ")):
+        # no scheme and no host, nor anything urlsplit strips (leading blanks) or removes
+        # (tabs, line breaks) that could make one: a path, as urlsplit says, without its 3 µs
+        # (every relative link of every page is asked about)
+        return SITE if url.startswith("/") else LOCAL
     try:
         parts = urlsplit(url)
         if url.startswith("//") or parts.scheme.lower() in ("http", "https"):

@@ -21,7 +21,7 @@ from pipeline.render.gitbook import (
     tag_html,
     whole_tag,
 )
-from pipeline.support.text import find_all
+from pipeline.support.text import find, find_all
 
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
 _TICKS = re.compile(r"`++")
@@ -132,7 +132,7 @@ def _marked(body: str) -> list[int]:
 def preprocess(body: str) -> str:
     """Markdown with GitBook's tags replaced by the HTML they stand for. A container that is
     never closed, and an end tag that closes nothing, lose their markup (the text stays)."""
-    if "{%" not in body:
+    if find(body, "{%") < 0:
         return body
     out: list[str] = []
     _walk(body, out, None)
@@ -143,7 +143,7 @@ def tag_problems(body: str) -> list[tuple[int, str]]:
     """(0-based body line, message) of each container :func:`preprocess` finds never closed
     and each end tag that closes nothing; the same walk, with no HTML made."""
     problems: list[tuple[int, str]] = []
-    if "{%" in body:
+    if find(body, "{%") >= 0:
         _walk(body, None, problems)
     return problems
 

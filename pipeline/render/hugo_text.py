@@ -19,6 +19,7 @@ import html
 from collections.abc import Iterator
 
 from pipeline.render.gitbook_text import closes_fence, opens_fence, outside_code_spans
+from pipeline.support.text import find
 
 _OPENERS = ("{{<", "{{%")
 _CLOSERS = {"{{<": ">}}", "{{%": "%}}"}
@@ -38,7 +39,7 @@ BUILT_IN = {"ref", "relref", "figure", "highlight", "details", *EMBEDS}
 
 
 def has_shortcodes(body: str) -> bool:
-    return "{{<" in body or "{{%" in body
+    return find(body, "{{<") >= 0 or find(body, "{{%") >= 0
 
 
 def shortcodes(body: str) -> str:

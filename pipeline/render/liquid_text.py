@@ -18,6 +18,7 @@ from __future__ import annotations
 import posixpath
 
 from pipeline.render.gitbook_text import closes_fence, opens_fence, outside_code_spans
+from pipeline.support.text import find
 
 _SITE_VARIABLES = ("{{ site.baseurl }}", "{{site.baseurl}}", "{{ site.url }}", "{{site.url}}")
 
@@ -28,7 +29,7 @@ read line by line."""
 
 
 def has_liquid(body: str) -> bool:
-    return ("{%" in body or "{{" in body) and any(mark in body for mark in _MARKS)
+    return (find(body, "{%") >= 0 or find(body, "{{") >= 0) and any(mark in body for mark in _MARKS)
 
 
 def liquid(body: str, source: str) -> str:

@@ -322,6 +322,8 @@ def _has_raw_html(body: str, text: str) -> bool:
     """Whether the author wrote markup: in the body, or spelt by the text around a GitBook tag
     once the tag is gone (``<{% x %}img onerror=...>``, on one line or two). The pre-pass's
     own HTML is ours."""
+    if "<" not in body and "<" not in text:  # no markup can start (one memchr each)
+        return False
     if _RAW_HTML.search(body) or (text is not body and _RAW_HTML.search(text)):
         return True
     return "{%" in text and _RAW_HTML.search(without_tags(text)) is not None

@@ -22,13 +22,15 @@ def quoteattr(text: str) -> str:
 
 
 def attrs(pairs: dict[str, str | int | None]) -> str:
-    return "".join(f" {k}={quoteattr(clean(str(v)))}" for k, v in pairs.items() if v is not None)
+    return "".join([f" {k}={quoteattr(clean(str(v)))}" for k, v in pairs.items() if v is not None])
 
 
 def el(name: str, text: str | None, **attributes: str | int | None) -> str:
     """``<name attrs>text</name>``, or nothing when text is None."""
     if text is None:
         return ""
+    if not attributes:  # most elements of a feed (title, link, pubDate …)
+        return f"<{name}>{escape(clean(text))}</{name}>"
     return f"<{name}{attrs(_names(attributes))}>{escape(clean(text))}</{name}>"
 
 
@@ -48,10 +50,16 @@ def cdata(text: str) -> str:
 
 def _names(attributes: dict[str, str | int | None]) -> dict[str, str | int | None]:
     """Python-safe keyword names to XML names: ``xml_lang`` -> ``xml:lang``, ``_`` -> ``-``."""
-    out: dict[str, str | int | None] = {}
-    for k, v in attributes.items():
-        name = k.rstrip("_")
-        if name.startswith("xml_"):
-            name = "xml:" + name[4:]
-        out[name] = v
-    return out
+    return {_XML_NAMES.get(k) or _xml_name(k): v for k, v in attributes.items()}
+
+
+_XML_NAMES: dict[str, str] = {}
+"""Each keyword name's XML name, made once (the names are this package's own keywords)."""
+
+
+def _xml_name(keyword: str) -> str:
+    name = keyword.rstrip("_")
+    if name.startswith("xml_"):
+        name = "xml:" + name[4:]
+    _XML_NAMES[keyword] = name
+    return name

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from pipeline.linkcheck.local import LocalChecker, classify
 from pipeline.linkcheck.results import BROKEN, OK
@@ -184,3 +187,29 @@ def test_site_url_to_a_missing_page(tree: Path) -> None:
 def test_site_url_never_reads_outside_the_root(tree: Path) -> None:
     status, reason, _ = run(tree, "https://community.example/../../etc/passwd")
     assert status == BROKEN and reason.startswith("refused: ")
+
+
+def _classified_by_urlsplit(url: str) -> str:
+    """What ``classify`` says of a URL with no scheme, from urlsplit's own reading."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "malformed"
+    if parts.netloc or parts.scheme or url.startswith("//"):
+        return "not a path"  # a host (or the empty one of //): classified by it
+    return "site" if url.startswith("/") else "local"
+
+
+@settings(max_examples=2000)
+@given(st.text(alphabet="/ .\t\n\x00\x1f\xa0[]#?a%é", max_size=10))
+@example(" //[a")
+@example("\x00//[")
+@example("/\t/[a")
+@example("/\n/a]")
+def test_a_path_without_a_scheme_is_classified_as_urlsplit_reads_it(url: str) -> None:
+    """Relative links skip urlsplit (a fast path for every link of every page): what it
+    strips (leading blanks, C0 controls) or removes (tabs, line breaks) could make ``//host``
+    of ``/\\t/host``, so such text still goes through it."""
+    expected = _classified_by_urlsplit(url)
+    if expected != "not a path":
+        assert classify(url, "https://example.org/") == expected

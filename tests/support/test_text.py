@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.support.text import _ILLEGAL_XML, clean
+from pipeline.support.text import _ILLEGAL_XML, clean, find, find_all
 
 ILLEGAL = "\x00\x01\x08\x0b\x0c\x0e\x1f\x7f\x80\x85\x9f\ud800\udbff\udc00\udfff\ufffe\uffff"
 EDGES = "\t\n\r \x7e\xa0\xa9\u00e9e\u0301\ud7ff\ue000\ufffd\U00010000\U0010ffff€▶"
@@ -39,3 +39,31 @@ def test_legal_edges_are_kept() -> None:
     text = "<p>" + "word " * 100 + EDGES + "</p>"
     assert clean(text) == unicodedata.normalize("NFC", text)
     assert "\U0010ffff" in clean(text) and "\t" in clean(text)
+
+
+def _find_all_reference(text: str, needle: str) -> list[int]:
+    found, at = [], text.find(needle)
+    while at >= 0:
+        found.append(at)
+        at = text.find(needle, at + len(needle))
+    return found
+
+
+@settings(max_examples=400)
+@given(
+    st.text(alphabet="{%`~<ab \n", max_size=120),
+    st.sampled_from(["{%", "```", "~~~", "{{<", "<a", "b", "", "%"]),
+    st.integers(min_value=0, max_value=130),
+)
+def test_find_is_str_find(text: str, needle: str, start: int) -> None:
+    """The first character's places looked at one by one (and, past the first 16, the rest
+    left to str.find) give what str.find gives: also where that character is frequent."""
+    for haystack in (text, "{" * 40 + text, text + "`" * 40 + "```"):
+        assert find(haystack, needle, start) == haystack.find(needle, start)
+
+
+@given(st.text(alphabet="{%`~ab\n", max_size=200))
+def test_find_all_is_every_needle_found_in_turn(text: str) -> None:
+    needles = ("{%", "```", "~~~")
+    expected = sorted(at for needle in needles for at in _find_all_reference(text, needle))
+    assert find_all(text, needles) == expected

@@ -24,6 +24,7 @@ import html
 import re
 import unicodedata
 from collections import Counter
+from itertools import filterfalse
 
 MIN_LEN = 2
 MAX_LEN = 40
@@ -40,6 +41,8 @@ other byte a space. The runs are then ``bytes.split()``'s parts: one copy and on
 where a regex's ``findall`` matched run by run."""
 
 _SPECIAL = str.maketrans({"ß": "ss", "ς": "σ"})
+_SHORT_RUNS = tuple(chr(c) for c in range(128) if _RUN_BYTES[c] != 0x20)
+"""The runs of one ASCII character: shorter than ``MIN_LEN`` (2), never indexed."""
 
 
 @functools.cache
@@ -105,25 +108,28 @@ def html_text(markup: str) -> str:
 
 def counts(text: str) -> Counter[str]:
     """How often each indexed word occurs in plain text: the ASCII words in the order they
-    first occur, then those of the runs beyond ASCII."""
+    first occur, then those of the runs beyond ASCII.
+
+    Every run is counted as text at once (in C); what is not a word as it stands then comes
+    out: the one-character runs (looked up, not searched for), runs over :data:`MAX_LEN` (only
+    when the longest is), and the runs beyond ASCII, whose folded words go in after the rest."""
     data = text.lower().encode("utf-8", "surrogatepass")
-    if data.isascii():  # most pages: the runs are the words, counted as text at once
-        found = Counter(data.translate(_RUN_BYTES).decode("ascii").split())
-        for word in [w for w in found if not MIN_LEN <= len(w) <= MAX_LEN]:
-            del found[word]
+    found = Counter(data.translate(_RUN_BYTES).decode("utf-8", "surrogatepass").split())
+    for short in _SHORT_RUNS:
+        if short in found:
+            del found[short]
+    if data.isascii():  # most pages: the runs are the words
+        if found and max(map(len, found)) > MAX_LEN:
+            for run in [run for run in found if len(run) > MAX_LEN]:
+                del found[run]
         return found
-    runs = Counter(data.translate(_RUN_BYTES).split())
-    found = Counter(
-        {
-            run.decode("ascii"): n
-            for run, n in runs.items()
-            if MIN_LEN <= len(run) <= MAX_LEN and run.isascii()
-        }
-    )
-    for run, n in runs.items():
-        if not run.isascii():
-            for word in words(run.decode("utf-8", "surrogatepass")):
-                found[word] += n
+    wide = [(run, found.pop(run)) for run in list(filterfalse(str.isascii, found))]
+    if found and max(map(len, found)) > MAX_LEN:
+        for run in [run for run in found if len(run) > MAX_LEN]:
+            del found[run]
+    for run, n in wide:
+        for word in words(run):
+            found[word] += n
     return found
 
 
