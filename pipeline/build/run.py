@@ -188,14 +188,17 @@ class _Planned:
 
 
 def _build(request: _Request, *, use_snapshot: bool, index_search: bool) -> BuildResult:
-    planned = _plan(request, use_snapshot, index_search)
-    with exclusive_lock(request.out_dir):
-        result = _write(request, planned, index_search)
+    with contextlib.ExitStack() as background:  # the snapshot's base, written meanwhile
+        planned = _plan(request, use_snapshot, index_search, background)
+        with exclusive_lock(request.out_dir):
+            result = _write(request, planned, index_search)
     request.timings.mark("finish")
     return result
 
 
-def _plan(r: _Request, use_snapshot: bool, index_search: bool) -> _Planned:
+def _plan(
+    r: _Request, use_snapshot: bool, index_search: bool, background: contextlib.ExitStack
+) -> _Planned:
     """Load, render and plan every output; nothing in the output folder is touched yet.
     While the podcast feed is still being made when the rest is planned, the search index's
     pages are analysed meanwhile (when the write phase will make it whole)."""
@@ -210,6 +213,7 @@ def _plan(r: _Request, use_snapshot: bool, index_search: bool) -> _Planned:
         use_snapshot=use_snapshot,
         timings=r.timings,
         stats=r.inputs.stats,
+        background=background,
     )
     if r.adjust is not None:
         keyed = r.adjust(keyed)

@@ -47,35 +47,51 @@ def _is_clean(text: str) -> bool:
 def find_all(text: str, needles: tuple[str, ...]) -> list[int]:
     """Where each needle occurs in ``text``, in order (each needle's occurrences do not
     overlap, as ``str.find`` from the end of the last finds them): a scan that needs one of a
-    few literals starts only at these, not at every position."""
+    few literals starts only at these, not at every position. Found as :func:`find` finds
+    one: by the places of the needle's first character while few of them start none."""
     starts: list[int] = []
     for needle in needles:
-        at = find(text, needle)
-        while at >= 0:
-            starts.append(at)
-            at = find(text, needle, at + len(needle))
+        size, first = len(needle), needle[:1]
+        at, hops = 0, _hops(first)
+        while hops and (at := text.find(first, at)) >= 0:
+            if text.startswith(needle, at):
+                starts.append(at)
+                at += size
+            else:
+                hops -= 1
+                at += 1
+        if at >= 0:  # the first character is frequent: str.find from here on
+            at = text.find(needle, at)
+            while at >= 0:
+                starts.append(at)
+                at = text.find(needle, at + size)
     starts.sort()
     return starts
 
 
 _HOPS = 16
-"""Occurrences of a needle's first character that :func:`find` looks at one by one before it
-leaves the rest to ``str.find``."""
+"""Places of a needle's first character that start no needle, looked at one by one before
+``str.find`` takes over."""
+
+
+def _hops(first: str) -> int:
+    """How many such places to look at: none for a letter or digit (they are everywhere)."""
+    return 0 if first.isalnum() or not first else _HOPS
 
 
 def find(text: str, needle: str, start: int = 0) -> int:
     """``text.find(needle, start)``, quicker when the needle's first character is rare (``{``,
     ```` ` ````, ``~``, ``<``): ``str.find`` of one character is ``memchr`` (0.1 µs for 12 KB),
     of several a search that reads every character (10 µs). The first :data:`_HOPS` places of
-    that character are checked here; past them ``str.find`` takes over (linear either way)."""
-    if len(needle) < 2:
-        return text.find(needle, start)
-    first = needle[0]
-    at = text.find(first, start)
-    for _ in range(_HOPS):
-        if at < 0 or text.startswith(needle, at):
+    that character that start no needle are looked at here; then ``str.find`` takes over
+    (linear either way)."""
+    first = needle[:1]
+    at, hops = start, _hops(first) if len(needle) > 1 else 0
+    while hops and (at := text.find(first, at)) >= 0:
+        if text.startswith(needle, at):
             return at
-        at = text.find(first, at + 1)
+        hops -= 1
+        at += 1
     return text.find(needle, at) if at >= 0 else -1
 
 

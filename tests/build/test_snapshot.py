@@ -394,3 +394,32 @@ def test_a_changed_hugo_cascade_takes_the_full_path(site: Path, tmp_path: Path) 
     (folder / "_index.md").write_text(cascade, encoding="utf-8")
     got = _assert_same_as_full(site, cache, tmp_path, served=False)
     assert _item(got, "docs/_common/snippet.md").draft
+
+
+def test_a_base_written_in_the_background_is_there_when_the_build_ends(tmp_path: Path) -> None:
+    """A site large enough that the new base is pickled by a forked process (while the
+    build plans): closing the build's background stack waits for it, so the next build is
+    served from it, and it is the site a full load gives."""
+    from contextlib import ExitStack
+
+    from pipeline.support.parallel import PARALLEL_THRESHOLD
+    from pipeline.support.workers import forkable
+    from tests.hostile.sites import essay, make_site
+
+    if not forkable():
+        pytest.fail("this machine cannot fork a worker: the forked path is not tested here")
+    files = {
+        f"essays/post-{n:04d}.md": essay(f"Post {n}", f"Body of post {n}.\n", id=f"post-{n}")
+        for n in range(PARALLEL_THRESHOLD + 5)
+    }
+    make_site(tmp_path, files)
+    site, cache = tmp_path, tmp_path / "cache"
+    age(site)
+    cfg = load_config(site / "publish.toml")
+    with ExitStack() as background:
+        first, served = rendered_site(cfg, site / "content", cache, background=background)
+        assert served is False
+    assert (cache / BASE).is_file()
+    again, served = rendered_site(cfg, site / "content", cache)
+    assert served is True
+    assert _filled(again, cache) == _filled(first, cache)

@@ -62,8 +62,11 @@ def test_find_is_str_find(text: str, needle: str, start: int) -> None:
         assert find(haystack, needle, start) == haystack.find(needle, start)
 
 
-@given(st.text(alphabet="{%`~ab\n", max_size=200))
-def test_find_all_is_every_needle_found_in_turn(text: str) -> None:
-    needles = ("{%", "```", "~~~")
-    expected = sorted(at for needle in needles for at in _find_all_reference(text, needle))
-    assert find_all(text, needles) == expected
+@given(
+    st.text(alphabet="{%`~ab\nhrefsc<", max_size=200),
+    st.sampled_from([("{%", "```", "~~~"), ("href", "src", "<a"), ("{", "e", "~~")]),
+)
+def test_find_all_is_every_needle_found_in_turn(text: str, needles: tuple[str, ...]) -> None:
+    for haystack in (text, "{" * 40 + text + "h" * 40 + text):
+        expected = sorted(at for n in needles for at in _find_all_reference(haystack, n))
+        assert find_all(haystack, needles) == expected
