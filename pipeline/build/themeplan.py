@@ -121,9 +121,12 @@ class _Planner:
 
     def context(self, here: str, canonical: str, source: str = "") -> dict[str, Any]:
         rel = rooted(self.base) if here == "404.html" else relative_to(here, self.base)
+        rel_key = None if here == "404.html" else up_from(here)  # what rel() does: the way up
         ctx = self._values(rel, canonical, source)
         ctx["entry"] = lambda item, macro: self.entries.entry(item, macro, rel)
-        ctx["menu_links"] = lambda links, macro: self.entries.links(links, macro, rel, source)
+        ctx["menu_links"] = lambda links, macro: self.entries.links(
+            links, macro, rel, source, rel_key
+        )
         return ctx
 
     def _values(self, rel: Callable[[str], str], canonical: str, source: str) -> dict[str, Any]:

@@ -72,18 +72,29 @@ class Entries:
         self._module: Any = None
         self._calls = Count()
         self._done: dict[tuple[int, str], tuple[object, str | None]] = {}
+        self._unmarked: dict[tuple[str, str], dict[int, tuple[object, str]]] = {}
+        """(``rel_key``, macro name) -> id of a link -> (the link, its text on such a page)."""
 
     def entry(self, item: object, macro: Macro, rel: Callable[[str], str]) -> Markup:
         text = self._text(item, getattr(macro, "name", ""))
         return Markup(macro(item)) if text is None else Markup(unmark(text, self._base, rel))
 
     def links(
-        self, links: Sequence[Any], macro: Macro, rel: Callable[[str], str], current: str
+        self,
+        links: Sequence[Any],
+        macro: Macro,
+        rel: Callable[[str], str],
+        current: str,
+        rel_key: str | None = None,
     ) -> Markup:
         """A menu's links, as ``entry(link, macro)`` for each but the link whose ``source`` is
         ``current`` (the page's own), which is ``macro(link, true)``: the same bytes as a loop
         over ``entry()`` in the template, from the marked texts joined and unmarked once (a
-        pruned menu shows a hundred links on each page of a large space)."""
+        pruned menu shows a hundred links on each page of a large space). ``rel_key`` names
+        what ``rel`` does (pages at the same depth share it): each link's unmarked text is then
+        kept for the next page with that key, which shows mostly the same links."""
+        if rel_key is not None:
+            return self._links_kept(links, macro, rel, current, rel_key)
         name = getattr(macro, "name", "")
         parts: list[str] = []
         marked: list[str] = []
@@ -97,6 +108,28 @@ class Entries:
             marked = []
             parts.append(str(macro(link, True) if here else macro(link)))
         parts.append(unmark("".join(marked), self._base, rel))
+        return Markup("".join(parts))
+
+    def _links_kept(
+        self, links: Sequence[Any], macro: Macro, rel: Callable[[str], str], current: str, key: str
+    ) -> Markup:
+        """:meth:`links`, each link's text unmarked once per ``rel`` (its marks are its own:
+        unmarking the texts one by one gives the bytes of unmarking them joined)."""
+        name = getattr(macro, "name", "")
+        kept = self._unmarked.setdefault((key, name), {})
+        parts: list[str] = []
+        for link in links:
+            if current and link.source == current:
+                parts.append(str(macro(link, True)))
+                continue
+            known = kept.get(id(link))
+            if known is None or known[0] is not link:
+                text = self._text(link, name)
+                if text is None:  # rendered per page, as entry() renders it
+                    parts.append(str(macro(link)))
+                    continue
+                known = kept[id(link)] = (link, unmark(text, self._base, rel))
+            parts.append(known[1])
         return Markup("".join(parts))
 
     def _text(self, item: object, name: str) -> str | None:
