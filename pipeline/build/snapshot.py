@@ -35,6 +35,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pipeline.build.keys import ItemKeys, KeyedSite, reload_body
 from pipeline.build.loadcache import RACY_NS, load_cached
@@ -64,7 +65,7 @@ from pipeline.load.record import (
 from pipeline.load.walk import markdown_among, own_folders, walk_markdown
 from pipeline.model import Item, Site
 from pipeline.support.parallel import PARALLEL_THRESHOLD
-from pipeline.support.workers import forked_call
+from pipeline.support.workers import forked_and_gone
 
 
 @dataclass(frozen=True)
@@ -181,14 +182,15 @@ def rendered_site(
             return site, True
     site, keys = _full(run)
     if _stat_of(files) == shared:
-        save = functools.partial(
-            _save_base, run, key, site, keys, dict(found), _trusted(run, shared)
-        )
-        if background is None:
-            save()
-        else:
-            worth_it = len(site.site.items) >= PARALLEL_THRESHOLD  # a fork costs 10-20 ms
-            background.callback(background.enter_context(forked_call(save, worth_it=worth_it)))
+        rows = _base_rows(run, site, keys, dict(found))
+        if rows is None:
+            discard(cache_dir)
+        elif background is None:
+            save_base(cache_dir, key, _trusted(run, shared), rows)
+        else:  # pickled by a forked process that touches no object it did not make
+            save = functools.partial(save_base, cache_dir, key, _trusted(run, shared), rows)
+            worth_it = len(rows) >= PARALLEL_THRESHOLD  # a fork costs 10-20 ms
+            background.callback(forked_and_gone(save, worth_it=worth_it))
     else:
         discard(cache_dir)
     run.timings.mark("render")
@@ -401,20 +403,15 @@ def _by_source(
     return {s: tuple(ws) for s, ws in grouped.items()}
 
 
-def _save_base(
-    run: _Run,
-    key: str,
-    keyed: KeyedSite,
-    keys: list[str],
-    stat_of: Mapping[str, str],
-    shared: Shared,
-) -> None:
-    assert run.cache_dir is not None
-    cache_dir, root, site = run.cache_dir, run.root, keyed.site
+def _base_rows(
+    run: _Run, keyed: KeyedSite, keys: list[str], stat_of: Mapping[str, str]
+) -> list[tuple[Any, ...]] | None:
+    """The rows of a new base (see :func:`pipeline.build.snapshotfile.row`); None when the
+    site cannot be kept (a warning whose file is unknown)."""
+    root, site = run.root, keyed.site
     warned = _by_source(root, site.warnings, stat_of)
     if warned is None or len(keys) != len(site.items):
-        discard(cache_dir)
-        return
+        return None
     items = {i.source: i for i in site.items}
     key_of = dict(zip((i.source for i in site.items), keys, strict=True))
     rows = []
@@ -425,4 +422,4 @@ def _save_base(
             stored_keys = _stored_keys(keyed.keys[source], key_of[source])
             entry = entry._replace(deps=run.deps(item), item=_stored(item), keys=stored_keys)
         rows.append(row(entry))
-    save_base(cache_dir, key, shared, rows)
+    return rows

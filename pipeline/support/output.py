@@ -17,11 +17,29 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from pipeline.errors import LockedError
 
 TMP_PREFIX = ".publish-"
 TMP_SUFFIX = ".tmp"
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A file to write ``path`` through (a temp file beside it, renamed over it when the block
+    ends without an exception; removed when it raises): for bytes made as they are written."""
+    tmp = temp_path(os.fspath(path))
+    fh = open(tmp, "wb")  # noqa: SIM115  (closed below, before the rename)
+    try:
+        yield fh
+        fh.close()
+        os.replace(tmp, path)
+    except BaseException:
+        fh.close()
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:

@@ -217,6 +217,36 @@ def forked_call(fn: Callable[[], T], *, worth_it: bool = True) -> Iterator[Pendi
         _CALLS.pop()
 
 
+def forked_and_gone(fn: Callable[[], object], *, worth_it: bool = True) -> Callable[[], None]:
+    """``fn()`` in a forked process that ends as soon as it is done, while the caller goes on;
+    returns the wait for it (call it before the caller ends). For work whose result is a file
+    (nothing comes back: an exception ends the process, unreported). A pool's worker would
+    stay alive until its pool closes, and every page this process writes meanwhile would be
+    copied for it (a build's plan and writes: 200 MB at 10,000 posts). Without a fork, or
+    when not ``worth_it``, ``fn`` runs here, now."""
+    if not worth_it or not forkable():
+        fn()
+        return _nothing
+    pid = os.fork()
+    if pid == 0:  # the child: fn, then out, with no exit handler of the parent's run
+        code = 1
+        try:
+            fn()
+            code = 0
+        finally:
+            os._exit(code)
+
+    def wait() -> None:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+
+    return wait
+
+
+def _nothing() -> None:
+    return None
+
+
 @contextlib.contextmanager
 def forked_bytes(fn: Callable[[], bytes], *, worth_it: bool = True) -> Iterator[Pending[bytes]]:
     """:func:`forked_call` for a large result: its bytes come back through a temporary file

@@ -423,3 +423,18 @@ def test_a_base_written_in_the_background_is_there_when_the_build_ends(tmp_path:
     again, served = rendered_site(cfg, site / "content", cache)
     assert served is True
     assert _filled(again, cache) == _filled(first, cache)
+
+
+def test_a_base_that_cannot_be_pickled_leaves_no_snapshot_and_no_temp_file(tmp_path: Path) -> None:
+    """The base is pickled into its file as it is made: a value the cache cannot carry found
+    halfway leaves neither a half-written base nor its temp file, and the old snapshot goes."""
+    from pipeline.build.snapshotfile import save_base
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / BASE).write_bytes(b"an older base")
+    (cache / DELTA).write_bytes(b"an older delta")
+    unpicklable = lambda: None  # noqa: E731  (a function made here: pickle refuses it)
+    rows = [("a.md", "1:2:3", (), None, (), None), ("b.md", "1:2:3", (), unpicklable, (), None)]
+    save_base(cache, "key", (), rows)
+    assert sorted(p.name for p in cache.iterdir()) == []
