@@ -165,3 +165,22 @@ def test_a_killed_build_leaves_no_worker_and_no_lock(
     again = subprocess.run(_publish(big_site, out, cache), capture_output=True, timeout=120)
     assert again.returncode == 0, again.stderr.decode()
     assert _files(out) == reference  # complete, and no temp file of the killed build left
+
+
+def test_a_pools_pipes_hold_a_chunk_of_results() -> None:
+    """The pipes that carry tasks and results are 1 MiB (a chunk of loaded items is several
+    hundred KB: with 64 KiB a worker waits for this process to read before it goes on)."""
+    import fcntl
+
+    from pipeline.support.workers import process_pool
+
+    f_getpipe_sz = 1032  # Linux
+    pool = process_pool(2)
+    try:
+        sizes = [
+            fcntl.fcntl(q._writer.fileno(), f_getpipe_sz)  # type: ignore[attr-defined]
+            for q in (pool._result_queue, pool._call_queue)  # type: ignore[attr-defined]
+        ]
+    finally:
+        pool.shutdown()
+    assert sizes == [1 << 20, 1 << 20]
