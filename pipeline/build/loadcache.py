@@ -17,6 +17,7 @@ import sqlite3
 import time
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
+from typing import TypeGuard
 
 from pipeline.build.keys import ItemKeys, KeyedSite, loaded_keys, text_digest
 from pipeline.build.mediacache import DEFAULT_CACHE_DIR, RemoteMedia
@@ -127,6 +128,11 @@ class LoadCache:
     def text_key(text: str) -> str:
         return text_digest(text)
 
+    @staticmethod
+    def item_key(item: Item, path: Path | str) -> tuple[ItemKeys, str | None]:
+        """The keys of ``item`` as loaded and the stat of its file (taken after the read)."""
+        return loaded_keys([item], {})[item.source], stat_key(path)
+
     def _read(self, salt: str) -> None:
         assert self.db is not None
         found = self.db.execute("SELECT value FROM salt").fetchall()
@@ -186,13 +192,20 @@ class LoadCache:
         return Record(item, warnings, lines, bool(ledger), deps)
 
     def put(
-        self, source: str, path: Path | str, digest: str, record: bytes | None, item: Item
+        self,
+        source: str,
+        path: Path | str,
+        digest: str,
+        record: bytes | None,
+        item: Item,
+        key: object = None,
     ) -> None:
         """Keep what loading ``source`` (whose text has ``digest``) produced: a record made
         by :func:`pack` (None: it could not be packed, so the file is read every time) and
-        the keys of ``item`` as loaded."""
-        keys = self.keys[source] = loaded_keys([item], {})[source]
-        stat = stat_key(path)
+        the keys of ``item`` as loaded (``key``: :meth:`item_key`, made in a worker)."""
+        made = key if _is_item_key(key) else self.item_key(item, path)
+        keys, stat = made
+        self.keys[source] = keys
         if self.db is None or stat is None or record is None:
             return
         if _racy(stat):  # kept by its text only: the stat must be seen again to be trusted
@@ -223,6 +236,16 @@ class LoadCache:
         if self.db is not None:
             self.db.close()
             self.db = None
+
+
+def _is_item_key(key: object) -> TypeGuard[tuple[ItemKeys, str | None]]:
+    """``key`` is what :meth:`LoadCache.item_key` makes."""
+    return (
+        isinstance(key, tuple)
+        and len(key) == 2
+        and isinstance(key[0], ItemKeys)
+        and (key[1] is None or isinstance(key[1], str))
+    )
 
 
 def _racy(stat: str) -> bool:

@@ -125,7 +125,8 @@ class _Run:
                 self.hits[source] = record
                 continue
             known = cache.known_text(source)
-            jobs.append((c.root, source, full, c.cfg.content.max_file_bytes, known, cache.text_key))
+            limit = c.cfg.content.max_file_bytes
+            jobs.append((c.root, source, full, limit, known, cache.text_key, cache.item_key))
         for job, read in zip(jobs, _read_all(jobs, c, _sharing(self.shared)), strict=True):
             source, full = job[1], job[2]
             if read.problem is not None:
@@ -140,8 +141,11 @@ class _Run:
                 if record is not None:
                     self.hits[source] = record
                     continue
-                read = _read_one((*job[:4], None, job[5]))
+                read = _read_one((*job[:4], None, *job[5:]))
             self._keep(source, read)
+
+    def _keys(self) -> tuple[Callable[[str], str], Callable[[Item, str], object]]:
+        return self.cache.text_key, self.cache.item_key
 
     def _keep(self, source: str, read: _Read) -> None:
         if read.doc is not None:
@@ -164,7 +168,7 @@ class _Run:
                 if ledger.assign(source, cached.title, cached.slug, existing) != cached.id:
                     record = None  # the ledger was edited: load the file afresh
                     limit = c.cfg.content.max_file_bytes
-                    job = (c.root, source, full, limit, None, self.cache.text_key)
+                    job = (c.root, source, full, limit, None, *self._keys())
                     self._keep(source, _read_one(job))
             if record is not None:
                 items.append(self.shared(record.item))
@@ -182,7 +186,8 @@ class _Run:
             self.lines_of[source] = done.lines
             if done.item is not None:
                 items.append(self.shared(done.item))
-                self.cache.put(source, full, self.digests[source], done.record, done.item)
+                digest = self.digests[source]
+                self.cache.put(source, full, digest, done.record, done.item, done.key)
         return items
 
     def apply_summary(
@@ -213,11 +218,12 @@ class _Run:
         return items
 
 
-_ReadJob = tuple[Path, str, str, int, "str | None", Callable[[str], str]]
-
-
+_ReadJob = tuple[
+    Path, str, str, int, "str | None", Callable[[str], str], Callable[[Item, str], object]
+]
 """(content root, source, full path, size limit, key of the text the store knows, how the
-store keys a text: :attr:`~pipeline.load.record.LoadStore.text_key`)."""
+store keys a text and an item: :attr:`~pipeline.load.record.LoadStore.text_key`,
+:attr:`~pipeline.load.record.LoadStore.item_key`)."""
 
 
 @dataclass(frozen=True)
@@ -230,6 +236,8 @@ class _Built:
     lines: dict[str, int]
     record: bytes | None
     """The load cache's record of it (see :func:`pipeline.load.record.pack`)."""
+    key: object = None
+    """What the store keeps beside the record (its ``item_key``), when made in a worker."""
 
 
 @dataclass(frozen=True)
@@ -296,7 +304,7 @@ def _own_id(meta: Mapping[str, Any]) -> bool:
 
 
 def _read_one(job: _ReadJob) -> _Read:
-    root, source, full, max_bytes, known, text_key = job
+    root, source, full, max_bytes, known, text_key, item_key = job
     try:
         _, text = read_text(root, Path(full), max_bytes, empty_ok=_gitbook())
     except FrontMatterError as exc:
@@ -312,7 +320,10 @@ def _read_one(job: _ReadJob) -> _Read:
         return _Read(source, digest, problem=Problem(source, exc.line, exc.field, exc.message))
     doc = RawDoc(source, parsed)
     if _CONTEXT and _own_id(parsed.meta) and not needs_probe(parsed.meta):
-        return _Read(source, digest, built=_build(_CONTEXT[0], doc, None, set()))
+        built = _build(_CONTEXT[0], doc, None, set())
+        if built.item is not None and built.record is not None:
+            built = dataclasses.replace(built, key=item_key(built.item, full))
+        return _Read(source, digest, built=built)
     return _Read(source, digest, doc)
 
 

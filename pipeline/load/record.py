@@ -105,6 +105,11 @@ class LoadStore(Protocol):
         """The key of a file's text, as :meth:`known_text`, :meth:`get_by_text` and
         :meth:`put` take it."""
 
+    @staticmethod
+    def item_key(item: model.Item, path: Path | str) -> object:
+        """What :meth:`put` keeps of an item beside its record, made where the item was
+        validated (a worker, often: 25 µs an item the loading process would spend in turn)."""
+
     def get(self, source: str, path: Path | str) -> Record | None:
         """The record of ``source`` when the file and its dependencies are unchanged."""
 
@@ -115,11 +120,17 @@ class LoadStore(Protocol):
         """The record of ``source`` when its text is the one read now (its stat changed)."""
 
     def put(
-        self, source: str, path: Path | str, digest: str, record: bytes | None, item: model.Item
+        self,
+        source: str,
+        path: Path | str,
+        digest: str,
+        record: bytes | None,
+        item: model.Item,
+        key: object = None,
     ) -> None:
         """Keep what loading ``source`` produced (a record made by :func:`pack`); ``item`` is
         the item as loaded, its body included (the record has none: the store keeps what it
-        needs to know that body again)."""
+        needs to know that body again); ``key`` is :meth:`item_key` of it (None: made here)."""
 
     def save(self, sources: Iterable[str]) -> None:
         """Keep the new records; forget files that are gone."""
@@ -134,6 +145,10 @@ class NoStore:
     def text_key(text: str) -> str:
         return ""
 
+    @staticmethod
+    def item_key(item: model.Item, path: Path | str) -> object:
+        return None
+
     def get(self, source: str, path: Path | str) -> Record | None:
         return None
 
@@ -144,7 +159,13 @@ class NoStore:
         return None
 
     def put(
-        self, source: str, path: Path | str, digest: str, record: bytes | None, item: model.Item
+        self,
+        source: str,
+        path: Path | str,
+        digest: str,
+        record: bytes | None,
+        item: model.Item,
+        key: object = None,
     ) -> None:
         return None
 
