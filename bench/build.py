@@ -186,6 +186,23 @@ def verify_hugo(opts: Options, public: Path, site: Path) -> None:
     print(f"  hugo {opts.hugo_site}: " + said.stdout.strip(), file=sys.stderr)
 
 
+RECENTLY_DELETED_S = 61
+"""How long ext4 without a journal (this machine's disk) avoids the inode numbers it freed:
+60 s, or 360 s while the block of the inode table that holds one is not yet written back
+(``recently_deleted`` in fs/ext4/ialloc.c, since Linux 5.7). Meanwhile every new file and
+folder makes it look at each such number in turn: after this run deleted its 30 GB of
+output, the next shape's cold builds spent 5-10 s of CPU in the kernel (perf: 14 % of all
+samples in ``recently_deleted`` and the buffer lookups it makes), Hugo's with them."""
+
+
+def forget_trash() -> None:
+    """Delete ``bench/.work/trash``, write the freed inodes back (``sync``) and wait until
+    their numbers are no longer avoided (:data:`RECENTLY_DELETED_S`)."""
+    shutil.rmtree(TRASH, ignore_errors=True)
+    os.sync()
+    time.sleep(RECENTLY_DELETED_S)
+
+
 def run_size(n: int, shape: Shape, opts: Options) -> list[Run]:
     root = prepare_corpus(n, shape, opts)
     rounds, python, steps, hugo = opts.rounds, opts.python, opts.steps, opts.hugo
@@ -224,9 +241,9 @@ def run_size(n: int, shape: Shape, opts: Options) -> list[Run]:
 
     def set_aside(folder: Path) -> None:
         """Empty a folder for a cold step by moving it into ``bench/.work/trash``, deleted
-        when the whole run is done. Deleting 20,000 files here would slow the next step's
-        file creation for reasons of its own: an ext4 without a journal (this machine's)
-        skips the inode numbers freed in the last 30 s, a cost a fresh clone never pays."""
+        when the shape is done (see :func:`forget_trash`). Deleting 20,000 files here would
+        slow the next step's file creation for reasons of its own (see there), a cost a
+        fresh clone never pays."""
         if folder.exists():
             TRASH.mkdir(parents=True, exist_ok=True)
             folder.rename(TRASH / f"{folder.name}-{time.time_ns()}")
@@ -419,9 +436,8 @@ def main(argv: list[str] | None = None) -> int:
     all_rows: list[Row] = []
     all_runs: dict[str, list[Run]] = {}
     if TRASH.exists():  # left by an interrupted run
-        shutil.rmtree(TRASH)
-        print("deleted an old bench/.work/trash; waiting 31 s (see run_size)", file=sys.stderr)
-        time.sleep(31)
+        print("deleting an old bench/.work/trash (see forget_trash)", file=sys.stderr)
+        forget_trash()
     try:
         for n in args.sizes:
             for name in shapes:
@@ -430,8 +446,7 @@ def main(argv: list[str] | None = None) -> int:
                 all_runs[f"{n}-{name}"] = runs
                 all_rows += summarise(n, name, runs, args.hugo_site)
                 if TRASH.exists():  # up to 30 GB a shape: gone before the next one starts
-                    shutil.rmtree(TRASH)
-                    time.sleep(31)  # the inode numbers just freed are skipped for 30 s
+                    forget_trash()
     finally:
         shutil.rmtree(TRASH, ignore_errors=True)
 
