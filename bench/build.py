@@ -186,21 +186,45 @@ def verify_hugo(opts: Options, public: Path, site: Path) -> None:
     print(f"  hugo {opts.hugo_site}: " + said.stdout.strip(), file=sys.stderr)
 
 
-RECENTLY_DELETED_S = 61
+RECENTLY_DELETED_S = 370
 """How long ext4 without a journal (this machine's disk) avoids the inode numbers it freed:
-60 s, or 360 s while the block of the inode table that holds one is not yet written back
-(``recently_deleted`` in fs/ext4/ialloc.c, since Linux 5.7). Meanwhile every new file and
-folder makes it look at each such number in turn: after this run deleted its 30 GB of
-output, the next shape's cold builds spent 5-10 s of CPU in the kernel (perf: 14 % of all
-samples in ``recently_deleted`` and the buffer lookups it makes), Hugo's with them."""
+60 s, or 360 s while the block of the inode table that holds one is dirty (``recently_deleted``
+in fs/ext4/ialloc.c, since Linux 5.7), which every file made in that block makes it again.
+Meanwhile every new file and folder makes it look at each such number in turn: after this
+run deleted a shape's output, the next shape's cold builds (whose folders sit where the
+deleted ones did) spent 5-12 s of CPU in the kernel (perf: 14 % of all samples in
+``recently_deleted`` and the buffer lookups it makes). Hence the trash is kept while the
+disk has room (:data:`KEEP_FREE_BYTES`), and deleted otherwise with this long a pause."""
+KEEP_FREE_BYTES = 12 * 2**30
+"""Free space below which the trash is deleted between shapes (a shape's rounds at 10,000
+posts leave up to 10 GB, 30 GB for ``long``)."""
 
 
-def forget_trash() -> None:
-    """Delete ``bench/.work/trash``, write the freed inodes back (``sync``) and wait until
-    their numbers are no longer avoided (:data:`RECENTLY_DELETED_S`)."""
+DELETED_AT = WORK / "trash-deleted-at"
+"""When this run or an earlier one last deleted its trash (the file's mtime)."""
+
+
+def forget_trash(*, pause: bool = True) -> None:
+    """Delete ``bench/.work/trash`` (noting when, in :data:`DELETED_AT`); with ``pause``,
+    wait until the freed inode numbers are no longer avoided (:func:`settle`)."""
     shutil.rmtree(TRASH, ignore_errors=True)
     os.sync()
-    time.sleep(RECENTLY_DELETED_S)
+    DELETED_AT.touch()
+    os.utime(DELETED_AT)
+    if pause:
+        settle()
+
+
+def settle() -> None:
+    """Wait until :data:`RECENTLY_DELETED_S` have passed since the last deletion of a trash
+    (by this run or the one before it: runs started back to back)."""
+    try:
+        left = DELETED_AT.stat().st_mtime + RECENTLY_DELETED_S - time.time()
+    except FileNotFoundError:
+        return
+    if left > 0:
+        print(f"waiting {left:.0f} s for the inodes freed by the trash", file=sys.stderr)
+        time.sleep(left)
 
 
 def run_size(n: int, shape: Shape, opts: Options) -> list[Run]:
@@ -437,7 +461,8 @@ def main(argv: list[str] | None = None) -> int:
     all_runs: dict[str, list[Run]] = {}
     if TRASH.exists():  # left by an interrupted run
         print("deleting an old bench/.work/trash (see forget_trash)", file=sys.stderr)
-        forget_trash()
+        forget_trash(pause=False)
+    settle()
     try:
         for n in args.sizes:
             for name in shapes:
@@ -445,10 +470,12 @@ def main(argv: list[str] | None = None) -> int:
                 runs = run_size(n, SHAPES[name], opts)
                 all_runs[f"{n}-{name}"] = runs
                 all_rows += summarise(n, name, runs, args.hugo_site)
-                if TRASH.exists():  # up to 30 GB a shape: gone before the next one starts
+                short = shutil.disk_usage(WORK).free < KEEP_FREE_BYTES
+                if TRASH.exists() and short:  # up to 30 GB a shape
+                    print("deleting bench/.work/trash (see forget_trash)", file=sys.stderr)
                     forget_trash()
     finally:
-        shutil.rmtree(TRASH, ignore_errors=True)
+        forget_trash(pause=False)  # the next run waits, if it starts soon (settle)
 
     header = (
         f"{machine()}; Hugo {hugo_version or '(skipped)'} ({args.hugo_site} site); "
