@@ -207,10 +207,11 @@ DELETED_AT = WORK / "trash-deleted-at"
 def forget_trash(*, pause: bool = True) -> None:
     """Delete ``bench/.work/trash`` (noting when, in :data:`DELETED_AT`); with ``pause``,
     wait until the freed inode numbers are no longer avoided (:func:`settle`)."""
+    if not TRASH.exists():
+        return
     shutil.rmtree(TRASH, ignore_errors=True)
     os.sync()
     DELETED_AT.touch()
-    os.utime(DELETED_AT)
     if pause:
         settle()
 

@@ -17,7 +17,7 @@ import sqlite3
 import time
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
-from typing import TypeGuard
+from typing import cast
 
 from pipeline.build.keys import ItemKeys, KeyedSite, loaded_keys, text_digest
 from pipeline.build.mediacache import DEFAULT_CACHE_DIR, RemoteMedia
@@ -80,6 +80,10 @@ def load_cached(
     return KeyedSite(site, loaded_keys(site.items, known))
 
 
+KeyAndStat = tuple[ItemKeys, str | None]
+"""An item's keys as loaded and its file's stat: :meth:`LoadCache.item_key`."""
+
+
 class LoadCache:
     """``source -> (stat, text digest, record, keys)`` in a SQLite file of the cache folder;
     a no-op without one (but for :attr:`keys`).
@@ -129,7 +133,7 @@ class LoadCache:
         return text_digest(text)
 
     @staticmethod
-    def item_key(item: Item, path: Path | str) -> tuple[ItemKeys, str | None]:
+    def item_key(item: Item, path: Path | str) -> KeyAndStat:
         """The keys of ``item`` as loaded and the stat of its file (taken after the read)."""
         return loaded_keys([item], {})[item.source], stat_key(path)
 
@@ -203,8 +207,7 @@ class LoadCache:
         """Keep what loading ``source`` (whose text has ``digest``) produced: a record made
         by :func:`pack` (None: it could not be packed, so the file is read every time) and
         the keys of ``item`` as loaded (``key``: :meth:`item_key`, made in a worker)."""
-        made = key if _is_item_key(key) else self.item_key(item, path)
-        keys, stat = made
+        keys, stat = cast(KeyAndStat, self.item_key(item, path) if key is None else key)
         self.keys[source] = keys
         if self.db is None or stat is None or record is None:
             return
@@ -236,16 +239,6 @@ class LoadCache:
         if self.db is not None:
             self.db.close()
             self.db = None
-
-
-def _is_item_key(key: object) -> TypeGuard[tuple[ItemKeys, str | None]]:
-    """``key`` is what :meth:`LoadCache.item_key` makes."""
-    return (
-        isinstance(key, tuple)
-        and len(key) == 2
-        and isinstance(key[0], ItemKeys)
-        and (key[1] is None or isinstance(key[1], str))
-    )
 
 
 def _racy(stat: str) -> bool:

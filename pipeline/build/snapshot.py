@@ -185,12 +185,12 @@ def rendered_site(
         rows = _base_rows(run, site, keys, dict(found))
         if rows is None:
             discard(cache_dir)
-        elif background is None:
-            save_base(cache_dir, key, _trusted(run, shared), rows)
         else:  # pickled by a forked process that touches no object it did not make
             save = functools.partial(save_base, cache_dir, key, _trusted(run, shared), rows)
-            worth_it = len(rows) >= PARALLEL_THRESHOLD  # a fork costs 10-20 ms
-            background.callback(forked_and_gone(save, worth_it=worth_it))
+            worth_it = background is not None and len(rows) >= PARALLEL_THRESHOLD  # 10-20 ms
+            wait = forked_and_gone(save, worth_it=worth_it)  # without one: saved here, now
+            if background is not None:
+                background.callback(wait)
     else:
         discard(cache_dir)
     run.timings.mark("render")

@@ -17,11 +17,10 @@ from pipeline.load.record import (
     item_values,
     restricted_loads,
     safe_dump,
-    safe_dumps,
     stat_key,
 )
 from pipeline.model import Item
-from pipeline.support.output import atomic_file, write_atomic
+from pipeline.support.output import atomic_file
 
 FORMAT = "publish-snapshot-5"
 BASE = "site.snapshot"
@@ -78,19 +77,7 @@ def save_base(cache_dir: Path, key: str, shared: Shared, rows: Sequence[tuple[An
     forked process."""
     with contextlib.suppress(OSError):
         (cache_dir / DELTA).unlink()
-    value = (FORMAT, key, secrets.token_hex(8), shared, tuple(rows))
-    try:
-        with atomic_file(cache_dir / BASE) as out:
-            if not safe_dump(value, out, shared=False):  # rows of values: no cycle
-                raise _Unpicklable
-    except _Unpicklable:
-        discard(cache_dir)
-    except OSError:
-        pass  # a cache that cannot be written: a slower next build
-
-
-class _Unpicklable(Exception):
-    """The base holds a value the cache cannot carry: no base is written."""
+    _dump(cache_dir, BASE, (FORMAT, key, secrets.token_hex(8), shared, tuple(rows)))
 
 
 def save_delta(
@@ -102,11 +89,9 @@ def save_delta(
         entries = {**state.entries, **changed}
         save_base(cache_dir, key, shared, [row(e) for e in entries.values()])
         return
-    data = safe_dumps((FORMAT, key, state.token, shared, tuple(row(e) for e in delta.values())))
-    if data is None:
-        discard(cache_dir)
-    else:
-        _write(cache_dir / DELTA, data)
+    _dump(
+        cache_dir, DELTA, (FORMAT, key, state.token, shared, tuple(row(e) for e in delta.values()))
+    )
 
 
 def row(entry: Entry) -> tuple[Any, ...]:
@@ -115,9 +100,22 @@ def row(entry: Entry) -> tuple[Any, ...]:
     return (entry.source, entry.stat, entry.deps, values, entry.warnings, keys)
 
 
-def _write(path: Path, data: bytes) -> None:
-    with contextlib.suppress(OSError):  # a cache that cannot be written: a slower next build
-        write_atomic(path, data)
+def _dump(cache_dir: Path, name: str, value: tuple[Any, ...]) -> None:
+    """``value`` pickled into the file ``name`` as it is made, without the memo (see
+    :func:`pipeline.load.record.safe_dump`; rows of values hold no cycle); the snapshot
+    forgotten when it holds a value the cache cannot carry."""
+    try:
+        with atomic_file(cache_dir / name) as out:
+            if not safe_dump(value, out, shared=False):
+                raise _Unpicklable
+    except _Unpicklable:
+        discard(cache_dir)
+    except OSError:
+        pass  # a cache that cannot be written: a slower next build
+
+
+class _Unpicklable(Exception):
+    """The value holds something the cache cannot carry: no file is written."""
 
 
 def read(cache_dir: Path, key: str) -> State | None:

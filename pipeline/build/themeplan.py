@@ -121,7 +121,7 @@ class _Planner:
 
     def context(self, here: str, canonical: str, source: str = "") -> dict[str, Any]:
         rel = rooted(self.base) if here == "404.html" else relative_to(here, self.base)
-        rel_key = None if here == "404.html" else up_from(here)  # what rel() does: the way up
+        rel_key = "/" if here == "404.html" else up_from(here)  # what rel() does: the way up
         ctx = self._values(rel, canonical, source)
         ctx["entry"] = lambda item, macro: self.entries.entry(item, macro, rel)
         ctx["menu_links"] = lambda links, macro: self.entries.links(

@@ -125,8 +125,7 @@ class _Run:
                 self.hits[source] = record
                 continue
             known = cache.known_text(source)
-            limit = c.cfg.content.max_file_bytes
-            jobs.append((c.root, source, full, limit, known, cache.text_key, cache.item_key))
+            jobs.append((c.root, source, full, c.cfg.content.max_file_bytes, known, *self._keys()))
         for job, read in zip(jobs, _read_all(jobs, c, _sharing(self.shared)), strict=True):
             source, full = job[1], job[2]
             if read.problem is not None:

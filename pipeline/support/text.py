@@ -48,23 +48,13 @@ def find_all(text: str, needles: tuple[str, ...]) -> list[int]:
     """Where each needle occurs in ``text``, in order (each needle's occurrences do not
     overlap, as ``str.find`` from the end of the last finds them): a scan that needs one of a
     few literals starts only at these, not at every position. Found as :func:`find` finds
-    one: by the places of the needle's first character while few of them start none."""
+    one, the places of a needle's first character looked at :data:`_HOPS` times in all."""
     starts: list[int] = []
     for needle in needles:
-        size, first = len(needle), needle[:1]
-        at, hops = 0, _hops(first)
-        while hops and (at := text.find(first, at)) >= 0:
-            if text.startswith(needle, at):
-                starts.append(at)
-                at += size
-            else:
-                hops -= 1
-                at += 1
-        if at >= 0:  # the first character is frequent: str.find from here on
-            at = text.find(needle, at)
-            while at >= 0:
-                starts.append(at)
-                at = text.find(needle, at + size)
+        at, hops = _find(text, needle, 0, _hops(needle))
+        while at >= 0:
+            starts.append(at)
+            at, hops = _find(text, needle, at + len(needle), hops)
     starts.sort()
     return starts
 
@@ -74,9 +64,10 @@ _HOPS = 16
 ``str.find`` takes over."""
 
 
-def _hops(first: str) -> int:
-    """How many such places to look at: none for a letter or digit (they are everywhere)."""
-    return 0 if first.isalnum() or not first else _HOPS
+def _hops(needle: str) -> int:
+    """How many such places to look at: none for a needle of one character (``str.find`` is
+    ``memchr`` then) or one starting with a letter or digit (they are everywhere)."""
+    return 0 if len(needle) < 2 or needle[0].isalnum() else _HOPS
 
 
 def find(text: str, needle: str, start: int = 0) -> int:
@@ -85,14 +76,18 @@ def find(text: str, needle: str, start: int = 0) -> int:
     of several a search that reads every character (10 µs). The first :data:`_HOPS` places of
     that character that start no needle are looked at here; then ``str.find`` takes over
     (linear either way)."""
-    first = needle[:1]
-    at, hops = start, _hops(first) if len(needle) > 1 else 0
-    while hops and (at := text.find(first, at)) >= 0:
+    return _find(text, needle, start, _hops(needle))[0]
+
+
+def _find(text: str, needle: str, at: int, hops: int) -> tuple[int, int]:
+    """``text.find(needle, at)``, hopping to the needle's first character at most ``hops``
+    times where it starts no needle; and the hops left."""
+    while hops and (at := text.find(needle[0], at)) >= 0:
         if text.startswith(needle, at):
-            return at
+            return at, hops
         hops -= 1
         at += 1
-    return text.find(needle, at) if at >= 0 else -1
+    return (text.find(needle, at) if at >= 0 else -1), 0
 
 
 def atx_heading(line: str) -> tuple[int, str] | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from pipeline.support.text import clean
 
 
@@ -50,16 +52,10 @@ def cdata(text: str) -> str:
 
 def _names(attributes: dict[str, str | int | None]) -> dict[str, str | int | None]:
     """Python-safe keyword names to XML names: ``xml_lang`` -> ``xml:lang``, ``_`` -> ``-``."""
-    return {_XML_NAMES.get(k) or _xml_name(k): v for k, v in attributes.items()}
+    return {_xml_name(k): v for k, v in attributes.items()}
 
 
-_XML_NAMES: dict[str, str] = {}
-"""Each keyword name's XML name, made once (the names are this package's own keywords)."""
-
-
+@functools.cache  # the names are this package's own keywords: a few, each made once
 def _xml_name(keyword: str) -> str:
     name = keyword.rstrip("_")
-    if name.startswith("xml_"):
-        name = "xml:" + name[4:]
-    _XML_NAMES[keyword] = name
-    return name
+    return "xml:" + name[4:] if name.startswith("xml_") else name

@@ -33,9 +33,13 @@ def test_a_redirect_that_cannot_be_followed_is_named(
     assert str(caught.value) == f"cannot fetch {url}: {why}"
 
 
-def test_a_closed_port_is_named(httpserver: HTTPServer) -> None:
-    url = httpserver.url_for("/x")
-    httpserver.stop()
+def test_a_closed_port_is_named() -> None:
+    """A port nothing listens on (bound, then closed: the shared test server, stopped here
+    before, stayed stopped for every later test that used it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/x"
     with requests.Session() as session, pytest.raises(UnreadableSource) as caught:
         fetch_bounded(url, session, timeout=2)
     assert str(caught.value).endswith(": connection failed, or the answer was not HTTP")

@@ -41,8 +41,6 @@ other byte a space. The runs are then ``bytes.split()``'s parts: one copy and on
 where a regex's ``findall`` matched run by run."""
 
 _SPECIAL = str.maketrans({"ß": "ss", "ς": "σ"})
-_SHORT_RUNS = tuple(chr(c) for c in range(128) if _RUN_BYTES[c] != 0x20)
-"""The runs of one ASCII character: shorter than ``MIN_LEN`` (2), never indexed."""
 
 
 @functools.cache
@@ -108,25 +106,14 @@ def html_text(markup: str) -> str:
 
 def counts(text: str) -> Counter[str]:
     """How often each indexed word occurs in plain text: the ASCII words in the order they
-    first occur, then those of the runs beyond ASCII.
-
-    Every run is counted as text at once (in C); what is not a word as it stands then comes
-    out: the one-character runs (looked up, not searched for), runs over :data:`MAX_LEN` (only
-    when the longest is), and the runs beyond ASCII, whose folded words go in after the rest."""
+    first occur, then those of the runs beyond ASCII (each run counted as text at once, in C;
+    then those beyond ASCII are taken out, and their folded words go in after the rest)."""
     data = text.lower().encode("utf-8", "surrogatepass")
     found = Counter(data.translate(_RUN_BYTES).decode("utf-8", "surrogatepass").split())
-    for short in _SHORT_RUNS:
-        if short in found:
-            del found[short]
-    if data.isascii():  # most pages: the runs are the words
-        if found and max(map(len, found)) > MAX_LEN:
-            for run in [run for run in found if len(run) > MAX_LEN]:
-                del found[run]
-        return found
-    wide = [(run, found.pop(run)) for run in list(filterfalse(str.isascii, found))]
-    if found and max(map(len, found)) > MAX_LEN:
-        for run in [run for run in found if len(run) > MAX_LEN]:
-            del found[run]
+    beyond = [] if data.isascii() else list(filterfalse(str.isascii, found))
+    wide = [(run, found.pop(run)) for run in beyond]
+    for run in [run for run in found if not MIN_LEN <= len(run) <= MAX_LEN]:
+        del found[run]
     for run, n in wide:
         for word in words(run):
             found[word] += n

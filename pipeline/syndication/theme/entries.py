@@ -85,38 +85,17 @@ class Entries:
         macro: Macro,
         rel: Callable[[str], str],
         current: str,
-        rel_key: str | None = None,
+        rel_key: str,
     ) -> Markup:
         """A menu's links, as ``entry(link, macro)`` for each but the link whose ``source`` is
         ``current`` (the page's own), which is ``macro(link, true)``: the same bytes as a loop
-        over ``entry()`` in the template, from the marked texts joined and unmarked once (a
-        pruned menu shows a hundred links on each page of a large space). ``rel_key`` names
-        what ``rel`` does (pages at the same depth share it): each link's unmarked text is then
-        kept for the next page with that key, which shows mostly the same links."""
-        if rel_key is not None:
-            return self._links_kept(links, macro, rel, current, rel_key)
+        over ``entry()`` in the template. ``rel_key`` names what ``rel`` does (pages at the same
+        depth share it): each link's unmarked text is kept for the next page with that key,
+        which shows mostly the same links (a pruned menu shows a hundred links on each page of
+        a large space). A link's marks are its own: unmarking the texts one by one gives the
+        bytes of unmarking them joined."""
         name = getattr(macro, "name", "")
-        parts: list[str] = []
-        marked: list[str] = []
-        for link in links:
-            here = bool(current) and link.source == current
-            text = None if here else self._text(link, name)
-            if text is not None:
-                marked.append(text)
-                continue
-            parts.append(unmark("".join(marked), self._base, rel))
-            marked = []
-            parts.append(str(macro(link, True) if here else macro(link)))
-        parts.append(unmark("".join(marked), self._base, rel))
-        return Markup("".join(parts))
-
-    def _links_kept(
-        self, links: Sequence[Any], macro: Macro, rel: Callable[[str], str], current: str, key: str
-    ) -> Markup:
-        """:meth:`links`, each link's text unmarked once per ``rel`` (its marks are its own:
-        unmarking the texts one by one gives the bytes of unmarking them joined)."""
-        name = getattr(macro, "name", "")
-        kept = self._unmarked.setdefault((key, name), {})
+        kept = self._unmarked.setdefault((rel_key, name), {})
         parts: list[str] = []
         for link in links:
             if current and link.source == current:
