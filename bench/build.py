@@ -2,8 +2,11 @@
 
     python bench/build.py [SIZES ...] [--rounds R] [--seed S] [--steps hugo,cold,warm,edit-one]
                           [--shape NAME[,NAME...]] [--hugo-site full|rss] [--search on|off]
+                          [--feeds-limit N]
 
-Defaults: sizes 1000 5000 10000, 3 rounds, the ``default`` shape, Hugo's full site, search on.
+Defaults: sizes 1000 5000 10000, 3 rounds, the ``default`` shape, Hugo's full site, search on,
+every item in each of our feeds (``--feeds-limit N`` sets ``[feeds] limit = N``: N items a feed
+document, the older ones in RFC 5005 archives).
 For each size and shape the corpus from ``bench/corpus.py`` is generated (or reused) under
 ``bench/.work/corpus-N/`` (``corpus-N-SHAPE/`` for other shapes), then R interleaved rounds run:
 
@@ -118,7 +121,19 @@ def compile_publish(python: str) -> None:
     subprocess.run([python, "-c", script], check=True)
 
 
-def publish_cmd(python: str, root: Path, out: Path, cache: Path, search: bool) -> list[str]:
+def config_of(root: Path, opts: Options) -> Path:
+    """The corpus's publish.toml for this run: search on or off, and with ``--feeds-limit N``
+    a copy that adds ``[feeds] limit = N`` (RFC 5005 archives of N items each)."""
+    base = root / ("publish.toml" if opts.search else "publish-nosearch.toml")
+    if not opts.feeds_limit:
+        return base
+    config = base.with_name(f"{base.stem}-limit{opts.feeds_limit}.toml")
+    text = base.read_text(encoding="utf-8") + f"\n[feeds]\nlimit = {opts.feeds_limit}\n"
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+def publish_cmd(python: str, root: Path, out: Path, cache: Path, config: Path) -> list[str]:
     return [
         python,
         "-m",
@@ -127,7 +142,7 @@ def publish_cmd(python: str, root: Path, out: Path, cache: Path, search: bool) -
         "--content",
         str(root / "content"),
         "--config",
-        str(root / ("publish.toml" if search else "publish-nosearch.toml")),
+        str(config),
         "--out",
         str(out),
         "--cache-dir",
@@ -151,6 +166,8 @@ class Options:
     python: str
     steps: set[str]
     search: bool
+    feeds_limit: int = 0
+    """``[feeds] limit`` of our builds (0: every item in each feed, the default)."""
 
 
 def prepare_corpus(n: int, shape: Shape, opts: Options) -> Path:
@@ -231,7 +248,10 @@ def settle() -> None:
 def run_size(n: int, shape: Shape, opts: Options) -> list[Run]:
     root = prepare_corpus(n, shape, opts)
     rounds, python, steps, hugo = opts.rounds, opts.python, opts.steps, opts.hugo
-    suffix = "" if opts.search else "-nosearch"
+    suffix = ("" if opts.search else "-nosearch") + (
+        f"-limit{opts.feeds_limit}" if opts.feeds_limit else ""
+    )
+    config = config_of(root, opts)
     out, cache = root / f"out{suffix}", root / f"cache{suffix}"
     site = root / hugosite.FOLDER[opts.hugo_site]
     public = site / "public"
@@ -258,7 +278,7 @@ def run_size(n: int, shape: Shape, opts: Options) -> list[Run]:
     def publish(step: str, rnd: int) -> None:
         before = snapshot(out)
         log = logs / f"{step}-{rnd}{suffix}.log"
-        run = measure(step, rnd, publish_cmd(python, root, out, cache, opts.search), REPO, log)
+        run = measure(step, rnd, publish_cmd(python, root, out, cache, config), REPO, log)
         after = snapshot(out)
         run.files_written = written(before, after)
         run.search = search_state(out, before, after, log)
@@ -441,6 +461,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--search", choices=("on", "off"), default="on", help="[theme] search of our build"
     )
+    parser.add_argument(
+        "--feeds-limit",
+        type=int,
+        default=0,
+        help="[feeds] limit of our build (items per feed document, older ones archived)",
+    )
     args = parser.parse_args(argv)
     shapes = args.shape.split(",")
     if set(shapes) - set(SHAPES):
@@ -457,7 +483,16 @@ def main(argv: list[str] | None = None) -> int:
         said = subprocess.run([str(hugo), "version"], capture_output=True, text=True).stdout
         m = re.search(r"v(\d+\.\d+\.\d+)", said)
         hugo_version = m.group(1) if m else said.strip()
-    opts = Options(args.rounds, args.seed, hugo, args.hugo_site, python, steps, args.search == "on")
+    opts = Options(
+        args.rounds,
+        args.seed,
+        hugo,
+        args.hugo_site,
+        python,
+        steps,
+        args.search == "on",
+        args.feeds_limit,
+    )
     all_rows: list[Row] = []
     all_runs: dict[str, list[Run]] = {}
     if TRASH.exists():  # left by an interrupted run
@@ -480,7 +515,9 @@ def main(argv: list[str] | None = None) -> int:
 
     header = (
         f"{machine()}; Hugo {hugo_version or '(skipped)'} ({args.hugo_site} site); "
-        f"publish search {args.search}; {args.rounds} interleaved rounds, medians"
+        f"publish search {args.search}"
+        + (f", [feeds] limit = {args.feeds_limit}" if args.feeds_limit else "")
+        + f"; {args.rounds} interleaved rounds, medians"
     )
     print(header + "\n")
     print(markdown(all_rows))
