@@ -114,20 +114,27 @@ class PageContext:
             active = url_scheme(target) in ("javascript", "vbscript", "data")
             data_image = kind == "image" and target[:11].lower() == "data:image/"
             return "#" if active and not data_image else iri_to_uri(target)
-        if target.startswith("/"):
-            return urljoin(self.site_url or self.url, target)
         path, _, frag = target.partition("#")
         path = path.split("?")[0]
-        rel = posixpath.normpath(posixpath.join(posixpath.dirname(self.source), unquote(path)))
+        # a path from the root names a file of the content tree first, as GitBook reads it
+        # and the link checker checks it (a page's file, or a file copied beside the pages);
+        # else it is a URL of the site
+        from_root = path.startswith("/")
+        folder = "/" if from_root else posixpath.dirname(self.source)
+        rel = posixpath.normpath(posixpath.join(folder, unquote(path)))
         suffix = f"#{frag}" if frag else ""
         if rel == ".." or rel.startswith("../"):
             return _join(self.url, path) + suffix
-        rel = "" if rel == "." else rel
+        rel = "" if rel in (".", "/") else rel.lstrip("/")
+        if from_root and not rel:
+            return urljoin(self.site_url or self.url, target)
         for candidate in (rel, f"{rel}/README.md", f"{rel}/index.md", f"{rel}.md"):
             found = self.url_of.get(candidate.lstrip("/"))
             if found:
                 return found + suffix
         if rel.endswith(".md") or path.endswith("/") or not posixpath.splitext(rel)[1]:
+            if from_root:
+                return urljoin(self.site_url or self.url, target)
             return _join(self.url, path) + suffix
         if rel not in self.assets:
             self.assets.append(rel)

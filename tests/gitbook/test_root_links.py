@@ -1,0 +1,73 @@
+"""Links and images written from the space's root (``/dir/page.md``, ``/dir/img.png``), as
+GitBook reads them (0xn3va/cheat-sheets has some twenty): the page's URL and the copied image,
+as the link checker finds them. The page kept the ``.md`` path and the image was not copied,
+while ``publish links`` called both fine."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pipeline.cli import main
+
+CONFIG = '[site]\nbase_url = "https://h.example/"\n[content]\nflavour = "gitbook"\n'
+FILES = {
+    "SUMMARY.md": "# Summary\n\n* [Home](README.md)\n* [Cookies](Web%20App/cookies.md)\n"
+    "* [Linux](Linux/README.md)\n  * [Files](Linux/files.md)\n",
+    "README.md": "# Home\n\nSee [files](/Linux/files.md#setuid), [cookies](/Web%20App/cookies.md),"
+    " [the folder](/Linux/) and [home](/).\n\n![diagram](/Web%20App/img/d.png)\n",
+    "Web App/cookies.md": "# Cookies\n\nBack [home](/README.md).\n",
+    "Linux/files.md": "# Files\n\n## setuid\n\nBits.\n",
+    "Linux/README.md": "# Linux\n\nA folder.\n",
+}
+
+
+def _space(tmp_path: Path) -> Path:
+    root = tmp_path / "space"
+    for rel, text in FILES.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    (root / "Web App" / "img").mkdir()
+    (root / "Web App" / "img" / "d.png").write_bytes(b"\x89PNG\r\n\x1a\n-diagram-")
+    (root / "publish.toml").write_text(CONFIG)
+    return root
+
+
+def _hrefs(page: str) -> list[str]:
+    main_part = page[page.index("<main") : page.index("</main>")]
+    return re.findall(r'(?:href|src)="([^"]*)"', main_part)
+
+
+def test_links_from_the_root_name_pages_and_copied_files(tmp_path: Path) -> None:
+    root = _space(tmp_path)
+    out = tmp_path / "out"
+    args = ["--config", str(root / "publish.toml"), "--content", str(root)]
+    built = CliRunner().invoke(main, ["build", *args, "--out", str(out)])
+    assert built.exit_code == 0, built.output
+    home = (out / "index.html").read_text(encoding="utf-8")
+    links = _hrefs(home)
+    assert "./Linux/files/#setuid" in links
+    assert "./Web%20App/cookies/" in links
+    assert "./Linux/" in links
+    assert not any(".md" in link for link in links), links
+    image = next(link for link in links if link.endswith("d.png"))
+    assert (out / image).read_bytes() == b"\x89PNG\r\n\x1a\n-diagram-"
+    cookies = _hrefs((out / "Web App" / "cookies" / "index.html").read_text(encoding="utf-8"))
+    assert "../../" in cookies  # /README.md: the home page
+    checked = CliRunner().invoke(main, ["links", "--offline", *args])
+    assert checked.exit_code == 0, checked.output
+
+
+def test_a_missing_file_from_the_root_stays_a_site_url_and_is_reported(tmp_path: Path) -> None:
+    root = _space(tmp_path)
+    (root / "README.md").write_text("# Home\n\nSee [gone](/Linux/gone.md).\n", encoding="utf-8")
+    args = ["--config", str(root / "publish.toml"), "--content", str(root)]
+    out = tmp_path / "out"
+    built = CliRunner().invoke(main, ["build", *args, "--out", str(out)])
+    assert built.exit_code == 0, built.output
+    assert "./Linux/gone.md" in _hrefs((out / "index.html").read_text(encoding="utf-8"))
+    checked = CliRunner().invoke(main, ["links", "--offline", *args])
+    assert checked.exit_code == 2
+    assert "README.md\n  3: broken: /Linux/gone.md" in checked.output
