@@ -59,8 +59,11 @@ def _lint_item(r: Report, item: Any, n: int, ids: dict[str, int]) -> None:
         r.add("json.item.id", HARD, f"id {item_id!r} is also item {ids[item_id]}", where)
     else:
         ids[item_id] = n
-    if not item.get("content_html") and not item.get("content_text"):
+    texts = [item.get("content_html"), item.get("content_text")]
+    if not any(isinstance(text, str) for text in texts):  # the spec: one or both present
         r.add("json.item.content", HARD, "no content_html nor content_text", where)
+    elif not any(texts):  # present, as the spec asks, but a reader shows nothing
+        r.add("json.item.content", SOFT, "content_html and content_text are empty", where)
     if isinstance(item.get("content_html"), str):
         check_html(r, item["content_html"], where, "content_html")
     for key in ("date_published", "date_modified"):

@@ -398,6 +398,13 @@ def test_json_feed_rules() -> None:
     assert named(results, "json.item.content") == [
         (HARD, "item 2", "no content_html nor content_text")
     ]
+    # an item with empty notes (an imported episode: Fireside's launched.xml) has its key, as
+    # the spec asks: our own build's feed.json failed this rule
+    doc["items"] = [{"id": "1", "content_html": ""}, {"id": "2", "content_text": "", "x": 1}]
+    assert named(lint(json.dumps(doc), podcast=False), "json.item.content") == [
+        (SOFT, "item 1", "content_html and content_text are empty"),
+        (SOFT, "item 2", "content_html and content_text are empty"),
+    ]
     assert named(results, "json.attachments") == [
         (HARD, "item 2", "an attachment lacks url or mime_type")
     ]
