@@ -4,7 +4,6 @@ checked with its line, kind and permalink decided, an event's times read."""
 from __future__ import annotations
 
 import datetime as dt
-import html
 import posixpath
 import re
 from collections.abc import Mapping
@@ -25,6 +24,7 @@ from pipeline.load.walk import RawDoc
 from pipeline.model import KIND_OF_SECTION, SECTION_OF_KIND, Episode, Item
 from pipeline.podcast.episode import EPISODE_KEYS
 from pipeline.podcast.media import MediaProber
+from pipeline.render.markdown import inline_text
 from pipeline.render.slugs import github_slug
 from pipeline.support.dates import to_datetime
 from pipeline.support.paths import image_url_problem
@@ -212,9 +212,13 @@ def load_doc(
     return None if too_long else item
 
 
-def h1_title(meta: Mapping[str, Any], body: str) -> tuple[str | None, str]:
+def h1_title(
+    meta: Mapping[str, Any], body: str, *, opening: bool = False
+) -> tuple[str | None, str]:
     """Without a ``title`` key, the first H1 is the title; when it opens the body it is cut
-    from the body (the page shows the title once)."""
+    from the body (the page shows the title once). ``opening``: only an H1 that opens the
+    body titles the page (GitBook's rule: a page that starts otherwise is titled by its link
+    in SUMMARY.md, and a numbered step's H1 further down stays a heading)."""
     if "title" in meta:
         return None, body
     m = _H1.search(body)
@@ -222,18 +226,16 @@ def h1_title(meta: Mapping[str, Any], body: str) -> tuple[str | None, str]:
         return None, body
     if not body[: m.start()].strip():
         body = body[: m.start()] + body[m.end() :]
+    elif opening:
+        return None, body
     return heading_text(m.group(1).rstrip(" \t#") or m.group(1)[:1]), body
 
 
-_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
-
-
 def heading_text(markdown: str) -> str:
-    """A heading's Markdown as plain text, as the rendered heading reads: backslash escapes
-    and entities resolved (GitBook writes ``\\_new\\_`` and ``&#x20;``), a trailing
-    backslash (GitBook's line end) dropped."""
-    text = markdown.strip().removesuffix("\\")
-    return html.unescape(_ESCAPED.sub(r"\1", text)).strip()
+    """A heading's Markdown as plain text, as the rendered heading reads (``**Basic**`` and
+    ``[Choose](next.md)`` give their words; GitBook's ``\\_new\\_`` and ``&#x20;`` their
+    characters), a trailing backslash (GitBook's line end) dropped."""
+    return inline_text(markdown.strip().removesuffix("\\"))
 
 
 def _build_item(
@@ -313,7 +315,7 @@ def _title(
     body = doc.parsed.body
     title = chk.string(meta, "title")
     if title is None:
-        title, body = h1_title(meta, body)
+        title, body = h1_title(meta, body, opening=gitbook)
     if title is None and "title" not in meta and not is_feed:  # a page with no title at all
         if gitbook:
             return "", body  # its link in SUMMARY.md titles it

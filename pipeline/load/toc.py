@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import mdTrim
 
+from pipeline.render.markdown import inline_text
 from pipeline.render.slugs import gitbook_slug
 
 
@@ -88,7 +89,7 @@ def _by_markdown_it(text: str) -> tuple[TocEntry, ...]:
         if tok.type == "heading_open":
             pending_heading = tok.tag != "h1"
         elif tok.type == "inline" and pending_heading:
-            group = tok.content.strip()
+            group = inline_text(tok.content)  # GitBook writes <a id="..."></a> into some
             pending_heading = False
             parents = []
         elif tok.type in ("bullet_list_open", "ordered_list_open"):
@@ -181,7 +182,7 @@ def _by_lines(text: str) -> tuple[TocEntry, ...] | None:
             level, words = heading
             open_items = []  # a heading at the margin closes every list
             if level > 1:
-                group, parents = words, []
+                group, parents = inline_text(words), []
             continue
         depth, odd = divmod(indent, 2)
         content = stripped[2:]

@@ -33,7 +33,7 @@ from pipeline.render.maths import maths
 from pipeline.render.sanitize import sanitize
 from pipeline.render.slugs import Slugger
 from pipeline.support.paths import asset_url, image_url_problem, iri_to_uri, is_external, url_scheme
-from pipeline.support.text import sub_tags
+from pipeline.support.text import plain, sub_tags
 
 if TYPE_CHECKING:  # markdown-it is imported by the link scan alone (start-up time)
     from markdown_it import MarkdownIt
@@ -283,6 +283,20 @@ start lets the regex engine skip through the text instead of trying every word b
 _HEADING_OPEN = re.compile(r"<h([1-6])>")
 _TAGS = re.compile(r"<[^>]*>")
 _BACKSLASH_AT_END = re.compile(r"\\(?=</(?:p|li|h[1-6]|td|th)>)")
+
+
+_INLINE_MARKUP = frozenset("\\&*_`[]<>~!")
+"""Characters that may make a line of Markdown read as other than its letters."""
+
+
+def inline_text(markdown: str) -> str:
+    """One line of Markdown (a heading's) as plain text, as the rendered line reads: emphasis,
+    code spans and links give their text, escapes and entities their characters, raw HTML
+    nothing; blanks collapsed. A line without markup characters is itself (most titles)."""
+    line = " ".join(markdown.split())
+    if _INLINE_MARKUP.isdisjoint(line):
+        return line
+    return plain(to_html(f"# {line}", _OPTIONS, _EXTENSIONS))
 
 
 def render(body: str, ctx: PageContext) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Callable
@@ -116,3 +117,65 @@ def sub_tags(
     if text.find("<", end) < 0:  # no match can start after the last ">": nothing to cut
         return pattern.sub(repl, text)
     return pattern.sub(repl, text[:end]) + text[end:]
+
+
+_TAG = re.compile(r"<(?:/?([A-Za-z][A-Za-z0-9-]*)[^>]*|[^>]*)>")
+"""A tag of our HTML, its name in group 1 (a ``<`` in text or in a value is escaped)."""
+_INLINE = frozenset(
+    [
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "cite",
+        "code",
+        "data",
+        "del",
+        "dfn",
+        "em",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+        "wbr",
+    ]
+)
+"""Elements inside a line of text: their tags join the text around them, every other tag
+(a paragraph, a list item, a line break) parts it with a space."""
+
+
+def _gap(m: re.Match[str]) -> str:
+    return "" if (m.group(1) or "").lower() in _INLINE else " "
+
+
+def plain(html_text: str) -> str:
+    """Visible text of an HTML fragment, whitespace collapsed: ``See the <a>docs</a>, then
+    <b>stop</b>.`` reads ``See the docs, then stop.``, not ``See the docs , then stop .``."""
+    # str.split() parts at the characters regex ``\s`` matches, four times as fast as a sub
+    return " ".join(html.unescape(sub_tags(_TAG, _gap, html_text)).split())
+
+
+def parting_tag_end(html_text: str, start: int) -> int:
+    """The end of the first tag at or after ``start`` that parts the text; -1 when none."""
+    at = html_text.find("<", start)
+    while at >= 0:
+        m = _TAG.match(html_text, at)
+        if m is None:
+            return -1
+        if (m.group(1) or "").lower() not in _INLINE:
+            return m.end()
+        at = html_text.find("<", m.end())
+    return -1

@@ -5,64 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pipeline.config import Config
 from pipeline.model import Item
 from pipeline.render.slugs import github_slug
-from pipeline.support.text import clean, sub_tags
+from pipeline.support.text import clean, parting_tag_end, plain
 
-_TAG = re.compile(r"<(?:/?([A-Za-z][A-Za-z0-9-]*)[^>]*|[^>]*)>")
-"""A tag of our HTML, its name in group 1 (a ``<`` in text or in a value is escaped)."""
-_INLINE = frozenset(
-    [
-        "a",
-        "abbr",
-        "b",
-        "bdi",
-        "bdo",
-        "cite",
-        "code",
-        "data",
-        "del",
-        "dfn",
-        "em",
-        "i",
-        "img",
-        "ins",
-        "kbd",
-        "mark",
-        "q",
-        "s",
-        "samp",
-        "small",
-        "span",
-        "strong",
-        "sub",
-        "sup",
-        "time",
-        "u",
-        "var",
-        "wbr",
-    ]
-)
-"""Elements inside a line of text: their tags join the text around them, every other tag
-(a paragraph, a list item, a line break) parts it with a space."""
 SUMMARY_CHARS = 300
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def _gap(m: re.Match[str]) -> str:
-    return "" if (m.group(1) or "").lower() in _INLINE else " "
-
-
-def plain(html_text: str) -> str:
-    """Visible text of an HTML fragment, whitespace collapsed: ``See the <a>docs</a>, then
-    <b>stop</b>.`` reads ``See the docs, then stop.``, not ``See the docs , then stop .``."""
-    # str.split() parts at the characters regex ``\s`` matches, four times as fast as a sub
-    return " ".join(html.unescape(sub_tags(_TAG, _gap, html_text)).split())
 
 
 def truncate(text: str, limit: int) -> str:
@@ -98,7 +50,7 @@ def plain_start(html_text: str, limit: int) -> str:
     before it, so the text of the start is the start of the text."""
     size = 4 * limit + 64
     while size < len(html_text):
-        cut = _parting_tag_end(html_text, size)
+        cut = parting_tag_end(html_text, size)
         if cut < 0:
             break
         text = plain(html_text[:cut])
@@ -106,19 +58,6 @@ def plain_start(html_text: str, limit: int) -> str:
             return text
         size = 2 * cut
     return plain(html_text)
-
-
-def _parting_tag_end(html_text: str, start: int) -> int:
-    """The end of the first tag at or after ``start`` that parts the text; -1 when none."""
-    at = html_text.find("<", start)
-    while at >= 0:
-        m = _TAG.match(html_text, at)
-        if m is None:
-            return -1
-        if (m.group(1) or "").lower() not in _INLINE:
-            return m.end()
-        at = html_text.find("<", m.end())
-    return -1
 
 
 def lead(item: Item, limit: int = SUMMARY_CHARS) -> str:

@@ -45,3 +45,15 @@ def handbook(tmp_path: Path) -> Path:
 def expected_broken() -> list[str]:
     lines = (HANDBOOK / "EXPECTED_BROKEN.txt").read_text(encoding="utf-8").splitlines()
     return sorted(line for line in lines if line.strip() and not line.startswith("#"))
+
+
+SPACE_CONFIG = '[site]\nbase_url = "https://h.example/"\n[content]\nflavour = "gitbook"\n'
+
+
+def write_space(root: Path, files: dict[str, str], config: str = SPACE_CONFIG) -> Path:
+    """A GitBook space of ``files`` (path -> text) with its publish.toml, at ``root``."""
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    (root / "publish.toml").write_text(config, encoding="utf-8")
+    return root

@@ -9,8 +9,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from tests.gitbook.conftest import write_space
 
-CONFIG = '[site]\nbase_url = "https://h.example/"\n[content]\nflavour = "gitbook"\n'
 FILES = {
     "SUMMARY.md": "# Summary\n\n* [Home](README.md)\n* [Open](open.md)\n"
     "* [Secret](secret/README.md)\n  * [Under](secret/under.md)\n* [Last](last.md)\n",
@@ -34,11 +34,7 @@ def _reading(page: str) -> str:
 def test_a_hidden_page_is_published_but_not_in_the_menu_or_the_reading_order(
     tmp_path: Path,
 ) -> None:
-    root = tmp_path / "space"
-    for rel, text in FILES.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-    (root / "publish.toml").write_text(CONFIG)
+    root = write_space(tmp_path / "space", FILES)
     out = tmp_path / "out"
     args = ["build", "--config", str(root / "publish.toml"), "--content", str(root)]
     result = CliRunner().invoke(main, [*args, "--out", str(out)])

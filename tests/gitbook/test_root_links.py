@@ -11,8 +11,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from tests.gitbook.conftest import write_space
 
-CONFIG = '[site]\nbase_url = "https://h.example/"\n[content]\nflavour = "gitbook"\n'
 FILES = {
     "SUMMARY.md": "# Summary\n\n* [Home](README.md)\n* [Cookies](Web%20App/cookies.md)\n"
     "* [Linux](Linux/README.md)\n  * [Files](Linux/files.md)\n",
@@ -25,13 +25,9 @@ FILES = {
 
 
 def _space(tmp_path: Path) -> Path:
-    root = tmp_path / "space"
-    for rel, text in FILES.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
+    root = write_space(tmp_path / "space", FILES)
     (root / "Web App" / "img").mkdir()
     (root / "Web App" / "img" / "d.png").write_bytes(b"\x89PNG\r\n\x1a\n-diagram-")
-    (root / "publish.toml").write_text(CONFIG)
     return root
 
 
