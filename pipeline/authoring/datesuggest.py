@@ -7,14 +7,19 @@ GitBook repositories carry no dates in front matter. Two sources still know them
 - git history: the commit that **added** the page, following renames back as ``git log
   --follow`` does (a move is a move, also when git saw it as a delete and an add of the same
   name), whatever kind of commit it is: on a GitBook-synced repository the sync commits
-  (``GitBook: [#123] ...``, ``GITBOOK-...``) are the ones that create pages, and a later
-  typo fix or restructuring says nothing about when a page was written.
+  (``GitBook: [#123] ...``, ``GITBOOK-...``, ``Merge ...``) are the ones that create pages, and
+  a later typo fix or restructuring says nothing about when a page was written. A merge
+  commit counts for what it made itself (its combined diff, ``git log -c``: the files it
+  leaves different from every parent): a page no parent had is added by the merge, one a
+  parent had under another name is moved by it; a page a branch added keeps the date of the
+  branch's commit that wrote it, not the day it was merged.
 
 Every suggestion states its evidence (the commit, its kind, the moves followed, the edits
 since); a page with none is written as a commented placeholder.
 
-The pure parts (:func:`parse_log`, :func:`date_in_prose`, :func:`choose`, :func:`render_yaml`,
-:func:`merge_text`) are tested directly; :func:`suggest` is the edge that reads files and runs git.
+The pure parts (:func:`date_in_prose`, :func:`origins`, :func:`choose`, :func:`render_yaml`,
+:func:`merge_text`, and :func:`~pipeline.authoring.gitlog.parse_log`) are tested directly;
+:func:`suggest` is the edge that reads files and runs git (through :mod:`.gitlog`).
 """
 
 from __future__ import annotations
@@ -23,12 +28,12 @@ import datetime as dt
 import json
 import posixpath
 import re
-import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pipeline.authoring.gitlog import Commit, is_shallow, read_log
 from pipeline.config import Config
 from pipeline.load.frontmatter import FrontMatterError, bounded_yaml
 from pipeline.load.summary import feed_candidates, read_dates
@@ -71,25 +76,6 @@ _PLAIN_KEY = re.compile(r"[A-Za-z0-9_./-]+")
 
 
 @dataclass(frozen=True)
-class Change:
-    """One file a commit touched: ``A``, ``M``, ``D``, ``R`` (rename) or ``C`` (copy)."""
-
-    status: str
-    path: str
-    old: str | None = None
-    """The previous name, for renames and copies."""
-
-
-@dataclass(frozen=True)
-class Commit:
-    sha: str
-    date: dt.datetime
-    """Author date, with the author's offset."""
-    subject: str
-    changes: tuple[Change, ...]
-
-
-@dataclass(frozen=True)
 class Rules:
     """What the evidence calls a sync commit and a bulk commit."""
 
@@ -113,62 +99,6 @@ class SuggestReport:
     already_dated: tuple[str, ...] = ()
     """Candidate pages dated by front matter or the dates file: left alone."""
     warnings: tuple[str, ...] = field(default_factory=tuple)
-
-
-# -- git ------------------------------------------------------------------------------------
-def git_log(content_dir: Path, *, similar: bool = True) -> str:
-    """Raw ``git log`` of the content folder, newest first; raises OSError/CalledProcessError.
-    ``similar``: moves of files edited as they moved are found too (git compares their
-    contents, so every object of the history must be readable); else only moves that kept
-    the file's content (found by the objects' names alone)."""
-    cmd = [
-        "git",
-        "-C",
-        str(content_dir),
-        "-c",
-        "core.quotePath=false",
-        "log",
-        "-z",
-        "--name-status",
-        "-M" if similar else "-M100%",
-        "--relative",
-        "--format=%x01%H%x1f%aI%x1f%s",
-        "--",
-        ".",
-    ]
-    proc = subprocess.run(cmd, capture_output=True, check=True)
-    return proc.stdout.decode("utf-8", errors="replace")
-
-
-def parse_log(text: str) -> list[Commit]:
-    """Commits of the ``git log -z --name-status`` output of :func:`git_log`, newest first."""
-    commits: list[Commit] = []
-    for record in text.split("\x01"):
-        if not record.strip():
-            continue
-        header, _, rest = record.partition("\0")
-        parts = header.split("\x1f")
-        if len(parts) < 3:
-            continue
-        sha, when, subject = parts[0], parts[1], "\x1f".join(parts[2:])
-        fields = rest.lstrip("\n").split("\0")
-        changes: list[Change] = []
-        i = 0
-        while i < len(fields):
-            status = fields[i].strip()
-            if not status:
-                i += 1
-                continue
-            if status[0] in "RC" and i + 2 < len(fields):
-                changes.append(Change(status[0], nfc(fields[i + 2]), nfc(fields[i + 1])))
-                i += 3
-            elif i + 1 < len(fields):
-                changes.append(Change(status[0], nfc(fields[i + 1])))
-                i += 2
-            else:
-                break
-        commits.append(Commit(sha, dt.datetime.fromisoformat(when), subject, tuple(changes)))
-    return commits
 
 
 def commit_note(commit: Commit, n_pages: int, rules: Rules) -> str:
@@ -415,32 +345,6 @@ def merge_text(existing: str | None, suggestions: Sequence[Suggestion]) -> str:
     )
 
 
-def read_history(content_dir: Path) -> tuple[list[Commit] | None, str]:
-    """The commits, following moves where git can (else without them, and why), or None and
-    why there is no history at all."""
-    why = ""
-    for similar in (True, False):
-        try:
-            return parse_log(git_log(content_dir, similar=similar)), why
-        except (OSError, subprocess.CalledProcessError) as exc:
-            lines = (
-                exc.stderr.decode(errors="replace").strip().splitlines()[-1:]
-                if isinstance(exc, subprocess.CalledProcessError) and exc.stderr
-                else [str(exc)]
-            )
-            why = " ".join(lines)
-            if isinstance(exc, OSError):
-                break  # no git at all
-    return None, why
-
-
-def is_shallow(content_dir: Path) -> bool:
-    """Whether the repository is a shallow clone (its oldest commit seems to add everything)."""
-    cmd = ["git", "-C", str(content_dir), "rev-parse", "--is-shallow-repository"]
-    proc = subprocess.run(cmd, capture_output=True, check=False)
-    return proc.stdout.strip() == b"true"
-
-
 def suggest(cfg: Config, content_dir: Path, rules: Rules = Rules()) -> SuggestReport:
     """Suggestions for every page SUMMARY.md lists that has no date yet (reads files and git)."""
     tz = ZoneInfo(cfg.site.timezone)
@@ -462,13 +366,20 @@ def suggest(cfg: Config, content_dir: Path, rules: Rules = Rules()) -> SuggestRe
         texts[page] = nfc(text)
         todo.append(page)
     warnings: list[str] = []
-    commits, why = read_history(content_dir)
+    history = read_log(content_dir, merges=True)
+    commits, why = history.commits, history.why
     if commits is None:
         warnings.append(f"no git history ({why}); dates from the prose only")
-    elif why:
+    elif not history.similar:
         warnings.append(
             f"git cannot compare every file of the history ({why}: a partial clone?), so a "
             "page renamed and edited in one commit dates from the rename (moves alone are followed)"
+        )
+    elif not history.merges:
+        warnings.append(
+            f"git cannot compare every file of the merge commits ({why}: a partial clone?), so "
+            "what merges made is left out: a page a merge commit added or renamed gets no date "
+            "from it"
         )
     if commits is not None and is_shallow(content_dir):
         warnings.append(

@@ -19,7 +19,8 @@ from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.authoring.datesuggest import Commit, Rules, commit_note, read_history
+from pipeline.authoring.datesuggest import Rules, commit_note
+from pipeline.authoring.gitlog import Commit, read_history
 from pipeline.load.frontmatter import split_body
 from pipeline.revisions.summary import Change, describe
 from pipeline.support.text import nfc

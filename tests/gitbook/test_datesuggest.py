@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,8 +12,6 @@ import yaml
 from click.testing import CliRunner
 
 from pipeline.authoring.datesuggest import (
-    Change,
-    Commit,
     Rules,
     Suggestion,
     choose,
@@ -22,10 +19,11 @@ from pipeline.authoring.datesuggest import (
     date_in_prose,
     merge_text,
     origins,
-    parse_log,
     render_yaml,
 )
+from pipeline.authoring.gitlog import Change, Commit, parse_log
 from pipeline.cli import main
+from tests.conftest import git as _git
 
 
 @pytest.mark.parametrize(
@@ -166,19 +164,6 @@ def test_parse_log_reads_git_z_output() -> None:
 
 
 # -- a real git repository ------------------------------------------------------------------
-def _git(repo: Path, *args: str, date: str | None = None) -> None:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "Ed",
-        "GIT_AUTHOR_EMAIL": "ed@example.org",
-        "GIT_COMMITTER_NAME": "Ed",
-        "GIT_COMMITTER_EMAIL": "ed@example.org",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
-    if date:
-        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
-    subprocess.run(["git", "-C", str(repo), *args], check=True, env=env, capture_output=True)
 
 
 def _write(repo: Path, rel: str, text: str) -> None:

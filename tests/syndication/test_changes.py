@@ -4,8 +4,6 @@ restructuring), read back with feedparser."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import feedparser
@@ -18,6 +16,7 @@ from pipeline.cli import main
 from pipeline.model import guid_for
 from pipeline.revisions.history import message_of
 from pipeline.revisions.summary import describe, sections, summary_text
+from tests.conftest import git
 
 CONFIG = """\
 [site]
@@ -52,21 +51,7 @@ Anyone can host a call after two visits.
 
 
 def _git(repo: Path, *args: str, date: str | None = None) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "Ed",
-        "GIT_AUTHOR_EMAIL": "ed@example.org",
-        "GIT_COMMITTER_NAME": "Ed",
-        "GIT_COMMITTER_EMAIL": "ed@example.org",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
-    if date:
-        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"{date}T10:00:00+00:00"
-    proc = subprocess.run(
-        ["git", "-C", str(repo), *args], check=True, env=env, capture_output=True, text=True
-    )
-    return proc.stdout.strip()
+    return git(repo, *args, date=f"{date}T10:00:00+00:00" if date else None)
 
 
 def _commit(repo: Path, message: str, date: str) -> str:
