@@ -2,13 +2,17 @@
 
 :func:`plan_init` decides every file's bytes first (nothing touches the disk); :func:`write_init`
 refuses the whole plan when any file exists with other bytes unless ``force``, so a refused
-init writes nothing. Files come from Jinja2 templates under ``templates/init/``.
+init writes nothing; :func:`planned_config` reads the planned ``publish.toml`` as every later
+command will, so a configuration they would refuse is refused before anything is written.
+Files come from Jinja2 templates under ``templates/init/``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -18,7 +22,8 @@ import jinja2
 from pipeline import __version__
 from pipeline.authoring.detect import Detected
 from pipeline.authoring.media import cover_jpeg, silent_mp3
-from pipeline.errors import EXIT_CONFIG, PublishError
+from pipeline.config import Config, load_config
+from pipeline.errors import EXIT_CONFIG, ConfigError, PublishError
 from pipeline.support.output import write_atomic
 
 ACTION_REPO = "commons-publish/publish"
@@ -131,11 +136,27 @@ def plan_init(
     return Plan(detected, url, tuple(files), tuple(notes))
 
 
-def write_init(root: Path, plan: Plan, *, force: bool = False) -> tuple[list[str], list[str]]:
-    """Write the plan under ``root``; returns (written, left as they were).
+def planned_config(root: Path, plan: Plan) -> Config:
+    """The plan's ``publish.toml`` read as every later command will read it from ``root``,
+    before it is written (from a copy in a temporary folder). Raises ConfigError naming
+    ``root/publish.toml``, the line and the key (a ``--base-url`` that is not a URL)."""
+    target = root / "publish.toml"
+    with tempfile.TemporaryDirectory(prefix="publish-init-") as tmp:
+        copy = Path(tmp) / "publish.toml"
+        copy.write_bytes(dict(plan.files)["publish.toml"])
+        try:
+            cfg = load_config(copy, required=True)
+        except ConfigError as exc:
+            shown = str(target)
+            raise ConfigError(dataclasses.replace(p, path=shown) for p in exc.problems) from None
+    return dataclasses.replace(cfg, path=target.resolve())
 
-    Raises :class:`InitRefused`, writing nothing, when a file exists with other bytes and
-    ``force`` is false.
+
+def existing(root: Path, plan: Plan, *, force: bool = False) -> list[str]:
+    """The plan's files that are there already and stay as they are (same bytes, or the
+    repository's own ``.gitignore``). Reads only.
+
+    Raises :class:`InitRefused` when a file exists with other bytes and ``force`` is false.
     """
     conflicts, same = [], []
     for rel, data in plan.files:
@@ -153,6 +174,16 @@ def write_init(root: Path, plan: Plan, *, force: bool = False) -> tuple[list[str
             f"{'s' if len(conflicts) == 1 else ''} and would be replaced: "
             f"{', '.join(conflicts)}; nothing written (pass --force to replace them)"
         )
+    return same
+
+
+def write_init(root: Path, plan: Plan, *, force: bool = False) -> tuple[list[str], list[str]]:
+    """Write the plan under ``root``; returns (written, left as they were).
+
+    Raises :class:`InitRefused`, writing nothing, when a file exists with other bytes and
+    ``force`` is false.
+    """
+    same = existing(root, plan, force=force)
     written = []
     for rel, data in plan.files:
         if rel in same:

@@ -6,10 +6,15 @@ import datetime as dt
 import sys
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pipeline.cli.options import handle_errors, quiet_option, warn
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
+    from pipeline.model import Item
 
 
 @click.command()
@@ -42,7 +47,7 @@ def init(folder: Path, base_url: str, title: str, branch: str, force: bool, quie
       publish init my-site --base-url https://my.example.org/
     """
     from pipeline.authoring.detect import detect
-    from pipeline.authoring.starter import plan_init, write_init
+    from pipeline.authoring.starter import existing, plan_init, planned_config, write_init
 
     folder.mkdir(parents=True, exist_ok=True)
     found = detect(folder)
@@ -53,18 +58,22 @@ def init(folder: Path, base_url: str, title: str, branch: str, force: bool, quie
     now = dt.datetime.now(dt.UTC)
     ids = {kind: str(uuid.uuid4()) for kind in ("essay", "episode", "event")}
     plan = plan_init(found, base_url=url, title=name, today=now.date(), ids=ids, branch=branch)
-    written, kept = write_init(folder, plan, force=force)
     source = f" (from {found.base_url_from})" if url and url == found.base_url else ""
     warn(f"Found: {found.kind} ({found.evidence}); content folder {found.folder}/", quiet)
     warn(f"base_url: {plan.base_url}{source}", quiet)
+    # everything a later command would refuse is refused now, while nothing is written
+    existing(folder, plan, force=force)  # first: it reads no content
+    cfg = planned_config(folder, plan)
+    catalogue = None if found.kind == "empty" else _read_catalogue(cfg, now)
+    written, kept = write_init(folder, plan, force=force)
     for rel in written:
         click.echo(f"wrote {folder / rel}")
     for rel in kept:
         warn(f"kept {folder / rel} as it is", quiet)
     for note in plan.notes:
         warn(f"note: {note}", quiet)
-    if found.kind != "empty":
-        _mark_catalogue(folder / "publish.toml", now, quiet)
+    if catalogue is not None:
+        _mark_catalogue(*catalogue, now, quiet)
     where = "" if folder.resolve() == Path.cwd().resolve() else f"cd {folder} && "
     warn(
         f"Next: {where}publish build; commit everything; enable GitHub Pages "
@@ -73,29 +82,55 @@ def init(folder: Path, base_url: str, title: str, branch: str, force: bool, quie
     )
 
 
-def _mark_catalogue(config: Path, now: dt.datetime, quiet: bool) -> None:
-    """Record the existing items as announced, so the first digest is only what is new."""
+def _read_catalogue(cfg: Config, now: dt.datetime) -> tuple[Config, tuple[Item, ...], int]:
+    """An adopted repository's content, read with the configuration init will write, before
+    it is written: the configuration with ``.gitbook.yaml`` applied, the items published at
+    ``now`` and the number of content errors (the items are then none: the editor fixes the
+    content, the configuration is right). Raises ConfigError naming ``.gitbook.yaml`` and the
+    line when no command could use it. Writes nothing, not even a render cache."""
     from pipeline.build.site import prepare
-    from pipeline.cli.options import open_config, resolve_cache_dir
     from pipeline.errors import ContentError
-    from pipeline.newsletter.marksent import mark_sent
+    from pipeline.load.summary import space_settings
+    from pipeline.support.siteroot import content_folder
 
-    cfg, content = open_config(config, None, quiet=True)
+    cfg, content = space_settings(cfg, content_folder(cfg.root, cfg.content.folder, None))
     try:
-        site = prepare(cfg, content, cache_dir=resolve_cache_dir(None))
+        site = prepare(cfg, content, cache_dir=None)
     except ContentError as exc:
+        return cfg, (), len(exc.problems)
+    return cfg, site.published(now), 0
+
+
+def _mark_catalogue(
+    cfg: Config, published: tuple[Item, ...], errors: int, now: dt.datetime, quiet: bool
+) -> None:
+    """Record the existing items as announced, so the first digest is only what is new. The
+    init's files are written by now: a problem here is a note, never an error exit."""
+    from pipeline.errors import ProblemsError, PublishError
+    from pipeline.newsletter.marksent import mark_sent
+    from pipeline.support.paths import typed
+
+    later = "run publish digest --mark-sent so the first digest is only what is new"
+    if errors:
         warn(
-            f"note: the content has {len(exc.problems)} error(s) (publish validate lists them); "
-            "after fixing them, run publish digest --mark-sent so the first digest is only "
-            "what is new",
+            f"note: the content has {errors} error(s) (publish validate lists them); "
+            f"nothing recorded as announced: after fixing them, {later}",
             quiet,
         )
         return
-    run = mark_sent(cfg, site.published(now), now)
+    ledger = cfg.root / cfg.newsletter.ledger
+    try:
+        run = mark_sent(cfg, published, now)
+    except (PublishError, OSError) as exc:  # a ledger that is not one, or held too long
+        if isinstance(exc, ProblemsError):
+            why = "; ".join(str(typed(p)) for p in exc.problems)  # each names the ledger
+        else:
+            why = f"{ledger}: {exc}"
+        warn(f"note: nothing recorded as announced: {why}; after fixing it, {later}", quiet)
+        return
     n = len(run.items)
     if not n:
         return
-    ledger = cfg.root / cfg.newsletter.ledger
     warn(
         f"Recorded {n} published item{'s' if n != 1 else ''} as already announced in {ledger} "
         "(the first newsletter holds only what is new; commit it)",
