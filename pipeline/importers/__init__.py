@@ -5,7 +5,8 @@ Read → plan → write. A reader turns a source into an :class:`ImportPlan` (on
 ``source:line``): :mod:`.podcast` (an RSS podcast feed, with :mod:`.showinfo` for the
 channel), :mod:`.feed` (RSS, Atom, JSON Feed) and :mod:`.substack` (an export archive).
 :mod:`.writer` writes the plan into the content tree idempotently (the import ledger),
-:mod:`.settings` the show into ``publish.toml``. XML is read by :mod:`.xmlsource` (no
+:mod:`.settings` the show into ``publish.toml``; :mod:`.dropped` counts, in the notes, what
+the source holds that nothing keeps. XML is read by :mod:`.xmlsource` (no
 entities, lines kept); fetching is :mod:`pipeline.support.fetch`'s bounded read.
 """
 

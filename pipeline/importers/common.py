@@ -6,6 +6,8 @@ import email.utils
 import html
 import posixpath
 import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -69,19 +71,37 @@ def notes_body(notes: str, *, plain: bool | None = None) -> str:
     return f"<div>\n{kept}\n</div>\n"
 
 
+def _link_slug(link: str) -> str:
+    """The last segment of ``link``'s path when it is already a slug, else ''."""
+    segment = posixpath.basename(urlsplit(link).path.rstrip("/")) if link else ""
+    segment = _PAGE_SUFFIX.sub("", segment)
+    return segment if _CLEAN_SLUG.fullmatch(segment) and len(segment) <= 80 else ""
+
+
 def slug_for(title: str, fallback: str, link: str = "") -> str:
     """A file name stem: the last segment of the item's old link when it is already a slug
     (the page keeps its name, ``/2024/06/09/slugs/`` → ``slugs``), else GitHub's heading slug
     of the title (cut to 80 characters), else of ``fallback``."""
-    segment = posixpath.basename(urlsplit(link).path.rstrip("/")) if link else ""
-    segment = _PAGE_SUFFIX.sub("", segment)
-    if _CLEAN_SLUG.fullmatch(segment) and len(segment) <= 80:
+    segment = _link_slug(link)
+    if segment:
         return segment
     for text in (title, fallback):
         slug = _DASHES.sub("-", github_slug(text))[:80].strip("-")
         if slug:
             return slug
     return "item"
+
+
+def slugs_for(items: Sequence[tuple[str, str, str]]) -> list[str]:
+    """:func:`slug_for` of each ``(title, fallback, link)``, except that a link segment
+    several items end in names none of them: each is named by its title instead (every
+    Giant Bomb episode's link ends in ``/free-podcast``, PRX's in ``/listen``, a show's own
+    page in its name), not ``free-podcast-417``. Items whose segments differ keep them."""
+    shared = Counter(_link_slug(link) for _, _, link in items)
+    return [
+        slug_for(title, fallback, "" if shared[_link_slug(link)] > 1 else link)
+        for title, fallback, link in items
+    ]
 
 
 def old_path(link: str) -> str | None:
@@ -113,3 +133,25 @@ def shown(value: object, limit: int = 60) -> str:
     """``value`` as a report line shows it (quoted, like ``repr``), cut to ``limit``."""
     text = repr(value)
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+class FreeNames:
+    """File names not yet taken: ``stem.ext``, else ``stem-2.ext``, ``stem-3.ext``, … the
+    first free one, as a name-by-name probe from 1 would pick, in time linear in the names
+    picked. Names only ever become taken, so the first free suffix of a stem never goes
+    down: each stem's probe resumes where it last stopped, and each taken name is stepped
+    over at most twice (as ``stem-N`` and as a stem of its own)."""
+
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self.taken = set(taken)
+        self._next: dict[tuple[str, str], int] = {}
+
+    def pick(self, stem: str, ext: str) -> str:
+        n = self._next.get((stem, ext), 1)
+        name = f"{stem}{ext}" if n == 1 else f"{stem}-{n}{ext}"
+        while name in self.taken:
+            n += 1
+            name = f"{stem}-{n}{ext}"
+        self.taken.add(name)
+        self._next[(stem, ext)] = n + 1
+        return name

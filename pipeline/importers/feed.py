@@ -1,6 +1,6 @@
-"""Reading any RSS 2.0, Atom 1.0 or JSON Feed 1.x (a blog, a Substack or Ghost publication)
-into posts: each keeps its GUID/id (emitted again as it was), its old link as an alias, its
-dates, authors, tags and full content where the feed has it."""
+"""Reading any RSS 2.0 (or 0.9x), RSS 1.0 (RDF), Atom 1.0 or JSON Feed 1.x (a blog, a
+Substack or Ghost publication) into posts: each keeps its GUID/id (emitted again as it was),
+its old link as an alias, its dates, authors, tags and full content where the feed has it."""
 
 from __future__ import annotations
 
@@ -18,11 +18,12 @@ from pipeline.importers.common import (
     parse_date,
     plain_summary,
     shown,
-    slug_for,
+    slugs_for,
 )
 from pipeline.importers.dating import place_undated
+from pipeline.importers.dropped import merged
 from pipeline.importers.records import ImportedItem, ImportPlan, note
-from pipeline.importers.xmlsource import ATOM, CONTENT, DC, parse_xml, q, text
+from pipeline.importers.xmlsource import ATOM, CONTENT, DC, RDF, RSS1, parse_xml, q, text
 from pipeline.podcast.episode import is_url
 from pipeline.support import jsontext
 
@@ -101,13 +102,12 @@ class _Reader:
 
     def plan(self) -> ImportPlan:
         self.skipped += place_undated(self.pending, self.source, self.notes, "date")
+        names = [(str(f["title"]), str(f["guid"]), str(f.pop("_link"))) for _, f in self.pending]
         items = []
-        for line, front in self.pending:
+        for (line, front), slug in zip(self.pending, slugs_for(names), strict=True):
             body = str(front.pop("_body"))
-            link = str(front.pop("_link"))
             ordered = tuple((k, front[k]) for k in _ORDER if k in front)
             guid = str(front["guid"])
-            slug = slug_for(str(front["title"]), guid, link)
             items.append(ImportedItem(guid, self.section, slug, ordered, body, line))
         return ImportPlan(self.source, "feed", tuple(items), (), tuple(self.notes), self.skipped)
 
@@ -125,30 +125,47 @@ def _rss(r: _Reader, root: ET.Element, line_of: Any) -> None:
     channel = root.find("channel")
     for elem in channel.findall("item") if channel is not None else []:
         guid_elem = elem.find("guid")
-        guid, link = text(guid_elem), text(elem.find("link"))
-        front: dict[str, Any] = {"title": text(elem.find("title"))}
-        _dates(front, text(elem.find("pubDate")) or text(elem.find(q(DC, "date"))), "")
+        guid = text(guid_elem)
         permalink = (guid_elem.get("isPermaLink") or "") if guid_elem is not None else ""
-        if guid and (permalink.lower() == "true" or (not permalink and is_url(guid))):
-            front["guid_permalink"] = True
-        authors = [text(a) for a in elem.findall(q(DC, "creator"))] or [text(elem.find("author"))]
-        if any(authors):
-            front["authors"] = [a for a in authors if a]
-        tags = [text(c) for c in elem.findall("category") if text(c)]
-        if tags:
-            front["tags"] = tags
-        encoded, description = (
-            text(elem.find(q(CONTENT, "encoded"))),
-            text(elem.find("description")),
-        )
-        summary = plain_summary(description, encoded) if encoded else None
-        if summary:
-            front["description"] = summary
-        line = line_of(elem)
-        if elem.find("enclosure") is not None:
-            message = "not kept: episodes come in with `import podcast`"
-            r.notes.append(note(r.source, line, "enclosure", message))
-        r.add(line, guid, link, front, encoded or description)
+        is_link = permalink.lower() == "true" or (not permalink and is_url(guid))
+        _rss_item(r, elem, line_of(elem), "", guid, bool(guid) and is_link)
+
+
+def _rdf(r: _Reader, root: ET.Element, line_of: Any) -> None:
+    """RSS 1.0: the items beside the channel, in RSS 1.0's namespace, each known by its
+    ``rdf:about`` (as feedparser and ``feed-diff`` know it), else by its link."""
+    for elem in root.findall(q(RSS1, "item")):
+        guid = (elem.get(q(RDF, "about")) or "").strip()
+        link = text(elem.find(q(RSS1, "link")))
+        _rss_item(r, elem, line_of(elem), RSS1, guid, bool(guid) and guid == link)
+
+
+def _rss_item(r: _Reader, elem: ET.Element, line: int, ns: str, guid: str, permalink: bool) -> None:
+    """One RSS 2.0 (``ns`` empty) or RSS 1.0 item; ``permalink`` says its GUID is its link."""
+
+    def find(local: str) -> ET.Element | None:
+        return elem.find(q(ns, local) if ns else local)
+
+    link = text(find("link"))
+    front: dict[str, Any] = {"title": text(find("title"))}
+    _dates(front, text(find("pubDate")) or text(elem.find(q(DC, "date"))), "")
+    if permalink:
+        front["guid_permalink"] = True
+    authors = [text(a) for a in elem.findall(q(DC, "creator"))] or [text(find("author"))]
+    if any(authors):
+        front["authors"] = [a for a in authors if a]
+    categories = elem.findall(q(DC, "subject")) if ns else elem.findall("category")
+    tags = [text(c) for c in categories if text(c)]
+    if tags:
+        front["tags"] = tags
+    encoded, description = text(elem.find(q(CONTENT, "encoded"))), text(find("description"))
+    summary = plain_summary(description, encoded) if encoded else None
+    if summary:
+        front["description"] = summary
+    if find("enclosure") is not None:
+        message = "not kept: episodes come in with `import podcast`"
+        r.notes.append(note(r.source, line, "enclosure", message))
+    r.add(line, guid, link, front, encoded or description)
 
 
 def _atom(r: _Reader, root: ET.Element, line_of: Any) -> None:
@@ -206,6 +223,7 @@ def _names(obj: Mapping[str, Any]) -> list[str]:
 
 def _json(r: _Reader, doc: Mapping[str, Any]) -> None:
     items = doc.get("items")
+    elsewhere: list[tuple[str, int | str]] = []
     for n, obj in enumerate(items if isinstance(items, list) else [], 1):
         if not isinstance(obj, dict):
             r.notes.append(note(r.source, 1, f"items[{n}]", "not an object: not imported"))
@@ -224,8 +242,14 @@ def _json(r: _Reader, doc: Mapping[str, Any]) -> None:
             body, plain = str(obj["content_text"]), True
         if isinstance(obj.get("summary"), str) and (kept := plain_summary(obj["summary"], body)):
             front["description"] = kept
-        guid = str(obj.get("id") or "").strip()
-        r.add(1, guid, str(obj.get("url") or "").strip(), front, body, plain, f"items[{n}]")
+        guid, url = str(obj.get("id") or "").strip(), str(obj.get("url") or "").strip()
+        external = obj.get("external_url")
+        if isinstance(external, str) and external.strip() and external.strip() != url:
+            elsewhere.append(("item", f"items[{n}]"))
+        r.add(1, guid, url, front, body, plain, f"items[{n}]")
+    if elsewhere:
+        why = "no front-matter key holds the page a post links to: add it to the body by hand"
+        r.notes.append(merged(r.source, "external_url", elsewhere, why))
 
 
 def read_feed(
@@ -248,8 +272,13 @@ def read_feed(
     parsed = parse_xml(data)
     if parsed.root.tag == "rss":
         _rss(r, parsed.root, parsed.line)
+    elif parsed.root.tag == q(RDF, "RDF"):
+        _rdf(r, parsed.root, parsed.line)
     elif parsed.root.tag == q(ATOM, "feed"):
         _atom(r, parsed.root, parsed.line)
     else:
-        raise ValueError(f"root element {shown(parsed.root.tag)} is not an RSS or Atom feed")
+        raise ValueError(
+            f"root element {shown(parsed.root.tag)} is not an RSS (<rss>, RSS 1.0's <rdf:RDF>) "
+            "or Atom (<feed>) feed"
+        )
     return r.plan()

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from pipeline.errors import Problem
+from pipeline.importers.common import FreeNames
 from pipeline.importers.records import ImportPlan
 from pipeline.support.fetch import UnreadableSource, download_to
 
@@ -46,16 +47,10 @@ def _ext(url: str, default: str) -> str:
 def media_files(plan: ImportPlan) -> list[tuple[str, str, int | None, int]]:
     """(URL, file name, stated length or None, source line) of every file to download."""
     out: list[tuple[str, str, int | None, int]] = []
-    taken: set[str] = set()
+    names = FreeNames()
 
     def add(url: str, stem: str, default: str, length: int | None, line: int) -> None:
-        ext = _ext(url, default)
-        name, n = f"{stem}{ext}", 1
-        while name in taken:
-            n += 1
-            name = f"{stem}-{n}{ext}"
-        taken.add(name)
-        out.append((url, name, length, line))
+        out.append((url, names.pick(stem, _ext(url, default)), length, line))
 
     cover = dict(plan.settings).get("image")
     if isinstance(cover, str) and cover:

@@ -21,9 +21,10 @@ from pipeline.importers.common import (
     parse_date,
     plain_summary,
     shown,
-    slug_for,
+    slugs_for,
 )
 from pipeline.importers.dating import place_undated
+from pipeline.importers.dropped import merged, not_kept
 from pipeline.importers.records import ImportedItem, ImportPlan, note
 from pipeline.importers.showinfo import person_of, show_settings
 from pipeline.importers.xmlsource import CONTENT, ITUNES, PODCAST, Document, q, text
@@ -37,6 +38,10 @@ AUDIO_ALIASES = {
     "audio/mpeg3": "audio/mpeg",
     "audio/x-mp3": "audio/mpeg",
     "audio/x-mpeg": "audio/mpeg",
+    "audio/x-mpeg-3": "audio/mpeg",
+    "audio/mpg": "audio/mpeg",
+    "x-audio/mp3": "audio/mpeg",
+    "x-audio/mpeg": "audio/mpeg",
     "audio/m4a": "audio/x-m4a",
     "audio/aac": "audio/x-m4a",
     "audio/x-wav": "audio/wav",
@@ -92,16 +97,38 @@ def read_podcast(
             pending.append((it, front))
     lines = [(it.line, front) for it, front in pending]
     skipped += place_undated(lines, source, notes, "pubDate")
-    items = [_record(it, front) for it, front in pending]
+    names = [(str(f.get("title", "")), str(f["guid"]), it.get("", "link")) for it, f in pending]
+    items = [
+        _record(it, front, slug)
+        for (it, front), slug in zip(pending, slugs_for(names), strict=True)
+    ]
+    notes.extend(_not_kept(doc, channel, source, [it for it, _ in pending]))
     return ImportPlan(source, "podcast", tuple(items), settings, tuple(notes), skipped)
 
 
-def _record(it: _Item, front: dict[str, Any]) -> ImportedItem:
+def _not_kept(doc: Document, channel: ET.Element, source: str, items: list[_Item]) -> list[Problem]:
+    """What the channel and the imported items hold that is not kept, counted per element,
+    and each ``itunes:title`` other than the item's ``<title>`` (which is kept)."""
+    places = [("channel", doc.line(channel), channel)]
+    places += [("item", it.line, it.elem) for it in items]
+    out = not_kept(source, places)
+    titled = [("item", it.line) for it in items if _apple_title(it)]
+    if titled:
+        why = "the item's <title> is its title; Apple shows the itunes:title"
+        out.append(merged(source, "itunes:title", titled, why))
+    return out
+
+
+def _apple_title(it: _Item) -> bool:
+    """Whether the item has an ``itunes:title`` other than its ``<title>``."""
+    apple, own = (" ".join(it.get(ns, "title").split()) for ns in (ITUNES, ""))
+    return bool(apple and own and apple != own)
+
+
+def _record(it: _Item, front: dict[str, Any], slug: str) -> ImportedItem:
     body = str(front.pop("_body", ""))
-    title = str(front.get("title", ""))
     ordered = tuple((k, front[k]) for k in _ORDER if k in front)
     guid = str(front["guid"])
-    slug = slug_for(title, guid, it.get("", "link"))
     return ImportedItem(guid, "episodes", slug, ordered, body, it.line)
 
 
@@ -178,13 +205,25 @@ def _episode(it: _Item, seen: dict[str, int]) -> dict[str, Any] | None:
     alias = old_path(it.get("", "link"))
     if alias:
         front["aliases"] = [alias]
-    encoded, description = it.get(CONTENT, "encoded"), it.get("", "description")
-    notes = encoded or description or it.get(ITUNES, "summary")
-    summary = plain_summary(description, notes) if encoded else None
+    notes, description = _show_notes(it)
+    summary = plain_summary(description, notes) if notes != description else None
     if summary:
         front["description"] = summary
     front["_body"] = notes_body(notes)
     return front
+
+
+def _show_notes(it: _Item) -> tuple[str, str]:
+    """The fullest show notes of an item, and its ``<description>``: ``content:encoded``
+    when there is one, else the longer of ``<description>`` and ``itunes:summary`` (the
+    description when they are as long). WordPress and FeedBurner write an excerpt ending in
+    ``[…]`` as the description and the full notes as ``itunes:summary``; the excerpt is then
+    kept as the item's ``description`` when it is plain text."""
+    encoded, description = it.get(CONTENT, "encoded"), it.get("", "description")
+    if encoded:
+        return encoded, description
+    summary = it.get(ITUNES, "summary")
+    return (summary if len(summary) > len(description) else description), description
 
 
 def _enclosure(it: _Item, front: dict[str, Any], enclosure: ET.Element | None, url: str) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.errors import Problem
-from pipeline.importers.common import shown
+from pipeline.importers.common import FreeNames, shown
 from pipeline.importers.records import ImportedItem, ImportPlan, WriteOutcome
 from pipeline.load.frontmatter import FrontMatterError, decode, split
 from pipeline.support import jsontext
@@ -106,15 +106,12 @@ def _existing_guids(folder: Path, root: Path) -> dict[str, str]:
     return found
 
 
-def _free_name(folder: Path, slug: str, taken: set[str]) -> Path:
-    n = 1
-    while True:
-        name = f"{slug}.md" if n == 1 else f"{slug}-{n}.md"
-        candidate = folder / name
-        if name not in taken and not candidate.exists():
-            taken.add(name)
-            return candidate
-        n += 1
+def _present(folder: Path) -> list[str]:
+    """The names of what ``folder`` holds (listed once: nothing is written until every name
+    is chosen); a broken symbolic link is no obstacle, as ``Path.exists`` says."""
+    if not folder.is_dir():
+        return []
+    return [entry.name for entry in folder.iterdir() if entry.exists()]
 
 
 def write_plan(
@@ -127,7 +124,7 @@ def write_plan(
     unchanged: list[str] = []
     kept: list[Problem] = []
     known: dict[str, dict[str, str]] = {}
-    taken: dict[str, set[str]] = {}
+    names: dict[str, FreeNames] = {}
     writes: list[tuple[Path, bytes]] = []
     for item in plan.items:
         folder = content_root / item.section
@@ -157,7 +154,9 @@ def write_plan(
             )
             continue
         else:
-            path = _free_name(folder, item.slug, taken.setdefault(item.section, set()))
+            if item.section not in names:
+                names[item.section] = FreeNames(_present(folder))
+            path = folder / names[item.section].pick(item.slug, ".md")
             rel = path.relative_to(content_root).as_posix()
             created.append(rel)
         entries[item.key] = {"file": rel, "sha256": digest(data)}

@@ -1,0 +1,64 @@
+"""What a source holds that no front-matter key or setting keeps, said once per kind of
+element with a count and every place it was (never lost without a word)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+
+from pipeline.errors import Problem
+from pipeline.importers.records import note
+from pipeline.importers.xmlsource import PODCAST, PSC, q
+
+NOT_KEPT = {
+    q(PODCAST, "value"): (
+        "podcast:value",
+        "publish has no value-for-value (Lightning) settings: set payments up again by hand",
+    ),
+    q(PODCAST, "alternateEnclosure"): (
+        "podcast:alternateEnclosure",
+        "only the <enclosure> is published",
+    ),
+    q(PSC, "chapters"): (
+        "psc:chapters",
+        "Podlove chapters inside the feed: only a podcast:chapters URL is kept; write them "
+        "as timestamped headings in the show notes",
+    ),
+}
+"""Elements of a podcast's channel or items that are not kept: (name shown, why)."""
+
+
+def not_kept(source: str, places: Sequence[tuple[str, int, ET.Element]]) -> list[Problem]:
+    """One note per element of :data:`NOT_KEPT` found as a child of one of ``places``
+    (``("channel" or "item", line, element)``), counting them and naming every place."""
+    found: dict[str, list[tuple[str, int]]] = {}
+    for kind, line, elem in places:
+        for child in elem:
+            if isinstance(child.tag, str) and child.tag in NOT_KEPT:
+                found.setdefault(child.tag, []).append((kind, line))
+    out = []
+    for tag, where in found.items():
+        name, why = NOT_KEPT[tag]
+        out.append(merged(source, name, where, why))
+    return out
+
+
+def merged(source: str, field: str, where: Sequence[tuple[str, int | str]], why: str) -> Problem:
+    """One note for ``len(where)`` ``field`` elements not kept, at the first one's line,
+    naming each place: ``("item", 12)`` or ``("channel", 3)`` by line, ``("item", "items[4]")``
+    (a JSON Feed's) by its label."""
+    first = next((at for _, at in where if isinstance(at, int)), 1)
+    groups: dict[str, list[int | str]] = {}
+    for kind, at in where:
+        if at not in groups.setdefault(kind, []):
+            groups[kind].append(at)
+    parts: list[str] = []
+    for kind, ats in groups.items():
+        lines = [str(at) for at in ats if isinstance(at, int)]
+        if lines:
+            s = "s" if len(lines) > 1 else ""
+            parts.append(f"the {kind}{s} at line{s} {', '.join(lines)}")
+        labels = [at for at in ats if isinstance(at, str)]
+        if labels:
+            parts.append(", ".join(labels))
+    return note(source, first, field, f"{len(where)} not kept ({why}), in {'; '.join(parts)}")
