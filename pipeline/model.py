@@ -185,7 +185,7 @@ class Item:
     local_links: tuple[tuple[str, str], ...] = ()
     """(kind, target as written) of each link and image that stays inside the content tree,
     recorded while rendering: every build checks them against the files (see
-    :mod:`pipeline.linkcheck.dangling`)."""
+    :mod:`pipeline.linkcheck.dangling`); kind ``card``: a page whose title this one shows."""
     aliases: tuple[str, ...] = ()
     """Old URLs (site paths) of this item, from ``aliases``: the link checker maps them."""
     source_guid: str = ""

@@ -26,6 +26,7 @@ from pipeline.config import Config
 from pipeline.linkcheck.dangling import LinkRecorder
 from pipeline.load.loader import load_site
 from pipeline.model import Include, Item, Site
+from pipeline.render.links import link_targets
 from pipeline.render.markdown import render
 from pipeline.support.parallel import PARALLEL_THRESHOLD
 from pipeline.support.text import clean
@@ -374,7 +375,7 @@ def render_items(
     if loaded is None:
         loaded = loaded_keys(items, {})
     if url_of is None:
-        url_of = {i.source: i.url for i in items}
+        url_of = link_targets((i.source, i.url, i.title) for i in items)
     url_of = dict(url_of)
     keys = list(keys) if keys is not None else render_keys(cfg, items, loaded)
     cache = RenderCache(cache_dir)

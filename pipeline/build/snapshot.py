@@ -31,11 +31,13 @@ import dataclasses
 import functools
 import hashlib
 import os
+import posixpath
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from pipeline.build.keys import ItemKeys, KeyedSite, reload_body
 from pipeline.build.loadcache import RACY_NS, load_cached
@@ -55,6 +57,7 @@ from pipeline.build.state import build_salt
 from pipeline.build.timings import Timings
 from pipeline.config import Config
 from pipeline.errors import Problem
+from pipeline.linkcheck.dangling import CARD
 from pipeline.load.includes import SharedIncludes
 from pipeline.load.loader import gitbook_mode, shown
 from pipeline.load.record import (
@@ -64,6 +67,7 @@ from pipeline.load.record import (
 )
 from pipeline.load.walk import markdown_among, own_folders, walk_markdown
 from pipeline.model import Item, Site
+from pipeline.render.links import link_targets
 from pipeline.support.parallel import PARALLEL_THRESHOLD
 from pipeline.support.workers import forked_and_gone
 
@@ -266,7 +270,7 @@ def _partial(
     )
     run.timings.mark("load")
     new = {i.source: i for i in loaded.site.items}
-    if not _same_pages(entries, new, changed):
+    if not _same_pages(entries, new, changed) or _retitled_and_linked(entries, new, changed):
         return None
     warned = _by_source(run.root, loaded.site.warnings, changed)
     if warned is None:
@@ -322,7 +326,8 @@ def _rendered(
 ) -> tuple[dict[str, Entry], dict[str, tuple[Item, ItemKeys]]]:
     """The changed files rendered: their new entries, and each item as served (with its HTML)
     with its keys."""
-    url_of = {e.item.source: e.item.url for e in entries.values() if e.item is not None}
+    items = (e.item for e in entries.values() if e.item is not None)
+    url_of = link_targets((i.source, i.url, i.title) for i in items)
     render_key = render_keys(run.cfg, fresh, loaded.keys)
     rendered, keys = render_items(
         run.cfg,
@@ -350,6 +355,34 @@ def _rendered(
             keys=_stored_keys(keys[item.source], key_of[item.source]),
         )
     return made, served
+
+
+def _retitled_and_linked(
+    entries: Mapping[str, Entry], new: Mapping[str, Item], changed: list[str]
+) -> bool:
+    """A changed page has a new title and another page shows it (a GitBook link card names
+    it: a ``card`` local link): that page is rendered again, by the full path. Other title
+    edits are served."""
+    retitled = set()
+    for source in changed:
+        old, now = entries[source].item, new.get(source)
+        if old is not None and now is not None and old.title != now.title:
+            retitled.add(source)
+    if not retitled:
+        return False
+    for entry in entries.values():
+        item = entry.item
+        if item is None or item.source in retitled:
+            continue
+        folder = "/" + posixpath.dirname(item.source)
+        for kind, target in item.local_links:
+            if kind != CARD:
+                continue
+            path = unquote(target.partition("#")[0].split("?")[0])
+            rel = posixpath.normpath(posixpath.join(folder, path)).lstrip("/")
+            if retitled.intersection((rel, f"{rel}/README.md", f"{rel}/index.md", f"{rel}.md")):
+                return True
+    return False
 
 
 def _deps_changed(root: Path, entry: Entry) -> bool:

@@ -24,7 +24,8 @@ from pipeline.linkcheck.local import LOCAL, LocalChecker, classify
 from pipeline.linkcheck.results import BROKEN, Outcome
 from pipeline.load.loader import shown
 from pipeline.model import Item, LinkRef, Site
-from pipeline.render.markdown import PageContext, scan
+from pipeline.render.links import PageContext
+from pipeline.render.markdown import scan
 from pipeline.support.text import nfc
 
 
@@ -39,6 +40,18 @@ class LinkRecorder(PageContext):
         if is_local(target, self.site_url):
             self.local[(kind, target.strip())] = None
         return super().resolve(target, kind)
+
+    def title_of(self, target: str) -> str | None:
+        """The title, noted as a ``card`` link when found: a page showing it is rendered again
+        when that title changes (see :func:`pipeline.build.snapshot.rendered_site`)."""
+        title = super().title_of(target)
+        if title is not None:
+            self.local[(CARD, target.strip())] = None
+        return title
+
+
+CARD = "card"
+"""The kind of a local link whose target's title the page shows (a GitBook link card)."""
 
 
 def is_local(target: str, base_url: str) -> bool:
@@ -132,6 +145,8 @@ def _broken(
     from_page = nfc(item.source) not in checker.unpublished and item.source != checker.toc
     bad_targets = set()
     for kind, target in item.local_links:
+        if kind == CARD:  # a page's title shown: its link is checked as a link
+            continue
         key = (folder, kind, target, from_page)
         bad = status.get(key)
         if bad is None:

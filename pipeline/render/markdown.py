@@ -13,10 +13,9 @@ import html
 import posixpath
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
-from urllib.parse import quote, unquote, urljoin
+from urllib.parse import unquote
 
 from cmarkgfm.cmark import Options
 
@@ -28,11 +27,11 @@ from pipeline.render.gitbook_text import preprocess
 from pipeline.render.highlight import highlight
 from pipeline.render.hugo_text import shortcodes
 from pipeline.render.includes import spliced, with_placeholders
+from pipeline.render.links import PageContext
 from pipeline.render.liquid_text import liquid
 from pipeline.render.maths import maths
 from pipeline.render.sanitize import sanitize
-from pipeline.render.slugs import Slugger
-from pipeline.support.paths import asset_url, image_url_problem, iri_to_uri, is_external, url_scheme
+from pipeline.support.paths import image_url_problem, is_external
 from pipeline.support.text import plain, sub_tags
 
 if TYPE_CHECKING:  # markdown-it is imported by the link scan alone (start-up time)
@@ -43,138 +42,6 @@ if TYPE_CHECKING:  # markdown-it is imported by the link scan alone (start-up ti
 _EXPLICIT_ID = re.compile(r"(?<!\s)\s*+\{#([\w\-:.]++)\}\s*+$")
 """``{#id}`` ending a heading; a match starts only where a run of blanks does (searched from
 every blank of a long run, the blanks were read once per blank: quadratic)."""
-
-
-@dataclass
-class PageContext:
-    """Where a document lives, so its relative URLs can be made absolute."""
-
-    source: str
-    """Path of the Markdown file relative to the content root."""
-    url: str
-    """Absolute URL of the document's page."""
-    url_of: Mapping[str, str] = field(default_factory=dict)
-    """Every document's path -> its absolute URL (to turn ``.md`` links into permalinks)."""
-    site_url: str = ""
-    asset_base: str | None = None
-    """URL prefix for copied local files; None puts them next to the page."""
-    slug_style: str = "github"
-    line_offset: int = 0
-    """Lines of the file before the body (front matter), for ``path:line``."""
-    assets: list[str] = field(default_factory=list)
-    """Local files the document uses (relative to the content root), filled while rendering."""
-    links: list[LinkRef] = field(default_factory=list)
-    anchors: set[str] = field(default_factory=set)
-    headings: list[str] = field(default_factory=list)
-    includes: Mapping[str, tuple[str, int]] = field(default_factory=dict)
-    """The files the document includes (see :mod:`pipeline.render.includes`): path -> its
-    Markdown body and the line of the file where that starts."""
-    slugger: Slugger | None = None
-    """The document's heading ids so far (made on first use; shared with what it includes)."""
-
-    def ids(self) -> Slugger:
-        if self.slugger is None:
-            self.slugger = Slugger(self.slug_style)
-        return self.slugger
-
-    def included(self, path: str) -> PageContext:
-        """The context of a file this document includes: its links resolved from its own
-        folder and its problems at its own lines; the page's URL, assets, anchors, headings
-        and ids shared. (Its local links are not recorded as the page's.)"""
-        return PageContext(
-            source=path,
-            url=self.url,
-            url_of=self.url_of,
-            site_url=self.site_url,
-            asset_base=self.asset_base,
-            slug_style=self.slug_style,
-            line_offset=self.includes[path][1] - 1,
-            assets=self.assets,
-            anchors=self.anchors,
-            headings=self.headings,
-            slugger=self.ids(),
-        )
-
-    def resolve(self, target: str, kind: str) -> str:
-        """Absolute URL for a link or image target written in this document; "#" for one
-        that is not a URL at all (``https://[::1``): it cannot be followed, and its scheme,
-        which might be an active one, cannot be known."""
-        try:
-            return self._resolve(target, kind)
-        except ValueError:
-            return "#"
-
-    def _resolve(self, target: str, kind: str) -> str:
-        target = target.strip()
-        if not target:
-            return self.url
-        if target.startswith("#"):
-            return self.url + target
-        if is_external(target):
-            active = url_scheme(target) in ("javascript", "vbscript", "data")
-            data_image = kind == "image" and target[:11].lower() == "data:image/"
-            return "#" if active and not data_image else iri_to_uri(target)
-        path, _, frag = target.partition("#")
-        path = path.split("?")[0]
-        # a path from the root names a file of the content tree first, as GitBook reads it
-        # and the link checker checks it (a page's file, or a file copied beside the pages);
-        # else it is a URL of the site
-        from_root = path.startswith("/")
-        folder = "/" if from_root else posixpath.dirname(self.source)
-        rel = posixpath.normpath(posixpath.join(folder, unquote(path)))
-        suffix = f"#{frag}" if frag else ""
-        if rel == ".." or rel.startswith("../"):
-            return _join(self.url, path) + suffix
-        rel = "" if rel in (".", "/") else rel.lstrip("/")
-        if from_root and not rel:
-            return urljoin(self.site_url or self.url, target)
-        for candidate in (rel, f"{rel}/README.md", f"{rel}/index.md", f"{rel}.md"):
-            found = self.url_of.get(candidate.lstrip("/"))
-            if found:
-                return found + suffix
-        if rel.endswith(".md") or path.endswith("/") or not posixpath.splitext(rel)[1]:
-            if from_root:
-                return urljoin(self.site_url or self.url, target)
-            return _join(self.url, path) + suffix
-        if rel not in self.assets:
-            self.assets.append(rel)
-        if self.asset_base is not None:
-            return self.asset_base + quote(rel)
-        return asset_url(self.url, rel)
-
-
-_PLAIN_BASE = re.compile(
-    r"(https?://[^/?#;\[\]\x00-\x20\x7f-\U0010ffff]+)"
-    r"((?:/(?!\.\.?/)[^/?#;\x00-\x20]+)*)/[^/?#;\x00-\x20]*"
-)
-"""A page URL: lower-case http(s), ASCII host; directories neither empty nor dot segments; no
-params, query or fragment."""
-_PLAIN_REF = re.compile(
-    r"((?:\.\./)*)((?:(?!\.\.?/)[\w.~%@-]+/)*(?:(?!\.\.?\Z)[\w.~%@-]+)?)", re.ASCII
-)
-"""A quoted relative path: leading ``../`` only, then segments neither empty nor dot segments,
-no ``:`` (a scheme)."""
-
-
-@lru_cache(maxsize=256)
-def _base_dirs(url: str) -> tuple[str, tuple[str, ...]] | None:
-    """``https://host`` and the directories of a plain page URL; None if urljoin must judge."""
-    m = _PLAIN_BASE.fullmatch(url)
-    return (m.group(1), tuple(m.group(2).split("/")[1:])) if m else None
-
-
-def _join(url: str, path: str) -> str:
-    """``urljoin(url, quote(path))``; a plain relative path is appended to the page's directory
-    here (what RFC 3986 and urljoin agree on) instead of re-parsing both URLs per link."""
-    ref = quote(path, safe="/%:@")
-    base = _base_dirs(url)
-    m = _PLAIN_REF.fullmatch(ref) if base and ref else None
-    if base and m:
-        origin, dirs = base
-        keep = len(dirs) - len(m.group(1)) // 3  # each leading ../ drops one directory
-        if keep >= 0:
-            return "/".join((origin, *dirs[:keep], m.group(2)))
-    return urljoin(url, ref)
 
 
 def _rewrite_html(ctx: PageContext, content: str, line: int) -> str:
@@ -323,6 +190,8 @@ def _unhighlighted(body: str, ctx: PageContext, read: str | None = None) -> str:
     text, placed = with_placeholders(text, ctx.source, ctx.includes) if ctx.includes else (text, [])
     text = drop_split_tags(text)
     out = to_html(preprocess(maths(text)), _OPTIONS, _EXTENSIONS)
+    if _REF_CARD_OPEN in out:
+        out = _REF_CARD.sub(lambda m: _titled_card(m, ctx), out)
     out = _with_heading_ids(out, _heading_with_id(ctx))
     out = _BACKSLASH_AT_END.sub("", out)  # GitBook's trailing backslash at the end of a block
     if _has_raw_html(body, text):
@@ -337,6 +206,26 @@ def _unhighlighted(body: str, ctx: PageContext, read: str | None = None) -> str:
             out, placed, lambda path: _unhighlighted(ctx.includes[path][0], ctx.included(path))
         )
     return out
+
+
+_REF_CARD_OPEN = '<div class="gitbook-content-ref">'
+_REF_CARD = re.compile(_REF_CARD_OPEN + r'\s*<p><a href="([^"<>]*)">([^<>]*)</a></p>')
+"""A ``{% content-ref %}`` card as the pre-pass and cmark write it: its one link."""
+
+
+def _titled_card(m: re.Match[str], ctx: PageContext) -> str:
+    """A card whose link is named by its target (``[x.md](x.md)``: GitBook exports every
+    card so) named by the title of the page it links to, as GitBook shows it."""
+    href, text = m.group(1), html.unescape(m.group(2)).strip()
+    path = unquote(html.unescape(href)).partition("#")[0]
+    names = {path, path.rstrip("/"), posixpath.basename(path.rstrip("/"))}
+    title = ctx.title_of(html.unescape(href)) if text in names else None
+    if not title:
+        return m.group(0)
+    start = m.start(2) - m.start(0)
+    end = m.end(2) - m.start(0)
+    whole = m.group(0)
+    return whole[:start] + html.escape(title, quote=False) + whole[end:]
 
 
 def _has_raw_html(body: str, text: str) -> bool:

@@ -23,6 +23,8 @@ from pipeline.config import load_config
 from pipeline.model import Item
 from tests.build.test_incremental import _Payload, age, build, edit, tree
 from tests.conftest import copy_fixture
+from tests.gitbook.conftest import write_space
+from tests.gitbook.test_titles import CARDS
 
 
 def _load(site: Path, cache: Path, use_snapshot: bool = True) -> tuple[KeyedSite, bool]:
@@ -438,3 +440,20 @@ def test_a_base_that_cannot_be_pickled_leaves_no_snapshot_and_no_temp_file(tmp_p
     rows = [("a.md", "1:2:3", (), None, (), None), ("b.md", "1:2:3", (), unpicklable, (), None)]
     save_base(cache, "key", (), rows)
     assert sorted(p.name for p in cache.iterdir()) == []
+
+
+def test_a_retitled_page_another_links_to_is_not_served(tmp_path: Path) -> None:
+    """A GitBook link card shows the title of the page it names: a page's new title reaches
+    the page with the card, so the snapshot does not serve that edit (a title edit of a page
+    other pages only link to is served: test_an_edit_reloads_that_file_alone)."""
+    space = write_space(tmp_path / "space", CARDS)
+    cache = tmp_path / "cache"
+    _load(space, cache)  # writes the id ledger
+    age(space)
+    time.sleep(RACY_NS / 1e9)  # every file older than the build: its stat trusted
+    assert _load(space, cache)[1] is False
+    assert _load(space, cache)[1] is True
+    edit(space / "guide/adding-plugins.md", "# Adding Plugins", "# Plugins")
+    got = _assert_same_as_full(space, cache, tmp_path, served=False)
+    home = next(i for i in _filled(got, cache) if i.source == "README.md")
+    assert '">Plugins &amp; the Docker Image</a>' in home.html

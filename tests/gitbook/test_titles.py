@@ -8,13 +8,16 @@ of its section."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from click.testing import CliRunner
 
+from pipeline.build.loadcache import RACY_NS
 from pipeline.cli import main
 from pipeline.load.toc import parse_summary
 from pipeline.render.markdown import inline_text
+from tests.build.test_incremental import age
 from tests.gitbook.conftest import write_space
 
 FILES = {
@@ -78,3 +81,48 @@ def test_inline_text() -> None:
     assert inline_text("1. [Step](a.md) ![alt](i.png)") == "1. Step"
     assert inline_text("A &amp; B \\* &#x20;") == "A & B *"
     assert inline_text("<<<" * 10_000) == "<<<" * 10_000  # text, linear
+
+
+CARDS = {
+    "SUMMARY.md": "# Summary\n\n* [Home](README.md)\n* [Plugins](guide/adding-plugins.md)\n"
+    "* [Other](other.md)\n",
+    "README.md": "# Home\n\n"
+    '{% content-ref url="guide/adding-plugins.md" %}\n'
+    "[adding-plugins.md](guide/adding-plugins.md)\n{% endcontent-ref %}\n\n"
+    '{% content-ref url="other.md" %}\n[Read this first](other.md)\n{% endcontent-ref %}\n\n'
+    '{% content-ref url="gone.md" %}\n[gone.md](gone.md)\n{% endcontent-ref %}\n',
+    "guide/adding-plugins.md": "# Adding Plugins & the Docker Image\n\nSteps.\n",
+    "other.md": "# Other\n\nMore.\n",
+    "dates.yml": "guide/adding-plugins.md: 2024-01-02\nother.md: 2024-01-03\n",
+}
+
+
+def _cards(page: str) -> list[str]:
+    found = []
+    at = page.find('<div class="gitbook-content-ref">')
+    while at >= 0:
+        found.append(page[at : page.index("</div>", at)])
+        at = page.find('<div class="gitbook-content-ref">', at + 1)
+    return found
+
+
+def test_a_content_ref_card_shows_the_title_of_its_page(tmp_path: Path) -> None:
+    """``[x.md](x.md)``, as GitBook exports every card, shows the page's title (2,054 cards in
+    mariadb-docs showed file names), after an edit of that title too."""
+    root = write_space(tmp_path / "space", CARDS)
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    args = ["build", "--config", str(root / "publish.toml"), "--content", str(root)]
+    args += ["--out", str(out), "--cache-dir", str(cache)]
+    assert CliRunner().invoke(main, args).exit_code == 0  # writes the id ledger
+    age(root)  # files the snapshot trusts (older than a build's start): the edit is served,
+    time.sleep(RACY_NS / 1e9)  # their ctime too
+    assert CliRunner().invoke(main, args).exit_code == 0
+    cards = _cards((out / "index.html").read_text(encoding="utf-8"))
+    assert '">Adding Plugins &amp; the Docker Image</a>' in cards[0]
+    assert '">Read this first</a>' in cards[1]  # named by its author: kept
+    assert '">gone.md</a>' in cards[2]  # no page: the name as written
+    page = root / "guide" / "adding-plugins.md"
+    page.write_text("# Plugins, revised\n\nSteps.\n", encoding="utf-8")
+    assert CliRunner().invoke(main, args).exit_code == 0
+    cards = _cards((out / "index.html").read_text(encoding="utf-8"))
+    assert '">Plugins, revised</a>' in cards[0]

@@ -19,7 +19,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.render.markdown import PageContext, render
+from pipeline.render.links import PageContext
+from pipeline.render.markdown import render
 from tests.hostile.sites import essay, make_site, run_build
 
 ACTIVE_SCHEMES = ("javascript:", "vbscript:", "data:text/html")

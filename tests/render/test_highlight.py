@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.render.highlight import MAX_BLOCK, highlight, stylesheet
-from pipeline.render.markdown import PageContext, render
+from pipeline.render.links import PageContext
+from pipeline.render.markdown import render
 
 SHIPPED_CSS = Path(__file__).resolve().parents[2] / "pipeline/templates/site/static/highlight.css"
 

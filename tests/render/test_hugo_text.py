@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.render.hugo_text import shortcode_problems, shortcodes
-from pipeline.render.markdown import PageContext, render
+from pipeline.render.links import PageContext
+from pipeline.render.markdown import render
 from tests.render.test_gitbook_text import attribute_names
 
 PAGE = """Intro {{< new-in 0.140 >}} text.

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pipeline.render.markdown import PageContext, render, scan
+from pipeline.render.links import PageContext
+from pipeline.render.markdown import render, scan
 from tests.conftest import FIXTURES
 
 PAGE = (FIXTURES / "gitbook_page.md").read_text()

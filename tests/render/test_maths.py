@@ -6,7 +6,8 @@ import html5lib
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.render.markdown import PageContext, render
+from pipeline.render.links import PageContext
+from pipeline.render.markdown import render
 from pipeline.render.maths import maths
 
 XHTML = "{http://www.w3.org/1999/xhtml}"

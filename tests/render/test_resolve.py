@@ -10,7 +10,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from pipeline.render.markdown import PageContext
+from pipeline.render.links import PageContext
 from pipeline.render.slugs import github_slug
 from pipeline.support.paths import is_external, url_scheme
 

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.model import Item
-from pipeline.render.markdown import PageContext, render
+from pipeline.render.links import PageContext
+from pipeline.render.markdown import render
 from pipeline.support.text import clean
 from pipeline.syndication.common import plain, plain_start, summary_html, truncate
 

@@ -1,0 +1,185 @@
+"""One document's link context: where its links and images go (a page of the site by its
+content path, a file copied beside the page, a URL of the site or elsewhere), and what it
+collects as it is rendered (assets, links, anchors, heading ids). The renderer and the link
+scan resolve every link through :class:`PageContext`, so the two agree."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import quote, unquote, urljoin
+
+from pipeline.model import LinkRef
+from pipeline.render.slugs import Slugger
+from pipeline.support.paths import asset_url, iri_to_uri, is_external, url_scheme
+
+TITLE_KEY = "//title/"
+"""What prefixes a source in :attr:`PageContext.url_of` to name its page's title (a source
+is a relative path: none starts with ``//``; and the render cache keeps these keys, which
+may hold no NUL)."""
+
+
+def link_targets(pages: Iterable[tuple[str, str, str]]) -> dict[str, str]:
+    """What :attr:`PageContext.url_of` maps, from each page's (source, URL, title): its
+    source to its URL, and ``TITLE_KEY`` + source to its title (a GitBook link card shows
+    the title of the page it names)."""
+    out: dict[str, str] = {}
+    for source, url, title in pages:
+        out[source] = url
+        out[TITLE_KEY + source] = title
+    return out
+
+
+@dataclass
+class PageContext:
+    """Where a document lives, so its relative URLs can be made absolute."""
+
+    source: str
+    """Path of the Markdown file relative to the content root."""
+    url: str
+    """Absolute URL of the document's page."""
+    url_of: Mapping[str, str] = field(default_factory=dict)
+    """Every document's path -> its absolute URL (to turn ``.md`` links into permalinks)."""
+    site_url: str = ""
+    asset_base: str | None = None
+    """URL prefix for copied local files; None puts them next to the page."""
+    slug_style: str = "github"
+    line_offset: int = 0
+    """Lines of the file before the body (front matter), for ``path:line``."""
+    assets: list[str] = field(default_factory=list)
+    """Local files the document uses (relative to the content root), filled while rendering."""
+    links: list[LinkRef] = field(default_factory=list)
+    anchors: set[str] = field(default_factory=set)
+    headings: list[str] = field(default_factory=list)
+    includes: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+    """The files the document includes (see :mod:`pipeline.render.includes`): path -> its
+    Markdown body and the line of the file where that starts."""
+    slugger: Slugger | None = None
+    """The document's heading ids so far (made on first use; shared with what it includes)."""
+
+    def ids(self) -> Slugger:
+        if self.slugger is None:
+            self.slugger = Slugger(self.slug_style)
+        return self.slugger
+
+    def included(self, path: str) -> PageContext:
+        """The context of a file this document includes: its links resolved from its own
+        folder and its problems at its own lines; the page's URL, assets, anchors, headings
+        and ids shared. (Its local links are not recorded as the page's.)"""
+        return PageContext(
+            source=path,
+            url=self.url,
+            url_of=self.url_of,
+            site_url=self.site_url,
+            asset_base=self.asset_base,
+            slug_style=self.slug_style,
+            line_offset=self.includes[path][1] - 1,
+            assets=self.assets,
+            anchors=self.anchors,
+            headings=self.headings,
+            slugger=self.ids(),
+        )
+
+    def _page_of(self, rel: str) -> tuple[str, str] | None:
+        """(source, URL) of the page a content path names: the file, or the folder's
+        README.md or index.md, or the name without ``.md``; None when no page."""
+        for candidate in (rel, f"{rel}/README.md", f"{rel}/index.md", f"{rel}.md"):
+            source = candidate.lstrip("/")
+            found = self.url_of.get(source)
+            if found:
+                return source, found
+        return None
+
+    def title_of(self, target: str) -> str | None:
+        """The title of the page a link ``target`` written in this document names; None
+        when it names none (or the lookups have no titles: see :func:`link_targets`)."""
+        path = unquote(target.partition("#")[0].split("?")[0])
+        if not path or is_external(target):
+            return None
+        folder = "/" if path.startswith("/") else posixpath.dirname(self.source)
+        rel = posixpath.normpath(posixpath.join(folder, path)).lstrip("/")
+        page = None if rel.startswith("../") or rel == ".." else self._page_of(rel)
+        return (self.url_of.get(TITLE_KEY + page[0]) or None) if page is not None else None
+
+    def resolve(self, target: str, kind: str) -> str:
+        """Absolute URL for a link or image target written in this document; "#" for one
+        that is not a URL at all (``https://[::1``): it cannot be followed, and its scheme,
+        which might be an active one, cannot be known."""
+        try:
+            return self._resolve(target, kind)
+        except ValueError:
+            return "#"
+
+    def _resolve(self, target: str, kind: str) -> str:
+        target = target.strip()
+        if not target:
+            return self.url
+        if target.startswith("#"):
+            return self.url + target
+        if is_external(target):
+            active = url_scheme(target) in ("javascript", "vbscript", "data")
+            data_image = kind == "image" and target[:11].lower() == "data:image/"
+            return "#" if active and not data_image else iri_to_uri(target)
+        path, _, frag = target.partition("#")
+        path = path.split("?")[0]
+        # a path from the root names a file of the content tree first, as GitBook reads it
+        # and the link checker checks it (a page's file, or a file copied beside the pages);
+        # else it is a URL of the site
+        from_root = path.startswith("/")
+        folder = "/" if from_root else posixpath.dirname(self.source)
+        rel = posixpath.normpath(posixpath.join(folder, unquote(path)))
+        suffix = f"#{frag}" if frag else ""
+        if rel == ".." or rel.startswith("../"):
+            return _join(self.url, path) + suffix
+        rel = "" if rel in (".", "/") else rel.lstrip("/")
+        if from_root and not rel:
+            return urljoin(self.site_url or self.url, target)
+        page = self._page_of(rel)
+        if page is not None:
+            return page[1] + suffix
+        if rel.endswith(".md") or path.endswith("/") or not posixpath.splitext(rel)[1]:
+            if from_root:
+                return urljoin(self.site_url or self.url, target)
+            return _join(self.url, path) + suffix
+        if rel not in self.assets:
+            self.assets.append(rel)
+        if self.asset_base is not None:
+            return self.asset_base + quote(rel)
+        return asset_url(self.url, rel)
+
+
+_PLAIN_BASE = re.compile(
+    r"(https?://[^/?#;\[\]\x00-\x20\x7f-\U0010ffff]+)"
+    r"((?:/(?!\.\.?/)[^/?#;\x00-\x20]+)*)/[^/?#;\x00-\x20]*"
+)
+"""A page URL: lower-case http(s), ASCII host; directories neither empty nor dot segments; no
+params, query or fragment."""
+_PLAIN_REF = re.compile(
+    r"((?:\.\./)*)((?:(?!\.\.?/)[\w.~%@-]+/)*(?:(?!\.\.?\Z)[\w.~%@-]+)?)", re.ASCII
+)
+"""A quoted relative path: leading ``../`` only, then segments neither empty nor dot segments,
+no ``:`` (a scheme)."""
+
+
+@lru_cache(maxsize=256)
+def _base_dirs(url: str) -> tuple[str, tuple[str, ...]] | None:
+    """``https://host`` and the directories of a plain page URL; None if urljoin must judge."""
+    m = _PLAIN_BASE.fullmatch(url)
+    return (m.group(1), tuple(m.group(2).split("/")[1:])) if m else None
+
+
+def _join(url: str, path: str) -> str:
+    """``urljoin(url, quote(path))``; a plain relative path is appended to the page's directory
+    here (what RFC 3986 and urljoin agree on) instead of re-parsing both URLs per link."""
+    ref = quote(path, safe="/%:@")
+    base = _base_dirs(url)
+    m = _PLAIN_REF.fullmatch(ref) if base and ref else None
+    if base and m:
+        origin, dirs = base
+        keep = len(dirs) - len(m.group(1)) // 3  # each leading ../ drops one directory
+        if keep >= 0:
+            return "/".join((origin, *dirs[:keep], m.group(2)))
+    return urljoin(url, ref)
