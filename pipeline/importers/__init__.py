@@ -34,13 +34,13 @@ def read_source(
     old_url: str = "",
 ) -> ImportPlan:
     """The plan of ``data`` read as ``kind``; ValueError (with what is wrong) when unreadable.
-    ``base`` resolves a podcast feed's relative URLs; ``old_url`` is a Substack
-    publication's address (for its posts' GUIDs)."""
+    ``base`` (the source's URL when fetched) resolves a feed's relative URLs; ``old_url``
+    is a Substack publication's address (for its posts' GUIDs)."""
     if kind == "podcast":
         return read_podcast(parse_xml(data), source, since=since, base=base)
     if kind == "substack":
         return read_substack(data, source, since=since, old_url=old_url)
-    return read_feed(data, source, since=since)
+    return read_feed(data, source, since=since, base=base)
 
 
 def into_section(plan: ImportPlan, section: str) -> ImportPlan:

@@ -104,16 +104,6 @@ def slugs_for(items: Sequence[tuple[str, str, str]]) -> list[str]:
     ]
 
 
-def old_path(link: str) -> str | None:
-    """The path of an item's old link, kept as an alias (what redirect pages and the link
-    checker map); None for a link without one."""
-    parts = urlsplit(link.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return None
-    path = parts.path or "/"
-    return path if path != "/" else None
-
-
 def plain_summary(summary: str, content: str) -> str | None:
     """A feed's short description kept as the item's ``description`` when it is text (no
     markup) and not the content itself; None otherwise (the build then summarises the body)."""

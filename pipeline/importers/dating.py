@@ -15,9 +15,11 @@ def place_undated(
     pending: list[tuple[int, dict[str, Any]]], source: str, notes: list[Problem], field: str
 ) -> int:
     """Write each ``date`` as ISO 8601 with its offset; an item without one becomes a draft
-    dated like the newest item (reported). Returns how many became drafts."""
+    dated like the newest item, or 1970-01-01 when no item is dated (reported, naming the
+    date written). Returns how many became drafts."""
     dates = [f["date"] for _, f in pending if isinstance(f.get("date"), datetime)]
     newest = max(dates).isoformat() if dates else EPOCH
+    why = "the newest item's date" if dates else "no item of the source has a date"
     drafts = 0
     for line, front in pending:
         date = front.get("date")
@@ -32,7 +34,7 @@ def place_undated(
                 source,
                 line,
                 field,
-                "missing or unreadable: written as a draft dated like the newest item; "
+                f"missing or unreadable: written as a draft dated {newest} ({why}); "
                 "set its date and remove 'draft' to publish it",
             )
         )

@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from pipeline.errors import Problem
+from pipeline.importers.aliases import keep_aliases, resolved
 from pipeline.importers.common import (
     notes_body,
-    old_path,
     parse_date,
     plain_summary,
     shown,
@@ -51,6 +51,9 @@ class _Reader:
         self.pending: list[tuple[int, dict[str, Any]]] = []
         self.seen: dict[str, str] = {}
         self.skipped = 0
+        self.site = ""
+        self.base = ""
+        """The feed's own link (the old site): only item links on its host become aliases."""
 
     def add(
         self,
@@ -61,9 +64,11 @@ class _Reader:
         body: str,
         plain: bool | None = None,
         label: str = "",
+        base: str = "",
     ) -> None:
         """Check and keep one post (``front`` holds title, date and the rest). ``label``
-        names it where a line does not (``items[3]`` of a JSON Feed)."""
+        names it where a line does not (``items[3]`` of a JSON Feed); ``base`` resolves a
+        relative ``link`` (the GUID of an item without one stays the link as written)."""
 
         def say(field: str, message: str) -> None:
             self.notes.append(note(self.source, line, f"{label} {field}".strip(), message))
@@ -88,10 +93,9 @@ class _Reader:
             say("title", "missing: its link is the title")
         front["id"] = guid
         front["guid"] = guid
+        link = resolved(link, base)
         front["_link"] = link
-        alias = old_path(link)
-        if alias:
-            front["aliases"] = [alias]
+        front["_where"] = label or line
         if not body.strip():
             say("content", "no content in the feed: a link to the old post is written as its body")
             title = html.escape(str(front["title"]))
@@ -102,6 +106,12 @@ class _Reader:
 
     def plan(self) -> ImportPlan:
         self.skipped += place_undated(self.pending, self.source, self.notes, "date")
+        olds = [(f.pop("_where"), str(f["title"]), str(f["_link"])) for _, f in self.pending]
+        aliases, notes = keep_aliases(self.source, self.site, olds)
+        self.notes.extend(notes)
+        for (_, front), alias in zip(self.pending, aliases, strict=True):
+            if alias:
+                front["aliases"] = [alias]
         names = [(str(f["title"]), str(f["guid"]), str(f.pop("_link"))) for _, f in self.pending]
         items = []
         for (line, front), slug in zip(self.pending, slugs_for(names), strict=True):
@@ -123,6 +133,7 @@ def _dates(front: dict[str, Any], published: str, updated: str) -> None:
 
 def _rss(r: _Reader, root: ET.Element, line_of: Any) -> None:
     channel = root.find("channel")
+    r.site = resolved(text(channel.find("link")) if channel is not None else "", r.base)
     for elem in channel.findall("item") if channel is not None else []:
         guid_elem = elem.find("guid")
         guid = text(guid_elem)
@@ -134,6 +145,8 @@ def _rss(r: _Reader, root: ET.Element, line_of: Any) -> None:
 def _rdf(r: _Reader, root: ET.Element, line_of: Any) -> None:
     """RSS 1.0: the items beside the channel, in RSS 1.0's namespace, each known by its
     ``rdf:about`` (as feedparser and ``feed-diff`` know it), else by its link."""
+    channel = root.find(q(RSS1, "channel"))
+    r.site = resolved(text(channel.find(q(RSS1, "link"))) if channel is not None else "", r.base)
     for elem in root.findall(q(RSS1, "item")):
         guid = (elem.get(q(RDF, "about")) or "").strip()
         link = text(elem.find(q(RSS1, "link")))
@@ -165,16 +178,40 @@ def _rss_item(r: _Reader, elem: ET.Element, line: int, ns: str, guid: str, perma
     if find("enclosure") is not None:
         message = "not kept: episodes come in with `import podcast`"
         r.notes.append(note(r.source, line, "enclosure", message))
-    r.add(line, guid, link, front, encoded or description)
+    r.add(line, guid, link, front, encoded or description, base=r.base or r.site)
+
+
+_XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+
+
+def _based(elem: ET.Element, base: str) -> str:
+    """The base URL inside ``elem``: its ``xml:base`` resolved against ``base``, else ``base``."""
+    own = (elem.get(_XML_BASE) or "").strip()
+    return resolved(own, base) if own else base
+
+
+def _alternate(elem: ET.Element, base: str) -> tuple[str, str]:
+    """The ``rel="alternate"`` link of an Atom feed or entry as written, and the base its
+    ``href`` is relative to (``base`` and the link's own ``xml:base``)."""
+    for candidate in elem.findall(q(ATOM, "link")):
+        if candidate.get("rel", "alternate") == "alternate":
+            return (candidate.get("href") or "").strip(), _based(candidate, base)
+    return "", base
 
 
 def _atom(r: _Reader, root: ET.Element, line_of: Any) -> None:
+    """Atom entries; a relative link is resolved against ``xml:base``, else the feed's own
+    URL (where it was fetched, else its ``rel="self"`` link), as RFC 4287 reads it."""
+    own = r.base
+    for candidate in root.findall(q(ATOM, "link")):
+        href = (candidate.get("href") or "").strip()
+        if not own and candidate.get("rel") == "self" and is_url(href):
+            own = href
+    feed_base = _based(root, own)
+    site, site_base = _alternate(root, feed_base)
+    r.site = resolved(site, site_base) or own
     for elem in root.findall(q(ATOM, "entry")):
-        link = ""
-        for candidate in elem.findall(q(ATOM, "link")):
-            if candidate.get("rel", "alternate") == "alternate":
-                link = (candidate.get("href") or "").strip()
-                break
+        link, base = _alternate(elem, _based(elem, feed_base))
         title = elem.find(q(ATOM, "title"))
         is_html = title is not None and title.get("type") == "html"
         front: dict[str, Any] = {"title": html.unescape(text(title)) if is_html else text(title)}
@@ -196,18 +233,54 @@ def _atom(r: _Reader, root: ET.Element, line_of: Any) -> None:
         body = ""
         if content is not None:
             body = _xhtml(content) if content.get("type") == "xhtml" else text(content)
-        r.add(line_of(elem), text(elem.find(q(ATOM, "id"))), link, front, body)
+        r.add(line_of(elem), text(elem.find(q(ATOM, "id"))), link, front, body, base=base)
 
 
-_XHTML = "{http://www.w3.org/1999/xhtml}"
+_XHTML = "http://www.w3.org/1999/xhtml"
+_ROOT_XMLNS = {"svg": "http://www.w3.org/2000/svg", "math": "http://www.w3.org/1998/Math/MathML"}
+"""The foreign roots HTML5 writes inline, and the ``xmlns`` it allows on them."""
+_ATTR_PREFIXES = {
+    "http://www.w3.org/1999/xlink": "xlink:",
+    "http://www.w3.org/XML/1998/namespace": "xml:",
+    "http://www.w3.org/2000/xmlns/": "xmlns:",
+}
+"""The namespaced attributes HTML5 spells with a prefix (``xlink:href``); any other keeps
+its local name."""
+
+
+def _split(tag: str) -> tuple[str, str]:
+    """``(namespace, local name)`` of an ElementTree tag or attribute name."""
+    if tag.startswith("{"):
+        ns, _, local = tag[1:].partition("}")
+        return ns, local
+    return "", tag
+
+
+def _plain(elem: ET.Element, parent_ns: str) -> None:
+    """``elem`` and what it holds renamed as HTML5 writes them: every element by its local
+    name (``svg``, ``rect``, ``math``), an SVG or MathML root keeping its ``xmlns``."""
+    ns, local = _split(elem.tag)
+    elem.tag = local
+    attrs = {}
+    for key, value in elem.attrib.items():
+        attr_ns, attr = _split(key)
+        attrs[_ATTR_PREFIXES.get(attr_ns, "") + attr] = value
+    if ns != parent_ns and ns != _XHTML and _ROOT_XMLNS.get(local) == ns:
+        attrs.setdefault("xmlns", ns)
+    elem.attrib.clear()
+    elem.attrib.update(attrs)
+    for child in elem:
+        if isinstance(child.tag, str):
+            _plain(child, ns)
 
 
 def _xhtml(content: ET.Element) -> str:
-    """The HTML inside an Atom ``type="xhtml"`` content (its wrapping ``div`` dropped)."""
+    """The HTML inside an Atom ``type="xhtml"`` content (its wrapping ``div`` dropped), with
+    inline SVG and MathML written as HTML5 writes them, never as ``ns0:svg``."""
     holder = copy.deepcopy(content)
-    for el in holder.iter():
-        if isinstance(el.tag, str) and el.tag.startswith(_XHTML):
-            el.tag = el.tag[len(_XHTML) :]
+    for child in holder:
+        if isinstance(child.tag, str):
+            _plain(child, _XHTML)
     inner = holder[0] if len(holder) == 1 and holder[0].tag == "div" else holder
     parts = [html.escape(inner.text or "", quote=False)]
     parts.extend(ET.tostring(c, encoding="unicode", method="html") for c in inner)
@@ -222,6 +295,9 @@ def _names(obj: Mapping[str, Any]) -> list[str]:
 
 
 def _json(r: _Reader, doc: Mapping[str, Any]) -> None:
+    feed_url = str(doc.get("feed_url") or "").strip()
+    base = r.base or (feed_url if is_url(feed_url) else "")
+    r.site = resolved(str(doc.get("home_page_url") or ""), base)
     items = doc.get("items")
     elsewhere: list[tuple[str, int | str]] = []
     for n, obj in enumerate(items if isinstance(items, list) else [], 1):
@@ -246,18 +322,25 @@ def _json(r: _Reader, doc: Mapping[str, Any]) -> None:
         external = obj.get("external_url")
         if isinstance(external, str) and external.strip() and external.strip() != url:
             elsewhere.append(("item", f"items[{n}]"))
-        r.add(1, guid, url, front, body, plain, f"items[{n}]")
+        r.add(1, guid, url, front, body, plain, f"items[{n}]", base)
     if elsewhere:
         why = "no front-matter key holds the page a post links to: add it to the body by hand"
         r.notes.append(merged(r.source, "external_url", elsewhere, why))
 
 
 def read_feed(
-    data: bytes, source: str, *, section: str = "essays", since: datetime | None = None
+    data: bytes,
+    source: str,
+    *,
+    section: str = "essays",
+    since: datetime | None = None,
+    base: str = "",
 ) -> ImportPlan:
     """The posts of an RSS, Atom or JSON Feed document. XML items are reported at their
-    line, JSON Feed items by their position (``items[n]``)."""
+    line, JSON Feed items by their position (``items[n]``). ``base`` is the feed's own URL
+    (where it was fetched): relative links are resolved against it."""
     r = _Reader(source, section, since)
+    r.base = base
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
         try:
             doc = jsontext.loads(data.decode("utf-8-sig"))

@@ -14,10 +14,10 @@ from typing import Any
 from urllib.parse import urljoin
 
 from pipeline.errors import Problem
+from pipeline.importers.aliases import keep_aliases, resolved
 from pipeline.importers.common import (
     count,
     notes_body,
-    old_path,
     parse_date,
     plain_summary,
     shown,
@@ -97,6 +97,12 @@ def read_podcast(
             pending.append((it, front))
     lines = [(it.line, front) for it, front in pending]
     skipped += place_undated(lines, source, notes, "pubDate")
+    olds = [(it.line, str(f["title"]), resolved(it.get("", "link"), base)) for it, f in pending]
+    aliases, alias_notes = keep_aliases(source, text(channel.find("link")), olds)
+    notes.extend(alias_notes)
+    for (_, front), alias in zip(pending, aliases, strict=True):
+        if alias:
+            front["aliases"] = [alias]
     names = [(str(f.get("title", "")), str(f["guid"]), it.get("", "link")) for it, f in pending]
     items = [
         _record(it, front, slug)
@@ -202,9 +208,6 @@ def _episode(it: _Item, seen: dict[str, int]) -> dict[str, Any] | None:
     tags = [t for t in (text(c) for c in it.elem.findall("category")) if t]
     if tags:
         front["tags"] = tags
-    alias = old_path(it.get("", "link"))
-    if alias:
-        front["aliases"] = [alias]
     notes, description = _show_notes(it)
     summary = plain_summary(description, notes) if notes != description else None
     if summary:
@@ -234,11 +237,13 @@ def _enclosure(it: _Item, front: dict[str, Any], enclosure: ET.Element | None, u
     if length:
         front["length"] = length
     else:  # apps need the size: the build asks the server (HEAD) and caches the answer
-        it.note(
-            "enclosure",
-            f"length {shown(raw_length)} is not a number of bytes: left out, the build asks "
-            "the server for the file's size",
-        )
+        if length == 0:
+            what = "length unknown (0)"
+        elif raw_length:
+            what = f"length {shown(raw_length)} is not a number of bytes"
+        else:
+            what = "no length"
+        it.note("enclosure", f"{what}: left out, the build asks the server for the file's size")
     mime = (enclosure.get("type") or "").strip().lower()
     if not mime:
         guessed = mimetypes.guess_type(url.split("?")[0])[0] or "audio/mpeg"

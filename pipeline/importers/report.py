@@ -41,10 +41,14 @@ def render(
 
 def summary(plan: ImportPlan, outcome: WriteOutcome, *, dry_run: bool) -> str:
     """The one line that ends an import, on stderr."""
-    what = "episodes" if plan.kind == "podcast" else "posts"
+    what = "episode" if plan.kind == "podcast" else "post"
     return (
-        f"{'Would import' if dry_run else 'Imported'} {len(plan.items)} {what} from "
+        f"{'Would import' if dry_run else 'Imported'} {_count(len(plan.items), what)} from "
         f"{plan.source}: {len(outcome.created)} new, {len(outcome.updated)} updated, "
         f"{len(outcome.unchanged)} unchanged, {len(outcome.kept)} left alone, "
-        f"{len(plan.notes)} source problems"
+        f"{_count(len(plan.notes), 'source problem')}"
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -8,12 +8,15 @@ Google Play's ``googleplay:`` tags stand in where a feed has no ``itunes:`` one.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin
 
+from pipeline.config import PodcastConfig
+from pipeline.config.podcast import podcast_problems
 from pipeline.errors import Problem
 from pipeline.importers.common import shown
 from pipeline.importers.records import FrontMatter, note
@@ -124,7 +127,77 @@ def show_settings(
         out["type"] = kind
     out["copyright"] = get("", "copyright")
     out.update(_show_extras(channel))
-    return tuple((k, v) for k, v in out.items() if v != ""), notes
+    out = {k: v for k, v in out.items() if v != ""}
+    _buildable(channel, out, say)
+    return tuple(out.items()), notes
+
+
+_FROM = {
+    "guid": ("podcast:guid", q(PODCAST, "guid")),
+    "owner_email": ("itunes:email", f"{q(ITUNES, 'owner')}/{q(ITUNES, 'email')}"),
+    "language": ("language", "language"),
+    "description": ("description", "description"),
+    "medium": ("podcast:medium", q(PODCAST, "medium")),
+    "funding_url": ("podcast:funding", q(PODCAST, "funding")),
+    "funding_text": ("podcast:funding", q(PODCAST, "funding")),
+    "license": ("podcast:license", q(PODCAST, "license")),
+    "license_url": ("podcast:license", q(PODCAST, "license")),
+    "update_frequency": ("podcast:updateFrequency", q(PODCAST, "updateFrequency")),
+    "txt": ("podcast:txt", q(PODCAST, "txt")),
+    "podroll": ("podcast:podroll", q(PODCAST, "podroll")),
+    "category": ("itunes:category", q(ITUNES, "category")),
+    "subcategory": ("itunes:category", q(ITUNES, "category")),
+}
+"""``[podcast]`` key → the element it is read from: (name shown, path under the channel)."""
+_WITH = {"license": ("license_url",), "category": ("subcategory",)}
+"""Keys left out with a key that is: a licence URL needs the licence's name."""
+_REQUIRED = {
+    "category": (
+        q(ITUNES, "category"),
+        "a category from Apple's list, which the build requires (see docs/podcast.md)",
+    ),
+    "owner_email": (
+        f"{q(ITUNES, 'owner')}/{q(ITUNES, 'email')}",
+        "the owner's email address, which the build requires (Spotify sends its "
+        "ownership code there)",
+    ),
+    "image": (q(ITUNES, "image"), "cover art, which the build requires (or [site] image)"),
+}
+"""Keys the build refuses to go without: the element, and what is expected."""
+
+
+def _buildable(
+    channel: ET.Element, out: dict[str, Any], say: Callable[[ET.Element | None, str, str], None]
+) -> None:
+    """Leave out of ``out`` each value ``publish.toml`` would refuse (the next build would
+    exit 3 on it: a ``podcast:guid`` that is no UUID, an owner email that is no address…),
+    and say which key the build requires that the feed gives no value for."""
+    known = {f.name for f in dataclasses.fields(PodcastConfig)}
+    values = {k: v for k, v in out.items() if k in known and k != "persons"}
+    refused = podcast_problems(PodcastConfig(**values))
+    for key, message in refused:
+        name, path = _FROM.get(key, (key, key))
+        what = f"{message}: not written to [podcast] {key}"
+        if key == "guid":
+            what += (
+                " (the build pins one made from the new feed URL; podcast indexes follow "
+                "a show by its podcast:guid: set guid to the show's real one if it has one)"
+            )
+        else:
+            what += ": set it in publish.toml"
+        say(channel.find(path), name, what)
+        for gone in (key, *_WITH.get(key, ())):
+            out.pop(gone, None)
+    for key, (path, expected) in _REQUIRED.items():
+        unlisted = key == "category" and channel.find(path) is not None
+        if key in out or key in dict(refused) or unlisted:
+            continue  # said above, or (a category not on Apple's list) where it is read
+        elem = channel.find(path)
+        found = "empty" if elem is not None else "missing"
+        if key == "owner_email" and elem is None:
+            elem = channel.find(q(ITUNES, "owner"))
+        name = path.rsplit("}", 1)[-1]
+        say(elem, f"itunes:{name}", f"{found}: set [podcast] {key} in publish.toml to {expected}")
 
 
 def _child_text(channel: ET.Element, ns: str, local: str) -> str:
@@ -145,7 +218,8 @@ def _category(
         sub = (child.get("text") or "").strip() if child is not None else ""
         mapped = map_category(top, sub)
         if mapped is None:
-            say(first, "itunes:category", f"{shown(top)} is not on Apple's list: set it by hand")
+            message = f"{shown(top)} is not on Apple's list: set [podcast] category by hand"
+            say(first, "itunes:category", message + " (the build requires one)")
         else:
             out["category"], out["subcategory"] = mapped
             if sub and not mapped[1]:

@@ -77,4 +77,4 @@ def test_json_feed_external_urls_are_reported_not_dropped(home: Path) -> None:
         f"warning: {source}:1: external_url: 2 not kept (no front-matter key holds the page a "
         "post links to: add it to the body by hand), in items[1], items[3]\n"
     ) in result.stderr
-    assert "1 source problems" in result.stderr
+    assert "1 source problem\n" in result.stderr
