@@ -4,7 +4,8 @@
 from :data:`RULES` (the ids of ``feeds.md``), a severity and where in the feed it failed.
 ``hard`` failures make a feed unfit to publish (the build refuses to write it; ``publish
 lint-feed`` exits 2); ``soft`` ones are advice. ``podcast=True`` adds what Apple Podcasts,
-Spotify and Podcasting 2.0 need and makes their presence rules hard.
+Spotify and Podcasting 2.0 need and makes their rules hard (presence and values); without it
+an ``apple.*``, ``spotify.*`` or ``p20.*`` failure is soft, as apps read the feed anyway.
 
 The modules: :mod:`.rules` (rule table, results, shared checks), :mod:`.rss` (RSS 2.0 channel,
 items and enclosures), :mod:`.podcast` (``itunes:`` and ``podcast:`` tags), :mod:`.atom`,

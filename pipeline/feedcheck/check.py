@@ -66,7 +66,10 @@ def lint_feed(
 ) -> list[LintResult]:
     """Check a feed document; the failed checks, hard ones first, in document order.
 
-    ``podcast`` applies the Apple/Spotify/Podcasting 2.0 presence rules as hard rules.
+    ``podcast`` applies the Apple/Spotify/Podcasting 2.0 rules (``apple.*``, ``spotify.*``,
+    ``p20.*``: presence and values) as hard rules, and the RSS rules podcast apps need more
+    strictly (a title on every item, ``length="0"``, a wrong weekday); without it those rules
+    are advice (soft): apps read the feed anyway.
     ``images`` (optional) returns an image's bytes for the artwork size checks; ``now``
     (optional, aware) enables ``rss.dates.not-future``. ``soft`` False: the hard results only
     (what refuses a build's feed), soft-only checks skipped.
@@ -138,11 +141,20 @@ def grouped(results: list[LintResult]) -> Iterator[tuple[str, str, list[LintResu
         yield rule, severity, xs
 
 
+SHOWN_PER_RULE = 10
+"""Failures a text line lists for its rule; the rest are counted (``--format json`` has all)."""
+
+
 def format_text(results: list[LintResult]) -> list[str]:
-    """One line per failed rule: ``hard apple.channel.explicit: channel: message; ...``."""
+    """One line per failed rule: ``hard apple.channel.explicit: channel: message; ...``,
+    the first :data:`SHOWN_PER_RULE` failures, then ``and N more`` (a 730-episode feed's
+    line was 74 KB)."""
     lines = []
     for rule, severity, xs in grouped(results):
-        details = "; ".join(f"{x.where}: {x.message}" for x in xs)
+        details = "; ".join(f"{x.where}: {x.message}" for x in xs[:SHOWN_PER_RULE])
+        rest = len(xs) - SHOWN_PER_RULE
+        if rest > 0:
+            details += f"; and {rest} more (--format json lists every one)"
         lines.append(f"{severity} {rule}: {details}")
     return lines
 

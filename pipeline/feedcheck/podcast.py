@@ -1,7 +1,9 @@
 """The podcast rules: Apple's and Spotify's ``itunes:`` tags and Podcasting 2.0 ``podcast:`` tags.
 
-Called by the RSS rules for the channel and for each item; ``podcast=True`` makes the presence
-rules (artwork, category, explicit ...) hard.
+Called by the RSS rules for the channel and for each item. Their failures are hard only with
+``podcast=True`` (``--podcast``), presence rules (artwork, category, explicit ...) and value rules
+alike; otherwise :class:`~pipeline.feedcheck.rules.Report` records them as soft: apps read a feed
+whatever these tags hold. ``HARD`` below is the severity for a podcast feed.
 """
 
 from __future__ import annotations

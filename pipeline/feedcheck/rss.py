@@ -71,7 +71,7 @@ def lint_rss(
         )
     for tag in ("pubDate", "lastBuildDate"):
         value = text_of(ch.find(tag))
-        found = rfc822_severity(value) if value else None
+        found = rfc822_severity(value, r.podcast) if value else None
         if found:
             r.add("rss.dates.rfc822", found[0], f"<{tag}> {found[1]}", "channel")
     description = text_of(ch.find("description"))
@@ -177,7 +177,7 @@ def _lint_pub_date(
     if not pub:
         r.need("rss.item.pubdate-present", "item has no <pubDate>", where)
         return previous
-    found = rfc822_severity(pub)
+    found = rfc822_severity(pub, r.podcast)
     if found:
         r.add("rss.dates.rfc822", found[0], f"<pubDate> {found[1]}", where)
     date = parse_rfc822(pub)

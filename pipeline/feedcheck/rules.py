@@ -156,8 +156,15 @@ _FOLDS_TO_ASCII = "\u017f\u212a\u0131\u0130"
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
+PLATFORM_RULES = ("apple.", "spotify.", "p20.")
+"""The rule families of Apple Podcasts, Spotify and Podcasting 2.0: hard only for a podcast
+feed (``--podcast``). Readers and apps read a feed whatever these tags hold (an ``itunes:explicit``
+of ``yes``, a pre-2019 category, ``00:60:05``), so elsewhere their failures are advice."""
+
+
 class Report:
-    """Collects results; ``podcast`` decides the severity of podcast presence rules."""
+    """Collects results; ``podcast`` decides the severity of the podcast rules: hard for a
+    podcast feed, soft (advice) otherwise (see :data:`PLATFORM_RULES` and :meth:`need`)."""
 
     def __init__(self, podcast: bool, soft: bool = True) -> None:
         self.podcast = podcast
@@ -167,7 +174,11 @@ class Report:
         self.results: list[LintResult] = []
 
     def add(self, rule: str, severity: str, message: str, where: str = "feed") -> None:
+        """Record a failed check; ``severity`` is what it is for a podcast feed: a hard
+        failure of an Apple, Spotify or Podcasting 2.0 rule is soft without ``podcast``."""
         assert rule in RULES, rule
+        if not self.podcast and rule.startswith(PLATFORM_RULES):
+            severity = SOFT
         if severity == HARD or self.soft:
             self.results.append(LintResult(rule, severity, message, where))
 
@@ -282,14 +293,16 @@ def rfc822_problem(value: str) -> str | None:
     return _real_date(text, m, value)
 
 
-def rfc822_severity(value: str) -> tuple[str, str] | None:
+def rfc822_severity(value: str, podcast: bool = True) -> tuple[str, str] | None:
     """(severity, message) for a date that is not RFC 822: soft when readers parse it anyway
-    (``UTC``, a one-digit hour, ``MAR``, ``Tuesday,``), hard when they cannot."""
+    (``UTC``, a one-digit hour, ``MAR``, ``Tuesday,``; outside a ``podcast`` feed a wrong
+    weekday too, as readers go by the date), hard when they cannot."""
     problem = rfc822_problem(value)
     if problem is None:
         return None
     if _RFC822.match(" ".join(value.split())):
-        return HARD, problem  # well formed, but not a real date, or the wrong weekday
+        wrong_weekday = parse_rfc822(value) is not None  # else not a real date (31 Feb)
+        return (SOFT if wrong_weekday and not podcast else HARD), problem
     try:
         parsedate_to_datetime(" ".join(value.split()))  # what Python's mail parser accepts
     except (TypeError, ValueError, IndexError):
