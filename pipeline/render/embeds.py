@@ -32,7 +32,12 @@ class Provider:
 
 
 def _host(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
+    """The host, without ``www.`` or ``m.``; "" when there is none, or none Python can read
+    (``https://[zz]/``: urlsplit raises on a bracketed host that is no IP address)."""
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
     return host.removeprefix("www.").removeprefix("m.")
 
 

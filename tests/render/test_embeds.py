@@ -183,3 +183,22 @@ def test_a_bad_embeds_value_is_a_config_error_at_its_line(tmp_path: Path) -> Non
         result.output
     )
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("url", ["https://[zz]/", "http://[1:2:3]/", "https://[::1/"])
+def test_an_embed_whose_host_python_cannot_read_is_a_card_not_a_crash(
+    tmp_path: Path, url: str
+) -> None:
+    """``{% embed url="https://[zz]/" %}`` crashed validate, build and links (exit 1:
+    urlsplit raises on a bracketed host that is no IP address); as a link it was fine."""
+    content = tmp_path / "content" / "essays"
+    content.mkdir(parents=True)
+    (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://e.example/"\n')
+    (content / "a.md").write_text(
+        f'---\ntitle: A\ndate: 2024-01-02\nid: "a1"\n---\n\n{{% embed url="{url}" %}}\n',
+        encoding="utf-8",
+    )
+    result = build(tmp_path, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "out" / "essays" / "a" / "index.html").read_text(encoding="utf-8")
+    assert '<figure class="embed">' in page
