@@ -106,7 +106,7 @@ def import_command(
     from pipeline.importers import UnsafeXml, into_section, read_source
     from pipeline.importers.report import render, summary
     from pipeline.importers.settings import apply_settings
-    from pipeline.importers.writer import LEDGER_NAME, write_plan
+    from pipeline.importers.writer import LEDGER_NAME, WriteRefused, write_plan
     from pipeline.support.fetch import is_web
     from pipeline.support.fetch import read_source as fetch
 
@@ -128,14 +128,16 @@ def import_command(
         raise ContentError([Problem(source, 1, kind, str(exc))]) from None
     if section:
         plan = into_section(plan, section)
+    try:
+        outcome = write_plan(plan, root, cfg.root / LEDGER_NAME, dry_run=dry_run)
+    except WriteRefused as exc:
+        raise ContentError(exc.problems) from None
+    except ValueError as exc:
+        raise ConfigError([Problem(str(cfg.root / LEDGER_NAME), 1, "ledger", str(exc))]) from None
     if not dry_run:
         root.mkdir(parents=True, exist_ok=True)
         if plan.settings and not config_path.exists():
             config_path.write_text("", encoding="utf-8")
-    try:
-        outcome = write_plan(plan, root, cfg.root / LEDGER_NAME, dry_run=dry_run)
-    except ValueError as exc:
-        raise ConfigError([Problem(str(cfg.root / LEDGER_NAME), 1, "ledger", str(exc))]) from None
     settings = apply_settings(config_path, plan.settings, dry_run=dry_run) if plan.settings else []
     for problem in plan.notes:
         warn(f"warning: {problem}", quiet)

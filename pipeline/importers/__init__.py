@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
+from pipeline.importers.common import source_text, source_values
 from pipeline.importers.feed import read_feed
 from pipeline.importers.podcast import read_podcast
 from pipeline.importers.records import ImportedItem, ImportPlan, WriteOutcome
@@ -35,12 +36,37 @@ def read_source(
 ) -> ImportPlan:
     """The plan of ``data`` read as ``kind``; ValueError (with what is wrong) when unreadable.
     ``base`` (the source's URL when fetched) resolves a feed's relative URLs; ``old_url``
-    is a Substack publication's address (for its posts' GUIDs)."""
+    is a Substack publication's address (for its posts' GUIDs). Its text is as every output
+    can carry it (:func:`cleaned`)."""
     if kind == "podcast":
-        return read_podcast(parse_xml(data), source, since=since, base=base)
+        return cleaned(read_podcast(parse_xml(data), source, since=since, base=base))
     if kind == "substack":
-        return read_substack(data, source, since=since, old_url=old_url)
-    return read_feed(data, source, since=since, base=base)
+        return cleaned(read_substack(data, source, since=since, old_url=old_url))
+    return cleaned(read_feed(data, source, since=since, base=base))
+
+
+def cleaned(plan: ImportPlan) -> ImportPlan:
+    """``plan`` with every text of its items, settings and notes made one every output can
+    carry (:func:`~pipeline.importers.common.source_text`: a lone surrogate is U+FFFD, a
+    control character goes): XML cannot hold those, and a reader that lets one through
+    leaves no file the build refuses. The readers clean at their source too, before they
+    compare GUIDs; this is the one pass every reader's plan goes through."""
+    items = tuple(
+        dataclasses.replace(
+            item,
+            key=source_text(item.key),
+            slug=source_text(item.slug),
+            front=tuple((k, source_values(v)) for k, v in item.front),
+            body=source_text(item.body),
+        )
+        for item in plan.items
+    )
+    settings = tuple((k, source_values(v)) for k, v in plan.settings)
+    notes = tuple(
+        dataclasses.replace(n, field=source_text(n.field), message=source_text(n.message))
+        for n in plan.notes
+    )
+    return dataclasses.replace(plan, items=items, settings=settings, notes=notes)
 
 
 def into_section(plan: ImportPlan, section: str) -> ImportPlan:

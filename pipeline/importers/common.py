@@ -1,4 +1,5 @@
-"""What the podcast and feed readers share: dates, show notes as a body, slugs, old links."""
+"""What the podcast and feed readers share: dates, show notes as a body, slugs, old links,
+source text cleaned as every output needs it, and file names that are one safe segment."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from pipeline.render.slugs import github_slug
+from pipeline.support.text import clean
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*(?=\n)")
 _DASHES = re.compile(r"--+")
@@ -25,6 +28,24 @@ _BLOCK_START = re.compile(
 )
 """Tags that open a CommonMark HTML block (kind 6) which only a blank line ends."""
 _TAG = re.compile(r"<[A-Za-z!/]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_NOT_IN_NAME = re.compile(
+    r'[\x00-\x1f\x7f-\x9f/\\<>:"|?*\s\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+'
+)
+"""What a file name may not hold on any system a content repository is checked out on:
+separators, controls, blanks, the characters Windows reserves, and the invisible format
+characters that make a name read as another (a right-to-left override)."""
+_DOTS_ALONE = re.compile(r"(?<![^-])\.+(?![^-])")
+"""A part of a name that is only dots (``..`` between separators): dropped."""
+_RESERVED_STEMS = frozenset(
+    ["con", "prn", "aux", "nul", "conin$", "conout$", "readme", "index", "_index"]
+    + [f"{dev}{n}" for dev in ("com", "lpt") for n in "0123456789\u00b9\u00b2\u00b3"]
+)
+"""Names Windows reserves for devices (with any extension), and the ones that make a file
+its folder's page rather than an item (``index.md``, Hugo's ``_index.md``)."""
+MAX_NAME_BYTES = 120
+"""Longest stem in UTF-8 bytes: with a ``-NNNN`` suffix and ``.md`` it stays far below the
+255 bytes file systems allow (80 CJK characters are 240 bytes, four-byte ones 320)."""
 
 
 def parse_date(raw: str) -> datetime | None:
@@ -81,15 +102,70 @@ def _link_slug(link: str) -> str:
 def slug_for(title: str, fallback: str, link: str = "") -> str:
     """A file name stem: the last segment of the item's old link when it is already a slug
     (the page keeps its name, ``/2024/06/09/slugs/`` → ``slugs``), else GitHub's heading slug
-    of the title (cut to 80 characters), else of ``fallback``."""
+    of the title (cut to 80 characters), else of ``fallback``; always a :func:`safe_name`."""
     segment = _link_slug(link)
-    if segment:
+    if segment and safe_name(segment) == segment:  # not ``index`` (``/post/index.html``)
         return segment
     for text in (title, fallback):
         slug = _DASHES.sub("-", github_slug(text))[:80].strip("-")
         if slug:
-            return slug
+            return safe_name(slug)
     return "item"
+
+
+def safe_name(text: str, fallback: str = "item") -> str:
+    """``text`` as one file name stem that is safe everywhere: a separator, control, blank
+    or Windows-reserved character becomes ``-``, leading and trailing dots and dashes go
+    (no ``..``, no hidden file), a reserved stem (``con``, ``index``) gets a ``_``, and it is
+    cut to :data:`MAX_NAME_BYTES` of UTF-8. ``../../tmp/evil`` → ``tmp-evil``; ``fallback``
+    when nothing is left."""
+    name = _NOT_IN_NAME.sub("-", source_text(text))
+    name = _DASHES.sub("-", _DOTS_ALONE.sub("", name)).strip(".- ")
+    if len(name.encode()) > MAX_NAME_BYTES:
+        name = name.encode()[:MAX_NAME_BYTES].decode(errors="ignore").rstrip(".- ")
+    if not name:
+        return fallback
+    head, dot, rest = name.partition(".")
+    return f"{head}_{dot}{rest}" if head.lower() in _RESERVED_STEMS else name
+
+
+def is_safe_name(name: str) -> bool:
+    """True when the file name ``name`` is one segment :func:`safe_name` could have given
+    (its stem, perhaps with a ``-N`` suffix, and a plain extension): the writers' last check
+    before a write."""
+    stem, dot, ext = name.rpartition(".")
+    return (
+        bool(dot and stem)
+        and ext.isascii()
+        and ext.isalnum()
+        and len(name.encode()) <= MAX_NAME_BYTES + 20
+        and stem == stem.strip(".- ")
+        and not _NOT_IN_NAME.search(stem)
+        and source_text(stem) == stem
+        and stem.split(".", 1)[0].lower() not in _RESERVED_STEMS
+    )
+
+
+def source_text(text: str) -> str:
+    """Text read from a source as every output can carry it: a lone surrogate (which JSON's
+    ``\\ud800`` escapes give) becomes U+FFFD, as browsers and Go's JSON reader show it, and
+    what :func:`~pipeline.support.text.clean` refuses (controls, U+FFFE) goes. Not
+    normalised: a GUID keeps its exact characters."""
+    if text.isascii() and text.isprintable():
+        return text
+    return clean(_SURROGATE.sub("\ufffd", text), compose=False)
+
+
+def source_values(value: Any) -> Any:
+    """``value`` (a JSON document, a front-matter value) with :func:`source_text` of every
+    string in it, keys included."""
+    if isinstance(value, str):
+        return source_text(value)
+    if isinstance(value, list):
+        return [source_values(v) for v in value]
+    if isinstance(value, dict):
+        return {source_values(k): source_values(v) for k, v in value.items()}
+    return value
 
 
 def slugs_for(items: Sequence[tuple[str, str, str]]) -> list[str]:

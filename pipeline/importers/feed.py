@@ -19,6 +19,7 @@ from pipeline.importers.common import (
     plain_summary,
     shown,
     slugs_for,
+    source_values,
 )
 from pipeline.importers.dating import place_undated
 from pipeline.importers.dropped import merged
@@ -337,13 +338,14 @@ def read_feed(
     base: str = "",
 ) -> ImportPlan:
     """The posts of an RSS, Atom or JSON Feed document. XML items are reported at their
-    line, JSON Feed items by their position (``items[n]``). ``base`` is the feed's own URL
-    (where it was fetched): relative links are resolved against it."""
+    line, JSON Feed items by their position (``items[n]``), a JSON Feed's text made what XML
+    could hold (a lone ``\\ud800`` escape is U+FFFD, as browsers read it). ``base`` is the
+    feed's own URL (where it was fetched): relative links are resolved against it."""
     r = _Reader(source, section, since)
     r.base = base
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
         try:
-            doc = jsontext.loads(data.decode("utf-8-sig"))
+            doc = source_values(jsontext.loads(data.decode("utf-8-sig")))
         except (ValueError, UnicodeDecodeError) as exc:
             raise ValueError(f"not valid JSON: {exc}") from None
         if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith(

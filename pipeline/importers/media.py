@@ -2,7 +2,9 @@
 
 Each file is streamed into DIR (a temporary file renamed when complete) within size and time
 bounds, and its size is checked against the ``length`` the feed states. A file already there
-with that size is not fetched again, so a re-run only fetches what is new. The front matter
+with that size is not fetched again, so a re-run only fetches what is new. A file is named
+by its item's file name (one safe segment) and a plain extension from the URL, never by the
+URL's own name; a name that is not one safe segment is refused, not written. The front matter
 keeps the old enclosure URLs: podcast apps download from there until the files are moved
 (a change ``feed-diff`` reports as MEDIA MOVED).
 """
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from pipeline.errors import Problem
-from pipeline.importers.common import FreeNames
+from pipeline.importers.common import FreeNames, is_safe_name, shown
 from pipeline.importers.records import ImportPlan
 from pipeline.support.fetch import UnreadableSource, download_to
 
@@ -81,6 +83,10 @@ def download_media(
     problems: list[Problem] = []
     for url, name, length, line in media_files(plan):
         path = folder / name
+        if not is_safe_name(name):
+            why = f"{shown(name)} is not one safe file name: not downloaded; expected a slug"
+            problems.append(Problem(plan.source, line, "media", why))
+            continue
         if path.is_file() and (length is None or path.stat().st_size == length):
             present.append(name)
             continue

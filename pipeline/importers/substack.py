@@ -8,20 +8,26 @@ post is imported as a draft and named (publishing it is a decision, not a side e
 With the publication's address, each post keeps the GUID Substack's RSS feed gives it (the
 post's URL). Subscriber lists in the archive are never read. The archive is read within
 bounds (members over :data:`MAX_MEMBER_BYTES`, or more than :data:`MAX_TOTAL_BYTES` in all,
-are refused): a zip bomb is cut before it inflates.
+are refused): a zip bomb is cut before it inflates. A damaged, encrypted or unreadably
+compressed member is refused by name. A slug is a file name only as :func:`safe_name` makes
+it one: ``1.../../../tmp/evil`` is written as ``tmp-evil.md`` inside the section.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import lzma
+import re
 import zipfile
+import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
 from pipeline.errors import Problem
-from pipeline.importers.common import notes_body, parse_date, shown
+from pipeline.importers.common import notes_body, parse_date, safe_name, shown
 from pipeline.importers.dating import place_undated
 from pipeline.importers.records import ImportedItem, ImportPlan, note
 
@@ -29,6 +35,18 @@ MAX_MEMBER_BYTES = 50_000_000
 MAX_TOTAL_BYTES = 500_000_000
 _ORDER = ("title", "date", "draft", "id", "guid", "description", "aliases")
 _SKIPPED_TYPES = {"thread": "a discussion thread has no text to import"}
+_METHODS = {
+    zipfile.ZIP_STORED: "stored",
+    zipfile.ZIP_DEFLATED: "deflate",
+    zipfile.ZIP_BZIP2: "bzip2",
+    zipfile.ZIP_LZMA: "LZMA",
+}
+"""The compression methods Python reads (Substack writes deflate); 99 is WinZip's AES."""
+_DAMAGED = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, ValueError)
+"""What reading a damaged member raises: a bad CRC, corrupt deflate or bzip2 data, a cut."""
+_URL_SEGMENT = re.compile(r"[^/\\?#%\s\x00-\x1f\x7f]+")
+"""A slug that is one path segment of a post's URL (``/p/<slug>``) as it is."""
+_EXPECTED = "expected the archive as Substack exports it (download the export again)"
 
 
 class Archive:
@@ -37,22 +55,37 @@ class Archive:
     def __init__(self, data: bytes) -> None:
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile:
+        except _DAMAGED:
             raise ValueError("not a zip archive (Substack's export is a .zip)") from None
         self.total = 0
+        self.twice = {n for n, k in Counter(self.zip.namelist()).items() if k > 1}
+        """Names given to two members: tools differ on which they read, so neither is."""
 
     def read(self, name: str) -> bytes | None:
         try:
             info = self.zip.getinfo(name)
         except KeyError:
             return None
+        if name in self.twice:
+            raise ValueError(f"{name}: in the archive twice; {_EXPECTED}")
         if info.file_size > MAX_MEMBER_BYTES:
             raise ValueError(f"{name}: {info.file_size} bytes, more than {MAX_MEMBER_BYTES}")
         self.total += info.file_size
         if self.total > MAX_TOTAL_BYTES:
             raise ValueError(f"the archive inflates to more than {MAX_TOTAL_BYTES} bytes")
-        with self.zip.open(info) as fh:
-            data = fh.read(MAX_MEMBER_BYTES + 1)  # the header's size may lie
+        if info.flag_bits & 0x1:
+            raise ValueError(f"{name}: encrypted (a password-protected archive); {_EXPECTED}")
+        if info.compress_type not in _METHODS:
+            method = "99 (AES encryption)" if info.compress_type == 99 else info.compress_type
+            raise ValueError(
+                f"{name}: compressed with method {method}, which cannot be read; expected "
+                "deflate (as Substack exports it), stored, bzip2 or LZMA"
+            )
+        try:
+            with self.zip.open(info) as fh:
+                data = fh.read(MAX_MEMBER_BYTES + 1)  # the header's size may lie
+        except (*_DAMAGED, RuntimeError, NotImplementedError) as exc:
+            raise ValueError(f"{name}: damaged archive ({exc}); {_EXPECTED}") from None
         if len(data) > MAX_MEMBER_BYTES:
             raise ValueError(f"{name}: more than {MAX_MEMBER_BYTES} bytes")
         return data
@@ -67,7 +100,8 @@ def _front(
     say: Callable[[str, str], None],
 ) -> dict[str, Any]:
     """A post's front matter from its row of posts.csv: title, date, draft (unpublished or
-    paid-only, which ``say`` notes), id, guid under ``old_url``, description, aliases."""
+    paid-only, which ``say`` notes), id, guid under ``old_url``, description, aliases (guid
+    and aliases only for a ``slug`` that is one URL path segment, as Substack's are)."""
     front: dict[str, Any] = {"title": (row.get("title") or "").strip() or slug}
     if date is not None:
         front["date"] = date
@@ -79,12 +113,14 @@ def _front(
         front["draft"] = True
         say("audience", "paid-only on Substack: imported as a draft; publish it deliberately")
     front["id"] = f"substack:{number}"
-    if old_url:
+    one_segment = _URL_SEGMENT.fullmatch(slug) is not None and slug not in (".", "..")
+    if old_url and one_segment:
         front["guid"] = f"{old_url.rstrip('/')}/p/{slug}"
     subtitle = " ".join((row.get("subtitle") or "").split())
     if subtitle:
         front["description"] = subtitle
-    front["aliases"] = [f"/p/{slug}"]
+    if one_segment:
+        front["aliases"] = [f"/p/{slug}"]
     return front
 
 
@@ -117,6 +153,7 @@ def read_substack(
     pending: list[tuple[int, dict[str, Any]]] = []
     bodies: dict[int, str] = {}
     skipped = 0
+    numbers: dict[str, int] = {}
     reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig", errors="replace")))
     for row in _rows(reader):
         line = reader.line_num
@@ -130,6 +167,11 @@ def read_substack(
             say("post_id", f"{shown(post_id)} is not <number>.<slug>: not imported")
             skipped += 1
             continue
+        if number in numbers:
+            say("post_id", f"post {shown(number)} again (line {numbers[number]}): not imported")
+            skipped += 1
+            continue
+        numbers[number] = line
         kind = (row.get("type") or "newsletter").strip()
         if kind in _SKIPPED_TYPES:
             say("type", f"{_SKIPPED_TYPES[kind]}: not imported")
@@ -145,7 +187,14 @@ def read_substack(
             continue
         front = _front(row, number, slug, date, old_url, say)
         bodies[line] = notes_body(html.decode("utf-8", errors="replace")) or "<p></p>\n"
-        front["_slug"] = slug
+        front["_slug"] = safe_name(slug, f"post-{safe_name(number)}")
+        if "aliases" not in front or front["_slug"] != slug:
+            kept = "" if "aliases" in front else ", with no /p/ alias or GUID from it"
+            say(
+                "post_id",
+                f"slug {shown(slug)} cannot name a file as it is: the file is named "
+                f"{front['_slug']!r}{kept}",
+            )
         pending.append((line, front))
     skipped += place_undated(pending, where, notes, "post_date")
     items = []
