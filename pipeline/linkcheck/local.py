@@ -16,7 +16,7 @@ import difflib
 import os
 import posixpath
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -98,6 +98,9 @@ GITBOOK_LOST_HINT = (
 )
 
 
+SUGGEST_BUDGET = 20_000
+"""Comparisons a run's "did you mean" suggestions may make in all (see
+:meth:`LocalChecker._close`): a second or so; a site with a few broken links gets every one."""
 NEAREST_MAX = 200
 """Anchors of a page above which a missing one gets no "nearest heading" (see
 :meth:`LocalChecker._nearest_heading`)."""
@@ -132,6 +135,12 @@ class LocalChecker:
         self._dirs: set[str] = set()
         self._located: dict[str, _Found] = {}
         self._all_files: list[str] | None = None
+        self._indexes: dict[str, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
+        self._suggested: dict[str, str | None] = {}
+        self._by_name: dict[str, str] | None = None
+        self._stems: dict[str, tuple[dict[str, str], list[str]]] = {}
+        self._site_paths: list[str] | None = None
+        self._compared = 0
         self._folded: dict[str, dict[str, str]] = {}
         """Each page's anchors by their case-folded spelling (the first in sorted order)."""
         self._nearest: dict[tuple[str, str], str] = {}
@@ -197,7 +206,8 @@ class LocalChecker:
                 done.append(part)
                 continue
             shown = "/".join([*done, part])
-            same_nfc = sorted(n for n in names if nfc(n) == nfc(part))
+            by_nfc, by_fold = self._name_index("/".join(done), names)
+            same_nfc = by_nfc.get(nfc(part), [])
             if same_nfc:
                 link_form = "NFC" if unicodedata.is_normalized("NFC", part) else "NFD"
                 disk_form = "NFC" if unicodedata.is_normalized("NFC", same_nfc[0]) else "NFD"
@@ -208,7 +218,7 @@ class LocalChecker:
                     f"a case- and byte-exact web host will not find it",
                     "/".join([*done, same_nfc[0]]),
                 )
-            same_case = sorted(n for n in names if nfc(n).casefold() == nfc(part).casefold())
+            same_case = by_fold.get(nfc(part).casefold(), [])
             if same_case:
                 return _Found(
                     None,
@@ -218,6 +228,33 @@ class LocalChecker:
                 )
             return _Found(None, "not found")
         return _Found("/".join(done))
+
+    def _name_index(
+        self, folder: str, names: frozenset[str]
+    ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """A folder's names by NFC form and by case-folded NFC form (each list sorted): made
+        once, where a scan of the folder for each missing name was quadratic in them."""
+        found = self._indexes.get(folder)
+        if found is None:
+            by_nfc: dict[str, list[str]] = {}
+            by_fold: dict[str, list[str]] = {}
+            for name in sorted(names):
+                key = nfc(name)
+                by_nfc.setdefault(key, []).append(name)
+                by_fold.setdefault(key.casefold(), []).append(name)
+            found = self._indexes[folder] = (by_nfc, by_fold)
+        return found
+
+    def _close(self, word: str, candidates: Sequence[str], cutoff: float) -> str | None:
+        """``difflib.get_close_matches(word, candidates, 1, cutoff)`` while the run's budget of
+        comparisons lasts (:data:`SUGGEST_BUDGET`): a suggestion compares the word with every
+        candidate, and thousands of broken links on a site of thousands of files made the
+        check quadratic (4,000 took over a minute). Past the budget, no suggestion."""
+        if self._compared + len(candidates) > SUGGEST_BUDGET:
+            return None
+        self._compared += len(candidates)
+        close = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)
+        return close[0] if close else None
 
     def _files(self) -> list[str]:
         if self._all_files is None:
@@ -232,23 +269,35 @@ class LocalChecker:
 
     def _suggest_file(self, source: str, missing: str) -> str:
         """The file a missing target was probably renamed or moved to, as a link from source."""
-        here = posixpath.dirname(source) or "."
         base = posixpath.basename(missing)
-        files = self._files()
-        key = nfc(base).casefold()
-        same_name = [f for f in files if nfc(posixpath.basename(f)).casefold() == key]
-        if not same_name:
-            stem, ext = posixpath.splitext(base)
+        if base not in self._suggested:
+            self._suggested[base] = self._renamed(base)
+        found = self._suggested[base]
+        if found is None:
+            return ""
+        return f"did you mean {posixpath.relpath(found, posixpath.dirname(source) or '.')}?"
+
+    def _renamed(self, base: str) -> str | None:
+        """The first file named ``base`` (case and normalisation aside), else the file with
+        that extension whose stem is closest; None when none."""
+        if self._by_name is None:
+            self._by_name = {}
+            for f in self._files():
+                self._by_name.setdefault(nfc(posixpath.basename(f)).casefold(), f)
+        same = self._by_name.get(nfc(base).casefold())
+        if same is not None:
+            return same
+        stem, ext = posixpath.splitext(base)
+        if ext not in self._stems:
             by_stem = {
                 posixpath.splitext(posixpath.basename(f))[0]: f
-                for f in files
+                for f in self._files()
                 if f.endswith(ext) and posixpath.basename(f) not in FOLDER_INDEXES
             }
-            close = difflib.get_close_matches(stem, sorted(by_stem), n=1, cutoff=0.6)
-            same_name = [by_stem[close[0]]] if close else []
-        if not same_name:
-            return ""
-        return f"did you mean {posixpath.relpath(same_name[0], here)}?"
+            self._stems[ext] = (by_stem, sorted(by_stem))
+        by_stem, stems = self._stems[ext]
+        close = self._close(stem, stems, 0.6)
+        return by_stem[close] if close is not None else None
 
     # -- anchors ------------------------------------------------------------------------------
     def _check_anchor(self, target_rel: str, fragment: str, same_page: bool = False) -> Outcome:
@@ -361,11 +410,11 @@ class LocalChecker:
             return Outcome(BROKEN, f"refused: {exc}")
         if self._locate(rel).rel is not None:
             return self._check_file(ref.source, rel, parts.fragment)
-        close = difflib.get_close_matches(
-            path, sorted({*self.permalinks, *self.redirects}), n=1, cutoff=0.75
-        )
+        if self._site_paths is None:
+            self._site_paths = sorted({*self.permalinks, *self.redirects})
+        close = self._close(path, self._site_paths, 0.75)
         return Outcome(
             BROKEN,
             f"no page at {path} on this site (not a permalink, a file, or in [content] redirects)",
-            f"did you mean {close[0]}?" if close else "",
+            f"did you mean {close}?" if close else "",
         )
