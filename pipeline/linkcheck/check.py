@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pipeline.config import Config
-from pipeline.errors import ConfigError, Problem
+from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.linkcheck.cache import LinkCache
 from pipeline.linkcheck.local import (
     LOCAL,
@@ -308,7 +308,7 @@ def run(
     warnings: list[str] = []
     try:  # permalinks and enclosures; rendering is not needed
         site = load_site(config, content_dir, media=media)
-    except Exception as exc:  # content errors are `publish validate`'s job; links still run
+    except ContentError as exc:  # `publish validate`'s job; links still run (a bug is not hidden)
         site = Site(items=())
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         warnings.append(

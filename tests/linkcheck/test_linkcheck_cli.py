@@ -216,3 +216,20 @@ def test_a_link_to_an_unpublished_page_is_broken(
     assert broken == [("content/README.md:3", "d.md"), ("content/README.md:3", "guide/notes.md")]
     row = next(r for r in json.loads(stdout) if r["url"] == "guide/notes.md")
     assert "is not published (a draft, or a page SUMMARY.md does not list)" in row["reason"]
+
+
+def test_content_errors_leave_the_links_checked_and_say_so(tmp_path: Path) -> None:
+    """A content error is validate's to report: the links are still checked, with a warning
+    (any other failure of the load is a bug and is not turned into a warning)."""
+    content = tmp_path / "content" / "essays"
+    content.mkdir(parents=True)
+    (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://e.example/"\n')
+    (content / "a.md").write_text("---\ndate: 2024-01-02\n---\n\nSee [b](b.md).\n")
+    result = CliRunner().invoke(
+        main,
+        ["links", "--offline", "--config", str(tmp_path / "publish.toml")]
+        + ["--content", str(tmp_path / "content")],
+    )
+    assert result.exit_code == 2, result.output
+    assert "content did not load" in result.stderr
+    assert "5: broken: b.md" in result.stdout  # the file's line, front matter counted
