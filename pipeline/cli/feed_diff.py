@@ -22,7 +22,8 @@ def feed_diff(old: Path, new: Path, fmt: str, quiet: bool) -> None:
 
     Reports new and removed items, changed titles, links and dates, and flags loudly any
     item whose GUID changed (its link or title matches an old item whose GUID is gone):
-    readers would show it again as new. Exits 2 when a GUID changed, else 0.
+    readers would show it again as new. Exits 2 when a GUID changed, or when a feed cannot
+    be read (malformed, over 200 MB, a named pipe or a device in its place), else 0.
 
     \b
     Example:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -90,6 +91,42 @@ def _identified(items: Sequence[FeedItem]) -> list[FeedItem]:
     ]
 
 
+class _Unpaired:
+    """The old items whose GUID is gone, in order, each paired at most once: a new item takes
+    the first one with its link, else (a title recurs: "Mailbag") the first one with its title
+    and date. Each lookup is a dict's; a taken item is skipped when met again (linear: it was
+    two scans of the list per new item, quadratic when a feed changed its GUID scheme)."""
+
+    def __init__(self, gone: Sequence[FeedItem]) -> None:
+        self.gone = list(gone)
+        self.taken = [False] * len(self.gone)
+        self.by_link: dict[str, deque[int]] = {}
+        self.by_title: dict[tuple[str, datetime | None], deque[int]] = {}
+        for n, o in enumerate(self.gone):
+            if o.link:
+                self.by_link.setdefault(o.link, deque()).append(n)
+            if o.title:
+                self.by_title.setdefault((o.title, o.date), deque()).append(n)
+
+    def _first(self, queue: deque[int] | None) -> FeedItem | None:
+        while queue:
+            n = queue.popleft()
+            if not self.taken[n]:
+                self.taken[n] = True
+                return self.gone[n]
+        return None
+
+    def take(self, item: FeedItem) -> FeedItem | None:
+        """The unpaired old item that ``item`` is with a new GUID, now paired; None if none."""
+        twin = self._first(self.by_link.get(item.link)) if item.link else None
+        if twin is None and item.title:
+            twin = self._first(self.by_title.get((item.title, item.date)))
+        return twin
+
+    def left(self) -> list[FeedItem]:
+        return [o for n, o in enumerate(self.gone) if not self.taken[n]]
+
+
 def diff_feed(old: Sequence[FeedItem], new: Sequence[FeedItem], name: str = "") -> list[Change]:
     """The changes between two versions of one feed. Items pair up by GUID; a new item whose
     link (or, failing that, title) matches an unpaired old item is that item with a new GUID."""
@@ -114,25 +151,16 @@ def diff_feed(old: Sequence[FeedItem], new: Sequence[FeedItem], name: str = "") 
             when = (_when(before.date), _when(item.date))
             changes.append(Change(DATE, item.guid, item.title, item.link, *when, feeds))
     gone = [i for i in old if i.guid not in new_by_guid]
+    unpaired = _Unpaired(gone)
     for item in new:
         if item.guid in old_by_guid:
             continue
-        twin = next((o for o in gone if item.link and o.link == item.link), None)
-        if twin is None:  # a title recurs ("Mailbag"): the same item only on the same date
-            twin = next(
-                (
-                    o
-                    for o in gone
-                    if item.title and o.title == item.title and _same_date(o.date, item.date)
-                ),
-                None,
-            )
+        twin = unpaired.take(item)
         if twin is None:
             changes.append(Change(ADDED, item.guid, item.title, item.link, feeds=feeds))
             continue
-        gone.remove(twin)
         changes.append(Change(GUID, item.guid, item.title, item.link, twin.guid, item.guid, feeds))
-    changes.extend(Change(REMOVED, o.guid, o.title, o.link, feeds=feeds) for o in gone)
+    changes.extend(Change(REMOVED, o.guid, o.title, o.link, feeds=feeds) for o in unpaired.left())
     return changes
 
 

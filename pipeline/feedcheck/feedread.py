@@ -1,13 +1,17 @@
 """Reading the feeds feed-diff compares: RSS 2.0 (and 1.0), Atom 1.0 and JSON Feed 1.x into
 :class:`Feed` records of the items a subscriber's reader identifies and shows, with the
 standard library only (expat refuses entity expansion bombs; a document in another encoding
-is read in the one it declares: :mod:`pipeline.support.xmlbytes`).
+is read in the one it declares: :mod:`pipeline.support.xmlbytes`). A file is read as
+:func:`pipeline.support.fetch.read_file` reads one: a regular file, up to a size cap. A JSON
+Feed's lone surrogates (``"\\ud800"``, legal JSON, no text) become U+FFFD as it is read, so no
+output meets one.
 """
 
 from __future__ import annotations
 
 import email.utils
 import os
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ContentError, Problem
-from pipeline.support import jsontext
+from pipeline.support import fetch, jsontext
 from pipeline.support.xmlbytes import XmlEncodingError, as_utf8
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
@@ -24,6 +28,9 @@ _RSS1 = "{http://purl.org/rss/1.0/}"
 _RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _SUFFIXES = (".xml", ".rss", ".atom", ".json")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+"""Where JSON text may give a lone surrogate: only a ``\\u`` escape can (UTF-8 has none)."""
 
 
 @dataclass(frozen=True)
@@ -144,9 +151,43 @@ def _parse_xml(data: bytes, name: str, path: Path | str) -> Feed | None:
     return None
 
 
+def _clean(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def read_json(text: str) -> Any:
+    """``jsontext.loads(text)`` with every lone surrogate in its strings and keys replaced by
+    U+FFFD (a pair is one character once decoded): printed or written as UTF-8, such a string
+    raises. Iterative, so nesting as deep as the decoder reads is cleaned too."""
+    doc = jsontext.loads(text)
+    if _SURROGATE_ESCAPE.search(text) is None:
+        return doc
+    if isinstance(doc, str):
+        return _clean(doc)
+    stack: list[Any] = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            pairs: Any = enumerate(node)
+        elif isinstance(node, dict):
+            if any(_SURROGATE.search(key) for key in node):
+                cleaned = {_clean(key): value for key, value in node.items()}
+                node.clear()
+                node.update(cleaned)
+            pairs = list(node.items())
+        else:
+            continue
+        for key, value in pairs:
+            if isinstance(value, str):
+                node[key] = _clean(value)
+            else:
+                stack.append(value)
+    return doc
+
+
 def _parse_json(data: bytes, name: str, path: Path | str) -> Feed | None:
     try:
-        doc = jsontext.loads(data.decode("utf-8-sig"))
+        doc = read_json(data.decode("utf-8-sig"))
     except jsontext.NestedTooDeep as exc:
         raise _problem(path, str(exc)) from None
     except (ValueError, UnicodeDecodeError) as exc:
@@ -173,17 +214,20 @@ def parse_feed(data: bytes, name: str, path: Path | str = "") -> Feed | None:
 
 
 def read_feed(path: Path, name: str | None = None) -> Feed | None:
+    """The feed in the file ``path`` (None when it is no feed); a path that is no regular
+    file (a named pipe would block for ever), or a file over the cap on any feed read
+    (:data:`pipeline.support.fetch.MAX_BYTES`), is a :class:`ContentError` naming it."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _problem(path, f"cannot read: {exc.strerror or exc}") from None
+        data = fetch.read_file(path, max_bytes=fetch.MAX_BYTES)
+    except fetch.UnreadableFile as exc:
+        raise _problem(path, f"cannot read: {exc.reason}") from None
     return parse_feed(data, name or path.name, path)
 
 
 def find_feeds(root: Path) -> dict[str, Feed]:
     """Every feed under ``root`` (a folder) keyed by its path relative to ``root``, or the one
     feed ``root`` names (keyed by its file name). Hidden files and folders are skipped."""
-    if root.is_file():
+    if not root.is_dir():  # a file; or a pipe or a device, which read_feed refuses
         feed = read_feed(root)
         if feed is None:
             raise _problem(root, "not an RSS, Atom or JSON feed")

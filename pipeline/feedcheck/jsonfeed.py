@@ -1,16 +1,18 @@
-"""The JSON Feed 1.1 rules: the document and its items."""
+"""The JSON Feed 1.1 rules: the document and its items (read as feed-diff reads them: a lone
+surrogate becomes U+FFFD, :func:`.feedread.read_json`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from pipeline.feedcheck.feedread import read_json
 from pipeline.feedcheck.rules import HARD, JSONFEED_VERSION, RFC3339, SOFT, Report, check_html
 from pipeline.support import jsontext
 
 
 def lint_json(r: Report, data: bytes) -> None:
     try:
-        doc: Any = jsontext.loads(data.decode("utf-8-sig"))
+        doc: Any = read_json(data.decode("utf-8-sig"))
     except jsontext.NestedTooDeep as exc:
         r.add("json.valid", HARD, str(exc))
         return

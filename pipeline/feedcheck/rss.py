@@ -33,6 +33,8 @@ from pipeline.feedcheck.rules import (
 )
 
 _HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|&lt;/?[a-zA-Z]")
+_LENGTH_DIGITS = 18
+"""The most digits an enclosure length may have (999 PB; a 64-bit size has 19)."""
 
 
 def lint_rss(
@@ -221,11 +223,15 @@ def lint_enclosures(r: Report, item: ET.Element, where: str, seen: dict[str, int
         )
     else:
         seen[url] = n
-    if not re.fullmatch(r"\d+", length):
+    digits = re.fullmatch(r"\d+", length) is not None
+    if not digits or len(length) > _LENGTH_DIGITS:  # int() of 4,301 digits raises
+        unit = "digits" if digits else "characters"
+        shown = repr(length) if len(length) <= 40 else f"of {len(length)} {unit}"
         r.add(
             "rss.item.enclosure-length",
             HARD,
-            f"enclosure length {length!r} is not the file's size in bytes (a positive integer)",
+            f"enclosure length {shown} is not the file's size in bytes (a positive integer"
+            + (f" of at most {_LENGTH_DIGITS} digits)" if len(length) > _LENGTH_DIGITS else ")"),
             where,
         )
     elif int(length) == 0:  # the RSS Best Practices' "size unknown"; podcast apps want it

@@ -1,12 +1,16 @@
 """Reading a document named by a path or an http(s) URL, bounded in size and time.
 
-Used for anyone's feeds (``lint-feed``, ``import``): a hostile server may drip bytes forever
-or send a gzip bomb, so the body is read as it arrives, with a deadline over the whole
-download (the socket timeout is per read) and a cap on the decompressed size.
+Used for anyone's feeds (``lint-feed``, ``import``, ``feed-diff``): a hostile server may drip
+bytes forever or send a gzip bomb, so the body is read as it arrives, with a deadline over the
+whole download (the socket timeout is per read) and a cap on the decompressed size. A path must
+name a regular file (a named pipe would block the read for ever, ``/dev/zero`` never ends), read
+up to the same cap: :func:`read_file`.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,12 +26,28 @@ DEADLINE = 120.0
 """Seconds a whole download may take."""
 MAX_BYTES = 200_000_000
 """Largest document read (decompressed): a 10,000-episode feed with full notes is under 100 MB."""
+_NOT_REGULAR = "not a regular file (a named pipe, a device or a socket); refused"
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+"""Non-blocking: a file swapped for a named pipe after ``stat`` opens at once (and is refused)."""
 
 
 class UnreadableSource(PublishError):
     """The document could not be had: a bad path or URL is the input's fault (exit 2)."""
 
     exit_code = EXIT_CONTENT
+
+
+class UnreadableFile(UnreadableSource):
+    """A path that names no regular file, a file over the size cap, or one the file system
+    refuses; ``reason`` says which without the path (for a ``path:line`` problem)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"cannot read {path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type[UnreadableFile], tuple[str, str]]:
+        return type(self), (self.path, self.reason)
 
 
 def is_web(source: str) -> bool:
@@ -47,13 +67,38 @@ def read_source(
         return fetch_bounded(
             source, session, max_bytes=max_bytes, deadline=deadline, timeout=timeout
         )
+    return read_file(Path(source), max_bytes=max_bytes)
+
+
+def read_file(path: Path, *, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of the regular file ``path`` (a symlink is followed), at most ``max_bytes``.
+
+    A named pipe, a device or a socket is refused before it is opened (``stat``), and the file
+    is opened non-blocking and checked again (``fstat``) in case it was swapped since; the read
+    stops one byte past the cap, so a file that grows is cut too. :class:`UnreadableFile`
+    (exit 2) says why a file cannot be read."""
+    name = str(path)
     try:
-        path = Path(source)
-        if path.is_file() and path.stat().st_size > max_bytes:
-            raise UnreadableSource(f"cannot read {source}: more than {max_bytes} bytes")
-        return path.read_bytes()
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            raise UnreadableFile(
+                name, "a folder, not a file" if stat.S_ISDIR(mode) else _NOT_REGULAR
+            )
+        fd = os.open(path, _OPEN_FLAGS)
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise UnreadableFile(name, _NOT_REGULAR)
+            if st.st_size > max_bytes:
+                raise UnreadableFile(name, f"more than {max_bytes} bytes")
+            data = fh.read(st.st_size + 1)
+            if len(data) > st.st_size:  # it grew since: read on, to one byte past the cap
+                data += fh.read(max_bytes + 1 - len(data))
     except OSError as exc:
-        raise UnreadableSource(f"cannot read {source}: {exc.strerror or exc}") from None
+        raise UnreadableFile(name, str(exc.strerror or exc)) from None
+    if len(data) > max_bytes:
+        raise UnreadableFile(name, f"more than {max_bytes} bytes")
+    return data
 
 
 def fetch_bounded(
@@ -111,8 +156,6 @@ def download_to(
 ) -> int:
     """Stream ``url`` into ``path`` (a temporary file renamed when complete, so a cut download
     leaves nothing behind), bounded in size and time; the number of bytes written."""
-    import os
-
     import requests
 
     from pipeline.support.output import temp_path

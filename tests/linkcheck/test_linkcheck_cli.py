@@ -227,8 +227,14 @@ def test_content_errors_leave_the_links_checked_and_say_so(tmp_path: Path) -> No
     (content / "a.md").write_text("---\ndate: 2024-01-02\n---\n\nSee [b](b.md).\n")
     result = CliRunner().invoke(
         main,
-        ["links", "--offline", "--config", str(tmp_path / "publish.toml")]
-        + ["--content", str(tmp_path / "content")],
+        [
+            "links",
+            "--offline",
+            "--config",
+            str(tmp_path / "publish.toml"),
+            "--content",
+            str(tmp_path / "content"),
+        ],
     )
     assert result.exit_code == 2, result.output
     assert "content did not load" in result.stderr
