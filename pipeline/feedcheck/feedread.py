@@ -21,6 +21,7 @@ from typing import Any
 
 from pipeline.errors import ContentError, Problem
 from pipeline.support import fetch, jsontext
+from pipeline.support.text import replace_surrogates
 from pipeline.support.xmlbytes import XmlEncodingError, as_utf8
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
@@ -28,7 +29,6 @@ _RSS1 = "{http://purl.org/rss/1.0/}"
 _RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _SUFFIXES = (".xml", ".rss", ".atom", ".json")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 """Where JSON text may give a lone surrogate: only a ``\\u`` escape can (UTF-8 has none)."""
 
@@ -151,10 +151,6 @@ def _parse_xml(data: bytes, name: str, path: Path | str) -> Feed | None:
     return None
 
 
-def _clean(text: str) -> str:
-    return _SURROGATE.sub("\ufffd", text)
-
-
 def read_json(text: str) -> Any:
     """``jsontext.loads(text)`` with every lone surrogate in its strings and keys replaced by
     U+FFFD (a pair is one character once decoded): printed or written as UTF-8, such a string
@@ -163,15 +159,15 @@ def read_json(text: str) -> Any:
     if _SURROGATE_ESCAPE.search(text) is None:
         return doc
     if isinstance(doc, str):
-        return _clean(doc)
+        return replace_surrogates(doc)
     stack: list[Any] = [doc]
     while stack:
         node = stack.pop()
         if isinstance(node, list):
             pairs: Any = enumerate(node)
         elif isinstance(node, dict):
-            if any(_SURROGATE.search(key) for key in node):
-                cleaned = {_clean(key): value for key, value in node.items()}
+            if any(replace_surrogates(key) != key for key in node):
+                cleaned = {replace_surrogates(key): value for key, value in node.items()}
                 node.clear()
                 node.update(cleaned)
             pairs = list(node.items())
@@ -179,7 +175,7 @@ def read_json(text: str) -> Any:
             continue
         for key, value in pairs:
             if isinstance(value, str):
-                node[key] = _clean(value)
+                node[key] = replace_surrogates(value)
             else:
                 stack.append(value)
     return doc

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pipeline.render.slugs import github_slug
-from pipeline.support.text import clean
+from pipeline.support.text import clean, replace_surrogates
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*(?=\n)")
 _DASHES = re.compile(r"--+")
@@ -28,7 +28,6 @@ _BLOCK_START = re.compile(
 )
 """Tags that open a CommonMark HTML block (kind 6) which only a blank line ends."""
 _TAG = re.compile(r"<[A-Za-z!/]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _NOT_IN_NAME = re.compile(
     r'[\x00-\x1f\x7f-\x9f/\\<>:"|?*\s\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+'
 )
@@ -153,7 +152,7 @@ def source_text(text: str) -> str:
     normalised: a GUID keeps its exact characters."""
     if text.isascii() and text.isprintable():
         return text
-    return clean(_SURROGATE.sub("\ufffd", text), compose=False)
+    return clean(replace_surrogates(text), compose=False)
 
 
 def source_values(value: Any) -> Any:

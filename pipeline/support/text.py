@@ -17,6 +17,15 @@ _ILLEGAL_UTF8 = re.compile(rb"\xc2[\x80-\x9f]|\xed[\xa0-\xbf]|\xef\xbf[\xbe\xbf]
 surrogates, U+FFFE and U+FFFF. Each starts with a lead byte, so a match is one character."""
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (JSON's ``\\ud800`` escapes give them; no encoder
+    writes one) as U+FFFD, as browsers show it."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def nfc(text: str) -> str:
     """Unicode NFC: a name typed composed and decomposed is one name (paths, tags, anchors)."""
     return unicodedata.normalize("NFC", text)
