@@ -125,7 +125,8 @@ def plan_outputs(
     ask = _Ask(cfg, content_dir, keyed, items, now, html, salt)
     outputs.extend(_calendars(ask, links))
     podcast_at = len(outputs)  # its outputs go here when the forked process has made them
-    if any(i.episode is not None for i in items):
+    episodes = any(i.episode is not None for i in items)
+    if episodes:
         links.insert(
             0,
             FeedLink(
@@ -136,7 +137,8 @@ def plan_outputs(
             ),
         )
     if cfg.site.pages:
-        pages, copies = _site_pages(ask, links)
+        feeds = [o.path for o in outputs] + ["feeds.opml"] + (["podcast.xml"] if episodes else [])
+        pages, copies = _site_pages(ask, links, feeds)
         outputs.extend(pages)
     else:
         copies = _copies(content_dir, items, lambda _: "assets/", keep_path=True)
@@ -219,9 +221,12 @@ def _calendars(ask: _Ask, links: list[FeedLink]) -> list[Output]:
     return outputs
 
 
-def _site_pages(ask: _Ask, links: list[FeedLink]) -> tuple[list[Output], list[tuple[Path, str]]]:
-    """The site's pages (:func:`~pipeline.build.themeplan.plan_site`) and every copy: the
-    theme's files and each item's assets beside its page."""
+def _site_pages(
+    ask: _Ask, links: list[FeedLink], feeds: Sequence[str]
+) -> tuple[list[Output], list[tuple[Path, str]]]:
+    """The site's pages (:func:`~pipeline.build.themeplan.plan_site`, no page taking one of
+    the ``feeds``' paths) and every copy: the theme's files and each item's assets beside
+    its page."""
     cfg, content_dir, keyed, items, now, html, salt = ask
     site = keyed.site
     revised: dict[str, dt.datetime] = {}
@@ -239,6 +244,8 @@ def _site_pages(ask: _Ask, links: list[FeedLink]) -> tuple[list[Output], list[tu
         revised=revised,
         toc=table_of_contents(cfg, content_dir),
         moved=gitbook_urls(cfg, content_dir, site),
+        feeds=feeds,
+        content_dir=content_dir,
     )
     planned, copies = plan_site(cfg, sources, salt, html.folder)
     outputs = [Output(p.path, p.make, p.inputs, needs=p.needs) for p in planned]

@@ -19,8 +19,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
+from pipeline.build.owners import Claims, Owner, alias_owner, page_owner
 from pipeline.config import Config
 from pipeline.model import Item
 from pipeline.support.recurrence import next_dates, repeat_text
@@ -87,6 +88,10 @@ class SiteSources:
     moved: Mapping[str, str] = field(default_factory=dict)
     """The paths a GitBook space served its pages at -> source, each given a redirect page
     unless one of our own pages is there."""
+    feeds: Sequence[str] = ()
+    """The output paths of the feeds written beside the site (no page may take one)."""
+    content_dir: Path | None = None
+    """The content folder, to name the lines of a clash (:mod:`pipeline.build.owners`)."""
 
 
 class _Planner:
@@ -274,27 +279,30 @@ class _Planner:
         )
         return SitePage(rel, make, inputs)
 
-    def archive(self) -> list[SitePage]:
+    def archive(self) -> dict[str, list[SitePage]]:
+        """The archive's pages: ``archive/`` and each year's list, by key."""
         by_year: dict[int, list[Item]] = {}
         for item in self.items:
             if item.date is not None:
                 by_year.setdefault(item.date.year, []).append(item)
         if not by_year:
-            return []
+            return {}
         years = sorted(((y, len(v)) for y, v in by_year.items()), reverse=True)
-        out = [
-            self._list(
-                "archive/index.html",
-                self.base + "archive/",
-                self.words("Archive"),
-                (),
-                (1, 1, None, None),
-                "",
-                years,
-            )
-        ]
+        out = {
+            "archive": [
+                self._list(
+                    "archive/index.html",
+                    self.base + "archive/",
+                    self.words("Archive"),
+                    (),
+                    (1, 1, None, None),
+                    "",
+                    years,
+                )
+            ]
+        }
         for year, members in by_year.items():
-            out.extend(self.lists(f"archive/{year}", str(year), members, ""))
+            out[f"archive/{year}"] = self.lists(f"archive/{year}", str(year), members, "")
         return out
 
     def not_found(self) -> SitePage:
@@ -341,20 +349,29 @@ def plan_site(
     cfg: Config, sources: SiteSources, salt: str, cache_dir: Path | None = None
 ) -> tuple[list[SitePage], list[tuple[Path, str]]]:
     """The site's files, and the static files to copy (``cache_dir``: where compiled
-    templates are kept)."""
+    templates are kept). Raises ContentError when a page, list page or alias takes a path
+    another has (:mod:`pipeline.build.owners`), before any page is rendered."""
     plan = _Planner(cfg, sources, salt, cache_dir)
     items, pages = sources.items, sources.pages
-    out, located, home = _item_pages(plan, (*items, *pages))
-    taken = {o.path for o in out} | {"index.html"}
+    claims = Claims()  # every output path's owner: a second claim is a clash
+    for path in sources.feeds:
+        claims.claim(path, Owner("/" + path, f"the feed {path}"))
+    for path, what in SITE_FILES.items():
+        claims.claim(path, Owner("/" + path, what))
+    gitbook = sources.toc is not None  # a page stands in for its section's list
+    out, located, home = _item_pages(plan, (*items, *pages), claims, gitbook)
+    if home is None:
+        claims.claim("index.html", Owner("/", "the home page"))
     kinds: dict[str, SitePage] = {o.path: o for o in out[:1]}
-    lists = [page for page in _list_pages(plan, items) if page.path not in taken]
-    taken.update(page.path for page in lists)
+    lists = [page for page, owner in _list_pages(plan, items) if claims.claim(page.path, owner)]
     out.extend(lists)
     if lists:
         kinds["list"] = lists[0]
+    redirects = _redirects(plan, sources, claims)
+    claims.check(sources.content_dir, cfg.content.max_file_bytes)
     home_page, not_found = plan.home(home), plan.not_found()
     out += [home_page, not_found]
-    for page in _redirects(plan, sources, taken):
+    for page in redirects:
         out.append(page)
         kinds.setdefault("redirect", page)
     sitemap = [(u, i) for u, i in located] + ([("index.html", home)] if home else [])
@@ -366,17 +383,29 @@ def plan_site(
     return out, plan.copies
 
 
+SITE_FILES = {
+    "404.html": "the site's 404 page",
+    "sitemap.xml": "the site's sitemap.xml",
+    "robots.txt": "the site's robots.txt",
+}
+"""The site's own files beside its pages, in words."""
+
+
 def _item_pages(
-    plan: _Planner, items: Sequence[Item]
+    plan: _Planner, items: Sequence[Item], claims: Claims, gitbook: bool
 ) -> tuple[list[SitePage], list[tuple[str, Item]], Item | None]:
     """A page for each item that has one, each item's page path, and the home page's item
-    (a page at the root of the site), if any."""
+    (a page at the root of the site), if any; each page claims its path."""
     out: list[SitePage] = []
     home: Item | None = None
     located: list[tuple[str, Item]] = []
     for item in items:
         rel = page_path(plan.cfg, item.url)
         if rel is None:
+            continue
+        url = unquote(urlsplit(item.url).path)
+        owner = page_owner(url, item.source, item.section if gitbook else "")
+        if not claims.claim(rel, owner):
             continue
         if rel == "index.html":
             home = item
@@ -386,49 +415,67 @@ def _item_pages(
     return out, located, home
 
 
-def _list_pages(plan: _Planner, items: Sequence[Item]) -> list[SitePage]:
-    """The paginated lists of each section and tag, and the archive; the first list of a
-    path wins."""
+def _list_pages(plan: _Planner, items: Sequence[Item]) -> list[tuple[SitePage, Owner]]:
+    """The paginated lists of each section and tag, and the archive, each page with what
+    it is in words (for a page that would take its path)."""
     cfg = plan.cfg
-    lists: list[SitePage] = []
+    lists: list[tuple[SitePage, Owner]] = []
+
+    def add(key: str, words: str, pages: Sequence[SitePage]) -> None:
+        for n, page in enumerate(pages, 1):
+            lists.append((page, _list_owner(plan, key, words, n)))
+
     by_section: dict[str, list[Item]] = {}
     for item in items:
         by_section.setdefault(item.section, []).append(item)
     for section, members in sorted(by_section.items()):
         feed = cfg.feeds_base + f"{section}/rss.xml"
-        lists.extend(plan.lists(section, section_title(section), members, feed))
+        pages = plan.lists(section, section_title(section), members, feed)
+        add(section, f"section {section!r}", pages)
     by_tag: dict[str, list[Item]] = {}
     for item in items:
         for tag in dict.fromkeys(item.tags):
             by_tag.setdefault(tag, []).append(item)
     for tag, slug in sorted(plan.slugs.items()):
         feed = cfg.feeds_base + f"tags/{slug}/rss.xml"
-        lists.extend(plan.lists(f"tags/{slug}", f"#{tag}", by_tag[tag], feed))
+        pages = plan.lists(f"tags/{slug}", f"#{tag}", by_tag[tag], feed)
+        add(f"tags/{slug}", f"tag {tag!r}", pages)
     if "archive" not in by_section:  # a section of that name keeps its URL
-        lists.extend(plan.archive())
-    first: dict[str, SitePage] = {}
-    for page in lists:
-        first.setdefault(page.path, page)
-    return list(first.values())
+        for key, pages in plan.archive().items():
+            year = key.removeprefix("archive/")
+            add(key, "the archive" if key == "archive" else f"the archive of {year}", pages)
+    return lists
 
 
-def _redirects(plan: _Planner, sources: SiteSources, taken: set[str]) -> list[SitePage]:
-    """A redirect page at each old path (an item's aliases, the configured redirects, the
-    paths a GitBook space served) that no page of ours takes (``taken`` grows by them)."""
+def _list_owner(plan: _Planner, key: str, words: str, n: int) -> Owner:
+    """Page ``n`` of the list at ``key/`` (``words``: whose list) as an owner of its path."""
+    url = urlsplit(plan.base).path + key + ("/" if n == 1 else f"/page/{n}/")
+    if n > 1:
+        return Owner(url, f"page {n} of the list of {words}")
+    hint = f"a folder's own page, {key}/_index.md, stands in for the list"
+    return Owner(url, f"the list page of {words}", hint=hint, key=key)
+
+
+def _redirects(plan: _Planner, sources: SiteSources, claims: Claims) -> list[SitePage]:
+    """A redirect page at each old path: each item's aliases (file by file: an alias that
+    another page, list or alias has is a clash), then the configured redirects and the paths
+    a GitBook space served, where nothing else is; in the order of the old paths."""
     everything = (*sources.items, *sources.pages)
     by_source = {i.source: i for i in everything}
-    old: dict[str, Item] = {}
-    for item in everything:
+    out: list[tuple[str, SitePage]] = []
+    for item in sorted(everything, key=lambda i: i.source):
         for alias in item.aliases:
-            old.setdefault(alias, item)
+            rel = old_path(plan.cfg, alias)
+            if rel is not None and claims.claim(rel, alias_owner(alias, item.source)):
+                out.append((alias, plan.redirect(rel, item)))
+    old: dict[str, Item] = {}
     for alias, source in (*plan.cfg.content.redirects.items(), *sources.moved.items()):
         target = by_source.get(posixpath.normpath(source.lstrip("/")))
         if target is not None:
             old.setdefault(alias, target)
-    out: list[SitePage] = []
     for alias, target in sorted(old.items()):
         rel = old_path(plan.cfg, alias)
-        if rel is not None and rel not in taken:
-            taken.add(rel)
-            out.append(plan.redirect(rel, target))
-    return out
+        if rel is not None and rel not in claims:
+            claims.claim(rel, Owner(alias, "a redirect of the settings"))
+            out.append((alias, plan.redirect(rel, target)))
+    return [page for _, page in sorted(out, key=lambda pair: pair[0])]
