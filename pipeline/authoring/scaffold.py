@@ -18,6 +18,7 @@ import yaml
 from pipeline.config import Config
 from pipeline.errors import EXIT_CONTENT, ContentError, Problem, PublishError
 from pipeline.load.frontmatter import decode, split
+from pipeline.load.summary import read_toc
 from pipeline.model import SECTION_OF_KIND
 from pipeline.render.slugs import github_slug
 
@@ -93,7 +94,7 @@ def new_item(cfg: Config, content_dir: Path, kind: str, title: str, *, today: dt
     summary = _summary_of(cfg, content_dir)
     listed = b""
     if summary is not None:  # made before anything is written: a bad SUMMARY.md stops here
-        text = summary.read_bytes().decode("utf-8")
+        text = read_toc(content_dir, cfg.content.summary, str(summary))  # not UTF-8: its line
         listed = with_entry(text, title, path.relative_to(content_dir).as_posix()).encode()
     folder.mkdir(parents=True, exist_ok=True)
     path.write_text(f"---\n{front}---\n\nWrite here.\n", encoding="utf-8")

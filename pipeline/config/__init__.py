@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 import types
 import typing
 import zoneinfo
@@ -17,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.config.lines import key_line
+from pipeline.config.lines import TomlError, config_text, key_line, load_toml, not_utf8
 from pipeline.config.podcast import podcast_problems
-from pipeline.config.values import control_problems
+from pipeline.config.values import control_problems, feeds_problems
 from pipeline.errors import ConfigError, Problem
 from pipeline.support.announce_config import AnnounceConfig, NotifyConfig, announce_problems
 from pipeline.support.paths import iri_to_uri, url_error
@@ -304,15 +303,22 @@ def load_config(path: Path, *, required: bool = False) -> Config:
         if required:
             raise ConfigError([Problem(display, 1, "file", "configuration file not found")])
         return Config(path=path.resolve())
+    if not path.is_file():  # a folder, or a pipe that would block the read for ever
+        message = "not a regular file (a folder, a pipe or a device); expected TOML text"
+        raise ConfigError([Problem(display, 1, "file", message)])
     try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
+        raw = path.read_bytes()
+    except OSError as exc:
+        message = f"cannot read it: {exc.strerror or exc}"
+        raise ConfigError([Problem(display, 1, "file", message)]) from None
+    try:
+        text = config_text(raw)
+        data = load_toml(text)
     except UnicodeDecodeError as exc:
-        raise ConfigError([Problem(display, 1, "file", f"not UTF-8 text: {exc.reason}")]) from None
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        line = int(m.group(1)) if m else 1
-        raise ConfigError([Problem(display, line, "toml", f"syntax error: {exc}")]) from None
+        line, message = not_utf8(raw, exc)
+        raise ConfigError([Problem(display, line, "file", message)]) from None
+    except TomlError as exc:
+        raise ConfigError([Problem(display, exc.line, "toml", exc.message)]) from None
 
     problems: list[Problem] = []
 
@@ -390,7 +396,7 @@ _Found = Iterator[tuple[str, str, str]]
 
 
 def _site_problems(cfg: Config) -> _Found:
-    """URLs anywhere, then [site], [content] and [feeds]."""
+    """URLs anywhere, then [site], [content] and [feeds] (each section and tag once)."""
     for section, key, value in _url_values(cfg):
         error = url_error(value)
         if error is not None:
@@ -409,8 +415,7 @@ def _site_problems(cfg: Config) -> _Found:
         yield "content", "flavour", "expected one of auto, plain, gitbook"
     if cfg.content.slug_style not in ("github", "gitbook"):
         yield "content", "slug_style", "expected github or gitbook"
-    if cfg.feeds.limit < 0:
-        yield "feeds", "limit", "expected 0 (no limit) or a positive integer"
+    yield from (("feeds", key, message) for key, message in feeds_problems(cfg.feeds))
 
 
 def _newsletter_problems(cfg: Config) -> _Found:

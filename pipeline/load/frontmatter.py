@@ -13,13 +13,14 @@ from typing import Any
 
 import yaml
 
-from pipeline.load.yamlhint import colon_hint
+from pipeline.config.values import MAX_DEPTH as TOML_MAX_DEPTH
+from pipeline.load.yamlhint import colon_hint, tab_hint
 
 MAX_EXPANDED_NODES = 10_000
 """Refuse front matter whose aliases would expand to more nodes than this."""
 
-MAX_DEPTH = 100
-"""Refuse front matter nested deeper than this (lists in lists in maps...)."""
+MAX_DEPTH = TOML_MAX_DEPTH
+"""Refuse front matter nested deeper than this (lists in lists in maps...): YAML as TOML."""
 
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser when available (10x faster); same safe constructors either way."""
@@ -61,6 +62,24 @@ def decode(raw: bytes) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
+
+
+def utf8_text(raw: bytes) -> str:
+    """:func:`decode`, or a FrontMatterError (field ``file``) that says where: the line of the
+    first byte that is not UTF-8 text, the byte and its offset; or that the file is binary.
+    Every file the load reads is decoded here: pages, SUMMARY.md, the dates file."""
+    try:
+        return decode(raw)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise FrontMatterError(
+            line,
+            "file",
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at "
+            f"offset {exc.start}); save the file as UTF-8",
+        ) from None
+    except ValueError as exc:
+        raise FrontMatterError(1, "file", str(exc)) from None
 
 
 def split(text: str) -> Parsed:
@@ -285,9 +304,9 @@ def _compose(yaml_text: str, first_line: int) -> yaml.Node | None:
         hint = colon_hint(yaml_text, line - first_line)
         if hint is not None:
             raise FrontMatterError(line, *hint) from None
-        raise FrontMatterError(
-            line, "front matter", f"YAML syntax error: {one_line(exc.problem)}"
-        ) from None
+        tab = tab_hint(yaml_text, mark.line, mark.column) if mark else None
+        problem = tab or one_line(exc.problem)
+        raise FrontMatterError(line, "front matter", f"YAML syntax error: {problem}") from None
     except yaml.reader.ReaderError as exc:
         # libyaml counts the position in UTF-8 bytes, the Python reader in characters
         if _LOADER is yaml.SafeLoader:
@@ -369,6 +388,8 @@ def _construct(yaml_text: str, node: yaml.Node, first_line: int) -> Any:
         problem = one_line(exc.problem or exc)
         if "python/" in problem or "could not determine a constructor" in problem:
             problem = f"unsafe or unknown YAML tag refused ({problem})"
+        elif "unhashable key" in problem:  # ``? [a, b]``: a list (or a map) as a key
+            problem = "keys must be text, got a list or a map as a key; write the key as text"
         raise FrontMatterError(line, "front matter", problem) from None
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
         found = unreadable_values(node) if isinstance(node, yaml.MappingNode) else []
@@ -405,6 +426,13 @@ def _key_lines(pairs: list[tuple[yaml.Node, yaml.Node]], offset: int) -> dict[st
     return lines
 
 
+def _our_words(problem: str) -> str:
+    """A constructor's message, without Python's own text where it has some."""
+    if problem.startswith("offset must be a timedelta"):  # ``+99:00``: Python's repr follows
+        return "the time zone offset must be within ±24:00 (like +02:00 or -05:30)"
+    return problem
+
+
 def unreadable_values(node: yaml.MappingNode) -> list[tuple[yaml.Node, yaml.Node, str]]:
     """(key node, scalar node, why) for each value of a mapping its constructor refuses (an
     impossible date such as ``2024-13-45``, maybe nested): the whole document's construction
@@ -422,7 +450,7 @@ def _unreadable_scalar(node: yaml.Node, depth: int) -> tuple[yaml.Node, str] | N
         try:
             yaml.constructor.SafeConstructor().construct_object(node)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-            return node, one_line(exc)
+            return node, _our_words(one_line(exc))
         return None
     if depth > MAX_DEPTH:
         return None

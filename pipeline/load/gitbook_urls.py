@@ -27,7 +27,7 @@ from pathlib import Path
 from pipeline.config import Config
 from pipeline.load.loader import gitbook_mode
 from pipeline.load.spacefile import space_file, space_redirects
-from pipeline.load.summary import PageNames, resolve_target, space_settings
+from pipeline.load.summary import PageNames, read_toc, resolve_target, space_settings
 from pipeline.load.toc import TocEntry, parse_summary
 from pipeline.render.slugs import gitbook_slug
 
@@ -65,7 +65,7 @@ def space_urls(cfg: Config, content_dir: Path, sources: Sequence[str]) -> dict[s
         return {}
     found: dict[str, str] = {}
     if summary.is_file():
-        entries = parse_summary(summary.read_text(encoding="utf-8"))
+        entries = parse_summary(read_toc(root, space_cfg.content.summary, str(summary)))
         found.update(toc_paths(entries, sources, space_cfg.content.readme))
     found.update(space_redirects(space_file(root), root, sources)[0])
     return found

@@ -14,7 +14,13 @@ from pathlib import Path
 import yaml
 
 from pipeline.errors import ConfigError, Problem
-from pipeline.load.frontmatter import FrontMatterError, bounded_node, bounded_yaml, one_line
+from pipeline.load.frontmatter import (
+    FrontMatterError,
+    bounded_node,
+    bounded_yaml,
+    one_line,
+    utf8_text,
+)
 from pipeline.load.summary import (
     SPACE_FILE,
     PageNames,
@@ -37,8 +43,8 @@ def space_file(root: Path) -> Path | None:
         if not path.is_file():
             continue
         try:
-            data = bounded_yaml(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
+            data = bounded_yaml(utf8_text(path.read_bytes()))
+        except (OSError, ValueError, yaml.YAMLError):
             return None
         named = data.get("root") if isinstance(data, dict) else None
         if isinstance(named, str) and (folder / named).resolve() == here:
@@ -92,8 +98,8 @@ def _read(path: Path) -> yaml.Node | None:
     """The node tree of ``.gitbook.yaml``, bounded; a ConfigError naming its line when it
     cannot be read."""
     try:
-        return bounded_node(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        return bounded_node(utf8_text(path.read_bytes()))
+    except (OSError, ValueError, yaml.YAMLError) as exc:
         line = exc.line if isinstance(exc, FrontMatterError) else 1
         problem = Problem(_display(path), line, "gitbook", f"cannot read it: {one_line(exc)}")
         raise ConfigError([problem]) from None

@@ -41,7 +41,7 @@ from zoneinfo import ZoneInfo
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.load.foreign import file_title
-from pipeline.load.frontmatter import FrontMatterError, bounded_yaml, one_line
+from pipeline.load.frontmatter import FrontMatterError, bounded_yaml, one_line, utf8_text
 from pipeline.load.toc import TocEntry, parse_summary
 from pipeline.model import Item
 from pipeline.support.dates import to_datetime
@@ -205,8 +205,8 @@ def space_settings(cfg: Config, content_dir: Path) -> tuple[Config, Path]:
         return ConfigError([Problem(shown, line, "gitbook", message)])
 
     try:
-        data = bounded_yaml(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        data = bounded_yaml(utf8_text(path.read_bytes())) or {}
+    except (OSError, ValueError) as exc:
         line = exc.line if isinstance(exc, FrontMatterError) else 1
         raise bad(f"cannot read it: {one_line(exc)}", line) from None
     if not isinstance(data, dict):
@@ -254,11 +254,12 @@ def read_dates(root: Path, name: str, tz: ZoneInfo) -> dict[str, datetime]:
         return {}
     shown = _display(path)
     try:
-        data = bounded_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError([Problem(shown, 1, "dates", f"cannot read: {exc}")]) from None
-    except FrontMatterError as exc:  # not YAML, beyond the bounds, or a date like 2021-13-01
-        about = "" if exc.field == "front matter" else f"{exc.field}: "
+        text = utf8_text(path.read_bytes())
+        data = bounded_yaml(text)
+    except OSError as exc:
+        raise ContentError([Problem(shown, 1, "dates", f"cannot read: {exc.strerror}")]) from None
+    except FrontMatterError as exc:  # not UTF-8, not YAML, beyond the bounds, or 2021-13-01
+        about = "" if exc.field in ("front matter", "file") else f"{exc.field}: "
         raise ContentError([Problem(shown, exc.line, "dates", about + exc.message)]) from None
     if data is None:
         return {}
@@ -273,7 +274,7 @@ def read_dates(root: Path, name: str, tz: ZoneInfo) -> dict[str, datetime]:
                 )
             ]
         )
-    lines = _key_lines(path.read_text(encoding="utf-8"))
+    lines = _key_lines(text)
     out: dict[str, datetime] = {}
     errors: list[Problem] = []
     for key, value in data.items():
@@ -325,18 +326,15 @@ def apply_summary(
     summary = cfg.content.summary
     summary_path = root / summary
     if not summary_path.is_file():
-        raise ContentError(
-            [
-                Problem(
-                    summary,
-                    1,
-                    "summary",
-                    "GitBook mode needs this table of contents: without it no page would be "
-                    'published (set [content] flavour = "plain" for a folder of pages)',
-                )
-            ]
+        message = (
+            "GitBook mode needs this table of contents: without it no page would be "
+            'published (set [content] flavour = "plain" for a folder of pages)'
         )
-    entries = parse_summary(summary_path.read_text(encoding="utf-8"))
+        if summary_path.exists():  # a folder, or a pipe the read would wait on for ever
+            message = "not a regular file (a folder, a pipe or a device); expected the table of "
+            message += "contents, a Markdown file"
+        raise ContentError([Problem(summary, 1, "summary", message)])
+    entries = parse_summary(read_toc(root, summary))
     pages = [i for i in items if i.source != summary]
     names = [i.source for i in pages] if sources is None else [s for s in sources if s != summary]
     placed, more = place_pages(entries, names, summary, cfg.content.readme)
@@ -366,6 +364,19 @@ def apply_summary(
             )
         )
     return out, warnings
+
+
+def read_toc(root: Path, name: str, shown: str | None = None) -> str:
+    """The text of the table of contents ``name`` (SUMMARY.md) under ``root``, decoded as a
+    page is; a ContentError at its line when it cannot be read or is not UTF-8 text, naming
+    it ``shown`` (default: ``name``, as the load names its pages: relative to ``root``)."""
+    where = name if shown is None else shown
+    try:
+        return utf8_text((root / name).read_bytes())
+    except OSError as exc:
+        raise ContentError([Problem(where, 1, "file", f"cannot read: {exc.strerror}")]) from None
+    except FrontMatterError as exc:
+        raise ContentError([Problem(where, exc.line, exc.field, exc.message)]) from None
 
 
 def _stray_dates(
@@ -408,7 +419,7 @@ def feed_candidates(
     if not summary_path.is_file():
         return [s for s in sources if s != summary]
     placed, _ = place_pages(
-        parse_summary(summary_path.read_text(encoding="utf-8")),
+        parse_summary(read_toc(root, summary, _display(summary_path))),
         [s for s in sources if s != summary],
         summary,
         readme,

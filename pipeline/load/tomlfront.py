@@ -1,22 +1,22 @@
 """TOML front matter between ``+++`` lines, as Hugo writes it (``hugo new`` does by default).
 
-Read with :mod:`tomllib` (no aliases, no tags: nothing to expand); the line of each top-level
-key is found by one pass over the lines, since tomllib gives no positions. A syntax error
-names its line in the file.
+Read with :mod:`tomllib` (no aliases, no tags: nothing to expand) within the bounds of
+:func:`pipeline.config.lines.load_toml` (nested at most 100 levels, as YAML front matter);
+the line of each top-level key is found by one pass over the lines, since tomllib gives no
+positions. A syntax error names its line in the file.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from typing import Any
 
+from pipeline.config.lines import TomlError, load_toml
 from pipeline.load.frontmatter import FrontMatterError, Parsed
 
 _FENCE = re.compile(r"^\+\+\+[ \t]*$")
 _KEY = re.compile(r"""^[ \t]*("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[A-Za-z0-9_-]+)[ \t]*[.=]""")
 _TABLE = re.compile(r"""^[ \t]*\[\[?[ \t]*("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[A-Za-z0-9_-]+)""")
-_ERROR_LINE = re.compile(r"\(at line (\d+), column \d+\)")
 
 
 def is_toml(text: str) -> bool:
@@ -37,13 +37,9 @@ def split_toml(text: str) -> Parsed:
     """The front matter and body of a file that opens with ``+++``."""
     toml_text, body, end = fenced_toml(text)
     try:
-        meta: dict[str, Any] = tomllib.loads(toml_text)
-    except tomllib.TOMLDecodeError as exc:
-        m = _ERROR_LINE.search(str(exc))
-        line = int(m.group(1)) + 1 if m else 1
-        raise FrontMatterError(line, "front matter", f"TOML syntax error: {exc}") from None
-    except RecursionError:
-        raise FrontMatterError(1, "front matter", "TOML nested too deeply") from None
+        meta: dict[str, Any] = load_toml(toml_text, first_line=2)
+    except TomlError as exc:
+        raise FrontMatterError(exc.line, "front matter", f"TOML {exc.message}") from None
     return Parsed(meta, _key_lines(toml_text, first_line=2), body, end + 2, has_front_matter=True)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.config import Config
-from pipeline.load.frontmatter import FrontMatterError, Parsed, decode, split
+from pipeline.load.frontmatter import FrontMatterError, Parsed, split, utf8_text
 
 SKIP_DIRS = {"node_modules", "_book"}
 
@@ -135,19 +135,7 @@ def read_text(root: Path, path: Path, max_bytes: int, *, empty_ok: bool = False)
     size = st.st_size
     if size > max_bytes:
         raise FrontMatterError(1, "file", f"file is {size} bytes, over the limit of {max_bytes}")
-    raw = path.read_bytes()
-    try:
-        text = decode(raw)
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise FrontMatterError(
-            line,
-            "file",
-            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at "
-            f"offset {exc.start}); save the file as UTF-8",
-        ) from None
-    except ValueError as exc:
-        raise FrontMatterError(1, "file", str(exc)) from None
+    text = utf8_text(path.read_bytes())
     if not text.strip() and not empty_ok:
         raise FrontMatterError(1, "file", "empty file; expected front matter and a Markdown body")
     return source, unicodedata.normalize("NFC", text)

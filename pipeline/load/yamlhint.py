@@ -33,3 +33,15 @@ def colon_hint(yaml_text: str, index: int) -> tuple[str, str] | None:
     if not value.isprintable():  # a control or line-separator character: never echoed
         return key, hint
     return key, f"{hint}: {key}: {quoted}"
+
+
+def tab_hint(yaml_text: str, index: int, column: int) -> str | None:
+    """Our words when the parser stopped at a tab in the indentation of line ``index``
+    (0-based; "found character that cannot start any token" never says it is a tab)."""
+    lines = yaml_text.split("\n")
+    if not 0 <= index < len(lines):
+        return None
+    indent = lines[index][: column + 1]
+    if "\t" not in indent or indent.strip():
+        return None
+    return "a tab indents this line; YAML indents with spaces only (replace the tab with spaces)"

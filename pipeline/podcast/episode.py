@@ -9,7 +9,7 @@ disagrees with the real file is an error.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,6 +78,9 @@ PERSON_GROUPS = (
 """Groups of the Podcast Taxonomy Project that ``podcast:person group=`` may name."""
 DURATION_TOLERANCE = 1.0
 """Seconds a stated duration may differ from the measured one."""
+MAX_HOURS = 1000
+"""The longest duration (or soundbite start) stated; past it (``.inf``, 400 digits), a mistake."""
+_DURATION = f"a duration in seconds or HH:MM:SS (at most {MAX_HOURS} hours)"
 
 
 def needs_probe(meta: Mapping[str, Any]) -> bool:
@@ -155,14 +158,12 @@ def _positive_int(ctx: _Context, key: str) -> int | None:
     return value
 
 
-def _seconds(value: Any) -> float | None:
-    if isinstance(value, bool):
+def _seconds(value: Any, parse: Callable[[str], float | None] = parse_timestamp) -> float | None:
+    """Seconds of a number or a timestamp (``parse`` reads it), 0 to :data:`MAX_HOURS` hours."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None
-    if isinstance(value, int | float):
-        return float(value) if value >= 0 else None
-    if isinstance(value, str):
-        return parse_timestamp(value)
-    return None
+    seconds = (parse(value) if len(value) <= 32 else None) if isinstance(value, str) else value
+    return float(seconds) if seconds is not None and 0 <= seconds <= MAX_HOURS * 3600 else None
 
 
 def _stated_duration(ctx: _Context) -> float | None:
@@ -171,9 +172,10 @@ def _stated_duration(ctx: _Context) -> float | None:
     value = ctx.meta["duration"]
     if value is None:  # `duration: null`: unknown, said on purpose (an import from a feed without)
         return None
-    seconds = parse_duration(value) if isinstance(value, str) else _seconds(value)
+    seconds = _seconds(value, parse_duration)
     if seconds is None:
-        ctx.bad("duration", f"expected seconds or HH:MM:SS, got {value!r}")
+        shown = repr(value) if len(repr(value)) <= 40 else f"{repr(value)[:30]}... (too long)"
+        ctx.bad("duration", f"expected {_DURATION}, got {shown}")
     elif seconds <= 0:
         ctx.bad("duration", "expected a duration longer than 0 seconds")
         return None
@@ -401,7 +403,7 @@ def _soundbites(ctx: _Context, audio: Media | None) -> tuple[Soundbite, ...]:
             ctx.bad(
                 "soundbites",
                 f"soundbite {i}: 'start' and 'duration' must be seconds "
-                "(or MM:SS) and the duration above 0",
+                f"(or MM:SS), at most {MAX_HOURS} hours, and the duration above 0",
             )
             continue
         if not isinstance(title, str) or len(title) > 128:

@@ -84,3 +84,20 @@ def test_a_long_title_names_a_file_the_system_accepts(
     assert _front(path)["title"] == title.strip()
     build = ["validate", "--config", str(site / "publish.toml")]
     assert runner.invoke(main, build).exit_code == 0
+
+
+def test_a_summary_that_is_not_utf8_is_named_at_its_line_and_nothing_written(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    """publish new read SUMMARY.md with its own decoding: exit 1 on a byte that is not UTF-8."""
+    root = copy_fixture("handbook", tmp_path)
+    summary = root / "SUMMARY.md"
+    lines = summary.read_bytes().split(b"\n")
+    lines[3] += b" caf\xe9"
+    summary.write_bytes(b"\n".join(lines))
+    before = _tree(root)
+    config = ["--config", str(root / "publish.toml"), "--content", str(root)]
+    result = runner.invoke(main, ["new", "essay", "Tending the fire", *config])
+    assert result.exit_code == 2, result.output
+    assert "SUMMARY.md:4: file: not UTF-8 text" in result.stderr
+    assert _tree(root) == before

@@ -253,7 +253,7 @@ def test_remote_media_urls_become_uris(parse: Parse) -> None:
         (4500, 4500.0, ""),
         (0, None, "expected a duration longer than 0 seconds"),
         ("00:00:00", None, "expected a duration longer than 0 seconds"),
-        ("75:61", None, "expected seconds or HH:MM:SS"),
+        ("75:61", None, "expected a duration in seconds or HH:MM:SS"),
     ],
 )
 def test_remote_durations(

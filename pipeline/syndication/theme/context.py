@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -117,7 +118,9 @@ def when_text(language: str, value: dt.datetime, all_day: bool) -> str:
 
 
 def duration_text(seconds: float | None) -> str:
-    if not seconds:
+    """``1:02:03``, ``4:05``; empty when unknown (or not a finite number: the load refuses
+    such a duration, a page never says ``inf``)."""
+    if not seconds or not math.isfinite(seconds):
         return ""
     total = round(seconds)
     hours, rest = divmod(total, 3600)
