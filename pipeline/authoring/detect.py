@@ -64,6 +64,14 @@ def detect(root: Path) -> Detected:
             evidence="docs/SUMMARY.md",
             title=_h1(root, "docs/README.md"),
         )
+    elif (space := _one_space(root)) is not None:  # a space kept in a folder of its own
+        found = Detected(
+            "gitbook",
+            space,
+            "gitbook",
+            evidence=f"{space}/SUMMARY.md",
+            title=_h1(root, f"{space}/README.md"),
+        )
     elif (hugo := _hugo_config(root)) is not None and (root / "content").is_dir():
         data = _read_config(hugo)
         title, url = _text(data.get("title")), _text(data.get("baseURL") or data.get("baseurl"))
@@ -109,6 +117,42 @@ def detect(root: Path) -> Detected:
         found.evidence,
         found.exclude,
     )
+
+
+SPACE_DEPTH = 2
+"""How deep below the repository ``publish init`` looks for a GitBook space's SUMMARY.md."""
+SPACE_SCAN = 2000
+"""Folders it looks in at most (a repository of thousands of folders is not walked)."""
+
+
+def _one_space(root: Path) -> str | None:
+    """The folder (under ``root``, at most :data:`SPACE_DEPTH` deep) holding the only
+    SUMMARY.md there is: a GitBook space synced into a folder of a larger repository
+    (``tools/Documentation``); None when there is none or more than one (then none is
+    chosen: ``publish init`` in the space's folder adopts it)."""
+    found: list[str] = []
+    level = [root]
+    seen = 0
+    for _ in range(SPACE_DEPTH):
+        below: list[Path] = []
+        for folder in level:
+            try:
+                children = sorted(folder.iterdir())
+            except OSError:
+                continue
+            for child in children:
+                if child.name.startswith(".") or child.name in ("node_modules", "vendor"):
+                    continue
+                if not child.is_dir() or child.is_symlink():
+                    continue
+                seen += 1
+                if seen > SPACE_SCAN:
+                    return None
+                if (child / "SUMMARY.md").is_file():
+                    found.append(child.relative_to(root).as_posix())
+                below.append(child)
+        level = below
+    return found[0] if len(found) == 1 else None
 
 
 def _hugo_config(root: Path) -> Path | None:

@@ -395,3 +395,28 @@ def test_base_url_is_asked_for_on_a_terminal(tmp_path: Path) -> None:
     assert b"base_url" in out  # the question
     assert _config(repo)["site"]["base_url"] == "https://asked.example.org/"  # type: ignore[index]
     assert b"placeholder" not in err
+
+
+def test_a_gitbook_space_in_a_folder_of_its_own_is_found_from_the_root(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A space synced into a folder of a larger repository (LANraragi's tools/Documentation,
+    Lawnchair's help/): init at the root set up plain Markdown over the whole repository."""
+    repo = tmp_path / "project"
+    repo.mkdir()
+    (repo / "src").mkdir()
+    (repo / "README.md").write_text("# The project\n\nCode lives here.\n", encoding="utf-8")
+    shutil.copytree(FIXTURES / "gitbook", repo / "tools" / "Documentation")
+    (repo / "tools" / "Documentation" / "CNAME").unlink()
+    stderr = _init(runner, repo, "--base-url", "https://docs.example.org/")
+    assert "Found: gitbook (tools/Documentation/SUMMARY.md)" in stderr
+    content = _config(repo)["content"]
+    assert isinstance(content, dict)
+    assert (content["folder"], content["flavour"]) == ("tools/Documentation", "gitbook")
+    feeds = _build(runner, repo, monkeypatch)
+    page = (feeds / "getting-started" / "joining" / "index.html").read_text(encoding="utf-8")
+    assert "Everyone is welcome." in page
+    # two spaces: neither is chosen (init in a space's folder adopts it)
+    shutil.copytree(FIXTURES / "gitbook", tmp_path / "two" / "a")
+    shutil.copytree(FIXTURES / "gitbook", tmp_path / "two" / "b")
+    assert "Found: gitbook" not in _init(runner, tmp_path / "two")
