@@ -185,7 +185,8 @@ class Item:
     local_links: tuple[tuple[str, str], ...] = ()
     """(kind, target as written) of each link and image that stays inside the content tree,
     recorded while rendering: every build checks them against the files (see
-    :mod:`pipeline.linkcheck.dangling`); kind ``card``: a page whose title this one shows."""
+    :mod:`pipeline.linkcheck.dangling`); kind ``card``: the source of a page whose title this
+    one shows (not checked)."""
     aliases: tuple[str, ...] = ()
     """Old URLs (site paths) of this item, from ``aliases``: the link checker maps them."""
     source_guid: str = ""

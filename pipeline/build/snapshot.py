@@ -31,13 +31,11 @@ import dataclasses
 import functools
 import hashlib
 import os
-import posixpath
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 from pipeline.build.keys import ItemKeys, KeyedSite, reload_body
 from pipeline.build.loadcache import RACY_NS, load_cached
@@ -370,19 +368,12 @@ def _retitled_and_linked(
             retitled.add(source)
     if not retitled:
         return False
-    for entry in entries.values():
-        item = entry.item
-        if item is None or item.source in retitled:
-            continue
-        folder = "/" + posixpath.dirname(item.source)
-        for kind, target in item.local_links:
-            if kind != CARD:
-                continue
-            path = unquote(target.partition("#")[0].split("?")[0])
-            rel = posixpath.normpath(posixpath.join(folder, path)).lstrip("/")
-            if retitled.intersection((rel, f"{rel}/README.md", f"{rel}/index.md", f"{rel}.md")):
-                return True
-    return False
+    return any(
+        kind == CARD and source in retitled
+        for entry in entries.values()
+        if entry.item is not None
+        for kind, source in entry.item.local_links
+    )
 
 
 def _deps_changed(root: Path, entry: Entry) -> bool:

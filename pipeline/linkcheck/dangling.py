@@ -41,17 +41,18 @@ class LinkRecorder(PageContext):
             self.local[(kind, target.strip())] = None
         return super().resolve(target, kind)
 
-    def title_of(self, target: str) -> str | None:
-        """The title, noted as a ``card`` link when found: a page showing it is rendered again
-        when that title changes (see :func:`pipeline.build.snapshot.rendered_site`)."""
-        title = super().title_of(target)
-        if title is not None:
-            self.local[(CARD, target.strip())] = None
-        return title
+    def titled(self, target: str) -> tuple[str, str] | None:
+        """The page named and its title, the page noted as a ``card`` link when found: this
+        one is rendered again when that title changes (see :mod:`pipeline.build.snapshot`)."""
+        page = super().titled(target)
+        if page is not None:
+            self.local[(CARD, page[0])] = None
+        return page
 
 
 CARD = "card"
-"""The kind of a local link whose target's title the page shows (a GitBook link card)."""
+"""The kind of a local "link" that names the source of a page whose title this one shows
+(a GitBook link card): not a link as written, never checked as one."""
 
 
 def is_local(target: str, base_url: str) -> bool:

@@ -93,16 +93,23 @@ class PageContext:
                 return source, found
         return None
 
-    def title_of(self, target: str) -> str | None:
-        """The title of the page a link ``target`` written in this document names; None
-        when it names none (or the lookups have no titles: see :func:`link_targets`)."""
-        path = unquote(target.partition("#")[0].split("?")[0])
-        if not path or is_external(target):
-            return None
+    def _content_path(self, path: str) -> str | None:
+        """The content path a link's path names (from the root when it starts with ``/``,
+        else from this document's folder; "" for the root); None when it climbs out."""
         folder = "/" if path.startswith("/") else posixpath.dirname(self.source)
-        rel = posixpath.normpath(posixpath.join(folder, path)).lstrip("/")
-        page = None if rel.startswith("../") or rel == ".." else self._page_of(rel)
-        return (self.url_of.get(TITLE_KEY + page[0]) or None) if page is not None else None
+        rel = posixpath.normpath(posixpath.join(folder, unquote(path)))
+        if rel == ".." or rel.startswith("../"):
+            return None
+        return "" if rel in (".", "/") else rel.lstrip("/")
+
+    def titled(self, target: str) -> tuple[str, str] | None:
+        """(source, title) of the page a link ``target`` written in this document names;
+        None when it names none (or the lookups have no titles: see :func:`link_targets`)."""
+        path = target.partition("#")[0].split("?")[0]
+        rel = None if not path or is_external(target) else self._content_path(path)
+        page = self._page_of(rel) if rel else None
+        title = self.url_of.get(TITLE_KEY + page[0]) if page is not None else None
+        return (page[0], title) if page is not None and title else None
 
     def resolve(self, target: str, kind: str) -> str:
         """Absolute URL for a link or image target written in this document; "#" for one
@@ -129,12 +136,11 @@ class PageContext:
         # and the link checker checks it (a page's file, or a file copied beside the pages);
         # else it is a URL of the site
         from_root = path.startswith("/")
-        folder = "/" if from_root else posixpath.dirname(self.source)
-        rel = posixpath.normpath(posixpath.join(folder, unquote(path)))
+        found = self._content_path(path)
         suffix = f"#{frag}" if frag else ""
-        if rel == ".." or rel.startswith("../"):
+        if found is None:
             return _join(self.url, path) + suffix
-        rel = "" if rel in (".", "/") else rel.lstrip("/")
+        rel = found
         if from_root and not rel:
             return urljoin(self.site_url or self.url, target)
         page = self._page_of(rel)

@@ -219,13 +219,11 @@ def _titled_card(m: re.Match[str], ctx: PageContext) -> str:
     href, text = m.group(1), html.unescape(m.group(2)).strip()
     path = unquote(html.unescape(href)).partition("#")[0]
     names = {path, path.rstrip("/"), posixpath.basename(path.rstrip("/"))}
-    title = ctx.title_of(html.unescape(href)) if text in names else None
-    if not title:
+    page = ctx.titled(html.unescape(href)) if text in names else None
+    if page is None:
         return m.group(0)
-    start = m.start(2) - m.start(0)
-    end = m.end(2) - m.start(0)
-    whole = m.group(0)
-    return whole[:start] + html.escape(title, quote=False) + whole[end:]
+    whole, start, end = m.group(0), m.start(2) - m.start(0), m.end(2) - m.start(0)
+    return whole[:start] + html.escape(page[1], quote=False) + whole[end:]
 
 
 def _has_raw_html(body: str, text: str) -> bool:
