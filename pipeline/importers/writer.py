@@ -93,9 +93,6 @@ class Ledger:
             ) from None
         return cls(path, entries)
 
-    def save(self) -> bool:
-        return write_if_changed(self.path, self.render())
-
     def render(self) -> bytes:
         """The ledger's bytes (UnicodeEncodeError for a GUID no file can hold)."""
         data = {

@@ -38,6 +38,14 @@ def publish(*args: str) -> Result:
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
+def imported(home: Path, kind: str, feed: str) -> Result:
+    """``feed`` written to feed.xml and imported with ``publish import <kind>``; it succeeded."""
+    (home / "feed.xml").write_text(feed, encoding="utf-8")
+    result = publish("import", kind, "feed.xml")
+    assert result.exit_code == 0, result.output
+    return result
+
+
 def front_matter(path: Path) -> dict[str, Any]:
     text = path.read_text(encoding="utf-8")
     _, fm, _ = text.split("---\n", 2)

@@ -31,25 +31,22 @@ def good_zip() -> bytes:
     return out.getvalue()
 
 
-def headers(data: bytes, member: str) -> tuple[int, int]:
-    """Offsets of ``member``'s local header and of its central directory entry."""
+def _entry(data: bytes, signature: bytes, length_at: int, name_at: int, member: str) -> int:
+    """Offset of the first record with ``signature`` whose file name is ``member``."""
     name = member.encode()
     at = 0
     while True:
-        local = data.find(b"PK\x03\x04", at)
-        assert local >= 0, member
-        length = struct.unpack_from("<H", data, local + 26)[0]
-        if data[local + 30 : local + 30 + length] == name:
-            break
-        at = local + 4
-    at = 0
-    while True:
-        central = data.find(b"PK\x01\x02", at)
-        assert central >= 0, member
-        length = struct.unpack_from("<H", data, central + 28)[0]
-        if data[central + 46 : central + 46 + length] == name:
-            return local, central
-        at = central + 4
+        found = data.find(signature, at)
+        assert found >= 0, member
+        length = struct.unpack_from("<H", data, found + length_at)[0]
+        if data[found + name_at : found + name_at + length] == name:
+            return found
+        at = found + 4
+
+
+def headers(data: bytes, member: str) -> tuple[int, int]:
+    """Offsets of ``member``'s local header and of its central directory entry."""
+    return _entry(data, b"PK\x03\x04", 26, 30, member), _entry(data, b"PK\x01\x02", 28, 46, member)
 
 
 def bad_crc(data: bytearray, local: int, central: int, member: str) -> None:

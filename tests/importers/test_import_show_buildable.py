@@ -7,7 +7,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from tests.importers.conftest import publish
+from tests.importers.conftest import imported, publish
 
 HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -39,9 +39,7 @@ def _podcast(home: Path) -> dict[str, object]:
 def test_a_podcast_guid_that_is_no_uuid_is_left_out_and_named(home: Path) -> None:
     feed = HEAD + SHOW + "<podcast:guid>y0ur-gu1d-g035-h3r3</podcast:guid>\n" + ITEM
     feed += "</channel></rss>\n"
-    (home / "feed.xml").write_text(feed, encoding="utf-8")
-    result = publish("import", "podcast", "feed.xml")
-    assert result.exit_code == 0, result.output
+    result = imported(home, "podcast", feed)
     assert (
         "warning: feed.xml:6: podcast:guid: expected a UUID, got 'y0ur-gu1d-g035-h3r3': not "
         "written to [podcast] guid (the build pins one made from the new feed URL;"
@@ -54,18 +52,14 @@ def test_a_podcast_guid_that_is_no_uuid_is_left_out_and_named(home: Path) -> Non
     assert validated.exit_code == 0, validated.output
     # the source fixed (a real UUID), a re-run writes it: a valid guid is never left out
     guid = "917393e3-1b1e-5cef-ace4-edaa54e1f810"
-    (home / "feed.xml").write_text(feed.replace("y0ur-gu1d-g035-h3r3", guid), encoding="utf-8")
-    again = publish("import", "podcast", "feed.xml")
-    assert again.exit_code == 0, again.output
+    again = imported(home, "podcast", feed.replace("y0ur-gu1d-g035-h3r3", guid))
     assert f"publish.toml: [podcast] guid set to '{guid}'" in again.stderr
     assert _podcast(home)["guid"] == guid
 
 
 def test_missing_category_owner_email_and_artwork_name_the_keys_to_set(home: Path) -> None:
     feed = HEAD + "<itunes:owner><itunes:name>O</itunes:name>\n<itunes:email />\n</itunes:owner>\n"
-    (home / "feed.xml").write_text(feed + ITEM + "</channel></rss>\n", encoding="utf-8")
-    result = publish("import", "podcast", "feed.xml")
-    assert result.exit_code == 0, result.output
+    result = imported(home, "podcast", feed + ITEM + "</channel></rss>\n")
     assert (
         "warning: feed.xml:3: itunes:category: missing: set [podcast] category in publish.toml "
         "to a category from Apple's list, which the build requires (see docs/podcast.md)\n"
@@ -87,9 +81,7 @@ def test_missing_category_owner_email_and_artwork_name_the_keys_to_set(home: Pat
 
 def test_an_owner_email_that_is_no_address_is_left_out(home: Path) -> None:
     show = SHOW.replace("o@example.com", "the owner")
-    (home / "feed.xml").write_text(HEAD + show + ITEM + "</channel></rss>\n", encoding="utf-8")
-    result = publish("import", "podcast", "feed.xml")
-    assert result.exit_code == 0, result.output
+    result = imported(home, "podcast", HEAD + show + ITEM + "</channel></rss>\n")
     assert (
         "warning: feed.xml:5: itunes:email: expected an email address, got 'the owner': not "
         "written to [podcast] owner_email: set it in publish.toml\n"

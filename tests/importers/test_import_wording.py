@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.importers.conftest import front_matter, publish
+from tests.importers.conftest import front_matter, imported
 
 PODCAST = """\
 <?xml version="1.0" encoding="UTF-8"?>
@@ -21,9 +21,7 @@ PODCAST = """\
 
 
 def test_one_episode_with_length_0_is_said_so(home: Path) -> None:
-    (home / "feed.xml").write_text(PODCAST, encoding="utf-8")
-    result = publish("import", "podcast", "feed.xml")
-    assert result.exit_code == 0, result.output
+    result = imported(home, "podcast", PODCAST)
     assert (
         "warning: feed.xml:6: enclosure: length unknown (0): left out, the build asks the "
         "server for the file's size\n"
@@ -46,9 +44,7 @@ DATED = (
 
 
 def test_when_no_item_is_dated_the_warning_names_the_date_written(home: Path) -> None:
-    (home / "feed.xml").write_text(RSS.format(items=UNDATED), encoding="utf-8")
-    result = publish("import", "feed", "feed.xml")
-    assert result.exit_code == 0, result.output
+    result = imported(home, "feed", RSS.format(items=UNDATED))
     assert (
         "warning: feed.xml:3: date: missing or unreadable: written as a draft dated "
         "1970-01-01T00:00:00+00:00 (no item of the source has a date); set its date and "
@@ -61,9 +57,7 @@ def test_when_no_item_is_dated_the_warning_names_the_date_written(home: Path) ->
 
 
 def test_an_undated_item_is_said_to_be_dated_like_the_newest(home: Path) -> None:
-    (home / "feed.xml").write_text(RSS.format(items=UNDATED + DATED), encoding="utf-8")
-    result = publish("import", "feed", "feed.xml")
-    assert result.exit_code == 0, result.output
+    result = imported(home, "feed", RSS.format(items=UNDATED + DATED))
     assert (
         "warning: feed.xml:3: date: missing or unreadable: written as a draft dated "
         "2024-01-02T10:00:00+01:00 (the newest item's date);"
