@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from pipeline.config.lines import not_utf8
 from pipeline.config.values import MAX_DEPTH as TOML_MAX_DEPTH
 from pipeline.load.yamlhint import colon_hint, tab_hint
 
@@ -71,13 +72,8 @@ def utf8_text(raw: bytes) -> str:
     try:
         return decode(raw)
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise FrontMatterError(
-            line,
-            "file",
-            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at "
-            f"offset {exc.start}); save the file as UTF-8",
-        ) from None
+        line, message = not_utf8(raw, exc)  # worded as for publish.toml
+        raise FrontMatterError(line, "file", message) from None
     except ValueError as exc:
         raise FrontMatterError(1, "file", str(exc)) from None
 
