@@ -36,7 +36,8 @@ class Detected:
     """A repository as ``publish init`` found it."""
 
     kind: str
-    """``empty`` (no Markdown: a starter site), ``gitbook``, ``hugo``, ``jekyll``, ``markdown``."""
+    """``empty`` (no Markdown: a starter site), ``gitbook``, ``hugo``, ``jekyll``, ``markdown``;
+    ``spaces`` (several GitBook spaces in folders, listed in ``evidence``: none is chosen)."""
     folder: str
     """The content folder, relative to the repository (``.`` for the root)."""
     flavour: str = "auto"
@@ -64,7 +65,8 @@ def detect(root: Path) -> Detected:
             evidence="docs/SUMMARY.md",
             title=_h1(root, "docs/README.md"),
         )
-    elif (space := _one_space(root)) is not None:  # a space kept in a folder of its own
+    elif (spaces := _spaces(root)) and len(spaces) == 1:  # a space in a folder of its own
+        space = spaces[0]
         found = Detected(
             "gitbook",
             space,
@@ -72,6 +74,8 @@ def detect(root: Path) -> Detected:
             evidence=f"{space}/SUMMARY.md",
             title=_h1(root, f"{space}/README.md"),
         )
+    elif spaces:  # none is the site: init refuses, naming them
+        found = Detected("spaces", ".", evidence=", ".join(f"{s}/SUMMARY.md" for s in spaces))
     elif (hugo := _hugo_config(root)) is not None and (root / "content").is_dir():
         data = _read_config(hugo)
         title, url = _text(data.get("title")), _text(data.get("baseURL") or data.get("baseurl"))
@@ -125,11 +129,11 @@ SPACE_SCAN = 2000
 """Folders it looks in at most (a repository of thousands of folders is not walked)."""
 
 
-def _one_space(root: Path) -> str | None:
-    """The folder (under ``root``, at most :data:`SPACE_DEPTH` deep) holding the only
-    SUMMARY.md there is: a GitBook space synced into a folder of a larger repository
-    (``tools/Documentation``); None when there is none or more than one (then none is
-    chosen: ``publish init`` in the space's folder adopts it)."""
+def _spaces(root: Path) -> list[str]:
+    """The folders (under ``root``, at most :data:`SPACE_DEPTH` deep) holding a SUMMARY.md:
+    GitBook spaces synced into folders of a larger repository (``tools/Documentation``; a
+    repository of several spaces, as ``mariadb-docs``); none when the repository has more
+    folders than :data:`SPACE_SCAN`."""
     found: list[str] = []
     level = [root]
     seen = 0
@@ -147,12 +151,12 @@ def _one_space(root: Path) -> str | None:
                     continue
                 seen += 1
                 if seen > SPACE_SCAN:
-                    return None
+                    return []
                 if (child / "SUMMARY.md").is_file():
                     found.append(child.relative_to(root).as_posix())
                 below.append(child)
         level = below
-    return found[0] if len(found) == 1 else None
+    return found
 
 
 def _hugo_config(root: Path) -> Path | None:

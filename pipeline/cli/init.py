@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from pipeline.cli.options import handle_errors, quiet_option, warn
+from pipeline.errors import SetupError
 
 if TYPE_CHECKING:
     from pipeline.config import Config
@@ -51,6 +52,13 @@ def init(folder: Path, base_url: str, title: str, branch: str, force: bool, quie
 
     folder.mkdir(parents=True, exist_ok=True)
     found = detect(folder)
+    if found.kind == "spaces":
+        first = found.evidence.split("/SUMMARY.md", 1)[0]
+        raise SetupError(
+            f"{folder}: found several GitBook spaces ({found.evidence}); a site is one "
+            f"space: run publish init in the folder of the one to publish "
+            f"(publish init {folder / first}); nothing written"
+        )
     url = base_url or found.base_url
     if not url and sys.stdin.isatty():
         url = click.prompt("The site's public address (base_url)", default="", show_default=False)

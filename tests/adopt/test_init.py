@@ -416,7 +416,23 @@ def test_a_gitbook_space_in_a_folder_of_its_own_is_found_from_the_root(
     feeds = _build(runner, repo, monkeypatch)
     page = (feeds / "getting-started" / "joining" / "index.html").read_text(encoding="utf-8")
     assert "Everyone is welcome." in page
-    # two spaces: neither is chosen (init in a space's folder adopts it)
-    shutil.copytree(FIXTURES / "gitbook", tmp_path / "two" / "a")
-    shutil.copytree(FIXTURES / "gitbook", tmp_path / "two" / "b")
-    assert "Found: gitbook" not in _init(runner, tmp_path / "two")
+
+
+def test_init_refuses_a_repository_of_several_spaces_and_names_them(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    """Several spaces (mariadb-docs keeps one a product): neither is chosen, and plain Markdown
+    over the whole repository (SUMMARY.md pages, GitBook tags as text) is not set up either;
+    init says which spaces it found and where to run it, and writes nothing."""
+    two = tmp_path / "two"
+    shutil.copytree(FIXTURES / "gitbook", two / "a")
+    shutil.copytree(FIXTURES / "gitbook", two / "docs" / "b")
+    before = sorted(p.relative_to(two).as_posix() for p in two.rglob("*"))
+    result = runner.invoke(main, ["init", str(two), "--base-url", "https://docs.example.org/"])
+    assert result.exit_code == 3, result.output
+    assert "a/SUMMARY.md, docs/b/SUMMARY.md" in result.stderr
+    assert f"publish init {two / 'a'}" in result.stderr
+    assert "Traceback" not in result.output
+    assert sorted(p.relative_to(two).as_posix() for p in two.rglob("*")) == before
+    # in a space's folder, init adopts it
+    assert "Found: gitbook (.gitbook.yaml)" in _init(runner, two / "a")
