@@ -20,6 +20,11 @@ FEED_KINDS = ("essay", "episode", "update", "event")
 SECTION_OF_KIND = {"essay": "essays", "episode": "episodes", "update": "updates", "event": "events"}
 KIND_OF_SECTION = {v: k for k, v in SECTION_OF_KIND.items()}
 
+NO_INDEX = "noIndex"
+"""The :attr:`Item.extra` key set (True) on a page that is not to be indexed: its own front
+matter says ``noIndex: true`` or ``noRobotsIndex: true`` (GitBook's keys), or, in a GitBook
+space, a page it is nested under in ``SUMMARY.md`` does (see :attr:`Item.indexed`)."""
+
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _GUID_NAMESPACE = uuid.UUID("4b0f3a64-5d0e-5a44-9c57-7075626c6973")
 
@@ -220,6 +225,13 @@ class Item:
     @property
     def is_feed_item(self) -> bool:
         return self.kind in FEED_KINDS
+
+    @property
+    def indexed(self) -> bool:
+        """Whether the page is offered to search engines and the site's search: not when
+        marked :data:`NO_INDEX` (its page then says ``noindex, nofollow``, and it is left out
+        of ``sitemap.xml`` and the search index, as GitBook does). ``hidden`` is not this."""
+        return self.extra.get(NO_INDEX) is not True
 
 
 @dataclass(frozen=True)

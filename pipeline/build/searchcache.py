@@ -79,15 +79,16 @@ from pipeline.syndication.search.index import (
 
 def indexed_pages(cfg: Config, site: Site, now: dt.datetime) -> list[tuple[str, Item]]:
     """Every page of the site with an item behind it (the pages the site plan writes for
-    published items and pages), by URL relative to the site's root, sorted."""
+    published items and pages) but those not to be indexed (:attr:`Item.indexed`), by URL
+    relative to the site's root, sorted."""
     found: dict[str, Item] = {}
     for item in (*site.published(now), *site.pages()):
         rel = page_path(cfg, item.url)
         if rel is None:
             continue
         url = rel.removesuffix("index.html") if rel.rsplit("/", 1)[-1] == "index.html" else rel
-        found.setdefault(url, item)
-    return sorted(found.items())
+        found.setdefault(url, item)  # the page's own item: the first, as the site plan's
+    return sorted((url, item) for url, item in found.items() if item.indexed)
 
 
 def _key(url: str, item: Item, output: str) -> str:

@@ -310,6 +310,8 @@ def _same_pages(entries: Mapping[str, Entry], new: Mapping[str, Item], changed: 
             return False
         elif "cascade" in old.extra or "cascade" in now.extra:
             return False  # Hugo's cascade reaches the section's pages: the full path
+        elif old.indexed != now.indexed:  # loaded alone, a page knows no noIndex above it
+            return False  # and noIndex reaches the pages nested under it: the full path
     return True
 
 

@@ -21,12 +21,12 @@ from pipeline.load.fields import Checker
 from pipeline.load.ids import IdLedger
 from pipeline.load.namelimits import kind_problem, name_problems
 from pipeline.load.walk import RawDoc
-from pipeline.model import KIND_OF_SECTION, SECTION_OF_KIND, Episode, Item
+from pipeline.model import KIND_OF_SECTION, NO_INDEX, SECTION_OF_KIND, Episode, Item
 from pipeline.podcast.episode import EPISODE_KEYS
 from pipeline.podcast.media import MediaProber
 from pipeline.render.markdown import inline_text
 from pipeline.render.slugs import github_slug
-from pipeline.support.dates import to_datetime
+from pipeline.support.dates import shown_value, to_datetime
 from pipeline.support.paths import image_url_problem
 
 ALIASES = {
@@ -77,7 +77,8 @@ GITBOOK_KEYS = {
 """What GitBook's editor writes into a page's front matter (its cover, icon and page layout,
 ``layout`` being one of ours too): a handbook's own keys, accepted without a warning so that
 ``--strict`` builds a real handbook as it is. Not used by publish, but ``hidden`` (kept in
-:attr:`~pipeline.model.Item.extra`: the menu leaves a hidden page out)."""
+:attr:`~pipeline.model.Item.extra`: the menu leaves a hidden page out) and ``noIndex`` or
+``noRobotsIndex`` (true or false; true kept as :data:`~pipeline.model.NO_INDEX`)."""
 
 
 KINDS = {*SECTION_OF_KIND, "page"}
@@ -417,6 +418,11 @@ def _extra_keys(chk: Checker, meta: Mapping[str, Any], kind: str) -> dict[str, A
             chk.warn(key, "unknown key kept (not used by publish)")
     if meta.get("hidden") is True:
         extra["hidden"] = True
+    for key in ("noIndex", "noRobotsIndex"):  # GitBook's two names of one setting
+        if key in meta and not isinstance(meta[key], bool):
+            chk.error(key, f"expected true or false, got {shown_value(meta[key])}")
+        elif meta.get(key) is True:
+            extra[NO_INDEX] = True
     return extra
 
 

@@ -11,7 +11,9 @@ headings (``toc.py`` reads it). This module applies it to the loaded items:
   pages (a ``README.md`` with children in the table of contents) stay navigation pages;
 - a listed page without a date stays an undated page, and is named in a warning;
 - a page that is not listed is reported and marked as a draft: never published, still known to
-  the link checker.
+  the link checker;
+- a page nested under one whose front matter says ``noIndex`` (or ``noRobotsIndex``) is not
+  indexed either (:data:`~pipeline.model.NO_INDEX`), as GitBook does with a page's descendants.
 
 Example ``SUMMARY.md``::
 
@@ -43,7 +45,7 @@ from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.load.foreign import file_title
 from pipeline.load.frontmatter import FrontMatterError, bounded_yaml, one_line, utf8_text
 from pipeline.load.toc import TocEntry, parse_summary
-from pipeline.model import Item
+from pipeline.model import NO_INDEX, Item
 from pipeline.support.dates import to_datetime
 from pipeline.support.text import nfc
 
@@ -75,6 +77,8 @@ class Placement:
     title: str = ""
     """The link text: the title of a page that has no title of its own (no ``title:``, no
     ``# H1``), as GitBook titles it."""
+    parent: str = ""
+    """The source of the page it is nested under in the table of contents ("" at the top)."""
 
 
 class PageNames(Mapping[str, str]):
@@ -152,10 +156,16 @@ def place_pages(
     placed: dict[str, Placement] = {}
     problems: list[Problem] = []
     order = 0
+    above: list[tuple[int, str]] = []  # (depth, source) of the pages the entry is under
     for entry in entries:
+        while above and above[-1][0] >= entry.depth:
+            above.pop()
         if entry.external:
             continue
         source, note = resolve_target(entry.target, by_nfc)
+        parent = above[-1][1] if above else ""
+        if source is not None:
+            above.append((entry.depth, source))
         if source is None:
             problems.append(
                 Problem(
@@ -183,7 +193,7 @@ def place_pages(
             or (name in FOLDER_INDEXES and entry.has_children)
         )
         placed[source] = Placement(
-            source, entry.section, order, navigation, entry.line, entry.title
+            source, entry.section, order, navigation, entry.line, entry.title, parent
         )
     return placed, problems
 
@@ -341,6 +351,7 @@ def apply_summary(
     warnings.extend(more)
     dates = read_dates(root, cfg.content.dates_file, tz)
     warnings.extend(_stray_dates(cfg, root, dates, names))
+    unindexed = _unindexed(placed, {i.source for i in pages if not i.indexed})
     out: list[Item] = []
     for item in pages:
         place = placed.get(item.source)
@@ -358,12 +369,33 @@ def apply_summary(
         elif kind == "page" and date is None and not place.navigation:
             warnings.append(Problem(item.source, 1, "date", UNDATED))
         title = item.title or " ".join(place.title.split()) or file_title(item.source)
+        extra = item.extra
+        if item.indexed and item.source in unindexed:
+            extra = {**extra, NO_INDEX: True}
         out.append(
             dataclasses.replace(
-                item, title=title, kind=kind, date=date, section=place.section, order=place.order
+                item,
+                title=title,
+                kind=kind,
+                date=date,
+                section=place.section,
+                order=place.order,
+                extra=extra,
             )
         )
     return out, warnings
+
+
+def _unindexed(placed: Mapping[str, Placement], marked: set[str]) -> set[str]:
+    """The ``marked`` pages (noIndex) and every page nested under one of them, at any depth.
+    Of a space loaded in part (an edit), only the loaded pages are known to be marked:
+    :mod:`pipeline.build.snapshot` loads the whole space when a page's mark changed."""
+    out: set[str] = set()
+    if marked:
+        for source, place in placed.items():  # in the table's order: a parent first
+            if source in marked or place.parent in out:
+                out.add(source)
+    return out
 
 
 def read_toc(root: Path, name: str, shown: str | None = None) -> str:

@@ -14,10 +14,13 @@ def _loc(base: str, rel: str) -> str:
 
 
 def sitemap_xml(base: str, pages: Sequence[tuple[str, Item]], lists: Sequence[str]) -> bytes:
-    """Every item page (``lastmod`` from ``updated``, else ``date``) and every list page,
-    sorted by URL (the same content gives the same bytes)."""
+    """Every item page (``lastmod`` from ``updated``, else ``date``) but those not to be
+    indexed (:attr:`~pipeline.model.Item.indexed`), and every list page, sorted by URL (the
+    same content gives the same bytes)."""
     rows: list[tuple[str, str]] = []
     for rel, item in pages:
+        if not item.indexed:
+            continue
         stamp = item.updated or item.date
         rows.append((_loc(base, rel), stamp.date().isoformat() if stamp else ""))
     rows.extend((_loc(base, rel), "") for rel in lists)
