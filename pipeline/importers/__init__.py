@@ -3,8 +3,9 @@
 Read → plan → write. A reader turns a source into an :class:`ImportPlan` (one
 :class:`ImportedItem` per episode or post, show settings, and per-item notes at
 ``source:line``): :mod:`.podcast` (an RSS podcast feed, with :mod:`.showinfo` for the
-channel), :mod:`.feed` (RSS, Atom, JSON Feed) and :mod:`.substack` (an export archive).
-:mod:`.writer` writes the plan into the content tree idempotently (the import ledger),
+channel and :mod:`.podlove` for Podlove chapters), :mod:`.feed` (RSS, Atom, JSON Feed)
+and :mod:`.substack` (an export archive). :mod:`.writer` writes the plan into the content
+tree idempotently (the import ledger, and the files beside an item: its chapters),
 :mod:`.settings` the show into ``publish.toml``; :mod:`.dropped` counts, in the notes, what
 the source holds that nothing keeps. XML is read by :mod:`.xmlsource` (no
 entities, lines kept); fetching is :mod:`pipeline.support.fetch`'s bounded read.
@@ -58,6 +59,9 @@ def cleaned(plan: ImportPlan) -> ImportPlan:
             slug=source_text(item.slug),
             front=tuple((k, source_values(v)) for k, v in item.front),
             body=source_text(item.body),
+            files=tuple(
+                dataclasses.replace(f, document=source_values(f.document)) for f in item.files
+            ),
         )
         for item in plan.items
     )

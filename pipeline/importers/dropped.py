@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from pipeline.errors import Problem
 from pipeline.importers.records import note
-from pipeline.importers.xmlsource import PODCAST, PSC, q
+from pipeline.importers.xmlsource import PODCAST, q
 
 NOT_KEPT = {
     q(PODCAST, "value"): (
@@ -18,11 +18,6 @@ NOT_KEPT = {
     q(PODCAST, "alternateEnclosure"): (
         "podcast:alternateEnclosure",
         "only the <enclosure> is published",
-    ),
-    q(PSC, "chapters"): (
-        "psc:chapters",
-        "Podlove chapters inside the feed: only a podcast:chapters URL is kept; write them "
-        "as timestamped headings in the show notes",
     ),
 }
 """Elements of a podcast's channel or items that are not kept: (name shown, why)."""
@@ -47,6 +42,12 @@ def merged(source: str, field: str, where: Sequence[tuple[str, int | str]], why:
     """One note for ``len(where)`` ``field`` elements not kept, at the first one's line,
     naming each place: ``("item", 12)`` or ``("channel", 3)`` by line, ``("item", "items[4]")``
     (a JSON Feed's) by its label."""
+    return counted(source, field, where, f"not kept ({why})")
+
+
+def counted(source: str, field: str, where: Sequence[tuple[str, int | str]], what: str) -> Problem:
+    """One note for ``len(where)`` ``field`` elements of which ``what`` is said
+    (``not kept (…)``), at the first one's line, naming each place as :func:`merged` does."""
     first = next((at for _, at in where if isinstance(at, int)), 1)
     groups: dict[str, list[int | str]] = {}
     for kind, at in where:
@@ -61,4 +62,4 @@ def merged(source: str, field: str, where: Sequence[tuple[str, int | str]], why:
         labels = [at for at in ats if isinstance(at, str)]
         if labels:
             parts.append(", ".join(labels))
-    return note(source, first, field, f"{len(where)} not kept ({why}), in {'; '.join(parts)}")
+    return note(source, first, field, f"{len(where)} {what}, in {'; '.join(parts)}")

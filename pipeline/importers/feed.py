@@ -1,6 +1,7 @@
 """Reading any RSS 2.0 (or 0.9x), RSS 1.0 (RDF), Atom 1.0 or JSON Feed 1.x (a blog, a
 Substack or Ghost publication) into posts: each keeps its GUID/id (emitted again as it was),
-its old link as an alias, its dates, authors, tags and full content where the feed has it."""
+its old link as an alias, its dates, authors, tags and full content where the feed has it.
+Where FeedBurner rewrote an item's link to its proxy, ``feedburner:origLink`` is its link."""
 
 from __future__ import annotations
 
@@ -24,7 +25,17 @@ from pipeline.importers.common import (
 from pipeline.importers.dating import place_undated
 from pipeline.importers.dropped import merged
 from pipeline.importers.records import ImportedItem, ImportPlan, note
-from pipeline.importers.xmlsource import ATOM, CONTENT, DC, RDF, RSS1, parse_xml, q, text
+from pipeline.importers.xmlsource import (
+    ATOM,
+    CONTENT,
+    DC,
+    FEEDBURNER,
+    RDF,
+    RSS1,
+    parse_xml,
+    q,
+    text,
+)
 from pipeline.podcast.episode import is_url
 from pipeline.support import jsontext
 
@@ -66,21 +77,23 @@ class _Reader:
         plain: bool | None = None,
         label: str = "",
         base: str = "",
+        seen: str = "",
     ) -> None:
         """Check and keep one post (``front`` holds title, date and the rest). ``label``
         names it where a line does not (``items[3]`` of a JSON Feed); ``base`` resolves a
-        relative ``link`` (the GUID of an item without one stays the link as written)."""
+        relative ``link`` (the GUID of an item without one stays the link as written:
+        ``seen``, the one readers saw, when ``link`` is FeedBurner's ``origLink``)."""
 
         def say(field: str, message: str) -> None:
             self.notes.append(note(self.source, line, f"{label} {field}".strip(), message))
 
         if not guid:
-            if not link:
+            if not (seen or link):
                 say("id", "no id and no link: not imported")
                 self.skipped += 1
                 return
             say("id", "no id: its link is kept as GUID")
-            guid = link
+            guid = seen or link
         if guid in self.seen:
             say("id", f"duplicate of the item at {self.seen[guid]}: readers show one, not imported")
             self.skipped += 1
@@ -160,7 +173,8 @@ def _rss_item(r: _Reader, elem: ET.Element, line: int, ns: str, guid: str, perma
     def find(local: str) -> ET.Element | None:
         return elem.find(q(ns, local) if ns else local)
 
-    link = text(find("link"))
+    seen = text(find("link"))
+    link = _original(elem) or seen
     front: dict[str, Any] = {"title": text(find("title"))}
     _dates(front, text(find("pubDate")) or text(elem.find(q(DC, "date"))), "")
     if permalink:
@@ -179,7 +193,12 @@ def _rss_item(r: _Reader, elem: ET.Element, line: int, ns: str, guid: str, perma
     if find("enclosure") is not None:
         message = "not kept: episodes come in with `import podcast`"
         r.notes.append(note(r.source, line, "enclosure", message))
-    r.add(line, guid, link, front, encoded or description, base=r.base or r.site)
+    r.add(line, guid, link, front, encoded or description, base=r.base or r.site, seen=seen)
+
+
+def _original(elem: ET.Element) -> str:
+    """The ``feedburner:origLink`` of an item or entry: its link before FeedBurner's proxy."""
+    return text(elem.find(q(FEEDBURNER, "origLink")))
 
 
 _XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
@@ -234,7 +253,8 @@ def _atom(r: _Reader, root: ET.Element, line_of: Any) -> None:
         body = ""
         if content is not None:
             body = _xhtml(content) if content.get("type") == "xhtml" else text(content)
-        r.add(line_of(elem), text(elem.find(q(ATOM, "id"))), link, front, body, base=base)
+        guid = text(elem.find(q(ATOM, "id")))
+        r.add(line_of(elem), guid, _original(elem) or link, front, body, base=base, seen=link)
 
 
 _XHTML = "http://www.w3.org/1999/xhtml"

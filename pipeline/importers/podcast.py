@@ -3,6 +3,9 @@
 Every episode keeps what podcast apps know it by: the ``<guid>`` string and its
 ``isPermaLink``, the enclosure URL, length and type, and its date with its offset. Whatever
 the source gets wrong is reported per item at ``source:line`` with what was done about it.
+Podlove chapters become a chapters file beside the episode (:mod:`.podlove`). Where
+FeedBurner rewrote an item's ``<link>`` and enclosure to its proxy, the originals it kept
+(``feedburner:origLink``, ``feedburner:origEnclosureLink``) are the item's link and audio.
 """
 
 from __future__ import annotations
@@ -24,10 +27,19 @@ from pipeline.importers.common import (
     slugs_for,
 )
 from pipeline.importers.dating import place_undated
-from pipeline.importers.dropped import merged, not_kept
-from pipeline.importers.records import ImportedItem, ImportPlan, note
+from pipeline.importers.dropped import counted, merged, not_kept
+from pipeline.importers.podlove import SUFFIX, item_chapters
+from pipeline.importers.records import BesideFile, ImportedItem, ImportPlan, note
 from pipeline.importers.showinfo import person_of, show_settings
-from pipeline.importers.xmlsource import CONTENT, ITUNES, PODCAST, Document, q, text
+from pipeline.importers.xmlsource import (
+    CONTENT,
+    FEEDBURNER,
+    ITUNES,
+    PODCAST,
+    Document,
+    q,
+    text,
+)
 from pipeline.podcast import artwork
 from pipeline.podcast.chapters import parse_duration
 from pipeline.podcast.episode import EPISODE_TYPES, is_url
@@ -53,11 +65,14 @@ class _Item:
     """What one ``<item>`` gives, and the notes about it."""
 
     def __init__(self, doc: Document, elem: ET.Element, source: str, base: str) -> None:
+        self.doc = doc
         self.elem = elem
         self.line = doc.line(elem)
         self.source = source
         self.base = base
         self.notes: list[Problem] = []
+        self.proxied = False
+        """Its audio is ``feedburner:origEnclosureLink``, not the ``<enclosure>`` URL."""
 
     def note(self, field: str, message: str) -> None:
         self.notes.append(note(self.source, self.line, field, message))
@@ -67,6 +82,11 @@ class _Item:
 
     def get(self, ns: str, local: str) -> str:
         return text(self.find(ns, local))
+
+    @property
+    def link(self) -> str:
+        """The item's own link: ``feedburner:origLink`` where FeedBurner rewrote ``<link>``."""
+        return self.get(FEEDBURNER, "origLink") or self.get("", "link")
 
 
 def read_podcast(
@@ -97,18 +117,25 @@ def read_podcast(
             pending.append((it, front))
     lines = [(it.line, front) for it, front in pending]
     skipped += place_undated(lines, source, notes, "pubDate")
-    olds = [(it.line, str(f["title"]), resolved(it.get("", "link"), base)) for it, f in pending]
+    olds = [(it.line, str(f["title"]), resolved(it.link, base)) for it, f in pending]
     aliases, alias_notes = keep_aliases(source, text(channel.find("link")), olds)
     notes.extend(alias_notes)
     for (_, front), alias in zip(pending, aliases, strict=True):
         if alias:
             front["aliases"] = [alias]
-    names = [(str(f.get("title", "")), str(f["guid"]), it.get("", "link")) for it, f in pending]
+    names = [(str(f.get("title", "")), str(f["guid"]), it.link) for it, f in pending]
     items = [
         _record(it, front, slug)
         for (it, front), slug in zip(pending, slugs_for(names), strict=True)
     ]
     notes.extend(_not_kept(doc, channel, source, [it for it, _ in pending]))
+    proxied = [("item", it.line) for it, _ in pending if it.proxied]
+    if proxied:
+        what = (
+            "written as the audio instead of FeedBurner's <enclosure> URL (its proxy, which "
+            "apps downloaded through)"
+        )
+        notes.append(counted(source, "feedburner:origEnclosureLink", proxied, what))
     return ImportPlan(source, "podcast", tuple(items), settings, tuple(notes), skipped)
 
 
@@ -133,9 +160,14 @@ def _apple_title(it: _Item) -> bool:
 
 def _record(it: _Item, front: dict[str, Any], slug: str) -> ImportedItem:
     body = str(front.pop("_body", ""))
+    document = front.pop("_chapters", None)
+    files: tuple[BesideFile, ...] = ()
+    if document is not None:  # the writer names the file it picks
+        front["chapters"] = slug + SUFFIX
+        files = (BesideFile("chapters", SUFFIX, document),)
     ordered = tuple((k, front[k]) for k in _ORDER if k in front)
     guid = str(front["guid"])
-    return ImportedItem(guid, "episodes", slug, ordered, body, it.line)
+    return ImportedItem(guid, "episodes", slug, ordered, body, it.line, files)
 
 
 _ORDER = (
@@ -170,7 +202,8 @@ def _episode(it: _Item, seen: dict[str, int]) -> dict[str, Any] | None:
     """The front matter of one item, or None when it is not imported (noted why)."""
     front: dict[str, Any] = {"title": it.get("", "title") or it.get(ITUNES, "title")}
     enclosure = it.find("", "enclosure")
-    url = (enclosure.get("url") or "").strip() if enclosure is not None else ""
+    seen_url = (enclosure.get("url") or "").strip() if enclosure is not None else ""
+    url = _audio_url(it, seen_url)
     if not url:
         it.note("enclosure", "no enclosure URL: not an episode, not imported")
         return None
@@ -182,7 +215,7 @@ def _episode(it: _Item, seen: dict[str, int]) -> dict[str, Any] | None:
     if not guid:
         what = "an empty <guid>" if guid_elem is not None else "no <guid>"
         it.note("guid", f"{what}: the enclosure URL is kept as its GUID (what apps key it by)")
-        guid = url
+        guid = seen_url
     if guid in seen:
         it.note("guid", f"duplicate of the item at line {seen[guid]}: apps show one, not imported")
         return None
@@ -202,6 +235,11 @@ def _episode(it: _Item, seen: dict[str, int]) -> dict[str, Any] | None:
     _enclosure(it, front, enclosure, url)
     _itunes(it, front)
     _podcasting20(it, front)
+    url_used = front.get("chapters")
+    chapters, psc_notes = item_chapters(it.elem, it.doc.line, it.source, it.base, url_used)
+    it.notes.extend(psc_notes)
+    if chapters is not None:
+        front["_chapters"] = chapters
     author = it.get(ITUNES, "author")
     if author:
         front["authors"] = [author]
@@ -214,6 +252,22 @@ def _episode(it: _Item, seen: dict[str, int]) -> dict[str, Any] | None:
         front["description"] = summary
     front["_body"] = notes_body(notes)
     return front
+
+
+def _audio_url(it: _Item, seen: str) -> str:
+    """The episode's audio: ``feedburner:origEnclosureLink`` when the item has one (the
+    file FeedBurner's proxy ``<enclosure>`` URL led to), else the ``<enclosure>`` URL."""
+    original = it.get(FEEDBURNER, "origEnclosureLink")
+    if not (seen and original) or original == seen:
+        return seen
+    if not is_url(original):
+        it.note(
+            "feedburner:origEnclosureLink",
+            f"{shown(original)} is not an absolute http(s) URL: the <enclosure> URL is kept",
+        )
+        return seen
+    it.proxied = True
+    return original
 
 
 def _show_notes(it: _Item) -> tuple[str, str]:

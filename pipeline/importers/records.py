@@ -12,6 +12,19 @@ FrontMatter = tuple[tuple[str, Any], ...]
 
 
 @dataclass(frozen=True)
+class BesideFile:
+    """A JSON document written beside an item's Markdown file (its chapters), which the
+    item's front-matter key ``key`` names. The reader gives that key the name the file has
+    when it is free (``<slug><suffix>``); the writer gives it the name it picked."""
+
+    key: str
+    suffix: str
+    """End of the file's name: ``.chapters.json``."""
+    document: Any
+    """What the file holds, written as JSON (the same bytes for the same document)."""
+
+
+@dataclass(frozen=True)
 class ImportedItem:
     """One post or episode read from the source, ready to be written as a Markdown file."""
 
@@ -25,6 +38,8 @@ class ImportedItem:
     body: str
     line: int
     """Line of the item in the source (for the report)."""
+    files: tuple[BesideFile, ...] = ()
+    """Files written beside it (its chapters)."""
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """After an import and a build: did every item keep its GUID and enclosure, and is each there?
 
 The source feed is compared with the feed the build wrote, as ``publish feed-diff`` compares
-them (:mod:`pipeline.feedcheck.diff`): zero GUID changes, zero enclosure URL changes, and
-every item the import wrote as published present. Drafts and items the import left out (its
+them (:mod:`pipeline.feedcheck.diff`): zero GUID changes, zero enclosure URL changes but the
+ones the import made and reported (FeedBurner's proxy URL replaced by the file it led to),
+and every item the import wrote as published present. Drafts and items the import left out (its
 report says why) are not expected.
 """
 
@@ -30,6 +31,8 @@ class Verdict:
     """GUIDs written as published items that the built feed lacks."""
     left_out: int
     """Source items the import left out or wrote as drafts (each named in its report)."""
+    reported: int = 0
+    """Enclosure URL changes the import made on purpose and reported: the audio it wrote."""
 
     @property
     def ok(self) -> bool:
@@ -40,8 +43,11 @@ class Verdict:
         verdict = "Verified" if self.ok else "NOT VERIFIED"
         out = (
             f"{verdict}: {self.guid_changes} GUID changes, {self.enclosure_changes} enclosure "
-            f"URL changes, {present} of {self.expected} {what} present in {self.feed}"
+            f"URL changes"
         )
+        if self.reported:
+            out += f" besides the {self.reported} the import reported"
+        out += f", {present} of {self.expected} {what} present in {self.feed}"
         if self.left_out:
             out += f" ({self.left_out} source items left out or drafted, as reported)"
         if self.missing:
@@ -71,11 +77,15 @@ def verify(plan: ImportPlan, source: bytes, feed: Path) -> Verdict:
     built = {i.guid for i in new.items}
     published = [item.key for item in plan.items if dict(item.front).get("draft") is not True]
     missing = tuple(sorted(g for g in published if g not in built))
+    audio = {item.key: dict(item.front).get("audio") for item in plan.items}
+    moved = [c for c in changes if c.kind == ENCLOSURE]
+    reported = sum(1 for c in moved if c.after and c.after == audio.get(c.guid))
     return Verdict(
         feed.name,
         sum(1 for c in changes if c.kind == GUID),
-        sum(1 for c in changes if c.kind == ENCLOSURE),
+        len(moved) - reported,
         len(published),
         missing,
         plan.skipped,
+        reported,
     )

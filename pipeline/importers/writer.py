@@ -1,10 +1,11 @@
 """Writing an import into the content tree, idempotently.
 
 The import ledger (``imports.json`` beside ``publish.toml``, to be committed) remembers, per
-section and GUID, the file written and the SHA-256 of its bytes. A re-run rewrites a file
-only while it still has those bytes: one an editor changed (or deleted) since is left as it
-is and named. An item is found again by its GUID (the ledger, else the ``guid`` or ``id`` of
-a file already in the section), so a changed title upstream never makes a second file.
+section and GUID, the file written and the SHA-256 of its bytes (and those of the files
+written beside it: an episode's chapters). A re-run rewrites a file only while it still has
+those bytes: one an editor changed (or deleted) since is left as it is and named. An item is
+found again by its GUID (the ledger, else the ``guid`` or ``id`` of a file already in the
+section), so a changed title upstream never makes a second file.
 
 Everything is decided before anything is written: each file's bytes and the ledger's, and
 that each target is inside the content folder (a new file's name one safe segment, a
@@ -19,8 +20,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Iterator
+import posixpath
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +31,7 @@ import yaml
 
 from pipeline.errors import Problem
 from pipeline.importers.common import FreeNames, is_safe_name, shown, source_text
-from pipeline.importers.records import ImportedItem, ImportPlan, WriteOutcome
+from pipeline.importers.records import BesideFile, ImportedItem, ImportPlan, WriteOutcome
 from pipeline.load.frontmatter import FrontMatterError, decode, split
 from pipeline.support import jsontext
 from pipeline.support.output import write_atomic, write_if_changed
@@ -45,14 +48,17 @@ class WriteRefused(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def render_file(item: ImportedItem) -> bytes:
-    """The Markdown file of one item: YAML front matter, a blank line, the body.
+def render_file(item: ImportedItem, names: Mapping[str, str] | None = None) -> bytes:
+    """The Markdown file of one item: YAML front matter, a blank line, the body; ``names``
+    gives the front-matter key of each file beside it the name the writer picked.
 
     A GUID that Unicode normalisation would change (the content is read as NFC) is written
     with YAML's \\u escapes, so the file keeps it exactly as the old feed had it."""
-    guid = str(dict(item.front).get("guid", ""))
+    front = dict(item.front)
+    front.update(names or {})
+    guid = str(front.get("guid", ""))
     meta = yaml.safe_dump(
-        dict(item.front),
+        front,
         sort_keys=False,
         allow_unicode=nfc(guid) == guid,
         width=1_000_000,
@@ -62,13 +68,29 @@ def render_file(item: ImportedItem) -> bytes:
     return f"---\n{meta}---\n{body}".encode()
 
 
+def render_beside(beside: BesideFile) -> bytes:
+    """The bytes of a file beside an item: its JSON document, indented, in key order."""
+    return (json.dumps(beside.document, ensure_ascii=False, indent=2) + "\n").encode()
+
+
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _entry(value: Any) -> dict[str, str]:
+    """One ledger entry: the item's file and SHA-256, and the ``<key>_file`` and
+    ``<key>_sha256`` of each file written beside it (``chapters_file``)."""
+    out = {"file": str(value["file"]), "sha256": str(value["sha256"])}
+    for key, held in value.items():
+        if str(key).endswith(("_file", "_sha256")):
+            out[str(key)] = str(held)
+    return out
+
+
 @dataclass
 class Ledger:
-    """section -> GUID -> (file relative to the content root, SHA-256 of what was written)."""
+    """section -> GUID -> file relative to the content root and SHA-256 of what was written
+    (``file``, ``sha256``), and the same of each file beside it (``chapters_file``, …)."""
 
     path: Path
     entries: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
@@ -80,10 +102,7 @@ class Ledger:
         try:
             data = jsontext.loads(path.read_text(encoding="utf-8"))
             entries = {
-                str(section): {
-                    str(guid): {"file": str(e["file"]), "sha256": str(e["sha256"])}
-                    for guid, e in items.items()
-                }
+                str(section): {str(guid): _entry(e) for guid, e in items.items()}
                 for section, items in data["items"].items()
             }
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -147,6 +166,7 @@ def _unclean(item: ImportedItem) -> str | None:
     """The first field of ``item`` holding what no output can carry (a lone surrogate, a
     control character), else None: readers clean their text; this is the writer's check."""
     fields = (("GUID", item.key), ("file name", item.slug), ("body", item.body), *item.front)
+    fields += tuple((f"{beside.key} file", beside.document) for beside in item.files)
     for name, value in fields:
         if any(source_text(text) != text for text in _strings(value)):
             return name
@@ -159,93 +179,196 @@ def _outside(path: Path, root: Path) -> bool:
     return not path.parent.resolve().is_relative_to(root.resolve())
 
 
+class _Action(StrEnum):
+    """What writing one file does."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    DELETED = "deleted"
+    """Deleted since the import: not re-created."""
+    EDITED = "edited"
+    """Edited since the import: not overwritten."""
+
+
+_KEPT = {
+    _Action.DELETED: "deleted since the import: not re-created",
+    _Action.EDITED: "edited since the import: not overwritten",
+}
+
+
+def _against(path: Path, data: bytes, recorded: str | None) -> tuple[_Action, bytes | None]:
+    """What writing ``data`` to ``path`` does, given the SHA-256 the ledger recorded for it
+    (None: a new file), and the bytes there before an update."""
+    if recorded is None:
+        return _Action.CREATE, None
+    if not path.is_file():
+        return _Action.DELETED, None
+    current = path.read_bytes()
+    if current == data:
+        return _Action.UNCHANGED, None
+    if digest(current) != recorded:
+        return _Action.EDITED, None
+    return _Action.UPDATE, current
+
+
+@dataclass
+class _Plan:
+    """What writing a plan will do, decided item by item before anything is written."""
+
+    root: Path
+    ledger: Ledger
+    source: str
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept: list[Problem] = field(default_factory=list)
+    refused: list[Problem] = field(default_factory=list)
+    known: dict[str, dict[str, str]] = field(default_factory=dict)
+    names: dict[str, FreeNames] = field(default_factory=dict)
+    writes: list[tuple[Path, bytes, bytes | None]] = field(default_factory=list)
+
+    def free(self, folder: Path) -> FreeNames:
+        """The names still free in ``folder`` (what it holds listed once)."""
+        key = folder.as_posix()
+        if key not in self.names:
+            self.names[key] = FreeNames(_present(folder))
+        return self.names[key]
+
+    def file(self, rel: str, path: Path, data: bytes, recorded: str | None) -> _Action:
+        """Write ``data`` to ``path`` (``rel`` under the root) unless it was deleted or
+        edited since the import (then kept and named); what :func:`_against` said."""
+        action, before = _against(path, data, recorded)
+        if action in _KEPT:
+            self.kept.append(Problem(rel, 1, "import", _KEPT[action]))
+        elif action == _Action.UNCHANGED:
+            self.unchanged.append(rel)
+        else:
+            (self.created if action == _Action.CREATE else self.updated).append(rel)
+            self.writes.append((path, data, before))
+        return action
+
+    def new_path(self, item: ImportedItem, folder: Path, stem: str, ext: str) -> Path | None:
+        """A free name in ``folder`` for a new file of ``item``; None (refused) when it is
+        not one safe segment inside the content folder."""
+        path = folder / self.free(folder).pick(stem, ext)
+        if not is_safe_name(path.name) or _outside(path, self.root):
+            self.refuse(
+                item,
+                "file name",
+                f"{shown(stem)} is no file name inside the content folder {self.root}: "
+                "expected one safe path segment",
+            )
+            return None
+        return path
+
+    def refuse(self, item: ImportedItem, field: str, message: str) -> None:
+        self.refused.append(Problem(self.source, item.line, field, message))
+
+    def ledger_path(self, item: ImportedItem, rel: str) -> Path | None:
+        """The file the ledger names; None (refused) when it is outside the content folder."""
+        path = self.root / rel
+        if _outside(path, self.root):
+            self.refuse(
+                item,
+                "file",
+                f"{self.ledger.path} names {shown(rel)} for it, outside the content "
+                f"folder {self.root}: expected a file inside it",
+            )
+            return None
+        return path
+
+    def item(self, item: ImportedItem) -> None:
+        """Decide the writes of one item: its Markdown file, then the files beside it."""
+        folder = self.root / item.section
+        if (unclean := _unclean(item)) is not None:
+            self.refuse(
+                item,
+                unclean,
+                "holds a character no file or feed can carry (a lone surrogate, a "
+                "control character): expected text the source's reader cleaned",
+            )
+            return
+        if item.section not in self.known:
+            self.known[item.section] = _existing_guids(folder, self.root)
+        entries = self.ledger.entries.setdefault(item.section, {})
+        entry = entries.get(item.key)
+        if entry is not None:
+            rel = entry["file"]
+            found = self.ledger_path(item, rel)
+            if found is None:
+                return
+            path = found
+        elif item.key in self.known[item.section]:
+            rel = self.known[item.section][item.key]
+            why = f"already holds GUID {shown(item.key)}: not overwritten"
+            self.kept.append(Problem(rel, 1, "import", why))
+            return
+        else:
+            made = self.new_path(item, folder, item.slug, ".md")
+            if made is None:
+                return
+            path, rel = made, made.relative_to(self.root).as_posix()
+        record = dict(entry or {})
+        besides = self.besides(item, record, path)
+        if besides is None:
+            return
+        names = {b.key: posixpath.relpath(brel, posixpath.dirname(rel)) for b, _, brel in besides}
+        data = render_file(item, names)
+        action = self.file(rel, path, data, entry["sha256"] if entry else None)
+        if action in _KEPT:
+            return  # nor the files beside it: the edited file may no longer name them
+        if action != _Action.UNCHANGED:
+            record.update(file=rel, sha256=digest(data))
+        for beside, bpath, brel in besides:
+            bdata = render_beside(beside)
+            if self.file(brel, bpath, bdata, record.get(f"{beside.key}_sha256")) not in _KEPT:
+                record.update({f"{beside.key}_file": brel, f"{beside.key}_sha256": digest(bdata)})
+        entries[item.key] = record
+
+    def besides(
+        self, item: ImportedItem, record: Mapping[str, str], path: Path
+    ) -> list[tuple[BesideFile, Path, str]] | None:
+        """Where each file beside ``item`` goes: where the ledger says, else a free name
+        after its Markdown file's (``<stem><suffix>``); None when one is refused."""
+        out: list[tuple[BesideFile, Path, str]] = []
+        for beside in item.files:
+            rel = record.get(f"{beside.key}_file")
+            found = (
+                self.ledger_path(item, rel)
+                if rel is not None
+                else self.new_path(item, path.parent, path.name.removesuffix(".md"), beside.suffix)
+            )
+            if found is None:
+                return None
+            out.append((beside, found, rel or found.relative_to(self.root).as_posix()))
+        return out
+
+
 def write_plan(
     plan: ImportPlan, content_root: Path, ledger_path: Path, *, dry_run: bool = False
 ) -> WriteOutcome:
     """Write (or, with ``dry_run``, only decide) every item of ``plan``; WriteRefused, with
     nothing written, when a target or a text cannot be written safely."""
-    ledger = Ledger.load(ledger_path)
-    created: list[str] = []
-    updated: list[str] = []
-    unchanged: list[str] = []
-    kept: list[Problem] = []
-    refused: list[Problem] = []
-    known: dict[str, dict[str, str]] = {}
-    names: dict[str, FreeNames] = {}
-    writes: list[tuple[Path, bytes, bytes | None]] = []
+    decided = _Plan(content_root, Ledger.load(ledger_path), plan.source)
     for item in plan.items:
-
-        def refuse(field: str, message: str, item: ImportedItem = item) -> None:
-            refused.append(Problem(plan.source, item.line, field, message))
-
-        folder = content_root / item.section
-        if (unclean := _unclean(item)) is not None:
-            refuse(
-                unclean,
-                "holds a character no file or feed can carry (a lone surrogate, a "
-                "control character): expected text the source's reader cleaned",
-            )
-            continue
-        if item.section not in known:
-            known[item.section] = _existing_guids(folder, content_root)
-        entries = ledger.entries.setdefault(item.section, {})
-        data = render_file(item)
-        entry = entries.get(item.key)
-        before: bytes | None = None
-        if entry is not None:
-            rel = entry["file"]
-            path = content_root / rel
-            if _outside(path, content_root):
-                refuse(
-                    "file",
-                    f"{ledger.path} names {shown(rel)} for it, outside the content "
-                    f"folder {content_root}: expected a file inside it",
-                )
-                continue
-            if not path.is_file():
-                kept.append(Problem(rel, 1, "import", "deleted since the import: not re-created"))
-                continue
-            current = path.read_bytes()
-            if current == data:
-                unchanged.append(rel)
-                continue
-            if digest(current) != entry["sha256"]:
-                kept.append(Problem(rel, 1, "import", "edited since the import: not overwritten"))
-                continue
-            updated.append(rel)
-            before = current
-        elif item.key in known[item.section]:
-            rel = known[item.section][item.key]
-            kept.append(
-                Problem(rel, 1, "import", f"already holds GUID {shown(item.key)}: not overwritten")
-            )
-            continue
-        else:
-            if item.section not in names:
-                names[item.section] = FreeNames(_present(folder))
-            path = folder / names[item.section].pick(item.slug, ".md")
-            if not is_safe_name(path.name) or _outside(path, content_root):
-                refuse(
-                    "file name",
-                    f"{shown(item.slug)} is no file name inside the content "
-                    f"folder {content_root}: expected one safe path segment",
-                )
-                continue
-            rel = path.relative_to(content_root).as_posix()
-            created.append(rel)
-        entries[item.key] = {"file": rel, "sha256": digest(data)}
-        writes.append((path, data, before))
-    if refused:
-        raise WriteRefused(refused)
+        decided.item(item)
+    if decided.refused:
+        raise WriteRefused(decided.refused)
     try:
-        ledger_bytes = ledger.render()
+        ledger_bytes = decided.ledger.render()
     except UnicodeEncodeError as exc:
         held = exc.object[exc.start : exc.end]
         why = f"holds {held!r}, which UTF-8 cannot encode: expected the ledger publish wrote"
-        raise WriteRefused([Problem(str(ledger.path), 1, "ledger", why)]) from None
+        raise WriteRefused([Problem(str(decided.ledger.path), 1, "ledger", why)]) from None
     if not dry_run:
-        _write_all(writes, ledger.path, ledger_bytes)
-    return WriteOutcome(tuple(created), tuple(updated), tuple(unchanged), tuple(kept))
+        _write_all(decided.writes, decided.ledger.path, ledger_bytes)
+    return WriteOutcome(
+        tuple(decided.created),
+        tuple(decided.updated),
+        tuple(decided.unchanged),
+        tuple(decided.kept),
+    )
 
 
 def _write_all(writes: list[tuple[Path, bytes, bytes | None]], ledger: Path, data: bytes) -> None:

@@ -28,6 +28,7 @@ DC = "http://purl.org/dc/elements/1.1/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RSS1 = "http://purl.org/rss/1.0/"
 PSC = "http://podlove.org/simple-chapters"
+FEEDBURNER = "http://rssnamespace.org/feedburner/ext/1.0"
 _ALIASES = {
     "http://www.itunes.com/dtds/podcast-1.0.dtd": ITUNES,
     "http://www.itunes.com/DTDs/Podcast-1.0.dtd": ITUNES,

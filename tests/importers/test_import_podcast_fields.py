@@ -1,7 +1,8 @@
 """What real podcast feeds hold that an import once lost or broke: full show notes in
 ``itunes:summary`` behind a ``[…]`` excerpt, ``x-audio/mp3`` enclosures, and elements no key
-keeps (``podcast:value``, Podlove chapters, alternate enclosures, ``itunes:title``), which the
-report now counts and places instead of dropping without a word."""
+keeps (``podcast:value``, alternate enclosures, ``itunes:title``), which the report now
+counts and places instead of dropping without a word (Podlove chapters are kept now: see
+``test_import_podlove_chapters.py``)."""
 
 from __future__ import annotations
 
@@ -85,9 +86,6 @@ def test_x_audio_mp3_is_written_as_audio_mpeg_and_validates(home: Path) -> None:
 
 
 def test_elements_no_key_keeps_are_counted_and_placed(home: Path) -> None:
-    chapters = (
-        '<psc:chapters version="1.2"><psc:chapter start="00:00:00" title="Intro"/></psc:chapters>'
-    )
     alternate = (
         '<podcast:alternateEnclosure type="audio/mpeg" length="9">'
         '<podcast:source uri="https://cdn.example.com/4-low.mp3"/></podcast:alternateEnclosure>'
@@ -97,10 +95,10 @@ def test_elements_no_key_keeps_are_counted_and_placed(home: Path) -> None:
         VALUE,
         [
             _item(1, VALUE),
-            _item(2, VALUE + chapters, title="Cincinnatus | 10").replace(
+            _item(2, VALUE, title="Cincinnatus | 10").replace(
                 "<guid>", "<itunes:title>Cincinnatus</itunes:title><guid>"
             ),
-            _item(3, chapters),
+            _item(3),
             _item(4, alternate + alternate),
             _item(5, "<itunes:title>Episode 5</itunes:title>"),  # the same title: kept
         ],
@@ -111,15 +109,12 @@ def test_elements_no_key_keeps_are_counted_and_placed(home: Path) -> None:
         f"{source}:3: podcast:value: 3 not kept (publish has no value-for-value (Lightning) "
         "settings: set payments up again by hand), in the channel at line 3; "
         "the items at lines 5, 6",
-        f"{source}:6: psc:chapters: 2 not kept (Podlove chapters inside the feed: only a "
-        "podcast:chapters URL is kept; write them as timestamped headings in the show notes), "
-        "in the items at lines 6, 7",
         f"{source}:8: podcast:alternateEnclosure: 2 not kept (only the <enclosure> is "
         "published), in the item at line 8",
         f"{source}:6: itunes:title: 1 not kept (the item's <title> is its title; Apple shows "
         "the itunes:title), in the item at line 6",
     ]
     assert json.loads(result.stdout)["source_problems"] == expected
-    assert "4 source problems" in result.stderr
+    assert "3 source problems" in result.stderr
     for line in expected:
         assert f"warning: {line}\n" in result.stderr
