@@ -8,6 +8,7 @@ warning for each entry it leaves out, as GitBook does not stop at one either.
 from __future__ import annotations
 
 import posixpath
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -62,7 +63,8 @@ def space_warnings(root: Path, sources: Sequence[str]) -> list[Problem]:
     if path is None:
         return []
     node = _read(path)
-    problems = _redirects(node, path, root, sources)[1]
+    problems = _unknown_keys(node, path)
+    problems += _redirects(node, path, root, sources)[1]
     for key, value in _pairs(_pairs(node).get("structure")).items():
         if key == "readme" and isinstance(value, yaml.ScalarNode):
             rel = posixpath.normpath(nfc(value.value).strip())
@@ -73,6 +75,34 @@ def space_warnings(root: Path, sources: Sequence[str]) -> list[Problem]:
                 problems.append(
                     Problem(_display(path), value.start_mark.line + 1, "readme", message)
                 )
+    return problems
+
+
+_KNOWN = {"": ("root", "structure", "redirects"), "structure": ("readme", "summary")}
+"""The keys GitBook's Git Sync reads, at the top and under ``structure``."""
+
+
+def _unknown_keys(node: yaml.Node | None, path: Path) -> list[Problem]:
+    """A warning at the line of each key Git Sync does not read: never used, so a setting
+    misspelt, or spelt with an invisible character (a ``structure:`` after a zero-width
+    space, as real spaces have it), would otherwise go unnoticed."""
+    problems: list[Problem] = []
+    for block, known in _KNOWN.items():
+        mapping = node if not block else _pairs(node).get(block)
+        if not isinstance(mapping, yaml.MappingNode):
+            continue
+        for key, _ in mapping.value:
+            if not isinstance(key, yaml.ScalarNode) or key.value in known:
+                continue
+            hidden = sorted({c for c in key.value if unicodedata.category(c) in ("Cf", "Cc")})
+            why = "".join(
+                f" (it holds U+{ord(c):04X} {unicodedata.name(c, 'a control character')}, "
+                "which cannot be seen)"
+                for c in hidden[:3]
+            )
+            name = f"{block}.{key.value}" if block else key.value
+            message = f"unknown key {name!r}{why}: not read; expected one of {', '.join(known)}"
+            problems.append(Problem(_display(path), key.start_mark.line + 1, "gitbook", message))
     return problems
 
 

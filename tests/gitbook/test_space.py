@@ -161,3 +161,33 @@ def test_a_hostile_gitbook_yaml_is_a_configuration_error(
     assert result.exit_code == 3, result.output
     assert f".gitbook.yaml:{line}: gitbook: cannot read it: {words}" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_gitbook_yaml_key_that_git_sync_does_not_read_is_named_at_its_line(
+    tmp_path: Path,
+) -> None:
+    """Real spaces (arweave, BrighterCommand) have ``structure:`` after a zero-width space:
+    a key no one reads, which was ignored without a word."""
+    _write(
+        tmp_path / "space",
+        {
+            ".gitbook.yaml": "root: ./\n\u200bstructure:\n  readme: README.md\n"
+            "  sumary: SUMMARY.md\n",
+            "README.md": "# Home\n",
+            "SUMMARY.md": "# Summary\n\n* [Home](README.md)\n",
+        },
+    )
+    result = _build(tmp_path, str(tmp_path / "space"))
+    assert result.exit_code == 0, result.output
+    assert (
+        ".gitbook.yaml:2: gitbook: unknown key '\\u200bstructure' (it holds U+200B ZERO WIDTH "
+        "SPACE, which cannot be seen): not read; expected one of root, structure, redirects"
+    ) in result.stderr
+    assert ".gitbook.yaml:4" not in result.stderr  # under a key not read: not looked at
+    _write(tmp_path / "space", {".gitbook.yaml": "structure:\n  sumary: SUMMARY.md\n"})
+    result = _build(tmp_path, str(tmp_path / "space"))
+    assert result.exit_code == 0, result.output
+    assert (
+        ".gitbook.yaml:2: gitbook: unknown key 'structure.sumary': not read; expected one of "
+        "readme, summary"
+    ) in result.stderr
