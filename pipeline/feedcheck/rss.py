@@ -21,6 +21,8 @@ from pipeline.feedcheck.rules import (
     ATOM,
     CONTENT,
     HARD,
+    ITUNES,
+    PODCAST,
     SOFT,
     ImageLoader,
     Report,
@@ -46,6 +48,7 @@ def lint_rss(
         if not channels:
             return
     ch = channels[0]
+    r.platforms = r.podcast or _podcast_like(ch)
     for tag in ("title", "link", "description"):
         if not text_of(ch.find(tag)):
             r.add("rss.channel.required", HARD, f"channel has no <{tag}>", "channel")
@@ -87,6 +90,18 @@ def lint_rss(
     lint_itunes_channel(r, ch, images)
     lint_p20_channel(r, ch, raw)
     lint_rss_items(r, ch, images, now)
+
+
+_PODCAST_TAGS = (f"{{{ITUNES}}}", f"{{{PODCAST}}}")
+
+
+def _podcast_like(ch: ET.Element) -> bool:
+    """Whether a channel is a podcast's: an enclosure, or a tag of Apple's or Podcasting 2.0's
+    namespace, anywhere in it (a blog's feed has none: no advice from podcast apps' rules)."""
+    return any(
+        el.tag == "enclosure" or (isinstance(el.tag, str) and el.tag.startswith(_PODCAST_TAGS))
+        for el in ch.iter()
+    )
 
 
 def lint_rss_items(

@@ -172,12 +172,17 @@ class Report:
         """False: only hard results are wanted (a check that can only find soft ones is
         skipped)."""
         self.results: list[LintResult] = []
+        self.platforms = True
+        """False for a feed that is no podcast (no enclosure, no ``itunes:`` or ``podcast:``
+        tag) checked without ``podcast``: the platform rules are not its business."""
 
     def add(self, rule: str, severity: str, message: str, where: str = "feed") -> None:
         """Record a failed check; ``severity`` is what it is for a podcast feed: a hard
         failure of an Apple, Spotify or Podcasting 2.0 rule is soft without ``podcast``."""
         assert rule in RULES, rule
         if not self.podcast and rule.startswith(PLATFORM_RULES):
+            if not self.platforms:
+                return
             severity = SOFT
         if severity == HARD or self.soft:
             self.results.append(LintResult(rule, severity, message, where))

@@ -566,3 +566,27 @@ def test_an_unknown_encoding_and_an_unparsable_url_are_named(good: str) -> None:
     assert named(lint(broken), "rss.item.guid-permalink")[0][2] == (
         "guid 'http://example.c[o.test/' is not a URL; add isPermaLink=\"false\""
     )
+
+
+def test_a_blog_feed_gets_no_podcast_app_advice(good: str) -> None:
+    """A feed with no enclosure and no itunes:/podcast: tag is a blog's: without --podcast,
+    Apple's, Spotify's and Podcasting 2.0's rules say nothing (they advised cover art and a
+    category to every blog); a podcast's feed still gets them, as advice."""
+    blog = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>A blog</title>'
+        "<link>https://blog.example.org/</link><description>Notes</description>"
+        "<item><title>One</title><link>https://blog.example.org/one</link>"
+        "<guid>https://blog.example.org/one</guid>"
+        "<description>Hello</description></item></channel></rss>"
+    )
+    platform = ("apple.", "spotify.", "p20.")
+    assert [r.rule for r in lint(blog, podcast=False) if r.rule.startswith(platform)] == []
+    with_audio = blog.replace(
+        "</item>",
+        '<enclosure url="https://blog.example.org/one.mp3" length="5" type="audio/mpeg"/></item>',
+    )
+    advice = [r for r in lint(with_audio, podcast=False) if r.rule.startswith(platform)]
+    assert advice and {r.severity for r in advice} == {SOFT}
+    hard = [r for r in lint(blog, podcast=True) if r.rule.startswith(platform)]
+    assert hard and HARD in {r.severity for r in hard}
+    assert lint(good, podcast=False) == []
