@@ -59,6 +59,8 @@ def cleaned(plan: ImportPlan) -> ImportPlan:
             slug=source_text(item.slug),
             front=tuple((k, source_values(v)) for k, v in item.front),
             body=source_text(item.body),
+            link=source_text(item.link),
+            base=source_text(item.base),
             files=tuple(
                 dataclasses.replace(f, document=source_values(f.document)) for f in item.files
             ),

@@ -35,6 +35,17 @@ def site_host(link: str) -> str:
     return host.removeprefix("www.")
 
 
+def on_site(link: str, site_link: str) -> bool:
+    """Whether ``link`` is an absolute http(s) URL on the site of ``site_link`` (any, when
+    that is ''): an item's own page, not the article a link post points to."""
+    try:
+        if urlsplit(link.strip()).scheme not in ("http", "https") or not site_host(link):
+            return False
+        return not site_link or site_host(link) == site_host(site_link)
+    except ValueError:  # not a URL (``http://[x``)
+        return False
+
+
 def old_path(link: str, site: str = "") -> str | None:
     """The path of an item's old link, kept as an alias; None for a link without one or on
     another host than ``site`` (a :func:`site_host`; '' takes any). A path-absolute link

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from pipeline.errors import Problem
-from pipeline.importers.aliases import keep_aliases, resolved
+from pipeline.importers.aliases import keep_aliases, on_site, resolved
 from pipeline.importers.common import (
     notes_body,
     parse_date,
@@ -25,6 +25,7 @@ from pipeline.importers.common import (
 from pipeline.importers.dating import place_undated
 from pipeline.importers.dropped import merged
 from pipeline.importers.records import ImportedItem, ImportPlan, note
+from pipeline.importers.relink import body_base
 from pipeline.importers.xmlsource import (
     ATOM,
     CONTENT,
@@ -78,11 +79,15 @@ class _Reader:
         label: str = "",
         base: str = "",
         seen: str = "",
+        content_base: str = "",
     ) -> None:
         """Check and keep one post (``front`` holds title, date and the rest). ``label``
         names it where a line does not (``items[3]`` of a JSON Feed); ``base`` resolves a
         relative ``link`` (the GUID of an item without one stays the link as written:
-        ``seen``, the one readers saw, when ``link`` is FeedBurner's ``origLink``)."""
+        ``seen``, the one readers saw, when ``link`` is FeedBurner's ``origLink``). The
+        body's relative URLs are relative to ``content_base`` (an ``xml:base`` its entry or
+        content declares), else to the post's link (on the feed's own site: a link post's
+        points elsewhere), else to ``base``, else to the site's link."""
 
         def say(field: str, message: str) -> None:
             self.notes.append(note(self.source, line, f"{label} {field}".strip(), message))
@@ -109,6 +114,8 @@ class _Reader:
         front["guid"] = guid
         link = resolved(link, base)
         front["_link"] = link
+        front["_own"] = link if on_site(link, self.site) else ""  # a link post's is not
+        front["_base"] = body_base(content_base, front["_own"], base, self.site)
         front["_where"] = label or line
         if not body.strip():
             say("content", "no content in the feed: a link to the old post is written as its body")
@@ -129,10 +136,11 @@ class _Reader:
         names = [(str(f["title"]), str(f["guid"]), str(f.pop("_link"))) for _, f in self.pending]
         items = []
         for (line, front), slug in zip(self.pending, slugs_for(names), strict=True):
-            body = str(front.pop("_body"))
+            body, own, base = (str(front.pop(k)) for k in ("_body", "_own", "_base"))
             ordered = tuple((k, front[k]) for k in _ORDER if k in front)
             guid = str(front["guid"])
-            items.append(ImportedItem(guid, self.section, slug, ordered, body, line))
+            item = ImportedItem(guid, self.section, slug, ordered, body, line, (), own, base)
+            items.append(item)
         return ImportPlan(self.source, "feed", tuple(items), (), tuple(self.notes), self.skipped)
 
 
@@ -250,11 +258,13 @@ def _atom(r: _Reader, root: ET.Element, line_of: Any) -> None:
             kept = plain_summary(text(summary), text(content))
             if kept:
                 front["description"] = kept
-        body = ""
+        body, declared = "", ""
         if content is not None:
             body = _xhtml(content) if content.get("type") == "xhtml" else text(content)
-        guid = text(elem.find(q(ATOM, "id")))
-        r.add(line_of(elem), guid, _original(elem) or link, front, body, base=base, seen=link)
+            if elem.get(_XML_BASE) or content.get(_XML_BASE):  # the entry's own: it wins
+                declared = _based(content, _based(elem, feed_base))
+        guid, own = text(elem.find(q(ATOM, "id"))), _original(elem) or link
+        r.add(line_of(elem), guid, own, front, body, base=base, seen=link, content_base=declared)
 
 
 _XHTML = "http://www.w3.org/1999/xhtml"

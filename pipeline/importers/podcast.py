@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from pipeline.errors import Problem
-from pipeline.importers.aliases import keep_aliases, resolved
+from pipeline.importers.aliases import keep_aliases, on_site, resolved
 from pipeline.importers.common import (
     count,
     notes_body,
@@ -30,6 +30,7 @@ from pipeline.importers.dating import place_undated
 from pipeline.importers.dropped import counted, merged, not_kept
 from pipeline.importers.podlove import SUFFIX, item_chapters
 from pipeline.importers.records import BesideFile, ImportedItem, ImportPlan, note
+from pipeline.importers.relink import body_base
 from pipeline.importers.showinfo import person_of, show_settings
 from pipeline.importers.xmlsource import (
     CONTENT,
@@ -124,9 +125,11 @@ def read_podcast(
         if alias:
             front["aliases"] = [alias]
     names = [(str(f.get("title", "")), str(f["guid"]), it.link) for it, f in pending]
+    site = resolved(text(channel.find("link")), base)
+    links = [link if on_site(link, site) else "" for _, _, link in olds]
     items = [
-        _record(it, front, slug)
-        for (it, front), slug in zip(pending, slugs_for(names), strict=True)
+        _record(it, front, slug, link)
+        for (it, front), slug, link in zip(pending, slugs_for(names), links, strict=True)
     ]
     notes.extend(_not_kept(doc, channel, source, [it for it, _ in pending]))
     proxied = [("item", it.line) for it, _ in pending if it.proxied]
@@ -158,7 +161,9 @@ def _apple_title(it: _Item) -> bool:
     return bool(apple and own and apple != own)
 
 
-def _record(it: _Item, front: dict[str, Any], slug: str) -> ImportedItem:
+def _record(it: _Item, front: dict[str, Any], slug: str, link: str) -> ImportedItem:
+    """The episode; ``link`` its old link on the show's site, made absolute (its show notes'
+    relative URLs are relative to it, else to the feed's base)."""
     body = str(front.pop("_body", ""))
     document = front.pop("_chapters", None)
     files: tuple[BesideFile, ...] = ()
@@ -167,7 +172,8 @@ def _record(it: _Item, front: dict[str, Any], slug: str) -> ImportedItem:
         files = (BesideFile("chapters", SUFFIX, document),)
     ordered = tuple((k, front[k]) for k in _ORDER if k in front)
     guid = str(front["guid"])
-    return ImportedItem(guid, "episodes", slug, ordered, body, it.line, files)
+    base = body_base(link, it.base)
+    return ImportedItem(guid, "episodes", slug, ordered, body, it.line, files, link, base)
 
 
 _ORDER = (

@@ -40,6 +40,13 @@ class ImportedItem:
     """Line of the item in the source (for the report)."""
     files: tuple[BesideFile, ...] = ()
     """Files written beside it (its chapters)."""
+    link: str = ""
+    """Its old page, absolute, on the old site ('' when it has none there: a link post's link
+    is the article it is about): links to it in bodies are rewritten to its file
+    (:mod:`.relink`)."""
+    base: str = ""
+    """What the relative URLs of its body are relative to: its old link, else the source's
+    base (``xml:base``, the feed's or the site's URL); '' when none is known."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,19 @@ class ImportPlan:
 
 
 @dataclass(frozen=True)
+class LinkCounts:
+    """Links an import rewrote in the bodies it wrote, per kind."""
+
+    absolute: int = 0
+    """Relative URLs made absolute against the old site (the page or image is still there)."""
+    imported: int = 0
+    """Links to the old page of an imported item, now to its Markdown file."""
+
+    def __add__(self, other: LinkCounts) -> LinkCounts:
+        return LinkCounts(self.absolute + other.absolute, self.imported + other.imported)
+
+
+@dataclass(frozen=True)
 class WriteOutcome:
     """What writing a plan did: files per action, and what was left alone and why."""
 
@@ -67,6 +87,8 @@ class WriteOutcome:
     unchanged: tuple[str, ...]
     kept: tuple[Problem, ...]
     """Files not written: edited or deleted since the import, or not ours."""
+    links: LinkCounts = LinkCounts()
+    """Links rewritten in the files created or updated."""
 
 
 def note(source: str, line: int, field: str, message: str) -> Problem:

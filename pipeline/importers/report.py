@@ -30,6 +30,10 @@ def render(
             "kept": kept,
             "source_problems": [str(p) for p in plan.notes],
             "skipped": plan.skipped,
+            "links": {
+                "made_absolute": outcome.links.absolute,
+                "to_imported_items": outcome.links.imported,
+            },
         }
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     verb = "would be " if dry_run else ""
@@ -40,14 +44,22 @@ def render(
 
 
 def summary(plan: ImportPlan, outcome: WriteOutcome, *, dry_run: bool) -> str:
-    """The one line that ends an import, on stderr."""
+    """The one line that ends an import, on stderr; with the links rewritten in the files
+    written, per kind, when there were any (:mod:`.relink`)."""
     what = "episode" if plan.kind == "podcast" else "post"
-    return (
+    line = (
         f"{'Would import' if dry_run else 'Imported'} {_count(len(plan.items), what)} from "
         f"{plan.source}: {len(outcome.created)} new, {len(outcome.updated)} updated, "
         f"{len(outcome.unchanged)} unchanged, {len(outcome.kept)} left alone, "
         f"{_count(len(plan.notes), 'source problem')}"
     )
+    links = outcome.links
+    if links.absolute or links.imported:
+        line += (
+            f"; links rewritten: {links.absolute} made absolute (to the old site), "
+            f"{links.imported} to imported {what}s"
+        )
+    return line
 
 
 def _count(n: int, noun: str) -> str:

@@ -202,5 +202,7 @@ def read_substack(
         slug = str(front.pop("_slug"))
         ordered = tuple((k, front[k]) for k in _ORDER if k in front)
         key = str(front["id"])  # the same whether or not the address was given
-        items.append(ImportedItem(key, section, slug, ordered, bodies[line], line))
+        link = str(front.get("guid", ""))  # the post's URL, with the publication's address
+        body = bodies[line]
+        items.append(ImportedItem(key, section, slug, ordered, body, line, (), link, link))
     return ImportPlan(source, "substack", tuple(items), (), tuple(notes), skipped)

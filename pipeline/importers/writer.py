@@ -7,6 +7,10 @@ those bytes: one an editor changed (or deleted) since is left as it is and named
 found again by its GUID (the ledger, else the ``guid`` or ``id`` of a file already in the
 section), so a changed title upstream never makes a second file.
 
+Every item's file is placed first (the ledger's, a file already holding its GUID, or a free
+name), so that each body's links to other items can name their files (:mod:`.relink`; the
+ledger also keeps each item's old link, for the links of a later run).
+
 Everything is decided before anything is written: each file's bytes and the ledger's, and
 that each target is inside the content folder (a new file's name one safe segment, a
 ledger's entry no way out) and its text what every output can carry. A target that fails
@@ -18,6 +22,7 @@ folders it made), so a run writes all of it or none. Nothing is written on a dry
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import posixpath
@@ -31,7 +36,14 @@ import yaml
 
 from pipeline.errors import Problem
 from pipeline.importers.common import FreeNames, is_safe_name, shown, source_text
-from pipeline.importers.records import BesideFile, ImportedItem, ImportPlan, WriteOutcome
+from pipeline.importers.records import (
+    BesideFile,
+    ImportedItem,
+    ImportPlan,
+    LinkCounts,
+    WriteOutcome,
+)
+from pipeline.importers.relink import link_targets, relinked
 from pipeline.load.frontmatter import FrontMatterError, decode, split
 from pipeline.support import jsontext
 from pipeline.support.output import write_atomic, write_if_changed
@@ -78,11 +90,11 @@ def digest(data: bytes) -> str:
 
 
 def _entry(value: Any) -> dict[str, str]:
-    """One ledger entry: the item's file and SHA-256, and the ``<key>_file`` and
-    ``<key>_sha256`` of each file written beside it (``chapters_file``)."""
+    """One ledger entry: the item's file and SHA-256, its old ``link``, and the ``<key>_file``
+    and ``<key>_sha256`` of each file written beside it (``chapters_file``)."""
     out = {"file": str(value["file"]), "sha256": str(value["sha256"])}
     for key, held in value.items():
-        if str(key).endswith(("_file", "_sha256")):
+        if key == "link" or str(key).endswith(("_file", "_sha256")):
             out[str(key)] = str(held)
     return out
 
@@ -90,7 +102,8 @@ def _entry(value: Any) -> dict[str, str]:
 @dataclass
 class Ledger:
     """section -> GUID -> file relative to the content root and SHA-256 of what was written
-    (``file``, ``sha256``), and the same of each file beside it (``chapters_file``, …)."""
+    (``file``, ``sha256``), the same of each file beside it (``chapters_file``, …), and the
+    item's old ``link`` (so a later run points links to it at its file)."""
 
     path: Path
     entries: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
@@ -212,6 +225,17 @@ def _against(path: Path, data: bytes, recorded: str | None) -> tuple[_Action, by
     return _Action.UPDATE, current
 
 
+@dataclass(frozen=True)
+class _Place:
+    """Where an item's Markdown file is: ``rel`` under the root; ``entry`` its ledger entry
+    (None for a new file); ``write`` False for a file that holds its GUID but is not ours."""
+
+    rel: str
+    path: Path
+    entry: dict[str, str] | None
+    write: bool = True
+
+
 @dataclass
 class _Plan:
     """What writing a plan will do, decided item by item before anything is written."""
@@ -227,6 +251,7 @@ class _Plan:
     known: dict[str, dict[str, str]] = field(default_factory=dict)
     names: dict[str, FreeNames] = field(default_factory=dict)
     writes: list[tuple[Path, bytes, bytes | None]] = field(default_factory=list)
+    links: LinkCounts = field(default_factory=LinkCounts)
 
     def free(self, folder: Path) -> FreeNames:
         """The names still free in ``folder`` (what it holds listed once)."""
@@ -278,8 +303,9 @@ class _Plan:
             return None
         return path
 
-    def item(self, item: ImportedItem) -> None:
-        """Decide the writes of one item: its Markdown file, then the files beside it."""
+    def place(self, item: ImportedItem) -> _Place | None:
+        """Where one item's Markdown file is: where the ledger says, else a free name in its
+        section; None when it is refused."""
         folder = self.root / item.section
         if (unclean := _unclean(item)) is not None:
             self.refuse(
@@ -288,43 +314,63 @@ class _Plan:
                 "holds a character no file or feed can carry (a lone surrogate, a "
                 "control character): expected text the source's reader cleaned",
             )
-            return
+            return None
         if item.section not in self.known:
             self.known[item.section] = _existing_guids(folder, self.root)
-        entries = self.ledger.entries.setdefault(item.section, {})
-        entry = entries.get(item.key)
+        entry = self.ledger.entries.setdefault(item.section, {}).get(item.key)
         if entry is not None:
-            rel = entry["file"]
-            found = self.ledger_path(item, rel)
-            if found is None:
-                return
-            path = found
-        elif item.key in self.known[item.section]:
+            found = self.ledger_path(item, entry["file"])
+            return None if found is None else _Place(entry["file"], found, entry)
+        if item.key in self.known[item.section]:
             rel = self.known[item.section][item.key]
             why = f"already holds GUID {shown(item.key)}: not overwritten"
             self.kept.append(Problem(rel, 1, "import", why))
-            return
-        else:
-            made = self.new_path(item, folder, item.slug, ".md")
-            if made is None:
-                return
-            path, rel = made, made.relative_to(self.root).as_posix()
+            return _Place(rel, self.root / rel, None, write=False)
+        made = self.new_path(item, folder, item.slug, ".md")
+        if made is None:
+            return None
+        return _Place(made.relative_to(self.root).as_posix(), made, None)
+
+    def targets(self, placed: list[tuple[ImportedItem, _Place]]) -> dict[str, str]:
+        """The file of each item with an old link: this run's items (but one deleted since
+        an earlier run), then those the ledger knows from earlier runs (their file there)."""
+        pairs = [
+            (item.link, at.rel)
+            for item, at in placed
+            if item.link and (at.entry is None or at.path.is_file())
+        ]
+        for section in sorted(self.ledger.entries):
+            for entry in self.ledger.entries[section].values():
+                rel, path = entry["file"], self.root / entry["file"]
+                clean = source_text(rel) == rel and not _outside(path, self.root)
+                if "link" in entry and clean and path.is_file():
+                    pairs.append((entry["link"], rel))
+        return link_targets(pairs)
+
+    def item(self, item: ImportedItem, at: _Place, targets: Mapping[str, str]) -> None:
+        """Decide the writes of one item: its Markdown file (its links rewritten: see
+        :mod:`.relink`), then the files beside it."""
+        rel, path, entry = at.rel, at.path, at.entry
         record = dict(entry or {})
         besides = self.besides(item, record, path)
         if besides is None:
             return
+        body, links = relinked(item.body, rel, link=item.link, base=item.base, targets=targets)
         names = {b.key: posixpath.relpath(brel, posixpath.dirname(rel)) for b, _, brel in besides}
-        data = render_file(item, names)
+        data = render_file(dataclasses.replace(item, body=body), names)
         action = self.file(rel, path, data, entry["sha256"] if entry else None)
         if action in _KEPT:
             return  # nor the files beside it: the edited file may no longer name them
         if action != _Action.UNCHANGED:
             record.update(file=rel, sha256=digest(data))
+            self.links += links
+        if item.link:
+            record["link"] = item.link
         for beside, bpath, brel in besides:
             bdata = render_beside(beside)
             if self.file(brel, bpath, bdata, record.get(f"{beside.key}_sha256")) not in _KEPT:
                 record.update({f"{beside.key}_file": brel, f"{beside.key}_sha256": digest(bdata)})
-        entries[item.key] = record
+        self.ledger.entries[item.section][item.key] = record
 
     def besides(
         self, item: ImportedItem, record: Mapping[str, str], path: Path
@@ -351,8 +397,11 @@ def write_plan(
     """Write (or, with ``dry_run``, only decide) every item of ``plan``; WriteRefused, with
     nothing written, when a target or a text cannot be written safely."""
     decided = _Plan(content_root, Ledger.load(ledger_path), plan.source)
-    for item in plan.items:
-        decided.item(item)
+    placed = [(item, at) for item in plan.items if (at := decided.place(item)) is not None]
+    targets = decided.targets(placed)
+    for item, at in placed:
+        if at.write:
+            decided.item(item, at, targets)
     if decided.refused:
         raise WriteRefused(decided.refused)
     try:
@@ -368,6 +417,7 @@ def write_plan(
         tuple(decided.updated),
         tuple(decided.unchanged),
         tuple(decided.kept),
+        decided.links,
     )
 
 

@@ -53,29 +53,46 @@ class Token(NamedTuple):
     """Text (decoded, but for raw text) or the tag as written."""
     line: int = 1
     """1-based line of the token's first character in the input."""
+    spans: tuple[Span | None, ...] = ()
+    """Where each attribute's value sits in the input (as ``attrs``; None for a bare one):
+    for a caller that rewrites a value and keeps every other byte."""
 
 
-def _tag(text: str, i: int) -> tuple[str, list[tuple[str, str | None]], bool, int] | None:
-    """(name, attributes, self-closed, end) of the tag whose name starts at ``i``; None when
-    the input ends inside it."""
+class Span(NamedTuple):
+    """An attribute value as written: ``input[start:end]``, inside ``quote`` (``"``, ``'``,
+    or '' when unquoted)."""
+
+    start: int
+    end: int
+    quote: str
+
+
+_Tag = tuple[str, list[tuple[str, str | None]], list[Span | None], bool, int]
+
+
+def _tag(text: str, i: int) -> _Tag | None:
+    """(name, attributes, their values' spans, self-closed, end) of the tag whose name starts
+    at ``i``; None when the input ends inside it."""
     n = len(text)
     k = _NAME.match(text, i).end()  # type: ignore[union-attr]  # a star: always matches
     name = text[i:k].lower()
     attrs: list[tuple[str, str | None]] = []
+    spans: list[Span | None] = []
     while True:
         k = _BEFORE_ATTR.match(text, k).end()  # type: ignore[union-attr]
         if k >= n:
             return None
         if text[k] == ">":
-            return name, attrs, False, k + 1
+            return name, attrs, spans, False, k + 1
         if text.startswith("/>", k):
-            return name, attrs, True, k + 2
+            return name, attrs, spans, True, k + 2
         m = _ATTR_NAME.match(text, k)
         assert m is not None  # text[k] is neither a blank nor "/" nor ">"
         key, k = m.group().lower(), m.end()
         k = _BLANKS.match(text, k).end()  # type: ignore[union-attr]
         if not text.startswith("=", k):
             attrs.append((key, None))
+            spans.append(None)
             continue
         k = _BLANKS.match(text, k + 1).end()  # type: ignore[union-attr]
         if k >= n:
@@ -84,11 +101,12 @@ def _tag(text: str, i: int) -> tuple[str, list[tuple[str, str | None]], bool, in
             close = text.find(text[k], k + 1)
             if close < 0:
                 return None
-            value, k = text[k + 1 : close], close + 1
+            span, k = Span(k + 1, close, text[k]), close + 1
         else:
             end = _UNQUOTED.match(text, k).end()  # type: ignore[union-attr]
-            value, k = text[k:end], end
-        attrs.append((key, unescape(value)))
+            span, k = Span(k, end, ""), end
+        attrs.append((key, unescape(text[span.start : span.end])))
+        spans.append(span)
 
 
 def tokens(text: str) -> Iterator[Token]:
@@ -119,13 +137,13 @@ def tokens(text: str) -> Iterator[Token]:
             if tag is None:  # the input ends inside the tag: the rest is text
                 yield Token("text", text=text[pos:], line=line_at(pos))
                 return
-            name, attrs, closed, stop = tag
+            name, attrs, spans, closed, stop = tag
             here = line_at(pos)
             if end_tag:
                 yield Token("end", name, text=text[pos:stop], line=here)
                 pos = stop
                 continue
-            yield Token("start", name, tuple(attrs), closed, text[pos:stop], here)
+            yield Token("start", name, tuple(attrs), closed, text[pos:stop], here, tuple(spans))
             pos = stop
             if name in RAW_TEXT and not closed:
                 close = re.compile(rf"</{name}[\t\n\r\f />]", re.I).search(text, pos)

@@ -11,7 +11,7 @@ can come out.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from html import escape
 
 from pipeline.render.htmltokens import tokens
@@ -91,11 +91,11 @@ _BAD_STYLE = re.compile(r"expression\s*+\(|javascript:|url\s*+\(\s*+['\"]?+\s*+j
 back (``url(`` and a long run of blanks was quadratic)."""
 
 
-def srcset_candidates(value: str) -> list[tuple[str, list[str]]]:
-    """``srcset``'s (URL, descriptors) as the HTML standard splits it: a URL runs to the next
-    blank and may hold commas (``/w_100,h_100/x.jpg``); a comma after a URL, or after its
-    descriptors, ends the candidate."""
-    out: list[tuple[str, list[str]]] = []
+def srcset_spans(value: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end) of each candidate's URL in ``value``, and the text of its descriptors, as
+    the HTML standard splits a ``srcset``: a URL runs to the next blank and may hold commas
+    (``/w_100,h_100/x.jpg``); a comma after a URL, or after its descriptors, ends the
+    candidate."""
     pos, n = 0, len(value)
     while pos < n:
         while pos < n and (value[pos].isspace() or value[pos] == ","):
@@ -103,18 +103,21 @@ def srcset_candidates(value: str) -> list[tuple[str, list[str]]]:
         start = pos
         while pos < n and not value[pos].isspace():
             pos += 1
-        url = value[start:pos]
-        descriptors: list[str] = []
-        if url.endswith(","):
-            url = url.rstrip(",")
+        end, descriptors = pos, ""
+        if value[start:end].endswith(","):
+            while end > start and value[end - 1] == ",":
+                end -= 1
         else:
-            end = value.find(",", pos)
-            end = n if end < 0 else end
-            descriptors = value[pos:end].split()
-            pos = end + 1
-        if url:
-            out.append((url, descriptors))
-    return out
+            comma = value.find(",", pos)
+            stop = n if comma < 0 else comma
+            descriptors, pos = value[pos:stop], stop + 1
+        if end > start:
+            yield start, end, descriptors
+
+
+def srcset_candidates(value: str) -> list[tuple[str, list[str]]]:
+    """``srcset``'s (URL, descriptors) (see :func:`srcset_spans`)."""
+    return [(value[start:end], more.split()) for start, end, more in srcset_spans(value)]
 
 
 Resolver = Callable[[str, str, int], str]
