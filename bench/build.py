@@ -22,6 +22,9 @@ Each step is timed with ``time.perf_counter`` around the child process, after an
 two ways: the largest single process (ru_maxrss from ``os.wait4``, or VmHWM sampled from
 /proc), and the sampled sum of PSS over the whole process tree (what a process pool really
 costs: a page that forked workers share is counted once, where summed RSS counts it in each).
+The tree is sampled in one more round after the timed ones (``memory`` in the log), whose
+times are not counted: sampling during a timed round slows what it measures (see
+``measure.measure``).
 Each publish step reports its search index: ``indexed`` (files of ``search/`` were
 written), ``kept`` (the index stood), ``none`` (no index: ``--search off``), ``failed``.
 The result is a Markdown table of medians on stdout; raw figures go to
@@ -266,7 +269,8 @@ def run_size(n: int, shape: Shape, opts: Options) -> list[Run]:
         extra = "" if run.files_written is None else f", {run.files_written} files written"
         extra += "" if run.search is None else f", search {run.search}"
         print(
-            f"  round {run.round} {run.step:9} {run.seconds:8.2f} s  "
+            f"  {'round' if run.timed else 'memory'} {run.round} {run.step:9} "
+            f"{run.seconds:8.2f} s  "
             f"(CPU {run.cpu_seconds:6.2f} s) {run.maxrss_kib / 1024:7.0f} MiB max proc  "
             f"{run.tree_peak_kib / 1024:7.0f} MiB tree{extra}{mark}",
             file=sys.stderr,
@@ -275,10 +279,11 @@ def run_size(n: int, shape: Shape, opts: Options) -> list[Run]:
             tail = (REPO / run.log).read_text(errors="replace").splitlines()[-15:]
             print("    " + "\n    ".join(tail), file=sys.stderr)
 
-    def publish(step: str, rnd: int) -> None:
+    def publish(step: str, rnd: int, sample: bool) -> None:
         before = snapshot(out)
         log = logs / f"{step}-{rnd}{suffix}.log"
-        run = measure(step, rnd, publish_cmd(python, root, out, cache, config), REPO, log)
+        cmd = publish_cmd(python, root, out, cache, config)
+        run = measure(step, rnd, cmd, REPO, log, sample=sample)
         after = snapshot(out)
         run.files_written = written(before, after)
         run.search = search_state(out, before, after, log)
@@ -294,7 +299,10 @@ def run_size(n: int, shape: Shape, opts: Options) -> list[Run]:
             folder.rename(TRASH / f"{folder.name}-{time.time_ns()}")
 
     try:
-        for rnd in range(1, rounds + 1):
+        # the timed rounds, then one more that samples memory (its time not counted: see
+        # measure.measure)
+        for rnd in range(1, rounds + 2):
+            sample = rnd > rounds
             edited.write_bytes(original)
             if "cold" in steps:
                 for folder in (out, cache, root / ".publish-cache"):
@@ -303,17 +311,17 @@ def run_size(n: int, shape: Shape, opts: Options) -> list[Run]:
                 set_aside(public)
                 cmd = [str(hugo), "--source", str(site), "--destination", str(public), "--quiet"]
                 log = logs / f"hugo-{opts.hugo_site}-{rnd}.log"
-                report(measure("hugo", rnd, cmd, site, log))
+                report(measure("hugo", rnd, cmd, site, log, sample=sample))
                 if rnd == 1 and runs[-1].exit_code == 0:
                     verify_hugo(opts, public, site)
             if "cold" in steps:
                 cache.mkdir(parents=True)
-                publish("cold", rnd)
+                publish("cold", rnd, sample)
             if "warm" in steps:
-                publish("warm", rnd)
+                publish("warm", rnd, sample)
             if "edit-one" in steps:
                 edited.write_bytes(original + f"\nEdited in round {rnd}.\n".encode())
-                publish("edit-one", rnd)
+                publish("edit-one", rnd, sample)
     finally:
         edited.write_bytes(original)
     return runs
@@ -361,13 +369,14 @@ def summarise(n: int, shape: str, runs: list[Run], hugo_site: str) -> list[Row]:
         if not ok:
             rows.append(Row(n, shape, step, label, None, failures=failures, runs=len(mine)))
             continue
-        secs = [r.seconds for r in ok]
+        timed = [r for r in ok if r.timed] or ok
+        secs = [r.seconds for r in timed]
         med = statistics.median(secs)
-        cpu = statistics.median(r.cpu_seconds for r in ok)
+        cpu = statistics.median(r.cpu_seconds for r in timed)
         if step == "hugo":
             hugo_median, hugo_cpu = med, cpu
-        counts = [r.files_written for r in ok if r.files_written is not None]
-        states = list(dict.fromkeys(r.search for r in ok if r.search is not None))
+        counts = [r.files_written for r in timed if r.files_written is not None]
+        states = list(dict.fromkeys(r.search for r in timed if r.search is not None))
         rows.append(
             Row(
                 posts=n,

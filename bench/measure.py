@@ -103,9 +103,21 @@ class Run:
     """User + system CPU time of the child and every descendant it waited for (wait4): less
     sensitive than wall time to other work on the machine, so a shape's cost reads off it."""
     log: str = ""
+    timed: bool = True
+    """A timed round's run: its memory was not sampled (``tree_peak_kib`` 0). False: the
+    memory round's, whose time is not counted (see :func:`measure`)."""
 
 
-def measure(step: str, rnd: int, cmd: list[str], cwd: Path, log: Path) -> Run:
+def measure(
+    step: str, rnd: int, cmd: list[str], cwd: Path, log: Path, *, sample: bool = False
+) -> Run:
+    """Run ``cmd`` and time it; with ``sample``, poll the process tree's memory meanwhile
+    (for the memory round, untimed). Reading ``smaps_rollup`` walks every page of every
+    process in the tree, ten times a second, on the cores the build uses (and holds each
+    process's memory map while it does): it slowed a cold build of 10,000 short posts by
+    more than it slowed Hugo's one process, so a timed round never samples (as hyperfine
+    times without a memory probe). ``ru_maxrss`` from ``wait4`` costs nothing: every run
+    has it."""
     log.parent.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env.pop("PUBLISH_CACHE_DIR", None)
@@ -116,21 +128,24 @@ def measure(step: str, rnd: int, cmd: list[str], cwd: Path, log: Path) -> Run:
     with log.open("wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
-        sampler = TreeSampler(proc.pid)
-        sampler.start()
+        sampler = TreeSampler(proc.pid) if sample else None
+        if sampler is not None:
+            sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
-    sampler.stop()
+    if sampler is not None:
+        sampler.stop()
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
     return Run(
         step,
         rnd,
         seconds,
         proc.returncode,
-        max(usage.ru_maxrss, sampler.peak_hwm_kib),
-        sampler.peak_pss_kib,
+        max(usage.ru_maxrss, sampler.peak_hwm_kib if sampler else 0),
+        sampler.peak_pss_kib if sampler else 0,
         log=str(log.relative_to(REPO)),
         cpu_seconds=usage.ru_utime + usage.ru_stime,
+        timed=not sample,
     )
 
 

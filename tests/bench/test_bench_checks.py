@@ -154,3 +154,15 @@ def test_unknown_shape_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
         bench_build.main(["100", "--shape", "default,huge", "--steps", "cold"])
     assert exc.value.code == 2
     assert "unknown shapes: huge" in capsys.readouterr().err
+
+
+def test_the_memory_round_gives_the_tree_peak_and_no_time() -> None:
+    """The tree's memory is sampled in an untimed round: its seconds (slowed by the sampling)
+    stay out of the median, its peak is the row's."""
+    timed = [_run("cold", t) for t in (1.0, 1.2, 1.4)]
+    for run in timed:
+        run.tree_peak_kib = 0  # type: ignore[attr-defined]
+    memory = bench_build.Run("cold", 4, 9.0, 0, 1024, 300 * 1024, 5, cpu_seconds=20.0, timed=False)
+    (row,) = bench_build.summarise(300, "default", [*timed, memory], "full")
+    assert (row.median, row.high, row.cpu) == (1.2, 1.4, 2.4)
+    assert row.tree_mib == 300
