@@ -18,7 +18,7 @@ from pipeline.config.values import MAX_DEPTH as TOML_MAX_DEPTH
 from pipeline.load.yamlhint import colon_hint, tab_hint
 
 MAX_EXPANDED_NODES = 10_000
-"""Refuse front matter whose aliases would expand to more nodes than this."""
+"""Refuse YAML whose aliases would add more nodes than this to those it writes."""
 
 MAX_DEPTH = TOML_MAX_DEPTH
 """Refuse front matter nested deeper than this (lists in lists in maps...): YAML as TOML."""
@@ -324,10 +324,10 @@ def _compose(yaml_text: str, first_line: int) -> yaml.Node | None:
 
 def bounded_node(yaml_text: str) -> yaml.Node | None:
     """The node tree of a whole YAML file (``.gitbook.yaml``, a dates file) within the front
-    matter's bounds: nested at most :data:`MAX_DEPTH` deep, aliases expanding to at most
-    :data:`MAX_EXPANDED_NODES` nodes, none inside its own value. None when empty; otherwise
-    a FrontMatterError with the line (its ``field`` "front matter": the caller names its
-    own)."""
+    matter's bounds: nested at most :data:`MAX_DEPTH` deep, aliases adding at most
+    :data:`MAX_EXPANDED_NODES` nodes to those written, none inside its own value. None when
+    empty; otherwise a FrontMatterError with the line (its ``field`` "front matter": the
+    caller names its own)."""
     node = _compose(yaml_text, 1)
     if node is not None:
         _check_bounds(node, 0)
@@ -354,10 +354,12 @@ def _check_root(node: yaml.Node, offset: int) -> yaml.MappingNode:
 
 
 def _check_bounds(node: yaml.Node, offset: int) -> None:
-    """Refused when its aliases expand beyond :data:`MAX_EXPANDED_NODES` (naming the key
-    whose value is the bomb) or one is inside the value it names."""
-    sizes: dict[int, int] = {}
-    if _expanded_size(node, sizes, offset) > MAX_EXPANDED_NODES:
+    """Refused when its aliases add more than :data:`MAX_EXPANDED_NODES` nodes to those
+    written (naming the key whose value is the bomb) or one is inside the value it names.
+    What is written counts once, however much there is: a dates file of 6,000 pages holds
+    12,000 nodes and no alias."""
+    sizes: dict[int, int] = {}  # every node written, once (an alias is its anchor's node)
+    if _expanded_size(node, sizes, offset) - len(sizes) > MAX_EXPANDED_NODES:
         worst: yaml.Node = node  # name the key whose value is the bomb when there is one
         if isinstance(node, yaml.MappingNode) and node.value:
             worst = max(node.value, key=lambda kv: sizes.get(id(kv[1]), 0))[0]

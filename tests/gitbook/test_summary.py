@@ -170,6 +170,22 @@ def test_malformed_dates_file_is_a_content_error(
     assert problem.path.endswith("dates.yml")
 
 
+def test_a_dates_file_of_thousands_of_pages_is_read(tmp_path: Path) -> None:
+    """6,000 pages write 12,001 YAML nodes and no alias: read as written, where the bound
+    meant for alias bombs refused it as one (a space past 5,000 pages could keep no dates
+    file); aliases adding as many nodes are still refused."""
+    lines = [f"p/p{n}.md: 2024-01-{1 + n % 28:02d}\n" for n in range(6_000)]
+    (tmp_path / "dates.yml").write_text("".join(lines), encoding="utf-8")
+    dates = read_dates(tmp_path, "dates.yml", ZoneInfo("UTC"))
+    assert len(dates) == 6_000 and dates["p/p5999.md"].day == 8
+    bomb = "".join(lines[:10]) + "x: &x [" + ", ".join(["1"] * 2_000) + "]\n"
+    bomb += "".join(f"y{n}: *x\n" for n in range(6))
+    (tmp_path / "dates.yml").write_text(bomb, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        read_dates(tmp_path, "dates.yml", ZoneInfo("UTC"))
+    assert "YAML aliases expand to more than 10000 nodes" in caught.value.problems[0].message
+
+
 def test_dates_file_name_is_configurable(book: Path) -> None:
     (book / "dates.yml").rename(book / "when.yaml")
     site = load_site(_cfg(dates_file="when.yaml"), book)
