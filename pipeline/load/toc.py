@@ -54,9 +54,17 @@ class TocEntry:
         return gitbook_slug(self.group or self.parent) or "pages"
 
 
+MAX_LEVELS = 64
+"""How deep SUMMARY.md's lists are read (a page nested deeper is not placed)."""
+NESTING = 2 * MAX_LEVELS + 4
+"""markdown-it's nesting limit for SUMMARY.md: a list level is two (the list and its item),
+and the commonmark preset's 20 dropped every page nested more than nine levels deep (GitBook
+sets no limit: "theoretically, there is no limit to page nesting")."""
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark")
+    return MarkdownIt("commonmark", {"maxNesting": NESTING})
 
 
 def parse_summary(text: str) -> list[TocEntry]:
@@ -146,7 +154,7 @@ def _first_link(children: Sequence[object]) -> tuple[str, str] | None:
 
 
 MAX_DEPTH = 5
-"""Deeper items send the text to markdown-it (whose nesting limit is 20 levels of tokens)."""
+"""Deeper items send the text to markdown-it (whose nesting limit is :data:`NESTING`)."""
 _UNSURE = frozenset("\t\v\f\0")
 """Characters whose reading the line reader leaves to markdown-it, anywhere in the text."""
 _MARKUP = frozenset("\\`*_[]<>&~()") | frozenset(map(chr, range(0x20))) | {"\x7f"}

@@ -240,3 +240,18 @@ def test_the_case_folded_names_are_made_once(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(summary, "_folded", counted)
     _place_missing(500)()
     assert made == [500]
+
+
+def test_pages_nested_past_nine_levels_are_placed() -> None:
+    """GitBook sets no limit to nesting; markdown-it's default (20 tokens: nine list levels)
+    dropped the deeper pages, and every page after them, as "not in SUMMARY.md"."""
+    lines = ["# Summary\n\n"]
+    lines += ["  " * n + f"* [Level {n}](l{n}.md)\n" for n in range(12)]
+    lines += ["* [After](after.md)\n", "    * [Tabbed](tabbed.md)\n"]
+    entries = parse_summary("".join(lines))
+    assert [(e.target, e.depth) for e in entries] == [
+        *((f"l{n}.md", n) for n in range(12)),
+        ("after.md", 0),
+        ("tabbed.md", 1),
+    ]
+    assert {e.parent for e in entries[:12]} == {"Level 0"}
