@@ -3,17 +3,14 @@ the time, the best of a few runs on a shared machine), and odd numbers never cra
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from pipeline.importers import read_source
+from tests.hostile.test_linear_time import RATIO, SLACK, _ratio_holds
 from tests.importers.conftest import publish
-
-RATIO = 2.5
-SLACK = 0.05
 
 
 def _podcast(item: str, n: int = 1) -> bytes:
@@ -43,21 +40,11 @@ SHAPES: dict[str, tuple[Callable[[int], bytes], int]] = {
 }
 
 
-def _best(data: bytes, runs: int = 3) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        read_source("podcast", data, "source.xml")
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 def test_doubling_a_hostile_shape_at_most_about_doubles_the_time(shape: str) -> None:
     make, n = SHAPES[shape]
-    _best(make(n // 4), 1)  # warm up
-    small = _best(make(n))
-    large = min(_best(make(2 * n)) for _ in range(3))
+    read_source("podcast", make(n // 4), "source.xml")  # warm up
+    small, large = _ratio_holds(lambda size: read_source("podcast", make(size), "source.xml"), n)
     assert large <= RATIO * small + SLACK, f"{shape}: {small:.3f} s at n, {large:.3f} s at 2n"
 
 
