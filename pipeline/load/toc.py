@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import mdTrim
 
-from pipeline.render.markdown import inline_text
+from pipeline.render.markdown import MAX_NESTING, inline_text
 from pipeline.render.slugs import gitbook_slug
 
 
@@ -54,17 +54,12 @@ class TocEntry:
         return gitbook_slug(self.group or self.parent) or "pages"
 
 
-MAX_LEVELS = 64
-"""How deep SUMMARY.md's lists are read (a page nested deeper is not placed)."""
-NESTING = 2 * MAX_LEVELS + 4
-"""markdown-it's nesting limit for SUMMARY.md: a list level is two (the list and its item),
-and the commonmark preset's 20 dropped every page nested more than nine levels deep (GitBook
-sets no limit: "theoretically, there is no limit to page nesting")."""
-
-
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"maxNesting": NESTING})
+    """CommonMark, nested as deep as a page's Markdown is read (:data:`MAX_NESTING`: 18
+    levels; GitBook sets no limit, "theoretically, there is no limit to page nesting", and
+    advises three)."""
+    return MarkdownIt("commonmark", {"maxNesting": MAX_NESTING})
 
 
 def parse_summary(text: str) -> list[TocEntry]:
@@ -154,7 +149,7 @@ def _first_link(children: Sequence[object]) -> tuple[str, str] | None:
 
 
 MAX_DEPTH = 5
-"""Deeper items send the text to markdown-it (whose nesting limit is :data:`NESTING`)."""
+"""Deeper items send the text to markdown-it (whose nesting limit is :data:`MAX_NESTING`)."""
 _UNSURE = frozenset("\t\v\f\0")
 """Characters whose reading the line reader leaves to markdown-it, anywhere in the text."""
 _MARKUP = frozenset("\\`*_[]<>&~()") | frozenset(map(chr, range(0x20))) | {"\x7f"}

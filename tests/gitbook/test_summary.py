@@ -244,7 +244,8 @@ def test_the_case_folded_names_are_made_once(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_pages_nested_past_nine_levels_are_placed() -> None:
     """GitBook sets no limit to nesting; markdown-it's default (20 tokens: nine list levels)
-    dropped the deeper pages, and every page after them, as "not in SUMMARY.md"."""
+    dropped the deeper pages, and every page after them, as "not in SUMMARY.md". (18 levels
+    are read now.)"""
     lines = ["# Summary\n\n"]
     lines += ["  " * n + f"* [Level {n}](l{n}.md)\n" for n in range(12)]
     lines += ["* [After](after.md)\n", "    * [Tabbed](tabbed.md)\n"]
