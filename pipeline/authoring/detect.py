@@ -7,6 +7,7 @@ tell the editor (``base_url from hugo.toml``).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import tomllib
@@ -49,6 +50,8 @@ class Detected:
     """The files that decided ``kind``."""
     exclude: tuple[str, ...] = ()
     """Folders under the content folder that are not content (``[content] exclude``)."""
+    spaces: tuple[str, ...] = ()
+    """For ``spaces``: the folders of the spaces found, relative to the repository."""
 
 
 def detect(root: Path) -> Detected:
@@ -75,7 +78,8 @@ def detect(root: Path) -> Detected:
             title=_h1(root, f"{space}/README.md"),
         )
     elif spaces:  # none is the site: init refuses, naming them
-        found = Detected("spaces", ".", evidence=", ".join(f"{s}/SUMMARY.md" for s in spaces))
+        evidence = ", ".join(f"{s}/SUMMARY.md" for s in spaces)
+        found = Detected("spaces", ".", evidence=evidence, spaces=tuple(spaces))
     elif (hugo := _hugo_config(root)) is not None and (root / "content").is_dir():
         data = _read_config(hugo)
         title, url = _text(data.get("title")), _text(data.get("baseURL") or data.get("baseurl"))
@@ -111,15 +115,12 @@ def detect(root: Path) -> Detected:
         url, url_from = _from_git_remote(root)
     if url and not url.endswith("/"):
         url += "/"
-    return Detected(
-        found.kind,
-        found.folder,
-        found.flavour,
-        url if re.match(r"^https?://[^/\s]+", url) else "",
-        url_from if re.match(r"^https?://[^/\s]+", url) else "",
-        title or found.title,
-        found.evidence,
-        found.exclude,
+    usable = re.match(r"^https?://[^/\s]+", url) is not None
+    return dataclasses.replace(
+        found,
+        base_url=url if usable else "",
+        base_url_from=url_from if usable else "",
+        title=title or found.title,
     )
 
 

@@ -53,11 +53,10 @@ def init(folder: Path, base_url: str, title: str, branch: str, force: bool, quie
     folder.mkdir(parents=True, exist_ok=True)
     found = detect(folder)
     if found.kind == "spaces":
-        first = found.evidence.split("/SUMMARY.md", 1)[0]
         raise SetupError(
             f"{folder}: found several GitBook spaces ({found.evidence}); a site is one "
             f"space: run publish init in the folder of the one to publish "
-            f"(publish init {folder / first}); nothing written"
+            f"(publish init {folder / found.spaces[0]}); nothing written"
         )
     url = base_url or found.base_url
     if not url and sys.stdin.isatty():

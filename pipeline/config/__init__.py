@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.config.lines import TomlError, config_text, key_line, load_toml, not_utf8
+from pipeline.config.lines import TomlError, config_text, key_line, load_toml
 from pipeline.config.podcast import podcast_problems
 from pipeline.config.values import control_problems, feeds_problems
 from pipeline.errors import ConfigError, Problem
 from pipeline.support.announce_config import AnnounceConfig, NotifyConfig, announce_problems
 from pipeline.support.paths import iri_to_uri, url_error
 from pipeline.support.site_words import words_problems
+from pipeline.support.text import not_utf8
 from pipeline.support.theme_config import ThemeConfig, theme_problems
 
 

@@ -85,10 +85,15 @@ def _syntax_error(text: str, message: str, shift: int) -> tuple[int, str]:
     return line, message + where
 
 
+_KEY = re.compile(r"[ \t]*+([A-Za-z0-9_.\- \t\"']++)=")
+"""``key =`` at a line's start; possessive, so a line of blanks without ``=`` is read once
+(greedy runs gave back a blank at a time: quadratic in a long string's blank lines)."""
+
+
 def _key_on(line: str) -> str | None:
     """The (bare or dotted) key a ``key = value`` line sets, else None."""
-    m = re.match(r"[ \t]*([A-Za-z0-9_.\- \t\"']+)=", line)  # greedy: no backtracking
-    return None if m is None else re.sub(r"[ \t]*\.[ \t]*", ".", m.group(1).strip())
+    m = _KEY.match(line)
+    return None if m is None else ".".join(p.strip(" \t") for p in m.group(1).split("."))
 
 
 def _set_before(lines: list[str], line: int, key: str) -> int | None:
@@ -121,17 +126,8 @@ def _long_number(text: str, shift: int) -> TomlError:
 def config_text(raw: bytes) -> str:
     """The text of ``publish.toml``: UTF-8, read as content files are (a byte order mark at
     the start is left out, as editors on Windows write one). UnicodeDecodeError when it is
-    not UTF-8 (:func:`not_utf8` says where)."""
+    not UTF-8 (:func:`pipeline.support.text.not_utf8` says where)."""
     return raw.decode("utf-8").removeprefix("\ufeff")
-
-
-def not_utf8(raw: bytes, exc: UnicodeDecodeError) -> tuple[int, str]:
-    """(line, message) for bytes that are not UTF-8, worded as for a content file."""
-    line = raw[: exc.start].count(b"\n") + 1
-    return line, (
-        f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-        "save the file as UTF-8"
-    )
 
 
 def key_line(text: str, section: str, key: str) -> int:

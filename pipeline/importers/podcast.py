@@ -118,14 +118,14 @@ def read_podcast(
             pending.append((it, front))
     lines = [(it.line, front) for it, front in pending]
     skipped += place_undated(lines, source, notes, "pubDate")
+    site = resolved(text(channel.find("link")), base)  # the site, as each item's link is
     olds = [(it.line, str(f["title"]), resolved(it.link, base)) for it, f in pending]
-    aliases, alias_notes = keep_aliases(source, text(channel.find("link")), olds)
+    aliases, alias_notes = keep_aliases(source, site, olds)
     notes.extend(alias_notes)
     for (_, front), alias in zip(pending, aliases, strict=True):
         if alias:
             front["aliases"] = [alias]
     names = [(str(f.get("title", "")), str(f["guid"]), it.link) for it, f in pending]
-    site = resolved(text(channel.find("link")), base)
     links = [link if on_site(link, site) else "" for _, _, link in olds]
     items = [
         _record(it, front, slug, link)

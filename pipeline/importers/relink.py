@@ -2,8 +2,9 @@
 
 A post's HTML was written for its page on the old site: a relative URL (``/2019/05/other/``,
 ``../images/x.png``, ``?p=123``) named a page or an image there, and a link to another post
-of the same blog named that post's old page. Each URL of the body (the value of ``href``,
-``src`` and ``poster``, each URL of a ``srcset``) is looked at once:
+of the same blog named that post's old page. Each URL of the body (the value of each
+attribute the sanitizer takes for a URL, ``href``, ``src``, ``poster``, ``cite`` …, and each
+URL of a ``srcset``) is looked at once:
 
 - a link (``href``) to the old page of another item of the import, or of one an earlier run
   wrote (the ledger keeps each item's old link), becomes that item's Markdown file relative
@@ -30,11 +31,11 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from pipeline.importers.records import LinkCounts
 from pipeline.render.htmltokens import tokens
-from pipeline.render.sanitize import srcset_spans
+from pipeline.render.sanitize import URL_ATTRS, srcset_spans
 from pipeline.support.paths import is_external
 
-_URL_ATTRS = frozenset({"href", "src", "poster", "srcset"})
-_MAYBE_URL = re.compile(r"href|src|poster", re.I)
+_URL_ATTRS = frozenset((URL_ATTRS - {"ping"}) | {"srcset"})
+"""The sanitizer's URL attributes (``ping``, a list of URLs, aside) and ``srcset``."""
 _NOT_UNQUOTED = re.compile(r"[\t\n\r\f \"'<=>`]")
 """What an unquoted attribute value cannot hold: a value with one is written in quotes."""
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -169,7 +170,7 @@ def relinked(
     links rewritten, and how many of each kind; ``link`` is the item's old link, ``base``
     what its relative URLs are relative to (the old link, else the feed's base: used when
     it is an absolute http(s) URL), ``targets`` what :func:`link_targets` made."""
-    if "<" not in body or _MAYBE_URL.search(body) is None:
+    if "<" not in body:
         return body, LinkCounts()
     doc = _Body(file, link_key(link), base if link_key(base) is not None else "", targets)
     parts: list[str] = []

@@ -45,6 +45,7 @@ from pipeline.importers.records import (
 )
 from pipeline.importers.relink import link_targets, relinked
 from pipeline.load.frontmatter import FrontMatterError, decode, split
+from pipeline.podcast.chapters import document_bytes
 from pipeline.support import jsontext
 from pipeline.support.output import write_atomic, write_if_changed
 from pipeline.support.text import nfc
@@ -81,8 +82,8 @@ def render_file(item: ImportedItem, names: Mapping[str, str] | None = None) -> b
 
 
 def render_beside(beside: BesideFile) -> bytes:
-    """The bytes of a file beside an item: its JSON document, indented, in key order."""
-    return (json.dumps(beside.document, ensure_ascii=False, indent=2) + "\n").encode()
+    """The bytes of a file beside an item (an episode's chapters document)."""
+    return document_bytes(beside.document)
 
 
 def digest(data: bytes) -> str:

@@ -13,9 +13,9 @@ from typing import Any
 
 import yaml
 
-from pipeline.config.lines import not_utf8
 from pipeline.config.values import MAX_DEPTH as TOML_MAX_DEPTH
 from pipeline.load.yamlhint import colon_hint, tab_hint
+from pipeline.support.text import not_utf8
 
 MAX_EXPANDED_NODES = 10_000
 """Refuse YAML whose aliases would add more nodes than this to those it writes."""

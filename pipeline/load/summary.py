@@ -267,7 +267,9 @@ def read_dates(root: Path, name: str, tz: ZoneInfo) -> dict[str, datetime]:
         text = utf8_text(path.read_bytes())
         data = bounded_yaml(text)
     except OSError as exc:
-        raise ContentError([Problem(shown, 1, "dates", f"cannot read: {exc.strerror}")]) from None
+        raise ContentError(
+            [Problem(shown, 1, "dates", f"cannot read: {exc.strerror or exc}")]
+        ) from None
     except FrontMatterError as exc:  # not UTF-8, not YAML, beyond the bounds, or 2021-13-01
         about = "" if exc.field in ("front matter", "file") else f"{exc.field}: "
         raise ContentError([Problem(shown, exc.line, "dates", about + exc.message)]) from None
@@ -406,7 +408,9 @@ def read_toc(root: Path, name: str, shown: str | None = None) -> str:
     try:
         return utf8_text((root / name).read_bytes())
     except OSError as exc:
-        raise ContentError([Problem(where, 1, "file", f"cannot read: {exc.strerror}")]) from None
+        raise ContentError(
+            [Problem(where, 1, "file", f"cannot read: {exc.strerror or exc}")]
+        ) from None
     except FrontMatterError as exc:
         raise ContentError([Problem(where, exc.line, exc.field, exc.message)]) from None
 

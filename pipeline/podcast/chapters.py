@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pipeline.support import jsontext
 from pipeline.support.text import atx_heading
@@ -127,6 +128,13 @@ def chapters_document(chapters: Sequence[Chapter]) -> bytes:
             for c in chapters
         ],
     }
+    return document_bytes(doc)
+
+
+def document_bytes(doc: Mapping[str, Any]) -> bytes:
+    """A chapters document as its file holds it: JSON indented by two, in key order, UTF-8,
+    one newline at the end (what the build writes and the importer writes beside an
+    episode)."""
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

@@ -188,3 +188,12 @@ def parting_tag_end(html_text: str, start: int) -> int:
             return m.end()
         at = html_text.find("<", m.end())
     return -1
+
+
+def not_utf8(raw: bytes, exc: UnicodeDecodeError) -> tuple[int, str]:
+    """(line, message) for bytes that are not UTF-8, worded as for a content file."""
+    line = raw[: exc.start].count(b"\n") + 1
+    return line, (
+        f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+        "save the file as UTF-8"
+    )

@@ -140,3 +140,22 @@ def test_each_problem_is_placed_in_linear_time(tmp_path: Path) -> None:
 
     small, large = _ratio_holds(lambda n: _many_unknown_keys(tmp_path, n), 2_000)
     assert large <= RATIO * small + SLACK, f"{small:.3f} s at n, {large:.3f} s at 2n"
+
+
+def test_a_key_set_twice_is_placed_in_linear_time_past_long_blank_lines() -> None:
+    """Naming the first line of a key set twice read each line above with a regex whose
+    greedy runs gave back a blank at a time: a TOML text (``+++`` front matter, publish.toml)
+    holding a long blank string took 1 s at 20,000 blanks, quadratic."""
+    from pipeline.config.lines import TomlError, load_toml
+    from tests.hostile.test_linear_time import RATIO, SLACK, _ratio_holds
+
+    def place(n: int) -> str:
+        text = 'a = 1\nb = """\n' + " " * n + '\n"""\nc = "x' + " " * n + '"\na = 2\n'
+        with pytest.raises(TomlError) as caught:
+            load_toml(text)
+        assert caught.value.line == 6
+        return caught.value.message
+
+    assert "'a' is set twice (first set on line 1)" in place(10)
+    small, large = _ratio_holds(place, 50_000)
+    assert large <= RATIO * small + SLACK, f"{small:.3f} s at n, {large:.3f} s at 2n"

@@ -72,8 +72,8 @@ def method_99(data: bytearray, local: int, central: int, member: str) -> None:
 
 Damage = Callable[[bytearray, int, int, str], None]
 CASES: list[tuple[Damage, str]] = [
-    (bad_crc, "damaged archive (Bad CRC-32 for file"),
-    (corrupt, "damaged archive (Error -3 while decompressing data"),
+    (bad_crc, "damaged archive ("),  # then zipfile's words, not ours to assert
+    (corrupt, "damaged archive ("),
     (encrypted, "encrypted (a password-protected archive); expected the archive as Substack"),
     (method_99, "compressed with method 99 (AES encryption), which cannot be read; expected"),
 ]
