@@ -104,7 +104,7 @@ def test_a_named_pipe_as_publish_toml_is_refused_not_waited_on(tmp_path: Path) -
             "toml: syntax error: 'description' is set twice (first set on line 5); "
             "a key may be set once",
         ),
-        ("x = 1\ny = ", 6, "toml: syntax error: Invalid value"),
+        ("x = 1\ny = ", 6, "toml: syntax error: "),  # then tomllib's words
         ("[feeds]\n[feeds]\n", 6, "toml: syntax error: the table [feeds] is declared twice"),
     ],
     ids=["key-twice", "value-missing-at-the-end", "table-twice"],

@@ -22,12 +22,12 @@ from tests.hostile.sites import assert_clean_outcome, make_site, run_build
         ),
         (
             "+++\ntitle = 'a'\ndate = 2024-05-01\nx = \n+++\nx\n",
-            "a.md:4: front matter: TOML syntax error: Invalid value",
+            "a.md:4: front matter: TOML syntax error: ",  # then tomllib's words
             "end of document",
         ),
         (
             "+++\ntitle = 'a'\ndate = 2024-05-01\nx = = 1\n+++\nx\n",
-            "a.md:4: front matter: TOML syntax error: Invalid value (column 5)",
+            "a.md:4: front matter: TOML syntax error: … (column 5)",  # tomllib's words between
             "(at line",
         ),
         (
@@ -74,5 +74,7 @@ def test_front_matter_messages_name_the_line_and_the_fix(
     assert_clean_outcome(run)
     assert run.exit_code == 2
     assert len(run.problems) == 1, run.stderr
-    assert expected in run.problems[0], run.problems[0]
+    head, _, tail = expected.partition("…")  # … stands for another library's words
+    message = run.problems[0]
+    assert head in message and tail in message[message.find(head) + len(head) :], message
     assert not_said not in run.stderr
