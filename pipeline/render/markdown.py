@@ -13,6 +13,7 @@ import html
 import posixpath
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
@@ -323,12 +324,55 @@ def scan(
         source=source, url=url, url_of=url_of or {}, slug_style=slug_style, line_offset=line_offset
     )
     read = foreign_markup(text, source)
-    engine().parse(read, {"page": ctx, "rewrite_url": ctx.resolve})
-    page = PageContext(
+    tokens = engine().parse(read, {"page": ctx, "rewrite_url": ctx.resolve})
+    # nested past markdown-it's limit, a block's deeper part is not read: the render pass
+    # (cmark, no limit) names its links, each found again in the text for its line
+    deep = any(t.level >= MAX_NESTING - 1 for t in tokens)
+    page = (_Noting if deep else PageContext)(
         source=source, url=url, url_of=url_of or {}, slug_style=slug_style, includes=includes or {}
     )
     _unhighlighted(text, page, read)
-    return SourceDoc(source, tuple(ctx.links), frozenset(page.anchors), tuple(page.headings))
+    links = tuple(ctx.links)
+    if isinstance(page, _Noting):
+        links = _with_unseen(links, page.targets, read, source, line_offset + 1)
+    return SourceDoc(source, links, frozenset(page.anchors), tuple(page.headings))
+
+
+@dataclass
+class _Noting(PageContext):
+    """A :class:`PageContext` that notes each target it resolves, in order, with its kind."""
+
+    targets: list[tuple[str, str]] = field(default_factory=list)
+
+    def resolve(self, target: str, kind: str) -> str:
+        self.targets.append((target, kind))
+        return super().resolve(target, kind)
+
+
+def _with_unseen(
+    links: tuple[LinkRef, ...], targets: list[tuple[str, str]], text: str, source: str, first: int
+) -> tuple[LinkRef, ...]:
+    """``links`` and each target of ``targets`` beyond them (a link markdown-it did not
+    read), in line order: its line that of the first place after the last one's where its
+    target is written (``first``, the body's first line, or the last one's when it is not:
+    one search that fails ends the searching, so the whole stays linear)."""
+    seen: dict[str, int] = {}
+    for ref in links:
+        seen[ref.url] = seen.get(ref.url, 0) + 1
+    extra: list[LinkRef] = []
+    at, line, searching = 0, first, True
+    for target, kind in targets:
+        if seen.get(target, 0) > 0:
+            seen[target] -= 1
+            continue
+        found = text.find(target, at) if searching and target else -1
+        if found >= 0:
+            line += text.count("\n", at, found)
+            at = found + len(target)
+        elif target:
+            searching = False
+        extra.append(LinkRef(source, line, target, "", "image" if kind == "image" else "link"))
+    return tuple(sorted((*links, *extra), key=lambda ref: ref.line)) if extra else links
 
 
 _SCHEME_HINT = re.compile(r"\](?:\(|:)\s*<?(?!https?://)[^\s)>]{0,64}?[:&]", re.I)

@@ -302,3 +302,23 @@ def _missing_links_run(tmp: Path, n: int, shape: str) -> None:
 def test_broken_local_links_are_checked_in_linear_time(tmp_path: Path, shape: str) -> None:
     small, large = _ratio_holds(lambda size: _missing_links_run(tmp_path, size, shape), 1_000)
     assert large <= RATIO * small + SLACK, (small, large)
+
+
+@pytest.mark.parametrize("spelling", ["as-written", "entities"])
+def test_links_nested_past_the_limit_are_placed_in_linear_time(spelling: str) -> None:
+    """Links past markdown-it's nesting limit are found again in the text for their lines:
+    each search goes on from the last one's place (a target written the same way n times),
+    and one that fails (a target spelt with entities) ends the searching."""
+    from pipeline.render.markdown import scan
+
+    deep = "".join("  " * level + "* x\n" for level in range(20))
+
+    def links(n: int) -> object:
+        target = "&#x67;one.md" if spelling == "entities" else "gone.md"
+        text = deep + "  " * 20 + "* " + f"[a]({target}) " * n + "\n"
+        doc = scan(text, "a.md")
+        assert len(doc.links) == n
+        return doc
+
+    small, large = _ratio_holds(links, 4_000)
+    assert large <= RATIO * small + SLACK, f"{small:.3f} s at n, {large:.3f} s at 2n"
