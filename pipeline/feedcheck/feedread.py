@@ -125,7 +125,7 @@ def _json_item(obj: Mapping[str, Any]) -> FeedItem:
 
 def _parse_xml(data: bytes, name: str, path: Path | str) -> Feed | None:
     try:
-        root = ET.fromstring(as_utf8(data))
+        root = ET.fromstring(as_utf8(data, web=True))  # read as the importer reads it
     except XmlEncodingError as exc:
         raise _problem(path, str(exc)) from None
     except ET.ParseError as exc:

@@ -106,7 +106,7 @@ def parse_xml(data: bytes) -> Document:
     parser.setFeature(feature_namespaces, True)
     parser.setContentHandler(builder)
     try:
-        data = as_utf8(data)
+        data = as_utf8(data, web=True)  # as browsers read it: what the author wrote
     except XmlEncodingError as exc:
         raise UnsafeXml(str(exc)) from None
     try:

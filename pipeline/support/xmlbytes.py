@@ -31,26 +31,42 @@ _BOMS = (
 )
 
 
+_WEB_SINGLE_BYTE = frozenset({"ascii", "latin-1", "iso8859-1"})
+"""Codecs a browser reads as windows-1252 (the WHATWG Encoding Standard maps the labels
+``us-ascii``, ``iso-8859-1`` and ``latin1`` to it): feeds declared so are most often written
+in windows-1252, their quotes and dashes in bytes 0x80-0x9f, control characters in ISO-8859-1."""
+
+_C1 = re.compile(rb"[\x80-\x9f]")
+
+
 class XmlEncodingError(ValueError):
     """The document's encoding is unknown, or its bytes are not in it: the message says which."""
 
 
-def as_utf8(data: bytes) -> bytes:
+def as_utf8(data: bytes, *, web: bool = False) -> bytes:
     """``data`` as expat reads it: unchanged when it is UTF-8 (or another encoding expat
     knows), else decoded with the codec its byte-order mark or declaration names and encoded
-    as UTF-8, the declaration changed to say so. Raises :class:`XmlEncodingError`."""
+    as UTF-8, the declaration changed to say so. A byte-order mark wins over a declaration
+    that names another encoding (as browsers read it; expat followed the declaration).
+    ``web``: a document declared US-ASCII or ISO-8859-1 with bytes 0x80-0x9f is read as
+    windows-1252, as browsers read it (see :data:`_WEB_SINGLE_BYTE`): what an importer keeps.
+    Raises :class:`XmlEncodingError`."""
     codec = _by_bom(data)
     if codec is None:
         found = _DECLARATION.match(data[:300])
         if found is None:
             return data  # UTF-8, XML's default
         codec = _codec(found.group(1).decode("ascii"))
-        if codec in _NATIVE:
+        if web and codec in _WEB_SINGLE_BYTE and _C1.search(data):
+            codec = "windows-1252"
+        elif codec in _NATIVE:
             return data
     if codec == "utf-8-sig":
-        return data
+        found = _DECLARATION.match(data[3:303])
+        if found is None or _names_utf8(found.group(1)):
+            return data
     try:
-        text = data.decode(codec)
+        text = _decoded(data, codec)
     except UnicodeDecodeError as exc:
         raise XmlEncodingError(
             f"not {exc.encoding} text: byte 0x{data[exc.start]:02x} at offset {exc.start}"
@@ -62,6 +78,30 @@ def as_utf8(data: bytes) -> bytes:
         prefix = text[:300].encode("utf-8")
         text = (prefix[:start] + b"utf-8" + prefix[end:]).decode("utf-8") + text[300:]
     return text.encode("utf-8")
+
+
+def _decoded(data: bytes, codec: str) -> str:
+    """``data`` decoded; in windows-1252, the five bytes it leaves undefined are the control
+    characters of the same number, as browsers read them (Python's codec refuses them)."""
+    if codec not in ("windows-1252", "cp1252"):
+        return data.decode(codec)
+    return data.decode(codec, errors="publish-c1")
+
+
+def _c1_for_undefined(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    return "".join(map(chr, exc.object[exc.start : exc.end])), exc.end
+
+
+codecs.register_error("publish-c1", _c1_for_undefined)
+
+
+def _names_utf8(name: bytes) -> bool:
+    try:
+        return codecs.lookup(name.decode("ascii")).name == "utf-8"
+    except LookupError:
+        return False
 
 
 def _by_bom(data: bytes) -> str | None:
