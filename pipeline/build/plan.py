@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from pipeline.build.copies import check_taken, copies_of
 from pipeline.build.keys import KeyedSite
 from pipeline.build.site import HtmlSource
 from pipeline.build.sitenav import gitbook_urls, table_of_contents
@@ -19,7 +20,6 @@ from pipeline.build.themeplan import SiteSources, plan_site
 from pipeline.build.upcomingfeed import upcoming_files, upcoming_link
 from pipeline.config import Config
 from pipeline.model import Item
-from pipeline.support.paths import OutsideRoot, resolve_inside
 from pipeline.syndication.atom import ATOM
 from pipeline.syndication.common import FeedFormat, FeedPage, FeedSpec, pages_of, plan_feeds
 from pipeline.syndication.directory import FeedLink, render_index, render_opml
@@ -138,13 +138,17 @@ def plan_outputs(
         )
     if cfg.site.pages:
         feeds = [o.path for o in outputs] + ["feeds.opml"] + (["podcast.xml"] if episodes else [])
-        pages, copies = _site_pages(ask, links, feeds)
+        pages, copies, users = _site_pages(ask, links, feeds)
         outputs.extend(pages)
     else:
-        copies = _copies(content_dir, items, lambda _: "assets/", keep_path=True)
+        copies, users = copies_of(content_dir, items, lambda _: "assets/", keep_path=True)
         outputs.append(Output("index.html", lambda: render_index(cfg, links)))
     outputs.append(Output("feeds.opml", lambda: render_opml(cfg, links)))
     outputs[podcast_at:podcast_at] = podcast()
+    theirs = set(users)  # a copy claims no path another copy or an output has
+    check_taken(
+        content_dir, users, [*(o.path for o in outputs), *(r for _, r in copies if r not in theirs)]
+    )
     return outputs, links, copies
 
 
@@ -223,10 +227,10 @@ def _calendars(ask: _Ask, links: list[FeedLink]) -> list[Output]:
 
 def _site_pages(
     ask: _Ask, links: list[FeedLink], feeds: Sequence[str]
-) -> tuple[list[Output], list[tuple[Path, str]]]:
+) -> tuple[list[Output], list[tuple[Path, str]], dict[str, tuple[str, str]]]:
     """The site's pages (:func:`~pipeline.build.themeplan.plan_site`, no page taking one of
-    the ``feeds``' paths) and every copy: the theme's files and each item's assets beside
-    its page."""
+    the ``feeds``' paths), every copy (the theme's files and each item's assets beside its
+    page) and who uses each asset's path (see :func:`~pipeline.build.copies.copies_of`)."""
     cfg, content_dir, keyed, items, now, html, salt = ask
     site = keyed.site
     revised: dict[str, dt.datetime] = {}
@@ -256,30 +260,8 @@ def _site_pages(
             return None
         return rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
 
-    copies.extend(_copies(content_dir, (*items, *site.pages()), beside_page, keep_path=False))
-    return outputs, copies
-
-
-def _copies(
-    content_dir: Path,
-    items: Iterable[Item],
-    folder_of: Callable[[Item], str | None],
-    *,
-    keep_path: bool,
-) -> list[tuple[Path, str]]:
-    """(source file, output path) of each local asset of ``items`` that is inside the content
-    folder: in the item's folder (``folder_of``; None: the item has no page), under its path
-    in the content (``keep_path``) or by its name alone."""
-    copies: list[tuple[Path, str]] = []
-    for item in items:
-        folder = folder_of(item)
-        if folder is None:
-            continue
-        for asset in assets_of(item):
-            src = safe_path(content_dir, asset)
-            if src is not None:
-                copies.append((src, folder + (asset if keep_path else asset.rsplit("/", 1)[-1])))
-    return copies
+    assets, users = copies_of(content_dir, (*items, *site.pages()), beside_page, keep_path=False)
+    return outputs, [*copies, *assets], users
 
 
 def up_to_date(rel: str, inputs: str, previous: Manifest, out_dir: Path) -> bool:
@@ -296,23 +278,3 @@ def up_to_date(rel: str, inputs: str, previous: Manifest, out_dir: Path) -> bool
 
 def constant(data: bytes) -> Callable[[], bytes]:
     return lambda: data
-
-
-def assets_of(item: Item) -> list[str]:
-    found = list(item.assets)
-    if item.episode:
-        for media in (item.episode.audio, item.episode.transcript, item.episode.chapters):
-            if media is not None and media.source:
-                found.append(media.source)
-    return found
-
-
-def safe_path(root: Path, rel: str) -> Path | None:
-    try:
-        _, path = resolve_inside(root, "", rel)
-    except OutsideRoot:
-        return None
-    try:
-        return path if path.is_file() else None
-    except OSError:  # a name the file system refuses (too long): reported by the loader
-        return None

@@ -1,0 +1,145 @@
+"""Where the local files pages use are copied: beside the page, by name (or, without pages,
+under ``assets/`` by their path), and never over another file of the site.
+
+A file is copied by its name alone, so two of them could land on one path, or on a path the
+site writes itself: ``{% file src=".gitbook/assets/index.html" %}`` on a page replaced the
+page (its author's script served as the page), ``rss.xml`` attached to the home page replaced
+the feed, and of two images named ``image.png`` in two folders one was lost. Each copy now
+claims its path as pages and feeds do (:mod:`pipeline.build.owners`): a second claim is a
+content error naming the file, the line that uses it and what it would replace.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from urllib.parse import quote
+
+from pipeline.errors import ContentError, Problem
+from pipeline.model import Item
+from pipeline.support.paths import OutsideRoot, resolve_inside
+
+Copy = tuple[Path, str]
+"""(source file, output path)."""
+
+
+def copies_of(
+    content_dir: Path,
+    items: Iterable[Item],
+    folder_of: Callable[[Item], str | None],
+    *,
+    keep_path: bool,
+) -> tuple[list[Copy], dict[str, tuple[str, str]]]:
+    """(source file, output path) of each local file of ``items`` inside the content folder:
+    in the item's folder (``folder_of``; None: the item has no page), under its path in the
+    content (``keep_path``) or by its name alone; and who uses each output path first (path ->
+    (the item's source, the file as the content names it)). Two files on one path: a
+    ContentError."""
+    copies: list[Copy] = []
+    users: dict[str, tuple[str, str]] = {}
+    clashes: list[tuple[str, str, str]] = []
+    for item in items:
+        folder = folder_of(item)
+        if folder is None:
+            continue
+        for asset in assets_of(item):
+            src = safe_path(content_dir, asset)
+            if src is None:
+                continue
+            rel = folder + (asset if keep_path else asset.rsplit("/", 1)[-1])
+            first = users.setdefault(rel, (item.source, asset))
+            if first[1] != asset:
+                clashes.append((rel, item.source, asset))
+                continue
+            copies.append((src, rel))
+    if clashes:
+        lines = _Uses(content_dir)
+        raise ContentError(
+            [
+                _problem(
+                    content_dir,
+                    source,
+                    lines.line(source, asset),
+                    f"{asset} would be copied to /{rel}, where {users[rel][1]} (used by "
+                    f"{users[rel][0]}:{lines.line(*users[rel])}) is copied; rename one of them",
+                )
+                for rel, source, asset in clashes
+            ]
+        )
+    return copies, users
+
+
+def check_taken(
+    content_dir: Path, users: dict[str, tuple[str, str]], outputs: Iterable[str]
+) -> None:
+    """A ContentError for each copy whose path is one the site writes (a page, a feed, one
+    of the build's own files) or a folder of those."""
+    taken: set[str] = set()
+    for path in outputs:
+        taken.add(path)
+        folder = posixpath.dirname(path)
+        while folder and folder not in taken:
+            taken.add(folder)
+            folder = posixpath.dirname(folder)
+    lines = _Uses(content_dir)
+    problems = [
+        _problem(
+            content_dir,
+            source,
+            lines.line(source, asset),
+            f"{asset} would be copied to /{rel}, which the site writes itself; rename the file",
+        )
+        for rel, (source, asset) in users.items()
+        if rel in taken or (rel.startswith(".publish") and "/" not in rel)
+    ]
+    if problems:
+        raise ContentError(problems)
+
+
+def _problem(content_dir: Path, source: str, line: int, message: str) -> Problem:
+    return Problem(str(content_dir / source), line, "file", message)
+
+
+class _Uses:
+    """The line where a content file first names a file it uses (read only on a clash)."""
+
+    def __init__(self, content_dir: Path) -> None:
+        self.content_dir = content_dir
+        self.texts: dict[str, str] = {}
+
+    def line(self, source: str, asset: str) -> int:
+        if source not in self.texts:
+            try:
+                raw = (self.content_dir / source).read_bytes()
+                self.texts[source] = raw.decode("utf-8", errors="replace")
+            except OSError:
+                self.texts[source] = ""
+        text = self.texts[source]
+        name = posixpath.basename(asset)
+        near = posixpath.relpath(asset, posixpath.dirname(source) or ".")
+        for spelling in (asset, near, quote(asset), quote(near), name, quote(name)):
+            at = text.find(spelling)
+            if at >= 0:
+                return text.count("\n", 0, at) + 1
+        return 1
+
+
+def assets_of(item: Item) -> list[str]:
+    found = list(item.assets)
+    if item.episode:
+        for media in (item.episode.audio, item.episode.transcript, item.episode.chapters):
+            if media is not None and media.source:
+                found.append(media.source)
+    return found
+
+
+def safe_path(root: Path, rel: str) -> Path | None:
+    try:
+        _, path = resolve_inside(root, "", rel)
+    except OutsideRoot:
+        return None
+    try:
+        return path if path.is_file() else None
+    except OSError:  # a name the file system refuses (too long): reported by the loader
+        return None
