@@ -7,8 +7,10 @@ channel and :mod:`.podlove` for Podlove chapters), :mod:`.feed` (RSS, Atom, JSON
 and :mod:`.substack` (an export archive). :mod:`.writer` writes the plan into the content
 tree idempotently (the import ledger, and the files beside an item: its chapters),
 :mod:`.settings` the show into ``publish.toml``; :mod:`.dropped` counts, in the notes, what
-the source holds that nothing keeps. XML is read by :mod:`.xmlsource` (no
-entities, lines kept); fetching is :mod:`pipeline.support.fetch`'s bounded read.
+the source holds that nothing keeps, and :mod:`.buildable` checks an episode with the build's
+own checks (what it would refuse is left out or drafted, and named). XML is read by
+:mod:`.xmlsource` (no entities, lines kept); fetching is :mod:`pipeline.support.fetch`'s
+bounded read.
 """
 
 from __future__ import annotations

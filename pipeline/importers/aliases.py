@@ -9,6 +9,7 @@ the first in feed order; the others are named in the report.
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from urllib.parse import urljoin, urlsplit
 
@@ -26,6 +27,15 @@ def resolved(link: str, base: str) -> str:
     when there is no base or it is absolute already."""
     link = link.strip()
     return urljoin(base, link) if base and link else link
+
+
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+
+
+def based(elem: ET.Element, base: str) -> str:
+    """The base URL inside ``elem``: its ``xml:base`` resolved against ``base``, else ``base``."""
+    own = (elem.get(XML_BASE) or "").strip()
+    return resolved(own, base) if own else base
 
 
 def site_host(link: str) -> str:

@@ -21,19 +21,27 @@ NOT_KEPT = {
     ),
 }
 """Elements of a podcast's channel or items that are not kept: (name shown, why)."""
+REPEATED = {
+    "enclosure": ("enclosure", "only an item's first <enclosure> is published: RSS has one"),
+}
+"""Elements of which only the first of a channel or item is kept: (name shown, why)."""
 
 
 def not_kept(source: str, places: Sequence[tuple[str, int, ET.Element]]) -> list[Problem]:
     """One note per element of :data:`NOT_KEPT` found as a child of one of ``places``
-    (``("channel" or "item", line, element)``), counting them and naming every place."""
+    (``("channel" or "item", line, element)``), and of :data:`REPEATED` found again in one,
+    counting them and naming every place."""
     found: dict[str, list[tuple[str, int]]] = {}
     for kind, line, elem in places:
+        firsts: set[str] = set()
         for child in elem:
-            if isinstance(child.tag, str) and child.tag in NOT_KEPT:
-                found.setdefault(child.tag, []).append((kind, line))
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag in NOT_KEPT or (tag in REPEATED and tag in firsts):
+                found.setdefault(tag, []).append((kind, line))
+            firsts.add(tag)
     out = []
     for tag, where in found.items():
-        name, why = NOT_KEPT[tag]
+        name, why = NOT_KEPT.get(tag) or REPEATED[tag]
         out.append(merged(source, name, where, why))
     return out
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from pipeline.errors import Problem
-from pipeline.importers.aliases import keep_aliases, on_site, resolved
+from pipeline.importers.aliases import XML_BASE, based, keep_aliases, on_site, resolved
 from pipeline.importers.common import (
     notes_body,
     parse_date,
@@ -209,21 +209,12 @@ def _original(elem: ET.Element) -> str:
     return text(elem.find(q(FEEDBURNER, "origLink")))
 
 
-_XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
-
-
-def _based(elem: ET.Element, base: str) -> str:
-    """The base URL inside ``elem``: its ``xml:base`` resolved against ``base``, else ``base``."""
-    own = (elem.get(_XML_BASE) or "").strip()
-    return resolved(own, base) if own else base
-
-
 def _alternate(elem: ET.Element, base: str) -> tuple[str, str]:
     """The ``rel="alternate"`` link of an Atom feed or entry as written, and the base its
     ``href`` is relative to (``base`` and the link's own ``xml:base``)."""
     for candidate in elem.findall(q(ATOM, "link")):
         if candidate.get("rel", "alternate") == "alternate":
-            return (candidate.get("href") or "").strip(), _based(candidate, base)
+            return (candidate.get("href") or "").strip(), based(candidate, base)
     return "", base
 
 
@@ -235,11 +226,11 @@ def _atom(r: _Reader, root: ET.Element, line_of: Any) -> None:
         href = (candidate.get("href") or "").strip()
         if not own and candidate.get("rel") == "self" and is_url(href):
             own = href
-    feed_base = _based(root, own)
+    feed_base = based(root, own)
     site, site_base = _alternate(root, feed_base)
     r.site = resolved(site, site_base) or own
     for elem in root.findall(q(ATOM, "entry")):
-        link, base = _alternate(elem, _based(elem, feed_base))
+        link, base = _alternate(elem, based(elem, feed_base))
         title = elem.find(q(ATOM, "title"))
         is_html = title is not None and title.get("type") == "html"
         front: dict[str, Any] = {"title": html.unescape(text(title)) if is_html else text(title)}
@@ -261,8 +252,8 @@ def _atom(r: _Reader, root: ET.Element, line_of: Any) -> None:
         body, declared = "", ""
         if content is not None:
             body = _xhtml(content) if content.get("type") == "xhtml" else text(content)
-            if elem.get(_XML_BASE) or content.get(_XML_BASE):  # the entry's own: it wins
-                declared = _based(content, _based(elem, feed_base))
+            if elem.get(XML_BASE) or content.get(XML_BASE):  # the entry's own: it wins
+                declared = based(content, based(elem, feed_base))
         guid, own = text(elem.find(q(ATOM, "id"))), _original(elem) or link
         r.add(line_of(elem), guid, own, front, body, base=base, seen=link, content_base=declared)
 

@@ -6,18 +6,32 @@ the source gets wrong is reported per item at ``source:line`` with what was done
 Podlove chapters become a chapters file beside the episode (:mod:`.podlove`). Where
 FeedBurner rewrote an item's ``<link>`` and enclosure to its proxy, the originals it kept
 (``feedburner:origLink``, ``feedburner:origEnclosureLink``) are the item's link and audio.
+What the build would refuse is left out or written as a draft, and named (:mod:`.buildable`).
 """
 
 from __future__ import annotations
 
 import mimetypes
+import posixpath
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urlsplit
 
 from pipeline.errors import Problem
 from pipeline.importers.aliases import keep_aliases, on_site, resolved
+from pipeline.importers.buildable import (
+    base_of,
+    checked_soundbite,
+    duration,
+    fitting_tags,
+    joined,
+    readable,
+    serial_show,
+    shared_audio,
+    tags_notes,
+    web_url,
+)
 from pipeline.importers.common import (
     count,
     notes_body,
@@ -42,8 +56,7 @@ from pipeline.importers.xmlsource import (
     text,
 )
 from pipeline.podcast import artwork
-from pipeline.podcast.chapters import parse_duration
-from pipeline.podcast.episode import EPISODE_TYPES, is_url
+from pipeline.podcast.episode import EPISODE_TYPES, TRANSCRIPT_TYPES
 from pipeline.podcast.media import AUDIO_TYPES
 
 AUDIO_ALIASES = {
@@ -70,8 +83,8 @@ class _Item:
         self.elem = elem
         self.line = doc.line(elem)
         self.source = source
-        self.base = base
         self.notes: list[Problem] = []
+        self.base = base_of(elem, base, self.note)
         self.proxied = False
         """Its audio is ``feedburner:origEnclosureLink``, not the ``<enclosure>`` URL."""
 
@@ -86,8 +99,12 @@ class _Item:
 
     @property
     def link(self) -> str:
-        """The item's own link: ``feedburner:origLink`` where FeedBurner rewrote ``<link>``."""
-        return self.get(FEEDBURNER, "origLink") or self.get("", "link")
+        """The item's own link: ``feedburner:origLink`` where FeedBurner rewrote ``<link>``
+        (each only when a parser reads it; :func:`_episode` notes the others)."""
+        return next((v for v in self.links() if v and readable(v)), "")
+
+    def links(self) -> tuple[str, str]:
+        return self.get(FEEDBURNER, "origLink"), self.get("", "link")
 
 
 def read_podcast(
@@ -101,8 +118,19 @@ def read_podcast(
     channel = doc.root.find("channel") if doc.root.tag == "rss" else None
     if channel is None:
         raise ValueError("not an RSS 2.0 feed (podcast feeds are <rss><channel>)")
-    base = base or text(channel.find("link"))
     notes: list[Problem] = []
+    own_link = text(channel.find("link"))
+    if own_link and not readable(own_link):
+        why = "is not a URL: ignored (the show's site and the base of relative URLs)"
+        notes.append(
+            note(source, doc.line(channel.find("link")), "link", f"{shown(own_link)} {why}")
+        )
+        own_link = ""
+
+    def say(field: str, message: str) -> None:
+        notes.append(note(source, doc.line(channel), field, message))
+
+    base = base_of(channel, base or own_link, say)
     settings, show_notes = show_settings(doc, channel, source, base)
     notes.extend(show_notes)
     pending: list[tuple[_Item, dict[str, Any]]] = []
@@ -117,8 +145,13 @@ def read_podcast(
         elif not (since and isinstance(front.get("date"), datetime) and front["date"] < since):
             pending.append((it, front))
     lines = [(it.line, front) for it, front in pending]
-    skipped += place_undated(lines, source, notes, "pubDate")
-    site = resolved(text(channel.find("link")), base)  # the site, as each item's link is
+    notes.extend(shared_audio(lines, source))
+    place_undated(lines, source, notes, "pubDate")
+    skipped += sum(1 for _, front in lines if front.get("draft") is True)  # each one reported
+    kind_line = doc.line(channel.find(q(ITUNES, "type")))
+    settings, serial_notes = serial_show(settings, lines, source, kind_line)
+    notes.extend(serial_notes)
+    site = resolved(own_link, base)  # the site, as each item's link is
     olds = [(it.line, str(f["title"]), resolved(it.link, base)) for it, f in pending]
     aliases, alias_notes = keep_aliases(source, site, olds)
     notes.extend(alias_notes)
@@ -213,7 +246,7 @@ def _episode(it: _Item, seen: dict[str, int]) -> dict[str, Any] | None:
     if not url:
         it.note("enclosure", "no enclosure URL: not an episode, not imported")
         return None
-    if not is_url(url):
+    if not web_url(url):
         it.note("enclosure", f"URL {shown(url)} is not an absolute http(s) URL: not imported")
         return None
     guid_elem = it.find("", "guid")
@@ -231,9 +264,20 @@ def _episode(it: _Item, seen: dict[str, int]) -> dict[str, Any] | None:
         front["title"] = guid
     front["id"] = guid
     front["guid"] = guid
-    permalink = (guid_elem.get("isPermaLink") if guid_elem is not None else None) or ""
-    if permalink.strip().lower() == "true" or (not permalink and is_url(guid) and text(guid_elem)):
-        front["guid_permalink"] = True
+    permalink = ((guid_elem.get("isPermaLink") if guid_elem is not None else None) or "").strip()
+    if permalink.lower() == "true" or (not permalink and text(guid_elem)):
+        if web_url(guid):
+            front["guid_permalink"] = True
+        elif permalink:  # the build's feed would say the GUID is a link it is not
+            what = f'isPermaLink="{permalink}" but {shown(guid)} is no absolute http(s) URL'
+            it.note("guid", f"{what}: written without guid_permalink (the GUID is kept)")
+    if it.get(ITUNES, "block").lower() in ("yes", "true"):
+        front["draft"] = True
+        what = "the old host hid this episode from Apple Podcasts; an episode here has no block"
+        it.note("itunes:block", f"{what}: written as a draft (remove 'draft' to publish it)")
+    for field, value in zip(("feedburner:origLink", "link"), it.links(), strict=True):
+        if value and not readable(value):
+            it.note(field, f"{shown(value)} is not a URL: left out")
     raw_date = it.get("", "pubDate")
     date = parse_date(raw_date)
     if date is not None:
@@ -249,9 +293,13 @@ def _episode(it: _Item, seen: dict[str, int]) -> dict[str, Any] | None:
     author = it.get(ITUNES, "author")
     if author:
         front["authors"] = [author]
-    tags = [t for t in (text(c) for c in it.elem.findall("category")) if t]
+    tags, long, over = fitting_tags(
+        [t for t in (text(c) for c in it.elem.findall("category")) if t]
+    )
     if tags:
         front["tags"] = tags
+    for message in tags_notes(long, over):
+        it.note("category", message)
     notes, description = _show_notes(it)
     summary = plain_summary(description, notes) if notes != description else None
     if summary:
@@ -263,10 +311,13 @@ def _episode(it: _Item, seen: dict[str, int]) -> dict[str, Any] | None:
 def _audio_url(it: _Item, seen: str) -> str:
     """The episode's audio: ``feedburner:origEnclosureLink`` when the item has one (the
     file FeedBurner's proxy ``<enclosure>`` URL led to), else the ``<enclosure>`` URL."""
-    original = it.get(FEEDBURNER, "origEnclosureLink")
+    absolute = joined(it.base, seen)
+    if absolute != seen and web_url(absolute):
+        it.note("enclosure", f"relative URL {shown(seen)} written as {shown(absolute)}")
+    seen, original = absolute, joined(it.base, it.get(FEEDBURNER, "origEnclosureLink"))
     if not (seen and original) or original == seen:
         return seen
-    if not is_url(original):
+    if not web_url(original):
         it.note(
             "feedburner:origEnclosureLink",
             f"{shown(original)} is not an absolute http(s) URL: the <enclosure> URL is kept",
@@ -304,28 +355,38 @@ def _enclosure(it: _Item, front: dict[str, Any], enclosure: ET.Element | None, u
         else:
             what = "no length"
         it.note("enclosure", f"{what}: left out, the build asks the server for the file's size")
-    mime = (enclosure.get("type") or "").strip().lower()
-    if not mime:
-        guessed = mimetypes.guess_type(url.split("?")[0])[0] or "audio/mpeg"
-        it.note("enclosure", f"no type: {guessed} written (from the file name)")
-        mime = guessed
+    front["type"] = _audio_type(it, front, (enclosure.get("type") or "").strip().lower(), url)
+    raw = it.get(ITUNES, "duration")
+    front["duration"], why = duration(raw) if raw else (None, "")
+    if why:
+        it.note("duration", why)
+
+
+def _audio_type(it: _Item, front: dict[str, Any], mime: str, url: str) -> str:
+    """The enclosure's type as the build takes it: Apple's spelling of an MP3 or M4A type;
+    for none, or one that is no audio or video, the type its file name says. When that says
+    none either, ``audio/mpeg``: the episode is a draft then if the feed gave another type."""
     if mime in AUDIO_ALIASES:
         it.note("enclosure", f"type {shown(mime)} written as {AUDIO_ALIASES[mime]!r} (Apple's)")
-        mime = AUDIO_ALIASES[mime]
-    if mime not in AUDIO_TYPES:
-        it.note("enclosure", f"type {shown(mime)} is not audio or video podcast apps play")
-    front["type"] = mime
-    raw = it.get(ITUNES, "duration")
-    if not raw:
-        front["duration"] = None
-        return
-    whole = count(raw)
-    seconds = float(whole) if whole is not None else parse_duration(raw[:64])
-    if seconds is None or seconds <= 0 or len(raw) > 64:
-        it.note("duration", f"itunes:duration {shown(raw)} is not seconds or HH:MM:SS: unknown")
-        front["duration"] = None
-    else:
-        front["duration"] = whole if whole is not None else raw
+        return AUDIO_ALIASES[mime]
+    if mime in AUDIO_TYPES:
+        return mime
+    guessed = mimetypes.guess_type(posixpath.basename(urlsplit(url).path))[0] or ""
+    guessed = AUDIO_ALIASES.get(guessed, guessed)
+    what = f"type {shown(mime)} is not audio or video podcast apps play" if mime else "no type"
+    if guessed in AUDIO_TYPES:
+        it.note("enclosure", f"{what}: {guessed} written (from the file name)")
+        return guessed
+    if not mime:  # as apps play an untyped enclosure
+        it.note("enclosure", "no type, nor one in the file name: audio/mpeg written")
+        return "audio/mpeg"
+    front["draft"] = True
+    it.note(
+        "enclosure",
+        f"{what}, nor does its file name say one: written as a draft with type audio/mpeg "
+        "(the build refuses any other); check the file, set its type and remove 'draft'",
+    )
+    return "audio/mpeg"
 
 
 def _positive(it: _Item, value: str, field: str) -> int | None:
@@ -359,10 +420,12 @@ def _itunes(it: _Item, front: dict[str, Any]) -> None:
     image = it.find(ITUNES, "image")
     href = (image.get("href") or text(image)).strip() if image is not None else ""
     if href:
-        absolute = urljoin(it.base, href) if it.base else href
+        absolute = joined(it.base, href)
         if absolute != href:
             it.note("image", f"relative itunes:image {shown(href)} written as {shown(absolute)}")
-        problem = artwork.url_problem(absolute)
+        problem = (
+            artwork.url_problem(absolute) if readable(absolute) else f"{shown(href)} is not a URL"
+        )
         if problem:
             it.note("image", f"{problem}: left out (the show's artwork is used)")
         else:
@@ -372,20 +435,23 @@ def _itunes(it: _Item, front: dict[str, Any]) -> None:
 def _podcasting20(it: _Item, front: dict[str, Any]) -> None:
     for elem in it.elem.findall(q(PODCAST, "transcript")):
         url = (elem.get("url") or "").strip()
-        vtt_or_srt = url.lower().split("?")[0].endswith((".vtt", ".srt"))
-        if vtt_or_srt and is_url(url) and "transcript" not in front:
+        suffix = posixpath.splitext(urlsplit(url).path)[1].lower() if web_url(url) else ""
+        if suffix in TRANSCRIPT_TYPES and "transcript" not in front:  # as the build reads it
             front["transcript"] = url
             continue
         it.note("transcript", f"{shown(url)} not kept: one .vtt or .srt transcript is published")
     chapters = it.find(PODCAST, "chapters")
-    if chapters is not None and is_url((chapters.get("url") or "").strip()):
-        front["chapters"] = (chapters.get("url") or "").strip()
+    url = (chapters.get("url") or "").strip() if chapters is not None else ""
+    if web_url(url):
+        front["chapters"] = url
+    elif chapters is not None:
+        it.note("chapters", f"podcast:chapters {shown(url)} is no absolute http(s) URL: not kept")
     persons = [p for p in (person_of(e) for e in it.elem.findall(q(PODCAST, "person"))) if p]
     if persons:
         front["persons"] = persons
     location = it.get(PODCAST, "location")
     if location:
-        front["location"] = location[:128]
+        front["location"] = _cut(it, "podcast:location", location)
     bites = []
     for elem in it.elem.findall(q(PODCAST, "soundbite")):
         start, length = elem.get("startTime") or "", elem.get("duration") or ""
@@ -395,7 +461,18 @@ def _podcasting20(it: _Item, front: dict[str, Any]) -> None:
             it.note("soundbite", f"startTime {shown(start)} / duration {shown(length)}: left out")
             continue
         if text(elem):
-            bite["title"] = text(elem)[:128]
+            bite["title"] = _cut(it, "soundbite", text(elem))
+        problem = checked_soundbite(bite, {"startTime": start, "duration": length}, front)
+        if problem:  # the build's own check: past the audio's end, negative, not a number
+            it.note("soundbite", f"{problem}: left out")
+            continue
         bites.append(bite)
     if bites:
         front["soundbites"] = bites
+
+
+def _cut(it: _Item, field: str, value: str) -> str:
+    """``value`` cut to the 128 characters the build takes (noted when it was longer)."""
+    if len(value) > 128:
+        it.note(field, f"{shown(value, 40)} cut to 128 characters (the build's limit)")
+    return value[:128]

@@ -16,12 +16,12 @@ from collections.abc import Callable
 from typing import Any
 
 from pipeline.errors import Problem
-from pipeline.importers.aliases import resolved
+from pipeline.importers.buildable import joined, web_url
 from pipeline.importers.common import shown
 from pipeline.importers.records import note
 from pipeline.importers.xmlsource import PSC, q
 from pipeline.podcast.chapters import CHAPTERS_VERSION
-from pipeline.podcast.episode import MAX_HOURS, is_url
+from pipeline.podcast.episode import MAX_HOURS
 
 SUFFIX = ".chapters.json"
 """End of the name of the chapters file written beside an episode."""
@@ -135,8 +135,8 @@ def _chapter(
     entry: dict[str, Any] = {"startTime": start, "title": title}
     for attribute, key in (("href", "url"), ("image", "img")):
         written = (chapter.get(attribute) or "").strip()
-        absolute = resolved(written, base)
-        if is_url(absolute):
+        absolute = joined(base, written)
+        if web_url(absolute):
             entry[key] = absolute
         elif written:
             say(attribute, f"{shown(written)} is not an http(s) URL: left out of {named}")

@@ -18,10 +18,11 @@ from urllib.parse import urljoin
 from pipeline.config import PodcastConfig
 from pipeline.config.podcast import podcast_problems
 from pipeline.errors import Problem
+from pipeline.importers.buildable import readable, web_url
 from pipeline.importers.common import shown
 from pipeline.importers.records import FrontMatter, note
 from pipeline.importers.xmlsource import GOOGLEPLAY, ITUNES, PODCAST, Document, q, text
-from pipeline.podcast.episode import PERSON_GROUPS, is_url
+from pipeline.podcast.episode import PERSON_GROUPS
 from pipeline.support.podcast_categories import CATEGORIES
 
 LEGACY_CATEGORIES = {
@@ -111,8 +112,8 @@ def show_settings(
     play = channel.find(q(GOOGLEPLAY, "image"))
     href = href or ((play.get("href") or "").strip() if play is not None else "")
     href = href or text(channel.find("image/url"))
-    if href:
-        out["image"] = urljoin(base, href) if base else href
+    if href:  # one no parser reads is left out by _buildable, named
+        out["image"] = urljoin(base, href) if base and readable(href) else href
     out.update(_category(channel, say))
     explicit = _yes(get(ITUNES, "explicit") or get(GOOGLEPLAY, "explicit"))
     if explicit is not None:
@@ -133,6 +134,7 @@ def show_settings(
 
 
 _FROM = {
+    "image": ("itunes:image", q(ITUNES, "image")),
     "guid": ("podcast:guid", q(PODCAST, "guid")),
     "owner_email": ("itunes:email", f"{q(ITUNES, 'owner')}/{q(ITUNES, 'email')}"),
     "language": ("language", "language"),
@@ -175,6 +177,10 @@ def _buildable(
     known = {f.name for f in dataclasses.fields(PodcastConfig)}
     values = {k: v for k, v in out.items() if k in known and k != "persons"}
     refused = podcast_problems(PodcastConfig(**values))
+    unread = ("image", "funding_url", "license_url")  # URLs the build parses (not ``http://[x``)
+    refused += [
+        (k, f"{shown(out[k])} is not a URL") for k in unread if not readable(out.get(k, ""))
+    ]
     for key, message in refused:
         name, path = _FROM.get(key, (key, key))
         what = f"{message}: not written to [podcast] {key}"
@@ -291,6 +297,6 @@ def person_of(elem: ET.Element) -> dict[str, str] | None:
         person["group"] = group
     for key in ("href", "img"):
         link = (elem.get(key) or "").strip()
-        if link and is_url(link):
+        if link and web_url(link):
             person[key] = link
     return person

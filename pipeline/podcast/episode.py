@@ -158,7 +158,7 @@ def _positive_int(ctx: _Context, key: str) -> int | None:
     return value
 
 
-def _seconds(value: Any, parse: Callable[[str], float | None] = parse_timestamp) -> float | None:
+def in_seconds(value: Any, parse: Callable[[str], float | None] = parse_timestamp) -> float | None:
     """Seconds of a number or a timestamp (``parse`` reads it), 0 to :data:`MAX_HOURS` hours."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None
@@ -172,7 +172,7 @@ def _stated_duration(ctx: _Context) -> float | None:
     value = ctx.meta["duration"]
     if value is None:  # `duration: null`: unknown, said on purpose (an import from a feed without)
         return None
-    seconds = _seconds(value, parse_duration)
+    seconds = in_seconds(value, parse_duration)
     if seconds is None:
         shown = repr(value) if len(repr(value)) <= 40 else f"{repr(value)[:30]}... (too long)"
         ctx.bad("duration", f"expected {_DURATION}, got {shown}")
@@ -384,39 +384,36 @@ def _location(ctx: _Context) -> str | None:
     return nfc(value.strip())
 
 
+def soundbite(entry: object, end: float | None, name: str) -> Soundbite | str:
+    """A ``soundbites`` entry as a soundbite of audio lasting ``end`` s (None: not known),
+    else what is wrong with it, said of ``name`` (the importer checks with it too)."""
+    if not isinstance(entry, dict):
+        return f"{name}: expected a mapping {{start, duration, title}}"
+    start, length = in_seconds(entry.get("start")), in_seconds(entry.get("duration"))
+    title = entry.get("title", "")
+    if start is None or length is None or length <= 0:
+        return (
+            f"{name}: 'start' and 'duration' must be seconds "
+            f"(or MM:SS), at most {MAX_HOURS} hours, and the duration above 0"
+        )
+    if not isinstance(title, str) or len(title) > 128:
+        return f"{name}: 'title' must be text of at most 128 characters"
+    if end is not None and start + length > end + DURATION_TOLERANCE:
+        return f"{name} ends at {start + length:g} s, after the audio ({end:.0f} s)"
+    return Soundbite(start, length, nfc(title.strip()))
+
+
 def _soundbites(ctx: _Context, audio: Media | None) -> tuple[Soundbite, ...]:
     value = ctx.meta.get("soundbites")
-    if value is None:
-        return ()
-    if not isinstance(value, list):
+    if value is not None and not isinstance(value, list):
         ctx.bad("soundbites", "expected a list of {start, duration, title}")
-        return ()
-    out: list[Soundbite] = []
-    end = audio.duration if audio else None
-    for i, entry in enumerate(value, 1):
-        if not isinstance(entry, dict):
-            ctx.bad("soundbites", f"soundbite {i}: expected a mapping {{start, duration, title}}")
-            continue
-        start, length = _seconds(entry.get("start")), _seconds(entry.get("duration"))
-        title = entry.get("title", "")
-        if start is None or length is None or length <= 0:
-            ctx.bad(
-                "soundbites",
-                f"soundbite {i}: 'start' and 'duration' must be seconds "
-                f"(or MM:SS), at most {MAX_HOURS} hours, and the duration above 0",
-            )
-            continue
-        if not isinstance(title, str) or len(title) > 128:
-            ctx.bad("soundbites", f"soundbite {i}: 'title' must be text of at most 128 characters")
-            continue
-        if end is not None and start + length > end + DURATION_TOLERANCE:
-            ctx.bad(
-                "soundbites",
-                f"soundbite {i} ends at {start + length:g} s, after the audio ({end:.0f} s)",
-            )
-            continue
-        out.append(Soundbite(start, length, nfc(title.strip())))
-    return tuple(out)
+    found = [
+        soundbite(e, audio.duration if audio else None, f"soundbite {i}")
+        for i, e in enumerate(value if isinstance(value, list) else [], 1)
+    ]
+    for problem in (f for f in found if isinstance(f, str)):
+        ctx.bad("soundbites", problem)
+    return tuple(f for f in found if not isinstance(f, str))
 
 
 def _image(ctx: _Context) -> None:
