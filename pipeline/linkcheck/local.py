@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from pipeline.linkcheck.results import BROKEN, OK, Outcome
 from pipeline.model import LinkRef, SourceDoc
-from pipeline.support.paths import OutsideRoot, joined_inside, resolve_inside
+from pipeline.support.paths import OutsideRoot, joined_inside, link_path, resolve_inside
 from pipeline.support.text import nfc
 
 LOCAL = "local"
@@ -60,6 +60,11 @@ def classify(url: str, base_url: str) -> str:
     if len(scheme) == 1:  # a Windows drive letter such as C:\
         return LOCAL
     return SKIP if scheme in _SKIPPED_SCHEMES else REMOTE
+
+
+_AS_LINK = str.maketrans({"%": "%25", "#": "%23", "?": "%3F"})
+"""A file's path as a link names it: the characters that would end or change its path
+escaped (``what?.md`` is linked as ``what%3F.md``)."""
 
 
 def same_site(url: str, base_url: str) -> bool:
@@ -178,8 +183,7 @@ class LocalChecker:
         ``..`` past the root, absolute paths and symlinks go through ``resolve_inside``
         (which refuses escapes); a plain path inside the root is just normalised.
         """
-        path_part = unquote(urlsplit(target).path) if "%" in target else target.split("#")[0]
-        path_part = path_part.split("?")[0]
+        path_part = link_path(target)
         joined = joined_inside(base, path_part)
         if (
             joined is None
@@ -275,7 +279,8 @@ class LocalChecker:
         found = self._suggested[base]
         if found is None:
             return ""
-        return f"did you mean {posixpath.relpath(found, posixpath.dirname(source) or '.')}?"
+        link = posixpath.relpath(found, posixpath.dirname(source) or ".").translate(_AS_LINK)
+        return f"did you mean {link}?"
 
     def _renamed(self, base: str) -> str | None:
         """The first file named ``base`` (case and normalisation aside), else the file with

@@ -47,6 +47,7 @@ from pipeline.load.frontmatter import FrontMatterError, bounded_yaml, one_line, 
 from pipeline.load.toc import TocEntry, parse_summary
 from pipeline.model import NO_INDEX, Item
 from pipeline.support.dates import to_datetime
+from pipeline.support.paths import link_path
 from pipeline.support.text import nfc
 
 SUMMARY = "SUMMARY.md"
@@ -127,9 +128,10 @@ def resolve_target(target: str, sources: Mapping[str, str]) -> tuple[str | None,
 
     ``sources`` maps the NFC form of each page path to the path as found on disk. Folders and
     paths without ``.md`` lead to their ``README.md``/``index.md``; a leading ``/`` or ``./``
-    is ignored (both mean the content root here).
+    is ignored (both mean the content root here). The path is percent-decoded once cut from
+    its query and fragment (:func:`~pipeline.support.paths.link_path`).
     """
-    path = target.split("#", 1)[0].split("?", 1)[0].strip()
+    path = link_path(target).strip()
     path = posixpath.normpath(nfc(path).lstrip("/")) if path else ""
     path = "" if path == "." else path
     candidates = [path] if path.lower().endswith((".md", ".markdown")) else []

@@ -16,13 +16,14 @@ import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import mdTrim
 
 from pipeline.render.markdown import MAX_NESTING, inline_text
 from pipeline.render.slugs import gitbook_slug
+from pipeline.support.paths import readable_link
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,9 @@ class TocEntry:
     title: str
     """The link text."""
     target: str
-    """The link target as written: angle brackets, backslash escapes and %-escapes undone."""
+    """The link target as written: angle brackets, backslash escapes and %-escapes undone,
+    but for those of ``#``, ``?`` and ``%`` (``c%23sharp.md``: see
+    :func:`pipeline.support.paths.readable_link`)."""
     line: int
     """1-based line in SUMMARY.md."""
     depth: int
@@ -129,7 +132,7 @@ def _entry(
 ) -> TocEntry:
     title, href = link
     if (":" not in href or not urlsplit(href).scheme) and not href.startswith("//"):
-        href = unquote(href)
+        href = readable_link(href)
     parent = parents[0] if parents else title
     return TocEntry(title, href, line, depth, group, parent)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from pipeline.render.embeds import embed_html
@@ -72,29 +71,15 @@ def _line(state: StateBlock, n: int) -> str:
     return state.src[state.bMarks[n] + state.tShift[n] : state.eMarks[n]]
 
 
+def _indented_line(state: StateBlock, n: int) -> str:
+    """Line ``n`` as this block level reads it, with its indent beyond the level's (what
+    decides whether it is indented code) as spaces."""
+    return " " * max(0, state.sCount[n] - state.blkIndent) + _line(state, n)
+
+
 def whole_tag(text: str) -> re.Match[str] | None:
     m = TAG.match(text.strip())
     return m if m and m.end() == len(text.strip()) else None
-
-
-def container_ends(lines: Sequence[str], only: Iterable[int] | None = None) -> dict[int, int]:
-    """Index of each container-opening line -> index of the ``{% endNAME %}`` line closing it
-    (nested ones of the same name counted), for every container that is closed: one pass over
-    the lines, where a search from each opening line was quadratic in unclosed ones. ``only``:
-    the indexes of the lines that may hold a tag, in order (the others are skipped)."""
-    ends: dict[int, int] = {}
-    open_at: dict[str, list[int]] = {}
-    for n in range(len(lines)) if only is None else only:
-        line = lines[n]
-        m = whole_tag(line.strip()) if "{%" in line else None
-        if not m:
-            continue
-        name = m.group(1)
-        if name in CONTAINERS:
-            open_at.setdefault(name, []).append(n)
-        elif name.startswith("end") and open_at.get(name[3:]):
-            ends[open_at[name[3:]].pop()] = n
-    return ends
 
 
 def gitbook_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
@@ -135,17 +120,27 @@ def gitbook_block(state: StateBlock, start: int, end: int, silent: bool) -> bool
 
 def _close_line(state: StateBlock, start: int, end: int) -> int | None:
     """The line closing the container opened at ``start``, lines read as this block level
-    reads them (a blockquote's without their ``>``). The closing lines of every container from
-    ``start`` to ``end`` are found in one pass and kept for the later ones of the same block
-    level, which is named by its end line, indent and parent and by where ``start`` begins (a
-    search from each opening line was quadratic in unclosed ones)."""
+    reads them (a blockquote's without their ``>``), tags in fenced and indented code left
+    out as the pre-pass leaves them (:func:`~pipeline.render.gitbook_text.container_ends`).
+    The closing lines of every container from ``start`` to ``end`` are found in one pass and
+    kept for the later ones of the same block level, which is named by its end line, indent
+    and parent and by where ``start`` begins (a search from each opening line was quadratic
+    in unclosed ones). A container tag that pass read as code and markdown-it reads as a tag
+    (the two readings of a fence may differ) is taken as closed by nothing: not searched from
+    again, so the scan stays linear."""
+    from pipeline.render.gitbook_text import container_ends  # (it imports this module)
+
     memo: dict[tuple[object, ...], int | None] = state.env.setdefault("_gitbook_ends", {})
     level = (end, state.blkIndent, state.parentType)
     key = (*level, start, state.bMarks[start] + state.tShift[start])
     if key not in memo:
-        lines = [_line(state, n) for n in range(start, end)]
-        ends = container_ends(lines)
-        for n, line in enumerate(lines):
+        lines = [_indented_line(state, n) for n in range(start, end)]
+        marked = [
+            n for n, line in enumerate(lines) if "{%" in line or "```" in line or "~~~" in line
+        ]
+        ends = container_ends(lines, marked)
+        for n in marked:
+            line = lines[n]
             if "{%" in line and (tag := whole_tag(line.strip())) and tag.group(1) in CONTAINERS:
                 at = start + n
                 close = ends.get(n)

@@ -1,11 +1,13 @@
-"""GitBook tags the line-by-line pre-pass cannot see, removed from the Markdown text.
+"""GitBook tags the line-by-line pre-pass cannot see, read or removed on the Markdown text.
 
 :func:`pipeline.render.gitbook_text.preprocess` reads one line at a time, so a tag whose
 ``%}`` is on a later line of its paragraph (``{% hint style="info"`` / ``%}``) is left in
-the text. It is removed here, from the author's Markdown, before anything is rendered: the
-renderer and then the sanitizer see the text without it, and nothing edits their HTML after
-them. (Removing leftovers from the serialised HTML once cut through tags, attribute values
-and quotes: ``title="{% x"> ... %}`` turned escaped text into live attributes.)
+the text. One standing on lines of its own is joined onto one line here, for the pre-pass to
+read; any other is removed (with a warning when GitBook reads its kind). Both happen on the
+author's Markdown, before anything is rendered: the renderer and then the sanitizer see the
+text without the split tag, and nothing edits their HTML after them. (Removing leftovers
+from the serialised HTML once cut through tags, attribute values and quotes:
+``title="{% x"> ... %}`` turned escaped text into live attributes.)
 
 Every scan here is linear in the text: each ``{%`` looks for its ``%}`` once, and a code
 span's closing backticks are found by bisection, not by a regex that backtracks.
@@ -17,7 +19,7 @@ import bisect
 import re
 from collections.abc import Iterator
 
-from pipeline.render.gitbook import TAG
+from pipeline.render.gitbook import CONTAINERS, TAG
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BACKTICKS = re.compile(r"`+")
@@ -99,44 +101,91 @@ def _splits_a_line(text: str) -> bool:
     return False
 
 
-def _drop_in_paragraph(par: str) -> str:
-    """The paragraph without its tags that run over a line end and touch no code span."""
+def _gitbook_reads(name: str) -> bool:
+    """Whether GitBook reads a tag of this name (a block, its end, an include, an
+    integration): one written over lines and dropped is warned of."""
+    return name in CONTAINERS or name[3:] in CONTAINERS or name == "include" or name[:1] == "@"
+
+
+def _in_paragraph(par: str, first: int, problems: list[tuple[int, str]]) -> str:
+    """The paragraph (its first line ``first`` of the text) with its tags that run over a
+    line end and touch no code span read or dropped (see :func:`drop_split_tags`), each
+    dropped one GitBook reads added to ``problems``."""
     if "%}" not in par:
         return par
     spans = _code_spans(par) if "`" in par else []
     starts = [s for s, _ in spans]
     pieces: list[str] = []
-    pos = 0
+    pos = counted = 0
+    line = first
     for start, end in tag_spans(par):
-        if "\n" not in par[start:end]:
+        breaks = par.count("\n", start, end)
+        if not breaks:
             continue  # on one line: the pre-pass replaced it, or it is code
         k = bisect.bisect_left(starts, end)  # spans starting before the tag ends
         if k and spans[k - 1][1] > start:
             continue  # overlaps a code span (spans do not overlap, so the last decides)
         pieces.append(par[pos:start])
         pos = end
+        tag = TAG.match(par, start, end)
+        name = tag.group(1) if tag is not None else ""
+        line_start = par.rfind("\n", 0, start) + 1
+        line_end = par.find("\n", end)
+        line_end = len(par) if line_end < 0 else line_end
+        alone = not par[line_start:start].strip(" ") and not par[end:line_end].strip(" \t")
+        if alone and start - line_start < 4 and name != "include":
+            # joined onto its first line, its line breaks after it: every line keeps its number
+            pieces.append(" ".join(par[start:end].split("\n")) + "\n" * breaks)
+            pos = line_end
+        elif _gitbook_reads(name):
+            if name == "include":
+                why = "is not read (an include is read on one line): the block is left out"
+            elif alone:
+                why = "is indented four spaces or more: dropped (write the tag on one line)"
+            else:
+                why = "shares them with text: dropped (write the tag on one line)"
+            line += par.count("\n", counted, start)  # counted on from the last one: linear
+            counted = start
+            problems.append((line, f"{{% {name} %}} is written over {breaks + 1} lines and {why}"))
     pieces.append(par[pos:])
     return "".join(pieces)
 
 
 def drop_split_tags(text: str) -> str:
-    """``text`` without the tags whose ``{%`` and ``%}`` stand on different lines of one
-    paragraph. Fenced code, indented code and code spans keep theirs; a ``{%`` whose ``%}``
+    """``text`` with the tags whose ``{%`` and ``%}`` stand on different lines of one
+    paragraph read or dropped (:func:`read_split_tags`)."""
+    return read_split_tags(text)[0]
+
+
+def read_split_tags(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """``text`` with the tags whose ``{%`` and ``%}`` stand on different lines of one
+    paragraph read or dropped, and (0-based line, message) of each dropped one GitBook reads.
+
+    A tag standing on lines of its own (``{% embed url="..."`` / ``caption="..." %}``, at
+    most three spaces before it, nothing after it) is joined onto its first line, which the
+    line pre-pass then reads as a tag written on one line; its other lines are left blank (the
+    pre-pass puts blank lines around a block tag anyway, and every later line keeps its
+    number). An include is not joined: the include pass, before this one, reads tags on one
+    line. A tag with text before or after it on its lines is dropped: joining it would move
+    that text or the paragraph's lines. Each tag is looked at once (:func:`tag_spans`):
+    linear. Fenced code, indented code and code spans keep their tags; a ``{%`` whose ``%}``
     is only found after a blank line is no tag and stays as text."""
+    problems: list[tuple[int, str]] = []
     if "{%" not in text or "%}" not in text or not _splits_a_line(text):
-        return text
+        return text, problems
     out: list[str] = []
     run: list[str] = []
+    first = 0
     fence: str | None = None
 
     def flush() -> None:
         if run:
             par = "\n".join(run)
             indented = run[0].startswith(("    ", "\t"))
-            out.append(par if indented or "{%" not in par else _drop_in_paragraph(par))
+            out.append(par if indented or "{%" not in par else _in_paragraph(par, first, problems))
             run.clear()
 
-    for line in text.split("\n"):
+    for n, line in enumerate(text.split("\n")):
         stripped = line.lstrip(" ")
         if fence is not None:
             if stripped.startswith(fence) and not stripped[len(fence) :].strip(fence[0] + " "):
@@ -152,6 +201,8 @@ def drop_split_tags(text: str) -> str:
             flush()
             out.append(line)
         else:
+            if not run:
+                first = n
             run.append(line)
     flush()
-    return "\n".join(out)
+    return "\n".join(out), problems

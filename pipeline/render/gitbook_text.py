@@ -9,18 +9,18 @@ every URL absolute, ours and the author's alike.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from pipeline.render.gitbook import (
     CONTAINERS,
     TAG,
     close_html,
-    container_ends,
     open_html,
     parse_args,
     tag_html,
     whole_tag,
 )
+from pipeline.render.gitbook_leftovers import read_split_tags
 from pipeline.support.text import find, find_all
 
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
@@ -91,7 +91,7 @@ _MAY_STAND_ALONE = {"embed", "file"}
 _LIST_ITEM = re.compile(r"^\s*(?:[*+-]|\d{1,9}[.)])\s")
 
 
-def _continues_list(lines: list[str], n: int, deciders: list[int]) -> bool:
+def _continues_list(lines: Sequence[str], n: int, deciders: list[int]) -> bool:
     """Whether line ``n`` (indented four or more) sits inside a list item, not in indented
     code. The lines above it that are blank or indented as far belong to the same block
     (checking only the line just above took a code block's own lines for list content, and
@@ -103,7 +103,7 @@ def _continues_list(lines: list[str], n: int, deciders: list[int]) -> bool:
     return prev >= 0 and (bool(_LIST_ITEM.match(lines[prev])) or lines[prev].startswith(" "))
 
 
-def _deciders(lines: list[str]) -> list[int]:
+def _deciders(lines: Sequence[str]) -> list[int]:
     """For each line, the last line above it neither blank nor indented four or more (-1 for
     none): found in one pass, not by walking up from each indented tag (quadratic)."""
     found: list[int] = []
@@ -141,48 +141,84 @@ def preprocess(body: str) -> str:
 
 def tag_problems(body: str) -> list[tuple[int, str]]:
     """(0-based body line, message) of each container :func:`preprocess` finds never closed
-    and each end tag that closes nothing; the same walk, with no HTML made."""
+    and each end tag that closes nothing (the same walk, with no HTML made, over the text the
+    renderer gives it: tags written over lines read as
+    :func:`~pipeline.render.gitbook_leftovers.read_split_tags` reads them), and of each tag
+    GitBook reads written over lines and dropped."""
     problems: list[tuple[int, str]] = []
     if find(body, "{%") >= 0:
-        _walk(body, None, problems)
+        text, problems = read_split_tags(body)
+        _walk(text, None, problems)
     return problems
+
+
+def tag_lines(
+    lines: Sequence[str], only: Iterable[int] | None = None
+) -> Iterator[tuple[int, re.Match[str] | None]]:
+    """(index, the whole-line tag or None) of each line of ``only`` (every line by default;
+    else the lines that may hold a tag or a fence mark, in order) that Markdown does not read
+    as code: fences and the lines between them are skipped, and a line holding a whole tag
+    indented four or more outside a list (indented code). The one reading of code that every
+    pass pairing or reading the tags shares (the pre-pass, its warnings, the link scan's
+    :func:`container_ends`): a tag shown in a code sample is text, never one end of a pair."""
+    fence: str | None = None
+    deciders: list[int] = []  # filled when first needed
+    for n in range(len(lines)) if only is None else only:
+        line = lines[n]
+        stripped = line.lstrip(" ")
+        if fence is not None:
+            if closes_fence(stripped, fence):
+                fence = None
+            continue
+        indent = len(line) - len(stripped)
+        if opened := opens_fence(stripped, indent):
+            fence = opened
+            continue
+        tag = whole_tag(stripped) if "{%" in stripped else None
+        if tag is not None and indent >= 4 and not _continues_list(lines, n, deciders):
+            continue  # an indented code block: shown as written
+        yield n, tag
+
+
+def container_ends(lines: Sequence[str], only: Iterable[int] | None = None) -> dict[int, int]:
+    """Index of each container-opening line -> index of the ``{% endNAME %}`` line closing it
+    (nested ones of the same name counted), for every container that is closed, tags in code
+    left out (:func:`tag_lines`; ``only`` as there): one pass over the lines, where a search
+    from each opening line was quadratic in unclosed ones."""
+    return _paired(tag_lines(lines, only))
+
+
+def _paired(found: Iterable[tuple[int, re.Match[str] | None]]) -> dict[int, int]:
+    ends: dict[int, int] = {}
+    open_at: dict[str, list[int]] = {}
+    for n, tag in found:
+        name = tag.group(1) if tag is not None else ""
+        if name in CONTAINERS:
+            open_at.setdefault(name, []).append(n)
+        elif name.startswith("end") and open_at.get(name[3:]):
+            ends[open_at[name[3:]].pop()] = n
+    return ends
 
 
 def _walk(body: str, out: list[str] | None, problems: list[tuple[int, str]] | None) -> None:
     """The pre-pass over ``body``: its lines, tags replaced, appended to ``out`` (when given),
-    and the unbalanced tags to ``problems`` (when given)."""
+    and the unbalanced tags to ``problems`` (when given). Lines in code stay as written."""
     lines = body.split("\n")
     keep = out.extend if out is not None else _ignore
     put = out.append if out is not None else _ignore
-    fence: str | None = None
     open_names: list[str] = []
-    marked = _marked(body)
-    ends = container_ends(lines, marked)
-    deciders: list[int] = []  # filled when first needed
+    found = list(tag_lines(lines, _marked(body)))
+    ends = _paired(found)
     done = 0
-    for n in marked:
+    for n, tag in found:
         keep(lines[done:n])
         done = n + 1
         line = lines[n]
-        stripped = line.lstrip(" ")
-        indent = line[: len(line) - len(stripped)]
-        if fence is not None:
-            if closes_fence(stripped, fence):
-                fence = None
-            put(line)
-            continue
-        if opened := opens_fence(stripped, len(indent)):
-            fence = opened
-            put(line)
-            continue
-        tag = whole_tag(stripped) if "{%" in stripped else None
-        if tag is not None and len(indent) >= 4 and not _continues_list(lines, n, deciders):
-            put(line)  # an indented code block: shown as written
-            continue
         if tag is None:
             if out is not None:
                 out.append(_inline(line))
             continue
+        indent = line[: len(line) - len(line.lstrip(" "))]
         name = tag.group(1)
         if name.startswith("end") and open_names and open_names[-1] == name[3:]:
             open_names.pop()

@@ -18,9 +18,11 @@ from collections.abc import Callable, Iterator, Mapping
 from pipeline.render.gitbook_text import closes_fence, opens_fence
 from pipeline.support.paths import joined_inside
 
-TAG = re.compile(r'[ \t]*\{%-?[ \t]*include[ \t]+"([^"\n]{1,1000})"[ \t]*-?%\}[ \t]*')
-"""A tag on a line of its own (``fullmatch`` of a line: linear, each part a different
-character class or a bounded run)."""
+TAG = re.compile(
+    r"""[ \t]*\{%-?[ \t]*include[ \t]+(?:"([^"\n]{1,1000})"|'([^'\n]{1,1000})')[ \t]*-?%\}[ \t]*"""
+)
+"""A tag on a line of its own, its path in double or single quotes (``fullmatch`` of a line:
+linear, each part a different character class or a bounded run)."""
 
 MAX_PER_PAGE = 100
 """Include tags one page may hold; the rest are left out (the load warns of them)."""
@@ -46,7 +48,7 @@ def tags(body: str) -> Iterator[tuple[int, str]]:
             continue
         m = TAG.fullmatch(line)
         if m:
-            yield n, m.group(1)
+            yield n, m.group(1) or m.group(2)
 
 
 def target_path(source: str, target: str) -> str | None:

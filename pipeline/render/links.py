@@ -10,11 +10,11 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import quote, unquote, urljoin
+from urllib.parse import quote, urljoin
 
 from pipeline.model import LinkRef
 from pipeline.render.slugs import Slugger
-from pipeline.support.paths import asset_url, iri_to_uri, is_external, url_scheme
+from pipeline.support.paths import asset_url, iri_to_uri, is_external, link_path, url_scheme
 
 TITLE_KEY = "//title/"
 """What prefixes a source in :attr:`PageContext.url_of` to name its page's title (a source
@@ -93,11 +93,13 @@ class PageContext:
                 return source, found
         return None
 
-    def _content_path(self, path: str) -> str | None:
-        """The content path a link's path names (from the root when it starts with ``/``,
-        else from this document's folder; "" for the root); None when it climbs out."""
+    def _content_path(self, target: str) -> str | None:
+        """The content path a link ``target`` names (its path, cut from its query and fragment
+        and then decoded: :func:`link_path`; from the root when it starts with ``/``, else
+        from this document's folder; "" for the root); None when it climbs out."""
+        path = link_path(target)
         folder = "/" if path.startswith("/") else posixpath.dirname(self.source)
-        rel = posixpath.normpath(posixpath.join(folder, unquote(path)))
+        rel = posixpath.normpath(posixpath.join(folder, path))
         if rel == ".." or rel.startswith("../"):
             return None
         return "" if rel in (".", "/") else rel.lstrip("/")
@@ -106,7 +108,7 @@ class PageContext:
         """(source, title) of the page a link ``target`` written in this document names;
         None when it names none (or the lookups have no titles: see :func:`link_targets`)."""
         path = target.partition("#")[0].split("?")[0]
-        rel = None if not path or is_external(target) else self._content_path(path)
+        rel = None if not path or is_external(target) else self._content_path(target)
         page = self._page_of(rel) if rel else None
         title = self.url_of.get(TITLE_KEY + page[0]) if page is not None else None
         return (page[0], title) if page is not None and title else None

@@ -16,7 +16,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
 
 from cmarkgfm.cmark import Options
 
@@ -32,7 +31,7 @@ from pipeline.render.links import PageContext
 from pipeline.render.liquid_text import liquid
 from pipeline.render.maths import maths
 from pipeline.render.sanitize import sanitize
-from pipeline.support.paths import image_url_problem, is_external
+from pipeline.support.paths import image_url_problem, is_external, link_path, readable_link
 from pipeline.support.text import plain, sub_tags
 
 if TYPE_CHECKING:  # markdown-it is imported by the link scan alone (start-up time)
@@ -56,9 +55,11 @@ def _rewrite_html(ctx: PageContext, content: str, line: int) -> str:
 
 
 def _author_form(href: str) -> str:
-    """The target as the author wrote it: percent-decoding only for local paths."""
+    """The target as the author wrote it: percent-decoding only for local paths, and not of
+    ``#``, ``?`` or ``%`` (``c%23sharp.md`` stays one file name: see
+    :func:`~pipeline.support.paths.readable_link`)."""
     try:
-        return href if is_external(href) else unquote(href)
+        return href if is_external(href) else readable_link(href)
     except ValueError:  # not a URL (``//[x``): reported by the link checker as written
         return href
 
@@ -229,7 +230,7 @@ def _titled_card(m: re.Match[str], ctx: PageContext) -> str:
     """A card whose link is named by its target (``[x.md](x.md)``: GitBook exports every
     card so) named by the title of the page it links to, as GitBook shows it."""
     href, text = m.group(1), html.unescape(m.group(2)).strip()
-    path = unquote(html.unescape(href)).partition("#")[0]
+    path = link_path(html.unescape(href))
     names = {path, path.rstrip("/"), posixpath.basename(path.rstrip("/"))}
     page = ctx.titled(html.unescape(href)) if text in names else None
     if page is None:

@@ -138,14 +138,36 @@ def joined_inside(base: str, path: str) -> str | None:
     return "" if joined == "." else joined
 
 
+def link_path(target: str) -> str:
+    """The path of a relative link ``target``: split from its query and fragment first, then
+    percent-decoded (``c%23sharp.md`` names the file ``c#sharp.md``, ``what%3F.md`` the file
+    ``what?.md``; decoded first, both were cut at the ``#`` or ``?`` their escape spells)."""
+    path = target.partition("#")[0].partition("?")[0]
+    return unquote(path) if "%" in path else path
+
+
+_KEPT_ESCAPES = re.compile(r"(%(?:23|3[Ff]|25))")
+"""The escapes of ``#``, ``?`` and ``%``: decoded, they would change what a URL says."""
+
+
+def readable_link(target: str) -> str:
+    """``target`` percent-decoded but for the escapes of ``#``, ``?`` and ``%`` (``%23``,
+    ``%3F``, ``%25``): readable as written (``image (1).png``, ``café.md``), and still split
+    at its own ``#`` and ``?`` by :func:`link_path`, which decodes the rest (a fully decoded
+    ``c%23sharp.md`` read as the file ``c`` and the fragment ``sharp.md``)."""
+    if "%" not in target:
+        return target
+    pieces = _KEPT_ESCAPES.split(target)  # odd indexes: the escapes kept
+    return "".join(p if n % 2 else unquote(p) for n, p in enumerate(pieces))
+
+
 def resolve_inside(root: Path, base: str, target: str) -> tuple[str, Path]:
     """Resolve ``target`` (a relative link from the file ``base``) inside ``root``.
 
     Returns the path relative to the root (POSIX) and the absolute path. Raises
     :class:`OutsideRoot` when the target escapes the root, including through a symlink.
     """
-    path_part = unquote(urlsplit(target).path) if "%" in target else target.split("#")[0]
-    path_part = path_part.split("?")[0]
+    path_part = link_path(target)
     if path_part.startswith("/") or (len(path_part) > 1 and path_part[1] == ":"):
         raise OutsideRoot(f"absolute path {path_part!r} is not allowed; use a relative path")
     rel = joined_inside(base, path_part)

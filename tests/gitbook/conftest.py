@@ -13,7 +13,9 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
+from pipeline.cli import main
 from tests.conftest import FIXTURES
 
 HANDBOOK = FIXTURES / "handbook"
@@ -57,3 +59,15 @@ def write_space(root: Path, files: dict[str, str], config: str = SPACE_CONFIG) -
         (root / rel).write_text(text, encoding="utf-8")
     (root / "publish.toml").write_text(config, encoding="utf-8")
     return root
+
+
+def run_space(root: Path, *args: str) -> Result:
+    """A command of the real CLI on the space ``write_space`` wrote at ``root``."""
+    where = ["--config", str(root / "publish.toml"), "--content", str(root)]
+    return CliRunner().invoke(main, [*args, *where])
+
+
+def article(out: Path, page: str) -> str:
+    """The ``<article>`` of the built page at ``out/page/``."""
+    text = (out / page / "index.html").read_text(encoding="utf-8")
+    return text[text.index("<article") : text.index("</article>")]

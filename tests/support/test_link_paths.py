@@ -1,0 +1,30 @@
+"""A link's path is cut from its query and fragment before it is percent-decoded: a name
+written percent-encoded reads back as itself, whatever ``#``, ``?`` or ``%`` it holds."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.support.paths import link_path, readable_link
+
+NAMES = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00/"), min_size=1
+)
+
+
+@given(name=NAMES, fragment=st.text(st.sampled_from("ab#?%")))
+def test_a_name_written_percent_encoded_reads_back_as_itself(name: str, fragment: str) -> None:
+    written = quote(name, safe="") + ("#" + fragment if fragment else "")
+    assert link_path(written) == name
+    assert link_path(readable_link(written)) == name
+
+
+def test_readable_link_keeps_the_escapes_that_would_change_the_url() -> None:
+    assert readable_link("c%23sharp.md#intro") == "c%23sharp.md#intro"
+    assert readable_link("what%3f.md?x") == "what%3f.md?x"
+    assert readable_link("image%20(1).png") == "image (1).png"
+    assert readable_link("100%2523.md") == "100%2523.md"
+    assert link_path("100%2523.md#a") == "100%23.md"
