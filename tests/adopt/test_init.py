@@ -436,3 +436,30 @@ def test_init_refuses_a_repository_of_several_spaces_and_names_them(
     assert sorted(p.relative_to(two).as_posix() for p in two.rglob("*")) == before
     # in a space's folder, init adopts it
     assert "Found: gitbook (.gitbook.yaml)" in _init(runner, two / "a")
+
+
+def test_a_gitbook_space_gets_gitbooks_heading_anchors(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GitBook collapses a run of hyphens in a heading's anchor (``Step 1 - Download`` is
+    ``#step-1-download``): a space set up with GitHub's anchors had every such link its pages
+    make reported broken, and broken in the built site."""
+    repo = _repo(tmp_path, "gitbook")
+    (repo / "install.md").write_text(
+        "# Install\n\n## Step 1 - Download the app\n\nGet it.\n", encoding="utf-8"
+    )
+    with (repo / "SUMMARY.md").open("a", encoding="utf-8") as summary:
+        summary.write("* [Install](install.md)\n")
+    (repo / "README.md").write_text(
+        (repo / "README.md").read_text(encoding="utf-8")
+        + "\nFirst [download it](install.md#step-1-download-the-app).\n",
+        encoding="utf-8",
+    )
+    _init(runner, repo)
+    assert _config(repo)["content"]["slug_style"] == "gitbook"  # type: ignore[index]
+    monkeypatch.chdir(repo)
+    links = runner.invoke(main, ["links", "--offline"])
+    assert links.exit_code == 0, links.output
+    feeds = _build(runner, repo, monkeypatch)
+    page = (feeds / "install" / "index.html").read_text(encoding="utf-8")
+    assert '<h2 id="step-1-download-the-app">' in page
