@@ -95,7 +95,16 @@ def srcset_spans(value: str) -> Iterator[tuple[int, int, str]]:
     """(start, end) of each candidate's URL in ``value``, and the text of its descriptors, as
     the HTML standard splits a ``srcset``: a URL runs to the next blank and may hold commas
     (``/w_100,h_100/x.jpg``); a comma after a URL, or after its descriptors, ends the
-    candidate."""
+    candidate. But a value with no comma whose blanks part no descriptors (``1x``, ``640w``)
+    is one URL: GitBook's Git Sync writes a dark-mode image's file as it is named,
+    ``<source srcset="../.gitbook/assets/image (8).png" media="(prefers-color-scheme:
+    dark)">``, which the standard's split reads as ``../.gitbook/assets/image``."""
+    if "," not in value:
+        start, end = len(value) - len(value.lstrip()), len(value.rstrip())
+        rest = value[start:end].partition(" ")[2]
+        if rest and not all(map(_descriptor, rest.split())):
+            yield start, end, ""
+            return
     pos, n = 0, len(value)
     while pos < n:
         while pos < n and (value[pos].isspace() or value[pos] == ","):
@@ -113,6 +122,17 @@ def srcset_spans(value: str) -> Iterator[tuple[int, int, str]]:
             descriptors, pos = value[pos:stop], stop + 1
         if end > start:
             yield start, end, descriptors
+
+
+def _descriptor(token: str) -> bool:
+    """``2x``, ``1.5x``, ``640w``, ``480h``: a number and its unit."""
+    if len(token) < 2 or token[-1] not in "wxh" or not token[0].isascii():
+        return False
+    try:
+        float(token[:-1])
+    except ValueError:
+        return False
+    return True
 
 
 def srcset_candidates(value: str) -> list[tuple[str, list[str]]]:
