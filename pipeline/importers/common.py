@@ -9,14 +9,15 @@ import posixpath
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
 from pipeline.render.slugs import github_slug
 from pipeline.support.text import clean, replace_surrogates
 
-_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*(?=\n)")
+_BLANK_LINE_END = re.compile(r"(?<=\n)([ \t\f\v]*)\n")
+"""The line end of a blank line (the line start before it kept): the newline that ends it."""
 _DASHES = re.compile(r"--+")
 _COUNT = re.compile(r"[0-9]{1,15}")
 _CLEAN_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -49,7 +50,10 @@ MAX_NAME_BYTES = 120
 
 def parse_date(raw: str) -> datetime | None:
     """An aware datetime from an RFC 822 (RSS) or ISO 8601 (Atom, JSON Feed) date, keeping
-    its offset; None when absent or unreadable. A date without a zone is read as UTC."""
+    its offset; None when absent or unreadable. An RFC 822 offset may be written with a colon
+    (``+05:30``) and its zone may be one of :data:`ZONES`; a date that names no zone
+    (``-0000`` included) is read as UTC, and so is one naming a zone that is neither: its
+    reader names the item then (:func:`zone_note`)."""
     raw = " ".join(raw.split())
     if not raw:
         return None
@@ -61,6 +65,8 @@ def parse_date(raw: str) -> datetime | None:
             parsed = email.utils.parsedate_to_datetime(raw)
         except (TypeError, ValueError, IndexError):
             return None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=_rfc822_zone(raw) or UTC)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     if not 1970 <= parsed.year <= 9000:
@@ -68,15 +74,84 @@ def parse_date(raw: str) -> datetime | None:
     return parsed
 
 
+ZONES: dict[str, int] = {
+    "WET": 0,
+    **dict.fromkeys(("CET", "MET", "WEST"), 60),
+    **dict.fromkeys(("CEST", "MEST", "EET"), 120),
+    **dict.fromkeys(("EEST", "MSK"), 180),
+    **dict.fromkeys(("AWST", "HKT", "SGT"), 480),
+    **dict.fromkeys(("JST", "KST"), 540),
+    "ACST": 570,
+    "AEST": 600,
+    "ACDT": 630,
+    "AEDT": 660,
+    "NZST": 720,
+    "NZDT": 780,
+    "NDT": -150,
+    "HST": -600,
+    "AKST": -540,
+    "AKDT": -480,
+}
+"""Zone abbreviations RFC 822 does not define that feeds write, each used for one offset
+only (minutes east of UTC). Ones several zones share (IST: India, Ireland or Israel; BST,
+SST) are left out: a date naming one is unreadable rather than guessed."""
+_TIME_ZONE = re.compile(r"\d:\d\d(?::\d\d)?(?:\.\d{1,9})? ?(\S*)")
+"""The time of an RFC 822 date and what follows it: its zone, if any."""
+_OFFSET = re.compile(r"([+-])([01]\d|2[0-3]):?([0-5]\d)")
+
+
+def _rfc822_zone(raw: str) -> timezone | None:
+    """The zone of an RFC 822 date that :mod:`email.utils` left unread: UTC when it names
+    none (or ``-0000``, RFC 5322's "no zone"), a ``+05:30`` offset, one of :data:`ZONES`;
+    None for any other."""
+    found = _TIME_ZONE.search(raw)
+    zone = found.group(1).strip("()").upper() if found else ""
+    if zone in ("", "-0000"):
+        return UTC
+    if (offset := _OFFSET.fullmatch(zone)) is not None:
+        sign, hours, minutes = offset.groups()
+        east = int(hours) * 60 + int(minutes)
+        return timezone(timedelta(minutes=-east if sign == "-" else east))
+    if zone in ZONES:
+        return timezone(timedelta(minutes=ZONES[zone]))
+    return None
+
+
+def zone_note(raw: str) -> str | None:
+    """What the report says of an RFC 822 date whose zone :func:`parse_date` could not read
+    and took as UTC (``IST``: India, Ireland or Israel); None for any other date."""
+    raw = " ".join(raw.split())
+    if not raw:
+        return None
+    try:
+        datetime.fromisoformat(raw[:-1] + "+00:00" if raw.endswith("Z") else raw)
+        return None  # ISO 8601: its offset is read
+    except ValueError:
+        pass
+    try:
+        parsed = email.utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed.tzinfo is not None or _rfc822_zone(raw) is not None:
+        return None
+    found = _TIME_ZONE.search(raw)
+    zone = found.group(1) if found else ""
+    return (
+        f"time zone {shown(zone)} not read (it names several zones, or none): taken as UTC; "
+        "check the date, or write it with its offset (+05:30)"
+    )
+
+
 def notes_body(notes: str, *, plain: bool | None = None) -> str:
     """Show notes or a post's HTML as a Markdown body that renders to the same HTML.
 
     HTML is kept as one CommonMark HTML block with no blank line (read raw, so no ``*`` or
     ``_`` in it becomes emphasis): as it is when it starts with a block tag such as ``<p>``,
-    else inside a ``<div>``; a blank line becomes ``&#10;`` (whitespace to a reader, a line
-    break inside ``<pre>``). Plain text becomes escaped
-    paragraphs with its line breaks. ``plain`` says which it is (default: HTML when the
-    text holds a tag)."""
+    else inside a ``<div>``; the newline that ends a blank line becomes ``&#10;``
+    (whitespace to a reader; inside ``<pre>`` the same line break, so its lines are kept
+    exactly: the blank line is now a line holding a character reference). Plain text
+    becomes escaped paragraphs with its line breaks. ``plain`` says which it is (default:
+    HTML when the text holds a tag)."""
     notes = notes.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not notes:
         return ""
@@ -85,7 +160,7 @@ def notes_body(notes: str, *, plain: bool | None = None) -> str:
         notes = "\n".join(
             "<p>" + html.escape(p, quote=False).replace("\n", "<br>\n") + "</p>" for p in paragraphs
         )
-    kept = _BLANK_LINE.sub("\n&#10;", notes)
+    kept = _BLANK_LINE_END.sub(r"\1&#10;", notes)
     if _BLOCK_START.match(kept):  # already one raw HTML block: kept byte for byte
         return kept + "\n"
     return f"<div>\n{kept}\n</div>\n"

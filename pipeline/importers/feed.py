@@ -21,6 +21,7 @@ from pipeline.importers.common import (
     shown,
     slugs_for,
     source_values,
+    zone_note,
 )
 from pipeline.importers.dating import place_undated
 from pipeline.importers.dropped import merged
@@ -184,7 +185,10 @@ def _rss_item(r: _Reader, elem: ET.Element, line: int, ns: str, guid: str, perma
     seen = text(find("link"))
     link = _original(elem) or seen
     front: dict[str, Any] = {"title": text(find("title"))}
-    _dates(front, text(find("pubDate")) or text(elem.find(q(DC, "date"))), "")
+    published = text(find("pubDate")) or text(elem.find(q(DC, "date")))
+    _dates(front, published, "")
+    if "date" in front and (zone := zone_note(published)) is not None:
+        r.notes.append(note(r.source, line, "pubDate", zone))
     if permalink:
         front["guid_permalink"] = True
     authors = [text(a) for a in elem.findall(q(DC, "creator"))] or [text(find("author"))]

@@ -39,6 +39,7 @@ from pipeline.importers.common import (
     plain_summary,
     shown,
     slugs_for,
+    zone_note,
 )
 from pipeline.importers.dating import place_undated
 from pipeline.importers.dropped import counted, merged, not_kept
@@ -282,6 +283,8 @@ def _episode(it: _Item, seen: dict[str, int]) -> dict[str, Any] | None:
     date = parse_date(raw_date)
     if date is not None:
         front["date"] = date
+        if (zone := zone_note(raw_date)) is not None:
+            it.note("pubDate", zone)
     _enclosure(it, front, enclosure, url)
     _itunes(it, front)
     _podcasting20(it, front)

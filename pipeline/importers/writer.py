@@ -5,7 +5,10 @@ section and GUID, the file written and the SHA-256 of its bytes (and those of th
 written beside it: an episode's chapters). A re-run rewrites a file only while it still has
 those bytes: one an editor changed (or deleted) since is left as it is and named. An item is
 found again by its GUID (the ledger, else the ``guid`` or ``id`` of a file already in the
-section), so a changed title upstream never makes a second file.
+content folder) in any section, so neither a changed title upstream nor another ``--section``
+makes a second file (it is kept where it is, and named). An ``id`` another item has as the
+build compares ids (NFC: apps tell ``Café`` typed two ways apart) is replaced by one derived
+from the GUID, named and kept in the ledger.
 
 Every item's file is placed first (the ledger's, a file already holding its GUID, or a free
 name), so that each body's links to other items can name their files (:mod:`.relink`; the
@@ -24,8 +27,10 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import json
+import os
 import posixpath
+import stat
+import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -40,17 +45,21 @@ from pipeline.importers.records import (
     BesideFile,
     ImportedItem,
     ImportPlan,
+    Ledger,
     LinkCounts,
     WriteOutcome,
+    in_section,
 )
 from pipeline.importers.relink import link_targets, relinked
 from pipeline.load.frontmatter import FrontMatterError, decode, split
+from pipeline.load.walk import walk_markdown
 from pipeline.podcast.chapters import document_bytes
-from pipeline.support import jsontext
 from pipeline.support.output import write_atomic, write_if_changed
-from pipeline.support.text import nfc
+from pipeline.support.text import clean, nfc
 
 LEDGER_NAME = "imports.json"
+_ID_NAMESPACE = uuid.UUID("0b6f7a2e-3c1d-5e8f-9a4b-696d706f7274")
+"""UUIDv5 namespace of the ids derived from a GUID whose own id is another item's."""
 
 
 class WriteRefused(Exception):
@@ -90,70 +99,32 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _entry(value: Any) -> dict[str, str]:
-    """One ledger entry: the item's file and SHA-256, its old ``link``, and the ``<key>_file``
-    and ``<key>_sha256`` of each file written beside it (``chapters_file``)."""
-    out = {"file": str(value["file"]), "sha256": str(value["sha256"])}
-    for key, held in value.items():
-        if key == "link" or str(key).endswith(("_file", "_sha256")):
-            out[str(key)] = str(held)
-    return out
-
-
-@dataclass
-class Ledger:
-    """section -> GUID -> file relative to the content root and SHA-256 of what was written
-    (``file``, ``sha256``), the same of each file beside it (``chapters_file``, …), and the
-    item's old ``link`` (so a later run points links to it at its file)."""
-
-    path: Path
-    entries: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, path: Path) -> Ledger:
-        if not path.exists():
-            return cls(path)
+def _existing(root: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """For the Markdown files already in the content folder (every section, read as the
+    build walks it): GUID (or id) -> file, and id as the build compares it -> file."""
+    guids: dict[str, str] = {}
+    ids: dict[str, str] = {}
+    if not root.is_dir():
+        return guids, ids
+    for rel, full in walk_markdown(root):
         try:
-            data = jsontext.loads(path.read_text(encoding="utf-8"))
-            entries = {
-                str(section): {str(guid): _entry(e) for guid, e in items.items()}
-                for section, items in data["items"].items()
-            }
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            raise ValueError(
-                f"{path}: not an import ledger written by publish "
-                '({"items": {"<section>": {"<guid>": {"file": ..., "sha256": ...}}}})'
-            ) from None
-        return cls(path, entries)
-
-    def render(self) -> bytes:
-        """The ledger's bytes (UnicodeEncodeError for a GUID no file can hold)."""
-        data = {
-            "note": "Written by publish import: the file and bytes written for each imported "
-            "GUID, so a re-run never duplicates an item nor overwrites an edited file. Commit it.",
-            "items": {
-                s: {g: self.entries[s][g] for g in sorted(self.entries[s])}
-                for s in sorted(self.entries)
-            },
-        }
-        return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode()
-
-
-def _existing_guids(folder: Path, root: Path) -> dict[str, str]:
-    """GUID (or id) -> file, for the Markdown files already in ``folder``."""
-    found: dict[str, str] = {}
-    if not folder.is_dir():
-        return found
-    for path in sorted(folder.glob("*.md")):
-        try:
-            meta = split(decode(path.read_bytes())).meta
+            if not stat.S_ISREG(os.stat(full).st_mode):  # a pipe would block the read
+                continue
+            meta = split(decode(Path(full).read_bytes())).meta
         except (OSError, ValueError, FrontMatterError):
             continue
         for key in ("guid", "id"):
             value = meta.get(key)
             if isinstance(value, str) and value.strip():
-                found.setdefault(value.strip(), path.relative_to(root).as_posix())
-    return found
+                guids.setdefault(value.strip(), rel)
+        if isinstance(meta.get("id"), str | int) and not isinstance(meta["id"], bool):
+            ids.setdefault(build_id(meta["id"]), rel)
+    return guids, ids
+
+
+def build_id(value: str | int) -> str:
+    """An ``id`` as the build compares it: NFC, cleaned, stripped."""
+    return clean(str(value)).strip()
 
 
 def _present(folder: Path) -> list[str]:
@@ -228,12 +199,13 @@ def _against(path: Path, data: bytes, recorded: str | None) -> tuple[_Action, by
 
 @dataclass(frozen=True)
 class _Place:
-    """Where an item's Markdown file is: ``rel`` under the root; ``entry`` its ledger entry
-    (None for a new file); ``write`` False for a file that holds its GUID but is not ours."""
+    """Where an item's Markdown file is: ``rel`` under the root, in ``section``; ``entry`` its
+    ledger entry (None: a new file); ``write`` False for a file holding its GUID, not ours."""
 
     rel: str
     path: Path
     entry: dict[str, str] | None
+    section: str
     write: bool = True
 
 
@@ -244,12 +216,19 @@ class _Plan:
     root: Path
     ledger: Ledger
     source: str
+    kind: str
+    """``episode`` or ``essay``."""
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     kept: list[Problem] = field(default_factory=list)
     refused: list[Problem] = field(default_factory=list)
-    known: dict[str, dict[str, str]] = field(default_factory=dict)
+    guids: dict[str, str] = field(default_factory=dict)
+    """GUID (or id) -> file already in the content folder."""
+    ids: dict[str, str] = field(default_factory=dict)
+    """Id as the build compares it -> file: those already there, then this run's."""
+    sections: dict[str, str] = field(default_factory=dict)
+    """GUID -> the section of the ledger that holds it (the first, sorted)."""
     names: dict[str, FreeNames] = field(default_factory=dict)
     writes: list[tuple[Path, bytes, bytes | None]] = field(default_factory=list)
     links: LinkCounts = field(default_factory=LinkCounts)
@@ -316,21 +295,53 @@ class _Plan:
                 "control character): expected text the source's reader cleaned",
             )
             return None
-        if item.section not in self.known:
-            self.known[item.section] = _existing_guids(folder, self.root)
-        entry = self.ledger.entries.setdefault(item.section, {}).get(item.key)
-        if entry is not None:
+        if item.key not in self.ledger.entries.get(section := item.section, {}):
+            section = self.sections.get(item.key, section)
+        if (entry := self.ledger.entries.get(section, {}).get(item.key)) is not None:
             found = self.ledger_path(item, entry["file"])
-            return None if found is None else _Place(entry["file"], found, entry)
-        if item.key in self.known[item.section]:
-            rel = self.known[item.section][item.key]
+            if found is None:
+                return None
+            if section != item.section:
+                why = (
+                    f"GUID {shown(item.key)} was imported into {section}/ ({LEDGER_NAME}): "
+                    f"kept in this file, not written a second time into {item.section}/"
+                )
+                self.kept.append(Problem(entry["file"], 1, "import", why))
+            return _Place(entry["file"], found, entry, section)
+        if item.key in self.guids:
+            rel = self.guids[item.key]
             why = f"already holds GUID {shown(item.key)}: not overwritten"
             self.kept.append(Problem(rel, 1, "import", why))
-            return _Place(rel, self.root / rel, None, write=False)
+            return _Place(rel, self.root / rel, None, item.section, write=False)
         made = self.new_path(item, folder, item.slug, ".md")
         if made is None:
             return None
-        return _Place(made.relative_to(self.root).as_posix(), made, None)
+        return _Place(made.relative_to(self.root).as_posix(), made, None, item.section)
+
+    def own_id(self, item: ImportedItem, at: _Place) -> ImportedItem:
+        """``item`` with the ``id`` it is written with: the ledger's when it recorded one, else
+        its own unless another item has it as the build compares ids (Unicode-normalised:
+        two GUIDs apps tell apart may be one id); then one derived from its exact GUID
+        (recorded, named). Every id decided is taken for the items after it."""
+        front = dict(item.front)
+        if not isinstance(front.get("id"), str):
+            return item
+        wanted = (at.entry or {}).get("id") or str(front["id"])
+        holder = self.ids.setdefault(build_id(wanted), at.rel)
+        if holder != at.rel:
+            n, derived = 0, str(uuid.uuid5(_ID_NAMESPACE, item.key))
+            while self.ids.setdefault(derived, at.rel) != at.rel:
+                n += 1
+                derived = str(uuid.uuid5(_ID_NAMESPACE, f"{item.key}#{n}"))
+            why = (
+                f"{self.source}:{item.line}: its id {shown(wanted)} is the id of {holder} as the "
+                f"build compares ids (Unicode-normalised): written as id {derived!r}; its GUID "
+                f"{shown(item.key)} is kept exactly"
+            )
+            self.kept.append(Problem(at.rel, 1, "id", why))
+            wanted = derived
+        front["id"] = wanted
+        return dataclasses.replace(item, front=tuple(front.items()))
 
     def targets(self, placed: list[tuple[ImportedItem, _Place]]) -> dict[str, str]:
         """The file of each item with an old link: this run's items (but one deleted since
@@ -352,6 +363,9 @@ class _Plan:
         """Decide the writes of one item: its Markdown file (its links rewritten: see
         :mod:`.relink`), then the files beside it."""
         rel, path, entry = at.rel, at.path, at.entry
+        if at.section != item.section:
+            item = in_section(item, at.section, self.kind)
+        item = self.own_id(item, at)
         record = dict(entry or {})
         besides = self.besides(item, record, path)
         if besides is None:
@@ -371,7 +385,10 @@ class _Plan:
             bdata = render_beside(beside)
             if self.file(brel, bpath, bdata, record.get(f"{beside.key}_sha256")) not in _KEPT:
                 record.update({f"{beside.key}_file": brel, f"{beside.key}_sha256": digest(bdata)})
-        self.ledger.entries[item.section][item.key] = record
+        record.pop("id", None)
+        if (written := dict(item.front).get("id", item.key)) != item.key:
+            record["id"] = str(written)  # not the GUID: kept, so it never changes
+        self.ledger.entries.setdefault(at.section, {})[item.key] = record
 
     def besides(
         self, item: ImportedItem, record: Mapping[str, str], path: Path
@@ -397,7 +414,11 @@ def write_plan(
 ) -> WriteOutcome:
     """Write (or, with ``dry_run``, only decide) every item of ``plan``; WriteRefused, with
     nothing written, when a target or a text cannot be written safely."""
-    decided = _Plan(content_root, Ledger.load(ledger_path), plan.source)
+    kind = "episode" if plan.kind == "podcast" else "essay"
+    decided = _Plan(content_root, Ledger.load(ledger_path), plan.source, kind)
+    decided.guids, decided.ids = _existing(content_root)
+    for section in sorted(decided.ledger.entries, reverse=True):  # the first one sorted wins
+        decided.sections.update(dict.fromkeys(decided.ledger.entries[section], section))
     placed = [(item, at) for item in plan.items if (at := decided.place(item)) is not None]
     targets = decided.targets(placed)
     for item, at in placed:

@@ -68,3 +68,24 @@ def tree(root: Path) -> dict[str, bytes]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
+
+
+_SHOW = (
+    "<channel><title>Show</title><link>https://old.example.com/</link>"
+    "<description>d</description><language>en</language>\n"
+    '<itunes:image href="https://old.example.com/cover.jpg"/>'
+    '<itunes:category text="Technology"/><itunes:explicit>false</itunes:explicit>\n'
+    "<itunes:owner><itunes:name>O</itunes:name><itunes:email>o@example.com</itunes:email>"
+    "</itunes:owner>\n"
+)
+
+
+def podcast_head(*namespaces: str) -> str:
+    """A podcast feed's first five lines, up to its first item: the show with what the build
+    requires of it. ``namespaces``: more ``xmlns:…="…"`` declarations on the ``<rss>`` line."""
+    extra = "".join(f" {n}" for n in namespaces)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"{extra}>\n'
+        + _SHOW
+    )

@@ -12,19 +12,11 @@ from pathlib import Path
 from click.testing import Result
 from pytest_httpserver import HTTPServer
 
-from tests.importers.conftest import front_matter, imported, publish
+from tests.importers.conftest import front_matter, imported, podcast_head, publish
 
-HEAD = (
-    '<?xml version="1.0" encoding="UTF-8"?>\n'
-    '<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
-    'xmlns:podcast="https://podcastindex.org/namespace/1.0" '
-    'xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0">\n'
-    "<channel><title>Show</title><link>https://old.example.com/</link>"
-    "<description>d</description><language>en</language>\n"
-    '<itunes:image href="https://old.example.com/cover.jpg"/>'
-    '<itunes:category text="Technology"/><itunes:explicit>false</itunes:explicit>\n'
-    "<itunes:owner><itunes:name>O</itunes:name><itunes:email>o@example.com</itunes:email>"
-    "</itunes:owner>\n"
+HEAD = podcast_head(
+    'xmlns:podcast="https://podcastindex.org/namespace/1.0"',
+    'xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"',
 )
 """Five lines: what the channel adds is line 6, the first item line 7."""
 EPISODES = Path("content") / "episodes"
