@@ -102,15 +102,16 @@ class SuggestReport:
 
 
 def commit_note(commit: Commit, n_pages: int, rules: Rules) -> str:
-    """What kind of commit this is, for the evidence: ``GitBook sync``, ``bulk (N files)``
-    or ``""``. Either still dates a page it adds: on a GitBook-synced repository the sync
-    commits are the ones that create pages."""
-    for pattern in rules.sync_patterns:
-        if re.search(pattern, commit.subject):
-            return "sync commit"
+    """What kind of commit this is, for the evidence: ``bulk commit, N files``, ``sync
+    commit`` or ``""``. The bulk rule comes first, whoever made the commit: a GitBook sync of
+    2,000 files is a bulk commit too. Either still dates a page it adds: on a GitBook-synced
+    repository the sync commits are the ones that create pages."""
     pages = sum(1 for c in commit.changes if c.path.lower().endswith(".md"))
     if len(commit.changes) > rules.bulk_files or (n_pages and pages > rules.bulk_share * n_pages):
         return f"bulk commit, {len(commit.changes)} files"
+    for pattern in rules.sync_patterns:
+        if re.search(pattern, commit.subject):
+            return "sync commit"
     return ""
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.support.text import nfc
@@ -25,8 +25,25 @@ class Change:
 
     status: str
     path: str
+    """Its name (NFC: what pages are matched by)."""
     old: str | None = None
     """The previous name, for renames and copies."""
+    parent: int = 1
+    """The parent the change is from (a merge's: the one it was made against)."""
+    raw_path: str = field(default="", compare=False)
+    """Its name as git wrote it, when that is not NFC (an NFD name a Mac made)."""
+    raw_old: str = field(default="", compare=False)
+    """The previous name as git wrote it, when that is not NFC."""
+
+    @property
+    def git_path(self) -> str:
+        """The name to ask git for (``sha:./name``)."""
+        return self.raw_path or self.path
+
+    @property
+    def git_old(self) -> str | None:
+        """The previous name to ask git for."""
+        return self.raw_old or self.old
 
 
 @dataclass(frozen=True)
@@ -67,7 +84,7 @@ def git_log(content_dir: Path, *, similar: bool = True, merges: bool = False) ->
         "-z",
         "--name-status",
         "-M" if similar else "-M100%",
-        "--format=%x01%H%x1f%aI%x1f%s",
+        "--format=%x00%x01%H%x1f%aI%x1f%s",
         "--",
         ".",
     ]
@@ -75,58 +92,79 @@ def git_log(content_dir: Path, *, similar: bool = True, merges: bool = False) ->
     return proc.stdout.decode("utf-8", errors="replace")
 
 
-def _merged(letters: str, olds: Sequence[str], path: str) -> Change:
+_Name = tuple[str, str]
+"""A name as pages know it (NFC) and as git wrote it ("" when the same)."""
+
+
+def _merged(letters: str, olds: Sequence[_Name], path: _Name) -> Change:
     """A file of a merge commit's combined diff (a status letter and a name per parent) as
     the one change that made it: an edit when a parent had it under this name, else a move
     (or a copy) from a parent's name for it, else an add (no parent had it: the merge did)."""
     for kinds in ("MT", "R", "C"):
-        for letter, old in zip(letters, olds, strict=False):
+        for n, (letter, old) in enumerate(zip(letters, olds, strict=False), 1):
             if letter in kinds:
-                return Change(letter, path, old if letter in "RC" else None)
-    return Change(letters[0], path)
+                return _change(letter, path, old if letter in "RC" else None, n)
+    return _change(letters[0], path)
+
+
+def _change(status: str, path: _Name, old: _Name | None = None, parent: int = 1) -> Change:
+    if old is None:
+        return Change(status, path[0], None, parent, path[1])
+    return Change(status, path[0], old[0], parent, path[1], old[1])
 
 
 def parse_log(text: str, prefix: str = "") -> list[Commit]:
     """Commits of the ``git log -z --name-status`` output of :func:`git_log`, newest first
     (a merge's files in its combined form: ``AR``, a letter per parent, then each parent's
-    name and the file's own), names relative to the content folder (``prefix`` cut)."""
+    name and the file's own), names relative to the content folder (``prefix`` cut).
 
-    def name(raw: str) -> str:
-        return nfc(raw[len(prefix) :] if prefix and raw.startswith(prefix) else raw)
+    The output is read field by field (git ends each with NUL, which no name or message can
+    hold); where a status is due, a field starting with ``\\x01`` opens the next commit, so a
+    control character in a subject or a name is only text. One pass, linear in the output."""
+
+    def name(raw: str) -> _Name:
+        cut = raw[len(prefix) :] if prefix and raw.startswith(prefix) else raw
+        composed = nfc(cut)
+        return composed, ("" if composed == cut else cut)
 
     commits: list[Commit] = []
-    for record in text.split("\x01"):
-        if not record.strip():
+    head: list[str] | None = None
+    changes: list[Change] = []
+
+    def close() -> None:
+        if head is not None:
+            when = dt.datetime.fromisoformat(head[1])
+            commits.append(Commit(head[0], when, "\x1f".join(head[2:]), tuple(changes)))
+
+    fields = text.split("\0")
+    i = 0
+    while i < len(fields):
+        status = fields[i].lstrip("\n")
+        i += 1
+        if status.startswith("\x01"):  # a commit's header: sha, author date, subject
+            close()
+            parts = status[1:].split("\x1f")
+            head, changes = (parts if len(parts) >= 3 else None), []
             continue
-        header, _, rest = record.partition("\0")
-        parts = header.split("\x1f")
-        if len(parts) < 3:
+        status = status.strip()
+        if not status or head is None:
             continue
-        sha, when, subject = parts[0], parts[1], "\x1f".join(parts[2:])
-        fields = rest.lstrip("\n").split("\0")
-        changes: list[Change] = []
-        i = 0
-        while i < len(fields):
-            status = fields[i].strip()
-            if not status:
-                i += 1
-                continue
-            if len(status) > 1 and status.isalpha():  # a merge's: a letter per parent
-                n = len(status)
-                if i + n + 1 >= len(fields):
-                    break
-                names = [name(raw) for raw in fields[i + 1 : i + n + 2]]
-                changes.append(_merged(status, names[:-1], names[-1]))
-                i += n + 2
-            elif status[0] in "RC" and i + 2 < len(fields):
-                changes.append(Change(status[0], name(fields[i + 2]), name(fields[i + 1])))
-                i += 3
-            elif i + 1 < len(fields):
-                changes.append(Change(status[0], name(fields[i + 1])))
-                i += 2
-            else:
+        if len(status) > 1 and status.isalpha():  # a merge's: a letter per parent
+            n = len(status)
+            if i + n >= len(fields):
                 break
-        commits.append(Commit(sha, dt.datetime.fromisoformat(when), subject, tuple(changes)))
+            names = [name(raw) for raw in fields[i : i + n + 1]]
+            changes.append(_merged(status, names[:-1], names[-1]))
+            i += n + 1
+        elif status[0] in "RC" and i + 1 < len(fields):
+            changes.append(_change(status[0], name(fields[i + 1]), name(fields[i])))
+            i += 2
+        elif i < len(fields):
+            changes.append(_change(status[0], name(fields[i])))
+            i += 1
+        else:
+            break
+    close()
     return commits
 
 
@@ -144,7 +182,7 @@ class History:
     """Merge commits list what they made themselves (see :func:`git_log`)."""
 
 
-def _complaint(exc: OSError | subprocess.CalledProcessError) -> str:
+def complaint(exc: OSError | subprocess.CalledProcessError) -> str:
     """The last line git wrote to stderr (or why git did not run)."""
     if isinstance(exc, subprocess.CalledProcessError) and exc.stderr:
         return " ".join(exc.stderr.decode(errors="replace").strip().splitlines()[-1:])
@@ -160,7 +198,7 @@ def read_log(content_dir: Path, *, merges: bool = False) -> History:
     try:
         prefix = git_prefix(content_dir)
     except (OSError, subprocess.CalledProcessError) as exc:
-        return History(None, _complaint(exc), False, False)  # no git, or no repository
+        return History(None, complaint(exc), False, False)  # no git, or no repository
     tries = (
         [(True, True), (True, False), (False, True)] if merges else [(True, False), (False, False)]
     )
@@ -169,7 +207,7 @@ def read_log(content_dir: Path, *, merges: bool = False) -> History:
         try:
             text = git_log(content_dir, similar=similar, merges=with_merges)
         except (OSError, subprocess.CalledProcessError) as exc:
-            why = _complaint(exc)
+            why = complaint(exc)
             continue
         return History(tuple(parse_log(text, prefix)), why, similar, with_merges)
     return History(None, why, False, False)

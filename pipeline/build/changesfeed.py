@@ -3,6 +3,7 @@ the pages' titles and URLs), made once for both formats."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -11,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from pipeline.config import Config
+from pipeline.config.lines import config_text, key_line
 from pipeline.errors import ConfigError, Problem
 from pipeline.model import Item, Site
 from pipeline.revisions.history import Revision, history_key, last_revised, revisions
@@ -28,7 +30,7 @@ def changes_files(
     cfg: Config, content_dir: Path, site: Site, now: dt.datetime, salt: str
 ) -> list[tuple[str, Callable[[], bytes], str]]:
     """(path, maker, inputs digest) of ``changes/atom.xml`` and ``changes/rss.xml``."""
-    head = _check_history(content_dir)
+    head = _check_history(cfg, content_dir)
     pages = {i.source: i for i in (*site.pages(), *site.published(now))}
     facts = sorted((i.source, i.title, i.url) for i in pages.values())
     inputs = hashlib.sha256(
@@ -37,14 +39,18 @@ def changes_files(
 
     @functools.cache
     def files() -> dict[str, bytes]:
-        found = revisions(content_dir, sorted(pages), cfg.feeds.changes_limit)
+        try:
+            found = revisions(content_dir, sorted(pages), cfg.feeds.changes_limit)
+        except OSError as exc:
+            raise _unreadable(cfg, exc) from None
         return render_changes(cfg, revision_items(found, pages))
 
     return [(path, functools.partial(lambda p: files()[p], path), inputs) for path in _paths()]
 
 
 def revision_items(revisions: Sequence[Revision], pages: Mapping[str, Item]) -> list[Item]:
-    """One feed item per revision of a page the site still has, newest first."""
+    """One feed item per revision of a page the site still has, in the order given (newest
+    first: :func:`~pipeline.revisions.history.revisions` orders them by date)."""
     out: list[Item] = []
     for rev in revisions:
         page = pages.get(rev.page)
@@ -79,9 +85,12 @@ def page_revisions(
     on (git history is read then anyway); {} otherwise."""
     if not cfg.feeds.changes:
         return {}
-    _check_history(content_dir)
+    _check_history(cfg, content_dir)
     sources = sorted({i.source for i in (*site.pages(), *site.published(now))})
-    return last_revised(content_dir, sources)
+    try:
+        return last_revised(content_dir, sources)
+    except OSError as exc:
+        raise _unreadable(cfg, exc) from None
 
 
 def changes_link(cfg: Config) -> FeedLink:
@@ -93,16 +102,33 @@ def changes_link(cfg: Config) -> FeedLink:
     )
 
 
-def _check_history(content_dir: Path) -> str:
+def _check_history(cfg: Config, content_dir: Path) -> str:
     """The commit the history ends at; ConfigError without git or in a shallow clone."""
     head = history_key(content_dir)
     if not head:
-        raise ConfigError([Problem("publish.toml", 1, "feeds.changes", NEEDS_GIT)])
+        raise _problem(cfg, NEEDS_GIT)
     if _is_shallow(content_dir):
-        raise ConfigError(
-            [Problem("publish.toml", 1, "feeds.changes", f"shallow clone: {NEEDS_GIT}")]
-        )
+        raise _problem(cfg, f"shallow clone: {NEEDS_GIT}")
     return head
+
+
+def _unreadable(cfg: Config, exc: OSError) -> ConfigError:
+    """git could not read the history or a version of a page in it (a partial clone whose
+    remote cannot be reached): the history is missing, as in a shallow clone."""
+    return _problem(cfg, f"git cannot read the history ({exc}): {NEEDS_GIT}")
+
+
+def _problem(cfg: Config, message: str) -> ConfigError:
+    """A ConfigError at the ``changes`` line of the configuration file the build read (named
+    from the working folder when it is inside it)."""
+    path, line = Path("publish.toml"), 1
+    if cfg.path is not None:
+        path = cfg.path
+        with contextlib.suppress(OSError, UnicodeDecodeError):  # read a moment ago
+            line = key_line(config_text(path.read_bytes()), "feeds", "changes")
+        with contextlib.suppress(ValueError):  # outside the working folder: named whole
+            path = path.relative_to(Path.cwd())
+    return ConfigError([Problem(str(path), line, "feeds.changes", message)])
 
 
 def _is_shallow(content_dir: Path) -> bool:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
 
 from pipeline.build.owners import Claims, Owner, alias_owner, page_owner
 from pipeline.config import Config
@@ -101,6 +102,7 @@ class _Planner:
         self.cfg = cfg
         self.now = sources.now
         self.revised = sources.revised
+        self.zone = ZoneInfo(cfg.site.timezone)
         self.base = site_base(cfg)
         self.items = items = sources.items
         self.fill = sources.fill
@@ -164,8 +166,10 @@ class _Planner:
     def page(self, rel: str, item: Item) -> SitePage:
         revised = self.revised.get(item.source)
         last = item.updated or revised
-        if last is not None and item.date is not None and last.date() <= item.date.date():
-            last = None  # changed the day it appeared: nothing to say
+        if last is not None:  # its day in the site's zone, not the commit author's
+            last = last.astimezone(self.zone)
+            if item.date is not None and last.date() <= item.date.astimezone(self.zone).date():
+                last = None  # changed the day it appeared: nothing to say
         event = item.event
         repeating = event is not None and event.repeat is not None
         upcoming = next_dates(event, self.now) if event and repeating and self.now else []

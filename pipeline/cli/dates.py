@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.options import content_options, handle_errors, open_config, quiet_option, warn
+from pipeline.cli.options import (
+    content_options,
+    handle_errors,
+    open_config,
+    quiet_option,
+    regexes,
+    warn,
+)
 
 
 @click.command("dates")
@@ -24,6 +31,7 @@ from pipeline.cli.options import content_options, handle_errors, open_config, qu
     "skip_messages",
     multiple=True,
     metavar="REGEX",
+    callback=regexes,
     help="Commit subjects of sync commits, named so in the evidence (repeatable; replaces "
     "the defaults: '^GitBook: \\[', '^GITBOOK-', '^Merge\\b').",
 )

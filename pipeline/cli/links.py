@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 import time
 from pathlib import Path
@@ -17,6 +16,7 @@ from pipeline.cli.options import (
     handle_errors,
     open_config,
     quiet_option,
+    regexes,
     resolve_cache_dir,
     warn,
 )
@@ -34,15 +34,6 @@ def _prefix(content_dir: Path) -> str:
     return "" if rel == "." else rel.replace(os.sep, "/") + "/"
 
 
-def _regexes(values: tuple[str, ...]) -> tuple[str, ...]:
-    for value in values:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise click.BadParameter(f"{value!r} is not a regular expression: {exc}") from None
-    return values
-
-
 @click.command("links")
 @content_options
 @cache_option
@@ -54,7 +45,7 @@ def _regexes(values: tuple[str, ...]) -> tuple[str, ...]:
     "--exclude",
     multiple=True,
     metavar="REGEX",
-    callback=lambda _ctx, _param, values: _regexes(values),
+    callback=regexes,
     help="Skip URLs matching REGEX (repeatable).",
 )
 @click.option(

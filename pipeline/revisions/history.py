@@ -2,12 +2,16 @@
 
 A revision is a commit that changed a page's text. Left out: the commit that created a page
 (a new page is news of another kind), whitespace-only changes, renames without an edit, and
-bulk restructuring commits (see :func:`pipeline.authoring.datesuggest.commit_note`). GitBook
-sync commits are read for what they changed, like any other; their boilerplate subjects
-(``GitBook: [#123] No subject``) are dropped, a real one kept without its prefix.
+bulk restructuring commits (see :func:`pipeline.authoring.datesuggest.commit_note`), GitBook
+sync commits included. Sync commits are otherwise read for what they changed, like any other;
+their boilerplate subjects (``GitBook: [#123] No subject``) are dropped, a real one kept
+without its prefix. A merge commit counts for what it made itself (its combined diff, as
+``publish dates`` reads it): a conflict resolved with new text is a revision, a merge that
+only brings in a branch's commits is none.
 
 One ``git log`` lists the commits; the two versions of each candidate come from one
-``git cat-file --batch``, a chunk at a time, until ``limit`` revisions are found.
+``git cat-file --batch``, a chunk at a time, until ``limit`` revisions are found. Names are
+asked of git as git wrote them (an NFD name a Mac made), matched to pages in NFC.
 """
 
 from __future__ import annotations
@@ -15,12 +19,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import subprocess
-from collections.abc import Container, Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.authoring.datesuggest import Rules, commit_note
-from pipeline.authoring.gitlog import Commit, read_history
+from pipeline.authoring.gitlog import Commit, read_log
 from pipeline.load.frontmatter import split_body
 from pipeline.revisions.summary import Change, describe
 from pipeline.support.text import nfc
@@ -45,12 +49,20 @@ class Revision:
     change: Change
 
 
+class HistoryError(OSError):
+    """git could not give a version of a page the history names (a partial clone whose
+    remote cannot be reached): the message is git's complaint."""
+
+
 @dataclass(frozen=True)
 class _Candidate:
     commit: Commit
     page: str
     path: str
-    old: str
+    new_spec: str
+    """``sha:./name`` of the version the commit made (the name as git wrote it)."""
+    old_spec: str
+    """``sha^N:./name`` of the version before, in the parent the change is from."""
 
 
 def message_of(subject: str, rules: Rules) -> str:
@@ -72,34 +84,41 @@ def candidates(
     commits: Sequence[Commit], pages: Sequence[str], rules: Rules
 ) -> Iterator[_Candidate]:
     """Commits that edited a page (following renames), newest first; bulk commits skipped."""
-    alias = {nfc(p): nfc(p) for p in pages}
+    alias = {nfc(p): p for p in pages}  # matched in NFC, named as the caller names it
     for commit in commits:
         bulk = commit_note(commit, len(pages), rules).startswith("bulk")
         for change in commit.changes:
             page = alias.get(change.path)
             if page is None or change.status == "D":
                 continue
-            old = change.path
+            old = change.git_path
             if change.status == "R" and change.old is not None:
                 del alias[change.path]
                 alias[change.old] = page
-                old = change.old
+                old = change.git_old or change.old
             elif change.status in "AC":
                 del alias[change.path]
                 continue  # its creation: not a revision
             if not bulk:
-                yield _Candidate(commit, page, change.path, old)
+                new_spec = f"{commit.sha}:./{change.git_path}"
+                old_spec = f"{commit.sha}^{change.parent}:./{old}"
+                yield _Candidate(commit, page, change.path, new_spec, old_spec)
 
 
 def _read_blobs(content_dir: Path, specs: Sequence[str]) -> list[str | None]:
-    """Texts of ``rev:./path`` objects (None when missing), from one ``git cat-file``."""
+    """Texts of ``rev:./path`` objects (None when missing), from one ``git cat-file``;
+    HistoryError when git cannot give one (it fails where a partial clone must fetch an
+    object and cannot)."""
     request = "".join(f"{s}\n" for s in specs).encode("utf-8")
     proc = subprocess.run(
         ["git", "-C", str(content_dir), "cat-file", "--batch"],
         input=request,
         capture_output=True,
-        check=True,
+        check=False,
     )
+    if proc.returncode != 0:
+        lines = proc.stderr.decode("utf-8", errors="replace").strip().splitlines()
+        raise HistoryError(lines[-1] if lines else f"git cat-file exit {proc.returncode}")
     data, at = proc.stdout, 0
     out: list[str | None] = []
     for _ in specs:
@@ -125,23 +144,30 @@ def meaningful(
     commits: Sequence[Commit],
     pages: Sequence[str],
     rules: Rules,
-    done: Container[str] = frozenset(),
+    known: Mapping[str, dt.datetime] | None = None,
 ) -> Iterator[Revision]:
-    """The meaningful revisions of ``pages``, newest first, read from git a chunk at a time;
-    candidates of a page in ``done`` (which the caller may grow) are not read."""
+    """The meaningful revisions of ``pages`` in the history's order, read from git a chunk at
+    a time; a candidate of a page in ``known`` (page -> a revision's date, which the caller
+    may grow) is read only when it is dated later than that."""
+    known = {} if known is None else known
+
+    def wanted(c: _Candidate) -> bool:
+        seen = known.get(c.page)
+        return seen is None or c.commit.date > seen
+
     stream = candidates(commits, pages, rules)
     while True:
         chunk = list(itertools.islice(stream, CHUNK))
         if not chunk:
             return
-        pending = [c for c in chunk if c.page not in done]
+        pending = [c for c in chunk if wanted(c)]
         specs = []
         for c in pending:
-            specs += [f"{c.commit.sha}:./{c.path}", f"{c.commit.sha}^:./{c.old}"]
-        texts = _read_blobs(content_dir, specs)
+            specs += [c.new_spec, c.old_spec]
+        texts = _read_blobs(content_dir, specs) if specs else []
         for n, c in enumerate(pending):
             new, old = texts[2 * n], texts[2 * n + 1]
-            if c.page in done or new is None or old is None or _words(new) == _words(old):
+            if not wanted(c) or new is None or old is None or _words(new) == _words(old):
                 continue  # whitespace or a rename only
             change = describe(split_body(old), split_body(new))
             if not change.empty:
@@ -152,30 +178,36 @@ def meaningful(
 def revisions(
     content_dir: Path, pages: Sequence[str], limit: int, rules: Rules = DEFAULT_RULES
 ) -> list[Revision]:
-    """The newest ``limit`` meaningful revisions of ``pages`` (raises OSError when git
-    cannot read the history)."""
+    """The ``limit`` meaningful revisions of ``pages`` last committed, by author date, newest
+    first (a rebase can leave the history's order and the dates apart; equal dates keep the
+    history's order). OSError (a HistoryError) when git cannot read the history."""
     commits = _commits(content_dir)
-    return list(itertools.islice(meaningful(content_dir, commits, pages, rules), limit))
+    found = list(itertools.islice(meaningful(content_dir, commits, pages, rules), limit))
+    return sorted(found, key=lambda rev: rev.date, reverse=True)  # stable: ties keep order
 
 
 def last_revised(
     content_dir: Path, pages: Sequence[str], rules: Rules = DEFAULT_RULES
 ) -> dict[str, dt.datetime]:
-    """Each page's latest meaningful revision's date (pages never revised are left out)."""
+    """Each page's latest meaningful revision's date, the latest author date rather than the
+    first in the history's order (pages never revised are left out). Once a page has a
+    revision, only its candidates dated later are read: in a history that was never rebased,
+    none."""
     commits = _commits(content_dir)
     found: dict[str, dt.datetime] = {}
-    for rev in meaningful(content_dir, commits, pages, rules, found.keys()):
-        found.setdefault(rev.page, rev.date)
+    for rev in meaningful(content_dir, commits, pages, rules, found):
+        if rev.page not in found or rev.date > found[rev.page]:
+            found[rev.page] = rev.date
     return found
 
 
-def _commits(content_dir: Path) -> list[Commit]:
-    """The history, its moves of edited files left out where git cannot compare every file (a
-    partial clone); OSError when there is none."""
-    commits, why = read_history(content_dir)
-    if commits is None:
-        raise OSError(f"git cannot read the history: {why}")
-    return commits
+def _commits(content_dir: Path) -> tuple[Commit, ...]:
+    """The history, merges with what they made themselves, read as fully as git can (see
+    :func:`~pipeline.authoring.gitlog.read_log`); OSError when there is none."""
+    history = read_log(content_dir, merges=True)
+    if history.commits is None:
+        raise OSError(f"git cannot read the history: {history.why}")
+    return history.commits
 
 
 def history_key(content_dir: Path) -> str:
