@@ -54,8 +54,9 @@ def event_of(chk: Checker, meta: Mapping[str, Any], tz: ZoneInfo, cfg: Config) -
         chk.error("ends", "is before 'starts'")
         return None
     sequence = meta.get("sequence", 0)
-    if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 0:
-        chk.error("sequence", f"expected a whole number >= 0, got {sequence!r}")
+    if not isinstance(sequence, int) or isinstance(sequence, bool) or not 0 <= sequence < 2**31:
+        # RFC 5545's INTEGER is 32 bits: calendar apps refuse a larger SEQUENCE
+        chk.error("sequence", f"expected a whole number from 0 to 2147483647, got {sequence!r}")
         return None
     raw = meta["starts"]
     all_day = (isinstance(raw, dt.date) and not isinstance(raw, dt.datetime)) or (

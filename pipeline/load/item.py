@@ -315,9 +315,10 @@ def _title(
     ``SUMMARY.md``, which :func:`pipeline.load.summary.apply_summary` gives it."""
     body = doc.parsed.body
     title = chk.string(meta, "title")
+    absent = meta.get("title") is None  # ``title:`` with no value (YAML's null) says none
     if title is None:
         title, body = h1_title(meta, body, opening=gitbook)
-    if title is None and "title" not in meta and not is_feed:  # a page with no title at all
+    if title is None and absent and not is_feed:  # a page with no title at all
         if gitbook:
             return "", body  # its link in SUMMARY.md titles it
         if "layout" in meta:  # Jekyll's templated page
@@ -325,11 +326,8 @@ def _title(
         elif title := foreign.file_title(doc.source) or None:  # as MkDocs titles it
             shown = f"missing: titled {title!r} from the file name"
             chk.warnings.append(Problem(doc.source, 1, "title", f"{shown} ({_ADD_TITLE})"))
-    if (not title or not title.strip()) and (title is not None or "title" not in meta):
-        chk.error(
-            "title",
-            f"missing: {_ADD_TITLE}" if "title" not in meta else "expected a non-empty title",
-        )
+    if (not title or not title.strip()) and (title is not None or absent):
+        chk.error("title", f"missing: {_ADD_TITLE}" if absent else "expected a non-empty title")
         title = ""
     return " ".join((title or "").split()), body
 

@@ -380,7 +380,10 @@ def parse_repeat(
         duration = ends - starts if ends is not None else None
         skipped, moved = _changes(meta, rule, duration, zone)
     except _Refused as refused:
-        error(refused.key, refused.message)
+        if refused.key in meta or refused.key == "repeat":
+            error(refused.key, refused.message)
+        else:  # the rule's own UNTIL or COUNT: the repeat key's line
+            error("repeat", f"its {refused.key.upper()} {refused.message}")
         return None
     return Recurrence(
         rule=core,

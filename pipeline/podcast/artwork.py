@@ -34,6 +34,8 @@ def image_problems(data: bytes) -> list[str]:
             fmt, (width, height), mode = img.format, img.size, img.mode
     except (UnidentifiedImageError, OSError):
         return ["artwork is not a readable image"]
+    except Image.DecompressionBombError:  # pixels enough to exhaust memory once decoded
+        return ["artwork has too many pixels to read safely (a decompression bomb?)"]
     out: list[str] = []
     if fmt not in ("JPEG", "PNG"):
         out.append(f"artwork is {fmt}; Apple accepts JPEG or PNG")

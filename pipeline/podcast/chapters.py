@@ -11,6 +11,7 @@ for the same headings.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -141,7 +142,7 @@ def document_bytes(doc: Mapping[str, Any]) -> bytes:
 def document_problems(data: bytes) -> list[str]:
     """Why a JSON chapters file is refused: not JSON, no ``version``, bad ``chapters``."""
     try:
-        doc = jsontext.loads(data.decode("utf-8"))
+        doc = jsontext.loads(data.decode("utf-8"), strict_numbers=True)
     except (UnicodeDecodeError, ValueError) as exc:
         return [f"chapters file is not valid JSON: {exc}"]
     if not isinstance(doc, dict):
@@ -154,6 +155,10 @@ def document_problems(data: bytes) -> list[str]:
         return [*out, 'chapters file needs a "chapters" array']
     for i, ch in enumerate(items):
         start = ch.get("startTime") if isinstance(ch, dict) else None
-        if not isinstance(start, int | float) or isinstance(start, bool) or start < 0:
+        if (
+            not isinstance(start, int | float)
+            or isinstance(start, bool)
+            or not 0 <= start < math.inf  # 1e999 reads as infinity
+        ):
             out.append(f'chapter {i + 1} needs a non-negative number "startTime"')
     return out

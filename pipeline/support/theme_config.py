@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.support.paths import OutsideRoot, resolve_inside
+from pipeline.support.paths import OutsideRoot, resolve_inside, url_scheme
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,9 @@ def theme_problems(theme: ThemeConfig, root: Path) -> list[tuple[str, str]]:
         for n, link in enumerate(links):
             if not link.title.strip() or not link.url.strip():
                 out.append((key, f"entry {n + 1}: needs both title and url"))
+            elif _active_scheme(link.url):
+                shown = repr(link.url.strip()[:40])
+                out.append((key, f"entry {n + 1}: {shown} runs script; expected a link"))
     if theme.embeds not in ("cards", "inline"):
         out.append(("embeds", f'expected "cards" or "inline", got {theme.embeds!r}'))
     if theme.latest < 0:
@@ -93,3 +96,12 @@ def theme_problems(theme: ThemeConfig, root: Path) -> list[tuple[str, str]]:
     if theme.per_page < 1:
         out.append(("per_page", "expected a positive integer"))
     return out
+
+
+def _active_scheme(url: str) -> bool:
+    """A URL a browser runs instead of following (``javascript:``, ``vbscript:``, ``data:``)."""
+    try:
+        scheme = url_scheme(url.strip())
+    except ValueError:  # no URL at all (http://[x): nothing a browser runs either
+        return False
+    return scheme in ("javascript", "vbscript", "data")
