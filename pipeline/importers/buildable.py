@@ -23,8 +23,8 @@ from pipeline.load.item import MAX_TAGS
 from pipeline.load.namelimits import name_problems
 from pipeline.model import Item
 from pipeline.podcast.chapters import parse_duration
-from pipeline.podcast.episode import MAX_HOURS, in_seconds, is_url, soundbite
-from pipeline.support.paths import url_error
+from pipeline.podcast.episode import MAX_HOURS, in_seconds, soundbite
+from pipeline.support.paths import is_url, url_error
 from pipeline.support.text import clean
 
 

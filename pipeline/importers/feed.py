@@ -38,8 +38,8 @@ from pipeline.importers.xmlsource import (
     q,
     text,
 )
-from pipeline.podcast.episode import is_url
 from pipeline.support import jsontext
+from pipeline.support.paths import is_url
 
 _ORDER = (
     "title",

@@ -37,7 +37,7 @@ from pipeline.podcast.media import (
     probe_file,
     sniff_mime,
 )
-from pipeline.support.paths import OutsideRoot, asset_url, iri_to_uri, resolve_inside
+from pipeline.support.paths import OutsideRoot, asset_url, iri_to_uri, is_url, resolve_inside
 from pipeline.support.text import nfc
 
 EPISODE_KEYS = frozenset(
@@ -108,15 +108,6 @@ def generated_chapters_path(source: str) -> str:
 
 MAX_LENGTH = 10**15
 """An enclosure's length past any file's (a petabyte): the feed's linter refuses longer."""
-
-
-def is_url(value: str) -> bool:
-    """True for an absolute http(s) URL (``http://[x``, which no parser reads, is none)."""
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
 @dataclass

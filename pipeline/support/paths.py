@@ -188,3 +188,12 @@ def asset_url(item_url: str, asset_rel: str) -> str:
     """URL of a local file an item uses: it is copied next to the item's page."""
     base = item_url if item_url.endswith("/") else item_url.rsplit("/", 1)[0] + "/"
     return base + quote(posixpath.basename(asset_rel))
+
+
+def is_url(value: str) -> bool:
+    """True for an absolute http(s) URL (``http://[x``, which no parser reads, is none)."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
