@@ -129,7 +129,7 @@ class Origin:
     """Commits that changed it after it was added."""
 
 
-def _unseen_moves(commit: Commit) -> dict[str, str]:
+def unseen_moves(commit: Commit) -> dict[str, str]:
     """Added path → deleted path, for files a commit deleted and added under the same name
     in another folder when git's rename detection missed it (the file was also rewritten):
     only a name that is deleted once and added once in the commit."""
@@ -168,7 +168,7 @@ def origins(commits: Sequence[Commit], pages: Sequence[str]) -> dict[str, Origin
                 moves[page].append(commit)
             elif change.status in "AC":
                 del alias[change.path]
-                unseen = _unseen_moves(commit) if unseen is None else unseen
+                unseen = unseen_moves(commit) if unseen is None else unseen
                 old = unseen.get(change.path)
                 if old is not None and old not in alias:
                     alias[old] = page

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.authoring.datesuggest import Rules, commit_note
+from pipeline.authoring.datesuggest import Rules, commit_note, unseen_moves
 from pipeline.authoring.gitlog import Commit, read_log
 from pipeline.load.frontmatter import split_body
 from pipeline.revisions.summary import Change, describe
@@ -83,10 +83,13 @@ def message_of(subject: str, rules: Rules) -> str:
 def candidates(
     commits: Sequence[Commit], pages: Sequence[str], rules: Rules
 ) -> Iterator[_Candidate]:
-    """Commits that edited a page (following renames), newest first; bulk commits skipped."""
+    """Commits that edited a page (following renames, and moves git saw as a delete and an
+    add of the same name, as ``publish dates`` follows them), newest first; bulk commits
+    skipped."""
     alias = {nfc(p): p for p in pages}  # matched in NFC, named as the caller names it
     for commit in commits:
         bulk = commit_note(commit, len(pages), rules).startswith("bulk")
+        unseen: dict[str, str] | None = None
         for change in commit.changes:
             page = alias.get(change.path)
             if page is None or change.status == "D":
@@ -98,7 +101,12 @@ def candidates(
                 old = change.git_old or change.old
             elif change.status in "AC":
                 del alias[change.path]
-                continue  # its creation: not a revision
+                unseen = unseen_moves(commit) if unseen is None else unseen
+                moved_from = unseen.get(change.path)
+                if moved_from is None or moved_from in alias:
+                    continue  # its creation: not a revision
+                alias[moved_from] = page  # moved and rewritten: a revision, and its past
+                old = moved_from
             if not bulk:
                 new_spec = f"{commit.sha}:./{change.git_path}"
                 old_spec = f"{commit.sha}^{change.parent}:./{old}"

@@ -161,3 +161,29 @@ def test_a_merge_that_writes_its_own_text_is_an_entry(tmp_path: Path) -> None:
             "Edited “Rules”. “The first text of Rules.” → “Be kind.” (Tuesdays)",
         ),
     ]
+
+
+def test_a_page_moved_and_rewritten_in_one_commit_keeps_its_history(tmp_path: Path) -> None:
+    """Moved into a folder and rewritten in one commit, a page is a delete and an add to git:
+    ``publish dates`` followed it as a move, the changes feed took the add for the page's
+    creation and lost both the move's rewrite and every edit before it."""
+    repo = handbook(tmp_path / "repo", {"policy.md": "Policy"})
+    page(repo, "policy.md", "Policy", "We meet on Tuesdays.")
+    commit(repo, "Tuesdays now", "2022-02-01T10:00:00+00:00")
+    git(repo, "rm", "-q", "policy.md")
+    (repo / "rules").mkdir()
+    page(repo, "rules/policy.md", "Policy", "An entirely new text on how the group decides.")
+    summary = (repo / "SUMMARY.md").read_text(encoding="utf-8")
+    (repo / "SUMMARY.md").write_text(
+        summary.replace("(policy.md)", "(rules/policy.md)"), encoding="utf-8"
+    )
+    commit(repo, "Move and rewrite policy", "2022-03-01T10:00:00+00:00")
+    result = build(repo)
+    assert result.exit_code == 0, result.output
+    entries = feed_entries(repo)
+    assert [(title, when) for title, when, _ in entries] == [
+        ("Updated: Policy", "2022-03-01T10:00:00+00:00"),
+        ("Updated: Policy", "2022-02-01T10:00:00+00:00"),
+    ]
+    assert "“We meet on Tuesdays.” → “An entirely new text" in entries[0][2]
+    assert last_updated(repo, "rules/policy").endswith("Last updated March 1, 2022")
