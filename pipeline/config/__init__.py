@@ -10,7 +10,6 @@ import dataclasses
 import re
 import types
 import typing
-import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from pipeline.config.podcast import podcast_problems
 from pipeline.config.values import control_problems, feeds_problems
 from pipeline.errors import ConfigError, Problem
 from pipeline.support.announce_config import AnnounceConfig, NotifyConfig, announce_problems
+from pipeline.support.dates import iana_zone
 from pipeline.support.paths import iri_to_uri, url_error
 from pipeline.support.site_words import words_problems
 from pipeline.support.text import not_utf8
@@ -407,8 +407,8 @@ def _site_problems(cfg: Config) -> _Found:
     if cfg.site.feeds_url and not re.match(r"^https?://[^/\s]+", cfg.site.feeds_url):
         yield "site", "feeds_url", "expected an absolute http(s) URL"
     try:
-        zoneinfo.ZoneInfo(cfg.site.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        iana_zone(cfg.site.timezone)
+    except ValueError:
         yield "site", "timezone", f"unknown IANA time zone {cfg.site.timezone!r}"
     if "{slug}" not in cfg.site.permalink and "{id}" not in cfg.site.permalink:
         yield "site", "permalink", "pattern must contain {slug} or {id}"

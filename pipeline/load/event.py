@@ -12,7 +12,7 @@ from pipeline.config import Config
 from pipeline.load.fields import Checker
 from pipeline.load.repeat import REPEAT_KEYS, parse_repeat
 from pipeline.model import Event
-from pipeline.support.dates import to_datetime
+from pipeline.support.dates import iana_zone, to_datetime
 
 EVENT_KEYS = {"starts", "ends", "location", "url", "sequence", "timezone", "all_day", *REPEAT_KEYS}
 
@@ -30,11 +30,8 @@ def event_of(chk: Checker, meta: Mapping[str, Any], tz: ZoneInfo, cfg: Config) -
     if "timezone" in meta:
         zone_name = str(meta["timezone"])
         try:
-            tz = ZoneInfo(zone_name)
-        except (KeyError, ValueError):
-            chk.error("timezone", f"unknown IANA time zone {zone_name!r}")
-            return None
-        except Exception:  # ZoneInfoNotFoundError and path errors from hostile names
+            tz = iana_zone(zone_name)
+        except ValueError:
             chk.error("timezone", f"unknown IANA time zone {zone_name!r}")
             return None
     if "starts" not in meta:

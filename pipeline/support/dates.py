@@ -65,3 +65,14 @@ def rfc822(value: dt.datetime, *, gmt: bool = False) -> str:
     if gmt:
         return format_datetime(value.astimezone(dt.UTC), usegmt=True)
     return format_datetime(value)
+
+
+def iana_zone(name: str) -> ZoneInfo:
+    """The IANA time zone ``name``; ValueError for one there is none of, or for ``localtime``
+    (the zone of whatever machine builds: the same content would give other bytes)."""
+    if name == "localtime":
+        raise ValueError("localtime is the building machine's zone")
+    try:
+        return ZoneInfo(name)
+    except Exception:  # ZoneInfoNotFoundError, and path errors from hostile names
+        raise ValueError(f"unknown IANA time zone {name!r}") from None

@@ -153,3 +153,22 @@ def test_links_past_the_bracket_limit_keep_their_lines() -> None:
     doc = scan(text, "a.md", line_offset=5)
     assert len(doc.links) == 12_000
     assert (doc.links[0].line, doc.links[-1].url, doc.links[-1].line) == (6, "gone-11999.md", 1206)
+
+
+def test_the_building_machines_zone_is_refused(tmp_path: Path) -> None:
+    """``localtime`` is whatever zone the machine that builds has: the same content gave
+    other bytes on another machine (an event's times, every date on the site)."""
+    event = essay("E", starts="2025-02-03T18:00:00", timezone="localtime")
+    make_site(tmp_path, {"events/e.md": event})
+    result = _validate(tmp_path)
+    assert result.exit_code == 2, result.output
+    assert "events/e.md:5: timezone: unknown IANA time zone 'localtime'" in result.stderr
+    make_site(tmp_path, {"events/e.md": essay("E", starts="2025-02-03T18:00:00")})
+    config = tmp_path / "publish.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('timezone = "UTC"', 'timezone = "localtime"'),
+        encoding="utf-8",
+    )
+    result = _validate(tmp_path)
+    assert result.exit_code == 3, result.output
+    assert "site.timezone: unknown IANA time zone 'localtime'" in result.stderr
