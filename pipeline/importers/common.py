@@ -50,28 +50,41 @@ MAX_NAME_BYTES = 120
 
 def parse_date(raw: str) -> datetime | None:
     """An aware datetime from an RFC 822 (RSS) or ISO 8601 (Atom, JSON Feed) date, keeping
-    its offset; None when absent or unreadable. An RFC 822 offset may be written with a colon
-    (``+05:30``) and its zone may be one of :data:`ZONES`; a date that names no zone
-    (``-0000`` included) is read as UTC, and so is one naming a zone that is neither: its
-    reader names the item then (:func:`zone_note`)."""
+    its offset; None when absent or unreadable (see :func:`read_date`)."""
+    return read_date(raw)[0]
+
+
+def read_date(raw: str) -> tuple[datetime | None, str | None]:
+    """:func:`parse_date`'s datetime, and what the report says of it (None: nothing). An RFC
+    822 offset may be written with a colon (``+05:30``) and its zone may be one of
+    :data:`ZONES`; a date that names no zone (``-0000`` included) is read as UTC, and so is
+    one naming a zone that is neither (``IST``: India, Ireland or Israel), which is said."""
     raw = " ".join(raw.split())
     if not raw:
-        return None
-    parsed: datetime | None
+        return None, None
+    note = None
     try:
         parsed = datetime.fromisoformat(raw[:-1] + "+00:00" if raw.endswith("Z") else raw)
     except ValueError:
         try:
             parsed = email.utils.parsedate_to_datetime(raw)
         except (TypeError, ValueError, IndexError):
-            return None
+            return None, None
         if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=_rfc822_zone(raw) or UTC)
+            zone = _rfc822_zone(raw)
+            if zone is None:
+                found = _TIME_ZONE.search(raw)
+                note = (
+                    f"time zone {shown(found.group(1) if found else '')} not read (it names "
+                    "several zones, or none): taken as UTC; check the date, or write it with "
+                    "its offset (+05:30)"
+                )
+            parsed = parsed.replace(tzinfo=zone or UTC)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     if not 1970 <= parsed.year <= 9000:
-        return None
-    return parsed
+        return None, None
+    return parsed, note
 
 
 ZONES: dict[str, int] = {
@@ -115,31 +128,6 @@ def _rfc822_zone(raw: str) -> timezone | None:
     if zone in ZONES:
         return timezone(timedelta(minutes=ZONES[zone]))
     return None
-
-
-def zone_note(raw: str) -> str | None:
-    """What the report says of an RFC 822 date whose zone :func:`parse_date` could not read
-    and took as UTC (``IST``: India, Ireland or Israel); None for any other date."""
-    raw = " ".join(raw.split())
-    if not raw:
-        return None
-    try:
-        datetime.fromisoformat(raw[:-1] + "+00:00" if raw.endswith("Z") else raw)
-        return None  # ISO 8601: its offset is read
-    except ValueError:
-        pass
-    try:
-        parsed = email.utils.parsedate_to_datetime(raw)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if parsed.tzinfo is not None or _rfc822_zone(raw) is not None:
-        return None
-    found = _TIME_ZONE.search(raw)
-    zone = found.group(1) if found else ""
-    return (
-        f"time zone {shown(zone)} not read (it names several zones, or none): taken as UTC; "
-        "check the date, or write it with its offset (+05:30)"
-    )
 
 
 def notes_body(notes: str, *, plain: bool | None = None) -> str:

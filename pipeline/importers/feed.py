@@ -18,10 +18,10 @@ from pipeline.importers.common import (
     notes_body,
     parse_date,
     plain_summary,
+    read_date,
     shown,
     slugs_for,
     source_values,
-    zone_note,
 )
 from pipeline.importers.dating import place_undated
 from pipeline.importers.dropped import merged
@@ -187,7 +187,7 @@ def _rss_item(r: _Reader, elem: ET.Element, line: int, ns: str, guid: str, perma
     front: dict[str, Any] = {"title": text(find("title"))}
     published = text(find("pubDate")) or text(elem.find(q(DC, "date")))
     _dates(front, published, "")
-    if "date" in front and (zone := zone_note(published)) is not None:
+    if (zone := read_date(published)[1]) is not None:
         r.notes.append(note(r.source, line, "pubDate", zone))
     if permalink:
         front["guid_permalink"] = True

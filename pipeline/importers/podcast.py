@@ -35,11 +35,10 @@ from pipeline.importers.buildable import (
 from pipeline.importers.common import (
     count,
     notes_body,
-    parse_date,
     plain_summary,
+    read_date,
     shown,
     slugs_for,
-    zone_note,
 )
 from pipeline.importers.dating import place_undated
 from pipeline.importers.dropped import counted, merged, not_kept
@@ -280,11 +279,11 @@ def _episode(it: _Item, seen: dict[str, int]) -> dict[str, Any] | None:
         if value and not readable(value):
             it.note(field, f"{shown(value)} is not a URL: left out")
     raw_date = it.get("", "pubDate")
-    date = parse_date(raw_date)
+    date, zone = read_date(raw_date)
     if date is not None:
         front["date"] = date
-        if (zone := zone_note(raw_date)) is not None:
-            it.note("pubDate", zone)
+    if zone is not None:
+        it.note("pubDate", zone)
     _enclosure(it, front, enclosure, url)
     _itunes(it, front)
     _podcasting20(it, front)
