@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
+from pipeline.cli import main
 from pipeline.support.secrets import SECRET_ENV_VARS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,6 +41,14 @@ def site(tmp_path: Path) -> Iterator[Path]:
     shutil.copytree(REPO / "content", tmp_path / "content")
     shutil.copy(REPO / "publish.toml", tmp_path / "publish.toml")
     yield tmp_path
+
+
+def run_site(runner: CliRunner, command: str, config: Path) -> Result:
+    """``publish COMMAND --config CONFIG`` (a build writes into ``out/`` beside it)."""
+    args = [command, "--config", str(config)]
+    if command == "build":
+        args += ["--out", str(config.parent / "out")]
+    return runner.invoke(main, args)
 
 
 def copy_fixture(name: str, dest: Path) -> Path:

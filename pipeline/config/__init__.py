@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config.lines import TomlError, config_text, key_line, load_toml
+from pipeline.config.oldurls import old_url_path, old_url_problem
 from pipeline.config.podcast import podcast_problems
 from pipeline.config.values import control_problems, feeds_problems
 from pipeline.errors import ConfigError, Problem
@@ -336,7 +337,13 @@ def load_config(path: Path, *, required: bool = False) -> Config:
     problems.extend(_check(cfg, display, text))
     if problems:
         raise ConfigError(problems)
-    loaded: Config = dataclasses.replace(_as_uris(cfg), path=path.resolve())
+    cfg = _as_uris(cfg)
+    redirects = {old_url_path(old): new for old, new in cfg.content.redirects.items()}
+    if redirects != cfg.content.redirects:  # an old URL on the site's host: its path
+        cfg = dataclasses.replace(
+            cfg, content=dataclasses.replace(cfg.content, redirects=redirects)
+        )
+    loaded: Config = dataclasses.replace(cfg, path=path.resolve())
     return loaded
 
 
@@ -389,6 +396,11 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
         line = key_line(text, "theme.words", word)
         line = line if line > 1 else key_line(text, "theme", "words")
         out.append(Problem(display, line, "theme.words", message))
+    for old in cfg.content.redirects:  # [content.redirects] or redirects = {...}
+        if why := old_url_problem(old, cfg.site.base_url):
+            line = key_line(text, "content.redirects", old)
+            line = line if line > 1 else key_line(text, "content", "redirects")
+            out.append(Problem(display, line, "content.redirects", why))
     return out
 
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from pipeline.config import Config
 from pipeline.errors import Problem
 from pipeline.load import foreign
+from pipeline.load.aliases import site_aliases
 from pipeline.load.event import EVENT_KEYS, event_of, valid_date
 from pipeline.load.fields import Checker
 from pipeline.load.ids import IdLedger
@@ -258,7 +259,7 @@ def _build_item(
     tags = chk.string_list(foreign.jekyll_tags(meta, doc.parsed.meta), "tags", allow_str=False)
     if len(tags) > MAX_TAGS:  # each tag is a feed and pages listing the item with all of them
         chk.error("tags", f"expected at most {MAX_TAGS} tags, got {len(tags)}")
-    aliases = chk.string_list(meta, "aliases", allow_str=True)
+    aliases = site_aliases(chk, meta, ctx.cfg.site.base_url)
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
         chk.error("draft", f"expected true or false, got {draft!r}")

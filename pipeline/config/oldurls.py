@@ -1,0 +1,98 @@
+"""An old URL of the site: what an item's ``aliases`` and a ``[content] redirects`` key may be.
+
+The build writes a redirect page at each old URL (``essays/old/index.html``), so each must be
+a path on this site, as Hugo's aliases are: ``/old/page/``, ``/old/page`` or
+``/2019/page.html`` (a ``?query`` or ``#fragment`` is ignored), or an absolute http(s) URL on
+the host of ``[site] base_url`` and under its path, of which only the path is used. Anything
+else once became a folder of the site (``javascript:alert(1)/index.html``, ``evil.example/``
+from ``//evil.example/x``, ``https:/other.example/``) or was dropped without a word (``..``,
+``""``); each is refused, saying what was expected. A path without its leading ``/`` is read
+from the site's root, as it always was (Hugo reads it relative to the page's folder).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+EXPECTED = "expected a path on this site such as /old/page/"
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def old_url_problem(value: str, base_url: str) -> str | None:
+    """Why ``value`` is not an old URL of the site at ``base_url``, else None."""
+    reason = _reason(value, base_url)
+    if reason is None:
+        return None
+    shown = repr(value[:100]) + ("…" if len(value) > 100 else "")
+    return f"{EXPECTED}, got {shown}" + (f" ({reason})" if reason else "")
+
+
+def old_url_path(value: str) -> str:
+    """The site path an accepted old URL names: an absolute URL's path, else ``value``."""
+    if value.startswith("//") or _SCHEME.match(value):
+        return urlsplit(value).path or "/"
+    return value
+
+
+def _reason(value: str, base_url: str) -> str | None:
+    """What is wrong with ``value`` ('' when nothing more needs saying), else None."""
+    if not value.strip():
+        return ""
+    if value != value.strip():
+        return "blanks before or after it"
+    decoded = unquote(value)
+    if _CONTROL.search(value) or _CONTROL.search(decoded):
+        return "a control character in it"
+    if "\\" in decoded:
+        return "a backslash in it; a URL's parts are separated by /"
+    scheme = _SCHEME.match(value)
+    if scheme and scheme.group().lower() not in ("http:", "https:"):
+        return f"a {scheme.group()} URL, not a path"
+    if scheme or value.startswith("//"):
+        return _url_reason(value, base_url)
+    return _path_reason(value if value.startswith("/") else "/" + value)
+
+
+def _url_reason(value: str, base_url: str) -> str | None:
+    """An absolute or protocol-relative URL: on the site's host and under its path."""
+    try:
+        parts, site = urlsplit(value), urlsplit(base_url)
+        port = _port(parts.scheme or site.scheme, parts.port)
+        site_port = _port(site.scheme, site.port)
+    except ValueError:
+        return "not a valid URL"
+    if (_host(parts.hostname), port, parts.username) != (_host(site.hostname), site_port, None):
+        where = parts.netloc or "no host"
+        return f"on {where}, not on {site.netloc}, the host of [site] base_url"
+    path = parts.path or "/"
+    base_path = site.path.rstrip("/")
+    if base_path and not (path + "/").startswith(base_path + "/"):
+        return f"outside the site at {base_url}"
+    return _path_reason(path)
+
+
+def _host(name: str | None) -> str:
+    """A host name as compared: lower case, an international name in its ASCII form (the
+    base URL is read as a URI)."""
+    try:
+        return (name or "").encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return (name or "").lower()
+
+
+def _port(scheme: str, port: int | None) -> int | None:
+    return None if port == _DEFAULT_PORTS.get(scheme.lower()) else port
+
+
+def _path_reason(path: str) -> str | None:
+    """A path from the root: no ``.`` or ``..`` part, ``%2e`` spelt or not (the redirect page
+    would be written outside the site, or nowhere). An encoded ``/`` (``%2F``) is part of a
+    segment's name, as RFC 3986 reads it."""
+    path = path.split("#", 1)[0].split("?", 1)[0]
+    if any(unquote(part) in (".", "..") for part in path.split("/")):
+        return "a '.' or '..' part in it; write the path as the site serves it"
+    return None
