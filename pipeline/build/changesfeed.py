@@ -3,7 +3,6 @@ the pages' titles and URLs), made once for both formats."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -12,8 +11,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from pipeline.config import Config
-from pipeline.config.lines import config_text, key_line
-from pipeline.errors import ConfigError, Problem
+from pipeline.config.lines import setting_problem
+from pipeline.errors import ConfigError
 from pipeline.model import Item, Site
 from pipeline.revisions.history import Revision, history_key, last_revised, revisions
 from pipeline.revisions.summary import summary_html, summary_text
@@ -121,14 +120,7 @@ def _unreadable(cfg: Config, exc: OSError) -> ConfigError:
 def _problem(cfg: Config, message: str) -> ConfigError:
     """A ConfigError at the ``changes`` line of the configuration file the build read (named
     from the working folder when it is inside it)."""
-    path, line = Path("publish.toml"), 1
-    if cfg.path is not None:
-        path = cfg.path
-        with contextlib.suppress(OSError, UnicodeDecodeError):  # read a moment ago
-            line = key_line(config_text(path.read_bytes()), "feeds", "changes")
-        with contextlib.suppress(ValueError):  # outside the working folder: named whole
-            path = path.relative_to(Path.cwd())
-    return ConfigError([Problem(str(path), line, "feeds.changes", message)])
+    return ConfigError([setting_problem(cfg.path, "feeds", "changes", message)])
 
 
 def _is_shallow(content_dir: Path) -> bool:

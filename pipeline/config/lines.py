@@ -13,13 +13,16 @@ problem is a :class:`TomlError` with its line.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import sys
 import tomllib
+from pathlib import Path
 from typing import Any
 
 from pipeline.config.values import MAX_DEPTH, deep_line, deeper_than
+from pipeline.errors import Problem
 
 _POSITION = re.compile(r" \((?:at line (\d+), column (\d+)|at end of document)\)$")
 
@@ -187,3 +190,17 @@ def _table_header(line: str) -> str | None:
     end = inner.find("]")
     name = inner[:end].strip() if end > 0 else ""
     return name or None
+
+
+def setting_problem(path: Path | None, section: str, key: str, message: str) -> Problem:
+    """A problem with the setting ``[section] key`` of the configuration file at ``path``
+    (the file a command read; ``publish.toml`` when there was none), at the key's line, the
+    file named from the working folder when it is inside it."""
+    shown, line = Path("publish.toml"), 1
+    if path is not None:
+        shown = path
+        with contextlib.suppress(OSError, UnicodeDecodeError):  # read a moment ago
+            line = key_line(config_text(path.read_bytes()), section, key)
+        with contextlib.suppress(ValueError):  # outside the working folder: named whole
+            shown = path.relative_to(Path.cwd())
+    return Problem(str(shown), line, f"{section}.{key}", message)

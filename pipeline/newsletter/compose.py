@@ -31,6 +31,10 @@ from pipeline.syndication.common import lead  # plain text; the HTML template es
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "newsletter"
 """Templates shipped with the package; a community overrides either file in its own folder."""
 
+HEADING_CHARS = 200
+"""Longest subject or preheader: a title of thousands of characters would make a subject no
+service takes (Ghost: 255, Buttondown: 2,000), refused on every run."""
+
 HTML_WARN_BYTES = 90 * 1024
 """Gmail clips HTML above ~102 KB (hiding the unsubscribe footer); warn well before."""
 
@@ -308,9 +312,18 @@ def _headings(config: Config, items: Sequence[Item], period: str) -> tuple[str, 
         "period": period,
         "date": _date_text(items[0].date),
     }
-    subject = " ".join(_format(nl.subject, values, "subject", config).split())
-    preheader = " ".join(_format(nl.preheader, values, "preheader", config).split())
+    subject = _shortened(" ".join(_format(nl.subject, values, "subject", config).split()))
+    preheader = _shortened(" ".join(_format(nl.preheader, values, "preheader", config).split()))
     return subject, preheader
+
+
+def _shortened(text: str, limit: int = HEADING_CHARS) -> str:
+    """``text`` cut to ``limit`` characters at a word where there is one, ending in "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    word = cut.rsplit(" ", 1)[0]
+    return f"{word if len(word) > limit // 2 else cut}…"
 
 
 def _unsubscribe(config: Config) -> str:

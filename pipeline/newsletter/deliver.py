@@ -24,6 +24,7 @@ Why each step:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,6 +32,8 @@ from enum import StrEnum
 from pathlib import Path
 
 from pipeline.config import Config
+from pipeline.config.lines import setting_problem
+from pipeline.errors import ConfigError, Problem
 from pipeline.model import Item
 from pipeline.newsletter import ledger as ledger_mod
 from pipeline.newsletter.backends import DRAFT, SENDING, SENT, Backend, make_backend
@@ -120,9 +123,35 @@ def run_digest(
         )
 
     if test_to:
+        _check_addresses(test_to)
+        if backend is None and config.newsletter.backend in NOTHING_SENT:
+            # it would say "Test copy sent" with nothing sent
+            message = (
+                f"{config.newsletter.backend!r} sends no email, so --test-to has nothing to "
+                "send a test copy with: run publish digest and open the preview in the "
+                "outbox, or choose a backend that sends"
+            )
+            raise ConfigError([setting_problem(config.path, "newsletter", "backend", message)])
         return send_test_copy(config, published, now, choice, get_backend, test_to, edge.progress)
     chosen = get_backend()  # a missing key fails here, before the ledger's lock file exists
     return send_digest(config, published, now, choice, chosen, edge.lock_timeout, edge.progress)
+
+
+NOTHING_SENT = ("outbox", "substack")
+"""Backends whose "send" only writes files: a test copy through them would reach no one."""
+_ADDRESS = re.compile(r"[^\s\x00-\x1f\x7f@<>,;\"]+@[^\s\x00-\x1f\x7f@<>,;\"]+")
+"""One bare address: no whitespace or control character (a header break), no list."""
+
+
+def _check_addresses(addresses: Sequence[str]) -> None:
+    """``--test-to`` takes bare addresses only; the first bad one is never half-sent."""
+    problems = [
+        Problem("--test-to", 1, "address", f"{a!r} is not one email address (name@host)")
+        for a in addresses
+        if not _ADDRESS.fullmatch(a)
+    ]
+    if problems:
+        raise ConfigError(problems)
 
 
 def preview_digest(
@@ -291,9 +320,11 @@ def _deliver(
                 ledger.append(entry.advance("sent", now, note=note))
                 return (f"digest {key}: {note}",)
             if digest is None:
+                # not 'mark it failed': a failed digest is retried like any unfinished one
                 raise DeliveryError(
                     f"digest {key} in {ledger.path} is unfinished but none of its items "
-                    "are published any more; mark it 'failed' by hand or restore them"
+                    "are published any more; publish one of them again, or delete the "
+                    f"lines of {key} from the ledger to drop it"
                 )
             progress(f"creating draft {key} at {backend.name}")
             remote = backend.create_draft(digest)
@@ -318,5 +349,5 @@ def _deliver(
         )
     except DeliveryError as exc:
         remote_id = remote.id if remote is not None else entry.remote_id
-        ledger.append(entry.advance("failed", now, remote_id=remote_id, note=str(exc)))
+        ledger.append(entry.advance("failed", now, remote_id=remote_id, note=exc.recorded))
         raise

@@ -39,6 +39,8 @@ from pipeline.support.output import write_if_changed
 from pipeline.support.secrets import redact
 
 STATES = ("claimed", "sending", "sent", "failed", "delivered", "refused")
+_LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+"""Line separators JSON may leave raw but a line reader splits at."""
 PENDING = ("claimed", "sending", "failed")
 """States of a digest that a later ``--send`` run must finish (or heal) first."""
 
@@ -74,7 +76,10 @@ class Entry:
         data = {k: v for k, v in data.items() if v not in ("", None, []) or k == "items"}
         if self.progress:
             data.pop("items")
-        return json.dumps(data, sort_keys=True, ensure_ascii=False)
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+        # JSON leaves these unescaped, yet Python's splitlines(), editors and diff tools end a
+        # line at them: escaped, an id or service message holding one cannot split a line
+        return text.translate(_LINE_BREAKS)
 
     def advance(self, state: str, at: datetime, **changes: Any) -> Entry:
         """The next line for this digest; notes are always redacted."""
@@ -96,13 +101,16 @@ class Ledger:
         problems: list[Problem] = []
         out: list[Entry] = []
         text = self.path.read_text(encoding="utf-8")
-        for n, line in enumerate(text.splitlines(), 1):
+        # one line per "\n" only: a ledger written before U+2028 and friends were escaped
+        # stays readable (splitlines() would cut such a line in two)
+        for n, line in enumerate(text.split("\n"), 1):
             if not line.strip():
                 continue
             try:
                 data = jsontext.loads(line)
                 if data.get("state") not in STATES:
                     raise ValueError(f"state must be one of {', '.join(STATES)}")
+                _check_newest(data.get("newest", ""))
                 out.append(
                     Entry(
                         key=str(data["key"]),
@@ -169,6 +177,21 @@ class Ledger:
             os.write(fd, (entry.to_json() + "\n").encode("utf-8"))
         finally:
             os.close(fd)
+
+
+def _check_newest(value: object) -> None:
+    """``newest`` is compared with item dates: an ISO date-time with its offset, or absent."""
+    if value in ("", None):
+        return
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise ValueError(
+            f"'newest' must be an ISO 8601 date-time with its offset "
+            f"(e.g. 2024-05-06T00:00:00+00:00), not {value!r}"
+        )
 
 
 def recipient_id(address: str) -> str:

@@ -7,6 +7,7 @@ The engine only ever asks: is there a message under this key (``find``)? make a 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -108,3 +109,13 @@ def remote_of(payload: Any, service: str, noun: str, states: Mapping[str, str]) 
 
 _REMOTE_ID = re.compile(r"(?!\.+\Z)[A-Za-z0-9_.:-]{1,200}")
 """What an API's object ids look like (Buttondown's UUIDs, listmonk's integers)."""
+
+
+def fitted(key: str, limit: int) -> str:
+    """``key`` as a service's slug or idempotency key of at most ``limit`` characters: as it
+    is when it fits, else cut and ended with a hash of the whole key (still unique, still
+    the same on every run)."""
+    if len(key) <= limit:
+        return key
+    tail = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+    return f"{key[: limit - len(tail) - 1].rstrip('-')}-{tail}"

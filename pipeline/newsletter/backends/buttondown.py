@@ -15,7 +15,15 @@ import requests
 
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
-from pipeline.newsletter.backends.base import DRAFT, SENDING, SENT, Journal, Remote, remote_of
+from pipeline.newsletter.backends.base import (
+    DRAFT,
+    SENDING,
+    SENT,
+    Journal,
+    Remote,
+    fitted,
+    remote_of,
+)
 from pipeline.newsletter.backends.http import ApiClient, shown
 from pipeline.newsletter.compose import Digest
 from pipeline.newsletter.errors import DeliveryError
@@ -46,6 +54,9 @@ LISTED = (
     "sent",
 )
 """Statuses ``find`` asks for (everything a digest of ours could be in)."""
+SLUG_MAX = 100
+IDEMPOTENCY_KEY_MAX = 200
+"""Buttondown's limits (longer is a 400, run after run): a longer digest key is fitted."""
 
 
 def error_text(body: Any) -> str:
@@ -101,6 +112,7 @@ class ButtondownBackend:
     def find(self, key: str) -> Remote | None:
         params = [("status", s) for s in LISTED]
         page: Any = self.api.request("GET", "/v1/emails", params=params)
+        seen: set[str] = set()
         while True:
             if not isinstance(page, dict) or not isinstance(page.get("results"), list):
                 raise DeliveryError("Buttondown: GET /v1/emails answered without 'results'")
@@ -108,20 +120,24 @@ class ButtondownBackend:
                 if not isinstance(email, dict):
                     continue
                 meta = email.get("metadata") or {}
-                if email.get("slug") == key or (
+                if email.get("slug") in (key, fitted(key, SLUG_MAX)) or (
                     isinstance(meta, dict) and meta.get("digest_key") == key
                 ):
                     return self._remote(email)
             if not page.get("next"):
                 return None
-            page = self.api.request("GET", str(page["next"]))
+            link = str(page["next"])
+            if link in seen:  # a server pointing back at a page it gave: never a loop
+                raise DeliveryError("Buttondown: GET /v1/emails: its 'next' link goes in a circle")
+            seen.add(link)
+            page = self.api.request("GET", link)
 
     def create_draft(self, digest: Digest) -> Remote:
         body = {
             "subject": digest.subject,
             "body": "<!-- buttondown-editor-mode: plaintext -->\n" + digest.html,
             "status": "draft",
-            "slug": digest.key,
+            "slug": fitted(digest.key, SLUG_MAX),
             "description": digest.preheader,
             "metadata": {"digest_key": digest.key, "items": ",".join(digest.items)},
         }
@@ -130,7 +146,7 @@ class ButtondownBackend:
                 "POST",
                 "/v1/emails",
                 json=body,
-                headers={"X-Idempotency-Key": digest.key},
+                headers={"X-Idempotency-Key": fitted(digest.key, IDEMPOTENCY_KEY_MAX)},
                 recheck=lambda: self.find(digest.key),
             )
         except DeliveryError as exc:

@@ -32,7 +32,15 @@ import requests
 
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
-from pipeline.newsletter.backends.base import DRAFT, SENDING, SENT, Journal, Remote, remote_of
+from pipeline.newsletter.backends.base import (
+    DRAFT,
+    SENDING,
+    SENT,
+    Journal,
+    Remote,
+    fitted,
+    remote_of,
+)
 from pipeline.newsletter.backends.http import ApiClient, shown
 from pipeline.newsletter.compose import Digest
 from pipeline.newsletter.errors import DeliveryError
@@ -44,6 +52,8 @@ TOKEN_SECONDS = 300
 """Ghost refuses tokens that live longer than five minutes."""
 _STATE = {"draft": DRAFT, "scheduled": SENDING, "published": SENT, "sent": SENT}
 EXCERPT_CHARS = 300
+SLUG_MAX = 191
+"""Ghost's longest slug: a longer digest key is fitted (the same on every run)."""
 
 
 def error_text(body: Any) -> str:
@@ -134,7 +144,7 @@ class GhostBackend:
         return remote_of(cls._post(data), "Ghost", "a post", _STATE)
 
     def find(self, key: str) -> Remote | None:
-        slug = quote(key.lower(), safe="")
+        slug = quote(fitted(key.lower(), SLUG_MAX), safe="")
         data = self._api().request("GET", f"{ADMIN}/posts/slug/{slug}/", ok=(200, 404))
         if isinstance(data, dict) and data.get("posts"):
             return self._remote(data)
@@ -145,7 +155,7 @@ class GhostBackend:
     def create_draft(self, digest: Digest) -> Remote:
         post: dict[str, Any] = {
             "title": digest.subject,
-            "slug": digest.key.lower(),
+            "slug": fitted(digest.key.lower(), SLUG_MAX),
             "html": digest.html,
             "status": "draft",
             "custom_excerpt": digest.preheader[:EXCERPT_CHARS],

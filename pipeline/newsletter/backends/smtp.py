@@ -184,7 +184,11 @@ class SmtpBackend:
             ) from None
         delivered = len(accepted)
         if not delivered and not earlier and not unsure:
-            raise DeliveryError(f"SMTP refused every recipient: {', '.join(refused)}")
+            # the ledger is committed: it counts subscribers, only the screen names them
+            raise DeliveryError(
+                f"SMTP refused every recipient ({len(refused)})",
+                unrecorded=f": {', '.join(refused)}",
+            )
         notes = []
         if journal is not None and journal.resumed:
             notes.append(f"resumed: {earlier} delivered by an earlier run, {delivered} by this one")
@@ -194,12 +198,14 @@ class SmtpBackend:
                 "(at most once)"
             )
         if refused:
-            notes.append(f"refused: {', '.join(refused)}")
+            notes.append(f"refused: {len(refused)} recipient{'s' if len(refused) != 1 else ''}")
         warnings = tuple(
             f"{a}: handed to the server when an earlier run stopped, before the server "
             "confirmed it; not sent again (at most once: check that it arrived)"
             for a in unsure
         )
+        if refused:  # said on stderr only: the ledger is committed, addresses stay out of it
+            warnings += (f"not delivered, refused by the server: {', '.join(refused)}",)
         return Remote(
             id=digest.key,
             state=SENT,
@@ -221,16 +227,22 @@ class SmtpBackend:
         server = self._connect()
         try:
             for address in addresses:
-                msg = build_message(
-                    self._personal(digest, address),
-                    from_address=self.nl.from_address,
-                    to=address,
-                    date=self.now,
-                    domain=self.domain,
-                    test=test,
-                    unsubscribe_override=self._unsubscribe_for(address),
-                )
-                ok = _hand_over(server, msg, self.nl.from_address, address, journal)
+                try:
+                    msg = build_message(
+                        self._personal(digest, address),
+                        from_address=self.nl.from_address,
+                        to=address,
+                        date=self.now,
+                        domain=self.domain,
+                        test=test,
+                        unsubscribe_override=self._unsubscribe_for(address),
+                    )
+                except ValueError:  # an address no header can hold: that subscriber only
+                    ok = False
+                else:
+                    ok = _hand_over(server, msg, self.nl.from_address, address, journal)
+                if not ok and journal is not None:
+                    journal.refused(address)
                 (accepted if ok else refused).append(address)
         finally:
             try:
@@ -264,7 +276,12 @@ def _hand_over(
     options = ["SMTPUTF8", "BODY=8BITMIME"] if international else []
     data = msg.as_bytes(policy=policy.SMTPUTF8 if international else policy.SMTP)
     server.ehlo_or_helo_if_needed()
-    code, answer = server.mail(sender, options)
+    try:
+        code, answer = server.mail(sender, options)
+    except smtplib.SMTPNotSupportedError:
+        # an address in UTF-8 and a server without SMTPUTF8: nothing was sent, and this
+        # one address must not stop the rest of the list (run after run)
+        return False
     if code != 250:
         server.rset()
         raise smtplib.SMTPSenderRefused(code, answer, sender)
@@ -283,8 +300,6 @@ def _hand_over(
     server.send(b".\r\n")
     code, answer = server.getreply()
     if code != 250:
-        if journal is not None:
-            journal.refused(address)
         server.rset()
         return False
     if journal is not None:
