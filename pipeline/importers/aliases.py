@@ -38,6 +38,16 @@ def based(elem: ET.Element, base: str) -> str:
     return resolved(own, base) if own else base
 
 
+def self_link(elem: ET.Element, link_tag: str) -> str:
+    """The URL a feed names as its own: the ``href`` of the first ``link_tag`` child of
+    ``elem`` (Atom's ``link``) with ``rel="self"`` that is an absolute http(s) URL; ''."""
+    for candidate in elem.findall(link_tag):
+        href = (candidate.get("href") or "").strip()
+        if candidate.get("rel") == "self" and on_site(href, ""):
+            return href
+    return ""
+
+
 def site_host(link: str) -> str:
     """The host of ``link`` as aliases compare it: lower case, without ``www.``; '' for a
     link without one."""

@@ -10,10 +10,12 @@ what was done: nothing is dropped or changed without a word.
 
 from __future__ import annotations
 
+import posixpath
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from pipeline.errors import Problem
 from pipeline.importers.aliases import XML_BASE, based, resolved
@@ -23,8 +25,8 @@ from pipeline.load.item import MAX_TAGS
 from pipeline.load.namelimits import name_problems
 from pipeline.model import Item
 from pipeline.podcast.chapters import parse_duration
-from pipeline.podcast.episode import MAX_HOURS, in_seconds, soundbite
-from pipeline.support.paths import is_url, url_error
+from pipeline.podcast.episode import MAX_HOURS, TRANSCRIPT_TYPES, in_seconds, soundbite
+from pipeline.support.paths import iri_to_uri, is_url, url_error
 from pipeline.support.text import clean
 
 
@@ -43,6 +45,51 @@ def joined(base: str, value: str) -> str:
     """``value`` made absolute against ``base`` (a readable URL, or ''); as it is when no
     parser reads it (then :func:`web_url` refuses it)."""
     return resolved(value, base) if readable(value) else value
+
+
+def linked(base: str, value: str, name: str, say: Callable[[str], None], gone: str) -> str:
+    """``value`` (the URL ``name`` holds) as the absolute http(s) URL the build takes: made
+    absolute against ``base`` (``xml:base``, else the feed's URL) as an enclosure is, noted
+    through ``say``; '' when none comes of it (relative with no base, ``javascript:``, no URL
+    at all), noted with what was done (``gone``)."""
+    absolute = joined(base, value)
+    if web_url(absolute):
+        if absolute != value:
+            say(f"relative {name} {shown(value)} written as {shown(absolute)}")
+        return absolute
+    relative = readable(value) and not urlsplit(value).scheme and not base
+    why = "is relative and the feed gives no URL to resolve it against" if relative else ""
+    say(f"{name} {shown(value)} {why or 'is no absolute http(s) URL'}: {gone}")
+    return ""
+
+
+def encoded_note(url: str) -> str:
+    """What the report says of an enclosure ``url`` holding what no URI may (a space, an
+    ``é``): the build's feed writes it percent-encoded, as apps and Apple's validator need
+    it; '' for one written as it is."""
+    uri = iri_to_uri(url)
+    if uri == url:
+        return ""
+    return (
+        f"URL {shown(url)} holds characters a URL may not: the feed built writes it as "
+        f"{shown(uri)} (the same file; feed-diff shows it as MEDIA MOVED)"
+    )
+
+
+def transcript_problem(url: str, mime: str) -> str | None:
+    """Why the build publishes no transcript at the absolute ``url`` (of the type ``mime``
+    the feed gives): it takes a transcript's kind from its path's ``.vtt`` or ``.srt``; None
+    when it publishes it."""
+    if posixpath.splitext(urlsplit(url).path)[1].lower() in TRANSCRIPT_TYPES:
+        return None
+    kind = mime.strip().lower()
+    if kind in (*TRANSCRIPT_TYPES.values(), "application/srt", "text/srt"):
+        return (
+            f"a {kind} transcript, but the build takes a transcript's kind from the .vtt or "
+            ".srt that ends its URL's path, and this one has none (Podlove's "
+            "?podlove_transcript=webvtt): link it from the show notes, or save it as a file"
+        )
+    return "one .vtt or .srt transcript is published"
 
 
 def base_of(elem: ET.Element, base: str, say: Any) -> str:
@@ -64,7 +111,9 @@ def duration(raw: str) -> tuple[int | str | None, str]:
     seconds = in_seconds(value, parse_duration)
     if seconds is not None and seconds > 0:
         return value, ""
-    if whole is None and len(raw) > 32:
+    if seconds == 0:  # a host's "not known yet"
+        why = "is no time at all (0 seconds)"
+    elif whole is None and len(raw) > 32:
         why = "is longer than the 32 characters the build reads"
     elif (float(whole) if whole is not None else parse_duration(raw) or 0) > MAX_HOURS * 3600:
         why = f"is more than {MAX_HOURS} hours (the build's limit)"

@@ -29,6 +29,10 @@ _BLOCK_START = re.compile(
 )
 """Tags that open a CommonMark HTML block (kind 6) which only a blank line ends."""
 _TAG = re.compile(r"<[A-Za-z!/]")
+_MARKUP_OPENER = re.compile(r"\{(?=[{%])|\$(?=\$)")
+"""What opens a tag or a formula the renderer's pre-pass reads in a body (``{%`` GitBook's
+and Jekyll's, ``{{<`` Hugo's, ``{{ site.baseurl }}``, ``$$`` maths): show notes that hold one
+mean the characters themselves."""
 _NOT_IN_NAME = re.compile(
     r'[\x00-\x1f\x7f-\x9f/\\<>:"|?*\s\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+'
 )
@@ -138,8 +142,10 @@ def notes_body(notes: str, *, plain: bool | None = None) -> str:
     else inside a ``<div>``; the newline that ends a blank line becomes ``&#10;``
     (whitespace to a reader; inside ``<pre>`` the same line break, so its lines are kept
     exactly: the blank line is now a line holding a character reference). Plain text
-    becomes escaped paragraphs with its line breaks. ``plain`` says which it is (default:
-    HTML when the text holds a tag)."""
+    becomes escaped paragraphs with its line breaks. The ``{`` or ``$`` that opens what the
+    renderer reads as a tag or a formula (``{% raw %}``, ``{{< x >}}``, ``$$x$$``) is written
+    as a character reference: the reader sees the text the source had. ``plain`` says which
+    it is (default: HTML when the text holds a tag)."""
     notes = notes.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not notes:
         return ""
@@ -149,6 +155,7 @@ def notes_body(notes: str, *, plain: bool | None = None) -> str:
             "<p>" + html.escape(p, quote=False).replace("\n", "<br>\n") + "</p>" for p in paragraphs
         )
     kept = _BLANK_LINE_END.sub(r"\1&#10;", notes)
+    kept = _MARKUP_OPENER.sub(lambda m: "&#123;" if m.group() == "{" else "&#36;", kept)
     if _BLOCK_START.match(kept):  # already one raw HTML block: kept byte for byte
         return kept + "\n"
     return f"<div>\n{kept}\n</div>\n"
@@ -164,12 +171,14 @@ def _link_slug(link: str) -> str:
 def slug_for(title: str, fallback: str, link: str = "") -> str:
     """A file name stem: the last segment of the item's old link when it is already a slug
     (the page keeps its name, ``/2024/06/09/slugs/`` → ``slugs``), else GitHub's heading slug
-    of the title (cut to 80 characters), else of ``fallback``; always a :func:`safe_name`."""
+    of the title (cut to 80 characters; its HTML entities read, as hosts that escape a title
+    twice write ``Q&amp;amp;A``: ``qa``, not ``qampa``), else of ``fallback``; always a
+    :func:`safe_name`."""
     segment = _link_slug(link)
     if segment and safe_name(segment) == segment:  # not ``index`` (``/post/index.html``)
         return segment
     for text in (title, fallback):
-        slug = _DASHES.sub("-", github_slug(text))[:80].strip("-")
+        slug = _DASHES.sub("-", github_slug(html.unescape(text)))[:80].strip("-")
         if slug:
             return safe_name(slug)
     return "item"

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from pipeline.errors import Problem
 from pipeline.importers.records import note
-from pipeline.importers.xmlsource import PODCAST, q
+from pipeline.importers.xmlsource import ITUNES, PODCAST, q
 
 NOT_KEPT = {
     q(PODCAST, "value"): (
@@ -19,31 +19,55 @@ NOT_KEPT = {
         "podcast:alternateEnclosure",
         "only the <enclosure> is published",
     ),
+    q(PODCAST, "liveItem"): ("podcast:liveItem", "publish has no live items"),
+    q(PODCAST, "trailer"): (
+        "podcast:trailer",
+        "a trailer here is an episode with episode_type: trailer",
+    ),
+    q(PODCAST, "socialInteract"): (
+        "podcast:socialInteract",
+        "an episode here names no comment thread",
+    ),
 }
 """Elements of a podcast's channel or items that are not kept: (name shown, why)."""
+ATTRIBUTES = {
+    (q(PODCAST, "season"), "name"): ("podcast:season name", "an episode keeps its number only"),
+    (q(PODCAST, "episode"), "display"): (
+        "podcast:episode display",
+        "an episode keeps its number only",
+    ),
+    (q(PODCAST, "location"), "geo"): ("podcast:location geo", "a location is its name only"),
+    (q(PODCAST, "location"), "osm"): ("podcast:location osm", "a location is its name only"),
+}
+"""Attributes of elements that are kept, which are not: (name shown, why)."""
 REPEATED = {
     "enclosure": ("enclosure", "only an item's first <enclosure> is published: RSS has one"),
+    q(ITUNES, "category"): (
+        "itunes:category",
+        "only the first is kept: [podcast] has one category and its subcategory",
+    ),
+    q(PODCAST, "funding"): ("podcast:funding", "only the first is kept: [podcast] has one"),
+    q(PODCAST, "chapters"): ("podcast:chapters", "only an item's first is published"),
 }
 """Elements of which only the first of a channel or item is kept: (name shown, why)."""
 
 
 def not_kept(source: str, places: Sequence[tuple[str, int, ET.Element]]) -> list[Problem]:
     """One note per element of :data:`NOT_KEPT` found as a child of one of ``places``
-    (``("channel" or "item", line, element)``), and of :data:`REPEATED` found again in one,
-    counting them and naming every place."""
-    found: dict[str, list[tuple[str, int]]] = {}
+    (``("channel" or "item", line, element)``), of :data:`REPEATED` found again in one, and
+    per attribute of :data:`ATTRIBUTES` a child holds, counting them and naming every place."""
+    found: dict[tuple[str, str], list[tuple[str, int]]] = {}
     for kind, line, elem in places:
         firsts: set[str] = set()
         for child in elem:
             tag = child.tag if isinstance(child.tag, str) else ""
             if tag in NOT_KEPT or (tag in REPEATED and tag in firsts):
-                found.setdefault(tag, []).append((kind, line))
+                found.setdefault(NOT_KEPT.get(tag) or REPEATED[tag], []).append((kind, line))
             firsts.add(tag)
-    out = []
-    for tag, where in found.items():
-        name, why = NOT_KEPT.get(tag) or REPEATED[tag]
-        out.append(merged(source, name, where, why))
-    return out
+            for (owner, attribute), said in ATTRIBUTES.items():
+                if tag == owner and (child.get(attribute) or "").strip():
+                    found.setdefault(said, []).append((kind, line))
+    return [merged(source, name, where, why) for (name, why), where in found.items()]
 
 
 def merged(source: str, field: str, where: Sequence[tuple[str, int | str]], why: str) -> Problem:

@@ -11,6 +11,7 @@ What the build would refuse is left out or written as a draft, and named (:mod:`
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 import posixpath
 import xml.etree.ElementTree as ET
@@ -19,17 +20,20 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pipeline.errors import Problem
-from pipeline.importers.aliases import keep_aliases, on_site, resolved
+from pipeline.importers.aliases import keep_aliases, on_site, resolved, self_link
 from pipeline.importers.buildable import (
     base_of,
     checked_soundbite,
     duration,
+    encoded_note,
     fitting_tags,
     joined,
+    linked,
     readable,
     serial_show,
     shared_audio,
     tags_notes,
+    transcript_problem,
     web_url,
 )
 from pipeline.importers.common import (
@@ -47,6 +51,7 @@ from pipeline.importers.records import BesideFile, ImportedItem, ImportPlan, not
 from pipeline.importers.relink import body_base
 from pipeline.importers.showinfo import person_of, show_settings
 from pipeline.importers.xmlsource import (
+    ATOM,
     CONTENT,
     FEEDBURNER,
     ITUNES,
@@ -56,7 +61,7 @@ from pipeline.importers.xmlsource import (
     text,
 )
 from pipeline.podcast import artwork
-from pipeline.podcast.episode import EPISODE_TYPES, TRANSCRIPT_TYPES
+from pipeline.podcast.episode import EPISODE_TYPES
 from pipeline.podcast.media import AUDIO_TYPES
 
 AUDIO_ALIASES = {
@@ -112,8 +117,9 @@ def read_podcast(
 ) -> ImportPlan:
     """The episodes and ``[podcast]`` settings of a podcast RSS document.
 
-    ``base`` resolves relative URLs (the feed's own URL when it was fetched); ``since``
-    leaves out episodes published before it.
+    ``base`` resolves relative URLs (the feed's own URL when it was fetched; else the one
+    its ``atom:link rel="self"`` names, else its ``<link>``); ``since`` leaves out episodes
+    published before it.
     """
     channel = doc.root.find("channel") if doc.root.tag == "rss" else None
     if channel is None:
@@ -130,7 +136,7 @@ def read_podcast(
     def say(field: str, message: str) -> None:
         notes.append(note(source, doc.line(channel), field, message))
 
-    base = base_of(channel, base or own_link, say)
+    base = base_of(channel, base or self_link(channel, q(ATOM, "link")) or own_link, say)
     settings, show_notes = show_settings(doc, channel, source, base)
     notes.extend(show_notes)
     pending: list[tuple[_Item, dict[str, Any]]] = []
@@ -345,6 +351,8 @@ def _show_notes(it: _Item) -> tuple[str, str]:
 def _enclosure(it: _Item, front: dict[str, Any], enclosure: ET.Element | None, url: str) -> None:
     assert enclosure is not None
     front["audio"] = url
+    if said := encoded_note(url):
+        it.note("enclosure", said)
     raw_length = (enclosure.get("length") or "").strip()
     length = count(raw_length)
     if length:
@@ -437,18 +445,20 @@ def _itunes(it: _Item, front: dict[str, Any]) -> None:
 def _podcasting20(it: _Item, front: dict[str, Any]) -> None:
     for elem in it.elem.findall(q(PODCAST, "transcript")):
         url = (elem.get("url") or "").strip()
-        suffix = posixpath.splitext(urlsplit(url).path)[1].lower() if web_url(url) else ""
-        if suffix in TRANSCRIPT_TYPES and "transcript" not in front:  # as the build reads it
-            front["transcript"] = url
-            continue
-        it.note("transcript", f"{shown(url)} not kept: one .vtt or .srt transcript is published")
+        absolute = joined(it.base, url)
+        if not web_url(absolute):
+            _linked(it, elem, "transcript")  # says why
+        elif (why := transcript_problem(absolute, elem.get("type") or "")) or "transcript" in front:
+            why = why or "one .vtt or .srt transcript is published"
+            it.note("transcript", f"{shown(url)} not kept: {why}")
+        else:
+            front["transcript"] = _linked(it, elem, "transcript")
     chapters = it.find(PODCAST, "chapters")
-    url = (chapters.get("url") or "").strip() if chapters is not None else ""
-    if web_url(url):
+    if chapters is not None and (url := _linked(it, chapters, "chapters")):
         front["chapters"] = url
-    elif chapters is not None:
-        it.note("chapters", f"podcast:chapters {shown(url)} is no absolute http(s) URL: not kept")
-    persons = [p for p in (person_of(e) for e in it.elem.findall(q(PODCAST, "person"))) if p]
+    say = functools.partial(it.note, "podcast:person")
+    people = it.elem.findall(q(PODCAST, "person"))
+    persons = [p for p in (person_of(e, it.base, say) for e in people) if p]
     if persons:
         front["persons"] = persons
     location = it.get(PODCAST, "location")
@@ -471,6 +481,13 @@ def _podcasting20(it: _Item, front: dict[str, Any]) -> None:
         bites.append(bite)
     if bites:
         front["soundbites"] = bites
+
+
+def _linked(it: _Item, elem: ET.Element, field: str) -> str:
+    """The ``url`` of ``podcast:<field>`` made absolute as an enclosure is; '' (noted) when
+    it is no http(s) URL then."""
+    say = functools.partial(it.note, field)
+    return linked(it.base, (elem.get("url") or "").strip(), f"podcast:{field}", say, "not kept")
 
 
 def _cut(it: _Item, field: str, value: str) -> str:

@@ -90,9 +90,16 @@ class LinkCounts:
     """Relative URLs made absolute against the old site (the page or image is still there)."""
     imported: int = 0
     """Links to the old page of an imported item, now to its Markdown file."""
+    relative: int = 0
+    """Relative URLs left as they are: the source gave no URL to make them absolute against
+    (the build names each one that leads nowhere)."""
 
     def __add__(self, other: LinkCounts) -> LinkCounts:
-        return LinkCounts(self.absolute + other.absolute, self.imported + other.imported)
+        return LinkCounts(
+            self.absolute + other.absolute,
+            self.imported + other.imported,
+            self.relative + other.relative,
+        )
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,9 @@ class WriteOutcome:
     """Files not written: edited or deleted since the import, or not ours."""
     links: LinkCounts = LinkCounts()
     """Links rewritten in the files created or updated."""
+    notes: tuple[Problem, ...] = ()
+    """Files written otherwise than their source item says: an id derived from its GUID,
+    another section than the one asked for (the one it was imported into)."""
 
 
 def _entry(value: Any) -> dict[str, str]:

@@ -117,6 +117,7 @@ class _Body:
     targets: Mapping[str, str]
     absolute: int = 0
     imported: int = 0
+    relative: int = 0
 
     def value(self, attr: str, value: str) -> str | None:
         """The new value of a URL attribute; None when it stays as it is."""
@@ -137,6 +138,7 @@ class _Body:
         if relative and self.base:
             self.absolute += 1
             return full
+        self.relative += relative  # no base: nothing to make it absolute against
         return None
 
     def target(self, url: str) -> str | None:
@@ -152,8 +154,6 @@ class _Body:
     def srcset(self, value: str) -> str | None:
         """A ``srcset`` with each relative URL made absolute (its descriptors, commas and
         blanks as they were); None when none is relative."""
-        if not self.base:
-            return None
         parts, last = [], 0
         for start, end, _ in srcset_spans(value):
             new = self.value("src", value[start:end])
@@ -180,9 +180,8 @@ def relinked(
         if new is not None:
             parts += [body[last:start], _written(new, quote_mark)]
             last = end
-    if not parts:
-        return body, LinkCounts()
-    return "".join([*parts, body[last:]]), LinkCounts(doc.absolute, doc.imported)
+    counts = LinkCounts(doc.absolute, doc.imported, doc.relative)
+    return ("".join([*parts, body[last:]]) if parts else body), counts
 
 
 def body_base(*candidates: str) -> str:

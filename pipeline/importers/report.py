@@ -17,9 +17,13 @@ def render(
     dry_run: bool,
     shown: Callable[[str], str] = str,
 ) -> str:
-    """The files created, updated and left alone; ``shown`` turns a path relative to the
+    """The files created, updated and left alone (``kept``), and the notes on files written
+    otherwise than the source said (``note``); ``shown`` turns a path relative to the
     content root into the one printed."""
-    kept = [str(dataclasses.replace(p, path=shown(p.path))) for p in outcome.kept]
+    kept, notes = (
+        [str(dataclasses.replace(p, path=shown(p.path))) for p in problems]
+        for problems in (outcome.kept, outcome.notes)
+    )
     if fmt == "json":
         doc = {
             "source": plan.source,
@@ -28,11 +32,13 @@ def render(
             "updated": [shown(r) for r in outcome.updated],
             "unchanged": [shown(r) for r in outcome.unchanged],
             "kept": kept,
+            "notes": notes,
             "source_problems": [str(p) for p in plan.notes],
             "skipped": plan.skipped,
             "links": {
                 "made_absolute": outcome.links.absolute,
                 "to_imported_items": outcome.links.imported,
+                "left_relative": outcome.links.relative,
             },
         }
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
@@ -40,6 +46,7 @@ def render(
     lines = [f"{verb}created: {shown(r)}" for r in outcome.created]
     lines += [f"{verb}updated: {shown(r)}" for r in outcome.updated]
     lines += [f"kept: {k}" for k in kept]
+    lines += [f"note: {n}" for n in notes]
     return "".join(line + "\n" for line in lines)
 
 
@@ -58,6 +65,12 @@ def summary(plan: ImportPlan, outcome: WriteOutcome, *, dry_run: bool) -> str:
         line += (
             f"; links rewritten: {links.absolute} made absolute (to the old site), "
             f"{links.imported} to imported {what}s"
+        )
+    if links.relative:
+        line += (
+            f"; {_count(links.relative, 'relative URL')} in bodies left as written (the "
+            "source gave no URL to make them absolute against: the build names any that "
+            "leads nowhere)"
         )
     return line
 

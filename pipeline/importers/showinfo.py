@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import html
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urlsplit
 
 from pipeline.config import PodcastConfig
 from pipeline.config.podcast import podcast_problems
 from pipeline.errors import Problem
-from pipeline.importers.buildable import readable, web_url
+from pipeline.importers.buildable import joined, linked, readable, web_url
 from pipeline.importers.common import shown
 from pipeline.importers.records import FrontMatter, note
 from pipeline.importers.xmlsource import GOOGLEPLAY, ITUNES, PODCAST, Document, q, text
@@ -113,7 +114,7 @@ def show_settings(
     href = href or ((play.get("href") or "").strip() if play is not None else "")
     href = href or text(channel.find("image/url"))
     if href:  # one no parser reads is left out by _buildable, named
-        out["image"] = urljoin(base, href) if base and readable(href) else href
+        out["image"] = joined(base, href)
     out.update(_category(channel, say))
     explicit = _yes(get(ITUNES, "explicit") or get(GOOGLEPLAY, "explicit"))
     if explicit is not None:
@@ -127,7 +128,7 @@ def show_settings(
     if kind in ("episodic", "serial"):
         out["type"] = kind
     out["copyright"] = get("", "copyright")
-    out.update(_show_extras(channel))
+    out.update(_show_extras(channel, base, say))
     out = {k: v for k, v in out.items() if v != ""}
     _buildable(channel, out, say)
     return tuple(out.items()), notes
@@ -181,6 +182,11 @@ def _buildable(
     refused += [
         (k, f"{shown(out[k])} is not a URL") for k in unread if not readable(out.get(k, ""))
     ]
+    if "image" in out and readable(out["image"]) and not web_url(out["image"]):  # the build: a file
+        why = "is no absolute http(s) URL"
+        if not urlsplit(out["image"]).scheme:
+            why = "is relative and the feed gives no URL to resolve it against"
+        refused.append(("image", f"{shown(out['image'])} {why}"))
     for key, message in refused:
         name, path = _FROM.get(key, (key, key))
         what = f"{message}: not written to [podcast] {key}"
@@ -219,9 +225,9 @@ def _category(
     out: dict[str, Any] = {}
     first = channel.find(q(ITUNES, "category"))
     if first is not None:
-        top = (first.get("text") or "").strip()
+        top = html.unescape((first.get("text") or "").strip())  # ``&amp;amp;``: escaped twice
         child = first.find(q(ITUNES, "category"))
-        sub = (child.get("text") or "").strip() if child is not None else ""
+        sub = html.unescape((child.get("text") or "").strip()) if child is not None else ""
         mapped = map_category(top, sub)
         if mapped is None:
             message = f"{shown(top)} is not on Apple's list: set [podcast] category by hand"
@@ -234,9 +240,12 @@ def _category(
     return out
 
 
-def _show_extras(channel: ET.Element) -> dict[str, Any]:
+def _show_extras(
+    channel: ET.Element, base: str, say: Callable[[ET.Element | None, str, str], None]
+) -> dict[str, Any]:
     """The show's guid, lock, funding, licence, block and complete flags, medium, update
-    frequency, podroll, txt records and people, as ``[podcast]`` keys."""
+    frequency, podroll, txt records and people (their links made absolute against ``base``,
+    ``say`` noting what is left out), as ``[podcast]`` keys."""
     out: dict[str, Any] = {}
 
     get = functools.partial(_child_text, channel)
@@ -247,12 +256,12 @@ def _show_extras(channel: ET.Element) -> dict[str, Any]:
         out["locked"] = bool(_yes(text(locked)))
     funding = channel.find(q(PODCAST, "funding"))
     if funding is not None:
-        out["funding_url"] = (funding.get("url") or "").strip()
+        out["funding_url"] = joined(base, (funding.get("url") or "").strip())
         out["funding_text"] = text(funding)
     license_elem = channel.find(q(PODCAST, "license"))
     if license_elem is not None:
         out["license"] = text(license_elem)
-        out["license_url"] = (license_elem.get("url") or "").strip()
+        out["license_url"] = joined(base, (license_elem.get("url") or "").strip())
     for tag, key in (("block", "block"), ("complete", "complete")):
         if _yes(get(ITUNES, tag)):
             out[key] = True
@@ -274,17 +283,33 @@ def _show_extras(channel: ET.Element) -> dict[str, Any]:
             txts.append(f"{purpose}: {text(elem)}" if purpose else text(elem))
     if txts:
         out["txt"] = txts
-    persons = [p for p in (person_of(e) for e in channel.findall(q(PODCAST, "person"))) if p]
+    people = channel.findall(q(PODCAST, "person"))
+    persons = [p for p in (person_of(e, base, _at(say, e)) for e in people) if p]
     if persons:
         out["persons"] = persons
     return out
 
 
-def person_of(elem: ET.Element) -> dict[str, str] | None:
+def _of(name: str, say: Callable[[str], None]) -> Callable[[str], None]:
+    """``say`` of the person ``name``."""
+    return lambda message: say(f"person {shown(name, 40)}: {message}")
+
+
+def _at(
+    say: Callable[[ET.Element | None, str, str], None], elem: ET.Element
+) -> Callable[[str], None]:
+    """``say`` of a ``podcast:person`` at its own line."""
+    return lambda message: say(elem, "podcast:person", message)
+
+
+def person_of(elem: ET.Element, base: str, say: Callable[[str], None]) -> dict[str, str] | None:
     """A ``podcast:person`` as front matter / ``[[podcast.persons]]`` keys; None without a
-    name. A group outside the Podcast Taxonomy is left out (the default, cast, applies)."""
+    name. A group outside the Podcast Taxonomy is left out (the default, cast, applies); a
+    relative ``href`` or ``img`` is made absolute against ``base``, and one that is no
+    http(s) URL then is left out, the person kept; each is said through ``say``."""
     name = text(elem)
     if not name:
+        say("no name (the element's text): left out")
         return None
     person = {"name": name}
     role, group = (
@@ -295,8 +320,12 @@ def person_of(elem: ET.Element) -> dict[str, str] | None:
         person["role"] = role
     if group in PERSON_GROUPS:
         person["group"] = group
+    elif group:
+        what = "is not a Podcast Taxonomy group: left out (cast, the default, applies)"
+        _of(name, say)(f"group {shown(group)} {what}")
     for key in ("href", "img"):
         link = (elem.get(key) or "").strip()
-        if link and web_url(link):
+        kept = "left out (the person is kept)"
+        if link and (link := linked(base, link, key, _of(name, say), kept)):
             person[key] = link
     return person

@@ -222,6 +222,7 @@ class _Plan:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     kept: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
     refused: list[Problem] = field(default_factory=list)
     guids: dict[str, str] = field(default_factory=dict)
     """GUID (or id) -> file already in the content folder."""
@@ -306,7 +307,7 @@ class _Plan:
                     f"GUID {shown(item.key)} was imported into {section}/ ({LEDGER_NAME}): "
                     f"kept in this file, not written a second time into {item.section}/"
                 )
-                self.kept.append(Problem(entry["file"], 1, "import", why))
+                self.notes.append(Problem(entry["file"], 1, "import", why))
             return _Place(entry["file"], found, entry, section)
         if item.key in self.guids:
             rel = self.guids[item.key]
@@ -338,7 +339,7 @@ class _Plan:
                 f"build compares ids (Unicode-normalised): written as id {derived!r}; its GUID "
                 f"{shown(item.key)} is kept exactly"
             )
-            self.kept.append(Problem(at.rel, 1, "id", why))
+            self.notes.append(Problem(at.rel, 1, "id", why))
             wanted = derived
         front["id"] = wanted
         return dataclasses.replace(item, front=tuple(front.items()))
@@ -440,6 +441,7 @@ def write_plan(
         tuple(decided.unchanged),
         tuple(decided.kept),
         decided.links,
+        tuple(decided.notes),
     )
 
 

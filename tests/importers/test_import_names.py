@@ -116,3 +116,16 @@ def test_a_link_segment_many_items_share_gives_way_to_their_titles(home: Path) -
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (home / "content" / "episodes").iterdir())
     assert names == ["bombcast-1.md", "bombcast-2.md", "bombcast-3.md", "slugs.md"]
+
+
+def test_a_title_escaped_twice_names_its_file_by_what_it_says(home: Path) -> None:
+    """Hosts that escape a title twice write ``Q&amp;amp;A``: the title is kept as apps have
+    it, and the file is named by the title its entities spell (``qa.md``, not ``qampa.md``)."""
+    titles = ["Q&amp;amp;A", "Tom &amp;amp; Jerry", "It&amp;#8217;s here"]
+    source = home / "feed.xml"
+    source.write_bytes(_feed([_episode(t, n) for n, t in enumerate(titles)]))
+    result = publish("import", "podcast", str(source))
+    assert result.exit_code == 0, result.output
+    created = [line.rsplit("/", 1)[1] for line in result.stdout.splitlines()]
+    assert created == ["qa.md", "tom-jerry.md", "its-here.md"]
+    assert "title: Q&amp;A\n" in (home / "content" / "episodes" / "qa.md").read_text()

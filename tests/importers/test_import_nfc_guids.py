@@ -42,11 +42,15 @@ def test_guids_equal_once_normalised_are_two_episodes_the_build_accepts(home: Pa
     assert (first["guid"], second["guid"]) == (DECOMPOSED, COMPOSED)  # exactly
     assert (first["id"], third["id"]) == (DECOMPOSED, "ep-3")  # no clash: the GUID
     assert second["id"] not in (DECOMPOSED, COMPOSED)
-    assert (
-        f"kept: content/episodes/episode-2.md:1: id: feed.xml:7: its id {COMPOSED!r} is the "
+    assert result.stdout == (  # written, with a note: no file was left alone
+        "created: content/episodes/episode-1.md\n"
+        "created: content/episodes/episode-2.md\n"
+        "created: content/episodes/episode-3.md\n"
+        f"note: content/episodes/episode-2.md:1: id: feed.xml:7: its id {COMPOSED!r} is the "
         "id of episodes/episode-1.md as the build compares ids (Unicode-normalised): "
-        f"written as id {second['id']!r}; its GUID {COMPOSED!r} is kept exactly"
-    ) in result.stdout
+        f"written as id {second['id']!r}; its GUID {COMPOSED!r} is kept exactly\n"
+    )
+    assert "3 new, 0 updated, 0 unchanged, 0 left alone" in result.stderr
     ledger = json.loads((home / "imports.json").read_text(encoding="utf-8"))
     assert ledger["items"]["episodes"][COMPOSED]["id"] == second["id"]
     assert "id" not in ledger["items"]["episodes"][DECOMPOSED]

@@ -92,6 +92,16 @@ def test_durations_past_the_builds_limit_are_left_out_and_named(home: Path) -> N
     ) in result.stderr
 
 
+def test_a_duration_of_zero_is_left_out_and_named_as_zero(home: Path) -> None:
+    result = _import_and_build(home, [_item(1, duration="0"), _item(2, duration="00:00:00")])
+    assert _front(1)["duration"] is None and _front(2)["duration"] is None
+    for line, raw in ((7, "0"), (8, "00:00:00")):
+        assert (
+            f"warning: feed.xml:{line}: duration: itunes:duration {raw!r} is no time at all "
+            "(0 seconds): left out, the duration is unknown\n"
+        ) in result.stderr
+
+
 def test_a_later_item_sharing_an_earlier_ones_audio_is_a_draft_naming_both(home: Path) -> None:
     audio = '<enclosure url="https://cdn.example.com/same.mp3" length="1000" type="audio/mpeg"/>'
     later = _item(1, enclosure=audio, date="Tue, 02 Jan 2024 10:00:00 GMT")
@@ -173,9 +183,32 @@ def test_a_transcript_suffix_is_read_from_the_urls_path(home: Path) -> None:
     assert _front(2)["transcript"] == "https://cdn.example.com/t2.vtt#t=1"
     assert _front(3)["transcript"] == "https://cdn.example.com/t3.srt?sig=a.b"
     assert (
-        "warning: feed.xml:7: transcript: 'https://cdn.example.com/t1#x.vtt' not kept: one .vtt "
-        "or .srt transcript is published\n"
+        "warning: feed.xml:7: transcript: 'https://cdn.example.com/t1#x.vtt' not kept: a "
+        "text/vtt transcript, but the build takes a transcript's kind from the .vtt or .srt "
+        "that ends its URL's path, and this one has none"
     ) in result.stderr
+
+
+def test_a_podlove_transcript_url_without_a_suffix_is_named_for_what_it_lacks(
+    home: Path,
+) -> None:
+    page = "https://o.example/e1?podlove_transcript="
+    transcripts = (
+        f'<podcast:transcript url="{page}webvtt" type="text/vtt" />'
+        f'<podcast:transcript url="{page}json_podcastindex" type="application/json" />'
+        '<podcast:transcript url="https://cdn.example.com/2.srt" type="application/x-subrip"/>'
+    )
+    result = _import_and_build(home, [_item(1, transcripts)])
+    assert _front(1)["transcript"] == "https://cdn.example.com/2.srt"
+    notes = [line for line in result.stderr.splitlines() if ": transcript: " in line]
+    assert notes == [
+        f"warning: feed.xml:7: transcript: '{page}webvtt' not kept: a text/vtt transcript, but "
+        "the build takes a transcript's kind from the .vtt or .srt that ends its URL's path, "
+        "and this one has none (Podlove's ?podlove_transcript=webvtt): link it from the show "
+        "notes, or save it as a file",
+        f"warning: feed.xml:7: transcript: '{page}json_podcastindex' not kept: one .vtt or "
+        ".srt transcript is published",
+    ]
 
 
 def test_an_enclosure_type_that_is_no_audio_is_read_from_the_file_name(home: Path) -> None:
@@ -236,7 +269,7 @@ def test_a_url_no_parser_reads_is_left_out_not_the_whole_feed(home: Path) -> Non
         f"7: link: '{bad}' is not a URL: left out",
         f"8: enclosure: URL '{bad}.mp3' is not an absolute http(s) URL: not imported",
         f"9: image: '{bad}.jpg' is not a URL: left out (the show's artwork is used)",
-        f"10: transcript: '{bad}.vtt' not kept",
+        f"10: transcript: podcast:transcript '{bad}.vtt' is no absolute http(s) URL: not kept",
         f"10: chapters: podcast:chapters '{bad}.json' is no absolute http(s) URL: not kept",
         f"11: feedburner:origEnclosureLink: '{bad}.mp3' is not an absolute http(s) URL: the "
         "<enclosure> URL is kept",
@@ -262,6 +295,37 @@ def test_relative_enclosures_resolve_against_xml_base(home: Path) -> None:
     assert (
         "warning: feed.xml:7: enclosure: relative URL '1.mp3' written as "
         "'https://cdn.example.com/media/1.mp3'\n"
+    ) in result.stderr
+
+
+def test_an_enclosure_url_no_uri_may_hold_is_named_as_the_build_writes_it(home: Path) -> None:
+    spaced = (
+        '<enclosure url="https://cdn.example.com/my ep\u00e9.mp3" length="1" type="audio/mpeg"/>'
+    )
+    result = _import_and_build(home, [_item(1, enclosure=spaced), _item(2)])
+    assert _front(1)["audio"] == "https://cdn.example.com/my ep\u00e9.mp3"  # as apps have it
+    built = "https://cdn.example.com/my%20ep%C3%A9.mp3"
+    assert f'<enclosure url="{built}"' in (home / "feeds" / "podcast.xml").read_text()
+    notes = [line for line in result.stderr.splitlines() if ": enclosure: " in line]
+    assert notes == [
+        "warning: feed.xml:7: enclosure: URL 'https://cdn.example.com/my ep\u00e9.mp3' holds "
+        f"characters a URL may not: the feed built writes it as {built!r} (the same file; "
+        "feed-diff shows it as MEDIA MOVED)"
+    ]
+
+
+def test_a_saved_feed_resolves_relative_urls_against_its_self_link(home: Path) -> None:
+    """A saved copy reads as the feed at its URL does (apps resolve against that URL), not
+    against its <link>, the show's site on another host."""
+    atom = 'xmlns:atom="http://www.w3.org/2005/Atom"'
+    own = '<atom:link href="https://feeds.example.net/show/rss" rel="self"/>'
+    head = HEAD.replace("<rss ", f"<rss {atom} ").replace("<channel>", f"<channel>{own}")
+    relative = '<enclosure url="../media/1.mp3" length="1000" type="audio/mpeg"/>'
+    result = _import_and_build(home, [_item(1, enclosure=relative)], head=head)
+    assert _front(1)["audio"] == "https://feeds.example.net/media/1.mp3"
+    assert (
+        "warning: feed.xml:7: enclosure: relative URL '../media/1.mp3' written as "
+        "'https://feeds.example.net/media/1.mp3'\n"
     ) in result.stderr
 
 

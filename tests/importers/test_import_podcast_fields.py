@@ -118,3 +118,84 @@ def test_elements_no_key_keeps_are_counted_and_placed(home: Path) -> None:
     assert "3 source problems" in result.stderr
     for line in expected:
         assert f"warning: {line}\n" in result.stderr
+
+
+def test_podcasting20_names_and_live_items_no_key_keeps_are_named(home: Path) -> None:
+    named = (
+        '<podcast:season name="The Beginning">1</podcast:season>'
+        '<podcast:episode display="Ch. 1">1</podcast:episode>'
+        '<podcast:location geo="geo:30.2,97.7" osm="R113314">Austin, TX</podcast:location>'
+    )
+    live = (
+        '<podcast:liveItem status="pending" start="2024-02-01T10:00:00Z">'
+        "<title>Live</title><guid>live-1</guid></podcast:liveItem>"
+    )
+    trailer = '<podcast:trailer url="https://cdn.example.com/t.mp3">Trailer</podcast:trailer>'
+    source = _write(home, live + trailer, [_item(1, named), _item(2, named)])
+    result = publish("import", "podcast", str(source))
+    assert result.exit_code == 0, result.output
+    front = front_matter(home / "content" / "episodes" / "episode-1.md")
+    assert (front["season"], front["episode"], front["location"]) == (1, 1, "Austin, TX")
+    for line in (
+        "3: podcast:liveItem: 1 not kept (publish has no live items), in the channel at line 3",
+        "3: podcast:trailer: 1 not kept (a trailer here is an episode with episode_type: "
+        "trailer), in the channel at line 3",
+        "5: podcast:season name: 2 not kept (an episode keeps its number only), in the items "
+        "at lines 5, 6",
+        "5: podcast:episode display: 2 not kept (an episode keeps its number only), in the "
+        "items at lines 5, 6",
+        "5: podcast:location geo: 2 not kept (a location is its name only), in the items at "
+        "lines 5, 6",
+        "5: podcast:location osm: 2 not kept (a location is its name only), in the items at "
+        "lines 5, 6",
+    ):
+        assert f"warning: {source}:{line}\n" in result.stderr
+    assert "live-1" not in "".join(p.read_text() for p in (home / "content").rglob("*.md"))
+
+
+def test_a_second_category_funding_or_chapters_is_named(home: Path) -> None:
+    channel = (
+        '<itunes:category text="Education"/>'
+        '<podcast:funding url="https://old.example.com/support">Support</podcast:funding>'
+        '<podcast:funding url="https://ko-fi.example/show">Ko-fi</podcast:funding>'
+    )
+    chapters = (
+        '<podcast:chapters url="https://cdn.example.com/{}.json" type="application/json+chapters"/>'
+    )
+    source = _write(home, channel, [_item(1, chapters.format("a") + chapters.format("b"))])
+    result = publish("import", "podcast", str(source))
+    assert result.exit_code == 0, result.output
+    front = front_matter(home / "content" / "episodes" / "episode-1.md")
+    assert front["chapters"] == "https://cdn.example.com/a.json"
+    for line in (
+        "3: itunes:category: 1 not kept (only the first is kept: [podcast] has one category "
+        "and its subcategory), in the channel at line 3",
+        "3: podcast:funding: 1 not kept (only the first is kept: [podcast] has one), in the "
+        "channel at line 3",
+        "5: podcast:chapters: 1 not kept (only an item's first is published), in the item at "
+        "line 5",
+    ):
+        assert f"warning: {source}:{line}\n" in result.stderr
+
+
+def test_show_notes_holding_template_tags_or_dollars_build_as_written(home: Path) -> None:
+    """Notes of a show about Jekyll, Hugo or maths are text: the build's pre-pass once read
+    them as tags (dropped, or a YouTube embed) and formulas."""
+    notes = (
+        "<description><![CDATA[<p>Use {% include footer.html %} or {{< youtube abc >}}; "
+        "{{ site.baseurl }} costs $$x^2$$.</p>]]></description>"
+    )
+    plain = "<description>Plain: {% raw %} and $$a$$.</description>"
+    source = _write(home, "", [_item(1, notes), _item(2, plain)])
+    assert publish("import", "podcast", str(source)).exit_code == 0
+    built = publish("build")
+    assert built.exit_code == 0, built.output
+    pages = home / "feeds" / "episodes"
+    first = (pages / "episode-1" / "index.html").read_text(encoding="utf-8")
+    assert (
+        "<p>Use {% include footer.html %} or {{&lt; youtube abc &gt;}}; {{ site.baseurl }} "
+        "costs $$x^2$$.</p>"
+    ) in first
+    assert 'class="embed"' not in first and "math-inline" not in first
+    second = (pages / "episode-2" / "index.html").read_text(encoding="utf-8")
+    assert "<p>Plain: {% raw %} and $$a$$.</p>" in second

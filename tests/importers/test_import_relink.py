@@ -166,13 +166,32 @@ def test_the_report_counts_each_kind_once_and_json_says_it(home: Path) -> None:
     )
     result = publish("import", "feed", "feed.xml", "--dry-run", "--format", "json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["links"] == {"made_absolute": 6, "to_imported_items": 3}
+    links = {"made_absolute": 6, "to_imported_items": 3, "left_relative": 0}
+    assert json.loads(result.stdout)["links"] == links
     summary = [line for line in result.stderr.splitlines() if "links rewritten" in line]
     assert summary == [
         "Would import 2 posts from feed.xml: 2 new, 0 updated, 0 unchanged, 0 left alone, "
         "0 source problems; links rewritten: 6 made absolute (to the old site), "
         "3 to imported posts"
     ]
+
+
+def test_relative_urls_a_source_gives_no_base_for_are_counted_as_left(home: Path) -> None:
+    """A feed read from a file with no <link>, no xml:base and items without links: its
+    relative URLs are left as written, and the summary says how many (they were not)."""
+    item = _post("g1", "", RELATIVE).replace("<link></link>", "")
+    (home / "feed.xml").write_text(
+        _rss(item, link="").replace("<link></link>", ""), encoding="utf-8"
+    )
+    result = publish("import", "feed", "feed.xml", "--format", "json")
+    assert result.exit_code == 0, result.output
+    links = {"made_absolute": 0, "to_imported_items": 0, "left_relative": 6}
+    assert json.loads(result.stdout)["links"] == links
+    assert (
+        "0 source problems; 6 relative URLs in bodies left as written (the source gave no URL "
+        "to make them absolute against: the build names any that leads nowhere)\n"
+    ) in result.stderr
+    assert RELATIVE in (home / "content" / "essays" / "g1.md").read_text(encoding="utf-8")
 
 
 def test_links_to_items_of_an_earlier_run_use_the_ledger_and_reruns_change_nothing(

@@ -9,7 +9,7 @@ from tests.importers.conftest import front_matter, podcast_head, publish, tree
 
 HEAD = podcast_head()
 KEPT = (
-    "kept: content/{where}/episode-1.md:1: import: GUID 'ep-1' was imported into {where}/ "
+    "note: content/{where}/episode-1.md:1: import: GUID 'ep-1' was imported into {where}/ "
     "(imports.json): kept in this file, not written a second time into {other}/"
 )
 
@@ -42,7 +42,12 @@ def test_an_item_in_another_section_is_updated_where_it_is(home: Path) -> None:
     assert KEPT.format(where="shows", other="episodes") in out
     assert _markdown(home) == ["shows/episode-1.md"]
     out = _import(home, "Changed notes.")
-    assert "updated: content/shows/episode-1.md\n" in out
+    assert (
+        out
+        == "updated: content/shows/episode-1.md\n"
+        + KEPT.format(where="shows", other="episodes")
+        + "\n"
+    )  # a note on the file updated, not a file left alone
     assert _markdown(home) == ["shows/episode-1.md"]
     front = front_matter(home / "content" / "shows" / "episode-1.md")
     assert front["kind"] == "episode"  # still an episode in shows/

@@ -89,3 +89,43 @@ def test_an_owner_email_that_is_no_address_is_left_out(home: Path) -> None:
     assert "owner_email" not in _podcast(home)
     assert result.stderr.count("owner_email") == 1
     assert "1 source problem\n" in result.stderr
+
+
+def test_relative_show_urls_resolve_against_the_feeds_link(home: Path) -> None:
+    extra = (
+        '<podcast:funding url="/support">Support us</podcast:funding>'
+        '<podcast:license url="license.html">cc-by-4.0</podcast:license>\n'
+    )
+    show = SHOW.replace("https://old.example.com/cover.jpg", "art/cover.jpg")
+    result = imported(home, "podcast", HEAD + show + extra + ITEM + "</channel></rss>\n")
+    table = _podcast(home)
+    assert table["image"] == "https://old.example.com/art/cover.jpg"
+    assert table["funding_url"] == "https://old.example.com/support"
+    assert table["license_url"] == "https://old.example.com/license.html"
+    assert "0 source problems" in result.stderr
+    validated = publish("validate")
+    assert validated.exit_code == 0, validated.output
+
+
+def test_a_relative_show_image_without_a_base_is_left_out_and_named(home: Path) -> None:
+    head = HEAD.replace("<link>https://old.example.com/</link>", "")
+    show = SHOW.replace("https://old.example.com/cover.jpg", "cover.jpg")
+    result = imported(home, "podcast", head + show + ITEM + "</channel></rss>\n")
+    assert (
+        "warning: feed.xml:4: itunes:image: 'cover.jpg' is relative and the feed gives no URL "
+        "to resolve it against: not written to [podcast] image: set it in publish.toml\n"
+    ) in result.stderr
+    assert "image" not in _podcast(home)  # the build read 'cover.jpg' as a file: exit 3
+    assert "1 source problem\n" in result.stderr
+
+
+def test_a_category_escaped_twice_is_mapped_to_apples_list(home: Path) -> None:
+    category = (
+        '<itunes:category text="Society &amp;amp; Culture">'
+        '<itunes:category text="Personal Journals"/></itunes:category>'
+    )
+    show = SHOW.replace('<itunes:category text="Technology"/>', category)
+    result = imported(home, "podcast", HEAD + show + ITEM + "</channel></rss>\n")
+    table = _podcast(home)
+    assert (table["category"], table["subcategory"]) == ("Society & Culture", "Personal Journals")
+    assert "0 source problems" in result.stderr
