@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from urllib.parse import urljoin, urlsplit
 
+from pipeline.config.oldurls import old_url_problem
 from pipeline.errors import Problem
 from pipeline.importers.common import shown
 from pipeline.importers.dropped import merged
@@ -97,9 +98,14 @@ def keep_aliases(
     owner: dict[str, int] = {}
     foreign: list[tuple[str, Where]] = []
     hosts: list[str] = []
+    notes: list[Problem] = []
     for n, (where, _, link) in enumerate(items):
         path = old_path(link, site)
-        if path is None and old_path(link) is not None:
+        if path is not None and (why := old_url_problem(path, "")):  # the build's own rule
+            line = where if isinstance(where, int) else 1
+            notes.append(note(source, line, "link", f"no alias written: {why}"))
+            path = None
+        elif path is None and old_path(link) is not None:
             foreign.append(("item", where))
             if site_host(link) not in hosts:
                 hosts.append(site_host(link))
@@ -108,14 +114,13 @@ def keep_aliases(
         elif path is not None:
             owner[path] = n
         out.append(path)
-    notes: list[Problem] = []
     if foreign:
         why = f"on {', '.join(hosts)}, not on {site}, the feed's own site: no alias written"
         notes.append(merged(source, "link", foreign, why))
     shared: dict[str, list[int]] = {}
     for n, (_, _, link) in enumerate(items):
         path = old_path(link, site)
-        if path is not None and out[n] is None:
+        if path is not None and out[n] is None and path in owner:
             shared.setdefault(path, []).append(n)
     for path, others in shared.items():
         first = items[owner[path]]

@@ -120,3 +120,17 @@ def test_relative_atom_links_resolve_against_the_url_fetched(
     # an xml:base on another host than the feed's own link names no page of the old site
     assert "aliases" not in by_title["Time Warner"]
     assert "on intertwingly.net, not on localhost, the feed's own site" in result.stderr
+
+
+def test_an_old_link_the_build_would_refuse_as_an_alias_makes_none(home: Path) -> None:
+    """An old link whose path has a ``..`` part (or a backslash) became an alias the build
+    refuses (exit 2): the import writes no alias for it and says why, at the item's line."""
+    items = _episode(1, "https://old.example.com/a/../b") + _episode(2, "https://old.example.com/c")
+    (home / "feed.xml").write_text(PODCAST.format(items=items), encoding="utf-8")
+    result = publish("import", "podcast", "feed.xml")
+    assert result.exit_code == 0, result.output
+    fronts = [front_matter(p) for p in sorted((home / "content" / "episodes").glob("*.md"))]
+    assert [f.get("aliases") for f in fronts] == [None, ["/c"]]
+    assert "feed.xml:7: link: no alias written: expected a path on this site" in result.stderr
+    built = publish("build", "--out", str(home / "out"), "-q")
+    assert built.exit_code == 0, built.output
