@@ -24,6 +24,7 @@ Why each step:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,7 +33,6 @@ from enum import StrEnum
 from pathlib import Path
 
 from pipeline.config import Config
-from pipeline.config.lines import setting_problem
 from pipeline.errors import ConfigError, Problem
 from pipeline.model import Item
 from pipeline.newsletter import ledger as ledger_mod
@@ -125,13 +125,13 @@ def run_digest(
     if test_to:
         _check_addresses(test_to)
         if backend is None and config.newsletter.backend in NOTHING_SENT:
-            # it would say "Test copy sent" with nothing sent
-            message = (
-                f"{config.newsletter.backend!r} sends no email, so --test-to has nothing to "
-                "send a test copy with: run publish digest and open the preview in the "
-                "outbox, or choose a backend that sends"
+            # it said "Test copy sent" with nothing sent: the preview is all there is
+            run = preview_digest(config, published, now, choice)
+            said = (
+                f"the {config.newsletter.backend!r} backend sends no email: no test copy went "
+                f"to {', '.join(test_to)}; open the preview in the outbox"
             )
-            raise ConfigError([setting_problem(config.path, "newsletter", "backend", message)])
+            return dataclasses.replace(run, warnings=(*run.warnings, said))
         return send_test_copy(config, published, now, choice, get_backend, test_to, edge.progress)
     chosen = get_backend()  # a missing key fails here, before the ledger's lock file exists
     return send_digest(config, published, now, choice, chosen, edge.lock_timeout, edge.progress)

@@ -198,13 +198,13 @@ def test_a_next_link_going_in_a_circle_fails_instead_of_looping(
     assert ledger_lines(config)[-1]["state"] == "failed"
 
 
-def test_test_to_through_the_outbox_says_nothing_can_be_sent(tree: Tree) -> None:
-    """The outbox sends nothing, yet the run said "Test copy sent to … via outbox"."""
+def test_test_to_through_the_outbox_says_nothing_was_sent(tree: Tree) -> None:
+    """The outbox sends nothing, yet the run said "Test copy sent to … via outbox": it now
+    writes the preview, as ``publish digest`` does, and says no test copy went out."""
     config = tree()  # backend = "outbox"
     result = cli(config, "--test-to", "editor@example.net")
-    assert result.exit_code == 3, result.stdout
-    lines = config.read_text(encoding="utf-8").splitlines()
-    line = next(n for n, text in enumerate(lines, 1) if text.startswith("backend"))
-    assert f"{config.name}:{line}: newsletter.backend: " in result.stderr
-    assert "--test-to" in result.stderr and "Test copy sent" not in result.stdout
+    assert result.exit_code == 0, result.stderr
+    assert "Test copy sent" not in result.stdout
+    assert "sends no email: no test copy went to editor@example.net" in result.stderr
+    assert list((config.parent / "outbox").glob("*.eml"))
     assert not _ledger(config).exists()
