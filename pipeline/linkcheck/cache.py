@@ -1,7 +1,9 @@
 """The cache of external results: one JSON file in the cache folder, written atomically.
 
 Only ``ok`` results are stored (failures and unverifiable results are always checked again);
-an entry older than ``max_age`` seconds is stale and re-checked. The clock is passed in.
+an entry older than ``max_age`` seconds is stale and re-checked. The clock is passed in. The
+file holds the ``key`` it was written under (the version and the ``[links]`` settings a verdict
+depends on): read under another key, it is empty, since its verdicts may no longer be ours.
 """
 
 from __future__ import annotations
@@ -29,21 +31,25 @@ class CacheEntry:
 class LinkCache:
     """External URL -> last ok result; load, query, update, save."""
 
-    def __init__(self, path: Path, max_age: float, now: float) -> None:
+    def __init__(self, path: Path, max_age: float, now: float, key: str = "") -> None:
         self.path = path
         self.max_age = max_age
         self.now = now
+        self.key = key
         self.entries: dict[str, CacheEntry] = {}
 
     @classmethod
-    def load(cls, cache_dir: Path, max_age: float, now: float) -> LinkCache:
-        """Read ``cache_dir/links.json``; a missing or unreadable file is an empty cache."""
-        cache = cls(cache_dir / CACHE_FILE, max_age, now)
+    def load(cls, cache_dir: Path, max_age: float, now: float, key: str = "") -> LinkCache:
+        """Read ``cache_dir/links.json``; a missing or unreadable file, or one written under
+        another ``key``, is an empty cache."""
+        cache = cls(cache_dir / CACHE_FILE, max_age, now, key)
         try:
             data: Any = jsontext.loads(cache.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return cache
         if not isinstance(data, dict) or data.get("version") != _VERSION:
+            return cache
+        if data.get("key", "") != key:
             return cache
         entries = data.get("entries")
         for url, entry in (entries if isinstance(entries, dict) else {}).items():
@@ -76,5 +82,7 @@ class LinkCache:
             for url, e in sorted(self.entries.items())
             if self.now - e.checked <= self.max_age
         }
-        data = json.dumps({"version": _VERSION, "entries": keep}, indent=1, sort_keys=True)
+        data = json.dumps(
+            {"version": _VERSION, "key": self.key, "entries": keep}, indent=1, sort_keys=True
+        )
         write_if_changed(self.path, (data + "\n").encode("utf-8"))

@@ -8,6 +8,7 @@ edge that scans the content, reads the cache, asks git what changed, and saves t
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 import subprocess
 import time
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from pipeline import __version__
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.linkcheck.cache import LinkCache
@@ -90,22 +92,50 @@ def permalinks_of(site: Site) -> dict[str, str]:
     return found
 
 
-def media_of(site: Site, base_url: str) -> list[MediaRef]:
-    """External enclosures, transcripts, chapters and images of items, to check by Range GET."""
+def media_of(site: Site, base_url: str, content_dir: Path | None = None) -> list[MediaRef]:
+    """External enclosures, transcripts, chapters and images of items, to check by Range GET;
+    each at the line of its item's file that names it (read from ``content_dir``), else 1."""
     out: list[MediaRef] = []
+    texts: dict[str, str] = {}
 
     def add(item_source: str, media: Media | None, kind: str) -> None:
         if media is None or media.source is not None or same_site(media.url, base_url):
             return
-        ref = LinkRef(item_source, 1, media.url, kind, "enclosure")
+        line = 1
+        if content_dir is not None:
+            if item_source not in texts:
+                texts[item_source] = _read_text(content_dir / item_source)
+            text = texts[item_source]
+            at = text.find(media.url)
+            line = text.count("\n", 0, at) + 1 if at >= 0 else 1
+        ref = LinkRef(item_source, line, media.url, kind, "enclosure")
         out.append(MediaRef(ref, MediaExpectation(media.length, media.mime_type)))
 
     for item in site.items:
+        if item.image and item.image.lower().startswith(("http://", "https://")):
+            add(item.source, Media(item.image, ""), "image")  # the feeds' and the page's image
         if item.episode is not None:
             add(item.source, item.episode.audio, "audio")
             add(item.source, item.episode.transcript, "transcript")
             add(item.source, item.episode.chapters, "chapters")
     return out
+
+
+def cache_key(config: Config) -> str:
+    """What a cached ok verdict depends on besides the URL: this version of the checker and
+    the ``[links]`` settings that can turn a verdict (a host's accepted codes and headers,
+    redirects followed, bytes read for a fragment, header size allowed)."""
+    links = config.links
+    hosts = [(h.pattern, sorted(h.accept), sorted(h.headers.items())) for h in links.hosts]
+    parts = (__version__, hosts, links.max_redirects, links.max_body_bytes, links.max_header_bytes)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def changed_files(content_dir: Path, ref: str) -> frozenset[str]:
@@ -158,6 +188,7 @@ def check_links(
         redirects=config.content.redirects,
         unpublished=site.unpublished,
         toc=config.content.summary,
+        html_anchors=True,
     )
     stale = cache.stale() if cache is not None else set()
     local_refs, remote_refs, malformed, skipped = _sort(
@@ -230,7 +261,11 @@ def _sort(
                 found.malformed.append(ref)
             elif kind in (LOCAL, SITE) and in_scope:
                 found.local.append(ref)
-            elif kind == REMOTE and not options.offline and (in_scope or ref.url in stale):
+            elif (
+                kind == REMOTE
+                and not options.offline
+                and (in_scope or _fetchable(ref.url) in stale)
+            ):
                 if ref.url.lower().startswith(("http://", "https://", "//")):
                     found.remote.append(ref)
                 else:
@@ -322,7 +357,7 @@ def run(
     clock = time.time() if now is None else now
     cache = None
     if cache_dir is not None and not options.offline:
-        cache = LinkCache.load(cache_dir, config.links.cache_max_age, clock)
+        cache = LinkCache.load(cache_dir, config.links.cache_max_age, clock, cache_key(config))
     report = check_links(
         docs,
         content_dir,
@@ -335,7 +370,7 @@ def run(
                 **rooted(space_urls(config, content_dir, [d.source for d in docs])),
                 **permalinks_of(site),
             },
-            media_of(site, config.site.base_url),
+            media_of(site, config.site.base_url, content_dir),
             {i.source for i in site.items if i.draft},
         ),
         progress=progress,

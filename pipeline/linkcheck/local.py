@@ -2,8 +2,9 @@
 
 Relative links to files and folders (a folder serves its ``README.md`` or ``index.md``), images,
 ``.gitbook/assets``, same-page and cross-page ``#anchors`` (the anchor ids come from the
-renderer's own slug function, through :class:`~pipeline.model.SourceDoc`), and the site's own
-absolute URLs, which are mapped to content files by permalink or by ``[content] redirects``.
+renderer's own slug function, through :class:`~pipeline.model.SourceDoc`; in a local HTML file,
+the ids a browser finds in it), and the site's own absolute URLs, which are mapped to content
+files by permalink or by ``[content] redirects``.
 
 File names are compared the way a case-sensitive web host serves them: each path component
 must match a directory entry exactly; when only case or Unicode normalisation (NFC/NFD)
@@ -21,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from pipeline.linkcheck.results import BROKEN, OK, Outcome
+from pipeline.linkcheck.htmlids import page_ids
+from pipeline.linkcheck.results import BROKEN, OK, UNVERIFIABLE, Outcome
 from pipeline.model import LinkRef, SourceDoc
 from pipeline.support.paths import OutsideRoot, joined_inside, link_path, resolve_inside
 from pipeline.support.text import nfc
@@ -106,6 +108,8 @@ GITBOOK_LOST_HINT = (
 SUGGEST_BUDGET = 20_000
 """Comparisons a run's "did you mean" suggestions may make in all (see
 :meth:`LocalChecker._close`): a second or so; a site with a few broken links gets every one."""
+HTML_MAX_BYTES = 2_000_000
+"""Bytes of a local HTML file read at most to find a ``#fragment`` (as ``max_body_bytes``)."""
 NEAREST_MAX = 200
 """Anchors of a page above which a missing one gets no "nearest heading" (see
 :meth:`LocalChecker._nearest_heading`)."""
@@ -124,11 +128,15 @@ class LocalChecker:
         redirects: Mapping[str, str] | None = None,
         unpublished: Collection[str] = (),
         toc: str = "SUMMARY.md",
+        html_anchors: bool = False,
     ) -> None:
         self.root = root
         self.unpublished = frozenset(nfc(s) for s in unpublished)
         self.toc = toc
         """The table of contents: not a page, so it may list what is not published."""
+        self.html_anchors = html_anchors
+        """Look for a ``#fragment`` in the local HTML file it names (``publish links``; the
+        build's "points at nothing" warnings leave anchors alone)."""
         self.docs = {nfc(d.source): d for d in docs}
         self.base_url = base_url
         self.base_path = _norm_site_path(urlsplit(base_url).path or "/")
@@ -149,6 +157,8 @@ class LocalChecker:
         self._folded: dict[str, dict[str, str]] = {}
         """Each page's anchors by their case-folded spelling (the first in sorted order)."""
         self._nearest: dict[tuple[str, str], str] = {}
+        self._html_ids: dict[str, tuple[set[str], bool]] = {}
+        """Each local HTML file's ids, and whether the file went on past what was read."""
 
     # -- the file system, case-sensitively -------------------------------------------------
     def _listdir(self, folder: str) -> frozenset[str] | None:
@@ -395,7 +405,31 @@ class LocalChecker:
             outcome = self._check_anchor(target, fragment)
             if outcome.status != OK:
                 return outcome
+        elif self.html_anchors and fragment and target.lower().endswith((".html", ".htm")):
+            outcome = self._check_html_anchor(target, fragment)
+            if outcome.status != OK:
+                return outcome
         return Outcome(OK, f"{via}{target}")
+
+    def _check_html_anchor(self, target: str, fragment: str) -> Outcome:
+        """A ``#fragment`` of an HTML file the site copies as it is, against the ids a browser
+        finds in it (its first :data:`HTML_MAX_BYTES`, as for a remote page)."""
+        frag = unquote(fragment)
+        if frag.lower() == "top" or frag.startswith(":~:"):
+            return Outcome(OK, "")
+        if target not in self._html_ids:
+            try:
+                with open(self.root / target, "rb") as f:
+                    page = f.read(HTML_MAX_BYTES + 1)
+            except OSError:
+                page = b""
+            self._html_ids[target] = (page_ids(page[:HTML_MAX_BYTES]), len(page) > HTML_MAX_BYTES)
+        ids, cut = self._html_ids[target]
+        if frag in ids or fragment in ids or nfc(frag) in ids:
+            return Outcome(OK, "")
+        if cut:
+            return Outcome(UNVERIFIABLE, f"anchor #{frag} not in the first {HTML_MAX_BYTES} bytes")
+        return Outcome(BROKEN, f"anchor #{frag} not found in {target}")
 
     def _check_site(self, ref: LinkRef) -> Outcome:
         parts = urlsplit(ref.url if not ref.url.startswith("//") else "https:" + ref.url)

@@ -3,13 +3,16 @@
 Each unique URL (fragment removed) is fetched once per run with a GET whose body is not read:
 the response is closed after the headers, as lychee does, so a 16 MB page or an endless stream
 costs nothing. Only when a ``#fragment`` must be found is the body read, up to
-``max_body_bytes`` (decompressed by us, capped, so a gzip bomb is harmless).
+``max_body_bytes`` (decompressed by us, capped, so a gzip bomb is harmless); a body that ends
+early, drips past the timeout or cannot be decoded leaves the page's own verdict alone and makes
+a fragment not in what was read unverifiable. Ids come from :mod:`~pipeline.linkcheck.htmlids`.
 
 Redirects are followed by hand (loops, too many, and non-http(s) targets such as ``file://`` are
 reported); 5xx and timeouts are retried with exponential backoff; 429 waits for ``Retry-After``
 up to a cap. A global and a per-host semaphore bound the requests in flight; neither is held
 while waiting to retry. A host that cannot be reached (DNS or connection failure) makes its
-links unverifiable: from here a dead host and a down network look the same;
+links unverifiable: from here a dead host and a down network look the same (a TLS
+certificate or handshake a browser refuses is broken: that host answered);
 :func:`network_down` tells when every host failed the same way. Every request has a total
 timeout, which also bounds drip-feeding servers.
 """
@@ -17,19 +20,19 @@ timeout, which also bounds drip-feeding servers.
 from __future__ import annotations
 
 import asyncio
-import html
 import os
 import re
 import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import aiohttp
 
 from pipeline import __version__
 from pipeline.config import HostConfig, LinksConfig
+from pipeline.linkcheck.htmlids import page_ids
 from pipeline.linkcheck.results import BROKEN, OK, UNVERIFIABLE, Outcome
 from pipeline.support.retryafter import retry_after
 from pipeline.support.secrets import redact
@@ -38,8 +41,6 @@ USER_AGENT = f"publish-linkcheck/{__version__}"
 BOT_WALL = frozenset({401, 403, 999})
 GONE = frozenset({404, 410})
 _ENV = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
-# a tag ends at the next "<" too: with "<" after "<" and no ">", each "<" read to the end
-_ID = re.compile(rb"""<[^<>]*?\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,9 @@ class _Response:
     headers: Mapping[str, str]
     body: bytes | None = None
     truncated: bool = False
+    unread: str = ""
+    """Why the body could not be read to its end or decoded ('' when it was): the page itself
+    answered, so only a fragment it might hold is in doubt."""
     unreachable: bool = False
     """No answer at all (DNS lookup or connection failed): from here a dead host and a down
     network look the same, so the link is unverifiable, not broken."""
@@ -101,17 +105,6 @@ def expand_env(value: str) -> str:
 def split_fragment(url: str) -> tuple[str, str]:
     base, _, fragment = url.partition("#")
     return base, fragment
-
-
-def page_ids(page: bytes) -> set[str]:
-    """Every ``id``/``name`` attribute value in an HTML page (GitHub's ``user-content-`` too)."""
-    ids: set[str] = set()
-    for m in _ID.finditer(page):
-        raw = m.group(1) or m.group(2) or m.group(3) or b""
-        value = html.unescape(raw.decode("utf-8", "replace"))  # id="x&amp;y" is #x&y
-        ids.add(value)
-        ids.add(value.removeprefix("user-content-"))
-    return ids
 
 
 class RemoteChecker:
@@ -188,25 +181,31 @@ class RemoteChecker:
         except Exception as exc:  # never let one URL stop the run
             outcome, response = Outcome(BROKEN, redact(f"{type(exc).__name__}: {exc}")), None
         results = {"": outcome}
+        ids: set[str] = set()
+        if fragments and outcome.status == OK and response is not None and response.body:
+            ids = page_ids(response.body)  # once for all its fragments: a 2 MB page takes 0.1 s
         for fragment in fragments:
-            results[fragment] = self._fragment_outcome(outcome, response, fragment)
+            results[fragment] = self._fragment_outcome(outcome, response, fragment, ids)
         if self.progress:
             self.progress(url)
         return results
 
-    def _fragment_outcome(self, page: Outcome, resp: _Response | None, fragment: str) -> Outcome:
+    def _fragment_outcome(
+        self, page: Outcome, resp: _Response | None, fragment: str, ids: set[str]
+    ) -> Outcome:
         if page.status != OK or resp is None:
             return page
         if resp.body is None:
             return page  # not an HTML page (a PDF's #page=2): the fragment is not ours to judge
         if fragment.lower() == "top" or fragment.startswith(":~:"):
             return page  # the top of the page, and text fragments, need no element (HTML spec)
-        ids = page_ids(resp.body)
         if fragment in ids or unquote(fragment) in ids:
             return page
         if resp.truncated:
             limit = self.config.max_body_bytes
             return Outcome(UNVERIFIABLE, f"anchor #{fragment} not in the first {limit} bytes")
+        if resp.unread:
+            return Outcome(UNVERIFIABLE, f"anchor #{fragment} not in what was read: {resp.unread}")
         return Outcome(BROKEN, f"anchor #{fragment} not found in the page ({page.reason})")
 
     async def _with_retries(
@@ -249,7 +248,7 @@ class RemoteChecker:
             location = resp.headers.get("Location")
             if 300 <= resp.status < 400 and location:
                 try:
-                    nxt = urljoin(current, location.strip())
+                    nxt = urljoin(current, _location(location))
                     scheme = urlsplit(nxt).scheme.lower()
                 except ValueError:  # Location: http://[::1 and the like
                     return Outcome(BROKEN, f"redirect to an invalid URL: {location!r}"), None
@@ -313,6 +312,13 @@ class RemoteChecker:
                     return await self._exchange(session, url, headers, want_body)
             except (TimeoutError, aiohttp.ServerTimeoutError):
                 raise _Transient(Outcome(UNVERIFIABLE, f"timed out after {timeout:g} s")) from None
+            except aiohttp.ClientSSLError as exc:  # the host answered; a browser refuses it too
+                self.stats.answered.add(host)
+                if isinstance(exc, aiohttp.ClientConnectorCertificateError):
+                    problem = f"TLS certificate not valid: {exc.certificate_error}"
+                    return _Response(0, redact(problem), {})
+                problem = f"TLS handshake failed: {exc.os_error}"  # maybe a reset: tried again
+                raise _Transient(Outcome(BROKEN, redact(problem))) from None
             except aiohttp.ClientConnectorError as exc:
                 dns = isinstance(exc, aiohttp.ClientConnectorDNSError)
                 kind = "DNS lookup failed" if dns else "connection failed"
@@ -348,27 +354,71 @@ class RemoteChecker:
                 raise _Transient(Outcome(BROKEN, f"{status} {reason}".strip()))
             ctype = resp.headers.get("Content-Type", "").lower()
             if want_body and 200 <= status < 300 and ("html" in ctype or not ctype):
-                body, truncated = await self._read_capped(resp)
-                return _Response(status, reason, hdrs, body, truncated)
+                body, truncated, unread = await self._read_capped(resp)
+                return _Response(status, reason, hdrs, body, truncated, unread)
             resp.close()  # stop after the headers: never download what is not needed
             return _Response(status, reason, hdrs)
 
-    async def _read_capped(self, resp: aiohttp.ClientResponse) -> tuple[bytes, bool]:
+    async def _read_capped(self, resp: aiohttp.ClientResponse) -> tuple[bytes, bool, str]:
+        """The body, decoded, up to ``max_body_bytes``; whether it went on past them; and why
+        the rest could not be read ('' when it could). A body that ends early, arrives too
+        slowly or cannot be decoded leaves what was read: the page itself answered."""
         cap = self.config.max_body_bytes
         encoding = resp.headers.get("Content-Encoding", "").lower().strip()
-        inflater = zlib.decompressobj(47) if encoding in ("gzip", "x-gzip", "deflate") else None
+        if encoding not in ("", "identity", "gzip", "x-gzip", "deflate"):
+            resp.close()  # not asked for (Accept-Encoding: gzip, deflate), so not decoded
+            return b"", False, f"the body's Content-Encoding {encoding} cannot be decoded"
+        decoder = _Inflater(encoding) if encoding not in ("", "identity") else None
         out = bytearray()
-        async for chunk in resp.content.iter_chunked(65536):
-            if inflater is not None:
-                try:
-                    chunk = inflater.decompress(chunk, cap - len(out) + 1)
-                except zlib.error:
-                    break
-            out += chunk
-            if len(out) > cap:
-                resp.close()
-                return bytes(out[:cap]), True
-        return bytes(out), False
+        try:
+            async for chunk in resp.content.iter_chunked(65536):
+                out += decoder.feed(chunk, cap - len(out) + 1) if decoder else chunk
+                if len(out) > cap:
+                    resp.close()
+                    return bytes(out[:cap]), True, ""
+        except zlib.error:
+            resp.close()
+            return bytes(out), False, f"the body is not valid {encoding} data"
+        except aiohttp.ClientPayloadError:
+            return bytes(out), False, "the connection ended before the body did"
+        except TimeoutError:  # aiohttp's total timeout, while the body dripped in
+            resp.close()
+            return bytes(out), False, f"the body took longer than {self.config.timeout:g} s"
+        return bytes(out), False, ""
+
+
+class _Inflater:
+    """``Content-Encoding: gzip`` or ``deflate``, the latter zlib-wrapped as the RFC says or
+    raw, as some servers send it (browsers accept both): the first bytes tell which."""
+
+    def __init__(self, encoding: str) -> None:
+        self.raw_allowed = encoding == "deflate"
+        self.inflater = zlib.decompressobj(47)  # a gzip or zlib header, whichever comes
+        self.head: bytes | None = b""
+        """The bytes fed while nothing came out yet, to start again as raw deflate."""
+
+    def feed(self, chunk: bytes, limit: int) -> bytes:
+        try:
+            out = self.inflater.decompress(chunk, limit)
+        except zlib.error:
+            if not self.raw_allowed or self.head is None:
+                raise
+            self.raw_allowed = False
+            self.inflater = zlib.decompressobj(-15)
+            return self.feed(self.head + chunk, limit)
+        if self.head is not None:
+            self.head = None if out or len(self.head) > 64 else self.head + chunk
+        return out
+
+
+def _location(value: str) -> str:
+    """A ``Location`` header as a URL: bytes that are not UTF-8 (which aiohttp keeps as lone
+    surrogates, and which cut the URL short where they stood) percent-encoded, as browsers
+    send them: ``/caf\\xe9`` is ``/caf%E9``."""
+    value = value.strip()
+    if value.isascii():
+        return value
+    return quote(value.encode("utf-8", "surrogateescape"), safe="!#$%&'()*+,/:;=?@[]~")
 
 
 def _media_mismatch(resp: _Response, media: MediaExpectation) -> str:

@@ -3,7 +3,8 @@
 It serves well-behaved pages and every misbehaviour the checker must survive: slow paths,
 404/410, 429 with Retry-After, 405 on HEAD, redirects, loops, redirects to ``file://``, bot
 walls, 5xx-then-ok, a socket that never answers, a byte-a-second drip, an endless body, a gzip
-bomb, a 10 MB header and a 16 MB body. It counts the requests it sees per path.
+bomb, a 10 MB header and a 16 MB body, bodies that end early, drip or come in an encoding not
+asked for, and a Location header in ISO-8859-1. It counts the requests it sees per path.
 """
 
 from __future__ import annotations
@@ -12,18 +13,42 @@ import collections
 import functools
 import gzip
 import socket
+import ssl
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
+import trustme
 
 PAGE = b"""<!doctype html><html><body>
 <h2 id="intro">Intro</h2><p><a name="legacy">old anchor</a></p>
 <h3 id="user-content-from-github">GitHub-style id</h3>
 </body></html>"""
 MEDIA_LENGTH = 12345
+IDS_PAGE = b"""<!doctype html><html><head><meta name="viewport" content="width=device-width">
+<script>document.write("<p id='scripted'>");</script><style>#styled { color: red }</style>
+</head><body><!-- <h2 id="commented">old</h2> -->
+<a name="legacy" id="modern">both</a> <input name="q" id="search">
+<div title="see id=quoted" id="real">text</div> <P ID="upper">shout</P>
+</body></html>"""
+"""Ids a browser finds (modern, legacy, search, real, upper) beside look-alikes it does not: in
+a script, a style, a comment, a quoted value, and the name of an element other than <a>."""
+
+
+@functools.cache
+def many_ids() -> bytes:
+    """A 1.8 MB page of 70,000 headings, each with its id (a long specification's shape)."""
+    return b"".join(b'<h3 id="s%d">%d</h3>\n' % (i, i) for i in range(70_000))
+
+
+def raw_deflate(data: bytes) -> bytes:
+    """``Content-Encoding: deflate`` as some servers send it: without the zlib wrapper."""
+    packer = zlib.compressobj(wbits=-15)
+    return packer.compress(data) + packer.flush()
 
 
 @functools.cache
@@ -187,6 +212,25 @@ class HostileServer:
                      Content_Range=f"bytes 0-0/{MEDIA_LENGTH}")  # fmt: skip
             else:
                 send(conn, 200, b"\0" * MEDIA_LENGTH, Content_Type=ctype)
+        elif path == "/short-body":  # says 1000 bytes, sends the page, hangs up
+            head = b"Content-Type: text/html\r\nContent-Length: 1000\r\n\r\n"
+            conn.sendall(_status_line(200) + head + PAGE)
+        elif path == "/raw-deflate":
+            send(conn, 200, raw_deflate(PAGE), Content_Encoding="deflate")
+        elif path == "/brotli":  # not asked for: Accept-Encoding names gzip and deflate
+            send(conn, 200, b"\x1b\x00 brotli bytes", Content_Encoding="br")
+        elif path == "/drip-body":  # the page, then a byte every half second
+            conn.sendall(_status_line(200) + b"Content-Type: text/html\r\n\r\n" + PAGE)
+            while not self.stop.wait(0.5):
+                conn.sendall(b" ")
+        elif path == "/many-ids":
+            send(conn, 200, many_ids())
+        elif path == "/ids":
+            send(conn, 200, IDS_PAGE)
+        elif path == "/latin1-location":  # "/café" in ISO-8859-1, not UTF-8
+            conn.sendall(_status_line(302) + b"Location: /caf\xe9\r\nContent-Length: 0\r\n\r\n")
+        elif path == "/caf%E9":
+            send(conn, 200, b"latin-1 page")
         elif path == "/needs-token":
             ok = headers.get("authorization") == "Bearer s3cret-token"
             send(conn, 200 if ok else 403, b"token page")
@@ -203,6 +247,77 @@ def hostile() -> Iterator[HostileServer]:
     thread.start()
     yield server
     server.stop.set()
+    sock.close()
+    thread.join(timeout=2)
+
+
+@pytest.fixture
+def tls_base(tmp_path: Path) -> Iterator[str]:
+    """``https://127.0.0.1:PORT`` serving a 200 on a certificate of a test authority no
+    client trusts (made by trustme): a host that answers, with a certificate no browser
+    accepts."""
+    authority = trustme.CA()
+    cert = authority.issue_cert("127.0.0.1")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    cert.configure_cert(context)
+    sock = socket.create_server(("127.0.0.1", 0))
+    sock.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            conn.settimeout(5)
+            try:
+                with context.wrap_socket(conn, server_side=True) as tls:
+                    tls.recv(65536)
+                    tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            except OSError:  # the client refused the certificate, as it should
+                pass
+            finally:
+                conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"https://127.0.0.1:{sock.getsockname()[1]}"
+    stop.set()
+    sock.close()
+    thread.join(timeout=2)
+
+
+@pytest.fixture
+def plain_port() -> Iterator[int]:
+    """A port on 127.0.0.1 that answers anything, a TLS hello too, with plain HTTP (an
+    ``https://`` URL on a server that speaks no TLS)."""
+    sock = socket.create_server(("127.0.0.1", 0))
+    sock.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(5)
+                try:
+                    conn.recv(65536)
+                    conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield int(sock.getsockname()[1])
+    stop.set()
     sock.close()
     thread.join(timeout=2)
 

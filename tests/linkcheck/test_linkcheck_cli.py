@@ -239,3 +239,158 @@ def test_content_errors_leave_the_links_checked_and_say_so(tmp_path: Path) -> No
     assert result.exit_code == 2, result.output
     assert "content did not load" in result.stderr
     assert "5: broken: b.md" in result.stdout  # the file's line, front matter counted
+
+
+def test_exit_code_follows_what_a_reader_gets(
+    tmp_path: Path, hostile: HostileServer, tls_base: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page whose body ended before its Content-Length failed the run (exit 2) once any
+    link to it had a fragment, though a reader gets the page and its #intro; a certificate
+    every browser refuses passed it (exit 0, unverifiable)."""
+    root = tmp_path / "site"
+    (root / "content").mkdir(parents=True)
+    (root / "publish.toml").write_text(
+        '[site]\ntitle = "T"\nbase_url = "https://t.example/"\n\n[content]\nflavour = "plain"\n'
+        "\n[links]\ntimeout = 1.0\nretries = 0\n",
+        encoding="utf-8",
+    )
+    page = root / "content" / "index.md"
+    short = hostile.url("/short-body")
+    page.write_text(f"# T\n\n[a]({short}) and [b]({short}#intro)\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("PUBLISH_CACHE_DIR", raising=False)
+    code, stdout, stderr = links("--format", "json")
+    assert code == 0, stdout + stderr
+    assert {(r["source"], r["status"]) for r in json.loads(stdout)} == {
+        ("content/index.md:3", "ok")
+    }
+
+    page.write_text(page.read_text(encoding="utf-8") + f"\n[c]({tls_base}/)\n", encoding="utf-8")
+    code, stdout, stderr = links("--format", "json")
+    assert code == 2, stdout + stderr
+    rows = {r["url"]: r for r in json.loads(stdout)}
+    assert rows[f"{tls_base}/"]["source"] == "content/index.md:5"
+    assert rows[f"{tls_base}/"]["status"] == "broken"
+
+
+def test_a_broken_enclosure_is_reported_at_the_line_that_names_it(
+    tmp_path: Path, hostile: HostileServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Episode audio and transcripts hosted elsewhere were all reported at line 1 of their
+    file, whichever front-matter line named them."""
+    root = tmp_path / "pod"
+    (root / "content" / "episodes").mkdir(parents=True)
+    (root / "publish.toml").write_text(
+        '[site]\ntitle = "Pod"\nbase_url = "https://pod.example/"\n\n[content]\n'
+        'flavour = "plain"\n\n[links]\ntimeout = 1.0\nretries = 0\n\n[podcast]\nauthor = "A"\n'
+        'owner_email = "a@pod.example"\ncategory = "Technology"\n'
+        'image = "https://pod.example/cover.jpg"\n',
+        encoding="utf-8",
+    )
+    (root / "content" / "episodes" / "001.md").write_text(
+        f"---\ntitle: One\ndate: 2024-01-01\ndescription: first\naudio: {hostile.url('/404')}\n"
+        "length: 1234\ntype: audio/mpeg\nduration: 60\n"
+        f"transcript: {hostile.url('/gone/001.vtt')}\n---\nHello.\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("PUBLISH_CACHE_DIR", raising=False)
+    code, stdout, stderr = links("--format", "json")
+    assert code == 2, stdout + stderr
+    rows = {r["url"]: (r["source"], r["status"]) for r in json.loads(stdout)}
+    assert rows[hostile.url("/404")] == ("content/episodes/001.md:5", "broken")
+    assert rows[hostile.url("/gone/001.vtt")] == ("content/episodes/001.md:9", "broken")
+
+
+def test_the_cache_keeps_no_verdict_the_settings_no_longer_give(
+    tmp_path: Path, hostile: HostileServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 999 accepted for a host was cached ok; with the host's `accept` removed the cached
+    ok still passed `--strict` for a day, though the check now says unverifiable."""
+    root = tmp_path / "site"
+    (root / "content").mkdir(parents=True)
+    settings = (
+        '[site]\ntitle = "T"\nbase_url = "https://t.example/"\n\n[content]\nflavour = "plain"\n'
+        "\n[links]\ntimeout = 1.0\nretries = 0\n"
+    )
+    accept = "\n[[links.hosts]]\npattern = '^127\\.0\\.0\\.1$'\naccept = [999]\n"
+    (root / "publish.toml").write_text(settings + accept, encoding="utf-8")
+    (root / "content" / "index.md").write_text(f"# T\n\n[a]({hostile.url('/999')})\n", "utf-8")
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("PUBLISH_CACHE_DIR", raising=False)
+    code, stdout, stderr = links("--strict", "--format", "json")
+    assert code == 0, stdout + stderr
+    assert [(r["source"], r["status"]) for r in json.loads(stdout)] == [
+        ("content/index.md:3", "ok")
+    ]
+
+    (root / "publish.toml").write_text(settings, encoding="utf-8")
+    code, stdout, stderr = links("--strict", "--format", "json")
+    assert code == 2, stdout + stderr
+    assert [r["status"] for r in json.loads(stdout)] == ["unverifiable"]
+    assert hostile.count("/999") == 2
+
+
+def test_an_items_remote_image_is_checked(
+    tmp_path: Path, hostile: HostileServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An essay's `image:` (the feeds' thumbnail and the page's card) hosted elsewhere was
+    never checked: a 404 there passed."""
+    root = tmp_path / "site"
+    (root / "content" / "essays").mkdir(parents=True)
+    (root / "publish.toml").write_text(
+        '[site]\ntitle = "T"\nbase_url = "https://t.example/"\n\n[content]\nflavour = "plain"\n'
+        "\n[links]\ntimeout = 1.0\nretries = 0\n",
+        encoding="utf-8",
+    )
+    (root / "content" / "essays" / "first.md").write_text(
+        f"---\ntitle: First\ndate: 2024-01-01\nimage: {hostile.url('/404')}\n---\nText.\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("PUBLISH_CACHE_DIR", raising=False)
+    code, stdout, stderr = links("--format", "json")
+    assert code == 2, stdout + stderr
+    rows = [(r["url"], r["source"], r["status"]) for r in json.loads(stdout)]
+    assert rows == [(hostile.url("/404"), "content/essays/first.md:4", "broken")]
+
+
+def test_changed_since_checks_a_stale_scheme_relative_link_again(
+    tmp_path: Path, tls_base: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A `//host/path` link in an unchanged file whose cached ok had expired was never
+    checked again under --changed-since: its cache entry is kept under `https:`."""
+    from pipeline.config import load_config
+    from pipeline.linkcheck.check import cache_key
+
+    root = tmp_path / "site"
+    (root / "content").mkdir(parents=True)
+    (root / "publish.toml").write_text(
+        '[site]\ntitle = "T"\nbase_url = "https://t.example/"\n\n[content]\nflavour = "plain"\n'
+        "\n[links]\ntimeout = 1.0\nretries = 0\n",
+        encoding="utf-8",
+    )
+    link = "//" + tls_base.removeprefix("https://") + "/x"
+    (root / "content" / "index.md").write_text(f"# T\n\n[a]({link})\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("PUBLISH_CACHE_DIR", raising=False)
+    git = ["git", "-c", "user.email=t@example.org", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    (root / "cache").mkdir()
+    entry = {"checked": 0, "reason": "200 OK"}  # found ok long ago: stale
+    (root / "cache" / "links.json").write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "key": cache_key(load_config(root / "publish.toml")),
+                "entries": {f"{tls_base}/x": entry},
+            }
+        ),
+        encoding="utf-8",
+    )
+    code, stdout, stderr = links("--changed-since", "HEAD", "--format", "json")
+    rows = [(r["url"], r["source"], r["status"]) for r in json.loads(stdout)]
+    assert rows == [(link, "content/index.md:3", "broken")], stderr  # its certificate
+    assert code == 2

@@ -11,7 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.linkcheck.local import LocalChecker, classify
-from pipeline.linkcheck.results import BROKEN, OK
+from pipeline.linkcheck.results import BROKEN, OK, Outcome
 from pipeline.model import LinkRef, SourceDoc
 
 BASE = "https://community.example/"
@@ -213,3 +213,26 @@ def test_a_path_without_a_scheme_is_classified_as_urlsplit_reads_it(url: str) ->
     expected = _classified_by_urlsplit(url)
     if expected != "not a path":
         assert classify(url, "https://example.org/") == expected
+
+
+def test_an_anchor_in_a_local_html_file_is_looked_for(tree: Path) -> None:
+    """``[x](slides/deck.html#missing)`` was ok whatever the file held: an HTML file is
+    copied as it is, so its anchors are the ids a browser finds in it."""
+    (tree / "slides").mkdir()
+    (tree / "slides" / "deck.html").write_text(
+        '<h2 id="intro">Intro</h2><!-- <p id="old"> --><a name="legacy">x</a>', encoding="utf-8"
+    )
+    links = LocalChecker(tree, DOCS, base_url=BASE, html_anchors=True)
+
+    def check(url: str) -> Outcome:
+        return links.check(LinkRef("essays/first.md", 3, url, "text"))
+
+    for ok in ("#intro", "#legacy", "#top", ""):
+        assert check(f"../slides/deck.html{ok}").status == OK, ok
+    missing = check("../slides/deck.html#missing")
+    assert missing.status == BROKEN and "slides/deck.html" in missing.reason
+    assert check("../slides/deck.html#old").status == BROKEN  # only in a comment
+    # the build's warnings ("points at nothing") leave anchors to publish links
+    assert (
+        checker(tree).check(LinkRef("essays/first.md", 3, "../slides/deck.html#x", "")).status == OK
+    )

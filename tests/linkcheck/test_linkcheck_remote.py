@@ -9,7 +9,13 @@ from dataclasses import replace
 import pytest
 
 from pipeline.config import HostConfig, LinksConfig
-from pipeline.linkcheck.remote import USER_AGENT, MediaExpectation, RemoteChecker, page_ids
+from pipeline.linkcheck.remote import (
+    USER_AGENT,
+    MediaExpectation,
+    RemoteChecker,
+    network_down,
+    page_ids,
+)
 from pipeline.linkcheck.results import BROKEN, OK, UNVERIFIABLE
 from tests.linkcheck.conftest import MEDIA_LENGTH, HostileServer, big_header, gzip_bomb
 
@@ -225,3 +231,79 @@ def test_per_host_concurrency_limit_is_respected(hostile: HostileServer) -> None
     # 8 requests of 50 ms, two at a time: at least four rounds
     assert time.monotonic() - started >= 0.2
     assert hostile.count("/slow/") == 8
+
+
+def test_a_body_that_ends_early_or_drips_leaves_the_page_ok(hostile: HostileServer) -> None:
+    """A 200 page whose body ended before its Content-Length was reported broken (the
+    library's payload error as the reason), and one whose body dripped past the timeout was
+    fetched again and reported timed out: its plain link too, as soon as any link to it had a
+    fragment. The page answered; only a fragment not in what arrived is in doubt."""
+    paths = ["/short-body", "/short-body#intro", "/short-body#nowhere"]
+    paths += ["/drip-body", "/drip-body#intro", "/drip-body#nowhere"]
+    r = check(hostile, *paths)
+    assert [r[p].status for p in paths] == [OK, OK, UNVERIFIABLE, OK, OK, UNVERIFIABLE]
+    assert hostile.count("/short-body") == 1 and hostile.count("/drip-body") == 1
+
+
+def test_a_body_in_raw_deflate_or_an_encoding_not_asked_for(hostile: HostileServer) -> None:
+    """``Content-Encoding: deflate`` without its zlib wrapper (browsers read it) and a br body
+    sent unasked were read as empty pages: every anchor in them reported broken."""
+    paths = ["/raw-deflate#intro", "/raw-deflate#nowhere", "/brotli#intro", "/brotli"]
+    r = check(hostile, *paths)
+    assert [r[p].status for p in paths] == [OK, BROKEN, UNVERIFIABLE, OK]
+
+
+def test_remote_anchors_are_the_ids_a_browser_finds(hostile: HostileServer) -> None:
+    """The second attribute of a tag was never read (#modern, #search broken), and ids in
+    comments or scripts and <meta name> passed for anchors."""
+    paths = ["/ids#modern", "/ids#search", "/ids#legacy", "/ids#commented", "/ids#scripted"]
+    paths += ["/ids#viewport", "/ids#quoted"]
+    r = check(hostile, *paths)
+    assert [r[p].status for p in paths] == [OK, OK, OK, BROKEN, BROKEN, BROKEN, BROKEN]
+    assert hostile.count("/ids") == 1
+
+
+def test_a_location_header_not_in_utf8_is_followed_percent_encoded(
+    hostile: HostileServer,
+) -> None:
+    """``Location: /caf\\xe9`` (ISO-8859-1) was followed to ``/caf``: the URL cut at the byte,
+    another page checked. Browsers send the byte percent-encoded."""
+    r = check(hostile, "/latin1-location")["/latin1-location"]
+    assert r.status == OK, r.reason
+    assert hostile.count("/caf%E9") == 1 and hostile.count("/caf") == 1  # nothing else
+
+
+def test_a_certificate_no_browser_accepts_is_broken_not_a_down_network(
+    tls_base: str, closed_port: int
+) -> None:
+    """A self-signed (or expired, or another host's) certificate was an unreachable host:
+    unverifiable, exit 0, and with one more host refusing connections the run warned that
+    the network looked down. The host answered; every reader's browser refuses the page."""
+    urls = [f"{tls_base}/", f"{tls_base}/page#intro"]
+    refused = f"http://localhost:{closed_port}/"
+    checker = RemoteChecker(FAST)
+    out = checker.check([*urls, refused])
+    assert [out[u].status for u in urls] == [BROKEN, BROKEN]
+    assert all(out[u].reason.startswith("TLS certificate not valid") for u in urls)
+    assert out[refused].status == UNVERIFIABLE
+    assert network_down(checker.stats) == ""
+
+
+def test_many_fragments_of_one_page_read_its_ids_once(hostile: HostileServer) -> None:
+    """Each fragment linked on a page read the page's ids again: a site linking 350 sections
+    of a long specification read its 1.8 MB 350 times (10 s, the event loop blocked)."""
+    paths = [f"/many-ids#s{i}" for i in range(0, 70_000, 200)] + ["/many-ids#nowhere"]
+    started = time.monotonic()
+    r = check(hostile, *paths)
+    elapsed = time.monotonic() - started
+    assert [r[p].status for p in paths] == [OK] * 350 + [BROKEN]
+    assert hostile.count("/many-ids") == 1
+    assert elapsed < 3.0, elapsed
+
+
+def test_https_on_a_server_without_tls_is_broken(plain_port: int) -> None:
+    """``https://`` on a port that answers in plain HTTP was an unreachable host
+    (unverifiable): it answered, and no browser gets a page from it."""
+    url = f"https://127.0.0.1:{plain_port}/"
+    r = RemoteChecker(FAST).check([url])[url]
+    assert r.status == BROKEN and r.reason.startswith("TLS handshake failed")

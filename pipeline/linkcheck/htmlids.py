@@ -1,0 +1,62 @@
+"""The ids an HTML page offers a ``#fragment``, read the way a browser's parser reads the page.
+
+A fragment names an element with that ``id``, or an ``<a>`` with that ``name`` (the HTML
+spec's "indicated part of the document"). A start tag's attributes are read one by one, a quoted
+value whole, so ``title="see id=x"`` is no id and a tag's second attribute (``<input name=q
+id=search>``) is read too; comments and the text of ``<script>``, ``<style>`` and the other
+raw-text elements hold no elements, so no ids. One pass, linear in the page: every search
+stops at the next ``<``, and a comment or raw-text element left open runs to the end, as it
+does in a browser.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+_RAW_TEXT = (b"script", b"style", b"textarea", b"title", b"xmp", b"iframe", b"noembed")
+_HIDDEN = re.compile(
+    rb"<(?=[!stxinSTXIN])(?:(!--)|(" + b"|".join(_RAW_TEXT) + rb")(?=[\s/>])([^<>]*))", re.I
+)
+"""Where no element can be: a comment, or a raw-text element (its start tag's attributes);
+most tags fail at the look-ahead."""
+# a start tag with an id or name attribute; it also ends at the next "<", so a page of "<"
+# without ">" is read once, not once per "<"
+_TAG = re.compile(rb"<([a-zA-Z][^\s/<>]*)([^<>]*?\s(?:[iI][dD]|[nN][aA][mM][eE])\s*=[^<>]*)")
+_ATTR = re.compile(rb"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>]+)))?""")
+_RAW_END = {name: re.compile(b"</" + name + rb"[\s/>]", re.I) for name in _RAW_TEXT}
+
+
+def page_ids(page: bytes) -> set[str]:
+    """Every ``id`` in an HTML page and every ``<a name>`` (GitHub's ``user-content-`` prefix
+    removed too); none from comments, scripts or styles."""
+    ids: set[str] = set()
+    pos = 0
+    while True:
+        hidden = _HIDDEN.search(page, pos)
+        for m in _TAG.finditer(page, pos, hidden.start() if hidden else len(page)):
+            _attribute_ids(m.group(1).lower(), m.group(2), ids)
+        if hidden is None:
+            return ids
+        if hidden.group(1):  # a comment, to its end
+            end = page.find(b"-->", hidden.end())
+            if end < 0:
+                return ids
+            pos = end + 3
+            continue
+        raw_text = hidden.group(2).lower()
+        _attribute_ids(raw_text, hidden.group(3), ids)
+        close = _RAW_END[raw_text].search(page, hidden.end())
+        if close is None:
+            return ids
+        pos = close.end()
+
+
+def _attribute_ids(tag: bytes, attrs: bytes, ids: set[str]) -> None:
+    for a in _ATTR.finditer(attrs):
+        key = a.group(1).lower()
+        if key == b"id" or (key == b"name" and tag == b"a"):
+            raw = a.group(2) or a.group(3) or a.group(4) or b""
+            value = html.unescape(raw.decode("utf-8", "replace"))  # id="x&amp;y" is #x&y
+            ids.add(value)
+            ids.add(value.removeprefix("user-content-"))
