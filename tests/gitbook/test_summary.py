@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,6 +24,7 @@ from pipeline.load.summary import (
 from pipeline.load.toc import TocEntry, parse_summary
 from pipeline.support.text import nfc
 from tests.hostile.sites import billion_laughs
+from tests.timing import times_at
 
 TOC = """\
 # Table of contents
@@ -219,14 +219,9 @@ def test_links_to_missing_pages_cost_time_linear_in_the_table() -> None:
     """Each link that names no page was looked up in a case-folded copy of every page's name,
     made again per link: quadratic (8 s at 10,000 such links)."""
     n = 4_000  # small enough for the pages' names to stay in the processor's caches
-    small, large = _place_missing(n), _place_missing(2 * n)
-    best = {small: float("inf"), large: float("inf")}
-    for _ in range(7):  # interleaved, the best of each: what another process costs is not ours
-        for run in (small, large):
-            started = time.perf_counter()
-            run()
-            best[run] = min(best[run], time.perf_counter() - started)
-    assert best[large] <= 2.5 * best[small]
+    runs = {size: _place_missing(size) for size in (n, 2 * n)}  # made outside what is timed
+    small, large = times_at(lambda size: runs[size](), n, ratio=2.5, slack=0, repeats=7)
+    assert large <= 2.5 * small, f"{small:.3f} s at n, {large:.3f} s at 2n"
 
 
 def test_the_case_folded_names_are_made_once(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,13 +6,13 @@ then read the rest of the page as code and never saw its links."""
 from __future__ import annotations
 
 import html
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.gitbook.conftest import article as article_of
 from tests.gitbook.conftest import run_space, write_space
+from tests.timing import assert_linear
 
 SUMMARY = "# Summary\n\n* [Home](README.md)\n* [Page](page.md)\n"
 
@@ -105,24 +105,20 @@ def test_a_tag_shown_in_indented_code_inside_a_hint_is_text(tmp_path: Path) -> N
     assert "8: broken: missing.md" in result.output
 
 
-def _best_time(root: Path, page: str) -> float:
-    (root / "page.md").write_text(page, encoding="utf-8")
-    times = []
-    for _ in range(3):
-        started = time.perf_counter()
-        result = run_space(root, "links", "--offline", "--cache-dir", str(root.parent / "cache"))
-        times.append(time.perf_counter() - started)
-        assert result.exit_code in (0, 2), result.output
-    return min(times)
-
-
 def test_fences_the_two_readings_see_differently_keep_the_scan_linear(tmp_path: Path) -> None:
     """A guard, not a bug of the old code: a line the pre-pass's walker takes for a fence and
     markdown-it for text (a backtick fence whose info string holds a backtick) puts the tags
     after it in code for one and not the other. Each such tag is taken as closed by nothing,
     not searched from again (doubling the page at most about doubles the time)."""
-    root = _space(tmp_path / "space", "# Page\n")
     shape = '{% hint style="info" %}\n``` `x\n'
-    small = _best_time(root, "# Page\n\n" + shape * 10_000)
-    large = _best_time(root, "# Page\n\n" + shape * 20_000)
-    assert large <= 2.5 * small + 0.05, (small, large)
+    roots = {
+        size: _space(tmp_path / f"space-{size}", "# Page\n\n" + shape * size)
+        for size in (10_000, 20_000)
+    }
+
+    def links(size: int) -> None:
+        root = roots[size]
+        result = run_space(root, "links", "--offline", "--cache-dir", str(root.parent / "cache"))
+        assert result.exit_code in (0, 2), result.output
+
+    assert_linear(links, 10_000, ratio=2.5, slack=0.05)

@@ -5,7 +5,6 @@ Each is now a problem at its file, line and field, with the exit code the README
 from __future__ import annotations
 
 import struct
-import time
 import zlib
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from pipeline.cli import main
 from pipeline.render.links import PageContext
 from pipeline.render.markdown import render, scan
 from tests.hostile.sites import essay, make_site
+from tests.timing import best_seconds
 
 EPISODE = {"kind": "episode", "audio": "https://media.example.org/a.mp3", "type": "audio/mpeg"}
 
@@ -134,17 +134,9 @@ def test_a_body_of_many_brackets_is_scanned_at_the_renderers_pace() -> None:
     bracket (50 µs apiece). Past 10,000 brackets the links come from the render pass; the
     scan then costs a few times what cmark's render does (it was 270 times as much)."""
     text = "![" * 100_000 + "\n"
-
-    def timed(work: object) -> float:
-        best = float("inf")
-        for _ in range(3):
-            started = time.perf_counter()
-            work()  # type: ignore[operator]
-            best = min(best, time.perf_counter() - started)
-        return best
-
-    rendering = timed(lambda: render(text, PageContext(source="a.md", url="https://x.example/a/")))
-    scanning = timed(lambda: scan(text, "a.md"))
+    context = PageContext(source="a.md", url="https://x.example/a/")
+    rendering = best_seconds(lambda: render(text, context))
+    scanning = best_seconds(lambda: scan(text, "a.md"))
     assert scanning <= 20 * rendering + 0.05, f"scan {scanning:.3f} s, render {rendering:.3f} s"
 
 

@@ -1,15 +1,14 @@
 """Every command that reads content takes time linear in it: doubling a hostile shape at most
 about doubles the time of ``build``, ``validate`` and ``links --offline``.
 
-A ratio, not a wall time: each shape is run at ``n`` and ``2n`` characters and
-time(2n) <= 2.5 × time(n) is asserted, each time the best of a few runs (a shared machine
-is noisy; noise only ever adds). Sizes are the smallest at which the code before the fix
+A ratio, not a time: each shape is run at ``n`` and ``2n`` characters and
+time(2n) <= 2.5 × time(n) is asserted, each time the best CPU seconds of a few runs
+(:mod:`tests.timing`: a busy machine deschedules a run; the CPU a run takes is its own). Sizes are the smallest at which the code before the fix
 was clearly quadratic (a backtracking regex, or html.parser retrying each unclosed ``<``).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,16 +20,7 @@ from pipeline.linkcheck.local import LocalChecker
 from pipeline.linkcheck.results import BROKEN
 from pipeline.model import LinkRef
 from tests.hostile.sites import essay, make_site
-
-RATIO = 2.5
-REPEATS = 3
-RETRIES = 8
-"""Runs at 2n before giving up: another process may hold the core for a run or two; a
-quadratic stage is slow every time."""
-SLACK = 0.05
-"""Seconds allowed on top of the ratio: a run of a few milliseconds varies by more than its
-own length on a shared machine (the shapes took seconds before the fix)."""
-
+from tests.timing import assert_linear
 
 EPISODE = {
     "kind": "episode",
@@ -118,7 +108,7 @@ COMMANDS = {
 }
 
 
-def _time_once(tmp: Path, text: str, command: list[str], run: int) -> float:
+def _run_once(tmp: Path, text: str, command: list[str], run: int) -> None:
     root = tmp / f"run{run}"
     make_site(
         root, {"essays/shape.md": text}, max_bytes=10_000_000, podcast="kind: episode" in text
@@ -126,12 +116,9 @@ def _time_once(tmp: Path, text: str, command: list[str], run: int) -> float:
     args = [*command, "--config", str(root / "publish.toml")]
     if command[0] == "build":  # a fresh output and cache each time: nothing is reused
         args += ["--out", str(root / "out"), "--cache-dir", str(root / "cache")]
-    started = time.perf_counter()
     result = CliRunner().invoke(main, args)
-    elapsed = time.perf_counter() - started
     assert "Traceback" not in result.stderr + result.stdout
     assert result.exit_code in (0, 2), (result.exit_code, result.stderr[-500:])
-    return elapsed
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
@@ -142,22 +129,16 @@ def test_doubling_the_input_at_most_about_doubles_the_time(
     make, n = SHAPES[shape]
     args = COMMANDS[command]
     runs = iter(range(10**6))
-    _time_once(tmp_path, make(n // 4), args, next(runs))  # warm up: imports, first renders
-    small = min(_time_once(tmp_path, make(n), args, next(runs)) for _ in range(REPEATS))
-    large = min(_time_once(tmp_path, make(2 * n), args, next(runs)) for _ in range(REPEATS))
-    for _ in range(RETRIES):  # stop at the first pair within the bound
-        if large <= RATIO * small + SLACK:
-            break
-        # measured again as a pair, back to back: a slow spell of the machine slows both
-        # sizes alike, a quadratic stage only the larger one, every time
-        small = _time_once(tmp_path, make(n), args, next(runs))
-        large = _time_once(tmp_path, make(2 * n), args, next(runs))
-    assert large <= RATIO * small + SLACK, (
-        f"{shape}, {command}: {small:.3f} s at n, {large:.3f} s at 2n"
+    _run_once(tmp_path, make(n // 4), args, next(runs))  # warm up: imports, first renders
+    texts = {size: make(size) for size in (n, 2 * n)}  # made once, outside what is timed
+    assert_linear(
+        lambda size: _run_once(tmp_path, texts[size], args, next(runs)),
+        n,
+        label=f"{shape}, {command}: ",
     )
 
 
-def _config_run(tmp: Path, n: int, run: int) -> float:
+def _config_run(tmp: Path, n: int, run: int) -> None:
     """``publish build`` of a site whose publish.toml has a multi-line string with a long
     unclosed ``[`` line, then an unknown key: the error names the key's line, found by
     reading every line before it for table headers."""
@@ -168,37 +149,30 @@ def _config_run(tmp: Path, n: int, run: int) -> float:
     )
     config.write_text(text, encoding="utf-8")
     args = ["build", "--quiet", "--config", str(config), "--out", str(root / "out")]
-    started = time.perf_counter()
     result = CliRunner().invoke(main, [*args, "--cache-dir", str(root / "cache")])
-    elapsed = time.perf_counter() - started
     assert result.exit_code == 3, result.stderr
     assert f"{config}:10: site.notes: unknown key" in result.stderr, result.stderr
-    return elapsed
 
 
 def test_a_long_line_in_the_config_is_read_in_linear_time(tmp_path: Path) -> None:
     """The table headers of publish.toml (each problem's line is found by them) are read
     with string methods: a lazy name before blanks and a bracket was quadratic."""
     runs = iter(range(10**6))
-    small, large = _ratio_holds(lambda size: _config_run(tmp_path, size, next(runs)), 1_000)
-    assert large <= RATIO * small + SLACK, f"{small:.3f} s at n, {large:.3f} s at 2n"
+    assert_linear(lambda size: _config_run(tmp_path, size, next(runs)), 1_000)
 
 
-def _podcast_config_run(tmp: Path, n: int, run: int, podcast_line: str, exit_code: int) -> float:
+def _podcast_config_run(tmp: Path, n: int, run: int, podcast_line: str, exit_code: int) -> None:
     """``publish build`` of a site with one episode and ``podcast_line`` (made for ``n``)
-    in its ``[podcast]`` table (in place of the key's line there); returns the time taken."""
+    in its ``[podcast]`` table (in place of the key's line there)."""
     root = tmp / f"podcast{run}"
     config = make_site(root, {"essays/a.md": essay(**EPISODE)}, podcast=True)
     key = podcast_line.split(" =", 1)[0] + " ="
     lines = [ln for ln in config.read_text(encoding="utf-8").splitlines() if not ln.startswith(key)]
     config.write_text("\n".join([*lines, podcast_line, ""]), encoding="utf-8")
     args = ["build", "--quiet", "--config", str(config), "--out", str(root / "out")]
-    started = time.perf_counter()
     result = CliRunner().invoke(main, [*args, "--cache-dir", str(root / "cache")])
-    elapsed = time.perf_counter() - started
     assert "Traceback" not in result.stderr + result.stdout
     assert result.exit_code == exit_code, result.stderr[-500:]
-    return elapsed
 
 
 PODCAST_LINES: dict[str, tuple[Callable[[int], str], int, int]] = {
@@ -214,30 +188,11 @@ def test_podcast_values_are_read_in_linear_time(tmp_path: Path, shape: str) -> N
     make, n, exit_code = PODCAST_LINES[shape]
     runs = iter(range(10**6))
 
-    def build(size: int) -> float:
-        return _podcast_config_run(tmp_path, size, next(runs), make(size), exit_code)
+    def build(size: int) -> None:
+        _podcast_config_run(tmp_path, size, next(runs), make(size), exit_code)
 
     build(n // 4)  # warm up
-    small, large = _ratio_holds(build, n)
-    assert large <= RATIO * small + SLACK, f"{shape}: {small:.3f} s at n, {large:.3f} s at 2n"
-
-
-def _ratio_holds(work: Callable[[int], object], n: int) -> tuple[float, float]:
-    """(best time at n, best time at 2n) of ``work``, measured again as a pair while the
-    ratio does not hold (see the build test above)."""
-
-    def timed(size: int) -> float:
-        started = time.perf_counter()
-        work(size)
-        return time.perf_counter() - started
-
-    small = min(timed(n) for _ in range(REPEATS))
-    large = min(timed(2 * n) for _ in range(REPEATS))
-    for _ in range(RETRIES):
-        if large <= RATIO * small + SLACK:
-            break
-        small, large = timed(n), timed(2 * n)
-    return small, large
+    assert_linear(build, n, label=f"{shape}: ")
 
 
 def test_lint_feed_reads_comments_and_handlers_in_linear_time() -> None:
@@ -253,10 +208,8 @@ def test_lint_feed_reads_comments_and_handlers_in_linear_time() -> None:
         data = f'<rss version="2.0"><channel><title>t</title>{item}</channel></rss>'
         return lint_feed(data.encode(), podcast=False)
 
-    small, large = _ratio_holds(comments, 12)
-    assert large <= RATIO * small + SLACK, f"comments: {small:.3f} s at n, {large:.3f} s at 2n"
-    small, large = _ratio_holds(handlers, 8_000)
-    assert large <= RATIO * small + SLACK, f"handlers: {small:.3f} s at n, {large:.3f} s at 2n"
+    assert_linear(comments, 12, label="comments: ")
+    assert_linear(handlers, 8_000, label="handlers: ")
 
 
 def test_publish_new_reads_summary_entries_in_linear_time() -> None:
@@ -270,8 +223,7 @@ def test_publish_new_reads_summary_entries_in_linear_time() -> None:
         assert "  * [New](guide/new.md)\n" in out
         return out
 
-    small, large = _ratio_holds(entries, 4_000)
-    assert large <= RATIO * small + SLACK, f"{small:.3f} s at n, {large:.3f} s at 2n"
+    assert_linear(entries, 4_000)
 
 
 def _missing_links_run(tmp: Path, n: int, shape: str) -> None:
@@ -300,8 +252,7 @@ def _missing_links_run(tmp: Path, n: int, shape: str) -> None:
 
 @pytest.mark.parametrize("shape", ["images", "one-page", "site-paths"])
 def test_broken_local_links_are_checked_in_linear_time(tmp_path: Path, shape: str) -> None:
-    small, large = _ratio_holds(lambda size: _missing_links_run(tmp_path, size, shape), 1_000)
-    assert large <= RATIO * small + SLACK, (small, large)
+    assert_linear(lambda size: _missing_links_run(tmp_path, size, shape), 1_000)
 
 
 @pytest.mark.parametrize("spelling", ["as-written", "entities"])
@@ -320,5 +271,4 @@ def test_links_nested_past_the_limit_are_placed_in_linear_time(spelling: str) ->
         assert len(doc.links) == n
         return doc
 
-    small, large = _ratio_holds(links, 4_000)
-    assert large <= RATIO * small + SLACK, f"{small:.3f} s at n, {large:.3f} s at 2n"
+    assert_linear(links, 4_000)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.importers import read_source
-from tests.hostile.test_linear_time import RATIO, SLACK, _ratio_holds
 from tests.importers.conftest import publish
+from tests.timing import assert_linear
 
 
 def _podcast(item: str, n: int = 1) -> bytes:
@@ -44,8 +44,9 @@ SHAPES: dict[str, tuple[Callable[[int], bytes], int]] = {
 def test_doubling_a_hostile_shape_at_most_about_doubles_the_time(shape: str) -> None:
     make, n = SHAPES[shape]
     read_source("podcast", make(n // 4), "source.xml")  # warm up
-    small, large = _ratio_holds(lambda size: read_source("podcast", make(size), "source.xml"), n)
-    assert large <= RATIO * small + SLACK, f"{shape}: {small:.3f} s at n, {large:.3f} s at 2n"
+    assert_linear(
+        lambda size: read_source("podcast", make(size), "source.xml"), n, label=f"{shape}: "
+    )
 
 
 def test_numbers_that_are_not_numbers_are_reported_not_crashed_on(

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.test_linear_time import RATIO, SLACK, _ratio_holds
 from tests.importers.conftest import imported, publish
+from tests.timing import assert_linear
 
 
 def _rss(*items: str, link: str = "https://old.example/") -> str:
@@ -328,5 +328,4 @@ def test_a_hostile_body_is_rewritten_in_linear_time(home: Path, shape: str) -> N
     assert _body(home / "content" / "essays" / "p.md").startswith(
         '<p><a href="https://old.example/first/">first</a></p>'
     )
-    small, large = _ratio_holds(lambda size: _import(home, feed(size)), n)
-    assert large <= RATIO * small + SLACK, f"{shape}: {small:.3f} s at n, {large:.3f} s at 2n"
+    assert_linear(lambda size: _import(home, feed(size)), n, label=f"{shape}: ")

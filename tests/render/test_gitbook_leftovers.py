@@ -4,12 +4,11 @@ nothing to drop."""
 
 from __future__ import annotations
 
-import time
-
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.render.gitbook_leftovers import _splits_a_line, drop_split_tags, tag_spans
+from tests.timing import assert_linear
 
 TEXT = st.lists(
     st.sampled_from(["{%", "%}", "{% hint %}", "\n", "\n\n", "a", " ", "```", "`", "{", "%"]),
@@ -37,19 +36,9 @@ def test_a_tag_over_two_lines_is_dropped_and_one_on_a_line_kept() -> None:
     assert not _splits_a_line("Before {% x %} after.\n{% y %}\n")
 
 
-def _best_of_three(text: str) -> float:
-    times = []
-    for _ in range(3):
-        started = time.perf_counter()
-        _splits_a_line(text)
-        times.append(time.perf_counter() - started)
-    return min(times)
-
-
 def test_openings_sharing_one_close_are_looked_at_once() -> None:
     """Many ``{%`` before one ``%}`` on their line: the stretch is searched for a line end
     once, not from each ``{%`` (doubling the text at most about doubles the time)."""
     shape = "x {% "
-    small = _best_of_three(shape * 200_000 + "%} y\n")
-    large = _best_of_three(shape * 400_000 + "%} y\n")
-    assert large <= 2.5 * small + 0.01, (small, large)
+    texts = {n: shape * n + "%} y\n" for n in (200_000, 400_000)}
+    assert_linear(lambda n: _splits_a_line(texts[n]), 200_000, ratio=2.5, slack=0.01)

@@ -3,7 +3,6 @@ site's own are left out with their content kept, every line keeps its number."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from pipeline.render.hugo_text import shortcode_problems, shortcodes
 from pipeline.render.links import PageContext
 from pipeline.render.markdown import render
 from tests.render.test_gitbook_text import attribute_names
+from tests.timing import assert_linear
 
 PAGE = """Intro {{< new-in 0.140 >}} text.
 
@@ -115,25 +115,14 @@ def test_a_ref_in_a_link_is_the_pages_url(tmp_path: Path) -> None:
     assert "start.md:5: body: Hugo shortcode 'site-banner' is the site's own" in result.stderr
 
 
-def _best_of_three(body: str) -> float:
-    times = []
-    for _ in range(3):
-        started = time.perf_counter()
-        shortcodes(body)
-        shortcode_problems(body)
-        times.append(time.perf_counter() - started)
-    return min(times)
-
-
 @pytest.mark.parametrize(
     "shape", ["{{< a ", "{{< x >}}", "{{< a\n", '{{< figure src="', "{{< a {{% b "]
 )
 def test_hostile_shortcode_text_takes_linear_time(shape: str) -> None:
-    small = _best_of_three(shape * 20_000 + "{{%")
-    large = _best_of_three(shape * 40_000 + "{{%")
-    for _ in range(8):  # measured again as a pair: a busy machine slows one run, not each
-        if large <= 2.5 * small + 0.01:
-            break
-        small = _best_of_three(shape * 20_000 + "{{%")
-        large = _best_of_three(shape * 40_000 + "{{%")
-    assert large <= 2.5 * small + 0.01, (small, large)
+    bodies = {n: shape * n + "{{%" for n in (20_000, 40_000)}
+
+    def read(n: int) -> None:
+        shortcodes(bodies[n])
+        shortcode_problems(bodies[n])
+
+    assert_linear(read, 20_000, ratio=2.5, slack=0.01)

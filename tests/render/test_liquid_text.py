@@ -3,7 +3,6 @@ every line kept."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.render.liquid_text import liquid
+from tests.timing import assert_linear
 
 POST = """---
 title: Hello
@@ -69,14 +69,5 @@ def test_every_line_keeps_its_number() -> None:
 
 @pytest.mark.parametrize("shape", ["{% link a", "{% post_url ", "{{ site.url }}{%", "x {% raw "])
 def test_hostile_liquid_text_takes_linear_time(shape: str) -> None:
-    def best(body: str) -> float:
-        times = []
-        for _ in range(3):
-            started = time.perf_counter()
-            liquid(body, "a/b.md")
-            times.append(time.perf_counter() - started)
-        return min(times)
-
-    small = best(shape * 20_000 + " highlight link %}")
-    large = best(shape * 40_000 + " highlight link %}")
-    assert large <= 2.5 * small + 0.01, (small, large)
+    bodies = {n: shape * n + " highlight link %}" for n in (20_000, 40_000)}
+    assert_linear(lambda n: liquid(bodies[n], "a/b.md"), 20_000, ratio=2.5, slack=0.01)

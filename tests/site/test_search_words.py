@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
-from collections.abc import Callable
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,6 +20,7 @@ from pipeline.syndication.search.index import (
     whole_index,
 )
 from pipeline.syndication.search.tokens import MAX_LEN, counts, html_text, summary_of, words
+from tests.timing import assert_linear
 
 
 def test_words_are_folded_like_the_search_box_folds_a_query() -> None:
@@ -95,15 +94,6 @@ def test_updating_a_word_file_in_place_equals_making_it_again() -> None:
     assert json.loads(again["words/ap.json"]) == {"apple": [0, 2], "apricot": [0, 1, 1, 2]}
 
 
-def _best(run: Callable[[], object], repeats: int = 3) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def _pages(n: int) -> list[SearchPage]:
     rng = random.Random(n)
     vocabulary = [f"w{i}ord" for i in range(5_000)] + ["grüße", "café", "naïve"]
@@ -128,25 +118,26 @@ def _index(pages: list[SearchPage]) -> int:
 
 
 def test_the_index_takes_time_linear_in_the_pages() -> None:
-    small, large = _pages(300), _pages(600)
-    for _ in range(8):  # a loaded machine slows both; a quadratic stage the larger, every time
-        ratio = _best(lambda: _index(large)) / _best(lambda: _index(small))
-        if ratio <= 2.5:
-            break
-    assert ratio <= 2.5
+    pages = {n: _pages(n) for n in (300, 600)}
+    assert_linear(lambda n: _index(pages[n]), 300, ratio=2.5, slack=0)
 
 
 def test_hostile_markup_takes_linear_time() -> None:
     counts("é")  # the character classes are built on first use: not part of what is timed
-    for shape in (lambda n: "<a " * n, lambda n: "&" * n + "<" * n, lambda n: "e\u0301" * n):
-        small, large = shape(100_000), shape(200_000)
-        for _ in range(8):
-            ratio = _best(lambda: counts(html_text(large))) / _best(  # noqa: B023
-                lambda: counts(html_text(small))  # noqa: B023
-            )
-            if ratio <= 2.5:
-                break
-        assert ratio <= 2.5
+    shapes = {
+        "tags": lambda n: "<a " * n,
+        "entities": lambda n: "&" * n + "<" * n,
+        "combining": lambda n: "e\u0301" * n,
+    }
+    for name, shape in shapes.items():
+        texts = {n: shape(n) for n in (100_000, 200_000)}
+        assert_linear(
+            lambda n: counts(html_text(texts[n])),  # noqa: B023
+            100_000,
+            ratio=2.5,
+            slack=0,
+            label=f"{name}: ",
+        )
 
 
 def _summary_of_whole(text: str, limit: int) -> str:
