@@ -25,7 +25,8 @@ from pipeline.load.item import MAX_TAGS
 from pipeline.load.namelimits import name_problems
 from pipeline.model import Item
 from pipeline.podcast.chapters import parse_duration
-from pipeline.podcast.episode import MAX_HOURS, TRANSCRIPT_TYPES, in_seconds, soundbite
+from pipeline.podcast.episode import MAX_HOURS, in_seconds, soundbite
+from pipeline.podcast.transcript import TRANSCRIPT_TYPES, TYPE_NAMES
 from pipeline.support.paths import iri_to_uri, is_url, url_error
 from pipeline.support.text import clean
 
@@ -78,18 +79,21 @@ def encoded_note(url: str) -> str:
 
 def transcript_problem(url: str, mime: str) -> str | None:
     """Why the build publishes no transcript at the absolute ``url`` (of the type ``mime``
-    the feed gives): it takes a transcript's kind from its path's ``.vtt`` or ``.srt``; None
-    when it publishes it."""
+    the feed gives): its path ends in ``.vtt`` or ``.srt``, or the feed's type is one of
+    those (Podlove's ``?podlove_transcript=webvtt``); None when it publishes it."""
     if posixpath.splitext(urlsplit(url).path)[1].lower() in TRANSCRIPT_TYPES:
         return None
-    kind = mime.strip().lower()
-    if kind in (*TRANSCRIPT_TYPES.values(), "application/srt", "text/srt"):
-        return (
-            f"a {kind} transcript, but the build takes a transcript's kind from the .vtt or "
-            ".srt that ends its URL's path, and this one has none (Podlove's "
-            "?podlove_transcript=webvtt): link it from the show notes, or save it as a file"
-        )
+    if mime.strip().lower() in TYPE_NAMES:
+        return None
     return "one .vtt or .srt transcript is published"
+
+
+def transcript_value(url: str, mime: str) -> str | dict[str, str]:
+    """The front matter ``transcript`` of a kept one: its URL when the path's ending tells
+    its kind, else ``{url, type}``."""
+    if posixpath.splitext(urlsplit(url).path)[1].lower() in TRANSCRIPT_TYPES:
+        return url
+    return {"url": url, "type": TYPE_NAMES[mime.strip().lower()]}
 
 
 def base_of(elem: ET.Element, base: str, say: Any) -> str:

@@ -34,6 +34,7 @@ from pipeline.importers.buildable import (
     shared_audio,
     tags_notes,
     transcript_problem,
+    transcript_value,
     web_url,
 )
 from pipeline.importers.common import (
@@ -451,8 +452,8 @@ def _podcasting20(it: _Item, front: dict[str, Any]) -> None:
         elif (why := transcript_problem(absolute, elem.get("type") or "")) or "transcript" in front:
             why = why or "one .vtt or .srt transcript is published"
             it.note("transcript", f"{shown(url)} not kept: {why}")
-        else:
-            front["transcript"] = _linked(it, elem, "transcript")
+        elif kept := _linked(it, elem, "transcript"):
+            front["transcript"] = transcript_value(kept, elem.get("type") or "")
     chapters = it.find(PODCAST, "chapters")
     if chapters is not None and (url := _linked(it, chapters, "chapters")):
         front["chapters"] = url

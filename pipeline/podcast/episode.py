@@ -35,8 +35,8 @@ from pipeline.podcast.media import (
     MediaProber,
     ask_server,
     probe_file,
-    sniff_mime,
 )
+from pipeline.podcast.transcript import transcript_of
 from pipeline.support.paths import OutsideRoot, asset_url, iri_to_uri, is_url, resolve_inside
 from pipeline.support.text import nfc
 
@@ -61,7 +61,6 @@ EPISODE_KEYS = frozenset(
 """Front-matter keys this module reads (``image`` is also read by the loader for every item)."""
 
 EPISODE_TYPES = ("full", "trailer", "bonus")
-TRANSCRIPT_TYPES = {".vtt": "text/vtt", ".srt": "application/x-subrip"}
 PERSON_GROUPS = (
     "creative direction",
     "cast",
@@ -255,42 +254,6 @@ def _check_stated(ctx: _Context, name: str, facts: MediaFacts) -> None:
         ctx.bad("type", f"front matter says {mime!r} but {name} is {facts.mime_type!r}")
 
 
-def _transcript(ctx: _Context, audio: Media | None) -> Media | None:
-    value = ctx.meta.get("transcript")
-    if value is None:
-        if audio is None or audio.source is None:
-            return None
-        stem = posixpath.splitext(audio.source)[0]
-        for ext, ext_mime in TRANSCRIPT_TYPES.items():
-            path = ctx.content_root / (stem + ext)
-            if path.is_file():
-                rel = stem + ext
-                size = path.stat().st_size
-                return Media(ctx.media_url(rel), ext_mime, size, None, rel)
-        return None
-    if not isinstance(value, str) or not value.strip():
-        ctx.bad("transcript", f"expected a .vtt or .srt file or URL, got {value!r}")
-        return None
-    value = value.strip()
-    suffix = posixpath.splitext(urlsplit(value).path)[1].lower()
-    mime = TRANSCRIPT_TYPES.get(suffix)
-    if mime is None:
-        ctx.bad("transcript", f"expected a .vtt or .srt file, got {value!r}")
-        return None
-    if is_url(value):
-        return Media(iri_to_uri(value), mime)
-    found = ctx.local("transcript", value)
-    if found is None:
-        return None
-    rel, path = found
-    head = path.read_bytes()[:64]
-    if sniff_mime(head) != mime:
-        what = "WEBVTT" if mime == "text/vtt" else "a cue number and a timestamp line"
-        ctx.bad("transcript", f"{value} does not look like {suffix} (it should start with {what})")
-        return None
-    return Media(ctx.media_url(rel), mime, path.stat().st_size, None, rel)
-
-
 def _body_line_offset(ctx: _Context, body: str) -> int:
     """Lines before the body in the file, so body line n is file line offset + n."""
     try:
@@ -474,7 +437,7 @@ def parse_episode(
         ctx.bad("explicit", f"expected true or false, got {explicit!r}")
         explicit = None
     _image(ctx)
-    transcript = _transcript(ctx, audio)
+    transcript = transcript_of(ctx, audio)
     chapters = _chapters(ctx, config, body, audio)
     persons = _persons(ctx)
     location = _location(ctx)

@@ -179,36 +179,33 @@ def test_a_transcript_suffix_is_read_from_the_urls_path(home: Path) -> None:
         _item(3, transcript("https://cdn.example.com/t3.srt?sig=a.b")),
     ]
     result = _import_and_build(home, items)
-    assert "transcript" not in _front(1)
+    assert _front(1)["transcript"] == {
+        "url": "https://cdn.example.com/t1#x.vtt",
+        "type": "text/vtt",
+    }
     assert _front(2)["transcript"] == "https://cdn.example.com/t2.vtt#t=1"
     assert _front(3)["transcript"] == "https://cdn.example.com/t3.srt?sig=a.b"
-    assert (
-        "warning: feed.xml:7: transcript: 'https://cdn.example.com/t1#x.vtt' not kept: a "
-        "text/vtt transcript, but the build takes a transcript's kind from the .vtt or .srt "
-        "that ends its URL's path, and this one has none"
-    ) in result.stderr
+    assert ": transcript: " not in result.stderr
 
 
-def test_a_podlove_transcript_url_without_a_suffix_is_named_for_what_it_lacks(
-    home: Path,
-) -> None:
+def test_a_podlove_transcript_url_without_a_suffix_is_kept_with_its_type(home: Path) -> None:
+    """Podlove serves ``…?podlove_transcript=webvtt``: the feed's type says what the path does
+    not, and the build publishes ``{url, type}`` (it refused the transcript before). A JSON
+    transcript is none the build publishes."""
     page = "https://o.example/e1?podlove_transcript="
     transcripts = (
         f'<podcast:transcript url="{page}webvtt" type="text/vtt" />'
         f'<podcast:transcript url="{page}json_podcastindex" type="application/json" />'
-        '<podcast:transcript url="https://cdn.example.com/2.srt" type="application/x-subrip"/>'
     )
     result = _import_and_build(home, [_item(1, transcripts)])
-    assert _front(1)["transcript"] == "https://cdn.example.com/2.srt"
+    assert _front(1)["transcript"] == {"url": f"{page}webvtt", "type": "text/vtt"}
     notes = [line for line in result.stderr.splitlines() if ": transcript: " in line]
     assert notes == [
-        f"warning: feed.xml:7: transcript: '{page}webvtt' not kept: a text/vtt transcript, but "
-        "the build takes a transcript's kind from the .vtt or .srt that ends its URL's path, "
-        "and this one has none (Podlove's ?podlove_transcript=webvtt): link it from the show "
-        "notes, or save it as a file",
         f"warning: feed.xml:7: transcript: '{page}json_podcastindex' not kept: one .vtt or "
         ".srt transcript is published",
     ]
+    feed = (home / "feeds" / "podcast.xml").read_text(encoding="utf-8")
+    assert f'<podcast:transcript url="{page}webvtt" type="text/vtt"' in feed
 
 
 def test_an_enclosure_type_that_is_no_audio_is_read_from_the_file_name(home: Path) -> None:

@@ -172,6 +172,25 @@ def test_transcript_checks(parse: Parse, content: Path) -> None:
     assert problems == [] and episode.transcript.mime_type == "application/x-subrip"
 
 
+def test_a_transcript_url_with_no_suffix_takes_its_type(parse: Parse) -> None:
+    """``{url, type}``: Podlove's ``?podlove_transcript=webvtt`` says nothing of its kind."""
+    url = "https://o.example/e1?podlove_transcript=srt"
+    episode, problems = parse(transcript={"url": url, "type": "application/srt"})
+    assert problems == [] and episode.transcript is not None
+    assert (episode.transcript.url, episode.transcript.mime_type) == (url, "application/x-subrip")
+    for bad in (
+        {"url": url},
+        {"url": url, "type": "application/json"},
+        {"url": "notes/t", "type": "text/vtt"},
+        {"url": url, "type": "text/vtt", "lang": "en"},
+    ):
+        _, problems = parse(transcript=bad)
+        assert (
+            "or {url, type} with a type of text/vtt or application/x-subrip"
+            in messages(problems)[0]
+        ), bad
+
+
 def test_chapters_out_of_order_name_the_heading_line(parse: Parse, content: Path) -> None:
     path = content / "episodes/002-governance.md"
     text = path.read_text().replace("## 00:00:03 Lazy consensus", "## 00:00:30 Lazy consensus")
