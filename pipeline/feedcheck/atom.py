@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from pipeline.feedcheck.rules import ATOM, HARD, RFC3339, SOFT, Report, check_html, qname, text_of
+from pipeline.feedcheck.rules import (
+    ATOM,
+    HARD,
+    RFC3339,
+    SOFT,
+    Report,
+    check_html,
+    check_xhtml,
+    inner_base,
+    is_absolute,
+    qname,
+    text_of,
+)
 
 
 def lint_atom(r: Report, root: ET.Element) -> None:
@@ -17,6 +29,7 @@ def lint_atom(r: Report, root: ET.Element) -> None:
     if not any(link.get("rel") == "self" for link in root.findall(a("link"))):
         r.add("atom.feed.self", SOFT, 'no <link rel="self">', "feed")
     feed_author = root.find(a("author")) is not None
+    feed_base = inner_base("", root)
     ids: dict[str, int] = {}
     dates = [("feed", root.find(a("updated")))]
     for n, entry in enumerate(root.findall(a("entry")), 1):
@@ -24,6 +37,7 @@ def lint_atom(r: Report, root: ET.Element) -> None:
         for tag in ("id", "title", "updated"):
             if not text_of(entry.find(a(tag))):
                 r.add("atom.entry.required", HARD, f"entry has no <{tag}>", where)
+        base = inner_base(feed_base, entry)
         entry_id = text_of(entry.find(a("id")))
         if entry_id in ids:
             r.add(
@@ -42,12 +56,19 @@ def lint_atom(r: Report, root: ET.Element) -> None:
         ]
         if content is None and not alternates:
             r.add("atom.entry.alternate", HARD, 'no content and no link rel="alternate"', where)
+        for link in alternates[:1]:
+            href = link.get("href", "").strip()
+            if href and not is_absolute(href) and not is_absolute(inner_base(base, link)):
+                message = f"entry link {href!r} is not absolute and no xml:base resolves it"
+                r.add("rss.item.link-absolute", HARD, message, where)
         for tag in ("updated", "published"):
             dates.append((where, entry.find(a(tag))))
         for tag in ("content", "summary"):
             el = entry.find(a(tag))
             if el is not None and el.get("type") == "html" and el.text:
-                check_html(r, el.text, where, tag)
+                check_html(r, el.text, where, tag, inner_base(base, el))
+            elif el is not None and el.get("type") == "xhtml":
+                check_xhtml(r, el, where, tag, base)
     for where, el in dates:
         value = text_of(el)
         if value and not RFC3339.match(value):

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from pipeline.errors import ContentError, Problem
+from pipeline.feedcheck.rules import inner_base
 from pipeline.support import fetch, jsontext
 from pipeline.support.text import replace_surrogates
 from pipeline.support.xmlbytes import XmlEncodingError, as_utf8
@@ -98,14 +100,25 @@ def _rss1_item(elem: ET.Element) -> FeedItem:
     return FeedItem(guid, title, link, _date(_text(elem.find(f"{_DC}date"))))
 
 
-def _atom_entry(elem: ET.Element) -> FeedItem:
+def _resolved(base: str, elem: ET.Element) -> str:
+    """``elem``'s ``href`` as a reader follows it: against the ``xml:base`` in force."""
+    href = elem.get("href", "").strip()
+    here = inner_base(base, elem)
+    try:
+        return urljoin(here, href) if here else href
+    except ValueError:  # no URL a reader could follow either: compared as written
+        return href
+
+
+def _atom_entry(elem: ET.Element, feed_base: str = "") -> FeedItem:
     link = enclosure = ""
+    base = inner_base(feed_base, elem)
     for candidate in elem.findall(f"{_ATOM}link"):
         rel = candidate.get("rel", "alternate")
         if rel == "alternate" and not link:
-            link = candidate.get("href", "")
+            link = _resolved(base, candidate)
         elif rel == "enclosure" and not enclosure:
-            enclosure = candidate.get("href", "").strip()
+            enclosure = _resolved(base, candidate)
     raw_date = _text(elem.find(f"{_ATOM}published")) or _text(elem.find(f"{_ATOM}updated"))
     title = _text(elem.find(f"{_ATOM}title"))
     return FeedItem(_text(elem.find(f"{_ATOM}id")), title, link, _date(raw_date), enclosure)
@@ -137,7 +150,8 @@ def _parse_xml(data: bytes, name: str, path: Path | str) -> Feed | None:
         items = tuple(_rss_item(i) for i in channel.findall("item"))
         return Feed(name, "rss", _text(channel.find("title")), items)
     if root.tag == f"{_ATOM}feed":
-        entries = tuple(_atom_entry(e) for e in root.findall(f"{_ATOM}entry"))
+        base = inner_base("", root)
+        entries = tuple(_atom_entry(e, base) for e in root.findall(f"{_ATOM}entry"))
         return Feed(name, "atom", _text(root.find(f"{_ATOM}title")), entries)
     if root.tag == f"{_RDF}RDF":
         channel = root.find(f"{_RSS1}channel")

@@ -6,7 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.feedcheck.feedread import read_json
-from pipeline.feedcheck.rules import HARD, JSONFEED_VERSION, RFC3339, SOFT, Report, check_html
+from pipeline.feedcheck.rules import (
+    HARD,
+    JSONFEED_VERSION,
+    RFC3339,
+    SOFT,
+    Report,
+    check_html,
+    is_absolute,
+)
 from pipeline.support import jsontext
 
 
@@ -81,3 +89,12 @@ def _lint_item(r: Report, item: Any, n: int, ids: dict[str, int]) -> None:
     for att in attachments:
         if not isinstance(att, dict) or not att.get("url") or not att.get("mime_type"):
             r.add("json.attachments", HARD, "an attachment lacks url or mime_type", where)
+        elif not isinstance(att["url"], str) or not is_absolute(att["url"]):
+            message = f"attachment url {att['url']!r} is not an absolute http(s) URL"
+            r.add("json.attachments", HARD, message, where)
+    for key in ("url", "external_url", "image", "banner_image"):
+        value = item.get(key)
+        if value is not None and (not isinstance(value, str) or not is_absolute(value)):
+            # JSON Feed has no base URL: a reader has nothing to resolve it against
+            message = f"{key} {value!r} is not an absolute http(s) URL"
+            r.add("rss.item.link-absolute", HARD, message, where)

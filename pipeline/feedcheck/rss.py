@@ -57,6 +57,12 @@ def lint_rss(
         r.add(
             "rss.channel.link-absolute", HARD, f"channel link {link!r} is not absolute", "channel"
         )
+    image = ch.find("image")
+    for tag in ("url", "link"):
+        value = text_of(image.find(tag)) if image is not None else ""
+        if value and not is_absolute(value):  # readers show no logo, or fetch it elsewhere
+            message = f"channel image {tag} {value!r} is not absolute"
+            r.add("rss.channel.link-absolute", HARD, message, "channel")
     if not text_of(ch.find("language")):
         r.need("rss.channel.language", "channel has no <language> (e.g. en or en-us)", "channel")
     selfs = [a for a in ch.findall(qname(ATOM, "link")) if a.get("rel") == "self"]

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from pipeline.podcast import artwork
 from pipeline.support.paths import url_error
@@ -145,10 +145,11 @@ _RFC822 = re.compile(
 
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$")
 _URL_ATTR = re.compile(
-    r"""\b(?:[hH][rR][eE][fF]|[sS][rR][cC]|[pP][oO][sS][tT][eE][rR])"""
+    r"""\b(?:[hH][rR][eE][fF]|[sS][rR][cC](?P<set>[sS][eE][tT])?|[pP][oO][sS][tT][eE][rR])"""
     r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))"""
 )
-"""A URL attribute, any case (spelt out: a quarter faster than re.I on a 1,000-episode feed)."""
+"""A URL attribute, any case (spelt out: a quarter faster than re.I on a 1,000-episode feed);
+``srcset`` (group ``set``) holds a list of URLs."""
 _ACTIVE = re.compile(r"<\s*(?:script|iframe|object|embed)\b|\son[a-z]+\s*=|javascript:", re.I)
 _ACTIVE_TAG = re.compile(r"<\s*(?:script|iframe|object|embed)\b", re.I)
 _FOLDS_TO_ASCII = "\u017f\u212a\u0131\u0130"
@@ -283,21 +284,96 @@ def _has_active(markup: str, low: str) -> bool:
     return _HANDLER.search(low) is not None
 
 
-def html_links_relative(markup: str, low: str) -> list[str]:
+def srcset_urls(value: str) -> list[str]:
+    """The URLs of a ``srcset`` (``a.png 1x, b.png 2x``) as HTML reads them: each candidate
+    is a run of non-blanks (trailing commas not its own), then descriptors up to a comma."""
     out = []
-    for m in _url_attrs(markup, low):
-        url = m.group(m.lastindex or 1).strip()  # the one alternative that matched
-        if not url or url.startswith(("#", "https://", "http://", "//")):
-            continue
-        if url_error(url) is None and urlsplit(url).scheme:
-            continue
-        out.append(url)
+    at, end = 0, len(value)
+    while at < end:
+        while at < end and (value[at].isspace() or value[at] == ","):
+            at += 1
+        start = at
+        while at < end and not value[at].isspace():
+            at += 1
+        url = value[start:at]
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:  # descriptors ("2x", "480w") up to the next candidate
+            comma = value.find(",", at)
+            at = end if comma < 0 else comma + 1
+        if url:
+            out.append(url)
     return out
 
 
-def check_html(r: Report, markup: str, where: str, field: str) -> None:
+def _relative(url: str) -> bool:
+    """Whether a URL in HTML needs a base to be followed (a same-page ``#x`` and a ``//host``
+    one need none a reader lacks)."""
+    if not url or url.startswith(("#", "https://", "http://", "//")):
+        return False
+    return url_error(url) is not None or not urlsplit(url).scheme
+
+
+def html_links_relative(markup: str, low: str) -> list[str]:
+    out: list[str] = []
+    for m in _url_attrs(markup, low):
+        value = m.group(m.lastindex or 1)  # the one alternative that matched
+        urls = srcset_urls(value) if m.group("set") else [value.strip()]
+        out.extend(url for url in urls if _relative(url))
+    return out
+
+
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+
+
+def inner_base(outer: str, el: ET.Element) -> str:
+    """The base URI in force inside ``el``: its ``xml:base`` resolved against ``outer``, the
+    one in force outside it (RFC 4287 section 2); readers resolve relative URLs against it."""
+    own = el.get(XML_BASE)
+    if own is None:
+        return outer
+    try:
+        return urljoin(outer, own.strip())
+    except ValueError:  # no URL at all: it resolves nothing
+        return ""
+
+
+def check_html(r: Report, markup: str, where: str, field: str, base: str = "") -> None:
+    """Relative URLs (unless ``base``, an ``xml:base`` in force, is an absolute URL readers
+    resolve them against) and active content in ``markup``."""
     low = markup.lower()  # both checks look for their literals in it
-    relative = html_links_relative(markup, low)
+    relative = [] if is_absolute(base) else html_links_relative(markup, low)
+    _report_html(r, where, field, relative, r.soft and _has_active(markup, low))
+
+
+_ACTIVE_TAGS = frozenset(("script", "iframe", "object", "embed"))
+
+
+def check_xhtml(r: Report, el: ET.Element, where: str, field: str, base: str = "") -> None:
+    """:func:`check_html` for Atom's ``type="xhtml"`` content: its elements and attributes as
+    parsed (each element's ``xml:base`` in force below it)."""
+    relative: list[str] = []
+    active = False
+    stack = [(el, base)]
+    while stack:
+        node, outer = stack.pop()
+        here = inner_base(outer, node)
+        tag = node.tag.rpartition("}")[2].lower() if isinstance(node.tag, str) else ""
+        active = active or tag in _ACTIVE_TAGS
+        for name, value in node.attrib.items():
+            local = name.rpartition("}")[2].lower()
+            active = active or (local.startswith("on") and local[2:].isalpha())
+            if local not in ("href", "src", "poster", "srcset"):
+                continue
+            urls = srcset_urls(value) if local == "srcset" else [value.strip()]
+            active = active or any(u.lower().startswith("javascript:") for u in urls)
+            if not is_absolute(here):
+                relative.extend(u for u in urls if _relative(u))
+        stack.extend((child, here) for child in reversed(node))  # in document order
+    _report_html(r, where, field, relative, r.soft and active)
+
+
+def _report_html(r: Report, where: str, field: str, relative: list[str], active: bool) -> None:
     if relative:
         shown = ", ".join(repr(u) for u in relative[:3]) + (" ..." if len(relative) > 3 else "")
         r.add(
@@ -306,7 +382,7 @@ def check_html(r: Report, markup: str, where: str, field: str) -> None:
             f"{field} has relative URLs ({shown}); readers cannot resolve them",
             where,
         )
-    if r.soft and _has_active(markup, low):
+    if active:
         r.add(
             "rss.html.no-active-content",
             SOFT,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -95,6 +96,33 @@ def newest(items: Sequence[Item]) -> dt.datetime:
     return max(dates) if dates else EPOCH
 
 
+def modified(item: Item) -> dt.datetime | None:
+    """When the item last changed, as Atom's ``updated`` and JSON Feed's ``date_modified``
+    say it: its ``updated``, never before its ``date`` (an edit made before a scheduled date
+    is part of what was published; an entry updated before it was published sorts, in
+    readers that go by the update, below items older than itself)."""
+    if item.updated is None:
+        return None
+    return max(item.updated, item.date) if item.date is not None else item.updated
+
+
+_EMAIL = re.compile(r"[^<>@\s]+@[^<>@\s]+")
+
+
+def author_parts(author: str) -> tuple[str, str]:
+    """(name, email) of an author written ``Ada Quill <ada@example.org>``, for the formats
+    with a field for each: written whole in Atom's name, readers (feedparser's) moved the
+    address to another author of the entry. (author, "") for any other spelling."""
+    text = author.strip()
+    at = text.rfind("<")
+    if at < 0 or not text.endswith(">") or "<" in text[:at] or ">" in text[:at]:
+        return author, ""
+    email, name = text[at + 1 : -1], text[:at].strip()
+    if _EMAIL.fullmatch(email) is None:
+        return author, ""
+    return name or email, email
+
+
 def rfc3339(value: dt.datetime) -> str:
     return value.isoformat(timespec="seconds")
 
@@ -130,17 +158,20 @@ def plan_feeds(cfg: Config, items: Sequence[Item]) -> list[FeedSpec]:
 
 
 def tag_slugs(tags: list[str]) -> dict[str, str]:
-    """A folder name per tag; tags whose slugs collide ("a!", "a?") get a short hash each."""
+    """A folder name per tag; tags whose slugs collide ("a!", "a?") get a short hash each,
+    but for a tag spelt as its slug: "go" keeps ``tags/go/`` when a post tagged "Go" comes,
+    as a tag with no slug at all ("!!!", "😀") keeps its own (``tag-`` and a hash) and
+    takes no other tag's. A feed's subscribers keep their URL as other tags come and go."""
     by_slug: dict[str, list[str]] = {}
     for tag in tags:
-        by_slug.setdefault(github_slug(tag) or "tag", []).append(tag)
+        by_slug.setdefault(github_slug(tag), []).append(tag)
     out: dict[str, str] = {}
     for slug, same in by_slug.items():
         for tag in same:
-            if len(same) == 1:
+            if slug and (len(same) == 1 or tag == slug):
                 out[tag] = slug
             else:
-                out[tag] = f"{slug}-{hashlib.sha256(tag.encode()).hexdigest()[:6]}"
+                out[tag] = f"{slug or 'tag'}-{hashlib.sha256(tag.encode()).hexdigest()[:6]}"
     return out
 
 

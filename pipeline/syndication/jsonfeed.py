@@ -9,7 +9,14 @@ from typing import Any
 from pipeline.config import Config
 from pipeline.model import Item
 from pipeline.support.text import clean
-from pipeline.syndication.common import FeedFormat, FeedPage, rfc3339, summary
+from pipeline.syndication.common import (
+    FeedFormat,
+    FeedPage,
+    author_parts,
+    modified,
+    rfc3339,
+    summary,
+)
 
 
 def _head(
@@ -25,7 +32,7 @@ def _head(
     if description or site.description:
         feed["description"] = clean(description or site.description)
     if site.author:
-        feed["authors"] = [{"name": site.author}]
+        feed["authors"] = [_author(site.author)]
     feed["language"] = site.language
     if site.websub_hub:
         feed["hubs"] = [{"type": "WebSub", "url": site.websub_hub}]
@@ -85,12 +92,12 @@ def _item(item: Item) -> dict[str, Any]:
         "summary": summary(item),
         "date_published": rfc3339(item.date),
     }
-    if item.updated:
-        out["date_modified"] = rfc3339(item.updated)
+    if (changed := modified(item)) is not None:
+        out["date_modified"] = rfc3339(changed)
     if item.image:
         out["image"] = item.image
     if item.authors:
-        out["authors"] = [{"name": a} for a in item.authors]
+        out["authors"] = [_author(a) for a in item.authors]
     if item.tags:
         out["tags"] = list(item.tags)
     if item.episode:
@@ -102,6 +109,12 @@ def _item(item: Item) -> dict[str, Any]:
             att["duration_in_seconds"] = round(a.duration)
         out["attachments"] = [att]
     return out
+
+
+def _author(author: str) -> dict[str, str]:
+    """JSON Feed's author object; an address becomes its ``mailto:`` URL (as the spec allows)."""
+    name, email = author_parts(author)
+    return {"name": name, "url": f"mailto:{email}"} if email else {"name": name}
 
 
 JSON_FEED = FeedFormat(_document_head, _encoded, ", ", "]}\n")

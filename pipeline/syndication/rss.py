@@ -7,6 +7,7 @@ Written by hand rather than with feedgen: feedgen prepends entries, sets lastBui
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urljoin
 
 from pipeline import __version__
 from pipeline.config import Config
@@ -53,11 +54,20 @@ def _head(cfg: Config, title: str, description: str, items: Sequence[Item], page
     out.append(el("generator", f"publish {__version__}") + "\n")
     out.append(el("lastBuildDate", rfc822(newest(items))) + "\n")
     if site.image:
+        image = _absolute(site.base_url, site.image)
         out.append(
-            f"<image>{el('url', site.image)}{el('title', title)}"
-            f"{el('link', site.base_url)}</image>\n"
+            f"<image>{el('url', image)}{el('title', title)}{el('link', site.base_url)}</image>\n"
         )
     return "".join(out)
+
+
+def _absolute(base: str, url: str) -> str:
+    """``url`` resolved against ``base``: readers fetch a channel's logo from its URL as
+    written, so ``logo.png`` showed no logo (one no parser reads is left as written)."""
+    try:
+        return urljoin(base, url)
+    except ValueError:
+        return url
 
 
 def _item(item: Item) -> str:
