@@ -27,7 +27,7 @@ from pipeline.config import Config
 from pipeline.model import Item
 from pipeline.support.recurrence import next_dates, repeat_text
 from pipeline.support.text import nfc
-from pipeline.syndication.common import pages_of, tag_slugs
+from pipeline.syndication.common import tag_slugs
 from pipeline.syndication.directory import FeedLink
 from pipeline.syndication.pages import page_path
 from pipeline.syndication.search import wanted
@@ -236,7 +236,12 @@ class _Planner:
 
     def lists(self, key: str, title: str, members: Sequence[Item], feed: str) -> list[SitePage]:
         """``key/`` and ``key/page/N/``: the members, newest first, ``per_page`` a page."""
-        chunks = pages_of(members, self.cfg.theme.per_page)
+        per_page = self.cfg.theme.per_page
+        # newest first from page 1 on, as Hugo and MkDocs page a list (a feed's RFC 5005
+        # archives are cut from the oldest item up: page 2 was the oldest items, page 3 then
+        # the ones between)
+        chunks = [tuple(members[i : i + per_page]) for i in range(0, len(members), per_page)]
+        chunks = chunks or [()]
         out = []
         for n, chunk in enumerate(chunks, 1):
             rel = f"{key}/index.html" if n == 1 else f"{key}/page/{n}/index.html"

@@ -16,7 +16,7 @@ from pipeline.syndication.theme.entries import Count, marking, unmark
 from pipeline.syndication.theme.navigation import MENU_WHOLE
 from pipeline.syndication.theme.templates import SHIPPED
 from tests.conftest import REPO
-from tests.site.conftest import build
+from tests.site.conftest import XHTML, attrs, build, find, parse, text_of
 
 BASE = "https://example.org/sub/"
 
@@ -167,3 +167,35 @@ def _space(root: Path, macros: str | None) -> Path:
         (root / "templates").mkdir()
         (root / "templates/macros.html.j2").write_text(macros)
     return root
+
+
+def test_a_list_is_paged_newest_first(tmp_path: Path) -> None:
+    """Page 1 holds the newest, each "Older" page the next older ones, the last page the
+    oldest (the pages were cut as a feed's RFC 5005 archives are, from the oldest up: page 2
+    showed the two oldest posts and page 3 the one between them and page 1)."""
+    essays = tmp_path / "content" / "essays"
+    essays.mkdir(parents=True)
+    for n in range(1, 6):
+        (essays / f"p{n}.md").write_text(
+            f"---\ntitle: Post {n}\ndate: 2024-01-0{n}\nid: p{n}\n---\n\nBody {n}.\n",
+            encoding="utf-8",
+        )
+    (tmp_path / "publish.toml").write_text(
+        '[site]\ntitle = "T"\nbase_url = "https://e.org/"\n\n[theme]\nper_page = 2\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = build(tmp_path, out)
+    assert result.exit_code == 0, result.output
+    shown, page, older = [], out / "essays" / "index.html", True
+    while older:
+        tree = parse(page)
+        (items,) = find(tree, "ul", "items")
+        shown.append(
+            [text_of(a) for a in items.iter(XHTML + "a") if "title" in (a.get("class") or "")]
+        )
+        older_links = attrs(tree, "a", rel="next")
+        older = bool(older_links)
+        if older:
+            page = (page.parent / older_links[0]["href"]).resolve() / "index.html"
+    assert shown == [["Post 5", "Post 4"], ["Post 3", "Post 2"], ["Post 1"]]
