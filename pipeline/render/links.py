@@ -133,13 +133,16 @@ class PageContext:
             data_image = kind == "image" and target[:11].lower() == "data:image/"
             return "#" if active and not data_image else iri_to_uri(target)
         path, _, frag = target.partition("#")
-        path = path.split("?")[0]
+        path, mark, query = path.partition("?")
         # a path from the root names a file of the content tree first, as GitBook reads it
         # and the link checker checks it (a page's file, or a file copied beside the pages);
-        # else it is a URL of the site
+        # else it is a URL of the site. The query goes with the URL the link ends at (a
+        # list's ``?page=2``, a search's ``?q=``), not with a copied file
         from_root = path.startswith("/")
         found = self._content_path(path)
-        suffix = f"#{frag}" if frag else ""
+        suffix = (mark + query) + (f"#{frag}" if frag else "")
+        if not path:  # "?page=2": this page with that query
+            return self.url + suffix
         if found is None:
             return _join(self.url, path) + suffix
         rel = found

@@ -95,3 +95,18 @@ def test_ascii_slugs_follow_the_character_rule() -> None:
 @given(st.text(max_size=20))
 def test_slugs_follow_the_character_rule(text: str) -> None:
     assert github_slug(text) == slug_rule(text)
+
+
+def test_a_relative_links_query_goes_with_it() -> None:
+    """The query was cut from every relative link: ``?page=2`` was the page itself in every
+    feed and page, ``../../search/?q=x`` the search page without its words."""
+    ctx = PageContext(
+        source="essays/a.md",
+        url="https://e.org/essays/a/",
+        url_of={"essays/b.md": "https://e.org/essays/b/"},
+    )
+    assert ctx.resolve("?page=2", "link") == "https://e.org/essays/a/?page=2"
+    assert ctx.resolve("?page=2#top", "link") == "https://e.org/essays/a/?page=2#top"
+    assert ctx.resolve("../../search/?q=x", "link") == "https://e.org/search/?q=x"
+    assert ctx.resolve("b.md?tab=2#x", "link") == "https://e.org/essays/b/?tab=2#x"
+    assert ctx.resolve("b.md", "link") == "https://e.org/essays/b/"
