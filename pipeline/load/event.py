@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline.config import Config
 from pipeline.load.fields import Checker
-from pipeline.load.repeat import REPEAT_KEYS, parse_repeat
+from pipeline.load.repeat import REPEAT_KEYS, parse_repeat, skipped_time
 from pipeline.model import Event
 from pipeline.support.dates import iana_zone, to_datetime
 
@@ -59,10 +59,17 @@ def event_of(chk: Checker, meta: Mapping[str, Any], tz: ZoneInfo, cfg: Config) -
     all_day = (isinstance(raw, dt.date) and not isinstance(raw, dt.datetime)) or (
         isinstance(raw, str) and valid_date(raw.strip())
     )
+    for key, value in (("starts", starts), ("ends", ends)):
+        if value is not None and not all_day and (problem := skipped_time(value, tz)):
+            chk.error(key, problem)
+            return None
     location = chk.string(meta, "location")
     url = chk.string(meta, "url")
     if url and not re.match(r"^https?://", url):
         chk.error("url", f"expected an absolute http(s) URL, got {url!r}")
+    elif url and any(ch.isspace() or not ch.isprintable() for ch in url):
+        # a line break would end the calendar's URL property and start another
+        chk.error("url", f"expected a URL without spaces or line breaks, got {url!r}")
     n_before = len(chk.problems)
     repeat = parse_repeat(meta, starts, ends, tz, chk.error)
     if len(chk.problems) > n_before:

@@ -10,8 +10,8 @@ overrides:                              # one date held at another time or place
   2026-12-03: {cancelled: true}
 ```
 
-The friendly form is read word by word (no regular expression), normalised to an RRULE, and
-every rule is checked by building it with python-dateutil: ``starts`` must be its first date
+The friendly form is read by :mod:`pipeline.load.friendly` and normalised to an RRULE; every
+rule is checked by building it with python-dateutil: ``starts`` must be its first date
 (RFC 5545 counts DTSTART as one; dateutil does not, so a DTSTART off the rule would make two
 calendars disagree), and every ``except``/``overrides`` date must be one of its dates.
 """
@@ -23,6 +23,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pipeline.load.friendly import EXAMPLE, friendly_rule
+from pipeline.load.friendly import number as _number
+from pipeline.load.friendly import short as _short
 from pipeline.model import Moved, Recurrence
 from pipeline.support.dates import shown_value, to_datetime
 from pipeline.support.recurrence import WEEKDAY_NAME, build_rule, day_text
@@ -44,119 +47,7 @@ MAX_COUNT = 10_000
 MAX_INTERVAL = 1_000
 HINT_SPAN = dt.timedelta(days=366 * 5)
 """How far an error looks for a rule's first date (bounds the work a hostile rule causes)."""
-EXAMPLE = "e.g. 'monthly on the first Thursday' or FREQ=MONTHLY;BYDAY=1TH"
-
-_DAY = {
-    **{name.lower(): code for code, name in WEEKDAY_NAME.items()},
-    **{name.lower()[:3]: code for code, name in WEEKDAY_NAME.items()},
-    **{name.lower() + "s": code for code, name in WEEKDAY_NAME.items()},
-    "tues": "TU",
-    "thurs": "TH",
-}
-_NTH = {
-    "first": 1,
-    "1st": 1,
-    "second": 2,
-    "2nd": 2,
-    "third": 3,
-    "3rd": 3,
-    "fourth": 4,
-    "4th": 4,
-    "fifth": 5,
-    "5th": 5,
-    "last": -1,
-}
-_FREQ_WORD = {
-    "daily": ("DAILY", 1),
-    "weekly": ("WEEKLY", 1),
-    "fortnightly": ("WEEKLY", 2),
-    "biweekly": ("WEEKLY", 2),
-    "monthly": ("MONTHLY", 1),
-    "yearly": ("YEARLY", 1),
-    "annually": ("YEARLY", 1),
-}
-_UNIT = {"day": "DAILY", "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY"}
-_COUNT_WORD = {"other": 2, "two": 2, "three": 3, "four": 4, "six": 6}
-_FILLER = {"on", "the", "and", "of", "each", "every", "month", "in"}
-
 ErrorSink = Callable[[str, str], None]
-
-
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _number(word: str) -> int | None:
-    """A short run of ASCII digits as a number, else None."""
-    return int(word) if word.isascii() and word.isdigit() and len(word) <= 6 else None
-
-
-def _month_day(word: str) -> int | None:
-    """``15th``/``1st``/``15`` as 15, else None."""
-    digits = word
-    for suffix in ("st", "nd", "rd", "th"):
-        digits = digits.removesuffix(suffix)
-    n = _number(digits)
-    return n if n is not None and 1 <= n <= 31 else None
-
-
-def friendly_rule(text: str) -> str:
-    """``every 2 weeks on Monday`` → ``FREQ=WEEKLY;INTERVAL=2;BYDAY=MO``; ValueError if unread."""
-    words = text.lower().replace(",", " ").split()
-    if not words:
-        raise ValueError(f"expected a rule, {EXAMPLE}")
-    freq: str | None = None
-    interval = 1
-    i = 0
-    if words[0] in _FREQ_WORD:
-        freq, interval = _FREQ_WORD[words[0]]
-        i = 1
-    elif words[0] == "every":
-        i = 1
-        if i < len(words) and (_number(words[i]) is not None or words[i] in _COUNT_WORD):
-            interval = _number(words[i]) or _COUNT_WORD.get(words[i], 0)
-            i += 1
-        unit = words[i].removesuffix("s") if i < len(words) else ""
-        if unit in _UNIT:
-            freq = _UNIT[unit]
-            i += 1
-    byday: list[str] = []
-    bymonthday: list[int] = []
-    while i < len(words):
-        word = words[i]
-        if word in _DAY:
-            byday.append(_DAY[word])
-        elif word in _NTH and i + 1 < len(words) and words[i + 1] in _DAY:
-            byday.append(f"{_NTH[word]}{_DAY[words[i + 1]]}")
-            i += 1
-        elif word == "day" and i + 1 < len(words) and (n := _month_day(words[i + 1])):
-            bymonthday.append(n)
-            i += 1
-        elif (n := _month_day(word)) is not None and word != "day":
-            bymonthday.append(n)
-        elif word not in _FILLER:
-            raise ValueError(f"cannot read {_short(word)!r} in {_short(text)!r}; {EXAMPLE}")
-        i += 1
-    if freq is None:  # "every Tuesday", "every first Thursday of the month"
-        if any(d[:-2] for d in byday) or bymonthday:
-            freq = "MONTHLY"
-        elif byday:
-            freq = "WEEKLY"
-        else:
-            raise ValueError(f"says not how often in {_short(text)!r}; {EXAMPLE}")
-    if freq == "WEEKLY" and (bymonthday or any(d[:-2] for d in byday)):
-        raise ValueError(f"a weekly rule cannot name a day of the month ({_short(text)!r})")
-    if freq == "DAILY" and (byday or bymonthday):
-        raise ValueError(f"a daily rule cannot name days ({_short(text)!r}); say 'weekly on ...'")
-    parts = [f"FREQ={freq}"]
-    if interval != 1:
-        parts.append(f"INTERVAL={interval}")
-    if bymonthday:
-        parts.append("BYMONTHDAY=" + ",".join(str(d) for d in bymonthday))
-    if byday:
-        parts.append("BYDAY=" + ",".join(byday))
-    return ";".join(parts)
 
 
 def normalise(text: str) -> tuple[str, str | None, str | None]:
@@ -282,6 +173,31 @@ def _until(value: object, zone: ZoneInfo) -> dt.datetime:
     return to_datetime(value, zone).astimezone(zone)
 
 
+def skipped_time(value: dt.datetime, zone: ZoneInfo) -> str | None:
+    """Why a local time in ``zone`` cannot be held, or None: a time the clocks skip when they
+    go forward (02:30 on a spring DST day) is read differently by calendar apps."""
+    if value.tzinfo is not zone:
+        return None  # written with an offset: an instant, not a wall-clock time
+    real = value.astimezone(dt.UTC).astimezone(zone)
+    if real.replace(tzinfo=None) == value.replace(tzinfo=None):
+        return None
+    return (
+        f"{value:%H:%M} on {day_text(value.date())} does not exist in {zone.key}: the clocks "
+        f"go forward over it (the same moment is {real:%H:%M} {real.tzname()})"
+    )
+
+
+def _is_day(value: object) -> bool:
+    """A date without a time (``2026-04-09``, as YAML reads it or as text)."""
+    if isinstance(value, str):
+        try:
+            dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return False
+        return True
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
 def _day_of(value: object) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -309,6 +225,13 @@ def _date_on(rule: Any, day: dt.date, zone: ZoneInfo) -> dt.datetime:
     )
 
 
+def _held(value: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    """A moved date's start or end in the event's zone; ValueError for a skipped time."""
+    if (problem := skipped_time(value, zone)) is not None and value.time() != dt.time():
+        raise ValueError(problem)
+    return value.astimezone(zone)
+
+
 def _override(
     value: object, original: dt.datetime, duration: dt.timedelta | None, zone: ZoneInfo
 ) -> Moved | None:
@@ -316,12 +239,12 @@ def _override(
     fields: Mapping[str, Any]
     if isinstance(value, Mapping):
         fields = value
-    elif isinstance(value, (str, dt.datetime)):
+    elif isinstance(value, (str, dt.date)):
         fields = {"starts": value}
     else:
         raise ValueError(
-            f"expected a new start like 2026-04-09T18:00 or a map of starts, ends, location, "
-            f"cancelled; got {shown_value(value)}"
+            f"expected a new start like 2026-04-09T18:00 (or a date: the same time that day) "
+            f"or a map of starts, ends, location, cancelled; got {shown_value(value)}"
         )
     unknown = sorted(str(k) for k in fields if k not in ("starts", "ends", "location", "cancelled"))
     if unknown:
@@ -334,11 +257,14 @@ def _override(
             raise ValueError("a cancelled date takes no other keys")
         return None
     starts = original
-    if "starts" in fields:
-        starts = to_datetime(fields["starts"], zone).astimezone(zone)
+    if "starts" in fields and _is_day(fields["starts"]):  # a date alone: the same time then
+        day = _day_of(fields["starts"])
+        starts = _held(dt.datetime.combine(day, original.time()).replace(tzinfo=zone), zone)
+    elif "starts" in fields:
+        starts = _held(to_datetime(fields["starts"], zone), zone)
     ends = None
     if fields.get("ends") is not None:
-        ends = to_datetime(fields["ends"], zone).astimezone(zone)
+        ends = _held(to_datetime(fields["ends"], zone), zone)
         if ends < starts:
             raise ValueError("its 'ends' is before its 'starts'")
     elif duration is not None:

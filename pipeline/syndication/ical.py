@@ -24,7 +24,8 @@ from pipeline.syndication.vtimezone import vtimezone
 
 ONE_HOUR = dt.timedelta(hours=1)
 ZONE_YEARS = 10
-"""Years of DST rules written for a repeating event without an end."""
+"""Years of DST changes written out for a repeating event; for one that goes on longer, the
+changes of the last of them then repeat yearly (see :mod:`pipeline.syndication.vtimezone`)."""
 
 
 def _text(value: str) -> str:
@@ -34,8 +35,16 @@ def _text(value: str) -> str:
         .replace(";", "\\;")
         .replace(",", "\\,")
         .replace("\r\n", "\\n")
+        .replace("\r", "\\n")
         .replace("\n", "\\n")
     )
+
+
+def _uri(value: str) -> str:
+    """A URI or UID value with its control characters percent-encoded, so no line break in a
+    value can end the property and start another (``END:VEVENT``); the rest is kept as it
+    is, so a UID stays what it was."""
+    return "".join(f"%{ord(ch):02X}" if ord(ch) < 0x20 or ord(ch) == 0x7F else ch for ch in value)
 
 
 def _fold(line: str) -> str:
@@ -92,7 +101,7 @@ def _about(item: Item, location: str | None) -> list[str]:
     ]
     if location:
         lines.append(f"LOCATION:{_text(location)}")
-    lines.append(f"URL:{item.event.url or item.url}")
+    lines.append(f"URL:{_uri(item.event.url or item.url)}")
     return lines
 
 
@@ -110,21 +119,23 @@ def repeat_lines(ev: Event) -> list[str]:
     return [f"RRULE:{rule}", *(_stamp("EXDATE", ev, day) for day in rep.skipped)]
 
 
-def zone_years(ev: Event) -> set[int]:
-    """Years the event's VTIMEZONE must describe: from its start to its last date, or ten
-    years on for a rule without an end (calendar apps know the zone by name after that)."""
+def zone_years(ev: Event) -> tuple[set[int], bool]:
+    """Years the event's VTIMEZONE must describe: from its start to its last date, at most
+    ten years on; and whether it has dates after those (its zone's changes must then go on
+    by rule)."""
     years = {ev.starts.year} | ({ev.ends.year} if ev.ends else set())
     rep = ev.repeat
     if rep is None:
-        return years
+        return years, False
     last = ev.starts.year + ZONE_YEARS
+    ends = last + 1  # a rule without an end goes on past them
     if rep.until is not None:
-        last = min(last, rep.until.year)
+        ends = rep.until.year
     elif rep.count is not None:
-        last = min(last, max(d.year for d in _limited(rule_of(ev), rep.count)))
-    years |= set(range(ev.starts.year, last + 1))
+        ends = max(d.year for d in _limited(rule_of(ev), rep.count))
+    years |= set(range(ev.starts.year, min(last, ends) + 1))
     years |= {m.starts.year for m in rep.moved}
-    return years
+    return years, ends > last
 
 
 def _limited(rule: Iterable[dt.datetime], count: int) -> list[dt.datetime]:
@@ -143,18 +154,22 @@ def render_ics(cfg: Config, items: Sequence[Item]) -> bytes:
         f"X-WR-TIMEZONE:{cfg.site.timezone}",
     ]
     zones: dict[str, set[int]] = {}
+    open_ended: set[str] = set()  # zones of rules that go on past the years written out
     for item in items:
         if item.event and not item.event.all_day:
-            zones.setdefault(item.event.timezone, set()).update(zone_years(item.event))
+            years, goes_on = zone_years(item.event)
+            zones.setdefault(item.event.timezone, set()).update(years)
+            if goes_on:
+                open_ended.add(item.event.timezone)
     for name, years in sorted(zones.items()):
-        lines += vtimezone(name, years)
+        lines += vtimezone(name, years, open_ended=name in open_ended)
     for item in sorted(items, key=lambda i: (i.event.starts if i.event else i.date, i.guid)):
         ev = item.event
         if ev is None or item.date is None:
             continue
         lines += [
             "BEGIN:VEVENT",
-            f"UID:{item.id}@{host}",
+            f"UID:{_uri(item.id)}@{host}",
             f"DTSTAMP:{_utc(item.updated or item.date)}",
             f"CREATED:{_utc(item.date)}",
             f"LAST-MODIFIED:{_utc(item.updated or item.date)}",
@@ -167,7 +182,7 @@ def render_ics(cfg: Config, items: Sequence[Item]) -> bytes:
         for moved in ev.repeat.moved if ev.repeat else ():
             lines += [
                 "BEGIN:VEVENT",
-                f"UID:{item.id}@{host}",
+                f"UID:{_uri(item.id)}@{host}",
                 f"DTSTAMP:{_utc(item.updated or item.date)}",
                 f"LAST-MODIFIED:{_utc(item.updated or item.date)}",
                 f"SEQUENCE:{sequence_of(item)}",
