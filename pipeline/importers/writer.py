@@ -328,16 +328,21 @@ class _Plan:
         if not isinstance(front.get("id"), str):
             return item
         wanted = (at.entry or {}).get("id") or str(front["id"])
-        holder = self.ids.setdefault(build_id(wanted), at.rel)
-        if holder != at.rel:
+        usable = build_id(wanted).isprintable()  # the build refuses a line break in an id
+        holder = self.ids.setdefault(build_id(wanted), at.rel) if usable else at.rel
+        if holder != at.rel or not usable:
             n, derived = 0, str(uuid.uuid5(_ID_NAMESPACE, item.key))
             while self.ids.setdefault(derived, at.rel) != at.rel:
                 n += 1
                 derived = str(uuid.uuid5(_ID_NAMESPACE, f"{item.key}#{n}"))
+            what = (
+                f"is the id of {holder} as the build compares ids (Unicode-normalised)"
+                if usable
+                else "holds a line break or a control character, which the build refuses"
+            )
             why = (
-                f"{self.source}:{item.line}: its id {shown(wanted)} is the id of {holder} as the "
-                f"build compares ids (Unicode-normalised): written as id {derived!r}; its GUID "
-                f"{shown(item.key)} is kept exactly"
+                f"{self.source}:{item.line}: its id {shown(wanted)} {what}: written as id "
+                f"{derived!r}; its GUID {shown(item.key)} is kept exactly"
             )
             self.notes.append(Problem(at.rel, 1, "id", why))
             wanted = derived

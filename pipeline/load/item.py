@@ -370,6 +370,12 @@ def _item_id(
     item_id = chk.string(meta, "id")
     if "id" in meta and (item_id is None or not item_id.strip()):
         chk.error("id", "expected a non-empty identifier (publish new writes a UUID)")
+    elif item_id is not None and not item_id.strip().isprintable():  # it ends up in GUIDs,
+        # calendar UIDs and the digest ledger: a line break there ends a line of the file
+        chk.error(
+            "id",
+            f"expected an identifier without line breaks or control characters, got {item_id!r}",
+        )
     if item_id is None:
         if required:
             chk.error("id", "missing: --strict requires an 'id' key on every feed item")

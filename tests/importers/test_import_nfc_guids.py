@@ -81,3 +81,16 @@ def test_an_existing_file_with_the_id_keeps_it(home: Path) -> None:
     assert front_matter(EPISODES / "episode-1.md")["guid"] == DECOMPOSED
     assert (home / "content" / "essays" / "mine.md").read_text(encoding="utf-8") == mine
     _built()
+
+
+def test_a_guid_with_a_control_character_gets_an_id_the_build_accepts(home: Path) -> None:
+    """The build refuses an id with a line break or a control character (it goes into
+    calendar UIDs and the digest ledger); a GUID holding one gets a derived id, named, and
+    is kept exactly."""
+    odd = "ep&#9;4"  # a tab, as the feed's XML writes it
+    result = imported(home, "podcast", _feed((1, odd), (2, "ep-2")))
+    first = front_matter(EPISODES / "episode-1.md")
+    assert first["guid"] == "ep\t4" and first["id"] != "ep\t4"
+    assert "holds a line break or a control character, which the build refuses" in result.stdout
+    feed = _built()
+    assert ">ep\t4</guid>" in feed

@@ -173,3 +173,17 @@ def test_an_accepted_alias_is_a_page_inside_the_site(value: str) -> None:
     assert not rel.startswith("/") and "\\" not in rel and not CONTROL.search(rel), rel
     assert posixpath.normpath(rel).split("/")[0] != "..", rel
     assert not set(rel.split("/")) & {".", ".."}, rel
+
+
+def test_an_id_with_a_line_break_is_refused_at_its_line(tmp_path: Path, runner: CliRunner) -> None:
+    """An id goes into GUIDs, calendar UIDs and the digest ledger: a line break in one ended
+    a line of events.ics (the calendar no app could read) and of the ledger."""
+    config = _site(tmp_path, ["/old/"])
+    page = tmp_path / "content" / "essays" / "a.md"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("id: a\n", 'id: "call\\r\\nEND:VEVENT"\n'),
+        encoding="utf-8",
+    )
+    result = run_site(runner, "validate", config)
+    assert result.exit_code == 2, result.output
+    assert "content/essays/a.md:4: id: expected an identifier without line breaks" in result.stderr
