@@ -19,6 +19,8 @@ def site_aliases(chk: Checker, meta: Mapping[str, Any], base_url: str) -> list[s
     written = value if isinstance(value, list) else [value]
     texts = (v for v in written if isinstance(v, (str, int, float)) and not isinstance(v, bool))
     for text in dict.fromkeys(str(v) for v in texts):  # each value said once
+        if not text.strip():
+            continue  # the list's own check says so
         if problem := old_url_problem(text, base_url):
             chk.error("aliases", problem)
     return [old_url_path(alias) for alias in aliases]

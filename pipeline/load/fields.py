@@ -51,14 +51,17 @@ class Checker:
         if value is None:
             return []
         if isinstance(value, str) and allow_str:
-            return [clean(value)]
+            value = [value]
         if not isinstance(value, list):
             self.error(key, f"expected a list like [a, b], got {shown_value(value)}"[:200])
             return []
         out: dict[str, None] = {}  # in order, each once (a list searched for each: quadratic)
         for v in value:
-            if isinstance(v, (str, int, float)) and not isinstance(v, bool):
-                out[clean(str(v))] = None  # NFC: "café" typed two ways is one tag, listed once
+            # NFC: "café" typed two ways is one tag, listed once; blanks around a value are no
+            # part of it (readers trim an RSS category, not an Atom one: "  a " was two tags)
+            text = clean(str(v)).strip() if isinstance(v, (str, int, float)) else ""
+            if text and not isinstance(v, bool):
+                out[text] = None
             else:
                 self.error(key, f"expected a list of text values, found {shown_value(v)}")
         return list(out)

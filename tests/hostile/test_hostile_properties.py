@@ -131,9 +131,12 @@ def test_structured_front_matter_builds_well_formed_feeds(
         run = run_build(root)
         assert_clean_outcome(run)
         if run.exit_code == 2:
-            # only an empty title or an empty essay may be refused: the rest is valid
+            # only an empty title, a blank tag or an empty essay may be refused: the rest is
+            # valid
             for line in run.problems:
-                if ": title: " in line:
+                if ": tags: " in line:
+                    assert any(not clean(tag).strip() for tag in tags), line
+                elif ": title: " in line:
                     # empty once the characters no output may carry are dropped
                     assert not " ".join(clean(title).split()), line
                 elif ": file: binary file" in line:
