@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from pipeline.preview.address import family_of, host_allowed
 from pipeline.preview.digest import NOTHING, DigestPreview, render_page
@@ -57,6 +57,7 @@ class PreviewServer(ThreadingHTTPServer):
 class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
     protocol_version = "HTTP/1.1"
+    query = ""
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the terminal shows rebuilds, not every request."""
@@ -77,6 +78,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return
         url = urlsplit(self.path)
         path = unquote(url.path)
+        self.query = url.query
         if path == "/_preview/events":
             self._events(parse_qs(url.query).get("after", [""])[0])
         elif path == "/_preview/live.js":
@@ -111,18 +113,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
         build = self.server.news.number  # before the read: a page never claims a newer build
         target = self._locate(path)
         if target is None and not path.endswith("/") and self._locate(path + "/") is not None:
-            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-            self.send_header("Location", path + "/")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            self._redirect(path + "/")
             return
         if target is None:
-            self._send(HTTPStatus.NOT_FOUND, HTML, inject(NOT_FOUND, build), head)
+            self._not_found(build, head)
             return
         try:
             body = target.read_bytes()
         except OSError:  # removed by a rebuild between the look and the read
-            self._send(HTTPStatus.NOT_FOUND, HTML, inject(NOT_FOUND, build), head)
+            self._not_found(build, head)
             return
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind == "text/html":
@@ -131,6 +130,26 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if kind.startswith("text/") or kind in ("application/json", "application/xml"):
             kind += "; charset=utf-8"
         self._send(HTTPStatus.OK, kind, body, head)
+
+    def _redirect(self, path: str) -> None:
+        """To the folder's URL: its path rebuilt from its parts and percent-encoded (``é``
+        and ``%2F`` stay in the path; ``//host`` never leaves the preview), query kept."""
+        parts = [p for p in path.split("/") if p]
+        where = quote("/" + "/".join(parts) + "/") + (f"?{self.query}" if self.query else "")
+        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+        self.send_header("Location", where)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _not_found(self, build: int, head: bool) -> None:
+        """The site's own ``404.html``, as static hosts serve it (else a plain page), with the
+        reload script: the page shows once a save brings it back."""
+        page = self._locate("/404.html")
+        try:
+            body = page.read_bytes() if page is not None else NOT_FOUND
+        except OSError:
+            body = NOT_FOUND
+        self._send(HTTPStatus.NOT_FOUND, HTML, inject(body, build), head)
 
     def _locate(self, path: str) -> Path | None:
         """The file for a URL path inside the site folder (``index.html`` for a folder)."""
@@ -168,7 +187,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         news = self.server.news
         seen = news.number
         last = self.headers.get("Last-Event-ID", "") or after
-        if last.isdigit():
+        if last.isascii() and last.isdigit() and len(last) < 19:  # not "²", not 5,000 digits
             seen = min(seen, int(last))
         try:
             self.wfile.write(b"retry: 1000\n\n")

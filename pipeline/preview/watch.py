@@ -4,7 +4,7 @@ each save starts one rebuild."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import watchfiles
@@ -16,18 +16,26 @@ READY_MS = 100
 
 
 def watched_paths(config_path: Path, content_dir: Path, extra: Iterable[Path] = ()) -> list[Path]:
-    """The config file, the content folder and the existing ones of ``extra`` (templates,
-    static files), without duplicates or paths inside another watched folder."""
+    """The config file, the content folder and ``extra`` (templates, static files), without
+    duplicates or paths inside another watched folder. One of ``extra`` not there yet is kept:
+    :func:`watch` sees it when it is made (a ``templates/`` folder started while serving)."""
     found: list[Path] = []
     for path in [content_dir, config_path, *extra]:
-        if not path.exists():
-            continue
         path = path.resolve()
         if any(path == p or (p.is_dir() and path.is_relative_to(p)) for p in found):
             continue
         found = [p for p in found if not (path.is_dir() and p.is_relative_to(path))]
         found.append(path)
     return found
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which file or folder is at ``path`` now (device and inode), None when nothing is."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino)
 
 
 def watch(
@@ -39,7 +47,12 @@ def watch(
 ) -> None:
     """Call ``on_change`` with the changed paths after each burst of changes, until ``stop``
     is set. Paths under ``ignore`` (the output and cache folders) are not reported. ``ready``
-    is set once the watches are in place: a save from then on is seen."""
+    is set once the watches are in place: a save from then on is seen.
+
+    A watch follows a file, not its name: a config file saved by renaming a new file over it
+    (``sed -i``, many editors' safe save) or a content folder removed and made again would
+    never be seen again. So each watched path is looked at between bursts, and when another
+    file or folder is there (or none), it is reported changed and the watches are set again."""
     skip = [p.resolve() for p in ignore]
     editor_files = watchfiles.DefaultFilter()  # swap files, .git, __pycache__ ...
 
@@ -49,17 +62,38 @@ def watch(
         here = Path(path)
         return not any(here.is_relative_to(p) for p in skip)
 
-    for changes in watchfiles.watch(
+    seen = {p: _identity(p) for p in paths}
+    while True:
+        for changes in _bursts([p for p in paths if seen[p] is not None], keep, stop):
+            if ready is not None:
+                ready.set()
+            now = {p: _identity(p) for p in paths}
+            replaced = {str(p) for p in paths if now[p] != seen[p]}
+            seen = now
+            if changes or replaced:
+                on_change({path for _, path in changes} | replaced)
+            if replaced:
+                break  # watch what is there now
+        else:
+            return  # stopped
+
+
+def _bursts(
+    paths: list[Path], keep: Callable[[watchfiles.Change, str], bool], stop: threading.Event
+) -> Iterator[set[tuple[watchfiles.Change, str]]]:
+    """The bursts of changes under ``paths``, and an empty one each ``READY_MS`` without any
+    (the first says the watches are in place), until ``stop`` is set."""
+    if not paths:  # nothing there to watch: look again soon
+        while not stop.wait(READY_MS / 1000):
+            yield set()
+        return
+    yield from watchfiles.watch(
         *paths,
         watch_filter=keep,
         debounce=DEBOUNCE_MS,
         step=20,
         stop_event=stop,
         rust_timeout=READY_MS,
-        yield_on_timeout=True,  # the first yield says the watches are in place
+        yield_on_timeout=True,
         raise_interrupt=False,
-    ):
-        if ready is not None:
-            ready.set()
-        if changes:
-            on_change({path for _, path in changes})
+    )

@@ -251,13 +251,13 @@ def test_newsroom_tells_errors_and_their_fix() -> None:
     assert news.wait(3, 5) is None
 
 
-def test_watched_paths_skip_missing_and_nested(tmp_path: Path) -> None:
+def test_watched_paths_skip_nested_and_keep_missing(tmp_path: Path) -> None:
     content = tmp_path / "content"
     (content / "templates").mkdir(parents=True)
     config = tmp_path / "publish.toml"
     config.write_text("", encoding="utf-8")
     found = watched_paths(config, content, [content / "templates", tmp_path / "static"])
-    assert found == [content.resolve(), config.resolve()]
+    assert found == [content.resolve(), config.resolve(), (tmp_path / "static").resolve()]
 
 
 def test_serve_updates_the_search_index_after_the_reload(site: Path, tmp_path: Path) -> None:

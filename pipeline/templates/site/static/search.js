@@ -7,6 +7,8 @@
   "use strict";
   var form = document.getElementById("search");
   if (!form || !window.fetch || !String.prototype.normalize) return;
+  // opened from disk, a page may not read the files beside it: no box that cannot search
+  if (location.protocol === "file:") return;
   var input = document.getElementById("search-input");
   var panel = document.getElementById("search-panel");
   var status = document.getElementById("search-status");
@@ -22,6 +24,7 @@
   var files = new Map();
   var latest = 0;
   var timer = 0;
+  var shown = null;  // the query whose results are listed
 
   function fold(text) {
     text = text.toLowerCase();
@@ -104,9 +107,16 @@
       });
   }
 
+  // A page's address from its path in the index (a file path, not a URL: "a:b/" or
+  // "100%/" are folders): each part encoded, so no part is ever read as a scheme.
+  function pageURL(path) {
+    return new URL(path.split("/").map(encodeURIComponent).join("/"), root).href;
+  }
+
   function announce(text, raw) {
     status.textContent = text;
     status.setAttribute("data-query", raw);
+    shown = raw;
     panel.hidden = false;
   }
 
@@ -123,7 +133,7 @@
           var row = table.get(Math.floor(f[0] / per))[f[0] % per];
           var li = document.createElement("li");
           var a = document.createElement("a");
-          a.href = new URL(row[0], root).href;
+          a.href = pageURL(row[0]);
           a.textContent = row[1];
           li.appendChild(a);
           if (row[2]) {
@@ -140,26 +150,34 @@
       });
   }
 
+  // Search for what the box holds; true once its results are listed (false when a later
+  // query overtook this one, or there is nothing to look for).
   function run() {
     var raw = input.value;
     var query = raw.trim();
     var terms = words(query);
     var ticket = ++latest;
+    clearTimeout(timer);
     if (!terms.length) {
       list.textContent = "";
       status.textContent = "";
       panel.hidden = true;
-      return;
+      shown = null;
+      return Promise.resolve(false);
     }
     var prefix = !/[^\p{L}\p{N}\p{M}_]$/u.test(raw);
-    start()
+    return start()
       .then(function () { return rank(query, terms, prefix); })
-      .then(function (found) { if (ticket === latest) return show(found, query, raw); })
+      .then(function (found) {
+        if (ticket === latest) return show(found, query, raw).then(function () { return true; });
+        return false;
+      })
       .catch(function () {
-        if (ticket !== latest) return;
+        if (ticket !== latest) return false;
         ready = null;
         list.textContent = "";
         announce("Search is not available right now.", raw);
+        return false;
       });
   }
 
@@ -172,9 +190,13 @@
     return words(text).map(function (w) { return [w, shardKey(w)]; });
   };
   form.addEventListener("submit", function (event) {
+    // Enter opens the first result, also when pressed before the results came
     event.preventDefault();
-    var first = links()[0];
-    if (first) window.location.href = first.href;
+    var listed = shown === input.value ? Promise.resolve(true) : run();
+    listed.then(function (current) {
+      var first = links()[0];
+      if (current && first) window.location.href = first.href;
+    });
   });
   input.addEventListener("input", function () {
     clearTimeout(timer);
