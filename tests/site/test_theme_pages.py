@@ -249,6 +249,32 @@ def test_dates_follow_the_site_language(tmp_path: Path) -> None:
     assert "2. September 2024" in page and '<html lang="de">' in page
 
 
+def test_a_one_off_events_page_says_when_it_ends(tmp_path: Path) -> None:
+    """A conference of three days showed its first day only, and a call its start only."""
+    events = tmp_path / "content" / "events"
+    events.mkdir(parents=True)
+    head = "---\ntitle: {}\ndate: 2024-01-01\nid: {}\nkind: event\n"
+    (events / "conf.md").write_text(
+        head.format("Conf", "c1")
+        + "starts: 2027-05-01\nends: 2027-05-03\nall_day: true\n---\n\nC.\n"
+    )
+    (events / "call.md").write_text(
+        head.format("Call", "c2")
+        + "starts: 2027-05-01T18:00\nends: 2027-05-01T19:30\ntimezone: Europe/Berlin\n---\n\nC.\n"
+    )
+    (tmp_path / "publish.toml").write_text('[site]\ntitle = "T"\nbase_url = "https://e.org/"\n')
+    assert build(tmp_path, tmp_path / "out").exit_code == 0
+
+    def when(page: str) -> str:
+        text = (tmp_path / "out" / page).read_text(encoding="utf-8")
+        return text.split("When: ", 1)[1].split("<", 1)[0]
+
+    conf, call = when("events/conf/index.html"), when("events/call/index.html")
+    assert "May 1" in conf and "May 3" in conf  # the first day and the last
+    start, _, end = call.partition(" – ")
+    assert "6:00" in start and "7:30" in end  # the start with its zone, then the end
+
+
 def test_same_content_same_bytes(tmp_path: Path) -> None:
     made = []
     for name in ("a", "b"):

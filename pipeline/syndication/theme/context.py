@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_interval, format_time
 
 from pipeline.config import Config
 from pipeline.render.embeds import inline_embeds
@@ -109,12 +109,24 @@ def date_text(language: str, value: dt.datetime | None) -> str:
 
 
 @functools.lru_cache(maxsize=1 << 12)
-def when_text(language: str, value: dt.datetime, all_day: bool) -> str:
-    """An event's start in the site's language, with its zone unless all day."""
+def when_text(
+    language: str, value: dt.datetime, all_day: bool, ends: dt.datetime | None = None
+) -> str:
+    """An event's start in the site's language, with its zone unless all day, and its end
+    when it has one (a conference of three days showed its first only): the last day of an
+    all-day event, the time of a timed one ending the same day, else its date and time."""
     loc = _locale(language)
     if all_day:
-        return format_date(value, format="full", locale=loc)
-    return format_datetime(value, format="full", tzinfo=value.tzinfo, locale=loc)
+        if ends is None or ends.date() <= value.date():
+            return format_date(value, format="full", locale=loc)
+        return format_interval(value.date(), ends.date(), "yMMMMEEEEd", locale=loc)
+    start = format_datetime(value, format="full", tzinfo=value.tzinfo, locale=loc)
+    if ends is None or ends <= value:
+        return start
+    ends = ends.astimezone(value.tzinfo)
+    if ends.date() == value.date():
+        return f"{start} – {format_time(ends, format='short', tzinfo=value.tzinfo, locale=loc)}"
+    return f"{start} – {format_datetime(ends, format='full', tzinfo=value.tzinfo, locale=loc)}"
 
 
 def duration_text(seconds: float | None) -> str:
