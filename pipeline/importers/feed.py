@@ -10,6 +10,7 @@ import html
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from datetime import datetime
+from html.parser import HTMLParser
 from typing import Any
 
 from pipeline.errors import Problem
@@ -32,6 +33,7 @@ from pipeline.importers.xmlsource import (
     CONTENT,
     DC,
     FEEDBURNER,
+    MEDIA,
     RDF,
     RSS1,
     parse_xml,
@@ -200,12 +202,54 @@ def _rss_item(r: _Reader, elem: ET.Element, line: int, ns: str, guid: str, perma
         front["tags"] = tags
     encoded, description = text(elem.find(q(CONTENT, "encoded"))), text(find("description"))
     summary = plain_summary(description, encoded) if encoded else None
-    if summary:
-        front["description"] = summary
+    if summary:  # HTML without tags, as RSS gives it: WordPress's `[&#8230;]` is `[…]`
+        front["description"] = html.unescape(summary)
     if find("enclosure") is not None:
         message = "not kept: episodes come in with `import podcast`"
         r.notes.append(note(r.source, line, "enclosure", message))
-    r.add(line, guid, link, front, encoded or description, base=r.base or r.site, seen=seen)
+    body = _with_media(r, elem, line, encoded or description)
+    r.add(line, guid, link, front, body, base=r.base or r.site, seen=seen)
+
+
+def _with_media(r: _Reader, elem: ET.Element, line: int, body: str) -> str:
+    """``body`` with the pictures of the item's ``media:content`` (a Mastodon post's
+    photo, which its text does not hold) added at its end, each named; a picture the body
+    already shows (Ghost's feature image) is not added again, and other media are named as
+    not kept."""
+    found = [*elem.findall(q(MEDIA, "content")), *elem.findall(f"{q(MEDIA, 'group')}/*")]
+    for media in found:
+        url = (media.get("url") or "").strip()
+        if media.tag != q(MEDIA, "content") or not url or url in body:
+            continue
+        kind = (media.get("medium") or media.get("type") or "").split("/")[0].lower()
+        if kind != "image":
+            r.notes.append(note(r.source, line, "media:content", f"{shown(url)}: not kept"))
+            continue
+        alt = text(media.find(q(MEDIA, "description"))) or text(media.find(q(MEDIA, "title")))
+        body += f'\n<p><img src="{html.escape(url)}" alt="{html.escape(alt)}"></p>'
+        message = f"picture {shown(url)}, not in the post's text: added at its end"
+        r.notes.append(note(r.source, line, "media:content", message))
+    return body
+
+
+class _Text(HTMLParser):
+    """The text of an HTML fragment, its character references read."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _html_text(markup: str) -> str:
+    """What a browser shows of an HTML title (Atom's ``type="html"``): ``Tom &amp;amp;
+    Jerry &lt;em&gt;again&lt;/em&gt;`` is ``Tom & Jerry again``, never the tags as text."""
+    parser = _Text()
+    parser.feed(markup)
+    parser.close()
+    return " ".join("".join(parser.parts).split())
 
 
 def _original(elem: ET.Element) -> str:
@@ -237,7 +281,7 @@ def _atom(r: _Reader, root: ET.Element, line_of: Any) -> None:
         link, base = _alternate(elem, based(elem, feed_base))
         title = elem.find(q(ATOM, "title"))
         is_html = title is not None and title.get("type") == "html"
-        front: dict[str, Any] = {"title": html.unescape(text(title)) if is_html else text(title)}
+        front: dict[str, Any] = {"title": _html_text(text(title)) if is_html else text(title)}
         _dates(front, text(elem.find(q(ATOM, "published"))), text(elem.find(q(ATOM, "updated"))))
         authors = [text(a.find(q(ATOM, "name"))) for a in elem.findall(q(ATOM, "author"))]
         if any(authors):
@@ -326,6 +370,7 @@ def _json(r: _Reader, doc: Mapping[str, Any]) -> None:
     r.site = resolved(str(doc.get("home_page_url") or ""), base)
     items = doc.get("items")
     elsewhere: list[tuple[str, int | str]] = []
+    attached: list[tuple[str, int | str]] = []
     for n, obj in enumerate(items if isinstance(items, list) else [], 1):
         if not isinstance(obj, dict):
             r.notes.append(note(r.source, 1, f"items[{n}]", "not an object: not imported"))
@@ -344,6 +389,14 @@ def _json(r: _Reader, doc: Mapping[str, Any]) -> None:
             body, plain = str(obj["content_text"]), True
         if isinstance(obj.get("summary"), str) and (kept := plain_summary(obj["summary"], body)):
             front["description"] = kept
+        picture = obj.get("image")
+        if isinstance(picture, str) and picture.strip() and picture.strip() not in body:
+            body = notes_body(body, plain=True) if plain else f"{body}\n"
+            body, plain = f'{body}<p><img src="{html.escape(picture.strip())}" alt=""></p>', False
+            why = f"picture {shown(picture.strip())}, not in the post's text: added at its end"
+            r.notes.append(note(r.source, 1, f"items[{n}] image", why))
+        if isinstance(obj.get("attachments"), list) and obj["attachments"]:
+            attached.append(("item", f"items[{n}]"))
         guid, url = str(obj.get("id") or "").strip(), str(obj.get("url") or "").strip()
         external = obj.get("external_url")
         if isinstance(external, str) and external.strip() and external.strip() != url:
@@ -352,6 +405,9 @@ def _json(r: _Reader, doc: Mapping[str, Any]) -> None:
     if elsewhere:
         why = "no front-matter key holds the page a post links to: add it to the body by hand"
         r.notes.append(merged(r.source, "external_url", elsewhere, why))
+    if attached:
+        why = "episodes come in with `import podcast`; add them to the body by hand"
+        r.notes.append(merged(r.source, "attachments", attached, why))
 
 
 def read_feed(

@@ -102,7 +102,7 @@ def _front(
     """A post's front matter from its row of posts.csv: title, date, draft (unpublished or
     paid-only, which ``say`` notes), id, guid under ``old_url``, description, aliases (guid
     and aliases only for a ``slug`` that is one URL path segment, as Substack's are)."""
-    front: dict[str, Any] = {"title": (row.get("title") or "").strip() or slug}
+    front: dict[str, Any] = {"title": " ".join((row.get("title") or "").split()) or slug}
     if date is not None:
         front["date"] = date
     published = (row.get("is_published") or "").strip().lower() == "true"
@@ -124,11 +124,15 @@ def _front(
     return front
 
 
-def _rows(reader: csv.DictReader[str]) -> Iterator[dict[str, str]]:
-    """The rows of ``posts.csv``; a ValueError naming the line where it stops being CSV (a
-    field over the csv module's limit, a NUL byte), as every other problem of the archive."""
+def _rows(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of ``posts.csv``, each with the line it starts on (a quoted title or subtitle
+    may hold line breaks); a ValueError naming the line where it stops being CSV (a field
+    over the csv module's limit, a NUL byte), as every other problem of the archive."""
     try:
-        yield from reader
+        end = reader.line_num if reader.fieldnames is not None else 0
+        for row in reader:
+            start, end = end + 1, reader.line_num
+            yield start, row
     except csv.Error as exc:
         line = max(reader.line_num, 1)
         raise ValueError(f"posts.csv line {line}: not readable as CSV ({exc})") from None
@@ -155,8 +159,7 @@ def read_substack(
     skipped = 0
     numbers: dict[str, int] = {}
     reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig", errors="replace")))
-    for row in _rows(reader):
-        line = reader.line_num
+    for line, row in _rows(reader):
 
         def say(field: str, message: str, line: int = line) -> None:
             notes.append(note(where, line, field, message))
@@ -186,6 +189,8 @@ def read_substack(
         if date is not None and since is not None and date < since:
             continue
         front = _front(row, number, slug, date, old_url, say)
+        if audio := (row.get("podcast_url") or "").strip():
+            say("podcast_url", f"{shown(audio)}: not kept (episodes come in with `import podcast`)")
         bodies[line] = notes_body(html.decode("utf-8", errors="replace")) or "<p></p>\n"
         front["_slug"] = safe_name(slug, f"post-{safe_name(number)}")
         if "aliases" not in front or front["_slug"] != slug:

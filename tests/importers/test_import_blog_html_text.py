@@ -1,0 +1,53 @@
+"""publish import feed: text a blog gives as HTML shows as the blog showed it, never as
+markup or character references written out (WordPress's `[&#8230;]` excerpt, an Atom
+`type="html"` title with tags in it), and the build accepts what was written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.importers.conftest import front_matter, imported, publish
+
+WORDPRESS = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>My WP</title><link>https://blog.example.com</link><description>x</description>
+<item><title>Don&#8217;t panic</title><link>https://blog.example.com/2020/01/dont-panic/</link>
+<dc:creator><![CDATA[Jane Doe]]></dc:creator><pubDate>Wed, 01 Jan 2020 10:00:00 +0000</pubDate>
+<category><![CDATA[Food & Drink]]></category>
+<guid isPermaLink="false">https://blog.example.com/?p=12</guid>
+<description><![CDATA[Fish &amp; chips, then more [&#8230;]]]></description>
+<content:encoded><![CDATA[<p>Fish &amp; chips, then more.</p><p>And more.</p>]]></content:encoded>
+</item></channel></rss>
+"""
+
+BLOGGER = """\
+<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns='http://www.w3.org/2005/Atom' xmlns:thr='http://purl.org/syndication/thread/1.0'>
+<id>tag:blogger.com,1999:blog-1</id><updated>2020-01-01T00:00:00Z</updated>
+<title type='text'>B</title><link rel='alternate' type='text/html' href='https://b.blogspot.com/'/>
+<entry><id>tag:blogger.com,1999:blog-1.post-2</id>
+<published>2020-01-01T00:00:00.000-08:00</published>
+<title type='html'>Tom &amp;amp; Jerry &lt;em&gt;again&lt;/em&gt;</title>
+<content type='html'>&lt;p&gt;Hi&lt;/p&gt;</content>
+<link rel='alternate' type='text/html' href='https://b.blogspot.com/2020/01/x.html' title='Tom'/>
+<thr:total>0</thr:total></entry></feed>
+"""
+
+
+def test_wordpress_excerpt_references_are_read(home: Path) -> None:
+    imported(home, "feed", WORDPRESS)
+    front = front_matter(home / "content" / "essays" / "dont-panic.md")
+    assert front["description"] == "Fish & chips, then more […]"
+    assert front["title"] == "Don\u2019t panic"
+    assert front["tags"] == ["Food & Drink"]
+    assert publish("build").exit_code == 0
+
+
+def test_atom_html_title_is_its_text(home: Path) -> None:
+    imported(home, "feed", BLOGGER)
+    front = front_matter(home / "content" / "essays" / "x.md")
+    assert front["title"] == "Tom & Jerry again"
+    assert front["aliases"] == ["/2020/01/x.html"]
+    assert publish("build").exit_code == 0
