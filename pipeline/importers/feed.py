@@ -42,6 +42,7 @@ from pipeline.importers.xmlsource import (
 )
 from pipeline.support import jsontext
 from pipeline.support.paths import is_url
+from pipeline.syndication.search.tokens import summary_of
 
 _ORDER = (
     "title",
@@ -110,9 +111,13 @@ class _Reader:
         date = front.get("date")
         if isinstance(date, datetime) and self.since is not None and date < self.since:
             return
-        if not front.get("title"):
-            front["title"] = link or guid
-            say("title", "missing: its link is the title")
+        if not front.get("title"):  # a Mastodon or Micro.blog post: its text's start
+            start = summary_of(_html_text(body), TITLE_CHARS)
+            front["title"] = start or link or guid
+            say(
+                "title",
+                "missing: " + ("its text's start" if start else "its link") + " is the title",
+            )
         front["id"] = guid
         front["guid"] = guid
         link = resolved(link, base)
@@ -230,6 +235,10 @@ def _with_media(r: _Reader, elem: ET.Element, line: int, body: str) -> str:
         message = f"picture {shown(url)}, not in the post's text: added at its end"
         r.notes.append(note(r.source, line, "media:content", message))
     return body
+
+
+TITLE_CHARS = 60
+"""Longest title taken from the start of a post without one."""
 
 
 class _Text(HTMLParser):

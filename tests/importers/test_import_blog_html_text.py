@@ -51,3 +51,25 @@ def test_atom_html_title_is_its_text(home: Path) -> None:
     assert front["title"] == "Tom & Jerry again"
     assert front["aliases"] == ["/2020/01/x.html"]
     assert publish("build").exit_code == 0
+
+
+MASTODON = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Jane</title><link>https://mastodon.example/@jane</link>
+<description>x</description>
+<item><guid isPermaLink="true">https://mastodon.example/@jane/111</guid>
+<link>https://mastodon.example/@jane/111</link><pubDate>Wed, 01 Jan 2020 10:00:00 +0000</pubDate>
+<description>&lt;p&gt;Our &lt;em&gt;community call&lt;/em&gt; moves to Thursdays from next week, same time, same room: see you there!&lt;/p&gt;</description>
+</item></channel></rss>
+"""
+
+
+def test_a_post_without_a_title_takes_the_start_of_its_text(home: Path) -> None:
+    """A Mastodon post has no title: its URL was its title on every page and list."""
+    result = imported(home, "feed", MASTODON)
+    (page,) = (home / "content" / "essays").glob("*.md")
+    title = front_matter(page)["title"]
+    assert title.startswith("Our community call moves to Thursdays") and title.endswith("…")
+    assert len(title) <= 60
+    assert "feed.xml:4: title: missing: its text's start is the title" in result.stderr
+    assert publish("build").exit_code == 0
