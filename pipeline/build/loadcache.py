@@ -22,7 +22,7 @@ from typing import cast
 from pipeline.build.keys import ItemKeys, KeyedSite, loaded_keys, text_digest
 from pipeline.build.mediacache import DEFAULT_CACHE_DIR, RemoteMedia
 from pipeline.build.sqlitefile import delete_store, open_store, select_keys
-from pipeline.build.state import build_salt
+from pipeline.build.state import RACY_NS, build_salt
 from pipeline.config import Config
 from pipeline.load.loader import gitbook_mode, load_site
 from pipeline.load.record import Record, item_from_values, restricted_loads, stat_key
@@ -34,7 +34,6 @@ _SCHEMA = (
     "(source TEXT PRIMARY KEY, stat TEXT, text TEXT, record BLOB, body TEXT, output TEXT)"
 )
 _SCHEMAS = (_SCHEMA, "CREATE TABLE IF NOT EXISTS salt (value TEXT)")
-RACY_NS = 2 * 10**9
 
 
 def load_salt(cfg: Config, content_dir: Path, *, strict: bool) -> str:

@@ -183,6 +183,9 @@ class _Planned:
     salt: str
     fingerprint: str
     notes: tuple[str, ...]
+    lasting: tuple[str, ...]
+    """The notes every build of the same inputs gives (kept in the manifest: a build with
+    nothing to do says them again)."""
     warmed: Warmed
     """The search index's pages analysed while the podcast feed was made."""
 
@@ -204,6 +207,7 @@ def _plan(
     pages are analysed meanwhile (when the write phase will make it whole)."""
     cfg, content_dir, out_dir = r.cfg, r.content_dir, r.out_dir
     notes: list[str] = []
+    lasting: list[str] = []
     ledger_before = stat_key(content_dir / cfg.content.id_ledger)
     keyed, _ = rendered_site(
         cfg,
@@ -254,11 +258,14 @@ def _plan(
         mismatch = mismatch_note(cfg)
         if mismatch is not None:
             notes.append(mismatch)
+            lasting.append(mismatch)
     current = r.inputs.fingerprint
     if inputs_written:  # the build changed its own inputs: record them as they are now
         current = fingerprint(cfg, content_dir, out_dir, strict=r.strict)
     r.timings.mark("plan")
-    return _Planned(keyed, outputs, links, copies, html, salt, current, tuple(notes), warmed)
+    return _Planned(
+        keyed, outputs, links, copies, html, salt, current, tuple(notes), tuple(lasting), warmed
+    )
 
 
 def _link_warnings(r: _Request, keyed: KeyedSite, salt: str) -> Site:
@@ -316,6 +323,7 @@ def _write(r: _Request, p: _Planned, index_search: bool) -> BuildResult:
                 "pages": result.pages,
                 "feeds": result.feeds,
                 "warnings": [[w.path, w.line, w.field, w.message] for w in result.warnings],
+                "notes": list(p.lasting),
             },
         ),
     )

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.build.keys import ItemKeys, KeyedSite, reload_body
-from pipeline.build.loadcache import RACY_NS, load_cached
+from pipeline.build.loadcache import load_cached
 from pipeline.build.site import ReloadBody, render_items, render_keys
 from pipeline.build.snapshotfile import (
     FORMAT,
@@ -51,7 +51,7 @@ from pipeline.build.snapshotfile import (
     save_base,
     save_delta,
 )
-from pipeline.build.state import build_salt
+from pipeline.build.state import RACY_NS, build_salt
 from pipeline.build.timings import Timings
 from pipeline.config import Config
 from pipeline.errors import Problem
@@ -80,7 +80,7 @@ class _Run:
     strict: bool
     timings: Timings
     since: int
-    """The start of the build less :data:`~pipeline.build.loadcache.RACY_NS`: a file modified
+    """The start of the build less :data:`~pipeline.build.state.RACY_NS`: a file modified
     later may change again within the same clock tick as its read, unseen, so its stat is
     not trusted (git's "racily clean" files)."""
     gitbook: bool

@@ -4,7 +4,10 @@ The manifest in the output folder records a fingerprint of every input (each con
 path, size and mtime, the configuration's bytes, the build key: a hash of the installed code and
 `--strict`),
 the moment the next scheduled item falls due, and the size and mtime of every file written.
-When all of that still holds, the outputs are already right and the build ends at once.
+When all of that still holds, the outputs are already right and the build ends at once. A
+content or theme file modified in the two seconds before the walk (``RACY_NS``) makes a
+fingerprint no later build matches: a second write in the same clock tick would leave its
+stat as it was.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import functools
 import hashlib
 import json
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +48,10 @@ def code_digest() -> str:
 
 
 MANIFEST = ".publish-manifest.json"
+
+RACY_NS = 2 * 10**9
+"""A file modified this recently may be written again in the same clock tick, leaving its
+size and mtime as they were (git's "racily clean" files): its stat proves nothing yet."""
 
 
 def build_salt(cfg: Config, content_dir: Path) -> str:
@@ -112,18 +120,25 @@ def _fingerprint(
     strict: bool,
 ) -> tuple[str, str | None]:
     h = hashlib.sha256()
+    started = time.time_ns()
+    newest = 0  # the latest mtime of a file stat'ed here (the theme's, the content's)
     # the code (an upgrade, a changed template) and every flag that changes output or validity
     h.update(os.fsencode(f"{code_digest()}\0{strict}\0{out_dir.resolve()}\0"))
     if cfg.path is not None and cfg.path.exists():
         h.update(cfg.path.read_bytes())
     if cfg.site.pages:  # the theme's folders may sit outside the content folder
-        h.update(theme_stamp(cfg).encode())
+        stamp = theme_stamp(cfg)  # a line per file: its path, size and mtime
+        h.update(stamp.encode())
+        newest = max((int(line.rsplit("\0", 1)[1]) for line in stamp.splitlines()), default=0)
     if cfg.feeds.changes:  # the changes feed follows git history, kept beside the content
         from pipeline.revisions.history import history_key
 
         h.update(history_key(content_dir).encode())
     walked = _walk(content_dir, stats)
     h.update(os.fsencode(walked.lines))  # file names as the file system has them
+    # racily clean (a file modified just now): no later build may match this fingerprint
+    if started - max(newest, walked.newest) < RACY_NS:
+        h.update(f"\0racy\0{started}\0{os.getpid()}".encode())
     return h.hexdigest(), walked.names
 
 
@@ -133,6 +148,8 @@ class _Walked(NamedTuple):
     names: str | None
     """A digest of the name and kind of every file and folder; None when the tree holds a
     symbolic link (what it points at may change while every name stays)."""
+    newest: int
+    """The latest mtime of a file (ns), 0 when there is none."""
 
 
 def _walk(content_dir: Path, stats: dict[str, os.stat_result] | None) -> _Walked:
@@ -142,6 +159,7 @@ def _walk(content_dir: Path, stats: dict[str, os.stat_result] | None) -> _Walked
     lines: list[str] = []
     names: list[str] = []
     linked = False
+    newest = 0
     pending = [root]
     while pending:
         where = pending.pop()
@@ -168,10 +186,11 @@ def _walk(content_dir: Path, stats: dict[str, os.stat_result] | None) -> _Walked
             if stats is not None:
                 stats[where + entry.name] = st
             names.append(folder + entry.name)
+            newest = max(newest, st.st_mtime_ns)
             lines.append(f"{folder}{entry.name}\0{st.st_size}\0{st.st_mtime_ns}\n")
         pending.extend(reversed(below))
     digest = None if linked else hashlib.sha256(os.fsencode("\n".join(names))).hexdigest()
-    return _Walked("".join(lines), digest)
+    return _Walked("".join(lines), digest, newest)
 
 
 def read_manifest(out_dir: Path) -> Manifest:
@@ -284,4 +303,5 @@ def _from_manifest(manifest: Manifest) -> BuildResult:
         unchanged=len(manifest.files),
         removed=(),
         warnings=warnings,
+        notes=tuple(str(n) for n in r.get("notes", [])),
     )

@@ -208,6 +208,7 @@ class _Planner:
 
     def home(self, item: Item | None) -> SitePage:
         latest = tuple(self.items[: self.cfg.theme.latest])
+        more = len(self.items) > len(latest)  # the link to the archive, in the digest too
 
         def make() -> bytes:
             full = self.fill(item) if item is not None else None
@@ -218,7 +219,7 @@ class _Planner:
                 body=relative_body(full.html, self.base, "", self.cfg.theme.embeds) if full else "",
                 items=latest,
                 links=self.links,
-                more=len(self.items) > len(latest),
+                more=more,
                 next=self.nav.neighbours.get(item.source, (None, None))[1] if item else None,
                 og_type="website",
             )
@@ -231,6 +232,7 @@ class _Planner:
             self.nav.digest_for(item.source if item else ""),
             [self.output_of(i) for i in latest],
             self.links,
+            more,
         )
         return SitePage("index.html", make, inputs, (item,) if item else ())
 

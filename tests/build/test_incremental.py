@@ -114,6 +114,14 @@ def _touch(site: Path) -> None:  # new mtime, same bytes
     p.write_bytes(p.read_bytes())
 
 
+def _schedule(site: Path) -> None:  # a post leaves the home page's list for a future date
+    edit(site / "content/essays/why-we-gather.md", "date: 2024-09-02", "date: 2099-09-02")
+
+
+def _draft(site: Path) -> None:  # one published post fewer: the home page's archive link goes
+    edit(site / "content/essays/why-we-gather.md", "title:", "draft: true\ntitle:")
+
+
 MUTATIONS: dict[str, Callable[[Path], None]] = {
     "body": _body,
     "title": _title,
@@ -124,6 +132,8 @@ MUTATIONS: dict[str, Callable[[Path], None]] = {
     "episode": _episode,
     "config": _config,
     "touch": _touch,
+    "schedule": _schedule,
+    "draft": _draft,
 }
 
 

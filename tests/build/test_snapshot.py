@@ -13,11 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.build.keys import KeyedSite
-from pipeline.build.loadcache import RACY_NS
 from pipeline.build.site import HtmlSource
 from pipeline.build.snapshot import rendered_site
 from pipeline.build.snapshotfile import BASE, DELTA, DELTA_LIMIT
-from pipeline.build.state import fingerprint
+from pipeline.build.state import RACY_NS, fingerprint
 from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.model import Item

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from pipeline.build.loadcache import RACY_NS
+from pipeline.build.state import RACY_NS
 from pipeline.cli import main
 from pipeline.load.toc import parse_summary
 from pipeline.render.markdown import inline_text
