@@ -55,13 +55,17 @@ def new_item(cfg: Config, content_dir: Path, kind: str, title: str, *, today: dt
             f'the title is empty; give the new {kind} one, e.g. publish new {kind} "Why we gather"'
         )
     local = today.astimezone(ZoneInfo(cfg.site.timezone))
-    slug = file_slug(title)
     folder = content_dir / SECTION_OF_KIND[kind]
-    path = folder / f"{slug}.md"
+    path = folder / f"{file_slug(title)}.md"
+    if not github_slug(title).strip("-"):  # nothing of the title names a file (emoji, "!!!")
+        path = _free_name(folder, path.stem)
+    slug = path.stem
     if path.exists():
         raise ContentError([Problem(str(path), 1, "file", "already exists; choose another title")])
-    meta: dict[str, object] = {
-        "title": title,
+    meta: dict[str, object] = {"title": title}
+    if _read_as(cfg, content_dir, path) != kind:  # a GitBook space: the folder says "page"
+        meta["kind"] = kind
+    meta |= {
         "id": str(uuid.uuid4()),
         "date": local.date(),
         "description": "",
@@ -101,6 +105,27 @@ def new_item(cfg: Config, content_dir: Path, kind: str, title: str, *, today: dt
     if summary is not None:
         summary.write_bytes(listed)
     return path
+
+
+def _free_name(folder: Path, stem: str) -> Path:
+    """``folder/stem.md``, else the first of ``stem-2.md``, ``stem-3.md``, … that is free: a
+    title that makes no file name (all emoji) takes ``untitled``, and the next one too."""
+    path, n = folder / f"{stem}.md", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-{n}.md"
+    return path
+
+
+def _read_as(cfg: Config, content_dir: Path, path: Path) -> str:
+    """The kind the loader gives the new file without a ``kind`` key: its folder's, or in a
+    GitBook space (where SUMMARY.md decides) an essay, as a dated page listed there is."""
+    from pipeline.load.item import kind_for
+    from pipeline.load.loader import gitbook_mode
+
+    gitbook = gitbook_mode(cfg, content_dir)
+    kind = kind_for(path.relative_to(content_dir).as_posix(), {}, gitbook)
+    return "essay" if gitbook and kind == "page" else kind
 
 
 def next_episode(folder: Path) -> tuple[int, int]:

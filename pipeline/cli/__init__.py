@@ -86,6 +86,8 @@ def run() -> None:
     except SystemExit as exc:
         code = _exit_status(exc.code)
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with it closed (publish … >&-): nothing was printed
+            continue
         try:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe (publish … | head): nothing more to say

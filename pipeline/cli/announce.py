@@ -83,6 +83,8 @@ def announce(
     cfg, content = open_config(config_path, content_dir)
     if not cfg.announce:
         warn("No [[announce]] channels in the configuration; nothing to do.", quiet)
+        if fmt == "json":  # stdout is still the one document a script parses
+            click.echo(json.dumps({"outcomes": [], "warnings": [], "errors": []}, indent=2))
         return
     now = build_time()
     site = prepare(cfg, content, cache_dir=resolve_cache_dir(None))

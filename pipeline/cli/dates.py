@@ -78,11 +78,19 @@ def dates(
     """
     from pipeline.authoring.datesuggest import SYNC_PATTERNS, Rules, merge_text, render_yaml
     from pipeline.authoring.datesuggest import suggest as run_suggest
+    from pipeline.errors import SetupError
+    from pipeline.load.loader import gitbook_mode
     from pipeline.support.output import write_if_changed
 
     if not suggest:
         raise click.UsageError("nothing to do: pass --suggest (and --write to save)")
     cfg, content = open_config(config_path, content_dir, quiet=quiet)
+    if not gitbook_mode(cfg, content):  # the dates file would be written and never read
+        raise SetupError(
+            f"{content}: not a GitBook space (no {cfg.content.summary}, [content] flavour = "
+            f'"{cfg.content.flavour}"): only a space reads the dates file; date an item '
+            "with 'date:' in its front matter (publish new writes it); nothing written"
+        )
     rules = Rules(skip_messages or SYNC_PATTERNS, bulk_files, bulk_share)
     report = run_suggest(cfg, content, rules)
     for message in report.warnings:

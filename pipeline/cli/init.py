@@ -59,7 +59,7 @@ def init(folder: Path, base_url: str, title: str, branch: str, force: bool, quie
             f"(publish init {folder / found.spaces[0]}); nothing written"
         )
     url = base_url or found.base_url
-    if not url and sys.stdin.isatty():
+    if not url and sys.stdin is not None and sys.stdin.isatty():  # not when closed (<&-)
         url = click.prompt("The site's public address (base_url)", default="", show_default=False)
     name = title or found.title or folder.resolve().name.replace("-", " ").title() or "My site"
     now = dt.datetime.now(dt.UTC)

@@ -81,7 +81,7 @@ def links(
 
     cfg, content = open_config(config_path, content_dir, quiet=quiet)
     started = time.monotonic()
-    show = not quiet and sys.stderr.isatty()
+    show = not quiet and sys.stderr is not None and sys.stderr.isatty()
     done = [0]
 
     def progress(url: str) -> None:

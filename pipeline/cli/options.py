@@ -159,22 +159,58 @@ def handle_errors(func: F) -> F:
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            if not _stdout_gone():  # a socket or a child's pipe: said below, as any OSError
+                return _report_unexpected()
+            _silence_stdout()  # the reader left (publish … | head): no error of the setup's
+            sys.exit(EXIT_UNEXPECTED)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
-        except Exception as exc:
-            from pipeline.support.secrets import redact
-
-            if isinstance(exc, OSError):  # a path the file system refuses: the setup's error
-                where = f"{exc.filename}: " if exc.filename else ""
-                message, code = f"error: {where}{exc.strerror or exc}", EXIT_CONFIG
-            else:  # an unexpected error: say so plainly, exit 1
-                message, code = f"unexpected error: {type(exc).__name__}: {exc}", EXIT_UNEXPECTED
-            click.echo(redact(message), err=True)
-            if os.environ.get("PUBLISH_DEBUG"):
-                raise
-            sys.exit(code)
+        except Exception:
+            return _report_unexpected()
 
     return wrapper  # type: ignore[return-value]
+
+
+def _report_unexpected() -> None:
+    """The exception being handled, as one line: a path the file system refuses is the
+    setup's error (exit 3), anything else unexpected (exit 1; PUBLISH_DEBUG=1 re-raises)."""
+    from pipeline.support.secrets import redact
+
+    exc = sys.exc_info()[1]
+    if isinstance(exc, OSError):  # a path the file system refuses: the setup's error
+        where = f"{exc.filename}: " if exc.filename else ""
+        message, code = f"error: {where}{exc.strerror or exc}", EXIT_CONFIG
+    else:  # an unexpected error: say so plainly, exit 1
+        message, code = f"unexpected error: {type(exc).__name__}: {exc}", EXIT_UNEXPECTED
+    click.echo(redact(message), err=True)
+    if os.environ.get("PUBLISH_DEBUG"):
+        raise  # the one being handled (this runs inside its except clause)
+    sys.exit(code)
+
+
+def _stdout_gone() -> bool:
+    """Whether stdout is a pipe whose reader has left (poll says POLLERR or POLLHUP)."""
+    import select
+
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        events = poller.poll(0)
+    except (OSError, ValueError, AttributeError):  # no descriptor, or no poll (Windows)
+        return False
+    return any(mask & (select.POLLERR | select.POLLHUP) for _, mask in events)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so the flush at exit does not fail on the closed
+    pipe again (Python's advice for SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real descriptor (a test's runner)
+        pass
 
 
 def regexes(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from tests.conftest import copy_fixture
+from tests.conftest import REPO, copy_fixture
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -101,3 +102,40 @@ def test_a_summary_that_is_not_utf8_is_named_at_its_line_and_nothing_written(
     assert result.exit_code == 2, result.output
     assert "SUMMARY.md:4: file: not UTF-8 text" in result.stderr
     assert _tree(root) == before
+
+
+@pytest.mark.parametrize("kind", ["episode", "event", "update"])
+def test_a_new_item_of_a_gitbook_space_keeps_its_kind(
+    tmp_path: Path, runner: CliRunner, kind: str
+) -> None:
+    """In a GitBook space SUMMARY.md decides, not the folder: a new episode or event was
+    read as a page, its own keys (audio, starts, …) each warned about as unknown."""
+    root = copy_fixture("handbook", tmp_path)
+    config = ["--config", str(root / "publish.toml"), "--content", str(root)]
+    result = runner.invoke(main, ["new", kind, "Gathering", *config])
+    assert result.exit_code == 0, result.output
+    path = Path(result.stdout.strip())
+    assert _front(path)["kind"] == kind
+    if kind == "episode":
+        media = REPO / "content" / "episodes" / "media" / "003-release.mp3"
+        (path.parent / "media").mkdir()
+        (path.parent / "media" / f"{path.stem}.mp3").write_bytes(media.read_bytes())
+    done = runner.invoke(main, ["validate", "--format", "json", *config])
+    assert done.exit_code == 0, done.output
+    warnings = json.loads(done.stdout)["warnings"]
+    source = path.relative_to(root).as_posix()
+    assert [w for w in warnings if w.startswith(f"{source}:")] == []
+
+
+def test_titles_that_make_no_file_name_each_get_a_file(site: Path, runner: CliRunner) -> None:
+    """A second all-emoji title was refused: "untitled.md: already exists; choose another
+    title", though the editor had chosen another title."""
+    config = ["--config", str(site / "publish.toml")]
+    made = []
+    for title in ("🎉🚀", "🌱", "!!!"):
+        result = runner.invoke(main, ["new", "essay", title, *config])
+        assert result.exit_code == 0, result.output
+        made.append(Path(result.stdout.strip()))
+    assert [p.name for p in made] == ["untitled.md", "untitled-2.md", "untitled-3.md"]
+    assert [_front(p)["title"] for p in made] == ["🎉🚀", "🌱", "!!!"]
+    assert runner.invoke(main, ["validate", *config]).exit_code == 0
