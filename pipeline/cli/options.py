@@ -157,8 +157,7 @@ def handle_errors(func: F) -> F:
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            sys.exit(130)
+            _interrupted()
         except BrokenPipeError:
             if not _stdout_gone():  # a socket or a child's pipe: said below, as any OSError
                 return _report_unexpected()
@@ -166,10 +165,34 @@ def handle_errors(func: F) -> F:
             sys.exit(EXIT_UNEXPECTED)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
-        except Exception:
+        except Exception as exc:
+            if _during_interrupt(exc):  # the library's clean-up failing after a Ctrl-C
+                _interrupted()
             return _report_unexpected()
 
     return wrapper  # type: ignore[return-value]
+
+
+def _interrupted() -> None:
+    """Ctrl-C: the workers stopped (they ignore SIGINT), exit 130."""
+    from pipeline.support.workers import stop_children
+
+    click.echo("interrupted", err=True)
+    stop_children()
+    sys.exit(130)
+
+
+def _during_interrupt(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised while a KeyboardInterrupt was being handled (a thread's
+    start interrupted, then joined: "cannot join thread before it is started")."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__context__
+    return False
 
 
 def _report_unexpected() -> None:

@@ -7,6 +7,13 @@ kept the folder locked for good. Each worker started here asks the kernel to kil
 parent dies (Linux ``PR_SET_PDEATHSIG``, through ctypes); where that is not available a thread
 watches the parent instead. Either way the worker first checks that the parent is not already
 gone (it may die between the fork and the check).
+
+Ctrl-C is the parent's alone. A terminal sends SIGINT to the whole process group, and a worker
+interrupted while it held its pool's result queue lock left the others waiting for it, and the
+parent waiting for them, for good (the build hung; a second Ctrl-C did nothing). So every
+process forked from this one ignores SIGINT, from its first instruction: the signal is blocked
+around each fork and the child sets it aside before letting it through. The parent stops, its
+pools let their workers finish the task in hand, and nothing is half-written.
 """
 
 from __future__ import annotations
@@ -71,6 +78,52 @@ def _widen_pipes(pool: ProcessPoolExecutor) -> None:
         writer = getattr(queue, "_writer", None)
         with contextlib.suppress(AttributeError, OSError, ValueError):
             fcntl.fcntl(writer.fileno(), _F_SETPIPE_SZ, _PIPE_BYTES)  # type: ignore[union-attr]
+
+
+def _interrupts_to_parent() -> None:
+    """In a forked child: SIGINT ignored (the parent handles it), then let through again."""
+    with contextlib.suppress(ValueError, OSError):  # not the main thread: left as it was
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _sigmask_calls() -> tuple[Callable[[], object], Callable[[], object]] | None:
+    """C calls that block and unblock SIGINT in this thread, through libc: Python's own
+    ``signal.pthread_sigmask`` runs a pending handler as it returns, and a KeyboardInterrupt
+    raised in an at-fork hook is printed and dropped (the build then went on). None where
+    libc cannot be had (then nothing is blocked: a child may still see a Ctrl-C)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        words = (ctypes.c_ulong * (1024 // (8 * ctypes.sizeof(ctypes.c_ulong))))()
+        libc.sigemptyset(ctypes.byref(words))
+        libc.sigaddset(ctypes.byref(words), int(signal.SIGINT))
+        mask = libc.pthread_sigmask
+    except (OSError, AttributeError):
+        return None
+    # partials of a C function: no Python frame, so no handler runs inside the hook
+    block = functools.partial(mask, int(signal.SIG_BLOCK), ctypes.byref(words), None)
+    unblock = functools.partial(mask, int(signal.SIG_UNBLOCK), ctypes.byref(words), None)
+    return block, unblock
+
+
+_MASK_CALLS = _sigmask_calls()
+if _MASK_CALLS is not None and hasattr(os, "register_at_fork"):
+    os.register_at_fork(
+        before=_MASK_CALLS[0], after_in_parent=_MASK_CALLS[1], after_in_child=_interrupts_to_parent
+    )
+
+
+def stop_children(timeout: float = 5.0) -> None:
+    """End the worker processes still running (an interrupted build: they ignore SIGINT, and
+    a pool left mid-task would keep them waiting for work, and the exit waiting for them).
+    Their writes are atomic: what they leave is a temporary file the next build sweeps."""
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    for child in children:
+        child.join(timeout)
 
 
 def _start_worker(

@@ -184,3 +184,68 @@ def test_a_pools_pipes_hold_a_chunk_of_results() -> None:
     finally:
         pool.shutdown()
     assert sizes == [1 << 20, 1 << 20]
+
+
+def _interrupted_and_alive() -> str:
+    """A worker's task: Ctrl-C reaches it (the terminal signals the whole group)."""
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.05)  # a Python handler runs at the next instruction; a default one at once
+    return "alive"
+
+
+def test_ctrl_c_is_the_parents_alone() -> None:
+    """A worker interrupted while it held its pool's result-queue lock left the others, and
+    the build, waiting for good (Ctrl-C hung the build; a second one did nothing): workers
+    ignore SIGINT from the fork on, and the parent stops them."""
+    from pipeline.support.workers import process_pool
+
+    with process_pool(1, fork=True) as pool:
+        try:
+            said = pool.submit(_interrupted_and_alive).result(timeout=DEADLINE)
+        except KeyboardInterrupt:  # raised in the worker and sent back: it was interrupted
+            said = "interrupted"
+    assert said == "alive"
+
+
+@pytest.mark.parametrize("stage", ["loading", "writing"])
+def test_ctrl_c_stops_the_build_and_its_workers(
+    big_site: Path,
+    reference: dict[str, bytes],
+    tmp_path: Path,
+    stage: str,
+    survivors: set[Process],
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build = subprocess.Popen(
+        _publish(big_site, out, cache),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own group, signalled as a terminal signals it
+    )
+    workers = 2 if stage == "loading" else 1
+
+    def forked() -> bool:
+        survivors.update(_descendants(build.pid))
+        return len(survivors) >= workers
+
+    try:
+        if stage == "writing":
+            _wait_for("it is writing", (out / WRITING_MARKER).exists, build)
+        _wait_for("it has forked its workers", forked, build)
+        survivors.update(_descendants(build.pid))
+        os.killpg(build.pid, signal.SIGINT)
+        _, err = build.communicate(timeout=DEADLINE)  # it hung here, for good
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+            build.wait()
+    said = err.decode()
+    assert build.returncode in (130, 0), said  # 0: it finished before the signal came
+    assert "Traceback" not in said and "Exception ignored" not in said, said
+    deadline = time.monotonic() + 5
+    while _alive(survivors) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not _alive(survivors), "workers outlived the interrupted build"
+    again = subprocess.run(_publish(big_site, out, cache), capture_output=True, timeout=120)
+    assert again.returncode == 0, again.stderr.decode()
+    assert _files(out) == reference
