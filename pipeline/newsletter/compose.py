@@ -139,7 +139,7 @@ def select(
             f"{len(news)} published item{'s' if len(news) != 1 else ''} dated before the "
             f"oldest one ever announced ({floor:%Y-%m-%d}) never went out and "
             f"{'are' if len(news) != 1 else 'is'} left out: "
-            f"{', '.join(f'{i.source} (id {i.id})' for i in news)}; run with --include-older "
+            f"{_named([f'{i.source} (id {i.id})' for i in news])}; run with --include-older "
             "to add them (or --items ID); this warning is not repeated after the next --send"
         )
     chosen.sort(key=_newest_first)
@@ -147,10 +147,20 @@ def select(
         left = chosen[max_items:]
         warnings.append(
             f"{len(chosen)} new items, digest capped at max_items = {max_items}; "
-            f"left out: {', '.join(i.source for i in left)}"
+            f"left out: {_named([i.source for i in left])}"
         )
         chosen = chosen[:max_items]
     return Selection(tuple(chosen), tuple(warnings), tuple(i.id for i in news))
+
+
+NAMED = 10
+"""Items a warning names (a first digest of a large site named hundreds on one line)."""
+
+
+def _named(names: Sequence[str]) -> str:
+    """The first :data:`NAMED` of ``names``, and how many more: a line a reader can take in."""
+    shown = ", ".join(names[:NAMED])
+    return shown + (f" and {len(names) - NAMED} more" if len(names) > NAMED else "")
 
 
 def _newest_first(item: Item) -> tuple[float, str]:

@@ -93,6 +93,17 @@ def test_max_items_caps_and_names_what_was_left_out() -> None:
     assert "essays/1.md" in chosen.warnings[0]
 
 
+def test_a_warning_names_ten_items_and_counts_the_rest() -> None:
+    """A first digest of a large site named every item left out on one line (25 KB)."""
+    many = tuple(item(n, 1 + n % 28) for n in range(1, 26))
+    chosen = select(many, set(), max_items=2)
+    (warning,) = chosen.warnings
+    named = warning.split("left out: ", 1)[1]
+    assert named.count("essays/") == 10 and named.endswith(" and 13 more")
+    older = select(many, {"id-28"}, first_newest=datetime(2024, 6, 1, tzinfo=UTC))
+    assert older.warnings[0].count("essays/") == 10 and " and 15 more;" in older.warnings[0]
+
+
 def test_key_depends_on_the_item_set_not_its_order_or_the_clock() -> None:
     assert digest_key("Commons", "2024-W19", ["b", "a"]) == digest_key(
         "Commons", "2024-W19", ["a", "b"]
