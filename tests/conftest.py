@@ -51,6 +51,26 @@ def run_site(runner: CliRunner, command: str, config: Path) -> Result:
     return runner.invoke(main, args)
 
 
+EVENTS_CONFIG = """\
+[site]
+title = "Handbook"
+base_url = "https://handbook.example/"
+timezone = "Europe/Berlin"
+"""
+
+
+def build_events(root: Path, events: dict[str, str]) -> tuple[Result, Path]:
+    """``publish build`` of a site of ``events`` (file name -> text, in ``events/``) into
+    ``root/out``: the result and the output folder."""
+    (root / "content" / "events").mkdir(parents=True)
+    (root / "publish.toml").write_text(EVENTS_CONFIG)
+    for name, text in events.items():
+        (root / "content" / "events" / name).write_text(text)
+    out = root / "out"
+    args = ["build", "--config", str(root / "publish.toml"), "--out", str(out)]
+    return CliRunner().invoke(main, args), out
+
+
 def copy_fixture(name: str, dest: Path) -> Path:
     shutil.copytree(FIXTURES / name, dest / name)
     return dest / name

@@ -10,6 +10,7 @@ asked for, and a Location header in ISO-8859-1. It counts the requests it sees p
 from __future__ import annotations
 
 import collections
+import contextlib
 import functools
 import gzip
 import socket
@@ -17,9 +18,8 @@ import ssl
 import threading
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 import trustme
@@ -251,49 +251,10 @@ def hostile() -> Iterator[HostileServer]:
     thread.join(timeout=2)
 
 
-@pytest.fixture
-def tls_base(tmp_path: Path) -> Iterator[str]:
-    """``https://127.0.0.1:PORT`` serving a 200 on a certificate of a test authority no
-    client trusts (made by trustme): a host that answers, with a certificate no browser
-    accepts."""
-    authority = trustme.CA()
-    cert = authority.issue_cert("127.0.0.1")
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    cert.configure_cert(context)
-    sock = socket.create_server(("127.0.0.1", 0))
-    sock.settimeout(0.2)
-    stop = threading.Event()
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            conn.settimeout(5)
-            try:
-                with context.wrap_socket(conn, server_side=True) as tls:
-                    tls.recv(65536)
-                    tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
-            except OSError:  # the client refused the certificate, as it should
-                pass
-            finally:
-                conn.close()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield f"https://127.0.0.1:{sock.getsockname()[1]}"
-    stop.set()
-    sock.close()
-    thread.join(timeout=2)
-
-
-@pytest.fixture
-def plain_port() -> Iterator[int]:
-    """A port on 127.0.0.1 that answers anything, a TLS hello too, with plain HTTP (an
-    ``https://`` URL on a server that speaks no TLS)."""
+@contextlib.contextmanager
+def _socket_server(answer: Callable[[socket.socket], None]) -> Iterator[int]:
+    """A port on 127.0.0.1 whose every connection ``answer`` serves (its errors ignored: a
+    client may hang up), one at a time, until the block ends."""
     sock = socket.create_server(("127.0.0.1", 0))
     sock.settimeout(0.2)
     stop = threading.Event()
@@ -308,18 +269,47 @@ def plain_port() -> Iterator[int]:
                 return
             with conn:
                 conn.settimeout(5)
-                try:
-                    conn.recv(65536)
-                    conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
-                except OSError:
-                    pass
+                with contextlib.suppress(OSError):
+                    answer(conn)
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    yield int(sock.getsockname()[1])
-    stop.set()
-    sock.close()
-    thread.join(timeout=2)
+    try:
+        yield int(sock.getsockname()[1])
+    finally:
+        stop.set()
+        sock.close()
+        thread.join(timeout=2)
+
+
+@pytest.fixture
+def tls_base() -> Iterator[str]:
+    """``https://127.0.0.1:PORT`` serving a 200 on a certificate of a test authority no
+    client trusts (made by trustme): a host that answers, with a certificate no browser
+    accepts."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    trustme.CA().issue_cert("127.0.0.1").configure_cert(context)
+
+    def answer(conn: socket.socket) -> None:  # the client refuses the certificate, as it should
+        with context.wrap_socket(conn, server_side=True) as tls:
+            tls.recv(65536)
+            tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+
+    with _socket_server(answer) as port:
+        yield f"https://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def plain_port() -> Iterator[int]:
+    """A port on 127.0.0.1 that answers anything, a TLS hello too, with plain HTTP (an
+    ``https://`` URL on a server that speaks no TLS)."""
+
+    def answer(conn: socket.socket) -> None:
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+
+    with _socket_server(answer) as port:
+        yield port
 
 
 @pytest.fixture

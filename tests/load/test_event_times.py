@@ -12,26 +12,15 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import recurring_ical_events
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from pipeline.cli import main
+from tests.conftest import build_events
 
 BERLIN = ZoneInfo("Europe/Berlin")
-CONFIG = """\
-[site]
-title = "Handbook"
-base_url = "https://handbook.example/"
-timezone = "Europe/Berlin"
-"""
 
 
 def build(root: Path, event: str) -> tuple[Result, Path]:
-    (root / "content" / "events").mkdir(parents=True)
-    (root / "publish.toml").write_text(CONFIG)
-    (root / "content" / "events" / "call.md").write_text(event)
-    out = root / "out"
-    args = ["build", "--config", str(root / "publish.toml"), "--out", str(out)]
-    return CliRunner().invoke(main, args), out
+    return build_events(root, {"call.md": event})
 
 
 def dates(out: Path) -> list[tuple[object, object]]:

@@ -118,6 +118,43 @@ def _wait_for(what: str, ready: Callable[[], bool], build: subprocess.Popen[byte
         time.sleep(0.002)
 
 
+def _wait_for_workers(
+    build: subprocess.Popen[bytes], stage: str, out: Path, survivors: set[Process]
+) -> None:
+    """Until ``build`` is at ``stage`` with its workers forked (all of them in ``survivors``):
+    loading forks a pool of two; writing one worker beside the build (share_forked), inside
+    the output lock."""
+    workers = 2 if stage == "loading" else 1
+
+    def forked() -> bool:
+        survivors.update(_descendants(build.pid))
+        return len(survivors) >= workers
+
+    if stage == "writing":
+        _wait_for("it is writing", (out / WRITING_MARKER).exists, build)
+    _wait_for("it has forked its workers", forked, build)
+    survivors.update(_descendants(build.pid))
+
+
+def _assert_gone_and_rebuilt(
+    survivors: set[Process],
+    how: str,
+    site: Path,
+    out: Path,
+    cache: Path,
+    reference: dict[str, bytes],
+) -> None:
+    """No worker outlives the stopped build, and the next build completes its output (no
+    temp file of the stopped one left)."""
+    deadline = time.monotonic() + 5
+    while _alive(survivors) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not _alive(survivors), f"workers outlived the {how} build"
+    again = subprocess.run(_publish(site, out, cache), capture_output=True, timeout=120)
+    assert again.returncode == 0, again.stderr.decode()
+    assert _files(out) == reference
+
+
 @pytest.fixture
 def survivors() -> Iterator[set[Process]]:
     """Workers seen in a test; any still running at the end are killed (on the old code they
@@ -140,31 +177,14 @@ def test_a_killed_build_leaves_no_worker_and_no_lock(
     build = subprocess.Popen(
         _publish(big_site, out, cache), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-
-    # loading forks a pool of two; writing one worker beside this process (share_forked)
-    workers = 2 if stage == "loading" else 1
-
-    def forked() -> bool:
-        survivors.update(_descendants(build.pid))
-        return len(survivors) >= workers
-
     try:
-        if stage == "writing":  # then the workers are the writers, forked inside the lock
-            _wait_for("it is writing", (out / WRITING_MARKER).exists, build)
-        _wait_for("it has forked its workers", forked, build)
+        _wait_for_workers(build, stage, out, survivors)
     finally:
         survivors.update(_descendants(build.pid))
         build.kill()  # SIGKILL: no handler, no cleanup, no atexit
         build.wait()
 
-    deadline = time.monotonic() + 5
-    while _alive(survivors) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert not _alive(survivors), "workers outlived the killed build"
-
-    again = subprocess.run(_publish(big_site, out, cache), capture_output=True, timeout=120)
-    assert again.returncode == 0, again.stderr.decode()
-    assert _files(out) == reference  # complete, and no temp file of the killed build left
+    _assert_gone_and_rebuilt(survivors, "killed", big_site, out, cache, reference)
 
 
 def test_a_pools_pipes_hold_a_chunk_of_results() -> None:
@@ -222,17 +242,8 @@ def test_ctrl_c_stops_the_build_and_its_workers(
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own group, signalled as a terminal signals it
     )
-    workers = 2 if stage == "loading" else 1
-
-    def forked() -> bool:
-        survivors.update(_descendants(build.pid))
-        return len(survivors) >= workers
-
     try:
-        if stage == "writing":
-            _wait_for("it is writing", (out / WRITING_MARKER).exists, build)
-        _wait_for("it has forked its workers", forked, build)
-        survivors.update(_descendants(build.pid))
+        _wait_for_workers(build, stage, out, survivors)
         os.killpg(build.pid, signal.SIGINT)
         _, err = build.communicate(timeout=DEADLINE)  # it hung here, for good
     finally:
@@ -242,10 +253,4 @@ def test_ctrl_c_stops_the_build_and_its_workers(
     said = err.decode()
     assert build.returncode in (130, 0), said  # 0: it finished before the signal came
     assert "Traceback" not in said and "Exception ignored" not in said, said
-    deadline = time.monotonic() + 5
-    while _alive(survivors) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert not _alive(survivors), "workers outlived the interrupted build"
-    again = subprocess.run(_publish(big_site, out, cache), capture_output=True, timeout=120)
-    assert again.returncode == 0, again.stderr.decode()
-    assert _files(out) == reference
+    _assert_gone_and_rebuilt(survivors, "interrupted", big_site, out, cache, reference)

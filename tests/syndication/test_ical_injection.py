@@ -7,25 +7,13 @@ import re
 from pathlib import Path
 
 import icalendar
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from pipeline.cli import main
-
-CONFIG = """\
-[site]
-title = "Handbook"
-base_url = "https://handbook.example/"
-timezone = "Europe/Berlin"
-"""
+from tests.conftest import build_events
 
 
 def build(root: Path, event: str) -> tuple[Result, Path]:
-    (root / "content" / "events").mkdir(parents=True)
-    (root / "publish.toml").write_text(CONFIG)
-    (root / "content" / "events" / "call.md").write_text(event)
-    out = root / "out"
-    args = ["build", "--config", str(root / "publish.toml"), "--out", str(out)]
-    return CliRunner().invoke(main, args), out
+    return build_events(root, {"call.md": event})
 
 
 def test_a_url_with_a_line_break_is_a_content_error(tmp_path: Path) -> None:

@@ -11,27 +11,12 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import recurring_ical_events
-from click.testing import CliRunner
 
-from pipeline.cli import main
-
-CONFIG = """\
-[site]
-title = "Handbook"
-base_url = "https://handbook.example/"
-timezone = "Europe/Berlin"
-"""
+from tests.conftest import build_events
 
 
 def build_ics(root: Path, events: dict[str, str]) -> bytes:
-    (root / "content" / "events").mkdir(parents=True)
-    (root / "publish.toml").write_text(CONFIG)
-    for name, text in events.items():
-        (root / "content" / "events" / name).write_text(text)
-    out = root / "out"
-    result = CliRunner().invoke(
-        main, ["build", "--config", str(root / "publish.toml"), "--out", str(out)]
-    )
+    result, out = build_events(root, events)
     assert result.exit_code == 0, result.output
     return (out / "events.ics").read_bytes()
 
