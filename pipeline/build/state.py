@@ -17,6 +17,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -48,6 +49,9 @@ def code_digest() -> str:
 
 
 MANIFEST = ".publish-manifest.json"
+
+_MTIMES = re.compile("\0([0-9]+)\n")
+"""The mtimes in a theme stamp (``path\0size\0mtime\n`` a file)."""
 
 RACY_NS = 2 * 10**9
 """A file modified this recently may be written again in the same clock tick, leaving its
@@ -129,7 +133,9 @@ def _fingerprint(
     if cfg.site.pages:  # the theme's folders may sit outside the content folder
         stamp = theme_stamp(cfg)  # a line per file: its path, size and mtime
         h.update(stamp.encode())
-        newest = max((int(line.rsplit("\0", 1)[1]) for line in stamp.splitlines()), default=0)
+        # each file's mtime: the digits between the last NUL of its line and the line's end
+        # (a file name may hold a line break, never a NUL)
+        newest = max(map(int, _MTIMES.findall(stamp)), default=0)
     if cfg.feeds.changes:  # the changes feed follows git history, kept beside the content
         from pipeline.revisions.history import history_key
 

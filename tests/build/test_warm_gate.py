@@ -84,3 +84,13 @@ def test_a_template_written_again_in_the_same_clock_tick_is_not_missed(
     cold = tmp_path / "cold"
     assert _build(site, cold, tmp_path / "cold-cache").exit_code == 0
     assert tree(out) == tree(cold)
+
+
+def test_a_theme_file_named_with_a_line_break_is_built(site: Path, tmp_path: Path) -> None:
+    """The newest mtime of the theme's files was read line by line from their stamp: a file
+    name holding a line break made a line without its mtime, and the build an IndexError."""
+    static = site / "templates"
+    static.mkdir()
+    (static / "notes\n1.txt").write_text("a note beside the templates\n", encoding="utf-8")
+    result = _build(site, tmp_path / "out", tmp_path / "cache")
+    assert result.exit_code == 0, result.output
