@@ -10,7 +10,6 @@ import html
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from datetime import datetime
-from html.parser import HTMLParser
 from typing import Any
 
 from pipeline.errors import Problem
@@ -42,6 +41,7 @@ from pipeline.importers.xmlsource import (
 )
 from pipeline.support import jsontext
 from pipeline.support.paths import is_url
+from pipeline.support.text import plain as visible_text
 from pipeline.syndication.search.tokens import summary_of
 
 _ORDER = (
@@ -112,7 +112,7 @@ class _Reader:
         if isinstance(date, datetime) and self.since is not None and date < self.since:
             return
         if not front.get("title"):  # a Mastodon or Micro.blog post: its text's start
-            start = summary_of(_html_text(body), TITLE_CHARS)
+            start = summary_of(visible_text(body), TITLE_CHARS)
             front["title"] = start or link or guid
             say(
                 "title",
@@ -241,26 +241,6 @@ TITLE_CHARS = 60
 """Longest title taken from the start of a post without one."""
 
 
-class _Text(HTMLParser):
-    """The text of an HTML fragment, its character references read."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def _html_text(markup: str) -> str:
-    """What a browser shows of an HTML title (Atom's ``type="html"``): ``Tom &amp;amp;
-    Jerry &lt;em&gt;again&lt;/em&gt;`` is ``Tom & Jerry again``, never the tags as text."""
-    parser = _Text()
-    parser.feed(markup)
-    parser.close()
-    return " ".join("".join(parser.parts).split())
-
-
 def _original(elem: ET.Element) -> str:
     """The ``feedburner:origLink`` of an item or entry: its link before FeedBurner's proxy."""
     return text(elem.find(q(FEEDBURNER, "origLink")))
@@ -290,7 +270,7 @@ def _atom(r: _Reader, root: ET.Element, line_of: Any) -> None:
         link, base = _alternate(elem, based(elem, feed_base))
         title = elem.find(q(ATOM, "title"))
         is_html = title is not None and title.get("type") == "html"
-        front: dict[str, Any] = {"title": _html_text(text(title)) if is_html else text(title)}
+        front: dict[str, Any] = {"title": visible_text(text(title)) if is_html else text(title)}
         _dates(front, text(elem.find(q(ATOM, "published"))), text(elem.find(q(ATOM, "updated"))))
         authors = [text(a.find(q(ATOM, "name"))) for a in elem.findall(q(ATOM, "author"))]
         if any(authors):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.importers.conftest import front_matter, imported, publish
+from tests.timing import assert_linear
 
 WORDPRESS = """\
 <?xml version="1.0" encoding="UTF-8"?>
@@ -73,3 +74,22 @@ def test_a_post_without_a_title_takes_the_start_of_its_text(home: Path) -> None:
     assert len(title) <= 60
     assert "feed.xml:4: title: missing: its text's start is the title" in result.stderr
     assert publish("build").exit_code == 0
+
+
+def test_hostile_markup_in_a_title_or_a_title_less_body_is_read_in_linear_time() -> None:
+    """The text of an html title and of a title-less post was read with html.parser, which
+    took quadratic time on ``<a `` repeated (6.5 s at 10,000) and raised an AssertionError on
+    ``<![`` (a crash of the import); they are read as every other HTML text is."""
+    from pipeline.importers.feed import read_feed
+
+    def feed(n: int) -> bytes:
+        title = "&lt;![" * 50 + "&lt;a " * n
+        body = "&lt;a b=&quot;" * n
+        return (
+            BLOGGER.replace("Tom &amp;amp; Jerry &lt;em&gt;again&lt;/em&gt;", title)
+            .replace("&lt;p&gt;Hi&lt;/p&gt;", body)
+            .encode()
+        )
+
+    read_feed(feed(100), "feed.xml")  # warm up; no AssertionError
+    assert_linear(lambda n: read_feed(feed(n), "feed.xml"), 2_000)
