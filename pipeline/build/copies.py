@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from pipeline.errors import ContentError, Problem
 from pipeline.model import Item
+from pipeline.render.activefiles import SUFFIXES, active_part
 from pipeline.support.paths import OutsideRoot, resolve_inside
 
 Copy = tuple[Path, str]
@@ -74,7 +75,8 @@ def check_taken(
     content_dir: Path, users: dict[str, tuple[str, str]], outputs: Iterable[str]
 ) -> None:
     """A ContentError for each copy whose path is one the site writes (a page, a feed, one
-    of the build's own files) or a folder of those."""
+    of the build's own files) or a folder of those, and for each a browser would run as a
+    document holding script (see :func:`_active`)."""
     taken: set[str] = set()
     for path in outputs:
         taken.add(path)
@@ -93,8 +95,32 @@ def check_taken(
         for rel, (source, asset) in users.items()
         if rel in taken or (rel.startswith(".publish") and "/" not in rel)
     ]
+    problems += _active(content_dir, users, lines)
     if problems:
         raise ContentError(problems)
+
+
+def _active(content_dir: Path, users: dict[str, tuple[str, str]], lines: _Uses) -> list[Problem]:
+    """A problem for each copy a browser would open as a document that runs script (see
+    :mod:`pipeline.render.activefiles`): served from the site's address, its script would
+    run as the site."""
+    problems: list[Problem] = []
+    for rel, (source, asset) in users.items():
+        src = safe_path(content_dir, asset)
+        if src is None or posixpath.splitext(rel)[1].lower() not in SUFFIXES:
+            continue
+        try:
+            found = active_part(src.read_bytes())
+        except OSError:
+            continue  # reported where the copy is made
+        if found is not None:
+            message = (
+                f"{asset} holds {found[1]} (its line {found[0]}): opened from this site, it "
+                "would run as the site (a stored XSS); remove the script, or link the file "
+                "where another host serves it"
+            )
+            problems.append(_problem(content_dir, source, lines.line(source, asset), message))
+    return problems
 
 
 def _problem(content_dir: Path, source: str, line: int, message: str) -> Problem:
