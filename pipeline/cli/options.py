@@ -154,7 +154,10 @@ def handle_errors(func: F) -> F:
             report_problems(exc, quiet=bool(kwargs.get("quiet")))
             sys.exit(exc.exit_code)
         except PublishError as exc:
-            click.echo(f"error: {exc}", err=True)
+            from pipeline.support.secrets import redact
+
+            # a URL given on the command line may hold a token from the environment
+            click.echo(redact(f"error: {exc}"), err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             _interrupted()
@@ -197,7 +200,8 @@ def _during_interrupt(exc: BaseException) -> bool:
 
 def _report_unexpected() -> None:
     """The exception being handled, as one line: a path the file system refuses is the
-    setup's error (exit 3), anything else unexpected (exit 1; PUBLISH_DEBUG=1 re-raises)."""
+    setup's error (exit 3), anything else unexpected (exit 1; PUBLISH_DEBUG=1 shows the
+    traceback, redacted)."""
     from pipeline.support.secrets import redact
 
     exc = sys.exc_info()[1]
@@ -208,7 +212,10 @@ def _report_unexpected() -> None:
         message, code = f"unexpected error: {type(exc).__name__}: {exc}", EXIT_UNEXPECTED
     click.echo(redact(message), err=True)
     if os.environ.get("PUBLISH_DEBUG"):
-        raise  # the one being handled (this runs inside its except clause)
+        import traceback
+
+        # redacted like the message: an exception's text may hold a secret (a webhook URL)
+        click.echo(redact(traceback.format_exc()), err=True)
     sys.exit(code)
 
 

@@ -25,7 +25,7 @@ import re
 import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import aiohttp
@@ -35,7 +35,7 @@ from pipeline.config import HostConfig, LinksConfig
 from pipeline.linkcheck.htmlids import page_ids
 from pipeline.linkcheck.results import BROKEN, OK, UNVERIFIABLE, Outcome
 from pipeline.support.retryafter import retry_after
-from pipeline.support.secrets import redact
+from pipeline.support.secrets import redact, redactor, register
 
 USER_AGENT = f"publish-linkcheck/{__version__}"
 BOT_WALL = frozenset({401, 403, 999})
@@ -102,6 +102,16 @@ def expand_env(value: str) -> str:
     return _ENV.sub(lambda m: os.environ.get(m.group(1) or m.group(2), ""), value)
 
 
+def register_header_secrets(hosts: Iterable[HostConfig]) -> None:
+    """Each variable a ``[[links.hosts]]`` header names holds a credential, whatever its name
+    (``$GH_PAT``): redacted like the secrets :mod:`~pipeline.support.secrets` knows by name,
+    since a server may echo it in a reason phrase or a redirect's URL."""
+    for host in hosts:
+        for value in host.headers.values():
+            for m in _ENV.finditer(value):
+                register(os.environ.get(m.group(1) or m.group(2), "").strip())
+
+
 def split_fragment(url: str) -> tuple[str, str]:
     base, _, fragment = url.partition("#")
     return base, fragment
@@ -119,6 +129,10 @@ class RemoteChecker:
         self._hosts = [(re.compile(h.pattern), h) for h in config.hosts]
         self._host_slots: dict[str, asyncio.Semaphore] = {}
         self._slots: asyncio.Semaphore | None = None
+        register_header_secrets(config.hosts)
+        self._hide = redactor()
+        """Every reason is redacted where it is made: the links cache keeps ok reasons (a
+        redirect's URL, a server's reason phrase) as well as the report shows them."""
 
     def _host_config(self, host: str) -> HostConfig | None:
         return next((h for rx, h in self._hosts if rx.search(host)), None)
@@ -186,6 +200,7 @@ class RemoteChecker:
             ids = page_ids(response.body)  # once for all its fragments: a 2 MB page takes 0.1 s
         for fragment in fragments:
             results[fragment] = self._fragment_outcome(outcome, response, fragment, ids)
+        results = {k: replace(o, reason=self._hide(o.reason)) for k, o in results.items()}
         if self.progress:
             self.progress(url)
         return results

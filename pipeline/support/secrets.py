@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import html
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import parse_qsl, quote, quote_plus, unquote, unquote_plus, urlsplit
 
 from pipeline.errors import ConfigError, Problem
@@ -41,30 +42,35 @@ each long path segment and query value is a secret on its own, so a message that
 the path (``POST /api/webhooks/1/abc…``) still hides it."""
 URL_PART_MIN = 16
 _NOT_IN_A_KEY = re.compile(r"[\s\x00-\x1f\x7f]")
+_NEVER_SENT = frozenset({"NEWSLETTER_UNSUBSCRIBE_SECRET"})
+"""Secrets used only here, as the bytes of a key (UTF-8): any text will do."""
 MIN_LENGTH = 4
-"""Shorter values are not redacted (they would blank ordinary words)."""
+"""Shorter values cannot be redacted (they would blank ordinary words): :func:`secret` refuses
+them in a variable named as a secret, so none is ever used."""
 
 
 def secret(name: str) -> str:
     """Read a secret from the environment ('' when unset).
 
     Whitespace around it (the newline ``echo`` or a copied secret leaves) is dropped; one
-    with whitespace or control characters inside is a configuration error naming the
-    variable, never showing the value.
+    with whitespace or control characters inside, one outside ASCII (every service takes
+    its keys in ASCII), or one of 1 to 3 characters in a variable named as a secret (too
+    short to redact) is a configuration error naming the variable, never showing the value.
     """
     value = os.environ.get(name, "").strip()
     if _NOT_IN_A_KEY.search(value):
-        raise ConfigError(
-            [
-                Problem(
-                    "environment",
-                    1,
-                    name,
-                    "contains whitespace or control characters; set it to the key alone",
-                )
-            ]
-        )
-    return value
+        problem = "contains whitespace or control characters; set it to the key alone"
+    elif not value.isascii() and name not in _NEVER_SENT:
+        # a header, a URL or an SMTP login carries it as ASCII: the encoder's error (exit 1)
+        # named a character of the secret and its place
+        problem = "holds characters outside ASCII; no service's key, token or password does"
+    elif 0 < len(value) < MIN_LENGTH and _SECRET_NAME.search(name):
+        # no service issues a key this short, and one this short could not be kept out of
+        # messages without blanking ordinary words: refused, so none is ever sent or shown
+        problem = f"shorter than {MIN_LENGTH} characters; set it to the whole secret"
+    else:
+        return value
+    raise ConfigError([Problem("environment", 1, name, problem)])
 
 
 _RUNTIME: set[str] = set()
@@ -80,7 +86,10 @@ def register(value: str) -> None:
 
 def _url_parts(url: str) -> set[str]:
     """The parts of a secret URL that are secrets by themselves."""
-    split = urlsplit(url.strip())
+    try:
+        split = urlsplit(url.strip())
+    except ValueError:  # not a URL after all (``x://[`` is an invalid IPv6 host)
+        return set()
     parts = {p for p in split.path.split("/") if len(p) >= URL_PART_MIN}
     parts |= {v for _, v in parse_qsl(split.query) if len(v) >= URL_PART_MIN}
     if split.password:
@@ -92,8 +101,11 @@ def _secret_values() -> list[str]:
     names = set(SECRET_ENV_VARS) | {k for k in os.environ if _SECRET_NAME.search(k)}
     raw = {os.environ.get(n, "") for n in names}
     for name in names:
-        if _URL_SECRET.search(name) and os.environ.get(name):
-            raw |= _url_parts(os.environ[name])
+        value = os.environ.get(name, "")
+        # a URL is cut into parts by messages (a path shown alone): whatever the variable's
+        # name, a secret that is a URL is a secret by its parts too
+        if value and (_URL_SECRET.search(name) or "://" in value):
+            raw |= _url_parts(value)
     values = raw | {v.strip() for v in raw} | _RUNTIME
     return sorted((v for v in values if len(v) >= MIN_LENGTH), key=len, reverse=True)
 
@@ -125,6 +137,14 @@ def _spellings(value: str) -> set[str]:
         b64url,
         b64url.rstrip("="),
     }
+
+
+@functools.lru_cache(maxsize=16)
+def _all_spellings(values: tuple[str, ...], pairs: frozenset[str]) -> list[str]:
+    """Every spelling of every secret, longest first (worked out once per set of secrets:
+    the link checker redacts each URL's reason)."""
+    found = {s for v in values for s in _spellings(v) if len(s) >= MIN_LENGTH} | pairs
+    return sorted(found, key=len, reverse=True)
 
 
 def _basic_pairs() -> set[str]:
@@ -181,6 +201,11 @@ def _in_base64(text: str, values: list[str], shortest: int) -> bool:
     return False
 
 
+_UNSEEN = re.compile(r"\x1b\[[0-?]*+[ -/]*+[@-~]|[\s\x00-\x1f\x7f-\x9f]+")
+"""What a terminal or a log shows as nothing: line breaks, control characters (the NULs of
+UTF-16 read as Latin-1) and colour codes. A secret holds none of them."""
+
+
 def _hides_a_secret(word: str, values: list[str], shortest_b64: int) -> bool:
     forms = {word}
     for _ in range(3):  # nested spellings: JSON inside HTML inside a query string
@@ -188,9 +213,42 @@ def _hides_a_secret(word: str, values: list[str], shortest_b64: int) -> bool:
         if not new:
             break
         forms |= new
+    # what splits a secret yet shows nothing (a line break escaped in a reply's repr, a NUL
+    # after each character, a colour code) is taken out before it is looked for
+    forms |= {_UNSEEN.sub("", f) for f in forms if _UNSEEN.search(f)}
     return any(v in f for f in forms for v in values) or any(
         _in_base64(f, values, shortest_b64) for f in forms
     )
+
+
+_PIECES = re.compile(r"(\s+)")
+_WRAPPED = re.compile(r"(?<!\S)\S++(?:[^\S\r\n]*+[\r\n]\s*+\S++)++")
+"""Words joined by line breaks (each starts where a word does: no match is tried inside a
+word, so the scan stays linear)."""
+_SPAN = 8
+"""Most lines one secret is looked for across (a 300-character key in base64, 76 a line)."""
+
+
+def _across_lines(text: str, hides: Callable[[str], bool]) -> str:
+    """Withhold the words that spell a secret only when joined across line breaks (a body
+    or a reply that wrapped it): each run of words joined by line breaks is tested whole,
+    and only when it hides a secret, window by window, so no other word is withheld."""
+
+    def withheld(m: re.Match[str]) -> str:
+        pieces = _PIECES.split(m.group())  # words at even indices, the breaks between them
+        words = pieces[::2]
+        if not hides("".join(words)):
+            return m.group()
+        for a in range(len(words)):
+            for b in range(a + 1, min(len(words), a + _SPAN)):
+                if hides("".join(words[a : b + 1])):
+                    # the shortest window: one the next word starts as well is left to it
+                    if not hides("".join(words[a + 1 : b + 1])):
+                        pieces[2 * a : 2 * b + 1 : 2] = ["***"] * (b - a + 1)
+                    break
+        return "".join(pieces)
+
+    return _WRAPPED.sub(withheld, text)
 
 
 def redact(text: str, limit: int | None = None) -> str:
@@ -198,21 +256,27 @@ def redact(text: str, limit: int | None = None) -> str:
     spelling a server may echo; then, with ``limit``, cut to that many characters, so a cut
     never leaves the start of a secret behind (the cut comes after the redaction, and a tail
     that begins a secret is dropped too)."""
-    values = _secret_values()
+    return _redact(text, _secret_values(), frozenset(_basic_pairs()), limit)
+
+
+def redactor() -> Callable[[str], str]:
+    """:func:`redact`, with the secrets of this moment worked out once: for the many short
+    texts of one run (the link checker's reason for each URL)."""
+    values, pairs = _secret_values(), frozenset(_basic_pairs())
+    return lambda text: _redact(text, values, pairs, None)
+
+
+def _redact(text: str, values: list[str], pairs: frozenset[str], limit: int | None) -> str:
     if not values:
         return text if limit is None or len(text) <= limit else text[:limit] + "…"
-    spellings = sorted(
-        {s for v in values for s in _spellings(v) if len(s) >= MIN_LENGTH} | _basic_pairs(),
-        key=len,
-        reverse=True,
-    )
+    spellings = _all_spellings(tuple(values), pairs)
     for spelling in spellings:
         if spelling in text:
             text = text.replace(spelling, "***")
     # what no spelling above names (double encodings, base64 at another offset): a secret
     # holds no whitespace, so it lies within one word; a word that decodes to one is withheld
     shortest_b64 = min(len(v) for v in values) * 4 // 3
-    encoded = re.compile(rf"[%&\\+]|[A-Za-z0-9+/_-]{{{shortest_b64},}}")
+    encoded = re.compile(rf"[%&\\+\x00-\x1f\x7f-\x9f]|[A-Za-z0-9+/_-]{{{shortest_b64},}}")
 
     def withheld(m: re.Match[str]) -> str:
         word = m.group()
@@ -221,6 +285,14 @@ def redact(text: str, limit: int | None = None) -> str:
         return word
 
     text = _WORD.sub(withheld, text)
+
+    def hides(joined: str) -> bool:
+        return any(s in joined for s in spellings) or (
+            encoded.search(joined) is not None and _hides_a_secret(joined, values, shortest_b64)
+        )
+
+    if "\n" in text or "\r" in text:
+        text = _across_lines(text, hides)
     if limit is None or len(text) <= limit:
         return text
     text = text[:limit]

@@ -224,7 +224,7 @@ class ApiClient:
                 detail = resp.text
             # redacted, then cut: no half a key shown (a key across the first cut is dropped
             # at the second, which comes after the redaction)
-            detail = redact(detail[:BODY_CHARS], limit=200)
+            detail = redact(_head(detail, BODY_CHARS), limit=200)
             raise DeliveryError(f"{self.service} refused {what}: HTTP {code}: {detail}")
         if not resp.content:
             return None
@@ -242,6 +242,18 @@ class ApiClient:
         if wait > 0:
             self.sleep(wait)
         self._ready_at = 0.0
+
+
+def _head(text: str, chars: int) -> str:
+    """The first ``chars`` characters of ``text`` without the word the cut falls in: a key
+    spelt out (percent-encoded, escaped) may run across the cut, and a key's start is not
+    redacted (no spelling of it is whole), but it lies within one word."""
+    if len(text) <= chars or text[chars].isspace():
+        return text[:chars]
+    end = chars
+    while end and not text[end - 1].isspace():
+        end -= 1
+    return text[:end]
 
 
 def _reasons(exc: BaseException) -> list[object]:

@@ -67,6 +67,8 @@ class SmtpBackend:
             raise ConfigError(
                 [Problem("environment", 1, PASSWORD_ENV, "not set; smtp_user needs a password")]
             )
+        if "{token}" in self.nl.unsubscribe_url:
+            secret(UNSUBSCRIBE_SECRET_ENV)  # one it refuses is refused before anything is claimed
         if not self.nl.list_address and not self.nl.subscribers_file:
             raise ConfigError(
                 [
