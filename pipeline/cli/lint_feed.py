@@ -63,6 +63,9 @@ def lint_feed_command(feed: str, podcast: bool, fetch_images: bool, fmt: str, qu
             images=images if fetch_images else None,
             now=datetime.now(UTC),
         )
+    from pipeline.support.secrets import redactor
+
+    hide = redactor()  # the URL given may hold a token from the environment (?token=$X)
     if fmt == "json":
         doc = {
             "feed": feed,
@@ -70,10 +73,10 @@ def lint_feed_command(feed: str, podcast: bool, fetch_images: bool, fmt: str, qu
             "soft": sum(1 for r in results if r.severity == "soft"),
             "results": [r.to_dict() for r in results],
         }
-        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        click.echo(hide(json.dumps(doc, ensure_ascii=False, indent=2)))
     else:
         for line in format_text(results):
-            click.echo(line)
-    warn(f"{feed}: {summary_line(results)}", quiet)
+            click.echo(hide(line))
+    warn(hide(f"{feed}: {summary_line(results)}"), quiet)
     if has_hard(results):
         sys.exit(EXIT_CONTENT)

@@ -56,3 +56,37 @@ def test_a_token_in_a_url_given_to_lint_feed_is_not_in_its_error(
     assert result.exit_code == 2, (result.stdout, result.stderr)
     assert f"error: cannot fetch {base}/feed.xml?token=***&raw=***" in result.stderr
     assert_hidden((TOKEN,), result.stdout, result.stderr)
+
+
+class _Feed(BaseHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        body = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_token_in_a_url_given_to_lint_feed_is_not_in_its_report(
+    monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    monkeypatch.setenv("FEED_TOKEN", TOKEN)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Feed)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{httpd.server_address[1]}"
+        url = f"{base}/feed.xml?token={quote(TOKEN, safe='')}"
+        result = CliRunner().invoke(main, ["lint-feed", url, "--format", fmt])
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert result.exit_code == 2, (result.stdout, result.stderr)  # no link, no description
+    assert f"{base}/feed.xml?token=***: " in result.stderr
+    if fmt == "json":
+        assert f'"feed": "{base}/feed.xml?token=***"' in result.stdout
+    assert_hidden((TOKEN,), result.stdout, result.stderr)
