@@ -265,7 +265,9 @@ def lint_itunes_item(r: Report, item: ET.Element, where: str, images: ImageLoade
                 where,
             )
     kind = item.find(qname(ITUNES, "episodeType"))
-    if kind is not None and text_of(kind) not in ("full", "trailer", "bonus"):
+    if kind is not None and not text_of(kind):  # Buzzsprout's older episodes: Apple takes full
+        r.add("apple.item.numbering", SOFT, "itunes:episodeType is empty (read as full)", where)
+    elif kind is not None and text_of(kind) not in ("full", "trailer", "bonus"):
         r.add(
             "apple.item.numbering",
             HARD,

@@ -11,6 +11,7 @@ what was done: nothing is dropped or changed without a word.
 from __future__ import annotations
 
 import posixpath
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -107,14 +108,27 @@ def base_of(elem: ET.Element, base: str, say: Any) -> str:
     return based(elem, base)
 
 
+_LOOSE_CLOCK = re.compile(r"(?:(\d{1,4}):)?(\d{1,4}):(\d{1,2})(?:[.,]\d{1,9})?")
+"""A clock time apps read though the build does not: ``00:60:05``, ``1:2:3``, ``12:3``,
+``01:02:03,500``."""
+
+
 def duration(raw: str) -> tuple[int | str | None, str]:
     """``itunes:duration`` as the front matter keeps it (whole seconds, or the text given),
-    read by the build's own reader and limit; else None and why it is left out."""
+    read by the build's own reader and limit; else None and why it is left out. A clock
+    time the build does not read but apps do (minutes past 59, one-digit fields) is written
+    in whole seconds, and said."""
     whole = count(raw)
     value: int | str = whole if whole is not None else raw
     seconds = in_seconds(value, parse_duration)
     if seconds is not None and seconds > 0:
         return value, ""
+    loose = _LOOSE_CLOCK.fullmatch(raw.strip()) if seconds is None else None
+    if loose is not None:
+        hours, minutes, secs = (int(g or 0) for g in loose.groups())
+        total = hours * 3600 + minutes * 60 + secs
+        if 0 < total <= MAX_HOURS * 3600:
+            return total, f"itunes:duration {shown(raw)} written as {total} seconds"
     if seconds == 0:  # a host's "not known yet"
         why = "is no time at all (0 seconds)"
     elif whole is None and len(raw) > 32:

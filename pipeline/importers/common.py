@@ -33,6 +33,9 @@ _MARKUP_OPENER = re.compile(r"\{(?=[{%])|\$(?=\$)")
 """What opens a tag or a formula the renderer's pre-pass reads in a body (``{%`` GitBook's
 and Jekyll's, ``{{<`` Hugo's, ``{{ site.baseurl }}``, ``$$`` maths): show notes that hold one
 mean the characters themselves."""
+_BACKSLASH_CLOSING = re.compile(r"\\(?=</(?:p|li|h[1-6]|td|th)>)", re.I)
+"""A backslash that ends a paragraph, list item, heading or cell, which the renderer drops
+as GitBook's line break (``C:\\Temp\\</p>``, a ``// \\`` line): written ``&#92;``."""
 _NOT_IN_NAME = re.compile(
     r'[\x00-\x1f\x7f-\x9f/\\<>:"|?*\s\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]+'
 )
@@ -60,9 +63,11 @@ def parse_date(raw: str) -> datetime | None:
 
 def read_date(raw: str) -> tuple[datetime | None, str | None]:
     """:func:`parse_date`'s datetime, and what the report says of it (None: nothing). An RFC
-    822 offset may be written with a colon (``+05:30``) and its zone may be one of
-    :data:`ZONES`; a date that names no zone (``-0000`` included) is read as UTC, and so is
-    one naming a zone that is neither (``IST``: India, Ireland or Israel), which is said."""
+    822 offset may be written with a colon (``+05:30``) or after GMT (``GMT+2``), and its
+    zone may be one of :data:`ZONES`; a date that names no zone (``-0000`` included) is read
+    as UTC, and so is one naming a zone that is neither (``IST``: India, Ireland or Israel),
+    which is said. ``Sept``, a fraction of a second and a date without its time of day
+    (midnight UTC, said) are read as feedparser reads them."""
     raw = " ".join(raw.split())
     if not raw:
         return None, None
@@ -70,6 +75,10 @@ def read_date(raw: str) -> tuple[datetime | None, str | None]:
     try:
         parsed = datetime.fromisoformat(raw[:-1] + "+00:00" if raw.endswith("Z") else raw)
     except ValueError:
+        raw = _FRACTION.sub(r"\1", _SEPT.sub("Sep", raw))
+        if _DAY_ONLY.fullmatch(raw):  # as feedparser, and so the apps built on it, read it
+            raw += " 00:00:00 +0000"
+            note = "no time of day: read as midnight UTC, as podcast apps read it"
         try:
             parsed = email.utils.parsedate_to_datetime(raw)
         except (TypeError, ValueError, IndexError):
@@ -115,6 +124,14 @@ SST) are left out: a date naming one is unreadable rather than guessed."""
 _TIME_ZONE = re.compile(r"\d:\d\d(?::\d\d)?(?:\.\d{1,9})? ?(\S*)")
 """The time of an RFC 822 date and what follows it: its zone, if any."""
 _OFFSET = re.compile(r"([+-])([01]\d|2[0-3]):?([0-5]\d)")
+_GMT_OFFSET = re.compile(r"(?:GMT|UTC|UT)([+-])(1[0-4]|0?\d)(?::?([0-5]\d))?")
+"""An offset written after GMT or UTC (``GMT+2``, ``GMT+0200``, ``UTC-05:00``): east of UTC
+when ``+``, as feedparser reads ``GMT+0200``."""
+_SEPT = re.compile(r"\bSept\b", re.I)
+_FRACTION = re.compile(r"(\d:\d\d:\d\d)\.\d{1,9}")
+"""Seconds with a fraction (``13:00:21.123``), which RFC 822 has not: the whole second kept."""
+_DAY_ONLY = re.compile(r"(?:[A-Za-z]{3,9},? ?)?\d{1,2} [A-Za-z]{3,9} \d{4}")
+"""A date without a time of day (``Thu, 05 Jan 2023``)."""
 
 
 def _rfc822_zone(raw: str) -> timezone | None:
@@ -125,9 +142,9 @@ def _rfc822_zone(raw: str) -> timezone | None:
     zone = found.group(1).strip("()").upper() if found else ""
     if zone in ("", "-0000"):
         return UTC
-    if (offset := _OFFSET.fullmatch(zone)) is not None:
+    if (offset := _OFFSET.fullmatch(zone) or _GMT_OFFSET.fullmatch(zone)) is not None:
         sign, hours, minutes = offset.groups()
-        east = int(hours) * 60 + int(minutes)
+        east = int(hours) * 60 + int(minutes or 0)
         return timezone(timedelta(minutes=-east if sign == "-" else east))
     if zone in ZONES:
         return timezone(timedelta(minutes=ZONES[zone]))
@@ -144,18 +161,25 @@ def notes_body(notes: str, *, plain: bool | None = None) -> str:
     exactly: the blank line is now a line holding a character reference). Plain text
     becomes escaped paragraphs with its line breaks. The ``{`` or ``$`` that opens what the
     renderer reads as a tag or a formula (``{% raw %}``, ``{{< x >}}``, ``$$x$$``) is written
-    as a character reference: the reader sees the text the source had. ``plain`` says which
-    it is (default: HTML when the text holds a tag)."""
+    as a character reference, and so is a backslash before ``</p>`` (the renderer drops it as
+    GitBook's line break): the reader sees the text the source had. ``plain`` says which
+    it is (default: HTML when the text holds a tag). Text taken for plain by default is
+    still HTML without tags (an RSS description, which apps show as HTML): its character
+    references are read first, so ``the&nbsp; end`` or a twice-escaped ``Q&amp;A`` shows
+    as apps showed it, not as the reference written out."""
     notes = notes.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not notes:
         return ""
-    if plain if plain is not None else not _TAG.search(notes):
+    if plain is None and not _TAG.search(notes):
+        notes, plain = html.unescape(notes).replace("\r\n", "\n").replace("\r", "\n"), True
+    if plain:
         paragraphs = [p.strip() for p in re.split(r"\n[ \t]*\n", notes) if p.strip()]
         notes = "\n".join(
             "<p>" + html.escape(p, quote=False).replace("\n", "<br>\n") + "</p>" for p in paragraphs
         )
     kept = _BLANK_LINE_END.sub(r"\1&#10;", notes)
     kept = _MARKUP_OPENER.sub(lambda m: "&#123;" if m.group() == "{" else "&#36;", kept)
+    kept = _BACKSLASH_CLOSING.sub("&#92;", kept)
     if _BLOCK_START.match(kept):  # already one raw HTML block: kept byte for byte
         return kept + "\n"
     return f"<div>\n{kept}\n</div>\n"
@@ -258,6 +282,14 @@ def plain_summary(summary: str, content: str) -> str | None:
     if not summary or _TAG.search(summary) or summary == " ".join(content.split()):
         return None
     return summary
+
+
+def html_summary(summary: str, content: str) -> str | None:
+    """:func:`plain_summary` of an RSS description, which is HTML without tags: its
+    character references read (WordPress writes its excerpt in CDATA, ``I&#8217;m [&#8230;]``),
+    so it shows as apps showed it."""
+    kept = plain_summary(summary, content)
+    return " ".join(html.unescape(kept).split()) if kept else None
 
 
 def count(text: str) -> int | None:

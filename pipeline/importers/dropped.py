@@ -28,6 +28,16 @@ NOT_KEPT = {
         "podcast:socialInteract",
         "an episode here names no comment thread",
     ),
+    q(PODCAST, "block"): (
+        "podcast:block",
+        "publish writes no podcast:block; a 'yes' for every platform or for Apple is kept as "
+        "[podcast] block, which writes itunes:block: tell other platforms by hand",
+    ),
+    q(PODCAST, "image"): ("podcast:image", "only itunes:image, the cover art, is published"),
+    q(PODCAST, "images"): ("podcast:images", "only itunes:image, the cover art, is published"),
+    q(PODCAST, "chat"): ("podcast:chat", "publish names no chat room"),
+    q(PODCAST, "publisher"): ("podcast:publisher", "publish names no publisher feed"),
+    q(PODCAST, "podping"): ("podcast:podping", "publish does not say how it is pinged"),
 }
 """Elements of a podcast's channel or items that are not kept: (name shown, why)."""
 ATTRIBUTES = {
@@ -38,8 +48,24 @@ ATTRIBUTES = {
     ),
     (q(PODCAST, "location"), "geo"): ("podcast:location geo", "a location is its name only"),
     (q(PODCAST, "location"), "osm"): ("podcast:location osm", "a location is its name only"),
+    (q(PODCAST, "location"), "rel"): ("podcast:location rel", "a location is its name only"),
+    (q(PODCAST, "location"), "country"): (
+        "podcast:location country",
+        "a location is its name only",
+    ),
+    (q(PODCAST, "transcript"), "language"): (
+        "podcast:transcript language",
+        "the feed gives a transcript the show's language",
+    ),
 }
 """Attributes of elements that are kept, which are not: (name shown, why)."""
+CHANNEL_NOT_KEPT = {
+    q(PODCAST, "location"): (
+        "podcast:location",
+        "an episode keeps its location; [podcast] has none for the show",
+    ),
+}
+"""Elements an item's are kept of, a channel's not: (name shown, why)."""
 REPEATED = {
     "enclosure": ("enclosure", "only an item's first <enclosure> is published: RSS has one"),
     q(ITUNES, "category"): (
@@ -48,19 +74,24 @@ REPEATED = {
     ),
     q(PODCAST, "funding"): ("podcast:funding", "only the first is kept: [podcast] has one"),
     q(PODCAST, "chapters"): ("podcast:chapters", "only an item's first is published"),
+    q(PODCAST, "location"): ("podcast:location", "only an item's first is published"),
 }
 """Elements of which only the first of a channel or item is kept: (name shown, why)."""
 
 
 def not_kept(source: str, places: Sequence[tuple[str, int, ET.Element]]) -> list[Problem]:
     """One note per element of :data:`NOT_KEPT` found as a child of one of ``places``
-    (``("channel" or "item", line, element)``), of :data:`REPEATED` found again in one, and
+    (``("channel" or "item", line, element)``), of :data:`CHANNEL_NOT_KEPT` of a channel,
+    of :data:`REPEATED` found again in one, and
     per attribute of :data:`ATTRIBUTES` a child holds, counting them and naming every place."""
     found: dict[tuple[str, str], list[tuple[str, int]]] = {}
     for kind, line, elem in places:
         firsts: set[str] = set()
         for child in elem:
             tag = child.tag if isinstance(child.tag, str) else ""
+            if kind == "channel" and tag in CHANNEL_NOT_KEPT:
+                found.setdefault(CHANNEL_NOT_KEPT[tag], []).append((kind, line))
+                continue  # nor any of its attributes
             if tag in NOT_KEPT or (tag in REPEATED and tag in firsts):
                 found.setdefault(NOT_KEPT.get(tag) or REPEATED[tag], []).append((kind, line))
             firsts.add(tag)

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from pipeline.errors import Problem
 from pipeline.importers.aliases import keep_aliases, on_site, resolved, self_link
+from pipeline.importers.blocking import drafted_for_block
 from pipeline.importers.buildable import (
     base_of,
     checked_soundbite,
@@ -39,8 +40,8 @@ from pipeline.importers.buildable import (
 )
 from pipeline.importers.common import (
     count,
+    html_summary,
     notes_body,
-    plain_summary,
     read_date,
     shown,
     slugs_for,
@@ -137,15 +138,16 @@ def read_podcast(
     def say(field: str, message: str) -> None:
         notes.append(note(source, doc.line(channel), field, message))
 
+    fetched = base  # the URL the feed was read from, if any: its podcast:guid's seed
     base = base_of(channel, base or self_link(channel, q(ATOM, "link")) or own_link, say)
-    settings, show_notes = show_settings(doc, channel, source, base)
+    settings, show_notes = show_settings(doc, channel, source, base, fetched)
     notes.extend(show_notes)
     pending: list[tuple[_Item, dict[str, Any]]] = []
     seen: dict[str, int] = {}
     skipped = 0
     for elem in channel.findall("item"):
         it = _Item(doc, elem, source, base)
-        front = _episode(it, seen)
+        front = _episode(it, seen, dict(settings).get("block") is True)
         notes.extend(it.notes)
         if front is None:
             skipped += 1
@@ -244,7 +246,7 @@ _ORDER = (
 )
 
 
-def _episode(it: _Item, seen: dict[str, int]) -> dict[str, Any] | None:
+def _episode(it: _Item, seen: dict[str, int], show_blocked: bool) -> dict[str, Any] | None:
     """The front matter of one item, or None when it is not imported (noted why)."""
     front: dict[str, Any] = {"title": it.get("", "title") or it.get(ITUNES, "title")}
     enclosure = it.find("", "enclosure")
@@ -278,10 +280,8 @@ def _episode(it: _Item, seen: dict[str, int]) -> dict[str, Any] | None:
         elif permalink:  # the build's feed would say the GUID is a link it is not
             what = f'isPermaLink="{permalink}" but {shown(guid)} is no absolute http(s) URL'
             it.note("guid", f"{what}: written without guid_permalink (the GUID is kept)")
-    if it.get(ITUNES, "block").lower() in ("yes", "true"):
+    if drafted_for_block(it.get(ITUNES, "block"), show_blocked, it.note):
         front["draft"] = True
-        what = "the old host hid this episode from Apple Podcasts; an episode here has no block"
-        it.note("itunes:block", f"{what}: written as a draft (remove 'draft' to publish it)")
     for field, value in zip(("feedburner:origLink", "link"), it.links(), strict=True):
         if value and not readable(value):
             it.note(field, f"{shown(value)} is not a URL: left out")
@@ -310,7 +310,7 @@ def _episode(it: _Item, seen: dict[str, int]) -> dict[str, Any] | None:
     for message in tags_notes(long, over):
         it.note("category", message)
     notes, description = _show_notes(it)
-    summary = plain_summary(description, notes) if notes != description else None
+    summary = html_summary(description, notes) if notes != description else None
     if summary:
         front["description"] = summary
     front["_body"] = notes_body(notes)

@@ -19,11 +19,14 @@ from urllib.parse import urlsplit
 from pipeline.config import PodcastConfig
 from pipeline.config.podcast import podcast_problems
 from pipeline.errors import Problem
+from pipeline.importers.aliases import self_link
 from pipeline.importers.buildable import joined, linked, readable, web_url
 from pipeline.importers.common import shown
 from pipeline.importers.records import FrontMatter, note
-from pipeline.importers.xmlsource import GOOGLEPLAY, ITUNES, PODCAST, Document, q, text
+from pipeline.importers.xmlsource import ATOM, GOOGLEPLAY, ITUNES, PODCAST, Document, q, text
+from pipeline.podcast import artwork
 from pipeline.podcast.episode import PERSON_GROUPS
+from pipeline.podcast.show import podcast_guid_for
 from pipeline.support.podcast_categories import CATEGORIES
 
 LEGACY_CATEGORIES = {
@@ -92,9 +95,11 @@ def _yes(value: str) -> bool | None:
 
 
 def show_settings(
-    doc: Document, channel: ET.Element, source: str, base: str
+    doc: Document, channel: ET.Element, source: str, base: str, fetched: str = ""
 ) -> tuple[FrontMatter, list[Problem]]:
-    """``[podcast]`` keys and values read from ``channel``, and notes on what was not kept."""
+    """``[podcast]`` keys and values read from ``channel``, and notes on what was not kept.
+    ``fetched``: the URL the feed was read from (a feed without ``podcast:guid`` has the one
+    podcast indexes derived from its URL: :func:`derived_guid`)."""
     notes: list[Problem] = []
     out: dict[str, Any] = {}
 
@@ -129,6 +134,20 @@ def show_settings(
         out["type"] = kind
     out["copyright"] = get("", "copyright")
     out.update(_show_extras(channel, base, say))
+    if doc.declared:  # VRT's feed: apps read it, a strict parser refuses it
+        names = ", ".join(f"{p}:" for p in doc.declared)
+        say(doc.root, "xmlns", f"{names} used without declaring its namespace: read as it")
+    if (page := next_page(channel, base)) is not None:
+        say(page[0], "atom:link", page[1])
+    if not out["guid"] and (derived := derived_guid(channel, fetched)):
+        out["guid"], seed = derived
+        say(
+            channel,
+            "podcast:guid",
+            f"none in the feed: {out['guid']} written, the GUID podcast "
+            f"indexes gave the show from its feed URL {seed} (one that moved before has its "
+            "first URL's: check it on podcastindex.org)",
+        )
     out = {k: v for k, v in out.items() if v != ""}
     _buildable(channel, out, say)
     return tuple(out.items()), notes
@@ -187,6 +206,8 @@ def _buildable(
         if not urlsplit(out["image"]).scheme:
             why = "is relative and the feed gives no URL to resolve it against"
         refused.append(("image", f"{shown(out['image'])} {why}"))
+    elif "image" in out and web_url(out["image"]) and (cover := artwork.url_problem(out["image"])):
+        refused.append(("image", cover))  # the build's own check of the cover's URL
     for key, message in refused:
         name, path = _FROM.get(key, (key, key))
         what = f"{message}: not written to [podcast] {key}"
@@ -210,6 +231,34 @@ def _buildable(
             elem = channel.find(q(ITUNES, "owner"))
         name = path.rsplit("}", 1)[-1]
         say(elem, f"itunes:{name}", f"{found}: set [podcast] {key} in publish.toml to {expected}")
+
+
+def next_page(channel: ET.Element, base: str) -> tuple[ET.Element, str] | None:
+    """The ``atom:link rel="next"`` of a feed that is one page of several (SoundCloud's
+    newest 500 episodes, a paged Podlove or WordPress feed), and what to say of it: the
+    episodes of the other pages are in no item here."""
+    for link in channel.findall(q(ATOM, "link")):
+        href = joined(base, (link.get("href") or "").strip())
+        if (link.get("rel") or "").strip().lower() == "next" and href:
+            return link, (
+                f"the feed is one page of several: its older episodes are on the next page, "
+                f"{shown(href, 200)}, and were not imported; import that URL too (and each "
+                "page after it) into this site to bring them"
+            )
+    return None
+
+
+def derived_guid(channel: ET.Element, fetched: str) -> tuple[str, str] | None:
+    """The ``podcast:guid`` of a show whose feed has none, and the URL it is made from: the
+    feed's own (its ``atom:link rel="self"``, else the URL it was read from, else its
+    ``itunes:new-feed-url``), which the Podcast Index seeded it with. The show keeps it when
+    it moves (the build would make one from the new URL: another show to the indexes)."""
+    own = (
+        self_link(channel, q(ATOM, "link"))
+        or fetched
+        or _child_text(channel, ITUNES, "new-feed-url")
+    )
+    return (podcast_guid_for(own), own) if web_url(own) else None
 
 
 def _child_text(channel: ET.Element, ns: str, local: str) -> str:
@@ -254,6 +303,15 @@ def _show_extras(
     locked = channel.find(q(PODCAST, "locked"))
     if locked is not None and _yes(text(locked)) is not None:
         out["locked"] = bool(_yes(text(locked)))
+        if out["locked"]:  # the spec asks a new host to refuse it; the owner may move it
+            owner = (locked.get("owner") or "").strip()
+            by = f" ({shown(owner)} owns it)" if owner else ""
+            say(
+                locked,
+                "podcast:locked",
+                f"yes: the show asks new hosts not to import it{by}: "
+                "publish this copy only as its owner, once the old host redirects the feed here",
+            )
     funding = channel.find(q(PODCAST, "funding"))
     if funding is not None:
         out["funding_url"] = joined(base, (funding.get("url") or "").strip())
@@ -265,6 +323,9 @@ def _show_extras(
     for tag, key in (("block", "block"), ("complete", "complete")):
         if _yes(get(ITUNES, tag)):
             out[key] = True
+    for block in channel.findall(q(PODCAST, "block")):  # hidden everywhere, or from Apple
+        if (block.get("id") or "").strip().lower() in ("", "apple") and _yes(text(block)):
+            out["block"] = True
     medium = get(PODCAST, "medium").lower()
     if medium:
         out["medium"] = medium

@@ -15,6 +15,7 @@ from pathlib import Path
 from pipeline.feedcheck.diff import ENCLOSURE, GUID, diff_feed
 from pipeline.feedcheck.feedread import parse_feed, read_feed
 from pipeline.importers.records import ImportPlan
+from pipeline.importers.xmlsource import known_prefixes_declared
 
 _BUILT = {"rss": "rss.xml", "atom": "atom.xml", "json": "feed.json"}
 
@@ -69,7 +70,7 @@ def built_feed(kind: str, source: bytes, out_dir: Path) -> Path:
 
 def verify(plan: ImportPlan, source: bytes, feed: Path) -> Verdict:
     """Compare the source with the built ``feed`` item by item."""
-    old = parse_feed(source, "source", plan.source)
+    old = parse_feed(known_prefixes_declared(source), "source", plan.source)  # as imported
     new = read_feed(feed)
     if old is None or new is None:
         raise ValueError(f"{feed if new is None else plan.source}: not an RSS, Atom or JSON feed")

@@ -1,7 +1,9 @@
 """Cover art checks: what Apple Podcasts and Spotify accept.
 
 JPEG or PNG, square, 1400 to 3000 pixels a side, RGB colour space, served from a URL whose
-path ends in ``.jpg``, ``.jpeg`` or ``.png`` (any case).
+path, or whole text, ends in ``.jpg``, ``.jpeg`` or ``.png`` (any case): Apple reads the name
+as written, so hosts that serve artwork from a path without one end its query so
+(Buzzsprout's ``…/plu57f2w?.jpg``, Acast's ``/image?…&source=…original.jpg``).
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 
 
 def url_problem(url: str) -> str | None:
-    """Why an artwork URL is refused (not absolute, or not ending .jpg/.jpeg/.png), or None."""
+    """Why an artwork URL is refused (not absolute, or neither its path nor the URL as written
+    ending .jpg/.jpeg/.png), or None."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return f"artwork URL {url!r} must be an absolute http(s) URL"
-    if not parts.path.lower().endswith(IMAGE_SUFFIXES):
+    written = url.split("#", 1)[0].strip().lower()
+    if not (parts.path.lower().endswith(IMAGE_SUFFIXES) or written.endswith(IMAGE_SUFFIXES)):
         return f"artwork URL {url!r} must end in .jpg, .jpeg or .png (Apple refuses other names)"
     return None
 
