@@ -44,6 +44,7 @@ from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.load.foreign import file_title
 from pipeline.load.frontmatter import FrontMatterError, bounded_yaml, one_line, utf8_text
+from pipeline.load.pageurls import distinct_urls
 from pipeline.load.toc import TocEntry, parse_summary
 from pipeline.model import NO_INDEX, Item
 from pipeline.support.dates import to_datetime
@@ -357,7 +358,7 @@ def apply_summary(
     warnings.extend(_stray_dates(cfg, root, dates, names))
     unindexed = _unindexed(placed, {i.source for i in pages if not i.indexed})
     out: list[Item] = []
-    for item in pages:
+    for item in distinct_urls(pages, names):
         place = placed.get(item.source)
         if place is None:
             if not item.draft:

@@ -54,8 +54,15 @@ CONTAINERS = {
     "api-method",
     "updates",
     "update",
+    "code-tabs",
+    "code-tabs-item",
+    "api-method-parameter",
+    "api-method-response-example",
 }
-"""Tags that may wrap content up to a matching ``{% endNAME %}``."""
+"""Tags that may wrap content up to a matching ``{% endNAME %}``. ``code-tabs`` and
+``api-method`` are the legacy GitBook's (spaces exported before 2020 still hold them, and
+GitBook still reads them); their other parts (``api-method-summary``, ``-spec``, ...) carry
+nothing but their content, kept as the tags go."""
 
 HINT_LABELS = {"info": "Note", "warning": "Warning", "danger": "Important", "success": "Tip"}
 
@@ -65,6 +72,14 @@ def parse_args(text: str) -> dict[str, str]:
         m.group(1): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
         for m in _ARGS.finditer(text)
     }
+
+
+def _scan_args(name: str, args: dict[str, str]) -> dict[str, str]:
+    """A tag's arguments as the link scan reads them: a ``page-ref``'s ``page`` is the link
+    it stands for (its ``src``, as a ``file``'s)."""
+    if name == "page-ref" and args.get("page") and "src" not in args:
+        return {**args, "src": args["page"]}
+    return args
 
 
 def _line(state: StateBlock, n: int) -> str:
@@ -88,7 +103,7 @@ def gitbook_block(state: StateBlock, start: int, end: int, silent: bool) -> bool
     m = whole_tag(_line(state, start))
     if not m:
         return False
-    name, args = m.group(1), parse_args(m.group(2))
+    name, args = m.group(1), _scan_args(m.group(1), parse_args(m.group(2)))
     if silent:
         return True
     close = _close_line(state, start, end) if name in CONTAINERS else None
@@ -168,7 +183,10 @@ def split_inline_tags(state: StateCore) -> None:
                 if m.start() > pos:
                     out.append(_text(child.content[pos : m.start()]))
                 tag = Token("gitbook_tag", "", 0)
-                tag.meta = {"name": m.group(1), "args": parse_args(m.group(2))}
+                tag.meta = {
+                    "name": m.group(1),
+                    "args": _scan_args(m.group(1), parse_args(m.group(2))),
+                }
                 out.append(tag)
                 pos = m.end()
             if pos < len(child.content):
@@ -201,6 +219,10 @@ def tag_html(name: str, args: dict[str, str], block: bool) -> str:
         label = args.get("caption") or url.rsplit("/", 1)[-1]
         link = f'<a class="file" href="{_esc(url)}">📎 {_esc(label)}</a>'
         return f"<p>{link}</p>\n" if block else link
+    if name == "page-ref" and args.get("page"):  # the legacy GitBook's content-ref
+        page = _esc(args["page"])
+        link = f'<a href="{page}">{page}</a>'  # a card the renderer titles as content-ref's
+        return f'<div class="gitbook-content-ref">\n<p>{link}</p>\n</div>\n' if block else link
     if name.startswith("@") and args.get("url"):  # an integration: GitHub files, Figma, ...
         url = args["url"]
         if not block:
@@ -218,7 +240,7 @@ def open_html(name: str, args: dict[str, str]) -> str:
             f'<blockquote class="hint hint-{style}" data-hint="{style}">'
             f'<p class="hint-label"><strong>{_esc(label)}</strong></p>\n'
         )
-    if name == "tab":
+    if name in ("tab", "code-tabs-item"):
         return f'<section class="tab"><h4 class="tab-title">{_esc(args.get("title", ""))}</h4>\n'
     if name == "embed" and args.get("url"):
         return embed_html(args["url"], args.get("caption", "")) + '<div class="embed-caption">\n'
@@ -243,7 +265,16 @@ def open_html(name: str, args: dict[str, str]) -> str:
     return f'<div class="gitbook-{_esc(name)}">\n'
 
 
-_API = {"swagger", "swagger-parameter", "swagger-response", "openapi", "openapi-operation"}
+_API = {
+    "swagger",
+    "swagger-parameter",
+    "swagger-response",
+    "openapi",
+    "openapi-operation",
+    "api-method",
+    "api-method-parameter",
+    "api-method-response-example",
+}
 """GitBook's API blocks: what their arguments say (the method and path of an endpoint, a
 parameter's name and type, a response's status) is shown as a head line, as GitBook does,
 before the Markdown they wrap (descriptions, example bodies)."""
@@ -251,18 +282,21 @@ before the Markdown they wrap (descriptions, example bodies)."""
 
 def _api_html(name: str, args: dict[str, str]) -> str:
     open_div = f'<div class="gitbook-{_esc(name)}">\n'
-    if name == "swagger-parameter":
+    if name == "openapi-operation" and (anchor := _operation_anchor(args)):
+        open_div = f'<div class="gitbook-{name}" id="{anchor}">\n'
+    if name in ("swagger-parameter", "api-method-parameter"):
         facts = [args.get("type", ""), args.get("in", "")]
         facts += ["required"] if args.get("required", "").lower() == "true" else []
         shown = " · ".join(_esc(f) for f in facts if f)
         head = f"<code>{_esc(args.get('name', ''))}</code>" + (f" {shown}" if shown else "")
         line = head + (f" — {_esc(args['description'])}" if args.get("description") else "")
         return f'{open_div}<p class="api-parameter">{line}</p>\n'
-    if name == "swagger-response":
-        status = _esc(args.get("status", ""))
+    if name in ("swagger-response", "api-method-response-example"):
+        status = _esc(args.get("status", "") or args.get("httpCode", ""))
         described = f" {_esc(args['description'])}" if args.get("description") else ""
         return f'{open_div}<p class="api-response"><strong>{status}</strong>{described}</p>\n'
-    method, path = args.get("method", "").upper(), args.get("baseUrl", "") + args.get("path", "")
+    host = args.get("baseUrl", "") or args.get("host", "")  # api-method's: host
+    method, path = args.get("method", "").upper(), host + args.get("path", "")
     parts = [f"<strong>{_esc(method)}</strong>"] if method else []
     parts += [f"<code>{_esc(path)}</code>"] if path else []
     out = open_div + (f'<p class="api-endpoint">{" ".join(parts)}</p>\n' if parts else "")
@@ -271,13 +305,26 @@ def _api_html(name: str, args: dict[str, str]) -> str:
     )
 
 
+_NOT_IN_ANCHOR = re.compile(r"[^a-z0-9_]+")
+
+
+def _operation_anchor(args: dict[str, str]) -> str:
+    """The anchor GitBook gives an OpenAPI operation block: its method and path, lower case,
+    each run of other characters a hyphen (``method="post" path="/panel/account/get_info"``
+    is ``#post-panel-account-get_info``, as a real API reference's own links name them)."""
+    method, path = args.get("method", ""), args.get("path", "")
+    if not method or not path:
+        return ""
+    return _NOT_IN_ANCHOR.sub("-", f"{method}-{path}".lower()).strip("-")
+
+
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def close_html(name: str) -> str:
     if name == "hint":
         return "</blockquote>\n"
-    if name == "tab":
+    if name in ("tab", "code-tabs-item"):
         return "</section>\n"
     return "</div>\n"
 

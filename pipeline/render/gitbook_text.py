@@ -131,12 +131,59 @@ def _marked(body: str) -> list[int]:
 
 def preprocess(body: str) -> str:
     """Markdown with GitBook's tags replaced by the HTML they stand for. A container that is
-    never closed, and an end tag that closes nothing, lose their markup (the text stays)."""
+    never closed, and an end tag that closes nothing, lose their markup (the text stays); and
+    the anchor GitBook writes into a heading its id (:func:`heading_anchors`)."""
+    if find(body, _ANCHOR_END) >= 0:
+        body = heading_anchors(body)
     if find(body, "{%") < 0:
         return body
     out: list[str] = []
     _walk(body, out, None)
     return "\n".join(out)
+
+
+_ANCHOR_END = '"></a>'
+_ANCHOR = re.compile(r'<a (?:href="#([\w\-:.]++)" )?id="([\w\-:.]++)"></a>[ \t]*+')
+"""The anchor GitBook writes at the end of a heading whose id is not its title's slug (a
+renamed heading keeps its old anchor): ``## Focus <a href="#focus" id="focus"></a>``, and
+before 2021 ``## sendQueuedHits <a id="sendqueuedhits"></a>``."""
+_ATX = re.compile(r" {0,3}#{1,6}[ \t]")
+
+
+def heading_anchors(body: str) -> str:
+    """``body`` with the anchor GitBook writes at the end of a heading made the heading's id
+    (``## Delete Row {#sample-language-file-4}``), as GitBook shows it: the id named again
+    by a later heading of the page takes ``-1``, ``-2`` (GitBook's own links say so), where
+    the tag kept as HTML gave every heading so marked the same id (and the heading its
+    title's slug besides). Lines in fenced code stay as written."""
+    lines = body.split("\n")
+    seen: dict[str, int] = {}
+    fence = ""
+    for n, line in enumerate(lines):
+        stripped = line.lstrip(" ")
+        if fence:
+            if closes_fence(stripped, fence):
+                fence = ""
+            continue
+        if opened := opens_fence(stripped, len(line) - len(stripped)):
+            fence = opened
+            continue
+        at = line.rfind("<a ")
+        if at < 0 or not _ATX.match(line):
+            continue
+        m = _ANCHOR.fullmatch(line, at)
+        if m is None or m.group(1) not in (None, m.group(2)):
+            continue
+        anchor = base = m.group(2)
+        repeat = seen.get(base)
+        if repeat is not None:
+            while anchor in seen:
+                repeat += 1
+                anchor = f"{base}-{repeat}"
+            seen[base] = repeat
+        seen[anchor] = 0
+        lines[n] = f"{line[:at].rstrip()} {{#{anchor}}}"
+    return "\n".join(lines)
 
 
 def tag_problems(body: str) -> list[tuple[int, str]]:
