@@ -11,6 +11,7 @@ content error naming the file, the line that uses it and what it would replace.
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -20,6 +21,7 @@ from pipeline.errors import ContentError, Problem
 from pipeline.model import Item
 from pipeline.render.activefiles import SUFFIXES, active_part
 from pipeline.support.paths import OutsideRoot, resolve_inside
+from pipeline.support.text import nfc
 
 Copy = tuple[Path, str]
 """(source file, output path)."""
@@ -161,11 +163,35 @@ def assets_of(item: Item) -> list[str]:
 
 
 def safe_path(root: Path, rel: str) -> Path | None:
+    """The file ``rel`` names inside ``root``, else None. A name the file system holds in
+    another Unicode normalisation (``Smörgåsbord.pdf`` written composed in the page, stored
+    decomposed by a Mac or GitBook's sync) is that file: GitBook serves it, and the copy is
+    made under the name the page links to, which then works on any host."""
     try:
         _, path = resolve_inside(root, "", rel)
     except OutsideRoot:
         return None
     try:
-        return path if path.is_file() else None
+        if path.is_file():
+            return path
+        if rel.isascii():
+            return None
+        other = _normalised(root, rel)
+        return None if other is None else safe_path(root, other)
     except OSError:  # a name the file system refuses (too long): reported by the loader
         return None
+
+
+def _normalised(root: Path, rel: str) -> str | None:
+    """``rel`` with each name that is not on disk replaced by the one entry of its folder that
+    is the same in NFC; None when there is no such entry, or more than one."""
+    done: list[str] = []
+    for part in rel.split("/"):
+        folder = root.joinpath(*done)
+        if not (folder / part).exists():
+            same = [n for n in os.listdir(folder) if nfc(n) == nfc(part)]
+            if len(same) != 1:
+                return None
+            part = same[0]
+        done.append(part)
+    return "/".join(done)

@@ -92,3 +92,26 @@ def test_one_file_used_twice_and_distinct_names_are_copied(tmp_path: Path) -> No
     assert (page / "image.png").read_bytes() == b"first"
     assert (page / "notes.pdf").read_bytes() == b"pdf"
     assert "<h1>p</h1>" in (page / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_file_stored_in_another_unicode_normalisation_is_copied_as_the_page_names_it(
+    tmp_path: Path,
+) -> None:
+    """GitBook's sync and a Mac store ``Smörgåsbord.pdf`` decomposed (NFD) while the page
+    writes it composed: GitBook serves it, and the copy was never made (the page linked to
+    nothing). It is made under the name the page links to, folders included."""
+    import unicodedata
+
+    folder = unicodedata.normalize("NFD", "Menüs")
+    name = unicodedata.normalize("NFD", "Community Smörgåsbord.pdf")
+    _site(
+        tmp_path,
+        {"essays/p.md": "The [menu](<Menüs/Community Smörgåsbord.pdf>).\n"},
+        {f"essays/{folder}/{name}": b"%PDF-1.4 menu"},
+    )
+    result = _build(tmp_path)
+    assert result.exit_code == 0, result.output
+    copied = tmp_path / "out" / "essays" / "p" / "Community Smörgåsbord.pdf"
+    assert copied.read_bytes() == b"%PDF-1.4 menu"
+    page = (tmp_path / "out" / "essays" / "p" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../essays/p/Community%20Sm%C3%B6rg%C3%A5sbord.pdf"' in page
