@@ -26,9 +26,23 @@ def github_slug(text: str) -> str:
 
 
 def gitbook_slug(text: str) -> str:
-    """GitBook's rule: like GitHub's, but runs of separators collapse and ends are trimmed."""
-    slug = github_slug(text)
-    return re.sub(r"-{2,}", "-", slug).strip("-")
+    """GitBook's rule, as the links its editor writes name headings: lower case; letters,
+    digits, ``_``, ``-`` and ``.`` kept (``Release 4.5`` is ``release-4.5``, ``gcache.size``
+    stays); each space and ``/`` a hyphen, other punctuation dropped; runs of hyphens
+    collapsed and the ends trimmed; ``id-`` before an id that starts with a digit
+    (``5. Set up`` is ``id-5.-set-up``)."""
+    text = unicodedata.normalize("NFC", text).strip().lower()
+    slug = _SEPARATORS.sub("-", "".join(map(_gitbook_char, text))).strip("-")
+    return f"id-{slug}" if slug[:1].isdigit() else slug
+
+
+def _gitbook_char(ch: str) -> str:
+    if ch in " /":
+        return "-"
+    return ch if ch in "-." or unicodedata.category(ch) in _KEEP else ""
+
+
+_SEPARATORS = re.compile(r"-{2,}")
 
 
 STYLES = {"github": github_slug, "gitbook": gitbook_slug}
