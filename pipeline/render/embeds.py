@@ -204,6 +204,19 @@ def embed_html(url: str, caption: str = "") -> str:
 
 
 _CARD = '<figure class="embed'
+
+
+def _whole_card(page: str, tag_end: int, close: int, caption: str) -> bool:
+    """Whether the card whose start tag ends at ``tag_end`` ends at ``close``, and its caption
+    (from its first ``<figcaption>``) is its last child: then what is replaced is whole
+    elements. A card an author wrote may hold another figure, whose end tag ``close`` is, or a
+    caption inside another element: replaced up to there, the outer elements' end tags were
+    left behind, and a stray ``</div>`` closed the page's layout around the post."""
+    if page.find("<figure", tag_end, close) >= 0:
+        return False
+    return not caption or (caption.endswith("</figcaption>") and caption.count("<figcaption") == 1)
+
+
 _MARK = ' data-embed-url="'
 
 
@@ -215,6 +228,7 @@ def inline_embeds(page: str) -> str:
         return page
     out: list[str] = []
     pos = 0
+    close = -1  # the first "</figure>" after the card looked at (kept: nested cards share it)
     while (at := page.find(_CARD, pos)) >= 0:
         tag_end = page.find(">", at)
         if tag_end < 0:
@@ -222,16 +236,17 @@ def inline_embeds(page: str) -> str:
         mark = page.find(_MARK, at, tag_end)
         url_end = page.find('"', mark + len(_MARK)) if mark >= 0 else -1
         known = player(html.unescape(page[mark + len(_MARK) : url_end])) if url_end > 0 else None
-        if known is None:
+        if close < tag_end:
+            close = page.find("</figure>", tag_end)
+            if close < 0:
+                break
+        caption_at = page.find("<figcaption>", tag_end, close) if known else -1
+        caption = page[caption_at:close] if caption_at >= 0 else ""
+        if known is None or not _whole_card(page, tag_end, close, caption):
             out.append(page[pos : tag_end + 1])
             pos = tag_end + 1
             continue
-        close = page.find("</figure>", tag_end)
-        if close < 0:
-            break
         provider, src = known
-        caption_at = page.find("<figcaption>", tag_end, close)
-        caption = page[caption_at:close] if caption_at >= 0 else ""
         title = f"{provider.name} player"
         out.append(
             f'{page[pos:at]}<figure class="embed embed-inline embed-{provider.key}">'

@@ -102,7 +102,10 @@ def highlight(out: str) -> str:
         code = out[body_start:end]
         lexer = _lexer(name.lower())
         parts.append(out[pos:start])
-        if lexer is None or len(code) > MAX_BLOCK:
+        if lexer is None or len(code) > MAX_BLOCK or "<" in code:
+            # markup inside: not a fenced block, whose text cmark and the sanitizer escape;
+            # the first close found may be an inner element's, and replacing up to it left
+            # the outer ones' end tags (a stray </div> closed the page's layout around it)
             parts.append(out[start : end + len(_CLOSE)])
         else:
             spans = pygmentize(html.unescape(code), lexer, _FORMATTER)

@@ -108,14 +108,26 @@ def with_placeholders(
 
 def spliced(html: str, paths: list[str], render: Callable[[str], str]) -> str:
     """``html`` with each placeholder replaced by ``render(path)`` of the path behind it (one
-    pass; each placeholder once: the same word written again stays a word)."""
+    pass; each placeholder once: the same word written again stays a word). A placeholder
+    inside a tag (a tag's line in a link's title or an attribute value, which may run over
+    lines) stays a word: HTML put there would close the value with its first quote and make
+    attributes of the rest (``onerror=...``). The HTML here is the sanitizer's or cmark's,
+    which write ``<`` and ``>`` escaped everywhere but in tags, so the last of them before a
+    placeholder tells."""
     if not paths:
         return html
     used: set[int] = set()
+    in_tag = False
+    seen = 0  # where the text read for ``in_tag`` ends
 
     def place(m: re.Match[str]) -> str:
+        nonlocal in_tag, seen
+        opened, closed = html.rfind("<", seen, m.start()), html.rfind(">", seen, m.start())
+        if opened != closed:  # both -1: no tag mark since the last placeholder
+            in_tag = opened > closed
+        seen = m.end()
         n = int(m.group(1) or m.group(2))
-        if n >= len(paths) or n in used:
+        if in_tag or n >= len(paths) or n in used:
             return m.group(0)
         used.add(n)
         return render(paths[n])

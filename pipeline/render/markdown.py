@@ -163,7 +163,13 @@ def engine() -> MarkdownIt:
 
 _OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_FOOTNOTES  # raw HTML: sanitised below
 _EXTENSIONS = ("table", "strikethrough", "tasklist")
-_RAW_HTML = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$)|/[A-Za-z]|!--|\?|!\[CDATA)", re.M)
+_RAW_HTML = re.compile(
+    r"<(?:[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$)|/[A-Za-z]|!(?:--|[A-Za-z])|\?|!\[CDATA)", re.M
+)
+"""Where cmark may write the author's text as it is (a tag, a comment, a processing
+instruction, a declaration ``<!X``, CDATA): such a body goes through the sanitizer. A line
+that starts with ``<!`` and a letter is an HTML block written whole, to its end: read as
+no markup, ``<!X><x_y onfocus=...>`` reached the page with its handler."""
 _URL_ATTR = re.compile(r'="(?:(?<=\bhref=")|(?<=\b(src)="))([^"]*)"')
 """The value of each ``href="..."``/``src="..."``; the match starts at ``="`` because a literal
 start lets the regex engine skip through the text instead of trying every word boundary."""
@@ -214,7 +220,7 @@ def _unhighlighted(body: str, ctx: PageContext, read: str | None = None) -> str:
         out = _REF_CARD.sub(lambda m: _titled_card(m, ctx), out)
     out = _with_heading_ids(out, _heading_with_id(ctx))
     out = _BACKSLASH_AT_END.sub("", out)  # GitBook's trailing backslash at the end of a block
-    if _has_raw_html(body, text):
+    if _has_raw_html(body, text) or ("{%" in text and not _nested(out)):
         out, anchors = sanitize(
             out, lambda raw, kind, _line: ctx.resolve(_author_form(raw), kind), ctx.line_offset
         )
@@ -255,6 +261,27 @@ def _has_raw_html(body: str, text: str) -> bool:
     if _RAW_HTML.search(body) or (text is not body and _RAW_HTML.search(text)):
         return True
     return "{%" in text and _RAW_HTML.search(without_tags(text)) is not None
+
+
+_TAG_MARK = re.compile(r"<(/?)([a-z][a-z0-9]*+)[^<>]*+>")
+_VOID = frozenset({"br", "hr", "img", "input"})
+
+
+def _nested(out: str) -> bool:
+    """Whether each element of ``out`` (cmark's HTML and the GitBook pre-pass's, no author's
+    markup) ends inside the element it started in. A container tag opened in a list item and
+    closed after the list (``{% tabs %}`` indented under ``- item``, ``{% endtabs %}`` at the
+    margin) is not: its ``</div>`` came after the list's end and closed the page's layout
+    around the post. Such HTML goes through the sanitizer, which closes it where it must."""
+    opened: list[str] = []
+    for m in _TAG_MARK.finditer(out):
+        name = m.group(2)
+        if m.group(1):
+            if not opened or opened.pop() != name:
+                return False
+        elif name not in _VOID and not m.group(0).endswith("/>"):
+            opened.append(name)
+    return not opened
 
 
 _AS_WRITTEN = re.compile(

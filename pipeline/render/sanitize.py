@@ -40,11 +40,31 @@ DROP_TAG = {
     "animatemotion",
     "animatetransform",
     "set",
+    "dialog",
 }
 """Dropped, their content kept as ordinary markup: embedding and form elements, the elements
 that switch a browser's tokenizer (left open, ``<textarea>`` or ``<title>`` would swallow the
 rest of the page), and SVG's animations (``<animate attributeName="href" values="javascript:…">``
-sets a link no attribute check sees)."""
+sets a link no attribute check sees), and ``<dialog>``, which browsers lay over the page
+(``<dialog open>`` is positioned by the browser's own style sheet)."""
+DROP_ATTRS = frozenset(
+    {
+        "overflow",
+        "popover",
+        "popovertarget",
+        "popovertargetaction",
+        "command",
+        "commandfor",
+        "interestfor",
+        "voffset",
+    }
+)
+"""Attributes that lay a box over the page: SVG's ``overflow="visible"`` paints shapes drawn
+at negative coordinates over everything above and beside it, a popover and what opens one
+(a button's ``popovertarget``, ``commandfor``) show a box over the whole page, and MathML's
+``voffset`` draws a formula away from its place. (And an ``<img>``'s ``name``, below: it
+names a property of ``document`` itself, so ``<img name="getElementById">`` broke the
+theme's scripts: the search box and the menu button on every page showing the post.)"""
 VOID = {
     "area",
     "base",
@@ -83,12 +103,69 @@ URL_ATTRS = {
     "usemap",
 }
 """Checked by local name, so SVG's and MathML's ``xlink:href`` is one too."""
+_PADDING = frozenset({"height", "depth", "width", "lspace"})
+"""MathML's ``<mpadded>`` sizes: of no height, a padded formula with a tall ``<mspace>`` in it
+is drawn upward from its line over everything above it (the site's header)."""
+_MATH_LENGTHS = frozenset({"width", "height", "depth", "lspace", "rspace", "minsize", "maxsize"})
+"""Lengths a negative value of which draws what follows over what came before."""
 _TAG = re.compile(r"^[a-z][a-z0-9-]*$")
 _ATTR = re.compile(r"^[a-z_:][a-z0-9_:.-]*$")
 _BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file)\s*:", re.I)
 _BAD_STYLE = re.compile(r"expression\s*+\(|javascript:|url\s*+\(\s*+['\"]?+\s*+javascript", re.I)
 """Possessive: blanks and quotes are told apart by their characters, so nothing is given
 back (``url(`` and a long run of blanks was quadratic)."""
+STYLE_PROPERTIES = frozenset(
+    """color background background-color font font-family font-size font-style font-weight
+    font-variant line-height letter-spacing word-spacing text-align text-decoration
+    text-decoration-line text-decoration-color text-decoration-style text-transform
+    text-indent vertical-align white-space word-break word-wrap overflow-wrap direction
+    list-style list-style-type list-style-position width height max-width max-height
+    min-width min-height aspect-ratio object-fit object-position margin margin-top
+    margin-right margin-bottom margin-left padding padding-top padding-right padding-bottom
+    padding-left border border-top border-right border-bottom border-left border-width
+    border-style border-color border-top-width border-right-width border-bottom-width
+    border-left-width border-top-style border-right-style border-bottom-style
+    border-left-style border-top-color border-right-color border-bottom-color
+    border-left-color border-radius border-collapse border-spacing caption-side table-layout
+    float clear display visibility""".split()  # noqa: SIM905 - a word list, not 77 lines of quotes
+)
+"""The declarations an author's ``style`` keeps: colour, type, box and table. What moves a
+box out of its place in the text, or paints outside it, is left out (``position``, ``top``,
+``z-index``, ``transform``, ``outline``, shadows, ``overflow``, ``clip-path``, a negative
+length): a post must not lay a box over the page around it (a fake sign-in over the site's
+own header), in the site or in a feed reader."""
+_DECLARATION = re.compile(r"\s*+([A-Za-z-]++)\s*+:")
+_STYLE_VALUE_BAD = re.compile(
+    r"(?<![\w.-])-\s*+[.\d]|[\\<@{}]|/\*|\b(?:url|image|image-set|element)\s*+\(", re.I
+)
+"""What no kept declaration's value may hold: a negative length (``margin-top:-40em`` pulls a
+box over what is above it), a CSS escape or comment (which hide what a value says), markup,
+and an image loaded from a URL."""
+
+
+def safe_style(value: str) -> str:
+    """``value`` (a ``style`` attribute) with only the declarations of
+    :data:`STYLE_PROPERTIES` whose values hold nothing :data:`_STYLE_VALUE_BAD` finds; as it
+    is written when every declaration is kept (``color:red;``), "" when none is."""
+    if _BAD_STYLE.search(value):
+        return ""
+    kept: list[str] = []
+    dropped = False
+    for declaration in value.split(";"):
+        if not declaration.strip():
+            continue
+        m = _DECLARATION.match(declaration)
+        if (
+            m is None
+            or m.group(1).lower() not in STYLE_PROPERTIES
+            or _STYLE_VALUE_BAD.search(declaration, m.end())
+        ):
+            dropped = True
+            continue
+        kept.append(declaration.strip())
+    if not dropped:
+        return value
+    return ";".join(kept)
 
 
 def srcset_spans(value: str) -> Iterator[tuple[int, int, str]]:
@@ -191,7 +268,15 @@ class _Sanitizer:
         parts = [tag]
         for name, value in attrs:
             local = name.rpartition(":")[2]
-            if not _ATTR.match(name) or local.startswith("on") or name == "xml:base":
+            if (
+                not _ATTR.match(name)
+                or local.startswith("on")
+                or name == "xml:base"
+                or local in DROP_ATTRS
+                or (name == "name" and tag == "img")
+                or (tag == "mpadded" and local in _PADDING)
+                or (local in _MATH_LENGTHS and (value or "").lstrip().startswith("-"))
+            ):
                 continue
             if value is None:
                 parts.append(name)
@@ -211,8 +296,10 @@ class _Sanitizer:
                     for url, descriptors in srcset_candidates(value)
                     if not _BAD_SCHEME.match(url) or url.lower().startswith("data:image/")
                 )
-            elif name == "style" and _BAD_STYLE.search(value):
-                continue
+            elif name == "style":
+                value = safe_style(value)
+                if not value.strip():
+                    continue
             parts.append(f'{name}="{escape(value, quote=True)}"')
         if tag in VOID:
             self.out.append("<" + " ".join(parts) + (" />" if closed else ">"))

@@ -79,7 +79,7 @@ def private_embeds(html: str) -> str:
         if start == 0:
             break
         close = html.find("</a>", start)
-        if not html.startswith("<a href=", start) or close < 0:
+        if not _thumbnail_link(html, start, close):
             parts.append(html[pos:start])
             pos = start
             continue
@@ -87,6 +87,16 @@ def private_embeds(html: str) -> str:
         pos = close + len("</a>")
     parts.append(html[pos:])
     return "".join(parts)
+
+
+def _thumbnail_link(html: str, start: int, close: int) -> bool:
+    """Whether ``html[start:close]`` is the thumbnail link a video card opens with, as the
+    renderer writes it: ``<a href=…>`` and one ``<img>``. A card an author wrote may hold
+    more, up to an inner link's ``</a>``: cut there, the outer elements' end tags were left
+    behind (a stray ``</div>`` closed the page's layout around the post)."""
+    if close < 0 or not html.startswith("<a href=", start) or html.count("<", start, close) != 2:
+        return False
+    return html.startswith("<img ", html.find(">", start) + 1)
 
 
 @functools.lru_cache(maxsize=8)

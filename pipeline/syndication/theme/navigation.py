@@ -12,6 +12,7 @@ from typing import Protocol
 
 from pipeline.config import Config
 from pipeline.model import SECTION_OF_KIND, Item
+from pipeline.support.paths import url_scheme
 from pipeline.support.text import find_all
 
 
@@ -175,6 +176,8 @@ def _from_summary(
         if hidden_at is not None and entry.depth <= hidden_at:
             hidden_at = None
         if entry.external:
+            if not followable(entry.target):
+                continue  # a link a browser would run: never in a menu or a trail
             link = NavLink(entry.title, entry.target, entry.depth)
         else:
             source, _ = resolve(entry.target)
@@ -239,6 +242,21 @@ def _from_sections(cfg: Config, items: Sequence[Item], pages: Sequence[Item]) ->
         for item in members:
             trails[item.source] = up
     return Navigation((NavGroup("", tuple(links)),), neighbours, trails, {})
+
+
+ACTIVE_SCHEMES = ("javascript", "vbscript", "data")
+"""Schemes a browser runs or opens as a document of its own instead of following them."""
+
+
+def followable(url: str) -> bool:
+    """Whether ``url`` is a link to follow: its scheme read as browsers read it (blanks and
+    controls before it, tabs and line breaks inside it, ignored), not an active one. An
+    entry of ``SUMMARY.md`` is read with its escapes decoded, so ``java%09script:`` names
+    ``javascript:`` there; a URL no parser takes is not followable either."""
+    try:
+        return url_scheme(url) not in ACTIVE_SCHEMES
+    except ValueError:
+        return False
 
 
 def site_url(base: str, url: str) -> str:
