@@ -227,6 +227,8 @@ def _unhighlighted(body: str, ctx: PageContext, read: str | None = None) -> str:
         ctx.anchors.update(anchors)
     else:
         out = _URL_ATTR.sub(lambda m: _absolute_attr(ctx, m), out)
+        if "{%" in text and _ID_OPEN in out:  # ids the GitBook pass wrote (an API block's)
+            ctx.anchors.update(html.unescape(i) for i in _OWN_ID.findall(out))
     if placed:
         out = spliced(
             out, placed, lambda path: _unhighlighted(ctx.includes[path][0], ctx.included(path))
@@ -234,6 +236,10 @@ def _unhighlighted(body: str, ctx: PageContext, read: str | None = None) -> str:
     return out
 
 
+_ID_OPEN = ' id="'
+_OWN_ID = re.compile(r' id="([^"<>]*+)"')
+"""An id in HTML this module and the GitBook pass wrote (quoted, escaped): the link checker
+finds the anchors the page has from the same pass that writes them."""
 _REF_CARD_OPEN = '<div class="gitbook-content-ref">'
 _REF_CARD = re.compile(_REF_CARD_OPEN + r'\s*<p><a href="([^"<>]*)">([^<>]*)</a></p>')
 """A ``{% content-ref %}`` card as the pre-pass and cmark write it: its one link."""

@@ -34,3 +34,17 @@ def test_an_operation_block_has_the_anchor_gitbook_gives_it(tmp_path: Path) -> N
     assert 'id="post-panel-account-get_permissions">' in page
     assert 'id="get-users-id">' in page
     assert page.count('<div class="gitbook-openapi-operation">') == 1  # no path: no anchor
+
+
+def test_the_link_checker_accepts_the_anchor_the_page_has(tmp_path: Path) -> None:
+    """The checker's anchors come from the same pass that writes the page: an id the GitBook
+    pass writes (no raw HTML of the author's on the page) was missing from them, and the
+    link above was reported broken where the built page has its target."""
+    root = write_space(tmp_path / "space", FILES)
+    result = run_space(root, "links", "--offline")
+    assert result.exit_code == 0, result.output
+    files = {**FILES, "README.md": FILES["README.md"] + "\n[Nowhere](account.md#post-nowhere)\n"}
+    root = write_space(tmp_path / "broken", files)
+    result = run_space(root, "links", "--offline")
+    assert result.exit_code == 2, result.output
+    assert "#post-nowhere" in result.output
