@@ -220,7 +220,9 @@ def _unhighlighted(body: str, ctx: PageContext, read: str | None = None) -> str:
         out = _REF_CARD.sub(lambda m: _titled_card(m, ctx), out)
     out = _with_heading_ids(out, _heading_with_id(ctx))
     out = _BACKSLASH_AT_END.sub("", out)  # GitBook's trailing backslash at the end of a block
-    if _has_raw_html(body, text) or ("{%" in text and not _nested(out)):
+    if _has_raw_html(body, text) or (
+        "{%" in text and not _tags_at_margin(text) and not _nested(out)
+    ):
         out, anchors = sanitize(
             out, lambda raw, kind, _line: ctx.resolve(_author_form(raw), kind), ctx.line_offset
         )
@@ -236,7 +238,7 @@ def _unhighlighted(body: str, ctx: PageContext, read: str | None = None) -> str:
     return out
 
 
-_ID_OPEN = ' id="'
+_ID_OPEN = '" id="'
 _OWN_ID = re.compile(r' id="([^"<>]*+)"')
 """An id in HTML this module and the GitBook pass wrote (quoted, escaped): the link checker
 finds the anchors the page has from the same pass that writes them."""
@@ -269,23 +271,40 @@ def _has_raw_html(body: str, text: str) -> bool:
     return "{%" in text and _RAW_HTML.search(without_tags(text)) is not None
 
 
-_TAG_MARK = re.compile(r"<(/?)([a-z][a-z0-9]*+)[^<>]*+>")
-_VOID = frozenset({"br", "hr", "img", "input"})
+_BLOCK_MARK = re.compile(
+    r"<(/?)(div|section|blockquote|ul|ol|li|figure|details|aside|dl|dt|dd|table|tr|td|th)(?=[\s>])"
+)
+"""A start or end tag of an element that holds blocks: what a container of the GitBook pass
+and one of cmark can cross at (inline elements and paragraphs cannot hold a block)."""
+
+
+def _tags_at_margin(text: str) -> bool:
+    """Whether every GitBook tag of ``text`` starts its line. Then none is inside a list item
+    or a quote, and the HTML the pre-pass writes for it (a block tag, which ends any list or
+    paragraph before it) cannot cross theirs: :func:`_nested` need not look (one ``find`` a
+    tag, where it lists every block tag of the page)."""
+    at = text.find("{%")
+    while at >= 0:
+        if at and text[at - 1] != "\n":
+            return False
+        at = text.find("{%", at + 2)
+    return True
 
 
 def _nested(out: str) -> bool:
     """Whether each element of ``out`` (cmark's HTML and the GitBook pre-pass's, no author's
-    markup) ends inside the element it started in. A container tag opened in a list item and
-    closed after the list (``{% tabs %}`` indented under ``- item``, ``{% endtabs %}`` at the
-    margin) is not: its ``</div>`` came after the list's end and closed the page's layout
-    around the post. Such HTML goes through the sanitizer, which closes it where it must."""
+    markup) that holds blocks ends inside the element it started in. A container tag opened
+    in a list item and closed after the list (``{% tabs %}`` indented under ``- item``,
+    ``{% endtabs %}`` at the margin) is not: its ``</div>`` came after the list's end and
+    closed the page's layout around the post. Such HTML goes through the sanitizer, which
+    closes it where it must. The tags are listed by the regex engine in one pass; only
+    those of block elements are looked at (a page has few), which keeps this cheap."""
     opened: list[str] = []
-    for m in _TAG_MARK.finditer(out):
-        name = m.group(2)
-        if m.group(1):
+    for close, name in _BLOCK_MARK.findall(out):
+        if close:
             if not opened or opened.pop() != name:
                 return False
-        elif name not in _VOID and not m.group(0).endswith("/>"):
+        else:
             opened.append(name)
     return not opened
 
