@@ -17,6 +17,7 @@ from typing import Any
 
 from pipeline.config.lines import TomlError, config_text, key_line, load_toml
 from pipeline.config.oldurls import old_url_path, old_url_problem
+from pipeline.config.permalink import permalink_problem
 from pipeline.config.podcast import podcast_problems
 from pipeline.config.values import control_problems, feeds_problems
 from pipeline.errors import ConfigError, Problem
@@ -422,8 +423,10 @@ def _site_problems(cfg: Config) -> _Found:
         iana_zone(cfg.site.timezone)
     except ValueError:
         yield "site", "timezone", f"unknown IANA time zone {cfg.site.timezone!r}"
-    if "{slug}" not in cfg.site.permalink and "{id}" not in cfg.site.permalink:
-        yield "site", "permalink", "pattern must contain {slug} or {id}"
+    if why := permalink_problem(cfg.site.permalink):
+        yield "site", "permalink", why
+    if cfg.content.max_file_bytes < 1:  # else every file a content error "over the limit of -1"
+        yield "content", "max_file_bytes", "expected a positive number of bytes"
     if cfg.content.flavour not in ("auto", "plain", "gitbook"):
         yield "content", "flavour", "expected one of auto, plain, gitbook"
     if cfg.content.slug_style not in ("github", "gitbook"):

@@ -95,4 +95,17 @@ def _path_reason(path: str) -> str | None:
     path = path.split("#", 1)[0].split("?", 1)[0]
     if any(unquote(part) in (".", "..") for part in path.split("/")):
         return "a '.' or '..' part in it; write the path as the site serves it"
+    written = unquote(path).encode("utf-8", "surrogatepass")  # as the page is written
+    if len(written) > _MAX_PATH_BYTES:
+        return f"a path of {len(written)} bytes; the page's file may have at most {_MAX_PATH_BYTES}"
+    longest = max(len(part) for part in written.split(b"/"))
+    if longest > _MAX_NAME_BYTES:
+        return f"a part of {longest} bytes; a file name may have at most {_MAX_NAME_BYTES}"
     return None
+
+
+_MAX_NAME_BYTES = 255
+_MAX_PATH_BYTES = 1000
+"""What a redirect page's file may be named: a name of 255 bytes (NAME_MAX), a path of 1,000
+(an item's own files get 1,024: :mod:`pipeline.load.namelimits`; ``index.html`` is added). A
+longer one passed and failed the build half-way ("File name too long", exit 3)."""

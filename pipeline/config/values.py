@@ -6,6 +6,10 @@ by the operating system (Python raises ValueError), and XML 1.0 allows none of U
 but tab, line feed and carriage return, so no feed could carry it. Refused where the file is
 read, naming the key.
 
+**No nan or inf.** TOML has them; no setting means them (``timeout = nan`` timed every link
+out "after nan s", ``timeout = inf`` reported every link broken with an OverflowError), and
+``nan`` passes every ``< least`` check. Refused where the file is read, naming the key.
+
 **At most** :data:`MAX_DEPTH` **levels deep.** tomllib is slow on depth and not bounded by it:
 it recurses once per nested array or inline table (some 460 levels raise RecursionError) and
 reads a dotted key (``a.a.a... = 1``) or a table header (``[a.a.a...]``) in time quadratic in its
@@ -23,6 +27,7 @@ time; both are refused, naming the entry.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -56,6 +61,8 @@ def control_problems(data: object, add: Callable[[str, str], None], where: str =
                 inner.append((child, f"{path}[{n}]" if isinstance(child, dict) else path, None))
         elif isinstance(value, str) and _CONTROL.intersection(value):
             add(path, _message(value, "value"))
+        elif isinstance(value, float) and not math.isfinite(value):
+            add(path, f"expected a finite number, got {value}")
         todo.extend(reversed(inner))
 
 

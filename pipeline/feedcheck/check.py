@@ -20,7 +20,12 @@ from pipeline.feedcheck.rules import (
     Report,
     qname,
 )
-from pipeline.support.xmlbytes import XmlEncodingError, as_utf8
+from pipeline.support.xmlbytes import (
+    XmlEncodingError,
+    as_utf8,
+    too_many_elements,
+    too_many_message,
+)
 
 _NOT_FEEDS = {"ical": "an iCalendar file, not a feed", "opml": "an OPML outline, not a feed"}
 """Documents a site publishes beside its feeds, which ``lint-feed`` is sometimes pointed at."""
@@ -89,6 +94,9 @@ def lint_feed(
         data = as_utf8(data)
     except XmlEncodingError as exc:
         r.add("xml.encoding", HARD, str(exc))
+        return r.results
+    if too_many_elements(data):
+        r.add("xml.wellformed", HARD, too_many_message())
         return r.results
     try:
         root = ET.fromstring(data)

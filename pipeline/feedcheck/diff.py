@@ -276,7 +276,8 @@ def render_text(diff: FeedDiff) -> str:
             "them again as new. Restore the old 'id:' in the front matter. !!!"
         )
     for c in diff.changes:
-        lines.append(f"{_LABELS[c.kind]:<13} {c.title or '(untitled)'}")
+        title = " ".join(c.title.split())  # a title on lines of its own split the record
+        lines.append(f"{_LABELS[c.kind]:<13} {title or '(untitled)'}")
         lines.append(f"{'':<14}{_detail(c)}")
         lines.append(f"{'':<14}in {_feeds(c)}")
     return "\n".join(lines) + "\n"

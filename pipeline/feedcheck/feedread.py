@@ -10,7 +10,6 @@ output meets one.
 from __future__ import annotations
 
 import email.utils
-import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
@@ -23,8 +22,15 @@ from urllib.parse import urljoin
 from pipeline.errors import ContentError, Problem
 from pipeline.feedcheck.rules import inner_base
 from pipeline.support import fetch, jsontext
+from pipeline.support.dates import year_as_written
+from pipeline.support.paths import walk
 from pipeline.support.text import replace_surrogates
-from pipeline.support.xmlbytes import XmlEncodingError, as_utf8
+from pipeline.support.xmlbytes import (
+    XmlEncodingError,
+    as_utf8,
+    too_many_elements,
+    too_many_message,
+)
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _RSS1 = "{http://purl.org/rss/1.0/}"
@@ -77,6 +83,8 @@ def _date(raw: str) -> datetime | None:
         try:
             parsed = email.utils.parsedate_to_datetime(raw)
         except (TypeError, ValueError):
+            return None
+        if not year_as_written(raw, parsed):  # "0001" is not 2001: no date a reader has
             return None
     if parsed.tzinfo is None:  # RFC 822 "-0000" and bare ISO dates: read as UTC
         parsed = parsed.replace(tzinfo=UTC)
@@ -138,9 +146,13 @@ def _json_item(obj: Mapping[str, Any]) -> FeedItem:
 
 def _parse_xml(data: bytes, name: str, path: Path | str) -> Feed | None:
     try:
-        root = ET.fromstring(as_utf8(data, web=True))  # read as the importer reads it
+        data = as_utf8(data, web=True)  # read as the importer reads it
     except XmlEncodingError as exc:
         raise _problem(path, str(exc)) from None
+    if too_many_elements(data):
+        raise _problem(path, too_many_message())
+    try:
+        root = ET.fromstring(data)
     except ET.ParseError as exc:
         raise _problem(path, f"not well-formed XML: {exc}", exc.position[0]) from None
     if root.tag == "rss":
@@ -244,7 +256,7 @@ def find_feeds(root: Path) -> dict[str, Feed]:
         return {feed.name: feed}
     found: dict[str, Feed] = {}
     problems: list[Problem] = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, dirnames, filenames in walk(root):  # any depth (os.walk recursed)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for filename in sorted(filenames):
             if filename.startswith(".") or not filename.endswith(_SUFFIXES):

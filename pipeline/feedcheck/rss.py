@@ -118,7 +118,8 @@ def lint_rss_items(
     previous: datetime | None = None
     for n, item in enumerate(ch.findall("item"), 1):
         title = text_of(item.find("title"))
-        where = f"item {n}" + (f" ({title[:40]})" if title else "")
+        shown = " ".join(title.split())[:40]  # one line: a title may span several
+        where = f"item {n}" + (f" ({shown})" if shown else "")
         description = item.find("description")
         _lint_title(r, title, description, where)
         _lint_guid(r, item.find("guid"), where, guids, n)

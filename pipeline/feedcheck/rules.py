@@ -16,6 +16,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from pipeline.podcast import artwork
+from pipeline.support.dates import year_as_written
 from pipeline.support.paths import url_error
 from pipeline.support.text import find_all
 
@@ -357,7 +358,8 @@ def check_xhtml(r: Report, el: ET.Element, where: str, field: str, base: str = "
     stack = [(el, base)]
     while stack:
         node, outer = stack.pop()
-        here = inner_base(outer, node)
+        here = _same_host(outer, node)
+        here = inner_base(outer, node) if here is None else here
         tag = node.tag.rpartition("}")[2].lower() if isinstance(node.tag, str) else ""
         active = active or tag in _ACTIVE_TAGS
         for name, value in node.attrib.items():
@@ -371,6 +373,28 @@ def check_xhtml(r: Report, el: ET.Element, where: str, field: str, base: str = "
                 relative.extend(u for u in urls if _relative(u))
         stack.extend((child, here) for child in reversed(node))  # in document order
     _report_html(r, where, field, relative, r.soft and active)
+
+
+def _same_host(outer: str, node: ET.Element) -> str | None:
+    """A base that stands for the one in force inside ``node`` when its ``xml:base`` is none
+    or a relative path (``a/``) and ``outer`` parses: one with the scheme and host of the
+    real one, all that decides whether a URL there is resolvable; None when it must be
+    joined. Joined as it nests, ``<div xml:base="a/">`` 20,000 deep made a base URL as
+    long, read again at each level: quadratic (10 s)."""
+    own = node.get(XML_BASE)
+    if own is None:
+        return outer
+    own = own.strip()
+    if own.startswith("//"):
+        return None
+    try:
+        parts = urlsplit(own)
+        urlsplit(outer)  # one that does not parse resolves nothing (inner_base: "")
+    except ValueError:
+        return None
+    if parts.scheme or parts.netloc:
+        return None
+    return outer if outer or not own else "./"  # joined to no base, a path is itself
 
 
 def _report_html(r: Report, where: str, field: str, relative: list[str], active: bool) -> None:
@@ -422,16 +446,20 @@ def _real_date(text: str, m: re.Match[str], value: str) -> str | None:
         parsed = parsedate_to_datetime(text)
     except (TypeError, ValueError):
         return f"{value!r} is not a real date"
+    if not year_as_written(text, parsed):  # "0001", read as 2001
+        return f"{value!r}: readers take the year {m.group('y')} for {parsed.year}"
     if m.group("wd") and _WEEKDAYS[parsed.weekday()] != m.group("wd"):
         return f"{value!r}: the weekday should be {_WEEKDAYS[parsed.weekday()]}"
     return None
 
 
 def parse_rfc822(value: str) -> datetime | None:
+    text = " ".join(value.split())
     try:
-        return parsedate_to_datetime(" ".join(value.split()))
+        parsed = parsedate_to_datetime(text)
     except (TypeError, ValueError):
         return None
+    return parsed if year_as_written(text, parsed) else None
 
 
 def image_checks(

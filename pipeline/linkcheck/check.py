@@ -139,7 +139,12 @@ def _read_text(path: Path) -> str:
 
 
 def changed_files(content_dir: Path, ref: str) -> frozenset[str]:
-    """Content files changed since the git ``ref`` (committed, staged, unstaged or untracked)."""
+    """Content files changed since the git ``ref`` (committed, staged, unstaged or untracked).
+    A ``ref`` that starts with ``-`` is refused: git read it as an option
+    (``--changed-since=--output=content/a.md`` emptied that file, and exit 0)."""
+    if ref.startswith("-"):
+        why = f"{ref!r} is not a git revision (it starts with '-'); e.g. origin/main"
+        raise ConfigError([Problem(str(content_dir), 1, "--changed-since", why)])
     commands = [
         ["git", "-C", str(content_dir), "diff", "-z", "--name-only", "--relative", ref, "--"],
         ["git", "-C", str(content_dir), "ls-files", "-z", "--others", "--exclude-standard"],

@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 from pipeline.linkcheck.htmlids import page_ids
 from pipeline.linkcheck.results import BROKEN, OK, UNVERIFIABLE, Outcome
 from pipeline.model import LinkRef, SourceDoc
-from pipeline.support.paths import OutsideRoot, joined_inside, link_path, resolve_inside
+from pipeline.support.paths import OutsideRoot, joined_inside, link_path, resolve_inside, walk
 from pipeline.support.text import nfc
 
 LOCAL = "local"
@@ -273,7 +273,7 @@ class LocalChecker:
     def _files(self) -> list[str]:
         if self._all_files is None:
             found: list[str] = []
-            for folder, dirs, files in os.walk(self.root):
+            for folder, dirs, files in walk(self.root):  # any depth (os.walk recursed)
                 dirs[:] = sorted(d for d in dirs if d == ".gitbook" or not d.startswith("."))
                 rel = os.path.relpath(folder, self.root)
                 for name in sorted(files):

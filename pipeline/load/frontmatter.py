@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -120,7 +120,42 @@ def one_line(message: object) -> str:
     return " ".join(str(message).split())
 
 
-def _check_depth(yaml_text: str, offset: int) -> None:
+class _Mark(Protocol):
+    """Where the parser was: a 0-based line (libyaml's marks and PyYAML's alike)."""
+
+    line: int
+
+
+class _Lines:
+    """The file line of a line as YAML counts them: it also ends a line at U+0085, U+2028 and
+    U+2029, which an editor shows inside one (``title: "a\u2028b"`` put every later key, and
+    every problem, a line below its own)."""
+
+    def __init__(self, yaml_text: str, first_line: int) -> None:
+        self.first = first_line
+        self.newlines: list[int] | None = None
+        """Line feeds before each YAML line, when the text has YAML's other line breaks."""
+        if _OTHER_BREAKS.search(yaml_text):
+            newlines = [0]
+            for m in _BREAKS.finditer(yaml_text):
+                newlines.append(newlines[-1] + (m.group() in _FILE_BREAKS))
+            self.newlines = newlines
+
+    def of(self, mark: _Mark | None) -> int:
+        """The 1-based file line of a YAML mark (its 0-based line), the first without one."""
+        if mark is None:
+            return self.first
+        if self.newlines is None:
+            return mark.line + self.first
+        return self.newlines[min(mark.line, len(self.newlines) - 1)] + self.first
+
+
+_OTHER_BREAKS = re.compile("[\x85\u2028\u2029]")
+_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_FILE_BREAKS = ("\r\n", "\r", "\n")
+
+
+def _check_depth(yaml_text: str, lines: _Lines) -> None:
     """Refuse deep nesting from the event stream, before the (recursive) composer sees it.
 
     libyaml's composer recurses in C: ``[[[[...]]]]`` 100,000 deep crashes the process.
@@ -129,23 +164,22 @@ def _check_depth(yaml_text: str, offset: int) -> None:
     if sum(yaml_text.count(c) for c in "[{-:?") <= MAX_DEPTH:
         return
     try:
-        _walk_depth(yaml.parse(yaml_text, Loader=_LOADER), offset)
+        _walk_depth(yaml.parse(yaml_text, Loader=_LOADER), lines)
     except yaml.MarkedYAMLError:
         # Some libyaml builds stop deep nesting themselves, each with its own wording; the
         # pure-Python parser streams events lazily, so it reaches our limit first (or names
         # the real syntax error) whatever libyaml version is installed.
-        _walk_depth(yaml.parse(yaml_text, Loader=yaml.SafeLoader), offset)
+        _walk_depth(yaml.parse(yaml_text, Loader=yaml.SafeLoader), lines)
 
 
-def _walk_depth(events: Iterator[yaml.Event], offset: int) -> None:
+def _walk_depth(events: Iterator[yaml.Event], lines: _Lines) -> None:
     depth = 0
     for event in events:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                mark = event.start_mark
                 raise FrontMatterError(
-                    (mark.line if mark else 0) + 1 + offset,
+                    lines.of(event.start_mark),
                     "front matter",
                     f"YAML nested more than {MAX_DEPTH} levels deep",
                 )
@@ -157,10 +191,10 @@ _EXPANDING = -1
 """The size :func:`_expanded_size` keeps for a node whose value it is still counting."""
 
 
-def _expanded_size(node: yaml.Node, memo: dict[int, int], offset: int, depth: int = 0) -> int:
+def _expanded_size(node: yaml.Node, memo: dict[int, int], lines: _Lines, depth: int = 0) -> int:
     if depth > MAX_DEPTH:  # reached through aliases: the text itself passed _check_depth
         raise FrontMatterError(
-            node.start_mark.line + 1 + offset,
+            lines.of(node.start_mark),
             "front matter",
             f"YAML nested more than {MAX_DEPTH} levels deep",
         )
@@ -168,7 +202,7 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], offset: int, depth: in
     if key in memo:
         if memo[key] == _EXPANDING:  # an alias inside the value its anchor names
             raise FrontMatterError(
-                node.start_mark.line + 1 + offset,
+                lines.of(node.start_mark),
                 "front matter",
                 "a YAML alias refers to the value it is part of (a value cannot contain itself)",
             )
@@ -176,11 +210,11 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], offset: int, depth: in
     memo[key] = _EXPANDING
     size = 1
     if isinstance(node, yaml.SequenceNode):
-        size += sum(_expanded_size(n, memo, offset, depth + 1) for n in node.value)
+        size += sum(_expanded_size(n, memo, lines, depth + 1) for n in node.value)
     elif isinstance(node, yaml.MappingNode):
         for k, v in node.value:
-            size += _expanded_size(k, memo, offset, depth + 1) + _expanded_size(
-                v, memo, offset, depth + 1
+            size += _expanded_size(k, memo, lines, depth + 1) + _expanded_size(
+                v, memo, lines, depth + 1
             )
     memo[key] = size
     return size
@@ -273,34 +307,33 @@ def _load_yaml(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[st
 
 
 def _full_yaml(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[str, int]]:
-    offset = first_line - 1
-    node = _compose(yaml_text, first_line)
+    at = _Lines(yaml_text, first_line)
+    node = _compose(yaml_text, first_line, at)
     if node is None:
         return {}, {}
-    node = _check_root(node, offset)
+    node = _check_root(node, at)
     pairs = list(node.value)  # as written: construction expands ``<<`` merges in place
-    value = _construct(yaml_text, node, first_line)
-    lines = _key_lines(pairs, offset)
+    value = _construct(yaml_text, node, at)
+    lines = _key_lines(pairs, at)
     if not isinstance(value, dict):
         raise FrontMatterError(first_line, "front matter", "expected a mapping")
     return value, lines
 
 
-def _compose(yaml_text: str, first_line: int) -> yaml.Node | None:
+def _compose(yaml_text: str, first_line: int, lines: _Lines) -> yaml.Node | None:
     """The YAML's node tree (None when empty); a FrontMatterError at the line of a syntax
     error or a character YAML does not allow."""
-    offset = first_line - 1
     try:
-        _check_depth(yaml_text, offset)
+        _check_depth(yaml_text, lines)
         node = yaml.compose(yaml_text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 + offset) if mark else first_line
+        line = lines.of(mark)
         line = min(line, first_line + yaml_text.count("\n"))  # an error at the end of the YAML
         hint = colon_hint(yaml_text, line - first_line)
         if hint is not None:
             raise FrontMatterError(line, *hint) from None
-        tab = tab_hint(yaml_text, mark.line, mark.column) if mark else None
+        tab = tab_hint(yaml_text, line - first_line, mark.column) if mark else None
         problem = tab or one_line(exc.problem)
         raise FrontMatterError(line, "front matter", f"YAML syntax error: {problem}") from None
     except yaml.reader.ReaderError as exc:
@@ -328,9 +361,10 @@ def bounded_node(yaml_text: str) -> yaml.Node | None:
     :data:`MAX_EXPANDED_NODES` nodes to those written, none inside its own value. None when
     empty; otherwise a FrontMatterError with the line (its ``field`` "front matter": the
     caller names its own)."""
-    node = _compose(yaml_text, 1)
+    lines = _Lines(yaml_text, 1)
+    node = _compose(yaml_text, 1, lines)
     if node is not None:
-        _check_bounds(node, 0)
+        _check_bounds(node, lines)
     return node
 
 
@@ -338,42 +372,41 @@ def bounded_yaml(yaml_text: str) -> Any:
     """The value of a whole YAML file, as :func:`bounded_node` bounds it, with the safe
     constructors (a value that cannot be read is named with its line, as in front matter)."""
     node = bounded_node(yaml_text)
-    return None if node is None else _construct(yaml_text, node, 1)
+    return None if node is None else _construct(yaml_text, node, _Lines(yaml_text, 1))
 
 
-def _check_root(node: yaml.Node, offset: int) -> yaml.MappingNode:
+def _check_root(node: yaml.Node, lines: _Lines) -> yaml.MappingNode:
     """``node``, the root, a mapping within the bounds (:func:`_check_bounds`)."""
-    _check_bounds(node, offset)
+    _check_bounds(node, lines)
     if not isinstance(node, yaml.MappingNode):
         raise FrontMatterError(
-            node.start_mark.line + 1 + offset,
+            lines.of(node.start_mark),
             "front matter",
             "expected a mapping of keys to values",
         )
     return node
 
 
-def _check_bounds(node: yaml.Node, offset: int) -> None:
+def _check_bounds(node: yaml.Node, lines: _Lines) -> None:
     """Refused when its aliases add more than :data:`MAX_EXPANDED_NODES` nodes to those
     written (naming the key whose value is the bomb) or one is inside the value it names.
     What is written counts once, however much there is: a dates file of 6,000 pages holds
     12,000 nodes and no alias."""
     sizes: dict[int, int] = {}  # every node written, once (an alias is its anchor's node)
-    if _expanded_size(node, sizes, offset) - len(sizes) > MAX_EXPANDED_NODES:
+    if _expanded_size(node, sizes, lines) - len(sizes) > MAX_EXPANDED_NODES:
         worst: yaml.Node = node  # name the key whose value is the bomb when there is one
         if isinstance(node, yaml.MappingNode) and node.value:
             worst = max(node.value, key=lambda kv: sizes.get(id(kv[1]), 0))[0]
         raise FrontMatterError(
-            worst.start_mark.line + 1 + offset,
+            lines.of(worst.start_mark),
             "front matter",
             f"YAML aliases expand to more than {MAX_EXPANDED_NODES} nodes (alias bomb?)",
         )
 
 
-def _construct(yaml_text: str, node: yaml.Node, first_line: int) -> Any:
+def _construct(yaml_text: str, node: yaml.Node, lines: _Lines) -> Any:
     """The Python value of ``node``; a FrontMatterError naming the value that cannot be
     read, or the tag that is refused."""
-    offset = first_line - 1
     try:
         data = _LOADER(yaml_text)
         try:
@@ -381,8 +414,7 @@ def _construct(yaml_text: str, node: yaml.Node, first_line: int) -> Any:
         finally:
             data.dispose()
     except yaml.constructor.ConstructorError as exc:
-        mark = exc.problem_mark
-        line = (mark.line + 1 + offset) if mark else first_line
+        line = lines.of(exc.problem_mark)
         problem = one_line(exc.problem or exc)
         if "python/" in problem or "could not determine a constructor" in problem:
             problem = f"unsafe or unknown YAML tag refused ({problem})"
@@ -393,21 +425,21 @@ def _construct(yaml_text: str, node: yaml.Node, first_line: int) -> Any:
         found = unreadable_values(node) if isinstance(node, yaml.MappingNode) else []
         for key_node, value_node, problem in found:
             raise FrontMatterError(
-                value_node.start_mark.line + 1 + offset,
+                lines.of(value_node.start_mark),
                 str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "front matter",
                 f"cannot read {value_node.value!r}: {problem}",
             ) from None
         raise FrontMatterError(
-            first_line, "front matter", f"cannot read YAML value: {exc}"
+            lines.first, "front matter", f"cannot read YAML value: {exc}"
         ) from None
     return value
 
 
-def _key_lines(pairs: list[tuple[yaml.Node, yaml.Node]], offset: int) -> dict[str, int]:
+def _key_lines(pairs: list[tuple[yaml.Node, yaml.Node]], at: _Lines) -> dict[str, int]:
     """The line of each key; keys must be text and set once (``<<`` merges left out)."""
     lines: dict[str, int] = {}
     for key_node, _ in pairs:
-        line = key_node.start_mark.line + 1 + offset
+        line = at.of(key_node.start_mark)
         if key_node.tag == "tag:yaml.org,2002:merge":
             continue
         if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR_TAG:

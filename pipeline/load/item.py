@@ -275,6 +275,9 @@ def _build_item(
     _check_body(doc, chk, body, kind)
     extra = _extra_keys(chk, meta, kind)
     url = permalink(ctx.cfg, kind, names.section, names.slug, doc.source, item_id, date)
+    if kind != "page" and "{id}" in ctx.cfg.site.permalink and {".", ".."} & {*item_id.split("/")}:
+        message = f"{item_id!r} makes a '.' or '..' segment of the permalink: no page is written"
+        chk.error("id", f"{message} at {ctx.cfg.site.permalink}; use a UUID or a word")
     event = event_of(chk, meta, ctx.tz, ctx.cfg) if kind == "event" else None
     episode = _episode(ctx, doc, chk, meta, url, body) if kind == "episode" else None
     if len(chk.problems) > n_before:

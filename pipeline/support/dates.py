@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from email.utils import format_datetime
 from zoneinfo import ZoneInfo
 
@@ -76,3 +77,14 @@ def iana_zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except Exception:  # ZoneInfoNotFoundError, and path errors from hostile names
         raise ValueError(f"unknown IANA time zone {name!r}") from None
+
+
+_FOUR_DIGITS = re.compile(r"(?<![\d+-])\d{4}(?!\d)")
+"""The year of an RFC 822 date written with four digits (not a ``+0100`` offset)."""
+
+
+def year_as_written(text: str, parsed: dt.datetime) -> bool:
+    """False when ``email.utils`` read the four-digit year of ``text`` as another: it takes
+    any year below 100 for a two-digit one, ``0001`` for 2001 and ``0000`` for 2000."""
+    found = _FOUR_DIGITS.search(text)
+    return found is None or int(found.group()) == parsed.year

@@ -11,6 +11,7 @@ import dataclasses
 import os
 import posixpath
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import SplitResult, quote, unquote, urlsplit
 
@@ -123,7 +124,9 @@ def url_error(value: str) -> str | None:
     """Why ``value`` is not a URL at all (``https://[::1``: a host no parser takes), or None.
     Such text cannot be followed, and its scheme cannot be trusted."""
     try:
-        urlsplit(value).hostname  # noqa: B018 - parsing the host is the check
+        parts = urlsplit(value)
+        parts.hostname  # noqa: B018 - parsing the host is the check
+        parts.port  # noqa: B018 - and the port (``:99999`` is out of range: no client opens it)
     except ValueError as exc:
         return str(exc)
     return None
@@ -197,3 +200,28 @@ def is_url(value: str) -> bool:
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def walk(top: str | Path) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk(top)``, top-down, links to folders listed but not followed, without its
+    recursion: Python 3.11's recursed once per level, so a tree 1,000 folders deep raised
+    RecursionError (exit 1). The caller may prune ``dirnames`` in place, as with os.walk."""
+    stack = [os.fspath(top)]
+    while stack:
+        path = stack.pop()
+        try:
+            with os.scandir(path) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        dirs: list[str] = []
+        files: list[str] = []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            (dirs if is_dir else files).append(entry.name)
+        yield path, dirs, files
+        below = [os.path.join(path, d) for d in dirs]
+        stack.extend(p for p in reversed(below) if not os.path.islink(p))

@@ -1,0 +1,41 @@
+"""feed-diff's text output is three lines a change; a title written over several lines (as
+feeds often indent it: ``<title>Part one\\n    part two</title>``) printed its own lines,
+so a line of the report was a piece of a title. The title is shown on its one line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pipeline.cli import main
+
+FEED = (
+    '<rss version="2.0"><channel><title>t</title><link>https://x.example/</link>'
+    "<description>d</description>{items}</channel></rss>"
+)
+
+
+def test_a_title_over_several_lines_is_shown_on_one(tmp_path: Path) -> None:
+    old, new = tmp_path / "old.xml", tmp_path / "new.xml"
+    old.write_text(FEED.format(items=""), encoding="utf-8")
+    item = "<item><guid>g</guid><title>Part one\n    part two\r\n\tend</title></item>"
+    new.write_text(FEED.format(items=item), encoding="utf-8")
+    result = CliRunner().invoke(main, ["feed-diff", str(old), str(new)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "new           Part one part two end",
+        " " * 14 + "g",
+        " " * 14 + "in new.xml",
+    ]
+
+
+def test_lint_feed_names_an_item_of_such_a_title_on_one_line(tmp_path: Path) -> None:
+    """lint-feed names an item by its title: one result was two lines of output."""
+    feed = tmp_path / "rss.xml"
+    item = "<item><guid>g</guid><title>Part one\n    part two</title></item>"
+    feed.write_text(FEED.format(items=item), encoding="utf-8")
+    result = CliRunner().invoke(main, ["lint-feed", str(feed)])
+    assert result.exit_code == 2, result.output
+    assert "hard rss.item.guid-permalink: item 1 (Part one part two): guid 'g'" in result.stdout
+    assert all(line.startswith(("hard ", "soft ")) for line in result.stdout.splitlines())
