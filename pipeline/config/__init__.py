@@ -19,11 +19,11 @@ from pipeline.config.lines import TomlError, config_text, key_line, load_toml
 from pipeline.config.oldurls import old_url_path, old_url_problem
 from pipeline.config.permalink import permalink_problem
 from pipeline.config.podcast import podcast_problems
-from pipeline.config.values import control_problems, feeds_problems
+from pipeline.config.values import as_uris, control_problems, feeds_problems, url_values
 from pipeline.errors import ConfigError, Problem
 from pipeline.support.announce_config import AnnounceConfig, NotifyConfig, announce_problems
 from pipeline.support.dates import iana_zone
-from pipeline.support.paths import iri_to_uri, url_error
+from pipeline.support.paths import url_error
 from pipeline.support.site_words import words_problems
 from pipeline.support.text import not_utf8
 from pipeline.support.theme_config import ThemeConfig, theme_problems
@@ -338,7 +338,7 @@ def load_config(path: Path, *, required: bool = False) -> Config:
     problems.extend(_check(cfg, display, text))
     if problems:
         raise ConfigError(problems)
-    cfg = _as_uris(cfg)
+    cfg = as_uris(cfg)
     redirects = {old_url_path(old): new for old, new in cfg.content.redirects.items()}
     if redirects != cfg.content.redirects:  # an old URL on the site's host: its path
         cfg = dataclasses.replace(
@@ -346,36 +346,6 @@ def load_config(path: Path, *, required: bool = False) -> Config:
         )
     loaded: Config = dataclasses.replace(cfg, path=path.resolve())
     return loaded
-
-
-def _as_uris(cfg: Config) -> Config:
-    """Every URL setting as a URI (``my cover.jpg`` -> ``my%20cover.jpg``): feeds carry them."""
-    changed: dict[str, dict[str, str]] = {}
-    for section, key, value in _url_values(cfg):
-        if "{" in value:
-            continue  # a template (``?email={email}``): its placeholders are filled in later
-        uri = iri_to_uri(value)
-        if uri != value:
-            changed.setdefault(section, {})[key] = uri
-    for section, values in changed.items():
-        cfg = dataclasses.replace(
-            cfg, **{section: dataclasses.replace(getattr(cfg, section), **values)}
-        )
-    return cfg
-
-
-def _url_values(cfg: Config) -> list[tuple[str, str, str]]:
-    """(section, key, value) of every text setting that looks like a URL."""
-    found = []
-    for section in dataclasses.fields(cfg):
-        group = getattr(cfg, section.name)
-        if not dataclasses.is_dataclass(group):
-            continue
-        for f in dataclasses.fields(group):
-            value = getattr(group, f.name)
-            if isinstance(value, str) and ("://" in value or value.startswith("//")):
-                found.append((section.name, f.name, value))
-    return found
 
 
 def _check(cfg: Config, display: str, text: str) -> list[Problem]:
@@ -411,7 +381,7 @@ _Found = Iterator[tuple[str, str, str]]
 
 def _site_problems(cfg: Config) -> _Found:
     """URLs anywhere, then [site], [content] and [feeds] (each section and tag once)."""
-    for section, key, value in _url_values(cfg):
+    for section, key, value in url_values(cfg):
         error = url_error(value)
         if error is not None:
             yield section, key, f"not a valid URL ({error}): {value!r}"

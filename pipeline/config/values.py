@@ -27,10 +27,13 @@ time; both are refused, naming the entry.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from pipeline.support.paths import iri_to_uri
 
 if TYPE_CHECKING:
     from pipeline.config import FeedsConfig
@@ -283,3 +286,55 @@ def _names(names: list[str], expected: str, noun: str) -> list[str]:
             )
         first.setdefault(name, n)
     return out
+
+
+TEXT_KEYS = frozenset(
+    {
+        "title",
+        "description",
+        "author",
+        "owner_name",
+        "copyright",
+        "license",
+        "funding_text",
+        "update_frequency_text",
+        "list_name",
+        "subject",
+        "preheader",
+        "footer",
+    }
+)
+"""Settings that are text for people: a URL they mention (``Support us:
+https://patreon.com/x``) is part of the text, written as it is."""
+
+
+def url_values(cfg: Any) -> list[tuple[str, str, str]]:
+    """(section, key, value) of every setting of ``cfg`` (a Config) that is a URL: text that
+    holds ``://`` or starts ``//``, in a key not of :data:`TEXT_KEYS`."""
+    found = []
+    for section in dataclasses.fields(cfg):
+        group = getattr(cfg, section.name)
+        if not dataclasses.is_dataclass(group) or isinstance(group, type):
+            continue
+        for f in dataclasses.fields(group):
+            value = getattr(group, f.name)
+            url = isinstance(value, str) and ("://" in value or value.startswith("//"))
+            if url and f.name not in TEXT_KEYS:
+                found.append((section.name, f.name, value))
+    return found
+
+
+def as_uris(cfg: Any) -> Any:
+    """``cfg`` (a Config) with every URL setting (:func:`url_values`) as a URI (``my
+    cover.jpg`` -> ``my%20cover.jpg``: feeds carry them); a template (``?email={email}``,
+    filled in later) is left as written, and so is a text setting that mentions a URL (its
+    spaces were written ``%20`` into the podcast's description)."""
+    changed: dict[str, dict[str, str]] = {}
+    for section, key, value in url_values(cfg):
+        uri = value if "{" in value else iri_to_uri(value)
+        if uri != value:
+            changed.setdefault(section, {})[key] = uri
+    for section, values in changed.items():
+        group = getattr(cfg, section)
+        cfg = dataclasses.replace(cfg, **{section: dataclasses.replace(group, **values)})
+    return cfg

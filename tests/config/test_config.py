@@ -136,3 +136,26 @@ def test_tabs_and_line_breaks_in_values_are_text(tmp_path: Path, runner: CliRunn
     cfg.write_text('[site]\ntitle = "A\\tB"\ndescription = """one\r\ntwo"""\n')
     result = runner.invoke(main, ["validate", "--config", str(cfg)])
     assert result.exit_code == 0, result.output
+
+
+def test_a_text_setting_that_mentions_a_url_is_written_as_it_is(tmp_path: Path) -> None:
+    """Real podcasts' descriptions name their pages (``Support us: https://…``); every text
+    setting holding ``://`` was percent-encoded as if it were a URL, so the feed read
+    ``Support%20us:%20https://…`` and so did the site's own description."""
+    from pipeline.config import load_config
+
+    (tmp_path / "publish.toml").write_text(
+        '[site]\ndescription = "Our site: https://bücher.example/ and more"\n'
+        'image = "https://cdn.example.org/my cover.jpg"\n'
+        '[podcast]\ndescription = "Support us: https://patreon.com/x"\n'
+        'copyright = "© Us, https://us.example/legal"\n'
+        'funding_url = "https://patreon.com/our show"\nfunding_text = "Back us at https://x.org"\n',
+        encoding="utf-8",
+    )
+    cfg = load_config(tmp_path / "publish.toml")
+    assert cfg.site.description == "Our site: https://bücher.example/ and more"
+    assert cfg.podcast.description == "Support us: https://patreon.com/x"
+    assert cfg.podcast.copyright == "© Us, https://us.example/legal"
+    assert cfg.podcast.funding_text == "Back us at https://x.org"
+    assert cfg.site.image == "https://cdn.example.org/my%20cover.jpg"
+    assert cfg.podcast.funding_url == "https://patreon.com/our%20show"
