@@ -30,6 +30,14 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
 
 
+@pytest.fixture(scope="session")
+def httpserver_listen_address() -> tuple[str, int]:
+    """pytest-httpserver on 127.0.0.1 only (never a name that could resolve elsewhere), for
+    every test: the server is one for the session, so an address set in one folder's
+    conftest held or not by the order the folders ran in."""
+    return ("127.0.0.1", 0)
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

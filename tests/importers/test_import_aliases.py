@@ -119,7 +119,7 @@ def test_relative_atom_links_resolve_against_the_url_fetched(
     assert by_title["Elsewhere"]["aliases"] == ["/blog/2011/x"]
     # an xml:base on another host than the feed's own link names no page of the old site
     assert "aliases" not in by_title["Time Warner"]
-    assert "on intertwingly.net, not on localhost, the feed's own site" in result.stderr
+    assert "on intertwingly.net, not on 127.0.0.1, the feed's own site" in result.stderr
 
 
 def test_an_old_link_the_build_would_refuse_as_an_alias_makes_none(home: Path) -> None:

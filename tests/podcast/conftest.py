@@ -150,9 +150,3 @@ def items(content: Path, config: Config, tmp_path: Path) -> list[Item]:
 
 def replace_podcast(config: Config, **changes: Any) -> Config:
     return dataclasses.replace(config, podcast=dataclasses.replace(config.podcast, **changes))
-
-
-@pytest.fixture(scope="session")
-def httpserver_listen_address() -> tuple[str, int]:
-    """pytest-httpserver on 127.0.0.1 only (never a name that could resolve elsewhere)."""
-    return ("127.0.0.1", 0)
