@@ -1,8 +1,16 @@
 // The default theme's script: the menu button on narrow screens, Escape closing the menu
-// (without the script the menu simply stays open above the page). The search box is
-// search.js, loaded when [theme] search is on.
+// (without the script the menu simply stays open above the page); GitBook's tab sets as tabs;
+// the outline marking the section being read. The search box is search.js, loaded when
+// [theme] search is on. Without this script every page reads in full: the menu open, every
+// tab's title and content one after another, the outline a plain list of links.
 document.documentElement.classList.add("js");
 document.addEventListener("DOMContentLoaded", function () {
+  menu();
+  tabs();
+  outline();
+});
+
+function menu() {
   var button = document.querySelector(".menu-button");
   var menu = document.getElementById("sidebar");
   if (!button || !menu) return;
@@ -18,4 +26,196 @@ document.addEventListener("DOMContentLoaded", function () {
     toggle(false);
     button.focus();
   });
-});
+}
+
+// A free id: ``base``, or ``base-2``, ``base-3``... when the page already has it (a heading
+// the author named so). Given in document order, so the same page gets the same ids.
+function freeId(base) {
+  var id = base;
+  for (var n = 2; document.getElementById(id); n++) id = base + "-" + n;
+  return id;
+}
+
+// The tab sets the renderer writes ({% tabs %} and the legacy {% code-tabs %}): a
+// div.gitbook-tabs holding one section.tab per tab, its title the section's h4.tab-title.
+// Here each set gets a row of buttons (WAI-ARIA tabs: arrows, Home, End; the tab chosen is
+// the one shown) and shows one section at a time. Choosing a tab chooses the tab of the same
+// title in every other set of the page (linked tabs), the chosen tab kept where it was on the
+// screen. A link to an element inside a hidden tab (an outline entry, #anchor in the address)
+// opens that tab first.
+function tabs() {
+  var sets = document.querySelectorAll(".gitbook-tabs, .gitbook-code-tabs");
+  var all = [];
+  for (var s = 0; s < sets.length; s++) {
+    var set = tabSet(sets[s], s + 1);
+    if (set) all.push(set);
+  }
+  if (!all.length) return;
+
+  function choose(set, index) {
+    var tab = set.tabs[index];
+    var before = tab.getBoundingClientRect().top;
+    select(set, index);
+    var title = tab.textContent;
+    for (var i = 0; i < all.length; i++) {
+      if (all[i] === set) continue;
+      for (var j = 0; j < all[i].tabs.length; j++) {
+        if (all[i].tabs[j].textContent === title) {
+          select(all[i], j);
+          break;
+        }
+      }
+    }
+    var moved = tab.getBoundingClientRect().top - before;  // sets above it changed height
+    if (moved) window.scrollBy(0, moved);
+  }
+
+  all.forEach(function (set) {
+    set.tabs.forEach(function (tab, index) {
+      tab.addEventListener("click", function () {
+        choose(set, index);
+      });
+      tab.addEventListener("keydown", function (event) {
+        var last = set.tabs.length - 1;
+        var to = {
+          ArrowRight: index === last ? 0 : index + 1,
+          ArrowLeft: index === 0 ? last : index - 1,
+          Home: 0,
+          End: last,
+        }[event.key];
+        if (to === undefined || event.altKey || event.ctrlKey || event.metaKey) return;
+        event.preventDefault();
+        choose(set, to);
+        set.tabs[to].focus();
+      });
+    });
+  });
+
+  // The element a fragment names, the tabs holding it opened; with whether any was hidden.
+  function reveal(hash) {
+    var id;
+    try {
+      id = decodeURIComponent(hash.slice(1));
+    } catch (e) {
+      id = hash.slice(1);
+    }
+    var target = id && document.getElementById(id);
+    var opened = false;
+    for (var el = target && target.parentElement; el; el = el.parentElement) {
+      if (el.getAttribute("role") !== "tabpanel" || !el.hidden) continue;
+      for (var i = 0; i < all.length; i++) {
+        var at = all[i].panels.indexOf(el);
+        if (at < 0) continue;
+        select(all[i], at);
+        opened = true;
+      }
+    }
+    return { target: target, opened: opened };
+  }
+  // A click on a link into a hidden tab opens it before the browser scrolls (the fragment
+  // may be the one in the address already: no hashchange then).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href*='#']");
+    if (link && link.hash && link.pathname === location.pathname) reveal(link.hash);
+  });
+  window.addEventListener("hashchange", function () {
+    var found = reveal(location.hash);
+    if (found.opened) found.target.scrollIntoView();
+  });
+  // On arrival the browser may have scrolled to the fragment before the sets above it
+  // hid their other panels: scrolled to again.
+  var found = location.hash && reveal(location.hash);
+  if (found && found.target) found.target.scrollIntoView();
+}
+
+function tabSet(root, number) {
+  var panels = [];
+  for (var i = 0; i < root.children.length; i++) {
+    var child = root.children[i];
+    if (child.tagName === "SECTION" && child.classList.contains("tab")) panels.push(child);
+  }
+  if (!panels.length) return null;
+  var base = "tabs-" + number;
+  var list = document.createElement("div");
+  list.className = "tab-list";
+  list.setAttribute("role", "tablist");
+  var set = { tabs: [], panels: panels };
+  panels.forEach(function (panel, index) {
+    var heading = panel.firstElementChild;
+    var tab = document.createElement("button");
+    tab.type = "button";
+    tab.className = "tab-button";
+    tab.setAttribute("role", "tab");
+    if (heading && heading.classList.contains("tab-title")) {
+      tab.textContent = heading.textContent;
+      heading.hidden = true;  // the button says it
+    }
+    if (!tab.textContent.trim()) tab.textContent = String(index + 1);
+    tab.id = freeId(base + "-tab-" + (index + 1));
+    panel.id = panel.id || freeId(base + "-panel-" + (index + 1));
+    tab.setAttribute("aria-controls", panel.id);
+    panel.setAttribute("role", "tabpanel");
+    panel.setAttribute("aria-labelledby", tab.id);
+    panel.tabIndex = 0;
+    list.appendChild(tab);
+    set.tabs.push(tab);
+  });
+  root.insertBefore(list, root.firstChild);
+  root.classList.add("tabs-ready");
+  select(set, 0);
+  return set;
+}
+
+function select(set, index) {
+  set.tabs.forEach(function (tab, i) {
+    var chosen = i === index;
+    tab.setAttribute("aria-selected", chosen ? "true" : "false");
+    tab.tabIndex = chosen ? 0 : -1;
+    set.panels[i].hidden = !chosen;
+  });
+}
+
+// The outline ("On this page") marks the entry of the section being read: the last heading
+// above a line a fifth of the way down the window. One IntersectionObserver watches the
+// headings the outline links to, its root the window stretched far upward so a heading
+// scrolled past in one jump still counts as passed; each report updates one array and
+// moves one mark. Headings in a hidden tab never intersect: the mark skips them.
+function outline() {
+  var nav = document.querySelector("nav.outline");
+  if (!nav || !window.IntersectionObserver) return;
+  var links = [];
+  var headings = [];
+  var index = new Map();
+  var anchors = nav.querySelectorAll("a[href^='#']");
+  for (var i = 0; i < anchors.length; i++) {
+    var id;
+    try {
+      id = decodeURIComponent(anchors[i].hash.slice(1));
+    } catch (e) {
+      continue;
+    }
+    var heading = document.getElementById(id);
+    if (!heading) continue;
+    if (index.has(heading)) continue;  // an entry twice: the first one is marked
+    index.set(heading, links.length);
+    links.push(anchors[i]);
+    headings.push(heading);
+  }
+  if (!headings.length) return;
+  var passed = headings.map(function () { return false; });
+  var current = null;
+  var observer = new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      passed[index.get(entry.target)] = entry.isIntersecting;
+    });
+    var at = passed.lastIndexOf(true);
+    var link = at < 0 ? null : links[at];
+    if (link === current) return;
+    if (current) current.removeAttribute("aria-current");
+    if (link) link.setAttribute("aria-current", "true");
+    current = link;
+  }, { rootMargin: "1000000px 0px -80% 0px" });
+  headings.forEach(function (heading) {
+    observer.observe(heading);
+  });
+}
