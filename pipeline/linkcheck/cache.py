@@ -16,6 +16,7 @@ from typing import Any
 from pipeline.linkcheck.results import OK, Outcome
 from pipeline.support import jsontext
 from pipeline.support.output import write_if_changed
+from pipeline.support.secrets import redactor
 
 CACHE_FILE = "links.json"
 _VERSION = 1
@@ -76,11 +77,14 @@ class LinkCache:
             self.entries.pop(url, None)
 
     def save(self) -> None:
-        """Write the cache atomically (temp file + rename); expired entries are dropped."""
+        """Write the cache atomically (temp file + rename); expired entries are dropped, and
+        so is a URL that holds a secret of the environment (``?token=`` a variable's value):
+        it is checked again each run rather than written in clear."""
+        hide = redactor()
         keep = {
             url: {"reason": e.reason, "checked": e.checked}
             for url, e in sorted(self.entries.items())
-            if self.now - e.checked <= self.max_age
+            if self.now - e.checked <= self.max_age and hide(url) == url
         }
         data = json.dumps(
             {"version": _VERSION, "key": self.key, "entries": keep}, indent=1, sort_keys=True

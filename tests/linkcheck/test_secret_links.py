@@ -95,3 +95,26 @@ def test_a_header_credential_echoed_back_is_in_no_report_and_not_in_the_cache(
         assert_hidden((SECRET,), result.stdout, result.stderr, folder=root)
     cache = (root / "cache" / "links.json").read_text(encoding="utf-8")
     assert f"{echo}/to-landing" in cache and "/landing?token=***" in cache
+
+
+def test_a_content_url_that_holds_a_secret_is_not_a_key_of_the_cache(
+    tmp_path: Path, echo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A link whose URL carries a secret of the environment (a token pasted into a page) was
+    written in clear as a key of ``links.json``; it is checked again each run instead."""
+    token = "gh_FAKETOKEN0123456789abcdef"
+    monkeypatch.setenv("GITHUB_TOKEN", token)
+    root = tmp_path / "site"
+    (root / "content").mkdir(parents=True)
+    (root / "publish.toml").write_text(
+        '[site]\ntitle = "T"\nbase_url = "https://example.org/"\n\n[links]\nretries = 0\n',
+        encoding="utf-8",
+    )
+    page = f"# Links\n\n- [a]({echo}/plain)\n- [b]({echo}/page?token={token})\n"
+    (root / "content" / "index.md").write_text(page, encoding="utf-8")
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["links", "--cache-dir", "cache"])
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    cache = (root / "cache" / "links.json").read_text(encoding="utf-8")
+    assert f"{echo}/plain" in cache
+    assert token not in cache and "/page?token=" not in cache
