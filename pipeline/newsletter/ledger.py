@@ -38,7 +38,7 @@ from pipeline.support import jsontext
 from pipeline.support.output import write_if_changed
 from pipeline.support.secrets import redact
 
-STATES = ("claimed", "sending", "sent", "failed", "delivered", "refused")
+STATES = ("claimed", "sending", "sent", "failed", "delivered", "refused", "deferred")
 _LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 """Line separators JSON may leave raw but a line reader splits at."""
 PENDING = ("claimed", "sending", "failed")
@@ -245,6 +245,11 @@ class Journal:
 
     def refused(self, address: str) -> None:
         self._line("refused", address)
+
+    def deferred(self, address: str) -> None:
+        """The server answered the message's end with a 4xx: it did not take it, so the
+        next run sends it again (the ``sending`` line before no longer holds)."""
+        self._line("deferred", address)
 
 
 @contextlib.contextmanager

@@ -102,3 +102,61 @@ def test_an_address_the_server_cannot_take_does_not_stop_the_rest_of_the_list(
     again = cli(config, "--send")
     assert again.exit_code == 0 and "Nothing new" in again.stdout
     assert server.got == ["ada@example.net", "zoe@example.net"]
+
+
+GREY = "grey@example.net"
+
+
+class Greylisting:
+    """Defers ``GREY`` once (450 at RCPT, or 451 at the message's end), then takes it, as a
+    greylisting server or a full mailbox does."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        self.got: list[str] = []
+        self.deferred = 0
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if address == GREY and self.where == "rcpt" and not self.deferred:
+            self.deferred += 1
+            return "450 4.2.0 greylisted, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if envelope.rcpt_tos == [GREY] and self.where == "data" and not self.deferred:
+            self.deferred += 1
+            return "451 4.3.0 mailbox busy, try again later"
+        self.got.extend(envelope.rcpt_tos)
+        return "250 Message accepted for delivery"
+
+
+@pytest.mark.parametrize("where", ["rcpt", "data"])
+def test_a_recipient_deferred_for_now_gets_the_digest_on_the_next_send(
+    tree: Tree, where: str
+) -> None:
+    """A 4xx is 'not now', not 'never': it was counted with the refused and the digest marked
+    sent, so a greylisted subscriber never got it. Now the run says so and fails, and the
+    next --send delivers to that subscriber alone."""
+    handler = Greylisting(where)
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        config = _config(tree, port, "ada@example.net", GREY, "ben@example.net")
+        first = cli(config, "--send")
+        assert first.exit_code != 0, first.stderr
+        assert "deferred 1 recipient" in first.stderr and GREY in first.stderr
+        assert "Traceback" not in first.stderr
+        assert handler.got == ["ada@example.net", "ben@example.net"]
+        assert ledger_lines(config)[-1]["state"] != "sent"
+        assert "@" not in _ledger_text(config)
+        second = cli(config, "--send")
+        assert second.exit_code == 0, second.stderr
+        assert handler.got == ["ada@example.net", "ben@example.net", GREY]
+        assert ledger_lines(config)[-1]["state"] == "sent"
+        assert "@" not in _ledger_text(config)
+    finally:
+        controller.stop()

@@ -58,6 +58,10 @@ class Journal(Protocol):
 
     def refused(self, address: str) -> None: ...
 
+    def deferred(self, address: str) -> None:
+        """The server did not take the message after all (4xx at its end): send it again."""
+        ...
+
 
 class Backend(Protocol):
     """Where digests go. Implementations: outbox, smtp, buttondown, listmonk."""

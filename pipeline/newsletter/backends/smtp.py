@@ -174,9 +174,10 @@ class SmtpBackend:
             else:
                 todo.append(address)
         accepted: list[str] = []
+        deferred: list[str] = []
         try:
             if todo:
-                self._send_each(digest, todo, test, journal, accepted, refused)
+                self._send_each(digest, todo, test, journal, accepted, (refused, deferred))
         except (smtplib.SMTPException, OSError) as exc:
             rest = "; the next --send delivers to the rest" if journal is not None else ""
             raise DeliveryError(
@@ -185,6 +186,14 @@ class SmtpBackend:
                 f"delivered{rest})"
             ) from None
         delivered = len(accepted)
+        if deferred:  # 4xx: greylisting, a full mailbox: the same message is tried again
+            n = len(deferred)
+            raise DeliveryError(
+                f"SMTP deferred {n} recipient{'s' if n != 1 else ''} for now (a 4xx answer: "
+                f"greylisting or a full mailbox; {earlier + delivered} of {len(addresses)} "
+                "delivered); run --send again later: it delivers to them and no one else",
+                unrecorded=f": {', '.join(deferred)}",
+            )
         if not delivered and not earlier and not unsure:
             # the ledger is committed: it counts subscribers, only the screen names them
             raise DeliveryError(
@@ -223,9 +232,12 @@ class SmtpBackend:
         test: bool,
         journal: Journal | None,
         accepted: list[str],
-        refused: list[str],
+        not_taken: tuple[list[str], list[str]],
     ) -> None:
-        """One connection, one transaction per address; outcomes appended as they happen."""
+        """One connection, one transaction per address; outcomes appended as they happen
+        (``not_taken``: the refused, and the deferred, whom the journal leaves to be tried
+        again)."""
+        refused, deferred = not_taken
         server = self._connect()
         try:
             for address in addresses:
@@ -240,12 +252,12 @@ class SmtpBackend:
                         unsubscribe_override=self._unsubscribe_for(address),
                     )
                 except ValueError:  # an address no header can hold: that subscriber only
-                    ok = False
+                    outcome = REFUSED
                 else:
-                    ok = _hand_over(server, msg, self.nl.from_address, address, journal)
-                if not ok and journal is not None:
+                    outcome = _hand_over(server, msg, self.nl.from_address, address, journal)
+                if outcome == REFUSED and journal is not None:
                     journal.refused(address)
-                (accepted if ok else refused).append(address)
+                {ACCEPTED: accepted, REFUSED: refused, DEFERRED: deferred}[outcome].append(address)
         finally:
             try:
                 server.quit()
@@ -270,10 +282,11 @@ def _hand_over(
     sender: str,
     address: str,
     journal: Journal | None,
-) -> bool:
+) -> str:
     """One SMTP transaction (what ``send_message`` does), with the journal told just before
     the final ``.``: until then the server discards the message if we vanish, after it the
-    message may be delivered. False when the server refuses the recipient or the message."""
+    message may be delivered. :data:`ACCEPTED`; :data:`REFUSED` when the server refuses the
+    recipient or the message for good (5xx), :data:`DEFERRED` for now (4xx)."""
     international = not (sender.isascii() and address.isascii())
     options = ["SMTPUTF8", "BODY=8BITMIME"] if international else []
     data = msg.as_bytes(policy=policy.SMTPUTF8 if international else policy.SMTP)
@@ -283,14 +296,14 @@ def _hand_over(
     except smtplib.SMTPNotSupportedError:
         # an address in UTF-8 and a server without SMTPUTF8: nothing was sent, and this
         # one address must not stop the rest of the list (run after run)
-        return False
+        return REFUSED
     if code != 250:
         server.rset()
         raise smtplib.SMTPSenderRefused(code, answer, sender)
     code, answer = server.rcpt(address)
     if code not in (250, 251):
         server.rset()
-        return False
+        return _not_taken(code)
     code, answer = server.docmd("DATA")
     if code != 354:
         server.rset()
@@ -303,10 +316,20 @@ def _hand_over(
     code, answer = server.getreply()
     if code != 250:
         server.rset()
-        return False
+        if journal is not None and 400 <= code < 500:
+            journal.deferred(address)  # not taken after all: tried again
+        return _not_taken(code)
     if journal is not None:
         journal.accepted(address)
-    return True
+    return ACCEPTED
+
+
+ACCEPTED, REFUSED, DEFERRED = "accepted", "refused", "deferred"
+"""What the server did with one recipient's message."""
+
+
+def _not_taken(code: int) -> str:
+    return DEFERRED if 400 <= code < 500 else REFUSED
 
 
 _LEADING_DOT = re.compile(rb"(?m)^\.")
