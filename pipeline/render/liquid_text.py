@@ -23,13 +23,27 @@ from pipeline.support.text import find
 _SITE_VARIABLES = ("{{ site.baseurl }}", "{{site.baseurl}}", "{{ site.url }}", "{{site.url}}")
 
 
-_MARKS = ("endhighlight", "post_url", "{% link", "{%- link", "site.baseurl", "site.url", "endraw")
-"""Text one of the tags above holds: a page with none (a GitBook page's hints, say) is not
-read line by line."""
+_TAGS = ("endhighlight", "post_url", "link", "endraw")
+"""The names of the tags above that a page holds when it uses one (a ``highlight`` is read
+when it is closed): a page with none (a GitBook page's hints, say) is not read line by
+line."""
+_VARIABLES = ("site.baseurl", "site.url")
 
 
 def has_liquid(body: str) -> bool:
-    return (find(body, "{%") >= 0 or find(body, "{{") >= 0) and any(mark in body for mark in _MARKS)
+    """Whether a tag above, or ``{{ site.baseurl }}``/``{{ site.url }}``, is in ``body``: the
+    name after each ``{%`` and ``{{`` is looked at (a few a page), not the whole text once
+    for each name."""
+    return _opens(body, "{%", _TAGS) or _opens(body, "{{", _VARIABLES)
+
+
+def _opens(body: str, mark: str, names: tuple[str, ...]) -> bool:
+    at = find(body, mark)
+    while at >= 0:
+        if body[at + 2 : at + 40].lstrip("-").lstrip(" \t").startswith(names):
+            return True
+        at = find(body, mark, at + 2)
+    return False
 
 
 def liquid(body: str, source: str) -> str:
