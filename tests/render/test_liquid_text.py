@@ -71,3 +71,9 @@ def test_every_line_keeps_its_number() -> None:
 def test_hostile_liquid_text_takes_linear_time(shape: str) -> None:
     bodies = {n: shape * n + " highlight link %}" for n in (20_000, 40_000)}
     assert_linear(lambda n: liquid(bodies[n], "a/b.md"), 20_000, ratio=2.5, slack=0.01)
+
+
+def test_a_link_tag_written_without_its_space_is_read() -> None:
+    """``{%link x %}`` is Liquid's link tag all the same; the quick test for Liquid in a page
+    looked for ``{% link`` and let the page through unread."""
+    assert liquid("See [a]({%link about.md %}).", "posts/x.md") == "See [a](../about.md)."
