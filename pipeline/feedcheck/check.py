@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from pipeline.feedcheck.atom import lint_atom
+from pipeline.feedcheck.feedread import read_tree
 from pipeline.feedcheck.jsonfeed import lint_json
 from pipeline.feedcheck.rdf import RDF, lint_rdf
 from pipeline.feedcheck.rss import lint_rss
@@ -21,8 +22,10 @@ from pipeline.feedcheck.rules import (
     qname,
 )
 from pipeline.support.xmlbytes import (
+    KNOWN_PREFIXES,
     XmlEncodingError,
     as_utf8,
+    declaration_first,
     too_many_elements,
     too_many_message,
 )
@@ -46,7 +49,7 @@ def detect_format(data: bytes) -> str:
     if other:
         return other
     try:
-        root = ET.fromstring(as_utf8(data))
+        root = read_tree(as_utf8(declaration_first(data)))[0]
     except (ET.ParseError, XmlEncodingError):
         return "unknown"
     kinds = {"rss": "rss", qname(ATOM, "feed"): "atom", qname(RDF, "RDF"): "rss1"}
@@ -90,8 +93,10 @@ def lint_feed(
     if other:
         r.add("feed.format", HARD, _NOT_FEEDS[other])
         return r.results
+    first = declaration_first(data)
+    late = first is not data  # the same bytes when nothing was moved
     try:
-        data = as_utf8(data)
+        data = as_utf8(first)
     except XmlEncodingError as exc:
         r.add("xml.encoding", HARD, str(exc))
         return r.results
@@ -99,10 +104,11 @@ def lint_feed(
         r.add("xml.wellformed", HARD, too_many_message())
         return r.results
     try:
-        root = ET.fromstring(data)
+        root, undeclared = read_tree(data)
     except ET.ParseError as exc:
         r.add("xml.wellformed", HARD, f"not well-formed XML: {exc}")
         return r.results
+    _as_apps_read(r, late, undeclared)
     _canonical_namespaces(root)
     if root.tag == "rss":
         lint_rss(r, root, data, images, now)
@@ -117,6 +123,28 @@ def lint_feed(
     else:
         r.add("feed.format", HARD, f"root element {root.tag!r} is not rss or an Atom feed")
     return _ordered(r.results)
+
+
+def _as_apps_read(r: Report, late: bool, undeclared: tuple[str, ...]) -> None:
+    """What apps and the importer read but an XML parser refuses (so strict readers, a
+    browser's feed view, the W3C validator, fail on it): not well-formed (XML 1.0: the
+    declaration comes first; Namespaces in XML: every prefix is declared), so hard; the
+    rest of the feed is checked as apps read it."""
+    if late:
+        r.add(
+            "xml.wellformed",
+            HARD,
+            "blank lines before <?xml ...?>: XML parsers refuse it; start the file with it",
+        )
+    if undeclared:
+        names = ", ".join(f"{p}:" for p in undeclared)
+        r.add(
+            "xml.wellformed",
+            HARD,
+            f"{names} used but not declared; add "
+            + " ".join(f'xmlns:{p}="{KNOWN_PREFIXES[p]}"' for p in undeclared)
+            + " to <rss> (XML parsers refuse an unbound prefix)",
+        )
 
 
 def _canonical_namespaces(root: ET.Element) -> None:

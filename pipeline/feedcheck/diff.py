@@ -2,7 +2,9 @@
 
 Reads RSS 2.0 (and 1.0), Atom 1.0 and JSON Feed 1.x (:mod:`.feedread`), pairs the
 items of each feed by GUID (the first item of a repeated one) and reports new and removed
-items, changed titles, links, dates and enclosure URLs. A GUID change is the one change a
+items, changed titles (white space compared as the build writes it: a run of spaces or a
+no-break space is one space), links and enclosure URLs (compared as requested: a space is
+``%20``), and dates. A GUID change is the one change a
 reader cannot absorb: the item shows up again as unread, and podcast apps download it twice.
 It is detected when a new item's link, or its title and date, match an old item whose GUID is
 gone, and flagged loudly. Items without a GUID go by their enclosure URL, else link, else title.
@@ -23,6 +25,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from pipeline.feedcheck.feedread import Feed, FeedItem, find_feeds
+from pipeline.support.paths import iri_to_uri
 
 
 class ChangeKind(StrEnum):
@@ -83,6 +86,30 @@ def _same_date(a: datetime | None, b: datetime | None) -> bool:
     return a == b  # aware datetimes compare as instants, whatever their offsets
 
 
+def _spaced(title: str) -> str:
+    """``title`` with its white space as the build writes it (``load/item.py``): runs of
+    spaces, tabs, line breaks and U+00A0 one space, none at either end. Titles are compared so:
+    an imported show whose source wrote ``A\u00a0 B`` is not retitled by its first build."""
+    return " ".join(title.split())
+
+
+def _requested(url: str) -> str:
+    """``url`` as a podcast app or browser requests it, and as the build writes it
+    (:func:`~pipeline.support.paths.iri_to_uri`): ``a b.mp3`` and ``a%20b.mp3`` are one file."""
+    try:
+        return iri_to_uri(url)
+    except ValueError:  # no URL a reader could follow: compared as written
+        return url
+
+
+def _same(kind: ChangeKind, was: str, now: str) -> bool:
+    if was == now:
+        return True
+    if kind == TITLE:
+        return _spaced(was) == _spaced(now)
+    return _requested(was) == _requested(now)  # a link or an enclosure URL
+
+
 def _identified(items: Sequence[FeedItem]) -> list[FeedItem]:
     """Items without a GUID go by their link, else their title (as readers key them), so
     they are not all one item under the empty GUID."""
@@ -106,7 +133,7 @@ class _Unpaired:
             if o.link:
                 self.by_link.setdefault(o.link, deque()).append(n)
             if o.title:
-                self.by_title.setdefault((o.title, o.date), deque()).append(n)
+                self.by_title.setdefault((_spaced(o.title), o.date), deque()).append(n)
 
     def _first(self, queue: deque[int] | None) -> FeedItem | None:
         while queue:
@@ -120,7 +147,7 @@ class _Unpaired:
         """The unpaired old item that ``item`` is with a new GUID, now paired; None if none."""
         twin = self._first(self.by_link.get(item.link)) if item.link else None
         if twin is None and item.title:
-            twin = self._first(self.by_title.get((item.title, item.date)))
+            twin = self._first(self.by_title.get((_spaced(item.title), item.date)))
         return twin
 
     def left(self) -> list[FeedItem]:
@@ -145,7 +172,7 @@ def diff_feed(old: Sequence[FeedItem], new: Sequence[FeedItem], name: str = "") 
             (ENCLOSURE, before.enclosure, item.enclosure),
         )
         for kind, was, now in pairs:
-            if was != now:
+            if not _same(kind, was, now):
                 changes.append(Change(kind, item.guid, item.title, item.link, was, now, feeds))
         if not _same_date(before.date, item.date):
             when = (_when(before.date), _when(item.date))

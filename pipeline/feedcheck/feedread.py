@@ -1,7 +1,9 @@
 """Reading the feeds feed-diff compares: RSS 2.0 (and 1.0), Atom 1.0 and JSON Feed 1.x into
 :class:`Feed` records of the items a subscriber's reader identifies and shows, with the
 standard library only (expat refuses entity expansion bombs; a document in another encoding
-is read in the one it declares: :mod:`pipeline.support.xmlbytes`). A file is read as
+is read in the one it declares: :mod:`pipeline.support.xmlbytes`; as apps and the importer
+read them, a feed that uses ``itunes:`` without declaring it, or declares itself after blank
+lines, is read too). A file is read as
 :func:`pipeline.support.fetch.read_file` reads one: a regular file, up to a size cap. A JSON
 Feed's lone surrogates (``"\\ud800"``, legal JSON, no text) become U+FFFD as it is read, so no
 output meets one.
@@ -9,33 +11,36 @@ output meets one.
 
 from __future__ import annotations
 
-import email.utils
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
+from xml.parsers import expat
 
 from pipeline.errors import ContentError, Problem
 from pipeline.feedcheck.rules import inner_base
 from pipeline.support import fetch, jsontext
-from pipeline.support.dates import year_as_written
+from pipeline.support.dates import read_date
 from pipeline.support.paths import walk
 from pipeline.support.text import replace_surrogates
 from pipeline.support.xmlbytes import (
     XmlEncodingError,
     as_utf8,
+    declaration_first,
     too_many_elements,
     too_many_message,
+    with_prefixes,
 )
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _RSS1 = "{http://purl.org/rss/1.0/}"
 _RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
+_UNBOUND_PREFIX = expat.errors.codes[expat.errors.XML_ERROR_UNBOUND_PREFIX]
 _SUFFIXES = (".xml", ".rss", ".atom", ".json")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 """Where JSON text may give a lone surrogate: only a ``\\u`` escape can (UTF-8 has none)."""
@@ -73,22 +78,9 @@ def _text(elem: ET.Element | None) -> str:
 
 
 def _date(raw: str) -> datetime | None:
-    raw = raw.strip()
-    if not raw:
-        return None
-    parsed: datetime | None
-    try:
-        parsed = datetime.fromisoformat(raw)
-    except ValueError:
-        try:
-            parsed = email.utils.parsedate_to_datetime(raw)
-        except (TypeError, ValueError):
-            return None
-        if not year_as_written(raw, parsed):  # "0001" is not 2001: no date a reader has
-            return None
-    if parsed.tzinfo is None:  # RFC 822 "-0000" and bare ISO dates: read as UTC
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed
+    """The date a reader shows, read as the importer reads it (``GMT+2``, ``CET``, ``Sept``, a
+    date without a time): :func:`pipeline.support.dates.read_date`."""
+    return read_date(raw)[0]
 
 
 def _rss_item(elem: ET.Element) -> FeedItem:
@@ -144,15 +136,32 @@ def _json_item(obj: Mapping[str, Any]) -> FeedItem:
     return FeedItem(get("id") or link, get("title"), link, _date(get("date_published")), enclosure)
 
 
+def read_tree(data: bytes) -> tuple[ET.Element, tuple[str, ...]]:
+    """The root element of ``data`` (in expat's encoding, its declaration moved first:
+    :func:`~pipeline.support.xmlbytes.declaration_first`) as apps and the importer read it: a
+    prefix of :data:`~pipeline.support.xmlbytes.KNOWN_PREFIXES` it uses without declaring it
+    (``itunes:``) is read as declared; those prefixes come back beside the root (``()``: none).
+    Raises :class:`ET.ParseError` as :func:`ET.fromstring` does."""
+    try:
+        return ET.fromstring(data), ()
+    except ET.ParseError as exc:
+        if exc.code != _UNBOUND_PREFIX:
+            raise
+        declared, missing = with_prefixes(data)
+        if not missing:
+            raise
+    return ET.fromstring(declared), missing
+
+
 def _parse_xml(data: bytes, name: str, path: Path | str) -> Feed | None:
     try:
-        data = as_utf8(data, web=True)  # read as the importer reads it
+        data = as_utf8(declaration_first(data), web=True)  # read as the importer reads it
     except XmlEncodingError as exc:
         raise _problem(path, str(exc)) from None
     if too_many_elements(data):
         raise _problem(path, too_many_message())
     try:
-        root = ET.fromstring(data)
+        root = read_tree(data)[0]
     except ET.ParseError as exc:
         raise _problem(path, f"not well-formed XML: {exc}", exc.position[0]) from None
     if root.tag == "rss":

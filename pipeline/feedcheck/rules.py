@@ -16,7 +16,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from pipeline.podcast import artwork
-from pipeline.support.dates import year_as_written
+from pipeline.support.dates import read_date, year_as_written
 from pipeline.support.paths import url_error
 from pipeline.support.text import find_all
 
@@ -434,9 +434,7 @@ def rfc822_severity(value: str, podcast: bool = True) -> tuple[str, str] | None:
     if _RFC822.match(" ".join(value.split())):
         wrong_weekday = parse_rfc822(value) is not None  # else not a real date (31 Feb)
         return (SOFT if wrong_weekday and not podcast else HARD), problem
-    try:
-        parsedate_to_datetime(" ".join(value.split()))  # what Python's mail parser accepts
-    except (TypeError, ValueError, IndexError):
+    if parse_rfc822(value) is None:  # not even as apps read RFC 822 dates (GMT+2, Sept)
         return HARD, problem
     return SOFT, f"{problem}; most readers still parse it"
 
@@ -454,12 +452,13 @@ def _real_date(text: str, m: re.Match[str], value: str) -> str | None:
 
 
 def parse_rfc822(value: str) -> datetime | None:
-    text = " ".join(value.split())
+    """An RFC 822 date as the importer and apps read it (:func:`read_date`); None for an
+    ISO 8601 one, which RSS does not allow."""
     try:
-        parsed = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    return parsed if year_as_written(text, parsed) else None
+        datetime.fromisoformat(value.strip())
+    except ValueError:
+        return read_date(value)[0]
+    return None
 
 
 def image_checks(

@@ -3,17 +3,17 @@ source text cleaned as every output needs it, and file names that are one safe s
 
 from __future__ import annotations
 
-import email.utils
 import html
 import posixpath
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from pipeline.render.slugs import github_slug
+from pipeline.support.dates import read_date as read_date  # the one reader: feed-diff's too
 from pipeline.support.text import clean, replace_surrogates
 
 _BLANK_LINE_END = re.compile(r"(?<=\n)([ \t\f\v]*)\n")
@@ -59,96 +59,6 @@ def parse_date(raw: str) -> datetime | None:
     """An aware datetime from an RFC 822 (RSS) or ISO 8601 (Atom, JSON Feed) date, keeping
     its offset; None when absent or unreadable (see :func:`read_date`)."""
     return read_date(raw)[0]
-
-
-def read_date(raw: str) -> tuple[datetime | None, str | None]:
-    """:func:`parse_date`'s datetime, and what the report says of it (None: nothing). An RFC
-    822 offset may be written with a colon (``+05:30``) or after GMT (``GMT+2``), and its
-    zone may be one of :data:`ZONES`; a date that names no zone (``-0000`` included) is read
-    as UTC, and so is one naming a zone that is neither (``IST``: India, Ireland or Israel),
-    which is said. ``Sept``, a fraction of a second and a date without its time of day
-    (midnight UTC, said) are read as feedparser reads them."""
-    raw = " ".join(raw.split())
-    if not raw:
-        return None, None
-    note = None
-    try:
-        parsed = datetime.fromisoformat(raw[:-1] + "+00:00" if raw.endswith("Z") else raw)
-    except ValueError:
-        raw = _FRACTION.sub(r"\1", _SEPT.sub("Sep", raw))
-        if _DAY_ONLY.fullmatch(raw):  # as feedparser, and so the apps built on it, read it
-            raw += " 00:00:00 +0000"
-            note = "no time of day: read as midnight UTC, as podcast apps read it"
-        try:
-            parsed = email.utils.parsedate_to_datetime(raw)
-        except (TypeError, ValueError, IndexError):
-            return None, None
-        if parsed.tzinfo is None:
-            zone = _rfc822_zone(raw)
-            if zone is None:
-                found = _TIME_ZONE.search(raw)
-                note = (
-                    f"time zone {shown(found.group(1) if found else '')} not read (it names "
-                    "several zones, or none): taken as UTC; check the date, or write it with "
-                    "its offset (+05:30)"
-                )
-            parsed = parsed.replace(tzinfo=zone or UTC)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    if not 1970 <= parsed.year <= 9000:
-        return None, None
-    return parsed, note
-
-
-ZONES: dict[str, int] = {
-    "WET": 0,
-    **dict.fromkeys(("CET", "MET", "WEST"), 60),
-    **dict.fromkeys(("CEST", "MEST", "EET"), 120),
-    **dict.fromkeys(("EEST", "MSK"), 180),
-    **dict.fromkeys(("AWST", "HKT", "SGT"), 480),
-    **dict.fromkeys(("JST", "KST"), 540),
-    "ACST": 570,
-    "AEST": 600,
-    "ACDT": 630,
-    "AEDT": 660,
-    "NZST": 720,
-    "NZDT": 780,
-    "NDT": -150,
-    "HST": -600,
-    "AKST": -540,
-    "AKDT": -480,
-}
-"""Zone abbreviations RFC 822 does not define that feeds write, each used for one offset
-only (minutes east of UTC). Ones several zones share (IST: India, Ireland or Israel; BST,
-SST) are left out: a date naming one is unreadable rather than guessed."""
-_TIME_ZONE = re.compile(r"\d:\d\d(?::\d\d)?(?:\.\d{1,9})? ?(\S*)")
-"""The time of an RFC 822 date and what follows it: its zone, if any."""
-_OFFSET = re.compile(r"([+-])([01]\d|2[0-3]):?([0-5]\d)")
-_GMT_OFFSET = re.compile(r"(?:GMT|UTC|UT)([+-])(1[0-4]|0?\d)(?::?([0-5]\d))?")
-"""An offset written after GMT or UTC (``GMT+2``, ``GMT+0200``, ``UTC-05:00``): east of UTC
-when ``+``, as feedparser reads ``GMT+0200``."""
-_SEPT = re.compile(r"\bSept\b", re.I)
-_FRACTION = re.compile(r"(\d:\d\d:\d\d)\.\d{1,9}")
-"""Seconds with a fraction (``13:00:21.123``), which RFC 822 has not: the whole second kept."""
-_DAY_ONLY = re.compile(r"(?:[A-Za-z]{3,9},? ?)?\d{1,2} [A-Za-z]{3,9} \d{4}")
-"""A date without a time of day (``Thu, 05 Jan 2023``)."""
-
-
-def _rfc822_zone(raw: str) -> timezone | None:
-    """The zone of an RFC 822 date that :mod:`email.utils` left unread: UTC when it names
-    none (or ``-0000``, RFC 5322's "no zone"), a ``+05:30`` offset, one of :data:`ZONES`;
-    None for any other."""
-    found = _TIME_ZONE.search(raw)
-    zone = found.group(1).strip("()").upper() if found else ""
-    if zone in ("", "-0000"):
-        return UTC
-    if (offset := _OFFSET.fullmatch(zone) or _GMT_OFFSET.fullmatch(zone)) is not None:
-        sign, hours, minutes = offset.groups()
-        east = int(hours) * 60 + int(minutes or 0)
-        return timezone(timedelta(minutes=-east if sign == "-" else east))
-    if zone in ZONES:
-        return timezone(timedelta(minutes=ZONES[zone]))
-    return None
 
 
 def notes_body(notes: str, *, plain: bool | None = None) -> str:

@@ -8,7 +8,6 @@ and each element's line is kept so every problem is reported at ``source:line``.
 from __future__ import annotations
 
 import io
-import re
 import xml.etree.ElementTree as ET
 from xml.sax import SAXException
 from xml.sax.handler import ContentHandler, feature_namespaces
@@ -17,7 +16,15 @@ from xml.sax.xmlreader import AttributesNSImpl, Locator
 from defusedxml import DefusedXmlException
 from defusedxml.expatreader import DefusedExpatParser
 
-from pipeline.support.xmlbytes import XmlEncodingError, as_utf8
+from pipeline.support.xmlbytes import (
+    XmlEncodingError,
+    as_utf8,
+    declaration_first,
+    with_prefixes,
+)
+from pipeline.support.xmlbytes import (
+    known_prefixes_declared as known_prefixes_declared,
+)
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -37,26 +44,6 @@ _ALIASES = {
     "https://podcastindex.org/namespace/1.0/": PODCAST,
 }
 """Spellings real hosts use for the same namespace (apps read them alike)."""
-
-
-KNOWN_PREFIXES = {
-    "itunes": ITUNES,
-    "podcast": PODCAST,
-    "googleplay": GOOGLEPLAY,
-    "media": MEDIA,
-    "content": CONTENT,
-    "atom": ATOM,
-    "dc": DC,
-    "psc": PSC,
-    "feedburner": FEEDBURNER,
-}
-"""The prefixes podcast feeds use for these namespaces, read as them in a feed that uses one
-without declaring it (VRT's, written ``<rss version="2.0">``: apps read it all the same)."""
-_ROOT_RSS = re.compile(rb"<rss(?=[\s>/])")
-_LATE_DECLARATION = re.compile(rb"(\xef\xbb\xbf)?+([ \t\r\n]++)(<\?xml[^>]*+>)")
-"""An XML declaration after blank lines (a WordPress plugin's output before the feed's):
-expat refuses it, apps read the feed."""
-_USED_PREFIX = re.compile(rb"</?(" + b"|".join(k.encode() for k in KNOWN_PREFIXES) + rb"):")
 
 
 class UnsafeXml(ValueError):
@@ -129,54 +116,17 @@ def parse_xml(data: bytes) -> Document:
     RSS feed that uses a prefix of :data:`KNOWN_PREFIXES` without declaring it is read with
     the declaration added to its ``<rss>`` tag, on its line (:attr:`Document.declared`)."""
     try:
-        data = as_utf8(_declaration_first(data), web=True)  # as browsers read what was written
+        data = as_utf8(declaration_first(data), web=True)  # as browsers read what was written
     except XmlEncodingError as exc:
         raise UnsafeXml(str(exc)) from None
     try:
         return _parsed(data)
     except UnsafeXml as exc:
-        declared, missing = _with_prefixes(data)
+        declared, missing = with_prefixes(data)
         if "unbound prefix" not in str(exc) or not missing:
             raise
         doc = _parsed(declared)
         return Document(doc.root, doc._lines, missing)
-
-
-def known_prefixes_declared(data: bytes) -> bytes:
-    """``data`` as :func:`parse_xml` reads it when it uses a prefix of
-    :data:`KNOWN_PREFIXES` without declaring it, or declares itself after blank lines: for a
-    reader that would refuse it."""
-    first = _declaration_first(data)
-    try:
-        declared, missing = _with_prefixes(as_utf8(first, web=True))
-    except XmlEncodingError:
-        return first
-    return declared if missing else first
-
-
-def _declaration_first(data: bytes) -> bytes:
-    """``data`` with an XML declaration that follows blank lines moved before them: each
-    line keeps its number (the declaration was on one of the first lines already)."""
-    late = _LATE_DECLARATION.match(data)
-    if late is None:
-        return data
-    return (late.group(1) or b"") + late.group(3) + late.group(2) + data[late.end() :]
-
-
-def _with_prefixes(data: bytes) -> tuple[bytes, tuple[str, ...]]:
-    """``data`` (expat's encoding) with a declaration on its ``<rss>`` tag, on its line, for
-    each known prefix it uses but declares nowhere, and those prefixes."""
-    root = _ROOT_RSS.search(data)
-    if root is None:
-        return data, ()
-    used = {m.group(1).decode() for m in _USED_PREFIX.finditer(data)}
-    missing = tuple(
-        p for p in KNOWN_PREFIXES if p in used and b"xmlns:" + p.encode() + b"=" not in data
-    )
-    declared = b"".join(
-        b' xmlns:%s="%s"' % (p.encode(), KNOWN_PREFIXES[p].encode()) for p in missing
-    )
-    return data[: root.end()] + declared + data[root.end() :], missing
 
 
 def _parsed(data: bytes) -> Document:

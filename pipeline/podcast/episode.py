@@ -37,7 +37,14 @@ from pipeline.podcast.media import (
     probe_file,
 )
 from pipeline.podcast.transcript import transcript_of
-from pipeline.support.paths import OutsideRoot, asset_url, iri_to_uri, is_url, resolve_inside
+from pipeline.support.paths import (
+    OutsideRoot,
+    asset_url,
+    iri_to_uri,
+    is_url,
+    resolve_inside,
+    url_error,
+)
 from pipeline.support.text import nfc
 
 EPISODE_KEYS = frozenset(
@@ -86,8 +93,8 @@ def needs_probe(meta: Mapping[str, Any]) -> bool:
     """The front matter names remote audio without both ``length`` and ``type``: validating it
     asks the server (through the prober the loading process holds)."""
     value = meta.get("audio")
-    if not isinstance(value, str) or not is_url(value.strip()):
-        return False
+    if not isinstance(value, str) or not is_url(value.strip()) or url_error(value.strip()):
+        return False  # no URL a server could be asked about: refused without a request
     return _stated_facts(meta) is None
 
 
@@ -188,6 +195,10 @@ def _audio(ctx: _Context, media: MediaProber) -> Media | None:
         ctx.bad("audio", f"expected a file path or an absolute URL, got {value!r}")
         return None
     value = value.strip()
+    if (problem := url_error(value)) is not None:  # a port past 65535, a broken [IPv6] host
+        # said here, at its line: the feed's linter would name podcast.xml instead
+        ctx.bad("audio", f"expected an http(s) URL or a file path, got {value!r}: {problem}")
+        return None
     stated = _stated_duration(ctx)
     source: str | None = None
     if is_url(value):

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from pipeline.model import Media
 from pipeline.podcast.media import sniff_mime
-from pipeline.support.paths import iri_to_uri, is_url
+from pipeline.support.paths import iri_to_uri, is_url, url_error
 
 TRANSCRIPT_TYPES = {".vtt": "text/vtt", ".srt": "application/x-subrip"}
 TYPE_NAMES = {
@@ -54,6 +54,9 @@ def transcript_of(ctx: Checks, audio: Media | None) -> Media | None:
         ctx.bad("transcript", f"{EXPECTED}, got {value!r}")
         return None
     value = value.strip()
+    if (problem := url_error(value)) is not None:  # a port past 65535: no app opens it
+        ctx.bad("transcript", f"{EXPECTED}, got {value!r}: {problem}")
+        return None
     suffix = posixpath.splitext(urlsplit(value).path)[1].lower()
     mime = TRANSCRIPT_TYPES.get(suffix)
     if mime is None:
@@ -96,5 +99,8 @@ def _typed(value: Mapping[str, Any], bad: Callable[..., None]) -> Media | None:
     mime = TYPE_NAMES.get(kind.strip().lower())
     if not is_url(url.strip()) or mime is None:
         bad("transcript", f"{EXPECTED}, got {dict(value)!r}")
+        return None
+    if (problem := url_error(url.strip())) is not None:
+        bad("transcript", f"{EXPECTED}, got {dict(value)!r}: {problem}")
         return None
     return Media(iri_to_uri(url.strip()), mime)

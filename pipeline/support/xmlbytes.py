@@ -171,3 +171,62 @@ def too_many_elements(data: bytes, limit: int = MAX_ELEMENTS) -> bool:
 
 def too_many_message(limit: int = MAX_ELEMENTS) -> str:
     return f"more than {limit:,} XML elements; no feed holds so many (not read further)"
+
+
+KNOWN_PREFIXES = {
+    "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
+    "podcast": "https://podcastindex.org/namespace/1.0",
+    "googleplay": "http://www.google.com/schemas/play-podcasts/1.0",
+    "media": "http://search.yahoo.com/mrss/",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+    "atom": "http://www.w3.org/2005/Atom",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "psc": "http://podlove.org/simple-chapters",
+    "feedburner": "http://rssnamespace.org/feedburner/ext/1.0",
+}
+"""The prefixes podcast feeds use for these namespaces, read as them in a feed that uses one
+without declaring it (VRT's, written ``<rss version="2.0">``: apps read it all the same,
+where a namespace-aware XML parser refuses the unbound prefix)."""
+_ROOT_RSS = re.compile(rb"<rss(?=[\s>/])")
+_LATE_DECLARATION = re.compile(rb"(\xef\xbb\xbf)?+([ \t\r\n]++)(<\?xml[^>]*+>)")
+"""An XML declaration after blank lines (a WordPress plugin's output before the feed's):
+expat refuses it, apps read the feed."""
+_USED_PREFIX = re.compile(rb"</?(" + b"|".join(k.encode() for k in KNOWN_PREFIXES) + rb"):")
+
+
+def known_prefixes_declared(data: bytes) -> bytes:
+    """``data`` as apps read it when it uses a prefix of :data:`KNOWN_PREFIXES` without
+    declaring it (:func:`with_prefixes`), or declares itself after blank lines
+    (:func:`declaration_first`): for a reader that would refuse it. The importer, ``feed-diff``
+    and ``lint-feed`` read such feeds through these alike."""
+    first = declaration_first(data)
+    try:
+        declared, missing = with_prefixes(as_utf8(first, web=True))
+    except XmlEncodingError:
+        return first
+    return declared if missing else first
+
+
+def declaration_first(data: bytes) -> bytes:
+    """``data`` with an XML declaration that follows blank lines moved before them: each
+    line keeps its number (the declaration was on one of the first lines already)."""
+    late = _LATE_DECLARATION.match(data)
+    if late is None:
+        return data
+    return (late.group(1) or b"") + late.group(3) + late.group(2) + data[late.end() :]
+
+
+def with_prefixes(data: bytes) -> tuple[bytes, tuple[str, ...]]:
+    """``data`` (expat's encoding) with a declaration on its ``<rss>`` tag, on its line, for
+    each known prefix it uses but declares nowhere, and those prefixes."""
+    root = _ROOT_RSS.search(data)
+    if root is None:
+        return data, ()
+    used = {m.group(1).decode() for m in _USED_PREFIX.finditer(data)}
+    missing = tuple(
+        p for p in KNOWN_PREFIXES if p in used and b"xmlns:" + p.encode() + b"=" not in data
+    )
+    declared = b"".join(
+        b' xmlns:%s="%s"' % (p.encode(), KNOWN_PREFIXES[p].encode()) for p in missing
+    )
+    return data[: root.end()] + declared + data[root.end() :], missing
