@@ -1,11 +1,10 @@
 """Stage 2: load and render the whole site, with a render cache and both cores.
 
-The render cache is keyed on each file's body, its URL and the renderer's version; an entry
-also records how its relative links resolved, so it is reused only while those still resolve
-the same way. A build with nothing changed renders nothing, and a build that rewrites few
-outputs reads few HTML bodies: the rest stay in the cache (:class:`HtmlSource`). Rendering
-returns each item's keys (:mod:`pipeline.build.keys`) next to the items.
-"""
+The render cache is keyed on each file's body, its URL and the build key; an entry also records
+how its relative links resolved, so it is reused only while those still resolve the same way.
+A build with nothing changed renders nothing, and one that rewrites few outputs reads few HTML
+bodies: the rest stay in the cache (:class:`HtmlSource`). Rendering returns each item's keys
+(:mod:`pipeline.build.keys`) next to the items."""
 
 from __future__ import annotations
 
@@ -24,7 +23,7 @@ from pipeline.build.sqlitefile import delete_store, open_store, select_keys, wri
 from pipeline.build.state import code_digest
 from pipeline.config import Config
 from pipeline.linkcheck.dangling import LinkRecorder
-from pipeline.load.loader import load_site
+from pipeline.load.loader import gitbook_mode, load_site
 from pipeline.model import Include, Item, Site
 from pipeline.render.links import link_targets
 from pipeline.render.markdown import render
@@ -360,6 +359,7 @@ def render_items(
     body_of: ReloadBody | None = None,
     loaded: Keys | None = None,
     keys: Sequence[str] | None = None,
+    clamp: bool = False,
 ) -> tuple[list[Item], dict[str, ItemKeys]]:
     """Fill ``html``, ``assets`` and ``image`` of every item, from the cache where possible;
     and each item's keys as rendered (by source: :class:`~pipeline.build.keys.ItemKeys`, its
@@ -375,7 +375,7 @@ def render_items(
     if loaded is None:
         loaded = loaded_keys(items, {})
     if url_of is None:
-        url_of = link_targets((i.source, i.url, i.title) for i in items)
+        url_of = link_targets(((i.source, i.url, i.title) for i in items), clamp=clamp)
     url_of = dict(url_of)
     keys = list(keys) if keys is not None else render_keys(cfg, items, loaded)
     cache = RenderCache(cache_dir)
@@ -495,5 +495,6 @@ def prepare(
 ) -> Site:
     """Load, validate and render every item; raises ContentError listing every problem."""
     site = load_site(config, content_dir, write_ledger=write_ledger, strict=strict)
-    rendered, _ = render_items(config, site.items, cache_dir)
+    clamp = gitbook_mode(config, content_dir)  # a ../ too many stops at a space's root
+    rendered, _ = render_items(config, site.items, cache_dir, clamp=clamp)
     return Site(tuple(rendered), site.warnings)

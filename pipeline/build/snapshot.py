@@ -231,6 +231,7 @@ def _full(run: _Run) -> tuple[KeyedSite, list[str]]:
         body_of=run.body_of(),
         loaded=loaded.keys,
         keys=keys,
+        clamp=gitbook_mode(cfg, run.root),
     )
     return KeyedSite(Site(tuple(_lean(i) for i in rendered), loaded.site.warnings), made), keys
 
@@ -327,7 +328,8 @@ def _rendered(
     """The changed files rendered: their new entries, and each item as served (with its HTML)
     with its keys."""
     items = (e.item for e in entries.values() if e.item is not None)
-    url_of = link_targets((i.source, i.url, i.title) for i in items)
+    clamp = gitbook_mode(run.cfg, run.root)
+    url_of = link_targets(((i.source, i.url, i.title) for i in items), clamp=clamp)
     render_key = render_keys(run.cfg, fresh, loaded.keys)
     rendered, keys = render_items(
         run.cfg,

@@ -108,11 +108,11 @@ def open_config(
         raise SetupError(missing_content_message(content_dir, config_path, found, given=given))
     if not found:
         warn(defaults_warning(config_path), quiet)
-    if (content_dir / ".gitbook.yaml").is_file():  # a Git-synced GitBook space
-        from pipeline.load.summary import space_settings
+    from pipeline.load.summary import space_settings
 
-        cfg, content_dir = space_settings(cfg, content_dir)
-    return cfg, content_dir
+    # a Git-synced space's .gitbook.yaml, and the heading ids of slug_style = "auto": every
+    # command (serve's rebuilds too) and every cache key sees the style decided here
+    return space_settings(cfg, content_dir)
 
 
 def under(root: Path, path: Path) -> str:

@@ -60,8 +60,9 @@ class ContentConfig:
     exclude: list[str] = field(default_factory=list)  # folders under it never read: vendor
     flavour: str = "auto"
     """``auto`` (GitBook when SUMMARY.md exists), ``plain`` or ``gitbook``."""
-    slug_style: str = "github"
-    """Heading-id style: ``github`` (default) or ``gitbook``."""
+    slug_style: str = "auto"
+    """Heading-id style: ``auto`` (default: GitBook's in a GitBook space, else GitHub's, decided
+    with the content folder by ``load.summary.space_settings``), ``github`` or ``gitbook``."""
     max_file_bytes: int = 2_000_000
     """Files larger than this are refused (a guard against hostile input)."""
     dates_file: str = "dates.yml"
@@ -399,8 +400,8 @@ def _site_problems(cfg: Config) -> _Found:
         yield "content", "max_file_bytes", "expected a positive number of bytes"
     if cfg.content.flavour not in ("auto", "plain", "gitbook"):
         yield "content", "flavour", "expected one of auto, plain, gitbook"
-    if cfg.content.slug_style not in ("github", "gitbook"):
-        yield "content", "slug_style", "expected github or gitbook"
+    if cfg.content.slug_style not in ("auto", "github", "gitbook"):
+        yield "content", "slug_style", "expected one of auto, github, gitbook"
     yield from (("feeds", key, message) for key, message in feeds_problems(cfg.feeds))
 
 

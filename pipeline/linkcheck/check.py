@@ -32,6 +32,7 @@ from pipeline.linkcheck.local import (
 )
 from pipeline.linkcheck.remote import MediaExpectation, RemoteChecker, network_down
 from pipeline.linkcheck.results import BROKEN, LinkResult, Outcome
+from pipeline.load.loader import gitbook_mode
 from pipeline.model import LinkRef, Media, Site, SourceDoc
 from pipeline.podcast.media import MediaProber
 from pipeline.support.text import nfc
@@ -194,6 +195,7 @@ def check_links(
         unpublished=site.unpublished,
         toc=config.content.summary,
         html_anchors=True,
+        clamp=gitbook_mode(config, content_dir),
     )
     stale = cache.stale() if cache is not None else set()
     local_refs, remote_refs, malformed, skipped = _sort(

@@ -22,7 +22,7 @@ from pipeline.config import Config
 from pipeline.errors import ContentError, Problem
 from pipeline.linkcheck.local import LOCAL, LocalChecker, classify
 from pipeline.linkcheck.results import BROKEN, Outcome
-from pipeline.load.loader import shown
+from pipeline.load.loader import gitbook_mode, shown
 from pipeline.model import Item, LinkRef, Site
 from pipeline.render.links import PageContext
 from pipeline.render.markdown import scan
@@ -101,6 +101,7 @@ def dangling_links(
         redirects=cfg.content.redirects,
         unpublished={i.source for i in items if i.draft},
         toc=cfg.content.summary,
+        clamp=gitbook_mode(cfg, content_dir),
     )
     state = "" if tree is None else _state(cfg, checker, tree)
     reuse = known.broken if known is not None and state and known.state == state else {}
@@ -132,6 +133,7 @@ def _state(cfg: Config, checker: LocalChecker, tree: str) -> str:
         cfg.site.base_url,
         *(f"{k}\0{v}" for k, v in sorted(cfg.content.redirects.items())),
         cfg.content.summary,
+        f"clamp={checker.clamp}",
         *sorted(checker.unpublished),
     )
 

@@ -8,7 +8,8 @@ files by permalink or by ``[content] redirects``.
 
 File names are compared the way a case-sensitive web host serves them: each path component
 must match a directory entry exactly; when only case or Unicode normalisation (NFC/NFD)
-differs, the message says so. Nothing outside the content root is ever looked at.
+differs, the message says so (a file the build copies under the link's name works: a note).
+Nothing outside the content root is ever looked at; in a GitBook space ``..`` stop at it.
 """
 
 from __future__ import annotations
@@ -22,10 +23,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from pipeline.linkcheck import hints
 from pipeline.linkcheck.htmlids import page_ids
 from pipeline.linkcheck.results import BROKEN, OK, UNVERIFIABLE, Outcome
 from pipeline.model import LinkRef, SourceDoc
-from pipeline.support.paths import OutsideRoot, joined_inside, link_path, resolve_inside, walk
+from pipeline.support.paths import (
+    OutsideRoot,
+    climbs_past,
+    joined_inside,
+    link_path,
+    resolve_inside,
+    walk,
+)
 from pipeline.support.text import nfc
 
 LOCAL = "local"
@@ -98,13 +107,6 @@ class _Found:
     """For a case/normalisation mismatch, the name that does exist."""
 
 
-GITBOOK_LOST = "broken-reference"
-GITBOOK_LOST_HINT = (
-    "GitBook writes this in place of a link whose page it lost (deleted or moved outside the "
-    "space): link the page again"
-)
-
-
 SUGGEST_BUDGET = 20_000
 """Comparisons a run's "did you mean" suggestions may make in all (see
 :meth:`LocalChecker._close`): a second or so; a site with a few broken links gets every one."""
@@ -129,8 +131,12 @@ class LocalChecker:
         unpublished: Collection[str] = (),
         toc: str = "SUMMARY.md",
         html_anchors: bool = False,
+        clamp: bool = False,
     ) -> None:
         self.root = root
+        self.clamp = clamp
+        """A GitBook space: ``..`` past the root stop at it, as GitBook resolves them (see
+        :func:`~pipeline.support.paths.joined_inside`); nothing outside the root is read."""
         self.unpublished = frozenset(nfc(s) for s in unpublished)
         self.toc = toc
         """The table of contents: not a page, so it may list what is not published."""
@@ -194,13 +200,13 @@ class LocalChecker:
         (which refuses escapes); a plain path inside the root is just normalised.
         """
         path_part = link_path(target)
-        joined = joined_inside(base, path_part)
+        joined = joined_inside(base, path_part, clamp=self.clamp)
         if (
             joined is None
             or (len(path_part) > 1 and path_part[1] == ":")
             or self._has_symlink(joined)
         ):
-            return resolve_inside(self.root, base, target)[0]
+            return resolve_inside(self.root, base, target, clamp=self.clamp)[0]
         return joined
 
     def _locate(self, rel: str) -> _Found:
@@ -314,6 +320,29 @@ class LocalChecker:
         close = self._close(stem, stems, 0.6)
         return by_stem[close] if close is not None else None
 
+    def _copied_as_written(self, rel: str) -> Outcome | None:
+        """OK, with a note, for a file (not a page, not a folder) whose name the disk holds in
+        another Unicode normalisation: the build copies it under the name the link writes
+        (:func:`pipeline.build.copies.safe_path`), so the site finds it; the repository's own
+        view (GitHub's), byte-exact, does not. None when the build would not copy it."""
+        on_disk: list[str] = []
+        for part in [p for p in rel.split("/") if p]:
+            folder = "/".join(on_disk)
+            names = self._listdir(folder)
+            if names is None:
+                return None
+            if part not in names:
+                same = self._name_index(folder, names)[0].get(nfc(part), [])
+                if len(same) != 1:  # the copy takes the one name that is the same in NFC
+                    return None
+                part = same[0]
+            on_disk.append(part)
+        disk = "/".join(on_disk)
+        if disk in self._dirs or disk.endswith(".md") or self._has_symlink(disk):
+            return None
+        written = "NFC" if unicodedata.is_normalized("NFC", rel) else "NFD"
+        return Outcome(OK, hints.copied_note(rel, written), hints.NFC_HINT[written == "NFC"])
+
     # -- anchors ------------------------------------------------------------------------------
     def _check_anchor(self, target_rel: str, fragment: str, same_page: bool = False) -> Outcome:
         frag = unquote(fragment)
@@ -368,7 +397,10 @@ class LocalChecker:
             rel = self._inside(ref.source, ref.url)
         except OutsideRoot as exc:
             return Outcome(BROKEN, f"refused: {exc}")
-        return self._check_file(ref.source, rel, fragment)
+        outcome = self._check_file(ref.source, rel, fragment)
+        if outcome.status == OK and self.clamp and climbs_past(ref.source, link_path(ref.url)):
+            return Outcome(OK, f"{outcome.reason} ({hints.CLIMBS_PAST_ROOT})", outcome.suggestion)
+        return outcome
 
     def _check_file(self, source: str, rel: str, fragment: str, via: str = "") -> Outcome:
         found = self._locate(rel)
@@ -379,12 +411,17 @@ class LocalChecker:
                 else (via + found.problem)
             )
             if found.near and "normalisation" in found.problem:
-                return Outcome(BROKEN, reason, "rename the file to its NFC (composed) form")
+                copied = self._copied_as_written(rel)
+                if copied is not None:
+                    return copied
+                return Outcome(
+                    BROKEN, reason, hints.NFC_HINT[unicodedata.is_normalized("NFC", rel)]
+                )
             if found.near:
                 here = posixpath.dirname(source) or "."
                 return Outcome(BROKEN, reason, f"link to {posixpath.relpath(found.near, here)}")
-            if posixpath.basename(rel) == GITBOOK_LOST and not via:
-                return Outcome(BROKEN, reason, GITBOOK_LOST_HINT)
+            if posixpath.basename(rel) == hints.GITBOOK_LOST and not via:
+                return Outcome(BROKEN, reason, hints.GITBOOK_LOST_HINT)
             return Outcome(BROKEN, reason, self._suggest_file(source, rel))
         target = found.rel
         if not target or (self._listdir(posixpath.dirname(target)) and target in self._dirs):
@@ -451,9 +488,10 @@ class LocalChecker:
             return self._check_file(ref.source, rel, parts.fragment)
         if self._site_paths is None:
             self._site_paths = sorted({*self.permalinks, *self.redirects})
-        close = self._close(path, self._site_paths, 0.75)
-        return Outcome(
-            BROKEN,
-            f"no page at {path} on this site (not a permalink, a file, or in [content] redirects)",
-            f"did you mean {close}?" if close else "",
+        reason = (
+            f"no page at {path} on this site (not a permalink, a file, or in [content] redirects)"
         )
+        if path.startswith(hints.GITBOOK_LOST_SPACE):
+            return Outcome(BROKEN, reason, hints.GITBOOK_LOST_SPACE_HINT)
+        close = self._close(path, self._site_paths, 0.75)
+        return Outcome(BROKEN, reason, f"did you mean {close}?" if close else "")

@@ -14,9 +14,11 @@ from pathlib import Path
 
 import yaml
 
+from pipeline.config.oldurls import old_url_problem
 from pipeline.errors import ConfigError, Problem
 from pipeline.load.frontmatter import (
     FrontMatterError,
+    _Lines,
     bounded_node,
     bounded_yaml,
     one_line,
@@ -62,9 +64,9 @@ def space_warnings(root: Path, sources: Sequence[str]) -> list[Problem]:
     path = space_file(root)
     if path is None:
         return []
-    node = _read(path)
-    problems = _unknown_keys(node, path)
-    problems += _redirects(node, path, root, sources)[1]
+    node, lines = _read(path)
+    problems = _unknown_keys(node, path, lines)
+    problems += _redirects(node, lines, path, root, sources)[1]
     for key, value in _pairs(_pairs(node).get("structure")).items():
         if key == "readme" and isinstance(value, yaml.ScalarNode):
             rel = posixpath.normpath(nfc(value.value).strip())
@@ -73,7 +75,7 @@ def space_warnings(root: Path, sources: Sequence[str]) -> list[Problem]:
                     f"{value.value!r} is outside the space's root; the home page is made without it"
                 )
                 problems.append(
-                    Problem(_display(path), value.start_mark.line + 1, "readme", message)
+                    Problem(_display(path), lines.of(value.start_mark), "readme", message)
                 )
     return problems
 
@@ -82,7 +84,7 @@ _KNOWN = {"": ("root", "structure", "redirects"), "structure": ("readme", "summa
 """The keys GitBook's Git Sync reads, at the top and under ``structure``."""
 
 
-def _unknown_keys(node: yaml.Node | None, path: Path) -> list[Problem]:
+def _unknown_keys(node: yaml.Node | None, path: Path, lines: _Lines) -> list[Problem]:
     """A warning at the line of each key Git Sync does not read: never used, so a setting
     misspelt, or spelt with an invisible character (a ``structure:`` after a zero-width
     space, as real spaces have it), would otherwise go unnoticed."""
@@ -102,7 +104,7 @@ def _unknown_keys(node: yaml.Node | None, path: Path) -> list[Problem]:
             )
             name = f"{block}.{key.value}" if block else key.value
             message = f"unknown key {name!r}{why}: not read; expected one of {', '.join(known)}"
-            problems.append(Problem(_display(path), key.start_mark.line + 1, "gitbook", message))
+            problems.append(Problem(_display(path), lines.of(key.start_mark), "gitbook", message))
     return problems
 
 
@@ -121,14 +123,16 @@ def space_redirects(
     whose page is not in the space (GitBook keeps serving the space past a redirect gone
     stale when its page moved; so does the site, without that redirect). Raises ConfigError
     when the file cannot be read or ``redirects`` is not a map."""
-    return ({}, []) if path is None else _redirects(_read(path), path, root, sources)
+    return ({}, []) if path is None else _redirects(*_read(path), path, root, sources)
 
 
-def _read(path: Path) -> yaml.Node | None:
-    """The node tree of ``.gitbook.yaml``, bounded; a ConfigError naming its line when it
-    cannot be read."""
+def _read(path: Path) -> tuple[yaml.Node | None, _Lines]:
+    """The node tree of ``.gitbook.yaml``, bounded, and the file's line of each of its marks
+    (YAML also ends a line at U+0085, U+2028 and U+2029); a ConfigError naming its line when
+    it cannot be read."""
     try:
-        return bounded_node(utf8_text(path.read_bytes()))
+        text = utf8_text(path.read_bytes())
+        return bounded_node(text), _Lines(text, 1)
     except (OSError, ValueError, yaml.YAMLError) as exc:
         line = exc.line if isinstance(exc, FrontMatterError) else 1
         problem = Problem(_display(path), line, "gitbook", f"cannot read it: {one_line(exc)}")
@@ -136,7 +140,7 @@ def _read(path: Path) -> yaml.Node | None:
 
 
 def _redirects(
-    node: yaml.Node | None, path: Path, root: Path, sources: Sequence[str]
+    node: yaml.Node | None, lines: _Lines, path: Path, root: Path, sources: Sequence[str]
 ) -> tuple[dict[str, str], list[Problem]]:
     shown = _display(path)
     if not isinstance(node, yaml.MappingNode):
@@ -146,14 +150,14 @@ def _redirects(
         return {}, []
     problems: list[Problem] = []
     if not isinstance(block, yaml.MappingNode):
-        line = block.start_mark.line + 1
+        line = lines.of(block.start_mark)
         raise ConfigError(
             [Problem(shown, line, "redirects", "expected a map of old path -> page file")]
         )
     by_nfc = PageNames(sources)
     out: dict[str, str] = {}
     for key, value in block.value:
-        line = key.start_mark.line + 1
+        line = lines.of(key.start_mark)
         if not isinstance(key, yaml.ScalarNode) or not isinstance(value, yaml.ScalarNode):
             problems.append(Problem(shown, line, "redirects", f"expected old/path: page.md{_OUT}"))
             continue
@@ -161,6 +165,9 @@ def _redirects(
         target = posixpath.normpath(nfc(value.value).strip().lstrip("/"))
         if not old:
             problems.append(Problem(shown, line, "redirects", f"the old path is empty{_OUT}"))
+            continue
+        if why := old_url_problem("/" + old, ""):  # a path from the space's root: a file name
+            problems.append(Problem(shown, line, "redirects", f"{why}{_OUT}"))  # too long, ..
             continue
         source, _ = resolve_target(target, by_nfc)
         if source is None and target.endswith(".md"):  # the page has had children since:

@@ -44,6 +44,7 @@ from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.load.foreign import file_title
 from pipeline.load.frontmatter import FrontMatterError, bounded_yaml, one_line, utf8_text
+from pipeline.load.loader import gitbook_mode
 from pipeline.load.pageurls import distinct_urls
 from pipeline.load.toc import TocEntry, parse_summary
 from pipeline.model import NO_INDEX, Item
@@ -207,8 +208,19 @@ SPACE_FILE = ".gitbook.yaml"
 def space_settings(cfg: Config, content_dir: Path) -> tuple[Config, Path]:
     """Apply a Git-synced GitBook space's ``.gitbook.yaml``: ``root`` moves the content root
     (``./docs/``), ``structure.readme`` and ``structure.summary`` name the first page and the
-    table of contents. Without the file, or with ``flavour = "plain"``, nothing changes.
-    Raises ConfigError, naming the file, for a value GitBook itself would refuse."""
+    table of contents. Without the file, or with ``flavour = "plain"``, nothing of these
+    changes. Then ``slug_style = "auto"`` is decided: GitBook's heading ids in a GitBook space
+    (as its editor writes the links to them), GitHub's elsewhere. Raises ConfigError, naming
+    the file, for a value GitBook itself would refuse."""
+    cfg, root = _space_file_settings(cfg, content_dir)
+    if cfg.content.slug_style != "auto":
+        return cfg, root
+    style = "gitbook" if gitbook_mode(cfg, root) else "github"
+    content = dataclasses.replace(cfg.content, slug_style=style)
+    return dataclasses.replace(cfg, content=content), root
+
+
+def _space_file_settings(cfg: Config, content_dir: Path) -> tuple[Config, Path]:
     path = content_dir / SPACE_FILE
     if cfg.content.flavour == "plain" or not path.is_file():
         return cfg, content_dir

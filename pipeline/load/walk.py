@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.load.frontmatter import FrontMatterError, Parsed, split, utf8_text
+from pipeline.support.paths import walk
 
 SKIP_DIRS = {"node_modules", "_book"}
 
@@ -55,7 +56,7 @@ def walk_markdown(root: Path, skip: frozenset[str] = frozenset()) -> Iterator[tu
     in the order of :func:`iter_markdown`, without building a Path per file; folders in
     ``skip`` (relative POSIX paths, :func:`own_folders`) are not entered."""
     top = os.path.join(str(root), "")
-    for dirpath, dirnames, filenames in os.walk(top):
+    for dirpath, dirnames, filenames in walk(top):  # any depth (os.walk recursed)
         where = os.path.join(dirpath, "")
         folder = where[len(top) :].replace(os.sep, "/")
         dirnames[:] = sorted(

@@ -209,17 +209,23 @@ def tag_lines(
     pass pairing or reading the tags shares (the pre-pass, its warnings, the link scan's
     :func:`container_ends`): a tag shown in a code sample is text, never one end of a pair."""
     fence: str | None = None
+    fence_depth = 0  # the quotes around the fenced code: it ends where they do
     deciders: list[int] = []  # filled when first needed
     for n in range(len(lines)) if only is None else only:
         line = lines[n]
-        stripped = line.lstrip(" ")
+        cut = quote_marks(line)
+        depth = line.count(">", 0, cut)
+        inner = line[cut:] if cut else line
+        stripped = inner.lstrip(" ")
         if fence is not None:
-            if closes_fence(stripped, fence):
-                fence = None
-            continue
-        indent = len(line) - len(stripped)
+            if depth >= fence_depth:
+                if closes_fence(stripped, fence):
+                    fence = None
+                continue
+            fence = None  # the quote holding the code ended: this line is read as any other
+        indent = len(inner) - len(stripped)
         if opened := opens_fence(stripped, indent):
-            fence = opened
+            fence, fence_depth = opened, depth
             continue
         tag = whole_tag(stripped) if "{%" in stripped else None
         if tag is not None and indent >= 4 and not _continues_list(lines, n, deciders):
@@ -227,23 +233,47 @@ def tag_lines(
         yield n, tag
 
 
+_QUOTE_MARK = re.compile(r" {0,3}> ?")
+
+
+def quote_marks(line: str) -> int:
+    """The length of the blockquote markers that start ``line`` (``> ``, ``>> ``, `` > > ``): 0
+    when none. A GitBook tag after them is a tag of the quote, as GitBook writes a block
+    inside a quote block and renders it there."""
+    if not line.lstrip(" ").startswith(">"):
+        return 0
+    end = 0
+    while (m := _QUOTE_MARK.match(line, end)) is not None:
+        end = m.end()
+    return end
+
+
+def _depth(line: str) -> int:
+    """How many quotes ``line`` is inside (its ``>`` markers)."""
+    return line.count(">", 0, quote_marks(line))
+
+
 def container_ends(lines: Sequence[str], only: Iterable[int] | None = None) -> dict[int, int]:
     """Index of each container-opening line -> index of the ``{% endNAME %}`` line closing it
     (nested ones of the same name counted), for every container that is closed, tags in code
     left out (:func:`tag_lines`; ``only`` as there): one pass over the lines, where a search
     from each opening line was quadratic in unclosed ones."""
-    return _paired(tag_lines(lines, only))
+    return _paired(tag_lines(lines, only), lines)
 
 
-def _paired(found: Iterable[tuple[int, re.Match[str] | None]]) -> dict[int, int]:
+def _paired(
+    found: Iterable[tuple[int, re.Match[str] | None]], lines: Sequence[str]
+) -> dict[int, int]:
+    """Each opening line -> its closing line, paired among the tags inside as many quotes (a
+    tag in a quote closes none opened outside it: their HTML would cross)."""
     ends: dict[int, int] = {}
-    open_at: dict[str, list[int]] = {}
+    open_at: dict[tuple[str, int], list[int]] = {}
     for n, tag in found:
         name = tag.group(1) if tag is not None else ""
         if name in CONTAINERS:
-            open_at.setdefault(name, []).append(n)
-        elif name.startswith("end") and open_at.get(name[3:]):
-            ends[open_at[name[3:]].pop()] = n
+            open_at.setdefault((name, _depth(lines[n])), []).append(n)
+        elif name.startswith("end") and open_at.get(key := (name[3:], _depth(lines[n]))):
+            ends[open_at[key].pop()] = n
     return ends
 
 
@@ -253,9 +283,9 @@ def _walk(body: str, out: list[str] | None, problems: list[tuple[int, str]] | No
     lines = body.split("\n")
     keep = out.extend if out is not None else _ignore
     put = out.append if out is not None else _ignore
-    open_names: list[str] = []
+    open_names: list[tuple[str, int]] = []
     found = list(tag_lines(lines, _marked(body)))
-    ends = _paired(found)
+    ends = _paired(found, lines)
     done = 0
     for n, tag in found:
         keep(lines[done:n])
@@ -265,13 +295,16 @@ def _walk(body: str, out: list[str] | None, problems: list[tuple[int, str]] | No
             if out is not None:
                 out.append(_inline(line))
             continue
-        indent = line[: len(line) - len(line.lstrip(" "))]
+        cut = quote_marks(line)  # inside a quote, the HTML and its blank lines stay in it
+        quote, inner = line[:cut], line[cut:]
+        indent = quote + inner[: len(inner) - len(inner.lstrip(" "))]
+        depth = quote.count(">")
         name = tag.group(1)
-        if name.startswith("end") and open_names and open_names[-1] == name[3:]:
+        if name.startswith("end") and open_names and open_names[-1] == (name[3:], depth):
             open_names.pop()
             html = close_html(name[3:]) if out is not None else ""
         elif name in CONTAINERS and n in ends:
-            open_names.append(name)
+            open_names.append((name, depth))
             html = open_html(name, parse_args(tag.group(2))) if out is not None else ""
         else:
             html = tag_html(name, parse_args(tag.group(2)), block=True) if out is not None else ""
@@ -280,10 +313,10 @@ def _walk(body: str, out: list[str] | None, problems: list[tuple[int, str]] | No
                     problems.append((n, f"{{% {name} %}} is never closed by {{% end{name} %}}"))
                 elif name.startswith("end") and name[3:] in CONTAINERS:
                     problems.append((n, f"{{% {name} %}} closes no open {{% {name[3:]} %}}"))
-        put("")
+        put(quote.rstrip())
         if html.strip():
             put(indent + html.strip().replace("\n", " "))
-            put("")
+            put(quote.rstrip())
     keep(lines[done:])
 
 

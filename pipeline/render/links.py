@@ -14,7 +14,14 @@ from urllib.parse import quote, urljoin
 
 from pipeline.model import LinkRef
 from pipeline.render.slugs import Slugger
-from pipeline.support.paths import asset_url, iri_to_uri, is_external, link_path, url_scheme
+from pipeline.support.paths import (
+    asset_url,
+    clamped,
+    iri_to_uri,
+    is_external,
+    link_path,
+    url_scheme,
+)
 
 TITLE_KEY = "//title/"
 """What prefixes a source in :attr:`PageContext.url_of` to name its page's title (a source
@@ -22,11 +29,19 @@ is a relative path: none starts with ``//``; and the render cache keeps these ke
 may hold no NUL)."""
 
 
-def link_targets(pages: Iterable[tuple[str, str, str]]) -> dict[str, str]:
+CLAMP_KEY = "//clamp/"
+"""The key of :attr:`PageContext.url_of` that says the content is a GitBook space ("1"; else
+""): there a ``..`` past the content root stops at it, as GitBook (and a browser) resolve it
+(``../../.gitbook/assets/a.png`` from ``qa/x.md`` is ``.gitbook/assets/a.png``); elsewhere such
+a link climbs out of the content and names none of its files. A lookup, not a field, so the
+render cache, which records the lookups a page made, knows which pages it changes."""
+
+
+def link_targets(pages: Iterable[tuple[str, str, str]], *, clamp: bool = False) -> dict[str, str]:
     """What :attr:`PageContext.url_of` maps, from each page's (source, URL, title): its
     source to its URL, and ``TITLE_KEY`` + source to its title (a GitBook link card shows
-    the title of the page it names)."""
-    out: dict[str, str] = {}
+    the title of the page it names); and :data:`CLAMP_KEY` (``clamp``: a GitBook space)."""
+    out: dict[str, str] = {CLAMP_KEY: "1" if clamp else ""}
     for source, url, title in pages:
         out[source] = url
         out[TITLE_KEY + source] = title
@@ -101,7 +116,9 @@ class PageContext:
         folder = "/" if path.startswith("/") else posixpath.dirname(self.source)
         rel = posixpath.normpath(posixpath.join(folder, path))
         if rel == ".." or rel.startswith("../"):
-            return None
+            if not self.url_of.get(CLAMP_KEY):  # asked here only: a dependency when it counts
+                return None
+            rel = clamped(rel)
         return "" if rel in (".", "/") else rel.lstrip("/")
 
     def titled(self, target: str) -> tuple[str, str] | None:

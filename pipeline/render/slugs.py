@@ -45,7 +45,9 @@ def _gitbook_char(ch: str) -> str:
 _SEPARATORS = re.compile(r"-{2,}")
 
 
-STYLES = {"github": github_slug, "gitbook": gitbook_slug}
+STYLES = {"github": github_slug, "gitbook": gitbook_slug, "auto": github_slug}
+"""``auto`` is decided with the content folder before anything renders (GitBook's in a GitBook
+space); a caller that never decided it (a library call without the CLI) gets GitHub's."""
 
 
 class Slugger:

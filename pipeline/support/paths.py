@@ -132,13 +132,36 @@ def url_error(value: str) -> str | None:
     return None
 
 
-def joined_inside(base: str, path: str) -> str | None:
+def joined_inside(base: str, path: str, *, clamp: bool = False) -> str | None:
     """``path`` (relative, from the file ``base``) as a path from the root, normalised ("" for
-    the root itself); None when it leaves the root. Names only: no file is looked at."""
+    the root itself); None when it leaves the root. Names only: no file is looked at.
+
+    With ``clamp`` (a GitBook space), a ``..`` at the root stays there, as GitBook and a browser
+    resolve a URL: ``../../.gitbook/assets/a.png`` from ``qa/x.md`` is ``.gitbook/assets/a.png``.
+    Only the ``..`` past the root are dropped, so the result is still inside it."""
     joined = posixpath.normpath(posixpath.join(posixpath.dirname(base), path))
+    if clamp and (joined == ".." or joined.startswith("../")):
+        joined = clamped(joined)
     if joined == ".." or joined.startswith(("../", "/")):
         return None
     return "" if joined == "." else joined
+
+
+def clamped(normal: str) -> str:
+    """A normalised relative path without its leading ``..`` segments (those past the root;
+    normpath leaves none after a name): "." when nothing else is left."""
+    at = 0
+    while normal.startswith("../", at):  # one pass: a slice per segment was quadratic
+        at += 3
+    rest = normal[at:]
+    return "." if rest in ("", "..") else rest
+
+
+def climbs_past(base: str, path: str) -> bool:
+    """True when ``path`` (relative, from the file ``base``) has more ``..`` than ``base`` is
+    deep: GitBook stops them at the root (see :func:`joined_inside`'s ``clamp``)."""
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(base), path))
+    return joined == ".." or joined.startswith("../")
 
 
 def link_path(target: str) -> str:
@@ -164,16 +187,18 @@ def readable_link(target: str) -> str:
     return "".join(p if n % 2 else unquote(p) for n, p in enumerate(pieces))
 
 
-def resolve_inside(root: Path, base: str, target: str) -> tuple[str, Path]:
+def resolve_inside(root: Path, base: str, target: str, *, clamp: bool = False) -> tuple[str, Path]:
     """Resolve ``target`` (a relative link from the file ``base``) inside ``root``.
 
     Returns the path relative to the root (POSIX) and the absolute path. Raises
-    :class:`OutsideRoot` when the target escapes the root, including through a symlink.
+    :class:`OutsideRoot` when the target escapes the root, including through a symlink. With
+    ``clamp`` (a GitBook space), ``..`` past the root stop at it (see :func:`joined_inside`):
+    the path is still one inside the root, and a symlink out is still refused.
     """
     path_part = link_path(target)
     if path_part.startswith("/") or (len(path_part) > 1 and path_part[1] == ":"):
         raise OutsideRoot(f"absolute path {path_part!r} is not allowed; use a relative path")
-    rel = joined_inside(base, path_part)
+    rel = joined_inside(base, path_part, clamp=clamp)
     if rel is None:
         raise OutsideRoot(f"{target!r} points outside the content root")
     absolute = root / rel

@@ -19,12 +19,19 @@ from click.testing import CliRunner
 from pipeline.build.keys import body_digest, loaded_keys
 from pipeline.build.loadcache import LoadCache, load_cached
 from pipeline.cli import main
-from pipeline.config import load_config
+from pipeline.config import Config, load_config
 from pipeline.load.loader import load_site
 from pipeline.load.record import Record, pack
+from pipeline.load.summary import space_settings
 from pipeline.model import Item
 
 IGNORED = {".publish-manifest.json", ".publish.lock"}
+
+
+def _decided(site: Path) -> Config:
+    """The site's configuration as a command sees it (``slug_style = "auto"`` decided with
+    the content folder: the caches are keyed by the style a build used)."""
+    return space_settings(load_config(site / "publish.toml"), site / "content")[0]
 
 
 def build(site: Path, out: Path, cache: Path) -> list[str]:
@@ -169,7 +176,7 @@ def test_unchanged_files_come_from_the_load_cache_intact(site: Path, tmp_path: P
     """Keyed on size, mtime, ctime and inode, like make's view of a file; a hit carries no
     body (rendering has its HTML) but is otherwise the item a fresh load makes."""
     age(site)
-    cfg = load_config(site / "publish.toml")
+    cfg = _decided(site)
     fresh = load_site(cfg, site / "content")
     load_cached(cfg, site / "content", tmp_path / "cache")
     _body(site)  # edited just now
@@ -195,7 +202,7 @@ def test_a_fresh_clone_reuses_the_cache_by_text(site: Path, tmp_path: Path) -> N
     """In CI every file of a fresh clone has a new mtime: the restored cache still spares
     parsing and validating each file whose text it knows."""
     age(site)
-    cfg = load_config(site / "publish.toml")
+    cfg = _decided(site)
     first = load_cached(cfg, site / "content", tmp_path / "cache").site.items
     age(site, 60)  # every mtime moves, no text changes
     again = load_cached(cfg, site / "content", tmp_path / "cache").site.items
@@ -260,7 +267,7 @@ def test_corrupt_caches_are_ignored(site: Path, tmp_path: Path) -> None:
     build(site, cold_out, tmp_path / "cold-cache")
     assert tree(out) == tree(cold_out)
     # and the caches were started again: unchanged files now come from the load cache
-    items = load_cached(load_config(site / "publish.toml"), site / "content", cache)
+    items = load_cached(_decided(site), site / "content", cache)
     assert [i.source for i in items.site.items if not i.body and not i.episode]
 
 
@@ -276,7 +283,7 @@ def test_a_load_cache_of_the_last_version_is_replaced(site: Path, tmp_path: Path
     """Version 2's table had no column for the body key: it is dropped and made again, and
     the next load is served from the new one, with the same keys a fresh load gives."""
     age(site)
-    cfg = load_config(site / "publish.toml")
+    cfg = _decided(site)
     cache = tmp_path / "cache"
     cache.mkdir()
     db = sqlite3.connect(cache / "items.sqlite3")
@@ -298,7 +305,7 @@ def test_a_load_cache_row_with_damaged_keys_is_a_miss(site: Path, tmp_path: Path
     """An item given without its body must come with the key of that body: a row whose keys
     are not ones this code wrote is read again from its file, never rendered as empty."""
     age(site)
-    cfg = load_config(site / "publish.toml")
+    cfg = _decided(site)
     cache = tmp_path / "cache"
     fresh = load_cached(cfg, site / "content", None)
     load_cached(cfg, site / "content", cache)
@@ -408,7 +415,7 @@ def test_a_file_edited_during_the_build_is_not_rendered_under_its_old_digest(
     age(site)
     build(site, tmp_path / "out", cache)
     (cache / "render.sqlite3").unlink()  # every item must be rendered again
-    cfg = load_config(site / "publish.toml")
+    cfg = _decided(site)
     content = site / "content"
     loaded = load_cached(cfg, content, cache)
     cached = next(i for i in loaded.site.items if not i.body and not i.episode)

@@ -52,7 +52,7 @@ def test_a_malformed_url_in_front_matter_names_its_key_and_line(tmp_path: Path) 
     assert_clean_outcome(run)
     assert run.exit_code == 2
     assert any(
-        "ep.md:4: audio: not a valid URL" in p
+        "ep.md:4: front matter 'audio': expected an http(s) URL or a file path" in p
         for p in run.problems  # our words; urllib's may change
     )
 

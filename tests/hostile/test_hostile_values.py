@@ -42,7 +42,9 @@ def test_an_audio_url_no_parser_reads_is_a_content_error(tmp_path: Path) -> None
     )
     result = _validate(tmp_path)
     assert result.exit_code == 2, result.output  # was 1: ValueError: Invalid IPv6 URL
-    assert "episodes/a.md:5: audio: not a valid URL" in result.stderr
+    assert (
+        "episodes/a.md:5: front matter 'audio': expected an http(s) URL or a file path"
+    ) in result.stderr
 
 
 def test_artwork_of_billions_of_pixels_is_refused_not_decoded(tmp_path: Path) -> None:
