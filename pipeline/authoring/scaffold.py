@@ -121,7 +121,7 @@ def _read_as(cfg: Config, content_dir: Path, path: Path) -> str:
     """The kind the loader gives the new file without a ``kind`` key: its folder's, or in a
     GitBook space (where SUMMARY.md decides) an essay, as a dated page listed there is."""
     from pipeline.load.item import kind_for
-    from pipeline.load.loader import gitbook_mode
+    from pipeline.load.mode import gitbook_mode
 
     gitbook = gitbook_mode(cfg, content_dir)
     kind = kind_for(path.relative_to(content_dir).as_posix(), {}, gitbook)
@@ -149,7 +149,7 @@ def next_episode(folder: Path) -> tuple[int, int]:
 
 
 def _summary_of(cfg: Config, content_dir: Path) -> Path | None:
-    from pipeline.load.loader import gitbook_mode
+    from pipeline.load.mode import gitbook_mode
 
     summary = content_dir / cfg.content.summary
     return summary if gitbook_mode(cfg, content_dir) and summary.is_file() else None

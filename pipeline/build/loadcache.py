@@ -24,7 +24,8 @@ from pipeline.build.mediacache import DEFAULT_CACHE_DIR, RemoteMedia
 from pipeline.build.sqlitefile import delete_store, open_store, select_keys
 from pipeline.build.state import RACY_NS, build_salt
 from pipeline.config import Config
-from pipeline.load.loader import gitbook_mode, load_site
+from pipeline.load.loader import load_site
+from pipeline.load.mode import gitbook_mode
 from pipeline.load.record import Record, item_from_values, restricted_loads, stat_key
 from pipeline.model import Item
 

@@ -24,7 +24,7 @@ def check_site(cfg: Config, content_dir: Path, site: Site, now: dt.datetime) -> 
     from pipeline.build.podcastplan import podcast_planned
     from pipeline.build.site import HtmlSource, render_items
     from pipeline.build.state import Manifest, build_salt
-    from pipeline.load.loader import gitbook_mode
+    from pipeline.load.mode import gitbook_mode
 
     items, keys = render_items(cfg, site.items, None, clamp=gitbook_mode(cfg, content_dir))
     rendered = Site(tuple(items), site.warnings)

@@ -23,7 +23,8 @@ from pipeline.build.sqlitefile import delete_store, open_store, select_keys, wri
 from pipeline.build.state import code_digest
 from pipeline.config import Config
 from pipeline.linkcheck.dangling import LinkRecorder
-from pipeline.load.loader import gitbook_mode, load_site
+from pipeline.load.loader import load_site
+from pipeline.load.mode import gitbook_mode
 from pipeline.model import Include, Item, Site
 from pipeline.render.links import link_targets
 from pipeline.render.markdown import render
@@ -480,8 +481,7 @@ def render_keys(cfg: Config, items: Iterable[Item], loaded: Keys) -> list[str]:
     return keys
 
 
-def _offset(item: Item) -> int:
-    """Lines before the body (front matter), so rendered links know their file line."""
+def _offset(item: Item) -> int:  # lines before the body: rendered links know their file line
     return item.body_line - 1
 
 

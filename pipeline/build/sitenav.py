@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.load.gitbook_urls import space_urls
-from pipeline.load.loader import gitbook_mode
+from pipeline.load.mode import gitbook_mode
 from pipeline.load.summary import page_resolver, space_settings
 from pipeline.load.toc import TocEntry, parse_summary
 from pipeline.model import Site

@@ -57,7 +57,8 @@ from pipeline.config import Config
 from pipeline.errors import Problem
 from pipeline.linkcheck.dangling import CARD
 from pipeline.load.includes import SharedIncludes
-from pipeline.load.loader import gitbook_mode, shown
+from pipeline.load.loader import shown
+from pipeline.load.mode import gitbook_mode
 from pipeline.load.record import (
     dependency_stats,
     stat_key,

@@ -79,7 +79,7 @@ def dates(
     from pipeline.authoring.datesuggest import SYNC_PATTERNS, Rules, merge_text, render_yaml
     from pipeline.authoring.datesuggest import suggest as run_suggest
     from pipeline.errors import SetupError
-    from pipeline.load.loader import gitbook_mode
+    from pipeline.load.mode import gitbook_mode
     from pipeline.support.output import write_if_changed
 
     if not suggest:

@@ -108,11 +108,16 @@ def open_config(
         raise SetupError(missing_content_message(content_dir, config_path, found, given=given))
     if not found:
         warn(defaults_warning(config_path), quiet)
-    from pipeline.load.summary import space_settings
-
     # a Git-synced space's .gitbook.yaml, and the heading ids of slug_style = "auto": every
-    # command (serve's rebuilds too) and every cache key sees the style decided here
-    return space_settings(cfg, content_dir)
+    # command (serve's rebuilds too) and every cache key sees the style decided here (the
+    # load itself imported only for a .gitbook.yaml: a build with nothing to do needs none)
+    if (content_dir / ".gitbook.yaml").is_file():
+        from pipeline.load.summary import space_settings
+
+        return space_settings(cfg, content_dir)
+    from pipeline.load.mode import decided_style
+
+    return decided_style(cfg, content_dir), content_dir
 
 
 def under(root: Path, path: Path) -> str:

@@ -32,7 +32,7 @@ from pipeline.linkcheck.local import (
 )
 from pipeline.linkcheck.remote import MediaExpectation, RemoteChecker, network_down
 from pipeline.linkcheck.results import BROKEN, LinkResult, Outcome
-from pipeline.load.loader import gitbook_mode
+from pipeline.load.mode import gitbook_mode
 from pipeline.model import LinkRef, Media, Site, SourceDoc
 from pipeline.podcast.media import MediaProber
 from pipeline.support.text import nfc

@@ -22,7 +22,8 @@ from pipeline.config import Config
 from pipeline.errors import ContentError, Problem
 from pipeline.linkcheck.local import LOCAL, LocalChecker, classify
 from pipeline.linkcheck.results import BROKEN, Outcome
-from pipeline.load.loader import gitbook_mode, shown
+from pipeline.load.loader import shown
+from pipeline.load.mode import gitbook_mode
 from pipeline.model import Item, LinkRef, Site
 from pipeline.render.links import PageContext
 from pipeline.render.markdown import scan

@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pipeline.config import Config
-from pipeline.load.loader import gitbook_mode
+from pipeline.load.mode import gitbook_mode
 from pipeline.load.spacefile import space_file, space_redirects
 from pipeline.load.summary import PageNames, read_toc, resolve_target, space_settings
 from pipeline.load.toc import TocEntry, parse_summary

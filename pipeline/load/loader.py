@@ -21,6 +21,7 @@ from pipeline.load.frontmatter import FrontMatterError, split, split_body
 from pipeline.load.ids import IdLedger
 from pipeline.load.includes import SharedIncludes, read_includes
 from pipeline.load.item import LoadContext, h1_title, load_doc
+from pipeline.load.mode import gitbook_mode
 from pipeline.load.record import LoadStore, NoStore, Record, pack
 from pipeline.load.walk import RawDoc, own_folders, read_text, walk_markdown
 from pipeline.model import Item, Site
@@ -380,12 +381,6 @@ def shown(root: Path, problem: Problem) -> Problem:
     """Name the file by its path under ``root`` as the caller gave it (the CLI shows it as the
     user would type it: :meth:`Problem.as_typed`)."""
     return Problem(str(root / problem.path), problem.line, problem.field, problem.message)
-
-
-def gitbook_mode(cfg: Config, root: Path) -> bool:
-    if cfg.content.flavour == "gitbook":
-        return True
-    return cfg.content.flavour == "auto" and (root / cfg.content.summary).is_file()
 
 
 def _merge(warnings: list[Problem]) -> list[Problem]:

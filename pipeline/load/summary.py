@@ -44,7 +44,7 @@ from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.load.foreign import file_title
 from pipeline.load.frontmatter import FrontMatterError, bounded_yaml, one_line, utf8_text
-from pipeline.load.loader import gitbook_mode
+from pipeline.load.mode import decided_style
 from pipeline.load.pageurls import distinct_urls
 from pipeline.load.toc import TocEntry, parse_summary
 from pipeline.model import NO_INDEX, Item
@@ -213,11 +213,7 @@ def space_settings(cfg: Config, content_dir: Path) -> tuple[Config, Path]:
     (as its editor writes the links to them), GitHub's elsewhere. Raises ConfigError, naming
     the file, for a value GitBook itself would refuse."""
     cfg, root = _space_file_settings(cfg, content_dir)
-    if cfg.content.slug_style != "auto":
-        return cfg, root
-    style = "gitbook" if gitbook_mode(cfg, root) else "github"
-    content = dataclasses.replace(cfg.content, slug_style=style)
-    return dataclasses.replace(cfg, content=content), root
+    return decided_style(cfg, root), root
 
 
 def _space_file_settings(cfg: Config, content_dir: Path) -> tuple[Config, Path]:
