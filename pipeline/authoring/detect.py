@@ -8,7 +8,6 @@ tell the editor (``base_url from hugo.toml``).
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ import yaml
 
 from pipeline.load.frontmatter import bounded_yaml
 from pipeline.load.walk import SKIP_DIRS
+from pipeline.support.paths import walk
 
 JEKYLL_EXCLUDE = ("_site", "_drafts", "vendor")
 """Never content in a Jekyll repository: its output, its drafts, Bundler's gems (whose
@@ -183,7 +183,7 @@ def _has_markdown(folder: Path) -> bool:
     folders the loader skips (``node_modules``): a large repository is not walked whole."""
     if not folder.is_dir():
         return False
-    for _here, dirs, files in os.walk(folder):
+    for _here, dirs, files in walk(folder):  # any depth (os.walk recursed)
         dirs[:] = [d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS]
         if any(f.lower().endswith((".md", ".markdown")) for f in files):
             return True

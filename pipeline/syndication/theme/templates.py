@@ -21,6 +21,7 @@ import jinja2
 
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
+from pipeline.support.paths import walk
 
 SHIPPED = Path(__file__).resolve().parent.parent.parent / "templates" / "site"
 """The default theme: templates, and ``static/`` (its CSS)."""
@@ -131,7 +132,7 @@ def override_digest(cfg: Config) -> str:
     folder = override_folder(cfg)
     h = hashlib.sha256()
     if folder.is_dir():
-        for dirpath, dirnames, filenames in os.walk(folder):
+        for dirpath, dirnames, filenames in walk(folder):
             dirnames.sort()
             for name in sorted(filenames):
                 path = Path(dirpath) / name
@@ -180,7 +181,7 @@ def static_copies(cfg: Config) -> list[tuple[Path, str]]:
     for folder in (SHIPPED / "static", cfg.root / cfg.theme.static):
         if not folder.is_dir():
             continue
-        for dirpath, dirnames, filenames in os.walk(folder):
+        for dirpath, dirnames, filenames in walk(folder):
             dirnames.sort()
             for name in sorted(filenames):
                 path = Path(dirpath) / name
@@ -194,7 +195,7 @@ def theme_stamp(cfg: Config) -> str:
     fingerprint (the folders may sit outside the content folder)."""
     lines = []
     for folder in (override_folder(cfg), cfg.root / cfg.theme.static):
-        for dirpath, dirnames, filenames in os.walk(folder):
+        for dirpath, dirnames, filenames in walk(folder):
             dirnames.sort()
             for name in sorted(filenames):
                 try:
