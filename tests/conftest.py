@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from pipeline.cli import main
+from pipeline.support.paths import walk
 from pipeline.support.secrets import SECRET_ENV_VARS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -36,6 +37,18 @@ def httpserver_listen_address() -> tuple[str, int]:
     every test: the server is one for the session, so an address set in one folder's
     conftest held or not by the order the folders ran in."""
     return ("127.0.0.1", 0)
+
+
+@pytest.fixture
+def deep_tree_removed(tmp_path: Path) -> Iterator[None]:
+    """For a test that makes folders deeper than Python's recursion limit: pytest's clean-up
+    of old temporary folders recurses too, so the tree goes here, bottom up."""
+    yield
+    for top, _dirs, files in reversed(list(walk(tmp_path))):
+        for name in files:
+            os.unlink(os.path.join(top, name))
+        if top != str(tmp_path):
+            os.rmdir(top)
 
 
 @pytest.fixture

@@ -5,26 +5,15 @@ Markdown, and a build hashing the repository's theme folder, walk it (Python 3.1
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.support.paths import walk
 from tests.load.test_wave2_deep_tree import DEPTH
 
-
-@pytest.fixture(autouse=True)
-def _remove_the_deep_tree(tmp_path: Path) -> Iterator[None]:
-    """pytest's clean-up of old temporary folders recurses too: the tree goes, bottom up."""
-    yield
-    for top, _dirs, files in reversed(list(walk(tmp_path))):
-        for name in files:
-            os.unlink(os.path.join(top, name))
-        if top != str(tmp_path):
-            os.rmdir(top)
+pytestmark = pytest.mark.usefixtures("deep_tree_removed")
 
 
 def _deep(where: str, name: str, text: str) -> None:

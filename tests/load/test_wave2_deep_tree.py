@@ -4,27 +4,17 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.support.paths import walk
 
 DEPTH = 1_100
 
 
-@pytest.fixture(autouse=True)
-def _remove_the_deep_tree(tmp_path: Path) -> Iterator[None]:
-    """pytest's clean-up of old temporary folders recurses too: the tree goes, bottom up."""
-    yield
-    for top, _dirs, files in reversed(list(walk(tmp_path))):
-        for name in files:
-            os.unlink(os.path.join(top, name))
-        if top != str(tmp_path):
-            os.rmdir(top)
+pytestmark = pytest.mark.usefixtures("deep_tree_removed")
 
 
 def _deep_site(root: Path) -> Path:
