@@ -17,6 +17,7 @@ import pytest
 from pipeline.render.links import PageContext
 from pipeline.render.markdown import render
 from tests.hostile.sites import make_site, run_build
+from tests.site.conftest import SPACE_CONFIG
 from tests.timing import assert_linear
 
 SCHEMES = ("javascript:", "vbscript:", "data:text/html")
@@ -77,18 +78,6 @@ def test_a_declaration_does_not_carry_markup_past_the_sanitizer(tmp_path: Path, 
         assert active(html, fragment=True) == [], html
 
 
-GITBOOK = """\
-[site]
-title = "Space"
-base_url = "https://space.example.org/"
-timezone = "UTC"
-pages = true
-
-[content]
-flavour = "gitbook"
-"""
-
-
 @pytest.mark.parametrize(
     "host",
     [
@@ -103,7 +92,7 @@ def test_an_include_inside_an_attribute_value_stays_inside_it(tmp_path: Path, ho
     run over lines) left its placeholder there, and the included file's HTML took its place:
     the first quote of that HTML closed the value, and its link's URL became attributes
     (``onerror=alert(1)//``)."""
-    (tmp_path / "publish.toml").write_text(GITBOOK)
+    (tmp_path / "publish.toml").write_text(SPACE_CONFIG)
     content = tmp_path / "content"
     (content / ".gitbook/includes").mkdir(parents=True)
     (content / "SUMMARY.md").write_text("# Summary\n\n* [Intro](README.md)\n")
@@ -201,12 +190,7 @@ def test_code_holding_markup_cannot_close_the_page_around_the_post(tmp_path: Pat
     make_site(tmp_path, {"essays/x.md": essay(body)})
     run = run_build(tmp_path)
     assert run.exit_code == 0, run.stderr
-    page = (tmp_path / "out/essays/x/index.html").read_bytes()
-    tree = html5lib.parse(page, treebuilder="etree", namespaceHTMLElements=False)
-    (article,) = tree.iter("article")
-    assert "After the code." in "".join(article.itertext())
-    (layout,) = [el for el in tree.iter("div") if el.get("class") == "layout"]
-    assert [el.tag for el in layout] == ["nav", "main", "aside"]
+    _assert_inside_its_article(tmp_path / "out/essays/x/index.html", "After the code.")
 
 
 @pytest.mark.parametrize(
@@ -240,13 +224,7 @@ def test_a_card_an_author_wrote_cannot_close_the_page(
     config.write_text(config.read_text() + f'\n[theme]\nembeds = "{embeds}"\n')
     run = run_build(tmp_path)
     assert run.exit_code == 0, run.stderr
-    page = (tmp_path / "out/essays/x/index.html").read_bytes()
-    tree = html5lib.parse(page, treebuilder="etree", namespaceHTMLElements=False)
-    (article,) = tree.iter("article")
-    assert "After the card." in "".join(article.itertext())
-    assert "inner" in "".join(article.itertext())
-    (layout,) = [el for el in tree.iter("div") if el.get("class") == "layout"]
-    assert [el.tag for el in layout] == ["nav", "main", "aside"]
+    _assert_inside_its_article(tmp_path / "out/essays/x/index.html", "After the card.", "inner")
 
 
 def test_a_container_closed_outside_its_list_cannot_close_the_page(tmp_path: Path) -> None:
@@ -257,12 +235,7 @@ def test_a_container_closed_outside_its_list_cannot_close_the_page(tmp_path: Pat
     make_site(tmp_path, {"essays/x.md": essay(body)})
     run = run_build(tmp_path)
     assert run.exit_code == 0, run.stderr
-    page = (tmp_path / "out/essays/x/index.html").read_bytes()
-    tree = html5lib.parse(page, treebuilder="etree", namespaceHTMLElements=False)
-    (article,) = tree.iter("article")
-    assert "After the list." in "".join(article.itertext())
-    (layout,) = [el for el in tree.iter("div") if el.get("class") == "layout"]
-    assert [el.tag for el in layout] == ["nav", "main", "aside"]
+    _assert_inside_its_article(tmp_path / "out/essays/x/index.html", "After the list.")
 
 
 @pytest.mark.parametrize(
@@ -288,3 +261,14 @@ def test_the_new_checks_take_linear_time(shape: str, n: int) -> None:
         render(body(k), PageContext(source="essays/x.md", url="https://e.org/essays/x/"))
 
     assert_linear(work, n, label=f"{shape}: ")
+
+
+def _assert_inside_its_article(page: Path, *texts: str) -> None:
+    """Each of ``texts`` is in the page's ``<article>``, and the page's layout still holds
+    its three parts (a stray end tag from the post closed it around the rest)."""
+    tree = html5lib.parse(page.read_bytes(), treebuilder="etree", namespaceHTMLElements=False)
+    (article,) = tree.iter("article")
+    for text in texts:
+        assert text in "".join(article.itertext())
+    (layout,) = [el for el in tree.iter("div") if el.get("class") == "layout"]
+    assert [el.tag for el in layout] == ["nav", "main", "aside"]

@@ -12,6 +12,18 @@ from pipeline.cli import main
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
+SPACE_CONFIG = """\
+[site]
+title = "Space"
+base_url = "https://space.example.org/"
+timezone = "UTC"
+pages = true
+
+[content]
+flavour = "gitbook"
+"""
+"""A GitBook space with its pages (the XSS tests build menus and bodies in one)."""
+
 
 def build(root: Path, out: Path, content: Path | None = None, extra: Sequence[str] = ()) -> Result:
     """``publish build`` of the tree at ``root`` (publish.toml + content/) into ``out``, with

@@ -8,18 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.site.conftest import XHTML, build, parse
-
-CONFIG = """\
-[site]
-title = "Space"
-base_url = "https://space.example.org/"
-timezone = "UTC"
-pages = true
-
-[content]
-flavour = "gitbook"
-"""
+from tests.site.conftest import SPACE_CONFIG, XHTML, build, parse
 
 ACTIVE = ("javascript:", "vbscript:", "data:")
 
@@ -41,7 +30,7 @@ def test_a_summary_entry_never_makes_a_script_link(tmp_path: Path, target: str) 
     """``[x](java&#x09;script:...)`` reached every page's menu as ``href="java<TAB>script:..."``
     (the entry's target read with its percent escapes decoded), which Chromium follows as
     ``javascript:`` (it drops tabs and line breaks in URLs): a click ran the script."""
-    (tmp_path / "publish.toml").write_text(CONFIG)
+    (tmp_path / "publish.toml").write_text(SPACE_CONFIG)
     content = tmp_path / "content"
     content.mkdir()
     (content / "SUMMARY.md").write_text(
