@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pipeline.render.slugs import github_slug
-from pipeline.support.dates import read_date as read_date  # the one reader: feed-diff's too
+from pipeline.support.dates import read_date
 from pipeline.support.text import clean, replace_surrogates
 
 _BLANK_LINE_END = re.compile(r"(?<=\n)([ \t\f\v]*)\n")

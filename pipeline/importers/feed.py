@@ -18,7 +18,6 @@ from pipeline.importers.common import (
     notes_body,
     parse_date,
     plain_summary,
-    read_date,
     shown,
     slugs_for,
     source_values,
@@ -40,6 +39,7 @@ from pipeline.importers.xmlsource import (
     text,
 )
 from pipeline.support import jsontext
+from pipeline.support.dates import read_date
 from pipeline.support.paths import is_url
 from pipeline.support.text import plain as visible_text
 from pipeline.syndication.search.tokens import summary_of

@@ -42,7 +42,6 @@ from pipeline.importers.common import (
     count,
     html_summary,
     notes_body,
-    read_date,
     shown,
     slugs_for,
 )
@@ -65,6 +64,7 @@ from pipeline.importers.xmlsource import (
 from pipeline.podcast import artwork
 from pipeline.podcast.episode import EPISODE_TYPES
 from pipeline.podcast.media import AUDIO_TYPES
+from pipeline.support.dates import read_date
 
 AUDIO_ALIASES = {
     "audio/mp3": "audio/mpeg",
