@@ -127,7 +127,7 @@ class _Lines:
         if not owner.source:
             return 1
         if owner.source not in self.read:
-            self.read[owner.source] = _key_lines(self.content_dir, owner.source, self.max_bytes)
+            self.read[owner.source] = key_lines(self.content_dir, owner.source, self.max_bytes)
         key = "slug" if owner.field == "url" else owner.field
         return self.read[owner.source].get(key, 1)
 
@@ -135,7 +135,7 @@ class _Lines:
         return f"{owner.source}:{self.line(owner)}"
 
 
-def _key_lines(content_dir: Path | None, source: str, max_bytes: int) -> Mapping[str, int]:
+def key_lines(content_dir: Path | None, source: str, max_bytes: int) -> Mapping[str, int]:
     """Each front-matter key's line in ``source`` ({} when it cannot be read now)."""
     from pipeline.load.frontmatter import split
     from pipeline.load.walk import read_text

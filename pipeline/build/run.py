@@ -18,6 +18,7 @@ from pathlib import Path
 from pipeline.build.feedwrite import release_replaced, save_index
 from pipeline.build.keys import KeyedSite, body_reader
 from pipeline.build.linkcache import read_known, save_known
+from pipeline.build.owners import key_lines
 from pipeline.build.plan import Output, plan_outputs
 from pipeline.build.podcastplan import podcast_planned
 from pipeline.build.searchcache import analysing_ahead, refresh_search, warm_search
@@ -40,6 +41,8 @@ from pipeline.build.write import WriteState, plan_jobs, remove_stale, write_all
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
 from pipeline.linkcheck.dangling import add_warnings, dangling_links
+from pipeline.load.dated import future_updates
+from pipeline.load.loader import shown
 from pipeline.load.record import stat_key
 from pipeline.model import Site
 from pipeline.support.memory import give_back
@@ -279,7 +282,15 @@ def _link_warnings(r: _Request, keyed: KeyedSite, salt: str) -> Site:
         r.cfg, r.content_dir, site.items, body_of=body_of, tree=tree, known=last
     )
     save_known(r.cache_dir, known, last)
-    return add_warnings(site, found, strict=r.strict)
+    return add_warnings(site, [*found, *_clock_warnings(r, site)], strict=r.strict)
+
+
+def _clock_warnings(r: _Request, site: Site) -> list[Problem]:
+    """An ``updated`` after the build's clock: said by each build, never cached (the
+    manifest's ``valid_until`` ends a no-op build's replay of it when the time comes)."""
+    max_bytes = r.cfg.content.max_file_bytes
+    found = future_updates(site.items, r.now, lambda s: key_lines(r.content_dir, s, max_bytes))
+    return [shown(r.content_dir, w) for w in found]
 
 
 def _write(r: _Request, p: _Planned, index_search: bool) -> BuildResult:
@@ -311,6 +322,7 @@ def _write(r: _Request, p: _Planned, index_search: bool) -> BuildResult:
     )
     due = [i.date for i in site.items if i.is_feed_item and not i.draft and i.date and i.date > now]
     due += falls_due(cfg, site.published(now), now)
+    due += [i.updated for i in site.items if not i.draft and i.updated and i.updated > now]
     write_manifest(
         out_dir,
         Manifest(

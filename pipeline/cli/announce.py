@@ -13,10 +13,12 @@ import click
 from pipeline.cli.digest import build_time
 from pipeline.cli.options import (
     content_options,
+    echo_report,
     format_option,
     handle_errors,
     open_config,
     quiet_option,
+    redacted_json,
     resolve_cache_dir,
     under,
     warn,
@@ -84,7 +86,7 @@ def announce(
     if not cfg.announce:
         warn("No [[announce]] channels in the configuration; nothing to do.", quiet)
         if fmt == "json":  # stdout is still the one document a script parses
-            click.echo(json.dumps({"outcomes": [], "warnings": [], "errors": []}, indent=2))
+            echo_report(json.dumps({"outcomes": [], "warnings": [], "errors": []}, indent=2))
         return
     now = build_time()
     site = prepare(cfg, content, cache_dir=resolve_cache_dir(None))
@@ -115,9 +117,9 @@ def announce(
     rows = [_row(o, cfg.root) for o in run.outcomes]
     if fmt == "json":
         report = {"outcomes": rows, "warnings": list(run.warnings), "errors": list(run.errors)}
-        click.echo(redact(json.dumps(report, indent=2, ensure_ascii=False)))
+        echo_report(redacted_json(report))
     else:
-        click.echo(redact(_text(rows)))
+        echo_report(redact(_text(rows)))
     posted = sum(1 for o in run.outcomes if o.action == "posted")
     n, w, e = len(run.outcomes), len(run.warnings), len(run.errors)
     warn(

@@ -12,6 +12,7 @@ import click
 from pipeline.cli.options import (
     cache_option,
     content_options,
+    echo_report,
     format_option,
     handle_errors,
     open_config,
@@ -98,7 +99,7 @@ def build(
     if strict and result.warnings:
         raise ContentError(result.warnings)
     if fmt == "json":
-        click.echo(
+        echo_report(
             json.dumps(
                 {
                     "items": result.items,
@@ -148,17 +149,17 @@ def validate(
     from pipeline.build.mediacache import RemoteMedia
 
     media = RemoteMedia(resolve_cache_dir(None))
+    now = dt.datetime.now(dt.UTC)
     try:
-        site = load_site(cfg, content, strict=strict, media=media)
+        site = load_site(cfg, content, strict=strict, media=media, now=now)
     finally:
         media.close()
-    now = dt.datetime.now(dt.UTC)
     site = check_site(cfg, content, site, now)  # rendered and planned: all a build would refuse
     site = with_link_warnings(cfg, content, site, strict=strict)
     report_warnings(site.warnings, quiet)
     live = site.published(now)
     if fmt == "json":
-        click.echo(
+        echo_report(
             json.dumps(
                 {
                     "items": len(live),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Sequence
@@ -15,10 +14,12 @@ import click
 
 from pipeline.cli.options import (
     content_options,
+    echo_report,
     format_option,
     handle_errors,
     open_config,
     quiet_option,
+    redacted_json,
     resolve_cache_dir,
     under,
     warn,
@@ -146,9 +147,9 @@ def digest(
         warn(f"warning: {message}", quiet)
     report = _report(run, cfg.root)
     if fmt == "json":
-        click.echo(redact(json.dumps(report, indent=2, ensure_ascii=False)))
+        echo_report(redacted_json(report))
     else:
-        click.echo(redact(_text(report)))
+        echo_report(redact(_text(report)))
     n = len(run.warnings)
     warn(
         f"Digest: {run.action}, {len(run.items)} item{'s' if len(run.items) != 1 else ''}, "

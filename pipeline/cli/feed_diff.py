@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.options import format_option, handle_errors, quiet_option, warn
+from pipeline.cli.options import echo_report, format_option, handle_errors, quiet_option, warn
 from pipeline.errors import EXIT_CONTENT, EXIT_OK
 
 
@@ -32,6 +32,6 @@ def feed_diff(old: Path, new: Path, fmt: str, quiet: bool) -> None:
     from pipeline.feedcheck.diff import diff_paths, render, summary
 
     diff = diff_paths(old, new)
-    click.echo(render(diff, fmt), nl=False)
+    echo_report(render(diff, fmt), nl=False)
     warn(summary(diff), quiet)
     sys.exit(EXIT_CONTENT if diff.guid_changed else EXIT_OK)

@@ -14,6 +14,7 @@ import click
 
 from pipeline.cli.options import (
     content_options,
+    echo_report,
     format_option,
     handle_errors,
     open_config,
@@ -147,7 +148,7 @@ def import_command(
     def shown(rel: str) -> str:
         return Path(os.path.relpath(root / rel)).as_posix()
 
-    click.echo(render(plan, outcome, fmt, dry_run=dry_run, shown=shown), nl=False)
+    echo_report(render(plan, outcome, fmt, dry_run=dry_run, shown=shown), nl=False)
     if old_url and kind != "substack":
         warn("note: --old-url is read for substack imports only", quiet)
     warn(summary(plan, outcome, dry_run=dry_run), quiet)

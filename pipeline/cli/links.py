@@ -12,6 +12,7 @@ import click
 from pipeline.cli.options import (
     cache_option,
     content_options,
+    echo_report,
     format_option,
     handle_errors,
     open_config,
@@ -103,7 +104,7 @@ def links(
     )
     if show and done[0] >= 10:
         click.echo("", err=True)
-    click.echo(render(report.results, fmt, _prefix(content)), nl=False)
+    echo_report(render(report.results, fmt, _prefix(content)), nl=False)
     for warning in report.warnings:
         warn(f"warning: {warning}", quiet)
     if not quiet:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import UTC, datetime
 
 import click
 import requests
 
-from pipeline.cli.options import format_option, handle_errors, quiet_option, warn
+from pipeline.cli.options import (
+    echo_report,
+    format_option,
+    handle_errors,
+    quiet_option,
+    redacted_json,
+    warn,
+)
 from pipeline.errors import EXIT_CONTENT
 from pipeline.feedcheck import format_text, has_hard, lint_feed, summary_line
 from pipeline.support.fetch import DEADLINE, MAX_BYTES, TIMEOUT, read_source
@@ -73,10 +79,10 @@ def lint_feed_command(feed: str, podcast: bool, fetch_images: bool, fmt: str, qu
             "soft": sum(1 for r in results if r.severity == "soft"),
             "results": [r.to_dict() for r in results],
         }
-        click.echo(hide(json.dumps(doc, ensure_ascii=False, indent=2)))
+        echo_report(redacted_json(doc))
     else:
         for line in format_text(results):
-            click.echo(hide(line))
+            echo_report(hide(line))
     warn(hide(f"{feed}: {summary_line(results)}"), quiet)
     if has_hard(results):
         sys.exit(EXIT_CONTENT)

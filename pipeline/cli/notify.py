@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import asdict
 from pathlib import Path
 
 import click
 
-from pipeline.cli.options import format_option, handle_errors, out_option, quiet_option, warn
+from pipeline.cli.options import (
+    echo_report,
+    format_option,
+    handle_errors,
+    out_option,
+    quiet_option,
+    redacted_json,
+    warn,
+)
 from pipeline.config import load_config
 from pipeline.support.secrets import redact
 
@@ -48,7 +55,7 @@ def notify(config_path: Path, out_dir: Path, fmt: str, quiet: bool) -> None:
         if p.result == "failed":
             warn(redact(f"warning: {p.hub}: {p.feed}: not pinged: {p.note}"), quiet)
     if fmt == "json":
-        click.echo(redact(json.dumps({"pings": [asdict(p) for p in pings]}, indent=2)))
+        echo_report(redacted_json({"pings": [asdict(p) for p in pings]}, ensure_ascii=True))
     else:
         for p in pings:
             if p.result != "unchanged":

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
+import json
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,9 +18,11 @@ import click
 from pipeline.config import Config, load_config
 from pipeline.errors import (
     EXIT_CONFIG,
+    EXIT_CONTENT,
     EXIT_UNEXPECTED,
     ConfigError,
     ContentError,
+    Problem,
     PublishError,
     SetupError,
 )
@@ -135,17 +140,95 @@ def warn(message: str, quiet: bool = False) -> None:
 
 def report_problems(exc: ContentError | ConfigError, quiet: bool = False) -> None:
     """Errors and the warnings found with them, in file and line order, then the counts."""
+    from pipeline.support.secrets import redactor
+
+    hide = redactor()  # a problem may name a URL given on the command line, token and all
     warnings = exc.warnings if isinstance(exc, ContentError) and not quiet else ()
     shown = [(typed(p), "") for p in exc.problems]
     shown += [(typed(w), "warning: ") for w in warnings]
     for problem, prefix in sorted(shown, key=lambda pair: (pair[0].path, pair[0].line)):
-        click.echo(f"{prefix}{problem}", err=True)
+        click.echo(hide(f"{prefix}{problem}"), err=True)
+    click.echo(_counts(exc, len(warnings)), err=True)
+
+
+def _counts(exc: ContentError | ConfigError, w: int) -> str:
     kind = "content" if isinstance(exc, ContentError) else "configuration"
-    n, w = len(exc.problems), len(warnings)
+    n = len(exc.problems)
     counts = f"{n} {kind} error{'s' if n != 1 else ''}"
     if w:
         counts += f" and {w} warning{'s' if w != 1 else ''}"
-    click.echo(f"{counts}; nothing written.", err=True)
+    return f"{counts}; nothing written."
+
+
+def echo_report(text: str, *, nl: bool = True) -> None:
+    """Print a command's report on stdout, noting that it is out: a failure after it adds no
+    second document under ``--format json``."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta[_REPORTED] = True
+    click.echo(text, nl=nl)
+
+
+_REPORTED = "publish.reported"
+
+
+def redacted_json(doc: object, *, indent: int = 2, ensure_ascii: bool = False) -> str:
+    """``doc`` as JSON, each string redacted before it is escaped: the JSON text redacted
+    whole could lose a word to ``***`` with its quotes and comma (a token spelled in a way
+    only decoding the word finds), leaving a document no parser reads."""
+    from pipeline.support.secrets import redactor
+
+    hide = redactor()
+
+    def clean(value: object) -> object:
+        if isinstance(value, str):
+            return hide(value)
+        if isinstance(value, dict):
+            return {hide(str(k)): clean(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [clean(v) for v in value]
+        return value
+
+    return json.dumps(clean(doc), indent=indent, ensure_ascii=ensure_ascii)
+
+
+def _json_failure(
+    wanted: bool,
+    code: int,
+    message: str,
+    problems: Sequence[Problem] = (),
+    warnings: Sequence[Problem] = (),
+) -> None:
+    """Under ``--format json``, a failure before the report is one JSON document on stdout
+    (the text stays on stderr): a script piping stdout to ``jq`` reads why it failed."""
+    ctx = click.get_current_context(silent=True)
+    if not wanted or (ctx is not None and ctx.meta.get(_REPORTED)):
+        return
+
+    def in_order(found: Sequence[Problem]) -> list[Problem]:
+        return sorted((typed(p) for p in found), key=lambda p: (p.path, p.line))
+
+    shown = in_order(problems)
+    doc = {
+        "ok": False,
+        "exit_code": code,
+        "error": _KINDS.get(code, "unexpected"),
+        "message": message,
+        "errors": [str(p) for p in shown] or [message],
+        "problems": [dataclasses.asdict(p) for p in shown],
+        "warnings": [str(w) for w in in_order(warnings)],
+    }
+    with contextlib.suppress(OSError):  # stdout gone (publish … | head): the exit code says it
+        click.echo(redacted_json(doc))  # each string redacted as the text is
+
+
+_KINDS = {
+    EXIT_UNEXPECTED: "unexpected",
+    EXIT_CONTENT: "content",
+    EXIT_CONFIG: "configuration",
+    130: "interrupted",
+}
+"""The ``error`` of a failure's JSON document: what its exit code means."""
 
 
 def handle_errors(func: F) -> F:
@@ -153,40 +236,46 @@ def handle_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        as_json = kwargs.get("fmt") == "json"
         try:
             return func(*args, **kwargs)
         except (ContentError, ConfigError) as exc:
             report_problems(exc, quiet=bool(kwargs.get("quiet")))
+            warnings = exc.warnings if isinstance(exc, ContentError) else ()
+            message = _counts(exc, len(warnings))
+            _json_failure(as_json, exc.exit_code, message, exc.problems, warnings)
             sys.exit(exc.exit_code)
         except PublishError as exc:
             from pipeline.support.secrets import redact
 
             # a URL given on the command line may hold a token from the environment
             click.echo(redact(f"error: {exc}"), err=True)
+            _json_failure(as_json, exc.exit_code, str(exc), getattr(exc, "problems", ()))
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
-            _interrupted()
+            _interrupted(as_json)
         except BrokenPipeError:
             if not _stdout_gone():  # a socket or a child's pipe: said below, as any OSError
-                return _report_unexpected()
+                return _report_unexpected(as_json)
             _silence_stdout()  # the reader left (publish … | head): no error of the setup's
             sys.exit(EXIT_UNEXPECTED)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:
             if _during_interrupt(exc):  # the library's clean-up failing after a Ctrl-C
-                _interrupted()
-            return _report_unexpected()
+                _interrupted(as_json)
+            return _report_unexpected(as_json)
 
     return wrapper  # type: ignore[return-value]
 
 
-def _interrupted() -> None:
+def _interrupted(as_json: bool = False) -> None:
     """Ctrl-C: the workers stopped (they ignore SIGINT), exit 130."""
     from pipeline.support.workers import stop_children
 
     click.echo("interrupted", err=True)
     stop_children()
+    _json_failure(as_json, 130, "interrupted")
     sys.exit(130)
 
 
@@ -203,7 +292,7 @@ def _during_interrupt(exc: BaseException) -> bool:
     return False
 
 
-def _report_unexpected() -> None:
+def _report_unexpected(as_json: bool = False) -> None:
     """The exception being handled, as one line: a path the file system refuses is the
     setup's error (exit 3), anything else unexpected (exit 1; PUBLISH_DEBUG=1 shows the
     traceback, redacted)."""
@@ -216,6 +305,7 @@ def _report_unexpected() -> None:
     else:  # an unexpected error: say so plainly, exit 1
         message, code = f"unexpected error: {type(exc).__name__}: {exc}", EXIT_UNEXPECTED
     click.echo(redact(message), err=True)
+    _json_failure(as_json, code, message.removeprefix("error: "))
     if os.environ.get("PUBLISH_DEBUG"):
         import traceback
 

@@ -7,6 +7,7 @@ All problems in all files are collected and raised together (``ContentError``), 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline.config import Config
 from pipeline.errors import ContentError, Problem
+from pipeline.load.dated import future_updates
 from pipeline.load.foreign import apply_cascade
 from pipeline.load.frontmatter import FrontMatterError, split, split_body
 from pipeline.load.ids import IdLedger
@@ -43,6 +45,7 @@ def load_site(
     only: Collection[str] | None = None,
     walked: Sequence[tuple[str, str]] | None = None,
     pages: Sequence[str] | None = None,
+    now: dt.datetime | None = None,
 ) -> Site:
     """Load and validate every Markdown file under ``content_dir`` (drafts included).
 
@@ -58,6 +61,8 @@ def load_site(
     which SUMMARY.md places the ones loaded; the warnings it gives about the space as a whole
     (SUMMARY.md's links, the dates file's entries) are the whole load's, not given again.
     ``walked`` is :func:`walk_markdown`'s answer when the caller has it already.
+    With ``now`` (the caller's clock), an ``updated`` after it is warned about
+    (:func:`~pipeline.load.dated.future_updates`; never kept in the ``store``).
     """
     gitbook = gitbook_mode(cfg, content_dir)
     if gitbook and only is not None and pages is None:
@@ -88,6 +93,8 @@ def load_site(
         run.cache.close()
     if write_ledger:
         ledger.save()
+    if now is not None:
+        run.warnings.extend(future_updates(items, now, lambda s: run.lines_of.get(s, {})))
     return Site(tuple(items), tuple(_merge([shown(content_dir, w) for w in run.warnings])))
 
 

@@ -20,10 +20,10 @@ from pipeline.podcast.chapters import chapters_document, chapters_from_body
 from pipeline.podcast.episode import generated_chapters_path
 from pipeline.podcast.show import cover_url, feed_url, show_guid
 from pipeline.support.dates import rfc822
-from pipeline.support.paths import OutsideRoot, resolve_inside
+from pipeline.support.paths import OutsideRoot, resolve_inside, with_scheme
 from pipeline.support.podcast_values import DESCRIPTION_MAX_BYTES, txt_parts
 from pipeline.support.text import clean
-from pipeline.syndication.common import summary_html
+from pipeline.syndication.common import feed_html, feed_scheme, summary_html
 
 NAMESPACES = {
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
@@ -222,7 +222,7 @@ def _item(w: _Writer, item: Item, config: Config) -> None:
         w.leaf("pubDate", rfc822(item.date, gmt=True))
     w.leaf("description", summary(item))
     if item.html:
-        w.raw("content:encoded", _cdata(item.html))
+        w.raw("content:encoded", _cdata(feed_html(item)))
     audio = ep.audio
     w.leaf("enclosure", url=audio.url, length=str(audio.length), type=audio.mime_type)
     if item.authors:
@@ -237,7 +237,7 @@ def _item(w: _Writer, item: Item, config: Config) -> None:
     explicit = ep.explicit if ep.explicit is not None else config.podcast.explicit
     w.leaf("itunes:explicit", "true" if explicit else "false")
     if item.image:
-        w.leaf("itunes:image", href=item.image)
+        w.leaf("itunes:image", href=with_scheme(item.image, feed_scheme(item)))
     if ep.season is not None:
         w.leaf("podcast:season", str(ep.season))
     if ep.number is not None:

@@ -24,8 +24,11 @@ class OutsideRoot(ValueError):
 
 def as_typed(path: str | Path) -> str:
     """A path as the user would type it: relative to the working folder when inside it (the
-    one place that asks the working folder; only the CLI's messages use it)."""
+    one place that asks the working folder; only the CLI's messages use it). A URL (an
+    import's source) is as it was given: ``relpath`` would make ``http://h`` ``http:/h``."""
     text = str(path)
+    if is_external(text):
+        return text
     try:
         shown = os.path.relpath(text)
     except ValueError:
@@ -41,6 +44,18 @@ def typed(problem: Problem) -> Problem:
 def is_external(target: str) -> bool:
     """True for URLs with a scheme or a network location (``https:``, ``mailto:``, ``//h``)."""
     return bool(url_scheme(target)) or target.startswith("//")
+
+
+def with_scheme(target: str, scheme: str) -> str:
+    """``target`` given ``scheme`` when it is protocol-relative (``//host/x``: external, but
+    with no scheme of its own), else as it is. A page resolves it against its own address; a
+    feed's reader, against whatever URL it took the feed from (its cache's, a ``file:``), or
+    not at all, and validators warn about it."""
+    try:
+        relative = is_external(target) and not url_scheme(target)
+    except ValueError:  # not a URL (``//[x``): left as written, as the renderer leaves it
+        return target
+    return f"{scheme}:{target}" if relative else target
 
 
 _PLAIN_URL = re.compile(

@@ -8,11 +8,14 @@ from typing import Any
 
 from pipeline.config import Config
 from pipeline.model import Item
+from pipeline.support.paths import with_scheme
 from pipeline.support.text import clean
 from pipeline.syndication.common import (
     FeedFormat,
     FeedPage,
     author_parts,
+    feed_html,
+    feed_scheme,
     modified,
     rfc3339,
     summary,
@@ -88,14 +91,14 @@ def _item(item: Item) -> dict[str, Any]:
         "id": item.guid,
         "url": item.url,
         "title": clean(item.title),
-        "content_html": item.html,
+        "content_html": feed_html(item),
         "summary": summary(item),
         "date_published": rfc3339(item.date),
     }
     if (changed := modified(item)) is not None:
         out["date_modified"] = rfc3339(changed)
     if item.image:
-        out["image"] = item.image
+        out["image"] = with_scheme(item.image, feed_scheme(item))
     if item.authors:
         out["authors"] = [_author(a) for a in item.authors]
     if item.tags:

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.errors import ConfigError, ContentError, Problem
+from tests.cli.conftest import error_and_warning
 
 PROBLEMS = [
     Problem("content/a.md", 3, "date", "expected YYYY-MM-DD, got 'soon'"),
@@ -37,11 +38,7 @@ def test_warnings_survive_pickling_with_the_errors() -> None:
 def test_warnings_are_shown_with_the_errors_in_file_order(
     site: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, command: list[str]
 ) -> None:
-    essays = site / "content" / "essays"
-    (essays / "a.md").write_text(
-        "---\ntitle: A\nid: a\ndate: 2025-01-01\nsubtitle_x: kept\n---\n\nA.\n", encoding="utf-8"
-    )
-    (essays / "b.md").write_text("---\ntitle: B\nid: b\ndate: soon\n---\n\nB.\n", encoding="utf-8")
+    error_and_warning(site / "content" / "essays")
     monkeypatch.chdir(site)
     result = runner.invoke(main, command)
     assert result.exit_code == 2

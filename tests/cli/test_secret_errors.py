@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from tests.cli.conftest import serving
 from tests.newsletter.test_secret_newsletter import assert_hidden
 
 TOKEN = "fd/FAKE+FEED<4b2a>&\"1c'9e\\7d=e3"
@@ -32,11 +33,8 @@ class _Missing(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Missing)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(_Missing) as url:
+        yield url
 
 
 def _closed_port() -> int:

@@ -15,6 +15,7 @@ from babel.dates import format_date, format_datetime, format_interval, format_ti
 
 from pipeline.config import Config
 from pipeline.render.embeds import inline_embeds
+from pipeline.support.paths import with_scheme
 from pipeline.syndication.theme.i18n import Words
 from pipeline.syndication.theme.navigation import Navigation, site_url
 
@@ -160,8 +161,10 @@ def common(
 ) -> dict[str, Any]:
     """The values every template has: ``site``, ``theme``, ``nav``, ``feeds`` (type, title,
     URL for autodiscovery), ``rel()`` (site URL -> relative), ``date()``, ``canonical``,
-    ``static`` (the theme's folder, relative), ``source`` (the page's file, for the menu) and
-    ``_()`` (the site's own words in its language, see :mod:`.i18n`)."""
+    ``static`` (the theme's folder, relative), ``source`` (the page's file, for the menu),
+    ``absolute()`` (a protocol-relative ``//host/x`` given the site's scheme: Open Graph and
+    Twitter cards take a full URL) and ``_()`` (the site's own words in its language, see
+    :mod:`.i18n`)."""
     base = site_base(cfg)
     language = cfg.site.language
     return {
@@ -181,5 +184,6 @@ def common(
         "when": functools.partial(when_text, language),
         "duration": duration_text,
         "link": lambda url: rel(site_url(base, url)),
+        "absolute": functools.partial(with_scheme, scheme=urlsplit(base).scheme or "https"),
         "_": words(language, tuple(sorted(cfg.theme.words.items()))).__call__,
     }
