@@ -25,6 +25,12 @@ NO_INDEX = "noIndex"
 matter says ``noIndex: true`` or ``noRobotsIndex: true`` (GitBook's keys), or, in a GitBook
 space, a page it is nested under in ``SUMMARY.md`` does (see :attr:`Item.indexed`)."""
 
+BUILD = "build"
+"""The :attr:`Item.extra` key of Hugo's build options as the load checked them (front matter
+``build``, or the older ``_build``; :mod:`pipeline.load.hugobuild`): ``list`` (``always``,
+``local``, ``never``) and ``render`` (``always``, ``link``; ``never`` makes a draft), each
+only when given. See :attr:`Item.listed` and :attr:`Item.rendered`."""
+
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _GUID_NAMESPACE = uuid.UUID("4b0f3a64-5d0e-5a44-9c57-7075626c6973")
 
@@ -233,6 +239,21 @@ class Item:
         of ``sitemap.xml`` and the search index, as GitBook does). ``hidden`` is not this."""
         return self.extra.get(NO_INDEX) is not True
 
+    @property
+    def listed(self) -> bool:
+        """Whether lists have it: not when Hugo's ``build: {list: never}`` says so (its page
+        is built, but no list, feed, tag page, menu, newsletter, sitemap or search index
+        has it; :data:`BUILD`). :meth:`Site.published` leaves such feed items out."""
+        build = self.extra.get(BUILD)
+        return not (isinstance(build, Mapping) and build.get("list") == "never")
+
+    @property
+    def rendered(self) -> bool:
+        """Whether its page file is written: not when Hugo's ``build: {render: link}`` says
+        so (lists and feeds still have it, linking to :attr:`url`; :data:`BUILD`)."""
+        build = self.extra.get(BUILD)
+        return not (isinstance(build, Mapping) and build.get("render") == "link")
+
 
 @dataclass(frozen=True)
 class Site:
@@ -242,7 +263,8 @@ class Site:
     warnings: tuple[Any, ...] = ()
 
     def published(self, now: datetime) -> tuple[Item, ...]:
-        """Feed items that are neither drafts nor scheduled after ``now``, newest first."""
+        """Feed items that are neither drafts nor scheduled after ``now``, newest first: what
+        feeds and lists have, so not those left out of lists (:attr:`Item.listed`)."""
         return tuple(sorted(self._live(now), key=lambda i: (i.date, i.guid), reverse=True))
 
     def count_published(self, now: datetime) -> int:
@@ -253,9 +275,22 @@ class Site:
             i
             for i in self.items
             if i.is_feed_item and not i.draft and i.date is not None and i.date <= now
+            if i.listed
         ]
 
+    def unlisted(self, now: datetime) -> tuple[Item, ...]:
+        """Feed items published at ``now`` that no list has (:attr:`Item.listed`): their pages
+        are built all the same, in the order of :attr:`items`."""
+        return tuple(
+            i
+            for i in self.items
+            if i.is_feed_item and not i.draft and i.date is not None and i.date <= now
+            if not i.listed
+        )
+
     def pages(self) -> tuple[Item, ...]:
+        """The pages that are not feed items, drafts left out (those no list has are here:
+        their pages are built; whatever lists pages asks :attr:`Item.listed`)."""
         return tuple(i for i in self.items if not i.is_feed_item and not i.draft)
 
 

@@ -72,6 +72,18 @@ def run_site(runner: CliRunner, command: str, config: Path) -> Result:
     return runner.invoke(main, args)
 
 
+def small_site(root: Path, files: dict[str, str], title: str = "T") -> Path:
+    """``files`` (path under ``content/`` -> text) and a ``publish.toml`` of a site titled
+    ``title`` at https://e.org/, under ``root``: the configuration's path."""
+    for rel, text in files.items():
+        path = root / "content" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    config = root / "publish.toml"
+    config.write_text(f'[site]\ntitle = "{title}"\nbase_url = "https://e.org/"\n', encoding="utf-8")
+    return config
+
+
 EVENTS_CONFIG = """\
 [site]
 title = "Handbook"

@@ -30,7 +30,7 @@ def changes_files(
 ) -> list[tuple[str, Callable[[], bytes], str]]:
     """(path, maker, inputs digest) of ``changes/atom.xml`` and ``changes/rss.xml``."""
     head = _check_history(cfg, content_dir)
-    pages = {i.source: i for i in (*site.pages(), *site.published(now))}
+    pages = {i.source: i for i in (*site.pages(), *site.published(now)) if i.listed}
     facts = sorted((i.source, i.title, i.url) for i in pages.values())
     inputs = hashlib.sha256(
         "\0".join(map(str, (salt, "changes", head, cfg.feeds.changes_limit, facts))).encode()
@@ -85,7 +85,7 @@ def page_revisions(
     if not cfg.feeds.changes:
         return {}
     _check_history(cfg, content_dir)
-    sources = sorted({i.source for i in (*site.pages(), *site.published(now))})
+    sources = sorted({i.source for i in (*site.pages(), *site.published(now), *site.unlisted(now))})
     try:
         return last_revised(content_dir, sources)
     except OSError as exc:

@@ -238,9 +238,10 @@ def _site_pages(
         from pipeline.build.changesfeed import page_revisions
 
         revised = page_revisions(cfg, content_dir, site, now)
+    built = (*site.pages(), *site.unlisted(now))  # pages, and feed items no list has
     sources = SiteSources(
         items,
-        site.pages(),
+        built,
         links,
         html.fill,
         keyed.output_of,
@@ -260,7 +261,7 @@ def _site_pages(
             return None
         return rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
 
-    assets, users = copies_of(content_dir, (*items, *site.pages()), beside_page, keep_path=False)
+    assets, users = copies_of(content_dir, (*items, *built), beside_page, keep_path=False)
     return outputs, [*copies, *assets], users
 
 

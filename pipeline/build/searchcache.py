@@ -88,7 +88,7 @@ def indexed_pages(cfg: Config, site: Site, now: dt.datetime) -> list[tuple[str, 
             continue
         url = rel.removesuffix("index.html") if rel.rsplit("/", 1)[-1] == "index.html" else rel
         found.setdefault(url, item)  # the page's own item: the first, as the site plan's
-    return sorted((url, item) for url, item in found.items() if item.indexed)
+    return sorted((url, item) for url, item in found.items() if item.indexed and item.listed)
 
 
 def _key(url: str, item: Item, output: str) -> str:

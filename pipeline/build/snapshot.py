@@ -314,6 +314,8 @@ def _same_pages(entries: Mapping[str, Entry], new: Mapping[str, Item], changed: 
             return False  # Hugo's cascade reaches the section's pages: the full path
         elif old.indexed != now.indexed:  # loaded alone, a page knows no noIndex above it
             return False  # and noIndex reaches the pages nested under it: the full path
+        elif old.listed != now.listed:  # nor a cascaded list: never (its lists change too)
+            return False
     return True
 
 

@@ -414,6 +414,10 @@ def _item_pages(
         rel = page_path(plan.cfg, item.url)
         if rel is None:
             continue
+        if not item.rendered:  # Hugo's build.render "link": listed at its URL, not written
+            if rel != "index.html":
+                located.append((rel, item))
+            continue
         url = unquote(urlsplit(item.url).path)
         owner = page_owner(url, item.source, item.section if gitbook else "")
         if not claims.claim(rel, owner):

@@ -6,8 +6,9 @@ a path on this site, as Hugo's aliases are: ``/old/page/``, ``/old/page`` or
 the host of ``[site] base_url`` and under its path, of which only the path is used. Anything
 else once became a folder of the site (``javascript:alert(1)/index.html``, ``evil.example/``
 from ``//evil.example/x``, ``https:/other.example/``) or was dropped without a word (``..``,
-``""``); each is refused, saying what was expected. A path without its leading ``/`` is read
-from the site's root, as it always was (Hugo reads it relative to the page's folder).
+``""``); each is refused, saying what was expected. An item's alias without its leading ``/``
+is read from the page's folder, as Hugo reads it (:mod:`pipeline.load.aliases` resolves it
+first); a ``[content] redirects`` key, which has no page, from the site's root.
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from pipeline.model import BUILD
+
 if TYPE_CHECKING:
     from pipeline.model import Item
 
@@ -63,13 +65,13 @@ def unrendered(meta: Mapping[str, Any]) -> bool:
     return meta.get("headless") is True or _render(meta) is False
 
 
-def _render(meta: Mapping[str, Any]) -> bool | None:
-    """What ``build.render`` (or ``_build.render``) says: False for never, True for always
-    (or local, link), None when it says nothing."""
+def _render(meta: Mapping[str, Any], option: str = "render") -> bool | None:
+    """What ``build.render`` (or ``_build.render``; or ``option``, ``list``) says: False for
+    never, True for always (or local, link), None when it says nothing."""
     for key in ("build", "_build"):
         options = meta.get(key)
-        if isinstance(options, Mapping) and "render" in options:
-            value = options["render"]
+        if isinstance(options, Mapping) and option in options:
+            value = options[option]
             never = value is False or (
                 isinstance(value, str) and value.lower() in ("never", "false")
             )
@@ -77,13 +79,13 @@ def _render(meta: Mapping[str, Any]) -> bool | None:
     return None
 
 
-def _cascaded_render(extra: Mapping[str, Any]) -> bool | None:
+def _cascaded_render(extra: Mapping[str, Any], option: str = "render") -> bool | None:
     """What a section's ``cascade`` (a map, or a list of maps, without a ``target``) says of
-    its descendants' ``build.render``; None when it says nothing."""
+    its descendants' ``build.render`` (or ``option``); None when it says nothing."""
     value = extra.get("cascade")
     for block in value if isinstance(value, list) else [value]:
         if isinstance(block, Mapping) and not block.get("target") and not block.get("_target"):
-            found = _render(block)
+            found = _render(block, option)
             if found is not None:
                 return found
     return None
@@ -92,21 +94,33 @@ def _cascaded_render(extra: Mapping[str, Any]) -> bool | None:
 def apply_cascade(items: Sequence[Item]) -> list[Item]:
     """``items`` with each page whose nearest ancestor section cascades "not rendered" (and
     that does not say otherwise itself) made a draft: unpublished, still known to the link
-    checker, as Hugo leaves it out (its documentation keeps its snippets so)."""
-    said = {
-        posixpath.dirname(i.source): render
-        for i in items
-        if posixpath.basename(i.source) == "_index.md"
-        and (render := _cascaded_render(i.extra)) is not None
-    }
-    if False not in said.values():
+    checker, as Hugo leaves it out (its documentation keeps its snippets so); and each one
+    whose nearest ancestor cascades ``list: never`` (and that does not say otherwise) left
+    out of every list (:attr:`~pipeline.model.Item.listed`)."""
+    said = {option: _sections_saying(items, option) for option in ("render", "list")}
+    if not any(False in by_folder.values() for by_folder in said.values()):
         return list(items)
     out = []
     for item in items:
-        if not item.draft and _render(item.extra) is None and _cascades_never(item.source, said):
+        own_render = _render(item.extra)
+        if not item.draft and own_render is None and _cascades_never(item.source, said["render"]):
             item = dataclasses.replace(item, draft=True)
+        if _render(item.extra, "list") is None and _cascades_never(item.source, said["list"]):
+            build = item.extra.get(BUILD)
+            options = {**(build if isinstance(build, Mapping) else {}), "list": "never"}
+            item = dataclasses.replace(item, extra={**item.extra, BUILD: options})
         out.append(item)
     return out
+
+
+def _sections_saying(items: Sequence[Item], option: str) -> dict[str, bool]:
+    """Folder -> what its ``_index.md``'s cascade says of ``build.<option>``, where it does."""
+    return {
+        posixpath.dirname(i.source): said
+        for i in items
+        if posixpath.basename(i.source) == "_index.md"
+        and (said := _cascaded_render(i.extra, option)) is not None
+    }
 
 
 def _cascades_never(source: str, said: Mapping[str, bool]) -> bool:

@@ -19,6 +19,7 @@ from pipeline.load import foreign
 from pipeline.load.aliases import site_aliases
 from pipeline.load.event import EVENT_KEYS, event_of, valid_date
 from pipeline.load.fields import Checker
+from pipeline.load.hugobuild import build_options, kept_extra
 from pipeline.load.ids import IdLedger
 from pipeline.load.namelimits import kind_problem, name_problems
 from pipeline.load.walk import RawDoc
@@ -259,7 +260,6 @@ def _build_item(
     tags = chk.string_list(foreign.jekyll_tags(meta, doc.parsed.meta), "tags", allow_str=False)
     if len(tags) > MAX_TAGS:  # each tag is a feed and pages listing the item with all of them
         chk.error("tags", f"expected at most {MAX_TAGS} tags, got {len(tags)}")
-    aliases = site_aliases(chk, meta, ctx.cfg.site.base_url)
     draft = meta.get("draft", False)
     if not isinstance(draft, bool):
         chk.error("draft", f"expected true or false, got {draft!r}")
@@ -273,8 +273,9 @@ def _build_item(
     )
     source_guid, guid_permalink = _kept_guid(chk, meta)
     _check_body(doc, chk, body, kind)
-    extra = _extra_keys(chk, meta, kind)
+    extra = kept_extra(_extra_keys(chk, meta, kind), build_options(chk, meta))
     url = permalink(ctx.cfg, kind, names.section, names.slug, doc.source, item_id, date)
+    aliases = site_aliases(chk, meta, ctx.cfg.site.base_url, url)  # relative: to the URL
     if kind != "page" and "{id}" in ctx.cfg.site.permalink and {".", ".."} & {*item_id.split("/")}:
         message = f"{item_id!r} makes a '.' or '..' segment of the permalink: no page is written"
         chk.error("id", f"{message} at {ctx.cfg.site.permalink}; use a UUID or a word")

@@ -9,15 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from tests.conftest import small_site
 
 
 def _build(tmp_path: Path, runner: CliRunner, files: dict[str, str]) -> tuple[int, str]:
-    for rel, text in files.items():
-        path = tmp_path / "content" / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    config = tmp_path / "publish.toml"
-    config.write_text('[site]\ntitle = "Site T"\nbase_url = "https://e.org/"\n', encoding="utf-8")
+    config = small_site(tmp_path, files, "Site T")
     result = runner.invoke(main, ["build", "--config", str(config), "--out", str(tmp_path / "o")])
     return result.exit_code, result.stderr
 

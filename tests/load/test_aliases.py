@@ -97,15 +97,15 @@ GOOD = {
     "https://e.org/moved/": "moved/index.html",
     "HTTP://E.ORG:80/upper/": "upper/index.html",
     "//e.org/no-scheme/": "no-scheme/index.html",
-    "relative/from-root/": "relative/from-root/index.html",
+    "relative/from-its-folder/": "essays/relative/from-its-folder/index.html",
 }
 
 
 def test_paths_and_urls_of_the_site_get_their_redirect_pages(
     tmp_path: Path, runner: CliRunner
 ) -> None:
-    """A path is kept as written (one without its leading ``/`` read from the site's root,
-    as before); an absolute URL on the site's own host (any scheme, case
+    """A path is kept as written (one without its leading ``/`` read from the page's folder,
+    as Hugo reads it); an absolute URL on the site's own host (any scheme, case
     or default port) stands for its path, where it once became an ``https:`` folder."""
     config = _site(tmp_path, list(GOOD))
     result = run_site(runner, "build", config)
@@ -125,7 +125,7 @@ def test_paths_and_urls_of_the_site_get_their_redirect_pages(
         "/moved/",
         "/upper/",
         "/no-scheme/",
-        "relative/from-root/",
+        "/essays/relative/from-its-folder/",
     )
 
 

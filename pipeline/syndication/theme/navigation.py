@@ -230,7 +230,7 @@ def _from_sections(cfg: Config, items: Sequence[Item], pages: Sequence[Item]) ->
     sections = sorted(by_section, key=lambda s: (known.index(s) if s in known else 99, s))
     links = [NavLink(section_title(s), f"{base}{s}/") for s in sections]
     for page in sorted(pages, key=lambda p: (p.order, p.url)):
-        if page.url.rstrip("/") + "/" != base:
+        if page.url.rstrip("/") + "/" != base and page.listed:  # not Hugo's list: never
             links.append(NavLink(page.title, page.url, 0, page.source))
     links.extend(NavLink(m.title, site_url(base, m.url)) for m in cfg.theme.menu)
     neighbours: dict[str, tuple[Item | None, Item | None]] = {}

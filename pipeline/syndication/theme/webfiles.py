@@ -19,7 +19,7 @@ def sitemap_xml(base: str, pages: Sequence[tuple[str, Item]], lists: Sequence[st
     same content gives the same bytes)."""
     rows: list[tuple[str, str]] = []
     for rel, item in pages:
-        if not item.indexed:
+        if not item.indexed or not item.listed:  # Hugo's build.list "never": in no list
             continue
         stamp = item.updated or item.date
         rows.append((_loc(base, rel), stamp.date().isoformat() if stamp else ""))

@@ -1,0 +1,101 @@
+"""Hugo's build options, front matter ``build`` (older: ``_build``), checked and read as Hugo
+reads them (its documentation's content-management/build-options, and
+``resources/page/pagemeta``):
+
+- ``list``: ``always`` (the default), ``local`` or ``never`` (``true``/``false`` before Hugo
+  0.57.2). ``never``: the page is built at its URL, but no list has it: not a section's or a
+  tag's list, the home page, the archive, the menu, a feed, the newsletter, the sitemap or
+  the search index (:attr:`pipeline.model.Item.listed`). ``local`` keeps a page in its own
+  section's collections only; our sections hold no nested sections, and their lists are
+  not told apart from the site's, so ``local`` is read as ``always``. A section's
+  ``cascade`` of ``list: never`` reaches its pages, as that of ``render: never`` does
+  (:func:`pipeline.load.foreign.apply_cascade`).
+- ``render``: ``always`` (the default), ``link`` or ``never`` (``true``/``false`` before
+  0.76.0). ``never``: no page, and no list has it: the item is a draft (unpublished, still
+  known to the link checker), as ``headless: true`` is. ``link``: no page file is written,
+  but the lists and feeds have it, linking to its URL (:attr:`pipeline.model.Item.rendered`).
+- ``publishResources`` (true or false): checked, nothing more; the files a page uses are
+  copied beside it whichever it says (Hugo copies a resource a page uses either way).
+
+Where Hugo reads a value it does not know as the default without a word, a content error
+names the key (``build.list``) at the line of ``build`` and what is expected."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pipeline.errors import Problem
+from pipeline.load.fields import Checker
+from pipeline.model import BUILD
+from pipeline.support.dates import shown_value
+
+CHOICES = {"list": ("always", "local", "never"), "render": ("always", "link", "never")}
+"""Each option's words, the default first."""
+FROM_BOOL = {"list": ("never", "always"), "render": ("never", "always")}
+"""What Hugo's older ``false``/``true`` stand for."""
+OPTIONS = {"list": "list", "render": "render", "publishresources": "publishResources"}
+"""The options by their names in lower case (Hugo reads the keys in any case)."""
+
+
+def build_options(chk: Checker, meta: Mapping[str, Any]) -> dict[str, Any] | None:
+    """``build`` (or ``_build``) checked: the options it gives (``list``, ``render``,
+    ``publishResources``), each value one of Hugo's words; None when the front matter has
+    neither key, or when the value has a problem (recorded with ``chk``). An option it does not
+    give is Hugo's default (``always``), left out: a section's ``cascade`` may give it."""
+    key = "build" if "build" in meta else "_build" if "_build" in meta else None
+    if key is None:
+        return None
+    line = chk.line(key)
+    if "build" in meta and "_build" in meta:
+        shown = f"'_build' (line {chk.line('_build')}) is ignored"
+        chk.warnings.append(Problem(chk.doc.source, line, key, f"given with '_build': {shown}"))
+    value = meta[key]
+    if value is None:  # ``build:`` with nothing: Hugo's defaults
+        return None
+    if not isinstance(value, Mapping):
+        example = "a map such as {list: never} or {render: link}"
+        chk.error(key, f"expected {example}, got {shown_value(value)}"[:200], line=line)
+        return None
+    out: dict[str, Any] = {}
+    ok = True
+    for name, given in value.items():
+        option = OPTIONS.get(str(name).lower())
+        field = f"{key}.{str(name)[:60]!s}"
+        if option is None:
+            known = "list, render, publishResources"
+            message = f"unknown build option, ignored (Hugo's are {known})"
+            chk.warnings.append(Problem(chk.doc.source, line, field, message))
+        elif option == "publishResources":
+            if isinstance(given, bool):
+                out[option] = given
+            else:
+                chk.error(field, f"expected true or false, got {shown_value(given)}", line=line)
+                ok = False
+        elif (word := _word(option, given)) is not None:
+            out[option] = word
+        else:
+            words = CHOICES[option]
+            expected = f"{', '.join(words[:-1])} or {words[-1]} (or true or false)"
+            chk.error(field, f"expected {expected}, got {shown_value(given)}"[:200], line=line)
+            ok = False
+    return out if ok else None
+
+
+def _word(option: str, given: object) -> str | None:
+    """Hugo's word for a value of ``list`` or ``render``; None for a value it is not."""
+    if isinstance(given, bool):
+        return FROM_BOOL[option][given]
+    if isinstance(given, str) and given in CHOICES[option]:
+        return given
+    return None
+
+
+def kept_extra(extra: dict[str, Any], options: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``extra`` with the checked options under :data:`~pipeline.model.BUILD` (``_build`` read
+    as ``build``), where the model reads them."""
+    if options is None:
+        return extra
+    out = {k: v for k, v in extra.items() if k != "_build"}
+    out[BUILD] = dict(options)
+    return out
