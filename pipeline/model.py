@@ -244,15 +244,15 @@ class Item:
         """Whether lists have it: not when Hugo's ``build: {list: never}`` says so (its page
         is built, but no list, feed, tag page, menu, newsletter, sitemap or search index
         has it; :data:`BUILD`). :meth:`Site.published` leaves such feed items out."""
-        build = self.extra.get(BUILD)
-        return not (isinstance(build, Mapping) and build.get("list") == "never")
+        build = self.extra.get(BUILD)  # None for nearly every item: asked of each, often
+        return build is None or not (isinstance(build, Mapping) and build.get("list") == "never")
 
     @property
     def rendered(self) -> bool:
         """Whether its page file is written: not when Hugo's ``build: {render: link}`` says
         so (lists and feeds still have it, linking to :attr:`url`; :data:`BUILD`)."""
         build = self.extra.get(BUILD)
-        return not (isinstance(build, Mapping) and build.get("render") == "link")
+        return build is None or not (isinstance(build, Mapping) and build.get("render") == "link")
 
 
 @dataclass(frozen=True)
