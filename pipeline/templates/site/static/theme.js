@@ -42,7 +42,9 @@ function freeId(base) {
 // the one shown) and shows one section at a time. Choosing a tab chooses the tab of the same
 // title in every other set of the page (linked tabs), the chosen tab kept where it was on the
 // screen. A link to an element inside a hidden tab (an outline entry, #anchor in the address)
-// opens that tab first.
+// opens that tab first. The panels not shown are hidden="until-found": find in page still
+// reaches their text (where the browser knows the value; elsewhere it hides them as hidden
+// does) and, before showing it, fires beforematch at the panel, which opens its tab.
 function tabs() {
   var sets = document.querySelectorAll(".gitbook-tabs, .gitbook-code-tabs");
   var all = [];
@@ -112,6 +114,12 @@ function tabs() {
     }
     return { target: target, opened: opened };
   }
+  document.addEventListener("beforematch", function (event) {
+    for (var i = 0; i < all.length; i++) {
+      var at = all[i].panels.indexOf(event.target);  // each hidden panel holding it gets one
+      if (at >= 0) select(all[i], at);
+    }
+  });
   // A click on a link into a hidden tab opens it before the browser scrolls (the fragment
   // may be the one in the address already: no hashchange then).
   document.addEventListener("click", function (event) {
@@ -171,7 +179,8 @@ function select(set, index) {
     var chosen = i === index;
     tab.setAttribute("aria-selected", chosen ? "true" : "false");
     tab.tabIndex = chosen ? 0 : -1;
-    set.panels[i].hidden = !chosen;
+    if (chosen) set.panels[i].removeAttribute("hidden");
+    else set.panels[i].setAttribute("hidden", "until-found");
   });
 }
 
@@ -180,12 +189,17 @@ function select(set, index) {
 // headings the outline links to, its root the window stretched far upward so a heading
 // scrolled past in one jump still counts as passed; each report updates one array and
 // moves one mark. Headings in a hidden tab never intersect: the mark skips them.
+// Short last sections never reach that line, so (as MkDocs Material and GitBook do) a page
+// scrolled to its bottom marks its last section (a page too short to scroll marks none), and
+// an entry clicked marks its own section until the reader scrolls again (wheel, keys, touch
+// or the scroll bar; not the jump the click makes).
 function outline() {
   var nav = document.querySelector("nav.outline");
   if (!nav || !window.IntersectionObserver) return;
   var links = [];
   var headings = [];
   var index = new Map();
+  var headingOf = new Map();  // each link of the outline: the index of its heading
   var anchors = nav.querySelectorAll("a[href^='#']");
   for (var i = 0; i < anchors.length; i++) {
     var id;
@@ -196,26 +210,72 @@ function outline() {
     }
     var heading = document.getElementById(id);
     if (!heading) continue;
-    if (index.has(heading)) continue;  // an entry twice: the first one is marked
-    index.set(heading, links.length);
-    links.push(anchors[i]);
-    headings.push(heading);
+    if (!index.has(heading)) {  // an entry twice: the first one is marked
+      index.set(heading, links.length);
+      links.push(anchors[i]);
+      headings.push(heading);
+    }
+    headingOf.set(anchors[i], index.get(heading));
   }
   if (!headings.length) return;
   var passed = headings.map(function () { return false; });
   var current = null;
-  var observer = new IntersectionObserver(function (entries) {
-    entries.forEach(function (entry) {
-      passed[index.get(entry.target)] = entry.isIntersecting;
-    });
-    var at = passed.lastIndexOf(true);
+  var clicked = -1;  // the heading of the entry clicked, marked until the reader scrolls
+  var touched = false;  // the reader used the wheel, keys, touch or pointer since the click
+
+  function atBottom() {  // within 2 pixels of the end of a page that scrolls at all
+    var page = document.documentElement;
+    var end = page.scrollHeight - page.clientHeight;
+    return end > 2 && window.scrollY >= end - 2;
+  }
+  function lastShown() {  // the last heading not inside a tab that is not chosen
+    for (var i = headings.length - 1; i >= 0; i--) {
+      var h = headings[i];
+      if (h.checkVisibility ? h.checkVisibility() : h.getClientRects().length) return i;
+    }
+    return -1;
+  }
+  function update() {
+    var at = clicked;
+    if (at < 0 && atBottom()) at = lastShown();
+    if (at < 0) at = passed.lastIndexOf(true);
     var link = at < 0 ? null : links[at];
     if (link === current) return;
     if (current) current.removeAttribute("aria-current");
     if (link) link.setAttribute("aria-current", "true");
     current = link;
+  }
+
+  var observer = new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      passed[index.get(entry.target)] = entry.isIntersecting;
+    });
+    update();
   }, { rootMargin: "1000000px 0px -80% 0px" });
   headings.forEach(function (heading) {
     observer.observe(heading);
   });
+
+  nav.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a");
+    if (!headingOf.has(link) || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    clicked = headingOf.get(link);
+    touched = false;  // the pointerdown or Enter that made this click
+    update();
+  });
+  ["wheel", "touchmove", "keydown", "pointerdown"].forEach(function (type) {
+    window.addEventListener(type, function () {
+      touched = true;
+    }, { capture: true, passive: true });
+  });
+  var queued = false;
+  window.addEventListener("scroll", function () {
+    if (touched) clicked = -1;
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(function () {
+      queued = false;
+      update();
+    });
+  }, { passive: true });
 }
