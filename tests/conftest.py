@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -72,16 +73,25 @@ def run_site(runner: CliRunner, command: str, config: Path) -> Result:
     return runner.invoke(main, args)
 
 
-def small_site(root: Path, files: dict[str, str], title: str = "T") -> Path:
+def small_site(
+    root: Path, files: dict[str, str], title: str = "T", base_url: str = "https://e.org/"
+) -> Path:
     """``files`` (path under ``content/`` -> text) and a ``publish.toml`` of a site titled
-    ``title`` at https://e.org/, under ``root``: the configuration's path."""
+    ``title`` at ``base_url``, under ``root``: the configuration's path."""
     for rel, text in files.items():
         path = root / "content" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     config = root / "publish.toml"
-    config.write_text(f'[site]\ntitle = "{title}"\nbase_url = "https://e.org/"\n', encoding="utf-8")
+    config.write_text(f'[site]\ntitle = "{title}"\nbase_url = "{base_url}"\n', encoding="utf-8")
     return config
+
+
+def aliased_essay(root: Path, aliases: list[str], base_url: str = "https://e.org/") -> Path:
+    """A site of one essay, ``essays/a.md``, whose ``aliases`` (line 5) are ``aliases``; its
+    publish.toml."""
+    front = f"---\ntitle: A\ndate: 2024-01-01\nid: a\naliases: {json.dumps(aliases)}\n---\n"
+    return small_site(root, {"essays/a.md": front + "\nBody.\n"}, base_url=base_url)
 
 
 EVENTS_CONFIG = """\

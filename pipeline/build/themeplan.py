@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline.build.owners import Claims, Owner, alias_owner, page_owner
 from pipeline.config import Config
+from pipeline.config.oldurls import file_address, from_site_base
 from pipeline.model import Item
 from pipeline.support.recurrence import next_dates, repeat_text
 from pipeline.support.text import nfc
@@ -339,15 +340,10 @@ def _alternate(link: FeedLink) -> tuple[str, str, str]:
 
 
 def old_path(cfg: Config, path: str) -> str | None:
-    """Output path of a redirect page for an old site path (``/essays/hosting``)."""
-    base_path = (urlsplit(cfg.site.base_url).path or "/").rstrip("/")
-    path = nfc(path.split("#", 1)[0].split("?", 1)[0])
-    if not path.startswith("/"):
-        path = "/" + path
-    if base_path and (path + "/").startswith(base_path + "/"):
-        path = path[len(base_path) :] or "/"
-    last = path.rstrip("/").rsplit("/", 1)[-1]
-    if "." in last and not last.endswith((".html", ".htm")):
+    """Output path of a redirect page for an old site path (``/essays/hosting``, read from
+    the site's base: :func:`~pipeline.config.oldurls.from_site_base`)."""
+    path = from_site_base(nfc(path), cfg.site.base_url)
+    if file_address(path):
         return None  # an old file's address (an image, a PDF): not a page to redirect
     if not path.endswith((".html", ".htm")):
         path = path.rstrip("/") + "/"
@@ -479,7 +475,7 @@ def _redirects(plan: _Planner, sources: SiteSources, claims: Claims) -> list[Sit
     by_source = {i.source: i for i in everything}
     out: list[tuple[str, SitePage]] = []
     for item in sorted(everything, key=lambda i: i.source):
-        for alias in item.aliases:
+        for alias in item.aliases if item.rendered else ():  # Hugo aliases no unwritten page
             rel = old_path(plan.cfg, alias)
             if rel is not None and claims.claim(rel, alias_owner(alias, item.source)):
                 out.append((alias, plan.redirect(rel, item)))

@@ -9,6 +9,12 @@ from ``//evil.example/x``, ``https:/other.example/``) or was dropped without a w
 ``""``); each is refused, saying what was expected. An item's alias without its leading ``/``
 is read from the page's folder, as Hugo reads it (:mod:`pipeline.load.aliases` resolves it
 first); a ``[content] redirects`` key, which has no page, from the site's root.
+
+On a site served under a path (``base_url = "https://e.org/docs/"``) a path is read from the
+site's base, as Hugo reads an alias: ``/old/`` is ``https://e.org/docs/old/``, where its page
+is written (``old/index.html`` of the output) and where the link checker finds it. One
+already under the base's path (``/docs/old/``, an absolute URL's path, what ``publish import``
+keeps) names that place itself (:func:`from_site_base`).
 """
 
 from __future__ import annotations
@@ -28,8 +34,13 @@ def old_url_problem(value: str, base_url: str) -> str | None:
     reason = _reason(value, base_url)
     if reason is None:
         return None
-    shown = repr(value[:100]) + ("…" if len(value) > 100 else "")
-    return f"{EXPECTED}, got {shown}" + (f" ({reason})" if reason else "")
+    return f"{EXPECTED}, got {shown_old(value)}" + (f" ({reason})" if reason else "")
+
+
+def shown_old(value: str) -> str:
+    """An old URL as a message quotes it: its first 100 characters (a 1 MB alias once made a
+    1 MB line)."""
+    return repr(value[:100]) + ("…" if len(value) > 100 else "")
 
 
 def old_url_path(value: str) -> str:
@@ -37,6 +48,36 @@ def old_url_path(value: str) -> str:
     if value.startswith("//") or _SCHEME.match(value):
         return urlsplit(value).path or "/"
     return value
+
+
+def from_site_base(path: str, base_url: str) -> str:
+    """The path below the site's base (``/old/``, starting with ``/``, its ``?query`` and
+    ``#fragment`` dropped) that the old path ``path`` names on the site at ``base_url``: one
+    under the base's path (``/docs/old/`` on ``https://e.org/docs/``) without it, any other
+    as written (Hugo's site-relative alias). ``/`` is the site's root, its home page."""
+    path = path.split("#", 1)[0].split("?", 1)[0]
+    if not path.startswith("/"):
+        path = "/" + path
+    base = (urlsplit(base_url).path or "/").rstrip("/")
+    if base and (path + "/").startswith(base + "/"):
+        path = path[len(base) :] or "/"
+    return path
+
+
+def file_address(path: str) -> str | None:
+    """The file name an old path ends in when it is a file's address, not a page's (an image,
+    a PDF, ``rss.xml``: a name with a dot, not ``.html``): no redirect page is written there,
+    as a server would send it as that type. None for a page's path."""
+    last = path.split("#", 1)[0].split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return last if "." in last and not last.endswith((".html", ".htm")) else None
+
+
+def names_root(path: str, base_url: str) -> bool:
+    """True when the old path ``path`` is the site's root (``/``, ``/docs/`` on a site at
+    ``https://e.org/docs/``, ``/?p=1``, ``/index.html``): the home page's place, where no
+    redirect can be."""
+    folder, _, last = from_site_base(path, base_url).rpartition("/")
+    return not (folder if last in ("index.html", "index.htm") else f"{folder}/{last}").strip("/")
 
 
 def _reason(value: str, base_url: str) -> str | None:

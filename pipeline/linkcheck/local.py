@@ -19,13 +19,14 @@ import os
 import posixpath
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from pipeline.linkcheck import hints
 from pipeline.linkcheck.htmlids import page_ids
 from pipeline.linkcheck.results import BROKEN, OK, UNVERIFIABLE, Outcome
+from pipeline.linkcheck.sitepaths import below_base, keyed_below_base, outside_base
 from pipeline.model import LinkRef, SourceDoc
 from pipeline.support.paths import (
     OutsideRoot,
@@ -146,8 +147,8 @@ class LocalChecker:
         self.docs = {nfc(d.source): d for d in docs}
         self.base_url = base_url
         self.base_path = _norm_site_path(urlsplit(base_url).path or "/")
-        self.permalinks = {_norm_site_path(k): v for k, v in (permalinks or {}).items()}
-        self.redirects = {_norm_site_path(k): v for k, v in (redirects or {}).items()}
+        self.permalinks = keyed_below_base(permalinks, base_url, _norm_site_path)
+        self.redirects = keyed_below_base(redirects, base_url, _norm_site_path)
         self._listings: dict[str, frozenset[str] | None] = {}
         """Names in each folder (relative to the root, "" for the root), None when unreadable."""
         self._symlinks: set[str] = set()
@@ -470,9 +471,10 @@ class LocalChecker:
 
     def _check_site(self, ref: LinkRef) -> Outcome:
         parts = urlsplit(ref.url if not ref.url.startswith("//") else "https:" + ref.url)
-        path = _norm_site_path(parts.path)
-        if self.base_path != "/" and (path + "/").startswith(self.base_path + "/"):
-            path = _norm_site_path(path[len(self.base_path) :])
+        served = _norm_site_path(parts.path)
+        if (path := below_base(served, self.base_path)) is None:
+            from_base = self._check_site(replace(ref, url=self.base_path + served))
+            return outside_base(served, self.base_path, from_base)
         if path == "/":
             return Outcome(OK, "the site's home page")
         if path in self.permalinks:

@@ -5,7 +5,8 @@ A path without its leading ``/`` (``old-post``, ``../old/path``) is read as Hugo
 from the folder of the page's own URL (a page at ``/posts/new-post/`` with ``old-post`` has
 its redirect at ``/posts/old-post/``; Hugo's ``hugolib/page__output.go``, the page's target
 joined with ``..``). One that climbs above the site's root, or comes to the root itself
-(the home page's place), is refused."""
+(the home page's place), is refused, as is one written as the root (``/``, the site's URL
+or its base path, :func:`pipeline.config.oldurls.names_root`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,13 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from pipeline.config.oldurls import old_url_path, old_url_problem
+from pipeline.config.oldurls import (
+    file_address,
+    names_root,
+    old_url_path,
+    old_url_problem,
+    shown_old,
+)
 from pipeline.load.fields import Checker
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
@@ -39,6 +46,9 @@ def site_aliases(chk: Checker, meta: Mapping[str, Any], base_url: str, page_url:
     for alias in aliases:
         path = _resolved(alias, base_url, page_url) if is_relative(alias) else alias
         out.append(old_url_path(path) if path is not None else alias)
+        if path is not None and (name := file_address(old_url_path(path))) is not None:
+            message = f"{shown_old(alias)} is the address of a file ({shown_old(name)}), not of"
+            chk.warn("aliases", f"{message} a page: no redirect is written there")
     return out
 
 
@@ -50,21 +60,33 @@ def is_relative(value: str) -> bool:
 def _problem(text: str, base_url: str, page_url: str) -> str | None:
     """Why ``text`` is no alias of the page at ``page_url``, else None."""
     if not is_relative(text) or text != text.strip():
-        return old_url_problem(text, base_url)
+        if problem := old_url_problem(text, base_url):
+            return problem
+        return _root_problem(text, base_url) if names_root(old_url_path(text), base_url) else None
     undotted = "/".join(p for p in text.split("/") if unquote(p) not in (".", ".."))
     if problem := old_url_problem(undotted or "x", base_url):  # the value's own characters
         return old_url_problem(text, base_url) or problem
     base, folder = _places(base_url, page_url)
     where = "/" + "".join(p + "/" for p in (*base, *folder))
     resolved = _resolved(text, base_url, page_url)
-    said = f"expected a path on this site such as old-page or /old/page/, got {text!r}"
+    said = f"expected a path on this site such as old-page or /old/page/, got {shown_old(text)}"
     if resolved is None:
         return f"{said}: read from the page's folder {where}, it climbs above the site's root"
     if resolved.split("?", 1)[0].split("#", 1)[0].strip("/") == "/".join(base):
         return f"{said}: read from the page's folder {where}, it is the site's root (its home page)"
     if problem := old_url_problem(resolved, base_url):
-        return f"{problem}, read from the page's folder {where} as {text!r}"
+        return f"{problem}, read from the page's folder {where} as {shown_old(text)}"
     return None
+
+
+def _root_problem(text: str, base_url: str) -> str:
+    """``text`` names the site's root (``/``, ``/docs/`` or ``https://e.org/docs/`` on the
+    site at ``https://e.org/docs/``): the home page's place, where no redirect page can be
+    (it was dropped without a word)."""
+    root = "/" + "".join(p + "/" for p in _places(base_url, base_url)[0])
+    said = f"expected a path on this site such as old-page or /old/page/, got {shown_old(text)}"
+    kept = "; a ?query or #fragment is not part of the path" if "?" in text or "#" in text else ""
+    return f"{said}: it is the site's root {root} (its home page){kept}"
 
 
 def _places(base_url: str, page_url: str) -> tuple[list[str], list[str]]:

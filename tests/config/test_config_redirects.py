@@ -75,3 +75,25 @@ def test_a_url_of_the_site_stands_for_its_path(tmp_path: Path, runner: CliRunner
     for page in ("moved/index.html", "essays/the-five-layers/index.html"):
         assert 'http-equiv="refresh"' in (out / page).read_text(encoding="utf-8"), page
     assert not (out / "https:").exists()
+
+
+@pytest.mark.parametrize("command", ["validate", "build"])
+def test_a_redirect_from_the_sites_root_is_refused_at_its_line(
+    tmp_path: Path, runner: CliRunner, command: str
+) -> None:
+    """The root is the home page's place: no redirect page can be written there (once the
+    key was dropped without a word)."""
+    config = _site(
+        tmp_path,
+        '[content.redirects]\n"/fine/" = "essays/a.md"\n"/" = "essays/a.md"\n'
+        '"https://e.org/" = "essays/a.md"\n',
+    )
+    result = run_site(runner, command, config)
+    assert result.exit_code == 3, result.output
+    errors = [ln for ln in result.stderr.splitlines() if "content.redirects" in ln]
+    root = ": it is the site's root (its home page)"
+    assert errors == [
+        f"{config}:6: {EXPECTED}'/'{root}",
+        f"{config}:7: {EXPECTED}'https://e.org/'{root}",
+    ]
+    assert not (tmp_path / "out").exists()

@@ -6,7 +6,6 @@ written."""
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from pathlib import Path
@@ -20,20 +19,13 @@ from pipeline.build.themeplan import old_path
 from pipeline.config import Config, SiteConfig, load_config
 from pipeline.config.oldurls import old_url_path, old_url_problem
 from pipeline.load.loader import load_site
-from tests.conftest import run_site
+from tests.conftest import aliased_essay, run_site
 
 BASE = "https://e.org/"
 
 
-def _site(tmp_path: Path, aliases: list[str], base_url: str = BASE) -> Path:
-    """A site of one essay whose ``aliases`` (line 5) are ``aliases``; its publish.toml."""
-    essays = tmp_path / "content" / "essays"
-    essays.mkdir(parents=True)
-    front = f"---\ntitle: A\ndate: 2024-01-01\nid: a\naliases: {json.dumps(aliases)}\n---\n"
-    (essays / "a.md").write_text(front + "\nBody.\n", encoding="utf-8")
-    config = tmp_path / "publish.toml"
-    config.write_text(f'[site]\nbase_url = "{base_url}"\n', encoding="utf-8")
-    return config
+def _site(tmp_path: Path, aliases: list[str], base_url: str = "https://e.org/") -> Path:
+    return aliased_essay(tmp_path, aliases, base_url)
 
 
 def _errors(result: Result) -> list[str]:
