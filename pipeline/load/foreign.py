@@ -67,16 +67,18 @@ def unrendered(meta: Mapping[str, Any]) -> bool:
 
 def _render(meta: Mapping[str, Any], option: str = "render") -> bool | None:
     """What ``build.render`` (or ``_build.render``; or ``option``, ``list``) says: False for
-    never, True for always (or local, link), None when it says nothing."""
-    for key in ("build", "_build"):
-        options = meta.get(key)
-        if isinstance(options, Mapping) and option in options:
-            value = options[option]
-            never = value is False or (
-                isinstance(value, str) and value.lower() in ("never", "false")
-            )
-            return not never
-    return None
+    never, True for always (or local, link), None when it says nothing. The option's name is
+    read in any case, as Hugo (and :mod:`pipeline.load.hugobuild`) reads it: ``Render: never``
+    was checked and accepted there, and the page published all the same."""
+    options = meta.get("build" if "build" in meta else "_build")  # both: ``_build`` ignored,
+    if not isinstance(options, Mapping):  # as the check warns
+        return None
+    given = [v for k, v in options.items() if str(k).lower() == option]
+    if not given:
+        return None
+    value = given[-1]  # the last of ``render`` and ``Render``, as the check keeps it
+    never = value is False or (isinstance(value, str) and value.lower() in ("never", "false"))
+    return not never
 
 
 def _cascaded_render(extra: Mapping[str, Any], option: str = "render") -> bool | None:

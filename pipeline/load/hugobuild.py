@@ -61,7 +61,7 @@ def build_options(chk: Checker, meta: Mapping[str, Any]) -> dict[str, Any] | Non
     ok = True
     for name, given in value.items():
         option = OPTIONS.get(str(name).lower())
-        field = f"{key}.{str(name)[:60]!s}"
+        field = f"{key}.{_shown_name(name)}"
         if option is None:
             known = "list, render, publishResources"
             message = f"unknown build option, ignored (Hugo's are {known})"
@@ -80,6 +80,14 @@ def build_options(chk: Checker, meta: Mapping[str, Any]) -> dict[str, Any] | Non
             chk.error(field, f"expected {expected}, got {shown_value(given)}"[:200], line=line)
             ok = False
     return out if ok else None
+
+
+def _shown_name(name: object) -> str:
+    """An option's name as a message shows it: its first 60 characters, a line break or other
+    character that is not printable escaped (``"x\\nb.md:1: title: …"`` as a key forged a
+    second ``path:line: field: message`` line of its own)."""
+    text = str(name)[:60]
+    return text if text.isprintable() else repr(text)[1:-1]
 
 
 def _word(option: str, given: object) -> str | None:

@@ -23,7 +23,8 @@ FILES = {
         "Secret body.\n"
     ),
     "posts/linked.md": (
-        "---\ntitle: Linked\ndate: 2024-01-03\nid: s3\ntags: [x]\n_build:\n  render: link\n---\n"
+        "---\ntitle: Linked\ndate: 2024-01-03\nid: s3\ntags: [x]\n_build:\n  render: link\n"
+        "aliases: [/old-linked/]\n---\n"
         "Linked body.\n"
     ),
     "posts/local.md": (
@@ -85,7 +86,9 @@ def test_a_page_with_list_false_is_built_but_left_out_of_the_menu(built: Path) -
 
 
 def test_render_link_writes_no_page_but_lists_and_feeds_link_its_url(built: Path) -> None:
+    """Nor a redirect at its alias, to a page never written (Hugo writes none either)."""
     assert not (built / "essays/linked").exists()
+    assert not (built / "old-linked").exists()
     for name in LISTS:
         assert "essays/linked/" in (built / name).read_text(encoding="utf-8"), name
     for name in FEEDS:
@@ -148,3 +151,23 @@ def test_a_sections_cascaded_list_never_holds_when_one_page_is_edited_alone(
         assert (out / "docs" / "notes" / "one" / "index.html").is_file()
         assert "notes/one" not in (out / "sitemap.xml").read_text(encoding="utf-8")
         assert 'notes/one/"' not in (out / "docs" / "about" / "index.html").read_text()
+
+
+def test_build_and_build_underscored_together_the_first_is_obeyed(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    """Given both, ``_build`` is ignored, as the warning says (once its ``render: never``
+    made a draft all the same)."""
+    files = {
+        "posts/both.md": (
+            "---\ntitle: Both\ndate: 2024-01-01\nid: b1\nbuild:\n  list: never\n"
+            "_build:\n  render: never\n---\nBoth.\n"
+        ),
+    }
+    result = run_site(runner, "build", small_site(tmp_path, files))
+    assert result.exit_code == 0, result.output
+    assert "posts/both.md:5: build: given with '_build': '_build' (line 7) is ignored" in (
+        result.stderr
+    )
+    assert (tmp_path / "out" / "essays" / "both" / "index.html").is_file()
+    assert "essays/both" not in (tmp_path / "out" / "sitemap.xml").read_text(encoding="utf-8")
