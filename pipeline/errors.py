@@ -25,7 +25,21 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+        """One line: a line break or control character a file's text put in any part (a
+        front-matter key written ``"x\nfake.md:1: title: forged"``) is shown escaped, so no
+        part can fake a line of its own or steer the terminal."""
+        return one_line(f"{self.path}:{self.line}: {self.field}: {self.message}")
+
+
+def one_line(text: str) -> str:
+    """``text`` with every character that would break its line (or steer a terminal) shown
+    escaped: see :data:`_ONE_LINE`."""
+    return text if text.isprintable() else text.translate(_ONE_LINE)
+
+
+_ONE_LINE = {c: repr(chr(c))[1:-1] for c in (*range(0x20), 0x7F, 0x85, 0x2028, 0x2029)}
+"""What :meth:`Problem.__str__` escapes: C0 controls (a tab too), DEL, NEL and the Unicode
+line and paragraph separators, each as Python writes it (``\n``, ``\u2028``)."""
 
 
 class PublishError(Exception):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from pathlib import Path
 
@@ -18,10 +17,11 @@ from pipeline.cli.options import (
     open_config,
     out_option,
     quiet_option,
+    redacted_json,
     resolve_cache_dir,
     warn,
 )
-from pipeline.errors import Problem
+from pipeline.errors import Problem, one_line
 from pipeline.support.paths import typed
 
 
@@ -35,7 +35,8 @@ def report_warnings(warnings: tuple[object, ...], quiet: bool) -> None:
     in_order = sorted(shown, key=lambda w: (str(getattr(w, "path", "")), getattr(w, "line", 1)))
     for w in in_order:
         field, message = getattr(w, "field", ""), getattr(w, "message", str(w))
-        groups[f"{field}: {message}"].append(f"{getattr(w, 'path', '?')}:{getattr(w, 'line', 1)}")
+        place = one_line(f"{getattr(w, 'path', '?')}:{getattr(w, 'line', 1)}")
+        groups[one_line(f"{field}: {message}")].append(place)  # no part fakes a line
     for text, where in groups.items():  # in file and line order of each one's first place
         if len(where) == 1:
             warn(f"warning: {where[0]}: {text}", quiet)
@@ -100,7 +101,7 @@ def build(
         raise ContentError(result.warnings)
     if fmt == "json":
         echo_report(
-            json.dumps(
+            redacted_json(
                 {
                     "items": result.items,
                     "pages": result.pages,
@@ -111,6 +112,7 @@ def build(
                     "warnings": [str(typed(w)) for w in result.warnings],
                 },
                 indent=1,
+                ensure_ascii=True,
             )
         )
     elapsed = time.perf_counter() - started
@@ -160,12 +162,14 @@ def validate(
     live = site.published(now)
     if fmt == "json":
         echo_report(
-            json.dumps(
+            redacted_json(
                 {
                     "items": len(live),
                     "files": len(site.items),
                     "warnings": [str(typed(w)) for w in site.warnings],
-                }
+                },
+                indent=None,
+                ensure_ascii=True,
             )
         )
     click.echo(

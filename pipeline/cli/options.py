@@ -134,8 +134,12 @@ def under(root: Path, path: Path) -> str:
 
 
 def warn(message: str, quiet: bool = False) -> None:
+    """A warning or note on stderr, secrets redacted (a link in the content, a URL given on
+    the command line may hold a token the environment names)."""
     if not quiet:
-        click.echo(message, err=True)
+        from pipeline.support.secrets import redactor
+
+        click.echo(redactor()(message), err=True)
 
 
 def report_problems(exc: ContentError | ConfigError, quiet: bool = False) -> None:
@@ -172,7 +176,7 @@ def echo_report(text: str, *, nl: bool = True) -> None:
 _REPORTED = "publish.reported"
 
 
-def redacted_json(doc: object, *, indent: int = 2, ensure_ascii: bool = False) -> str:
+def redacted_json(doc: object, *, indent: int | None = 2, ensure_ascii: bool = False) -> str:
     """``doc`` as JSON, each string redacted before it is escaped: the JSON text redacted
     whole could lose a word to ``***`` with its quotes and comma (a token spelled in a way
     only decoding the word finds), leaving a document no parser reads."""

@@ -50,3 +50,23 @@ def test_warnings_are_shown_with_the_errors_in_file_order(
     ]
     assert lines[0].startswith("warning: content/essays/a.md:5: subtitle_x: ")
     assert not (site / "feeds").exists()
+
+
+@pytest.mark.parametrize("command", [["validate"], ["build", "--out", "feeds"]])
+def test_a_key_with_a_line_break_fakes_no_line_of_its_own(
+    site: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    """A front-matter key (or any part of a problem) holding a line break, a line separator
+    or an escape sequence is shown escaped on its one line: once it printed a second line
+    that read as an error of another file."""
+    essay = site / "content" / "essays" / "why-we-gather.md"
+    text = essay.read_text(encoding="utf-8")
+    forged = '"top\\nfake.md:1: title: forged\\u2028\\e[31m": 1\n'
+    essay.write_text(text.replace("---\n", "---\n" + forged, 1), encoding="utf-8")
+    monkeypatch.chdir(site)
+    result = runner.invoke(main, command)
+    assert result.exit_code == 0, result.output
+    assert not any(line.startswith("fake.md") for line in result.stderr.splitlines())
+    assert "\x1b" not in result.stderr and "\u2028" not in result.stderr
+    said = [line for line in result.stderr.splitlines() if "why-we-gather.md" in line]
+    assert len(said) == 1 and "top\\nfake.md:1: title: forged\\u2028\\x1b[31m" in said[0], said
