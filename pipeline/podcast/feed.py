@@ -23,7 +23,7 @@ from pipeline.support.dates import rfc822
 from pipeline.support.paths import OutsideRoot, resolve_inside, with_scheme
 from pipeline.support.podcast_values import DESCRIPTION_MAX_BYTES, txt_parts
 from pipeline.support.text import clean
-from pipeline.syndication.common import feed_html, feed_scheme, summary_html
+from pipeline.syndication.common import feed_scheme, summary_html
 
 NAMESPACES = {
     "itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",
@@ -222,7 +222,7 @@ def _item(w: _Writer, item: Item, config: Config) -> None:
         w.leaf("pubDate", rfc822(item.date, gmt=True))
     w.leaf("description", summary(item))
     if item.html:
-        w.raw("content:encoded", _cdata(feed_html(item)))
+        w.raw("content:encoded", _cdata(item.html))
     audio = ep.audio
     w.leaf("enclosure", url=audio.url, length=str(audio.length), type=audio.mime_type)
     if item.authors:

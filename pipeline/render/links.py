@@ -21,6 +21,7 @@ from pipeline.support.paths import (
     is_external,
     link_path,
     url_scheme,
+    with_scheme,
 )
 
 TITLE_KEY = "//title/"
@@ -148,6 +149,11 @@ class PageContext:
         if is_external(target):
             active = url_scheme(target) in ("javascript", "vbscript", "data")
             data_image = kind == "image" and target[:11].lower() == "data:image/"
+            # protocol-relative (//host/x): the scheme the page's own URL has, as a browser
+            # would give it; a feed's reader resolves it against wherever it took the feed
+            # from, or not at all (validators warn), and the same HTML goes to both
+            if target.startswith("//"):
+                target = with_scheme(target, url_scheme(self.url) or "https")
             return "#" if active and not data_image else iri_to_uri(target)
         path, _, frag = target.partition("#")
         path, mark, query = path.partition("?")

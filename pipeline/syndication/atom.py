@@ -11,7 +11,6 @@ from pipeline.syndication.common import (
     FeedFormat,
     FeedPage,
     author_parts,
-    feed_html,
     modified,
     newest,
     rfc3339,
@@ -74,7 +73,7 @@ def _entry(item: Item) -> str:
         parts.append(f"<author>{el('name', name)}{el('email', email or None)}</author>")
     parts.extend(empty("category", term=t) for t in item.tags)
     parts.append(el("summary", summary(item), type="text"))
-    parts.append(f'<content type="html">{cdata(feed_html(item))}</content>')
+    parts.append(f'<content type="html">{cdata(item.html)}</content>')
     parts.append("</entry>\n")
     return "".join(parts)
 

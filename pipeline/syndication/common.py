@@ -11,9 +11,8 @@ from dataclasses import dataclass
 
 from pipeline.config import Config
 from pipeline.model import Item
-from pipeline.render.sanitize import URL_ATTRS
 from pipeline.render.slugs import github_slug
-from pipeline.support.paths import url_scheme, with_scheme
+from pipeline.support.paths import url_scheme
 from pipeline.support.text import clean, parting_tag_end, plain
 
 SUMMARY_CHARS = 300
@@ -109,49 +108,13 @@ def modified(item: Item) -> dt.datetime | None:
 
 
 def feed_scheme(item: Item) -> str:
-    """The scheme a protocol-relative URL takes in a feed: the item's own URL's, which is under
-    the site's ``base_url`` (https, normally)."""
+    """The scheme a protocol-relative URL (an ``image:`` value) takes in a feed: the item's
+    own URL's, which is under the site's ``base_url`` (https, normally). (The HTML's URLs have
+    it from the renderer: :meth:`pipeline.render.links.PageContext.resolve`.)"""
     try:
         return url_scheme(item.url) or "https"
     except ValueError:
         return "https"
-
-
-def feed_html(item: Item) -> str:
-    """The item's HTML as a feed carries it: see :func:`schemed_html`."""
-    return schemed_html(item.html, feed_scheme(item))
-
-
-_TAG = re.compile(r"<[A-Za-z][^<>]*+>")
-"""A start tag as the renderer writes it: ``<`` and ``>`` inside a value come escaped. Each
-try stops at the next ``<``: one pass over the text, whatever it holds."""
-_ATTR = re.compile(r'(\s([\w:.-]++)=")([^"]*+)"')
-"""An attribute of a start tag and its value (a value holds no ``"``: the renderer escapes it)."""
-
-
-def schemed_html(html_text: str, scheme: str) -> str:
-    """``html_text`` with each protocol-relative URL (``//host/x``) of a link, an image or a
-    ``srcset`` given ``scheme``, as :func:`~pipeline.support.paths.with_scheme` gives it.
-    Only attribute values are touched: ``//`` in the text (a code sample, a comment in it)
-    is left as written. Pages keep the URL as it is: a browser resolves it against the page."""
-    if '="//' not in html_text and ", //" not in html_text:
-        return html_text  # nearly every item: one scan in C
-
-    def attr(m: re.Match[str]) -> str:
-        name, value = m.group(2).lower(), m.group(3)
-        if name.rpartition(":")[2] in URL_ATTRS:
-            value = with_scheme(value, scheme)
-        elif name == "srcset":  # candidates as the sanitizer joins them: "url 2x, url 3x"
-            value = ", ".join(with_scheme(c, scheme) for c in value.split(", "))
-        else:
-            return m.group(0)
-        return f'{m.group(1)}{value}"'
-
-    def tag(m: re.Match[str]) -> str:
-        text = m.group(0)
-        return _ATTR.sub(attr, text) if '="//' in text or ", //" in text else text
-
-    return _TAG.sub(tag, html_text)
 
 
 _EMAIL = re.compile(r"[^<>@\s]+@[^<>@\s]+")

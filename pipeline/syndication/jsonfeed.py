@@ -14,7 +14,6 @@ from pipeline.syndication.common import (
     FeedFormat,
     FeedPage,
     author_parts,
-    feed_html,
     feed_scheme,
     modified,
     rfc3339,
@@ -91,7 +90,7 @@ def _item(item: Item) -> dict[str, Any]:
         "id": item.guid,
         "url": item.url,
         "title": clean(item.title),
-        "content_html": feed_html(item),
+        "content_html": item.html,
         "summary": summary(item),
         "date_published": rfc3339(item.date),
     }

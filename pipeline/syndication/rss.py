@@ -14,7 +14,7 @@ from pipeline.config import Config
 from pipeline.model import Item
 from pipeline.support.dates import rfc822
 from pipeline.support.text import clean
-from pipeline.syndication.common import FeedFormat, FeedPage, feed_html, newest, summary_html
+from pipeline.syndication.common import FeedFormat, FeedPage, newest, summary_html
 from pipeline.syndication.xmlwrite import cdata, el, empty, exact_el
 
 NAMESPACES = (
@@ -82,7 +82,7 @@ def _item(item: Item) -> str:
     parts.extend(el("dc:creator", a) for a in item.authors)
     parts.extend(el("category", t) for t in item.tags)
     parts.append(el("description", summary_html(item)))  # readers decode it as HTML
-    parts.append(f"<content:encoded>{cdata(feed_html(item))}</content:encoded>")
+    parts.append(f"<content:encoded>{cdata(item.html)}</content:encoded>")
     if item.episode:
         a = item.episode.audio
         parts.append(empty("enclosure", url=a.url, length=a.length, type=a.mime_type))

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline.syndication.common import schemed_html
 from tests.conftest import run_site, small_site
 from tests.timing import assert_linear
 
@@ -136,23 +135,6 @@ def test_many_unknown_build_options_take_linear_time(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
 
     assert_linear(work, 5_000, label="build keys: ")
-
-
-HOSTILE_HTML = {
-    "unclosed hrefs": lambda n: '<a href="//' * n,
-    "closed hrefs": lambda n: '<a href="//h/x">y</a>' * n,
-    "srcset": lambda n: '<img srcset="' + ", ".join(f"//h/{i} 1x" for i in range(n)) + '">',
-    "attributes": lambda n: "<a " + ' x="//"' * n + ">",
-    "open quotes": lambda n: '<a href="//x ' + ' b="' * n + ">",
-    "tag starts": lambda n: '="//' + "<a" * n,
-    "brackets": lambda n: '<img srcset="' + ", ".join(f"//[{i} 1x" for i in range(n)) + '">',
-}
-
-
-@pytest.mark.parametrize("shape", list(HOSTILE_HTML), ids=list(HOSTILE_HTML))
-def test_schemed_html_is_linear_in_hostile_markup(shape: str) -> None:
-    make = HOSTILE_HTML[shape]
-    assert_linear(lambda n: schemed_html(make(n), "https"), 20_000, label=f"{shape}: ")
 
 
 def test_raw_html_in_a_body_reaches_the_feed_sanitised_and_schemed(
