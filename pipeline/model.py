@@ -270,23 +270,20 @@ class Site:
     def count_published(self, now: datetime) -> int:
         return len(self._live(now))
 
-    def _live(self, now: datetime) -> list[Item]:
+    def _live(self, now: datetime, listed: bool = True) -> list[Item]:
+        """Feed items neither drafts nor scheduled after ``now`` whose :attr:`Item.listed` is
+        ``listed``, in the order of :attr:`items`."""
         return [
             i
             for i in self.items
             if i.is_feed_item and not i.draft and i.date is not None and i.date <= now
-            if i.listed
+            if i.listed is listed
         ]
 
     def unlisted(self, now: datetime) -> tuple[Item, ...]:
         """Feed items published at ``now`` that no list has (:attr:`Item.listed`): their pages
         are built all the same, in the order of :attr:`items`."""
-        return tuple(
-            i
-            for i in self.items
-            if i.is_feed_item and not i.draft and i.date is not None and i.date <= now
-            if not i.listed
-        )
+        return tuple(self._live(now, listed=False))
 
     def pages(self) -> tuple[Item, ...]:
         """The pages that are not feed items, drafts left out (those no list has are here:

@@ -137,9 +137,9 @@ def warn(message: str, quiet: bool = False) -> None:
     """A warning or note on stderr, secrets redacted (a link in the content, a URL given on
     the command line may hold a token the environment names)."""
     if not quiet:
-        from pipeline.support.secrets import redactor
+        from pipeline.support.secrets import redact
 
-        click.echo(redactor()(message), err=True)
+        click.echo(redact(message), err=True)
 
 
 def report_problems(exc: ContentError | ConfigError, quiet: bool = False) -> None:

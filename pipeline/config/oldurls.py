@@ -64,6 +64,12 @@ def from_site_base(path: str, base_url: str) -> str:
     return path
 
 
+def is_relative(value: str) -> bool:
+    """An old path written without its leading ``/`` (nor a scheme): Hugo reads an alias so
+    from the page's folder (:mod:`pipeline.load.aliases`)."""
+    return not value.startswith("/") and not _SCHEME.match(value)
+
+
 def file_address(path: str) -> str | None:
     """The file name an old path ends in when it is a file's address, not a page's (an image,
     a PDF, ``rss.xml``: a name with a dot, not ``.html``): no redirect page is written there,

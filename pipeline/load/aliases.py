@@ -10,21 +10,19 @@ or its base path, :func:`pipeline.config.oldurls.names_root`)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from pipeline.config.oldurls import (
     file_address,
+    is_relative,
     names_root,
     old_url_path,
     old_url_problem,
     shown_old,
 )
 from pipeline.load.fields import Checker
-
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def site_aliases(chk: Checker, meta: Mapping[str, Any], base_url: str, page_url: str) -> list[str]:
@@ -50,11 +48,6 @@ def site_aliases(chk: Checker, meta: Mapping[str, Any], base_url: str, page_url:
             message = f"{shown_old(alias)} is the address of a file ({shown_old(name)}), not of"
             chk.warn("aliases", f"{message} a page: no redirect is written there")
     return out
-
-
-def is_relative(value: str) -> bool:
-    """A path written without its leading ``/`` (nor a scheme): Hugo's page-relative alias."""
-    return not value.startswith("/") and not _SCHEME.match(value)
 
 
 def _problem(text: str, base_url: str, page_url: str) -> str | None:

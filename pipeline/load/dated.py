@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 
 from pipeline.errors import Problem
+from pipeline.load.item import ALIASES
 from pipeline.model import Item
 
 
@@ -39,7 +40,5 @@ def future_updates(
 
 def _line(lines: Mapping[str, int]) -> int:
     """The line of ``updated``, or of the key written for it (Hugo's ``lastmod``)."""
-    from pipeline.load.item import ALIASES  # which imports this module
-
     spelt = ("updated", *(key for key, ours in ALIASES.items() if ours == "updated"))
     return next((lines[key] for key in spelt if key in lines), 1)

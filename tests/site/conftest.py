@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import html5lib
+import pytest
 from click.testing import CliRunner, Result
 
 from pipeline.cli import main
+from tests.site.browser import chromium
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
@@ -23,6 +26,26 @@ pages = true
 flavour = "gitbook"
 """
 """A GitBook space with its pages (the XSS tests build menus and bodies in one)."""
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[Any]:
+    """One headless Chromium for a test module (:func:`tests.site.browser.chromium`: skips,
+    saying why, only where no browser can be installed)."""
+    with chromium() as d:
+        yield d
+
+
+def one_page_site(root: Path, config: str, source: str, text: str) -> Path:
+    """A site of ``config`` and one page, ``content/<source>`` holding ``text``, built under
+    ``root`` (the build must pass): its output folder."""
+    (root / "publish.toml").write_text(config, encoding="utf-8")
+    page = root / "content" / source
+    page.parent.mkdir(parents=True)
+    page.write_text(text, encoding="utf-8")
+    result = build(root, root / "out")
+    assert result.exit_code == 0, result.output
+    return root / "out"
 
 
 def build(root: Path, out: Path, content: Path | None = None, extra: Sequence[str] = ()) -> Result:

@@ -1,18 +1,19 @@
 """The outline ("On this page") follows the reader, in headless Chromium: the entry of the
 section scrolled to is marked (``aria-current="true"``, one at a time, readable in light and
 dark mode), also on a page of 300 headings reached in one jump; the HTML we write marks
-nothing."""
+nothing. Short last sections, whose headings never reach the top of the window, are marked
+all the same, as GitBook and MkDocs Material do: the last one when the page is scrolled to
+its bottom, and the one whose entry the reader clicked until the reader scrolls again."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.site.browser import chromium, console_errors, serve
-from tests.site.conftest import build
+from tests.site.browser import console_errors, serve
+from tests.site.conftest import one_page_site
 
 CONFIG = """\
 [site]
@@ -26,21 +27,22 @@ PAGE = "---\ntitle: Long\ndate: 2025-01-13T08:00:00Z\n---\n\nIntro.\n\n" + "".jo
 )
 
 
-@pytest.fixture(scope="module")
-def driver() -> Iterator[Any]:
-    with chromium() as d:
-        yield d
+SHORT_END = (
+    "---\ntitle: Short end\ndate: 2025-01-13T08:00:00Z\n---\n\n## Long part\n\n"
+    + "Words to read in the long part. " * 600
+    + "\n\n## Second to last\n\nA line.\n\n## Last\n\nA line.\n"
+)
 
 
 @pytest.fixture(scope="module")
 def long_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("outline")
-    (root / "publish.toml").write_text(CONFIG, encoding="utf-8")
-    (root / "content/essays").mkdir(parents=True)
-    (root / "content/essays/long.md").write_text(PAGE, encoding="utf-8")
-    result = build(root, root / "out")
-    assert result.exit_code == 0, result.output
-    return root / "out"
+    return one_page_site(tmp_path_factory.mktemp("outline"), CONFIG, "essays/long.md", PAGE)
+
+
+@pytest.fixture(scope="module")
+def short_end(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("outline-end")
+    return one_page_site(root, CONFIG, "essays/short-end.md", SHORT_END)
 
 
 def _marked(driver: Any) -> list[str]:
@@ -118,3 +120,54 @@ def test_the_marked_entry_is_seen_and_readable(long_page: Path, driver: Any, sch
             assert ratio >= 4.5 and distinct, (scheme, ratio, distinct)
     finally:
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+
+
+def test_short_last_sections_are_marked(short_end: Path, driver: Any) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    with serve(short_end) as base:
+        driver.set_window_size(1280, 900)
+        driver.get(base + "essays/short-end/")
+        entries = driver.find_elements("css selector", ".outline a")
+        assert [a.get_attribute("hash") for a in entries] == [
+            "#long-part",
+            "#second-to-last",
+            "#last",
+        ]
+        driver.execute_script("scrollTo(0, 1500)")  # in the long part
+        WebDriverWait(driver, 5).until(lambda d: _marked(d) == ["#long-part"])
+        driver.execute_script("scrollTo(0, document.documentElement.scrollHeight)")
+        # the last heading is still far below the top of the window: the bottom marks it
+        top = driver.execute_script(
+            "return document.getElementById('last').getBoundingClientRect().top"
+        )
+        assert top > 900 / 5, top
+        WebDriverWait(driver, 5).until(lambda d: _marked(d) == ["#last"])
+        entries[1].click()  # cannot scroll further: the entry clicked is marked all the same
+        WebDriverWait(driver, 5).until(lambda d: _marked(d) == ["#second-to-last"])
+        driver.execute_script("return new Promise((r) => setTimeout(r, 300))")
+        assert _marked(driver) == ["#second-to-last"]  # stays until the reader scrolls
+        ActionChains(driver).scroll_by_amount(0, -1200).perform()  # the wheel: followed again
+        WebDriverWait(driver, 5).until(lambda d: _marked(d) == ["#long-part"])
+        entries[0].click()
+        WebDriverWait(driver, 5).until(lambda d: _marked(d) == ["#long-part"])
+        assert console_errors(driver) == []
+
+
+def test_a_page_that_does_not_scroll_marks_nothing_unasked(short_end: Path, driver: Any) -> None:
+    """A window taller than the page: not 'scrolled to its bottom', nothing read yet."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    with serve(short_end) as base:
+        driver.set_window_size(1280, 900)
+        driver.get(base + "essays/short-end/")
+        driver.execute_script(
+            "document.getElementById('long-part').nextElementSibling.remove()"
+        )  # a short page
+        assert driver.execute_script("return document.documentElement.scrollHeight <= innerHeight")
+        driver.execute_script("return new Promise((r) => setTimeout(r, 300))")
+        assert "#last" not in _marked(driver)
+        driver.find_elements("css selector", ".outline a")[2].click()
+        WebDriverWait(driver, 5).until(lambda d: _marked(d) == ["#last"])
+        assert console_errors(driver) == []

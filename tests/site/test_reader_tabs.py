@@ -2,19 +2,21 @@
 a row of tabs, one panel shown, clicks and the WAI-ARIA keys switching them, the tab of the
 same title chosen in every set (MkDocs Material's linked tabs), a link to a heading inside a
 hidden tab opening it; and without the script (and in the feeds) every tab's title and
-content one after another, as the renderer writes them."""
+content one after another, as the renderer writes them. Find-in-page reaches the text of tabs
+not chosen: their panels are ``hidden="until-found"`` (the browser searches them and says so
+with a ``beforematch`` event, which chooses their tab), and a page opened at a fragment or at
+a text fragment inside a tab not chosen opens that tab at it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
 import pytest
 
-from tests.site.browser import chromium, console_errors, overflow, serve
-from tests.site.conftest import build
+from tests.site.browser import console_errors, overflow, serve
+from tests.site.conftest import one_page_site
 from tests.site.test_browser import AXE
 
 CONFIG = """\
@@ -112,24 +114,48 @@ IN_ORDER = [
 """Every tab's title and content as the built bytes hold them, in document order."""
 
 
-def _make(root: Path) -> Path:
-    (root / "publish.toml").write_text(CONFIG, encoding="utf-8")
-    (root / "content/essays").mkdir(parents=True)
-    (root / "content/essays/install.md").write_text(PAGE, encoding="utf-8")
-    result = build(root, root / "out")
-    assert result.exit_code == 0, result.output
-    return root / "out"
+FINDABLE = f"""\
+---
+title: Install
+date: 2025-01-13T08:00:00Z
+---
 
+## Before
 
-@pytest.fixture(scope="module")
-def driver() -> Iterator[Any]:
-    with chromium() as d:
-        yield d
+{FILLER}
+
+{{% tabs %}}
+{{% tab title="Python" %}}
+Python body.
+{{% endtab %}}
+
+{{% tab title="Go" %}}
+Go body.
+
+### Go modules
+
+The wombatword lives in the second tab.
+{{% endtab %}}
+
+{{% tab title="Rust" %}}
+Rust body.
+{{% endtab %}}
+{{% endtabs %}}
+
+## After
+
+{FILLER}
+"""
 
 
 @pytest.fixture(scope="module")
 def tabbed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _make(tmp_path_factory.mktemp("tabs"))
+    return one_page_site(tmp_path_factory.mktemp("tabs"), CONFIG, "essays/install.md", PAGE)
+
+
+@pytest.fixture(scope="module")
+def findable(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return one_page_site(tmp_path_factory.mktemp("find"), CONFIG, "essays/install.md", FINDABLE)
 
 
 def _in_order(text: str, parts: list[str]) -> None:
@@ -153,7 +179,7 @@ def test_without_script_every_tab_keeps_its_title_and_content_in_order(
     feed = ElementTree.parse(tabbed / "atom.xml").getroot()
     (content,) = feed.iter("{http://www.w3.org/2005/Atom}content")
     _in_order(content.text or "", IN_ORDER)  # the feed's HTML: the same
-    again = _make(tmp_path)  # same content, same bytes
+    again = one_page_site(tmp_path, CONFIG, "essays/install.md", PAGE)  # same bytes
     assert (again / "essays/install/index.html").read_bytes() == page.encode()
 
 
@@ -327,3 +353,89 @@ def test_axe_finds_no_serious_violation_in_tabs(tabbed: Path, driver: Any) -> No
             " v.nodes.slice(0, 3).map(n => n.target.join(' '))])));"
         )
         assert [v for v in found if v[1] in ("serious", "critical")] == []
+
+
+STATE = """
+const set = document.querySelector(".gitbook-tabs");
+return Array.from(set.querySelectorAll(":scope > [role=tablist] > [role=tab]"), (tab) => {
+  const panel = document.getElementById(tab.getAttribute("aria-controls"));
+  return [tab.textContent, tab.getAttribute("aria-selected"), tab.tabIndex,
+          panel.getAttribute("hidden")];
+});
+"""
+
+
+def test_tabs_not_chosen_are_hidden_until_found(findable: Path, driver: Any) -> None:
+    page = (findable / "essays/install/index.html").read_text(encoding="utf-8")
+    body = page[page.index("<article>") : page.index("</article>")]
+    assert "hidden" not in body and "wombatword" in body  # without script: every tab shown
+    with serve(findable) as base:
+        driver.set_window_size(1280, 800)
+        driver.get(base + "essays/install/")
+        assert driver.execute_script(STATE) == [
+            ["Python", "true", 0, None],
+            ["Go", "false", -1, "until-found"],
+            ["Rust", "false", -1, "until-found"],
+        ]
+        # what the browser does when find-in-page matches text in a hidden panel
+        driver.execute_script(
+            "const p = document.getElementById(arguments[0].getAttribute('aria-controls'));"
+            "p.dispatchEvent(new Event('beforematch', {bubbles: true}));",
+            driver.find_elements("css selector", "[role=tab]")[1],
+        )
+        assert driver.execute_script(STATE) == [
+            ["Python", "false", -1, "until-found"],
+            ["Go", "true", 0, None],
+            ["Rust", "false", -1, "until-found"],
+        ]
+        shown = [
+            p.text
+            for p in driver.find_elements("css selector", "[role=tabpanel]")
+            if p.is_displayed()
+        ]
+        assert shown == ["Go body.\nGo modules\nThe wombatword lives in the second tab."]
+        assert console_errors(driver) == []
+
+
+def _chosen(driver: Any) -> list[str]:
+    return [row[0] for row in driver.execute_script(STATE) if row[1] == "true"]
+
+
+def test_a_link_to_text_inside_a_tab_not_chosen_opens_it(findable: Path, driver: Any) -> None:
+    """A text fragment (a search engine's result, "Copy link to highlight") finds its text
+    in the tab not chosen, which opens at it."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    with serve(findable) as base:
+        driver.set_window_size(1280, 600)
+        driver.get(base + "essays/install/#:~:text=wombatword")
+        WebDriverWait(driver, 5).until(lambda d: _chosen(d) == ["Go"])
+        WebDriverWait(driver, 5).until(
+            lambda d: d.execute_script(
+                "const p = document.getElementById('go-modules').nextElementSibling;"
+                "const r = p.getBoundingClientRect();"
+                "return p.textContent.includes('wombatword') && r.height > 0"
+                " && r.top >= 0 && r.bottom <= innerHeight;"
+            )
+        )
+        assert driver.execute_script(STATE)[0][3] == "until-found"
+        assert console_errors(driver) == []
+
+
+def test_a_fragment_inside_a_tab_not_chosen_opens_it(findable: Path, driver: Any) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    with serve(findable) as base:
+        driver.set_window_size(1280, 600)
+        driver.get(base + "essays/install/#go-modules")
+        WebDriverWait(driver, 5).until(lambda d: _in_view(d, "go-modules"))
+        assert [row[:2] for row in driver.execute_script(STATE)] == [
+            ["Python", "false"],
+            ["Go", "true"],
+            ["Rust", "false"],
+        ]
+        driver.get(base + "essays/install/#after")
+        driver.execute_script("location.hash = '#go-modules'")
+        WebDriverWait(driver, 5).until(lambda d: _in_view(d, "go-modules"))
+        assert driver.execute_script(STATE)[1][1] == "true"
+        assert console_errors(driver) == []
