@@ -174,3 +174,19 @@ def test_a_build_option_named_with_a_line_break_forges_no_line(
     ]
     assert "content/posts/a.md:5: build.x\\nfake.md:1: title: forged: unknown" in result.stderr
     assert "\u2028" not in result.stderr and "build.y\\u2028z: unknown" in result.stderr
+
+
+def test_many_relative_aliases_take_linear_time(tmp_path: Path) -> None:
+    """Thousands of relative aliases, each climbing and descending (``../x/../y-N``): each
+    resolved from the page's folder in time linear in their number and length."""
+    runner = CliRunner()
+
+    def work(n: int) -> None:
+        values = ", ".join(f'"../old/../moved/y-{i}"' for i in range(n))
+        root = tmp_path / str(n)
+        if not root.exists():
+            small_site(root, {"posts/a.md": _post(f"aliases: [{values}]\n")})
+        result = run_site(runner, "validate", root / "publish.toml")
+        assert result.exit_code == 0, result.output
+
+    assert_linear(work, 5_000, label="relative aliases: ")
