@@ -253,10 +253,13 @@ def write_manifest(out_dir: Path, manifest: Manifest) -> None:
 
 
 def _size_mtime(out_dir: Path, rels: set[str]) -> dict[str, tuple[int, int]]:
+    """Each output's size and mtime (``os.stat`` of a joined string: a ``Path`` per file
+    doubled the time of a no-op build's 22,000 stats)."""
     stamps = {}
+    folder = os.fspath(out_dir)
     for rel in rels:
         try:
-            st = (out_dir / rel).stat()
+            st = os.stat(os.path.join(folder, rel))
         except OSError:
             continue
         stamps[rel] = (st.st_size, st.st_mtime_ns)

@@ -20,6 +20,7 @@ keeps) names that place itself (:func:`from_site_base`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import unquote, urlsplit
 
 EXPECTED = "expected a path on this site such as /old/page/"
@@ -97,6 +98,8 @@ def _reason(value: str, base_url: str) -> str | None:
         return "a control character in it"
     if "\\" in decoded:
         return "a backslash in it; a URL's parts are separated by /"
+    if "\\" in unicodedata.normalize("NFKC", decoded):
+        return "a character NFKC normalisation makes a backslash; a URL's parts are separated by /"
     scheme = _SCHEME.match(value)
     if scheme and scheme.group().lower() not in ("http:", "https:"):
         return f"a {scheme.group()} URL, not a path"
@@ -138,9 +141,14 @@ def _port(scheme: str, port: int | None) -> int | None:
 
 def _path_reason(path: str) -> str | None:
     """A path from the root: no ``.`` or ``..`` part, ``%2e`` spelt or not (the redirect page
-    would be written outside the site, or nowhere). An encoded ``/`` (``%2F``) is part of a
-    segment's name, as RFC 3986 reads it."""
+    would be written outside the site, or nowhere), nor one some servers read as such
+    (:func:`_read_as_dots`: its page would be served at another URL). An encoded ``/``
+    (``%2F``) is part of a segment's name, as RFC 3986 reads it."""
     path = path.split("#", 1)[0].split("?", 1)[0]
+    for part in path.split("/"):
+        if (dots := _read_as_dots(part)) is not None:
+            why = "they cut a ';' parameter off, strip blanks and normalise to NFKC"
+            return f"a part {shown_old(part)} that some servers read as {dots!r}: {why}"
     if any(unquote(part) in (".", "..") for part in path.split("/")):
         return "a '.' or '..' part in it; write the path as the site serves it"
     written = unquote(path).encode("utf-8", "surrogatepass")  # as the page is written
@@ -150,6 +158,19 @@ def _path_reason(path: str) -> str | None:
     if longest > _MAX_NAME_BYTES:
         return f"a part of {longest} bytes; a file name may have at most {_MAX_NAME_BYTES}"
     return None
+
+
+def _read_as_dots(part: str) -> str | None:
+    """The ``.`` or ``..`` a server may read the path segment ``part`` as, though it is not
+    one as written (nor ``%2e``-spelt): Tomcat and Jetty drop a ``;`` path parameter
+    (``..;``, ``..;jsessionid=1``), a server or CDN that normalises to NFKC reads ``．．``
+    (U+FF0E) or ``‥`` as ``..``, and one strips blanks (``.. ``). Else None. Linear in
+    ``part``'s length."""
+    name = unquote(part)
+    if name in (".", ".."):
+        return None
+    read = unicodedata.normalize("NFKC", name).split(";", 1)[0].strip()
+    return read if read in (".", "..") else None
 
 
 _MAX_NAME_BYTES = 255

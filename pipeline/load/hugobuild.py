@@ -18,7 +18,9 @@ reads them (its documentation's content-management/build-options, and
   copied beside it whichever it says (Hugo copies a resource a page uses either way).
 
 Where Hugo reads a value it does not know as the default without a word, a content error
-names the key (``build.list``) at the line of ``build`` and what is expected."""
+names the key (``build.list``) at the line of ``build`` and what is expected. An option Hugo
+does not know is a warning at that line; more than three are one warning naming the first
+three and how many there are."""
 
 from __future__ import annotations
 
@@ -59,13 +61,12 @@ def build_options(chk: Checker, meta: Mapping[str, Any]) -> dict[str, Any] | Non
         return None
     out: dict[str, Any] = {}
     ok = True
+    unknown: list[str] = []
     for name, given in value.items():
         option = OPTIONS.get(str(name).lower())
         field = f"{key}.{_shown_name(name)}"
         if option is None:
-            known = "list, render, publishResources"
-            message = f"unknown build option, ignored (Hugo's are {known})"
-            chk.warnings.append(Problem(chk.doc.source, line, field, message))
+            unknown.append(field)
         elif option == "publishResources":
             if isinstance(given, bool):
                 out[option] = given
@@ -79,7 +80,27 @@ def build_options(chk: Checker, meta: Mapping[str, Any]) -> dict[str, Any] | Non
             expected = f"{', '.join(words[:-1])} or {words[-1]} (or true or false)"
             chk.error(field, f"expected {expected}, got {shown_value(given)}"[:200], line=line)
             ok = False
+    chk.warnings.extend(_unknown_warnings(chk, line, key, unknown))
     return out if ok else None
+
+
+SHOWN_UNKNOWN = 3
+"""How many unknown options are warned of one by one; more are one warning naming this many
+and the count (a map of 100,000 once made 100,000 lines)."""
+
+
+def _unknown_warnings(chk: Checker, line: int, key: str, fields: list[str]) -> list[Problem]:
+    """The warnings for the options of ``key`` Hugo does not know (``fields``, as
+    ``build.name``), at the line of ``key``: one an option, up to :data:`SHOWN_UNKNOWN` of
+    them; past that one for all, at ``key``, naming the first few and how many there are."""
+    known = "list, render, publishResources"
+    if len(fields) <= SHOWN_UNKNOWN:
+        message = f"unknown build option, ignored (Hugo's are {known})"
+        return [Problem(chk.doc.source, line, field, message) for field in fields]
+    named = ", ".join(fields[:SHOWN_UNKNOWN])
+    more = f"{named} and {len(fields) - SHOWN_UNKNOWN} more ({len(fields)} in all)"
+    message = f"unknown build options {more}, ignored (Hugo's are {known})"
+    return [Problem(chk.doc.source, line, key, message)]
 
 
 def _shown_name(name: object) -> str:

@@ -25,6 +25,7 @@ import jinja2
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
 from pipeline.model import Item
+from pipeline.support.paths import with_scheme
 from pipeline.support.recurrence import occurrence_text, upcoming
 from pipeline.syndication.common import lead  # plain text; the HTML template escapes it
 
@@ -377,7 +378,9 @@ def _context(
             "url": site.base_url,
             "description": site.description,
             "language": site.language,
-            "image": site.image,
+            # ``//host/x`` given the site's scheme, as the renderer gives items' URLs: the
+            # text part is not absolutized, and a mail client has no page to take one from
+            "image": with_scheme(site.image, urlsplit(site.base_url).scheme or "https"),
         },
         "digest": {**heads, "count": len(items), "list": config.newsletter.list_name},
         "items": [_item_view(i, now) for i in items],
