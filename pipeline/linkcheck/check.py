@@ -21,17 +21,10 @@ from pipeline import __version__
 from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.linkcheck.cache import LinkCache
-from pipeline.linkcheck.local import (
-    LOCAL,
-    MALFORMED,
-    REMOTE,
-    SITE,
-    LocalChecker,
-    classify,
-    same_site,
-)
+from pipeline.linkcheck.local import LocalChecker
 from pipeline.linkcheck.remote import MediaExpectation, RemoteChecker, network_down
 from pipeline.linkcheck.results import BROKEN, LinkResult, Outcome
+from pipeline.linkcheck.sitepaths import LOCAL, MALFORMED, REMOTE, SITE, fetched_at, same_site
 from pipeline.load.mode import gitbook_mode
 from pipeline.model import LinkRef, Media, Site, SourceDoc
 from pipeline.podcast.media import MediaProber
@@ -198,9 +191,8 @@ def check_links(
         clamp=gitbook_mode(config, content_dir),
     )
     stale = cache.stale() if cache is not None else set()
-    local_refs, remote_refs, malformed, skipped = _sort(
-        docs, config.site.base_url, options, excludes, stale
-    )
+    local_refs, remote_refs, malformed, skipped = _sort(docs, local, options, excludes, stale)
+    base = config.site.base_url
     media_refs = [
         m
         for m in site.media
@@ -208,14 +200,14 @@ def check_links(
         and not _excluded(m, excludes)
         and (options.changed is None or nfc(m.ref.source) in options.changed)
     ]
-    expectations = {_fetchable(m.ref.url): m.expect for m in media_refs}
+    expectations = {fetched_at(m.ref.url, base): m.expect for m in media_refs}
     checker = RemoteChecker(config.links, progress=progress)
-    urls = dict.fromkeys([*(_fetchable(r.url) for r in remote_refs), *expectations])
+    urls = dict.fromkeys([*(fetched_at(r.url, base) for r in remote_refs), *expectations])
     outcomes = _outcomes(list(urls), expectations, checker, cache)
 
     results = [_result(r, local.check(r)) for r in local_refs]
-    results += [_result(r, outcomes[_fetchable(r.url)]) for r in remote_refs]
-    results += [_result(m.ref, outcomes[_fetchable(m.ref.url)]) for m in media_refs]
+    results += [_result(r, outcomes[fetched_at(r.url, base)]) for r in remote_refs]
+    results += [_result(m.ref, outcomes[fetched_at(m.ref.url, base)]) for m in media_refs]
     not_a_url = Outcome(BROKEN, "not a URL: it cannot be parsed (look at the host part)")
     results += [_result(r, not_a_url) for r in malformed]
     results.sort(key=lambda r: (r.source, r.line, r.url))
@@ -247,14 +239,15 @@ class _Sorted(NamedTuple):
 
 def _sort(
     docs: Sequence[SourceDoc],
-    base_url: str,
+    local: LocalChecker,
     options: CheckOptions,
     excludes: list[re.Pattern[str]],
     stale: Collection[str],
 ) -> _Sorted:
     """Each link of ``docs`` as local, remote or malformed, or skipped: excluded, out of
     scope (``options.changed``), remote while offline (unless its cached result is stale),
-    or a scheme that is not ours to fetch."""
+    or a scheme that is not ours to fetch. A root-relative link outside the base of a site
+    served under a path may be remote (:meth:`LocalChecker.kind`)."""
     found = _Sorted([], [], [], 0)
     skipped = 0
     for doc in docs:
@@ -263,7 +256,7 @@ def _sort(
             if any(rx.search(ref.url) for rx in excludes):
                 skipped += 1
                 continue
-            kind = classify(ref.url, base_url)
+            kind = local.kind(ref)
             if kind == MALFORMED and in_scope:
                 found.malformed.append(ref)
             elif kind in (LOCAL, SITE) and in_scope:
@@ -271,9 +264,9 @@ def _sort(
             elif (
                 kind == REMOTE
                 and not options.offline
-                and (in_scope or _fetchable(ref.url) in stale)
+                and (in_scope or fetched_at(ref.url, local.base_url) in stale)
             ):
-                if ref.url.lower().startswith(("http://", "https://", "//")):
+                if fetched_at(ref.url, local.base_url).lower().startswith(("http://", "https://")):
                     found.remote.append(ref)
                 else:
                     skipped += 1  # ftp:, ssh: and friends: not ours to fetch
@@ -310,10 +303,6 @@ def _outcomes(
 
 def _excluded(media: MediaRef, excludes: list[re.Pattern[str]]) -> bool:
     return any(rx.search(media.ref.url) for rx in excludes)
-
-
-def _fetchable(url: str) -> str:
-    return "https:" + url if url.startswith("//") else url
 
 
 def _result(ref: LinkRef, outcome: Outcome) -> LinkResult:

@@ -20,8 +20,9 @@ from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.errors import ContentError, Problem
-from pipeline.linkcheck.local import LOCAL, LocalChecker, classify
+from pipeline.linkcheck.local import LocalChecker
 from pipeline.linkcheck.results import BROKEN, Outcome
+from pipeline.linkcheck.sitepaths import LOCAL, classify
 from pipeline.load.loader import shown
 from pipeline.load.mode import gitbook_mode
 from pipeline.model import Item, LinkRef, Site

@@ -23,10 +23,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from pipeline.linkcheck import hints
+from pipeline.linkcheck import hints, sitepaths
 from pipeline.linkcheck.htmlids import page_ids
 from pipeline.linkcheck.results import BROKEN, OK, UNVERIFIABLE, Outcome
-from pipeline.linkcheck.sitepaths import below_base, keyed_below_base, outside_base
+from pipeline.linkcheck.sitepaths import REMOTE, SITE, classify
 from pipeline.model import LinkRef, SourceDoc
 from pipeline.support.paths import (
     OutsideRoot,
@@ -38,63 +38,12 @@ from pipeline.support.paths import (
 )
 from pipeline.support.text import nfc
 
-LOCAL = "local"
-SITE = "site"
-REMOTE = "remote"
-SKIP = "skip"
-MALFORMED = "malformed"
-
 FOLDER_INDEXES = ("README.md", "index.md")
-_SKIPPED_SCHEMES = frozenset({"mailto", "tel", "data", "javascript", "sms", "irc", "news"})
-
-
-def classify(url: str, base_url: str) -> str:
-    """``local`` (relative, same-page), ``site`` (our own absolute URL), ``remote``, ``skip``,
-    or ``malformed`` for text that is no URL at all (``https://[::1``)."""
-    if ":" not in url and url.isprintable() and not url.startswith(("//", " ")):
-        # no scheme and no host, nor anything urlsplit strips (leading blanks) or removes
-        # (tabs, line breaks) that could make one: a path, as urlsplit says, without its 3 µs
-        # (every relative link of every page is asked about)
-        return SITE if url.startswith("/") else LOCAL
-    try:
-        parts = urlsplit(url)
-        if url.startswith("//") or parts.scheme.lower() in ("http", "https"):
-            same_site(url, base_url)  # parses the host, which may be what is malformed
-    except ValueError:
-        return MALFORMED
-    scheme = parts.scheme.lower()
-    if url.startswith("//"):
-        scheme = "https"
-    if not scheme:
-        return SITE if url.startswith("/") else LOCAL
-    if scheme in ("http", "https"):
-        return SITE if same_site(url, base_url) else REMOTE
-    if len(scheme) == 1:  # a Windows drive letter such as C:\
-        return LOCAL
-    return SKIP if scheme in _SKIPPED_SCHEMES else REMOTE
 
 
 _AS_LINK = str.maketrans({"%": "%25", "#": "%23", "?": "%3F"})
 """A file's path as a link names it: the characters that would end or change its path
 escaped (``what?.md`` is linked as ``what%3F.md``)."""
-
-
-def same_site(url: str, base_url: str) -> bool:
-    """True when ``url`` is on the host of ``base_url`` (http or https, ``www.`` ignored)."""
-    host = (urlsplit(url if not url.startswith("//") else "https:" + url).hostname or "").lower()
-    base = (urlsplit(base_url).hostname or "").lower()
-    return bool(host) and host.removeprefix("www.") == base.removeprefix("www.")
-
-
-def _norm_site_path(path: str) -> str:
-    """``/essays/x/``, ``/essays/x``, ``/essays/x/index.html`` all become ``/essays/x``."""
-    path = nfc(unquote(path))
-    if not path.startswith("/"):
-        path = "/" + path
-    for suffix in ("/index.html", "/index.htm"):
-        if path.endswith(suffix):
-            path = path[: -len(suffix) + 1]
-    return path.rstrip("/") or "/"
 
 
 @dataclass(frozen=True)
@@ -146,9 +95,9 @@ class LocalChecker:
         build's "points at nothing" warnings leave anchors alone)."""
         self.docs = {nfc(d.source): d for d in docs}
         self.base_url = base_url
-        self.base_path = _norm_site_path(urlsplit(base_url).path or "/")
-        self.permalinks = keyed_below_base(permalinks, base_url, _norm_site_path)
-        self.redirects = keyed_below_base(redirects, base_url, _norm_site_path)
+        self.base_path = sitepaths.base_path_of(base_url)
+        self.permalinks = sitepaths.keyed_below_base(permalinks, base_url)
+        self.redirects = sitepaths.keyed_below_base(redirects, base_url)
         self._listings: dict[str, frozenset[str] | None] = {}
         """Names in each folder (relative to the root, "" for the root), None when unreadable."""
         self._symlinks: set[str] = set()
@@ -383,6 +332,30 @@ class LocalChecker:
         return found
 
     # -- the entry point ----------------------------------------------------------------------
+    def kind(self, ref: LinkRef) -> str:
+        """:func:`classify`, and ``remote`` for a root-relative link outside the site's base path
+        that names neither a file of the content tree nor a page of this site read from the
+        base (``/blog/``; :mod:`.sitepaths`)."""
+        kind = classify(ref.url, self.base_url)
+        if kind != SITE or sitepaths.inside_base(path := urlsplit(ref.url).path, self.base_url):
+            return kind  # a SITE URL with a host is inside the base (classify)
+        if self._content_named(ref.source, sitepaths.norm_site_path(path), "") is not None:
+            return kind
+        from_base = self._check_site(replace(ref, url=self.base_path + path))
+        return kind if from_base.status == OK else REMOTE
+
+    def _content_named(self, source: str, served: str, fragment: str) -> Outcome | None:
+        """A root-relative link outside the base naming a file of the content tree (the file
+        or folder, or the name without ``.md``) is linked by the renderer to the page below the
+        base (``pipeline.render.links``, as GitBook reads it): checked as that file."""
+        for rel in (served.lstrip("/"), served.lstrip("/") + ".md") if served != "/" else ():
+            try:
+                if self._locate(inside := self._inside("", rel)).rel is not None:
+                    return self._check_file(source, inside, fragment)
+            except OutsideRoot:
+                return None
+        return None
+
     def check(self, ref: LinkRef) -> Outcome:
         """Check one local or site link (see :func:`classify`)."""
         if classify(ref.url, self.base_url) == SITE:
@@ -471,10 +444,12 @@ class LocalChecker:
 
     def _check_site(self, ref: LinkRef) -> Outcome:
         parts = urlsplit(ref.url if not ref.url.startswith("//") else "https:" + ref.url)
-        served = _norm_site_path(parts.path)
-        if (path := below_base(served, self.base_path)) is None:
+        served = sitepaths.norm_site_path(parts.path)
+        if (path := sitepaths.below_base(served, self.base_path)) is None:
+            if named := self._content_named(ref.source, served, parts.fragment):
+                return named
             from_base = self._check_site(replace(ref, url=self.base_path + served))
-            return outside_base(served, self.base_path, from_base)
+            return sitepaths.outside_base(served, self.base_path, from_base)
         if path == "/":
             return Outcome(OK, "the site's home page")
         if path in self.permalinks:

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.linkcheck.local import LocalChecker, classify
+from pipeline.linkcheck.local import LocalChecker
 from pipeline.linkcheck.results import BROKEN, OK, Outcome
+from pipeline.linkcheck.sitepaths import classify
 from pipeline.model import LinkRef, SourceDoc
 
 BASE = "https://community.example/"
