@@ -9,9 +9,8 @@ way to the page."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -19,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from tests.cli.conftest import serving
 from tests.conftest import small_site
 
 FRONT = "---\ntitle: {title}\ndate: 2024-01-0{day}\nid: {id}\n---\n"
@@ -140,13 +140,8 @@ class _Host(BaseHTTPRequestHandler):
 def host() -> Iterator[str]:
     """``http://127.0.0.1:PORT``, answering as :class:`_Host`."""
     _Host.asked = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Host)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(_Host) as url:
+        yield url
 
 
 def test_the_remote_check_fetches_links_outside_the_base_on_the_sites_host(
