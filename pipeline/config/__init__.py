@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config.lines import TomlError, config_text, key_line, load_toml
+from pipeline.config.newsletter_values import newsletter_problems
 from pipeline.config.oldurls import EXPECTED, names_root, old_url_path, old_url_problem
 from pipeline.config.permalink import permalink_problem
 from pipeline.config.podcast import podcast_problems
@@ -428,6 +429,7 @@ def _newsletter_problems(cfg: Config) -> _Found:
         yield "newsletter", "api_retries", "expected 0 or a positive integer"
     if news.api_backoff < 0:
         yield "newsletter", "api_backoff", "expected 0 or a positive number of seconds"
+    yield from (("newsletter", key, message) for key, message in newsletter_problems(news))
 
 
 def _podcast_problems(cfg: Config) -> Iterator[tuple[str, str]]:
