@@ -291,7 +291,7 @@ def list_headers(config: Config, key: str) -> tuple[tuple[str, str], ...]:
     if targets:
         headers.append(("List-Unsubscribe", ", ".join(targets)))
     one_list_message = nl.backend == "smtp" and bool(nl.list_address)
-    if nl.unsubscribe_url.startswith("https://") and not one_list_message:
+    if nl.unsubscribe_url.lower().startswith("https://") and not one_list_message:
         headers.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
     headers.append(("X-Digest-Key", key))
     return tuple(headers)

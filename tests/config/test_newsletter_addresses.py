@@ -140,6 +140,16 @@ def test_the_token_url_and_a_bare_mailto_reach_list_unsubscribe(tmp_path: Path) 
     assert b"From: digest@commons.example" in raw
 
 
+@pytest.mark.parametrize("scheme", ["HTTPS", "Https"])
+def test_one_click_follows_the_scheme_in_any_case(tmp_path: Path, scheme: str) -> None:
+    """RFC 3986's schemes are case-insensitive: ``HTTPS://`` is an https URL, one-click too."""
+    config, _ = site(tmp_path, "unsubscribe_url", f'"{scheme}://commons.example/u"')
+    result = run("digest", config)
+    assert result.exit_code == 0, result.output
+    (eml,) = (config.parent / "outbox").glob("*.eml")
+    assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click" in eml.read_bytes()
+
+
 def test_the_bundled_configurations_still_validate() -> None:
     repo = FIXTURE.parents[2]
     for config in (repo / "publish.toml", FIXTURE / "publish.toml"):
