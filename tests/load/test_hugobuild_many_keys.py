@@ -10,7 +10,6 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import run_site, small_site
-from tests.timing import assert_linear
 
 
 def _post(front: str) -> str:
@@ -79,17 +78,3 @@ def test_long_hostile_keys_are_shown_short_and_on_one_line(
     assert len(lines) == 1 and len(lines[0]) < 500, lines
     assert "a.md:5: build: unknown build options build.x\\nb.md:1: title: forged, " in lines[0]
     assert "and 1 more (4 in all)" in lines[0]
-
-
-def test_many_unknown_keys_take_linear_time(tmp_path: Path) -> None:
-    runner = CliRunner()
-
-    def work(n: int) -> None:
-        root = tmp_path / str(n)
-        if not root.exists():
-            small_site(root, {"posts/a.md": _post(_many("build", n))})
-        result = run_site(runner, "validate", root / "publish.toml")
-        assert result.exit_code == 0, result.output
-        assert result.stderr.count("warning:") == 1, result.stderr[:500]
-
-    assert_linear(work, 5_000, label="build keys: ")
