@@ -17,7 +17,7 @@ from typing import Any
 
 from pipeline.config.lines import TomlError, config_text, key_line, load_toml
 from pipeline.config.newsletter_values import newsletter_problems
-from pipeline.config.oldurls import EXPECTED, names_root, old_url_path, old_url_problem
+from pipeline.config.oldurls import old_url_path, old_url_problem, root_problem
 from pipeline.config.permalink import permalink_problem
 from pipeline.config.podcast import podcast_problems
 from pipeline.config.values import as_uris, control_problems, feeds_problems, url_values
@@ -370,19 +370,11 @@ def _check(cfg: Config, display: str, text: str) -> list[Problem]:
         line = line if line > 1 else key_line(text, "theme", "words")
         out.append(Problem(display, line, "theme.words", message))
     for old in cfg.content.redirects:  # [content.redirects] or redirects = {...}
-        if why := old_url_problem(old, cfg.site.base_url) or _root_redirect(old, cfg):
+        if why := old_url_problem(old, cfg.site.base_url) or root_problem(old, cfg.site.base_url):
             line = key_line(text, "content.redirects", old)
             line = line if line > 1 else key_line(text, "content", "redirects")
             out.append(Problem(display, line, "content.redirects", why))
     return out
-
-
-def _root_redirect(old: str, cfg: Config) -> str | None:
-    """Why the old URL ``old`` cannot redirect: it is the site's root (its home page), which
-    the build dropped without a word."""
-    if not names_root(old_url_path(old), cfg.site.base_url):
-        return None
-    return f"{EXPECTED}, got {old!r}: it is the site's root (its home page)"
 
 
 _Found = Iterator[tuple[str, str, str]]

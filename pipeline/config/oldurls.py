@@ -87,6 +87,18 @@ def names_root(path: str, base_url: str) -> bool:
     return not (folder if last in ("index.html", "index.htm") else f"{folder}/{last}").strip("/")
 
 
+def root_problem(value: str, base_url: str, expected: str = EXPECTED) -> str | None:
+    """Why ``value`` can be no old URL: it names the site's root (``/``, ``/docs/`` or
+    ``https://e.org/docs/`` on the site at ``https://e.org/docs/``), the home page's place,
+    where no redirect page can be (it was dropped without a word); else None."""
+    if not names_root(old_url_path(value), base_url):
+        return None
+    base = (urlsplit(base_url).path or "/").rstrip("/")
+    where = f" {base}/" if base else ""  # the base path of a site served under one
+    kept = "; a ?query or #fragment is not part of the path" if "?" in value or "#" in value else ""
+    return f"{expected}, got {shown_old(value)}: it is the site's root{where} (its home page){kept}"
+
+
 def _reason(value: str, base_url: str) -> str | None:
     """What is wrong with ``value`` ('' when nothing more needs saying), else None."""
     if not value.strip():

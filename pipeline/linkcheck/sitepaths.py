@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from pipeline.config.oldurls import from_site_base
 from pipeline.linkcheck.results import BROKEN, OK, Outcome
+from pipeline.support.paths import with_scheme
 from pipeline.support.text import nfc
 
 
@@ -65,12 +66,13 @@ def inside_base(path: str, base_url: str) -> bool:
 
 
 def fetched_at(url: str, base_url: str) -> str:
-    """The absolute URL an outside link is fetched at: ``//host/x`` over https, a
+    """The absolute URL an outside link is fetched at: ``//host/x`` with the scheme of
+    ``base_url`` (as the renderer gives it: :func:`~pipeline.support.paths.with_scheme`), a
     root-relative ``/blog/`` on the scheme and host of ``base_url``, any other as written."""
+    base = urlsplit(base_url)
     if url.startswith("//"):
-        return "https:" + url
+        return with_scheme(url, base.scheme or "https")
     if url.startswith("/"):
-        base = urlsplit(base_url)
         return f"{base.scheme}://{base.netloc}{url}"
     return url
 

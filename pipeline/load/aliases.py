@@ -17,9 +17,9 @@ from urllib.parse import unquote, urlsplit
 from pipeline.config.oldurls import (
     file_address,
     is_relative,
-    names_root,
     old_url_path,
     old_url_problem,
+    root_problem,
     shown_old,
 )
 from pipeline.load.fields import Checker
@@ -55,14 +55,14 @@ def _problem(text: str, base_url: str, page_url: str) -> str | None:
     if not is_relative(text) or text != text.strip():
         if problem := old_url_problem(text, base_url):
             return problem
-        return _root_problem(text, base_url) if names_root(old_url_path(text), base_url) else None
+        return root_problem(text, base_url, _SAID)
     undotted = "/".join(p for p in text.split("/") if unquote(p) not in (".", ".."))
     if problem := old_url_problem(undotted or "x", base_url):  # the value's own characters
         return old_url_problem(text, base_url) or problem
     base, folder = _places(base_url, page_url)
     where = "/" + "".join(p + "/" for p in (*base, *folder))
     resolved = _resolved(text, base_url, page_url)
-    said = f"expected a path on this site such as old-page or /old/page/, got {shown_old(text)}"
+    said = f"{_SAID}, got {shown_old(text)}"
     if resolved is None:
         return f"{said}: read from the page's folder {where}, it climbs above the site's root"
     if resolved.split("?", 1)[0].split("#", 1)[0].strip("/") == "/".join(base):
@@ -72,14 +72,9 @@ def _problem(text: str, base_url: str, page_url: str) -> str | None:
     return None
 
 
-def _root_problem(text: str, base_url: str) -> str:
-    """``text`` names the site's root (``/``, ``/docs/`` or ``https://e.org/docs/`` on the
-    site at ``https://e.org/docs/``): the home page's place, where no redirect page can be
-    (it was dropped without a word)."""
-    root = "/" + "".join(p + "/" for p in _places(base_url, base_url)[0])
-    said = f"expected a path on this site such as old-page or /old/page/, got {shown_old(text)}"
-    kept = "; a ?query or #fragment is not part of the path" if "?" in text or "#" in text else ""
-    return f"{said}: it is the site's root {root} (its home page){kept}"
+_SAID = "expected a path on this site such as old-page or /old/page/"
+"""What an alias may be: a relative one too (:data:`pipeline.config.oldurls.EXPECTED`'s
+paths start with ``/``)."""
 
 
 def _places(base_url: str, page_url: str) -> tuple[list[str], list[str]]:

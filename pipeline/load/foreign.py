@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from pipeline.load.hugobuild import given
 from pipeline.model import BUILD
 
 if TYPE_CHECKING:
@@ -67,16 +68,12 @@ def unrendered(meta: Mapping[str, Any]) -> bool:
 
 def _render(meta: Mapping[str, Any], option: str = "render") -> bool | None:
     """What ``build.render`` (or ``_build.render``; or ``option``, ``list``) says: False for
-    never, True for always (or local, link), None when it says nothing. The option's name is
-    read in any case, as Hugo (and :mod:`pipeline.load.hugobuild`) reads it: ``Render: never``
-    was checked and accepted there, and the page published all the same."""
-    options = meta.get("build" if "build" in meta else "_build")  # both: ``_build`` ignored,
-    if not isinstance(options, Mapping):  # as the check warns
+    never, True for always (or local, link), None when it says nothing. Read as
+    :func:`pipeline.load.hugobuild.given` reads it (the last of ``render`` and ``Render``)."""
+    values = given(meta, option)
+    if not values:
         return None
-    given = [v for k, v in options.items() if str(k).lower() == option]
-    if not given:
-        return None
-    value = given[-1]  # the last of ``render`` and ``Render``, as the check keeps it
+    value = values[-1]
     never = value is False or (isinstance(value, str) and value.lower() in ("never", "false"))
     return not never
 

@@ -45,7 +45,7 @@ def build_options(chk: Checker, meta: Mapping[str, Any]) -> dict[str, Any] | Non
     ``publishResources``), each value one of Hugo's words; None when the front matter has
     neither key, or when the value has a problem (recorded with ``chk``). An option it does not
     give is Hugo's default (``always``), left out: a section's ``cascade`` may give it."""
-    key = "build" if "build" in meta else "_build" if "_build" in meta else None
+    key = build_key(meta)
     if key is None:
         return None
     line = chk.line(key)
@@ -82,6 +82,22 @@ def build_options(chk: Checker, meta: Mapping[str, Any]) -> dict[str, Any] | Non
             ok = False
     chk.warnings.extend(_unknown_warnings(chk, line, key, unknown))
     return out if ok else None
+
+
+def build_key(meta: Mapping[str, Any]) -> str | None:
+    """The key Hugo reads the build options from: ``build``, else the older ``_build``."""
+    return "build" if "build" in meta else "_build" if "_build" in meta else None
+
+
+def given(meta: Mapping[str, Any], option: str) -> list[Any]:
+    """The values ``build.<option>`` is given (``option`` in lower case; the key's name read
+    in any case, as Hugo reads it), in order: what a section's unchecked ``cascade`` says too
+    (:mod:`pipeline.load.foreign`)."""
+    key = build_key(meta)
+    options = meta.get(key) if key is not None else None
+    if not isinstance(options, Mapping):
+        return []
+    return [value for name, value in options.items() if str(name).lower() == option]
 
 
 SHOWN_UNKNOWN = 3

@@ -144,16 +144,22 @@ def host() -> Iterator[str]:
         yield url
 
 
+def _checked_at(tmp_path: Path, urls: list[str], host: str) -> tuple[int, dict[str, Any]]:
+    """``publish links`` (remote checks on, no retries) of a site at ``host``/docs/ whose page
+    links ``urls``."""
+    config = _site(tmp_path, urls, f"{host}/docs/")
+    with config.open("a", encoding="utf-8") as f:
+        f.write("\n[links]\nretries = 0\n")
+    return _links(config)
+
+
 def test_the_remote_check_fetches_links_outside_the_base_on_the_sites_host(
     tmp_path: Path, host: str
 ) -> None:
     """``/elsewhere/`` and ``/gone/`` are fetched at the base's scheme and host; the rows keep
     the URL as the page writes it."""
     urls = [f"{host}/blog/", "/elsewhere/", "/gone/", f"{host}/missing/", "/essays/x/"]
-    config = _site(tmp_path, urls, f"{host}/docs/")
-    with config.open("a", encoding="utf-8") as f:
-        f.write("\n[links]\nretries = 0\n")
-    code, rows = _links(config)
+    code, rows = _checked_at(tmp_path, urls, host)
     assert code == 2
     assert {u: r["status"] for u, r in rows.items()} == {
         f"{host}/blog/": "ok",
@@ -165,3 +171,19 @@ def test_the_remote_check_fetches_links_outside_the_base_on_the_sites_host(
     assert rows["/gone/"]["source"] == "content/essays/a.md:10"
     assert {"/blog/", "/elsewhere/", "/gone/", "/missing/"} <= set(_Host.asked)
     assert not any(p.startswith("/essays/") for p in _Host.asked)
+
+
+def test_a_protocol_relative_link_is_fetched_with_the_sites_scheme(
+    tmp_path: Path, host: str
+) -> None:
+    """``//host/blog/`` on an http site is fetched over http, as the renderer writes it into
+    the page (``with_scheme``): the reader follows that URL, not an https one."""
+    relative = "//" + host.removeprefix("http://")
+    urls = [f"{relative}/blog/", f"{relative}/missing/"]
+    code, rows = _checked_at(tmp_path, urls, host)
+    assert code == 2
+    assert {u: r["status"] for u, r in rows.items()} == {
+        f"{relative}/blog/": "ok",
+        f"{relative}/missing/": "broken",
+    }
+    assert {"/blog/", "/missing/"} <= set(_Host.asked)
