@@ -52,7 +52,9 @@ def watch(
     A watch follows a file, not its name: a config file saved by renaming a new file over it
     (``sed -i``, many editors' safe save) or a content folder removed and made again would
     never be seen again. So each watched path is looked at between bursts, and when another
-    file or folder is there (or none), it is reported changed and the watches are set again."""
+    file or folder is there (or none), it is reported changed and the watches are set again.
+    A path removed between that look and the watches' start (watchfiles then raises
+    ``FileNotFoundError``) is the same case: it once stopped the watcher, and the preview."""
     skip = [p.resolve() for p in ignore]
     editor_files = watchfiles.DefaultFilter()  # swap files, .git, __pycache__ ...
 
@@ -64,18 +66,27 @@ def watch(
 
     seen = {p: _identity(p) for p in paths}
     while True:
-        for changes in _bursts([p for p in paths if seen[p] is not None], keep, stop):
-            if ready is not None:
-                ready.set()
+        bursts = _bursts([p for p in paths if seen[p] is not None], keep, stop)
+        while True:
+            try:
+                changes = next(bursts)
+            except StopIteration:
+                return  # stopped
+            except FileNotFoundError:  # a watched path went between the look and the watch
+                changes, vanished = set(), True  # (a ledger file deleted): look again
+            else:
+                vanished = False
+                if ready is not None:
+                    ready.set()
             now = {p: _identity(p) for p in paths}
             replaced = {str(p) for p in paths if now[p] != seen[p]}
             seen = now
             if changes or replaced:
                 on_change({path for _, path in changes} | replaced)
-            if replaced:
+            if replaced or vanished:
                 break  # watch what is there now
-        else:
-            return  # stopped
+        if vanished and stop.wait(READY_MS / 1000):
+            return
 
 
 def _bursts(

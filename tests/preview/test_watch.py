@@ -1,0 +1,61 @@
+"""The watcher of ``publish serve`` outlives a watched path removed while its watches start
+(a newsletter ledger deleted, a folder moved away): watchfiles then raises
+``FileNotFoundError``, which once ended the watcher and with it the preview."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+import watchfiles
+
+from pipeline.preview import watch as watching
+
+WAIT = 20.0
+
+
+def test_a_path_removed_as_the_watches_start_does_not_stop_the_watcher(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger = tmp_path / "sent.jsonl"
+    ledger.write_text("", encoding="utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    real = watchfiles.watch
+    starts: list[int] = []
+
+    def racing(*paths: Any, **kwargs: Any) -> Any:
+        """The real watch, the ledger deleted just before its first start (the race, made
+        certain: watchfiles itself finds the path gone)."""
+        starts.append(len(paths))
+        if len(starts) == 1:
+            ledger.unlink()
+        return real(*paths, **kwargs)
+
+    monkeypatch.setattr(watching.watchfiles, "watch", racing)
+    seen: list[set[str]] = []
+    changed = threading.Event()
+    ready, stop = threading.Event(), threading.Event()
+
+    def on_change(paths: set[str]) -> None:
+        seen.append(paths)
+        if any(p.endswith("new.md") for p in paths):
+            changed.set()
+
+    thread = threading.Thread(
+        target=watching.watch, args=([content, ledger], on_change, stop, (), ready), daemon=True
+    )
+    thread.start()
+    try:
+        assert ready.wait(WAIT), "the watches never started"
+        assert thread.is_alive(), "the watcher stopped"
+        (content / "new.md").write_text("x", encoding="utf-8")
+        assert changed.wait(WAIT), seen
+        assert str(ledger) in set().union(*seen)  # its removal is a change, as a replacement
+        assert starts[:2] == [2, 1]  # watched again without the path that went
+    finally:
+        stop.set()
+        thread.join(WAIT)
+    assert not thread.is_alive()
