@@ -23,6 +23,7 @@ from pipeline.cli.options import (
 )
 from pipeline.errors import Problem, one_line
 from pipeline.support.paths import typed
+from pipeline.support.text import counted
 
 
 def report_warnings(warnings: tuple[object, ...], quiet: bool) -> None:
@@ -116,11 +117,11 @@ def build(
             )
         )
     elapsed = time.perf_counter() - started
-    n_warn = len(result.warnings)
     click.echo(
-        f"Built {result.feeds} feeds from {result.items} items and {result.pages} pages "
-        f"({len(result.written)} files written, {result.unchanged} unchanged), "
-        f"{n_warn} warning{'s' if n_warn != 1 else ''} in {elapsed:.1f} s",
+        f"Built {counted(result.feeds, 'feed')} from {counted(result.items, 'item')} and "
+        f"{counted(result.pages, 'page')} ({counted(len(result.written), 'file')} written, "
+        f"{result.unchanged} unchanged), {counted(len(result.warnings), 'warning')} "
+        f"in {elapsed:.1f} s",
         err=True,
     )
     if timings:
@@ -173,8 +174,8 @@ def validate(
             )
         )
     click.echo(
-        f"Valid: {len(site.items)} files, {len(live)} published items, "
-        f"{len(site.warnings)} warnings in {time.perf_counter() - started:.1f} s",
+        f"Valid: {counted(len(site.items), 'file')}, {counted(len(live), 'published item')}, "
+        f"{counted(len(site.warnings), 'warning')} in {time.perf_counter() - started:.1f} s",
         err=True,
     )
 

@@ -51,7 +51,9 @@ def _since(value: str | None) -> datetime | None:
 @click.option(
     "--old-url",
     default="",
-    help="substack: the publication's address (https://NAME.substack.com), to keep GUIDs.",
+    help="substack: the publication's address (https://NAME.substack.com), to keep GUIDs; "
+    "podcast: the feed's URL when FILE is a saved copy (the show's podcast:guid is made "
+    "from it, as podcast indexes made it).",
 )
 @click.option(
     "--download-media",
@@ -122,6 +124,11 @@ def import_command(
         data = fetch(source, session)
     try:
         base = source if is_web(source) else ""
+        if kind == "podcast" and not base and old_url:
+            if not is_web(old_url):
+                why = f"{old_url!r}: expected the old feed's URL (http:// or https://)"
+                raise ConfigError([Problem("--old-url", 1, "old-url", why)])
+            base = old_url  # a saved copy read as from its address
         plan = read_source(kind, data, source, since=start, base=base, old_url=old_url)
     except UnsafeXml as exc:
         raise ContentError([Problem(source, exc.line, kind, str(exc))]) from None
@@ -149,8 +156,8 @@ def import_command(
         return Path(os.path.relpath(root / rel)).as_posix()
 
     echo_report(render(plan, outcome, fmt, dry_run=dry_run, shown=shown), nl=False)
-    if old_url and kind != "substack":
-        warn("note: --old-url is read for substack imports only", quiet)
+    if old_url and (kind == "feed" or (kind == "podcast" and is_web(source))):
+        warn("note: --old-url is read for substack imports and saved podcast feeds only", quiet)
     warn(summary(plan, outcome, dry_run=dry_run), quiet)
     if kind == "podcast" and not dry_run and not verify:
         old = source if not is_web(source) else "old-feed.xml (a saved copy of the old feed)"

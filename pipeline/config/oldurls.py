@@ -159,7 +159,7 @@ def _path_reason(path: str) -> str | None:
     path = path.split("#", 1)[0].split("?", 1)[0]
     for part in path.split("/"):
         if (dots := _read_as_dots(part)) is not None:
-            why = "they cut a ';' parameter off, strip blanks and normalise to NFKC"
+            why = "they cut a ';' parameter off, strip blanks, decode %2F and normalise to NFKC"
             return f"a part {shown_old(part)} that some servers read as {dots!r}: {why}"
     if any(unquote(part) in (".", "..") for part in path.split("/")):
         return "a '.' or '..' part in it; write the path as the site serves it"
@@ -176,13 +176,17 @@ def _read_as_dots(part: str) -> str | None:
     """The ``.`` or ``..`` a server may read the path segment ``part`` as, though it is not
     one as written (nor ``%2e``-spelt): Tomcat and Jetty drop a ``;`` path parameter
     (``..;``, ``..;jsessionid=1``), a server or CDN that normalises to NFKC reads ``．．``
-    (U+FF0E) or ``‥`` as ``..``, and one strips blanks (``.. ``). Else None. Linear in
-    ``part``'s length."""
+    (U+FF0E) or ``‥`` as ``..``, and one strips blanks (``.. ``); one that decodes ``%2F``
+    (or reads ``／``, U+FF0F, as ``/``) before it resolves dots reads ``..%2fx`` as ``../x``.
+    Else None. Linear in ``part``'s length."""
     name = unquote(part)
     if name in (".", ".."):
         return None
-    read = unicodedata.normalize("NFKC", name).split(";", 1)[0].strip()
-    return read if read in (".", "..") else None
+    for piece in unicodedata.normalize("NFKC", name).replace("\\", "/").split("/"):
+        read = piece.split(";", 1)[0].strip()
+        if read in (".", ".."):
+            return read
+    return None
 
 
 _MAX_NAME_BYTES = 255

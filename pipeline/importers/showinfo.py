@@ -148,6 +148,16 @@ def show_settings(
             f"indexes gave the show from its feed URL {seed} (one that moved before has its "
             "first URL's: check it on podcastindex.org)",
         )
+    elif not out["guid"]:
+        say(
+            channel,
+            "podcast:guid",
+            "none in the feed, and no URL to make the one podcast indexes gave the show from "
+            '(no atom:link rel="self" nor itunes:new-feed-url, and the feed was read from a '
+            "file): import it again with --old-url and the feed's address, or set [podcast] "
+            "guid to the show's GUID on podcastindex.org before the first build (the build "
+            "makes one from the new feed's URL: another show to the indexes)",
+        )
     out = {k: v for k, v in out.items() if v != ""}
     _buildable(channel, out, say)
     return tuple(out.items()), notes

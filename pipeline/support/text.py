@@ -26,6 +26,11 @@ def replace_surrogates(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
+def counted(n: int, noun: str) -> str:
+    """``"1 warning"``, ``"2 warnings"``: a count and its noun (an English plural in -s)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def nfc(text: str) -> str:
     """Unicode NFC: a name typed composed and decomposed is one name (paths, tags, anchors)."""
     return unicodedata.normalize("NFC", text)

@@ -55,7 +55,7 @@ def test_orig_link_and_orig_enclosure_link_are_the_episodes_own(home: Path) -> N
         "at lines 7, 8\n"
     ) in result.stderr
     assert "feedproxy.google.com, not on old.example.com" not in result.stderr
-    assert "3 episodes from feed.xml: 3 new, 0 updated, 0 unchanged, 0 left alone, 2 source" in (
+    assert "3 episodes from feed.xml: 3 new, 0 updated, 0 unchanged, 0 left alone, 3 source" in (
         result.stderr
     )
 

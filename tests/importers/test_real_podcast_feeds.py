@@ -62,7 +62,8 @@ def test_artwork_urls_that_end_their_query_in_jpg_are_kept(home: Path) -> None:
         _item(1, episode_art),
         _item(2, f'<itunes:image href="{ACAST_ART}"/>'),
     )
-    assert "warning" not in stderr
+    warned = [ln for ln in stderr.splitlines() if "warning" in ln]
+    assert len(warned) == 1 and "podcast:guid: none in the feed, and no URL" in warned[0]
     config = tomllib.loads((home / "publish.toml").read_text())
     assert config["podcast"]["image"] == "https://storage.buzzsprout.com/plu57f2w2ig5?.jpg"
     episodes = home / "content" / "episodes"
@@ -205,6 +206,39 @@ def test_a_show_without_podcast_guid_keeps_the_one_indexes_gave_it(home: Path) -
     assert f"feed.xml:3: podcast:guid: none in the feed: {known} written" in stderr
     assert tomllib.loads((home / "publish.toml").read_text())["podcast"]["guid"] == known
     assert f"<podcast:guid>{known}</podcast:guid>" in _built(home)
+
+
+def test_a_saved_feed_without_guid_nor_address_says_how_to_keep_the_show_guid(
+    home: Path,
+) -> None:
+    """A feed saved to a file, with no ``podcast:guid``, no ``atom:link rel="self"`` and no
+    ``itunes:new-feed-url`` (Fireside's, old Libsyn exports): nothing says which URL the
+    indexes made the show's GUID from. The import said nothing and the build made one from
+    the new URL, another show to every index. Now it says so, and ``--old-url`` gives the
+    address: the GUID is the one the indexes made from it."""
+    stderr = _import(home, BUZZSPROUT_COVER, _item(1, ""))
+    assert (
+        "feed.xml:3: podcast:guid: none in the feed, and no URL to make the one podcast "
+        "indexes gave the show from"
+    ) in stderr
+    assert "--old-url" in stderr
+    assert "guid" not in tomllib.loads((home / "publish.toml").read_text())["podcast"]
+
+    result = publish("import", "podcast", "feed.xml", "--old-url", "https://podnews.net/rss")
+    assert result.exit_code == 0, result.output
+    known = "9b024349-ccf0-5f69-a609-6b82873eab3c"  # the spec's example for podnews.net/rss
+    assert f"feed.xml:3: podcast:guid: none in the feed: {known} written" in result.stderr
+    assert "read for substack imports" not in result.stderr
+    assert tomllib.loads((home / "publish.toml").read_text())["podcast"]["guid"] == known
+    assert f"<podcast:guid>{known}</podcast:guid>" in _built(home)
+
+
+def test_old_url_of_a_saved_podcast_feed_must_be_an_address(home: Path) -> None:
+    (home / "feed.xml").write_text(HEAD + BUZZSPROUT_COVER + _item(1, "") + "</channel></rss>\n")
+    result = publish("import", "podcast", "feed.xml", "--old-url", "podnews.net/rss")
+    assert result.exit_code == 3, result.output
+    assert "--old-url:1: old-url: 'podnews.net/rss': expected the old feed's URL" in result.stderr
+    assert not (home / "content" / "episodes").exists()
 
 
 def test_a_paged_feed_says_its_older_episodes_were_not_imported(home: Path) -> None:

@@ -1,7 +1,8 @@
 """Alias segments some servers read as ``..``: a Tomcat or Jetty path parameter (``..;/x``,
 ``..;jsessionid=1``), a compatibility form of a dot that NFKC normalisation makes one
 (``．．``, U+FF0E; ``‥``, U+2025), blanks after the dots (``.. ``), a backslash as a
-separator (``..\\x``), each also percent-encoded. Each was taken as a folder's name and a
+separator (``..\\x``), each also percent-encoded, or an encoded or fullwidth slash that a server
+decodes before it resolves dots (``..%2fx``, ``..／x``). Each was taken as a folder's name and a
 redirect page written in a folder named ``..;`` (or ``．．``): a server that reads the segment
 as ``..`` serves that page at another URL than the author meant, or another page at this
 one. Each is a content error at the line of ``aliases`` (an item's) or of the key (a
@@ -33,7 +34,12 @@ HOSTILE = {
     "backslash": "..\\x",
     "encoded backslash": "..%5cx",
     "fullwidth backslash": "..\uff3cx",
+    "encoded slash": "..%2fx",
+    "encoded dots and slash": "%2e%2e%2Fx",
+    "fullwidth slash": "..\uff0fx",
+    "dot and encoded slash": "keep/.%2fx",
     "absolute path": "/old/..;/x/",
+    "absolute path, encoded slashes": "/old/..%2f..%2fx/",
     "absolute URL": "https://e.org/old/%ef%bc%8e%ef%bc%8e/x/",
 }
 """Each hostile alias; the segment a server may read as ``..`` is the one before ``/x``."""
