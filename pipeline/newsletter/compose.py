@@ -25,7 +25,7 @@ import jinja2
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
 from pipeline.model import Item
-from pipeline.support.paths import with_scheme
+from pipeline.support.paths import iri_to_uri, with_scheme
 from pipeline.support.recurrence import occurrence_text, upcoming
 from pipeline.syndication.common import lead  # plain text; the HTML template escapes it
 
@@ -280,21 +280,28 @@ def list_headers(config: Config, key: str) -> tuple[tuple[str, str], ...]:
     headers: list[tuple[str, str]] = [
         ("List-Id", f"{nl.list_name} <{_slug(nl.list_name)}.{list_domain(config)}>")
     ]
-    targets = []
-    if nl.unsubscribe_url:
-        targets.append(f"<{nl.unsubscribe_url}>")
+    targets = [nl.unsubscribe_url] if nl.unsubscribe_url else []
     if nl.unsubscribe_mailto:
-        mailto = nl.unsubscribe_mailto
-        if not mailto.startswith("mailto:"):
-            mailto = f"mailto:{mailto}?subject=unsubscribe"
-        targets.append(f"<{mailto}>")
+        targets.append(unsubscribe_mailto(nl.unsubscribe_mailto))
     if targets:
-        headers.append(("List-Unsubscribe", ", ".join(targets)))
+        headers.append(("List-Unsubscribe", header_uris(targets)))
     one_list_message = nl.backend == "smtp" and bool(nl.list_address)
     if nl.unsubscribe_url.lower().startswith("https://") and not one_list_message:
         headers.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
     headers.append(("X-Digest-Key", key))
     return tuple(headers)
+
+
+def unsubscribe_mailto(value: str) -> str:
+    """``[newsletter] unsubscribe_mailto`` as a mailto URL (a bare address gets a subject)."""
+    return value if value.startswith("mailto:") else f"mailto:{value}?subject=unsubscribe"
+
+
+def header_uris(urls: Sequence[str]) -> str:
+    """A ``List-Unsubscribe`` value: each URL between ``<>``, as a URI (a header holds
+    ASCII only and clients read the URL as written: a non-ASCII host or path went in as an
+    RFC 2047 encoded word no client opens)."""
+    return ", ".join(f"<{url if url.isascii() else iri_to_uri(url)}>" for url in urls)
 
 
 def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:

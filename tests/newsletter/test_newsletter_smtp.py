@@ -248,3 +248,31 @@ def test_a_crash_after_handing_over_is_healed_without_a_second_message(
     assert len(mailbox.raw) == 1
     assert ledger_lines(config)[-1]["state"] == "sent"
     assert "Nothing new" in cli(config, "--send").stdout
+
+
+def test_unsubscribe_urls_beyond_ascii_go_into_headers_as_uris(
+    tree: Tree, smtpd: tuple[Mailbox, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unsubscribe page at a non-ASCII path or host: a mail header holds ASCII only, and
+    mail clients read the URL between ``<>`` as written (RFC 2369), so it goes in as a URI:
+    the host in IDNA, the path percent-encoded, per subscriber after its token is filled."""
+    mailbox, port = smtpd
+    monkeypatch.setenv("NEWSLETTER_UNSUBSCRIBE_SECRET", "unsub-key-5e2a")
+    config = tree(
+        backend="smtp",
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        subscribers_file="subscribers.txt",
+        unsubscribe_url="https://bücher.example/désinscription?email={email}&t={token}",
+    )
+    (config.parent / "subscribers.txt").write_text("ada@example.net\n")
+    result = cli(config, "--send")
+    assert result.exit_code == 0, result.stderr
+    ((_, _, raw),) = mailbox.raw
+    head = raw.split(b"\r\n\r\n", 1)[0].replace(b"\r\n ", b" ").replace(b"\r\n\t", b" ")
+    (line,) = [ln for ln in head.split(b"\r\n") if ln.startswith(b"List-Unsubscribe:")]
+    assert line.isascii(), line
+    assert line.startswith(
+        b"List-Unsubscribe: <https://xn--bcher-kva.example/d%C3%A9sinscription?email=ada%40"
+    ), line
+    assert b"&t=" in line and b"{token}" not in line, line

@@ -16,7 +16,7 @@ from pathlib import Path
 from pipeline.config import Config
 from pipeline.newsletter.backends.base import DRAFT, SENT, Journal, Remote
 from pipeline.newsletter.compose import Digest, list_domain
-from pipeline.newsletter.message import build_message
+from pipeline.newsletter.message import build_message, wire_bytes
 from pipeline.support.output import write_if_changed
 
 PASTE = ".substack.html"
@@ -45,7 +45,7 @@ def write_preview(config: Config, digest: Digest, outbox: Path, now: datetime) -
         "warnings": list(digest.warnings),
     }
     files = {
-        ".eml": msg.as_bytes(),
+        ".eml": wire_bytes(msg),
         ".html": digest.html.encode("utf-8"),
         ".txt": digest.text.encode("utf-8"),
         ".json": (json.dumps(meta, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),

@@ -19,7 +19,6 @@ import smtplib
 import ssl
 from collections.abc import Sequence
 from datetime import datetime
-from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import quote
@@ -27,9 +26,9 @@ from urllib.parse import quote
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
 from pipeline.newsletter.backends.base import DRAFT, SENT, Journal, Remote
-from pipeline.newsletter.compose import Digest, list_domain
+from pipeline.newsletter.compose import Digest, header_uris, list_domain, unsubscribe_mailto
 from pipeline.newsletter.errors import DeliveryError
-from pipeline.newsletter.message import build_message
+from pipeline.newsletter.message import build_message, wire_bytes
 from pipeline.support.secrets import redact, secret
 
 UNSUBSCRIBE_SECRET_ENV = "NEWSLETTER_UNSUBSCRIBE_SECRET"
@@ -132,13 +131,10 @@ class SmtpBackend:
         url = self.nl.unsubscribe_url
         if "{email}" not in url and "{token}" not in url:
             return ""
-        parts = [f"<{self._fill(url, address)}>"]
+        urls = [self._fill(url, address)]
         if self.nl.unsubscribe_mailto:
-            mailto = self.nl.unsubscribe_mailto
-            if not mailto.startswith("mailto:"):
-                mailto = f"mailto:{mailto}?subject=unsubscribe"
-            parts.append(f"<{mailto}>")
-        return ", ".join(parts)
+            urls.append(unsubscribe_mailto(self.nl.unsubscribe_mailto))
+        return header_uris(urls)
 
     def _personal(self, digest: Digest, address: str) -> Digest:
         """Per-subscriber mode: the ``{email}`` of the unsubscribe URL filled in the body."""
@@ -289,7 +285,7 @@ def _hand_over(
     recipient or the message for good (5xx), :data:`DEFERRED` for now (4xx)."""
     international = not (sender.isascii() and address.isascii())
     options = ["SMTPUTF8", "BODY=8BITMIME"] if international else []
-    data = msg.as_bytes(policy=policy.SMTPUTF8 if international else policy.SMTP)
+    data = wire_bytes(msg, international=international)
     server.ehlo_or_helo_if_needed()
     try:
         code, answer = server.mail(sender, options)
