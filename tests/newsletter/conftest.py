@@ -87,6 +87,20 @@ def tree(tmp_path: Path) -> Tree:
     return make
 
 
+def subscribers_config(tree: Tree, port: int, unsubscribe_url: str, subscribers: str) -> Path:
+    """A site whose digest goes by SMTP (127.0.0.1:``port``) to each address of
+    ``subscribers`` (the file's text), one message each with its own unsubscribe URL."""
+    config = tree(
+        backend="smtp",
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        subscribers_file="subscribers.txt",
+        unsubscribe_url=unsubscribe_url,
+    )
+    (config.parent / "subscribers.txt").write_text(subscribers)
+    return config
+
+
 def cli(config: Path, *args: str) -> Result:
     """Run ``publish digest`` in-process with Click's runner (stderr kept apart)."""
     return CliRunner().invoke(main, ["digest", "--config", str(config), *args])

@@ -17,6 +17,7 @@ from tests.newsletter.conftest import (
     cli,
     ledger_lines,
     spawn,
+    subscribers_config,
 )
 
 
@@ -104,15 +105,11 @@ def test_subscriber_file_gets_one_message_per_address(
     tree: Tree, smtpd: tuple[Mailbox, int]
 ) -> None:
     mailbox, port = smtpd
-    config = tree(
-        backend="smtp",
-        smtp_host="127.0.0.1",
-        smtp_port=port,
-        subscribers_file="subscribers.txt",
-        unsubscribe_url="https://commons.example/unsubscribe?email={email}",
-    )
-    (config.parent / "subscribers.txt").write_text(
-        "# readers\nada@example.net\n\nben@example.net # board\nADA@example.net\n"
+    config = subscribers_config(
+        tree,
+        port,
+        "https://commons.example/unsubscribe?email={email}",
+        "# readers\nada@example.net\n\nben@example.net # board\nADA@example.net\n",
     )
     result = cli(config, "--send")
     assert result.exit_code == 0, result.stderr
@@ -141,14 +138,12 @@ def test_unsubscribe_tokens_are_signed_per_subscriber_and_the_key_never_shows(
 
     mailbox, port = smtpd
     key = "unsub-key-SECRET-4f1d9a"
-    config = tree(
-        backend="smtp",
-        smtp_host="127.0.0.1",
-        smtp_port=port,
-        subscribers_file="subscribers.txt",
-        unsubscribe_url="https://commons.example/unsubscribe?email={email}&t={token}",
+    config = subscribers_config(
+        tree,
+        port,
+        "https://commons.example/unsubscribe?email={email}&t={token}",
+        "ada@example.net\nben@example.net\n",
     )
-    (config.parent / "subscribers.txt").write_text("ada@example.net\nben@example.net\n")
     missing = cli(config, "--send")
     assert missing.exit_code != 0 and "NEWSLETTER_UNSUBSCRIBE_SECRET" in missing.stderr
     assert not mailbox.raw
@@ -258,14 +253,12 @@ def test_unsubscribe_urls_beyond_ascii_go_into_headers_as_uris(
     the host in IDNA, the path percent-encoded, per subscriber after its token is filled."""
     mailbox, port = smtpd
     monkeypatch.setenv("NEWSLETTER_UNSUBSCRIBE_SECRET", "unsub-key-5e2a")
-    config = tree(
-        backend="smtp",
-        smtp_host="127.0.0.1",
-        smtp_port=port,
-        subscribers_file="subscribers.txt",
-        unsubscribe_url="https://bücher.example/désinscription?email={email}&t={token}",
+    config = subscribers_config(
+        tree,
+        port,
+        "https://bücher.example/désinscription?email={email}&t={token}",
+        "ada@example.net\n",
     )
-    (config.parent / "subscribers.txt").write_text("ada@example.net\n")
     result = cli(config, "--send")
     assert result.exit_code == 0, result.stderr
     ((_, _, raw),) = mailbox.raw

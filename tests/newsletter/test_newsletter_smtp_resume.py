@@ -20,7 +20,14 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.newsletter.conftest import Tree, cli, free_port, ledger_lines, spawn
+from tests.newsletter.conftest import (
+    Tree,
+    cli,
+    free_port,
+    ledger_lines,
+    spawn,
+    subscribers_config,
+)
 
 SUBSCRIBERS = [f"reader{n:02d}@example.net" for n in range(12)]
 
@@ -94,14 +101,8 @@ def test_a_killed_send_to_subscribers_is_resumed_for_everyone_not_reached(
     tree: Tree, stalling: tuple[StallingServer, int], in_flight: bool
 ) -> None:
     server, port = stalling
-    config = tree(
-        backend="smtp",
-        smtp_host="127.0.0.1",
-        smtp_port=port,
-        subscribers_file="subscribers.txt",
-        unsubscribe_url="https://commons.example/unsubscribe?email={email}",
-    )
-    (config.parent / "subscribers.txt").write_text("\n".join(SUBSCRIBERS) + "\n")
+    url = "https://commons.example/unsubscribe?email={email}"
+    config = subscribers_config(tree, port, url, "\n".join(SUBSCRIBERS) + "\n")
     _kill_mid_delivery(config, server)
     taken_before = len(server.got)
     assert taken_before == (6 if in_flight else 5)
