@@ -18,7 +18,8 @@ reads them (its documentation's content-management/build-options, and
   copied beside it whichever it says (Hugo copies a resource a page uses either way).
 
 Where Hugo reads a value it does not know as the default without a word, a content error
-names the key (``build.list``) at the line of ``build`` and what is expected. An option Hugo
+names the key (``build.list``) at the line of ``build`` and what is expected; so does a
+section's ``cascade`` of them (``cascade.build.list``, at the line of ``cascade``). An option Hugo
 does not know is a warning at that line; more than three are one warning naming the first
 three and how many there are."""
 
@@ -52,35 +53,56 @@ def build_options(chk: Checker, meta: Mapping[str, Any]) -> dict[str, Any] | Non
     if "build" in meta and "_build" in meta:
         shown = f"'_build' (line {chk.line('_build')}) is ignored"
         chk.warnings.append(Problem(chk.doc.source, line, key, f"given with '_build': {shown}"))
-    value = meta[key]
+    return _options(chk, key, meta[key], line)
+
+
+def check_cascade(chk: Checker, meta: Mapping[str, Any]) -> None:
+    """A section's ``cascade``: a map or a list of maps, and the build options of each
+    checked as a page's own are (``cascade.build.list``, at the line of ``cascade``). Once any
+    value was read as saying nothing, without a word."""
+    if meta.get("cascade") is None:
+        return
+    value, line = meta["cascade"], chk.line("cascade")
+    for block in value if isinstance(value, list) else [value]:
+        if not isinstance(block, Mapping):
+            example = "a map such as {build: {list: never}}, or a list of them"
+            chk.error("cascade", f"expected {example}, got {shown_value(block)}"[:200], line=line)
+            return
+        if (key := build_key(block)) is not None:
+            _options(chk, f"cascade.{key}", block[key], line)
+
+
+def _options(chk: Checker, field: str, value: object, line: int) -> dict[str, Any] | None:
+    """The build options of ``value`` (what ``field`` holds, at ``line``), each checked;
+    None when it says nothing or has a problem."""
     if value is None:  # ``build:`` with nothing: Hugo's defaults
         return None
     if not isinstance(value, Mapping):
         example = "a map such as {list: never} or {render: link}"
-        chk.error(key, f"expected {example}, got {shown_value(value)}"[:200], line=line)
+        chk.error(field, f"expected {example}, got {shown_value(value)}"[:200], line=line)
         return None
     out: dict[str, Any] = {}
     ok = True
     unknown: list[str] = []
     for name, given in value.items():
         option = OPTIONS.get(str(name).lower())
-        field = f"{key}.{_shown_name(name)}"
+        named = f"{field}.{_shown_name(name)}"
         if option is None:
-            unknown.append(field)
+            unknown.append(named)
         elif option == "publishResources":
             if isinstance(given, bool):
                 out[option] = given
             else:
-                chk.error(field, f"expected true or false, got {shown_value(given)}", line=line)
+                chk.error(named, f"expected true or false, got {shown_value(given)}", line=line)
                 ok = False
         elif (word := _word(option, given)) is not None:
             out[option] = word
         else:
             words = CHOICES[option]
             expected = f"{', '.join(words[:-1])} or {words[-1]} (or true or false)"
-            chk.error(field, f"expected {expected}, got {shown_value(given)}"[:200], line=line)
+            chk.error(named, f"expected {expected}, got {shown_value(given)}"[:200], line=line)
             ok = False
-    chk.warnings.extend(_unknown_warnings(chk, line, key, unknown))
+    chk.warnings.extend(_unknown_warnings(chk, line, field, unknown))
     return out if ok else None
 
 
@@ -91,8 +113,8 @@ def build_key(meta: Mapping[str, Any]) -> str | None:
 
 def given(meta: Mapping[str, Any], option: str) -> list[Any]:
     """The values ``build.<option>`` is given (``option`` in lower case; the key's name read
-    in any case, as Hugo reads it), in order: what a section's unchecked ``cascade`` says too
-    (:mod:`pipeline.load.foreign`)."""
+    in any case, as Hugo reads it), in order: what a section's ``cascade`` says too
+    (:mod:`pipeline.load.foreign`; checked by :func:`check_cascade`)."""
     key = build_key(meta)
     options = meta.get(key) if key is not None else None
     if not isinstance(options, Mapping):

@@ -19,7 +19,7 @@ from pipeline.load import foreign
 from pipeline.load.aliases import site_aliases
 from pipeline.load.event import EVENT_KEYS, event_of, valid_date
 from pipeline.load.fields import Checker
-from pipeline.load.hugobuild import build_options, kept_extra
+from pipeline.load.hugobuild import build_options, check_cascade, kept_extra
 from pipeline.load.ids import IdLedger
 from pipeline.load.namelimits import kind_problem, name_problems
 from pipeline.load.walk import RawDoc
@@ -274,6 +274,7 @@ def _build_item(
     source_guid, guid_permalink = _kept_guid(chk, meta)
     _check_body(doc, chk, body, kind)
     extra = kept_extra(_extra_keys(chk, meta, kind), build_options(chk, meta))
+    check_cascade(chk, meta)
     url = permalink(ctx.cfg, kind, names.section, names.slug, doc.source, item_id, date)
     aliases = site_aliases(chk, meta, ctx.cfg.site.base_url, url)  # relative: to the URL
     if kind != "page" and "{id}" in ctx.cfg.site.permalink and {".", ".."} & {*item_id.split("/")}:

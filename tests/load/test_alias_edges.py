@@ -58,12 +58,13 @@ def test_a_path_below_the_root_is_still_an_alias(
     assert 'http-equiv="refresh"' in (tmp_path / "out" / rel).read_text("utf-8")
 
 
-@pytest.mark.parametrize("value", ["../rss.xml", "/old/report.pdf", "/essays/..%2fx", "..%2fx"])
+@pytest.mark.parametrize("value", ["../rss.xml", "/old/report.pdf", "/essays/x.tar.gz"])
 def test_an_alias_naming_a_file_is_a_warning_and_writes_nothing_over_it(
     tmp_path: Path, runner: CliRunner, value: str
 ) -> None:
     """A file's address (a name with a dot, not ``.html``) gets no redirect page: once it was
-    dropped without a word; our own ``rss.xml`` stays ours."""
+    dropped without a word; our own ``rss.xml`` stays ours. (``..%2fx``, once one of them, is
+    refused: tests/load/test_aliases_hostile.py.)"""
     config = _site(tmp_path, [value], "https://e.org/")
     result = run_site(runner, "build", config)
     assert result.exit_code == 0, result.output

@@ -171,3 +171,50 @@ def test_build_and_build_underscored_together_the_first_is_obeyed(
     )
     assert (tmp_path / "out" / "essays" / "both" / "index.html").is_file()
     assert "essays/both" not in (tmp_path / "out" / "sitemap.xml").read_text(encoding="utf-8")
+
+
+BAD_CASCADES = {
+    "a list value": ("cascade:\n  build: {list: 5}\n", "cascade.build.list: expected always"),
+    "a render map": ("cascade:\n  _build: {render: {x: 1}}\n", "cascade._build.render: expected"),
+    "resources": ("cascade:\n  - build: {publishResources: 1}\n", "cascade.build.publishResources"),
+    "build a list": ("cascade:\n  build: [never]\n", "cascade.build: expected a map such as"),
+    "a string": ("cascade: never\n", "cascade: expected a map such as {build: {list: never}}"),
+    "a list of numbers": ("cascade: [1, 2]\n", "cascade: expected a map such as"),
+}
+
+
+@pytest.mark.parametrize("command", ["build", "validate"])
+@pytest.mark.parametrize("case", list(BAD_CASCADES), ids=list(BAD_CASCADES))
+def test_a_cascade_hugo_would_not_read_is_an_error_at_its_line(
+    tmp_path: Path, runner: CliRunner, case: str, command: str
+) -> None:
+    """A section's ``cascade`` was read without a check: ``build: {list: 5}`` or
+    ``cascade: never`` said nothing, and its pages were listed without a word, where the
+    same value on a page is a content error."""
+    cascade, expected = BAD_CASCADES[case]
+    files = {
+        "docs/notes/_index.md": f"---\ntitle: Notes\n{cascade}---\n",
+        "docs/notes/one.md": "---\ntitle: One\n---\nOne.\n",
+    }
+    result = run_site(runner, command, small_site(tmp_path, files))
+    assert result.exit_code == 2, result.output
+    assert f"content/docs/notes/_index.md:3: {expected}" in result.stderr, result.stderr
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unknown_option_in_a_cascade_is_a_warning_and_the_rest_is_read(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    files = {
+        "docs/notes/_index.md": "---\ntitle: Notes\ncascade:\n  build: {list: never, sort: 1}\n---\n",
+        "docs/notes/one.md": "---\ntitle: One\n---\nOne.\n",
+    }
+    result = run_site(runner, "build", small_site(tmp_path, files))
+    assert result.exit_code == 0, result.output
+    assert "content/docs/notes/_index.md:3: cascade.build.sort: unknown build option" in (
+        result.stderr
+    )
+    out = tmp_path / "out"
+    assert (out / "docs" / "notes" / "one" / "index.html").is_file()
+    assert "notes/one" not in (out / "sitemap.xml").read_text(encoding="utf-8")
