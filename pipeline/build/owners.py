@@ -84,16 +84,39 @@ class Claims:
             self.clashes.append((first, owner))
         return False  # two of the build's own files: they never share a path (first kept)
 
+    def nested(self) -> list[tuple[Owner, Owner]]:
+        """(file, inner) for each output path inside a folder that another output is a file
+        at (``essays/rss.xml/index.html``, a page with slug ``rss.xml``, and the feed
+        ``essays/rss.xml``): one of them would fail the build half-way, after the other was
+        written. Linear in the paths' parts (each path's folders looked up once)."""
+        found = []
+        for rel, inner in self.owners.items():
+            cut = rel.find("/")
+            while cut >= 0:
+                outer = self.owners.get(rel[:cut])
+                if outer is not None and (outer.source or inner.source):
+                    found.append((outer, inner))
+                    break
+                cut = rel.find("/", cut + 1)
+        return found
+
     def check(self, content_dir: Path | None, max_bytes: int) -> None:
-        """Raise a ContentError naming both sides of every clash (each at its front-matter
-        key's line, read again from its file of at most ``max_bytes``: only on a clash)."""
-        if not self.clashes:
+        """Raise a ContentError naming both sides of every clash, and of every output that
+        would be written inside another (:meth:`nested`), each at its front-matter key's
+        line, read again from its file of at most ``max_bytes``: only on a clash."""
+        nested = self.nested()
+        if not self.clashes and not nested:
             return
         lines = _Lines(content_dir, max_bytes)
         problems = []
-        for first, second in self.clashes:
+        for first, second, inside in [(*c, False) for c in self.clashes] + [
+            (*n, True) for n in nested
+        ]:
             blamed, other = (second, first) if second.source else (first, second)
-            message = _message(blamed, other, lines.where)
+            if inside:
+                message = _inside(blamed, other, blamed is second, lines.where)
+            else:
+                message = _message(blamed, other, lines.where)
             path = str(content_dir / blamed.source) if content_dir else blamed.source
             problems.append(Problem(path, lines.line(blamed), blamed.field, message))
         raise ContentError(problems)
@@ -113,6 +136,22 @@ def _message(blamed: Owner, other: Owner, where: Callable[[Owner], str]) -> str:
         return f"{blamed.url} is also an alias of {where(other)}; remove the alias"
     hint = f" ({other.hint})" if other.hint else ""
     return f"{blamed.url} is {other.what}; move the page or rename it{hint}"
+
+
+def _inside(blamed: Owner, other: Owner, inner: bool, where: Callable[[Owner], str]) -> str:
+    """What is wrong with ``blamed``'s claim when one output would be written inside the
+    other's file (``inner``: ``blamed``'s is the one inside)."""
+    said = (
+        other.what
+        if not other.source
+        else f"an alias of {where(other)}"
+        if other.field == "aliases"
+        else f"the URL of {where(other)}"
+    )
+    fix = "remove the alias" if blamed.field == "aliases" else "give it another slug"
+    if inner:
+        return f"{blamed.url} would be written inside {other.url}, which is {said}; {fix}"
+    return f"{blamed.url} would be a folder of {other.url}, which is {said}; {fix}"
 
 
 class _Lines:

@@ -35,7 +35,7 @@ from typing import Any
 
 from pipeline.errors import ContentError, LockedError, Problem
 from pipeline.support import jsontext
-from pipeline.support.output import write_if_changed
+from pipeline.support.output import NOT_REGULAR, write_if_changed
 from pipeline.support.secrets import redact
 
 STATES = ("claimed", "sending", "sent", "failed", "delivered", "refused", "deferred")
@@ -100,7 +100,16 @@ class Ledger:
             return []
         problems: list[Problem] = []
         out: list[Entry] = []
-        text = self.path.read_text(encoding="utf-8")
+        if not self.path.is_file():  # written by a rename, a device would become a file
+            message = f"{NOT_REGULAR}; expected the ledger's JSON lines"
+            raise ContentError([Problem(str(self.path), 1, "ledger", message)])
+        raw = self.path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            at = raw.count(b"\n", 0, exc.start) + 1
+            message = f"not UTF-8 (byte {raw[exc.start]:#04x}); fix by hand"
+            raise ContentError([Problem(str(self.path), at, "ledger", message)]) from None
         # one line per "\n" only: a ledger written before U+2028 and friends were escaped
         # stays readable (splitlines() would cut such a line in two)
         for n, line in enumerate(text.split("\n"), 1):

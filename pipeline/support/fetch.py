@@ -158,8 +158,9 @@ def download_to(
     leaves nothing behind), bounded in size and time; the number of bytes written."""
     import requests
 
-    from pipeline.support.output import temp_path
+    from pipeline.support.output import refuse_special, temp_path
 
+    refuse_special(path)
     started = time.monotonic()
     tmp = temp_path(str(path))
     size = 0

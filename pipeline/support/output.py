@@ -14,6 +14,7 @@ import fcntl
 import hashlib
 import os
 import shutil
+import stat
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,10 +26,29 @@ TMP_PREFIX = ".publish-"
 TMP_SUFFIX = ".tmp"
 
 
+NOT_REGULAR = "not a regular file (a device, a pipe, a socket or a folder): left as it is"
+
+
+def refuse_special(target: str | Path, st: os.stat_result | None = None) -> None:
+    """Raise OSError when ``target`` exists and is not a regular file (its stat ``st`` when
+    the caller has it). A write renames a temp file over its target: a newsletter ledger or
+    a file named ``/dev/null`` was replaced by a regular file, and as root the system's
+    ``/dev/null`` with it."""
+    if st is None:
+        try:
+            st = os.stat(target)
+        except FileNotFoundError:
+            return
+    if not stat.S_ISREG(st.st_mode):
+        raise OSError(errno.EINVAL, NOT_REGULAR, os.fspath(target))
+
+
 @contextlib.contextmanager
 def atomic_file(path: Path) -> Iterator[BinaryIO]:
     """A file to write ``path`` through (a temp file beside it, renamed over it when the block
-    ends without an exception; removed when it raises): for bytes made as they are written."""
+    ends without an exception; removed when it raises): for bytes made as they are written.
+    A ``path`` that is not a regular file is refused (:func:`refuse_special`)."""
+    refuse_special(path)
     tmp = temp_path(os.fspath(path))
     fh = open(tmp, "wb")  # noqa: SIM115  (closed below, before the rename)
     try:
@@ -49,19 +69,24 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 
 def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
     """Write ``data`` to ``path`` through a temp file and a rename: never half-written.
-    ``mode`` sets the new file's permission bits (as the file it replaces had them)."""
+    ``mode`` sets the new file's permission bits (as the file it replaces had them). A
+    ``path`` that is not a regular file is refused (:func:`refuse_special`)."""
+    refuse_special(path)
     _replace_with(os.fspath(path), data, mode)
 
 
 def _write_if_changed(target: str, data: bytes) -> os.stat_result | None:
-    """The new file's stat, or None when ``target`` already held ``data``."""
+    """The new file's stat, or None when ``target`` already held ``data``; a target that is
+    not a regular file is refused (the stat taken anyway for the size)."""
     try:
-        if os.stat(target).st_size == len(data):
-            with open(target, "rb") as fh:
-                if fh.read() == data:
-                    return None
+        st = os.stat(target)
     except FileNotFoundError:
-        pass
+        return _replace_with(target, data)
+    refuse_special(target, st)
+    if st.st_size == len(data):
+        with open(target, "rb") as fh:
+            if fh.read() == data:
+                return None
     return _replace_with(target, data)
 
 
@@ -162,6 +187,7 @@ def copy_if_changed(src: Path, dest: Path) -> bool:
     s = src.stat()
     try:
         d = dest.stat()
+        refuse_special(dest, d)
         if s.st_size == d.st_size and s.st_mtime_ns == d.st_mtime_ns:
             return False
     except FileNotFoundError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from email import message_from_bytes, policy
 
+import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
@@ -117,3 +118,28 @@ def test_a_post_undrafted_after_a_digest_goes_in_the_next_the_back_catalogue_is_
     older = cli(config, "--send", "--include-older", "--format", "json")
     assert older.exit_code == 0, older.stderr
     assert [i["id"] for i in json.loads(older.stdout)["items"]] == ["old-1"]
+
+
+@pytest.mark.parametrize("send", [[], ["--send"], ["--mark-sent"]], ids=["preview", "send", "mark"])
+def test_a_ledger_that_is_no_regular_file_is_refused_and_kept(tree: Tree, send: list[str]) -> None:
+    """``ledger = "/dev/null"``: the send renamed its new ledger over it, and as root the
+    system's ``/dev/null`` became a regular file (a pipe was read for ever). A folder stands
+    here for every file that is not regular; tests/support/test_output.py writes to a pipe."""
+    config = tree(ledger="ledger.d")
+    (config.parent / "ledger.d").mkdir()
+    result = cli(config, *send)
+    assert result.exit_code == 2, result.output
+    assert "ledger.d:1: ledger: not a regular file" in result.stderr
+    assert (config.parent / "ledger.d").is_dir()
+    assert not (config.parent / "outbox").exists()
+
+
+def test_a_ledger_that_is_not_utf8_is_named_at_its_line(tree: Tree) -> None:
+    config = tree()
+    ledger = config.parent / "newsletter" / "sent.jsonl"
+    ledger.parent.mkdir(parents=True, exist_ok=True)
+    ledger.write_bytes(b'{"key": "k", "state": "sent"}\n\xff\n')
+    result = cli(config, "--send")
+    assert result.exit_code == 2, result.output
+    assert "sent.jsonl:2: ledger: not UTF-8 (byte 0xff); fix by hand" in result.stderr
+    assert "Traceback" not in result.output

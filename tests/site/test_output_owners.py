@@ -1,7 +1,9 @@
 """One owner per file of the site: a page, list page or alias that another already has is a
 content error naming both sides (exit 2, nothing written), in ``build`` and ``validate``
 alike. They were resolved in silence: a page ``tags/x.md`` replaced the list of tag ``x``, an
-alias on another item's URL was dropped, one of two items' alias won (hostile sweep).
+alias on another item's URL was dropped, one of two items' alias won (hostile sweep). A
+page or alias inside another output's file (slug ``rss.xml`` beside the feed) passed
+``validate`` and failed ``build`` half-way, after the feeds were written.
 
 A folder's own page (``essays/_index.md``) standing in for its folder's list is the
 documented convention (README: "Hugo's ``_index.md`` is its folder's page"), not a clash.
@@ -65,6 +67,24 @@ CLASHES = {
         {"about.md": page("About", aliases="['/404.html']")},
         "content/about.md:3: aliases: /404.html is the site's 404 page; remove the alias "
         "(an alias is an old URL no page has now)",
+    ),
+    "page inside a feed": (
+        {"essays/c.md": essay("C", date="2024-01-03", id="c", slug="rss.xml")},
+        "content/essays/c.md:5: url: /essays/rss.xml/ would be written inside /essays/rss.xml, "
+        "which is the feed essays/rss.xml; give it another slug",
+    ),
+    "alias inside the 404 page": (
+        {"about.md": page("About", aliases="['/404.html/']")},
+        "content/about.md:3: aliases: /404.html/ would be written inside /404.html, which is "
+        "the site's 404 page; remove the alias",
+    ),
+    "alias inside an alias": (
+        {
+            "essays/c.md": essay("C", date="2024-01-03", id="c", aliases="['/old.html']"),
+            "essays/d.md": essay("D", date="2024-01-04", id="d", aliases="['/old.html/x/']"),
+        },
+        "content/essays/d.md:5: aliases: /old.html/x/ would be written inside /old.html, which "
+        "is an alias of essays/c.md:5; remove the alias",
     ),
     "one alias on two items": (
         {

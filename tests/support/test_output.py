@@ -104,3 +104,29 @@ def test_copy_if_changed_sees_a_same_size_save_within_the_second(tmp_path: Path)
     assert copy_if_changed(src, dest) is True
     assert dest.read_bytes() == b"h1 { color: rgb(4, 5, 6); }"
     assert copy_if_changed(src, dest) is False
+
+
+def test_a_target_that_is_no_regular_file_is_left_as_it_is(tmp_path: Path) -> None:
+    """Each write renames a temp file over its target: a ledger or config named
+    ``/dev/null`` became a regular file (as root, the system's ``/dev/null`` too). A pipe
+    stands for every file that is not regular (a device needs root to make)."""
+    from pipeline.support.output import atomic_file, copy_if_changed, write_atomic
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    source = tmp_path / "source.txt"
+    source.write_bytes(b"text")
+    writes = {
+        "write_atomic": lambda: write_atomic(pipe, b"x"),
+        "write_if_changed": lambda: write_if_changed(pipe, b"x"),
+        "write_output": lambda: write_output(pipe, b"x", None),
+        "copy_if_changed": lambda: copy_if_changed(source, pipe),
+    }
+    for name, write in writes.items():
+        with pytest.raises(OSError, match="not a regular file") as caught:
+            write()
+        assert caught.value.filename == str(pipe), name
+    with pytest.raises(OSError, match="not a regular file"), atomic_file(pipe) as fh:
+        fh.write(b"x")
+    assert pipe.is_fifo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe", "source.txt"]  # no temp files
