@@ -12,7 +12,7 @@ import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from pipeline.config.lines import TomlError, config_text, key_line, load_toml
@@ -397,6 +397,8 @@ def _site_problems(cfg: Config) -> _Found:
         yield "site", "timezone", f"unknown IANA time zone {cfg.site.timezone!r}"
     if why := permalink_problem(cfg.site.permalink):
         yield "site", "permalink", why
+    if why := _folder_problem(cfg.content.folder):
+        yield "content", "folder", why
     if cfg.content.max_file_bytes < 1:  # else every file a content error "over the limit of -1"
         yield "content", "max_file_bytes", "expected a positive number of bytes"
     if cfg.content.flavour not in ("auto", "plain", "gitbook"):
@@ -404,6 +406,15 @@ def _site_problems(cfg: Config) -> _Found:
     if cfg.content.slug_style not in ("auto", "github", "gitbook"):
         yield "content", "slug_style", "expected one of auto, github, gitbook"
     yield from (("feeds", key, message) for key, message in feeds_problems(cfg.feeds))
+
+
+def _folder_problem(folder: str) -> str | None:
+    """Why ``[content] folder`` cannot be the content folder: it is read relative to
+    publish.toml, and ``/`` (or ``~``, ``C:\\``) made a build walk the whole disk."""
+    expected = "expected a folder relative to this file, such as content, docs or ."
+    if folder.startswith(("/", "\\", "~")) or PureWindowsPath(folder).drive:
+        return f"{expected}; got {folder[:100]!r}"
+    return None
 
 
 def _newsletter_problems(cfg: Config) -> _Found:

@@ -442,7 +442,7 @@ def rfc822_severity(value: str, podcast: bool = True) -> tuple[str, str] | None:
 def _real_date(text: str, m: re.Match[str], value: str) -> str | None:
     try:
         parsed = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # a year of 20 digits
         return f"{value!r} is not a real date"
     if not year_as_written(text, parsed):  # "0001", read as 2001
         return f"{value!r}: readers take the year {m.group('y')} for {parsed.year}"

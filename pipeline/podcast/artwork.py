@@ -12,6 +12,8 @@ import io
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pipeline.support.paths import url_error
+
 MIN_SIDE = 1400
 MAX_SIDE = 3000
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
@@ -20,7 +22,10 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 def url_problem(url: str) -> str | None:
     """Why an artwork URL is refused (not absolute, or neither its path nor the URL as written
     ending .jpg/.jpeg/.png), or None."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[x": an IPv6 host never closed
+        return f"artwork URL {url!r} is not a URL ({url_error(url) or 'unreadable'})"
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return f"artwork URL {url!r} must be an absolute http(s) URL"
     written = url.split("#", 1)[0].strip().lower()

@@ -37,6 +37,7 @@ from pipeline.podcast.media import (
     probe_file,
 )
 from pipeline.podcast.transcript import transcript_of
+from pipeline.support.dates import shown_value
 from pipeline.support.paths import (
     OutsideRoot,
     asset_url,
@@ -152,12 +153,18 @@ class _Context:
         return rel, path
 
 
+MAX_NUMBER = 2**31 - 1
+"""The largest episode or season number: podcast apps and directories keep it in 32 bits
+(Apple's ``itunes:episode``), as calendars keep ``SEQUENCE``."""
+
+
 def _positive_int(ctx: _Context, key: str) -> int | None:
     value = ctx.meta.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        ctx.bad(key, f"expected a positive integer, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_NUMBER:
+        expected = f"a positive integer up to {MAX_NUMBER:,} (what podcast apps keep)"
+        ctx.bad(key, f"expected {expected}, got {shown_value(value)}")
         return None
     return value
 

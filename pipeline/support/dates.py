@@ -115,7 +115,7 @@ def read_date(raw: str) -> tuple[dt.datetime | None, str | None]:
             note = "no time of day: read as midnight UTC, as podcast apps read it"
         try:
             parsed = parsedate_to_datetime(raw)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):  # a year of 20 digits
             return None, None
         if not year_as_written(raw, parsed):  # "0001" is not 2001: no date a reader has
             return None, None

@@ -18,7 +18,7 @@ def retry_after(value: str | None, now: float) -> float | None:
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # a year of 20 digits
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)

@@ -151,3 +151,14 @@ def test_a_key_set_twice_is_placed_in_linear_time_past_long_blank_lines() -> Non
 
     assert "'a' is set twice (first set on line 1)" in place(10)
     assert_linear(place, 50_000)
+
+
+@pytest.mark.parametrize("folder", ["/", "/etc", "~/site", "C:\\\\content", "\\\\\\\\srv\\\\share"])
+def test_a_content_folder_outside_the_sites_is_refused(tmp_path: Path, folder: str) -> None:
+    """``[content] folder = "/"`` walked the whole disk (a build that never ended); the
+    folder is read relative to publish.toml, so an absolute one is a mistake."""
+    site(tmp_path, SITE + f'\n[content]\nfolder = "{folder}"\n')
+    code, stderr = build(tmp_path)
+    assert code == 3, stderr
+    assert "publish.toml:7: content.folder: expected a folder relative to this file" in stderr
+    assert not (tmp_path / "out").exists()

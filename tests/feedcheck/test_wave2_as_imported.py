@@ -202,6 +202,10 @@ def _with_enclosure(url: str) -> str:
     [
         ("https://cdn.example.com/Ep\u00e9 8.mp3", "https://cdn.example.com/Ep%C3%A9%208.mp3"),
         ("https://b\u00fccher.example/a b.mp3", "https://xn--bcher-kva.example/a%20b.mp3"),
+        ("https://o.example.com/a.mp3", "HTTPS://O.EXAMPLE.com:443/a.mp3"),
+        ("http://o.example.com:80/a.mp3?x=1", "http://o.example.COM/a.mp3?x=1"),
+        ("https://o.example.com", "https://o.example.com/"),
+        ("https://[2001:DB8::1]:443/a.mp3", "https://[2001:db8::1]/a.mp3"),
     ],
 )
 def test_feed_diff_compares_enclosure_urls_as_apps_request_them(
@@ -213,8 +217,18 @@ def test_feed_diff_compares_enclosure_urls_as_apps_request_them(
     assert (result.exit_code, result.stdout) == (0, NO_CHANGES)
 
 
-def test_feed_diff_still_sees_media_that_moved(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "moved",
+    [
+        "https://cdn.example.com/a%2Fb.mp3",
+        "https://cdn.example.com:8443/a b.mp3",
+        "http://cdn.example.com/a b.mp3",
+        "https://cdn.example.com/A b.mp3",
+    ],
+)
+def test_feed_diff_still_sees_media_that_moved(tmp_path: Path, moved: str) -> None:
+    """A path in another case, another port or scheme is another request."""
     old = _write(tmp_path, "old.xml", _with_enclosure("https://cdn.example.com/a b.mp3"))
-    new = _write(tmp_path, "new.xml", _with_enclosure("https://cdn.example.com/a%2Fb.mp3"))
+    new = _write(tmp_path, "new.xml", _with_enclosure(moved))
     result = _diff(old, new)
     assert "1 enclosure URLs changed" in result.stderr

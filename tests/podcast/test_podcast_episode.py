@@ -116,6 +116,21 @@ def test_stated_length_type_duration_must_match(parse: Parse) -> None:
     )
 
 
+def test_numbers_past_32_bits_are_refused(parse: Parse) -> None:
+    """``episode: 99999999999999999999`` went into itunes:episode and podcast:episode as
+    written, where apps keep 32 bits; the largest they keep is still taken."""
+    _, problems = parse(episode=99999999999999999999, season=2**31)
+    found = messages(problems)
+    up_to = "expected a positive integer up to 2,147,483,647 (what podcast apps keep)"
+    assert (
+        f"episodes/001-welcome.md:7: front matter 'episode': {up_to}, got 99999999999999999999"
+        in found
+    )
+    assert f"episodes/001-welcome.md:8: front matter 'season': {up_to}, got 2147483648" in found
+    episode, problems = parse(episode=2**31 - 1, season=2**31 - 1)
+    assert problems == [] and episode is not None and episode.number == 2**31 - 1
+
+
 def test_stated_facts_that_match_are_fine(parse: Parse) -> None:
     episode, problems = parse(length=24043, type="audio/mpeg", duration="0:06")
     assert problems == [] and episode is not None
@@ -124,14 +139,9 @@ def test_stated_facts_that_match_are_fine(parse: Parse) -> None:
 def test_numbers_types_and_flags(parse: Parse) -> None:
     _, problems = parse(episode=0, season="two", episode_type="special", explicit="yes")
     found = messages(problems)
-    assert (
-        "episodes/001-welcome.md:7: front matter 'episode': expected a positive integer, got 0"
-        in found
-    )
-    assert (
-        "episodes/001-welcome.md:8: front matter 'season': expected a positive integer, got 'two'"
-        in found
-    )
+    up_to = "expected a positive integer up to 2,147,483,647 (what podcast apps keep)"
+    assert f"episodes/001-welcome.md:7: front matter 'episode': {up_to}, got 0" in found
+    assert f"episodes/001-welcome.md:8: front matter 'season': {up_to}, got 'two'" in found
     assert (
         "episodes/001-welcome.md:9: front matter 'episode_type': expected full, trailer or bonus, "
         "got 'special'" in found
