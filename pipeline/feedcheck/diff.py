@@ -27,6 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pipeline.feedcheck.feedread import Feed, FeedItem, find_feeds
 from pipeline.support.paths import iri_to_uri
+from pipeline.support.text import counted
 
 
 class ChangeKind(StrEnum):
@@ -273,19 +274,21 @@ _LABELS = {
 
 def summary(diff: FeedDiff) -> str:
     """The one line that ends a run."""
-    n_guid = diff.count(GUID)
     parts = [
-        f"{n_guid} GUID change{'s' if n_guid != 1 else ''}",
+        f"{counted(diff.count(GUID), 'GUID change')}",
         f"{diff.count(ADDED)} new",
         f"{diff.count(REMOVED)} removed",
         f"{diff.count(TITLE)} retitled",
         f"{diff.count(DATE)} redated",
     ]
-    for kind, words in ((ENCLOSURE, "enclosure URLs changed"), (LINK, "relinked")):
-        parts += [f"{diff.count(kind)} {words}"] if diff.count(kind) else []
+    if moved := diff.count(ENCLOSURE):
+        parts.append(f"{counted(moved, 'enclosure URL')} changed")
+    parts += [f"{diff.count(LINK)} relinked"] if diff.count(LINK) else []
     if diff.count(FEED_ADDED) or diff.count(FEED_REMOVED):
-        parts.append(f"{diff.count(FEED_ADDED)} feeds added, {diff.count(FEED_REMOVED)} removed")
-    return f"Feed diff: {', '.join(parts)} ({diff.old_feeds} → {diff.new_feeds} feeds)"
+        added = counted(diff.count(FEED_ADDED), "feed")
+        parts.append(f"{added} added, {diff.count(FEED_REMOVED)} removed")
+    feeds = counted(diff.new_feeds, "feed")
+    return f"Feed diff: {', '.join(parts)} ({diff.old_feeds} → {feeds})"
 
 
 def _feeds(c: Change, limit: int = 4) -> str:

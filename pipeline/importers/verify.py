@@ -16,6 +16,7 @@ from pipeline.feedcheck.diff import ENCLOSURE, GUID, diff_feed
 from pipeline.feedcheck.feedread import parse_feed, read_feed
 from pipeline.importers.records import ImportPlan
 from pipeline.importers.xmlsource import known_prefixes_declared
+from pipeline.support.text import counted
 
 _BUILT = {"rss": "rss.xml", "atom": "atom.xml", "json": "feed.json"}
 
@@ -42,10 +43,8 @@ class Verdict:
     def line(self, what: str) -> str:
         present = self.expected - len(self.missing)
         verdict = "Verified" if self.ok else "NOT VERIFIED"
-        out = (
-            f"{verdict}: {self.guid_changes} GUID changes, {self.enclosure_changes} enclosure "
-            f"URL changes"
-        )
+        guids, urls = self.guid_changes, self.enclosure_changes
+        out = f"{verdict}: {counted(guids, 'GUID change')}, {counted(urls, 'enclosure URL change')}"
         if self.reported:
             out += f" besides the {self.reported} the import reported"
         out += f", {present} of {self.expected} {what} present in {self.feed}"

@@ -231,4 +231,4 @@ def test_feed_diff_still_sees_media_that_moved(tmp_path: Path, moved: str) -> No
     old = _write(tmp_path, "old.xml", _with_enclosure("https://cdn.example.com/a b.mp3"))
     new = _write(tmp_path, "new.xml", _with_enclosure(moved))
     result = _diff(old, new)
-    assert "1 enclosure URLs changed" in result.stderr
+    assert "1 enclosure URL changed" in result.stderr

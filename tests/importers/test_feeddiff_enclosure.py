@@ -44,7 +44,7 @@ def test_a_moved_enclosure_is_reported(tmp_path: Path) -> None:
     )
     text = publish("feed-diff", str(tmp_path / "old.xml"), str(tmp_path / "new.xml"))
     assert "MEDIA MOVED" in text.stdout
-    assert "1 enclosure URLs changed" in text.stderr
+    assert "1 enclosure URL changed" in text.stderr
 
 
 def test_guidless_episodes_pair_by_enclosure_and_repeats_by_first(tmp_path: Path) -> None:

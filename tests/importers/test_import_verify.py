@@ -43,5 +43,5 @@ def test_verify_fails_on_a_guid_edited_since_the_import(home: Path) -> None:
     assert doc["kept"] == [
         "content/episodes/ep-10-long-one.md:1: import: edited since the import: not overwritten"
     ]
-    assert "NOT VERIFIED: 1 GUID changes, 0 enclosure URL changes, 2 of 3 episodes" in result.stderr
+    assert "NOT VERIFIED: 1 GUID change, 0 enclosure URL changes, 2 of 3 episodes" in result.stderr
     assert "missing: 3c9d2b7a-0000-4000-8000-000000000010" in result.stderr
