@@ -12,6 +12,7 @@ from itertools import groupby
 
 from pipeline.linkcheck.results import BROKEN, OK, UNVERIFIABLE, LinkResult, Status
 from pipeline.support.secrets import redact
+from pipeline.support.text import counted
 
 FORMATS = ("text", "json", "markdown", "github")
 
@@ -27,7 +28,8 @@ def summary(results: Sequence[LinkResult], seconds: float, requests: int) -> str
     """The one line that ends every run (stderr)."""
     c = counts(results)
     return (
-        f"Checked {len(results)} links ({requests} requests): {c[BROKEN]} broken, "
+        f"Checked {counted(len(results), 'link')} ({counted(requests, 'request')}): "
+        f"{c[BROKEN]} broken, "
         f"{c[UNVERIFIABLE]} unverifiable, {c[OK]} ok in {seconds:.1f} s"
     )
 
@@ -50,7 +52,8 @@ def render_text(results: Sequence[LinkResult], prefix: str = "") -> str:
                 lines.append(f"      suggestion: {r.suggestion}")
     c = counts(results)
     lines.append(
-        f"{len(results)} links: {c[OK]} ok, {c[BROKEN]} broken, {c[UNVERIFIABLE]} unverifiable"
+        f"{counted(len(results), 'link')}: {c[OK]} ok, {c[BROKEN]} broken, "
+        f"{c[UNVERIFIABLE]} unverifiable"
     )
     return redact("\n".join(lines)) + "\n"
 
@@ -83,7 +86,7 @@ def render_markdown(results: Sequence[LinkResult], prefix: str = "") -> str:
     out = [
         "## Link check",
         "",
-        f"{len(results)} links: **{c[BROKEN]} broken**, {c[UNVERIFIABLE]} unverifiable, "
+        f"{counted(len(results), 'link')}: **{c[BROKEN]} broken**, {c[UNVERIFIABLE]} unverifiable, "
         f"{c[OK]} ok.",
     ]
     problems = _problems(results)
