@@ -28,6 +28,7 @@ from pipeline.linkcheck.htmlids import page_ids
 from pipeline.linkcheck.results import BROKEN, OK, UNVERIFIABLE, Outcome
 from pipeline.linkcheck.sitepaths import REMOTE, SITE, classify
 from pipeline.model import LinkRef, SourceDoc
+from pipeline.render.slugs import written_id
 from pipeline.support.paths import (
     OutsideRoot,
     climbs_past,
@@ -295,7 +296,7 @@ class LocalChecker:
 
     # -- anchors ------------------------------------------------------------------------------
     def _check_anchor(self, target_rel: str, fragment: str, same_page: bool = False) -> Outcome:
-        frag = unquote(fragment)
+        frag = written_id(unquote(fragment))
         doc = self.docs.get(nfc(target_rel))
         if not frag or doc is None or frag in doc.anchors or nfc(frag) in doc.anchors:
             return Outcome(OK, "")

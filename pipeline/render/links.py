@@ -13,7 +13,7 @@ from functools import lru_cache
 from urllib.parse import quote, urljoin
 
 from pipeline.model import LinkRef
-from pipeline.render.slugs import Slugger
+from pipeline.render.slugs import Slugger, written_id
 from pipeline.support.paths import (
     asset_url,
     clamped,
@@ -145,7 +145,7 @@ class PageContext:
         if not target:
             return self.url
         if target.startswith("#"):
-            return self.url + target
+            return f"{self.url}#{written_id(target[1:])}"
         if is_external(target):
             active = url_scheme(target) in ("javascript", "vbscript", "data")
             data_image = kind == "image" and target[:11].lower() == "data:image/"
@@ -163,7 +163,7 @@ class PageContext:
         # list's ``?page=2``, a search's ``?q=``), not with a copied file
         from_root = path.startswith("/")
         found = self._content_path(path)
-        suffix = (mark + query) + (f"#{frag}" if frag else "")
+        suffix = (mark + query) + (f"#{written_id(frag)}" if frag else "")
         if not path:  # "?page=2": this page with that query
             return self.url + suffix
         if found is None:

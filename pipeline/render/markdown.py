@@ -173,7 +173,8 @@ no markup, ``<!X><x_y onfocus=...>`` reached the page with its handler."""
 _URL_ATTR = re.compile(r'="(?:(?<=\bhref=")|(?<=\b(src)="))([^"]*)"')
 """The value of each ``href="..."``/``src="..."``; the match starts at ``="`` because a literal
 start lets the regex engine skip through the text instead of trying every word boundary."""
-_HEADING_OPEN = re.compile(r"<h([1-6])>")
+_HEADING_OPEN = re.compile(r'<h([1-6])( class="tab-title")?>')
+"""A heading as cmark writes it, or a GitBook tab's title (its links name it as a heading)."""
 _TAGS = re.compile(r"<[^>]*>")
 _BACKSLASH_AT_END = re.compile(r"\\(?=</(?:p|li|h[1-6]|td|th)>)")
 
@@ -231,6 +232,8 @@ def _unhighlighted(body: str, ctx: PageContext, read: str | None = None) -> str:
         out = _URL_ATTR.sub(lambda m: _absolute_attr(ctx, m), out)
         if "{%" in text and _ID_OPEN in out:  # ids the GitBook pass wrote (an API block's)
             ctx.anchors.update(html.unescape(i) for i in _OWN_ID.findall(out))
+    if _FOOTNOTES in out:  # cmark-gfm's fn-1 and fnref-1: links name them (#user-content-fn-1)
+        ctx.anchors.update(html.unescape(i) for i in _FOOTNOTE_ID.findall(out))
     if placed:
         out = spliced(
             out, placed, lambda path: _unhighlighted(ctx.includes[path][0], ctx.included(path))
@@ -238,6 +241,9 @@ def _unhighlighted(body: str, ctx: PageContext, read: str | None = None) -> str:
     return out
 
 
+_FOOTNOTES = " data-footnote"
+_FOOTNOTE_ID = re.compile(r' id="(fn(?:ref)?-[^"<>]*+)"')
+"""The ids cmark-gfm gives a footnote and each reference to it."""
 _ID_OPEN = '" id="'
 _OWN_ID = re.compile(r' id="([^"<>]*+)"')
 """An id in HTML this module and the GitBook pass wrote (quoted, escaped): the link checker
@@ -325,8 +331,8 @@ def _absolute_attr(ctx: PageContext, m: re.Match[str]) -> str:
     return f'="{html.escape(url, quote=True)}"'
 
 
-def _with_heading_ids(out: str, sub: Callable[[str, str], str]) -> str:
-    """Each ``<hN>inner</hN>`` of ``out`` replaced by ``sub(N, inner)``, as a lazy regex
+def _with_heading_ids(out: str, sub: Callable[[str, str, str], str]) -> str:
+    """Each ``<hN>inner</hN>`` of ``out`` replaced by ``sub(N, inner, attributes)``, as a lazy regex
     ``<h([1-6])>(.*?)</h\\1>`` would, in one pass: each opening looks for its close once, and
     after a level with none left no later opening of it looks again (the regex read from
     each to the end: quadratic in a run of unclosed ``<h2>``)."""
@@ -341,15 +347,15 @@ def _with_heading_ids(out: str, sub: Callable[[str, str], str]) -> str:
         if close < 0:
             unclosed.add(level)
             continue
-        parts += (out[at : m.start()], sub(level, out[m.end() : close]))
+        parts += (out[at : m.start()], sub(level, out[m.end() : close], m.group(2) or ""))
         at = close + 5
     return "".join(parts) + out[at:] if parts else out
 
 
-def _heading_with_id(ctx: PageContext) -> Callable[[str, str], str]:
+def _heading_with_id(ctx: PageContext) -> Callable[[str, str, str], str]:
     slugger = ctx.ids()
 
-    def sub(level: str, whole: str) -> str:
+    def sub(level: str, whole: str, attributes: str) -> str:
         explicit = _EXPLICIT_ID.search(whole)
         inner = whole[: explicit.start()] if explicit else whole
         text = html.unescape(sub_tags(_TAGS, "", inner)).strip()
@@ -360,7 +366,7 @@ def _heading_with_id(ctx: PageContext) -> Callable[[str, str], str]:
             anchor = slugger(text)
         ctx.anchors.add(anchor)
         ctx.headings.append(text)
-        return f'<h{level} id="{html.escape(anchor, quote=True)}">{inner}</h{level}>'
+        return f'<h{level}{attributes} id="{html.escape(anchor, quote=True)}">{inner}</h{level}>'
 
     return sub
 

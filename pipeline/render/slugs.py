@@ -28,7 +28,8 @@ def github_slug(text: str) -> str:
 def gitbook_slug(text: str) -> str:
     """GitBook's rule, as the links its editor writes name headings: lower case; letters,
     digits, ``_``, ``-`` and ``.`` kept (``Release 4.5`` is ``release-4.5``, ``gcache.size``
-    stays); each space and ``/`` a hyphen, other punctuation dropped; runs of hyphens
+    stays); each space, ``/`` and bracket a hyphen (``User(s)`` is ``user-s``), other
+    punctuation and an emoji's variation selector dropped; runs of hyphens
     collapsed and the ends trimmed; ``id-`` before an id that starts with a digit
     (``5. Set up`` is ``id-5.-set-up``)."""
     text = unicodedata.normalize("NFC", text).strip().lower()
@@ -38,9 +39,14 @@ def gitbook_slug(text: str) -> str:
 
 
 def _gitbook_char(ch: str) -> str:
-    if ch in " /":
+    if ch in " /()":  # "User(s)" is GitBook's user-s, as its editor's links name it
         return "-"
+    if ch in _VARIATION:  # an emoji's presentation selector goes with it ("⏱️ Hang")
+        return ""
     return ch if ch in "-." or unicodedata.category(ch) in _KEEP else ""
+
+
+_VARIATION = "\ufe0e\ufe0f"
 
 
 _ASCII_GITBOOK = {i: _gitbook_char(chr(i)) for i in range(128)}
@@ -79,3 +85,16 @@ class Slugger:
             self._seen[base] = n
         self._seen[slug] = 0
         return slug
+
+
+_FOOTNOTE = re.compile(r"user-content-(fnref|fn)-[^#]*")
+"""A footnote's id as GitHub and GitBook show it (``#user-content-fn-1``): GitBook's editor
+links footnotes so."""
+
+
+def written_id(fragment: str) -> str:
+    """The id a link's ``fragment`` names on our pages: a footnote's GitHub/GitBook spelling
+    (``user-content-fn-1``) is the id cmark-gfm writes (``fn-1``); any other as it is."""
+    if fragment.startswith("user-content-f") and _FOOTNOTE.fullmatch(fragment):
+        return fragment.removeprefix("user-content-")
+    return fragment

@@ -55,7 +55,7 @@ def test_a_page_ref_is_a_card_titled_by_its_page(tmp_path: Path) -> None:
 
 def test_a_code_tab_and_an_api_method_keep_what_their_tags_say(tmp_path: Path) -> None:
     out = _built(tmp_path)
-    assert '<h4 class="tab-title">settings.yaml</h4>' in article(out, "")
+    assert '<h4 class="tab-title" id="settings.yaml">settings.yaml</h4>' in article(out, "")
     api = article(out, "api")
     assert "<strong>GET</strong> <code>https://api.example.com/v1/event/:id</code>" in api
     assert '<p class="api-parameter"><code>id</code> string · required</p>' in api
