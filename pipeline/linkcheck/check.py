@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import re
 import subprocess
 import time
@@ -155,13 +156,15 @@ def changed_files(content_dir: Path, ref: str) -> frozenset[str]:
             [Problem(str(content_dir), 1, "--changed-since", "not inside a git repository")]
         )
     for cmd in commands:
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        proc = subprocess.run(cmd, capture_output=True, check=False)
         if proc.returncode != 0:
-            lines = proc.stderr.strip().splitlines()
+            lines = os.fsdecode(proc.stderr).strip().splitlines()
             message = next((ln for ln in lines if ln.startswith("fatal:")), None)
             message = message or (lines[0] if lines else "failed")
             raise ConfigError([Problem(str(content_dir), 1, "--changed-since", f"git: {message}")])
-        names.update(nfc(n) for n in proc.stdout.split("\0") if n)
+        # names as the file system has them (a name that is not UTF-8 escaped, as the walk
+        # reads it): decoding them strictly ended the run, "unexpected error"
+        names.update(nfc(os.fsdecode(n)) for n in proc.stdout.split(b"\0") if n)
     return frozenset(names)
 
 

@@ -14,6 +14,7 @@ Nothing outside the content root is ever looked at; in a GitBook space ``..`` st
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import posixpath
@@ -430,11 +431,11 @@ class LocalChecker:
         if frag.lower() == "top" or frag.startswith(":~:"):
             return Outcome(OK, "")
         if target not in self._html_ids:
-            try:
-                with open(self.root / target, "rb") as f:
-                    page = f.read(HTML_MAX_BYTES + 1)
-            except OSError:
-                page = b""
+            page = b""
+            with contextlib.suppress(OSError):
+                if (self.root / target).is_file():  # a named pipe's open waits for ever
+                    with open(self.root / target, "rb") as f:
+                        page = f.read(HTML_MAX_BYTES + 1)
             self._html_ids[target] = (page_ids(page[:HTML_MAX_BYTES]), len(page) > HTML_MAX_BYTES)
         ids, cut = self._html_ids[target]
         if frag in ids or fragment in ids or nfc(frag) in ids:

@@ -164,7 +164,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
             target.relative_to(self.server.root)
         except (OSError, ValueError):
             return None
-        return target if target.is_file() else None
+        try:
+            return target if target.is_file() else None
+        except OSError:  # a name too long for the file system: no such file
+            return None
 
     def _send(self, status: HTTPStatus, kind: str, body: bytes, head: bool) -> None:
         self.send_response(status)

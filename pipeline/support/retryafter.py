@@ -14,7 +14,7 @@ def retry_after(value: str | None, now: float) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²" and "١" are digits to isdigit, not to float
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)

@@ -68,6 +68,14 @@ def test_a_retry_after_date_past_every_clock_is_no_wait() -> None:
         assert retry_after(date, 0.0) is None
 
 
+def test_a_retry_after_in_digits_beyond_ascii_is_no_wait() -> None:
+    """``Retry-After: ²`` (or Arabic-Indic ``١``): digits to ``str.isdigit``, not to
+    ``float``; the link checker reported the link broken with Python's ValueError."""
+    for value in ("\u00b2", "\u0661\u0662", "\u2460"):
+        assert retry_after(value, 0.0) is None
+    assert retry_after("120", 0.0) == 120.0
+
+
 @pytest.mark.parametrize("where", ["item", "channel"])
 def test_an_artwork_url_no_parser_reads_is_named(tmp_path: Path, where: str) -> None:
     image = '<itunes:image href="http://[x"/>'

@@ -5,6 +5,7 @@ is refused before git runs (exit 3)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -43,3 +44,17 @@ def test_a_revision_still_selects_the_changed_files(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     assert "essays/b.md" in result.stdout
     assert "essays/a.md" not in result.stdout
+
+
+def test_a_changed_file_whose_name_is_not_utf8_is_named_not_a_crash(tmp_path: Path) -> None:
+    """git names an untracked ``b\\xff.md`` in bytes: read strictly as UTF-8 they ended the run
+    with "unexpected error: UnicodeDecodeError" (exit 1); the file is named as any run names
+    it, and the others are checked."""
+    config = _repo(tmp_path)
+    (tmp_path / "content/essays").joinpath(os.fsdecode(b"b\xff.md")).write_text(TEXT, "utf-8")
+    (tmp_path / "content/essays/c.md").write_text(TEXT, encoding="utf-8")
+    args = ["links", "--offline", "--config", str(config), "--changed-since", "HEAD"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code in (0, 2), result.output
+    assert "unexpected error" not in result.output
+    assert "the file name is not UTF-8 text" in result.stderr

@@ -52,9 +52,13 @@ def test_a_missing_page_is_the_sites_404_page(site: Path, tmp_path: Path) -> Non
         assert 'href="/essays/"' in missing.text  # the menu, rooted
         assert '<script src="/_preview/live.js"' in missing.text  # back when it is written
         assert server.get("/../publish.toml").status_code == 404
+        # a name longer than the file system takes: once no answer and a traceback
+        for long in ("/" + "a" * 300, "/a" * 3000, "/" + "b" * 300 + "/"):
+            assert _get(server, long).status_code == 404, long[:20]
     finally:
-        code, _ = server.stop()
+        code, stderr = server.stop()
     assert code == 0
+    assert not any("Traceback" in line or "Errno 36" in line for line in stderr), stderr
 
 
 def test_an_odd_build_number_asked_for_is_the_current_one(site: Path, tmp_path: Path) -> None:
