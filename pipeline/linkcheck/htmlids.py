@@ -40,7 +40,11 @@ def page_ids(page: bytes) -> set[str]:
         if hidden is None:
             return ids
         if hidden.group(1):  # a comment, to its end
-            end = page.find(b"-->", hidden.end())
+            start = hidden.end()
+            if page.startswith((b">", b"->"), start):  # <!--> and <!---> end at once (HTML)
+                pos = page.index(b">", start) + 1
+                continue
+            end = page.find(b"-->", start)
             if end < 0:
                 return ids
             pos = end + 3

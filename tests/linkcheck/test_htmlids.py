@@ -43,3 +43,12 @@ def test_hostile_pages_are_read_in_linear_time(page: bytes) -> None:
     started = time.monotonic()
     page_ids(page)
     assert time.monotonic() - started < 2.0
+
+
+def test_an_empty_comment_ends_where_browsers_end_it() -> None:
+    """``<!-->`` and ``<!--->`` are whole comments to a browser: the ids after them were read
+    as inside a comment (up to the next ``-->``, or to the end), and reported missing."""
+    assert page_ids(b"<!--><h2 id=after>x</h2>") == {"after"}
+    assert page_ids(b"<!---><h2 id=after>x</h2><!-- <p id=no> -->") == {"after"}
+    assert page_ids(b"<!-- --><p id=c>") == {"c"}
+    assert page_ids(b"<!----><p id=d>") == {"d"}
