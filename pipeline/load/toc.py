@@ -91,6 +91,7 @@ def _by_markdown_it(text: str) -> tuple[TocEntry, ...]:
     # index in ``entries`` of the open list item at each depth, to mark items with children
     open_items: list[int | None] = []
     pending_heading = False
+    label = _Label()
     for i, tok in enumerate(tokens):
         if tok.type == "heading_open":
             pending_heading = tok.tag != "h1"
@@ -98,6 +99,7 @@ def _by_markdown_it(text: str) -> tuple[TocEntry, ...]:
             group = inline_text(tok.content)  # GitBook writes <a id="..."></a> into some
             pending_heading = False
             parents = []
+            label = _Label(group)
         elif tok.type in ("bullet_list_open", "ordered_list_open"):
             depth += 1
         elif tok.type in ("bullet_list_close", "ordered_list_close"):
@@ -110,14 +112,43 @@ def _by_markdown_it(text: str) -> tuple[TocEntry, ...]:
             open_items.pop()
         elif tok.type == "inline" and depth >= 0 and open_items and open_items[-1] is None:
             link = _first_link(tok.children or [])
+            group = label.read(depth, link, tok.content, group)
             if link is None:
                 continue
             line = (tok.map[0] if tok.map else (tokens[i - 1].map or [0])[0]) + 1
-            if depth == 0:
+            shown = depth - label.shift(depth)
+            if shown == 0:
                 parents = [link[0]]
-            entries.append(_entry(link, line, depth, group, parents))
+            entries.append(_entry(link, line, shown, group, parents))
             open_items[-1] = len(entries) - 1
     return tuple(entries)
+
+
+class _Label:
+    """A top-level item without a link (``- Overview`` above its pages), read as GitBook's
+    editor shows it: the title of a group of the items below it, which are top-level items
+    of that group (their pages went under the linked item above, with nothing said). The
+    next top-level item with a link ends it; the heading's group comes back."""
+
+    def __init__(self, heading: str = "") -> None:
+        self.heading = heading
+        self.active = False
+
+    def read(self, depth: int, link: tuple[str, str] | None, text: str, group: str) -> str:
+        """The group of an item at ``depth`` (``link`` None: it has none)."""
+        if depth != 0:
+            return group
+        if link is None:
+            self.active = True
+            return inline_text(text) or group
+        if self.active:
+            self.active = False
+            return self.heading
+        return group
+
+    def shift(self, depth: int) -> int:
+        """How much shallower the item at ``depth`` is shown: one below a label."""
+        return 1 if self.active and depth > 0 else 0
 
 
 def _mark_parent(entries: list[TocEntry], open_items: list[int | None]) -> None:
@@ -176,6 +207,7 @@ def _by_lines(text: str) -> tuple[TocEntry, ...] | None:
     parents: list[str] = []
     open_items: list[int | None] = []  # the open item at each depth, as markdown-it's
     marker = ""
+    label = _Label()
     for n, line in enumerate(text.split("\n")):
         stripped = line.lstrip(" ")
         if not stripped.rstrip(" "):
@@ -189,6 +221,7 @@ def _by_lines(text: str) -> tuple[TocEntry, ...] | None:
             open_items = []  # a heading at the margin closes every list
             if level > 1:
                 group, parents = inline_text(words), []
+                label = _Label(group)
             continue
         depth, odd = divmod(indent, 2)
         content = stripped[2:]
@@ -211,11 +244,13 @@ def _by_lines(text: str) -> tuple[TocEntry, ...] | None:
         if link is None:
             tokens = _parser().parseInline(mdTrim(content))
             link = _first_link(tokens[0].children or []) if tokens else None
+        group = label.read(depth, link, mdTrim(content), group)
         if link is None:
             continue
-        if depth == 0:
+        shown = depth - label.shift(depth)
+        if shown == 0:
             parents = [link[0]]
-        entries.append(_entry(link, n + 1, depth, group, parents))
+        entries.append(_entry(link, n + 1, shown, group, parents))
         open_items[-1] = len(entries) - 1
     return tuple(entries)
 

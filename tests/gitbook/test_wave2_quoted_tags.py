@@ -59,7 +59,7 @@ def test_tabs_and_hints_inside_a_quote_are_rendered_inside_it(tmp_path: Path) ->
     page, _ = _built(tmp_path)
     first = page[page.index("<blockquote>") : page.index("Run the installer.")]
     assert "Before you start:" in first
-    titles = re.findall(r'<h4 class="tab-title">([^<]*)</h4>', page)
+    titles = re.findall(r'<h4 class="tab-title" id="[^"]*">([^<]*)</h4>', page)
     assert titles == ["Linux", "Windows"]
     assert "{%" not in first
     assert page.index('class="gitbook-tabs"') < page.index("</blockquote>")

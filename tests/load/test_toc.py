@@ -154,3 +154,35 @@ def test_an_item_with_markup_is_read_by_markdown_it_for_its_line_only() -> None:
         ("Intro & more", "a b.md", 3, 0, True),
         ("Plain", "b.md", 4, 1, False),
     ]
+
+
+LABELLED = """# Table of contents
+
+## Mining
+
+* [Getting Started](start.md)
+  * [Hardware](hardware.md)
+* Overview
+  * [Node Types](node-types.md)
+    * [Deep](deep.md)
+  * [Hashrate](hashrate.md)
+* [Later](later.md)
+"""
+
+
+def test_a_top_level_item_without_a_link_titles_the_group_of_the_items_below_it() -> None:
+    """``* Overview`` above its pages (docs.arweave.org-info's SUMMARY.md): the item was
+    skipped and its pages went under the linked item above (``Getting Started``), with nothing
+    said. They are now the top-level items of a group titled so, which the next top-level
+    link ends; both readers agree."""
+    read = toc.parse_summary(LABELLED)
+    assert read == list(toc._by_markdown_it(LABELLED))
+    shown = [(e.title, e.depth, e.group, e.parent) for e in read]
+    assert shown == [
+        ("Getting Started", 0, "Mining", "Getting Started"),
+        ("Hardware", 1, "Mining", "Getting Started"),
+        ("Node Types", 0, "Overview", "Node Types"),
+        ("Deep", 1, "Overview", "Node Types"),
+        ("Hashrate", 0, "Overview", "Hashrate"),
+        ("Later", 0, "Mining", "Later"),
+    ]
