@@ -297,6 +297,24 @@ def test_a_link_to_a_heading_in_a_hidden_tab_opens_that_tab(tabbed: Path, driver
         assert console_errors(driver) == []
 
 
+def test_a_link_to_a_tab_by_its_title_opens_it(tabbed: Path, driver: Any) -> None:
+    """GitBook's links name a tab by its title's id (``#go``, the second ``Python`` tab
+    ``#python-1``): the renderer gives the title that id, the script gives it to the tab's
+    button, and a link to it opens the tab, on arrival and on a hash change."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    with serve(tabbed) as base:
+        driver.set_window_size(1280, 600)
+        driver.get(base + "essays/install/#go")
+        assert _panels(driver, 1) == ["Step in Go."]
+        assert driver.find_element("id", "go").get_attribute("role") == "tab"
+        WebDriverWait(driver, 5).until(lambda d: _in_view(d, "go"))
+        driver.execute_script("location.hash = '#python-1'")
+        WebDriverWait(driver, 5).until(lambda d: _panels(d, 1) == ["Step in Python."])
+        assert driver.execute_script("return document.querySelectorAll('[id=go]').length") == 1
+        assert console_errors(driver) == []
+
+
 def test_a_linked_choice_keeps_the_chosen_tab_where_it_was(tabbed: Path, driver: Any) -> None:
     """The set above changes height with the choice: the page scrolls by as much."""
     with serve(tabbed) as base:

@@ -1,6 +1,7 @@
 // The default theme's script: the menu button on narrow screens, Escape closing the menu
 // (without the script the menu simply stays open above the page); GitBook's tab sets as tabs;
-// the outline marking the section being read. The search box is search.js, loaded when
+// the outline marking the section being read; code blocks and tables that scroll sideways
+// focusable. The search box is search.js, loaded when
 // [theme] search is on. Without this script every page reads in full: the menu open, every
 // tab's title and content one after another, the outline a plain list of links.
 document.documentElement.classList.add("js");
@@ -8,7 +9,35 @@ document.addEventListener("DOMContentLoaded", function () {
   menu();
   tabs();
   outline();
+  scrollables();
 });
+
+// A code block or table wider than the page scrolls sideways: it takes the keyboard's focus
+// (tabindex 0), so a reader without a mouse can scroll it with the arrow keys (WCAG 2.1.1;
+// axe's scrollable-region-focusable). Only those that scroll, looked at again when the window
+// is resized; the focus ring shows where the arrows go.
+function scrollables() {
+  function mark() {
+    var boxes = document.querySelectorAll("main pre, main table");
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      if (box.hasAttribute("tabindex") && !box.hasAttribute("data-scrolls")) continue;
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.tabIndex = 0;
+        box.setAttribute("data-scrolls", "");
+      } else if (box.hasAttribute("data-scrolls")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-scrolls");
+      }
+    }
+  }
+  mark();
+  var pending = 0;
+  window.addEventListener("resize", function () {
+    clearTimeout(pending);
+    pending = setTimeout(mark, 150);
+  });
+}
 
 function menu() {
   var button = document.querySelector(".menu-button");
@@ -42,7 +71,8 @@ function freeId(base) {
 // the one shown) and shows one section at a time. Choosing a tab chooses the tab of the same
 // title in every other set of the page (linked tabs), the chosen tab kept where it was on the
 // screen. A link to an element inside a hidden tab (an outline entry, #anchor in the address)
-// opens that tab first. The panels not shown are hidden="until-found": find in page still
+// opens that tab first, and so does a link to the tab itself (its title's id, #response, is
+// the button's). The panels not shown are hidden="until-found": find in page still
 // reaches their text (where the browser knows the value; elsewhere it hides them as hidden
 // does) and, before showing it, fires beforematch at the panel, which opens its tab.
 function tabs() {
@@ -103,6 +133,14 @@ function tabs() {
     }
     var target = id && document.getElementById(id);
     var opened = false;
+    if (target && target.getAttribute("role") === "tab") {  // a tab named by its title's id
+      for (var t = 0; t < all.length; t++) {
+        var chosen = all[t].tabs.indexOf(target);
+        if (chosen < 0) continue;
+        opened = target.getAttribute("aria-selected") !== "true";
+        select(all[t], chosen);
+      }
+    }
     for (var el = target && target.parentElement; el; el = el.parentElement) {
       if (el.getAttribute("role") !== "tabpanel" || !el.hidden) continue;
       for (var i = 0; i < all.length; i++) {
@@ -154,12 +192,15 @@ function tabSet(root, number) {
     tab.type = "button";
     tab.className = "tab-button";
     tab.setAttribute("role", "tab");
+    var named = "";
     if (heading && heading.classList.contains("tab-title")) {
       tab.textContent = heading.textContent;
       heading.hidden = true;  // the button says it
+      named = heading.id;  // the id GitBook's links name the tab by (#response): the button's
+      heading.removeAttribute("id");
     }
     if (!tab.textContent.trim()) tab.textContent = String(index + 1);
-    tab.id = freeId(base + "-tab-" + (index + 1));
+    tab.id = named || freeId(base + "-tab-" + (index + 1));
     panel.id = panel.id || freeId(base + "-panel-" + (index + 1));
     tab.setAttribute("aria-controls", panel.id);
     panel.setAttribute("role", "tabpanel");
