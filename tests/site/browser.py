@@ -114,3 +114,15 @@ def overflow(driver: Any) -> int:
             "return Math.max(d.scrollWidth, document.body.scrollWidth) - d.clientWidth;"
         )
     )
+
+
+def serious_violations(driver: Any, axe_script: str) -> list[list[Any]]:
+    """axe-core run on the page open in ``driver`` (``axe_script``: axe.min.js's text):
+    each serious or critical violation as [rule, impact, its first three elements]."""
+    driver.execute_script(axe_script)
+    found = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document).then(r => done(r.violations.map(v => [v.id, v.impact,"
+        " v.nodes.slice(0, 3).map(n => n.target.join(' '))])));"
+    )
+    return [v for v in found if v[1] in ("serious", "critical")]

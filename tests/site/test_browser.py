@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import FIXTURES, REPO
-from tests.site.browser import chromium, console_errors, overflow, serve
+from tests.site.browser import chromium, console_errors, overflow, serious_violations, serve
 from tests.site.conftest import build
 
 AXE = REPO / "node_modules/axe-core/axe.min.js"
@@ -171,13 +171,7 @@ def test_axe_finds_no_serious_violation(bundled: Path, handbook: Path, driver: A
         with serve(out) as base:
             for page in pages:
                 driver.get(base + page)
-                driver.execute_script(script)
-                found = driver.execute_async_script(
-                    "const done = arguments[arguments.length - 1];"
-                    "axe.run(document).then(r => done(r.violations.map(v => [v.id, v.impact,"
-                    " v.nodes.slice(0, 3).map(n => n.target.join(' '))])));"
-                )
-                serious = [v for v in found if v[1] in ("serious", "critical")]
+                serious = serious_violations(driver, script)
                 assert serious == [], f"{page}: {serious}"
 
 

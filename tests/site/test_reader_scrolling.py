@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.site.browser import console_errors, serve
+from tests.site.browser import console_errors, serious_violations, serve
 from tests.site.conftest import one_page_site
 from tests.site.test_browser import AXE
 
@@ -65,9 +65,4 @@ def test_axe_finds_no_unreachable_scrolling_region(wide: Path, driver: Any) -> N
     with serve(wide) as base:
         driver.set_window_size(375, 800)
         driver.get(base + "essays/wide/")
-        driver.execute_script(AXE.read_text(encoding="utf-8"))
-        found = driver.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            "axe.run(document).then(r => done(r.violations.map(v => [v.id, v.impact])));"
-        )
-        assert [v for v in found if v[1] in ("serious", "critical")] == []
+        assert serious_violations(driver, AXE.read_text(encoding="utf-8")) == []

@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from tests.site.browser import console_errors, overflow, serve
+from tests.site.browser import console_errors, overflow, serious_violations, serve
 from tests.site.conftest import one_page_site
 from tests.site.test_browser import AXE
 
@@ -364,13 +364,7 @@ def test_axe_finds_no_serious_violation_in_tabs(tabbed: Path, driver: Any) -> No
     with serve(tabbed) as base:
         driver.set_window_size(1280, 900)
         driver.get(base + "essays/install/")
-        driver.execute_script(AXE.read_text(encoding="utf-8"))
-        found = driver.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            "axe.run(document).then(r => done(r.violations.map(v => [v.id, v.impact,"
-            " v.nodes.slice(0, 3).map(n => n.target.join(' '))])));"
-        )
-        assert [v for v in found if v[1] in ("serious", "critical")] == []
+        assert serious_violations(driver, AXE.read_text(encoding="utf-8")) == []
 
 
 STATE = """
