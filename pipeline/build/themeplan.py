@@ -133,7 +133,7 @@ class _Planner:
         ctx = self._values(rel, canonical, source)
         ctx["entry"] = lambda item, macro: self.entries.entry(item, macro, rel)
         ctx["menu_links"] = lambda links, macro: self.entries.links(
-            links, macro, rel, source, rel_key
+            links, macro, rel, source, rel_key, canonical
         )
         return ctx
 

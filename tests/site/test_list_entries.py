@@ -59,7 +59,7 @@ def _differences(a: Path, b: Path) -> list[str]:
 
 
 MENU_LOOP = """{% for link in group.links %}
-{% if link.source and link.source == source %}{{ menu_link(link, true) }}{% else %}{{ PER_LINK }}{% endif %}
+{% if (link.source and link.source == source) or (not source and not link.source and link.url == canonical) %}{{ menu_link(link, true) }}{% else %}{{ PER_LINK }}{% endif %}
 {% endfor %}
 </ul>"""
 

@@ -356,3 +356,16 @@ def test_redirect_pages_only_for_page_addresses_and_never_over_a_page(tmp_path: 
     assert not attrs(parse(out / "essays/a/index.html"), "meta", http_equiv="refresh")  # A stays
     urls = [u.findtext(SITEMAP + "loc") for u in ET.parse(out / "sitemap.xml").getroot()]
     assert "https://c.example.org/sub/" in urls  # the home page, generated
+
+
+def test_a_sections_list_marks_its_own_menu_entry(bundled: Path) -> None:
+    """The menu marked the page read only by its source file: a section's list (no file)
+    had its own entry unmarked, so a reader on /essays/ saw no place in the menu."""
+    for section, title in (("essays", "Essays"), ("episodes", "Episodes")):
+        tree = parse(bundled / section / "index.html")
+        marked = [
+            text_of(a)
+            for a in tree.iter(XHTML + "a")  # type: ignore[attr-defined]
+            if a.get("aria-current") == "page"
+        ]
+        assert marked == [title], section

@@ -86,9 +86,12 @@ class Entries:
         rel: Callable[[str], str],
         current: str,
         rel_key: str,
+        list_url: str = "",
     ) -> Markup:
         """A menu's links, as ``entry(link, macro)`` for each but the link whose ``source`` is
-        ``current`` (the page's own), which is ``macro(link, true)``: the same bytes as a loop
+        ``current`` (the page's own; on a list page, which has no source, the link without a
+        source whose ``url`` is ``list_url``: a section's own entry), which is
+        ``macro(link, true)``: the same bytes as a loop
         over ``entry()`` in the template. ``rel_key`` names what ``rel`` does (pages at the same
         depth share it): each link's unmarked text is kept for the next page with that key,
         which shows mostly the same links (a pruned menu shows a hundred links on each page of
@@ -98,7 +101,9 @@ class Entries:
         kept = self._unmarked.setdefault((rel_key, name), {})
         parts: list[str] = []
         for link in links:
-            if current and link.source == current:
+            if (current and link.source == current) or (
+                list_url and not current and not link.source and link.url == list_url
+            ):
                 parts.append(str(macro(link, True)))
                 continue
             known = kept.get(id(link))
