@@ -24,6 +24,7 @@ The pure parts (:func:`date_in_prose`, :func:`origins`, :func:`choose`, :func:`r
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import posixpath
@@ -37,7 +38,7 @@ from pipeline.authoring.gitlog import Commit, is_shallow, read_log
 from pipeline.config import Config
 from pipeline.load.frontmatter import FrontMatterError, bounded_yaml
 from pipeline.load.summary import feed_candidates, read_dates
-from pipeline.load.walk import iter_markdown, read_doc, relpath
+from pipeline.load.walk import iter_markdown, read_doc, read_text, relpath
 from pipeline.support.text import nfc
 
 SYNC_PATTERNS = (r"^GitBook: \[", r"^GITBOOK-", r"^Merge\b")
@@ -356,11 +357,11 @@ def suggest(cfg: Config, content_dir: Path, rules: Rules = Rules()) -> SuggestRe
     already: list[str] = []
     for page in feed_candidates(content_dir, sources, cfg.content.summary, cfg.content.readme):
         path = content_dir / page
-        text = path.read_text(encoding="utf-8", errors="replace")
-        try:
+        text, has_date = "", False
+        with contextlib.suppress(FrontMatterError, OSError):  # validate's to report
+            # as the build reads it: a symlink out of the root, a pipe, /dev/zero refused
+            text = read_text(content_dir, path, cfg.content.max_file_bytes, empty_ok=True)[1]
             has_date = "date" in read_doc(content_dir, path, cfg.content.max_file_bytes).parsed.meta
-        except (FrontMatterError, OSError):  # a broken page is `publish validate`'s to report
-            has_date = False
         if has_date or nfc(page) in dated:
             already.append(page)
             continue

@@ -132,9 +132,13 @@ def parse_log(text: str, prefix: str = "") -> list[Commit]:
     changes: list[Change] = []
 
     def close() -> None:
-        if head is not None:
+        if head is None:
+            return
+        try:
             when = dt.datetime.fromisoformat(head[1])
-            commits.append(Commit(head[0], when, "\x1f".join(head[2:]), tuple(changes)))
+        except ValueError:  # git keeps what Python cannot: year 11476, an offset of +99:59
+            return  # a date no page can take: the commit is left out
+        commits.append(Commit(head[0], when, "\x1f".join(head[2:]), tuple(changes)))
 
     fields = text.split("\0")
     i = 0
