@@ -49,7 +49,7 @@ def file_slug(title: str) -> str:
 
 def new_item(cfg: Config, content_dir: Path, kind: str, title: str, *, today: dt.datetime) -> Path:
     """Create ``content/<section>/<slug>.md``; refuses to overwrite an existing file."""
-    title = title.strip()
+    title = " ".join(title.split())  # one line: a line break or a tab is a space
     if not title:
         raise NewItemRefused(
             f'the title is empty; give the new {kind} one, e.g. publish new {kind} "Why we gather"'
@@ -96,6 +96,8 @@ def new_item(cfg: Config, content_dir: Path, kind: str, title: str, *, today: dt
         del meta["url"]
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True)
     summary = _summary_of(cfg, content_dir)
+    for written in (path, *([summary] if summary is not None else [])):
+        _inside(content_dir, written)
     listed = b""
     if summary is not None:  # made before anything is written: a bad SUMMARY.md stops here
         text = read_toc(content_dir, cfg.content.summary, str(summary))  # not UTF-8: its line
@@ -105,6 +107,27 @@ def new_item(cfg: Config, content_dir: Path, kind: str, title: str, *, today: dt
     if summary is not None:
         summary.write_bytes(listed)
     return path
+
+
+def _inside(content_dir: Path, path: Path) -> None:
+    """Refuse a file to write that a symlink (its own, or its folder's) puts outside the
+    content folder: ``content/essays -> /elsewhere`` once had the new essay written there."""
+    root = content_dir.resolve()
+    try:
+        where = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        where = None
+    if where is None or (where != root and root not in where.parents):
+        raise ContentError(
+            [
+                Problem(
+                    str(path),
+                    1,
+                    "file",
+                    "a symlink puts it outside the content folder; nothing written",
+                )
+            ]
+        )
 
 
 def _free_name(folder: Path, stem: str) -> Path:
@@ -186,7 +209,8 @@ def with_entry(summary: str, title: str, target: str) -> str:
     nothing of that folder is listed. Every other line is kept as it was."""
     lines = summary.splitlines(keepends=True)
     folder = target.rsplit("/", 1)[0]
-    label = title.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    label = " ".join(title.split())  # one line: a line break ended the entry in the middle
+    label = label.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
     last, indent = None, ""
     for n, line in enumerate(lines):
         entry = _entry(line)

@@ -159,10 +159,20 @@ def existing(root: Path, plan: Plan, *, force: bool = False) -> list[str]:
     Raises :class:`InitRefused` when a file exists with other bytes and ``force`` is false.
     """
     conflicts, same = [], []
+    top = root.resolve()
     for rel, data in plan.files:
         path = root / rel
         if path.is_dir():
             raise InitRefused(f"{path} is a folder; init would write a file there")
+        try:
+            where = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop
+            where = None
+        if where is None or top not in where.parents:
+            raise InitRefused(
+                f"{path}: a symlink puts it outside {root}; nothing written (a .github "
+                "linked elsewhere would have had the workflows written there)"
+            )
         if path.exists():
             if path.read_bytes() == data or rel in KEEP_EXISTING:
                 same.append(rel)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 import uuid
 from pathlib import Path
@@ -12,6 +13,10 @@ import click
 
 from pipeline.cli.options import handle_errors, quiet_option, warn
 from pipeline.errors import SetupError
+
+_BRANCH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/-]{0,199}")
+"""A branch name the workflows can hold as written (quoted YAML, a ``github.ref`` test):
+what git allows of them but quotes, spaces and the like."""
 
 if TYPE_CHECKING:
     from pipeline.config import Config
@@ -50,6 +55,9 @@ def init(folder: Path, base_url: str, title: str, branch: str, force: bool, quie
     from pipeline.authoring.detect import detect
     from pipeline.authoring.starter import existing, plan_init, planned_config, write_init
 
+    if not _BRANCH.fullmatch(branch) or ".." in branch or branch.endswith((".", "/", ".lock")):
+        why = f"{branch[:100]!r}: expected a branch name of letters, digits, '-', '_', '.', '/'"
+        raise SetupError(f"--branch {why} (it goes into the workflows' YAML as it is)")
     folder.mkdir(parents=True, exist_ok=True)
     found = detect(folder)
     if found.kind == "spaces":

@@ -463,3 +463,29 @@ def test_a_gitbook_space_gets_gitbooks_heading_anchors(
     feeds = _build(runner, repo, monkeypatch)
     page = (feeds / "install" / "index.html").read_text(encoding="utf-8")
     assert '<h2 id="step-1-download-the-app">' in page
+
+
+@pytest.mark.parametrize("branch", ['a"b', "a'b", "a\nb", "-x", "a b"])
+def test_a_branch_the_workflows_cannot_hold_is_refused(
+    tmp_path: Path, runner: CliRunner, branch: str
+) -> None:
+    """``--branch 'a"b'`` (a name git allows) went into the workflows as it was:
+    ``branches: ["a"b"]`` is YAML no runner reads, and init said it was done."""
+    result = runner.invoke(main, ["init", str(tmp_path / "s"), "--branch", branch])
+    assert result.exit_code == 3, result.output
+    assert "--branch" in result.stderr and "expected a branch name" in result.stderr
+    assert not (tmp_path / "s").exists()
+
+
+def test_init_writes_nothing_through_a_symlink_out_of_the_folder(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    """``.github -> /elsewhere``: the workflows were written there."""
+    site, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
+    site.mkdir()
+    elsewhere.mkdir()
+    (site / ".github").symlink_to(elsewhere)
+    result = runner.invoke(main, ["init", str(site), "--base-url", "https://x.example/"])
+    assert result.exit_code == 3, result.output
+    assert "a symlink puts it outside" in result.stderr
+    assert list(elsewhere.iterdir()) == [] and sorted(p.name for p in site.iterdir()) == [".github"]

@@ -139,3 +139,38 @@ def test_titles_that_make_no_file_name_each_get_a_file(site: Path, runner: CliRu
     assert [p.name for p in made] == ["untitled.md", "untitled-2.md", "untitled-3.md"]
     assert [_front(p)["title"] for p in made] == ["🎉🚀", "🌱", "!!!"]
     assert runner.invoke(main, ["validate", *config]).exit_code == 0
+
+
+def test_a_title_over_lines_is_one_line_in_summary(tmp_path: Path, runner: CliRunner) -> None:
+    """A title with a line break was written into SUMMARY.md as it was: the entry split over
+    two lines, and the next ``new`` no longer found the folder's entries."""
+    root = copy_fixture("handbook", tmp_path)
+    config = ["--config", str(root / "publish.toml"), "--content", str(root)]
+    result = runner.invoke(main, ["new", "essay", "Line one\nLine\ttwo", *config])
+    assert result.exit_code == 0, result.output
+    summary = (root / "SUMMARY.md").read_text(encoding="utf-8")
+    assert "  * [Line one Line two](essays/line-one-line-two.md)\n" in summary
+    assert _front(root / "essays" / "line-one-line-two.md")["title"] == "Line one Line two"
+    again = runner.invoke(main, ["new", "essay", "Next", *config])
+    assert again.exit_code == 0, again.output
+    assert (root / "SUMMARY.md").read_text(encoding="utf-8").count("## ") == summary.count("## ")
+
+
+@pytest.mark.parametrize("linked", ["essays", "SUMMARY.md"])
+def test_nothing_is_written_through_a_symlink_out_of_the_content(
+    tmp_path: Path, runner: CliRunner, linked: str
+) -> None:
+    """``essays -> /elsewhere`` had the new essay written there, and a SUMMARY.md linked to
+    a file outside was rewritten."""
+    root = copy_fixture("handbook", tmp_path / "space")
+    elsewhere = tmp_path / "elsewhere"
+    moved = root / linked
+    moved.rename(elsewhere)
+    moved.symlink_to(elsewhere)
+    before = _tree(elsewhere) if elsewhere.is_dir() else {"": elsewhere.read_bytes()}
+    config = ["--config", str(root / "publish.toml"), "--content", str(root)]
+    result = runner.invoke(main, ["new", "essay", "Escaped", *config])
+    assert result.exit_code == 2, result.output
+    assert "a symlink puts it outside the content folder; nothing written" in result.stderr
+    after = _tree(elsewhere) if elsewhere.is_dir() else {"": elsewhere.read_bytes()}
+    assert after == before
