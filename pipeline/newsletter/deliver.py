@@ -336,6 +336,11 @@ def _deliver(
                 journal = Journal(ledger, entry, now)
             progress(f"sending {key} through {backend.name}")
             remote = backend.send(remote, journal)
+            if remote.state not in (SENDING, SENT):  # answered, and not taken: not sent
+                raise DeliveryError(
+                    f"digest {key}: {backend.name} answered the send with {remote.status!r}, "
+                    "not a sending or sent state: nothing was sent; see it there, then run again"
+                )
             ledger.append(entry.advance("sent", now, remote_id=remote.id, note=remote.note))
             shown = (f"digest {key}: {remote.note}",) if remote.note else ()
             return shown + tuple(f"digest {key}: {w}" for w in remote.warnings)

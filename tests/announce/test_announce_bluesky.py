@@ -130,3 +130,17 @@ def test_the_password_and_session_never_show_on_any_error_path(
     for text in (echoed.stdout, echoed.stderr, refused.stdout, refused.stderr):
         assert session not in text and session[-20:] not in text
     assert_no_secret(echoed.stderr, refused.stderr, folder=config.parent)
+
+
+def test_a_record_answered_without_an_at_uri_is_not_recorded_posted(
+    tmp_path: Path, bluesky: BlueskyServer
+) -> None:
+    """createRecord answered ``{"uri": "x"}`` and made nothing: any text was taken as the
+    record's uri, the item recorded sent and never posted."""
+    path = "/xrpc/com.atproto.repo.createRecord"
+    bluesky.fault("json", "POST", path=path, body=(200, {"uri": "x", "cid": "c"}))
+    config = site(tmp_path, bluesky_channel(bluesky.url))
+    first = cli(config, "--send")
+    assert first.exit_code == 1, first.output
+    assert "without the record's at:// uri" in first.stderr
+    assert "failed" in states(config, "bluesky").values()

@@ -195,3 +195,20 @@ def test_a_test_post_goes_to_the_test_webhook_without_the_bot(
     assert result.exit_code == 0, result.stderr
     assert len(test_channel.messages) == 1 and discord_bot.messages == []
     assert not any("/channels/" in r.path for r in test_channel.requests + discord_bot.requests)
+
+
+def test_a_channel_listing_of_junk_is_no_answer_and_nothing_is_posted_twice(
+    tmp_path: Path, discord_bot: DiscordServer
+) -> None:
+    """A lost answer, then the channel's messages answered ``[1]``: the rows that were no
+    messages were skipped, the post looked absent and was made again (twice in the channel,
+    exit 0). An unreadable listing is now a failure of that item; the next run finds it."""
+    config = site(tmp_path, discord_channel())
+    discord_bot.fault("reset", "POST", after=True)
+    discord_bot.fault("json", "GET", path="/api/v10/channels/42/messages", body=(200, [1]))
+    first = cli(config, "--send")
+    assert first.exit_code == 1, first.output
+    assert "without a list of them" in first.stderr
+    again = cli(config, "--send")
+    assert again.exit_code == 0, again.stderr
+    assert _posted_urls(discord_bot) == URLS  # each once

@@ -111,3 +111,38 @@ def test_the_token_never_shows_on_any_error_path(tmp_path: Path, mastodon: Masto
         folder=config.parent,
     )
     assert ledger(config)
+
+
+def test_a_status_answered_without_a_real_id_is_not_recorded_posted(
+    tmp_path: Path, mastodon: MastodonServer
+) -> None:
+    """``{"id": null}`` (or ``true``) as the answer to a post that made no status: ``str()``
+    of it matched the id pattern, the item was recorded sent as ``"None"`` and never posted."""
+    config = site(tmp_path, mastodon_channel(mastodon.url, retries=0))
+    mastodon.fault("json", "POST", path="/api/v1/statuses", body=(200, {"id": None}))
+    first = cli(config, "--send")
+    assert first.exit_code == 1, first.output
+    assert states(config, "mastodon")[IDS[0]] == "failed"
+    assert "answered without a status id" in first.stderr
+    second = cli(config, "--send")
+    assert second.exit_code == 0, second.stderr
+    assert len(mastodon.statuses) == 3 and set(states(config, "mastodon").values()) == {"sent"}
+
+
+def test_an_account_listing_that_is_no_list_is_no_answer(
+    tmp_path: Path, mastodon: MastodonServer
+) -> None:
+    """A lost answer, the key forgotten, then the account's statuses answered ``null``: read
+    as "not posted", the status was made again. An unreadable listing is now a failure of the
+    item, and nothing is posted twice."""
+    config = site(tmp_path, mastodon_channel(mastodon.url, retries=0))
+    mastodon.fault("malformed", "POST", after=True)  # posted, answer unreadable
+    first = cli(config, "--send")
+    assert first.exit_code == 1
+    mastodon.keys.clear()
+    mastodon.fault("json", "GET", path="/api/v1/accounts/.*/statuses", body=(200, None))
+    second = cli(config, "--send")
+    assert second.exit_code == 1, second.output
+    assert "without a list of them" in second.stderr
+    titles = [s["text"].split("\n")[0] for s in mastodon.statuses]
+    assert titles.count("First steps") == 1 and len(titles) == len(set(titles))  # none twice

@@ -71,6 +71,9 @@ class ButtondownServer(FakeHTTPServer):
         self.sends: list[str] = []
         """Ids of emails that went out to the list, once per transition into sending."""
         self.test_sends: list[tuple[str, list[str]]] = []
+        self.held: str = ""
+        """A status word: the next status changes are answered 200 with the email as it was
+        and that status (an account Buttondown holds for review sends nothing)."""
 
     def handle(self, req: Request) -> Response:
         if req.headers.get("Authorization") != f"Token {self.api_key}":
@@ -205,6 +208,8 @@ class ButtondownServer(FakeHTTPServer):
                 },
             )
         new = body.get("status")
+        if new is not None and self.held:
+            return json_response(200, {**email, "status": self.held})
         if new is not None:
             old = email["status"]
             if new not in STATUSES:

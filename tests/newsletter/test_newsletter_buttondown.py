@@ -318,3 +318,24 @@ def test_the_key_never_leaks_on_any_error_path(
         )
     assert buttondown.sends == []
     assert ledger_lines(config)[-1]["state"] == "failed"
+
+
+@pytest.mark.parametrize("held", ["draft", "errored"])
+def test_a_send_the_service_did_not_take_is_not_recorded_sent(
+    tree: Tree, buttondown: ButtondownServer, held: str
+) -> None:
+    """Buttondown answers the send 200 with the email still a draft (or errored) and sends
+    nothing: the ledger said ``sent`` and the digest never went out. It is now a failed
+    send, said so (exit 1); a later run, once the service takes it, sends it once."""
+    config = bd_config(tree, buttondown)
+    buttondown.held = held
+    failed = cli(config, "--send")
+    assert failed.exit_code == 1, failed.output
+    assert f"answered the send with {held!r}" in failed.stderr
+    assert buttondown.sends == []
+    assert [line["state"] for line in ledger_lines(config)][-1] == "failed"
+    buttondown.held = ""
+    retried = cli(config, "--send")  # the email is still a draft there: sent now, once
+    assert retried.exit_code == 0, retried.output
+    assert len(buttondown.sends) == 1
+    assert [line["state"] for line in ledger_lines(config)][-1] == "sent"

@@ -225,6 +225,6 @@ class BlueskyChannel:
                 raise
             return found
         uri = data.get("uri") if isinstance(data, dict) else None
-        if not isinstance(uri, str):
-            raise DeliveryError("Bluesky answered createRecord without the record's uri")
+        if not isinstance(uri, str) or not uri.startswith("at://"):
+            raise DeliveryError("Bluesky answered createRecord without the record's at:// uri")
         return Posted(uri, note=note)

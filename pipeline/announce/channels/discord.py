@@ -187,8 +187,9 @@ class DiscordChannel:
             headers={"Authorization": f"Bot {self._bot}"},
             ok=(200,),
         )
-        if not isinstance(rows, list):
-            raise DeliveryError("Discord answered GET channel messages without a list")
+        if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+            # a list of something else is no answer either: skipped, the post looked absent
+            raise DeliveryError("Discord answered GET channel messages without a list of them")
         return rows
 
     def compose(self, item: Item) -> Post:

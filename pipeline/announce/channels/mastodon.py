@@ -39,6 +39,17 @@ from pipeline.support.announce_config import AnnounceConfig
 SEARCHED = 40
 """Recent statuses of the account searched for an item's link (the API's page maximum)."""
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def _id_of(data: Any) -> str | None:
+    """The ``id`` of an account or status object: a string of digits (an int from some
+    servers); None for any other answer (``null``, ``true`` and ``NaN`` read as ids once)."""
+    found = data.get("id") if isinstance(data, dict) else None
+    if isinstance(found, bool) or not isinstance(found, str | int):
+        return None
+    return str(found) if _ID.fullmatch(str(found)) else None
+
+
 IMAGE_BYTES = 16 * 1024 * 1024
 """Mastodon's default image size limit (the server's own ``image_size_limit`` wins)."""
 DESCRIPTION_CHARS = 1500
@@ -131,8 +142,8 @@ class MastodonChannel:
             self.image_bytes = _positive(media.get("image_size_limit")) or IMAGE_BYTES
             self.description_chars = _positive(media.get("description_limit")) or DESCRIPTION_CHARS
         me = self.api.request("GET", "/api/v1/accounts/verify_credentials", ok=(200,))
-        account = str(me.get("id", "")) if isinstance(me, dict) else ""
-        if not _ID.fullmatch(account):
+        account = _id_of(me)
+        if account is None:
             raise DeliveryError("Mastodon answered verify_credentials without an account id")
         self.account = account
 
@@ -152,9 +163,12 @@ class MastodonChannel:
             params={"limit": str(SEARCHED), "exclude_replies": "true", "exclude_reblogs": "true"},
             ok=(200,),
         )
+        if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+            # not "none of ours": an answer that cannot be read, and a status may exist
+            raise DeliveryError("Mastodon answered GET account statuses without a list of them")
         link = f'href="{html.escape(post.item.url)}"'
-        for row in rows if isinstance(rows, list) else []:
-            if isinstance(row, dict) and link in str(row.get("content", "")):
+        for row in rows:
+            if link in str(row.get("content", "")):
                 return self._posted(row)
         return None
 
@@ -204,7 +218,8 @@ class MastodonChannel:
         return Posted(posted.id, posted.url, note)
 
     def _posted(self, data: Any) -> Posted:
-        if not isinstance(data, dict) or not _ID.fullmatch(str(data.get("id", ""))):
+        found = _id_of(data)
+        if found is None:
             raise DeliveryError("Mastodon answered without a status id")
         url = data.get("url")
-        return Posted(str(data["id"]), url if isinstance(url, str) else "")
+        return Posted(found, url if isinstance(url, str) else "")
