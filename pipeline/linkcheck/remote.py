@@ -79,6 +79,12 @@ class _Stats:
     """Host -> how reaching it failed (``DNS lookup failed``, ``connection failed``)."""
 
 
+FOLLOW_TIMEOUTS = 3
+"""One attempt at a URL, its redirects followed, takes at most this many ``[links] timeout``s:
+ten redirects each answered just inside the timeout took ten times it, and with the retries
+more (an hour at the defaults, for one link)."""
+
+
 class _Transient(Exception):
     """A failure worth retrying (timeout, reset, 5xx, 429); ``final`` is reported after retries."""
 
@@ -232,8 +238,13 @@ class RemoteChecker:
     ) -> tuple[Outcome, _Response | None]:
         tries = max(0, self.config.retries) + 1
         for attempt in range(tries):
+            budget = self.config.timeout * FOLLOW_TIMEOUTS
             try:
-                return await self._follow(session, url, want_body, media)
+                async with asyncio.timeout(budget):
+                    return await self._follow(session, url, want_body, media)
+            except TimeoutError:  # each request inside its timeout, the chain of them not
+                reason = f"redirects not done after {budget:g} s ({FOLLOW_TIMEOUTS} timeouts)"
+                return Outcome(UNVERIFIABLE, reason), None
             except _Transient as exc:
                 if attempt == tries - 1:
                     return exc.final, None

@@ -307,3 +307,14 @@ def test_https_on_a_server_without_tls_is_broken(plain_port: int) -> None:
     url = f"https://127.0.0.1:{plain_port}/"
     r = RemoteChecker(FAST).check([url])[url]
     assert r.status == BROKEN and r.reason.startswith("TLS handshake failed")
+
+
+def test_a_chain_of_slow_redirects_ends_within_a_few_timeouts(hostile: HostileServer) -> None:
+    """Each redirect answered just inside the timeout: ten of them took ten timeouts, and the
+    retries as many again (one link, an hour at the defaults). One attempt now ends after
+    three timeouts, unverifiable, and is not retried."""
+    config = replace(FAST, max_redirects=10)
+    r = check(hostile, "/drag-chain/0", config=config)["/drag-chain/0"]
+    assert r.status == UNVERIFIABLE, r
+    assert r.reason == "redirects not done after 3 s (3 timeouts)"
+    assert hostile.count("/drag-chain/0") == 1 and hostile.count("/drag-chain/6") == 0
