@@ -25,6 +25,7 @@ from pipeline.cli.options import (
     warn,
 )
 from pipeline.support.secrets import redact
+from pipeline.support.text import counted
 
 if TYPE_CHECKING:
     from pipeline.config import Config
@@ -150,10 +151,11 @@ def digest(
         echo_report(redacted_json(report))
     else:
         echo_report(redact(_text(report)))
-    n = len(run.warnings)
+    # an earlier digest finished now went out too: "nothing" alone hid it
+    finished = f", {counted(len(run.healed), 'earlier digest')} finished" if run.healed else ""
     warn(
-        f"Digest: {run.action}, {len(run.items)} item{'s' if len(run.items) != 1 else ''}, "
-        f"{n} warning{'s' if n != 1 else ''} in {time.monotonic() - started:.1f} s",
+        f"Digest: {run.action}, {counted(len(run.items), 'item')}{finished}, "
+        f"{counted(len(run.warnings), 'warning')} in {time.monotonic() - started:.1f} s",
         quiet,
     )
 

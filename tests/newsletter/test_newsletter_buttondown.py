@@ -339,3 +339,5 @@ def test_a_send_the_service_did_not_take_is_not_recorded_sent(
     assert retried.exit_code == 0, retried.output
     assert len(buttondown.sends) == 1
     assert [line["state"] for line in ledger_lines(config)][-1] == "sent"
+    # the summary says the earlier digest went out ("nothing" alone hid it)
+    assert "Digest: nothing, 0 items, 1 earlier digest finished, 0 warnings" in retried.stderr
