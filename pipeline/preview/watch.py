@@ -59,8 +59,9 @@ def watch(
     editor_files = watchfiles.DefaultFilter()  # swap files, .git, __pycache__ ...
 
     def keep(change: watchfiles.Change, path: str) -> bool:
-        if not editor_files(change, path):
-            return False
+        if not editor_files(change, path) or path.endswith(".log"):
+            return False  # a log is no content: `publish serve > content/serve.log` rebuilt
+            # on each of its own lines, for ever
         here = Path(path)
         return not any(here.is_relative_to(p) for p in skip)
 

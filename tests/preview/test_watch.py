@@ -59,3 +59,35 @@ def test_a_path_removed_as_the_watches_start_does_not_stop_the_watcher(
         stop.set()
         thread.join(WAIT)
     assert not thread.is_alive()
+
+
+def test_a_log_written_into_the_content_is_no_change(tmp_path: Path) -> None:
+    """``publish serve > content/serve.log``: each rebuild's line in the log was a change,
+    which rebuilt, which wrote a line: for ever, a core busy. A log is no content."""
+    content = tmp_path / "content"
+    content.mkdir()
+    seen: list[set[str]] = []
+    changed = threading.Event()
+    ready, stop = threading.Event(), threading.Event()
+
+    def on_change(paths: set[str]) -> None:
+        seen.append(paths)
+        changed.set()
+
+    thread = threading.Thread(
+        target=watching.watch, args=([content], on_change, stop, (), ready), daemon=True
+    )
+    thread.start()
+    try:
+        assert ready.wait(WAIT), "the watches never started"
+        (content / "serve.log").write_text("Rebuilt in 0.01 s\n", encoding="utf-8")
+        (content / "page.md").write_text("x", encoding="utf-8")
+        assert changed.wait(WAIT), seen
+        stop.set()
+        thread.join(WAIT)
+        reported = set().union(*seen)
+        assert any(p.endswith("page.md") for p in reported), reported
+        assert not any(p.endswith("serve.log") for p in reported), reported
+    finally:
+        stop.set()
+        thread.join(WAIT)
