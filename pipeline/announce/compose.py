@@ -20,6 +20,7 @@ from pipeline.config import Config
 from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.model import Item
 from pipeline.support.announce_config import AnnounceConfig
+from pipeline.support.text import counted
 from pipeline.syndication.common import summary
 
 DEFAULTS = {
@@ -86,7 +87,7 @@ def select(
             if left:
                 warnings.append(
                     f"{channel.channel}: first run: announcing only the newest item; "
-                    f"{len(left)} older item{'s' if len(left) != 1 else ''} left out "
+                    f"{counted(len(left), 'older item')} left out "
                     f'(set since = "YYYY-MM-DD" to announce them): '
                     + ", ".join(i.source for i in sorted(left, key=_order))
                 )

@@ -36,9 +36,9 @@ from zoneinfo import ZoneInfo
 
 from pipeline.authoring.gitlog import Commit, is_shallow, read_log
 from pipeline.config import Config
-from pipeline.load.frontmatter import FrontMatterError, bounded_yaml
+from pipeline.load.frontmatter import FrontMatterError, bounded_yaml, split
 from pipeline.load.summary import feed_candidates, read_dates
-from pipeline.load.walk import iter_markdown, read_doc, read_text, relpath
+from pipeline.load.walk import iter_markdown, read_text, relpath
 from pipeline.support.text import nfc
 
 SYNC_PATTERNS = (r"^GitBook: \[", r"^GITBOOK-", r"^Merge\b")
@@ -361,7 +361,7 @@ def suggest(cfg: Config, content_dir: Path, rules: Rules = Rules()) -> SuggestRe
         with contextlib.suppress(FrontMatterError, OSError):  # validate's to report
             # as the build reads it: a symlink out of the root, a pipe, /dev/zero refused
             text = read_text(content_dir, path, cfg.content.max_file_bytes, empty_ok=True)[1]
-            has_date = "date" in read_doc(content_dir, path, cfg.content.max_file_bytes).parsed.meta
+            has_date = "date" in split(text).meta  # read once: its prose and its front matter
         if has_date or nfc(page) in dated:
             already.append(page)
             continue

@@ -21,6 +21,7 @@ from pipeline.load.frontmatter import decode, split
 from pipeline.load.summary import read_toc
 from pipeline.model import SECTION_OF_KIND
 from pipeline.render.slugs import github_slug
+from pipeline.support.paths import escapes
 
 
 class NewItemRefused(PublishError):
@@ -97,7 +98,9 @@ def new_item(cfg: Config, content_dir: Path, kind: str, title: str, *, today: dt
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True)
     summary = _summary_of(cfg, content_dir)
     for written in (path, *([summary] if summary is not None else [])):
-        _inside(content_dir, written)
+        if escapes(content_dir, written):
+            why = "a symlink puts it outside the content folder; nothing written"
+            raise ContentError([Problem(str(written), 1, "file", why)])
     listed = b""
     if summary is not None:  # made before anything is written: a bad SUMMARY.md stops here
         text = read_toc(content_dir, cfg.content.summary, str(summary))  # not UTF-8: its line
@@ -107,27 +110,6 @@ def new_item(cfg: Config, content_dir: Path, kind: str, title: str, *, today: dt
     if summary is not None:
         summary.write_bytes(listed)
     return path
-
-
-def _inside(content_dir: Path, path: Path) -> None:
-    """Refuse a file to write that a symlink (its own, or its folder's) puts outside the
-    content folder: ``content/essays -> /elsewhere`` once had the new essay written there."""
-    root = content_dir.resolve()
-    try:
-        where = path.resolve()
-    except (OSError, RuntimeError):  # a symlink loop
-        where = None
-    if where is None or (where != root and root not in where.parents):
-        raise ContentError(
-            [
-                Problem(
-                    str(path),
-                    1,
-                    "file",
-                    "a symlink puts it outside the content folder; nothing written",
-                )
-            ]
-        )
 
 
 def _free_name(folder: Path, stem: str) -> Path:

@@ -25,6 +25,8 @@ from pipeline.authoring.media import cover_jpeg, silent_mp3
 from pipeline.config import Config, load_config
 from pipeline.errors import EXIT_CONFIG, ConfigError, PublishError
 from pipeline.support.output import write_atomic
+from pipeline.support.paths import escapes
+from pipeline.support.text import counted
 
 ACTION_REPO = "commons-publish/publish"
 """Where publish's source and its GitHub Action live (a fork changes this one line)."""
@@ -159,16 +161,11 @@ def existing(root: Path, plan: Plan, *, force: bool = False) -> list[str]:
     Raises :class:`InitRefused` when a file exists with other bytes and ``force`` is false.
     """
     conflicts, same = [], []
-    top = root.resolve()
     for rel, data in plan.files:
         path = root / rel
         if path.is_dir():
             raise InitRefused(f"{path} is a folder; init would write a file there")
-        try:
-            where = path.resolve()
-        except (OSError, RuntimeError):  # a symlink loop
-            where = None
-        if where is None or top not in where.parents:
+        if escapes(root, path):
             raise InitRefused(
                 f"{path}: a symlink puts it outside {root}; nothing written (a .github "
                 "linked elsewhere would have had the workflows written there)"
@@ -180,7 +177,7 @@ def existing(root: Path, plan: Plan, *, force: bool = False) -> list[str]:
                 conflicts.append(rel)
     if conflicts:
         raise InitRefused(
-            f"{len(conflicts)} file{'s' if len(conflicts) != 1 else ''} already exist"
+            f"{counted(len(conflicts), 'file')} already exist"
             f"{'s' if len(conflicts) == 1 else ''} and would be replaced: "
             f"{', '.join(conflicts)}; nothing written (pass --force to replace them)"
         )

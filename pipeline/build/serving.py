@@ -19,6 +19,7 @@ from pipeline.preview.later import Later
 from pipeline.preview.news import Newsroom
 from pipeline.preview.server import PreviewServer, serve_in_thread
 from pipeline.preview.watch import watch, watched_paths
+from pipeline.support.text import counted
 
 DIGEST_PAGE = "_preview/digest"
 """Told to the open pages as changed when a newsletter template or the ledger was saved."""
@@ -116,7 +117,7 @@ class PreviewSession:
         if outcome.ok:
             self.later.due(outcome.written)  # the search index, once the pages have reloaded
             n = len(outcome.written)
-            self.say(f"Rebuilt in {outcome.seconds:.2f} s: {n} file{'s' if n != 1 else ''} changed")
+            self.say(f"Rebuilt in {outcome.seconds:.2f} s: {counted(n, 'file')} changed")
         else:
             for line in outcome.problems:
                 self.say(line)

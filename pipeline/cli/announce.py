@@ -24,6 +24,7 @@ from pipeline.cli.options import (
     warn,
 )
 from pipeline.support.secrets import redact
+from pipeline.support.text import counted
 
 
 @click.command("announce")
@@ -123,9 +124,9 @@ def announce(
     posted = sum(1 for o in run.outcomes if o.action == "posted")
     n, w, e = len(run.outcomes), len(run.warnings), len(run.errors)
     warn(
-        f"Announce: {posted} posted, {n} item{'s' if n != 1 else ''} on "
-        f"{len({o.channel for o in run.outcomes})} channel(s), {w} warning{'s' if w != 1 else ''}"
-        f", {e} error{'s' if e != 1 else ''} in {time.monotonic() - started:.1f} s",
+        f"Announce: {posted} posted, {counted(n, 'item')} on "
+        f"{len({o.channel for o in run.outcomes})} channel(s), {counted(w, 'warning')}"
+        f", {counted(e, 'error')} in {time.monotonic() - started:.1f} s",
         quiet,
     )
     if run.errors:

@@ -225,7 +225,7 @@ def _text(report: dict[str, Any]) -> str:
         return "\n".join(lines)
     if report["action"] == "marked":
         n = len(report["items"])
-        lines.append(f"Recorded {n} item{'s' if n != 1 else ''} as announced; nothing sent:")
+        lines.append(f"Recorded {counted(n, 'item')} as announced; nothing sent:")
         for item in report["items"]:
             lines.append(f"    {(item['date'] or '')[:10]}  {item['title']}  ({item['source']})")
         lines.append("The next digest holds only items not listed here. Commit the ledger.")

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 import click
 
 from pipeline.cli.options import handle_errors, quiet_option, warn
-from pipeline.errors import SetupError
+from pipeline.errors import ConfigError, Problem, SetupError
+from pipeline.support.text import counted
 
 _BRANCH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/-]{0,199}")
 """A branch name the workflows can hold as written (quoted YAML, a ``github.ref`` test):
@@ -56,8 +57,9 @@ def init(folder: Path, base_url: str, title: str, branch: str, force: bool, quie
     from pipeline.authoring.starter import existing, plan_init, planned_config, write_init
 
     if not _BRANCH.fullmatch(branch) or ".." in branch or branch.endswith((".", "/", ".lock")):
-        why = f"{branch[:100]!r}: expected a branch name of letters, digits, '-', '_', '.', '/'"
-        raise SetupError(f"--branch {why} (it goes into the workflows' YAML as it is)")
+        why = f"expected a branch name of letters, digits, '-', '_', '.', '/', got {branch[:100]!r}"
+        why += " (it goes into the workflows' YAML as it is)"
+        raise ConfigError([Problem("--branch", 1, "branch", why)])  # as import's options
     folder.mkdir(parents=True, exist_ok=True)
     found = detect(folder)
     if found.kind == "spaces":
@@ -147,7 +149,7 @@ def _mark_catalogue(
     if not n:
         return
     warn(
-        f"Recorded {n} published item{'s' if n != 1 else ''} as already announced in {ledger} "
+        f"Recorded {counted(n, 'published item')} as already announced in {ledger} "
         "(the first newsletter holds only what is new; commit it)",
         quiet,
     )

@@ -27,6 +27,7 @@ from pipeline.errors import (
     SetupError,
 )
 from pipeline.support.paths import typed
+from pipeline.support.text import counted
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -160,7 +161,7 @@ def _counts(exc: ContentError | ConfigError, w: int) -> str:
     n = len(exc.problems)
     counts = f"{n} {kind} error{'s' if n != 1 else ''}"
     if w:
-        counts += f" and {w} warning{'s' if w != 1 else ''}"
+        counts += f" and {counted(w, 'warning')}"
     return f"{counts}; nothing written."
 
 

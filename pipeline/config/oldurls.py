@@ -23,11 +23,12 @@ import re
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
+from pipeline.support.paths import DEFAULT_PORTS
+
 EXPECTED = "expected a path on this site such as /old/page/"
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def old_url_problem(value: str, base_url: str) -> str | None:
@@ -148,7 +149,7 @@ def _host(name: str | None) -> str:
 
 
 def _port(scheme: str, port: int | None) -> int | None:
-    return None if port == _DEFAULT_PORTS.get(scheme.lower()) else port
+    return None if port == DEFAULT_PORTS.get(scheme.lower()) else port
 
 
 def _path_reason(path: str) -> str | None:

@@ -23,10 +23,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from pipeline.feedcheck.feedread import Feed, FeedItem, find_feeds
-from pipeline.support.paths import iri_to_uri
+from pipeline.support.paths import requested_url
 from pipeline.support.text import counted
 
 
@@ -95,36 +94,13 @@ def _spaced(title: str) -> str:
     return " ".join(title.split())
 
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def _requested(url: str) -> str:
-    """``url`` as a podcast app or browser requests it, and as the build writes it
-    (:func:`~pipeline.support.paths.iri_to_uri`): ``a b.mp3`` and ``a%20b.mp3`` are one file,
-    and so are ``https://O.EXAMPLE.com:443/a.mp3`` and ``https://o.example.com/a.mp3`` (a
-    scheme and host in any case, the scheme's own port, no path for ``/``)."""
-    try:
-        uri = iri_to_uri(url)
-        parts = urlsplit(uri)
-        host, port = parts.hostname, parts.port
-    except ValueError:  # no URL a reader could follow: compared as written
-        return url
-    if not host:
-        return uri
-    scheme = parts.scheme.lower()
-    user = parts.netloc.rpartition("@")[0]
-    netloc = (f"{user}@" if user else "") + (f"[{host}]" if ":" in host else host)
-    if port is not None and port != _DEFAULT_PORTS.get(scheme):
-        netloc += f":{port}"
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, parts.fragment))
-
-
 def _same(kind: ChangeKind, was: str, now: str) -> bool:
     if was == now:
         return True
     if kind == TITLE:
         return _spaced(was) == _spaced(now)
-    return _requested(was) == _requested(now)  # a link or an enclosure URL
+    # a link or an enclosure URL, as apps request it: a b.mp3 is a%20b.mp3, O.EXAMPLE.com:443
+    return requested_url(was) == requested_url(now)
 
 
 def _identified(items: Sequence[FeedItem]) -> list[FeedItem]:

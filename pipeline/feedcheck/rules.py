@@ -12,11 +12,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from pipeline.podcast import artwork
-from pipeline.support.dates import read_date, year_as_written
+from pipeline.support.dates import read_date, rfc822_datetime, year_as_written
 from pipeline.support.paths import url_error
 from pipeline.support.text import find_all
 
@@ -440,9 +439,8 @@ def rfc822_severity(value: str, podcast: bool = True) -> tuple[str, str] | None:
 
 
 def _real_date(text: str, m: re.Match[str], value: str) -> str | None:
-    try:
-        parsed = parsedate_to_datetime(text)
-    except (TypeError, ValueError, OverflowError):  # a year of 20 digits
+    parsed = rfc822_datetime(text)
+    if parsed is None:
         return f"{value!r} is not a real date"
     if not year_as_written(text, parsed):  # "0001", read as 2001
         return f"{value!r}: readers take the year {m.group('y')} for {parsed.year}"

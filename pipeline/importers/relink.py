@@ -32,13 +32,12 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 from pipeline.importers.records import LinkCounts
 from pipeline.render.htmltokens import tokens
 from pipeline.render.sanitize import URL_ATTRS, srcset_spans
-from pipeline.support.paths import is_external
+from pipeline.support.paths import DEFAULT_PORTS, is_external
 
 _URL_ATTRS = frozenset((URL_ATTRS - {"ping"}) | {"srcset"})
 """The sanitizer's URL attributes (``ping``, a list of URLs, aside) and ``srcset``."""
 _NOT_UNQUOTED = re.compile(r"[\t\n\r\f \"'<=>`]")
 """What an unquoted attribute value cannot hold: a value with one is written in quotes."""
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 _PATH_SAFE = "/!$&'()*+,;=:@-._~"
 
 
@@ -54,9 +53,9 @@ def link_key(url: str) -> str | None:
     except (ValueError, UnicodeDecodeError):
         return None
     scheme, host = parts.scheme.lower(), (parts.hostname or "").removeprefix("www.")
-    if scheme not in _DEFAULT_PORTS or not host:
+    if scheme not in DEFAULT_PORTS or not host:
         return None
-    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     query = f"?{parts.query}" if parts.query else ""
     return f"{netloc}{path.rstrip('/')}{query}"
 

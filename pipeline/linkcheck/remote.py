@@ -67,6 +67,9 @@ class _Response:
     unreachable: bool = False
     """No answer at all (DNS lookup or connection failed): from here a dead host and a down
     network look the same, so the link is unverifiable, not broken."""
+    seconds: float = 0.0
+    """How long the exchange took, once a connection slot was free (waits for one not
+    counted: a link queued behind others of its host is not slow)."""
 
 
 @dataclass
@@ -80,9 +83,9 @@ class _Stats:
 
 
 FOLLOW_TIMEOUTS = 3
-"""One attempt at a URL, its redirects followed, takes at most this many ``[links] timeout``s:
-ten redirects each answered just inside the timeout took ten times it, and with the retries
-more (an hour at the defaults, for one link)."""
+"""One attempt at a URL, its redirects followed, spends at most this many ``[links] timeout``s
+in its requests: ten redirects each answered just inside the timeout took ten times it, and
+with the retries more (an hour at the defaults, for one link)."""
 
 
 class _Transient(Exception):
@@ -238,13 +241,8 @@ class RemoteChecker:
     ) -> tuple[Outcome, _Response | None]:
         tries = max(0, self.config.retries) + 1
         for attempt in range(tries):
-            budget = self.config.timeout * FOLLOW_TIMEOUTS
             try:
-                async with asyncio.timeout(budget):
-                    return await self._follow(session, url, want_body, media)
-            except TimeoutError:  # each request inside its timeout, the chain of them not
-                reason = f"redirects not done after {budget:g} s ({FOLLOW_TIMEOUTS} timeouts)"
-                return Outcome(UNVERIFIABLE, reason), None
+                return await self._follow(session, url, want_body, media)
             except _Transient as exc:
                 if attempt == tries - 1:
                     return exc.final, None
@@ -269,9 +267,15 @@ class RemoteChecker:
     ) -> tuple[Outcome, _Response | None]:
         chain = [url]
         current = url
+        budget, spent = self.config.timeout * FOLLOW_TIMEOUTS, 0.0
         for _hop in range(self.config.max_redirects + 1):
             resp = await self._request(session, current, want_body, media)
+            spent += resp.seconds
             location = resp.headers.get("Location")
+            if 300 <= resp.status < 400 and location and spent > budget:
+                # each request inside its timeout, the chain of them not
+                reason = f"redirects not done after {budget:g} s ({FOLLOW_TIMEOUTS} timeouts)"
+                return Outcome(UNVERIFIABLE, reason), None
             if 300 <= resp.status < 400 and location:
                 try:
                     nxt = urljoin(current, _location(location))
@@ -333,9 +337,11 @@ class RemoteChecker:
         async with self._slots, self._host_slot(host):
             self.stats.requests += 1
             self.stats.per_url[url] = self.stats.per_url.get(url, 0) + 1
+            started = time.monotonic()
             try:
                 async with asyncio.timeout(timeout + 1.0):
-                    return await self._exchange(session, url, headers, want_body)
+                    resp = await self._exchange(session, url, headers, want_body)
+                return replace(resp, seconds=time.monotonic() - started)
             except (TimeoutError, aiohttp.ServerTimeoutError):
                 raise _Transient(Outcome(UNVERIFIABLE, f"timed out after {timeout:g} s")) from None
             except aiohttp.ClientSSLError as exc:  # the host answered; a browser refuses it too

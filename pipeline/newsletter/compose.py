@@ -27,6 +27,7 @@ from pipeline.errors import ConfigError, Problem
 from pipeline.model import Item
 from pipeline.support.paths import iri_to_uri, with_scheme
 from pipeline.support.recurrence import occurrence_text, upcoming
+from pipeline.support.text import counted
 from pipeline.syndication.common import lead  # plain text; the HTML template escapes it
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "newsletter"
@@ -137,7 +138,7 @@ def select(
     news = [i for i in sorted(older, key=_newest_first) if i.id not in passed_over]
     if news:
         warnings.append(
-            f"{len(news)} published item{'s' if len(news) != 1 else ''} dated before the "
+            f"{counted(len(news), 'published item')} dated before the "
             f"oldest one ever announced ({floor:%Y-%m-%d}) never went out and "
             f"{'are' if len(news) != 1 else 'is'} left out: "
             f"{_named([f'{i.source} (id {i.id})' for i in news])}; run with --include-older "

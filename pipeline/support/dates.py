@@ -91,6 +91,16 @@ def year_as_written(text: str, parsed: dt.datetime) -> bool:
     return found is None or int(found.group()) == parsed.year
 
 
+def rfc822_datetime(text: str) -> dt.datetime | None:
+    """``text`` read as an RFC 822 date (:func:`email.utils.parsedate_to_datetime`), None when
+    it is none: the one place that knows what that function raises (a year of 20 digits
+    overflows)."""
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
 def read_date(raw: str) -> tuple[dt.datetime | None, str | None]:
     """A date of someone else's feed as podcast apps and feed readers read it: an aware
     datetime from an RFC 822 (RSS) or ISO 8601 (Atom, JSON Feed) date, keeping its offset
@@ -113,10 +123,10 @@ def read_date(raw: str) -> tuple[dt.datetime | None, str | None]:
         if _DAY_ONLY.fullmatch(raw):  # as feedparser, and so the apps built on it, read it
             raw += " 00:00:00 +0000"
             note = "no time of day: read as midnight UTC, as podcast apps read it"
-        try:
-            parsed = parsedate_to_datetime(raw)
-        except (TypeError, ValueError, IndexError, OverflowError):  # a year of 20 digits
+        read = rfc822_datetime(raw)
+        if read is None:
             return None, None
+        parsed = read
         if not year_as_written(raw, parsed):  # "0001" is not 2001: no date a reader has
             return None, None
         if parsed.tzinfo is None:

@@ -13,7 +13,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import SplitResult, quote, unquote, urlsplit
+from urllib.parse import SplitResult, quote, unquote, urlsplit, urlunsplit
 
 from pipeline.errors import Problem
 
@@ -103,6 +103,31 @@ def iri_to_uri(url: str) -> str:
         query=quote(parts.query, safe=safe),
         fragment=quote(parts.fragment, safe=safe),
     ).geturl()
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+"""The port a scheme's URL names when it names none."""
+
+
+def requested_url(url: str) -> str:
+    """``url`` as a browser or podcast app requests it: :func:`iri_to_uri`, the scheme and
+    host in lower case, no port when it is the scheme's own, ``/`` for no path
+    (``https://O.EXAMPLE.com:443`` is ``https://o.example.com/``); a URL no parser reads as
+    written."""
+    try:
+        uri = iri_to_uri(url)
+        parts = urlsplit(uri)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return url
+    if not host:
+        return uri
+    scheme = parts.scheme.lower()
+    user = parts.netloc.rpartition("@")[0]
+    netloc = (f"{user}@" if user else "") + (f"[{host}]" if ":" in host else host)
+    if port is not None and port != DEFAULT_PORTS.get(scheme):
+        netloc += f":{port}"
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, parts.fragment))
 
 
 def _has_port(parts: SplitResult) -> bool:
@@ -225,6 +250,18 @@ def resolve_inside(root: Path, base: str, target: str, *, clamp: bool = False) -
     if real != real_root and real_root not in real.parents:
         raise OutsideRoot(f"{target!r} resolves outside the content root (symlink?)")
     return rel, absolute
+
+
+def escapes(root: Path, path: Path) -> bool:
+    """Whether ``path``, each symlink on the way followed, lies outside the folder ``root``
+    (or cannot be followed: a loop). A file written there would land elsewhere:
+    ``content/essays -> /elsewhere`` once had a new essay written there."""
+    top = root.resolve()
+    try:
+        where = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+        return True
+    return where != top and top not in where.parents
 
 
 def asset_url(item_url: str, asset_rel: str) -> str:

@@ -3,9 +3,10 @@ Mastodon send), shared by the link checker, the newsletter APIs and the announce
 
 from __future__ import annotations
 
-import email.utils
 from collections.abc import Mapping
 from datetime import UTC, datetime
+
+from pipeline.support.dates import rfc822_datetime
 
 
 def retry_after(value: str | None, now: float) -> float | None:
@@ -16,9 +17,8 @@ def retry_after(value: str | None, now: float) -> float | None:
     value = value.strip()
     if value.isascii() and value.isdigit():  # "²" and "١" are digits to isdigit, not to float
         return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, OverflowError):  # a year of 20 digits
+    when = rfc822_datetime(value)
+    if when is None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)

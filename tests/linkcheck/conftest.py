@@ -167,6 +167,9 @@ class HostileServer:
             send(conn, 302, Location=self.url("/loop-b"))
         elif path == "/loop-b":
             send(conn, 302, Location="/loop-a")
+        elif path.startswith("/drag/"):  # a page answered just inside the timeout
+            time.sleep(0.7)
+            send(conn, 200, b"slow but there")
         elif path.startswith("/drag-chain/"):  # each hop answered just inside the timeout
             time.sleep(0.7)
             send(conn, 302, Location=f"/drag-chain/{int(path.rsplit('/', 1)[1]) + 1}")

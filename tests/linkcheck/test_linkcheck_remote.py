@@ -318,3 +318,14 @@ def test_a_chain_of_slow_redirects_ends_within_a_few_timeouts(hostile: HostileSe
     assert r.status == UNVERIFIABLE, r
     assert r.reason == "redirects not done after 3 s (3 timeouts)"
     assert hostile.count("/drag-chain/0") == 1 and hostile.count("/drag-chain/6") == 0
+
+
+def test_links_queued_behind_others_of_their_host_are_not_cut_short(
+    hostile: HostileServer,
+) -> None:
+    """The redirect budget counts the time in requests, not the wait for a free connection:
+    six slow pages of one host, one at a time, are each fine."""
+    config = replace(FAST, per_host=1)
+    paths = [f"/drag/{n}" for n in range(6)]
+    results = check(hostile, *paths, config=config)
+    assert {p: r.status for p, r in results.items()} == dict.fromkeys(paths, OK)

@@ -30,6 +30,7 @@ from pipeline.newsletter.compose import Digest, header_uris, list_domain, unsubs
 from pipeline.newsletter.errors import DeliveryError
 from pipeline.newsletter.message import build_message, wire_bytes
 from pipeline.support.secrets import redact, secret
+from pipeline.support.text import counted
 
 UNSUBSCRIBE_SECRET_ENV = "NEWSLETTER_UNSUBSCRIBE_SECRET"
 """Key of the per-subscriber ``{token}`` in ``[newsletter] unsubscribe_url``."""
@@ -185,7 +186,7 @@ class SmtpBackend:
         if deferred:  # 4xx: greylisting, a full mailbox: the same message is tried again
             n = len(deferred)
             raise DeliveryError(
-                f"SMTP deferred {n} recipient{'s' if n != 1 else ''} for now (a 4xx answer: "
+                f"SMTP deferred {counted(n, 'recipient')} for now (a 4xx answer: "
                 f"greylisting or a full mailbox; {earlier + delivered} of {len(addresses)} "
                 "delivered); run --send again later: it delivers to them and no one else",
                 unrecorded=f": {', '.join(deferred)}",
@@ -205,7 +206,7 @@ class SmtpBackend:
                 "(at most once)"
             )
         if refused:
-            notes.append(f"refused: {len(refused)} recipient{'s' if len(refused) != 1 else ''}")
+            notes.append(f"refused: {counted(len(refused), 'recipient')}")
         warnings = tuple(
             f"{a}: handed to the server when an earlier run stopped, before the server "
             "confirmed it; not sent again (at most once: check that it arrived)"
