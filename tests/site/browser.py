@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import REPO
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 NO_BROWSER = (
@@ -126,3 +128,10 @@ def serious_violations(driver: Any, axe_script: str) -> list[list[Any]]:
         " v.nodes.slice(0, 3).map(n => n.target.join(' '))])));"
     )
     return [v for v in found if v[1] in ("serious", "critical")]
+
+
+AXE = REPO / "node_modules/axe-core/axe.min.js"
+needs_axe = pytest.mark.skipif(
+    not AXE.is_file(), reason="SKIPPED LOUDLY: axe-core not installed (npm install; .ci/run does)"
+)
+"""A test that runs axe-core in the page (.ci/run installs it)."""

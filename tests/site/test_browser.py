@@ -15,10 +15,16 @@ from typing import Any
 import pytest
 
 from tests.conftest import FIXTURES, REPO
-from tests.site.browser import chromium, console_errors, overflow, serious_violations, serve
+from tests.site.browser import (
+    AXE,
+    chromium,
+    console_errors,
+    needs_axe,
+    overflow,
+    serious_violations,
+    serve,
+)
 from tests.site.conftest import build
-
-AXE = REPO / "node_modules/axe-core/axe.min.js"
 
 
 @pytest.fixture(scope="module")
@@ -147,9 +153,7 @@ def test_a_missing_page_shows_the_sites_404(bundled: Path, driver: Any) -> None:
         assert driver.current_url == base + "essays/"
 
 
-@pytest.mark.skipif(
-    not AXE.is_file(), reason="SKIPPED LOUDLY: axe-core not installed (npm install; .ci/run does)"
-)
+@needs_axe
 def test_axe_finds_no_serious_violation(bundled: Path, handbook: Path, driver: Any) -> None:
     script = AXE.read_text(encoding="utf-8")
     for out, pages in (

@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.site.browser import console_errors, serious_violations, serve
+from tests.site.browser import AXE, console_errors, needs_axe, serious_violations, serve
 from tests.site.conftest import one_page_site
-from tests.site.test_browser import AXE
 
 CONFIG = '[site]\ntitle = "Wide"\nbase_url = "https://wide.example.org/"\nlanguage = "en"\n'
 WIDE = "x = " + " + ".join(f"value_{n}" for n in range(60))
@@ -58,9 +57,7 @@ def test_what_scrolls_sideways_takes_the_focus(wide: Path, driver: Any) -> None:
         assert console_errors(driver) == []
 
 
-@pytest.mark.skipif(
-    not AXE.is_file(), reason="SKIPPED LOUDLY: axe-core not installed (npm install; .ci/run does)"
-)
+@needs_axe
 def test_axe_finds_no_unreachable_scrolling_region(wide: Path, driver: Any) -> None:
     with serve(wide) as base:
         driver.set_window_size(375, 800)

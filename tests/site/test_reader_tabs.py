@@ -15,9 +15,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from tests.site.browser import console_errors, overflow, serious_violations, serve
+from tests.site.browser import AXE, console_errors, needs_axe, overflow, serious_violations, serve
 from tests.site.conftest import one_page_site
-from tests.site.test_browser import AXE
 
 CONFIG = """\
 [site]
@@ -357,9 +356,7 @@ def test_tabs_fit_a_phone(tabbed: Path, driver: Any) -> None:
         assert console_errors(driver) == []
 
 
-@pytest.mark.skipif(
-    not AXE.is_file(), reason="SKIPPED LOUDLY: axe-core not installed (npm install; .ci/run does)"
-)
+@needs_axe
 def test_axe_finds_no_serious_violation_in_tabs(tabbed: Path, driver: Any) -> None:
     with serve(tabbed) as base:
         driver.set_window_size(1280, 900)
