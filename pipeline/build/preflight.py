@@ -33,3 +33,31 @@ def check_site(cfg: Config, content_dir: Path, site: Site, now: dt.datetime) -> 
     with podcast_planned(cfg, content_dir, keyed, now, Manifest(), html, salt, None) as podcast:
         plan_outputs(cfg, content_dir, keyed, now, html, salt, podcast=podcast)
     return rendered
+
+
+def planned_urls(cfg: Config, content_dir: Path, site: Site, now: dt.datetime) -> frozenset[str]:
+    """The URL of every file a build of ``site`` (as loaded) writes: section, tag and archive
+    lists, feeds and their archives, the podcast feed and its chapters, the calendar,
+    sitemap, search index, theme files and copied assets, planned as :func:`check_site` plans
+    them, with nothing rendered or written. ``publish links`` takes a link to one of them
+    (``/essays/``, ``/tags/x/``, ``/rss.xml``) as a link to the site, beside the permalinks.
+    Raises what planning raises (a path two outputs claim)."""
+    from pipeline.build.keys import KeyedSite, loaded_keys
+    from pipeline.build.plan import Output, plan_outputs
+    from pipeline.build.site import HtmlSource
+    from pipeline.podcast.feed import podcast_files
+
+    keys = loaded_keys(site.items, {})
+    episodes = [i for i in site.published(now) if i.episode is not None]
+
+    def podcast() -> list[Output]:  # its paths only: the feed itself is not made
+        if not episodes:
+            return []
+        files = podcast_files(episodes, cfg, content_dir)
+        return [Output("podcast.xml"), *(Output(name) for name in files)]
+
+    outputs, _, copies = plan_outputs(
+        cfg, content_dir, KeyedSite(site, keys), now, HtmlSource(None, keys), "", podcast=podcast
+    )
+    base = cfg.feeds_base
+    return frozenset(base + rel for rel in (*(o.path for o in outputs), *(r for _, r in copies)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import time
@@ -91,8 +92,10 @@ def links(
             click.echo(f"\rchecked {done[0]} URLs", err=True, nl=False)
 
     from pipeline.build.mediacache import RemoteMedia, offline_media
+    from pipeline.build.preflight import planned_urls
 
     media = offline_media if offline else RemoteMedia(resolve_cache_dir(cache_dir))
+    now = dt.datetime.now(dt.UTC)
     report = run(
         cfg,
         content,
@@ -101,6 +104,7 @@ def links(
         changed_since=changed_since,
         progress=progress,
         media=media,
+        generated=lambda site: planned_urls(cfg, content, site, now),
     )
     if show and done[0] >= 10:
         click.echo("", err=True)

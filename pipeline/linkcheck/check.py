@@ -53,6 +53,10 @@ class Published:
     unpublished: Collection[str] = ()
     """Content files the build does not publish (drafts; in a GitBook space, pages SUMMARY.md
     does not list): a published page's link to one is dead on the site."""
+    generated: Callable[[], Collection[str]] = tuple
+    """The URL of every other file the build writes (lists, feeds, the sitemap, theme files:
+    :func:`pipeline.build.preflight.planned_urls`); a link to one is a link to the site.
+    Asked for when a link to the site names no item (most checks never plan the build)."""
 
 
 @dataclass(frozen=True)
@@ -189,6 +193,7 @@ def check_links(
         permalinks=site.permalinks,
         redirects=config.content.redirects,
         unpublished=site.unpublished,
+        generated=site.generated,
         toc=config.content.summary,
         html_anchors=True,
         clamp=gitbook_mode(config, content_dir),
@@ -331,9 +336,12 @@ def run(
     now: float | None = None,
     progress: Callable[[str], None] | None = None,
     media: MediaProber | None = None,
+    generated: Callable[[Site], Collection[str]] | None = None,
 ) -> CheckReport:
     """Scan the content, check its links, and save the cache (the I/O edge of the stage).
-    ``media`` answers for remote episode files while loading (see :func:`load_site`)."""
+    ``media`` answers for remote episode files while loading (see :func:`load_site`);
+    ``generated`` gives the URLs of the files a build of the loaded site writes beside its
+    items' pages (see :attr:`Published.generated`), passed in by the command."""
     from pipeline.linkcheck.extract import scan_sources
     from pipeline.load.gitbook_urls import rooted, space_urls
     from pipeline.load.loader import load_site
@@ -349,6 +357,17 @@ def run(
             f"content did not load ({first}); the site's own URLs are checked "
             "against files and [content] redirects only"
         )
+
+    def made() -> Collection[str]:
+        if generated is None or not site.items:
+            return ()
+        try:
+            return generated(site)
+        except (ContentError, ConfigError) as exc:  # the build says so, with the paths
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            warnings.append(f"the build's own pages were not planned ({first})")
+            return ()
+
     if changed_since:
         options = CheckOptions(
             options.offline, options.exclude, changed_files(content_dir, changed_since)
@@ -371,6 +390,7 @@ def run(
             },
             media_of(site, config.site.base_url, content_dir),
             {i.source for i in site.items if i.draft},
+            made,
         ),
         progress=progress,
     )

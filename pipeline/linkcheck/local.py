@@ -19,7 +19,7 @@ import difflib
 import os
 import posixpath
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -81,6 +81,7 @@ class LocalChecker:
         permalinks: Mapping[str, str] | None = None,
         redirects: Mapping[str, str] | None = None,
         unpublished: Collection[str] = (),
+        generated: Callable[[], Collection[str]] = tuple,
         toc: str = "SUMMARY.md",
         html_anchors: bool = False,
         clamp: bool = False,
@@ -100,6 +101,8 @@ class LocalChecker:
         self.base_path = sitepaths.base_path_of(base_url)
         self.permalinks = sitepaths.keyed_below_base(permalinks, base_url)
         self.redirects = sitepaths.keyed_below_base(redirects, base_url)
+        self._planned = generated
+        self._generated: frozenset[str] | None = None
         self._listings: dict[str, frozenset[str] | None] = {}
         """Names in each folder (relative to the root, "" for the root), None when unreadable."""
         self._symlinks: set[str] = set()
@@ -444,6 +447,13 @@ class LocalChecker:
             return Outcome(UNVERIFIABLE, f"anchor #{frag} not in the first {HTML_MAX_BYTES} bytes")
         return Outcome(BROKEN, f"anchor #{frag} not found in {target}")
 
+    def generated(self) -> frozenset[str]:
+        """The paths below the base of the other files the build writes (lists, feeds),
+        planned on first use."""
+        if self._generated is None:
+            self._generated = sitepaths.site_paths(self._planned(), self.base_url)
+        return self._generated
+
     def _check_site(self, ref: LinkRef) -> Outcome:
         parts = urlsplit(ref.url if not ref.url.startswith("//") else "https:" + ref.url)
         served = sitepaths.norm_site_path(parts.path)
@@ -463,8 +473,15 @@ class LocalChecker:
             rel = self._inside("", path.lstrip("/"))
         except OutsideRoot as exc:
             return Outcome(BROKEN, f"refused: {exc}")
+        outcome = None
         if self._locate(rel).rel is not None:
-            return self._check_file(ref.source, rel, parts.fragment)
+            outcome = self._check_file(ref.source, rel, parts.fragment)
+            if outcome.status == OK:
+                return outcome
+        if path in self.generated():  # a list (of a content folder), a feed: its ids are
+            return Outcome(OK, f"{path}, made by the build")  # not known unrendered
+        if outcome is not None:
+            return outcome
         if self._site_paths is None:
             self._site_paths = sorted({*self.permalinks, *self.redirects})
         reason = (

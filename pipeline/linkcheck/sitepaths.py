@@ -16,7 +16,7 @@ the renderer cannot name): that one is broken, with the way to the page.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from urllib.parse import unquote, urlsplit
 
 from pipeline.config.oldurls import from_site_base
@@ -46,6 +46,19 @@ def keyed_below_base(paths: Mapping[str, str] | None, base_url: str) -> dict[str
     """``paths`` (a permalink's, an alias's or an old URL's path -> content file) keyed by the
     path below the site's base each names, as :func:`norm_site_path` compares paths."""
     return {norm_site_path(from_site_base(k, base_url)): v for k, v in (paths or {}).items()}
+
+
+def site_paths(urls: Iterable[str], base_url: str) -> frozenset[str]:
+    """The paths below the base of the site at ``base_url`` that ``urls`` (absolute) name, as
+    :func:`norm_site_path` compares paths; URLs of another host or outside the base left out."""
+    base_path = base_path_of(base_url)
+    found = set()
+    for url in urls:
+        if same_site(url, base_url):
+            path = below_base(norm_site_path(urlsplit(url).path), base_path)
+            if path is not None:
+                found.add(path)
+    return frozenset(found)
 
 
 def below_base(path: str, base_path: str) -> str | None:
