@@ -18,7 +18,7 @@ import yaml
 
 from pipeline.load.frontmatter import bounded_yaml
 from pipeline.load.walk import SKIP_DIRS
-from pipeline.support.paths import walk
+from pipeline.support.paths import base_url_problem, walk
 
 JEKYLL_EXCLUDE = ("_site", "_drafts", "vendor")
 """Never content in a Jekyll repository: its output, its drafts, Bundler's gems (whose
@@ -115,7 +115,7 @@ def detect(root: Path) -> Detected:
         url, url_from = _from_git_remote(root)
     if url and not url.endswith("/"):
         url += "/"
-    usable = re.match(r"^https?://[^/\s]+", url) is not None
+    usable = base_url_problem(url) is None
     return dataclasses.replace(
         found,
         base_url=url if usable else "",

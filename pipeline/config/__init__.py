@@ -24,7 +24,7 @@ from pipeline.config.values import as_uris, control_problems, feeds_problems, ur
 from pipeline.errors import ConfigError, Problem
 from pipeline.support.announce_config import AnnounceConfig, NotifyConfig, announce_problems
 from pipeline.support.dates import iana_zone
-from pipeline.support.paths import url_error
+from pipeline.support.paths import base_url_problem, url_error
 from pipeline.support.site_words import words_problems
 from pipeline.support.text import not_utf8
 from pipeline.support.theme_config import ThemeConfig, theme_problems
@@ -387,10 +387,10 @@ def _site_problems(cfg: Config) -> _Found:
         error = url_error(value)
         if error is not None:
             yield section, key, f"not a valid URL ({error}): {value!r}"
-    if not re.match(r"^https?://[^/\s]+", cfg.site.base_url):
-        yield "site", "base_url", f"expected an absolute http(s) URL, got {cfg.site.base_url!r}"
-    if cfg.site.feeds_url and not re.match(r"^https?://[^/\s]+", cfg.site.feeds_url):
-        yield "site", "feeds_url", "expected an absolute http(s) URL"
+    if why := base_url_problem(cfg.site.base_url):
+        yield "site", "base_url", why
+    if cfg.site.feeds_url and (why := base_url_problem(cfg.site.feeds_url)):
+        yield "site", "feeds_url", why
     try:
         iana_zone(cfg.site.timezone)
     except ValueError:

@@ -172,6 +172,20 @@ def url_error(value: str) -> str | None:
     return None
 
 
+def base_url_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a site's base URL (``[site] base_url``, ``feeds_url``, the one
+    ``publish init`` finds), or None: an absolute http(s) URL with a host, without a ``?query``
+    or ``#fragment`` (every page and feed hangs off it: ``https://e.org/?p=1essays/x/``).
+    Characters a URL cannot hold are not refused: the configuration reads its URLs as IRIs
+    (:func:`iri_to_uri` percent-encodes them)."""
+    expected = f"expected an absolute http(s) URL, got {value[:200]!r}"
+    if not re.match(r"https?://[^/\s]", value) or url_error(value):
+        return expected
+    if "?" in value or "#" in value:
+        return f"{expected}: a base URL has no ?query or #fragment"
+    return None
+
+
 def joined_inside(base: str, path: str, *, clamp: bool = False) -> str | None:
     """``path`` (relative, from the file ``base``) as a path from the root, normalised ("" for
     the root itself); None when it leaves the root. Names only: no file is looked at.

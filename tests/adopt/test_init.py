@@ -489,3 +489,14 @@ def test_init_writes_nothing_through_a_symlink_out_of_the_folder(
     assert result.exit_code == 3, result.output
     assert "a symlink puts it outside" in result.stderr
     assert list(elsewhere.iterdir()) == [] and sorted(p.name for p in site.iterdir()) == [".github"]
+
+
+@pytest.mark.parametrize("url", ["https://x.example/?a=1", "https://x.example/#top"])
+def test_a_base_url_with_a_query_is_refused(tmp_path: Path, runner: CliRunner, url: str) -> None:
+    """``--base-url 'https://x.example/?a=1'`` was written into publish.toml and taken: every
+    page's address hung off it (``https://x.example/?a=1essays/x/``)."""
+    result = runner.invoke(main, ["init", str(tmp_path / "s"), "--base-url", url])
+    assert result.exit_code == 3, result.output
+    assert "base_url: expected an absolute http(s) URL" in result.stderr
+    assert "no ?query or #fragment" in result.stderr
+    assert not (tmp_path / "s" / "publish.toml").exists()

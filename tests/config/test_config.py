@@ -159,3 +159,29 @@ def test_a_text_setting_that_mentions_a_url_is_written_as_it_is(tmp_path: Path) 
     assert cfg.podcast.funding_text == "Back us at https://x.org"
     assert cfg.site.image == "https://cdn.example.org/my%20cover.jpg"
     assert cfg.podcast.funding_url == "https://patreon.com/our%20show"
+
+
+@pytest.mark.parametrize(
+    ("key", "url"),
+    [
+        ("base_url", "https://e.org/?page=1"),
+        ("base_url", "https://e.org/docs/#top"),
+        ("feeds_url", "https://e.org/feeds/#x"),
+        ("feeds_url", "https://[e.org/feeds/"),
+    ],
+)
+def test_a_base_url_a_url_cannot_hold_is_refused_at_its_line(
+    tmp_path: Path, runner: CliRunner, key: str, url: str
+) -> None:
+    """A ``?query`` or ``#fragment`` in the URL every page and feed hangs off, a host no
+    parser takes: refused at its line (each passed as long as it began with http)."""
+    (tmp_path / "content").mkdir()
+    cfg = tmp_path / "publish.toml"
+    value = url
+    extra = f'\n{key} = "{value}"' if key != "base_url" else ""
+    base = value if key == "base_url" else "https://e.org/"
+    cfg.write_text(f'[site]\ntitle = "T"\nbase_url = "{base}"{extra}\n', encoding="utf-8")
+    result = runner.invoke(main, ["validate", "--config", str(cfg)])
+    assert result.exit_code == 3, result.output
+    line = 3 if key == "base_url" else 4
+    assert f"{cfg}:{line}: site.{key}: expected an absolute http(s) URL" in result.stderr
