@@ -56,6 +56,7 @@ def watch(
     A path removed between that look and the watches' start (watchfiles then raises
     ``FileNotFoundError``) is the same case: it once stopped the watcher, and the preview."""
     skip = [p.resolve() for p in ignore]
+    roots = [p.resolve() for p in paths]
     editor_files = watchfiles.DefaultFilter()  # swap files, .git, __pycache__ ...
 
     def keep(change: watchfiles.Change, path: str) -> bool:
@@ -63,7 +64,12 @@ def watch(
             return False  # a log is no content: `publish serve > content/serve.log` rebuilt
             # on each of its own lines, for ever
         here = Path(path)
-        return not any(here.is_relative_to(p) for p in skip)
+        if any(here.is_relative_to(p) for p in skip):
+            return False
+        # a folder symlinked out of the content (the build reads nothing through it; watched
+        # because the OS's watch follows the link): a busy one rebuilt on each of its writes
+        real = here.resolve()
+        return any(real == p or real.is_relative_to(p) for p in roots)
 
     seen = {p: _identity(p) for p in paths}
     while True:

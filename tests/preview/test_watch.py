@@ -91,3 +91,37 @@ def test_a_log_written_into_the_content_is_no_change(tmp_path: Path) -> None:
     finally:
         stop.set()
         thread.join(WAIT)
+
+
+def test_a_folder_symlinked_out_of_the_content_is_no_change(tmp_path: Path) -> None:
+    """``content/data -> /var/data`` (the build reads nothing through a link out of the
+    content): each write there rebuilt the preview, a busy folder for ever."""
+    content, elsewhere = tmp_path / "content", tmp_path / "elsewhere"
+    content.mkdir()
+    elsewhere.mkdir()
+    (content / "data").symlink_to(elsewhere, target_is_directory=True)
+    seen: list[set[str]] = []
+    changed = threading.Event()
+    ready, stop = threading.Event(), threading.Event()
+
+    def on_change(paths: set[str]) -> None:
+        seen.append(paths)
+        if any(p.endswith("page.md") for p in paths):
+            changed.set()
+
+    thread = threading.Thread(
+        target=watching.watch, args=([content], on_change, stop, (), ready), daemon=True
+    )
+    thread.start()
+    try:
+        assert ready.wait(WAIT), "the watches never started"
+        (elsewhere / "busy.md").write_text("x", encoding="utf-8")
+        (content / "page.md").write_text("x", encoding="utf-8")
+        assert changed.wait(WAIT), seen
+        stop.set()
+        thread.join(WAIT)
+        reported = set().union(*seen)
+        assert not any(p.endswith("busy.md") for p in reported), reported
+    finally:
+        stop.set()
+        thread.join(WAIT)
