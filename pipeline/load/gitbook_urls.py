@@ -29,7 +29,7 @@ from pipeline.load.mode import gitbook_mode
 from pipeline.load.spacefile import space_file, space_redirects
 from pipeline.load.summary import PageNames, read_toc, resolve_target, space_settings
 from pipeline.load.toc import TocEntry, parse_summary
-from pipeline.render.slugs import gitbook_slug
+from pipeline.render.slugs import gitbook_page_slug
 
 
 def toc_paths(entries: Sequence[TocEntry], sources: Sequence[str], readme: str) -> dict[str, str]:
@@ -43,7 +43,7 @@ def toc_paths(entries: Sequence[TocEntry], sources: Sequence[str], readme: str) 
     chain: list[str] = []
     for entry in entries:
         del chain[entry.depth :]
-        slug = gitbook_slug(entry.title)
+        slug = gitbook_page_slug(entry.title)
         chain.append(slug)
         if entry.external or not slug or "" in chain:
             continue

@@ -22,7 +22,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import mdTrim
 
 from pipeline.render.markdown import MAX_NESTING, inline_text
-from pipeline.render.slugs import gitbook_slug
+from pipeline.render.slugs import gitbook_page_slug
 from pipeline.support.paths import readable_link
 
 
@@ -54,7 +54,7 @@ class TocEntry:
     @property
     def section(self) -> str:
         """Slug of the group, else of the top-level parent: the item's section."""
-        return gitbook_slug(self.group or self.parent) or "pages"
+        return gitbook_page_slug(self.group or self.parent) or "pages"
 
 
 @lru_cache(maxsize=1)

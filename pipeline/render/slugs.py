@@ -28,14 +28,37 @@ def github_slug(text: str) -> str:
 def gitbook_slug(text: str) -> str:
     """GitBook's rule, as the links its editor writes name headings: lower case; letters,
     digits, ``_``, ``-`` and ``.`` kept (``Release 4.5`` is ``release-4.5``, ``gcache.size``
-    stays); each space, ``/`` and bracket a hyphen (``User(s)`` is ``user-s``), other
-    punctuation and an emoji's variation selector dropped; runs of hyphens
-    collapsed and the ends trimmed; ``id-`` before an id that starts with a digit
-    (``5. Set up`` is ``id-5.-set-up``)."""
+    stays); each space, ``/`` and bracket a hyphen (``User(s)`` is ``user-s``); ``&`` is
+    ``and`` and ``|`` is ``or`` (``DDD & CQRS`` is ``ddd-and-cqrs``); other punctuation and
+    an emoji's variation selector dropped; runs of hyphens collapsed and the ends trimmed;
+    ``id-`` before an id that starts with a digit (``5. Set up`` is ``id-5.-set-up``)."""
+    text = unicodedata.normalize("NFC", text).strip().lower()
+    kept = text.translate(_ASCII_HEADING) if text.isascii() else "".join(map(_heading_char, text))
+    return _finished(kept)
+
+
+def gitbook_page_slug(text: str) -> str:
+    """GitBook's rule for a page's path from its title in the table of contents: as a
+    heading's (:func:`gitbook_slug`) but ``&`` and ``|`` dropped (a space's redirect from
+    its old path names ``Undo & Changes History`` ``undo-changes-history``)."""
     text = unicodedata.normalize("NFC", text).strip().lower()
     kept = text.translate(_ASCII_GITBOOK) if text.isascii() else "".join(map(_gitbook_char, text))
+    return _finished(kept)
+
+
+def _finished(kept: str) -> str:
     slug = _SEPARATORS.sub("-", kept).strip("-")
     return f"id-{slug}" if slug[:1].isdigit() else slug
+
+
+_WORDS = {"&": "and", "|": "or"}
+"""What GitBook's heading ids spell out (its editor's links: ``#ddd-and-cqrs`` for ``### DDD
+& CQRS``, ``#mobile-badge-or-scheduled-for-march-2025`` for ``### Mobile Badge | Scheduled for
+March 2025``), as the slugify charmap spells them: ``R&D`` is ``randd``."""
+
+
+def _heading_char(ch: str) -> str:
+    return _WORDS.get(ch) or _gitbook_char(ch)
 
 
 def _gitbook_char(ch: str) -> str:
@@ -52,6 +75,7 @@ _VARIATION = "\ufe0e\ufe0f"
 _ASCII_GITBOOK = {i: _gitbook_char(chr(i)) for i in range(128)}
 """GitBook's rule for every ASCII character (a table of contents' 10,000 titles, one
 ``translate`` each)."""
+_ASCII_HEADING = {i: _heading_char(chr(i)) for i in range(128)}
 
 
 _SEPARATORS = re.compile(r"-{2,}")

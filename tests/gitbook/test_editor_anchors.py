@@ -27,14 +27,21 @@ FILES = {
 }
 
 
-def test_the_editors_anchors_are_ids_on_the_pages(tmp_path: Path) -> None:
-    root = write_space(tmp_path / "space", FILES)
+def _checked_and_built(tmp_path: Path, files: dict[str, str], links: int) -> Path:
+    """The space of ``files``: ``publish links`` finds its ``links`` links ok, and the build's
+    output folder."""
+    root = write_space(tmp_path / "space", files)
     checked = run_space(root, "links", "--offline")
     assert checked.exit_code == 0, checked.output
-    assert "6 links: 6 ok, 0 broken" in checked.output
+    assert f"{links} links: {links} ok, 0 broken" in checked.output
     out = tmp_path / "out"
     built = run_space(root, "build", "--out", str(out))
     assert built.exit_code == 0, built.output
+    return out
+
+
+def test_the_editors_anchors_are_ids_on_the_pages(tmp_path: Path) -> None:
+    out = _checked_and_built(tmp_path, FILES, 6)
     followers = article(out, "followers")
     assert '<h2 id="get-all-followers-of-user-s">' in followers
     assert '<h2 id="hang-detection">' in followers
@@ -57,3 +64,18 @@ def test_an_id_like_user_content_of_a_heading_is_left_as_written(tmp_path: Path)
     root = write_space(tmp_path / "space", files)
     checked = run_space(root, "links", "--offline")
     assert checked.exit_code == 0, checked.output
+
+
+def test_and_and_or_are_spelled_out_in_heading_ids_not_in_page_paths(tmp_path: Path) -> None:
+    """``### DDD & CQRS`` is ``#ddd-and-cqrs`` and ``### Badge | March`` is
+    ``#badge-or-march`` in the links GitBook's editor wrote (AxonIQ's reference guide,
+    Beefree's docs): both were reported broken, and the pages' ids were ``ddd-cqrs`` and
+    ``badge-march``. A page's path from its title drops them, as before."""
+    files = {
+        "SUMMARY.md": "# Summary\n\n* [Intro](README.md)\n* [Q & A](qa.md)\n",
+        "README.md": "# Intro\n\nSee [cqrs](qa.md#ddd-and-cqrs), [badge](qa.md#badge-or-march)"
+        " and [the page at its title's path](/q-a).\n",
+        "qa.md": "# Q & A\n\n### DDD & CQRS\n\ntext\n\n### Badge | March\n\ntext\n",
+    }
+    page = article(_checked_and_built(tmp_path, files, 5), "qa")
+    assert '<h3 id="ddd-and-cqrs">' in page and '<h3 id="badge-or-march">' in page

@@ -24,7 +24,10 @@ from pipeline.render.slugs import Slugger, gitbook_slug, github_slug
         ("POST /api/auth/login", "post-api-auth-login"),
         ("5. Set Up the Proxy Server (V2 Auth)", "id-5.-set-up-the-proxy-server-v2-auth"),
         ("Step 1 - Download the app", "step-1-download-the-app"),
-        ("snake_case & more!", "snake_case-more"),
+        ("snake_case & more!", "snake_case-and-more"),
+        ("DDD & CQRS", "ddd-and-cqrs"),  # AxonIQ's reference guide, by GitBook's editor
+        ("Mobile Badge | Scheduled for March 2025", "mobile-badge-or-scheduled-for-march-2025"),
+        ("R&D", "randd"),
     ],
 )
 def test_gitbook_ids_as_gitbook_links_name_them(heading: str, anchor: str) -> None:
