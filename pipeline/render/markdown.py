@@ -173,8 +173,9 @@ no markup, ``<!X><x_y onfocus=...>`` reached the page with its handler."""
 _URL_ATTR = re.compile(r'="(?:(?<=\bhref=")|(?<=\b(src)="))([^"]*)"')
 """The value of each ``href="..."``/``src="..."``; the match starts at ``="`` because a literal
 start lets the regex engine skip through the text instead of trying every word boundary."""
-_HEADING_OPEN = re.compile(r'<h([1-6])( class="tab-title")?>')
-"""A heading as cmark writes it, or a GitBook tab's title (its links name it as a heading)."""
+_HEADING_OPEN = re.compile(r'<(h[1-6]|summary)( class="tab-title")?>')
+"""A heading as cmark writes it, or a GitBook tab's title (its links name it as a heading), or
+an expandable block's summary as GitBook writes it (its editor's links name it so too)."""
 _TAGS = re.compile(r"<[^>]*>")
 _BACKSLASH_AT_END = re.compile(r"\\(?=</(?:p|li|h[1-6]|td|th)>)")
 
@@ -332,10 +333,11 @@ def _absolute_attr(ctx: PageContext, m: re.Match[str]) -> str:
 
 
 def _with_heading_ids(out: str, sub: Callable[[str, str, str], str]) -> str:
-    """Each ``<hN>inner</hN>`` of ``out`` replaced by ``sub(N, inner, attributes)``, as a lazy regex
-    ``<h([1-6])>(.*?)</h\\1>`` would, in one pass: each opening looks for its close once, and
-    after a level with none left no later opening of it looks again (the regex read from
-    each to the end: quadratic in a run of unclosed ``<h2>``)."""
+    """Each ``<hN>inner</hN>`` (and ``<summary>inner</summary>``) of ``out`` replaced by
+    ``sub("hN", inner, attributes)``, as a lazy regex ``<(h[1-6])>(.*?)</\\1>`` would, in one
+    pass: each opening looks for its close once, and after a tag with none left no later
+    opening of it looks again (the regex read from each to the end: quadratic in a run of
+    unclosed ``<h2>``)."""
     parts: list[str] = []
     at = 0
     unclosed: set[str] = set()
@@ -343,19 +345,22 @@ def _with_heading_ids(out: str, sub: Callable[[str, str, str], str]) -> str:
         level = m.group(1)
         if m.start() < at or level in unclosed:
             continue
-        close = out.find(f"</h{level}>", m.end())
+        close = out.find(f"</{level}>", m.end())
         if close < 0:
             unclosed.add(level)
             continue
         parts += (out[at : m.start()], sub(level, out[m.end() : close], m.group(2) or ""))
-        at = close + 5
+        at = close + len(level) + 3
     return "".join(parts) + out[at:] if parts else out
 
 
 def _heading_with_id(ctx: PageContext) -> Callable[[str, str, str], str]:
     slugger = ctx.ids()
+    summaries = ctx.slug_style == "gitbook"  # GitBook's expandable blocks have ids
 
-    def sub(level: str, whole: str, attributes: str) -> str:
+    def sub(tag: str, whole: str, attributes: str) -> str:
+        if tag == "summary" and not summaries:
+            return f"<summary>{whole}</summary>"
         explicit = _EXPLICIT_ID.search(whole)
         inner = whole[: explicit.start()] if explicit else whole
         text = html.unescape(sub_tags(_TAGS, "", inner)).strip()
@@ -365,8 +370,9 @@ def _heading_with_id(ctx: PageContext) -> Callable[[str, str, str], str]:
         else:
             anchor = slugger(text)
         ctx.anchors.add(anchor)
-        ctx.headings.append(text)
-        return f'<h{level}{attributes} id="{html.escape(anchor, quote=True)}">{inner}</h{level}>'
+        if tag != "summary":
+            ctx.headings.append(text)
+        return f'<{tag}{attributes} id="{html.escape(anchor, quote=True)}">{inner}</{tag}>'
 
     return sub
 

@@ -79,3 +79,22 @@ def test_and_and_or_are_spelled_out_in_heading_ids_not_in_page_paths(tmp_path: P
     }
     page = article(_checked_and_built(tmp_path, files, 5), "qa")
     assert '<h3 id="ddd-and-cqrs">' in page and '<h3 id="badge-or-march">' in page
+
+
+def test_an_expandable_blocks_summary_is_named_as_gitbooks_editor_links_it(
+    tmp_path: Path,
+) -> None:
+    """GitBook's editor links an expandable block by its summary's slug (Beefree's docs:
+    ``#copy-this-pre-built-prompt-to-get-started-faster-with-ai``, eleven such links): each
+    was reported broken, and the block had no id to land on."""
+    files = {
+        "SUMMARY.md": "# Summary\n\n* [Intro](README.md)\n* [Log](log.md)\n",
+        "README.md": "# Intro\n\nSee [the dialog](log.md#delete-row-dialog).\n",
+        "log.md": (
+            "# Log\n\n<details>\n\n<summary>Delete Row Dialog</summary>\n\nBody.\n\n</details>\n\n"
+            "## Delete Row Dialog\n\nSee [the prompt](#delete-row-dialog-1).\n"
+        ),
+    }
+    page = article(_checked_and_built(tmp_path, files, 4), "log")
+    assert '<summary id="delete-row-dialog">Delete Row Dialog</summary>' in page
+    assert '<h2 id="delete-row-dialog-1">' in page  # numbered after it, in the page's order
