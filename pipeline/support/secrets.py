@@ -136,6 +136,8 @@ def _spellings(value: str) -> set[str]:
         b64.rstrip("="),
         b64url,
         b64url.rstrip("="),
+        value.encode().hex(),  # a reply that shows what it got as hex
+        value.encode().hex().upper(),
     }
 
 
@@ -251,6 +253,52 @@ def _across_lines(text: str, hides: Callable[[str], bool]) -> str:
     return _WRAPPED.sub(withheld, text)
 
 
+FRAGMENT = 10
+"""A run this long of a secret's characters, in its order, is withheld wherever it stands: a
+server that answers in a shape the client misreads (a reply cut in two, one line read as the
+next reply) shows part of a key, never the whole."""
+
+
+FRAGMENT_VARIETY = 5
+"""Characters a fragment holds at least: ``0000000000`` of a key of zeros is a word of any id,
+and a key's random part has 8 or more in any 10."""
+
+
+@functools.lru_cache(maxsize=16)
+def _fragment_finder(values: tuple[str, ...]) -> tuple[re.Pattern[str], frozenset[str]] | None:
+    """A regex of the runs of the secrets' characters long enough to hold a fragment, and
+    every fragment (each :data:`FRAGMENT` characters of a secret longer than that). A URL
+    is left to its parts (``https://discord.com/api/webhooks/…`` begins every such URL; its
+    token is a secret of its own)."""
+    long = [v for v in values if len(v) > FRAGMENT and "://" not in v]
+    if not long:
+        return None
+    grams = frozenset(
+        gram
+        for v in long
+        for i in range(len(v) - FRAGMENT + 1)
+        if len(set(gram := v[i : i + FRAGMENT])) >= FRAGMENT_VARIETY
+    )
+    chars = "".join(sorted({c for v in long for c in v}))
+    return re.compile(f"[{re.escape(chars)}]{{{FRAGMENT},}}"), grams
+
+
+def _without_fragments(text: str, values: tuple[str, ...]) -> str:
+    """Each run of characters that holds a fragment of a secret (see :data:`FRAGMENT`) as
+    ``***``; a run is read once, window by window, so the pass is linear."""
+    finder = _fragment_finder(values)
+    if finder is None:
+        return text
+    runs, grams = finder
+
+    def withheld(m: re.Match[str]) -> str:
+        run = m.group()
+        hit = any(run[i : i + FRAGMENT] in grams for i in range(len(run) - FRAGMENT + 1))
+        return "***" if hit else run
+
+    return runs.sub(withheld, text)
+
+
 def redact(text: str, limit: int | None = None) -> str:
     """Replace every secret value from the environment found in ``text`` with ``***``, in any
     spelling a server may echo; then, with ``limit``, cut to that many characters, so a cut
@@ -293,6 +341,7 @@ def _redact(text: str, values: list[str], pairs: frozenset[str], limit: int | No
 
     if "\n" in text or "\r" in text:
         text = _across_lines(text, hides)
+    text = _without_fragments(text, tuple(values))
     if limit is None or len(text) <= limit:
         return text
     text = text[:limit]

@@ -60,3 +60,40 @@ def test_redaction_stays_linear(shape: object) -> None:
         return redact(make(n))  # type: ignore[operator]
 
     assert_linear(work, 20_000, label="redact: ")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"SMTPAuthenticationError: (-1, b'{KEY[9:]}')",  # a reply misread as two (a helper's)
+        f"got {KEY[:12]}… (cut by the server)",
+        f"535 {KEY.encode().hex()}",
+        f"535 {KEY.encode().hex().upper()}",
+    ],
+)
+def test_part_of_a_secret_or_its_hex_is_withheld(text: str) -> None:
+    """An SMTP server that answered AUTH on two lines: smtplib read the second as the next
+    reply, and the 13 characters after the break reached stderr, the JSON output and the
+    ledger. A run of 10 of a secret's characters in its order is a secret's part."""
+    shown = redact(text)
+    assert not any(KEY[i : i + 10] in shown for i in range(len(KEY) - 9)), shown
+    assert KEY.encode().hex() not in shown.lower()
+    assert "***" in shown
+
+
+def test_a_word_that_shares_fewer_characters_with_a_secret_is_kept() -> None:
+    text = f"the {KEY[:9]} prefix and {KEY[-9:]} suffix are words"
+    assert redact(text) == text
+
+
+def test_a_secret_urls_common_start_is_not_a_fragment(monkeypatch: pytest.MonkeyPatch) -> None:
+    token = "Zx9-webhook-token-5f1e2d3c4b5a69788796a5b4"
+    monkeypatch.setenv("DISCORD_WEBHOOK_URL", f"https://discord.com/api/webhooks/42/{token}")
+    shown = redact(f"posted to https://discord.com/api/webhooks/42/{token[:14]}")
+    assert shown == "posted to https://discord.com/api/webhooks/42/***"
+
+
+def test_a_run_of_one_character_is_no_fragment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SMTP_PASSWORD", "0" * 32)
+    text = "digest-commons-digest-2024-W19-000000000000"
+    assert redact(text) == text
