@@ -77,7 +77,8 @@ def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
 
 def _write_if_changed(target: str, data: bytes) -> os.stat_result | None:
     """The new file's stat, or None when ``target`` already held ``data``; a target that is
-    not a regular file is refused (the stat taken anyway for the size)."""
+    not a regular file is refused (the stat taken anyway for the size). The new file keeps
+    the permission bits of the one it replaces (a ledger made read-only stays so)."""
     try:
         st = os.stat(target)
     except FileNotFoundError:
@@ -87,7 +88,7 @@ def _write_if_changed(target: str, data: bytes) -> os.stat_result | None:
         with open(target, "rb") as fh:
             if fh.read() == data:
                 return None
-    return _replace_with(target, data)
+    return _replace_with(target, data, stat.S_IMODE(st.st_mode))
 
 
 def temp_path(target: str) -> str:

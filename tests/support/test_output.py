@@ -47,6 +47,19 @@ def test_new_files_get_the_umask_mode_as_open_gives_it(tmp_path: Path) -> None:
     assert (tmp_path / "f").stat().st_mode & 0o777 == 0o644
 
 
+@pytest.mark.skipif(os.name != "posix", reason="permission bits are POSIX")
+@pytest.mark.parametrize("mode", [0o444, 0o600, 0o640])
+def test_a_rewritten_file_keeps_its_permission_bits(tmp_path: Path, mode: int) -> None:
+    """``chmod 444 newsletter/sent.jsonl``: the next digest's ledger, renamed over it, was
+    0644 again, and nothing said so (a helper's finding)."""
+    target = tmp_path / "sent.jsonl"
+    target.write_bytes(b"old\n")
+    target.chmod(mode)
+    assert write_if_changed(target, b"old\nnew\n")
+    assert target.read_bytes() == b"old\nnew\n"
+    assert target.stat().st_mode & 0o777 == mode
+
+
 _HOLD_AND_FORK = """
 import os, sys, time
 from pathlib import Path
