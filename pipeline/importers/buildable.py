@@ -26,7 +26,7 @@ from pipeline.load.item import MAX_TAGS
 from pipeline.load.namelimits import name_problems
 from pipeline.model import Item
 from pipeline.podcast.chapters import parse_duration
-from pipeline.podcast.episode import MAX_HOURS, in_seconds, soundbite
+from pipeline.podcast.episode import MAX_HOURS, MAX_NUMBER, in_seconds, soundbite
 from pipeline.podcast.transcript import TRANSCRIPT_TYPES, TYPE_NAMES
 from pipeline.support.paths import iri_to_uri, is_url, url_error
 from pipeline.support.text import clean
@@ -239,3 +239,23 @@ def serial_show(
     )
     episodic = tuple((k, "episodic" if k == "type" else v) for k, v in settings)
     return episodic, [note(source, line, "itunes:type", message)]
+
+
+def numbered(itunes: str, podcast: str, field: str) -> tuple[int | None, list[str]]:
+    """An episode's or season's number from ``itunes:{field}``, else ``podcast:{field}``, as
+    the build takes it (a positive whole number up to :data:`MAX_NUMBER`), and what the
+    report says: a number left out, or the two tags giving two numbers (the build writes
+    both from the one kept)."""
+    value = itunes or podcast
+    if not value:
+        return None, []
+    number = count(value)
+    if not number:
+        return None, [f"{shown(value)} is not a positive whole number: left out"]
+    if number > MAX_NUMBER:
+        why = f"{number} is past {MAX_NUMBER:,}, the largest number podcast apps keep: left out"
+        return None, [why]
+    if itunes and podcast and podcast != itunes and count(podcast) != number:
+        why = f"itunes:{field} {number} and podcast:{field} {shown(podcast)} differ: {number} "
+        return number, [why + "written (the built feed gives it in both)"]
+    return number, []

@@ -30,6 +30,7 @@ from pipeline.importers.buildable import (
     fitting_tags,
     joined,
     linked,
+    numbered,
     readable,
     serial_show,
     shared_audio,
@@ -400,19 +401,15 @@ def _audio_type(it: _Item, front: dict[str, Any], mime: str, url: str) -> str:
     return "audio/mpeg"
 
 
-def _positive(it: _Item, value: str, field: str) -> int | None:
-    if not value:
-        return None
-    number = count(value)
-    if number:
-        return number
-    it.note(field, f"{shown(value)} is not a positive whole number: left out")
-    return None
+def _positive(it: _Item, field: str) -> int | None:
+    number, notes = numbered(it.get(ITUNES, field), it.get(PODCAST, field), field)
+    for why in notes:
+        it.note(field, why)
+    return number
 
 
 def _itunes(it: _Item, front: dict[str, Any]) -> None:
-    season = _positive(it, it.get(ITUNES, "season") or it.get(PODCAST, "season"), "season")
-    number = _positive(it, it.get(ITUNES, "episode") or it.get(PODCAST, "episode"), "episode")
+    season, number = _positive(it, "season"), _positive(it, "episode")
     if season is not None:
         front["season"] = season
     if number is not None:

@@ -338,3 +338,28 @@ def test_relative_enclosures_resolve_against_the_url_fetched(
     assert _front(1)["audio"] == httpserver.url_for("/media/1.mp3")
     built = publish("build")
     assert built.exit_code == 0, built.output
+
+
+def test_a_number_past_32_bits_is_left_out_and_two_numbers_are_named(home: Path) -> None:
+    """``itunes:episode 123456789012`` was written as it was, and the build refused the page
+    (up to 2,147,483,647: a whole site stopped by one value); ``itunes:episode 4`` beside
+    ``podcast:episode 5`` became 5 → 4 in the built feed without a word (helpers' findings)."""
+    items = [
+        _item(1, "<itunes:episode>123456789012</itunes:episode>"),
+        _item(2, "<itunes:season>2147483648</itunes:season>"),
+        _item(3, "<itunes:episode>4</itunes:episode><podcast:episode>5</podcast:episode>"),
+        _item(4, "<itunes:episode>6</itunes:episode><podcast:episode>6</podcast:episode>"),
+    ]
+    result = _import_and_build(home, items)
+    assert "episode" not in _front(1) and "season" not in _front(2)
+    assert _front(3)["episode"] == 4 and _front(4)["episode"] == 6
+    err = result.stderr
+    assert (
+        "feed.xml:7: episode: 123456789012 is past 2,147,483,647, the largest number podcast "
+        "apps keep: left out\n"
+    ) in err
+    assert "feed.xml:8: season: 2147483648 is past 2,147,483,647" in err
+    assert (
+        "feed.xml:9: episode: itunes:episode 4 and podcast:episode '5' differ: 4 written"
+    ) in err
+    assert "feed.xml:10:" not in err
