@@ -280,7 +280,9 @@ def _detail(c: Change) -> str:
             "(podcast apps re-download it)"
         )
     if c.kind == ENCLOSURE:
-        return f"{c.before or '(none)'} → {c.after or '(none)'}: downloads follow the new URL"
+        if not c.after:  # the media went: nothing to follow
+            return f"{c.before} → (none): the item has no media now (apps cannot download it)"
+        return f"{c.before or '(none)'} → {c.after}: downloads follow the new URL"
     if c.kind in (TITLE, LINK, DATE):
         return f"{c.before!r} → {c.after!r}" if c.kind == TITLE else f"{c.before} → {c.after}"
     if c.kind in (FEED_ADDED, FEED_REMOVED):

@@ -74,7 +74,7 @@ def encoded_note(url: str) -> str:
         return ""
     return (
         f"URL {shown(url)} holds characters a URL may not: the feed built writes it as "
-        f"{shown(uri)} (the same file; feed-diff shows it as MEDIA MOVED)"
+        f"{shown(uri)} (the same file, at the address apps request)"
     )
 
 

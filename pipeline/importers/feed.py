@@ -292,6 +292,9 @@ def _atom(r: _Reader, root: ET.Element, line_of: Any) -> None:
             if elem.get(XML_BASE) or content.get(XML_BASE):  # the entry's own: it wins
                 declared = based(content, based(elem, feed_base))
         guid, own = text(elem.find(q(ATOM, "id"))), _original(elem) or link
+        if any(k.get("rel") == "enclosure" for k in elem.findall(q(ATOM, "link"))):
+            message = "not kept: episodes come in with `import podcast`, from the show's RSS feed"
+            r.notes.append(note(r.source, line_of(elem), "enclosure", message))
         r.add(line_of(elem), guid, own, front, body, base=base, seen=link, content_base=declared)
 
 

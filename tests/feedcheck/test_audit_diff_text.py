@@ -39,3 +39,18 @@ def test_lint_feed_names_an_item_of_such_a_title_on_one_line(tmp_path: Path) -> 
     assert result.exit_code == 2, result.output
     assert "hard rss.item.guid-permalink: item 1 (Part one part two): guid 'g'" in result.stdout
     assert all(line.startswith(("hard ", "soft ")) for line in result.stdout.splitlines())
+
+
+def test_media_gone_from_an_item_is_not_called_a_move(tmp_path: Path) -> None:
+    """An item whose enclosure went (an Atom podcast read as a blog) was reported as ``…mp3 →
+    (none): downloads follow the new URL``; there is none to follow."""
+    old, new = tmp_path / "old.xml", tmp_path / "new.xml"
+    audio = '<enclosure url="https://x.example/1.mp3" length="9" type="audio/mpeg"/>'
+    old.write_text(FEED.format(items=f"<item><guid>g</guid>{audio}</item>"), encoding="utf-8")
+    new.write_text(FEED.format(items="<item><guid>g</guid></item>"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["feed-diff", str(old), str(new)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "https://x.example/1.mp3 → (none): the item has no media now (apps cannot download it)"
+    ) in result.stdout
+    assert "downloads follow" not in result.stdout

@@ -96,6 +96,27 @@ def test_a_feed_import_of_a_podcast_says_where_the_audio_goes(home: Path) -> Non
     assert "enclosure: not kept: episodes come in with `import podcast`" in result.stderr
 
 
+def test_an_atom_entrys_enclosure_is_named_as_not_kept(home: Path) -> None:
+    """An Atom podcast (``<link rel="enclosure">``) came in as posts without a word of its
+    audio: RSS enclosures were named, Atom's were not (a helper's finding)."""
+    atom = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
+        "<title>Cast</title><id>tag:cast.example,2024:feed</id><updated>2024-01-02T00:00:00Z"
+        '</updated>\n<link rel="alternate" href="https://cast.example/"/>\n'
+        "<entry><title>Ep 1</title><id>tag:cast.example,2024:1</id>\n"
+        "<updated>2024-01-02T00:00:00Z</updated>\n"
+        '<link rel="enclosure" href="https://cast.example/1.mp3" length="9" type="audio/mpeg"/>\n'
+        "<content>Notes</content></entry>\n</feed>\n"
+    )
+    (home / "atom.xml").write_text(atom, encoding="utf-8")
+    result = publish("import", "feed", "atom.xml")
+    assert result.exit_code == 0, result.output
+    assert (
+        "atom.xml:5: enclosure: not kept: episodes come in with `import podcast`, from the "
+        "show's RSS feed"
+    ) in result.stderr
+
+
 def test_links_to_an_old_url_resolve_through_the_alias(home: Path) -> None:
     assert publish("import", "feed", str(IMPORTS / "wordpress.xml")).exit_code == 0
     page = home / "content" / "about.md"

@@ -307,8 +307,8 @@ def test_an_enclosure_url_no_uri_may_hold_is_named_as_the_build_writes_it(home: 
     notes = [line for line in result.stderr.splitlines() if ": enclosure: " in line]
     assert notes == [
         "warning: feed.xml:7: enclosure: URL 'https://cdn.example.com/my ep\u00e9.mp3' holds "
-        f"characters a URL may not: the feed built writes it as {built!r} (the same file; "
-        "feed-diff shows it as MEDIA MOVED)"
+        f"characters a URL may not: the feed built writes it as {built!r} (the same file, "
+        "at the address apps request)"
     ]
 
 
