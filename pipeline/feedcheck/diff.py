@@ -35,6 +35,8 @@ class ChangeKind(StrEnum):
     GUID = "guid"
     """The one change a reader cannot absorb: the item shows up again as new."""
     ENCLOSURE = "enclosure"
+    DETAILS = "details"
+    """An episode's size, type, duration, season, number or explicit flag."""
     FEED_REMOVED = "feed-removed"
     REMOVED = "removed"
     TITLE = "title"
@@ -44,7 +46,7 @@ class ChangeKind(StrEnum):
     FEED_ADDED = "feed-added"
 
 
-GUID, ENCLOSURE, FEED_REMOVED, REMOVED, TITLE, LINK, DATE, ADDED, FEED_ADDED = ChangeKind
+GUID, ENCLOSURE, DETAILS, FEED_REMOVED, REMOVED, TITLE, LINK, DATE, ADDED, FEED_ADDED = ChangeKind
 KINDS = tuple(ChangeKind)
 
 
@@ -167,6 +169,8 @@ def diff_feed(old: Sequence[FeedItem], new: Sequence[FeedItem], name: str = "") 
         for kind, was, now in pairs:
             if not _same(kind, was, now):
                 changes.append(Change(kind, item.guid, item.title, item.link, was, now, feeds))
+        if before.enclosure and item.enclosure and (moved := _details(before, item)):
+            changes.append(Change(DETAILS, item.guid, item.title, item.link, *moved, feeds))
         if not _same_date(before.date, item.date):
             when = (_when(before.date), _when(item.date))
             changes.append(Change(DATE, item.guid, item.title, item.link, *when, feeds))
@@ -182,6 +186,25 @@ def diff_feed(old: Sequence[FeedItem], new: Sequence[FeedItem], name: str = "") 
         changes.append(Change(GUID, item.guid, item.title, item.link, twin.guid, item.guid, feeds))
     changes.extend(Change(REMOVED, o.guid, o.title, o.link, feeds=feeds) for o in unpaired.left())
     return changes
+
+
+def _details(before: FeedItem, after: FeedItem) -> tuple[str, str] | None:
+    """The episode details that differ, as they were and as they are (``length 30000001`` →
+    ``length 5``); None when none does. An item without an explicit flag of its own has the
+    show's: one side without it is no change."""
+    was, now = dict(before.details), dict(after.details)
+    names = [
+        n
+        for n in was
+        if n in now and was[n] != now[n] and not (n == "explicit" and "" in (was[n], now[n]))
+    ]
+    if not names:
+        return None
+
+    def shown(values: dict[str, str]) -> str:
+        return ", ".join(f"{n} {values[n] or '(none)'}" for n in names)
+
+    return shown(was), shown(now)
 
 
 def _merge(changes: Iterable[Change]) -> tuple[Change, ...]:
@@ -238,6 +261,7 @@ def diff_paths(old: Path, new: Path) -> FeedDiff:
 _LABELS = {
     GUID: "GUID CHANGED",
     ENCLOSURE: "MEDIA MOVED",
+    DETAILS: "media details",
     FEED_REMOVED: "feed removed",
     REMOVED: "removed",
     TITLE: "title changed",
@@ -259,6 +283,8 @@ def summary(diff: FeedDiff) -> str:
     ]
     if moved := diff.count(ENCLOSURE):
         parts.append(f"{counted(moved, 'enclosure URL')} changed")
+    if details := diff.count(DETAILS):
+        parts.append(f"{counted(details, 'episode')} with other media details")
     parts += [f"{diff.count(LINK)} relinked"] if diff.count(LINK) else []
     if diff.count(FEED_ADDED) or diff.count(FEED_REMOVED):
         added = counted(diff.count(FEED_ADDED), "feed")
@@ -283,6 +309,8 @@ def _detail(c: Change) -> str:
         if not c.after:  # the media went: nothing to follow
             return f"{c.before} → (none): the item has no media now (apps cannot download it)"
         return f"{c.before or '(none)'} → {c.after}: downloads follow the new URL"
+    if c.kind == DETAILS:
+        return f"{c.before} → {c.after}: apps show the new values"
     if c.kind in (TITLE, LINK, DATE):
         return f"{c.before!r} → {c.after!r}" if c.kind == TITLE else f"{c.before} → {c.after}"
     if c.kind in (FEED_ADDED, FEED_REMOVED):

@@ -57,6 +57,35 @@ class FeedItem:
     """Publication date, timezone-aware; ``None`` when absent or unreadable."""
     enclosure: str = ""
     """URL of the item's enclosure (a podcast episode's audio); '' when none."""
+    details: tuple[tuple[str, str], ...] = ()
+    """What a podcast app shows of the episode beside its audio, as :func:`media_details`
+    reads it: its size and type, duration, season and number, explicit flag."""
+
+
+DETAILS = ("length", "type", "duration", "season", "episode", "explicit")
+_ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+_EXPLICIT = {"yes": "true", "true": "true", "explicit": "true", "no": "false", "false": "false"}
+_EXPLICIT["clean"] = "false"
+
+
+def media_details(*values: str) -> tuple[tuple[str, str], ...]:
+    """The :data:`DETAILS` of an episode, each as written but for the duration (in seconds:
+    ``00:41:01`` is ``2461``) and the explicit flag (``yes``/``explicit`` is ``true``)."""
+    found = dict(zip(DETAILS, (v.strip() for v in values), strict=True))
+    found["duration"] = _seconds(found["duration"])
+    found["explicit"] = _EXPLICIT.get(found["explicit"].lower(), found["explicit"])
+    return tuple(found.items())
+
+
+def _seconds(text: str) -> str:
+    """``h:mm:ss``, ``mm:ss`` or seconds as a whole number of seconds; as written otherwise."""
+    parts = text.split(":")
+    if len(parts) > 3 or not all(p.isascii() and p.isdigit() and len(p) <= 9 for p in parts):
+        return text
+    seconds = 0
+    for part in parts:
+        seconds = seconds * 60 + int(part)
+    return str(seconds)
 
 
 @dataclass(frozen=True)
@@ -90,7 +119,12 @@ def _rss_item(elem: ET.Element) -> FeedItem:
     # without a GUID, podcast apps key an episode by its enclosure URL, readers by the link
     guid = _text(elem.find("guid")) or enclosure or link
     raw_date = _text(elem.find("pubDate")) or _text(elem.find(f"{_DC}date"))
-    return FeedItem(guid, _text(elem.find("title")), link, _date(raw_date), enclosure)
+    size = mime = ""
+    if found is not None:
+        size, mime = found.get("length") or "", found.get("type") or ""
+    details = media_details(size, mime, *(_text(elem.find(_ITUNES + n)) for n in DETAILS[2:]))
+    title = _text(elem.find("title"))
+    return FeedItem(guid, title, link, _date(raw_date), enclosure, details)
 
 
 def _rss1_item(elem: ET.Element) -> FeedItem:

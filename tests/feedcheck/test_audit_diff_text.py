@@ -54,3 +54,38 @@ def test_media_gone_from_an_item_is_not_called_a_move(tmp_path: Path) -> None:
         "https://x.example/1.mp3 → (none): the item has no media now (apps cannot download it)"
     ) in result.stdout
     assert "downloads follow" not in result.stdout
+
+
+def _episode(length: str, duration: str, extra: str = "") -> str:
+    audio = f'<enclosure url="https://x.example/1.mp3" length="{length}" type="audio/mpeg"/>'
+    return (
+        f"<item><guid>g</guid><title>Ep</title>{audio}"
+        f"<itunes:duration>{duration}</itunes:duration>{extra}</item>"
+    )
+
+
+ITUNES_FEED = FEED.replace(
+    "<rss ", '<rss xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
+)
+
+
+def test_an_episodes_size_duration_and_number_are_compared(tmp_path: Path) -> None:
+    """A move that wrote length 5 for 30,000,001, a duration of 1 second for 41 minutes or
+    another episode number was "no changes" (only GUIDs, URLs, titles, links and dates were
+    compared; a helper's finding). The same value written another way is no change."""
+    old, new, same = tmp_path / "old.xml", tmp_path / "new.xml", tmp_path / "same.xml"
+    was = _episode("30000001", "00:41:01", "<itunes:episode>2</itunes:episode>")
+    old.write_text(ITUNES_FEED.format(items=was), encoding="utf-8")
+    now = _episode("5", "1", "<itunes:episode>9</itunes:episode>")
+    new.write_text(ITUNES_FEED.format(items=now), encoding="utf-8")
+    alike = _episode("30000001", "2461", "<itunes:episode>2</itunes:episode>")
+    same.write_text(ITUNES_FEED.format(items=alike), encoding="utf-8")
+    result = CliRunner().invoke(main, ["feed-diff", str(old), str(new)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "length 30000001, duration 2461, episode 2 → length 5, duration 1, episode 9: "
+        "apps show the new values"
+    ) in result.stdout
+    assert "1 episode with other media details" in result.stderr
+    unchanged = CliRunner().invoke(main, ["feed-diff", str(old), str(same)])
+    assert unchanged.stdout == "No changes subscribers would see.\n"
