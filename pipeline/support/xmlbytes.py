@@ -56,8 +56,12 @@ def as_utf8(data: bytes, *, web: bool = False) -> bytes:
     if codec is None:
         found = _DECLARATION.match(data[:300])
         if found is None:
-            return data  # UTF-8, XML's default
-        codec = _codec(found.group(1).decode("ascii"))
+            odd = _odd_declaration(data)
+            if odd is None:
+                return data  # UTF-8, XML's default
+            codec = _codec(odd)  # a name this module's bounded reading misses: expat reads it
+        else:
+            codec = _codec(found.group(1).decode("ascii"))
         if web and codec in _WEB_SINGLE_BYTE and _C1.search(data):
             codec = "windows-1252"
         elif codec in _NATIVE:
@@ -73,11 +77,12 @@ def as_utf8(data: bytes, *, web: bool = False) -> bytes:
             f"not {exc.encoding} text: byte 0x{data[exc.start]:02x} at offset {exc.start}"
         ) from None
     text = text.removeprefix("\ufeff")
-    head = _DECLARATION.match(text[:300].encode("utf-8"))
-    if head is not None:
-        start, end = head.span(1)
-        prefix = text[:300].encode("utf-8")
-        text = (prefix[:start] + b"utf-8" + prefix[end:]).decode("utf-8") + text[300:]
+    prefix = text[:_DECLARATION_MAX].encode("utf-8")
+    span = _name_span(prefix)
+    if span is not None:
+        start, end = span
+        rest = text[_DECLARATION_MAX:]
+        text = (prefix[:start] + b"utf-8" + prefix[end:]).decode("utf-8") + rest
     return text.encode("utf-8")
 
 
@@ -115,6 +120,30 @@ def _by_bom(data: bytes) -> str | None:
 _NOT_CHARSETS = frozenset({"undefined", "punycode", "idna", "unicode-escape", "raw-unicode-escape"})
 """Python's codecs of text to text that no document is written in: ``undefined`` and
 ``punycode`` fail with a UnicodeError of their own, the escapes read backslashes."""
+
+
+_ANY_ENCODING = re.compile(rb"""encoding\s*=\s*["']([^"'>]*)["']""")
+_DECLARATION_MAX = 4096
+
+
+def _odd_declaration(data: bytes) -> str | None:
+    """The encoding an XML declaration names where :data:`_DECLARATION` does not read it (a
+    name past 40 characters, the name past the first 300 bytes): expat still reads it, and
+    raised a LookupError on one it does not know. None without a declaration naming one."""
+    span = _name_span(data)
+    return data[span[0] : span[1]].decode("latin-1") if span is not None else None
+
+
+def _name_span(data: bytes) -> tuple[int, int] | None:
+    """Where the encoding's name stands in the XML declaration at the start of ``data``."""
+    found = _DECLARATION.match(data[:300])
+    if found is not None:
+        return found.span(1)
+    if not data.startswith(b"<?xml"):
+        return None
+    end = data.find(b"?>", 0, _DECLARATION_MAX)
+    odd = _ANY_ENCODING.search(data, 0, end if end >= 0 else _DECLARATION_MAX)
+    return odd.span(1) if odd is not None else None
 
 
 def _codec(name: str) -> str:

@@ -49,3 +49,36 @@ def test_a_text_encoding_python_knows_is_still_read(tmp_path: Path, encoding: st
     new.write_text(FEED.format(encoding=encoding), encoding="ascii")
     result = CliRunner().invoke(main, ["feed-diff", str(old), str(new)])
     assert result.exit_code == 0, result.output
+
+
+ODD = [
+    ("u" * 41, FEED),  # a name longer than the bounded reading took
+    ("klingon", FEED.replace("<?xml ", "<?xml" + " " * 200 + " ")),  # the name past 300 bytes
+]
+
+
+@pytest.mark.parametrize(("encoding", "shape"), ODD)
+@pytest.mark.parametrize("command", ["lint-feed", "feed-diff"])
+def test_an_unknown_encoding_the_bounded_reading_missed_is_the_feeds_problem(
+    tmp_path: Path, encoding: str, shape: str, command: str
+) -> None:
+    """expat read the declaration the bounded reading of it missed, and its LookupError was
+    'unexpected error' (exit 1) in lint-feed, feed-diff and import (a helper's finding)."""
+    feed = tmp_path / "rss.xml"
+    feed.write_text(shape.format(encoding=encoding), encoding="ascii")
+    args = [command, str(feed)] + ([str(feed)] if command == "feed-diff" else [])
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert f"the XML declaration names the encoding '{encoding}'" in result.output
+
+
+def test_a_known_encoding_past_300_bytes_is_read_in_it(tmp_path: Path) -> None:
+    old, new = tmp_path / "old.xml", tmp_path / "new.xml"
+    padded = FEED.replace("<?xml ", "<?xml" + " " * 300 + " ").replace(
+        "<title>a<", "<title>caf\xe9<"
+    )
+    old.write_bytes(padded.format(encoding="windows-1252").encode("cp1252"))
+    new.write_bytes(padded.format(encoding="utf-8").replace("caf\xe9", "cafe").encode())
+    result = CliRunner().invoke(main, ["feed-diff", str(old), str(new)])
+    assert result.exit_code == 0, result.output
+    assert "'café' → 'cafe'" in result.stdout
