@@ -140,19 +140,22 @@ def build(
 
 
 def _check_apart(content_dir: Path, out_dir: Path) -> None:
-    """Refuse the content folder as the output folder: a copied image would be its own source,
-    and removing it as a stale output would delete the editor's file. (A folder inside the
-    content is fine: a space kept at the top of its repository writes ``feeds/`` there.)"""
+    """Refuse the content folder as the output folder, or a folder that holds it (``--out
+    .``): a copied image would be its own source, or land on an editor's file of the same
+    path (``content/post/pic.png`` for the page ``content/post.md``'s image at
+    ``/content/post/pic.png``), and removing it as a stale output would delete the editor's
+    file. (A folder inside the content is fine: a space kept at the top of its repository
+    writes ``feeds/`` there.)"""
     content, out = content_dir.resolve(), out_dir.resolve()
-    if out == content:
+    if out == content or out in content.parents:
+        what = "is the content folder" if out == content else "holds the content folder"
         raise ConfigError(
             [
                 Problem(
                     str(out_dir),
                     1,
                     "--out",
-                    f"the output folder is the content folder {content_dir}; "
-                    "choose another (default: feeds/)",
+                    f"the output folder {what} {content_dir}; choose another (default: feeds/)",
                 )
             ]
         )

@@ -211,6 +211,20 @@ def test_the_content_folder_as_output_folder_is_refused(site: Path, runner: CliR
     assert sorted(p.relative_to(site) for p in (site / "content").rglob("*")) == before
 
 
+def test_a_folder_holding_the_content_as_output_folder_is_refused(
+    site: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--out .``: the image of ``content/content/post.md`` was copied over the editor's
+    ``content/post/pic.png``, and deleted as stale once the page let it go (a helper's
+    finding). Nothing is written."""
+    monkeypatch.chdir(site)
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+    result = runner.invoke(main, ["build", "--out", "."])
+    assert result.exit_code == 3, result.output
+    assert "--out: the output folder holds the content folder" in result.stderr
+    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
+
+
 def test_an_unusable_cache_folder_is_named_not_a_traceback(site: Path, runner: CliRunner) -> None:
     blocker = site / "file"
     blocker.write_text("not a folder")
