@@ -65,8 +65,9 @@ class PageContext:
     slug_style: str = "github"
     line_offset: int = 0
     """Lines of the file before the body (front matter), for ``path:line``."""
-    assets: list[str] = field(default_factory=list)
-    """Local files the document uses (relative to the content root), filled while rendering."""
+    assets: dict[str, None] = field(default_factory=dict)
+    """Local files the document uses (relative to the content root), filled while rendering,
+    in the order first used (a dict: 40,000 distinct files made a list's test quadratic)."""
     links: list[LinkRef] = field(default_factory=list)
     anchors: set[str] = field(default_factory=set)
     headings: list[str] = field(default_factory=list)
@@ -178,8 +179,7 @@ class PageContext:
             if from_root:
                 return urljoin(self.site_url or self.url, target)
             return _join(self.url, path) + suffix
-        if rel not in self.assets:
-            self.assets.append(rel)
+        self.assets.setdefault(rel, None)
         if self.asset_base is not None:
             return self.asset_base + quote(rel)
         return asset_url(self.url, rel)
