@@ -87,7 +87,7 @@ def test_the_page_shows_the_copy_and_links_the_page_in_a_space() -> None:
 def test_outside_a_space_the_path_names_no_file_of_the_content() -> None:
     ctx = _context(clamp=False)
     render(FILES["qa/fees.md"], ctx)
-    assert ctx.assets == []
+    assert not ctx.assets
 
 
 def test_the_checker_accepts_the_path_with_a_note_and_never_reads_outside(tmp_path: Path) -> None:

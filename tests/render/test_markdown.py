@@ -103,7 +103,7 @@ def test_active_content_removed() -> None:
 def test_file_under_root_only(tmp_path: Path) -> None:
     ctx = PageContext(source="essays/a.md", url="https://c.example.org/essays/a/")
     render("![x](../../../etc/passwd.png)", ctx)
-    assert ctx.assets == []
+    assert not ctx.assets
 
 
 def test_an_update_of_a_changelog_block_keeps_its_date() -> None:
