@@ -26,6 +26,7 @@ from pathlib import Path
 
 from pipeline.config import Config
 from pipeline.load.mode import gitbook_mode
+from pipeline.load.namelimits import too_long
 from pipeline.load.spacefile import space_file, space_redirects
 from pipeline.load.summary import PageNames, read_toc, resolve_target, space_settings
 from pipeline.load.toc import TocEntry, parse_summary
@@ -37,7 +38,9 @@ def toc_paths(entries: Sequence[TocEntry], sources: Sequence[str], readme: str) 
 
     Pages nest under their parent page; an outside link nests nothing of its own but still
     names a level. When two pages would share a path the first keeps it (GitBook refuses the
-    second one's slug). The first page is the space's root and gets no path here."""
+    second one's slug). The first page is the space's root and gets no path here. A path no
+    file system takes (a title of 300 characters: a folder name past 255 bytes) is left out:
+    the build could write no page there (it stopped half-way with "File name too long")."""
     by_nfc = PageNames(sources)
     out: dict[str, str] = {}
     chain: list[str] = []
@@ -46,6 +49,8 @@ def toc_paths(entries: Sequence[TocEntry], sources: Sequence[str], readme: str) 
         slug = gitbook_page_slug(entry.title)
         chain.append(slug)
         if entry.external or not slug or "" in chain:
+            continue
+        if too_long("/".join(chain) + "/index.html"):
             continue
         source, _ = resolve_target(entry.target, by_nfc)
         if source is None or source == readme:

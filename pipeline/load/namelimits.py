@@ -50,7 +50,7 @@ def kind_problem(
     return [Problem(source, lines.get("kind", 1), "kind", expected)]
 
 
-def _too_long(path: str) -> str | None:
+def too_long(path: str) -> str | None:
     """Why ``path`` cannot be a file's path, or None."""
     size = len(path.encode("utf-8", "surrogatepass"))
     if size > MAX_PATH_BYTES:
@@ -69,16 +69,16 @@ def name_problems(item: Item, lines: Mapping[str, int], meta: Mapping[str, Any])
     def add(field: str, message: str, line: int | None = None) -> None:
         found.append(Problem(item.source, line or lines.get(field, 1), field, message))
 
-    why = _too_long(unquote(urlsplit(item.url).path))
+    why = too_long(unquote(urlsplit(item.url).path))
     if why:
         field = next((k for k in ("slug", "id", "title") if k in meta), "file")
         add(field, f"the page URL {why}")
     for tag in item.tags:
         slug = github_slug(tag) or "tag"
-        if _too_long(f"tags/{slug}{'x' * TAG_SUFFIX}/archive/0/feed.json"):
+        if too_long(f"tags/{slug}{'x' * TAG_SUFFIX}/archive/0/feed.json"):
             shown = tag if len(tag) <= 40 else tag[:40] + "…"
-            add("tags", f"tag {shown!r} {_too_long(slug + 'x' * TAG_SUFFIX)}")
-    if item.image and not is_external(item.image) and (why := _too_long(item.image)):
+            add("tags", f"tag {shown!r} {too_long(slug + 'x' * TAG_SUFFIX)}")
+    if item.image and not is_external(item.image) and (why := too_long(item.image)):
         add("image", f"the local file {why}")
     if _RUN_OF_NAME in item.body.encode("utf-8", "surrogatepass").translate(_WORDS):
         from pipeline.render.markdown import scan
@@ -86,7 +86,7 @@ def name_problems(item: Item, lines: Mapping[str, int], meta: Mapping[str, Any])
         doc = scan(item.body, item.source, line_offset=item.body_line - 1)
         for link in doc.links:
             target = link.url.partition("#")[0].partition("?")[0]
-            if target and not _external(target) and (why := _too_long(target)):
+            if target and not _external(target) and (why := too_long(target)):
                 add("body", f"the local {link.kind} {why}", link.line)
     return found
 

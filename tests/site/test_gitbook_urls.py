@@ -197,3 +197,27 @@ def test_a_gitbook_yaml_whose_redirects_are_not_a_map_is_a_config_error(
     assert not out.exists()
     code, _ = _links(root, tmp_path)
     assert code == 3
+
+
+def test_a_title_too_long_for_a_folder_name_gets_no_old_path() -> None:
+    """A table of contents' title of 300 characters made a redirect at a folder name of 300
+    bytes: validate passed, and the build stopped half-way with "File name too long"
+    (exit 3, output left half-written; a helper's finding)."""
+    long = "x" * 300
+    summary = f"# Summary\n\n* [Intro](README.md)\n* [{long}](page.md)\n  * [Child](child.md)\n"
+    summary += "* [Short](short.md)\n"
+    sources = ["README.md", "page.md", "child.md", "short.md"]
+    paths = toc_paths(parse_summary(summary), sources, "README.md")
+    assert paths == {"short": "short.md"}
+
+
+def test_a_space_with_such_a_title_builds(tmp_path: Path) -> None:
+    root = tmp_path / "space"
+    root.mkdir()
+    (root / "SUMMARY.md").write_text(f"# S\n\n* [Intro](README.md)\n* [{'y' * 300}](p.md)\n")
+    (root / "README.md").write_text("# Intro\n\nHi.\n")
+    (root / "p.md").write_text("# P\n\nText.\n")
+    (root / "publish.toml").write_text('[site]\ntitle = "T"\nbase_url = "https://e.org/"\n')
+    result = build(root, tmp_path / "out", content=root)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "p" / "index.html").is_file()
