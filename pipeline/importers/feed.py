@@ -14,6 +14,7 @@ from typing import Any
 
 from pipeline.errors import Problem
 from pipeline.importers.aliases import XML_BASE, based, keep_aliases, on_site, resolved
+from pipeline.importers.buildable import fitting_tags, tags_notes
 from pipeline.importers.common import (
     notes_body,
     parse_date,
@@ -118,6 +119,11 @@ class _Reader:
                 "title",
                 "missing: " + ("its text's start" if start else "its link") + " is the title",
             )
+        if front.get("tags"):  # as the build takes them (a 300-character category is none)
+            tags, long, over = fitting_tags(front.pop("tags"))
+            front.update({"tags": tags} if tags else {})
+            for message in tags_notes(long, over):
+                say("tags", message)
         front["id"] = guid
         front["guid"] = guid
         link = resolved(link, base)

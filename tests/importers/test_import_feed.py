@@ -117,6 +117,28 @@ def test_an_atom_entrys_enclosure_is_named_as_not_kept(home: Path) -> None:
     ) in result.stderr
 
 
+def test_a_category_too_long_for_a_tag_is_left_out_and_named(home: Path) -> None:
+    """A 300-character ``<category>`` was written as a tag, and the build refused the page
+    (a tag's folder name of 307 bytes: one value stopped the site; a helper's finding)."""
+    long = "c" * 300
+    rss = (
+        '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>B</title>'
+        "<link>https://blog.example/</link><description>d</description>\n"
+        "<item><title>Post</title><guid>p1</guid><link>https://blog.example/p1</link>"
+        "<pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate>"
+        f"<category>{long}</category><category>tea</category>"
+        "<description>Text.</description></item>\n</channel></rss>\n"
+    )
+    (home / "feed.xml").write_text(rss, encoding="utf-8")
+    result = publish("import", "feed", "feed.xml")
+    assert result.exit_code == 0, result.output
+    assert "feed.xml:3: tags: 1 tag too long for the file name" in result.stderr
+    (post,) = (home / "content" / "essays").glob("*.md")
+    assert front_matter(post)["tags"] == ["tea"]
+    built = publish("build")
+    assert built.exit_code == 0, built.output
+
+
 def test_links_to_an_old_url_resolve_through_the_alias(home: Path) -> None:
     assert publish("import", "feed", str(IMPORTS / "wordpress.xml")).exit_code == 0
     page = home / "content" / "about.md"
