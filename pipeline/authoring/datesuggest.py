@@ -39,6 +39,7 @@ from pipeline.config import Config
 from pipeline.load.frontmatter import FrontMatterError, bounded_yaml, split
 from pipeline.load.summary import feed_candidates, read_dates
 from pipeline.load.walk import iter_markdown, read_text, relpath
+from pipeline.support.dates import YEARS
 from pipeline.support.text import nfc
 
 SYNC_PATTERNS = (r"^GitBook: \[", r"^GITBOOK-", r"^Merge\b")
@@ -207,6 +208,8 @@ def date_in_prose(text: str) -> tuple[dt.date, int, str] | None:
                 else:
                     value = dt.date(int(d.group(1)), int(d.group(2)), int(d.group(3)))
             except ValueError:
+                continue
+            if value.year not in YEARS:  # "Published 9999-01-01": a date the build refuses
                 continue
             line = text.count("\n", 0, m.start()) + 1
             words = " ".join(text[m.start() : d.end()].replace("*", "").replace("_", " ").split())

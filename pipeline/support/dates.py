@@ -8,6 +8,10 @@ import re
 from email.utils import format_datetime, parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
+YEARS = range(1970, 9001)
+"""The years a date may be in: from the Unix epoch (what a file's time and git's can say) to
+a year every library reads."""
+
 
 def shown_value(value: object, depth: int = 0) -> str:
     """A front-matter value as the editor wrote it in YAML, for messages (not Python's repr:
@@ -56,7 +60,7 @@ def to_datetime(value: object, tz: ZoneInfo) -> dt.datetime:
         raise ValueError(f"expected a date like 2024-05-01, got {shown_value(value)}")
     if result.tzinfo is None:
         result = result.replace(tzinfo=tz)
-    if not 1970 <= result.year <= 9000:
+    if result.year not in YEARS:
         raise ValueError(f"date {result.date().isoformat()} is out of range (1970-9000)")
     return result
 
@@ -141,7 +145,7 @@ def read_date(raw: str) -> tuple[dt.datetime | None, str | None]:
             parsed = parsed.replace(tzinfo=zone or dt.UTC)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
-    if not 1970 <= parsed.year <= 9000:
+    if parsed.year not in YEARS:
         return None, None
     return parsed, note
 
