@@ -489,5 +489,11 @@ class LocalChecker:
         )
         if path.startswith(hints.GITBOOK_LOST_SPACE):
             return Outcome(BROKEN, reason, hints.GITBOOK_LOST_SPACE_HINT)
-        close = self._close(path, self._site_paths, 0.75)
+        # a page beside the linking one first (a handbook kept in versions: contents/10/ and
+        # contents/9/ hold pages of one name, and the one in the link's own version is meant)
+        here = "/" + posixpath.dirname(nfc(ref.source)).lower()
+        beside = [p for p in self._site_paths if p.lower().startswith(here + "/")]
+        close = (self._close(path, beside, 0.75) if here != "/" else None) or self._close(
+            path, self._site_paths, 0.75
+        )
         return Outcome(BROKEN, reason, f"did you mean {close}?" if close else "")

@@ -5,13 +5,14 @@ while ``publish links`` called both fine."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from tests.gitbook.conftest import write_space
+from tests.gitbook.conftest import run_space, write_space
 
 FILES = {
     "SUMMARY.md": "# Summary\n\n* [Home](README.md)\n* [Cookies](Web%20App/cookies.md)\n"
@@ -67,3 +68,25 @@ def test_a_missing_file_from_the_root_stays_a_site_url_and_is_reported(tmp_path:
     checked = CliRunner().invoke(main, ["links", "--offline", *args])
     assert checked.exit_code == 2
     assert "README.md\n  3: broken: /Linux/gone.md" in checked.output
+
+
+def test_a_broken_root_link_is_told_the_page_beside_it_first(tmp_path: Path) -> None:
+    """A handbook kept in versions (``contents/9/``, ``contents/10/``): the suggestion for a
+    broken ``/contents/Basic.md`` from a v10 page was the v9 page (83 times in
+    BrighterCommand's docs; a helper's finding)."""
+    files = {
+        "SUMMARY.md": "# S\n\n* [Home](README.md)\n"
+        + "".join(
+            f"* [K{v}](contents/{v}/Kafka.md)\n* [B{v}](contents/{v}/Basic.md)\n" for v in (9, 10)
+        ),
+        "README.md": "# Home\n",
+        "contents/9/Kafka.md": "# K\n\nSee [basic](/contents/Basic.md).\n",
+        "contents/9/Basic.md": "# B\n",
+        "contents/10/Kafka.md": "# K\n\nSee [basic](/contents/Basic.md).\n",
+        "contents/10/Basic.md": "# B\n",
+    }
+    root = write_space(tmp_path / "space", files)
+    result = run_space(root, "links", "--offline", "--format", "json")
+    rows = {r["source"].rsplit("/", 2)[-2]: r for r in json.loads(result.stdout)}
+    assert rows["10"]["suggestion"] == "did you mean /contents/10/basic?"
+    assert rows["9"]["suggestion"] == "did you mean /contents/9/basic?"
