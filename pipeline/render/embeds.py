@@ -253,8 +253,8 @@ def inline_embeds(page: str) -> str:
             f'<div class="embed-frame embed-frame-{provider.frame}"><iframe src="{_esc(src)}" '
             f'title="{_esc(title)}" loading="lazy" '
             'referrerpolicy="strict-origin-when-cross-origin" '
-            'allow="autoplay; clipboard-write; encrypted-media; fullscreen; picture-in-picture" '
-            f"allowfullscreen></iframe></div>{caption}</figure>"
+            'allow="autoplay; clipboard-write; encrypted-media; fullscreen; picture-in-picture">'
+            f"</iframe></div>{caption}</figure>"
         )
         pos = close + len("</figure>")
     out.append(page[pos:])

@@ -135,7 +135,7 @@ def sub_tags(
 
 _TAG = re.compile(r"<(?:/?([A-Za-z][A-Za-z0-9-]*)[^>]*|[^>]*)>")
 """A tag of our HTML, its name in group 1 (a ``<`` in text or in a value is escaped)."""
-_INLINE = frozenset(
+INLINE_ELEMENTS = frozenset(
     [
         "a",
         "abbr",
@@ -172,7 +172,7 @@ _INLINE = frozenset(
 
 
 def _gap(m: re.Match[str]) -> str:
-    return "" if (m.group(1) or "").lower() in _INLINE else " "
+    return "" if (m.group(1) or "").lower() in INLINE_ELEMENTS else " "
 
 
 def plain(html_text: str) -> str:
@@ -189,7 +189,7 @@ def parting_tag_end(html_text: str, start: int) -> int:
         m = _TAG.match(html_text, at)
         if m is None:
             return -1
-        if (m.group(1) or "").lower() not in _INLINE:
+        if (m.group(1) or "").lower() not in INLINE_ELEMENTS:
             return m.end()
         at = html_text.find("<", m.end())
     return -1

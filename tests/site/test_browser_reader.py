@@ -174,3 +174,40 @@ def test_opened_from_disk_no_search_box_that_cannot_search(space: Path, driver: 
     assert driver.find_element("tag name", "h1").text == "Guide"
     assert not driver.find_element("id", "search").is_displayed()
     assert console_errors(driver) == []
+
+
+def test_on_a_phone_the_tab_order_follows_the_header_as_it_is_seen(
+    space: Path, driver: Any
+) -> None:
+    """The search box sits below the menu button on a phone, but came before it in the
+    Tab order: focus went down, then back up (WCAG 2.4.3; a helper's finding)."""
+    from selenium.webdriver.common.keys import Keys
+
+    with serve(space) as base:
+        driver.set_window_size(375, 800)
+        driver.get(base + "guide/")
+        driver.find_element("css selector", ".skip").send_keys(Keys.TAB)  # focus from the skip
+        seen = []
+        for _ in range(3):
+            here = driver.switch_to.active_element
+            seen.append((here.get_attribute("class") or here.get_attribute("id"), here.rect["y"]))
+            here.send_keys(Keys.TAB)
+        assert [name for name, _ in seen] == ["brand", "menu-button", "search-input"]
+        brand, button, search = (y for _, y in seen)
+        assert search > max(brand, button) + 20, seen  # the row below, last
+
+
+def test_without_a_script_there_is_no_menu_button_that_does_nothing(
+    space: Path, driver: Any
+) -> None:
+    """Without JavaScript the menu is open below the header, and the Menu button was shown,
+    a control that did nothing (a helper's finding)."""
+    driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        with serve(space) as base:
+            driver.set_window_size(375, 800)
+            driver.get(base + "guide/")
+            assert not driver.find_element("css selector", ".menu-button").is_displayed()
+            assert driver.find_element("id", "sidebar").is_displayed()
+    finally:
+        driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})

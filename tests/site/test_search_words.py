@@ -32,8 +32,13 @@ def test_words_are_folded_like_the_search_box_folds_a_query() -> None:
 
 
 def test_html_text_keeps_words_apart_and_decodes_references() -> None:
+    """Blocks part words; an inline element's tags do not: ``<b>fo</b>ur`` reads "four", and
+    was indexed as "fo" and "ur" (search found nothing for "hashtag" in ``**Hash**tag``, and
+    a summary read "belonging : a place"; a helper's finding)."""
     text = html_text("<p>one</p><p>two&amp;three &eacute;t&eacute; <b>fo</b>ur</p> 1 < 2")
-    assert counts(text) == {"one": 1, "two": 1, "three": 1, "ete": 1, "fo": 1, "ur": 1}
+    assert counts(text) == {"one": 1, "two": 1, "three": 1, "ete": 1, "four": 1}
+    shown = html_text('<p><a href="x">belonging</a>: H<sub>2</sub>O<br>next</p><li>a</li><li>b')
+    assert " ".join(shown.split()) == "belonging: H2O next a b"
 
 
 @given(st.text(max_size=80))

@@ -26,6 +26,8 @@ import unicodedata
 from collections import Counter
 from itertools import filterfalse
 
+from pipeline.support.text import INLINE_ELEMENTS
+
 MIN_LEN = 2
 MAX_LEN = 40
 """Longer runs are hashes, encoded data or run-together text, not words anyone types."""
@@ -99,9 +101,16 @@ def words(text: str) -> list[str]:
     return [w for w in _word().findall(fold(text)) if MIN_LEN <= len(w) <= MAX_LEN]
 
 
+_INLINE_TAG = re.compile(rf"</?(?:{'|'.join(sorted(INLINE_ELEMENTS))})(?=[\s/>])[^<>]*>")
+"""A tag of an inline element: it parts no words (``**Hash**tag`` is one word, as a reader
+reads it). ``[^<>]*`` stops at the next ``<``, as :data:`_TAG`'s: linear."""
+
+
 def html_text(markup: str) -> str:
-    """The text of an HTML fragment: tags become spaces, character references characters."""
-    return html.unescape(_TAG.sub(" ", markup))
+    """The text of an HTML fragment as a reader reads it: an inline element's tags go (they
+    part no words: ``<strong>Hash</strong>tag``, ``H<sub>2</sub>O``), every other tag is a
+    space, character references are characters."""
+    return html.unescape(_TAG.sub(" ", _INLINE_TAG.sub("", markup)))
 
 
 def counts(text: str) -> Counter[str]:
