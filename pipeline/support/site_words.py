@@ -49,6 +49,9 @@ WORDS: tuple[str, ...] = (
     "Nothing lives at this address. It may have moved: try the menu, or start from the home page.",
     "Home page",
     "This page has moved:",
+    "Copy",
+    "Copied",
+    "Link to this section",
 )
 """Every word, in English (the message id); ``{name}`` is filled in by the page."""
 

@@ -193,10 +193,16 @@ def _tabs(driver: Any, n: int) -> list[Any]:
 
 
 def _panels(driver: Any, n: int) -> list[str]:
-    """The text of the n-th set's panels a reader sees."""
+    """The text of the n-th set's panels a reader sees, without the page's own controls (a
+    code block's Copy button, a heading's "#" link, shown under the pointer)."""
     sets = driver.find_elements("css selector", ".gitbook-tabs, .gitbook-code-tabs")
     panels = sets[n].find_elements("css selector", ":scope > [role=tabpanel]")
-    return [p.text for p in panels if p.is_displayed()]
+    return [_without_controls(p.text) for p in panels if p.is_displayed()]
+
+
+def _without_controls(text: str) -> str:
+    lines = text.split("\n")
+    return "\n".join(line.removesuffix("#") for line in lines if line not in ("Copy", "Copied"))
 
 
 def test_clicking_a_tab_shows_its_panel_alone(tabbed: Path, driver: Any) -> None:

@@ -1,7 +1,8 @@
 // The default theme's script: the menu button on narrow screens, Escape closing the menu
 // (without the script the menu simply stays open above the page); GitBook's tab sets as tabs;
 // the outline marking the section being read; code blocks and tables that scroll sideways
-// focusable. The search box is search.js, loaded when
+// focusable; a Copy button on each code block and a link on each heading of the text, as
+// MkDocs Material and GitBook give them. The search box is search.js, loaded when
 // [theme] search is on. Without this script every page reads in full: the menu open, every
 // tab's title and content one after another, the outline a plain list of links.
 document.documentElement.classList.add("js");
@@ -9,8 +10,59 @@ document.addEventListener("DOMContentLoaded", function () {
   menu();
   tabs();
   outline();
+  copyButtons();
+  headingLinks();
   scrollables();
 });
+
+// Each code block of the text gets a button that copies its text (what the block shows,
+// without the button), its words in the page's language (data-copy, data-copied on <main>).
+function copyButtons() {
+  var main = document.getElementById("main");
+  if (!main || !navigator.clipboard) return;  // (an http:// page has no clipboard to write)
+  var label = main.getAttribute("data-copy") || "Copy";
+  var done = main.getAttribute("data-copied") || "Copied";
+  var blocks = main.querySelectorAll("article pre:not(.math)");
+  for (var i = 0; i < blocks.length; i++) {
+    var pre = blocks[i];
+    var wrap = document.createElement("div");
+    wrap.className = "code-wrap";
+    pre.parentNode.insertBefore(wrap, pre);
+    wrap.appendChild(pre);
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy";
+    button.textContent = label;
+    wrap.appendChild(button);
+    button.addEventListener("click", copier(pre, button, label, done));
+  }
+}
+
+function copier(pre, button, label, done) {
+  return function () {
+    navigator.clipboard.writeText(pre.innerText.replace(/\n$/, "")).then(function () {
+      button.textContent = done;
+      setTimeout(function () { button.textContent = label; }, 1500);
+    }, function () {});  // refused (no permission): the text is still there to select
+  };
+}
+
+// Each heading of the text with an id ends in a link to itself ("#", shown on hover and
+// focus, named data-section-link), to copy a section's address as on MkDocs and GitBook.
+function headingLinks() {
+  var main = document.getElementById("main");
+  if (!main) return;
+  var label = main.getAttribute("data-section-link") || "Link to this section";
+  var headings = main.querySelectorAll("article :is(h2, h3, h4, h5, h6)[id]:not(.tab-title)");
+  for (var i = 0; i < headings.length; i++) {
+    var link = document.createElement("a");
+    link.className = "heading-link";
+    link.href = "#" + encodeURIComponent(headings[i].id);
+    link.setAttribute("aria-label", label);
+    link.textContent = "#";
+    headings[i].appendChild(link);
+  }
+}
 
 // A code block or table wider than the page scrolls sideways: it takes the keyboard's focus
 // (tabindex 0), so a reader without a mouse can scroll it with the arrow keys (WCAG 2.1.1;
