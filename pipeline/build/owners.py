@@ -17,6 +17,9 @@ ask for (:func:`pipeline.build.themeplan.plan_site`). These claims are not clash
 - two claims by one file (an alias that is the item's own URL, ``/old`` and ``/old/``);
 - a redirect from ``[content] redirects`` or a GitBook space's URLs, which goes only where
   nothing else is (as documented).
+
+A list page's owner (:func:`list_owner`) and a redirect page's path (:func:`old_path`) are
+worked out here too.
 """
 
 from __future__ import annotations
@@ -26,8 +29,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.config import Config
+from pipeline.config.oldurls import file_address, from_site_base
 from pipeline.errors import ContentError, Problem
 from pipeline.load.foreign import INDEX_STEMS
+from pipeline.support.text import nfc
+from pipeline.syndication.pages import page_path
+from pipeline.syndication.theme.context import site_base
 
 
 @dataclass(frozen=True)
@@ -186,3 +194,26 @@ def key_lines(content_dir: Path | None, source: str, max_bytes: int) -> Mapping[
         return split(text).lines
     except (OSError, ValueError):  # changed since it was loaded: its first line is named
         return {}
+
+
+def list_owner(base_path: str, key: str, words: str, n: int) -> Owner:
+    """Page ``n`` of the list at ``key/`` (``words``: whose list) of the site served at
+    ``base_path`` as an owner of its path."""
+    url = base_path + key + ("/" if n == 1 else f"/page/{n}/")
+    if n > 1:
+        return Owner(url, f"page {n} of the list of {words}")
+    hint = f"a folder's own page, {key}/_index.md, stands in for the list"
+    return Owner(url, f"the list page of {words}", hint=hint, key=key)
+
+
+def old_path(cfg: Config, path: str) -> str | None:
+    """Output path of a redirect page for an old site path (``/essays/hosting``, read from
+    the site's base: :func:`~pipeline.config.oldurls.from_site_base`)."""
+    path = from_site_base(nfc(path), cfg.site.base_url)
+    if file_address(path):
+        return None  # an old file's address (an image, a PDF): not a page to redirect
+    if not path.endswith((".html", ".htm")):
+        path = path.rstrip("/") + "/"
+    if path == "/":
+        return None
+    return page_path(cfg, site_base(cfg) + path.lstrip("/"))

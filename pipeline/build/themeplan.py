@@ -22,12 +22,10 @@ from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-from pipeline.build.owners import Claims, Owner, alias_owner, page_owner
+from pipeline.build.owners import Claims, Owner, alias_owner, list_owner, old_path, page_owner
 from pipeline.config import Config
-from pipeline.config.oldurls import file_address, from_site_base
 from pipeline.model import Item
 from pipeline.support.recurrence import next_dates, repeat_text
-from pipeline.support.text import nfc
 from pipeline.syndication.common import tag_slugs
 from pipeline.syndication.directory import FeedLink
 from pipeline.syndication.pages import page_path
@@ -262,7 +260,7 @@ class _Planner:
         chunk: Sequence[Item],
         paging: tuple[int, int, str | None, str | None],
         feed: str,
-        years: Sequence[tuple[int, int]] = (),
+        terms: Sequence[tuple[str, str, int]] = (),
     ) -> SitePage:
         def make() -> bytes:
             ctx = self.context(rel, url)
@@ -274,7 +272,7 @@ class _Planner:
                 prev_url=paging[2],
                 next_url=paging[3],
                 feed=feed if feed in self.feed_urls else "",
-                years=years,
+                terms=terms,
                 og_type="website",
             )
             return self.templates.render("list.html.j2", ctx)
@@ -285,7 +283,7 @@ class _Planner:
             title,
             paging,
             feed,
-            years,
+            terms,
             self.nav.digest_for(""),
             [self.output_of(i) for i in chunk],
         )
@@ -299,7 +297,10 @@ class _Planner:
                 by_year.setdefault(item.date.year, []).append(item)
         if not by_year:
             return {}
-        years = sorted(((y, len(v)) for y, v in by_year.items()), reverse=True)
+        years = [
+            (str(y), self.base + f"archive/{y}/", len(by_year[y]))
+            for y in sorted(by_year, reverse=True)
+        ]
         out = {
             "archive": [
                 self._list(
@@ -339,19 +340,6 @@ def _alternate(link: FeedLink) -> tuple[str, str, str]:
     return (kinds.get(link.kind, "application/feed+json"), link.title, link.url)
 
 
-def old_path(cfg: Config, path: str) -> str | None:
-    """Output path of a redirect page for an old site path (``/essays/hosting``, read from
-    the site's base: :func:`~pipeline.config.oldurls.from_site_base`)."""
-    path = from_site_base(nfc(path), cfg.site.base_url)
-    if file_address(path):
-        return None  # an old file's address (an image, a PDF): not a page to redirect
-    if not path.endswith((".html", ".htm")):
-        path = path.rstrip("/") + "/"
-    if path == "/":
-        return None
-    return page_path(cfg, site_base(cfg) + path.lstrip("/"))
-
-
 def plan_site(
     cfg: Config, sources: SiteSources, salt: str, cache_dir: Path | None = None
 ) -> tuple[list[SitePage], list[tuple[Path, str]]]:
@@ -370,7 +358,12 @@ def plan_site(
     if home is None:
         claims.claim("index.html", Owner("/", "the home page"))
     kinds: dict[str, SitePage] = {o.path: o for o in out[:1]}
-    lists = [page for page, owner in _list_pages(plan, items) if claims.claim(page.path, owner)]
+    lists = [
+        page
+        for page, owner in _list_pages(plan, items)
+        if not (owner.key == "tags" and page.path in claims)  # a page at /tags/ keeps it
+        and claims.claim(page.path, owner)
+    ]
     out.extend(lists)
     if lists:
         kinds["list"] = lists[0]
@@ -434,7 +427,7 @@ def _list_pages(plan: _Planner, items: Sequence[Item]) -> list[tuple[SitePage, O
 
     def add(key: str, words: str, pages: Sequence[SitePage]) -> None:
         for n, page in enumerate(pages, 1):
-            lists.append((page, _list_owner(plan, key, words, n)))
+            lists.append((page, list_owner(urlsplit(plan.base).path, key, words, n)))
 
     by_section: dict[str, list[Item]] = {}
     for item in items:
@@ -451,20 +444,32 @@ def _list_pages(plan: _Planner, items: Sequence[Item]) -> list[tuple[SitePage, O
         feed = cfg.feeds_base + f"tags/{slug}/rss.xml"
         pages = plan.lists(f"tags/{slug}", f"#{tag}", by_tag[tag], feed)
         add(f"tags/{slug}", f"tag {tag!r}", pages)
+    if plan.slugs and "tags" not in by_section:  # every tag, as Hugo's taxonomy page lists
+        terms = [
+            (f"#{t}", plan.base + f"tags/{s}/", len(by_tag[t]))
+            for t, s in sorted(plan.slugs.items())
+        ]
+        paging = (1, 1, None, None)
+        add(
+            "tags",
+            "the list of tags",
+            [
+                plan._list(
+                    "tags/index.html",
+                    plan.base + "tags/",
+                    plan.words("Tags"),
+                    (),
+                    paging,
+                    "",
+                    terms,
+                )
+            ],
+        )
     if "archive" not in by_section:  # a section of that name keeps its URL
         for key, pages in plan.archive().items():
             year = key.removeprefix("archive/")
             add(key, "the archive" if key == "archive" else f"the archive of {year}", pages)
     return lists
-
-
-def _list_owner(plan: _Planner, key: str, words: str, n: int) -> Owner:
-    """Page ``n`` of the list at ``key/`` (``words``: whose list) as an owner of its path."""
-    url = urlsplit(plan.base).path + key + ("/" if n == 1 else f"/page/{n}/")
-    if n > 1:
-        return Owner(url, f"page {n} of the list of {words}")
-    hint = f"a folder's own page, {key}/_index.md, stands in for the list"
-    return Owner(url, f"the list page of {words}", hint=hint, key=key)
 
 
 def _redirects(plan: _Planner, sources: SiteSources, claims: Claims) -> list[SitePage]:

@@ -4,6 +4,7 @@ read back with html5lib, and the files a site has (sitemap, robots.txt, 404, red
 from __future__ import annotations
 
 import posixpath
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -369,3 +370,22 @@ def test_a_sections_list_marks_its_own_menu_entry(bundled: Path) -> None:
             if a.get("aria-current") == "page"
         ]
         assert marked == [title], section
+
+
+def test_tags_lists_every_tag_with_its_items(tmp_path: Path) -> None:
+    """``/tags/`` was no page (a reader's link to it found a directory listing or a 404; a
+    helper's finding): Hugo's taxonomy page lists each tag with its count."""
+    root = tmp_path / "site"
+    (root / "content/essays").mkdir(parents=True)
+    (root / "publish.toml").write_text('[site]\ntitle = "S"\nbase_url = "https://s.example/"\n')
+    for n, tags in enumerate((["tea", "Milk & honey"], ["tea"]), 1):
+        front = f"---\ntitle: E{n}\ndate: 2024-01-0{n}\nid: e{n}\ntags: {tags!r}\n---\nText.\n"
+        (root / f"content/essays/e{n}.md").write_text(front, encoding="utf-8")
+    result = build(root, root / "out")
+    assert result.exit_code == 0, result.output
+    page = (root / "out/tags/index.html").read_text(encoding="utf-8")
+    terms = re.findall(r'<li><a href="([^"]+)">([^<]+)</a> <span class="meta">\((\d+)\)', page)
+    assert [(label, int(n)) for _, label, n in terms] == [("#Milk &amp; honey", 1), ("#tea", 2)]
+    for href, _, _ in terms:  # each a tag's own list
+        assert (root / "out/tags" / href / "index.html").resolve().is_file(), href
+    assert "<h1>Tags</h1>" in page
