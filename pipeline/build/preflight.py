@@ -46,6 +46,7 @@ def planned_urls(cfg: Config, content_dir: Path, site: Site, now: dt.datetime) -
     from pipeline.build.plan import Output, plan_outputs
     from pipeline.build.site import HtmlSource
     from pipeline.podcast.feed import podcast_files
+    from pipeline.syndication.theme.context import site_base
 
     keys = loaded_keys(site.items, {})
     episodes = [i for i in site.published(now) if i.episode is not None]
@@ -59,5 +60,7 @@ def planned_urls(cfg: Config, content_dir: Path, site: Site, now: dt.datetime) -
     outputs, _, copies = plan_outputs(
         cfg, content_dir, KeyedSite(site, keys), now, HtmlSource(None, keys), "", podcast=podcast
     )
-    base = cfg.feeds_base
-    return frozenset(base + rel for rel in (*(o.path for o in outputs), *(r for _, r in copies)))
+    rels = [*(o.path for o in outputs), *(r for _, r in copies)]
+    # the output folder is the site (at its base URL); with feeds_url, its feeds are served
+    # there too
+    return frozenset(base + rel for base in {site_base(cfg), cfg.feeds_base} for rel in rels)

@@ -478,8 +478,14 @@ class LocalChecker:
             outcome = self._check_file(ref.source, rel, parts.fragment)
             if outcome.status == OK:
                 return outcome
-        if path in self.generated():  # a list (of a content folder), a feed: its ids are
-            return Outcome(OK, f"{path}, made by the build")  # not known unrendered
+        if path in self.generated():
+            if ref.url.startswith("/") and posixpath.splitext(path)[1]:
+                # a link from the root to a file names a file of the content (as GitBook reads
+                # it), copied beside the page: the page's link to /rss.xml led nowhere
+                why = f"{path} is made by the build, but a link from the root to a file names "
+                where = sitepaths.fetched_at(ref.url, self.base_url)
+                return Outcome(BROKEN, why + "a file of the content", f"link {where}")
+            return Outcome(OK, f"{path}, made by the build")  # a list: its ids are not known
         if outcome is not None:
             return outcome
         if self._site_paths is None:

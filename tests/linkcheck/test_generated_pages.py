@@ -6,7 +6,9 @@ own. A path the build does not make stays broken."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from urllib.parse import unquote, urljoin
 
 import pytest
 from click.testing import CliRunner
@@ -57,7 +59,7 @@ def _built(config: Path) -> list[str]:
     )
 
 
-def test_a_link_to_every_file_the_build_writes_is_ok(tmp_path: Path) -> None:
+def test_a_link_to_every_file_the_build_writes_is_ok_and_leads_there(tmp_path: Path) -> None:
     config = small_site(tmp_path, FILES)
     _linking(config, ["/"])  # the page itself, so that the build below writes it
     files = _built(config)
@@ -66,19 +68,43 @@ def test_a_link_to_every_file_the_build_writes_is_ok(tmp_path: Path) -> None:
         assert made in files
     # (the search index's files are named after the words of the pages, made after the plan:
     # no page links them)
-    urls = ["/" + f for f in files if not f.startswith("search/")]
-    urls += ["/" + f.removesuffix("index.html") for f in files if f.endswith("/index.html")]
-    urls += ["https://e.org/tags/coffee/", "/essays", "/essays/atom.xml#x"]
+    made = [f for f in files if not f.startswith("search/")]
+    urls = ["https://e.org/" + f for f in made]  # a file by its address
+    urls += ["/" + f.removesuffix("index.html") for f in made if f.endswith("index.html")]
+    urls += ["https://e.org/tags/coffee/", "/essays", "/essays/#x"]
     _linking(config, urls)
     code, rows = _links(config)
     broken = {u: r["reason"] for u, r in rows.items() if r["status"] != "ok"}
     assert broken == {}
     assert code == 0
+    # and each leads to a file of the built site, as the page writes it
+    _built(config)
+    out = config.parent / "out"
+    page = (out / "essays/links/index.html").read_text(encoding="utf-8")
+    hrefs = re.findall(r'<a href="([^"#]*)[^"]*">link \d+</a>', page)
+    assert len(hrefs) == len(urls)
+    for href in hrefs:
+        path = urljoin("https://e.org/essays/links/", href).removeprefix("https://e.org/")
+        target = out / unquote(path)
+        assert (target / "index.html" if target.is_dir() else target).is_file(), href
+
+
+def test_a_link_from_the_root_to_a_file_names_a_file_of_the_content(tmp_path: Path) -> None:
+    """``[feed](/rss.xml)``: the renderer reads a path from the root as a file of the content
+    (as GitBook does) and links a copy beside the page, which there is not; the checker said
+    ok once it knew the build writes /rss.xml (a helper's finding). The file's address works."""
+    config = small_site(tmp_path, FILES)
+    _linking(config, ["/rss.xml", "https://e.org/rss.xml"])
+    code, rows = _links(config)
+    assert code == 2
+    assert rows["/rss.xml"]["status"] == "broken"
+    assert rows["/rss.xml"]["suggestion"] == "link https://e.org/rss.xml"
+    assert rows["https://e.org/rss.xml"]["status"] == "ok"
 
 
 def test_a_path_the_build_does_not_make_is_still_broken(tmp_path: Path) -> None:
     config = small_site(tmp_path, FILES)
-    missing = ["/tags/milk/", "/essays/rss2.xml", "/nope/", "/events/atom.xml"]
+    missing = ["/tags/milk/", "https://e.org/essays/rss2.xml", "/nope/", "/events/atom.xml"]
     _linking(config, ["/tags/tea/", *missing])
     code, rows = _links(config)
     assert code == 2
@@ -88,9 +114,25 @@ def test_a_path_the_build_does_not_make_is_still_broken(tmp_path: Path) -> None:
 
 def test_on_a_site_under_a_path_the_lists_are_below_its_base(tmp_path: Path) -> None:
     config = small_site(tmp_path, FILES, base_url="https://e.org/docs/")
-    inside = ["/docs/essays/", "https://e.org/docs/tags/tea/", "/docs/rss.xml"]
+    inside = ["/docs/essays/", "https://e.org/docs/tags/tea/", "https://e.org/docs/rss.xml"]
     _linking(config, [*inside, "/docs/tags/milk/"])
     code, rows = _links(config)
     assert {u: rows[u]["status"] for u in inside} == dict.fromkeys(inside, "ok")
     assert rows["/docs/tags/milk/"]["status"] == "broken"
     assert code == 2
+
+
+def test_with_feeds_elsewhere_the_pages_are_still_at_the_sites_base(tmp_path: Path) -> None:
+    """With ``feeds_url`` set, every file was taken to be at the feeds' address: the site's
+    own lists were reported broken (a helper's finding)."""
+    config = small_site(tmp_path, FILES, base_url="https://e.org/docs/")
+    with config.open("a", encoding="utf-8") as f:
+        f.write('feeds_url = "https://feeds.e.org/f/"\n')
+    inside = ["/docs/essays/", "/docs/tags/tea/", "https://feeds.e.org/f/rss.xml"]
+    _linking(config, inside)
+    code, rows = _links(config)
+    assert {u: rows[u]["status"] for u in inside if u in rows} == {
+        "/docs/essays/": "ok",
+        "/docs/tags/tea/": "ok",
+    }
+    assert code == 0
