@@ -97,8 +97,15 @@ def _url_parts(url: str) -> set[str]:
     return parts
 
 
+_NOT_SECRET = re.compile(r"ASKPASS$")
+"""Named like a secret, but a program's path (``GIT_ASKPASS``, ``SSH_ASKPASS``, set by
+editors' terminals and desktops): its parts are words of every path."""
+
+
 def _secret_values() -> list[str]:
-    names = set(SECRET_ENV_VARS) | {k for k in os.environ if _SECRET_NAME.search(k)}
+    names = set(SECRET_ENV_VARS) | {
+        k for k in os.environ if _SECRET_NAME.search(k) and not _NOT_SECRET.search(k)
+    }
     raw = {os.environ.get(n, "") for n in names}
     for name in names:
         value = os.environ.get(name, "")
@@ -262,24 +269,38 @@ next reply) shows part of a key, never the whole."""
 FRAGMENT_VARIETY = 5
 """Characters a fragment holds at least: ``0000000000`` of a key of zeros is a word of any id,
 and a key's random part has 8 or more in any 10."""
+_WORDLIKE = re.compile(r"[a-z./_-]*")
+"""A fragment of lower-case letters and path punctuation only is a word or a path's part
+(``newsletter`` of a user name, ``/resources`` of a path), not a key's: never withheld."""
+
+
+def _keylike(gram: str) -> bool:
+    return len(set(gram)) >= FRAGMENT_VARIETY and not _WORDLIKE.fullmatch(gram)
 
 
 @functools.lru_cache(maxsize=16)
 def _fragment_finder(values: tuple[str, ...]) -> tuple[re.Pattern[str], frozenset[str]] | None:
     """A regex of the runs of the secrets' characters long enough to hold a fragment, and
-    every fragment (each :data:`FRAGMENT` characters of a secret longer than that). A URL
-    is left to its parts (``https://discord.com/api/webhooks/…`` begins every such URL; its
-    token is a secret of its own)."""
+    every fragment: each :data:`FRAGMENT` characters of a secret longer than that, or of its
+    hex or base64 spelling, that look like a key's (:func:`_keylike`). A URL is left to its
+    parts (``https://discord.com/api/webhooks/…`` begins every such URL; its token is a
+    secret of its own)."""
     long = [v for v in values if len(v) > FRAGMENT and "://" not in v]
-    if not long:
-        return None
+    # as written, and as a server that cuts its echo of a hex or base64 spelling shows it
+    spelled = [
+        s
+        for v in long
+        for s in (v, v.encode().hex(), base64.b64encode(v.encode()).decode().rstrip("="))
+    ]
     grams = frozenset(
         gram
-        for v in long
+        for v in spelled
         for i in range(len(v) - FRAGMENT + 1)
-        if len(set(gram := v[i : i + FRAGMENT])) >= FRAGMENT_VARIETY
+        if _keylike(gram := v[i : i + FRAGMENT])
     )
-    chars = "".join(sorted({c for v in long for c in v}))
+    if not grams:
+        return None
+    chars = "".join(sorted({c for v in spelled for c in v}))
     return re.compile(f"[{re.escape(chars)}]{{{FRAGMENT},}}"), grams
 
 

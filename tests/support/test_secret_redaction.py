@@ -97,3 +97,26 @@ def test_a_run_of_one_character_is_no_fragment(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("SMTP_PASSWORD", "0" * 32)
     text = "digest-commons-digest-2024-W19-000000000000"
     assert redact(text) == text
+
+
+def test_words_and_paths_in_a_secret_are_not_fragments(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``GIT_ASKPASS=/usr/share/code/resources/…/askpass.sh`` (VS Code's terminal) is a
+    program, not a secret; a user name's ``newsletter`` is a word: each blanked ordinary
+    text once fragments were withheld (``***.api_url``; a helper's finding)."""
+    monkeypatch.setenv("GIT_ASKPASS", "/usr/share/code/resources/app/extensions/git/askpass.sh")
+    monkeypatch.setenv("LISTMONK_USER", "newsletter-bot")
+    monkeypatch.setenv("LISTMONK_TOKEN", "Xk9fQ2mLp7RtVw3ZbN8c")
+    text = "publish.toml:1: newsletter.api_url: no page at /resources/guide/extensions/git/"
+    assert redact(text) == text
+    assert redact("token Xk9fQ2mLp7RtV…") == "token ***…"
+
+
+def test_a_cut_echo_of_a_secrets_hex_or_base64_is_withheld(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    secret = "correct-horse-battery-staple-2024"
+    monkeypatch.setenv("SMTP_PASSWORD", secret)
+    hexcut = secret.encode().hex()[:36]
+    b64cut = base64.b64encode(secret.encode()).decode()[:16]
+    for text in (f"535 {hexcut}", f"535 {b64cut} denied"):
+        assert hexcut not in redact(text) and b64cut not in redact(text), text
