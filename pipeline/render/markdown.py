@@ -339,13 +339,26 @@ def _with_heading_ids(out: str, sub: Callable[[str, str, str], str]) -> str:
     opening of it looks again (the regex read from each to the end: quadratic in a run of
     unclosed ``<h2>``)."""
     parts: list[str] = []
-    at = 0
+    at = passed = line_end = 0
     unclosed: set[str] = set()
     for m in _HEADING_OPEN.finditer(out):
         level = m.group(1)
         if m.start() < at or level in unclosed:
             continue
-        close = out.find(f"</{level}>", m.end())
+        if level == "summary":  # its close on its own line, no heading in it (GitBook's one
+            # line): an unclosed one took the headings after it as its text. Each line's end
+            # is found once, and a stretch without a close is not read again: linear
+            if m.start() < passed:
+                continue
+            if m.end() > line_end:
+                line_end = out.find("\n", m.end())
+                line_end = len(out) if line_end < 0 else line_end
+            close = out.find("</summary>", m.end(), line_end)
+            if close < 0 or "<h" in out[m.end() : close]:
+                passed = line_end if close < 0 else close
+                continue
+        else:
+            close = out.find(f"</{level}>", m.end())
         if close < 0:
             unclosed.add(level)
             continue

@@ -98,3 +98,22 @@ def test_an_expandable_blocks_summary_is_named_as_gitbooks_editor_links_it(
     page = article(_checked_and_built(tmp_path, files, 4), "log")
     assert '<summary id="delete-row-dialog">Delete Row Dialog</summary>' in page
     assert '<h2 id="delete-row-dialog-1">' in page  # numbered after it, in the page's order
+
+
+def test_an_unclosed_summary_leaves_the_headings_after_it_theirs(tmp_path: Path) -> None:
+    """``<summary>Open`` without its close took the headings after it, up to a later
+    ``</summary>``, as its text: they lost their ids (a helper's finding). A heading in a
+    summary keeps its own id."""
+    files = {
+        "SUMMARY.md": "# S\n\n* [Intro](README.md)\n* [FAQ](faq.md)\n",
+        "README.md": "# Intro\n\nSee [inner](faq.md#inner-heading), [after](faq.md#after).\n",
+        "faq.md": (
+            "# FAQ\n\n<details><summary>Open\n\n## Inner heading\n\n## After\n\n"
+            "<details>\n<summary>Closed</summary>\n\nx\n\n</details>\n\n"
+            "<details><summary><h3>Install steps</h3></summary>\n\ny\n\n</details>\n"
+        ),
+    }
+    page = article(_checked_and_built(tmp_path, files, 4), "faq")
+    assert '<h2 id="inner-heading">' in page and '<h2 id="after">' in page
+    assert '<summary id="closed">Closed</summary>' in page
+    assert '<h3 id="install-steps">' in page

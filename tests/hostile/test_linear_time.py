@@ -64,6 +64,12 @@ SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     "maths-dollars": (_in_body(lambda n: "$$\n" + "a $$ b `$$` " * n + "\n"), 4_000),
     # each unclosed <h2> of raw HTML read to the end for its </h2> (heading ids)
     "unclosed-heading-tags": (_in_body(lambda n: "<h2>" * n + "\n"), 8_000),
+    # each unclosed <summary> read to its line's end for its close (an expandable block's id)
+    "unclosed-summary-tags": (_in_body(lambda n: "<p>" + "<summary>" * n + "</p>\n"), 8_000),
+    "summaries-on-one-line": (
+        _in_body(lambda n: "<p>" + "<summary>a</summary>" * n + "</p>\n"),
+        4_000,
+    ),
     # a heading's text without its tags: each unclosed "<" read to the end for a ">"
     "unclosed-tags-in-heading": (_in_body(lambda n: "<h1>" + "<" * n + "</h1>\n"), 40_000),
     # the hint that a body may show an image from another scheme: from each "](" to the end
