@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import mimetypes
 import posixpath
+import re
+import sys
 import threading
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
@@ -25,6 +27,9 @@ HEARTBEAT_SECONDS = 15.0
 DIGEST_PATHS = ("/_preview/digest", "/_preview/digest.html", "/_preview/digest.txt")
 
 HTML = "text/html; charset=utf-8"
+TYPES = {".opml": "text/x-opml"}
+"""Types the system's table may not know (served as a static host serves them)."""
+_RANGE = re.compile(r"bytes=(\d{0,18})-(\d{0,18})")
 NOT_FOUND = b"<!doctype html><title>Not found</title><h1>Not found</h1>"
 
 
@@ -53,6 +58,13 @@ class PreviewServer(ThreadingHTTPServer):
         an address, or localhost) in their Host header."""
         super().__init__(address, PreviewHandler)
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A browser that drops a connection (an aborted download, a reset keep-alive) is no
+        error: it printed a traceback in the terminal. Anything else is reported as usual."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
 
 class PreviewHandler(BaseHTTPRequestHandler):
     server: PreviewServer
@@ -80,6 +92,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
         path = unquote(url.path)
         self.query = url.query
         if path == "/_preview/events":
+            if head:  # the stream's headers, no stream
+                self._send(HTTPStatus.OK, "text/event-stream", b"", head)
+                return
             self._events(parse_qs(url.query).get("after", [""])[0])
         elif path == "/_preview/live.js":
             self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", self.server.live_js, head)
@@ -123,13 +138,43 @@ class PreviewHandler(BaseHTTPRequestHandler):
         except OSError:  # removed by a rebuild between the look and the read
             self._not_found(build, head)
             return
-        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        kind = TYPES.get(target.suffix.lower()) or mimetypes.guess_type(target.name)[0]
+        kind = kind or "application/octet-stream"
         if kind == "text/html":
             page = path if path.endswith("/") else posixpath.dirname(path) + "/"
             body = inject(body, build, self.server.marks().get(page))
         if kind.startswith("text/") or kind in ("application/json", "application/xml"):
             kind += "; charset=utf-8"
+        if kind != HTML:  # a file as a static host serves it: in parts (an episode's player
+            self._ranged(kind, body, head)  # seeks by asking for the part it plays)
+            return
         self._send(HTTPStatus.OK, kind, body, head)
+
+    def _ranged(self, kind: str, body: bytes, head: bool) -> None:
+        """``body``, or the one range of it the request asks for (RFC 9110's ``bytes=a-b``,
+        ``a-``, ``-n``: 206, or 416 when it lies past the end); any other Range header is
+        answered with the whole body, as the RFC allows."""
+        size = len(body)
+        found = _RANGE.fullmatch(self.headers.get("Range", "").strip())
+        if found is None or found.group() == "bytes=-":
+            self._send(HTTPStatus.OK, kind, body, head, ranges=True)
+            return
+        first, last = found.groups()
+        if first:
+            start, end = int(first), min(int(last) if last else size - 1, size - 1)
+        else:  # the last n bytes
+            start, end = max(size - int(last), 0), size - 1
+        if start >= size or start > end or (not first and int(last) == 0):
+            self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+            self.send_header("Content-Range", f"bytes */{size}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(HTTPStatus.PARTIAL_CONTENT)
+        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self._send_headers(kind, end - start + 1, ranges=True)
+        if not head:
+            self.wfile.write(body[start : end + 1])
 
     def _redirect(self, path: str) -> None:
         """To the folder's URL: its path rebuilt from its parts and percent-encoded (``é``
@@ -156,6 +201,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         parts = [p for p in path.split("/") if p]
         if any(p in (".", "..") or "\\" in p or "\0" in p for p in parts):
             return None
+        if parts and parts[0].startswith(".publish"):  # the build's own bookkeeping
+            return None
         target = self.server.root.joinpath(*parts)
         if path.endswith("/") or not parts:
             target = target / "index.html"
@@ -169,14 +216,21 @@ class PreviewHandler(BaseHTTPRequestHandler):
         except OSError:  # a name too long for the file system: no such file
             return None
 
-    def _send(self, status: HTTPStatus, kind: str, body: bytes, head: bool) -> None:
+    def _send(
+        self, status: HTTPStatus, kind: str, body: bytes, head: bool, *, ranges: bool = False
+    ) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
+        self._send_headers(kind, len(body), ranges=ranges)
         if not head:
             self.wfile.write(body)
+
+    def _send_headers(self, kind: str, length: int, *, ranges: bool = False) -> None:
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(length))
+        if ranges:
+            self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
 
     def _events(self, after: str) -> None:
         """The Server-Sent Events stream: news after the number the client last saw (its

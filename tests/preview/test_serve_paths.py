@@ -77,3 +77,63 @@ def test_an_odd_build_number_asked_for_is_the_current_one(site: Path, tmp_path: 
         code, stderr = server.stop()
     assert code == 0
     assert not any("Traceback" in line for line in stderr), stderr
+
+
+def test_files_are_served_in_parts_as_a_static_host_serves_them(site: Path, tmp_path: Path) -> None:
+    """An episode's player seeks by asking for a part of the audio: the preview answered
+    every Range with the whole file (200, no Accept-Ranges), so the player could not seek
+    (Safari plays no such media at all); a browser dropping a download printed a traceback
+    (a helper's findings). Also: HEAD on the event stream, an .opml's type, and the build's
+    own files."""
+    audio = (site / "content/episodes/media/001-welcome.mp3").read_bytes()
+    server = ServeProcess(site, tmp_path / "tmp")
+    path = server.origin + "episodes/001-welcome/001-welcome.mp3"
+    try:
+        whole = requests.get(path, timeout=WAIT)
+        assert (whole.status_code, whole.content) == (200, audio)
+        assert whole.headers["Accept-Ranges"] == "bytes"
+        for asked, start, end in (
+            ("0-99", 0, 99),
+            ("100-", 100, len(audio) - 1),
+            ("-10", -10, None),
+        ):
+            part = requests.get(path, headers={"Range": f"bytes={asked}"}, timeout=WAIT)
+            assert part.status_code == 206, asked
+            assert part.content == audio[start : None if end is None else end + 1], asked
+            first = start % len(audio)
+            last = len(audio) - 1 if end is None else end
+            assert part.headers["Content-Range"] == f"bytes {first}-{last}/{len(audio)}"
+        past = requests.get(path, headers={"Range": f"bytes={len(audio)}-"}, timeout=WAIT)
+        assert (past.status_code, past.headers["Content-Range"]) == (416, f"bytes */{len(audio)}")
+        several = requests.get(path, headers={"Range": "bytes=0-1,5-6"}, timeout=WAIT)
+        assert (several.status_code, several.content) == (200, audio)
+        # a download dropped half-way: no traceback
+        with requests.get(path, stream=True, timeout=WAIT) as dropped:
+            dropped.raw.read(10)
+        head = requests.head(server.origin + "_preview/events", timeout=WAIT)
+        assert (head.status_code, head.headers["Content-Type"]) == (200, "text/event-stream")
+        opml = server.get("/feeds.opml")
+        assert opml.headers["Content-Type"] == "text/x-opml; charset=utf-8"
+        assert server.get("/.publish-manifest.json").status_code == 404
+    finally:
+        code, stderr = server.stop()
+    assert code == 0
+    assert not any("Traceback" in line or "Error" in line for line in stderr), stderr
+
+
+def test_a_second_ctrl_c_while_stopping_leaves_no_folder_behind(site: Path, tmp_path: Path) -> None:
+    """Two Ctrl-C close together (a terminal's impatient user): the second one came while
+    the server stopped, and the preview folder was left in the temp folder (a helper's
+    finding)."""
+    import signal
+    import time
+
+    tmp = tmp_path / "tmp"
+    server = ServeProcess(site, tmp)
+    server.proc.send_signal(signal.SIGINT)
+    for _ in range(5):
+        time.sleep(0.02)
+        if server.proc.poll() is None:
+            server.proc.send_signal(signal.SIGINT)
+    server.stop()
+    assert [p.name for p in tmp.iterdir() if p.name.startswith("publish-serve-")] == []
