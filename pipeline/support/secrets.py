@@ -279,10 +279,11 @@ def _keylike(gram: str) -> bool:
 
 
 @functools.lru_cache(maxsize=16)
-def _fragment_finder(values: tuple[str, ...]) -> tuple[re.Pattern[str], frozenset[str]] | None:
+def _fragment_finder(values: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, bool]] | None:
     """A regex of the runs of the secrets' characters long enough to hold a fragment, and
     every fragment: each :data:`FRAGMENT` characters of a secret longer than that, or of its
-    hex or base64 spelling, that look like a key's (:func:`_keylike`). A URL is left to its
+    hex or base64 spelling, with whether it looks like a key's (:func:`_keylike`). A URL is
+    left to its
     parts (``https://discord.com/api/webhooks/…`` begins every such URL; its token is a
     secret of its own)."""
     long = [v for v in values if len(v) > FRAGMENT and "://" not in v]
@@ -292,21 +293,19 @@ def _fragment_finder(values: tuple[str, ...]) -> tuple[re.Pattern[str], frozense
         for v in long
         for s in (v, v.encode().hex(), base64.b64encode(v.encode()).decode().rstrip("="))
     ]
-    grams = frozenset(
-        gram
-        for v in spelled
-        for i in range(len(v) - FRAGMENT + 1)
-        if _keylike(gram := v[i : i + FRAGMENT])
-    )
-    if not grams:
+    grams = {v[i : i + FRAGMENT]: False for v in spelled for i in range(len(v) - FRAGMENT + 1)}
+    for gram in grams:
+        grams[gram] = _keylike(gram)
+    if not any(grams.values()):
         return None
     chars = "".join(sorted({c for v in spelled for c in v}))
     return re.compile(f"[{re.escape(chars)}]{{{FRAGMENT},}}"), grams
 
 
 def _without_fragments(text: str, values: tuple[str, ...]) -> str:
-    """Each run of characters that holds a fragment of a secret (see :data:`FRAGMENT`) as
-    ``***``; a run is read once, window by window, so the pass is linear."""
+    """Each stretch of ``text`` that fragments of a secret cover (see :data:`FRAGMENT`) as
+    ``***``, the rest of its run of characters kept (a run may reach over a URL's ``/`` and
+    ``:`` into the text around); a run is read once, window by window: linear."""
     finder = _fragment_finder(values)
     if finder is None:
         return text
@@ -314,8 +313,24 @@ def _without_fragments(text: str, values: tuple[str, ...]) -> str:
 
     def withheld(m: re.Match[str]) -> str:
         run = m.group()
-        hit = any(run[i : i + FRAGMENT] in grams for i in range(len(run) - FRAGMENT + 1))
-        return "***" if hit else run
+        # the stretches fragments cover, each [start, end, holds a key-like one]: withheld
+        # whole when it holds one ("Zx9-webhook-to": its "-webhook-to" is words)
+        spans: list[list[int]] = []
+        for i in range(len(run) - FRAGMENT + 1):
+            keylike = grams.get(run[i : i + FRAGMENT])
+            if keylike is None:
+                continue
+            if spans and i <= spans[-1][1]:
+                spans[-1][1] = i + FRAGMENT
+                spans[-1][2] |= keylike
+            else:
+                spans.append([i, i + FRAGMENT, keylike])
+        pieces, at = [], 0
+        for start, end, secret in spans:
+            if secret:
+                pieces += [run[at:start], "***"]
+                at = end
+        return "".join(pieces) + run[at:] if pieces else run
 
     return runs.sub(withheld, text)
 

@@ -120,3 +120,14 @@ def test_a_cut_echo_of_a_secrets_hex_or_base64_is_withheld(
     b64cut = base64.b64encode(secret.encode()).decode()[:16]
     for text in (f"535 {hexcut}", f"535 {b64cut} denied"):
         assert hexcut not in redact(text) and b64cut not in redact(text), text
+
+
+def test_only_the_fragment_is_withheld_not_the_text_around_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A secret holding ``/`` and ``:`` made the whole URL around its fragment one run of its
+    characters, withheld whole: ``posted to https:***`` (a fresh clone's test order)."""
+    monkeypatch.setenv("SMTP_PASSWORD", "a/b:c9Xk2mQ7pL4z")
+    assert redact("see https://example.org/docs/a/b:c9Xk2mQ7pL/x") == (
+        "see https://example.org/docs/***/x"
+    )
