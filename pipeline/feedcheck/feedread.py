@@ -72,13 +72,24 @@ def media_details(*values: str) -> tuple[tuple[str, str], ...]:
     """The :data:`DETAILS` of an episode, each as written but for the duration (in seconds:
     ``00:41:01`` is ``2461``) and the explicit flag (``yes``/``explicit`` is ``true``)."""
     found = dict(zip(DETAILS, (v.strip() for v in values), strict=True))
+    for name in ("length", "season", "episode"):  # "05" is 5, as apps read the number
+        found[name] = _number(found[name])
     found["duration"] = _seconds(found["duration"])
     found["explicit"] = _EXPLICIT.get(found["explicit"].lower(), found["explicit"])
     return tuple(found.items())
 
 
+def _number(text: str) -> str:
+    """A whole number in ASCII digits without its leading zeros; anything else as written."""
+    return str(int(text)) if text.isascii() and text.isdigit() and len(text) <= 18 else text
+
+
 def _seconds(text: str) -> str:
-    """``h:mm:ss``, ``mm:ss`` or seconds as a whole number of seconds; as written otherwise."""
+    """``h:mm:ss``, ``mm:ss`` or seconds (``2461.0`` too) as a whole number of seconds; as
+    written otherwise."""
+    whole, dot, fraction = text.partition(".")
+    if dot and whole and fraction and (whole + fraction).isascii() and set(fraction) == {"0"}:
+        text = whole
     parts = text.split(":")
     if len(parts) > 3 or not all(p.isascii() and p.isdigit() and len(p) <= 9 for p in parts):
         return text

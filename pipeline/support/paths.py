@@ -183,6 +183,11 @@ def base_url_problem(value: str) -> str | None:
         return expected
     if "?" in value or "#" in value:
         return f"{expected}: a base URL has no ?query or #fragment"
+    parts = urlsplit(value)
+    if parts.username is not None or parts.password is not None:
+        return f"{expected}: no user or password in it (every feed and page would show them)"
+    if parts.port == 0:
+        return f"{expected}: port 0 is no port"
     return None
 
 

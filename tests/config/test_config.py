@@ -168,6 +168,8 @@ def test_a_text_setting_that_mentions_a_url_is_written_as_it_is(tmp_path: Path) 
         ("base_url", "https://e.org/docs/#top"),
         ("feeds_url", "https://e.org/feeds/#x"),
         ("feeds_url", "https://[e.org/feeds/"),
+        ("base_url", "https://editor:hunter2@e.org/"),  # shown in every feed and page
+        ("base_url", "https://e.org:0/"),
     ],
 )
 def test_a_base_url_a_url_cannot_hold_is_refused_at_its_line(

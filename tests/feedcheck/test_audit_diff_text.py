@@ -78,7 +78,7 @@ def test_an_episodes_size_duration_and_number_are_compared(tmp_path: Path) -> No
     old.write_text(ITUNES_FEED.format(items=was), encoding="utf-8")
     now = _episode("5", "1", "<itunes:episode>9</itunes:episode>")
     new.write_text(ITUNES_FEED.format(items=now), encoding="utf-8")
-    alike = _episode("30000001", "2461", "<itunes:episode>2</itunes:episode>")
+    alike = _episode("030000001", "2461.0", "<itunes:episode>02</itunes:episode>")
     same.write_text(ITUNES_FEED.format(items=alike), encoding="utf-8")
     result = CliRunner().invoke(main, ["feed-diff", str(old), str(new)])
     assert result.exit_code == 0, result.output
