@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -22,6 +23,10 @@ class News:
         return f"id: {self.number}\nevent: {self.event}\ndata: {data}\n\n".encode()
 
 
+_SOURCES = (".css", ".md", ".markdown", ".toml", ".yml", ".yaml", ".json", ".j2", ".html")
+"""Files whose removal is a change of the site's (a page, its settings, a template)."""
+
+
 def kind_of_change(written: Iterable[str], changed: Iterable[str] = ()) -> str | None:
     """``css`` when only stylesheets changed (swapped in place), ``reload`` for anything else,
     None when no output changed.
@@ -33,7 +38,9 @@ def kind_of_change(written: Iterable[str], changed: Iterable[str] = ()) -> str |
     paths = list(written)
     if not paths:
         return None
-    saved = list(changed)
+    # an editor's save leaves names that are gone by the rebuild (vim's "4913" probe, a
+    # temp file renamed over the stylesheet): no change of their own
+    saved = [p for p in changed if p.endswith(_SOURCES) or os.path.lexists(p)]
     if saved and all(p.endswith(".css") for p in saved):
         return "css"
     return "css" if all(p.endswith(".css") for p in paths) else "reload"

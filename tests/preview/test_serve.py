@@ -234,6 +234,18 @@ def test_kind_of_change() -> None:
     assert kind_of_change([], ["/s/static/x.css"]) is None
 
 
+def test_a_stylesheet_saved_through_a_temp_file_is_still_swapped(tmp_path: Path) -> None:
+    """vim's save (its "4913" probe) and a temp file renamed over the sheet left names in the
+    changes that are gone: the page was reloaded, its scroll and menu lost (a helper's)."""
+    sheet = tmp_path / "static/x.css"
+    sheet.parent.mkdir()
+    sheet.write_text("a{}")
+    gone = [str(tmp_path / "static/4913"), str(tmp_path / "static/.x.css.tmp1")]
+    assert kind_of_change(["static/x.css", "index.html"], [str(sheet), *gone]) == "css"
+    page = str(tmp_path / "a.md")  # a page removed: a change of the site
+    assert kind_of_change(["static/x.css", "index.html"], [str(sheet), page]) == "reload"
+
+
 def test_newsroom_tells_errors_and_their_fix() -> None:
     news = Newsroom()
     news.after_build(True, ["index.html"], [])
