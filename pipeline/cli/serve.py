@@ -14,12 +14,13 @@ from types import FrameType
 import click
 
 from pipeline.cli.options import content_options, handle_errors, open_config, warn
-from pipeline.errors import EXIT_CONFIG
-from pipeline.preview.address import base_url_problem, port_note
+from pipeline.config import Config
+from pipeline.errors import EXIT_CONFIG, ConfigError, Problem
+from pipeline.preview.address import origin_problem, port_note
 
 
 def _check_base_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    problem = base_url_problem(value) if value else None
+    problem = origin_problem(value) if value else None
     if problem:
         raise click.BadParameter(problem)
     return value
@@ -70,7 +71,7 @@ def serve(
     from pipeline.build.serving import Listen, PreviewSession
     from pipeline.cli.digest import build_time
 
-    load = functools.partial(open_config, config_path, content_dir)
+    load = functools.partial(_reopen, config_path, content_dir, config_path.is_file())
     cfg, content = load()  # a missing or unreadable folder stops here, with one line
     _check_readable(content)
     work = Path(tempfile.mkdtemp(prefix="publish-serve-"))
@@ -111,6 +112,16 @@ def serve(
     warn("Stopped; the preview folder is removed.")
 
 
+def _reopen(config_path: Path, content_dir: Path | None, found: bool) -> tuple[Config, Path]:
+    """The configuration as a rebuild reads it: one removed while serving (a checkout, an
+    editor's delete-and-recreate) is an error the page shows, not the example's defaults
+    served in silence."""
+    if found and not config_path.is_file():
+        why = "removed while serving; the last good build stays served until it is back"
+        raise ConfigError([Problem(str(config_path), 1, "file", why)])
+    return open_config(config_path, content_dir)
+
+
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     """SIGTERM stops the server as Ctrl-C does."""
     raise KeyboardInterrupt
@@ -118,8 +129,6 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 def _check_readable(content: Path) -> None:
     import os
-
-    from pipeline.errors import ConfigError, Problem
 
     if not os.access(content, os.R_OK | os.X_OK):
         raise ConfigError([Problem(str(content), 1, "--content", "content folder not readable")])

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 WILDCARDS = ("0.0.0.0", "::", "")
 
 
-def base_url_problem(url: str) -> str | None:
+def origin_problem(url: str) -> str | None:
     """Why ``url`` cannot be the preview's origin, or None."""
     try:
         parts = urlsplit(url)

@@ -83,3 +83,32 @@ def test_a_templates_folder_made_while_serving_is_seen(site: Path, tmp_path: Pat
     finally:
         code, stderr = server.stop()
     assert code == 0, stderr
+
+
+def test_a_config_removed_while_serving_is_an_error_not_the_defaults(
+    site: Path, tmp_path: Path
+) -> None:
+    """``git stash`` or an editor's delete-and-recreate took publish.toml away for a moment:
+    the rebuild served the example's defaults (another title, example.org), and only the
+    terminal said so (a helper's finding). The page keeps the last good build and says why."""
+    config = site / "publish.toml"
+    original = config.read_text(encoding="utf-8")
+    server = ServeProcess(site, tmp_path / "tmp")
+    try:
+        config.unlink()
+        deadline = time.monotonic() + PATIENCE
+        problems: list[str] = []
+        while time.monotonic() < deadline and not problems:
+            problems = server.get("/_preview/status").json()["problems"]
+            time.sleep(0.1)
+        assert any("removed while serving" in p for p in problems), problems
+        assert "<title>The Commons" in server.get("/").text  # the last good build
+        config.write_text(original, encoding="utf-8")
+        deadline = time.monotonic() + PATIENCE
+        while time.monotonic() < deadline and problems:
+            problems = server.get("/_preview/status").json()["problems"]
+            time.sleep(0.1)
+        assert problems == []
+    finally:
+        code, stderr = server.stop()
+    assert code == 0, stderr
