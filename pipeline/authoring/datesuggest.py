@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline.authoring.gitlog import Commit, is_shallow, read_log
 from pipeline.config import Config
+from pipeline.load.foreign import INDEX_STEMS
 from pipeline.load.frontmatter import FrontMatterError, bounded_yaml, split
 from pipeline.load.summary import feed_candidates, read_dates
 from pipeline.load.walk import iter_markdown, read_text, relpath
@@ -134,11 +135,14 @@ class Origin:
 def unseen_moves(commit: Commit) -> dict[str, str]:
     """Added path → deleted path, for files a commit deleted and added under the same name
     in another folder when git's rename detection missed it (the file was also rewritten):
-    only a name that is deleted once and added once in the commit."""
+    only a name that is deleted once and added once in the commit, and not a folder's own
+    page (``README.md``: every section of a GitBook space has one, and a commit that drops
+    one section and adds another dated the new page by the old one)."""
     deleted: dict[str, list[str]] = {}
     added: dict[str, list[str]] = {}
     for c in commit.changes:
-        if c.status in "DA":
+        stem = posixpath.splitext(posixpath.basename(c.path))[0].lower()
+        if c.status in "DA" and stem not in INDEX_STEMS:
             into = deleted if c.status == "D" else added
             into.setdefault(posixpath.basename(c.path), []).append(c.path)
     return {

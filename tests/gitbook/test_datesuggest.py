@@ -421,3 +421,32 @@ def test_dates_without_suggest_is_a_usage_error(handbook: Path) -> None:
     result = CliRunner().invoke(main, ["dates", "--config", str(handbook / "publish.toml")])
     assert result.exit_code == 2
     assert "--suggest" in result.output
+
+
+def test_a_sections_readme_added_as_another_is_removed_is_no_move() -> None:
+    """A commit that drops one section and adds another deletes old/README.md and adds
+    new/README.md: the new section's page took the old one's date, years earlier (a real
+    space: cheat-sheets; a helper's finding). Every section has a README.md: its name alone
+    says nothing of a move, as another page's name does."""
+    commits = [
+        _commit(
+            "c2",
+            "2021-10-24",
+            "Swap sections",
+            Change("D", "old-topic/README.md"),
+            Change("A", "new-topic/README.md"),
+            Change("D", "old-topic/setup.md"),
+            Change("A", "new-topic/setup.md"),
+        ),
+        _commit(
+            "c1",
+            "2020-02-02",
+            "Add old topic",
+            Change("A", "old-topic/README.md"),
+            Change("A", "old-topic/setup.md"),
+        ),
+    ]
+    found = origins(commits, ["new-topic/README.md", "new-topic/setup.md"])
+    assert found["new-topic/README.md"].added == commits[0]
+    assert found["new-topic/README.md"].moves == ()
+    assert found["new-topic/setup.md"].added == commits[1]  # a page's own name still moves
