@@ -76,6 +76,7 @@ def media_details(*values: str) -> tuple[tuple[str, str], ...]:
         found[name] = _number(found[name])
     found["duration"] = _seconds(found["duration"])
     found["explicit"] = _EXPLICIT.get(found["explicit"].lower(), found["explicit"])
+    found["type"] = found["type"].lower()  # a media type's case means nothing
     return tuple(found.items())
 
 

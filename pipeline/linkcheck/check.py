@@ -363,7 +363,7 @@ def run(
             return ()
         try:
             return generated(site)
-        except (ContentError, ConfigError) as exc:  # the build says so, with the paths
+        except (ContentError, ConfigError, OSError) as exc:  # the build says so, with paths
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             warnings.append(f"the build's own pages were not planned ({first})")
             return ()

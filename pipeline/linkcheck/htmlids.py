@@ -11,8 +11,14 @@ does in a browser.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
+from pathlib import Path
+from urllib.parse import unquote
+
+from pipeline.linkcheck.results import BROKEN, OK, UNVERIFIABLE, Outcome
+from pipeline.support.text import nfc
 
 _RAW_TEXT = (b"script", b"style", b"textarea", b"title", b"xmp", b"iframe", b"noembed")
 _HIDDEN = re.compile(
@@ -26,6 +32,10 @@ most tags fail at the look-ahead."""
 _TAG = re.compile(rb"<([a-zA-Z][^\s/<>]*+)([^<>]*?\s(?:[iI][dD]|[nN][aA][mM][eE])\s*+=[^<>]*+)")
 _ATTR = re.compile(rb"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>]+)))?""")
 _RAW_END = {name: re.compile(b"</" + name + rb"[\s/>]", re.I) for name in _RAW_TEXT}
+
+
+HTML_MAX_BYTES = 2_000_000
+"""Bytes of a local HTML file read at most to find a ``#fragment`` (as ``max_body_bytes``)."""
 
 
 def page_ids(page: bytes) -> set[str]:
@@ -65,3 +75,27 @@ def _attribute_ids(tag: bytes, attrs: bytes, ids: set[str]) -> None:
             value = html.unescape(raw.decode("utf-8", "replace"))  # id="x&amp;y" is #x&y
             ids.add(value)
             ids.add(value.removeprefix("user-content-"))
+
+
+def html_anchor(
+    root: Path, target: str, fragment: str, cache: dict[str, tuple[set[str], bool]]
+) -> Outcome:
+    """A ``#fragment`` of an HTML file the site copies as it is (``target``, under ``root``),
+    against the ids a browser finds in it (its first :data:`HTML_MAX_BYTES`, as for a
+    remote page); each file read once into ``cache``."""
+    frag = unquote(fragment)
+    if frag.lower() == "top" or frag.startswith(":~:"):
+        return Outcome(OK, "")
+    if target not in cache:
+        page = b""
+        with contextlib.suppress(OSError):
+            if (root / target).is_file():  # a named pipe's open waits for ever
+                with open(root / target, "rb") as f:
+                    page = f.read(HTML_MAX_BYTES + 1)
+        cache[target] = (page_ids(page[:HTML_MAX_BYTES]), len(page) > HTML_MAX_BYTES)
+    ids, cut = cache[target]
+    if frag in ids or fragment in ids or nfc(frag) in ids:
+        return Outcome(OK, "")
+    if cut:
+        return Outcome(UNVERIFIABLE, f"anchor #{frag} not in the first {HTML_MAX_BYTES} bytes")
+    return Outcome(BROKEN, f"anchor #{frag} not found in {target}")

@@ -175,7 +175,7 @@ class Ledger:
             self.entries = [e for e in self.entries if not (e.progress and e.key == entry.key)]
         self.entries.append(entry)
         data = "".join(e.to_json() + "\n" for e in self.entries)
-        write_if_changed(self.path, data.encode("utf-8"))
+        write_if_changed(self.path, data.encode("utf-8"), keep_mode=True)
 
     def append_progress(self, entry: Entry) -> None:
         """Append one per-recipient line with a single ``write`` (only while holding the lock):

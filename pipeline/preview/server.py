@@ -155,7 +155,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         ``a-``, ``-n``: 206, or 416 when it lies past the end); any other Range header is
         answered with the whole body, as the RFC allows."""
         size = len(body)
-        found = _RANGE.fullmatch(self.headers.get("Range", "").strip())
+        # (on GET only: a server ignores Range on other methods, RFC 9110 14.2)
+        found = None if head else _RANGE.fullmatch(self.headers.get("Range", "").strip().lower())
         if found is None or found.group() == "bytes=-":
             self._send(HTTPStatus.OK, kind, body, head, ranges=True)
             return
@@ -201,7 +202,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         parts = [p for p in path.split("/") if p]
         if any(p in (".", "..") or "\\" in p or "\0" in p for p in parts):
             return None
-        if parts and parts[0].startswith(".publish"):  # the build's own bookkeeping
+        if any(p.startswith(".publish") for p in parts):  # the build's bookkeeping, temp files
             return None
         target = self.server.root.joinpath(*parts)
         if path.endswith("/") or not parts:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -24,6 +24,7 @@ from pipeline.render.cmark import to_html
 from pipeline.render.gitbook import gitbook_plugin, parse_args
 from pipeline.render.gitbook_leftovers import drop_split_tags, without_tags
 from pipeline.render.gitbook_text import preprocess
+from pipeline.render.headingids import heading_with_id, with_heading_ids
 from pipeline.render.highlight import highlight
 from pipeline.render.hugo_text import shortcodes
 from pipeline.render.includes import spliced, with_placeholders
@@ -32,16 +33,12 @@ from pipeline.render.liquid_text import liquid
 from pipeline.render.maths import maths
 from pipeline.render.sanitize import sanitize
 from pipeline.support.paths import image_url_problem, is_external, link_path, readable_link
-from pipeline.support.text import plain, sub_tags
+from pipeline.support.text import plain
 
 if TYPE_CHECKING:  # markdown-it is imported by the link scan alone (start-up time)
     from markdown_it import MarkdownIt
     from markdown_it.rules_core import StateCore
     from markdown_it.token import Token
-
-_EXPLICIT_ID = re.compile(r"(?<!\s)\s*+\{#([\w\-:.]++)\}\s*+$")
-"""``{#id}`` ending a heading; a match starts only where a run of blanks does (searched from
-every blank of a long run, the blanks were read once per blank: quadratic)."""
 
 
 def _rewrite_html(ctx: PageContext, content: str, line: int) -> str:
@@ -173,10 +170,7 @@ no markup, ``<!X><x_y onfocus=...>`` reached the page with its handler."""
 _URL_ATTR = re.compile(r'="(?:(?<=\bhref=")|(?<=\b(src)="))([^"]*)"')
 """The value of each ``href="..."``/``src="..."``; the match starts at ``="`` because a literal
 start lets the regex engine skip through the text instead of trying every word boundary."""
-_HEADING_OPEN = re.compile(r'<(h[1-6]|summary)( class="tab-title")?>')
-"""A heading as cmark writes it, or a GitBook tab's title (its links name it as a heading), or
-an expandable block's summary as GitBook writes it (its editor's links name it so too)."""
-_TAGS = re.compile(r"<[^>]*>")
+
 _BACKSLASH_AT_END = re.compile(r"\\(?=</(?:p|li|h[1-6]|td|th)>)")
 
 
@@ -220,7 +214,7 @@ def _unhighlighted(body: str, ctx: PageContext, read: str | None = None) -> str:
     out = to_html(preprocess(maths(text)), _OPTIONS, _EXTENSIONS)
     if _REF_CARD_OPEN in out:
         out = _REF_CARD.sub(lambda m: _titled_card(m, ctx), out)
-    out = _with_heading_ids(out, _heading_with_id(ctx))
+    out = with_heading_ids(out, heading_with_id(ctx))
     out = _BACKSLASH_AT_END.sub("", out)  # GitBook's trailing backslash at the end of a block
     if _has_raw_html(body, text) or (
         "{%" in text and not _tags_at_margin(text) and not _nested(out)
@@ -330,64 +324,6 @@ def _absolute_attr(ctx: PageContext, m: re.Match[str]) -> str:
     kind = "image" if m.group(1) else "link"
     url = ctx.resolve(_author_form(html.unescape(m.group(2))), kind)
     return f'="{html.escape(url, quote=True)}"'
-
-
-def _with_heading_ids(out: str, sub: Callable[[str, str, str], str]) -> str:
-    """Each ``<hN>inner</hN>`` (and ``<summary>inner</summary>``) of ``out`` replaced by
-    ``sub("hN", inner, attributes)``, as a lazy regex ``<(h[1-6])>(.*?)</\\1>`` would, in one
-    pass: each opening looks for its close once, and after a tag with none left no later
-    opening of it looks again (the regex read from each to the end: quadratic in a run of
-    unclosed ``<h2>``)."""
-    parts: list[str] = []
-    at = passed = line_end = 0
-    unclosed: set[str] = set()
-    for m in _HEADING_OPEN.finditer(out):
-        level = m.group(1)
-        if m.start() < at or level in unclosed:
-            continue
-        if level == "summary":  # its close on its own line, no heading in it (GitBook's one
-            # line): an unclosed one took the headings after it as its text. Each line's end
-            # is found once, and a stretch without a close is not read again: linear
-            if m.start() < passed:
-                continue
-            if m.end() > line_end:
-                line_end = out.find("\n", m.end())
-                line_end = len(out) if line_end < 0 else line_end
-            close = out.find("</summary>", m.end(), line_end)
-            if close < 0 or "<h" in out[m.end() : close]:
-                passed = line_end if close < 0 else close
-                continue
-        else:
-            close = out.find(f"</{level}>", m.end())
-        if close < 0:
-            unclosed.add(level)
-            continue
-        parts += (out[at : m.start()], sub(level, out[m.end() : close], m.group(2) or ""))
-        at = close + len(level) + 3
-    return "".join(parts) + out[at:] if parts else out
-
-
-def _heading_with_id(ctx: PageContext) -> Callable[[str, str, str], str]:
-    slugger = ctx.ids()
-    summaries = ctx.slug_style == "gitbook"  # GitBook's expandable blocks have ids
-
-    def sub(tag: str, whole: str, attributes: str) -> str:
-        if tag == "summary" and not summaries:
-            return f"<summary>{whole}</summary>"
-        explicit = _EXPLICIT_ID.search(whole)
-        inner = whole[: explicit.start()] if explicit else whole
-        text = html.unescape(sub_tags(_TAGS, "", inner)).strip()
-        if explicit:
-            anchor = explicit.group(1)
-            slugger.reserve(anchor)
-        else:
-            anchor = slugger(text)
-        ctx.anchors.add(anchor)
-        if tag != "summary":
-            ctx.headings.append(text)
-        return f'<{tag}{attributes} id="{html.escape(anchor, quote=True)}">{inner}</{tag}>'
-
-    return sub
 
 
 def scan(

@@ -62,9 +62,11 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
         raise
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Atomically write ``data`` to ``path`` unless it already holds those bytes."""
-    return _write_if_changed(os.fspath(path), data) is not None
+def write_if_changed(path: Path, data: bytes, *, keep_mode: bool = False) -> bool:
+    """Atomically write ``data`` to ``path`` unless it already holds those bytes; with
+    ``keep_mode``, the new file has the permission bits of the one it replaces (a ledger
+    made read-only stays so; a built page takes the umask's, as a fresh build would)."""
+    return _write_if_changed(os.fspath(path), data, keep_mode) is not None
 
 
 def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
@@ -75,10 +77,9 @@ def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
     _replace_with(os.fspath(path), data, mode)
 
 
-def _write_if_changed(target: str, data: bytes) -> os.stat_result | None:
+def _write_if_changed(target: str, data: bytes, keep_mode: bool = False) -> os.stat_result | None:
     """The new file's stat, or None when ``target`` already held ``data``; a target that is
-    not a regular file is refused (the stat taken anyway for the size). The new file keeps
-    the permission bits of the one it replaces (a ledger made read-only stays so)."""
+    not a regular file is refused (the stat taken anyway for the size)."""
     try:
         st = os.stat(target)
     except FileNotFoundError:
@@ -88,7 +89,7 @@ def _write_if_changed(target: str, data: bytes) -> os.stat_result | None:
         with open(target, "rb") as fh:
             if fh.read() == data:
                 return None
-    return _replace_with(target, data, stat.S_IMODE(st.st_mode))
+    return _replace_with(target, data, st.st_mode & 0o777 if keep_mode else None)
 
 
 def temp_path(target: str) -> str:

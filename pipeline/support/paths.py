@@ -172,13 +172,23 @@ def url_error(value: str) -> str | None:
     return None
 
 
+def _without_password(url: str) -> str:
+    """``url`` with the password of its ``user:password@`` as ``***`` (for a message)."""
+    scheme, sep, rest = url.partition("://")
+    where, at, host = rest.partition("@")
+    if not sep or not at or ":" not in where or "/" in where:
+        return url
+    return f"{scheme}://{where.split(':', 1)[0]}:***@{host}"
+
+
 def base_url_problem(value: str) -> str | None:
     """Why ``value`` cannot be a site's base URL (``[site] base_url``, ``feeds_url``, the one
     ``publish init`` finds), or None: an absolute http(s) URL with a host, without a ``?query``
     or ``#fragment`` (every page and feed hangs off it: ``https://e.org/?p=1essays/x/``).
     Characters a URL cannot hold are not refused: the configuration reads its URLs as IRIs
     (:func:`iri_to_uri` percent-encodes them)."""
-    expected = f"expected an absolute http(s) URL, got {value[:200]!r}"
+    shown = _without_password(value)[:200]
+    expected = f"expected an absolute http(s) URL, got {shown!r}"
     if not re.match(r"https?://[^/\s]", value) or url_error(value):
         return expected
     if "?" in value or "#" in value:

@@ -266,12 +266,26 @@ server that answers in a shape the client misreads (a reply cut in two, one line
 next reply) shows part of a key, never the whole."""
 
 
+def _cut_spellings(value: str) -> list[str]:
+    """``value`` as written, in hex (either case), and in base64 at each of its three
+    alignments (SMTP's AUTH PLAIN encodes ``\0user\0password``: the password at an offset),
+    the characters that depend on what comes before it left out."""
+    raw = value.encode()
+    found = [value, raw.hex(), raw.hex().upper()]
+    for pad in range(3):
+        coded = base64.b64encode(b"\0" * pad + raw).decode().rstrip("=")
+        found.append(coded[4 if pad else 0 :])
+    return found
+
+
 FRAGMENT_VARIETY = 5
 """Characters a fragment holds at least: ``0000000000`` of a key of zeros is a word of any id,
 and a key's random part has 8 or more in any 10."""
-_WORDLIKE = re.compile(r"[a-z./_-]*")
-"""A fragment of lower-case letters and path punctuation only is a word or a path's part
-(``newsletter`` of a user name, ``/resources`` of a path), not a key's: never withheld."""
+_WORDLIKE = re.compile(r"[a-z@./_-]*|[0-9]*")
+"""A fragment of lower-case letters, ``@`` and path punctuation only, or of digits only, is a
+word, an address's or a path's part, or a number (``newsletter`` of a user name,
+``r@example.`` of an address, ``/resources`` of a path, the digits of a webhook's id), not a
+key's: never withheld on its own."""
 
 
 def _keylike(gram: str) -> bool:
@@ -288,11 +302,7 @@ def _fragment_finder(values: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str
     secret of its own)."""
     long = [v for v in values if len(v) > FRAGMENT and "://" not in v]
     # as written, and as a server that cuts its echo of a hex or base64 spelling shows it
-    spelled = [
-        s
-        for v in long
-        for s in (v, v.encode().hex(), base64.b64encode(v.encode()).decode().rstrip("="))
-    ]
+    spelled = [s for v in long for s in _cut_spellings(v)]
     grams = {v[i : i + FRAGMENT]: False for v in spelled for i in range(len(v) - FRAGMENT + 1)}
     for gram in grams:
         grams[gram] = _keylike(gram)

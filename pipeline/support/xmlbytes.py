@@ -67,8 +67,8 @@ def as_utf8(data: bytes, *, web: bool = False) -> bytes:
         elif codec in _NATIVE:
             return data
     if codec == "utf-8-sig":
-        found = _DECLARATION.match(data[3:303])
-        if found is None or _names_utf8(found.group(1)):
+        span = _name_span(data[3:])
+        if span is None or _names_utf8(data[3 + span[0] : 3 + span[1]]):
             return data
     try:
         text = _decoded(data, codec)

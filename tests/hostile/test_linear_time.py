@@ -248,6 +248,8 @@ def _missing_links_run(tmp: Path, n: int, shape: str) -> None:
         ]
     elif shape == "one-page":  # every page links one page that was deleted
         refs = [LinkRef(f"page-{i:05d}.md", 3, "missing.md", "", "link") for i in range(n)]
+    elif shape == "site-paths-in-folders":  # each from a folder of its own, as in a handbook
+        refs = [LinkRef(f"s{i}/page.md", 3, f"/essays/q{i}/", "", "link") for i in range(n)]
     else:  # site paths that name nothing
         refs = [LinkRef(f"page-{i:05d}.md", 3, f"/essays/q{i}/", "", "link") for i in range(n)]
     permalinks = {f"/essays/p{i}/": f"page-{i:05d}.md" for i in range(n)}
@@ -256,7 +258,7 @@ def _missing_links_run(tmp: Path, n: int, shape: str) -> None:
     assert all(o.status == BROKEN for o in outcomes)
 
 
-@pytest.mark.parametrize("shape", ["images", "one-page", "site-paths"])
+@pytest.mark.parametrize("shape", ["images", "one-page", "site-paths", "site-paths-in-folders"])
 def test_broken_local_links_are_checked_in_linear_time(tmp_path: Path, shape: str) -> None:
     assert_linear(lambda size: _missing_links_run(tmp_path, size, shape), 1_000)
 

@@ -14,6 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.linkcheck.local import LocalChecker
+from pipeline.model import LinkRef
 from tests.conftest import small_site
 
 ESSAY = "---\ntitle: {title}\ndate: 2024-01-0{day}\nid: {id}\ntags: [{tag}]\n---\nText.\n"
@@ -94,12 +96,21 @@ def test_a_link_from_the_root_to_a_file_names_a_file_of_the_content(tmp_path: Pa
     (as GitBook does) and links a copy beside the page, which there is not; the checker said
     ok once it knew the build writes /rss.xml (a helper's finding). The file's address works."""
     config = small_site(tmp_path, FILES)
-    _linking(config, ["/rss.xml", "https://e.org/rss.xml"])
+    ok = ["https://e.org/rss.xml", "//e.org/rss.xml"]
+    files_from_root = ["/rss.xml", "/essays/index.html"]
+    _linking(config, [*files_from_root, *ok])
     code, rows = _links(config)
     assert code == 2
-    assert rows["/rss.xml"]["status"] == "broken"
+    for url in files_from_root:
+        assert rows[url]["status"] == "broken", url
     assert rows["/rss.xml"]["suggestion"] == "link https://e.org/rss.xml"
     assert rows["https://e.org/rss.xml"]["status"] == "ok"
+    # (a protocol-relative link is not one from the root: --offline leaves it to the web)
+    # a list whose name has a dot (a GitBook section "Release 4.5") is a list, not a file
+    checker = LocalChecker(
+        tmp_path, [], base_url="https://e.org/", generated=lambda: {"https://e.org/v4.5/"}
+    )
+    assert checker.check(LinkRef("essays/a.md", 1, "/v4.5/", "", "link")).status == "ok"
 
 
 def test_a_path_the_build_does_not_make_is_still_broken(tmp_path: Path) -> None:

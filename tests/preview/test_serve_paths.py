@@ -107,6 +107,9 @@ def test_files_are_served_in_parts_as_a_static_host_serves_them(site: Path, tmp_
         assert (past.status_code, past.headers["Content-Range"]) == (416, f"bytes */{len(audio)}")
         several = requests.get(path, headers={"Range": "bytes=0-1,5-6"}, timeout=WAIT)
         assert (several.status_code, several.content) == (200, audio)
+        # HEAD ignores Range (RFC 9110 14.2): the whole file's headers
+        head = requests.head(path, headers={"Range": "bytes=0-0"}, timeout=WAIT)
+        assert (head.status_code, head.headers["Content-Length"]) == (200, str(len(audio)))
         # a download dropped half-way: no traceback
         with requests.get(path, stream=True, timeout=WAIT) as dropped:
             dropped.raw.read(10)

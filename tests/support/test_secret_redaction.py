@@ -131,3 +131,29 @@ def test_only_the_fragment_is_withheld_not_the_text_around_it(
     assert redact("see https://example.org/docs/a/b:c9Xk2mQ7pL/x") == (
         "see https://example.org/docs/***/x"
     )
+
+
+def test_an_address_or_number_sharing_a_secrets_characters_is_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A user name that is an address made every address at its domain a fragment, and a
+    webhook's 19-digit id every number sharing 10 of its digits (a reviewer's findings)."""
+    monkeypatch.setenv("LISTMONK_USER", "editor@example.org")
+    monkeypatch.setenv("LISTMONK_TOKEN", "Xk9fQ2mLp7RtVw3ZbN8c")
+    hook = "https://discord.com/api/webhooks/1187654321098765432/Zx9-tok3n-5f1e2d3c4b5a697887"
+    monkeypatch.setenv("DISCORD_WEBHOOK_URL", hook)
+    text = "bounce from reader@example.org; order 1187654321 shipped"
+    assert redact(text) == text
+
+
+def test_a_cut_echo_of_auth_plain_or_upper_case_hex_is_withheld(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SMTP's AUTH PLAIN sends base64 of \\0user\\0password: the password at an offset, where
+    a base64 cut to 30 characters went out; so did 18 characters of upper-case hex."""
+    secret = "S3cr3tPa55+w/rd=XyZ-2024"
+    monkeypatch.setenv("SMTP_PASSWORD", secret)
+    plain = base64.b64encode(b"\0editor\0" + secret.encode()).decode()[:30]
+    upper = secret.encode().hex().upper()[:36]
+    for echo in (plain, upper):
+        assert echo not in redact(f"535 {echo} denied"), echo

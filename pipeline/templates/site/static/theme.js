@@ -32,6 +32,7 @@ function copyButtons() {
     var button = document.createElement("button");
     button.type = "button";
     button.className = "copy";
+    button.setAttribute("aria-live", "polite");  // "Copied" is said, not only shown
     button.textContent = label;
     wrap.appendChild(button);
     button.addEventListener("click", copier(pre, button, label, done));
@@ -53,7 +54,8 @@ function headingLinks() {
   var main = document.getElementById("main");
   if (!main) return;
   var label = main.getAttribute("data-section-link") || "Link to this section";
-  var headings = main.querySelectorAll("article :is(h2, h3, h4, h5, h6)[id]:not(.tab-title)");
+  var headings = main.querySelectorAll(  // (no :is(): older browsers throw on it)
+    "article h2[id], article h3[id], article h4[id]:not(.tab-title), article h5[id], article h6[id]");
   for (var i = 0; i < headings.length; i++) {
     var link = document.createElement("a");
     link.className = "heading-link";

@@ -1,0 +1,78 @@
+"""Heading ids written into a rendered body: each ``<hN>`` (and, in a GitBook space, each
+expandable block's ``<summary>``) gets its slug, or the ``{#id}`` it ends with, as its id, in
+the page's order; the ids collected are the anchors the link checker accepts."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+from pipeline.render.links import PageContext
+from pipeline.support.text import sub_tags
+
+_EXPLICIT_ID = re.compile(r"(?<!\s)\s*+\{#([\w\-:.]++)\}\s*+$")
+"""``{#id}`` ending a heading; a match starts only where a run of blanks does (searched from
+every blank of a long run, the blanks were read once per blank: quadratic)."""
+_HEADING_OPEN = re.compile(r'<(h[1-6]|summary)( class="tab-title")?>')
+"""A heading as cmark writes it, or a GitBook tab's title (its links name it as a heading), or
+an expandable block's summary as GitBook writes it (its editor's links name it so too)."""
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def with_heading_ids(out: str, sub: Callable[[str, str, str], str]) -> str:
+    """Each ``<hN>inner</hN>`` (and ``<summary>inner</summary>``) of ``out`` replaced by
+    ``sub("hN", inner, attributes)``, as a lazy regex ``<(h[1-6])>(.*?)</\\1>`` would, in one
+    pass: each opening looks for its close once, and after a tag with none left no later
+    opening of it looks again (the regex read from each to the end: quadratic in a run of
+    unclosed ``<h2>``)."""
+    parts: list[str] = []
+    at = passed = line_end = 0
+    unclosed: set[str] = set()
+    for m in _HEADING_OPEN.finditer(out):
+        level = m.group(1)
+        if m.start() < at or level in unclosed:
+            continue
+        if level == "summary":  # its close on its own line, no heading in it (GitBook's one
+            # line): an unclosed one took the headings after it as its text. Each line's end
+            # is found once, and a stretch without a close is not read again: linear
+            if m.start() < passed:
+                continue
+            if m.end() > line_end:
+                line_end = out.find("\n", m.end())
+                line_end = len(out) if line_end < 0 else line_end
+            close = out.find("</summary>", m.end(), line_end)
+            if close < 0 or "<h" in out[m.end() : close]:
+                passed = line_end if close < 0 else close
+                continue
+        else:
+            close = out.find(f"</{level}>", m.end())
+        if close < 0:
+            unclosed.add(level)
+            continue
+        parts += (out[at : m.start()], sub(level, out[m.end() : close], m.group(2) or ""))
+        at = close + len(level) + 3
+    return "".join(parts) + out[at:] if parts else out
+
+
+def heading_with_id(ctx: PageContext) -> Callable[[str, str, str], str]:
+    slugger = ctx.ids()
+    summaries = ctx.slug_style == "gitbook"  # GitBook's expandable blocks have ids
+
+    def sub(tag: str, whole: str, attributes: str) -> str:
+        if tag == "summary" and not summaries:
+            return f"<summary>{whole}</summary>"
+        explicit = _EXPLICIT_ID.search(whole)
+        inner = whole[: explicit.start()] if explicit else whole
+        text = html.unescape(sub_tags(_TAGS, "", inner)).strip()
+        if explicit:
+            anchor = explicit.group(1)
+            slugger.reserve(anchor)
+        else:
+            anchor = slugger(text)
+        ctx.anchors.add(anchor)
+        if tag != "summary":
+            ctx.headings.append(text)
+        return f'<{tag}{attributes} id="{html.escape(anchor, quote=True)}">{inner}</{tag}>'
+
+    return sub
