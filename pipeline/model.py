@@ -177,6 +177,11 @@ class Item:
     """Absolute URL of the item's image."""
     body: str = ""
     """Markdown body (front matter removed)."""
+    title_id: str = ""
+    """The id of the page's title when it was the body's opening H1, cut from ``body``: the
+    page writes it on its ``<h1>`` and the renderer reserves it, as the link checker reads
+    the whole body (``#hello-world`` lands on ``# Hello World``; a later heading of that
+    name is ``#hello-world-1``)."""
     html: str = ""
     """Rendered body with absolute URLs; empty until the render stage has run."""
     text_start: str = ""

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from pipeline.build.keys import EMPTY_DIGEST, ItemKeys, Keys, loaded_keys
 from pipeline.build.sqlitefile import delete_store, open_store, select_keys, write_rows
 from pipeline.build.state import code_digest
+from pipeline.build.tracking import TrackingMap
 from pipeline.config import Config
 from pipeline.linkcheck.dangling import LinkRecorder
 from pipeline.load.loader import load_site
@@ -71,6 +72,7 @@ class _Job:
     image: str | None
     line_offset: int
     includes: tuple[Include, ...] = ()
+    title_id: str = ""  # see Item.title_id: reserved before the body's headings
 
 
 _SCHEMA = (
@@ -300,7 +302,9 @@ def _render_job(job: _Job) -> tuple[str, Rendered]:
         line_offset=job.line_offset,
         includes={path: (body, line) for path, body, line in job.includes},
     )
-    tracked = _TrackingMap(url_of)
+    if job.title_id:
+        ctx.ids().reserve(job.title_id)
+    tracked = TrackingMap(url_of)
     ctx.url_of = tracked
     body = job.body
     if body is None:
@@ -315,30 +319,6 @@ def _render_job(job: _Job) -> tuple[str, Rendered]:
     sha = hashlib.sha256(html.encode()).hexdigest()
     start = plain_start(html, SUMMARY_CHARS)
     return job.key, Rendered(html, tuple(ctx.assets), image, names, values, sha, local, start)
-
-
-class _TrackingMap(Mapping[str, str]):
-    """Records every lookup (and its answer) so a cache entry knows what it depended on."""
-
-    def __init__(self, data: Mapping[str, str]) -> None:
-        self.data = data
-        self.seen: dict[str, str] = {}
-
-    def __getitem__(self, key: str) -> str:
-        value = self.data[key]
-        self.seen[key] = value
-        return value
-
-    def get(self, key: str, default: object = None) -> object:  # type: ignore[override]
-        value = self.data.get(key, "")
-        self.seen[key] = value
-        return value or default
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter(self.data)
-
-    def __len__(self) -> int:
-        return len(self.data)
 
 
 def _still_resolves(r: Rendered, url_of: Mapping[str, str]) -> bool:
@@ -424,7 +404,10 @@ def _jobs(
                 raise ValueError(f"{item.source}: loaded without its body; pass body_of")
             body = None
         todo.append(
-            _Job(key, item.source, item.url, body, digest, item.image, _offset(item), item.includes)
+            _Job(
+                *(key, item.source, item.url, body, digest, item.image, _offset(item)),
+                *(item.includes, item.title_id),
+            )
         )
     return todo
 
@@ -475,8 +458,8 @@ def render_keys(cfg: Config, items: Iterable[Item], loaded: Keys) -> list[str]:
     for item in items:
         digest = loaded[item.source].body
         key = f"{salt}\0{item.source}\0{item.url}\0{item.image}\0{_offset(item)}\0{digest}"
-        if item.includes:  # what the files it includes hold is part of its HTML
-            key += "\0" + repr(item.includes)
+        if item.includes or item.title_id:  # the files it includes, its title's id
+            key += f"\0{item.includes!r}\0{item.title_id}"
         keys.append(hashlib.sha256(key.encode()).hexdigest())
     return keys
 

@@ -26,7 +26,7 @@ from pipeline.load.walk import RawDoc
 from pipeline.model import KIND_OF_SECTION, NO_INDEX, SECTION_OF_KIND, Episode, Item
 from pipeline.podcast.episode import EPISODE_KEYS
 from pipeline.podcast.media import MediaProber
-from pipeline.render.markdown import inline_text
+from pipeline.render.markdown import inline_text, title_id
 from pipeline.render.slugs import github_slug
 from pipeline.support.dates import shown_value, to_datetime
 from pipeline.support.paths import image_url_problem
@@ -254,6 +254,9 @@ def _build_item(
     kind, is_feed = names.kind, names.kind != "page"
     n_before = len(chk.problems)
     title, body = _title(ctx.cfg, doc, chk, meta, is_feed, ctx.gitbook)
+    opening = _H1.search(parsed.body) if body is not parsed.body else None
+    slug_style = ctx.cfg.content.slug_style
+    heading_id = title_id(opening.group(), doc.source, slug_style) if opening else ""
     date, updated = _dates(ctx.tz, doc, chk, meta, is_feed)
     description = chk.string(meta, "description")
     authors = chk.string_list(meta, "authors", allow_str=True)
@@ -300,6 +303,7 @@ def _build_item(
         draft=draft,
         image=image,
         body=body,
+        title_id=heading_id,
         extra=extra,
         aliases=tuple(aliases),
         episode=episode,

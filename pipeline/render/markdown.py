@@ -200,6 +200,18 @@ def render(body: str, ctx: PageContext) -> str:
     return highlight(_unhighlighted(body, ctx))
 
 
+def title_id(heading: str, source: str, slug_style: str) -> str:
+    """The id the body's opening H1 ``heading`` (its Markdown line) gets as the first heading
+    of its page, by the pass that writes every heading's id: the page shows it on its title
+    (the body is rendered without it, that id reserved), so a link to it lands."""
+    ctx = PageContext(source=source, url="https://localhost/", url_of={}, slug_style=slug_style)
+    found = _H1_ID.match(_unhighlighted(heading, ctx))
+    return html.unescape(found.group(1)) if found else ""
+
+
+_H1_ID = re.compile(r'<h1 id="([^"]*)"')
+
+
 def foreign_markup(body: str, source: str) -> str:
     """``body`` with Jekyll's Liquid and Hugo's shortcodes read (line for line): what both the
     renderer and the link scan parse."""
@@ -443,4 +455,4 @@ def _image_engine() -> MarkdownIt:
     return md
 
 
-__all__ = ["PageContext", "image_problems", "parse_args", "render", "scan"]
+__all__ = ["PageContext", "image_problems", "parse_args", "render", "scan", "title_id"]
