@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from cmarkgfm.cmark import Options
 
 from pipeline.model import LinkRef, SourceDoc
+from pipeline.render import codenotes
 from pipeline.render.cmark import to_html
 from pipeline.render.gitbook import gitbook_plugin, parse_args
 from pipeline.render.gitbook_leftovers import drop_split_tags, without_tags
@@ -223,7 +224,9 @@ def _unhighlighted(body: str, ctx: PageContext, read: str | None = None) -> str:
     text = foreign_markup(body, ctx.source) if read is None else read
     text, placed = with_placeholders(text, ctx.source, ctx.includes) if ctx.includes else (text, [])
     text = drop_split_tags(text)
-    out = to_html(preprocess(maths(text)), _OPTIONS, _EXTENSIONS)
+    notes = codenotes.notes(text)  # GitBook's code annotations: their notes kept
+    out = to_html(preprocess(maths(codenotes.named(text, notes))), _OPTIONS, _EXTENSIONS)
+    out = codenotes.unnamed(out) if notes else out
     if _REF_CARD_OPEN in out:
         out = _REF_CARD.sub(lambda m: _titled_card(m, ctx), out)
     out = with_heading_ids(out, heading_with_id(ctx))

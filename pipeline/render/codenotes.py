@@ -1,0 +1,68 @@
+"""GitBook's code annotations: a block of code with notes on some of its words is written as
+raw HTML, ``<pre><code>… <a data-footnote-ref href="#user-content-fn-1">word</a> …</code></pre>``,
+its notes as footnote definitions (``[^1]: the note``) that no ``[^1]`` of the Markdown names.
+cmark-gfm leaves a footnote no Markdown names out of the page, so the notes were lost and each
+annotation linked a footnote that was not there.
+
+Each such note is named once at the end of the text (:func:`named`), which makes cmark-gfm
+write it in the page's footnotes, and the paragraph naming them is taken out of the HTML again
+(:func:`unnamed`); the annotation gets the id the note's ``↩`` links back to."""
+
+from __future__ import annotations
+
+import re
+
+_ANNOTATION = re.compile(r'<a data-footnote-ref href="#user-content-fn-([^"#<>\s\[\]^]{1,64})">')
+"""An annotation as GitBook writes it (its label: a number in GitBook's exports)."""
+_NAMING = re.compile(r'<p>(?:<sup class="footnote-ref"><a [^<>]*>\d+</a></sup>)+</p>\n')
+"""The paragraph :func:`named` adds, as cmark-gfm writes it: the page's last paragraph."""
+_REF = re.compile(r"\[\^([^\]\s]{1,64})\](:)?")
+"""A footnote's name in the Markdown, ``[^1]``, or the start of its definition, ``[^1]:``."""
+_SECTION = '<section class="footnotes" data-footnotes>'
+
+
+def notes(text: str) -> list[str]:
+    """The labels of the annotations of ``text`` whose note is defined at a line's start and
+    named by no ``[^label]`` of the Markdown, each once, in order (one pass over each)."""
+    if "data-footnote-ref" not in text:
+        return []
+    defined: set[str] = set()
+    named: set[str] = set()
+    for m in _REF.finditer(text):
+        at_margin = m.start() == 0 or text[m.start() - 1] == "\n"
+        (defined if m.group(2) and at_margin else named).add(m.group(1))
+    found: dict[str, None] = {}
+    for m in _ANNOTATION.finditer(text):
+        if m.group(1) in defined and m.group(1) not in named:
+            found[m.group(1)] = None
+    return list(found)
+
+
+def named(text: str, labels: list[str]) -> str:
+    """``text`` with each of ``labels``' first annotation given the id its note's ``↩``
+    links (``fnref-1``), and a last paragraph naming each note."""
+    if not labels:
+        return text
+    wanted = set(labels)
+
+    def with_id(m: re.Match[str]) -> str:
+        label = m.group(1)
+        if label not in wanted:
+            return m.group()
+        wanted.discard(label)
+        return f'{m.group()[:-1]} id="fnref-{label}">'
+
+    return _ANNOTATION.sub(with_id, text) + "\n\n" + "".join(f"[^{x}]" for x in labels) + "\n"
+
+
+def unnamed(out: str) -> str:
+    """cmark-gfm's HTML of a text :func:`named` made, without the paragraph that names the
+    notes (the last one before the footnotes)."""
+    section = out.rfind(_SECTION)
+    start = out.rfind('<p><sup class="footnote-ref">', 0, section)
+    if section < 0 or start < 0:
+        return out
+    found = _NAMING.match(out, start)
+    if found is None or found.end() != section:
+        return out
+    return out[:start] + out[section:]
