@@ -130,8 +130,9 @@ class _Planner:
         rel_key = "/" if here == "404.html" else up_from(here)  # what rel() does: the way up
         ctx = self._values(rel, canonical, source)
         ctx["entry"] = lambda item, macro: self.entries.entry(item, macro, rel)
+        above = ctx["above"] = frozenset(link.url for link in self.nav.trails.get(source, ()))
         ctx["menu_links"] = lambda links, macro: self.entries.links(
-            links, macro, rel, source, rel_key, canonical
+            links, macro, rel, source, rel_key, canonical, above
         )
         return ctx
 

@@ -5,6 +5,7 @@ gives, whatever the page's depth, and a macro the marks cannot stand for is rend
 from __future__ import annotations
 
 import filecmp
+import re
 import shutil
 from pathlib import Path
 
@@ -59,7 +60,7 @@ def _differences(a: Path, b: Path) -> list[str]:
 
 
 MENU_LOOP = """{% for link in group.links %}
-{% if (link.source and link.source == source) or (not source and not link.source and link.url == canonical) %}{{ menu_link(link, true) }}{% else %}{{ PER_LINK }}{% endif %}
+{% if (link.source and link.source == source) or (not source and not link.source and link.url == canonical) %}{{ menu_link(link, true) }}{% elif link.url in above %}{{ menu_link(link, "section") }}{% else %}{{ PER_LINK }}{% endif %}
 {% endfor %}
 </ul>"""
 
@@ -199,3 +200,16 @@ def test_a_list_is_paged_newest_first(tmp_path: Path) -> None:
         if older:
             page = (page.parent / older_links[0]["href"]).resolve() / "index.html"
     assert shown == [["Post 5", "Post 4"], ["Post 3", "Post 2"], ["Post 1"]]
+
+
+def test_a_posts_menu_marks_its_section(tmp_path: Path) -> None:
+    """On a post's page the menu showed no entry as the reader's place (the post is under its
+    section's entry, not in the menu); the section's entry is marked, the post's own list
+    page keeps aria-current."""
+    a = _tree(tmp_path, "a", None)
+    assert build(a, a / "out").exit_code == 0
+    post = next(p for p in (a / "out/essays").glob("*/index.html"))
+    marked = re.findall(r'<a href="([^"]*)" class="above">', post.read_text())
+    assert marked == ["../../essays/"]
+    listing = (a / "out/essays/index.html").read_text()
+    assert 'class="above"' not in listing and 'aria-current="page"' in listing

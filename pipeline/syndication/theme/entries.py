@@ -87,6 +87,7 @@ class Entries:
         current: str,
         rel_key: str,
         list_url: str = "",
+        above: frozenset[str] = frozenset(),
     ) -> Markup:
         """A menu's links, as ``entry(link, macro)`` for each but the link whose ``source`` is
         ``current`` (the page's own; on a list page, which has no source, the link without a
@@ -96,7 +97,8 @@ class Entries:
         depth share it): each link's unmarked text is kept for the next page with that key,
         which shows mostly the same links (a pruned menu shows a hundred links on each page of
         a large space). A link's marks are its own: unmarking the texts one by one gives the
-        bytes of unmarking them joined."""
+        bytes of unmarking them joined. A link to a page above this one (``above``: the URLs
+        of its trail, a post's section) is ``macro(link, "section")``."""
         name = getattr(macro, "name", "")
         kept = self._unmarked.setdefault((rel_key, name), {})
         parts: list[str] = []
@@ -105,6 +107,9 @@ class Entries:
                 list_url and not current and not link.source and link.url == list_url
             ):
                 parts.append(str(macro(link, True)))
+                continue
+            if link.url in above:  # the section the page is in
+                parts.append(str(macro(link, "section")))
                 continue
             known = kept.get(id(link))
             if known is None or known[0] is not link:
