@@ -1,7 +1,7 @@
 """events.ics: an iCalendar (RFC 5545) feed calendar apps can subscribe to.
 
-UIDs derive from item ids; SEQUENCE comes from the content (a ``sequence`` key, else the
-minutes between ``date`` and ``updated``), never from build history; DTSTAMP is the item's
+UIDs derive from item ids; SEQUENCE comes from the content (the larger of a ``sequence`` key
+and the minutes between ``date`` and ``updated``), never from build history; DTSTAMP is the item's
 own last change, so the file is byte-stable. Timed events carry their own zone (TZID, with a
 VTIMEZONE built from the IANA database); all-day events are dates.
 """
@@ -71,12 +71,15 @@ def _local(value: dt.datetime, zone: ZoneInfo) -> str:
 
 
 def sequence_of(item: Item) -> int:
+    """The larger of ``sequence`` and the minutes between ``date`` and ``updated``: a
+    ``sequence`` added to an event already revised (SEQUENCE 1440 a day after its date) never
+    lowers it, which calendar apps read as an older copy and ignore (RFC 5545 3.8.7.4: it
+    only grows)."""
     assert item.event is not None
-    if item.event.sequence:
-        return item.event.sequence
+    derived = 0
     if item.updated and item.date and item.updated > item.date:
-        return int((item.updated - item.date).total_seconds() // 60)
-    return 0
+        derived = int((item.updated - item.date).total_seconds() // 60)
+    return max(item.event.sequence or 0, derived)
 
 
 def _stamp(name: str, ev: Event, value: dt.datetime) -> str:

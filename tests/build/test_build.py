@@ -435,3 +435,26 @@ def test_a_build_leaves_the_collector_on_and_its_objects_unscanned(site: Path) -
     run_build(site, site / "feeds")
     assert gc.isenabled()
     assert gc.get_count()[0] < gc.get_threshold()[0]
+
+
+def test_a_sequence_key_added_to_a_revised_event_never_lowers_its_sequence(site: Path) -> None:
+    """``sequence: 2`` added to an event whose ``updated`` had made SEQUENCE the minutes since
+    its date lowered SEQUENCE, and calendar apps keep the copy with the higher one: the
+    larger of the two is written."""
+    out = site / "out"
+    pattern = r"UID:9c2e1d44-1b7f-4e5f-c1b2-3d4e5f6a7b02.*?SEQUENCE:(\d+)"
+
+    def sequence() -> int:
+        run_build(site, out)
+        found = re.search(pattern, (out / "events.ics").read_text(), re.S)
+        assert found
+        return int(found.group(1))
+
+    before = sequence()
+    assert before > 2  # updated is days after the date
+    src = site / "content/events/release-party.md"
+    text = src.read_text()
+    src.write_text(text.replace("starts:", "sequence: 2\nstarts:", 1))
+    assert sequence() == before
+    src.write_text(text.replace("starts:", f"sequence: {before + 7}\nstarts:", 1))
+    assert sequence() == before + 7
