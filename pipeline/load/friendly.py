@@ -42,8 +42,18 @@ _FILLER = {"on", "the", "and", "of", "each", "every", "month", "in"}
 
 
 def short(text: str) -> str:
+    """``text`` with its blanks joined, cut so that its ``repr`` (how a message shows it:
+    ``\\U0001089f`` for one character) holds about 60 characters."""
     text = " ".join(text.split())
-    return text if len(text) <= 60 else text[:57] + "..."
+    if len(repr(text)) <= 62:
+        return text
+    kept, size = [], 0
+    for char in text:
+        size += len(repr(char)) - 2
+        if size > 57:
+            break
+        kept.append(char)
+    return "".join(kept) + "..."
 
 
 def number(word: str) -> int | None:
@@ -95,7 +105,8 @@ def friendly_rule(text: str) -> str:
         elif (n := _month_day(word)) is not None and word != "day":
             bymonthday.append(n)
         elif word not in _FILLER:
-            raise ValueError(f"cannot read {short(word)!r} in {short(text)!r}; {EXAMPLE}")
+            where = f" in {short(text)!r}" if word != text.strip() else ""
+            raise ValueError(f"cannot read {short(word)!r}{where}; {EXAMPLE}")
         i += 1
     if freq is None:  # "every Tuesday", "every first Thursday of the month"
         if any(d[:-2] for d in byday) or bymonthday:

@@ -557,3 +557,14 @@ def test_bad_rules_name_file_line_and_field(
     assert f"events/call.md{expected}" in result.stderr
     assert "Traceback" not in result.output
     assert not out.exists()  # nothing half-written
+
+
+def test_an_unreadable_rule_of_escaped_characters_is_named_briefly() -> None:
+    """A rule of control and astral characters was shown twice, each escaped to ten
+    characters (hypothesis found a 400-character message): shown once, cut by its shown
+    length."""
+    text = "0" * 28 + "\x1b" * 9 + "\U0001089f" * 8
+    starts = dt.datetime(2026, 1, 1, 18, 0, tzinfo=BERLIN)
+    problems: list[tuple[str, str]] = []
+    parse_repeat({"repeat": text}, starts, None, BERLIN, lambda k, m: problems.append((k, m)))
+    assert len(problems) == 1 and len(problems[0][1]) < 160, problems
