@@ -11,10 +11,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 
 from pipeline.cli import main
 from pipeline.support.paths import walk
 from pipeline.support.secrets import SECRET_ENV_VARS
+
+# The property tests draw the same examples on every run (a fresh clone's CI passes or fails
+# on the code, not on a draw): HYPOTHESIS_PROFILE=explore searches anew, as a developer should
+# before a change lands. No deadline: a loaded machine is no bug.
+settings.register_profile("suite", derandomize=True, deadline=None)
+settings.register_profile("explore", deadline=None, max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
