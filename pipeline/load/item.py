@@ -26,6 +26,7 @@ from pipeline.load.walk import RawDoc
 from pipeline.model import KIND_OF_SECTION, NO_INDEX, SECTION_OF_KIND, Episode, Item
 from pipeline.podcast.episode import EPISODE_KEYS
 from pipeline.podcast.media import MediaProber
+from pipeline.render.gitbook_text import closes_fence, opens_fence
 from pipeline.render.markdown import inline_text, title_id
 from pipeline.render.slugs import github_slug
 from pipeline.support.dates import shown_value, to_datetime
@@ -224,7 +225,7 @@ def h1_title(
     in SUMMARY.md, and a numbered step's H1 further down stays a heading)."""
     if "title" in meta:
         return None, body
-    m = _H1.search(body)
+    m = first_h1(body)
     if not m:
         return None, body
     if not body[: m.start()].strip():
@@ -232,6 +233,25 @@ def h1_title(
     elif opening:
         return None, body
     return heading_text(m.group(1).rstrip(" \t#") or m.group(1)[:1]), body
+
+
+def first_h1(body: str) -> re.Match[str] | None:
+    """The first ATX H1 of ``body`` outside fenced code (a ``# comment`` in a shell block is
+    no title), one pass over its lines."""
+    fence, pos = "", 0
+    while pos <= len(body):
+        end = body.find("\n", pos)
+        end = len(body) if end < 0 else end
+        line = body[pos:end]
+        stripped = line.lstrip(" ")
+        if fence:
+            fence = "" if closes_fence(stripped, fence) else fence
+        elif fence := opens_fence(stripped, len(line) - len(stripped)):
+            pass
+        elif stripped.startswith("#") and (found := _H1.match(body, pos, end)):
+            return found
+        pos = end + 1
+    return None
 
 
 def heading_text(markdown: str) -> str:
@@ -254,7 +274,7 @@ def _build_item(
     kind, is_feed = names.kind, names.kind != "page"
     n_before = len(chk.problems)
     title, body = _title(ctx.cfg, doc, chk, meta, is_feed, ctx.gitbook)
-    opening = _H1.search(parsed.body) if body is not parsed.body else None
+    opening = first_h1(parsed.body) if body is not parsed.body else None
     slug_style = ctx.cfg.content.slug_style
     heading_id = title_id(opening.group(), doc.source, slug_style) if opening else ""
     date, updated = _dates(ctx.tz, doc, chk, meta, is_feed)

@@ -317,3 +317,19 @@ def test_a_single_author_is_cleaned_like_a_list_of_them(tmp_path: Path, runner: 
     assert build_essays(tmp_path, runner, {"a.md": text}).exit_code == 0
     feed = json.loads((tmp_path / "out" / "feed.json").read_text(encoding="utf-8"))
     assert [a["name"] for a in feed["items"][0]["authors"]] == ["Ann Lee"]
+
+
+def test_a_comment_in_a_code_block_is_no_title(tmp_path: Path, runner: CliRunner) -> None:
+    """A ``# comment`` of a shell block was taken for the first H1: a post without a title
+    was titled 'install deps' in silence. A fenced block's lines are code; the H1 after it
+    is the title, and a post with none is the missing title's error."""
+    code = "Intro.\n\n```bash\n# install deps\npip install x\n```\n\n~~~~\n# not this\n~~~~\n"
+    titled = "---\ndate: 2024-01-01\nid: a\n---\n" + code + "\n# The title\n\nBody.\n"
+    result = build_essays(tmp_path / "t", runner, {"a.md": titled})
+    assert result.exit_code == 0, result.output
+    feed = json.loads((tmp_path / "t/out/feed.json").read_text(encoding="utf-8"))
+    assert feed["items"][0]["title"] == "The title"
+    untitled = "---\ndate: 2024-01-01\nid: a\n---\n" + code
+    result = build_essays(tmp_path / "u", runner, {"a.md": untitled})
+    assert result.exit_code == 2
+    assert "essays/a.md:1: title: missing" in result.output
