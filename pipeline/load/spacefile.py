@@ -7,6 +7,7 @@ warning for each entry it leaves out, as GitBook does not stop at one either.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import unicodedata
 from collections.abc import Sequence
@@ -77,7 +78,10 @@ def space_warnings(root: Path, sources: Sequence[str]) -> list[Problem]:
                 problems.append(
                     Problem(_display(path), lines.of(value.start_mark), "readme", message)
                 )
-    return problems
+    # the load names a file by its path under the root (the CLI puts the root before it):
+    # the file's own path was shown with the root twice, content/content/.gitbook.yaml
+    rel = os.path.relpath(path, root)
+    return [Problem(rel, p.line, p.field, p.message) for p in problems]
 
 
 _KNOWN = {"": ("root", "structure", "redirects"), "structure": ("readme", "summary")}

@@ -53,7 +53,7 @@ def test_gitbook_yaml_root_readme_and_summary_are_honoured(tmp_path: Path) -> No
     # onboarding/: GitBook's URL of the page (its title), a redirect to people/onboarding/
     assert _pages(out) == [".", "onboarding", "people/onboarding"]
     assert 'url=../people/onboarding/"' in (out / "onboarding" / "index.html").read_text()
-    assert "<h1>Welcome</h1>" in (out / "index.html").read_text()
+    assert '<h1 id="welcome">Welcome</h1>' in (out / "index.html").read_text()
     assert "table-of-contents" not in result.stderr.replace("table-of-contents.md:", "")
     assert "not in SUMMARY.md" in result.stderr and "people/draft.md" in result.stderr
 

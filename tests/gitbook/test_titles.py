@@ -49,7 +49,7 @@ def test_titles_read_as_the_headings_render(tmp_path: Path) -> None:
     out = _build(tmp_path)
     basic = (out / "basic" / "index.html").read_text(encoding="utf-8")
     assert _title(basic) == "Basic Configuration"
-    assert "<h1>Basic Configuration</h1>" in basic and "**" not in basic
+    assert '<h1 id="basic-configuration">Basic Configuration</h1>' in basic and "**" not in basic
     nxt = (out / "next" / "index.html").read_text(encoding="utf-8")
     assert _title(nxt) == "Next steps _here_ &amp; now"  # escaped once, in HTML
 

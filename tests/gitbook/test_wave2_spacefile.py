@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
 from tests.gitbook.conftest import run_space, write_space
 
 PAGES = {
@@ -40,3 +44,20 @@ def test_an_unknown_key_after_a_u2029_is_named_at_the_files_line(tmp_path: Path)
     write_space(tmp_path, {**PAGES, ".gitbook.yaml": space})
     result = run_space(tmp_path, "validate")
     assert ".gitbook.yaml:2: gitbook: unknown key 'redirect'" in result.stderr, result.output
+
+
+def test_a_warning_names_the_space_file_once_under_a_relative_content_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--content content`` gave ``content/content/.gitbook.yaml:3`` (the file's path, the
+    root put before it again; a reviewer's and a helper's finding)."""
+    pages = {f"content/{name}": text for name, text in PAGES.items()}
+    tree = {**pages, "content/.gitbook.yaml": "root: ./\nredirects:\n  old: gone.md\n"}
+    for name, text in tree.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "publish.toml").write_text('[site]\nbase_url = "https://e.org/"\n')
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate", "--content", "content"])
+    assert result.exit_code == 0, result.output
+    assert "warning: content/.gitbook.yaml:3: redirects: old: " in result.stderr
