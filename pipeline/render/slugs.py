@@ -51,10 +51,11 @@ def _finished(kept: str) -> str:
     return f"id-{slug}" if slug[:1].isdigit() else slug
 
 
-_WORDS = {"&": "and", "|": "or"}
+_WORDS = {"&": "and", "|": "or", "<": "less-than", ">": "greater-than"}
 """What GitBook's heading ids spell out (its editor's links: ``#ddd-and-cqrs`` for ``### DDD
 & CQRS``, ``#mobile-badge-or-scheduled-for-march-2025`` for ``### Mobile Badge | Scheduled for
-March 2025``), as the slugify charmap spells them: ``R&D`` is ``randd``."""
+March 2025``, ``#…-scores-greater-than-x`` for ``## … Scores > X``, written by one GitBook
+commit of Airstack's docs), as the slugify charmap spells them: ``R&D`` is ``randd``."""
 
 
 def _heading_char(ch: str) -> str:

@@ -28,6 +28,9 @@ from pipeline.render.slugs import Slugger, gitbook_slug, github_slug
         ("DDD & CQRS", "ddd-and-cqrs"),  # AxonIQ's reference guide, by GitBook's editor
         ("Mobile Badge | Scheduled for March 2025", "mobile-badge-or-scheduled-for-march-2025"),
         ("R&D", "randd"),
+        # Airstack's docs: a GitBook commit wrote these headings and the links naming them
+        ("Users With Social Capital Scores > X", "users-with-social-capital-scores-greater-than-x"),
+        ("Users With Social Capital Rank < X", "users-with-social-capital-rank-less-than-x"),
     ],
 )
 def test_gitbook_ids_as_gitbook_links_name_them(heading: str, anchor: str) -> None:
