@@ -21,14 +21,14 @@ import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from pipeline.linkcheck import hints, sitepaths
+from pipeline.linkcheck.anchors import Anchors
 from pipeline.linkcheck.htmlids import html_anchor
 from pipeline.linkcheck.results import BROKEN, OK, Outcome
 from pipeline.linkcheck.sitepaths import REMOTE, SITE, classify
 from pipeline.model import LinkRef, SourceDoc
-from pipeline.render.slugs import written_id
 from pipeline.support.paths import (
     OutsideRoot,
     climbs_past,
@@ -61,9 +61,6 @@ class _Found:
 SUGGEST_BUDGET = 20_000
 """Comparisons a run's "did you mean" suggestions may make in all (see
 :meth:`LocalChecker._close`): a second or so; a site with a few broken links gets every one."""
-NEAREST_MAX = 200
-"""Anchors of a page above which a missing one gets no "nearest heading" (see
-:meth:`LocalChecker._nearest_heading`)."""
 
 
 class LocalChecker:
@@ -113,9 +110,7 @@ class LocalChecker:
         self._site_paths: list[str] | None = None
         self._folders: dict[str, list[str]] = {}
         self._compared = 0
-        self._folded: dict[str, dict[str, str]] = {}
-        """Each page's anchors by their case-folded spelling (the first in sorted order)."""
-        self._nearest: dict[tuple[str, str], str] = {}
+        self._anchors = Anchors(self.docs)
         self._html_ids: dict[str, tuple[set[str], bool]] = {}
         """Each local HTML file's ids, and whether the file went on past what was read."""
 
@@ -297,43 +292,6 @@ class LocalChecker:
         return Outcome(OK, hints.copied_note(rel, written), hints.NFC_HINT[written == "NFC"])
 
     # -- anchors ------------------------------------------------------------------------------
-    def _check_anchor(self, target_rel: str, fragment: str, same_page: bool = False) -> Outcome:
-        frag = written_id(unquote(fragment))
-        doc = self.docs.get(nfc(target_rel))
-        if not frag or doc is None or frag in doc.anchors or nfc(frag) in doc.anchors:
-            return Outcome(OK, "")
-        if frag.lower() == "top" or frag.startswith(":~:"):
-            return Outcome(OK, "")  # the page's top, a text fragment: no element needed
-        where = "on this page" if same_page else f"in {target_rel}"
-        folded = self._folded.get(doc.source)
-        if folded is None:
-            folded = self._folded[doc.source] = {}
-            for anchor in sorted(doc.anchors):
-                folded.setdefault(anchor.casefold(), anchor)
-        lowered = folded.get(frag.casefold())
-        if lowered is not None:
-            return Outcome(
-                BROKEN,
-                f"anchor #{frag} not found {where}: differs only by case from #{lowered}",
-                f"use #{lowered}",
-            )
-        return Outcome(
-            BROKEN, f"anchor #{frag} not found {where}", self._nearest_heading(doc, frag)
-        )
-
-    def _nearest_heading(self, doc: SourceDoc, frag: str) -> str:
-        """``nearest heading: #x`` for a missing anchor, once per page and anchor; none on a
-        page of more than :data:`NEAREST_MAX` anchors (compared with each, every missing one
-        of a long page made the check quadratic: 2,000 took 31 s)."""
-        key = (doc.source, frag)
-        found = self._nearest.get(key)
-        if found is None:
-            close = []
-            if len(doc.anchors) <= NEAREST_MAX:
-                close = difflib.get_close_matches(frag, sorted(doc.anchors), n=1, cutoff=0.4)
-            found = self._nearest[key] = f"nearest heading: #{close[0]}" if close else ""
-        return found
-
     # -- the entry point ----------------------------------------------------------------------
     def kind(self, ref: LinkRef) -> str:
         """:func:`classify`, and ``remote`` for a root-relative link outside the site's base path
@@ -366,7 +324,7 @@ class LocalChecker:
         fragment = urlsplit(ref.url).fragment if "#" in ref.url else ""
         path_part = ref.url.split("#", 1)[0].split("?", 1)[0]
         if not path_part:
-            outcome = self._check_anchor(ref.source, fragment, same_page=True)
+            outcome = self._anchors.check(ref.source, fragment, same_page=True)
             if outcome.status == OK:
                 return Outcome(OK, "anchor on this page")
             return outcome
@@ -381,6 +339,10 @@ class LocalChecker:
 
     def _check_file(self, source: str, rel: str, fragment: str, via: str = "") -> Outcome:
         found = self._locate(rel)
+        # the page's name without .md, as the renderer reads it (GitBook's content-ref
+        # url="developing-with-apis"): the page links it, so it is no broken link
+        if found.rel is None and rel and not rel.endswith(".md") and self._locate(rel + ".md").rel:
+            return self._check_file(source, rel + ".md", fragment, via)
         if found.rel is None:
             reason = (
                 f"{via}file not found: {rel}"
@@ -416,7 +378,7 @@ class LocalChecker:
                 "publish it, or link to a published page",
             )
         if target.endswith(".md") and fragment:
-            outcome = self._check_anchor(target, fragment)
+            outcome = self._anchors.check(target, fragment)
             if outcome.status != OK:
                 return outcome
         elif self.html_anchors and fragment and target.lower().endswith((".html", ".htm")):
