@@ -145,3 +145,10 @@ def git(repo: Path, *args: str, date: str | None = None) -> str:
         ["git", "-C", str(repo), *args], check=True, env=env, capture_output=True, text=True
     )
     return proc.stdout.strip()
+
+
+def offline_statuses() -> tuple[Result, dict[str, str]]:
+    """``publish links --offline --format json`` in the working folder: its result and each
+    link's status by URL."""
+    checked = CliRunner().invoke(main, ["links", "--offline", "--format", "json"])
+    return checked, {r["url"]: r["status"] for r in json.loads(checked.stdout)}

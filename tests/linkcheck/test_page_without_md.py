@@ -5,14 +5,13 @@ read it alike; its anchor is checked against that page."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from tests.conftest import small_site
+from tests.conftest import offline_statuses, small_site
 
 LINKING = (
     "---\ntitle: Guide\ndate: 2024-01-01\nid: g\n---\n"
@@ -28,8 +27,7 @@ def test_a_page_named_without_md_is_the_page(
     monkeypatch.chdir(tmp_path)
     small_site(tmp_path, {"essays/guide.md": LINKING, "essays/setup.md": SETUP})
     runner = CliRunner()
-    checked = runner.invoke(main, ["links", "--offline", "--format", "json"])
-    rows = {r["url"]: r["status"] for r in json.loads(checked.stdout)}
+    checked, rows = offline_statuses()
     assert rows == {
         "setup": "ok",
         "setup#options": "ok",

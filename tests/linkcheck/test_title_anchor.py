@@ -6,7 +6,6 @@ accepts is an id of the page the build writes."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.linkcheck.htmlids import page_ids
-from tests.conftest import small_site
+from tests.conftest import offline_statuses, small_site
 
 TITLED_BY_H1 = (
     "---\ndate: 2024-01-01\nid: a\n---\n# Hello *World*\n\nText.\n\n## Sub\n\n## Hello World\n"
@@ -39,8 +38,7 @@ def test_every_anchor_the_checker_accepts_is_an_id_of_the_page(
             encoding="utf-8",
         )
     runner = CliRunner()
-    checked = runner.invoke(main, ["links", "--offline", "--format", "json"])
-    rows = {r["url"]: r["status"] for r in json.loads(checked.stdout)}
+    checked, rows = offline_statuses()
     assert rows == {
         "a.md#hello-world": "ok",
         "a.md#sub": "ok",
