@@ -360,6 +360,7 @@ def apply_summary(
     entries = parse_summary(read_toc(root, summary))
     pages = [i for i in items if i.source != summary]
     names = [i.source for i in pages] if sources is None else [s for s in sources if s != summary]
+    entries = _with_readme(entries, names, cfg.content.readme, pages)
     placed, more = place_pages(entries, names, summary, cfg.content.readme)
     warnings.extend(more)
     dates = read_dates(root, cfg.content.dates_file, tz)
@@ -397,6 +398,20 @@ def apply_summary(
             )
         )
     return out, warnings
+
+
+def _with_readme(
+    entries: list[TocEntry], names: Sequence[str], readme: str, pages: Sequence[Item]
+) -> list[TocEntry]:
+    """``entries`` with the space's first page (``structure.readme``) first when SUMMARY.md
+    does not list it: GitBook makes it the first page all the same, where the build left it
+    out ("not in SUMMARY.md") and the home page empty."""
+    by_nfc = PageNames(names)
+    source = resolve_target(readme, by_nfc)[0]
+    if source is None or any(resolve_target(e.target, by_nfc)[0] == source for e in entries):
+        return entries
+    title = next((i.title for i in pages if i.source == source), "") or file_title(source)
+    return [TocEntry(title, source, 1, 0, "", title), *entries]
 
 
 def _unindexed(placed: Mapping[str, Placement], marked: set[str]) -> set[str]:

@@ -243,6 +243,9 @@ def _from_summary(
                 children.setdefault(stack[-1].source, []).append(link)
         stack.append(link)
     home = by_source.get(readme)
+    if home is not None and readme not in trails:  # the first page, which SUMMARY.md need
+        groups.insert(0, ("", [NavLink(home.title, home.url, 0, readme)]))  # not list
+        trails[readme] = ()
     reading = [home, *order] if home is not None else order
     return Navigation(
         tuple(NavGroup(title, tuple(links)) for title, links in groups),
