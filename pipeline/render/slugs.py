@@ -31,10 +31,28 @@ def gitbook_slug(text: str) -> str:
     stays); each space, ``/`` and bracket a hyphen (``User(s)`` is ``user-s``); ``&`` is
     ``and`` and ``|`` is ``or`` (``DDD & CQRS`` is ``ddd-and-cqrs``); other punctuation and
     an emoji's variation selector dropped; runs of hyphens collapsed and the ends trimmed;
-    ``id-`` before an id that starts with a digit (``5. Set up`` is ``id-5.-set-up``)."""
+    ``id-`` before an id that starts with a digit (``5. Set up`` is ``id-5.-set-up``);
+    Chinese in pinyin (:func:`_pinyin`)."""
     text = unicodedata.normalize("NFC", text).strip().lower()
-    kept = text.translate(_ASCII_HEADING) if text.isascii() else "".join(map(_heading_char, text))
-    return _finished(kept)
+    if text.isascii():
+        return _finished(text.translate(_ASCII_HEADING))
+    if _HAN.search(text):
+        text = _HAN.sub(_pinyin, text)
+    return _finished("".join(map(_heading_char, text)))
+
+
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+"""A run of Chinese characters (CJK ideographs)."""
+
+
+def _pinyin(run: re.Match[str]) -> str:
+    """A run of Chinese characters as GitBook's ids spell it: their pinyin without tones,
+    a hyphen between syllables and around the run (``## 2 引用与归属`` is
+    ``#id-2-yin-yong-yu-gui-shu``, as dify's handbook links it). pypinyin reads a character
+    by its phrase; GitBook's reading of a character with several differs now and then."""
+    from pypinyin import lazy_pinyin  # (only a heading in Chinese loads its dictionary)
+
+    return " " + "-".join(lazy_pinyin(run.group())) + " "
 
 
 def gitbook_page_slug(text: str) -> str:

@@ -28,6 +28,14 @@ from pipeline.render.slugs import Slugger, gitbook_slug, github_slug
         ("DDD & CQRS", "ddd-and-cqrs"),  # AxonIQ's reference guide, by GitBook's editor
         ("Mobile Badge | Scheduled for March 2025", "mobile-badge-or-scheduled-for-march-2025"),
         ("R&D", "randd"),
+        # dify's handbook (zh_CN), as GitBook's editor and site link them: Chinese in pinyin
+        ("知识库配置", "zhi-shi-ku-pei-zhi"),
+        ("2 引用与归属", "id-2-yin-yong-yu-gui-shu"),
+        ("多路召回（推荐）", "duo-lu-zhao-hui-tui-jian"),
+        (
+            "15. 文本转语音遇到这个错误怎么办",
+            "id-15.-wen-ben-zhuan-yu-yin-yu-dao-zhe-ge-cuo-wu-zen-me-ban",
+        ),
         # Airstack's docs: a GitBook commit wrote these headings and the links naming them
         ("Users With Social Capital Scores > X", "users-with-social-capital-scores-greater-than-x"),
         ("Users With Social Capital Rank < X", "users-with-social-capital-rank-less-than-x"),
@@ -71,3 +79,9 @@ def test_a_space_links_its_headings_as_gitbook_names_them(tmp_path: Path) -> Non
     assert build.exit_code == 0, build.output
     page = (out / "notes" / "index.html").read_text(encoding="utf-8")
     assert 'id="release-4.5"' in page and 'id="id-5.-set-up"' in page
+
+
+def test_a_long_chinese_heading_is_slugged_in_linear_time() -> None:
+    from tests.timing import assert_linear
+
+    assert_linear(lambda n: gitbook_slug("知识库配置 " * n), 4_000)
