@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from cmarkgfm.cmark import Options
 
 from pipeline.model import LinkRef, SourceDoc
-from pipeline.render import codenotes
+from pipeline.render import cards, codenotes
 from pipeline.render.cmark import to_html
 from pipeline.render.gitbook import gitbook_plugin, parse_args
 from pipeline.render.gitbook_leftovers import drop_split_tags, without_tags
@@ -231,6 +231,8 @@ def _unhighlighted(body: str, ctx: PageContext, read: str | None = None) -> str:
         out = _REF_CARD.sub(lambda m: _titled_card(m, ctx), out)
     out = with_heading_ids(out, heading_with_id(ctx))
     out = _BACKSLASH_AT_END.sub("", out)  # GitBook's trailing backslash at the end of a block
+    if cards.MARK in out:  # GitBook's cards, their links as written (the sanitizer's next)
+        out = cards.cards(out, ctx.titled)
     if _has_raw_html(body, text) or (
         "{%" in text and not _tags_at_margin(text) and not _nested(out)
     ):
