@@ -71,3 +71,12 @@ def article(out: Path, page: str) -> str:
     """The ``<article>`` of the built page at ``out/page/``."""
     text = (out / page / "index.html").read_text(encoding="utf-8")
     return text[text.index("<article") : text.index("</article>")]
+
+
+def built_space(root: Path, files: dict[str, str]) -> tuple[Path, Path]:
+    """A space of ``files`` written at ``root / "space"`` and built into ``root / "out"``
+    (the build must pass): the space's and the output's folders."""
+    space = write_space(root / "space", files)
+    built = run_space(space, "build", "--out", str(root / "out"))
+    assert built.exit_code == 0, built.output
+    return space, root / "out"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pipeline.linkcheck.htmlids import page_ids
 from pipeline.render.cards import cards
-from tests.gitbook.conftest import article, run_space, write_space
+from tests.gitbook.conftest import article, built_space, run_space
 from tests.timing import assert_linear
 
 HEAD = (
@@ -41,10 +41,7 @@ SPACE = {
 
 
 def test_a_card_table_is_cards(tmp_path: Path) -> None:
-    space = write_space(tmp_path / "space", SPACE)
-    out = tmp_path / "out"
-    built = run_space(space, "build", "--out", str(out))
-    assert built.exit_code == 0, built.output
+    space, out = built_space(tmp_path, SPACE)
     home = article(out, ".")
     assert "<table" not in home and home.count('<div class="card">') == 2
     assert '<img class="card-cover" src="./cover.png" alt="">' in home

@@ -8,7 +8,7 @@ from typing import Any
 
 from selenium.webdriver.common.action_chains import ActionChains
 
-from tests.gitbook.conftest import run_space, write_space
+from tests.gitbook.conftest import built_space
 from tests.site.browser import console_errors, serve
 
 TABLE = (
@@ -34,9 +34,7 @@ SPACE = {
 
 
 def test_a_click_on_a_cards_cover_opens_its_target(tmp_path: Path, driver: Any) -> None:
-    space = write_space(tmp_path / "space", SPACE)
-    out = tmp_path / "out"
-    assert run_space(space, "build", "--out", str(out)).exit_code == 0
+    out = built_space(tmp_path, SPACE)[1]
     with serve(out) as base:
         driver.set_window_size(1280, 900)
         driver.get(base)
