@@ -71,7 +71,7 @@ def test_a_templates_folder_made_while_serving_is_seen(site: Path, tmp_path: Pat
     assert not templates.exists()
     server = ServeProcess(site, tmp_path / "tmp")
     try:
-        assert _shows(server, "/about/", "<h1>About this site</h1>")
+        assert _shows(server, "/about/", '<h1 id="about-this-site">About this site</h1>')
         (tmp_path / "new").mkdir()
         (tmp_path / "new/page.html.j2").write_text(
             '{% extends "base.html.j2" %}\n'
