@@ -389,3 +389,9 @@ def test_tags_lists_every_tag_with_its_items(tmp_path: Path) -> None:
     for href, _, _ in terms:  # each a tag's own list
         assert (root / "out/tags" / href / "index.html").resolve().is_file(), href
     assert "<h1>Tags</h1>" in page
+
+
+def test_a_page_without_tags_ends_without_an_empty_block(handbook: Path) -> None:
+    """Every untagged page ended its article with ``<div></div>`` (a helper's finding)."""
+    pages = list(handbook.rglob("index.html"))
+    assert pages and not [p for p in pages if "<div></div>" in p.read_text(encoding="utf-8")]
