@@ -267,11 +267,13 @@ _REF_CARD = re.compile(_REF_CARD_OPEN + r'\s*<p><a href="([^"<>]*)">([^<>]*)</a>
 
 def _titled_card(m: re.Match[str], ctx: PageContext) -> str:
     """A card whose link is named by its target (``[x.md](x.md)``: GitBook exports every
-    card so) named by the title of the page it links to, as GitBook shows it."""
+    card so) or by a file name (``[嵌入网站.md](embedding-in-websites.md)``, the page's name
+    when it was made) named by the title of the page it links to, as GitBook shows it."""
     href, text = m.group(1), html.unescape(m.group(2)).strip()
     path = link_path(html.unescape(href))
     names = {path, path.rstrip("/"), posixpath.basename(path.rstrip("/"))}
-    page = ctx.titled(html.unescape(href)) if text in names else None
+    named = text in names or text.lower().endswith(".md")
+    page = ctx.titled(html.unescape(href)) if named else None
     if page is None:
         return m.group(0)
     whole, start, end = m.group(0), m.start(2) - m.start(0), m.end(2) - m.start(0)

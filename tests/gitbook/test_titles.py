@@ -90,7 +90,8 @@ CARDS = {
     '{% content-ref url="guide/adding-plugins.md" %}\n'
     "[adding-plugins.md](guide/adding-plugins.md)\n{% endcontent-ref %}\n\n"
     '{% content-ref url="other.md" %}\n[Read this first](other.md)\n{% endcontent-ref %}\n\n'
-    '{% content-ref url="gone.md" %}\n[gone.md](gone.md)\n{% endcontent-ref %}\n',
+    '{% content-ref url="gone.md" %}\n[gone.md](gone.md)\n{% endcontent-ref %}\n\n'
+    '{% content-ref url="other.md" %}\n[嵌入网站.md](other.md)\n{% endcontent-ref %}\n',
     "guide/adding-plugins.md": "# Adding Plugins & the Docker Image\n\nSteps.\n",
     "other.md": "# Other\n\nMore.\n",
     "dates.yml": "guide/adding-plugins.md: 2024-01-02\nother.md: 2024-01-03\n",
@@ -121,6 +122,7 @@ def test_a_content_ref_card_shows_the_title_of_its_page(tmp_path: Path) -> None:
     assert '">Adding Plugins &amp; the Docker Image</a>' in cards[0]
     assert '">Read this first</a>' in cards[1]  # named by its author: kept
     assert '">gone.md</a>' in cards[2]  # no page: the name as written
+    assert '">Other</a>' in cards[3]  # a file name of its making (dify's): the page's title
     page = root / "guide" / "adding-plugins.md"
     page.write_text("# Plugins, revised\n\nSteps.\n", encoding="utf-8")
     assert CliRunner().invoke(main, args).exit_code == 0
