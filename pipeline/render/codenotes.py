@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-_ANNOTATION = re.compile(r'<a data-footnote-ref href="#user-content-fn-([^"#<>\s\[\]^]{1,64})">')
+_ANNOTATION = re.compile(r'<a data-footnote-ref href="#user-content-fn-([\w-]{1,64})">')
 """An annotation as GitBook writes it (its label: a number in GitBook's exports)."""
 _NAMING = re.compile(r'<p>(?:<sup class="footnote-ref"><a [^<>]*>\d+</a></sup>)+</p>\n')
 """The paragraph :func:`named` adds, as cmark-gfm writes it: the page's last paragraph."""
