@@ -42,6 +42,11 @@ from pipeline.support.text import nfc
 FOLDER_INDEXES = ("README.md", "index.md")
 
 
+def _index_rank(name: str) -> int:
+    """0 for a readme.md in any case, 1 for an index.md, 2 for any other name."""
+    return {"readme.md": 0, "index.md": 1}.get(name.lower(), 2)
+
+
 _AS_LINK = str.maketrans({"%": "%25", "#": "%23", "?": "%3F"})
 """A file's path as a link names it: the characters that would end or change its path
 escaped (``what?.md`` is linked as ``what%3F.md``)."""
@@ -365,7 +370,9 @@ class LocalChecker:
         target = found.rel
         if not target or (self._listdir(posixpath.dirname(target)) and target in self._dirs):
             names = self._listdir(target) or frozenset()
-            index = next((n for n in FOLDER_INDEXES if n in names), None)
+            index = next((n for n in FOLDER_INDEXES if n in names), None) or next(
+                (n for n in sorted(names, key=_index_rank) if _index_rank(n) < 2), None
+            )  # readme.md in lower case is the folder's page as well (the load's rule)
             if index is None:
                 shown = target or "the content root"
                 return Outcome(BROKEN, f"{via}folder {shown} has no README.md or index.md")

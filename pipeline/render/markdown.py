@@ -367,7 +367,7 @@ def scan(
     if read.count("[") > MAX_BRACKETS:  # markdown-it's label search: 50 µs a bracket
         deep = True
     else:
-        tokens = engine().parse(read, {"page": ctx, "rewrite_url": ctx.resolve})
+        tokens = engine().parse(_unfooted(read), {"page": ctx, "rewrite_url": ctx.resolve})
         # nested past markdown-it's limit, a block's deeper part is not read: the render pass
         # (cmark, no limit) names its links, each found again in the text for its line
         deep = any(t.level >= MAX_NESTING - 1 for t in tokens)
@@ -379,6 +379,19 @@ def scan(
     if isinstance(page, _Noting):
         links = _with_unseen(links, page.targets, read, source, line_offset + 1)
     return SourceDoc(source, links, frozenset(page.anchors), tuple(page.headings))
+
+
+_FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^[^\]\n]{1,64}\]:", re.M)
+"""A footnote's definition, ``[^1]: Operator.``: markdown-it (no footnotes) read a one-word
+one as a link definition, ``Operator.`` a link to check; cmark-gfm renders it a footnote."""
+
+
+def _unfooted(text: str) -> str:
+    """``text`` with each footnote definition's label escaped (``\\[^1]:``), so the link
+    scan reads its text as text, its links as links; lines stay where they were."""
+    if "[^" not in text:
+        return text
+    return _FOOTNOTE_DEF.sub(lambda m: m.group().replace("[", "\\[", 1), text)
 
 
 @dataclass

@@ -32,15 +32,27 @@ def gitbook_slug(text: str) -> str:
     ``and`` and ``|`` is ``or`` (``DDD & CQRS`` is ``ddd-and-cqrs``); other punctuation and
     an emoji's variation selector dropped; runs of hyphens collapsed and the ends trimmed;
     ``id-`` before an id that starts with a digit (``5. Set up`` is ``id-5.-set-up``);
-    Chinese in pinyin (:func:`_pinyin`)."""
+    Cyrillic in Latin letters (:data:`_CYRILLIC`), Chinese in pinyin (:func:`_pinyin`)."""
     text = unicodedata.normalize("NFC", text).strip().lower()
     if text.isascii():
         return _finished(text.translate(_ASCII_HEADING))
+    text = text.translate(_CYRILLIC)
     if _HAN.search(text):
         text = _HAN.sub(_pinyin, text)
     return _finished("".join(map(_heading_char, text)))
 
 
+_CYRILLIC = str.maketrans(
+    {
+        **dict(zip("абвгдезийклмнопрстуфцыэіґў", "abvgdeziiklmnoprstufcyeigu", strict=True)),
+        **{"ё": "yo", "ж": "zh", "х": "kh", "ч": "ch", "ш": "sh", "щ": "sh", "ю": "yu"},
+        **{"я": "ya", "є": "ye", "ї": "yi", "ъ": "", "ь": ""},
+    }
+)
+"""Cyrillic (lower case) as GitBook's ids spell it: ``## Как добавить / изменить эмодзи?`` is
+``#kak-dobavit-izmenit-emodzi`` and ``## Обратная связь`` ``#obratnaya-svyaz``, as GitBook
+commits of lordbot's handbook wrote them with their links (``й`` i, ``х`` kh, ``ц`` c, ``щ``
+sh, ``ь`` dropped)."""
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 """A run of Chinese characters (CJK ideographs)."""
 

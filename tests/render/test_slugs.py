@@ -28,6 +28,10 @@ from pipeline.render.slugs import Slugger, gitbook_slug, github_slug
         ("DDD & CQRS", "ddd-and-cqrs"),  # AxonIQ's reference guide, by GitBook's editor
         ("Mobile Badge | Scheduled for March 2025", "mobile-badge-or-scheduled-for-march-2025"),
         ("R&D", "randd"),
+        # lordbot's handbook: GitBook commits wrote these headings with their links
+        ("Как добавить / изменить эмодзи?", "kak-dobavit-izmenit-emodzi"),
+        ("Обратная связь", "obratnaya-svyaz"),
+        ("Щука, цех и йод", "shuka-cekh-i-iod"),
         # dify's handbook (zh_CN), as GitBook's editor and site link them: Chinese in pinyin
         ("知识库配置", "zhi-shi-ku-pei-zhi"),
         ("2 引用与归属", "id-2-yin-yong-yu-gui-shu"),

@@ -1,0 +1,29 @@
+"""Links real GitBook handbooks hold that work in GitBook and on the built site, which the
+checker called broken (a helper's findings): a footnote defined in one word (PlazmaMC's
+``[^1]: Operator.``, read as a link definition), and a folder whose page is a lower-case
+``readme.md`` (team_lead_docs: GitBook's own commit wrote ``(<My Analytics PO/>)``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import offline_statuses, small_site
+
+NOTED = (
+    "---\ntitle: N\ndate: 2024-01-01\nid: n\n---\n"
+    "Operators[^1] can do more[^2].\n\n[^1]: Operator.\n\n[^2]: See [the guide](Guide/).\n"
+)
+GUIDE = "---\ntitle: G\ndate: 2024-01-02\nid: g\n---\n## Setup\n\nText.\n"
+
+
+def test_footnotes_and_a_lower_case_readme_are_no_broken_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    linking = NOTED + "\n[setup](Guide/#setup) and [a typo](Guide/#setpu)\n"
+    small_site(tmp_path, {"essays/noted.md": linking, "essays/Guide/readme.md": GUIDE})
+    checked, rows = offline_statuses()
+    assert rows == {"Guide/": "ok", "Guide/#setup": "ok", "Guide/#setpu": "broken"}, checked.output
+    assert '"source": "content/essays/noted.md:10"' in checked.output  # the file's lines
