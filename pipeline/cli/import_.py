@@ -137,7 +137,13 @@ def import_command(
     if section:
         plan = into_section(plan, section)
     try:
-        outcome = write_plan(plan, root, cfg.root / LEDGER_NAME, dry_run=dry_run)
+        outcome = write_plan(
+            plan,
+            root,
+            cfg.root / LEDGER_NAME,
+            dry_run=dry_run,
+            max_bytes=cfg.content.max_file_bytes,
+        )
     except WriteRefused as exc:
         raise ContentError(exc.problems) from None
     except ValueError as exc:

@@ -233,6 +233,8 @@ class _Plan:
     names: dict[str, FreeNames] = field(default_factory=dict)
     writes: list[tuple[Path, bytes, bytes | None]] = field(default_factory=list)
     links: LinkCounts = field(default_factory=LinkCounts)
+    max_bytes: int | None = None
+    """``[content] max_file_bytes``: a file over it would be one the build refuses."""
 
     def free(self, folder: Path) -> FreeNames:
         """The names still free in ``folder`` (what it holds listed once)."""
@@ -379,6 +381,10 @@ class _Plan:
         body, links = relinked(item.body, rel, link=item.link, base=item.base, targets=targets)
         names = {b.key: posixpath.relpath(brel, posixpath.dirname(rel)) for b, _, brel in besides}
         data = render_file(dataclasses.replace(item, body=body), names)
+        if self.max_bytes is not None and len(data) > self.max_bytes:
+            why = f"its file {rel} would be {len(data)} bytes, over the build's limit of "
+            self.refuse(item, "file", why + f"{self.max_bytes}: raise [content] max_file_bytes")
+            return
         action = self.file(rel, path, data, entry["sha256"] if entry else None)
         if action in _KEPT:
             return  # nor the files beside it: the edited file may no longer name them
@@ -416,12 +422,19 @@ class _Plan:
 
 
 def write_plan(
-    plan: ImportPlan, content_root: Path, ledger_path: Path, *, dry_run: bool = False
+    plan: ImportPlan,
+    content_root: Path,
+    ledger_path: Path,
+    *,
+    dry_run: bool = False,
+    max_bytes: int | None = None,
 ) -> WriteOutcome:
     """Write (or, with ``dry_run``, only decide) every item of ``plan``; WriteRefused, with
-    nothing written, when a target or a text cannot be written safely."""
+    nothing written, when a target or a text cannot be written safely, or a file would be
+    over ``max_bytes`` (the build's limit: it would refuse the whole site)."""
     kind = "episode" if plan.kind == "podcast" else "essay"
     decided = _Plan(content_root, Ledger.load(ledger_path), plan.source, kind)
+    decided.max_bytes = max_bytes
     decided.guids, decided.ids = _existing(content_root)
     for section in sorted(decided.ledger.entries, reverse=True):  # the first one sorted wins
         decided.sections.update(dict.fromkeys(decided.ledger.entries[section], section))

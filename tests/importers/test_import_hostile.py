@@ -10,7 +10,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from pipeline.support.paths import as_typed
-from tests.importers.conftest import IMPORTS, publish, tree
+from tests.importers.conftest import IMPORTS, podcast_head, publish, tree
 
 LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE rss [
@@ -125,3 +125,30 @@ def test_a_feed_in_a_multibyte_encoding_imports_as_its_utf8_twin(
         result.stderr
     )
     assert not (twin / "content").exists()
+
+
+def test_an_episode_over_the_builds_file_limit_is_refused_before_anything_is_written(
+    home: Path,
+) -> None:
+    """Import wrote a 2 MB show note the build then refused, losing the whole site's build
+    (a helper's finding): refused here, at the item's line, nothing written."""
+    (home / "publish.toml").write_text(
+        (home / "publish.toml").read_text() + "\n[content]\nmax_file_bytes = 20000\n"
+    )
+    notes = "<p>" + "word " * 5_000 + "</p>"
+    item = (
+        "<item><title>Long</title><guid>long-1</guid><pubDate>Mon, 01 Jan 2024 10:00:00 GMT"
+        '</pubDate><enclosure url="https://old.example.com/a.mp3" length="1" type="audio/mpeg"/>'
+        f"<description><![CDATA[{notes}]]></description></item>\n"
+    )
+    feed = podcast_head() + "<item><title>Short</title><guid>s-1</guid><pubDate>Sun, 31 Dec "
+    feed += '2023 10:00:00 GMT</pubDate><enclosure url="https://old.example.com/b.mp3" length="1"'
+    feed += ' type="audio/mpeg"/><description>Hi.</description></item>\n'
+    (home / "feed.xml").write_text(feed + item + "</channel></rss>\n", encoding="utf-8")
+    before = tree(home)
+    result = publish("import", "podcast", "feed.xml")
+    assert result.exit_code == 2, result.output
+    assert "feed.xml:7: file: " in result.output and "over the build's limit of 20000" in (
+        result.output
+    )
+    assert tree(home) == before
