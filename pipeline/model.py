@@ -95,6 +95,8 @@ class Episode:
     season: int | None = None
     episode_type: str = "full"
     explicit: bool | None = None
+    apple_title: str = ""
+    """``apple_title``: the title Apple Podcasts shows (``itunes:title``), "" for the item's."""
     transcript: Media | None = None
     chapters: Media | None = None
     persons: tuple[Person, ...] = ()

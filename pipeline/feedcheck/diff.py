@@ -193,6 +193,10 @@ def _details(before: FeedItem, after: FeedItem) -> tuple[str, str] | None:
     ``length 5``); None when none does. An item without an explicit flag of its own has the
     show's: one side without it is no change."""
     was, now = dict(before.details), dict(after.details)
+    if was.get("title") or now.get("title"):  # the title Apple shows: itunes:title, or <title>
+        was["title"], now["title"] = was["title"] or before.title, now["title"] or after.title
+    else:  # neither has one: a changed <title> is said once, as retitled
+        was.pop("title", None), now.pop("title", None)
     names = [
         n
         for n in was
@@ -202,9 +206,12 @@ def _details(before: FeedItem, after: FeedItem) -> tuple[str, str] | None:
         return None
 
     def shown(values: dict[str, str]) -> str:
-        return ", ".join(f"{n} {values[n] or '(none)'}" for n in names)
+        return ", ".join(f"{_SHOWN.get(n, n)} {values[n] or '(none)'}" for n in names)
 
     return shown(was), shown(now)
+
+
+_SHOWN = {"title": "itunes:title", "episodeType": "itunes:episodeType"}
 
 
 def _merge(changes: Iterable[Change]) -> tuple[Change, ...]:

@@ -62,7 +62,9 @@ class FeedItem:
     reads it: its size and type, duration, season and number, explicit flag."""
 
 
-DETAILS = ("length", "type", "duration", "season", "episode", "explicit")
+DETAILS = ("length", "type", "duration", "season", "episode", "explicit", "episodeType", "title")
+"""The enclosure's length and type, then ``itunes:`` elements (``title``: the title Apple
+shows, ``itunes:title``)."""
 _ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
 _EXPLICIT = {"yes": "true", "true": "true", "explicit": "true", "no": "false", "false": "false"}
 _EXPLICIT["clean"] = "false"
@@ -77,6 +79,8 @@ def media_details(*values: str) -> tuple[tuple[str, str], ...]:
     found["duration"] = _seconds(found["duration"])
     found["explicit"] = _EXPLICIT.get(found["explicit"].lower(), found["explicit"])
     found["type"] = found["type"].lower()  # a media type's case means nothing
+    found["episodeType"] = found["episodeType"].lower() or "full"  # Apple's default
+    found["title"] = " ".join(found["title"].split())
     return tuple(found.items())
 
 

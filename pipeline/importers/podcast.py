@@ -47,7 +47,7 @@ from pipeline.importers.common import (
     slugs_for,
 )
 from pipeline.importers.dating import place_undated
-from pipeline.importers.dropped import counted, merged, not_kept
+from pipeline.importers.dropped import counted, not_kept
 from pipeline.importers.podlove import SUFFIX, item_chapters
 from pipeline.importers.records import BesideFile, ImportedItem, ImportPlan, note
 from pipeline.importers.relink import body_base
@@ -186,15 +186,10 @@ def read_podcast(
 
 
 def _not_kept(doc: Document, channel: ET.Element, source: str, items: list[_Item]) -> list[Problem]:
-    """What the channel and the imported items hold that is not kept, counted per element,
-    and each ``itunes:title`` other than the item's ``<title>`` (which is kept)."""
+    """What the channel and the imported items hold that is not kept, counted per element."""
     places = [("channel", doc.line(channel), channel)]
     places += [("item", it.line, it.elem) for it in items]
     out = not_kept(source, places)
-    titled = [("item", it.line) for it in items if _apple_title(it)]
-    if titled:
-        why = "the item's <title> is its title; Apple shows the itunes:title"
-        out.append(merged(source, "itunes:title", titled, why))
     return out
 
 
@@ -221,6 +216,7 @@ def _record(it: _Item, front: dict[str, Any], slug: str, link: str) -> ImportedI
 
 _ORDER = (
     "title",
+    "apple_title",
     "date",
     "draft",
     "id",
@@ -274,6 +270,8 @@ def _episode(it: _Item, seen: dict[str, int], show_blocked: bool) -> dict[str, A
         front["title"] = guid
     front["id"] = guid
     front["guid"] = guid
+    if _apple_title(it):  # the title Apple shows, kept beside the item's own
+        front["apple_title"] = " ".join(it.get(ITUNES, "title").split())
     permalink = ((guid_elem.get("isPermaLink") if guid_elem is not None else None) or "").strip()
     if permalink.lower() == "true" or (not permalink and text(guid_elem)):
         if web_url(guid):

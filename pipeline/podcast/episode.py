@@ -54,6 +54,7 @@ EPISODE_KEYS = frozenset(
         "episode",
         "season",
         "episode_type",
+        "apple_title",
         "explicit",
         "image",
         "transcript",
@@ -459,6 +460,9 @@ def parse_episode(
     chapters = _chapters(ctx, config, body, audio)
     persons = _persons(ctx)
     location = _location(ctx)
+    apple_title = ctx.meta.get("apple_title") or ""
+    if not isinstance(apple_title, str) or len(apple_title) > 1000:
+        ctx.bad("apple_title", f"expected the title Apple shows, got {str(apple_title)[:80]!r}")
     soundbites = _soundbites(ctx, audio)
     if ctx.problems or audio is None:
         return None, ctx.problems
@@ -469,6 +473,7 @@ def parse_episode(
             season=season,
             episode_type=str(episode_type),
             explicit=explicit,
+            apple_title=nfc(" ".join(str(apple_title).split())),
             transcript=transcript,
             chapters=chapters,
             persons=persons,

@@ -227,6 +227,8 @@ def _item(w: _Writer, item: Item, config: Config) -> None:
     w.leaf("enclosure", url=audio.url, length=str(audio.length), type=audio.mime_type)
     if item.authors:
         w.leaf("itunes:author", ", ".join(item.authors))
+    if ep.apple_title:
+        w.leaf("itunes:title", ep.apple_title)
     if audio.duration is not None:
         w.leaf("itunes:duration", str(round(audio.duration)))
     if ep.number is not None:

@@ -89,3 +89,23 @@ def test_an_episodes_size_duration_and_number_are_compared(tmp_path: Path) -> No
     assert "1 episode with other media details" in result.stderr
     unchanged = CliRunner().invoke(main, ["feed-diff", str(old), str(same)])
     assert unchanged.stdout == "No changes subscribers would see.\n"
+
+
+def test_the_title_apple_shows_and_the_episode_type_are_compared(tmp_path: Path) -> None:
+    """Two feeds differing only in itunes:title and itunes:episodeType were "no changes"
+    (a helper's finding: a move dropped Blubrry's itunes:title, and Apple showed another
+    title on every episode). An itunes:title no other than the <title>, or a missing
+    episodeType (Apple reads it as full), is no change."""
+    old, new, same = tmp_path / "old.xml", tmp_path / "new.xml", tmp_path / "same.xml"
+    apple = "<itunes:title>Short</itunes:title><itunes:episodeType>trailer</itunes:episodeType>"
+    old.write_text(ITUNES_FEED.format(items=_episode("1", "1", apple)), encoding="utf-8")
+    new.write_text(ITUNES_FEED.format(items=_episode("1", "1")), encoding="utf-8")
+    result = CliRunner().invoke(main, ["feed-diff", str(old), str(new)])
+    assert "itunes:episodeType trailer, itunes:title Short → itunes:episodeType full, " in (
+        result.stdout
+    )
+    assert "itunes:title Ep: apps show the new values" in result.stdout
+    alike = "<itunes:title>Ep</itunes:title><itunes:episodeType>FULL</itunes:episodeType>"
+    same.write_text(ITUNES_FEED.format(items=_episode("1", "1", alike)), encoding="utf-8")
+    result = CliRunner().invoke(main, ["feed-diff", str(new), str(same)])
+    assert result.exit_code == 0 and "media details" not in result.output, result.output
