@@ -16,6 +16,7 @@ from pipeline.feedcheck.rules import (
     ATOM,
     HARD,
     NAMESPACE_ALIASES,
+    SOFT,
     ImageLoader,
     LintResult,
     Report,
@@ -109,6 +110,10 @@ def lint_feed(
         r.add("xml.wellformed", HARD, f"not well-formed XML: {exc}")
         return r.results
     _as_apps_read(r, late, undeclared)
+    if _declares_entities(data):
+        why = "the feed declares entities in a DTD (<!DOCTYPE … [<!ENTITY …]>): hardened XML "
+        why += "readers and publish import refuse it; write the characters (&#160;) instead"
+        r.add("xml.entities", SOFT, why)
     _canonical_namespaces(root)
     if root.tag == "rss":
         lint_rss(r, root, data, images, now)
@@ -123,6 +128,15 @@ def lint_feed(
     else:
         r.add("feed.format", HARD, f"root element {root.tag!r} is not rss or an Atom feed")
     return _ordered(r.results)
+
+
+def _declares_entities(data: bytes) -> bool:
+    """Whether the document's DTD (before its first element) declares an entity."""
+    doctype = data.find(b"<!DOCTYPE", 0, 65_536)
+    if doctype < 0:
+        return False
+    subset_end = data.find(b"]>", doctype)
+    return data.find(b"<!ENTITY", doctype, subset_end if subset_end >= 0 else None) >= 0
 
 
 def _as_apps_read(r: Report, late: bool, undeclared: tuple[str, ...]) -> None:

@@ -42,6 +42,7 @@ APPLE_MEDIA_TYPES = frozenset(
 RULES: dict[str, str] = {
     "xml.encoding": "the document is in a known text encoding (its declaration or BOM)",
     "xml.wellformed": "the document parses as XML",
+    "xml.entities": "no entities declared in a DTD (hardened readers and the importer refuse it)",
     "feed.format": "the document is RSS 2.0, Atom 1.0 or JSON Feed",
     "podcast.format": "a podcast feed is RSS 2.0",
     "rss.version": '<rss version="2.0"> with exactly one <channel>',

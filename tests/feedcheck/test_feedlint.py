@@ -590,3 +590,16 @@ def test_a_blog_feed_gets_no_podcast_app_advice(good: str) -> None:
     hard = [r for r in lint(blog, podcast=True) if r.rule.startswith(platform)]
     assert hard and HARD in {r.severity for r in hard}
     assert lint(good, podcast=False) == []
+
+
+def test_entities_declared_in_a_dtd_are_named(good: str) -> None:
+    """lint-feed passed a feed whose DTD declares &nbsp;, which publish import refuses (a
+    helper's finding): the two now agree that it is a problem; a DTD without entities and
+    the characters written out are none."""
+    dtd = '<!DOCTYPE rss [<!ENTITY nbsp "&#160;">]>\n'
+    with_entities = good.replace("<rss ", dtd + "<rss ", 1).replace(
+        "<title>Release day</title>", "<title>Release&nbsp;day</title>", 1
+    )
+    assert [r[0] for r in named(lint(with_entities), "xml.entities")] == ["soft"]
+    plain = good.replace("<rss ", "<!DOCTYPE rss>\n<rss ", 1)
+    assert named(lint(plain), "xml.entities") == []
