@@ -3,6 +3,7 @@ that the checker accepts is an id the renderer wrote."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -32,14 +33,25 @@ def gitbook_slug(text: str) -> str:
     ``and`` and ``|`` is ``or`` (``DDD & CQRS`` is ``ddd-and-cqrs``); other punctuation and
     an emoji's variation selector dropped; runs of hyphens collapsed and the ends trimmed;
     ``id-`` before an id that starts with a digit (``5. Set up`` is ``id-5.-set-up``);
-    Cyrillic in Latin letters (:data:`_CYRILLIC`), Chinese in pinyin (:func:`_pinyin`)."""
+    Latin letters without their accents (``Añadir`` is ``anadir``), Cyrillic in Latin letters
+    (:data:`_CYRILLIC`), Chinese in pinyin (:func:`_pinyin`), Korean dropped; a dot that ends
+    it dropped; ``undefined`` for a heading with nothing left (as GitBook's links name them:
+    ``5. 테스트`` is ``id-5``, ``실습 개요`` ``undefined``)."""
     text = unicodedata.normalize("NFC", text).strip().lower()
     if text.isascii():
-        return _finished(text.translate(_ASCII_HEADING))
+        return _heading_end(_finished(text.translate(_ASCII_HEADING)))
     text = text.translate(_CYRILLIC)
     if _HAN.search(text):
         text = _HAN.sub(_pinyin, text)
-    return _finished("".join(map(_heading_char, text)))
+    return _heading_end(_finished("".join(map(_heading_char, text))))
+
+
+def _heading_end(slug: str) -> str:
+    """A heading's id without a dot that ends it (and the hyphen before it); ``undefined``
+    when nothing is left."""
+    if slug.endswith("."):
+        slug = _finished(slug.rstrip(".").rstrip("-"))
+    return slug or "undefined"
 
 
 _CYRILLIC = str.maketrans(
@@ -89,18 +101,26 @@ commit of Airstack's docs), as the slugify charmap spells them: ``R&D`` is ``ran
 
 
 def _heading_char(ch: str) -> str:
+    if "\uac00" <= ch <= "\ud7af" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f":
+        return ""  # Korean (GitBook's ids drop it: "1. AWS Config 규칙 생성" is id-1.-aws-config)
     return _WORDS.get(ch) or _gitbook_char(ch)
 
 
+@functools.lru_cache(maxsize=4096)
 def _gitbook_char(ch: str) -> str:
     if ch in " /()":  # "User(s)" is GitBook's user-s, as its editor's links name it
         return "-"
-    if ch in _VARIATION:  # an emoji's presentation selector goes with it ("⏱️ Hang")
+    if ch in _VARIATION:  # an emoji's presentation selector, a keycap's frame ("1️⃣" is 1)
         return ""
+    if "\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff":  # Latin with marks
+        plain = "".join(
+            c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
+        )
+        ch = plain if plain.isascii() else ch  # "Añadir" is anadir, "Einführung" einfuhrung
     return ch if ch in "-." or unicodedata.category(ch) in _KEEP else ""
 
 
-_VARIATION = "\ufe0e\ufe0f"
+_VARIATION = "\ufe0e\ufe0f\u20e3"
 
 
 _ASCII_GITBOOK = {i: _gitbook_char(chr(i)) for i in range(128)}

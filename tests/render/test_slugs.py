@@ -28,6 +28,20 @@ from pipeline.render.slugs import Slugger, gitbook_slug, github_slug
         ("DDD & CQRS", "ddd-and-cqrs"),  # AxonIQ's reference guide, by GitBook's editor
         ("Mobile Badge | Scheduled for March 2025", "mobile-badge-or-scheduled-for-march-2025"),
         ("R&D", "randd"),
+        # GitBook commits that wrote a heading and a link to it (a helper's evidence):
+        # VirtualSoft's manual, OFN's user guide, a Vietnamese space: accents dropped
+        ("6. Añadir SEO", "id-6.-anadir-seo"),
+        ("Einführung", "einfuhrung"),
+        ("Changer l'e-mail de réception", "changer-le-mail-de-reception"),
+        ("Hướng dẫn thiết lập Webhook", "huong-dan-thiet-lap-webhook"),
+        # Don't-Do-That-AWS: Korean dropped, a dot that ends it too, nothing left: undefined
+        ("1. AWS Config 규칙 생성", "id-1.-aws-config"),
+        ("5. 테스트", "id-5"),
+        ("실습 개요", "undefined"),
+        # emoji dropped, a keycap's digit kept; cryptoportalua: Ukrainian
+        ("🎛️ 3.1. Filtros Disponibles", "id-3.1.-filtros-disponibles"),
+        ("1️⃣ Fixed Options", "id-1-fixed-options"),
+        ("Тепер реєструємо вашу ноду на сайті.", "teper-reyestruyemo-vashu-nodu-na-saiti"),
         # lordbot's handbook: GitBook commits wrote these headings with their links
         ("Как добавить / изменить эмодзи?", "kak-dobavit-izmenit-emodzi"),
         ("Обратная связь", "obratnaya-svyaz"),
