@@ -63,7 +63,7 @@ from pipeline.importers.xmlsource import (
     text,
 )
 from pipeline.podcast import artwork
-from pipeline.podcast.episode import EPISODE_TYPES
+from pipeline.podcast.episode import APPLE_TITLE_MAX, EPISODE_TYPES
 from pipeline.podcast.media import AUDIO_TYPES
 from pipeline.support.dates import read_date
 
@@ -271,7 +271,11 @@ def _episode(it: _Item, seen: dict[str, int], show_blocked: bool) -> dict[str, A
     front["id"] = guid
     front["guid"] = guid
     if _apple_title(it):  # the title Apple shows, kept beside the item's own
-        front["apple_title"] = " ".join(it.get(ITUNES, "title").split())
+        apple = " ".join(it.get(ITUNES, "title").split())
+        if len(apple) <= APPLE_TITLE_MAX:
+            front["apple_title"] = apple
+        else:
+            it.note("itunes:title", f"over {APPLE_TITLE_MAX} characters: not kept")
     permalink = ((guid_elem.get("isPermaLink") if guid_elem is not None else None) or "").strip()
     if permalink.lower() == "true" or (not permalink and text(guid_elem)):
         if web_url(guid):

@@ -29,6 +29,7 @@ from pipeline.linkcheck.htmlids import html_anchor
 from pipeline.linkcheck.results import BROKEN, OK, Outcome
 from pipeline.linkcheck.sitepaths import REMOTE, SITE, classify
 from pipeline.model import LinkRef, SourceDoc
+from pipeline.render.links import FOLDER_PAGES
 from pipeline.support.paths import (
     OutsideRoot,
     climbs_past,
@@ -43,8 +44,9 @@ FOLDER_INDEXES = ("README.md", "index.md")
 
 
 def _index_rank(name: str) -> int:
-    """0 for a readme.md in any case, 1 for an index.md, 2 for any other name."""
-    return {"readme.md": 0, "index.md": 1}.get(name.lower(), 2)
+    """A folder's own page by its name: 0 for a readme.md as the renderer finds it
+    (:data:`~pipeline.render.links.FOLDER_PAGES`), 1 for an index.md, 2 for any other."""
+    return 1 if name == "index.md" else 0 if name in FOLDER_PAGES else 2
 
 
 _AS_LINK = str.maketrans({"%": "%25", "#": "%23", "?": "%3F"})

@@ -26,7 +26,7 @@ from pipeline.load.walk import RawDoc
 from pipeline.model import KIND_OF_SECTION, NO_INDEX, SECTION_OF_KIND, Episode, Item
 from pipeline.podcast.episode import EPISODE_KEYS
 from pipeline.podcast.media import MediaProber
-from pipeline.render.gitbook_text import closes_fence, opens_fence
+from pipeline.render.headingids import first_h1, without_explicit_id
 from pipeline.render.markdown import inline_text, title_id
 from pipeline.render.slugs import github_slug
 from pipeline.support.dates import shown_value, to_datetime
@@ -88,9 +88,6 @@ KINDS = {*SECTION_OF_KIND, "page"}
 
 
 _SLUG = re.compile(r"^[\w][\w.-]*$")
-
-
-_H1 = re.compile(r"^[ ]{0,3}#[ \t]+(.+)$", re.M)  # closing blanks and # cut after: not quadratic
 
 
 FOLDER_KINDS = {
@@ -232,26 +229,8 @@ def h1_title(
         body = body[: m.start()] + body[m.end() :]
     elif opening:
         return None, body
-    return heading_text(m.group(1).rstrip(" \t#") or m.group(1)[:1]), body
-
-
-def first_h1(body: str) -> re.Match[str] | None:
-    """The first ATX H1 of ``body`` outside fenced code (a ``# comment`` in a shell block is
-    no title), one pass over its lines."""
-    fence, pos = "", 0
-    while pos <= len(body):
-        end = body.find("\n", pos)
-        end = len(body) if end < 0 else end
-        line = body[pos:end]
-        stripped = line.lstrip(" ")
-        if fence:
-            fence = "" if closes_fence(stripped, fence) else fence
-        elif fence := opens_fence(stripped, len(line) - len(stripped)):
-            pass
-        elif stripped.startswith("#") and (found := _H1.match(body, pos, end)):
-            return found
-        pos = end + 1
-    return None
+    written = without_explicit_id(m.group(1).rstrip(" \t#") or m.group(1)[:1])
+    return heading_text(written or m.group(1)), body
 
 
 def heading_text(markdown: str) -> str:

@@ -68,6 +68,8 @@ EPISODE_KEYS = frozenset(
     }
 )
 """Front-matter keys this module reads (``image`` is also read by the loader for every item)."""
+APPLE_TITLE_MAX = 1000
+"""Characters of an ``apple_title`` at most (the importer keeps no longer one)."""
 
 EPISODE_TYPES = ("full", "trailer", "bonus")
 PERSON_GROUPS = (
@@ -461,7 +463,7 @@ def parse_episode(
     persons = _persons(ctx)
     location = _location(ctx)
     apple_title = ctx.meta.get("apple_title") or ""
-    if not isinstance(apple_title, str) or len(apple_title) > 1000:
+    if not isinstance(apple_title, str) or len(apple_title) > APPLE_TITLE_MAX:
         ctx.bad("apple_title", f"expected the title Apple shows, got {str(apple_title)[:80]!r}")
     soundbites = _soundbites(ctx, audio)
     if ctx.problems or audio is None:

@@ -31,11 +31,11 @@ def notes(text: str) -> list[str]:
     for m in _REF.finditer(text):
         at_margin = m.start() == 0 or text[m.start() - 1] == "\n"
         (defined if m.group(2) and at_margin else named).add(m.group(1))
-    found: dict[str, None] = {}
+    found: dict[str, str] = {}  # by the label case-folded, as cmark-gfm matches them
     for m in _ANNOTATION.finditer(text):
         if m.group(1) in defined and m.group(1) not in named:
-            found[m.group(1)] = None
-    return list(found)
+            found.setdefault(m.group(1).casefold(), m.group(1))
+    return list(found.values())
 
 
 def named(text: str, labels: list[str]) -> str:
@@ -55,14 +55,16 @@ def named(text: str, labels: list[str]) -> str:
     return _ANNOTATION.sub(with_id, text) + "\n\n" + "".join(f"[^{x}]" for x in labels) + "\n"
 
 
-def unnamed(out: str) -> str:
+def unnamed(out: str) -> str | None:
     """cmark-gfm's HTML of a text :func:`named` made, without the paragraph that names the
-    notes (the last one before the footnotes)."""
+    notes (the last one before the footnotes); None when it is not there as one paragraph
+    of references (a note defined only inside code, a text that ends inside a block: the
+    caller renders the text as it is, the notes left out, no ``[^1]`` shown)."""
     section = out.rfind(_SECTION)
     start = out.rfind('<p><sup class="footnote-ref">', 0, section)
     if section < 0 or start < 0:
-        return out
+        return None
     found = _NAMING.match(out, start)
     if found is None or found.end() != section:
-        return out
+        return None
     return out[:start] + out[section:]

@@ -8,6 +8,9 @@ import html
 import re
 from collections.abc import Callable
 
+from cmarkgfm.cmark import Options
+
+from pipeline.render.cmark import to_html
 from pipeline.render.links import PageContext
 from pipeline.support.text import sub_tags
 
@@ -76,3 +79,34 @@ def heading_with_id(ctx: PageContext) -> Callable[[str, str, str], str]:
         return f'<{tag}{attributes} id="{html.escape(anchor, quote=True)}">{inner}</{tag}>'
 
     return sub
+
+
+ATX_H1 = re.compile(r"^[ ]{0,3}#[ \t]+(.+)$", re.M)  # closing blanks and # cut after: linear
+_H1_AT = re.compile(r'<h1 data-sourcepos="(\d+):')
+
+
+def first_h1(body: str) -> re.Match[str] | None:
+    """The first H1 of ``body`` written as ``# Title`` at a line's start, as cmark reads the
+    body: not a ``# comment`` of a code block (one in a list item's too) nor a line of raw
+    HTML. The first line with text is one at once; else cmark says where its first H1 is
+    (its source positions), read only for a body that does not open with one."""
+    first = ATX_H1.match(body, len(body) - len(body.lstrip("\n")))
+    if first is not None:
+        return first
+    found = _H1_AT.search(to_html(body, Options.CMARK_OPT_SOURCEPOS, ()))
+    if found is None:
+        return None
+    start, line = 0, int(found.group(1))
+    for _ in range(line - 1):
+        start = body.find("\n", start) + 1
+        if start == 0:
+            return None
+    end = body.find("\n", start)
+    return ATX_H1.match(body, start, len(body) if end < 0 else end)
+
+
+def without_explicit_id(heading: str) -> str:
+    """A heading's text without the ``{#id}`` that ends it (its id, not its words: a title
+    ``Intro {#custom}`` is ``Intro``)."""
+    found = _EXPLICIT_ID.search(heading)
+    return heading[: found.start()] if found else heading

@@ -24,6 +24,9 @@ from pipeline.support.paths import (
     with_scheme,
 )
 
+FOLDER_PAGES = ("README.md", "index.md", "readme.md", "Readme.md")
+"""A folder's own page: a link to the folder names it (the load publishes a readme.md of
+any case at the folder's URL; these are the spellings a link finds)."""
 TITLE_KEY = "//title/"
 """What prefixes a source in :attr:`PageContext.url_of` to name its page's title (a source
 is a relative path: none starts with ``//``; and the render cache keeps these keys, which
@@ -103,7 +106,7 @@ class PageContext:
     def _page_of(self, rel: str) -> tuple[str, str] | None:
         """(source, URL) of the page a content path names: the file, or the folder's
         README.md or index.md, or the name without ``.md``; None when no page."""
-        for candidate in (rel, f"{rel}/README.md", f"{rel}/index.md", f"{rel}.md"):
+        for candidate in (rel, *(f"{rel}/{n}" for n in FOLDER_PAGES), f"{rel}.md"):
             source = candidate.lstrip("/")
             found = self.url_of.get(source)
             if found:

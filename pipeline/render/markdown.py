@@ -226,7 +226,8 @@ def _unhighlighted(body: str, ctx: PageContext, read: str | None = None) -> str:
     text = drop_split_tags(text)
     notes = codenotes.notes(text)  # GitBook's code annotations: their notes kept
     out = to_html(preprocess(maths(codenotes.named(text, notes))), _OPTIONS, _EXTENSIONS)
-    out = codenotes.unnamed(out) if notes else out
+    if notes:
+        out = codenotes.unnamed(out) or to_html(preprocess(maths(text)), _OPTIONS, _EXTENSIONS)
     if _REF_CARD_OPEN in out:
         out = _REF_CARD.sub(lambda m: _titled_card(m, ctx), out)
     out = with_heading_ids(out, heading_with_id(ctx))

@@ -101,6 +101,7 @@ def test_elements_no_key_keeps_are_counted_and_placed(home: Path) -> None:
             _item(3),
             _item(4, alternate + alternate),
             _item(5, "<itunes:title>Episode 5</itunes:title>"),  # the same title: kept
+            _item(6, f"<itunes:title>{'x' * 1001}</itunes:title>"),  # past the build's limit
         ],
     )
     result = publish("import", "podcast", str(source), "--format", "json")
@@ -112,10 +113,13 @@ def test_elements_no_key_keeps_are_counted_and_placed(home: Path) -> None:
         f"{source}:8: podcast:alternateEnclosure: 2 not kept (only the <enclosure> is "
         "published), in the item at line 8",
     ]
+    too_long = f"{source}:10: itunes:title: over 1000 characters: not kept"
     problems = json.loads(result.stdout)["source_problems"]
+    assert too_long in problems  # (the build refuses a longer apple_title: not written)
+    problems.remove(too_long)
     # and the show's podcast:guid, which nothing in a saved feed names
     assert problems[1:] == expected and "podcast:guid: none in the feed" in problems[0]
-    assert "3 source problems" in result.stderr
+    assert "4 source problems" in result.stderr
     for line in expected:
         assert f"warning: {line}\n" in result.stderr
     # the title Apple shows is kept beside the item's (a helper's finding: Blubrry's feeds),

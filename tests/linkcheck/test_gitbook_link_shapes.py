@@ -8,7 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from pipeline.cli import main
 from tests.conftest import offline_statuses, small_site
 
 NOTED = (
@@ -27,3 +29,12 @@ def test_footnotes_and_a_lower_case_readme_are_no_broken_links(
     checked, rows = offline_statuses()
     assert rows == {"Guide/": "ok", "Guide/#setup": "ok", "Guide/#setpu": "broken"}, checked.output
     assert '"source": "content/essays/noted.md:10"' in checked.output  # the file's lines
+    # and the renderer links the folder's page as the checker reads it (it linked
+    # ./Guide, a 404, while the checker said ok: a helper's finding)
+    built = CliRunner().invoke(main, ["build", "--out", "out"])
+    assert built.exit_code == 0, built.output
+    page = (tmp_path / "out/essays/noted/index.html").read_text(encoding="utf-8")
+    href = page.split('">setup</a>')[0].rsplit('href="', 1)[1]
+    assert href.endswith("/#setup")  # the readme's page, wherever the load published it
+    target = tmp_path / "out/essays/noted" / href.removesuffix("#setup") / "index.html"
+    assert 'id="setup"' in target.resolve().read_text(encoding="utf-8")

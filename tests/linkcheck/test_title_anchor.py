@@ -54,6 +54,8 @@ def test_every_anchor_the_checker_accepts_is_an_id_of_the_page(
     assert b'<h1 id="hello-world">Hello World</h1>' in page
     explicit = (tmp_path / "out/essays/c/index.html").read_bytes()
     assert {"intro", "intro-1"} <= page_ids(explicit)
+    # the {#id} is the title's id, not its words (it showed in <title> and <h1>)
+    assert b'<h1 id="intro">Start here</h1>' in explicit and b"{#" not in explicit
 
 
 def test_a_page_with_a_title_key_has_no_title_id(

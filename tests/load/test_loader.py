@@ -323,7 +323,10 @@ def test_a_comment_in_a_code_block_is_no_title(tmp_path: Path, runner: CliRunner
     """A ``# comment`` of a shell block was taken for the first H1: a post without a title
     was titled 'install deps' in silence. A fenced block's lines are code; the H1 after it
     is the title, and a post with none is the missing title's error."""
-    code = "Intro.\n\n```bash\n# install deps\npip install x\n```\n\n~~~~\n# not this\n~~~~\n"
+    code = (
+        "Intro.\n\n```bash\n# install deps\npip install x\n```\n\n~~~~\n# not this\n~~~~\n"
+        "\n- ```\n  # in a list item's fence\n  ```\n\n<pre>\n# in raw HTML\n</pre>\n"
+    )
     titled = "---\ndate: 2024-01-01\nid: a\n---\n" + code + "\n# The title\n\nBody.\n"
     result = build_essays(tmp_path / "t", runner, {"a.md": titled})
     assert result.exit_code == 0, result.output

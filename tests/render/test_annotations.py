@@ -75,3 +75,34 @@ def test_many_annotations_render_in_linear_time() -> None:
         assert out.count("<li id=") == n
 
     assert_linear(run, 1_000)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the note is defined only inside a code block: no note, no [^1] shown
+        '<pre><code><a data-footnote-ref href="#user-content-fn-1">w</a></code></pre>\n\n'
+        "```\n[^1]: inside a fence only\n```\n",
+        # the text ends inside an open block, which the naming paragraph would join
+        '<pre><code><a data-footnote-ref href="#user-content-fn-1">w</a></code></pre>\n\n'
+        "[^1]: a note\n\n<pre>\nnever closed\n",
+        '<pre><code><a data-footnote-ref href="#user-content-fn-1">w</a></code></pre>\n\n'
+        "[^1]: a note\n\n```\nnever closed\n",
+    ],
+)
+def test_notes_that_cannot_be_named_show_no_stray_reference(text: str) -> None:
+    """(a helper's findings: the page ended in <p>[^1]</p>, or [^1] inside the open block)"""
+    out = render(text, PageContext(source="a.md", url="https://e.org/a/", url_of={}))
+    assert "[^1]</" not in out and not out.rstrip().endswith("[^1]")
+    assert out.count("[^1]") == text.count("```\n[^1]")  # only the code's own text
+
+
+def test_labels_differing_by_case_are_one_note() -> None:
+    """cmark-gfm matches labels case-folded: fn-A and fn-a are one note, named once."""
+    text = (
+        '<pre><code><a data-footnote-ref href="#user-content-fn-A">a</a>\n'
+        '<a data-footnote-ref href="#user-content-fn-a">b</a></code></pre>\n\n'
+        "[^A]: upper note\n\n[^a]: lower note\n"
+    )
+    out = render(text, PageContext(source="a.md", url="https://e.org/a/", url_of={}))
+    assert out.count("<li id=") == 1 and "upper note" in out and "[^" not in out
