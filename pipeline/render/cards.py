@@ -19,7 +19,9 @@ import html
 import re
 from collections.abc import Callable
 
-MARK = '<table data-view="cards">'
+MARK = 'data-view="cards"'
+"""What a card table's opening tag holds, among its other attributes (``<table
+data-card-size="large" data-view="cards" data-full-width="false">``)."""
 _ATTR_URL = re.compile(r'\b(?:href|src)="([^"<>]*)"')
 
 Titled = Callable[[str], "tuple[str, str] | None"]
@@ -30,11 +32,18 @@ def cards(out: str, titled: Titled) -> str:
     """``out`` with each card table as cards."""
     parts: list[str] = []
     pos = 0
-    while (start := out.find(MARK, pos)) >= 0:
-        end = out.find("</table>", start)
+    while (start := out.find("<table", pos)) >= 0:
+        tag_end = out.find(">", start)
+        if tag_end < 0:
+            break
+        if MARK not in out[start:tag_end]:  # a table of another kind: read past its tag
+            parts.append(out[pos : tag_end + 1])
+            pos = tag_end + 1
+            continue
+        end = out.find("</table>", tag_end)
         if end < 0:
             break
-        table = out[start + len(MARK) : end]
+        table = out[tag_end + 1 : end]
         made = None if "<table" in table else _cards(table, titled)
         parts += (out[pos:start], made if made is not None else out[start : end + 8])
         pos = end + 8

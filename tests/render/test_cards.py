@@ -54,6 +54,24 @@ def test_a_card_table_is_cards(tmp_path: Path) -> None:
     assert page_ids((out / "index.html").read_bytes())  # the page parses
 
 
+def test_a_card_table_with_more_attributes_is_cards() -> None:
+    """GitBook writes <table data-card-size="large" data-view="cards" data-full-width="false">
+    too: it stayed a table, its hidden columns shown (a helper's finding)."""
+    wide = HEAD.replace(
+        '<table data-view="cards">',
+        '<table data-card-size="large" data-view="cards" data-full-width="false">',
+    )
+    rows = ROW.format(title="T", page="p.md", cover="c.png")
+    made = cards(wide + rows + "</tbody></table><table><tr><td>x</td></tr></table>", _none)
+    assert made.count('<div class="card">') == 1 and made.endswith(
+        "<table><tr><td>x</td></tr></table>"
+    )
+
+
+def _none(_: str) -> None:
+    return None
+
+
 def test_a_table_of_another_shape_stays_a_table() -> None:
     uneven = HEAD + "<tr><td>one cell</td></tr></tbody></table>"
     nested = HEAD + "<tr><td><table><tr><td>x</td></tr></table></td><td></td><td></td></tr>"
@@ -62,6 +80,12 @@ def test_a_table_of_another_shape_stays_a_table() -> None:
 
 
 def test_many_cards_are_made_in_linear_time() -> None:
+    def plain(n: int) -> None:  # tables of other kinds, nested and never closed
+        text = "<table><tr><td>" * n + "</table>" * (n // 2)
+        assert cards(text, _none) == text
+
+    assert_linear(plain, 20_000)
+
     def run(n: int) -> None:
         rows = "".join(
             ROW.format(title=f"T{i}", page=f"p{i}.md", cover=f"c{i}.png") for i in range(n)
