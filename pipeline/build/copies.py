@@ -11,6 +11,7 @@ content error naming the file, the line that uses it and what it would replace.
 
 from __future__ import annotations
 
+import filecmp
 import os
 import posixpath
 from collections.abc import Callable, Iterable
@@ -25,6 +26,15 @@ from pipeline.support.text import nfc
 
 Copy = tuple[Path, str]
 """(source file, output path)."""
+
+
+def _same_bytes(a: Path | None, b: Path) -> bool:
+    """Whether two files hold the same bytes (a handbook's one spec in two folders: one copy
+    serves both links); a file that cannot be read is no match."""
+    try:
+        return a is not None and filecmp.cmp(a, b, shallow=False)
+    except OSError:
+        return False
 
 
 def copies_of(
@@ -52,8 +62,9 @@ def copies_of(
                 continue
             rel = folder + (asset if keep_path else asset.rsplit("/", 1)[-1])
             first = users.setdefault(rel, (item.source, asset))
-            if first[1] != asset:
-                clashes.append((rel, item.source, asset))
+            if first[1] != asset:  # two files on one path: the same bytes are one copy
+                if not _same_bytes(safe_path(content_dir, first[1]), src):
+                    clashes.append((rel, item.source, asset))
                 continue
             copies.append((src, rel))
     if clashes:

@@ -74,6 +74,16 @@ def parse_args(text: str) -> dict[str, str]:
     }
 
 
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+"""A Markdown backslash escape (CommonMark: before ASCII punctuation)."""
+
+
+def unescaped(value: str) -> str:
+    """A tag's title or caption as GitBook shows it: its Markdown escapes read (GitBook
+    writes ``title="iOS \\(AEP 3.x\\)"`` and ``title="config\\_file.js"``)."""
+    return _ESCAPED.sub(r"\1", value) if "\\" in value else value
+
+
 def _scan_args(name: str, args: dict[str, str]) -> dict[str, str]:
     """A tag's arguments as the link scan reads them: a ``page-ref``'s ``page`` is the link
     it stands for (its ``src``, as a ``file``'s)."""
@@ -212,11 +222,12 @@ def tag_html(name: str, args: dict[str, str], block: bool) -> str:
     if name == "embed" and args.get("url"):
         url = args["url"]
         if not block:
-            return f'<a class="embed" href="{_esc(url)}">{_esc(args.get("caption") or url)}</a>'
-        return embed_html(url, args.get("caption", ""))
+            caption = _esc(unescaped(args.get("caption") or url))
+            return f'<a class="embed" href="{_esc(url)}">{caption}</a>'
+        return embed_html(url, unescaped(args.get("caption", "")))
     if name == "file" and args.get("src"):
         url = args["src"]
-        label = args.get("caption") or url.rsplit("/", 1)[-1]
+        label = unescaped(args.get("caption") or "") or url.rsplit("/", 1)[-1]
         link = f'<a class="file" href="{_esc(url)}">📎 {_esc(label)}</a>'
         return f"<p>{link}</p>\n" if block else link
     if name == "page-ref" and args.get("page"):  # the legacy GitBook's content-ref
@@ -241,9 +252,13 @@ def open_html(name: str, args: dict[str, str]) -> str:
             f'<p class="hint-label"><strong>{_esc(label)}</strong></p>\n'
         )
     if name in ("tab", "code-tabs-item"):
-        return f'<section class="tab"><h4 class="tab-title">{_esc(args.get("title", ""))}</h4>\n'
+        title = _esc(unescaped(args.get("title", "")))
+        return f'<section class="tab"><h4 class="tab-title">{title}</h4>\n'
     if name == "embed" and args.get("url"):
-        return embed_html(args["url"], args.get("caption", "")) + '<div class="embed-caption">\n'
+        return (
+            embed_html(args["url"], unescaped(args.get("caption", "")))
+            + '<div class="embed-caption">\n'
+        )
     if name == "file" and args.get("src"):
         url = args["src"]
         return (
@@ -259,7 +274,9 @@ def open_html(name: str, args: dict[str, str]) -> str:
         )
         return f'<div class="gitbook-update"><p class="update-date">{shown}</p>\n'
     if name == "code" and args.get("title"):
-        return f'<div class="code-block"><p class="code-title">{_esc(args["title"])}</p>\n'
+        return (
+            f'<div class="code-block"><p class="code-title">{_esc(unescaped(args["title"]))}</p>\n'
+        )
     if name in _API:
         return _api_html(name, args)
     return f'<div class="gitbook-{_esc(name)}">\n'

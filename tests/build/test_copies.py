@@ -6,6 +6,7 @@ content error at the line that uses the file, and nothing is written."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -78,6 +79,22 @@ def test_two_files_of_one_name_on_one_page_are_an_error_naming_both(tmp_path: Pa
         "essays/p.md:9: file: essays/b/image.png would be copied to /essays/p/image.png, where "
         "essays/a/image.png (used by essays/p.md:7) is copied; rename one of them"
     ) in result.stderr
+
+
+def test_two_files_of_one_name_and_the_same_bytes_are_one_copy(tmp_path: Path) -> None:
+    """keepnet's handbook links one 2.9 MB spec from .gitbook/assets/ and from openapi/, the
+    same bytes: the whole build stopped, nothing written (a helper's finding)."""
+    _site(
+        tmp_path,
+        {"essays/p.md": "[spec](a/spec.json) and [again](b/spec.json)\n"},
+        {"essays/a/spec.json": b"{}", "essays/b/spec.json": b"{}"},
+    )
+    result = _build(tmp_path)
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "out/essays/p/index.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]*spec\.json)"', page)
+    assert len(links) == 2 and len(set(links)) == 1  # both links, to the one copy
+    assert (tmp_path / "out/essays/p/spec.json").read_bytes() == b"{}"
 
 
 def test_one_file_used_twice_and_distinct_names_are_copied(tmp_path: Path) -> None:

@@ -137,3 +137,16 @@ def test_marked_lines_are_every_line_holding_a_tag_or_fence_mark(parts: list[str
     lines = body.split("\n")
     want = [n for n, line in enumerate(lines) if "{%" in line or "```" in line or "~~~" in line]
     assert _marked(body) == want
+
+
+def test_tag_titles_and_captions_read_their_markdown_escapes() -> None:
+    """GitBook writes {% tab title="iOS \\(AEP 3.x\\)" %} and {% code title="config\\_file.js" %}
+    (275 tabs in Adobe's SDK docs): the backslashes showed (a helper's finding)."""
+    text = (
+        '{% tabs %}\n{% tab title="iOS \\(AEP 3.x\\)" %}\nSwift.\n{% endtab %}\n{% endtabs %}\n\n'
+        '{% code title="config\\_file.js" %}\n```js\nx\n```\n{% endcode %}\n\n'
+        '{% embed url="https://example.org/v" %}\nA \\*caption\\*\n{% endembed %}\n'
+    )
+    out = render(text, PageContext(source="a.md", url="https://e.org/a/", url_of={}))
+    assert ">iOS (AEP 3.x)</h4>" in out and ">config_file.js</p>" in out
+    assert "\\(" not in out and "\\_" not in out
