@@ -135,8 +135,11 @@ def _declares_entities(data: bytes) -> bool:
     doctype = data.find(b"<!DOCTYPE", 0, 65_536)
     if doctype < 0:
         return False
-    subset_end = data.find(b"]>", doctype)
-    return data.find(b"<!ENTITY", doctype, subset_end if subset_end >= 0 else None) >= 0
+    bracket, close = data.find(b"[", doctype), data.find(b">", doctype)
+    if bracket < 0 or close < bracket:  # <!DOCTYPE rss>: no declarations of its own
+        return False
+    subset_end = data.find(b"]", bracket)  # (a declaration's value holds no "]" unescaped)
+    return data.find(b"<!ENTITY", bracket, subset_end if subset_end >= 0 else None) >= 0
 
 
 def _as_apps_read(r: Report, late: bool, undeclared: tuple[str, ...]) -> None:

@@ -375,6 +375,8 @@ class LocalChecker:
             index = next((n for n in FOLDER_INDEXES if n in names), None) or next(
                 (n for n in sorted(names, key=_index_rank) if _index_rank(n) < 2), None
             )  # readme.md in lower case is the folder's page as well (the load's rule)
+            if index is None and target and self._locate(target + ".md").rel:
+                return self._check_file(source, target + ".md", fragment, via)  # folder.md
             if index is None:
                 shown = target or "the content root"
                 return Outcome(BROKEN, f"{via}folder {shown} has no README.md or index.md")

@@ -10,7 +10,10 @@ write it in the page's footnotes, and the paragraph naming them is taken out of 
 
 from __future__ import annotations
 
+import bisect
 import re
+
+from pipeline.render.gitbook_text import closes_fence, opens_fence
 
 _ANNOTATION = re.compile(r'<a data-footnote-ref href="#user-content-fn-([\w-]{1,64})">')
 """An annotation as GitBook writes it (its label: a number in GitBook's exports)."""
@@ -32,10 +35,30 @@ def notes(text: str) -> list[str]:
         at_margin = m.start() == 0 or text[m.start() - 1] == "\n"
         (defined if m.group(2) and at_margin else named).add(m.group(1))
     found: dict[str, str] = {}  # by the label case-folded, as cmark-gfm matches them
-    for m in _ANNOTATION.finditer(text):
+    for m in _outside_code(text):
         if m.group(1) in defined and m.group(1) not in named:
             found.setdefault(m.group(1).casefold(), m.group(1))
     return list(found.values())
+
+
+def _outside_code(text: str) -> list[re.Match[str]]:
+    """The annotations of ``text`` outside fenced code (an HTML sample in a ``` block that
+    shows one is code, not an annotation): one pass over the lines, one over the matches."""
+    fenced: list[int] = []  # [start, end, start, end, …] of each fenced block
+    fence, pos = "", 0
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        stripped = text[pos:end].lstrip(" ")
+        if fence and closes_fence(stripped, fence):
+            fence = ""
+            fenced.append(end)
+        elif not fence and (fence := opens_fence(stripped, end - pos - len(stripped))):
+            fenced.append(pos)
+        pos = end + 1
+    if len(fenced) % 2:
+        fenced.append(len(text))
+    return [m for m in _ANNOTATION.finditer(text) if bisect.bisect(fenced, m.start()) % 2 == 0]
 
 
 def named(text: str, labels: list[str]) -> str:
@@ -44,15 +67,14 @@ def named(text: str, labels: list[str]) -> str:
     if not labels:
         return text
     wanted = set(labels)
-
-    def with_id(m: re.Match[str]) -> str:
-        label = m.group(1)
-        if label not in wanted:
-            return m.group()
-        wanted.discard(label)
-        return f'{m.group()[:-1]} id="fnref-{label}">'
-
-    return _ANNOTATION.sub(with_id, text) + "\n\n" + "".join(f"[^{x}]" for x in labels) + "\n"
+    parts: list[str] = []
+    at = 0
+    for m in _outside_code(text):
+        if m.group(1) in wanted:
+            wanted.discard(m.group(1))
+            parts += (text[at : m.end() - 1], f' id="fnref-{m.group(1)}">')
+            at = m.end()
+    return "".join(parts) + text[at:] + "\n\n" + "".join(f"[^{x}]" for x in labels) + "\n"
 
 
 def unnamed(out: str) -> str | None:

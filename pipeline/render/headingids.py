@@ -93,16 +93,18 @@ def first_h1(body: str) -> re.Match[str] | None:
     first = ATX_H1.match(body, len(body) - len(body.lstrip("\n")))
     if first is not None:
         return first
-    found = _H1_AT.search(to_html(body, Options.CMARK_OPT_SOURCEPOS, ()))
-    if found is None:
-        return None
-    start, line = 0, int(found.group(1))
-    for _ in range(line - 1):
-        start = body.find("\n", start) + 1
-        if start == 0:
-            return None
-    end = body.find("\n", start)
-    return ATX_H1.match(body, start, len(body) if end < 0 else end)
+    start = done = 0  # the offset of line ``done + 1``
+    for found in _H1_AT.finditer(to_html(body, Options.CMARK_OPT_SOURCEPOS, ())):
+        for _ in range(int(found.group(1)) - 1 - done):  # lines only forward: linear
+            start = body.find("\n", start) + 1
+            if start == 0:
+                return None
+        done = int(found.group(1)) - 1
+        end = body.find("\n", start)
+        title = ATX_H1.match(body, start, len(body) if end < 0 else end)
+        if title is not None:  # (an underlined H1, or one in a quote or list, is no title)
+            return title
+    return None
 
 
 def without_explicit_id(heading: str) -> str:

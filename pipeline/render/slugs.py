@@ -116,7 +116,8 @@ def _gitbook_char(ch: str) -> str:
         plain = "".join(
             c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
         )
-        ch = plain if plain.isascii() else ch  # "Añadir" is anadir, "Einführung" einfuhrung
+        if plain.isascii():  # "Añadir" is anadir, "Einführung" einfuhrung, "Ĳssel" ijssel
+            return "".join(c for c in plain if c.isalnum())
     return ch if ch in "-." or unicodedata.category(ch) in _KEEP else ""
 
 

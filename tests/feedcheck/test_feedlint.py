@@ -603,3 +603,12 @@ def test_entities_declared_in_a_dtd_are_named(good: str) -> None:
     assert [r[0] for r in named(lint(with_entities), "xml.entities")] == ["soft"]
     plain = good.replace("<rss ", "<!DOCTYPE rss>\n<rss ", 1)
     assert named(lint(plain), "xml.entities") == []
+
+
+def test_a_doctype_without_declarations_names_no_entities(good: str) -> None:
+    """<!DOCTYPE rss> and a CDATA's ]]> later: an <!ENTITY in an item's text was taken for a
+    declaration (a reviewer's finding)."""
+    text = good.replace("<rss ", "<!DOCTYPE rss>\n<rss ", 1).replace(
+        "<title>Release day</title>", '<title><![CDATA[<!ENTITY x "y"> ]]></title>', 1
+    )
+    assert named(lint(text), "xml.entities") == []

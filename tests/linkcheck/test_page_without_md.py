@@ -40,3 +40,16 @@ def test_a_page_named_without_md_is_the_page(
     assert "nowhere" in built.stderr
     page = (tmp_path / "out/essays/guide/index.html").read_text(encoding="utf-8")
     assert 'href="../../essays/setup/#options"' in page
+
+
+def test_a_folder_without_its_own_page_beside_a_page_of_its_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """[x](setup) where setup/ holds files but no README and setup.md is a page: the renderer
+    links setup.md's page, the checker called the folder broken (a reviewer's finding)."""
+    monkeypatch.chdir(tmp_path)
+    linking = LINKING.replace(", [a typo](setup#optoins) and [nothing](nowhere)", "")
+    files = {"essays/guide.md": linking, "essays/setup.md": SETUP, "essays/setup/x.txt": "x"}
+    small_site(tmp_path, files)
+    checked, rows = offline_statuses()
+    assert rows == {"setup": "ok", "setup#options": "ok"}, checked.output

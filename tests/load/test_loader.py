@@ -326,6 +326,7 @@ def test_a_comment_in_a_code_block_is_no_title(tmp_path: Path, runner: CliRunner
     code = (
         "Intro.\n\n```bash\n# install deps\npip install x\n```\n\n~~~~\n# not this\n~~~~\n"
         "\n- ```\n  # in a list item's fence\n  ```\n\n<pre>\n# in raw HTML\n</pre>\n"
+        "\n> # in a quote\n\nUnderlined\n==========\n"  # (the title is the H1 after these)
     )
     titled = "---\ndate: 2024-01-01\nid: a\n---\n" + code + "\n# The title\n\nBody.\n"
     result = build_essays(tmp_path / "t", runner, {"a.md": titled})

@@ -106,3 +106,12 @@ def test_labels_differing_by_case_are_one_note() -> None:
     )
     out = render(text, PageContext(source="a.md", url="https://e.org/a/", url_of={}))
     assert out.count("<li id=") == 1 and "upper note" in out and "[^" not in out
+
+
+def test_an_annotation_shown_as_code_stays_code() -> None:
+    """An HTML sample in a fenced block showing an annotation was rewritten (an id added to
+    the code's text) and its note made a footnote (a reviewer's finding)."""
+    sample = '<a data-footnote-ref href="#user-content-fn-1">word</a>'
+    text = f"```html\n{sample}\n```\n\n[^1]: the note\n"
+    out = render(text, PageContext(source="a.md", url="https://e.org/a/", url_of={}))
+    assert "fnref" not in out and "footnotes" not in out and "the note" not in out

@@ -32,6 +32,7 @@ from pipeline.render.slugs import Slugger, gitbook_slug, github_slug
         # VirtualSoft's manual, OFN's user guide, a Vietnamese space: accents dropped
         ("6. Añadir SEO", "id-6.-anadir-seo"),
         ("Einführung", "einfuhrung"),
+        ("Ĳsselmeer", "ijsselmeer"),  # one letter, two plain ones (it raised: a reviewer's)
         ("Changer l'e-mail de réception", "changer-le-mail-de-reception"),
         ("Hướng dẫn thiết lập Webhook", "huong-dan-thiet-lap-webhook"),
         # Don't-Do-That-AWS: Korean dropped, a dot that ends it too, nothing left: undefined
