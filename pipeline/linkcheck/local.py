@@ -43,12 +43,6 @@ from pipeline.support.text import nfc
 FOLDER_INDEXES = ("README.md", "index.md")
 
 
-def _index_rank(name: str) -> int:
-    """A folder's own page by its name: 0 for a readme.md as the renderer finds it
-    (:data:`~pipeline.render.links.FOLDER_PAGES`), 1 for an index.md, 2 for any other."""
-    return 1 if name == "index.md" else 0 if name in FOLDER_PAGES else 2
-
-
 _AS_LINK = str.maketrans({"%": "%25", "#": "%23", "?": "%3F"})
 """A file's path as a link names it: the characters that would end or change its path
 escaped (``what?.md`` is linked as ``what%3F.md``)."""
@@ -372,9 +366,8 @@ class LocalChecker:
         target = found.rel
         if not target or (self._listdir(posixpath.dirname(target)) and target in self._dirs):
             names = self._listdir(target) or frozenset()
-            index = next((n for n in FOLDER_INDEXES if n in names), None) or next(
-                (n for n in sorted(names, key=_index_rank) if _index_rank(n) < 2), None
-            )  # readme.md in lower case is the folder's page as well (the load's rule)
+            # the folder's page as the renderer finds it (readme.md in lower case too)
+            index = next((n for n in FOLDER_PAGES if n in names), None)
             if index is None and target and self._locate(target + ".md").rel:
                 return self._check_file(source, target + ".md", fragment, via)  # folder.md
             if index is None:

@@ -222,7 +222,7 @@ def h1_title(
     in SUMMARY.md, and a numbered step's H1 further down stays a heading)."""
     if "title" in meta:
         return None, body
-    m = first_h1(body)
+    m = first_h1(body, opening=opening)
     if not m:
         return None, body
     if not body[: m.start()].strip():
@@ -253,7 +253,7 @@ def _build_item(
     kind, is_feed = names.kind, names.kind != "page"
     n_before = len(chk.problems)
     title, body = _title(ctx.cfg, doc, chk, meta, is_feed, ctx.gitbook)
-    opening = first_h1(parsed.body) if body is not parsed.body else None
+    opening = first_h1(parsed.body, opening=True) if body is not parsed.body else None
     slug_style = ctx.cfg.content.slug_style
     heading_id = title_id(opening.group(), doc.source, slug_style) if opening else ""
     date, updated = _dates(ctx.tz, doc, chk, meta, is_feed)

@@ -82,16 +82,18 @@ def heading_with_id(ctx: PageContext) -> Callable[[str, str, str], str]:
 
 
 ATX_H1 = re.compile(r"^[ ]{0,3}#[ \t]+(.+)$", re.M)  # closing blanks and # cut after: linear
+_BLANK_LINES = re.compile(r"(?:[ \t]*+\n)*")
 _H1_AT = re.compile(r'<h1 data-sourcepos="(\d+):')
 
 
-def first_h1(body: str) -> re.Match[str] | None:
+def first_h1(body: str, *, opening: bool = False) -> re.Match[str] | None:
     """The first H1 of ``body`` written as ``# Title`` at a line's start, as cmark reads the
     body: not a ``# comment`` of a code block (one in a list item's too) nor a line of raw
     HTML. The first line with text is one at once; else cmark says where its first H1 is
     (its source positions), read only for a body that does not open with one."""
-    first = ATX_H1.match(body, len(body) - len(body.lstrip("\n")))
-    if first is not None:
+    blank = _BLANK_LINES.match(body)  # the blank lines before the first with text
+    first = ATX_H1.match(body, blank.end() if blank else 0)
+    if first is not None or opening:  # ``opening``: only one that opens the body counts
         return first
     start = done = 0  # the offset of line ``done + 1``
     for found in _H1_AT.finditer(to_html(body, Options.CMARK_OPT_SOURCEPOS, ())):

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -61,45 +62,9 @@ def test_a_path_removed_as_the_watches_start_does_not_stop_the_watcher(
     assert not thread.is_alive()
 
 
-def test_a_log_written_into_the_content_is_no_change(tmp_path: Path) -> None:
-    """``publish serve > content/serve.log``: each rebuild's line in the log was a change,
-    which rebuilt, which wrote a line: for ever, a core busy. A log is no content."""
-    content = tmp_path / "content"
-    content.mkdir()
-    seen: list[set[str]] = []
-    changed = threading.Event()
-    ready, stop = threading.Event(), threading.Event()
-
-    def on_change(paths: set[str]) -> None:
-        seen.append(paths)
-        changed.set()
-
-    thread = threading.Thread(
-        target=watching.watch, args=([content], on_change, stop, (), ready), daemon=True
-    )
-    thread.start()
-    try:
-        assert ready.wait(WAIT), "the watches never started"
-        (content / "serve.log").write_text("Rebuilt in 0.01 s\n", encoding="utf-8")
-        (content / "page.md").write_text("x", encoding="utf-8")
-        assert changed.wait(WAIT), seen
-        stop.set()
-        thread.join(WAIT)
-        reported = set().union(*seen)
-        assert any(p.endswith("page.md") for p in reported), reported
-        assert not any(p.endswith("serve.log") for p in reported), reported
-    finally:
-        stop.set()
-        thread.join(WAIT)
-
-
-def test_a_folder_symlinked_out_of_the_content_is_no_change(tmp_path: Path) -> None:
-    """``content/data -> /var/data`` (the build reads nothing through a link out of the
-    content): each write there rebuilt the preview, a busy folder for ever."""
-    content, elsewhere = tmp_path / "content", tmp_path / "elsewhere"
-    content.mkdir()
-    elsewhere.mkdir()
-    (content / "data").symlink_to(elsewhere, target_is_directory=True)
+def _reported(content: Path, write: Callable[[], None]) -> set[str]:
+    """Every path the watcher of ``content`` reports until ``write()`` (which writes
+    ``content/page.md`` last) has been seen."""
     seen: list[set[str]] = []
     changed = threading.Event()
     ready, stop = threading.Event(), threading.Event()
@@ -115,13 +80,40 @@ def test_a_folder_symlinked_out_of_the_content_is_no_change(tmp_path: Path) -> N
     thread.start()
     try:
         assert ready.wait(WAIT), "the watches never started"
-        (elsewhere / "busy.md").write_text("x", encoding="utf-8")
-        (content / "page.md").write_text("x", encoding="utf-8")
+        write()
         assert changed.wait(WAIT), seen
-        stop.set()
-        thread.join(WAIT)
-        reported = set().union(*seen)
-        assert not any(p.endswith("busy.md") for p in reported), reported
     finally:
         stop.set()
         thread.join(WAIT)
+    return set().union(*seen)
+
+
+def test_a_log_written_into_the_content_is_no_change(tmp_path: Path) -> None:
+    """``publish serve > content/serve.log``: each rebuild's line in the log was a change,
+    which rebuilt, which wrote a line: for ever, a core busy. A log is no content."""
+    content = tmp_path / "content"
+    content.mkdir()
+
+    def write() -> None:
+        (content / "serve.log").write_text("Rebuilt in 0.01 s\n", encoding="utf-8")
+        (content / "page.md").write_text("x", encoding="utf-8")
+
+    reported = _reported(content, write)
+    assert any(p.endswith("page.md") for p in reported), reported
+    assert not any(p.endswith("serve.log") for p in reported), reported
+
+
+def test_a_folder_symlinked_out_of_the_content_is_no_change(tmp_path: Path) -> None:
+    """``content/data -> /var/data`` (the build reads nothing through a link out of the
+    content): each write there rebuilt the preview, a busy folder for ever."""
+    content, elsewhere = tmp_path / "content", tmp_path / "elsewhere"
+    content.mkdir()
+    elsewhere.mkdir()
+    (content / "data").symlink_to(elsewhere, target_is_directory=True)
+
+    def write() -> None:
+        (elsewhere / "busy.md").write_text("x", encoding="utf-8")
+        (content / "page.md").write_text("x", encoding="utf-8")
+
+    reported = _reported(content, write)
+    assert not any(p.endswith("busy.md") for p in reported), reported
