@@ -31,6 +31,7 @@ from pipeline.podcast.episode import needs_probe
 from pipeline.podcast.media import MediaProber
 from pipeline.support.parallel import pool_size
 from pipeline.support.paths import url_error
+from pipeline.support.readahead import reading_ahead
 from pipeline.support.workers import process_pool
 
 
@@ -349,9 +350,12 @@ def _read_all(
     _set_context(context)
     try:
         if workers < 2:
-            return [keep(_read_one(job)) for job in jobs]
+            with reading_ahead([job[2] for job in jobs]):
+                return [keep(_read_one(job)) for job in jobs]
         with process_pool(workers, _set_context, (context,)) as pool:
-            return [keep(read) for read in pool.map(_read_one, jobs, chunksize=64)]
+            reads = pool.map(_read_one, jobs, chunksize=64)  # the workers started (forked)
+            with reading_ahead([job[2] for job in jobs]):  # the disk busy while they parse
+                return [keep(read) for read in reads]
     finally:
         _CONTEXT.clear()
 

@@ -113,10 +113,17 @@ def _locale(language: str) -> Locale:
         return Locale.parse("en")
 
 
-@functools.lru_cache(maxsize=1 << 15)
-def date_text(language: str, value: dt.datetime | None) -> str:
-    """``14 March 2025`` in the site's language."""
-    return "" if value is None else format_date(value, format="long", locale=_locale(language))
+def date_text(language: str, value: dt.datetime | dt.date | None) -> str:
+    """``14 March 2025`` in the site's language (the day as it is where ``value`` is: Babel
+    reads a time's date so; kept by day, as 10,000 posts have about 3,000 days)."""
+    if value is None:
+        return ""
+    return _long_date(language, value.date() if isinstance(value, dt.datetime) else value)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _long_date(language: str, day: dt.date) -> str:
+    return format_date(day, format="long", locale=_locale(language))
 
 
 @functools.lru_cache(maxsize=1 << 12)
