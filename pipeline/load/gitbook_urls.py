@@ -28,7 +28,7 @@ from pipeline.config import Config
 from pipeline.load.mode import gitbook_mode
 from pipeline.load.namelimits import too_long
 from pipeline.load.spacefile import space_file, space_redirects
-from pipeline.load.summary import PageNames, read_toc, resolve_target, space_settings
+from pipeline.load.summary import page_names, read_toc, resolve_target, space_settings
 from pipeline.load.toc import TocEntry, parse_summary
 from pipeline.render.slugs import gitbook_page_slug
 
@@ -41,7 +41,7 @@ def toc_paths(entries: Sequence[TocEntry], sources: Sequence[str], readme: str) 
     second one's slug). The first page is the space's root and gets no path here. A path no
     file system takes (a title of 300 characters: a folder name past 255 bytes) is left out:
     the build could write no page there (it stopped half-way with "File name too long")."""
-    by_nfc = PageNames(sources)
+    by_nfc = page_names(sources)
     out: dict[str, str] = {}
     chain: list[str] = []
     for entry in entries:

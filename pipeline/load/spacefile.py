@@ -27,9 +27,9 @@ from pipeline.load.frontmatter import (
 )
 from pipeline.load.summary import (
     SPACE_FILE,
-    PageNames,
     _display,
     outside_the_space,
+    page_names,
     resolve_target,
 )
 from pipeline.support.text import nfc
@@ -158,7 +158,7 @@ def _redirects(
         raise ConfigError(
             [Problem(shown, line, "redirects", "expected a map of old path -> page file")]
         )
-    by_nfc = PageNames(sources)
+    by_nfc = page_names(sources)
     out: dict[str, str] = {}
     for key, value in block.value:
         line = lines.of(key.start_mark)

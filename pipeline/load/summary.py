@@ -93,6 +93,9 @@ class PageNames(Mapping[str, str]):
 
     def __init__(self, sources: Iterable[str]) -> None:
         self._by_nfc = {nfc(s): s for s in sources}
+        self.resolved: dict[str, tuple[str | None, str]] = {}
+        """:func:`resolve_target`'s answers so far (a build asks each entry's target of the
+        same pages three or four times: loading, navigation, the space's old URLs)."""
 
     def __getitem__(self, key: str) -> str:
         return self._by_nfc[key]
@@ -115,10 +118,21 @@ class PageNames(Mapping[str, str]):
         return resolve_target(target, self)
 
 
+def page_names(sources: Iterable[str]) -> PageNames:
+    """The :class:`PageNames` of these sources, the same one (its answers kept) for the same
+    sources in the same order."""
+    return _page_names(tuple(sources))
+
+
+@functools.lru_cache(maxsize=4)
+def _page_names(sources: tuple[str, ...]) -> PageNames:
+    return PageNames(sources)
+
+
 def page_resolver(sources: Iterable[str]) -> Callable[[str], tuple[str | None, str]]:
     """:func:`resolve_target` among these pages' sources (the theme's navigation is given it:
     see :data:`pipeline.syndication.theme.navigation.Resolver`)."""
-    return PageNames(sources).resolve
+    return page_names(sources).resolve
 
 
 def _folded(sources: Mapping[str, str]) -> dict[str, str]:
@@ -133,6 +147,15 @@ def resolve_target(target: str, sources: Mapping[str, str]) -> tuple[str | None,
     is ignored (both mean the content root here). The path is percent-decoded once cut from
     its query and fragment (:func:`~pipeline.support.paths.link_path`).
     """
+    if isinstance(sources, PageNames):
+        found = sources.resolved.get(target)
+        if found is None:
+            found = sources.resolved[target] = _resolve_target(target, sources)
+        return found
+    return _resolve_target(target, sources)
+
+
+def _resolve_target(target: str, sources: Mapping[str, str]) -> tuple[str | None, str]:
     path = link_path(target).strip()
     path = posixpath.normpath(nfc(path).lstrip("/")) if path else ""
     path = "" if path == "." else path
@@ -156,7 +179,7 @@ def place_pages(
     readme: str = "README.md",
 ) -> tuple[dict[str, Placement], list[Problem]]:
     """Map each listed page to its placement; problems are warnings located in SUMMARY.md."""
-    by_nfc = PageNames(sources)
+    by_nfc = page_names(sources)
     placed: dict[str, Placement] = {}
     problems: list[Problem] = []
     order = 0
@@ -406,7 +429,7 @@ def _with_readme(
     """``entries`` with the space's first page (``structure.readme``) first when SUMMARY.md
     does not list it: GitBook makes it the first page all the same, where the build left it
     out ("not in SUMMARY.md") and the home page empty."""
-    by_nfc = PageNames(names)
+    by_nfc = page_names(names)
     source = resolve_target(readme, by_nfc)[0]
     if source is None or any(resolve_target(e.target, by_nfc)[0] == source for e in entries):
         return entries

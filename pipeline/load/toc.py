@@ -15,7 +15,7 @@ import dataclasses
 import string
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -46,8 +46,8 @@ class TocEntry:
     """Link text of its top-level ancestor (its own title at depth 0)."""
     has_children: bool = False
 
-    @property
-    def external(self) -> bool:
+    @cached_property
+    def external(self) -> bool:  # asked of each entry by three readers of one parse
         parts = urlsplit(self.target)
         return bool(parts.scheme) or self.target.startswith("//")
 

@@ -251,3 +251,22 @@ def test_pages_nested_past_nine_levels_are_placed() -> None:
         ("tabbed.md", 1),
     ]
     assert {e.parent for e in entries[:12]} == {"Level 0"}
+
+
+def test_one_table_of_pages_answers_each_target_once_and_alike() -> None:
+    """The readers of one SUMMARY.md (loading, navigation, the space's old URLs) share the
+    pages' table and its answers: each answer is the one a plain map of the pages gives,
+    notes on case included, and other pages get a table of their own."""
+    from pipeline.load.summary import page_names
+
+    sources = ["README.md", "Guide/Setup.md", "guide/other.md", "tools/README.md"]
+    names = page_names(sources)
+    assert page_names(list(sources)) is names
+    assert page_names([*sources, "more.md"]) is not names
+    plain = {s: s for s in sources}
+    for target in ["guide/setup.md", "Guide/Setup.md", "tools", "tools/", "./README.md", "nope"]:
+        expected = resolve_target(target, plain)
+        assert resolve_target(target, names) == expected
+        assert resolve_target(target, names) == expected  # the kept answer
+    assert resolve_target("guide/setup.md", names)[1]  # only the case differs: said
+    assert set(names.resolved) >= {"guide/setup.md", "tools", "nope"}
