@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import functools
 import html
+from collections.abc import Iterable
 
-from pygments import highlight as pygmentize
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
+from pygments.token import STANDARD_TYPES, _TokenType
 from pygments.util import ClassNotFound
 
 LANGUAGES = frozenset(
@@ -72,7 +73,75 @@ LANGUAGES = frozenset(
 MAX_BLOCK = 20_000
 _OPEN = '<pre><code class="language-'
 _CLOSE = "</code></pre>"
-_FORMATTER = HtmlFormatter(nowrap=True)
+
+
+def _parent(ttype: _TokenType) -> _TokenType:
+    parent = ttype.parent
+    assert parent is not None  # every type descends from Token, which is standard
+    return parent
+
+
+def _css_class(ttype: _TokenType) -> str:
+    """The class Pygments' ``HtmlFormatter`` gives a token type: the nearest standard type's
+    short name with the rest of the type's name appended (``k-Custom``)."""
+    short = STANDARD_TYPES.get(ttype)
+    extra = ""
+    while short is None:
+        extra = "-" + ttype[-1] + extra
+        ttype = _parent(ttype)
+        short = STANDARD_TYPES.get(ttype)
+    return short + extra
+
+
+@functools.lru_cache(maxsize=1024)
+def _opener(ttype: _TokenType) -> tuple[str, str]:
+    """A token type's opening and closing tags, with the classes of its non-standard parents
+    before its own (as ``HtmlFormatter``'s ``_get_css_classes``); none for plain text."""
+    classes = _css_class(ttype)
+    while ttype not in STANDARD_TYPES:
+        ttype = _parent(ttype)
+        classes = _css_class(ttype) + " " + classes
+    return (f'<span class="{classes}">', "</span>") if classes else ("", "")
+
+
+def spans(tokens: Iterable[tuple[_TokenType, str]]) -> str:
+    """The tokens as ``HtmlFormatter(nowrap=True)`` writes them (Pygments 2.21, which escapes
+    ``&``, ``<`` and ``>`` only): a span per run of one type on a line, closed at each line's
+    end and opened again on the next, none for empty text. Written here in one pass into one
+    list, where the formatter's generators of lines cost as much as the lexer (a third of a
+    cold build's highlighting); pinned, so the pages' bytes do not change with the version of
+    Pygments installed (before 2.21 it wrote ``&quot;`` and ``&#39;`` as well).
+    ``tests/render/test_highlight.py`` holds it to ``HtmlFormatter`` on every language here."""
+    out: list[str] = []
+    add = out.append
+    line = False  # text of the current line written
+    lspan = lclose = ""  # the span open on it
+    for ttype, value in tokens:
+        cspan, cclose = _opener(ttype)
+        text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        last = text
+        if "\n" in text:
+            *ended, last = text.split("\n")
+            for part in ended:
+                if not line:
+                    add(f"{cspan}{part}{cclose}\n" if part else "\n")
+                elif lspan != cspan and part:
+                    add(f"{lclose}{cspan}{part}{cclose}\n")
+                else:
+                    add(f"{part}{lclose}\n")
+                line = False
+        if not last:
+            continue
+        if not line:
+            add(cspan)
+            lspan, lclose, line = cspan, cclose, True
+        elif lspan != cspan:
+            add(lclose + cspan)
+            lspan, lclose = cspan, cclose
+        add(last)
+    if line:
+        add(lclose + "\n")
+    return "".join(out)
 
 
 @functools.lru_cache(maxsize=64)
@@ -108,8 +177,10 @@ def highlight(out: str) -> str:
             # the outer ones' end tags (a stray </div> closed the page's layout around it)
             parts.append(out[start : end + len(_CLOSE)])
         else:
-            spans = pygmentize(html.unescape(code), lexer, _FORMATTER)
-            parts.append(f'<pre class="highlight"><code class="language-{name}">{spans}{_CLOSE}')
+            code_spans = spans(lexer.get_tokens(html.unescape(code)))
+            parts.append(
+                f'<pre class="highlight"><code class="language-{name}">{code_spans}{_CLOSE}'
+            )
         pos = end + len(_CLOSE)
     parts.append(out[pos:])
     return "".join(parts)

@@ -44,3 +44,90 @@ def test_the_shipped_stylesheet_is_the_one_pygments_makes() -> None:
     """Regenerate with: python -c 'from pipeline.render.highlight import stylesheet;
     open("pipeline/templates/site/static/highlight.css", "w").write(stylesheet())'"""
     assert SHIPPED_CSS.read_text(encoding="utf-8") == stylesheet()
+
+
+# The spans of a block: written by our own pass over Pygments' tokens (pinned: they do not
+# change with the version of Pygments installed).
+
+_SAMPLE = (
+    'def f(a, b="x<y>&z"):\n'
+    "\t return a  # 'quoted' & \"double\"\n"
+    "\n"
+    "   \n"
+    "let s = `tmpl ${a}` ; /* c */ <div class='k'>é ü 漢</div>\r\n"
+    "key: value  # yaml\n"
+    "[table]\nx = 1\n"
+    "echo $HOME && ls > out  # &amp; &lt;b&gt; as written\n"
+    "\n\n"
+)
+
+
+def _text_of(spans_html: str) -> str:
+    import html
+    import re
+
+    return html.unescape(re.sub(r"</?span[^>]*>", "", spans_html))
+
+
+def _check_spans(code: str, language: str) -> None:
+    import re
+
+    from pipeline.render.highlight import _lexer, spans
+
+    lexer = _lexer(language)
+    assert lexer is not None, language
+    tokens = list(lexer.get_tokens(code))
+    out = spans(tokens)
+    text = "".join(v for _, v in tokens)
+    ended = text if not text or text.endswith("\n") else text + "\n"  # the last line ends
+    assert _text_of(out) == ended  # every character, once, in order
+    assert "<span" not in re.sub(r'<span class="[\w -]+">', "", out)  # only class spans
+    for line in out.split("\n"):
+        opens = line.count("<span")
+        assert opens == line.count("</span>"), (language, line)  # closed on their own line
+    assert not re.search(r'<span class="[^"]*"></span>', out)  # no empty span
+    for same in re.finditer(r'<span class="([^"]*)">[^<]*</span><span class="([^"]*)">', out):
+        assert same.group(1) != same.group(2), (language, same.group(0))  # one span a run
+
+
+def test_every_language_gets_spans_that_hold_its_text_exactly() -> None:
+    from pipeline.render.highlight import LANGUAGES
+
+    for language in sorted(LANGUAGES):
+        _check_spans(_SAMPLE, language)
+        _check_spans("", language)
+        _check_spans("x", language)
+        _check_spans("\n", language)
+
+
+def test_the_spans_of_a_known_block_are_these_bytes() -> None:
+    """Pinned (the spans of Pygments' HtmlFormatter 2.21 for it): a later Pygments that
+    writes its HTML otherwise changes no page."""
+    from pipeline.render.highlight import _lexer, spans
+
+    lexer = _lexer("python")
+    assert lexer is not None
+    got = spans(lexer.get_tokens('x = "a<b" & 1  # c\n\nif y:\n    pass'))
+    assert got == (
+        '<span class="n">x</span> <span class="o">=</span> <span class="s2">&quot;a&lt;b&quot;'.replace(
+            "&quot;", '"'
+        )
+        + '</span> <span class="o">&amp;</span> <span class="mi">1</span>  '
+        '<span class="c1"># c</span>\n\n'
+        '<span class="k">if</span> <span class="n">y</span><span class="p">:</span>\n'
+        '    <span class="k">pass</span>\n'
+    )
+
+
+def test_random_text_in_three_languages_keeps_its_characters() -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    @given(
+        st.text(alphabet=st.sampled_from(list("ab1 \t\n\r<>&\"'#:=-{}[]()`$/*\\é漢")), max_size=80)
+    )
+    def check(code: str) -> None:
+        for language in ("python", "javascript", "yaml", "bash"):
+            _check_spans(code, language)
+
+    check()
