@@ -184,6 +184,10 @@ class Item:
     page writes it on its ``<h1>`` and the renderer reserves it, as the link checker reads
     the whole body (``#hello-world`` lands on ``# Hello World``; a later heading of that
     name is ``#hello-world-1``)."""
+    title_in_body: bool = False
+    """The title is the body's first H1, which does not open it (a badge or a picture above
+    it) and so stays in the body: the page shows that heading as its title, not the title
+    again above it (as MkDocs' Material theme leaves out its own when the page has an H1)."""
     html: str = ""
     """Rendered body with absolute URLs; empty until the render stage has run."""
     text_start: str = ""

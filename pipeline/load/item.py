@@ -252,7 +252,7 @@ def _build_item(
     parsed = doc.parsed
     kind, is_feed = names.kind, names.kind != "page"
     n_before = len(chk.problems)
-    title, body = _title(ctx.cfg, doc, chk, meta, is_feed, ctx.gitbook)
+    title, body, in_body = _title(ctx.cfg, doc, chk, meta, is_feed, ctx.gitbook)
     opening = first_h1(parsed.body, opening=True) if body is not parsed.body else None
     slug_style = ctx.cfg.content.slug_style
     heading_id = title_id(opening.group(), doc.source, slug_style) if opening else ""
@@ -303,6 +303,7 @@ def _build_item(
         image=image,
         body=body,
         title_id=heading_id,
+        title_in_body=in_body,
         extra=extra,
         aliases=tuple(aliases),
         episode=episode,
@@ -318,18 +319,21 @@ _ADD_TITLE = "add a 'title:' key or a first '# Heading' line"
 
 def _title(
     cfg: Config, doc: RawDoc, chk: Checker, meta: Mapping[str, Any], is_feed: bool, gitbook: bool
-) -> tuple[str, str]:
-    """The title (from ``title``, else the opening H1, cut from the body) and the body. A
+) -> tuple[str, str, bool]:
+    """The title (from ``title``, else the first H1, cut from the body when it opens it), the
+    body, and whether the body still shows the title (an H1 with something above it). A
     GitBook page with neither is left untitled here: GitBook titles it with its link text in
     ``SUMMARY.md``, which :func:`pipeline.load.summary.apply_summary` gives it."""
     body = doc.parsed.body
     title = chk.string(meta, "title")
     absent = meta.get("title") is None  # ``title:`` with no value (YAML's null) says none
+    in_body = False
     if title is None:
         title, body = h1_title(meta, body, opening=gitbook)
+        in_body = title is not None and body is doc.parsed.body
     if title is None and absent and not is_feed:  # a page with no title at all
         if gitbook:
-            return "", body  # its link in SUMMARY.md titles it
+            return "", body, False  # its link in SUMMARY.md titles it
         if "layout" in meta:  # Jekyll's templated page
             title = foreign.untitled_page_title(cfg.site.title, doc.source)
         elif title := foreign.file_title(doc.source) or None:  # as MkDocs titles it
@@ -338,7 +342,7 @@ def _title(
     if (not title or not title.strip()) and (title is not None or absent):
         chk.error("title", f"missing: {_ADD_TITLE}" if absent else "expected a non-empty title")
         title = ""
-    return " ".join((title or "").split()), body
+    return " ".join((title or "").split()), body, in_body and bool(title)
 
 
 def _dates(

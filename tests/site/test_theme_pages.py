@@ -395,3 +395,35 @@ def test_a_page_without_tags_ends_without_an_empty_block(handbook: Path) -> None
     """Every untagged page ended its article with ``<div></div>`` (a helper's finding)."""
     pages = list(handbook.rglob("index.html"))
     assert pages and not [p for p in pages if "<div></div>" in p.read_text(encoding="utf-8")]
+
+
+def test_a_title_taken_from_an_h1_below_a_badge_is_shown_once(tmp_path: Path) -> None:
+    """A README's badge above its ``# Title``: the H1 titles the page and stays where it is
+    written, so the page shows it as its title and no second one above it (two H1s of one
+    title before); a page with a ``title`` key shows it above a body's own H1."""
+    essays = tmp_path / "content" / "essays"
+    essays.mkdir(parents=True)
+    (tmp_path / "publish.toml").write_text(
+        '[site]\ntitle = "T"\nbase_url = "https://e.org/"\npages = true\n'
+    )
+    (essays / "badge.md").write_text(
+        "---\ndate: 2024-01-01\nid: badge\n---\n"
+        "![build](https://img.example/badge.svg)\n\n# My Project\n\nText.\n\n## Usage\n"
+    )
+    (essays / "titled.md").write_text(
+        "---\ntitle: An Essay\ndate: 2024-01-02\nid: titled\n---\n# Part One\n\nText.\n"
+    )
+    (essays / "opening.md").write_text(
+        "---\ndate: 2024-01-03\nid: opening\n---\n# Opening Title\n\nText.\n"
+    )
+    assert build(tmp_path, tmp_path / "out").exit_code == 0
+
+    def h1s(slug: str) -> list[str]:
+        page = (tmp_path / "out" / "essays" / slug / "index.html").read_text()
+        return re.findall(r"<h1[^>]*>.*?</h1>", page)
+
+    assert h1s("badge") == ['<h1 id="my-project">My Project</h1>']
+    assert h1s("titled") == ["<h1>An Essay</h1>", '<h1 id="part-one">Part One</h1>']
+    assert h1s("opening") == ['<h1 id="opening-title">Opening Title</h1>']
+    feed = (tmp_path / "out" / "rss.xml").read_text()
+    assert "<title>My Project</title>" in feed  # the item's title, as before
