@@ -401,21 +401,17 @@ def test_a_title_taken_from_an_h1_below_a_badge_is_shown_once(tmp_path: Path) ->
     """A README's badge above its ``# Title``: the H1 titles the page and stays where it is
     written, so the page shows it as its title and no second one above it (two H1s of one
     title before); a page with a ``title`` key shows it above a body's own H1."""
-    essays = tmp_path / "content" / "essays"
-    essays.mkdir(parents=True)
-    (tmp_path / "publish.toml").write_text(
-        '[site]\ntitle = "T"\nbase_url = "https://e.org/"\npages = true\n'
-    )
-    (essays / "badge.md").write_text(
-        "---\ndate: 2024-01-01\nid: badge\n---\n"
-        "![build](https://img.example/badge.svg)\n\n# My Project\n\nText.\n\n## Usage\n"
-    )
-    (essays / "titled.md").write_text(
-        "---\ntitle: An Essay\ndate: 2024-01-02\nid: titled\n---\n# Part One\n\nText.\n"
-    )
-    (essays / "opening.md").write_text(
-        "---\ndate: 2024-01-03\nid: opening\n---\n# Opening Title\n\nText.\n"
-    )
+    pages = {
+        "badge": "![build](https://img.example/badge.svg)\n\n# My Project\n\nText.\n\n## Usage\n",
+        "titled": "# Part One\n\nText.\n",
+        "opening": "# Opening Title\n\nText.\n",
+    }
+    for n, (slug, body) in enumerate(pages.items()):
+        title = "title: An Essay\n" if slug == "titled" else ""
+        front = f"---\n{title}date: 2024-01-0{n + 1}\nid: {slug}\n---\n"
+        (tmp_path / "content" / "essays").mkdir(parents=True, exist_ok=True)
+        (tmp_path / "content" / "essays" / f"{slug}.md").write_text(front + body)
+    (tmp_path / "publish.toml").write_text('[site]\ntitle = "T"\nbase_url = "https://e.org/"\n')
     assert build(tmp_path, tmp_path / "out").exit_code == 0
 
     def h1s(slug: str) -> list[str]:
