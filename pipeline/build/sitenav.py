@@ -9,7 +9,8 @@ from pathlib import Path
 from pipeline.config import Config
 from pipeline.load.gitbook_urls import space_urls
 from pipeline.load.mode import gitbook_mode
-from pipeline.load.summary import page_resolver, space_settings
+from pipeline.load.pagenames import page_resolver
+from pipeline.load.summary import space_settings
 from pipeline.load.toc import TocEntry, parse_summary
 from pipeline.model import Site
 from pipeline.syndication.theme.navigation import Resolver

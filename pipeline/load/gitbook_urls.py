@@ -27,8 +27,9 @@ from pathlib import Path
 from pipeline.config import Config
 from pipeline.load.mode import gitbook_mode
 from pipeline.load.namelimits import too_long
+from pipeline.load.pagenames import page_names, resolve_target
 from pipeline.load.spacefile import space_file, space_redirects
-from pipeline.load.summary import page_names, read_toc, resolve_target, space_settings
+from pipeline.load.summary import read_toc, space_settings
 from pipeline.load.toc import TocEntry, parse_summary
 from pipeline.render.slugs import gitbook_page_slug
 

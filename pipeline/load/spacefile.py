@@ -25,13 +25,8 @@ from pipeline.load.frontmatter import (
     one_line,
     utf8_text,
 )
-from pipeline.load.summary import (
-    SPACE_FILE,
-    _display,
-    outside_the_space,
-    page_names,
-    resolve_target,
-)
+from pipeline.load.pagenames import page_names, resolve_target
+from pipeline.load.summary import SPACE_FILE, _display, outside_the_space
 from pipeline.support.text import nfc
 
 

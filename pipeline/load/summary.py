@@ -30,11 +30,10 @@ Example ``SUMMARY.md``::
 from __future__ import annotations
 
 import dataclasses
-import functools
 import os
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -45,17 +44,16 @@ from pipeline.errors import ConfigError, ContentError, Problem
 from pipeline.load.foreign import file_title
 from pipeline.load.frontmatter import FrontMatterError, bounded_yaml, one_line, utf8_text
 from pipeline.load.mode import decided_style
+from pipeline.load.pagenames import FOLDER_INDEXES, page_names, resolve_target
 from pipeline.load.pageurls import distinct_urls
 from pipeline.load.toc import TocEntry, parse_summary
 from pipeline.model import NO_INDEX, Item
 from pipeline.support.dates import to_datetime
-from pipeline.support.paths import link_path
 from pipeline.support.text import nfc
 
 SUMMARY = "SUMMARY.md"
 """The table of contents at the content root."""
 
-FOLDER_INDEXES = ("README.md", "index.md")
 
 UNDATED = (
     "in SUMMARY.md but undated: add it to the dates file (publish dates --suggest "
@@ -82,94 +80,6 @@ class Placement:
     ``# H1``), as GitBook titles it."""
     parent: str = ""
     """The source of the page it is nested under in the table of contents ("" at the top)."""
-
-
-class PageNames(Mapping[str, str]):
-    """The pages a table of contents may name: the NFC form of each path -> the path as found
-    on disk, as :func:`resolve_target` takes them. Read-only, so the case-folded map a link
-    that names no page is looked up in is made once, on the first such link (made per link,
-    a table listing 10,000 pages the build does not have cost 10,000 passes over every page).
-    """
-
-    def __init__(self, sources: Iterable[str]) -> None:
-        self._by_nfc = {nfc(s): s for s in sources}
-        self.resolved: dict[str, tuple[str | None, str]] = {}
-        """:func:`resolve_target`'s answers so far (a build asks each entry's target of the
-        same pages three or four times: loading, navigation, the space's old URLs)."""
-
-    def __getitem__(self, key: str) -> str:
-        return self._by_nfc[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._by_nfc)
-
-    def __len__(self) -> int:
-        return len(self._by_nfc)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._by_nfc
-
-    @functools.cached_property
-    def folded(self) -> dict[str, str]:
-        return _folded(self._by_nfc)
-
-    def resolve(self, target: str) -> tuple[str | None, str]:
-        """:func:`resolve_target` of ``target`` among these pages."""
-        return resolve_target(target, self)
-
-
-def page_names(sources: Iterable[str]) -> PageNames:
-    """The :class:`PageNames` of these sources, the same one (its answers kept) for the same
-    sources in the same order."""
-    return _page_names(tuple(sources))
-
-
-@functools.lru_cache(maxsize=4)
-def _page_names(sources: tuple[str, ...]) -> PageNames:
-    return PageNames(sources)
-
-
-def page_resolver(sources: Iterable[str]) -> Callable[[str], tuple[str | None, str]]:
-    """:func:`resolve_target` among these pages' sources (the theme's navigation is given it:
-    see :data:`pipeline.syndication.theme.navigation.Resolver`)."""
-    return page_names(sources).resolve
-
-
-def _folded(sources: Mapping[str, str]) -> dict[str, str]:
-    return {k.casefold(): v for k, v in sources.items()}
-
-
-def resolve_target(target: str, sources: Mapping[str, str]) -> tuple[str | None, str]:
-    """The page a SUMMARY.md link points at, and a note when only case differs.
-
-    ``sources`` maps the NFC form of each page path to the path as found on disk. Folders and
-    paths without ``.md`` lead to their ``README.md``/``index.md``; a leading ``/`` or ``./``
-    is ignored (both mean the content root here). The path is percent-decoded once cut from
-    its query and fragment (:func:`~pipeline.support.paths.link_path`).
-    """
-    if isinstance(sources, PageNames):
-        found = sources.resolved.get(target)
-        if found is None:
-            found = sources.resolved[target] = _resolve_target(target, sources)
-        return found
-    return _resolve_target(target, sources)
-
-
-def _resolve_target(target: str, sources: Mapping[str, str]) -> tuple[str | None, str]:
-    path = link_path(target).strip()
-    path = posixpath.normpath(nfc(path).lstrip("/")) if path else ""
-    path = "" if path == "." else path
-    candidates = [path] if path.lower().endswith((".md", ".markdown")) else []
-    candidates += [posixpath.join(path, index) for index in FOLDER_INDEXES] + [f"{path}.md"]
-    for candidate in candidates:
-        if candidate in sources:
-            return sources[candidate], ""
-    folded = sources.folded if isinstance(sources, PageNames) else _folded(sources)
-    for candidate in candidates:
-        if candidate.casefold() in folded:
-            found = folded[candidate.casefold()]
-            return found, f"link writes {target!r} but the file is {found!r} (case differs)"
-    return None, ""
 
 
 def place_pages(

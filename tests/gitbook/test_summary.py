@@ -10,17 +10,10 @@ import pytest
 
 from pipeline.config import Config, ContentConfig
 from pipeline.errors import ContentError
-from pipeline.load import summary
+from pipeline.load import pagenames
 from pipeline.load.loader import load_site
-from pipeline.load.summary import (
-    NOT_LISTED,
-    UNDATED,
-    PageNames,
-    page_resolver,
-    place_pages,
-    read_dates,
-    resolve_target,
-)
+from pipeline.load.pagenames import PageNames, page_resolver, resolve_target
+from pipeline.load.summary import NOT_LISTED, UNDATED, place_pages, read_dates
 from pipeline.load.toc import TocEntry, parse_summary
 from pipeline.support.text import nfc
 from tests.hostile.sites import billion_laughs
@@ -209,6 +202,7 @@ def _place_missing(n: int) -> Callable[[], None]:
     entries = [TocEntry(f"T{i}", f"gone/page-{i}.md", i + 1, 0, "", f"T{i}") for i in range(n)]
 
     def place() -> None:
+        pagenames._page_names.cache_clear()  # each run resolves anew (no answer kept)
         placed, problems = place_pages(entries, sources)
         assert not placed and len(problems) == n
 
@@ -226,13 +220,13 @@ def test_links_to_missing_pages_cost_time_linear_in_the_table() -> None:
 
 def test_the_case_folded_names_are_made_once(monkeypatch: pytest.MonkeyPatch) -> None:
     made: list[int] = []
-    real = summary._folded
+    real = pagenames._folded
 
     def counted(sources: Mapping[str, str]) -> dict[str, str]:
         made.append(len(sources))
         return real(sources)
 
-    monkeypatch.setattr(summary, "_folded", counted)
+    monkeypatch.setattr(pagenames, "_folded", counted)
     _place_missing(500)()
     assert made == [500]
 
@@ -257,7 +251,7 @@ def test_one_table_of_pages_answers_each_target_once_and_alike() -> None:
     """The readers of one SUMMARY.md (loading, navigation, the space's old URLs) share the
     pages' table and its answers: each answer is the one a plain map of the pages gives,
     notes on case included, and other pages get a table of their own."""
-    from pipeline.load.summary import page_names
+    from pipeline.load.pagenames import page_names
 
     sources = ["README.md", "Guide/Setup.md", "guide/other.md", "tools/README.md"]
     names = page_names(sources)

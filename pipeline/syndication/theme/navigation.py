@@ -32,7 +32,7 @@ class TocLink(Protocol):
 
 
 Resolver = Callable[[Iterable[str]], Callable[[str], tuple[str | None, str]]]
-"""``load.summary.page_resolver``: the pages' sources -> a function from a link target to the
+"""``load.pagenames.page_resolver``: the pages' sources -> a function from a link target to the
 page's source among them (and a note)."""
 
 
