@@ -612,3 +612,59 @@ def test_a_doctype_without_declarations_names_no_entities(good: str) -> None:
         "<title>Release day</title>", '<title><![CDATA[<!ENTITY x "y"> ]]></title>', 1
     )
     assert named(lint(text), "xml.entities") == []
+
+
+def test_html_written_with_absolute_urls_is_passed_without_the_scan_and_alike() -> None:
+    """The quick answer for HTML whose every URL attribute is ``="https://…"`` or ``="#…"``
+    (the build's own show notes) is the scan's answer, on HTML of every shape around it:
+    a relative URL, another quote, a name in the text, ``srcset``, any case."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from pipeline.feedcheck import rules
+
+    pieces = st.sampled_from(
+        [
+            '<a href="https://e.org/a">',
+            '<img src="http://e.org/i.png">',
+            '<a href="#top">',
+            '<a href="rel/page">',
+            "<a href='https://e.org'>",
+            "<a href=x>",
+            '<a HREF="y">',
+            '<img srcset="a.png 1x, https://e.org/b.png 2x">',
+            '<video poster="p.jpg">',
+            '<video poster="https://e.org/p.jpg">',
+            "text with href and src in it",
+            ' src="',
+            "</a>",
+            "<p>",
+            "é",
+            "İ",
+            '<a href="">',
+            '<a href = "https://e.org">',
+            "\n",
+        ]
+    )
+
+    @given(st.lists(pieces, max_size=12))
+    def check(parts: list[str]) -> None:
+        markup = "".join(parts)
+        low = markup.lower()
+        found = rules.html_links_relative(markup, low)
+        if rules._plainly_absolute(markup, low):
+            assert found == []
+        assert found == _scanned(rules, markup, low)
+
+    check()
+    written = '<p><a href="https://e.org/a">a</a> <img src="https://e.org/i.png" alt=""></p>'
+    assert rules._plainly_absolute(written, written.lower())  # the build's HTML: no scan
+
+
+def _scanned(rules: object, markup: str, low: str) -> list[str]:
+    """What the scan alone finds (the quick answer turned off)."""
+    import pytest
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rules, "_plainly_absolute", lambda _m, _l: False)
+        return rules.html_links_relative(markup, low)  # type: ignore[attr-defined, no-any-return]
