@@ -29,7 +29,7 @@ from pipeline.linkcheck.htmlids import html_anchor
 from pipeline.linkcheck.results import BROKEN, OK, Outcome
 from pipeline.linkcheck.sitepaths import REMOTE, SITE, classify
 from pipeline.model import LinkRef, SourceDoc
-from pipeline.render.links import FOLDER_PAGES
+from pipeline.render.links import folder_page
 from pipeline.support.paths import (
     OutsideRoot,
     climbs_past,
@@ -367,7 +367,7 @@ class LocalChecker:
         if not target or (self._listdir(posixpath.dirname(target)) and target in self._dirs):
             names = self._listdir(target) or frozenset()
             # the folder's page as the renderer finds it (readme.md in lower case too)
-            index = next((n for n in FOLDER_PAGES if n in names), None)
+            index = folder_page(names)
             if index is None and target and self._locate(target + ".md").rel:
                 return self._check_file(source, target + ".md", fragment, via)  # folder.md
             if index is None:

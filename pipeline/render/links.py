@@ -26,7 +26,20 @@ from pipeline.support.paths import (
 
 FOLDER_PAGES = ("README.md", "index.md", "readme.md", "Readme.md")
 """A folder's own page: a link to the folder names it (the load publishes a readme.md of
-any case at the folder's URL; these are the spellings a link finds)."""
+any case at the folder's URL; these spellings first, then any other: :func:`folder_page`)."""
+FOLDER_KEY = "//folder/"
+"""What prefixes a folder in :attr:`PageContext.url_of` to name its readme.md spelt in none
+of the :data:`FOLDER_PAGES` ways (``ReadMe.md``), which the load publishes at its URL too."""
+
+
+def folder_page(names: Iterable[str]) -> str | None:
+    """The name of a folder's own page among the ``names`` in it, as a link to the folder
+    finds it: the first of :data:`FOLDER_PAGES`, else a readme.md of another case."""
+    present = set(names)
+    found = next((n for n in FOLDER_PAGES if n in present), None)
+    return found or min((n for n in present if n.lower() == "readme.md"), default=None)
+
+
 TITLE_KEY = "//title/"
 """What prefixes a source in :attr:`PageContext.url_of` to name its page's title (a source
 is a relative path: none starts with ``//``; and the render cache keeps these keys, which
@@ -49,6 +62,9 @@ def link_targets(pages: Iterable[tuple[str, str, str]], *, clamp: bool = False) 
     for source, url, title in pages:
         out[source] = url
         out[TITLE_KEY + source] = title
+        folder, name = posixpath.split(source)
+        if name.lower() == "readme.md" and name not in FOLDER_PAGES:
+            out[FOLDER_KEY + folder] = min(source, out.get(FOLDER_KEY + folder, source))
     return out
 
 
@@ -106,9 +122,11 @@ class PageContext:
     def _page_of(self, rel: str) -> tuple[str, str] | None:
         """(source, URL) of the page a content path names: the file, or the folder's
         README.md or index.md, or the name without ``.md``; None when no page."""
-        for candidate in (rel, *(f"{rel}/{n}" for n in FOLDER_PAGES), f"{rel}.md"):
+        for candidate in (rel, *(f"{rel}/{n}" for n in FOLDER_PAGES), FOLDER_KEY, f"{rel}.md"):
             source = candidate.lstrip("/")
-            found = self.url_of.get(source)
+            if candidate == FOLDER_KEY:  # a readme.md of another case (ReadMe.md)
+                source = self.url_of.get(FOLDER_KEY + rel.strip("/"), "")
+            found = self.url_of.get(source) if source else None
             if found:
                 return source, found
         return None

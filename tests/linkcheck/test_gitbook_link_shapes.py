@@ -20,12 +20,16 @@ NOTED = (
 GUIDE = "---\ntitle: G\ndate: 2024-01-02\nid: g\n---\n## Setup\n\nText.\n"
 
 
+@pytest.mark.parametrize("readme", ["readme.md", "ReadMe.md"])
 def test_footnotes_and_a_lower_case_readme_are_no_broken_links(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, readme: str
 ) -> None:
+    """A readme.md of any case is the folder's page (the load publishes it at the folder's
+    URL): ``ReadMe.md``, spelt in none of the usual ways, was called broken by both the
+    checker and the renderer (which linked essays/noted/Guide/)."""
     monkeypatch.chdir(tmp_path)
     linking = NOTED + "\n[setup](Guide/#setup) and [a typo](Guide/#setpu)\n"
-    small_site(tmp_path, {"essays/noted.md": linking, "essays/Guide/readme.md": GUIDE})
+    small_site(tmp_path, {"essays/noted.md": linking, f"essays/Guide/{readme}": GUIDE})
     checked, rows = offline_statuses()
     assert rows == {"Guide/": "ok", "Guide/#setup": "ok", "Guide/#setpu": "broken"}, checked.output
     assert '"source": "content/essays/noted.md:10"' in checked.output  # the file's lines
