@@ -433,8 +433,7 @@ def write_plan(
     nothing written, when a target or a text cannot be written safely, or a file would be
     over ``max_bytes`` (the build's limit: it would refuse the whole site)."""
     kind = "episode" if plan.kind == "podcast" else "essay"
-    decided = _Plan(content_root, Ledger.load(ledger_path), plan.source, kind)
-    decided.max_bytes = max_bytes
+    decided = _Plan(content_root, Ledger.load(ledger_path), plan.source, kind, max_bytes=max_bytes)
     decided.guids, decided.ids = _existing(content_root)
     for section in sorted(decided.ledger.entries, reverse=True):  # the first one sorted wins
         decided.sections.update(dict.fromkeys(decided.ledger.entries[section], section))

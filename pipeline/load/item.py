@@ -220,17 +220,26 @@ def h1_title(
     from the body (the page shows the title once). ``opening``: only an H1 that opens the
     body titles the page (GitBook's rule: a page that starts otherwise is titled by its link
     in SUMMARY.md, and a numbered step's H1 further down stays a heading)."""
+    title, body, _ = _h1_title(meta, body, opening)
+    return title, body
+
+
+def _h1_title(
+    meta: Mapping[str, Any], body: str, opening: bool
+) -> tuple[str | None, str, re.Match[str] | None]:
+    """:func:`h1_title`, and the H1 it cut from the body's top (None: none was cut)."""
     if "title" in meta:
-        return None, body
+        return None, body, None
     m = first_h1(body, opening=opening)
     if not m:
-        return None, body
-    if not body[: m.start()].strip():
+        return None, body, None
+    cut = not body[: m.start()].strip()
+    if cut:
         body = body[: m.start()] + body[m.end() :]
     elif opening:
-        return None, body
+        return None, body, None
     written = without_explicit_id(m.group(1).rstrip(" \t#") or m.group(1)[:1])
-    return heading_text(written or m.group(1)), body
+    return heading_text(written or m.group(1)), body, m if cut else None
 
 
 def heading_text(markdown: str) -> str:
@@ -252,8 +261,7 @@ def _build_item(
     parsed = doc.parsed
     kind, is_feed = names.kind, names.kind != "page"
     n_before = len(chk.problems)
-    title, body, in_body = _title(ctx.cfg, doc, chk, meta, is_feed, ctx.gitbook)
-    opening = first_h1(parsed.body, opening=True) if body is not parsed.body else None
+    title, body, opening, in_body = _title(ctx.cfg, doc, chk, meta, is_feed, ctx.gitbook)
     slug_style = ctx.cfg.content.slug_style
     heading_id = title_id(opening.group(), doc.source, slug_style) if opening else ""
     date, updated = _dates(ctx.tz, doc, chk, meta, is_feed)
@@ -319,21 +327,23 @@ _ADD_TITLE = "add a 'title:' key or a first '# Heading' line"
 
 def _title(
     cfg: Config, doc: RawDoc, chk: Checker, meta: Mapping[str, Any], is_feed: bool, gitbook: bool
-) -> tuple[str, str, bool]:
+) -> tuple[str, str, re.Match[str] | None, bool]:
     """The title (from ``title``, else the first H1, cut from the body when it opens it), the
-    body, and whether the body still shows the title (an H1 with something above it). A
+    body, the H1 cut, and whether the body still shows the title (an H1 with something above
+    it). A
     GitBook page with neither is left untitled here: GitBook titles it with its link text in
     ``SUMMARY.md``, which :func:`pipeline.load.summary.apply_summary` gives it."""
     body = doc.parsed.body
     title = chk.string(meta, "title")
     absent = meta.get("title") is None  # ``title:`` with no value (YAML's null) says none
-    in_body = False
+    cut = None
+    from_h1 = False
     if title is None:
-        title, body = h1_title(meta, body, opening=gitbook)
-        in_body = title is not None and body is doc.parsed.body
+        title, body, cut = _h1_title(meta, body, gitbook)
+        from_h1 = title is not None
     if title is None and absent and not is_feed:  # a page with no title at all
         if gitbook:
-            return "", body, False  # its link in SUMMARY.md titles it
+            return "", body, None, False  # its link in SUMMARY.md titles it
         if "layout" in meta:  # Jekyll's templated page
             title = foreign.untitled_page_title(cfg.site.title, doc.source)
         elif title := foreign.file_title(doc.source) or None:  # as MkDocs titles it
@@ -342,7 +352,7 @@ def _title(
     if (not title or not title.strip()) and (title is not None or absent):
         chk.error("title", f"missing: {_ADD_TITLE}" if absent else "expected a non-empty title")
         title = ""
-    return " ".join((title or "").split()), body, in_body and bool(title)
+    return " ".join((title or "").split()), body, cut, from_h1 and cut is None and bool(title)
 
 
 def _dates(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.gitbook.conftest import article, run_space, write_space
+from tests.gitbook.conftest import article, built_space, run_space, write_space
 
 FILES = {
     "SUMMARY.md": "# Summary\n\n* [Home](README.md)\n"
@@ -41,10 +41,7 @@ GUIDES = {
 
 
 def test_an_index_beside_a_readme_is_a_page_of_its_own(tmp_path: Path) -> None:
-    root = write_space(tmp_path / "space", FILES)
-    out = tmp_path / "out"
-    result = run_space(root, "build", "--out", str(out))
-    assert result.exit_code == 0, result.output
+    _, out = built_space(tmp_path, FILES)
     assert "Tariff" in article(out, "billing/tariff")
     assert "Plan text." in article(out, "billing/tariff/index")
     assert 'href="../../billing/tariff/index/"' in article(out, "billing/tariff")
@@ -60,10 +57,7 @@ def test_links_and_validate_accept_the_pair(tmp_path: Path) -> None:
 
 
 def test_names_that_differ_in_what_a_slug_drops_are_two_pages(tmp_path: Path) -> None:
-    root = write_space(tmp_path / "space", GUIDES)
-    out = tmp_path / "out"
-    result = run_space(root, "build", "--out", str(out))
-    assert result.exit_code == 0, result.output
+    root, out = built_space(tmp_path, GUIDES)
     assert "Plain C." in article(out, "guides/connector-c-guide")
     assert "Cpp." in article(out, "guides/connector-c++-guide")
     home = article(out, "")
