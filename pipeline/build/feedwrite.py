@@ -306,7 +306,7 @@ class Frame(NamedTuple):
     tail: str
 
 
-def write_feed(
+def splice_feed(
     path: Path,
     frame: Frame,
     keys: Sequence[str],
@@ -314,18 +314,20 @@ def write_feed(
     last: FeedIndex | None,
     salt: str,
     elsewhere: Sequence[tuple[str, FeedIndex]] = (),
-) -> tuple[bool, Stamp, FeedIndex]:
-    """Write the feed atomically: entry ``n`` has key ``keys[n]`` and bytes ``make(n)``,
-    which is called only when the entry is neither in ``last`` nor in a feed ``elsewhere``
-    ((path, index) of feeds of the same format written earlier in this build: a section feed
-    is cut from the site feed in the kernel). The file is left untouched when the new bytes
-    are the old ones. Returns (written, stamp, the new index)."""
+) -> Spliced:
+    """Write the feed into a temporary file beside ``path``, not yet in its place: entry
+    ``n`` has key ``keys[n]`` and bytes ``make(n)``, which is called only when the entry is
+    neither in ``last`` nor in a feed ``elsewhere`` ((path, index) of feeds of the same format
+    written earlier in this build: a section feed is cut from the site feed in the kernel).
+    When the new bytes are the old ones, no temporary file is kept. ``.commit()`` puts the
+    file in place: ``splice_feed(...).commit()`` writes the feed atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_path(os.fspath(path))
     src = _open_last(path, last)
     old = last.entries if last is not None and src is not None else {}
     donors = _Files()
     index: dict[str, tuple[int, int]] = {}
+    kept = False
     try:
         out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)  # as pages get it
         try:
@@ -340,24 +342,61 @@ def write_feed(
         finally:
             os.close(out)
         if last is not None and w.same and w.pos == last.size:
-            return (
-                False,
-                (last.size, last.mtime_ns, ""),
-                FeedIndex(salt, last.size, last.mtime_ns, index),
-            )
-        os.replace(tmp, path)
-        if src is not None:  # the replaced file: its blocks are freed when this closes
-            _release(src)
-            src = None
+            return Spliced(path, None, None, FeedIndex(salt, last.size, last.mtime_ns, index))
+        kept = True
+        return Spliced(path, tmp, src, FeedIndex(salt, w.pos, 0, index))
     finally:
         donors.close()
-        if src is not None:
-            os.close(src)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-    st = path.stat()
-    return (
-        True,
-        (st.st_size, st.st_mtime_ns, ""),
-        FeedIndex(salt, st.st_size, st.st_mtime_ns, index),
-    )
+        if not kept:
+            if src is not None:
+                os.close(src)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+
+
+@dataclass
+class Spliced:
+    """A feed written by :func:`splice_feed`, to be put in place (:meth:`commit`) or dropped
+    (:meth:`discard`)."""
+
+    path: Path
+    tmp: str | None
+    """The temporary file holding the new bytes; None when they are the last file's."""
+    last: int | None
+    """The last file, open (its blocks are freed when it is closed after the rename)."""
+    index: FeedIndex
+    """The new file's index (its mtime known once it is in place)."""
+
+    @property
+    def where(self) -> str:
+        """The file that holds the new bytes now."""
+        return self.tmp if self.tmp is not None else os.fspath(self.path)
+
+    def commit(self) -> tuple[bool, Stamp, FeedIndex]:
+        """Put the new file in place; returns (written, stamp, index)."""
+        if self.tmp is None:
+            index = self.index
+            return False, (index.size, index.mtime_ns, ""), index
+        try:
+            os.replace(self.tmp, self.path)
+        except BaseException:
+            self.discard()
+            raise
+        self.tmp = None
+        if self.last is not None:  # the replaced file: its blocks are freed when this closes
+            _release(self.last)
+            self.last = None
+        st = self.path.stat()
+        self.index = FeedIndex(self.index.salt, st.st_size, st.st_mtime_ns, self.index.entries)
+        return True, (st.st_size, st.st_mtime_ns, ""), self.index
+
+    def discard(self) -> None:
+        """Drop the new file (nothing is put in place)."""
+        if self.last is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.last)
+            self.last = None
+        if self.tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.tmp)
+            self.tmp = None

@@ -112,16 +112,20 @@ def plan_outputs(
     salt: str,
     *,
     podcast: Callable[[], list[Output]],
+    on_feeds: Callable[[list[Output]], None] | None = None,
 ) -> tuple[list[Output], list[FeedLink], list[tuple[Path, str]]]:
     """Every output file (produced lazily, so memory holds one at a time) and every copy.
 
     ``keyed`` is the rendered site with its items' keys (each output's inputs digest covers
     the output keys of the items it shows); ``html`` supplies the HTML of items rendered
     lazily; ``salt`` is :func:`~pipeline.build.state.build_salt`'s; ``podcast`` gives the
-    podcast's outputs (see :mod:`pipeline.build.podcastplan`), asked for last.
+    podcast's outputs (see :mod:`pipeline.build.podcastplan`), asked for last; ``on_feeds`` is
+    given the RSS, Atom and JSON feeds' outputs as soon as they are planned, before the rest.
     """
     items = keyed.site.published(now)
     outputs, links = _feeds(cfg, items, salt, keyed.output_of)
+    if on_feeds is not None:
+        on_feeds(outputs[:])
     ask = _Ask(cfg, content_dir, keyed, items, now, html, salt)
     outputs.extend(_calendars(ask, links))
     podcast_at = len(outputs)  # its outputs go here when the forked process has made them

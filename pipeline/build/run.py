@@ -18,6 +18,7 @@ from pathlib import Path
 from pipeline.build.feedwrite import release_replaced, save_index
 from pipeline.build.keys import KeyedSite, body_reader
 from pipeline.build.linkcache import read_known, save_known
+from pipeline.build.outfolder import OutputFolder
 from pipeline.build.owners import key_lines
 from pipeline.build.plan import Output, plan_outputs
 from pipeline.build.podcastplan import podcast_planned
@@ -37,7 +38,14 @@ from pipeline.build.state import (
 )
 from pipeline.build.timings import Timings
 from pipeline.build.upcomingfeed import falls_due
-from pipeline.build.write import WriteState, plan_jobs, remove_stale, write_all
+from pipeline.build.write import (
+    FeedsAhead,
+    WriteState,
+    plan_jobs,
+    remove_stale,
+    worth_ahead,
+    write_all,
+)
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
 from pipeline.linkcheck.dangling import add_warnings, dangling_links
@@ -46,18 +54,8 @@ from pipeline.load.loader import shown
 from pipeline.load.record import stat_key
 from pipeline.model import Site
 from pipeline.support.memory import give_back
-from pipeline.support.output import (
-    Stamp,
-    copy_if_changed,
-    exclusive_lock,
-    remove_strays,
-)
+from pipeline.support.output import Stamp, copy_if_changed
 from pipeline.syndication.directory import FeedLink
-
-WRITING_MARKER = ".publish-writing.tmp"
-
-
-"""Present while outputs are being written: found at the start, the last build was killed."""
 
 
 @dataclass(frozen=True)
@@ -197,20 +195,28 @@ class _Planned:
 
 
 def _build(request: _Request, *, use_snapshot: bool, index_search: bool) -> BuildResult:
-    with contextlib.ExitStack() as background:  # the snapshot's base, written meanwhile
-        planned = _plan(request, use_snapshot, index_search, background)
-        with exclusive_lock(request.out_dir):
-            result = _write(request, planned, index_search)
+    known = bool(request.inputs.previous.fingerprint)
+    with (
+        contextlib.ExitStack() as background,  # the snapshot's base, written meanwhile
+        OutputFolder(request.out_dir, known) as folder,
+    ):
+        planned = _plan(request, use_snapshot, index_search, background, folder)
+        result = _write(request, planned, index_search, folder)
     request.timings.mark("finish")
     return result
 
 
 def _plan(
-    r: _Request, use_snapshot: bool, index_search: bool, background: contextlib.ExitStack
+    r: _Request,
+    use_snapshot: bool,
+    index_search: bool,
+    background: contextlib.ExitStack,
+    folder: OutputFolder,
 ) -> _Planned:
-    """Load, render and plan every output; nothing in the output folder is touched yet.
-    While the podcast feed is still being made when the rest is planned, the search index's
-    pages are analysed meanwhile (when the write phase will make it whole)."""
+    """Load, render and plan every output; nothing in the output folder is put in place yet
+    (the feeds may be written ahead beside theirs, see :func:`_feeds_ahead`). While the
+    podcast feed is still being made when the rest is planned, the search index's pages are
+    analysed meanwhile (when the write phase will make it whole)."""
     cfg, content_dir, out_dir = r.cfg, r.content_dir, r.out_dir
     notes: list[str] = []
     lasting: list[str] = []
@@ -251,7 +257,14 @@ def _plan(
             return podcast()
 
         outputs, links, copies = plan_outputs(
-            cfg, content_dir, keyed, r.now, html, salt=salt, podcast=podcast_outputs
+            cfg,
+            content_dir,
+            keyed,
+            r.now,
+            html,
+            salt=salt,
+            podcast=podcast_outputs,
+            on_feeds=functools.partial(_feeds_ahead, r, folder, html, salt),
         )
     inputs_written = stat_key(content_dir / cfg.content.id_ledger) != ledger_before
     if any(i.episode for i in keyed.site.items):
@@ -272,6 +285,16 @@ def _plan(
     return _Planned(
         keyed, outputs, links, copies, html, salt, current, tuple(notes), tuple(lasting), warmed
     )
+
+
+def _feeds_ahead(
+    r: _Request, folder: OutputFolder, html: HtmlSource, salt: str, feeds: list[Output]
+) -> None:
+    """Splice the feeds on threads while the pages are planned, when they are copied from
+    their last files with few entries to make (an edit build)."""
+    jobs = plan_jobs(r.out_dir, feeds, r.inputs.previous, r.cache_dir, salt)
+    if worth_ahead(jobs):
+        folder.write_ahead(WriteState(r.cfg, r.out_dir, jobs, r.inputs.previous.files, salt, html))
 
 
 def _link_warnings(r: _Request, keyed: KeyedSite, salt: str) -> Site:
@@ -296,21 +319,18 @@ def _clock_warnings(r: _Request, site: Site) -> list[Problem]:
     return [shown(r.content_dir, w) for w in found]
 
 
-def _write(r: _Request, p: _Planned, index_search: bool) -> BuildResult:
+def _write(r: _Request, p: _Planned, index_search: bool, folder: OutputFolder) -> BuildResult:
     """Write what changed, copy media, remove what is no longer produced, update the search
     index, and record the manifest (under the output folder's lock)."""
-    cfg, out_dir, previous = r.cfg, r.out_dir, r.inputs.previous
-    writing = out_dir / WRITING_MARKER
-    if writing.exists() or not previous.fingerprint:
-        remove_strays(out_dir)  # the last build was cut off (or is unknown): sweep
-    writing.touch()
+    cfg, out_dir = r.cfg, r.out_dir
+    ahead = folder.begin()
 
     def search(alone: bool) -> list[str]:  # one task of the writes: see write_all
         return refresh_search(
             cfg, out_dir, r.cache_dir, p.site, r.now, alone=alone, warmed=p.warmed
         )
 
-    files = _write_files(r, p, search if index_search else None)
+    files = _write_files(r, p, search if index_search else None, ahead)
     notes = [*p.notes, *files.notes]
     site, now = p.site.site, r.now
     result = BuildResult(
@@ -342,7 +362,7 @@ def _write(r: _Request, p: _Planned, index_search: bool) -> BuildResult:
             },
         ),
     )
-    writing.unlink()
+    folder.done()
     files.released()
     return result
 
@@ -363,18 +383,25 @@ class _Written:
     """The search index's warnings."""
 
 
-def _write_files(r: _Request, p: _Planned, search: Callable[[bool], list[str]] | None) -> _Written:
-    """Write what changed, copy media and remove what is no longer produced; update the search
-    index (``search``) on the way."""
+def _write_files(
+    r: _Request,
+    p: _Planned,
+    search: Callable[[bool], list[str]] | None,
+    ahead: FeedsAhead | None,
+) -> _Written:
+    """Write what changed (the feeds written ``ahead`` put in place first), copy media and
+    remove what is no longer produced; update the search index (``search``) on the way."""
     cfg, out_dir, previous = r.cfg, r.out_dir, r.inputs.previous
-    jobs = plan_jobs(out_dir, p.outputs, previous, r.cache_dir, p.salt)
+    outputs = p.outputs if ahead is None else [o for o in p.outputs if o.path not in ahead.paths]
+    first = ahead.results() if ahead is not None else []
+    jobs = plan_jobs(out_dir, outputs, previous, r.cache_dir, p.salt)
     written: list[str] = []
     unchanged = 0
     produced: set[str] = set()
     stamps: dict[str, Stamp] = {}
     state = WriteState(cfg, out_dir, jobs, previous.files, p.salt, p.html)
     results, notes = write_all(state, search)
-    for rel, changed, stamp, index in results:
+    for rel, changed, stamp, index in (*first, *results):
         produced.add(rel)
         stamps[rel] = stamp
         if changed:

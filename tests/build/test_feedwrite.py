@@ -7,10 +7,12 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from pipeline.build.feedwrite import FeedIndex, Frame, read_index, save_index, write_feed
+from pipeline.build.feedwrite import FeedIndex, Frame, read_index, save_index, splice_feed
+from pipeline.support.output import Stamp
 
 SALT = "salt"
 
@@ -29,6 +31,11 @@ def entries(
 
 def full(texts: dict[str, str], sep: str) -> bytes:
     return ("<head>" + sep.join(texts.values()) + "</tail>").encode()
+
+
+def write_feed(*args: Any) -> tuple[bool, Stamp, FeedIndex]:
+    """The feed spliced and put in place."""
+    return splice_feed(*args).commit()
 
 
 @pytest.mark.parametrize("sep", ["", ", "])

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build.run import WRITING_MARKER
+from pipeline.build.outfolder import WRITING_MARKER
 from pipeline.build.state import MANIFEST
 from tests.hostile.sites import essay, make_site
 

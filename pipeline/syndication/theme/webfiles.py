@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
 
 from pipeline.model import Item
+from pipeline.syndication.xmlwrite import escape
 
 
 def _loc(base: str, rel: str) -> str:
