@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import functools
 import gc
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from pipeline.build.keys import KeyedSite, body_reader
 from pipeline.build.linkcache import read_known, save_known
 from pipeline.build.outfolder import OutputFolder
 from pipeline.build.owners import key_lines
-from pipeline.build.plan import Output, plan_outputs
+from pipeline.build.plan import FEED_FORMATS, Output, plan_outputs
 from pipeline.build.podcastplan import podcast_planned
 from pipeline.build.searchcache import analysing_ahead, refresh_search, warm_search
 from pipeline.build.searchpages import Warmed
@@ -55,6 +56,7 @@ from pipeline.load.record import stat_key
 from pipeline.model import Site
 from pipeline.support.memory import give_back
 from pipeline.support.output import Stamp, copy_if_changed
+from pipeline.support.readahead import reading_ahead
 from pipeline.syndication.directory import FeedLink
 
 
@@ -197,6 +199,7 @@ class _Planned:
 def _build(request: _Request, *, use_snapshot: bool, index_search: bool) -> BuildResult:
     known = bool(request.inputs.previous.fingerprint)
     with (
+        reading_ahead(_last_feeds(request)),
         contextlib.ExitStack() as background,  # the snapshot's base, written meanwhile
         OutputFolder(request.out_dir, known) as folder,
     ):
@@ -204,6 +207,15 @@ def _build(request: _Request, *, use_snapshot: bool, index_search: bool) -> Buil
         result = _write(request, planned, index_search, folder)
     request.timings.mark("finish")
     return result
+
+
+def _last_feeds(r: _Request) -> list[str]:
+    """The feed files the last build wrote, in the order it wrote them: an edit build copies
+    most of each into the new one (:mod:`pipeline.build.feedwrite`), and asked for from the
+    start they are read while the site loads, not while they are copied (a machine that gave
+    their pages back made a 10,000-page GitBook edit wait 1.4 s for 1 GB of feeds)."""
+    files = r.inputs.previous.files
+    return [os.path.join(r.out_dir, rel) for rel in files if rel.rsplit("/", 1)[-1] in FEED_FORMATS]
 
 
 def _plan(

@@ -101,3 +101,25 @@ def test_feeds_spliced_ahead_are_the_feeds_a_cold_build_writes(
     assert len(feeds) >= 3
     for rel in feeds:
         assert edited[rel] == cold[rel], rel
+
+
+@pytest.mark.skipif(not hasattr(os, "posix_fadvise"), reason="no posix_fadvise here")
+def test_an_edit_build_asks_for_the_last_feeds_before_it_copies_them(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    assert _build(site, out, cache)[0] == 0
+    last = {rel: (out / rel).stat().st_ino for rel in FEEDS}
+    asked: list[int] = []
+    real = os.posix_fadvise
+
+    def advise(fd: int, offset: int, length: int, advice: int) -> None:
+        if advice == os.POSIX_FADV_WILLNEED:
+            asked.append(os.fstat(fd).st_ino)
+        real(fd, offset, length, advice)
+
+    monkeypatch.setattr(os, "posix_fadvise", advise)
+    _edit(site, "\nOne more line.\n")
+    assert _build(site, out, cache)[0] == 0
+    assert set(last.values()) <= set(asked)
+    assert all((out / rel).stat().st_ino != ino for rel, ino in last.items())  # copied, replaced
