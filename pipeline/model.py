@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -266,6 +266,27 @@ class Item:
         return build is None or not (isinstance(build, Mapping) and build.get("render") == "link")
 
 
+_LAST: list[tuple[tuple[Item, ...], dict[tuple[object, ...], tuple[Item, ...]]]] = [((), {})]
+"""The last tuple of items asked about, and its answers (:func:`_remembered`)."""
+
+
+def _remembered(
+    items: tuple[Item, ...], question: tuple[object, ...], answer: Callable[[], tuple[Item, ...]]
+) -> tuple[Item, ...]:
+    """``answer()``, asked once per tuple of items: a build asks a site of 10,000 items which
+    are published several times (its feeds, pages, podcast, search and manifest), 15 ms each.
+    Only the last tuple's answers are kept (a new tuple, a new site: the others are dropped);
+    a thread asking of another tuple meanwhile keeps its own answers apart."""
+    last, found = _LAST[0]
+    if last is not items:
+        found = {}
+        _LAST[0] = (items, found)
+    hit = found.get(question)
+    if hit is None:
+        hit = found[question] = answer()
+    return hit
+
+
 @dataclass(frozen=True)
 class Site:
     """The loaded content tree: every item (drafts included) and non-fatal warnings."""
@@ -276,20 +297,27 @@ class Site:
     def published(self, now: datetime) -> tuple[Item, ...]:
         """Feed items that are neither drafts nor scheduled after ``now``, newest first: what
         feeds and lists have, so not those left out of lists (:attr:`Item.listed`)."""
+        return _remembered(self.items, ("published", now), lambda: self._published(now))
+
+    def _published(self, now: datetime) -> tuple[Item, ...]:
         return tuple(sorted(self._live(now), key=lambda i: (i.date, i.guid), reverse=True))
 
     def count_published(self, now: datetime) -> int:
         return len(self._live(now))
 
-    def _live(self, now: datetime, listed: bool = True) -> list[Item]:
+    def _live(self, now: datetime, listed: bool = True) -> tuple[Item, ...]:
         """Feed items neither drafts nor scheduled after ``now`` whose :attr:`Item.listed` is
         ``listed``, in the order of :attr:`items`."""
-        return [
-            i
-            for i in self.items
-            if i.is_feed_item and not i.draft and i.date is not None and i.date <= now
-            if i.listed is listed
-        ]
+
+        def live() -> tuple[Item, ...]:
+            return tuple(
+                i
+                for i in self.items
+                if i.is_feed_item and not i.draft and i.date is not None and i.date <= now
+                if i.listed is listed
+            )
+
+        return _remembered(self.items, ("live", now, listed), live)
 
     def unlisted(self, now: datetime) -> tuple[Item, ...]:
         """Feed items published at ``now`` that no list has (:attr:`Item.listed`): their pages
