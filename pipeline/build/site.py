@@ -187,14 +187,16 @@ class HtmlSource:
         self.folder = folder
         self.keys: Keys = keys if keys is not None else {}
         self.html: dict[str, str] = {}
-        self._cache: RenderCache | None = None
-        self._owner = (0, 0)
+        self._local = threading.local()
 
     def _db(self) -> RenderCache:
-        here = (os.getpid(), threading.get_ident())  # a connection serves one thread
-        if self._cache is None or self._owner != here:
-            self._cache, self._owner = RenderCache(self.folder), here
-        return self._cache
+        """This thread's connection (SQLite refuses one opened by another thread), opened in
+        this process (a forked one inherits the thread's attributes, not its file)."""
+        here = os.getpid()
+        found: tuple[int, RenderCache] | None = getattr(self._local, "cache", None)
+        if found is None or found[0] != here:
+            found = self._local.cache = (here, RenderCache(self.folder))
+        return found[1]
 
     def load(self, items: Iterable[Item]) -> dict[str, str]:
         """Fetch, in one pass, the HTML of every lazy item among ``items``; returns what it
@@ -217,7 +219,8 @@ class HtmlSource:
             return item
         html = self.html.get(key)
         if html is None:
-            html = self.load([item]).get(key)  # not self.html: another thread may forget it
+            # read here, whatever another thread read or let go meanwhile
+            html = self._db().get_html([key]).get(key)
             if html is None:
                 raise HtmlMissing(
                     f"the render cache lost the HTML of {item.source} during the build; "
@@ -243,9 +246,11 @@ class HtmlSource:
         self.html = {}
 
     def close(self) -> None:
-        if self._cache is not None and self._owner == (os.getpid(), threading.get_ident()):
-            self._cache.close()
-        self._cache = None
+        """Close this thread's connection (another thread's closes when the thread ends)."""
+        found: tuple[int, RenderCache] | None = getattr(self._local, "cache", None)
+        self._local.cache = None
+        if found is not None and found[0] == os.getpid():
+            found[1].close()
 
 
 _WORKER_STATE: dict[str, object] = {}
