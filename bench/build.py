@@ -260,7 +260,7 @@ def run_size(n: int, shape: Shape, opts: Options) -> list[Run]:
     public = site / "public"
     logs = WORK / "logs" / root.name
     edited = root / "content" / corpus.post_relpath(n // 2 + 1, shape)
-    original = edited.read_bytes()
+    original, stamp = edited.read_bytes(), edited.stat()
     runs: list[Run] = []
 
     def report(run: Run) -> None:
@@ -303,7 +303,7 @@ def run_size(n: int, shape: Shape, opts: Options) -> list[Run]:
         # measure.measure)
         for rnd in range(1, rounds + 2):
             sample = rnd > rounds
-            edited.write_bytes(original)
+            restore(edited, original, stamp)
             if "cold" in steps:
                 for folder in (out, cache, root / ".publish-cache"):
                     set_aside(folder)
@@ -323,8 +323,17 @@ def run_size(n: int, shape: Shape, opts: Options) -> list[Run]:
                 edited.write_bytes(original + f"\nEdited in round {rnd}.\n".encode())
                 publish("edit-one", rnd, sample)
     finally:
-        edited.write_bytes(original)
+        restore(edited, original, stamp)
     return runs
+
+
+def restore(path: Path, data: bytes, stamp: os.stat_result) -> None:
+    """Put the edited post back as it was, its modification time too: written just before a
+    cold step (no Hugo step between), a file modified that recently is one a build cannot
+    trust by its stat (git's "racily clean"), and the warm step after it built again instead
+    of finding nothing changed."""
+    path.write_bytes(data)
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
 
 
 # ---------------------------------------------------------------------------------------------
