@@ -214,6 +214,8 @@ def _last_feeds(r: _Request) -> list[str]:
     most of each into the new one (:mod:`pipeline.build.feedwrite`), and asked for from the
     start they are read while the site loads, not while they are copied (a machine that gave
     their pages back made a 10,000-page GitBook edit wait 1.4 s for 1 GB of feeds)."""
+    if r.cache_dir is None:  # no index of the last feeds: they are made afresh, not copied
+        return []
     files = r.inputs.previous.files
     return [os.path.join(r.out_dir, rel) for rel in files if rel.rsplit("/", 1)[-1] in FEED_FORMATS]
 
@@ -302,7 +304,7 @@ def _plan(
 def _feeds_ahead(
     r: _Request, folder: OutputFolder, html: HtmlSource, salt: str, feeds: list[Output]
 ) -> None:
-    """Splice the feeds on threads while the pages are planned, when they are copied from
+    """Splice the feeds on a thread while the pages are planned, when they are copied from
     their last files with few entries to make (an edit build)."""
     jobs = plan_jobs(r.out_dir, feeds, r.inputs.previous, r.cache_dir, salt)
     if worth_ahead(jobs):
