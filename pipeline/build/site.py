@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from pipeline.build.keys import EMPTY_DIGEST, ItemKeys, Keys, loaded_keys
 from pipeline.build.sqlitefile import delete_store, open_store, select_keys, write_rows
@@ -190,17 +190,14 @@ class HtmlSource:
         self._local = threading.local()
 
     def _db(self) -> RenderCache:
-        """This thread's connection (SQLite refuses one opened by another thread), opened in
-        this process (a forked one inherits the thread's attributes, not its file)."""
-        here = os.getpid()
-        found: tuple[int, RenderCache] | None = getattr(self._local, "cache", None)
-        if found is None or found[0] != here:
-            found = self._local.cache = (here, RenderCache(self.folder))
-        return found[1]
+        """This thread's connection, opened in this process (SQLite refuses another thread's)."""
+        found = getattr(self._local, "cache", None)
+        if found is None or found[0] != os.getpid():
+            found = self._local.cache = (os.getpid(), RenderCache(self.folder))
+        return cast(RenderCache, found[1])
 
     def load(self, items: Iterable[Item]) -> dict[str, str]:
-        """Fetch, in one pass, the HTML of every lazy item among ``items``; returns what it
-        read (by render key)."""
+        """Fetch in one pass the HTML of the lazy items among ``items``; returns what it read."""
         wanted = {self.html_key(i) for i in items}
         keys = sorted(k for k in wanted if k and k not in self.html)
         found = self._db().get_html(keys) if keys else {}
@@ -219,8 +216,7 @@ class HtmlSource:
             return item
         html = self.html.get(key)
         if html is None:
-            # read here, whatever another thread read or let go meanwhile
-            html = self._db().get_html([key]).get(key)
+            html = self._db().get_html([key]).get(key)  # whatever other threads read or forgot
             if html is None:
                 raise HtmlMissing(
                     f"the render cache lost the HTML of {item.source} during the build; "
@@ -247,8 +243,7 @@ class HtmlSource:
 
     def close(self) -> None:
         """Close this thread's connection (another thread's closes when the thread ends)."""
-        found: tuple[int, RenderCache] | None = getattr(self._local, "cache", None)
-        self._local.cache = None
+        found, self._local.cache = getattr(self._local, "cache", None), None
         if found is not None and found[0] == os.getpid():
             found[1].close()
 
