@@ -44,7 +44,7 @@ class OutputFolder:
         self._marked = True
 
     def write_ahead(self, state: WriteState) -> None:
-        """Splice the feeds of ``state`` on threads while the build goes on planning (see
+        """Splice the feeds of ``state`` on a thread while the build goes on planning (see
         :class:`~pipeline.build.write.FeedsAhead`); nothing is put in place yet."""
         self.take()
         self.ahead = FeedsAhead(state)

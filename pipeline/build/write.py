@@ -201,11 +201,8 @@ class FeedsAhead:
         jobs = [j for j in state.jobs if not j.skip and j.output.feed is not None]
         self._spliced: dict[str, Spliced] = {}
         self._failed: list[BaseException] = []
-        self._threads = [
-            threading.Thread(target=self._splice_all, args=(jobs,), name="feeds-ahead")
-        ]
-        for thread in self._threads:
-            thread.start()
+        self._thread = threading.Thread(target=self._splice_all, args=(jobs,), name="feeds-ahead")
+        self._thread.start()
 
     def _splice_all(self, jobs: list[_Job]) -> None:
         try:
@@ -218,14 +215,9 @@ class FeedsAhead:
         finally:
             _MEMO.clear()
 
-    def _join(self) -> None:
-        for thread in self._threads:
-            thread.join()
-        self._threads = []
-
     def results(self) -> list[WriteResult]:
-        """Waits for the threads and puts each feed in place, in the planned order."""
-        self._join()
+        """Waits for the thread and puts each feed in place, in the planned order."""
+        self._thread.join()
         if self._failed:
             self.discard()
             raise self._failed[0]
@@ -243,8 +235,8 @@ class FeedsAhead:
         return results
 
     def discard(self) -> None:
-        """Waits for the threads and drops what they wrote and nothing put in place."""
-        self._join()
+        """Waits for the thread and drops what it wrote and nothing put in place."""
+        self._thread.join()
         for spliced in self._spliced.values():
             spliced.discard()
         self._spliced.clear()
