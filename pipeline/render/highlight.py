@@ -19,6 +19,8 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES, _TokenType
 from pygments.util import ClassNotFound
 
+from pipeline.render.lexing import tokens
+
 LANGUAGES = frozenset(
     [
         "bash",
@@ -178,7 +180,7 @@ def highlight(out: str) -> str:
             # the outer ones' end tags (a stray </div> closed the page's layout around it)
             parts.append(out[start : end + len(_CLOSE)])
         else:
-            code_spans = spans(lexer.get_tokens(html.unescape(code)))
+            code_spans = spans(tokens(lexer, html.unescape(code)))
             parts.append(
                 f'<pre class="highlight"><code class="language-{name}">{code_spans}{_CLOSE}'
             )
