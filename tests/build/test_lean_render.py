@@ -9,7 +9,7 @@ import weakref
 from pathlib import Path
 
 from pipeline.build.site import AHEAD, HtmlSource, render_items
-from pipeline.build.write import _given_back
+from pipeline.build.write import _collected
 from pipeline.config import load_config
 from pipeline.load.loader import load_site
 from pipeline.model import Item
@@ -87,7 +87,7 @@ def test_a_write_task_frees_the_cycles_it_left() -> None:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        assert _given_back(task) == 1
+        assert _collected(task) == 1
         assert refs[0]() is None
     finally:
         if enabled:
