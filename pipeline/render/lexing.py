@@ -12,16 +12,18 @@ matches, as the loop does; the group that closed last (``lastindex``) is the bra
 which names the rule. Everything after the match (the token, a callback, the state change,
 the fall-backs at a character no rule matches) is the loop's own code, unchanged.
 
-Left to Pygments' loop, so nothing can differ:
+So that nothing can differ:
 
 - a rule whose expression refers to its own groups (``\\1``, ``(?P=name)``, ``(?(1)…)``),
-  names its groups, carries flags of its own, or sets flags inline (``(?i)``): it stays a
-  branch of one, tried alone in its turn, between the joined rules before and after it;
-- a rule with a callback (``bygroups``, ``using``): its expression, found by the joined one,
-  is matched again alone, so the callback gets the match object it was written for;
-- a lexer whose class overrides Pygments' loop or has filters, and any Pygments whose loop
-  is not the one this module was checked against (:data:`_CHECKED`): a new release falls
-  back to its own loop until this module is checked against it.
+  names its groups, carries flags of its own, or sets flags inline (``(?i)``) is not
+  joined: it stays a branch of one, tried alone in its turn, between the joined rules
+  before and after it;
+- a rule with a callback (``bygroups``, ``using``) is matched again alone once the joined
+  expression has found it, so the callback gets the match object it was written for;
+- Pygments' own loop runs a lexer whose class overrides that loop or has filters, and
+  every lexer on a Pygments whose loop is not the one this module was checked against
+  (:data:`_CHECKED`): a new release runs its own loop until this module is checked
+  against it.
 
 Each state is joined when the lexer first enters it (one process's cost: a few milliseconds a
 language). ``tests/render/test_lexing.py`` holds the tokens equal to Pygments' own for every
