@@ -160,25 +160,17 @@ def _run(lexer: RegexLexer, text: str, states: _States) -> Iterator[Token]:
     branches = states["root"]
     while True:
         for match, table in branches:
-            if match is None:
-                rexmatch, action, new_state = table[0]
-                m = rexmatch(text, pos)
-                if not m:
-                    continue
-            else:
-                m = match(text, pos)
-                if not m:
-                    continue
-                rexmatch, action, new_state = table[m.lastindex or 0]
-                if action is not None and type(action) is not _TokenType:
-                    m = rexmatch(text, pos)  # the callback's own match object
-                    assert m is not None  # the joined branch matched it here
-            if action is not None:
-                if type(action) is _TokenType:
-                    yield action, m.group()
-                else:
-                    for _, ttype, value in action(lexer, m):
-                        yield ttype, value
+            m = (table[0][0] if match is None else match)(text, pos)
+            if not m:
+                continue
+            rexmatch, action, new_state = table[0] if match is None else table[m.lastindex or 0]
+            if type(action) is _TokenType:
+                yield action, m.group()
+            elif action is not None:
+                if match is not None:  # the callback gets its own expression's match object
+                    m = rexmatch(text, pos)
+                for _, ttype, value in action(lexer, m):
+                    yield ttype, value
             pos = m.end()
             if new_state is not None:
                 _enter(stack, new_state)
