@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -35,10 +35,12 @@ def podcast_planned(
     html: HtmlSource,
     salt: str,
     out_dir: Path | None,
+    then: Callable[[], object] | None = None,
 ) -> Iterator[PodcastOutputs]:
     """Start making ``podcast.xml`` of the episodes published at ``now``; inside the block,
     the :class:`~pipeline.support.workers.Pending` yielded returns its outputs (none without
-    episodes), ``podcast.xml`` first."""
+    episodes), ``podcast.xml`` first. ``then``: what the forked process that makes the feed
+    does next (its ``forked`` says whether there is one)."""
     from pipeline.podcast.feed import podcast_files, render_podcast_feed
     from pipeline.podcast.show import show_problems
 
@@ -72,9 +74,11 @@ def podcast_planned(
             lint_podcast(data)  # a feed byte-identical to the last one passed already
         return data
 
-    with forked_bytes(make, worth_it=len(episodes) >= PARALLEL_THRESHOLD) as feed:
+    with forked_bytes(make, worth_it=len(episodes) >= PARALLEL_THRESHOLD, then=then) as feed:
         yield Pending(
-            lambda: [Output("podcast.xml", constant(feed()), inputs), *files()], feed.running
+            lambda: [Output("podcast.xml", constant(feed()), inputs), *files()],
+            feed.running,
+            forked=feed.forked,
         )
 
 

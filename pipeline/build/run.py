@@ -23,7 +23,7 @@ from pipeline.build.outfolder import OutputFolder
 from pipeline.build.owners import key_lines
 from pipeline.build.plan import FEED_FORMATS, Output, plan_outputs
 from pipeline.build.podcastplan import podcast_planned
-from pipeline.build.searchcache import analysing_ahead, refresh_search, warm_search
+from pipeline.build.searchcache import ahead, analysing, refresh_search, warm_search
 from pipeline.build.searchpages import Warmed
 from pipeline.build.site import HtmlMissing, HtmlSource
 from pipeline.build.snapshot import rendered_site
@@ -256,13 +256,19 @@ def _plan(
     warmed = Warmed()
     with contextlib.ExitStack() as forked:
         # the podcast feed made in a forked process while the links are checked and pages
-        # planned; without one, the search index's pages analysed in a forked process
-        # meanwhile (on the core this one would leave idle)
+        # planned, and the search index's pages analysed by that process once the feed is
+        # made (or by a process of their own without one): on the core this one leaves idle
+        analysis = ahead(cfg, out_dir, r.cache_dir, keyed, r.now, warmed) if index_search else None
+        then = None if analysis is None else analysis.run
         podcast = forked.enter_context(
-            podcast_planned(cfg, content_dir, keyed, r.now, r.inputs.previous, html, salt, out_dir)
+            podcast_planned(
+                cfg, content_dir, keyed, r.now, r.inputs.previous, html, salt, out_dir, then
+            )
         )
-        if index_search and not podcast.running():
-            forked.enter_context(analysing_ahead(cfg, out_dir, r.cache_dir, keyed, r.now, warmed))
+        if analysis is not None and not podcast.forked:
+            forked.enter_context(analysing(analysis))
+        elif analysis is not None:
+            forked.callback(analysis.stop)  # left first: it stops, then the process is waited for
         keyed = KeyedSite(_link_warnings(r, keyed, salt), keyed.keys)
 
         def podcast_outputs() -> list[Output]:

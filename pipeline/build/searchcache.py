@@ -29,7 +29,9 @@ import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pipeline.build.keys import KeyedSite
 from pipeline.build.searchpages import (
@@ -146,41 +148,67 @@ def warm_search(
         WORKER.close()
 
 
-@contextlib.contextmanager
-def analysing_ahead(
+@dataclass(frozen=True)
+class Ahead:
+    """The pages of the index the write phase will make whole, to analyse into the search
+    cache in a forked process while this one plans the rest of the build (:func:`ahead`)."""
+
+    pages: Sequence[Located]
+    cache_dir: Path
+    flag: Any
+    """A ``multiprocessing.RawValue`` shared with the forked process: 1 tells it to stop."""
+
+    def run(self) -> None:
+        """In the forked process: analyse until done or told to stop."""
+        analyse_ahead(self.pages, self.cache_dir, self.stopped)
+
+    def stopped(self) -> bool:
+        return bool(self.flag.value)
+
+    def stop(self) -> None:
+        """Stop the analysis after the pages at hand (call it before waiting for it)."""
+        self.flag.value = 1
+
+
+def ahead(
     cfg: Config,
     out_dir: Path,
     cache_dir: Path | None,
     keyed: KeyedSite,
     now: dt.datetime,
     into: Warmed | None = None,
-) -> Iterator[bool]:
-    """While the block runs (this process plans the rest of the build, a core's work), a
-    forked process analyses the pages of the index the write phase will make whole into the
-    search cache, from the first page; leaving the block stops it (after the pages at hand)
-    and waits for it. The write phase then reads those pages' words from the cache. Nothing
-    is forked for an index updated in place, a small site, or no cache folder. Yields
-    whether a process analyses pages (see :func:`warm_search`); the pages looked up are kept
-    ``into`` what :func:`refresh_search` takes."""
+) -> Ahead | None:
+    """The analysis worth doing ahead of the write phase, to run in a forked process (before
+    the fork); None for an index updated in place, a small site, no cache folder or no fork.
+    The pages looked up are kept ``into`` what :func:`refresh_search` takes."""
     wanting = cache_dir is not None and wanted(cfg)
     pages = _pages(cfg, keyed, now, into or Warmed()) if wanting else []
     if cache_dir is None or len(pages) < PARALLEL_THRESHOLD or not forkable():
-        yield False
-        return
+        return None
     cache = SearchCache(cache_dir)
     try:
-        in_place = _changed_pages(out_dir / FOLDER, pages, cache) is not None
+        if _changed_pages(out_dir / FOLDER, pages, cache) is not None:
+            return None
     finally:
         cache.close()
-    if in_place:
+    return Ahead(pages, cache_dir, multiprocessing.get_context("fork").RawValue("b", 0))
+
+
+@contextlib.contextmanager
+def analysing(work: Ahead | None) -> Iterator[bool]:
+    """While the block runs (this process plans the rest of the build, a core's work), a
+    forked process analyses the pages of the index the write phase will make whole into the
+    search cache (``work``: :func:`ahead`'s); leaving the block stops it (after the pages at
+    hand) and waits for it. The write phase then reads those pages' words from the cache.
+    Yields whether a process analyses pages."""
+    if work is None:
         yield False
         return
-    stop = multiprocessing.get_context("fork").RawValue("b", 0)
-    with forked_call(lambda: analyse_ahead(pages, cache_dir, lambda: bool(stop.value))):
+    with forked_call(work.run):
         try:
             yield True
         finally:
-            stop.value = 1
+            work.stop()
 
 
 def refresh_search(

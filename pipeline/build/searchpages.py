@@ -155,11 +155,12 @@ def _entries(jobs: Sequence[Job]) -> list[Entry]:
 
 def analyse_ahead(pages: Sequence[Located], cache_dir: Path, stop: Callable[[], bool]) -> None:
     """Analyse ``pages`` into the search cache (those it lacks), :data:`AHEAD` at a time from
-    the first, until done or ``stop()``: in a forked process, while this one plans the rest
-    of the build on one core (see :func:`pipeline.build.searchcache.analysing_ahead`)."""
+    the last back, until done or ``stop()``: in a forked process, while this one plans the
+    rest of the build on one core (see :func:`pipeline.build.searchcache.ahead`). From the
+    last: the build may meanwhile analyse pages from the first (:class:`Warmed`)."""
     init_worker(cache_dir)
     try:
-        for start in range(0, len(pages), AHEAD):
+        for start in reversed(range(0, len(pages), AHEAD)):
             if stop():
                 return
             _entries([job_of(p) for p in pages[start : start + AHEAD]])

@@ -238,18 +238,32 @@ _CALLS: list[Callable[[], object]] = []
 """What a forked :func:`forked_call` process runs (set before the fork, never pickled)."""
 
 
+_THEN: list[Callable[[], object] | None] = []
+"""What that process does next (see :func:`forked_call`'s ``then``)."""
+
+
 def _call_last() -> object:
     return _CALLS[-1]()
+
+
+def _then_last() -> None:
+    then = _THEN[-1]
+    if then is not None:
+        then()
 
 
 class Pending(Generic[T]):
     """A result to come: called, it waits for it (or raises what its work raised)."""
 
-    def __init__(self, result: Callable[[], T], running: Callable[[], bool]) -> None:
+    def __init__(
+        self, result: Callable[[], T], running: Callable[[], bool], *, forked: bool = False
+    ) -> None:
         self._result = result
         self.running = running
         """True while another process is still at the work: the caller may do something
         else meanwhile. Never true for work done here when asked for."""
+        self.forked = forked
+        """The work was given to a forked process (it may be done already)."""
 
     def __call__(self) -> T:
         return self._result()
@@ -265,13 +279,23 @@ def ready(result: Callable[[], T]) -> Pending[T]:
 
 
 @contextlib.contextmanager
-def forked_call(fn: Callable[[], T], *, worth_it: bool = True) -> Iterator[Pending[T]]:
+def forked_call(
+    fn: Callable[[], T],
+    *,
+    worth_it: bool = True,
+    then: Callable[[], object] | None = None,
+) -> Iterator[Pending[T]]:
     """Start ``fn()`` in a forked process while the caller goes on; the :class:`Pending`
     yielded waits for its result (or raises its exception). ``fn`` reads what it needs from
     memory it shares with this process; only its result is pickled. With one core, or without
     the fork start method, or when the caller says it is not ``worth_it`` (little work: a fork
     costs 10-20 ms), ``fn`` runs here when its result is first asked for. Leaving the block
-    waits for the process to end."""
+    waits for the process to end.
+
+    ``then``: more work for the forked process once ``fn``'s result is sent (the core would
+    sit idle otherwise); nothing of it comes back, not even an exception, and leaving the
+    block waits for it too (the caller tells it to stop first). It runs only in a forked
+    process: the yielded :attr:`Pending.forked` says whether there is one."""
     if not worth_it or not forkable():
         done: list[T] = []
 
@@ -283,12 +307,16 @@ def forked_call(fn: Callable[[], T], *, worth_it: bool = True) -> Iterator[Pendi
         yield ready(here)
         return
     _CALLS.append(fn)
+    _THEN.append(then)
     try:
         with process_pool(1, fork=True) as pool:
             future = pool.submit(_call_last)  # forked here
-            yield Pending(lambda: cast(T, future.result()), lambda: not future.done())
+            if then is not None:  # its outcome is not asked for: work ahead, never a failure
+                pool.submit(_then_last)
+            yield Pending(lambda: cast(T, future.result()), lambda: not future.done(), forked=True)
     finally:
         _CALLS.pop()
+        _THEN.pop()
 
 
 def forked_and_gone(fn: Callable[[], object], *, worth_it: bool = True) -> Callable[[], None]:
@@ -322,7 +350,12 @@ def _nothing() -> None:
 
 
 @contextlib.contextmanager
-def forked_bytes(fn: Callable[[], bytes], *, worth_it: bool = True) -> Iterator[Pending[bytes]]:
+def forked_bytes(
+    fn: Callable[[], bytes],
+    *,
+    worth_it: bool = True,
+    then: Callable[[], object] | None = None,
+) -> Iterator[Pending[bytes]]:
     """:func:`forked_call` for a large result: its bytes come back through a temporary file
     the forked process inherits, not pickled through a pipe (read 64 KB at a time by a thread
     that waits for its turn at the GIL each time, 90 MB took this process a second whenever
@@ -334,10 +367,10 @@ def forked_bytes(fn: Callable[[], bytes], *, worth_it: bool = True) -> Iterator[
             with contextlib.suppress(OSError):
                 spool = stack.enter_context(tempfile.TemporaryFile())
         if spool is None:
-            with forked_call(fn, worth_it=worth_it) as piped:
+            with forked_call(fn, worth_it=worth_it, then=then) as piped:
                 yield piped
             return
-        with forked_call(functools.partial(_spooled, fn, spool)) as sent:
+        with forked_call(functools.partial(_spooled, fn, spool), then=then) as sent:
             got: list[bytes] = []
 
             def result() -> bytes:
@@ -349,7 +382,7 @@ def forked_bytes(fn: Callable[[], bytes], *, worth_it: bool = True) -> Iterator[
                     got.append(found)
                 return got[0]
 
-            yield Pending(result, sent.running)
+            yield Pending(result, sent.running, forked=sent.forked)
 
 
 def _spooled(fn: Callable[[], bytes], spool: IO[bytes]) -> int | bytes:

@@ -17,8 +17,14 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.build.keys import KeyedSite
-from pipeline.build.searchcache import _located, analysing_ahead, refresh_search, warm_search
-from pipeline.build.searchpages import CHUNK, Warmed
+from pipeline.build.searchcache import (
+    _located,
+    ahead,
+    analysing,
+    refresh_search,
+    warm_search,
+)
+from pipeline.build.searchpages import AHEAD, CHUNK, Warmed, analyse_ahead
 from pipeline.build.searchstore import SearchCache, decode_words, encode_words
 from pipeline.build.site import render_items
 from pipeline.cli import main
@@ -157,7 +163,7 @@ def test_pages_analysed_ahead_in_a_forked_process_are_the_ones_indexed(tmp_path:
     cache, out = tmp_path / "cache", tmp_path / "out"
     cfg, keyed = _keyed(root, cache)
     keys = [p.key for p in _located(cfg, keyed, NOW)]
-    with analysing_ahead(cfg, out, cache, keyed, NOW) as forked:
+    with analysing(ahead(cfg, out, cache, keyed, NOW)) as forked:
         assert forked
         found = _cached(cache, keys, len(keys))
     assert sorted(found) == sorted(keys)
@@ -187,7 +193,7 @@ def test_leaving_the_block_stops_the_analysis_and_the_index_is_whole(tmp_path: P
     cache, out = tmp_path / "cache", tmp_path / "out"
     cfg, keyed = _keyed(root, cache)
     keys = [p.key for p in _located(cfg, keyed, NOW)]
-    with analysing_ahead(cfg, out, cache, keyed, NOW) as forked:
+    with analysing(ahead(cfg, out, cache, keyed, NOW)) as forked:
         assert forked
     assert len(_cached(cache, keys, 0)) < len(keys)
     assert refresh_search(cfg, out, cache, keyed, NOW) == []
@@ -198,10 +204,10 @@ def test_nothing_is_analysed_ahead_for_an_index_updated_in_place(tmp_path: Path)
     root = large_site(tmp_path / "site", POSTS)
     cache, out = tmp_path / "cache", tmp_path / "out"
     cfg, keyed = _keyed(root, cache)
-    with analysing_ahead(cfg, out, None, keyed, NOW) as forked:
+    with analysing(ahead(cfg, out, None, keyed, NOW)) as forked:
         assert not forked  # no cache folder to analyse into
     assert refresh_search(cfg, out, cache, keyed, NOW) == []
-    with analysing_ahead(cfg, out, cache, keyed, NOW) as forked:
+    with analysing(ahead(cfg, out, cache, keyed, NOW)) as forked:
         assert not forked
 
 
@@ -224,3 +230,46 @@ def test_a_build_makes_the_index_of_a_plain_one(tmp_path: Path, episode_every: i
     assert podcast.exists() == (episode_every == 1)
     assert episode_every != 1 or b"<enclosure" in podcast.read_bytes()
     assert _index(out) == _made_without_warming(root, tmp_path / "plain")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs the fork start method")
+def test_the_podcast_process_analyses_the_pages_once_its_feed_is_made(tmp_path: Path) -> None:
+    """The process that makes the podcast feed goes on to analyse the index's pages (from
+    the last back) instead of sitting idle: left to finish, every page is in the search
+    cache, analysed by that process after the feed came back."""
+    from pipeline.build.podcastplan import podcast_planned
+    from pipeline.build.site import HtmlSource
+    from pipeline.build.state import Manifest, build_salt
+
+    root = large_site(tmp_path / "site", POSTS, episode_every=1)
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    cfg, keyed = _keyed(root, cache)
+    keys = [p.key for p in _located(cfg, keyed, NOW)]
+    work = ahead(cfg, out, cache, keyed, NOW)
+    assert work is not None
+    html = HtmlSource(cache, keyed.keys)
+    salt = build_salt(cfg, root / "content")
+    planned = podcast_planned(
+        cfg, root / "content", keyed, NOW, Manifest(), html, salt, out, work.run
+    )
+    with planned as podcast:
+        assert podcast.forked
+        feed = podcast()[0]
+        assert feed.path == "podcast.xml" and feed.make is not None
+        assert b"<enclosure" in feed.make()
+    assert sorted(_cached(cache, keys, len(keys))) == sorted(keys)
+    assert podcast()[0].make is not None
+
+
+def test_pages_analysed_ahead_go_from_the_last_back(tmp_path: Path) -> None:
+    """Stopped after one batch, the batch analysed is the last pages' (the build analyses
+    from the first meanwhile, while it waits for the podcast feed)."""
+    root = large_site(tmp_path / "site", POSTS)
+    cache = tmp_path / "cache"
+    cfg, keyed = _keyed(root, cache)
+    pages = _located(cfg, keyed, NOW)
+    answers = iter([False, True])
+    analyse_ahead(pages, cache, lambda: next(answers))
+    last = len(pages) - (len(pages) - 1) % AHEAD - 1
+    keys = [p.key for p in pages]
+    assert sorted(_cached(cache, keys, 0)) == sorted(keys[last:])

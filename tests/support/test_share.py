@@ -189,3 +189,49 @@ def test_bytes_come_through_the_pipe_when_the_temporary_file_cannot_be_written()
 
     with forked_bytes(fn) as result:
         _whole_from_elsewhere(result(), 3_000_000)
+
+
+def _wait_for(path: Path) -> bool:
+    deadline = time.monotonic() + 20
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return path.exists()
+
+
+@pytest.mark.parametrize("fork", [forked_call, forked_bytes])
+def test_then_runs_in_the_same_process_after_the_result_is_sent(
+    tmp_path: Path, fork: Forked
+) -> None:
+    """The result is there while ``then`` still waits for a file the caller makes only after
+    getting it; leaving the block waits for ``then``, which ran in the process that made the
+    result, not here."""
+    go, done = tmp_path / "go", tmp_path / "done"
+
+    def then() -> None:
+        saw = _wait_for(go)
+        done.write_text(f"{os.getpid()} {saw}")
+
+    with fork(lambda: str(os.getpid()).encode(), then=then) as result:
+        assert result.forked
+        pid = int(result())
+        assert not done.exists()  # then is still waiting: the result did not wait for it
+        go.touch()
+    assert done.read_text() == f"{pid} True"
+    assert pid != os.getpid()
+
+
+@pytest.mark.parametrize("fork", [forked_call, forked_bytes])
+def test_then_fails_nothing_and_runs_nowhere_without_a_fork(tmp_path: Path, fork: Forked) -> None:
+    ran = tmp_path / "ran"
+
+    def boom() -> None:
+        ran.touch()
+        raise _Boom("ahead of time")
+
+    with fork(lambda: b"made", then=boom) as result:
+        assert result() == b"made"
+    assert ran.exists()  # it ran (in the forked process), and its failure is nobody's
+    ran.unlink()
+    with fork(lambda: b"made", worth_it=False, then=boom) as result:
+        assert not result.forked and result() == b"made"
+    assert not ran.exists()
