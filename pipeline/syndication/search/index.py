@@ -101,7 +101,13 @@ def _dump(value: object) -> bytes:
 
 def shard_bytes(postings: Mapping[str, Sequence[int]]) -> bytes:
     """A word file: words sorted, each one's pages in increasing order (as given)."""
-    return _dump({word: list(postings[word]) for word in sorted(postings)})
+    return _dump({word: _ints(postings[word]) for word in sorted(postings)})
+
+
+def _ints(pairs: Sequence[int]) -> list[int]:
+    """A word's pages and weights as a list for the encoder (an array's ``tolist`` is one C
+    call; ``list`` of it makes each int by a call of the iterator)."""
+    return pairs.tolist() if isinstance(pairs, array) else list(pairs)
 
 
 def docs_bytes(rows: Sequence[Doc]) -> bytes:
