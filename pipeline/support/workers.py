@@ -234,20 +234,17 @@ def share_forked(
     return [cast(T, results[n]) for n in range(count)]
 
 
-_CALLS: list[Callable[[], object]] = []
-"""What a forked :func:`forked_call` process runs (set before the fork, never pickled)."""
-
-
-_THEN: list[Callable[[], object] | None] = []
-"""What that process does next (see :func:`forked_call`'s ``then``)."""
+_CALLS: list[tuple[Callable[[], object], Callable[[], object] | None]] = []
+"""What a forked :func:`forked_call` process runs, and what it does next (its ``then``): set
+before the fork, never pickled."""
 
 
 def _call_last() -> object:
-    return _CALLS[-1]()
+    return _CALLS[-1][0]()
 
 
 def _then_last() -> None:
-    then = _THEN[-1]
+    then = _CALLS[-1][1]
     if then is not None:
         then()
 
@@ -306,8 +303,7 @@ def forked_call(
 
         yield ready(here)
         return
-    _CALLS.append(fn)
-    _THEN.append(then)
+    _CALLS.append((fn, then))
     try:
         with process_pool(1, fork=True) as pool:
             future = pool.submit(_call_last)  # forked here
@@ -316,7 +312,6 @@ def forked_call(
             yield Pending(lambda: cast(T, future.result()), lambda: not future.done(), forked=True)
     finally:
         _CALLS.pop()
-        _THEN.pop()
 
 
 def forked_and_gone(fn: Callable[[], object], *, worth_it: bool = True) -> Callable[[], None]:

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.build.keys import KeyedSite
+from pipeline.build.podcastplan import podcast_planned
 from pipeline.build.searchcache import (
     _located,
     ahead,
@@ -26,7 +27,8 @@ from pipeline.build.searchcache import (
 )
 from pipeline.build.searchpages import AHEAD, CHUNK, Warmed, analyse_ahead
 from pipeline.build.searchstore import SearchCache, decode_words, encode_words
-from pipeline.build.site import render_items
+from pipeline.build.site import HtmlSource, render_items
+from pipeline.build.state import Manifest, build_salt
 from pipeline.cli import main
 from pipeline.config import Config, load_config
 from pipeline.load.loader import load_site
@@ -237,10 +239,6 @@ def test_the_podcast_process_analyses_the_pages_once_its_feed_is_made(tmp_path: 
     """The process that makes the podcast feed goes on to analyse the index's pages (from
     the last back) instead of sitting idle: left to finish, every page is in the search
     cache, analysed by that process after the feed came back."""
-    from pipeline.build.podcastplan import podcast_planned
-    from pipeline.build.site import HtmlSource
-    from pipeline.build.state import Manifest, build_salt
-
     root = large_site(tmp_path / "site", POSTS, episode_every=1)
     cache, out = tmp_path / "cache", tmp_path / "out"
     cfg, keyed = _keyed(root, cache)

@@ -4,11 +4,14 @@ Jinja does: a function that asks for the context still gets it."""
 from __future__ import annotations
 
 import functools
+import gc
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from click.testing import CliRunner
 
+from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.syndication.theme.templates import Templates
 from tests.conftest import REPO
@@ -53,12 +56,6 @@ def test_pages_rendered_leave_no_cycle_of_theirs(site: Path) -> None:
     module imported with context, each hold their context): no page's context or macros are
     left for the cycle collector. The parallel write collected them after every 256 pages
     (68 objects a page, its item and HTML among them)."""
-    import gc
-
-    from click.testing import CliRunner
-
-    from pipeline.cli import main
-
     gc.collect()
     gc.set_debug(gc.DEBUG_SAVEALL)
     try:

@@ -7,6 +7,7 @@ inherit them); a template is never compiled per page.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -189,17 +190,24 @@ def _release(ctx: jinja2.runtime.Context) -> None:
     """Break the cycles a render leaves (the context is not used again): a template's macros
     are kept in its context's variables and hold that context, and so do the macros of a
     module imported ``with context`` (``m`` of ``base.html.j2``), which hold the module's
-    own context. Where Jinja keeps them otherwise, the cycle collector still frees them."""
-    for value in ctx.vars.values():
-        if isinstance(value, jinja2.environment.TemplateModule):
-            for macro in vars(value).values():
-                for cell in getattr(getattr(macro, "_func", None), "__closure__", None) or ():
-                    held = cell.cell_contents
-                    if isinstance(held, jinja2.runtime.Context) and held is not ctx:
-                        held.vars.clear()
-                        held.exported_vars.clear()
-    ctx.vars.clear()
-    ctx.exported_vars.clear()
+    own context: each context reached is emptied. Where Jinja keeps them otherwise, the
+    cycle collector still frees them."""
+    todo, seen = [ctx], set()
+    while todo:
+        held = todo.pop()
+        if id(held) in seen:
+            continue
+        seen.add(id(held))
+        for value in held.vars.values():
+            if isinstance(value, jinja2.environment.TemplateModule):
+                for macro in vars(value).values():
+                    closure = getattr(getattr(macro, "_func", None), "__closure__", None)
+                    for cell in closure or ():
+                        with contextlib.suppress(ValueError):  # an empty cell
+                            if isinstance(cell.cell_contents, jinja2.runtime.Context):
+                                todo.append(cell.cell_contents)
+        held.vars.clear()
+        held.exported_vars.clear()
 
 
 def static_copies(cfg: Config) -> list[tuple[Path, str]]:
