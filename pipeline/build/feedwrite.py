@@ -187,6 +187,14 @@ class _Splicer:
         self.pos = start + length
         return start
 
+    def extend(self, end: int) -> None:
+        """Carry the range being copied on to ``end`` in its file: the entries after the last
+        one copied, each after a separator, as they lie there."""
+        assert self.pending is not None
+        fd, start, last_end = self.pending
+        self.pos += end - last_end
+        self.pending = (fd, start, end)
+
     def finish(self) -> None:
         self._copy_pending()
         self._flush_buffer()
@@ -225,19 +233,50 @@ def _copied_from(
     elsewhere: Sequence[tuple[str, FeedIndex]],
     donors: _Files,
     w: _Splicer,
-    key: str,
+    keys: Sequence[str],
+    n: int,
     separator: bytes,
     index: dict[str, tuple[int, int]],
-) -> bool:
-    """Copy entry ``key`` from the first feed ``elsewhere`` that has it; False if none."""
+) -> int:
+    """Copy entry ``keys[n]`` (and the run after it, see :func:`_run`) from the first feed
+    ``elsewhere`` that has it; returns the next entry's number (``n`` when none has it)."""
+    key = keys[n]
     for where, other in elsewhere:
-        found = other.entries.get(key)
-        if found is not None:
+        if key in other.entries:
             fd = donors.open(where)
             if fd is not None:
-                index[key] = (w.copy(fd, found[0], found[1], separator), found[1])
-                return True
-    return False
+                return _run(w, fd, other.entries, keys, n, separator, index)
+    return n
+
+
+def _run(
+    w: _Splicer,
+    fd: int,
+    entries: Mapping[str, tuple[int, int]],
+    keys: Sequence[str],
+    n: int,
+    separator: bytes,
+    index: dict[str, tuple[int, int]],
+) -> int:
+    """Copy entry ``keys[n]`` of file ``fd`` (``entries``: its index), and with it each next
+    entry that follows the last one in that file (after a separator), as one range; returns
+    the number of the first entry not copied. An edit build copies runs of thousands of
+    entries: one range each, not a call a entry (0.3 s of a GitBook space's six feeds)."""
+    offset, length = entries[keys[n]]
+    shift = w.copy(fd, offset, length, separator if n else b"") - offset
+    index[keys[n]] = (offset + shift, length)
+    end, step, get, count = offset + length, len(separator), entries.get, len(keys)
+    m = n + 1
+    while m < count:
+        found = get(keys[m])
+        if found is None or found[0] != end + step:
+            break
+        index[keys[m]] = (found[0] + shift, found[1])
+        end = found[0] + found[1]
+        m += 1
+    if m > n + 1:
+        w.extend(end)
+    return m
 
 
 def _reserve(fd: int, size: int) -> int:
@@ -284,18 +323,22 @@ def _entries(
     """Each entry, separated by ``sep``: copied from the last file (``old``: key -> offset
     and length in ``w.last``), else from a feed ``elsewhere``, else made; its place in the
     new file recorded in ``index``."""
-    for n, key in enumerate(keys):
-        found = old.get(key)
-        if found is not None and w.last is not None:
-            index[key] = (w.copy(w.last, found[0], found[1], sep if n else b""), found[1])
+    n, count = 0, len(keys)
+    while n < count:
+        key = keys[n]
+        if w.last is not None and key in old:
+            n = _run(w, w.last, old, keys, n, sep, index)
             continue
-        if _copied_from(elsewhere, donors, w, key, sep if n else b"", index):
+        after = _copied_from(elsewhere, donors, w, keys, n, sep, index)
+        if after > n:
+            n = after
             continue
         if n:
             w.fresh(sep)
         data = make(n)
         index[key] = (w.pos, len(data))
         w.fresh(data)
+        n += 1
 
 
 class Frame(NamedTuple):

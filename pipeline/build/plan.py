@@ -112,20 +112,20 @@ def plan_outputs(
     salt: str,
     *,
     podcast: Callable[[], list[Output]],
-    on_feeds: Callable[[list[Output]], None] | None = None,
+    feeds: tuple[Sequence[Output], Sequence[FeedLink]] | None = None,
 ) -> tuple[list[Output], list[FeedLink], list[tuple[Path, str]]]:
     """Every output file (produced lazily, so memory holds one at a time) and every copy.
 
     ``keyed`` is the rendered site with its items' keys (each output's inputs digest covers
     the output keys of the items it shows); ``html`` supplies the HTML of items rendered
     lazily; ``salt`` is :func:`~pipeline.build.state.build_salt`'s; ``podcast`` gives the
-    podcast's outputs (see :mod:`pipeline.build.podcastplan`), asked for last; ``on_feeds`` is
-    given the RSS, Atom and JSON feeds' outputs as soon as they are planned, before the rest.
+    podcast's outputs (see :mod:`pipeline.build.podcastplan`), asked for last; ``feeds``:
+    :func:`feed_outputs`, when the caller planned them first (to write them ahead).
     """
     items = keyed.site.published(now)
-    outputs, links = _feeds(cfg, items, salt, keyed.output_of)
-    if on_feeds is not None:
-        on_feeds(outputs[:])
+    if feeds is None:
+        feeds = feed_outputs(cfg, keyed, now, salt)
+    outputs, links = list(feeds[0]), list(feeds[1])
     ask = _Ask(cfg, content_dir, keyed, items, now, html, salt)
     outputs.extend(_calendars(ask, links))
     podcast_at = len(outputs)  # its outputs go here when the forked process has made them
@@ -141,8 +141,8 @@ def plan_outputs(
             ),
         )
     if cfg.site.pages:
-        feeds = [o.path for o in outputs] + ["feeds.opml"] + (["podcast.xml"] if episodes else [])
-        pages, copies, users = _site_pages(ask, links, feeds)
+        paths = [o.path for o in outputs] + ["feeds.opml"] + (["podcast.xml"] if episodes else [])
+        pages, copies, users = _site_pages(ask, links, paths)
         outputs.extend(pages)
     else:
         copies, users = copies_of(content_dir, items, lambda _: "assets/", keep_path=True)
@@ -156,11 +156,12 @@ def plan_outputs(
     return outputs, links, copies
 
 
-def _feeds(
-    cfg: Config, items: Sequence[Item], salt: str, output_of: Callable[[Item], str]
+def feed_outputs(
+    cfg: Config, keyed: KeyedSite, now: dt.datetime, salt: str
 ) -> tuple[list[Output], list[FeedLink]]:
     """The RSS, Atom and JSON feeds (by format, so each format's feeds are written together
     and copy entries from each other) and the links to them (not to RFC 5005 archive pages)."""
+    items, output_of = keyed.site.published(now), keyed.output_of
     links: list[FeedLink] = []
     feed_outputs: list[Output] = []
     for spec in plan_feeds(cfg, items):

@@ -16,14 +16,13 @@ import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import mdTrim
 
 from pipeline.render.markdown import MAX_NESTING, inline_text
 from pipeline.render.slugs import gitbook_page_slug
-from pipeline.support.paths import readable_link
+from pipeline.support.paths import is_external, readable_link
 
 
 @dataclass(frozen=True)
@@ -48,8 +47,7 @@ class TocEntry:
 
     @cached_property
     def external(self) -> bool:  # asked of each entry by three readers of one parse
-        parts = urlsplit(self.target)
-        return bool(parts.scheme) or self.target.startswith("//")
+        return is_external(self.target)
 
     @property
     def section(self) -> str:
@@ -162,7 +160,7 @@ def _entry(
     link: tuple[str, str], line: int, depth: int, group: str, parents: list[str]
 ) -> TocEntry:
     title, href = link
-    if (":" not in href or not urlsplit(href).scheme) and not href.startswith("//"):
+    if not is_external(href):
         href = readable_link(href)
     parent = parents[0] if parents else title
     return TocEntry(title, href, line, depth, group, parent)

@@ -4,6 +4,7 @@ the result is byte for byte what writing everything gives."""
 from __future__ import annotations
 
 import os
+import random
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -93,6 +94,59 @@ def test_a_section_feed_is_cut_from_the_site_feed(tmp_path: Path, sep: str) -> N
         path, Frame("<s>", sep, "</t>"), *entries(section, set(site)), None, SALT, where
     )
     assert written and path.read_bytes() == ("<s>" + sep.join(section.values()) + "</t>").encode()
+
+
+def _edited(rng: random.Random, old: dict[str, str]) -> dict[str, str]:
+    """``old`` with entries kept, dropped, changed (a new key, as an item's digest gives),
+    inserted and a stretch moved: runs of entries that lie together in the last file, broken
+    at random places."""
+    new: dict[str, str] = {}
+    for n, (key, text) in enumerate(old.items()):
+        roll = rng.random()
+        if roll < 0.08:
+            continue
+        if roll < 0.16:
+            new[f"{key}'"] = f"<changed {n}{'y' * rng.randrange(4)}/>"
+        else:
+            new[key] = text
+        if rng.random() < 0.06:
+            new[f"new{n}"] = f"<new {n}/>"
+    items = list(new.items())
+    if len(items) > 4 and rng.random() < 0.5:
+        a, b = sorted(rng.sample(range(len(items)), 2))
+        items = items[:a] + items[b:] + items[a:b]
+    return dict(items)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_random_edits_spliced_from_the_last_file_and_a_donor_equal_a_full_write(
+    tmp_path: Path, seed: int
+) -> None:
+    rng = random.Random(seed)
+    sep = rng.choice(["", ",\n"])
+    frame = Frame("<h>", sep, "</t>")
+    old = {f"k{n}": f"<e n={n}>{'x' * rng.randrange(6)}</e>" for n in range(rng.randrange(1, 60))}
+    path = tmp_path / "feed.xml"
+    _, _, last = write_feed(path, frame, *entries(old), None, SALT)
+    new = _edited(rng, old)
+    # another feed of the format written earlier in the build, holding some of the entries
+    # (changed ones among them) in an order of its own
+    given = [k for k in new if rng.random() < 0.4]
+    rng.shuffle(given)
+    donor = tmp_path / "donor.xml"
+    _, _, held = write_feed(
+        donor, Frame("<d>", sep, "</t>"), *entries({k: new[k] for k in given}), None, SALT
+    )
+    copied = {k for k in new if k in old} | set(given)
+    written, _, index = write_feed(
+        path, frame, *entries(new, copied), last, SALT, [(str(donor), held)]
+    )
+    expected = ("<h>" + sep.join(new.values()) + "</t>").encode()
+    assert path.read_bytes() == expected
+    assert written == (expected != ("<h>" + sep.join(old.values()) + "</t>").encode())
+    assert list(index.entries) == list(new)
+    for key, (offset, length) in index.entries.items():
+        assert expected[offset : offset + length] == new[key].encode()
 
 
 def test_same_entries_leave_the_file_untouched(tmp_path: Path) -> None:
