@@ -418,8 +418,9 @@ def _write_files(
     remove what is no longer produced; update the search index (``search``) on the way."""
     cfg, out_dir, previous = r.cfg, r.out_dir, r.inputs.previous
     outputs = p.outputs if ahead is None else [o for o in p.outputs if o.path not in ahead.paths]
-    first = ahead.results() if ahead is not None else []
+    # what the other outputs need (a stat of each) looked at while the feeds' copies end
     jobs = plan_jobs(out_dir, outputs, previous, r.cache_dir, p.salt)
+    first = ahead.results() if ahead is not None else []
     written: list[str] = []
     unchanged = 0
     produced: set[str] = set()

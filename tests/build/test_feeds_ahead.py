@@ -6,7 +6,6 @@ marker, every byte as it was); one that succeeds writes the feeds a cold build w
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -36,8 +35,10 @@ def _build(site: Path, out: Path, cache: Path) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def _watch_temps(monkeypatch: pytest.MonkeyPatch, seen: Callable[[str], object]) -> None:
-    """``seen`` is given each temporary feed file the build creates (at ``os.open``)."""
+@pytest.fixture
+def temps(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The temporary feed files the build creates (watched at ``os.open``), in order."""
+    made: list[str] = []
     real: Callable[..., int] = os.open
 
     def watched(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
@@ -47,26 +48,11 @@ def _watch_temps(monkeypatch: pytest.MonkeyPatch, seen: Callable[[str], object])
             and name.startswith(TMP_PREFIX)
             and name[len(TMP_PREFIX) :].startswith(FEEDS)
         ):
-            seen(os.fspath(path))
+            made.append(os.fspath(path))
         return real(path, flags, *args, **kwargs)
 
     monkeypatch.setattr(os, "open", watched)
-
-
-@pytest.fixture
-def temps(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The temporary feed files the build creates, in order."""
-    made: list[str] = []
-    _watch_temps(monkeypatch, made.append)
     return made
-
-
-@pytest.fixture
-def splicers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The thread that creates each temporary feed file, in order."""
-    threads: list[int] = []
-    _watch_temps(monkeypatch, lambda _: threads.append(threading.get_ident()))
-    return threads
 
 
 def _edit(site: Path, extra: str) -> None:
@@ -95,17 +81,14 @@ def test_a_build_failing_after_its_feeds_were_spliced_leaves_the_folder_as_found
 
 
 def test_feeds_spliced_ahead_are_the_feeds_a_cold_build_writes(
-    site: Path, tmp_path: Path, temps: list[str], splicers: list[int]
+    site: Path, tmp_path: Path, temps: list[str]
 ) -> None:
     out, cache = tmp_path / "out", tmp_path / "cache"
     assert _build(site, out, cache)[0] == 0
-    del temps[:], splicers[:]
+    del temps[:]
     _edit(site, "\nOne more line, written ahead.\n")
     code, output = _build(site, out, cache)
     assert code == 0, output
-    # on two threads where there are two cores (each its own half of the feeds)
-    assert len(set(splicers)) == min(2, os.cpu_count() or 1)
-    assert threading.get_ident() not in splicers
     names = [os.path.basename(t)[len(TMP_PREFIX) :] for t in temps]
     assert {f for f in FEEDS for name in names if name.startswith(f)} == set(FEEDS)
     assert not [t for t in temps if os.path.exists(t)]
