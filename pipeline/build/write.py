@@ -324,7 +324,9 @@ def _write_here(jobs: list[_Job]) -> list[WriteResult]:
 
 def _ranges(jobs: list[_Job]) -> list[tuple[int, int]]:
     """The tasks of a parallel write: every feed of one format as one (one memo), then the
-    pages 256 at a time."""
+    pages 256 at a time, fewer towards the end (an eighth of what is left, at least 16): the
+    two processes end together. With 256 to the last, one wrote the last list pages alone
+    while the other sat idle (0.4 s of a 10,000-post build)."""
     ranges = []
     start = 0
     while start < len(jobs):
@@ -334,10 +336,16 @@ def _ranges(jobs: list[_Job]) -> list[tuple[int, int]]:
             while stop < len(jobs) and format_of(jobs[stop].output.path) == group:
                 stop += 1
         else:
-            stop = min(len(jobs), start + 256)
+            stop = min(len(jobs), start + max(_LAST_PAGES, min(_PAGES, (len(jobs) - start) // 8)))
         ranges.append((start, stop))
         start = stop
     return ranges
+
+
+_PAGES = 256
+"""Pages a task of a parallel write (each reads their HTML in one query)."""
+_LAST_PAGES = 16
+"""The fewest pages a task (but the last) of a parallel write."""
 
 
 def remove_stale(out_dir: Path, previous: set[str], produced: set[str]) -> tuple[str, ...]:

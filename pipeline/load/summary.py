@@ -319,9 +319,8 @@ def apply_summary(
         extra = item.extra
         if item.indexed and item.source in unindexed:
             extra = {**extra, NO_INDEX: True}
-        out.append(
-            dataclasses.replace(
-                item,
+        out.append(  # evolve: each page of a space, in the load's serial part (0.1 s)
+            item.evolve(
                 title=title,
                 kind=kind,
                 date=date,
