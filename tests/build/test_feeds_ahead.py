@@ -29,8 +29,8 @@ def _files(out: Path) -> dict[str, bytes]:
     }
 
 
-def _build(site: Path, out: Path, cache: Path) -> tuple[int, str]:
-    args = ["build", "--config", str(site / "publish.toml"), "--out", str(out)]
+def _build(site: Path, out: Path, cache: Path, *more: str) -> tuple[int, str]:
+    args = ["build", "--config", str(site / "publish.toml"), "--out", str(out), *more]
     result = CliRunner().invoke(main, [*args, "--cache-dir", str(cache)])
     return result.exit_code, result.output
 
@@ -74,6 +74,25 @@ def test_a_build_failing_after_its_feeds_were_spliced_leaves_the_folder_as_found
     code, output = _build(site, out, cache)
     assert code == 2, output
     assert "plan.svg holds a <script> element" in output
+    assert temps, "no feed was spliced ahead: the test no longer tests the failure after it"
+    assert not [t for t in temps if os.path.exists(t)]
+    assert not (out / WRITING_MARKER).exists()
+    assert _files(out) == before
+
+
+def test_a_strict_build_failing_at_its_links_after_the_feeds_were_spliced_leaves_the_folder(
+    site: Path, tmp_path: Path, temps: list[str]
+) -> None:
+    """The link check comes after the feeds are spliced ahead (the longest work of an edit
+    build starts first); with ``--strict`` a dangling link fails the build there."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    assert _build(site, out, cache, "--strict")[0] == 0
+    before = _files(out)
+    del temps[:]
+    _edit(site, "\nSee [the plan](no-such-page.md).\n")
+    code, output = _build(site, out, cache, "--strict")
+    assert code == 2, output
+    assert "no-such-page.md" in output
     assert temps, "no feed was spliced ahead: the test no longer tests the failure after it"
     assert not [t for t in temps if os.path.exists(t)]
     assert not (out / WRITING_MARKER).exists()
