@@ -40,6 +40,16 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
 
 
+@pytest.fixture
+def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parallel paths taken on any machine: a test of forked workers runs them beside
+    this process, as a build does on two cores or more (on one core the build does the work
+    in this process, and the processes under test would never start; forked ones still run
+    there, by turns)."""
+    real = os.cpu_count
+    monkeypatch.setattr(os, "cpu_count", lambda: max(2, real() or 1))
+
+
 @pytest.fixture(scope="session")
 def httpserver_listen_address() -> tuple[str, int]:
     """pytest-httpserver on 127.0.0.1 only (never a name that could resolve elsewhere), for

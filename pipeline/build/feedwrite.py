@@ -261,7 +261,7 @@ def _run(
     """Copy entry ``keys[n]`` of file ``fd`` (``entries``: its index), and with it each next
     entry that follows the last one in that file (after a separator), as one range; returns
     the number of the first entry not copied. An edit build copies runs of thousands of
-    entries: one range each, not a call a entry (0.3 s of a GitBook space's six feeds)."""
+    entries: one range each, not a call an entry (0.3 s of a GitBook space's six feeds)."""
     offset, length = entries[keys[n]]
     shift = w.copy(fd, offset, length, separator if n else b"") - offset
     index[keys[n]] = (offset + shift, length)
@@ -322,7 +322,8 @@ def _entries(
 ) -> None:
     """Each entry, separated by ``sep``: copied from the last file (``old``: key -> offset
     and length in ``w.last``), else from a feed ``elsewhere``, else made; its place in the
-    new file recorded in ``index``."""
+    new file recorded in ``index``. A copy goes on with the entries lying after it in the
+    same file (:func:`_run`): the same bytes wherever they are taken from."""
     n, count = 0, len(keys)
     while n < count:
         key = keys[n]

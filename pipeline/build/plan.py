@@ -75,7 +75,7 @@ def inputs_digest(*parts: object) -> str:
     return hashlib.sha256("\0".join(map(str, parts)).encode()).hexdigest()
 
 
-def _feed_outputs(
+def _spec_outputs(
     cfg: Config, spec: FeedSpec, salt: str, output_of: Callable[[Item], str]
 ) -> Iterator[tuple[Output, str]]:
     """The three formats of one feed, with RFC 5005 archives, and each one's kind."""
@@ -163,12 +163,12 @@ def feed_outputs(
     and copy entries from each other) and the links to them (not to RFC 5005 archive pages)."""
     items, output_of = keyed.site.published(now), keyed.output_of
     links: list[FeedLink] = []
-    feed_outputs: list[Output] = []
+    outputs: list[Output] = []
     for spec in plan_feeds(cfg, items):
         if not spec.items and spec.key:
             continue
-        for output, kind in _feed_outputs(cfg, spec, salt, output_of):
-            feed_outputs.append(output)
+        for output, kind in _spec_outputs(cfg, spec, salt, output_of):
+            outputs.append(output)
             if output.feed is None or not output.feed.page.is_archive:
                 links.append(
                     FeedLink(
@@ -178,7 +178,7 @@ def feed_outputs(
                         kind,
                     )
                 )
-    return sorted(feed_outputs, key=lambda o: format_of(o.path)), links
+    return sorted(outputs, key=lambda o: format_of(o.path)), links
 
 
 class _Ask(NamedTuple):

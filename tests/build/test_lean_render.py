@@ -8,12 +8,16 @@ import gc
 import weakref
 from pathlib import Path
 
+import pytest
+
 from pipeline.build.site import AHEAD, HtmlSource, render_items
 from pipeline.build.write import _collected
 from pipeline.config import load_config
 from pipeline.load.loader import load_site
 from pipeline.model import Item
 from tests.build.test_incremental import large_site
+
+pytestmark = pytest.mark.usefixtures("two_cores")  # rendered by forked workers on any machine
 
 POSTS = 450  # above PARALLEL_THRESHOLD: rendered by worker processes
 

@@ -35,6 +35,8 @@ from pipeline.load.loader import load_site
 from pipeline.model import Site
 from tests.build.test_incremental import edit, large_site
 
+pytestmark = pytest.mark.usefixtures("two_cores")  # the forked processes start on any machine
+
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 POSTS = 2 * CHUNK + 100  # three chunks
 

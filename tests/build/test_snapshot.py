@@ -397,6 +397,7 @@ def test_a_changed_hugo_cascade_takes_the_full_path(site: Path, tmp_path: Path) 
     assert _item(got, "docs/_common/snippet.md").draft
 
 
+@pytest.mark.usefixtures("two_cores")  # written by a forked process on any machine
 def test_a_base_written_in_the_background_is_there_when_the_build_ends(tmp_path: Path) -> None:
     """A site large enough that the new base is pickled by a forked process (while the
     build plans): closing the build's background stack waits for it, so the next build is

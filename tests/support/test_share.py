@@ -16,7 +16,10 @@ import pytest
 
 from pipeline.support.workers import Pending, forked_bytes, forked_call, share_forked
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs the fork start method")
+pytestmark = [
+    pytest.mark.skipif(not hasattr(os, "fork"), reason="needs the fork start method"),
+    pytest.mark.usefixtures("two_cores"),
+]
 
 _SET_UP: list[int] = []
 
