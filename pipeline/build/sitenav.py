@@ -10,7 +10,7 @@ from pipeline.config import Config
 from pipeline.load.gitbook_urls import space_urls
 from pipeline.load.mode import gitbook_mode
 from pipeline.load.pagenames import page_resolver
-from pipeline.load.summary import space_settings
+from pipeline.load.summary import read_toc, space_settings
 from pipeline.load.toc import TocEntry, parse_summary
 from pipeline.model import Site
 from pipeline.syndication.theme.navigation import Resolver
@@ -24,7 +24,7 @@ def table_of_contents(
     summary = root / space_cfg.content.summary
     if not gitbook_mode(space_cfg, root) or not summary.is_file():
         return None
-    entries = parse_summary(summary.read_text(encoding="utf-8"))
+    entries = parse_summary(read_toc(root, space_cfg.content.summary))
     return entries, space_cfg.content.readme, page_resolver
 
 

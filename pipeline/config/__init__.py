@@ -12,7 +12,7 @@ import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PureWindowsPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from pipeline.config.lines import TomlError, config_text, key_line, load_toml
@@ -399,6 +399,9 @@ def _site_problems(cfg: Config) -> _Found:
         yield "site", "permalink", why
     if why := _folder_problem(cfg.content.folder):
         yield "content", "folder", why
+    for key in ("dates_file", "summary", "readme"):
+        if why := _inside_problem(getattr(cfg.content, key)):
+            yield "content", key, why
     if cfg.content.max_file_bytes < 1:  # else every file a content error "over the limit of -1"
         yield "content", "max_file_bytes", "expected a positive number of bytes"
     if cfg.content.flavour not in ("auto", "plain", "gitbook"):
@@ -414,6 +417,18 @@ def _folder_problem(folder: str) -> str | None:
     expected = "expected a folder relative to this file, such as content, docs or ."
     if folder.startswith(("/", "\\", "~")) or PureWindowsPath(folder).drive:
         return f"{expected}; got {folder[:100]!r}"
+    return None
+
+
+def _inside_problem(name: str) -> str | None:
+    """Why a file of ``[content]`` (the dates file, SUMMARY.md, the first page) cannot be one:
+    it is read, and the dates file written, in the content folder; ``../dates.yml`` or
+    ``/etc/passwd`` had another file read, quoted in errors and overwritten."""
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    if not name.strip() or name.startswith(("/", "\\", "~")) or PureWindowsPath(name).drive:
+        return f"expected a file inside the content folder, such as dates.yml; got {name[:100]!r}"
+    if ".." in parts:
+        return f"{name[:100]!r} is outside the content folder; expected a file inside it"
     return None
 
 

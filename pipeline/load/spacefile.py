@@ -27,6 +27,7 @@ from pipeline.load.frontmatter import (
 )
 from pipeline.load.pagenames import page_names, resolve_target
 from pipeline.load.summary import SPACE_FILE, _display, outside_the_space
+from pipeline.support.paths import read_within
 from pipeline.support.text import nfc
 
 
@@ -42,7 +43,7 @@ def space_file(root: Path) -> Path | None:
         if not path.is_file():
             continue
         try:
-            data = bounded_yaml(utf8_text(path.read_bytes()))
+            data = bounded_yaml(utf8_text(read_within(folder, path)))
         except (OSError, ValueError, yaml.YAMLError):
             return None
         named = data.get("root") if isinstance(data, dict) else None
@@ -130,7 +131,7 @@ def _read(path: Path) -> tuple[yaml.Node | None, _Lines]:
     (YAML also ends a line at U+0085, U+2028 and U+2029); a ConfigError naming its line when
     it cannot be read."""
     try:
-        text = utf8_text(path.read_bytes())
+        text = utf8_text(read_within(path.parent, path))
         return bounded_node(text), _Lines(text, 1)
     except (OSError, ValueError, yaml.YAMLError) as exc:
         line = exc.line if isinstance(exc, FrontMatterError) else 1

@@ -49,6 +49,7 @@ from pipeline.load.pageurls import distinct_urls
 from pipeline.load.toc import TocEntry, parse_summary
 from pipeline.model import NO_INDEX, Item
 from pipeline.support.dates import to_datetime
+from pipeline.support.paths import OutsideRoot, read_within
 from pipeline.support.text import nfc
 
 SUMMARY = "SUMMARY.md"
@@ -159,7 +160,7 @@ def _space_file_settings(cfg: Config, content_dir: Path) -> tuple[Config, Path]:
         return ConfigError([Problem(shown, line, "gitbook", message)])
 
     try:
-        data = bounded_yaml(utf8_text(path.read_bytes())) or {}
+        data = bounded_yaml(utf8_text(read_within(content_dir, path))) or {}
     except (OSError, ValueError) as exc:
         line = exc.line if isinstance(exc, FrontMatterError) else 1
         raise bad(f"cannot read it: {one_line(exc)}", line) from None
@@ -208,12 +209,14 @@ def read_dates(root: Path, name: str, tz: ZoneInfo) -> dict[str, datetime]:
         return {}
     shown = _display(path)
     try:
-        text = utf8_text(path.read_bytes())
+        text = utf8_text(read_within(root, path))
         data = bounded_yaml(text)
     except OSError as exc:
         raise ContentError(
             [Problem(shown, 1, "dates", f"cannot read: {exc.strerror or exc}")]
         ) from None
+    except OutsideRoot as exc:
+        raise ContentError([Problem(shown, 1, "dates", str(exc))]) from None
     except FrontMatterError as exc:  # not UTF-8, not YAML, beyond the bounds, or 2021-13-01
         about = "" if exc.field in ("front matter", "file") else f"{exc.field}: "
         raise ContentError([Problem(shown, exc.line, "dates", about + exc.message)]) from None
@@ -364,11 +367,13 @@ def read_toc(root: Path, name: str, shown: str | None = None) -> str:
     it ``shown`` (default: ``name``, as the load names its pages: relative to ``root``)."""
     where = name if shown is None else shown
     try:
-        return utf8_text((root / name).read_bytes())
+        return utf8_text(read_within(root, root / name))
     except OSError as exc:
         raise ContentError(
             [Problem(where, 1, "file", f"cannot read: {exc.strerror or exc}")]
         ) from None
+    except OutsideRoot as exc:
+        raise ContentError([Problem(where, 1, "file", str(exc))]) from None
     except FrontMatterError as exc:
         raise ContentError([Problem(where, exc.line, exc.field, exc.message)]) from None
 
@@ -395,8 +400,8 @@ def _dates_lines(root: Path, name: str) -> dict[str, int]:
     if not (root / name).is_file():  # none, or a pipe that would block the read
         return {}
     try:
-        text = (root / name).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_within(root, root / name).decode("utf-8")
+    except (OSError, ValueError):  # UnicodeDecodeError and OutsideRoot are ValueErrors
         return {}
     return {nfc(k).removeprefix("./"): v for k, v in _key_lines(text).items()}
 

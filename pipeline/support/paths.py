@@ -293,6 +293,16 @@ def escapes(root: Path, path: Path) -> bool:
     return where != top and top not in where.parents
 
 
+def read_within(root: Path, path: Path) -> bytes:
+    """The bytes of ``path``, a file that steers the build (SUMMARY.md, ``.gitbook.yaml``, the
+    dates file); :class:`OutsideRoot` when it, each symlink on the way followed, lies outside
+    ``root``: linked out, another file's text would become the site's menu, or be quoted in
+    its errors."""
+    if escapes(root, path):
+        raise OutsideRoot("a symbolic link to a file outside the content folder; refused")
+    return path.read_bytes()
+
+
 def asset_url(item_url: str, asset_rel: str) -> str:
     """URL of a local file an item uses: it is copied next to the item's page."""
     base = item_url if item_url.endswith("/") else item_url.rsplit("/", 1)[0] + "/"

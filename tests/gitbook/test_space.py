@@ -191,3 +191,53 @@ def test_a_gitbook_yaml_key_that_git_sync_does_not_read_is_named_at_its_line(
         ".gitbook.yaml:2: gitbook: unknown key 'structure.sumary': not read; expected one of "
         "readme, summary"
     ) in result.stderr
+
+
+@pytest.mark.parametrize("linked", ["SUMMARY.md", ".gitbook.yaml", "dates.yml"])
+def test_a_file_that_steers_the_build_linked_out_of_the_content_is_refused(
+    tmp_path: Path, linked: str
+) -> None:
+    """SUMMARY.md, ``.gitbook.yaml`` or the dates file as a symbolic link to a file outside
+    the content folder was read: the outside file's group heading was in every page's menu,
+    exit 0 (pages linked out were already refused)."""
+    outside = tmp_path / "outside"
+    texts = {
+        "SUMMARY.md": "# Outside\n\n## SECRET-OUTSIDE\n\n* [P](p.md)\n",
+        ".gitbook.yaml": "root: ./\n# SECRET-OUTSIDE\n",
+        "dates.yml": "p.md: 2001-02-03 # SECRET-OUTSIDE\n",
+    }
+    _write(outside, {linked: texts[linked]})
+    _write(tmp_path / "space", {"SUMMARY.md": "# S\n\n* [P](p.md)\n", "p.md": "# P\n\nText.\n"})
+    (tmp_path / "space" / linked).unlink(missing_ok=True)
+    (tmp_path / "space" / linked).symlink_to(outside / linked)
+    result = _build(tmp_path, str(tmp_path / "space"), flavour="gitbook")
+    expected = 3 if linked == ".gitbook.yaml" else 2
+    assert result.exit_code == expected, result.output
+    assert f"{linked}:1: " in result.stderr
+    assert "a symbolic link to a file outside the content folder; refused" in result.stderr
+    assert "SECRET-OUTSIDE" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("key", ["dates_file", "summary", "readme"])
+@pytest.mark.parametrize("value", ["../dates.yml", "/etc/passwd", "a/../../b.md", "~/x.yml"])
+def test_a_content_file_named_outside_the_content_folder_is_a_configuration_error(
+    tmp_path: Path, key: str, value: str
+) -> None:
+    """``dates_file = "../x.yml"`` (or ``/etc/passwd``) was read, quoted in its errors, and
+    written by ``publish dates --suggest --write``."""
+    _write(tmp_path / "space", {"SUMMARY.md": "# S\n\n* [P](p.md)\n", "p.md": "# P\n"})
+    config = tmp_path / "publish.toml"
+    config.write_text(CONFIG.format(flavour="gitbook") + f"{key} = {value!r}\n".replace("'", '"'))
+    for args in (
+        ["build", "--out", str(tmp_path / "out")],
+        ["dates", "--suggest", "--write"],
+    ):
+        result = CliRunner().invoke(
+            main, [*args, "--config", str(config), "--content", str(tmp_path / "space")]
+        )
+        assert result.exit_code == 3, result.output
+        assert f"publish.toml:5: content.{key}: " in result.stderr
+        assert "content folder" in result.stderr
+    assert not (tmp_path / "out").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["publish.toml", "space"]
