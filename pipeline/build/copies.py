@@ -21,7 +21,7 @@ from urllib.parse import quote
 from pipeline.errors import ContentError, Problem
 from pipeline.model import Item
 from pipeline.render.activefiles import SUFFIXES, active_part
-from pipeline.support.paths import OutsideRoot, resolve_inside
+from pipeline.support.paths import OutsideRoot, file_inside
 from pipeline.support.text import nfc
 
 Copy = tuple[Path, str]
@@ -179,7 +179,7 @@ def safe_path(root: Path, rel: str) -> Path | None:
     decomposed by a Mac or GitBook's sync) is that file: GitBook serves it, and the copy is
     made under the name the page links to, which then works on any host."""
     try:
-        _, path = resolve_inside(root, "", rel)
+        _, path = file_inside(root, "", rel)
     except OutsideRoot:
         return None
     try:

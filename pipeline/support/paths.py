@@ -264,7 +264,15 @@ def resolve_inside(root: Path, base: str, target: str, *, clamp: bool = False) -
     ``clamp`` (a GitBook space), ``..`` past the root stop at it (see :func:`joined_inside`):
     the path is still one inside the root, and a symlink out is still refused.
     """
-    path_part = link_path(target)
+    return file_inside(root, base, link_path(target), clamp=clamp, shown=target)
+
+
+def file_inside(
+    root: Path, base: str, path_part: str, *, clamp: bool = False, shown: str | None = None
+) -> tuple[str, Path]:
+    """:func:`resolve_inside` of a file's path as it is on disk (decoded, no query or
+    fragment: ``hash#tag.png`` is that file), ``shown`` in the errors (default: the path)."""
+    target = path_part if shown is None else shown
     if path_part.startswith("/") or (len(path_part) > 1 and path_part[1] == ":"):
         raise OutsideRoot(f"absolute path {path_part!r} is not allowed; use a relative path")
     rel = joined_inside(base, path_part, clamp=clamp)

@@ -74,3 +74,34 @@ def test_a_bare_question_mark_starts_the_query_and_the_checker_says_how_to_link(
     assert result.exit_code == 2, result.output
     assert "6: broken: what?.md" in result.output
     assert "did you mean what%3F.md?" in result.output
+
+
+def test_files_named_with_hash_and_question_mark_are_copied_where_the_page_links_them(
+    tmp_path: Path,
+) -> None:
+    """An image or file whose name holds ``#``, ``?`` or ``%``, linked percent-encoded: the
+    page linked ``./hash%23tag.png``, the file was never copied (its name read as the link
+    ``hash`` and the fragment ``tag.png``), and neither the build nor the link check said so."""
+    files = {
+        "SUMMARY.md": "# Summary\n\n* [Home](README.md)\n",
+        "README.md": "# Home\n\n![hash](.gitbook/assets/hash%23tag.png)\n\n"
+        '<img src=".gitbook/assets/q%3Fx.png" alt="q">\n\n'
+        "[download](.gitbook/assets/c%23.pdf) [all](.gitbook/assets/100%25.pdf)\n",
+    }
+    root = write_space(tmp_path / "space", files)
+    (root / ".gitbook" / "assets").mkdir(parents=True)
+    for name, data in {"hash#tag.png": b"PNG1", "q?x.png": b"PNG2", "c#.pdf": b"PDF1"}.items():
+        (root / ".gitbook" / "assets" / name).write_bytes(data)
+    (root / ".gitbook" / "assets" / "100%.pdf").write_bytes(b"PDF2")
+    out = tmp_path / "out"
+    result = run_space(root, "build", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    home = (out / "index.html").read_text(encoding="utf-8")
+    for url, name, data in (
+        ("hash%23tag.png", "hash#tag.png", b"PNG1"),
+        ("q%3Fx.png", "q?x.png", b"PNG2"),
+        ("c%23.pdf", "c#.pdf", b"PDF1"),
+        ("100%25.pdf", "100%.pdf", b"PDF2"),
+    ):
+        assert f'="./{url}"' in home
+        assert (out / name).read_bytes() == data  # what ./{url} asks the server for
