@@ -23,6 +23,7 @@ from pipeline.support.paths import (
     url_scheme,
     with_scheme,
 )
+from pipeline.support.text import nfc
 
 FOLDER_PAGES = ("README.md", "index.md", "readme.md", "Readme.md")
 """A folder's own page: a link to the folder names it (the load publishes a readme.md of
@@ -62,6 +63,10 @@ def link_targets(pages: Iterable[tuple[str, str, str]], *, clamp: bool = False) 
     for source, url, title in pages:
         out[source] = url
         out[TITLE_KEY + source] = title
+        if not source.isascii() and (composed := nfc(source)) != source:
+            # a file named decomposed (as a Mac stores ``Café.md``), linked composed
+            out.setdefault(composed, url)
+            out.setdefault(TITLE_KEY + composed, title)
         folder, name = posixpath.split(source)
         if name.lower() == "readme.md" and name not in FOLDER_PAGES:
             out[FOLDER_KEY + folder] = min(source, out.get(FOLDER_KEY + folder, source))
@@ -122,6 +127,8 @@ class PageContext:
     def _page_of(self, rel: str) -> tuple[str, str] | None:
         """(source, URL) of the page a content path names: the file, or the folder's
         README.md or index.md, or the name without ``.md``; None when no page."""
+        if not rel.isascii():
+            rel = nfc(rel)  # a link written decomposed names the page as one written composed
         for candidate in (rel, *(f"{rel}/{n}" for n in FOLDER_PAGES), FOLDER_KEY, f"{rel}.md"):
             source = candidate.lstrip("/")
             if candidate == FOLDER_KEY:  # a readme.md of another case (ReadMe.md)

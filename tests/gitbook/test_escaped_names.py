@@ -5,7 +5,10 @@ first, then decoded. Decoded first, ``c%23sharp.md`` named the file ``c`` and th
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
+from urllib.parse import unquote
 
 from tests.gitbook.conftest import article as article_of
 from tests.gitbook.conftest import run_space, write_space
@@ -105,3 +108,32 @@ def test_files_named_with_hash_and_question_mark_are_copied_where_the_page_links
     ):
         assert f'="./{url}"' in home
         assert (out / name).read_bytes() == data  # what ./{url} asks the server for
+
+
+def test_a_page_named_in_another_normalisation_is_linked_to_its_page(tmp_path: Path) -> None:
+    """``Café.md`` stored decomposed (as a Mac names it) and linked composed, and the other
+    way round: SUMMARY.md published both, but the links in pages were left as ``.md`` links
+    to files the site does not have (``./Caf%C3%A9.md``)."""
+    decomposed = unicodedata.normalize("NFD", "Café.md")
+    composed_link = unicodedata.normalize("NFC", "Café.md")
+    decomposed_link = unicodedata.normalize("NFD", "Thé.md")
+    files = {
+        "SUMMARY.md": f"# S\n\n* [Home](README.md)\n* [Café](<{composed_link}>)\n"
+        f"* [Thé](<{decomposed_link}>)\n",
+        "README.md": f"# Home\n\n[to cafe](<{composed_link}#uber-uns>) "
+        f"[to tea](<{decomposed_link}>)\n",
+        decomposed: "# Café\n\n## Über uns\n\nCAFE\n",
+        unicodedata.normalize("NFC", "Thé.md"): "# Thé\n\nTEA\n",
+    }
+    root = write_space(tmp_path / "space", files)
+    out = tmp_path / "out"
+    result = run_space(root, "build", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    home = article_of(out, ".")
+    hrefs = dict((text, href) for href, text in re.findall(r'<a href="([^"]*)">([^<]*)</a>', home))
+    assert ".md" not in hrefs["to cafe"] + hrefs["to tea"]
+    cafe = (out / unquote(hrefs["to cafe"].split("#")[0])).resolve() / "index.html"
+    tea = (out / unquote(hrefs["to tea"])).resolve() / "index.html"
+    assert "CAFE" in cafe.read_text(encoding="utf-8")
+    assert 'id="uber-uns"' in cafe.read_text(encoding="utf-8")
+    assert "TEA" in tea.read_text(encoding="utf-8")
