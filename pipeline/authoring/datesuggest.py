@@ -154,7 +154,9 @@ def unseen_moves(commit: Commit) -> dict[str, str]:
 
 def origins(commits: Sequence[Commit], pages: Sequence[str]) -> dict[str, Origin]:
     """For each page (current path, NFC): the commit that added it, following renames (as
-    ``git log --follow`` does) and moves git saw as a delete and an add of the same name.
+    ``git log --follow`` does), into the content folder from elsewhere in the repository too
+    (a space moved into ``docs/``: the names ``/`` and the path in the repository), and moves
+    git saw as a delete and an add of the same name.
 
     ``commits`` are newest first, as git prints them.
     """
@@ -164,7 +166,7 @@ def origins(commits: Sequence[Commit], pages: Sequence[str]) -> dict[str, Origin
     edits: dict[str, int] = dict.fromkeys(moves, 0)
     for commit in commits:
         unseen: dict[str, str] | None = None
-        for change in commit.changes:
+        for change in (*commit.changes, *commit.outside):  # outside: a page moved in
             page = alias.get(change.path)
             if page is None or change.status == "D":
                 continue
@@ -375,7 +377,7 @@ def suggest(cfg: Config, content_dir: Path, rules: Rules = Rules()) -> SuggestRe
         texts[page] = nfc(text)
         todo.append(page)
     warnings: list[str] = []
-    history = read_log(content_dir, merges=True)
+    history = read_log(content_dir, merges=True, outside=True)
     commits, why = history.commits, history.why
     if commits is None:
         warnings.append(f"no git history ({why}); dates from the prose only")

@@ -53,6 +53,11 @@ class Commit:
     """Author date, with the author's offset."""
     subject: str
     changes: tuple[Change, ...]
+    """The files it touched in the content folder (one moved in from outside: the old name
+    ``/`` and its path in the repository)."""
+    outside: tuple[Change, ...] = ()
+    """Read with ``outside`` (:func:`read_log`): the files it touched elsewhere in the
+    repository, named ``/`` and their paths in it (no page's path starts with ``/``)."""
 
 
 def git_prefix(content_dir: Path) -> str:
@@ -63,15 +68,19 @@ def git_prefix(content_dir: Path) -> str:
     return proc.stdout.decode("utf-8", errors="replace").rstrip("\n")
 
 
-def git_log(content_dir: Path, *, similar: bool = True, merges: bool = False) -> str:
+def git_log(
+    content_dir: Path, *, similar: bool = True, merges: bool = False, outside: bool = False
+) -> str:
     """Raw ``git log`` of the content folder, newest first; raises OSError/CalledProcessError.
     ``similar``: moves of files edited as they moved are found too (git compares their
     contents, so every object of the history must be readable); else only moves that kept
     the file's content (found by the objects' names alone). ``merges``: a merge commit lists
     the files it leaves different from every parent (its combined diff: what the merge made
     itself, not what it brought from a branch), each with its name in every parent; else a
-    merge lists nothing. Names are the repository's (``--relative`` would leave a merge's
-    uncut); :func:`parse_log` cuts the :func:`git_prefix`."""
+    merge lists nothing. ``outside``: the whole repository's history, so a file moved into
+    the content folder (a space moved into ``docs/``) is seen moving, not added. Names are the
+    repository's (``--relative`` would leave a merge's uncut); :func:`parse_log` cuts the
+    :func:`git_prefix`."""
     cmd = [
         "git",
         "-C",
@@ -86,7 +95,7 @@ def git_log(content_dir: Path, *, similar: bool = True, merges: bool = False) ->
         "-M" if similar else "-M100%",
         "--format=%x00%x01%H%x1f%aI%x1f%s",
         "--",
-        ".",
+        ":/" if outside else ".",
     ]
     proc = subprocess.run(cmd, capture_output=True, check=True)
     return proc.stdout.decode("utf-8", errors="replace")
@@ -113,17 +122,24 @@ def _change(status: str, path: _Name, old: _Name | None = None, parent: int = 1)
     return Change(status, path[0], old[0], parent, path[1], old[1])
 
 
-def parse_log(text: str, prefix: str = "") -> list[Commit]:
+def parse_log(text: str, prefix: str = "", outside: bool = False) -> list[Commit]:
     """Commits of the ``git log -z --name-status`` output of :func:`git_log`, newest first
     (a merge's files in its combined form: ``AR``, a letter per parent, then each parent's
     name and the file's own), names relative to the content folder (``prefix`` cut).
 
     The output is read field by field (git ends each with NUL, which no name or message can
     hold); where a status is due, a field starting with ``\\x01`` opens the next commit, so a
-    control character in a subject or a name is only text. One pass, linear in the output."""
+    control character in a subject or a name is only text. One pass, linear in the output.
+
+    ``outside`` (the log of the whole repository): a name outside the content folder is
+    ``/`` and its path in the repository, and a change whose file ends outside it goes to
+    :attr:`Commit.outside`."""
 
     def name(raw: str) -> _Name:
-        cut = raw[len(prefix) :] if prefix and raw.startswith(prefix) else raw
+        if prefix and not raw.startswith(prefix):
+            composed = "/" + nfc(raw)
+            return composed, raw if nfc(raw) != raw else ""
+        cut = raw[len(prefix) :]
         composed = nfc(cut)
         return composed, ("" if composed == cut else cut)
 
@@ -138,7 +154,9 @@ def parse_log(text: str, prefix: str = "") -> list[Commit]:
             when = dt.datetime.fromisoformat(head[1])
         except ValueError:  # git keeps what Python cannot: year 11476, an offset of +99:59
             return  # a date no page can take: the commit is left out
-        commits.append(Commit(head[0], when, "\x1f".join(head[2:]), tuple(changes)))
+        inside = [c for c in changes if not c.path.startswith("/")] if outside else changes
+        out = [c for c in changes if c.path.startswith("/")] if outside else []
+        commits.append(Commit(head[0], when, "\x1f".join(head[2:]), tuple(inside), tuple(out)))
 
     fields = text.split("\0")
     i = 0
@@ -193,12 +211,13 @@ def complaint(exc: OSError | subprocess.CalledProcessError) -> str:
     return str(exc)
 
 
-def read_log(content_dir: Path, *, merges: bool = False) -> History:
+def read_log(content_dir: Path, *, merges: bool = False, outside: bool = False) -> History:
     """The commits, read as fully as git can: following moves of edited files and, with
     ``merges``, what merge commits made. Where git cannot compare every file (a partial
     clone), first without the merges' changes (what merges made needs more of the objects
     than the rest of the history), then without the moves of edited files (the merges read
-    again: moves alone need no contents); else no history, and why."""
+    again: moves alone need no contents); else no history, and why. ``outside``: the whole
+    repository's history (see :func:`parse_log`)."""
     try:
         prefix = git_prefix(content_dir)
     except (OSError, subprocess.CalledProcessError) as exc:
@@ -209,11 +228,11 @@ def read_log(content_dir: Path, *, merges: bool = False) -> History:
     why = ""
     for similar, with_merges in tries:
         try:
-            text = git_log(content_dir, similar=similar, merges=with_merges)
+            text = git_log(content_dir, similar=similar, merges=with_merges, outside=outside)
         except (OSError, subprocess.CalledProcessError) as exc:
             why = complaint(exc)
             continue
-        return History(tuple(parse_log(text, prefix)), why, similar, with_merges)
+        return History(tuple(parse_log(text, prefix, outside)), why, similar, with_merges)
     return History(None, why, False, False)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.revisions.handbook import commit, handbook, page, run
+from tests.revisions.handbook import commit, git, handbook, page, run
 
 
 def _lines(stdout: str) -> dict[str, str]:
@@ -45,3 +45,30 @@ def test_a_bulk_gitbook_sync_is_named_a_bulk_commit(tmp_path: Path) -> None:
         "'GITBOOK-2: No subject' (bulk commit, 31 files); a bulk add may be an import: check"
     )
     assert lines["one.md"].endswith("'GITBOOK-3: Add one' (sync commit)")
+
+
+def test_a_space_moved_into_a_folder_keeps_the_dates_its_pages_were_added(tmp_path: Path) -> None:
+    """A space that lived at the top of its repository, then moved into ``docs/`` with
+    ``.gitbook.yaml``'s ``root: ./docs/``: git sees renames (``git log --follow`` reaches the
+    first add), but the history was read inside ``docs/`` alone, where the move is an add:
+    every page was dated by the move. A page at the top that stays there is no page of the
+    space, even where its name is a page's (``README.md``)."""
+    repo = handbook(tmp_path / "repo", {"guide.md": "Guide"})
+    commit(repo, "Edit the guide", "2021-06-01T10:00:00+00:00")
+    (repo / "docs").mkdir()
+    for name in ["README.md", "SUMMARY.md", "guide.md", *(f"filler{n}.md" for n in range(8))]:
+        git(repo, "mv", name, f"docs/{name}")
+    (repo / ".gitbook.yaml").write_text("root: ./docs/\n")
+    (repo / "README.md").write_text("# The repository\n\nNot the handbook.\n")
+    commit(repo, "Move the space into docs/", "2022-03-01T10:00:00+00:00")
+    page(repo / "docs", "late.md", "Late", "Written after the move.")
+    summary = repo / "docs" / "SUMMARY.md"
+    summary.write_text(summary.read_text() + "* [Late](late.md)\n")
+    commit(repo, "Add late", "2022-05-01T10:00:00+00:00")
+    result = run(repo, "dates", "--suggest")
+    assert result.exit_code == 0, result.output
+    lines = _lines(result.stdout)
+    assert lines["guide.md"].startswith("guide.md: 2021-01-01  # added in git ")
+    assert "as /guide.md; moved 1x since" in lines["guide.md"]
+    assert lines["late.md"].startswith("late.md: 2022-05-01  # added in git ")
+    assert "2022-03-01" not in result.stdout
