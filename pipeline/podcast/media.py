@@ -125,6 +125,7 @@ def _content_type(resp: requests.Response) -> str:
 def fetch_remote(url: str, session: requests.Session, timeout: float = 20.0) -> MediaFacts:
     """Ask the server for the length and type of ``url`` (HEAD, then ``Range: bytes=0-63``)."""
     import requests
+    import urllib3
 
     length: int | None = None
     mime = ""
@@ -144,7 +145,9 @@ def fetch_remote(url: str, session: requests.Session, timeout: float = 20.0) -> 
             ) as resp:
                 if resp.status_code >= 400:
                     raise MediaError(f"{url}: the server answered {resp.status_code}")
-                body = next(resp.iter_content(64), b"")[:64]
+                # one read of what has come (a server dripping a byte a second would hold
+                # a read for 64 bytes for a minute an episode)
+                body = resp.raw.read1(64, decode_content=True)
             m = re.match(r"bytes \d+-\d+/(\d+)", resp.headers.get("Content-Range", ""))
             if m:
                 length = int(m.group(1))
@@ -152,7 +155,8 @@ def fetch_remote(url: str, session: requests.Session, timeout: float = 20.0) -> 
                 length = int(resp.headers["Content-Length"])
             sniffed = sniff_mime(body)
             mime = sniffed or (mime if mime else _content_type(resp))
-    except (requests.RequestException, ValueError) as exc:  # ValueError: a redirect's URL
+    except (requests.RequestException, urllib3.exceptions.HTTPError, ValueError) as exc:
+        # ValueError: a redirect's URL
         raise MediaError(f"{url}: cannot fetch it: {failure_reason(exc)}") from None
     if not length:
         raise MediaError(f"{url}: the server does not say how many bytes the file has")

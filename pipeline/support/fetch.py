@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import stat
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -111,35 +112,54 @@ def fetch_bounded(
 ) -> bytes:
     """The body of ``url``, bounded in size (a gzip bomb is cut as it inflates) and time."""
     import requests
+    import urllib3
 
     started = time.monotonic()
     try:
         with session.get(url, timeout=timeout, stream=True) as resp:
             if resp.status_code >= 400:
                 raise UnreadableSource(f"cannot fetch {url}: HTTP {resp.status_code}")
-            chunks, size = [], 0
-            for chunk in resp.iter_content(None):  # as it arrives: the deadline is checked
-                size += len(chunk)
-                if size > max_bytes:
-                    raise UnreadableSource(f"cannot fetch {url}: more than {max_bytes} bytes")
-                if time.monotonic() - started > deadline:
-                    raise UnreadableSource(f"cannot fetch {url}: not done after {deadline:g} s")
-                chunks.append(chunk)
-    except (requests.RequestException, ValueError) as exc:
+            chunks = list(_body(resp, url, started, deadline=deadline, max_bytes=max_bytes))
+    except (requests.RequestException, urllib3.exceptions.HTTPError, ValueError) as exc:
         raise UnreadableSource(f"cannot fetch {url}: {failure_reason(exc)}") from None
     return b"".join(chunks)
+
+
+_CHUNK = 1 << 16
+
+
+def _body(
+    resp: requests.Response, url: str, started: float, *, deadline: float, max_bytes: int
+) -> Iterator[bytes]:
+    """The body as it arrives (decompressed), cut at ``max_bytes`` and at ``deadline`` seconds
+    after ``started``: each read returns what the socket has (``read1``), so a server that
+    drips a byte a second is cut at the deadline. A read for 64 KB waited for all of them (or
+    for the declared length, with ``iter_content(None)``), each byte within the socket's
+    timeout, and never ended."""
+    size = 0
+    while chunk := resp.raw.read1(_CHUNK, decode_content=True):
+        size += len(chunk)
+        if size > max_bytes:
+            raise UnreadableSource(f"cannot fetch {url}: more than {max_bytes} bytes")
+        if time.monotonic() - started > deadline:
+            raise UnreadableSource(f"cannot fetch {url}: not done after {deadline:g} s")
+        yield chunk
 
 
 def failure_reason(exc: Exception) -> str:
     """What went wrong with a fetch, in words (``requests`` names only its exception; a
     redirect to ``http://[::1`` raises a bare ValueError from the URL parser)."""
     import requests
+    import urllib3
 
     reasons: list[tuple[type[Exception], str]] = [
         (requests.TooManyRedirects, "too many redirects"),
         (requests.exceptions.InvalidSchema, "not an http(s) URL (or a redirect to one)"),
         (requests.Timeout, "timed out"),
+        (urllib3.exceptions.TimeoutError, "timed out"),
+        (urllib3.exceptions.DecodeError, "the body is not what its Content-Encoding says"),
         (requests.ConnectionError, "connection failed, or the answer was not HTTP"),
+        (urllib3.exceptions.HTTPError, "connection failed, or the answer was not HTTP"),
         (ValueError, "not a valid URL (or a redirect to one)"),
     ]
     return next((why for kind, why in reasons if isinstance(exc, kind)), type(exc).__name__)
@@ -157,6 +177,7 @@ def download_to(
     """Stream ``url`` into ``path`` (a temporary file renamed when complete, so a cut download
     leaves nothing behind), bounded in size and time; the number of bytes written."""
     import requests
+    import urllib3
 
     from pipeline.support.output import refuse_special, temp_path
 
@@ -168,15 +189,11 @@ def download_to(
         with session.get(url, timeout=timeout, stream=True) as resp, open(tmp, "wb") as fh:
             if resp.status_code >= 400:
                 raise UnreadableSource(f"cannot fetch {url}: HTTP {resp.status_code}")
-            for chunk in resp.iter_content(1 << 16):
+            for chunk in _body(resp, url, started, deadline=deadline, max_bytes=max_bytes):
                 size += len(chunk)
-                if size > max_bytes:
-                    raise UnreadableSource(f"cannot fetch {url}: more than {max_bytes} bytes")
-                if time.monotonic() - started > deadline:
-                    raise UnreadableSource(f"cannot fetch {url}: not done after {deadline:g} s")
                 fh.write(chunk)
         os.replace(tmp, path)
-    except (requests.RequestException, ValueError) as exc:
+    except (requests.RequestException, urllib3.exceptions.HTTPError, ValueError) as exc:
         raise UnreadableSource(f"cannot fetch {url}: {failure_reason(exc)}") from None
     finally:
         if os.path.exists(tmp):

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
+from pathlib import Path
 
 import pytest
 import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from pipeline.support.fetch import UnreadableSource, fetch_bounded
+from pipeline.support.fetch import UnreadableSource, download_to, fetch_bounded
 
 
 @pytest.mark.parametrize(
@@ -69,3 +71,58 @@ def test_a_redirect_to_a_url_that_is_not_one_is_named() -> None:
         thread.join(5)
         server.close()
     assert str(caught.value) == f"cannot fetch {url}: not a valid URL (or a redirect to one)"
+
+
+def _dripping_server(stop: threading.Event) -> tuple[socket.socket, str]:
+    """A server that declares 10,000 bytes and sends one every 50 ms (each read well within
+    any socket timeout), until ``stop``."""
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def answer() -> None:
+        conn, _ = server.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 10000\r\n\r\n<")
+            while not stop.wait(0.05):
+                try:
+                    conn.sendall(b"x")
+                except OSError:
+                    return
+
+    threading.Thread(target=answer, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.getsockname()[1]}/feed.xml"
+
+
+@pytest.mark.parametrize("into_file", [False, True], ids=["read", "download"])
+def test_a_server_dripping_bytes_is_cut_at_the_deadline(tmp_path: Path, into_file: bool) -> None:
+    """A byte a second never timed out: the body was read for its declared length (or 64 KB at
+    a time), each byte within the socket's timeout, so ``lint-feed URL`` and ``import podcast
+    URL`` ran past 400 s against the 120 s promised."""
+    stop = threading.Event()
+    server, url = _dripping_server(stop)
+    failure: list[BaseException] = []
+
+    def fetch() -> None:
+        with requests.Session() as session:
+            try:
+                if into_file:
+                    download_to(
+                        url, tmp_path / "a.mp3", session, max_bytes=10**6, deadline=1, timeout=5
+                    )
+                else:
+                    fetch_bounded(url, session, deadline=1, timeout=5)
+            except BaseException as exc:  # handed to the test's thread
+                failure.append(exc)
+
+    worker = threading.Thread(target=fetch, daemon=True)
+    started = time.monotonic()
+    worker.start()
+    worker.join(20)
+    took = time.monotonic() - started
+    stop.set()
+    server.close()
+    assert not worker.is_alive(), "still reading after 20 s: the deadline of 1 s did not hold"
+    assert took < 8
+    assert len(failure) == 1 and isinstance(failure[0], UnreadableSource)
+    assert str(failure[0]) == f"cannot fetch {url}: not done after 1 s"
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no part of a download is left
