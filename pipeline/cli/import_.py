@@ -20,6 +20,7 @@ from pipeline.cli.options import (
     open_config,
     out_option,
     quiet_option,
+    redacted_json,
     resolve_cache_dir,
     warn,
 )
@@ -112,8 +113,11 @@ def import_command(
     from pipeline.importers.writer import LEDGER_NAME, WriteRefused, write_plan
     from pipeline.support.fetch import is_web
     from pipeline.support.fetch import read_source as fetch
+    from pipeline.support.secrets import redact
 
     start = _since(since)
+    if old_url and (why := _old_url_problem(kind, old_url)):
+        raise ConfigError([Problem("--old-url", 1, "old-url", why)])
     if section is not None and not _FOLDER.fullmatch(section):
         raise ConfigError([Problem("--section", 1, "section", f"{section!r}: not a folder name")])
     cfg = load_config(config_path, required=config_path != Path("publish.toml"))
@@ -125,9 +129,6 @@ def import_command(
     try:
         base = source if is_web(source) else ""
         if kind == "podcast" and not base and old_url:
-            if not is_web(old_url):
-                why = f"{old_url!r}: expected the old feed's URL (http:// or https://)"
-                raise ConfigError([Problem("--old-url", 1, "old-url", why)])
             base = old_url  # a saved copy read as from its address
         plan = read_source(kind, data, source, since=start, base=base, old_url=old_url)
     except UnsafeXml as exc:
@@ -161,7 +162,9 @@ def import_command(
     def shown(rel: str) -> str:
         return Path(os.path.relpath(root / rel)).as_posix()
 
-    echo_report(render(plan, outcome, fmt, dry_run=dry_run, shown=shown), nl=False)
+    # the source URL, a file's name or a link of the feed may hold a token
+    text = render(plan, outcome, fmt, dry_run=dry_run, shown=shown, dump=redacted_json)
+    echo_report(text if fmt == "json" else redact(text), nl=False)
     if old_url and (kind == "feed" or (kind == "podcast" and is_web(source))):
         warn("note: --old-url is read for substack imports and saved podcast feeds only", quiet)
     warn(summary(plan, outcome, dry_run=dry_run), quiet)
@@ -175,6 +178,31 @@ def import_command(
         ok = _verify(kind, plan, data, config_path, content_dir, out_dir, fmt, quiet) and ok
     if not ok:
         sys.exit(EXIT_CONTENT)
+
+
+def _old_url_problem(kind: str, old_url: str) -> str | None:
+    """Why ``--old-url`` cannot be the old address: every Substack post's GUID is made from
+    it (``https://name.substack.com/p/slug``: a path, query or fragment made GUIDs no reader
+    knew, and every post showed again), and a password in it was written into each."""
+    from urllib.parse import urlsplit
+
+    from pipeline.support.secrets import in_urls
+
+    try:
+        parts = urlsplit(old_url)
+    except ValueError:
+        parts = None
+    shown = in_urls(old_url)
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        what = "the old feed's URL" if kind == "podcast" else "the old address"
+        return f"{shown!r}: expected {what} (http:// or https://)"
+    if parts.username is not None or parts.password is not None:
+        return f"{shown!r}: holds a user name or password; give the public address"
+    if kind == "substack" and (parts.path.strip("/") or parts.query or parts.fragment):
+        return (
+            f"{shown!r}: expected the publication's address alone, like https://name.substack.com"
+        )
+    return None
 
 
 def _download(plan: ImportPlan, folder: Path, quiet: bool) -> bool:

@@ -16,10 +16,12 @@ def render(
     *,
     dry_run: bool,
     shown: Callable[[str], str] = str,
+    dump: Callable[[object], str] = lambda doc: json.dumps(doc, ensure_ascii=False, indent=2),
 ) -> str:
     """The files created, updated and left alone (``kept``), and the notes on files written
     otherwise than the source said (``note``); ``shown`` turns a path relative to the
-    content root into the one printed."""
+    content root into the one printed; ``dump`` writes the JSON document (the command's
+    redacts each string in it)."""
     kept, notes = (
         [str(dataclasses.replace(p, path=shown(p.path))) for p in problems]
         for problems in (outcome.kept, outcome.notes)
@@ -41,7 +43,7 @@ def render(
                 "left_relative": outcome.links.relative,
             },
         }
-        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+        return dump(doc) + "\n"
     verb = "would be " if dry_run else ""
     lines = [f"{verb}created: {shown(r)}" for r in outcome.created]
     lines += [f"{verb}updated: {shown(r)}" for r in outcome.updated]

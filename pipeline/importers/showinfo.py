@@ -28,6 +28,7 @@ from pipeline.podcast import artwork
 from pipeline.podcast.episode import PERSON_GROUPS
 from pipeline.podcast.show import podcast_guid_for
 from pipeline.support.podcast_categories import CATEGORIES
+from pipeline.support.secrets import in_urls
 
 LEGACY_CATEGORIES = {
     "Games & Hobbies": ("Leisure", ""),
@@ -265,7 +266,7 @@ def derived_guid(channel: ET.Element, fetched: str) -> tuple[str, str] | None:
     it moves (the build would make one from the new URL: another show to the indexes)."""
     own = (
         self_link(channel, q(ATOM, "link"))
-        or fetched
+        or (fetched if in_urls(fetched) == fetched else "")  # not a private feed's token
         or _child_text(channel, ITUNES, "new-feed-url")
     )
     return (podcast_guid_for(own), own) if web_url(own) else None

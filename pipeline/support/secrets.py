@@ -360,7 +360,37 @@ def redactor() -> Callable[[str], str]:
     return lambda text: _redact(text, values, pairs, None)
 
 
+_URL_PASSWORD = re.compile(r"(://[^/\s?#@:]*+:)[^/\s?#@]++@")
+"""The password of a URL's ``user:password@`` (possessive: a run is read once)."""
+_QUERY_VALUE = re.compile(
+    r"([?&;]([A-Za-z0-9_.-]++)=)((?:[^&#;\s\"'<>:,)]|[:,)](?=[^&#;\s\"'<>:,)]))++)"
+)
+"""A URL's query parameter (possessive: a run is read once); a ``:``, ``,`` or ``)`` ends
+the value where the text goes on (``…?token=x: 2 failures``), a ``;`` always."""
+_SECRET_NAMES = re.compile(
+    r"(?:^|[_.-])(?:api)?(?:key|token|secret|password|passwd|pass|pwd|auth|authorization|"
+    r"signature|sig|credential|credentials|session|sid)$|apikey$|accesstoken$",
+    re.IGNORECASE,
+)
+"""A parameter named as a secret: ``key``, ``api_key``, ``access-token``, ``X-Amz-Signature``."""
+
+
+def in_urls(text: str) -> str:
+    """``text`` with the passwords of URLs (``user:***@``) and the values of their query
+    parameters named as secrets (``?key=***``, ``&access_token=***``) withheld: a URL given
+    on the command line is a secret of no environment variable, and a feed behind a login is
+    named by one."""
+    if "://" in text and "@" in text:
+        text = _URL_PASSWORD.sub(r"\1***@", text)
+    if "=" in text:
+        text = _QUERY_VALUE.sub(
+            lambda m: m.group(1) + "***" if _SECRET_NAMES.search(m.group(2)) else m.group(), text
+        )
+    return text
+
+
 def _redact(text: str, values: list[str], pairs: frozenset[str], limit: int | None) -> str:
+    text = in_urls(text)
     if not values:
         return text if limit is None or len(text) <= limit else text[:limit] + "…"
     spellings = _all_spellings(tuple(values), pairs)

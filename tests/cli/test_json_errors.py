@@ -229,5 +229,5 @@ def test_a_report_whose_token_only_decoding_finds_is_still_json(
     result = CliRunner().invoke(main, ["lint-feed", url, "--format", "json"])
     assert result.exit_code == 2, (result.stdout, result.stderr)  # an HTML page: no feed
     doc = json.loads(result.stdout)
-    assert doc["feed"] == "***" and doc["hard"] >= 1
+    assert doc["feed"] == f"{server}/page?token=***" and doc["hard"] >= 1  # named a secret
     assert_hidden((TOKEN,), result.stdout, result.stderr)
