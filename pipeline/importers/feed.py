@@ -292,16 +292,29 @@ def _atom(r: _Reader, root: ET.Element, line_of: Any) -> None:
             kept = plain_summary(text(summary), text(content))
             if kept:
                 front["description"] = kept
-        body, declared = "", ""
+        body, declared, plain = "", "", None
         if content is not None:
             body = _xhtml(content) if content.get("type") == "xhtml" else text(content)
+            # text unless it says html or xhtml (RFC 4287 3.1.1, as feedparser reads Atom):
+            # read as HTML, an escaped "<script>" the author wrote about became one
+            plain = content.get("type", "text") == "text" or None
             if elem.get(XML_BASE) or content.get(XML_BASE):  # the entry's own: it wins
                 declared = based(content, based(elem, feed_base))
         guid, own = text(elem.find(q(ATOM, "id"))), _original(elem) or link
         if any(k.get("rel") == "enclosure" for k in elem.findall(q(ATOM, "link"))):
             message = "not kept: episodes come in with `import podcast`, from the show's RSS feed"
             r.notes.append(note(r.source, line_of(elem), "enclosure", message))
-        r.add(line_of(elem), guid, own, front, body, base=base, seen=link, content_base=declared)
+        r.add(
+            line_of(elem),
+            guid,
+            own,
+            front,
+            body,
+            plain,
+            base=base,
+            seen=link,
+            content_base=declared,
+        )
 
 
 _XHTML = "http://www.w3.org/1999/xhtml"

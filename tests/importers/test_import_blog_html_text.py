@@ -93,3 +93,38 @@ def test_hostile_markup_in_a_title_or_a_title_less_body_is_read_in_linear_time()
 
     read_feed(feed(100), "feed.xml")  # warm up; no AssertionError
     assert_linear(lambda n: read_feed(feed(n), "feed.xml"), 2_000)
+
+
+ATOM_TEXT = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:x</id><title>T</title>
+<updated>2024-06-01T00:00:00Z</updated><link rel="alternate" href="https://old.example.com/"/>
+<entry><id>urn:a</id><title>How to write a script tag</title>
+<updated>2024-06-01T00:00:00Z</updated><link href="https://old.example.com/a"/>
+<content type="text">Write &lt;script src="app.js"&gt;&lt;/script&gt; in the head.
+Use &lt;b&gt; for bold, &amp;amp; for an ampersand.</content></entry>
+<entry><id>urn:b</id><title>Untyped</title><updated>2024-06-02T00:00:00Z</updated>
+<link href="https://old.example.com/b"/>
+<summary>a &lt;img src=x onerror=alert(1)&gt; b</summary></entry>
+</feed>
+"""
+
+
+def test_atom_text_content_is_text_as_the_author_wrote_it(home: Path) -> None:
+    """Atom content of ``type="text"`` (the type when none is said, RFC 4287) was imported as
+    HTML: the escaped ``<script>`` an author wrote about became a script tag in the Markdown,
+    the build's sanitizer dropped it ("Write  in the head"), and the ``<b>`` made the rest bold."""
+    imported(home, "feed", ATOM_TEXT)
+    written = {
+        p.name: p.read_text(encoding="utf-8") for p in (home / "content" / "essays").glob("*.md")
+    }
+    body = written["a.md"].split("---\n", 2)[2]
+    assert "<script" not in body and "<b>" not in body
+    assert "&lt;script src=&quot;app.js&quot;&gt;" in body or '&lt;script src="app.js"&gt;' in body
+    assert "&amp;amp; for an ampersand" in body
+    assert "<img" not in written["b.md"]
+    result = publish("build")
+    assert result.exit_code == 0, result.output
+    page = next(p for p in home.rglob("a/index.html") if "essays" in p.parts).read_text()
+    assert 'Write &lt;script src="app.js"&gt;&lt;/script&gt; in the head.' in page
+    assert "&amp;amp; for an ampersand" in page
