@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -112,10 +113,24 @@ def slug_for(title: str, fallback: str, link: str = "") -> str:
     if segment and safe_name(segment) == segment:  # not ``index`` (``/post/index.html``)
         return segment
     for text in (title, fallback):
-        slug = _DASHES.sub("-", github_slug(html.unescape(text)))[:80].strip("-")
-        if slug:
+        # any space parts words ("Café\u00a0Talk" was "cafétalk"); a slug of marks alone
+        # (an emoji's variation selector, U+FE0F) names nothing anyone can see
+        spaced = " ".join(html.unescape(text).split())
+        slug = _DASHES.sub("-", _unmarked(github_slug(spaced)))[:80].strip("-")
+        if any(ch.isalnum() for ch in slug):
             return safe_name(slug)
     return "item"
+
+
+def _unmarked(slug: str) -> str:
+    """``slug`` without the marks that belong to no letter (an emoji dropped leaves its
+    variation selector, ``🎙️ Live`` → ``\ufe0f-live``): one that starts it or a word."""
+    kept: list[str] = []
+    for ch in slug:
+        if unicodedata.category(ch)[0] == "M" and (not kept or kept[-1] == "-"):
+            continue
+        kept.append(ch)
+    return "".join(kept)
 
 
 def safe_name(text: str, fallback: str = "item") -> str:
