@@ -132,11 +132,13 @@ def _closes_highlight(stripped: str) -> bool:
 
 
 def _line(line: str, found: list[str]) -> str:
-    """One line: its code spans kept, the shortcodes in the rest replaced."""
-    return outside_code_spans(line, lambda text: _replace(text, line, found))
+    """One line: its code spans kept, the shortcodes in the rest replaced (the line stripped
+    once: for each of 60,000 tags on one line it was stripped again, quadratic)."""
+    stripped = line.strip()
+    return outside_code_spans(line, lambda text: _replace(text, stripped, found))
 
 
-def _replace(text: str, line: str, found: list[str]) -> str:
+def _replace(text: str, stripped: str, found: list[str]) -> str:
     """The shortcodes of ``text`` replaced; each opener's next place is looked up again only
     once passed (a line of many ``{{<`` and one late ``{{%`` is read once, not per tag)."""
     out, pos = [], 0
@@ -153,13 +155,15 @@ def _replace(text: str, line: str, found: list[str]) -> str:
         if end < 0:
             break
         out.append(text[pos:start])
-        out.append(_tag(opener, text[start + 3 : end].strip(), line, found))
+        out.append(_tag(opener, text[start + 3 : end].strip(), stripped, found))
         pos = end + 3
     out.append(text[pos:])
     return "".join(out)
 
 
-def _tag(opener: str, inner: str, line: str, found: list[str]) -> str:
+def _tag(opener: str, inner: str, stripped: str, found: list[str]) -> str:
+    """What one shortcode becomes; ``stripped``: its line, stripped (a ``highlight`` opens a
+    fence only alone on its line)."""
     if inner.startswith("/*") and inner.endswith("*/"):  # written to show a shortcode
         return f"{opener} {inner[2:-2].strip()} {_CLOSERS[opener]}"
     closing = inner.startswith("/")
@@ -172,7 +176,7 @@ def _tag(opener: str, inner: str, line: str, found: list[str]) -> str:
             named[key] = value
         else:
             positional.append(value)
-    alone = line.strip().startswith(opener) and line.strip().endswith(_CLOSERS[opener])
+    alone = stripped.startswith(opener) and stripped.endswith(_CLOSERS[opener])
     if name in ("ref", "relref") and not closing:
         return named.get("path") or (positional[0] if positional else "")
     if name == "highlight":

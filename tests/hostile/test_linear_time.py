@@ -56,6 +56,8 @@ SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     ),
     # a tag's name and arguments: a long word tried again from each of its characters
     "long-tag-argument": (_in_body(lambda n: "x {% x " + "a" * n + " %}\n"), 20_000),
+    # a Hugo shortcode's line stripped again for each of the shortcodes on it
+    "hugo-shortcodes-on-one-line": (_in_body(lambda n: "{{< mysc >}} " * n + "\n"), 20_000),
     # a tag without "%}" read to the end of the text from each "{%"
     "tags-never-closed": (_in_body(lambda n: "x {% a" * n + "\n"), 4_000),
     # many "{%" sharing one "%}" on their line: the line looked at once, not from each "{%"
