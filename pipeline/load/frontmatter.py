@@ -55,6 +55,8 @@ def decode(raw: bytes) -> str:
 
     Raises UnicodeDecodeError for non-UTF-8 bytes and ValueError for binary files.
     """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # its NULs are not binary's
+        raise ValueError("UTF-16 text (it starts with a byte-order mark); save the file as UTF-8")
     if b"\x00" in raw[:8192]:
         raise ValueError("binary file (contains NUL bytes), expected UTF-8 Markdown text")
     text = raw.decode("utf-8")

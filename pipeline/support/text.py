@@ -197,7 +197,8 @@ def parting_tag_end(html_text: str, start: int) -> int:
 
 def not_utf8(raw: bytes, exc: UnicodeDecodeError) -> tuple[int, str]:
     """(line, message) for bytes that are not UTF-8, worded as for a content file."""
-    line = raw[: exc.start].count(b"\n") + 1
+    before = raw[: exc.start]  # lines end as the load reads them: \r\n, \r or \n
+    line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
     return line, (
         f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
         "save the file as UTF-8"

@@ -17,7 +17,15 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
     ("data", "expected"),
     [
         (PNG, "essays/bad.md:1: file: binary file (contains NUL bytes)"),
-        ("---\ntitle: Café\n---\n".encode("utf-16"), "essays/bad.md:1: file: binary file"),
+        (
+            "---\ntitle: Café\n---\n".encode("utf-16"),
+            "essays/bad.md:1: file: UTF-16 text (it starts with a byte-order mark); save the file "
+            "as UTF-8",
+        ),
+        (
+            "---\rtitle: ok\rdate: 2024-05-01\r---\r\rline\rna\xefve\r".encode("cp1252"),
+            "essays/bad.md:7: file: not UTF-8 text (byte 0xef",
+        ),
         (
             "---\ntitle: Caf\xe9\ndate: 2024-05-01\n---\nx\n".encode("latin-1"),
             "essays/bad.md:2: file: not UTF-8 text (byte 0xe9 at offset 14)",
@@ -43,6 +51,7 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
     ids=[
         "png",
         "utf16",
+        "cp1252-body-cr-line-ends",
         "latin1",
         "cp1252-body",
         "empty",

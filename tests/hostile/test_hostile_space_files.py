@@ -78,7 +78,7 @@ def test_a_summary_saved_as_utf16_is_refused_as_a_page_is(tmp_path: Path) -> Non
     root = space(tmp_path, {"SUMMARY.md": "# Summary\n\n* [Intro](intro.md)\n".encode("utf-16")})
     code, err = run(root, "validate")
     assert code == 2, err
-    assert "content/SUMMARY.md:1: file: binary file (contains NUL bytes)" in err
+    assert "content/SUMMARY.md:1: file: UTF-16 text (it starts with a byte-order mark)" in err
 
 
 @pytest.mark.parametrize("command", ["validate", "build", "dates"])
