@@ -56,13 +56,17 @@ SUMMARY = "SUMMARY.md"
 """The table of contents at the content root."""
 
 
-UNDATED = (
-    "in SUMMARY.md but undated: add it to the dates file (publish dates --suggest "
-    "drafts one); left out of feeds"
-)
-"""Message of the per-page warning, identical for every page so the CLI merges them."""
+def undated(summary: str) -> str:
+    """Message of the per-page warning, identical for every page so the CLI merges them
+    (``summary``: the table of contents' name, ``.gitbook.yaml``'s ``structure.summary``)."""
+    return (
+        f"in {summary} but undated: add it to the dates file (publish dates --suggest "
+        "drafts one); left out of feeds"
+    )
 
-NOT_LISTED = "not in SUMMARY.md; not published"
+
+def not_listed(summary: str) -> str:
+    return f"not in {summary}; not published"
 
 
 @dataclass(frozen=True)
@@ -116,7 +120,7 @@ def place_pages(
         if source in placed:
             problems.append(
                 Problem(
-                    SUMMARY,
+                    summary,
                     entry.line,
                     "summary",
                     f"{source} is listed twice; the first place is used",
@@ -307,7 +311,7 @@ def apply_summary(
         place = placed.get(item.source)
         if place is None:
             if not item.draft:
-                warnings.append(Problem(item.source, 1, "summary", NOT_LISTED))
+                warnings.append(Problem(item.source, 1, "summary", not_listed(summary)))
             out.append(
                 dataclasses.replace(item, draft=True, title=item.title or file_title(item.source))
             )
@@ -317,7 +321,7 @@ def apply_summary(
         if kind == "page" and date is not None and not place.navigation:
             kind = "essay"
         elif kind == "page" and date is None and not place.navigation:
-            warnings.append(Problem(item.source, 1, "date", UNDATED))
+            warnings.append(Problem(item.source, 1, "date", undated(summary)))
         title = item.title or " ".join(place.title.split()) or file_title(item.source)
         extra = item.extra
         if item.indexed and item.source in unindexed:

@@ -54,8 +54,9 @@ def test_gitbook_yaml_root_readme_and_summary_are_honoured(tmp_path: Path) -> No
     assert _pages(out) == [".", "onboarding", "people/onboarding"]
     assert 'url=../people/onboarding/"' in (out / "onboarding" / "index.html").read_text()
     assert '<h1 id="welcome">Welcome</h1>' in (out / "index.html").read_text()
-    assert "table-of-contents" not in result.stderr.replace("table-of-contents.md:", "")
-    assert "not in SUMMARY.md" in result.stderr and "people/draft.md" in result.stderr
+    said = result.stderr.replace("table-of-contents.md:", "").replace("in table-of-contents.md", "")
+    assert "table-of-contents" not in said  # no page of it
+    assert "not in table-of-contents.md" in result.stderr and "people/draft.md" in result.stderr
 
 
 def test_a_gitbook_yaml_root_outside_the_content_is_refused(tmp_path: Path) -> None:
@@ -241,3 +242,21 @@ def test_a_content_file_named_outside_the_content_folder_is_a_configuration_erro
         assert "content folder" in result.stderr
     assert not (tmp_path / "out").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["publish.toml", "space"]
+
+
+def test_a_table_of_contents_of_another_name_is_named_in_its_warnings(tmp_path: Path) -> None:
+    """With ``structure.summary: toc.md`` an entry listed twice was reported at
+    ``SUMMARY.md:5``, a file the space does not have."""
+    _write(
+        tmp_path / "repo",
+        {
+            ".gitbook.yaml": "structure:\n  summary: toc.md\n",
+            "README.md": "# Intro\n",
+            "a.md": "# A\n",
+            "toc.md": "# Contents\n\n* [Intro](README.md)\n* [A](a.md)\n* [A again](a.md)\n",
+        },
+    )
+    result = _build(tmp_path, str(tmp_path / "repo"))
+    assert result.exit_code == 0, result.output
+    assert "toc.md:5: summary: a.md is listed twice; the first place is used" in result.stderr
+    assert "SUMMARY.md" not in result.stderr

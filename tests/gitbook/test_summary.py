@@ -13,7 +13,7 @@ from pipeline.errors import ContentError
 from pipeline.load import pagenames
 from pipeline.load.loader import load_site
 from pipeline.load.pagenames import PageNames, page_resolver, resolve_target
-from pipeline.load.summary import NOT_LISTED, UNDATED, place_pages, read_dates
+from pipeline.load.summary import not_listed, place_pages, read_dates, undated
 from pipeline.load.toc import TocEntry, parse_summary
 from pipeline.support.text import nfc
 from tests.hostile.sites import billion_laughs
@@ -120,8 +120,8 @@ def test_dates_from_front_matter_then_dates_file(book: Path) -> None:
     assert items["README.md"].kind == "page"
     assert items["d.md"].draft
     found = {(w.path.rsplit("/", 1)[-1], w.message) for w in site.warnings}
-    assert ("c.md", UNDATED) in found
-    assert ("d.md", NOT_LISTED) in found
+    assert ("c.md", undated("SUMMARY.md")) in found
+    assert ("d.md", not_listed("SUMMARY.md")) in found
 
 
 def test_auto_mode_needs_summary_not_just_assets(book: Path) -> None:
@@ -130,7 +130,7 @@ def test_auto_mode_needs_summary_not_just_assets(book: Path) -> None:
     (book / "a.md").write_text("# A\n\nText.\n", encoding="utf-8")
     site = load_site(_cfg(), book)
     assert all(i.kind == "page" and not i.draft for i in site.items)
-    assert not any(w.message == NOT_LISTED for w in site.warnings)
+    assert not any(w.message == not_listed("SUMMARY.md") for w in site.warnings)
 
 
 def test_dates_file_entry_naming_no_page_is_a_warning(book: Path) -> None:
