@@ -27,6 +27,7 @@ from pipeline.importers.dating import place_undated
 from pipeline.importers.dropped import merged
 from pipeline.importers.records import ImportedItem, ImportPlan, note
 from pipeline.importers.relink import body_base
+from pipeline.importers.showinfo import next_page, paged
 from pipeline.importers.xmlsource import (
     ATOM,
     CONTENT,
@@ -445,8 +446,13 @@ def read_feed(
         ):
             raise ValueError("a JSON document that is not a JSON Feed")
         _json(r, doc)
+        if isinstance(doc.get("next_url"), str) and doc["next_url"].strip():
+            r.notes.append(note(source, 1, "next_url", paged(doc["next_url"].strip(), "posts")))
         return r.plan()
     parsed = parse_xml(data)
+    channel = parsed.root.find("channel") if parsed.root.tag == "rss" else parsed.root
+    if channel is not None and (page := next_page(channel, based(channel, base), "posts")):
+        r.notes.append(note(source, parsed.line(page[0]), "atom:link", page[1]))
     if parsed.root.tag == "rss":
         _rss(r, parsed.root, parsed.line)
     elif parsed.root.tag == q(RDF, "RDF"):

@@ -244,19 +244,26 @@ def _buildable(
         say(elem, f"itunes:{name}", f"{found}: set [podcast] {key} in publish.toml to {expected}")
 
 
-def next_page(channel: ET.Element, base: str) -> tuple[ET.Element, str] | None:
+def next_page(
+    channel: ET.Element, base: str, what: str = "episodes"
+) -> tuple[ET.Element, str] | None:
     """The ``atom:link rel="next"`` of a feed that is one page of several (SoundCloud's
-    newest 500 episodes, a paged Podlove or WordPress feed), and what to say of it: the
-    episodes of the other pages are in no item here."""
+    newest 500 episodes, a paged Podlove or WordPress feed, Blogger's 25 posts a page), and
+    what to say of it: the ``what`` (episodes, posts) of the other pages are in no item here."""
     for link in channel.findall(q(ATOM, "link")):
         href = joined(base, (link.get("href") or "").strip())
         if (link.get("rel") or "").strip().lower() == "next" and href:
-            return link, (
-                f"the feed is one page of several: its older episodes are on the next page, "
-                f"{shown(href, 200)}, and were not imported; import that URL too (and each "
-                "page after it) into this site to bring them"
-            )
+            return link, paged(href, what)
     return None
+
+
+def paged(href: str, what: str) -> str:
+    """What to say of a feed whose next page is ``href``."""
+    return (
+        f"the feed is one page of several: its older {what} are on the next page, "
+        f"{shown(href, 200)}, and were not imported; import that URL too (and each page "
+        "after it) into this site to bring them"
+    )
 
 
 def derived_guid(channel: ET.Element, fetched: str) -> tuple[str, str] | None:

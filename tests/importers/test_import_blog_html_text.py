@@ -4,7 +4,10 @@ markup or character references written out (WordPress's `[&#8230;]` excerpt, an 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import pytest
 
 from tests.importers.conftest import front_matter, imported, publish
 from tests.timing import assert_linear
@@ -128,3 +131,39 @@ def test_atom_text_content_is_text_as_the_author_wrote_it(home: Path) -> None:
     page = next(p for p in home.rglob("a/index.html") if "essays" in p.parts).read_text()
     assert 'Write &lt;script src="app.js"&gt;&lt;/script&gt; in the head.' in page
     assert "&amp;amp; for an ampersand" in page
+
+
+@pytest.mark.parametrize("kind", ["atom", "rss", "json"])
+def test_a_paged_blog_feed_says_its_older_posts_were_not_imported(home: Path, kind: str) -> None:
+    """Blogger serves 25 posts a page with ``<link rel='next'>`` (WordPress and JSON Feed
+    page too): ``import feed`` read the first page and said nothing of the rest (``import
+    podcast`` said so)."""
+    nxt = "https://b.example.com/feeds/posts/default?start-index=26"
+    feed = {
+        "atom": BLOGGER.replace(
+            "<title type='text'>B</title>",
+            f"<title type='text'>B</title><link rel='next' href='{nxt}'/>",
+        ),
+        "rss": WORDPRESS.replace(
+            "<channel>",
+            f'<channel><atom:link xmlns:atom="http://www.w3.org/2005/Atom" rel="next" href="{nxt}"/>',
+        ),
+        "json": json.dumps(
+            {
+                "version": "https://jsonfeed.org/version/1.1",
+                "title": "J",
+                "next_url": nxt,
+                "items": [{"id": "1", "url": "https://j.example.com/1", "content_text": "x"}],
+            }
+        ),
+    }[kind]
+    result = imported(home, "feed", feed)
+    where = {
+        "atom": "feed.xml:4: atom:link",
+        "rss": "feed.xml:4: atom:link",
+        "json": "feed.xml:1: next_url",
+    }
+    assert (
+        f"{where[kind]}: the feed is one page of several: its older posts are on the next page, "
+        f"'{nxt}', and were not imported"
+    ) in result.stderr
