@@ -234,18 +234,26 @@ class FreeNames:
     first free one, as a name-by-name probe from 1 would pick, in time linear in the names
     picked. Names only ever become taken, so the first free suffix of a stem never goes
     down: each stem's probe resumes where it last stopped, and each taken name is stepped
-    over at most twice (as ``stem-N`` and as a stem of its own)."""
+    over at most twice (as ``stem-N`` and as a stem of its own). Names are compared as a Mac
+    or Windows file system and the site's URLs compare them: ``Hello-World.md`` takes
+    ``hello-world.md`` (both were written, and the build refused their one permalink)."""
 
     def __init__(self, taken: Iterable[str] = ()) -> None:
-        self.taken = set(taken)
+        self.taken = {_same(name) for name in taken}
         self._next: dict[tuple[str, str], int] = {}
 
     def pick(self, stem: str, ext: str) -> str:
-        n = self._next.get((stem, ext), 1)
+        key = (_same(stem), _same(ext))
+        n = self._next.get(key, 1)
         name = f"{stem}{ext}" if n == 1 else f"{stem}-{n}{ext}"
-        while name in self.taken:
+        while _same(name) in self.taken:
             n += 1
             name = f"{stem}-{n}{ext}"
-        self.taken.add(name)
-        self._next[(stem, ext)] = n + 1
+        self.taken.add(_same(name))
+        self._next[key] = n + 1
         return name
+
+
+def _same(name: str) -> str:
+    """What two names that name one file (or one URL) have in common."""
+    return unicodedata.normalize("NFC", name).casefold()

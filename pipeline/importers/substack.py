@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
+from pipeline.config.oldurls import old_url_problem
 from pipeline.errors import Problem
 from pipeline.importers.common import notes_body, parse_date, safe_name, shown
 from pipeline.importers.dating import place_undated
@@ -124,6 +125,27 @@ def _front(
     return front
 
 
+def _one_post_a_path(
+    pending: list[tuple[int, dict[str, Any]]], where: str, notes: list[Problem]
+) -> None:
+    """Each ``/p/slug`` alias (and the GUID made with it) kept for the first post that has
+    it (a slug in two rows, or in two cases: the site's paths are one), and left out where the
+    build refuses it (over 255 bytes): the import wrote two posts of one GUID and alias, and
+    the build refused them."""
+    first: dict[str, int] = {}
+    for line, front in pending:
+        if "aliases" not in front:
+            continue
+        path = str(front["aliases"][0])
+        why = old_url_problem(path, "")
+        if why is None and (seen := first.setdefault(path.casefold(), line)) != line:
+            why = f"{path} is also the path of the post at line {seen}"
+        if why is not None:
+            del front["aliases"]
+            front.pop("guid", None)
+            notes.append(note(where, line, "post_id", f"no /p/ alias or GUID from it: {why}"))
+
+
 def _rows(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """The rows of ``posts.csv``, each with the line it starts on (a quoted title or subtitle
     may hold line breaks); a ValueError naming the line where it stops being CSV (a field
@@ -202,6 +224,7 @@ def read_substack(
             )
         pending.append((line, front))
     skipped += place_undated(pending, where, notes, "post_date")
+    _one_post_a_path(pending, where, notes)
     items = []
     for line, front in pending:
         slug = str(front.pop("_slug"))

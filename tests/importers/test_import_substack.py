@@ -149,3 +149,35 @@ def test_a_posts_csv_that_stops_being_csv_is_refused_naming_the_line(
     assert ":1: substack: posts.csv line " in result.stderr
     assert ": not readable as CSV (" in result.stderr
     assert not (home / "content").exists()
+
+
+def test_posts_sharing_a_slug_keep_one_path_and_the_build_takes_what_was_written(
+    home: Path,
+) -> None:
+    """Rows ``101.hello-world``, ``102.hello-world``, ``103.Hello-World`` and a slug of 300
+    characters: two posts got one GUID and alias, ``Hello-World.md`` and ``hello-world.md``
+    were written side by side (one permalink), the long slug's alias was one the build
+    refuses; every import said nothing, and the build exited 2."""
+    row = ("2023-08-01T07:30:00.000Z", "true", "newsletter", "everyone")
+    posts = [
+        (f"{n}.{slug}", *row, f"Post {n}", "", f"<p>Body {n}.</p>")
+        for n, slug in ((101, "hello-world"), (102, "hello-world"), (103, "Hello-World"))
+    ] + [("104." + "x" * 300, *row, "Long", "", "<p>Long.</p>")]
+    zipped = archive(home / "export.zip", posts)
+    result = publish("import", "substack", str(zipped), "--old-url", "https://name.substack.com")
+    assert result.exit_code == 0, result.output
+    assert "posts.csv:3: post_id: no /p/ alias or GUID from it: /p/hello-world is also the " in (
+        result.stderr
+    )
+    assert "posts.csv:4: post_id: no /p/ alias or GUID from it: /p/Hello-World is also" in (
+        result.stderr
+    )
+    assert "posts.csv:5: post_id: no /p/ alias or GUID from it: " in result.stderr
+    names = sorted(p.name.casefold() for p in (home / "content" / "essays").glob("*.md"))
+    assert len(names) == len(set(names)) == 4
+    guids = [
+        front_matter(p).get("guid") for p in sorted((home / "content" / "essays").glob("*.md"))
+    ]
+    assert guids.count("https://name.substack.com/p/hello-world") == 1
+    built = publish("build")
+    assert built.exit_code == 0, built.output
