@@ -376,6 +376,19 @@ def _names(obj: Mapping[str, Any]) -> list[str]:
     return [str(a["name"]).strip() for a in authors if isinstance(a, dict) and a.get("name")]
 
 
+def _text_of(r: _Reader, obj: Mapping[str, Any], key: str, label: str) -> str:
+    """``obj[key]`` as text: a string, a number written out (ids often are); else "" and a
+    note (a list or an object was written as Python shows it: ``['x']``, ``{'a': 1}``)."""
+    value = obj.get(key)
+    if value is None or isinstance(value, str):
+        return value or ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    kind = type(value).__name__.replace("dict", "an object").replace("list", "a list")
+    r.notes.append(note(r.source, 1, f"{label} {key}", f"expected text, got {kind}: left out"))
+    return ""
+
+
 def _json(r: _Reader, doc: Mapping[str, Any]) -> None:
     feed_url = str(doc.get("feed_url") or "").strip()
     base = r.base or (feed_url if is_url(feed_url) else "")
@@ -388,17 +401,25 @@ def _json(r: _Reader, doc: Mapping[str, Any]) -> None:
             r.notes.append(note(r.source, 1, f"items[{n}]", "not an object: not imported"))
             r.skipped += 1
             continue
-        front: dict[str, Any] = {"title": str(obj.get("title") or "").strip()}
-        _dates(front, str(obj.get("date_published") or ""), str(obj.get("date_modified") or ""))
+        label = f"items[{n}]"
+
+        def get(key: str, obj: Mapping[str, Any] = obj, label: str = label) -> str:
+            return _text_of(r, obj, key, label)
+
+        front: dict[str, Any] = {"title": get("title").strip()}
+        _dates(front, get("date_published"), get("date_modified"))
         if _names(obj):
             front["authors"] = _names(obj)
         tags = obj.get("tags")
         if isinstance(tags, list) and tags:
-            front["tags"] = [str(t) for t in tags if str(t).strip()]
-        body = str(obj.get("content_html") or "")
+            if not all(isinstance(t, str) for t in tags):
+                why = "a tag that is not text (null, a number, a list): left out"
+                r.notes.append(note(r.source, 1, f"{label} tags", why))
+            front["tags"] = [t for t in tags if isinstance(t, str) and t.strip()]
+        body = get("content_html")
         plain = None
-        if not body and obj.get("content_text"):
-            body, plain = str(obj["content_text"]), True
+        if not body and (text_body := get("content_text")):
+            body, plain = text_body, True
         if isinstance(obj.get("summary"), str) and (kept := plain_summary(obj["summary"], body)):
             front["description"] = kept
         picture = obj.get("image")
@@ -409,7 +430,7 @@ def _json(r: _Reader, doc: Mapping[str, Any]) -> None:
             r.notes.append(note(r.source, 1, f"items[{n}] image", why))
         if isinstance(obj.get("attachments"), list) and obj["attachments"]:
             attached.append(("item", f"items[{n}]"))
-        guid, url = str(obj.get("id") or "").strip(), str(obj.get("url") or "").strip()
+        guid, url = get("id").strip(), get("url").strip()
         external = obj.get("external_url")
         if isinstance(external, str) and external.strip() and external.strip() != url:
             elsewhere.append(("item", f"items[{n}]"))

@@ -78,3 +78,27 @@ def test_json_feed_external_urls_are_reported_not_dropped(home: Path) -> None:
         "post links to: add it to the body by hand), in items[1], items[3]\n"
     ) in result.stderr
     assert "1 source problem\n" in result.stderr
+
+
+def test_json_feed_values_that_are_not_text_are_named_not_written_as_python(home: Path) -> None:
+    """A ``null`` tag became the tag ``None``, a list title ``['x']``, an object id
+    ``{'nested': 1}``, each without a word; a numeric id is its digits."""
+    items = [
+        {"id": 5, "title": "Tags", "tags": ["a", None, 3], "content_html": "<p>5</p>"},
+        {"id": {"nested": 1}, "url": "https://j.example.com/9", "title": ["list title"]},
+    ]
+    for item in items:
+        item["date_published"] = "2024-06-05T10:00:00Z"
+    source = home / "feed.json"
+    source.write_text(json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": items}))
+    result = publish("import", "feed", str(source))
+    assert result.exit_code == 0, result.output
+    for said in (
+        "items[1] tags: a tag that is not text (null, a number, a list): left out",
+        "items[2] title: expected text, got a list: left out",
+        "items[2] id: expected text, got an object: left out",
+    ):
+        assert f"{source}:1: {said}" in result.stderr
+    written = "".join(p.read_text() for p in (home / "content").rglob("*.md"))
+    assert "None" not in written and "['" not in written and "{'" not in written
+    assert "guid: '5'" in written
