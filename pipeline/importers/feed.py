@@ -457,7 +457,7 @@ def read_feed(
     feed's own URL (where it was fetched): relative links are resolved against it."""
     r = _Reader(source, section, since)
     r.base = base
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):  # "[": JSON, no feed
         try:
             doc = source_values(jsontext.loads(data.decode("utf-8-sig")))
         except (ValueError, UnicodeDecodeError) as exc:

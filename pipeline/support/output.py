@@ -128,9 +128,11 @@ def _replace_with(target: str, data: bytes, mode: int | None = None) -> os.stat_
         finally:
             os.close(fd)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename is None:  # a write's (EFBIG, ENOSPC)
+            raise OSError(exc.errno, exc.strerror, target) from None  # says which file
         raise
     return st
 

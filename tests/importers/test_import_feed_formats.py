@@ -102,3 +102,11 @@ def test_json_feed_values_that_are_not_text_are_named_not_written_as_python(home
     written = "".join(p.read_text() for p in (home / "content").rglob("*.md"))
     assert "None" not in written and "['" not in written and "{'" not in written
     assert "guid: '5'" in written
+
+
+def test_a_json_array_is_named_json_not_xml(home: Path) -> None:
+    """A JSON file whose top level is an array was read as XML: "not well-formed XML"."""
+    (home / "feed.json").write_text('[{"id": "1"}]')
+    result = publish("import", "feed", "feed.json")
+    assert result.exit_code == 2, result.output
+    assert "feed.json:1: feed: a JSON document that is not a JSON Feed" in result.stderr
