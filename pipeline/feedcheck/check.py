@@ -97,10 +97,14 @@ def lint_feed(
     first = declaration_first(data)
     late = first is not data  # the same bytes when nothing was moved
     try:
-        data = as_utf8(first)
+        data, web = as_utf8(first), as_utf8(first, web=True)
     except XmlEncodingError as exc:
         r.add("xml.encoding", HARD, str(exc))
         return r.results
+    if web is not data and web != data:  # declared US-ASCII or ISO-8859-1, in windows-1252
+        why = "declared US-ASCII or ISO-8859-1 but holds bytes 0x80-0x9f: read as windows-1252"
+        r.add("xml.encoding", SOFT, why + " (as browsers and apps read it); write it in UTF-8")
+        data = web
     if too_many_elements(data):
         r.add("xml.wellformed", HARD, too_many_message())
         return r.results

@@ -97,3 +97,23 @@ def test_a_byte_order_mark_wins_over_a_long_unknown_name(tmp_path: Path, command
     assert "unexpected" not in result.output
     if command == "lint-feed":
         assert "xml.encoding" not in result.output  # read: the feed's own rules reported
+
+
+@pytest.mark.parametrize("encoding", ["US-ASCII", "ISO-8859-1"])
+def test_lint_feed_reads_windows_1252_quotes_as_import_does(tmp_path: Path, encoding: str) -> None:
+    """Declared US-ASCII with bytes 0x93, 0x94, 0x96 (a title's quotes and dash), the feed
+    failed lint-feed hard ("not well-formed (invalid token)") while import and feed-diff
+    read it as windows-1252, as browsers do; declared ISO-8859-1 it passed unremarked."""
+    feed = tmp_path / "rss.xml"
+    data = FEED.format(encoding=encoding).encode("ascii")
+    feed.write_bytes(data.replace(b"<title>a</title>", b"<title>\x93quoted\x94 \x96 dash</title>"))
+    result = CliRunner().invoke(main, ["lint-feed", str(feed)])
+    assert "xml.wellformed" not in result.stdout, result.stdout
+    assert "(“quoted” – dash)" in result.stdout  # the item named by its title, as read
+    assert (
+        "soft xml.encoding: feed: declared US-ASCII or ISO-8859-1 but holds bytes 0x80-0x9f: "
+        "read as windows-1252"
+    ) in result.stdout
+    plain = tmp_path / "plain.xml"
+    plain.write_bytes(data)
+    assert "xml.encoding" not in CliRunner().invoke(main, ["lint-feed", str(plain)]).stdout
