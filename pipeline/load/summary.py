@@ -164,7 +164,8 @@ def _space_file_settings(cfg: Config, content_dir: Path) -> tuple[Config, Path]:
         return ConfigError([Problem(shown, line, "gitbook", message)])
 
     try:
-        data = bounded_yaml(utf8_text(read_within(content_dir, path))) or {}
+        text = utf8_text(read_within(content_dir, path))
+        data = bounded_yaml(text) or {}
     except (OSError, ValueError) as exc:
         line = exc.line if isinstance(exc, FrontMatterError) else 1
         raise bad(f"cannot read it: {one_line(exc)}", line) from None
@@ -192,6 +193,11 @@ def _space_file_settings(cfg: Config, content_dir: Path) -> tuple[Config, Path]:
             continue  # the home page is made without it (the load says so: spacefile.py)
         if outside_the_space(rel):
             raise bad(f"{key}: {values[key]!r} is not a file inside the space's root")
+        if key == "summary" and not (root / rel).is_file():  # else "auto" read no space
+            line = next(
+                (n for n, t in enumerate(text.splitlines(), 1) if t.strip().startswith(key)), 1
+            )
+            raise bad(f"{key}: {values[key]!r} is not a file in the space's root", line)
         named[key] = rel
     content = dataclasses.replace(cfg.content, readme=named["readme"], summary=named["summary"])
     new_dir = content_dir / os.path.relpath(root, content_dir.resolve())

@@ -260,3 +260,26 @@ def test_a_table_of_contents_of_another_name_is_named_in_its_warnings(tmp_path: 
     assert result.exit_code == 0, result.output
     assert "toc.md:5: summary: a.md is listed twice; the first place is used" in result.stderr
     assert "SUMMARY.md" not in result.stderr
+
+
+@pytest.mark.parametrize("flavour", ["auto", "gitbook"])
+def test_a_table_of_contents_the_space_file_names_and_lacks_is_an_error(
+    tmp_path: Path, flavour: str
+) -> None:
+    """``structure.summary: nope/toc.md`` missing: with ``flavour = "auto"`` the build took
+    the space for a folder of pages, published its SUMMARY.md as the page /summary/ and
+    said nothing of ``.gitbook.yaml`` (exit 0)."""
+    _write(
+        tmp_path / "repo",
+        {
+            ".gitbook.yaml": "root: ./docs/\nstructure:\n  readme: intro.md\n  summary: nope/toc.md\n",
+            "docs/intro.md": "# Intro\n\nhello\n",
+            "docs/SUMMARY.md": "# Summary\n\n* [Intro](intro.md)\n",
+        },
+    )
+    result = _build(tmp_path, str(tmp_path / "repo"), flavour=flavour)
+    assert result.exit_code == 3, result.output
+    assert (
+        ".gitbook.yaml:4: gitbook: summary: 'nope/toc.md' is not a file in the space's root"
+    ) in result.stderr
+    assert not (tmp_path / "out").exists()
