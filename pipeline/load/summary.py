@@ -303,7 +303,7 @@ def apply_summary(
             message = "not a regular file (a folder, a pipe or a device); expected the table of "
             message += "contents, a Markdown file"
         raise ContentError([Problem(summary, 1, "summary", message)])
-    entries = parse_summary(read_toc(root, summary))
+    entries = parse_summary(read_toc(root, summary, max_bytes=cfg.content.max_file_bytes))
     pages = [i for i in items if i.source != summary]
     names = [i.source for i in pages] if sources is None else [s for s in sources if s != summary]
     entries = _with_readme(entries, names, cfg.content.readme, pages)
@@ -371,12 +371,19 @@ def _unindexed(placed: Mapping[str, Placement], marked: set[str]) -> set[str]:
     return out
 
 
-def read_toc(root: Path, name: str, shown: str | None = None) -> str:
+def read_toc(
+    root: Path, name: str, shown: str | None = None, *, max_bytes: int | None = None
+) -> str:
     """The text of the table of contents ``name`` (SUMMARY.md) under ``root``, decoded as a
     page is; a ContentError at its line when it cannot be read or is not UTF-8 text, naming
-    it ``shown`` (default: ``name``, as the load names its pages: relative to ``root``)."""
+    it ``shown`` (default: ``name``, as the load names its pages: relative to ``root``);
+    over ``max_bytes`` (``[content] max_file_bytes``, as a page) it is refused unread."""
     where = name if shown is None else shown
     try:
+        size = (root / name).stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            message = f"file is {size} bytes, over the limit of {max_bytes}"
+            raise ContentError([Problem(where, 1, "file", message)])
         return utf8_text(read_within(root, root / name))
     except OSError as exc:
         raise ContentError(

@@ -283,3 +283,17 @@ def test_a_table_of_contents_the_space_file_names_and_lacks_is_an_error(
         ".gitbook.yaml:4: gitbook: summary: 'nope/toc.md' is not a file in the space's root"
     ) in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_table_of_contents_over_the_file_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    """A page over ``max_file_bytes`` was refused, SUMMARY.md of any size read (100 MB: 21 s)."""
+    _write(tmp_path / "space", {"SUMMARY.md": "# S\n\n" + "* [P](p.md)\n" * 2000, "p.md": "# P\n"})
+    (tmp_path / "publish.toml").write_text(
+        CONFIG.format(flavour="gitbook") + "max_file_bytes = 10000\n"
+    )
+    args = ["build", "--config", str(tmp_path / "publish.toml"), "--content"]
+    result = CliRunner().invoke(
+        main, [*args, str(tmp_path / "space"), "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 2, result.output
+    assert "SUMMARY.md:1: file: file is 24005 bytes, over the limit of 10000" in result.stderr
