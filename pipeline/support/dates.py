@@ -135,6 +135,8 @@ def read_date(raw: str) -> tuple[dt.datetime | None, str | None]:
             return None, None
         if parsed.tzinfo is None:
             zone = _rfc822_zone(raw)
+            if zone is dt.UTC and note is None:
+                note = "no time zone: taken as UTC, as podcast apps read it; check the date"
             if zone is None:
                 found = _TIME_ZONE.search(raw)
                 note = (
@@ -143,7 +145,12 @@ def read_date(raw: str) -> tuple[dt.datetime | None, str | None]:
                     "its offset (+05:30)"
                 )
             parsed = parsed.replace(tzinfo=zone or dt.UTC)
-    if parsed.tzinfo is None:
+    if parsed.tzinfo is None:  # ISO 8601 without an offset (RFC 3339 requires one)
+        note = note or (
+            "no time of day: read as midnight UTC, as podcast apps read it"
+            if len(raw) <= 10
+            else "no time zone: taken as UTC, as podcast apps read it; check the date"
+        )
         parsed = parsed.replace(tzinfo=dt.UTC)
     if parsed.year not in YEARS:
         return None, None

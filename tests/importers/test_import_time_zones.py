@@ -24,7 +24,7 @@ ZONES = [
     ("Mon, 01 Jan 2024 10:00:00 +0200 (CEST)", "2024-01-01T10:00:00+02:00"),
     ("Mon, 01 Jan 2024 10:00:00 EST", "2024-01-01T10:00:00-05:00"),
     ("Mon, 01 Jan 2024 10:00:00 GMT", "2024-01-01T10:00:00+00:00"),
-    ("Mon, 01 Jan 2024 10:00:00", "2024-01-01T10:00:00+00:00"),  # no zone: UTC
+    ("Mon, 01 Jan 2024 10:00:00", "2024-01-01T10:00:00+00:00"),  # no zone: UTC, said
     ("2024-01-01T10:00:00+05:30", "2024-01-01T10:00:00+05:30"),  # ISO 8601
 ]
 
@@ -41,7 +41,12 @@ def test_offsets_and_zone_names_are_kept(home: Path) -> None:
     items = "".join(_item(n, raw) for n, (raw, _) in enumerate(ZONES, 1))
     result = imported(home, "podcast", HEAD + items + "</channel></rss>\n")
     warned = [ln for ln in result.stderr.splitlines() if ln.startswith("warning:")]
-    assert len(warned) == 1 and "podcast:guid: none in the feed" in warned[0], warned
+    assert len(warned) == 2 and "podcast:guid: none in the feed" in warned[0], warned
+    # the date that names no zone: read as UTC, and said (it was taken in silence)
+    assert warned[1] == (
+        "warning: feed.xml:14: pubDate: no time zone: taken as UTC, as podcast apps read it; "
+        "check the date"
+    )
     for n, (raw, written) in enumerate(ZONES, 1):
         front = front_matter(home / "content" / "episodes" / f"episode-{n}.md")
         assert (front["date"], "draft" in front) == (written, False), raw
@@ -93,3 +98,17 @@ def test_a_blog_feed_names_a_zone_it_took_as_utc(home: Path) -> None:
     assert "warning: feed.xml:3: pubDate: time zone 'IST' not read" in result.stderr
     front = front_matter(home / "content" / "essays" / "post.md")
     assert front["date"] == "2024-01-01T10:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("raw", "said"),
+    [
+        ("2024-06-04", "no time of day: read as midnight UTC"),
+        ("2024-06-04T10:00:00", "no time zone: taken as UTC"),
+    ],
+)
+def test_an_iso_date_without_its_offset_is_named(home: Path, raw: str, said: str) -> None:
+    """An ISO 8601 date in a pubDate (or a JSON Feed's date_published) without its offset
+    was taken as UTC in silence, where the same date written RFC 822 was named."""
+    result = imported(home, "podcast", HEAD + _item(1, raw) + "</channel></rss>\n")
+    assert f"warning: feed.xml:6: pubDate: {said}" in result.stderr
