@@ -44,8 +44,9 @@ _PATH_SAFE = "/!$&'()*+,;=:@-._~"
 def link_key(url: str) -> str | None:
     """How two old links are compared: an http(s) URL without its scheme (``http`` and
     ``https`` name one page), user, default port, fragment or trailing slash, its host in
-    lower case without ``www.`` (as :func:`~.aliases.site_host` compares sites) and its path
-    percent-encoded one way; None for any other URL."""
+    lower case without ``www.`` (as :func:`~.aliases.site_host` compares sites), its path
+    percent-encoded one way and its query without the parameters that track a reader
+    (:data:`_TRACKING`, ``utm_*``); None for any other URL."""
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -56,8 +57,18 @@ def link_key(url: str) -> str | None:
     if scheme not in DEFAULT_PORTS or not host:
         return None
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    query = f"?{parts.query}" if parts.query else ""
+    kept = [p for p in parts.query.split("&") if p and not _tracking(p.partition("=")[0])]
+    query = f"?{'&'.join(kept)}" if kept else ""
     return f"{netloc}{path.rstrip('/')}{query}"
+
+
+_TRACKING = frozenset({"source", "fbclid", "gclid", "mc_cid", "mc_eid", "ref_src"})
+"""Query parameters that say where a reader came from, not which page: Medium's feed gives
+each post's link ``?source=rss----…``, and a post's body links the same post without it."""
+
+
+def _tracking(name: str) -> bool:
+    return name.lower() in _TRACKING or name.lower().startswith("utm_")
 
 
 def link_targets(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:

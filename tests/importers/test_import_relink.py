@@ -331,3 +331,28 @@ def test_a_hostile_body_is_rewritten_in_linear_time(home: Path, shape: str) -> N
         '<p><a href="https://old.example/first/">first</a></p>'
     )
     assert_linear(lambda size: _import(home, feed(size)), n, label=f"{shape}: ")
+
+
+def test_a_link_without_the_feeds_tracking_query_names_the_post(home: Path) -> None:
+    """Medium's feed gives each post's link ``?source=rss----…`` (others ``utm_*``), and a
+    post's body links the other without it: the link kept pointing at Medium. A query that
+    names the page (WordPress's ``?p=2``) still tells two posts apart."""
+    body = (
+        '<p><a href="https://medium.com/@me/older-9f8e">older</a> '
+        '<a href="https://medium.com/?p=2&amp;utm_source=x">by number</a> '
+        '<a href="https://medium.com/?p=3">not imported</a></p>'
+    )
+    imported(
+        home,
+        "feed",
+        _rss(
+            _post("g1", "https://medium.com/@me/newer-1a2b?source=rss----abc---4", body, 2),
+            _post("g2", "https://medium.com/@me/older-9f8e?source=rss----abc---4", "<p>o</p>", 1),
+            _post("g3", "https://medium.com/?p=2", "<p>2</p>", 3, "By number"),
+            link="https://medium.com/@me",
+        ),
+    )
+    written = _body(next((home / "content" / "essays").glob("newer*.md")))
+    assert '<a href="older-9f8e.md">older</a>' in written
+    assert '<a href="by-number.md">by number</a>' in written
+    assert '<a href="https://medium.com/?p=3">not imported</a>' in written
