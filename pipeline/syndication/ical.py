@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from pipeline import __version__
 from pipeline.config import Config
 from pipeline.model import Event, Item
+from pipeline.support.paths import iri_to_uri
 from pipeline.support.recurrence import rule_of
 from pipeline.support.text import clean
 from pipeline.syndication.common import summary
@@ -104,7 +105,7 @@ def _about(item: Item, location: str | None) -> list[str]:
     ]
     if location:
         lines.append(f"LOCATION:{_text(location)}")
-    lines.append(f"URL:{_uri(item.event.url or item.url)}")
+    lines.append(f"URL:{_uri(iri_to_uri(item.event.url or item.url))}")  # RFC 3986, as VALUE=URI
     return lines
 
 

@@ -65,3 +65,19 @@ def test_a_line_break_in_an_id_cannot_end_the_event(tmp_path: Path) -> None:
     (only,) = icalendar.Calendar.from_ical(data).walk("VEVENT")
     assert str(only["SUMMARY"]) == "Call"
     assert str(only["UID"]).endswith("@handbook.example")
+
+
+def test_an_event_url_is_written_as_a_uri(tmp_path: Path) -> None:
+    """``URL`` is a URI (RFC 5545 3.8.4.6): quotes, angle brackets and letters beyond
+    ASCII were written raw (``URL:https://ok.example/"><script>``), no valid URI."""
+    event = (
+        "---\ntitle: Call\nid: call\ndate: 2025-12-01\nstarts: 2026-01-13T18:00\n"
+        "url: 'https://exämple.org/\"><script>x</script>ü'\n---\nThe call.\n"
+    )
+    result, out = build(tmp_path, event)
+    assert result.exit_code == 0, result.output
+    cal = icalendar.Calendar.from_ical((out / "events.ics").read_bytes())
+    (found,) = cal.walk("VEVENT")
+    assert str(found["URL"]) == (
+        "https://xn--exmple-cua.org/%22%3E%3Cscript%3Ex%3C/script%3E%C3%BC"
+    )
