@@ -38,3 +38,19 @@ def test_a_listed_readme_keeps_its_place(tmp_path: Path) -> None:
     page = (out / "page/index.html").read_text(encoding="utf-8")
     assert page.count('<a href="../">') >= 1 and page.count(">Welcome</a>") == 0
     assert '<a href="../">Start</a>' in page  # its title in SUMMARY.md, once
+
+
+def test_a_readme_listed_second_is_read_second(tmp_path: Path) -> None:
+    """The menu showed FAQ, Welcome, Guide (SUMMARY.md's order) while previous/next read
+    Welcome, FAQ, Guide: the two navigations of one page disagreed."""
+    listed = "# S\n\n* [FAQ](faq.md)\n* [Welcome](README.md)\n* [Guide](guide.md)\n"
+    files = {"faq.md": "# FAQ\n\nfaq\n", "guide.md": "# Guide\n\nguide\n"}
+    space = write_space(tmp_path / "space", {**SPACE, **files, "SUMMARY.md": listed})
+    out = tmp_path / "out"
+    assert run_space(space, "build", "--out", str(out)).exit_code == 0
+    faq = (out / "faq/index.html").read_text(encoding="utf-8")
+    menu = faq[faq.index('id="sidebar"') : faq.index("</nav>", faq.index('id="sidebar"'))]
+    assert menu.index(">FAQ</a>") < menu.index(">Welcome</a>") < menu.index(">Guide</a>")
+    assert 'rel="prev"' not in faq and 'rel="next" href="../"' in faq
+    assert 'rel="next" href="guide/"' in (out / "index.html").read_text(encoding="utf-8")
+    assert 'rel="prev" href="../"' in (out / "guide/index.html").read_text(encoding="utf-8")

@@ -237,16 +237,17 @@ def _from_summary(
         if link.source:
             if link.source not in trails:
                 trails[link.source] = tuple(stack)
-                if link.source != readme and not hidden:
+                if not hidden:  # the first page too, where the menu shows it
                     order.append(by_source[link.source])
             if stack and stack[-1].source and not hidden:
                 children.setdefault(stack[-1].source, []).append(link)
         stack.append(link)
     home = by_source.get(readme)
+    reading = order  # prev/next walk the menu: listed second, the first page is read second
     if home is not None and readme not in trails:  # the first page, which SUMMARY.md need
         groups.insert(0, ("", [NavLink(home.title, home.url, 0, readme)]))  # not list
         trails[readme] = ()
-    reading = [home, *order] if home is not None else order
+        reading = [home, *order]
     return Navigation(
         tuple(NavGroup(title, tuple(links)) for title, links in groups),
         _neighbours(reading),
