@@ -63,8 +63,9 @@ class _Files:
     def _read(self, path: str) -> None:
         try:
             _, full = resolve_inside(self.root, "", path)
-        except OutsideRoot:  # through a linked folder
-            self.failed[path] = "is outside the content folder (through a symbolic link)"
+        except OutsideRoot as exc:  # %2e%2e/ spelt, or through a linked folder
+            how = " (through a symbolic link)" if "symlink" in str(exc) else ""
+            self.failed[path] = f"is outside the content folder{how}"
             return
         if full.exists() and not full.is_file():  # a folder, a pipe, a device: never read
             self.failed[path] = "is not a file"

@@ -286,3 +286,16 @@ def test_pages_that_include_one_file_share_one_copy_of_it(tmp_path: Path, n: int
     served, from_snapshot = rendered_site(cfg, root, cache)
     assert from_snapshot
     assert copies(served.site.items) == 1
+
+
+def test_an_include_spelt_out_of_the_content_says_so_without_a_link(tmp_path: Path) -> None:
+    """``%2e%2e/`` out of the space was said to go "through a symbolic link", where there is
+    none; one through a linked folder still says so."""
+    root = _space(tmp_path / "space")
+    (tmp_path / "secret.md").write_text("secret outside the space\n")
+    (root / "guide/team.md").write_text('# Team\n\n{% include "%2e%2e/%2e%2e/secret.md" %}\n')
+    result = _build(root)
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.stderr.splitlines() if "guide/team.md:3: include:" in x)
+    assert line.endswith("is outside the content folder; the block is left out"), line
+    assert "secret" not in _article(tmp_path / "out", "guide/team")
