@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import EXIT_CONTENT, PublishError
+from pipeline.support.xmlbytes import served_as
 
 if TYPE_CHECKING:  # requests is imported by the caller that makes the session
     import requests
@@ -120,9 +121,24 @@ def fetch_bounded(
             if resp.status_code >= 400:
                 raise UnreadableSource(f"cannot fetch {url}: HTTP {resp.status_code}")
             chunks = list(_body(resp, url, started, deadline=deadline, max_bytes=max_bytes))
+            charset = _xml_charset(resp.headers.get("Content-Type", ""))
     except (requests.RequestException, urllib3.exceptions.HTTPError, ValueError) as exc:
         raise UnreadableSource(f"cannot fetch {url}: {failure_reason(exc)}") from None
-    return b"".join(chunks)
+    data = b"".join(chunks)
+    return served_as(data, charset) if charset else data
+
+
+def _xml_charset(content_type: str) -> str:
+    """The charset of an XML media type's ``Content-Type`` (``application/rss+xml;
+    charset=iso-8859-1``), which a feed reader reads the document in; "" for none."""
+    from email.message import Message
+
+    header = Message()
+    header["Content-Type"] = content_type
+    charset = header.get_param("charset")
+    kind = header.get_content_type()
+    xml = kind.endswith(("/xml", "+xml"))
+    return charset.strip() if xml and isinstance(charset, str) else ""
 
 
 _CHUNK = 1 << 16

@@ -146,6 +146,26 @@ def _name_span(data: bytes) -> tuple[int, int] | None:
     return odd.span(1) if odd is not None else None
 
 
+_CHARSET = re.compile(r"[A-Za-z0-9._:-]{1,40}")
+
+
+def served_as(data: bytes, charset: str) -> bytes:
+    """``data``, an XML document served with ``charset`` in its HTTP ``Content-Type``, its
+    XML declaration made to name that charset (RFC 7303 8.1: the charset wins over the
+    declaration, a byte-order mark over both, as feed readers read it), so :func:`as_utf8`
+    reads it so; on the first line, so every line keeps its number."""
+    if _by_bom(data) is not None or not _CHARSET.fullmatch(charset):
+        return data
+    name = charset.encode("ascii")
+    span = _name_span(data)
+    if span is not None:
+        return data[: span[0]] + name + data[span[1] :]
+    if data.startswith(b"<?xml"):  # a declaration that names no encoding
+        end = data.find(b"?>", 0, _DECLARATION_MAX)
+        return data if end < 0 else data[:end].rstrip() + b' encoding="' + name + b'"' + data[end:]
+    return b'<?xml version="1.0" encoding="' + name + b'"?>' + data
+
+
 def _codec(name: str) -> str:
     """Python's name of the text encoding a declaration names; XmlEncodingError when none
     (``base64``, ``zlib``, ``rot13``: codecs that are no text encoding, which ``bytes.decode``

@@ -126,3 +126,33 @@ def test_a_server_dripping_bytes_is_cut_at_the_deadline(tmp_path: Path, into_fil
     assert len(failure) == 1 and isinstance(failure[0], UnreadableSource)
     assert str(failure[0]) == f"cannot fetch {url}: not done after 1 s"
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # no part of a download is left
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (
+            b"<rss><title>Caf\xe9 \x93Talk\x94</title></rss>",
+            "application/rss+xml; charset=iso-8859-1",
+        ),
+        (
+            b'<?xml version="1.0" encoding="utf-8"?>\n<rss><title>Caf\xe9 \x93Talk\x94</title></rss>',
+            'text/xml; Charset="ISO-8859-1"',
+        ),
+        ("<rss><title>Café “Talk”</title></rss>".encode(), "application/xml"),
+    ],
+    ids=["no-declaration", "declaration-overruled", "no-charset"],
+)
+def test_the_charset_a_server_names_is_the_feeds(
+    httpserver: HTTPServer, body: bytes, content_type: str
+) -> None:
+    """RFC 7303: the charset of an XML media type wins over the XML declaration (a feed in
+    Latin-1 served so, without a declaration, was refused as not well-formed, line 1)."""
+    from pipeline.support.xmlbytes import as_utf8, declaration_first
+
+    httpserver.expect_request("/feed.xml").respond_with_data(body, content_type=content_type)
+    with requests.Session() as session:
+        data = fetch_bounded(httpserver.url_for("/feed.xml"), session)
+    text = as_utf8(declaration_first(data), web=True).decode("utf-8")
+    assert "<title>Café “Talk”</title>" in text
+    assert text.count("\n") == body.count(b"\n")  # every line keeps its number
