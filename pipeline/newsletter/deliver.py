@@ -193,6 +193,8 @@ def send_test_copy(
     if remote is None:
         progress(f"creating draft {digest.key} at {chosen.name}")
         remote = chosen.create_draft(digest)
+    elif remote.state == DRAFT:  # made by an earlier run: the items may have changed since
+        remote = chosen.update_draft(remote, digest)
     if remote.state != DRAFT:
         raise DeliveryError(
             f"digest {digest.key} is already {remote.status!r} at {chosen.name}; "
@@ -328,6 +330,8 @@ def _deliver(
                 )
             progress(f"creating draft {key} at {backend.name}")
             remote = backend.create_draft(digest)
+        elif remote.state == DRAFT and digest is not None:  # an earlier run's: as it is now
+            remote = backend.update_draft(remote, digest)
         if remote.state == DRAFT:
             journal = None
             if backend.stateful:

@@ -341,3 +341,22 @@ def test_a_send_the_service_did_not_take_is_not_recorded_sent(
     assert [line["state"] for line in ledger_lines(config)][-1] == "sent"
     # the summary says the earlier digest went out ("nothing" alone hid it)
     assert "Digest: nothing, 0 items, 1 earlier digest finished, 0 warnings" in retried.stderr
+
+
+def test_an_item_edited_after_the_test_copy_is_sent_as_it_is_now(
+    tree: Tree, buttondown: ButtondownServer
+) -> None:
+    """The key of a digest is its items' ids: ``--test-to`` made the draft, an editor fixed a
+    title, and ``--send`` found the draft and mailed the list the old title (a second test
+    copy too) while the outbox preview showed the new one."""
+    config = bd_config(tree, buttondown)
+    assert cli(config, "--test-to", "editor@example.net").exit_code == 0
+    page = config.parent / "content" / "essays" / "open-decisions.md"
+    page.write_text(page.read_text().replace("Decisions in the open", "Decisions made openly"))
+    again = cli(config, "--test-to", "editor@example.net")
+    assert again.exit_code == 0, again.stderr
+    sent = cli(config, "--send")
+    assert sent.exit_code == 0, sent.stderr
+    assert len(creates(buttondown)) == 1 and len(buttondown.sends) == 1
+    (email,) = [e for e in buttondown.emails.values() if e["id"] == buttondown.sends[0]]
+    assert "Decisions made openly" in email["body"] and "Decisions in the open" not in email["body"]

@@ -155,3 +155,18 @@ def test_the_token_never_leaks_on_any_error_path(
         assert_no_secret(result.stdout, result.stderr, folder=config.parent)
     assert listmonk.sends == []
     assert ledger_lines(config)[-1]["state"] == "failed"
+
+
+def test_an_item_edited_after_the_test_copy_is_sent_as_it_is_now(
+    tree: Tree, listmonk: ListmonkServer
+) -> None:
+    """As with Buttondown: the campaign an earlier run made is brought up to date."""
+    config = lm_config(tree, listmonk)
+    assert cli(config, "--test-to", "editor@example.net").exit_code == 0
+    page = config.parent / "content" / "essays" / "open-decisions.md"
+    page.write_text(page.read_text().replace("Decisions in the open", "Decisions made openly"))
+    sent = cli(config, "--send")
+    assert sent.exit_code == 0, sent.stderr
+    (campaign,) = listmonk.campaigns.values()
+    assert "Decisions made openly" in campaign["body"]
+    assert "Decisions in the open" not in campaign["body"]

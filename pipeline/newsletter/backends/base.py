@@ -80,6 +80,12 @@ class Backend(Protocol):
         """Create the message under ``digest.key`` without sending it."""
         ...
 
+    def update_draft(self, remote: Remote, digest: Digest) -> Remote:
+        """Make a draft found under ``digest.key`` say what ``digest`` says (an item edited
+        since an earlier run made it, a test copy's): the key is the items' ids, not their
+        text, and the list was sent the draft as an earlier run left it."""
+        ...
+
     def test_send(self, remote: Remote, addresses: Sequence[str]) -> None:
         """Send a test copy of a draft to these addresses only."""
         ...

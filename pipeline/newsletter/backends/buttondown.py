@@ -132,14 +132,24 @@ class ButtondownBackend:
             seen.add(link)
             page = self.api.request("GET", link)
 
-    def create_draft(self, digest: Digest) -> Remote:
-        body = {
+    @staticmethod
+    def _content(digest: Digest) -> dict[str, Any]:
+        return {
             "subject": digest.subject,
             "body": "<!-- buttondown-editor-mode: plaintext -->\n" + digest.html,
-            "status": "draft",
-            "slug": fitted(digest.key, SLUG_MAX),
             "description": digest.preheader,
             "metadata": {"digest_key": digest.key, "items": ",".join(digest.items)},
+        }
+
+    def update_draft(self, remote: Remote, digest: Digest) -> Remote:
+        email = self.api.request("PATCH", f"/v1/emails/{remote.id}", json=self._content(digest))
+        return email if isinstance(email, Remote) else self._remote(email)
+
+    def create_draft(self, digest: Digest) -> Remote:
+        body = {
+            **self._content(digest),
+            "status": "draft",
+            "slug": fitted(digest.key, SLUG_MAX),
         }
         try:
             email = self.api.request(

@@ -171,6 +171,22 @@ class GhostBackend:
         )
         return data if isinstance(data, Remote) else self._remote(data)
 
+    def update_draft(self, remote: Remote, digest: Digest) -> Remote:
+        post = self._post(self._api().request("GET", f"{ADMIN}/posts/{remote.id}/"))
+        change = {
+            "title": digest.subject,
+            "html": digest.html,
+            "custom_excerpt": digest.preheader[:EXCERPT_CHARS],
+            "updated_at": str(post.get("updated_at", "")),  # Ghost refuses a stale one (409)
+        }
+        data = self._api().request(
+            "PUT",
+            f"{ADMIN}/posts/{remote.id}/",
+            params={"source": "html"},
+            json={"posts": [change]},
+        )
+        return data if isinstance(data, Remote) else self._remote(data)
+
     def test_send(self, remote: Remote, addresses: Sequence[str]) -> None:
         self._api().request(
             "POST", f"{ADMIN}/email_previews/posts/{remote.id}/", json={"emails": list(addresses)}

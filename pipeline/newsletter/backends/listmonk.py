@@ -139,6 +139,10 @@ class ListmonkBackend:
         )
         return result if isinstance(result, Remote) else self._remote(_data(result))
 
+    def update_draft(self, remote: Remote, digest: Digest) -> Remote:
+        result = self.api.request("PUT", f"/api/campaigns/{remote.id}", json=self._fields(digest))
+        return result if isinstance(result, Remote) else self._remote(_data(result))
+
     def test_send(self, remote: Remote, addresses: Sequence[str]) -> None:
         campaign = _data(self.api.request("GET", f"/api/campaigns/{remote.id}"))
         if not isinstance(campaign, dict):

@@ -86,6 +86,10 @@ class OutboxBackend:
         write_preview(self.config, digest, self.outbox, self.now)
         return Remote(id=digest.key, state=DRAFT, status="preview")
 
+    def update_draft(self, remote: Remote, digest: Digest) -> Remote:
+        write_preview(self.config, digest, self.outbox, self.now)
+        return remote
+
     def test_send(self, remote: Remote, addresses: Sequence[str]) -> None:
         """Nothing to send through: the preview files already are the test copy."""
 

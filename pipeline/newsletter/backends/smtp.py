@@ -111,6 +111,10 @@ class SmtpBackend:
         self._digests[digest.key] = digest
         return Remote(id=digest.key, state=DRAFT, status="composed")
 
+    def update_draft(self, remote: Remote, digest: Digest) -> Remote:
+        self._digests[digest.key] = digest
+        return remote
+
     def _fill(self, url: str, address: str) -> str:
         """The unsubscribe URL of one subscriber: ``{email}`` and ``{token}`` filled in.
 
