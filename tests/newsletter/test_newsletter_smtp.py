@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import time
 from pathlib import Path
 
@@ -269,3 +270,21 @@ def test_unsubscribe_urls_beyond_ascii_go_into_headers_as_uris(
         b"List-Unsubscribe: <https://xn--bcher-kva.example/d%C3%A9sinscription?email=ada%40"
     ), line
     assert b"&t=" in line and b"{token}" not in line, line
+
+
+def test_the_connection_sends_each_write_at_once(tree: Tree, smtpd: tuple[Mailbox, int]) -> None:
+    """smtplib writes a message and its closing "." in two sends; with Nagle's algorithm on,
+    the "." waited for the server's delayed ACK: 45 ms a recipient, 10,000 in 8 minutes."""
+    from datetime import UTC, datetime
+
+    from pipeline.config import load_config
+    from pipeline.newsletter.backends.smtp import SmtpBackend
+
+    _, port = smtpd
+    backend = SmtpBackend(load_config(smtp_config(tree, port)), datetime.now(UTC))
+    server = backend._connect()
+    try:
+        assert server.sock is not None
+        assert server.sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        server.quit()

@@ -16,6 +16,7 @@ import hmac
 import html
 import re
 import smtplib
+import socket
 import ssl
 from collections.abc import Sequence
 from datetime import datetime
@@ -98,8 +99,12 @@ class SmtpBackend:
             server = smtplib.SMTP_SSL(nl.smtp_host, nl.smtp_port, timeout=TIMEOUT, context=context)
         else:
             server = smtplib.SMTP(nl.smtp_host, nl.smtp_port, timeout=TIMEOUT)
-            if nl.smtp_tls == "starttls":
-                server.starttls(context=context)
+        # smtplib writes a message and its closing "." in two sends: with Nagle's algorithm
+        # the "." waited for the server's delayed ACK, 40 ms a recipient (10,000: 8 minutes)
+        if server.sock is not None and server.sock.family in (socket.AF_INET, socket.AF_INET6):
+            server.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if nl.smtp_tls == "starttls":
+            server.starttls(context=context)
         if nl.smtp_user:
             server.login(nl.smtp_user, secret(PASSWORD_ENV))
         return server
