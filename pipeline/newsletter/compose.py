@@ -65,6 +65,20 @@ class Digest:
     """A paste-ready HTML fragment (``paste.html.j2``) for a service with no API (Substack)."""
 
 
+_ATOMS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~ \u0080-\U0010ffff-]*")
+"""A phrase of atoms and spaces (RFC 5322 3.2.5, letters beyond ASCII as RFC 6532 allows
+them, encoded when the header is written): written as it is."""
+
+
+def _phrase(name: str) -> str:
+    """``name`` as the List-Id's phrase (RFC 2919): quoted, ``"`` and ``\\`` escaped, when it
+    holds specials (``a <b> "c"`` made a header whose list id a reader took to be ``<b>``)."""
+    name = " ".join(name.split())
+    if _ATOMS.fullmatch(name):
+        return name
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "digest"
 
@@ -278,9 +292,8 @@ def list_headers(config: Config, key: str) -> tuple[tuple[str, str], ...]:
     what nobody honours.
     """
     nl = config.newsletter
-    headers: list[tuple[str, str]] = [
-        ("List-Id", f"{nl.list_name} <{_slug(nl.list_name)}.{list_domain(config)}>")
-    ]
+    list_id = f"<{_slug(nl.list_name)}.{list_domain(config)}>"
+    headers: list[tuple[str, str]] = [("List-Id", f"{_phrase(nl.list_name)} {list_id}".lstrip())]
     targets = [nl.unsubscribe_url] if nl.unsubscribe_url else []
     if nl.unsubscribe_mailto:
         targets.append(unsubscribe_mailto(nl.unsubscribe_mailto))

@@ -275,3 +275,22 @@ def test_the_ledger_lock_serialises_holders(tmp_path: Path) -> None:
 def _hold(path: Path, order: list[str], timeout: float = 10) -> None:
     with locked(path, timeout=timeout):
         order.append("second in")
+
+
+@pytest.mark.parametrize(
+    ("name", "list_id"),
+    [
+        ('a <b> "c"', '"a <b> \\"c\\"" <a-b-c.commons.example>'),
+        ("Café Club", "Café Club <caf-club.commons.example>"),
+        ("", "<digest.commons.example>"),
+    ],
+)
+def test_the_list_id_is_one_list_whatever_its_name(tmp_path: Path, name: str, list_id: str) -> None:
+    """``list_name = 'a <b> "c"'`` was written unquoted: a reader took ``<b>`` for the list's
+    id; an empty name left a blank before the id."""
+    d = compose(config(tmp_path, list_name=name), ITEMS)
+    raw = build_message(
+        d, from_address="d@commons.example", to="l@commons.example", date=NOW, domain="x"
+    ).as_bytes()
+    msg = message_from_bytes(raw, policy=policy.default)
+    assert msg["List-Id"] == list_id
