@@ -23,6 +23,7 @@ import css_inline
 import jinja2
 
 from pipeline.config import Config
+from pipeline.config.lines import key_line
 from pipeline.errors import ConfigError, Problem
 from pipeline.model import Item
 from pipeline.support.paths import iri_to_uri, with_scheme
@@ -237,13 +238,22 @@ def _format(template: str, values: Mapping[str, object], field: str, config: Con
             [
                 Problem(
                     str(config.path or "publish.toml"),
-                    1,
+                    _line_of(config, field),
                     f"newsletter.{field}",
                     f"cannot fill {template!r}: {exc}; known placeholders: "
                     + ", ".join(sorted(values)),
                 )
             ]
         ) from None
+
+
+def _line_of(config: Config, field: str) -> int:
+    """The line of ``[newsletter] field`` in the configuration file (1 when it cannot be read)."""
+    try:
+        text = config.path.read_text(encoding="utf-8") if config.path else ""
+    except (OSError, UnicodeDecodeError):
+        return 1
+    return key_line(text, "newsletter", field) if text else 1
 
 
 _URL_ATTR = re.compile(r"""\b(href|src)\s*=\s*(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)

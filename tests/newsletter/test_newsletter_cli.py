@@ -143,3 +143,17 @@ def test_a_ledger_that_is_not_utf8_is_named_at_its_line(tree: Tree) -> None:
     assert result.exit_code == 2, result.output
     assert "sent.jsonl:2: ledger: not UTF-8 (byte 0xff); fix by hand" in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("key", ["subject", "preheader"])
+def test_an_unknown_placeholder_is_named_at_its_line(tree: Tree, key: str) -> None:
+    """``subject = "{site}: {nope}"`` was reported at ``publish.toml:1``."""
+    config = tree(**{key: "{site}: {nope}"})
+    result = cli(config)
+    assert result.exit_code == 3, result.output
+    lines = config.read_text().splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith(f"{key} ="))
+    assert line > 1
+    assert f"publish.toml:{line}: newsletter.{key}: cannot fill '{{site}}: {{nope}}'" in (
+        result.stderr
+    )
