@@ -124,3 +124,24 @@ def test_overrides_and_static_files_change_the_site(tree: Path) -> None:
     (tree / "static/theme.css").write_text("body { background: #000; }\n")
     assert build(tree, out).exit_code == 0
     assert (out / "static/theme.css").read_text() == "body { background: #000; }\n"
+
+
+def test_a_static_file_linked_out_of_the_repository_is_refused(tree: Path) -> None:
+    """A link in ``static/`` to a file outside the repository was followed: its bytes were
+    published and served (``static/env.txt -> /proc/self/environ`` published the build's
+    environment, CI's keys with it); the same link in ``content/`` was already refused. A
+    link to a file inside the repository is still copied."""
+    (tree / "outside.txt").write_text("inside the repository\n")
+    elsewhere = tree.parent / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.txt").write_text("SECRET-OUTSIDE\n")
+    (tree / "static").mkdir()
+    (tree / "static" / "leak.txt").symlink_to(elsewhere / "secret.txt")
+    (tree / "static" / "kept.txt").symlink_to(tree / "outside.txt")
+    _fails(
+        tree, "static/leak.txt:1: theme.static: a symbolic link to a file outside the repository"
+    )
+    (tree / "static" / "leak.txt").unlink()
+    result = build(tree, tree / "out")
+    assert result.exit_code == 0, result.output
+    assert (tree / "out" / "static" / "kept.txt").read_text() == "inside the repository\n"

@@ -22,7 +22,7 @@ import jinja2
 
 from pipeline.config import Config
 from pipeline.errors import ConfigError, Problem
-from pipeline.support.paths import walk
+from pipeline.support.paths import escapes, walk
 
 SHIPPED = Path(__file__).resolve().parent.parent.parent / "templates" / "site"
 """The default theme: templates, and ``static/`` (its CSS)."""
@@ -214,6 +214,7 @@ def static_copies(cfg: Config) -> list[tuple[Path, str]]:
     """(source, output path) of the theme's files and the content repository's ``static/``
     folder, under ``static/``; a file of the repository replaces the theme's of that name."""
     chosen: dict[str, Path] = {}
+    out_of_bounds: list[Problem] = []
     for folder in (SHIPPED / "static", cfg.root / cfg.theme.static):
         if not folder.is_dir():
             continue
@@ -221,8 +222,18 @@ def static_copies(cfg: Config) -> list[tuple[Path, str]]:
             dirnames.sort()
             for name in sorted(filenames):
                 path = Path(dirpath) / name
-                if path.is_file():
+                if (
+                    folder != SHIPPED / "static"
+                    and escapes(folder, path)
+                    and escapes(cfg.root, path)
+                ):
+                    # a link to /proc/self/environ published the build's environment
+                    why = "a symbolic link to a file outside the repository; refused"
+                    out_of_bounds.append(Problem(str(path), 1, "theme.static", why))
+                elif path.is_file():
                     chosen["static/" + path.relative_to(folder).as_posix()] = path
+    if out_of_bounds:
+        raise ConfigError(out_of_bounds)
     return [(path, rel) for rel, path in sorted(chosen.items())]
 
 
