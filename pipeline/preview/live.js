@@ -47,18 +47,46 @@
     });
   }
 
-  function connect() {
-    // the news after the build this page came from: a save made while it loaded is not missed
-    var source = new EventSource("/_preview/events" + (build ? "?after=" + build : ""));
-    source.addEventListener("reload", function () {
+  function handle(kind, data) {
+    if (kind === "reload") {
       location.reload();
-    });
-    source.addEventListener("css", function () {
+    } else if (kind === "css") {
       swapStylesheets();
       showProblems([]);
+    } else if (kind === "problems") {
+      showProblems(JSON.parse(data).problems);
+    }
+  }
+
+  function listen(tell) {
+    // the news after the build this page came from: a save made while it loaded is not missed
+    var source = new EventSource("/_preview/events" + (build ? "?after=" + build : ""));
+    ["reload", "css", "problems"].forEach(function (kind) {
+      source.addEventListener(kind, function (event) {
+        tell(kind, event.data);
+        handle(kind, event.data);
+      });
     });
-    source.addEventListener("problems", function (event) {
-      showProblems(JSON.parse(event.data).problems);
+  }
+
+  function connect() {
+    // One tab of the site listens to the server for all of them and passes the news on: a
+    // browser keeps six connections to a host, and with one open stream a tab, a sixth tab
+    // never loaded. The tab holding the lock listens; when it closes or reloads, the lock
+    // (and the listening) goes to another tab.
+    if (!(navigator.locks && window.BroadcastChannel)) {
+      listen(function () {});
+      return;
+    }
+    var channel = new BroadcastChannel("publish-preview");
+    channel.onmessage = function (event) {
+      handle(event.data.kind, event.data.data);
+    };
+    navigator.locks.request("publish-preview-events", function () {
+      listen(function (kind, data) {
+        channel.postMessage({ kind: kind, data: data });
+      });
+      return new Promise(function () {}); // held while this page is open
     });
   }
 

@@ -143,3 +143,53 @@ def test_stylesheet_saved_is_swapped_without_a_reload(
     finally:
         code, _ = server.stop()
     assert code == 0
+
+
+def test_seven_tabs_load_and_each_reloads_after_a_save(
+    site: Path, tmp_path: Path, browser: object
+) -> None:
+    """Each open page held a stream of the server's news for good, and a browser keeps six
+    connections to a host: with five tabs open, a sixth never loaded (``hugo server`` and
+    ``mkdocs serve`` do not starve a page so). One tab listens for all now; a save still
+    reloads every one, and when the listening tab closes another takes over."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    assert isinstance(browser, WebDriver)
+    spare = tmp_path / "spare"
+    spare.mkdir()
+    server = ServeProcess(site, tmp_path / "tmp")
+    essay = site / "content" / "essays" / "why-we-gather.md"
+    original = essay.read_text(encoding="utf-8")
+
+    def save(title: str) -> None:
+        tmp = spare / essay.name
+        tmp.write_text(original.replace("title: Why we gather", f"title: {title}"), "utf-8")
+        os.replace(tmp, essay)
+
+    try:
+        browser.set_page_load_timeout(WAIT)
+        url = server.origin + "essays/why-we-gather/"
+        browser.get(url)
+        for _ in range(6):
+            browser.switch_to.new_window("tab")
+            browser.get(url)  # raised a timeout at the sixth tab
+            assert browser.find_element(By.TAG_NAME, "h1").text == "Why we gather"
+        tabs = list(browser.window_handles)
+        assert len(tabs) == 7
+        for n, title in enumerate(("Why we meet", "Why we talk"), 1):
+            save(title)
+            for tab in tabs:
+                browser.switch_to.window(tab)
+                WebDriverWait(browser, WAIT).until(
+                    lambda d, t=title: d.find_element(By.TAG_NAME, "h1").text == t
+                )
+            if n == 1:  # the first tab (which held the stream) closes: another listens
+                browser.switch_to.window(tabs[0])
+                browser.close()
+                tabs = tabs[1:]
+    finally:
+        essay.write_text(original, encoding="utf-8")
+        code, _ = server.stop()
+    assert code == 0
