@@ -37,7 +37,7 @@ class PreviewServer(ThreadingHTTPServer):
     """Serves ``root``; ``marks`` gives a page's banner by its site path (read per request)."""
 
     daemon_threads = True
-    allow_reuse_address = False  # a port in use is an error, not shared
+    allow_reuse_address = True  # closed connections (TIME_WAIT) no bar; a live server still is
 
     def __init__(
         self,

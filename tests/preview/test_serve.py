@@ -8,6 +8,7 @@ import socket
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import feedparser
 import html5lib
@@ -300,3 +301,29 @@ def test_serve_updates_the_search_index_after_the_reload(site: Path, tmp_path: P
         code, stderr = server.stop()
     assert code == 0, stderr
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_serve_starts_again_at_once_on_the_port_it_left(site: Path, tmp_path: Path) -> None:
+    """Stopped with a page open, the server closes that page's connection first; the port
+    then holds it (TIME_WAIT, a minute) and a restart said "the port is in use" for a minute.
+    A live server on the port is still refused (``test_serve_port_in_use_is_one_line``)."""
+    first = ServeProcess(site, tmp_path / "a")
+    port = urlsplit(first.origin).port
+    assert port is not None
+    stream = first.events()
+    try:
+        with socket.create_connection(("127.0.0.1", port)) as page:  # the server closes it
+            page.sendall(b"GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+            while page.recv(65536):
+                pass
+    finally:
+        code, _ = first.stop()
+        stream.close()
+    assert code == 0
+    again = ServeProcess(site, tmp_path / "b", "--port", str(port))
+    try:
+        assert again.origin == first.origin
+        assert again.get("/").status_code == 200
+    finally:
+        code, _ = again.stop()
+    assert code == 0
