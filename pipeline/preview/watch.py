@@ -3,6 +3,8 @@ each save starts one rebuild."""
 
 from __future__ import annotations
 
+import os
+import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -38,6 +40,21 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return (found.st_dev, found.st_ino)
 
 
+def _own_output() -> set[tuple[int, int]]:
+    """The files this process's stdout and stderr are written to (device and inode): in the
+    content folder (``nohup`` writes ``nohup.out``), each of the preview's own lines was a
+    change, and it rebuilt for ever."""
+    found = set()
+    for fd in (1, 2):
+        try:
+            st = os.fstat(fd)
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode):
+            found.add((st.st_dev, st.st_ino))
+    return found
+
+
 def watch(
     paths: list[Path],
     on_change: Callable[[set[str]], None],
@@ -58,12 +75,15 @@ def watch(
     skip = [p.resolve() for p in ignore]
     roots = [p.resolve() for p in paths]
     editor_files = watchfiles.DefaultFilter()  # swap files, .git, __pycache__ ...
+    own = _own_output()
 
     def keep(change: watchfiles.Change, path: str) -> bool:
         if not editor_files(change, path) or path.endswith(".log"):
             return False  # a log is no content: `publish serve > content/serve.log` rebuilt
             # on each of its own lines, for ever
         here = Path(path)
+        if own and _identity(here) in own:  # `publish serve > preview.out`, whatever its name
+            return False
         if any(here.is_relative_to(p) for p in skip):
             return False
         # a folder symlinked out of the content (the build reads nothing through it; watched

@@ -4,7 +4,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -117,3 +122,39 @@ def test_a_folder_symlinked_out_of_the_content_is_no_change(tmp_path: Path) -> N
 
     reported = _reported(content, write)
     assert not any(p.endswith("busy.md") for p in reported), reported
+
+
+@pytest.mark.parametrize("name", ["preview.out", "nohup.out"])
+def test_the_previews_own_output_in_the_content_is_no_change(
+    site: Path, tmp_path: Path, name: str
+) -> None:
+    """``publish serve > content/preview.out`` (``nohup`` writes ``nohup.out``): each line the
+    preview wrote there was a change of the content, which rebuilt and wrote another line,
+    for ever (104 rebuilds in 6 s). A save is still a change."""
+    out = site / "content" / name
+    env = {**os.environ, "TMPDIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}
+    with out.open("wb") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "serve", "--port", "0"],
+            cwd=site,
+            env=env,
+            stdout=sink,
+            stderr=sink,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while "Serving " not in out.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        first = out.read_text().count("Rebuilt")  # the first build's line
+        time.sleep(2)  # a loop rebuilds many times a second
+        assert out.read_text().count("Rebuilt") == first, out.read_text()
+        essay = site / "content" / "essays" / "why-we-gather.md"
+        essay.write_text(essay.read_text().replace("Why we gather", "Why we meet"))
+        while out.read_text().count("Rebuilt") == first and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1)
+        assert out.read_text().count("Rebuilt") == first + 1, out.read_text()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(60)
