@@ -75,7 +75,8 @@ def serve(
     cfg, content = load()  # a missing or unreadable folder stops here, with one line
     _check_readable(content)
     work = Path(tempfile.mkdtemp(prefix="publish-serve-"))
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    # the terminal closed (SIGHUP) left the folder behind; SIGTERM and Ctrl-C never did
+    previous = {sig: signal.signal(sig, _interrupt) for sig in _STOPS}
     session: PreviewSession | None = None
     try:
         try:
@@ -84,9 +85,11 @@ def serve(
                 Showing(drafts, future, build_time), say=warn,
             )  # fmt: skip
         except OSError as exc:
-            why = "the port is in use" if exc.errno == errno.EADDRINUSE else exc.strerror
-            click.echo(f"error: cannot listen on {bind}:{port}: {why}; choose another --port",
-                       err=True)  # fmt: skip
+            if exc.errno == errno.EADDRINUSE:
+                why = "the port is in use; choose another --port"
+            else:  # an address this machine does not have, or no address at all
+                why = f"{exc.strerror or exc}; check --bind"
+            click.echo(f"error: cannot listen on {bind}:{port}: {why}", err=True)
             sys.exit(EXIT_CONFIG)
         session.start()
         listening = port_note(bind, session.port, base_url)
@@ -100,7 +103,8 @@ def serve(
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         try:
             if session is not None:
                 session.close()
@@ -122,8 +126,12 @@ def _reopen(config_path: Path, content_dir: Path | None, found: bool) -> tuple[C
     return open_config(config_path, content_dir)
 
 
+_STOPS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+"""What stops the server as Ctrl-C does: a kill, the terminal closed."""
+
+
 def _interrupt(signum: int, frame: FrameType | None) -> None:
-    """SIGTERM stops the server as Ctrl-C does."""
+    """SIGTERM or SIGHUP stops the server as Ctrl-C does."""
     raise KeyboardInterrupt
 
 

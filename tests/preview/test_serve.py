@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import tempfile
 import time
@@ -327,3 +328,27 @@ def test_serve_starts_again_at_once_on_the_port_it_left(site: Path, tmp_path: Pa
     finally:
         code, _ = again.stop()
     assert code == 0
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["term", "hangup"])
+def test_serve_stopped_by_a_signal_removes_its_folder(
+    site: Path, tmp_path: Path, sig: signal.Signals
+) -> None:
+    """The terminal closed (SIGHUP) ended the preview with 129 and left its folder (and the
+    whole built site) in the temporary folder; SIGTERM already stopped it as Ctrl-C does."""
+    server = ServeProcess(site, tmp_path / "tmp")
+    assert server.get("/").status_code == 200
+    server.proc.send_signal(sig)
+    assert server.proc.wait(timeout=60) == 0
+    assert [p for p in (tmp_path / "tmp").iterdir() if p.name.startswith("publish-serve-")] == []
+
+
+def test_serve_on_an_address_this_machine_lacks_says_so(site: Path, runner: CliRunner) -> None:
+    """A bad --bind said "choose another --port"."""
+    os.chdir(site)
+    result = runner.invoke(main, ["serve", "--bind", "192.0.2.1", "--port", "0"])
+    assert result.exit_code == 3, result.output
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith("error: cannot listen on 192.0.2.1:0: ") and line.endswith(
+        "check --bind"
+    )
