@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from pipeline.build.keys import ItemKeys, KeyedSite
 from pipeline.build.run import Hooks, build
@@ -217,7 +217,7 @@ class PreviewSite:
             if label is None:
                 items.append(item)
                 continue
-            marks[urlsplit(item.url).path] = label
+            marks[unquote(urlsplit(item.url).path)] = label  # as the server reads a path
             items.append(item.evolve(draft=False, title=f"{label}: {item.title}"))
             was = keys[item.source]  # the title is part of every output
             keys[item.source] = ItemKeys(was.body, was.html, f"{was.output}:{label}")

@@ -352,3 +352,22 @@ def test_serve_on_an_address_this_machine_lacks_says_so(site: Path, runner: CliR
     assert line.startswith("error: cannot listen on 192.0.2.1:0: ") and line.endswith(
         "check --bind"
     )
+
+
+def test_a_draft_whose_address_is_beyond_ascii_has_its_banner(site: Path, tmp_path: Path) -> None:
+    """``café-notes.md`` or ``slug: über-uns``: served without the Draft banner (the banners
+    were looked up by the encoded path, the server asks with the decoded one)."""
+    essays = site / "content" / "essays"
+    for name, extra in (("café-notes.md", ""), ("x.md", "slug: über-uns\n")):
+        title = name.removesuffix(".md")
+        text = f"---\ntitle: {title}\ndate: 2025-01-03\ndraft: true\n{extra}---\n\nDraft.\n"
+        (essays / name).write_text(text, encoding="utf-8")
+    server = ServeProcess(site, tmp_path / "tmp", "--drafts")
+    try:
+        for path in ("/essays/caf%C3%A9-notes/", "/essays/%C3%BCber-uns/"):
+            page = server.get(path)
+            assert page.status_code == 200, path
+            assert 'class="publish-preview-banner" role="status"' in page.text, path
+    finally:
+        code, _ = server.stop()
+    assert code == 0
