@@ -62,6 +62,8 @@ class Outcome:
     marks: Mapping[str, str] = field(default_factory=dict)
     """Site path of a page (``/essays/x/``) -> its banner ("Draft", "Scheduled for ...")."""
     seconds: float = 0.0
+    warnings: tuple[str, ...] = ()
+    """The build's warnings, as the CLI prints them (``warning: path:line: ...``)."""
 
 
 class PreviewSite:
@@ -137,6 +139,7 @@ class PreviewSite:
             written=(*result.written, *result.removed),
             marks=marks,
             seconds=time.perf_counter() - started,
+            warnings=tuple(f"warning: {typed(w)}" for w in result.warnings),
         )
 
     def index_search(self, written: tuple[str, ...]) -> list[str]:

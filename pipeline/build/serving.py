@@ -50,6 +50,7 @@ class PreviewSession:
         say: Callable[[str], None],
     ) -> None:
         self.say = say
+        self._warned: set[str] = set()
         self.news = Newsroom()
         self.server = PreviewServer(
             (listen.bind, listen.port),
@@ -116,6 +117,12 @@ class PreviewSession:
         self.news.after_build(outcome.ok, written, outcome.problems, changed)
         if outcome.ok:
             self.later.due(outcome.written)  # the search index, once the pages have reloaded
+            # the build's warnings (a broken link or image), each said once: the preview said
+            # none, where publish build names them
+            for line in outcome.warnings:
+                if line not in self._warned:
+                    self.say(line)
+            self._warned = set(outcome.warnings)
             n = len(outcome.written)
             self.say(f"Rebuilt in {outcome.seconds:.2f} s: {counted(n, 'file')} changed")
         else:

@@ -371,3 +371,24 @@ def test_a_draft_whose_address_is_beyond_ascii_has_its_banner(site: Path, tmp_pa
     finally:
         code, _ = server.stop()
     assert code == 0
+
+
+def test_serve_names_the_builds_warnings_each_once(site: Path, tmp_path: Path) -> None:
+    """A link or image that points at nothing: ``publish build`` names it, the preview said
+    nothing (the page just showed a broken image). Each warning is said once, not again at
+    every save."""
+    essay = site / "content" / "essays" / "why-we-gather.md"
+    original = essay.read_text(encoding="utf-8")
+    essay.write_text(original + "\n![diagram](diagram.png)\n", encoding="utf-8")
+    server = ServeProcess(site, tmp_path / "tmp")
+    try:
+        essay.write_text(original + "\n![diagram](diagram.png) ![photo](photo.jpg)\n", "utf-8")
+        for _ in server._until("Rebuilt in"):
+            pass
+    finally:
+        code, lines = server.stop()
+    assert code == 0
+    said = [line for line in lines if line.startswith("warning: ") and "points at nothing" in line]
+    assert len(said) == 2, lines
+    assert "image: diagram.png points at nothing" in said[0]
+    assert "image: photo.jpg points at nothing" in said[1]
