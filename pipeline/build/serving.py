@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pipeline.build.preview import Loader, PreviewSite, Showing
 from pipeline.config import Config
+from pipeline.errors import PublishError
 from pipeline.preview.address import origin_for
 from pipeline.preview.later import Later
 from pipeline.preview.news import Newsroom
@@ -62,11 +63,9 @@ class PreviewSession:
         self.port = int(self.server.server_address[1])
         self.origin = self.server.origin = origin_for(listen.bind, self.port, listen.base_url)
         self.site = PreviewSite(load, work, self.origin, showing)
-        self.newsletter = [
-            (cfg.root / p).resolve() for p in (cfg.newsletter.templates, cfg.newsletter.ledger)
-        ]
-        extra = [cfg.root / cfg.theme.templates, cfg.root / cfg.theme.static, *self.newsletter]
-        self.watched = watched_paths(config_path, content, extra)
+        self.load, self.config_path = load, config_path
+        self.newsletter: list[Path] = []
+        self.watched = self._watched(cfg, content)
         self.ignored = [cfg.root / "feeds", cfg.root / ".publish-cache", work]
         self.stop = threading.Event()
         self._serving = False
@@ -74,6 +73,24 @@ class PreviewSession:
         self._watcher: threading.Thread | None = None
         self.later = Later(self._index)  # last: its thread is stopped by close() alone
         self.news.busy = lambda: self.later.busy
+
+    def _watched(self, cfg: Config, content: Path) -> list[Path]:
+        """What a save in starts a rebuild, as ``cfg`` names it (the newsletter's files kept
+        in :attr:`newsletter`)."""
+        nl = cfg.newsletter
+        self.newsletter = [(cfg.root / p).resolve() for p in (nl.templates, nl.ledger)]
+        extra = [cfg.root / cfg.theme.templates, cfg.root / cfg.theme.static, *self.newsletter]
+        return watched_paths(self.config_path, content, extra)
+
+    def _watched_now(self) -> list[Path]:
+        """:meth:`_watched` as the configuration says now: a ``[content] folder`` or ``[theme]
+        templates`` changed while serving was never watched, and saves in it did nothing."""
+        try:
+            cfg, content = self.load()
+        except (PublishError, OSError):  # a folder gone, a config broken: the page says so
+            return self.watched  # the page shows the error; watch what was watched
+        self.watched = self._watched(cfg, content)
+        return self.watched
 
     def start(self) -> None:
         """Watch (a save made from now on is seen, even during the first build), build once
@@ -93,7 +110,7 @@ class PreviewSession:
 
     def _watch(self, ready: threading.Event) -> None:
         try:
-            watch(self.watched, self.rebuild, self.stop, self.ignored, ready)
+            watch(self.watched, self.rebuild, self.stop, self.ignored, ready, self._watched_now)
         except Exception as exc:  # said once; the server stops with it
             self.say(f"error: the file watcher stopped: {exc}")
         finally:

@@ -61,10 +61,12 @@ def watch(
     stop: threading.Event,
     ignore: Iterable[Path] = (),
     ready: threading.Event | None = None,
+    paths_now: Callable[[], list[Path]] | None = None,
 ) -> None:
     """Call ``on_change`` with the changed paths after each burst of changes, until ``stop``
     is set. Paths under ``ignore`` (the output and cache folders) are not reported. ``ready``
-    is set once the watches are in place: a save from then on is seen.
+    is set once the watches are in place: a save from then on is seen. ``paths_now`` (after
+    each burst) gives the paths to watch as the configuration names them now.
 
     A watch follows a file, not its name: a config file saved by renaming a new file over it
     (``sed -i``, many editors' safe save) or a content folder removed and made again would
@@ -92,6 +94,7 @@ def watch(
         return any(real == p or real.is_relative_to(p) for p in roots)
 
     seen = {p: _identity(p) for p in paths}
+    pending: set[str] = set()  # folders newly watched: a save there before the watch began
     while True:
         bursts = _bursts([p for p in paths if seen[p] is not None], keep, stop)
         while True:
@@ -108,8 +111,15 @@ def watch(
             now = {p: _identity(p) for p in paths}
             replaced = {str(p) for p in paths if now[p] != seen[p]}
             seen = now
-            if changes or replaced:
-                on_change({path for _, path in changes} | replaced)
+            if changes or replaced or pending:
+                on_change({path for _, path in changes} | replaced | pending)
+            pending = set()
+            moved = paths_now() if paths_now is not None and (changes or replaced) else paths
+            if moved != paths:  # the configuration names other folders now: watch them,
+                pending = {str(p) for p in moved if p not in paths}  # and build once they are
+                paths, roots[:] = moved, [p.resolve() for p in moved]
+                seen = {p: _identity(p) for p in paths}
+                break
             if replaced or vanished:
                 break  # watch what is there now
         if vanished and stop.wait(READY_MS / 1000):

@@ -21,6 +21,7 @@ from pipeline.podcast.show import podcast_guid_for
 from pipeline.preview.inject import SCRIPT, inject
 from pipeline.preview.news import Newsroom, kind_of_change
 from pipeline.preview.watch import watched_paths
+from tests.conftest import REPO
 from tests.preview.serving import EventStream, ServeProcess
 
 
@@ -392,3 +393,38 @@ def test_serve_names_the_builds_warnings_each_once(site: Path, tmp_path: Path) -
     assert len(said) == 2, lines
     assert "image: diagram.png points at nothing" in said[0]
     assert "image: photo.jpg points at nothing" in said[1]
+
+
+def test_a_folder_the_configuration_names_while_serving_is_watched(
+    site: Path, tmp_path: Path
+) -> None:
+    """``[theme] templates = "tpl2"`` added while serving: the rebuild used it, but saves in
+    tpl2/ were never seen (the folders watched were those named at the start)."""
+    shipped = REPO / "pipeline" / "templates" / "site" / "page.html.j2"
+    (site / "tpl2").mkdir()
+    page = site / "tpl2" / "page.html.j2"
+
+    def template(mark: str) -> None:
+        text = shipped.read_text().replace("{% block main %}", f"{{% block main %}}<p>{mark}</p>")
+        (tmp_path / "t").write_text(text)
+        os.replace(tmp_path / "t", page)
+
+    def shows(server: ServeProcess, mark: str) -> bool:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if mark in server.get("/essays/why-we-gather/").text:
+                return True
+            time.sleep(0.1)
+        return False
+
+    template("TPL-ONE")
+    server = ServeProcess(site, tmp_path / "tmp")
+    try:
+        config = site / "publish.toml"
+        config.write_text(config.read_text() + '\n[theme]\ntemplates = "tpl2"\n')
+        assert shows(server, "TPL-ONE")
+        template("TPL-TWO")
+        assert shows(server, "TPL-TWO")
+    finally:
+        code, _ = server.stop()
+    assert code == 0
