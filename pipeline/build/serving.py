@@ -52,6 +52,7 @@ class PreviewSession:
     ) -> None:
         self.say = say
         self._warned: set[str] = set()
+        self._good_once = False
         self.news = Newsroom()
         self.server = PreviewServer(
             (listen.bind, listen.port),
@@ -133,6 +134,7 @@ class PreviewSession:
             written += (DIGEST_PAGE,)  # no output changed, but the digest preview did
         self.news.after_build(outcome.ok, written, outcome.problems, changed)
         if outcome.ok:
+            self._good_once = True
             self.later.due(outcome.written)  # the search index, once the pages have reloaded
             # the build's warnings (a broken link or image), each said once: the preview said
             # none, where publish build names them
@@ -145,7 +147,10 @@ class PreviewSession:
         else:
             for line in outcome.problems:
                 self.say(line)
-            self.say("Build failed; serving the last good build.")
+            if self._good_once:
+                self.say("Build failed; serving the last good build.")
+            else:  # no good build yet: every page is "Not found" until the fix
+                self.say("Build failed; nothing to serve until it is fixed (the page reloads).")
 
     def _index(self, written: tuple[str, ...]) -> None:
         for note in self.site.index_search(written):

@@ -428,3 +428,20 @@ def test_a_folder_the_configuration_names_while_serving_is_watched(
     finally:
         code, _ = server.stop()
     assert code == 0
+
+
+def test_a_first_build_that_fails_says_there_is_nothing_to_serve(
+    site: Path, tmp_path: Path
+) -> None:
+    """The first build failing, the terminal spoke of "the last good build": there was none,
+    and every address was "Not found"."""
+    essay = site / "content" / "essays" / "why-we-gather.md"
+    essay.write_text(essay.read_text().replace("title: Why we gather", "title: [Why"), "utf-8")
+    server = ServeProcess(site, tmp_path / "tmp")
+    try:
+        assert "content/essays/why-we-gather.md:" in "\n".join(server.stderr)
+        assert "Build failed; nothing to serve until it is fixed" in "\n".join(server.stderr)
+        assert "last good build" not in "\n".join(server.stderr)
+    finally:
+        code, _ = server.stop()
+    assert code == 0
