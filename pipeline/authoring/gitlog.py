@@ -136,12 +136,10 @@ def parse_log(text: str, prefix: str = "", outside: bool = False) -> list[Commit
     :attr:`Commit.outside`."""
 
     def name(raw: str) -> _Name:
-        if prefix and not raw.startswith(prefix):
-            composed = "/" + nfc(raw)
-            return composed, raw if nfc(raw) != raw else ""
-        cut = raw[len(prefix) :]
+        outside_it = bool(prefix) and not raw.startswith(prefix)
+        cut = raw if outside_it else raw[len(prefix) :]
         composed = nfc(cut)
-        return composed, ("" if composed == cut else cut)
+        return ("/" if outside_it else "") + composed, ("" if composed == cut else cut)
 
     commits: list[Commit] = []
     head: list[str] | None = None

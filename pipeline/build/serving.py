@@ -83,9 +83,12 @@ class PreviewSession:
         extra = [cfg.root / cfg.theme.templates, cfg.root / cfg.theme.static, *self.newsletter]
         return watched_paths(self.config_path, content, extra)
 
-    def _watched_now(self) -> list[Path]:
-        """:meth:`_watched` as the configuration says now: a ``[content] folder`` or ``[theme]
-        templates`` changed while serving was never watched, and saves in it did nothing."""
+    def _watched_now(self, changed: set[str]) -> list[Path]:
+        """:meth:`_watched` as the configuration says now, read again when it is one of the
+        ``changed`` paths: a ``[content] folder`` or ``[theme] templates`` changed while
+        serving was never watched, and saves in it did nothing."""
+        if str(self.config_path.resolve()) not in changed:
+            return self.watched
         try:
             cfg, content = self.load()
         except (PublishError, OSError):  # a folder gone, a config broken: the page says so

@@ -27,6 +27,7 @@ from pipeline.support.xmlbytes import (
     XmlEncodingError,
     as_utf8,
     declaration_first,
+    read_as_windows_1252,
     too_many_elements,
     too_many_message,
 )
@@ -96,15 +97,15 @@ def lint_feed(
         return r.results
     first = declaration_first(data)
     late = first is not data  # the same bytes when nothing was moved
+    web = read_as_windows_1252(first)  # declared US-ASCII or ISO-8859-1, in windows-1252
     try:
-        data, web = as_utf8(first), as_utf8(first, web=True)
+        data = as_utf8(first, web=web)
     except XmlEncodingError as exc:
         r.add("xml.encoding", HARD, str(exc))
         return r.results
-    if web is not data and web != data:  # declared US-ASCII or ISO-8859-1, in windows-1252
+    if web:
         why = "declared US-ASCII or ISO-8859-1 but holds bytes 0x80-0x9f: read as windows-1252"
         r.add("xml.encoding", SOFT, why + " (as browsers and apps read it); write it in UTF-8")
-        data = web
     if too_many_elements(data):
         r.add("xml.wellformed", HARD, too_many_message())
         return r.results

@@ -376,6 +376,10 @@ def _names(obj: Mapping[str, Any]) -> list[str]:
     return [str(a["name"]).strip() for a in authors if isinstance(a, dict) and a.get("name")]
 
 
+_JSON_KINDS = {dict: "an object", list: "a list", bool: "true or false"}
+"""What a JSON value that is not text is, in words."""
+
+
 def _text_of(r: _Reader, obj: Mapping[str, Any], key: str, label: str) -> str:
     """``obj[key]`` as text: a string, a number written out (ids often are); else "" and a
     note (a list or an object was written as Python shows it: ``['x']``, ``{'a': 1}``)."""
@@ -384,7 +388,7 @@ def _text_of(r: _Reader, obj: Mapping[str, Any], key: str, label: str) -> str:
         return value or ""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
-    kind = type(value).__name__.replace("dict", "an object").replace("list", "a list")
+    kind = _JSON_KINDS.get(type(value), "a value that is not text")
     r.notes.append(note(r.source, 1, f"{label} {key}", f"expected text, got {kind}: left out"))
     return ""
 

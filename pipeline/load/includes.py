@@ -26,7 +26,7 @@ from pipeline.load.frontmatter import FrontMatterError, split
 from pipeline.load.walk import read_text
 from pipeline.model import Include, Item
 from pipeline.render.includes import expanded, tags
-from pipeline.support.paths import OutsideRoot, resolve_inside
+from pipeline.support.paths import LinkedOut, OutsideRoot, resolve_inside
 
 
 def read_includes(
@@ -64,7 +64,7 @@ class _Files:
         try:
             _, full = resolve_inside(self.root, "", path)
         except OutsideRoot as exc:  # %2e%2e/ spelt, or through a linked folder
-            how = " (through a symbolic link)" if "symlink" in str(exc) else ""
+            how = " (through a symbolic link)" if isinstance(exc, LinkedOut) else ""
             self.failed[path] = f"is outside the content folder{how}"
             return
         if full.exists() and not full.is_file():  # a folder, a pipe, a device: never read

@@ -47,6 +47,7 @@ from pipeline.load.mode import decided_style
 from pipeline.load.pagenames import FOLDER_INDEXES, page_names, resolve_target
 from pipeline.load.pageurls import distinct_urls
 from pipeline.load.toc import TocEntry, parse_summary
+from pipeline.load.walk import over_limit
 from pipeline.model import NO_INDEX, Item
 from pipeline.support.dates import to_datetime
 from pipeline.support.paths import OutsideRoot, read_within
@@ -195,7 +196,8 @@ def _space_file_settings(cfg: Config, content_dir: Path) -> tuple[Config, Path]:
             raise bad(f"{key}: {values[key]!r} is not a file inside the space's root")
         if key == "summary" and not (root / rel).is_file():  # else "auto" read no space
             line = next(
-                (n for n, t in enumerate(text.splitlines(), 1) if t.strip().startswith(key)), 1
+                (n for n, t in enumerate(text.splitlines(), 1) if t.strip().startswith(f"{key}:")),
+                1,
             )
             raise bad(f"{key}: {values[key]!r} is not a file in the space's root", line)
         named[key] = rel
@@ -382,8 +384,7 @@ def read_toc(
     try:
         size = (root / name).stat().st_size
         if max_bytes is not None and size > max_bytes:
-            message = f"file is {size} bytes, over the limit of {max_bytes}"
-            raise ContentError([Problem(where, 1, "file", message)])
+            raise ContentError([Problem(where, 1, "file", over_limit(size, max_bytes))])
         return utf8_text(read_within(root, root / name))
     except OSError as exc:
         raise ContentError(

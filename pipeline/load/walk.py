@@ -113,6 +113,11 @@ def _utf8(name: str) -> bool:
     return True
 
 
+def over_limit(size: int, max_bytes: int) -> str:
+    """What is said of a file over ``[content] max_file_bytes`` (a page, SUMMARY.md)."""
+    return f"file is {size} bytes, over the limit of {max_bytes}"
+
+
 def read_text(root: Path, path: Path, max_bytes: int, *, empty_ok: bool = False) -> tuple[str, str]:
     """A file's path under the root and its text (UTF-8, NFC, LF), or a FrontMatterError.
     ``empty_ok``: a file with no text is a page with nothing on it (GitBook mode: a page
@@ -135,7 +140,7 @@ def read_text(root: Path, path: Path, max_bytes: int, *, empty_ok: bool = False)
         raise FrontMatterError(1, "file", "not a regular file (a pipe or a device); refused")
     size = st.st_size
     if size > max_bytes:
-        raise FrontMatterError(1, "file", f"file is {size} bytes, over the limit of {max_bytes}")
+        raise FrontMatterError(1, "file", over_limit(size, max_bytes))
     text = utf8_text(path.read_bytes())
     if not text.strip() and not empty_ok:
         raise FrontMatterError(1, "file", "empty file; expected front matter and a Markdown body")

@@ -61,12 +61,12 @@ def watch(
     stop: threading.Event,
     ignore: Iterable[Path] = (),
     ready: threading.Event | None = None,
-    paths_now: Callable[[], list[Path]] | None = None,
+    paths_now: Callable[[set[str]], list[Path]] | None = None,
 ) -> None:
     """Call ``on_change`` with the changed paths after each burst of changes, until ``stop``
     is set. Paths under ``ignore`` (the output and cache folders) are not reported. ``ready``
-    is set once the watches are in place: a save from then on is seen. ``paths_now`` (after
-    each burst) gives the paths to watch as the configuration names them now.
+    is set once the watches are in place: a save from then on is seen. ``paths_now`` (given
+    each burst's changed paths) gives the paths to watch as the configuration names them now.
 
     A watch follows a file, not its name: a config file saved by renaming a new file over it
     (``sed -i``, many editors' safe save) or a content folder removed and made again would
@@ -111,10 +111,11 @@ def watch(
             now = {p: _identity(p) for p in paths}
             replaced = {str(p) for p in paths if now[p] != seen[p]}
             seen = now
-            if changes or replaced or pending:
-                on_change({path for _, path in changes} | replaced | pending)
+            changed = {path for _, path in changes} | replaced
+            if changed or pending:
+                on_change(changed | pending)
             pending = set()
-            moved = paths_now() if paths_now is not None and (changes or replaced) else paths
+            moved = paths_now(changed) if paths_now is not None and changed else paths
             if moved != paths:  # the configuration names other folders now: watch them,
                 pending = {str(p) for p in moved if p not in paths}  # and build once they are
                 paths, roots[:] = moved, [p.resolve() for p in moved]

@@ -22,6 +22,10 @@ class OutsideRoot(ValueError):
     """A path that would leave the content root."""
 
 
+class LinkedOut(OutsideRoot):
+    """A path that leaves the content root through a symbolic link (its spelling stays in)."""
+
+
 def as_typed(path: str | Path) -> str:
     """A path as the user would type it: relative to the working folder when inside it (the
     one place that asks the working folder; only the CLI's messages use it). A URL (an
@@ -285,7 +289,7 @@ def file_inside(
     except OSError as exc:  # symlink loops
         raise OutsideRoot(f"{target!r} cannot be resolved: {exc}") from None
     if real != real_root and real_root not in real.parents:
-        raise OutsideRoot(f"{target!r} resolves outside the content root (symlink?)")
+        raise LinkedOut(f"{target!r} resolves outside the content root (symlink?)")
     return rel, absolute
 
 
@@ -307,7 +311,7 @@ def read_within(root: Path, path: Path) -> bytes:
     ``root``: linked out, another file's text would become the site's menu, or be quoted in
     its errors."""
     if escapes(root, path):
-        raise OutsideRoot("a symbolic link to a file outside the content folder; refused")
+        raise LinkedOut("a symbolic link to a file outside the content folder; refused")
     return path.read_bytes()
 
 

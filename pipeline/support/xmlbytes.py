@@ -54,14 +54,9 @@ def as_utf8(data: bytes, *, web: bool = False) -> bytes:
     Raises :class:`XmlEncodingError`."""
     codec = _by_bom(data)
     if codec is None:
-        found = _DECLARATION.match(data[:300])
-        if found is None:
-            odd = _odd_declaration(data)
-            if odd is None:
-                return data  # UTF-8, XML's default
-            codec = _codec(odd)  # a name this module's bounded reading misses: expat reads it
-        else:
-            codec = _codec(found.group(1).decode("ascii"))
+        codec = _declared(data)
+        if codec is None:
+            return data  # UTF-8, XML's default
         if web and codec in _WEB_SINGLE_BYTE and _C1.search(data):
             codec = "windows-1252"
         elif codec in _NATIVE:
@@ -84,6 +79,28 @@ def as_utf8(data: bytes, *, web: bool = False) -> bytes:
         rest = text[_DECLARATION_MAX:]
         text = (prefix[:start] + b"utf-8" + prefix[end:]).decode("utf-8") + rest
     return text.encode("utf-8")
+
+
+def _declared(data: bytes) -> str | None:
+    """The codec the XML declaration names (None without one); XmlEncodingError for a name
+    that is no text encoding."""
+    found = _DECLARATION.match(data[:300])
+    if found is not None:
+        return _codec(found.group(1).decode("ascii"))
+    odd = _odd_declaration(data)  # a name this module's bounded reading misses: expat reads it
+    return None if odd is None else _codec(odd)
+
+
+def read_as_windows_1252(data: bytes) -> bool:
+    """Whether :func:`as_utf8` with ``web`` reads ``data`` otherwise than without it: no
+    byte-order mark, declared US-ASCII or ISO-8859-1, and bytes 0x80-0x9f in it."""
+    if _by_bom(data) is not None:
+        return False
+    try:
+        codec = _declared(data)
+    except XmlEncodingError:
+        return False
+    return codec in _WEB_SINGLE_BYTE and _C1.search(data) is not None
 
 
 def _decoded(data: bytes, codec: str) -> str:

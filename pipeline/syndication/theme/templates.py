@@ -223,7 +223,7 @@ def static_copies(cfg: Config) -> list[tuple[Path, str]]:
             for name in sorted(filenames):
                 path = Path(dirpath) / name
                 if (
-                    folder != SHIPPED / "static"
+                    path.is_symlink()  # the walk follows no linked folder: only a file links
                     and escapes(folder, path)
                     and escapes(cfg.root, path)
                 ):
